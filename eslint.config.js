@@ -1,0 +1,54 @@
+// Lint rules for the whole workspace. Module boundaries: layers point one way,
+// core <- scrapers <- jobs <- apps; tools sit beside the apps.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', '**/test-output/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:core', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:scraper', onlyDependOnLibsWithTags: ['type:core'] },
+            { sourceTag: 'type:jobs', onlyDependOnLibsWithTags: ['type:core', 'type:scraper'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:core', 'type:scraper', 'type:jobs'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:core', 'type:scraper', 'type:jobs'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts', 'packages/scrapers/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['mongodb', 'agenda', '@agendajs/*', 'graphql', 'type-graphql', '@apollo/*'] },
+      ],
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['mongodb', 'agenda', '@agendajs/*', 'graphql', 'type-graphql', '@apollo/*', 'playwright-core', 'playwright'] },
+      ],
+    },
+  },
+  {
+    files: ['apps/*/src/**/*.ts', 'tools/src/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,38 @@
+import type { ContentHash, PropertyId } from '../model/ids.js';
+import type { ExtractionFailure, PropertyOutcome } from '../model/extraction-job.js';
+import type { Source } from '../model/source.js';
+
+/**
+ * What happened while extracting, as it happens. The job layer folds these
+ * into the job's counters (see `applyExtractionEvent`) and publishes them.
+ */
+export type ExtractionEvent =
+  | { readonly type: 'property-started'; readonly propertyId: PropertyId; readonly address: string }
+  | {
+      readonly type: 'photos-listed';
+      readonly propertyId: PropertyId;
+      readonly source: Source;
+      /** Photos in the gallery. */
+      readonly count: number;
+    }
+  | {
+      readonly type: 'photo-stored';
+      readonly propertyId: PropertyId;
+      readonly source: Source;
+      readonly photoId: string;
+      readonly sha256: ContentHash;
+      /** `true` when new for the property, `false` when a duplicate. */
+      readonly created: boolean;
+    }
+  | {
+      /** A photo listed in a dry run (nothing downloaded). */
+      readonly type: 'photo-listed-dry-run';
+      readonly propertyId: PropertyId;
+      readonly source: Source;
+      readonly photoId: string;
+    }
+  | { readonly type: 'photo-failed'; readonly propertyId: PropertyId; readonly failure: ExtractionFailure }
+  | { readonly type: 'property-finished'; readonly outcome: PropertyOutcome };
+
+/** Receives extraction events. Must not throw; may be called concurrently for different properties. */
+export type ExtractionEventListener = (event: ExtractionEvent) => void;

@@ -1,0 +1,1 @@
+export type { ExtractionEvent, ExtractionEventListener } from './extraction-event.js';

@@ -1,0 +1,130 @@
+import type { JobId, PropertyId } from './ids.js';
+import type { Property } from './property.js';
+import type { Source } from './source.js';
+
+/** Every status a job can have, in lifecycle order (the seed's values). */
+export const JOB_STATUSES = Object.freeze(['pending', 'in_progress', 'completed', 'failed', 'cancelled'] as const);
+
+/**
+ * Where a job is in its life: `pending` (queued), `in_progress` (a worker
+ * holds it), and the final `completed`, `failed`, `cancelled`.
+ */
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Statuses after which a job never changes again. */
+export const FINAL_JOB_STATUSES: readonly JobStatus[] = Object.freeze(['completed', 'failed', 'cancelled']);
+
+/**
+ * Tells whether a job in `status` is finished for good.
+ *
+ * @param status - a job status
+ * @returns `true` for `completed`, `failed` and `cancelled`
+ */
+export function isFinalJobStatus(status: JobStatus): boolean {
+  return FINAL_JOB_STATUSES.includes(status);
+}
+
+/**
+ * How browser state is shared between properties (the seed's `--isolation`):
+ * `virtual` one shared browser context for all properties (fastest, default);
+ * `context` a fresh browser context per property (no cookies carried over);
+ * `browser` a fresh Chromium process per property (strongest, slowest).
+ */
+export const ISOLATION_MODES = Object.freeze(['virtual', 'context', 'browser'] as const);
+
+/** See {@link ISOLATION_MODES}. */
+export type IsolationMode = (typeof ISOLATION_MODES)[number];
+
+/** The seed's progress counters of a job. All are counts, never negative. */
+export interface ExtractionCounters {
+  /** Properties the job will process. */
+  readonly totalProperties: number;
+  /** Properties finished with every requested source read. */
+  readonly completedProperties: number;
+  /** Properties that failed (see `failedPropertiesList`). */
+  readonly failedProperties: number;
+  /** Photos stored or recognised: `newImages + duplicateImages` (in a dry run: photos listed). */
+  readonly totalImages: number;
+  /** Photos whose bytes were not stored for the property before. */
+  readonly newImages: number;
+  /** Photos whose bytes were already stored for the property. */
+  readonly duplicateImages: number;
+  /** Photos that could not be downloaded or decoded (each also in its property's `errors`). */
+  readonly failedImages: number;
+}
+
+/** Counters all at zero. */
+export const ZERO_COUNTERS: ExtractionCounters = Object.freeze({
+  totalProperties: 0,
+  completedProperties: 0,
+  failedProperties: 0,
+  totalImages: 0,
+  newImages: 0,
+  duplicateImages: 0,
+  failedImages: 0,
+});
+
+/** One failure met while extracting a property: a source that could not be read or a photo that failed. */
+export interface ExtractionFailure {
+  /** Source involved, or `null` when the failure is not tied to one. */
+  readonly source: Source | null;
+  /** URL of the page or photo involved, or `null`. */
+  readonly url: string | null;
+  /** Stable error code, e.g. `INVALID_IMAGE`, `PHOTO_DATA_MISSING`. */
+  readonly code: string;
+  /** Human-readable message naming the page or photo and what was wrong. */
+  readonly message: string;
+}
+
+/** Outcome of one property within a job. */
+export interface PropertyOutcome {
+  /** The property. */
+  readonly propertyId: PropertyId;
+  /** Its address. */
+  readonly address: string;
+  /** `completed` when every requested source was read; else `failed`. */
+  readonly status: 'completed' | 'failed';
+  /** Photos listed by the sources (before download). */
+  readonly photosFound: number;
+  /** Photos newly stored. */
+  readonly newImages: number;
+  /** Photos already stored for the property. */
+  readonly duplicateImages: number;
+  /** Photos that failed. */
+  readonly failedImages: number;
+  /** Every failure met, in order. */
+  readonly failures: readonly ExtractionFailure[];
+}
+
+/**
+ * An image-extraction job: the seed's `ImageExtractionJob`, stored in MongoDB
+ * by `@phx/jobs` and shown by the API and the CLI.
+ */
+export interface ExtractionJob extends ExtractionCounters {
+  /** Job id (UUID). */
+  readonly id: JobId;
+  /** When the job was enqueued. */
+  readonly createdAt: Date;
+  /** When a worker first started it, else `null`. */
+  readonly startedAt: Date | null;
+  /** When it reached a final status, else `null`. */
+  readonly completedAt: Date | null;
+  /** The properties to extract, in order. */
+  readonly properties: readonly Property[];
+  /** The sources to read, in order. */
+  readonly sources: readonly Source[];
+  /** Browser isolation mode. */
+  readonly isolationMode: IsolationMode;
+  /** When `true`, photos are listed but not downloaded or stored. */
+  readonly dryRun: boolean;
+  /** Current status. */
+  readonly status: JobStatus;
+  /** Why the job failed or was cancelled, else `null`. */
+  readonly errorMessage: string | null;
+  /** When a counter or the status last changed. */
+  readonly progressUpdatedAt: Date;
+  /** Addresses of the properties that failed, in order. */
+  readonly failedPropertiesList: readonly string[];
+  /** Outcome of each finished property, in finishing order. */
+  readonly propertyOutcomes: readonly PropertyOutcome[];
+}

@@ -1,0 +1,47 @@
+import type { PropertyId } from '../model/ids.js';
+
+/** Where a stored file ended up. */
+export interface StoredFile {
+  /** Location a reader can use: an absolute file path (file system) or a `gridfs://` URI. */
+  readonly location: string;
+  /** `true` when this call wrote the file; `false` when it was already stored. */
+  readonly created: boolean;
+}
+
+/**
+ * Stores photo files per property, by name (the name is the content hash plus
+ * an extension, so a name always means the same bytes).
+ *
+ * Implementations: `FileImageStore` (default, local disk) and a MongoDB GridFS
+ * store in `@phx/jobs` for workers on several machines. Both pass one contract
+ * suite.
+ *
+ * Concurrency: `put` of the same name from several callers at once is safe;
+ * exactly one writes. Atomic: a reader never sees a half-written file, and a
+ * crash in the middle of `put` leaves no file under `fileName`.
+ */
+export interface ImageStore {
+  /**
+   * Stores `bytes` as `fileName` of `propertyId` unless that name exists.
+   * Idempotent.
+   *
+   * @param propertyId - owner property (one folder per property)
+   * @param fileName - `<sha256>.<ext>`, no path separators
+   * @param bytes - the file content
+   * @returns the location and whether this call wrote it
+   * @throws {@link InvalidInputError} when `fileName` is not a plain file name
+   */
+  put(propertyId: PropertyId, fileName: string, bytes: Uint8Array): Promise<StoredFile>;
+  /**
+   * Reads a stored file.
+   *
+   * @returns its bytes, or `null` when it is not stored
+   */
+  get(propertyId: PropertyId, fileName: string): Promise<Buffer | null>;
+  /**
+   * Lists the file names stored for a property, sorted.
+   *
+   * @returns file names (no temporary files); empty when none
+   */
+  list(propertyId: PropertyId): Promise<string[]>;
+}
