@@ -109,3 +109,26 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
     });
   }
 }
+
+/**
+ * The property has no listing on a source: no listing URL was given and none
+ * was found for the address. Permanent; the extractor records the source as
+ * skipped for that property rather than failing it.
+ */
+export class ListingNotFoundError extends CoreError {
+  /** The source searched, e.g. `redfin`. */
+  readonly source: string;
+  /** The address (or URL) that found nothing. */
+  readonly query: string;
+
+  /**
+   * @param source - the source searched
+   * @param query - the address or URL that found nothing
+   * @param detail - what was seen, e.g. `address search returned no match`
+   */
+  constructor(source: string, query: string, detail: string, options: CoreErrorOptions = {}) {
+    super('LISTING_NOT_FOUND', `No ${source} listing for "${query}": ${detail}`, 'permanent', options);
+    this.source = source;
+    this.query = query;
+  }
+}

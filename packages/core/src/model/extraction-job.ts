@@ -82,7 +82,10 @@ export interface PropertyOutcome {
   readonly propertyId: PropertyId;
   /** Its address. */
   readonly address: string;
-  /** `completed` when every requested source was read; else `failed`. */
+  /**
+   * `completed` when at least one source was read and no source failed (a
+   * source with no listing is skipped, not failed); else `failed`.
+   */
   readonly status: 'completed' | 'failed';
   /** Photos listed by the sources (before download). */
   readonly photosFound: number;
@@ -92,6 +95,10 @@ export interface PropertyOutcome {
   readonly duplicateImages: number;
   /** Photos that failed. */
   readonly failedImages: number;
+  /** Sources whose photos were read. */
+  readonly sourcesRead: readonly Source[];
+  /** Requested sources with no listing for this property (no URL given and none found), with the reason. */
+  readonly skippedSources: readonly { readonly source: Source; readonly reason: string }[];
   /** Every failure met, in order. */
   readonly failures: readonly ExtractionFailure[];
 }
