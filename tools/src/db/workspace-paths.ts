@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Finds the workspace root: the nearest folder above this file that holds
+ * `nx.json`.
+ *
+ * @returns the absolute path of the workspace root
+ * @throws Error when no `nx.json` is found above this file
+ */
+export function findWorkspaceRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No nx.json found above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+/**
+ * The git-ignored folder for local state (database files, built binaries,
+ * stored images): `PHX_DATA_DIR`, else `<workspace>/.data`.
+ *
+ * @returns an absolute path (not created here)
+ */
+export function localDataDir(): string {
+  return resolve(process.env['PHX_DATA_DIR'] ?? join(findWorkspaceRoot(), '.data'));
+}
+
+/**
+ * The folder of the saved real listings and photos: `PHX_FIXTURES_DIR`,
+ * else `<workspace>/../shared/fixtures`.
+ *
+ * @returns an absolute path (not checked here)
+ */
+export function fixturesDir(): string {
+  return resolve(process.env['PHX_FIXTURES_DIR'] ?? join(findWorkspaceRoot(), '..', 'shared', 'fixtures'));
+}
