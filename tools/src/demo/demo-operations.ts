@@ -1,0 +1,83 @@
+/** GraphQL fields of a job's progress, as the demo prints them. */
+export const PROGRESS_FIELDS = `
+  id status totalProperties completedProperties failedProperties
+  totalImages newImages duplicateImages failedImages errorMessage`;
+
+/** Enqueues an extraction of every catalog property. */
+export const ENQUEUE_ALL = `
+  mutation EnqueueAll($input: EnqueueExtractionInput!) {
+    enqueueExtraction(input: $input) { ${PROGRESS_FIELDS} }
+  }`;
+
+/** Live progress of one job. */
+export const JOB_PROGRESS = `
+  subscription JobProgress($jobId: ID!) {
+    jobProgress(jobId: $jobId) { ${PROGRESS_FIELDS} progressUpdatedAt }
+  }`;
+
+/** The finished job with its per-property outcomes. */
+export const FINAL_JOB = `
+  query FinalJob($id: ID!) {
+    job(id: $id) {
+      ${PROGRESS_FIELDS} createdAt startedAt completedAt failedPropertiesList
+      propertyOutcomes {
+        propertyId address status photosFound newImages duplicateImages failedImages sourcesRead
+        skippedSources { source reason }
+        failures { source url code message }
+      }
+    }
+  }`;
+
+/** The stored photos of one property. */
+export const PROPERTY_PHOTOS = `
+  query PropertyPhotos($propertyId: ID!) {
+    photos(propertyId: $propertyId) { sha256 location byteLength widthPx heightPx format sources }
+  }`;
+
+/** Progress fields as received. */
+export interface JobProgress {
+  readonly id: string;
+  readonly status: string;
+  readonly totalProperties: number;
+  readonly completedProperties: number;
+  readonly failedProperties: number;
+  readonly totalImages: number;
+  readonly newImages: number;
+  readonly duplicateImages: number;
+  readonly failedImages: number;
+  readonly errorMessage: string | null;
+}
+
+/** One property's outcome as received. */
+export interface PropertyOutcomeView {
+  readonly propertyId: string;
+  readonly address: string;
+  readonly status: string;
+  readonly photosFound: number;
+  readonly newImages: number;
+  readonly duplicateImages: number;
+  readonly failedImages: number;
+  readonly sourcesRead: readonly string[];
+  readonly skippedSources: readonly { readonly source: string; readonly reason: string }[];
+  readonly failures: readonly { readonly source: string | null; readonly url: string | null; readonly code: string; readonly message: string }[];
+}
+
+/** The final job as received. */
+export interface FinalJobView extends JobProgress {
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+  readonly failedPropertiesList: readonly string[];
+  readonly propertyOutcomes: readonly PropertyOutcomeView[];
+}
+
+/** A stored photo as received. */
+export interface PhotoView {
+  readonly sha256: string;
+  readonly location: string;
+  readonly byteLength: number;
+  readonly widthPx: number;
+  readonly heightPx: number;
+  readonly format: string;
+  readonly sources: readonly string[];
+}

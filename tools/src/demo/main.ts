@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * The demo: brings up the local database, a worker and the GraphQL server,
+ * extracts the photos of the sample properties (replayed saved listings)
+ * through the GraphQL API, prints the live progress received over graphql-ws,
+ * and ends with a summary checked against the files on disk.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { MongoClient } from 'mongodb';
+import { resolveMongoUri } from '../db/mongo-uri.js';
+import { findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
+import { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
+import { freePort, startChildService, type ChildService } from '../process/child-service.js';
+import { runDemoExtraction } from './run-demo-extraction.js';
+
+const program = new Command('phx-demo')
+  .description('Extract the photos of the sample properties through the whole stack, on replayed saved listings.')
+  .option('--fresh', 'drop the demo database and images first', false)
+  .option('--db <name>', 'database name', 'phx_demo')
+  .option('--sources <list>', 'comma-separated sources', 'zillow,redfin')
+  .parse();
+
+const opts = program.opts<{ fresh: boolean; db: string; sources: string }>();
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const root = findWorkspaceRoot();
+  const dataDir = localDataDir();
+  const imagesDir = join(dataDir, 'demo', 'images');
+  const logsDir = join(dataDir, 'demo', 'logs');
+  await mkdir(logsDir, { recursive: true });
+
+  console.log('phx demo: extracting the sample properties through GraphQL -> Agenda -> worker -> Chromium');
+  const mongoUri = await resolveMongoUri();
+  console.log(`  database   ${mongoUri}${opts.db}`);
+  if (opts.fresh) await dropDemoState(mongoUri, opts.db, imagesDir);
+  console.log(`  images     ${imagesDir}`);
+  console.log(`  fixtures   ${fixturesDir()} (replayed; the live sites are not contacted)`);
+  console.log(`  logs       ${logsDir}`);
+
+  const port = await freePort();
+  const env = {
+    MONGODB_URI: mongoUri,
+    MONGODB_DB: opts.db,
+    PHX_IMAGES_DIR: imagesDir,
+    PHX_SCRAPER_MODE: 'replay',
+    PHX_FIXTURES_DIR: fixturesDir(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+  };
+  const services: ChildService[] = [];
+  try {
+    services.push(
+      await startChildService({
+        name: 'worker',
+        script: join(root, 'apps/worker/dist/main.js'),
+        env,
+        readyPattern: /worker ready/,
+        logFile: join(logsDir, 'worker.log'),
+      }),
+    );
+    console.log(`  worker     pid ${services[0]?.child.pid} ready`);
+    services.push(
+      await startChildService({
+        name: 'graphql',
+        script: join(root, 'apps/graphql/dist/main.js'),
+        env,
+        readyPattern: /graphql ready/,
+        logFile: join(logsDir, 'graphql.log'),
+      }),
+    );
+    const url = `http://127.0.0.1:${port}/graphql`;
+    console.log(`  graphql    pid ${services[1]?.child.pid} ready at ${url}\n`);
+    const client = new PhxGraphqlClient(url);
+    try {
+      const ok = await runDemoExtraction({ client, imagesDir, sources: opts.sources.split(',') });
+      console.log(`\nDemo ${ok ? 'completed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      return ok ? 0 : 1;
+    } finally {
+      await client.close();
+    }
+  } finally {
+    for (const service of services.reverse()) {
+      const code = await service.stop();
+      if (code !== 0) console.error(`  ${service.child.spawnfile} exited with code ${code}`);
+    }
+  }
+}
+
+async function dropDemoState(mongoUri: string, dbName: string, imagesDir: string): Promise<void> {
+  const client = await MongoClient.connect(mongoUri);
+  try {
+    await client.db(dbName).dropDatabase();
+  } finally {
+    await client.close();
+  }
+  const { rm } = await import('node:fs/promises');
+  await rm(imagesDir, { recursive: true, force: true });
+  console.log(`  --fresh    dropped database ${dbName} and ${imagesDir}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`phx demo failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import type { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
+import {
+  ENQUEUE_ALL,
+  FINAL_JOB,
+  JOB_PROGRESS,
+  PROPERTY_PHOTOS,
+  type FinalJobView,
+  type JobProgress,
+  type PhotoView,
+} from './demo-operations.js';
+import { verifyPropertyStore } from './verify-store.js';
+
+/** What the demo extraction needs. */
+export interface DemoExtractionOptions {
+  /** Client of the running GraphQL server. */
+  readonly client: PhxGraphqlClient;
+  /** Root of the worker's file image store. */
+  readonly imagesDir: string;
+  /** Sources to extract from. */
+  readonly sources: readonly string[];
+}
+
+/**
+ * Formats one progress snapshot as a single line.
+ *
+ * @param p - the snapshot
+ * @param elapsedMs - time since enqueue, in ms
+ * @returns e.g. `[  3.2s] in_progress  properties 2/9 (0 failed)  images 40 (38 new, 2 duplicate, 0 failed)`
+ */
+export function formatProgress(p: JobProgress, elapsedMs: number): string {
+  const done = p.completedProperties + p.failedProperties;
+  return (
+    `[${(elapsedMs / 1000).toFixed(1).padStart(6)}s] ${p.status.toLowerCase().padEnd(11)} ` +
+    `properties ${done}/${p.totalProperties} (${p.failedProperties} failed)  ` +
+    `images ${p.totalImages} (${p.newImages} new, ${p.duplicateImages} duplicate, ${p.failedImages} failed)`
+  );
+}
+
+/**
+ * Enqueues the extraction of every sample property over HTTP, prints each
+ * progress snapshot received over graphql-ws, then prints the per-property
+ * summary and checks the files on disk against the photo records.
+ *
+ * @param options - client, image store root, sources
+ * @returns `true` when the job completed, every property completed and the store matches the records
+ */
+export async function runDemoExtraction(options: DemoExtractionOptions): Promise<boolean> {
+  const { client } = options;
+  const t0 = Date.now();
+  const { enqueueExtraction: job } = await client.request<{ enqueueExtraction: JobProgress }>(ENQUEUE_ALL, {
+    input: { all: true, sources: options.sources },
+  });
+  console.log(`enqueueExtraction -> job ${job.id} (${job.totalProperties} properties, status ${job.status.toLowerCase()})`);
+  console.log('jobProgress subscription (graphql-ws):');
+  let updates = 0;
+  for await (const data of client.subscribe<{ jobProgress: JobProgress }>(JOB_PROGRESS, { jobId: job.id })) {
+    updates += 1;
+    console.log(`  ${formatProgress(data.jobProgress, Date.now() - t0)}`);
+  }
+  console.log(`  (${updates} updates received over the WebSocket)\n`);
+
+  const { job: final } = await client.request<{ job: FinalJobView }>(FINAL_JOB, { id: job.id });
+  return printSummary(client, final, options.imagesDir);
+}
+
+async function printSummary(client: PhxGraphqlClient, final: FinalJobView, imagesDir: string): Promise<boolean> {
+  console.log(`Job ${final.id}: ${final.status.toLowerCase()}${final.errorMessage ? ` (${final.errorMessage})` : ''}`);
+  console.log(`${'property'.padEnd(44)} ${'status'.padEnd(9)} ${'found'.padStart(5)} ${'new'.padStart(4)} ${'dup'.padStart(4)} ${'fail'.padStart(4)}  stored files`);
+  let allGood = final.status.toLowerCase() === 'completed';
+  for (const o of final.propertyOutcomes) {
+    const { photos } = await client.request<{ photos: PhotoView[] }>(PROPERTY_PHOTOS, { propertyId: o.propertyId });
+    const dir = join(imagesDir, o.propertyId);
+    const check = await verifyPropertyStore(dir, photos);
+    console.log(
+      `${o.address.slice(0, 44).padEnd(44)} ${o.status.toLowerCase().padEnd(9)} ${String(o.photosFound).padStart(5)} ` +
+        `${String(o.newImages).padStart(4)} ${String(o.duplicateImages).padStart(4)} ${String(o.failedImages).padStart(4)}  ` +
+        `${check.files} files = ${check.records} records in ${dir}`,
+    );
+    for (const f of o.failures) console.log(`    ! ${f.code}: ${f.message}`);
+    for (const p of check.problems) console.log(`    ! store: ${p}`);
+    if (o.status.toLowerCase() !== 'completed' || check.problems.length > 0) allGood = false;
+  }
+  console.log(
+    `Totals: ${final.totalImages} images (${final.newImages} new, ${final.duplicateImages} duplicate, ` +
+      `${final.failedImages} failed) from ${final.completedProperties}/${final.totalProperties} properties completed.`,
+  );
+  return allGood;
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PhotoView } from './demo-operations.js';
+
+/** How the files of one property compare with its records. */
+export interface StoreCheck {
+  /** Records in MongoDB. */
+  readonly records: number;
+  /** Photo files in the property's folder. */
+  readonly files: number;
+  /** Problems found; empty when every record has its file with the right SHA-256 and no file lacks a record. */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Checks that the files stored for a property are exactly the ones its
+ * records name, each with the SHA-256 the record gives.
+ *
+ * @param propertyDir - the property's folder in the file image store
+ * @param photos - the property's photo records
+ * @returns counts and problems
+ */
+export async function verifyPropertyStore(propertyDir: string, photos: readonly PhotoView[]): Promise<StoreCheck> {
+  const problems: string[] = [];
+  let names: string[] = [];
+  try {
+    names = (await readdir(propertyDir)).filter((n) => !n.startsWith('.'));
+  } catch {
+    if (photos.length > 0) problems.push(`folder ${propertyDir} is missing`);
+  }
+  const recorded = new Set<string>();
+  for (const photo of photos) {
+    const name = photo.location.split('/').pop() ?? '';
+    recorded.add(name);
+    try {
+      const hash = createHash('sha256').update(await readFile(join(propertyDir, name))).digest('hex');
+      if (hash !== photo.sha256) problems.push(`${name}: SHA-256 ${hash} differs from the record`);
+    } catch {
+      problems.push(`${name}: recorded but not on disk`);
+    }
+  }
+  for (const name of names) if (!recorded.has(name)) problems.push(`${name}: on disk but not recorded`);
+  return { records: photos.length, files: names.length, problems };
+}
