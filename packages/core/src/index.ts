@@ -4,7 +4,76 @@
  *
  * @packageDocumentation
  */
-export * from './errors/index.js';
-export * from './model/index.js';
-export * from './ports/index.js';
-export * from './extraction/index.js';
+export {
+  CoreError,
+  InvalidInputError,
+  NotFoundError,
+  CancelledError,
+  ListingNotFoundError,
+  InvalidImageError,
+  throwIfCancelled,
+} from './errors/index.js';
+export type { FailureKind, CoreErrorOptions, InputIssue, InvalidImageReason } from './errors/index.js';
+
+export {
+  SOURCES,
+  isSource,
+  parseSources,
+  toJobId,
+  newJobId,
+  toPropertyId,
+  toContentHash,
+  JOB_STATUSES,
+  FINAL_JOB_STATUSES,
+  isFinalJobStatus,
+  ISOLATION_MODES,
+  ZERO_COUNTERS,
+} from './model/index.js';
+export type {
+  Brand,
+  Source,
+  JobId,
+  PropertyId,
+  ContentHash,
+  Property,
+  ListingPhoto,
+  ListingPhotos,
+  PhotoVariantRef,
+  JobStatus,
+  IsolationMode,
+  ExtractionCounters,
+  ExtractionFailure,
+  PropertyOutcome,
+  ExtractionJob,
+} from './model/index.js';
+
+export { noopLogger, systemClock } from './ports/index.js';
+export type {
+  Logger,
+  LogContext,
+  Clock,
+  PhotoScraper,
+  ScrapeRequest,
+  PhotoFetcher,
+  PhotoFetchRequest,
+  FetchedPhoto,
+  ImageStore,
+  StoredFile,
+  PhotoRepository,
+  PhotoObservation,
+  PhotoRecord,
+} from './ports/index.js';
+
+export { parseInput, toInputIssues } from './validation/index.js';
+
+export {
+  decodePhoto,
+  DEFAULT_DECODE_PHOTO_OPTIONS,
+  PHOTO_FORMATS,
+  PHOTO_FORMAT_EXTENSIONS,
+  isPhotoFormat,
+  photoFormatName,
+} from './images/index.js';
+export type { DecodePhotoOptions, ResolvedDecodePhotoOptions, DecodedPhoto, PhotoFormat } from './images/index.js';
+
+export type { ExtractionEvent, ExtractionEventListener } from './extraction/index.js';

@@ -1,0 +1,1 @@
+export { parseInput, toInputIssues } from './parse-input.js';
