@@ -1,0 +1,115 @@
+import { Command, Option } from 'commander';
+import { ISOLATION_MODES, InvalidInputError, parseSources, toJobId, type IsolationMode, type JobId, type Source } from '@phx/core';
+
+/** What the CLI was asked to do, parsed and checked. */
+export type CliRequest =
+  | {
+      /** Print a job's status and counters (`--job-id`), following it to its end with `--wait`. */
+      readonly kind: 'status';
+      readonly jobId: JobId;
+      readonly wait: boolean;
+    }
+  | {
+      /** Extract: enqueue for a worker (`--async`) or run in this process. */
+      readonly kind: 'extract';
+      readonly mode: 'async' | 'in-process';
+      /** Addresses to extract; empty with `all`. */
+      readonly addresses: readonly string[];
+      /** Every property of the CSV. */
+      readonly all: boolean;
+      /** Path of the properties CSV. */
+      readonly csvPath: string;
+      readonly sources: readonly Source[];
+      readonly isolationMode: IsolationMode;
+      readonly dryRun: boolean;
+      /** With `--async`: follow the job to its end. */
+      readonly wait: boolean;
+      /** Read saved pages from this folder instead of the live sites (in-process runs only), or `null`. */
+      readonly replayFixturesDir: string | null;
+    };
+
+/** Defaults the CLI cannot know by itself (paths of this workspace). */
+export interface CliDefaults {
+  /** Default properties CSV. */
+  readonly csvPath: string;
+  /** Default fixtures folder for `--replay`. */
+  readonly fixturesDir: string;
+}
+
+/**
+ * Builds the commander program of `phx-extract` with the original design's flags.
+ *
+ * @param defaults - workspace paths used as defaults
+ * @returns the program (not yet parsed)
+ */
+export function buildCliProgram(defaults: CliDefaults): Command {
+  return new Command('phx-extract')
+    .description('Extract listing photos of properties from Zillow and Redfin, in process or as a background job.')
+    .option('--address <address...>', 'street address of a property in the CSV (repeatable)')
+    .option('--all', 'every property of the CSV', false)
+    .option('--csv <file>', 'properties CSV (address,zillow_url,redfin_url)', defaults.csvPath)
+    .option('--sources <list>', 'comma-separated sources', 'zillow,redfin')
+    .addOption(new Option('--isolation <mode>', 'browser isolation').choices([...ISOLATION_MODES]).default('virtual'))
+    .option('--dry-run', 'list photos without downloading or storing them', false)
+    .option('--async', 'enqueue as a background job, print its id and return', false)
+    .option('--job-id <id>', 'print the status and counters of a job; exit 0 only when completed')
+    .option('--wait', 'with --async or --job-id: follow the job until it ends', false)
+    .option('--replay', 'in-process run on the saved pages instead of the live sites', false)
+    .option('--fixtures <dir>', 'saved pages for --replay', defaults.fixturesDir)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+}
+
+interface RawOptions {
+  address?: string[];
+  all: boolean;
+  csv: string;
+  sources: string;
+  isolation: IsolationMode;
+  dryRun: boolean;
+  async: boolean;
+  jobId?: string;
+  wait: boolean;
+  replay: boolean;
+  fixtures: string;
+}
+
+/**
+ * Parses the command line into a {@link CliRequest}.
+ *
+ * @param argv - arguments after the script name
+ * @param defaults - workspace paths used as defaults
+ * @returns the checked request
+ * @throws {@link InvalidInputError} naming every conflicting or bad flag
+ * @throws commander's `CommanderError` for unknown flags and `--help`
+ */
+export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): CliRequest {
+  const program = buildCliProgram(defaults);
+  program.parse([...argv], { from: 'user' });
+  const o = program.opts<RawOptions>();
+  if (o.jobId !== undefined) {
+    if (o.address !== undefined || o.all || o.async) {
+      throw new InvalidInputError('flags', [{ path: '--job-id', message: 'cannot be combined with --address, --all or --async' }]);
+    }
+    return { kind: 'status', jobId: toJobId(o.jobId), wait: o.wait };
+  }
+  const addresses = (o.address ?? []).map((a) => a.trim()).filter((a) => a.length > 0);
+  const issues = [];
+  if (addresses.length === 0 && !o.all) issues.push({ path: '--address', message: 'give --address <address> or --all' });
+  if (addresses.length > 0 && o.all) issues.push({ path: '--all', message: 'cannot be combined with --address' });
+  if (o.replay && o.async) issues.push({ path: '--replay', message: 'applies to in-process runs; a worker is set with PHX_SCRAPER_MODE' });
+  if (o.wait && !o.async) issues.push({ path: '--wait', message: 'applies to --async and --job-id (an in-process run always waits)' });
+  if (issues.length > 0) throw new InvalidInputError('flags', issues);
+  return {
+    kind: 'extract',
+    mode: o.async ? 'async' : 'in-process',
+    addresses,
+    all: o.all,
+    csvPath: o.csv,
+    sources: parseSources(o.sources.split(',')),
+    isolationMode: o.isolation,
+    dryRun: o.dryRun,
+    wait: o.wait,
+    replayFixturesDir: o.replay ? o.fixtures : null,
+  };
+}

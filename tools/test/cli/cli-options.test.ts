@@ -1,0 +1,66 @@
+import { InvalidInputError } from '@phx/core';
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs } from '../../src/cli/cli-options.js';
+
+const defaults = { csvPath: '/d/props.csv', fixturesDir: '/d/fixtures' };
+const JOB = '3f1b7c4e-8a2d-4e6f-9b0a-1c2d3e4f5a6b';
+
+describe('parseCliArgs', () => {
+  it('reads an in-process extraction of every property', () => {
+    expect(parseCliArgs(['--all', '--replay'], defaults)).toEqual({
+      kind: 'extract',
+      mode: 'in-process',
+      addresses: [],
+      all: true,
+      csvPath: '/d/props.csv',
+      sources: ['zillow', 'redfin'],
+      isolationMode: 'virtual',
+      dryRun: false,
+      wait: false,
+      replayFixturesDir: '/d/fixtures',
+    });
+  });
+
+  it('reads the seed flags for an async extraction', () => {
+    const r = parseCliArgs(
+      ['--address', '1 Main St, Town, AZ 85001', '--address', '2 Oak Ave', '--sources', 'Redfin', '--dry-run', '--async', '--wait', '--isolation', 'context'],
+      defaults,
+    );
+    expect(r).toMatchObject({
+      kind: 'extract',
+      mode: 'async',
+      addresses: ['1 Main St, Town, AZ 85001', '2 Oak Ave'],
+      sources: ['redfin'],
+      dryRun: true,
+      wait: true,
+      isolationMode: 'context',
+      replayFixturesDir: null,
+    });
+  });
+
+  it('reads --job-id with --wait', () => {
+    expect(parseCliArgs(['--job-id', JOB, '--wait'], defaults)).toEqual({ kind: 'status', jobId: JOB, wait: true });
+  });
+
+  it('names an unknown source', () => {
+    expect(() => parseCliArgs(['--all', '--sources', 'zillow,trulia'], defaults)).toThrow(/unknown source "trulia"/);
+  });
+
+  it('rejects a malformed job id', () => {
+    expect(() => parseCliArgs(['--job-id', 'nope'], defaults)).toThrow(InvalidInputError);
+  });
+
+  it('lists every conflicting flag', () => {
+    try {
+      parseCliArgs(['--replay', '--async', '--wait'], defaults);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['--address', '--replay']);
+    }
+  });
+
+  it('rejects an unknown isolation mode through commander', () => {
+    expect(() => parseCliArgs(['--all', '--isolation', 'sandbox'], defaults)).toThrow(/sandbox/);
+  });
+});
