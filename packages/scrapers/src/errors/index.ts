@@ -1,0 +1,11 @@
+export { ScraperError } from './scraper-error.js';
+export type { ScraperErrorContext } from './scraper-error.js';
+export {
+  BotWallError,
+  ListingRemovedError,
+  PhotoDataMissingError,
+  UnsupportedUrlError,
+  NavigationError,
+} from './page-errors.js';
+export type { BotWallVendor } from './page-errors.js';
+export { DownloadError, NotAPhotoError, PhotoTooLargeError, DisallowedHostError } from './download-errors.js';

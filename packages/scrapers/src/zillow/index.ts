@@ -1,0 +1,16 @@
+export {
+  ZILLOW_PHOTO_HOST,
+  ZILLOW_PAGE_HOSTS,
+  parseZillowPhotoUrl,
+  zillowVariantWidth,
+  isZillowListingPhotoUrl,
+  parseZillowListingUrl,
+} from './zillow-urls.js';
+export type { ZillowPhotoUrl } from './zillow-urls.js';
+export { findZillowProperty } from './zillow-property-data.js';
+export type { ZillowPropertyLookup } from './zillow-property-data.js';
+export { zillowPhotosFromProperty, ZILLOW_PHOTO_ARRAYS } from './zillow-photos.js';
+export type { ZillowPropertyPhotos } from './zillow-photos.js';
+export { zillowPhotosFromGalleryDom, ZILLOW_GALLERY_SELECTOR } from './zillow-gallery-dom.js';
+export type { ZillowGalleryDom } from './zillow-gallery-dom.js';
+export { parseZillowListingPage, parseZillowPropertyJson, assertNotZillowBotWall, zillowAddress } from './zillow-page.js';

@@ -1,0 +1,125 @@
+import type { ListingPhoto, PhotoVariantRef } from '@phx/core';
+import { arrayAt, isRecord, numberAt, recordAt, sortVariantsLargestFirst, stringAt } from '../listing/index.js';
+import type { JsonRecord } from '../listing/index.js';
+import { isZillowListingPhotoUrl, parseZillowPhotoUrl } from './zillow-urls.js';
+
+/** Photo arrays of a Zillow `property`, in the order that decides gallery order. */
+export const ZILLOW_PHOTO_ARRAYS: readonly string[] = Object.freeze([
+  'responsivePhotos',
+  'originalPhotos',
+  'responsivePhotosOriginalRatio',
+  'photos',
+  'hugePhotos',
+]);
+
+/** The gallery read from a Zillow `property` object. */
+export interface ZillowPropertyPhotos {
+  /** Photos in gallery order. */
+  readonly photos: ListingPhoto[];
+  /** Gallery images that are not listing photos (Street View placeholders, other hosts). */
+  readonly excluded: { readonly url: string; readonly reason: string }[];
+  /** Names of the photo arrays present (possibly empty). */
+  readonly arraysPresent: string[];
+  /** `property.photoCount`, or `null`. */
+  readonly declaredPhotoCount: number | null;
+}
+
+interface PhotoDraft {
+  readonly key: string;
+  caption: string | null;
+  readonly variants: (PhotoVariantRef & { readonly rank: number })[];
+}
+
+/**
+ * Reads the gallery of a Zillow `property` object: the photo arrays
+ * (`responsivePhotos[].mixedSources.{jpeg,webp}`, `originalPhotos`,
+ * `responsivePhotosOriginalRatio`, `photos`, `hugePhotos`) merged by the
+ * 32-hex photo key, in the order of the first array that lists photos. The
+ * largest size wins, preferring the uncropped rendition at equal width.
+ * Only this listing's own arrays are read, so nearby and similar homes'
+ * photos never mix in.
+ *
+ * @param property - the `property` object of the page
+ * @returns photos, excluded images, arrays present and the declared count
+ */
+export function zillowPhotosFromProperty(property: JsonRecord): ZillowPropertyPhotos {
+  const drafts = new Map<string, PhotoDraft>();
+  const excluded = new Map<string, string>();
+  const arraysPresent: string[] = [];
+  for (const name of ZILLOW_PHOTO_ARRAYS) {
+    const items = arrayAt(property, name);
+    if (items === undefined) continue;
+    arraysPresent.push(name);
+    for (const item of items) addItem(item, drafts, excluded);
+  }
+  const photos = [...drafts.values()].map(toListingPhoto);
+  return {
+    photos,
+    excluded: [...excluded.entries()].map(([url, reason]) => ({ url, reason })),
+    arraysPresent,
+    declaredPhotoCount: numberAt(property, 'photoCount') ?? null,
+  };
+}
+
+function addItem(item: unknown, drafts: Map<string, PhotoDraft>, excluded: Map<string, string>): void {
+  const urls = itemUrls(item);
+  const listingUrls = urls.filter((u) => isZillowListingPhotoUrl(u.url));
+  if (listingUrls.length === 0) {
+    const first = urls[0]?.url;
+    if (first !== undefined && !excluded.has(first)) excluded.set(first, describeForeign(first));
+    return;
+  }
+  for (const u of listingUrls) {
+    const parsed = parseZillowPhotoUrl(u.url);
+    if (parsed === null) continue;
+    let draft = drafts.get(parsed.key);
+    if (draft === undefined) {
+      draft = { key: parsed.key, caption: null, variants: [] };
+      drafts.set(parsed.key, draft);
+    }
+    draft.caption ??= stringAt(item, 'caption')?.trim() || null;
+    const rank = parsed.variant.startsWith('uncropped') ? 0 : parsed.variant.startsWith('cc_ft') ? 2 : 1;
+    draft.variants.push({ url: u.url, widthPx: u.widthPx ?? parsed.widthPx, format: parsed.format, rank });
+  }
+}
+
+/** Every URL of one photo item with the width the page states for it. */
+function itemUrls(item: unknown): { url: string; widthPx: number | null }[] {
+  if (typeof item === 'string') return [{ url: item, widthPx: null }];
+  if (!isRecord(item)) return [];
+  const out: { url: string; widthPx: number | null }[] = [];
+  const sources = recordAt(item, 'mixedSources');
+  for (const format of ['jpeg', 'webp']) {
+    for (const s of arrayAt(sources, format) ?? []) {
+      const url = stringAt(s, 'url');
+      if (url !== undefined) out.push({ url, widthPx: numberAt(s, 'width') ?? null });
+    }
+  }
+  const url = stringAt(item, 'url');
+  if (url !== undefined) out.push({ url, widthPx: null });
+  return out;
+}
+
+function describeForeign(url: string): string {
+  let host = 'an unknown host';
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return 'not a URL';
+  }
+  if (/streetview/i.test(url)) return `Google Street View image on ${host}, shown when the listing has no photos of its own`;
+  return `not a listing photo (served by ${host})`;
+}
+
+function toListingPhoto(draft: PhotoDraft): ListingPhoto {
+  const variants = sortVariantsLargestFirst(draft.variants);
+  const best = variants[0];
+  return {
+    photoId: draft.key,
+    url: best?.url ?? '',
+    widthPx: best?.widthPx ?? null,
+    heightPx: null,
+    caption: draft.caption,
+    variants: variants.slice(1),
+  };
+}
