@@ -76,4 +76,9 @@ export {
 } from './images/index.js';
 export type { DecodePhotoOptions, ResolvedDecodePhotoOptions, DecodedPhoto, PhotoFormat } from './images/index.js';
 
+export { FileImageStore, DEFAULT_FILE_IMAGE_STORE_OPTIONS, MemoryImageStore, assertStorePath } from './store/index.js';
+export type { FileImageStoreOptions } from './store/index.js';
+
+export { MemoryPhotoRepository } from './photos/index.js';
+
 export type { ExtractionEvent, ExtractionEventListener } from './extraction/index.js';

@@ -29,19 +29,25 @@ export interface ImageStore {
    * @param fileName - `<sha256>.<ext>`, no path separators
    * @param bytes - the file content
    * @returns the location and whether this call wrote it
-   * @throws {@link InvalidInputError} when `fileName` is not a plain file name
+   * @throws {@link InvalidInputError} when `fileName` or `propertyId` is not
+   *   one plain path segment (see `assertStorePath`)
    */
   put(propertyId: PropertyId, fileName: string, bytes: Uint8Array): Promise<StoredFile>;
   /**
    * Reads a stored file.
    *
-   * @returns its bytes, or `null` when it is not stored
+   * @param propertyId - owner property
+   * @param fileName - the stored name
+   * @returns its bytes (the caller owns the buffer), or `null` when it is not stored
+   * @throws {@link InvalidInputError} when `fileName` or `propertyId` is not a plain name
    */
   get(propertyId: PropertyId, fileName: string): Promise<Buffer | null>;
   /**
    * Lists the file names stored for a property, sorted.
    *
+   * @param propertyId - owner property
    * @returns file names (no temporary files); empty when none
+   * @throws {@link InvalidInputError} when `propertyId` is not a plain name
    */
   list(propertyId: PropertyId): Promise<string[]>;
 }

@@ -1,0 +1,1 @@
+export { MemoryPhotoRepository } from './memory-photo-repository.js';

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { toContentHash, toPropertyId } from '../model/ids.js';
+import type { ContentHash, PropertyId } from '../model/ids.js';
+import type { PhotoObservation, PhotoRepository } from '../ports/photo-repository.js';
+import { useContractSubject } from './contract-factory.js';
+import type { ContractFactory } from './contract-factory.js';
+
+const T0 = Date.parse('2025-03-01T10:00:00.000Z');
+
+function at(minutes: number): Date {
+  return new Date(T0 + minutes * 60_000);
+}
+
+function hashOf(char: string): ContentHash {
+  return toContentHash(char.repeat(64));
+}
+
+function freshProperty(): PropertyId {
+  return toPropertyId(`contract ${randomUUID()}`);
+}
+
+function sighting(propertyId: PropertyId, sha256: ContentHash, overrides: Partial<PhotoObservation> = {}): PhotoObservation {
+  return {
+    propertyId,
+    sha256,
+    format: 'jpeg',
+    widthPx: 1536,
+    heightPx: 1024,
+    byteLength: 345_678,
+    fileName: `${sha256}.jpg`,
+    location: `/data/images/${propertyId}/${sha256}.jpg`,
+    source: 'zillow',
+    photoId: 'zillow-photo-1',
+    url: 'https://photos.zillowstatic.com/fp/aaaa-cc_ft_1536.jpg',
+    seenAt: at(0),
+    jobId: null,
+    ...overrides,
+  };
+}
+
+/**
+ * Registers the contract every {@link PhotoRepository} must pass (one record
+ * per property and hash, exactly one creator under concurrency, merging of
+ * sources, photo ids and URLs, first/last seen times, oldest-first listing)
+ * as a vitest `describe` block. Every test uses fresh property ids, so one
+ * database may serve the whole suite.
+ *
+ * @param name - implementation name shown in the test report
+ * @param factory - makes the repository for each test; see {@link ContractFactory}
+ * @example
+ * ```ts
+ * describePhotoRepositoryContract('MongoPhotoRepository', {
+ *   create: () => new MongoPhotoRepository({ db }),
+ * });
+ * ```
+ */
+export function describePhotoRepositoryContract(name: string, factory: ContractFactory<PhotoRepository>): void {
+  describe(`PhotoRepository contract: ${name}`, () => {
+    const repository = useContractSubject(factory);
+
+    it('creates a record on the first sighting and returns it with every field', async () => {
+      const propertyId = freshProperty();
+      const observation = sighting(propertyId, hashOf('a'), { jobId: null });
+      expect(await repository().recordPhoto(observation)).toEqual({ created: true });
+      const { propertyId: p, sha256, format, widthPx, heightPx, byteLength, fileName, location } = observation;
+      expect(await repository().listPhotos(propertyId)).toEqual([
+        {
+          ...{ propertyId: p, sha256, format, widthPx, heightPx, byteLength, fileName, location },
+          ...{ sources: ['zillow'], photoIds: [observation.photoId], urls: [observation.url] },
+          ...{ firstSeenAt: observation.seenAt, lastSeenAt: observation.seenAt },
+        },
+      ]);
+    });
+
+    it('merges a later sighting of the same bytes into the record', async () => {
+      const propertyId = freshProperty();
+      const sha256 = hashOf('b');
+      await repository().recordPhoto(sighting(propertyId, sha256, { seenAt: at(0) }));
+      const again = sighting(propertyId, sha256, {
+        source: 'redfin',
+        photoId: '86/123456_3',
+        url: 'https://ssl.cdn-redfin.com/photo/86/bigphoto/456/123456_3_0.jpg',
+        seenAt: at(5),
+        widthPx: 9999,
+      });
+      expect(await repository().recordPhoto(again)).toEqual({ created: false });
+      expect(await repository().recordPhoto(sighting(propertyId, sha256, { seenAt: at(7) }))).toEqual({ created: false });
+      const [record, ...rest] = await repository().listPhotos(propertyId);
+      expect(rest).toEqual([]);
+      expect(record).toMatchObject({
+        widthPx: 1536,
+        sources: ['zillow', 'redfin'],
+        photoIds: ['zillow-photo-1', '86/123456_3'],
+        urls: ['https://photos.zillowstatic.com/fp/aaaa-cc_ft_1536.jpg', again.url],
+        firstSeenAt: at(0),
+        lastSeenAt: at(7),
+      });
+    });
+
+    it('never moves firstSeenAt later or lastSeenAt earlier', async () => {
+      const propertyId = freshProperty();
+      const sha256 = hashOf('c');
+      await repository().recordPhoto(sighting(propertyId, sha256, { seenAt: at(10) }));
+      await repository().recordPhoto(sighting(propertyId, sha256, { seenAt: at(2) }));
+      await repository().recordPhoto(sighting(propertyId, sha256, { seenAt: at(6) }));
+      expect(await repository().listPhotos(propertyId)).toMatchObject([{ firstSeenAt: at(2), lastSeenAt: at(10) }]);
+    });
+
+    it('lets exactly one of many concurrent sightings of the same bytes create the record', async () => {
+      const propertyId = freshProperty();
+      const sha256 = hashOf('d');
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          repository().recordPhoto(sighting(propertyId, sha256, { photoId: `p${i}`, seenAt: at(i) })),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const records = await repository().listPhotos(propertyId);
+      expect(records).toHaveLength(1);
+      expect([...(records[0]?.photoIds ?? [])].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `p${i}`).sort());
+    });
+
+    it('keeps one record per property: the same bytes in two properties are two records', async () => {
+      const [p1, p2] = [freshProperty(), freshProperty()];
+      expect(await repository().recordPhoto(sighting(p1, hashOf('e')))).toEqual({ created: true });
+      expect(await repository().recordPhoto(sighting(p2, hashOf('e')))).toEqual({ created: true });
+      expect(await repository().listPhotos(p1)).toHaveLength(1);
+      expect(await repository().listPhotos(p2)).toHaveLength(1);
+    });
+
+    it('lists the records of a property oldest first, and nothing for an unknown property', async () => {
+      const propertyId = freshProperty();
+      await repository().recordPhoto(sighting(propertyId, hashOf('f'), { seenAt: at(3) }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('1'), { seenAt: at(1) }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('2'), { seenAt: at(2) }));
+      const records = await repository().listPhotos(propertyId);
+      expect(records.map((r) => r.sha256)).toEqual([hashOf('1'), hashOf('2'), hashOf('f')]);
+      expect(await repository().listPhotos(freshProperty())).toEqual([]);
+    });
+
+    it('returns copies: changing a listed record changes nothing stored', async () => {
+      const propertyId = freshProperty();
+      await repository().recordPhoto(sighting(propertyId, hashOf('9')));
+      const [record] = await repository().listPhotos(propertyId);
+      (record?.photoIds as string[] | undefined)?.push('tampered');
+      record?.lastSeenAt.setTime(0);
+      expect(await repository().listPhotos(propertyId)).toMatchObject([{ photoIds: ['zillow-photo-1'], lastSeenAt: at(0) }]);
+    });
+  });
+}

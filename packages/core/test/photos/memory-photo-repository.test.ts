@@ -1,0 +1,4 @@
+import { MemoryPhotoRepository } from '../../src/photos/index.js';
+import { describePhotoRepositoryContract } from '../../src/testing/index.js';
+
+describePhotoRepositoryContract('MemoryPhotoRepository', () => new MemoryPhotoRepository());
