@@ -44,29 +44,38 @@ interface PhotoDraft {
  */
 export function zillowPhotosFromProperty(property: JsonRecord): ZillowPropertyPhotos {
   const drafts = new Map<string, PhotoDraft>();
-  const excluded = new Map<string, string>();
+  // Keyed by position: the arrays list the same gallery, so one foreign image appears once per array.
+  const excluded = new Map<number, { readonly url: string; readonly reason: string }>();
   const arraysPresent: string[] = [];
   for (const name of ZILLOW_PHOTO_ARRAYS) {
     const items = arrayAt(property, name);
     if (items === undefined) continue;
     arraysPresent.push(name);
-    for (const item of items) addItem(item, drafts, excluded);
+    items.forEach((item, index) => addItem(item, index, drafts, excluded));
   }
   const photos = [...drafts.values()].map(toListingPhoto);
   return {
     photos,
-    excluded: [...excluded.entries()].map(([url, reason]) => ({ url, reason })),
+    excluded: [...excluded.values()],
     arraysPresent,
     declaredPhotoCount: numberAt(property, 'photoCount') ?? null,
   };
 }
 
-function addItem(item: unknown, drafts: Map<string, PhotoDraft>, excluded: Map<string, string>): void {
+function addItem(
+  item: unknown,
+  index: number,
+  drafts: Map<string, PhotoDraft>,
+  excluded: Map<number, { readonly url: string; readonly reason: string }>,
+): void {
   const urls = itemUrls(item);
   const listingUrls = urls.filter((u) => isZillowListingPhotoUrl(u.url));
   if (listingUrls.length === 0) {
-    const first = urls[0]?.url;
-    if (first !== undefined && !excluded.has(first)) excluded.set(first, describeForeign(first));
+    const best = urls.reduce<{ url: string; widthPx: number | null } | undefined>(
+      (a, b) => (a === undefined || (b.widthPx ?? -1) > (a.widthPx ?? -1) ? b : a),
+      undefined,
+    );
+    if (best !== undefined && !excluded.has(index)) excluded.set(index, { url: best.url, reason: describeForeign(best.url) });
     return;
   }
   for (const u of listingUrls) {

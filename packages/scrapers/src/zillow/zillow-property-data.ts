@@ -31,6 +31,7 @@ export function findZillowProperty(html: string): ZillowPropertyLookup {
   } else {
     const next = safeParse(nextText);
     if (next === undefined) tried.push('__NEXT_DATA__ is not valid JSON');
+    const search = isRecord(next) && valueAtPath(next, ['props', 'pageProps', 'searchPageState']) !== undefined;
     for (const path of NEXT_DATA_CACHE_PATHS) {
       if (next === undefined) break;
       const label = `__NEXT_DATA__ ${path.join('.')}`;
@@ -43,6 +44,9 @@ export function findZillowProperty(html: string): ZillowPropertyLookup {
       if (result.found) return result;
       removed ||= result.removed;
       tried.push(...result.pathsTried);
+    }
+    if (search && !tried.some((t) => t.includes('gdpClientCache →'))) {
+      tried.push('__NEXT_DATA__ props.pageProps.searchPageState present: this is a search results page, not a listing');
     }
   }
   const apolloText = scriptTextById(html, 'hdpApolloPreloadedData');
