@@ -81,4 +81,7 @@ export type { FileImageStoreOptions } from './store/index.js';
 
 export { MemoryPhotoRepository } from './photos/index.js';
 
+export { parsePropertiesCsv, PROPERTIES_CSV_COLUMNS, selectProperties, loadPropertiesCsv } from './properties/index.js';
+export type { ParsePropertiesCsvOptions } from './properties/index.js';
+
 export type { ExtractionEvent, ExtractionEventListener } from './extraction/index.js';

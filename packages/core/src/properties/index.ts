@@ -1,0 +1,4 @@
+export { parsePropertiesCsv, PROPERTIES_CSV_COLUMNS } from './parse-properties-csv.js';
+export type { ParsePropertiesCsvOptions } from './parse-properties-csv.js';
+export { selectProperties } from './select-properties.js';
+export { loadPropertiesCsv } from './load-properties-csv.js';

@@ -1,0 +1,121 @@
+import { CsvError, parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { InvalidInputError } from '../errors/index.js';
+import type { InputIssue } from '../errors/index.js';
+import { toPropertyId } from '../model/ids.js';
+import type { PropertyId } from '../model/ids.js';
+import type { Property } from '../model/property.js';
+import { SOURCES } from '../model/source.js';
+import type { Source } from '../model/source.js';
+import { parseInput } from '../validation/index.js';
+
+/** Options of {@link parsePropertiesCsv}. */
+export interface ParsePropertiesCsvOptions {
+  /** Name of the CSV in error messages, e.g. its path. Default `properties CSV`. */
+  readonly name?: string;
+}
+
+/** The header columns phx reads: `address` (required) and one `<source>_url` per source (optional). */
+export const PROPERTIES_CSV_COLUMNS: readonly string[] = Object.freeze(['address', ...SOURCES.map((s) => `${s}_url`)]);
+
+interface CsvRow {
+  readonly record: Readonly<Record<string, string | undefined>>;
+  readonly info: { readonly lines: number };
+}
+
+function parseRows(text: string, what: string): { header: string[]; rows: CsvRow[] } {
+  let header: string[] = [];
+  try {
+    const rows = parse(text, {
+      bom: true,
+      columns: (names: string[]) => (header = names.map((n) => n.trim().toLowerCase())),
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as CsvRow[];
+    return { header, rows };
+  } catch (error) {
+    const line = error instanceof CsvError ? (error as CsvError & { lines?: number }).lines : undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new InvalidInputError(what, [{ path: line === undefined ? '' : `line ${line}`, message }], { cause: error });
+  }
+}
+
+function checkUrl(source: Source, value: string, line: number, issues: InputIssue[]): string | undefined {
+  if (value === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:') {
+    issues.push({ path: `line ${line}`, message: `${source}_url "${value}" is not an https URL; leave it empty or give the listing page's https URL` });
+    return undefined;
+  }
+  return value;
+}
+
+function toProperty(row: CsvRow, issues: InputIssue[]): Property | null {
+  const line = row.info.lines;
+  const address = (row.record['address'] ?? '').replace(/\s+/g, ' ');
+  if (address === '') {
+    issues.push({ path: `line ${line}`, message: 'address is missing' });
+    return null;
+  }
+  const listingUrls: Partial<Record<Source, string>> = {};
+  for (const source of SOURCES) {
+    const url = checkUrl(source, row.record[`${source}_url`] ?? '', line, issues);
+    if (url !== undefined) listingUrls[source] = url;
+  }
+  try {
+    return { id: toPropertyId(address), address, listingUrls };
+  } catch {
+    issues.push({ path: `line ${line}`, message: `address "${address}" has no letter or digit` });
+    return null;
+  }
+}
+
+/**
+ * Reads the user's properties CSV: a header row naming at least `address`
+ * (case and surrounding blanks ignored), optionally `zillow_url` and
+ * `redfin_url` (empty cells allowed); other columns are ignored, blank lines
+ * skipped, a UTF-8 BOM accepted. Each property's id is `toPropertyId(address)`.
+ *
+ * @param text - the CSV text
+ * @param options - `name` of the CSV for error messages
+ * @returns the properties in file order (empty when the file has only a header)
+ * @throws {@link InvalidInputError} listing every bad row by its line number
+ *   (the header is line 1): missing address, URL that is not https, two rows
+ *   with the same property id; or a missing header / malformed CSV
+ * @example
+ * ```ts
+ * const properties = parsePropertiesCsv('address,zillow_url,redfin_url\n"4732 W Davis Rd, Glendale, AZ 85306",,\n');
+ * ```
+ */
+export function parsePropertiesCsv(text: string, options: ParsePropertiesCsvOptions = {}): Property[] {
+  const what = options.name ?? 'properties CSV';
+  parseInput(z.string(), text, what);
+  const { header, rows } = parseRows(text, what);
+  if (!header.includes('address')) {
+    const found = header.length === 0 ? 'no header' : `header "${header.join(',')}"`;
+    throw new InvalidInputError(what, [{ path: 'line 1', message: `${found}; expected a header ${PROPERTIES_CSV_COLUMNS.join(',')}` }]);
+  }
+  const issues: InputIssue[] = [];
+  const firstLineOf = new Map<PropertyId, number>();
+  const properties: Property[] = [];
+  for (const row of rows) {
+    const property = toProperty(row, issues);
+    if (property === null) continue;
+    const earlier = firstLineOf.get(property.id);
+    if (earlier !== undefined) {
+      issues.push({ path: `line ${row.info.lines}`, message: `duplicate property id "${property.id}" (same address as line ${earlier})` });
+      continue;
+    }
+    firstLineOf.set(property.id, row.info.lines);
+    properties.push(property);
+  }
+  if (issues.length > 0) throw new InvalidInputError(what, issues);
+  return properties;
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors/index.js';
+import { parsePropertiesCsv } from '../../src/properties/index.js';
+
+const ZILLOW = 'https://www.zillow.com/homedetails/1-Main-St-Phoenix-AZ-85001/123_zpid/';
+const REDFIN = 'https://www.redfin.com/AZ/Phoenix/1-Main-St-85001/home/456';
+
+function issuesOf(text: string): { path: string; message: string }[] {
+  try {
+    parsePropertiesCsv(text);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return [...(error as InvalidInputError).issues];
+  }
+  throw new Error('expected InvalidInputError');
+}
+
+describe('parsePropertiesCsv', () => {
+  it('reads addresses and optional listing URLs, ignoring extra columns and blank lines', () => {
+    const text = [
+      '\uFEFF Address ,zillow_url,redfin_url,notes',
+      `"1 Main St, Phoenix, AZ 85001",${ZILLOW},${REDFIN},corner lot`,
+      '',
+      '"22 Elm Ave,  Mesa, AZ 85201",,',
+      `"3 Oak Rd, Tempe, AZ 85281",,${REDFIN}`,
+      '"4 Pine Ln, Chandler, AZ 85224"',
+    ].join('\n');
+    expect(parsePropertiesCsv(text)).toEqual([
+      { id: '1-main-st-phoenix-az-85001', address: '1 Main St, Phoenix, AZ 85001', listingUrls: { zillow: ZILLOW, redfin: REDFIN } },
+      { id: '22-elm-ave-mesa-az-85201', address: '22 Elm Ave, Mesa, AZ 85201', listingUrls: {} },
+      { id: '3-oak-rd-tempe-az-85281', address: '3 Oak Rd, Tempe, AZ 85281', listingUrls: { redfin: REDFIN } },
+      { id: '4-pine-ln-chandler-az-85224', address: '4 Pine Ln, Chandler, AZ 85224', listingUrls: {} },
+    ]);
+  });
+
+  it('accepts a header-only file and CRLF line ends', () => {
+    expect(parsePropertiesCsv('address,zillow_url,redfin_url\r\n')).toEqual([]);
+    expect(parsePropertiesCsv('address\r\n"1 Main St, Phoenix"\r\n')).toHaveLength(1);
+  });
+
+  it('names every bad row by line number: missing address, non-https URL, duplicate property', () => {
+    const text = [
+      'address,zillow_url,redfin_url',
+      `"1 Main St, Phoenix, AZ",${ZILLOW},`,
+      `,${ZILLOW},`,
+      '"2 Elm Ave",http://www.zillow.com/x,ftp://redfin.com/y',
+      '"1 MAIN ST PHOENIX AZ",,',
+      '"---",,',
+      '"3 Oak",not a url,',
+    ].join('\n');
+    expect(issuesOf(text)).toEqual([
+      { path: 'line 3', message: 'address is missing' },
+      { path: 'line 4', message: expect.stringMatching(/^zillow_url "http:\/\/www.zillow.com\/x" is not an https URL/) },
+      { path: 'line 4', message: expect.stringMatching(/^redfin_url "ftp:\/\/redfin.com\/y" is not an https URL/) },
+      { path: 'line 5', message: 'duplicate property id "1-main-st-phoenix-az" (same address as line 2)' },
+      { path: 'line 6', message: 'address "---" has no letter or digit' },
+      { path: 'line 7', message: expect.stringMatching(/^zillow_url "not a url" is not an https URL/) },
+    ]);
+  });
+
+  it('rejects a file without an address header', () => {
+    expect(issuesOf('street,zillow_url\n1 Main St,\n')).toEqual([
+      { path: 'line 1', message: 'header "street,zillow_url"; expected a header address,zillow_url,redfin_url' },
+    ]);
+    expect(issuesOf('')[0]?.message).toMatch(/^no header/);
+  });
+
+  it('reports malformed CSV with its line', () => {
+    const [issue] = issuesOf('address\n"1 Main St\n');
+    expect(issue?.path).toBe('line 2');
+    expect(issue?.message).toMatch(/Quote Not Closed/);
+  });
+
+  it('uses the given name in the error message', () => {
+    expect(() => parsePropertiesCsv('address\n,\n', { name: 'data/p.csv' })).toThrow(/^Invalid data\/p.csv: line 2: address is missing$/);
+  });
+});
