@@ -1,0 +1,80 @@
+import { Agenda } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import { noopLogger } from '@phx/core';
+import type { Logger } from '@phx/core';
+import { DEFAULT_QUEUE_SETTINGS } from './queue-settings.js';
+
+/** Name of the collection Agenda keeps its queue in. */
+export const AGENDA_COLLECTION = 'agendaJobs';
+
+/** Where Agenda stores its queue: a borrowed database, or a connection string it opens and closes itself. */
+export type AgendaConnection =
+  | {
+      /** Database to use; borrowed: `agenda.stop()` leaves it open. */
+      readonly db: Db;
+    }
+  | {
+      /** Connection string including the database name; Agenda owns the client and `agenda.stop()` closes it. */
+      readonly mongoUri: string;
+    };
+
+/** Options of {@link createAgenda}. */
+export type CreateAgendaOptions = AgendaConnection & {
+  /** Name of this queue instance (the worker's name), recorded as `lastModifiedBy`; default none. */
+  readonly name?: string;
+  /** How often due jobs are looked for, in ms, at least 50; default 1000. */
+  readonly processEveryMs?: number;
+  /** Jobs this instance runs at once (`MAX_CONCURRENT_JOBS`), at least 1; default 3. Also its lock limit. */
+  readonly maxConcurrency?: number;
+  /** Lock lifetime of a job without a heartbeat, in ms; default 60 000. */
+  readonly defaultLockLifetimeMs?: number;
+  /** Collection of the queue; default {@link AGENDA_COLLECTION}. */
+  readonly collectionName?: string;
+  /** Where Agenda's background errors (lock queries failing) are logged; default no-op. */
+  readonly logger?: Logger;
+};
+
+/**
+ * Builds an Agenda v6 queue on `@agendajs/mongo-backend` with the design's
+ * settings, and waits until its backend is connected. Use it in every process
+ * that schedules jobs (API, CLI: never call `start()`) or runs them (worker:
+ * define jobs, then `start()`).
+ *
+ * The instance locks no more jobs than it can run (`lockLimit` =
+ * `maxConcurrency`), so other workers get the rest, and one-time jobs that
+ * succeed are removed from the queue (the job document is the record).
+ *
+ * @param options - connection and queue settings
+ * @returns the connected queue; the caller stops it (`agenda.stop()`)
+ * @throws the driver's error when MongoDB cannot be reached
+ * @example
+ * ```ts
+ * const agenda = await createAgenda({ db, name: 'worker-1', maxConcurrency: 3 });
+ * defineExtractImagesJob(agenda, deps);
+ * await agenda.start();
+ * ```
+ */
+export async function createAgenda(options: CreateAgendaOptions): Promise<Agenda> {
+  const maxConcurrency = Math.max(1, options.maxConcurrency ?? DEFAULT_QUEUE_SETTINGS.maxConcurrentJobs);
+  const collection = options.collectionName ?? AGENDA_COLLECTION;
+  const backend =
+    'db' in options
+      ? new MongoBackend({ mongo: options.db, collection })
+      : new MongoBackend({ address: options.mongoUri, collection });
+  const agenda = new Agenda({
+    backend,
+    ...(options.name === undefined ? {} : { name: options.name }),
+    processEvery: Math.max(50, options.processEveryMs ?? DEFAULT_QUEUE_SETTINGS.processEveryMs),
+    maxConcurrency,
+    defaultConcurrency: maxConcurrency,
+    lockLimit: maxConcurrency,
+    defaultLockLifetime: options.defaultLockLifetimeMs ?? DEFAULT_QUEUE_SETTINGS.lockLifetimeMs,
+    removeOnComplete: true,
+  });
+  const logger = (options.logger ?? noopLogger).child({ component: 'agenda' });
+  // Agenda emits 'error' for failures in its polling loop; without a listener Node would crash the process.
+  agenda.on('error', (error: Error) => logger.error({ err: error.message }, 'agenda background error'));
+  await agenda.ready;
+  return agenda;
+}

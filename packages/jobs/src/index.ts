@@ -1,0 +1,52 @@
+/**
+ * `@phx/jobs`: the job layer of phx on Agenda v6 and MongoDB. This light entry
+ * (job service, repositories, progress feed, queue factory) loads no browser,
+ * so API servers and the CLI import it; the worker imports `@phx/jobs/worker`
+ * for the job definitions.
+ *
+ * @packageDocumentation
+ */
+export { JobError, JobAlreadyFinishedError, JobQueueError, describeError } from './errors/index.js';
+
+export { createAgenda, AGENDA_COLLECTION, DEFAULT_QUEUE_SETTINGS } from './agenda/index.js';
+export type { CreateAgendaOptions, AgendaConnection } from './agenda/index.js';
+
+export {
+  JobRepository,
+  JOBS_COLLECTION,
+  MongoPhotoRepository,
+  PHOTOS_COLLECTION,
+  JobRunLeases,
+  RUNS_COLLECTION,
+  isLeaseHeld,
+  CancelRequests,
+  CANCELS_COLLECTION,
+} from './repository/index.js';
+export type {
+  JobRepositoryOptions,
+  ListJobsOptions,
+  JobProgress,
+  JobRunEnd,
+  JobRunStart,
+  StoredExtractionJob,
+  ExtractionJobDocument,
+  MongoPhotoRepositoryOptions,
+  PhotoDocument,
+  JobRunLease,
+  JobRunLeasesOptions,
+  CancelRequestsOptions,
+} from './repository/index.js';
+
+export { JobService, CANCELLED_BEFORE_START_MESSAGE, resolveEnqueueExtractionInput } from './service/index.js';
+export type {
+  JobServiceOptions,
+  ListJobsInput,
+  EnqueueExtractionInput,
+  ResolvedEnqueueExtractionInput,
+} from './service/index.js';
+
+export { JobProgressFeed } from './progress/index.js';
+export type { JobProgressFeedOptions } from './progress/index.js';
+
+export { EXTRACT_IMAGES_JOB, extractImagesPayloadSchema } from './jobs/extract-images.job.js';
+export type { ExtractImagesPayload } from './jobs/extract-images.job.js';

@@ -1,0 +1,2 @@
+export { JobProgressFeed } from './job-progress-feed.js';
+export type { JobProgressFeedOptions } from './job-progress-feed.js';

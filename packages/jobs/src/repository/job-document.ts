@@ -1,0 +1,62 @@
+import type { ExtractionJob, JobId } from '@phx/core';
+
+/**
+ * A job as stored in MongoDB and read back: core's {@link ExtractionJob} plus
+ * the bookkeeping the job layer needs. What `JobRepository`, `JobService` and
+ * `JobProgressFeed` return.
+ */
+export interface StoredExtractionJob extends ExtractionJob {
+  /**
+   * Incremented by every update of the document (starts at 1 on insert), so a
+   * reader that saw version `n` knows a document with version `n + 1` is newer.
+   * The progress feed yields one snapshot per change.
+   */
+  readonly version: number;
+  /** When a user asked to cancel the job while it ran, else `null`. */
+  readonly cancelRequestedAt: Date | null;
+  /**
+   * How many times a worker has taken the job up (0 while it never ran). The
+   * worker holding run `n` writes only with `runNumber: n` in its filter, so a
+   * worker that lost the job cannot overwrite the one that took it over.
+   */
+  readonly runNumber: number;
+  /** Name of the worker that took the job up last, else `null`. */
+  readonly workerName: string | null;
+}
+
+/**
+ * The document in the `extraction_jobs` collection: a {@link StoredExtractionJob}
+ * with `_id` (the job id) in place of `id`. Dates are BSON dates.
+ */
+export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id'> & { readonly _id: JobId };
+
+/**
+ * Maps a document to the API shape.
+ *
+ * @param doc - a document read from `extraction_jobs`
+ * @returns the job, `_id` renamed to `id`, fields in a stable order
+ */
+export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob {
+  const { _id, ...rest } = doc;
+  return {
+    id: _id,
+    ...rest,
+    cancelRequestedAt: rest.cancelRequestedAt ?? null,
+    runNumber: rest.runNumber ?? 0,
+    workerName: rest.workerName ?? null,
+    failedImages: rest.failedImages ?? 0,
+    propertyOutcomes: rest.propertyOutcomes ?? [],
+    failedPropertiesList: rest.failedPropertiesList ?? [],
+  };
+}
+
+/**
+ * Maps a new job to its first document (version 1, never run).
+ *
+ * @param job - the job as built by the service
+ * @returns the document to insert
+ */
+export function toNewJobDocument(job: ExtractionJob): ExtractionJobDocument {
+  const { id, ...rest } = job;
+  return { _id: id, ...rest, version: 1, cancelRequestedAt: null, runNumber: 0, workerName: null };
+}

@@ -1,0 +1,284 @@
+import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
+import type { ExtractionCounters, ExtractionJob, JobId, JobStatus, PropertyOutcome } from '@phx/core';
+import { fromJobDocument, toNewJobDocument } from './job-document.js';
+import type { ExtractionJobDocument, StoredExtractionJob } from './job-document.js';
+
+/** Options of {@link JobRepository}. */
+export interface JobRepositoryOptions {
+  /** Database holding the collection. Borrowed: the repository never closes it. */
+  readonly db: Db;
+  /** Collection name; default {@link JOBS_COLLECTION}. */
+  readonly collectionName?: string;
+}
+
+/** Name of the collection of job documents. */
+export const JOBS_COLLECTION = 'extraction_jobs';
+
+/** Filter and page of {@link JobRepository.list}. */
+export interface ListJobsOptions {
+  /** Only jobs in this status; all when absent. */
+  readonly status?: JobStatus;
+  /** Page size, 1 to 500; default 50. */
+  readonly limit?: number;
+  /** Jobs to skip, at least 0; default 0. */
+  readonly offset?: number;
+}
+
+/** The counters and per-property results a running job writes as it goes. */
+export interface JobProgress extends ExtractionCounters {
+  /** Addresses of the failed properties, in order. */
+  readonly failedPropertiesList: readonly string[];
+  /** Outcome of each finished property, in finishing order. */
+  readonly propertyOutcomes: readonly PropertyOutcome[];
+}
+
+/** How a run ends: a final status, or `pending` when the worker hands the job back. */
+export interface JobRunEnd {
+  /** `completed`, `failed`, `cancelled`, or `pending` (handed back; another run resumes it). */
+  readonly status: Exclude<JobStatus, 'in_progress'>;
+  /** Why it failed or was cancelled, else `null`. */
+  readonly errorMessage: string | null;
+  /** The counters and outcomes at the end. */
+  readonly progress: JobProgress;
+  /** When a cancel was requested, when one was. */
+  readonly cancelRequestedAt: Date | null;
+}
+
+/** What the worker records when it takes a job up. */
+export interface JobRunStart {
+  /** The run number the worker claimed (see `JobRunLeases`). */
+  readonly runNumber: number;
+  /** The worker's name. */
+  readonly workerName: string;
+  /** Now. Also the job's `startedAt` when it never started before. */
+  readonly now: Date;
+}
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+
+/**
+ * Stores extraction jobs in the `extraction_jobs` collection: one document per
+ * job, `_id` = job id, with a `version` incremented by every update.
+ *
+ * Writes: the job service inserts the document and may turn a `pending` job
+ * `cancelled`; while a job runs, only the worker holding its run writes it (every
+ * worker write is filtered on `runNumber`), one write at a time. Each write is a
+ * single-document update, atomic on MongoDB. Counters are written as absolute
+ * values, so retrying a write never counts twice.
+ *
+ * @example
+ * ```ts
+ * const jobs = new JobRepository({ db });
+ * await jobs.ensureIndexes();
+ * const page = await jobs.list({ status: 'completed', limit: 10 });
+ * ```
+ */
+export class JobRepository {
+  /** The database the jobs live in (borrowed). Other job-layer collections sit beside them. */
+  readonly db: Db;
+  private readonly collection: Collection<ExtractionJobDocument>;
+
+  /**
+   * @param options - the database and collection name
+   */
+  constructor(options: JobRepositoryOptions) {
+    this.db = options.db;
+    this.collection = options.db.collection<ExtractionJobDocument>(options.collectionName ?? JOBS_COLLECTION);
+  }
+
+  /**
+   * Creates the indexes `list` uses (status + creation time). Idempotent.
+   */
+  async ensureIndexes(): Promise<void> {
+    await this.collection.createIndex({ createdAt: -1 }, { name: 'createdAt_desc' });
+    await this.collection.createIndex({ status: 1, createdAt: -1 }, { name: 'status_createdAt_desc' });
+  }
+
+  /**
+   * Inserts a new job with version 1.
+   *
+   * @param job - the job (status `pending`, counters at zero)
+   * @returns the stored job
+   * @throws the driver's `MongoServerError` (code 11000) when the id exists
+   */
+  async create(job: ExtractionJob): Promise<StoredExtractionJob> {
+    const doc = toNewJobDocument(job);
+    await this.collection.insertOne(doc);
+    return fromJobDocument(doc);
+  }
+
+  /**
+   * Reads one job.
+   *
+   * @param id - the job id (any string; unknown ids give `null`)
+   * @returns the job, or `null` when none has this id
+   */
+  async get(id: string): Promise<StoredExtractionJob | null> {
+    const doc = await this.collection.findOne(byId(id));
+    return doc === null ? null : fromJobDocument(doc);
+  }
+
+  /**
+   * Reads several jobs in one query.
+   *
+   * @param ids - job ids; unknown ones are left out
+   * @returns the jobs found, in no particular order
+   */
+  async getMany(ids: readonly string[]): Promise<StoredExtractionJob[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.collection.find({ _id: { $in: ids as JobId[] } }).toArray();
+    return docs.map(fromJobDocument);
+  }
+
+  /**
+   * Lists jobs, newest first.
+   *
+   * @param options - status filter, `limit` (1..500, default 50), `offset` (default 0)
+   * @returns one page of jobs
+   */
+  async list(options: ListJobsOptions = {}): Promise<StoredExtractionJob[]> {
+    const filter: Filter<ExtractionJobDocument> = options.status === undefined ? {} : { status: options.status };
+    const limit = Math.min(Math.max(options.limit ?? DEFAULT_LIMIT, 1), MAX_LIMIT);
+    const docs = await this.collection
+      .find(filter)
+      .sort({ createdAt: -1, _id: -1 })
+      .skip(Math.max(options.offset ?? 0, 0))
+      .limit(limit)
+      .toArray();
+    return docs.map(fromJobDocument);
+  }
+
+  /**
+   * Turns a `pending` job `cancelled` (counters and outcomes kept).
+   *
+   * @param id - the job
+   * @param now - the cancel time (`completedAt`, `cancelRequestedAt`)
+   * @param reason - the `errorMessage` to record
+   * @returns the cancelled job, or `null` when the job was not pending
+   */
+  async cancelPending(id: string, now: Date, reason: string): Promise<StoredExtractionJob | null> {
+    return this.update({ ...byId(id), status: 'pending' }, {
+      $set: { status: 'cancelled', completedAt: now, cancelRequestedAt: now, errorMessage: reason, progressUpdatedAt: now },
+      $inc: { version: 1 },
+    });
+  }
+
+  /**
+   * Turns a job that is not final `failed` with a message (used when it could
+   * not be queued).
+   *
+   * @param id - the job
+   * @param message - the `errorMessage`
+   * @param now - the `completedAt`
+   * @returns the failed job, or `null` when it was already final
+   */
+  async markFailed(id: string, message: string, now: Date): Promise<StoredExtractionJob | null> {
+    return this.update({ ...byId(id), status: { $in: ['pending', 'in_progress'] } }, {
+      $set: { status: 'failed', completedAt: now, errorMessage: message, progressUpdatedAt: now },
+      $inc: { version: 1 },
+    });
+  }
+
+  /**
+   * Records that a worker took the job up: status `in_progress`, the run
+   * number and worker name, `startedAt` when it never started before.
+   *
+   * @param id - the job
+   * @param run - run number, worker name, now
+   * @returns the job as it is now, or `null` when it is final or gone
+   */
+  async startRun(id: string, run: JobRunStart): Promise<StoredExtractionJob | null> {
+    const current = await this.get(id);
+    if (current === null || (current.status !== 'pending' && current.status !== 'in_progress')) return null;
+    return this.update({ ...byId(id), status: { $in: ['pending', 'in_progress'] } }, {
+      $set: {
+        status: 'in_progress',
+        startedAt: current.startedAt ?? run.now,
+        runNumber: run.runNumber,
+        workerName: run.workerName,
+        errorMessage: null,
+        progressUpdatedAt: run.now,
+      },
+      $inc: { version: 1 },
+    });
+  }
+
+  /**
+   * Writes the counters and outcomes of a running job.
+   *
+   * @param id - the job
+   * @param runNumber - the writer's run; the write is dropped when another run holds the job
+   * @param progress - absolute counters and outcomes
+   * @param now - the `progressUpdatedAt`
+   * @param cancelRequestedAt - when a cancel was seen, to record it; `null` leaves the field as is
+   * @returns `true` when written, `false` when the run no longer holds the job
+   */
+  async saveProgress(
+    id: string,
+    runNumber: number,
+    progress: JobProgress,
+    now: Date,
+    cancelRequestedAt: Date | null = null,
+  ): Promise<boolean> {
+    const updated = await this.update({ ...byId(id), runNumber, status: 'in_progress' }, {
+      $set: {
+        ...progressFields(progress),
+        ...(cancelRequestedAt === null ? {} : { cancelRequestedAt }),
+        progressUpdatedAt: now,
+      },
+      $inc: { version: 1 },
+    });
+    return updated !== null;
+  }
+
+  /**
+   * Ends a run: a final status (with `completedAt`), or `pending` when the worker
+   * hands the job back for another run to resume (counters and outcomes kept).
+   *
+   * @param id - the job
+   * @param runNumber - the writer's run; nothing is written when another run holds the job
+   * @param end - status, message, counters, cancel time
+   * @param now - the `completedAt` of a final status and the `progressUpdatedAt`
+   * @returns the job as it is now, or `null` when the run no longer held it
+   */
+  async endRun(id: string, runNumber: number, end: JobRunEnd, now: Date): Promise<StoredExtractionJob | null> {
+    return this.update({ ...byId(id), runNumber, status: 'in_progress' }, {
+      $set: {
+        ...progressFields(end.progress),
+        status: end.status,
+        errorMessage: end.errorMessage,
+        completedAt: end.status === 'pending' ? null : now,
+        ...(end.cancelRequestedAt === null ? {} : { cancelRequestedAt: end.cancelRequestedAt }),
+        progressUpdatedAt: now,
+      },
+      $inc: { version: 1 },
+    });
+  }
+
+  private async update(
+    filter: Filter<ExtractionJobDocument>,
+    update: UpdateFilter<ExtractionJobDocument>,
+  ): Promise<StoredExtractionJob | null> {
+    const doc = await this.collection.findOneAndUpdate(filter, update, { returnDocument: 'after' });
+    return doc === null ? null : fromJobDocument(doc);
+  }
+}
+
+function byId(id: string): Filter<ExtractionJobDocument> {
+  return { _id: id as JobId };
+}
+
+function progressFields(progress: JobProgress): JobProgress {
+  return {
+    totalProperties: progress.totalProperties,
+    completedProperties: progress.completedProperties,
+    failedProperties: progress.failedProperties,
+    totalImages: progress.totalImages,
+    newImages: progress.newImages,
+    duplicateImages: progress.duplicateImages,
+    failedImages: progress.failedImages,
+    failedPropertiesList: [...progress.failedPropertiesList],
+    propertyOutcomes: [...progress.propertyOutcomes],
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ISOLATION_MODES, SOURCES, parseInput, parseSources, toPropertyId } from '@phx/core';
+import type { IsolationMode, Property, Source } from '@phx/core';
+
+/** What a client asks to extract. */
+export interface EnqueueExtractionInput {
+  /** The properties, in order; at least one. */
+  readonly properties: readonly Property[];
+  /** Source names (case-insensitive); all sources when absent or empty. */
+  readonly sources?: readonly string[];
+  /** Browser isolation; default `virtual`. */
+  readonly isolationMode?: IsolationMode;
+  /** List photos without downloading them; default `false`. */
+  readonly dryRun?: boolean;
+}
+
+/** {@link EnqueueExtractionInput} after validation: sources parsed, defaults filled. */
+export interface ResolvedEnqueueExtractionInput {
+  readonly properties: readonly Property[];
+  readonly sources: readonly Source[];
+  readonly isolationMode: IsolationMode;
+  readonly dryRun: boolean;
+}
+
+const propertySchema = z.object({
+  id: z.string().min(1, 'property id must not be empty'),
+  address: z.string().trim().min(1, 'address must not be empty'),
+  listingUrls: z.partialRecord(z.enum(SOURCES), z.url('listing URL must be an absolute URL')),
+});
+
+const inputSchema = z.object({
+  properties: z.array(propertySchema).min(1, 'at least one property is required; the list is empty'),
+  sources: z.array(z.string()).optional(),
+  isolationMode: z.enum(ISOLATION_MODES).optional(),
+  dryRun: z.boolean().optional(),
+});
+
+/**
+ * Validates an enqueue request.
+ *
+ * @param input - the untrusted request
+ * @returns the request with sources parsed (unknown names rejected) and defaults filled
+ * @throws core's `InvalidInputError` naming every problem: an empty property list,
+ *   a property without address, an unknown source or isolation mode
+ */
+export function resolveEnqueueExtractionInput(input: EnqueueExtractionInput): ResolvedEnqueueExtractionInput {
+  const parsed = parseInput(inputSchema, input, 'extraction input');
+  const sources = parseSources(parsed.sources);
+  const properties: Property[] = parsed.properties.map((p) => ({
+    id: toPropertyId(p.id),
+    address: p.address,
+    listingUrls: p.listingUrls,
+  }));
+  return {
+    properties,
+    sources,
+    isolationMode: parsed.isolationMode ?? 'virtual',
+    dryRun: parsed.dryRun ?? false,
+  };
+}

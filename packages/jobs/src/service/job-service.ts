@@ -1,0 +1,245 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Agenda } from 'agenda';
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import {
+  JOB_STATUSES,
+  NotFoundError,
+  ZERO_COUNTERS,
+  isFinalJobStatus,
+  newJobId,
+  noopLogger,
+  parseInput,
+  systemClock,
+  toJobId,
+  toPropertyId,
+} from '@phx/core';
+import type { Clock, ExtractionJob, JobId, JobStatus, Logger, PhotoRecord } from '@phx/core';
+import { JobAlreadyFinishedError, JobQueueError, describeError } from '../errors/index.js';
+import { EXTRACT_IMAGES_JOB } from '../jobs/extract-images.job.js';
+import type { ExtractImagesPayload } from '../jobs/extract-images.job.js';
+import { CancelRequests } from '../repository/cancel-requests.js';
+import { JobRepository } from '../repository/job-repository.js';
+import type { StoredExtractionJob } from '../repository/job-document.js';
+import { JobRunLeases } from '../repository/job-run-leases.js';
+import { MongoPhotoRepository } from '../repository/mongo-photo-repository.js';
+import { resolveEnqueueExtractionInput } from './enqueue-extraction-input.js';
+import type { EnqueueExtractionInput } from './enqueue-extraction-input.js';
+
+/** Options of {@link JobService}. */
+export interface JobServiceOptions {
+  /** Database of the jobs and photos. Borrowed: never closed here. */
+  readonly db: Db;
+  /** Queue to schedule jobs on (from `createAgenda`); it need not be started. Borrowed. */
+  readonly agenda: Agenda;
+  /** Logger; default no-op. */
+  readonly logger?: Logger;
+  /** Clock; default the system clock. */
+  readonly clock?: Clock;
+  /** Makes job ids; default random UUIDs. */
+  readonly newId?: () => JobId;
+  /** How long `cancelJob` waits for a running job to stop, in ms; default 5000. */
+  readonly cancelWaitMs?: number;
+  /** How often `cancelJob` re-reads the job while it waits, in ms; default 100. */
+  readonly cancelPollIntervalMs?: number;
+}
+
+/** Filter and page of {@link JobService.listJobs}. */
+export interface ListJobsInput {
+  /** Only jobs in this status. */
+  readonly status?: JobStatus;
+  /** Page size, 1 to 500; default 50. */
+  readonly limit?: number;
+  /** Jobs to skip, at least 0; default 0. */
+  readonly offset?: number;
+}
+
+const listJobsSchema = z.object({
+  status: z.enum(JOB_STATUSES).optional(),
+  limit: z.number().int().min(1).max(500).optional(),
+  offset: z.number().int().min(0).optional(),
+});
+
+/** Why a job cancelled before any worker took it up says it was. */
+export const CANCELLED_BEFORE_START_MESSAGE = 'cancelled by user before it started';
+
+/**
+ * The job operations of phx: enqueue, read, list and cancel extractions, and
+ * read stored photos. The API server and the CLI call it; it loads no browser
+ * (it lives in the light entry of `@phx/jobs`). Several processes may use it on
+ * one database at once.
+ *
+ * @example
+ * ```ts
+ * const agenda = await createAgenda({ db });
+ * const jobs = new JobService({ db, agenda });
+ * await jobs.ensureIndexes();
+ * const job = await jobs.enqueueExtraction({ properties, sources: ['zillow'] });
+ * const later = await jobs.getJob(job.id);
+ * ```
+ */
+export class JobService {
+  private readonly repository: JobRepository;
+  private readonly photos: MongoPhotoRepository;
+  private readonly runs: JobRunLeases;
+  private readonly cancels: CancelRequests;
+  private readonly agenda: Agenda;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly newId: () => JobId;
+  private readonly cancelWaitMs: number;
+  private readonly cancelPollIntervalMs: number;
+
+  /**
+   * @param options - database, queue, logger, clock
+   */
+  constructor(options: JobServiceOptions) {
+    this.repository = new JobRepository({ db: options.db });
+    this.photos = new MongoPhotoRepository({ db: options.db });
+    this.runs = new JobRunLeases({ db: options.db });
+    this.cancels = new CancelRequests({ db: options.db });
+    this.agenda = options.agenda;
+    this.logger = (options.logger ?? noopLogger).child({ component: 'job-service' });
+    this.clock = options.clock ?? systemClock;
+    this.newId = options.newId ?? newJobId;
+    this.cancelWaitMs = options.cancelWaitMs ?? 5_000;
+    this.cancelPollIntervalMs = options.cancelPollIntervalMs ?? 100;
+  }
+
+  /**
+   * Creates the indexes of the job and photo collections. Idempotent; call once at start-up.
+   */
+  async ensureIndexes(): Promise<void> {
+    await this.repository.ensureIndexes();
+    await this.photos.ensureIndexes();
+    await this.runs.ensureIndexes();
+  }
+
+  /**
+   * Validates a request, writes the job (status `pending`, `totalProperties` =
+   * the number of properties) and schedules the `extract-images` job that a
+   * worker will run.
+   *
+   * @param input - properties, sources, isolation mode, dry run
+   * @returns the new job
+   * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
+   * @throws {@link JobQueueError} when the job could not be scheduled (it is then marked failed)
+   */
+  async enqueueExtraction(input: EnqueueExtractionInput): Promise<StoredExtractionJob> {
+    const request = resolveEnqueueExtractionInput(input);
+    const now = this.clock.now();
+    const job: ExtractionJob = {
+      id: this.newId(),
+      createdAt: now,
+      startedAt: null,
+      completedAt: null,
+      properties: request.properties,
+      sources: request.sources,
+      isolationMode: request.isolationMode,
+      dryRun: request.dryRun,
+      status: 'pending',
+      errorMessage: null,
+      progressUpdatedAt: now,
+      ...ZERO_COUNTERS,
+      totalProperties: request.properties.length,
+      failedPropertiesList: [],
+      propertyOutcomes: [],
+    };
+    const stored = await this.repository.create(job);
+    try {
+      await this.agenda.now<ExtractImagesPayload>(EXTRACT_IMAGES_JOB, { jobId: job.id });
+    } catch (error) {
+      this.logger.error({ jobId: job.id, err: describeError(error) }, 'job could not be queued');
+      await this.repository.markFailed(job.id, 'could not be queued for a worker', this.clock.now()).catch(() => null);
+      throw new JobQueueError(job.id, { cause: error });
+    }
+    this.logger.info({ jobId: job.id, properties: job.totalProperties, sources: job.sources }, 'job enqueued');
+    return stored;
+  }
+
+  /**
+   * Reads a job.
+   *
+   * @param id - the job id
+   * @returns the job with its counters and outcomes
+   * @throws core's `NotFoundError` when no job has this id (also for an id that is not a UUID)
+   */
+  async getJob(id: string): Promise<StoredExtractionJob> {
+    const job = await this.repository.get(checkedJobId(id));
+    if (job === null) throw new NotFoundError('job', id);
+    return job;
+  }
+
+  /**
+   * Lists jobs, newest first.
+   *
+   * @param options - status filter; `limit` 1..500 (default 50); `offset` >= 0 (default 0)
+   * @returns one page of jobs
+   * @throws core's `InvalidInputError` for a bad status, limit or offset
+   */
+  async listJobs(options: ListJobsInput = {}): Promise<StoredExtractionJob[]> {
+    const parsed = parseInput(listJobsSchema, options, 'job list options');
+    return this.repository.list({
+      ...(parsed.status === undefined ? {} : { status: parsed.status }),
+      ...(parsed.limit === undefined ? {} : { limit: parsed.limit }),
+      ...(parsed.offset === undefined ? {} : { offset: parsed.offset }),
+    });
+  }
+
+  /**
+   * Cancels a job. A pending job is removed from the queue and marked
+   * `cancelled` at once. For a running job the cancel is recorded; the worker
+   * running it notices within about a second, stops, keeps the counters and
+   * photos so far and marks it `cancelled`; this call waits for that (at most
+   * `cancelWaitMs`) and returns the job as it then is.
+   *
+   * @param id - the job id
+   * @returns the job, normally `cancelled`; still `in_progress` (with the cancel
+   *   recorded) when its worker did not stop within `cancelWaitMs`
+   * @throws core's `NotFoundError` when no job has this id
+   * @throws {@link JobAlreadyFinishedError} (code `JOB_ALREADY_FINISHED`) when the job is already final
+   */
+  async cancelJob(id: string): Promise<StoredExtractionJob> {
+    const job = await this.getJob(id);
+    if (isFinalJobStatus(job.status)) throw new JobAlreadyFinishedError(job.id, job.status);
+    await this.cancels.request(job.id, this.clock.now());
+    if (job.status === 'pending') {
+      await this.agenda.cancel({ name: EXTRACT_IMAGES_JOB, data: { jobId: job.id } });
+      const cancelled = await this.repository.cancelPending(job.id, this.clock.now(), CANCELLED_BEFORE_START_MESSAGE);
+      if (cancelled !== null) {
+        this.logger.info({ jobId: job.id }, 'pending job cancelled');
+        return cancelled;
+      }
+    }
+    this.logger.info({ jobId: job.id }, 'cancel requested for running job');
+    return this.waitForFinal(job.id);
+  }
+
+  /**
+   * Lists the stored photos of a property, oldest first, with where each file is.
+   *
+   * @param propertyId - the property id (an address is slugged to its id)
+   * @returns its photo records; empty when none
+   * @throws core's `InvalidInputError` for an id without letters or digits
+   */
+  async listPhotos(propertyId: string): Promise<PhotoRecord[]> {
+    return this.photos.listPhotos(toPropertyId(propertyId));
+  }
+
+  private async waitForFinal(id: JobId): Promise<StoredExtractionJob> {
+    const deadline = Date.now() + this.cancelWaitMs;
+    for (;;) {
+      const job = await this.getJob(id);
+      if (isFinalJobStatus(job.status) || Date.now() >= deadline) return job;
+      await sleep(this.cancelPollIntervalMs);
+    }
+  }
+}
+
+function checkedJobId(id: string): JobId {
+  try {
+    return toJobId(id);
+  } catch (error) {
+    throw new NotFoundError('job', id, { cause: error });
+  }
+}

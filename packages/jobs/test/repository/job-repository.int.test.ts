@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobRepository } from '../../src/repository/job-repository.js';
+import type { JobProgress } from '../../src/repository/job-repository.js';
+import { openTestDatabase } from '../support/test-database.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { sampleJob, sampleOutcome } from '../support/sample-jobs.js';
+
+const progress = (over: Partial<JobProgress> = {}): JobProgress => ({
+  totalProperties: 2,
+  completedProperties: 1,
+  failedProperties: 0,
+  totalImages: 5,
+  newImages: 4,
+  duplicateImages: 1,
+  failedImages: 0,
+  failedPropertiesList: [],
+  propertyOutcomes: [],
+  ...over,
+});
+
+describe('JobRepository', () => {
+  let tdb: TestDatabase;
+  let jobs: JobRepository;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('jobrepo');
+    jobs = new JobRepository({ db: tdb.db });
+    await jobs.ensureIndexes();
+  });
+  afterAll(async () => {
+    await tdb.close();
+  });
+
+  it('creates a job with version 1 and reads it back with every field', async () => {
+    const job = sampleJob(2);
+    const stored = await jobs.create(job);
+    expect(stored).toEqual({ ...job, version: 1, cancelRequestedAt: null, runNumber: 0, workerName: null });
+    expect(await jobs.get(job.id)).toEqual(stored);
+    expect(await jobs.get('no-such-id')).toBeNull();
+  });
+
+  it('lists newest first, filtered by status, with limit and offset', async () => {
+    const base = Date.parse('2030-01-01T00:00:00Z');
+    const created = [];
+    for (let i = 0; i < 5; i += 1) {
+      const job = sampleJob(1, { createdAt: new Date(base + i * 1000), status: i % 2 === 0 ? 'pending' : 'completed' });
+      created.push(await jobs.create(job));
+    }
+    const newest = await jobs.list({ limit: 3 });
+    expect(newest.map((j) => j.id)).toEqual([created[4]?.id, created[3]?.id, created[2]?.id]);
+    const page2 = await jobs.list({ limit: 2, offset: 2 });
+    expect(page2.map((j) => j.id)).toEqual([created[2]?.id, created[1]?.id]);
+    const completed = await jobs.list({ status: 'completed', limit: 10 });
+    expect(completed.every((j) => j.status === 'completed')).toBe(true);
+    expect(completed.map((j) => j.id).slice(0, 2)).toEqual([created[3]?.id, created[1]?.id]);
+  });
+
+  it('bumps the version on every update and only lets the holder of the run write', async () => {
+    const job = sampleJob(2);
+    await jobs.create(job);
+    const now = new Date();
+    const started = await jobs.startRun(job.id, { runNumber: 1, workerName: 'w1', now });
+    expect(started).toMatchObject({ status: 'in_progress', startedAt: now, runNumber: 1, workerName: 'w1', version: 2 });
+    expect(await jobs.saveProgress(job.id, 1, progress(), new Date())).toBe(true);
+    expect(await jobs.saveProgress(job.id, 2, progress({ totalImages: 99 }), new Date())).toBe(false);
+    const outcome = sampleOutcome(job.properties[0]!, 'failed');
+    expect(
+      await jobs.saveProgress(job.id, 1, progress({ failedProperties: 1, failedPropertiesList: [outcome.address], propertyOutcomes: [outcome] }), new Date()),
+    ).toBe(true);
+    const read = await jobs.get(job.id);
+    expect(read).toMatchObject({ version: 4, totalImages: 5, failedProperties: 1, failedPropertiesList: [outcome.address] });
+    expect(read?.propertyOutcomes).toEqual([outcome]);
+  });
+
+  it('keeps the first startedAt when a run resumes, and hands a job back as pending', async () => {
+    const job = sampleJob(2);
+    await jobs.create(job);
+    const first = new Date('2030-02-01T00:00:00Z');
+    await jobs.startRun(job.id, { runNumber: 1, workerName: 'w1', now: first });
+    const handedBack = await jobs.endRun(job.id, 1, { status: 'pending', errorMessage: null, progress: progress(), cancelRequestedAt: null }, new Date());
+    expect(handedBack).toMatchObject({ status: 'pending', completedAt: null, totalImages: 5 });
+    const resumed = await jobs.startRun(job.id, { runNumber: 2, workerName: 'w2', now: new Date() });
+    expect(resumed).toMatchObject({ status: 'in_progress', startedAt: first, runNumber: 2, workerName: 'w2' });
+    const end = new Date();
+    const done = await jobs.endRun(job.id, 2, { status: 'completed', errorMessage: null, progress: progress({ completedProperties: 2 }), cancelRequestedAt: null }, end);
+    expect(done).toMatchObject({ status: 'completed', completedAt: end, completedProperties: 2, version: 5 });
+    expect(await jobs.startRun(job.id, { runNumber: 3, workerName: 'w3', now: new Date() })).toBeNull();
+  });
+
+  it('cancels only a pending job', async () => {
+    const job = sampleJob(1);
+    await jobs.create(job);
+    const cancelled = await jobs.cancelPending(job.id, new Date(), 'cancelled by user before it started');
+    expect(cancelled).toMatchObject({ status: 'cancelled', version: 2, errorMessage: 'cancelled by user before it started' });
+    expect(cancelled?.completedAt).toBeInstanceOf(Date);
+    expect(await jobs.cancelPending(job.id, new Date(), 'again')).toBeNull();
+  });
+
+  it('marks a job failed unless it is final', async () => {
+    const job = sampleJob(1);
+    await jobs.create(job);
+    expect(await jobs.markFailed(job.id, 'could not be queued', new Date())).toMatchObject({ status: 'failed', errorMessage: 'could not be queued' });
+    expect(await jobs.markFailed(job.id, 'again', new Date())).toBeNull();
+  });
+
+  it('reads several jobs in one query', async () => {
+    const [a, b] = [sampleJob(1), sampleJob(1)];
+    await jobs.create(a);
+    await jobs.create(b);
+    const found = await jobs.getMany([a.id, b.id, 'missing']);
+    expect(found.map((j) => j.id).sort()).toEqual([a.id, b.id].sort());
+  });
+});

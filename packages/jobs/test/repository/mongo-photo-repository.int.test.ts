@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toContentHash, toPropertyId } from '@phx/core';
+import type { PhotoObservation } from '@phx/core';
+import { describePhotoRepositoryContract } from '@phx/core/testing';
+import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
+import { openTestDatabase } from '../support/test-database.js';
+import type { TestDatabase } from '../support/test-database.js';
+
+let tdb: TestDatabase;
+let photos: MongoPhotoRepository;
+
+beforeAll(async () => {
+  tdb = await openTestDatabase('photos');
+  photos = new MongoPhotoRepository({ db: tdb.db });
+  await photos.ensureIndexes();
+});
+afterAll(async () => {
+  await tdb.close();
+});
+
+describePhotoRepositoryContract('MongoPhotoRepository', () => photos);
+
+describe('MongoPhotoRepository across processes', () => {
+  const sha256 = toContentHash('e'.repeat(64));
+  const sighting = (n: number): PhotoObservation => ({
+    propertyId: toPropertyId('1 Cross Process Way, Phoenix, AZ 85001'),
+    sha256,
+    format: 'jpeg',
+    widthPx: 1024,
+    heightPx: 768,
+    byteLength: 1234,
+    fileName: `${sha256}.jpg`,
+    location: `/images/x/${sha256}.jpg`,
+    source: n % 2 === 0 ? 'zillow' : 'redfin',
+    photoId: `p${n}`,
+    url: `https://example.test/${n}.jpg`,
+    seenAt: new Date(Date.UTC(2030, 0, 1, 0, n)),
+    jobId: null,
+  });
+
+  it('lets exactly one of concurrent sightings from separate clients create the record', async () => {
+    const others = await Promise.all([tdb.connectAgain(), tdb.connectAgain()]);
+    const repositories = [photos, ...others.map((db) => new MongoPhotoRepository({ db }))];
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => repositories[i % repositories.length]!.recordPhoto(sighting(i))),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const records = await photos.listPhotos(sighting(0).propertyId);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ firstSeenAt: sighting(0).seenAt });
+  });
+
+  it('records the jobs that saw a photo', async () => {
+    const jobId = '6f1c1a52-7a4f-4bb5-9d6b-2d3b1c1e0a11';
+    const observation = { ...sighting(1), propertyId: toPropertyId('2 Job Way, Mesa, AZ 85201'), jobId } as PhotoObservation;
+    await photos.recordPhoto(observation);
+    const doc = await tdb.db.collection('photos').findOne({ propertyId: observation.propertyId });
+    expect(doc?.['jobIds']).toEqual([jobId]);
+  });
+});

@@ -1,0 +1,55 @@
+import { ZERO_COUNTERS, newJobId, toPropertyId } from '@phx/core';
+import type { ExtractionJob, Property, PropertyOutcome } from '@phx/core';
+
+/** A property with listing URLs on both sources. */
+export function sampleProperty(n: number): Property {
+  const address = `${100 + n} W Test Rd, Phoenix, AZ 850${String(n).padStart(2, '0')}`;
+  return {
+    id: toPropertyId(address),
+    address,
+    listingUrls: {
+      zillow: `https://www.zillow.com/homedetails/${n}_zpid/`,
+      redfin: `https://www.redfin.com/AZ/Phoenix/home/${n}`,
+    },
+  };
+}
+
+/** A new pending job over `count` properties. */
+export function sampleJob(count = 2, overrides: Partial<ExtractionJob> = {}): ExtractionJob {
+  const now = new Date();
+  const properties = Array.from({ length: count }, (_, i) => sampleProperty(i + 1));
+  return {
+    id: newJobId(),
+    createdAt: now,
+    startedAt: null,
+    completedAt: null,
+    properties,
+    sources: ['zillow', 'redfin'],
+    isolationMode: 'virtual',
+    dryRun: false,
+    status: 'pending',
+    errorMessage: null,
+    progressUpdatedAt: now,
+    ...ZERO_COUNTERS,
+    totalProperties: count,
+    failedPropertiesList: [],
+    propertyOutcomes: [],
+    ...overrides,
+  };
+}
+
+/** A finished property outcome. */
+export function sampleOutcome(property: Property, status: 'completed' | 'failed', newImages = 3): PropertyOutcome {
+  return {
+    propertyId: property.id,
+    address: property.address,
+    status,
+    photosFound: newImages,
+    newImages: status === 'completed' ? newImages : 0,
+    duplicateImages: 0,
+    failedImages: 0,
+    sourcesRead: status === 'completed' ? ['zillow'] : [],
+    skippedSources: [],
+    failures: status === 'failed' ? [{ source: 'zillow', url: null, code: 'PHOTO_DATA_MISSING', message: 'no photo data' }] : [],
+  };
+}
