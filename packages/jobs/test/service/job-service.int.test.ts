@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agenda } from 'agenda';
+import { CoreError, InvalidInputError, NotFoundError } from '@phx/core';
+import { createAgenda } from '../../src/agenda/create-agenda.js';
+import { JobAlreadyFinishedError, JobError } from '../../src/errors/index.js';
+import { JobRepository } from '../../src/repository/job-repository.js';
+import { JobService } from '../../src/service/job-service.js';
+import { openTestDatabase } from '../support/test-database.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { sampleJob, sampleProperty } from '../support/sample-jobs.js';
+
+describe('JobService', () => {
+  let tdb: TestDatabase;
+  let agenda: Agenda;
+  let service: JobService;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('service');
+    agenda = await createAgenda({ db: tdb.db });
+    service = new JobService({ db: tdb.db, agenda });
+    await service.ensureIndexes();
+  });
+  afterAll(async () => {
+    await agenda.stop(false);
+    await tdb.close();
+  });
+
+  const agendaJobsOf = (jobId: string) => tdb.db.collection('agendaJobs').find({ 'data.jobId': jobId }).toArray();
+
+  describe('enqueueExtraction', () => {
+    it('writes a pending job and schedules one extract-images job for it', async () => {
+      const properties = [sampleProperty(1), sampleProperty(2), sampleProperty(3)];
+      const job = await service.enqueueExtraction({ properties, sources: ['Redfin'], dryRun: true });
+      expect(job).toMatchObject({
+        status: 'pending',
+        totalProperties: 3,
+        completedProperties: 0,
+        sources: ['redfin'],
+        isolationMode: 'virtual',
+        dryRun: true,
+        version: 1,
+        startedAt: null,
+      });
+      expect(job.properties).toEqual(properties);
+      const queued = await agendaJobsOf(job.id);
+      expect(queued).toHaveLength(1);
+      expect(queued[0]).toMatchObject({ name: 'extract-images', data: { jobId: job.id } });
+      expect(await service.getJob(job.id)).toEqual(job);
+    });
+
+    it('defaults to every source', async () => {
+      const job = await service.enqueueExtraction({ properties: [sampleProperty(1)] });
+      expect(job.sources).toEqual(['zillow', 'redfin']);
+    });
+
+    it('rejects an empty property list with InvalidInputError (BAD_USER_INPUT) and writes nothing', async () => {
+      const before = await tdb.db.collection('extraction_jobs').countDocuments();
+      const error = await service.enqueueExtraction({ properties: [] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'properties' }] });
+      expect(await tdb.db.collection('extraction_jobs').countDocuments()).toBe(before);
+    });
+
+    it('rejects an unknown source naming it', async () => {
+      const error = await service
+        .enqueueExtraction({ properties: [sampleProperty(1)], sources: ['zillow', 'trulia'] })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as Error).message).toContain('"trulia"');
+    });
+
+    it('rejects a bad isolation mode and a bad listing URL', async () => {
+      const bad = { ...sampleProperty(1), listingUrls: { zillow: 'not a url' } };
+      const error = await service
+        .enqueueExtraction({ properties: [bad], isolationMode: 'sandbox' as 'virtual' })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual(['isolationMode', 'properties.0.listingUrls.zillow']);
+    });
+  });
+
+  describe('getJob and listJobs', () => {
+    it('throws NotFoundError for an unknown and for a malformed id', async () => {
+      await expect(service.getJob('00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
+      const error = await service.getJob('not-a-uuid').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error).toMatchObject({ code: 'NOT_FOUND', id: 'not-a-uuid' });
+    });
+
+    it('lists newest first with status filter and paging', async () => {
+      const a = await service.enqueueExtraction({ properties: [sampleProperty(1)] });
+      const b = await service.enqueueExtraction({ properties: [sampleProperty(2)] });
+      const page = await service.listJobs({ limit: 2 });
+      expect(page.map((j) => j.id)).toEqual([b.id, a.id]);
+      expect((await service.listJobs({ limit: 1, offset: 1 })).map((j) => j.id)).toEqual([a.id]);
+      const pending = await service.listJobs({ status: 'pending', limit: 500 });
+      expect(pending.every((j) => j.status === 'pending')).toBe(true);
+    });
+
+    it('rejects a bad page', async () => {
+      await expect(service.listJobs({ limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
+      await expect(service.listJobs({ offset: -1 })).rejects.toBeInstanceOf(InvalidInputError);
+    });
+  });
+
+  describe('cancelJob', () => {
+    it('cancels a pending job and removes it from the queue', async () => {
+      const job = await service.enqueueExtraction({ properties: [sampleProperty(1)] });
+      expect(await agendaJobsOf(job.id)).toHaveLength(1);
+      const cancelled = await service.cancelJob(job.id);
+      expect(cancelled).toMatchObject({ id: job.id, status: 'cancelled', version: 2 });
+      expect(cancelled.completedAt).toBeInstanceOf(Date);
+      expect(cancelled.cancelRequestedAt).toBeInstanceOf(Date);
+      expect(await agendaJobsOf(job.id)).toHaveLength(0);
+    });
+
+    it('refuses a finished job with JOB_ALREADY_FINISHED naming the status', async () => {
+      const job = await service.enqueueExtraction({ properties: [sampleProperty(1)] });
+      await service.cancelJob(job.id);
+      const error = await service.cancelJob(job.id).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(JobAlreadyFinishedError);
+      expect(error).toBeInstanceOf(JobError);
+      expect(error).toBeInstanceOf(CoreError);
+      expect(error).toMatchObject({ code: 'JOB_ALREADY_FINISHED', status: 'cancelled', jobId: job.id });
+      expect((error as Error).message).toContain('cancelled');
+    });
+
+    it('refuses a completed job the same way', async () => {
+      const repository = new JobRepository({ db: tdb.db });
+      const job = await repository.create(sampleJob(1, { status: 'completed', completedAt: new Date() }));
+      await expect(service.cancelJob(job.id)).rejects.toMatchObject({ code: 'JOB_ALREADY_FINISHED', status: 'completed' });
+    });
+
+    it('throws NotFoundError for an unknown job', async () => {
+      await expect(service.cancelJob('00000000-0000-4000-8000-000000000001')).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+
+  it('lists the photos of a property (none yet)', async () => {
+    expect(await service.listPhotos(sampleProperty(1).id)).toEqual([]);
+  });
+});
