@@ -1,0 +1,112 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseInput } from '@phx/core';
+import { z } from 'zod';
+
+/** Log levels pino accepts, quietest last. */
+export const LOG_LEVELS = Object.freeze(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const);
+
+/** A pino log level; see {@link LOG_LEVELS}. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The resolved configuration of the GraphQL server. Frozen; read once at start. */
+export interface GraphqlConfig {
+  /** TCP port for HTTP and WebSocket (`PORT`, default 4000; 0 picks a free port). */
+  readonly port: number;
+  /** Interface to listen on (`HOST`, default `127.0.0.1`). */
+  readonly host: string;
+  /** MongoDB connection string (`MONGODB_URI`, required). Never logged. */
+  readonly mongodbUri: string;
+  /** Database name (`MONGODB_DB`, default `phx`). */
+  readonly mongodbDb: string;
+  /** Absolute path of the properties catalog CSV (`PROPERTIES_CSV`, default `<workspace>/tools/data/sample-properties.csv`). */
+  readonly propertiesCsv: string;
+  /** pino level (`LOG_LEVEL`, default `info`). */
+  readonly logLevel: LogLevel;
+  /** `NODE_ENV` (default `development`). */
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  /** `true` when `nodeEnv` is `production`: no stack traces, no internal messages, no introspection. */
+  readonly isProduction: boolean;
+  /** Largest accepted HTTP body or WebSocket message in bytes (`MAX_REQUEST_BYTES`, default 102 400). */
+  readonly maxRequestBytes: number;
+  /** Deepest accepted selection nesting of an operation (`MAX_QUERY_DEPTH`, default 10). */
+  readonly maxQueryDepth: number;
+  /** How long `stop()` waits for open HTTP requests before closing them, in ms (`SHUTDOWN_GRACE_MS`, default 10 000). */
+  readonly shutdownGraceMs: number;
+}
+
+/** The defaults of every optional setting. */
+export const DEFAULT_GRAPHQL_CONFIG = Object.freeze({
+  port: 4000,
+  host: '127.0.0.1',
+  mongodbDb: 'phx',
+  logLevel: 'info',
+  nodeEnv: 'development',
+  maxRequestBytes: 102_400,
+  maxQueryDepth: 10,
+  shutdownGraceMs: 10_000,
+} as const);
+
+const intSetting = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const envSchema = z.object({
+  PORT: intSetting(0, 65_535, DEFAULT_GRAPHQL_CONFIG.port),
+  HOST: z.string().min(1).default(DEFAULT_GRAPHQL_CONFIG.host),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// connection string'),
+  MONGODB_DB: z.string().regex(/^[^/\\. "$]{1,63}$/, 'must be a MongoDB database name').default(DEFAULT_GRAPHQL_CONFIG.mongodbDb),
+  PROPERTIES_CSV: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default(DEFAULT_GRAPHQL_CONFIG.logLevel),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default(DEFAULT_GRAPHQL_CONFIG.nodeEnv),
+  MAX_REQUEST_BYTES: intSetting(1_024, 10_485_760, DEFAULT_GRAPHQL_CONFIG.maxRequestBytes),
+  MAX_QUERY_DEPTH: intSetting(2, 50, DEFAULT_GRAPHQL_CONFIG.maxQueryDepth),
+  SHUTDOWN_GRACE_MS: intSetting(0, 600_000, DEFAULT_GRAPHQL_CONFIG.shutdownGraceMs),
+});
+
+/**
+ * Reads the server configuration from environment variables, once. Empty
+ * variables count as unset.
+ *
+ * @param env - the environment; default `process.env` (this is the only module that reads it)
+ * @returns the frozen configuration
+ * @throws {@link InvalidInputError} listing every bad or missing variable
+ * @example
+ * ```ts
+ * const config = loadGraphqlConfig();
+ * console.log(config.port); // 4000 unless PORT is set
+ * ```
+ */
+export function loadGraphqlConfig(env: Readonly<Record<string, string | undefined>> = process.env): GraphqlConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = parseInput(envSchema, present, 'GraphQL server configuration (environment variables)');
+  return Object.freeze({
+    port: parsed.PORT,
+    host: parsed.HOST,
+    mongodbUri: parsed.MONGODB_URI,
+    mongodbDb: parsed.MONGODB_DB,
+    propertiesCsv: resolve(parsed.PROPERTIES_CSV ?? join(findWorkspaceRoot(), 'tools', 'data', 'sample-properties.csv')),
+    logLevel: parsed.LOG_LEVEL,
+    nodeEnv: parsed.NODE_ENV,
+    isProduction: parsed.NODE_ENV === 'production',
+    maxRequestBytes: parsed.MAX_REQUEST_BYTES,
+    maxQueryDepth: parsed.MAX_QUERY_DEPTH,
+    shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
+  });
+}
+
+/**
+ * Finds the workspace root: the nearest folder above this module holding
+ * `nx.json` (works from `src/` under vitest and from `dist/` when built).
+ *
+ * @returns the absolute path, or the current directory when none is found
+ */
+function findWorkspaceRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'nx.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}

@@ -1,0 +1,92 @@
+import type {
+  ExtractionJob,
+  IsolationMode,
+  JobId,
+  JobStatus,
+  Logger,
+  PhotoRecord,
+  Property,
+  PropertyId,
+} from '@phx/core';
+import type { PropertyCatalog } from './property/property-catalog.js';
+
+/** What `enqueueExtraction` hands to the job service, already resolved against the catalog. */
+export interface EnqueueExtractionRequest {
+  /** The properties to extract (at least one). */
+  readonly properties: readonly Property[];
+  /** Source names as the client wrote them; the service validates them. Absent = every source. */
+  readonly sources?: readonly string[];
+  /** Browser isolation; absent = the service default (`virtual`). */
+  readonly isolationMode?: IsolationMode;
+  /** List photos without downloading them; absent = `false`. */
+  readonly dryRun?: boolean;
+}
+
+/** Filter and page of the `jobs` query. */
+export interface ListJobsQuery {
+  /** Only jobs in this status; absent = any. */
+  readonly status?: JobStatus;
+  /** Page size, 1..100. */
+  readonly limit: number;
+  /** Jobs to skip, newest first. */
+  readonly offset: number;
+}
+
+/**
+ * The job operations the API calls: the light `JobService` of `@phx/jobs`
+ * satisfies it. Declared here, by the consumer, so resolvers depend on what
+ * they use and tests can pass the real service or a stand-in.
+ */
+export interface JobApi {
+  /**
+   * Writes a job document and schedules its Agenda job.
+   *
+   * @throws InvalidInputError for an empty property list or an unknown source
+   */
+  enqueueExtraction(request: EnqueueExtractionRequest): Promise<ExtractionJob>;
+  /**
+   * Reads one job.
+   *
+   * @throws NotFoundError when no job has this id
+   */
+  getJob(id: JobId): Promise<ExtractionJob>;
+  /** Lists jobs, newest first. */
+  listJobs(query: ListJobsQuery): Promise<readonly ExtractionJob[]>;
+  /**
+   * Cancels a job that has not finished.
+   *
+   * @throws NotFoundError when no job has this id; a `JOB_ALREADY_FINISHED` CoreError for a finished one
+   */
+  cancelJob(id: JobId): Promise<ExtractionJob>;
+  /** Lists the stored photos of a property, oldest first (empty when none). */
+  listPhotos(propertyId: PropertyId): Promise<readonly PhotoRecord[]>;
+}
+
+/** The live progress of jobs; `JobProgressFeed` of `@phx/jobs` satisfies it. */
+export interface JobProgressSource {
+  /**
+   * Streams a job: its current state first, then each change, ending after a
+   * final status or when `signal` aborts.
+   *
+   * @throws NotFoundError (on the first `next()`) when no job has this id
+   */
+  watch(jobId: JobId, signal?: AbortSignal): AsyncIterable<ExtractionJob>;
+}
+
+/** The services the resolvers call. Borrowed: the server never closes them. */
+export interface GraphqlServices {
+  /** Job operations. */
+  readonly jobs: JobApi;
+  /** Live job progress. */
+  readonly progress: JobProgressSource;
+  /** The properties catalog (the CSV). */
+  readonly catalog: PropertyCatalog;
+}
+
+/** The context every resolver receives, over HTTP and over graphql-ws. */
+export interface GraphqlContext {
+  /** The services. */
+  readonly services: GraphqlServices;
+  /** Logger of the GraphQL component. */
+  readonly logger: Logger;
+}

@@ -1,0 +1,126 @@
+import type { ExtractionJob, IsolationMode, JobStatus } from '@phx/core';
+import { DateTimeResolver } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { PropertyType, toPropertyType } from '../property/property.type.js';
+import { IsolationModeEnum } from './isolation-mode.enum.js';
+import { JobStatusEnum } from './job-status.enum.js';
+import { PropertyOutcomeType, toPropertyOutcomeType } from './property-outcome.type.js';
+
+/**
+ * GraphQL `Job`: an image-extraction job with the seed's model (status,
+ * times, properties, options and progress counters) and its per-property
+ * outcomes.
+ */
+@ObjectType('Job', { description: 'An image-extraction job: its request, status, progress counters and outcomes.' })
+export class JobType {
+  /** Job id (UUID). */
+  @Field(() => ID, { description: 'Job id (a UUID).' })
+  readonly id!: string;
+
+  /** Current status. */
+  @Field(() => JobStatusEnum, { description: 'Current status.' })
+  readonly status!: JobStatus;
+
+  /** When the job was enqueued. */
+  @Field(() => DateTimeResolver, { description: 'When the job was enqueued.' })
+  readonly createdAt!: Date;
+
+  /** When a worker first started it. */
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When a worker first started it; null while pending.' })
+  readonly startedAt!: Date | null;
+
+  /** When it reached a final status. */
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When it reached a final status; null before.' })
+  readonly completedAt!: Date | null;
+
+  /** When a counter or the status last changed. */
+  @Field(() => DateTimeResolver, { description: 'When a counter or the status last changed.' })
+  readonly progressUpdatedAt!: Date;
+
+  /** The properties to extract, in order. */
+  @Field(() => [PropertyType], { description: 'The properties to extract, in order.' })
+  readonly properties!: readonly PropertyType[];
+
+  /** Sources to read, in order. */
+  @Field(() => [String], { description: 'Sources to read, in order, e.g. ["zillow", "redfin"].' })
+  readonly sources!: readonly string[];
+
+  /** Browser isolation mode. */
+  @Field(() => IsolationModeEnum, { description: 'Browser isolation mode.' })
+  readonly isolationMode!: IsolationMode;
+
+  /** Whether photos are only listed. */
+  @Field(() => Boolean, { description: 'When true, photos are listed but not downloaded or stored.' })
+  readonly dryRun!: boolean;
+
+  /** Properties the job will process. */
+  @Field(() => Int, { description: 'Properties the job will process.' })
+  readonly totalProperties!: number;
+
+  /** Properties finished successfully. */
+  @Field(() => Int, { description: 'Properties finished with every requested source read or skipped.' })
+  readonly completedProperties!: number;
+
+  /** Properties that failed. */
+  @Field(() => Int, { description: 'Properties that failed (see failedPropertiesList).' })
+  readonly failedProperties!: number;
+
+  /** Photos stored or recognised. */
+  @Field(() => Int, { description: 'Photos stored or recognised: newImages + duplicateImages (in a dry run: photos listed).' })
+  readonly totalImages!: number;
+
+  /** Photos new for their property. */
+  @Field(() => Int, { description: 'Photos whose bytes were not stored for the property before.' })
+  readonly newImages!: number;
+
+  /** Photos already stored for their property. */
+  @Field(() => Int, { description: 'Photos whose bytes were already stored for the property.' })
+  readonly duplicateImages!: number;
+
+  /** Photos that failed. */
+  @Field(() => Int, { description: 'Photos that could not be downloaded or decoded.' })
+  readonly failedImages!: number;
+
+  /** Addresses of the failed properties. */
+  @Field(() => [String], { description: 'Addresses of the properties that failed, in order.' })
+  readonly failedPropertiesList!: readonly string[];
+
+  /** Why the job failed or was cancelled. */
+  @Field(() => String, { nullable: true, description: 'Why the job failed or was cancelled; null otherwise.' })
+  readonly errorMessage!: string | null;
+
+  /** Outcome of each finished property. */
+  @Field(() => [PropertyOutcomeType], { description: 'Outcome of each finished property, in finishing order.' })
+  readonly propertyOutcomes!: readonly PropertyOutcomeType[];
+}
+
+/**
+ * Maps a domain job to its GraphQL shape.
+ *
+ * @param job - the domain job
+ * @returns the GraphQL `Job`
+ */
+export function toJobType(job: ExtractionJob): JobType {
+  return {
+    id: job.id,
+    status: job.status,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    completedAt: job.completedAt,
+    progressUpdatedAt: job.progressUpdatedAt,
+    properties: job.properties.map(toPropertyType),
+    sources: job.sources,
+    isolationMode: job.isolationMode,
+    dryRun: job.dryRun,
+    totalProperties: job.totalProperties,
+    completedProperties: job.completedProperties,
+    failedProperties: job.failedProperties,
+    totalImages: job.totalImages,
+    newImages: job.newImages,
+    duplicateImages: job.duplicateImages,
+    failedImages: job.failedImages,
+    failedPropertiesList: job.failedPropertiesList,
+    errorMessage: job.errorMessage,
+    propertyOutcomes: job.propertyOutcomes.map(toPropertyOutcomeType),
+  };
+}

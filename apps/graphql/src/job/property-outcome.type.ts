@@ -1,0 +1,70 @@
+import type { PropertyOutcome } from '@phx/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ExtractionFailureType } from './extraction-failure.type.js';
+import { PropertyOutcomeStatusEnum } from './property-outcome-status.enum.js';
+import { SkippedSourceType } from './skipped-source.type.js';
+
+/** GraphQL `PropertyOutcome`: how one property of a job ended, with its counts. */
+@ObjectType('PropertyOutcome', { description: 'How one property of a job ended, with its photo counts.' })
+export class PropertyOutcomeType {
+  /** The property. */
+  @Field(() => ID, { description: 'The property id.' })
+  readonly propertyId!: string;
+
+  /** Its address. */
+  @Field(() => String, { description: 'Its address.' })
+  readonly address!: string;
+
+  /** `completed` or `failed` (shown as COMPLETED / FAILED). */
+  @Field(() => PropertyOutcomeStatusEnum, { description: 'How the property ended.' })
+  readonly status!: PropertyOutcome['status'];
+
+  /** Photos listed by the sources. */
+  @Field(() => Int, { description: 'Photos listed by the sources (before download).' })
+  readonly photosFound!: number;
+
+  /** Photos newly stored. */
+  @Field(() => Int, { description: 'Photos newly stored.' })
+  readonly newImages!: number;
+
+  /** Photos already stored for the property. */
+  @Field(() => Int, { description: 'Photos whose bytes were already stored for the property.' })
+  readonly duplicateImages!: number;
+
+  /** Photos that failed. */
+  @Field(() => Int, { description: 'Photos that could not be downloaded or decoded.' })
+  readonly failedImages!: number;
+
+  /** Sources whose photos were read. */
+  @Field(() => [String], { description: 'Sources whose photos were read.' })
+  readonly sourcesRead!: readonly string[];
+
+  /** Requested sources without a listing, with the reason. */
+  @Field(() => [SkippedSourceType], { description: 'Requested sources without a listing for this property.' })
+  readonly skippedSources!: readonly SkippedSourceType[];
+
+  /** Every failure met, in order. */
+  @Field(() => [ExtractionFailureType], { description: 'Every failure met, in order.' })
+  readonly failures!: readonly ExtractionFailureType[];
+}
+
+/**
+ * Maps a domain property outcome to its GraphQL shape.
+ *
+ * @param outcome - the domain outcome
+ * @returns the GraphQL `PropertyOutcome`
+ */
+export function toPropertyOutcomeType(outcome: PropertyOutcome): PropertyOutcomeType {
+  return {
+    propertyId: outcome.propertyId,
+    address: outcome.address,
+    status: outcome.status,
+    photosFound: outcome.photosFound,
+    newImages: outcome.newImages,
+    duplicateImages: outcome.duplicateImages,
+    failedImages: outcome.failedImages,
+    sourcesRead: outcome.sourcesRead,
+    skippedSources: outcome.skippedSources.map((s) => ({ source: s.source, reason: s.reason })),
+    failures: outcome.failures.map((f) => ({ source: f.source, url: f.url, code: f.code, message: f.message })),
+  };
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * The GraphQL server process: reads the configuration, connects to MongoDB,
+ * builds the job service (enqueueing through Agenda, never running jobs),
+ * the progress feed and the properties catalog, and serves HTTP and
+ * graphql-ws on one port. Logs `graphql ready` with the URL once listening;
+ * SIGTERM or SIGINT stops it gracefully with exit code 0.
+ */
+import 'reflect-metadata';
+import { createAgenda, JobProgressFeed, JobService } from '@phx/jobs';
+import { MongoClient } from 'mongodb';
+import { pino, type Logger as PinoLogger } from 'pino';
+import { loadGraphqlConfig } from './config.js';
+import { createCsvPropertyCatalog } from './property/property-catalog.js';
+import { createGraphqlServer } from './server.js';
+
+/** How long the process may take to exit after its resources are closed, in ms, before it is forced. */
+const EXIT_GRACE_MS = 3_000;
+
+async function main(): Promise<void> {
+  const config = loadGraphqlConfig();
+  const logger = pino({ level: config.logLevel, base: { service: 'graphql', pid: process.pid } });
+  const mongo = new MongoClient(config.mongodbUri, { appName: 'phx-graphql', serverSelectionTimeoutMS: 10_000 });
+  await mongo.connect();
+  const db = mongo.db(config.mongodbDb);
+  // The API only enqueues: no job definitions, never agenda.start().
+  const agenda = await createAgenda({ db, logger });
+  const jobService = new JobService({ db, agenda, logger });
+  await jobService.ensureIndexes();
+  const progressFeed = new JobProgressFeed({ db, logger });
+  const catalog = createCsvPropertyCatalog(config.propertiesCsv);
+  const properties = await catalog.list();
+
+  const server = createGraphqlServer({
+    config,
+    jobService,
+    progressFeed,
+    catalog,
+    logger,
+    checkReadiness: async () => {
+      await db.command({ ping: 1 });
+    },
+  });
+  const url = await server.start();
+  logger.info(
+    { url, db: config.mongodbDb, catalog: config.propertiesCsv, catalogProperties: properties.length },
+    'graphql ready',
+  );
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      logger.warn({ signal }, 'graphql forced exit on second signal');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'graphql stopping');
+    try {
+      await server.stop();
+      progressFeed.close();
+      await agenda.stop();
+      await mongo.close();
+      logger.info({}, 'graphql stopped');
+      exitSoon(logger, 0);
+    } catch (error) {
+      logger.error({ err: error }, 'graphql stop failed');
+      exitSoon(logger, 1);
+    }
+  };
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
+}
+
+/** Lets the event loop drain so logs flush, then forces the exit if a stray handle keeps the process alive. */
+function exitSoon(logger: PinoLogger, code: number): void {
+  process.exitCode = code;
+  setTimeout(() => {
+    logger.warn({ code }, 'graphql exit forced: handles still open after stop');
+    process.exit(code);
+  }, EXIT_GRACE_MS).unref();
+}
+
+main().catch((error: unknown) => {
+  // The logger may not exist yet (bad configuration): write one JSON line like pino's.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${JSON.stringify({ level: 60, time: Date.now(), service: 'graphql', msg: 'graphql failed to start', error: message })}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import type { Property } from '@phx/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { ListingUrlType } from './listing-url.type.js';
+
+/** GraphQL `Property`: a home whose listing photos are wanted. */
+@ObjectType('Property', { description: 'A home whose listing photos are wanted.' })
+export class PropertyType {
+  /** Slug of the address, e.g. `4732-w-davis-rd-glendale-az-85306`; names its photo folder. */
+  @Field(() => ID, { description: 'Slug of the address, e.g. "4732-w-davis-rd-glendale-az-85306"; names its photo folder.' })
+  readonly id!: string;
+
+  /** Street address as written in the catalog or request. */
+  @Field(() => String, { description: 'Street address as written in the catalog or request.' })
+  readonly address!: string;
+
+  /** Known listing pages, one per source (sources without one are resolved from the address). */
+  @Field(() => [ListingUrlType], {
+    description: 'Known listing pages, one per source; a source without one is resolved from the address.',
+  })
+  readonly listingUrls!: readonly ListingUrlType[];
+}
+
+/**
+ * Maps a domain property to its GraphQL shape.
+ *
+ * @param property - the domain property
+ * @returns the GraphQL `Property` (listing URLs as a list, in the property's key order)
+ */
+export function toPropertyType(property: Property): PropertyType {
+  const listingUrls = Object.entries(property.listingUrls)
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .map(([source, url]) => ({ source, url }));
+  return { id: property.id, address: property.address, listingUrls };
+}

@@ -1,0 +1,44 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchemaSync, type PubSub } from 'type-graphql';
+import { JobProgressResolver } from './job/job-progress.resolver.js';
+import { JobResolver } from './job/job.resolver.js';
+import { PhotoResolver } from './photo/photo.resolver.js';
+import { PropertyResolver } from './property/property.resolver.js';
+
+/** Every resolver class of the API. */
+export const GRAPHQL_RESOLVERS = Object.freeze([JobResolver, JobProgressResolver, PropertyResolver, PhotoResolver] as const);
+
+/**
+ * type-graphql insists on a pub/sub as soon as a subscription exists, but
+ * ours bring their own `subscribe` (the MongoDB-backed progress feed), so
+ * nothing may publish through this one.
+ */
+const unusedPubSub: PubSub = Object.freeze({
+  publish(routingKey: string): void {
+    throw new Error(`in-process pub/sub is not used (topic "${routingKey}"); subscriptions read the progress feed`);
+  },
+  subscribe(routingKey: string): AsyncIterable<unknown> {
+    throw new Error(`in-process pub/sub is not used (topic "${routingKey}"); subscriptions read the progress feed`);
+  },
+});
+
+/**
+ * Builds the executable schema from the resolver classes. Services are not
+ * bound here: resolvers read them from the request context, so one schema
+ * serves any set of services.
+ *
+ * @returns the schema
+ * @example
+ * ```ts
+ * import { printSchema } from 'graphql';
+ * console.log(printSchema(buildGraphqlSchema()));
+ * ```
+ */
+export function buildGraphqlSchema(): GraphQLSchema {
+  return buildSchemaSync({
+    resolvers: [...GRAPHQL_RESOLVERS],
+    pubSub: unusedPubSub,
+    validate: false,
+  });
+}

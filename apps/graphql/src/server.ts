@@ -1,0 +1,216 @@
+import 'reflect-metadata';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequest, type GraphQLResponse } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { Logger } from '@phx/core';
+import express from 'express';
+import { specifiedRules, validate, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { GraphqlConfig } from './config.js';
+import { formatGraphqlError, formatGraphqlErrors, type ErrorFormatOptions } from './errors/graphql-error-mapping.js';
+import type { GraphqlContext, JobApi, JobProgressSource } from './graphql-context.js';
+import { createHealthRouter } from './http/health.routes.js';
+import { createJsonErrorHandler } from './http/json-error.handler.js';
+import type { PropertyCatalog } from './property/property-catalog.js';
+import { buildGraphqlSchema } from './schema.js';
+import { createMaxDepthRule } from './validation/max-depth.rule.js';
+
+/** The path of the GraphQL endpoint, for HTTP and WebSocket alike. */
+export const GRAPHQL_PATH = '/graphql';
+
+/** Longest wait for the readiness check of `/readyz`, in ms. */
+const READINESS_TIMEOUT_MS = 2_000;
+
+/** The settings {@link createGraphqlServer} uses (a {@link GraphqlConfig} has them all). */
+export type GraphqlServerConfig = Pick<
+  GraphqlConfig,
+  'port' | 'host' | 'isProduction' | 'maxRequestBytes' | 'maxQueryDepth' | 'shutdownGraceMs'
+>;
+
+/** Options of {@link createGraphqlServer}. Services are borrowed: the server never closes them. */
+export interface GraphqlServerOptions {
+  /** Listening address, limits, production flag. */
+  readonly config: GraphqlServerConfig;
+  /** Job operations (the `JobService` of `@phx/jobs`). */
+  readonly jobService: JobApi;
+  /** Live job progress (the `JobProgressFeed` of `@phx/jobs`). */
+  readonly progressFeed: JobProgressSource;
+  /** The properties catalog. */
+  readonly catalog: PropertyCatalog;
+  /** Logger; the server logs under `component: 'graphql'`. */
+  readonly logger: Logger;
+  /** Readiness check for `/readyz` (ping the database); rejects when not ready. Default: always ready. */
+  readonly checkReadiness?: () => Promise<void>;
+}
+
+/** A GraphQL server: HTTP (queries, mutations) and graphql-ws (subscriptions) on one port. */
+export interface GraphqlServer {
+  /** `http://host:port/graphql` once started; the WebSocket URL is the same with `ws:`. */
+  readonly url: string;
+  /**
+   * Starts Apollo and listens.
+   *
+   * @returns the endpoint URL (with the real port when `port` is 0)
+   * @throws Error when the port cannot be bound
+   */
+  start(): Promise<string>;
+  /** Stops accepting, drains open requests (up to `shutdownGraceMs`), closes WebSockets. Idempotent. */
+  stop(): Promise<void>;
+  /**
+   * Runs an operation in process, as the HTTP endpoint would (same schema,
+   * context, validation and error formatting); starts Apollo if needed.
+   *
+   * @param request - query, variables, operation name
+   * @returns Apollo's response
+   */
+  executeOperation(request: GraphQLRequest): Promise<GraphQLResponse>;
+}
+
+/**
+ * Creates the GraphQL server: Apollo Server on Express 5 with a type-graphql
+ * schema, graphql-ws on the same HTTP server and path, `/healthz` and
+ * `/readyz`, a request size limit and a query depth limit. Nothing listens
+ * until `start()`.
+ *
+ * @param options - configuration, services and logger
+ * @returns the server
+ * @example
+ * ```ts
+ * const server = createGraphqlServer({ config, jobService, progressFeed, catalog, logger });
+ * const url = await server.start(); // http://127.0.0.1:4000/graphql
+ * // ...
+ * await server.stop();
+ * ```
+ */
+export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServer {
+  const { config } = options;
+  const logger = options.logger.child({ component: 'graphql' });
+  const context: GraphqlContext = Object.freeze({
+    services: Object.freeze({ jobs: options.jobService, progress: options.progressFeed, catalog: options.catalog }),
+    logger,
+  });
+  const errorOptions: ErrorFormatOptions = { isProduction: config.isProduction, logger };
+  const schema = buildGraphqlSchema();
+  const validationRules = [createMaxDepthRule(config.maxQueryDepth)];
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.maxRequestBytes });
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: () => context,
+      validate: (s: GraphQLSchema, document) => validate(s, document, [...specifiedRules, ...validationRules]),
+      onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | undefined => {
+        if (result.errors === undefined) return undefined;
+        return {
+          ...(result.data === undefined ? {} : { data: result.data }),
+          ...(result.extensions === undefined ? {} : { extensions: result.extensions }),
+          errors: formatGraphqlErrors(result.errors, errorOptions),
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => formatGraphqlErrors(errors, errorOptions),
+      isProd: config.isProduction,
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GraphqlContext>({
+    schema,
+    validationRules,
+    csrfPrevention: true,
+    introspection: !config.isProduction,
+    includeStacktraceInErrorResponses: !config.isProduction,
+    // main.ts owns the signals: it stops the server and exits 0.
+    stopOnTerminationSignals: false,
+    formatError: (formatted, error) => formatGraphqlError(formatted, error, errorOptions),
+    logger: toApolloLogger(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      disposeOnDrain(() => wsCleanup.dispose()),
+    ],
+  });
+
+  let apolloStarted: Promise<void> | undefined;
+  const startApollo = (): Promise<void> => (apolloStarted ??= apollo.start());
+  let url: string | undefined;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    get url(): string {
+      if (url === undefined) throw new Error('the GraphQL server has not been started; call start() first');
+      return url;
+    },
+    async start() {
+      if (url !== undefined) return url;
+      await startApollo();
+      app.use(
+        createHealthRouter({
+          checkReadiness: options.checkReadiness ?? (async () => undefined),
+          readinessTimeoutMs: READINESS_TIMEOUT_MS,
+          exposeReasons: !config.isProduction,
+          logger,
+        }),
+      );
+      app.use(
+        GRAPHQL_PATH,
+        express.json({ limit: config.maxRequestBytes }),
+        expressMiddleware(apollo, { context: async () => context }),
+      );
+      app.use(createJsonErrorHandler(logger));
+      url = await listen(httpServer, config.port, config.host);
+      return url;
+    },
+    stop() {
+      stopped ??= (async () => {
+        if (apolloStarted === undefined) {
+          await wsCleanup.dispose();
+          return;
+        }
+        await apolloStarted.catch(() => undefined);
+        await apollo.stop();
+      })();
+      return stopped;
+    },
+    async executeOperation(request) {
+      await startApollo();
+      return apollo.executeOperation(request, { contextValue: context });
+    },
+  };
+}
+
+async function listen(httpServer: Server, port: number, host: string): Promise<string> {
+  httpServer.listen(port, host);
+  await Promise.race([once(httpServer, 'listening'), once(httpServer, 'error').then(([error]) => Promise.reject(error))]);
+  const address = httpServer.address() as AddressInfo;
+  const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${hostPart}:${address.port}${GRAPHQL_PATH}`;
+}
+
+/** An Apollo plugin that runs `dispose` while Apollo drains (closes the graphql-ws sockets). */
+function disposeOnDrain(dispose: () => Promise<void> | void): ApolloServerPlugin<GraphqlContext> {
+  return {
+    async serverWillStart() {
+      return {
+        async drainServer() {
+          await dispose();
+        },
+      };
+    },
+  };
+}
+
+function toApolloLogger(logger: Logger): ApolloServer['logger'] {
+  const text = (message: unknown): string => (message instanceof Error ? message.message : String(message));
+  return {
+    debug: (message) => logger.debug({ source: 'apollo' }, text(message)),
+    info: (message) => logger.info({ source: 'apollo' }, text(message)),
+    warn: (message) => logger.warn({ source: 'apollo' }, text(message)),
+    error: (message) => logger.error({ source: 'apollo' }, text(message)),
+  };
+}

@@ -1,0 +1,273 @@
+import { randomUUID } from 'node:crypto';
+import { toContentHash, type PropertyOutcome } from '@phx/core';
+import { CANCELLED_BEFORE_START_MESSAGE } from '@phx/jobs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
+import { dataOf, errorOf } from './support/operation-result.js';
+import { DAVIS_ADDRESS, DAVIS_ID, EXAMPLE_ADDRESS } from './support/sample-properties.js';
+
+const JOB_FIELDS = `id status createdAt startedAt completedAt progressUpdatedAt sources isolationMode dryRun
+  totalProperties completedProperties failedProperties totalImages newImages duplicateImages failedImages
+  failedPropertiesList errorMessage
+  properties { id address listingUrls { source url } }
+  propertyOutcomes { propertyId address status photosFound newImages duplicateImages failedImages sourcesRead
+    skippedSources { source reason } failures { source url code message } }`;
+
+const ENQUEUE = `mutation Enqueue($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { ${JOB_FIELDS} } }`;
+const JOB = `query Job($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`;
+const JOBS = `query Jobs($status: JobStatus, $limit: Int, $offset: Int) {
+  jobs(status: $status, limit: $limit, offset: $offset) { id status } }`;
+const CANCEL = `mutation Cancel($id: ID!) { cancelJob(id: $id) { id status errorMessage completedAt } }`;
+const PHOTOS = `query Photos($propertyId: ID!) { photos(propertyId: $propertyId) {
+  propertyId sha256 format widthPx heightPx byteLength fileName location sources photoIds urls firstSeenAt lastSeenAt } }`;
+
+interface JobView {
+  readonly id: string;
+  readonly status: string;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+  readonly sources: string[];
+  readonly isolationMode: string;
+  readonly dryRun: boolean;
+  readonly totalProperties: number;
+  readonly completedProperties: number;
+  readonly totalImages: number;
+  readonly newImages: number;
+  readonly errorMessage: string | null;
+  readonly failedPropertiesList: string[];
+  readonly properties: { id: string; address: string; listingUrls: { source: string; url: string }[] }[];
+  readonly propertyOutcomes: Record<string, unknown>[];
+}
+
+describe('GraphQL operations in process (real job service on MongoDB)', () => {
+  let harness: GraphqlHarness;
+
+  beforeAll(async () => {
+    harness = await openGraphqlHarness('operations');
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const run = (query: string, variables: Record<string, unknown> = {}) =>
+    harness.server.executeOperation({ query, variables });
+  const enqueue = async (input: Record<string, unknown>): Promise<JobView> =>
+    dataOf<{ enqueueExtraction: JobView }>(await run(ENQUEUE, { input })).enqueueExtraction;
+
+  it('lists the catalog properties with their listing URLs', async () => {
+    const { properties } = dataOf<{ properties: JobView['properties'] }>(
+      await run('{ properties { id address listingUrls { source url } } }'),
+    );
+    expect(properties.map((p) => p.address)).toEqual([DAVIS_ADDRESS, EXAMPLE_ADDRESS]);
+    expect(properties[0]?.id).toBe(DAVIS_ID);
+    expect(properties[0]?.listingUrls.map((l) => l.source)).toEqual(['zillow', 'redfin']);
+    expect(properties[1]?.listingUrls).toHaveLength(1);
+  });
+
+  it('enqueues catalog addresses as a pending job with the defaults', async () => {
+    const job = await enqueue({ addresses: ['4732 w davis rd glendale az 85306'] });
+    expect(job).toMatchObject({
+      status: 'PENDING',
+      sources: ['zillow', 'redfin'],
+      isolationMode: 'VIRTUAL',
+      dryRun: false,
+      totalProperties: 1,
+      completedProperties: 0,
+      totalImages: 0,
+      startedAt: null,
+      completedAt: null,
+      errorMessage: null,
+      failedPropertiesList: [],
+      propertyOutcomes: [],
+    });
+    expect(job.properties[0]).toMatchObject({ id: DAVIS_ID, address: DAVIS_ADDRESS });
+    expect(new Date(job.createdAt).toISOString()).toBe(job.createdAt);
+    const queued = await harness.database.db.collection('agendaJobs').countDocuments({ 'data.jobId': job.id });
+    expect(queued).toBe(1);
+  });
+
+  it('enqueues every catalog property with all: true and the given options', async () => {
+    const job = await enqueue({ all: true, sources: [' Redfin '], isolationMode: 'CONTEXT', dryRun: true });
+    expect(job).toMatchObject({ totalProperties: 2, sources: ['redfin'], isolationMode: 'CONTEXT', dryRun: true });
+    expect(job.properties.map((p) => p.address)).toEqual([DAVIS_ADDRESS, EXAMPLE_ADDRESS]);
+  });
+
+  it.each([
+    ['no selection', {}],
+    ['an empty address list', { addresses: [] }],
+    ['all: false', { all: false }],
+    ['both addresses and all', { addresses: [DAVIS_ADDRESS], all: true }],
+    ['a blank address', { addresses: ['  '] }],
+  ])('rejects %s with BAD_USER_INPUT', async (_name, input) => {
+    const error = errorOf(await run(ENQUEUE, { input }));
+    expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(error.message).toMatch(/addresses/);
+    expect(error.extensions?.['issues']).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^addresses/) })]));
+  });
+
+  it('rejects an unknown source with BAD_USER_INPUT naming it', async () => {
+    const error = errorOf(await run(ENQUEUE, { input: { all: true, sources: ['zillow', 'myspace'] } }));
+    expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(error.message).toContain('"myspace"');
+    expect(error.extensions?.['issues']).toEqual([{ path: 'sources.1', message: expect.stringContaining('myspace') }]);
+  });
+
+  it('rejects an address that is not in the catalog with NOT_FOUND naming it', async () => {
+    const error = errorOf(await run(ENQUEUE, { input: { addresses: [DAVIS_ADDRESS, '1 Nowhere Ln, Mesa, AZ 85201'] } }));
+    expect(error.extensions).toMatchObject({ code: 'NOT_FOUND', id: '1 Nowhere Ln, Mesa, AZ 85201' });
+    expect(error.message).toContain('1 Nowhere Ln, Mesa, AZ 85201');
+  });
+
+  it('reads a job by id, NOT_FOUND for an unknown id, BAD_USER_INPUT for a malformed one', async () => {
+    const created = await enqueue({ addresses: [EXAMPLE_ADDRESS] });
+    const { job } = dataOf<{ job: JobView }>(await run(JOB, { id: created.id }));
+    expect(job).toMatchObject({ id: created.id, status: 'PENDING', totalProperties: 1 });
+
+    const unknown = randomUUID();
+    const notFound = errorOf(await run(JOB, { id: unknown }));
+    expect(notFound.extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'job', id: unknown });
+    expect(notFound.message).toContain(unknown);
+
+    const malformed = errorOf(await run(JOB, { id: 'not-a-job' }));
+    expect(malformed.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(malformed.message).toContain('"not-a-job"');
+  });
+
+  it('lists jobs newest first, filters by status and checks the page', async () => {
+    const first = await enqueue({ addresses: [DAVIS_ADDRESS] });
+    const second = await enqueue({ addresses: [EXAMPLE_ADDRESS] });
+    const { jobs } = dataOf<{ jobs: { id: string; status: string }[] }>(await run(JOBS, { limit: 2 }));
+    expect(jobs.map((j) => j.id)).toEqual([second.id, first.id]);
+    const { jobs: offset } = dataOf<{ jobs: { id: string }[] }>(await run(JOBS, { limit: 1, offset: 1 }));
+    expect(offset.map((j) => j.id)).toEqual([first.id]);
+
+    await run(CANCEL, { id: first.id });
+    const { jobs: cancelled } = dataOf<{ jobs: { id: string; status: string }[] }>(await run(JOBS, { status: 'CANCELLED' }));
+    expect(cancelled.map((j) => j.id)).toContain(first.id);
+    expect(cancelled.every((j) => j.status === 'CANCELLED')).toBe(true);
+
+    const badLimit = errorOf(await run(JOBS, { limit: 0 }));
+    expect(badLimit.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(badLimit.message).toMatch(/limit: 0 is outside 1\.\.100/);
+  });
+
+  it('cancels a pending job; CONFLICT once finished; NOT_FOUND for an unknown job', async () => {
+    const job = await enqueue({ addresses: [DAVIS_ADDRESS] });
+    const { cancelJob } = dataOf<{ cancelJob: JobView }>(await run(CANCEL, { id: job.id }));
+    expect(cancelJob).toMatchObject({ id: job.id, status: 'CANCELLED', errorMessage: CANCELLED_BEFORE_START_MESSAGE });
+    expect(cancelJob.completedAt).not.toBeNull();
+    const queued = await harness.database.db.collection('agendaJobs').countDocuments({ 'data.jobId': job.id });
+    expect(queued).toBe(0);
+
+    const again = errorOf(await run(CANCEL, { id: job.id }));
+    expect(again.extensions).toMatchObject({ code: 'CONFLICT', reason: 'JOB_ALREADY_FINISHED' });
+    expect(again.message).toContain(job.id);
+
+    const unknown = randomUUID();
+    const notFound = errorOf(await run(CANCEL, { id: unknown }));
+    expect(notFound.extensions).toMatchObject({ code: 'NOT_FOUND', id: unknown });
+  });
+
+  it('shows the counters and per-property outcomes a worker wrote', async () => {
+    const job = await enqueue({ addresses: [DAVIS_ADDRESS] });
+    const outcome: PropertyOutcome = {
+      propertyId: DAVIS_ID,
+      address: DAVIS_ADDRESS,
+      status: 'failed',
+      photosFound: 3,
+      newImages: 1,
+      duplicateImages: 1,
+      failedImages: 1,
+      sourcesRead: ['zillow'],
+      skippedSources: [],
+      failures: [
+        { source: 'zillow', url: 'https://photos.zillowstatic.com/fp/x.jpg', code: 'INVALID_IMAGE', message: 'not an image' },
+        { source: 'redfin', url: null, code: 'PHOTO_DATA_MISSING', message: 'no photo data on the page' },
+      ],
+    };
+    const now = new Date();
+    await harness.repository.startRun(job.id, { runNumber: 1, workerName: 'test-worker', now });
+    await harness.repository.endRun(
+      job.id,
+      1,
+      {
+        status: 'completed',
+        errorMessage: null,
+        cancelRequestedAt: null,
+        progress: {
+          totalProperties: 1,
+          completedProperties: 0,
+          failedProperties: 1,
+          totalImages: 2,
+          newImages: 1,
+          duplicateImages: 1,
+          failedImages: 1,
+          failedPropertiesList: [DAVIS_ADDRESS],
+          propertyOutcomes: [outcome],
+        },
+      },
+      now,
+    );
+    const { job: done } = dataOf<{ job: JobView }>(await run(JOB, { id: job.id }));
+    expect(done).toMatchObject({
+      status: 'COMPLETED',
+      failedPropertiesList: [DAVIS_ADDRESS],
+      totalImages: 2,
+      newImages: 1,
+      startedAt: now.toISOString(),
+      completedAt: now.toISOString(),
+    });
+    expect(done.propertyOutcomes).toEqual([
+      { ...outcome, status: 'FAILED', skippedSources: [], sourcesRead: ['zillow'] },
+    ]);
+  });
+
+  it('lists the stored photos of a property by id or address', async () => {
+    const empty = dataOf<{ photos: unknown[] }>(await run(PHOTOS, { propertyId: DAVIS_ID }));
+    expect(empty.photos).toEqual([]);
+    const sha256 = toContentHash('a'.repeat(64));
+    const seenAt = new Date('2026-01-02T03:04:05.000Z');
+    await harness.photos.recordPhoto({
+      propertyId: DAVIS_ID,
+      sha256,
+      format: 'jpeg',
+      widthPx: 1024,
+      heightPx: 768,
+      byteLength: 123_456,
+      fileName: `${sha256}.jpg`,
+      location: `/data/images/${DAVIS_ID}/${sha256}.jpg`,
+      source: 'zillow',
+      photoId: 'abc123',
+      url: 'https://photos.zillowstatic.com/fp/abc123-uncropped_scaled_within_1536_1152.jpg',
+      seenAt,
+      jobId: null,
+    });
+    for (const propertyId of [DAVIS_ID, DAVIS_ADDRESS]) {
+      const { photos } = dataOf<{ photos: Record<string, unknown>[] }>(await run(PHOTOS, { propertyId }));
+      expect(photos).toEqual([
+        {
+          propertyId: DAVIS_ID,
+          sha256,
+          format: 'jpeg',
+          widthPx: 1024,
+          heightPx: 768,
+          byteLength: 123_456,
+          fileName: `${sha256}.jpg`,
+          location: `/data/images/${DAVIS_ID}/${sha256}.jpg`,
+          sources: ['zillow'],
+          photoIds: ['abc123'],
+          urls: ['https://photos.zillowstatic.com/fp/abc123-uncropped_scaled_within_1536_1152.jpg'],
+          firstSeenAt: seenAt.toISOString(),
+          lastSeenAt: seenAt.toISOString(),
+        },
+      ]);
+    }
+  });
+
+  it('rejects an invalid enum value before any resolver runs', async () => {
+    const error = errorOf(await run(JOBS, { status: 'DONE' }));
+    expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(error.message).toContain('DONE');
+  });
+});

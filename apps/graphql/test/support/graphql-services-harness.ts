@@ -1,0 +1,97 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { noopLogger, type Logger } from '@phx/core';
+import { createAgenda, JobProgressFeed, JobRepository, JobService, MongoPhotoRepository } from '@phx/jobs';
+import { createCsvPropertyCatalog, type PropertyCatalog } from '../../src/property/property-catalog.js';
+import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
+import { SAMPLE_CATALOG_CSV } from './sample-properties.js';
+import { openTestDatabase, type TestDatabase } from './test-database.js';
+
+/** The configuration tests start servers with: a random port on loopback. */
+export const TEST_SERVER_CONFIG: GraphqlServerConfig = Object.freeze({
+  port: 0,
+  host: '127.0.0.1',
+  isProduction: false,
+  maxRequestBytes: 16_384,
+  maxQueryDepth: 6,
+  shutdownGraceMs: 1_000,
+});
+
+/** Real services on a database of their own, and a GraphQL server over them. */
+export interface GraphqlHarness {
+  readonly database: TestDatabase;
+  readonly agenda: Awaited<ReturnType<typeof createAgenda>>;
+  readonly jobService: JobService;
+  readonly progressFeed: JobProgressFeed;
+  /** Plays the worker: moves jobs along in MongoDB. */
+  readonly repository: JobRepository;
+  /** Records photos as a worker would. */
+  readonly photos: MongoPhotoRepository;
+  readonly catalog: PropertyCatalog;
+  readonly server: GraphqlServer;
+  /** Stops the server, the feed and Agenda; drops the database; removes the catalog file. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link openGraphqlHarness}. */
+export interface GraphqlHarnessOptions {
+  /** Server settings over {@link TEST_SERVER_CONFIG}. */
+  readonly config?: Partial<GraphqlServerConfig>;
+  /** Logger; default no-op. */
+  readonly logger?: Logger;
+  /** Readiness check; default pings the test database. */
+  readonly checkReadiness?: () => Promise<void>;
+}
+
+/**
+ * Builds the real job service, progress feed (fast polling) and CSV catalog on
+ * a fresh database, and a GraphQL server over them (not started).
+ *
+ * @param suite - suite name for the database
+ * @param options - server settings, logger
+ * @returns the harness; `close()` it after the suite
+ */
+export async function openGraphqlHarness(suite: string, options: GraphqlHarnessOptions = {}): Promise<GraphqlHarness> {
+  const database = await openTestDatabase(suite);
+  const { db } = database;
+  const catalogDir = await mkdtemp(join(tmpdir(), 'phx-graphql-catalog-'));
+  const csvPath = join(catalogDir, 'properties.csv');
+  await writeFile(csvPath, SAMPLE_CATALOG_CSV);
+  const agenda = await createAgenda({ db });
+  const jobService = new JobService({ db, agenda, cancelWaitMs: 2_000, cancelPollIntervalMs: 20 });
+  await jobService.ensureIndexes();
+  const progressFeed = new JobProgressFeed({ db, pollIntervalMs: 20 });
+  const photos = new MongoPhotoRepository({ db });
+  await photos.ensureIndexes();
+  const catalog = createCsvPropertyCatalog(csvPath);
+  const server = createGraphqlServer({
+    config: { ...TEST_SERVER_CONFIG, ...options.config },
+    jobService,
+    progressFeed,
+    catalog,
+    logger: options.logger ?? noopLogger,
+    checkReadiness:
+      options.checkReadiness ??
+      (async () => {
+        await db.command({ ping: 1 });
+      }),
+  });
+  return {
+    database,
+    agenda,
+    jobService,
+    progressFeed,
+    repository: new JobRepository({ db }),
+    photos,
+    catalog,
+    server,
+    async close() {
+      await server.stop();
+      progressFeed.close();
+      await agenda.stop();
+      await database.drop();
+      await rm(catalogDir, { recursive: true, force: true });
+    },
+  };
+}
