@@ -20,3 +20,4 @@ export type { RedfinPayloadPhotos } from './redfin-photos.js';
 export { redfinPhotosFromDom, REDFIN_MEDIA_BROWSER_SELECTOR } from './redfin-dom.js';
 export type { RedfinDomPhotos } from './redfin-dom.js';
 export { parseRedfinListingPage, parseRedfinAboveTheFoldJson, assertNotRedfinBotWall } from './redfin-page.js';
+export { RedfinScraper } from './redfin-scraper.js';

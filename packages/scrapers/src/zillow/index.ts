@@ -14,3 +14,4 @@ export type { ZillowPropertyPhotos } from './zillow-photos.js';
 export { zillowPhotosFromGalleryDom, ZILLOW_GALLERY_SELECTOR } from './zillow-gallery-dom.js';
 export type { ZillowGalleryDom } from './zillow-gallery-dom.js';
 export { parseZillowListingPage, parseZillowPropertyJson, assertNotZillowBotWall, zillowAddress } from './zillow-page.js';
+export { ZillowScraper } from './zillow-scraper.js';

@@ -1,0 +1,240 @@
+import { CancelledError, noopLogger, throwIfCancelled } from '@phx/core';
+import type { IsolationMode, Logger, PropertyId } from '@phx/core';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, FIRST_PARTY_HOST_SUFFIXES } from './chromium-launch.js';
+import { installRequestBlocking } from './request-blocking.js';
+
+/** Options of {@link BrowserPool}. */
+export interface BrowserPoolOptions {
+  /** How browser state is shared between properties. Default `virtual`. */
+  readonly isolationMode?: IsolationMode;
+  /** Chromium executable. Default `/usr/bin/chromium` (Debian's). */
+  readonly chromiumPath?: string;
+  /** Extra Chromium flags after {@link CHROMIUM_ARGS}. Default none. */
+  readonly extraArgs?: readonly string[];
+  /** Time allowed for Chromium to start, in ms (1 000-120 000). Default 30 000. */
+  readonly launchTimeoutMs?: number;
+  /** Block images, fonts, media and third-party requests in every context. Default `true`. */
+  readonly blockResources?: boolean;
+  /** Registrable domains allowed while blocking. Default {@link FIRST_PARTY_HOST_SUFFIXES}. */
+  readonly firstPartyHosts?: readonly string[];
+  /**
+   * Called on every new context before request blocking is installed, e.g.
+   * to install replay routes. Default none.
+   */
+  readonly setupContext?: (context: BrowserContext) => Promise<void>;
+  /** Logger; default drops everything. */
+  readonly logger?: Logger;
+}
+
+/** Defaults of {@link BrowserPoolOptions}. */
+export const DEFAULT_BROWSER_POOL_OPTIONS = Object.freeze({
+  isolationMode: 'virtual' as IsolationMode,
+  chromiumPath: DEFAULT_CHROMIUM_PATH,
+  extraArgs: Object.freeze([]) as readonly string[],
+  launchTimeoutMs: 30_000,
+  blockResources: true,
+  firstPartyHosts: FIRST_PARTY_HOST_SUFFIXES,
+});
+
+interface Slot {
+  browser: Promise<Browser> | null;
+  context: Promise<BrowserContext> | null;
+  active: number;
+  releaseRequested: boolean;
+}
+
+/**
+ * Chromium processes and contexts for scraping, shared across properties
+ * according to the isolation mode: `virtual` (one browser, one shared
+ * context), `context` (one browser, a context per property, closed by
+ * `releaseProperty`), `browser` (a browser per property). One Chromium is
+ * reused across properties in the first two modes; a crashed browser is
+ * replaced on next use. The pool owns every browser it launches: `close()`
+ * ends them all.
+ *
+ * Concurrency: `withPage` may run for several properties at once; each call
+ * gets its own page.
+ *
+ * @example
+ * ```ts
+ * const pool = new BrowserPool({ isolationMode: 'context' });
+ * const title = await pool.withPage(propertyId, (page) => page.goto(url).then(() => page.title()));
+ * await pool.releaseProperty(propertyId);
+ * await pool.close();
+ * ```
+ */
+export class BrowserPool {
+  /** The isolation mode in force. */
+  readonly isolationMode: IsolationMode;
+  private readonly options: Required<Omit<BrowserPoolOptions, 'setupContext' | 'logger' | 'isolationMode'>>;
+  private readonly setupContext: ((context: BrowserContext) => Promise<void>) | undefined;
+  private readonly logger: Logger;
+  private readonly shared: Slot = { browser: null, context: null, active: 0, releaseRequested: false };
+  private readonly perProperty = new Map<PropertyId, Slot>();
+  private closed = false;
+
+  /**
+   * @param options - see {@link BrowserPoolOptions}; nothing is launched until the first page
+   */
+  constructor(options: BrowserPoolOptions = {}) {
+    const d = DEFAULT_BROWSER_POOL_OPTIONS;
+    this.isolationMode = options.isolationMode ?? d.isolationMode;
+    this.options = {
+      chromiumPath: options.chromiumPath ?? d.chromiumPath,
+      extraArgs: options.extraArgs ?? d.extraArgs,
+      launchTimeoutMs: options.launchTimeoutMs ?? d.launchTimeoutMs,
+      blockResources: options.blockResources ?? d.blockResources,
+      firstPartyHosts: options.firstPartyHosts ?? d.firstPartyHosts,
+    };
+    this.setupContext = options.setupContext;
+    this.logger = (options.logger ?? noopLogger).child({ component: 'browser-pool' });
+  }
+
+  /**
+   * Runs `fn` with a fresh page in the browser state of `propertyId`, then
+   * closes the page (not the context or browser: see {@link releaseProperty}).
+   *
+   * @param propertyId - the property the work is for
+   * @param fn - the work; receives the page
+   * @param signal - aborts the work: the page is closed and the call rejects with `CancelledError`
+   * @returns what `fn` returns
+   * @throws {@link CancelledError} when `signal` aborts or the pool is closed
+   */
+  async withPage<T>(propertyId: PropertyId, fn: (page: Page) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    throwIfCancelled(signal);
+    if (this.closed) throw new CancelledError('browser pool is closed');
+    const slot = this.slotFor(propertyId);
+    slot.active += 1;
+    let page: Page | null = null;
+    const onAbort = (): void => void page?.close().catch(() => undefined);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const context = await this.contextOf(slot);
+      throwIfCancelled(signal);
+      page = await context.newPage();
+      return await fn(page);
+    } catch (error) {
+      throwIfCancelled(signal);
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      await page?.close().catch(() => undefined);
+      slot.active -= 1;
+      if (slot.releaseRequested && slot.active === 0) await this.releaseSlot(propertyId, slot);
+    }
+  }
+
+  /**
+   * Closes what the pool keeps for one property: its context (`context`
+   * mode) or its browser (`browser` mode); nothing in `virtual` mode. Waits
+   * for pages still in use by deferring the close to their end. Idempotent.
+   *
+   * @param propertyId - the property that is done
+   */
+  async releaseProperty(propertyId: PropertyId): Promise<void> {
+    const slot = this.perProperty.get(propertyId);
+    if (slot === undefined) return;
+    slot.releaseRequested = true;
+    if (slot.active === 0) await this.releaseSlot(propertyId, slot);
+  }
+
+  /**
+   * Closes every context and browser the pool launched. Pages in use are
+   * closed under their callers, whose calls then fail. Idempotent; after it
+   * no Chromium process of this pool is left.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = [...this.perProperty.entries()];
+    this.perProperty.clear();
+    await Promise.all(slots.map(([, slot]) => closeSlot(slot)));
+    await closeSlot(this.shared);
+    this.logger.debug({ released: slots.length }, 'browser pool closed');
+  }
+
+  private slotFor(propertyId: PropertyId): Slot {
+    if (this.isolationMode === 'virtual') return this.shared;
+    let slot = this.perProperty.get(propertyId);
+    if (slot === undefined) {
+      slot = { browser: null, context: null, active: 0, releaseRequested: false };
+      this.perProperty.set(propertyId, slot);
+    }
+    slot.releaseRequested = false;
+    return slot;
+  }
+
+  private async releaseSlot(propertyId: PropertyId, slot: Slot): Promise<void> {
+    if (this.perProperty.get(propertyId) !== slot) return;
+    this.perProperty.delete(propertyId);
+    await closeSlot(slot);
+    this.logger.debug({ propertyId, isolationMode: this.isolationMode }, 'property released');
+  }
+
+  private contextOf(slot: Slot): Promise<BrowserContext> {
+    if (slot.context === null) {
+      const browserSlot = this.isolationMode === 'browser' ? slot : this.shared;
+      const context = this.browserOf(browserSlot).then((browser) => this.newContext(browser));
+      slot.context = context;
+      context.catch(() => {
+        if (slot.context === context) slot.context = null;
+      });
+    }
+    return slot.context;
+  }
+
+  private async newContext(browser: Browser): Promise<BrowserContext> {
+    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1366, height: 900 } });
+    if (this.setupContext) await this.setupContext(context);
+    if (this.options.blockResources) await installRequestBlocking(context, this.options.firstPartyHosts);
+    return context;
+  }
+
+  private browserOf(slot: Slot): Promise<Browser> {
+    if (slot.browser === null) {
+      const launching = this.launch();
+      slot.browser = launching;
+      launching.then(
+        (browser) =>
+          browser.on('disconnected', () => {
+            // A crashed or killed browser is replaced on next use.
+            if (slot.browser === launching) {
+              slot.browser = null;
+              slot.context = null;
+              if (!this.closed) this.logger.warn({}, 'chromium disconnected; will relaunch on next use');
+            }
+          }),
+        () => {
+          if (slot.browser === launching) slot.browser = null;
+        },
+      );
+    }
+    return slot.browser;
+  }
+
+  private async launch(): Promise<Browser> {
+    if (this.closed) throw new CancelledError('browser pool is closed');
+    const browser = await chromium.launch({
+      executablePath: this.options.chromiumPath,
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...this.options.extraArgs],
+      timeout: this.options.launchTimeoutMs,
+    });
+    this.logger.debug({ chromiumPath: this.options.chromiumPath, version: browser.version() }, 'chromium launched');
+    if (this.closed) {
+      await browser.close();
+      throw new CancelledError('browser pool is closed');
+    }
+    return browser;
+  }
+}
+
+async function closeSlot(slot: Slot): Promise<void> {
+  const context = slot.context;
+  const browser = slot.browser;
+  slot.context = null;
+  slot.browser = null;
+  await context?.then((c) => c.close()).catch(() => undefined);
+  await browser?.then((b) => b.close()).catch(() => undefined);
+}

@@ -1,0 +1,198 @@
+import { CancelledError, noopLogger, throwIfCancelled } from '@phx/core';
+import type { FetchedPhoto, Logger, PhotoFetchRequest, PhotoFetcher, Source } from '@phx/core';
+import { request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { DisallowedHostError, DownloadError, NotAPhotoError, PhotoTooLargeError } from '../errors/index.js';
+import { firstBytesHex, sniffImageSignature } from './image-signature.js';
+import { DEFAULT_PHOTO_HOSTS, parseRetryAfterMs, sourceOfPhotoHost } from './photo-hosts.js';
+
+/** Options of {@link HttpPhotoFetcher}. */
+export interface HttpPhotoFetcherOptions {
+  /** Hosts photos may come from, also after redirects (exact names). Default {@link DEFAULT_PHOTO_HOSTS}. */
+  readonly allowedHosts?: readonly string[];
+  /** Time allowed for one download, headers and body, in ms (100-600 000). Default 30 000. */
+  readonly timeoutMs?: number;
+  /** Largest photo accepted, in bytes (1-1 GiB). Default 25 MiB. */
+  readonly maxBytes?: number;
+  /** Redirects followed at most (0-10). Default 5. */
+  readonly maxRedirects?: number;
+  /** `User-Agent` sent. Default a desktop Chrome string. */
+  readonly userAgent?: string;
+  /** undici dispatcher to send requests through (replay uses one that serves photos locally). Default undici's global one. */
+  readonly dispatcher?: Dispatcher;
+  /** Logger; default drops everything. */
+  readonly logger?: Logger;
+}
+
+/** Defaults of {@link HttpPhotoFetcherOptions}. */
+export const DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS = Object.freeze({
+  allowedHosts: DEFAULT_PHOTO_HOSTS,
+  timeoutMs: 30_000,
+  maxBytes: 25 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent:
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
+});
+
+/**
+ * Downloads listing photos over HTTP with undici: streamed with a byte cap,
+ * a timeout covering headers and body, redirects followed only within the
+ * allowed photo hosts, and a content-type plus magic-byte check so that an
+ * HTML error page is never taken for a photo. Returns `ETag` and
+ * `Last-Modified` for incremental re-runs. Does not retry: callers retry
+ * errors of kind `transient` (see {@link DownloadError.retryAfterMs}).
+ *
+ * Concurrency: `fetchPhoto` may be called many times at once; the fetcher
+ * holds no per-call state.
+ *
+ * @example
+ * ```ts
+ * const fetcher = new HttpPhotoFetcher({ maxBytes: 10 * 1024 * 1024 });
+ * const photo = await fetcher.fetchPhoto({ url: 'https://photos.zillowstatic.com/fp/…-o_a.jpg' });
+ * ```
+ */
+export class HttpPhotoFetcher implements PhotoFetcher {
+  private readonly allowedHosts: readonly string[];
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly maxRedirects: number;
+  private readonly userAgent: string;
+  private readonly dispatcher: Dispatcher | undefined;
+  private readonly logger: Logger;
+
+  /**
+   * @param options - see {@link HttpPhotoFetcherOptions}
+   */
+  constructor(options: HttpPhotoFetcherOptions = {}) {
+    const d = DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS;
+    this.allowedHosts = (options.allowedHosts ?? d.allowedHosts).map((h) => h.toLowerCase());
+    this.timeoutMs = options.timeoutMs ?? d.timeoutMs;
+    this.maxBytes = options.maxBytes ?? d.maxBytes;
+    this.maxRedirects = options.maxRedirects ?? d.maxRedirects;
+    this.userAgent = options.userAgent ?? d.userAgent;
+    this.dispatcher = options.dispatcher;
+    this.logger = (options.logger ?? noopLogger).child({ component: 'photo-fetcher' });
+  }
+
+  /**
+   * Downloads one photo.
+   *
+   * @param req - the https URL on an allowed host, and an abort signal
+   * @returns the bytes as served, content type, ETag, Last-Modified and the URL after redirects
+   * @throws {@link DisallowedHostError} when the URL or a redirect leaves the allowed hosts, or is not https
+   * @throws {@link DownloadError} on a non-200 status (transient for 408/429/5xx), a timeout or a connection error
+   * @throws {@link PhotoTooLargeError} when the body exceeds `maxBytes`
+   * @throws {@link NotAPhotoError} when the body is not an image (content type or magic bytes)
+   * @throws `CancelledError` (core) when `req.signal` aborts
+   */
+  async fetchPhoto(req: PhotoFetchRequest): Promise<FetchedPhoto> {
+    throwIfCancelled(req.signal);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = req.signal === undefined ? timeout : AbortSignal.any([req.signal, timeout]);
+    let url = req.url;
+    try {
+      for (let hop = 0; ; hop += 1) {
+        const source = this.assertAllowed(url);
+        const res = await request(url, {
+          method: 'GET',
+          signal,
+          headers: { 'user-agent': this.userAgent, accept: 'image/avif,image/webp,image/jpeg,image/*;q=0.8' },
+          ...(this.dispatcher === undefined ? {} : { dispatcher: this.dispatcher }),
+        });
+        const location = header(res.headers, 'location');
+        if (res.statusCode >= 300 && res.statusCode < 400 && location !== null) {
+          res.body.destroy();
+          if (hop >= this.maxRedirects) {
+            throw new DownloadError(req.url, source, { message: `more than ${this.maxRedirects} redirects`, status: res.statusCode });
+          }
+          url = new URL(location, url).href;
+          continue;
+        }
+        if (res.statusCode !== 200) {
+          res.body.destroy();
+          const retryAfterMs = parseRetryAfterMs(header(res.headers, 'retry-after'));
+          throw new DownloadError(url, source, { message: `HTTP ${res.statusCode}`, status: res.statusCode, retryAfterMs });
+        }
+        const photo = await this.readBody(url, source, res);
+        this.logger.debug({ url, bytes: photo.bytes.length, redirects: hop }, 'photo downloaded');
+        return photo;
+      }
+    } catch (error) {
+      throw this.translate(error, url, req.signal, timeout);
+    }
+  }
+
+  private assertAllowed(url: string): Source | null {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new DisallowedHostError(url, null, '(not a URL)', this.allowedHosts);
+    }
+    const host = parsed.hostname.toLowerCase();
+    if (parsed.protocol !== 'https:' || !this.allowedHosts.includes(host)) {
+      throw new DisallowedHostError(url, sourceOfPhotoHost(host), parsed.protocol === 'https:' ? host : `${parsed.protocol}//${host}`, this.allowedHosts);
+    }
+    return sourceOfPhotoHost(host);
+  }
+
+  private async readBody(url: string, source: Source | null, res: Dispatcher.ResponseData): Promise<FetchedPhoto> {
+    const contentType = header(res.headers, 'content-type');
+    const declared = Number(header(res.headers, 'content-length') ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > this.maxBytes) {
+      res.body.destroy();
+      throw new PhotoTooLargeError(url, source, this.maxBytes, declared);
+    }
+    const mime = contentType?.split(';', 1)[0]?.trim().toLowerCase() ?? null;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      size += buf.length;
+      if (size > this.maxBytes) {
+        res.body.destroy();
+        throw new PhotoTooLargeError(url, source, this.maxBytes, size);
+      }
+      chunks.push(buf);
+      // An HTML page announced as such is rejected from its first bytes, not after the whole body.
+      if (chunks.length === 1 && mime !== null && !mime.startsWith('image/') && mime !== 'application/octet-stream') {
+        res.body.destroy();
+        throw new NotAPhotoError(url, source, { contentType, firstBytesHex: firstBytesHex(buf) });
+      }
+    }
+    const bytes = Buffer.concat(chunks, size);
+    if (sniffImageSignature(bytes) === null) {
+      throw new NotAPhotoError(url, source, { contentType, firstBytesHex: firstBytesHex(bytes) });
+    }
+    return { url, bytes, contentType, etag: header(res.headers, 'etag'), lastModified: header(res.headers, 'last-modified') };
+  }
+
+  private translate(error: unknown, url: string, callerSignal: AbortSignal | undefined, timeout: AbortSignal): unknown {
+    if (callerSignal?.aborted) {
+      return error instanceof CancelledError ? error : new CancelledError(`download of ${url} cancelled`, { cause: error });
+    }
+    if (error instanceof DownloadError || error instanceof NotAPhotoError || error instanceof PhotoTooLargeError || error instanceof DisallowedHostError) {
+      return error;
+    }
+    const source = safeSource(url);
+    if (timeout.aborted) {
+      return new DownloadError(url, source, { message: `no complete answer within ${this.timeoutMs} ms`, timedOut: true, cause: error });
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return new DownloadError(url, source, { message, cause: error });
+  }
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {
+  const v = headers[name];
+  if (v === undefined) return null;
+  return Array.isArray(v) ? (v[0] ?? null) : v;
+}
+
+function safeSource(url: string): Source | null {
+  try {
+    return sourceOfPhotoHost(new URL(url).hostname);
+  } catch {
+    return null;
+  }
+}

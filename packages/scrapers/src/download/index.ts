@@ -1,0 +1,5 @@
+export { HttpPhotoFetcher, DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS } from './http-photo-fetcher.js';
+export type { HttpPhotoFetcherOptions } from './http-photo-fetcher.js';
+export { DEFAULT_PHOTO_HOSTS, sourceOfPhotoHost, parseRetryAfterMs } from './photo-hosts.js';
+export { sniffImageSignature, firstBytesHex } from './image-signature.js';
+export type { ImageSignature } from './image-signature.js';

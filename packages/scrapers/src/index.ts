@@ -1,0 +1,117 @@
+/**
+ * `@phx/scrapers`: Zillow and Redfin listing-photo scrapers on Playwright
+ * and Chromium, a browser pool with isolation modes, an HTTP photo fetcher
+ * with a size cap and image checks, and a replay mode that serves saved
+ * pages and photos under their real URLs.
+ *
+ * @packageDocumentation
+ */
+export {
+  ScraperError,
+  BotWallError,
+  ListingRemovedError,
+  PhotoDataMissingError,
+  UnsupportedUrlError,
+  NavigationError,
+  DownloadError,
+  NotAPhotoError,
+  PhotoTooLargeError,
+  DisallowedHostError,
+} from './errors/index.js';
+export type { ScraperErrorContext, BotWallVendor } from './errors/index.js';
+
+export { formatFromUrl, sortVariantsLargestFirst } from './listing/index.js';
+export type { ParsedListing, ScrapedListing, PageSnapshot } from './listing/index.js';
+
+export {
+  ZillowScraper,
+  ZILLOW_PHOTO_HOST,
+  ZILLOW_PAGE_HOSTS,
+  ZILLOW_PHOTO_ARRAYS,
+  ZILLOW_GALLERY_SELECTOR,
+  parseZillowListingPage,
+  parseZillowPropertyJson,
+  assertNotZillowBotWall,
+  findZillowProperty,
+  zillowPhotosFromProperty,
+  zillowPhotosFromGalleryDom,
+  zillowAddress,
+  parseZillowPhotoUrl,
+  zillowVariantWidth,
+  isZillowListingPhotoUrl,
+  parseZillowListingUrl,
+} from './zillow/index.js';
+export type { ZillowPhotoUrl, ZillowPropertyLookup, ZillowPropertyPhotos, ZillowGalleryDom } from './zillow/index.js';
+
+export {
+  RedfinScraper,
+  REDFIN_PHOTO_HOST,
+  REDFIN_PAGE_HOSTS,
+  REDFIN_PHOTO_SIZES,
+  REDFIN_ABOVE_THE_FOLD_PATH,
+  REDFIN_PHOTO_TAGS_PATH,
+  REDFIN_MEDIA_BROWSER_SELECTOR,
+  parseRedfinListingPage,
+  parseRedfinAboveTheFoldJson,
+  assertNotRedfinBotWall,
+  readRedfinDataCache,
+  parseRedfinApiBody,
+  cachedApiBody,
+  redfinPhotosFromAboveTheFold,
+  redfinCaptionsFromPhotoTags,
+  redfinPhotosFromDom,
+  redfinAddress,
+  parseRedfinPhotoUrl,
+  redfinPhotoUrlForSize,
+  parseRedfinListingUrl,
+} from './redfin/index.js';
+export type { RedfinPhotoUrl, RedfinDataCache, RedfinPayloadPhotos, RedfinDomPhotos } from './redfin/index.js';
+
+export {
+  BrowserPool,
+  DEFAULT_BROWSER_POOL_OPTIONS,
+  ListingPageScraper,
+  DEFAULT_LISTING_SCRAPER_OPTIONS,
+  DEFAULT_CHROMIUM_PATH,
+  CHROMIUM_ARGS,
+  FIRST_PARTY_HOST_SUFFIXES,
+  BLOCKED_RESOURCE_TYPES,
+  REPLAY_MISS_HEADER,
+  installRequestBlocking,
+  loadListingPage,
+} from './browser/index.js';
+export type { BrowserPoolOptions, ListingScraperOptions, LoadPageOptions } from './browser/index.js';
+
+export {
+  HttpPhotoFetcher,
+  DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS,
+  DEFAULT_PHOTO_HOSTS,
+  sourceOfPhotoHost,
+  parseRetryAfterMs,
+  sniffImageSignature,
+} from './download/index.js';
+export type { HttpPhotoFetcherOptions, ImageSignature } from './download/index.js';
+
+export {
+  ReplayArchive,
+  ReplayPhotoServer,
+  REPLAY_PHOTO_HOSTS,
+  REDFIN_REPLAY_WIDTHS,
+  createReplayDispatcher,
+  installReplayRoutes,
+  assignReplayPhotos,
+  listHousePhotos,
+  zillowPageUrl,
+  redfinPageUrl,
+} from './replay/index.js';
+export type {
+  ReplayArchiveOptions,
+  ReplayListing,
+  ReplayPageInput,
+  ReplayPhotoSource,
+  ReplayResponse,
+  HousePhoto,
+} from './replay/index.js';
+
+export { createScraperKit, DEFAULT_SCRAPER_KIT_OPTIONS, scraperKitOptionsSchema } from './kit/index.js';
+export type { ScraperKit, ScraperKitOptions, ScraperKitMode } from './kit/index.js';

@@ -1,0 +1,75 @@
+import { ISOLATION_MODES } from '@phx/core';
+import type { IsolationMode, Logger } from '@phx/core';
+import { z } from 'zod';
+import type { ReplayPageInput } from '../replay/index.js';
+
+/** Where pages and photos come from: the live sites, or saved fixtures replayed under the real URLs. */
+export type ScraperKitMode =
+  | { readonly kind: 'live' }
+  | {
+      readonly kind: 'replay';
+      /** The shared fixtures folder (with `listings/` and `house-photos/`), e.g. `../shared/fixtures` from the repo root. */
+      readonly fixturesDir: string;
+      /** Extra pages to serve under URLs of your choice (e.g. a saved bot wall). Default none. */
+      readonly extraPages?: readonly ReplayPageInput[];
+    };
+
+/** Options of {@link createScraperKit}. */
+export interface ScraperKitOptions {
+  /** Live sites or replay. */
+  readonly mode: ScraperKitMode;
+  /** Browser isolation between properties. Default `virtual`. */
+  readonly isolationMode?: IsolationMode;
+  /** Chromium executable. Default `/usr/bin/chromium`. */
+  readonly chromiumPath?: string;
+  /** Logger; default drops everything. */
+  readonly logger?: Logger;
+  /** Time allowed for a listing page, in ms (1 000-300 000). Default 45 000. */
+  readonly navigationTimeoutMs?: number;
+  /** Time allowed for one photo download, in ms (100-600 000). Default 30 000. */
+  readonly downloadTimeoutMs?: number;
+  /** Largest photo accepted, in bytes (1 KiB-1 GiB). Default 25 MiB. */
+  readonly maxPhotoBytes?: number;
+}
+
+/** Defaults of {@link ScraperKitOptions}. */
+export const DEFAULT_SCRAPER_KIT_OPTIONS = Object.freeze({
+  isolationMode: 'virtual' as IsolationMode,
+  chromiumPath: '/usr/bin/chromium',
+  navigationTimeoutMs: 45_000,
+  downloadTimeoutMs: 30_000,
+  maxPhotoBytes: 25 * 1024 * 1024,
+});
+
+const replayPageSchema = z.object({
+  url: z.string().url().startsWith('https://', 'must be an https URL'),
+  response: z.object({
+    status: z.number().int().min(100).max(599),
+    contentType: z.string().min(1),
+    body: z.instanceof(Buffer),
+  }),
+});
+
+/** Run-time schema of {@link ScraperKitOptions} (the logger is checked for its methods only). */
+export const scraperKitOptionsSchema = z
+  .object({
+    mode: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('live') }).strict(),
+      z
+        .object({
+          kind: z.literal('replay'),
+          fixturesDir: z.string().min(1, 'give the shared fixtures folder, e.g. ../shared/fixtures'),
+          extraPages: z.array(replayPageSchema).optional(),
+        })
+        .strict(),
+    ]),
+    isolationMode: z.enum(ISOLATION_MODES).optional(),
+    chromiumPath: z.string().min(1).optional(),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).child === 'function', {
+      message: 'must be a Logger (debug/info/warn/error/child)',
+    }).optional(),
+    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
+    downloadTimeoutMs: z.number().int().min(100).max(600_000).optional(),
+    maxPhotoBytes: z.number().int().min(1024).max(1024 ** 3).optional(),
+  })
+  .strict();

@@ -1,0 +1,96 @@
+import { access } from 'node:fs/promises';
+import { InvalidInputError, noopLogger, parseInput } from '@phx/core';
+import type { PhotoFetcher, Source } from '@phx/core';
+import type { Dispatcher } from 'undici';
+import { BrowserPool } from '../browser/browser-pool.js';
+import { HttpPhotoFetcher } from '../download/http-photo-fetcher.js';
+import { RedfinScraper } from '../redfin/redfin-scraper.js';
+import { ReplayArchive } from '../replay/replay-archive.js';
+import { createReplayDispatcher } from '../replay/replay-dispatcher.js';
+import { ReplayPhotoServer } from '../replay/replay-photo-server.js';
+import { installReplayRoutes } from '../replay/replay-routes.js';
+import { ZillowScraper } from '../zillow/zillow-scraper.js';
+import { DEFAULT_SCRAPER_KIT_OPTIONS, scraperKitOptionsSchema } from './scraper-kit-options.js';
+import type { ScraperKitOptions } from './scraper-kit-options.js';
+
+/** What {@link createScraperKit} builds; the caller owns it and must `close()` it. */
+export interface ScraperKit {
+  /** One scraper per source, sharing one browser pool. */
+  readonly scrapers: Readonly<Record<Source, ZillowScraper | RedfinScraper>>;
+  /** The photo downloader (in replay mode, served by the local replay photo server). */
+  readonly fetcher: PhotoFetcher;
+  /** The browser pool the scrapers use. */
+  readonly pool: BrowserPool;
+  /** The replay archive in replay mode, else `null`. */
+  readonly archive: ReplayArchive | null;
+  /** Closes the browsers, the replay photo server and the HTTP connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the Zillow and Redfin scrapers and the photo fetcher the apps use,
+ * live or in replay. In replay mode the browser loads the real https URLs
+ * and a context route answers them with the saved pages; photo downloads go
+ * through the same HTTP fetcher to a local server that plays the photo hosts.
+ *
+ * @param options - mode, isolation, Chromium path, logger, timeouts, photo size cap
+ * @returns the kit; nothing is launched until the first page
+ * @throws `InvalidInputError` (core) listing every bad option, or naming a fixtures folder that is missing
+ * @example
+ * ```ts
+ * const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir: '../shared/fixtures' } });
+ * try {
+ *   const gallery = await kit.scrapers.zillow.listPhotos({ property, listingUrl });
+ *   const photo = await kit.fetcher.fetchPhoto({ url: gallery.photos[0].url });
+ * } finally {
+ *   await kit.close();
+ * }
+ * ```
+ */
+export async function createScraperKit(options: ScraperKitOptions): Promise<ScraperKit> {
+  const o = parseInput(scraperKitOptionsSchema, options, 'scraper kit options');
+  const d = DEFAULT_SCRAPER_KIT_OPTIONS;
+  const logger = (o.logger ?? noopLogger).child({ component: 'scraper-kit' });
+  let archive: ReplayArchive | null = null;
+  let photoServer: ReplayPhotoServer | null = null;
+  let dispatcher: Dispatcher | null = null;
+  if (o.mode.kind === 'replay') {
+    const fixturesDir = o.mode.fixturesDir;
+    await access(fixturesDir).catch((cause: unknown) => {
+      throw new InvalidInputError('scraper kit options', [{ path: 'mode.fixturesDir', message: `"${fixturesDir}" does not exist` }], { cause });
+    });
+    archive = await ReplayArchive.load({ fixturesDir, extraPages: o.mode.extraPages ?? [] });
+    photoServer = await ReplayPhotoServer.start(archive);
+    dispatcher = createReplayDispatcher(photoServer.origin);
+    logger.info({ fixturesDir, pages: archive.listings.length, photos: archive.photoCount, photoServer: photoServer.origin }, 'replay mode');
+  }
+  const replay = archive;
+  const pool = new BrowserPool({
+    isolationMode: o.isolationMode ?? d.isolationMode,
+    chromiumPath: o.chromiumPath ?? d.chromiumPath,
+    logger: o.logger ?? noopLogger,
+    ...(replay === null ? {} : { setupContext: (context) => installReplayRoutes(context, replay) }),
+  });
+  const scraperOptions = { pool, navigationTimeoutMs: o.navigationTimeoutMs ?? d.navigationTimeoutMs, logger: o.logger ?? noopLogger };
+  const fetcher = new HttpPhotoFetcher({
+    timeoutMs: o.downloadTimeoutMs ?? d.downloadTimeoutMs,
+    maxBytes: o.maxPhotoBytes ?? d.maxPhotoBytes,
+    logger: o.logger ?? noopLogger,
+    ...(dispatcher === null ? {} : { dispatcher }),
+  });
+  let closing: Promise<void> | null = null;
+  return {
+    scrapers: Object.freeze({ zillow: new ZillowScraper(scraperOptions), redfin: new RedfinScraper(scraperOptions) }),
+    fetcher,
+    pool,
+    archive,
+    close(): Promise<void> {
+      closing ??= (async () => {
+        await pool.close();
+        await dispatcher?.close().catch(() => undefined);
+        await photoServer?.close();
+      })();
+      return closing;
+    },
+  };
+}

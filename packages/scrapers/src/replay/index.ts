@@ -1,0 +1,14 @@
+export { ReplayArchive } from './replay-archive.js';
+export type {
+  ReplayArchiveOptions,
+  ReplayListing,
+  ReplayPageInput,
+  ReplayPhotoSource,
+  ReplayResponse,
+} from './replay-archive.js';
+export { ReplayPhotoServer, REPLAY_PHOTO_HOSTS, REDFIN_REPLAY_WIDTHS } from './replay-photo-server.js';
+export { createReplayDispatcher } from './replay-dispatcher.js';
+export { installReplayRoutes } from './replay-routes.js';
+export { assignReplayPhotos, listHousePhotos } from './replay-photo-assignment.js';
+export type { HousePhoto } from './replay-photo-assignment.js';
+export { zillowPageUrl, redfinPageUrl } from './replay-page-url.js';

@@ -1,0 +1,165 @@
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import sharp from 'sharp';
+import { REDFIN_PHOTO_HOST, parseRedfinPhotoUrl } from '../redfin/redfin-urls.js';
+import { ZILLOW_PHOTO_HOST, isZillowListingPhotoUrl, parseZillowPhotoUrl } from '../zillow/zillow-urls.js';
+import type { ReplayArchive } from './replay-archive.js';
+
+/** Hosts the replay photo server answers for. */
+export const REPLAY_PHOTO_HOSTS: readonly string[] = Object.freeze([ZILLOW_PHOTO_HOST, REDFIN_PHOTO_HOST]);
+
+/**
+ * Widths in px replay gives Redfin's size folders, which do not state one
+ * (`bigphoto` uses the width the page states, else the first entry).
+ */
+export const REDFIN_REPLAY_WIDTHS: Readonly<Record<string, number>> = Object.freeze({
+  bigphoto: 1536,
+  mbpaddedwide: 1024,
+  islphoto: 1024,
+  mbphotov3: 1024,
+  mbphoto: 640,
+  bcsphoto: 600,
+  midphoto: 480,
+  tmbphoto: 160,
+});
+
+/** A rendered photo: what one real photo URL answers in replay. */
+interface RenderedPhoto {
+  readonly body: Buffer;
+  readonly contentType: string;
+  readonly etag: string;
+}
+
+/** Fixed `Last-Modified` of replayed photos, so that re-runs see stable caching headers. */
+const LAST_MODIFIED = 'Fri, 01 Nov 2024 00:00:00 GMT';
+const CACHE_LIMIT = 256;
+
+/**
+ * A local HTTP server (127.0.0.1, random port) that plays Zillow's and
+ * Redfin's photo hosts: a request for `/<host>/<path>` of a real photo URL
+ * is answered with the real photo assigned to that photo id, resized with
+ * sharp to the width the URL asks for and encoded in its format. Sizes of one
+ * photo are the same picture; different photos differ. Unknown URLs get 404.
+ * Requests reach it through {@link createReplayDispatcher}.
+ *
+ * @example
+ * ```ts
+ * const server = await ReplayPhotoServer.start(archive);
+ * const fetcher = new HttpPhotoFetcher({ dispatcher: createReplayDispatcher(server.origin) });
+ * await server.close();
+ * ```
+ */
+export class ReplayPhotoServer {
+  /** `http://127.0.0.1:<port>`. */
+  readonly origin: string;
+  private readonly server: Server;
+  private readonly cache = new Map<string, Promise<RenderedPhoto | null>>();
+  private readonly archive: ReplayArchive;
+
+  private constructor(server: Server, archive: ReplayArchive) {
+    this.server = server;
+    this.archive = archive;
+    const address = server.address() as AddressInfo;
+    this.origin = `http://127.0.0.1:${address.port}`;
+  }
+
+  /**
+   * Starts a server for an archive.
+   *
+   * @param archive - the archive whose photo assignment to serve
+   * @returns the listening server
+   */
+  static async start(archive: ReplayArchive): Promise<ReplayPhotoServer> {
+    let self: ReplayPhotoServer | undefined;
+    const server = createServer((req, res) => {
+      void self?.handle(req, res);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    self = new ReplayPhotoServer(server, archive);
+    return self;
+  }
+
+  /**
+   * Renders what a real photo URL answers in replay, without HTTP.
+   *
+   * @param url - a real photo URL, e.g. `https://photos.zillowstatic.com/fp/<key>-o_a.jpg`
+   * @returns the bytes and content type, or `null` when the URL is no replayed photo
+   */
+  render(url: string): Promise<RenderedPhoto | null> {
+    let hit = this.cache.get(url);
+    if (hit === undefined) {
+      hit = this.renderUncached(url);
+      if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value ?? '');
+      this.cache.set(url, hit);
+    }
+    return hit;
+  }
+
+  /** Stops the server; open connections are ended. Idempotent. */
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const slash = (req.url ?? '/').indexOf('/', 1);
+    const host = slash > 0 ? (req.url ?? '').slice(1, slash) : '';
+    const url = `https://${host}${slash > 0 ? (req.url ?? '').slice(slash) : '/'}`;
+    try {
+      const photo = REPLAY_PHOTO_HOSTS.includes(host) && (req.method === 'GET' || req.method === 'HEAD') ? await this.render(url) : null;
+      if (photo === null) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`phx replay: no photo for ${url}`);
+        return;
+      }
+      if (req.headers['if-none-match'] === photo.etag) {
+        res.writeHead(304, { etag: photo.etag, 'last-modified': LAST_MODIFIED });
+        res.end();
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': photo.contentType,
+        'content-length': String(photo.body.length),
+        etag: photo.etag,
+        'last-modified': LAST_MODIFIED,
+        'cache-control': 'public, max-age=31536000',
+      });
+      res.end(req.method === 'HEAD' ? undefined : photo.body);
+    } catch (error) {
+      res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(`phx replay: cannot render ${url}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async renderUncached(url: string): Promise<RenderedPhoto | null> {
+    const target = this.resolve(url);
+    if (target === null) return null;
+    const image = sharp(target.file).rotate().resize({ width: target.widthPx });
+    const body = target.format === 'webp' ? await image.webp({ quality: 80 }).toBuffer() : await image.jpeg({ quality: 85 }).toBuffer();
+    const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
+    return { body, contentType: target.format === 'webp' ? 'image/webp' : 'image/jpeg', etag };
+  }
+
+  private resolve(url: string): { file: string; widthPx: number; format: 'jpeg' | 'webp' } | null {
+    const z = parseZillowPhotoUrl(url);
+    if (z !== null) {
+      const source = isZillowListingPhotoUrl(url) ? this.archive.photoFor('zillow', z.key) : null;
+      if (source === null || z.widthPx === null) return null;
+      return { file: source.photo.file, widthPx: z.widthPx, format: z.format === 'webp' ? 'webp' : 'jpeg' };
+    }
+    const r = parseRedfinPhotoUrl(url);
+    if (r !== null) {
+      const source = this.archive.photoFor('redfin', r.photoId);
+      const width = r.size === 'bigphoto' ? (source?.fullWidthPx ?? REDFIN_REPLAY_WIDTHS['bigphoto']) : REDFIN_REPLAY_WIDTHS[r.size];
+      if (source === null || width === undefined) return null;
+      return { file: source.photo.file, widthPx: width, format: r.format === 'webp' ? 'webp' : 'jpeg' };
+    }
+    return null;
+  }
+}
