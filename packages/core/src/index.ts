@@ -84,4 +84,19 @@ export { MemoryPhotoRepository } from './photos/index.js';
 export { parsePropertiesCsv, PROPERTIES_CSV_COLUMNS, selectProperties, loadPropertiesCsv } from './properties/index.js';
 export type { ParsePropertiesCsvOptions } from './properties/index.js';
 
-export type { ExtractionEvent, ExtractionEventListener } from './extraction/index.js';
+export {
+  PropertyExtractor,
+  DEFAULT_PROPERTY_EXTRACTOR_OPTIONS,
+  runExtraction,
+  DEFAULT_RUN_EXTRACTION_OPTIONS,
+  applyExtractionEvent,
+  toExtractionFailure,
+} from './extraction/index.js';
+export type {
+  ExtractionEvent,
+  ExtractionEventListener,
+  PropertyExtractorOptions,
+  ExtractPropertyRequest,
+  PropertyExtracting,
+  RunExtractionInput,
+} from './extraction/index.js';

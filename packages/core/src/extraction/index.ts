@@ -1,1 +1,7 @@
 export type { ExtractionEvent, ExtractionEventListener } from './extraction-event.js';
+export { PropertyExtractor, DEFAULT_PROPERTY_EXTRACTOR_OPTIONS } from './property-extractor.js';
+export type { PropertyExtractorOptions, ExtractPropertyRequest, PropertyExtracting } from './property-extractor.js';
+export { runExtraction, DEFAULT_RUN_EXTRACTION_OPTIONS } from './run-extraction.js';
+export type { RunExtractionInput } from './run-extraction.js';
+export { applyExtractionEvent } from './apply-extraction-event.js';
+export { toExtractionFailure } from './extraction-failure.js';

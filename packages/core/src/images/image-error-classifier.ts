@@ -7,7 +7,7 @@ const UNSUPPORTED_RE = /unsupported image format|compression format has not been
 const PIXEL_LIMIT_RE = /pixel limit/i;
 // libjpeg says "Corrupt JPEG data: premature end of data segment" for damaged entropy data: corrupt, not truncated.
 const CORRUPT_RE = /corrupt|invalid|bad huffman|damaged/i;
-const MAX_PREVIEW_CHARS = 40;
+const MAX_PREVIEW_CHARS = 80;
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,0 +1,42 @@
+import type { ExtractionCounters } from '../model/extraction-job.js';
+import type { ExtractionEvent } from './extraction-event.js';
+
+/**
+ * Folds one extraction event into a job's progress counters; pure (the job
+ * layer persists and publishes the result). `totalProperties` is never
+ * changed here: it is set when the job is created.
+ *
+ * - `photo-stored`: `newImages` or `duplicateImages` +1, `totalImages` +1
+ * - `photo-listed-dry-run`: `totalImages` +1
+ * - `photo-failed`: `failedImages` +1
+ * - `property-finished`: `completedProperties` or `failedProperties` +1
+ * - `property-started`, `photos-listed`: no change
+ *
+ * @param counters - the counters before the event
+ * @param event - the event
+ * @returns new counters (the same object when the event changes nothing)
+ * @example
+ * ```ts
+ * let counters: ExtractionCounters = { ...ZERO_COUNTERS, totalProperties: properties.length };
+ * const onEvent = (event: ExtractionEvent) => { counters = applyExtractionEvent(counters, event); };
+ * ```
+ */
+export function applyExtractionEvent(counters: ExtractionCounters, event: ExtractionEvent): ExtractionCounters {
+  switch (event.type) {
+    case 'photo-stored':
+      return event.created
+        ? { ...counters, totalImages: counters.totalImages + 1, newImages: counters.newImages + 1 }
+        : { ...counters, totalImages: counters.totalImages + 1, duplicateImages: counters.duplicateImages + 1 };
+    case 'photo-listed-dry-run':
+      return { ...counters, totalImages: counters.totalImages + 1 };
+    case 'photo-failed':
+      return { ...counters, failedImages: counters.failedImages + 1 };
+    case 'property-finished':
+      return event.outcome.status === 'completed'
+        ? { ...counters, completedProperties: counters.completedProperties + 1 }
+        : { ...counters, failedProperties: counters.failedProperties + 1 };
+    case 'property-started':
+    case 'photos-listed':
+      return counters;
+  }
+}

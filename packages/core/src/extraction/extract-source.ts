@@ -1,0 +1,97 @@
+import { InvalidInputError, ListingNotFoundError, throwIfCancelled } from '../errors/index.js';
+import type { ListingPhotos } from '../model/listing-photo.js';
+import type { Source } from '../model/source.js';
+import type { ExtractionContext } from './extraction-context.js';
+import { toExtractionFailure } from './extraction-failure.js';
+import type { OutcomeTally } from './outcome-tally.js';
+import { processPhoto } from './process-photo.js';
+import type { PhotoResult } from './process-photo.js';
+
+async function readListing(
+  ctx: ExtractionContext,
+  source: Source,
+  listingUrl: string | null,
+  tally: OutcomeTally,
+): Promise<ListingPhotos | null> {
+  const scraper = ctx.scrapers[source];
+  if (scraper === undefined) {
+    // PropertyExtractor checks this before starting; kept for direct callers.
+    throw new InvalidInputError('extraction request', [{ path: 'sources', message: `no scraper configured for ${source}` }]);
+  }
+  try {
+    const request = { property: ctx.property, listingUrl };
+    return await scraper.listPhotos(ctx.signal === undefined ? request : { ...request, signal: ctx.signal });
+  } catch (error) {
+    throwIfCancelled(ctx.signal);
+    if (error instanceof ListingNotFoundError) {
+      tally.skip(source, error.message);
+      return null;
+    }
+    const failure = toExtractionFailure(error, source, listingUrl, `Could not read the ${source} listing page`);
+    ctx.logger.warn({ source, url: listingUrl, code: failure.code }, 'listing page failed');
+    tally.sourceFailed(failure);
+    return null;
+  }
+}
+
+function settle(
+  ctx: ExtractionContext,
+  listing: ListingPhotos,
+  settled: readonly PromiseSettledResult<PhotoResult>[],
+  tally: OutcomeTally,
+): void {
+  throwIfCancelled(ctx.signal);
+  let stored = 0;
+  let storageError: { error: unknown } | undefined;
+  for (const result of settled) {
+    if (result.status === 'rejected') storageError ??= { error: result.reason };
+    else if (result.value.kind === 'failed') tally.photoFailed(result.value.failure);
+    else {
+      tally.stored(result.value.created);
+      stored += 1;
+    }
+  }
+  const { source, listingUrl } = listing;
+  if (storageError !== undefined) {
+    tally.sourceFailed(toExtractionFailure(storageError.error, source, listingUrl, `Storing the photos of ${source} listing`));
+  } else if (stored === 0) {
+    const message = `None of the ${settled.length} photos of the ${source} listing ${listingUrl} could be downloaded and decoded`;
+    tally.sourceFailed({ source, url: listingUrl, code: 'ALL_PHOTOS_FAILED', message });
+  } else {
+    tally.read(source);
+  }
+}
+
+/**
+ * Extracts the photos of one property from one source into `tally`: skips a
+ * source without a listing, fails a source whose page cannot be read or
+ * lists no photo, lists only in a dry run, otherwise processes every photo
+ * with bounded concurrency.
+ *
+ * @throws {@link CancelledError} when the signal is aborted (after in-flight photos settle)
+ */
+export async function extractSource(ctx: ExtractionContext, source: Source, tally: OutcomeTally): Promise<void> {
+  throwIfCancelled(ctx.signal);
+  const listingUrl = ctx.property.listingUrls[source] ?? null;
+  if (listingUrl === null && !ctx.searchByAddress) {
+    tally.skip(source, `no ${source} listing URL for this property`);
+    return;
+  }
+  const listing = await readListing(ctx, source, listingUrl, tally);
+  if (listing === null) return;
+  const { photos } = listing;
+  ctx.emit({ type: 'photos-listed', propertyId: ctx.property.id, source, count: photos.length });
+  tally.listed(photos.length);
+  if (photos.length === 0) {
+    const message = `The ${source} listing page ${listing.listingUrl} lists no photos`;
+    tally.sourceFailed({ source, url: listing.listingUrl, code: 'NO_PHOTOS', message });
+    return;
+  }
+  if (ctx.dryRun) {
+    for (const photo of photos) ctx.emit({ type: 'photo-listed-dry-run', propertyId: ctx.property.id, source, photoId: photo.photoId });
+    tally.read(source);
+    return;
+  }
+  const settled = await Promise.allSettled(photos.map((photo) => ctx.photoLimit(() => processPhoto(ctx, source, photo))));
+  settle(ctx, listing, settled, tally);
+}

@@ -1,0 +1,31 @@
+import type { LimitFunction } from 'p-limit';
+import type { JobId } from '../model/ids.js';
+import type { Property } from '../model/property.js';
+import type { Source } from '../model/source.js';
+import type { Clock } from '../ports/clock.js';
+import type { ImageStore } from '../ports/image-store.js';
+import type { Logger } from '../ports/logger.js';
+import type { PhotoFetcher } from '../ports/photo-fetcher.js';
+import type { PhotoRepository } from '../ports/photo-repository.js';
+import type { PhotoScraper } from '../ports/photo-scraper.js';
+import type { ExtractionEvent } from './extraction-event.js';
+
+/** Everything the steps of one property's extraction share (internal to the extraction folder). */
+export interface ExtractionContext {
+  readonly property: Property;
+  readonly scrapers: Readonly<Partial<Record<Source, PhotoScraper>>>;
+  readonly fetcher: PhotoFetcher;
+  readonly store: ImageStore;
+  readonly repository: PhotoRepository;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly maxPixels: number;
+  readonly searchByAddress: boolean;
+  readonly dryRun: boolean;
+  readonly jobId: JobId | null;
+  readonly signal: AbortSignal | undefined;
+  /** Bounds the photos of this property in flight at once. */
+  readonly photoLimit: LimitFunction;
+  /** Sends an event to the listener; never throws. */
+  readonly emit: (event: ExtractionEvent) => void;
+}

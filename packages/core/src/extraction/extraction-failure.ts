@@ -1,0 +1,33 @@
+import { CoreError } from '../errors/index.js';
+import type { ExtractionFailure } from '../model/extraction-job.js';
+import type { Source } from '../model/source.js';
+
+function codeOf(error: unknown): string {
+  if (error instanceof CoreError) return error.code;
+  const code: unknown = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length > 0 ? code : 'UNEXPECTED_ERROR';
+}
+
+/**
+ * Turns an error met while extracting into the {@link ExtractionFailure}
+ * kept in the property's outcome: the error's stable `code` (a `CoreError`'s,
+ * a Node error's `code`, else `UNEXPECTED_ERROR`) and a message that names the
+ * page or photo URL (prefixed with `context` and the URL when the error's own
+ * message does not mention it).
+ *
+ * @param error - what was thrown
+ * @param source - the source involved, or `null`
+ * @param url - the page or photo URL involved, or `null`
+ * @param context - what was being done, e.g. `Could not read the zillow listing page`; default `Failed`
+ * @returns the failure record
+ */
+export function toExtractionFailure(
+  error: unknown,
+  source: Source | null,
+  url: string | null,
+  context = 'Failed',
+): ExtractionFailure {
+  const raw = error instanceof Error ? error.message : String(error);
+  const message = url === null || raw.includes(url) ? raw : `${context} ${url}: ${raw}`;
+  return { source, url, code: codeOf(error), message };
+}

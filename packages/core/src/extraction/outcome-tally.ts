@@ -1,0 +1,84 @@
+import type { ExtractionFailure, PropertyOutcome } from '../model/extraction-job.js';
+import type { Property } from '../model/property.js';
+import type { Source } from '../model/source.js';
+
+/**
+ * Accumulates what happened to one property and turns it into its
+ * {@link PropertyOutcome}. Not concurrency-safe by itself: callers add photo
+ * results in gallery order after they settle, so failures keep that order.
+ */
+export class OutcomeTally {
+  readonly #property: Property;
+  #photosFound = 0;
+  #newImages = 0;
+  #duplicateImages = 0;
+  #failedImages = 0;
+  #failedSources = 0;
+  readonly #sourcesRead: Source[] = [];
+  readonly #skippedSources: { source: Source; reason: string }[] = [];
+  readonly #failures: ExtractionFailure[] = [];
+
+  /** @param property - the property being extracted */
+  constructor(property: Property) {
+    this.#property = property;
+  }
+
+  /** Counts photos a source listed. */
+  listed(count: number): void {
+    this.#photosFound += count;
+  }
+
+  /** Counts a stored photo, new or duplicate. */
+  stored(created: boolean): void {
+    if (created) this.#newImages += 1;
+    else this.#duplicateImages += 1;
+  }
+
+  /** Records a photo that failed alone. */
+  photoFailed(failure: ExtractionFailure): void {
+    this.#failedImages += 1;
+    this.#failures.push(failure);
+  }
+
+  /** Records a source whose photos were read. */
+  read(source: Source): void {
+    this.#sourcesRead.push(source);
+  }
+
+  /** Records a source with no listing for the property. */
+  skip(source: Source, reason: string): void {
+    this.#skippedSources.push({ source, reason });
+  }
+
+  /** Records a source that could not be read; the property will fail. */
+  sourceFailed(failure: ExtractionFailure): void {
+    this.#failedSources += 1;
+    this.#failures.push(failure);
+  }
+
+  /** @returns the outcome: `completed` iff at least one source was read and none failed */
+  toOutcome(): PropertyOutcome {
+    const failures = [...this.#failures];
+    if (this.#sourcesRead.length === 0 && this.#failedSources === 0) {
+      const reasons = this.#skippedSources.map((s) => `${s.source}: ${s.reason}`).join('; ');
+      failures.push({
+        source: null,
+        url: null,
+        code: 'NO_LISTING',
+        message: `No requested source has a listing for "${this.#property.address}"${reasons === '' ? '' : ` (${reasons})`}`,
+      });
+    }
+    return {
+      propertyId: this.#property.id,
+      address: this.#property.address,
+      status: this.#sourcesRead.length > 0 && this.#failedSources === 0 ? 'completed' : 'failed',
+      photosFound: this.#photosFound,
+      newImages: this.#newImages,
+      duplicateImages: this.#duplicateImages,
+      failedImages: this.#failedImages,
+      sourcesRead: [...this.#sourcesRead],
+      skippedSources: [...this.#skippedSources],
+      failures,
+    };
+  }
+}

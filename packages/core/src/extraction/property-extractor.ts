@@ -1,0 +1,234 @@
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { InvalidInputError, throwIfCancelled } from '../errors/index.js';
+import { DEFAULT_DECODE_PHOTO_OPTIONS } from '../images/index.js';
+import type { PropertyOutcome } from '../model/extraction-job.js';
+import type { JobId, PropertyId } from '../model/ids.js';
+import type { Property } from '../model/property.js';
+import { SOURCES } from '../model/source.js';
+import type { Source } from '../model/source.js';
+import { systemClock } from '../ports/clock.js';
+import type { Clock } from '../ports/clock.js';
+import type { ImageStore } from '../ports/image-store.js';
+import { noopLogger } from '../ports/logger.js';
+import type { Logger } from '../ports/logger.js';
+import type { PhotoFetcher } from '../ports/photo-fetcher.js';
+import type { PhotoRepository } from '../ports/photo-repository.js';
+import type { PhotoScraper } from '../ports/photo-scraper.js';
+import { parseInput } from '../validation/index.js';
+import type { ExtractionContext } from './extraction-context.js';
+import type { ExtractionEvent, ExtractionEventListener } from './extraction-event.js';
+import { extractSource } from './extract-source.js';
+import { OutcomeTally } from './outcome-tally.js';
+
+/** Options of {@link PropertyExtractor}. Dependencies are borrowed: the extractor never closes them. */
+export interface PropertyExtractorOptions {
+  /** A scraper per source; each requested source must have one. */
+  readonly scrapers: Readonly<Partial<Record<Source, PhotoScraper>>>;
+  /** Downloads photo bytes. */
+  readonly fetcher: PhotoFetcher;
+  /** Where photo files go. */
+  readonly store: ImageStore;
+  /** Where photo records go; decides new vs duplicate. */
+  readonly repository: PhotoRepository;
+  /** Logger; default no-op. */
+  readonly logger?: Logger;
+  /** Clock for `seenAt`; default the system clock. */
+  readonly clock?: Clock;
+  /** Photos of one property downloaded and decoded at once. Integer 1-64; default 4. */
+  readonly photoConcurrency?: number;
+  /** Largest accepted photo in pixels. Integer ≥ 1; default 100 000 000 (see `decodePhoto`). */
+  readonly maxPixels?: number;
+  /**
+   * When `true`, a source without a listing URL is still asked (its scraper
+   * resolves the listing from the address, or throws `ListingNotFoundError`,
+   * which skips the source); when `false`, such a source is skipped at once.
+   * Default `false`.
+   */
+  readonly searchByAddress?: boolean;
+}
+
+/** Defaults of the optional {@link PropertyExtractorOptions}. */
+export const DEFAULT_PROPERTY_EXTRACTOR_OPTIONS = Object.freeze({
+  logger: noopLogger,
+  clock: systemClock,
+  photoConcurrency: 4,
+  maxPixels: DEFAULT_DECODE_PHOTO_OPTIONS.maxPixels,
+  searchByAddress: false,
+});
+
+/** One request to {@link PropertyExtractor.extractProperty}. */
+export interface ExtractPropertyRequest {
+  /** Sources to read, in order; non-empty, each with a scraper. */
+  readonly sources: readonly Source[];
+  /** When `true`, photos are listed only: nothing is downloaded, stored or recorded. */
+  readonly dryRun: boolean;
+  /** The job this runs for (recorded with each photo), or `null` for an in-process run. */
+  readonly jobId: JobId | null;
+  /** Aborting it stops the extraction promptly with `CancelledError`; what was stored stays stored. */
+  readonly signal?: AbortSignal;
+  /** Receives progress events; must not throw (a throw is logged and ignored). */
+  readonly onEvent?: ExtractionEventListener;
+}
+
+/** Anything that extracts one property the way {@link PropertyExtractor} does (tests may supply their own). */
+export interface PropertyExtracting {
+  /** See {@link PropertyExtractor.extractProperty}. */
+  extractProperty(property: Property, request: ExtractPropertyRequest): Promise<PropertyOutcome>;
+}
+
+const hasMethod = (name: string) => (value: unknown) => typeof (value as Record<string, unknown> | null)?.[name] === 'function';
+
+const optionsSchema = z.object({
+  scrapers: z.partialRecord(z.enum(SOURCES), z.custom<PhotoScraper>(hasMethod('listPhotos'), 'must be a PhotoScraper')),
+  fetcher: z.custom<PhotoFetcher>(hasMethod('fetchPhoto'), 'must be a PhotoFetcher'),
+  store: z.custom<ImageStore>(hasMethod('put'), 'must be an ImageStore'),
+  repository: z.custom<PhotoRepository>(hasMethod('recordPhoto'), 'must be a PhotoRepository'),
+  logger: z.custom<Logger>(hasMethod('child'), 'must be a Logger').optional(),
+  clock: z.custom<Clock>(hasMethod('now'), 'must be a Clock').optional(),
+  photoConcurrency: z.number().int().min(1).max(64).optional(),
+  maxPixels: z.number().int().positive().optional(),
+  searchByAddress: z.boolean().optional(),
+});
+
+const requestSchema = z.object({
+  sources: z.array(z.enum(SOURCES)).min(1, 'name at least one source'),
+  dryRun: z.boolean(),
+  jobId: z.string().min(1).nullable(),
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
+  onEvent: z.custom<ExtractionEventListener>((v) => typeof v === 'function', 'must be a function').optional(),
+});
+
+const propertySchema = z.object({
+  id: z.string().min(1),
+  address: z.string().min(1),
+  listingUrls: z.partialRecord(z.enum(SOURCES), z.string()),
+});
+
+type ResolvedOptions = Required<PropertyExtractorOptions>;
+type ParsedRequest = z.output<typeof requestSchema>;
+
+function resolveOptions(options: PropertyExtractorOptions): ResolvedOptions {
+  const o = parseInput(optionsSchema, options, 'PropertyExtractor options');
+  const d = DEFAULT_PROPERTY_EXTRACTOR_OPTIONS;
+  return {
+    scrapers: o.scrapers,
+    fetcher: o.fetcher,
+    store: o.store,
+    repository: o.repository,
+    logger: (o.logger ?? d.logger).child({ component: 'property-extractor' }),
+    clock: o.clock ?? d.clock,
+    photoConcurrency: o.photoConcurrency ?? d.photoConcurrency,
+    maxPixels: o.maxPixels ?? d.maxPixels,
+    searchByAddress: o.searchByAddress ?? d.searchByAddress,
+  };
+}
+
+function safeEmitter(listener: ExtractionEventListener | undefined, logger: Logger): (event: ExtractionEvent) => void {
+  return (event) => {
+    if (listener === undefined) return;
+    try {
+      listener(event);
+    } catch (error) {
+      logger.warn({ event: event.type, error: error instanceof Error ? error.message : String(error) }, 'event listener threw');
+    }
+  };
+}
+
+/**
+ * Extracts the listing photos of one property at a time: for each requested
+ * source, reads the listing's gallery with that source's scraper, then
+ * downloads each photo, validates it with `decodePhoto`, stores it as
+ * `<sha256>.<ext>` and records it (the repository decides new vs duplicate).
+ * Reports progress as {@link ExtractionEvent}s.
+ *
+ * Failure rules: a photo that cannot be downloaded or decoded fails alone; a
+ * source whose page cannot be read, that lists no photo, whose every photo
+ * failed, or whose photos cannot be stored fails, and so does the property;
+ * a source without a listing is skipped. Safe to use for several properties
+ * at once.
+ *
+ * @example
+ * ```ts
+ * const extractor = new PropertyExtractor({ scrapers: { zillow, redfin }, fetcher, store, repository, logger });
+ * const outcome = await extractor.extractProperty(property, { sources: ['zillow', 'redfin'], dryRun: false, jobId: null });
+ * ```
+ */
+export class PropertyExtractor implements PropertyExtracting {
+  readonly #o: ResolvedOptions;
+
+  /**
+   * @param options - scrapers, fetcher, store, repository and tuning; see {@link PropertyExtractorOptions}
+   * @throws {@link InvalidInputError} listing every invalid option
+   */
+  constructor(options: PropertyExtractorOptions) {
+    this.#o = resolveOptions(options);
+  }
+
+  /**
+   * Extracts one property's photos from the requested sources, one source
+   * after the other, and always releases the scrapers' hold on the property
+   * at the end (`releaseProperty`).
+   *
+   * @param property - the property, with its listing URLs
+   * @param request - sources, dry run, job id, abort signal, event listener
+   * @returns the outcome: `completed` iff at least one source was read and
+   *   none failed, with counts, sources read/skipped and every failure
+   * @throws {@link CancelledError} when `signal` is aborted (after in-flight photos settle)
+   * @throws {@link InvalidInputError} when the property or request is invalid
+   *   or a requested source has no scraper
+   */
+  async extractProperty(property: Property, request: ExtractPropertyRequest): Promise<PropertyOutcome> {
+    const parsed = this.#validate(property, request);
+    throwIfCancelled(parsed.signal);
+    const ctx = this.#context(property, parsed);
+    ctx.logger.info({ address: property.address, sources: parsed.sources, dryRun: parsed.dryRun }, 'property started');
+    ctx.emit({ type: 'property-started', propertyId: property.id, address: property.address });
+    const tally = new OutcomeTally(property);
+    try {
+      for (const source of parsed.sources) await extractSource(ctx, source, tally);
+    } finally {
+      await this.#release(property.id, parsed.sources, ctx.logger);
+    }
+    const outcome = tally.toOutcome();
+    ctx.logger.info({ status: outcome.status, newImages: outcome.newImages, failedImages: outcome.failedImages }, 'property finished');
+    ctx.emit({ type: 'property-finished', outcome });
+    return outcome;
+  }
+
+  #validate(property: Property, request: ExtractPropertyRequest): ParsedRequest {
+    parseInput(propertySchema, property, 'property');
+    const parsed = parseInput(requestSchema, request, 'extraction request');
+    const missing = parsed.sources.filter((s) => this.#o.scrapers[s] === undefined);
+    if (missing.length > 0) {
+      const issues = missing.map((s) => ({ path: 'sources', message: `no scraper configured for ${s}` }));
+      throw new InvalidInputError('extraction request', issues);
+    }
+    return { ...parsed, sources: [...new Set(parsed.sources)] };
+  }
+
+  #context(property: Property, request: ParsedRequest): ExtractionContext {
+    const logger = this.#o.logger.child({ propertyId: property.id, jobId: request.jobId });
+    return {
+      ...this.#o,
+      property,
+      logger,
+      dryRun: request.dryRun,
+      jobId: request.jobId as JobId | null,
+      signal: request.signal,
+      photoLimit: pLimit(this.#o.photoConcurrency),
+      emit: safeEmitter(request.onEvent, logger),
+    };
+  }
+
+  async #release(propertyId: PropertyId, sources: readonly Source[], logger: Logger): Promise<void> {
+    const scrapers = new Set(sources.map((s) => this.#o.scrapers[s]));
+    for (const scraper of scrapers) {
+      try {
+        await scraper?.releaseProperty(propertyId);
+      } catch (error) {
+        logger.warn({ source: scraper?.source, error: error instanceof Error ? error.message : String(error) }, 'releaseProperty failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { throwIfCancelled } from '../errors/index.js';
+import type { PropertyOutcome } from '../model/extraction-job.js';
+import type { JobId, PropertyId } from '../model/ids.js';
+import type { Property } from '../model/property.js';
+import { SOURCES } from '../model/source.js';
+import type { Source } from '../model/source.js';
+import { parseInput } from '../validation/index.js';
+import type { ExtractionEventListener } from './extraction-event.js';
+import { toExtractionFailure } from './extraction-failure.js';
+import type { ExtractPropertyRequest, PropertyExtracting } from './property-extractor.js';
+
+/** Input of {@link runExtraction}. */
+export interface RunExtractionInput {
+  /** Properties to extract, in order; non-empty, ids unique. */
+  readonly properties: readonly Property[];
+  /** Sources to read for each property; non-empty. */
+  readonly sources: readonly Source[];
+  /** List photos only; see `ExtractPropertyRequest.dryRun`. */
+  readonly dryRun: boolean;
+  /** The job this runs for, or `null`. */
+  readonly jobId: JobId | null;
+  /** Properties extracted at once. Integer 1-32; default 3. */
+  readonly propertyConcurrency?: number;
+  /** Aborting it starts no further property and stops the running ones. */
+  readonly signal?: AbortSignal;
+  /** Receives every event of every property (possibly interleaved); must not throw. */
+  readonly onEvent?: ExtractionEventListener;
+  /** Ids of properties already done (when resuming a job): not extracted and not in the result. */
+  readonly skip?: readonly PropertyId[];
+}
+
+/** Defaults of the optional {@link RunExtractionInput} fields. */
+export const DEFAULT_RUN_EXTRACTION_OPTIONS = Object.freeze({ propertyConcurrency: 3 });
+
+const inputSchema = z.object({
+  properties: z
+    .array(z.object({ id: z.string().min(1), address: z.string() }).loose())
+    .min(1, 'name at least one property')
+    .refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, 'property ids must be unique'),
+  sources: z.array(z.enum(SOURCES)).min(1, 'name at least one source'),
+  dryRun: z.boolean(),
+  jobId: z.string().min(1).nullable(),
+  propertyConcurrency: z.number().int().min(1).max(32).optional(),
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
+  onEvent: z.custom<ExtractionEventListener>((v) => typeof v === 'function', 'must be a function').optional(),
+  skip: z.array(z.string()).optional(),
+});
+
+function failedOutcome(property: Property, error: unknown): PropertyOutcome {
+  return {
+    propertyId: property.id,
+    address: property.address,
+    status: 'failed',
+    ...{ photosFound: 0, newImages: 0, duplicateImages: 0, failedImages: 0, sourcesRead: [], skippedSources: [] },
+    failures: [toExtractionFailure(error, null, null)],
+  };
+}
+
+function requestFor(input: RunExtractionInput): ExtractPropertyRequest {
+  const base = { sources: input.sources, dryRun: input.dryRun, jobId: input.jobId };
+  return {
+    ...base,
+    ...(input.signal === undefined ? {} : { signal: input.signal }),
+    ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }),
+  };
+}
+
+/**
+ * Extracts many properties with bounded concurrency. A property whose
+ * extraction throws (anything but cancellation) gets a `failed` outcome, and
+ * a `property-finished` event, and the others go on.
+ *
+ * @param input - properties, sources, dry run, job id, concurrency, signal, listener, ids to skip
+ * @param extractor - extracts one property, normally a `PropertyExtractor`
+ * @returns the outcomes of the extracted properties, in input order (skipped ones left out)
+ * @throws {@link CancelledError} when `signal` is aborted: no new property
+ *   starts, and the call rejects once the running ones have stopped
+ * @throws {@link InvalidInputError} listing every invalid input field
+ * @example
+ * ```ts
+ * const outcomes = await runExtraction({ properties, sources: ['zillow', 'redfin'], dryRun: false, jobId, signal, onEvent }, extractor);
+ * ```
+ */
+export async function runExtraction(input: RunExtractionInput, extractor: PropertyExtracting): Promise<PropertyOutcome[]> {
+  const parsed = parseInput(inputSchema, input, 'extraction run');
+  const skip = new Set<string>(parsed.skip ?? []);
+  const request = requestFor(input);
+  const limit = pLimit(parsed.propertyConcurrency ?? DEFAULT_RUN_EXTRACTION_OPTIONS.propertyConcurrency);
+  const extractOne = async (property: Property): Promise<PropertyOutcome> => {
+    throwIfCancelled(input.signal);
+    try {
+      return await extractor.extractProperty(property, request);
+    } catch (error) {
+      throwIfCancelled(input.signal);
+      const outcome = failedOutcome(property, error);
+      try {
+        input.onEvent?.({ type: 'property-finished', outcome });
+      } catch {
+        // Listeners must not throw; one that does must not turn a recorded failure into a lost property.
+      }
+      return outcome;
+    }
+  };
+  const todo = input.properties.filter((p) => !skip.has(p.id));
+  const settled = await Promise.allSettled(todo.map((p) => limit(() => extractOne(p))));
+  throwIfCancelled(input.signal);
+  return settled.map((result) => {
+    if (result.status === 'fulfilled') return result.value;
+    throw result.reason; // unreachable: extractOne only rejects on cancellation, handled above
+  });
+}

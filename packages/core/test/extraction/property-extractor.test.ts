@@ -1,0 +1,293 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CancelledError, CoreError, InvalidInputError, ListingNotFoundError } from '../../src/errors/index.js';
+import { PropertyExtractor } from '../../src/extraction/index.js';
+import type { ExtractionEvent, ExtractPropertyRequest } from '../../src/extraction/index.js';
+import type { Source } from '../../src/model/index.js';
+import { MemoryPhotoRepository } from '../../src/photos/index.js';
+import { MemoryImageStore } from '../../src/store/index.js';
+import { buildWorld, house, makeProperty, pageUrl } from '../support/extraction-world.js';
+import type { PageSpec } from '../support/extraction-world.js';
+import { readHousePhoto } from '../support/fixtures.js';
+
+const home = makeProperty('4732 W Davis Rd, Glendale, AZ 85306', ['zillow', 'redfin']);
+const zillowOnly = makeProperty('1 Main St, Phoenix, AZ 85001', ['zillow']);
+
+function pages(entries: [string | null, PageSpec][]): Map<string | null, PageSpec> {
+  return new Map(entries);
+}
+
+function request(overrides: Partial<ExtractPropertyRequest> = {}): ExtractPropertyRequest & { events: ExtractionEvent[] } {
+  const events: ExtractionEvent[] = [];
+  return { sources: ['zillow', 'redfin'], dryRun: false, jobId: null, onEvent: (e) => events.push(e), events, ...overrides };
+}
+
+async function sha256Of(name: string): Promise<string> {
+  return createHash('sha256').update(await readHousePhoto(name)).digest('hex');
+}
+
+describe('PropertyExtractor: storing photos', () => {
+  it('stores each distinct photo once and counts byte-identical photos as duplicates', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(12)]]) });
+    const req = request({ sources: ['zillow'] });
+    const outcome = await world.extractor.extractProperty(zillowOnly, req);
+    expect(outcome).toEqual({
+      propertyId: zillowOnly.id,
+      address: zillowOnly.address,
+      status: 'completed',
+      ...{ photosFound: 4, newImages: 3, duplicateImages: 1, failedImages: 0 },
+      ...{ sourcesRead: ['zillow'], skippedSources: [], failures: [] },
+    });
+    const bathroom = await sha256Of('house-012-bathroom.jpg');
+    expect(await world.store.list(zillowOnly.id)).toHaveLength(3);
+    expect(await world.store.list(zillowOnly.id)).toContain(`${bathroom}.jpg`);
+    const records = await world.repository.listPhotos(zillowOnly.id);
+    expect(records).toHaveLength(3);
+    expect(records.find((r) => r.sha256 === bathroom)).toMatchObject({
+      photoIds: expect.arrayContaining(['h012-bathroom', 'h012-bedroom']),
+      format: 'jpeg',
+      fileName: `${bathroom}.jpg`,
+    });
+    expect(req.events.map((e) => e.type)).toEqual([
+      'property-started',
+      'photos-listed',
+      ...Array<string>(4).fill('photo-stored'),
+      'property-finished',
+    ]);
+    expect(req.events.filter((e) => e.type === 'photo-stored' && !e.created)).toHaveLength(1);
+    expect(world.scrapers.zillow.released).toEqual([zillowOnly.id]);
+  });
+
+  it('records the same photo on Zillow and Redfin once, with both sources', async () => {
+    const frontal = { photoId: 'same-frontal', body: 'house-photos/house-020-frontal.jpg' };
+    const world = await buildWorld({
+      zillow: pages([[pageUrl('zillow', home), [frontal, ...house(21, ['kitchen'])]]]),
+      redfin: pages([[pageUrl('redfin', home), [frontal]]]),
+    });
+    const outcome = await world.extractor.extractProperty(home, request());
+    const frontalHash = await sha256Of('house-020-frontal.jpg');
+    expect(outcome).toMatchObject({ status: 'completed', newImages: 2, duplicateImages: 1, sourcesRead: ['zillow', 'redfin'] });
+    const records = await world.repository.listPhotos(home.id);
+    expect(records).toHaveLength(2);
+    expect(records.find((r) => r.sha256 === frontalHash)).toMatchObject({
+      sources: expect.arrayContaining(['zillow', 'redfin']),
+      photoIds: ['same-frontal'],
+      urls: expect.arrayContaining([expect.stringContaining('zillowstatic'), expect.stringContaining('cdn-redfin')]),
+    });
+  });
+
+  it('finds every photo a duplicate on a second run', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(3)]]) });
+    await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
+    const again = await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
+    expect(again).toMatchObject({ status: 'completed', newImages: 0, duplicateImages: 4 });
+    expect(await world.store.list(zillowOnly.id)).toHaveLength(4);
+  });
+
+  it('keeps at most photoConcurrency downloads in flight', async () => {
+    const photos = [...house(30), ...house(31), ...house(32)];
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), photos]]) }, { fetchDelayMs: 5, extractor: { photoConcurrency: 2 } });
+    const outcome = await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
+    expect(outcome.newImages).toBe(12);
+    expect(world.fetcher.maxInFlight).toBe(2);
+  });
+});
+
+describe('PropertyExtractor: failures', () => {
+  it('fails only the photo that is corrupt, truncated, HTML or missing; the rest are stored', async () => {
+    const html = Buffer.from('<!DOCTYPE html><html><title>Access to this page has been denied</title></html>');
+    const photos: PageSpec = [
+      ...house(5, ['kitchen']),
+      { photoId: 'truncated', body: 'images/truncated-first-10000-bytes.jpg' },
+      { photoId: 'html', body: html },
+      { photoId: 'gone', body: null },
+      ...house(5, ['frontal']),
+    ];
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), photos]]) });
+    const req = request({ sources: ['zillow'] });
+    const outcome = await world.extractor.extractProperty(zillowOnly, req);
+    expect(outcome).toMatchObject({ status: 'completed', photosFound: 5, newImages: 2, failedImages: 3 });
+    expect(outcome.failures.map((f) => [f.code, f.source])).toEqual([
+      ['INVALID_IMAGE', 'zillow'],
+      ['INVALID_IMAGE', 'zillow'],
+      ['PHOTO_HTTP_STATUS', 'zillow'],
+    ]);
+    expect(outcome.failures[0]?.message).toMatch(/truncated/);
+    expect(outcome.failures[0]?.url).toContain('truncated');
+    expect(outcome.failures[1]?.message).toMatch(/not-an-image.*Access to this page has been denied/);
+    expect(req.events.filter((e) => e.type === 'photo-failed')).toHaveLength(3);
+    expect(await world.store.list(zillowOnly.id)).toHaveLength(2);
+  });
+
+  it('fails the property when a listing page cannot be read, naming the page; the other source is still read', async () => {
+    const pageError = new CoreError('PHOTO_DATA_MISSING', 'no __NEXT_DATA__ script on the page', 'permanent');
+    const world = await buildWorld({
+      zillow: pages([[pageUrl('zillow', home), house(7)]]),
+      redfin: pages([[pageUrl('redfin', home), pageError]]),
+    });
+    const outcome = await world.extractor.extractProperty(home, request());
+    expect(outcome).toMatchObject({ status: 'failed', newImages: 4, sourcesRead: ['zillow'] });
+    expect(outcome.failures).toEqual([
+      {
+        source: 'redfin',
+        url: pageUrl('redfin', home),
+        code: 'PHOTO_DATA_MISSING',
+        message: `Could not read the redfin listing page ${pageUrl('redfin', home)}: no __NEXT_DATA__ script on the page`,
+      },
+    ]);
+    expect(world.scrapers.redfin.released).toEqual([home.id]);
+  });
+
+  it('fails a source whose gallery is empty or whose every photo failed', async () => {
+    const world = await buildWorld({
+      zillow: pages([[pageUrl('zillow', home), []]]),
+      redfin: pages([[pageUrl('redfin', home), [{ photoId: 'x', body: null }]]]),
+    });
+    const outcome = await world.extractor.extractProperty(home, request());
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failures.map((f) => f.code)).toEqual(['NO_PHOTOS', 'PHOTO_HTTP_STATUS', 'ALL_PHOTOS_FAILED']);
+  });
+
+  it('fails the source when photos cannot be stored', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(8)]]) });
+    const store = new MemoryImageStore();
+    store.put = async () => {
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    };
+    const extractor = new PropertyExtractor({ scrapers: world.scrapers, fetcher: world.fetcher, store, repository: new MemoryPhotoRepository() });
+    const outcome = await extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
+    expect(outcome).toMatchObject({ status: 'failed', newImages: 0 });
+    expect(outcome.failures).toEqual([expect.objectContaining({ source: 'zillow', code: 'ENOSPC', message: expect.stringMatching(/no space left/) })]);
+  });
+});
+
+describe('PropertyExtractor: skipped sources', () => {
+  it('skips a source without a listing URL, and still completes', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(9, ['kitchen'])]]) });
+    const outcome = await world.extractor.extractProperty(zillowOnly, request());
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      sourcesRead: ['zillow'],
+      skippedSources: [{ source: 'redfin', reason: 'no redfin listing URL for this property' }],
+      failures: [],
+    });
+    expect(world.scrapers.redfin.requests).toEqual([]);
+    expect(world.scrapers.redfin.released).toEqual([zillowOnly.id]);
+  });
+
+  it('skips a source whose scraper finds no listing (ListingNotFoundError)', async () => {
+    const notFound = new ListingNotFoundError('redfin', home.address, 'address search returned no match');
+    const world = await buildWorld({
+      zillow: pages([[pageUrl('zillow', home), house(10, ['kitchen'])]]),
+      redfin: pages([[pageUrl('redfin', home), notFound]]),
+    });
+    const outcome = await world.extractor.extractProperty(home, request());
+    expect(outcome).toMatchObject({ status: 'completed', skippedSources: [{ source: 'redfin', reason: notFound.message }] });
+  });
+
+  it('asks the scraper to search by address when searchByAddress is on', async () => {
+    const world = await buildWorld({ redfin: pages([[null, house(11, ['kitchen'])]]) }, { extractor: { searchByAddress: true } });
+    const outcome = await world.extractor.extractProperty(zillowOnly, request({ sources: ['redfin'] }));
+    expect(outcome).toMatchObject({ status: 'completed', newImages: 1 });
+    expect(world.scrapers.redfin.requests[0]?.listingUrl).toBeNull();
+  });
+
+  it('fails a property with no listing on any requested source, saying why', async () => {
+    const world = await buildWorld({});
+    const bare = makeProperty('5 Nowhere Ln, Mesa, AZ', []);
+    const outcome = await world.extractor.extractProperty(bare, request());
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failures).toEqual([expect.objectContaining({ code: 'NO_LISTING', message: expect.stringContaining('no zillow listing URL') })]);
+  });
+});
+
+describe('PropertyExtractor: dry run', () => {
+  it('lists photos without downloading or storing anything', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', home), house(13)]]), redfin: pages([[pageUrl('redfin', home), house(14, ['kitchen'])]]) });
+    const req = request({ dryRun: true });
+    const outcome = await world.extractor.extractProperty(home, req);
+    expect(outcome).toMatchObject({ status: 'completed', photosFound: 5, newImages: 0, duplicateImages: 0, sourcesRead: ['zillow', 'redfin'] });
+    expect(req.events.filter((e) => e.type === 'photo-listed-dry-run')).toHaveLength(5);
+    expect(world.fetcher.fetched).toEqual([]);
+    expect(await world.store.list(home.id)).toEqual([]);
+    expect(await world.repository.listPhotos(home.id)).toEqual([]);
+  });
+});
+
+describe('PropertyExtractor: cancellation', () => {
+  it('stops promptly when the signal is aborted, keeps what was stored and releases the scrapers', async () => {
+    const photos = [...house(40), ...house(41), ...house(42), ...house(43)];
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), photos]]) }, { fetchDelayMs: 20, extractor: { photoConcurrency: 2 } });
+    const controller = new AbortController();
+    const req = request({
+      sources: ['zillow'],
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'photo-stored') controller.abort(new Error('job cancelled by user'));
+      },
+    });
+    const started = Date.now();
+    const error: unknown = await world.extractor.extractProperty(zillowOnly, req).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as CancelledError).message).toBe('job cancelled by user');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(world.fetcher.fetched.length).toBeLessThan(photos.length);
+    const stored = await world.store.list(zillowOnly.id);
+    expect(stored.length).toBeGreaterThanOrEqual(1);
+    expect(await world.repository.listPhotos(zillowOnly.id)).toHaveLength(stored.length);
+    expect(world.scrapers.zillow.released).toEqual([zillowOnly.id]);
+  });
+
+  it('cancels while the listing page loads', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(44)]]) }, { scrapeDelayMs: 200 });
+    const controller = new AbortController();
+    const pending = world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'], signal: controller.signal }));
+    setTimeout(() => controller.abort(), 10);
+    await expect(pending).rejects.toBeInstanceOf(CancelledError);
+    expect(world.fetcher.fetched).toEqual([]);
+  });
+
+  it('does not start when the signal is already aborted', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(45)]]) });
+    const req = request({ sources: ['zillow'], signal: AbortSignal.abort() });
+    await expect(world.extractor.extractProperty(zillowOnly, req)).rejects.toBeInstanceOf(CancelledError);
+    expect(world.scrapers.zillow.requests).toEqual([]);
+    expect(req.events).toEqual([]);
+  });
+});
+
+describe('PropertyExtractor: validation and listeners', () => {
+  it('rejects invalid options, listing every problem', async () => {
+    const world = await buildWorld({});
+    const call = (): unknown =>
+      new PropertyExtractor({
+        scrapers: world.scrapers,
+        fetcher: {} as never,
+        store: world.store,
+        repository: world.repository,
+        photoConcurrency: 0,
+        maxPixels: 1.5,
+      });
+    expect(call).toThrow(InvalidInputError);
+    expect(call).toThrow(/fetcher: must be a PhotoFetcher; photoConcurrency: .*; maxPixels: /);
+  });
+
+  it('rejects a request for a source without a scraper, or with no source', async () => {
+    const world = await buildWorld({});
+    const extractor = new PropertyExtractor({ scrapers: { zillow: world.scrapers.zillow }, fetcher: world.fetcher, store: world.store, repository: world.repository });
+    await expect(extractor.extractProperty(home, request())).rejects.toThrow(/no scraper configured for redfin/);
+    await expect(extractor.extractProperty(home, request({ sources: [] }))).rejects.toThrow(/sources: name at least one source/);
+    await expect(extractor.extractProperty(home, request({ sources: ['bing' as Source] }))).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('survives a listener that throws', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(46, ['kitchen'])]]) });
+    const req = request({
+      sources: ['zillow'],
+      onEvent: () => {
+        throw new Error('listener bug');
+      },
+    });
+    await expect(world.extractor.extractProperty(zillowOnly, req)).resolves.toMatchObject({ status: 'completed', newImages: 1 });
+  });
+});

@@ -1,0 +1,42 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { throwIfCancelled } from '../../src/errors/index.js';
+import type { ListingPhoto, ListingPhotos, PropertyId, Source } from '../../src/model/index.js';
+import type { PhotoScraper, ScrapeRequest } from '../../src/ports/index.js';
+
+/** What a fake listing page yields: its photos, or the error reading it throws. */
+export type FakeListing = readonly ListingPhoto[] | Error;
+
+/** A {@link PhotoScraper} serving fixed galleries by listing URL, recording calls. */
+export class FakePhotoScraper implements PhotoScraper {
+  readonly requests: ScrapeRequest[] = [];
+  readonly released: PropertyId[] = [];
+
+  constructor(
+    readonly source: Source,
+    private readonly listings: ReadonlyMap<string | null, FakeListing>,
+    private readonly delayMs = 0,
+  ) {}
+
+  async listPhotos(request: ScrapeRequest): Promise<ListingPhotos> {
+    this.requests.push(request);
+    if (this.delayMs > 0) await sleep(this.delayMs, undefined, request.signal ? { signal: request.signal } : {}).catch(() => undefined);
+    throwIfCancelled(request.signal);
+    const listing = this.listings.get(request.listingUrl);
+    if (listing === undefined) throw new Error(`fake ${this.source} scraper has no page ${request.listingUrl}`);
+    if (listing instanceof Error) throw listing;
+    return { source: this.source, listingUrl: request.listingUrl ?? 'https://example.invalid/', photos: listing };
+  }
+
+  async releaseProperty(propertyId: PropertyId): Promise<void> {
+    this.released.push(propertyId);
+  }
+}
+
+/** A gallery entry for a photo id, with a URL on the source's photo host. */
+export function listingPhoto(source: Source, photoId: string): ListingPhoto {
+  const url =
+    source === 'zillow'
+      ? `https://photos.zillowstatic.com/fp/${photoId}-uncropped_scaled_within_1536_1152.jpg`
+      : `https://ssl.cdn-redfin.com/photo/86/bigphoto/${photoId}.jpg`;
+  return { photoId, url, widthPx: null, heightPx: null, caption: null, variants: [] };
+}
