@@ -68,6 +68,9 @@ function settle(
  * lists no photo, lists only in a dry run, otherwise processes every photo
  * with bounded concurrency.
  *
+ * @param ctx - the property's extraction context
+ * @param source - the source to read
+ * @param tally - receives counts, skips and failures
  * @throws {@link CancelledError} when the signal is aborted (after in-flight photos settle)
  */
 export async function extractSource(ctx: ExtractionContext, source: Source, tally: OutcomeTally): Promise<void> {

@@ -38,6 +38,10 @@ function failed(ctx: ExtractionContext, source: Source, photo: ListingPhoto, err
  * failure fails only this photo (returned, not thrown); a store or repository
  * failure is thrown, because it would fail every photo after it too.
  *
+ * @param ctx - the property's extraction context
+ * @param source - the source that listed the photo
+ * @param photo - the photo to process
+ * @returns `stored` with `created` (new vs duplicate, as the repository says) or `failed` with the failure
  * @throws {@link CancelledError} when the signal is aborted
  */
 export async function processPhoto(ctx: ExtractionContext, source: Source, photo: ListingPhoto): Promise<PhotoResult> {

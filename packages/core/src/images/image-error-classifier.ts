@@ -21,6 +21,9 @@ function firstLine(error: unknown): string {
 /**
  * Describes the first bytes of a file so a person can tell what came back
  * instead of an image: quoted text for text (an HTML error page), hex otherwise.
+ *
+ * @param bytes - the file
+ * @returns e.g. `starts with text "<!DOCTYPE html>…"` or `starts with bytes 00112233…`
  */
 export function describeLeadingBytes(bytes: Buffer): string {
   const head = bytes.subarray(0, MAX_PREVIEW_CHARS);
