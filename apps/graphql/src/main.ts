@@ -20,16 +20,43 @@ const EXIT_GRACE_MS = 3_000;
 async function main(): Promise<void> {
   const config = loadGraphqlConfig();
   const logger = pino({ level: config.logLevel, base: { service: 'graphql', pid: process.pid } });
+  // Resources in creation order; closed in reverse. Signals are handled from
+  // the start, so a SIGTERM during start-up also ends with a clean exit 0.
+  const closers: (() => Promise<void> | void)[] = [];
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      logger.warn({ signal }, 'graphql forced exit on second signal');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'graphql stopping');
+    try {
+      for (const close of closers.splice(0).reverse()) await close();
+      logger.info({}, 'graphql stopped');
+      exitSoon(logger, 0);
+    } catch (error) {
+      logger.error({ err: error }, 'graphql stop failed');
+      exitSoon(logger, 1);
+    }
+  };
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
+
   const mongo = new MongoClient(config.mongodbUri, { appName: 'phx-graphql', serverSelectionTimeoutMS: 10_000 });
+  closers.push(() => mongo.close());
   await mongo.connect();
   const db = mongo.db(config.mongodbDb);
   // The API only enqueues: no job definitions, never agenda.start().
   const agenda = await createAgenda({ db, logger });
+  closers.push(() => agenda.stop());
   const jobService = new JobService({ db, agenda, logger });
   await jobService.ensureIndexes();
   const progressFeed = new JobProgressFeed({ db, logger });
+  closers.push(() => progressFeed.close());
   const catalog = createCsvPropertyCatalog(config.propertiesCsv);
   const properties = await catalog.list();
+  if (stopping) return;
 
   const server = createGraphqlServer({
     config,
@@ -41,34 +68,12 @@ async function main(): Promise<void> {
       await db.command({ ping: 1 });
     },
   });
+  closers.push(() => server.stop());
   const url = await server.start();
   logger.info(
     { url, db: config.mongodbDb, catalog: config.propertiesCsv, catalogProperties: properties.length },
     'graphql ready',
   );
-
-  let stopping = false;
-  const stop = async (signal: NodeJS.Signals): Promise<void> => {
-    if (stopping) {
-      logger.warn({ signal }, 'graphql forced exit on second signal');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'graphql stopping');
-    try {
-      await server.stop();
-      progressFeed.close();
-      await agenda.stop();
-      await mongo.close();
-      logger.info({}, 'graphql stopped');
-      exitSoon(logger, 0);
-    } catch (error) {
-      logger.error({ err: error }, 'graphql stop failed');
-      exitSoon(logger, 1);
-    }
-  };
-  process.on('SIGTERM', (signal) => void stop(signal));
-  process.on('SIGINT', (signal) => void stop(signal));
 }
 
 /** Lets the event loop drain so logs flush, then forces the exit if a stray handle keeps the process alive. */

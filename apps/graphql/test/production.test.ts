@@ -1,0 +1,56 @@
+import { noopLogger, type ExtractionJob } from '@phx/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { JobApi, JobProgressSource } from '../src/graphql-context.js';
+import { createPropertyCatalog } from '../src/property/property-catalog.js';
+import { createGraphqlServer } from '../src/server.js';
+import { TEST_SERVER_CONFIG } from './support/graphql-services-harness.js';
+import { errorOf, singleResult } from './support/operation-result.js';
+import { SAMPLE_PROPERTIES } from './support/sample-properties.js';
+
+/** A job service whose database is gone: every call fails with a driver-like error. */
+const brokenJobs: JobApi = {
+  enqueueExtraction: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+  getJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+  listJobs: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+  cancelJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+  listPhotos: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+};
+const noProgress: JobProgressSource = {
+  watch: (): AsyncIterable<ExtractionJob> => ({
+    [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
+  }),
+};
+
+describe('a server in production mode', () => {
+  const server = createGraphqlServer({
+    config: { ...TEST_SERVER_CONFIG, isProduction: true },
+    jobService: brokenJobs,
+    progressFeed: noProgress,
+    catalog: createPropertyCatalog({ load: async () => SAMPLE_PROPERTIES }),
+    logger: noopLogger,
+  });
+  afterAll(() => server.stop());
+
+  it('hides the message and stack of unexpected errors', async () => {
+    const error = errorOf(await server.executeOperation({ query: '{ jobs { id } }' }));
+    expect(error).toEqual({
+      message: 'Internal server error',
+      locations: [{ line: 1, column: 3 }],
+      path: ['jobs'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
+  });
+
+  it('still names bad input, without a stack trace', async () => {
+    const error = errorOf(await server.executeOperation({ query: '{ job(id: "nope") { id } }' }));
+    expect(error.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      issues: [{ path: 'id', message: '"nope" is not a job id (a UUID)' }],
+    });
+  });
+
+  it('turns introspection off', async () => {
+    const result = singleResult(await server.executeOperation({ query: '{ __schema { types { name } } }' }));
+    expect(result.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});

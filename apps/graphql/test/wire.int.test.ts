@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { JobProgress } from '@phx/jobs';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
+import { postGraphql } from './support/http-graphql.js';
+import { DAVIS_ADDRESS, EXAMPLE_ADDRESS } from './support/sample-properties.js';
+import { recordSubscription, within } from './support/subscription-recorder.js';
+
+const PROGRESS = `subscription Progress($jobId: ID!) {
+  jobProgress(jobId: $jobId) { id status totalProperties completedProperties failedProperties totalImages newImages duplicateImages failedImages completedAt }
+}`;
+const ENQUEUE = `mutation Enqueue($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { id status totalProperties } }`;
+
+interface ProgressView {
+  readonly id: string;
+  readonly status: string;
+  readonly totalProperties: number;
+  readonly completedProperties: number;
+  readonly totalImages: number;
+  readonly newImages: number;
+  readonly duplicateImages: number;
+  readonly completedAt: string | null;
+}
+
+const progress = (done: number, images: number): JobProgress => ({
+  totalProperties: 2,
+  completedProperties: done,
+  failedProperties: 0,
+  totalImages: images,
+  newImages: images,
+  duplicateImages: 0,
+  failedImages: 0,
+  failedPropertiesList: [],
+  propertyOutcomes: [],
+});
+
+describe('GraphQL over real HTTP and graphql-ws on one port', () => {
+  let harness: GraphqlHarness;
+  let url: string;
+  const clients: Client[] = [];
+
+  const wsClient = (): Client => {
+    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    clients.push(client);
+    return client;
+  };
+  const enqueue = async (input: Record<string, unknown>): Promise<{ id: string; status: string }> => {
+    const response = await postGraphql<{ enqueueExtraction: { id: string; status: string } }>(url, ENQUEUE, { input });
+    expect(response.status).toBe(200);
+    const job = response.body.data?.enqueueExtraction;
+    if (job === undefined) throw new Error(`enqueue failed: ${JSON.stringify(response.body)}`);
+    return job;
+  };
+
+  beforeAll(async () => {
+    harness = await openGraphqlHarness('wire');
+    url = await harness.server.start();
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('answers /healthz and /readyz', async () => {
+    const base = new URL(url).origin;
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+  });
+
+  it('enqueues over HTTP and pushes each change over the WebSocket until the job completes', async () => {
+    const job = await enqueue({ addresses: [DAVIS_ADDRESS, EXAMPLE_ADDRESS] });
+    expect(job.status).toBe('PENDING');
+    const sub = recordSubscription<{ jobProgress: ProgressView }>(wsClient(), PROGRESS, { jobId: job.id });
+    const first = await sub.waitForResult(1);
+    expect(first.data?.jobProgress).toMatchObject({ id: job.id, status: 'PENDING', completedProperties: 0 });
+
+    // Play the worker, one change at a time, each awaited on the subscription.
+    const run = 1;
+    await harness.repository.startRun(job.id, { runNumber: run, workerName: 'wire-test', now: new Date() });
+    expect((await sub.waitForResult(2)).data?.jobProgress).toMatchObject({ status: 'IN_PROGRESS', totalImages: 0 });
+    await harness.repository.saveProgress(job.id, run, progress(1, 12), new Date());
+    expect((await sub.waitForResult(3)).data?.jobProgress).toMatchObject({
+      status: 'IN_PROGRESS',
+      completedProperties: 1,
+      totalImages: 12,
+      newImages: 12,
+    });
+    await harness.repository.endRun(
+      job.id,
+      run,
+      { status: 'completed', errorMessage: null, cancelRequestedAt: null, progress: progress(2, 20) },
+      new Date(),
+    );
+    await within(sub.completed, 10_000, 'subscription completion');
+    const last = sub.results.at(-1)?.data?.jobProgress;
+    expect(last).toMatchObject({ status: 'COMPLETED', completedProperties: 2, totalImages: 20 });
+    expect(last?.completedAt).not.toBeNull();
+    expect(sub.results).toHaveLength(4);
+    expect(sub.results.every((r) => r.errors === undefined)).toBe(true);
+  });
+
+  it('sends the final state of a finished job and completes', async () => {
+    const job = await enqueue({ addresses: [DAVIS_ADDRESS] });
+    await postGraphql(url, 'mutation($id: ID!) { cancelJob(id: $id) { id } }', { id: job.id });
+    const sub = recordSubscription<{ jobProgress: ProgressView }>(wsClient(), PROGRESS, { jobId: job.id });
+    await within(sub.completed, 10_000, 'subscription completion');
+    expect(sub.results.map((r) => r.data?.jobProgress.status)).toEqual(['CANCELLED']);
+  });
+
+  it('answers a subscription to an unknown job with NOT_FOUND', async () => {
+    const jobId = randomUUID();
+    const sub = recordSubscription<{ jobProgress: ProgressView }>(wsClient(), PROGRESS, { jobId });
+    await within(sub.completed, 10_000, 'subscription end');
+    expect(sub.results).toHaveLength(1);
+    expect(sub.results[0]?.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND', id: jobId } });
+    expect(harness.progressFeed.watcherCount).toBe(0);
+  });
+
+  it('stops watching MongoDB as soon as a client unsubscribes', async () => {
+    const job = await enqueue({ addresses: [DAVIS_ADDRESS] });
+    const sub = recordSubscription<{ jobProgress: ProgressView }>(wsClient(), PROGRESS, { jobId: job.id });
+    await sub.waitForResult(1);
+    expect(harness.progressFeed.watcherCount).toBe(1);
+    sub.unsubscribe();
+    await within(waitUntil(() => harness.progressFeed.watcherCount === 0), 5_000, 'feed release');
+  });
+
+  it('maps errors the same way over HTTP (NOT_FOUND, BAD_USER_INPUT naming the value)', async () => {
+    const unknown = randomUUID();
+    const notFound = await postGraphql(url, 'query($id: ID!) { job(id: $id) { id } }', { id: unknown });
+    expect(notFound.status).toBe(200);
+    expect(notFound.body.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    expect(notFound.body.errors?.[0]?.message).toContain(unknown);
+    const badSource = await postGraphql(url, ENQUEUE, { input: { all: true, sources: ['craigslist'] } });
+    expect(badSource.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(badSource.body.errors?.[0]?.message).toContain('"craigslist"');
+  });
+
+  it('rejects operations nested deeper than the limit, over HTTP and WebSocket', async () => {
+    const deep = '{ jobs { propertyOutcomes { failures { code } } properties { listingUrls { url } } } }';
+    expect((await postGraphql(url, deep)).status).toBe(200);
+    const { server } = await openGraphqlHarness('depth', { config: { maxQueryDepth: 3 } }).then((h) => {
+      tidy.push(() => h.close());
+      return h;
+    });
+    const shallowUrl = await server.start();
+    const rejected = await postGraphql(shallowUrl, deep);
+    expect(rejected.status).toBe(400);
+    expect(rejected.body.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(rejected.body.errors?.[0]?.message).toMatch(/nested 4 levels deep; the limit is 3/);
+
+    const client = createClient({ url: shallowUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    clients.push(client);
+    const sub = recordSubscription(client, `subscription($id: ID!) { jobProgress(jobId: $id) { propertyOutcomes { failures { code } } } }`, {
+      id: randomUUID(),
+    });
+    const error = await sub.completed.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(JSON.stringify(error)).toMatch(/nested 4 levels deep/);
+  });
+
+  it('refuses a body over the size limit with a JSON 413', async () => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ properties { id } }`, variables: { pad: 'x'.repeat(20_000) } }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'Request body is larger than the server accepts', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
+  });
+
+  it('keeps CSRF prevention on: a simple (non-JSON) request is refused', async () => {
+    const response = await fetch(`${url}?query=${encodeURIComponent('{ properties { id } }')}`);
+    expect(response.status).toBe(400);
+  });
+
+  const tidy: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const close of tidy) await close();
+  });
+});
+
+describe('readiness and shutdown', () => {
+  it('answers /readyz with 503 while the database check fails', async () => {
+    const harness = await openGraphqlHarness('notready', {
+      checkReadiness: async () => {
+        throw new Error('database unreachable');
+      },
+    });
+    try {
+      const url = await harness.server.start();
+      const ready = await fetch(`${new URL(url).origin}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'unavailable', reason: 'database unreachable' });
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('stop() closes open subscriptions and releases the port', async () => {
+    const harness = await openGraphqlHarness('stop');
+    try {
+      const url = await harness.server.start();
+      const job = await postGraphql<{ enqueueExtraction: { id: string } }>(url, ENQUEUE, {
+        input: { addresses: [DAVIS_ADDRESS] },
+      });
+      const jobId = job.body.data?.enqueueExtraction.id;
+      const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+      const sub = recordSubscription(client, PROGRESS, { jobId });
+      await sub.waitForResult(1);
+      await within(harness.server.stop(), 5_000, 'server stop');
+      const ended = await within(
+        sub.completed.then(
+          () => 'completed',
+          () => 'closed',
+        ),
+        5_000,
+        'subscription end',
+      );
+      expect(['completed', 'closed']).toContain(ended);
+      expect(harness.progressFeed.watcherCount).toBe(0);
+      await expect(fetch(`${new URL(url).origin}/healthz`)).rejects.toThrow();
+      await client.dispose();
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
