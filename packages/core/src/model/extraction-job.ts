@@ -84,7 +84,10 @@ export interface PropertyOutcome {
   readonly address: string;
   /**
    * `completed` when at least one source was read and no source failed (a
-   * source with no listing is skipped, not failed); else `failed`.
+   * source with no listing is skipped, not failed); else `failed`. A source
+   * fails when its page cannot be read, lists no photo, every one of its
+   * photos failed, or its photos cannot be stored; a single photo failing
+   * does not fail its source.
    */
   readonly status: 'completed' | 'failed';
   /** Photos listed by the sources (before download). */
