@@ -101,7 +101,7 @@ export class HttpPhotoFetcher implements PhotoFetcher {
         });
         const location = header(res.headers, 'location');
         if (res.statusCode >= 300 && res.statusCode < 400 && location !== null) {
-          res.body.destroy();
+          discard(res.body);
           if (hop >= this.maxRedirects) {
             throw new DownloadError(req.url, source, { message: `more than ${this.maxRedirects} redirects`, status: res.statusCode });
           }
@@ -109,7 +109,7 @@ export class HttpPhotoFetcher implements PhotoFetcher {
           continue;
         }
         if (res.statusCode !== 200) {
-          res.body.destroy();
+          discard(res.body);
           const retryAfterMs = parseRetryAfterMs(header(res.headers, 'retry-after'));
           throw new DownloadError(url, source, { message: `HTTP ${res.statusCode}`, status: res.statusCode, retryAfterMs });
         }
@@ -140,7 +140,7 @@ export class HttpPhotoFetcher implements PhotoFetcher {
     const contentType = header(res.headers, 'content-type');
     const declared = Number(header(res.headers, 'content-length') ?? Number.NaN);
     if (Number.isFinite(declared) && declared > this.maxBytes) {
-      res.body.destroy();
+      discard(res.body);
       throw new PhotoTooLargeError(url, source, this.maxBytes, declared);
     }
     const mime = contentType?.split(';', 1)[0]?.trim().toLowerCase() ?? null;
@@ -150,13 +150,13 @@ export class HttpPhotoFetcher implements PhotoFetcher {
       const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
       size += buf.length;
       if (size > this.maxBytes) {
-        res.body.destroy();
+        discard(res.body);
         throw new PhotoTooLargeError(url, source, this.maxBytes, size);
       }
       chunks.push(buf);
       // An HTML page announced as such is rejected from its first bytes, not after the whole body.
       if (chunks.length === 1 && mime !== null && !mime.startsWith('image/') && mime !== 'application/octet-stream') {
-        res.body.destroy();
+        discard(res.body);
         throw new NotAPhotoError(url, source, { contentType, firstBytesHex: firstBytesHex(buf) });
       }
     }
@@ -181,6 +181,12 @@ export class HttpPhotoFetcher implements PhotoFetcher {
     const message = error instanceof Error ? error.message : String(error);
     return new DownloadError(url, source, { message, cause: error });
   }
+}
+
+/** Drops a body we will not read; undici reports the abort as an 'error' event nobody else listens to. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {

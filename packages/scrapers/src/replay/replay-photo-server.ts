@@ -72,16 +72,16 @@ export class ReplayPhotoServer {
    * @returns the listening server
    */
   static async start(archive: ReplayArchive): Promise<ReplayPhotoServer> {
-    let self: ReplayPhotoServer | undefined;
+    const holder: { self?: ReplayPhotoServer } = {};
     const server = createServer((req, res) => {
-      void self?.handle(req, res);
+      void holder.self?.handle(req, res);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    self = new ReplayPhotoServer(server, archive);
-    return self;
+    holder.self = new ReplayPhotoServer(server, archive);
+    return holder.self;
   }
 
   /**

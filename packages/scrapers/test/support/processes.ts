@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-/** Reads `[state, ppid]` of a process from /proc, or `null` when it is gone. */
+/** Reads state and parent of a process from /proc, or `null` when it is gone. */
 function procStat(pid: number): { state: string; ppid: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -12,12 +12,8 @@ function procStat(pid: number): { state: string; ppid: number } | null {
   }
 }
 
-/**
- * Lists the live (not zombie) Chromium processes started by this test
- * process: `pgrep chromium`, kept when this process is among their ancestors.
- * Other sessions' browsers on the same machine are not counted.
- */
-export function chromiumProcessesOfThisTest(): number[] {
+/** Every live (not zombie) process `pgrep chromium` finds on the machine. */
+function liveChromiumPids(): number[] {
   let out = '';
   try {
     out = execFileSync('pgrep', ['chromium'], { encoding: 'utf8' });
@@ -30,11 +26,40 @@ export function chromiumProcessesOfThisTest(): number[] {
     .map(Number)
     .filter((pid) => {
       const stat = procStat(pid);
-      if (stat === null || stat.state === 'Z') return false;
-      for (let p = stat.ppid, hops = 0; p > 1 && hops < 20; hops += 1) {
-        if (p === process.pid) return true;
-        p = procStat(p)?.ppid ?? 0;
-      }
-      return false;
+      return stat !== null && stat.state !== 'Z';
     });
+}
+
+/**
+ * Lists the live Chromium processes started by this test process (this
+ * process among their ancestors); other sessions' browsers are not counted.
+ */
+export function chromiumProcessesOfThisTest(): number[] {
+  return liveChromiumPids().filter((pid) => {
+    for (let p = procStat(pid)?.ppid ?? 0, hops = 0; p > 1 && hops < 20; hops += 1) {
+      if (p === process.pid) return true;
+      p = procStat(p)?.ppid ?? 0;
+    }
+    return false;
+  });
+}
+
+/**
+ * Of the given Chromium pids, those still alive (not zombies), wherever they
+ * were re-parented: what a browser that was not closed properly leaves.
+ */
+export function stillAlive(pids: readonly number[]): number[] {
+  const live = new Set(liveChromiumPids());
+  return pids.filter((pid) => live.has(pid));
+}
+
+/** Counts the Chromium main processes (not renderers, GPU or zygotes) among `pids`. */
+export function browserMainProcesses(pids: readonly number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      return !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=');
+    } catch {
+      return false;
+    }
+  });
 }
