@@ -4,5 +4,13 @@
  *
  * @packageDocumentation
  */
-export { EXTRACT_IMAGES_JOB, extractImagesPayloadSchema } from './jobs/extract-images.job.js';
-export type { ExtractImagesPayload } from './jobs/extract-images.job.js';
+export {
+  EXTRACT_IMAGES_JOB,
+  extractImagesPayloadSchema,
+  defineExtractImagesJob,
+  DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS,
+} from './jobs/extract-images.job.js';
+export type { ExtractImagesPayload, ExtractImagesJobDeps, ExtractImagesJobHandle } from './jobs/extract-images.job.js';
+export type { ExtractorProvider } from './jobs/extraction-job-runner.js';
+export { RunStoppedError } from './jobs/run-stopped-error.js';
+export type { RunStopReason } from './jobs/run-stopped-error.js';

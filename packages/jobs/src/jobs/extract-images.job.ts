@@ -1,4 +1,14 @@
+import { hostname } from 'node:os';
+import type { Agenda, Job } from 'agenda';
 import { z } from 'zod';
+import { noopLogger, parseInput, systemClock } from '@phx/core';
+import type { Clock, Logger, PropertyExtracting } from '@phx/core';
+import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
+import { CancelRequests } from '../repository/cancel-requests.js';
+import type { JobRepository } from '../repository/job-repository.js';
+import { JobRunLeases } from '../repository/job-run-leases.js';
+import { ExtractionJobRunner } from './extraction-job-runner.js';
+import type { ExtractorProvider } from './extraction-job-runner.js';
 
 /** Agenda name of the job that extracts the photos of one extraction job. */
 export const EXTRACT_IMAGES_JOB = 'extract-images';
@@ -8,3 +18,185 @@ export const extractImagesPayloadSchema = z.object({ jobId: z.guid() });
 
 /** See {@link extractImagesPayloadSchema}. */
 export type ExtractImagesPayload = z.infer<typeof extractImagesPayloadSchema>;
+
+/** Dependencies and settings of {@link defineExtractImagesJob}. Resources are borrowed, never closed here. */
+export interface ExtractImagesJobDeps {
+  /** Job documents; its database also holds the run leases and cancel requests. */
+  readonly repository: JobRepository;
+  /**
+   * Extracts one property (core's `PropertyExtractor`), or a function giving
+   * the extractor for a job (e.g. one scraper kit per isolation mode, made on
+   * first use). A function that throws fails that job.
+   */
+  readonly extractor: PropertyExtracting | ExtractorProvider;
+  /** Logger; default no-op. */
+  readonly logger?: Logger;
+  /** Clock; default the system clock. */
+  readonly clock?: Clock;
+  /** Name of this worker in the job document and the run lease; default `<hostname>:<pid>`. */
+  readonly workerName?: string;
+  /** Properties extracted at once within one job, 1-32; default 3. */
+  readonly propertyConcurrency?: number;
+  /** How often a running job checks for a cancel request, in ms, 50-10 000; default 500. */
+  readonly cancelPollIntervalMs?: number;
+  /** Least time between two progress writes while properties run, in ms, 0-60 000; default 250. */
+  readonly progressWriteIntervalMs?: number;
+  /** Longest one run may take before it is stopped and the job failed (`JOB_TIMEOUT`), in ms; default 3 600 000. */
+  readonly jobTimeoutMs?: number;
+  /**
+   * How long the job stays locked to this worker without a heartbeat, in ms
+   * (Agenda lock lifetime and run lease), at least 1000; default 60 000. Runs
+   * heartbeat every quarter of it; after a crash another worker resumes the
+   * job once it has passed.
+   */
+  readonly lockLifetimeMs?: number;
+}
+
+/** Defaults of the optional {@link ExtractImagesJobDeps} settings. */
+export const DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS = Object.freeze({
+  propertyConcurrency: DEFAULT_QUEUE_SETTINGS.propertyConcurrency,
+  cancelPollIntervalMs: 500,
+  progressWriteIntervalMs: 250,
+  jobTimeoutMs: DEFAULT_QUEUE_SETTINGS.jobTimeoutMs,
+  lockLifetimeMs: DEFAULT_QUEUE_SETTINGS.lockLifetimeMs,
+});
+
+const settingsSchema = z.object({
+  workerName: z.string().min(1).optional(),
+  propertyConcurrency: z.number().int().min(1).max(32).optional(),
+  cancelPollIntervalMs: z.number().int().min(50).max(10_000).optional(),
+  progressWriteIntervalMs: z.number().int().min(0).max(60_000).optional(),
+  jobTimeoutMs: z.number().int().min(1).optional(),
+  lockLifetimeMs: z.number().int().min(1_000).optional(),
+});
+
+/** What {@link defineExtractImagesJob} gives back: the worker's view of its running extractions. */
+export interface ExtractImagesJobHandle {
+  /** Ids of the jobs this worker runs now. */
+  readonly runningJobIds: readonly string[];
+  /**
+   * Hands every running job back for another worker to resume: aborts its
+   * extraction, writes its counters and outcomes, sets it `pending` and
+   * reschedules it in the queue. Call after `agenda.stop()` (so this worker
+   * does not take the jobs up again) and before closing MongoDB.
+   *
+   * @param detail - why, e.g. `SIGTERM`
+   * @param timeoutMs - longest wait for the queue to record each job, in ms; default 5000
+   */
+  handBack(detail: string, timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Registers the `extract-images` job on a queue: each run takes the job
+ * document named by the payload and extracts its properties (see
+ * `ExtractionRun`), resuming after the properties a previous run finished.
+ * A job already final is not run again.
+ *
+ * @param agenda - the queue (define before `agenda.start()`)
+ * @param deps - job documents, extractor, logger, settings
+ * @returns the handle the worker uses to hand running jobs back at shutdown
+ * @throws core's `InvalidInputError` listing every invalid setting
+ * @example
+ * ```ts
+ * const jobs = defineExtractImagesJob(agenda, { repository, extractor, logger, propertyConcurrency: 3 });
+ * await agenda.start();
+ * // on SIGTERM:
+ * await agenda.stop(false);
+ * await jobs.handBack('SIGTERM');
+ * ```
+ */
+export function defineExtractImagesJob(agenda: Agenda, deps: ExtractImagesJobDeps): ExtractImagesJobHandle {
+  const s = parseInput(settingsSchema, pickSettings(deps), 'extract-images job settings');
+  const d = DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS;
+  const logger = (deps.logger ?? noopLogger).child({ component: EXTRACT_IMAGES_JOB });
+  const lockLifetimeMs = s.lockLifetimeMs ?? d.lockLifetimeMs;
+  const extractor = deps.extractor;
+  const runner = new ExtractionJobRunner({
+    repository: deps.repository,
+    runs: new JobRunLeases({ db: deps.repository.db }),
+    cancels: new CancelRequests({ db: deps.repository.db }),
+    extractorFor: typeof extractor === 'function' ? extractor : () => extractor,
+    logger,
+    clock: deps.clock ?? systemClock,
+    workerName: s.workerName ?? `${hostname()}:${process.pid}`,
+    propertyConcurrency: s.propertyConcurrency ?? d.propertyConcurrency,
+    cancelPollIntervalMs: s.cancelPollIntervalMs ?? d.cancelPollIntervalMs,
+    progressWriteIntervalMs: s.progressWriteIntervalMs ?? d.progressWriteIntervalMs,
+    jobTimeoutMs: s.jobTimeoutMs ?? d.jobTimeoutMs,
+    lockLifetimeMs,
+  });
+  const recorded = new QueueCompletions(agenda);
+
+  agenda.define<ExtractImagesPayload>(
+    EXTRACT_IMAGES_JOB,
+    async (job: Job<ExtractImagesPayload>) => {
+      const payload = extractImagesPayloadSchema.safeParse(job.attrs.data);
+      if (!payload.success) {
+        logger.error({ agendaJobId: String(job.attrs._id), issues: payload.error.issues.length }, 'bad extract-images payload; dropped');
+        return;
+      }
+      recorded.expect(job);
+      await runner.run(payload.data.jobId, {
+        touch: () => job.touch(),
+        requeueAt: (at) => {
+          job.attrs.nextRunAt = at;
+        },
+      });
+    },
+    { lockLifetime: lockLifetimeMs },
+  );
+
+  return {
+    get runningJobIds() {
+      return runner.runningJobIds;
+    },
+    async handBack(detail: string, timeoutMs = 5_000) {
+      const pending = recorded.pending();
+      await runner.handBackAll(detail);
+      await recorded.waitFor(pending, timeoutMs);
+    },
+  };
+}
+
+function pickSettings(deps: ExtractImagesJobDeps): Record<string, unknown> {
+  const { workerName, propertyConcurrency, cancelPollIntervalMs, progressWriteIntervalMs, jobTimeoutMs, lockLifetimeMs } = deps;
+  return { workerName, propertyConcurrency, cancelPollIntervalMs, progressWriteIntervalMs, jobTimeoutMs, lockLifetimeMs };
+}
+
+/**
+ * Tells when Agenda has recorded the end of a job run (its `complete` event
+ * comes after it saved the lock release and the next run time), so a shutting
+ * down worker closes MongoDB only after the hand-back reached the queue.
+ */
+class QueueCompletions {
+  private readonly waiting = new Map<string, { readonly promise: Promise<void>; readonly resolve: () => void }>();
+
+  constructor(agenda: Agenda) {
+    agenda.on(`complete:${EXTRACT_IMAGES_JOB}`, (job: Job) => {
+      const id = String(job.attrs._id);
+      this.waiting.get(id)?.resolve();
+      this.waiting.delete(id);
+    });
+  }
+
+  expect(job: Job<unknown>): void {
+    let resolve = (): void => undefined;
+    const promise = new Promise<void>((r) => {
+      resolve = r;
+    });
+    this.waiting.set(String(job.attrs._id), { promise, resolve });
+  }
+
+  pending(): Promise<void>[] {
+    return [...this.waiting.values()].map((w) => w.promise);
+  }
+
+  async waitFor(promises: readonly Promise<void>[], timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.all(promises), timeout]);
+    clearTimeout(timer);
+  }
+}

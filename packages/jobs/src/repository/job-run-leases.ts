@@ -69,8 +69,14 @@ export class JobRunLeases {
     const docs = await this.collection.find({ jobId }).sort({ runNumber: -1 }).limit(1).toArray();
     const doc = docs[0];
     if (doc === undefined) return null;
-    const { _id, ...lease } = doc;
-    return lease;
+    return {
+      jobId: doc.jobId,
+      runNumber: doc.runNumber,
+      workerName: doc.workerName,
+      startedAt: doc.startedAt,
+      heartbeatAt: doc.heartbeatAt,
+      endedAt: doc.endedAt,
+    };
   }
 
   /**

@@ -1,0 +1,160 @@
+import { isFinalJobStatus } from '@phx/core';
+import type { Clock, Logger, PropertyExtracting } from '@phx/core';
+import { describeError } from '../errors/index.js';
+import type { CancelRequests } from '../repository/cancel-requests.js';
+import type { JobRepository } from '../repository/job-repository.js';
+import type { StoredExtractionJob } from '../repository/job-document.js';
+import { isLeaseHeld } from '../repository/job-run-leases.js';
+import type { JobRunLeases } from '../repository/job-run-leases.js';
+import { ExtractionRun } from './extraction-run.js';
+import type { ExtractionRunResult } from './extraction-run.js';
+import { JobProgressState } from './job-progress-state.js';
+
+/** Gives the extractor for a job (e.g. one scraper kit per isolation mode). */
+export type ExtractorProvider = (job: StoredExtractionJob) => PropertyExtracting | Promise<PropertyExtracting>;
+
+/** Settings of {@link ExtractionJobRunner}, resolved (no optionals). */
+export interface ExtractionJobRunnerSettings {
+  readonly repository: JobRepository;
+  readonly runs: JobRunLeases;
+  readonly cancels: CancelRequests;
+  readonly extractorFor: ExtractorProvider;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly workerName: string;
+  readonly propertyConcurrency: number;
+  readonly cancelPollIntervalMs: number;
+  readonly progressWriteIntervalMs: number;
+  readonly jobTimeoutMs: number;
+  readonly lockLifetimeMs: number;
+}
+
+/** What the queue offers a run: keep its lock alive, and schedule it again at a time. */
+export interface QueueHandle {
+  /** Renews the queue's lock of the job. */
+  readonly touch: () => Promise<void>;
+  /** Makes the queue run the job again at `at` (after this run returns). */
+  readonly requeueAt: (at: Date) => void;
+}
+
+/**
+ * Takes jobs up for this worker: skips final jobs, claims a run (one worker
+ * per job, see `JobRunLeases`), starts it, and keeps the runs in progress so
+ * a shutdown can hand them back.
+ */
+export class ExtractionJobRunner {
+  private readonly s: ExtractionJobRunnerSettings;
+  private readonly active = new Map<string, { readonly run: ExtractionRun; readonly done: Promise<unknown> }>();
+
+  /**
+   * @param settings - stores, extractor, timings
+   */
+  constructor(settings: ExtractionJobRunnerSettings) {
+    this.s = settings;
+  }
+
+  /** Ids of the jobs this worker runs now. */
+  get runningJobIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  /**
+   * Runs a job if it needs running and no other worker holds it.
+   *
+   * @param jobId - the job
+   * @param queue - the queue's lock and rescheduling for this job
+   * @returns the end of the run, or `null` when the job was not run
+   */
+  async run(jobId: string, queue: QueueHandle): Promise<ExtractionRunResult | null> {
+    const logger = this.s.logger.child({ jobId });
+    const job = await this.s.repository.get(jobId);
+    if (job === null) {
+      logger.warn({}, 'job document missing; nothing to run');
+      return null;
+    }
+    if (isFinalJobStatus(job.status)) {
+      logger.info({ status: job.status }, 'job already final; not run again');
+      return null;
+    }
+    const started = await this.claim(job, queue, logger);
+    if (started === null) return null;
+    const run = await this.createRun(started, queue, logger);
+    if (run === null) return { status: 'failed', job: await this.s.repository.get(jobId) };
+    const done = run.execute();
+    this.active.set(jobId, { run, done: done.catch(() => undefined) });
+    try {
+      const result = await done;
+      if (result.status === 'pending') queue.requeueAt(this.s.clock.now());
+      return result;
+    } catch (error) {
+      // The end could not be written: let the queue retry once the lease has expired.
+      queue.requeueAt(new Date(this.s.clock.now().getTime() + this.s.lockLifetimeMs));
+      throw error;
+    } finally {
+      this.active.delete(jobId);
+    }
+  }
+
+  /**
+   * Stops every run of this worker for a shutdown: each aborts, writes its
+   * progress, sets its job back to `pending` and asks the queue to run it
+   * again (on another worker, once this one's queue is stopped).
+   *
+   * @param detail - why, for the logs
+   * @returns when every run has handed its job back
+   */
+  async handBackAll(detail: string): Promise<void> {
+    const active = [...this.active.values()];
+    for (const { run } of active) run.stop({ kind: 'shutdown', detail });
+    await Promise.all(active.map((a) => a.done));
+  }
+
+  private async claim(job: StoredExtractionJob, queue: QueueHandle, logger: Logger): Promise<StoredExtractionJob | null> {
+    const now = this.s.clock.now();
+    const latest = await this.s.runs.latest(job.id);
+    if (isLeaseHeld(latest, now, this.s.lockLifetimeMs)) {
+      const recheckAt = new Date((latest?.heartbeatAt.getTime() ?? now.getTime()) + this.s.lockLifetimeMs + 1_000);
+      logger.info({ holder: latest?.workerName, recheckAt }, 'job held by another worker; checking again when its lease would expire');
+      queue.requeueAt(recheckAt);
+      return null;
+    }
+    const runNumber = Math.max(latest?.runNumber ?? 0, job.runNumber) + 1;
+    if (!(await this.s.runs.claim(job.id, runNumber, this.s.workerName, now))) {
+      logger.info({ runNumber }, 'another worker claimed the run first');
+      queue.requeueAt(new Date(now.getTime() + this.s.lockLifetimeMs + 1_000));
+      return null;
+    }
+    const started = await this.s.repository.startRun(job.id, { runNumber, workerName: this.s.workerName, now });
+    if (started === null) await this.s.runs.release(job.id, runNumber, now);
+    return started;
+  }
+
+  private async createRun(job: StoredExtractionJob, queue: QueueHandle, logger: Logger): Promise<ExtractionRun | null> {
+    try {
+      const extractor = await this.s.extractorFor(job);
+      return new ExtractionRun({
+        job,
+        extractor,
+        repository: this.s.repository,
+        runs: this.s.runs,
+        cancels: this.s.cancels,
+        touchQueueLock: queue.touch,
+        clock: this.s.clock,
+        logger: this.s.logger,
+        propertyConcurrency: this.s.propertyConcurrency,
+        cancelPollIntervalMs: this.s.cancelPollIntervalMs,
+        progressWriteIntervalMs: this.s.progressWriteIntervalMs,
+        jobTimeoutMs: this.s.jobTimeoutMs,
+        heartbeatIntervalMs: Math.max(250, Math.floor(this.s.lockLifetimeMs / 4)),
+      });
+    } catch (error) {
+      logger.error({ err: describeError(error) }, 'extractor could not be created; job failed');
+      const now = this.s.clock.now();
+      const progress = new JobProgressState(job).settled();
+      const errorMessage = `worker could not start the extraction: ${describeError(error)}`;
+      await this.s.repository.endRun(job.id, job.runNumber, { status: 'failed', errorMessage, progress, cancelRequestedAt: null }, now);
+      await this.s.runs.release(job.id, job.runNumber, now);
+      return null;
+    }
+  }
+}

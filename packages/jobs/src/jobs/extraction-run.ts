@@ -1,0 +1,225 @@
+import { CancelledError, runExtraction } from '@phx/core';
+import type { Clock, ExtractionEvent, Logger, PropertyExtracting } from '@phx/core';
+import { describeError } from '../errors/index.js';
+import type { CancelRequests } from '../repository/cancel-requests.js';
+import type { JobRepository, JobRunEnd } from '../repository/job-repository.js';
+import type { StoredExtractionJob } from '../repository/job-document.js';
+import type { JobRunLeases } from '../repository/job-run-leases.js';
+import { JobProgressState } from './job-progress-state.js';
+import { ProgressWriter } from './progress-writer.js';
+import { RunStoppedError } from './run-stopped-error.js';
+import type { RunStopReason } from './run-stopped-error.js';
+
+/** Everything one run of one job needs. */
+export interface ExtractionRunOptions {
+  /** The job as the run started it (status `in_progress`, `runNumber` = this run). */
+  readonly job: StoredExtractionJob;
+  /** Extracts one property. */
+  readonly extractor: PropertyExtracting;
+  readonly repository: JobRepository;
+  readonly runs: JobRunLeases;
+  readonly cancels: CancelRequests;
+  /** Keeps the queue's lock of the job alive (Agenda `touch`). */
+  readonly touchQueueLock: () => Promise<void>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Properties extracted at once. */
+  readonly propertyConcurrency: number;
+  /** How often the cancel requests are read, in ms. */
+  readonly cancelPollIntervalMs: number;
+  /** Least time between two progress writes, in ms. */
+  readonly progressWriteIntervalMs: number;
+  /** Longest the run may take, in ms. */
+  readonly jobTimeoutMs: number;
+  /** How often the run and queue lock are heartbeated, in ms. */
+  readonly heartbeatIntervalMs: number;
+}
+
+/** How a run ended: the status written, or `lost` when another run holds the job and nothing was written. */
+export interface ExtractionRunResult {
+  readonly status: JobRunEnd['status'] | 'lost';
+  /** The job as written at the end, or `null` when the run no longer held it. */
+  readonly job: StoredExtractionJob | null;
+}
+
+/**
+ * One run of one job by this worker: extracts the properties the job has no
+ * outcome for yet (core's `runExtraction`, `propertyConcurrency` at once),
+ * folds the events into the counters and writes them while it runs (throttled,
+ * plus at every property end), watches for a cancel request, the timeout and a
+ * stop, and writes the end: `completed` (every property done, at least one
+ * completed), `failed` (every property failed, the timeout, or a fatal error),
+ * `cancelled`, or `pending` when stopped for shutdown (hand-back).
+ */
+export class ExtractionRun {
+  /** The job id. */
+  readonly jobId: string;
+  private readonly o: ExtractionRunOptions;
+  private readonly controller = new AbortController();
+  private readonly logger: Logger;
+  private stopReason: RunStopReason | null = null;
+  private cancelRequestedAt: Date | null;
+
+  /**
+   * @param options - the job, the extractor, the stores and the timings
+   */
+  constructor(options: ExtractionRunOptions) {
+    this.o = options;
+    this.jobId = options.job.id;
+    this.cancelRequestedAt = options.job.cancelRequestedAt;
+    this.logger = options.logger.child({ jobId: options.job.id, runNumber: options.job.runNumber });
+  }
+
+  /**
+   * Stops the run: aborts its signal (reaching the scrapers and downloads) with
+   * a {@link RunStoppedError}. The first reason wins; later calls do nothing.
+   *
+   * @param reason - why
+   */
+  stop(reason: RunStopReason): void {
+    if (this.stopReason !== null) return;
+    this.stopReason = reason;
+    if (reason.kind === 'cancel') this.cancelRequestedAt = reason.requestedAt;
+    this.logger.info({ reason: reason.kind }, 'run stopping');
+    this.controller.abort(new RunStoppedError(this.jobId, reason));
+  }
+
+  /**
+   * Runs the job to its end and records the end.
+   *
+   * @returns the status written and the job as it then is
+   * @throws the driver's error when the end cannot be written (the job stays
+   *   `in_progress` and is taken up again once its lease expires)
+   */
+  async execute(): Promise<ExtractionRunResult> {
+    const { job } = this.o;
+    const state = new JobProgressState(job);
+    const writer = new ProgressWriter({
+      write: () => this.o.repository.saveProgress(job.id, job.runNumber, state.live(), this.o.clock.now(), this.cancelRequestedAt),
+      minIntervalMs: this.o.progressWriteIntervalMs,
+      onRefused: () => this.stop({ kind: 'lease-lost' }),
+      onError: (error) => this.logger.warn({ err: describeError(error) }, 'progress write failed; retrying'),
+    });
+    const stopWatching = this.watch();
+    let fatal: unknown = null;
+    this.logger.info({ properties: job.totalProperties, alreadyDone: state.finishedCount }, 'run started');
+    try {
+      await this.pollCancel();
+      if (!this.controller.signal.aborted) await this.extract(state, writer);
+    } catch (error) {
+      if (!(error instanceof CancelledError && this.controller.signal.aborted)) fatal = error;
+    } finally {
+      stopWatching();
+      await writer.close();
+    }
+    return this.finish(state, fatal);
+  }
+
+  private async extract(state: JobProgressState, writer: ProgressWriter): Promise<void> {
+    const { job } = this.o;
+    const onEvent = (event: ExtractionEvent): void => {
+      if (state.apply(event)) void writer.flush();
+      else writer.request();
+    };
+    await runExtraction(
+      {
+        properties: job.properties,
+        sources: job.sources,
+        dryRun: job.dryRun,
+        jobId: job.id,
+        propertyConcurrency: this.o.propertyConcurrency,
+        signal: this.controller.signal,
+        onEvent,
+        skip: state.finishedPropertyIds,
+      },
+      this.o.extractor,
+    );
+  }
+
+  private async finish(state: JobProgressState, fatal: unknown): Promise<ExtractionRunResult> {
+    const end = this.decideEnd(state, fatal);
+    if (end === null) {
+      this.logger.warn({}, 'run lost the job to another worker; nothing written');
+      return { status: 'lost', job: null };
+    }
+    const now = this.o.clock.now();
+    const written = await this.o.repository.endRun(this.jobId, this.o.job.runNumber, end, now);
+    await this.o.runs.release(this.jobId, this.o.job.runNumber, now).catch((error: unknown) => {
+      this.logger.warn({ err: describeError(error) }, 'run lease release failed');
+    });
+    if (written === null) {
+      this.logger.warn({ status: end.status }, 'run end not written: the job changed hands');
+      return { status: 'lost', job: null };
+    }
+    this.logger.info(
+      { status: end.status, completed: written.completedProperties, failed: written.failedProperties, images: written.totalImages },
+      'run ended',
+    );
+    return { status: end.status, job: written };
+  }
+
+  private decideEnd(state: JobProgressState, fatal: unknown): JobRunEnd | null {
+    const stop = this.stopReason;
+    if (stop?.kind === 'lease-lost') return null;
+    const total = this.o.job.totalProperties;
+    const base = { cancelRequestedAt: this.cancelRequestedAt };
+    if (fatal !== null) {
+      this.logger.error({ err: describeError(fatal) }, 'run failed');
+      return { ...base, status: 'failed', errorMessage: `extraction failed: ${describeError(fatal)}`, progress: state.live() };
+    }
+    if (state.finishedCount >= total) {
+      if (state.anyCompleted) return { ...base, status: 'completed', errorMessage: null, progress: state.live() };
+      return { ...base, status: 'failed', errorMessage: allFailedMessage(state), progress: state.live() };
+    }
+    if (stop === null) {
+      const message = `run ended with ${total - state.finishedCount} of ${total} properties unfinished`;
+      return { ...base, status: 'failed', errorMessage: message, progress: state.live() };
+    }
+    const message = new RunStoppedError(this.jobId, stop).message;
+    switch (stop.kind) {
+      case 'cancel':
+        return { ...base, status: 'cancelled', errorMessage: message, progress: state.live() };
+      case 'timeout':
+        return { ...base, status: 'failed', errorMessage: message, progress: state.live() };
+      case 'shutdown':
+        return { ...base, status: 'pending', errorMessage: null, progress: state.settled() };
+    }
+  }
+
+  private watch(): () => void {
+    const cancelTimer = setInterval(() => void this.pollCancel(), this.o.cancelPollIntervalMs);
+    const heartbeatTimer = setInterval(() => void this.heartbeat(), this.o.heartbeatIntervalMs);
+    const timeoutTimer = setTimeout(() => this.stop({ kind: 'timeout', timeoutMs: this.o.jobTimeoutMs }), this.o.jobTimeoutMs);
+    return () => {
+      clearInterval(cancelTimer);
+      clearInterval(heartbeatTimer);
+      clearTimeout(timeoutTimer);
+    };
+  }
+
+  private async pollCancel(): Promise<void> {
+    if (this.stopReason !== null) return;
+    try {
+      const requestedAt = await this.o.cancels.get(this.jobId);
+      if (requestedAt !== null) this.stop({ kind: 'cancel', requestedAt });
+    } catch (error) {
+      this.logger.warn({ err: describeError(error) }, 'cancel poll failed; retrying');
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      await this.o.runs.heartbeat(this.jobId, this.o.job.runNumber, this.o.clock.now());
+      await this.o.touchQueueLock();
+    } catch (error) {
+      this.logger.warn({ err: describeError(error) }, 'heartbeat failed; retrying');
+    }
+  }
+}
+
+function allFailedMessage(state: JobProgressState): string {
+  const failed = state.propertyOutcomes.filter((o) => o.status === 'failed');
+  const first = failed[0];
+  const detail = first === undefined ? '' : `; first: ${first.address}: ${first.failures[0]?.message ?? 'no detail'}`;
+  return `every property failed (${failed.length} of ${state.propertyOutcomes.length})${detail}`;
+}

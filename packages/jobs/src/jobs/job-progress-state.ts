@@ -1,0 +1,112 @@
+import { applyExtractionEvent } from '@phx/core';
+import type { ExtractionCounters, ExtractionEvent, PropertyId, PropertyOutcome } from '@phx/core';
+import type { JobProgress } from '../repository/job-repository.js';
+import type { StoredExtractionJob } from '../repository/job-document.js';
+
+/**
+ * The progress of one run of a job, in memory: the counters folded from
+ * extraction events with core's `applyExtractionEvent`, and the outcome of
+ * each finished property. Starts from the outcomes a previous run finished
+ * (resume) with the counters recomputed from them, so photos of properties
+ * that the previous run left unfinished are not counted twice when redone.
+ * `failedPropertiesList` follows the job's property order.
+ */
+export class JobProgressState {
+  private counters: ExtractionCounters;
+  private readonly outcomes: PropertyOutcome[];
+  private readonly finished = new Set<PropertyId>();
+  private readonly dryRun: boolean;
+  private readonly order: ReadonlyMap<PropertyId, number>;
+
+  /**
+   * @param job - the job as the run found it
+   */
+  constructor(job: StoredExtractionJob) {
+    this.dryRun = job.dryRun;
+    this.order = new Map(job.properties.map((p, i) => [p.id, i]));
+    this.outcomes = [...job.propertyOutcomes];
+    for (const outcome of this.outcomes) this.finished.add(outcome.propertyId);
+    this.counters = countersOf(this.outcomes, job.totalProperties, job.dryRun);
+  }
+
+  /** Ids of the properties with an outcome. */
+  get finishedPropertyIds(): readonly PropertyId[] {
+    return [...this.finished];
+  }
+
+  /** Number of properties with an outcome. */
+  get finishedCount(): number {
+    return this.finished.size;
+  }
+
+  /** `true` when at least one finished property completed. */
+  get anyCompleted(): boolean {
+    return this.outcomes.some((o) => o.status === 'completed');
+  }
+
+  /** The finished outcomes, in finishing order. */
+  get propertyOutcomes(): readonly PropertyOutcome[] {
+    return this.outcomes;
+  }
+
+  /**
+   * Folds one event in. A second `property-finished` of the same property is ignored.
+   *
+   * @param event - an event of the extraction
+   * @returns `true` when the event finished a property
+   */
+  apply(event: ExtractionEvent): boolean {
+    if (event.type === 'property-finished') {
+      if (this.finished.has(event.outcome.propertyId)) return false;
+      this.finished.add(event.outcome.propertyId);
+      this.outcomes.push(event.outcome);
+    }
+    this.counters = applyExtractionEvent(this.counters, event);
+    return event.type === 'property-finished';
+  }
+
+  /** @returns the live counters (including photos of unfinished properties) and the outcomes */
+  live(): JobProgress {
+    return this.toProgress(this.counters);
+  }
+
+  /** @returns the counters of the finished properties only, what a resuming run starts from */
+  settled(): JobProgress {
+    return this.toProgress(countersOf(this.outcomes, this.counters.totalProperties, this.dryRun));
+  }
+
+  private toProgress(counters: ExtractionCounters): JobProgress {
+    return {
+      ...counters,
+      failedPropertiesList: this.outcomes
+        .filter((o) => o.status === 'failed')
+        .sort((a, b) => (this.order.get(a.propertyId) ?? 0) - (this.order.get(b.propertyId) ?? 0))
+        .map((o) => o.address),
+      propertyOutcomes: [...this.outcomes],
+    };
+  }
+}
+
+function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: number, dryRun: boolean): ExtractionCounters {
+  let c: ExtractionCounters = {
+    totalProperties,
+    completedProperties: 0,
+    failedProperties: 0,
+    totalImages: 0,
+    newImages: 0,
+    duplicateImages: 0,
+    failedImages: 0,
+  };
+  for (const o of outcomes) {
+    c = {
+      ...c,
+      completedProperties: c.completedProperties + (o.status === 'completed' ? 1 : 0),
+      failedProperties: c.failedProperties + (o.status === 'failed' ? 1 : 0),
+      totalImages: c.totalImages + (dryRun ? o.photosFound : o.newImages + o.duplicateImages),
+      newImages: c.newImages + o.newImages,
+      duplicateImages: c.duplicateImages + o.duplicateImages,
+      failedImages: c.failedImages + o.failedImages,
+    };
+  }
+  return c;
+}

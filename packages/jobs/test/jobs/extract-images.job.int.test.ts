@@ -1,0 +1,208 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Agenda } from 'agenda';
+import type { Property } from '@phx/core';
+import { JobProgressFeed } from '../../src/progress/job-progress-feed.js';
+import { JobRepository } from '../../src/repository/job-repository.js';
+import type { StoredExtractionJob } from '../../src/repository/job-document.js';
+import type { JobService } from '../../src/service/job-service.js';
+import { EXTRACT_IMAGES_JOB } from '../../src/jobs/extract-images.job.js';
+import { collect, waitFor } from '../support/collect.js';
+import { startApi, startWorker, testProperty } from '../support/job-harness.js';
+import type { WorkerHarness } from '../support/job-harness.js';
+import { sampleJob } from '../support/sample-jobs.js';
+import { openTestDatabase } from '../support/test-database.js';
+import type { TestDatabase } from '../support/test-database.js';
+
+/**
+ * Per property: Zillow 8 photos, Redfin 5 of which 1 is Zillow's again: 13 seen, 12 new, 1 duplicate.
+ * (Property 12 is never used: two photos of fixture house 12 are the same bytes.)
+ */
+const PER_PROPERTY = { seen: 13, new: 12, duplicate: 1 };
+
+describe('extract-images job on a real Agenda and MongoDB', () => {
+  let tdb: TestDatabase;
+  let service: JobService;
+  let apiAgenda: Agenda;
+  let feed: JobProgressFeed;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('extract');
+    ({ service, agenda: apiAgenda } = await startApi(tdb.db));
+    feed = new JobProgressFeed({ db: tdb.db, pollIntervalMs: 20 });
+  });
+  afterAll(async () => {
+    feed.close();
+    await apiAgenda.stop(false);
+    await tdb.close();
+  });
+
+  async function withWorker<T>(worker: Promise<WorkerHarness>, body: (w: WorkerHarness) => Promise<T>): Promise<T> {
+    const w = await worker;
+    try {
+      return await body(w);
+    } finally {
+      await w.stop();
+    }
+  }
+
+  const storedPhotoCount = async (properties: readonly Property[]): Promise<number> =>
+    tdb.db.collection('photos').countDocuments({ propertyId: { $in: properties.map((p) => p.id) } });
+
+  it('completes a job and writes its counters while it runs', async () => {
+    await withWorker(startWorker(tdb.db, { name: 'w-complete', photoDelayMs: 40, photoConcurrency: 1 }), async (w) => {
+      const properties = [1, 2, 3].map(testProperty);
+      const job = await service.enqueueExtraction({ properties });
+      const snapshots = await collect(feed.watch(job.id), 30_000);
+      const final = snapshots.at(-1);
+      expect(final).toMatchObject({
+        status: 'completed',
+        errorMessage: null,
+        totalProperties: 3,
+        completedProperties: 3,
+        failedProperties: 0,
+        totalImages: 3 * PER_PROPERTY.seen,
+        newImages: 3 * PER_PROPERTY.new,
+        duplicateImages: 3 * PER_PROPERTY.duplicate,
+        failedImages: 0,
+        failedPropertiesList: [],
+        runNumber: 1,
+        workerName: 'w-complete',
+      });
+      expect(final?.startedAt).toBeInstanceOf(Date);
+      expect(final?.completedAt?.getTime()).toBeGreaterThanOrEqual(final?.startedAt?.getTime() ?? Infinity);
+      expect(final?.propertyOutcomes.map((o) => o.status)).toEqual(['completed', 'completed', 'completed']);
+      const versions = snapshots.map((s) => s.version);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      expect(new Set(versions).size).toBe(versions.length);
+      const running = snapshots.filter((s) => s.status === 'in_progress');
+      // Counters were written in the middle of a property, not only at its end.
+      expect(running.some((s) => s.completedProperties === 0 && s.totalImages > 0)).toBe(true);
+      expect(new Set(running.map((s) => s.totalImages)).size).toBeGreaterThan(3);
+      expect(await storedPhotoCount(properties)).toBe(3 * PER_PROPERTY.new);
+      for (const p of properties) {
+        expect(await readdir(join(w.imagesDir, p.id))).toHaveLength(PER_PROPERTY.new);
+        const records = await service.listPhotos(p.id);
+        expect(records).toHaveLength(PER_PROPERTY.new);
+        expect(records.filter((r) => r.sources.length === 2)).toHaveLength(1);
+      }
+    });
+  });
+
+  it('fails a job whose every property failed, naming them', async () => {
+    const properties = [4, 5].map(testProperty);
+    const failing = new Set(properties.map((p) => p.id));
+    await withWorker(startWorker(tdb.db, { name: 'w-fail', failing: { zillow: failing } }), async () => {
+      const job = await service.enqueueExtraction({ properties });
+      const final = (await collect(feed.watch(job.id), 30_000)).at(-1);
+      expect(final).toMatchObject({
+        status: 'failed',
+        completedProperties: 0,
+        failedProperties: 2,
+        failedPropertiesList: properties.map((p) => p.address),
+      });
+      expect(final?.errorMessage).toMatch(/^every property failed \(2 of 2\); first: .*No photo data on https:\/\/www\.zillow\.com/);
+    });
+  });
+
+  it('completes a job when some properties fail, listing the failed ones', async () => {
+    const properties = [6, 7].map(testProperty);
+    await withWorker(startWorker(tdb.db, { name: 'w-partial', failing: { redfin: new Set([properties[1]!.id]) } }), async () => {
+      const job = await service.enqueueExtraction({ properties });
+      const final = (await collect(feed.watch(job.id), 30_000)).at(-1);
+      expect(final).toMatchObject({
+        status: 'completed',
+        completedProperties: 1,
+        failedProperties: 1,
+        failedPropertiesList: [properties[1]!.address],
+        errorMessage: null,
+      });
+    });
+  });
+
+  it('cancels a running job within 2 s, keeping its counters and photos', async () => {
+    const properties = [8, 9, 10].map(testProperty);
+    await withWorker(startWorker(tdb.db, { name: 'w-cancel', photoDelayMs: 150, photoConcurrency: 1 }), async (w) => {
+      const job = await service.enqueueExtraction({ properties });
+      await waitFor('photos to be counted', async () => {
+        const j = await service.getJob(job.id);
+        return j.status === 'in_progress' && j.totalImages >= 4;
+      });
+      const started = Date.now();
+      const cancelled = await service.cancelJob(job.id);
+      const elapsedMs = Date.now() - started;
+      expect(elapsedMs).toBeLessThan(2_000);
+      expect(cancelled).toMatchObject({ status: 'cancelled', errorMessage: 'cancelled by user' });
+      expect(cancelled.cancelRequestedAt).toBeInstanceOf(Date);
+      expect(cancelled.totalImages).toBeGreaterThanOrEqual(4);
+      expect(cancelled.totalImages).toBeLessThan(3 * PER_PROPERTY.seen);
+      expect(await storedPhotoCount(properties)).toBe(cancelled.newImages);
+      const fetched = w.fetcher.fetched;
+      await sleep(500);
+      expect(w.fetcher.fetched).toBe(fetched);
+      expect((await service.getJob(job.id)).version).toBe(cancelled.version);
+      expect(w.handle.runningJobIds).toEqual([]);
+    });
+  });
+
+  it('hands a running job back on shutdown, and another worker resumes it after the finished properties', async () => {
+    const properties = [15, 16, 17].map(testProperty);
+    const settings = { photoDelayMs: 40, photoConcurrency: 1, job: { propertyConcurrency: 1 } } as const;
+    const first = await startWorker(tdb.db, { name: 'w-first', ...settings });
+    let job: StoredExtractionJob;
+    try {
+      job = await service.enqueueExtraction({ properties });
+      await waitFor('the second property to be under way', async () => {
+        const j = await service.getJob(job.id);
+        return j.completedProperties === 1 && j.totalImages > PER_PROPERTY.seen;
+      });
+      await first.agenda.stop(false);
+      await first.handle.handBack('test shutdown');
+    } finally {
+      await first.stop();
+    }
+    const handedBack = await service.getJob(job.id);
+    expect(handedBack).toMatchObject({ status: 'pending', runNumber: 1, workerName: 'w-first', completedAt: null });
+    expect(handedBack.propertyOutcomes).toHaveLength(1);
+    expect(handedBack).toMatchObject({ completedProperties: 1, totalImages: PER_PROPERTY.seen, newImages: PER_PROPERTY.new });
+    const queued = await tdb.db.collection('agendaJobs').findOne({ 'data.jobId': job.id });
+    expect(queued).toMatchObject({ lockedAt: null });
+    expect(queued?.['nextRunAt']).toBeInstanceOf(Date);
+
+    await withWorker(startWorker(tdb.db, { name: 'w-second', ...settings }), async (second) => {
+      const final = (await collect(feed.watch(job.id), 30_000)).at(-1);
+      expect(final).toMatchObject({ status: 'completed', completedProperties: 3, runNumber: 2, workerName: 'w-second' });
+      expect(final?.startedAt).toEqual(handedBack.startedAt);
+      expect(final?.propertyOutcomes.map((o) => o.propertyId)).toEqual(properties.map((p) => p.id));
+      expect(second.zillow.calls).not.toContain(properties[0]!.id);
+      expect(second.zillow.calls).toEqual([properties[1]!.id, properties[2]!.id]);
+      expect(final!.newImages + final!.duplicateImages).toBe(final!.totalImages);
+      expect(await storedPhotoCount(properties)).toBe(3 * PER_PROPERTY.new);
+    });
+  });
+
+  it('does not run a job that is already final', async () => {
+    const repository = new JobRepository({ db: tdb.db });
+    const done = await repository.create(sampleJob(1, { status: 'completed', completedAt: new Date() }));
+    await withWorker(startWorker(tdb.db, { name: 'w-final' }), async (w) => {
+      const ran = new Promise<void>((resolve) => w.agenda.once(`complete:${EXTRACT_IMAGES_JOB}`, () => resolve()));
+      await apiAgenda.now(EXTRACT_IMAGES_JOB, { jobId: done.id });
+      await ran;
+      expect(await repository.get(done.id)).toEqual(done);
+      expect(w.zillow.calls).toEqual([]);
+    });
+  });
+
+  it('fails a job that runs longer than its timeout', async () => {
+    const properties = [14].map(testProperty);
+    const worker = startWorker(tdb.db, { name: 'w-timeout', photoDelayMs: 300, photoConcurrency: 1, job: { jobTimeoutMs: 1_000 } });
+    await withWorker(worker, async () => {
+      const job = await service.enqueueExtraction({ properties });
+      const final = (await collect(feed.watch(job.id), 30_000)).at(-1);
+      expect(final).toMatchObject({ status: 'failed', errorMessage: 'timed out after 1 s (JOB_TIMEOUT)' });
+      expect(final?.totalImages).toBeGreaterThan(0);
+    });
+  });
+});
