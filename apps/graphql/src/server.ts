@@ -2,21 +2,19 @@ import 'reflect-metadata';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerPlugin, type GraphQLRequest, type GraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { ApolloServer, GraphQLRequest, GraphQLResponse } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Logger } from '@phx/core';
-import express from 'express';
-import { specifiedRules, validate, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import express, { type Express } from 'express';
 import type { GraphqlConfig } from './config.js';
-import { formatGraphqlError, formatGraphqlErrors, type ErrorFormatOptions } from './errors/graphql-error-mapping.js';
+import type { ErrorFormatOptions } from './errors/graphql-error-mapping.js';
 import type { GraphqlContext, JobApi, JobProgressSource } from './graphql-context.js';
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
 import { buildGraphqlSchema } from './schema.js';
+import { createApolloServer } from './transport/apollo.server.js';
+import { attachGraphqlWs } from './transport/graphql-ws.server.js';
 import { createMaxDepthRule } from './validation/max-depth.rule.js';
 
 /** The path of the GraphQL endpoint, for HTTP and WebSocket alike. */
@@ -88,54 +86,7 @@ export interface GraphqlServer {
  */
 export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServer {
   const { config } = options;
-  const logger = options.logger.child({ component: 'graphql' });
-  const context: GraphqlContext = Object.freeze({
-    services: Object.freeze({ jobs: options.jobService, progress: options.progressFeed, catalog: options.catalog }),
-    logger,
-  });
-  const errorOptions: ErrorFormatOptions = { isProduction: config.isProduction, logger };
-  const schema = buildGraphqlSchema();
-  const validationRules = [createMaxDepthRule(config.maxQueryDepth)];
-
-  const app = express();
-  app.disable('x-powered-by');
-  const httpServer = createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: config.maxRequestBytes });
-  const wsCleanup = useServer(
-    {
-      schema,
-      context: () => context,
-      validate: (s: GraphQLSchema, document) => validate(s, document, [...specifiedRules, ...validationRules]),
-      onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | undefined => {
-        if (result.errors === undefined) return undefined;
-        return {
-          ...(result.data === undefined ? {} : { data: result.data }),
-          ...(result.extensions === undefined ? {} : { extensions: result.extensions }),
-          errors: formatGraphqlErrors(result.errors, errorOptions),
-        };
-      },
-      onError: (_ctx, _id, _payload, errors) => formatGraphqlErrors(errors, errorOptions),
-      isProd: config.isProduction,
-    },
-    wsServer,
-  );
-
-  const apollo = new ApolloServer<GraphqlContext>({
-    schema,
-    validationRules,
-    csrfPrevention: true,
-    introspection: !config.isProduction,
-    includeStacktraceInErrorResponses: !config.isProduction,
-    // main.ts owns the signals: it stops the server and exits 0.
-    stopOnTerminationSignals: false,
-    formatError: (formatted, error) => formatGraphqlError(formatted, error, errorOptions),
-    logger: toApolloLogger(logger),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
-      disposeOnDrain(() => wsCleanup.dispose()),
-    ],
-  });
-
+  const { app, httpServer, ws, apollo, context } = assemble(options);
   let apolloStarted: Promise<void> | undefined;
   const startApollo = (): Promise<void> => (apolloStarted ??= apollo.start());
   let url: string | undefined;
@@ -149,27 +100,14 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
     async start() {
       if (url !== undefined) return url;
       await startApollo();
-      app.use(
-        createHealthRouter({
-          checkReadiness: options.checkReadiness ?? (async () => undefined),
-          readinessTimeoutMs: READINESS_TIMEOUT_MS,
-          exposeReasons: !config.isProduction,
-          logger,
-        }),
-      );
-      app.use(
-        GRAPHQL_PATH,
-        express.json({ limit: config.maxRequestBytes }),
-        expressMiddleware(apollo, { context: async () => context }),
-      );
-      app.use(createJsonErrorHandler(logger));
+      mountRoutes(app, apollo, options, context);
       url = await listen(httpServer, config.port, config.host);
       return url;
     },
     stop() {
       stopped ??= (async () => {
         if (apolloStarted === undefined) {
-          await wsCleanup.dispose();
+          await ws.dispose();
           return;
         }
         await apolloStarted.catch(() => undefined);
@@ -184,33 +122,67 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
   };
 }
 
+/** The parts of a server: Express app, HTTP server, graphql-ws endpoint, Apollo, context. */
+function assemble(options: GraphqlServerOptions) {
+  const { config } = options;
+  const logger = options.logger.child({ component: 'graphql' });
+  const context: GraphqlContext = Object.freeze({
+    services: Object.freeze({ jobs: options.jobService, progress: options.progressFeed, catalog: options.catalog }),
+    logger,
+  });
+  const errors: ErrorFormatOptions = { isProduction: config.isProduction, logger };
+  const schema = buildGraphqlSchema();
+  const validationRules = [createMaxDepthRule(config.maxQueryDepth)];
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const ws = attachGraphqlWs({
+    httpServer,
+    path: GRAPHQL_PATH,
+    schema,
+    context,
+    validationRules,
+    maxPayloadBytes: config.maxRequestBytes,
+    errors,
+  });
+  const apollo = createApolloServer({
+    schema,
+    httpServer,
+    drainGraceMs: config.shutdownGraceMs,
+    validationRules,
+    errors,
+    onDrain: () => ws.dispose(),
+  });
+  return { app, httpServer, ws, apollo, context };
+}
+
+/** Mounts `/healthz`, `/readyz` and the GraphQL endpoint (body size-limited); Apollo must be started. */
+function mountRoutes(
+  app: Express,
+  apollo: ApolloServer<GraphqlContext>,
+  options: GraphqlServerOptions,
+  context: GraphqlContext,
+): void {
+  app.use(
+    createHealthRouter({
+      checkReadiness: options.checkReadiness ?? (async () => undefined),
+      readinessTimeoutMs: READINESS_TIMEOUT_MS,
+      exposeReasons: !options.config.isProduction,
+      logger: context.logger,
+    }),
+  );
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: options.config.maxRequestBytes }),
+    expressMiddleware(apollo, { context: async () => context }),
+  );
+  app.use(createJsonErrorHandler(context.logger));
+}
+
 async function listen(httpServer: Server, port: number, host: string): Promise<string> {
   httpServer.listen(port, host);
   await Promise.race([once(httpServer, 'listening'), once(httpServer, 'error').then(([error]) => Promise.reject(error))]);
   const address = httpServer.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${hostPart}:${address.port}${GRAPHQL_PATH}`;
-}
-
-/** An Apollo plugin that runs `dispose` while Apollo drains (closes the graphql-ws sockets). */
-function disposeOnDrain(dispose: () => Promise<void> | void): ApolloServerPlugin<GraphqlContext> {
-  return {
-    async serverWillStart() {
-      return {
-        async drainServer() {
-          await dispose();
-        },
-      };
-    },
-  };
-}
-
-function toApolloLogger(logger: Logger): ApolloServer['logger'] {
-  const text = (message: unknown): string => (message instanceof Error ? message.message : String(message));
-  return {
-    debug: (message) => logger.debug({ source: 'apollo' }, text(message)),
-    info: (message) => logger.info({ source: 'apollo' }, text(message)),
-    warn: (message) => logger.warn({ source: 'apollo' }, text(message)),
-    error: (message) => logger.error({ source: 'apollo' }, text(message)),
-  };
 }

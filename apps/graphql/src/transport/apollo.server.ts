@@ -1,0 +1,68 @@
+import type { Server } from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { Logger } from '@phx/core';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
+import { formatGraphqlError, type ErrorFormatOptions } from '../errors/graphql-error-mapping.js';
+import type { GraphqlContext } from '../graphql-context.js';
+
+/** Options of {@link createApolloServer}. */
+export interface ApolloServerOptions {
+  /** The schema. */
+  readonly schema: GraphQLSchema;
+  /** The HTTP server Apollo drains on `stop()`. */
+  readonly httpServer: Server;
+  /** How long draining waits for open requests, in ms. */
+  readonly drainGraceMs: number;
+  /** Rules run after GraphQL's own (the depth limit). */
+  readonly validationRules: readonly ValidationRule[];
+  /** Error formatting; in production also no introspection and no stack traces. */
+  readonly errors: ErrorFormatOptions;
+  /** Runs while Apollo drains, beside the HTTP drain (closes graphql-ws). */
+  readonly onDrain: () => Promise<void>;
+}
+
+/**
+ * Makes the Apollo Server: CSRF prevention on, introspection and stack traces
+ * only outside production, errors formatted by the one mapping module, the
+ * HTTP server drained and `onDrain` run on `stop()`. It never installs
+ * signal handlers; `main.ts` owns those.
+ *
+ * @param options - schema, HTTP server, rules, error formatting
+ * @returns the (not started) Apollo Server
+ */
+export function createApolloServer(options: ApolloServerOptions): ApolloServer<GraphqlContext> {
+  const { isProduction, logger } = options.errors;
+  return new ApolloServer<GraphqlContext>({
+    schema: options.schema,
+    validationRules: [...options.validationRules],
+    csrfPrevention: true,
+    introspection: !isProduction,
+    includeStacktraceInErrorResponses: !isProduction,
+    stopOnTerminationSignals: false,
+    formatError: (formatted, error) => formatGraphqlError(formatted, error, options.errors),
+    logger: toApolloLogger(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.drainGraceMs }),
+      runOnDrain(options.onDrain),
+    ],
+  });
+}
+
+function runOnDrain(onDrain: () => Promise<void>): ApolloServerPlugin<GraphqlContext> {
+  return {
+    async serverWillStart() {
+      return { drainServer: onDrain };
+    },
+  };
+}
+
+function toApolloLogger(logger: Logger): ApolloServer['logger'] {
+  const text = (message: unknown): string => (message instanceof Error ? message.message : String(message));
+  return {
+    debug: (message) => logger.debug({ source: 'apollo' }, text(message)),
+    info: (message) => logger.info({ source: 'apollo' }, text(message)),
+    warn: (message) => logger.warn({ source: 'apollo' }, text(message)),
+    error: (message) => logger.error({ source: 'apollo' }, text(message)),
+  };
+}

@@ -1,0 +1,65 @@
+import type { Server } from 'node:http';
+import { specifiedRules, validate, type FormattedExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { formatGraphqlErrors, type ErrorFormatOptions } from '../errors/graphql-error-mapping.js';
+import type { GraphqlContext } from '../graphql-context.js';
+
+/** Options of {@link attachGraphqlWs}. */
+export interface GraphqlWsOptions {
+  /** The HTTP server whose upgrade requests on `path` become graphql-ws connections. */
+  readonly httpServer: Server;
+  /** The endpoint path, e.g. `/graphql`. */
+  readonly path: string;
+  /** The schema. */
+  readonly schema: GraphQLSchema;
+  /** The context of every operation. */
+  readonly context: GraphqlContext;
+  /** Rules run after GraphQL's own (the depth limit). */
+  readonly validationRules: readonly ValidationRule[];
+  /** Largest accepted message in bytes; a bigger one closes the socket (code 1009). */
+  readonly maxPayloadBytes: number;
+  /** Error formatting (the same as over HTTP). */
+  readonly errors: ErrorFormatOptions;
+}
+
+/** A running graphql-ws endpoint. */
+export interface GraphqlWsEndpoint {
+  /** Completes every subscription, closes every socket and the WebSocket server. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Serves the graphql-ws protocol on the HTTP server's port and path, with
+ * the same validation rules and error formatting as the HTTP endpoint.
+ *
+ * @param options - server, path, schema, context, limits
+ * @returns the endpoint; `dispose()` it on shutdown
+ */
+export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsEndpoint {
+  const wsServer = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path,
+    maxPayload: options.maxPayloadBytes,
+  });
+  const rules = [...specifiedRules, ...options.validationRules];
+  const cleanup = useServer(
+    {
+      schema: options.schema,
+      context: () => options.context,
+      validate: (schema: GraphQLSchema, document) => validate(schema, document, rules),
+      onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | undefined => {
+        if (result.errors === undefined) return undefined;
+        return {
+          ...(result.data === undefined ? {} : { data: result.data }),
+          ...(result.extensions === undefined ? {} : { extensions: result.extensions }),
+          errors: formatGraphqlErrors(result.errors, options.errors),
+        };
+      },
+      onError: (_ctx, _id, _payload, errors) => formatGraphqlErrors(errors, options.errors),
+      isProd: options.errors.isProduction,
+    },
+    wsServer,
+  );
+  return { dispose: async () => cleanup.dispose() };
+}
