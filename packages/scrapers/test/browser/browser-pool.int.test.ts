@@ -85,14 +85,20 @@ describe('BrowserPool', () => {
   it('browser mode runs a Chromium per property and ends it on releaseProperty', async () => {
     const p = pool('browser');
     pools.push(p);
-    const before = browserMainProcesses(chromiumProcessesOfThisTest()).length;
+    const before = new Set(browserMainProcesses(chromiumProcessesOfThisTest()));
     const ba = await p.withPage(a, async (page) => page.context().browser());
     const bb = await p.withPage(b, async (page) => page.context().browser());
     expect(ba).not.toBe(bb);
-    expect(browserMainProcesses(chromiumProcessesOfThisTest()).length).toBe(before + 2);
+    const launched = browserMainProcesses(chromiumProcessesOfThisTest()).filter((pid) => !before.has(pid));
+    expect(launched.length).toBeGreaterThanOrEqual(2);
     await p.releaseProperty(a);
-    expect(browserMainProcesses(chromiumProcessesOfThisTest()).length).toBe(before + 1);
+    expect(ba?.isConnected()).toBe(false);
+    expect(bb?.isConnected()).toBe(true);
+    const deadline = Date.now() + 5_000;
+    while (stillAlive(launched).length > launched.length - 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(stillAlive(launched)).toHaveLength(launched.length - 1);
     await p.close();
+    expect(bb?.isConnected()).toBe(false);
   });
 
   it('rejects work once closed, and aborts a page when the signal fires', async () => {
