@@ -29,6 +29,9 @@ export {
   ZILLOW_PAGE_HOSTS,
   ZILLOW_PHOTO_ARRAYS,
   ZILLOW_GALLERY_SELECTOR,
+  STREET_VIEW_HOST,
+  STREET_VIEW_CAPTION,
+  parseStreetViewUrl,
   parseZillowListingPage,
   parseZillowPropertyJson,
   assertNotZillowBotWall,
@@ -41,7 +44,7 @@ export {
   isZillowListingPhotoUrl,
   parseZillowListingUrl,
 } from './zillow/index.js';
-export type { ZillowPhotoUrl, ZillowPropertyLookup, ZillowPropertyPhotos, ZillowGalleryDom } from './zillow/index.js';
+export type { ZillowPhotoUrl, StreetViewUrl, ZillowPropertyLookup, ZillowPropertyPhotos, ZillowGalleryDom } from './zillow/index.js';
 
 export {
   RedfinScraper,

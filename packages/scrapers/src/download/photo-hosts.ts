@@ -1,7 +1,15 @@
 import type { Source } from '@phx/core';
 
-/** Hosts photos are downloaded from by default: Zillow's and Redfin's photo CDNs. */
-export const DEFAULT_PHOTO_HOSTS: readonly string[] = Object.freeze(['photos.zillowstatic.com', 'ssl.cdn-redfin.com']);
+/**
+ * Hosts photos are downloaded from by default: Zillow's and Redfin's photo
+ * CDNs, and Google's Street View images that Zillow shows for listings
+ * without photos.
+ */
+export const DEFAULT_PHOTO_HOSTS: readonly string[] = Object.freeze([
+  'photos.zillowstatic.com',
+  'ssl.cdn-redfin.com',
+  'maps.googleapis.com',
+]);
 
 /**
  * Names the site a photo host belongs to.

@@ -26,13 +26,18 @@ export interface ParsedListing {
    * when the listing has no photos of its own).
    */
   readonly excluded: readonly { readonly url: string; readonly reason: string }[];
+  /**
+   * `true` when the gallery holds only the placeholder the site shows for a
+   * listing without photos of its own (Zillow's Google Street View image).
+   */
+  readonly placeholderOnly: boolean;
 }
 
 /**
  * The result of a scraper: the port's {@link ListingPhotos} plus the parse
  * details of {@link ParsedListing}. An empty `photos` happens only when the
- * page's data says the listing has no photos of its own; `excluded` and
- * `declaredPhotoCount` then show why.
+ * page's data says the listing has no photos (`declaredPhotoCount` 0); a
+ * listing shown with only a placeholder image has `placeholderOnly: true`.
  */
 export interface ScrapedListing extends ListingPhotos {
   /** See {@link ParsedListing.declaredPhotoCount}. */
@@ -45,4 +50,6 @@ export interface ScrapedListing extends ListingPhotos {
   readonly listingId: string | null;
   /** See {@link ParsedListing.excluded}. */
   readonly excluded: readonly { readonly url: string; readonly reason: string }[];
+  /** See {@link ParsedListing.placeholderOnly}. */
+  readonly placeholderOnly: boolean;
 }

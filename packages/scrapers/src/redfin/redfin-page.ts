@@ -78,6 +78,7 @@ export function parseRedfinListingPage(html: string, url: string): ParsedListing
       address: dom.address,
       listingId: propertyIdFromHtml(html),
       excluded: [],
+      placeholderOnly: false,
     };
   }
   tried.push(dom === null ? 'media browser [data-rf-test-id="mediaBrowser"] not found' : 'media browser has no listing photo');
@@ -110,7 +111,15 @@ function toParsed(read: RedfinPayloadPhotos, dataPath: string, listingId: string
   if (!read.photosArrayPresent) return null;
   // An empty array is what Redfin sends for a listing without photos; entries we could not read are not.
   if (read.photos.length === 0 && read.excluded.length > 0) return null;
-  return { photos: read.photos, declaredPhotoCount: null, dataPath, address: read.address, listingId, excluded: read.excluded };
+  return {
+    photos: read.photos,
+    declaredPhotoCount: null,
+    dataPath,
+    address: read.address,
+    listingId,
+    excluded: read.excluded,
+    placeholderOnly: false,
+  };
 }
 
 function propertyIdFromHtml(html: string): string | null {

@@ -4,11 +4,12 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { REDFIN_PHOTO_HOST, parseRedfinPhotoUrl } from '../redfin/redfin-urls.js';
+import { STREET_VIEW_HOST, parseStreetViewUrl } from '../zillow/zillow-street-view.js';
 import { ZILLOW_PHOTO_HOST, isZillowListingPhotoUrl, parseZillowPhotoUrl } from '../zillow/zillow-urls.js';
 import type { ReplayArchive } from './replay-archive.js';
 
 /** Hosts the replay photo server answers for. */
-export const REPLAY_PHOTO_HOSTS: readonly string[] = Object.freeze([ZILLOW_PHOTO_HOST, REDFIN_PHOTO_HOST]);
+export const REPLAY_PHOTO_HOSTS: readonly string[] = Object.freeze([ZILLOW_PHOTO_HOST, REDFIN_PHOTO_HOST, STREET_VIEW_HOST]);
 
 /**
  * Widths in px replay gives Redfin's size folders, which do not state one
@@ -38,7 +39,7 @@ const CACHE_LIMIT = 256;
 
 /**
  * A local HTTP server (127.0.0.1, random port) that plays Zillow's and
- * Redfin's photo hosts: a request for `/<host>/<path>` of a real photo URL
+ * Redfin's photo hosts (and Google Street View for Zillow's placeholder): a request for `/<host>/<path>` of a real photo URL
  * is answered with the real photo assigned to that photo id, resized with
  * sharp to the width the URL asks for and encoded in its format. Sizes of one
  * photo are the same picture; different photos differ. Unknown URLs get 404.
@@ -152,6 +153,12 @@ export class ReplayPhotoServer {
       const source = isZillowListingPhotoUrl(url) ? this.archive.photoFor('zillow', z.key) : null;
       if (source === null || z.widthPx === null) return null;
       return { file: source.photo.file, widthPx: z.widthPx, format: z.format === 'webp' ? 'webp' : 'jpeg' };
+    }
+    const view = parseStreetViewUrl(url);
+    if (view !== null) {
+      const source = this.archive.photoFor('zillow', view.photoId);
+      if (source === null || view.widthPx === null) return null;
+      return { file: source.photo.file, widthPx: view.widthPx, format: 'jpeg' };
     }
     const r = parseRedfinPhotoUrl(url);
     if (r !== null) {

@@ -9,7 +9,9 @@ export {
 export type { ZillowPhotoUrl } from './zillow-urls.js';
 export { findZillowProperty } from './zillow-property-data.js';
 export type { ZillowPropertyLookup } from './zillow-property-data.js';
-export { zillowPhotosFromProperty, ZILLOW_PHOTO_ARRAYS } from './zillow-photos.js';
+export { zillowPhotosFromProperty, ZILLOW_PHOTO_ARRAYS, STREET_VIEW_CAPTION } from './zillow-photos.js';
+export { parseStreetViewUrl, STREET_VIEW_HOST } from './zillow-street-view.js';
+export type { StreetViewUrl } from './zillow-street-view.js';
 export type { ZillowPropertyPhotos } from './zillow-photos.js';
 export { zillowPhotosFromGalleryDom, ZILLOW_GALLERY_SELECTOR } from './zillow-gallery-dom.js';
 export type { ZillowGalleryDom } from './zillow-gallery-dom.js';

@@ -53,10 +53,17 @@ export function parseZillowListingPage(html: string, url: string): ParsedListing
     const read = zillowPhotosFromProperty(property);
     const base = { address: zillowAddress(property), listingId: zillowId(property) };
     if (read.photos.length > 0 || (read.arraysPresent.length > 0 && read.excluded.length > 0)) {
-      return { ...base, photos: read.photos, declaredPhotoCount: read.declaredPhotoCount, dataPath, excluded: read.excluded };
+      return {
+        ...base,
+        photos: read.photos,
+        declaredPhotoCount: read.declaredPhotoCount,
+        dataPath,
+        excluded: read.excluded,
+        placeholderOnly: read.streetViewOnly,
+      };
     }
     if (read.arraysPresent.length > 0 && (read.declaredPhotoCount ?? 0) === 0) {
-      return { ...base, photos: [], declaredPhotoCount: read.declaredPhotoCount, dataPath, excluded: [] };
+      return { ...base, photos: [], declaredPhotoCount: read.declaredPhotoCount, dataPath, excluded: [], placeholderOnly: false };
     }
     tried.push(
       read.arraysPresent.length === 0
@@ -78,6 +85,7 @@ export function parseZillowListingPage(html: string, url: string): ParsedListing
       address: null,
       listingId: null,
       excluded: [],
+      placeholderOnly: false,
     };
   }
   tried.push(dom === null ? 'gallery [data-testid="hollywood-gallery-images"] not found' : 'gallery has no listing photos');
@@ -139,5 +147,6 @@ export function parseZillowPropertyJson(json: string | JsonRecord, url: string):
     address: zillowAddress(record),
     listingId: zillowId(record),
     excluded: read.excluded,
+    placeholderOnly: read.streetViewOnly,
   };
 }

@@ -1,6 +1,7 @@
 import type { ListingPhoto, PhotoVariantRef } from '@phx/core';
 import { arrayAt, isRecord, numberAt, recordAt, sortVariantsLargestFirst, stringAt } from '../listing/index.js';
 import type { JsonRecord } from '../listing/index.js';
+import { parseStreetViewUrl } from './zillow-street-view.js';
 import { isZillowListingPhotoUrl, parseZillowPhotoUrl } from './zillow-urls.js';
 
 /** Photo arrays of a Zillow `property`, in the order that decides gallery order. */
@@ -16,13 +17,18 @@ export const ZILLOW_PHOTO_ARRAYS: readonly string[] = Object.freeze([
 export interface ZillowPropertyPhotos {
   /** Photos in gallery order. */
   readonly photos: ListingPhoto[];
-  /** Gallery images that are not listing photos (Street View placeholders, other hosts). */
+  /** Gallery images that are not listing photos (images on other hosts), left out. */
   readonly excluded: { readonly url: string; readonly reason: string }[];
   /** Names of the photo arrays present (possibly empty). */
   readonly arraysPresent: string[];
   /** `property.photoCount`, or `null`. */
   readonly declaredPhotoCount: number | null;
+  /** `true` when the only gallery image is a Street View placeholder (the listing has no photos of its own). */
+  readonly streetViewOnly: boolean;
 }
+
+/** Caption given to a Street View placeholder. */
+export const STREET_VIEW_CAPTION = 'Google Street View image (the listing has no photos of its own)';
 
 interface PhotoDraft {
   readonly key: string;
@@ -37,7 +43,10 @@ interface PhotoDraft {
  * 32-hex photo key, in the order of the first array that lists photos. The
  * largest size wins, preferring the uncropped rendition at equal width.
  * Only this listing's own arrays are read, so nearby and similar homes'
- * photos never mix in.
+ * photos never mix in. A listing without photos of its own shows a Google
+ * Street View image instead: it is kept as the gallery's one photo (id
+ * `streetview-<md5 of location>`, caption saying what it is), since it is
+ * what the site shows for the home; {@link ZillowPropertyPhotos.streetViewOnly} flags it.
  *
  * @param property - the `property` object of the page
  * @returns photos, excluded images, arrays present and the declared count
@@ -59,6 +68,7 @@ export function zillowPhotosFromProperty(property: JsonRecord): ZillowPropertyPh
     excluded: [...excluded.values()],
     arraysPresent,
     declaredPhotoCount: numberAt(property, 'photoCount') ?? null,
+    streetViewOnly: photos.length > 0 && photos.every((p) => p.photoId.startsWith('streetview-')),
   };
 }
 
@@ -70,8 +80,12 @@ function addItem(
 ): void {
   const urls = itemUrls(item);
   const listingUrls = urls.filter((u) => isZillowListingPhotoUrl(u.url));
+  if (listingUrls.length === 0 && urls.length > 0 && urls.every((u) => parseStreetViewUrl(u.url) !== null)) {
+    addStreetView(urls, drafts);
+    return;
+  }
   if (listingUrls.length === 0) {
-    const best = urls.reduce<{ url: string; widthPx: number | null } | undefined>(
+    const best = urls.reduce<ItemUrl | undefined>(
       (a, b) => (a === undefined || (b.widthPx ?? -1) > (a.widthPx ?? -1) ? b : a),
       undefined,
     );
@@ -92,20 +106,41 @@ function addItem(
   }
 }
 
+function addStreetView(urls: readonly ItemUrl[], drafts: Map<string, PhotoDraft>): void {
+  for (const u of urls) {
+    const view = parseStreetViewUrl(u.url);
+    if (view === null) continue;
+    let draft = drafts.get(view.photoId);
+    if (draft === undefined) {
+      draft = { key: view.photoId, caption: STREET_VIEW_CAPTION, variants: [] };
+      drafts.set(view.photoId, draft);
+    }
+    // One URL serves every format; keep the JPEG entry only.
+    if (u.format !== 'webp') draft.variants.push({ url: u.url, widthPx: u.widthPx ?? view.widthPx, format: 'jpeg', rank: 0 });
+  }
+}
+
+interface ItemUrl {
+  readonly url: string;
+  readonly widthPx: number | null;
+  /** The `mixedSources` format key the URL was listed under, or `null`. */
+  readonly format: string | null;
+}
+
 /** Every URL of one photo item with the width the page states for it. */
-function itemUrls(item: unknown): { url: string; widthPx: number | null }[] {
-  if (typeof item === 'string') return [{ url: item, widthPx: null }];
+function itemUrls(item: unknown): ItemUrl[] {
+  if (typeof item === 'string') return [{ url: item, widthPx: null, format: null }];
   if (!isRecord(item)) return [];
-  const out: { url: string; widthPx: number | null }[] = [];
+  const out: ItemUrl[] = [];
   const sources = recordAt(item, 'mixedSources');
   for (const format of ['jpeg', 'webp']) {
     for (const s of arrayAt(sources, format) ?? []) {
       const url = stringAt(s, 'url');
-      if (url !== undefined) out.push({ url, widthPx: numberAt(s, 'width') ?? null });
+      if (url !== undefined) out.push({ url, widthPx: numberAt(s, 'width') ?? null, format });
     }
   }
   const url = stringAt(item, 'url');
-  if (url !== undefined) out.push({ url, widthPx: null });
+  if (url !== undefined) out.push({ url, widthPx: null, format: null });
   return out;
 }
 
@@ -116,7 +151,6 @@ function describeForeign(url: string): string {
   } catch {
     return 'not a URL';
   }
-  if (/streetview/i.test(url)) return `Google Street View image on ${host}, shown when the listing has no photos of its own`;
   return `not a listing photo (served by ${host})`;
 }
 

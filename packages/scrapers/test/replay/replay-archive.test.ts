@@ -47,9 +47,9 @@ describe('ReplayArchive', () => {
     expect(archive.lookup('https://www.redfin.com/stingray/api/home/details/aboveTheFold?propertyId=45142411&accessLevel=1')).toBeNull();
   });
 
-  it('gives each of the 217 photos of the saved pages its own distinct real photo', () => {
-    // 116 Zillow (38+5+42+31, the Street View placeholder excluded) + 101 Redfin (7+31+40+23).
-    expect(archive.photoCount).toBe(217);
+  it('gives each of the 218 photos of the saved pages its own distinct real photo', () => {
+    // 117 Zillow (1 Street View placeholder + 38+5+42+31) + 101 Redfin (7+31+40+23).
+    expect(archive.photoCount).toBe(218);
     const files = new Set<string>();
     const hashes = new Set<string>();
     for (const l of archive.listings) {
@@ -60,8 +60,8 @@ describe('ReplayArchive', () => {
         hashes.add(assigned?.photo.sha256 ?? '');
       }
     }
-    expect(files.size).toBe(217);
-    expect(hashes.size).toBe(217);
+    expect(files.size).toBe(218);
+    expect(hashes.size).toBe(218);
     expect(archive.photoFor('zillow', '00000000000000000000000000000000')).toBeNull();
   });
 

@@ -112,6 +112,23 @@ describe('Zillow pages without usable photo data', () => {
     expect(parsed.declaredPhotoCount).toBe(0);
   });
 
+  it('leaves out gallery images served from other hosts, and says so', () => {
+    const key = '0908196da96088046519d08b7d069684';
+    const property = {
+      zpid: 1,
+      photoCount: 2,
+      responsivePhotos: [
+        { mixedSources: { jpeg: [{ url: `https://photos.zillowstatic.com/fp/${key}-cc_ft_768.jpg`, width: 768 }] } },
+        { mixedSources: { jpeg: [{ url: 'https://cdn.example.com/marketing/banner.jpg', width: 768 }] } },
+      ],
+    };
+    const cache = JSON.stringify({ 'ForSalePriorityQuery{}': { property } });
+    const parsed = parseZillowListingPage(nextDataPage({ componentProps: { gdpClientCache: cache } }), URL);
+    expect(parsed.photos.map((p) => p.photoId)).toEqual([key]);
+    expect(parsed.excluded).toEqual([{ url: 'https://cdn.example.com/marketing/banner.jpg', reason: 'not a listing photo (served by cdn.example.com)' }]);
+    expect(parsed.placeholderOnly).toBe(false);
+  });
+
   it('rejects a search results page with PhotoDataMissingError', () => {
     const err = errorOf(() => parseZillowListingPage(readListing('zillow', 'zillow-search-brunswick-me-04011.html'), URL));
     expect(err).toBeInstanceOf(PhotoDataMissingError);

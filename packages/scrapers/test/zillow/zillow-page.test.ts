@@ -50,6 +50,7 @@ describe('parseZillowListingPage on the saved detail pages', () => {
       expect(parsed.dataPath).toContain(page.path);
       expect(parsed.address).toBe(page.address);
       expect(parsed.excluded).toEqual([]);
+      expect(parsed.placeholderOnly).toBe(false);
       const [first, tenth, last] = page.ids;
       expect(parsed.photos[0]?.photoId).toBe(first);
       if (tenth !== null) expect(parsed.photos[9]?.photoId).toBe(tenth);
@@ -86,14 +87,20 @@ describe('parseZillowListingPage on the saved detail pages', () => {
     expect(parsed.photos).toHaveLength(38);
   });
 
-  it('reports the single Street View placeholder of 29384654 as excluded, not as a listing photo', () => {
+  it('keeps the single Street View image of 29384654 as its one photo, flagged as a placeholder', () => {
     const parsed = parseZillowListingPage(readListing('zillow', 'zillow-hdp-austin-tx-29384654.html'), 'garwood');
-    // property.photoCount is 1, but the one "photo" is a maps.googleapis.com Street View image.
+    // property.photoCount is 1 and the one gallery image is a maps.googleapis.com Street View image:
+    // the listing has no photos of its own. The zillowstatic keys on the page are nearby homes'.
     expect(parsed.declaredPhotoCount).toBe(1);
-    expect(parsed.photos).toEqual([]);
-    expect(parsed.excluded).toHaveLength(1);
-    expect(parsed.excluded[0]?.url).toMatch(/^https:\/\/maps\.googleapis\.com\/maps\/api\/streetview\?/);
-    expect(parsed.excluded[0]?.reason).toMatch(/Street View/);
+    expect(parsed.placeholderOnly).toBe(true);
+    expect(parsed.photos).toHaveLength(1);
+    const photo = parsed.photos[0];
+    expect(photo?.photoId).toMatch(/^streetview-[0-9a-f]{32}$/);
+    expect(photo?.url).toMatch(/^https:\/\/maps\.googleapis\.com\/maps\/api\/streetview\?location=3001\+Garwood\+St%2C\+Austin%2C\+TX\+78702&size=1536x1152&/);
+    expect(photo?.widthPx).toBe(1536);
+    expect(photo?.caption).toMatch(/Street View/);
+    // 192..1536 cropped sizes and 800..1536 original-ratio sizes, one URL per size.
+    expect(photo?.variants).toHaveLength(10);
     expect(parsed.address).toBe('3001 Garwood St, Austin, TX 78702');
   });
 });

@@ -58,12 +58,14 @@ describe('ZillowScraper in Chromium on the replayed pages', () => {
     expect((await kit.scrapers.zillow.listPhotos({ property: p, listingUrl: null })).photos).toHaveLength(5);
   });
 
-  it('returns no photos, but says why, for the listing whose only image is Street View', async () => {
+  it('returns the Street View placeholder of the listing that has no photos of its own', async () => {
     const url = 'https://www.zillow.com/homedetails/3001-Garwood-St-Austin-TX-78702/29384654_zpid/';
     const result = await kit.scrapers.zillow.listPhotos({ property: property(url), listingUrl: url });
-    expect(result.photos).toEqual([]);
+    expect(result.photos).toHaveLength(1);
+    expect(result.placeholderOnly).toBe(true);
     expect(result.declaredPhotoCount).toBe(1);
-    expect(result.excluded[0]?.reason).toMatch(/Street View/);
+    const photo = await kit.fetcher.fetchPhoto({ url: result.photos[0]?.url ?? '' });
+    expect(photo.contentType).toBe('image/jpeg');
   });
 
   it('throws BotWallError on the PerimeterX 403 page', async () => {
