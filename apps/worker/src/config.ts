@@ -1,0 +1,73 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { parseInput } from '@phx/core';
+
+/** The worker's settings, read once from the environment. */
+export interface WorkerConfig {
+  /** `MONGODB_URI`: connection string (required). */
+  readonly mongoUri: string;
+  /** `MONGODB_DB`: database name; default `phx`. */
+  readonly mongoDb: string;
+  /** `PHX_IMAGES_DIR`: where photo files go; default `<workspace>/.data/images`. */
+  readonly imagesDir: string;
+  /** `PHX_SCRAPER_MODE`: `live` sites or `replay` of the saved fixtures; default `live`. */
+  readonly scraperMode: 'live' | 'replay';
+  /** `PHX_FIXTURES_DIR`: the shared fixtures (replay mode); default `<workspace>/../shared/fixtures`. */
+  readonly fixturesDir: string;
+  /** `MAX_CONCURRENT_JOBS`: jobs this worker runs at once, 1-64; default 3. */
+  readonly maxConcurrentJobs: number;
+  /** `PROPERTY_CONCURRENCY`: properties at once within a job, 1-32; default 3. */
+  readonly propertyConcurrency: number;
+  /** `JOB_TIMEOUT` (seconds in the environment, like the original design): longest run of one job, in ms; default 3 600 000. */
+  readonly jobTimeoutMs: number;
+  /** `LOG_LEVEL`: pino level; default `info`. */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `WORKER_NAME`: this worker's name in jobs and logs; default `<hostname>-<pid>`. */
+  readonly workerName: string;
+}
+
+/** The workspace root (this file is `apps/worker/{src,dist}/config.*`). */
+export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalText = z.preprocess(blankToUndefined, z.string().optional());
+const count = (min: number, max: number, fallback: number) =>
+  z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const envSchema = z.object({
+  MONGODB_URI: z.string({ error: 'MONGODB_URI is required (e.g. mongodb://127.0.0.1:27027/)' }).trim().min(1, 'MONGODB_URI is required'),
+  MONGODB_DB: z.preprocess(blankToUndefined, z.string().default('phx')),
+  PHX_IMAGES_DIR: optionalText,
+  PHX_SCRAPER_MODE: z.preprocess(blankToUndefined, z.enum(['live', 'replay']).default('live')),
+  PHX_FIXTURES_DIR: optionalText,
+  MAX_CONCURRENT_JOBS: count(1, 64, 3),
+  PROPERTY_CONCURRENCY: count(1, 32, 3),
+  JOB_TIMEOUT: count(1, 7 * 24 * 3600, 3600),
+  LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  WORKER_NAME: optionalText,
+});
+
+/**
+ * Parses the worker's environment once. Relative folders resolve against the workspace root.
+ *
+ * @param env - the environment (`process.env`)
+ * @returns the frozen configuration
+ * @throws core's `InvalidInputError` naming every bad or missing variable
+ */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig> {
+  const e = parseInput(envSchema, env, 'worker environment');
+  return Object.freeze({
+    mongoUri: e.MONGODB_URI,
+    mongoDb: e.MONGODB_DB,
+    imagesDir: resolve(WORKSPACE_ROOT, e.PHX_IMAGES_DIR ?? '.data/images'),
+    scraperMode: e.PHX_SCRAPER_MODE,
+    fixturesDir: resolve(WORKSPACE_ROOT, e.PHX_FIXTURES_DIR ?? '../shared/fixtures'),
+    maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
+    propertyConcurrency: e.PROPERTY_CONCURRENCY,
+    jobTimeoutMs: e.JOB_TIMEOUT * 1000,
+    logLevel: e.LOG_LEVEL,
+    workerName: e.WORKER_NAME ?? `${hostname()}-${process.pid}`,
+  });
+}

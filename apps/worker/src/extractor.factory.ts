@@ -1,0 +1,76 @@
+import { PropertyExtractor } from '@phx/core';
+import type { ImageStore, IsolationMode, Logger, PhotoRepository, PropertyExtracting } from '@phx/core';
+import type { StoredExtractionJob } from '@phx/jobs';
+import { createScraperKit } from '@phx/scrapers';
+import type { ScraperKit, ScraperKitMode } from '@phx/scrapers';
+
+/** Options of {@link ExtractorFactory}. Store and repository are borrowed. */
+export interface ExtractorFactoryOptions {
+  /** Live sites or replay of the saved fixtures. */
+  readonly mode: ScraperKitMode;
+  /** Where photo files go. */
+  readonly store: ImageStore;
+  /** Where photo records go. */
+  readonly repository: PhotoRepository;
+  readonly logger: Logger;
+}
+
+/**
+ * Gives each job the extractor for its isolation mode: one scraper kit (and
+ * its Chromium) per isolation mode, made when a job first needs it and shared
+ * by the jobs that follow. Owns the kits: `close()` closes them.
+ */
+export class ExtractorFactory {
+  private readonly options: ExtractorFactoryOptions;
+  private readonly kits = new Map<IsolationMode, Promise<ScraperKit>>();
+  private readonly extractors = new Map<IsolationMode, Promise<PropertyExtracting>>();
+
+  constructor(options: ExtractorFactoryOptions) {
+    this.options = options;
+  }
+
+  /**
+   * @param job - the job to run
+   * @returns the extractor for its isolation mode
+   * @throws what `createScraperKit` throws (bad fixtures folder, for one)
+   */
+  forJob(job: StoredExtractionJob): Promise<PropertyExtracting> {
+    const mode = job.isolationMode;
+    let extractor = this.extractors.get(mode);
+    if (extractor === undefined) {
+      extractor = this.kitFor(mode).then(
+        (kit) =>
+          new PropertyExtractor({
+            scrapers: kit.scrapers,
+            fetcher: kit.fetcher,
+            store: this.options.store,
+            repository: this.options.repository,
+            logger: this.options.logger,
+          }),
+      );
+      extractor.catch(() => this.extractors.delete(mode));
+      this.extractors.set(mode, extractor);
+    }
+    return extractor;
+  }
+
+  /** Closes every kit made (browsers, replay server). Idempotent. */
+  async close(): Promise<void> {
+    const kits = [...this.kits.values()];
+    this.kits.clear();
+    this.extractors.clear();
+    await Promise.all(kits.map(async (kit) => (await kit.catch(() => null))?.close()));
+  }
+
+  private kitFor(isolationMode: IsolationMode): Promise<ScraperKit> {
+    let kit = this.kits.get(isolationMode);
+    if (kit === undefined) {
+      const logger = this.options.logger.child({ isolationMode });
+      kit = createScraperKit({ mode: this.options.mode, isolationMode, logger });
+      kit.catch(() => this.kits.delete(isolationMode));
+      this.kits.set(isolationMode, kit);
+      logger.info({ mode: this.options.mode.kind }, 'scraper kit created');
+    }
+    return kit;
+  }
+}

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
+import type { Agenda } from 'agenda';
+import { loadPropertiesCsv } from '@phx/core';
+import type { Property } from '@phx/core';
+import { JobProgressFeed, JobService, createAgenda } from '@phx/jobs';
+import type { StoredExtractionJob } from '@phx/jobs';
+import { WORKSPACE_ROOT } from '../src/config.js';
+import { startWorkerProcess } from './support/worker-process.js';
+import type { WorkerProcess } from './support/worker-process.js';
+
+const SAMPLE_CSV = join(WORKSPACE_ROOT, 'tools/data/sample-properties.csv');
+
+async function finalOf(feed: JobProgressFeed, jobId: string, timeoutMs: number, until?: (job: StoredExtractionJob) => boolean): Promise<StoredExtractionJob> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let last: StoredExtractionJob | undefined;
+  try {
+    for await (const job of feed.watch(jobId, controller.signal)) {
+      last = job;
+      if (until?.(job) === true) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (last === undefined) throw new Error(`no snapshot of job ${jobId}`);
+  if (controller.signal.aborted) throw new Error(`job ${jobId} did not get there within ${timeoutMs} ms; last: ${last.status}`);
+  return last;
+}
+
+describe('worker process (replay of the saved listings)', () => {
+  const uri = process.env['MONGODB_URI'] ?? '';
+  const dbName = `phx_test_worker_${randomBytes(4).toString('hex')}`;
+  let client: MongoClient;
+  let db: Db;
+  let agenda: Agenda;
+  let service: JobService;
+  let feed: JobProgressFeed;
+  let imagesDir: string;
+  let sample: Property[];
+  const started: WorkerProcess[] = [];
+
+  const startWorker = async (name: string, extra: Record<string, string> = {}): Promise<WorkerProcess> => {
+    const worker = startWorkerProcess({
+      MONGODB_URI: uri,
+      MONGODB_DB: dbName,
+      PHX_SCRAPER_MODE: 'replay',
+      PHX_IMAGES_DIR: imagesDir,
+      WORKER_NAME: name,
+      LOG_LEVEL: 'info',
+      ...extra,
+    });
+    started.push(worker);
+    await worker.waitForLine('worker ready', 60_000);
+    return worker;
+  };
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(uri);
+    db = client.db(dbName);
+    agenda = await createAgenda({ db });
+    service = new JobService({ db, agenda });
+    await service.ensureIndexes();
+    feed = new JobProgressFeed({ db, pollIntervalMs: 50 });
+    imagesDir = await mkdtemp(join(tmpdir(), 'phx-worker-images-'));
+    sample = await loadPropertiesCsv(SAMPLE_CSV);
+  });
+  afterEach(() => {
+    for (const w of started.splice(0)) w.kill();
+  });
+  afterAll(async () => {
+    feed.close();
+    await agenda.stop(false);
+    await db.dropDatabase();
+    await client.close();
+    await rm(imagesDir, { recursive: true, force: true });
+  });
+
+  it('starts, completes an enqueued extraction, and exits 0 on SIGTERM', async () => {
+    const worker = await startWorker('worker-e2e');
+    const properties = sample.filter((p) => /Chicago|New York/.test(p.address));
+    expect(properties).toHaveLength(2);
+    const job = await service.enqueueExtraction({ properties });
+    const final = await finalOf(feed, job.id, 90_000);
+    expect(final).toMatchObject({ status: 'completed', completedProperties: 2, failedProperties: 0, workerName: 'worker-e2e' });
+    expect(final.newImages + final.duplicateImages).toBe(final.totalImages);
+    expect(final.totalImages).toBeGreaterThan(0);
+    for (const property of properties) {
+      const records = await service.listPhotos(property.id);
+      expect(records.length).toBeGreaterThan(0);
+      const files = await readdir(join(imagesDir, property.id));
+      expect(files.sort()).toEqual(records.map((r) => r.fileName).sort());
+      for (const r of records) expect(r.location).toBe(join(imagesDir, property.id, r.fileName));
+    }
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited()).toBe(0);
+    expect(worker.output()).toContain('worker stopped');
+  });
+
+  it('hands its job back on SIGTERM, exits 0, and another worker resumes the job', async () => {
+    const first = await startWorker('worker-first', { PROPERTY_CONCURRENCY: '1' });
+    const properties = sample.filter((p) => /Chicago|New York|Vancouver/.test(p.address));
+    expect(properties).toHaveLength(5);
+    const job = await service.enqueueExtraction({ properties, isolationMode: 'context' });
+    const underWay = await finalOf(feed, job.id, 90_000, (j) => j.status === 'in_progress' && j.completedProperties + j.failedProperties >= 1);
+    expect(underWay.status).toBe('in_progress');
+    const sigtermAt = Date.now();
+    first.child.kill('SIGTERM');
+    expect(await first.exited()).toBe(0);
+    expect(Date.now() - sigtermAt).toBeLessThan(10_000);
+    const handedBack = await service.getJob(job.id);
+    expect(handedBack).toMatchObject({ status: 'pending', runNumber: 1, workerName: 'worker-first' });
+    expect(handedBack.propertyOutcomes.length).toBeGreaterThanOrEqual(1);
+    expect(handedBack.propertyOutcomes.length).toBeLessThan(properties.length);
+
+    const second = await startWorker('worker-second');
+    const final = await finalOf(feed, job.id, 120_000);
+    expect(final).toMatchObject({ status: 'completed', runNumber: 2, workerName: 'worker-second' });
+    expect(final.completedProperties + final.failedProperties).toBe(properties.length);
+    expect(final.propertyOutcomes.slice(0, handedBack.propertyOutcomes.length)).toEqual(handedBack.propertyOutcomes);
+    second.child.kill('SIGTERM');
+    expect(await second.exited()).toBe(0);
+  });
+
+  it('refuses to start without MONGODB_URI, naming it', async () => {
+    const worker = startWorkerProcess({ PHX_SCRAPER_MODE: 'replay' });
+    started.push(worker);
+    expect(await worker.exited()).toBe(2);
+    expect(worker.output()).toContain('MONGODB_URI');
+  });
+});
