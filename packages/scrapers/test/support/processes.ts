@@ -52,14 +52,3 @@ export function stillAlive(pids: readonly number[]): number[] {
   const live = new Set(liveChromiumPids());
   return pids.filter((pid) => live.has(pid));
 }
-
-/** Counts the Chromium main processes (not renderers, GPU or zygotes) among `pids`. */
-export function browserMainProcesses(pids: readonly number[]): number[] {
-  return pids.filter((pid) => {
-    try {
-      return !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=');
-    } catch {
-      return false;
-    }
-  });
-}
