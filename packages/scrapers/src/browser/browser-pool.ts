@@ -1,7 +1,8 @@
-import { CancelledError, noopLogger, throwIfCancelled } from '@phx/core';
+import { CancelledError, ISOLATION_MODES, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
 import type { IsolationMode, Logger, PropertyId } from '@phx/core';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { z } from 'zod';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, FIRST_PARTY_HOST_SUFFIXES } from './chromium-launch.js';
 import { installRequestBlocking } from './request-blocking.js';
 
@@ -37,6 +38,19 @@ export const DEFAULT_BROWSER_POOL_OPTIONS = Object.freeze({
   blockResources: true,
   firstPartyHosts: FIRST_PARTY_HOST_SUFFIXES,
 });
+
+const optionsSchema = z
+  .object({
+    isolationMode: z.enum(ISOLATION_MODES).optional(),
+    chromiumPath: z.string().min(1).optional(),
+    extraArgs: z.array(z.string().startsWith('--', 'Chromium flags start with --')).optional(),
+    launchTimeoutMs: z.number().int().min(1_000).max(120_000).optional(),
+    blockResources: z.boolean().optional(),
+    firstPartyHosts: z.array(z.string().min(1)).optional(),
+    setupContext: z.custom<(context: BrowserContext) => Promise<void>>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
+  })
+  .strict();
 
 interface Slot {
   browser: Promise<Browser> | null;
@@ -77,8 +91,10 @@ export class BrowserPool {
 
   /**
    * @param options - see {@link BrowserPoolOptions}; nothing is launched until the first page
+   * @throws `InvalidInputError` (core) listing every bad option
    */
   constructor(options: BrowserPoolOptions = {}) {
+    parseInput(optionsSchema, options, 'BrowserPool options');
     const d = DEFAULT_BROWSER_POOL_OPTIONS;
     this.isolationMode = options.isolationMode ?? d.isolationMode;
     this.options = {

@@ -1,9 +1,10 @@
-import { ListingNotFoundError, noopLogger, throwIfCancelled } from '@phx/core';
+import { ListingNotFoundError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
 import type { Logger, PhotoScraper, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import type { Page } from 'playwright-core';
+import { z } from 'zod';
 import { PhotoDataMissingError } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing, ScrapedListing } from '../listing/index.js';
-import type { BrowserPool } from './browser-pool.js';
+import { BrowserPool } from './browser-pool.js';
 import { loadListingPage } from './page-loader.js';
 
 /** Options shared by the site scrapers. */
@@ -24,6 +25,15 @@ export const DEFAULT_LISTING_SCRAPER_OPTIONS = Object.freeze({
   settleMs: 5_000,
 });
 
+const optionsSchema = z
+  .object({
+    pool: z.instanceof(BrowserPool, { message: 'must be a BrowserPool' }),
+    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
+    settleMs: z.number().int().min(0).max(60_000).optional(),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
+  })
+  .strict();
+
 /**
  * The navigation half of a site scraper: loads the listing page in the pool's
  * browser state for the property, checks for bot walls and removed listings,
@@ -43,8 +53,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
   /**
    * @param options - pool, timeouts and logger
    * @param component - name for the logger
+   * @throws `InvalidInputError` (core) listing every bad option
    */
   protected constructor(options: ListingScraperOptions, component: string) {
+    parseInput(optionsSchema, options, `${component} options`);
     this.pool = options.pool;
     this.navigationTimeoutMs = options.navigationTimeoutMs ?? DEFAULT_LISTING_SCRAPER_OPTIONS.navigationTimeoutMs;
     this.settleMs = options.settleMs ?? DEFAULT_LISTING_SCRAPER_OPTIONS.settleMs;

@@ -1,7 +1,8 @@
-import { CancelledError, noopLogger, throwIfCancelled } from '@phx/core';
+import { CancelledError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
 import type { FetchedPhoto, Logger, PhotoFetchRequest, PhotoFetcher, Source } from '@phx/core';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
+import { z } from 'zod';
 import { DisallowedHostError, DownloadError, NotAPhotoError, PhotoTooLargeError } from '../errors/index.js';
 import { firstBytesHex, sniffImageSignature } from './image-signature.js';
 import { DEFAULT_PHOTO_HOSTS, parseRetryAfterMs, sourceOfPhotoHost } from './photo-hosts.js';
@@ -34,6 +35,18 @@ export const DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS = Object.freeze({
     'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
 });
 
+const optionsSchema = z
+  .object({
+    allowedHosts: z.array(z.string().min(1)).min(1).optional(),
+    timeoutMs: z.number().int().min(100).max(600_000).optional(),
+    maxBytes: z.number().int().min(1).max(1024 ** 3).optional(),
+    maxRedirects: z.number().int().min(0).max(10).optional(),
+    userAgent: z.string().min(1).optional(),
+    dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { message: 'must be an undici Dispatcher' }).optional(),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
+  })
+  .strict();
+
 /**
  * Downloads listing photos over HTTP with undici: streamed with a byte cap,
  * a timeout covering headers and body, redirects followed only within the
@@ -62,8 +75,10 @@ export class HttpPhotoFetcher implements PhotoFetcher {
 
   /**
    * @param options - see {@link HttpPhotoFetcherOptions}
+   * @throws `InvalidInputError` (core) listing every bad option
    */
   constructor(options: HttpPhotoFetcherOptions = {}) {
+    parseInput(optionsSchema, options, 'HttpPhotoFetcher options');
     const d = DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS;
     this.allowedHosts = (options.allowedHosts ?? d.allowedHosts).map((h) => h.toLowerCase());
     this.timeoutMs = options.timeoutMs ?? d.timeoutMs;

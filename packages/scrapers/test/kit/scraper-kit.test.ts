@@ -36,3 +36,27 @@ describe('createScraperKit options', () => {
     await kit.close();
   });
 });
+
+describe('constructor option checks', () => {
+  it('BrowserPool, HttpPhotoFetcher and the scrapers list every bad option', async () => {
+    const { BrowserPool } = await import('../../src/browser/index.js');
+    const { HttpPhotoFetcher } = await import('../../src/download/index.js');
+    const { ZillowScraper } = await import('../../src/zillow/index.js');
+    const issuesOf = (fn: () => unknown): string[] => {
+      try {
+        fn();
+      } catch (e) {
+        expect(e).toBeInstanceOf(InvalidInputError);
+        return (e as InvalidInputError).issues.map((i) => i.path);
+      }
+      throw new Error('expected InvalidInputError');
+    };
+    expect(issuesOf(() => new BrowserPool({ isolationMode: 'tab' as never, launchTimeoutMs: 1, extraArgs: ['no-dashes'] }))).toEqual([
+      'isolationMode',
+      'extraArgs.0',
+      'launchTimeoutMs',
+    ]);
+    expect(issuesOf(() => new HttpPhotoFetcher({ maxBytes: 0, timeoutMs: 1.5, maxRedirects: 99 }))).toEqual(['timeoutMs', 'maxBytes', 'maxRedirects']);
+    expect(issuesOf(() => new ZillowScraper({ pool: {} as never, navigationTimeoutMs: 10 }))).toEqual(['pool', 'navigationTimeoutMs']);
+  });
+});
