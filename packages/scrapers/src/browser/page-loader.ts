@@ -2,6 +2,7 @@ import { CancelledError, throwIfCancelled } from '@phx/core';
 import type { Source } from '@phx/core';
 import type { Page } from 'playwright-core';
 import { ListingRemovedError, NavigationError } from '../errors/index.js';
+import { parseRetryAfterMs } from '../download/photo-hosts.js';
 import type { PageSnapshot } from '../listing/index.js';
 
 /** Response header the replay routes set on a URL they have no saved response for. */
@@ -61,6 +62,7 @@ export async function loadListingPage(page: Page, url: string, options: LoadPage
     throw new NavigationError(url, source, {
       message: `HTTP ${status}${retryAfter === null ? '' : ` (Retry-After: ${retryAfter})`}`,
       status,
+      retryAfterMs: parseRetryAfterMs(retryAfter),
     });
   }
   await page.waitForLoadState('load', { timeout: options.settleMs }).catch(() => undefined);

@@ -117,16 +117,24 @@ export class NavigationError extends ScraperError {
   readonly status: number | null;
   /** `true` when the navigation timed out. */
   readonly timedOut: boolean;
+  /** Delay the site asked for through `Retry-After` (429, 503), in ms, else `null`. */
+  readonly retryAfterMs: number | null;
 
   /**
    * @param url - the page URL
    * @param source - the site
-   * @param detail - what happened and the status or timeout
+   * @param detail - what happened; the status, timeout and `Retry-After` delay
    */
   constructor(
     url: string,
     source: Source,
-    detail: { readonly message: string; readonly status?: number | null; readonly timedOut?: boolean; readonly cause?: unknown },
+    detail: {
+      readonly message: string;
+      readonly status?: number | null;
+      readonly timedOut?: boolean;
+      readonly retryAfterMs?: number | null;
+      readonly cause?: unknown;
+    },
   ) {
     super('NAVIGATION_FAILED', `Loading the ${source} page ${url} failed: ${detail.message}`, 'transient', {
       url,
@@ -135,5 +143,6 @@ export class NavigationError extends ScraperError {
     });
     this.status = detail.status ?? null;
     this.timedOut = detail.timedOut ?? false;
+    this.retryAfterMs = detail.retryAfterMs ?? null;
   }
 }

@@ -1,6 +1,6 @@
 import { CancelledError, ListingNotFoundError } from '@phx/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotWallError, ListingRemovedError, PhotoDataMissingError, UnsupportedUrlError } from '../../src/errors/index.js';
+import { BotWallError, ListingRemovedError, NavigationError, PhotoDataMissingError, UnsupportedUrlError } from '../../src/errors/index.js';
 import type { ScraperKit } from '../../src/kit/index.js';
 import { readListing, readOwnFixture } from '../support/fixtures.js';
 import { property, replayKit } from '../support/kit.js';
@@ -8,6 +8,7 @@ import { property, replayKit } from '../support/kit.js';
 const BOT_WALL_URL = 'https://www.zillow.com/homedetails/1-Bot-Wall-St-Phoenix-AZ-85001/90000001_zpid/';
 const OVERLAY_URL = 'https://www.zillow.com/homedetails/2-Overlay-St-Phoenix-AZ-85001/90000002_zpid/';
 const NO_DATA_URL = 'https://www.zillow.com/homedetails/3-No-Data-St-Phoenix-AZ-85001/90000003_zpid/';
+const BUSY_URL = 'https://www.zillow.com/homedetails/4-Busy-St-Phoenix-AZ-85001/90000004_zpid/';
 const html = (text: string): Buffer => Buffer.from(text, 'utf8');
 const venice = readListing('zillow', 'zillow-hdp-venice-ca-20454567.html');
 const austin = readListing('zillow', 'zillow-hdp-austin-tx-29423592.html');
@@ -26,6 +27,7 @@ beforeAll(async () => {
       },
     },
     { url: NO_DATA_URL, response: { status: 200, contentType: 'text/html', body: html(austin.replace(NEXT_DATA_RE, '')) } },
+    { url: BUSY_URL, response: { status: 503, contentType: 'text/html', body: html('<html><body>Service Unavailable</body></html>') } },
   ]);
 });
 afterAll(async () => {
@@ -90,6 +92,12 @@ describe('ZillowScraper in Chromium on the replayed pages', () => {
     const err = await kit.scrapers.zillow.listPhotos({ property: property('d'), listingUrl: url }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ListingRemovedError);
     expect((err as ListingRemovedError).seen).toMatch(/replay archive has no saved page/);
+  });
+
+  it('reports a 503 page as a transient NavigationError', async () => {
+    const err = await kit.scrapers.zillow.listPhotos({ property: property('busy'), listingUrl: BUSY_URL }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NavigationError);
+    expect([(err as NavigationError).status, (err as NavigationError).kind]).toEqual([503, 'transient']);
   });
 
   it('rejects non-listing URLs and properties without one', async () => {
