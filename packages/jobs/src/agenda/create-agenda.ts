@@ -75,6 +75,9 @@ export async function createAgenda(options: CreateAgendaOptions): Promise<Agenda
   const logger = (options.logger ?? noopLogger).child({ component: 'agenda' });
   // Agenda emits 'error' for failures in its polling loop; without a listener Node would crash the process.
   agenda.on('error', (error: Error) => logger.error({ err: error.message }, 'agenda background error'));
+  agenda.on('fail', (error: Error | string, job: { readonly attrs: { readonly name: string } }) =>
+    logger.warn({ err: typeof error === 'string' ? error : error.message, job: job.attrs.name }, 'agenda job failed'),
+  );
   await agenda.ready;
   return agenda;
 }

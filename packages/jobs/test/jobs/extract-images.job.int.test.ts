@@ -205,4 +205,25 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
       expect(final?.totalImages).toBeGreaterThan(0);
     });
   });
+
+  it('runs each job once when two workers share the queue (run claims, not only Agenda locks)', async () => {
+    const [dbA, dbB] = [await tdb.connectAgain(), await tdb.connectAgain()];
+    const a = await startWorker(dbA, { name: 'w-a', photoDelayMs: 5 });
+    const b = await startWorker(dbB, { name: 'w-b', photoDelayMs: 5 });
+    try {
+      let handlerStarts = 0;
+      for (const w of [a, b]) w.agenda.on(`start:${EXTRACT_IMAGES_JOB}`, () => (handlerStarts += 1));
+      const jobs = await Promise.all([18, 19, 20, 18, 19, 20].map((n) => service.enqueueExtraction({ properties: [testProperty(n)] })));
+      const finals = await Promise.all(jobs.map(async (j) => (await collect(feed.watch(j.id), 60_000)).at(-1)));
+      expect(finals.map((f) => f?.status)).toEqual(jobs.map(() => 'completed'));
+      expect(finals.map((f) => f?.runNumber)).toEqual(jobs.map(() => 1));
+      const claims = await tdb.db.collection('extraction_job_runs').countDocuments({ jobId: { $in: jobs.map((j) => j.id) } });
+      expect(claims).toBe(jobs.length);
+      expect(a.zillow.calls.length + b.zillow.calls.length).toBe(jobs.length);
+      expect(handlerStarts).toBeGreaterThanOrEqual(jobs.length);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
 });
