@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPropertiesCsv } from '@phx/core';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startChildService, type ChildService } from './support/child-service.js';
+import { postGraphql } from './support/http-graphql.js';
+import { recordSubscription, within } from './support/subscription-recorder.js';
+import { openTestDatabase, type TestDatabase } from './support/test-database.js';
+
+const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
+const WORKER_MAIN = join(WORKSPACE, 'apps/worker/dist/main.js');
+const GRAPHQL_MAIN = join(WORKSPACE, 'apps/graphql/dist/main.js');
+const SAMPLE_CSV = join(WORKSPACE, 'tools/data/sample-properties.csv');
+const EXTRACTION_TIMEOUT_MS = 240_000;
+
+const COUNTERS = 'id status totalProperties completedProperties failedProperties totalImages newImages duplicateImages failedImages';
+const ENQUEUE = `mutation { enqueueExtraction(input: { all: true }) { ${COUNTERS} } }`;
+const PROGRESS = `subscription($jobId: ID!) { jobProgress(jobId: $jobId) { ${COUNTERS} progressUpdatedAt } }`;
+const FINAL_JOB = `query($id: ID!) { job(id: $id) { ${COUNTERS} progressUpdatedAt errorMessage completedAt failedPropertiesList
+  propertyOutcomes { propertyId address status photosFound newImages duplicateImages failedImages sourcesRead failures { code message } } } }`;
+const PHOTOS = `query($propertyId: ID!) { photos(propertyId: $propertyId) { propertyId sha256 fileName location byteLength sources } }`;
+
+interface Counters {
+  readonly id: string;
+  readonly status: string;
+  readonly totalProperties: number;
+  readonly completedProperties: number;
+  readonly failedProperties: number;
+  readonly totalImages: number;
+  readonly newImages: number;
+  readonly duplicateImages: number;
+  readonly failedImages: number;
+}
+interface FinalJob extends Counters {
+  readonly errorMessage: string | null;
+  readonly completedAt: string | null;
+  readonly failedPropertiesList: string[];
+  readonly propertyOutcomes: { propertyId: string; status: string; newImages: number; failures: unknown[] }[];
+}
+interface PhotoView {
+  readonly propertyId: string;
+  readonly sha256: string;
+  readonly fileName: string;
+  readonly location: string;
+  readonly byteLength: number;
+}
+
+describe('end to end: the built worker and GraphQL server as separate processes', () => {
+  let database: TestDatabase;
+  let imagesDir: string;
+  let worker: ChildService | undefined;
+  let graphql: ChildService | undefined;
+  let client: Client | undefined;
+  let url: string;
+
+  beforeAll(async () => {
+    for (const script of [WORKER_MAIN, GRAPHQL_MAIN]) {
+      if (!existsSync(script)) throw new Error(`${script} is missing; build first (nx run-many -t build)`);
+    }
+    database = await openTestDatabase('e2e');
+    imagesDir = await mkdtemp(join(tmpdir(), 'phx-e2e-images-'));
+    const env = { MONGODB_URI: database.uri, MONGODB_DB: database.name, LOG_LEVEL: 'info' };
+    worker = await startChildService({
+      name: 'worker',
+      script: WORKER_MAIN,
+      env: { ...env, PHX_SCRAPER_MODE: 'replay', PHX_IMAGES_DIR: imagesDir },
+      readyPattern: /worker ready/,
+      readyTimeoutMs: 120_000,
+    });
+    graphql = await startChildService({
+      name: 'graphql',
+      script: GRAPHQL_MAIN,
+      env: { ...env, PORT: '0', HOST: '127.0.0.1', PROPERTIES_CSV: SAMPLE_CSV },
+      readyPattern: /graphql ready/,
+      readyTimeoutMs: 60_000,
+    });
+    url = (JSON.parse(graphql.readyLine) as { url: string }).url;
+  }, 240_000);
+
+  afterAll(async () => {
+    await client?.dispose();
+    await graphql?.stop();
+    await worker?.stop();
+    await database?.drop();
+    if (imagesDir !== undefined) await rm(imagesDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it(
+    'extracts every sample property: enqueued over HTTP, progress over a WebSocket, files on disk match the records',
+    async () => {
+      const catalog = await loadPropertiesCsv(SAMPLE_CSV);
+      const enqueued = await postGraphql<{ enqueueExtraction: Counters }>(url, ENQUEUE);
+      const job = enqueued.body.data?.enqueueExtraction;
+      expect(job, JSON.stringify(enqueued.body)).toBeDefined();
+      if (job === undefined) return;
+      expect(job).toMatchObject({ status: 'PENDING', totalProperties: catalog.length });
+
+      client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+      const progress = recordSubscription<{ jobProgress: Counters }>(client, PROGRESS, { jobId: job.id });
+      await within(progress.completed, EXTRACTION_TIMEOUT_MS, 'extraction');
+
+      const snapshots = progress.results.map((r) => {
+        expect(r.errors).toBeUndefined();
+        return r.data?.jobProgress as Counters;
+      });
+      expect(snapshots.length).toBeGreaterThan(2);
+      expect(snapshots.some((s) => s.status === 'IN_PROGRESS')).toBe(true);
+      for (const [i, s] of snapshots.entries()) {
+        const before = snapshots[i - 1];
+        if (before === undefined) continue;
+        expect(s.completedProperties + s.failedProperties).toBeGreaterThanOrEqual(before.completedProperties + before.failedProperties);
+        expect(s.totalImages).toBeGreaterThanOrEqual(before.totalImages);
+      }
+      const last = snapshots.at(-1);
+      expect(last).toMatchObject({ status: 'COMPLETED', completedProperties: catalog.length, failedProperties: 0 });
+
+      const final = (await postGraphql<{ job: FinalJob }>(url, FINAL_JOB, { id: job.id })).body.data?.job;
+      expect(final).toMatchObject({ ...last, errorMessage: null, failedPropertiesList: [] });
+      expect(final?.totalImages).toBe((final?.newImages ?? 0) + (final?.duplicateImages ?? 0));
+      expect(final?.newImages).toBeGreaterThan(0);
+      expect(final?.propertyOutcomes.map((o) => o.propertyId).sort()).toEqual(catalog.map((p) => p.id).sort());
+
+      let stored = 0;
+      for (const property of catalog) {
+        const photos = (await postGraphql<{ photos: PhotoView[] }>(url, PHOTOS, { propertyId: property.id })).body.data?.photos ?? [];
+        const outcome = final?.propertyOutcomes.find((o) => o.propertyId === property.id);
+        expect(photos.length, property.address).toBe(outcome?.newImages);
+        const onDisk = (await readdir(join(imagesDir, property.id))).filter((name) => !name.startsWith('.'));
+        expect(onDisk.sort(), property.address).toEqual(photos.map((p) => p.fileName).sort());
+        for (const photo of photos) {
+          expect(photo.location).toBe(join(imagesDir, property.id, photo.fileName));
+          const bytes = await readFile(photo.location);
+          expect(createHash('sha256').update(bytes).digest('hex')).toBe(photo.sha256);
+          expect(bytes.length).toBe(photo.byteLength);
+          expect(photo.fileName.startsWith(`${photo.sha256}.`)).toBe(true);
+        }
+        stored += photos.length;
+      }
+      expect(stored).toBe(final?.newImages);
+    },
+    EXTRACTION_TIMEOUT_MS + 60_000,
+  );
+
+  it('both processes stop on SIGTERM with exit code 0', async () => {
+    await client?.dispose();
+    client = undefined;
+    expect(await graphql?.stop()).toBe(0);
+    expect(await worker?.stop()).toBe(0);
+  }, 60_000);
+});
