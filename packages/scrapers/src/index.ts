@@ -100,6 +100,7 @@ export {
   ReplayPhotoServer,
   REPLAY_PHOTO_HOSTS,
   REDFIN_REPLAY_WIDTHS,
+  DEFAULT_REPLAY_PHOTO_SERVER_OPTIONS,
   createReplayDispatcher,
   installReplayRoutes,
   assignReplayPhotos,
@@ -113,6 +114,7 @@ export type {
   ReplayPageInput,
   ReplayPhotoSource,
   ReplayResponse,
+  ReplayPhotoServerOptions,
   HousePhoto,
 } from './replay/index.js';
 

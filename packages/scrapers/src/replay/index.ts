@@ -6,7 +6,8 @@ export type {
   ReplayPhotoSource,
   ReplayResponse,
 } from './replay-archive.js';
-export { ReplayPhotoServer, REPLAY_PHOTO_HOSTS, REDFIN_REPLAY_WIDTHS } from './replay-photo-server.js';
+export { ReplayPhotoServer, REPLAY_PHOTO_HOSTS, REDFIN_REPLAY_WIDTHS, DEFAULT_REPLAY_PHOTO_SERVER_OPTIONS } from './replay-photo-server.js';
+export type { ReplayPhotoServerOptions } from './replay-photo-server.js';
 export { createReplayDispatcher } from './replay-dispatcher.js';
 export { installReplayRoutes } from './replay-routes.js';
 export { assignReplayPhotos, listHousePhotos } from './replay-photo-assignment.js';

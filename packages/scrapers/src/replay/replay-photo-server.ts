@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import sharp from 'sharp';
 import { REDFIN_PHOTO_HOST, parseRedfinPhotoUrl } from '../redfin/redfin-urls.js';
 import { STREET_VIEW_HOST, parseStreetViewUrl } from '../zillow/zillow-street-view.js';
@@ -33,6 +36,24 @@ interface RenderedPhoto {
   readonly etag: string;
 }
 
+/** Options of {@link ReplayPhotoServer.start}. */
+export interface ReplayPhotoServerOptions {
+  /**
+   * Folder where rendered photos are kept between processes (tests, workers
+   * and the demo render the same photos), or `null` for memory only.
+   * Default `<os tmpdir>/phx-replay-photos`.
+   */
+  readonly cacheDir?: string | null;
+}
+
+/** Defaults of {@link ReplayPhotoServerOptions}. */
+export const DEFAULT_REPLAY_PHOTO_SERVER_OPTIONS = Object.freeze({
+  cacheDir: path.join(tmpdir(), 'phx-replay-photos') as string | null,
+});
+
+/** Bumped when rendering changes, so that stale cached renders are not served. */
+const RENDER_VERSION = 1;
+
 /** Fixed `Last-Modified` of replayed photos, so that re-runs see stable caching headers. */
 const LAST_MODIFIED = 'Fri, 01 Nov 2024 00:00:00 GMT';
 const CACHE_LIMIT = 256;
@@ -58,10 +79,12 @@ export class ReplayPhotoServer {
   private readonly server: Server;
   private readonly cache = new Map<string, Promise<RenderedPhoto | null>>();
   private readonly archive: ReplayArchive;
+  private readonly cacheDir: string | null;
 
-  private constructor(server: Server, archive: ReplayArchive) {
+  private constructor(server: Server, archive: ReplayArchive, cacheDir: string | null) {
     this.server = server;
     this.archive = archive;
+    this.cacheDir = cacheDir;
     const address = server.address() as AddressInfo;
     this.origin = `http://127.0.0.1:${address.port}`;
   }
@@ -70,9 +93,10 @@ export class ReplayPhotoServer {
    * Starts a server for an archive.
    *
    * @param archive - the archive whose photo assignment to serve
+   * @param options - where rendered photos are cached
    * @returns the listening server
    */
-  static async start(archive: ReplayArchive): Promise<ReplayPhotoServer> {
+  static async start(archive: ReplayArchive, options: ReplayPhotoServerOptions = {}): Promise<ReplayPhotoServer> {
     const holder: { self?: ReplayPhotoServer } = {};
     const server = createServer((req, res) => {
       void holder.self?.handle(req, res);
@@ -81,7 +105,7 @@ export class ReplayPhotoServer {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    holder.self = new ReplayPhotoServer(server, archive);
+    holder.self = new ReplayPhotoServer(server, archive, options.cacheDir === undefined ? DEFAULT_REPLAY_PHOTO_SERVER_OPTIONS.cacheDir : options.cacheDir);
     return holder.self;
   }
 
@@ -141,31 +165,47 @@ export class ReplayPhotoServer {
   private async renderUncached(url: string): Promise<RenderedPhoto | null> {
     const target = this.resolve(url);
     if (target === null) return null;
-    const image = sharp(target.file).rotate().resize({ width: target.widthPx });
-    const body = target.format === 'webp' ? await image.webp({ quality: 80 }).toBuffer() : await image.jpeg({ quality: 85 }).toBuffer();
+    const body = await this.renderCached(target);
     const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
     return { body, contentType: target.format === 'webp' ? 'image/webp' : 'image/jpeg', etag };
   }
 
-  private resolve(url: string): { file: string; widthPx: number; format: 'jpeg' | 'webp' } | null {
+  private async renderCached(target: { file: string; sha256: string; widthPx: number; format: 'jpeg' | 'webp' }): Promise<Buffer> {
+    const name = `${target.sha256}-${target.widthPx}-v${RENDER_VERSION}.${target.format === 'webp' ? 'webp' : 'jpg'}`;
+    const cached = this.cacheDir === null ? null : await readFile(path.join(this.cacheDir, name)).catch(() => null);
+    if (cached !== null) return cached;
+    // Upscaling a 720 px photo gains nothing from a costly kernel.
+    const image = sharp(target.file).rotate().resize({ width: target.widthPx, kernel: 'cubic' });
+    const body = target.format === 'webp' ? await image.webp({ quality: 80 }).toBuffer() : await image.jpeg({ quality: 85 }).toBuffer();
+    if (this.cacheDir !== null) {
+      const tmp = path.join(this.cacheDir, `${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+      await mkdir(this.cacheDir, { recursive: true })
+        .then(() => writeFile(tmp, body))
+        .then(() => rename(tmp, path.join(this.cacheDir ?? '', name)))
+        .catch(() => undefined); // a cache that cannot be written only costs time
+    }
+    return body;
+  }
+
+  private resolve(url: string): { file: string; sha256: string; widthPx: number; format: 'jpeg' | 'webp' } | null {
     const z = parseZillowPhotoUrl(url);
     if (z !== null) {
       const source = isZillowListingPhotoUrl(url) ? this.archive.photoFor('zillow', z.key) : null;
       if (source === null || z.widthPx === null) return null;
-      return { file: source.photo.file, widthPx: z.widthPx, format: z.format === 'webp' ? 'webp' : 'jpeg' };
+      return { file: source.photo.file, sha256: source.photo.sha256, widthPx: z.widthPx, format: z.format === 'webp' ? 'webp' : 'jpeg' };
     }
     const view = parseStreetViewUrl(url);
     if (view !== null) {
       const source = this.archive.photoFor('zillow', view.photoId);
       if (source === null || view.widthPx === null) return null;
-      return { file: source.photo.file, widthPx: view.widthPx, format: 'jpeg' };
+      return { file: source.photo.file, sha256: source.photo.sha256, widthPx: view.widthPx, format: 'jpeg' };
     }
     const r = parseRedfinPhotoUrl(url);
     if (r !== null) {
       const source = this.archive.photoFor('redfin', r.photoId);
       const width = r.size === 'bigphoto' ? (source?.fullWidthPx ?? REDFIN_REPLAY_WIDTHS['bigphoto']) : REDFIN_REPLAY_WIDTHS[r.size];
       if (source === null || width === undefined) return null;
-      return { file: source.photo.file, widthPx: width, format: r.format === 'webp' ? 'webp' : 'jpeg' };
+      return { file: source.photo.file, sha256: source.photo.sha256, widthPx: width, format: r.format === 'webp' ? 'webp' : 'jpeg' };
     }
     return null;
   }
