@@ -4,10 +4,10 @@ import { pino } from 'pino';
 import { FileImageStore } from '@phx/core';
 import type { Logger } from '@phx/core';
 import { JobRepository, MongoPhotoRepository, JobRunLeases, createAgenda, describeError } from '@phx/jobs';
-import { defineExtractImagesJob } from '@phx/jobs/worker';
+import { ExtractorFactory, defineExtractImagesJob } from '@phx/jobs/worker';
 import { loadWorkerConfig } from './config.js';
 import type { WorkerConfig } from './config.js';
-import { ExtractorFactory } from './extractor.factory.js';
+
 
 /** Longest a shutdown may take before the process exits anyway, in ms. */
 const SHUTDOWN_DEADLINE_MS = 15_000;

@@ -14,3 +14,8 @@ export type { ExtractImagesPayload, ExtractImagesJobDeps, ExtractImagesJobHandle
 export type { ExtractorProvider } from './jobs/extraction-job-runner.js';
 export { RunStoppedError } from './jobs/run-stopped-error.js';
 export type { RunStopReason } from './jobs/run-stopped-error.js';
+export { createExtractionJobRunner } from './jobs/extract-images.job.js';
+export type { ResolvedExtractionJobRunner } from './jobs/extract-images.job.js';
+export { runExtractionJobNow } from './jobs/run-extraction-job-now.js';
+export { ExtractorFactory } from './jobs/extractor-factory.js';
+export type { ExtractorFactoryOptions } from './jobs/extractor-factory.js';

@@ -106,25 +106,7 @@ export interface ExtractImagesJobHandle {
  * ```
  */
 export function defineExtractImagesJob(agenda: Agenda, deps: ExtractImagesJobDeps): ExtractImagesJobHandle {
-  const s = parseInput(settingsSchema, pickSettings(deps), 'extract-images job settings');
-  const d = DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS;
-  const logger = (deps.logger ?? noopLogger).child({ component: EXTRACT_IMAGES_JOB });
-  const lockLifetimeMs = s.lockLifetimeMs ?? d.lockLifetimeMs;
-  const extractor = deps.extractor;
-  const runner = new ExtractionJobRunner({
-    repository: deps.repository,
-    runs: new JobRunLeases({ db: deps.repository.db }),
-    cancels: new CancelRequests({ db: deps.repository.db }),
-    extractorFor: typeof extractor === 'function' ? extractor : () => extractor,
-    logger,
-    clock: deps.clock ?? systemClock,
-    workerName: s.workerName ?? `${hostname()}:${process.pid}`,
-    propertyConcurrency: s.propertyConcurrency ?? d.propertyConcurrency,
-    cancelPollIntervalMs: s.cancelPollIntervalMs ?? d.cancelPollIntervalMs,
-    progressWriteIntervalMs: s.progressWriteIntervalMs ?? d.progressWriteIntervalMs,
-    jobTimeoutMs: s.jobTimeoutMs ?? d.jobTimeoutMs,
-    lockLifetimeMs,
-  });
+  const { runner, logger, lockLifetimeMs } = createExtractionJobRunner(deps);
   const recorded = new QueueCompletions(agenda);
 
   agenda.define<ExtractImagesPayload>(
@@ -156,6 +138,47 @@ export function defineExtractImagesJob(agenda: Agenda, deps: ExtractImagesJobDep
       await recorded.waitFor(pending, timeoutMs);
     },
   };
+}
+
+/** A runner built from {@link ExtractImagesJobDeps}, with what its callers need. */
+export interface ResolvedExtractionJobRunner {
+  /** The runner. */
+  readonly runner: ExtractionJobRunner;
+  /** The job's child logger. */
+  readonly logger: Logger;
+  /** Lock lifetime in ms, for the queue definition. */
+  readonly lockLifetimeMs: number;
+}
+
+/**
+ * Validates the settings of {@link ExtractImagesJobDeps} and builds the runner
+ * that both the queued job and an in-process run use.
+ *
+ * @param deps - job documents, extractor, logger, settings
+ * @returns the runner, its logger and the lock lifetime in ms
+ * @throws core's `InvalidInputError` listing every invalid setting
+ */
+export function createExtractionJobRunner(deps: ExtractImagesJobDeps): ResolvedExtractionJobRunner {
+  const s = parseInput(settingsSchema, pickSettings(deps), 'extract-images job settings');
+  const d = DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS;
+  const logger = (deps.logger ?? noopLogger).child({ component: EXTRACT_IMAGES_JOB });
+  const lockLifetimeMs = s.lockLifetimeMs ?? d.lockLifetimeMs;
+  const extractor = deps.extractor;
+  const runner = new ExtractionJobRunner({
+    repository: deps.repository,
+    runs: new JobRunLeases({ db: deps.repository.db }),
+    cancels: new CancelRequests({ db: deps.repository.db }),
+    extractorFor: typeof extractor === 'function' ? extractor : () => extractor,
+    logger,
+    clock: deps.clock ?? systemClock,
+    workerName: s.workerName ?? `${hostname()}:${process.pid}`,
+    propertyConcurrency: s.propertyConcurrency ?? d.propertyConcurrency,
+    cancelPollIntervalMs: s.cancelPollIntervalMs ?? d.cancelPollIntervalMs,
+    progressWriteIntervalMs: s.progressWriteIntervalMs ?? d.progressWriteIntervalMs,
+    jobTimeoutMs: s.jobTimeoutMs ?? d.jobTimeoutMs,
+    lockLifetimeMs,
+  });
+  return { runner, logger, lockLifetimeMs };
 }
 
 function pickSettings(deps: ExtractImagesJobDeps): Record<string, unknown> {

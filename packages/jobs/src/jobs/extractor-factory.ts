@@ -1,6 +1,6 @@
 import { PropertyExtractor } from '@phx/core';
 import type { ImageStore, IsolationMode, Logger, PhotoRepository, PropertyExtracting } from '@phx/core';
-import type { StoredExtractionJob } from '@phx/jobs';
+import type { StoredExtractionJob } from '../repository/job-document.js';
 import { createScraperKit } from '@phx/scrapers';
 import type { ScraperKit, ScraperKitMode } from '@phx/scrapers';
 
@@ -12,6 +12,7 @@ export interface ExtractorFactoryOptions {
   readonly store: ImageStore;
   /** Where photo records go. */
   readonly repository: PhotoRepository;
+  /** Logger of the kits and extractors. */
   readonly logger: Logger;
 }
 
@@ -25,6 +26,9 @@ export class ExtractorFactory {
   private readonly kits = new Map<IsolationMode, Promise<ScraperKit>>();
   private readonly extractors = new Map<IsolationMode, Promise<PropertyExtracting>>();
 
+  /**
+   * @param options - scraper mode, store, repository, logger
+   */
   constructor(options: ExtractorFactoryOptions) {
     this.options = options;
   }

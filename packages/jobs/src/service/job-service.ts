@@ -116,16 +116,15 @@ export class JobService {
   }
 
   /**
-   * Validates a request, writes the job (status `pending`, `totalProperties` =
-   * the number of properties) and schedules the `extract-images` job that a
-   * worker will run.
+   * Writes a new `pending` extraction job without queueing it, for a run in
+   * the caller's own process (the CLI without `--async`, through
+   * `runExtractionJobNow` of `@phx/jobs/worker`). No worker takes it up.
    *
    * @param input - properties, sources, isolation mode, dry run
    * @returns the new job
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
-   * @throws {@link JobQueueError} when the job could not be scheduled (it is then marked failed)
    */
-  async enqueueExtraction(input: EnqueueExtractionInput): Promise<StoredExtractionJob> {
+  async createExtraction(input: EnqueueExtractionInput): Promise<StoredExtractionJob> {
     const request = resolveEnqueueExtractionInput(input);
     const now = this.clock.now();
     const job: ExtractionJob = {
@@ -145,7 +144,21 @@ export class JobService {
       failedPropertiesList: [],
       propertyOutcomes: [],
     };
-    const stored = await this.repository.create(job);
+    return this.repository.create(job);
+  }
+
+  /**
+   * Validates a request, writes the job (status `pending`, `totalProperties` =
+   * the number of properties) and schedules the `extract-images` job that a
+   * worker will run.
+   *
+   * @param input - properties, sources, isolation mode, dry run
+   * @returns the new job
+   * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
+   * @throws {@link JobQueueError} when the job could not be scheduled (it is then marked failed)
+   */
+  async enqueueExtraction(input: EnqueueExtractionInput): Promise<StoredExtractionJob> {
+    const job = await this.createExtraction(input);
     try {
       await this.agenda.now<ExtractImagesPayload>(EXTRACT_IMAGES_JOB, { jobId: job.id });
     } catch (error) {
@@ -154,7 +167,7 @@ export class JobService {
       throw new JobQueueError(job.id, { cause: error });
     }
     this.logger.info({ jobId: job.id, properties: job.totalProperties, sources: job.sources }, 'job enqueued');
-    return stored;
+    return job;
   }
 
   /**

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseInput } from '@phx/core';
+import { findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
+
+/** The CLI's settings from the environment (the CLI's only reader of `process.env`, with `db/`). */
+export interface CliConfig {
+  /** Database name (`MONGODB_DB`, default `phx`). */
+  readonly mongoDb: string;
+  /** Root of the file image store (`PHX_IMAGES_DIR`, default `.data/images`). */
+  readonly imagesDir: string;
+  /** Saved pages for `--replay` (`PHX_FIXTURES_DIR`, default `../shared/fixtures`). */
+  readonly fixturesDir: string;
+  /** Default properties CSV (`tools/data/sample-properties.csv`). */
+  readonly csvPath: string;
+  /** pino level for the library logs on stderr (`LOG_LEVEL`, default `warn`). */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const schema = z.object({
+  MONGODB_DB: z.string().min(1).default('phx'),
+  PHX_IMAGES_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+
+/**
+ * Reads the CLI's settings once.
+ *
+ * @param env - the environment, normally `process.env`
+ * @returns the frozen settings
+ * @throws core's `InvalidInputError` naming every bad variable
+ */
+export function loadCliConfig(env: NodeJS.ProcessEnv): Readonly<CliConfig> {
+  const e = parseInput(schema, env, 'environment');
+  return Object.freeze({
+    mongoDb: e.MONGODB_DB,
+    imagesDir: e.PHX_IMAGES_DIR ?? join(localDataDir(), 'images'),
+    fixturesDir: fixturesDir(),
+    csvPath: join(findWorkspaceRoot(), 'tools', 'data', 'sample-properties.csv'),
+    logLevel: e.LOG_LEVEL,
+  });
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * `phx-extract`: the extraction CLI with the original design's flags. Runs an
+ * extraction in this process, enqueues it for a worker (`--async`), or reports
+ * on a job (`--job-id`).
+ */
+import { CommanderError } from 'commander';
+import { MongoClient } from 'mongodb';
+import { pino } from 'pino';
+import { CoreError, InvalidInputError, NotFoundError } from '@phx/core';
+import { createAgenda } from '@phx/jobs';
+import { resolveMongoUri } from '../db/mongo-uri.js';
+import { loadCliConfig } from './cli-config.js';
+import { parseCliArgs } from './cli-options.js';
+import { runCli } from './run-cli.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const config = loadCliConfig(process.env);
+  const request = parseCliArgs(argv, { csvPath: config.csvPath, fixturesDir: config.fixturesDir });
+  const logger = pino({ level: config.logLevel }, pino.destination(2));
+  const client = await MongoClient.connect(await resolveMongoUri());
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort(new Error('interrupted')));
+  try {
+    const db = client.db(config.mongoDb);
+    const agenda = await createAgenda({ db, name: `cli:${process.pid}`, logger });
+    try {
+      return await runCli(request, { db, agenda, config, logger, write: (l) => console.log(l), signal: interrupt.signal });
+    } finally {
+      await agenda.stop(false);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof InvalidInputError) {
+    console.error(error.message);
+    return 2;
+  }
+  if (error instanceof NotFoundError) {
+    console.error(error.entity === 'job' ? `Job not found: ${error.id}` : error.message);
+    return 1;
+  }
+  console.error(error instanceof CoreError ? `${error.code}: ${error.message}` : `phx-extract failed: ${String(error)}`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => process.exit(exitCodeFor(error)),
+);

@@ -1,0 +1,102 @@
+import { FileImageStore, loadPropertiesCsv, selectProperties } from '@phx/core';
+import type { ExtractionJob, Logger, Property } from '@phx/core';
+import { JobProgressFeed, JobService, MongoPhotoRepository, JobRepository } from '@phx/jobs';
+import { ExtractorFactory, runExtractionJobNow } from '@phx/jobs/worker';
+import type { Db } from 'mongodb';
+import type { Agenda } from 'agenda';
+import type { CliConfig } from './cli-config.js';
+import type { CliRequest } from './cli-options.js';
+import { followJob } from './follow-job.js';
+import { formatJobReport, formatOutcomes } from './job-report.js';
+
+/** What a CLI run works with; all borrowed. */
+export interface CliContext {
+  readonly db: Db;
+  readonly agenda: Agenda;
+  readonly config: Readonly<CliConfig>;
+  readonly logger: Logger;
+  /** Where output lines go. */
+  readonly write: (line: string) => void;
+  /** Aborted on Ctrl-C. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Carries out a parsed CLI request.
+ *
+ * @param request - what was asked
+ * @param ctx - database, queue, settings, output
+ * @returns the process exit code: 0 only when the job (or the status asked for) is `completed`,
+ *   or when an `--async` job was enqueued and not waited for
+ * @throws core's `NotFoundError` (unknown job or address) and `InvalidInputError` (bad request)
+ */
+export async function runCli(request: CliRequest, ctx: CliContext): Promise<number> {
+  const service = new JobService({ db: ctx.db, agenda: ctx.agenda, logger: ctx.logger });
+  await service.ensureIndexes();
+  const feed = new JobProgressFeed({ db: ctx.db, logger: ctx.logger });
+  try {
+    if (request.kind === 'status') {
+      let job: ExtractionJob = await service.getJob(request.jobId);
+      if (request.wait) job = (await followJob(feed, job.id, ctx.write, ctx.signal)) ?? job;
+      ctx.write(formatJobReport(job));
+      return job.status === 'completed' ? 0 : 1;
+    }
+    const properties = await chooseProperties(request);
+    const input = { properties, sources: request.sources, isolationMode: request.isolationMode, dryRun: request.dryRun };
+    if (request.mode === 'async') {
+      const job = await service.enqueueExtraction(input);
+      ctx.write(`Job enqueued: ${job.id} (${job.totalProperties} properties)`);
+      ctx.write(`Check status: npm run extract -- --job-id ${job.id}`);
+      if (!request.wait) return 0;
+      const last = (await followJob(feed, job.id, ctx.write, ctx.signal)) ?? job;
+      ctx.write(formatJobReport(last));
+      return last.status === 'completed' ? 0 : 1;
+    }
+    return await runInProcess(service, feed, input, request, ctx);
+  } finally {
+    feed.close();
+  }
+}
+
+async function chooseProperties(request: Extract<CliRequest, { kind: 'extract' }>): Promise<Property[]> {
+  const catalog = await loadPropertiesCsv(request.csvPath);
+  return request.all ? catalog : selectProperties(catalog, request.addresses);
+}
+
+async function runInProcess(
+  service: JobService,
+  feed: JobProgressFeed,
+  input: Parameters<JobService['createExtraction']>[0],
+  request: Extract<CliRequest, { kind: 'extract' }>,
+  ctx: CliContext,
+): Promise<number> {
+  const job = await service.createExtraction(input);
+  ctx.write(`Job ${job.id}: extracting ${job.totalProperties} properties in this process`);
+  const onInterrupt = (): void => {
+    ctx.write('Cancelling...');
+    void service.cancelJob(job.id).catch(() => undefined);
+  };
+  ctx.signal.addEventListener('abort', onInterrupt, { once: true });
+  const extractors = new ExtractorFactory({
+    mode: request.replayFixturesDir === null ? { kind: 'live' } : { kind: 'replay', fixturesDir: request.replayFixturesDir },
+    store: new FileImageStore({ rootDir: ctx.config.imagesDir, logger: ctx.logger }),
+    repository: new MongoPhotoRepository({ db: ctx.db }),
+    logger: ctx.logger,
+  });
+  try {
+    const following = followJob(feed, job.id, ctx.write);
+    const final = await runExtractionJobNow(job.id, {
+      repository: new JobRepository({ db: ctx.db }),
+      extractor: (j) => extractors.forJob(j),
+      logger: ctx.logger,
+    });
+    await following;
+    ctx.write(formatJobReport(final));
+    if (final.propertyOutcomes.length > 0) ctx.write(formatOutcomes(final));
+    ctx.write(`Images stored under ${ctx.config.imagesDir}/<property id>/`);
+    return final.status === 'completed' ? 0 : 1;
+  } finally {
+    ctx.signal.removeEventListener('abort', onInterrupt);
+    await extractors.close();
+  }
+}

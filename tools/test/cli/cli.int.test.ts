@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CHICAGO = '235 W Van Buren St UNIT 1509, Chicago, IL 60607';
+const CHICAGO_ID = '235-w-van-buren-st-unit-1509-chicago-il-60607';
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('phx-extract (the built CLI, as a user runs it)', () => {
+  const dbName = `phx_cli_${randomUUID().slice(0, 8)}`;
+  let imagesDir = '';
+  let client: MongoClient;
+
+  async function cli(...args: string[]): Promise<CliResult> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+        env: { ...process.env, MONGODB_DB: dbName, PHX_IMAGES_DIR: imagesDir, LOG_LEVEL: 'silent' },
+        timeout: 120_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  beforeAll(async () => {
+    imagesDir = await mkdtemp(join(tmpdir(), 'phx-cli-'));
+    client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+  });
+
+  afterAll(async () => {
+    await client.db(dbName).dropDatabase();
+    await client.close();
+    await rm(imagesDir, { recursive: true, force: true });
+  });
+
+  it('extracts a property in process on the replayed listing, stores each photo once, and reports it', async () => {
+    const first = await cli('--address', CHICAGO, '--replay');
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/: completed\n/);
+    expect(first.stdout).toContain('Images: 5 total, 5 new, 0 duplicate, 0 failed');
+
+    const files = (await readdir(join(imagesDir, CHICAGO_ID))).sort();
+    const records = await client.db(dbName).collection('photos').find({ propertyId: CHICAGO_ID }).toArray();
+    expect(files).toHaveLength(5);
+    expect(records.map((r) => r['fileName']).sort()).toEqual(files);
+    for (const name of files) {
+      const sha = createHash('sha256').update(await readFile(join(imagesDir, CHICAGO_ID, name))).digest('hex');
+      expect(name.startsWith(sha)).toBe(true);
+    }
+
+    const again = await cli('--address', CHICAGO, '--replay');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Images: 5 total, 0 new, 5 duplicate, 0 failed');
+    expect(await readdir(join(imagesDir, CHICAGO_ID))).toHaveLength(5);
+
+    const jobId = /Job ([0-9a-f-]{36}): completed/.exec(again.stdout)?.[1] ?? '';
+    const status = await cli('--job-id', jobId);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain(`Job ${jobId}: completed`);
+    expect(status.stdout).toContain('Progress: 1/1 properties (0 failed)');
+  });
+
+  it('enqueues with --async and reports a pending job with a non-zero exit', async () => {
+    const enqueued = await cli('--all', '--async', '--dry-run');
+    expect(enqueued.code).toBe(0);
+    const jobId = /Job enqueued: ([0-9a-f-]{36}) \(9 properties\)/.exec(enqueued.stdout)?.[1];
+    expect(jobId).toBeDefined();
+    const status = await cli('--job-id', jobId ?? '');
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain(`Job ${jobId}: pending`);
+    expect(await client.db(dbName).collection('agendaJobs').countDocuments({ 'data.jobId': jobId })).toBe(1);
+  });
+
+  it('names bad input and exits non-zero', async () => {
+    const unknownJob = await cli('--job-id', '3f1b7c4e-8a2d-4e6f-9b0a-1c2d3e4f5a6b');
+    expect(unknownJob).toMatchObject({ code: 1, stderr: 'Job not found: 3f1b7c4e-8a2d-4e6f-9b0a-1c2d3e4f5a6b\n' });
+    const unknownAddress = await cli('--address', '9 Nowhere Rd', '--replay');
+    expect(unknownAddress.code).toBe(1);
+    expect(unknownAddress.stderr).toContain('9 Nowhere Rd');
+    const badSource = await cli('--all', '--sources', 'zillow,trulia');
+    expect(badSource.code).toBe(2);
+    expect(badSource.stderr).toContain('unknown source "trulia"');
+    const nothing = await cli();
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('give --address <address> or --all');
+  });
+});
