@@ -127,7 +127,12 @@ export class BrowserPool {
     const onAbort = (): void => void page?.close().catch(() => undefined);
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const context = await this.contextOf(slot);
+      let context = await this.contextOf(slot);
+      if (context.browser()?.isConnected() === false) {
+        // The browser crashed or was killed: forget its context and start afresh once.
+        slot.context = null;
+        context = await this.contextOf(slot);
+      }
       throwIfCancelled(signal);
       page = await context.newPage();
       return await fn(page);

@@ -97,6 +97,20 @@ describe('BrowserPool', () => {
     expect(bb?.isConnected()).toBe(false);
   });
 
+  it('replaces a browser that died, in every isolation mode', async () => {
+    for (const mode of ['virtual', 'context', 'browser'] as const) {
+      const p = pool(mode);
+      pools.push(p);
+      const first = await p.withPage(a, async (page) => page.context().browser());
+      await first?.close(); // what a crash looks like to the pool: the browser disconnects
+      const title = await p.withPage(a, async (page) => {
+        await page.goto(PAGE_URL);
+        return page.textContent('p');
+      });
+      expect(title).toBe('test page');
+    }
+  });
+
   it('rejects work once closed, and aborts a page when the signal fires', async () => {
     const p = pool('virtual');
     const controller = new AbortController();
