@@ -125,9 +125,15 @@ export async function startLocalMongo(options: LocalMongoOptions): Promise<Local
   return withStartLock(p.lock, async () => {
     const running = await localMongoStatus(options);
     if (running) return running;
-    const binary = await ensureFerretDbBinary({ binDir: p.binDir });
     const port = options.port ?? DEFAULT_LOCAL_MONGO_PORT;
     const uri = `mongodb://127.0.0.1:${port}/`;
+    if (await pingMongo(uri, 500)) {
+      throw new Error(
+        `Another server already answers on ${uri} (not the one under ${p.root}); ` +
+          `stop it, or set PHX_FERRETDB_PORT to another port, or MONGODB_URI to use that server`,
+      );
+    }
+    const binary = await ensureFerretDbBinary({ binDir: p.binDir });
     const log = openSync(p.log, 'a');
     const child = spawn(
       binary,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localMongoStatus, startLocalMongo, stopLocalMongo } from '../../src/db/local-mongo.js';
 import { localDataDir } from '../../src/db/workspace-paths.js';
 
@@ -20,13 +20,16 @@ describe('local FerretDB', () => {
   let dataDir = '';
   const options = () => ({ dataDir, port, binDir: join(localDataDir(), 'bin') });
 
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'phx-ferretdb-'));
+  });
+
   afterAll(async () => {
     await stopLocalMongo(options());
     await rm(dataDir, { recursive: true, force: true });
   });
 
   it('starts once, is reused, stores documents on 127.0.0.1, and stops cleanly', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'phx-ferretdb-'));
     const first = await startLocalMongo(options());
     expect(first.uri).toBe(`mongodb://127.0.0.1:${port}/`);
     const second = await startLocalMongo(options());
@@ -46,5 +49,16 @@ describe('local FerretDB', () => {
     expect(isAlive(first.pid)).toBe(false);
     expect(await localMongoStatus(options())).toBeNull();
     expect(await stopLocalMongo(options())).toBe(false);
+  });
+
+  it('refuses a port another server answers on, naming the way out', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'phx-ferretdb-other-'));
+    try {
+      await startLocalMongo(options());
+      await expect(startLocalMongo({ ...options(), dataDir: other })).rejects.toThrow(/already answers.*PHX_FERRETDB_PORT/);
+    } finally {
+      await stopLocalMongo(options());
+      await rm(other, { recursive: true, force: true });
+    }
   });
 });
