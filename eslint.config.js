@@ -1,6 +1,7 @@
 // Lint rules for the whole workspace. Module boundaries: layers point one way,
 // core <- scrapers <- jobs <- apps; tools sit beside the apps.
 import nx from '@nx/eslint-plugin';
+import jsdoc from 'eslint-plugin-jsdoc';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -44,6 +45,22 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: ['mongodb', 'agenda', '@agendajs/*', 'graphql', 'type-graphql', '@apollo/*', 'playwright-core', 'playwright'] },
+      ],
+    },
+  },
+  {
+    // Every export has TSDoc (shapes, units, errors).
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'tools/src/**/*.ts'],
+    plugins: { jsdoc },
+    rules: {
+      'jsdoc/require-jsdoc': [
+        'error',
+        {
+          publicOnly: true,
+          require: { FunctionDeclaration: true, ClassDeclaration: true, MethodDefinition: true, ArrowFunctionExpression: true },
+          contexts: ['TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'ExportNamedDeclaration > VariableDeclaration'],
+          checkConstructors: false,
+        },
       ],
     },
   },
