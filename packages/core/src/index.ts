@@ -73,8 +73,26 @@ export {
   PHOTO_FORMAT_EXTENSIONS,
   isPhotoFormat,
   photoFormatName,
+  perceptualHashOf,
+  hammingDistance,
+  PERCEPTUAL_HASH_SAMPLE_PX,
+  readUpright,
+  DEFAULT_READ_UPRIGHT_OPTIONS,
+  encodeVariants,
+  variantFileName,
+  variantSpecsSchema,
+  DEFAULT_VARIANT_SPECS,
 } from './images/index.js';
-export type { DecodePhotoOptions, ResolvedDecodePhotoOptions, DecodedPhoto, PhotoFormat } from './images/index.js';
+export type {
+  DecodePhotoOptions,
+  ResolvedDecodePhotoOptions,
+  DecodedPhoto,
+  PhotoFormat,
+  ReadUprightOptions,
+  UprightImage,
+  VariantSpec,
+  EncodedVariant,
+} from './images/index.js';
 
 export { FileImageStore, DEFAULT_FILE_IMAGE_STORE_OPTIONS, MemoryImageStore, assertStorePath } from './store/index.js';
 export type { FileImageStoreOptions } from './store/index.js';

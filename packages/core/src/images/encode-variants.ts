@@ -1,0 +1,84 @@
+import sharp from 'sharp';
+import { z } from 'zod';
+import { parseInput } from '../validation/index.js';
+import type { UprightImage } from './read-upright.js';
+
+/** One size of web variant to make from every photo. */
+export interface VariantSpec {
+  /** Name, also the middle part of the file name (`<sha256>.<name>.webp`): lower-case letters, digits and `-`. */
+  readonly name: string;
+  /** Longest side in px; a smaller photo keeps its size (never upscaled). Integer 16-16384. */
+  readonly maxSidePx: number;
+  /** WebP quality 1-100. */
+  readonly quality: number;
+}
+
+/** The default variants: `web` (longest side ≤ 2048 px, quality 82) and `thumb` (≤ 400 px, quality 75). */
+export const DEFAULT_VARIANT_SPECS: readonly VariantSpec[] = Object.freeze([
+  Object.freeze({ name: 'web', maxSidePx: 2048, quality: 82 }),
+  Object.freeze({ name: 'thumb', maxSidePx: 400, quality: 75 }),
+]);
+
+/** A variant encoded in memory, not yet stored. */
+export interface EncodedVariant {
+  /** The spec's name, e.g. `web`. */
+  readonly name: string;
+  /** Always `webp`. */
+  readonly format: 'webp';
+  /** Width in px (upright). */
+  readonly widthPx: number;
+  /** Height in px (upright). */
+  readonly heightPx: number;
+  /** The encoded file. */
+  readonly bytes: Buffer;
+}
+
+/** Checks variant specs: names unique and file-name safe, sizes and qualities in range. */
+export const variantSpecsSchema = z
+  .array(
+    z.object({
+      name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1-32 lower-case letters, digits or -'),
+      maxSidePx: z.number().int().min(16).max(16_384),
+      quality: z.number().int().min(1).max(100),
+    }),
+  )
+  .refine((specs) => new Set(specs.map((s) => s.name)).size === specs.length, 'variant names must be unique');
+
+/**
+ * Names the file of a variant: `<sha256>.<name>.webp`, next to the original `<sha256>.<ext>`.
+ *
+ * @param sha256 - content hash of the original
+ * @param name - variant name
+ * @returns the file name
+ */
+export function variantFileName(sha256: string, name: string): string {
+  return `${sha256}.${name}.webp`;
+}
+
+/**
+ * Encodes the web variants of an upright photo as WebP, each fitted inside
+ * its `maxSidePx` square and never upscaled. Runs the encodes concurrently
+ * (sharp's thread pool does the work).
+ *
+ * @param image - the upright 8-bit sRGB pixels from `readUpright`
+ * @param specs - which variants; default {@link DEFAULT_VARIANT_SPECS}
+ * @returns one encoded variant per spec, in spec order
+ * @throws {@link InvalidInputError} when `specs` are invalid
+ * @example
+ * ```ts
+ * const [web, thumb] = await encodeVariants(await readUpright(bytes));
+ * ```
+ */
+export async function encodeVariants(image: UprightImage, specs: readonly VariantSpec[] = DEFAULT_VARIANT_SPECS): Promise<EncodedVariant[]> {
+  parseInput(variantSpecsSchema, specs, 'variant specs');
+  const raw = { raw: { width: image.widthPx, height: image.heightPx, channels: image.channels } };
+  return Promise.all(
+    specs.map(async (spec) => {
+      const { data, info } = await sharp(image.pixels, raw)
+        .resize(spec.maxSidePx, spec.maxSidePx, { fit: 'inside', withoutEnlargement: true })
+        .webp({ quality: spec.quality })
+        .toBuffer({ resolveWithObject: true });
+      return { name: spec.name, format: 'webp' as const, widthPx: info.width, heightPx: info.height, bytes: data };
+    }),
+  );
+}
