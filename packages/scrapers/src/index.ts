@@ -17,11 +17,32 @@ export {
   NotAPhotoError,
   PhotoTooLargeError,
   DisallowedHostError,
+  SourceBlockedError,
+  BrowserCrashedError,
 } from './errors/index.js';
-export type { ScraperErrorContext, BotWallVendor } from './errors/index.js';
+export type { ScraperErrorContext, BotWallVendor, BrowserFailure } from './errors/index.js';
 
-export { formatFromUrl, sortVariantsLargestFirst } from './listing/index.js';
-export type { ParsedListing, ScrapedListing, PageSnapshot } from './listing/index.js';
+export {
+  HostRateLimiter,
+  SourceGuard,
+  DEFAULT_POLITENESS_OPTIONS,
+  REPLAY_POLITENESS_OPTIONS,
+  politenessOptionsSchema,
+  resolvePolitenessOptions,
+  createRetryAfterBackoff,
+  retryAfterMsOf,
+} from './politeness/index.js';
+export type {
+  HostRateLimiterOptions,
+  SourceGuardOptions,
+  CircuitState,
+  PolitenessOptions,
+  ResolvedPolitenessOptions,
+  RetryAfterBackoffOptions,
+} from './politeness/index.js';
+
+export { formatFromUrl, sortVariantsLargestFirst, addressKey, isSameAddress } from './listing/index.js';
+export type { ParsedListing, ScrapedListing, PageSnapshot, AddressKey } from './listing/index.js';
 
 export {
   ZillowScraper,
@@ -43,8 +64,11 @@ export {
   zillowVariantWidth,
   isZillowListingPhotoUrl,
   parseZillowListingUrl,
+  zillowSearchUrl,
+  parseZillowSearchResults,
+  matchZillowSearchResult,
 } from './zillow/index.js';
-export type { ZillowPhotoUrl, StreetViewUrl, ZillowPropertyLookup, ZillowPropertyPhotos, ZillowGalleryDom } from './zillow/index.js';
+export type { ZillowSearchResult, ZillowPhotoUrl, StreetViewUrl, ZillowPropertyLookup, ZillowPropertyPhotos, ZillowGalleryDom } from './zillow/index.js';
 
 export {
   RedfinScraper,
@@ -67,8 +91,13 @@ export {
   parseRedfinPhotoUrl,
   redfinPhotoUrlForSize,
   parseRedfinListingUrl,
+  REDFIN_AUTOCOMPLETE_PATH,
+  redfinHostForAddress,
+  redfinAutocompleteUrl,
+  parseRedfinAutocomplete,
+  matchRedfinAutocomplete,
 } from './redfin/index.js';
-export type { RedfinPhotoUrl, RedfinDataCache, RedfinPayloadPhotos, RedfinDomPhotos } from './redfin/index.js';
+export type { RedfinAutocompleteRow, RedfinPhotoUrl, RedfinDataCache, RedfinPayloadPhotos, RedfinDomPhotos } from './redfin/index.js';
 
 export {
   BrowserPool,
@@ -82,18 +111,21 @@ export {
   REPLAY_MISS_HEADER,
   installRequestBlocking,
   loadListingPage,
+  browserPid,
+  killBrowser,
 } from './browser/index.js';
-export type { BrowserPoolOptions, ListingScraperOptions, LoadPageOptions } from './browser/index.js';
+export type { BrowserPoolOptions, WithPageOptions, ListingScraperOptions, LoadPageOptions } from './browser/index.js';
 
 export {
   HttpPhotoFetcher,
+  PolitePhotoFetcher,
   DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS,
   DEFAULT_PHOTO_HOSTS,
   sourceOfPhotoHost,
   parseRetryAfterMs,
   sniffImageSignature,
 } from './download/index.js';
-export type { HttpPhotoFetcherOptions, ImageSignature } from './download/index.js';
+export type { HttpPhotoFetcherOptions, PolitePhotoFetcherOptions, ImageSignature } from './download/index.js';
 
 export {
   ReplayArchive,

@@ -4,6 +4,9 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, FIRST_PARTY_HOST_SUFFIXES } from './chromium-launch.js';
+import { closeOrKillBrowser, recordBrowserPid } from './browser-process.js';
+import { PageRun } from './page-run.js';
+import type { WithPageOptions } from './page-run.js';
 import { installRequestBlocking } from './request-blocking.js';
 
 /** Options of {@link BrowserPool}. */
@@ -25,6 +28,8 @@ export interface BrowserPoolOptions {
    * to install replay routes. Default none.
    */
   readonly setupContext?: (context: BrowserContext) => Promise<void>;
+  /** Time allowed for a browser to close before it is killed, in ms (100-60 000). Default 10 000. */
+  readonly closeTimeoutMs?: number;
   /** Logger; default drops everything. */
   readonly logger?: Logger;
 }
@@ -37,7 +42,9 @@ export const DEFAULT_BROWSER_POOL_OPTIONS = Object.freeze({
   launchTimeoutMs: 30_000,
   blockResources: true,
   firstPartyHosts: FIRST_PARTY_HOST_SUFFIXES,
+  closeTimeoutMs: 10_000,
 });
+
 
 const optionsSchema = z
   .object({
@@ -47,6 +54,7 @@ const optionsSchema = z
     launchTimeoutMs: z.number().int().min(1_000).max(120_000).optional(),
     blockResources: z.boolean().optional(),
     firstPartyHosts: z.array(z.string().min(1)).optional(),
+    closeTimeoutMs: z.number().int().min(100).max(60_000).optional(),
     setupContext: z.custom<(context: BrowserContext) => Promise<void>>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
   })
@@ -103,6 +111,7 @@ export class BrowserPool {
       launchTimeoutMs: options.launchTimeoutMs ?? d.launchTimeoutMs,
       blockResources: options.blockResources ?? d.blockResources,
       firstPartyHosts: options.firstPartyHosts ?? d.firstPartyHosts,
+      closeTimeoutMs: options.closeTimeoutMs ?? d.closeTimeoutMs,
     };
     this.setupContext = options.setupContext;
     this.logger = (options.logger ?? noopLogger).child({ component: 'browser-pool' });
@@ -111,37 +120,27 @@ export class BrowserPool {
   /**
    * Runs `fn` with a fresh page in the browser state of `propertyId`, then
    * closes the page (not the context or browser: see {@link releaseProperty}).
+   * A browser that crashed under the page, or a page that crashed, makes the
+   * call reject with {@link BrowserCrashedError}; the browser is replaced on
+   * next use.
    *
    * @param propertyId - the property the work is for
    * @param fn - the work; receives the page
-   * @param signal - aborts the work: the page is closed and the call rejects with `CancelledError`
+   * @param signalOrOptions - an abort signal, or {@link WithPageOptions}
    * @returns what `fn` returns
-   * @throws {@link CancelledError} when `signal` aborts or the pool is closed
+   * @throws {@link CancelledError} when the signal aborts or the pool is closed
+   * @throws {@link BrowserCrashedError} when the browser or page crashed, or the work outlived `timeoutMs`
    */
-  async withPage<T>(propertyId: PropertyId, fn: (page: Page) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async withPage<T>(propertyId: PropertyId, fn: (page: Page) => Promise<T>, signalOrOptions?: AbortSignal | WithPageOptions): Promise<T> {
+    const options: WithPageOptions = signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
+    const { signal } = options;
     throwIfCancelled(signal);
     if (this.closed) throw new CancelledError('browser pool is closed');
     const slot = this.slotFor(propertyId);
     slot.active += 1;
-    let page: Page | null = null;
-    const onAbort = (): void => void page?.close().catch(() => undefined);
-    signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      let context = await this.contextOf(slot);
-      if (context.browser()?.isConnected() === false) {
-        // The browser crashed or was killed: forget its context and start afresh once.
-        slot.context = null;
-        context = await this.contextOf(slot);
-      }
-      throwIfCancelled(signal);
-      page = await context.newPage();
-      return await fn(page);
-    } catch (error) {
-      throwIfCancelled(signal);
-      throw error;
+      return await new PageRun(options, this.logger, () => this.closed).run(() => this.liveContextOf(slot), fn);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
-      await page?.close().catch(() => undefined);
       slot.active -= 1;
       if (slot.releaseRequested && slot.active === 0) await this.releaseSlot(propertyId, slot);
     }
@@ -170,9 +169,17 @@ export class BrowserPool {
     this.closed = true;
     const slots = [...this.perProperty.entries()];
     this.perProperty.clear();
-    await Promise.all(slots.map(([, slot]) => closeSlot(slot)));
-    await closeSlot(this.shared);
+    await Promise.all(slots.map(([, slot]) => closeSlot(slot, this.options.closeTimeoutMs)));
+    await closeSlot(this.shared, this.options.closeTimeoutMs);
     this.logger.debug({ released: slots.length }, 'browser pool closed');
+  }
+
+  private async liveContextOf(slot: Slot): Promise<BrowserContext> {
+    const context = await this.contextOf(slot);
+    if (context.browser()?.isConnected() !== false) return context;
+    // The browser crashed or was killed: forget its context and start afresh once.
+    slot.context = null;
+    return this.contextOf(slot);
   }
 
   private slotFor(propertyId: PropertyId): Slot {
@@ -189,7 +196,7 @@ export class BrowserPool {
   private async releaseSlot(propertyId: PropertyId, slot: Slot): Promise<void> {
     if (this.perProperty.get(propertyId) !== slot) return;
     this.perProperty.delete(propertyId);
-    await closeSlot(slot);
+    await closeSlot(slot, this.options.closeTimeoutMs);
     this.logger.debug({ propertyId, isolationMode: this.isolationMode }, 'property released');
   }
 
@@ -242,7 +249,8 @@ export class BrowserPool {
       args: [...CHROMIUM_ARGS, ...this.options.extraArgs],
       timeout: this.options.launchTimeoutMs,
     });
-    this.logger.debug({ chromiumPath: this.options.chromiumPath, version: browser.version() }, 'chromium launched');
+    const pid = await recordBrowserPid(browser);
+    this.logger.debug({ chromiumPath: this.options.chromiumPath, version: browser.version(), pid }, 'chromium launched');
     if (this.closed) {
       await browser.close();
       throw new CancelledError('browser pool is closed');
@@ -251,11 +259,13 @@ export class BrowserPool {
   }
 }
 
-async function closeSlot(slot: Slot): Promise<void> {
+async function closeSlot(slot: Slot, closeTimeoutMs: number): Promise<void> {
   const context = slot.context;
   const browser = slot.browser;
   slot.context = null;
   slot.browser = null;
-  await context?.then((c) => c.close()).catch(() => undefined);
-  await browser?.then((b) => b.close()).catch(() => undefined);
+  await context
+    ?.then((c) => Promise.race([c.close(), new Promise<void>((resolve) => setTimeout(resolve, closeTimeoutMs).unref())]))
+    .catch(() => undefined);
+  await browser?.then((b) => closeOrKillBrowser(b, closeTimeoutMs)).catch(() => undefined);
 }

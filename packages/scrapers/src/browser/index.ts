@@ -1,5 +1,8 @@
 export { BrowserPool, DEFAULT_BROWSER_POOL_OPTIONS } from './browser-pool.js';
 export type { BrowserPoolOptions } from './browser-pool.js';
+export { BROWSER_PING_TIMEOUT_MS } from './page-run.js';
+export type { WithPageOptions } from './page-run.js';
+export { browserAnswers, browserPid, closeOrKillBrowser, killBrowser, recordBrowserPid } from './browser-process.js';
 export { DEFAULT_CHROMIUM_PATH, CHROMIUM_ARGS, FIRST_PARTY_HOST_SUFFIXES, hostMatches } from './chromium-launch.js';
 export { installRequestBlocking, BLOCKED_RESOURCE_TYPES } from './request-blocking.js';
 export { loadListingPage, REPLAY_MISS_HEADER } from './page-loader.js';

@@ -2,8 +2,12 @@ import { ListingNotFoundError, noopLogger, parseInput, throwIfCancelled } from '
 import type { Logger, PhotoScraper, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import { PhotoDataMissingError } from '../errors/index.js';
+import { BrowserCrashedError, PhotoDataMissingError } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing, ScrapedListing } from '../listing/index.js';
+import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
+import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
+import type { PolitenessOptions, ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
+import { SourceGuard } from '../politeness/source-guard.js';
 import { BrowserPool } from './browser-pool.js';
 import { loadListingPage } from './page-loader.js';
 
@@ -15,6 +19,17 @@ export interface ListingScraperOptions {
   readonly navigationTimeoutMs?: number;
   /** Extra time to wait for the page's `load` event, in ms (0-60 000). Default 5 000. */
   readonly settleMs?: number;
+  /**
+   * Time allowed for one whole attempt at a page (navigation, settling,
+   * reading), in ms (1 000-900 000). When it passes the browser is taken as
+   * hung: it is replaced and the property retried once. Default
+   * `navigationTimeoutMs + settleMs + 30 000`.
+   */
+  readonly attemptTimeoutMs?: number;
+  /** Request rate, concurrency, retries and circuit breaker of this source. Default {@link DEFAULT_POLITENESS_OPTIONS}. */
+  readonly politeness?: PolitenessOptions;
+  /** Defaults for unset politeness fields (the kit passes the replay ones in replay). Default {@link DEFAULT_POLITENESS_OPTIONS}. */
+  readonly politenessDefaults?: ResolvedPolitenessOptions;
   /** Logger; default drops everything. */
   readonly logger?: Logger;
 }
@@ -23,6 +38,8 @@ export interface ListingScraperOptions {
 export const DEFAULT_LISTING_SCRAPER_OPTIONS = Object.freeze({
   navigationTimeoutMs: 45_000,
   settleMs: 5_000,
+  /** Added to navigation and settle time to make the default attempt timeout, in ms. */
+  attemptSlackMs: 30_000,
 });
 
 const optionsSchema = z
@@ -30,6 +47,9 @@ const optionsSchema = z
     pool: z.instanceof(BrowserPool, { message: 'must be a BrowserPool' }),
     navigationTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
     settleMs: z.number().int().min(0).max(60_000).optional(),
+    attemptTimeoutMs: z.number().int().min(1_000).max(900_000).optional(),
+    politeness: politenessOptionsSchema.optional(),
+    politenessDefaults: z.custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null).optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
   })
   .strict();
@@ -47,8 +67,13 @@ export abstract class ListingPageScraper implements PhotoScraper {
   protected readonly pool: BrowserPool;
   /** Logger of this scraper. */
   protected readonly logger: Logger;
+  /** Spaces this source's page and API requests per host. */
+  protected readonly limiter: HostRateLimiter;
   private readonly navigationTimeoutMs: number;
   private readonly settleMs: number;
+  private readonly attemptTimeoutMs: number;
+  private readonly politeness: ResolvedPolitenessOptions;
+  private guardOf: SourceGuard | null = null;
 
   /**
    * @param options - pool, timeouts and logger
@@ -60,47 +85,55 @@ export abstract class ListingPageScraper implements PhotoScraper {
     this.pool = options.pool;
     this.navigationTimeoutMs = options.navigationTimeoutMs ?? DEFAULT_LISTING_SCRAPER_OPTIONS.navigationTimeoutMs;
     this.settleMs = options.settleMs ?? DEFAULT_LISTING_SCRAPER_OPTIONS.settleMs;
+    this.attemptTimeoutMs =
+      options.attemptTimeoutMs ?? this.navigationTimeoutMs + this.settleMs + DEFAULT_LISTING_SCRAPER_OPTIONS.attemptSlackMs;
+    this.politeness = resolvePolitenessOptions(options.politeness, options.politenessDefaults ?? DEFAULT_POLITENESS_OPTIONS);
+    this.limiter = new HostRateLimiter({ requestsPerSecond: this.politeness.pageRequestsPerSecond, jitterMs: this.politeness.jitterMs });
     this.logger = (options.logger ?? noopLogger).child({ component });
+  }
+
+  /** The guard of this source: concurrency, retries and circuit breaker (made on first use, once `source` is set). */
+  get guard(): SourceGuard {
+    const p = this.politeness;
+    this.guardOf ??= new SourceGuard({
+      source: this.source,
+      concurrency: p.pageConcurrency,
+      maxRetries: p.maxRetries,
+      initialBackoffMs: p.initialBackoffMs,
+      maxBackoffMs: p.maxBackoffMs,
+      jitterMs: p.jitterMs,
+      blocksToOpenCircuit: p.blocksToOpenCircuit,
+      circuitOpenMs: p.circuitOpenMs,
+      logger: this.logger,
+    });
+    return this.guardOf;
   }
 
   /**
    * Reads the listing's photos from its page.
    *
-   * @param request - property, listing URL (else `property.listingUrls[source]`) and abort signal
+   * @param request - property, listing URL (else `property.listingUrls[source]`, else the site's address search) and abort signal
    * @returns the gallery in order, with how it was found; empty only when the page's data says the listing has no photos
-   * @throws `ListingNotFoundError` (core) when no listing URL is known for the property
+   * @throws `ListingNotFoundError` (core) when no listing URL is known and none is found for the address
    * @throws {@link UnsupportedUrlError} when the URL is not a detail page URL of this site
    * @throws {@link BotWallError} when the site answers with a bot wall (kind `blocked`)
    * @throws {@link ListingRemovedError} when the page is gone (404/410, redirect away from the listing)
    * @throws {@link PhotoDataMissingError} when the page loaded but no photo data was found
-   * @throws {@link NavigationError} on timeouts, network errors, 429 and 5xx (kind `transient`)
-   * @throws `CancelledError` (core) when `request.signal` aborts
+   * @throws {@link NavigationError} on timeouts, network errors, 429 and 5xx (kind `transient`), after the retries
+   * @throws {@link BrowserCrashedError} when the browser crashed or hung twice in a row for this page
+   * @throws {@link SourceBlockedError} when this source's circuit is open after repeated bot walls
+   * @throws `CancelledError` (core) promptly when `request.signal` aborts
    */
   async listPhotos(request: ScrapeRequest): Promise<ScrapedListing> {
     throwIfCancelled(request.signal);
-    const url = request.listingUrl ?? request.property.listingUrls[this.source] ?? null;
-    if (url === null) {
-      throw new ListingNotFoundError(this.source, request.property.address, 'no listing URL was given and address search is not available');
-    }
+    const url =
+      request.listingUrl ??
+      request.property.listingUrls[this.source] ??
+      (await this.searchAddress(request.property.address, request.property.id, request.signal));
     this.checkListingUrl(url);
     const started = Date.now();
     const log = { propertyId: request.property.id, source: this.source, url };
-    const result = await this.pool.withPage(
-      request.property.id,
-      async (page) => {
-        const snapshot = await loadListingPage(page, url, {
-          source: this.source,
-          timeoutMs: this.navigationTimeoutMs,
-          settleMs: this.settleMs,
-          ...(request.signal === undefined ? {} : { signal: request.signal }),
-        });
-        this.assertNotBotWall(snapshot);
-        this.assertStillListed(snapshot);
-        const parsed = this.parseSnapshot(snapshot);
-        return this.complete(page, snapshot, parsed, request.signal);
-      },
-      request.signal,
-    );
+    const result = await this.readListing(request.property.id, url, request.signal);
     const photos: ScrapedListing = { source: this.source, listingUrl: result.url, ...result.parsed };
     if (result.parsed.declaredPhotoCount !== null && result.parsed.declaredPhotoCount > photos.photos.length) {
       this.logger.warn(
@@ -110,6 +143,95 @@ export abstract class ListingPageScraper implements PhotoScraper {
     }
     this.logger.info({ ...log, photos: photos.photos.length, dataPath: photos.dataPath, durationMs: Date.now() - started }, 'listing photos read');
     return photos;
+  }
+
+  /**
+   * Finds the listing page of an address on this site the way a person's
+   * browser would (the site's own address search), politely like any page.
+   *
+   * @param address - a street address, e.g. `1000 Plymouth Dr, Austin, TX 78758`
+   * @param options - abort signal, and the property whose browser state to use (default one derived from the address)
+   * @returns the listing page URL
+   * @throws `ListingNotFoundError` (core) when the site has no listing for the address
+   * @throws {@link BotWallError}, {@link NavigationError}, {@link SourceBlockedError} as {@link listPhotos} does
+   * @throws `CancelledError` (core) when the signal aborts
+   */
+  findListingUrl(address: string, options: { readonly signal?: AbortSignal; readonly propertyId?: PropertyId } = {}): Promise<string> {
+    throwIfCancelled(options.signal);
+    return this.searchAddress(address, options.propertyId ?? (`address:${address}` as PropertyId), options.signal);
+  }
+
+  /**
+   * The site's address search. Default: none, so `ListingNotFoundError`.
+   *
+   * @param address - the address
+   * @param _propertyId - the property whose browser state to use
+   * @param _signal - aborts the search
+   * @returns the listing page URL
+   * @throws `ListingNotFoundError` (core) when no listing is found
+   */
+  protected searchAddress(address: string, _propertyId: PropertyId, _signal: AbortSignal | undefined): Promise<string> {
+    return Promise.reject(new ListingNotFoundError(this.source, address, 'no listing URL was given and this site has no address search'));
+  }
+
+  /**
+   * Runs `work` on a page of the property's browser state, politely: under
+   * the source's guard (concurrency, retries, circuit breaker), after the
+   * host's rate limit, within the attempt time limit, and once more on a
+   * fresh browser if the browser crashed or hung.
+   *
+   * @param propertyId - whose browser state to use
+   * @param url - the URL `work` loads first (rate limit key, errors)
+   * @param signal - aborts everything
+   * @param work - loads `url` in the page and reads it
+   * @returns what `work` returns
+   */
+  protected inPage<T>(propertyId: PropertyId, url: string, signal: AbortSignal | undefined, work: (page: Page, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    const once = async (): Promise<T> => {
+      await this.limiter.acquire(url, signal);
+      return this.pool.withPage(propertyId, (page) => work(page, signal), {
+        ...(signal === undefined ? {} : { signal }),
+        timeoutMs: this.attemptTimeoutMs,
+        url,
+        source: this.source,
+      });
+    };
+    return this.guard.run(url, signal, async (attempt) => {
+      try {
+        return await once();
+      } catch (error) {
+        if (!(error instanceof BrowserCrashedError)) throw error;
+        this.logger.warn({ propertyId, source: this.source, url, attempt, failure: error.failure }, 'browser failed under the page; retrying once');
+        return once();
+      }
+    });
+  }
+
+  /**
+   * Loads a page as a listing scraper does (status checks, settle time, abort).
+   *
+   * @param page - the page
+   * @param url - the URL
+   * @param signal - aborts the load
+   * @returns the snapshot
+   */
+  protected loadPage(page: Page, url: string, signal: AbortSignal | undefined): Promise<PageSnapshot> {
+    return loadListingPage(page, url, {
+      source: this.source,
+      timeoutMs: this.navigationTimeoutMs,
+      settleMs: this.settleMs,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  }
+
+  private readListing(propertyId: PropertyId, url: string, signal: AbortSignal | undefined): Promise<{ readonly url: string; readonly parsed: ParsedListing }> {
+    return this.inPage(propertyId, url, signal, async (page) => {
+      const snapshot = await this.loadPage(page, url, signal);
+      this.assertNotBotWall(snapshot);
+      this.assertStillListed(snapshot);
+      const parsed = this.parseSnapshot(snapshot);
+      return this.complete(page, snapshot, parsed, signal);
+    });
   }
 
   /**

@@ -1,6 +1,8 @@
 import { ISOLATION_MODES } from '@phx/core';
 import type { IsolationMode, Logger } from '@phx/core';
 import { z } from 'zod';
+import { politenessOptionsSchema } from '../politeness/politeness-options.js';
+import type { PolitenessOptions } from '../politeness/politeness-options.js';
 import type { ReplayPageInput } from '../replay/index.js';
 
 /** Where pages and photos come from: the live sites, or saved fixtures replayed under the real URLs. */
@@ -30,6 +32,12 @@ export interface ScraperKitOptions {
   readonly downloadTimeoutMs?: number;
   /** Largest photo accepted, in bytes (1 KiB-1 GiB). Default 25 MiB. */
   readonly maxPhotoBytes?: number;
+  /**
+   * Request rates, concurrency, retries and circuit breakers. Unset fields
+   * take `DEFAULT_POLITENESS_OPTIONS` live and `REPLAY_POLITENESS_OPTIONS`
+   * (no rate limit, no jitter) in replay.
+   */
+  readonly politeness?: PolitenessOptions;
 }
 
 /** Defaults of {@link ScraperKitOptions}. */
@@ -47,6 +55,7 @@ const replayPageSchema = z.object({
     status: z.number().int().min(100).max(599),
     contentType: z.string().min(1),
     body: z.instanceof(Buffer),
+    headers: z.record(z.string(), z.string()).optional(),
   }),
 });
 
@@ -71,5 +80,6 @@ export const scraperKitOptionsSchema = z
     navigationTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
     downloadTimeoutMs: z.number().int().min(100).max(600_000).optional(),
     maxPhotoBytes: z.number().int().min(1024).max(1024 ** 3).optional(),
+    politeness: politenessOptionsSchema.optional(),
   })
   .strict();

@@ -4,6 +4,8 @@ import type { PhotoFetcher, Source } from '@phx/core';
 import type { Dispatcher } from 'undici';
 import { BrowserPool } from '../browser/browser-pool.js';
 import { HttpPhotoFetcher } from '../download/http-photo-fetcher.js';
+import { PolitePhotoFetcher } from '../download/polite-photo-fetcher.js';
+import { DEFAULT_POLITENESS_OPTIONS, REPLAY_POLITENESS_OPTIONS } from '../politeness/politeness-options.js';
 import { RedfinScraper } from '../redfin/redfin-scraper.js';
 import { ReplayArchive } from '../replay/replay-archive.js';
 import { createReplayDispatcher } from '../replay/replay-dispatcher.js';
@@ -17,7 +19,7 @@ import type { ScraperKitOptions } from './scraper-kit-options.js';
 export interface ScraperKit {
   /** One scraper per source, sharing one browser pool. */
   readonly scrapers: Readonly<Record<Source, ZillowScraper | RedfinScraper>>;
-  /** The photo downloader (in replay mode, served by the local replay photo server). */
+  /** The photo downloader: rate-limited and retried (in replay mode, served by the local replay photo server). */
   readonly fetcher: PhotoFetcher;
   /** The browser pool the scrapers use. */
   readonly pool: BrowserPool;
@@ -59,7 +61,7 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
     await access(fixturesDir).catch((cause: unknown) => {
       throw new InvalidInputError('scraper kit options', [{ path: 'mode.fixturesDir', message: `"${fixturesDir}" does not exist` }], { cause });
     });
-    archive = await ReplayArchive.load({ fixturesDir, extraPages: o.mode.extraPages ?? [] });
+    archive = await ReplayArchive.load({ fixturesDir, extraPages: (options.mode.kind === 'replay' ? options.mode.extraPages : undefined) ?? [] });
     photoServer = await ReplayPhotoServer.start(archive);
     dispatcher = createReplayDispatcher(photoServer.origin);
     logger.info({ fixturesDir, pages: archive.listings.length, photos: archive.photoCount, photoServer: photoServer.origin }, 'replay mode');
@@ -71,13 +73,21 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
     logger: o.logger ?? noopLogger,
     ...(replay === null ? {} : { setupContext: (context) => installReplayRoutes(context, replay) }),
   });
-  const scraperOptions = { pool, navigationTimeoutMs: o.navigationTimeoutMs ?? d.navigationTimeoutMs, logger: o.logger ?? noopLogger };
-  const fetcher = new HttpPhotoFetcher({
+  const politenessDefaults = replay === null ? DEFAULT_POLITENESS_OPTIONS : REPLAY_POLITENESS_OPTIONS;
+  const politeness = { ...(options.politeness === undefined ? {} : { politeness: options.politeness }), politenessDefaults };
+  const scraperOptions = {
+    pool,
+    navigationTimeoutMs: o.navigationTimeoutMs ?? d.navigationTimeoutMs,
+    logger: o.logger ?? noopLogger,
+    ...politeness,
+  };
+  const httpFetcher = new HttpPhotoFetcher({
     timeoutMs: o.downloadTimeoutMs ?? d.downloadTimeoutMs,
     maxBytes: o.maxPhotoBytes ?? d.maxPhotoBytes,
     logger: o.logger ?? noopLogger,
     ...(dispatcher === null ? {} : { dispatcher }),
   });
+  const fetcher = new PolitePhotoFetcher({ fetcher: httpFetcher, logger: o.logger ?? noopLogger, ...politeness });
   let closing: Promise<void> | null = null;
   return {
     scrapers: Object.freeze({ zillow: new ZillowScraper(scraperOptions), redfin: new RedfinScraper(scraperOptions) }),

@@ -4,3 +4,5 @@ export { formatFromUrl, sortVariantsLargestFirst } from './photo-variants.js';
 export { isRecord, recordAt, arrayAt, stringAt, numberAt, parseJsonDeep, scriptTextById, sliceJsonValue } from './json-access.js';
 export type { JsonRecord } from './json-access.js';
 export { parseSrcset } from './srcset.js';
+export { addressKey, isSameAddress } from './address-match.js';
+export type { AddressKey } from './address-match.js';

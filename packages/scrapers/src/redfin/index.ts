@@ -21,3 +21,11 @@ export { redfinPhotosFromDom, REDFIN_MEDIA_BROWSER_SELECTOR } from './redfin-dom
 export type { RedfinDomPhotos } from './redfin-dom.js';
 export { parseRedfinListingPage, parseRedfinAboveTheFoldJson, assertNotRedfinBotWall } from './redfin-page.js';
 export { RedfinScraper } from './redfin-scraper.js';
+export {
+  REDFIN_AUTOCOMPLETE_PATH,
+  redfinHostForAddress,
+  redfinAutocompleteUrl,
+  parseRedfinAutocomplete,
+  matchRedfinAutocomplete,
+} from './redfin-autocomplete.js';
+export type { RedfinAutocompleteRow } from './redfin-autocomplete.js';

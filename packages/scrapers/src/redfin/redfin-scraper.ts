@@ -1,8 +1,11 @@
-import { throwIfCancelled } from '@phx/core';
+import { ListingNotFoundError, throwIfCancelled } from '@phx/core';
+import type { PropertyId } from '@phx/core';
 import type { Page } from 'playwright-core';
 import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
-import { ListingRemovedError } from '../errors/index.js';
+import { BotWallError, ListingRemovedError, NavigationError, PhotoDataMissingError } from '../errors/index.js';
+import { parseRetryAfterMs } from '../download/photo-hosts.js';
+import { matchRedfinAutocomplete, parseRedfinAutocomplete, redfinAutocompleteUrl, redfinHostForAddress } from './redfin-autocomplete.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
 import { assertNotRedfinBotWall, parseRedfinAboveTheFoldJson, parseRedfinListingPage } from './redfin-page.js';
 import { REDFIN_ABOVE_THE_FOLD_PATH } from './redfin-server-state.js';
@@ -35,6 +38,52 @@ export class RedfinScraper extends ListingPageScraper {
     super(options, 'redfin-scraper');
   }
 
+  /**
+   * Redfin's address search: opens the site's home page, then asks the
+   * location autocomplete API its search box uses (from inside the page,
+   * with its cookies) and picks the row of the address.
+   */
+  protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined): Promise<string> {
+    const host = redfinHostForAddress(address);
+    const home = `https://${host}/`;
+    const apiUrl = redfinAutocompleteUrl(address);
+    return this.inPage(propertyId, home, signal, async (page) => {
+      let snapshot: PageSnapshot;
+      try {
+        snapshot = await this.loadPage(page, home, signal);
+      } catch (error) {
+        if (!(error instanceof ListingRemovedError)) throw error;
+        throw new ListingNotFoundError('redfin', address, `the address search could not start: ${home} answered ${error.seen}`, { cause: error });
+      }
+      assertNotRedfinBotWall(snapshot);
+      await this.limiter.acquire(apiUrl, signal);
+      const answer = await page.evaluate(async (u) => {
+        const res = await fetch(u, { credentials: 'include' });
+        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() };
+      }, apiUrl);
+      throwIfCancelled(signal);
+      const { status } = answer;
+      if (status === 202 || status === 403 || status === 405) {
+        throw new BotWallError(apiUrl, 'redfin', { vendor: 'aws-waf', status, markers: [`HTTP ${status} from the autocomplete API`] });
+      }
+      if (status === 429 || status >= 500) {
+        throw new NavigationError(apiUrl, 'redfin', { message: `HTTP ${status}`, status, retryAfterMs: parseRetryAfterMs(answer.retryAfter) });
+      }
+      if (status !== 200) throw new ListingNotFoundError('redfin', address, `the location autocomplete answered HTTP ${status}`);
+      let rows;
+      try {
+        rows = parseRedfinAutocomplete(answer.body);
+      } catch (cause) {
+        throw new PhotoDataMissingError(apiUrl, 'redfin', ['location-autocomplete: payload.exactMatch / payload.sections[].rows (absent)'], { cause });
+      }
+      const url = matchRedfinAutocomplete(address, rows, host);
+      if (url === null) {
+        throw new ListingNotFoundError('redfin', address, `the location autocomplete offered ${rows.length} places, no home at this address`);
+      }
+      return url;
+    });
+  }
+
   protected override checkListingUrl(url: string): void {
     parseRedfinListingUrl(url);
   }
@@ -63,6 +112,7 @@ export class RedfinScraper extends ListingPageScraper {
     if (declared === null || declared <= parsed.photos.length) return { url: snapshot.finalUrl, parsed };
     const { propertyId } = parseRedfinListingUrl(snapshot.finalUrl);
     const apiPath = `${REDFIN_ABOVE_THE_FOLD_PATH}?propertyId=${propertyId}&accessLevel=1`;
+    await this.limiter.acquire(new URL(apiPath, snapshot.finalUrl).href, signal);
     const body = await page
       .evaluate(async (path) => {
         const res = await fetch(path, { credentials: 'include' });

@@ -17,6 +17,8 @@ export interface ReplayResponse {
   readonly contentType: string;
   /** The body. */
   readonly body: Buffer;
+  /** Extra response headers, e.g. `location` of a redirect. Default none. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A saved listing page and what replay knows of it. */
@@ -31,7 +33,11 @@ export interface ReplayListing {
   readonly parsed: ParsedListing;
 }
 
-/** A page a test or demo adds to the archive under a URL of its choice (e.g. a saved bot wall). */
+/**
+ * A page a test or demo adds to the archive under a URL of its choice (e.g.
+ * a saved bot wall). A URL with a query string answers that exact URL only
+ * (an API call); one without answers its path whatever the query.
+ */
 export interface ReplayPageInput {
   /** The https URL to answer. */
   readonly url: string;
@@ -76,6 +82,7 @@ export class ReplayArchive {
   /** The fixtures folder. */
   readonly fixturesDir: string;
   private readonly pages: ReadonlyMap<string, ReplayResponse>;
+  private readonly exact: ReadonlyMap<string, ReplayResponse>;
   private readonly apis: ReadonlyMap<string, ReplayResponse>;
   private readonly photos: ReadonlyMap<string, ReplayPhotoSource>;
 
@@ -83,12 +90,14 @@ export class ReplayArchive {
     fixturesDir: string,
     listings: readonly ReplayListing[],
     pages: ReadonlyMap<string, ReplayResponse>,
+    exact: ReadonlyMap<string, ReplayResponse>,
     apis: ReadonlyMap<string, ReplayResponse>,
     photos: ReadonlyMap<string, ReplayPhotoSource>,
   ) {
     this.fixturesDir = fixturesDir;
     this.listings = listings;
     this.pages = pages;
+    this.exact = exact;
     this.apis = apis;
     this.photos = photos;
   }
@@ -121,7 +130,11 @@ export class ReplayArchive {
         }
       }
     }
-    for (const extra of options.extraPages ?? []) pages.set(pageKey(extra.url), extra.response);
+    const exact = new Map<string, ReplayResponse>();
+    for (const extra of options.extraPages ?? []) {
+      if (new URL(extra.url).search === '') pages.set(pageKey(extra.url), extra.response);
+      else exact.set(new URL(extra.url).href, extra.response);
+    }
     const photoKeys = new Map<string, number | null>();
     for (const l of listings) {
       for (const p of l.parsed.photos) photoKeys.set(`${l.source}:${p.photoId}`, p.widthPx);
@@ -132,13 +145,13 @@ export class ReplayArchive {
       const width = photoKeys.get(key) ?? null;
       photos.set(key, { photo, fullWidthPx: key.startsWith('redfin:') ? width : null });
     }
-    return new ReplayArchive(dir, listings, pages, apis, photos);
+    return new ReplayArchive(dir, listings, pages, exact, apis, photos);
   }
 
   /**
-   * Finds the saved answer for a URL the browser asks for: a detail page (by
-   * origin and path; query and fragment ignored) or Redfin's `aboveTheFold`
-   * API (by `propertyId`).
+   * Finds the saved answer for a URL the browser asks for: an extra page
+   * saved under this exact URL, a detail page (by origin and path; query and
+   * fragment ignored) or Redfin's `aboveTheFold` API (by `propertyId`).
    *
    * @param url - the requested URL
    * @returns the saved answer, or `null` when the archive has none
@@ -150,6 +163,9 @@ export class ReplayArchive {
     } catch {
       return null;
     }
+    parsed.hash = '';
+    const exact = this.exact.get(parsed.href);
+    if (exact !== undefined) return exact;
     if (parsed.pathname === REDFIN_ABOVE_THE_FOLD_PATH) {
       return this.apis.get(apiKey(parsed.searchParams.get('propertyId') ?? '')) ?? null;
     }

@@ -23,6 +23,6 @@ export async function installReplayRoutes(context: BrowserContext, archive: Repl
       });
       return;
     }
-    await route.fulfill({ status: hit.status, headers: { 'content-type': hit.contentType }, body: hit.body });
+    await route.fulfill({ status: hit.status, headers: { ...hit.headers, 'content-type': hit.contentType }, body: hit.body });
   });
 }

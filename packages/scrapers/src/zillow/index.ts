@@ -17,3 +17,5 @@ export { zillowPhotosFromGalleryDom, ZILLOW_GALLERY_SELECTOR } from './zillow-ga
 export type { ZillowGalleryDom } from './zillow-gallery-dom.js';
 export { parseZillowListingPage, parseZillowPropertyJson, assertNotZillowBotWall, zillowAddress } from './zillow-page.js';
 export { ZillowScraper } from './zillow-scraper.js';
+export { zillowSearchUrl, parseZillowSearchResults, matchZillowSearchResult } from './zillow-search.js';
+export type { ZillowSearchResult } from './zillow-search.js';

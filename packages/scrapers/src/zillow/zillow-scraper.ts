@@ -1,9 +1,15 @@
 import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
-import { ListingRemovedError } from '../errors/index.js';
+import { ListingNotFoundError } from '@phx/core';
+import type { PropertyId } from '@phx/core';
+import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
+import { zillowPageUrl } from '../replay/replay-page-url.js';
 import { assertNotZillowBotWall, parseZillowListingPage } from './zillow-page.js';
+import { matchZillowSearchResult, parseZillowSearchResults, zillowSearchUrl } from './zillow-search.js';
 import { parseZillowListingUrl } from './zillow-urls.js';
+
+const LISTING_PATH = /\/homedetails\/|_zpid\/?$/;
 
 /**
  * Reads the photo gallery of a Zillow home details page in Chromium: the
@@ -30,6 +36,37 @@ export class ZillowScraper extends ListingPageScraper {
     super(options, 'zillow-scraper');
   }
 
+  /**
+   * Zillow's address search: the `…/homes/<address>_rb/` URL the search box
+   * opens. It lands on the home's page when Zillow matches one home, else on
+   * a search page whose results are matched against the address.
+   */
+  protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined): Promise<string> {
+    const searchUrl = zillowSearchUrl(address);
+    return this.inPage(propertyId, searchUrl, signal, async (page) => {
+      let snapshot: PageSnapshot;
+      try {
+        snapshot = await this.loadPage(page, searchUrl, signal);
+      } catch (error) {
+        if (!(error instanceof ListingRemovedError)) throw error;
+        throw new ListingNotFoundError('zillow', address, `the address search ${searchUrl} answered ${error.seen}`, { cause: error });
+      }
+      assertNotZillowBotWall(snapshot);
+      if (LISTING_PATH.test(new URL(snapshot.finalUrl).pathname)) return snapshot.finalUrl;
+      const results = parseZillowSearchResults(snapshot.html) ?? parseZillowSearchResults(snapshot.renderedHtml);
+      if (results === null) {
+        const listing = zillowPageUrl(snapshot.html);
+        if (listing !== null) return listing; // the search answered with the home's page under the search URL
+        throw new PhotoDataMissingError(snapshot.finalUrl, 'zillow', ['search page: __NEXT_DATA__ searchPageState.cat1.searchResults.listResults (absent)']);
+      }
+      const url = matchZillowSearchResult(address, results);
+      if (url === null) {
+        throw new ListingNotFoundError('zillow', address, `the address search listed ${results.length} homes, none at this address`);
+      }
+      return url;
+    });
+  }
+
   protected override checkListingUrl(url: string): void {
     parseZillowListingUrl(url);
   }
@@ -39,7 +76,7 @@ export class ZillowScraper extends ListingPageScraper {
   }
 
   protected override assertStillListed(snapshot: PageSnapshot): void {
-    if (!/\/homedetails\/|_zpid\/?$/.test(new URL(snapshot.finalUrl).pathname)) {
+    if (!LISTING_PATH.test(new URL(snapshot.finalUrl).pathname)) {
       throw new ListingRemovedError(snapshot.requestedUrl, 'zillow', snapshot.status, `redirected to ${snapshot.finalUrl}`);
     }
   }

@@ -1,0 +1,107 @@
+import { noopLogger, parseInput } from '@phx/core';
+import type { FetchedPhoto, Logger, PhotoFetchRequest, PhotoFetcher } from '@phx/core';
+import { z } from 'zod';
+import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
+import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
+import type { PolitenessOptions, ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
+import { SourceGuard } from '../politeness/source-guard.js';
+import { sourceOfPhotoHost } from './photo-hosts.js';
+
+/** Options of {@link PolitePhotoFetcher}. */
+export interface PolitePhotoFetcherOptions {
+  /** The fetcher that downloads (e.g. {@link HttpPhotoFetcher}); borrowed. */
+  readonly fetcher: PhotoFetcher;
+  /** Rates, concurrency and retries; `photoRequestsPerSecond`, `photoConcurrency` and the retry fields apply. Default {@link DEFAULT_POLITENESS_OPTIONS}. */
+  readonly politeness?: PolitenessOptions;
+  /** Defaults for unset politeness fields. Default {@link DEFAULT_POLITENESS_OPTIONS}. */
+  readonly politenessDefaults?: ResolvedPolitenessOptions;
+  /** Logger; default drops everything. */
+  readonly logger?: Logger;
+}
+
+const optionsSchema = z
+  .object({
+    fetcher: z.custom<PhotoFetcher>((v) => typeof (v as PhotoFetcher | null)?.fetchPhoto === 'function', { message: 'must be a PhotoFetcher' }),
+    politeness: politenessOptionsSchema.optional(),
+    politenessDefaults: z.custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null).optional(),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
+  })
+  .strict();
+
+/**
+ * Wraps a {@link PhotoFetcher} with politeness: photo downloads per second
+ * per photo host (with jitter), a cap on downloads at once per source, and
+ * retries with exponential backoff and jitter on transient failures (408,
+ * 429, 5xx, timeouts, connection errors), waiting what `Retry-After` asks on
+ * 429 and 503. Permanent failures (404, not a photo, too large) are thrown
+ * at once.
+ *
+ * @example
+ * ```ts
+ * const fetcher = new PolitePhotoFetcher({ fetcher: new HttpPhotoFetcher(), politeness: { photoRequestsPerSecond: 4 } });
+ * const photo = await fetcher.fetchPhoto({ url, signal });
+ * ```
+ */
+export class PolitePhotoFetcher implements PhotoFetcher {
+  private readonly inner: PhotoFetcher;
+  private readonly options: ResolvedPolitenessOptions;
+  private readonly limiter: HostRateLimiter;
+  private readonly guards = new Map<string, SourceGuard>();
+  private readonly logger: Logger;
+
+  /**
+   * @param options - see {@link PolitePhotoFetcherOptions}
+   * @throws `InvalidInputError` (core) listing every bad option
+   */
+  constructor(options: PolitePhotoFetcherOptions) {
+    parseInput(optionsSchema, options, 'PolitePhotoFetcher options');
+    this.inner = options.fetcher;
+    this.options = resolvePolitenessOptions(options.politeness, options.politenessDefaults ?? DEFAULT_POLITENESS_OPTIONS);
+    this.limiter = new HostRateLimiter({ requestsPerSecond: this.options.photoRequestsPerSecond, jitterMs: 0 });
+    this.logger = (options.logger ?? noopLogger).child({ component: 'polite-photo-fetcher' });
+  }
+
+  /**
+   * Downloads one photo politely.
+   *
+   * @param req - URL and abort signal
+   * @returns what the wrapped fetcher returns
+   * @throws whatever the wrapped fetcher throws on the last attempt (transient errors after the last retry)
+   * @throws `CancelledError` (core) promptly when `req.signal` aborts, also while waiting or backing off
+   */
+  fetchPhoto(req: PhotoFetchRequest): Promise<FetchedPhoto> {
+    const guard = this.guardFor(req.url);
+    return guard.run(req.url, req.signal, async (_attempt, signal) => {
+      await this.limiter.acquire(req.url, signal);
+      return this.inner.fetchPhoto(req);
+    });
+  }
+
+  private guardFor(url: string): SourceGuard {
+    let host = '';
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      host = '';
+    }
+    const source = sourceOfPhotoHost(host);
+    const key = source ?? 'other';
+    let guard = this.guards.get(key);
+    if (guard === undefined) {
+      const o = this.options;
+      guard = new SourceGuard({
+        source,
+        concurrency: o.photoConcurrency,
+        maxRetries: o.maxRetries,
+        initialBackoffMs: o.initialBackoffMs,
+        maxBackoffMs: o.maxBackoffMs,
+        jitterMs: o.jitterMs,
+        blocksToOpenCircuit: null,
+        circuitOpenMs: o.circuitOpenMs,
+        logger: this.logger,
+      });
+      this.guards.set(key, guard);
+    }
+    return guard;
+  }
+}

@@ -1,0 +1,147 @@
+import { CoreError, noopLogger, throwIfCancelled } from '@phx/core';
+import type { Logger, Source } from '@phx/core';
+import { BrokenCircuitError, CircuitState as BreakerState, ConsecutiveBreaker, circuitBreaker, handleWhen, retry } from 'cockatiel';
+import type { CircuitBreakerPolicy, RetryPolicy } from 'cockatiel';
+import pLimit from 'p-limit';
+import type { LimitFunction } from 'p-limit';
+import { BrowserCrashedError, SourceBlockedError } from '../errors/index.js';
+import { abortable } from './abortable.js';
+import { createRetryAfterBackoff, retryAfterMsOf } from './retry-after-backoff.js';
+
+/** Options of {@link SourceGuard}. */
+export interface SourceGuardOptions {
+  /** The site guarded, or `null` for hosts of no known site. */
+  readonly source: Source | null;
+  /** Calls running at once (≥ 1); more wait in line. */
+  readonly concurrency: number;
+  /** Retries after a transient failure (≥ 0). */
+  readonly maxRetries: number;
+  /** First retry delay, in ms. */
+  readonly initialBackoffMs: number;
+  /** Longest retry delay, in ms; a longer `Retry-After` is not waited for. */
+  readonly maxBackoffMs: number;
+  /** Jitter added to `Retry-After` delays, in ms. */
+  readonly jitterMs: number;
+  /** Bot walls in a row that open the circuit, or `null` for no circuit breaker. */
+  readonly blocksToOpenCircuit: number | null;
+  /** How long the open circuit refuses calls before one trial, in ms. */
+  readonly circuitOpenMs: number;
+  /** Logger; default drops everything. */
+  readonly logger?: Logger;
+}
+
+/** State of a source's circuit. */
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+/**
+ * Runs the calls to one site politely: at most `concurrency` at once,
+ * retried with exponential backoff and jitter on transient failures
+ * (honouring `Retry-After`), and behind a circuit breaker that opens after
+ * `blocksToOpenCircuit` bot walls in a row and then refuses calls with
+ * {@link SourceBlockedError} until `circuitOpenMs` has passed. Built on
+ * cockatiel (retry, circuit breaker) and p-limit (concurrency).
+ *
+ * Concurrency: `run` may be called by many callers at once.
+ *
+ * @example
+ * ```ts
+ * const guard = new SourceGuard({ source: 'zillow', concurrency: 2, maxRetries: 3, initialBackoffMs: 1000,
+ *   maxBackoffMs: 120_000, jitterMs: 1000, blocksToOpenCircuit: 3, circuitOpenMs: 900_000 });
+ * const html = await guard.run(url, signal, () => loadPage(url));
+ * ```
+ */
+export class SourceGuard {
+  /** The site guarded, or `null`. */
+  readonly source: Source | null;
+  private readonly limit: LimitFunction;
+  private readonly retryPolicy: RetryPolicy;
+  private readonly breaker: CircuitBreakerPolicy | null;
+  private readonly circuitOpenMs: number;
+  private readonly logger: Logger;
+  private openedAt: number | null = null;
+
+  /**
+   * @param options - see {@link SourceGuardOptions}
+   */
+  constructor(options: SourceGuardOptions) {
+    this.source = options.source;
+    this.limit = pLimit(options.concurrency);
+    this.circuitOpenMs = options.circuitOpenMs;
+    this.logger = (options.logger ?? noopLogger).child({ component: 'source-guard', source: options.source ?? 'other' });
+    const maxBackoffMs = options.maxBackoffMs;
+    const retryable = (error: Error): boolean =>
+      error instanceof CoreError &&
+      error.kind === 'transient' &&
+      !(error instanceof BrowserCrashedError) &&
+      (retryAfterMsOf(error) ?? 0) <= maxBackoffMs;
+    this.retryPolicy = retry(handleWhen(retryable), {
+      maxAttempts: options.maxRetries,
+      backoff: createRetryAfterBackoff(options),
+    }).dangerouslyUnref();
+    this.retryPolicy.onRetry((event) => {
+      const error = 'error' in event ? event.error : undefined;
+      this.logger.info(
+        { attempt: event.attempt, delayMs: event.delay, url: (error as { url?: unknown } | undefined)?.url, code: (error as CoreError | undefined)?.code },
+        'transient failure; retrying',
+      );
+    });
+    this.breaker =
+      options.blocksToOpenCircuit === null
+        ? null
+        : circuitBreaker(handleWhen((e) => e instanceof CoreError && e.kind === 'blocked' && !(e instanceof SourceBlockedError)), {
+            halfOpenAfter: options.circuitOpenMs,
+            breaker: new ConsecutiveBreaker(options.blocksToOpenCircuit),
+          });
+    this.breaker?.onBreak(() => {
+      this.openedAt = Date.now();
+      this.logger.warn({ openMs: this.circuitOpenMs }, 'circuit opened after repeated bot walls');
+    });
+    this.breaker?.onReset(() => {
+      this.openedAt = null;
+      this.logger.info({}, 'circuit closed again');
+    });
+  }
+
+  /** The circuit's state: `closed` (calls go out), `open` (refused) or `half-open` (one trial running). */
+  get circuitState(): CircuitState {
+    const state = this.breaker?.state;
+    if (state === undefined) return 'closed';
+    return state === BreakerState.Closed ? 'closed' : state === BreakerState.HalfOpen ? 'half-open' : 'open';
+  }
+
+  /**
+   * Runs `work` under the guard: waits for a concurrency slot, retries
+   * transient failures, counts bot walls towards the circuit.
+   *
+   * @param url - what `work` requests (for errors and logs)
+   * @param signal - aborts waiting, backoff and the work (which receives it)
+   * @param work - one attempt; receives the attempt number (0 first) and the signal
+   * @returns what `work` returns
+   * @throws {@link SourceBlockedError} when the circuit is open (nothing was requested)
+   * @throws `CancelledError` (core) promptly when `signal` aborts
+   * @throws whatever the last attempt threw (permanent, blocked, or transient after the last retry)
+   */
+  run<T>(url: string, signal: AbortSignal | undefined, work: (attempt: number, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    throwIfCancelled(signal);
+    const attempts = (): Promise<T> =>
+      this.retryPolicy.execute(
+        ({ attempt }) =>
+          this.limit(() => {
+            throwIfCancelled(signal);
+            return work(attempt, signal);
+          }),
+        signal,
+      );
+    const guarded = this.breaker === null ? attempts() : this.breaker.execute(attempts, signal);
+    return abortable(
+      guarded.catch((error: unknown) => {
+        if (error instanceof BrokenCircuitError) {
+          const reopensAt = this.openedAt === null ? null : new Date(this.openedAt + this.circuitOpenMs);
+          throw new SourceBlockedError(url, this.source, reopensAt, { cause: error });
+        }
+        throw error;
+      }),
+      signal,
+    );
+  }
+}
