@@ -37,6 +37,9 @@ export type {
   CancelRequestsOptions,
 } from './repository/index.js';
 
+export { GridFsImageStore, IMAGES_BUCKET } from './store/index.js';
+export type { GridFsImageStoreOptions } from './store/index.js';
+
 export { JobService, CANCELLED_BEFORE_START_MESSAGE, resolveEnqueueExtractionInput } from './service/index.js';
 export type {
   JobServiceOptions,

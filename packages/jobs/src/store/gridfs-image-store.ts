@@ -1,0 +1,158 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GridFSBucket, MongoServerError, ObjectId } from 'mongodb';
+import type { Collection, Db, GridFSFile } from 'mongodb';
+import { assertStorePath } from '@phx/core';
+import type { ImageStore, PropertyId, StoredFile } from '@phx/core';
+
+/** Default GridFS bucket of photo files: collections `images.files` and `images.chunks`. */
+export const IMAGES_BUCKET = 'images';
+
+/** Options of {@link GridFsImageStore}. */
+export interface GridFsImageStoreOptions {
+  /** Database holding the bucket. Borrowed: never closed here. */
+  readonly db: Db;
+  /** Bucket name; default {@link IMAGES_BUCKET}. */
+  readonly bucketName?: string;
+  /** GridFS chunk size in bytes, 1 KiB-15 MiB; default 261 120 (the driver's 255 KiB). */
+  readonly chunkSizeBytes?: number;
+}
+
+/** What the store keeps in each GridFS file's `metadata`. */
+interface ImageFileMetadata {
+  readonly propertyId: string;
+  readonly fileName: string;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}
+
+/**
+ * Core's {@link ImageStore} on MongoDB GridFS, for workers on several
+ * machines: one GridFS file per stored file, named `<propertyId>/<fileName>`
+ * (unique index), with `metadata.propertyId` and `metadata.fileName`.
+ * Locations are `gridfs://<bucket>/<propertyId, URI-encoded>/<fileName>`.
+ *
+ * Atomic: GridFS writes every chunk before the file document, and readers
+ * look files up by that document, so a reader never sees a half file and a
+ * crash mid-upload leaves only unreferenced chunks. Exactly one creator: of
+ * concurrent uploads of one name (from any process) only one file document
+ * passes the unique index; the others delete their chunks and report
+ * `created: false`. Puts of one name from this process also share one upload.
+ *
+ * @example
+ * ```ts
+ * const store = new GridFsImageStore({ db });
+ * await store.ensureIndexes();
+ * const { location, created } = await store.put(propertyId, `${sha256}.jpg`, bytes);
+ * ```
+ */
+export class GridFsImageStore implements ImageStore {
+  /** Bucket name. */
+  readonly bucketName: string;
+  private readonly bucket: GridFSBucket;
+  private readonly files: Collection<GridFSFile>;
+  private readonly chunks: Collection;
+  private readonly inFlight = new Map<string, Promise<StoredFile>>();
+
+  /**
+   * @param options - database, bucket name and chunk size
+   */
+  constructor(options: GridFsImageStoreOptions) {
+    this.bucketName = options.bucketName ?? IMAGES_BUCKET;
+    this.bucket = new GridFSBucket(options.db, {
+      bucketName: this.bucketName,
+      ...(options.chunkSizeBytes === undefined ? {} : { chunkSizeBytes: options.chunkSizeBytes }),
+    });
+    this.files = options.db.collection<GridFSFile>(`${this.bucketName}.files`);
+    this.chunks = options.db.collection(`${this.bucketName}.chunks`);
+  }
+
+  /**
+   * Creates the unique index on file names that makes one upload of a name
+   * win, and the index `list` uses. Call once before the first `put`. Idempotent.
+   */
+  async ensureIndexes(): Promise<void> {
+    await this.files.createIndex({ filename: 1 }, { unique: true, name: 'filename_unique' });
+    await this.files.createIndex({ 'metadata.propertyId': 1 }, { name: 'metadata_propertyId' });
+    await this.chunks.createIndex({ files_id: 1, n: 1 }, { unique: true, name: 'files_id_n_unique' });
+  }
+
+  /** {@inheritDoc ImageStore.put} */
+  async put(propertyId: PropertyId, fileName: string, bytes: Uint8Array): Promise<StoredFile> {
+    assertStorePath(propertyId, fileName);
+    const name = this.gridName(propertyId, fileName);
+    const pending = this.inFlight.get(name);
+    if (pending !== undefined) {
+      await pending;
+      return { location: this.locationOf(propertyId, fileName), created: false };
+    }
+    const upload = this.upload(propertyId, fileName, Buffer.from(bytes));
+    this.inFlight.set(name, upload);
+    try {
+      return await upload;
+    } finally {
+      this.inFlight.delete(name);
+    }
+  }
+
+  /** {@inheritDoc ImageStore.get} */
+  async get(propertyId: PropertyId, fileName: string): Promise<Buffer | null> {
+    assertStorePath(propertyId, fileName);
+    const file = await this.files.findOne({ filename: this.gridName(propertyId, fileName) });
+    if (file === null) return null;
+    const parts: Buffer[] = [];
+    for await (const chunk of this.bucket.openDownloadStream(file._id)) parts.push(chunk as Buffer);
+    return Buffer.concat(parts);
+  }
+
+  /** {@inheritDoc ImageStore.list} */
+  async list(propertyId: PropertyId): Promise<string[]> {
+    assertStorePath(propertyId);
+    const files = await this.files.find({ 'metadata.propertyId': propertyId }, { projection: { metadata: 1 } }).toArray();
+    return files.map((f) => (f.metadata as ImageFileMetadata | undefined)?.fileName ?? '').filter((n) => n !== '').sort();
+  }
+
+  /**
+   * Deletes chunks that no file document references: what an upload that
+   * crashed (or lost the race for a name) left behind. Chunks of uploads
+   * younger than `olderThanMs` are kept: they may still be in progress.
+   *
+   * @param olderThanMs - minimum age in ms, judged by the chunk id's time; default 3 600 000 (1 h)
+   * @returns how many chunks were deleted
+   */
+  async removeOrphanChunks(olderThanMs = 3_600_000): Promise<number> {
+    // ObjectIds count whole seconds: the cutoff rounds up, so 0 takes every chunk up to now.
+    const cutoff = ObjectId.createFromTime(Math.floor((Date.now() - olderThanMs) / 1000) + 1);
+    const fileIds = await this.chunks.distinct('files_id', { files_id: { $lt: cutoff } });
+    const referenced = new Set((await this.files.find({ _id: { $in: fileIds } }, { projection: { _id: 1 } }).toArray()).map((f) => String(f._id)));
+    const orphans = fileIds.filter((id) => !referenced.has(String(id)));
+    if (orphans.length === 0) return 0;
+    return (await this.chunks.deleteMany({ files_id: { $in: orphans } })).deletedCount;
+  }
+
+  private async upload(propertyId: PropertyId, fileName: string, bytes: Buffer): Promise<StoredFile> {
+    const location = this.locationOf(propertyId, fileName);
+    const name = this.gridName(propertyId, fileName);
+    if ((await this.files.countDocuments({ filename: name }, { limit: 1 })) > 0) return { location, created: false };
+    const metadata: ImageFileMetadata = { propertyId, fileName };
+    const stream = this.bucket.openUploadStream(name, { metadata });
+    try {
+      await pipeline(Readable.from([bytes]), stream);
+      return { location, created: true };
+    } catch (error) {
+      await this.chunks.deleteMany({ files_id: stream.id });
+      if (isDuplicateKey(error)) return { location, created: false };
+      throw error;
+    }
+  }
+
+  private gridName(propertyId: string, fileName: string): string {
+    return `${propertyId}/${fileName}`;
+  }
+
+  private locationOf(propertyId: string, fileName: string): string {
+    return `gridfs://${this.bucketName}/${encodeURIComponent(propertyId)}/${fileName}`;
+  }
+}

@@ -1,0 +1,2 @@
+export { GridFsImageStore, IMAGES_BUCKET } from './gridfs-image-store.js';
+export type { GridFsImageStoreOptions } from './gridfs-image-store.js';
