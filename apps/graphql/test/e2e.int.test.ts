@@ -24,7 +24,7 @@ const ENQUEUE = `mutation { enqueueExtraction(input: { all: true }) { ${COUNTERS
 const PROGRESS = `subscription($jobId: ID!) { jobProgress(jobId: $jobId) { ${COUNTERS} progressUpdatedAt } }`;
 const FINAL_JOB = `query($id: ID!) { job(id: $id) { ${COUNTERS} progressUpdatedAt errorMessage completedAt failedPropertiesList
   propertyOutcomes { propertyId address status photosFound newImages duplicateImages failedImages sourcesRead failures { code message } } } }`;
-const PHOTOS = `query($propertyId: ID!) { photos(propertyId: $propertyId) { propertyId sha256 fileName location byteLength sources } }`;
+const PHOTOS = `query($propertyId: ID!) { photos(propertyId: $propertyId) { propertyId sha256 fileName location byteLength sources storedFiles variants { name fileName widthPx heightPx } } }`;
 
 interface Counters {
   readonly id: string;
@@ -49,6 +49,8 @@ interface PhotoView {
   readonly fileName: string;
   readonly location: string;
   readonly byteLength: number;
+  readonly storedFiles: readonly string[];
+  readonly variants: readonly { readonly name: string; readonly fileName: string; readonly widthPx: number; readonly heightPx: number }[];
 }
 
 describe('end to end: the built worker and GraphQL server as separate processes', () => {
@@ -132,13 +134,19 @@ describe('end to end: the built worker and GraphQL server as separate processes'
         const outcome = final?.propertyOutcomes.find((o) => o.propertyId === property.id);
         expect(photos.length, property.address).toBe(outcome?.newImages);
         const onDisk = (await readdir(join(imagesDir, property.id))).filter((name) => !name.startsWith('.'));
-        expect(onDisk.sort(), property.address).toEqual(photos.map((p) => p.fileName).sort());
+        // Next to each original: its web variants (and the files of smaller copies it replaced), all named by the record.
+        expect(onDisk.sort(), property.address).toEqual(photos.flatMap((p) => p.storedFiles).sort());
         for (const photo of photos) {
           expect(photo.location).toBe(join(imagesDir, property.id, photo.fileName));
           const bytes = await readFile(photo.location);
           expect(createHash('sha256').update(bytes).digest('hex')).toBe(photo.sha256);
           expect(bytes.length).toBe(photo.byteLength);
           expect(photo.fileName.startsWith(`${photo.sha256}.`)).toBe(true);
+          expect(photo.variants.map((v) => [v.name, v.fileName])).toEqual([
+            ['web', `${photo.sha256}.web.webp`],
+            ['thumb', `${photo.sha256}.thumb.webp`],
+          ]);
+          expect(Math.max(...photo.variants.map((v) => Math.max(v.widthPx, v.heightPx)))).toBeLessThanOrEqual(2048);
         }
         stored += photos.length;
       }

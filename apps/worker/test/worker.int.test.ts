@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
 import type { Agenda } from 'agenda';
-import { loadPropertiesCsv } from '@phx/core';
+import { loadPropertiesCsv, storedFileNames } from '@phx/core';
 import type { Property } from '@phx/core';
 import { JobProgressFeed, JobService, createAgenda } from '@phx/jobs';
 import type { StoredExtractionJob } from '@phx/jobs';
@@ -94,7 +94,8 @@ describe('worker process (replay of the saved listings)', () => {
       const records = await service.listPhotos(property.id);
       expect(records.length).toBeGreaterThan(0);
       const files = await readdir(join(imagesDir, property.id));
-      expect(files.sort()).toEqual(records.map((r) => r.fileName).sort());
+      // Each original with its web variants, all named by the record.
+      expect(files.sort()).toEqual(records.flatMap(storedFileNames).sort());
       for (const r of records) expect(r.location).toBe(join(imagesDir, property.id, r.fileName));
     }
     worker.child.kill('SIGTERM');

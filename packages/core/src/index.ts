@@ -62,6 +62,8 @@ export type {
   PhotoRepository,
   PhotoObservation,
   PhotoRecord,
+  StoredVariant,
+  DuplicateImage,
 } from './ports/index.js';
 
 export { parseInput, toInputIssues } from './validation/index.js';
@@ -82,6 +84,7 @@ export {
   variantFileName,
   variantSpecsSchema,
   DEFAULT_VARIANT_SPECS,
+  configureSharp,
 } from './images/index.js';
 export type {
   DecodePhotoOptions,
@@ -92,12 +95,25 @@ export type {
   UprightImage,
   VariantSpec,
   EncodedVariant,
+  ConfigureSharpOptions,
+  SharpSettings,
 } from './images/index.js';
 
 export { FileImageStore, DEFAULT_FILE_IMAGE_STORE_OPTIONS, MemoryImageStore, assertStorePath } from './store/index.js';
 export type { FileImageStoreOptions } from './store/index.js';
 
-export { MemoryPhotoRepository } from './photos/index.js';
+export {
+  MemoryPhotoRepository,
+  mergeSighting,
+  newPhotoRecord,
+  isListedElsewhere,
+  storedFileNames,
+  findSamePhoto,
+  isSamePicture,
+  isBetterImage,
+  DEFAULT_MAX_PERCEPTUAL_DISTANCE,
+} from './photos/index.js';
+export type { RemovedPhotosQuery, ImageIdentity, SamePhotoMatch } from './photos/index.js';
 
 export { parsePropertiesCsv, PROPERTIES_CSV_COLUMNS, selectProperties, loadPropertiesCsv } from './properties/index.js';
 export type { ParsePropertiesCsvOptions } from './properties/index.js';

@@ -1,5 +1,16 @@
 import type { ExtractionJob } from '@phx/core';
 
+/** Photos of finished properties that a re-run found already recorded, and records it marked removed. */
+function incrementalCounts(job: ExtractionJob): { unchanged: number; removed: number } {
+  let unchanged = 0;
+  let removed = 0;
+  for (const o of job.propertyOutcomes) {
+    unchanged += o.unchangedImages ?? 0;
+    removed += o.removedImages ?? 0;
+  }
+  return { unchanged, removed };
+}
+
 /**
  * Formats a job's status and counters as the seed's CLI printed them, plus
  * the failed properties and the error message when there are any.
@@ -8,10 +19,12 @@ import type { ExtractionJob } from '@phx/core';
  * @returns lines of text, without trailing newline
  */
 export function formatJobReport(job: ExtractionJob): string {
+  const { unchanged, removed } = incrementalCounts(job);
   const lines = [
     `Job ${job.id}: ${job.status}`,
     `  Progress: ${job.completedProperties}/${job.totalProperties} properties (${job.failedProperties} failed)`,
-    `  Images: ${job.totalImages} total, ${job.newImages} new, ${job.duplicateImages} duplicate, ${job.failedImages} failed`,
+    `  Images: ${job.totalImages} total, ${job.newImages} new, ${job.duplicateImages} duplicate, ${job.failedImages} failed` +
+      `; ${unchanged} unchanged (not downloaded again), ${removed} removed`,
     `  Sources: ${job.sources.join(', ')}  isolation: ${job.isolationMode}${job.dryRun ? '  (dry run)' : ''}`,
     `  Created: ${job.createdAt.toISOString()}  started: ${job.startedAt?.toISOString() ?? '-'}  completed: ${job.completedAt?.toISOString() ?? '-'}`,
   ];

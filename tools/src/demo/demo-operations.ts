@@ -31,7 +31,7 @@ export const FINAL_JOB = `
 /** The stored photos of one property. */
 export const PROPERTY_PHOTOS = `
   query PropertyPhotos($propertyId: ID!) {
-    photos(propertyId: $propertyId) { sha256 location byteLength widthPx heightPx format sources }
+    photos(propertyId: $propertyId) { sha256 location byteLength widthPx heightPx format sources storedFiles }
   }`;
 
 /** Progress fields as received. */
@@ -80,4 +80,6 @@ export interface PhotoView {
   readonly heightPx: number;
   readonly format: string;
   readonly sources: readonly string[];
+  /** Every file the record names in the store: the original first, then its variants and replaced copies. */
+  readonly storedFiles: readonly string[];
 }

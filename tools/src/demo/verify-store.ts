@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PhotoView } from './demo-operations.js';
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
 
 /** How the files of one property compare with its records. */
 export interface StoreCheck {
@@ -15,7 +22,8 @@ export interface StoreCheck {
 
 /**
  * Checks that the files stored for a property are exactly the ones its
- * records name, each with the SHA-256 the record gives.
+ * records name (each original, with the SHA-256 the record gives, plus its
+ * web variants and the files of smaller copies it replaced).
  *
  * @param propertyDir - the property's folder in the file image store
  * @param photos - the property's photo records
@@ -33,6 +41,10 @@ export async function verifyPropertyStore(propertyDir: string, photos: readonly 
   for (const photo of photos) {
     const name = photo.location.split('/').pop() ?? '';
     recorded.add(name);
+    for (const file of photo.storedFiles) {
+      recorded.add(file);
+      if (file !== name && !(await exists(join(propertyDir, file)))) problems.push(`${file}: recorded but not on disk`);
+    }
     try {
       const hash = createHash('sha256').update(await readFile(join(propertyDir, name))).digest('hex');
       if (hash !== photo.sha256) problems.push(`${name}: SHA-256 ${hash} differs from the record`);

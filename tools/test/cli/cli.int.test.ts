@@ -57,17 +57,21 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
 
     const files = (await readdir(join(imagesDir, CHICAGO_ID))).sort();
     const records = await client.db(dbName).collection('photos').find({ propertyId: CHICAGO_ID }).toArray();
-    expect(files).toHaveLength(5);
-    expect(records.map((r) => r['fileName']).sort()).toEqual(files);
-    for (const name of files) {
+    const originals = files.filter((name) => !name.endsWith('.webp'));
+    expect(originals).toHaveLength(5);
+    expect(records.map((r) => r['fileName']).sort()).toEqual(originals);
+    // Next to each original, its web and thumbnail WebP variants, named by the record.
+    expect(records.flatMap((r) => (r['variants'] as { fileName: string }[]).map((v) => v.fileName)).sort()).toEqual(files.filter((n) => n.endsWith('.webp')));
+    for (const name of originals) {
       const sha = createHash('sha256').update(await readFile(join(imagesDir, CHICAGO_ID, name))).digest('hex');
       expect(name.startsWith(sha)).toBe(true);
     }
 
     const again = await cli('--address', CHICAGO, '--replay');
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain('Images: 5 total, 0 new, 5 duplicate, 0 failed');
-    expect(await readdir(join(imagesDir, CHICAGO_ID))).toHaveLength(5);
+    // The re-run downloads nothing: every photo is known by its id and URL.
+    expect(again.stdout).toContain('Images: 0 total, 0 new, 0 duplicate, 0 failed; 5 unchanged (not downloaded again), 0 removed');
+    expect(await readdir(join(imagesDir, CHICAGO_ID))).toHaveLength(15);
 
     const jobId = /Job ([0-9a-f-]{36}): completed/.exec(again.stdout)?.[1] ?? '';
     const status = await cli('--job-id', jobId);

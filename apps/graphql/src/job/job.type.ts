@@ -81,6 +81,16 @@ export class JobType {
   @Field(() => Int, { description: 'Photos that could not be downloaded or decoded.' })
   readonly failedImages!: number;
 
+  /** Photos already recorded and not downloaded again. */
+  @Field(() => Int, {
+    description: 'Photos of finished properties already recorded by an earlier run (same photo id or URL): not downloaded again; not in totalImages.',
+  })
+  readonly unchangedImages!: number;
+
+  /** Records marked removed. */
+  @Field(() => Int, { description: 'Recorded photos of finished properties no longer on the listings, marked removed (kept).' })
+  readonly removedImages!: number;
+
   /** Addresses of the failed properties. */
   @Field(() => [String], { description: 'Addresses of the properties that failed, in order.' })
   readonly failedPropertiesList!: readonly string[];
@@ -119,6 +129,8 @@ export function toJobType(job: ExtractionJob): JobType {
     newImages: job.newImages,
     duplicateImages: job.duplicateImages,
     failedImages: job.failedImages,
+    unchangedImages: job.propertyOutcomes.reduce((sum, o) => sum + (o.unchangedImages ?? 0), 0),
+    removedImages: job.propertyOutcomes.reduce((sum, o) => sum + (o.removedImages ?? 0), 0),
     failedPropertiesList: job.failedPropertiesList,
     errorMessage: job.errorMessage,
     propertyOutcomes: job.propertyOutcomes.map(toPropertyOutcomeType),

@@ -35,6 +35,14 @@ export class PropertyOutcomeType {
   @Field(() => Int, { description: 'Photos that could not be downloaded or decoded.' })
   readonly failedImages!: number;
 
+  /** Photos already recorded and not downloaded again. */
+  @Field(() => Int, { description: 'Photos already recorded by an earlier run (same photo id or URL): not downloaded again.' })
+  readonly unchangedImages!: number;
+
+  /** Records marked removed. */
+  @Field(() => Int, { description: 'Recorded photos no longer on the listings, marked removed (kept) by this run.' })
+  readonly removedImages!: number;
+
   /** Sources whose photos were read. */
   @Field(() => [String], { description: 'Sources whose photos were read.' })
   readonly sourcesRead!: readonly string[];
@@ -63,6 +71,8 @@ export function toPropertyOutcomeType(outcome: PropertyOutcome): PropertyOutcome
     newImages: outcome.newImages,
     duplicateImages: outcome.duplicateImages,
     failedImages: outcome.failedImages,
+    unchangedImages: outcome.unchangedImages ?? 0,
+    removedImages: outcome.removedImages ?? 0,
     sourcesRead: outcome.sourcesRead,
     skippedSources: outcome.skippedSources.map((s) => ({ source: s.source, reason: s.reason })),
     failures: outcome.failures.map((f) => ({ source: f.source, url: f.url, code: f.code, message: f.message })),

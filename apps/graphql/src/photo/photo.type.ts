@@ -1,6 +1,8 @@
+import { storedFileNames } from '@phx/core';
 import type { PhotoRecord } from '@phx/core';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { PhotoVariantType } from './photo-variant.type.js';
 
 /** GraphQL `Photo`: one stored photo of a property (one per distinct content hash). */
 @ObjectType('Photo', { description: 'One stored photo of a property: one per distinct content (SHA-256).' })
@@ -56,6 +58,32 @@ export class PhotoType {
   /** Latest sighting. */
   @Field(() => DateTimeResolver, { description: 'Latest sighting.' })
   readonly lastSeenAt!: Date;
+
+  /** Perceptual hash of the canonical image. */
+  @Field(() => String, { nullable: true, description: '64-bit perceptual hash of the upright image, 16 hex digits; null when not computed.' })
+  readonly perceptualHash!: string | null;
+
+  /** Whether the original is animated. */
+  @Field(() => Boolean, { description: 'True when the original is an animation; its variants show the first frame.' })
+  readonly animated!: boolean;
+
+  /** Web variants. */
+  @Field(() => [PhotoVariantType], { description: 'Web-size variants stored next to the original.' })
+  readonly variants!: readonly PhotoVariantType[];
+
+  /** Every file of the record in the image store. */
+  @Field(() => [String], {
+    description: 'Every file this photo has in the image store: the original, its variants and the files of replaced smaller copies.',
+  })
+  readonly storedFiles!: readonly string[];
+
+  /** Other copies of the same picture. */
+  @Field(() => Int, { description: 'How many other copies (sizes, formats) of the same picture were seen.' })
+  readonly duplicateCount!: number;
+
+  /** When the photo left the listing. */
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When a re-run found the photo gone from its listings; null while listed.' })
+  readonly removedAt!: Date | null;
 }
 
 /**
@@ -78,6 +106,12 @@ export function toPhotoType(record: PhotoRecord): PhotoType {
     photoIds: record.photoIds,
     urls: record.urls,
     firstSeenAt: record.firstSeenAt,
+    perceptualHash: record.perceptualHash,
+    animated: record.animated,
+    variants: record.variants.map((v) => ({ ...v })),
+    storedFiles: storedFileNames(record),
+    duplicateCount: record.duplicates.length,
+    removedAt: record.removedAt,
     lastSeenAt: record.lastSeenAt,
   };
 }

@@ -8,6 +8,8 @@ import type { ExtractionEvent } from './extraction-event.js';
  *
  * - `photo-stored`: `newImages` or `duplicateImages` +1, `totalImages` +1
  * - `photo-listed-dry-run`: `totalImages` +1
+ * - `photo-unchanged`: `unchangedImages` +1 (not part of `totalImages`)
+ * - `photos-removed`: `removedImages` + its count
  * - `photo-failed`: `failedImages` +1
  * - `property-finished`: `completedProperties` or `failedProperties` +1
  * - `property-started`, `photos-listed`: no change
@@ -29,6 +31,10 @@ export function applyExtractionEvent(counters: ExtractionCounters, event: Extrac
         : { ...counters, totalImages: counters.totalImages + 1, duplicateImages: counters.duplicateImages + 1 };
     case 'photo-listed-dry-run':
       return { ...counters, totalImages: counters.totalImages + 1 };
+    case 'photo-unchanged':
+      return { ...counters, unchangedImages: (counters.unchangedImages ?? 0) + 1 };
+    case 'photos-removed':
+      return { ...counters, removedImages: (counters.removedImages ?? 0) + event.count };
     case 'photo-failed':
       return { ...counters, failedImages: counters.failedImages + 1 };
     case 'property-finished':

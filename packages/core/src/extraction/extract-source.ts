@@ -46,7 +46,10 @@ function settle(
   for (const result of settled) {
     if (result.status === 'rejected') storageError ??= { error: result.reason };
     else if (result.value.kind === 'failed') tally.photoFailed(result.value.failure);
-    else {
+    else if (result.value.kind === 'unchanged') {
+      tally.unchanged();
+      stored += 1;
+    } else {
       tally.stored(result.value.created);
       stored += 1;
     }
@@ -84,7 +87,7 @@ export async function extractSource(ctx: ExtractionContext, source: Source, tall
   if (listing === null) return;
   const { photos } = listing;
   ctx.emit({ type: 'photos-listed', propertyId: ctx.property.id, source, count: photos.length });
-  tally.listed(photos.length);
+  tally.listed(photos.map((p) => p.photoId));
   if (photos.length === 0) {
     const message = `The ${source} listing page ${listing.listingUrl} lists no photos`;
     tally.sourceFailed({ source, url: listing.listingUrl, code: 'NO_PHOTOS', message });
@@ -93,6 +96,13 @@ export async function extractSource(ctx: ExtractionContext, source: Source, tall
   if (ctx.dryRun) {
     for (const photo of photos) ctx.emit({ type: 'photo-listed-dry-run', propertyId: ctx.property.id, source, photoId: photo.photoId });
     tally.read(source);
+    return;
+  }
+  try {
+    await ctx.photoIndex.load(ctx.repository);
+  } catch (error) {
+    throwIfCancelled(ctx.signal);
+    tally.sourceFailed(toExtractionFailure(error, source, listing.listingUrl, `Reading the stored photos before ${source}`));
     return;
   }
   const settled = await Promise.allSettled(photos.map((photo) => ctx.photoLimit(() => processPhoto(ctx, source, photo))));

@@ -1,4 +1,5 @@
 import type { LimitFunction } from 'p-limit';
+import type { VariantSpec } from '../images/index.js';
 import type { JobId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
 import type { Source } from '../model/source.js';
@@ -9,6 +10,7 @@ import type { PhotoFetcher } from '../ports/photo-fetcher.js';
 import type { PhotoRepository } from '../ports/photo-repository.js';
 import type { PhotoScraper } from '../ports/photo-scraper.js';
 import type { ExtractionEvent } from './extraction-event.js';
+import type { PhotoIndex } from './photo-index.js';
 
 /** Everything the steps of one property's extraction share (internal to the extraction folder). */
 export interface ExtractionContext {
@@ -20,12 +22,18 @@ export interface ExtractionContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxPixels: number;
+  readonly variants: readonly VariantSpec[];
+  readonly maxPerceptualDistance: number;
   readonly searchByAddress: boolean;
   readonly dryRun: boolean;
   readonly jobId: JobId | null;
   readonly signal: AbortSignal | undefined;
   /** Bounds the photos of this property in flight at once. */
   readonly photoLimit: LimitFunction;
+  /** Runs the find-store-record step of one photo at a time, so two copies of one picture cannot both become canonical. */
+  readonly recordLock: LimitFunction;
+  /** The property's photo records, read once (see `PhotoIndex`). */
+  readonly photoIndex: PhotoIndex;
   /** Sends an event to the listener; never throws. */
   readonly emit: (event: ExtractionEvent) => void;
 }

@@ -31,6 +31,22 @@ export type ExtractionEvent =
       readonly source: Source;
       readonly photoId: string;
     }
+  | {
+      /** A photo already recorded (same photo id on the source, or same URL): not downloaded again, last-seen moved. */
+      readonly type: 'photo-unchanged';
+      readonly propertyId: PropertyId;
+      readonly source: Source;
+      readonly photoId: string;
+      /** The record's canonical hash. */
+      readonly sha256: ContentHash;
+    }
+  | {
+      /** A complete re-run marked recorded photos that are no longer listed as removed. */
+      readonly type: 'photos-removed';
+      readonly propertyId: PropertyId;
+      /** How many records were newly marked. */
+      readonly count: number;
+    }
   | { readonly type: 'photo-failed'; readonly propertyId: PropertyId; readonly failure: ExtractionFailure }
   | { readonly type: 'property-finished'; readonly outcome: PropertyOutcome };
 

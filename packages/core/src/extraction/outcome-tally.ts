@@ -13,6 +13,9 @@ export class OutcomeTally {
   #newImages = 0;
   #duplicateImages = 0;
   #failedImages = 0;
+  #unchangedImages = 0;
+  #removedImages = 0;
+  readonly #listedPhotoIds: string[] = [];
   #failedSources = 0;
   readonly #sourcesRead: Source[] = [];
   readonly #skippedSources: { source: Source; reason: string }[] = [];
@@ -23,9 +26,35 @@ export class OutcomeTally {
     this.#property = property;
   }
 
-  /** Counts photos a source listed. */
-  listed(count: number): void {
-    this.#photosFound += count;
+  /** Counts the photos a source listed and remembers their ids. */
+  listed(photoIds: readonly string[]): void {
+    this.#photosFound += photoIds.length;
+    this.#listedPhotoIds.push(...photoIds);
+  }
+
+  /** Counts a photo already recorded and not downloaded again. */
+  unchanged(): void {
+    this.#unchangedImages += 1;
+  }
+
+  /** Counts records marked removed. */
+  removed(count: number): void {
+    this.#removedImages += count;
+  }
+
+  /** Photo ids listed by the sources so far. */
+  get listedPhotoIds(): readonly string[] {
+    return this.#listedPhotoIds;
+  }
+
+  /** Sources read so far. */
+  get sourcesRead(): readonly Source[] {
+    return this.#sourcesRead;
+  }
+
+  /** `true` when no source failed. */
+  get noSourceFailed(): boolean {
+    return this.#failedSources === 0;
   }
 
   /** Counts a stored photo, new or duplicate. */
@@ -76,6 +105,8 @@ export class OutcomeTally {
       newImages: this.#newImages,
       duplicateImages: this.#duplicateImages,
       failedImages: this.#failedImages,
+      unchangedImages: this.#unchangedImages,
+      removedImages: this.#removedImages,
       sourcesRead: [...this.#sourcesRead],
       skippedSources: [...this.#skippedSources],
       failures,

@@ -1,29 +1,38 @@
 import { throwIfCancelled } from '../errors/index.js';
-import { decodePhoto } from '../images/index.js';
-import type { DecodedPhoto } from '../images/index.js';
+import { decodePhoto, encodeVariants, readUpright, variantFileName } from '../images/index.js';
+import type { DecodedPhoto, UprightImage } from '../images/index.js';
 import type { ExtractionFailure } from '../model/extraction-job.js';
 import type { ListingPhoto } from '../model/listing-photo.js';
 import type { Source } from '../model/source.js';
+import { isBetterImage } from '../photos/same-photo.js';
+import type { SamePhotoMatch } from '../photos/same-photo.js';
 import type { FetchedPhoto, PhotoFetchRequest } from '../ports/photo-fetcher.js';
+import type { PhotoObservation, PhotoRecord, StoredVariant } from '../ports/photo-repository.js';
 import type { ExtractionContext } from './extraction-context.js';
 import { toExtractionFailure } from './extraction-failure.js';
 
-/** What became of one photo: stored (new or duplicate) or failed alone. */
+/** What became of one photo: stored (new or duplicate), already recorded (not downloaded), or failed alone. */
 export type PhotoResult =
   | { readonly kind: 'stored'; readonly created: boolean }
+  | { readonly kind: 'unchanged' }
   | { readonly kind: 'failed'; readonly failure: ExtractionFailure };
+
+interface PreparedPhoto {
+  readonly fetched: FetchedPhoto;
+  readonly decoded: DecodedPhoto;
+  readonly upright: UprightImage;
+}
 
 function fetchRequest(url: string, signal: AbortSignal | undefined): PhotoFetchRequest {
   return signal === undefined ? { url } : { url, signal };
 }
 
-async function download(
-  ctx: ExtractionContext,
-  photo: ListingPhoto,
-): Promise<{ fetched: FetchedPhoto; decoded: DecodedPhoto }> {
+async function prepare(ctx: ExtractionContext, photo: ListingPhoto): Promise<PreparedPhoto> {
   const fetched = await ctx.fetcher.fetchPhoto(fetchRequest(photo.url, ctx.signal));
   const decoded = await decodePhoto(fetched.bytes, { photo: photo.url, maxPixels: ctx.maxPixels });
-  return { fetched, decoded };
+  const maxSidePx = Math.max(16, ...ctx.variants.map((v) => v.maxSidePx));
+  const upright = await readUpright(fetched.bytes, { photo: photo.url, maxPixels: ctx.maxPixels, maxSidePx });
+  return { fetched, decoded, upright };
 }
 
 function failed(ctx: ExtractionContext, source: Source, photo: ListingPhoto, error: unknown): PhotoResult {
@@ -33,36 +42,120 @@ function failed(ctx: ExtractionContext, source: Source, photo: ListingPhoto, err
   return { kind: 'failed', failure };
 }
 
+function identityOf(p: PreparedPhoto): { sha256: string; perceptualHash: string; widthPx: number; heightPx: number; byteLength: number } {
+  const { sha256, widthPx, heightPx, byteLength } = p.decoded;
+  return { sha256, perceptualHash: p.upright.perceptualHash, widthPx, heightPx, byteLength };
+}
+
+/** Whether the bytes must be stored: a new picture, or a better copy of a known one. */
+function mustStore(p: PreparedPhoto, match: SamePhotoMatch | null): boolean {
+  return match === null || (!match.sameBytes && isBetterImage(identityOf(p), match.record));
+}
+
+function findMatch(ctx: ExtractionContext, p: PreparedPhoto): SamePhotoMatch | null {
+  return ctx.photoIndex.find(identityOf(p), ctx.maxPerceptualDistance);
+}
+
+/** Writes the original and its variants; returns the original's location and the variants' records. */
+async function storeFiles(
+  ctx: ExtractionContext,
+  p: PreparedPhoto,
+  encoded: Awaited<ReturnType<typeof encodeVariants>> | null,
+): Promise<{ location: string; variants: StoredVariant[] }> {
+  const { sha256, extension } = p.decoded;
+  const { location } = await ctx.store.put(ctx.property.id, `${sha256}.${extension}`, p.fetched.bytes);
+  const variants: StoredVariant[] = [];
+  for (const v of encoded ?? (await encodeVariants(p.upright, ctx.variants))) {
+    const fileName = variantFileName(sha256, v.name);
+    const stored = await ctx.store.put(ctx.property.id, fileName, v.bytes);
+    const { name, format, widthPx, heightPx } = v;
+    variants.push({ name, fileName, location: stored.location, format, widthPx, heightPx, byteLength: v.bytes.length });
+  }
+  return { location, variants };
+}
+
+async function storeAndRecord(ctx: ExtractionContext, source: Source, photo: ListingPhoto, p: PreparedPhoto): Promise<boolean> {
+  // A first look outside the lock spares encoding the variants of copies already stored at a better size.
+  const encoded = mustStore(p, findMatch(ctx, p)) ? await encodeVariants(p.upright, ctx.variants) : null;
+  return ctx.recordLock(async () => {
+    throwIfCancelled(ctx.signal);
+    const match = findMatch(ctx, p);
+    const store = mustStore(p, match);
+    const files = store ? await storeFiles(ctx, p, encoded) : null;
+    const { decoded } = p;
+    const fileName = `${decoded.sha256}.${decoded.extension}`;
+    const observation: PhotoObservation = {
+      ...{ propertyId: ctx.property.id, sha256: decoded.sha256, format: decoded.format, fileName },
+      ...{ location: files?.location ?? match?.record.location ?? fileName, variants: files?.variants ?? [] },
+      ...{ widthPx: decoded.widthPx, heightPx: decoded.heightPx, byteLength: decoded.byteLength },
+      ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId },
+      ...{ perceptualHash: p.upright.perceptualHash, animated: p.upright.animated, etag: p.fetched.etag },
+      ...(match === null ? {} : { sameAs: match.record.sha256 }),
+      ...(store || match?.sameBytes === true ? {} : { stored: false }),
+    };
+    const { created } = await ctx.repository.recordPhoto(observation);
+    ctx.photoIndex.recorded(observation, match);
+    return created;
+  });
+}
+
 /**
- * Downloads, validates, stores and records one photo. A download or decode
- * failure fails only this photo (returned, not thrown); a store or repository
- * failure is thrown, because it would fail every photo after it too.
+ * A photo whose id or URL is on a record: no download. Recorded by an
+ * earlier run, it is unchanged (last-seen moves, a removal is cleared);
+ * already recorded by this run (the same URL on another source), a duplicate.
+ */
+async function recordKnown(ctx: ExtractionContext, source: Source, photo: ListingPhoto, record: PhotoRecord): Promise<PhotoResult> {
+  const duplicate = ctx.photoIndex.seenThisRun(record);
+  await ctx.recordLock(async () => {
+    throwIfCancelled(ctx.signal);
+    const { propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location } = record;
+    const observation: PhotoObservation = {
+      ...{ propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
+      ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId },
+    };
+    await ctx.repository.recordPhoto(observation);
+    ctx.photoIndex.recorded(observation, { record, sameBytes: true });
+  });
+  const { sha256 } = record;
+  ctx.logger.debug({ source, photoId: photo.photoId, sha256, duplicate }, 'photo known, not downloaded');
+  if (duplicate) {
+    ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, created: false });
+    return { kind: 'stored', created: false };
+  }
+  ctx.emit({ type: 'photo-unchanged', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256 });
+  return { kind: 'unchanged' };
+}
+
+/**
+ * Skips photos recorded before (same photo id on the source, or same URL);
+ * otherwise downloads, validates and normalises one photo, then, one photo of the
+ * property at a time: finds the record of the same picture (by SHA-256, then
+ * perceptual hash), stores the original and its variants when the picture
+ * is new or this copy is better, and records the sighting. A download or
+ * decode failure fails only this photo (returned, not thrown); a store or
+ * repository failure is thrown, because it would fail every photo after it too.
  *
  * @param ctx - the property's extraction context
  * @param source - the source that listed the photo
  * @param photo - the photo to process
- * @returns `stored` with `created` (new vs duplicate, as the repository says) or `failed` with the failure
+ * @returns `stored` with `created` (new picture vs duplicate, as the repository says) or `failed` with the failure
  * @throws {@link CancelledError} when the signal is aborted
  */
 export async function processPhoto(ctx: ExtractionContext, source: Source, photo: ListingPhoto): Promise<PhotoResult> {
   throwIfCancelled(ctx.signal);
-  let downloaded: { fetched: FetchedPhoto; decoded: DecodedPhoto };
+  const known = ctx.photoIndex.findSighting(source, photo.photoId, photo.url);
+  if (known !== null) return recordKnown(ctx, source, photo, known);
+  let prepared: PreparedPhoto;
   try {
-    downloaded = await download(ctx, photo);
+    prepared = await prepare(ctx, photo);
   } catch (error) {
     throwIfCancelled(ctx.signal);
     return failed(ctx, source, photo, error);
   }
   throwIfCancelled(ctx.signal);
-  const { fetched, decoded } = downloaded;
-  const fileName = `${decoded.sha256}.${decoded.extension}`;
-  const { location } = await ctx.store.put(ctx.property.id, fileName, fetched.bytes);
-  const { created } = await ctx.repository.recordPhoto({
-    ...{ propertyId: ctx.property.id, sha256: decoded.sha256, format: decoded.format, fileName, location },
-    ...{ widthPx: decoded.widthPx, heightPx: decoded.heightPx, byteLength: decoded.byteLength },
-    ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId },
-  });
-  ctx.logger.debug({ source, photoId: photo.photoId, sha256: decoded.sha256, created }, 'photo stored');
-  ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256: decoded.sha256, created });
+  const created = await storeAndRecord(ctx, source, photo, prepared);
+  const { sha256 } = prepared.decoded;
+  ctx.logger.debug({ source, photoId: photo.photoId, sha256, created }, 'photo stored');
+  ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, created });
   return { kind: 'stored', created };
 }

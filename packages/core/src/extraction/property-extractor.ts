@@ -1,7 +1,9 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { InvalidInputError, throwIfCancelled } from '../errors/index.js';
-import { DEFAULT_DECODE_PHOTO_OPTIONS } from '../images/index.js';
+import { DEFAULT_DECODE_PHOTO_OPTIONS, DEFAULT_VARIANT_SPECS, variantSpecsSchema } from '../images/index.js';
+import type { VariantSpec } from '../images/index.js';
+import { DEFAULT_MAX_PERCEPTUAL_DISTANCE } from '../photos/same-photo.js';
 import type { PropertyOutcome } from '../model/extraction-job.js';
 import type { JobId, PropertyId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
@@ -20,6 +22,7 @@ import type { ExtractionContext } from './extraction-context.js';
 import type { ExtractionEvent, ExtractionEventListener } from './extraction-event.js';
 import { extractSource } from './extract-source.js';
 import { OutcomeTally } from './outcome-tally.js';
+import { PhotoIndex } from './photo-index.js';
 
 /** Options of {@link PropertyExtractor}. Dependencies are borrowed: the extractor never closes them. */
 export interface PropertyExtractorOptions {
@@ -46,6 +49,18 @@ export interface PropertyExtractorOptions {
    * Default `false`.
    */
   readonly searchByAddress?: boolean;
+  /**
+   * Web variants written next to each stored original, as WebP, never
+   * upscaled. Default {@link DEFAULT_VARIANT_SPECS}: `web` ≤ 2048 px and
+   * `thumb` ≤ 400 px. An empty list writes none.
+   */
+  readonly variants?: readonly VariantSpec[];
+  /**
+   * Largest Hamming distance between perceptual hashes for two photos of a
+   * property to count as one picture. Integer 0-32; 0 merges only identical
+   * hashes. Default {@link DEFAULT_MAX_PERCEPTUAL_DISTANCE} (10).
+   */
+  readonly maxPerceptualDistance?: number;
 }
 
 /** Defaults of the optional {@link PropertyExtractorOptions}. */
@@ -55,6 +70,8 @@ export const DEFAULT_PROPERTY_EXTRACTOR_OPTIONS = Object.freeze({
   photoConcurrency: 4,
   maxPixels: DEFAULT_DECODE_PHOTO_OPTIONS.maxPixels,
   searchByAddress: false,
+  variants: DEFAULT_VARIANT_SPECS,
+  maxPerceptualDistance: DEFAULT_MAX_PERCEPTUAL_DISTANCE,
 });
 
 /** One request to {@link PropertyExtractor.extractProperty}. */
@@ -83,12 +100,14 @@ const optionsSchema = z.object({
   scrapers: z.partialRecord(z.enum(SOURCES), z.custom<PhotoScraper>(hasMethod('listPhotos'), 'must be a PhotoScraper')),
   fetcher: z.custom<PhotoFetcher>(hasMethod('fetchPhoto'), 'must be a PhotoFetcher'),
   store: z.custom<ImageStore>(hasMethod('put'), 'must be an ImageStore'),
-  repository: z.custom<PhotoRepository>(hasMethod('recordPhoto'), 'must be a PhotoRepository'),
+  repository: z.custom<PhotoRepository>((v) => hasMethod('recordPhoto')(v) && hasMethod('markRemoved')(v), 'must be a PhotoRepository'),
   logger: z.custom<Logger>(hasMethod('child'), 'must be a Logger').optional(),
   clock: z.custom<Clock>(hasMethod('now'), 'must be a Clock').optional(),
   photoConcurrency: z.number().int().min(1).max(64).optional(),
   maxPixels: z.number().int().positive().optional(),
   searchByAddress: z.boolean().optional(),
+  variants: variantSpecsSchema.optional(),
+  maxPerceptualDistance: z.number().int().min(0).max(32).optional(),
 });
 
 const requestSchema = z.object({
@@ -121,7 +140,21 @@ function resolveOptions(options: PropertyExtractorOptions): ResolvedOptions {
     photoConcurrency: o.photoConcurrency ?? d.photoConcurrency,
     maxPixels: o.maxPixels ?? d.maxPixels,
     searchByAddress: o.searchByAddress ?? d.searchByAddress,
+    variants: (o.variants as readonly VariantSpec[] | undefined) ?? d.variants,
+    maxPerceptualDistance: o.maxPerceptualDistance ?? d.maxPerceptualDistance,
   };
+}
+
+/** After a run in which every source read succeeded: records no longer listed are marked removed. */
+async function markRemoved(ctx: ExtractionContext, tally: OutcomeTally): Promise<void> {
+  if (!tally.noSourceFailed || tally.sourcesRead.length === 0) return;
+  const query = { propertyId: ctx.property.id, sourcesRead: tally.sourcesRead, listedPhotoIds: tally.listedPhotoIds, removedAt: ctx.clock.now() };
+  const count = await ctx.repository.markRemoved(query);
+  tally.removed(count);
+  if (count > 0) {
+    ctx.logger.info({ count }, 'photos no longer listed marked removed');
+    ctx.emit({ type: 'photos-removed', propertyId: ctx.property.id, count });
+  }
 }
 
 function safeEmitter(listener: ExtractionEventListener | undefined, logger: Logger): (event: ExtractionEvent) => void {
@@ -187,6 +220,7 @@ export class PropertyExtractor implements PropertyExtracting {
     const tally = new OutcomeTally(property);
     try {
       for (const source of parsed.sources) await extractSource(ctx, source, tally);
+      if (!parsed.dryRun) await markRemoved(ctx, tally);
     } finally {
       await this.#release(property.id, parsed.sources, ctx.logger);
     }
@@ -217,6 +251,8 @@ export class PropertyExtractor implements PropertyExtracting {
       jobId: request.jobId as JobId | null,
       signal: request.signal,
       photoLimit: pLimit(this.#o.photoConcurrency),
+      recordLock: pLimit(1),
+      photoIndex: new PhotoIndex(property.id),
       emit: safeEmitter(request.onEvent, logger),
     };
   }

@@ -11,7 +11,14 @@ export interface VariantSpec {
   readonly maxSidePx: number;
   /** WebP quality 1-100. */
   readonly quality: number;
+  /**
+   * WebP encoder effort 0 (fastest) to 6 (smallest). Default 2: about half
+   * the time of libwebp's 4 for files a few percent larger.
+   */
+  readonly effort?: number;
 }
+
+const DEFAULT_WEBP_EFFORT = 2;
 
 /** The default variants: `web` (longest side ≤ 2048 px, quality 82) and `thumb` (≤ 400 px, quality 75). */
 export const DEFAULT_VARIANT_SPECS: readonly VariantSpec[] = Object.freeze([
@@ -40,6 +47,7 @@ export const variantSpecsSchema = z
       name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1-32 lower-case letters, digits or -'),
       maxSidePx: z.number().int().min(16).max(16_384),
       quality: z.number().int().min(1).max(100),
+      effort: z.number().int().min(0).max(6).optional(),
     }),
   )
   .refine((specs) => new Set(specs.map((s) => s.name)).size === specs.length, 'variant names must be unique');
@@ -76,7 +84,7 @@ export async function encodeVariants(image: UprightImage, specs: readonly Varian
     specs.map(async (spec) => {
       const { data, info } = await sharp(image.pixels, raw)
         .resize(spec.maxSidePx, spec.maxSidePx, { fit: 'inside', withoutEnlargement: true })
-        .webp({ quality: spec.quality })
+        .webp({ quality: spec.quality, effort: spec.effort ?? DEFAULT_WEBP_EFFORT })
         .toBuffer({ resolveWithObject: true });
       return { name: spec.name, format: 'webp' as const, widthPx: info.width, heightPx: info.height, bytes: data };
     }),

@@ -7,3 +7,5 @@ export { readUpright, DEFAULT_READ_UPRIGHT_OPTIONS } from './read-upright.js';
 export type { ReadUprightOptions, UprightImage } from './read-upright.js';
 export { encodeVariants, variantFileName, variantSpecsSchema, DEFAULT_VARIANT_SPECS } from './encode-variants.js';
 export type { VariantSpec, EncodedVariant } from './encode-variants.js';
+export { configureSharp } from './configure-sharp.js';
+export type { ConfigureSharpOptions, SharpSettings } from './configure-sharp.js';

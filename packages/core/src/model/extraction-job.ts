@@ -51,6 +51,14 @@ export interface ExtractionCounters {
   readonly duplicateImages: number;
   /** Photos that could not be downloaded or decoded (each also in its property's `errors`). */
   readonly failedImages: number;
+  /**
+   * Photos a re-run found already recorded (same photo id on the source, or
+   * same URL) and did not download again; not part of `totalImages`.
+   * Absent = 0 (job layers that predate it).
+   */
+  readonly unchangedImages?: number;
+  /** Recorded photos a complete re-run no longer found on the listings, marked removed (kept). Absent = 0. */
+  readonly removedImages?: number;
 }
 
 /** Counters all at zero. */
@@ -62,6 +70,8 @@ export const ZERO_COUNTERS: ExtractionCounters = Object.freeze({
   newImages: 0,
   duplicateImages: 0,
   failedImages: 0,
+  unchangedImages: 0,
+  removedImages: 0,
 });
 
 /** One failure met while extracting a property: a source that could not be read or a photo that failed. */
@@ -98,6 +108,10 @@ export interface PropertyOutcome {
   readonly duplicateImages: number;
   /** Photos that failed. */
   readonly failedImages: number;
+  /** Photos already recorded from an earlier run and not downloaded again (absent = 0). */
+  readonly unchangedImages?: number;
+  /** Recorded photos no longer listed, marked removed by this run (absent = 0). */
+  readonly removedImages?: number;
   /** Sources whose photos were read. */
   readonly sourcesRead: readonly Source[];
   /** Requested sources with no listing for this property (no URL given and none found), with the reason. */

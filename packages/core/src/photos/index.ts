@@ -1,1 +1,10 @@
 export { MemoryPhotoRepository } from './memory-photo-repository.js';
+export { mergeSighting, newPhotoRecord, isListedElsewhere, storedFileNames } from './photo-record-merge.js';
+export type { RemovedPhotosQuery } from './photo-record-merge.js';
+export {
+  findSamePhoto,
+  isSamePicture,
+  isBetterImage,
+  DEFAULT_MAX_PERCEPTUAL_DISTANCE,
+} from './same-photo.js';
+export type { ImageIdentity, SamePhotoMatch } from './same-photo.js';

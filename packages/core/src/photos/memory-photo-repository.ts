@@ -1,53 +1,16 @@
 import type { ContentHash, PropertyId } from '../model/ids.js';
-import type { Source } from '../model/source.js';
 import type { PhotoObservation, PhotoRecord, PhotoRepository } from '../ports/photo-repository.js';
-
-interface MutableRecord {
-  readonly seq: number;
-  readonly base: Omit<PhotoRecord, 'sources' | 'photoIds' | 'urls' | 'firstSeenAt' | 'lastSeenAt'>;
-  readonly sources: Source[];
-  readonly photoIds: string[];
-  readonly urls: string[];
-  firstSeenAt: Date;
-  lastSeenAt: Date;
-}
-
-function addOnce<T>(list: T[], value: T): void {
-  if (!list.includes(value)) list.push(value);
-}
-
-function toRecord(r: MutableRecord): PhotoRecord {
-  return {
-    ...r.base,
-    sources: [...r.sources],
-    photoIds: [...r.photoIds],
-    urls: [...r.urls],
-    firstSeenAt: new Date(r.firstSeenAt),
-    lastSeenAt: new Date(r.lastSeenAt),
-  };
-}
-
-function newRecord(o: PhotoObservation, seq: number): MutableRecord {
-  const { propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location } = o;
-  return {
-    seq,
-    base: { propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
-    sources: [o.source],
-    photoIds: [o.photoId],
-    urls: [o.url],
-    firstSeenAt: new Date(o.seenAt),
-    lastSeenAt: new Date(o.seenAt),
-  };
-}
+import { mergeSighting, newPhotoRecord } from './photo-record-merge.js';
+import type { RemovedPhotosQuery } from './photo-record-merge.js';
+import { isListedElsewhere } from './photo-record-merge.js';
 
 /**
  * A {@link PhotoRepository} in process memory: the reference implementation
  * of the port (the MongoDB one in `@phx/jobs` passes the same contract
- * suite), for tests and in-process runs. One record per property and content
- * hash; sightings merge into it: sources, photo ids and URLs are kept once
- * each in first-seen order, `firstSeenAt` is the earliest sighting and
- * `lastSeenAt` the latest (neither moves the wrong way when sightings arrive
- * out of order). The image metadata stays that of the first sighting.
+ * suite), for tests and in-process runs. One record per picture of a
+ * property; sightings merge into it (see `mergeSighting`): sources, photo
+ * ids, URLs and ETags once each in first-seen order, `firstSeenAt` the
+ * earliest sighting and `lastSeenAt` the latest.
  *
  * @example
  * ```ts
@@ -56,34 +19,47 @@ function newRecord(o: PhotoObservation, seq: number): MutableRecord {
  * ```
  */
 export class MemoryPhotoRepository implements PhotoRepository {
-  readonly #records = new Map<PropertyId, Map<ContentHash, MutableRecord>>();
+  readonly #records = new Map<PropertyId, { seq: number; record: PhotoRecord }[]>();
   #seq = 0;
 
   /** {@inheritDoc PhotoRepository.recordPhoto} */
   async recordPhoto(observation: PhotoObservation): Promise<{ readonly created: boolean }> {
-    let byHash = this.#records.get(observation.propertyId);
-    if (byHash === undefined) {
-      byHash = new Map();
-      this.#records.set(observation.propertyId, byHash);
+    let records = this.#records.get(observation.propertyId);
+    if (records === undefined) {
+      records = [];
+      this.#records.set(observation.propertyId, records);
     }
     // Synchronous read-modify-write: concurrent callers cannot interleave, so exactly one creates.
-    const existing = byHash.get(observation.sha256);
-    if (existing === undefined) {
-      byHash.set(observation.sha256, newRecord(observation, this.#seq++));
+    const entry = records.find((e) => holds(e.record, observation.sha256, observation.sameAs));
+    if (entry === undefined) {
+      records.push({ seq: this.#seq++, record: newPhotoRecord(observation) });
       return { created: true };
     }
-    addOnce(existing.sources, observation.source);
-    addOnce(existing.photoIds, observation.photoId);
-    addOnce(existing.urls, observation.url);
-    if (observation.seenAt < existing.firstSeenAt) existing.firstSeenAt = new Date(observation.seenAt);
-    if (observation.seenAt > existing.lastSeenAt) existing.lastSeenAt = new Date(observation.seenAt);
+    entry.record = mergeSighting(entry.record, observation);
     return { created: false };
   }
 
   /** {@inheritDoc PhotoRepository.listPhotos} */
   async listPhotos(propertyId: PropertyId): Promise<PhotoRecord[]> {
-    const records = [...(this.#records.get(propertyId)?.values() ?? [])];
-    records.sort((a, b) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime() || a.seq - b.seq);
-    return records.map(toRecord);
+    const records = [...(this.#records.get(propertyId) ?? [])];
+    records.sort((a, b) => a.record.firstSeenAt.getTime() - b.record.firstSeenAt.getTime() || a.seq - b.seq);
+    return records.map((e) => structuredClone(e.record));
+  }
+
+  /** {@inheritDoc PhotoRepository.markRemoved} */
+  async markRemoved(query: RemovedPhotosQuery): Promise<number> {
+    let marked = 0;
+    for (const entry of this.#records.get(query.propertyId) ?? []) {
+      if (entry.record.removedAt !== null || isListedElsewhere(entry.record, query)) continue;
+      entry.record = { ...entry.record, removedAt: new Date(query.removedAt) };
+      marked += 1;
+    }
+    return marked;
   }
 }
+
+function holds(record: PhotoRecord, sha256: ContentHash, sameAs: ContentHash | undefined): boolean {
+  const hashes = [record.sha256, ...record.duplicates.map((d) => d.sha256)];
+  return hashes.includes(sha256) || (sameAs !== undefined && hashes.includes(sameAs));
+}
+

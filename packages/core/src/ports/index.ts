@@ -5,4 +5,4 @@ export type { Clock } from './clock.js';
 export type { PhotoScraper, ScrapeRequest } from './photo-scraper.js';
 export type { PhotoFetcher, PhotoFetchRequest, FetchedPhoto } from './photo-fetcher.js';
 export type { ImageStore, StoredFile } from './image-store.js';
-export type { PhotoRepository, PhotoObservation, PhotoRecord } from './photo-repository.js';
+export type { PhotoRepository, PhotoObservation, PhotoRecord, StoredVariant, DuplicateImage } from './photo-repository.js';

@@ -1,5 +1,47 @@
 import type { ContentHash, JobId, PropertyId } from '../model/ids.js';
 import type { Source } from '../model/source.js';
+import type { RemovedPhotosQuery } from '../photos/photo-record-merge.js';
+
+/** A web variant of a photo stored next to its original (see `encodeVariants`). */
+export interface StoredVariant {
+  /** Variant name, e.g. `web`, `thumb`. */
+  readonly name: string;
+  /** File name in the image store: `<sha256>.<name>.webp`. */
+  readonly fileName: string;
+  /** Location returned by the image store. */
+  readonly location: string;
+  /** Encoded format, `webp`. */
+  readonly format: string;
+  /** Width in px (upright). */
+  readonly widthPx: number;
+  /** Height in px (upright). */
+  readonly heightPx: number;
+  /** Size of the variant file in bytes. */
+  readonly byteLength: number;
+}
+
+/**
+ * Another version of a record's picture (another size, compression or
+ * format) that is not the canonical one: a smaller copy seen after the
+ * canonical (never stored), or a former canonical replaced by a better copy
+ * (its files stay stored and are listed in `fileNames`).
+ */
+export interface DuplicateImage {
+  /** SHA-256 of that version's bytes. */
+  readonly sha256: ContentHash;
+  /** Its format. */
+  readonly format: string;
+  /** Its upright width in px. */
+  readonly widthPx: number;
+  /** Its upright height in px. */
+  readonly heightPx: number;
+  /** Its size in bytes. */
+  readonly byteLength: number;
+  /** Its perceptual hash, or `null` when unknown. */
+  readonly perceptualHash: string | null;
+  /** Files of that version in the image store (original and variants); empty when it was never stored. */
+  readonly fileNames: readonly string[];
+}
 
 /** One sighting of a stored photo at one source URL. */
 export interface PhotoObservation {
@@ -29,6 +71,27 @@ export interface PhotoObservation {
   readonly seenAt: Date;
   /** Job that saw it, or `null` for an in-process run without a job. */
   readonly jobId: JobId | null;
+  /** 64-bit perceptual hash of the upright image (16 hex digits); absent or `null` when not computed. */
+  readonly perceptualHash?: string | null;
+  /** `true` when the original is an animation whose variants show its first frame. Default `false`. */
+  readonly animated?: boolean;
+  /** Web variants stored next to the original. Default none. */
+  readonly variants?: readonly StoredVariant[];
+  /**
+   * Canonical hash of an existing record showing the same picture (found by
+   * perceptual hash): the sighting joins that record instead of creating one.
+   * When this version is better (more pixels; ties: more bytes) it becomes
+   * the record's canonical image and the former one moves to `duplicates`;
+   * otherwise it is added to `duplicates`. Absent: match by `sha256` only.
+   */
+  readonly sameAs?: ContentHash;
+  /**
+   * `false` when the original was not written to the image store (a smaller
+   * copy of a picture already stored). Default `true`.
+   */
+  readonly stored?: boolean;
+  /** The `ETag` the photo host sent, or `null`/absent. Kept on the record for incremental re-runs. */
+  readonly etag?: string | null;
 }
 
 /** The record of one stored photo of a property: one per distinct content hash. */
@@ -59,6 +122,18 @@ export interface PhotoRecord {
   readonly firstSeenAt: Date;
   /** Latest sighting. */
   readonly lastSeenAt: Date;
+  /** 64-bit perceptual hash of the canonical image (16 hex digits), or `null` when not computed. */
+  readonly perceptualHash: string | null;
+  /** `true` when the canonical original is an animation (variants show its first frame). */
+  readonly animated: boolean;
+  /** Web variants of the canonical image, stored next to it. */
+  readonly variants: readonly StoredVariant[];
+  /** Other versions of the same picture (smaller, or former canonicals), oldest first. */
+  readonly duplicates: readonly DuplicateImage[];
+  /** ETags the photo hosts sent for it, once each. */
+  readonly etags: readonly string[];
+  /** When the photo was found gone from every listing that showed it, or `null` while listed. */
+  readonly removedAt: Date | null;
 }
 
 /**
@@ -72,7 +147,10 @@ export interface PhotoRecord {
 export interface PhotoRepository {
   /**
    * Creates the record of a photo or, when one exists for the same property
-   * and hash, adds the source, photo id and URL to it and moves `lastSeenAt`.
+   * and hash (canonical or one of its `duplicates`, or the record named by
+   * `observation.sameAs`), adds the source, photo id, URL and ETag to it,
+   * moves `lastSeenAt` and clears `removedAt`. A `sameAs` sighting of a
+   * better version makes it the canonical image (see {@link PhotoObservation.sameAs}).
    *
    * @param observation - the sighting
    * @returns `created: true` when the record did not exist before
@@ -84,4 +162,15 @@ export interface PhotoRepository {
    * @returns the records; empty when none
    */
   listPhotos(propertyId: PropertyId): Promise<PhotoRecord[]>;
+  /**
+   * Marks the records of a property that a complete re-run no longer saw as
+   * removed (`removedAt` set; the record and its files are kept). A record
+   * is kept listed when it was seen on a source the run did not read, or
+   * under a photo id the run listed. Already-removed records keep their date.
+   * Idempotent.
+   *
+   * @param query - property, sources read, photo ids listed, date
+   * @returns how many records were newly marked removed
+   */
+  markRemoved(query: RemovedPhotosQuery): Promise<number>;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toContentHash, toPropertyId } from '../model/ids.js';
 import type { ContentHash, PropertyId } from '../model/ids.js';
-import type { PhotoObservation, PhotoRepository } from '../ports/photo-repository.js';
+import type { PhotoObservation, PhotoRecord, PhotoRepository, StoredVariant } from '../ports/photo-repository.js';
 import { useContractSubject } from './contract-factory.js';
 import type { ContractFactory } from './contract-factory.js';
 
@@ -14,6 +14,11 @@ function at(minutes: number): Date {
 
 function hashOf(char: string): ContentHash {
   return toContentHash(char.repeat(64));
+}
+
+function variantOf(sha256: ContentHash, name: string, widthPx: number, heightPx: number): StoredVariant {
+  const fileName = `${sha256}.${name}.webp`;
+  return { name, fileName, location: `/data/images/p/${fileName}`, format: 'webp', widthPx, heightPx, byteLength: widthPx * 10 };
 }
 
 function freshProperty(): PropertyId {
@@ -69,8 +74,77 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
           ...{ propertyId: p, sha256, format, widthPx, heightPx, byteLength, fileName, location },
           ...{ sources: ['zillow'], photoIds: [observation.photoId], urls: [observation.url] },
           ...{ firstSeenAt: observation.seenAt, lastSeenAt: observation.seenAt },
+          ...{ perceptualHash: null, animated: false, variants: [], duplicates: [], etags: [], removedAt: null },
         },
       ]);
+    });
+
+    it('keeps the perceptual hash, animation flag, variants and ETag of the first sighting', async () => {
+      const propertyId = freshProperty();
+      const sha256 = hashOf('7');
+      const variants = [variantOf(sha256, 'web', 1536, 1024), variantOf(sha256, 'thumb', 400, 267)];
+      await repository().recordPhoto(sighting(propertyId, sha256, { perceptualHash: 'c3a1f0e0d8b43c1e', animated: true, variants, etag: '"e1"' }));
+      await repository().recordPhoto(sighting(propertyId, sha256, { etag: '"e2"', seenAt: at(1) }));
+      await repository().recordPhoto(sighting(propertyId, sha256, { etag: null, seenAt: at(2) }));
+      expect(await repository().listPhotos(propertyId)).toMatchObject([
+        { perceptualHash: 'c3a1f0e0d8b43c1e', animated: true, variants, etags: ['"e1"', '"e2"'] },
+      ]);
+    });
+
+    it('makes a better copy of the same picture (sameAs) the canonical image, keeping the old one as a duplicate', async () => {
+      const propertyId = freshProperty();
+      const [small, large] = [hashOf('3'), hashOf('4')];
+      const smallVariants = [variantOf(small, 'web', 800, 533)];
+      await repository().recordPhoto(sighting(propertyId, small, { widthPx: 800, heightPx: 533, perceptualHash: 'ffff0000ffff0000', variants: smallVariants }));
+      const better = sighting(propertyId, large, {
+        ...{ widthPx: 2048, heightPx: 1365, byteLength: 900_000, fileName: `${large}.jpg`, location: `/x/${large}.jpg` },
+        ...{ perceptualHash: 'ffff0000ffff0001', sameAs: small, source: 'redfin', photoId: 'r1', url: 'https://r/1.jpg', seenAt: at(1) },
+      });
+      expect(await repository().recordPhoto(better)).toEqual({ created: false });
+      const [record, ...rest] = await repository().listPhotos(propertyId);
+      expect(rest).toEqual([]);
+      expect(record).toMatchObject({
+        sha256: large,
+        widthPx: 2048,
+        fileName: `${large}.jpg`,
+        perceptualHash: 'ffff0000ffff0001',
+        variants: [],
+        sources: ['zillow', 'redfin'],
+        urls: ['https://photos.zillowstatic.com/fp/aaaa-cc_ft_1536.jpg', 'https://r/1.jpg'],
+        duplicates: [{ sha256: small, widthPx: 800, heightPx: 533, perceptualHash: 'ffff0000ffff0000', fileNames: [`${small}.jpg`, smallVariants[0]?.fileName] }],
+      });
+      // The old canonical's bytes seen again join the same record.
+      expect(await repository().recordPhoto(sighting(propertyId, small, { seenAt: at(3), photoId: 'again' }))).toEqual({ created: false });
+      expect(await repository().listPhotos(propertyId)).toMatchObject([{ sha256: large, lastSeenAt: at(3) }]);
+    });
+
+    it('adds a lesser copy of the same picture (sameAs, not stored) as a duplicate without files', async () => {
+      const propertyId = freshProperty();
+      const [large, small] = [hashOf('5'), hashOf('6')];
+      await repository().recordPhoto(sighting(propertyId, large));
+      const lesser = sighting(propertyId, small, { widthPx: 640, heightPx: 427, sameAs: large, stored: false, url: 'https://z/640.jpg', seenAt: at(2) });
+      expect(await repository().recordPhoto(lesser)).toEqual({ created: false });
+      const records = await repository().listPhotos(propertyId);
+      expect(records).toMatchObject([
+        { sha256: large, widthPx: 1536, duplicates: [{ sha256: small, widthPx: 640, fileNames: [] }], lastSeenAt: at(2) },
+      ]);
+      expect(records[0]?.urls).toContain('https://z/640.jpg');
+    });
+
+    it('marks records a complete re-run no longer saw as removed, keeps them, and clears the mark when seen again', async () => {
+      const propertyId = freshProperty();
+      await repository().recordPhoto(sighting(propertyId, hashOf('a'), { photoId: 'z1' }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('b'), { photoId: 'z2' }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('c'), { photoId: 'r1', source: 'redfin' }));
+      const query = { propertyId, sourcesRead: ['zillow' as const], listedPhotoIds: ['z1'], removedAt: at(60) };
+      expect(await repository().markRemoved(query)).toBe(1);
+      expect(await repository().markRemoved({ ...query, removedAt: at(90) })).toBe(0);
+      const byId = (records: readonly PhotoRecord[], id: string) => records.find((r) => r.photoIds.includes(id));
+      let records = await repository().listPhotos(propertyId);
+      expect([byId(records, 'z1')?.removedAt, byId(records, 'z2')?.removedAt, byId(records, 'r1')?.removedAt]).toEqual([null, at(60), null]);
+      await repository().recordPhoto(sighting(propertyId, hashOf('b'), { photoId: 'z2', seenAt: at(120) }));
+      records = await repository().listPhotos(propertyId);
+      expect(byId(records, 'z2')).toMatchObject({ removedAt: null, lastSeenAt: at(120) });
     });
 
     it('merges a later sighting of the same bytes into the record', async () => {

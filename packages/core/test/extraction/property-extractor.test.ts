@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { CancelledError, CoreError, InvalidInputError, ListingNotFoundError } from '../../src/errors/index.js';
 import { PropertyExtractor } from '../../src/extraction/index.js';
 import type { ExtractionEvent, ExtractPropertyRequest } from '../../src/extraction/index.js';
 import type { Source } from '../../src/model/index.js';
-import { MemoryPhotoRepository } from '../../src/photos/index.js';
+import type { PhotoRecord } from '../../src/ports/index.js';
+import { MemoryPhotoRepository, storedFileNames } from '../../src/photos/index.js';
 import { MemoryImageStore } from '../../src/store/index.js';
 import { buildWorld, house, makeProperty, pageUrl } from '../support/extraction-world.js';
-import type { PageSpec } from '../support/extraction-world.js';
+import type { ExtractionWorld, PageSpec } from '../support/extraction-world.js';
 import { readHousePhoto } from '../support/fixtures.js';
 
 const home = makeProperty('4732 W Davis Rd, Glendale, AZ 85306', ['zillow', 'redfin']);
@@ -20,6 +22,11 @@ function pages(entries: [string | null, PageSpec][]): Map<string | null, PageSpe
 function request(overrides: Partial<ExtractPropertyRequest> = {}): ExtractPropertyRequest & { events: ExtractionEvent[] } {
   const events: ExtractionEvent[] = [];
   return { sources: ['zillow', 'redfin'], dryRun: false, jobId: null, onEvent: (e) => events.push(e), events, ...overrides };
+}
+
+/** The stored originals among a property's files (each also has `.web.webp` and `.thumb.webp` variants). */
+function originals(names: readonly string[]): string[] {
+  return names.filter((n) => !n.endsWith('.webp'));
 }
 
 async function sha256Of(name: string): Promise<string> {
@@ -35,14 +42,20 @@ describe('PropertyExtractor: storing photos', () => {
       propertyId: zillowOnly.id,
       address: zillowOnly.address,
       status: 'completed',
-      ...{ photosFound: 4, newImages: 3, duplicateImages: 1, failedImages: 0 },
+      ...{ photosFound: 4, newImages: 3, duplicateImages: 1, failedImages: 0, unchangedImages: 0, removedImages: 0 },
       ...{ sourcesRead: ['zillow'], skippedSources: [], failures: [] },
     });
     const bathroom = await sha256Of('house-012-bathroom.jpg');
-    expect(await world.store.list(zillowOnly.id)).toHaveLength(3);
+    expect(originals(await world.store.list(zillowOnly.id))).toHaveLength(3);
     expect(await world.store.list(zillowOnly.id)).toContain(`${bathroom}.jpg`);
     const records = await world.repository.listPhotos(zillowOnly.id);
     expect(records).toHaveLength(3);
+    expect((await world.store.list(zillowOnly.id)).sort()).toEqual(records.flatMap(storedFileNames).sort());
+    expect(records[0]?.variants.map((v) => [v.name, v.fileName, v.format])).toEqual([
+      ['web', `${records[0]?.sha256}.web.webp`, 'webp'],
+      ['thumb', `${records[0]?.sha256}.thumb.webp`, 'webp'],
+    ]);
+    expect(records.every((r) => r.perceptualHash !== null && /^[0-9a-f]{16}$/.test(r.perceptualHash))).toBe(true);
     expect(records.find((r) => r.sha256 === bathroom)).toMatchObject({
       photoIds: expect.arrayContaining(['h012-bathroom', 'h012-bedroom']),
       format: 'jpeg',
@@ -76,12 +89,18 @@ describe('PropertyExtractor: storing photos', () => {
     });
   });
 
-  it('finds every photo a duplicate on a second run', async () => {
+  it('downloads nothing on a second run: every photo is unchanged and its last-seen moves', async () => {
     const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(3)]]) });
     await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
-    const again = await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
-    expect(again).toMatchObject({ status: 'completed', newImages: 0, duplicateImages: 4 });
-    expect(await world.store.list(zillowOnly.id)).toHaveLength(4);
+    const downloads = world.fetcher.fetched.length;
+    const req = request({ sources: ['zillow'] });
+    const again = await world.extractor.extractProperty(zillowOnly, req);
+    expect(again).toMatchObject({ status: 'completed', newImages: 0, duplicateImages: 0, unchangedImages: 4, removedImages: 0 });
+    expect(world.fetcher.fetched.length).toBe(downloads);
+    expect(req.events.filter((e) => e.type === 'photo-unchanged')).toHaveLength(4);
+    expect(originals(await world.store.list(zillowOnly.id))).toHaveLength(4);
+    const records = await world.repository.listPhotos(zillowOnly.id);
+    expect(records.every((r) => r.lastSeenAt > r.firstSeenAt)).toBe(true);
   });
 
   it('keeps at most photoConcurrency downloads in flight', async () => {
@@ -116,7 +135,7 @@ describe('PropertyExtractor: failures', () => {
     expect(outcome.failures[0]?.url).toContain('truncated');
     expect(outcome.failures[1]?.message).toMatch(/not-an-image.*Access to this page has been denied/);
     expect(req.events.filter((e) => e.type === 'photo-failed')).toHaveLength(3);
-    expect(await world.store.list(zillowOnly.id)).toHaveLength(2);
+    expect(originals(await world.store.list(zillowOnly.id))).toHaveLength(2);
   });
 
   it('fails the property when a listing page cannot be read, naming the page; the other source is still read', async () => {
@@ -232,7 +251,7 @@ describe('PropertyExtractor: cancellation', () => {
     expect((error as CancelledError).message).toBe('job cancelled by user');
     expect(Date.now() - started).toBeLessThan(1000);
     expect(world.fetcher.fetched.length).toBeLessThan(photos.length);
-    const stored = await world.store.list(zillowOnly.id);
+    const stored = originals(await world.store.list(zillowOnly.id));
     expect(stored.length).toBeGreaterThanOrEqual(1);
     expect(await world.repository.listPhotos(zillowOnly.id)).toHaveLength(stored.length);
     expect(world.scrapers.zillow.released).toEqual([zillowOnly.id]);
@@ -289,5 +308,129 @@ describe('PropertyExtractor: validation and listeners', () => {
       },
     });
     await expect(world.extractor.extractProperty(zillowOnly, req)).resolves.toMatchObject({ status: 'completed', newImages: 1 });
+  });
+});
+
+describe('PropertyExtractor: one canonical image per picture', () => {
+  async function scaled(name: string, widthPx: number, format: 'jpeg' | 'webp' = 'jpeg'): Promise<Buffer> {
+    const image = sharp(await readHousePhoto(name)).resize(widthPx);
+    return format === 'jpeg' ? image.jpeg({ quality: 70 }).toBuffer() : image.webp({ quality: 70 }).toBuffer();
+  }
+
+  it('keeps the largest copy of a picture seen smaller first, with every source and URL, and names both files', async () => {
+    const small = { photoId: 'z-frontal', body: await scaled('house-020-frontal.jpg', 300, 'webp') };
+    const large = { photoId: '86/123_1', body: 'house-photos/house-020-frontal.jpg' };
+    const world = await buildWorld({
+      zillow: pages([[pageUrl('zillow', home), [small, ...house(20, ['kitchen', 'bedroom', 'bathroom'])]]]),
+      redfin: pages([[pageUrl('redfin', home), [large]]]),
+    });
+    const outcome = await world.extractor.extractProperty(home, request());
+    expect(outcome).toMatchObject({ status: 'completed', newImages: 4, duplicateImages: 1 });
+    const records = await world.repository.listPhotos(home.id);
+    expect(records).toHaveLength(4);
+    const frontal = records.find((r) => r.photoIds.includes('z-frontal'));
+    expect(frontal).toMatchObject({
+      sha256: await sha256Of('house-020-frontal.jpg'),
+      format: 'jpeg',
+      sources: ['zillow', 'redfin'],
+      photoIds: ['z-frontal', '86/123_1'],
+      duplicates: [{ format: 'webp', widthPx: 300 }],
+    });
+    expect(frontal?.urls).toHaveLength(2);
+    expect(frontal?.duplicates[0]?.fileNames).toHaveLength(3);
+    expect((await world.store.list(home.id)).sort()).toEqual(records.flatMap(storedFileNames).sort());
+  });
+
+  it('does not store a smaller copy seen after the largest one', async () => {
+    const large = { photoId: 'z-kitchen', body: 'house-photos/house-033-kitchen.jpg' };
+    const small = { photoId: 'r-kitchen', body: await scaled('house-033-kitchen.jpg', 360) };
+    const world = await buildWorld({
+      zillow: pages([[pageUrl('zillow', home), [large]]]),
+      redfin: pages([[pageUrl('redfin', home), [small]]]),
+    });
+    expect(await world.extractor.extractProperty(home, request())).toMatchObject({ newImages: 1, duplicateImages: 1 });
+    const [record, ...rest] = await world.repository.listPhotos(home.id);
+    expect(rest).toEqual([]);
+    expect(record).toMatchObject({ sha256: await sha256Of('house-033-kitchen.jpg'), duplicates: [{ widthPx: 360, fileNames: [] }] });
+    expect((await world.store.list(home.id)).sort()).toEqual(storedFileNames(record as PhotoRecord).sort());
+  });
+
+  it('keeps similar rooms of different houses apart', async () => {
+    const rooms = [...house(3, ['bathroom']), ...house(43, ['bathroom']), ...house(40, ['bedroom']), ...house(56, ['bedroom'])];
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), rooms]]) });
+    expect(await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }))).toMatchObject({ newImages: 4, duplicateImages: 0 });
+  });
+
+  it('writes the configured variants only', async () => {
+    const world = await buildWorld(
+      { zillow: pages([[pageUrl('zillow', zillowOnly), house(8, ['kitchen'])]]) },
+      { extractor: { variants: [{ name: 'small', maxSidePx: 120, quality: 50 }] } },
+    );
+    await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
+    const [record] = await world.repository.listPhotos(zillowOnly.id);
+    expect(record?.variants.map((v) => [v.name, Math.max(v.widthPx, v.heightPx)])).toEqual([['small', 120]]);
+    expect(await world.store.list(zillowOnly.id)).toHaveLength(2);
+  });
+});
+
+describe('PropertyExtractor: incremental re-runs', () => {
+  /** A later visit to the sites, with other galleries, over the same store and records. */
+  function later(world: ExtractionWorld, next: Partial<Record<Source, Map<string | null, PageSpec>>>): Promise<ExtractionWorld> {
+    return buildWorld(next, { extractor: { store: world.store, repository: world.repository } });
+  }
+
+  it('downloads only new photos, marks vanished ones removed (kept, dated) and restores them when they return', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(4)]]) });
+    await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
+
+    const second = await later(world, { zillow: pages([[pageUrl('zillow', zillowOnly), [...house(4, ['bathroom', 'bedroom', 'frontal']), ...house(5, ['kitchen'])]]]) });
+    const req = request({ sources: ['zillow'] });
+    const outcome = await second.extractor.extractProperty(zillowOnly, req);
+    expect(outcome).toMatchObject({ status: 'completed', newImages: 1, duplicateImages: 0, unchangedImages: 3, removedImages: 1 });
+    expect(second.fetcher.fetched).toHaveLength(1);
+    expect(req.events.filter((e) => e.type === 'photos-removed')).toEqual([{ type: 'photos-removed', propertyId: zillowOnly.id, count: 1 }]);
+    let records = await world.repository.listPhotos(zillowOnly.id);
+    expect(records).toHaveLength(5);
+    const kitchen = records.find((r) => r.photoIds.includes('h004-kitchen'));
+    expect(kitchen?.removedAt).toBeInstanceOf(Date);
+    expect(records.filter((r) => r.removedAt !== null)).toHaveLength(1);
+    expect(await world.store.list(zillowOnly.id)).toContain(kitchen?.fileName);
+
+    const third = await later(world, { zillow: pages([[pageUrl('zillow', zillowOnly), [...house(4), ...house(5, ['kitchen'])]]]) });
+    expect(await third.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }))).toMatchObject({
+      ...{ newImages: 0, unchangedImages: 5, removedImages: 0 },
+    });
+    expect(third.fetcher.fetched).toHaveLength(0);
+    records = await world.repository.listPhotos(zillowOnly.id);
+    expect(records.every((r) => r.removedAt === null)).toBe(true);
+  });
+
+  it('marks nothing removed when a source failed or was not read', async () => {
+    const world = await buildWorld({
+      zillow: pages([[pageUrl('zillow', home), house(6)]]),
+      redfin: pages([[pageUrl('redfin', home), house(26, ['kitchen'])]]),
+    });
+    await world.extractor.extractProperty(home, request());
+    const failing = await later(world, {
+      zillow: pages([[pageUrl('zillow', home), new CoreError('PHOTO_DATA_MISSING', 'no photo data', 'permanent')]]),
+      redfin: pages([[pageUrl('redfin', home), []]]),
+    });
+    expect(await failing.extractor.extractProperty(home, request())).toMatchObject({ status: 'failed', removedImages: 0 });
+    // Zillow not read: its photos stay listed even though Redfin's gallery is now empty.
+    const redfinOnly = await later(world, { redfin: pages([[pageUrl('redfin', home), house(26, ['kitchen'])]]) });
+    expect(await redfinOnly.extractor.extractProperty(home, request({ sources: ['redfin'] }))).toMatchObject({ status: 'completed', removedImages: 0 });
+    expect((await world.repository.listPhotos(home.id)).every((r) => r.removedAt === null)).toBe(true);
+  });
+
+  it('completes on a re-run what a crash left between storing the files and recording them', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(9, ['kitchen', 'frontal'])]]) });
+    // The crash: the kitchen photo's files were stored, its record was never written.
+    const kitchen = await readHousePhoto('house-009-kitchen.jpg');
+    const sha = createHash('sha256').update(kitchen).digest('hex');
+    await world.store.put(zillowOnly.id, `${sha}.jpg`, kitchen);
+    const outcome = await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
+    expect(outcome).toMatchObject({ status: 'completed', newImages: 2 });
+    const records = await world.repository.listPhotos(zillowOnly.id);
+    expect((await world.store.list(zillowOnly.id)).sort()).toEqual(records.flatMap(storedFileNames).sort());
   });
 });

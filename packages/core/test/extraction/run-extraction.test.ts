@@ -7,7 +7,7 @@ import { PropertyExtractor, applyExtractionEvent, runExtraction } from '../../sr
 import type { ExtractionEvent, PropertyExtracting, RunExtractionInput } from '../../src/extraction/index.js';
 import { ZERO_COUNTERS } from '../../src/model/index.js';
 import type { ExtractionCounters, Property, PropertyOutcome } from '../../src/model/index.js';
-import { MemoryPhotoRepository } from '../../src/photos/index.js';
+import { MemoryPhotoRepository, storedFileNames } from '../../src/photos/index.js';
 import { FileImageStore } from '../../src/store/index.js';
 import { buildWorld, house, makeProperty, pageUrl } from '../support/extraction-world.js';
 import type { PageSpec } from '../support/extraction-world.js';
@@ -53,7 +53,7 @@ describe('runExtraction', () => {
     ]);
     expect(fold(run.events, 5)).toEqual({
       ...{ totalProperties: 5, completedProperties: 4, failedProperties: 1 },
-      ...{ totalImages: 10, newImages: 9, duplicateImages: 1, failedImages: 1 },
+      ...{ totalImages: 10, newImages: 9, duplicateImages: 1, failedImages: 1, unchangedImages: 0, removedImages: 0 },
     });
   });
 
@@ -122,7 +122,7 @@ describe('runExtraction', () => {
       const extractor = new PropertyExtractor({ scrapers: world.scrapers, fetcher: world.fetcher, store, repository });
       await runExtraction(input({ properties: [properties[0] as Property] }), extractor);
       const records = await repository.listPhotos(properties[0]!.id);
-      expect((await store.list(properties[0]!.id)).sort()).toEqual(records.map((r) => r.fileName).sort());
+      expect((await store.list(properties[0]!.id)).sort()).toEqual(records.flatMap(storedFileNames).sort());
       for (const record of records) {
         expect(record.location).toBe(join(rootDir, properties[0]!.id, record.fileName));
         expect((await readFile(record.location)).length).toBe(record.byteLength);

@@ -1,13 +1,27 @@
 import { MongoServerError } from 'mongodb';
-import type { Collection, Db, ObjectId } from 'mongodb';
-import type { ContentHash, JobId, PhotoObservation, PhotoRecord, PhotoRepository, PropertyId, Source } from '@phx/core';
+import type { Collection, Db, Filter, ObjectId, UpdateFilter } from 'mongodb';
+import { isListedElsewhere, mergeSighting } from '@phx/core';
+import type {
+  ContentHash,
+  DuplicateImage,
+  JobId,
+  PhotoObservation,
+  PhotoRecord,
+  PhotoRepository,
+  PropertyId,
+  RemovedPhotosQuery,
+  Source,
+  StoredVariant,
+} from '@phx/core';
 
 /** Name of the collection of photo records. */
 export const PHOTOS_COLLECTION = 'photos';
 
 /**
  * A document of the `photos` collection: a core {@link PhotoRecord} plus the
- * ids of the jobs that saw it. Unique on `(propertyId, sha256)`.
+ * ids of the jobs that saw it and a revision for optimistic updates. Unique
+ * on `(propertyId, sha256)` (the canonical image's hash). Fields added by
+ * the photo pipeline are optional so that older documents still read.
  */
 export interface PhotoDocument {
   readonly _id?: ObjectId;
@@ -26,6 +40,14 @@ export interface PhotoDocument {
   readonly jobIds: JobId[];
   readonly firstSeenAt: Date;
   readonly lastSeenAt: Date;
+  readonly perceptualHash?: string | null;
+  readonly animated?: boolean;
+  readonly variants?: StoredVariant[];
+  readonly duplicates?: DuplicateImage[];
+  readonly etags?: string[];
+  readonly removedAt?: Date | null;
+  /** Incremented by every write; replacements check it. */
+  readonly revision?: number;
 }
 
 /** Options of {@link MongoPhotoRepository}. */
@@ -36,20 +58,26 @@ export interface MongoPhotoRepositoryOptions {
   readonly collectionName?: string;
 }
 
-const MAX_UPSERT_ATTEMPTS = 3;
+const MAX_WRITE_ATTEMPTS = 5;
+
+function isDuplicateKey(error: unknown): boolean {
+  return error instanceof MongoServerError && error.code === 11000;
+}
 
 /**
- * Core's {@link PhotoRepository} on MongoDB: one document per stored photo of a
- * property in the `photos` collection, unique on `(propertyId, sha256)`, which
- * makes it the authority on "new or duplicate".
+ * Core's {@link PhotoRepository} on MongoDB: one document per picture of a
+ * property in the `photos` collection, unique on `(propertyId, sha256)`,
+ * which makes it the authority on "new or duplicate".
  *
- * `recordPhoto` is an upsert (`$setOnInsert` for the photo's facts, `$addToSet`
- * for where it was seen): of concurrent callers for one key exactly one gets
- * `created: true`. MongoDB may answer a racing upsert with a duplicate-key error
- * (E11000); the call is then retried as the update it has become. Calls for the
- * same key from this process are also run one after the other, because servers
- * without atomic updates (FerretDB 1.x on SQLite) would otherwise lose one
- * `$addToSet` of two concurrent ones.
+ * A sighting of known bytes is an upsert (`$setOnInsert` for the photo's
+ * facts, `$addToSet` for where it was seen): of concurrent callers for one
+ * key exactly one gets `created: true`; a racing upsert answered with a
+ * duplicate-key error (E11000) is retried as the update it has become. A
+ * `sameAs` sighting (another copy of a stored picture) is merged with core's
+ * `mergeSighting` and written back with a revision check, retried when
+ * another writer came first. Calls for one property from this process run
+ * one after the other, because servers without atomic updates (FerretDB 1.x
+ * on SQLite) would otherwise lose one of two concurrent updates.
  *
  * @example
  * ```ts
@@ -78,23 +106,18 @@ export class MongoPhotoRepository implements PhotoRepository {
   }
 
   /**
-   * Creates the record of a photo, or adds the source, photo id, URL and job to
-   * the existing one and moves `lastSeenAt`.
+   * Creates the record of a photo, or adds the sighting (source, photo id,
+   * URL, ETag, job) to the record of the same bytes or, with `sameAs`, of
+   * the same picture, moving `lastSeenAt` and clearing `removedAt`.
    *
    * @param observation - the sighting
    * @returns `created: true` when this call created the record
    * @throws the driver's error when MongoDB fails otherwise
    */
-  async recordPhoto(observation: PhotoObservation): Promise<{ readonly created: boolean }> {
-    const key = `${observation.propertyId}\u0000${observation.sha256}`;
-    const previous = this.inFlight.get(key) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.upsert(observation));
-    this.inFlight.set(key, next);
-    try {
-      return await next;
-    } finally {
-      if (this.inFlight.get(key) === next) this.inFlight.delete(key);
-    }
+  recordPhoto(observation: PhotoObservation): Promise<{ readonly created: boolean }> {
+    return this.serialised(observation.propertyId, () =>
+      observation.sameAs === undefined ? this.recordBytes(observation) : this.recordSamePicture(observation, observation.sameAs),
+    );
   }
 
   /**
@@ -108,38 +131,125 @@ export class MongoPhotoRepository implements PhotoRepository {
     return docs.map(toPhotoRecord);
   }
 
-  private async upsert(o: PhotoObservation): Promise<{ readonly created: boolean }> {
+  /**
+   * Marks the records a complete re-run no longer saw as removed; see
+   * `PhotoRepository.markRemoved`.
+   *
+   * @param query - property, sources read, photo ids listed, date
+   * @returns how many records were newly marked removed
+   */
+  markRemoved(query: RemovedPhotosQuery): Promise<number> {
+    return this.serialised(query.propertyId, async () => {
+      const docs = await this.collection.find({ propertyId: query.propertyId }).toArray();
+      const gone = docs.filter((d) => (d.removedAt ?? null) === null && !isListedElsewhere(toPhotoRecord(d), query));
+      if (gone.length === 0) return 0;
+      const ids = gone.map((d) => d._id).filter((id): id is ObjectId => id !== undefined);
+      const result = await this.collection.updateMany({ _id: { $in: ids } }, { $set: { removedAt: query.removedAt }, $inc: { revision: 1 } });
+      return result.modifiedCount;
+    });
+  }
+
+  private async serialised<T>(propertyId: PropertyId, work: () => Promise<T>): Promise<T> {
+    const previous = this.inFlight.get(propertyId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(work);
+    this.inFlight.set(propertyId, next);
+    try {
+      return await next;
+    } finally {
+      if (this.inFlight.get(propertyId) === next) this.inFlight.delete(propertyId);
+    }
+  }
+
+  /** A sighting of bytes that are the record's canonical image or one of its duplicates, or a new picture. */
+  private async recordBytes(o: PhotoObservation): Promise<{ readonly created: boolean }> {
+    const seen = sightingUpdate(o);
+    const asDuplicate = await this.collection.updateOne({ propertyId: o.propertyId, 'duplicates.sha256': o.sha256 }, seen);
+    if (asDuplicate.matchedCount > 0) return { created: false };
     for (let attempt = 1; ; attempt += 1) {
       try {
         const result = await this.collection.updateOne(
           { propertyId: o.propertyId, sha256: o.sha256 },
-          {
-            $setOnInsert: {
-              format: o.format,
-              widthPx: o.widthPx,
-              heightPx: o.heightPx,
-              byteLength: o.byteLength,
-              fileName: o.fileName,
-              location: o.location,
-            },
-            $addToSet: {
-              sources: o.source,
-              photoIds: o.photoId,
-              urls: o.url,
-              ...(o.jobId === null ? {} : { jobIds: o.jobId }),
-            },
-            $min: { firstSeenAt: o.seenAt },
-            $max: { lastSeenAt: o.seenAt },
-          },
+          { ...seen, $setOnInsert: insertedFacts(o) },
           { upsert: true },
         );
         return { created: result.upsertedCount === 1 };
       } catch (error) {
-        const duplicate = error instanceof MongoServerError && error.code === 11000;
-        if (!duplicate || attempt >= MAX_UPSERT_ATTEMPTS) throw error;
+        if (!isDuplicateKey(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
     }
   }
+
+  /** A sighting of another copy of a stored picture: merged in memory, written back if nobody wrote in between. */
+  private async recordSamePicture(o: PhotoObservation, sameAs: ContentHash): Promise<{ readonly created: boolean }> {
+    const hashes = [...new Set([o.sha256, sameAs])];
+    const filter: Filter<PhotoDocument> = {
+      propertyId: o.propertyId,
+      $or: [{ sha256: { $in: hashes } }, { 'duplicates.sha256': { $in: hashes } }],
+    };
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
+      const doc = await this.collection.findOne(filter);
+      if (doc === null || doc._id === undefined) return this.recordBytes(withoutSameAs(o));
+      const merged = mergeSighting(toPhotoRecord(doc), o);
+      const jobIds = o.jobId === null || doc.jobIds.includes(o.jobId) ? doc.jobIds : [...doc.jobIds, o.jobId];
+      const revision = doc.revision ?? 0;
+      const result = await this.collection.replaceOne(
+        { _id: doc._id, ...(doc.revision === undefined ? { revision: { $exists: false } } : { revision }) },
+        { ...toDocumentFields(merged), jobIds, revision: revision + 1 },
+      );
+      if (result.matchedCount === 1) return { created: false };
+    }
+    throw new Error(`photo record of ${o.propertyId} kept changing while merging ${o.sha256}; gave up after ${MAX_WRITE_ATTEMPTS} attempts`);
+  }
+}
+
+function withoutSameAs(o: PhotoObservation): PhotoObservation {
+  const copy: { -readonly [K in keyof PhotoObservation]: PhotoObservation[K] } = { ...o };
+  delete copy.sameAs;
+  delete copy.stored;
+  return copy;
+}
+
+function sightingUpdate(o: PhotoObservation): UpdateFilter<PhotoDocument> {
+  return {
+    $addToSet: {
+      sources: o.source,
+      photoIds: o.photoId,
+      urls: o.url,
+      ...(o.jobId === null ? {} : { jobIds: o.jobId }),
+      ...(o.etag === null || o.etag === undefined ? {} : { etags: o.etag }),
+    },
+    $min: { firstSeenAt: o.seenAt },
+    $max: { lastSeenAt: o.seenAt },
+    $set: { removedAt: null },
+    $inc: { revision: 1 },
+  };
+}
+
+function insertedFacts(o: PhotoObservation): Partial<PhotoDocument> {
+  return {
+    format: o.format,
+    widthPx: o.widthPx,
+    heightPx: o.heightPx,
+    byteLength: o.byteLength,
+    fileName: o.fileName,
+    location: o.location,
+    perceptualHash: o.perceptualHash ?? null,
+    animated: o.animated ?? false,
+    variants: [...(o.variants ?? [])],
+    duplicates: [],
+  };
+}
+
+function toDocumentFields(r: PhotoRecord): Omit<PhotoDocument, '_id' | 'jobIds' | 'revision'> {
+  return {
+    ...r,
+    sources: [...r.sources],
+    photoIds: [...r.photoIds],
+    urls: [...r.urls],
+    variants: [...r.variants],
+    duplicates: r.duplicates.map((d) => ({ ...d, fileNames: [...d.fileNames] })),
+    etags: [...r.etags],
+  };
 }
 
 function toPhotoRecord(doc: PhotoDocument): PhotoRecord {
@@ -157,5 +267,11 @@ function toPhotoRecord(doc: PhotoDocument): PhotoRecord {
     urls: doc.urls,
     firstSeenAt: doc.firstSeenAt,
     lastSeenAt: doc.lastSeenAt,
+    perceptualHash: doc.perceptualHash ?? null,
+    animated: doc.animated ?? false,
+    variants: doc.variants ?? [],
+    duplicates: doc.duplicates ?? [],
+    etags: doc.etags ?? [],
+    removedAt: doc.removedAt ?? null,
   };
 }

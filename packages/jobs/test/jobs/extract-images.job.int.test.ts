@@ -83,7 +83,10 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
       expect(new Set(running.map((s) => s.totalImages)).size).toBeGreaterThan(3);
       expect(await storedPhotoCount(properties)).toBe(3 * PER_PROPERTY.new);
       for (const p of properties) {
-        expect(await readdir(join(w.imagesDir, p.id))).toHaveLength(PER_PROPERTY.new);
+        const files = await readdir(join(w.imagesDir, p.id));
+        // Each original has a web and a thumbnail WebP variant next to it.
+        expect(files.filter((f) => !f.endsWith('.webp'))).toHaveLength(PER_PROPERTY.new);
+        expect(files).toHaveLength(3 * PER_PROPERTY.new);
         const records = await service.listPhotos(p.id);
         expect(records).toHaveLength(PER_PROPERTY.new);
         expect(records.filter((r) => r.sources.length === 2)).toHaveLength(1);
@@ -157,7 +160,8 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
       await waitFor('the second property to be under way', async () => {
         const j = await service.getJob(job.id);
         return j.completedProperties === 1 && j.totalImages > PER_PROPERTY.seen;
-      });
+        // Each photo is decoded twice and encoded as two WebP variants: generous on a loaded machine.
+      }, 30_000);
       await first.agenda.stop(false);
       await first.handle.handBack('test shutdown');
     } finally {

@@ -1,0 +1,88 @@
+import type { PropertyId } from '../model/ids.js';
+import type { Source } from '../model/source.js';
+import { mergeSighting, newPhotoRecord } from '../photos/photo-record-merge.js';
+import { findSamePhoto } from '../photos/same-photo.js';
+import type { ImageIdentity, SamePhotoMatch } from '../photos/same-photo.js';
+import type { PhotoObservation, PhotoRecord, PhotoRepository } from '../ports/photo-repository.js';
+
+/**
+ * The photo records of the property being extracted, read once from the
+ * repository and kept current with the same merge rule the repositories
+ * apply, so finding the same picture costs no query per photo. Valid
+ * because one property is extracted by one worker at a time and its
+ * records are written one at a time (the context's `recordLock`).
+ */
+export class PhotoIndex {
+  readonly #propertyId: PropertyId;
+  #records: PhotoRecord[] | null = null;
+  /** Hashes of the records this run has recorded a sighting on. */
+  readonly #touched = new Set<string>();
+
+  /** @param propertyId - the property whose records are indexed */
+  constructor(propertyId: PropertyId) {
+    this.#propertyId = propertyId;
+  }
+
+  /**
+   * Reads the property's records once; later calls do nothing.
+   *
+   * @param repository - where the records are
+   */
+  async load(repository: PhotoRepository): Promise<void> {
+    this.#records ??= await repository.listPhotos(this.#propertyId);
+  }
+
+  /**
+   * @param image - the new image
+   * @param maxDistance - largest perceptual distance for the same picture
+   * @returns the record of the same picture, or `null`
+   */
+  find(image: ImageIdentity, maxDistance: number): SamePhotoMatch | null {
+    return findSamePhoto(image, this.#records ?? [], maxDistance);
+  }
+
+  /**
+   * Finds the record that already holds a listed photo: seen on `source`
+   * under `photoId`, or downloaded from `url`.
+   *
+   * @param source - the source listing the photo
+   * @param photoId - the site's photo id
+   * @param url - the URL it would be downloaded from
+   * @returns the record, or `null` when the photo must be downloaded
+   */
+  findSighting(source: Source, photoId: string, url: string): PhotoRecord | null {
+    for (const record of this.#records ?? []) {
+      if (record.urls.includes(url) || (record.sources.includes(source) && record.photoIds.includes(photoId))) return record;
+    }
+    return null;
+  }
+
+  /**
+   * @param record - an indexed record
+   * @returns `true` when this run already recorded a sighting on it (then a
+   *   second listing of it is a duplicate, not an unchanged photo)
+   */
+  seenThisRun(record: PhotoRecord): boolean {
+    return this.#touched.has(record.sha256);
+  }
+
+  /** @returns the indexed records (empty before `load`) */
+  records(): readonly PhotoRecord[] {
+    return this.#records ?? [];
+  }
+
+  /**
+   * Applies a sighting the repository has just recorded.
+   *
+   * @param observation - the recorded sighting
+   * @param match - the record it joined, or `null` when it created one
+   */
+  recorded(observation: PhotoObservation, match: SamePhotoMatch | null): void {
+    const records = (this.#records ??= []);
+    const at = match === null ? -1 : records.indexOf(match.record);
+    const record = at < 0 ? newPhotoRecord(observation) : mergeSighting(match?.record as PhotoRecord, observation);
+    if (at < 0) records.push(record);
+    else records[at] = record;
+    for (const hash of [record.sha256, ...record.duplicates.map((d) => d.sha256)]) this.#touched.add(hash);
+  }
+}

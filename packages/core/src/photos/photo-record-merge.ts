@@ -1,0 +1,129 @@
+import type { PropertyId } from '../model/ids.js';
+import type { Source } from '../model/source.js';
+import type { DuplicateImage, PhotoObservation, PhotoRecord } from '../ports/photo-repository.js';
+import { isBetterImage } from './same-photo.js';
+
+/** Which photos a re-run of a property still saw; see `PhotoRepository.markRemoved`. */
+export interface RemovedPhotosQuery {
+  /** The property re-run. */
+  readonly propertyId: PropertyId;
+  /** Sources whose listing was read in full this run; records seen on any other source are kept. */
+  readonly sourcesRead: readonly Source[];
+  /** Every photo id those sources listed this run. */
+  readonly listedPhotoIds: readonly string[];
+  /** When the run found them gone. */
+  readonly removedAt: Date;
+}
+
+function withOnce<T>(list: readonly T[], value: T | null | undefined): T[] {
+  return value === null || value === undefined || list.includes(value) ? [...list] : [...list, value];
+}
+
+function filesOf(fileName: string, variants: readonly { readonly fileName: string }[]): string[] {
+  return [fileName, ...variants.map((v) => v.fileName)];
+}
+
+/**
+ * Makes the record of a photo's first sighting.
+ *
+ * @param o - the sighting
+ * @returns the new record, with no duplicates and not removed
+ */
+export function newPhotoRecord(o: PhotoObservation): PhotoRecord {
+  const { propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location } = o;
+  return {
+    ...{ propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
+    sources: [o.source],
+    photoIds: [o.photoId],
+    urls: [o.url],
+    firstSeenAt: new Date(o.seenAt),
+    lastSeenAt: new Date(o.seenAt),
+    perceptualHash: o.perceptualHash ?? null,
+    animated: o.animated ?? false,
+    variants: [...(o.variants ?? [])],
+    duplicates: [],
+    etags: o.etag === null || o.etag === undefined ? [] : [o.etag],
+    removedAt: null,
+  };
+}
+
+function asDuplicate(o: PhotoObservation): DuplicateImage {
+  return {
+    ...{ sha256: o.sha256, format: o.format, widthPx: o.widthPx, heightPx: o.heightPx, byteLength: o.byteLength },
+    perceptualHash: o.perceptualHash ?? null,
+    fileNames: o.stored === false ? [] : filesOf(o.fileName, o.variants ?? []),
+  };
+}
+
+function recordAsDuplicate(r: PhotoRecord): DuplicateImage {
+  return {
+    ...{ sha256: r.sha256, format: r.format, widthPx: r.widthPx, heightPx: r.heightPx, byteLength: r.byteLength },
+    perceptualHash: r.perceptualHash,
+    fileNames: filesOf(r.fileName, r.variants),
+  };
+}
+
+/** The record's image facts replaced by the better version seen in `o`; the old canonical becomes a duplicate. */
+function promote(r: PhotoRecord, o: PhotoObservation): PhotoRecord {
+  const { sha256, format, widthPx, heightPx, byteLength, fileName, location } = o;
+  return {
+    ...r,
+    ...{ sha256, format, widthPx, heightPx, byteLength, fileName, location },
+    perceptualHash: o.perceptualHash ?? null,
+    animated: o.animated ?? false,
+    variants: [...(o.variants ?? [])],
+    duplicates: [...r.duplicates.filter((d) => d.sha256 !== o.sha256), recordAsDuplicate(r)],
+  };
+}
+
+/**
+ * Merges a sighting into the record of the same picture (the rule every
+ * `PhotoRepository` follows): source, photo id, URL and ETag added once
+ * each; `firstSeenAt` only moves earlier and `lastSeenAt` only later;
+ * `removedAt` cleared. When the sighting's bytes are new to the record, a
+ * better version (see `isBetterImage`) becomes the canonical image and the
+ * old one a duplicate; a lesser one is added to `duplicates`.
+ *
+ * @param r - the record
+ * @param o - a sighting of the same picture
+ * @returns the merged record (a new object; `r` is not changed)
+ */
+export function mergeSighting(r: PhotoRecord, o: PhotoObservation): PhotoRecord {
+  const seen: PhotoRecord = {
+    ...r,
+    sources: withOnce(r.sources, o.source),
+    photoIds: withOnce(r.photoIds, o.photoId),
+    urls: withOnce(r.urls, o.url),
+    etags: withOnce(r.etags, o.etag),
+    firstSeenAt: new Date(Math.min(r.firstSeenAt.getTime(), o.seenAt.getTime())),
+    lastSeenAt: new Date(Math.max(r.lastSeenAt.getTime(), o.seenAt.getTime())),
+    removedAt: null,
+  };
+  if (o.sha256 === r.sha256 || r.duplicates.some((d) => d.sha256 === o.sha256)) return seen;
+  if (o.stored !== false && isBetterImage(o, r)) return promote(seen, o);
+  return { ...seen, duplicates: [...seen.duplicates, asDuplicate(o)] };
+}
+
+/**
+ * Tells whether a record is still (possibly) listed after a re-run: seen on
+ * a source that was not read, or under a photo id that was listed.
+ *
+ * @param record - a photo record
+ * @param query - what the re-run read and saw
+ * @returns `true` when the record must not be marked removed
+ */
+export function isListedElsewhere(record: PhotoRecord, query: RemovedPhotosQuery): boolean {
+  if (record.sources.some((s) => !query.sourcesRead.includes(s))) return true;
+  return record.photoIds.some((id) => query.listedPhotoIds.includes(id));
+}
+
+/**
+ * Every file a record names in the image store: the canonical original, its
+ * variants and the stored files of its duplicates.
+ *
+ * @param record - a photo record
+ * @returns file names, canonical original first
+ */
+export function storedFileNames(record: Pick<PhotoRecord, 'fileName' | 'variants' | 'duplicates'>): string[] {
+  return [...filesOf(record.fileName, record.variants), ...record.duplicates.flatMap((d) => d.fileNames)];
+}
