@@ -152,3 +152,6 @@ export type {
 
 export { createScraperKit, DEFAULT_SCRAPER_KIT_OPTIONS, scraperKitOptionsSchema } from './kit/index.js';
 export type { ScraperKit, ScraperKitOptions, ScraperKitMode } from './kit/index.js';
+
+export { runRecordCommand } from './cli/index.js';
+export type { CommandOutput } from './cli/index.js';

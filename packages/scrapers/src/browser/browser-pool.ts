@@ -28,6 +28,13 @@ export interface BrowserPoolOptions {
    * to install replay routes. Default none.
    */
   readonly setupContext?: (context: BrowserContext) => Promise<void>;
+  /**
+   * Record every context's traffic into this HAR file (Playwright
+   * `recordHar`, bodies embedded), written when the context closes; `null`
+   * records nothing. Use with `virtual` isolation (one context), or each
+   * context overwrites the file. Default `null`.
+   */
+  readonly recordHarPath?: string | null;
   /** Time allowed for a browser to close before it is killed, in ms (100-60 000). Default 10 000. */
   readonly closeTimeoutMs?: number;
   /** Logger; default drops everything. */
@@ -55,6 +62,7 @@ const optionsSchema = z
     blockResources: z.boolean().optional(),
     firstPartyHosts: z.array(z.string().min(1)).optional(),
     closeTimeoutMs: z.number().int().min(100).max(60_000).optional(),
+    recordHarPath: z.string().min(1).nullable().optional(),
     setupContext: z.custom<(context: BrowserContext) => Promise<void>>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
   })
@@ -90,7 +98,8 @@ interface Slot {
 export class BrowserPool {
   /** The isolation mode in force. */
   readonly isolationMode: IsolationMode;
-  private readonly options: Required<Omit<BrowserPoolOptions, 'setupContext' | 'logger' | 'isolationMode'>>;
+  private readonly options: Required<Omit<BrowserPoolOptions, 'setupContext' | 'logger' | 'isolationMode' | 'recordHarPath'>>;
+  private readonly recordHarPath: string | null;
   private readonly setupContext: ((context: BrowserContext) => Promise<void>) | undefined;
   private readonly logger: Logger;
   private readonly shared: Slot = { browser: null, context: null, active: 0, releaseRequested: false };
@@ -114,6 +123,7 @@ export class BrowserPool {
       closeTimeoutMs: options.closeTimeoutMs ?? d.closeTimeoutMs,
     };
     this.setupContext = options.setupContext;
+    this.recordHarPath = options.recordHarPath ?? null;
     this.logger = (options.logger ?? noopLogger).child({ component: 'browser-pool' });
   }
 
@@ -213,7 +223,11 @@ export class BrowserPool {
   }
 
   private async newContext(browser: Browser): Promise<BrowserContext> {
-    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 1366, height: 900 } });
+    const context = await browser.newContext({
+      serviceWorkers: 'block',
+      viewport: { width: 1366, height: 900 },
+      ...(this.recordHarPath === null ? {} : { recordHar: { path: this.recordHarPath, content: 'embed' as const } }),
+    });
     if (this.setupContext) await this.setupContext(context);
     if (this.options.blockResources) await installRequestBlocking(context, this.options.firstPartyHosts);
     return context;

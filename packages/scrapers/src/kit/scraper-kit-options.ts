@@ -14,6 +14,18 @@ export type ScraperKitMode =
       readonly fixturesDir: string;
       /** Extra pages to serve under URLs of your choice (e.g. a saved bot wall). Default none. */
       readonly extraPages?: readonly ReplayPageInput[];
+    }
+  | {
+      /** The live sites, with every page request and answer recorded into a HAR file on `close()` (isolation `virtual`). */
+      readonly kind: 'record';
+      /** Where to write the HAR. */
+      readonly harPath: string;
+    }
+  | {
+      /** Pages answered from a HAR file recorded earlier; a request it has no answer for fails. Photos are downloaded live. */
+      readonly kind: 'har';
+      /** The HAR file. */
+      readonly harPath: string;
     };
 
 /** Options of {@link createScraperKit}. */
@@ -24,6 +36,8 @@ export interface ScraperKitOptions {
   readonly isolationMode?: IsolationMode;
   /** Chromium executable. Default `/usr/bin/chromium`. */
   readonly chromiumPath?: string;
+  /** Extra Chromium flags, e.g. `--host-resolver-rules=…`. Default none. */
+  readonly extraChromiumArgs?: readonly string[];
   /** Logger; default drops everything. */
   readonly logger?: Logger;
   /** Time allowed for a listing page, in ms (1 000-300 000). Default 45 000. */
@@ -71,9 +85,12 @@ export const scraperKitOptionsSchema = z
           extraPages: z.array(replayPageSchema).optional(),
         })
         .strict(),
+      z.object({ kind: z.literal('record'), harPath: z.string().min(1, 'give the HAR file to write') }).strict(),
+      z.object({ kind: z.literal('har'), harPath: z.string().min(1, 'give the HAR file to replay') }).strict(),
     ]),
     isolationMode: z.enum(ISOLATION_MODES).optional(),
     chromiumPath: z.string().min(1).optional(),
+    extraChromiumArgs: z.array(z.string().startsWith('--', 'Chromium flags start with --')).optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).child === 'function', {
       message: 'must be a Logger (debug/info/warn/error/child)',
     }).optional(),
@@ -82,4 +99,8 @@ export const scraperKitOptionsSchema = z
     maxPhotoBytes: z.number().int().min(1024).max(1024 ** 3).optional(),
     politeness: politenessOptionsSchema.optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.mode.kind !== 'record' || (o.isolationMode ?? 'virtual') === 'virtual', {
+    message: 'record mode needs isolationMode virtual (one context, one HAR file)',
+    path: ['isolationMode'],
+  });

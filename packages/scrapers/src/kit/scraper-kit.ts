@@ -3,6 +3,7 @@ import { InvalidInputError, noopLogger, parseInput } from '@phx/core';
 import type { PhotoFetcher, Source } from '@phx/core';
 import type { Dispatcher } from 'undici';
 import { BrowserPool } from '../browser/browser-pool.js';
+import type { BrowserPoolOptions } from '../browser/browser-pool.js';
 import { HttpPhotoFetcher } from '../download/http-photo-fetcher.js';
 import { PolitePhotoFetcher } from '../download/polite-photo-fetcher.js';
 import { DEFAULT_POLITENESS_OPTIONS, REPLAY_POLITENESS_OPTIONS } from '../politeness/politeness-options.js';
@@ -14,6 +15,16 @@ import { installReplayRoutes } from '../replay/replay-routes.js';
 import { ZillowScraper } from '../zillow/zillow-scraper.js';
 import { DEFAULT_SCRAPER_KIT_OPTIONS, scraperKitOptionsSchema } from './scraper-kit-options.js';
 import type { ScraperKitOptions } from './scraper-kit-options.js';
+
+function contextSetup(mode: ScraperKitOptions['mode'], archive: ReplayArchive | null): Pick<BrowserPoolOptions, 'setupContext' | 'recordHarPath'> {
+  if (archive !== null) return { setupContext: (context) => installReplayRoutes(context, archive) };
+  if (mode.kind === 'record') return { recordHarPath: mode.harPath };
+  if (mode.kind === 'har') {
+    const harPath = mode.harPath;
+    return { setupContext: (context) => context.routeFromHAR(harPath, { notFound: 'abort' }) };
+  }
+  return {};
+}
 
 /** What {@link createScraperKit} builds; the caller owns it and must `close()` it. */
 export interface ScraperKit {
@@ -66,14 +77,16 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
     dispatcher = createReplayDispatcher(photoServer.origin);
     logger.info({ fixturesDir, pages: archive.listings.length, photos: archive.photoCount, photoServer: photoServer.origin }, 'replay mode');
   }
-  const replay = archive;
   const pool = new BrowserPool({
     isolationMode: o.isolationMode ?? d.isolationMode,
     chromiumPath: o.chromiumPath ?? d.chromiumPath,
+    extraArgs: o.extraChromiumArgs ?? [],
     logger: o.logger ?? noopLogger,
-    ...(replay === null ? {} : { setupContext: (context) => installReplayRoutes(context, replay) }),
+    ...contextSetup(options.mode, archive),
   });
+  const replay = archive ?? (options.mode.kind === 'har' ? 'har' : null);
   const politenessDefaults = replay === null ? DEFAULT_POLITENESS_OPTIONS : REPLAY_POLITENESS_OPTIONS;
+  if (options.mode.kind === 'record' || options.mode.kind === 'har') logger.info({ mode: options.mode.kind, harPath: options.mode.harPath }, 'HAR mode');
   const politeness = { ...(options.politeness === undefined ? {} : { politeness: options.politeness }), politenessDefaults };
   const scraperOptions = {
     pool,

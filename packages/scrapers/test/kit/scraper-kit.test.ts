@@ -26,6 +26,16 @@ describe('createScraperKit options', () => {
     expect((err as Error).message).toContain('/nonexistent/fixtures');
   });
 
+  it('rejects record mode with a context per property (one HAR file) and bad politeness values', async () => {
+    const err = await createScraperKit({ mode: { kind: 'record', harPath: '/tmp/x.har' }, isolationMode: 'context' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as InvalidInputError).issues.map((i) => i.path)).toContain('isolationMode');
+    const bad = await createScraperKit({ mode: { kind: 'live' }, politeness: { pageRequestsPerSecond: 0, maxRetries: 99 } }).catch((e: unknown) => e);
+    expect((bad as InvalidInputError).issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['politeness.pageRequestsPerSecond', 'politeness.maxRetries']),
+    );
+  });
+
   it('builds a live kit without launching anything', async () => {
     const kit = await createScraperKit({ mode: { kind: 'live' }, isolationMode: 'context' });
     expect(kit.scrapers.zillow.source).toBe('zillow');

@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { CoreError, toPropertyId } from '@phx/core';
+import type { Source } from '@phx/core';
+import { createScraperKit } from '../kit/scraper-kit.js';
+import type { ScraperKit } from '../kit/scraper-kit.js';
+
+const USAGE = `Usage: phx-record --har <file.har> [--source zillow|redfin]... [--chromium-arg=<flag>]... <listing URL | address>...
+
+Loads each listing (a Zillow or Redfin URL, or an address searched on every
+--source, default both) in Chromium on the live sites, politely, and writes
+every page request and answer into <file.har>. Replay it offline with
+createScraperKit({ mode: { kind: 'har', harPath } }).
+`;
+
+/** Where the command writes its report; `process.stdout` in the bin. */
+export interface CommandOutput {
+  /** Writes text. */
+  write(text: string): unknown;
+}
+
+function sourceOfUrl(url: string): Source | null {
+  const host = new URL(url).hostname;
+  if (/(^|\.)zillow\.com$/.test(host)) return 'zillow';
+  if (/(^|\.)redfin\.(com|ca)$/.test(host)) return 'redfin';
+  return null;
+}
+
+async function recordOne(kit: ScraperKit, input: string, sources: readonly Source[], out: CommandOutput): Promise<boolean> {
+  const isUrl = /^https?:\/\//.test(input);
+  const urlSource = isUrl ? sourceOfUrl(input) : null;
+  if (isUrl && urlSource === null) {
+    out.write(`- ${input}: not a Zillow or Redfin URL\n`);
+    return false;
+  }
+  let ok = true;
+  for (const source of urlSource === null ? sources : [urlSource]) {
+    const property = { id: toPropertyId(input), address: input, listingUrls: {} };
+    try {
+      const listing = await kit.scrapers[source].listPhotos({ property, listingUrl: isUrl ? input : null });
+      out.write(`${source} ${listing.listingUrl}: ${listing.photos.length} photos (${listing.dataPath})\n`);
+    } catch (error) {
+      ok = false;
+      const code = error instanceof CoreError ? error.code : 'UNEXPECTED_ERROR';
+      out.write(`${source} ${input}: ${code} ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+  return ok;
+}
+
+/**
+ * Turns a live run into a test fixture: `phx-record --har <file> <url|address>...`.
+ *
+ * @param argv - the arguments after the command name
+ * @param out - where the report goes
+ * @returns the exit code: 0 when every listing was read, 1 when one failed, 2 on bad usage
+ */
+export async function runRecordCommand(argv: readonly string[], out: CommandOutput): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        har: { type: 'string' },
+        source: { type: 'string', multiple: true },
+        'chromium-arg': { type: 'string', multiple: true },
+        help: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    out.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const sources = (values.source ?? ['zillow', 'redfin']) as Source[];
+  if (values.help === true || values.har === undefined || positionals.length === 0 || sources.some((s) => s !== 'zillow' && s !== 'redfin')) {
+    out.write(USAGE);
+    return values.help === true ? 0 : 2;
+  }
+  const kit = await createScraperKit({ mode: { kind: 'record', harPath: values.har }, extraChromiumArgs: values['chromium-arg'] ?? [] });
+  let ok = true;
+  try {
+    for (const input of positionals) ok = (await recordOne(kit, input, sources, out)) && ok;
+  } finally {
+    await kit.close();
+  }
+  const har = JSON.parse(await readFile(values.har, 'utf8')) as { log: { entries: unknown[] } };
+  out.write(`HAR written to ${values.har} (${har.log.entries.length} requests)\n`);
+  return ok ? 0 : 1;
+}
