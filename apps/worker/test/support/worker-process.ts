@@ -19,13 +19,20 @@ export interface WorkerProcess {
 }
 
 /**
- * Starts `node apps/worker/dist/main.js` with `env` added to a minimal environment.
+ * Starts `node apps/worker/dist/main.js` with `env` added to a minimal environment
+ * (plus `PHX_FIXTURES_DIR` when the tests run with it).
  *
  * @param env - the worker's variables
  */
 export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, [WORKER_MAIN], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      // The fixtures may live elsewhere than ../shared/fixtures; the tests follow the user's setting.
+      ...(process.env['PHX_FIXTURES_DIR'] === undefined ? {} : { PHX_FIXTURES_DIR: process.env['PHX_FIXTURES_DIR'] }),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
