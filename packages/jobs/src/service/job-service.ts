@@ -21,7 +21,8 @@ import type { ExtractImagesPayload } from '../jobs/extract-images.job.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
 import { JobRepository } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
-import { JobRunLeases } from '../repository/job-run-leases.js';
+import { JobRunLeases, isLeaseHeld } from '../repository/job-run-leases.js';
+import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { MongoPhotoRepository } from '../repository/mongo-photo-repository.js';
 import { resolveEnqueueExtractionInput } from './enqueue-extraction-input.js';
 import type { EnqueueExtractionInput } from './enqueue-extraction-input.js';
@@ -42,6 +43,11 @@ export interface JobServiceOptions {
   readonly cancelWaitMs?: number;
   /** How often `cancelJob` re-reads the job while it waits, in ms; default 100. */
   readonly cancelPollIntervalMs?: number;
+  /**
+   * Run lease lifetime of the workers, in ms (see `defineExtractImagesJob`);
+   * default 60 000. A running job whose lease is older is taken as abandoned.
+   */
+  readonly lockLifetimeMs?: number;
 }
 
 /** Filter and page of {@link JobService.listJobs}. */
@@ -89,6 +95,7 @@ export class JobService {
   private readonly newId: () => JobId;
   private readonly cancelWaitMs: number;
   private readonly cancelPollIntervalMs: number;
+  private readonly lockLifetimeMs: number;
 
   /**
    * @param options - database, queue, logger, clock
@@ -104,6 +111,7 @@ export class JobService {
     this.newId = options.newId ?? newJobId;
     this.cancelWaitMs = options.cancelWaitMs ?? 5_000;
     this.cancelPollIntervalMs = options.cancelPollIntervalMs ?? 100;
+    this.lockLifetimeMs = options.lockLifetimeMs ?? DEFAULT_QUEUE_SETTINGS.lockLifetimeMs;
   }
 
   /**
@@ -116,15 +124,26 @@ export class JobService {
   }
 
   /**
-   * Writes a new `pending` extraction job without queueing it, for a run in
-   * the caller's own process (the CLI without `--async`, through
-   * `runExtractionJobNow` of `@phx/jobs/worker`). No worker takes it up.
+   * Writes a new `pending` extraction job for a run in the caller's own
+   * process (the CLI without `--async`, through `runExtractionJobNow` of
+   * `@phx/jobs/worker`). It also queues a takeover one lease lifetime later:
+   * if that process dies, a worker resumes the job once its run lease has
+   * expired; if the run ended, the worker finds the job final and drops it.
    *
    * @param input - properties, sources, isolation mode, dry run
    * @returns the new job
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
    */
   async createExtraction(input: EnqueueExtractionInput): Promise<StoredExtractionJob> {
+    const job = this.newJob(input);
+    const stored = await this.repository.create(job);
+    await this.agenda.schedule<ExtractImagesPayload>(new Date(job.createdAt.getTime() + this.lockLifetimeMs + 1_000), EXTRACT_IMAGES_JOB, {
+      jobId: job.id,
+    });
+    return stored;
+  }
+
+  private newJob(input: EnqueueExtractionInput): ExtractionJob {
     const request = resolveEnqueueExtractionInput(input);
     const now = this.clock.now();
     const job: ExtractionJob = {
@@ -144,7 +163,7 @@ export class JobService {
       failedPropertiesList: [],
       propertyOutcomes: [],
     };
-    return this.repository.create(job);
+    return job;
   }
 
   /**
@@ -158,7 +177,7 @@ export class JobService {
    * @throws {@link JobQueueError} when the job could not be scheduled (it is then marked failed)
    */
   async enqueueExtraction(input: EnqueueExtractionInput): Promise<StoredExtractionJob> {
-    const job = await this.createExtraction(input);
+    const job = await this.repository.create(this.newJob(input));
     try {
       await this.agenda.now<ExtractImagesPayload>(EXTRACT_IMAGES_JOB, { jobId: job.id });
     } catch (error) {
@@ -224,8 +243,37 @@ export class JobService {
         return cancelled;
       }
     }
+    const abandoned = await this.cancelAbandonedRun(job);
+    if (abandoned !== null) return abandoned;
     this.logger.info({ jobId: job.id }, 'cancel requested for running job');
     return this.waitForFinal(job.id);
+  }
+
+  /**
+   * Ends a running job whose run lease has expired (its worker or CLI process
+   * died), since no run would notice the cancel request: claims the next run
+   * so no worker resumes it meanwhile, then writes `cancelled` with the
+   * counters as they stand.
+   */
+  private async cancelAbandonedRun(job: StoredExtractionJob): Promise<StoredExtractionJob | null> {
+    const now = this.clock.now();
+    const latest = await this.runs.latest(job.id);
+    if (job.status !== 'in_progress' || isLeaseHeld(latest, now, this.lockLifetimeMs)) return null;
+    const runNumber = Math.max(latest?.runNumber ?? 0, job.runNumber) + 1;
+    if (!(await this.runs.claim(job.id, runNumber, `cancel:${process.pid}`, now))) return null;
+    try {
+      const ended = await this.repository.endRun(
+        job.id,
+        job.runNumber,
+        { status: 'cancelled', errorMessage: 'cancelled by user; no worker was running it', progress: job, cancelRequestedAt: now },
+        now,
+      );
+      await this.agenda.cancel({ name: EXTRACT_IMAGES_JOB, data: { jobId: job.id } });
+      this.logger.info({ jobId: job.id }, 'abandoned running job cancelled');
+      return ended;
+    } finally {
+      await this.runs.release(job.id, runNumber, now);
+    }
   }
 
   /**

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agenda } from 'agenda';
 import { CoreError, InvalidInputError, NotFoundError } from '@phx/core';
 import { createAgenda } from '../../src/agenda/create-agenda.js';
+import { DEFAULT_QUEUE_SETTINGS } from '../../src/agenda/queue-settings.js';
+import { JobRunLeases } from '../../src/repository/job-run-leases.js';
 import { JobAlreadyFinishedError, JobError } from '../../src/errors/index.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
 import { JobService } from '../../src/service/job-service.js';
@@ -133,6 +135,34 @@ describe('JobService', () => {
 
     it('throws NotFoundError for an unknown job', async () => {
       await expect(service.cancelJob('00000000-0000-4000-8000-000000000001')).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('cancels at once a running job whose worker is gone (its run lease expired), keeping its counters', async () => {
+      const job = await service.createExtraction({ properties: [sampleProperty(1), sampleProperty(2)] });
+      const longAgo = new Date(Date.now() - 10 * 60_000);
+      const runs = new JobRunLeases({ db: tdb.db });
+      const repository = new JobRepository({ db: tdb.db });
+      expect(await runs.claim(job.id, 1, 'crashed-worker', longAgo)).toBe(true);
+      await repository.startRun(job.id, { runNumber: 1, workerName: 'crashed-worker', now: longAgo });
+      const t0 = Date.now();
+      const cancelled = await service.cancelJob(job.id);
+      expect(Date.now() - t0).toBeLessThan(2_000);
+      expect(cancelled).toMatchObject({ id: job.id, status: 'cancelled', totalProperties: 2 });
+      expect(cancelled.errorMessage).toContain('no worker');
+      expect(cancelled.completedAt).toBeInstanceOf(Date);
+      expect(await agendaJobsOf(job.id)).toHaveLength(0);
+    });
+  });
+
+  describe('createExtraction (for a run in the caller\'s process)', () => {
+    it('queues a takeover that a worker runs only after the run lease would have expired', async () => {
+      const before = Date.now();
+      const job = await service.createExtraction({ properties: [sampleProperty(1)] });
+      expect(job.status).toBe('pending');
+      const queued = await agendaJobsOf(job.id);
+      expect(queued).toHaveLength(1);
+      const nextRunAt = (queued[0]?.['nextRunAt'] as Date).getTime();
+      expect(nextRunAt).toBeGreaterThanOrEqual(before + DEFAULT_QUEUE_SETTINGS.lockLifetimeMs);
     });
   });
 
