@@ -24,14 +24,16 @@ export interface GraphqlConfig {
   readonly propertiesCsv: string;
   /** pino level (`LOG_LEVEL`, default `info`). */
   readonly logLevel: LogLevel;
-  /** `NODE_ENV` (default `development`). */
+  /** `NODE_ENV` (default `production`: stack traces and internal messages only with `development` or `test`). */
   readonly nodeEnv: 'development' | 'production' | 'test';
-  /** `true` when `nodeEnv` is `production`: no stack traces, no internal messages, no introspection. */
+  /** `true` when `nodeEnv` is `production`: no stack traces and no internal messages in responses. */
   readonly isProduction: boolean;
   /** Largest accepted HTTP body or WebSocket message in bytes (`MAX_REQUEST_BYTES`, default 102 400). */
   readonly maxRequestBytes: number;
   /** Deepest accepted selection nesting of an operation (`MAX_QUERY_DEPTH`, default 10). */
   readonly maxQueryDepth: number;
+  /** Most aliases accepted in one operation (`MAX_QUERY_ALIASES`, default 5): many aliased `jobs` lists can overload the database. */
+  readonly maxQueryAliases: number;
   /** How long `stop()` waits for open HTTP requests before closing them, in ms (`SHUTDOWN_GRACE_MS`, default 10 000). */
   readonly shutdownGraceMs: number;
 }
@@ -42,9 +44,10 @@ export const DEFAULT_GRAPHQL_CONFIG = Object.freeze({
   host: '127.0.0.1',
   mongodbDb: 'phx',
   logLevel: 'info',
-  nodeEnv: 'development',
+  nodeEnv: 'production',
   maxRequestBytes: 102_400,
   maxQueryDepth: 10,
+  maxQueryAliases: 5,
   shutdownGraceMs: 10_000,
 } as const);
 
@@ -61,6 +64,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default(DEFAULT_GRAPHQL_CONFIG.nodeEnv),
   MAX_REQUEST_BYTES: intSetting(1_024, 10_485_760, DEFAULT_GRAPHQL_CONFIG.maxRequestBytes),
   MAX_QUERY_DEPTH: intSetting(2, 50, DEFAULT_GRAPHQL_CONFIG.maxQueryDepth),
+  MAX_QUERY_ALIASES: intSetting(0, 100, DEFAULT_GRAPHQL_CONFIG.maxQueryAliases),
   SHUTDOWN_GRACE_MS: intSetting(0, 600_000, DEFAULT_GRAPHQL_CONFIG.shutdownGraceMs),
 });
 
@@ -91,6 +95,7 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     isProduction: parsed.NODE_ENV === 'production',
     maxRequestBytes: parsed.MAX_REQUEST_BYTES,
     maxQueryDepth: parsed.MAX_QUERY_DEPTH,
+    maxQueryAliases: parsed.MAX_QUERY_ALIASES,
     shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
   });
 }

@@ -16,6 +16,8 @@ import { buildGraphqlSchema } from './schema.js';
 import { createApolloServer } from './transport/apollo.server.js';
 import { attachGraphqlWs } from './transport/graphql-ws.server.js';
 import { createMaxDepthRule } from './validation/max-depth.rule.js';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import type { ValidationRule } from 'graphql';
 
 /** The path of the GraphQL endpoint, for HTTP and WebSocket alike. */
 export const GRAPHQL_PATH = '/graphql';
@@ -26,7 +28,7 @@ const READINESS_TIMEOUT_MS = 2_000;
 /** The settings {@link createGraphqlServer} uses (a {@link GraphqlConfig} has them all). */
 export type GraphqlServerConfig = Pick<
   GraphqlConfig,
-  'port' | 'host' | 'isProduction' | 'maxRequestBytes' | 'maxQueryDepth' | 'shutdownGraceMs'
+  'port' | 'host' | 'isProduction' | 'maxRequestBytes' | 'maxQueryDepth' | 'maxQueryAliases' | 'shutdownGraceMs'
 >;
 
 /** Options of {@link createGraphqlServer}. Services are borrowed: the server never closes them. */
@@ -132,7 +134,16 @@ function assemble(options: GraphqlServerOptions) {
   });
   const errors: ErrorFormatOptions = { isProduction: config.isProduction, logger };
   const schema = buildGraphqlSchema();
-  const validationRules = [createMaxDepthRule(config.maxQueryDepth)];
+  const validationRules: ValidationRule[] = [
+    createMaxDepthRule(config.maxQueryDepth),
+    // Reported as a validation error (400), not thrown (which would surface as a 500).
+    maxAliasesRule({
+      n: config.maxQueryAliases,
+      exposeLimits: true,
+      propagateOnRejection: false,
+      onReject: [(context, error) => context?.reportError(error)],
+    }) as unknown as ValidationRule,
+  ];
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);

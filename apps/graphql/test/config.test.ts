@@ -11,10 +11,11 @@ describe('loadGraphqlConfig', () => {
       mongodbUri: 'mongodb://127.0.0.1:27017/',
       mongodbDb: 'phx',
       logLevel: 'info',
-      nodeEnv: 'development',
-      isProduction: false,
+      nodeEnv: 'production',
+      isProduction: true,
       maxRequestBytes: 102_400,
       maxQueryDepth: 10,
+      maxQueryAliases: 5,
       shutdownGraceMs: 10_000,
     });
     expect(config.propertiesCsv).toMatch(/[/\\]tools[/\\]data[/\\]sample-properties\.csv$/);

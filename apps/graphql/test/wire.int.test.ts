@@ -169,6 +169,15 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
     expect(JSON.stringify(error)).toMatch(/nested 4 levels deep/);
   });
 
+  it('refuses an operation with more aliases than the limit (many aliased job lists overload the database)', async () => {
+    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: jobs(limit: 100) { id }`).join(' ')} }`;
+    expect((await postGraphql(url, aliased(5))).status).toBe(200);
+    const rejected = await postGraphql(url, aliased(6));
+    expect(rejected.status).toBe(400);
+    expect(rejected.body.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(rejected.body.errors?.[0]?.message).toMatch(/aliases/i);
+  });
+
   it('refuses a body over the size limit with a JSON 413', async () => {
     const response = await fetch(url, {
       method: 'POST',

@@ -23,8 +23,8 @@ export interface ApolloServerOptions {
 }
 
 /**
- * Makes the Apollo Server: CSRF prevention on, introspection and stack traces
- * only outside production, errors formatted by the one mapping module, the
+ * Makes the Apollo Server: CSRF prevention on, introspection on (the schema
+ * is public, checked in as `schema.graphql`), stack traces only outside production, errors formatted by the one mapping module, the
  * HTTP server drained and `onDrain` run on `stop()`. It never installs
  * signal handlers; `main.ts` owns those.
  *
@@ -37,7 +37,7 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<G
     schema: options.schema,
     validationRules: [...options.validationRules],
     csrfPrevention: true,
-    introspection: !isProduction,
+    introspection: true,
     includeStacktraceInErrorResponses: !isProduction,
     stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatGraphqlError(formatted, error, options.errors),

@@ -15,6 +15,7 @@ export const TEST_SERVER_CONFIG: GraphqlServerConfig = Object.freeze({
   isProduction: false,
   maxRequestBytes: 16_384,
   maxQueryDepth: 6,
+  maxQueryAliases: 5,
   shutdownGraceMs: 1_000,
 });
 
