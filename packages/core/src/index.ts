@@ -13,7 +13,7 @@ export {
   InvalidImageError,
   throwIfCancelled,
 } from './errors/index.js';
-export type { FailureKind, CoreErrorOptions, InputIssue, InvalidImageReason } from './errors/index.js';
+export type { FailureKind, CoreErrorOptions, InputIssue, InvalidImageReason, NotFoundErrorOptions } from './errors/index.js';
 
 export {
   SOURCES,

@@ -63,19 +63,29 @@ export class InvalidInputError extends CoreError {
   }
 }
 
-/** A thing looked up by id (a job, a property, a photo) does not exist. */
+/** Options of {@link NotFoundError}. */
+export interface NotFoundErrorOptions extends CoreErrorOptions {
+  /** What the lookup key is, e.g. `address` or `path`; default `id`. */
+  readonly key?: string;
+  /** Where it was looked up, e.g. the CSV file; named in the message. */
+  readonly where?: string;
+}
+
+/** A thing looked up by id, address or path (a job, a property, a file) does not exist. */
 export class NotFoundError extends CoreError {
   /** Kind of thing, e.g. `job`. */
   readonly entity: string;
-  /** The id that was looked up. */
+  /** The id (or address, or path) that was looked up. */
   readonly id: string;
 
   /**
    * @param entity - kind of thing, e.g. `job`
-   * @param id - the id that was looked up
+   * @param id - the id, address or path that was looked up
+   * @param options - `key` (default `id`), `where`, `cause`
    */
-  constructor(entity: string, id: string, options: CoreErrorOptions = {}) {
-    super('NOT_FOUND', `No ${entity} with id "${id}" exists`, 'permanent', options);
+  constructor(entity: string, id: string, options: NotFoundErrorOptions = {}) {
+    const where = options.where === undefined ? '' : ` in ${options.where}`;
+    super('NOT_FOUND', `No ${entity} with ${options.key ?? 'id'} "${id}" exists${where}`, 'permanent', options);
     this.entity = entity;
     this.id = id;
   }

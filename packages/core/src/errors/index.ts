@@ -1,4 +1,4 @@
 export { CoreError, InvalidInputError, NotFoundError, CancelledError, ListingNotFoundError, throwIfCancelled } from './core-error.js';
-export type { FailureKind, CoreErrorOptions, InputIssue } from './core-error.js';
+export type { FailureKind, CoreErrorOptions, InputIssue, NotFoundErrorOptions } from './core-error.js';
 export { InvalidImageError } from './invalid-image-error.js';
 export type { InvalidImageReason } from './invalid-image-error.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { NotFoundError } from '../errors/index.js';
+import { InvalidInputError, NotFoundError } from '../errors/index.js';
 import type { Property } from '../model/property.js';
 import { parsePropertiesCsv } from './parse-properties-csv.js';
 
@@ -9,7 +9,7 @@ import { parsePropertiesCsv } from './parse-properties-csv.js';
  * @param path - path of the CSV file
  * @returns the properties in file order
  * @throws {@link NotFoundError} (`entity` `properties file`) when the file does not exist
- * @throws {@link InvalidInputError} listing every bad row, named by the path and line
+ * @throws {@link InvalidInputError} listing every bad row, named by the path and line, or when `path` is a folder
  * @example
  * ```ts
  * const properties = await loadPropertiesCsv('data/properties.csv');
@@ -20,7 +20,11 @@ export async function loadPropertiesCsv(path: string): Promise<Property[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as { code?: unknown } | null)?.code === 'ENOENT') throw new NotFoundError('properties file', path, { cause: error });
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ENOENT') throw new NotFoundError('properties file', path, { key: 'path', cause: error });
+    if (code === 'EISDIR') {
+      throw new InvalidInputError('properties file', [{ path, message: 'is a folder; give the path of a CSV file' }], { cause: error });
+    }
     throw error;
   }
   return parsePropertiesCsv(text, { name: `properties CSV ${path}` });

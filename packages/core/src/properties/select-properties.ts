@@ -32,7 +32,7 @@ export function selectProperties(all: readonly Property[], addresses: readonly s
   for (const address of addresses) {
     const id = toPropertyId(address);
     const property = byId.get(id);
-    if (property === undefined) throw new NotFoundError('property', address);
+    if (property === undefined) throw new NotFoundError('property', address, { key: 'address', where: 'the properties list' });
     selected.set(id, property);
   }
   return [...selected.values()];

@@ -30,7 +30,16 @@ describe('loadPropertiesCsv', () => {
     expect((error as Error).message).toBe(`Invalid properties CSV ${path}: line 2: address is missing`);
   });
 
-  it('throws NotFoundError for a missing file', async () => {
-    await expect(loadPropertiesCsv(join(dir, 'missing.csv'))).rejects.toBeInstanceOf(NotFoundError);
+  it('throws NotFoundError naming the missing path', async () => {
+    const path = join(dir, 'missing.csv');
+    const error: unknown = await loadPropertiesCsv(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as Error).message).toBe(`No properties file with path "${path}" exists`);
+  });
+
+  it('says a folder is not a CSV file', async () => {
+    const error: unknown = await loadPropertiesCsv(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toBe(`Invalid properties file: ${dir}: is a folder; give the path of a CSV file`);
   });
 });

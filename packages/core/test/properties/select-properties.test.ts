@@ -15,7 +15,7 @@ describe('selectProperties', () => {
   it('throws NotFoundError naming an unknown address', () => {
     const call = (): unknown => selectProperties(all, ['1 Main St, Phoenix, AZ 85001', '9 Nowhere Rd']);
     expect(call).toThrow(NotFoundError);
-    expect(call).toThrow('No property with id "9 Nowhere Rd" exists');
+    expect(call).toThrow('No property with address "9 Nowhere Rd" exists in the properties list');
   });
 
   it('throws InvalidInputError for an empty request', () => {
