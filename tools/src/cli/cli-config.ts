@@ -13,14 +13,14 @@ export interface CliConfig {
   readonly fixturesDir: string;
   /** Default properties CSV (`tools/data/sample-properties.csv`). */
   readonly csvPath: string;
-  /** pino level for the library logs on stderr (`LOG_LEVEL`, default `warn`). */
+  /** pino level for the library logs on stderr (`LOG_LEVEL`, default `error`; failures also reach the job report). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
 const schema = z.object({
   MONGODB_DB: z.string().min(1).default('phx'),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('error'),
 });
 
 /**

@@ -34,6 +34,8 @@ export interface CliDefaults {
   readonly csvPath: string;
   /** Default fixtures folder for `--replay`. */
   readonly fixturesDir: string;
+  /** Where commander writes usage errors and help; default stderr. */
+  readonly writeErr?: (text: string) => void;
 }
 
 /**
@@ -57,7 +59,7 @@ export function buildCliProgram(defaults: CliDefaults): Command {
     .option('--replay', 'in-process run on the saved pages instead of the live sites', false)
     .option('--fixtures <dir>', 'saved pages for --replay', defaults.fixturesDir)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: defaults.writeErr ?? ((s) => process.stderr.write(s)) });
 }
 
 interface RawOptions {
@@ -99,6 +101,9 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
   if (addresses.length > 0 && o.all) issues.push({ path: '--all', message: 'cannot be combined with --address' });
   if (o.replay && o.async) issues.push({ path: '--replay', message: 'applies to in-process runs; a worker is set with PHX_SCRAPER_MODE' });
   if (o.wait && !o.async) issues.push({ path: '--wait', message: 'applies to --async and --job-id (an in-process run always waits)' });
+  if (!o.replay && program.getOptionValueSource('fixtures') === 'cli') {
+    issues.push({ path: '--fixtures', message: 'applies with --replay (without it the live sites are read)' });
+  }
   if (issues.length > 0) throw new InvalidInputError('flags', issues);
   return {
     kind: 'extract',

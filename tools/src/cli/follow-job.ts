@@ -3,7 +3,7 @@ import type { JobProgressFeed } from '@phx/jobs';
 import { formatProgressLine } from './job-report.js';
 
 /**
- * Prints one line per progress change of a job until it reaches a final
+ * Prints one line per visible progress change of a job until it reaches a final
  * status (or `signal` aborts), reading the same MongoDB feed the GraphQL
  * subscription uses.
  *
@@ -22,9 +22,13 @@ export async function followJob(
 ): Promise<ExtractionJob | null> {
   const t0 = Date.now();
   let last: ExtractionJob | null = null;
+  let lastLine = '';
   for await (const job of feed.watch(jobId, signal)) {
     last = job;
-    write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${formatProgressLine(job)}`);
+    const line = formatProgressLine(job);
+    // A new version can change fields the line does not show (outcomes, timestamps).
+    if (line !== lastLine) write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}`);
+    lastLine = line;
   }
   return last;
 }

@@ -25,13 +25,12 @@ export interface DemoExtractionOptions {
  * Formats one progress snapshot as a single line.
  *
  * @param p - the snapshot
- * @param elapsedMs - time since enqueue, in ms
- * @returns e.g. `[  3.2s] in_progress  properties 2/9 (0 failed)  images 40 (38 new, 2 duplicate, 0 failed)`
+ * @returns e.g. `in_progress  properties 2/9 (0 failed)  images 40 (38 new, 2 duplicate, 0 failed)`
  */
-export function formatProgress(p: JobProgress, elapsedMs: number): string {
+export function formatProgress(p: JobProgress): string {
   const done = p.completedProperties + p.failedProperties;
   return (
-    `[${(elapsedMs / 1000).toFixed(1).padStart(6)}s] ${p.status.toLowerCase().padEnd(11)} ` +
+    `${p.status.toLowerCase().padEnd(11)} ` +
     `properties ${done}/${p.totalProperties} (${p.failedProperties} failed)  ` +
     `images ${p.totalImages} (${p.newImages} new, ${p.duplicateImages} duplicate, ${p.failedImages} failed)`
   );
@@ -54,9 +53,13 @@ export async function runDemoExtraction(options: DemoExtractionOptions): Promise
   console.log(`enqueueExtraction -> job ${job.id} (${job.totalProperties} properties, status ${job.status.toLowerCase()})`);
   console.log('jobProgress subscription (graphql-ws):');
   let updates = 0;
+  let lastShown = '';
   for await (const data of client.subscribe<{ jobProgress: JobProgress }>(JOB_PROGRESS, { jobId: job.id })) {
     updates += 1;
-    console.log(`  ${formatProgress(data.jobProgress, Date.now() - t0)}`);
+    const shown = formatProgress(data.jobProgress);
+    // A new version can change fields the line does not show (outcomes, timestamps).
+    if (shown !== lastShown) console.log(`  [${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${shown}`);
+    lastShown = shown;
   }
   console.log(`  (${updates} updates received over the WebSocket)\n`);
 

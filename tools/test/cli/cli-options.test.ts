@@ -2,7 +2,7 @@ import { InvalidInputError } from '@phx/core';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/cli/cli-options.js';
 
-const defaults = { csvPath: '/d/props.csv', fixturesDir: '/d/fixtures' };
+const defaults = { csvPath: '/d/props.csv', fixturesDir: '/d/fixtures', writeErr: () => undefined };
 const JOB = '3f1b7c4e-8a2d-4e6f-9b0a-1c2d3e4f5a6b';
 
 describe('parseCliArgs', () => {
@@ -58,6 +58,11 @@ describe('parseCliArgs', () => {
       expect(error).toBeInstanceOf(InvalidInputError);
       expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['--address', '--replay']);
     }
+  });
+
+  it('refuses --fixtures without --replay rather than silently reading the live sites', () => {
+    expect(() => parseCliArgs(['--all', '--fixtures', '/elsewhere'], defaults)).toThrow(/--fixtures: applies with --replay/);
+    expect(parseCliArgs(['--all', '--replay', '--fixtures', '/elsewhere'], defaults)).toMatchObject({ replayFixturesDir: '/elsewhere' });
   });
 
   it('rejects an unknown isolation mode through commander', () => {

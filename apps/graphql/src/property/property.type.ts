@@ -13,9 +13,9 @@ export class PropertyType {
   @Field(() => String, { description: 'Street address as written in the catalog or request.' })
   readonly address!: string;
 
-  /** Known listing pages, one per source (sources without one are resolved from the address). */
+  /** Known listing pages, one per source (a source without one is skipped for this property). */
   @Field(() => [ListingUrlType], {
-    description: 'Known listing pages, one per source; a source without one is resolved from the address.',
+    description: 'Known listing pages, one per source; a source without one is skipped for this property.',
   })
   readonly listingUrls!: readonly ListingUrlType[];
 }
