@@ -1,0 +1,120 @@
+// Benchmark (not a test): pages per minute on replay over N page loads, peak
+// memory, Chromium processes before and after. Run: npm run bench -w @phx/scrapers
+// [-- --pages 200 --isolation virtual|context|browser --concurrency 1]
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createScraperKit } from '../dist/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '200' },
+    isolation: { type: 'string', default: 'virtual' },
+    concurrency: { type: 'string', default: '1' },
+    fixtures: { type: 'string', default: process.env.PHX_FIXTURES_DIR ?? path.resolve(here, '../../../../shared/fixtures') },
+  },
+});
+const totalPages = Number(values.pages);
+const concurrency = Number(values.concurrency);
+
+function stat(pid) {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { state: rest[0], ppid: Number(rest[1]) };
+  } catch {
+    return null;
+  }
+}
+
+/** Live Chromium processes descended from this process. */
+function ourChromiums() {
+  let out = '';
+  try {
+    out = execFileSync('pgrep', ['chromium'], { encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  return out.split('\n').filter(Boolean).map(Number).filter((pid) => {
+    if (stat(pid)?.state === 'Z') return false;
+    for (let p = stat(pid)?.ppid ?? 0, hops = 0; p > 1 && hops < 20; hops += 1) {
+      if (p === process.pid) return true;
+      p = stat(p)?.ppid ?? 0;
+    }
+    return false;
+  });
+}
+
+function rssKiB(pid) {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+const mib = (kib) => (kib / 1024).toFixed(1);
+const before = ourChromiums().length;
+const peak = { node: 0, chromium: 0, total: 0 };
+const sample = () => {
+  const node = Math.round(process.memoryUsage().rss / 1024);
+  const chromium = ourChromiums().reduce((sum, pid) => sum + rssKiB(pid), 0);
+  peak.node = Math.max(peak.node, node);
+  peak.chromium = Math.max(peak.chromium, chromium);
+  peak.total = Math.max(peak.total, node + chromium);
+  return { node, chromium };
+};
+const sampler = setInterval(sample, 250);
+
+const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir: values.fixtures }, isolationMode: values.isolation });
+const listings = kit.archive.listings;
+const checkpoints = [];
+let done = 0;
+let photos = 0;
+let failures = 0;
+const started = Date.now();
+async function worker() {
+  for (;;) {
+    const n = done + failures;
+    if (n >= totalPages) return;
+    const i = n;
+    done += 1; // reserve the slot
+    const listing = listings[i % listings.length];
+    const property = { id: `bench-${i}`, address: `bench ${i}`, listingUrls: {} };
+    try {
+      const result = await kit.scrapers[listing.source].listPhotos({ property, listingUrl: listing.url });
+      photos += result.photos.length;
+    } catch (error) {
+      done -= 1;
+      failures += 1;
+      process.stderr.write(`page ${i} ${listing.url}: ${error.code ?? ''} ${error.message}\n`);
+    }
+    await kit.scrapers[listing.source].releaseProperty(property.id);
+    if ((i + 1) % 50 === 0) checkpoints.push({ pages: i + 1, ...sample() });
+  }
+}
+await Promise.all(Array.from({ length: concurrency }, worker));
+const elapsedMs = Date.now() - started;
+const during = ourChromiums().length;
+await kit.close();
+let after = ourChromiums().length;
+for (let t = 0; t < 50 && after > 0; t += 1) {
+  await new Promise((r) => setTimeout(r, 100));
+  after = ourChromiums().length;
+}
+clearInterval(sampler);
+
+const lines = [
+  `phx scrapers replay benchmark: ${totalPages} page loads over ${listings.length} saved listings, isolation ${values.isolation}, concurrency ${concurrency}`,
+  `  pages read           ${done} (${failures} failed), ${photos} photos listed`,
+  `  elapsed              ${(elapsedMs / 1000).toFixed(1)} s`,
+  `  pages per minute     ${((done / elapsedMs) * 60_000).toFixed(1)}`,
+  `  peak RSS             node ${mib(peak.node)} MiB, chromium ${mib(peak.chromium)} MiB, together ${mib(peak.total)} MiB`,
+  `  RSS at checkpoints   ${checkpoints.map((c) => `${c.pages}: node ${mib(c.node)} + chromium ${mib(c.chromium)} MiB`).join('; ')}`,
+  `  chromium processes   before ${before}, while running ${during}, after close ${after}`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+process.exitCode = failures > 0 || after > 0 ? 1 : 0;
