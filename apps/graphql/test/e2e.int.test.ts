@@ -133,7 +133,9 @@ describe('end to end: the built worker and GraphQL server as separate processes'
         const photos = (await postGraphql<{ photos: PhotoView[] }>(url, PHOTOS, { propertyId: property.id })).body.data?.photos ?? [];
         const outcome = final?.propertyOutcomes.find((o) => o.propertyId === property.id);
         expect(photos.length, property.address).toBe(outcome?.newImages);
-        const onDisk = (await readdir(join(imagesDir, property.id))).filter((name) => !name.startsWith('.'));
+        const onDisk = (await readdir(join(imagesDir, property.id))).filter((name) => !name.startsWith('.') && name !== 'manifest.json');
+        const manifest = JSON.parse(await readFile(join(imagesDir, property.id, 'manifest.json'), 'utf8')) as { photos: { sha256: string }[] };
+        expect(manifest.photos.map((p) => p.sha256).sort(), property.address).toEqual(photos.map((p) => p.sha256).sort());
         // Next to each original: its web variants (and the files of smaller copies it replaced), all named by the record.
         expect(onDisk.sort(), property.address).toEqual(photos.flatMap((p) => p.storedFiles).sort());
         for (const photo of photos) {

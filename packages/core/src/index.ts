@@ -47,7 +47,7 @@ export type {
   ExtractionJob,
 } from './model/index.js';
 
-export { noopLogger, systemClock } from './ports/index.js';
+export { noopLogger, systemClock, MANIFEST_FILE_NAME } from './ports/index.js';
 export type {
   Logger,
   LogContext,
@@ -59,6 +59,7 @@ export type {
   FetchedPhoto,
   ImageStore,
   StoredFile,
+  PropertyManifest,
   PhotoRepository,
   PhotoObservation,
   PhotoRecord,

@@ -55,7 +55,9 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     expect(first.stdout).toMatch(/: completed\n/);
     expect(first.stdout).toContain('Images: 5 total, 5 new, 0 duplicate, 0 failed');
 
-    const files = (await readdir(join(imagesDir, CHICAGO_ID))).sort();
+    const files = (await readdir(join(imagesDir, CHICAGO_ID))).filter((name) => name !== 'manifest.json').sort();
+    const manifest = JSON.parse(await readFile(join(imagesDir, CHICAGO_ID, 'manifest.json'), 'utf8')) as { photos: unknown[] };
+    expect(manifest.photos).toHaveLength(5);
     const records = await client.db(dbName).collection('photos').find({ propertyId: CHICAGO_ID }).toArray();
     const originals = files.filter((name) => !name.endsWith('.webp'));
     expect(originals).toHaveLength(5);
@@ -71,7 +73,7 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     expect(again.code).toBe(0);
     // The re-run downloads nothing: every photo is known by its id and URL.
     expect(again.stdout).toContain('Images: 0 total, 0 new, 0 duplicate, 0 failed; 5 unchanged (not downloaded again), 0 removed');
-    expect(await readdir(join(imagesDir, CHICAGO_ID))).toHaveLength(15);
+    expect(await readdir(join(imagesDir, CHICAGO_ID))).toHaveLength(16);
 
     const jobId = /Job ([0-9a-f-]{36}): completed/.exec(again.stdout)?.[1] ?? '';
     const status = await cli('--job-id', jobId);

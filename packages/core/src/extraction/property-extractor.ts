@@ -157,6 +157,17 @@ async function markRemoved(ctx: ExtractionContext, tally: OutcomeTally): Promise
   }
 }
 
+/** Writes the property's manifest when the store keeps one; a failure is logged, not fatal (the records are the truth). */
+async function writeManifest(ctx: ExtractionContext): Promise<void> {
+  if (ctx.store.writeManifest === undefined) return;
+  try {
+    const photos = await ctx.repository.listPhotos(ctx.property.id);
+    await ctx.store.writeManifest(ctx.property.id, { propertyId: ctx.property.id, writtenAt: ctx.clock.now(), photos });
+  } catch (error) {
+    ctx.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'manifest not written');
+  }
+}
+
 function safeEmitter(listener: ExtractionEventListener | undefined, logger: Logger): (event: ExtractionEvent) => void {
   return (event) => {
     if (listener === undefined) return;
@@ -221,6 +232,7 @@ export class PropertyExtractor implements PropertyExtracting {
     try {
       for (const source of parsed.sources) await extractSource(ctx, source, tally);
       if (!parsed.dryRun) await markRemoved(ctx, tally);
+      if (!parsed.dryRun && tally.sourcesRead.length > 0) await writeManifest(ctx);
     } finally {
       await this.#release(property.id, parsed.sources, ctx.logger);
     }

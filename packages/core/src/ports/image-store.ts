@@ -1,4 +1,18 @@
 import type { PropertyId } from '../model/ids.js';
+import type { PhotoRecord } from './photo-repository.js';
+
+/** Name of the per-property manifest an image store may keep next to the photos. */
+export const MANIFEST_FILE_NAME = 'manifest.json';
+
+/** The per-property manifest: every photo record of the property, as JSON next to its files. */
+export interface PropertyManifest {
+  /** The property. */
+  readonly propertyId: PropertyId;
+  /** When the manifest was written. */
+  readonly writtenAt: Date;
+  /** Its photo records (hash, perceptual hash, dimensions, format, bytes, variants, duplicates, sources, URLs, first/last seen, removal), oldest first. */
+  readonly photos: readonly PhotoRecord[];
+}
 
 /** Where a stored file ended up. */
 export interface StoredFile {
@@ -50,4 +64,15 @@ export interface ImageStore {
    * @throws {@link InvalidInputError} when `propertyId` is not a plain name
    */
   list(propertyId: PropertyId): Promise<string[]>;
+  /**
+   * Optional: writes (or replaces) the property's manifest,
+   * {@link MANIFEST_FILE_NAME}, atomically: a reader sees the old or the new
+   * one, never a mix. The manifest is not one of the files `list` returns.
+   * The extractor calls it after each property when the store has it.
+   *
+   * @param propertyId - owner property
+   * @param manifest - the property's photo records
+   * @returns the manifest's location
+   */
+  writeManifest?(propertyId: PropertyId, manifest: PropertyManifest): Promise<string>;
 }

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import type { PropertyId } from '../model/ids.js';
 import { systemClock } from '../ports/clock.js';
 import type { Clock } from '../ports/clock.js';
-import type { ImageStore, StoredFile } from '../ports/image-store.js';
+import { MANIFEST_FILE_NAME } from '../ports/image-store.js';
+import type { ImageStore, PropertyManifest, StoredFile } from '../ports/image-store.js';
 import { noopLogger } from '../ports/logger.js';
 import type { Logger } from '../ports/logger.js';
 import { parseInput } from '../validation/index.js';
@@ -134,13 +135,37 @@ export class FileImageStore implements ImageStore {
     try {
       const entries = await readdir(join(this.rootDir, propertyId), { withFileTypes: true });
       return entries
-        .filter((e) => e.isFile() && !e.name.startsWith('.'))
+        .filter((e) => e.isFile() && !e.name.startsWith('.') && e.name !== MANIFEST_FILE_NAME)
         .map((e) => e.name)
         .sort();
     } catch (error) {
       if (errorCode(error) === 'ENOENT') return [];
       throw error;
     }
+  }
+
+  /**
+   * Writes `<rootDir>/<propertyId>/manifest.json` (the property's records as
+   * pretty JSON) under a temporary name, flushed, then renamed over the old
+   * one: readers see the old or the new manifest, never a half one.
+   *
+   * @param propertyId - owner property
+   * @param manifest - the property's photo records
+   * @returns the manifest's absolute path
+   */
+  async writeManifest(propertyId: PropertyId, manifest: PropertyManifest): Promise<string> {
+    assertStorePath(propertyId, MANIFEST_FILE_NAME);
+    const folder = join(this.rootDir, propertyId);
+    await mkdir(folder, { recursive: true });
+    const target = join(folder, MANIFEST_FILE_NAME);
+    const temp = join(folder, `.${MANIFEST_FILE_NAME}.${randomUUID()}${TEMP_SUFFIX}`);
+    try {
+      await this.#writeTemp(temp, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
+      await rename(temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
+    return target;
   }
 
   /**

@@ -37,6 +37,17 @@ describe('FileImageStore on disk', () => {
     expect(await readdir(join(rootDir, propertyId))).toEqual(['abc.jpg']);
   });
 
+  it('writes the manifest as JSON next to the photos, replaces it whole, and does not list it', async () => {
+    const store = new FileImageStore({ rootDir });
+    await store.put(propertyId, 'abc.jpg', Buffer.from('photo bytes'));
+    const first = await store.writeManifest(propertyId, { propertyId, writtenAt: new Date(0), photos: [] });
+    expect(first).toBe(join(rootDir, propertyId, 'manifest.json'));
+    await store.writeManifest(propertyId, { propertyId, writtenAt: new Date(1000), photos: [] });
+    expect(JSON.parse(await readFile(first, 'utf8'))).toEqual({ propertyId, writtenAt: new Date(1000).toISOString(), photos: [] });
+    expect((await readdir(join(rootDir, propertyId))).sort()).toEqual(['abc.jpg', 'manifest.json']);
+    expect(await store.list(propertyId)).toEqual(['abc.jpg']);
+  });
+
   it('resolves a relative root folder to an absolute one', () => {
     const store = new FileImageStore({ rootDir: relative(process.cwd(), rootDir) });
     expect(store.rootDir).toBe(rootDir);

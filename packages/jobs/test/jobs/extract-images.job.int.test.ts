@@ -84,9 +84,10 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
       expect(await storedPhotoCount(properties)).toBe(3 * PER_PROPERTY.new);
       for (const p of properties) {
         const files = await readdir(join(w.imagesDir, p.id));
-        // Each original has a web and a thumbnail WebP variant next to it.
-        expect(files.filter((f) => !f.endsWith('.webp'))).toHaveLength(PER_PROPERTY.new);
-        expect(files).toHaveLength(3 * PER_PROPERTY.new);
+        // Each original has a web and a thumbnail WebP variant next to it, and the property its manifest.
+        expect(files).toContain('manifest.json');
+        expect(files.filter((f) => !f.endsWith('.webp') && f !== 'manifest.json')).toHaveLength(PER_PROPERTY.new);
+        expect(files).toHaveLength(3 * PER_PROPERTY.new + 1);
         const records = await service.listPhotos(p.id);
         expect(records).toHaveLength(PER_PROPERTY.new);
         expect(records.filter((r) => r.sources.length === 2)).toHaveLength(1);
