@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
-import { FileImageStore } from '@phx/core';
+import { FileImageStore, configureSharp } from '@phx/core';
 import type { Logger } from '@phx/core';
 import { JobRepository, MongoPhotoRepository, JobRunLeases, createAgenda, describeError } from '@phx/jobs';
 import { ExtractorFactory, defineExtractImagesJob } from '@phx/jobs/worker';
@@ -24,6 +24,7 @@ function readConfig(): Readonly<WorkerConfig> {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger: Logger = pino({ level: config.logLevel, base: { worker: config.workerName } });
+  const sharpSettings = configureSharp();
   const client = await MongoClient.connect(config.mongoUri);
   const db = client.db(config.mongoDb);
   const repository = new JobRepository({ db });
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
       imagesDir: config.imagesDir,
       maxConcurrentJobs: config.maxConcurrentJobs,
       propertyConcurrency: config.propertyConcurrency,
+      sharp: sharpSettings,
     },
     'worker ready',
   );

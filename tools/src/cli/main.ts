@@ -7,7 +7,7 @@
 import { CommanderError } from 'commander';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
-import { CoreError, InvalidInputError, NotFoundError } from '@phx/core';
+import { CoreError, InvalidInputError, NotFoundError, configureSharp } from '@phx/core';
 import { createAgenda } from '@phx/jobs';
 import { resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from './cli-config.js';
@@ -18,6 +18,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadCliConfig(process.env);
   const request = parseCliArgs(argv, { csvPath: config.csvPath, fixturesDir: config.fixturesDir });
   const logger = pino({ level: config.logLevel }, pino.destination(2));
+  configureSharp();
   const client = await MongoClient.connect(await resolveMongoUri());
   const interrupt = new AbortController();
   process.once('SIGINT', () => interrupt.abort(new Error('interrupted')));
