@@ -69,7 +69,7 @@ export async function runDemoExtraction(options: DemoExtractionOptions): Promise
 
 async function printSummary(client: PhxGraphqlClient, final: FinalJobView, imagesDir: string): Promise<boolean> {
   console.log(`Job ${final.id}: ${final.status.toLowerCase()}${final.errorMessage ? ` (${final.errorMessage})` : ''}`);
-  console.log(`${'property'.padEnd(44)} ${'status'.padEnd(9)} ${'found'.padStart(5)} ${'new'.padStart(4)} ${'dup'.padStart(4)} ${'fail'.padStart(4)}  stored files`);
+  console.log(`${'property'.padEnd(44)} ${'status'.padEnd(9)} ${'found'.padStart(5)} ${'new'.padStart(4)} ${'dup'.padStart(4)} ${'fail'.padStart(4)}  on disk, checked against the records`);
   let allGood = final.status.toLowerCase() === 'completed';
   for (const o of final.propertyOutcomes) {
     const { photos } = await client.request<{ photos: PhotoView[] }>(PROPERTY_PHOTOS, { propertyId: o.propertyId });
@@ -78,7 +78,7 @@ async function printSummary(client: PhxGraphqlClient, final: FinalJobView, image
     console.log(
       `${o.address.slice(0, 44).padEnd(44)} ${o.status.toLowerCase().padEnd(9)} ${String(o.photosFound).padStart(5)} ` +
         `${String(o.newImages).padStart(4)} ${String(o.duplicateImages).padStart(4)} ${String(o.failedImages).padStart(4)}  ` +
-        `${check.files} files = ${check.records} records in ${dir}`,
+        `${check.records} photos${check.problems.length === 0 ? ' ok' : ' MISMATCH'} (${check.files} files with variants) in ${dir}`,
     );
     for (const f of o.failures) console.log(`    ! ${f.code}: ${f.message}`);
     for (const p of check.problems) console.log(`    ! store: ${p}`);
