@@ -156,9 +156,15 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link BotWallError}, {@link NavigationError}, {@link SourceBlockedError} as {@link listPhotos} does
    * @throws `CancelledError` (core) when the signal aborts
    */
-  findListingUrl(address: string, options: { readonly signal?: AbortSignal; readonly propertyId?: PropertyId } = {}): Promise<string> {
+  async findListingUrl(address: string, options: { readonly signal?: AbortSignal; readonly propertyId?: PropertyId } = {}): Promise<string> {
     throwIfCancelled(options.signal);
-    return this.searchAddress(address, options.propertyId ?? (`address:${address}` as PropertyId), options.signal);
+    if (options.propertyId !== undefined) return this.searchAddress(address, options.propertyId, options.signal);
+    const searchId = `address-search:${address}` as PropertyId;
+    try {
+      return await this.searchAddress(address, searchId, options.signal);
+    } finally {
+      await this.pool.releaseProperty(searchId); // the browser state made for this search only
+    }
   }
 
   /**
