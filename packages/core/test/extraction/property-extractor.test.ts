@@ -90,9 +90,13 @@ describe('PropertyExtractor: storing photos', () => {
   });
 
   it('downloads nothing on a second run: every photo is unchanged and its last-seen moves', async () => {
-    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(3)]]) });
+    // An injected clock: the second run is a day later, whatever the machine's speed.
+    let now = new Date('2026-11-01T12:00:00Z');
+    const clock = { now: () => now };
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(3)]]) }, { extractor: { clock } });
     await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
     const downloads = world.fetcher.fetched.length;
+    now = new Date('2026-11-02T12:00:00Z');
     const req = request({ sources: ['zillow'] });
     const again = await world.extractor.extractProperty(zillowOnly, req);
     expect(again).toMatchObject({ status: 'completed', newImages: 0, duplicateImages: 0, unchangedImages: 4, removedImages: 0 });
@@ -100,7 +104,9 @@ describe('PropertyExtractor: storing photos', () => {
     expect(req.events.filter((e) => e.type === 'photo-unchanged')).toHaveLength(4);
     expect(originals(await world.store.list(zillowOnly.id))).toHaveLength(4);
     const records = await world.repository.listPhotos(zillowOnly.id);
-    expect(records.every((r) => r.lastSeenAt > r.firstSeenAt)).toBe(true);
+    expect(records.map((r) => [r.firstSeenAt.toISOString(), r.lastSeenAt.toISOString()])).toEqual(
+      records.map(() => ['2026-11-01T12:00:00.000Z', '2026-11-02T12:00:00.000Z']),
+    );
   });
 
   it('keeps at most photoConcurrency downloads in flight', async () => {
