@@ -77,7 +77,8 @@ export class SourceGuard {
     this.retryPolicy = retry(handleWhen(retryable), {
       maxAttempts: options.maxRetries,
       backoff: createRetryAfterBackoff(options),
-    }).dangerouslyUnref();
+    });
+    // Kept referenced: an unref'd backoff timer let a script exit silently while a retry was pending.
     this.retryPolicy.onRetry((event) => {
       const error = 'error' in event ? event.error : undefined;
       this.logger.info(
