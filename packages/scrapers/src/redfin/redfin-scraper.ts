@@ -131,7 +131,12 @@ export class RedfinScraper extends ListingPageScraper {
         url: snapshot.finalUrl,
         parsed: { ...full, declaredPhotoCount: declared, address: full.address ?? parsed.address, listingId: propertyId },
       };
-    } catch {
+    } catch (error) {
+      // The rendered gallery still stands; the shortfall stays visible in declaredPhotoCount.
+      this.logger.warn(
+        { url: snapshot.finalUrl, apiPath, err: error instanceof Error ? error.message : String(error) },
+        'aboveTheFold API answer could not be read; keeping the rendered gallery',
+      );
       return { url: snapshot.finalUrl, parsed };
     }
   }
