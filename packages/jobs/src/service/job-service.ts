@@ -182,7 +182,10 @@ export class JobService {
       await this.agenda.now<ExtractImagesPayload>(EXTRACT_IMAGES_JOB, { jobId: job.id });
     } catch (error) {
       this.logger.error({ jobId: job.id, err: describeError(error) }, 'job could not be queued');
-      await this.repository.markFailed(job.id, 'could not be queued for a worker', this.clock.now()).catch(() => null);
+      await this.repository.markFailed(job.id, 'could not be queued for a worker', this.clock.now()).catch((markError: unknown) => {
+        // The job stays pending without a queue entry; say so, since the caller only sees JobQueueError.
+        this.logger.error({ jobId: job.id, err: describeError(markError) }, 'unqueued job could not be marked failed');
+      });
       throw new JobQueueError(job.id, { cause: error });
     }
     this.logger.info({ jobId: job.id, properties: job.totalProperties, sources: job.sources }, 'job enqueued');
