@@ -1,6 +1,7 @@
 import { MongoServerError } from 'mongodb';
 import type { Collection, Db, Filter, ObjectId, UpdateFilter } from 'mongodb';
 import { isListedElsewhere, mergeSighting } from '@phx/core';
+import { KeyedWriteLock } from './keyed-write-lock.js';
 import type {
   ContentHash,
   DuplicateImage,
@@ -75,9 +76,11 @@ function isDuplicateKey(error: unknown): boolean {
  * duplicate-key error (E11000) is retried as the update it has become. A
  * `sameAs` sighting (another copy of a stored picture) is merged with core's
  * `mergeSighting` and written back with a revision check, retried when
- * another writer came first. Calls for one property from this process run
- * one after the other, because servers without atomic updates (FerretDB 1.x
- * on SQLite) would otherwise lose one of two concurrent updates.
+ * another writer came first. Writes for one property run one after the other,
+ * across processes too (a {@link KeyedWriteLock} per property, queued in
+ * process first), because servers without atomic updates (FerretDB 1.x on
+ * SQLite) would otherwise lose one of two concurrent updates, such as a
+ * `$min` of `firstSeenAt`.
  *
  * @example
  * ```ts
@@ -89,12 +92,14 @@ function isDuplicateKey(error: unknown): boolean {
 export class MongoPhotoRepository implements PhotoRepository {
   private readonly collection: Collection<PhotoDocument>;
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly writeLock: KeyedWriteLock;
 
   /**
    * @param options - database and collection name
    */
   constructor(options: MongoPhotoRepositoryOptions) {
     this.collection = options.db.collection<PhotoDocument>(options.collectionName ?? PHOTOS_COLLECTION);
+    this.writeLock = new KeyedWriteLock({ db: options.db });
   }
 
   /**
@@ -151,7 +156,8 @@ export class MongoPhotoRepository implements PhotoRepository {
 
   private async serialised<T>(propertyId: PropertyId, work: () => Promise<T>): Promise<T> {
     const previous = this.inFlight.get(propertyId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
+    const key = `${this.collection.collectionName}:${propertyId}`;
+    const next = previous.catch(() => undefined).then(() => this.writeLock.withLock(key, work));
     this.inFlight.set(propertyId, next);
     try {
       return await next;

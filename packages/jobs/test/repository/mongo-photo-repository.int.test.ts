@@ -38,16 +38,25 @@ describe('MongoPhotoRepository across processes', () => {
     jobId: null,
   });
 
-  it('lets exactly one of concurrent sightings from separate clients create the record', async () => {
-    const others = await Promise.all([tdb.connectAgain(), tdb.connectAgain()]);
+  it('lets exactly one of concurrent sightings from separate clients create the record, and loses none of them', async () => {
+    const others = await Promise.all([tdb.connectAgain(), tdb.connectAgain(), tdb.connectAgain()]);
     const repositories = [photos, ...others.map((db) => new MongoPhotoRepository({ db }))];
-    const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => repositories[i % repositories.length]!.recordPhoto(sighting(i))),
-    );
-    expect(results.filter((r) => r.created)).toHaveLength(1);
-    const records = await photos.listPhotos(sighting(0).propertyId);
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ firstSeenAt: sighting(0).seenAt });
+    for (let round = 0; round < 5; round += 1) {
+      const propertyId = toPropertyId(`${round + 1} Cross Process Way, Phoenix, AZ 85001`);
+      const count = 16;
+      // Later sightings are written first, so a lost $min or $max shows in the dates.
+      const results = await Promise.all(
+        Array.from({ length: count }, (_, i) => count - 1 - i).map((n) =>
+          repositories[n % repositories.length]!.recordPhoto({ ...sighting(n), propertyId }),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const records = await photos.listPhotos(propertyId);
+      expect(records).toHaveLength(1);
+      expect(records[0]).toMatchObject({ firstSeenAt: sighting(0).seenAt, lastSeenAt: sighting(count - 1).seenAt });
+      expect([...records[0]!.photoIds].sort()).toEqual(Array.from({ length: count }, (_, n) => `p${n}`).sort());
+      expect([...records[0]!.sources].sort()).toEqual(['redfin', 'zillow']);
+    }
   });
 
   it('records the jobs that saw a photo', async () => {
