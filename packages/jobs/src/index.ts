@@ -30,6 +30,8 @@ export type {
   JobRunStart,
   StoredExtractionJob,
   ExtractionJobDocument,
+  JobOrigin,
+  JobOriginFields,
   MongoPhotoRepositoryOptions,
   PhotoDocument,
   JobRunLease,
@@ -50,6 +52,29 @@ export type {
 
 export { JobProgressFeed } from './progress/index.js';
 export type { JobProgressFeedOptions } from './progress/index.js';
+
+export {
+  ScheduleService,
+  ScheduleRepository,
+  SCHEDULES_COLLECTION,
+  SCHEDULE_TICKS_COLLECTION,
+  InvalidScheduleError,
+  ScheduleNameTakenError,
+  assertValidCronSchedule,
+  isValidTimeZone,
+  toScheduleId,
+  DEFAULT_SCHEDULE_TIME_ZONE,
+  RUN_SCHEDULE_JOB,
+} from './schedules/index.js';
+export type {
+  CreateScheduleInput,
+  ScheduleView,
+  ScheduleServiceOptions,
+  ScheduleId,
+  ExtractionSchedule,
+  ScheduleTick,
+  ScheduleTickOutcome,
+} from './schedules/index.js';
 
 export { EXTRACT_IMAGES_JOB, extractImagesPayloadSchema } from './jobs/extract-images.job.js';
 export type { ExtractImagesPayload } from './jobs/extract-images.job.js';

@@ -19,3 +19,7 @@ export type { ResolvedExtractionJobRunner } from './jobs/extract-images.job.js';
 export { runExtractionJobNow } from './jobs/run-extraction-job-now.js';
 export { ExtractorFactory } from './jobs/extractor-factory.js';
 export type { ExtractorFactoryOptions } from './jobs/extractor-factory.js';
+export { defineRunScheduleJob } from './schedules/run-schedule.job.js';
+export type { RunScheduleJobDeps } from './schedules/run-schedule.job.js';
+export { ScheduleTicker } from './schedules/schedule-ticker.js';
+export type { TickResult } from './schedules/schedule-ticker.js';

@@ -22,7 +22,23 @@ export interface StoredExtractionJob extends ExtractionJob {
   readonly runNumber: number;
   /** Name of the worker that took the job up last, else `null`. */
   readonly workerName: string | null;
+  /**
+   * Who asked for the job: `interactive` (API, CLI) or `scheduled` (a tick of
+   * an extraction schedule). Absent on documents written before origins were
+   * recorded, which were interactive.
+   */
+  readonly origin?: JobOrigin;
+  /** The schedule whose tick created the job (origin `scheduled`); absent otherwise. */
+  readonly scheduleId?: string;
 }
+
+/** Who asked for a job: a person or program (`interactive`), or a schedule's tick (`scheduled`). */
+export type JobOrigin = 'interactive' | 'scheduled';
+
+/** The origin fields `JobService` writes into a new job document. */
+export type JobOriginFields =
+  | { readonly origin: 'interactive' }
+  | { readonly origin: 'scheduled'; readonly scheduleId: string };
 
 /**
  * The document in the `extraction_jobs` collection: a {@link StoredExtractionJob}

@@ -20,7 +20,7 @@ import { EXTRACT_IMAGES_JOB } from '../jobs/extract-images.job.js';
 import type { ExtractImagesPayload } from '../jobs/extract-images.job.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
 import { JobRepository } from '../repository/job-repository.js';
-import type { StoredExtractionJob } from '../repository/job-document.js';
+import type { JobOriginFields, StoredExtractionJob } from '../repository/job-document.js';
 import { JobRunLeases, isLeaseHeld } from '../repository/job-run-leases.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { MongoPhotoRepository } from '../repository/mongo-photo-repository.js';
@@ -65,6 +65,9 @@ const listJobsSchema = z.object({
   limit: z.number().int().min(1).max(500).optional(),
   offset: z.number().int().min(0).optional(),
 });
+
+/** The origin of jobs a person or program asked for. */
+const INTERACTIVE_ORIGIN: JobOriginFields = Object.freeze({ origin: 'interactive' });
 
 /** Why a job cancelled before any worker took it up says it was. */
 export const CANCELLED_BEFORE_START_MESSAGE = 'cancelled by user before it started';
@@ -143,10 +146,10 @@ export class JobService {
     return stored;
   }
 
-  private newJob(input: EnqueueExtractionInput): ExtractionJob {
+  private newJob(input: EnqueueExtractionInput, origin: JobOriginFields = INTERACTIVE_ORIGIN): ExtractionJob {
     const request = resolveEnqueueExtractionInput(input);
     const now = this.clock.now();
-    const job: ExtractionJob = {
+    const job: ExtractionJob & JobOriginFields = {
       id: this.newId(),
       createdAt: now,
       startedAt: null,
@@ -162,6 +165,7 @@ export class JobService {
       totalProperties: request.properties.length,
       failedPropertiesList: [],
       propertyOutcomes: [],
+      ...origin,
     };
     return job;
   }
@@ -172,12 +176,13 @@ export class JobService {
    * worker will run.
    *
    * @param input - properties, sources, isolation mode, dry run
+   * @param origin - who asks: `interactive` (default; API, CLI) or `scheduled` with the schedule's id
    * @returns the new job
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
    * @throws {@link JobQueueError} when the job could not be scheduled (it is then marked failed)
    */
-  async enqueueExtraction(input: EnqueueExtractionInput): Promise<StoredExtractionJob> {
-    const job = await this.repository.create(this.newJob(input));
+  async enqueueExtraction(input: EnqueueExtractionInput, origin: JobOriginFields = INTERACTIVE_ORIGIN): Promise<StoredExtractionJob> {
+    const job = await this.repository.create(this.newJob(input, origin));
     try {
       await this.agenda.now<ExtractImagesPayload>(EXTRACT_IMAGES_JOB, { jobId: job.id });
     } catch (error) {

@@ -1,0 +1,12 @@
+export { ScheduleService } from './schedule-service.js';
+export type { CreateScheduleInput, ScheduleView, ScheduleServiceOptions } from './schedule-service.js';
+export { ScheduleRepository, SCHEDULES_COLLECTION, SCHEDULE_TICKS_COLLECTION } from './schedule-repository.js';
+export type { ScheduleRepositoryOptions, ScheduleDocument, ScheduleTickDocument } from './schedule-repository.js';
+export { ScheduleTicker } from './schedule-ticker.js';
+export type { TickResult, ScheduleTickerOptions } from './schedule-ticker.js';
+export { InvalidScheduleError, ScheduleNameTakenError } from './schedule-errors.js';
+export { assertValidCronSchedule, isValidTimeZone, tickAtOrBefore, nextTickAfter } from './cron-schedule.js';
+export { toScheduleId, newScheduleId, DEFAULT_SCHEDULE_TIME_ZONE } from './schedule.js';
+export type { ScheduleId, ExtractionSchedule, ScheduleTick, ScheduleTickOutcome } from './schedule.js';
+export { RUN_SCHEDULE_JOB, runSchedulePayloadSchema } from './run-schedule-payload.js';
+export type { RunSchedulePayload } from './run-schedule-payload.js';

@@ -1,0 +1,236 @@
+import type { Agenda } from 'agenda';
+import type { Db } from 'mongodb';
+import { z } from 'zod';
+import { NotFoundError, noopLogger, parseInput, systemClock } from '@phx/core';
+import type { Clock, Logger } from '@phx/core';
+import { JobError } from '../errors/index.js';
+import { resolveEnqueueExtractionInput } from '../service/enqueue-extraction-input.js';
+import type { EnqueueExtractionInput } from '../service/enqueue-extraction-input.js';
+import { assertValidCronSchedule, nextTickAfter } from './cron-schedule.js';
+import { RUN_SCHEDULE_JOB } from './run-schedule-payload.js';
+import type { RunSchedulePayload } from './run-schedule-payload.js';
+import { DEFAULT_SCHEDULE_TIME_ZONE, newScheduleId, toScheduleId } from './schedule.js';
+import type { ExtractionSchedule, ScheduleId, ScheduleTick } from './schedule.js';
+import { ScheduleNameTakenError } from './schedule-errors.js';
+import { ScheduleRepository } from './schedule-repository.js';
+
+/** What a client asks to schedule: an extraction request, a name, and when. */
+export interface CreateScheduleInput extends EnqueueExtractionInput {
+  /** Unique name, 1-100 characters (trimmed). */
+  readonly name: string;
+  /** Cron expression: 5 fields (minute first) or 6 (seconds first), e.g. `0 3 * * *`. */
+  readonly cron: string;
+  /** IANA time zone the expression is read in; default `America/Phoenix`. */
+  readonly timeZone?: string;
+  /** Create it paused; default `false`. */
+  readonly paused?: boolean;
+}
+
+/** A schedule with its next tick, as the service shows it. */
+export interface ScheduleView extends ExtractionSchedule {
+  /** The next tick that will start a run, or `null` while paused. */
+  readonly nextRunAt: Date | null;
+}
+
+/** Options of {@link ScheduleService}. */
+export interface ScheduleServiceOptions {
+  /** Database of the schedules and jobs. Borrowed. */
+  readonly db: Db;
+  /** Queue the schedules' tick jobs go on (from `createAgenda`); need not be started. Borrowed. */
+  readonly agenda: Agenda;
+  /** Logger; default no-op. */
+  readonly logger?: Logger;
+  /** Clock; default the system clock. */
+  readonly clock?: Clock;
+  /** Makes schedule ids; default random UUIDs. */
+  readonly newId?: () => ScheduleId;
+}
+
+const nameSchema = z.string().trim().min(1, 'name must not be empty').max(100, 'name is at most 100 characters');
+
+/**
+ * Recurring extractions: create, list, pause, resume and remove schedules.
+ * Each schedule has one repeating Agenda job (`run-extraction-schedule`,
+ * cron and time zone, unique on the schedule id) while it is not paused; only
+ * this service creates it, never a worker's start-up, so restarting workers
+ * cannot multiply a schedule. Workers run the ticks (`defineRunScheduleJob`).
+ *
+ * @example
+ * ```ts
+ * const schedules = new ScheduleService({ db, agenda });
+ * await schedules.ensureIndexes();
+ * const nightly = await schedules.createSchedule({ name: 'nightly', cron: '0 3 * * *', properties });
+ * await schedules.pauseSchedule(nightly.id);
+ * ```
+ */
+export class ScheduleService {
+  private readonly repository: ScheduleRepository;
+  private readonly agenda: Agenda;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+  private readonly newId: () => ScheduleId;
+
+  /**
+   * @param options - database, queue, logger, clock, id maker
+   */
+  constructor(options: ScheduleServiceOptions) {
+    this.repository = new ScheduleRepository({ db: options.db });
+    this.agenda = options.agenda;
+    this.logger = (options.logger ?? noopLogger).child({ component: 'schedule-service' });
+    this.clock = options.clock ?? systemClock;
+    this.newId = options.newId ?? newScheduleId;
+  }
+
+  /** Creates the indexes of schedules and ticks. Idempotent; call once at start-up. */
+  async ensureIndexes(): Promise<void> {
+    await this.repository.ensureIndexes();
+  }
+
+  /**
+   * Validates and stores a schedule, and queues its repeating tick job
+   * (first tick: the next cron occurrence; none while paused).
+   *
+   * @param input - name, cron, time zone, and the extraction request
+   * @returns the schedule with its next tick
+   * @throws {@link InvalidScheduleError} for a bad cron expression or time zone (both named)
+   * @throws core's `InvalidInputError` for a bad name, empty property list or unknown source
+   * @throws {@link ScheduleNameTakenError} (code `SCHEDULE_NAME_TAKEN`) when the name is in use
+   * @throws {@link JobError} code `SCHEDULE_QUEUE_FAILED` when the tick job could not be queued (nothing is kept)
+   */
+  async createSchedule(input: CreateScheduleInput): Promise<ScheduleView> {
+    const name = parseInput(nameSchema, input.name, 'schedule name');
+    const request = resolveEnqueueExtractionInput(input);
+    const timeZone = input.timeZone ?? DEFAULT_SCHEDULE_TIME_ZONE;
+    assertValidCronSchedule(input.cron, timeZone);
+    const now = this.clock.now();
+    const schedule: ExtractionSchedule = {
+      id: this.newId(),
+      name,
+      properties: request.properties,
+      sources: request.sources,
+      isolationMode: request.isolationMode,
+      dryRun: request.dryRun,
+      cron: input.cron.trim(),
+      timeZone,
+      paused: input.paused ?? false,
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (!(await this.repository.insert(schedule))) throw new ScheduleNameTakenError(name);
+    if (!schedule.paused) {
+      try {
+        await this.queueTicks(schedule);
+      } catch (error) {
+        await this.repository.remove(schedule.id);
+        throw new JobError('SCHEDULE_QUEUE_FAILED', `Schedule "${name}" could not be queued; create it again`, null, 'transient', { cause: error });
+      }
+    }
+    this.logger.info({ scheduleId: schedule.id, name, cron: schedule.cron, timeZone }, 'schedule created');
+    return this.view(schedule);
+  }
+
+  /**
+   * Reads a schedule.
+   *
+   * @param id - the schedule id
+   * @returns the schedule with its next tick
+   * @throws core's `NotFoundError` for an unknown id; `InvalidInputError` for one that is not a UUID
+   */
+  async getSchedule(id: string): Promise<ScheduleView> {
+    return this.view(await this.mustGet(toScheduleId(id)));
+  }
+
+  /**
+   * Lists every schedule, by name.
+   *
+   * @returns the schedules with their next ticks
+   */
+  async listSchedules(): Promise<ScheduleView[]> {
+    return (await this.repository.list()).map((s) => this.view(s));
+  }
+
+  /**
+   * Pauses a schedule: removes its tick job, so no tick starts a run (a run
+   * going on goes on). Idempotent.
+   *
+   * @param id - the schedule id
+   * @returns the schedule, paused
+   * @throws core's `NotFoundError` for an unknown id
+   */
+  async pauseSchedule(id: string): Promise<ScheduleView> {
+    const scheduleId = toScheduleId(id);
+    const paused = await this.repository.setPaused(scheduleId, true, this.clock.now());
+    if (paused === null) throw new NotFoundError('schedule', id);
+    await this.agenda.cancel({ name: RUN_SCHEDULE_JOB, data: payloadOf(scheduleId) });
+    this.logger.info({ scheduleId }, 'schedule paused');
+    return this.view(paused);
+  }
+
+  /**
+   * Resumes a paused schedule from its next cron occurrence (ticks missed
+   * while paused are not made up). Idempotent.
+   *
+   * @param id - the schedule id
+   * @returns the schedule, running
+   * @throws core's `NotFoundError` for an unknown id
+   */
+  async resumeSchedule(id: string): Promise<ScheduleView> {
+    const scheduleId = toScheduleId(id);
+    const resumed = await this.repository.setPaused(scheduleId, false, this.clock.now());
+    if (resumed === null) throw new NotFoundError('schedule', id);
+    await this.queueTicks(resumed);
+    this.logger.info({ scheduleId }, 'schedule resumed');
+    return this.view(resumed);
+  }
+
+  /**
+   * Removes a schedule, its tick job and its tick records. Jobs it started stay.
+   *
+   * @param id - the schedule id
+   * @returns the schedule as it was
+   * @throws core's `NotFoundError` for an unknown id
+   */
+  async removeSchedule(id: string): Promise<ScheduleView> {
+    const schedule = await this.mustGet(toScheduleId(id));
+    await this.agenda.cancel({ name: RUN_SCHEDULE_JOB, data: payloadOf(schedule.id) });
+    await this.repository.remove(schedule.id);
+    this.logger.info({ scheduleId: schedule.id }, 'schedule removed');
+    return { ...schedule, nextRunAt: null };
+  }
+
+  /**
+   * Lists what the schedule's ticks did, newest first.
+   *
+   * @param id - the schedule id
+   * @param limit - most records, 1-1000; default 100
+   * @returns the tick records
+   * @throws core's `NotFoundError` for an unknown id
+   */
+  async listTicks(id: string, limit = 100): Promise<ScheduleTick[]> {
+    const schedule = await this.mustGet(toScheduleId(id));
+    return this.repository.listTicks(schedule.id, limit);
+  }
+
+  private async mustGet(id: ScheduleId): Promise<ExtractionSchedule> {
+    const schedule = await this.repository.get(id);
+    if (schedule === null) throw new NotFoundError('schedule', id);
+    return schedule;
+  }
+
+  /** Queues the repeating tick job; `unique` + insert-only keeps one per schedule when called again. */
+  private async queueTicks(schedule: ExtractionSchedule): Promise<void> {
+    await this.agenda
+      .create<RunSchedulePayload>(RUN_SCHEDULE_JOB, payloadOf(schedule.id))
+      .repeatEvery(schedule.cron, { timezone: schedule.timeZone, skipImmediate: true })
+      .unique({ 'data.scheduleId': schedule.id }, { insertOnly: true })
+      .save();
+  }
+
+  private view(schedule: ExtractionSchedule): ScheduleView {
+    return { ...schedule, nextRunAt: schedule.paused ? null : nextTickAfter(schedule.cron, schedule.timeZone, this.clock.now()) };
+  }
+}
+
+function payloadOf(scheduleId: ScheduleId): RunSchedulePayload {
+  return { scheduleId };
+}

@@ -1,0 +1,91 @@
+import type { Logger } from '@phx/core';
+import type { Clock } from '@phx/core';
+import { describeError } from '../errors/index.js';
+import type { JobService } from '../service/job-service.js';
+import type { ExtractionSchedule, ScheduleId } from './schedule.js';
+import type { ScheduleRepository } from './schedule-repository.js';
+
+/**
+ * What one call of {@link ScheduleTicker.tick} did: `started` a job, `skipped`
+ * the tick (a run still going), `failed` to enqueue, or nothing because the
+ * tick was `claimed-elsewhere` (another worker has it), the schedule is
+ * `paused`, or it is `gone` (removed).
+ */
+export type TickResult =
+  | { readonly outcome: 'started'; readonly jobId: string }
+  | { readonly outcome: 'skipped'; readonly previousJobId: string }
+  | { readonly outcome: 'failed'; readonly reason: string }
+  | { readonly outcome: 'claimed-elsewhere' | 'paused' | 'gone' };
+
+/** Settings of {@link ScheduleTicker}; resources borrowed. */
+export interface ScheduleTickerOptions {
+  /** Schedules and tick records. */
+  readonly repository: ScheduleRepository;
+  /** Enqueues each run as an ordinary job (origin `scheduled`). */
+  readonly jobs: JobService;
+  /** Name of this worker, recorded on each tick. */
+  readonly workerName: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/**
+ * Handles the ticks of schedules: claims each tick once across workers (by
+ * inserting its record), skips it while an earlier run of the schedule is
+ * still pending or running (recording the skip), and else enqueues the run.
+ */
+export class ScheduleTicker {
+  private readonly o: ScheduleTickerOptions;
+
+  /**
+   * @param options - repository, job service, worker name, clock, logger
+   */
+  constructor(options: ScheduleTickerOptions) {
+    this.o = options;
+  }
+
+  /**
+   * Handles one tick of one schedule. Safe to call from several workers for
+   * the same tick: one of them acts, the others get `claimed-elsewhere`.
+   *
+   * @param scheduleId - the schedule
+   * @param tickAt - the cron occurrence (the claim key with the schedule id)
+   * @returns what the tick did
+   * @throws the driver's error when MongoDB fails before the tick was claimed
+   */
+  async tick(scheduleId: ScheduleId, tickAt: Date): Promise<TickResult> {
+    const schedule = await this.o.repository.get(scheduleId);
+    if (schedule === null) return { outcome: 'gone' };
+    if (schedule.paused) return { outcome: 'paused' };
+    const logger = this.o.logger.child({ scheduleId, tickAt: tickAt.toISOString() });
+    const previous = await this.o.repository.findUnfinishedRun(scheduleId);
+    const base = { scheduleId, tickAt, workerName: this.o.workerName, recordedAt: this.o.clock.now() };
+    if (previous !== null) {
+      const reason = `previous run ${previous.jobId} is still ${previous.status}`;
+      const claimed = await this.o.repository.claimTick({ ...base, outcome: 'skipped', jobId: null, previousJobId: previous.jobId, reason });
+      if (!claimed) return { outcome: 'claimed-elsewhere' };
+      logger.info({ previousJobId: previous.jobId }, 'schedule tick skipped: previous run still going');
+      return { outcome: 'skipped', previousJobId: previous.jobId };
+    }
+    const claimed = await this.o.repository.claimTick({ ...base, outcome: 'started', jobId: null, previousJobId: null, reason: null });
+    if (!claimed) return { outcome: 'claimed-elsewhere' };
+    return this.start(schedule, tickAt, logger);
+  }
+
+  private async start(schedule: ExtractionSchedule, tickAt: Date, logger: Logger): Promise<TickResult> {
+    try {
+      const job = await this.o.jobs.enqueueExtraction(
+        { properties: schedule.properties, sources: schedule.sources, isolationMode: schedule.isolationMode, dryRun: schedule.dryRun },
+        { origin: 'scheduled', scheduleId: schedule.id },
+      );
+      await this.o.repository.settleTick(schedule.id, tickAt, { outcome: 'started', jobId: job.id, reason: null });
+      logger.info({ jobId: job.id }, 'schedule tick started a run');
+      return { outcome: 'started', jobId: job.id };
+    } catch (error) {
+      const reason = `run could not be enqueued: ${describeError(error)}`;
+      logger.error({ err: describeError(error) }, 'schedule tick failed');
+      await this.o.repository.settleTick(schedule.id, tickAt, { outcome: 'failed', jobId: null, reason }).catch(() => undefined);
+      return { outcome: 'failed', reason };
+    }
+  }
+}
