@@ -223,6 +223,20 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     ]);
   });
 
+  it('shows the unchanged and removed counters a running worker wrote, before any property finished', async () => {
+    const job = await enqueue({ addresses: [DAVIS_ADDRESS] });
+    const now = new Date();
+    await harness.repository.startRun(job.id, { runNumber: 1, workerName: 'test-worker', now });
+    const progress = {
+      ...{ totalProperties: 1, completedProperties: 0, failedProperties: 0, totalImages: 3, newImages: 1, duplicateImages: 2 },
+      ...{ failedImages: 0, unchangedImages: 4, removedImages: 2, failedPropertiesList: [], propertyOutcomes: [] },
+    };
+    expect(await harness.repository.saveProgress(job.id, 1, progress, now)).toBe(true);
+    const query = 'query Job($id: ID!) { job(id: $id) { status newImages duplicateImages unchangedImages removedImages } }';
+    const { job: running } = dataOf<{ job: Record<string, unknown> }>(await run(query, { id: job.id }));
+    expect(running).toEqual({ status: 'IN_PROGRESS', newImages: 1, duplicateImages: 2, unchangedImages: 4, removedImages: 2 });
+  });
+
   it('lists the stored photos of a property by id or address', async () => {
     const empty = dataOf<{ photos: unknown[] }>(await run(PHOTOS, { propertyId: DAVIS_ID }));
     expect(empty.photos).toEqual([]);

@@ -1,14 +1,8 @@
 import type { ExtractionJob } from '@phx/core';
 
-/** Photos of finished properties that a re-run found already recorded, and records it marked removed. */
+/** The job's unchanged and removed counters; absent on documents older than them, then 0. */
 function incrementalCounts(job: ExtractionJob): { unchanged: number; removed: number } {
-  let unchanged = 0;
-  let removed = 0;
-  for (const o of job.propertyOutcomes) {
-    unchanged += o.unchangedImages ?? 0;
-    removed += o.removedImages ?? 0;
-  }
-  return { unchanged, removed };
+  return { unchanged: job.unchangedImages ?? 0, removed: job.removedImages ?? 0 };
 }
 
 /**
@@ -37,13 +31,15 @@ export function formatJobReport(job: ExtractionJob): string {
  * Formats one progress line.
  *
  * @param job - the job snapshot
- * @returns e.g. `in_progress  properties 2/9 (0 failed)  images 40 (38 new, 2 duplicate, 0 failed)`
+ * @returns e.g. `in_progress properties 2/9 (0 failed)  images 40 (38 new, 2 duplicate, 0 failed, 5 unchanged, 0 removed)`
  */
 export function formatProgressLine(job: ExtractionJob): string {
   const done = job.completedProperties + job.failedProperties;
+  const { unchanged, removed } = incrementalCounts(job);
   return (
     `${job.status.padEnd(11)} properties ${done}/${job.totalProperties} (${job.failedProperties} failed)  ` +
-    `images ${job.totalImages} (${job.newImages} new, ${job.duplicateImages} duplicate, ${job.failedImages} failed)`
+    `images ${job.totalImages} (${job.newImages} new, ${job.duplicateImages} duplicate, ${job.failedImages} failed, ` +
+    `${unchanged} unchanged, ${removed} removed)`
   );
 }
 

@@ -83,12 +83,13 @@ export class JobType {
 
   /** Photos already recorded and not downloaded again. */
   @Field(() => Int, {
-    description: 'Photos of finished properties already recorded by an earlier run (same photo id or URL): not downloaded again; not in totalImages.',
+    description:
+      'Photos already recorded by an earlier run (same photo id or URL, or a host answering 304 Not Modified): not stored again; not in totalImages.',
   })
   readonly unchangedImages!: number;
 
   /** Records marked removed. */
-  @Field(() => Int, { description: 'Recorded photos of finished properties no longer on the listings, marked removed (kept).' })
+  @Field(() => Int, { description: 'Recorded photos no longer on the listings, marked removed (kept) by a complete re-run of their property.' })
   readonly removedImages!: number;
 
   /** Addresses of the failed properties. */
@@ -129,8 +130,8 @@ export function toJobType(job: ExtractionJob): JobType {
     newImages: job.newImages,
     duplicateImages: job.duplicateImages,
     failedImages: job.failedImages,
-    unchangedImages: job.propertyOutcomes.reduce((sum, o) => sum + (o.unchangedImages ?? 0), 0),
-    removedImages: job.propertyOutcomes.reduce((sum, o) => sum + (o.removedImages ?? 0), 0),
+    unchangedImages: job.unchangedImages ?? 0,
+    removedImages: job.removedImages ?? 0,
     failedPropertiesList: job.failedPropertiesList,
     errorMessage: job.errorMessage,
     propertyOutcomes: job.propertyOutcomes.map(toPropertyOutcomeType),

@@ -96,6 +96,8 @@ function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: numbe
     newImages: 0,
     duplicateImages: 0,
     failedImages: 0,
+    unchangedImages: 0,
+    removedImages: 0,
   };
   for (const o of outcomes) {
     c = {
@@ -106,6 +108,8 @@ function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: numbe
       newImages: c.newImages + o.newImages,
       duplicateImages: c.duplicateImages + o.duplicateImages,
       failedImages: c.failedImages + o.failedImages,
+      unchangedImages: (c.unchangedImages ?? 0) + (o.unchangedImages ?? 0),
+      removedImages: (c.removedImages ?? 0) + (o.removedImages ?? 0),
     };
   }
   return c;

@@ -6,6 +6,10 @@ import type { ExtractionJob, JobId } from '@phx/core';
  * `JobProgressFeed` return.
  */
 export interface StoredExtractionJob extends ExtractionJob {
+  /** Photos a re-run found already recorded and did not download again (0 on documents written before it was stored). */
+  readonly unchangedImages: number;
+  /** Recorded photos a complete re-run marked removed (0 on documents written before it was stored). */
+  readonly removedImages: number;
   /**
    * Incremented by every update of the document (starts at 1 on insert), so a
    * reader that saw version `n` knows a document with version `n + 1` is newer.
@@ -61,6 +65,8 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
     runNumber: rest.runNumber ?? 0,
     workerName: rest.workerName ?? null,
     failedImages: rest.failedImages ?? 0,
+    unchangedImages: rest.unchangedImages ?? 0,
+    removedImages: rest.removedImages ?? 0,
     propertyOutcomes: rest.propertyOutcomes ?? [],
     failedPropertiesList: rest.failedPropertiesList ?? [],
   };
@@ -74,5 +80,14 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
  */
 export function toNewJobDocument(job: ExtractionJob): ExtractionJobDocument {
   const { id, ...rest } = job;
-  return { _id: id, ...rest, version: 1, cancelRequestedAt: null, runNumber: 0, workerName: null };
+  return {
+    _id: id,
+    ...rest,
+    unchangedImages: rest.unchangedImages ?? 0,
+    removedImages: rest.removedImages ?? 0,
+    version: 1,
+    cancelRequestedAt: null,
+    runNumber: 0,
+    workerName: null,
+  };
 }

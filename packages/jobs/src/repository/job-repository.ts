@@ -278,6 +278,8 @@ function progressFields(progress: JobProgress): JobProgress {
     newImages: progress.newImages,
     duplicateImages: progress.duplicateImages,
     failedImages: progress.failedImages,
+    unchangedImages: progress.unchangedImages ?? 0,
+    removedImages: progress.removedImages ?? 0,
     failedPropertiesList: [...progress.failedPropertiesList],
     propertyOutcomes: [...progress.propertyOutcomes],
   };

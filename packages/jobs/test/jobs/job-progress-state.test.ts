@@ -11,6 +11,8 @@ const stored = (over: Partial<StoredExtractionJob> = {}): StoredExtractionJob =>
   cancelRequestedAt: null,
   runNumber: 0,
   workerName: null,
+  unchangedImages: 0,
+  removedImages: 0,
   ...over,
 });
 
@@ -51,5 +53,17 @@ describe('JobProgressState', () => {
     expect(state.live().totalImages).toBe(6);
     expect(state.settled()).toMatchObject({ completedProperties: 1, totalImages: 5, newImages: 5 });
     expect(state.anyCompleted).toBe(true);
+  });
+
+  it('counts unchanged and removed photos live and, on resume, from the finished outcomes', () => {
+    const job0 = stored();
+    const done = { ...sampleOutcome(job0.properties[0]!, 'completed', 2), unchangedImages: 7, removedImages: 1 };
+    const state = new JobProgressState(stored({ propertyOutcomes: [done] }));
+    expect(state.live()).toMatchObject({ unchangedImages: 7, removedImages: 1 });
+    const propertyId = job0.properties[1]!.id;
+    state.apply({ type: 'photo-unchanged', propertyId, source: 'redfin', photoId: 'r1', sha256: toContentHash('b'.repeat(64)) });
+    state.apply({ type: 'photos-removed', propertyId, count: 3 });
+    expect(state.live()).toMatchObject({ unchangedImages: 8, removedImages: 4 });
+    expect(state.settled()).toMatchObject({ unchangedImages: 7, removedImages: 1 });
   });
 });

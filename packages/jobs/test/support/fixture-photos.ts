@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { CoreError, throwIfCancelled } from '@phx/core';
 import type { FetchedPhoto, ListingPhotos, PhotoFetcher, PhotoFetchRequest, PhotoScraper, Property, PropertyId, ScrapeRequest, Source } from '@phx/core';
 
-/** The real house photos of the shared fixtures (`PHX_FIXTURES_DIR` or `<workspace>/../shared/fixtures`). */
-export const HOUSE_PHOTOS_DIR = join(
-  process.env['PHX_FIXTURES_DIR'] ?? fileURLToPath(new URL('../../../../../shared/fixtures/', import.meta.url)),
-  'house-photos',
-);
+/** The shared fixtures (`PHX_FIXTURES_DIR` or `<workspace>/../shared/fixtures`). */
+export const FIXTURES_DIR = process.env['PHX_FIXTURES_DIR'] ?? fileURLToPath(new URL('../../../../../shared/fixtures/', import.meta.url));
+
+/** The real house photos of the shared fixtures. */
+export const HOUSE_PHOTOS_DIR = join(FIXTURES_DIR, 'house-photos');
 
 /** Photo file names of house `n` (1-60): bathroom, bedroom, frontal, kitchen. */
 export function housePhotos(n: number): string[] {

@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FileImageStore, loadPropertiesCsv, noopLogger } from '@phx/core';
+import type { Property } from '@phx/core';
+import { ExtractorFactory } from '../../src/jobs/extractor-factory.js';
+import { runExtractionJobNow } from '../../src/jobs/run-extraction-job-now.js';
+import { JOBS_COLLECTION, JobRepository } from '../../src/repository/job-repository.js';
+import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
+import type { StoredExtractionJob } from '../../src/repository/job-document.js';
+import { FIXTURES_DIR } from '../support/fixture-photos.js';
+import { sampleJob } from '../support/sample-jobs.js';
+import { openTestDatabase } from '../support/test-database.js';
+import type { TestDatabase } from '../support/test-database.js';
+
+const SAMPLE_CSV = fileURLToPath(new URL('../../../../tools/data/sample-properties.csv', import.meta.url));
+
+describe('job counters of a re-run (replayed listings, real photo server, MongoDB)', () => {
+  let tdb: TestDatabase;
+  let imagesDir: string;
+  let factory: ExtractorFactory;
+  let repository: JobRepository;
+  let properties: Property[];
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('rerun');
+    imagesDir = await mkdtemp(join(tmpdir(), 'phx-jobs-rerun-'));
+    const photos = new MongoPhotoRepository({ db: tdb.db });
+    await photos.ensureIndexes();
+    repository = new JobRepository({ db: tdb.db });
+    factory = new ExtractorFactory({
+      mode: { kind: 'replay', fixturesDir: FIXTURES_DIR },
+      store: new FileImageStore({ rootDir: imagesDir, fsync: false }),
+      repository: photos,
+      logger: noopLogger,
+    });
+    // One Zillow and one Redfin listing with small galleries.
+    properties = (await loadPropertiesCsv(SAMPLE_CSV)).filter((p) => /Chicago|New York/.test(p.address));
+  });
+  afterAll(async () => {
+    await factory.close();
+    await tdb.close();
+    await rm(imagesDir, { recursive: true, force: true });
+  });
+
+  async function runOnce(): Promise<{ job: StoredExtractionJob; document: Record<string, unknown> }> {
+    const created = await repository.create(sampleJob(properties.length, { properties, totalProperties: properties.length }));
+    const job = await runExtractionJobNow(created.id, {
+      repository,
+      extractor: (j) => factory.forJob(j),
+      cancelPollIntervalMs: 100,
+      progressWriteIntervalMs: 100,
+    });
+    const document = await tdb.db.collection(JOBS_COLLECTION).findOne({ _id: created.id as never });
+    return { job, document: document ?? {} };
+  }
+
+  it('counts every photo of the first run unchanged on the second, none new, and stores the counters on the job document', async () => {
+    expect(properties).toHaveLength(2);
+    const first = await runOnce();
+    expect(first.job.errorMessage).toBeNull();
+    expect(first.job).toMatchObject({ status: 'completed', completedProperties: 2, failedImages: 0, unchangedImages: 0, removedImages: 0 });
+    expect(first.job.newImages).toBeGreaterThan(0);
+    expect(first.job.totalImages).toBe(first.job.newImages + first.job.duplicateImages);
+
+    const second = await runOnce();
+    const expected = {
+      status: 'completed',
+      completedProperties: 2,
+      totalImages: first.job.duplicateImages,
+      newImages: 0,
+      duplicateImages: first.job.duplicateImages,
+      failedImages: 0,
+      unchangedImages: first.job.newImages,
+      removedImages: 0,
+    };
+    expect(second.job).toMatchObject(expected);
+    // Persisted on the document itself, not derived when read.
+    expect(second.document).toMatchObject({ ...expected, status: 'completed' });
+    const perProperty = second.job.propertyOutcomes.map((o) => ({ address: o.address, newImages: o.newImages, unchanged: o.unchangedImages }));
+    const firstPerProperty = first.job.propertyOutcomes.map((o) => ({ address: o.address, newImages: 0, unchanged: o.newImages }));
+    expect(perProperty.sort((a, b) => a.address.localeCompare(b.address))).toEqual(firstPerProperty.sort((a, b) => a.address.localeCompare(b.address)));
+  }, 180_000);
+});
