@@ -13,7 +13,8 @@ function codeOf(error: unknown): string {
  * kept in the property's outcome: the error's stable `code` (a `CoreError`'s,
  * a Node error's `code`, else `UNEXPECTED_ERROR`) and a message that names the
  * page or photo URL (prefixed with `context` and the URL when the error's own
- * message does not mention it).
+ * message does not mention it), plus the error's `kind` when it is a `CoreError`
+ * (so the job layer can retry transient failures and not permanent ones).
  *
  * @param error - what was thrown
  * @param source - the source involved, or `null`
@@ -29,5 +30,5 @@ export function toExtractionFailure(
 ): ExtractionFailure {
   const raw = error instanceof Error ? error.message : String(error);
   const message = url === null || raw.includes(url) ? raw : `${context} ${url}: ${raw}`;
-  return { source, url, code: codeOf(error), message };
+  return { source, url, code: codeOf(error), message, ...(error instanceof CoreError ? { kind: error.kind } : {}) };
 }

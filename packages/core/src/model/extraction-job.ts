@@ -1,3 +1,4 @@
+import type { FailureKind } from '../errors/core-error.js';
 import type { JobId, PropertyId } from './ids.js';
 import type { Property } from './property.js';
 import type { Source } from './source.js';
@@ -84,6 +85,13 @@ export interface ExtractionFailure {
   readonly code: string;
   /** Human-readable message naming the page or photo and what was wrong. */
   readonly message: string;
+  /**
+   * What the runtime should do about it, from the error's `CoreError.kind`
+   * (`transient`: worth retrying; `permanent`; `blocked`). Absent when the
+   * error carried no classification (not a `CoreError`), and on failures
+   * made from other failures (`ALL_PHOTOS_FAILED`, `NO_PHOTOS`, `NO_LISTING`).
+   */
+  readonly kind?: FailureKind;
 }
 
 /** Outcome of one property within a job. */

@@ -158,6 +158,7 @@ describe('PropertyExtractor: failures', () => {
         url: pageUrl('redfin', home),
         code: 'PHOTO_DATA_MISSING',
         message: `Could not read the redfin listing page ${pageUrl('redfin', home)}: no __NEXT_DATA__ script on the page`,
+        kind: 'permanent',
       },
     ]);
     expect(world.scrapers.redfin.released).toEqual([home.id]);

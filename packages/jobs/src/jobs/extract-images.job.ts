@@ -7,6 +7,9 @@ import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
 import type { JobRepository } from '../repository/job-repository.js';
 import { JobRunLeases } from '../repository/job-run-leases.js';
+import { DatabaseHealth } from '../repository/database-health.js';
+import { JobPhotoCensus } from '../repository/job-photo-census.js';
+import { DEFAULT_PROPERTY_RETRY_SETTINGS } from './retrying-property-extractor.js';
 import { ExtractionJobRunner } from './extraction-job-runner.js';
 import type { ExtractorProvider } from './extraction-job-runner.js';
 
@@ -50,6 +53,21 @@ export interface ExtractImagesJobDeps {
    * job once it has passed.
    */
   readonly lockLifetimeMs?: number;
+  /**
+   * Attempts at one property, the first included (`PROPERTY_MAX_ATTEMPTS`),
+   * 1-10; default 3. Only transient failures are tried again.
+   */
+  readonly propertyMaxAttempts?: number;
+  /** Delay before the first retry of a property, in ms, 0-600 000; default 1000. Grows exponentially, with jitter. */
+  readonly propertyRetryInitialBackoffMs?: number;
+  /** Longest delay between two attempts at a property, in ms, 0-3 600 000; default 30 000. */
+  readonly propertyRetryMaxBackoffMs?: number;
+  /**
+   * Longest wait for MongoDB to answer again after a property failed while it
+   * was unreachable, in ms, at least 0; default 300 000. The property is then
+   * redone without counting an attempt.
+   */
+  readonly databaseOutageWaitMs?: number;
 }
 
 /** Defaults of the optional {@link ExtractImagesJobDeps} settings. */
@@ -59,6 +77,10 @@ export const DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS = Object.freeze({
   progressWriteIntervalMs: 250,
   jobTimeoutMs: DEFAULT_QUEUE_SETTINGS.jobTimeoutMs,
   lockLifetimeMs: DEFAULT_QUEUE_SETTINGS.lockLifetimeMs,
+  propertyMaxAttempts: DEFAULT_PROPERTY_RETRY_SETTINGS.maxAttempts,
+  propertyRetryInitialBackoffMs: DEFAULT_PROPERTY_RETRY_SETTINGS.initialBackoffMs,
+  propertyRetryMaxBackoffMs: DEFAULT_PROPERTY_RETRY_SETTINGS.maxBackoffMs,
+  databaseOutageWaitMs: DEFAULT_PROPERTY_RETRY_SETTINGS.databaseOutageWaitMs,
 });
 
 const settingsSchema = z.object({
@@ -68,6 +90,10 @@ const settingsSchema = z.object({
   progressWriteIntervalMs: z.number().int().min(0).max(60_000).optional(),
   jobTimeoutMs: z.number().int().min(1).optional(),
   lockLifetimeMs: z.number().int().min(1_000).optional(),
+  propertyMaxAttempts: z.number().int().min(1).max(10).optional(),
+  propertyRetryInitialBackoffMs: z.number().int().min(0).max(600_000).optional(),
+  propertyRetryMaxBackoffMs: z.number().int().min(0).max(3_600_000).optional(),
+  databaseOutageWaitMs: z.number().int().min(0).optional(),
 });
 
 /** What {@link defineExtractImagesJob} gives back: the worker's view of its running extractions. */
@@ -177,13 +203,25 @@ export function createExtractionJobRunner(deps: ExtractImagesJobDeps): ResolvedE
     progressWriteIntervalMs: s.progressWriteIntervalMs ?? d.progressWriteIntervalMs,
     jobTimeoutMs: s.jobTimeoutMs ?? d.jobTimeoutMs,
     lockLifetimeMs,
+    propertyRetry: {
+      maxAttempts: s.propertyMaxAttempts ?? d.propertyMaxAttempts,
+      initialBackoffMs: s.propertyRetryInitialBackoffMs ?? d.propertyRetryInitialBackoffMs,
+      maxBackoffMs: s.propertyRetryMaxBackoffMs ?? d.propertyRetryMaxBackoffMs,
+      databaseOutageWaitMs: s.databaseOutageWaitMs ?? d.databaseOutageWaitMs,
+    },
+    health: new DatabaseHealth({ db: deps.repository.db }),
+    census: new JobPhotoCensus({ db: deps.repository.db }),
   });
   return { runner, logger, lockLifetimeMs };
 }
 
 function pickSettings(deps: ExtractImagesJobDeps): Record<string, unknown> {
   const { workerName, propertyConcurrency, cancelPollIntervalMs, progressWriteIntervalMs, jobTimeoutMs, lockLifetimeMs } = deps;
-  return { workerName, propertyConcurrency, cancelPollIntervalMs, progressWriteIntervalMs, jobTimeoutMs, lockLifetimeMs };
+  const { propertyMaxAttempts, propertyRetryInitialBackoffMs, propertyRetryMaxBackoffMs, databaseOutageWaitMs } = deps;
+  return {
+    ...{ workerName, propertyConcurrency, cancelPollIntervalMs, progressWriteIntervalMs, jobTimeoutMs, lockLifetimeMs },
+    ...{ propertyMaxAttempts, propertyRetryInitialBackoffMs, propertyRetryMaxBackoffMs, databaseOutageWaitMs },
+  };
 }
 
 /**

@@ -6,7 +6,10 @@ import type { JobRepository } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { isLeaseHeld } from '../repository/job-run-leases.js';
 import type { JobRunLeases } from '../repository/job-run-leases.js';
+import type { DatabaseHealth } from '../repository/database-health.js';
+import type { JobPhotoCensus } from '../repository/job-photo-census.js';
 import { ExtractionRun } from './extraction-run.js';
+import type { PropertyRetrySettings } from './retrying-property-extractor.js';
 import type { ExtractionRunResult } from './extraction-run.js';
 import { JobProgressState } from './job-progress-state.js';
 
@@ -27,6 +30,9 @@ export interface ExtractionJobRunnerSettings {
   readonly progressWriteIntervalMs: number;
   readonly jobTimeoutMs: number;
   readonly lockLifetimeMs: number;
+  readonly propertyRetry: PropertyRetrySettings;
+  readonly health: DatabaseHealth;
+  readonly census: JobPhotoCensus;
 }
 
 /** What the queue offers a run: keep its lock alive, and schedule it again at a time. */
@@ -146,6 +152,9 @@ export class ExtractionJobRunner {
         progressWriteIntervalMs: this.s.progressWriteIntervalMs,
         jobTimeoutMs: this.s.jobTimeoutMs,
         heartbeatIntervalMs: Math.max(250, Math.floor(this.s.lockLifetimeMs / 4)),
+        propertyRetry: this.s.propertyRetry,
+        health: this.s.health,
+        census: this.s.census,
       });
     } catch (error) {
       logger.error({ err: describeError(error) }, 'extractor could not be created; job failed');

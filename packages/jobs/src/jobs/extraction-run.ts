@@ -5,6 +5,10 @@ import type { CancelRequests } from '../repository/cancel-requests.js';
 import type { JobRepository, JobRunEnd } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import type { JobRunLeases } from '../repository/job-run-leases.js';
+import type { DatabaseHealth } from '../repository/database-health.js';
+import type { JobPhotoCensus } from '../repository/job-photo-census.js';
+import { RetryingPropertyExtractor } from './retrying-property-extractor.js';
+import type { PropertyRetrySettings } from './retrying-property-extractor.js';
 import { JobProgressState } from './job-progress-state.js';
 import { ProgressWriter } from './progress-writer.js';
 import { RunStoppedError } from './run-stopped-error.js';
@@ -33,6 +37,12 @@ export interface ExtractionRunOptions {
   readonly jobTimeoutMs: number;
   /** How often the run and queue lock are heartbeated, in ms. */
   readonly heartbeatIntervalMs: number;
+  /** Attempts and backoff of failed properties. */
+  readonly propertyRetry: PropertyRetrySettings;
+  /** Pings MongoDB (outage detection). */
+  readonly health: DatabaseHealth;
+  /** Which photo records the job created (counting redone properties). */
+  readonly census: JobPhotoCensus;
 }
 
 /** How a run ended: the status written, or `lost` when another run holds the job and nothing was written. */
@@ -132,7 +142,14 @@ export class ExtractionRun {
         onEvent,
         skip: state.finishedPropertyIds,
       },
-      this.o.extractor,
+      new RetryingPropertyExtractor({
+        inner: this.o.extractor,
+        retry: this.o.propertyRetry,
+        health: this.o.health,
+        census: job.dryRun ? null : this.o.census,
+        resumed: job.runNumber > 1,
+        logger: this.logger,
+      }),
     );
   }
 
@@ -168,8 +185,9 @@ export class ExtractionRun {
       return { ...base, status: 'failed', errorMessage: `extraction failed: ${describeError(fatal)}`, progress: state.live() };
     }
     if (state.finishedCount >= total) {
-      if (state.anyCompleted) return { ...base, status: 'completed', errorMessage: null, progress: state.live() };
-      return { ...base, status: 'failed', errorMessage: allFailedMessage(state), progress: state.live() };
+      // Every property has its outcome: count by the outcomes (a retried or resumed property counts once, as in a clean run).
+      if (state.anyCompleted) return { ...base, status: 'completed', errorMessage: null, progress: state.settled() };
+      return { ...base, status: 'failed', errorMessage: this.allFailedMessage(state), progress: state.settled() };
     }
     if (stop === null) {
       const message = `run ended with ${total - state.finishedCount} of ${total} properties unfinished`;
@@ -184,6 +202,10 @@ export class ExtractionRun {
       case 'shutdown':
         return { ...base, status: 'pending', errorMessage: null, progress: state.settled() };
     }
+  }
+
+  private allFailedMessage(state: JobProgressState): string {
+    return allFailedMessage(state, this.o.propertyRetry.maxAttempts);
   }
 
   private watch(): () => void {
@@ -217,9 +239,10 @@ export class ExtractionRun {
   }
 }
 
-function allFailedMessage(state: JobProgressState): string {
+function allFailedMessage(state: JobProgressState, maxAttempts: number): string {
   const failed = state.propertyOutcomes.filter((o) => o.status === 'failed');
   const first = failed[0];
   const detail = first === undefined ? '' : `; first: ${first.address}: ${first.failures[0]?.message ?? 'no detail'}`;
-  return `every property failed (${failed.length} of ${state.propertyOutcomes.length})${detail}`;
+  const retried = maxAttempts > 1 ? `; transient failures were tried ${maxAttempts} times, permanent ones once` : '';
+  return `every property failed (${failed.length} of ${state.propertyOutcomes.length})${detail}${retried}`;
 }

@@ -1,4 +1,4 @@
-import { applyExtractionEvent } from '@phx/core';
+import { ZERO_COUNTERS, applyExtractionEvent } from '@phx/core';
 import type { ExtractionCounters, ExtractionEvent, PropertyId, PropertyOutcome } from '@phx/core';
 import type { JobProgress } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
@@ -9,10 +9,15 @@ import type { StoredExtractionJob } from '../repository/job-document.js';
  * each finished property. Starts from the outcomes a previous run finished
  * (resume) with the counters recomputed from them, so photos of properties
  * that the previous run left unfinished are not counted twice when redone.
+ * A finished property counts by its outcome; an unfinished one by the events
+ * of its current attempt (a `property-started` event, which begins every
+ * attempt, resets them), so a retried property is not counted twice either.
  * `failedPropertiesList` follows the job's property order.
  */
 export class JobProgressState {
-  private counters: ExtractionCounters;
+  private readonly totalProperties: number;
+  /** Counters of the properties under way, from the events of their current attempt. */
+  private readonly partial = new Map<PropertyId, ExtractionCounters>();
   private readonly outcomes: PropertyOutcome[];
   private readonly finished = new Set<PropertyId>();
   private readonly dryRun: boolean;
@@ -26,7 +31,7 @@ export class JobProgressState {
     this.order = new Map(job.properties.map((p, i) => [p.id, i]));
     this.outcomes = [...job.propertyOutcomes];
     for (const outcome of this.outcomes) this.finished.add(outcome.propertyId);
-    this.counters = countersOf(this.outcomes, job.totalProperties, job.dryRun);
+    this.totalProperties = job.totalProperties;
   }
 
   /** Ids of the properties with an outcome. */
@@ -60,19 +65,24 @@ export class JobProgressState {
       if (this.finished.has(event.outcome.propertyId)) return false;
       this.finished.add(event.outcome.propertyId);
       this.outcomes.push(event.outcome);
+      this.partial.delete(event.outcome.propertyId);
+      return true;
     }
-    this.counters = applyExtractionEvent(this.counters, event);
-    return event.type === 'property-finished';
+    const before = event.type === 'property-started' ? ZERO_COUNTERS : (this.partial.get(event.propertyId) ?? ZERO_COUNTERS);
+    this.partial.set(event.propertyId, applyExtractionEvent(before, event));
+    return false;
   }
 
   /** @returns the live counters (including photos of unfinished properties) and the outcomes */
   live(): JobProgress {
-    return this.toProgress(this.counters);
+    let counters = countersOf(this.outcomes, this.totalProperties, this.dryRun);
+    for (const p of this.partial.values()) counters = addPhotoCounts(counters, p);
+    return this.toProgress(counters);
   }
 
   /** @returns the counters of the finished properties only, what a resuming run starts from */
   settled(): JobProgress {
-    return this.toProgress(countersOf(this.outcomes, this.counters.totalProperties, this.dryRun));
+    return this.toProgress(countersOf(this.outcomes, this.totalProperties, this.dryRun));
   }
 
   private toProgress(counters: ExtractionCounters): JobProgress {
@@ -85,6 +95,18 @@ export class JobProgressState {
       propertyOutcomes: [...this.outcomes],
     };
   }
+}
+
+function addPhotoCounts(c: ExtractionCounters, p: ExtractionCounters): ExtractionCounters {
+  return {
+    ...c,
+    totalImages: c.totalImages + p.totalImages,
+    newImages: c.newImages + p.newImages,
+    duplicateImages: c.duplicateImages + p.duplicateImages,
+    failedImages: c.failedImages + p.failedImages,
+    unchangedImages: (c.unchangedImages ?? 0) + (p.unchangedImages ?? 0),
+    removedImages: (c.removedImages ?? 0) + (p.removedImages ?? 0),
+  };
 }
 
 function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: number, dryRun: boolean): ExtractionCounters {

@@ -1,0 +1,158 @@
+import { ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
+import { CancelledError, throwIfCancelled } from '@phx/core';
+import type { ExtractPropertyRequest, JobId, Logger, Property, PropertyExtracting, PropertyOutcome } from '@phx/core';
+import { describeError } from '../errors/index.js';
+import type { DatabaseHealth } from '../repository/database-health.js';
+import type { JobPhotoCensus } from '../repository/job-photo-census.js';
+import { AttemptSightings, isRetryableOutcome } from './property-attempts.js';
+
+/** How failed properties are tried again (`PROPERTY_MAX_ATTEMPTS` and the backoff). */
+export interface PropertyRetrySettings {
+  /** Attempts at one property, the first included, 1-10; 1 never retries. Default 3. */
+  readonly maxAttempts: number;
+  /** Delay before the first retry, in ms (exponential with decorrelated jitter after it); default 1000. */
+  readonly initialBackoffMs: number;
+  /** Longest delay between two attempts, in ms; default 30 000. */
+  readonly maxBackoffMs: number;
+  /**
+   * Longest wait for MongoDB to answer again when a property failed while it
+   * was unreachable, in ms; default 300 000. Such a failure is retried once
+   * the server answers, without counting an attempt.
+   */
+  readonly databaseOutageWaitMs: number;
+}
+
+/** Defaults of {@link PropertyRetrySettings}. */
+export const DEFAULT_PROPERTY_RETRY_SETTINGS: PropertyRetrySettings = Object.freeze({
+  maxAttempts: 3,
+  initialBackoffMs: 1_000,
+  maxBackoffMs: 30_000,
+  databaseOutageWaitMs: 300_000,
+});
+
+/** Options of {@link RetryingPropertyExtractor}. Dependencies are borrowed. */
+export interface RetryingPropertyExtractorOptions {
+  /** Extracts one property once (core's `PropertyExtractor`). */
+  readonly inner: PropertyExtracting;
+  /** Attempts and backoff. */
+  readonly retry: PropertyRetrySettings;
+  /** Pings MongoDB, to tell a database outage from a failure of the property. */
+  readonly health: DatabaseHealth;
+  /** Which records the job created; `null` in a dry run (nothing is stored). */
+  readonly census: JobPhotoCensus | null;
+  /**
+   * `true` when an earlier run of the job may have stored photos of the
+   * properties this run does (a resumed job): their counts are then taken
+   * against the records the job created, as for a retry.
+   */
+  readonly resumed: boolean;
+  /** Logger of the run. */
+  readonly logger: Logger;
+}
+
+/**
+ * Extracts one property with retries: a property that failed transiently
+ * (see `isRetryableOutcome`) is tried again after an exponential backoff with
+ * jitter (cockatiel), up to `maxAttempts` attempts; a permanent failure is
+ * final at once. A failure while MongoDB does not answer waits for the server
+ * and is retried without counting an attempt. An attempt that throws (bad
+ * input; cancellation) is not retried. Only the last attempt's
+ * `property-finished` event reaches the listener (with its events before it,
+ * each attempt starting with `property-started`), and a redone property is
+ * counted as a clean run would count it (see `AttemptSightings.recount`).
+ */
+export class RetryingPropertyExtractor implements PropertyExtracting {
+  private readonly o: RetryingPropertyExtractorOptions;
+
+  /**
+   * @param options - the extractor to retry, the settings, the database helpers
+   */
+  constructor(options: RetryingPropertyExtractorOptions) {
+    this.o = options;
+  }
+
+  /**
+   * Extracts `property`, retrying transient failures.
+   *
+   * @param property - the property
+   * @param request - as for core's `PropertyExtractor.extractProperty`
+   * @returns the outcome of the last attempt (recounted when redone)
+   * @throws core's `CancelledError` when `request.signal` aborts, also during a backoff
+   */
+  async extractProperty(property: Property, request: ExtractPropertyRequest): Promise<PropertyOutcome> {
+    const { retry: settings } = this.o;
+    const logger = this.o.logger.child({ propertyId: property.id });
+    const policy = retry(handleWhenResult((r) => isRetryableOutcome(r as PropertyOutcome)), {
+      maxAttempts: settings.maxAttempts - 1,
+      backoff: new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs }),
+    });
+    policy.onRetry((event) => logger.info({ attempt: event.attempt + 1, delayMs: event.delay }, 'property failed transiently; retrying'));
+    let attempts = 0;
+    let last: { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null = null;
+    try {
+      await policy.execute(async () => {
+        last = await this.attemptUntilDatabaseAnswers(property, request, logger);
+        attempts += 1;
+        return last.outcome;
+      }, request.signal);
+    } catch (error) {
+      throwIfCancelled(request.signal);
+      throw error;
+    }
+    throwIfCancelled(request.signal);
+    const final = last as { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null;
+    if (final === null) throw new CancelledError('property extraction stopped before its first attempt');
+    const outcome = await this.counted(property, request, final, attempts);
+    request.onEvent?.({ type: 'property-finished', outcome });
+    return outcome;
+  }
+
+  /** One attempt; again, without counting, while a failure came with the database unreachable. */
+  private async attemptUntilDatabaseAnswers(
+    property: Property,
+    request: ExtractPropertyRequest,
+    logger: Logger,
+  ): Promise<{ readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings }> {
+    for (;;) {
+      const sightings = new AttemptSightings();
+      const outcome = await this.attemptOnce(property, request, sightings);
+      if (!isRetryableOutcome(outcome) || (await this.o.health.isUp())) return { outcome, sightings };
+      logger.warn({ waitMs: this.o.retry.databaseOutageWaitMs }, 'property failed while MongoDB was unreachable; waiting for it');
+      const back = await this.o.health.waitUntilUp(this.o.retry.databaseOutageWaitMs, request.signal);
+      throwIfCancelled(request.signal);
+      if (!back) return { outcome, sightings };
+      logger.info({}, 'MongoDB answers again; redoing the property');
+    }
+  }
+
+  private async attemptOnce(property: Property, request: ExtractPropertyRequest, sightings: AttemptSightings): Promise<PropertyOutcome> {
+    const forward = request.onEvent;
+    const attemptRequest: ExtractPropertyRequest = {
+      ...request,
+      onEvent: (event) => {
+        if (event.type === 'property-finished') return;
+        sightings.observe(event);
+        forward?.(event);
+      },
+    };
+    // A throw (invalid input: permanent) goes up to core's runExtraction, which records the property as failed.
+    return this.o.inner.extractProperty(property, attemptRequest);
+  }
+
+  private async counted(
+    property: Property,
+    request: ExtractPropertyRequest,
+    last: { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings },
+    attempts: number,
+  ): Promise<PropertyOutcome> {
+    const redone = attempts > 1 || this.o.resumed;
+    if (!redone || this.o.census === null || request.dryRun || request.jobId === null) return last.outcome;
+    const jobId: JobId = request.jobId;
+    try {
+      return last.sightings.recount(last.outcome, await this.o.census.createdBy(jobId, property.id));
+    } catch (error) {
+      this.o.logger.warn({ propertyId: property.id, err: describeError(error) }, 'photo records unreadable; redone property counted as seen');
+      return last.outcome;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Db } from 'mongodb';
+
+/** Options of {@link DatabaseHealth}. */
+export interface DatabaseHealthOptions {
+  /** The database to ping. Borrowed. */
+  readonly db: Db;
+  /** Longest wait for one `ping` answer before the server counts as down, in ms; default 2000. */
+  readonly pingTimeoutMs?: number;
+  /** Pause between two pings while waiting for the server, in ms; default 500. */
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * Tells whether MongoDB answers, and waits for it to come back after an
+ * outage. The driver reconnects by itself once the server is back; this lets
+ * a run tell a failure caused by the outage (retry once the server answers,
+ * without counting an attempt) from a failure of the property itself.
+ */
+export class DatabaseHealth {
+  private readonly db: Db;
+  private readonly pingTimeoutMs: number;
+  private readonly pollIntervalMs: number;
+
+  /**
+   * @param options - database and timings
+   */
+  constructor(options: DatabaseHealthOptions) {
+    this.db = options.db;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 2_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+  }
+
+  /**
+   * Pings the server once.
+   *
+   * @returns `true` when it answered within the ping timeout; never throws
+   */
+  async isUp(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.pingTimeoutMs);
+    });
+    const ping = this.db.command({ ping: 1 }).then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([ping, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Waits until the server answers a ping.
+   *
+   * @param maxWaitMs - longest wait, in ms
+   * @param signal - stops the wait early (resolves `false`)
+   * @returns `true` once the server answers, `false` when it did not within `maxWaitMs` or the signal aborted
+   */
+  async waitUntilUp(maxWaitMs: number, signal?: AbortSignal): Promise<boolean> {
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      if (signal?.aborted === true) return false;
+      if (await this.isUp()) return true;
+      if (Date.now() >= deadline) return false;
+      try {
+        await sleep(this.pollIntervalMs, undefined, signal === undefined ? {} : { signal });
+      } catch {
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { CoreError } from '@phx/core';
+import type { FailureKind, ListingPhotos, PhotoScraper, PropertyId, ScrapeRequest, Source } from '@phx/core';
+
+/** How a property's page fails: its first `times` reads throw a `CoreError` of `kind` (`Infinity`: always). */
+export interface PageFailurePlan {
+  readonly times: number;
+  readonly kind: FailureKind;
+  readonly code: string;
+}
+
+/** A `PhotoScraper` that fails the first reads of some properties' pages as planned, then reads through `inner`. */
+export class FlakyScraper implements PhotoScraper {
+  readonly source: Source;
+  /** Property ids in the order their pages were asked for (failed reads included). */
+  readonly calls: PropertyId[] = [];
+  private readonly inner: PhotoScraper;
+  private readonly plan: ReadonlyMap<string, PageFailurePlan>;
+
+  constructor(inner: PhotoScraper, plan: ReadonlyMap<string, PageFailurePlan>) {
+    this.source = inner.source;
+    this.inner = inner;
+    this.plan = plan;
+  }
+
+  /** How many times the page of `propertyId` was asked for. */
+  callsFor(propertyId: string): number {
+    return this.calls.filter((id) => id === propertyId).length;
+  }
+
+  async listPhotos(request: ScrapeRequest): Promise<ListingPhotos> {
+    const id = request.property.id;
+    this.calls.push(id);
+    const plan = this.plan.get(id);
+    if (plan !== undefined && this.callsFor(id) <= plan.times) {
+      throw new CoreError(plan.code, `${this.source} page of ${id} failed (${plan.kind}, read ${this.callsFor(id)})`, plan.kind);
+    }
+    return this.inner.listPhotos(request);
+  }
+
+  async releaseProperty(propertyId: PropertyId): Promise<void> {
+    await this.inner.releaseProperty(propertyId);
+  }
+}
