@@ -47,7 +47,7 @@ export type {
   ExtractionJob,
 } from './model/index.js';
 
-export { noopLogger, systemClock, MANIFEST_FILE_NAME } from './ports/index.js';
+export { noopLogger, systemClock, MANIFEST_FILE_NAME, isNotModified } from './ports/index.js';
 export type {
   Logger,
   LogContext,
@@ -57,6 +57,7 @@ export type {
   PhotoFetcher,
   PhotoFetchRequest,
   FetchedPhoto,
+  NotModifiedPhoto,
   ImageStore,
   StoredFile,
   PropertyManifest,

@@ -25,6 +25,8 @@ export interface ExtractionContext {
   readonly variants: readonly VariantSpec[];
   readonly maxPerceptualDistance: number;
   readonly searchByAddress: boolean;
+  /** Ask hosts again about known photos with their ETags (see `PropertyExtractorOptions.revalidateKnownPhotos`). */
+  readonly revalidateKnownPhotos: boolean;
   readonly dryRun: boolean;
   readonly jobId: JobId | null;
   readonly signal: AbortSignal | undefined;

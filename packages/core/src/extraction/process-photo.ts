@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { throwIfCancelled } from '../errors/index.js';
 import { decodePhoto, encodeVariants, readUpright, variantFileName } from '../images/index.js';
 import type { DecodedPhoto, UprightImage } from '../images/index.js';
@@ -6,6 +7,7 @@ import type { ListingPhoto } from '../model/listing-photo.js';
 import type { Source } from '../model/source.js';
 import { isBetterImage } from '../photos/same-photo.js';
 import type { SamePhotoMatch } from '../photos/same-photo.js';
+import { isNotModified } from '../ports/photo-fetcher.js';
 import type { FetchedPhoto, PhotoFetchRequest } from '../ports/photo-fetcher.js';
 import type { PhotoObservation, PhotoRecord, StoredVariant } from '../ports/photo-repository.js';
 import type { ExtractionContext } from './extraction-context.js';
@@ -17,18 +19,40 @@ export type PhotoResult =
   | { readonly kind: 'unchanged' }
   | { readonly kind: 'failed'; readonly failure: ExtractionFailure };
 
+/** A revalidated known photo whose host answered 304 or sent the bytes of one of the record's versions. */
+interface HeldCopy {
+  readonly kind: 'held';
+  readonly record: PhotoRecord;
+  readonly fetched: FetchedPhoto;
+}
+
 interface PreparedPhoto {
   readonly fetched: FetchedPhoto;
   readonly decoded: DecodedPhoto;
   readonly upright: UprightImage;
 }
 
-function fetchRequest(url: string, signal: AbortSignal | undefined): PhotoFetchRequest {
-  return signal === undefined ? { url } : { url, signal };
+function fetchRequest(url: string, signal: AbortSignal | undefined, etags: readonly string[]): PhotoFetchRequest {
+  return { url, ...(signal === undefined ? {} : { signal }), ...(etags.length === 0 ? {} : { ifNoneMatch: etags }) };
 }
 
-async function prepare(ctx: ExtractionContext, photo: ListingPhoto): Promise<PreparedPhoto> {
-  const fetched = await ctx.fetcher.fetchPhoto(fetchRequest(photo.url, ctx.signal));
+/**
+ * Whether a known photo is asked for again with its ETags (the option is on,
+ * its URL is on the record, the host sent an ETag for it, and this run has
+ * not seen it already); otherwise it is taken as unchanged without a request.
+ */
+function mustRevalidate(ctx: ExtractionContext, photo: ListingPhoto, known: PhotoRecord): boolean {
+  return ctx.revalidateKnownPhotos && known.urls.includes(photo.url) && known.etags.length > 0 && !ctx.photoIndex.seenThisRun(known);
+}
+
+/** Whether a revalidation answer is the copy the record holds: a 304, or a 200 with bytes of one of its versions. */
+function isHeldCopy(fetched: FetchedPhoto, known: PhotoRecord): boolean {
+  if (isNotModified(fetched)) return true;
+  const sha256 = createHash('sha256').update(fetched.bytes).digest('hex');
+  return sha256 === known.sha256 || known.duplicates.some((d) => d.sha256 === sha256);
+}
+
+async function prepare(ctx: ExtractionContext, photo: ListingPhoto, fetched: FetchedPhoto): Promise<PreparedPhoto> {
   const decoded = await decodePhoto(fetched.bytes, { photo: photo.url, maxPixels: ctx.maxPixels });
   const maxSidePx = Math.max(16, ...ctx.variants.map((v) => v.maxSidePx));
   const upright = await readUpright(fetched.bytes, { photo: photo.url, maxPixels: ctx.maxPixels, maxSidePx });
@@ -104,14 +128,20 @@ async function storeAndRecord(ctx: ExtractionContext, source: Source, photo: Lis
  * earlier run, it is unchanged (last-seen moves, a removal is cleared);
  * already recorded by this run (the same URL on another source), a duplicate.
  */
-async function recordKnown(ctx: ExtractionContext, source: Source, photo: ListingPhoto, record: PhotoRecord): Promise<PhotoResult> {
+async function recordKnown(
+  ctx: ExtractionContext,
+  source: Source,
+  photo: ListingPhoto,
+  record: PhotoRecord,
+  etag: string | null = null,
+): Promise<PhotoResult> {
   const duplicate = ctx.photoIndex.seenThisRun(record);
   await ctx.recordLock(async () => {
     throwIfCancelled(ctx.signal);
     const { propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location } = record;
     const observation: PhotoObservation = {
       ...{ propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
-      ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId },
+      ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId, etag },
     };
     await ctx.repository.recordPhoto(observation);
     ctx.photoIndex.recorded(observation, { record, sameBytes: true });
@@ -127,8 +157,10 @@ async function recordKnown(ctx: ExtractionContext, source: Source, photo: Listin
 }
 
 /**
- * Skips photos recorded before (same photo id on the source, or same URL);
- * otherwise downloads, validates and normalises one photo, then, one photo of the
+ * Skips photos recorded before (same photo id on the source, or same URL),
+ * or, with `revalidateKnownPhotos`, asks the host again with the record's
+ * ETags (`If-None-Match`): a 304 or the same bytes is unchanged, other bytes
+ * are processed as a newly listed photo. Otherwise downloads, validates and normalises one photo, then, one photo of the
  * property at a time: finds the record of the same picture (by SHA-256, then
  * perceptual hash), stores the original and its variants when the picture
  * is new or this copy is better, and records the sighting. A download or
@@ -144,17 +176,23 @@ async function recordKnown(ctx: ExtractionContext, source: Source, photo: Listin
 export async function processPhoto(ctx: ExtractionContext, source: Source, photo: ListingPhoto): Promise<PhotoResult> {
   throwIfCancelled(ctx.signal);
   const known = ctx.photoIndex.findSighting(source, photo.photoId, photo.url);
-  if (known !== null) return recordKnown(ctx, source, photo, known);
-  let prepared: PreparedPhoto;
+  const revalidate = known !== null && mustRevalidate(ctx, photo, known);
+  if (known !== null && !revalidate) return recordKnown(ctx, source, photo, known);
+  let step: PreparedPhoto | HeldCopy;
   try {
-    prepared = await prepare(ctx, photo);
+    const fetched = await ctx.fetcher.fetchPhoto(fetchRequest(photo.url, ctx.signal, revalidate ? (known?.etags ?? []) : []));
+    step = known !== null && isHeldCopy(fetched, known) ? { kind: 'held', record: known, fetched } : await prepare(ctx, photo, fetched);
   } catch (error) {
     throwIfCancelled(ctx.signal);
     return failed(ctx, source, photo, error);
   }
   throwIfCancelled(ctx.signal);
-  const created = await storeAndRecord(ctx, source, photo, prepared);
-  const { sha256 } = prepared.decoded;
+  if ('kind' in step) {
+    ctx.logger.debug({ source, photoId: photo.photoId, notModified: isNotModified(step.fetched) }, 'known photo revalidated: unchanged');
+    return recordKnown(ctx, source, photo, step.record, step.fetched.etag);
+  }
+  const created = await storeAndRecord(ctx, source, photo, step);
+  const { sha256 } = step.decoded;
   ctx.logger.debug({ source, photoId: photo.photoId, sha256, created }, 'photo stored');
   ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, created });
   return { kind: 'stored', created };

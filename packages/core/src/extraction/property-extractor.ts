@@ -61,6 +61,17 @@ export interface PropertyExtractorOptions {
    * hashes. Default {@link DEFAULT_MAX_PERCEPTUAL_DISTANCE} (10).
    */
   readonly maxPerceptualDistance?: number;
+  /**
+   * When `true`, a photo already recorded whose URL is listed again is asked
+   * for again with the ETags the hosts sent for it (`If-None-Match`): a 304,
+   * or the same bytes, counts as unchanged (one request, no body on a 304);
+   * other bytes at that URL are processed as a newly listed photo (new, or a
+   * duplicate of a picture already stored). Records without an ETag, and
+   * photos known by photo id only, are not asked for again. When `false`,
+   * known photos cost no request at all (polite, but a photo replaced behind
+   * the same URL goes unnoticed). Default `false`.
+   */
+  readonly revalidateKnownPhotos?: boolean;
 }
 
 /** Defaults of the optional {@link PropertyExtractorOptions}. */
@@ -72,6 +83,7 @@ export const DEFAULT_PROPERTY_EXTRACTOR_OPTIONS = Object.freeze({
   searchByAddress: false,
   variants: DEFAULT_VARIANT_SPECS,
   maxPerceptualDistance: DEFAULT_MAX_PERCEPTUAL_DISTANCE,
+  revalidateKnownPhotos: false,
 });
 
 /** One request to {@link PropertyExtractor.extractProperty}. */
@@ -108,6 +120,7 @@ const optionsSchema = z.object({
   searchByAddress: z.boolean().optional(),
   variants: variantSpecsSchema.optional(),
   maxPerceptualDistance: z.number().int().min(0).max(32).optional(),
+  revalidateKnownPhotos: z.boolean().optional(),
 });
 
 const requestSchema = z.object({
@@ -142,6 +155,7 @@ function resolveOptions(options: PropertyExtractorOptions): ResolvedOptions {
     searchByAddress: o.searchByAddress ?? d.searchByAddress,
     variants: (o.variants as readonly VariantSpec[] | undefined) ?? d.variants,
     maxPerceptualDistance: o.maxPerceptualDistance ?? d.maxPerceptualDistance,
+    revalidateKnownPhotos: o.revalidateKnownPhotos ?? d.revalidateKnownPhotos,
   };
 }
 

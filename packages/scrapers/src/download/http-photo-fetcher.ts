@@ -1,5 +1,5 @@
 import { CancelledError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
-import type { FetchedPhoto, Logger, PhotoFetchRequest, PhotoFetcher, Source } from '@phx/core';
+import type { FetchedPhoto, Logger, NotModifiedPhoto, PhotoFetchRequest, PhotoFetcher, Source } from '@phx/core';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
@@ -52,7 +52,9 @@ const optionsSchema = z
  * a timeout covering headers and body, redirects followed only within the
  * allowed photo hosts, and a content-type plus magic-byte check so that an
  * HTML error page is never taken for a photo. Returns `ETag` and
- * `Last-Modified` for incremental re-runs. Does not retry: callers retry
+ * `Last-Modified` for incremental re-runs, and sends them back on request
+ * (`ifNoneMatch`, `ifModifiedSince`) so that an unchanged photo costs a 304
+ * and no body. Does not retry: callers retry
  * errors of kind `transient` (see {@link DownloadError.retryAfterMs}).
  *
  * Concurrency: `fetchPhoto` may be called many times at once; the fetcher
@@ -90,12 +92,16 @@ export class HttpPhotoFetcher implements PhotoFetcher {
   }
 
   /**
-   * Downloads one photo.
+   * Downloads one photo, or revalidates a copy the caller holds: `req.ifNoneMatch`
+   * is sent as `If-None-Match` (the tags joined by `, `) and `req.ifModifiedSince`
+   * as `If-Modified-Since`; a 304 answer to such a request is returned as a
+   * `NotModifiedPhoto` (core), with no bytes.
    *
-   * @param req - the https URL on an allowed host, and an abort signal
-   * @returns the bytes as served, content type, ETag, Last-Modified and the URL after redirects
+   * @param req - the https URL on an allowed host, an abort signal, and optionally the validators of the copy held
+   * @returns the bytes as served, content type, ETag, Last-Modified and the URL after redirects;
+   *   or, for a conditional request answered 304, `notModified: true`, empty bytes and the host's ETag and Last-Modified
    * @throws {@link DisallowedHostError} when the URL or a redirect leaves the allowed hosts, or is not https
-   * @throws {@link DownloadError} on a non-200 status (transient for 408/429/5xx), a timeout or a connection error
+   * @throws {@link DownloadError} on a status other than 200 (or 304 to a conditional request; transient for 408/429/5xx), a timeout or a connection error
    * @throws {@link PhotoTooLargeError} when the body exceeds `maxBytes`
    * @throws {@link NotAPhotoError} when the body is not an image (content type or magic bytes)
    * @throws `CancelledError` (core) when `req.signal` aborts
@@ -111,7 +117,7 @@ export class HttpPhotoFetcher implements PhotoFetcher {
         const res = await request(url, {
           method: 'GET',
           signal,
-          headers: { 'user-agent': this.userAgent, accept: 'image/avif,image/webp,image/jpeg,image/*;q=0.8' },
+          headers: { 'user-agent': this.userAgent, accept: 'image/avif,image/webp,image/jpeg,image/*;q=0.8', ...conditionalHeaders(req) },
           ...(this.dispatcher === undefined ? {} : { dispatcher: this.dispatcher }),
         });
         const location = header(res.headers, 'location');
@@ -122,6 +128,11 @@ export class HttpPhotoFetcher implements PhotoFetcher {
           }
           url = new URL(location, url).href;
           continue;
+        }
+        if (res.statusCode === 304 && isConditional(req)) {
+          discard(res.body);
+          this.logger.debug({ url, redirects: hop }, 'photo not modified');
+          return notModified(url, res.headers);
         }
         if (res.statusCode !== 200) {
           discard(res.body);
@@ -196,6 +207,23 @@ export class HttpPhotoFetcher implements PhotoFetcher {
     const message = error instanceof Error ? error.message : String(error);
     return new DownloadError(url, source, { message, cause: error });
   }
+}
+
+/** Whether the request carries a validator, so that a 304 answers it. */
+function isConditional(req: PhotoFetchRequest): boolean {
+  return (req.ifNoneMatch?.length ?? 0) > 0 || req.ifModifiedSince !== undefined;
+}
+
+/** `If-None-Match` and `If-Modified-Since` of a conditional request; none for a plain one. */
+function conditionalHeaders(req: PhotoFetchRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (req.ifNoneMatch !== undefined && req.ifNoneMatch.length > 0) headers['if-none-match'] = req.ifNoneMatch.join(', ');
+  if (req.ifModifiedSince !== undefined) headers['if-modified-since'] = req.ifModifiedSince.toUTCString();
+  return headers;
+}
+
+function notModified(url: string, headers: Record<string, string | string[] | undefined>): NotModifiedPhoto {
+  return { url, bytes: Buffer.alloc(0), contentType: null, etag: header(headers, 'etag'), lastModified: header(headers, 'last-modified'), notModified: true };
 }
 
 /** Drops a body we will not read; undici reports the abort as an 'error' event nobody else listens to. */

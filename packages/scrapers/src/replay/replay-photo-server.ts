@@ -59,6 +59,20 @@ const LAST_MODIFIED = 'Fri, 01 Nov 2024 00:00:00 GMT';
 const CACHE_LIMIT = 256;
 
 /**
+ * RFC 9110 §13.2.2 for a GET: `If-None-Match` (a list, weak comparison, `*`)
+ * decides when present; otherwise `If-Modified-Since` against the fixed `Last-Modified`.
+ */
+function isNotModified(req: IncomingMessage, etag: string): boolean {
+  const ifNoneMatch = req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    const opaque = (tag: string): string => tag.trim().replace(/^W\//, '');
+    return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+  }
+  const since = Date.parse(req.headers['if-modified-since'] ?? '');
+  return Number.isFinite(since) && since >= Date.parse(LAST_MODIFIED);
+}
+
+/**
  * A local HTTP server (127.0.0.1, random port) that plays Zillow's and
  * Redfin's photo hosts (and Google Street View for Zillow's placeholder): a request for `/<host>/<path>` of a real photo URL
  * is answered with the real photo assigned to that photo id, resized with
@@ -143,7 +157,7 @@ export class ReplayPhotoServer {
         res.end(`phx replay: no photo for ${url}`);
         return;
       }
-      if (req.headers['if-none-match'] === photo.etag) {
+      if (isNotModified(req, photo.etag)) {
         res.writeHead(304, { etag: photo.etag, 'last-modified': LAST_MODIFIED });
         res.end();
         return;
