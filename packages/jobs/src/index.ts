@@ -8,8 +8,18 @@
  */
 export { JobError, JobAlreadyFinishedError, JobQueueError, describeError } from './errors/index.js';
 
-export { createAgenda, AGENDA_COLLECTION, DEFAULT_QUEUE_SETTINGS } from './agenda/index.js';
-export type { CreateAgendaOptions, AgendaConnection } from './agenda/index.js';
+export {
+  createAgenda,
+  AGENDA_COLLECTION,
+  DEFAULT_QUEUE_SETTINGS,
+  MongoNotificationChannel,
+  NOTIFICATIONS_COLLECTION,
+  DEFAULT_MONGO_NOTIFICATION_CHANNEL_OPTIONS,
+} from './agenda/index.js';
+export type { CreateAgendaOptions, AgendaConnection, MongoNotificationChannelOptions } from './agenda/index.js';
+
+export { ExtractionMetrics, EXTRACTION_METRIC_NAMES, JOB_DURATION_BUCKETS_SECONDS, observeExtractor } from './metrics/index.js';
+export type { ExtractionMetricsOptions, SourceCircuitState } from './metrics/index.js';
 
 export {
   JobRepository,
@@ -42,12 +52,24 @@ export type {
 export { GridFsImageStore, IMAGES_BUCKET } from './store/index.js';
 export type { GridFsImageStoreOptions } from './store/index.js';
 
-export { JobService, CANCELLED_BEFORE_START_MESSAGE, resolveEnqueueExtractionInput } from './service/index.js';
+export {
+  JobService,
+  CANCELLED_BEFORE_START_MESSAGE,
+  ORIGIN_PRIORITY,
+  resolveEnqueueExtractionInput,
+  JobResultCleanup,
+  PendingJobDedupe,
+  DEDUPE_COLLECTION,
+  dedupeKeyOf,
+} from './service/index.js';
 export type {
   JobServiceOptions,
   ListJobsInput,
+  EnqueuedExtraction,
   EnqueueExtractionInput,
   ResolvedEnqueueExtractionInput,
+  JobResultCleanupOptions,
+  PendingJobDedupeOptions,
 } from './service/index.js';
 
 export { JobProgressFeed } from './progress/index.js';

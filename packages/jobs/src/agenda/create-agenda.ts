@@ -4,6 +4,7 @@ import type { Db } from 'mongodb';
 import { noopLogger } from '@phx/core';
 import type { Logger } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS } from './queue-settings.js';
+import { MongoNotificationChannel } from './mongo-notification-channel.js';
 
 /** Name of the collection Agenda keeps its queue in. */
 export const AGENDA_COLLECTION = 'agendaJobs';
@@ -33,6 +34,14 @@ export type CreateAgendaOptions = AgendaConnection & {
   readonly collectionName?: string;
   /** Where Agenda's background errors (lock queries failing) are logged; default no-op. */
   readonly logger?: Logger;
+  /**
+   * Cross-process "job saved" notifications through MongoDB
+   * (`MongoNotificationChannel`, works on FerretDB): a started queue reads them
+   * every `pollIntervalMs` (10-5000 ms, default 100) and takes a new job up
+   * then, instead of at its next `processEveryMs` scan. `false`: plain polling.
+   * Default on with a `db` connection; always off with `mongoUri`.
+   */
+  readonly notifications?: false | { readonly pollIntervalMs?: number };
 };
 
 /**
@@ -58,12 +67,24 @@ export type CreateAgendaOptions = AgendaConnection & {
 export async function createAgenda(options: CreateAgendaOptions): Promise<Agenda> {
   const maxConcurrency = Math.max(1, options.maxConcurrency ?? DEFAULT_QUEUE_SETTINGS.maxConcurrentJobs);
   const collection = options.collectionName ?? AGENDA_COLLECTION;
+  // Due jobs are taken by priority first (interactive before scheduled), then oldest first. Agenda's own
+  // index has the opposite key order under a fixed name (creating it again would conflict): ours is made below.
+  const queueOrder = { sort: { priority: 'desc', nextRunAt: 'asc' }, ensureIndex: false } as const;
   const backend =
     'db' in options
-      ? new MongoBackend({ mongo: options.db, collection })
-      : new MongoBackend({ address: options.mongoUri, collection });
+      ? new MongoBackend({ mongo: options.db, collection, ...queueOrder })
+      : new MongoBackend({ address: options.mongoUri, collection, ...queueOrder });
+  const notificationChannel =
+    'db' in options && options.notifications !== false
+      ? new MongoNotificationChannel({
+          db: options.db,
+          ...(options.notifications?.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.notifications.pollIntervalMs }),
+          ...(options.logger === undefined ? {} : { logger: options.logger }),
+        })
+      : undefined;
   const agenda = new Agenda({
     backend,
+    ...(notificationChannel === undefined ? {} : { notificationChannel }),
     ...(options.name === undefined ? {} : { name: options.name }),
     processEvery: Math.max(50, options.processEveryMs ?? DEFAULT_QUEUE_SETTINGS.processEveryMs),
     maxConcurrency,
@@ -79,5 +100,9 @@ export async function createAgenda(options: CreateAgendaOptions): Promise<Agenda
     logger.warn({ err: typeof error === 'string' ? error : error.message, job: job.attrs.name }, 'agenda job failed'),
   );
   await agenda.ready;
+  if ('db' in options) {
+    const keys = { name: 1, priority: -1, nextRunAt: 1, lockedAt: 1, disabled: 1 } as const;
+    await options.db.collection(collection).createIndex(keys, { name: 'findAndLockNextJobByPriority' });
+  }
   return agenda;
 }

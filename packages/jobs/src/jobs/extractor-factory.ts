@@ -1,8 +1,8 @@
 import { PropertyExtractor } from '@phx/core';
-import type { ImageStore, IsolationMode, Logger, PhotoRepository, PropertyExtracting } from '@phx/core';
+import type { ImageStore, IsolationMode, Logger, PhotoRepository, PropertyExtracting, Source } from '@phx/core';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { createScraperKit } from '@phx/scrapers';
-import type { ScraperKit, ScraperKitMode } from '@phx/scrapers';
+import type { CircuitState, ScraperKit, ScraperKitMode } from '@phx/scrapers';
 
 /** Options of {@link ExtractorFactory}. Store and repository are borrowed. */
 export interface ExtractorFactoryOptions {
@@ -56,6 +56,27 @@ export class ExtractorFactory {
       this.extractors.set(mode, extractor);
     }
     return extractor;
+  }
+
+  /**
+   * The circuit breaker state of each source's page scraper, over the kits
+   * made so far: the least closed state across kits (`open` before
+   * `half-open` before `closed`). Waits for kits still being made.
+   *
+   * @returns one state per source that has a scraper in a kit; empty before any job
+   */
+  async circuitStates(): Promise<Map<Source, CircuitState>> {
+    const rank: Readonly<Record<CircuitState, number>> = { closed: 0, 'half-open': 1, open: 2 };
+    const states = new Map<Source, CircuitState>();
+    for (const pending of [...this.kits.values()]) {
+      const kit = await pending.catch(() => null);
+      if (kit === null) continue;
+      for (const [source, scraper] of Object.entries(kit.scrapers) as [Source, ScraperKit['scrapers'][Source]][]) {
+        const state = scraper.guard.circuitState;
+        if (rank[state] >= rank[states.get(source) ?? 'closed']) states.set(source, state);
+      }
+    }
+    return states;
   }
 
   /** Closes every kit made (browsers, replay server). Idempotent. */

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toContentHash, toPropertyId } from '@phx/core';
+import type { PropertyExtracting } from '@phx/core';
+import { ExtractionMetrics } from '../../src/metrics/extraction-metrics.js';
+import { observeExtractor } from '../../src/metrics/observed-extractor.js';
+import { JobRepository } from '../../src/repository/job-repository.js';
+import type { StoredExtractionJob } from '../../src/repository/job-document.js';
+import { openTestDatabase } from '../support/test-database.js';
+import type { TestDatabase } from '../support/test-database.js';
+import { sampleJob } from '../support/sample-jobs.js';
+
+const propertyId = toPropertyId('1 Main St');
+const sha = toContentHash('a'.repeat(64));
+
+/** The sample lines of one metric family (comments dropped). */
+function linesOf(text: string, name: string): string[] {
+  return text.split('\n').filter((l) => l.startsWith(name) && !l.startsWith('#'));
+}
+
+describe('ExtractionMetrics', () => {
+  let tdb: TestDatabase;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('metrics');
+    const jobs = new JobRepository({ db: tdb.db });
+    await jobs.create(sampleJob(1, { sources: ['zillow', 'redfin'] }));
+    await jobs.create(sampleJob(1, { sources: ['zillow'] }));
+    await jobs.create(sampleJob(1, { sources: ['redfin'], status: 'completed' }));
+  });
+  afterAll(async () => {
+    await tdb.close();
+  });
+
+  it('exports the original design metrics with exact values', async () => {
+    const metrics = new ExtractionMetrics({
+      db: tdb.db,
+      circuitStates: async () => new Map([['redfin', 'open'] as const]),
+    });
+    metrics.setActive(true);
+    for (const created of [true, true, false]) metrics.recordEvent({ type: 'photo-stored', propertyId, source: 'zillow', photoId: 'p', sha256: sha, created });
+    metrics.recordEvent({ type: 'photo-unchanged', propertyId, source: 'redfin', photoId: 'q', sha256: sha });
+    metrics.recordEvent({ type: 'photo-failed', propertyId, failure: { source: 'redfin', url: null, code: 'X', message: 'bad', propertyId: null } as never });
+    const startedAt = new Date('2026-01-01T00:00:00.000Z');
+    const ended = { ...sampleJob(1, { sources: ['zillow', 'redfin'], status: 'completed', startedAt, completedAt: new Date(startedAt.getTime() + 90_500) }) } as StoredExtractionJob;
+    metrics.recordJobEnd(ended);
+
+    const text = await metrics.registry.metrics();
+    expect(linesOf(text, 'extraction_jobs_created_total')).toEqual([
+      'extraction_jobs_created_total{source="zillow"} 2',
+      'extraction_jobs_created_total{source="redfin"} 2',
+    ]);
+    expect(linesOf(text, 'extraction_jobs_completed_total')).toEqual([
+      'extraction_jobs_completed_total{source="zillow",status="completed"} 1',
+      'extraction_jobs_completed_total{source="redfin",status="completed"} 1',
+    ]);
+    expect(linesOf(text, 'extraction_job_duration_seconds')).toEqual([
+      'extraction_job_duration_seconds_bucket{le="60"} 0',
+      'extraction_job_duration_seconds_bucket{le="300"} 1',
+      'extraction_job_duration_seconds_bucket{le="600"} 1',
+      'extraction_job_duration_seconds_bucket{le="1800"} 1',
+      'extraction_job_duration_seconds_bucket{le="3600"} 1',
+      'extraction_job_duration_seconds_bucket{le="+Inf"} 1',
+      'extraction_job_duration_seconds_sum 90.5',
+      'extraction_job_duration_seconds_count 1',
+    ]);
+    expect(linesOf(text, 'extraction_queue_depth')).toEqual(['extraction_queue_depth 2']);
+    expect(linesOf(text, 'extraction_images_total')).toEqual([
+      'extraction_images_total{source="zillow",status="new"} 2',
+      'extraction_images_total{source="zillow",status="duplicate"} 1',
+      'extraction_images_total{source="redfin",status="unchanged"} 1',
+      'extraction_images_total{source="redfin",status="failed"} 1',
+    ]);
+    expect(linesOf(text, 'extraction_workers_active')).toEqual(['extraction_workers_active 1']);
+    expect(linesOf(text, 'extraction_source_circuit_open')).toEqual([
+      'extraction_source_circuit_open{source="zillow"} 0',
+      'extraction_source_circuit_open{source="redfin"} 1',
+    ]);
+  });
+
+  it('passes every event on to the run and to the observer', async () => {
+    const seen: string[] = [];
+    const inner: PropertyExtracting = {
+      async extractProperty(property, request) {
+        request.onEvent?.({ type: 'photo-stored', propertyId: property.id, source: 'zillow', photoId: 'p', sha256: sha, created: true });
+        return { propertyId: property.id, address: property.address, status: 'completed', photosFound: 1, newImages: 1, duplicateImages: 0, failedImages: 0, sourcesRead: ['zillow'], skippedSources: [], failures: [] };
+      },
+    };
+    const observed = observeExtractor(inner, (e) => seen.push(`observer:${e.type}`));
+    const outcome = await observed.extractProperty(
+      { id: propertyId, address: '1 Main St', listingUrls: {} },
+      { sources: ['zillow'], dryRun: false, jobId: null, onEvent: (e) => seen.push(`run:${e.type}`) },
+    );
+    expect(outcome.newImages).toBe(1);
+    expect(seen).toEqual(['observer:photo-stored', 'run:photo-stored']);
+  });
+});
