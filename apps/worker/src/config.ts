@@ -26,6 +26,16 @@ export interface WorkerConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** `WORKER_NAME`: this worker's name in jobs and logs; default `<hostname>-<pid>`. */
   readonly workerName: string;
+  /** `METRICS_PORT`: port of the Prometheus `/metrics` endpoint, 0-65535; `0` turns it off; default 9464. */
+  readonly metricsPort: number;
+  /** `METRICS_HOST`: address the metrics endpoint binds; default `127.0.0.1` (this machine only). */
+  readonly metricsHost: string;
+  /**
+   * `QUEUE_NOTIFY_POLL_MS`: how often the worker reads the queue notifications
+   * in MongoDB, in ms, 10-5000; `0` turns them off (jobs then wait for the
+   * 1 s queue scan); default 100.
+   */
+  readonly queueNotifyPollMs: number;
 }
 
 /** The workspace root (this file is `apps/worker/{src,dist}/config.*`). */
@@ -47,6 +57,12 @@ const envSchema = z.object({
   JOB_TIMEOUT: count(1, 7 * 24 * 3600, 3600),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   WORKER_NAME: optionalText,
+  METRICS_PORT: count(0, 65_535, 9464),
+  METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
+  QUEUE_NOTIFY_POLL_MS: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().refine((v) => v === 0 || (v >= 10 && v <= 5_000), 'must be 0 (off) or 10-5000').default(100),
+  ),
 });
 
 /**
@@ -69,5 +85,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     jobTimeoutMs: e.JOB_TIMEOUT * 1000,
     logLevel: e.LOG_LEVEL,
     workerName: e.WORKER_NAME ?? `${hostname()}-${process.pid}`,
+    metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
+    queueNotifyPollMs: e.QUEUE_NOTIFY_POLL_MS,
   });
 }

@@ -3,10 +3,11 @@ import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { FileImageStore, configureSharp } from '@phx/core';
 import type { Logger } from '@phx/core';
-import { JobRepository, MongoPhotoRepository, JobRunLeases, createAgenda, describeError } from '@phx/jobs';
-import { ExtractorFactory, defineExtractImagesJob } from '@phx/jobs/worker';
+import { JobRepository, MongoPhotoRepository, JobRunLeases, ScheduleRepository, createAgenda, describeError } from '@phx/jobs';
+import { ExtractorFactory, defineExtractImagesJob, defineRunScheduleJob } from '@phx/jobs/worker';
 import { loadWorkerConfig } from './config.js';
 import type { WorkerConfig } from './config.js';
+import { createWorkerMetrics } from './metrics.js';
 
 
 /** Longest a shutdown may take before the process exits anyway, in ms. */
@@ -29,22 +30,35 @@ async function main(): Promise<void> {
   const db = client.db(config.mongoDb);
   const repository = new JobRepository({ db });
   const photos = new MongoPhotoRepository({ db });
-  await Promise.all([repository.ensureIndexes(), photos.ensureIndexes(), new JobRunLeases({ db }).ensureIndexes()]);
-  const agenda = await createAgenda({ db, name: config.workerName, maxConcurrency: config.maxConcurrentJobs, logger });
+  await Promise.all([
+    repository.ensureIndexes(),
+    photos.ensureIndexes(),
+    new JobRunLeases({ db }).ensureIndexes(),
+    new ScheduleRepository({ db }).ensureIndexes(),
+  ]);
+  const agenda = await createAgenda({
+    db,
+    name: config.workerName,
+    maxConcurrency: config.maxConcurrentJobs,
+    logger,
+    notifications: config.queueNotifyPollMs === 0 ? false : { pollIntervalMs: config.queueNotifyPollMs },
+  });
   const extractors = new ExtractorFactory({
     mode: config.scraperMode === 'replay' ? { kind: 'replay', fixturesDir: config.fixturesDir } : { kind: 'live' },
     store: new FileImageStore({ rootDir: config.imagesDir, logger }),
     repository: photos,
     logger,
   });
+  const metrics = await createWorkerMetrics({ config, db, agenda, repository, extractors, logger });
   const jobs = defineExtractImagesJob(agenda, {
     repository,
-    extractor: (job) => extractors.forJob(job),
+    extractor: async (job) => metrics.observe(await extractors.forJob(job)),
     logger,
     workerName: config.workerName,
     propertyConcurrency: config.propertyConcurrency,
     jobTimeoutMs: config.jobTimeoutMs,
   });
+  defineRunScheduleJob(agenda, { db, logger, workerName: config.workerName });
 
   let stopping: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
@@ -54,9 +68,11 @@ async function main(): Promise<void> {
         logger.error({ reason }, 'worker did not stop in time; exiting');
         process.exit(1);
       }, SHUTDOWN_DEADLINE_MS).unref();
+      metrics.setActive(false);
       await agenda.stop(false);
       await jobs.handBack(reason);
       await extractors.close();
+      await metrics.close();
       await client.close();
       logger.info({ reason }, 'worker stopped');
     })();
@@ -75,6 +91,7 @@ async function main(): Promise<void> {
   }
 
   await agenda.start();
+  metrics.setActive(true);
   logger.info(
     {
       db: config.mongoDb,

@@ -45,6 +45,9 @@ describe('loadWorkerConfig', () => {
       jobTimeoutMs: 60_000,
       logLevel: 'debug',
       workerName: 'w-1',
+      metricsPort: 9464,
+      metricsHost: '127.0.0.1',
+      queueNotifyPollMs: 100,
     });
   });
 
