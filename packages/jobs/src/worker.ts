@@ -23,3 +23,6 @@ export { defineRunScheduleJob } from './schedules/run-schedule.job.js';
 export type { RunScheduleJobDeps } from './schedules/run-schedule.job.js';
 export { ScheduleTicker } from './schedules/schedule-ticker.js';
 export type { TickResult } from './schedules/schedule-ticker.js';
+export { RetryingPropertyExtractor, DEFAULT_PROPERTY_RETRY_SETTINGS } from './jobs/retrying-property-extractor.js';
+export type { PropertyRetrySettings, RetryingPropertyExtractorOptions } from './jobs/retrying-property-extractor.js';
+export { isRetryableOutcome } from './jobs/property-attempts.js';

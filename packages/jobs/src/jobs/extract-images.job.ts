@@ -110,6 +110,16 @@ export interface ExtractImagesJobHandle {
    * @param timeoutMs - longest wait for the queue to record each job, in ms; default 5000
    */
   handBack(detail: string, timeoutMs?: number): Promise<void>;
+  /**
+   * Lets the running jobs finish, within a grace period, then hands back
+   * those still running (see `handBack`). Call after `agenda.stop()`, so no
+   * new job starts meanwhile.
+   *
+   * @param detail - why, e.g. `SIGTERM`
+   * @param gracePeriodMs - longest wait for running jobs to end on their own, in ms (`SHUTDOWN_GRACE_PERIOD`)
+   * @returns the ids of the jobs handed back (empty when every run ended in time)
+   */
+  drain(detail: string, gracePeriodMs: number): Promise<string[]>;
 }
 
 /**
@@ -162,6 +172,17 @@ export function defineExtractImagesJob(agenda: Agenda, deps: ExtractImagesJobDep
       const pending = recorded.pending();
       await runner.handBackAll(detail);
       await recorded.waitFor(pending, timeoutMs);
+    },
+    async drain(detail: string, gracePeriodMs: number) {
+      if (await runner.waitForIdle(gracePeriodMs)) {
+        // The queue records each end after the run returns: wait for that before MongoDB is closed.
+        await recorded.waitFor(recorded.pending(), 5_000);
+        return [];
+      }
+      const still = runner.runningJobIds;
+      logger.warn({ jobIds: still, gracePeriodMs }, 'jobs still running after the grace period; handing them back');
+      await this.handBack(detail);
+      return still;
     },
   };
 }

@@ -102,6 +102,27 @@ export class ExtractionJobRunner {
   }
 
   /**
+   * Waits until this worker runs no job (each run ended on its own).
+   *
+   * @param timeoutMs - longest wait, in ms
+   * @returns `true` when no job runs any more, `false` when some still ran after `timeoutMs`
+   */
+  async waitForIdle(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.active.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, left);
+      });
+      await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), timeout]);
+      clearTimeout(timer);
+    }
+    return true;
+  }
+
+  /**
    * Stops every run of this worker for a shutdown: each aborts, writes its
    * progress, sets its job back to `pending` and asks the queue to run it
    * again (on another worker, once this one's queue is stopped).

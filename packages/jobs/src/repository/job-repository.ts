@@ -150,6 +150,18 @@ export class JobRepository {
   }
 
   /**
+   * Deletes a `pending` job that was never queued nor run (an enqueue that
+   * found the same request already pending).
+   *
+   * @param id - the job
+   * @returns `true` when deleted, `false` when it is not a never-run pending job
+   */
+  async deleteNeverQueued(id: string): Promise<boolean> {
+    const { deletedCount } = await this.collection.deleteOne({ ...byId(id), status: 'pending', runNumber: 0 });
+    return deletedCount === 1;
+  }
+
+  /**
    * Turns a `pending` job `cancelled` (counters and outcomes kept).
    *
    * @param id - the job

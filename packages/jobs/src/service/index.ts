@@ -1,4 +1,8 @@
-export { JobService, CANCELLED_BEFORE_START_MESSAGE } from './job-service.js';
-export type { JobServiceOptions, ListJobsInput } from './job-service.js';
+export { JobService, CANCELLED_BEFORE_START_MESSAGE, ORIGIN_PRIORITY } from './job-service.js';
+export type { JobServiceOptions, ListJobsInput, EnqueuedExtraction } from './job-service.js';
+export { JobResultCleanup } from './job-result-cleanup.js';
+export type { JobResultCleanupOptions } from './job-result-cleanup.js';
+export { PendingJobDedupe, DEDUPE_COLLECTION, dedupeKeyOf } from './pending-job-dedupe.js';
+export type { PendingJobDedupeOptions } from './pending-job-dedupe.js';
 export { resolveEnqueueExtractionInput } from './enqueue-extraction-input.js';
 export type { EnqueueExtractionInput, ResolvedEnqueueExtractionInput } from './enqueue-extraction-input.js';

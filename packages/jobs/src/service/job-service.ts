@@ -25,6 +25,7 @@ import { JobRunLeases, isLeaseHeld } from '../repository/job-run-leases.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { MongoPhotoRepository } from '../repository/mongo-photo-repository.js';
 import { resolveEnqueueExtractionInput } from './enqueue-extraction-input.js';
+import { PendingJobDedupe, dedupeKeyOf } from './pending-job-dedupe.js';
 import type { EnqueueExtractionInput } from './enqueue-extraction-input.js';
 
 /** Options of {@link JobService}. */
@@ -69,6 +70,21 @@ const listJobsSchema = z.object({
 /** The origin of jobs a person or program asked for. */
 const INTERACTIVE_ORIGIN: JobOriginFields = Object.freeze({ origin: 'interactive' });
 
+/**
+ * Queue priority of a job by its origin: interactive enqueues run before
+ * scheduled ones (the queue takes due jobs by priority first, then by time).
+ */
+export const ORIGIN_PRIORITY = Object.freeze({ interactive: 'high', scheduled: 'normal' } as const);
+
+/** What {@link JobService.enqueueExtraction} gives back: the job, and whether it was one already pending. */
+export type EnqueuedExtraction = StoredExtractionJob & {
+  /**
+   * `true` when the same request (same properties, sources, isolation mode and
+   * dry run) was already pending, and that job is returned instead of a new one.
+   */
+  readonly deduplicated: boolean;
+};
+
 /** Why a job cancelled before any worker took it up says it was. */
 export const CANCELLED_BEFORE_START_MESSAGE = 'cancelled by user before it started';
 
@@ -92,6 +108,7 @@ export class JobService {
   private readonly photos: MongoPhotoRepository;
   private readonly runs: JobRunLeases;
   private readonly cancels: CancelRequests;
+  private readonly dedupe: PendingJobDedupe;
   private readonly agenda: Agenda;
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -108,6 +125,7 @@ export class JobService {
     this.photos = new MongoPhotoRepository({ db: options.db });
     this.runs = new JobRunLeases({ db: options.db });
     this.cancels = new CancelRequests({ db: options.db });
+    this.dedupe = new PendingJobDedupe({ db: options.db });
     this.agenda = options.agenda;
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-service' });
     this.clock = options.clock ?? systemClock;
@@ -173,18 +191,27 @@ export class JobService {
   /**
    * Validates a request, writes the job (status `pending`, `totalProperties` =
    * the number of properties) and schedules the `extract-images` job that a
-   * worker will run.
+   * worker will run, at priority `high` for interactive requests and `normal`
+   * for scheduled ones (see {@link ORIGIN_PRIORITY}). An interactive request
+   * equal to one whose job is still pending (same properties in any order,
+   * sources, isolation mode and dry run) returns that job, `deduplicated`.
    *
    * @param input - properties, sources, isolation mode, dry run
    * @param origin - who asks: `interactive` (default; API, CLI) or `scheduled` with the schedule's id
-   * @returns the new job
+   * @returns the new job (`deduplicated: false`), or the pending equal one (`deduplicated: true`)
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
    * @throws {@link JobQueueError} when the job could not be scheduled (it is then marked failed)
    */
-  async enqueueExtraction(input: EnqueueExtractionInput, origin: JobOriginFields = INTERACTIVE_ORIGIN): Promise<StoredExtractionJob> {
+  async enqueueExtraction(input: EnqueueExtractionInput, origin: JobOriginFields = INTERACTIVE_ORIGIN): Promise<EnqueuedExtraction> {
     const job = await this.repository.create(this.newJob(input, origin));
+    if (origin.origin === 'interactive') {
+      const pending = await this.pendingTwin(job);
+      if (pending !== null) return { ...pending, deduplicated: true };
+    }
     try {
-      await this.agenda.now<ExtractImagesPayload>(EXTRACT_IMAGES_JOB, { jobId: job.id });
+      const queued = this.agenda.create<ExtractImagesPayload>(EXTRACT_IMAGES_JOB, { jobId: job.id });
+      queued.priority(ORIGIN_PRIORITY[origin.origin]).schedule(this.clock.now());
+      await queued.save();
     } catch (error) {
       this.logger.error({ jobId: job.id, err: describeError(error) }, 'job could not be queued');
       await this.repository.markFailed(job.id, 'could not be queued for a worker', this.clock.now()).catch((markError: unknown) => {
@@ -193,8 +220,24 @@ export class JobService {
       });
       throw new JobQueueError(job.id, { cause: error });
     }
-    this.logger.info({ jobId: job.id, properties: job.totalProperties, sources: job.sources }, 'job enqueued');
-    return job;
+    this.logger.info({ jobId: job.id, properties: job.totalProperties, sources: job.sources, origin: origin.origin }, 'job enqueued');
+    return { ...job, deduplicated: false };
+  }
+
+  /**
+   * Claims the request's dedupe key for a job just written; when a pending
+   * job holds it, deletes the new (never queued) job and returns that one.
+   */
+  private async pendingTwin(job: StoredExtractionJob): Promise<StoredExtractionJob | null> {
+    const key = dedupeKeyOf(job);
+    const isPending = async (id: string): Promise<boolean> => (await this.repository.get(id))?.status === 'pending';
+    const holder = await this.dedupe.claim(key, job.id, this.clock.now(), isPending);
+    if (holder === null) return null;
+    const existing = await this.repository.get(holder);
+    if (existing?.status !== 'pending') return null;
+    await this.repository.deleteNeverQueued(job.id);
+    this.logger.info({ jobId: existing.id }, 'same request already pending; its job returned');
+    return existing;
   }
 
   /**
