@@ -8,6 +8,7 @@ import { closeOrKillBrowser, recordBrowserPid } from './browser-process.js';
 import { PageRun } from './page-run.js';
 import type { WithPageOptions } from './page-run.js';
 import { installRequestBlocking } from './request-blocking.js';
+import { checkSignal, eitherSignal } from '../politeness/abortable.js';
 
 /** Options of {@link BrowserPool}. */
 export interface BrowserPoolOptions {
@@ -104,7 +105,7 @@ export class BrowserPool {
   private readonly logger: Logger;
   private readonly shared: Slot = { browser: null, context: null, active: 0, releaseRequested: false };
   private readonly perProperty = new Map<PropertyId, Slot>();
-  private closed = false;
+  private readonly closing = new AbortController();
 
   /**
    * @param options - see {@link BrowserPoolOptions}; nothing is launched until the first page
@@ -128,6 +129,20 @@ export class BrowserPool {
   }
 
   /**
+   * Aborted, with a `CancelledError` ("browser pool is closed") as reason,
+   * the moment {@link close} is called. The scrapers join it to each call's
+   * own signal, so that work waiting in line, backing off or loading a page
+   * stops at once when the pool closes.
+   */
+  get closedSignal(): AbortSignal {
+    return this.closing.signal;
+  }
+
+  private get closed(): boolean {
+    return this.closing.signal.aborted;
+  }
+
+  /**
    * Runs `fn` with a fresh page in the browser state of `propertyId`, then
    * closes the page (not the context or browser: see {@link releaseProperty}).
    * A browser that crashed under the page, or a page that crashed, makes the
@@ -138,18 +153,18 @@ export class BrowserPool {
    * @param fn - the work; receives the page
    * @param signalOrOptions - an abort signal, or {@link WithPageOptions}
    * @returns what `fn` returns
-   * @throws {@link CancelledError} when the signal aborts or the pool is closed
+   * @throws {@link CancelledError} when the signal aborts or the pool is (or gets) closed, also when `fn` then fails
    * @throws {@link BrowserCrashedError} when the browser or page crashed, or the work outlived `timeoutMs`
+   * @throws `InvalidInputError` (core) when `signal` is not an `AbortSignal`
    */
   async withPage<T>(propertyId: PropertyId, fn: (page: Page) => Promise<T>, signalOrOptions?: AbortSignal | WithPageOptions): Promise<T> {
-    const options: WithPageOptions = signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
-    const { signal } = options;
+    const given: WithPageOptions = signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
+    const signal = eitherSignal(checkSignal(given.signal, 'withPage options'), this.closedSignal);
     throwIfCancelled(signal);
-    if (this.closed) throw new CancelledError('browser pool is closed');
     const slot = this.slotFor(propertyId);
     slot.active += 1;
     try {
-      return await new PageRun(options, this.logger, () => this.closed).run(() => this.liveContextOf(slot), fn);
+      return await new PageRun({ ...given, signal }, this.logger, () => this.closed).run(() => this.liveContextOf(slot), fn);
     } finally {
       slot.active -= 1;
       if (slot.releaseRequested && slot.active === 0) await this.releaseSlot(propertyId, slot);
@@ -176,7 +191,7 @@ export class BrowserPool {
    * no Chromium process of this pool is left.
    */
   async close(): Promise<void> {
-    this.closed = true;
+    if (!this.closed) this.closing.abort(new CancelledError('browser pool is closed'));
     const slots = [...this.perProperty.entries()];
     this.perProperty.clear();
     await Promise.all(slots.map(([, slot]) => closeSlot(slot, this.options.closeTimeoutMs)));

@@ -8,6 +8,7 @@ import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
 import type { PolitenessOptions, ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
 import { SourceGuard } from '../politeness/source-guard.js';
+import { checkSignal, eitherSignal } from '../politeness/abortable.js';
 import { BrowserPool } from './browser-pool.js';
 import { loadListingPage } from './page-loader.js';
 
@@ -122,18 +123,19 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link NavigationError} on timeouts, network errors, 429 and 5xx (kind `transient`), after the retries
    * @throws {@link BrowserCrashedError} when the browser crashed or hung twice in a row for this page
    * @throws {@link SourceBlockedError} when this source's circuit is open after repeated bot walls
-   * @throws `CancelledError` (core) promptly when `request.signal` aborts
+   * @throws `CancelledError` (core) promptly when `request.signal` aborts or the pool is closed, whether the call runs, waits in line or backs off
+   * @throws `InvalidInputError` (core) naming `signal` when `request.signal` is not an `AbortSignal`
    */
   async listPhotos(request: ScrapeRequest): Promise<ScrapedListing> {
-    throwIfCancelled(request.signal);
+    const signal = this.callSignal(request.signal, 'listPhotos request');
     const url =
       request.listingUrl ??
       request.property.listingUrls[this.source] ??
-      (await this.searchAddress(request.property.address, request.property.id, request.signal));
+      (await this.searchAddress(request.property.address, request.property.id, signal));
     this.checkListingUrl(url);
     const started = Date.now();
     const log = { propertyId: request.property.id, source: this.source, url };
-    const result = await this.readListing(request.property.id, url, request.signal);
+    const result = await this.readListing(request.property.id, url, signal);
     const photos: ScrapedListing = { source: this.source, listingUrl: result.url, ...result.parsed };
     if (result.parsed.declaredPhotoCount !== null && result.parsed.declaredPhotoCount > photos.photos.length) {
       this.logger.warn(
@@ -154,17 +156,34 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @returns the listing page URL
    * @throws `ListingNotFoundError` (core) when the site has no listing for the address
    * @throws {@link BotWallError}, {@link NavigationError}, {@link SourceBlockedError} as {@link listPhotos} does
-   * @throws `CancelledError` (core) when the signal aborts
+   * @throws `CancelledError` (core) when the signal aborts or the pool is closed
+   * @throws `InvalidInputError` (core) naming `signal` when `options.signal` is not an `AbortSignal`
    */
   async findListingUrl(address: string, options: { readonly signal?: AbortSignal; readonly propertyId?: PropertyId } = {}): Promise<string> {
-    throwIfCancelled(options.signal);
-    if (options.propertyId !== undefined) return this.searchAddress(address, options.propertyId, options.signal);
+    const signal = this.callSignal(options.signal, 'findListingUrl options');
+    if (options.propertyId !== undefined) return this.searchAddress(address, options.propertyId, signal);
     const searchId = `address-search:${address}` as PropertyId;
     try {
-      return await this.searchAddress(address, searchId, options.signal);
+      return await this.searchAddress(address, searchId, signal);
     } finally {
       await this.pool.releaseProperty(searchId); // the browser state made for this search only
     }
+  }
+
+  /**
+   * The signal a public call works under: the caller's, checked, joined
+   * with the pool's "closed" signal.
+   *
+   * @param given - what the caller passed as `signal`
+   * @param what - name of the input, for the error
+   * @returns the joined signal, not aborted yet
+   * @throws `InvalidInputError` (core) when `given` is not an `AbortSignal`
+   * @throws `CancelledError` (core) when either signal has aborted already
+   */
+  private callSignal(given: unknown, what: string): AbortSignal {
+    const signal = eitherSignal(checkSignal(given, what), this.pool.closedSignal);
+    throwIfCancelled(signal);
+    return signal;
   }
 
   /**

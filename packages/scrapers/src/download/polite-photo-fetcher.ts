@@ -1,10 +1,11 @@
-import { noopLogger, parseInput } from '@phx/core';
+import { CancelledError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
 import type { FetchedPhoto, Logger, PhotoFetchRequest, PhotoFetcher } from '@phx/core';
 import { z } from 'zod';
 import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
 import type { PolitenessOptions, ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
 import { SourceGuard } from '../politeness/source-guard.js';
+import { checkSignal, eitherSignal } from '../politeness/abortable.js';
 import { sourceOfPhotoHost } from './photo-hosts.js';
 
 /** Options of {@link PolitePhotoFetcher}. */
@@ -34,7 +35,8 @@ const optionsSchema = z
  * retries with exponential backoff and jitter on transient failures (408,
  * 429, 5xx, timeouts, connection errors), waiting what `Retry-After` asks on
  * 429 and 503. Permanent failures (404, not a photo, too large) are thrown
- * at once.
+ * at once. {@link close} cancels every download running, waiting or
+ * backing off, and every later one, with `CancelledError`.
  *
  * @example
  * ```ts
@@ -48,6 +50,7 @@ export class PolitePhotoFetcher implements PhotoFetcher {
   private readonly limiter: HostRateLimiter;
   private readonly guards = new Map<string, SourceGuard>();
   private readonly logger: Logger;
+  private readonly closing = new AbortController();
 
   /**
    * @param options - see {@link PolitePhotoFetcherOptions}
@@ -67,14 +70,28 @@ export class PolitePhotoFetcher implements PhotoFetcher {
    * @param req - URL and abort signal
    * @returns what the wrapped fetcher returns
    * @throws whatever the wrapped fetcher throws on the last attempt (transient errors after the last retry)
-   * @throws `CancelledError` (core) promptly when `req.signal` aborts, also while waiting or backing off
+   * @throws `CancelledError` (core) promptly when `req.signal` aborts or the fetcher is closed, also while waiting or backing off
+   * @throws `InvalidInputError` (core) naming `signal` when `req.signal` is not an `AbortSignal`
    */
-  fetchPhoto(req: PhotoFetchRequest): Promise<FetchedPhoto> {
+  async fetchPhoto(req: PhotoFetchRequest): Promise<FetchedPhoto> {
+    const signal = eitherSignal(checkSignal(req.signal, 'fetchPhoto request'), this.closing.signal);
+    throwIfCancelled(signal);
     const guard = this.guardFor(req.url);
-    return guard.run(req.url, req.signal, async (_attempt, signal) => {
-      await this.limiter.acquire(req.url, signal);
-      return this.inner.fetchPhoto(req);
+    // The wrapped fetcher gets the joined signal: a download cut by close() is a cancellation, not a transient failure.
+    return guard.run(req.url, signal, async (_attempt, attemptSignal) => {
+      await this.limiter.acquire(req.url, attemptSignal);
+      return this.inner.fetchPhoto({ ...req, signal });
     });
+  }
+
+  /**
+   * Cancels every download of this fetcher, running, waiting or backing
+   * off, and refuses later ones, all with `CancelledError` ("photo fetcher
+   * is closed"). The wrapped fetcher is borrowed and left as it is.
+   * Idempotent.
+   */
+  close(): void {
+    if (!this.closing.signal.aborted) this.closing.abort(new CancelledError('photo fetcher is closed'));
   }
 
   private guardFor(url: string): SourceGuard {

@@ -1,6 +1,6 @@
 import { access } from 'node:fs/promises';
 import { InvalidInputError, noopLogger, parseInput } from '@phx/core';
-import type { PhotoFetcher, Source } from '@phx/core';
+import type { Source } from '@phx/core';
 import type { Dispatcher } from 'undici';
 import { BrowserPool } from '../browser/browser-pool.js';
 import type { BrowserPoolOptions } from '../browser/browser-pool.js';
@@ -30,13 +30,18 @@ function contextSetup(mode: ScraperKitOptions['mode'], archive: ReplayArchive | 
 export interface ScraperKit {
   /** One scraper per source, sharing one browser pool. */
   readonly scrapers: Readonly<Record<Source, ZillowScraper | RedfinScraper>>;
-  /** The photo downloader: rate-limited and retried (in replay mode, served by the local replay photo server). */
-  readonly fetcher: PhotoFetcher;
+  /** The photo downloader: rate-limited and retried (in replay mode, served by the local replay photo server); closed with the kit. */
+  readonly fetcher: PolitePhotoFetcher;
   /** The browser pool the scrapers use. */
   readonly pool: BrowserPool;
   /** The replay archive in replay mode, else `null`. */
   readonly archive: ReplayArchive | null;
-  /** Closes the browsers, the replay photo server and the HTTP connections. Idempotent. */
+  /**
+   * Cancels every call in flight or waiting (listPhotos, findListingUrl,
+   * fetchPhoto: they reject with `CancelledError`), then closes the
+   * browsers, the replay photo server and the HTTP connections. Later calls
+   * reject with `CancelledError` too. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -109,6 +114,7 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
     archive,
     close(): Promise<void> {
       closing ??= (async () => {
+        fetcher.close(); // first, synchronously: a download cut by the closing dispatcher is then a cancellation
         await pool.close();
         await dispatcher?.close().catch(() => undefined);
         await photoServer?.close();

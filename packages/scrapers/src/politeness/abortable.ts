@@ -1,4 +1,4 @@
-import { CancelledError, throwIfCancelled } from '@phx/core';
+import { CancelledError, InvalidInputError, throwIfCancelled } from '@phx/core';
 
 /**
  * Settles like `work`, or rejects with `CancelledError` as soon as `signal`
@@ -41,9 +41,38 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined):
  * @throws `CancelledError` (core) when `signal` aborts
  */
 export function sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
+  throwIfCancelled(signal); // before the timer exists, or an aborted wait would leave it running
   let timer: NodeJS.Timeout | undefined;
   const wait = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, delayMs));
   });
   return abortable(wait, signal).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Checks a caller's `signal` option at run time (plain JavaScript callers
+ * can pass anything), so that a wrong value fails at once with a typed
+ * error instead of as a `TypeError` deep inside, or an unhandled rejection.
+ *
+ * @param signal - the value given as `signal`
+ * @param what - name of the input for the error, e.g. `listPhotos request`
+ * @returns the signal, or `undefined` when none was given
+ * @throws `InvalidInputError` (core) naming the `signal` field when it is not an `AbortSignal`
+ */
+export function checkSignal(signal: unknown, what: string): AbortSignal | undefined {
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  const got = signal === null ? 'null' : Array.isArray(signal) ? 'an array' : `a ${typeof signal}`;
+  throw new InvalidInputError(what, [{ path: 'signal', message: `must be an AbortSignal (e.g. from an AbortController) or left out; got ${got}` }]);
+}
+
+/**
+ * Combines a caller's optional signal with an owner's (e.g. a pool's
+ * "closed" signal): aborted as soon as either is, with that one's reason.
+ *
+ * @param caller - the caller's signal, or `undefined`
+ * @param owner - the owner's signal
+ * @returns one signal for both
+ */
+export function eitherSignal(caller: AbortSignal | undefined, owner: AbortSignal): AbortSignal {
+  return caller === undefined ? owner : AbortSignal.any([caller, owner]);
 }

@@ -1,4 +1,4 @@
-export { abortable, sleep } from './abortable.js';
+export { abortable, checkSignal, eitherSignal, sleep } from './abortable.js';
 export { HostRateLimiter } from './host-rate-limiter.js';
 export type { HostRateLimiterOptions } from './host-rate-limiter.js';
 export { createRetryAfterBackoff, retryAfterMsOf } from './retry-after-backoff.js';

@@ -1,11 +1,11 @@
 import { CoreError, noopLogger, throwIfCancelled } from '@phx/core';
 import type { Logger, Source } from '@phx/core';
 import { BrokenCircuitError, CircuitState as BreakerState, ConsecutiveBreaker, circuitBreaker, handleWhen, retry } from 'cockatiel';
-import type { CircuitBreakerPolicy, RetryPolicy } from 'cockatiel';
+import type { CircuitBreakerPolicy, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
 import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
 import { BrowserCrashedError, SourceBlockedError } from '../errors/index.js';
-import { abortable } from './abortable.js';
+import { abortable, checkSignal, sleep } from './abortable.js';
 import { createRetryAfterBackoff, retryAfterMsOf } from './retry-after-backoff.js';
 
 /** Options of {@link SourceGuard}. */
@@ -54,7 +54,9 @@ export class SourceGuard {
   /** The site guarded, or `null`. */
   readonly source: Source | null;
   private readonly limit: LimitFunction;
-  private readonly retryPolicy: RetryPolicy;
+  private readonly retryable: (error: Error) => boolean;
+  private readonly maxRetries: number;
+  private readonly backoff: IBackoffFactory<IRetryBackoffContext<unknown>>;
   private readonly breaker: CircuitBreakerPolicy | null;
   private readonly circuitOpenMs: number;
   private readonly logger: Logger;
@@ -69,23 +71,13 @@ export class SourceGuard {
     this.circuitOpenMs = options.circuitOpenMs;
     this.logger = (options.logger ?? noopLogger).child({ component: 'source-guard', source: options.source ?? 'other' });
     const maxBackoffMs = options.maxBackoffMs;
-    const retryable = (error: Error): boolean =>
+    this.retryable = (error: Error): boolean =>
       error instanceof CoreError &&
       error.kind === 'transient' &&
       !(error instanceof BrowserCrashedError) &&
       (retryAfterMsOf(error) ?? 0) <= maxBackoffMs;
-    this.retryPolicy = retry(handleWhen(retryable), {
-      maxAttempts: options.maxRetries,
-      backoff: createRetryAfterBackoff(options),
-    });
-    // Kept referenced: an unref'd backoff timer let a script exit silently while a retry was pending.
-    this.retryPolicy.onRetry((event) => {
-      const error = 'error' in event ? event.error : undefined;
-      this.logger.info(
-        { attempt: event.attempt, delayMs: event.delay, url: (error as { url?: unknown } | undefined)?.url, code: (error as CoreError | undefined)?.code },
-        'transient failure; retrying',
-      );
-    });
+    this.maxRetries = options.maxRetries;
+    this.backoff = createRetryAfterBackoff(options);
     this.breaker =
       options.blocksToOpenCircuit === null
         ? null
@@ -121,18 +113,12 @@ export class SourceGuard {
    * @throws {@link SourceBlockedError} when the circuit is open (nothing was requested)
    * @throws `CancelledError` (core) promptly when `signal` aborts
    * @throws whatever the last attempt threw (permanent, blocked, or transient after the last retry)
+   * @throws `InvalidInputError` (core) naming `signal` when `signal` is not an `AbortSignal`
    */
   run<T>(url: string, signal: AbortSignal | undefined, work: (attempt: number, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    checkSignal(signal, 'SourceGuard.run arguments');
     throwIfCancelled(signal);
-    const attempts = (): Promise<T> =>
-      this.retryPolicy.execute(
-        ({ attempt }) =>
-          this.limit(() => {
-            throwIfCancelled(signal);
-            return work(attempt, signal);
-          }),
-        signal,
-      );
+    const attempts = (): Promise<T> => this.retrying(url, signal, work);
     const guarded = this.breaker === null ? attempts() : this.breaker.execute(attempts, signal);
     return abortable(
       guarded.catch((error: unknown) => {
@@ -145,4 +131,42 @@ export class SourceGuard {
       signal,
     );
   }
+
+  /**
+   * The attempts of one call under cockatiel's retry policy. The backoff
+   * delay is waited here, with the call's signal, rather than by cockatiel
+   * (whose delay cannot be aborted): a cancelled or closed call stops
+   * waiting at once and leaves no timer behind. The wait stays referenced,
+   * so that a script does not exit silently while a retry is pending.
+   */
+  private retrying<T>(url: string, signal: AbortSignal | undefined, work: (attempt: number, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    let waitMs = 0;
+    const policy = retry(handleWhen(this.retryable), { maxAttempts: this.maxRetries, backoff: heldBackoff(this.backoff, (ms) => (waitMs = ms)) });
+    policy.onRetry((event) => {
+      const error = 'error' in event ? event.error : undefined;
+      this.logger.info({ attempt: event.attempt, delayMs: waitMs, url, code: (error as CoreError | undefined)?.code }, 'transient failure; retrying');
+    });
+    return policy.execute(async ({ attempt }) => {
+      if (waitMs > 0) await sleep(waitMs, signal);
+      waitMs = 0;
+      return this.limit(() => {
+        throwIfCancelled(signal);
+        return work(attempt, signal);
+      });
+    }, signal);
+  }
 }
+
+type RetryBackoff = IBackoffFactory<IRetryBackoffContext<unknown>>;
+
+/** A backoff that hands each delay of `inner` to `hold` and tells cockatiel to wait 0 ms. */
+function heldBackoff(inner: RetryBackoff, hold: (delayMs: number) => void): RetryBackoff {
+  return {
+    next: (context) => {
+      const step = inner.next(context);
+      hold(step.duration);
+      return { duration: 0, next: (c) => heldBackoff(step, hold).next(c) };
+    },
+  };
+}
+

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@phx/core';
+import { InvalidInputError, toPropertyId } from '@phx/core';
 import { describe, expect, it } from 'vitest';
 import { createScraperKit } from '../../src/kit/index.js';
 import type { ScraperKitOptions } from '../../src/kit/index.js';
@@ -68,5 +68,42 @@ describe('constructor option checks', () => {
     ]);
     expect(issuesOf(() => new HttpPhotoFetcher({ maxBytes: 0, timeoutMs: 1.5, maxRedirects: 99 }))).toEqual(['timeoutMs', 'maxBytes', 'maxRedirects']);
     expect(issuesOf(() => new ZillowScraper({ pool: {} as never, navigationTimeoutMs: 10 }))).toEqual(['pool', 'navigationTimeoutMs']);
+  });
+});
+
+describe('a signal that is not an AbortSignal (plain JavaScript callers)', () => {
+  const AUSTIN = 'https://www.zillow.com/homedetails/1000-Plymouth-Dr-Austin-TX-78758/29423592_zpid/';
+  const PHOTO = 'https://photos.zillowstatic.com/fp/0908196da96088046519d08b7d069684-o_a.jpg';
+
+  it('is an InvalidInputError naming `signal`, from every public call, and no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const kit = await createScraperKit({ mode: { kind: 'live' } });
+    try {
+      const address = '1000 Plymouth Dr, Austin, TX 78758';
+      const property = { id: toPropertyId(address), address, listingUrls: {} };
+      for (const bad of [{}, 'stop', { aborted: false }] as never[]) {
+        const calls: [string, () => Promise<unknown>][] = [
+          ['listPhotos request', () => kit.scrapers.zillow.listPhotos({ property, listingUrl: AUSTIN, signal: bad })],
+          ['findListingUrl options', () => kit.scrapers.redfin.findListingUrl(address, { signal: bad })],
+          ['fetchPhoto request', () => kit.fetcher.fetchPhoto({ url: PHOTO, signal: bad })],
+          ['withPage options', () => kit.pool.withPage(property.id, () => Promise.resolve(1), { signal: bad })],
+        ];
+        for (const [what, call] of calls) {
+          const err = await call().catch((e: unknown) => e);
+          expect(err).toBeInstanceOf(InvalidInputError);
+          expect((err as InvalidInputError).issues).toEqual([
+            { path: 'signal', message: `must be an AbortSignal (e.g. from an AbortController) or left out; got a ${typeof bad}` },
+          ]);
+          expect((err as InvalidInputError).message).toMatch(new RegExp(`^Invalid ${what}: signal: `));
+        }
+      }
+      for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve)); // let any stray rejection surface
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await kit.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { CancelledError } from '@phx/core';
+import { CancelledError, InvalidInputError } from '@phx/core';
 import { describe, expect, it } from 'vitest';
 import { BotWallError, DownloadError, ListingRemovedError, NavigationError, SourceBlockedError } from '../../src/errors/index.js';
 import { SourceGuard } from '../../src/politeness/index.js';
@@ -70,6 +70,48 @@ describe('SourceGuard retries', () => {
     setTimeout(() => controller.abort(new Error('job cancelled')), 100);
     await expect(run).rejects.toBeInstanceOf(CancelledError);
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it('leaves no backoff timer and makes no further attempt once the signal aborts', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const controller = new AbortController();
+    let attempts = 0;
+    let failed: () => void = () => undefined;
+    const firstFailure = new Promise<void>((resolve) => {
+      failed = resolve;
+    });
+    const run = guard({ maxBackoffMs: 3_600_000 })
+      .run(URL_A, controller.signal, () => {
+        attempts += 1;
+        failed();
+        return Promise.reject(transient(600_000));
+      })
+      .catch((e: unknown) => e);
+    await firstFailure;
+    await new Promise((resolve) => setImmediate(resolve)); // the 600 s backoff has begun
+    controller.abort(new Error('pool closed'));
+    const error = await run;
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as CancelledError).message).toBe('pool closed');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(timers()).toBe(before);
+    expect(attempts).toBe(1);
+  });
+});
+
+describe('SourceGuard signal argument', () => {
+  it('rejects a signal that is not an AbortSignal with InvalidInputError naming it, synchronously', () => {
+    for (const bad of [{}, 'abort', 42]) {
+      let thrown: unknown = null;
+      try {
+        void guard().run(URL_A, bad as never, () => Promise.resolve('x'));
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(InvalidInputError);
+      expect((thrown as InvalidInputError).issues.map((i) => i.path)).toEqual(['signal']);
+    }
   });
 });
 
