@@ -1,5 +1,6 @@
-import { Command, Option } from 'commander';
-import { ISOLATION_MODES, InvalidInputError, parseSources, toJobId, type IsolationMode, type JobId, type Source } from '@phx/core';
+import { Command } from 'commander';
+import { addExtractionFlags, checkSelection } from './extraction-flags.js';
+import { InvalidInputError, parseSources, toJobId, type IsolationMode, type JobId, type Source } from '@phx/core';
 
 /** What the CLI was asked to do, parsed and checked. */
 export type CliRequest =
@@ -45,14 +46,10 @@ export interface CliDefaults {
  * @returns the program (not yet parsed)
  */
 export function buildCliProgram(defaults: CliDefaults): Command {
-  return new Command('phx-extract')
-    .description('Extract listing photos of properties from Zillow and Redfin, in process or as a background job.')
-    .option('--address <address...>', 'street address of a property in the CSV (repeatable)')
-    .option('--all', 'every property of the CSV', false)
-    .option('--csv <file>', 'properties CSV (address,zillow_url,redfin_url)', defaults.csvPath)
-    .option('--sources <list>', 'comma-separated sources', 'zillow,redfin')
-    .addOption(new Option('--isolation <mode>', 'browser isolation').choices([...ISOLATION_MODES]).default('virtual'))
-    .option('--dry-run', 'list photos without downloading or storing them', false)
+  const program = new Command('phx-extract').description(
+    'Extract listing photos of properties from Zillow and Redfin, in process or as a background job. Recurring extractions: phx-extract schedule --help.',
+  );
+  return addExtractionFlags(program, defaults.csvPath)
     .option('--async', 'enqueue as a background job, print its id and return', false)
     .option('--job-id <id>', 'print the status and counters of a job; exit 0 only when completed')
     .option('--wait', 'with --async or --job-id: follow the job until it ends', false)
@@ -95,10 +92,7 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
     }
     return { kind: 'status', jobId: toJobId(o.jobId), wait: o.wait };
   }
-  const addresses = (o.address ?? []).map((a) => a.trim()).filter((a) => a.length > 0);
-  const issues = [];
-  if (addresses.length === 0 && !o.all) issues.push({ path: '--address', message: 'give --address <address> or --all' });
-  if (addresses.length > 0 && o.all) issues.push({ path: '--all', message: 'cannot be combined with --address' });
+  const { addresses, issues } = checkSelection(o.address, o.all);
   if (o.replay && o.async) issues.push({ path: '--replay', message: 'applies to in-process runs; a worker is set with PHX_SCRAPER_MODE' });
   if (o.wait && !o.async) issues.push({ path: '--wait', message: 'applies to --async and --job-id (an in-process run always waits)' });
   if (!o.replay && program.getOptionValueSource('fixtures') === 'cli') {

@@ -13,10 +13,13 @@ import { resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from './cli-config.js';
 import { parseCliArgs } from './cli-options.js';
 import { runCli } from './run-cli.js';
+import { runScheduleCli } from './run-schedule-cli.js';
+import { parseScheduleArgs } from './schedule-options.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const config = loadCliConfig(process.env);
-  const request = parseCliArgs(argv, { csvPath: config.csvPath, fixturesDir: config.fixturesDir });
+  const defaults = { csvPath: config.csvPath, fixturesDir: config.fixturesDir };
+  const request = argv[0] === 'schedule' ? parseScheduleArgs(argv.slice(1), defaults) : parseCliArgs(argv, defaults);
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   configureSharp();
   const client = await MongoClient.connect(await resolveMongoUri());
@@ -26,7 +29,8 @@ async function main(argv: readonly string[]): Promise<number> {
     const db = client.db(config.mongoDb);
     const agenda = await createAgenda({ db, name: `cli:${process.pid}`, logger });
     try {
-      return await runCli(request, { db, agenda, config, logger, write: (l) => console.log(l), signal: interrupt.signal });
+      const ctx = { db, agenda, config, logger, write: (l: string) => console.log(l), signal: interrupt.signal };
+      return request.kind === 'schedule' ? await runScheduleCli(request, ctx) : await runCli(request, ctx);
     } finally {
       await agenda.stop(false);
     }
