@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { InvalidInputError, noopLogger, parseInput } from '@phx/core';
 import type { Source } from '@phx/core';
 import type { Dispatcher } from 'undici';
@@ -6,13 +5,14 @@ import { BrowserPool } from '../browser/browser-pool.js';
 import type { BrowserPoolOptions } from '../browser/browser-pool.js';
 import { HttpPhotoFetcher } from '../download/http-photo-fetcher.js';
 import { PolitePhotoFetcher } from '../download/polite-photo-fetcher.js';
-import { DEFAULT_POLITENESS_OPTIONS, REPLAY_POLITENESS_OPTIONS } from '../politeness/politeness-options.js';
+import { DEFAULT_POLITENESS_OPTIONS, REPLAY_POLITENESS_OPTIONS, resolvePolitenessOptions } from '../politeness/politeness-options.js';
 import { RedfinScraper } from '../redfin/redfin-scraper.js';
 import { ReplayArchive } from '../replay/replay-archive.js';
 import { createReplayDispatcher } from '../replay/replay-dispatcher.js';
 import { ReplayPhotoServer } from '../replay/replay-photo-server.js';
 import { installReplayRoutes } from '../replay/replay-routes.js';
 import { ZillowScraper } from '../zillow/zillow-scraper.js';
+import { checkScraperKitPaths } from './scraper-kit-paths.js';
 import { DEFAULT_SCRAPER_KIT_OPTIONS, scraperKitOptionsSchema } from './scraper-kit-options.js';
 import type { ScraperKitOptions } from './scraper-kit-options.js';
 
@@ -53,7 +53,10 @@ export interface ScraperKit {
  *
  * @param options - mode, isolation, Chromium path, logger, timeouts, photo size cap
  * @returns the kit; nothing is launched until the first page
- * @throws `InvalidInputError` (core) listing every bad option, or naming a fixtures folder that is missing
+ * @throws `InvalidInputError` (core) listing every bad option: a missing or empty fixtures folder
+ *   (`mode.fixturesDir`), a missing HAR file or HAR folder (`mode.harPath`), a Chromium that is missing or not
+ *   executable (`chromiumPath`), backoff bounds that contradict each other (`politeness.initialBackoffMs`,
+ *   `politeness.maxBackoffMs`), each naming the path or value and what is wrong
  * @example
  * ```ts
  * const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir: '../shared/fixtures' } });
@@ -72,11 +75,12 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
   let archive: ReplayArchive | null = null;
   let photoServer: ReplayPhotoServer | null = null;
   let dispatcher: Dispatcher | null = null;
+  const pathIssues = await checkScraperKitPaths(options.mode, o.chromiumPath ?? d.chromiumPath);
+  if (pathIssues.length > 0) throw new InvalidInputError('scraper kit options', pathIssues);
+  const politenessDefaults = o.mode.kind === 'live' || o.mode.kind === 'record' ? DEFAULT_POLITENESS_OPTIONS : REPLAY_POLITENESS_OPTIONS;
+  resolvePolitenessOptions(options.politeness, politenessDefaults); // nonsensical combinations fail here, before anything starts
   if (o.mode.kind === 'replay') {
     const fixturesDir = o.mode.fixturesDir;
-    await access(fixturesDir).catch((cause: unknown) => {
-      throw new InvalidInputError('scraper kit options', [{ path: 'mode.fixturesDir', message: `"${fixturesDir}" does not exist` }], { cause });
-    });
     archive = await ReplayArchive.load({ fixturesDir, extraPages: (options.mode.kind === 'replay' ? options.mode.extraPages : undefined) ?? [] });
     photoServer = await ReplayPhotoServer.start(archive);
     dispatcher = createReplayDispatcher(photoServer.origin);
@@ -89,8 +93,6 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
     logger: o.logger ?? noopLogger,
     ...contextSetup(options.mode, archive),
   });
-  const replay = archive ?? (options.mode.kind === 'har' ? 'har' : null);
-  const politenessDefaults = replay === null ? DEFAULT_POLITENESS_OPTIONS : REPLAY_POLITENESS_OPTIONS;
   if (options.mode.kind === 'record' || options.mode.kind === 'har') logger.info({ mode: options.mode.kind, harPath: options.mode.harPath }, 'HAR mode');
   const politeness = { ...(options.politeness === undefined ? {} : { politeness: options.politeness }), politenessDefaults };
   const scraperOptions = {

@@ -1,4 +1,6 @@
+import { parseInput } from '@phx/core';
 import pThrottle from 'p-throttle';
+import { z } from 'zod';
 import { abortable, sleep } from './abortable.js';
 
 /** Options of {@link HostRateLimiter}. */
@@ -10,6 +12,12 @@ export interface HostRateLimiterOptions {
   /** Random source in [0, 1); default `Math.random` (tests pin it). */
   readonly random?: () => number;
 }
+
+const optionsSchema = z.object({
+  requestsPerSecond: z.number().positive().max(1_000).nullable(),
+  jitterMs: z.number().int().min(0),
+  random: z.custom<() => number>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
+});
 
 /**
  * Spaces requests to each host evenly (`requestsPerSecond`, one host
@@ -32,8 +40,10 @@ export class HostRateLimiter {
 
   /**
    * @param options - rate per host and jitter
+   * @throws `InvalidInputError` (core) listing every bad option
    */
   constructor(options: HostRateLimiterOptions) {
+    parseInput(optionsSchema, options, 'HostRateLimiter options');
     this.options = options;
     this.random = options.random ?? Math.random;
   }

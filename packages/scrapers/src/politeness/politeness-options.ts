@@ -1,3 +1,5 @@
+import { InvalidInputError } from '@phx/core';
+import type { InputIssue } from '@phx/core';
 import { z } from 'zod';
 
 /**
@@ -80,17 +82,39 @@ export const politenessOptionsSchema = z
   .strict();
 
 /**
- * Fills the unset fields of `options` from `defaults`.
+ * The problems of a pair of backoff bounds: a first delay longer than the
+ * longest delay contradicts itself (cockatiel would silently clamp it).
  *
- * @param options - what the caller set (already validated)
+ * @param initialBackoffMs - first retry delay, in ms
+ * @param maxBackoffMs - longest retry delay, in ms
+ * @param prefix - prefix of the field paths, e.g. `politeness.`
+ * @returns one issue per field when `initialBackoffMs > maxBackoffMs`, else none
+ */
+export function backoffBoundsIssues(initialBackoffMs: number, maxBackoffMs: number, prefix = ''): InputIssue[] {
+  if (initialBackoffMs <= maxBackoffMs) return [];
+  return [
+    { path: `${prefix}initialBackoffMs`, message: `must not exceed ${prefix}maxBackoffMs (${initialBackoffMs} > ${maxBackoffMs})` },
+    { path: `${prefix}maxBackoffMs`, message: `must be at least ${prefix}initialBackoffMs (${maxBackoffMs} < ${initialBackoffMs})` },
+  ];
+}
+
+/**
+ * Fills the unset fields of `options` from `defaults`, and checks that the
+ * result makes sense as a whole.
+ *
+ * @param options - what the caller set (already checked field by field with {@link politenessOptionsSchema})
  * @param defaults - {@link DEFAULT_POLITENESS_OPTIONS} or {@link REPLAY_POLITENESS_OPTIONS}
  * @returns every field resolved, frozen
+ * @throws `InvalidInputError` (core) naming `politeness.initialBackoffMs` and `politeness.maxBackoffMs` when the
+ *   first backoff (set, or the default) exceeds the longest one
  */
 export function resolvePolitenessOptions(
   options: PolitenessOptions | undefined,
   defaults: ResolvedPolitenessOptions = DEFAULT_POLITENESS_OPTIONS,
 ): ResolvedPolitenessOptions {
   const o = options ?? {};
+  const issues = backoffBoundsIssues(o.initialBackoffMs ?? defaults.initialBackoffMs, o.maxBackoffMs ?? defaults.maxBackoffMs, 'politeness.');
+  if (issues.length > 0) throw new InvalidInputError('politeness options', issues);
   return Object.freeze({
     pageRequestsPerSecond: o.pageRequestsPerSecond === undefined ? defaults.pageRequestsPerSecond : o.pageRequestsPerSecond,
     photoRequestsPerSecond: o.photoRequestsPerSecond === undefined ? defaults.photoRequestsPerSecond : o.photoRequestsPerSecond,

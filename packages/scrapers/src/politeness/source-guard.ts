@@ -1,11 +1,13 @@
-import { CoreError, noopLogger, throwIfCancelled } from '@phx/core';
+import { CoreError, InvalidInputError, SOURCES, noopLogger, throwIfCancelled, toInputIssues } from '@phx/core';
 import type { Logger, Source } from '@phx/core';
 import { BrokenCircuitError, CircuitState as BreakerState, ConsecutiveBreaker, circuitBreaker, handleWhen, retry } from 'cockatiel';
 import type { CircuitBreakerPolicy, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
 import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
+import { z } from 'zod';
 import { BrowserCrashedError, SourceBlockedError } from '../errors/index.js';
 import { abortable, checkSignal, sleep } from './abortable.js';
+import { backoffBoundsIssues } from './politeness-options.js';
 import { createRetryAfterBackoff, retryAfterMsOf } from './retry-after-backoff.js';
 
 /** Options of {@link SourceGuard}. */
@@ -29,6 +31,18 @@ export interface SourceGuardOptions {
   /** Logger; default drops everything. */
   readonly logger?: Logger;
 }
+
+const optionsSchema = z.object({
+  source: z.enum(SOURCES).nullable(),
+  concurrency: z.number().int().min(1),
+  maxRetries: z.number().int().min(0),
+  initialBackoffMs: z.number().int().min(0),
+  maxBackoffMs: z.number().int().min(0),
+  jitterMs: z.number().int().min(0),
+  blocksToOpenCircuit: z.number().int().min(1).nullable(),
+  circuitOpenMs: z.number().int().min(0),
+  logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
+});
 
 /** State of a source's circuit. */
 export type CircuitState = 'closed' | 'open' | 'half-open';
@@ -64,8 +78,12 @@ export class SourceGuard {
 
   /**
    * @param options - see {@link SourceGuardOptions}
+   * @throws `InvalidInputError` (core) listing every bad option, including `initialBackoffMs` above `maxBackoffMs`
    */
   constructor(options: SourceGuardOptions) {
+    const parsed = optionsSchema.safeParse(options);
+    const issues = [...(parsed.success ? [] : toInputIssues(parsed.error)), ...backoffBoundsIssues(options.initialBackoffMs, options.maxBackoffMs)];
+    if (issues.length > 0) throw new InvalidInputError('SourceGuard options', issues);
     this.source = options.source;
     this.limit = pLimit(options.concurrency);
     this.circuitOpenMs = options.circuitOpenMs;

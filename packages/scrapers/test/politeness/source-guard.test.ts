@@ -89,7 +89,7 @@ describe('SourceGuard retries', () => {
       })
       .catch((e: unknown) => e);
     await firstFailure;
-    await new Promise((resolve) => setImmediate(resolve)); // the 600 s backoff has begun
+    await new Promise((resolve) => setTimeout(resolve, 10)); // after cockatiel's 0 ms step: the 600 s backoff has begun
     controller.abort(new Error('pool closed'));
     const error = await run;
     expect(error).toBeInstanceOf(CancelledError);

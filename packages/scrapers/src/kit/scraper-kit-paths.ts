@@ -1,0 +1,77 @@
+import { constants } from 'node:fs';
+import { access, readdir, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import * as path from 'node:path';
+import type { InputIssue } from '@phx/core';
+import type { ScraperKitMode } from './scraper-kit-options.js';
+
+/** Sub-folders a shared fixtures folder must have. */
+const FIXTURE_FOLDERS = ['listings/zillow', 'listings/redfin', 'house-photos'] as const;
+
+async function statOf(file: string): Promise<Stats | null> {
+  return stat(file).catch(() => null);
+}
+
+async function fixturesDirIssue(dir: string): Promise<string | null> {
+  const folder = await statOf(dir);
+  if (folder === null) return `"${dir}" does not exist`;
+  if (!folder.isDirectory()) return `"${dir}" is a file, not a folder`;
+  const missing: string[] = [];
+  for (const sub of FIXTURE_FOLDERS) {
+    if (!(await statOf(path.join(dir, sub)))?.isDirectory()) missing.push(sub);
+  }
+  if (missing.length > 0) return `"${dir}" is not the shared fixtures folder: it has no ${missing.join(', ')} (e.g. ../shared/fixtures)`;
+  let pages = 0;
+  for (const site of ['zillow', 'redfin']) {
+    const names = await readdir(path.join(dir, 'listings', site)).catch(() => []);
+    pages += names.filter((n) => n.startsWith(`${site}-hdp-`) && n.endsWith('.html')).length;
+  }
+  return pages > 0 ? null : `"${dir}" holds no saved listing page (listings/zillow/zillow-hdp-*.html, listings/redfin/redfin-hdp-*.html)`;
+}
+
+async function chromiumIssue(file: string): Promise<string | null> {
+  const found = await statOf(file);
+  if (found === null) return `"${file}" does not exist; install Chromium (apt-get install chromium) or give its path`;
+  if (found.isDirectory()) return `"${file}" is a folder, not the Chromium executable`;
+  const executable = await access(file, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+  return executable ? null : `"${file}" is not executable`;
+}
+
+async function harIssue(mode: ScraperKitMode): Promise<string | null> {
+  if (mode.kind === 'har') {
+    const found = await statOf(mode.harPath);
+    if (found === null) return `"${mode.harPath}" does not exist; record one first (phx-record --har <file> <url>)`;
+    return found.isDirectory() ? `"${mode.harPath}" is a folder, not a HAR file` : null;
+  }
+  if (mode.kind === 'record') {
+    const folder = path.dirname(path.resolve(mode.harPath));
+    return (await statOf(folder))?.isDirectory() ? null : `the folder "${path.dirname(mode.harPath)}" of the HAR file does not exist`;
+  }
+  return null;
+}
+
+/**
+ * Checks the files and folders a scraper kit will need, before anything is
+ * launched: the fixtures folder (replay), the HAR file (or its folder when
+ * recording) and the Chromium executable.
+ *
+ * @param mode - the kit's mode
+ * @param chromiumPath - the Chromium executable the kit will launch
+ * @returns one issue per bad path (`mode.fixturesDir`, `mode.harPath`, `chromiumPath`), naming the path and what is wrong; empty when all is well
+ */
+export async function checkScraperKitPaths(mode: ScraperKitMode, chromiumPath: string): Promise<InputIssue[]> {
+  const checks: [string, Promise<string | null>][] = [
+    ['mode.fixturesDir', mode.kind === 'replay' ? fixturesDirIssue(mode.fixturesDir) : Promise.resolve(null)],
+    ['mode.harPath', harIssue(mode)],
+    ['chromiumPath', chromiumIssue(chromiumPath)],
+  ];
+  const issues: InputIssue[] = [];
+  for (const [at, check] of checks) {
+    const message = await check;
+    if (message !== null) issues.push({ path: at, message });
+  }
+  return issues;
+}
