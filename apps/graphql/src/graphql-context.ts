@@ -8,6 +8,7 @@ import type {
   Property,
   PropertyId,
 } from '@phx/core';
+import type { ScheduleView } from '@phx/jobs';
 import type { PropertyCatalog } from './property/property-catalog.js';
 
 /** What `enqueueExtraction` hands to the job service, already resolved against the catalog. */
@@ -62,6 +63,49 @@ export interface JobApi {
   listPhotos(propertyId: PropertyId): Promise<readonly PhotoRecord[]>;
 }
 
+/** A recurring extraction as the API reads it, with its next tick (`nextRunAt`, `null` while paused). */
+export type ScheduleRecord = ScheduleView;
+
+/** What `createSchedule` hands to the schedule service, resolved against the catalog. */
+export interface CreateScheduleRequest extends EnqueueExtractionRequest {
+  readonly name: string;
+  readonly cron: string;
+  /** Absent = the service default (`America/Phoenix`). */
+  readonly timeZone?: string;
+  /** Absent = `false`. */
+  readonly paused?: boolean;
+}
+
+/** The schedule operations the API calls; `ScheduleService` of `@phx/jobs` satisfies it. */
+export interface ScheduleApi {
+  /**
+   * Stores a schedule and queues its ticks.
+   *
+   * @throws InvalidInputError (an `InvalidScheduleError` for the cron expression or zone); a `SCHEDULE_NAME_TAKEN` CoreError
+   */
+  createSchedule(request: CreateScheduleRequest): Promise<ScheduleRecord>;
+  /** Lists every schedule by name. */
+  listSchedules(): Promise<readonly ScheduleRecord[]>;
+  /**
+   * Pauses a schedule.
+   *
+   * @throws NotFoundError for an unknown id; InvalidInputError for a malformed one
+   */
+  pauseSchedule(id: string): Promise<ScheduleRecord>;
+  /**
+   * Resumes a schedule.
+   *
+   * @throws NotFoundError for an unknown id; InvalidInputError for a malformed one
+   */
+  resumeSchedule(id: string): Promise<ScheduleRecord>;
+  /**
+   * Removes a schedule.
+   *
+   * @throws NotFoundError for an unknown id; InvalidInputError for a malformed one
+   */
+  removeSchedule(id: string): Promise<ScheduleRecord>;
+}
+
 /** The live progress of jobs; `JobProgressFeed` of `@phx/jobs` satisfies it. */
 export interface JobProgressSource {
   /**
@@ -81,6 +125,8 @@ export interface GraphqlServices {
   readonly progress: JobProgressSource;
   /** The properties catalog (the CSV). */
   readonly catalog: PropertyCatalog;
+  /** Recurring extractions. */
+  readonly schedules: ScheduleApi;
 }
 
 /** The context every resolver receives, over HTTP and over graphql-ws. */

@@ -7,7 +7,7 @@
  * SIGTERM or SIGINT stops it gracefully with exit code 0.
  */
 import 'reflect-metadata';
-import { createAgenda, JobProgressFeed, JobService } from '@phx/jobs';
+import { createAgenda, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
 import { MongoClient } from 'mongodb';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { loadGraphqlConfig } from './config.js';
@@ -52,6 +52,8 @@ async function main(): Promise<void> {
   closers.push(() => agenda.stop());
   const jobService = new JobService({ db, agenda, logger });
   await jobService.ensureIndexes();
+  const scheduleService = new ScheduleService({ db, agenda, logger });
+  await scheduleService.ensureIndexes();
   const progressFeed = new JobProgressFeed({ db, logger });
   closers.push(() => progressFeed.close());
   const catalog = createCsvPropertyCatalog(config.propertiesCsv);
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     jobService,
     progressFeed,
     catalog,
+    scheduleService,
     logger,
     checkReadiness: async () => {
       await db.command({ ping: 1 });

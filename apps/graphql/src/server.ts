@@ -8,7 +8,7 @@ import type { Logger } from '@phx/core';
 import express, { type Express } from 'express';
 import type { GraphqlConfig } from './config.js';
 import type { ErrorFormatOptions } from './errors/graphql-error-mapping.js';
-import type { GraphqlContext, JobApi, JobProgressSource } from './graphql-context.js';
+import type { GraphqlContext, JobApi, JobProgressSource, ScheduleApi } from './graphql-context.js';
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
@@ -41,6 +41,8 @@ export interface GraphqlServerOptions {
   readonly progressFeed: JobProgressSource;
   /** The properties catalog. */
   readonly catalog: PropertyCatalog;
+  /** Recurring extractions (the `ScheduleService` of `@phx/jobs`). */
+  readonly scheduleService: ScheduleApi;
   /** Logger; the server logs under `component: 'graphql'`. */
   readonly logger: Logger;
   /** Readiness check for `/readyz` (ping the database); rejects when not ready. Default: always ready. */
@@ -80,7 +82,7 @@ export interface GraphqlServer {
  * @returns the server
  * @example
  * ```ts
- * const server = createGraphqlServer({ config, jobService, progressFeed, catalog, logger });
+ * const server = createGraphqlServer({ config, jobService, progressFeed, catalog, scheduleService, logger });
  * const url = await server.start(); // http://127.0.0.1:4000/graphql
  * // ...
  * await server.stop();
@@ -129,7 +131,12 @@ function assemble(options: GraphqlServerOptions) {
   const { config } = options;
   const logger = options.logger.child({ component: 'graphql' });
   const context: GraphqlContext = Object.freeze({
-    services: Object.freeze({ jobs: options.jobService, progress: options.progressFeed, catalog: options.catalog }),
+    services: Object.freeze({
+      jobs: options.jobService,
+      progress: options.progressFeed,
+      catalog: options.catalog,
+      schedules: options.scheduleService,
+    }),
     logger,
   });
   const errors: ErrorFormatOptions = { isProduction: config.isProduction, logger };

@@ -1,6 +1,6 @@
 import { noopLogger, type ExtractionJob } from '@phx/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JobApi, JobProgressSource } from '../src/graphql-context.js';
+import type { JobApi, JobProgressSource, ScheduleApi } from '../src/graphql-context.js';
 import { createPropertyCatalog } from '../src/property/property-catalog.js';
 import { createGraphqlServer } from '../src/server.js';
 import { TEST_SERVER_CONFIG } from './support/graphql-services-harness.js';
@@ -15,6 +15,13 @@ const brokenJobs: JobApi = {
   cancelJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   listPhotos: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
 };
+const brokenSchedules: ScheduleApi = {
+  createSchedule: () => Promise.reject(new Error('connect ECONNREFUSED')),
+  listSchedules: () => Promise.reject(new Error('connect ECONNREFUSED')),
+  pauseSchedule: () => Promise.reject(new Error('connect ECONNREFUSED')),
+  resumeSchedule: () => Promise.reject(new Error('connect ECONNREFUSED')),
+  removeSchedule: () => Promise.reject(new Error('connect ECONNREFUSED')),
+};
 const noProgress: JobProgressSource = {
   watch: (): AsyncIterable<ExtractionJob> => ({
     [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }),
@@ -27,6 +34,7 @@ describe('a server in production mode', () => {
     jobService: brokenJobs,
     progressFeed: noProgress,
     catalog: createPropertyCatalog({ load: async () => SAMPLE_PROPERTIES }),
+    scheduleService: brokenSchedules,
     logger: noopLogger,
   });
   afterAll(() => server.stop());

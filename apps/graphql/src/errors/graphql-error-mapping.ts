@@ -22,6 +22,7 @@ const CODE_BY_DOMAIN_CODE: Readonly<Record<string, GraphqlErrorCode>> = Object.f
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   JOB_ALREADY_FINISHED: 'CONFLICT',
+  SCHEDULE_NAME_TAKEN: 'CONFLICT',
 });
 
 /** The message clients see for an unexpected error in production. */
@@ -41,7 +42,7 @@ export interface ErrorFormatOptions {
  *
  * - `InvalidInputError` -> `BAD_USER_INPUT` with `extensions.issues` (each bad value named);
  * - `NotFoundError` -> `NOT_FOUND` with `extensions.entity` and `extensions.id`;
- * - a `CoreError` with code `JOB_ALREADY_FINISHED` -> `CONFLICT` with `extensions.reason`;
+ * - a `CoreError` with code `JOB_ALREADY_FINISHED` or `SCHEDULE_NAME_TAKEN` -> `CONFLICT` with `extensions.reason`;
  * - any other `CoreError` -> `INTERNAL_SERVER_ERROR` with `extensions.reason` = its code;
  * - errors GraphQL itself raised (parse, validation, variables) keep their
  *   code, or get `GRAPHQL_VALIDATION_FAILED` when they have none;

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noopLogger, type Logger } from '@phx/core';
-import { createAgenda, JobProgressFeed, JobRepository, JobService, MongoPhotoRepository } from '@phx/jobs';
+import { createAgenda, JobProgressFeed, JobRepository, JobService, MongoPhotoRepository, ScheduleService } from '@phx/jobs';
 import { createCsvPropertyCatalog, type PropertyCatalog } from '../../src/property/property-catalog.js';
 import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
 import { SAMPLE_CATALOG_CSV } from './sample-properties.js';
@@ -24,6 +24,7 @@ export interface GraphqlHarness {
   readonly database: TestDatabase;
   readonly agenda: Awaited<ReturnType<typeof createAgenda>>;
   readonly jobService: JobService;
+  readonly scheduleService: ScheduleService;
   readonly progressFeed: JobProgressFeed;
   /** Plays the worker: moves jobs along in MongoDB. */
   readonly repository: JobRepository;
@@ -62,6 +63,8 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
   const agenda = await createAgenda({ db });
   const jobService = new JobService({ db, agenda, cancelWaitMs: 2_000, cancelPollIntervalMs: 20 });
   await jobService.ensureIndexes();
+  const scheduleService = new ScheduleService({ db, agenda });
+  await scheduleService.ensureIndexes();
   const progressFeed = new JobProgressFeed({ db, pollIntervalMs: 20 });
   const photos = new MongoPhotoRepository({ db });
   await photos.ensureIndexes();
@@ -71,6 +74,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     jobService,
     progressFeed,
     catalog,
+    scheduleService,
     logger: options.logger ?? noopLogger,
     checkReadiness:
       options.checkReadiness ??
@@ -82,6 +86,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     database,
     agenda,
     jobService,
+    scheduleService,
     progressFeed,
     repository: new JobRepository({ db }),
     photos,

@@ -1,0 +1,59 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphqlContext } from '../graphql-context.js';
+import { CreateScheduleInput, toScheduledExtraction } from './create-schedule.input.js';
+import { ScheduleType, toScheduleType } from './schedule.type.js';
+
+/** Queries and mutations of recurring extractions: create, list, pause, resume, remove. */
+@Resolver(() => ScheduleType)
+export class ScheduleResolver {
+  /** Lists every schedule by name. */
+  @Query(() => [ScheduleType], { description: 'Every schedule, by name, with its next tick.' })
+  async schedules(@Ctx() { services }: GraphqlContext): Promise<ScheduleType[]> {
+    return (await services.schedules.listSchedules()).map(toScheduleType);
+  }
+
+  /**
+   * Creates a schedule of catalog properties.
+   *
+   * @throws InvalidScheduleError / InvalidInputError (BAD_USER_INPUT); NotFoundError (NOT_FOUND) for an address not in the catalog; ScheduleNameTakenError (CONFLICT)
+   */
+  @Mutation(() => ScheduleType, {
+    description:
+      'Creates a recurring extraction of catalog properties and returns it. Bad cron expression, time zone, selection or source: BAD_USER_INPUT ' +
+      '(extensions.issues names each); an address not in the catalog: NOT_FOUND; a name in use: CONFLICT.',
+  })
+  async createSchedule(
+    @Arg('input', () => CreateScheduleInput) input: CreateScheduleInput,
+    @Ctx() { services }: GraphqlContext,
+  ): Promise<ScheduleType> {
+    const { selection, options } = toScheduledExtraction(input);
+    const properties = await services.catalog.select(selection);
+    const created = await services.schedules.createSchedule({
+      name: input.name,
+      cron: input.cron,
+      ...(input.timeZone === null || input.timeZone === undefined ? {} : { timeZone: input.timeZone }),
+      ...(input.paused === null || input.paused === undefined ? {} : { paused: input.paused }),
+      properties,
+      ...options,
+    });
+    return toScheduleType(created);
+  }
+
+  /** Pauses a schedule. @throws NotFoundError (NOT_FOUND) for an unknown id */
+  @Mutation(() => ScheduleType, { description: 'Pauses a schedule (a run going on goes on). Unknown id: NOT_FOUND; malformed: BAD_USER_INPUT.' })
+  async pauseSchedule(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<ScheduleType> {
+    return toScheduleType(await services.schedules.pauseSchedule(id));
+  }
+
+  /** Resumes a paused schedule. @throws NotFoundError (NOT_FOUND) for an unknown id */
+  @Mutation(() => ScheduleType, { description: 'Resumes a schedule from its next tick. Unknown id: NOT_FOUND; malformed: BAD_USER_INPUT.' })
+  async resumeSchedule(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<ScheduleType> {
+    return toScheduleType(await services.schedules.resumeSchedule(id));
+  }
+
+  /** Removes a schedule (its jobs stay). @throws NotFoundError (NOT_FOUND) for an unknown id */
+  @Mutation(() => ScheduleType, { description: 'Removes a schedule and returns it as it was; the jobs it started stay. Unknown id: NOT_FOUND.' })
+  async removeSchedule(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<ScheduleType> {
+    return toScheduleType(await services.schedules.removeSchedule(id));
+  }
+}

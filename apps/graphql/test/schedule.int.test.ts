@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
+import { postGraphql } from './support/http-graphql.js';
+import { DAVIS_ADDRESS, DAVIS_ID } from './support/sample-properties.js';
+
+const FIELDS = 'id name cron timeZone paused nextRunAt sources isolationMode dryRun properties { id address }';
+const CREATE = `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { ${FIELDS} } }`;
+const LIST = `{ schedules { ${FIELDS} } }`;
+const op = (name: string) => `mutation($id: ID!) { ${name}(id: $id) { ${FIELDS} } }`;
+
+interface ScheduleView {
+  readonly id: string;
+  readonly name: string;
+  readonly cron: string;
+  readonly timeZone: string;
+  readonly paused: boolean;
+  readonly nextRunAt: string | null;
+  readonly sources: string[];
+  readonly isolationMode: string;
+  readonly dryRun: boolean;
+  readonly properties: { id: string; address: string }[];
+}
+
+describe('schedule operations over HTTP', () => {
+  let harness: GraphqlHarness;
+  let url: string;
+
+  beforeAll(async () => {
+    // Production mode, as deployed: no stack traces in the errors compared below.
+    harness = await openGraphqlHarness('schedules', { config: { isProduction: true } });
+    url = await harness.server.start();
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  const tickJobs = () => harness.database.db.collection('agendaJobs').countDocuments({ name: 'run-extraction-schedule' });
+
+  it('creates (America/Phoenix by default), lists, pauses, resumes and removes a schedule', async () => {
+    const created = await postGraphql<{ createSchedule: ScheduleView }>(url, CREATE, {
+      input: { name: 'nightly-davis', cron: '0 3 * * *', addresses: [DAVIS_ADDRESS], sources: ['Zillow'], isolationMode: 'CONTEXT' },
+    });
+    expect(created.status).toBe(200);
+    expect(created.body.errors).toBeUndefined();
+    const schedule = created.body.data?.createSchedule;
+    expect(schedule).toMatchObject({
+      name: 'nightly-davis',
+      cron: '0 3 * * *',
+      timeZone: 'America/Phoenix',
+      paused: false,
+      sources: ['zillow'],
+      isolationMode: 'CONTEXT',
+      dryRun: false,
+      properties: [{ id: DAVIS_ID, address: DAVIS_ADDRESS }],
+    });
+    // 03:00 in Phoenix is 10:00 UTC all year (no daylight saving time).
+    expect(schedule?.nextRunAt).toMatch(/T10:00:00\.000Z$/);
+    expect(await tickJobs()).toBe(1);
+    const id = schedule?.id ?? '';
+
+    expect((await postGraphql<{ schedules: ScheduleView[] }>(url, LIST)).body.data?.schedules).toEqual([schedule]);
+    const paused = await postGraphql<{ pauseSchedule: ScheduleView }>(url, op('pauseSchedule'), { id });
+    expect(paused.body.data?.pauseSchedule).toEqual({ ...schedule, paused: true, nextRunAt: null });
+    expect(await tickJobs()).toBe(0);
+    const resumed = await postGraphql<{ resumeSchedule: ScheduleView }>(url, op('resumeSchedule'), { id });
+    expect(resumed.body.data?.resumeSchedule).toEqual(schedule);
+    expect(await tickJobs()).toBe(1);
+    const removed = await postGraphql<{ removeSchedule: ScheduleView }>(url, op('removeSchedule'), { id });
+    expect(removed.body.data?.removeSchedule).toMatchObject({ id, name: 'nightly-davis' });
+    expect(await tickJobs()).toBe(0);
+    expect((await postGraphql<{ schedules: ScheduleView[] }>(url, LIST)).body.data?.schedules).toEqual([]);
+
+    const gone = await postGraphql(url, op('pauseSchedule'), { id });
+    expect(gone.body.errors?.[0]?.extensions).toEqual({ code: 'NOT_FOUND', entity: 'schedule', id });
+  });
+
+  it('names a bad cron expression and time zone (BAD_USER_INPUT), a taken name (CONFLICT), an unknown address (NOT_FOUND)', async () => {
+    const bad = await postGraphql(url, CREATE, { input: { name: 'bad', cron: '* * *', timeZone: 'Mars/Base', all: true } });
+    expect(bad.body.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      issues: [
+        { path: 'timeZone', message: '"Mars/Base" is not an IANA time zone; use e.g. "America/Phoenix"' },
+        { path: 'cron', message: '"* * *" has 3 fields; a cron expression has 5 (minute hour day month weekday) or 6 (seconds first), e.g. "0 3 * * *"' },
+      ],
+    });
+    expect(await tickJobs()).toBe(0);
+
+    const input = { name: 'hourly', cron: '0 * * * *', all: true };
+    expect((await postGraphql(url, CREATE, { input })).body.errors).toBeUndefined();
+    const taken = await postGraphql(url, CREATE, { input });
+    expect(taken.body.errors?.[0]).toMatchObject({
+      message: 'A schedule named "hourly" exists already; choose another name or remove it first',
+      extensions: { code: 'CONFLICT', reason: 'SCHEDULE_NAME_TAKEN' },
+    });
+
+    const unknown = await postGraphql(url, CREATE, { input: { name: 'nowhere', cron: '0 * * * *', addresses: ['1 Nowhere Ln'] } });
+    expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
+    const malformed = await postGraphql(url, op('removeSchedule'), { id: 'nope' });
+    expect(malformed.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});
