@@ -5,22 +5,16 @@ import { forEachLimited } from './for-each-limited.js';
 
 /**
  * The sharp operations the pipeline runs on one photo, with nothing else:
- * header read, full validating decode (box shrink 8×), upright sRGB decode
- * to the largest variant size, the 32×32 greyscale sample of the perceptual
- * hash, and the WebP encodes of the variants.
+ * header read, the one decode (every pixel, decoder warnings fatal) to
+ * upright sRGB at the largest variant size, the 32×32 greyscale sample of
+ * the perceptual hash, and the WebP encodes of the variants.
  *
  * @param bytes - the photo
  */
 async function sharpOperations(bytes: Buffer): Promise<void> {
-  const header = await sharp(bytes, { limitInputPixels: false, failOn: 'error' }).metadata();
-  await sharp(bytes, { failOn: 'warning', limitInputPixels: DEFAULT_DECODE_PHOTO_OPTIONS.maxPixels, sequentialRead: true })
-    .resize(Math.ceil(header.width / 8), Math.ceil(header.height / 8), { fit: 'fill', fastShrinkOnLoad: false })
-    .raw()
-    .toBuffer();
+  await sharp(bytes, { limitInputPixels: false, failOn: 'error' }).metadata();
   const maxSidePx = Math.max(...DEFAULT_VARIANT_SPECS.map((v) => v.maxSidePx));
-  const image = sharp(bytes, { failOn: 'error', limitInputPixels: DEFAULT_DECODE_PHOTO_OPTIONS.maxPixels });
-  await image.metadata();
-  const { data, info } = await image
+  const { data, info } = await sharp(bytes, { failOn: 'warning', limitInputPixels: DEFAULT_DECODE_PHOTO_OPTIONS.maxPixels })
     .autoOrient()
     .resize(maxSidePx, maxSidePx, { fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb')

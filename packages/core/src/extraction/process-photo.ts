@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { throwIfCancelled } from '../errors/index.js';
-import { decodePhoto, encodeVariants, readUpright, variantFileName } from '../images/index.js';
+import { encodeVariants, readPhoto, variantFileName } from '../images/index.js';
 import type { DecodedPhoto, UprightImage } from '../images/index.js';
 import type { ExtractionFailure } from '../model/extraction-job.js';
 import type { ListingPhoto } from '../model/listing-photo.js';
@@ -52,10 +52,10 @@ function isHeldCopy(fetched: FetchedPhoto, known: PhotoRecord): boolean {
   return sha256 === known.sha256 || known.duplicates.some((d) => d.sha256 === sha256);
 }
 
+/** Validates, describes and normalises the bytes with one decode (`readPhoto`). */
 async function prepare(ctx: ExtractionContext, photo: ListingPhoto, fetched: FetchedPhoto): Promise<PreparedPhoto> {
-  const decoded = await decodePhoto(fetched.bytes, { photo: photo.url, maxPixels: ctx.maxPixels });
   const maxSidePx = Math.max(16, ...ctx.variants.map((v) => v.maxSidePx));
-  const upright = await readUpright(fetched.bytes, { photo: photo.url, maxPixels: ctx.maxPixels, maxSidePx });
+  const { decoded, upright } = await readPhoto(fetched.bytes, { photo: photo.url, maxPixels: ctx.maxPixels, maxSidePx });
   return { fetched, decoded, upright };
 }
 

@@ -79,8 +79,16 @@ const optionsSchema = z.object({
   rejectDecoderWarnings: z.boolean().optional(),
 });
 
-function resolveOptions(options: DecodePhotoOptions): ResolvedDecodePhotoOptions {
-  const parsed = parseInput(optionsSchema, options, 'decodePhoto options');
+/** Checks {@link DecodePhotoOptions} fields (shared with `readPhoto`, which adds its own). */
+export const decodePhotoOptionsShape = optionsSchema.shape;
+
+/**
+ * Fills in the defaults of already checked options.
+ *
+ * @param parsed - options that passed {@link decodePhotoOptionsShape} (fields may be `undefined`)
+ * @returns the resolved options
+ */
+export function withDecodeDefaults(parsed: { readonly [K in keyof DecodePhotoOptions]?: DecodePhotoOptions[K] | undefined }): ResolvedDecodePhotoOptions {
   const d = DEFAULT_DECODE_PHOTO_OPTIONS;
   return {
     photo: parsed.photo ?? d.photo,
@@ -89,6 +97,10 @@ function resolveOptions(options: DecodePhotoOptions): ResolvedDecodePhotoOptions
     formats: parsed.formats ?? d.formats,
     rejectDecoderWarnings: parsed.rejectDecoderWarnings ?? d.rejectDecoderWarnings,
   };
+}
+
+function resolveOptions(options: DecodePhotoOptions): ResolvedDecodePhotoOptions {
+  return withDecodeDefaults(parseInput(optionsSchema, options, 'decodePhoto options'));
 }
 
 async function readHeader(input: Buffer, photo: string): Promise<Metadata> {
@@ -165,11 +177,45 @@ function checkBytes(input: Buffer, o: ResolvedDecodePhotoOptions): void {
 export async function decodePhoto(bytes: Uint8Array, options: DecodePhotoOptions = {}): Promise<DecodedPhoto> {
   const o = resolveOptions(options);
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { metadata, format } = await checkHeader(input, o);
+  await decodeFully(input, metadata, format, o);
+  return describePhoto(input, metadata, format);
+}
+
+/** What {@link checkHeader} read: the header and the accepted format. */
+export interface CheckedHeader {
+  /** sharp's reading of the header (nothing decoded yet). */
+  readonly metadata: Metadata;
+  /** The format, one of the accepted ones. */
+  readonly format: PhotoFormat;
+}
+
+/**
+ * The checks that need no decoding: byte length, a readable header, an
+ * accepted format, and the pixel limit (so decompression bombs cost nothing).
+ *
+ * @param input - the original bytes
+ * @param o - resolved options
+ * @returns the header and its format
+ * @throws {@link InvalidImageError} `empty`, `too-large`, `not-an-image`, `unsupported-format`, `corrupt` or `too-many-pixels`
+ */
+export async function checkHeader(input: Buffer, o: ResolvedDecodePhotoOptions): Promise<CheckedHeader> {
   checkBytes(input, o);
   const metadata = await readHeader(input, o.photo);
   const format = acceptedFormat(metadata, o);
   checkPixels(metadata, o);
-  await decodeFully(input, metadata, format, o);
+  return { metadata, format };
+}
+
+/**
+ * Describes a photo whose pixels decoded: hash, format, upright size, bytes.
+ *
+ * @param input - the original bytes
+ * @param metadata - their header
+ * @param format - the accepted format
+ * @returns the {@link DecodedPhoto}
+ */
+export function describePhoto(input: Buffer, metadata: Metadata, format: PhotoFormat): DecodedPhoto {
   const upright = metadata.autoOrient;
   return {
     sha256: createHash('sha256').update(input).digest('hex') as ContentHash,

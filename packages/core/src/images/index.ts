@@ -5,6 +5,8 @@ export type { PhotoFormat } from './photo-format.js';
 export { perceptualHashOf, hammingDistance, PERCEPTUAL_HASH_SAMPLE_PX } from './perceptual-hash.js';
 export { readUpright, DEFAULT_READ_UPRIGHT_OPTIONS } from './read-upright.js';
 export type { ReadUprightOptions, UprightImage } from './read-upright.js';
+export { readPhoto } from './read-photo.js';
+export type { ReadPhotoOptions, ReadPhoto } from './read-photo.js';
 export { encodeVariants, variantFileName, variantSpecsSchema, DEFAULT_VARIANT_SPECS } from './encode-variants.js';
 export type { VariantSpec, EncodedVariant } from './encode-variants.js';
 export { configureSharp } from './configure-sharp.js';

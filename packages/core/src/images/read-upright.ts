@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { Metadata, Sharp } from 'sharp';
 import { z } from 'zod';
 import { InvalidImageError } from '../errors/index.js';
 import { parseInput } from '../validation/index.js';
@@ -46,9 +47,12 @@ export interface UprightImage {
   readonly animated: boolean;
 }
 
+/** Checks `maxSidePx` (shared with `readPhoto`). */
+export const maxSidePxSchema = z.number().int().min(16).max(16_384);
+
 const optionsSchema = z.object({
   photo: z.string().min(1).optional(),
-  maxSidePx: z.number().int().min(16).max(16_384).optional(),
+  maxSidePx: maxSidePxSchema.optional(),
   maxPixels: z.number().int().positive().optional(),
 });
 
@@ -86,28 +90,45 @@ export async function readUpright(bytes: Uint8Array, options: ReadUprightOptions
   const maxSidePx = parsed.maxSidePx ?? d.maxSidePx;
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   try {
-    // Only the first frame is read (sharp's default `pages: 1`); sRGB output converts through the embedded ICC profile.
     const image = sharp(input, { failOn: 'error', limitInputPixels: parsed.maxPixels ?? d.maxPixels });
-    const metadata = await image.metadata();
-    const { data, info } = await image
-      .autoOrient()
-      .resize(maxSidePx, maxSidePx, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    const channels = info.channels === 4 ? 4 : 3;
-    if (info.channels !== channels) throw new InvalidImageError(photo, 'corrupt', `unexpected ${info.channels} channels after sRGB conversion`);
-    const sample = await greyscaleSample(data, info.width, info.height, channels);
-    return {
-      pixels: data,
-      widthPx: info.width,
-      heightPx: info.height,
-      channels,
-      perceptualHash: perceptualHashOf(sample),
-      animated: (metadata.pages ?? 1) > 1 && (metadata.delay?.length ?? 0) > 0,
-    };
+    return await decodeUpright(image, await image.metadata(), maxSidePx, photo);
   } catch (error) {
     if (error instanceof InvalidImageError) throw error;
     throw decodeError(photo, 'image', error);
   }
+}
+
+/**
+ * Runs the one decode of a photo: its first frame (sharp's default `pages: 1`),
+ * upright, in 8-bit sRGB (converted through the embedded ICC profile), fitted
+ * inside `maxSidePx`, then its perceptual hash from those pixels. Every pixel
+ * of the frame is decoded, so decoder errors and (with `failOn: 'warning'`)
+ * warnings surface here.
+ *
+ * @param image - sharp on the original bytes, with the caller's `failOn` and pixel limit
+ * @param metadata - the header of those bytes
+ * @param maxSidePx - longest side kept
+ * @param photo - name of the photo for errors
+ * @returns the upright image
+ * @throws sharp's error when decoding fails (callers classify it with `decodeError`)
+ * @throws {@link InvalidImageError} `corrupt` when the sRGB output has neither 3 nor 4 channels
+ */
+export async function decodeUpright(image: Sharp, metadata: Metadata, maxSidePx: number, photo: string): Promise<UprightImage> {
+  const { data, info } = await image
+    .autoOrient()
+    .resize(maxSidePx, maxSidePx, { fit: 'inside', withoutEnlargement: true })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  const channels = info.channels === 4 ? 4 : 3;
+  if (info.channels !== channels) throw new InvalidImageError(photo, 'corrupt', `unexpected ${info.channels} channels after sRGB conversion`);
+  const sample = await greyscaleSample(data, info.width, info.height, channels);
+  return {
+    pixels: data,
+    widthPx: info.width,
+    heightPx: info.height,
+    channels,
+    perceptualHash: perceptualHashOf(sample),
+    animated: (metadata.pages ?? 1) > 1 && (metadata.delay?.length ?? 0) > 0,
+  };
 }

@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DECODE_PHOTO_OPTIONS, decodePhoto } from '../../src/images/index.js';
+import { DEFAULT_DECODE_PHOTO_OPTIONS, decodePhoto, readPhoto } from '../../src/images/index.js';
+import type { DecodePhotoOptions, DecodedPhoto } from '../../src/images/index.js';
 import { InvalidImageError, InvalidInputError } from '../../src/errors/index.js';
 import type { InvalidImageReason } from '../../src/errors/index.js';
 import { listHousePhotos, readHousePhoto, readImageFixture } from '../support/fixtures.js';
 
-async function rejection(bytes: Uint8Array, photo = 'the-photo'): Promise<InvalidImageError> {
-  const error: unknown = await decodePhoto(bytes, { photo }).then(
+/** Anything that validates a photo the way `decodePhoto` does: `decodePhoto` itself, and `readPhoto` (one decode for everything). */
+type Decode = (bytes: Uint8Array, options?: DecodePhotoOptions) => Promise<DecodedPhoto>;
+
+async function rejection(bytes: Uint8Array, photo = 'the-photo', decode: Decode = decodePhoto): Promise<InvalidImageError> {
+  const error: unknown = await decode(bytes, { photo }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -83,7 +87,10 @@ describe('decodePhoto on valid files', () => {
   });
 });
 
-describe('decodePhoto rejections', () => {
+describe.each<[string, Decode]>([
+  ['decodePhoto', decodePhoto],
+  ['readPhoto', async (bytes, options) => (await readPhoto(bytes, options)).decoded],
+])('%s rejections', (_name, decode) => {
   it.each<[string, InvalidImageReason, RegExp]>([
     ['truncated-first-10000-bytes.jpg', 'truncated', /ends early/],
     ['corrupt-header-1024-bytes.jpg', 'corrupt', /unreadable header/],
@@ -92,7 +99,7 @@ describe('decodePhoto rejections', () => {
     ['huge-20000x14000-gray.jpg', 'too-many-pixels', /20000×14000 = 280000000 pixels/],
     ['huge-65536x65536-1bit.png', 'too-many-pixels', /65536×65536/],
   ])('rejects %s as %s', async (name, reason, detail) => {
-    const error = await rejection(await readImageFixture(name), name);
+    const error = await rejection(await readImageFixture(name), name, decode);
     expect(error.reason).toBe(reason);
     expect(error.code).toBe('INVALID_IMAGE');
     expect(error.kind).toBe('permanent');
@@ -102,53 +109,53 @@ describe('decodePhoto rejections', () => {
   });
 
   it('rejects empty bytes', async () => {
-    expect((await rejection(new Uint8Array(0))).reason).toBe('empty');
+    expect((await rejection(new Uint8Array(0), 'the-photo', decode)).reason).toBe('empty');
   });
 
   it('rejects an HTML page served instead of a photo, quoting its start', async () => {
     const html = Buffer.from('<!DOCTYPE html><html><head><title>Access to this page has been denied</title>');
-    const error = await rejection(html, 'https://photos.example/x.jpg');
+    const error = await rejection(html, 'https://photos.example/x.jpg', decode);
     expect(error.reason).toBe('not-an-image');
     expect(error.message).toContain('https://photos.example/x.jpg');
     expect(error.message).toContain('<!DOCTYPE html>');
   });
 
   it('rejects random binary bytes as not an image', async () => {
-    const error = await rejection(Buffer.from('00112233445566778899aabbccddeeff'.repeat(4), 'hex'));
+    const error = await rejection(Buffer.from('00112233445566778899aabbccddeeff'.repeat(4), 'hex'), 'the-photo', decode);
     expect(error.reason).toBe('not-an-image');
     expect(error.message).toMatch(/starts with bytes 00112233/);
   });
 
   it.each([0.5, 0.9, 0.99])('rejects a real house photo cut at %d of its length as truncated', async (fraction) => {
     const bytes = await readHousePhoto('house-001-kitchen.jpg');
-    const error = await rejection(bytes.subarray(0, Math.floor(bytes.length * fraction)));
+    const error = await rejection(bytes.subarray(0, Math.floor(bytes.length * fraction)), 'the-photo', decode);
     expect(error.reason).toBe('truncated');
   });
 
   it('rejects a real photo whose entropy-coded data was overwritten', async () => {
     const bytes = Buffer.from(await readHousePhoto('house-002-frontal.jpg'));
     bytes.fill(0xff, Math.floor(bytes.length * 0.5), Math.floor(bytes.length * 0.5) + 4000);
-    const error = await rejection(bytes);
+    const error = await rejection(bytes, 'the-photo', decode);
     expect(error.reason).toBe('corrupt');
     expect(error.message).toMatch(/Corrupt JPEG data/);
-    await expect(decodePhoto(bytes, { rejectDecoderWarnings: false })).resolves.toMatchObject({ format: 'jpeg' });
+    await expect(decode(bytes, { rejectDecoderWarnings: false })).resolves.toMatchObject({ format: 'jpeg' });
   });
 
   it('applies a configurable pixel limit and byte limit', async () => {
     const bytes = await readImageFixture('photo-2725x2225-baseline.jpg');
-    await expect(decodePhoto(bytes, { maxPixels: 1_000_000 })).rejects.toMatchObject({ reason: 'too-many-pixels' });
-    await expect(decodePhoto(bytes, { maxBytes: 1000 })).rejects.toMatchObject({ reason: 'too-large' });
+    await expect(decode(bytes, { maxPixels: 1_000_000 })).rejects.toMatchObject({ reason: 'too-many-pixels' });
+    await expect(decode(bytes, { maxBytes: 1000 })).rejects.toMatchObject({ reason: 'too-large' });
     expect(DEFAULT_DECODE_PHOTO_OPTIONS.maxPixels).toBe(100_000_000);
   });
 
   it('accepts only the configured formats', async () => {
     const png = await readImageFixture('png-16bit-rgb-trns.png');
-    await expect(decodePhoto(png, { formats: ['jpeg'] })).rejects.toMatchObject({ reason: 'unsupported-format' });
+    await expect(decode(png, { formats: ['jpeg'] })).rejects.toMatchObject({ reason: 'unsupported-format' });
   });
 
   it('rejects invalid options, listing every problem', async () => {
     const bytes = await readImageFixture('progressive-40x27.jpg');
-    const error: unknown = await decodePhoto(bytes, { maxPixels: -1, formats: [] }).catch((e: unknown) => e);
+    const error: unknown = await decode(bytes, { maxPixels: -1, formats: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['maxPixels', 'formats']);
   });
