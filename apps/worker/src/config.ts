@@ -14,6 +14,12 @@ export interface WorkerConfig {
   readonly imagesDir: string;
   /** `PHX_SCRAPER_MODE`: `live` sites or `replay` of the saved fixtures; default `live`. */
   readonly scraperMode: 'live' | 'replay';
+  /**
+   * `PHX_IMAGE_STORE`: where photo files go: `file` (under `imagesDir`) or
+   * `gridfs` (the `images` GridFS bucket of the database, for workers on
+   * several machines); default `file`.
+   */
+  readonly imageStore: 'file' | 'gridfs';
   /** `PHX_FIXTURES_DIR`: the shared fixtures (replay mode); default `<workspace>/../shared/fixtures`. */
   readonly fixturesDir: string;
   /** `MAX_CONCURRENT_JOBS`: jobs this worker runs at once, 1-64; default 3. */
@@ -36,6 +42,31 @@ export interface WorkerConfig {
    * 1 s queue scan); default 100.
    */
   readonly queueNotifyPollMs: number;
+  /**
+   * `JOB_LOCK_LIFETIME` (ms): how long a job stays locked to this worker
+   * without a heartbeat (queue lock and run lease), 1000-3 600 000; default
+   * 60 000. Runs heartbeat every quarter of it; a killed worker's jobs are
+   * taken over once it has passed.
+   */
+  readonly lockLifetimeMs: number;
+  /** `PROPERTY_MAX_ATTEMPTS`: attempts at a property that fails transiently, the first included, 1-10; default 3. */
+  readonly propertyMaxAttempts: number;
+  /** `PROPERTY_RETRY_BACKOFF_MS`: delay before the first retry of a property, in ms, 0-600 000; default 1000 (exponential, with jitter). */
+  readonly propertyRetryInitialBackoffMs: number;
+  /** `PROPERTY_RETRY_MAX_BACKOFF_MS`: longest delay between two attempts, in ms, 0-3 600 000; default 30 000. */
+  readonly propertyRetryMaxBackoffMs: number;
+  /**
+   * `JOB_RESULT_TTL` (seconds in the environment, like the original design):
+   * how long finished jobs and their run, cancel and queue documents are
+   * kept after they end, in ms; default 604 800 000 (7 days). Photos stay.
+   */
+  readonly jobResultTtlMs: number;
+  /**
+   * `SHUTDOWN_GRACE_PERIOD` (seconds in the environment): on SIGTERM, how long
+   * running jobs may go on to finish before they are handed back, in ms,
+   * 0-3 600 000; default 30 000.
+   */
+  readonly shutdownGracePeriodMs: number;
 }
 
 /** The workspace root (this file is `apps/worker/{src,dist}/config.*`). */
@@ -58,6 +89,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   WORKER_NAME: optionalText,
   METRICS_PORT: count(0, 65_535, 9464),
+  JOB_LOCK_LIFETIME: count(1_000, 3_600_000, 60_000),
+  PROPERTY_MAX_ATTEMPTS: count(1, 10, 3),
+  PROPERTY_RETRY_BACKOFF_MS: count(0, 600_000, 1_000),
+  PROPERTY_RETRY_MAX_BACKOFF_MS: count(0, 3_600_000, 30_000),
+  JOB_RESULT_TTL: count(1, 10 * 365 * 24 * 3600, 604_800),
+  SHUTDOWN_GRACE_PERIOD: count(0, 3_600, 30),
   METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   QUEUE_NOTIFY_POLL_MS: z.preprocess(
     blankToUndefined,
@@ -88,5 +125,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,
     queueNotifyPollMs: e.QUEUE_NOTIFY_POLL_MS,
+    lockLifetimeMs: e.JOB_LOCK_LIFETIME,
+    propertyMaxAttempts: e.PROPERTY_MAX_ATTEMPTS,
+    propertyRetryInitialBackoffMs: e.PROPERTY_RETRY_BACKOFF_MS,
+    propertyRetryMaxBackoffMs: e.PROPERTY_RETRY_MAX_BACKOFF_MS,
+    jobResultTtlMs: e.JOB_RESULT_TTL * 1000,
+    shutdownGracePeriodMs: e.SHUTDOWN_GRACE_PERIOD * 1000,
   });
 }

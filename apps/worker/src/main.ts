@@ -8,10 +8,10 @@ import { ExtractorFactory, defineExtractImagesJob, defineRunScheduleJob } from '
 import { loadWorkerConfig } from './config.js';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics } from './metrics.js';
+import { startWorkerMaintenance } from './worker-maintenance.js';
 
-
-/** Longest a shutdown may take before the process exits anyway, in ms. */
-const SHUTDOWN_DEADLINE_MS = 15_000;
+/** Longest the hand-back and closing may take after the grace period before the process exits anyway, in ms. */
+const SHUTDOWN_MARGIN_MS = 15_000;
 
 function readConfig(): Readonly<WorkerConfig> {
   try {
@@ -40,12 +40,14 @@ async function main(): Promise<void> {
     db,
     name: config.workerName,
     maxConcurrency: config.maxConcurrentJobs,
+    defaultLockLifetimeMs: config.lockLifetimeMs,
     logger,
     notifications: config.queueNotifyPollMs === 0 ? false : { pollIntervalMs: config.queueNotifyPollMs },
   });
+  const store = new FileImageStore({ rootDir: config.imagesDir, logger });
   const extractors = new ExtractorFactory({
     mode: config.scraperMode === 'replay' ? { kind: 'replay', fixturesDir: config.fixturesDir } : { kind: 'live' },
-    store: new FileImageStore({ rootDir: config.imagesDir, logger }),
+    store,
     repository: photos,
     logger,
   });
@@ -57,8 +59,23 @@ async function main(): Promise<void> {
     workerName: config.workerName,
     propertyConcurrency: config.propertyConcurrency,
     jobTimeoutMs: config.jobTimeoutMs,
+    lockLifetimeMs: config.lockLifetimeMs,
+    propertyMaxAttempts: config.propertyMaxAttempts,
+    propertyRetryInitialBackoffMs: config.propertyRetryInitialBackoffMs,
+    propertyRetryMaxBackoffMs: config.propertyRetryMaxBackoffMs,
   });
   defineRunScheduleJob(agenda, { db, logger, workerName: config.workerName });
+
+  // Temporary files a killed worker left mid-write go at start, then with expired jobs on every sweep.
+  const maintenance = startWorkerMaintenance({
+    db,
+    store,
+    jobResultTtlMs: config.jobResultTtlMs,
+    tempFileMaxAgeMs: config.lockLifetimeMs,
+    intervalMs: Math.min(Math.max(Math.min(config.lockLifetimeMs, config.jobResultTtlMs / 2), 1_000), 3_600_000),
+    logger,
+  });
+  await maintenance.firstSweep;
 
   let stopping: Promise<void> | null = null;
   const shutdown = (reason: string): Promise<void> => {
@@ -67,10 +84,13 @@ async function main(): Promise<void> {
       setTimeout(() => {
         logger.error({ reason }, 'worker did not stop in time; exiting');
         process.exit(1);
-      }, SHUTDOWN_DEADLINE_MS).unref();
+      }, config.shutdownGracePeriodMs + SHUTDOWN_MARGIN_MS).unref();
       metrics.setActive(false);
+      // No new job from here; running ones may finish within the grace period, then the rest is handed back.
       await agenda.stop(false);
-      await jobs.handBack(reason);
+      const handedBack = await jobs.drain(reason, config.shutdownGracePeriodMs);
+      logger.info({ reason, handedBack }, handedBack.length === 0 ? 'running jobs finished' : 'running jobs handed back');
+      await maintenance.stop();
       await extractors.close();
       await metrics.close();
       await client.close();
@@ -99,6 +119,8 @@ async function main(): Promise<void> {
       imagesDir: config.imagesDir,
       maxConcurrentJobs: config.maxConcurrentJobs,
       propertyConcurrency: config.propertyConcurrency,
+      lockLifetimeMs: config.lockLifetimeMs,
+      shutdownGracePeriodMs: config.shutdownGracePeriodMs,
       sharp: sharpSettings,
     },
     'worker ready',

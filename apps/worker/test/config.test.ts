@@ -11,34 +11,49 @@ describe('loadWorkerConfig', () => {
       mongoDb: 'phx',
       imagesDir: join(WORKSPACE_ROOT, '.data/images'),
       scraperMode: 'live',
+      imageStore: 'file',
       fixturesDir: join(WORKSPACE_ROOT, '../shared/fixtures'),
       maxConcurrentJobs: 3,
       propertyConcurrency: 3,
       jobTimeoutMs: 3_600_000,
       logLevel: 'info',
+      lockLifetimeMs: 60_000,
+      propertyMaxAttempts: 3,
+      propertyRetryInitialBackoffMs: 1_000,
+      propertyRetryMaxBackoffMs: 30_000,
+      jobResultTtlMs: 604_800_000,
+      shutdownGracePeriodMs: 30_000,
     });
     expect(config.workerName).toMatch(/-\d+$/);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
-  it('reads every variable, JOB_TIMEOUT in seconds', () => {
+  it('reads every variable, JOB_TIMEOUT, JOB_RESULT_TTL and SHUTDOWN_GRACE_PERIOD in seconds, JOB_LOCK_LIFETIME in ms', () => {
     const config = loadWorkerConfig({
       MONGODB_URI: 'mongodb://db.example:27017/',
       MONGODB_DB: 'phx_prod',
       PHX_IMAGES_DIR: '/var/phx/images',
       PHX_SCRAPER_MODE: 'replay',
+      PHX_IMAGE_STORE: 'gridfs',
       PHX_FIXTURES_DIR: 'fixtures',
       MAX_CONCURRENT_JOBS: '5',
       PROPERTY_CONCURRENCY: '2',
       JOB_TIMEOUT: '60',
       LOG_LEVEL: 'debug',
       WORKER_NAME: 'w-1',
+      JOB_LOCK_LIFETIME: '5000',
+      PROPERTY_MAX_ATTEMPTS: '5',
+      PROPERTY_RETRY_BACKOFF_MS: '200',
+      PROPERTY_RETRY_MAX_BACKOFF_MS: '2000',
+      JOB_RESULT_TTL: '86400',
+      SHUTDOWN_GRACE_PERIOD: '10',
     });
     expect(config).toEqual({
       mongoUri: 'mongodb://db.example:27017/',
       mongoDb: 'phx_prod',
       imagesDir: '/var/phx/images',
       scraperMode: 'replay',
+      imageStore: 'gridfs',
       fixturesDir: join(WORKSPACE_ROOT, 'fixtures'),
       maxConcurrentJobs: 5,
       propertyConcurrency: 2,
@@ -48,19 +63,25 @@ describe('loadWorkerConfig', () => {
       metricsPort: 9464,
       metricsHost: '127.0.0.1',
       queueNotifyPollMs: 100,
+      lockLifetimeMs: 5_000,
+      propertyMaxAttempts: 5,
+      propertyRetryInitialBackoffMs: 200,
+      propertyRetryMaxBackoffMs: 2_000,
+      jobResultTtlMs: 86_400_000,
+      shutdownGracePeriodMs: 10_000,
     });
   });
 
   it('names every bad or missing variable', () => {
     const error = (() => {
       try {
-        loadWorkerConfig({ PHX_SCRAPER_MODE: 'offline', MAX_CONCURRENT_JOBS: 'many', JOB_TIMEOUT: '0' });
+        loadWorkerConfig({ PHX_SCRAPER_MODE: 'offline', PHX_IMAGE_STORE: 's3', MAX_CONCURRENT_JOBS: 'many', JOB_TIMEOUT: '0' });
       } catch (e) {
         return e;
       }
       return null;
     })();
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual(['JOB_TIMEOUT', 'MAX_CONCURRENT_JOBS', 'MONGODB_URI', 'PHX_SCRAPER_MODE']);
+    expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual(['JOB_TIMEOUT', 'MAX_CONCURRENT_JOBS', 'MONGODB_URI', 'PHX_IMAGE_STORE', 'PHX_SCRAPER_MODE']);
   });
 });

@@ -9,6 +9,7 @@ import type { Db } from 'mongodb';
 import type { Agenda } from 'agenda';
 import { loadPropertiesCsv } from '@phx/core';
 import { JobProgressFeed, JobService, createAgenda } from '@phx/jobs';
+import type { StoredExtractionJob } from '@phx/jobs';
 import { WORKSPACE_ROOT } from '../src/config.js';
 import { freePort } from './support/free-port.js';
 import { startWorkerProcess } from './support/worker-process.js';
@@ -59,7 +60,7 @@ describe('worker /metrics (a replayed job, scraped over HTTP)', () => {
     const sample_ = (await loadPropertiesCsv(join(WORKSPACE_ROOT, 'tools/data/sample-properties.csv'))).filter((p) => /Chicago/.test(p.address));
     const job = await service.enqueueExtraction({ properties: sample_, sources: ['zillow'] });
     const feed = new JobProgressFeed({ db, pollIntervalMs: 50 });
-    let final = job;
+    let final: StoredExtractionJob = job;
     for await (const snapshot of feed.watch(job.id, AbortSignal.timeout(90_000))) final = snapshot;
     feed.close();
     expect(final.status).toBe('completed');

@@ -11,6 +11,7 @@ import type { JobPhotoCensus } from '../repository/job-photo-census.js';
 import { ExtractionRun } from './extraction-run.js';
 import type { PropertyRetrySettings } from './retrying-property-extractor.js';
 import type { ExtractionRunResult } from './extraction-run.js';
+import type { RunStopReason } from './run-stopped-error.js';
 import { JobProgressState } from './job-progress-state.js';
 
 /** Gives the extractor for a job (e.g. one scraper kit per isolation mode). */
@@ -43,6 +44,15 @@ export interface QueueHandle {
   readonly requeueAt: (at: Date) => void;
 }
 
+/** One call of `ExtractionJobRunner.run`: its run once created, and the stop asked for before it was. */
+interface ActiveRun {
+  readonly jobId: string;
+  run: ExtractionRun | null;
+  stop: RunStopReason | null;
+  /** Resolves when the call has returned. */
+  readonly done: Promise<void>;
+}
+
 /**
  * Takes jobs up for this worker: skips final jobs, claims a run (one worker
  * per job, see `JobRunLeases`), starts it, and keeps the runs in progress so
@@ -50,7 +60,8 @@ export interface QueueHandle {
  */
 export class ExtractionJobRunner {
   private readonly s: ExtractionJobRunnerSettings;
-  private readonly active = new Map<string, { readonly run: ExtractionRun; readonly done: Promise<unknown> }>();
+  /** Every call of `run` under way, from its first step (not only once the extraction runs), so a shutdown sees it. */
+  private readonly active = new Set<ActiveRun>();
 
   /**
    * @param settings - stores, extractor, timings
@@ -61,7 +72,7 @@ export class ExtractionJobRunner {
 
   /** Ids of the jobs this worker runs now. */
   get runningJobIds(): string[] {
-    return [...this.active.keys()];
+    return [...new Set([...this.active].map((a) => a.jobId))];
   }
 
   /**
@@ -72,6 +83,19 @@ export class ExtractionJobRunner {
    * @returns the end of the run, or `null` when the job was not run
    */
   async run(jobId: string, queue: QueueHandle): Promise<ExtractionRunResult | null> {
+    let finished = (): void => undefined;
+    const entry: ActiveRun = { jobId, run: null, stop: null, done: new Promise<void>((resolve) => (finished = resolve)) };
+    this.active.add(entry);
+    try {
+      return await this.runTracked(entry, queue);
+    } finally {
+      this.active.delete(entry);
+      finished();
+    }
+  }
+
+  private async runTracked(entry: ActiveRun, queue: QueueHandle): Promise<ExtractionRunResult | null> {
+    const { jobId } = entry;
     const logger = this.s.logger.child({ jobId });
     const job = await this.s.repository.get(jobId);
     if (job === null) {
@@ -82,22 +106,25 @@ export class ExtractionJobRunner {
       logger.info({ status: job.status }, 'job already final; not run again');
       return null;
     }
+    if (entry.stop !== null) {
+      // The worker is stopping: leave the job to another worker.
+      queue.requeueAt(this.s.clock.now());
+      return null;
+    }
     const started = await this.claim(job, queue, logger);
     if (started === null) return null;
     const run = await this.createRun(started, queue, logger);
     if (run === null) return { status: 'failed', job: await this.s.repository.get(jobId) };
-    const done = run.execute();
-    this.active.set(jobId, { run, done: done.catch(() => undefined) });
+    entry.run = run;
+    if (entry.stop !== null) run.stop(entry.stop);
     try {
-      const result = await done;
+      const result = await run.execute();
       if (result.status === 'pending') queue.requeueAt(this.s.clock.now());
       return result;
     } catch (error) {
       // The end could not be written: let the queue retry once the lease has expired.
       queue.requeueAt(new Date(this.s.clock.now().getTime() + this.s.lockLifetimeMs));
       throw error;
-    } finally {
-      this.active.delete(jobId);
     }
   }
 
@@ -116,7 +143,7 @@ export class ExtractionJobRunner {
       const timeout = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, left);
       });
-      await Promise.race([Promise.all([...this.active.values()].map((a) => a.done)), timeout]);
+      await Promise.race([Promise.all([...this.active].map((a) => a.done)), timeout]);
       clearTimeout(timer);
     }
     return true;
@@ -131,8 +158,11 @@ export class ExtractionJobRunner {
    * @returns when every run has handed its job back
    */
   async handBackAll(detail: string): Promise<void> {
-    const active = [...this.active.values()];
-    for (const { run } of active) run.stop({ kind: 'shutdown', detail });
+    const active = [...this.active];
+    for (const entry of active) {
+      entry.stop ??= { kind: 'shutdown', detail };
+      entry.run?.stop(entry.stop);
+    }
     await Promise.all(active.map((a) => a.done));
   }
 
