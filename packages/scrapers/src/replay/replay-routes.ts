@@ -1,10 +1,59 @@
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Route } from 'playwright-core';
 import { REPLAY_MISS_HEADER } from '../browser/page-loader.js';
-import type { ReplayArchive } from './replay-archive.js';
+import type { ReplayArchive, ReplayResponse } from './replay-archive.js';
+
+/** Redirects followed within the archive for one request, at most. */
+const MAX_REPLAY_REDIRECTS = 10;
+
+/** The private hook Playwright's own `routeFromHAR` uses to replay a redirect of a navigation. */
+type NavigationRedirect = (url: string) => Promise<void>;
+
+function redirectTarget(answer: ReplayResponse, from: string): string | null {
+  const location = answer.status >= 300 && answer.status < 400 ? answer.headers?.['location'] : undefined;
+  return location === undefined ? null : new URL(location, from).href;
+}
+
+function missBody(method: string, url: string): Parameters<Route['fulfill']>[0] {
+  return {
+    status: 404,
+    headers: { 'content-type': 'text/plain; charset=utf-8', [REPLAY_MISS_HEADER]: '1' },
+    body: `phx replay: no saved response for ${method} ${url}`,
+  };
+}
+
+/**
+ * Answers a request whose saved answer is a redirect. A redirect fulfilled
+ * through a route is followed by Chromium outside the routes, to the real
+ * network (microsoft/playwright#23301), so it is never fulfilled as such: a
+ * navigation is redirected the way Playwright's own HAR replay does it, so
+ * that the page ends on the target URL as it would live; anything else (or a
+ * Playwright without that hook) gets the target's saved answer directly.
+ */
+async function replayRedirect(route: Route, archive: ReplayArchive, target: string): Promise<void> {
+  const request = route.request();
+  const redirectNavigation = (route as unknown as { _redirectNavigationRequest?: NavigationRedirect })._redirectNavigationRequest;
+  if (request.isNavigationRequest() && typeof redirectNavigation === 'function') {
+    await redirectNavigation.call(route, target);
+    return;
+  }
+  let url = target;
+  for (let hop = 0; hop < MAX_REPLAY_REDIRECTS; hop += 1) {
+    const answer = archive.lookup(url);
+    if (answer === null) break;
+    const next = redirectTarget(answer, url);
+    if (next === null) {
+      await route.fulfill({ status: answer.status, headers: { ...answer.headers, 'content-type': answer.contentType }, body: answer.body });
+      return;
+    }
+    url = next;
+  }
+  await route.fulfill(missBody(request.method(), url));
+}
 
 /**
  * Makes a browser context answer every request from the archive: saved pages
- * and API bodies under their real URLs, and a 404 marked with
+ * and API bodies under their real URLs (a saved redirect leads to its
+ * target's saved answer, never to the network), and a 404 marked with
  * {@link REPLAY_MISS_HEADER} for everything else. Nothing reaches the network.
  *
  * @param context - the context (before request blocking is installed)
@@ -16,11 +65,12 @@ export async function installReplayRoutes(context: BrowserContext, archive: Repl
     const request = route.request();
     const hit = request.method() === 'GET' || request.method() === 'HEAD' ? archive.lookup(request.url()) : null;
     if (hit === null) {
-      await route.fulfill({
-        status: 404,
-        headers: { 'content-type': 'text/plain; charset=utf-8', [REPLAY_MISS_HEADER]: '1' },
-        body: `phx replay: no saved response for ${request.method()} ${request.url()}`,
-      });
+      await route.fulfill(missBody(request.method(), request.url()));
+      return;
+    }
+    const target = redirectTarget(hit, request.url());
+    if (target !== null) {
+      await replayRedirect(route, archive, target);
       return;
     }
     await route.fulfill({ status: hit.status, headers: { ...hit.headers, 'content-type': hit.contentType }, body: hit.body });

@@ -15,6 +15,29 @@ const UNSAVED = '9 Unsaved Ave, Phoenix, AZ 85001';
 const VANCOUVER = '829 E 14th Ave, Vancouver, BC V5T 2N5';
 const VANCOUVER_URL = 'https://www.redfin.ca/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679';
 const VANCOUVER_GONE = '5 Gone St, Vancouver, BC V5T 2N5';
+const VENICE = '1233 Palms Blvd, Venice, CA 90291';
+const SANDY_SPRINGS = '6851 Roswell Rd APT O31, Sandy Springs, GA 30328';
+const CANONICAL_RE = /<link\b[^>]*\brel="canonical"[^>]*\bhref="([^"]+)"|<link\b[^>]*\bhref="([^"]+)"[^>]*\brel="canonical"/;
+
+/** The listing URL a saved Zillow page names as canonical (where Zillow's own redirect points). */
+function canonicalOf(file: string): string {
+  const m = CANONICAL_RE.exec(readListing('zillow', file));
+  return m?.[1] ?? m?.[2] ?? '';
+}
+const VENICE_URL = canonicalOf('zillow-hdp-venice-ca-20454567.html');
+const SANDY_SPRINGS_URL = canonicalOf('zillow-hdp-sandy-springs-ga-2146993218.html');
+
+/**
+ * Zillow's answer to a search-box URL that matches one home: a redirect to
+ * the home's page (the Location is the saved page's canonical URL, absolute
+ * or as a path), with an empty body.
+ */
+const redirect = (status: 301 | 302, location: string) => ({
+  status,
+  contentType: 'text/html; charset=utf-8',
+  body: Buffer.alloc(0),
+  headers: { location },
+});
 const NEXT_DATA_RE = /(<script id="__NEXT_DATA__"[^>]*>)([\s\S]*?)(<\/script>)/;
 
 /** The saved Brunswick search page, with its fifth home made into the saved Austin listing (a search landing on a search page). */
@@ -37,6 +60,8 @@ beforeAll(async () => {
     { url: zillowSearchUrl(AUSTIN), response: html(searchPageListing(AUSTIN, AUSTIN_URL)) },
     { url: zillowSearchUrl(CHICAGO), response: html(readListing('zillow', 'zillow-hdp-chicago-il-119974210.html')) },
     { url: zillowSearchUrl(NOWHERE), response: html(readListing('zillow', 'zillow-search-brunswick-me-04011.html')) },
+    { url: zillowSearchUrl(VENICE), response: redirect(301, VENICE_URL) },
+    { url: zillowSearchUrl(SANDY_SPRINGS), response: redirect(302, new URL(SANDY_SPRINGS_URL).pathname) },
     { url: 'https://www.redfin.ca/', response: html(readOwnFixture('redfin-home.html')) },
     { url: 'https://www.redfin.com/', response: html(readOwnFixture('redfin-home.html')) },
     { url: redfinAutocompleteUrl(AUSTIN), response: json(readOwnFixture('redfin-autocomplete-no-home.json')) },
@@ -57,6 +82,23 @@ describe('from an address to the listing (Chromium, replay)', () => {
 
   it('Zillow: the address search answers with the home page itself', async () => {
     expect(await kit.scrapers.zillow.findListingUrl(CHICAGO)).toBe(CHICAGO_URL);
+  });
+
+  it('Zillow: the address search answers with a redirect (301 absolute, 302 relative) to the home page; its photos are read', async () => {
+    expect([VENICE_URL, SANDY_SPRINGS_URL]).toEqual([
+      'https://www.zillow.com/homedetails/1233-Palms-Blvd-Venice-CA-90291/20454567_zpid/',
+      'https://www.zillow.com/homedetails/6851-Roswell-Rd-APT-O31-Sandy-Springs-GA-30328/2146993218_zpid/',
+    ]);
+    expect(await kit.scrapers.zillow.findListingUrl(VENICE)).toBe(VENICE_URL);
+    expect(await kit.scrapers.zillow.findListingUrl(SANDY_SPRINGS)).toBe(SANDY_SPRINGS_URL);
+    const venice = await kit.scrapers.zillow.listPhotos({ property: property(VENICE), listingUrl: null });
+    const sandySprings = await kit.scrapers.zillow.listPhotos({ property: property(SANDY_SPRINGS), listingUrl: null });
+    expect([venice.listingUrl, venice.photos.length, sandySprings.listingUrl, sandySprings.photos.length]).toEqual([
+      VENICE_URL,
+      31,
+      SANDY_SPRINGS_URL,
+      42,
+    ]);
   });
 
   it('Zillow: an address with no listing is a ListingNotFoundError, from a search page or a 404', async () => {
