@@ -61,6 +61,9 @@ describe('Zillow address search (saved search pages)', () => {
   });
 });
 
+// The autocomplete fixtures follow the real answer's shape as public callers of the live API describe it
+// ({}&& guard, payload.exactMatch / payload.sections[].rows[] with id, type, name, subName, url): see
+// test/fixtures/README.md for the sources.
 describe('Redfin location autocomplete', () => {
   it('asks the site of the address', () => {
     expect(redfinHostForAddress('829 E 14th Ave, Vancouver, BC V5T 2N5')).toBe('www.redfin.ca');
@@ -81,6 +84,19 @@ describe('Redfin location autocomplete', () => {
     );
     const placesOnly = parseRedfinAutocomplete(readOwnFixture('redfin-autocomplete-no-home.json'));
     expect(matchRedfinAutocomplete('829 E 14th Ave, Vancouver, BC V5T 2N5', placesOnly, 'www.redfin.ca')).toBeNull();
+  });
+
+  it('reads an answer whose exactMatch is null (no exact match) from its Addresses section', () => {
+    const body =
+      '{}&&{"version":648,"errorMessage":"Success","resultCode":0,"payload":{"exactMatch":null,"sections":[{"name":"Addresses","rows":[' +
+      '{"id":"1_155809679","type":"1","name":"829 E 14th Ave","subName":"Vancouver, BC, Canada","url":"/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679"}]}]}}';
+    const rows = parseRedfinAutocomplete(body);
+    expect(rows).toEqual([
+      { id: '1_155809679', type: '1', name: '829 E 14th Ave', subName: 'Vancouver, BC, Canada', url: '/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679' },
+    ]);
+    expect(matchRedfinAutocomplete('829 E 14th Ave, Vancouver, BC V5T 2N5', rows, 'www.redfin.ca')).toBe(
+      'https://www.redfin.ca/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679',
+    );
   });
 
   it('throws on a body that is not an autocomplete answer', () => {
