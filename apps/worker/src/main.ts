@@ -5,6 +5,7 @@ import { FileImageStore, configureSharp } from '@phx/core';
 import type { Logger } from '@phx/core';
 import { JobRepository, MongoPhotoRepository, JobRunLeases, ScheduleRepository, createAgenda, describeError } from '@phx/jobs';
 import { ExtractorFactory, defineExtractImagesJob, defineRunScheduleJob } from '@phx/jobs/worker';
+import { GridFsImageStore } from '@phx/jobs';
 import { loadWorkerConfig } from './config.js';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics } from './metrics.js';
@@ -44,10 +45,12 @@ async function main(): Promise<void> {
     logger,
     notifications: config.queueNotifyPollMs === 0 ? false : { pollIntervalMs: config.queueNotifyPollMs },
   });
+  const gridFs = config.imageStore === 'gridfs' ? new GridFsImageStore({ db }) : null;
+  await gridFs?.ensureIndexes();
   const store = new FileImageStore({ rootDir: config.imagesDir, logger });
   const extractors = new ExtractorFactory({
     mode: config.scraperMode === 'replay' ? { kind: 'replay', fixturesDir: config.fixturesDir } : { kind: 'live' },
-    store,
+    store: gridFs ?? store,
     repository: photos,
     logger,
   });
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     {
       db: config.mongoDb,
       scraperMode: config.scraperMode,
+      imageStore: config.imageStore,
       imagesDir: config.imagesDir,
       maxConcurrentJobs: config.maxConcurrentJobs,
       propertyConcurrency: config.propertyConcurrency,
