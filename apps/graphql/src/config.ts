@@ -36,6 +36,17 @@ export interface GraphqlConfig {
   readonly maxQueryAliases: number;
   /** How long `stop()` waits for open HTTP requests before closing them, in ms (`SHUTDOWN_GRACE_MS`, default 10 000). */
   readonly shutdownGraceMs: number;
+  /** Highest accepted cost of an operation, graphql-armor's cost model (`MAX_QUERY_COST`, default 5 000). */
+  readonly maxQueryCost: number;
+  /**
+   * `PHX_API_DEV_MODE=1`: requests without an API key are let in as admin (a loud warning is logged at start).
+   * Default `false`: every route but `/healthz`, `/readyz` and the playground page needs a key.
+   */
+  readonly devMode: boolean;
+  /** How often the keys of open WebSocket connections are checked for revocation, in ms (`API_KEY_RECHECK_MS`, default 5 000). */
+  readonly keyRecheckIntervalMs: number;
+  /** Root of the file image store served under `/images` (`PHX_IMAGES_DIR`, default `<workspace>/.data/images`). */
+  readonly imagesDir: string;
 }
 
 /** The defaults of every optional setting. */
@@ -49,6 +60,8 @@ export const DEFAULT_GRAPHQL_CONFIG = Object.freeze({
   maxQueryDepth: 10,
   maxQueryAliases: 5,
   shutdownGraceMs: 10_000,
+  maxQueryCost: 5_000,
+  keyRecheckIntervalMs: 5_000,
 } as const);
 
 const intSetting = (min: number, max: number, fallback: number) =>
@@ -66,6 +79,10 @@ const envSchema = z.object({
   MAX_QUERY_DEPTH: intSetting(2, 50, DEFAULT_GRAPHQL_CONFIG.maxQueryDepth),
   MAX_QUERY_ALIASES: intSetting(0, 100, DEFAULT_GRAPHQL_CONFIG.maxQueryAliases),
   SHUTDOWN_GRACE_MS: intSetting(0, 600_000, DEFAULT_GRAPHQL_CONFIG.shutdownGraceMs),
+  MAX_QUERY_COST: intSetting(10, 1_000_000, DEFAULT_GRAPHQL_CONFIG.maxQueryCost),
+  PHX_API_DEV_MODE: z.enum(['0', '1', 'false', 'true']).default('0'),
+  API_KEY_RECHECK_MS: intSetting(100, 3_600_000, DEFAULT_GRAPHQL_CONFIG.keyRecheckIntervalMs),
+  PHX_IMAGES_DIR: z.string().min(1).optional(),
 });
 
 /**
@@ -97,6 +114,10 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     maxQueryDepth: parsed.MAX_QUERY_DEPTH,
     maxQueryAliases: parsed.MAX_QUERY_ALIASES,
     shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
+    maxQueryCost: parsed.MAX_QUERY_COST,
+    devMode: parsed.PHX_API_DEV_MODE === '1' || parsed.PHX_API_DEV_MODE === 'true',
+    keyRecheckIntervalMs: parsed.API_KEY_RECHECK_MS,
+    imagesDir: resolve(findWorkspaceRoot(), parsed.PHX_IMAGES_DIR ?? join('.data', 'images')),
   });
 }
 

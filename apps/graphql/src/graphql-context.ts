@@ -9,6 +9,7 @@ import type {
   PropertyId,
 } from '@phx/core';
 import type { ScheduleView } from '@phx/jobs';
+import type { ApiPrincipal } from './auth/api-key.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
 
 /** What `enqueueExtraction` hands to the job service, already resolved against the catalog. */
@@ -135,4 +136,8 @@ export interface GraphqlContext {
   readonly services: GraphqlServices;
   /** Logger of the GraphQL component. */
   readonly logger: Logger;
+  /** Who is calling: the API key checked for this request or connection (or the dev-mode stand-in). */
+  readonly principal: ApiPrincipal;
+  /** Scheme, host and port the client reached this server at (from its Host header), e.g. `http://127.0.0.1:4000`; image URLs start with it. */
+  readonly requestOrigin: string;
 }

@@ -10,6 +10,7 @@ import 'reflect-metadata';
 import { createAgenda, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
 import { MongoClient } from 'mongodb';
 import { pino, type Logger as PinoLogger } from 'pino';
+import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
 import { loadGraphqlConfig } from './config.js';
 import { createCsvPropertyCatalog } from './property/property-catalog.js';
 import { createGraphqlServer } from './server.js';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
     progressFeed,
     catalog,
     scheduleService,
+    apiKeys: new MongoApiKeyVerifier({ db }),
     logger,
     checkReadiness: async () => {
       await db.command({ ping: 1 });
@@ -74,7 +76,15 @@ async function main(): Promise<void> {
   closers.push(() => server.stop());
   const url = await server.start();
   logger.info(
-    { url, db: config.mongodbDb, catalog: config.propertiesCsv, catalogProperties: properties.length },
+    {
+      url,
+      playground: url.replace(/\/graphql$/, '/graphiql'),
+      db: config.mongodbDb,
+      catalog: config.propertiesCsv,
+      catalogProperties: properties.length,
+      images: config.imagesDir,
+      devMode: config.devMode,
+    },
     'graphql ready',
   );
 }

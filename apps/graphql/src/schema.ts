@@ -3,12 +3,13 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { JobProgressResolver } from './job/job-progress.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
+import { ImageResolver } from './images/image.resolver.js';
 import { PhotoResolver } from './photo/photo.resolver.js';
 import { PropertyResolver } from './property/property.resolver.js';
 import { ScheduleResolver } from './schedule/schedule.resolver.js';
 
 /** Every resolver class of the API. */
-export const GRAPHQL_RESOLVERS = Object.freeze([JobResolver, JobProgressResolver, PropertyResolver, PhotoResolver, ScheduleResolver] as const);
+export const GRAPHQL_RESOLVERS = Object.freeze([JobResolver, JobProgressResolver, PropertyResolver, PhotoResolver, ScheduleResolver, ImageResolver] as const);
 
 /**
  * type-graphql insists on a pub/sub as soon as a subscription exists, but

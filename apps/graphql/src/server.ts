@@ -18,6 +18,17 @@ import { attachGraphqlWs } from './transport/graphql-ws.server.js';
 import { createMaxDepthRule } from './validation/max-depth.rule.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { ValidationRule } from 'graphql';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { createAccessPlugin } from './auth/access.plugin.js';
+import { AccessGuard } from './auth/access-guard.js';
+import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
+import { createRequireApiKey, principalOf } from './auth/http-access.middleware.js';
+import { createWsAccess } from './auth/ws-access.js';
+import { createImageRouter } from './images/image.routes.js';
+import { GraphqlMetrics } from './metrics/graphql-metrics.js';
+import { createMetricsRouter } from './metrics/metrics.routes.js';
+import { createWsMetricsHooks } from './metrics/ws-metrics.hooks.js';
+import { createPlaygroundRouter } from './playground/playground.routes.js';
 
 /** The path of the GraphQL endpoint, for HTTP and WebSocket alike. */
 export const GRAPHQL_PATH = '/graphql';
@@ -28,7 +39,17 @@ const READINESS_TIMEOUT_MS = 2_000;
 /** The settings {@link createGraphqlServer} uses (a {@link GraphqlConfig} has them all). */
 export type GraphqlServerConfig = Pick<
   GraphqlConfig,
-  'port' | 'host' | 'isProduction' | 'maxRequestBytes' | 'maxQueryDepth' | 'maxQueryAliases' | 'shutdownGraceMs'
+  | 'port'
+  | 'host'
+  | 'isProduction'
+  | 'maxRequestBytes'
+  | 'maxQueryDepth'
+  | 'maxQueryAliases'
+  | 'shutdownGraceMs'
+  | 'maxQueryCost'
+  | 'devMode'
+  | 'keyRecheckIntervalMs'
+  | 'imagesDir'
 >;
 
 /** Options of {@link createGraphqlServer}. Services are borrowed: the server never closes them. */
@@ -43,6 +64,8 @@ export interface GraphqlServerOptions {
   readonly catalog: PropertyCatalog;
   /** Recurring extractions (the `ScheduleService` of `@phx/jobs`). */
   readonly scheduleService: ScheduleApi;
+  /** Where API keys are checked (a `MongoApiKeyVerifier` on the `api_keys` collection). */
+  readonly apiKeys: ApiKeyVerifier;
   /** Logger; the server logs under `component: 'graphql'`. */
   readonly logger: Logger;
   /** Readiness check for `/readyz` (ping the database); rejects when not ready. Default: always ready. */
@@ -64,12 +87,14 @@ export interface GraphqlServer {
   stop(): Promise<void>;
   /**
    * Runs an operation in process, as the HTTP endpoint would (same schema,
-   * context, validation and error formatting); starts Apollo if needed.
+   * context, validation, key check and error formatting); starts Apollo if needed.
    *
    * @param request - query, variables, operation name
+   * @param authorization - the `Authorization` value to act with (`Bearer <key>`); may be absent only in dev mode
    * @returns Apollo's response
+   * @throws AccessError (`UNAUTHENTICATED`) when the key is missing, unknown or revoked
    */
-  executeOperation(request: GraphQLRequest): Promise<GraphQLResponse>;
+  executeOperation(request: GraphQLRequest, authorization?: string): Promise<GraphQLResponse>;
 }
 
 /**
@@ -90,7 +115,8 @@ export interface GraphqlServer {
  */
 export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServer {
   const { config } = options;
-  const { app, httpServer, ws, apollo, context } = assemble(options);
+  const parts = assemble(options);
+  const { app, httpServer, ws, apollo, context } = parts;
   let apolloStarted: Promise<void> | undefined;
   const startApollo = (): Promise<void> => (apolloStarted ??= apollo.start());
   let url: string | undefined;
@@ -104,7 +130,13 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
     async start() {
       if (url !== undefined) return url;
       await startApollo();
-      mountRoutes(app, apollo, options, context);
+      if (config.devMode) {
+        context.logger.warn(
+          { devMode: true },
+          'graphql DEV MODE (PHX_API_DEV_MODE): requests WITHOUT an API key are let in AS ADMIN; never run it like this where others can reach it',
+        );
+      }
+      mountRoutes(app, apollo, options, parts);
       url = await listen(httpServer, config.port, config.host);
       return url;
     },
@@ -119,18 +151,20 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
       })();
       return stopped;
     },
-    async executeOperation(request) {
+    async executeOperation(request, authorization) {
       await startApollo();
-      return apollo.executeOperation(request, { contextValue: context });
+      const principal = await parts.guard.authenticate(authorization);
+      const requestOrigin = url === undefined ? `http://${config.host}:${config.port}` : new URL(url).origin;
+      return apollo.executeOperation(request, { contextValue: { ...context, principal, requestOrigin } });
     },
   };
 }
 
-/** The parts of a server: Express app, HTTP server, graphql-ws endpoint, Apollo, context. */
+/** The parts of a server: Express app, HTTP server, graphql-ws endpoint, Apollo, context (less the caller), access, metrics. */
 function assemble(options: GraphqlServerOptions) {
   const { config } = options;
   const logger = options.logger.child({ component: 'graphql' });
-  const context: GraphqlContext = Object.freeze({
+  const context: Omit<GraphqlContext, 'principal' | 'requestOrigin'> = Object.freeze({
     services: Object.freeze({
       jobs: options.jobService,
       progress: options.progressFeed,
@@ -150,7 +184,15 @@ function assemble(options: GraphqlServerOptions) {
       propagateOnRejection: false,
       onReject: [(context, error) => context?.reportError(error)],
     }) as unknown as ValidationRule,
+    costLimitRule({
+      maxCost: config.maxQueryCost,
+      exposeLimits: true,
+      propagateOnRejection: false,
+      onReject: [(context, error) => context?.reportError(error)],
+    }) as unknown as ValidationRule,
   ];
+  const guard = new AccessGuard({ verifier: options.apiKeys, devMode: config.devMode });
+  const metrics = new GraphqlMetrics();
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -159,6 +201,8 @@ function assemble(options: GraphqlServerOptions) {
     path: GRAPHQL_PATH,
     schema,
     context,
+    access: createWsAccess({ guard, keyRecheckIntervalMs: config.keyRecheckIntervalMs, logger }),
+    metrics: createWsMetricsHooks(metrics),
     validationRules,
     maxPayloadBytes: config.maxRequestBytes,
     errors,
@@ -170,17 +214,23 @@ function assemble(options: GraphqlServerOptions) {
     validationRules,
     errors,
     onDrain: () => ws.dispose(),
+    plugins: [createAccessPlugin(guard), metrics.apolloPlugin()],
   });
-  return { app, httpServer, ws, apollo, context };
+  return { app, httpServer, ws, apollo, context, errors, guard, metrics };
 }
 
-/** Mounts `/healthz`, `/readyz` and the GraphQL endpoint (body size-limited); Apollo must be started. */
+/**
+ * Mounts `/healthz`, `/readyz` and the playground page (open), then `/metrics`,
+ * `/images` and the GraphQL endpoint (body size-limited), which need an API
+ * key; Apollo must be started.
+ */
 function mountRoutes(
   app: Express,
   apollo: ApolloServer<GraphqlContext>,
   options: GraphqlServerOptions,
-  context: GraphqlContext,
+  { context, errors, guard, metrics }: ReturnType<typeof assemble>,
 ): void {
+  const requireKey = createRequireApiKey(guard, errors);
   app.use(
     createHealthRouter({
       checkReadiness: options.checkReadiness ?? (async () => undefined),
@@ -189,10 +239,16 @@ function mountRoutes(
       logger: context.logger,
     }),
   );
+  app.use(createPlaygroundRouter({ graphqlPath: GRAPHQL_PATH }));
+  app.use(createMetricsRouter(metrics, requireKey));
+  app.use(createImageRouter({ imagesDir: options.config.imagesDir, requireKey, logger: context.logger }));
   app.use(
     GRAPHQL_PATH,
+    requireKey,
     express.json({ limit: options.config.maxRequestBytes }),
-    expressMiddleware(apollo, { context: async () => context }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => ({ ...context, principal: principalOf(res), requestOrigin: `${req.protocol}://${req.get('host') ?? 'localhost'}` }),
+    }),
   );
   app.use(createJsonErrorHandler(context.logger));
 }

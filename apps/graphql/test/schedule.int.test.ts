@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
-import { postGraphql } from './support/http-graphql.js';
+import { postGraphql as postGraphqlWithKey } from './support/http-graphql.js';
 import { DAVIS_ADDRESS, DAVIS_ID } from './support/sample-properties.js';
 
 const FIELDS = 'id name cron timeZone paused nextRunAt sources isolationMode dryRun properties { id address }';
@@ -24,6 +24,9 @@ interface ScheduleView {
 describe('schedule operations over HTTP', () => {
   let harness: GraphqlHarness;
   let url: string;
+  // Schedules are changed with an admin key (read keys may only list them).
+  const postGraphql = <T>(endpoint: string, query: string, variables: Record<string, unknown> = {}) =>
+    postGraphqlWithKey<T>(endpoint, query, variables, harness.adminKey.authorization);
 
   beforeAll(async () => {
     // Production mode, as deployed: no stack traces in the errors compared below.

@@ -51,7 +51,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
   });
 
   const run = (query: string, variables: Record<string, unknown> = {}) =>
-    harness.server.executeOperation({ query, variables });
+    harness.server.executeOperation({ query, variables }, harness.adminKey.authorization);
   const enqueue = async (input: Record<string, unknown>): Promise<JobView> =>
     dataOf<{ enqueueExtraction: JobView }>(await run(ENQUEUE, { input })).enqueueExtraction;
 

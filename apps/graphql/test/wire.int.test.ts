@@ -4,7 +4,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
-import { postGraphql } from './support/http-graphql.js';
+import { postGraphql as postGraphqlWithKey } from './support/http-graphql.js';
 import { DAVIS_ADDRESS, EXAMPLE_ADDRESS } from './support/sample-properties.js';
 import { recordSubscription, within } from './support/subscription-recorder.js';
 
@@ -40,9 +40,18 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
   let harness: GraphqlHarness;
   let url: string;
   const clients: Client[] = [];
+  // Every request here carries the harness's admin key; access.int.test.ts covers the key rules.
+  const postGraphql = <T>(endpoint: string, query: string, variables: Record<string, unknown> = {}) =>
+    postGraphqlWithKey<T>(endpoint, query, variables, harness.adminKey.authorization);
 
   const wsClient = (): Client => {
-    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    const client = createClient({
+      url: url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      connectionParams: { authorization: harness.adminKey.authorization },
+    });
     clients.push(client);
     return client;
   };
@@ -147,17 +156,23 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
   it('rejects operations nested deeper than the limit, over HTTP and WebSocket', async () => {
     const deep = '{ jobs { propertyOutcomes { failures { code } } properties { listingUrls { url } } } }';
     expect((await postGraphql(url, deep)).status).toBe(200);
-    const { server } = await openGraphqlHarness('depth', { config: { maxQueryDepth: 3 } }).then((h) => {
+    const { server, adminKey } = await openGraphqlHarness('depth', { config: { maxQueryDepth: 3 } }).then((h) => {
       tidy.push(() => h.close());
       return h;
     });
+    const shallowKey = adminKey.authorization;
     const shallowUrl = await server.start();
-    const rejected = await postGraphql(shallowUrl, deep);
+    const rejected = await postGraphqlWithKey(shallowUrl, deep, {}, shallowKey);
     expect(rejected.status).toBe(400);
     expect(rejected.body.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(rejected.body.errors?.[0]?.message).toMatch(/nested 4 levels deep; the limit is 3/);
 
-    const client = createClient({ url: shallowUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({
+      url: shallowUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: shallowKey },
+    });
     clients.push(client);
     const sub = recordSubscription(client, `subscription($id: ID!) { jobProgress(jobId: $id) { propertyOutcomes { failures { code } } } }`, {
       id: randomUUID(),
@@ -181,7 +196,7 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
   it('refuses a body over the size limit with a JSON 413', async () => {
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: harness.adminKey.authorization },
       body: JSON.stringify({ query: `{ properties { id } }`, variables: { pad: 'x'.repeat(20_000) } }),
     });
     expect(response.status).toBe(413);
@@ -191,7 +206,9 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
   });
 
   it('keeps CSRF prevention on: a simple (non-JSON) request is refused', async () => {
-    const response = await fetch(`${url}?query=${encodeURIComponent('{ properties { id } }')}`);
+    const response = await fetch(`${url}?query=${encodeURIComponent('{ properties { id } }')}`, {
+      headers: { authorization: harness.adminKey.authorization },
+    });
     expect(response.status).toBe(400);
   });
 
@@ -222,11 +239,19 @@ describe('readiness and shutdown', () => {
     const harness = await openGraphqlHarness('stop');
     try {
       const url = await harness.server.start();
-      const job = await postGraphql<{ enqueueExtraction: { id: string } }>(url, ENQUEUE, {
-        input: { addresses: [DAVIS_ADDRESS] },
-      });
+      const job = await postGraphqlWithKey<{ enqueueExtraction: { id: string } }>(
+        url,
+        ENQUEUE,
+        { input: { addresses: [DAVIS_ADDRESS] } },
+        harness.adminKey.authorization,
+      );
       const jobId = job.body.data?.enqueueExtraction.id;
-      const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+      const client = createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: harness.adminKey.authorization },
+      });
       const sub = recordSubscription(client, PROGRESS, { jobId });
       await sub.waitForResult(1);
       await within(harness.server.stop(), 5_000, 'server stop');

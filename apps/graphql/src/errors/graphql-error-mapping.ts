@@ -7,6 +7,8 @@ export const GRAPHQL_ERROR_CODES = Object.freeze({
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const);
@@ -23,6 +25,8 @@ const CODE_BY_DOMAIN_CODE: Readonly<Record<string, GraphqlErrorCode>> = Object.f
   NOT_FOUND: 'NOT_FOUND',
   JOB_ALREADY_FINISHED: 'CONFLICT',
   SCHEDULE_NAME_TAKEN: 'CONFLICT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
 });
 
 /** The message clients see for an unexpected error in production. */
@@ -43,6 +47,7 @@ export interface ErrorFormatOptions {
  * - `InvalidInputError` -> `BAD_USER_INPUT` with `extensions.issues` (each bad value named);
  * - `NotFoundError` -> `NOT_FOUND` with `extensions.entity` and `extensions.id`;
  * - a `CoreError` with code `JOB_ALREADY_FINISHED` or `SCHEDULE_NAME_TAKEN` -> `CONFLICT` with `extensions.reason`;
+ * - an `AccessError` (the API key check) -> `UNAUTHENTICATED` or `FORBIDDEN`;
  * - any other `CoreError` -> `INTERNAL_SERVER_ERROR` with `extensions.reason` = its code;
  * - errors GraphQL itself raised (parse, validation, variables) keep their
  *   code, or get `GRAPHQL_VALIDATION_FAILED` when they have none;

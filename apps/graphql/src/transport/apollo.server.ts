@@ -20,6 +20,8 @@ export interface ApolloServerOptions {
   readonly errors: ErrorFormatOptions;
   /** Runs while Apollo drains, beside the HTTP drain (closes graphql-ws). */
   readonly onDrain: () => Promise<void>;
+  /** More plugins (the API key role check, metrics), run after the built-in ones. */
+  readonly plugins: readonly ApolloServerPlugin<GraphqlContext>[];
 }
 
 /**
@@ -45,6 +47,7 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<G
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.drainGraceMs }),
       runOnDrain(options.onDrain),
+      ...options.plugins,
     ],
   });
 }

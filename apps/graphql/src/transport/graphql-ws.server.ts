@@ -2,8 +2,10 @@ import type { Server } from 'node:http';
 import { specifiedRules, validate, type FormattedExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { WsAccess, WsContext } from '../auth/ws-access.js';
 import { formatGraphqlErrors, type ErrorFormatOptions } from '../errors/graphql-error-mapping.js';
 import type { GraphqlContext } from '../graphql-context.js';
+import type { WsMetricsHooks } from '../metrics/ws-metrics.hooks.js';
 
 /** Options of {@link attachGraphqlWs}. */
 export interface GraphqlWsOptions {
@@ -13,8 +15,12 @@ export interface GraphqlWsOptions {
   readonly path: string;
   /** The schema. */
   readonly schema: GraphQLSchema;
-  /** The context of every operation. */
-  readonly context: GraphqlContext;
+  /** The context of every operation, less what each connection adds (the caller from `access`, the origin from its Host header). */
+  readonly context: Omit<GraphqlContext, 'principal' | 'requestOrigin'>;
+  /** API key checks: `connection_init`, each operation's role, revocation. */
+  readonly access: WsAccess;
+  /** Operation counts and the open-subscription gauge. */
+  readonly metrics: WsMetricsHooks;
   /** Rules run after GraphQL's own (the depth limit). */
   readonly validationRules: readonly ValidationRule[];
   /** Largest accepted message in bytes; a bigger one closes the socket (code 1009). */
@@ -31,7 +37,8 @@ export interface GraphqlWsEndpoint {
 
 /**
  * Serves the graphql-ws protocol on the HTTP server's port and path, with
- * the same validation rules and error formatting as the HTTP endpoint.
+ * the same validation rules and error formatting as the HTTP endpoint, the
+ * API key checks of `access` and the metrics hooks.
  *
  * @param options - server, path, schema, context, limits
  * @returns the endpoint; `dispose()` it on shutdown
@@ -46,7 +53,22 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsEndpoint {
   const cleanup = useServer(
     {
       schema: options.schema,
-      context: () => options.context,
+      context: (ctx: WsContext): GraphqlContext => ({
+        ...options.context,
+        principal: options.access.principalOf(ctx),
+        requestOrigin: `http://${ctx.extra.request.headers.host ?? 'localhost'}`,
+      }),
+      onConnect: (ctx: WsContext) => options.access.onConnect(ctx),
+      onSubscribe: (ctx: WsContext, id, payload) => {
+        options.metrics.onSubscribe(ctx, id);
+        return options.access.onSubscribe(ctx, id, payload);
+      },
+      onOperation: (ctx: WsContext, id, _payload, args, result) => {
+        options.metrics.onOperation(ctx, id, args, result);
+        return undefined;
+      },
+      onComplete: (ctx: WsContext, id) => options.metrics.onComplete(ctx, id),
+      onClose: (ctx: WsContext) => options.access.onClose(ctx),
       validate: (schema: GraphQLSchema, document) => validate(schema, document, rules),
       onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | undefined => {
         if (result.errors === undefined) return undefined;
@@ -61,5 +83,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsEndpoint {
     },
     wsServer,
   );
-  return { dispose: async () => cleanup.dispose() };
+  return {
+    dispose: async () => {
+      options.access.dispose();
+      await cleanup.dispose();
+    },
+  };
 }

@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noopLogger, type Logger } from '@phx/core';
 import { createAgenda, JobProgressFeed, JobRepository, JobService, MongoPhotoRepository, ScheduleService } from '@phx/jobs';
+import { MongoApiKeyVerifier } from '../../src/auth/api-key-verifier.js';
 import { createCsvPropertyCatalog, type PropertyCatalog } from '../../src/property/property-catalog.js';
 import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
+import { insertTestApiKey, type TestApiKey } from './api-keys.js';
 import { SAMPLE_CATALOG_CSV } from './sample-properties.js';
 import { openTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -17,6 +19,10 @@ export const TEST_SERVER_CONFIG: GraphqlServerConfig = Object.freeze({
   maxQueryDepth: 6,
   maxQueryAliases: 5,
   shutdownGraceMs: 1_000,
+  maxQueryCost: 5_000,
+  devMode: false,
+  keyRecheckIntervalMs: 200,
+  imagesDir: join(tmpdir(), 'phx-graphql-no-images'),
 });
 
 /** Real services on a database of their own, and a GraphQL server over them. */
@@ -32,6 +38,10 @@ export interface GraphqlHarness {
   readonly photos: MongoPhotoRepository;
   readonly catalog: PropertyCatalog;
   readonly server: GraphqlServer;
+  /** An admin key stored in the test database. */
+  readonly adminKey: TestApiKey;
+  /** A read key stored in the test database. */
+  readonly readKey: TestApiKey;
   /** Stops the server, the feed and Agenda; drops the database; removes the catalog file. */
   close(): Promise<void>;
 }
@@ -69,12 +79,15 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
   const photos = new MongoPhotoRepository({ db });
   await photos.ensureIndexes();
   const catalog = createCsvPropertyCatalog(csvPath);
+  const adminKey = await insertTestApiKey(db, 'admin');
+  const readKey = await insertTestApiKey(db, 'read');
   const server = createGraphqlServer({
     config: { ...TEST_SERVER_CONFIG, ...options.config },
     jobService,
     progressFeed,
     catalog,
     scheduleService,
+    apiKeys: new MongoApiKeyVerifier({ db }),
     logger: options.logger ?? noopLogger,
     checkReadiness:
       options.checkReadiness ??
@@ -92,6 +105,8 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     photos,
     catalog,
     server,
+    adminKey,
+    readKey,
     async close() {
       await server.stop();
       progressFeed.close();

@@ -14,16 +14,18 @@ export interface HttpGraphqlResponse<T> {
  * @param url - the endpoint
  * @param query - the operation
  * @param variables - its variables
+ * @param authorization - the Authorization header (`Bearer <key>`); none when absent
  * @returns status and parsed body
  */
 export async function postGraphql<T>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
+  authorization?: string,
 ): Promise<HttpGraphqlResponse<T>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, body: (await response.json()) as HttpGraphqlResponse<T>['body'] };

@@ -1,0 +1,139 @@
+import type { Logger } from '@phx/core';
+import { getOperationAST, GraphQLError, parse, type DocumentNode } from 'graphql';
+import type { Context, SubscribePayload } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
+import { AccessError } from './access-error.js';
+import { credentialFromConnectionParams, type AccessGuard } from './access-guard.js';
+import type { ApiPrincipal } from './api-key.js';
+
+/** WebSocket close code for a connection refused or ended for its key (graphql-ws uses 4401 for "Unauthorized"). */
+export const WS_UNAUTHORIZED_CLOSE_CODE = 4401;
+
+/** A graphql-ws connection context on the `ws` transport. */
+export type WsContext = Context<Record<string, unknown> | undefined, Extra>;
+
+/** Options of {@link createWsAccess}. */
+export interface WsAccessOptions {
+  /** The access rules. Borrowed. */
+  readonly guard: AccessGuard;
+  /** How often open connections' keys are checked for revocation, in ms (> 0). */
+  readonly keyRecheckIntervalMs: number;
+  /** Logs refused connections and closed ones. */
+  readonly logger: Logger;
+}
+
+/** The graphql-ws hooks that apply the access rules, and the revocation check loop. */
+export interface WsAccess {
+  /**
+   * `onConnect`: checks the key of `connection_init`; a bad one closes the
+   * socket with {@link WS_UNAUTHORIZED_CLOSE_CODE} and a short reason.
+   *
+   * @returns `true` when accepted
+   */
+  onConnect(ctx: WsContext): Promise<boolean>;
+  /**
+   * `onSubscribe`: refuses operations the key's role may not run.
+   *
+   * @returns a `FORBIDDEN` error, or `undefined` to go on
+   */
+  onSubscribe(ctx: WsContext, id: string, payload: SubscribePayload): readonly GraphQLError[] | undefined;
+  /**
+   * The principal of an accepted connection.
+   *
+   * @throws Error when the connection was not accepted (graphql-ws never runs operations then)
+   */
+  principalOf(ctx: WsContext): ApiPrincipal;
+  /** `onClose`: forgets the connection. */
+  onClose(ctx: WsContext): void;
+  /** Checks every open connection's key now and closes those revoked; the loop calls it. */
+  recheck(): Promise<void>;
+  /** Stops the loop. */
+  dispose(): void;
+}
+
+/**
+ * Makes the access hooks of the graphql-ws endpoint: the key travels in the
+ * `connection_init` payload (`authorization: "Bearer <key>"` or `apiKey`),
+ * read keys may subscribe and query, only admin keys mutate, and every
+ * `keyRecheckIntervalMs` the keys of open connections are read again: a
+ * connection whose key was revoked is closed (4401, `API key revoked`).
+ *
+ * @param options - guard, recheck interval, logger
+ * @returns the hooks; `dispose()` them with the server
+ */
+export function createWsAccess(options: WsAccessOptions): WsAccess {
+  const { guard, logger } = options;
+  const principals = new Map<WsContext, ApiPrincipal>();
+  let checking = false;
+
+  const recheck = async (): Promise<void> => {
+    if (checking || principals.size === 0) return;
+    checking = true;
+    try {
+      const ids = [...new Set([...principals.values()].map((p) => p.keyId))];
+      const valid = await guard.stillValid(ids);
+      for (const [ctx, principal] of principals) {
+        if (valid.has(principal.keyId)) continue;
+        principals.delete(ctx);
+        logger.info({ keyId: principal.keyId }, 'graphql-ws connection closed: API key revoked');
+        ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, 'API key revoked');
+      }
+    } catch (error) {
+      // Keep connections through a database outage; the next round checks again.
+      logger.warn({ err: error }, 'graphql-ws API key recheck failed');
+    } finally {
+      checking = false;
+    }
+  };
+  const timer = setInterval(() => void recheck(), options.keyRecheckIntervalMs);
+  timer.unref();
+
+  return {
+    async onConnect(ctx) {
+      try {
+        principals.set(ctx, await guard.authenticate(credentialFromConnectionParams(ctx.connectionParams)));
+        return true;
+      } catch (error) {
+        if (!(error instanceof AccessError)) throw error;
+        logger.info({ reason: error.brief }, 'graphql-ws connection refused');
+        ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, error.brief);
+        return false;
+      }
+    },
+    onSubscribe(ctx, _id, payload) {
+      const principal = principals.get(ctx);
+      const document = tryParse(payload.query);
+      // Unparseable or ambiguous documents are answered by graphql-ws's own parse and validation.
+      const operation = document === undefined ? null : getOperationAST(document, payload.operationName);
+      if (principal === undefined || operation === null || operation === undefined) return undefined;
+      try {
+        guard.authorizeOperation(principal, operation.operation);
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof AccessError)) throw error;
+        return [new GraphQLError(error.message, { originalError: error })];
+      }
+    },
+    principalOf(ctx) {
+      const principal = principals.get(ctx);
+      if (principal === undefined) throw new Error('graphql-ws operation on a connection that was not accepted');
+      return principal;
+    },
+    onClose(ctx) {
+      principals.delete(ctx);
+    },
+    recheck,
+    dispose() {
+      clearInterval(timer);
+      principals.clear();
+    },
+  };
+}
+
+function tryParse(query: string): DocumentNode | undefined {
+  try {
+    return parse(query);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,26 @@
+import { toPropertyId } from '@phx/core';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import type { GraphqlContext } from '../graphql-context.js';
+import { StoredImageType, toStoredImageType } from './image.type.js';
+
+/** The `images` query: stored photos with URLs this server serves them at. */
+@Resolver(() => StoredImageType)
+export class ImageResolver {
+  /**
+   * Lists the stored photos of a property with the URLs of their files.
+   *
+   * @throws InvalidInputError (BAD_USER_INPUT) when the id has no letter or digit
+   */
+  @Query(() => [StoredImageType], {
+    description:
+      'The stored photos of a property (id or address), oldest first, with URLs for the original, web copy and thumbnail on this server. Photos a re-run found gone from the listings are left out unless includeRemoved is true.',
+  })
+  async images(
+    @Arg('propertyId', () => ID) propertyId: string,
+    @Arg('includeRemoved', () => Boolean, { defaultValue: false }) includeRemoved: boolean,
+    @Ctx() { services, requestOrigin }: GraphqlContext,
+  ): Promise<StoredImageType[]> {
+    const records = await services.jobs.listPhotos(toPropertyId(propertyId));
+    return records.filter((r) => includeRemoved || r.removedAt === null).map((r) => toStoredImageType(r, requestOrigin));
+  }
+}
