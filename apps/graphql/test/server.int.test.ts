@@ -135,8 +135,9 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
   });
 
   it('lists jobs newest first, filters by status and checks the page', async () => {
-    const first = await enqueue({ addresses: [DAVIS_ADDRESS] });
-    const second = await enqueue({ addresses: [EXAMPLE_ADDRESS] });
+    // Dry runs: the same requests as earlier tests' still pending jobs would return those jobs (deduplicated).
+    const first = await enqueue({ addresses: [DAVIS_ADDRESS], dryRun: true });
+    const second = await enqueue({ addresses: [EXAMPLE_ADDRESS], dryRun: true });
     const { jobs } = dataOf<{ jobs: { id: string; status: string }[] }>(await run(JOBS, { limit: 2 }));
     expect(jobs.map((j) => j.id)).toEqual([second.id, first.id]);
     const { jobs: offset } = dataOf<{ jobs: { id: string }[] }>(await run(JOBS, { limit: 1, offset: 1 }));

@@ -203,11 +203,16 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
   it('fails a job that runs longer than its timeout', async () => {
     const properties = [14].map(testProperty);
     const worker = startWorker(tdb.db, { name: 'w-timeout', photoDelayMs: 300, photoConcurrency: 1, job: { jobTimeoutMs: 1_000 } });
-    await withWorker(worker, async () => {
+    await withWorker(worker, async (w) => {
       const job = await service.enqueueExtraction({ properties });
       const final = (await collect(feed.watch(job.id), 30_000)).at(-1);
       expect(final).toMatchObject({ status: 'failed', errorMessage: 'timed out after 1 s (JOB_TIMEOUT)' });
       expect(final?.totalImages).toBeGreaterThan(0);
+      // Its work stopped with it: no download after the end.
+      const fetched = w.fetcher.fetched;
+      await sleep(600);
+      expect(w.fetcher.fetched).toBe(fetched);
+      expect(w.handle.runningJobIds).toEqual([]);
     });
   });
 
