@@ -223,7 +223,9 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
     try {
       let handlerStarts = 0;
       for (const w of [a, b]) w.agenda.on(`start:${EXTRACT_IMAGES_JOB}`, () => (handlerStarts += 1));
-      const jobs = await Promise.all([18, 19, 20, 18, 19, 20].map((n) => service.enqueueExtraction({ properties: [testProperty(n)] })));
+      // Two jobs per property (Zillow and Redfin, then Zillow alone: equal requests would be deduplicated).
+      const requests = [18, 19, 20].flatMap((n) => [{ properties: [testProperty(n)] }, { properties: [testProperty(n)], sources: ['zillow'] }]);
+      const jobs = await Promise.all(requests.map((r) => service.enqueueExtraction(r)));
       const finals = await Promise.all(jobs.map(async (j) => (await collect(feed.watch(j.id), 60_000)).at(-1)));
       expect(finals.map((f) => f?.status)).toEqual(jobs.map(() => 'completed'));
       expect(finals.map((f) => f?.runNumber)).toEqual(jobs.map(() => 1));

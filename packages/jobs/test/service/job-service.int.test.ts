@@ -47,7 +47,9 @@ describe('JobService', () => {
       const queued = await agendaJobsOf(job.id);
       expect(queued).toHaveLength(1);
       expect(queued[0]).toMatchObject({ name: 'extract-images', data: { jobId: job.id } });
-      expect(await service.getJob(job.id)).toEqual(job);
+      const { deduplicated, ...stored } = job;
+      expect(deduplicated).toBe(false);
+      expect(await service.getJob(job.id)).toEqual(stored);
     });
 
     it('defaults to every source', async () => {

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * `phx-apikey`: creates, lists and revokes the GraphQL server's API keys in
+ * MongoDB (`MONGODB_URI`, or the local FerretDB; `MONGODB_DB`, default `phx`).
+ * Exit codes: 0 done, 1 unknown key id or failure, 2 bad flags.
+ */
+import { CommanderError } from 'commander';
+import { MongoClient } from 'mongodb';
+import { CoreError, InvalidInputError, NotFoundError } from '@phx/core';
+import { resolveMongoUri } from '../db/mongo-uri.js';
+import { loadCliConfig } from '../cli/cli-config.js';
+import { ApiKeyAdmin } from './api-key-admin.js';
+import { parseApiKeyArgs } from './apikey-options.js';
+import { runApiKeyCli } from './run-apikey-cli.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const request = parseApiKeyArgs(argv);
+  const config = loadCliConfig(process.env);
+  const client = await MongoClient.connect(await resolveMongoUri());
+  try {
+    const admin = new ApiKeyAdmin({ db: client.db(config.mongoDb) });
+    await admin.ensureIndexes();
+    return await runApiKeyCli(request, admin, (line) => console.log(line));
+  } finally {
+    await client.close();
+  }
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof InvalidInputError) {
+    console.error(error.message);
+    return 2;
+  }
+  if (error instanceof NotFoundError) {
+    console.error(error.message);
+    return 1;
+  }
+  console.error(error instanceof CoreError ? `${error.code}: ${error.message}` : `phx-apikey failed: ${String(error)}`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => process.exit(exitCodeFor(error)),
+);
