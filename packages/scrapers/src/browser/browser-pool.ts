@@ -1,9 +1,9 @@
-import { CancelledError, ISOLATION_MODES, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
+import { CancelledError, ISOLATION_MODES, InvalidInputError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
 import type { IsolationMode, Logger, PropertyId } from '@phx/core';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
-import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, FIRST_PARTY_HOST_SUFFIXES } from './chromium-launch.js';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, FIRST_PARTY_HOST_SUFFIXES, chromiumPathIssue } from './chromium-launch.js';
 import { closeOrKillBrowser, recordBrowserPid } from './browser-process.js';
 import { PageRun } from './page-run.js';
 import type { WithPageOptions } from './page-run.js';
@@ -155,7 +155,8 @@ export class BrowserPool {
    * @returns what `fn` returns
    * @throws {@link CancelledError} when the signal aborts or the pool is (or gets) closed, also when `fn` then fails
    * @throws {@link BrowserCrashedError} when the browser or page crashed, or the work outlived `timeoutMs`
-   * @throws `InvalidInputError` (core) when `signal` is not an `AbortSignal`
+   * @throws `InvalidInputError` (core) when `signal` is not an `AbortSignal`, or naming `chromiumPath` when
+   *   Chromium cannot be launched because that path is missing, a folder or not executable
    */
   async withPage<T>(propertyId: PropertyId, fn: (page: Page) => Promise<T>, signalOrOptions?: AbortSignal | WithPageOptions): Promise<T> {
     const given: WithPageOptions = signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
@@ -272,12 +273,13 @@ export class BrowserPool {
 
   private async launch(): Promise<Browser> {
     if (this.closed) throw new CancelledError('browser pool is closed');
-    const browser = await chromium.launch({
-      executablePath: this.options.chromiumPath,
-      headless: true,
-      args: [...CHROMIUM_ARGS, ...this.options.extraArgs],
-      timeout: this.options.launchTimeoutMs,
-    });
+    const chromiumPath = this.options.chromiumPath;
+    const browser = await chromium
+      .launch({ executablePath: chromiumPath, headless: true, args: [...CHROMIUM_ARGS, ...this.options.extraArgs], timeout: this.options.launchTimeoutMs })
+      .catch(async (cause: unknown) => {
+        const issue = await chromiumPathIssue(chromiumPath);
+        throw issue === null ? cause : new InvalidInputError('BrowserPool options', [{ path: 'chromiumPath', message: issue }], { cause });
+      });
     const pid = await recordBrowserPid(browser);
     this.logger.debug({ chromiumPath: this.options.chromiumPath, version: browser.version(), pid }, 'chromium launched');
     if (this.closed) {

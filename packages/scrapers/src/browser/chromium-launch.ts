@@ -1,3 +1,6 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+
 /** Where Debian installs Chromium (`apt-get install chromium`). */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -30,4 +33,21 @@ export const FIRST_PARTY_HOST_SUFFIXES: readonly string[] = Object.freeze([
 export function hostMatches(host: string, suffixes: readonly string[]): boolean {
   const h = host.toLowerCase();
   return suffixes.some((s) => h === s || h.endsWith(`.${s}`));
+}
+
+/**
+ * Tells what is wrong with a Chromium executable path, if anything.
+ *
+ * @param file - the path, e.g. `/usr/bin/chromium`
+ * @returns `null` when it is an executable file, else what is wrong, naming the path
+ */
+export async function chromiumPathIssue(file: string): Promise<string | null> {
+  const found = await stat(file).catch(() => null);
+  if (found === null) return `"${file}" does not exist; install Chromium (apt-get install chromium) or give its path`;
+  if (found.isDirectory()) return `"${file}" is a folder, not the Chromium executable`;
+  const executable = await access(file, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+  return executable ? null : `"${file}" is not executable`;
 }

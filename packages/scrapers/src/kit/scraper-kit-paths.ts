@@ -1,8 +1,8 @@
-import { constants } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { InputIssue } from '@phx/core';
+import { chromiumPathIssue } from '../browser/chromium-launch.js';
 import type { ScraperKitMode } from './scraper-kit-options.js';
 
 /** Sub-folders a shared fixtures folder must have. */
@@ -27,17 +27,6 @@ async function fixturesDirIssue(dir: string): Promise<string | null> {
     pages += names.filter((n) => n.startsWith(`${site}-hdp-`) && n.endsWith('.html')).length;
   }
   return pages > 0 ? null : `"${dir}" holds no saved listing page (listings/zillow/zillow-hdp-*.html, listings/redfin/redfin-hdp-*.html)`;
-}
-
-async function chromiumIssue(file: string): Promise<string | null> {
-  const found = await statOf(file);
-  if (found === null) return `"${file}" does not exist; install Chromium (apt-get install chromium) or give its path`;
-  if (found.isDirectory()) return `"${file}" is a folder, not the Chromium executable`;
-  const executable = await access(file, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
-  return executable ? null : `"${file}" is not executable`;
 }
 
 async function harIssue(mode: ScraperKitMode): Promise<string | null> {
@@ -66,7 +55,7 @@ export async function checkScraperKitPaths(mode: ScraperKitMode, chromiumPath: s
   const checks: [string, Promise<string | null>][] = [
     ['mode.fixturesDir', mode.kind === 'replay' ? fixturesDirIssue(mode.fixturesDir) : Promise.resolve(null)],
     ['mode.harPath', harIssue(mode)],
-    ['chromiumPath', chromiumIssue(chromiumPath)],
+    ['chromiumPath', chromiumPathIssue(chromiumPath)],
   ];
   const issues: InputIssue[] = [];
   for (const [at, check] of checks) {

@@ -1,4 +1,4 @@
-import { CancelledError, toPropertyId } from '@phx/core';
+import { CancelledError, InvalidInputError, toPropertyId } from '@phx/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrowserPool } from '../../src/browser/index.js';
 import { ReplayArchive, installReplayRoutes } from '../../src/replay/index.js';
@@ -137,6 +137,26 @@ describe('BrowserPool.close', () => {
       const deadline = Date.now() + 5_000;
       while (stillAlive(pids).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(stillAlive(pids)).toEqual([]);
+    }
+  });
+});
+
+describe('BrowserPool launch', () => {
+  it('names a chromiumPath that does not exist in an InvalidInputError, from withPage and from a scraper (not retried)', async () => {
+    const { ZillowScraper } = await import('../../src/zillow/index.js');
+    const p = new BrowserPool({ chromiumPath: '/nonexistent/chromium' });
+    try {
+      const issue = { path: 'chromiumPath', message: '"/nonexistent/chromium" does not exist; install Chromium (apt-get install chromium) or give its path' };
+      const direct = await p.withPage(a, async () => 1).catch((e: unknown) => e);
+      expect(direct).toBeInstanceOf(InvalidInputError);
+      expect((direct as InvalidInputError).issues).toEqual([issue]);
+      const viaScraper = await new ZillowScraper({ pool: p })
+        .listPhotos({ property: { id: a, address: '1 A St, Phoenix, AZ', listingUrls: {} }, listingUrl: PAGE_URL })
+        .catch((e: unknown) => e);
+      expect(viaScraper).toBeInstanceOf(InvalidInputError);
+      expect((viaScraper as InvalidInputError).issues).toEqual([issue]);
+    } finally {
+      await p.close();
     }
   });
 });
