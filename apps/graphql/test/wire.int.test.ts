@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { JobProgress } from '@phx/jobs';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql as postGraphqlWithKey } from './support/http-graphql.js';
+import { workerProgress } from './support/job-progress.js';
 import { DAVIS_ADDRESS, EXAMPLE_ADDRESS } from './support/sample-properties.js';
 import { recordSubscription, within } from './support/subscription-recorder.js';
 
@@ -24,17 +24,7 @@ interface ProgressView {
   readonly completedAt: string | null;
 }
 
-const progress = (done: number, images: number): JobProgress => ({
-  totalProperties: 2,
-  completedProperties: done,
-  failedProperties: 0,
-  totalImages: images,
-  newImages: images,
-  duplicateImages: 0,
-  failedImages: 0,
-  failedPropertiesList: [],
-  propertyOutcomes: [],
-});
+const progress = (done: number, images: number) => workerProgress(2, done, images);
 
 describe('GraphQL over real HTTP and graphql-ws on one port', () => {
   let harness: GraphqlHarness;

@@ -6,7 +6,7 @@
  */
 import { CommanderError } from 'commander';
 import { MongoClient } from 'mongodb';
-import { CoreError, InvalidInputError, NotFoundError } from '@phx/core';
+import { InvalidInputError } from '@phx/core';
 import { resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from '../cli/cli-config.js';
 import { ApiKeyAdmin } from './api-key-admin.js';
@@ -28,16 +28,8 @@ async function main(argv: readonly string[]): Promise<number> {
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  if (error instanceof InvalidInputError) {
-    console.error(error.message);
-    return 2;
-  }
-  if (error instanceof NotFoundError) {
-    console.error(error.message);
-    return 1;
-  }
-  console.error(error instanceof CoreError ? `${error.code}: ${error.message}` : `phx-apikey failed: ${String(error)}`);
-  return 1;
+  console.error(error instanceof Error ? error.message : `phx-apikey failed: ${String(error)}`);
+  return error instanceof InvalidInputError ? 2 : 1;
 }
 
 main(process.argv.slice(2)).then(
