@@ -39,7 +39,7 @@ export interface WorkerConfig {
   /**
    * `QUEUE_NOTIFY_POLL_MS`: how often the worker reads the queue notifications
    * in MongoDB, in ms, 10-5000; `0` turns them off (jobs then wait for the
-   * 1 s queue scan); default 100.
+   * 1 s queue scan); default 50.
    */
   readonly queueNotifyPollMs: number;
   /**
@@ -99,7 +99,7 @@ const envSchema = z.object({
   METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   QUEUE_NOTIFY_POLL_MS: z.preprocess(
     blankToUndefined,
-    z.coerce.number().int().refine((v) => v === 0 || (v >= 10 && v <= 5_000), 'must be 0 (off) or 10-5000').default(100),
+    z.coerce.number().int().refine((v) => v === 0 || (v >= 10 && v <= 5_000), 'must be 0 (off) or 10-5000').default(50),
   ),
 });
 

@@ -62,7 +62,7 @@ describe('loadWorkerConfig', () => {
       workerName: 'w-1',
       metricsPort: 9464,
       metricsHost: '127.0.0.1',
-      queueNotifyPollMs: 100,
+      queueNotifyPollMs: 50,
       lockLifetimeMs: 5_000,
       propertyMaxAttempts: 5,
       propertyRetryInitialBackoffMs: 200,

@@ -5,8 +5,8 @@ import { loadWorkerConfig } from '../src/config.js';
 const base = { MONGODB_URI: 'mongodb://127.0.0.1:27027/' };
 
 describe('loadWorkerConfig: metrics endpoint and queue notifications', () => {
-  it('defaults to /metrics on 127.0.0.1:9464 and notifications read every 100 ms', () => {
-    expect(loadWorkerConfig(base)).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1', queueNotifyPollMs: 100 });
+  it('defaults to /metrics on 127.0.0.1:9464 and notifications read every 50 ms', () => {
+    expect(loadWorkerConfig(base)).toMatchObject({ metricsPort: 9464, metricsHost: '127.0.0.1', queueNotifyPollMs: 50 });
   });
 
   it('reads METRICS_PORT (0 = off), METRICS_HOST and QUEUE_NOTIFY_POLL_MS (0 = off)', () => {

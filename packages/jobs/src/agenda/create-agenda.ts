@@ -37,7 +37,7 @@ export type CreateAgendaOptions = AgendaConnection & {
   /**
    * Cross-process "job saved" notifications through MongoDB
    * (`MongoNotificationChannel`, works on FerretDB): a started queue reads them
-   * every `pollIntervalMs` (10-5000 ms, default 100) and takes a new job up
+   * every `pollIntervalMs` (10-5000 ms, default 50) and takes a new job up
    * then, instead of at its next `processEveryMs` scan. `false`: plain polling.
    * Default on with a `db` connection; always off with `mongoUri`.
    */

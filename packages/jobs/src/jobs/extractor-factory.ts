@@ -66,14 +66,14 @@ export class ExtractorFactory {
    * @returns one state per source that has a scraper in a kit; empty before any job
    */
   async circuitStates(): Promise<Map<Source, CircuitState>> {
-    const rank: Readonly<Record<CircuitState, number>> = { closed: 0, 'half-open': 1, open: 2 };
+    const rank = (state: CircuitState): number => (state === 'open' ? 2 : state === 'half-open' ? 1 : 0);
     const states = new Map<Source, CircuitState>();
     for (const pending of [...this.kits.values()]) {
       const kit = await pending.catch(() => null);
       if (kit === null) continue;
       for (const [source, scraper] of Object.entries(kit.scrapers) as [Source, ScraperKit['scrapers'][Source]][]) {
         const state = scraper.guard.circuitState;
-        if (rank[state] >= rank[states.get(source) ?? 'closed']) states.set(source, state);
+        if (rank(state) >= rank(states.get(source) ?? 'closed')) states.set(source, state);
       }
     }
     return states;
