@@ -3,6 +3,7 @@ import type { Agenda, Job } from 'agenda';
 import type { Db } from 'mongodb';
 import { noopLogger, systemClock } from '@phx/core';
 import type { Clock, Logger } from '@phx/core';
+import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { JobService } from '../service/job-service.js';
 import { tickAtOrBefore } from './cron-schedule.js';
 import { RUN_SCHEDULE_JOB, runSchedulePayloadSchema } from './run-schedule-payload.js';
@@ -25,6 +26,8 @@ export interface RunScheduleJobDeps {
   readonly clock?: Clock;
   /** Name of this worker on tick records; default `<hostname>:<pid>`. */
   readonly workerName?: string;
+  /** How long tick records are kept, in ms; default `JOB_RESULT_TTL` (7 days). */
+  readonly tickRetentionMs?: number;
   /** Called after each tick with what it did (metrics, tests); must not throw. Default none. */
   readonly onTick?: (scheduleId: string, tickAt: Date, result: TickResult) => void;
 }
@@ -55,6 +58,7 @@ export function defineRunScheduleJob(agenda: Agenda, deps: RunScheduleJobDeps): 
     workerName: deps.workerName ?? `${hostname()}:${process.pid}`,
     clock,
     logger,
+    tickRetentionMs: deps.tickRetentionMs ?? DEFAULT_QUEUE_SETTINGS.jobResultTtlMs,
   });
   agenda.define<RunSchedulePayload>(RUN_SCHEDULE_JOB, async (job: Job<RunSchedulePayload>) => {
     const payload = runSchedulePayloadSchema.safeParse(job.attrs.data);

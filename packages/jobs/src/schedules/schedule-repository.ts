@@ -161,6 +161,17 @@ export class ScheduleRepository {
   }
 
   /**
+   * Deletes a schedule's tick records older than a time.
+   *
+   * @param id - the schedule
+   * @param before - records of ticks before this go
+   * @returns how many were deleted
+   */
+  async removeTicksBefore(id: ScheduleId, before: Date): Promise<number> {
+    return (await this.ticks.deleteMany({ scheduleId: id, tickAt: { $lt: before } })).deletedCount;
+  }
+
+  /**
    * Lists a schedule's tick records, newest first.
    *
    * @param id - the schedule

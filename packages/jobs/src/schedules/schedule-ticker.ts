@@ -27,6 +27,8 @@ export interface ScheduleTickerOptions {
   readonly workerName: string;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** How long tick records are kept, in ms (like finished jobs, `JOB_RESULT_TTL`); older ones of a schedule go at its next tick. */
+  readonly tickRetentionMs: number;
 }
 
 /**
@@ -73,6 +75,9 @@ export class ScheduleTicker {
   }
 
   private async start(schedule: ExtractionSchedule, tickAt: Date, logger: Logger): Promise<TickResult> {
+    await this.o.repository.removeTicksBefore(schedule.id, new Date(tickAt.getTime() - this.o.tickRetentionMs)).catch((error: unknown) => {
+      logger.warn({ err: describeError(error) }, 'old tick records could not be removed; next tick tries again');
+    });
     try {
       const job = await this.o.jobs.enqueueExtraction(
         { properties: schedule.properties, sources: schedule.sources, isolationMode: schedule.isolationMode, dryRun: schedule.dryRun },

@@ -134,6 +134,7 @@ describe('ScheduleTicker', () => {
       workerName,
       clock: systemClock,
       logger: noopLogger,
+      tickRetentionMs: 60 * 60_000,
     });
 
   beforeAll(async () => {
@@ -176,6 +177,20 @@ describe('ScheduleTicker', () => {
     ]);
     expect(ticks[1]?.reason).toBe(`previous run ${run.id} is still pending`);
     expect(await tdb.db.collection('extraction_jobs').countDocuments({ scheduleId: schedule.id })).toBe(2);
+  });
+
+  it('removes tick records older than the retention when a tick starts a run', async () => {
+    const schedule = await service.createSchedule({ name: 'retention', cron: '0 * * * *', properties: [sampleProperty(3)] });
+    const ticker = tickerOn(tdb.db, 'worker-a');
+    const old = new Date('2026-03-01T10:00:00.000Z');
+    expect((await ticker.tick(schedule.id, old)).outcome).toBe('started');
+    await tdb.db.collection('extraction_jobs').updateMany({ scheduleId: schedule.id }, { $set: { status: 'completed' } });
+    // Retention one hour: the 12:00 tick removes the 10:00 record and keeps the 11:00 one.
+    expect((await ticker.tick(schedule.id, new Date('2026-03-01T11:00:00.000Z'))).outcome).toBe('started');
+    await tdb.db.collection('extraction_jobs').updateMany({ scheduleId: schedule.id }, { $set: { status: 'completed' } });
+    expect((await service.listTicks(schedule.id)).length).toBe(2);
+    expect((await ticker.tick(schedule.id, new Date('2026-03-01T12:00:00.000Z'))).outcome).toBe('started');
+    expect((await service.listTicks(schedule.id)).map((t) => t.tickAt.toISOString())).toEqual(['2026-03-01T12:00:00.000Z', '2026-03-01T11:00:00.000Z']);
   });
 
   it('does nothing for a paused or removed schedule', async () => {
