@@ -17,7 +17,11 @@ describe('loadGraphqlConfig', () => {
       maxQueryDepth: 10,
       maxQueryAliases: 5,
       shutdownGraceMs: 10_000,
+      maxQueryCost: 5_000,
+      devMode: false,
+      keyRecheckIntervalMs: 5_000,
     });
+    expect(config.imagesDir).toMatch(/[/\\]\.data[/\\]images$/);
     expect(config.propertiesCsv).toMatch(/[/\\]tools[/\\]data[/\\]sample-properties\.csv$/);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -46,6 +50,16 @@ describe('loadGraphqlConfig', () => {
       maxQueryDepth: 10,
       shutdownGraceMs: 500,
     });
+  });
+
+  it('reads the access and image settings: dev mode only when asked for, key recheck interval, cost limit, images folder', () => {
+    const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
+    expect(loadGraphqlConfig({ ...base, PHX_API_DEV_MODE: '1' }).devMode).toBe(true);
+    expect(loadGraphqlConfig({ ...base, PHX_API_DEV_MODE: 'true' }).devMode).toBe(true);
+    expect(loadGraphqlConfig({ ...base, PHX_API_DEV_MODE: '0' }).devMode).toBe(false);
+    const config = loadGraphqlConfig({ ...base, API_KEY_RECHECK_MS: '250', MAX_QUERY_COST: '800', PHX_IMAGES_DIR: '/srv/phx/images' });
+    expect(config).toMatchObject({ keyRecheckIntervalMs: 250, maxQueryCost: 800, imagesDir: '/srv/phx/images' });
+    expect(() => loadGraphqlConfig({ ...base, PHX_API_DEV_MODE: 'yes' })).toThrow(/PHX_API_DEV_MODE/);
   });
 
   it('names every bad or missing variable at once', () => {

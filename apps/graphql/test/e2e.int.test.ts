@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { loadPropertiesCsv } from '@phx/core';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ import { openTestDatabase, type TestDatabase } from './support/test-database.js'
 const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
 const WORKER_MAIN = join(WORKSPACE, 'apps/worker/dist/main.js');
 const GRAPHQL_MAIN = join(WORKSPACE, 'apps/graphql/dist/main.js');
+const APIKEY_MAIN = join(WORKSPACE, 'tools/dist/apikey/main.js');
 const SAMPLE_CSV = join(WORKSPACE, 'tools/data/sample-properties.csv');
 const EXTRACTION_TIMEOUT_MS = 240_000;
 
@@ -25,6 +28,7 @@ const PROGRESS = `subscription($jobId: ID!) { jobProgress(jobId: $jobId) { ${COU
 const FINAL_JOB = `query($id: ID!) { job(id: $id) { ${COUNTERS} progressUpdatedAt errorMessage completedAt failedPropertiesList
   propertyOutcomes { propertyId address status photosFound newImages duplicateImages failedImages sourcesRead failures { code message } } } }`;
 const PHOTOS = `query($propertyId: ID!) { photos(propertyId: $propertyId) { propertyId sha256 fileName location byteLength sources storedFiles variants { name fileName widthPx heightPx } } }`;
+const IMAGES = `query($propertyId: ID!) { images(propertyId: $propertyId) { sha256 original { url contentType byteLength } web { url contentType byteLength } thumbnail { url contentType byteLength } } }`;
 
 interface Counters {
   readonly id: string;
@@ -43,6 +47,17 @@ interface FinalJob extends Counters {
   readonly failedPropertiesList: string[];
   readonly propertyOutcomes: { propertyId: string; status: string; newImages: number; failures: unknown[] }[];
 }
+interface ImageFileView {
+  readonly url: string;
+  readonly contentType: string;
+  readonly byteLength: number;
+}
+interface ImageView {
+  readonly sha256: string;
+  readonly original: ImageFileView;
+  readonly web: ImageFileView | null;
+  readonly thumbnail: ImageFileView | null;
+}
 interface PhotoView {
   readonly propertyId: string;
   readonly sha256: string;
@@ -60,14 +75,20 @@ describe('end to end: the built worker and GraphQL server as separate processes'
   let graphql: ChildService | undefined;
   let client: Client | undefined;
   let url: string;
+  let authorization: string;
 
   beforeAll(async () => {
-    for (const script of [WORKER_MAIN, GRAPHQL_MAIN]) {
+    for (const script of [WORKER_MAIN, GRAPHQL_MAIN, APIKEY_MAIN]) {
       if (!existsSync(script)) throw new Error(`${script} is missing; build first (nx run-many -t build)`);
     }
     database = await openTestDatabase('e2e');
     imagesDir = await mkdtemp(join(tmpdir(), 'phx-e2e-images-'));
     const env = { MONGODB_URI: database.uri, MONGODB_DB: database.name, LOG_LEVEL: 'info' };
+    // The key is made the way an operator makes one: with the phx-apikey CLI of tools.
+    const created = await promisify(execFile)(process.execPath, [APIKEY_MAIN, 'create', '--name', 'e2e', '--role', 'admin', '--json'], {
+      env: { ...process.env, ...env },
+    });
+    authorization = `Bearer ${(JSON.parse(created.stdout) as { key: string }).key}`;
     worker = await startChildService({
       name: 'worker',
       script: WORKER_MAIN,
@@ -78,7 +99,7 @@ describe('end to end: the built worker and GraphQL server as separate processes'
     graphql = await startChildService({
       name: 'graphql',
       script: GRAPHQL_MAIN,
-      env: { ...env, PORT: '0', HOST: '127.0.0.1', PROPERTIES_CSV: SAMPLE_CSV },
+      env: { ...env, PORT: '0', HOST: '127.0.0.1', PROPERTIES_CSV: SAMPLE_CSV, PHX_IMAGES_DIR: imagesDir },
       readyPattern: /graphql ready/,
       readyTimeoutMs: 60_000,
     });
@@ -97,13 +118,19 @@ describe('end to end: the built worker and GraphQL server as separate processes'
     'extracts every sample property: enqueued over HTTP, progress over a WebSocket, files on disk match the records',
     async () => {
       const catalog = await loadPropertiesCsv(SAMPLE_CSV);
-      const enqueued = await postGraphql<{ enqueueExtraction: Counters }>(url, ENQUEUE);
+      expect((await postGraphql(url, ENQUEUE)).status, 'no key, no job').toBe(401);
+      const enqueued = await postGraphql<{ enqueueExtraction: Counters }>(url, ENQUEUE, {}, authorization);
       const job = enqueued.body.data?.enqueueExtraction;
       expect(job, JSON.stringify(enqueued.body)).toBeDefined();
       if (job === undefined) return;
       expect(job).toMatchObject({ status: 'PENDING', totalProperties: catalog.length });
 
-      client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+      client = createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization },
+      });
       const progress = recordSubscription<{ jobProgress: Counters }>(client, PROGRESS, { jobId: job.id });
       await within(progress.completed, EXTRACTION_TIMEOUT_MS, 'extraction');
 
@@ -122,7 +149,7 @@ describe('end to end: the built worker and GraphQL server as separate processes'
       const last = snapshots.at(-1);
       expect(last).toMatchObject({ status: 'COMPLETED', completedProperties: catalog.length, failedProperties: 0 });
 
-      const final = (await postGraphql<{ job: FinalJob }>(url, FINAL_JOB, { id: job.id })).body.data?.job;
+      const final = (await postGraphql<{ job: FinalJob }>(url, FINAL_JOB, { id: job.id }, authorization)).body.data?.job;
       expect(final).toMatchObject({ ...last, errorMessage: null, failedPropertiesList: [] });
       expect(final?.totalImages).toBe((final?.newImages ?? 0) + (final?.duplicateImages ?? 0));
       expect(final?.newImages).toBeGreaterThan(0);
@@ -130,7 +157,7 @@ describe('end to end: the built worker and GraphQL server as separate processes'
 
       let stored = 0;
       for (const property of catalog) {
-        const photos = (await postGraphql<{ photos: PhotoView[] }>(url, PHOTOS, { propertyId: property.id })).body.data?.photos ?? [];
+        const photos = (await postGraphql<{ photos: PhotoView[] }>(url, PHOTOS, { propertyId: property.id }, authorization)).body.data?.photos ?? [];
         const outcome = final?.propertyOutcomes.find((o) => o.propertyId === property.id);
         expect(photos.length, property.address).toBe(outcome?.newImages);
         const onDisk = (await readdir(join(imagesDir, property.id))).filter((name) => !name.startsWith('.') && name !== 'manifest.json');
@@ -151,11 +178,31 @@ describe('end to end: the built worker and GraphQL server as separate processes'
           expect(Math.max(...photo.variants.map((v) => Math.max(v.widthPx, v.heightPx)))).toBeLessThanOrEqual(2048);
         }
         stored += photos.length;
+        await expectServedImages(property.id, photos);
       }
       expect(stored).toBe(final?.newImages);
     },
     EXTRACTION_TIMEOUT_MS + 60_000,
   );
+
+  /** Every file the images query names is served over HTTP with the key: the stored bytes, the right type. */
+  async function expectServedImages(propertyId: string, photos: readonly PhotoView[]): Promise<void> {
+    const images = (await postGraphql<{ images: ImageView[] }>(url, IMAGES, { propertyId }, authorization)).body.data?.images ?? [];
+    expect(images.map((i) => i.sha256).sort()).toEqual(photos.map((p) => p.sha256).sort());
+    for (const image of images) {
+      const photo = photos.find((p) => p.sha256 === image.sha256);
+      for (const file of [image.original, image.web, image.thumbnail]) {
+        expect(file, image.sha256).not.toBeNull();
+        if (file === null) continue;
+        const response = await fetch(file.url, { headers: { authorization } });
+        expect(response.status, file.url).toBe(200);
+        expect(response.headers.get('content-type')).toBe(file.contentType);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        expect(bytes.length).toBe(file.byteLength);
+        if (file === image.original) expect(createHash('sha256').update(bytes).digest('hex')).toBe(photo?.sha256);
+      }
+    }
+  }
 
   it('both processes stop on SIGTERM with exit code 0', async () => {
     await client?.dispose();

@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { MongoClient } from 'mongodb';
+import { ApiKeyAdmin } from '../apikey/api-key-admin.js';
 import { resolveMongoUri } from '../db/mongo-uri.js';
 import { findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
 import { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
@@ -80,20 +81,36 @@ async function main(): Promise<number> {
       }),
     );
     const url = `http://127.0.0.1:${port}/graphql`;
-    console.log(`  graphql    pid ${services[1]?.child.pid} ready at ${url}\n`);
-    const client = new PhxGraphqlClient(url);
+    console.log(`  graphql    pid ${services[1]?.child.pid} ready at ${url} (playground ${url.replace(/graphql$/, 'graphiql')})`);
+    // The server runs as deployed, keys required: the demo makes an admin key for itself and revokes it at the end.
+    const apiKey = await withDemoDatabase(mongoUri, opts.db, (admin) => admin.create({ name: `demo ${new Date().toISOString()}`, role: 'admin' }));
+    console.log(`  api key    admin key ${apiKey.record.id} for this run (revoked when the demo ends)\n`);
+    const client = new PhxGraphqlClient(url, { authorization: `Bearer ${apiKey.key}` });
     try {
       const ok = await runDemoExtraction({ client, imagesDir, sources: opts.sources.split(',') });
       console.log(`\nDemo ${ok ? 'completed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
       return ok ? 0 : 1;
     } finally {
       await client.close();
+      await withDemoDatabase(mongoUri, opts.db, (admin) => admin.revoke(apiKey.record.id));
     }
   } finally {
     for (const service of services.reverse()) {
       const code = await service.stop();
       if (code !== 0) console.error(`  ${service.child.spawnfile} exited with code ${code}`);
     }
+  }
+}
+
+/** Runs `work` with the API key store of the demo database, then closes the connection. */
+async function withDemoDatabase<T>(mongoUri: string, dbName: string, work: (admin: ApiKeyAdmin) => Promise<T>): Promise<T> {
+  const client = await MongoClient.connect(mongoUri);
+  try {
+    const admin = new ApiKeyAdmin({ db: client.db(dbName) });
+    await admin.ensureIndexes();
+    return await work(admin);
+  } finally {
+    await client.close();
   }
 }
 
