@@ -77,6 +77,16 @@ describe('schedule operations over HTTP', () => {
     expect(gone.body.errors?.[0]?.extensions).toEqual({ code: 'NOT_FOUND', entity: 'schedule', id });
   });
 
+  it('shows which jobs a schedule made (origin, scheduleId)', async () => {
+    const properties = await harness.catalog.select({ addresses: [DAVIS_ADDRESS] });
+    const scheduleId = '0b9d4f7e-2c1a-4e55-9a43-3f1a2b7c9d10';
+    const scheduled = await harness.jobService.enqueueExtraction({ properties, dryRun: true }, { origin: 'scheduled', scheduleId });
+    const interactive = await harness.jobService.enqueueExtraction({ properties });
+    const query = 'query($id: ID!) { job(id: $id) { id origin scheduleId } }';
+    expect((await postGraphql(url, query, { id: scheduled.id })).body.data).toEqual({ job: { id: scheduled.id, origin: 'SCHEDULED', scheduleId } });
+    expect((await postGraphql(url, query, { id: interactive.id })).body.data).toEqual({ job: { id: interactive.id, origin: 'INTERACTIVE', scheduleId: null } });
+  });
+
   it('names a bad cron expression and time zone (BAD_USER_INPUT), a taken name (CONFLICT), an unknown address (NOT_FOUND)', async () => {
     const bad = await postGraphql(url, CREATE, { input: { name: 'bad', cron: '* * *', timeZone: 'Mars/Base', all: true } });
     expect(bad.body.errors?.[0]?.extensions).toEqual({

@@ -1,8 +1,10 @@
 import type { ExtractionJob, IsolationMode, JobStatus } from '@phx/core';
+import type { JobOrigin } from '@phx/jobs';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { PropertyType, toPropertyType } from '../property/property.type.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
+import { JobOriginEnum } from './job-origin.enum.js';
 import { JobStatusEnum } from './job-status.enum.js';
 import { PropertyOutcomeType, toPropertyOutcomeType } from './property-outcome.type.js';
 
@@ -103,15 +105,23 @@ export class JobType {
   /** Outcome of each finished property. */
   @Field(() => [PropertyOutcomeType], { description: 'Outcome of each finished property, in finishing order.' })
   readonly propertyOutcomes!: readonly PropertyOutcomeType[];
+
+  /** Who asked for the job. */
+  @Field(() => JobOriginEnum, { description: 'Who asked for the job: INTERACTIVE (enqueueExtraction, the CLI) or SCHEDULED (a schedule tick).' })
+  readonly origin!: JobOrigin;
+
+  /** The schedule whose tick made the job. */
+  @Field(() => ID, { nullable: true, description: 'The schedule whose tick made the job; null for interactive jobs.' })
+  readonly scheduleId!: string | null;
 }
 
 /**
  * Maps a domain job to its GraphQL shape.
  *
- * @param job - the domain job
+ * @param job - the domain job; `origin` and `scheduleId` when the job layer recorded them (absent: interactive)
  * @returns the GraphQL `Job`
  */
-export function toJobType(job: ExtractionJob): JobType {
+export function toJobType(job: ExtractionJob & { readonly origin?: JobOrigin; readonly scheduleId?: string }): JobType {
   return {
     id: job.id,
     status: job.status,
@@ -135,5 +145,7 @@ export function toJobType(job: ExtractionJob): JobType {
     failedPropertiesList: job.failedPropertiesList,
     errorMessage: job.errorMessage,
     propertyOutcomes: job.propertyOutcomes.map(toPropertyOutcomeType),
+    origin: job.origin ?? 'interactive',
+    scheduleId: job.scheduleId ?? null,
   };
 }
