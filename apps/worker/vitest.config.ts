@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Each file starts worker processes with Chromium: side by side on two cores they starve each other's timings.
+    fileParallelism: false,
   },
 });

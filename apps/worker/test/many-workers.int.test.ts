@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IsolationMode, Property } from '@phx/core';
+import type { Property, Source } from '@phx/core';
 import type { StoredExtractionJob } from '@phx/jobs';
 import { isFinal, openWorkerSuite, sampleProperties, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
@@ -25,15 +25,17 @@ describe('three worker processes on one queue', () => {
   it('share twenty small jobs: every job completes, none runs twice at the same time', async () => {
     const env = { MAX_CONCURRENT_JOBS: '2', PROPERTY_CONCURRENCY: '1' };
     const workers = await Promise.all(['many-a', 'many-b', 'many-c'].map((name) => suite.startWorker(name, env)));
-    // Twenty distinct requests (equal ones would be deduplicated): one small listing each, in both
-    // isolation modes, with and without downloads, on its own source or on both.
-    const requests = small.flatMap((property) => {
-      const own = property.listingUrls.zillow === undefined ? 'redfin' : 'zillow';
-      return [[own], ['zillow', 'redfin']].flatMap((sources) =>
-        (['virtual', 'context'] as IsolationMode[]).flatMap((isolationMode) => [true, false].map((dryRun) => ({ properties: [property], sources, isolationMode, dryRun }))),
-      );
-    });
-    const jobs = await Promise.all(requests.slice(0, 20).map((r) => suite.service.enqueueExtraction(r)));
+    // Twenty distinct dry runs (equal requests would be deduplicated), each a page or a few in Chromium: every
+    // non-empty set of three small listings, singles on their own source or on both, in two isolation modes.
+    const own = (p: Property): Source[] => [p.listingUrls.zillow === undefined ? 'redfin' : 'zillow'];
+    const both: Source[] = ['zillow', 'redfin'];
+    const sets = [
+      ...small.flatMap((p) => [{ properties: [p], sources: own(p) }, { properties: [p], sources: both }]),
+      ...[[0, 1], [0, 2], [1, 2], [0, 1, 2]].map((ix) => ({ properties: ix.map((i) => small[i]!), sources: both })),
+    ];
+    const requests = sets.flatMap((set) => (['virtual', 'context'] as const).map((isolationMode) => ({ ...set, isolationMode, dryRun: true })));
+    expect(requests).toHaveLength(20);
+    const jobs = await Promise.all(requests.map((r) => suite.service.enqueueExtraction(r)));
     expect(jobs.filter((j) => j.deduplicated)).toEqual([]);
 
     const finals: StoredExtractionJob[] = await Promise.all(jobs.map((j) => waitForJob(suite.service, j.id, isFinal, 150_000)));

@@ -53,6 +53,8 @@ describe('worker process (replay of the saved listings)', () => {
       PHX_IMAGES_DIR: imagesDir,
       WORKER_NAME: name,
       LOG_LEVEL: 'info',
+      // Test files run side by side: no fixed metrics port.
+      METRICS_PORT: '0',
       ...extra,
     });
     started.push(worker);
