@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type OperationDefinitionNode } from 'graphql';
+import { Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Names of the GraphQL server's metrics (Prometheus conventions: seconds, `_total`). */
@@ -14,6 +14,9 @@ export const GRAPHQL_DURATION_BUCKETS_SECONDS = Object.freeze([0.005, 0.01, 0.02
 
 /** The `operation` label of requests GraphQL could not resolve to an operation (syntax or validation errors). */
 export const INVALID_OPERATION_LABEL = '(invalid)';
+
+/** Stands for a named fragment spread at the root in an `operation` label (fragment names are the client's, so not used). */
+export const ROOT_FRAGMENT_LABEL = '(fragment)';
 
 /** How an operation arrived. */
 export type GraphqlTransport = 'http' | 'ws';
@@ -135,7 +138,8 @@ export class GraphqlMetrics {
  * The `operation` label of an operation: its root field names (not aliases),
  * sorted and joined by commas, e.g. `job` or `jobs,properties`. Root fields
  * come from the schema, so the label's values stay few, whatever operation
- * names clients choose.
+ * names clients choose. Inline fragments at the root are looked into; a
+ * named fragment spread counts as {@link ROOT_FRAGMENT_LABEL}.
  *
  * @param operation - the resolved operation, or `undefined` when it did not resolve
  * @returns the label, {@link INVALID_OPERATION_LABEL} when there is no operation
@@ -143,8 +147,14 @@ export class GraphqlMetrics {
 export function operationLabel(operation: OperationDefinitionNode | undefined | null): string {
   if (operation === undefined || operation === null) return INVALID_OPERATION_LABEL;
   const names = new Set<string>();
-  for (const selection of operation.selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-  }
+  collectRootNames(operation.selectionSet, names);
   return [...names].sort().join(',') || INVALID_OPERATION_LABEL;
+}
+
+function collectRootNames(selectionSet: SelectionSetNode, names: Set<string>): void {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) collectRootNames(selection.selectionSet, names);
+    else names.add(ROOT_FRAGMENT_LABEL);
+  }
 }
