@@ -3,7 +3,7 @@ import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '@phx/core';
-import { folderVersusRecords, isFinal, openWorkerSuite, sampleProperties, waitForJob } from './support/worker-suite.js';
+import { folderVersusRecords, isFinal, openWorkerSuite, sampleProperties, waitFor, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
 
 /** Photos each listing shows in the replayed fixtures, each its own picture (see the scrapers' sample-properties test). */
@@ -79,7 +79,10 @@ describe('crash recovery: a worker killed with SIGKILL mid-job', () => {
         recordCount: expected,
       });
     }
-    const claims = await suite.db.collection('extraction_job_runs').find({ jobId: job.id }).sort({ runNumber: 1 }).toArray();
+    const runs = suite.db.collection('extraction_job_runs');
+    // The second worker releases its claim just after it wrote the job's end; the killed one never did.
+    await waitFor(async () => (await runs.countDocuments({ jobId: job.id, runNumber: 2, endedAt: { $ne: null } })) === 1, 10_000);
+    const claims = await runs.find({ jobId: job.id }).sort({ runNumber: 1 }).toArray();
     expect(claims.map((c) => [c['runNumber'], c['workerName'], c['endedAt'] === null])).toEqual([
       [1, 'crash-first', true],
       [2, 'crash-second', false],

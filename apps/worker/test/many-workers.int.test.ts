@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property, Source } from '@phx/core';
 import type { StoredExtractionJob } from '@phx/jobs';
-import { isFinal, openWorkerSuite, sampleProperties, waitForJob } from './support/worker-suite.js';
+import { isFinal, openWorkerSuite, sampleProperties, waitFor, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
 
 interface Claim {
@@ -41,10 +41,11 @@ describe('three worker processes on one queue', () => {
     const finals: StoredExtractionJob[] = await Promise.all(jobs.map((j) => waitForJob(suite.service, j.id, isFinal, 150_000)));
     expect(finals.map((f) => f.status)).toEqual(jobs.map(() => 'completed'));
     expect(finals.map((f) => f.runNumber)).toEqual(jobs.map(() => 1));
-    const claims = await suite.db
-      .collection<Claim>('extraction_job_runs')
-      .find({ jobId: { $in: jobs.map((j) => j.id) } })
-      .toArray();
+    const readClaims = async (): Promise<Claim[]> =>
+      suite.db.collection<Claim>('extraction_job_runs').find({ jobId: { $in: jobs.map((j) => j.id) } }).toArray();
+    // A worker releases its claim just after it wrote the job's end.
+    await waitFor(async () => (await readClaims()).every((c) => c.endedAt !== null), 10_000);
+    const claims = await readClaims();
     // One run claim per job, by the worker the job names, spanning the job's own start and end.
     expect(claims.map((c) => c.jobId).sort()).toEqual(jobs.map((j) => j.id).sort());
     for (const job of finals) {
