@@ -50,7 +50,9 @@ export type CreateAgendaOptions = AgendaConnection & {
  * that schedules jobs (API, CLI: never call `start()`) or runs them (worker:
  * define jobs, then `start()`).
  *
- * The instance locks no more jobs than it can run (`lockLimit` =
+ * Due jobs are taken by priority first (`high` interactive enqueues before
+ * `normal` scheduled ones), then oldest first. The instance locks no more
+ * jobs than it can run (`lockLimit` =
  * `maxConcurrency`), so other workers get the rest, and one-time jobs that
  * succeed are removed from the queue (the job document is the record).
  *

@@ -31,8 +31,11 @@ export interface ExtractionJobRunnerSettings {
   readonly progressWriteIntervalMs: number;
   readonly jobTimeoutMs: number;
   readonly lockLifetimeMs: number;
+  /** Attempts and backoff of properties that fail transiently (`PROPERTY_MAX_ATTEMPTS`). */
   readonly propertyRetry: PropertyRetrySettings;
+  /** Pings MongoDB, to tell an outage from a failure of the property. */
   readonly health: DatabaseHealth;
+  /** Which photo records a job created, to count redone properties as a clean run would. */
   readonly census: JobPhotoCensus;
 }
 
