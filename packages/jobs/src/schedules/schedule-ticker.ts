@@ -1,5 +1,4 @@
-import type { Logger } from '@phx/core';
-import type { Clock } from '@phx/core';
+import type { Clock, Logger } from '@phx/core';
 import { describeError } from '../errors/index.js';
 import type { JobService } from '../service/job-service.js';
 import type { ExtractionSchedule, ScheduleId } from './schedule.js';
@@ -25,7 +24,9 @@ export interface ScheduleTickerOptions {
   readonly jobs: JobService;
   /** Name of this worker, recorded on each tick. */
   readonly workerName: string;
+  /** Time of the tick records (`recordedAt`) and of the enqueued jobs. */
   readonly clock: Clock;
+  /** Logger of the ticks (`scheduleId`, `tickAt`, `jobId`). */
   readonly logger: Logger;
   /** How long tick records are kept, in ms (like finished jobs, `JOB_RESULT_TTL`); older ones of a schedule go at its next tick. */
   readonly tickRetentionMs: number;
