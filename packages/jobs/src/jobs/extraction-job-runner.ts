@@ -6,7 +6,7 @@ import type { JobRepository } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { isLeaseHeld } from '../repository/job-run-leases.js';
 import type { JobRunLeases } from '../repository/job-run-leases.js';
-import type { DatabaseHealth } from '../repository/database-health.js';
+import type { DatabaseProbe } from '../repository/database-health.js';
 import type { JobPhotoCensus } from '../repository/job-photo-census.js';
 import { ExtractionRun } from './extraction-run.js';
 import type { PropertyRetrySettings } from './retrying-property-extractor.js';
@@ -34,7 +34,7 @@ export interface ExtractionJobRunnerSettings {
   /** Attempts and backoff of properties that fail transiently (`PROPERTY_MAX_ATTEMPTS`). */
   readonly propertyRetry: PropertyRetrySettings;
   /** Pings MongoDB, to tell an outage from a failure of the property. */
-  readonly health: DatabaseHealth;
+  readonly health: DatabaseProbe;
   /** Which photo records a job created, to count redone properties as a clean run would. */
   readonly census: JobPhotoCensus;
 }

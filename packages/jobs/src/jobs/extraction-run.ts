@@ -5,7 +5,7 @@ import type { CancelRequests } from '../repository/cancel-requests.js';
 import type { JobRepository, JobRunEnd } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import type { JobRunLeases } from '../repository/job-run-leases.js';
-import type { DatabaseHealth } from '../repository/database-health.js';
+import type { DatabaseProbe } from '../repository/database-health.js';
 import type { JobPhotoCensus } from '../repository/job-photo-census.js';
 import { RetryingPropertyExtractor } from './retrying-property-extractor.js';
 import type { PropertyRetrySettings } from './retrying-property-extractor.js';
@@ -40,7 +40,7 @@ export interface ExtractionRunOptions {
   /** Attempts and backoff of failed properties. */
   readonly propertyRetry: PropertyRetrySettings;
   /** Pings MongoDB (outage detection). */
-  readonly health: DatabaseHealth;
+  readonly health: DatabaseProbe;
   /** Which photo records the job created (counting redone properties). */
   readonly census: JobPhotoCensus;
 }

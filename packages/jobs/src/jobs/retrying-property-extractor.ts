@@ -2,7 +2,7 @@ import { ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
 import { CancelledError, throwIfCancelled } from '@phx/core';
 import type { ExtractPropertyRequest, JobId, Logger, Property, PropertyExtracting, PropertyOutcome } from '@phx/core';
 import { describeError } from '../errors/index.js';
-import type { DatabaseHealth } from '../repository/database-health.js';
+import type { DatabaseProbe } from '../repository/database-health.js';
 import type { JobPhotoCensus } from '../repository/job-photo-census.js';
 import { AttemptSightings, isRetryableOutcome } from './property-attempts.js';
 
@@ -37,7 +37,7 @@ export interface RetryingPropertyExtractorOptions {
   /** Attempts and backoff. */
   readonly retry: PropertyRetrySettings;
   /** Pings MongoDB, to tell a database outage from a failure of the property. */
-  readonly health: DatabaseHealth;
+  readonly health: DatabaseProbe;
   /** Which records the job created; `null` in a dry run (nothing is stored). */
   readonly census: JobPhotoCensus | null;
   /**
@@ -87,12 +87,12 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
       backoff: new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs }),
     });
     policy.onRetry((event) => logger.info({ attempt: event.attempt + 1, delayMs: event.delay }, 'property failed transiently; retrying'));
-    let attempts = 0;
+    // Every attempt made, those redone after a database outage included.
+    const tries = { count: 0 };
     let last: { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null = null;
     try {
       await policy.execute(async () => {
-        last = await this.attemptUntilDatabaseAnswers(property, request, logger);
-        attempts += 1;
+        last = await this.attemptUntilDatabaseAnswers(property, request, logger, tries);
         return last.outcome;
       }, request.signal);
     } catch (error) {
@@ -102,7 +102,7 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     throwIfCancelled(request.signal);
     const final = last as { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null;
     if (final === null) throw new CancelledError('property extraction stopped before its first attempt');
-    const outcome = await this.counted(property, request, final, attempts);
+    const outcome = await this.counted(property, request, final, tries.count);
     request.onEvent?.({ type: 'property-finished', outcome });
     return outcome;
   }
@@ -112,8 +112,10 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     property: Property,
     request: ExtractPropertyRequest,
     logger: Logger,
+    tries: { count: number },
   ): Promise<{ readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings }> {
     for (;;) {
+      tries.count += 1;
       const sightings = new AttemptSightings();
       const outcome = await this.attemptOnce(property, request, sightings);
       if (!isRetryableOutcome(outcome) || (await this.o.health.isUp())) return { outcome, sightings };

@@ -11,13 +11,25 @@ export interface DatabaseHealthOptions {
   readonly pollIntervalMs?: number;
 }
 
+/** What a run needs to know about the database's reachability (see {@link DatabaseHealth}). */
+export interface DatabaseProbe {
+  /** @returns `true` when the server answers now; never throws */
+  isUp(): Promise<boolean>;
+  /**
+   * @param maxWaitMs - longest wait, in ms
+   * @param signal - stops the wait early
+   * @returns `true` once the server answers, `false` when it did not in time or the signal aborted
+   */
+  waitUntilUp(maxWaitMs: number, signal?: AbortSignal): Promise<boolean>;
+}
+
 /**
  * Tells whether MongoDB answers, and waits for it to come back after an
  * outage. The driver reconnects by itself once the server is back; this lets
  * a run tell a failure caused by the outage (retry once the server answers,
  * without counting an attempt) from a failure of the property itself.
  */
-export class DatabaseHealth {
+export class DatabaseHealth implements DatabaseProbe {
   private readonly db: Db;
   private readonly pingTimeoutMs: number;
   private readonly pollIntervalMs: number;

@@ -2,8 +2,10 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileImageStore, PropertyExtractor } from '@phx/core';
-import type { Property } from '@phx/core';
+import { FileImageStore, PropertyExtractor, newJobId, noopLogger } from '@phx/core';
+import type { ExtractionEvent, Property } from '@phx/core';
+import { DEFAULT_PROPERTY_RETRY_SETTINGS, RetryingPropertyExtractor } from '../../src/jobs/retrying-property-extractor.js';
+import { JobPhotoCensus } from '../../src/repository/job-photo-census.js';
 import { runExtractionJobNow } from '../../src/jobs/run-extraction-job-now.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
@@ -102,5 +104,37 @@ describe('per-property retries (PROPERTY_MAX_ATTEMPTS) on a real MongoDB', () =>
       `every property failed (2 of 2); first: ${final.propertyOutcomes[0]?.address}: ${final.propertyOutcomes[0]?.failures[0]?.message}` +
         '; transient failures were tried 2 times, permanent ones once',
     );
+  });
+  it('redoes a property that failed while MongoDB did not answer once it does, without counting an attempt, counted as a clean run', async () => {
+    const property = testProperty(6);
+    // Redfin's page read fails once with an unclassified error (what a lost connection throws), after Zillow's photos were stored.
+    const { zillow, redfin, extractor } = sites(new Map(), new Map([[property.id, { times: 1, code: 'ECONNREFUSED' }]]));
+    let pings = 0;
+    let waits = 0;
+    const probe = {
+      isUp: async () => pings++ > 0,
+      waitUntilUp: async () => {
+        waits += 1;
+        return true;
+      },
+    };
+    const retrying = new RetryingPropertyExtractor({
+      inner: extractor,
+      // One attempt only: the redo after the outage must not count as one.
+      retry: { ...DEFAULT_PROPERTY_RETRY_SETTINGS, maxAttempts: 1 },
+      health: probe,
+      census: new JobPhotoCensus({ db: tdb.db }),
+      resumed: false,
+      logger: noopLogger,
+    });
+    const events: ExtractionEvent[] = [];
+    const onEvent = (event: ExtractionEvent): void => void events.push(event);
+    const outcome = await retrying.extractProperty(property, { sources: ['zillow', 'redfin'], dryRun: false, jobId: newJobId(), onEvent });
+    expect([pings, waits]).toEqual([1, 1]);
+    expect([zillow.callsFor(property.id), redfin.callsFor(property.id)]).toEqual([2, 2]);
+    const { newImages, duplicateImages, unchangedImages } = CLEAN;
+    expect(outcome).toMatchObject({ status: 'completed', newImages, duplicateImages, unchangedImages, failures: [] });
+    expect(events.filter((e) => e.type === 'property-started')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'property-finished')).toEqual([{ type: 'property-finished', outcome }]);
   });
 });

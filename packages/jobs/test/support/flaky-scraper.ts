@@ -1,10 +1,13 @@
 import { CoreError } from '@phx/core';
 import type { FailureKind, ListingPhotos, PhotoScraper, PropertyId, ScrapeRequest, Source } from '@phx/core';
 
-/** How a property's page fails: its first `times` reads throw a `CoreError` of `kind` (`Infinity`: always). */
+/**
+ * How a property's page fails: its first `times` reads (`Infinity`: always) throw a
+ * `CoreError` of `kind`, or a plain `Error` (no classification, like a driver's) when `kind` is absent.
+ */
 export interface PageFailurePlan {
   readonly times: number;
-  readonly kind: FailureKind;
+  readonly kind?: FailureKind;
   readonly code: string;
 }
 
@@ -32,7 +35,8 @@ export class FlakyScraper implements PhotoScraper {
     this.calls.push(id);
     const plan = this.plan.get(id);
     if (plan !== undefined && this.callsFor(id) <= plan.times) {
-      throw new CoreError(plan.code, `${this.source} page of ${id} failed (${plan.kind}, read ${this.callsFor(id)})`, plan.kind);
+      const message = `${this.source} page of ${id} failed (${plan.kind ?? 'unclassified'}, read ${this.callsFor(id)})`;
+      throw plan.kind === undefined ? new Error(message) : new CoreError(plan.code, message, plan.kind);
     }
     return this.inner.listPhotos(request);
   }
