@@ -26,3 +26,7 @@ export type { TickResult } from './schedules/schedule-ticker.js';
 export { RetryingPropertyExtractor, DEFAULT_PROPERTY_RETRY_SETTINGS } from './jobs/retrying-property-extractor.js';
 export type { PropertyRetrySettings, RetryingPropertyExtractorOptions } from './jobs/retrying-property-extractor.js';
 export { isRetryableOutcome } from './jobs/property-attempts.js';
+export { DatabaseHealth } from './repository/database-health.js';
+export type { DatabaseProbe, DatabaseHealthOptions } from './repository/database-health.js';
+export { JobPhotoCensus } from './repository/job-photo-census.js';
+export type { JobPhotoCensusOptions } from './repository/job-photo-census.js';
