@@ -31,11 +31,11 @@ export interface WorkerMetrics {
  * plus Node's process metrics), follows the queue's job ends, reads circuit
  * states from the extractor factory, and serves `/metrics` on
  * `METRICS_HOST:METRICS_PORT` unless the port is 0. Logs `metrics listening`
- * with the URL.
+ * with the URL; when the port cannot be bound (taken by another worker on
+ * this machine) it logs an error and the worker runs without the endpoint.
  *
  * @param deps - configuration, database, queue, job documents, extractors, logger (all borrowed)
  * @returns the metrics handle
- * @throws the listen error when the port cannot be bound
  */
 export async function createWorkerMetrics(deps: {
   readonly config: Pick<WorkerConfig, 'metricsPort' | 'metricsHost' | 'workerName'>;
@@ -50,8 +50,13 @@ export async function createWorkerMetrics(deps: {
   metrics.watchQueue(deps.agenda, { repository: deps.repository, workerName: config.workerName });
   let server: MetricsServer | null = null;
   if (config.metricsPort !== 0) {
-    server = await startMetricsServer(metrics, { port: config.metricsPort, host: config.metricsHost, logger });
-    logger.info({ url: server.url }, 'metrics listening');
+    try {
+      server = await startMetricsServer(metrics, { port: config.metricsPort, host: config.metricsHost, logger });
+      logger.info({ url: server.url }, 'metrics listening');
+    } catch (error) {
+      // A taken port (a second worker on this machine) must not stop the extractions.
+      logger.error({ port: config.metricsPort, err: error instanceof Error ? error.message : String(error) }, 'metrics endpoint not started; set METRICS_PORT per worker (0 = off)');
+    }
   }
   return {
     observe: (extractor) => observeExtractor(extractor, (event) => metrics.recordEvent(event)),

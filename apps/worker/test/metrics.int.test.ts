@@ -112,6 +112,16 @@ describe('worker /metrics (a replayed job, scraped over HTTP)', () => {
     expect(text).toContain('process_resident_memory_bytes');
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
 
+    // A second worker on the same port runs without the endpoint instead of refusing to start.
+    const second = startWorkerProcess({ MONGODB_URI: uri, MONGODB_DB: dbName, PHX_SCRAPER_MODE: 'replay', PHX_IMAGES_DIR: imagesDir, WORKER_NAME: 'worker-second', METRICS_PORT: String(port) });
+    try {
+      await second.waitForLine('worker ready', 60_000);
+      expect(second.output()).toContain('metrics endpoint not started');
+      second.child.kill('SIGTERM');
+      expect(await second.exited()).toBe(0);
+    } finally {
+      second.kill();
+    }
     worker.child.kill('SIGTERM');
     expect(await worker.exited()).toBe(0);
   });
