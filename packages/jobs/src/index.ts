@@ -72,8 +72,36 @@ export type {
   PendingJobDedupeOptions,
 } from './service/index.js';
 
-export { JobProgressFeed } from './progress/index.js';
-export type { JobProgressFeedOptions } from './progress/index.js';
+export {
+  JobProgressFeed,
+  JobEventFeed,
+  JobEventLog,
+  JobEventRecorder,
+  JobEventStream,
+  JOB_EVENTS_COLLECTION,
+  JOB_EVENT_KINDS,
+  MAX_WATCHED_JOBS,
+  encodeJobEventId,
+  decodeJobEventId,
+  statusEventBody,
+  extractionEventBody,
+  toJobEventCounters,
+} from './progress/index.js';
+export type {
+  JobProgressFeedOptions,
+  JobEventFeedOptions,
+  JobEventQuery,
+  JobEvent,
+  JobEventBody,
+  JobEventKind,
+  JobEventCounters,
+  JobEventPosition,
+  JobEventDocument,
+  JobEventEntry,
+  JobEventLogOptions,
+  JobEventRecorderOptions,
+  JobEventStreamScope,
+} from './progress/index.js';
 
 export {
   ScheduleService,

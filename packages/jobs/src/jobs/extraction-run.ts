@@ -1,4 +1,7 @@
 import { CancelledError, runExtraction } from '@phx/core';
+import { JobEventLog } from '../progress/job-event-log.js';
+import { JobEventRecorder } from '../progress/job-event-recorder.js';
+import { extractionEventBody, statusEventBody, toJobEventCounters } from '../progress/job-event.js';
 import type { Clock, ExtractionEvent, Logger, PropertyExtracting } from '@phx/core';
 import { describeError } from '../errors/index.js';
 import type { CancelRequests } from '../repository/cancel-requests.js';
@@ -110,26 +113,37 @@ export class ExtractionRun {
       onRefused: () => this.stop({ kind: 'lease-lost' }),
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'progress write failed; retrying'),
     });
+    const events = new JobEventRecorder({
+      log: new JobEventLog({ db: this.o.repository.db }),
+      jobId: job.id,
+      onError: (error) => this.logger.warn({ err: describeError(error) }, 'job event write failed; retrying'),
+    });
+    events.record(statusEventBody('in_progress', toJobEventCounters(state.live()), null));
     const stopWatching = this.watch();
     let fatal: unknown = null;
     this.logger.info({ properties: job.totalProperties, alreadyDone: state.finishedCount }, 'run started');
     try {
       await this.pollCancel();
-      if (!this.controller.signal.aborted) await this.extract(state, writer);
+      if (!this.controller.signal.aborted) await this.extract(state, writer, events);
     } catch (error) {
       if (!(error instanceof CancelledError && this.controller.signal.aborted)) fatal = error;
     } finally {
       stopWatching();
       await writer.close();
     }
-    return this.finish(state, fatal);
+    const result = await this.finish(state, fatal);
+    // The status event follows the job's own end write, so no reader sees an end the job does not have.
+    if (result.job !== null) events.record(statusEventBody(result.job.status, toJobEventCounters(result.job), result.job.errorMessage));
+    if (!(await events.close())) this.logger.warn({}, 'job events of the run could not all be written');
+    return result;
   }
 
-  private async extract(state: JobProgressState, writer: ProgressWriter): Promise<void> {
+  private async extract(state: JobProgressState, writer: ProgressWriter, events: JobEventRecorder): Promise<void> {
     const { job } = this.o;
     const onEvent = (event: ExtractionEvent): void => {
       if (state.apply(event)) void writer.flush();
       else writer.request();
+      events.record(extractionEventBody(event, toJobEventCounters(state.live())));
     };
     await runExtraction(
       {

@@ -7,6 +7,7 @@ import { CANCELS_COLLECTION } from '../repository/cancel-requests.js';
 import { JOBS_COLLECTION } from '../repository/job-repository.js';
 import { RUNS_COLLECTION } from '../repository/job-run-leases.js';
 import { DEDUPE_COLLECTION } from './pending-job-dedupe.js';
+import { JOB_EVENTS_COLLECTION } from '../progress/job-event.js';
 
 /** Options of {@link JobResultCleanup}. */
 export interface JobResultCleanupOptions {
@@ -25,7 +26,8 @@ export interface JobResultCleanupOptions {
 /**
  * Deletes finished jobs (`completed`, `failed`, `cancelled`) whose
  * `completedAt` is older than the result TTL, with what only they use: their
- * run claims, cancel request, dedupe claim and any leftover queue entry. The
+ * run claims, cancel request, dedupe claim, event log (`job_events`) and any
+ * leftover queue entry. The
  * stored photos and their files stay: they belong to the properties, not to
  * the job. Idempotent and safe to run from several workers at once (each
  * delete is by id).
@@ -74,6 +76,7 @@ export class JobResultCleanup {
     await this.db.collection<{ _id: string }>(CANCELS_COLLECTION).deleteMany({ _id: { $in: ids } });
     await this.db.collection(DEDUPE_COLLECTION).deleteMany({ jobId: { $in: ids } });
     await this.db.collection(AGENDA_COLLECTION).deleteMany({ 'data.jobId': { $in: ids } });
+    await this.db.collection(JOB_EVENTS_COLLECTION).deleteMany({ jobId: { $in: ids } });
     const { deletedCount } = await this.db.collection<{ _id: string }>(JOBS_COLLECTION).deleteMany({ _id: { $in: ids } });
     this.logger.info({ jobs: deletedCount, olderThan: cutoff }, 'expired job results deleted');
     return { jobs: deletedCount };

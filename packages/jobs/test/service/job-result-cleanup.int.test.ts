@@ -3,6 +3,8 @@ import { JobRepository } from '../../src/repository/job-repository.js';
 import { JobRunLeases } from '../../src/repository/job-run-leases.js';
 import { CancelRequests } from '../../src/repository/cancel-requests.js';
 import { JobResultCleanup } from '../../src/service/job-result-cleanup.js';
+import { JobEventLog } from '../../src/progress/job-event-log.js';
+import { statusEventBody, toJobEventCounters } from '../../src/progress/job-event.js';
 import { sampleJob } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -19,7 +21,7 @@ describe('JobResultCleanup (JOB_RESULT_TTL)', () => {
     await tdb.close();
   });
 
-  it('deletes finished jobs older than the TTL with their runs, cancel request and queue entry; keeps the rest and every photo', async () => {
+  it('deletes finished jobs older than the TTL with their runs, cancel request, events and queue entry; keeps the rest and every photo', async () => {
     const now = new Date('2026-06-01T12:00:00Z');
     const ago = (hours: number): Date => new Date(now.getTime() - hours * HOUR_MS);
     const repository = new JobRepository({ db: tdb.db });
@@ -35,6 +37,8 @@ describe('JobResultCleanup (JOB_RESULT_TTL)', () => {
     for (const job of [oldCompleted, oldFailed, recent, oldRunning]) await runs.claim(job.id, 1, 'w', ago(26));
     await cancels.request(oldCancelled.id, ago(31));
     await tdb.db.collection('agendaJobs').insertMany([{ name: 'extract-images', data: { jobId: oldFailed.id } }, { name: 'extract-images', data: { jobId: oldPending.id } }]);
+    const events = new JobEventLog({ db: tdb.db });
+    for (const job of [oldCompleted, oldCancelled, recent, oldRunning]) await events.append(job.id, [statusEventBody(job.status, toJobEventCounters(job), null)]);
     await tdb.db.collection('photos').insertOne({ propertyId: 'p', sha256: 'x', jobIds: [oldCompleted.id] });
 
     const cleanup = new JobResultCleanup({ db: tdb.db, resultTtlMs: 24 * HOUR_MS, clock: { now: () => now } });
@@ -46,6 +50,7 @@ describe('JobResultCleanup (JOB_RESULT_TTL)', () => {
     expect((await tdb.db.collection('extraction_job_runs').find().toArray()).map((d) => d['jobId']).sort()).toEqual([recent.id, oldRunning.id].sort());
     expect(await tdb.db.collection('extraction_job_cancels').countDocuments()).toBe(0);
     expect((await tdb.db.collection('agendaJobs').find().toArray()).map((d) => (d['data'] as { jobId: string }).jobId)).toEqual([oldPending.id]);
+    expect((await tdb.db.collection('job_events').find().toArray()).map((d) => d['jobId']).sort()).toEqual([recent.id, oldRunning.id].sort());
     expect(await tdb.db.collection('photos').countDocuments()).toBe(1);
   });
 });

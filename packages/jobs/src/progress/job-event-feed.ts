@@ -1,0 +1,223 @@
+import type { Db } from 'mongodb';
+import { InvalidInputError, NotFoundError, isFinalJobStatus, noopLogger } from '@phx/core';
+import type { Logger } from '@phx/core';
+import { describeError } from '../errors/index.js';
+import { JobRepository } from '../repository/job-repository.js';
+import type { StoredExtractionJob } from '../repository/job-document.js';
+import { statusEventBody, toJobEventCounters } from './job-event.js';
+import type { JobEvent, JobEventKind } from './job-event.js';
+import { JobEventLog } from './job-event-log.js';
+import { JobEventStream } from './job-event-stream.js';
+
+/** Options of {@link JobEventFeed}. */
+export interface JobEventFeedOptions {
+  /** Database of the jobs. Borrowed. */
+  readonly db: Db;
+  /** How often the log is read while someone watches, in ms, at least 10; default 50. */
+  readonly pollIntervalMs?: number;
+  /** How long a hole in a job's places is waited for before it is skipped, in ms; default 2 000. */
+  readonly gapTimeoutMs?: number;
+  /**
+   * How long after a job's end its final status event may still be missing
+   * before a reader writes it from the job document (a job that ended before
+   * the log existed, or whose ending process died between the two writes), in ms; default 3 000.
+   */
+  readonly finalEventGraceMs?: number;
+  /** Logger for read errors (retried at the next tick); default no-op. */
+  readonly logger?: Logger;
+}
+
+/** What {@link JobEventFeed.open} follows. */
+export interface JobEventQuery {
+  /** The jobs, 1 to 100 distinct ids. */
+  readonly jobIds: readonly string[];
+  /** Only these kinds; absent or empty: every kind. */
+  readonly kinds?: readonly JobEventKind[];
+  /** Per job, the place of the last event already seen; jobs not named start at their first event. */
+  readonly after?: ReadonlyMap<string, number>;
+}
+
+/** Most jobs one subscription may follow. */
+export const MAX_WATCHED_JOBS = 100;
+
+/**
+ * Live job events for subscriptions, read from the `job_events` log that
+ * workers write. API servers are separate processes (on other machines,
+ * possibly), so the feed reads MongoDB only: one poll loop per process reads
+ * the new events of every watched job with one query per tick and hands each
+ * stream the places after its own position. A subscriber that gives the
+ * place of the last event it saw gets what it missed, then live events;
+ * each place once. A stream ends after the final status event of each of
+ * its jobs (at once, with that event, for jobs that have already ended).
+ *
+ * @example
+ * ```ts
+ * const feed = new JobEventFeed({ db });
+ * const events = await feed.open({ jobIds: [jobId] }, signal);
+ * for await (const event of events) console.log(event.seq, event.kind, event.counters.totalImages);
+ * ```
+ */
+export class JobEventFeed {
+  private readonly log: JobEventLog;
+  private readonly jobs: JobRepository;
+  private readonly pollIntervalMs: number;
+  private readonly gapTimeoutMs: number;
+  private readonly finalEventGraceMs: number;
+  private readonly logger: Logger;
+  private readonly streams = new Set<JobEventStream>();
+  /** Jobs found final at open whose final event was not yet seen: the job, and when it ended (or was found ended). */
+  private readonly endedJobs = new Map<string, { readonly job: StoredExtractionJob; readonly seenAtMs: number }>();
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private closed = false;
+
+  /**
+   * @param options - database, poll interval, hole and final-event timeouts, logger
+   */
+  constructor(options: JobEventFeedOptions) {
+    this.log = new JobEventLog({ db: options.db });
+    this.jobs = new JobRepository({ db: options.db });
+    this.pollIntervalMs = Math.max(10, options.pollIntervalMs ?? 50);
+    this.gapTimeoutMs = Math.max(0, options.gapTimeoutMs ?? 2_000);
+    this.finalEventGraceMs = Math.max(0, options.finalEventGraceMs ?? 3_000);
+    this.logger = (options.logger ?? noopLogger).child({ component: 'job-event-feed' });
+  }
+
+  /** Creates the index the feed reads by (unique `(jobId, seq)`). Idempotent. */
+  async ensureIndexes(): Promise<void> {
+    await this.log.ensureIndexes();
+  }
+
+  /** Number of event streams open now. */
+  get watcherCount(): number {
+    return this.streams.size;
+  }
+
+  /**
+   * Checks the jobs exist, then follows them. Events written after this call
+   * returns are never missed.
+   *
+   * @param query - jobs, kinds, resume positions
+   * @param signal - ends the stream when aborted
+   * @returns the stream of events (iterate it once)
+   * @throws core's `InvalidInputError` for no job, over 100, or a resume position of a job not followed
+   * @throws core's `NotFoundError` for the first job id that has no job
+   */
+  async open(query: JobEventQuery, signal?: AbortSignal): Promise<JobEventStream> {
+    const jobIds = [...new Set(query.jobIds)];
+    checkQuery(jobIds, query.after);
+    const found = new Map<string, StoredExtractionJob>((await this.jobs.getMany(jobIds)).map((j) => [j.id, j]));
+    const missing = jobIds.find((id) => !found.has(id));
+    if (missing !== undefined) throw new NotFoundError('job', missing);
+    const nowMs = Date.now();
+    for (const job of found.values()) {
+      if (isFinalJobStatus(job.status) && !this.endedJobs.has(job.id)) {
+        this.endedJobs.set(job.id as string, { job, seenAtMs: Math.min(nowMs, job.completedAt?.getTime() ?? nowMs) });
+      }
+    }
+    const positions = new Map(jobIds.map((id) => [id, query.after?.get(id) ?? 0]));
+    // A job whose final event lies at or before the resume position has nothing more to say.
+    const finished = new Set<string>();
+    for (const [jobId, seq] of positions) {
+      if (seq === 0) continue;
+      const finalSeq = await this.log.finalStatusSeq(jobId);
+      if (finalSeq !== null && finalSeq <= seq) finished.add(jobId);
+    }
+    const kinds = query.kinds === undefined || query.kinds.length === 0 ? null : new Set(query.kinds);
+    const stream = new JobEventStream({ positions, finished, kinds, gapTimeoutMs: this.gapTimeoutMs }, (ended) => this.streams.delete(ended));
+    if (this.closed || signal?.aborted === true) {
+      stream.close();
+      return stream;
+    }
+    if (stream.isEnded) return stream;
+    this.streams.add(stream);
+    signal?.addEventListener('abort', () => stream.close(), { once: true });
+    this.schedule(0);
+    return stream;
+  }
+
+  /** Ends every open stream and stops the loop. Idempotent. */
+  close(): void {
+    this.closed = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    for (const stream of [...this.streams]) stream.close();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed || this.polling || this.streams.size === 0) return;
+    if (this.timer !== null) {
+      if (delayMs > 0) return;
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = null;
+    this.polling = true;
+    let more = false;
+    const watched = [...this.streams];
+    try {
+      const lowest = new Map<string, number>();
+      for (const stream of watched) {
+        for (const [jobId, seq] of stream.pending) lowest.set(jobId, Math.min(seq, lowest.get(jobId) ?? seq));
+      }
+      const events = await this.log.readAfter([...lowest].map(([jobId, seq]) => ({ jobId, seq })));
+      more = events.length >= 2_000;
+      const byJob = groupByJob(events);
+      const nowMs = Date.now();
+      for (const stream of watched) {
+        for (const jobId of stream.pending.keys()) stream.offer(jobId, byJob.get(jobId) ?? [], nowMs);
+      }
+      await this.writeMissingFinalEvents(byJob, nowMs);
+    } catch (error) {
+      this.logger.warn({ err: describeError(error), watched: watched.length }, 'job event poll failed; retrying');
+    } finally {
+      this.polling = false;
+      this.schedule(more ? 0 : this.pollIntervalMs);
+    }
+  }
+
+  /**
+   * Jobs that ended without their final status event in the log (they ended
+   * before the log existed, or the ending process died between the job's
+   * write and the event's): once the grace has passed, the event is written
+   * from the job document, so followers get the final state and end.
+   */
+  private async writeMissingFinalEvents(byJob: ReadonlyMap<string, readonly JobEvent[]>, nowMs: number): Promise<void> {
+    for (const [jobId, { job, seenAtMs }] of [...this.endedJobs]) {
+      const followed = [...this.streams].some((s) => s.pending.has(jobId));
+      const sawFinal = (byJob.get(jobId) ?? []).some((e) => e.kind === 'status' && isFinalJobStatus(e.status));
+      if (!followed || sawFinal) {
+        this.endedJobs.delete(jobId);
+        continue;
+      }
+      if (nowMs - seenAtMs < this.finalEventGraceMs) continue;
+      this.endedJobs.delete(jobId);
+      if ((await this.log.finalStatusSeq(jobId)) !== null) continue;
+      await this.log.append(jobId, [statusEventBody(job.status, toJobEventCounters(job), job.errorMessage)]);
+      this.logger.info({ jobId, status: job.status }, 'final status event written from the job document');
+    }
+  }
+}
+
+function checkQuery(jobIds: readonly string[], after: ReadonlyMap<string, number> | undefined): void {
+  const issues = [];
+  if (jobIds.length === 0) issues.push({ path: 'jobIds', message: 'give at least one job id' });
+  if (jobIds.length > MAX_WATCHED_JOBS) issues.push({ path: 'jobIds', message: `${jobIds.length} jobs; at most ${MAX_WATCHED_JOBS}` });
+  for (const jobId of after?.keys() ?? []) {
+    if (!jobIds.includes(jobId)) issues.push({ path: 'afterEventId', message: `the event id is of job ${jobId}, which is not among the jobs followed` });
+  }
+  if (issues.length > 0) throw new InvalidInputError('job event subscription', issues);
+}
+
+function groupByJob(events: readonly JobEvent[]): Map<string, JobEvent[]> {
+  const byJob = new Map<string, JobEvent[]>();
+  for (const event of events) {
+    const list = byJob.get(event.jobId);
+    if (list === undefined) byJob.set(event.jobId, [event]);
+    else list.push(event);
+  }
+  return byJob;
+}

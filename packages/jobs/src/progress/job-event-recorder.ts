@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { JobEventBody, JobEventEntry } from './job-event.js';
+
+/** Wait before a failed write is tried again, in ms. */
+const RETRY_DELAY_MS = 250;
+/** Attempts of `flush` before it gives up. */
+const FLUSH_ATTEMPTS = 40;
+import type { JobEventLog } from './job-event-log.js';
+
+/** Options of {@link JobEventRecorder}. */
+export interface JobEventRecorderOptions {
+  /** The log written to. */
+  readonly log: JobEventLog;
+  /** The job whose events this run records. */
+  readonly jobId: string;
+  /** Called when a batch could not be written (kept and tried again with the next one). */
+  readonly onError: (error: unknown) => void;
+}
+
+/**
+ * Records the events of one run of one job: buffers them and appends them
+ * to the log in order, one batch in flight at a time, as soon as the
+ * previous batch is written. Only one run of a job writes at a time (run
+ * claims), so the run counts its places itself after reading the last one
+ * once; a place found taken (a stale run of another worker still writing)
+ * is skipped by re-reading the last one. Never throws into the run.
+ */
+export class JobEventRecorder {
+  private readonly o: JobEventRecorderOptions;
+  private readonly pending: JobEventEntry[] = [];
+  private lastSeq: number | null = null;
+  private inFlight: Promise<void> | null = null;
+  private closed = false;
+
+  /**
+   * @param options - log, job, error callback
+   */
+  constructor(options: JobEventRecorderOptions) {
+    this.o = options;
+  }
+
+  /**
+   * Queues an event; it is written after those before it.
+   *
+   * @param body - the event
+   */
+  record(body: JobEventBody): void {
+    if (this.closed) return;
+    this.pending.push({ body, writeId: randomUUID() });
+    this.pump();
+  }
+
+  /**
+   * Waits until every event recorded so far is written, trying failed writes
+   * again (every 250 ms, up to 40 times).
+   *
+   * @returns `true` when everything is written, `false` when writes kept failing (the events stay buffered)
+   */
+  async flush(): Promise<boolean> {
+    for (let attempt = 0; attempt < FLUSH_ATTEMPTS; attempt += 1) {
+      while (this.inFlight !== null) await this.inFlight;
+      if (this.pending.length === 0) return true;
+      if (attempt > 0) await delay(RETRY_DELAY_MS);
+      this.pump();
+    }
+    while (this.inFlight !== null) await this.inFlight;
+    return this.pending.length === 0;
+  }
+
+  /**
+   * Writes what is buffered (as `flush`), then takes no more events.
+   *
+   * @returns `true` when everything was written
+   */
+  async close(): Promise<boolean> {
+    const written = await this.flush();
+    this.closed = true;
+    return written;
+  }
+
+  private pump(): void {
+    if (this.inFlight !== null || this.pending.length === 0) return;
+    this.inFlight = this.writeBatch().then((ok) => {
+      this.inFlight = null;
+      if (ok) this.pump();
+      else if (!this.closed) setTimeout(() => this.pump(), RETRY_DELAY_MS).unref();
+    });
+  }
+
+  /** Writes everything buffered; `false` when a write failed (the rest is buffered again, places kept). */
+  private async writeBatch(): Promise<boolean> {
+    let rest = this.pending.splice(0, this.pending.length);
+    try {
+      while (rest.length > 0) {
+        const after = (this.lastSeq ??= await this.o.log.lastSeq(this.o.jobId));
+        const result = await this.o.log.insertAt(this.o.jobId, after, rest);
+        this.lastSeq = result.written ? after + result.count : null;
+        rest = rest.slice(result.count);
+      }
+      return true;
+    } catch (error) {
+      // Places are kept: a retried insert that had gone in is recognised by its write id.
+      this.pending.unshift(...rest);
+      this.o.onError(error);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,244 @@
+import type { ExtractionCounters, ExtractionEvent, JobStatus } from '@phx/core';
+import { InvalidInputError } from '@phx/core';
+
+/** Name of the collection of job events (one document per event). */
+export const JOB_EVENTS_COLLECTION = 'job_events';
+
+/** What a job event tells. */
+export type JobEventKind =
+  | 'status'
+  | 'property-started'
+  | 'property-finished'
+  | 'photo-stored'
+  | 'photo-failed'
+  | 'counters';
+
+/** Every {@link JobEventKind}, in a stable order. */
+export const JOB_EVENT_KINDS: readonly JobEventKind[] = Object.freeze([
+  'status',
+  'property-started',
+  'property-finished',
+  'photo-stored',
+  'photo-failed',
+  'counters',
+]);
+
+/** The counters every event carries: the job's progress just after the event. */
+export type JobEventCounters = Required<ExtractionCounters>;
+
+/** What an event says, without its place in the log. */
+export interface JobEventBody {
+  /** What happened. */
+  readonly kind: JobEventKind;
+  /** The job's status after the event. */
+  readonly status: JobStatus;
+  /** The job's counters after the event. */
+  readonly counters: JobEventCounters;
+  /** The property, for property and photo events; else `null`. */
+  readonly propertyId: string | null;
+  /** Its address, for `property-started` and `property-finished`; else `null`. */
+  readonly address: string | null;
+  /** The source, for photo events and `counters` events of one source; else `null`. */
+  readonly source: string | null;
+  /** The photo's id on its source (`photo-stored`, some `counters`); else `null`. */
+  readonly photoId: string | null;
+  /** SHA-256 of the stored photo (`photo-stored`); else `null`. */
+  readonly sha256: string | null;
+  /** `true` when the stored photo was new for the property, `false` for a duplicate (`photo-stored`); else `null`. */
+  readonly isNew: boolean | null;
+  /** How the property ended (`property-finished`): `completed` or `failed`; else `null`. */
+  readonly propertyStatus: 'completed' | 'failed' | null;
+  /** The failure (`photo-failed`); for a `status` event of a failed or cancelled job, its message; else `null`. */
+  readonly error: { readonly code: string; readonly message: string; readonly url: string | null } | null;
+}
+
+/** A job event as read back from the log, in its place. */
+export interface JobEvent extends JobEventBody {
+  /** Opaque, stable id of the event (the same on every server): pass it back as `afterEventId` to resume after it. */
+  readonly id: string;
+  /** The job. */
+  readonly jobId: string;
+  /** Place in the job's log: 1, 2, 3, … without gaps. */
+  readonly seq: number;
+  /** When the writer recorded the event. */
+  readonly at: Date;
+}
+
+/** The document of one event in {@link JOB_EVENTS_COLLECTION}; `_id` is `<jobId>:<seq>`, unique, so two writers cannot take one place. */
+export interface JobEventDocument extends JobEventBody {
+  readonly _id: string;
+  readonly jobId: string;
+  readonly seq: number;
+  readonly at: Date;
+  /** A random id of the writing attempt, to tell an own retried insert from another writer's. */
+  readonly writeId: string;
+}
+
+/** An event to write, with the random id of its write (kept across retries, so a retried insert that had gone in is recognised). */
+export interface JobEventEntry {
+  readonly body: JobEventBody;
+  readonly writeId: string;
+}
+
+/** A position in one job's log: events after `seq` come next. */
+export interface JobEventPosition {
+  /** The job. */
+  readonly jobId: string;
+  /** The last place seen (0: before the first event). */
+  readonly seq: number;
+}
+
+/**
+ * The `_id` of the event at a place of a job's log.
+ *
+ * @param jobId - the job
+ * @param seq - the place, 1 or more
+ * @returns `<jobId>:<seq>`
+ */
+export function jobEventDocumentId(jobId: string, seq: number): string {
+  return `${jobId}:${seq}`;
+}
+
+/**
+ * The opaque id clients see for an event.
+ *
+ * @param jobId - the job
+ * @param seq - the event's place
+ * @returns base64url of `<jobId>:<seq>`
+ */
+export function encodeJobEventId(jobId: string, seq: number): string {
+  return Buffer.from(jobEventDocumentId(jobId, seq), 'utf8').toString('base64url');
+}
+
+/**
+ * Reads an event id back into a position.
+ *
+ * @param id - an id from {@link encodeJobEventId}
+ * @param path - the argument named in the error (e.g. `afterEventId`)
+ * @returns the job and place of the event
+ * @throws core's `InvalidInputError` naming `path` when the id is not one this log made
+ */
+export function decodeJobEventId(id: string, path = 'afterEventId'): JobEventPosition {
+  const text = /^[A-Za-z0-9_-]{1,200}$/.test(id) ? Buffer.from(id, 'base64url').toString('utf8') : '';
+  const match = /^([^:]{1,100}):([1-9][0-9]{0,14})$/.exec(text);
+  if (match === null) {
+    throw new InvalidInputError('job event id', [{ path, message: `"${id}" is not a job event id (use the id of an event you received)` }]);
+  }
+  return { jobId: match[1] as string, seq: Number(match[2]) };
+}
+
+/**
+ * Maps a stored event document to the API shape.
+ *
+ * @param doc - a document of {@link JOB_EVENTS_COLLECTION}
+ * @returns the event, with its opaque id
+ */
+export function fromJobEventDocument(doc: JobEventDocument): JobEvent {
+  return {
+    id: encodeJobEventId(doc.jobId, doc.seq),
+    jobId: doc.jobId,
+    seq: doc.seq,
+    at: doc.at,
+    kind: doc.kind,
+    status: doc.status,
+    counters: doc.counters,
+    propertyId: doc.propertyId ?? null,
+    address: doc.address ?? null,
+    source: doc.source ?? null,
+    photoId: doc.photoId ?? null,
+    sha256: doc.sha256 ?? null,
+    isNew: doc.isNew ?? null,
+    propertyStatus: doc.propertyStatus ?? null,
+    error: doc.error ?? null,
+  };
+}
+
+const EMPTY_DETAIL = {
+  propertyId: null,
+  address: null,
+  source: null,
+  photoId: null,
+  sha256: null,
+  isNew: null,
+  propertyStatus: null,
+  error: null,
+} as const;
+
+/**
+ * The event body of a status change.
+ *
+ * @param status - the new status
+ * @param counters - the counters at that moment
+ * @param errorMessage - why the job failed or was cancelled, else `null`
+ * @returns the body of a `status` event
+ */
+export function statusEventBody(status: JobStatus, counters: JobEventCounters, errorMessage: string | null): JobEventBody {
+  return {
+    ...EMPTY_DETAIL,
+    kind: 'status',
+    status,
+    counters,
+    error: errorMessage === null ? null : { code: status === 'cancelled' ? 'CANCELLED' : 'JOB_FAILED', message: errorMessage, url: null },
+  };
+}
+
+/**
+ * The event body of an extraction event of a running job.
+ *
+ * @param event - core's extraction event
+ * @param counters - the job's live counters after it
+ * @returns the body (`photos-listed`, `photo-unchanged`, `photo-listed-dry-run`, `photos-removed` become `counters` events)
+ */
+export function extractionEventBody(event: ExtractionEvent, counters: JobEventCounters): JobEventBody {
+  const base = { ...EMPTY_DETAIL, status: 'in_progress' as const, counters };
+  switch (event.type) {
+    case 'property-started':
+      return { ...base, kind: 'property-started', propertyId: event.propertyId, address: event.address };
+    case 'property-finished':
+      return {
+        ...base,
+        kind: 'property-finished',
+        propertyId: event.outcome.propertyId,
+        address: event.outcome.address,
+        propertyStatus: event.outcome.status,
+      };
+    case 'photo-stored':
+      return { ...base, kind: 'photo-stored', propertyId: event.propertyId, source: event.source, photoId: event.photoId, sha256: event.sha256, isNew: event.created };
+    case 'photo-failed':
+      return {
+        ...base,
+        kind: 'photo-failed',
+        propertyId: event.propertyId,
+        source: event.failure.source,
+        error: { code: event.failure.code, message: event.failure.message, url: event.failure.url },
+      };
+    case 'photo-unchanged':
+      return { ...base, kind: 'counters', propertyId: event.propertyId, source: event.source, photoId: event.photoId, sha256: event.sha256 };
+    case 'photo-listed-dry-run':
+      return { ...base, kind: 'counters', propertyId: event.propertyId, source: event.source, photoId: event.photoId };
+    case 'photos-listed':
+      return { ...base, kind: 'counters', propertyId: event.propertyId, source: event.source };
+    case 'photos-removed':
+      return { ...base, kind: 'counters', propertyId: event.propertyId };
+  }
+}
+
+/**
+ * The counters of a job or progress, with every optional counter filled.
+ *
+ * @param c - counters as stored
+ * @returns all nine counters
+ */
+export function toJobEventCounters(c: ExtractionCounters): JobEventCounters {
+  return {
+    totalProperties: c.totalProperties,
+    completedProperties: c.completedProperties,
+    failedProperties: c.failedProperties,
+    totalImages: c.totalImages,
+    newImages: c.newImages,
+    duplicateImages: c.duplicateImages,
+    failedImages: c.failedImages,
+    unchangedImages: c.unchangedImages ?? 0,
+    removedImages: c.removedImages ?? 0,
+  };
+}
