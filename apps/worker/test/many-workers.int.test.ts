@@ -25,15 +25,15 @@ describe('three worker processes on one queue', () => {
   it('share twenty small jobs: every job completes, none runs twice at the same time', async () => {
     const env = { MAX_CONCURRENT_JOBS: '2', PROPERTY_CONCURRENCY: '1' };
     const workers = await Promise.all(['many-a', 'many-b', 'many-c'].map((name) => suite.startWorker(name, env)));
-    // Twenty distinct dry runs (equal requests would be deduplicated), each a page or a few in Chromium: every
-    // non-empty set of three small listings, singles on their own source or on both, in two isolation modes.
-    const own = (p: Property): Source[] => [p.listingUrls.zillow === undefined ? 'redfin' : 'zillow'];
+    // Twenty distinct requests (equal ones would be deduplicated), each one listing page in Chromium: each small
+    // listing on its own source or on both (it has one listing URL), in two isolation modes, as a dry run; and the
+    // one-photo and five-photo listings downloaded too.
     const both: Source[] = ['zillow', 'redfin'];
-    const sets = [
-      ...small.flatMap((p) => [{ properties: [p], sources: own(p) }, { properties: [p], sources: both }]),
-      ...[[0, 1], [0, 2], [1, 2], [0, 1, 2]].map((ix) => ({ properties: ix.map((i) => small[i]!), sources: both })),
-    ];
-    const requests = sets.flatMap((set) => (['virtual', 'context'] as const).map((isolationMode) => ({ ...set, isolationMode, dryRun: true })));
+    const own = (p: Property): Source[] => [p.listingUrls.zillow === undefined ? 'redfin' : 'zillow'];
+    const variants = (p: Property, dryRun: boolean) =>
+      [own(p), both].flatMap((sources) => (['virtual', 'context'] as const).map((isolationMode) => ({ properties: [p], sources, isolationMode, dryRun })));
+    const downloaded = small.filter((p) => /Garwood|Chicago/.test(p.address));
+    const requests = [...small.flatMap((p) => variants(p, true)), ...downloaded.flatMap((p) => variants(p, false))];
     expect(requests).toHaveLength(20);
     const jobs = await Promise.all(requests.map((r) => suite.service.enqueueExtraction(r)));
     expect(jobs.filter((j) => j.deduplicated)).toEqual([]);
