@@ -8,7 +8,7 @@ import type {
   Property,
   PropertyId,
 } from '@phx/core';
-import type { ScheduleView } from '@phx/jobs';
+import type { JobEvent, JobEventQuery, ScheduleView } from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
 
@@ -118,12 +118,25 @@ export interface JobProgressSource {
   watch(jobId: JobId, signal?: AbortSignal): AsyncIterable<ExtractionJob>;
 }
 
+/** The event logs of jobs; `JobEventFeed` of `@phx/jobs` satisfies it. */
+export interface JobEventSource {
+  /**
+   * Follows jobs: their events from the first (or after the given places), then
+   * live, each once and in order per job; ends after every job's final status.
+   *
+   * @throws NotFoundError when a job does not exist; InvalidInputError for no job, too many, or a resume place of another job
+   */
+  open(query: JobEventQuery, signal?: AbortSignal): Promise<AsyncIterableIterator<JobEvent, undefined>>;
+}
+
 /** The services the resolvers call. Borrowed: the server never closes them. */
 export interface GraphqlServices {
   /** Job operations. */
   readonly jobs: JobApi;
   /** Live job progress. */
   readonly progress: JobProgressSource;
+  /** Job event logs. */
+  readonly events: JobEventSource;
   /** The properties catalog (the CSV). */
   readonly catalog: PropertyCatalog;
   /** Recurring extractions. */

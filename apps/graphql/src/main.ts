@@ -7,7 +7,7 @@
  * SIGTERM or SIGINT stops it gracefully with exit code 0.
  */
 import 'reflect-metadata';
-import { createAgenda, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
+import { createAgenda, JobEventFeed, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
 import { MongoClient } from 'mongodb';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
@@ -57,6 +57,9 @@ async function main(): Promise<void> {
   await scheduleService.ensureIndexes();
   const progressFeed = new JobProgressFeed({ db, logger });
   closers.push(() => progressFeed.close());
+  const eventFeed = new JobEventFeed({ db, logger });
+  await eventFeed.ensureIndexes();
+  closers.push(() => eventFeed.close());
   const catalog = createCsvPropertyCatalog(config.propertiesCsv);
   const properties = await catalog.list();
   if (stopping) return;
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
     config,
     jobService,
     progressFeed,
+    eventFeed,
     catalog,
     scheduleService,
     apiKeys: new MongoApiKeyVerifier({ db }),

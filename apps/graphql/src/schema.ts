@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type PubSub } from 'type-graphql';
+import { JobEventsResolver } from './job/job-events.resolver.js';
 import { JobProgressResolver } from './job/job-progress.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
 import { ImageResolver } from './images/image.resolver.js';
@@ -9,7 +10,7 @@ import { PropertyResolver } from './property/property.resolver.js';
 import { ScheduleResolver } from './schedule/schedule.resolver.js';
 
 /** Every resolver class of the API. */
-export const GRAPHQL_RESOLVERS = Object.freeze([JobResolver, JobProgressResolver, PropertyResolver, PhotoResolver, ScheduleResolver, ImageResolver] as const);
+export const GRAPHQL_RESOLVERS = Object.freeze([JobResolver, JobProgressResolver, JobEventsResolver, PropertyResolver, PhotoResolver, ScheduleResolver, ImageResolver] as const);
 
 /**
  * type-graphql insists on a pub/sub as soon as a subscription exists, but

@@ -8,7 +8,7 @@ import type { Logger } from '@phx/core';
 import express, { type Express } from 'express';
 import type { GraphqlConfig } from './config.js';
 import type { ErrorFormatOptions } from './errors/graphql-error-mapping.js';
-import type { GraphqlContext, JobApi, JobProgressSource, ScheduleApi } from './graphql-context.js';
+import type { GraphqlContext, JobApi, JobEventSource, JobProgressSource, ScheduleApi } from './graphql-context.js';
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
@@ -60,6 +60,8 @@ export interface GraphqlServerOptions {
   readonly jobService: JobApi;
   /** Live job progress (the `JobProgressFeed` of `@phx/jobs`). */
   readonly progressFeed: JobProgressSource;
+  /** Job event logs (the `JobEventFeed` of `@phx/jobs`). */
+  readonly eventFeed: JobEventSource;
   /** The properties catalog. */
   readonly catalog: PropertyCatalog;
   /** Recurring extractions (the `ScheduleService` of `@phx/jobs`). */
@@ -107,7 +109,7 @@ export interface GraphqlServer {
  * @returns the server
  * @example
  * ```ts
- * const server = createGraphqlServer({ config, jobService, progressFeed, catalog, scheduleService, logger });
+ * const server = createGraphqlServer({ config, jobService, progressFeed, eventFeed, catalog, scheduleService, logger });
  * const url = await server.start(); // http://127.0.0.1:4000/graphql
  * // ...
  * await server.stop();
@@ -168,6 +170,7 @@ function assemble(options: GraphqlServerOptions) {
     services: Object.freeze({
       jobs: options.jobService,
       progress: options.progressFeed,
+      events: options.eventFeed,
       catalog: options.catalog,
       schedules: options.scheduleService,
     }),

@@ -33,6 +33,7 @@ describe('a server in production mode', () => {
     config: { ...TEST_SERVER_CONFIG, isProduction: true, devMode: true },
     jobService: brokenJobs,
     progressFeed: noProgress,
+    eventFeed: { open: () => Promise.reject(new Error('no event log here')) },
     catalog: createPropertyCatalog({ load: async () => SAMPLE_PROPERTIES }),
     scheduleService: brokenSchedules,
     // No database here: dev mode lets the in-process calls in without a key.

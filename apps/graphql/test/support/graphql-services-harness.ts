@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noopLogger, type Logger } from '@phx/core';
-import { createAgenda, JobProgressFeed, JobRepository, JobService, MongoPhotoRepository, ScheduleService } from '@phx/jobs';
+import { createAgenda, JobEventFeed, JobProgressFeed, JobRepository, JobService, MongoPhotoRepository, ScheduleService } from '@phx/jobs';
 import { MongoApiKeyVerifier } from '../../src/auth/api-key-verifier.js';
 import { createCsvPropertyCatalog, type PropertyCatalog } from '../../src/property/property-catalog.js';
 import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
@@ -32,6 +32,8 @@ export interface GraphqlHarness {
   readonly jobService: JobService;
   readonly scheduleService: ScheduleService;
   readonly progressFeed: JobProgressFeed;
+  /** The job event feed (fast polling). */
+  readonly eventFeed: JobEventFeed;
   /** Plays the worker: moves jobs along in MongoDB. */
   readonly repository: JobRepository;
   /** Records photos as a worker would. */
@@ -76,6 +78,8 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
   const scheduleService = new ScheduleService({ db, agenda });
   await scheduleService.ensureIndexes();
   const progressFeed = new JobProgressFeed({ db, pollIntervalMs: 20 });
+  const eventFeed = new JobEventFeed({ db, pollIntervalMs: 20 });
+  await eventFeed.ensureIndexes();
   const photos = new MongoPhotoRepository({ db });
   await photos.ensureIndexes();
   const catalog = createCsvPropertyCatalog(csvPath);
@@ -85,6 +89,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     config: { ...TEST_SERVER_CONFIG, ...options.config },
     jobService,
     progressFeed,
+    eventFeed,
     catalog,
     scheduleService,
     apiKeys: new MongoApiKeyVerifier({ db }),
@@ -101,6 +106,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     jobService,
     scheduleService,
     progressFeed,
+    eventFeed,
     repository: new JobRepository({ db }),
     photos,
     catalog,
@@ -110,6 +116,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     async close() {
       await server.stop();
       progressFeed.close();
+      eventFeed.close();
       await agenda.stop();
       await database.drop();
       await rm(catalogDir, { recursive: true, force: true });

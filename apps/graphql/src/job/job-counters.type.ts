@@ -1,0 +1,42 @@
+import type { JobEventCounters } from '@phx/jobs';
+import { Field, Int, ObjectType } from 'type-graphql';
+
+/** GraphQL `JobCounters`: a job's progress counters at one moment. */
+@ObjectType('JobCounters', { description: "A job's progress counters at one moment (the same meaning as the Job fields of the same names)." })
+export class JobCountersType implements JobEventCounters {
+  /** Properties the job will process. */
+  @Field(() => Int, { description: 'Properties the job will process.' })
+  readonly totalProperties!: number;
+
+  /** Properties finished successfully. */
+  @Field(() => Int, { description: 'Properties finished with every requested source read or skipped.' })
+  readonly completedProperties!: number;
+
+  /** Properties that failed. */
+  @Field(() => Int, { description: 'Properties that failed.' })
+  readonly failedProperties!: number;
+
+  /** Photos stored or recognised. */
+  @Field(() => Int, { description: 'Photos stored or recognised: newImages + duplicateImages (in a dry run: photos listed).' })
+  readonly totalImages!: number;
+
+  /** Photos new for their property. */
+  @Field(() => Int, { description: 'Photos whose bytes were not stored for the property before.' })
+  readonly newImages!: number;
+
+  /** Photos already stored for their property. */
+  @Field(() => Int, { description: 'Photos whose bytes were already stored for the property.' })
+  readonly duplicateImages!: number;
+
+  /** Photos that failed. */
+  @Field(() => Int, { description: 'Photos that could not be downloaded or decoded.' })
+  readonly failedImages!: number;
+
+  /** Photos already recorded and not downloaded again. */
+  @Field(() => Int, { description: 'Photos already recorded by an earlier run: not stored again.' })
+  readonly unchangedImages!: number;
+
+  /** Records marked removed. */
+  @Field(() => Int, { description: 'Recorded photos no longer on the listings, marked removed.' })
+  readonly removedImages!: number;
+}
