@@ -20,6 +20,13 @@ export interface WorkerConfig {
    * several machines); default `file`.
    */
   readonly imageStore: 'file' | 'gridfs';
+  /**
+   * `PHX_REVALIDATE_KNOWN_PHOTOS` (`true`/`false`, `1`/`0`): on a re-run, ask the
+   * photo host again about photos already stored, with their ETag
+   * (`If-None-Match`): a 304 counts as unchanged, other bytes as a new photo.
+   * Default `false`: a known photo id or URL is not downloaded again at all.
+   */
+  readonly revalidateKnownPhotos: boolean;
   /** `PHX_FIXTURES_DIR`: the shared fixtures (replay mode); default `<workspace>/../shared/fixtures`. */
   readonly fixturesDir: string;
   /** `MAX_CONCURRENT_JOBS`: jobs this worker runs at once, 1-64; default 3. */
@@ -83,6 +90,13 @@ const envSchema = z.object({
   PHX_IMAGES_DIR: optionalText,
   PHX_SCRAPER_MODE: z.preprocess(blankToUndefined, z.enum(['live', 'replay']).default('live')),
   PHX_IMAGE_STORE: z.preprocess(blankToUndefined, z.enum(['file', 'gridfs']).default('file')),
+  PHX_REVALIDATE_KNOWN_PHOTOS: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'must be true, false, 1 or 0' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+  ),
   PHX_FIXTURES_DIR: optionalText,
   MAX_CONCURRENT_JOBS: count(1, 64, 3),
   PROPERTY_CONCURRENCY: count(1, 32, 3),
@@ -118,6 +132,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     imagesDir: resolve(WORKSPACE_ROOT, e.PHX_IMAGES_DIR ?? '.data/images'),
     scraperMode: e.PHX_SCRAPER_MODE,
     imageStore: e.PHX_IMAGE_STORE,
+    revalidateKnownPhotos: e.PHX_REVALIDATE_KNOWN_PHOTOS,
     fixturesDir: resolve(WORKSPACE_ROOT, e.PHX_FIXTURES_DIR ?? '../shared/fixtures'),
     maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
     propertyConcurrency: e.PROPERTY_CONCURRENCY,

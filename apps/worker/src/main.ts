@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     store: gridFs ?? store,
     repository: photos,
     logger,
+    revalidateKnownPhotos: config.revalidateKnownPhotos,
   });
   const metrics = await createWorkerMetrics({ config, db, agenda, repository, extractors, logger });
   const jobs = defineExtractImagesJob(agenda, {

@@ -12,6 +12,7 @@ describe('loadWorkerConfig', () => {
       imagesDir: join(WORKSPACE_ROOT, '.data/images'),
       scraperMode: 'live',
       imageStore: 'file',
+      revalidateKnownPhotos: false,
       fixturesDir: join(WORKSPACE_ROOT, '../shared/fixtures'),
       maxConcurrentJobs: 3,
       propertyConcurrency: 3,
@@ -35,6 +36,7 @@ describe('loadWorkerConfig', () => {
       PHX_IMAGES_DIR: '/var/phx/images',
       PHX_SCRAPER_MODE: 'replay',
       PHX_IMAGE_STORE: 'gridfs',
+      PHX_REVALIDATE_KNOWN_PHOTOS: '1',
       PHX_FIXTURES_DIR: 'fixtures',
       MAX_CONCURRENT_JOBS: '5',
       PROPERTY_CONCURRENCY: '2',
@@ -54,6 +56,7 @@ describe('loadWorkerConfig', () => {
       imagesDir: '/var/phx/images',
       scraperMode: 'replay',
       imageStore: 'gridfs',
+      revalidateKnownPhotos: true,
       fixturesDir: join(WORKSPACE_ROOT, 'fixtures'),
       maxConcurrentJobs: 5,
       propertyConcurrency: 2,
@@ -75,13 +78,13 @@ describe('loadWorkerConfig', () => {
   it('names every bad or missing variable', () => {
     const error = (() => {
       try {
-        loadWorkerConfig({ PHX_SCRAPER_MODE: 'offline', PHX_IMAGE_STORE: 's3', MAX_CONCURRENT_JOBS: 'many', JOB_TIMEOUT: '0' });
+        loadWorkerConfig({ PHX_SCRAPER_MODE: 'offline', PHX_IMAGE_STORE: 's3', MAX_CONCURRENT_JOBS: 'many', JOB_TIMEOUT: '0', PHX_REVALIDATE_KNOWN_PHOTOS: 'yes' });
       } catch (e) {
         return e;
       }
       return null;
     })();
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual(['JOB_TIMEOUT', 'MAX_CONCURRENT_JOBS', 'MONGODB_URI', 'PHX_IMAGE_STORE', 'PHX_SCRAPER_MODE']);
+    expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual(['JOB_TIMEOUT', 'MAX_CONCURRENT_JOBS', 'MONGODB_URI', 'PHX_IMAGE_STORE', 'PHX_REVALIDATE_KNOWN_PHOTOS', 'PHX_SCRAPER_MODE']);
   });
 });

@@ -14,6 +14,8 @@ export interface ExtractorFactoryOptions {
   readonly repository: PhotoRepository;
   /** Logger of the kits and extractors. */
   readonly logger: Logger;
+  /** Ask photo hosts again about known photos with their ETags; see core's `PropertyExtractorOptions.revalidateKnownPhotos`. Default `false`. */
+  readonly revalidateKnownPhotos?: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export class ExtractorFactory {
             store: this.options.store,
             repository: this.options.repository,
             logger: this.options.logger,
+            revalidateKnownPhotos: this.options.revalidateKnownPhotos ?? false,
           }),
       );
       extractor.catch(() => this.extractors.delete(mode));
