@@ -2,13 +2,12 @@ import type {
   ExtractionJob,
   IsolationMode,
   JobId,
-  JobStatus,
   Logger,
   PhotoRecord,
   Property,
   PropertyId,
 } from '@phx/core';
-import type { JobEvent, JobEventQuery, ScheduleView } from '@phx/jobs';
+import type { JobEvent, JobEventQuery, JobPage, JobPageQuery, ScheduleView } from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
 
@@ -22,16 +21,6 @@ export interface EnqueueExtractionRequest {
   readonly isolationMode?: IsolationMode;
   /** List photos without downloading them; absent = `false`. */
   readonly dryRun?: boolean;
-}
-
-/** Filter and page of the `jobs` query. */
-export interface ListJobsQuery {
-  /** Only jobs in this status; absent = any. */
-  readonly status?: JobStatus;
-  /** Page size, 1..100. */
-  readonly limit: number;
-  /** Jobs to skip, newest first. */
-  readonly offset: number;
 }
 
 /**
@@ -52,8 +41,6 @@ export interface JobApi {
    * @throws NotFoundError when no job has this id
    */
   getJob(id: JobId): Promise<ExtractionJob>;
-  /** Lists jobs, newest first. */
-  listJobs(query: ListJobsQuery): Promise<readonly ExtractionJob[]>;
   /**
    * Cancels a job that has not finished.
    *
@@ -62,6 +49,22 @@ export interface JobApi {
   cancelJob(id: JobId): Promise<ExtractionJob>;
   /** Lists the stored photos of a property, oldest first (empty when none). */
   listPhotos(propertyId: PropertyId): Promise<readonly PhotoRecord[]>;
+}
+
+/** Pages of jobs and retries; `JobHistoryService` of `@phx/jobs` satisfies it. */
+export interface JobHistoryApi {
+  /**
+   * Reads a page of jobs, newest first.
+   *
+   * @throws InvalidInputError for a bad page size, time range or cursor
+   */
+  pageJobs(query: JobPageQuery): Promise<JobPage>;
+  /**
+   * Enqueues a new job for the failed properties of a finished job.
+   *
+   * @throws NotFoundError for an unknown job; a `JOB_NOT_FINISHED` or `NO_FAILED_PROPERTIES` CoreError
+   */
+  retryJob(id: JobId): Promise<ExtractionJob>;
 }
 
 /** A recurring extraction as the API reads it, with its next tick (`nextRunAt`, `null` while paused). */
@@ -137,6 +140,8 @@ export interface GraphqlServices {
   readonly progress: JobProgressSource;
   /** Job event logs. */
   readonly events: JobEventSource;
+  /** Pages of jobs and retries. */
+  readonly history: JobHistoryApi;
   /** The properties catalog (the CSV). */
   readonly catalog: PropertyCatalog;
   /** Recurring extractions. */

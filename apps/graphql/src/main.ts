@@ -7,7 +7,7 @@
  * SIGTERM or SIGINT stops it gracefully with exit code 0.
  */
 import 'reflect-metadata';
-import { createAgenda, JobEventFeed, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
+import { createAgenda, JobEventFeed, JobHistoryService, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
 import { MongoClient } from 'mongodb';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     jobService,
     progressFeed,
     eventFeed,
+    jobHistory: new JobHistoryService({ db, jobs: jobService }),
     catalog,
     scheduleService,
     apiKeys: new MongoApiKeyVerifier({ db }),

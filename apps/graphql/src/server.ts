@@ -8,7 +8,7 @@ import type { Logger } from '@phx/core';
 import express, { type Express } from 'express';
 import type { GraphqlConfig } from './config.js';
 import type { ErrorFormatOptions } from './errors/graphql-error-mapping.js';
-import type { GraphqlContext, JobApi, JobEventSource, JobProgressSource, ScheduleApi } from './graphql-context.js';
+import type { GraphqlContext, JobApi, JobEventSource, JobHistoryApi, JobProgressSource, ScheduleApi } from './graphql-context.js';
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
@@ -62,6 +62,8 @@ export interface GraphqlServerOptions {
   readonly progressFeed: JobProgressSource;
   /** Job event logs (the `JobEventFeed` of `@phx/jobs`). */
   readonly eventFeed: JobEventSource;
+  /** Pages of jobs and retries (the `JobHistoryService` of `@phx/jobs`). */
+  readonly jobHistory: JobHistoryApi;
   /** The properties catalog. */
   readonly catalog: PropertyCatalog;
   /** Recurring extractions (the `ScheduleService` of `@phx/jobs`). */
@@ -171,6 +173,7 @@ function assemble(options: GraphqlServerOptions) {
       jobs: options.jobService,
       progress: options.progressFeed,
       events: options.eventFeed,
+      history: options.jobHistory,
       catalog: options.catalog,
       schedules: options.scheduleService,
     }),

@@ -20,8 +20,13 @@ describe('query cost limit (graphql-armor cost model, MAX_QUERY_COST)', () => {
     expect(cheap.status).toBe(200);
     expect(cheap.body.errors).toBeUndefined();
 
-    // jobs: 2 + 1.5 × (id 1 + status 1 + properties (2 + 1.5 × (id 1 + address 1 + listingUrls (2 + 1.5 × (source 1 + url 1))))) = 23.75
-    const costly = await postGraphql(url, '{ jobs { id status properties { id address listingUrls { source url } } } }', {}, harness.readKey.authorization);
+    // job: 2 + 1.5 × (id 1 + status 1 + properties (2 + 1.5 × (id 1 + address 1 + listingUrls (2 + 1.5 × (source 1 + url 1))))) = 23.75
+    const costly = await postGraphql(
+      url,
+      '{ job(id: "00000000-0000-4000-8000-000000000000") { id status properties { id address listingUrls { source url } } } }',
+      {},
+      harness.readKey.authorization,
+    );
     expect(costly.status).toBe(400);
     expect(costly.body.errors).toEqual([
       expect.objectContaining({

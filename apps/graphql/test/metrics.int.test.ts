@@ -41,8 +41,8 @@ describe('/metrics on the GraphQL server (prom-client)', () => {
   it('counts requests by operation, type, transport and outcome, with latencies, and the open subscriptions', async () => {
     const key = harness.adminKey.authorization;
     await postGraphql(url, '{ properties { id } }', {}, key);
-    await postGraphql(url, 'query Named { properties { id } jobs { id } }', {}, key);
-    await postGraphql(url, 'query Named2 { jobs { id } properties { address } }', {}, key);
+    await postGraphql(url, 'query Named { properties { id } jobs { pageInfo { hasNextPage } } }', {}, key);
+    await postGraphql(url, 'query Named2 { jobs { pageInfo { hasNextPage } } properties { address } }', {}, key);
     await postGraphql(url, 'query($id: ID!) { job(id: $id) { id } }', { id: 'not-a-uuid' }, key);
     await postGraphql(url, '{ nope }', {}, key);
     const enqueued = await postGraphql<{ enqueueExtraction: { id: string } }>(

@@ -11,7 +11,6 @@ import { SAMPLE_PROPERTIES } from './support/sample-properties.js';
 const brokenJobs: JobApi = {
   enqueueExtraction: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   getJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
-  listJobs: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   cancelJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   listPhotos: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
 };
@@ -34,6 +33,10 @@ describe('a server in production mode', () => {
     jobService: brokenJobs,
     progressFeed: noProgress,
     eventFeed: { open: () => Promise.reject(new Error('no event log here')) },
+    jobHistory: {
+      pageJobs: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+      retryJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+    },
     catalog: createPropertyCatalog({ load: async () => SAMPLE_PROPERTIES }),
     scheduleService: brokenSchedules,
     // No database here: dev mode lets the in-process calls in without a key.
@@ -43,7 +46,7 @@ describe('a server in production mode', () => {
   afterAll(() => server.stop());
 
   it('hides the message and stack of unexpected errors', async () => {
-    const error = errorOf(await server.executeOperation({ query: '{ jobs { id } }' }));
+    const error = errorOf(await server.executeOperation({ query: '{ jobs { edges { node { id } } } }' }));
     expect(error).toEqual({
       message: 'Internal server error',
       locations: [{ line: 1, column: 3 }],

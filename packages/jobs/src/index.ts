@@ -126,5 +126,9 @@ export type {
   ScheduleTickOutcome,
 } from './schedules/index.js';
 
+export { JobHistoryService, MAX_JOB_PAGE_SIZE } from './service/job-history-service.js';
+export type { JobHistoryServiceOptions, JobPageQuery, JobPage } from './service/job-history-service.js';
+export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-history-errors.js';
+
 export { EXTRACT_IMAGES_JOB, extractImagesPayloadSchema } from './jobs/extract-images.job.js';
 export type { ExtractImagesPayload } from './jobs/extract-images.job.js';

@@ -25,6 +25,8 @@ const CODE_BY_DOMAIN_CODE: Readonly<Record<string, GraphqlErrorCode>> = Object.f
   NOT_FOUND: 'NOT_FOUND',
   JOB_ALREADY_FINISHED: 'CONFLICT',
   SCHEDULE_NAME_TAKEN: 'CONFLICT',
+  JOB_NOT_FINISHED: 'CONFLICT',
+  NO_FAILED_PROPERTIES: 'CONFLICT',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
 });
@@ -46,7 +48,8 @@ export interface ErrorFormatOptions {
  *
  * - `InvalidInputError` -> `BAD_USER_INPUT` with `extensions.issues` (each bad value named);
  * - `NotFoundError` -> `NOT_FOUND` with `extensions.entity` and `extensions.id`;
- * - a `CoreError` with code `JOB_ALREADY_FINISHED` or `SCHEDULE_NAME_TAKEN` -> `CONFLICT` with `extensions.reason`;
+ * - a `CoreError` with code `JOB_ALREADY_FINISHED`, `SCHEDULE_NAME_TAKEN`, `JOB_NOT_FINISHED` or
+ *   `NO_FAILED_PROPERTIES` -> `CONFLICT` with `extensions.reason`;
  * - an `AccessError` (the API key check) -> `UNAUTHENTICATED` or `FORBIDDEN`;
  * - any other `CoreError` -> `INTERNAL_SERVER_ERROR` with `extensions.reason` = its code;
  * - errors GraphQL itself raised (parse, validation, variables) keep their

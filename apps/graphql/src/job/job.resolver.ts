@@ -3,9 +3,10 @@ import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
 import { EnqueueExtractionInput, toEnqueueExtraction } from './enqueue-extraction.input.js';
 import { JobType, toJobType } from './job.type.js';
-import { JobsArgs, toListJobsQuery } from './jobs.args.js';
+import { JobConnectionType, toJobConnection } from './job-connection.type.js';
+import { JobsArgs, toJobPageQuery } from './jobs.args.js';
 
-/** Queries and mutations of extraction jobs: read, list, enqueue, cancel. */
+/** Queries and mutations of extraction jobs: read, list, enqueue, retry, cancel. */
 @Resolver(() => JobType)
 export class JobResolver {
   /**
@@ -18,11 +19,18 @@ export class JobResolver {
     return toJobType(await services.jobs.getJob(toJobId(id)));
   }
 
-  /** Lists jobs, newest first. */
-  @Query(() => [JobType], { description: 'Jobs, newest first, optionally only those in one status.' })
-  async jobs(@Args(() => JobsArgs) args: JobsArgs, @Ctx() { services }: GraphqlContext): Promise<JobType[]> {
-    const jobs = await services.jobs.listJobs(toListJobsQuery(args));
-    return jobs.map(toJobType);
+  /**
+   * Lists jobs by page, newest first.
+   *
+   * @throws InvalidInputError (BAD_USER_INPUT) for a bad page size, source, time range or cursor
+   */
+  @Query(() => JobConnectionType, {
+    description:
+      'Jobs, newest first (a stable order), filtered by status, source and creation time; first/after cursor pages. ' +
+      'A bad page size, source, range or cursor: BAD_USER_INPUT.',
+  })
+  async jobs(@Args(() => JobsArgs) args: JobsArgs, @Ctx() { services }: GraphqlContext): Promise<JobConnectionType> {
+    return toJobConnection(await services.history.pageJobs(toJobPageQuery(args)));
   }
 
   /**
@@ -42,6 +50,20 @@ export class JobResolver {
     const { selection, options } = toEnqueueExtraction(input);
     const properties = await services.catalog.select(selection);
     return toJobType(await services.jobs.enqueueExtraction({ properties, ...options }));
+  }
+
+  /**
+   * Cancels a job that has not finished.
+   *
+   * @throws NotFoundError (NOT_FOUND) for an unknown id; a JOB_ALREADY_FINISHED error (CONFLICT) for a finished job
+   */
+  @Mutation(() => JobType, {
+    description:
+      'Enqueues a new job for the failed properties only of a finished job (same sources and options) and returns it. ' +
+      'Unknown id: NOT_FOUND; a job not finished (reason JOB_NOT_FINISHED) or without failed properties (reason NO_FAILED_PROPERTIES): CONFLICT.',
+  })
+  async retryJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<JobType> {
+    return toJobType(await services.history.retryJob(toJobId(id)));
   }
 
   /**

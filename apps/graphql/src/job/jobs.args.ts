@@ -1,45 +1,66 @@
 import type { JobStatus } from '@phx/core';
-import { InvalidInputError, type InputIssue } from '@phx/core';
-import { ArgsType, Field, Int } from 'type-graphql';
-import type { ListJobsQuery } from '../graphql-context.js';
+import { InvalidInputError, isSource } from '@phx/core';
+import type { JobPageQuery } from '@phx/jobs';
+import { MAX_JOB_PAGE_SIZE } from '@phx/jobs';
+import { DateTimeResolver } from 'graphql-scalars';
+import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { JobStatusEnum } from './job-status.enum.js';
 
-/** Largest page the `jobs` query returns. */
-export const MAX_JOBS_PAGE_SIZE = 100;
-
-/** Arguments of the `jobs` query: a status filter and an offset page, newest first. */
-@ArgsType()
-export class JobsArgs {
-  /** Only jobs in this status; absent = any. */
-  @Field(() => JobStatusEnum, { nullable: true, description: 'Only jobs in this status; absent means any.' })
+/** GraphQL `JobFilter`: which jobs the `jobs` query lists. */
+@InputType('JobFilter', { description: 'Which jobs to list; every field is optional and they combine with AND.' })
+export class JobFilterInput {
+  /** Only jobs in this status. */
+  @Field(() => JobStatusEnum, { nullable: true, description: 'Only jobs in this status.' })
   readonly status?: JobStatus | null | undefined;
 
-  /** Page size, 1..100. */
-  @Field(() => Int, { defaultValue: 20, description: `Page size, 1..${MAX_JOBS_PAGE_SIZE}.` })
-  readonly limit!: number;
+  /** Only jobs that read this source. */
+  @Field(() => String, { nullable: true, description: 'Only jobs that read this source, e.g. "zillow". Unknown names: BAD_USER_INPUT.' })
+  readonly source?: string | null | undefined;
 
-  /** Jobs to skip, newest first. */
-  @Field(() => Int, { defaultValue: 0, description: 'Jobs to skip (newest first), 0 or more.' })
-  readonly offset!: number;
+  /** Created at or after. */
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Only jobs created at or after this time.' })
+  readonly createdFrom?: Date | null | undefined;
+
+  /** Created before. */
+  @Field(() => DateTimeResolver, { nullable: true, description: 'Only jobs created before this time (after createdFrom).' })
+  readonly createdBefore?: Date | null | undefined;
+}
+
+/** Arguments of the `jobs` query: a filter and a cursor page, newest first. */
+@ArgsType()
+export class JobsArgs {
+  /** The filter; absent = every job. */
+  @Field(() => JobFilterInput, { nullable: true, description: 'Which jobs; absent means every job.' })
+  readonly filter?: JobFilterInput | null | undefined;
+
+  /** Page size. */
+  @Field(() => Int, { defaultValue: 20, description: `Page size, 1..${MAX_JOB_PAGE_SIZE}.` })
+  readonly first!: number;
+
+  /** Cursor to continue after. */
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page (or any edge cursor); absent for the first page.' })
+  readonly after?: string | null | undefined;
 }
 
 /**
- * Checks the page of a `jobs` query and turns it into the service's query.
+ * Checks the arguments of a `jobs` query and turns them into the history service's query.
  *
  * @param args - the GraphQL arguments
- * @returns the service query
- * @throws {@link InvalidInputError} naming a limit outside 1..100 or a negative offset
+ * @returns the page query
+ * @throws {@link InvalidInputError} naming an unknown source (the service checks the page size, range and cursor)
  */
-export function toListJobsQuery(args: JobsArgs): ListJobsQuery {
-  const issues: InputIssue[] = [];
-  if (args.limit < 1 || args.limit > MAX_JOBS_PAGE_SIZE) {
-    issues.push({ path: 'limit', message: `${args.limit} is outside 1..${MAX_JOBS_PAGE_SIZE}` });
+export function toJobPageQuery(args: JobsArgs): JobPageQuery {
+  const filter = args.filter ?? {};
+  const source = filter.source ?? undefined;
+  if (source !== undefined && !isSource(source)) {
+    throw new InvalidInputError('jobs arguments', [{ path: 'filter.source', message: `unknown source "${source}"; expected zillow or redfin` }]);
   }
-  if (args.offset < 0) issues.push({ path: 'offset', message: `${args.offset} is negative` });
-  if (issues.length > 0) throw new InvalidInputError('jobs arguments', issues);
   return {
-    ...(args.status === null || args.status === undefined ? {} : { status: args.status }),
-    limit: args.limit,
-    offset: args.offset,
+    first: args.first,
+    ...(args.after === null || args.after === undefined ? {} : { after: args.after }),
+    ...(filter.status === null || filter.status === undefined ? {} : { status: filter.status }),
+    ...(source === undefined ? {} : { source }),
+    ...(filter.createdFrom === null || filter.createdFrom === undefined ? {} : { createdFrom: filter.createdFrom }),
+    ...(filter.createdBefore === null || filter.createdBefore === undefined ? {} : { createdBefore: filter.createdBefore }),
   };
 }

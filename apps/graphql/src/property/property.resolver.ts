@@ -1,8 +1,9 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
+import { InvalidInputError, NotFoundError } from '@phx/core';
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
 import { PropertyType, toPropertyType } from './property.type.js';
 
-/** Queries of the properties catalog. */
+/** Queries of the properties catalog: all of it, or one property. */
 @Resolver(() => PropertyType)
 export class PropertyResolver {
   /** Lists the catalog. */
@@ -10,5 +11,36 @@ export class PropertyResolver {
   async properties(@Ctx() { services }: GraphqlContext): Promise<PropertyType[]> {
     const properties = await services.catalog.list();
     return properties.map(toPropertyType);
+  }
+
+  /**
+   * Reads one catalog property by id or by address.
+   *
+   * @throws InvalidInputError (BAD_USER_INPUT) unless exactly one of id and address is given; NotFoundError (NOT_FOUND) when none matches
+   */
+  @Query(() => PropertyType, {
+    description:
+      'One catalog property, by id (its address slug) or by address (matched as enqueueExtraction matches it). ' +
+      'Give exactly one: else BAD_USER_INPUT. No such property: NOT_FOUND.',
+  })
+  async property(
+    @Arg('id', () => ID, { nullable: true, description: 'The property id, e.g. "4732-w-davis-rd-glendale-az-85306".' }) id: string | null | undefined,
+    @Arg('address', () => String, { nullable: true, description: 'The address, in any case and spacing.' }) address: string | null | undefined,
+    @Ctx() { services }: GraphqlContext,
+  ): Promise<PropertyType> {
+    const hasId = id !== null && id !== undefined;
+    const hasAddress = address !== null && address !== undefined;
+    if (hasId === hasAddress) {
+      throw new InvalidInputError('property arguments', [{ path: hasId ? 'id' : 'id|address', message: 'give exactly one of id and address' }]);
+    }
+    if (address !== null && address !== undefined) {
+      const [property] = await services.catalog.select({ addresses: [address] });
+      if (property === undefined) throw new NotFoundError('property', address);
+      return toPropertyType(property);
+    }
+    const wanted = String(id);
+    const property = (await services.catalog.list()).find((p) => p.id === wanted);
+    if (property === undefined) throw new NotFoundError('property', wanted);
+    return toPropertyType(property);
   }
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noopLogger, type Logger } from '@phx/core';
-import { createAgenda, JobEventFeed, JobProgressFeed, JobRepository, JobService, MongoPhotoRepository, ScheduleService } from '@phx/jobs';
+import { createAgenda, JobEventFeed, JobHistoryService, JobProgressFeed, JobRepository, JobService, MongoPhotoRepository, ScheduleService } from '@phx/jobs';
 import { MongoApiKeyVerifier } from '../../src/auth/api-key-verifier.js';
 import { createCsvPropertyCatalog, type PropertyCatalog } from '../../src/property/property-catalog.js';
 import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
@@ -90,6 +90,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     jobService,
     progressFeed,
     eventFeed,
+    jobHistory: new JobHistoryService({ db, jobs: jobService }),
     catalog,
     scheduleService,
     apiKeys: new MongoApiKeyVerifier({ db }),

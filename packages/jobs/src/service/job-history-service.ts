@@ -1,0 +1,144 @@
+import type { Db, Filter } from 'mongodb';
+import type { JobId, JobStatus, Source } from '@phx/core';
+import { InvalidInputError, isFinalJobStatus } from '@phx/core';
+import type { InputIssue } from '@phx/core';
+import { fromJobDocument } from '../repository/job-document.js';
+import type { ExtractionJobDocument, StoredExtractionJob } from '../repository/job-document.js';
+import { JOBS_COLLECTION } from '../repository/job-repository.js';
+import { JobNotFinishedError, NoFailedPropertiesError } from './job-history-errors.js';
+import type { EnqueuedExtraction, JobService } from './job-service.js';
+
+/** Options of {@link JobHistoryService}. */
+export interface JobHistoryServiceOptions {
+  /** Database of the jobs. Borrowed. */
+  readonly db: Db;
+  /** Reads and enqueues jobs (retries go through its `enqueueExtraction`). Borrowed. */
+  readonly jobs: Pick<JobService, 'getJob' | 'enqueueExtraction'>;
+}
+
+/** Filter and page of {@link JobHistoryService.pageJobs}. */
+export interface JobPageQuery {
+  /** Only jobs in this status. */
+  readonly status?: JobStatus;
+  /** Only jobs that read this source. */
+  readonly source?: Source;
+  /** Only jobs created at or after this time. */
+  readonly createdFrom?: Date;
+  /** Only jobs created before this time. */
+  readonly createdBefore?: Date;
+  /** Page size, 1 to 100. */
+  readonly first: number;
+  /** Cursor of the last job of the previous page; absent = the first page. */
+  readonly after?: string;
+}
+
+/** One page of jobs, newest first, with the cursor of each. */
+export interface JobPage {
+  /** The jobs with their opaque cursors. */
+  readonly edges: readonly { readonly cursor: string; readonly job: StoredExtractionJob }[];
+  /** `true` when more jobs follow the last one. */
+  readonly hasNextPage: boolean;
+}
+
+/** Largest page of {@link JobHistoryService.pageJobs}. */
+export const MAX_JOB_PAGE_SIZE = 100;
+
+/**
+ * Jobs that exist: pages of them by filter (newest first, by creation time
+ * then id, so the order is stable and a cursor never skips or repeats a job
+ * while jobs are added), and retries of their failed properties.
+ *
+ * @example
+ * ```ts
+ * const history = new JobHistoryService({ db, jobs: jobService });
+ * const page = await history.pageJobs({ status: 'failed', first: 20 });
+ * const next = await history.pageJobs({ status: 'failed', first: 20, after: page.edges.at(-1)?.cursor });
+ * const retry = await history.retryJob(page.edges[0].job.id);
+ * ```
+ */
+export class JobHistoryService {
+  private readonly db: Db;
+  private readonly jobs: JobHistoryServiceOptions['jobs'];
+
+  /**
+   * @param options - database and job service
+   */
+  constructor(options: JobHistoryServiceOptions) {
+    this.db = options.db;
+    this.jobs = options.jobs;
+  }
+
+  /**
+   * Reads one page of jobs, newest first.
+   *
+   * @param query - filter, page size, cursor
+   * @returns the jobs with their cursors, and whether more follow
+   * @throws core's `InvalidInputError` for a page size outside 1..100, an empty time range or a cursor this service did not make
+   */
+  async pageJobs(query: JobPageQuery): Promise<JobPage> {
+    const filter = toFilter(query);
+    const docs = await this.db
+      .collection<ExtractionJobDocument>(JOBS_COLLECTION)
+      .find(filter, { sort: { createdAt: -1, _id: -1 }, limit: query.first + 1 })
+      .toArray();
+    const jobs = docs.slice(0, query.first).map(fromJobDocument);
+    return { edges: jobs.map((job) => ({ cursor: encodeJobCursor(job), job })), hasNextPage: docs.length > query.first };
+  }
+
+  /**
+   * Enqueues a new job for the failed properties of a finished job, with its
+   * sources, isolation mode and dry-run setting.
+   *
+   * @param id - the finished job
+   * @returns the new job (or the pending equal one, `deduplicated`)
+   * @throws core's `NotFoundError` for an unknown job
+   * @throws {@link JobNotFinishedError} (`JOB_NOT_FINISHED`) when the job is pending or running
+   * @throws {@link NoFailedPropertiesError} (`NO_FAILED_PROPERTIES`) when no property of it failed
+   */
+  async retryJob(id: string): Promise<EnqueuedExtraction> {
+    const job = await this.jobs.getJob(id);
+    if (!isFinalJobStatus(job.status)) throw new JobNotFinishedError(job.id, job.status);
+    const failed = new Set(job.propertyOutcomes.filter((o) => o.status === 'failed').map((o) => o.propertyId));
+    const properties = job.properties.filter((p) => failed.has(p.id));
+    if (properties.length === 0) throw new NoFailedPropertiesError(job.id, job.status);
+    return this.jobs.enqueueExtraction({ properties, sources: job.sources, isolationMode: job.isolationMode, dryRun: job.dryRun });
+  }
+}
+
+function toFilter(query: JobPageQuery): Filter<ExtractionJobDocument> {
+  const issues: InputIssue[] = [];
+  if (!Number.isInteger(query.first) || query.first < 1 || query.first > MAX_JOB_PAGE_SIZE) {
+    issues.push({ path: 'first', message: `${query.first} is outside 1..${MAX_JOB_PAGE_SIZE}` });
+  }
+  if (query.createdFrom !== undefined && query.createdBefore !== undefined && query.createdFrom >= query.createdBefore) {
+    issues.push({ path: 'filter.createdFrom', message: `${query.createdFrom.toISOString()} is not before createdBefore ${query.createdBefore.toISOString()}` });
+  }
+  const cursor = query.after === undefined ? null : decodeJobCursor(query.after);
+  if (query.after !== undefined && cursor === null) issues.push({ path: 'after', message: `"${query.after}" is not a cursor of this list (use an edge's cursor)` });
+  if (issues.length > 0) throw new InvalidInputError('jobs arguments', issues);
+  const clauses: Filter<ExtractionJobDocument>[] = [];
+  if (query.status !== undefined) clauses.push({ status: query.status });
+  if (query.source !== undefined) clauses.push({ sources: query.source });
+  if (query.createdFrom !== undefined) clauses.push({ createdAt: { $gte: query.createdFrom } });
+  if (query.createdBefore !== undefined) clauses.push({ createdAt: { $lt: query.createdBefore } });
+  if (cursor !== null) {
+    clauses.push({ $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, _id: { $lt: cursor.id as JobId } }] });
+  }
+  return clauses.length === 0 ? {} : { $and: clauses };
+}
+
+/** The opaque cursor of a job in the list: its creation time and id. */
+function encodeJobCursor(job: StoredExtractionJob): string {
+  return Buffer.from(JSON.stringify([job.createdAt.toISOString(), job.id]), 'utf8').toString('base64url');
+}
+
+function decodeJobCursor(cursor: string): { readonly createdAt: Date; readonly id: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') return null;
+    const createdAt = new Date(value[0]);
+    return Number.isNaN(createdAt.getTime()) ? null : { createdAt, id: value[1] };
+  } catch {
+    return null;
+  }
+}
