@@ -130,5 +130,8 @@ export { JobHistoryService, MAX_JOB_PAGE_SIZE } from './service/job-history-serv
 export type { JobHistoryServiceOptions, JobPageQuery, JobPage } from './service/job-history-service.js';
 export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-history-errors.js';
 
+export { ApiKeyRepository, API_KEY_ROLES, API_KEYS_COLLECTION, hashApiKey, generateApiKey } from './api-keys/index.js';
+export type { ApiKeyRepositoryOptions, ApiKeyRole, ApiKeyRecord, CreatedApiKey, ApiKeyVerification } from './api-keys/index.js';
+
 export { EXTRACT_IMAGES_JOB, extractImagesPayloadSchema } from './jobs/extract-images.job.js';
 export type { ExtractImagesPayload } from './jobs/extract-images.job.js';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { InvalidInputError } from '@phx/core';
-import { API_KEY_ROLES, type ApiKeyRole } from './api-key-admin.js';
+import { API_KEY_ROLES, type ApiKeyRole } from '@phx/jobs';
 
 /** A `phx-apikey` request, parsed and checked. */
 export type ApiKeyRequest =

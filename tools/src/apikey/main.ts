@@ -9,7 +9,7 @@ import { MongoClient } from 'mongodb';
 import { InvalidInputError } from '@phx/core';
 import { resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from '../cli/cli-config.js';
-import { ApiKeyAdmin } from './api-key-admin.js';
+import { ApiKeyRepository } from '@phx/jobs';
 import { parseApiKeyArgs } from './apikey-options.js';
 import { runApiKeyCli } from './run-apikey-cli.js';
 
@@ -18,7 +18,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadCliConfig(process.env);
   const client = await MongoClient.connect(await resolveMongoUri());
   try {
-    const admin = new ApiKeyAdmin({ db: client.db(config.mongoDb) });
+    const admin = new ApiKeyRepository({ db: client.db(config.mongoDb) });
     await admin.ensureIndexes();
     return await runApiKeyCli(request, admin, (line) => console.log(line));
   } finally {

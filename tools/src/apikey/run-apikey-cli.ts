@@ -1,4 +1,4 @@
-import type { ApiKeyAdmin, ApiKeyRecord } from './api-key-admin.js';
+import type { ApiKeyRecord, ApiKeyRepository } from '@phx/jobs';
 import type { ApiKeyRequest } from './apikey-options.js';
 
 /**
@@ -10,7 +10,7 @@ import type { ApiKeyRequest } from './apikey-options.js';
  * @returns the exit code (0)
  * @throws core's `NotFoundError` when `revoke` names no key
  */
-export async function runApiKeyCli(request: ApiKeyRequest, admin: ApiKeyAdmin, write: (line: string) => void): Promise<number> {
+export async function runApiKeyCli(request: ApiKeyRequest, admin: ApiKeyRepository, write: (line: string) => void): Promise<number> {
   if (request.action === 'create') {
     const { key, record } = await admin.create({ name: request.name, role: request.role });
     if (request.json) {

@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { MongoClient } from 'mongodb';
-import { ApiKeyAdmin } from '../apikey/api-key-admin.js';
+import { ApiKeyRepository } from '@phx/jobs';
 import { resolveMongoUri } from '../db/mongo-uri.js';
 import { findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
 import { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
@@ -103,10 +103,10 @@ async function main(): Promise<number> {
 }
 
 /** Runs `work` with the API key store of the demo database, then closes the connection. */
-async function withDemoDatabase<T>(mongoUri: string, dbName: string, work: (admin: ApiKeyAdmin) => Promise<T>): Promise<T> {
+async function withDemoDatabase<T>(mongoUri: string, dbName: string, work: (admin: ApiKeyRepository) => Promise<T>): Promise<T> {
   const client = await MongoClient.connect(mongoUri);
   try {
-    const admin = new ApiKeyAdmin({ db: client.db(dbName) });
+    const admin = new ApiKeyRepository({ db: client.db(dbName) });
     await admin.ensureIndexes();
     return await work(admin);
   } finally {

@@ -1,5 +1,6 @@
+import { ApiKeyRepository } from '@phx/jobs';
 import type { Db } from 'mongodb';
-import { API_KEYS_COLLECTION, hashApiKey, type ApiKeyDocument, type ApiPrincipal } from './api-key.js';
+import type { ApiPrincipal } from './api-key.js';
 
 /** What the server learns about a presented key. */
 export type ApiKeyCheck =
@@ -36,34 +37,26 @@ export interface MongoApiKeyVerifierOptions {
   readonly db: Db;
 }
 
-/** Reads the `api_keys` collection of MongoDB; one indexed lookup per check. */
+/** Reads the `api_keys` collection of MongoDB through `ApiKeyRepository`; one indexed lookup per check. */
 export class MongoApiKeyVerifier implements ApiKeyVerifier {
-  readonly #db: Db;
+  readonly #keys: ApiKeyRepository;
 
   /**
    * @param options - the database
    */
   constructor(options: MongoApiKeyVerifierOptions) {
-    this.#db = options.db;
+    this.#keys = new ApiKeyRepository({ db: options.db });
   }
 
   /** {@inheritDoc ApiKeyVerifier.check} */
   async check(key: string): Promise<ApiKeyCheck> {
-    const doc = await this.#db.collection<ApiKeyDocument>(API_KEYS_COLLECTION).findOne({ keyHash: hashApiKey(key) });
-    if (doc === null) return { status: 'unknown' };
-    if (doc.revokedAt !== null && doc.revokedAt !== undefined) {
-      return { status: 'revoked', keyId: doc.id, revokedAt: doc.revokedAt };
-    }
-    return { status: 'valid', principal: { keyId: doc.id, name: doc.name, role: doc.role } };
+    const found = await this.#keys.verify(key);
+    if (found.status !== 'valid') return found;
+    return { status: 'valid', principal: { keyId: found.record.id, name: found.record.name, role: found.record.role } };
   }
 
   /** {@inheritDoc ApiKeyVerifier.stillValid} */
-  async stillValid(keyIds: readonly string[]): Promise<ReadonlySet<string>> {
-    if (keyIds.length === 0) return new Set();
-    const docs = await this.#db
-      .collection<ApiKeyDocument>(API_KEYS_COLLECTION)
-      .find({ id: { $in: [...keyIds] }, revokedAt: null }, { projection: { id: 1 } })
-      .toArray();
-    return new Set(docs.map((d) => d.id));
+  stillValid(keyIds: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.#keys.stillValid(keyIds);
   }
 }
