@@ -80,6 +80,11 @@ export class PageRun {
     this.browser = context.browser();
     throwIfCancelled(this.options.signal);
     const page = await context.newPage();
+    if (this.options.signal?.aborted) {
+      // Cancelled (or the pool closed) while the tab was opening: nobody will read it.
+      void page.close().catch(() => undefined);
+      throwIfCancelled(this.options.signal);
+    }
     this.page = page;
     page.once('crash', () => {
       this.pageCrashed = true;
@@ -87,22 +92,35 @@ export class PageRun {
     return fn(page);
   }
 
+  /**
+   * Waits for `work`, but not past the time limit (a hang: the browser is
+   * checked and killed if silent) nor past the signal's abort. Playwright
+   * calls caught by a closing context can stay pending for good (e.g.
+   * `newPage` while the pool closes), so the abort must end the wait and its
+   * timer rather than rely on the work to settle.
+   */
   private async within<T>(work: Promise<T>): Promise<T> {
     const timeoutMs = this.options.timeoutMs ?? null;
-    if (timeoutMs === null) return work;
+    const { signal } = this.options;
     let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<'expired'>((resolve) => {
-      timer = setTimeout(() => resolve('expired'), timeoutMs);
+    let onAbort: (() => void) | undefined;
+    const stopped = new Promise<'expired' | 'aborted'>((resolve) => {
+      if (timeoutMs !== null) timer = setTimeout(() => resolve('expired'), timeoutMs);
+      onAbort = () => resolve('aborted');
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
+    let first: { readonly value: T } | 'expired' | 'aborted';
     try {
-      const first = await Promise.race([work.then((value) => ({ value })), expired]);
-      if (first !== 'expired') return first.value;
+      first = await Promise.race([work.then((value) => ({ value })), stopped]);
     } finally {
       clearTimeout(timer);
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
     }
-    work.catch(() => undefined); // it fails once the page is closed below
+    if (typeof first === 'object') return first.value;
+    work.catch(() => undefined); // it fails once the page is closed, or never settles
+    throwIfCancelled(signal);
     await this.recoverFromHang();
-    throw this.crashed('hung', new Error(`the page work did not finish within ${timeoutMs} ms`));
+    throw this.crashed('hung', new Error(`the page work did not finish within ${timeoutMs ?? 0} ms`));
   }
 
   private async recoverFromHang(): Promise<void> {
