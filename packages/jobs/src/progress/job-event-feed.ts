@@ -13,7 +13,7 @@ import { JobEventStream } from './job-event-stream.js';
 export interface JobEventFeedOptions {
   /** Database of the jobs. Borrowed. */
   readonly db: Db;
-  /** How often the log is read while someone watches, in ms, at least 10; default 50. */
+  /** How often the log is read while someone watches, in ms, at least 10; default 25. */
   readonly pollIntervalMs?: number;
   /** How long a hole in a job's places is waited for before it is skipped, in ms; default 2 000. */
   readonly gapTimeoutMs?: number;
@@ -77,7 +77,7 @@ export class JobEventFeed {
   constructor(options: JobEventFeedOptions) {
     this.log = new JobEventLog({ db: options.db });
     this.jobs = new JobRepository({ db: options.db });
-    this.pollIntervalMs = Math.max(10, options.pollIntervalMs ?? 50);
+    this.pollIntervalMs = Math.max(10, options.pollIntervalMs ?? 25);
     this.gapTimeoutMs = Math.max(0, options.gapTimeoutMs ?? 2_000);
     this.finalEventGraceMs = Math.max(0, options.finalEventGraceMs ?? 3_000);
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-event-feed' });

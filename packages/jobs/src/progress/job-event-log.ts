@@ -100,7 +100,7 @@ export class JobEventLog {
       _id: jobEventDocumentId(jobId, after + i + 1),
       jobId,
       seq: after + i + 1,
-      at,
+      at: entry.at ?? at,
       writeId: entry.writeId,
     }));
     try {

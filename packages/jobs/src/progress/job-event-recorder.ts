@@ -47,7 +47,7 @@ export class JobEventRecorder {
    */
   record(body: JobEventBody): void {
     if (this.closed) return;
-    this.pending.push({ body, writeId: randomUUID() });
+    this.pending.push({ body, writeId: randomUUID(), at: new Date() });
     this.pump();
   }
 

@@ -78,6 +78,8 @@ export interface JobEventDocument extends JobEventBody {
 export interface JobEventEntry {
   readonly body: JobEventBody;
   readonly writeId: string;
+  /** When the event happened (recorded); absent = when it is written. */
+  readonly at?: Date;
 }
 
 /** A position in one job's log: events after `seq` come next. */
