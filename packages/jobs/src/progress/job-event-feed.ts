@@ -6,7 +6,8 @@ import { JobRepository } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { statusEventBody, toJobEventCounters } from './job-event.js';
 import type { JobEvent, JobEventKind } from './job-event.js';
-import { JobEventLog } from './job-event-log.js';
+import { JobEventLog, READ_BATCH } from './job-event-log.js';
+import { PollLoop } from './poll-loop.js';
 import { JobEventStream } from './job-event-stream.js';
 
 /** Options of {@link JobEventFeed}. */
@@ -67,8 +68,7 @@ export class JobEventFeed {
   private readonly streams = new Set<JobEventStream>();
   /** Jobs found final at open whose final event was not yet seen: the job, and when it ended (or was found ended). */
   private readonly endedJobs = new Map<string, { readonly job: StoredExtractionJob; readonly seenAtMs: number }>();
-  private timer: NodeJS.Timeout | null = null;
-  private polling = false;
+  private readonly loop: PollLoop;
   private closed = false;
 
   /**
@@ -81,6 +81,7 @@ export class JobEventFeed {
     this.gapTimeoutMs = Math.max(0, options.gapTimeoutMs ?? 2_000);
     this.finalEventGraceMs = Math.max(0, options.finalEventGraceMs ?? 3_000);
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-event-feed' });
+    this.loop = new PollLoop({ intervalMs: this.pollIntervalMs, hasWork: () => this.streams.size > 0, tick: () => this.tick() });
   }
 
   /** Creates the index the feed reads by (unique `(jobId, seq)`). Idempotent. */
@@ -132,31 +133,19 @@ export class JobEventFeed {
     if (stream.isEnded) return stream;
     this.streams.add(stream);
     signal?.addEventListener('abort', () => stream.close(), { once: true });
-    this.schedule(0);
+    this.loop.wake();
     return stream;
   }
 
   /** Ends every open stream and stops the loop. Idempotent. */
   close(): void {
     this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.loop.close();
     for (const stream of [...this.streams]) stream.close();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.closed || this.polling || this.streams.size === 0) return;
-    if (this.timer !== null) {
-      if (delayMs > 0) return;
-      clearTimeout(this.timer);
-    }
-    this.timer = setTimeout(() => void this.tick(), delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    this.timer = null;
-    this.polling = true;
-    let more = false;
+  /** Reads the new events of every watched job once; `true` when a full batch came (more to read). */
+  private async tick(): Promise<boolean> {
     const watched = [...this.streams];
     try {
       const lowest = new Map<string, number>();
@@ -164,18 +153,16 @@ export class JobEventFeed {
         for (const [jobId, seq] of stream.pending) lowest.set(jobId, Math.min(seq, lowest.get(jobId) ?? seq));
       }
       const events = await this.log.readAfter([...lowest].map(([jobId, seq]) => ({ jobId, seq })));
-      more = events.length >= 2_000;
       const byJob = groupByJob(events);
       const nowMs = Date.now();
       for (const stream of watched) {
         for (const jobId of stream.pending.keys()) stream.offer(jobId, byJob.get(jobId) ?? [], nowMs);
       }
       await this.writeMissingFinalEvents(byJob, nowMs);
+      return events.length >= READ_BATCH;
     } catch (error) {
       this.logger.warn({ err: describeError(error), watched: watched.length }, 'job event poll failed; retrying');
-    } finally {
-      this.polling = false;
-      this.schedule(more ? 0 : this.pollIntervalMs);
+      return false;
     }
   }
 

@@ -14,7 +14,7 @@ export interface JobEventLogOptions {
 }
 
 /** Most events one `readAfter` returns (the next read takes the rest). */
-const READ_BATCH = 2_000;
+export const READ_BATCH = 2_000;
 /** Most attempts at one append when other writers keep taking the next place. */
 const MAX_APPEND_ATTEMPTS = 50;
 

@@ -5,6 +5,7 @@ import { describeError } from '../errors/index.js';
 import { JobRepository } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { JobSnapshotStream } from './job-snapshot-stream.js';
+import { PollLoop } from './poll-loop.js';
 
 /** Options of {@link JobProgressFeed}. */
 export interface JobProgressFeedOptions {
@@ -37,8 +38,7 @@ export class JobProgressFeed {
   private readonly pollIntervalMs: number;
   private readonly logger: Logger;
   private readonly streams = new Set<JobSnapshotStream>();
-  private timer: NodeJS.Timeout | null = null;
-  private polling = false;
+  private readonly loop: PollLoop;
   private closed = false;
 
   /**
@@ -48,6 +48,7 @@ export class JobProgressFeed {
     this.repository = new JobRepository({ db: options.db });
     this.pollIntervalMs = Math.max(10, options.pollIntervalMs ?? 100);
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-progress-feed' });
+    this.loop = new PollLoop({ intervalMs: this.pollIntervalMs, hasWork: () => this.streams.size > 0, tick: () => this.tick() });
   }
 
   /** Number of snapshot streams open now. */
@@ -74,7 +75,7 @@ export class JobProgressFeed {
     } else {
       this.streams.add(stream);
       signal?.addEventListener('abort', () => stream.close(), { once: true });
-      this.schedule(0);
+      this.loop.wake();
     }
     return { [Symbol.asyncIterator]: () => stream };
   }
@@ -82,23 +83,11 @@ export class JobProgressFeed {
   /** Ends every open stream and stops the loop. Idempotent. */
   close(): void {
     this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
+    this.loop.close();
     for (const stream of [...this.streams]) stream.close();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.closed || this.polling || this.streams.size === 0) return;
-    if (this.timer !== null) {
-      if (delayMs > 0) return;
-      clearTimeout(this.timer);
-    }
-    this.timer = setTimeout(() => void this.tick(), delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    this.timer = null;
-    this.polling = true;
+  private async tick(): Promise<boolean> {
     const watched = [...this.streams];
     try {
       const ids = [...new Set(watched.map((s) => s.jobId))];
@@ -110,9 +99,7 @@ export class JobProgressFeed {
       }
     } catch (error) {
       this.logger.warn({ err: describeError(error), watched: watched.length }, 'progress poll failed; retrying');
-    } finally {
-      this.polling = false;
-      this.schedule(this.pollIntervalMs);
     }
+    return false;
   }
 }
