@@ -68,7 +68,7 @@ export type {
   DuplicateImage,
 } from './ports/index.js';
 
-export { parseInput, toInputIssues } from './validation/index.js';
+export { parseInput, toInputIssues, describeValue } from './validation/index.js';
 
 export {
   decodePhoto,

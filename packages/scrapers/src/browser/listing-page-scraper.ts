@@ -8,7 +8,8 @@ import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
 import type { PolitenessOptions, ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
 import { SourceGuard } from '../politeness/source-guard.js';
-import { checkSignal, eitherSignal } from '../politeness/abortable.js';
+import { eitherSignal } from '../politeness/abortable.js';
+import { checkFindListingUrlArgs, checkScrapeRequest } from './scraper-call-inputs.js';
 import { BrowserPool } from './browser-pool.js';
 import { loadListingPage } from './page-loader.js';
 
@@ -124,18 +125,19 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link BrowserCrashedError} when the browser crashed or hung twice in a row for this page
    * @throws {@link SourceBlockedError} when this source's circuit is open after repeated bot walls
    * @throws `CancelledError` (core) promptly when `request.signal` aborts or the pool is closed, whether the call runs, waits in line or backs off
-   * @throws `InvalidInputError` (core) naming `signal` when `request.signal` is not an `AbortSignal`
+   * @throws `InvalidInputError` (core) `listPhotos request` naming each bad field: a request that is not an object
+   *   or has unknown keys, `property` (with `id`, `address` and `listingUrls`), `listingUrl` (a URL string, a `URL`
+   *   object read as its `href`, or `null`/left out to use `property.listingUrls` or search the address),
+   *   `property.address` when it is blank and no URL is known, `signal` when it is not an `AbortSignal`
    */
   async listPhotos(request: ScrapeRequest): Promise<ScrapedListing> {
-    const signal = this.callSignal(request.signal, 'listPhotos request');
-    const url =
-      request.listingUrl ??
-      request.property.listingUrls[this.source] ??
-      (await this.searchAddress(request.property.address, request.property.id, signal));
+    const { property, listingUrl, signal: given } = checkScrapeRequest(request, this.source);
+    const signal = this.callSignal(given);
+    const url = listingUrl ?? property.listingUrls[this.source] ?? (await this.searchAddress(property.address, property.id, signal));
     this.checkListingUrl(url);
     const started = Date.now();
-    const log = { propertyId: request.property.id, source: this.source, url };
-    const result = await this.readListing(request.property.id, url, signal);
+    const log = { propertyId: property.id, source: this.source, url };
+    const result = await this.readListing(property.id, url, signal);
     const photos: ScrapedListing = { source: this.source, listingUrl: result.url, ...result.parsed };
     if (result.parsed.declaredPhotoCount !== null && result.parsed.declaredPhotoCount > photos.photos.length) {
       this.logger.warn(
@@ -157,11 +159,13 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws `ListingNotFoundError` (core) when the site has no listing for the address
    * @throws {@link BotWallError}, {@link NavigationError}, {@link SourceBlockedError} as {@link listPhotos} does
    * @throws `CancelledError` (core) when the signal aborts or the pool is closed
-   * @throws `InvalidInputError` (core) naming `signal` when `options.signal` is not an `AbortSignal`
+   * @throws `InvalidInputError` (core) `findListingUrl arguments` naming `address` (not a string, or blank: nothing
+   *   is searched), `options` (not an object, unknown keys) or `options.signal` (not an `AbortSignal`)
    */
-  async findListingUrl(address: string, options: { readonly signal?: AbortSignal; readonly propertyId?: PropertyId } = {}): Promise<string> {
-    const signal = this.callSignal(options.signal, 'findListingUrl options');
-    if (options.propertyId !== undefined) return this.searchAddress(address, options.propertyId, signal);
+  async findListingUrl(address: string, options?: { readonly signal?: AbortSignal; readonly propertyId?: PropertyId }): Promise<string> {
+    const args = checkFindListingUrlArgs(address, options);
+    const signal = this.callSignal(args.signal);
+    if (args.propertyId !== undefined) return this.searchAddress(address, args.propertyId, signal);
     const searchId = `address-search:${address}` as PropertyId;
     try {
       return await this.searchAddress(address, searchId, signal);
@@ -171,17 +175,15 @@ export abstract class ListingPageScraper implements PhotoScraper {
   }
 
   /**
-   * The signal a public call works under: the caller's, checked, joined
-   * with the pool's "closed" signal.
+   * The signal a public call works under: the caller's (checked already)
+   * joined with the pool's "closed" signal.
    *
-   * @param given - what the caller passed as `signal`
-   * @param what - name of the input, for the error
+   * @param given - the caller's signal, if any
    * @returns the joined signal, not aborted yet
-   * @throws `InvalidInputError` (core) when `given` is not an `AbortSignal`
    * @throws `CancelledError` (core) when either signal has aborted already
    */
-  private callSignal(given: unknown, what: string): AbortSignal {
-    const signal = eitherSignal(checkSignal(given, what), this.pool.closedSignal);
+  private callSignal(given: AbortSignal | undefined): AbortSignal {
+    const signal = eitherSignal(given, this.pool.closedSignal);
     throwIfCancelled(signal);
     return signal;
   }

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { DisallowedHostError, DownloadError, NotAPhotoError, PhotoTooLargeError } from '../errors/index.js';
 import { firstBytesHex, sniffImageSignature } from './image-signature.js';
+import { checkPhotoFetchRequest } from './photo-fetch-request.js';
 import { DEFAULT_PHOTO_HOSTS, parseRetryAfterMs, sourceOfPhotoHost } from './photo-hosts.js';
 
 /** Options of {@link HttpPhotoFetcher}. */
@@ -97,7 +98,7 @@ export class HttpPhotoFetcher implements PhotoFetcher {
    * as `If-Modified-Since`; a 304 answer to such a request is returned as a
    * `NotModifiedPhoto` (core), with no bytes.
    *
-   * @param req - the https URL on an allowed host, an abort signal, and optionally the validators of the copy held
+   * @param given - the https URL on an allowed host (a string, or a `URL` object read as its `href`), an abort signal, and optionally the validators of the copy held
    * @returns the bytes as served, content type, ETag, Last-Modified and the URL after redirects;
    *   or, for a conditional request answered 304, `notModified: true`, empty bytes and the host's ETag and Last-Modified
    * @throws {@link DisallowedHostError} when the URL or a redirect leaves the allowed hosts, or is not https
@@ -105,8 +106,10 @@ export class HttpPhotoFetcher implements PhotoFetcher {
    * @throws {@link PhotoTooLargeError} when the body exceeds `maxBytes`
    * @throws {@link NotAPhotoError} when the body is not an image (content type or magic bytes)
    * @throws `CancelledError` (core) when `req.signal` aborts
+   * @throws `InvalidInputError` (core) `fetchPhoto request` naming each bad field (`url`, `signal`, `ifNoneMatch`, `ifModifiedSince`, unknown keys)
    */
-  async fetchPhoto(req: PhotoFetchRequest): Promise<FetchedPhoto> {
+  async fetchPhoto(given: PhotoFetchRequest): Promise<FetchedPhoto> {
+    const req = checkPhotoFetchRequest(given);
     throwIfCancelled(req.signal);
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = req.signal === undefined ? timeout : AbortSignal.any([req.signal, timeout]);

@@ -5,7 +5,8 @@ import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
 import type { PolitenessOptions, ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
 import { SourceGuard } from '../politeness/source-guard.js';
-import { checkSignal, eitherSignal } from '../politeness/abortable.js';
+import { eitherSignal } from '../politeness/abortable.js';
+import { checkPhotoFetchRequest } from './photo-fetch-request.js';
 import { sourceOfPhotoHost } from './photo-hosts.js';
 
 /** Options of {@link PolitePhotoFetcher}. */
@@ -67,14 +68,16 @@ export class PolitePhotoFetcher implements PhotoFetcher {
   /**
    * Downloads one photo politely.
    *
-   * @param req - URL and abort signal
+   * @param request - URL (a string, or a `URL` object read as its `href`), abort signal and the validators of a copy held
    * @returns what the wrapped fetcher returns
    * @throws whatever the wrapped fetcher throws on the last attempt (transient errors after the last retry)
    * @throws `CancelledError` (core) promptly when `req.signal` aborts or the fetcher is closed, also while waiting or backing off
-   * @throws `InvalidInputError` (core) naming `signal` when `req.signal` is not an `AbortSignal`
+   * @throws `InvalidInputError` (core) `fetchPhoto request` naming each bad field: not an object, unknown keys,
+   *   `url` (not a string or `URL`, or blank), `signal` (not an `AbortSignal`), `ifNoneMatch`, `ifModifiedSince`
    */
-  async fetchPhoto(req: PhotoFetchRequest): Promise<FetchedPhoto> {
-    const signal = eitherSignal(checkSignal(req.signal, 'fetchPhoto request'), this.closing.signal);
+  async fetchPhoto(request: PhotoFetchRequest): Promise<FetchedPhoto> {
+    const req = checkPhotoFetchRequest(request);
+    const signal = eitherSignal(req.signal, this.closing.signal);
     throwIfCancelled(signal);
     const guard = this.guardFor(req.url);
     // The wrapped fetcher gets the joined signal: a download cut by close() is a cancellation, not a transient failure.

@@ -1,4 +1,5 @@
-import { CancelledError, InvalidInputError, throwIfCancelled } from '@phx/core';
+import { CancelledError, describeValue, parseInput, throwIfCancelled } from '@phx/core';
+import { z } from 'zod';
 
 /**
  * Settles like `work`, or rejects with `CancelledError` as soon as `signal`
@@ -50,19 +51,27 @@ export function sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
+ * Run-time schema of a caller's `signal` option: an `AbortSignal`; the
+ * message names what was given instead (`got a string`).
+ */
+export const abortSignalSchema = z.custom<AbortSignal>((v) => v instanceof AbortSignal, {
+  error: (issue) => `must be an AbortSignal (e.g. from an AbortController) or left out; got ${describeValue(issue.input)}`,
+});
+
+const signalOptionSchema = z.object({ signal: abortSignalSchema.optional() });
+
+/**
  * Checks a caller's `signal` option at run time (plain JavaScript callers
  * can pass anything), so that a wrong value fails at once with a typed
  * error instead of as a `TypeError` deep inside, or an unhandled rejection.
  *
  * @param signal - the value given as `signal`
- * @param what - name of the input for the error, e.g. `listPhotos request`
+ * @param what - name of the input for the error, e.g. `withPage options`
  * @returns the signal, or `undefined` when none was given
  * @throws `InvalidInputError` (core) naming the `signal` field when it is not an `AbortSignal`
  */
 export function checkSignal(signal: unknown, what: string): AbortSignal | undefined {
-  if (signal === undefined || signal instanceof AbortSignal) return signal;
-  const got = signal === null ? 'null' : Array.isArray(signal) ? 'an array' : `a ${typeof signal}`;
-  throw new InvalidInputError(what, [{ path: 'signal', message: `must be an AbortSignal (e.g. from an AbortController) or left out; got ${got}` }]);
+  return parseInput(signalOptionSchema, { signal }, what).signal;
 }
 
 /**

@@ -84,19 +84,20 @@ describe('a signal that is not an AbortSignal (plain JavaScript callers)', () =>
       const address = '1000 Plymouth Dr, Austin, TX 78758';
       const property = { id: toPropertyId(address), address, listingUrls: {} };
       for (const bad of [{}, 'stop', { aborted: false }] as never[]) {
-        const calls: [string, () => Promise<unknown>][] = [
-          ['listPhotos request', () => kit.scrapers.zillow.listPhotos({ property, listingUrl: AUSTIN, signal: bad })],
-          ['findListingUrl options', () => kit.scrapers.redfin.findListingUrl(address, { signal: bad })],
-          ['fetchPhoto request', () => kit.fetcher.fetchPhoto({ url: PHOTO, signal: bad })],
-          ['withPage options', () => kit.pool.withPage(property.id, () => Promise.resolve(1), { signal: bad })],
+        const calls: [string, string, () => Promise<unknown>][] = [
+          ['listPhotos request', 'signal', () => kit.scrapers.zillow.listPhotos({ property, listingUrl: AUSTIN, signal: bad })],
+          ['findListingUrl arguments', 'options.signal', () => kit.scrapers.redfin.findListingUrl(address, { signal: bad })],
+          ['fetchPhoto request', 'signal', () => kit.fetcher.fetchPhoto({ url: PHOTO, signal: bad })],
+          ['withPage options', 'signal', () => kit.pool.withPage(property.id, () => Promise.resolve(1), { signal: bad })],
         ];
-        for (const [what, call] of calls) {
+        const got = typeof bad === 'string' ? 'a string' : 'an object';
+        for (const [what, path, call] of calls) {
           const err = await call().catch((e: unknown) => e);
           expect(err).toBeInstanceOf(InvalidInputError);
           expect((err as InvalidInputError).issues).toEqual([
-            { path: 'signal', message: `must be an AbortSignal (e.g. from an AbortController) or left out; got a ${typeof bad}` },
+            { path, message: `must be an AbortSignal (e.g. from an AbortController) or left out; got ${got}` },
           ]);
-          expect((err as InvalidInputError).message).toMatch(new RegExp(`^Invalid ${what}: signal: `));
+          expect((err as InvalidInputError).message).toMatch(new RegExp(`^Invalid ${what}: ${path}: `));
         }
       }
       for (let i = 0; i < 3; i += 1) await new Promise((resolve) => setImmediate(resolve)); // let any stray rejection surface
