@@ -19,6 +19,7 @@ export {
   DisallowedHostError,
   SourceBlockedError,
   BrowserCrashedError,
+  BrowserLaunchError,
 } from './errors/index.js';
 export type { ScraperErrorContext, BotWallVendor, BrowserFailure } from './errors/index.js';
 

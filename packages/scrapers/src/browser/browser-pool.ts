@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, FIRST_PARTY_HOST_SUFFIXES, chromiumPathIssue } from './chromium-launch.js';
 import { closeOrKillBrowser, recordBrowserPid } from './browser-process.js';
+import { BrowserLaunchError } from '../errors/index.js';
 import { PageRun } from './page-run.js';
 import type { WithPageOptions } from './page-run.js';
 import { installRequestBlocking } from './request-blocking.js';
@@ -157,6 +158,8 @@ export class BrowserPool {
    * @throws {@link BrowserCrashedError} when the browser or page crashed, or the work outlived `timeoutMs`
    * @throws `InvalidInputError` (core) when `signal` is not an `AbortSignal`, or naming `chromiumPath` when
    *   Chromium cannot be launched because that path is missing, a folder or not executable
+   * @throws {@link BrowserLaunchError} when the executable at `chromiumPath` runs but does not start as
+   *   Chromium (e.g. `/bin/false`), naming the path and Playwright's error (`cause`)
    */
   async withPage<T>(propertyId: PropertyId, fn: (page: Page) => Promise<T>, signalOrOptions?: AbortSignal | WithPageOptions): Promise<T> {
     const given: WithPageOptions = signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
@@ -278,7 +281,9 @@ export class BrowserPool {
       .launch({ executablePath: chromiumPath, headless: true, args: [...CHROMIUM_ARGS, ...this.options.extraArgs], timeout: this.options.launchTimeoutMs })
       .catch(async (cause: unknown) => {
         const issue = await chromiumPathIssue(chromiumPath);
-        throw issue === null ? cause : new InvalidInputError('BrowserPool options', [{ path: 'chromiumPath', message: issue }], { cause });
+        throw issue === null
+          ? new BrowserLaunchError(chromiumPath, { cause })
+          : new InvalidInputError('BrowserPool options', [{ path: 'chromiumPath', message: issue }], { cause });
       });
     const pid = await recordBrowserPid(browser);
     this.logger.debug({ chromiumPath: this.options.chromiumPath, version: browser.version(), pid }, 'chromium launched');

@@ -123,6 +123,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link PhotoDataMissingError} when the page loaded but no photo data was found
    * @throws {@link NavigationError} on timeouts, network errors, 429 and 5xx (kind `transient`), after the retries
    * @throws {@link BrowserCrashedError} when the browser crashed or hung twice in a row for this page
+   * @throws {@link BrowserLaunchError} when the pool's `chromiumPath` does not start as Chromium
    * @throws {@link SourceBlockedError} when this source's circuit is open after repeated bot walls
    * @throws `CancelledError` (core) promptly when `request.signal` aborts or the pool is closed, whether the call runs, waits in line or backs off
    * @throws `InvalidInputError` (core) `listPhotos request` naming each bad field: a request that is not an object
@@ -157,7 +158,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @param options - abort signal, and the property whose browser state to use (default one derived from the address)
    * @returns the listing page URL
    * @throws `ListingNotFoundError` (core) when the site has no listing for the address
-   * @throws {@link BotWallError}, {@link NavigationError}, {@link SourceBlockedError} as {@link listPhotos} does
+   * @throws {@link BotWallError}, {@link NavigationError}, {@link SourceBlockedError}, {@link BrowserLaunchError} as {@link listPhotos} does
    * @throws `CancelledError` (core) when the signal aborts or the pool is closed
    * @throws `InvalidInputError` (core) `findListingUrl arguments` naming `address` (not a string, or blank: nothing
    *   is searched), `options` (not an object, unknown keys) or `options.signal` (not an `AbortSignal`)

@@ -9,5 +9,5 @@ export {
 } from './page-errors.js';
 export type { BotWallVendor } from './page-errors.js';
 export { DownloadError, NotAPhotoError, PhotoTooLargeError, DisallowedHostError } from './download-errors.js';
-export { SourceBlockedError, BrowserCrashedError } from './resilience-errors.js';
+export { SourceBlockedError, BrowserCrashedError, BrowserLaunchError } from './resilience-errors.js';
 export type { BrowserFailure } from './resilience-errors.js';

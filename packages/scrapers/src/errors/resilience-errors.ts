@@ -55,3 +55,32 @@ export class BrowserCrashedError extends ScraperError {
     this.failure = failure;
   }
 }
+
+/**
+ * Chromium could not be started from `chromiumPath`: the file there is not a
+ * working Chromium (e.g. `/bin/false`), or it exited or timed out while
+ * starting. Kind `transient` when the start timed out (a busy machine),
+ * else `permanent`: fix the path (option `chromiumPath`).
+ */
+export class BrowserLaunchError extends ScraperError {
+  /** The executable that was started. */
+  readonly chromiumPath: string;
+
+  /**
+   * @param chromiumPath - the executable that failed to start
+   * @param options - `cause`: Playwright's launch error; `url` and `source` of the page that needed the browser
+   */
+  constructor(chromiumPath: string, options: { readonly cause: unknown; readonly url?: string; readonly source?: Source | null }) {
+    const cause = options.cause;
+    const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
+    const detail = cause instanceof Error ? (cause.message.split('\n', 1)[0] ?? '') : String(cause);
+    super(
+      'BROWSER_LAUNCH_FAILED',
+      `Chromium could not be started from chromiumPath "${chromiumPath}": ${detail}. ` +
+        'Give the path of a working Chromium (option chromiumPath, default /usr/bin/chromium; apt-get install chromium)',
+      timedOut ? 'transient' : 'permanent',
+      { url: options.url ?? 'about:blank', source: options.source ?? null, cause },
+    );
+    this.chromiumPath = chromiumPath;
+  }
+}

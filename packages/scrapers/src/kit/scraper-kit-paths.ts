@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import * as path from 'node:path';
 import type { InputIssue } from '@phx/core';
@@ -29,11 +29,24 @@ async function fixturesDirIssue(dir: string): Promise<string | null> {
   return pages > 0 ? null : `"${dir}" holds no saved listing page (listings/zillow/zillow-hdp-*.html, listings/redfin/redfin-hdp-*.html)`;
 }
 
+async function harContentIssue(harPath: string): Promise<string | null> {
+  let har: unknown;
+  try {
+    har = JSON.parse(await readFile(harPath, 'utf8'));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return `"${harPath}" is not a HAR file (not JSON: ${detail}); record one with phx-record --har <file> <url>`;
+  }
+  const log = typeof har === 'object' && har !== null ? (har as { log?: unknown }).log : undefined;
+  const entries = typeof log === 'object' && log !== null ? (log as { entries?: unknown }).entries : undefined;
+  return Array.isArray(entries) ? null : `"${harPath}" is not a HAR file: it is JSON without log.entries; record one with phx-record --har <file> <url>`;
+}
+
 async function harIssue(mode: ScraperKitMode): Promise<string | null> {
   if (mode.kind === 'har') {
     const found = await statOf(mode.harPath);
     if (found === null) return `"${mode.harPath}" does not exist; record one first (phx-record --har <file> <url>)`;
-    return found.isDirectory() ? `"${mode.harPath}" is a folder, not a HAR file` : null;
+    return found.isDirectory() ? `"${mode.harPath}" is a folder, not a HAR file` : harContentIssue(mode.harPath);
   }
   if (mode.kind === 'record') {
     const folder = path.dirname(path.resolve(mode.harPath));
@@ -44,8 +57,9 @@ async function harIssue(mode: ScraperKitMode): Promise<string | null> {
 
 /**
  * Checks the files and folders a scraper kit will need, before anything is
- * launched: the fixtures folder (replay), the HAR file (or its folder when
- * recording) and the Chromium executable.
+ * launched: the fixtures folder (replay), the HAR file (which must parse as
+ * a HAR: JSON with `log.entries`; or its folder when recording) and the
+ * Chromium executable.
  *
  * @param mode - the kit's mode
  * @param chromiumPath - the Chromium executable the kit will launch

@@ -21,7 +21,14 @@ function contextSetup(mode: ScraperKitOptions['mode'], archive: ReplayArchive | 
   if (mode.kind === 'record') return { recordHarPath: mode.harPath };
   if (mode.kind === 'har') {
     const harPath = mode.harPath;
-    return { setupContext: (context) => context.routeFromHAR(harPath, { notFound: 'abort' }) };
+    return {
+      setupContext: (context) =>
+        context.routeFromHAR(harPath, { notFound: 'abort' }).catch((cause: unknown) => {
+          // Checked at creation already; this catches a HAR changed or removed since.
+          const detail = cause instanceof Error ? (cause.message.split('\n', 1)[0] ?? '') : String(cause);
+          throw new InvalidInputError('scraper kit options', [{ path: 'mode.harPath', message: `"${harPath}" cannot be replayed: ${detail}` }], { cause });
+        }),
+    };
   }
   return {};
 }
@@ -54,7 +61,8 @@ export interface ScraperKit {
  * @param options - mode, isolation, Chromium path, logger, timeouts, photo size cap
  * @returns the kit; nothing is launched until the first page
  * @throws `InvalidInputError` (core) listing every bad option: a missing or empty fixtures folder
- *   (`mode.fixturesDir`), a missing HAR file or HAR folder (`mode.harPath`), a Chromium that is missing or not
+ *   (`mode.fixturesDir`), a missing HAR file, a folder or a file that is not a HAR (not JSON, no
+ *   `log.entries`) to replay, or a missing folder to record into (`mode.harPath`), a Chromium that is missing or not
  *   executable (`chromiumPath`), backoff bounds that contradict each other (`politeness.initialBackoffMs`,
  *   `politeness.maxBackoffMs`), each naming the path or value and what is wrong
  * @example

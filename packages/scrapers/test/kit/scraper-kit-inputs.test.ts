@@ -92,6 +92,19 @@ describe('createScraperKit paths', () => {
     ]);
   });
 
+  it('names a HAR to replay that is not JSON, or JSON without log.entries, before anything starts', async () => {
+    const text = path.join(dir, 'passwd.har');
+    await writeFile(text, 'root:x:0:0:root:/root:/bin/bash\n');
+    const [notJson] = await issuesOf(createScraperKit({ mode: { kind: 'har', harPath: text } }));
+    expect(notJson?.path).toBe('mode.harPath');
+    expect(notJson?.message).toMatch(new RegExp(`^"${text}" is not a HAR file \\(not JSON: .+\\); record one with phx-record --har <file> <url>$`));
+    const json = path.join(dir, 'package.har');
+    await writeFile(json, JSON.stringify({ name: 'not-a-har', log: { pages: [] } }));
+    expect(await issuesOf(createScraperKit({ mode: { kind: 'har', harPath: json } }))).toEqual([
+      { path: 'mode.harPath', message: `"${json}" is not a HAR file: it is JSON without log.entries; record one with phx-record --har <file> <url>` },
+    ]);
+  });
+
   it('lists every bad path at once', async () => {
     const missing = path.join(dir, 'nothing.har');
     const options: ScraperKitOptions = { mode: { kind: 'har', harPath: missing }, chromiumPath: path.join(dir, 'no-chromium') };
