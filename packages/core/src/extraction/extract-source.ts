@@ -1,4 +1,4 @@
-import { InvalidInputError, ListingNotFoundError, throwIfCancelled } from '../errors/index.js';
+import { CancelledError, InvalidInputError, ListingNotFoundError, throwIfCancelled } from '../errors/index.js';
 import type { ListingPhotos } from '../model/listing-photo.js';
 import type { Source } from '../model/source.js';
 import type { ExtractionContext } from './extraction-context.js';
@@ -23,6 +23,7 @@ async function readListing(
     return await scraper.listPhotos(ctx.signal === undefined ? request : { ...request, signal: ctx.signal });
   } catch (error) {
     throwIfCancelled(ctx.signal);
+    if (error instanceof CancelledError) throw error; // the scraper was closed under the run: a cancellation, not a failed source
     if (error instanceof ListingNotFoundError) {
       tally.skip(source, error.message);
       return null;
@@ -41,6 +42,8 @@ function settle(
   tally: OutcomeTally,
 ): void {
   throwIfCancelled(ctx.signal);
+  const cancelled = settled.find((r) => r.status === 'rejected' && r.reason instanceof CancelledError);
+  if (cancelled !== undefined) throw (cancelled as PromiseRejectedResult).reason;
   let stored = 0;
   let storageError: { error: unknown } | undefined;
   for (const result of settled) {
@@ -74,7 +77,8 @@ function settle(
  * @param ctx - the property's extraction context
  * @param source - the source to read
  * @param tally - receives counts, skips and failures
- * @throws {@link CancelledError} when the signal is aborted (after in-flight photos settle)
+ * @throws {@link CancelledError} when the signal is aborted, or the scraper or fetcher rejects with it (closed
+ *   under the run), after in-flight photos settle
  */
 export async function extractSource(ctx: ExtractionContext, source: Source, tally: OutcomeTally): Promise<void> {
   throwIfCancelled(ctx.signal);

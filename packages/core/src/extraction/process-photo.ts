@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { throwIfCancelled } from '../errors/index.js';
+import { CancelledError, throwIfCancelled } from '../errors/index.js';
 import { encodeVariants, readPhoto, variantFileName } from '../images/index.js';
 import type { DecodedPhoto, UprightImage } from '../images/index.js';
 import type { ExtractionFailure } from '../model/extraction-job.js';
@@ -171,7 +171,7 @@ async function recordKnown(
  * @param source - the source that listed the photo
  * @param photo - the photo to process
  * @returns `stored` with `created` (new picture vs duplicate, as the repository says) or `failed` with the failure
- * @throws {@link CancelledError} when the signal is aborted
+ * @throws {@link CancelledError} when the signal is aborted, or the fetcher rejects with it (closed under the run)
  */
 export async function processPhoto(ctx: ExtractionContext, source: Source, photo: ListingPhoto): Promise<PhotoResult> {
   throwIfCancelled(ctx.signal);
@@ -184,6 +184,7 @@ export async function processPhoto(ctx: ExtractionContext, source: Source, photo
     step = known !== null && isHeldCopy(fetched, known) ? { kind: 'held', record: known, fetched } : await prepare(ctx, photo, fetched);
   } catch (error) {
     throwIfCancelled(ctx.signal);
+    if (error instanceof CancelledError) throw error; // the fetcher was closed under the run: not a failed photo
     return failed(ctx, source, photo, error);
   }
   throwIfCancelled(ctx.signal);

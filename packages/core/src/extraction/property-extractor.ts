@@ -232,7 +232,8 @@ export class PropertyExtractor implements PropertyExtracting {
    * @param request - sources, dry run, job id, abort signal, event listener
    * @returns the outcome: `completed` iff at least one source was read and
    *   none failed, with counts, sources read/skipped and every failure
-   * @throws {@link CancelledError} when `signal` is aborted (after in-flight photos settle)
+   * @throws {@link CancelledError} when `signal` is aborted, or a scraper or the fetcher rejects with it (closed
+   *   under the run, e.g. `kit.close()`), after in-flight photos settle
    * @throws {@link InvalidInputError} when the property or request is invalid
    *   or a requested source has no scraper
    */

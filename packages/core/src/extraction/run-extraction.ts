@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { throwIfCancelled } from '../errors/index.js';
+import { CancelledError, throwIfCancelled } from '../errors/index.js';
 import type { PropertyOutcome } from '../model/extraction-job.js';
 import type { JobId, PropertyId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
@@ -58,25 +58,23 @@ function failedOutcome(property: Property, error: unknown): PropertyOutcome {
   };
 }
 
-function requestFor(input: RunExtractionInput): ExtractPropertyRequest {
-  const base = { sources: input.sources, dryRun: input.dryRun, jobId: input.jobId };
-  return {
-    ...base,
-    ...(input.signal === undefined ? {} : { signal: input.signal }),
-    ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }),
-  };
+function requestFor(input: RunExtractionInput, signal: AbortSignal): ExtractPropertyRequest {
+  const base = { sources: input.sources, dryRun: input.dryRun, jobId: input.jobId, signal };
+  return { ...base, ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }) };
 }
 
 /**
  * Extracts many properties with bounded concurrency. A property whose
- * extraction throws (anything but cancellation) gets a `failed` outcome, and
- * a `property-finished` event, and the others go on.
+ * extraction throws (anything but `CancelledError`) gets a `failed` outcome,
+ * and a `property-finished` event, and the others go on.
  *
  * @param input - properties, sources, dry run, job id, concurrency, signal, listener, ids to skip
  * @param extractor - extracts one property, normally a `PropertyExtractor`
  * @returns the outcomes of the extracted properties, in input order (skipped ones left out)
- * @throws {@link CancelledError} when `signal` is aborted: no new property
- *   starts, and the call rejects once the running ones have stopped
+ * @throws {@link CancelledError} when `signal` is aborted, or when the extractor rejects with
+ *   `CancelledError` on its own (its scrapers or fetcher were closed under the run, e.g. `kit.close()`):
+ *   either way no new property starts, none is counted failed, and the call rejects once the running
+ *   ones have stopped
  * @throws {@link InvalidInputError} listing every invalid input field
  * @example
  * ```ts
@@ -86,14 +84,22 @@ function requestFor(input: RunExtractionInput): ExtractPropertyRequest {
 export async function runExtraction(input: RunExtractionInput, extractor: PropertyExtracting): Promise<PropertyOutcome[]> {
   const parsed = parseInput(inputSchema, input, 'extraction run');
   const skip = new Set<string>(parsed.skip ?? []);
-  const request = requestFor(input);
+  // A CancelledError from the extractor without an abort of input.signal means its scrapers or fetcher
+  // were closed under the run (kit.close()): the whole run is cancelled, as by the signal.
+  const closed = new AbortController();
+  const signal = input.signal === undefined ? closed.signal : AbortSignal.any([input.signal, closed.signal]);
+  const request = requestFor(input, signal);
   const limit = pLimit(parsed.propertyConcurrency ?? DEFAULT_RUN_EXTRACTION_OPTIONS.propertyConcurrency);
   const extractOne = async (property: Property): Promise<PropertyOutcome> => {
-    throwIfCancelled(input.signal);
+    throwIfCancelled(signal);
     try {
       return await extractor.extractProperty(property, request);
     } catch (error) {
       throwIfCancelled(input.signal);
+      if (error instanceof CancelledError) {
+        if (!closed.signal.aborted) closed.abort(error);
+        throw error;
+      }
       const outcome = failedOutcome(property, error);
       try {
         input.onEvent?.({ type: 'property-finished', outcome });
@@ -106,6 +112,7 @@ export async function runExtraction(input: RunExtractionInput, extractor: Proper
   const todo = input.properties.filter((p) => !skip.has(p.id));
   const settled = await Promise.allSettled(todo.map((p) => limit(() => extractOne(p))));
   throwIfCancelled(input.signal);
+  throwIfCancelled(closed.signal);
   return settled.map((result) => {
     if (result.status === 'fulfilled') return result.value;
     throw result.reason; // unreachable: extractOne only rejects on cancellation, handled above

@@ -72,6 +72,23 @@ describe('runExtraction', () => {
     expect(world.scrapers.zillow.requests.map((r) => r.property.id)).not.toContain(properties[0]!.id);
   });
 
+  it('treats a CancelledError of the extractor without an abort (its scrapers closed) as a cancelled run: no failed outcome, no new property', async () => {
+    const started: string[] = [];
+    const extractor: PropertyExtracting = {
+      extractProperty: async (property): Promise<PropertyOutcome> => {
+        started.push(property.id);
+        if (property.id === properties[1]!.id) throw new CancelledError('browser pool is closed');
+        return { ...failedLike(property), status: 'completed', sourcesRead: ['zillow'] };
+      },
+    };
+    const run = input({ propertyConcurrency: 1 });
+    const err = await runExtraction(run, extractor).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect((err as CancelledError).message).toBe('browser pool is closed');
+    expect(started).toEqual([properties[0]!.id, properties[1]!.id]);
+    expect(run.events).toEqual([]);
+  });
+
   it('turns an unexpected throw of one property into its failed outcome; the others go on', async () => {
     const extractor: PropertyExtracting = {
       extractProperty: async (property): Promise<PropertyOutcome> => {
