@@ -77,11 +77,16 @@ export function checkSignal(signal: unknown, what: string): AbortSignal | undefi
 /**
  * Combines a caller's optional signal with an owner's (e.g. a pool's
  * "closed" signal): aborted as soon as either is, with that one's reason.
+ * Always a new signal of the call's own, also without a caller signal:
+ * the call's waits add their abort listeners to it, never to the shared
+ * owner signal, where 11 calls at once would trip Node's
+ * `MaxListenersExceededWarning` (`AbortSignal.any` follows its sources
+ * without adding listeners to them).
  *
  * @param caller - the caller's signal, or `undefined`
  * @param owner - the owner's signal
- * @returns one signal for both
+ * @returns one signal for both, owned by this call
  */
 export function eitherSignal(caller: AbortSignal | undefined, owner: AbortSignal): AbortSignal {
-  return caller === undefined ? owner : AbortSignal.any([caller, owner]);
+  return AbortSignal.any(caller === undefined ? [owner] : [caller, owner]);
 }

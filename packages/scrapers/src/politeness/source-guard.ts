@@ -125,7 +125,7 @@ export class SourceGuard {
    * transient failures, counts bot walls towards the circuit.
    *
    * @param url - what `work` requests (for errors and logs)
-   * @param signal - aborts waiting, backoff and the work (which receives it)
+   * @param given - aborts waiting, backoff and the work (which receives a signal that follows it); may be shared by any number of callers
    * @param work - one attempt; receives the attempt number (0 first) and the signal
    * @returns what `work` returns
    * @throws {@link SourceBlockedError} when the circuit is open (nothing was requested)
@@ -133,9 +133,11 @@ export class SourceGuard {
    * @throws whatever the last attempt threw (permanent, blocked, or transient after the last retry)
    * @throws `InvalidInputError` (core) naming `signal` when `signal` is not an `AbortSignal`
    */
-  run<T>(url: string, signal: AbortSignal | undefined, work: (attempt: number, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    checkSignal(signal, 'SourceGuard.run arguments');
-    throwIfCancelled(signal);
+  run<T>(url: string, given: AbortSignal | undefined, work: (attempt: number, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    checkSignal(given, 'SourceGuard.run arguments');
+    throwIfCancelled(given);
+    // The call's own signal: its waits (slot, backoff, cockatiel) listen to it, not to a signal shared by many callers.
+    const signal = given === undefined ? undefined : AbortSignal.any([given]);
     const attempts = (): Promise<T> => this.retrying(url, signal, work);
     const guarded = this.breaker === null ? attempts() : this.breaker.execute(attempts, signal);
     return abortable(
