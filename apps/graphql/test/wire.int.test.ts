@@ -114,6 +114,20 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
     expect(sub.results.map((r) => r.data?.jobProgress.status)).toEqual(['CANCELLED']);
   });
 
+  it('ends jobEvents of a pending job cancelled with no worker with its CANCELLED status event', async () => {
+    const job = await enqueue({ addresses: [EXAMPLE_ADDRESS], dryRun: true, sources: ['zillow'] });
+    const sub = recordSubscription<{ jobEvents: { seq: number; type: string; status: string; error: { code: string; message: string } | null } }>(
+      wsClient(),
+      'subscription($jobIds: [ID!]!) { jobEvents(filter: { jobIds: $jobIds }) { seq type status error { code message } } }',
+      { jobIds: [job.id] },
+    );
+    await postGraphql(url, 'mutation($id: ID!) { cancelJob(id: $id) { id } }', { id: job.id });
+    await within(sub.completed, 15_000, 'subscription completion');
+    expect(sub.results.map((r) => r.data?.jobEvents)).toEqual([
+      { seq: 1, type: 'STATUS', status: 'CANCELLED', error: { code: 'CANCELLED', message: 'cancelled by user before it started' } },
+    ]);
+  });
+
   it('answers a subscription to an unknown job with NOT_FOUND', async () => {
     const jobId = randomUUID();
     const sub = recordSubscription<{ jobProgress: ProgressView }>(wsClient(), PROGRESS, { jobId });

@@ -24,6 +24,11 @@ export interface JobEventFeedOptions {
    * the log existed, or whose ending process died between the two writes), in ms; default 3 000.
    */
   readonly finalEventGraceMs?: number;
+  /**
+   * How often the documents of watched jobs are read to find jobs that ended
+   * without a worker (a pending job cancelled), in ms; default 1 000.
+   */
+  readonly statusCheckIntervalMs?: number;
   /** Logger for read errors (retried at the next tick); default no-op. */
   readonly logger?: Logger;
 }
@@ -69,6 +74,8 @@ export class JobEventFeed {
   /** Jobs found final at open whose final event was not yet seen: the job, and when it ended (or was found ended). */
   private readonly endedJobs = new Map<string, { readonly job: StoredExtractionJob; readonly seenAtMs: number }>();
   private readonly loop: PollLoop;
+  private readonly statusCheckIntervalMs: number;
+  private lastStatusCheckMs = 0;
   private closed = false;
 
   /**
@@ -80,6 +87,7 @@ export class JobEventFeed {
     this.pollIntervalMs = Math.max(10, options.pollIntervalMs ?? 25);
     this.gapTimeoutMs = Math.max(0, options.gapTimeoutMs ?? 2_000);
     this.finalEventGraceMs = Math.max(0, options.finalEventGraceMs ?? 3_000);
+    this.statusCheckIntervalMs = Math.max(10, options.statusCheckIntervalMs ?? 1_000);
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-event-feed' });
     this.loop = new PollLoop({ intervalMs: this.pollIntervalMs, hasWork: () => this.streams.size > 0, tick: () => this.tick() });
   }
@@ -158,6 +166,10 @@ export class JobEventFeed {
       for (const stream of watched) {
         for (const jobId of stream.pending.keys()) stream.offer(jobId, byJob.get(jobId) ?? [], nowMs);
       }
+      if (nowMs - this.lastStatusCheckMs >= this.statusCheckIntervalMs) {
+        this.lastStatusCheckMs = nowMs;
+        await this.noteEndedJobs([...lowest.keys()], nowMs);
+      }
       await this.writeMissingFinalEvents(byJob, nowMs);
       return events.length >= READ_BATCH;
     } catch (error) {
@@ -166,9 +178,19 @@ export class JobEventFeed {
     }
   }
 
+  /** Notes the watched jobs whose document is final, so a missing final event gets written. */
+  private async noteEndedJobs(jobIds: readonly string[], nowMs: number): Promise<void> {
+    const pending = jobIds.filter((id) => !this.endedJobs.has(id));
+    if (pending.length === 0) return;
+    for (const job of await this.jobs.getMany(pending)) {
+      if (!isFinalJobStatus(job.status)) continue;
+      this.endedJobs.set(job.id as string, { job, seenAtMs: Math.min(nowMs, job.completedAt?.getTime() ?? nowMs) });
+    }
+  }
+
   /**
    * Jobs that ended without their final status event in the log (they ended
-   * before the log existed, or the ending process died between the job's
+   * before the log existed, a pending job was cancelled, or the ending process died between the job's
    * write and the event's): once the grace has passed, the event is written
    * from the job document, so followers get the final state and end.
    */

@@ -89,6 +89,17 @@ describe('job event log and feed', () => {
     feed.close();
   });
 
+  it('ends the stream of a pending job cancelled without a worker, with the cancelled status', async () => {
+    const job = await jobs.create(sampleJob(1));
+    const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20, finalEventGraceMs: 200, statusCheckIntervalMs: 50 });
+    const stream = await feed.open({ jobIds: [job.id] });
+    await jobs.cancelPending(job.id, new Date(), 'cancelled by user before it started');
+    const seen = await collect(stream, 10_000);
+    expect(seen.map((e) => [e.seq, e.kind, e.status, e.error?.message])).toEqual([[1, 'status', 'cancelled', 'cancelled by user before it started']]);
+    expect(feed.watcherCount).toBe(0);
+    feed.close();
+  });
+
   it('refuses unknown jobs, no jobs, and resume ids of other jobs', async () => {
     const feed = new JobEventFeed({ db: tdb.db });
     const job = await jobs.create(sampleJob(1));
