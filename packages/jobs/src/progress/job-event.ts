@@ -66,9 +66,13 @@ export interface JobEvent extends JobEventBody {
 
 /** The document of one event in {@link JOB_EVENTS_COLLECTION}; `_id` is `<jobId>:<seq>`, unique, so two writers cannot take one place. */
 export interface JobEventDocument extends JobEventBody {
+  /** `<jobId>:<seq>`: the place, claimed by this insert. */
   readonly _id: string;
+  /** The job. */
   readonly jobId: string;
+  /** Place in the job's log, from 1. */
   readonly seq: number;
+  /** When the event was recorded. */
   readonly at: Date;
   /** A random id of the writing attempt, to tell an own retried insert from another writer's. */
   readonly writeId: string;
@@ -76,7 +80,9 @@ export interface JobEventDocument extends JobEventBody {
 
 /** An event to write, with the random id of its write (kept across retries, so a retried insert that had gone in is recognised). */
 export interface JobEventEntry {
+  /** The event. */
   readonly body: JobEventBody;
+  /** Random id of this event's write, the same on every retry. */
   readonly writeId: string;
   /** When the event happened (recorded); absent = when it is written. */
   readonly at?: Date;
