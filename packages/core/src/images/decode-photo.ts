@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { InvalidImageError } from '../errors/index.js';
 import type { ContentHash } from '../model/ids.js';
 import { parseInput } from '../validation/index.js';
+import { optionsObject, photoBytesSchema } from './image-inputs.js';
 import { decodeError, headerError } from './image-error-classifier.js';
 import { PHOTO_FORMATS, PHOTO_FORMAT_EXTENSIONS, isPhotoFormat, photoFormatName } from './photo-format.js';
 import type { PhotoFormat } from './photo-format.js';
@@ -99,8 +100,10 @@ export function withDecodeDefaults(parsed: { readonly [K in keyof DecodePhotoOpt
   };
 }
 
-function resolveOptions(options: DecodePhotoOptions): ResolvedDecodePhotoOptions {
-  return withDecodeDefaults(parseInput(optionsSchema, options, 'decodePhoto options'));
+const argumentsSchema = z.object({ bytes: photoBytesSchema, options: optionsObject(optionsSchema.shape) });
+
+function resolveOptions(bytes: unknown, options: unknown): ResolvedDecodePhotoOptions {
+  return withDecodeDefaults(parseInput(argumentsSchema, { bytes, options }, 'decodePhoto arguments').options ?? {});
 }
 
 async function readHeader(input: Buffer, photo: string): Promise<Metadata> {
@@ -167,15 +170,16 @@ function checkBytes(input: Buffer, o: ResolvedDecodePhotoOptions): void {
  * @throws {@link InvalidImageError} with `reason` `empty`, `too-large`,
  *   `not-an-image` (an HTML page, JSON...), `unsupported-format` (HEIC, JPEG
  *   2000, SVG...), `corrupt`, `truncated` or `too-many-pixels`
- * @throws {@link InvalidInputError} when `options` are invalid
+ * @throws {@link InvalidInputError} `decodePhoto arguments` naming `bytes` (not a Buffer/Uint8Array: an
+ *   `ArrayBuffer`, a string, `null`, nothing) or `options` (not an object, an unknown key, a bad value)
  * @example
  * ```ts
  * const photo = await decodePhoto(await readFile('kitchen.jpg'), { photo: 'kitchen.jpg' });
  * await store.put(propertyId, `${photo.sha256}.${photo.extension}`, bytes);
  * ```
  */
-export async function decodePhoto(bytes: Uint8Array, options: DecodePhotoOptions = {}): Promise<DecodedPhoto> {
-  const o = resolveOptions(options);
+export async function decodePhoto(bytes: Uint8Array, options?: DecodePhotoOptions): Promise<DecodedPhoto> {
+  const o = resolveOptions(bytes, options);
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { metadata, format } = await checkHeader(input, o);
   await decodeFully(input, metadata, format, o);

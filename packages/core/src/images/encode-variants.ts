@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { z } from 'zod';
-import { parseInput } from '../validation/index.js';
+import { describeValue, parseInput } from '../validation/index.js';
 import type { UprightImage } from './read-upright.js';
 
 /** One size of web variant to make from every photo. */
@@ -63,6 +63,21 @@ export function variantFileName(sha256: string, name: string): string {
   return `${sha256}.${name}.webp`;
 }
 
+const uprightImageSchema = z
+  .object(
+    {
+      pixels: z.instanceof(Buffer, { message: 'must be a Buffer of raw pixels' }),
+      widthPx: z.number().int().positive(),
+      heightPx: z.number().int().positive(),
+      channels: z.union([z.literal(3), z.literal(4)]),
+    },
+    { error: (issue) => (issue.code === 'invalid_type' ? `must be an UprightImage from readUpright or readPhoto; got ${describeValue(issue.input)}` : undefined) },
+  )
+  .refine((i) => i.pixels.length === i.widthPx * i.heightPx * i.channels, {
+    message: 'pixels must hold widthPx × heightPx × channels bytes',
+    path: ['pixels'],
+  });
+
 /**
  * Encodes the web variants of an upright photo as WebP, each fitted inside
  * its `maxSidePx` square and never upscaled. Runs the encodes concurrently
@@ -71,14 +86,15 @@ export function variantFileName(sha256: string, name: string): string {
  * @param image - the upright 8-bit sRGB pixels from `readUpright`
  * @param specs - which variants; default {@link DEFAULT_VARIANT_SPECS}
  * @returns one encoded variant per spec, in spec order
- * @throws {@link InvalidInputError} when `specs` are invalid
+ * @throws {@link InvalidInputError} `encodeVariants arguments` naming `image` (not what `readUpright` returns:
+ *   pixels, sizes in px and channel count that do not agree) or each bad `specs` field
  * @example
  * ```ts
  * const [web, thumb] = await encodeVariants(await readUpright(bytes));
  * ```
  */
 export async function encodeVariants(image: UprightImage, specs: readonly VariantSpec[] = DEFAULT_VARIANT_SPECS): Promise<EncodedVariant[]> {
-  parseInput(variantSpecsSchema, specs, 'variant specs');
+  parseInput(z.object({ image: uprightImageSchema, specs: variantSpecsSchema }), { image, specs }, 'encodeVariants arguments');
   const raw = { raw: { width: image.widthPx, height: image.heightPx, channels: image.channels } };
   return Promise.all(
     specs.map(async (spec) => {

@@ -1,3 +1,6 @@
+import { InvalidInputError } from '../errors/index.js';
+import { describeValue } from '../validation/index.js';
+
 /** Side in px of the greyscale square a perceptual hash is computed from. */
 export const PERCEPTUAL_HASH_SAMPLE_PX = 32;
 
@@ -52,7 +55,7 @@ function lowFrequencies(pixels: Uint8Array): Float64Array {
  *
  * @param pixels - 1024 bytes: a 32×32 single-channel 8-bit image, row-major
  * @returns 16 lower-case hex digits, most significant bit = lowest frequency
- * @throws {@link RangeError} when `pixels` is not 1024 bytes long
+ * @throws {@link InvalidInputError} `perceptualHashOf arguments` naming `pixels` when it is not a `Uint8Array` of 1024 bytes
  * @example
  * ```ts
  * const grey = await sharp(bytes).autoOrient().greyscale().resize(32, 32, { fit: 'fill' }).raw().toBuffer();
@@ -61,7 +64,12 @@ function lowFrequencies(pixels: Uint8Array): Float64Array {
  */
 export function perceptualHashOf(pixels: Uint8Array): string {
   const side = PERCEPTUAL_HASH_SAMPLE_PX;
-  if (pixels.length !== side * side) throw new RangeError(`expected ${side * side} greyscale bytes, got ${pixels.length}`);
+  if (!(pixels instanceof Uint8Array) || pixels.length !== side * side) {
+    const got = pixels instanceof Uint8Array ? `${pixels.length} bytes` : describeValue(pixels);
+    throw new InvalidInputError('perceptualHashOf arguments', [
+      { path: 'pixels', message: `must be ${side * side} bytes (a ${side}×${side} greyscale image, row-major); got ${got}` },
+    ]);
+  }
   const frequencies = lowFrequencies(pixels);
   const threshold = median(frequencies);
   let hex = '';

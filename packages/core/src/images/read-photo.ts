@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { z } from 'zod';
 import { InvalidImageError } from '../errors/index.js';
 import { parseInput } from '../validation/index.js';
+import { optionsObject, photoBytesSchema } from './image-inputs.js';
 import { checkHeader, decodePhotoOptionsShape, describePhoto, withDecodeDefaults } from './decode-photo.js';
 import type { DecodedPhoto, DecodePhotoOptions } from './decode-photo.js';
 import { decodeError } from './image-error-classifier.js';
@@ -26,6 +27,7 @@ export interface ReadPhoto {
 }
 
 const optionsSchema = z.object({ ...decodePhotoOptionsShape, maxSidePx: maxSidePxSchema.optional() });
+const argumentsSchema = z.object({ bytes: photoBytesSchema, options: optionsObject(optionsSchema.shape) });
 
 /**
  * Validates, describes and normalises a photo with one decode: the header
@@ -41,7 +43,7 @@ const optionsSchema = z.object({ ...decodePhotoOptionsShape, maxSidePx: maxSideP
  * @returns the description and the upright pixels
  * @throws {@link InvalidImageError} with `reason` `empty`, `too-large`,
  *   `not-an-image`, `unsupported-format`, `corrupt`, `truncated` or `too-many-pixels`
- * @throws {@link InvalidInputError} listing every invalid option
+ * @throws {@link InvalidInputError} `readPhoto arguments` naming `bytes` (not a Buffer/Uint8Array) or each bad `options` field (unknown keys too)
  * @example
  * ```ts
  * const { decoded, upright } = await readPhoto(bytes, { photo: url });
@@ -49,8 +51,8 @@ const optionsSchema = z.object({ ...decodePhotoOptionsShape, maxSidePx: maxSideP
  * await store.put(propertyId, `${decoded.sha256}.${decoded.extension}`, bytes);
  * ```
  */
-export async function readPhoto(bytes: Uint8Array, options: ReadPhotoOptions = {}): Promise<ReadPhoto> {
-  const parsed = parseInput(optionsSchema, options, 'readPhoto options');
+export async function readPhoto(bytes: Uint8Array, options?: ReadPhotoOptions): Promise<ReadPhoto> {
+  const parsed = parseInput(argumentsSchema, { bytes, options }, 'readPhoto arguments').options ?? {};
   const o = withDecodeDefaults(parsed);
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const { metadata, format } = await checkHeader(input, o);

@@ -3,6 +3,7 @@ import type { Metadata, Sharp } from 'sharp';
 import { z } from 'zod';
 import { InvalidImageError } from '../errors/index.js';
 import { parseInput } from '../validation/index.js';
+import { optionsObject, photoBytesSchema } from './image-inputs.js';
 import { decodeError } from './image-error-classifier.js';
 import { PERCEPTUAL_HASH_SAMPLE_PX, perceptualHashOf } from './perceptual-hash.js';
 
@@ -55,6 +56,7 @@ const optionsSchema = z.object({
   maxSidePx: maxSidePxSchema.optional(),
   maxPixels: z.number().int().positive().optional(),
 });
+const argumentsSchema = z.object({ bytes: photoBytesSchema, options: optionsObject(optionsSchema.shape) });
 
 async function greyscaleSample(pixels: Buffer, widthPx: number, heightPx: number, channels: 3 | 4): Promise<Buffer> {
   const side = PERCEPTUAL_HASH_SAMPLE_PX;
@@ -76,15 +78,15 @@ async function greyscaleSample(pixels: Buffer, widthPx: number, heightPx: number
  * @param options - photo name, longest side kept, pixel limit
  * @returns the upright pixels, their size, channels, perceptual hash and whether the file is animated
  * @throws {@link InvalidImageError} when the bytes cannot be decoded
- * @throws {@link InvalidInputError} when `options` are invalid
+ * @throws {@link InvalidInputError} `readUpright arguments` naming `bytes` (not a Buffer/Uint8Array) or each bad `options` field (unknown keys too)
  * @example
  * ```ts
  * const upright = await readUpright(bytes, { photo: url });
  * const variants = await encodeVariants(upright);
  * ```
  */
-export async function readUpright(bytes: Uint8Array, options: ReadUprightOptions = {}): Promise<UprightImage> {
-  const parsed = parseInput(optionsSchema, options, 'readUpright options');
+export async function readUpright(bytes: Uint8Array, options?: ReadUprightOptions): Promise<UprightImage> {
+  const parsed = parseInput(argumentsSchema, { bytes, options }, 'readUpright arguments').options ?? {};
   const d = DEFAULT_READ_UPRIGHT_OPTIONS;
   const photo = parsed.photo ?? d.photo;
   const maxSidePx = parsed.maxSidePx ?? d.maxSidePx;

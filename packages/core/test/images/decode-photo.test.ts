@@ -157,6 +157,6 @@ describe.each<[string, Decode]>([
     const bytes = await readImageFixture('progressive-40x27.jpg');
     const error: unknown = await decode(bytes, { maxPixels: -1, formats: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['maxPixels', 'formats']);
+    expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['options.maxPixels', 'options.formats']);
   });
 });

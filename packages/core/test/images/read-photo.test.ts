@@ -58,6 +58,6 @@ describe('readPhoto (one decode for validation, perceptual hash and variants)', 
     const bytes = await readImageFixture('progressive-40x27.jpg');
     const error: unknown = await readPhoto(bytes, { maxPixels: -1, maxSidePx: 8 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['maxPixels', 'maxSidePx']);
+    expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['options.maxPixels', 'options.maxSidePx']);
   });
 });
