@@ -19,6 +19,8 @@ import { JobAlreadyFinishedError, JobQueueError, describeError } from '../errors
 import { EXTRACT_IMAGES_JOB } from '../jobs/extract-images.job.js';
 import type { ExtractImagesPayload } from '../jobs/extract-images.job.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
+import { JobEventLog } from '../progress/job-event-log.js';
+import { statusEventBody, toJobEventCounters } from '../progress/job-event.js';
 import { JobRepository } from '../repository/job-repository.js';
 import type { JobOriginFields, StoredExtractionJob } from '../repository/job-document.js';
 import { JobRunLeases, isLeaseHeld } from '../repository/job-run-leases.js';
@@ -108,6 +110,7 @@ export class JobService {
   private readonly photos: MongoPhotoRepository;
   private readonly runs: JobRunLeases;
   private readonly cancels: CancelRequests;
+  private readonly events: JobEventLog;
   private readonly dedupe: PendingJobDedupe;
   private readonly agenda: Agenda;
   private readonly logger: Logger;
@@ -125,6 +128,7 @@ export class JobService {
     this.photos = new MongoPhotoRepository({ db: options.db });
     this.runs = new JobRunLeases({ db: options.db });
     this.cancels = new CancelRequests({ db: options.db });
+    this.events = new JobEventLog({ db: options.db });
     this.dedupe = new PendingJobDedupe({ db: options.db });
     this.agenda = options.agenda;
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-service' });
@@ -291,6 +295,7 @@ export class JobService {
       const cancelled = await this.repository.cancelPending(job.id, this.clock.now(), CANCELLED_BEFORE_START_MESSAGE);
       if (cancelled !== null) {
         this.logger.info({ jobId: job.id }, 'pending job cancelled');
+        await this.recordFinalEvent(cancelled);
         return cancelled;
       }
     }
@@ -298,6 +303,21 @@ export class JobService {
     if (abandoned !== null) return abandoned;
     this.logger.info({ jobId: job.id }, 'cancel requested for running job');
     return this.waitForFinal(job.id);
+  }
+
+  /**
+   * Appends the final `status` event of a job that no worker ends (cancelled
+   * before start, or after its worker died), so `jobEvents` subscribers see
+   * it at once. The job is already final: a failed write is logged, not
+   * thrown (the API's event feed writes a missing final event later).
+   */
+  private async recordFinalEvent(job: StoredExtractionJob | null): Promise<void> {
+    if (job === null) return;
+    try {
+      await this.events.append(job.id, [statusEventBody(job.status, toJobEventCounters(job), job.errorMessage)]);
+    } catch (error) {
+      this.logger.warn({ jobId: job.id, error: describeError(error) }, 'final event of the cancelled job not written; the event feed will write it');
+    }
   }
 
   /**
@@ -321,6 +341,7 @@ export class JobService {
       );
       await this.agenda.cancel({ name: EXTRACT_IMAGES_JOB, data: { jobId: job.id } });
       this.logger.info({ jobId: job.id }, 'abandoned running job cancelled');
+      await this.recordFinalEvent(ended);
       return ended;
     } finally {
       await this.runs.release(job.id, runNumber, now);

@@ -7,6 +7,7 @@ import { JobRunLeases } from '../../src/repository/job-run-leases.js';
 import { JobAlreadyFinishedError, JobError } from '../../src/errors/index.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
 import { JobService } from '../../src/service/job-service.js';
+import { JobEventLog } from '../../src/progress/job-event-log.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { sampleJob, sampleProperty } from '../support/sample-jobs.js';
@@ -118,6 +119,13 @@ describe('JobService', () => {
       expect(await agendaJobsOf(job.id)).toHaveLength(0);
     });
 
+    it('writes the final cancelled event of a pending job to the event log at once', async () => {
+      const job = await service.enqueueExtraction({ properties: [sampleProperty(4)] });
+      await service.cancelJob(job.id);
+      const events = await new JobEventLog({ db: tdb.db }).readAfter([{ jobId: job.id, seq: 0 }]);
+      expect(events.map((e) => [e.seq, e.kind, e.status, e.error?.code])).toEqual([[1, 'status', 'cancelled', 'CANCELLED']]);
+    });
+
     it('refuses a finished job with JOB_ALREADY_FINISHED naming the status', async () => {
       const job = await service.enqueueExtraction({ properties: [sampleProperty(1)] });
       await service.cancelJob(job.id);
@@ -154,6 +162,8 @@ describe('JobService', () => {
       expect(cancelled.errorMessage).toContain('no worker');
       expect(cancelled.completedAt).toBeInstanceOf(Date);
       expect(await agendaJobsOf(job.id)).toHaveLength(0);
+      const events = await new JobEventLog({ db: tdb.db }).readAfter([{ jobId: job.id, seq: 0 }]);
+      expect(events.map((e) => [e.kind, e.status, e.error?.code])).toEqual([['status', 'cancelled', 'CANCELLED']]);
     });
   });
 
