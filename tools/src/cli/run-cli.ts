@@ -45,7 +45,11 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
     const input = { properties, sources: request.sources, isolationMode: request.isolationMode, dryRun: request.dryRun };
     if (request.mode === 'async') {
       const job = await service.enqueueExtraction(input);
-      ctx.write(`Job enqueued: ${job.id} (${job.totalProperties} properties)`);
+      ctx.write(
+        job.deduplicated
+          ? `Job already pending for the same request: ${job.id} (${job.totalProperties} properties)`
+          : `Job enqueued: ${job.id} (${job.totalProperties} properties)`,
+      );
       ctx.write(`Check status: npm run extract -- --job-id ${job.id}`);
       if (!request.wait) return 0;
       const last = (await followJob(feed, job.id, ctx.write, ctx.signal)) ?? job;

@@ -91,6 +91,12 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     expect(status.code).toBe(1);
     expect(status.stdout).toContain(`Job ${jobId}: pending`);
     expect(await client.db(dbName).collection('agendaJobs').countDocuments({ 'data.jobId': jobId })).toBe(1);
+
+    // The same request while that job is pending: its job, said so, and no second one queued.
+    const again = await cli('--all', '--async', '--dry-run');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`Job already pending for the same request: ${jobId} (9 properties)`);
+    expect(await client.db(dbName).collection('extraction_jobs').countDocuments({ status: 'pending' })).toBe(1);
   });
 
   it('names bad input and exits non-zero', async () => {
