@@ -47,6 +47,12 @@ export interface GraphqlConfig {
   readonly keyRecheckIntervalMs: number;
   /** Root of the file image store served under `/images` (`PHX_IMAGES_DIR`, default `<workspace>/.data/images`). */
   readonly imagesDir: string;
+  /**
+   * The workers' run lease, in ms (`JOB_LOCK_LIFETIME`, default 60 000; set it
+   * as the workers have it): `cancelJob` ends at once a running job whose
+   * worker has not renewed its lease for this long.
+   */
+  readonly lockLifetimeMs: number;
 }
 
 /** The defaults of every optional setting. */
@@ -62,6 +68,7 @@ export const DEFAULT_GRAPHQL_CONFIG = Object.freeze({
   shutdownGraceMs: 10_000,
   maxQueryCost: 5_000,
   keyRecheckIntervalMs: 5_000,
+  lockLifetimeMs: 60_000,
 } as const);
 
 const intSetting = (min: number, max: number, fallback: number) =>
@@ -83,6 +90,7 @@ const envSchema = z.object({
   PHX_API_DEV_MODE: z.enum(['0', '1', 'false', 'true']).default('0'),
   API_KEY_RECHECK_MS: intSetting(100, 3_600_000, DEFAULT_GRAPHQL_CONFIG.keyRecheckIntervalMs),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
+  JOB_LOCK_LIFETIME: intSetting(1_000, 3_600_000, DEFAULT_GRAPHQL_CONFIG.lockLifetimeMs),
 });
 
 /**
@@ -118,6 +126,7 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     devMode: parsed.PHX_API_DEV_MODE === '1' || parsed.PHX_API_DEV_MODE === 'true',
     keyRecheckIntervalMs: parsed.API_KEY_RECHECK_MS,
     imagesDir: resolve(findWorkspaceRoot(), parsed.PHX_IMAGES_DIR ?? join('.data', 'images')),
+    lockLifetimeMs: parsed.JOB_LOCK_LIFETIME,
   });
 }
 

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   // The API only enqueues: no job definitions, never agenda.start().
   const agenda = await createAgenda({ db, logger });
   closers.push(() => agenda.stop());
-  const jobService = new JobService({ db, agenda, logger });
+  const jobService = new JobService({ db, agenda, logger, lockLifetimeMs: config.lockLifetimeMs });
   await jobService.ensureIndexes();
   const scheduleService = new ScheduleService({ db, agenda, logger });
   await scheduleService.ensureIndexes();
