@@ -70,7 +70,7 @@ export interface JobHistoryApi {
 /** A recurring extraction as the API reads it, with its next tick (`nextRunAt`, `null` while paused). */
 export type ScheduleRecord = ScheduleView;
 
-/** What `createSchedule` hands to the schedule service, resolved against the catalog. */
+/** What `scheduleExtraction` hands to the schedule service, resolved against the catalog. */
 export interface CreateScheduleRequest extends EnqueueExtractionRequest {
   readonly name: string;
   readonly cron: string;

@@ -4,7 +4,7 @@ import { postGraphql as postGraphqlWithKey } from './support/http-graphql.js';
 import { DAVIS_ADDRESS, DAVIS_ID } from './support/sample-properties.js';
 
 const FIELDS = 'id name cron timeZone paused nextRunAt sources isolationMode dryRun properties { id address }';
-const CREATE = `mutation($input: CreateScheduleInput!) { createSchedule(input: $input) { ${FIELDS} } }`;
+const CREATE = `mutation($input: ScheduleExtractionInput!) { scheduleExtraction(input: $input) { ${FIELDS} } }`;
 const LIST = `{ schedules { ${FIELDS} } }`;
 const op = (name: string) => `mutation($id: ID!) { ${name}(id: $id) { ${FIELDS} } }`;
 
@@ -40,12 +40,12 @@ describe('schedule operations over HTTP', () => {
   const tickJobs = () => harness.database.db.collection('agendaJobs').countDocuments({ name: 'run-extraction-schedule' });
 
   it('creates (America/Phoenix by default), lists, pauses, resumes and removes a schedule', async () => {
-    const created = await postGraphql<{ createSchedule: ScheduleView }>(url, CREATE, {
+    const created = await postGraphql<{ scheduleExtraction: ScheduleView }>(url, CREATE, {
       input: { name: 'nightly-davis', cron: '0 3 * * *', addresses: [DAVIS_ADDRESS], sources: ['Zillow'], isolationMode: 'CONTEXT' },
     });
     expect(created.status).toBe(200);
     expect(created.body.errors).toBeUndefined();
-    const schedule = created.body.data?.createSchedule;
+    const schedule = created.body.data?.scheduleExtraction;
     expect(schedule).toMatchObject({
       name: 'nightly-davis',
       cron: '0 3 * * *',

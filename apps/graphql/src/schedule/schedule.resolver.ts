@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
-import { CreateScheduleInput, toScheduledExtraction } from './create-schedule.input.js';
+import { ScheduleExtractionInput, toScheduledExtraction } from './schedule-extraction.input.js';
 import { ScheduleType, toScheduleType } from './schedule.type.js';
 
 /** Queries and mutations of recurring extractions: create, list, pause, resume, remove. */
@@ -22,8 +22,8 @@ export class ScheduleResolver {
       'Creates a recurring extraction of catalog properties and returns it. Bad cron expression, time zone, selection or source: BAD_USER_INPUT ' +
       '(extensions.issues names each); an address not in the catalog: NOT_FOUND; a name in use: CONFLICT.',
   })
-  async createSchedule(
-    @Arg('input', () => CreateScheduleInput) input: CreateScheduleInput,
+  async scheduleExtraction(
+    @Arg('input', () => ScheduleExtractionInput) input: ScheduleExtractionInput,
     @Ctx() { services }: GraphqlContext,
   ): Promise<ScheduleType> {
     const { selection, options } = toScheduledExtraction(input);

@@ -4,11 +4,11 @@ import { toEnqueueExtraction } from '../job/enqueue-extraction.input.js';
 import type { EnqueueExtraction } from '../job/enqueue-extraction.input.js';
 import { IsolationModeEnum } from '../job/isolation-mode.enum.js';
 
-/** GraphQL `CreateScheduleInput`: a name, a cron expression and time zone, and what each run extracts. */
-@InputType('CreateScheduleInput', {
+/** GraphQL `ScheduleExtractionInput` (of the `scheduleExtraction` mutation): a name, a cron expression and time zone, and what each run extracts. */
+@InputType('ScheduleExtractionInput', {
   description: 'A recurring extraction: a unique name, a cron expression in a time zone, and what each run extracts (as enqueueExtraction).',
 })
-export class CreateScheduleInput {
+export class ScheduleExtractionInput {
   /** Unique name. */
   @Field(() => String, { description: 'Unique name, 1-100 characters. A name in use: CONFLICT.' })
   readonly name!: string;
@@ -47,14 +47,14 @@ export class CreateScheduleInput {
 }
 
 /**
- * Checks the extraction part of a `CreateScheduleInput` the way
+ * Checks the extraction part of a `ScheduleExtractionInput` the way
  * `enqueueExtraction` checks its input.
  *
  * @param input - the GraphQL input
  * @returns the catalog selection and the run options
  * @throws core's `InvalidInputError` listing every problem (selection, blank address, unknown source)
  */
-export function toScheduledExtraction(input: CreateScheduleInput): EnqueueExtraction {
+export function toScheduledExtraction(input: ScheduleExtractionInput): EnqueueExtraction {
   return toEnqueueExtraction({
     addresses: input.addresses,
     all: input.all,
