@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { CoreError, toPropertyId } from '@phx/core';
+import { CoreError, InvalidInputError, SOURCES, toPropertyId } from '@phx/core';
 import type { Source } from '@phx/core';
 import { createScraperKit } from '../kit/scraper-kit.js';
 import type { ScraperKit } from '../kit/scraper-kit.js';
@@ -48,37 +48,60 @@ async function recordOne(kit: ScraperKit, input: string, sources: readonly Sourc
   return ok;
 }
 
+const OPTIONS = {
+  har: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  'chromium-arg': { type: 'string', multiple: true },
+  help: { type: 'boolean' },
+} as const;
+
+/** What is wrong with the parsed command line, or `null`. */
+function usageProblem(values: { readonly har?: string | undefined; readonly source?: string[] | undefined }, positionals: readonly string[]): string | null {
+  const unknown = (values.source ?? []).filter((s) => !(SOURCES as readonly string[]).includes(s));
+  if (unknown.length > 0) return unknown.map((s) => `--source ${s}: not a source; use ${SOURCES.join(' or ')}`).join('\n');
+  if (values.har === undefined) return 'missing --har <file.har>: where to write the recording';
+  if (positionals.length === 0) return 'missing what to record: give at least one listing URL or address';
+  return null;
+}
+
 /**
  * Turns a live run into a test fixture: `phx-record --har <file> <url|address>...`.
+ * Bad usage (an unknown flag or `--source`, a missing `--har` or nothing to
+ * record, a HAR path whose folder is missing or that is a folder) is
+ * reported on `err` with the usage, before anything is launched.
  *
  * @param argv - the arguments after the command name
- * @param out - where the report goes
+ * @param out - where the report (and `--help`) goes
+ * @param err - where problems with the command line go; default `out`
  * @returns the exit code: 0 when every listing was read, 1 when one failed, 2 on bad usage
  */
-export async function runRecordCommand(argv: readonly string[], out: CommandOutput): Promise<number> {
+export async function runRecordCommand(argv: readonly string[], out: CommandOutput, err: CommandOutput = out): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        har: { type: 'string' },
-        source: { type: 'string', multiple: true },
-        'chromium-arg': { type: 'string', multiple: true },
-        help: { type: 'boolean' },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: OPTIONS });
   } catch (error) {
-    out.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    err.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
-  const sources = (values.source ?? ['zillow', 'redfin']) as Source[];
-  if (values.help === true || values.har === undefined || positionals.length === 0 || sources.some((s) => s !== 'zillow' && s !== 'redfin')) {
+  if (values.help === true) {
     out.write(USAGE);
-    return values.help === true ? 0 : 2;
+    return 0;
   }
-  const kit = await createScraperKit({ mode: { kind: 'record', harPath: values.har }, extraChromiumArgs: values['chromium-arg'] ?? [] });
+  const problem = usageProblem(values, positionals);
+  if (problem !== null || values.har === undefined) {
+    err.write(`${problem ?? ''}\n${USAGE}`);
+    return 2;
+  }
+  const sources = (values.source ?? SOURCES) as readonly Source[];
+  let kit: ScraperKit;
+  try {
+    kit = await createScraperKit({ mode: { kind: 'record', harPath: values.har }, extraChromiumArgs: values['chromium-arg'] ?? [] });
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    err.write(`${error.message}\n`);
+    return 2;
+  }
   let ok = true;
   try {
     for (const input of positionals) ok = (await recordOne(kit, input, sources, out)) && ok;

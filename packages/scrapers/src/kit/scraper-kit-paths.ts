@@ -49,6 +49,9 @@ async function harIssue(mode: ScraperKitMode): Promise<string | null> {
     return found.isDirectory() ? `"${mode.harPath}" is a folder, not a HAR file` : harContentIssue(mode.harPath);
   }
   if (mode.kind === 'record') {
+    if ((await statOf(mode.harPath))?.isDirectory()) {
+      return `"${mode.harPath}" is a folder; give the HAR file to write, e.g. ${path.join(mode.harPath, 'session.har')}`;
+    }
     const folder = path.dirname(path.resolve(mode.harPath));
     return (await statOf(folder))?.isDirectory() ? null : `the folder "${path.dirname(mode.harPath)}" of the HAR file does not exist`;
   }
