@@ -55,7 +55,9 @@ export async function loadListingPage(page: Page, url: string, options: LoadPage
   const status = response.status();
   if (status === 404 || status === 410) {
     const miss = (await response.headerValue(REPLAY_MISS_HEADER).catch(() => null)) !== null;
-    throw new ListingRemovedError(url, source, status, miss ? 'the replay archive has no saved page for this URL' : `HTTP ${status}`);
+    throw miss
+      ? new ListingRemovedError(url, source, status, 'the replay archive has no saved page for this URL', { replayMiss: true })
+      : new ListingRemovedError(url, source, status, `HTTP ${status}`);
   }
   if (status === 429 || status >= 500) {
     const retryAfter = await response.headerValue('retry-after').catch(() => null);

@@ -156,11 +156,11 @@ export class HttpPhotoFetcher implements PhotoFetcher {
     try {
       parsed = new URL(url);
     } catch {
-      throw new DisallowedHostError(url, null, '(not a URL)', this.allowedHosts);
+      throw new DisallowedHostError(url, null, '(not a URL)', this.allowedHosts, null);
     }
     const host = parsed.hostname.toLowerCase();
     if (parsed.protocol !== 'https:' || !this.allowedHosts.includes(host)) {
-      throw new DisallowedHostError(url, sourceOfPhotoHost(host), parsed.protocol === 'https:' ? host : `${parsed.protocol}//${host}`, this.allowedHosts);
+      throw new DisallowedHostError(url, sourceOfPhotoHost(host), host, this.allowedHosts, parsed.protocol.replace(/:$/, ''));
     }
     return sourceOfPhotoHost(host);
   }

@@ -99,22 +99,29 @@ export class PhotoTooLargeError extends ScraperError {
 
 /** A photo URL or a redirect points outside the allowed photo hosts. Permanent. */
 export class DisallowedHostError extends ScraperError {
-  /** The host that is not allowed. */
+  /** The host that is not allowed, or `(not a URL)`. */
   readonly host: string;
+  /** The URL's scheme without the colon (`http`, `ftp`, ...), or `null` when it is not a URL. */
+  readonly scheme: string | null;
 
   /**
    * @param url - the URL asked for or redirected to
    * @param source - the site, or `null`
-   * @param host - the rejected host
+   * @param host - the host of the URL (allowed or not), or `(not a URL)`
    * @param allowedHosts - the hosts that are allowed
+   * @param scheme - the URL's scheme without the colon; default `https`
    */
-  constructor(url: string, source: Source | null, host: string, allowedHosts: readonly string[]) {
-    super(
-      'DISALLOWED_HOST',
-      `${url} is on host "${host}", which is not an allowed photo host (${allowedHosts.join(', ')})`,
-      'permanent',
-      { url, source },
-    );
+  constructor(url: string, source: Source | null, host: string, allowedHosts: readonly string[], scheme: string | null = 'https') {
+    const hosts = allowedHosts.join(', ');
+    const problems =
+      scheme === null
+        ? [`it is not a URL; expected https://<photo host>/… on ${hosts}`]
+        : [
+            ...(scheme === 'https' ? [] : [`its scheme is ${scheme}: photos are downloaded over https only`]),
+            ...(allowedHosts.includes(host.toLowerCase()) ? [] : [`host "${host}" is not an allowed photo host (${hosts})`]),
+          ];
+    super('DISALLOWED_HOST', `${url} cannot be downloaded: ${problems.join('; ')}`, 'permanent', { url, source });
     this.host = host;
+    this.scheme = scheme;
   }
 }

@@ -40,26 +40,36 @@ export class BotWallError extends ScraperError {
   }
 }
 
-/** The listing page no longer exists or no longer shows a listing (HTTP 404/410, redirect to a search page). Permanent. */
+/**
+ * The listing page no longer exists or no longer shows a listing (HTTP
+ * 404/410, redirect to a search page). Permanent. In replay, a URL with no
+ * saved page is reported the same way (the page is absent) but says so:
+ * `replayMiss` is `true` and the message names the saved fixtures.
+ */
 export class ListingRemovedError extends ScraperError {
   /** HTTP status of the page. */
   readonly status: number;
   /** What was seen, e.g. `HTTP 404` or `redirected to search page https://…`. */
   readonly seen: string;
+  /** `true` when replay has no saved page for the URL (nothing is known about the live listing). */
+  readonly replayMiss: boolean;
 
   /**
    * @param url - the listing URL that was asked for
    * @param source - the site
    * @param status - HTTP status of the page
    * @param seen - what showed the listing is gone
+   * @param options - `replayMiss`: the replay has no saved page for `url` (default `false`)
    */
-  constructor(url: string, source: Source, status: number, seen: string) {
-    super('LISTING_REMOVED', `The ${source} listing ${url} is no longer available: ${seen}`, 'permanent', {
-      url,
-      source,
-    });
+  constructor(url: string, source: Source, status: number, seen: string, options: { readonly replayMiss?: boolean } = {}) {
+    const replayMiss = options.replayMiss ?? false;
+    const message = replayMiss
+      ? `The ${source} page ${url} is not in the saved fixtures (replay miss: ${seen}); replay it from a saved page (mode.extraPages) or record it (phx-record)`
+      : `The ${source} listing ${url} is no longer available: ${seen}`;
+    super('LISTING_REMOVED', message, 'permanent', { url, source });
     this.status = status;
     this.seen = seen;
+    this.replayMiss = replayMiss;
   }
 }
 

@@ -14,7 +14,9 @@ export interface ScraperErrorContext {
 /**
  * Base class of every error thrown by `@phx/scrapers`. Its `kind` (from
  * `CoreError`) tells the runtime what to do: retry (`transient`), give up on
- * the item (`permanent`) or back off from the source (`blocked`).
+ * the item (`permanent`) or back off from the source (`blocked`). A URL over
+ * {@link MAX_MESSAGE_URL_CHARS} characters is cut with an ellipsis in the
+ * message; `url` keeps it whole.
  */
 export class ScraperError extends CoreError {
   /** URL of the page or photo involved. */
@@ -30,8 +32,17 @@ export class ScraperError extends CoreError {
    */
   constructor(code: string, message: string, kind: FailureKind, context: ScraperErrorContext) {
     const options: CoreErrorOptions = context.cause === undefined ? {} : { cause: context.cause };
-    super(code, message, kind, options);
+    super(code, shortenUrlIn(message, context.url), kind, options);
     this.url = context.url;
     this.source = context.source;
   }
+}
+
+/** Longest URL quoted in full in an error message, in characters; the `url` field always keeps the whole URL. */
+export const MAX_MESSAGE_URL_CHARS = 300;
+
+/** Every occurrence of a URL longer than {@link MAX_MESSAGE_URL_CHARS} in `message`, cut to that length with an ellipsis. */
+function shortenUrlIn(message: string, url: string): string {
+  if (url.length <= MAX_MESSAGE_URL_CHARS) return message;
+  return message.split(url).join(`${url.slice(0, MAX_MESSAGE_URL_CHARS - 1)}…`);
 }

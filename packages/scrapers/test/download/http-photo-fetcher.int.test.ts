@@ -138,6 +138,19 @@ describe('HttpPhotoFetcher over real HTTP', () => {
     await expect(fetcher().fetchPhoto({ url: 'http://photos.zillowstatic.com/ok.jpg' })).rejects.toBeInstanceOf(DisallowedHostError);
   });
 
+  it('names the scheme, not the host, when an allowed photo host is asked for over http', async () => {
+    const http = (await fetcher()
+      .fetchPhoto({ url: 'http://photos.zillowstatic.com/fp/0908196da96088046519d08b7d069684-cc_ft_1536.jpg' })
+      .catch((e: unknown) => e)) as DisallowedHostError;
+    expect(http).toBeInstanceOf(DisallowedHostError);
+    expect([http.scheme, http.host]).toEqual(['http', 'photos.zillowstatic.com']);
+    expect(http.message).toBe(
+      'http://photos.zillowstatic.com/fp/0908196da96088046519d08b7d069684-cc_ft_1536.jpg cannot be downloaded: its scheme is http: photos are downloaded over https only',
+    );
+    const both = (await fetcher().fetchPhoto({ url: 'ftp://evil.example.com/a.jpg' }).catch((e: unknown) => e)) as DisallowedHostError;
+    expect(both.message).toMatch(/^ftp:\/\/evil\.example\.com\/a\.jpg cannot be downloaded: its scheme is ftp: photos are downloaded over https only; host "evil\.example\.com" is not an allowed photo host \(/);
+  });
+
   it('times out a hanging body as a transient DownloadError, and honours the abort signal', async () => {
     const started = Date.now();
     const hung = (await fetcher({ timeoutMs: 500 }).fetchPhoto({ url: url('/hang.jpg') }).catch((e: unknown) => e)) as DownloadError;

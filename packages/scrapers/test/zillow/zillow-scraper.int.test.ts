@@ -92,6 +92,19 @@ describe('ZillowScraper in Chromium on the replayed pages', () => {
     const err = await kit.scrapers.zillow.listPhotos({ property: property('d'), listingUrl: url }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ListingRemovedError);
     expect((err as ListingRemovedError).seen).toMatch(/replay archive has no saved page/);
+    expect((err as ListingRemovedError).replayMiss).toBe(true);
+    expect((err as Error).message).toMatch(/^The zillow page .+ is not in the saved fixtures \(replay miss: /);
+    expect((err as Error).message).not.toContain('no longer available');
+  });
+
+  it('cuts a very long URL in messages with an ellipsis, keeping it whole in `url`', async () => {
+    const url = `https://www.zillow.com/homedetails/${'a'.repeat(5_000)}/123_zpid/`;
+    const err = (await kit.scrapers.zillow.listPhotos({ property: property('long'), listingUrl: url }).catch((e: unknown) => e)) as ListingRemovedError;
+    expect(err).toBeInstanceOf(ListingRemovedError);
+    expect(err.url).toBe(url);
+    expect(err.message).toContain(`${url.slice(0, 299)}…`);
+    expect(err.message).not.toContain(url);
+    expect(err.message.length).toBeLessThan(600);
   });
 
   it('reports a 503 page as a transient NavigationError', async () => {
