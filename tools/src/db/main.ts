@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { localDataDir } from './workspace-paths.js';
 import { localMongoStatus, stopLocalMongo } from './local-mongo.js';
-import { resolveMongoUri } from './mongo-uri.js';
+import { resolveMongoUri, startLocalMongoUri } from './mongo-uri.js';
 
 const program = new Command('phx-db')
   .description('The MongoDB phx runs against: MONGODB_URI if set, else a local FerretDB v1.24.2 under .data/.');
@@ -15,9 +15,14 @@ program
   });
 program
   .command('start')
-  .description('start the local FerretDB (no-op when it runs) and print its connection string')
+  .description('start the local FerretDB (no-op when it runs), even when MONGODB_URI is set, and print its connection string')
   .action(async () => {
-    console.log(await resolveMongoUri());
+    const uri = await startLocalMongoUri();
+    const fromEnv = process.env['MONGODB_URI'];
+    if (fromEnv !== undefined && fromEnv !== '' && fromEnv !== uri) {
+      console.error(`note: MONGODB_URI is set to ${fromEnv}; phx uses that server, not this local one`);
+    }
+    console.log(uri);
   });
 program
   .command('status')
