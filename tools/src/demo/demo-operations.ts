@@ -1,7 +1,7 @@
 /** GraphQL fields of a job's progress, as the demo prints them. */
 export const PROGRESS_FIELDS = `
   id status totalProperties completedProperties failedProperties
-  totalImages newImages duplicateImages failedImages errorMessage`;
+  totalImages newImages duplicateImages unchangedImages failedImages errorMessage`;
 
 /** Enqueues an extraction of every catalog property. */
 export const ENQUEUE_ALL = `
@@ -21,7 +21,7 @@ export const FINAL_JOB = `
     job(id: $id) {
       ${PROGRESS_FIELDS} createdAt startedAt completedAt failedPropertiesList
       propertyOutcomes {
-        propertyId address status photosFound newImages duplicateImages failedImages sourcesRead
+        propertyId address status photosFound newImages duplicateImages unchangedImages failedImages sourcesRead
         skippedSources { source reason }
         failures { source url code message }
       }
@@ -44,6 +44,8 @@ export interface JobProgress {
   readonly totalImages: number;
   readonly newImages: number;
   readonly duplicateImages: number;
+  /** Photos stored by an earlier run and listed again (not downloaded again). */
+  readonly unchangedImages: number;
   readonly failedImages: number;
   readonly errorMessage: string | null;
 }
@@ -56,6 +58,8 @@ export interface PropertyOutcomeView {
   readonly photosFound: number;
   readonly newImages: number;
   readonly duplicateImages: number;
+  /** Photos stored by an earlier run and listed again. */
+  readonly unchangedImages: number;
   readonly failedImages: number;
   readonly sourcesRead: readonly string[];
   readonly skippedSources: readonly { readonly source: string; readonly reason: string }[];

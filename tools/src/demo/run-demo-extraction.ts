@@ -25,14 +25,14 @@ export interface DemoExtractionOptions {
  * Formats one progress snapshot as a single line.
  *
  * @param p - the snapshot
- * @returns e.g. `in_progress  properties 2/9 (0 failed)  images 40 (38 new, 2 duplicate, 0 failed)`
+ * @returns e.g. `in_progress  properties 2/9 (0 failed)  images 40 (38 new, 2 duplicate, 0 unchanged, 0 failed)`
  */
 export function formatProgress(p: JobProgress): string {
   const done = p.completedProperties + p.failedProperties;
   return (
     `${p.status.toLowerCase().padEnd(11)} ` +
     `properties ${done}/${p.totalProperties} (${p.failedProperties} failed)  ` +
-    `images ${p.totalImages} (${p.newImages} new, ${p.duplicateImages} duplicate, ${p.failedImages} failed)`
+    `images ${p.totalImages} (${p.newImages} new, ${p.duplicateImages} duplicate, ${p.unchangedImages} unchanged, ${p.failedImages} failed)`
   );
 }
 
@@ -69,7 +69,7 @@ export async function runDemoExtraction(options: DemoExtractionOptions): Promise
 
 async function printSummary(client: PhxGraphqlClient, final: FinalJobView, imagesDir: string): Promise<boolean> {
   console.log(`Job ${final.id}: ${final.status.toLowerCase()}${final.errorMessage ? ` (${final.errorMessage})` : ''}`);
-  console.log(`${'property'.padEnd(44)} ${'status'.padEnd(9)} ${'found'.padStart(5)} ${'new'.padStart(4)} ${'dup'.padStart(4)} ${'fail'.padStart(4)}  on disk, checked against the records`);
+  console.log(`${'property'.padEnd(44)} ${'status'.padEnd(9)} ${'found'.padStart(5)} ${'new'.padStart(4)} ${'dup'.padStart(4)} ${'same'.padStart(4)} ${'fail'.padStart(4)}  on disk, checked against the records`);
   let allGood = final.status.toLowerCase() === 'completed';
   for (const o of final.propertyOutcomes) {
     const { photos } = await client.request<{ photos: PhotoView[] }>(PROPERTY_PHOTOS, { propertyId: o.propertyId });
@@ -77,7 +77,7 @@ async function printSummary(client: PhxGraphqlClient, final: FinalJobView, image
     const check = await verifyPropertyStore(dir, photos);
     console.log(
       `${o.address.slice(0, 44).padEnd(44)} ${o.status.toLowerCase().padEnd(9)} ${String(o.photosFound).padStart(5)} ` +
-        `${String(o.newImages).padStart(4)} ${String(o.duplicateImages).padStart(4)} ${String(o.failedImages).padStart(4)}  ` +
+        `${String(o.newImages).padStart(4)} ${String(o.duplicateImages).padStart(4)} ${String(o.unchangedImages).padStart(4)} ${String(o.failedImages).padStart(4)}  ` +
         `${check.records} photos${check.problems.length === 0 ? ' ok' : ' MISMATCH'} (${check.files} files with variants) in ${dir}`,
     );
     for (const f of o.failures) console.log(`    ! ${f.code}: ${f.message}`);
@@ -85,7 +85,7 @@ async function printSummary(client: PhxGraphqlClient, final: FinalJobView, image
     if (o.status.toLowerCase() !== 'completed' || check.problems.length > 0) allGood = false;
   }
   console.log(
-    `Totals: ${final.totalImages} images (${final.newImages} new, ${final.duplicateImages} duplicate, ` +
+    `Totals: ${final.totalImages} images (${final.newImages} new, ${final.duplicateImages} duplicate, ${final.unchangedImages} unchanged, ` +
       `${final.failedImages} failed) from ${final.completedProperties}/${final.totalProperties} properties completed.`,
   );
   return allGood;
