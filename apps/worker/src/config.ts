@@ -85,7 +85,11 @@ const count = (min: number, max: number, fallback: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
 
 const envSchema = z.object({
-  MONGODB_URI: z.string({ error: 'MONGODB_URI is required (e.g. mongodb://127.0.0.1:27027/)' }).trim().min(1, 'MONGODB_URI is required'),
+  MONGODB_URI: z
+    .string({ error: 'MONGODB_URI is required (e.g. mongodb://127.0.0.1:27027/)' })
+    .trim()
+    .min(1, 'MONGODB_URI is required')
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// connection string'),
   MONGODB_DB: z.preprocess(blankToUndefined, z.string().default('phx')),
   PHX_IMAGES_DIR: optionalText,
   PHX_SCRAPER_MODE: z.preprocess(blankToUndefined, z.enum(['live', 'replay']).default('live')),

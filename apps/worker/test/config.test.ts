@@ -4,6 +4,10 @@ import { InvalidInputError } from '@phx/core';
 import { WORKSPACE_ROOT, loadWorkerConfig } from '../src/config.js';
 
 describe('loadWorkerConfig', () => {
+  it('names MONGODB_URI when it is not a connection string', () => {
+    expect(() => loadWorkerConfig({ MONGODB_URI: 'notauri' })).toThrow(/MONGODB_URI.*mongodb:\/\/ or mongodb\+srv:\/\//s);
+  });
+
   it('fills the defaults of the original design', () => {
     const config = loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/' });
     expect(config).toMatchObject({
