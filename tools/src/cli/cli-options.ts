@@ -11,6 +11,11 @@ export type CliRequest =
       readonly wait: boolean;
     }
   | {
+      /** Cancel a job (`--job-id <id> --cancel`): a pending one leaves the queue, a running one stops, keeping what it stored. */
+      readonly kind: 'cancel';
+      readonly jobId: JobId;
+    }
+  | {
       /** Extract: enqueue for a worker (`--async`) or run in this process. */
       readonly kind: 'extract';
       readonly mode: 'async' | 'in-process';
@@ -53,6 +58,7 @@ export function buildCliProgram(defaults: CliDefaults): Command {
     .option('--async', 'enqueue as a background job, print its id and return', false)
     .option('--job-id <id>', 'print the status and counters of a job; exit 0 only when completed')
     .option('--wait', 'with --async or --job-id: follow the job until it ends', false)
+    .option('--cancel', 'with --job-id: cancel that job (pending or running); exit 0 when it ends cancelled', false)
     .option('--replay', 'in-process run on the saved pages instead of the live sites', false)
     .option('--fixtures <dir>', 'saved pages for --replay', defaults.fixturesDir)
     .exitOverride()
@@ -69,6 +75,7 @@ interface RawOptions {
   async: boolean;
   jobId?: string;
   wait: boolean;
+  cancel: boolean;
   replay: boolean;
   fixtures: string;
 }
@@ -90,8 +97,13 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
     if (o.address !== undefined || o.all || o.async) {
       throw new InvalidInputError('flags', [{ path: '--job-id', message: 'cannot be combined with --address, --all or --async' }]);
     }
+    if (o.cancel) {
+      if (o.wait) throw new InvalidInputError('flags', [{ path: '--wait', message: 'cannot be combined with --cancel (cancel waits for the job to stop)' }]);
+      return { kind: 'cancel', jobId: toJobId(o.jobId) };
+    }
     return { kind: 'status', jobId: toJobId(o.jobId), wait: o.wait };
   }
+  if (o.cancel) throw new InvalidInputError('flags', [{ path: '--cancel', message: 'needs --job-id <id> of the job to cancel' }]);
   const { addresses, issues } = checkSelection(o.address, o.all);
   if (o.replay && o.async) issues.push({ path: '--replay', message: 'applies to in-process runs; a worker is set with PHX_SCRAPER_MODE' });
   if (o.wait && !o.async) issues.push({ path: '--wait', message: 'applies to --async and --job-id (an in-process run always waits)' });

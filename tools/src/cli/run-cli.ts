@@ -27,8 +27,9 @@ export interface CliContext {
  * @param request - what was asked
  * @param ctx - database, queue, settings, output
  * @returns the process exit code: 0 only when the job (or the status asked for) is `completed`,
- *   or when an `--async` job was enqueued and not waited for
- * @throws core's `NotFoundError` (unknown job or address) and `InvalidInputError` (bad request)
+ *   when an `--async` job was enqueued and not waited for, or when `--cancel` ended the job `cancelled`
+ * @throws core's `NotFoundError` (unknown job or address) and `InvalidInputError` (bad request);
+ *   `JobAlreadyFinishedError` (code `JOB_ALREADY_FINISHED`) for `--cancel` of a finished job
  */
 export async function runCli(request: CliRequest, ctx: CliContext): Promise<number> {
   const service = new JobService({ db: ctx.db, agenda: ctx.agenda, logger: ctx.logger });
@@ -40,6 +41,11 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
       if (request.wait) job = (await followJob(feed, job.id, ctx.write, ctx.signal)) ?? job;
       ctx.write(formatJobReport(job));
       return job.status === 'completed' ? 0 : 1;
+    }
+    if (request.kind === 'cancel') {
+      const job = await service.cancelJob(request.jobId);
+      ctx.write(formatJobReport(job));
+      return job.status === 'cancelled' ? 0 : 1;
     }
     const properties = await chooseProperties(request);
     const input = { properties, sources: request.sources, isolationMode: request.isolationMode, dryRun: request.dryRun };

@@ -42,6 +42,12 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--job-id', JOB, '--wait'], defaults)).toEqual({ kind: 'status', jobId: JOB, wait: true });
   });
 
+  it('reads --job-id with --cancel, and refuses --cancel without a job id or with --wait', () => {
+    expect(parseCliArgs(['--job-id', JOB, '--cancel'], defaults)).toEqual({ kind: 'cancel', jobId: JOB });
+    expect(() => parseCliArgs(['--cancel'], defaults)).toThrow(/needs --job-id/);
+    expect(() => parseCliArgs(['--job-id', JOB, '--cancel', '--wait'], defaults)).toThrow(/cannot be combined with --cancel/);
+  });
+
   it('names an unknown source', () => {
     expect(() => parseCliArgs(['--all', '--sources', 'zillow,trulia'], defaults)).toThrow(/unknown source "trulia"/);
   });

@@ -97,6 +97,15 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`Job already pending for the same request: ${jobId} (9 properties)`);
     expect(await client.db(dbName).collection('extraction_jobs').countDocuments({ status: 'pending' })).toBe(1);
+
+    // Cancelled from the shell: out of the queue, reported cancelled; a second cancel names the finished status.
+    const cancelled = await cli('--job-id', jobId ?? '', '--cancel');
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toContain(`Job ${jobId}: cancelled`);
+    expect(await client.db(dbName).collection('agendaJobs').countDocuments({ 'data.jobId': jobId })).toBe(0);
+    const cancelAgain = await cli('--job-id', jobId ?? '', '--cancel');
+    expect(cancelAgain.code).toBe(1);
+    expect(cancelAgain.stderr).toContain('JOB_ALREADY_FINISHED');
   });
 
   it('names bad input and exits non-zero', async () => {
