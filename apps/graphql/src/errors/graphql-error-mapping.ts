@@ -1,6 +1,7 @@
 import type { Logger } from '@phx/core';
 import { CoreError, InvalidInputError, NotFoundError } from '@phx/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 
 /** The `extensions.code` values this API sends. Stable: clients switch on them. */
 export const GRAPHQL_ERROR_CODES = Object.freeze({
@@ -10,8 +11,13 @@ export const GRAPHQL_ERROR_CODES = Object.freeze({
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  /** The database did not answer (down, restarting, unreachable): retry later. */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const);
+
+/** The message of {@link GRAPHQL_ERROR_CODES}.SERVICE_UNAVAILABLE. */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is not reachable right now; try again shortly.';
 
 /** One of {@link GRAPHQL_ERROR_CODES}. */
 export type GraphqlErrorCode = (typeof GRAPHQL_ERROR_CODES)[keyof typeof GRAPHQL_ERROR_CODES];
@@ -54,6 +60,8 @@ export interface ErrorFormatOptions {
  * - any other `CoreError` -> `INTERNAL_SERVER_ERROR` with `extensions.reason` = its code;
  * - errors GraphQL itself raised (parse, validation, variables) keep their
  *   code, or get `GRAPHQL_VALIDATION_FAILED` when they have none;
+ * - the driver's `MongoServerSelectionError` / `MongoNetworkError` -> `SERVICE_UNAVAILABLE`
+ *   with {@link DATABASE_UNAVAILABLE_MESSAGE} (logged as a warning);
  * - anything else -> `INTERNAL_SERVER_ERROR`, logged with its stack; in
  *   production its message is replaced by {@link INTERNAL_ERROR_MESSAGE}.
  *
@@ -86,6 +94,10 @@ export function formatGraphqlError(
     // Raised by GraphQL or Apollo about the request itself (syntax, validation, variables): keep their code.
     const code = typeof base.extensions?.['code'] === 'string' ? base.extensions['code'] : GRAPHQL_ERROR_CODES.GRAPHQL_VALIDATION_FAILED;
     return { ...base, extensions: { ...base.extensions, code } };
+  }
+  if (original instanceof MongoServerSelectionError || original instanceof MongoNetworkError) {
+    options.logger.warn({ err: original }, 'graphql request failed: database unreachable');
+    return { ...base, message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: GRAPHQL_ERROR_CODES.SERVICE_UNAVAILABLE } };
   }
   options.logger.error({ err: original }, 'graphql unexpected error');
   return {

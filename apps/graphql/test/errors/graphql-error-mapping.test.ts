@@ -1,6 +1,7 @@
 import { CoreError, InvalidInputError, NotFoundError, noopLogger, type Logger } from '@phx/core';
 import { JobAlreadyFinishedError } from '@phx/jobs';
 import { GraphQLError } from 'graphql';
+import { MongoClient } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { formatGraphqlError, INTERNAL_ERROR_MESSAGE } from '../../src/errors/graphql-error-mapping.js';
 
@@ -53,6 +54,20 @@ describe('formatGraphqlError', () => {
     expect(formatGraphqlError(coercion.toJSON(), coercion, { isProduction: true, logger: noopLogger }).extensions).toEqual({
       code: 'BAD_USER_INPUT',
     });
+  });
+
+  it('maps an unreachable database to SERVICE_UNAVAILABLE with a message a client can act on (no address, no driver text)', async () => {
+    // A real driver error: nothing listens on port 1 of this machine.
+    const client = new MongoClient('mongodb://user:secret@127.0.0.1:1/', { serverSelectionTimeoutMS: 200 });
+    const thrown = await client.db('x').collection('jobs').findOne({}).catch((e: unknown) => e);
+    await client.close();
+    const logged: unknown[] = [];
+    const logger: Logger = { ...noopLogger, warn: (context) => void logged.push(context) };
+    const formatted = format(thrown, true, logger);
+    expect(formatted.message).toBe('The database is not reachable right now; try again shortly.');
+    expect(formatted.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(JSON.stringify(formatted)).not.toContain('secret');
+    expect(logged).toHaveLength(1);
   });
 
   it('hides unexpected errors in production and logs them', () => {
