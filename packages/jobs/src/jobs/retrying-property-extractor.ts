@@ -60,6 +60,8 @@ export interface RetryingPropertyExtractorOptions {
  * `property-finished` event reaches the listener (with its events before it,
  * each attempt starting with `property-started`), and a redone property is
  * counted as a clean run would count it (see `AttemptSightings.recount`).
+ * An attempt that returns after the signal aborted (it finished while the run
+ * was stopping) is kept, unless its outcome would have been retried.
  */
 export class RetryingPropertyExtractor implements PropertyExtracting {
   private readonly o: RetryingPropertyExtractorOptions;
@@ -77,7 +79,8 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
    * @param property - the property
    * @param request - as for core's `PropertyExtractor.extractProperty`
    * @returns the outcome of the last attempt (recounted when redone)
-   * @throws core's `CancelledError` when `request.signal` aborts, also during a backoff
+   * @throws core's `CancelledError` when `request.signal` aborts, also during a backoff (but not
+   *   when the attempt under way still returns an outcome that needs no retry: that one is kept)
    */
   async extractProperty(property: Property, request: ExtractPropertyRequest): Promise<PropertyOutcome> {
     const { retry: settings } = this.o;
@@ -99,9 +102,11 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
       throwIfCancelled(request.signal);
       throw error;
     }
-    throwIfCancelled(request.signal);
     const final = last as { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null;
     if (final === null) throw new CancelledError('property extraction stopped before its first attempt');
+    // An attempt that ended while the run was stopping keeps its outcome (its photos are stored and
+    // counted); only one that would have been tried again is left unfinished, for a later run to redo.
+    if (isRetryableOutcome(final.outcome)) throwIfCancelled(request.signal);
     const outcome = await this.counted(property, request, final, tries.count);
     request.onEvent?.({ type: 'property-finished', outcome });
     return outcome;
