@@ -214,7 +214,8 @@ export class ExtractionRun {
       case 'timeout':
         return { ...base, status: 'failed', errorMessage: message, progress: state.live() };
       case 'shutdown':
-        return { ...base, status: 'pending', errorMessage: null, progress: state.settled() };
+        // The live counters (never lower than shown): the run that resumes the job starts from them.
+        return { ...base, status: 'pending', errorMessage: null, progress: state.live() };
     }
   }
 

@@ -13,6 +13,18 @@ import type { StoredExtractionJob } from '../repository/job-document.js';
  * of its current attempt (a `property-started` event, which begins every
  * attempt, resets them), so a retried property is not counted twice either.
  * `failedPropertiesList` follows the job's property order.
+ *
+ * Live counters never go down while the job runs: each one shown is the
+ * highest it has been, starting from the job document's counters (what
+ * clients last saw, e.g. the last write of a killed run), and rises only
+ * once the count now (finished outcomes plus the current attempts of the
+ * unfinished properties) passes it. So photos of a property that is redone
+ * (resumed, retried, redone after a database outage) are not taken back when
+ * the redo starts; the redo's counts replace them once they are higher. Only
+ * the end of a run with every property finished (`settled()`) counts
+ * exactly from the outcomes, which may be lower than the last live
+ * value when a redone property's outcome counts its photos differently
+ * (e.g. photos seen as unchanged recounted as new).
  */
 export class JobProgressState {
   private readonly totalProperties: number;
@@ -22,6 +34,8 @@ export class JobProgressState {
   private readonly finished = new Set<PropertyId>();
   private readonly dryRun: boolean;
   private readonly order: ReadonlyMap<PropertyId, number>;
+  /** The live counters shown so far: the highest value of each. */
+  private shown: ExtractionCounters;
 
   /**
    * @param job - the job as the run found it
@@ -32,6 +46,7 @@ export class JobProgressState {
     this.outcomes = [...job.propertyOutcomes];
     for (const outcome of this.outcomes) this.finished.add(outcome.propertyId);
     this.totalProperties = job.totalProperties;
+    this.shown = highest(countersOf(this.outcomes, this.totalProperties, this.dryRun), job);
   }
 
   /** Ids of the properties with an outcome. */
@@ -73,14 +88,18 @@ export class JobProgressState {
     return false;
   }
 
-  /** @returns the live counters (including photos of unfinished properties) and the outcomes */
+  /**
+   * @returns the live counters (including photos of unfinished properties), each the highest it has
+   *   been in this run or in the job document it started from, and the outcomes
+   */
   live(): JobProgress {
     let counters = countersOf(this.outcomes, this.totalProperties, this.dryRun);
     for (const p of this.partial.values()) counters = addPhotoCounts(counters, p);
-    return this.toProgress(counters);
+    this.shown = highest(this.shown, counters);
+    return this.toProgress(this.shown);
   }
 
-  /** @returns the counters of the finished properties only, what a resuming run starts from */
+  /** @returns the counters of the finished properties only, exact from their outcomes (the end of a run that finished every property) */
   settled(): JobProgress {
     return this.toProgress(countersOf(this.outcomes, this.totalProperties, this.dryRun));
   }
@@ -95,6 +114,21 @@ export class JobProgressState {
       propertyOutcomes: [...this.outcomes],
     };
   }
+}
+
+/** Each counter at the higher of its two values (`totalProperties` from `a`). */
+function highest(a: ExtractionCounters, b: ExtractionCounters): ExtractionCounters {
+  return {
+    totalProperties: a.totalProperties,
+    completedProperties: Math.max(a.completedProperties, b.completedProperties),
+    failedProperties: Math.max(a.failedProperties, b.failedProperties),
+    totalImages: Math.max(a.totalImages, b.totalImages),
+    newImages: Math.max(a.newImages, b.newImages),
+    duplicateImages: Math.max(a.duplicateImages, b.duplicateImages),
+    failedImages: Math.max(a.failedImages, b.failedImages),
+    unchangedImages: Math.max(a.unchangedImages ?? 0, b.unchangedImages ?? 0),
+    removedImages: Math.max(a.removedImages ?? 0, b.removedImages ?? 0),
+  };
 }
 
 function addPhotoCounts(c: ExtractionCounters, p: ExtractionCounters): ExtractionCounters {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toContentHash } from '@phx/core';
-import type { ExtractionEvent } from '@phx/core';
+import type { ExtractionCounters, ExtractionEvent } from '@phx/core';
 import { JobProgressState } from '../../src/jobs/job-progress-state.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import { sampleJob, sampleOutcome } from '../support/sample-jobs.js';
@@ -42,15 +42,17 @@ describe('JobProgressState', () => {
     expect(state.anyCompleted).toBe(false);
   });
 
-  it('resumes from the finished outcomes, dropping the counts of unfinished properties', () => {
+  it('resumes from the finished outcomes, settling without the counts of unfinished properties (live keeps what was shown)', () => {
     const job0 = stored();
     const done = sampleOutcome(job0.properties[0]!, 'completed', 5);
     const job = stored({ propertyOutcomes: [done], totalImages: 9, newImages: 9, completedProperties: 1 });
     const state = new JobProgressState(job);
     expect(state.finishedPropertyIds).toEqual([done.propertyId]);
-    expect(state.live()).toMatchObject({ completedProperties: 1, totalImages: 5, newImages: 5 });
+    expect(state.live()).toMatchObject({ completedProperties: 1, totalImages: 9, newImages: 9 });
     state.apply(photoStored(job, 1, true));
-    expect(state.live().totalImages).toBe(6);
+    expect(state.live().totalImages).toBe(9);
+    for (let i = 0; i < 4; i += 1) state.apply(photoStored(job, 1, true));
+    expect(state.live().totalImages).toBe(10);
     expect(state.settled()).toMatchObject({ completedProperties: 1, totalImages: 5, newImages: 5 });
     expect(state.anyCompleted).toBe(true);
   });
@@ -65,5 +67,86 @@ describe('JobProgressState', () => {
     state.apply({ type: 'photos-removed', propertyId, count: 3 });
     expect(state.live()).toMatchObject({ unchangedImages: 8, removedImages: 4 });
     expect(state.settled()).toMatchObject({ unchangedImages: 7, removedImages: 1 });
+  });
+});
+
+const COUNTERS = ['completedProperties', 'failedProperties', 'totalImages', 'newImages', 'duplicateImages', 'failedImages', 'unchangedImages', 'removedImages'] as const;
+
+/** The counters that went down from one live snapshot to the next. */
+function decreases(snapshots: readonly ExtractionCounters[]): string[] {
+  const found: string[] = [];
+  for (let i = 1; i < snapshots.length; i += 1) {
+    for (const k of COUNTERS) {
+      const before = snapshots[i - 1]![k] ?? 0;
+      const after = snapshots[i]![k] ?? 0;
+      if (after < before) found.push(`${k} ${before} -> ${after} at snapshot ${i}`);
+    }
+  }
+  return found;
+}
+
+describe('JobProgressState live counters never go down while the job runs', () => {
+  const unchanged = (job: StoredExtractionJob, i: number, n: number): ExtractionEvent => ({
+    type: 'photo-unchanged',
+    propertyId: job.properties[i]!.id,
+    source: 'zillow',
+    photoId: `u${n}`,
+    sha256: toContentHash(String(n).padStart(64, 'c')),
+  });
+
+  it('a resumed run starts from the counters the job shows (a killed run wrote photos of unfinished properties)', () => {
+    const job0 = stored();
+    const done = sampleOutcome(job0.properties[0]!, 'completed', 5);
+    // The killed run's last write: property 0 done (5), property 1 half done (50 more photos).
+    const job = stored({ propertyOutcomes: [done], completedProperties: 1, totalImages: 55, newImages: 55 });
+    const state = new JobProgressState(job);
+    const snapshots: ExtractionCounters[] = [job, state.live()];
+    state.apply({ type: 'property-started', propertyId: job.properties[1]!.id, address: job.properties[1]!.address });
+    snapshots.push(state.live());
+    state.apply(photoStored(job, 1, true));
+    snapshots.push(state.live());
+    expect(decreases(snapshots)).toEqual([]);
+    // What a resumed run settles on stays the finished outcomes.
+    expect(state.settled()).toMatchObject({ totalImages: 5, newImages: 5 });
+  });
+
+  it('a retried attempt does not take back the counts of the attempt before it until it passes them', () => {
+    const job = stored();
+    const state = new JobProgressState(job);
+    const p = job.properties[0]!;
+    const snapshots: ExtractionCounters[] = [state.live()];
+    state.apply({ type: 'property-started', propertyId: p.id, address: p.address });
+    for (let n = 0; n < 3; n += 1) {
+      state.apply(unchanged(job, 0, n));
+      snapshots.push(state.live());
+    }
+    // Attempt 2 (a transient failure, or a database outage): starts from nothing.
+    state.apply({ type: 'property-started', propertyId: p.id, address: p.address });
+    snapshots.push(state.live());
+    for (let n = 0; n < 4; n += 1) {
+      state.apply(unchanged(job, 0, n));
+      snapshots.push(state.live());
+    }
+    expect(decreases(snapshots)).toEqual([]);
+    expect(state.live().unchangedImages).toBe(4);
+  });
+
+  it('a redone property whose outcome recounts its photos (unchanged -> new) keeps the live counters from going down', () => {
+    const job = stored();
+    const state = new JobProgressState(job);
+    const p = job.properties[0]!;
+    const snapshots: ExtractionCounters[] = [state.live()];
+    state.apply({ type: 'property-started', propertyId: p.id, address: p.address });
+    for (let n = 0; n < 2; n += 1) {
+      state.apply(unchanged(job, 0, n));
+      snapshots.push(state.live());
+    }
+    // The census recounts the 2 "unchanged" photos as new: records this job stored in an earlier attempt.
+    state.apply({ type: 'property-finished', outcome: { ...sampleOutcome(p, 'completed', 2), unchangedImages: 0 } });
+    snapshots.push(state.live());
+    expect(decreases(snapshots)).toEqual([]);
+    expect(state.live()).toMatchObject({ completedProperties: 1, newImages: 2, unchangedImages: 2 });
+    // The end of the run counts by the outcomes.
+    expect(state.settled()).toMatchObject({ completedProperties: 1, newImages: 2, unchangedImages: 0 });
   });
 });
