@@ -1,5 +1,7 @@
 import { Agenda } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
+import type { MongoJobRepository } from '@agendajs/mongo-backend';
+import { ObjectId } from 'mongodb';
 import type { Db } from 'mongodb';
 import { noopLogger } from '@phx/core';
 import type { Logger } from '@phx/core';
@@ -76,6 +78,7 @@ export async function createAgenda(options: CreateAgendaOptions): Promise<Agenda
     'db' in options
       ? new MongoBackend({ mongo: options.db, collection, ...queueOrder })
       : new MongoBackend({ address: options.mongoUri, collection, ...queueOrder });
+  renewLateLocks(backend);
   const notificationChannel =
     'db' in options && options.notifications !== false
       ? new MongoNotificationChannel({
@@ -107,4 +110,39 @@ export async function createAgenda(options: CreateAgendaOptions): Promise<Agenda
     await options.db.collection(collection).createIndex(keys, { name: 'findAndLockNextJobByPriority' });
   }
   return agenda;
+}
+
+/** How late, in ms, a lock query may be written before the lock it set is renewed. */
+const LATE_LOCK_TOLERANCE_MS = 500;
+
+/**
+ * Makes Agenda's "find and lock the next job" renew the lock it set when the
+ * query was written late, so a lock is never handed to Agenda already expired.
+ *
+ * Agenda stamps `lockedAt` with the time it issued the query. During a
+ * MongoDB outage the driver holds the queries (up to its server selection
+ * timeout) and writes them once the database is back, each with its old
+ * stamp: they lock the job again and again (an old stamp counts as an expired
+ * lock to the next query), and Agenda then drops every such job from its local
+ * queue as expired without freeing its lock slot. Once `lockLimit` slots
+ * leaked this way, the worker never takes a job again.
+ *
+ * @param backend - the backend, before Agenda is built on it
+ */
+function renewLateLocks(backend: MongoBackend): void {
+  // The Mongo backend's repository, typed by Agenda's interface only.
+  const repository = backend.repository as MongoJobRepository;
+  const getNextJobToRun = repository.getNextJobToRun.bind(repository);
+  repository.getNextJobToRun = async (jobName, nextScanAt, lockDeadline, now, options) => {
+    const lockTime = now ?? new Date();
+    const job = await getNextJobToRun(jobName, nextScanAt, lockDeadline, lockTime, options);
+    if (job === undefined || Date.now() - lockTime.getTime() <= LATE_LOCK_TOLERANCE_MS) return job;
+    const renewedAt = new Date();
+    const renewed = await repository.collection.updateOne(
+      { _id: new ObjectId(String(job._id)), lockedAt: lockTime },
+      { $set: { lockedAt: renewedAt } },
+    );
+    // Another queue locked it meanwhile: not ours.
+    return renewed.modifiedCount === 1 ? { ...job, lockedAt: renewedAt } : undefined;
+  };
 }

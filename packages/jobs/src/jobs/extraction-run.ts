@@ -245,12 +245,14 @@ export class ExtractionRun {
   }
 
   private async heartbeat(): Promise<void> {
-    try {
-      await this.o.runs.heartbeat(this.jobId, this.o.job.runNumber, this.o.clock.now());
-      await this.o.touchQueueLock();
-    } catch (error) {
-      this.logger.warn({ err: describeError(error) }, 'heartbeat failed; retrying');
-    }
+    // Independent: the queue lock is renewed in memory at once even while MongoDB does not answer, so the
+    // queue does not cancel a run whose lease write waits through an outage.
+    const results = await Promise.allSettled([
+      this.o.runs.heartbeat(this.jobId, this.o.job.runNumber, this.o.clock.now()),
+      this.o.touchQueueLock(),
+    ]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed !== undefined) this.logger.warn({ err: describeError(failed.reason) }, 'heartbeat failed; retrying');
   }
 }
 
