@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     propertyRetryInitialBackoffMs: config.propertyRetryInitialBackoffMs,
     propertyRetryMaxBackoffMs: config.propertyRetryMaxBackoffMs,
   });
-  defineRunScheduleJob(agenda, { db, logger, workerName: config.workerName });
+  const ticker = defineRunScheduleJob(agenda, { db, logger, workerName: config.workerName });
 
   // Temporary files a killed worker left mid-write go at start, then with expired jobs on every sweep.
   const maintenance = startWorkerMaintenance({
@@ -92,6 +92,7 @@ async function main(): Promise<void> {
       metrics.setActive(false);
       // No new job from here; running ones may finish within the grace period, then the rest is handed back.
       await agenda.stop(false);
+      await ticker.drain();
       const handedBack = await jobs.drain(reason, config.shutdownGracePeriodMs);
       logger.info({ reason, handedBack }, handedBack.length === 0 ? 'running jobs finished' : 'running jobs handed back');
       await maintenance.stop();

@@ -39,6 +39,7 @@ export interface ScheduleTickerOptions {
  */
 export class ScheduleTicker {
   private readonly o: ScheduleTickerOptions;
+  private readonly inFlight = new Set<Promise<TickResult>>();
 
   /**
    * @param options - repository, job service, worker name, clock, logger
@@ -56,7 +57,26 @@ export class ScheduleTicker {
    * @returns what the tick did
    * @throws the driver's error when MongoDB fails before the tick was claimed
    */
-  async tick(scheduleId: ScheduleId, tickAt: Date): Promise<TickResult> {
+  tick(scheduleId: ScheduleId, tickAt: Date): Promise<TickResult> {
+    const running = this.handleTick(scheduleId, tickAt);
+    this.inFlight.add(running);
+    void running.catch(() => undefined).finally(() => this.inFlight.delete(running));
+    return running;
+  }
+
+  /**
+   * Waits for the ticks being handled to end (their run enqueued and the tick
+   * record settled, or failed), so that a stopping worker does not close its
+   * database connection between claiming a tick and starting its run, which
+   * would leave a `started` tick without a job.
+   *
+   * @returns when no tick is in flight; never rejects
+   */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async handleTick(scheduleId: ScheduleId, tickAt: Date): Promise<TickResult> {
     const schedule = await this.o.repository.get(scheduleId);
     if (schedule === null) return { outcome: 'gone' };
     if (schedule.paused) return { outcome: 'paused' };

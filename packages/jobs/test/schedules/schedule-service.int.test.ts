@@ -193,6 +193,38 @@ describe('ScheduleTicker', () => {
     expect((await service.listTicks(schedule.id)).map((t) => t.tickAt.toISOString())).toEqual(['2026-03-01T12:00:00.000Z', '2026-03-01T11:00:00.000Z']);
   });
 
+  it('drain() waits for a tick in flight to start its run and settle its record (a stopping worker closes its connection after)', async () => {
+    const schedule = await service.createSchedule({ name: 'drain', cron: '* * * * *', properties: [sampleProperty(2)], dryRun: true });
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    class GatedJobService extends JobService {
+      override async enqueueExtraction(...args: Parameters<JobService['enqueueExtraction']>): ReturnType<JobService['enqueueExtraction']> {
+        await gate;
+        return super.enqueueExtraction(...args);
+      }
+    }
+    const ticker = new ScheduleTicker({
+      repository: new ScheduleRepository({ db: tdb.db }),
+      jobs: new GatedJobService({ db: tdb.db, agenda }),
+      workerName: 'worker-stopping',
+      clock: systemClock,
+      logger: noopLogger,
+      tickRetentionMs: 60 * 60_000,
+    });
+    const tick = ticker.tick(schedule.id, new Date('2026-03-01T12:05:00.000Z'));
+    while ((await service.listTicks(schedule.id)).length === 0) await new Promise((r) => setImmediate(r));
+    let drained = false;
+    const draining = ticker.drain().then(() => (drained = true));
+    for (let i = 0; i < 20; i += 1) await new Promise((r) => setImmediate(r));
+    expect(drained).toBe(false);
+    open();
+    await draining;
+    const result = await tick;
+    expect(result.outcome).toBe('started');
+    const [record] = await service.listTicks(schedule.id);
+    expect(record).toMatchObject({ outcome: 'started', jobId: result.outcome === 'started' ? result.jobId : 'none' });
+  });
+
   it('does nothing for a paused or removed schedule', async () => {
     const schedule = await service.createSchedule({ name: 'paused', cron: '* * * * *', properties: [sampleProperty(1)], paused: true });
     const ticker = tickerOn(tdb.db, 'worker-a');
