@@ -1,7 +1,7 @@
 import type { JobEventCounters } from '@phx/jobs';
 import { Field, Int, ObjectType } from 'type-graphql';
 
-/** GraphQL `JobCounters`: a job's progress counters at one moment. */
+/** GraphQL `JobCounters`: a job's progress counters at one moment; `Job` extends it, so both describe the counters once. */
 @ObjectType('JobCounters', { description: "A job's progress counters at one moment (the same meaning as the Job fields of the same names)." })
 export class JobCountersType implements JobEventCounters {
   /** Properties the job will process. */
@@ -13,7 +13,7 @@ export class JobCountersType implements JobEventCounters {
   readonly completedProperties!: number;
 
   /** Properties that failed. */
-  @Field(() => Int, { description: 'Properties that failed.' })
+  @Field(() => Int, { description: 'Properties that failed (see Job.failedPropertiesList).' })
   readonly failedProperties!: number;
 
   /** Photos stored or recognised. */
@@ -33,10 +33,13 @@ export class JobCountersType implements JobEventCounters {
   readonly failedImages!: number;
 
   /** Photos already recorded and not downloaded again. */
-  @Field(() => Int, { description: 'Photos already recorded by an earlier run: not stored again.' })
+  @Field(() => Int, {
+    description:
+      'Photos already recorded by an earlier run (same photo id or URL, or a host answering 304 Not Modified): not stored again; not in totalImages.',
+  })
   readonly unchangedImages!: number;
 
   /** Records marked removed. */
-  @Field(() => Int, { description: 'Recorded photos no longer on the listings, marked removed.' })
+  @Field(() => Int, { description: 'Recorded photos no longer on the listings, marked removed (kept) by a complete re-run of their property.' })
   readonly removedImages!: number;
 }

@@ -1,9 +1,10 @@
 import type { ExtractionJob, IsolationMode, JobStatus } from '@phx/core';
 import type { JobOrigin } from '@phx/jobs';
 import { DateTimeResolver } from 'graphql-scalars';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { PropertyType, toPropertyType } from '../property/property.type.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
+import { JobCountersType } from './job-counters.type.js';
 import { JobOriginEnum } from './job-origin.enum.js';
 import { JobStatusEnum } from './job-status.enum.js';
 import { PropertyOutcomeType, toPropertyOutcomeType } from './property-outcome.type.js';
@@ -14,7 +15,7 @@ import { PropertyOutcomeType, toPropertyOutcomeType } from './property-outcome.t
  * outcomes.
  */
 @ObjectType('Job', { description: 'An image-extraction job: its request, status, progress counters and outcomes.' })
-export class JobType {
+export class JobType extends JobCountersType {
   /** Job id (UUID). */
   @Field(() => ID, { description: 'Job id (a UUID).' })
   readonly id!: string;
@@ -54,45 +55,6 @@ export class JobType {
   /** Whether photos are only listed. */
   @Field(() => Boolean, { description: 'When true, photos are listed but not downloaded or stored.' })
   readonly dryRun!: boolean;
-
-  /** Properties the job will process. */
-  @Field(() => Int, { description: 'Properties the job will process.' })
-  readonly totalProperties!: number;
-
-  /** Properties finished successfully. */
-  @Field(() => Int, { description: 'Properties finished with every requested source read or skipped.' })
-  readonly completedProperties!: number;
-
-  /** Properties that failed. */
-  @Field(() => Int, { description: 'Properties that failed (see failedPropertiesList).' })
-  readonly failedProperties!: number;
-
-  /** Photos stored or recognised. */
-  @Field(() => Int, { description: 'Photos stored or recognised: newImages + duplicateImages (in a dry run: photos listed).' })
-  readonly totalImages!: number;
-
-  /** Photos new for their property. */
-  @Field(() => Int, { description: 'Photos whose bytes were not stored for the property before.' })
-  readonly newImages!: number;
-
-  /** Photos already stored for their property. */
-  @Field(() => Int, { description: 'Photos whose bytes were already stored for the property.' })
-  readonly duplicateImages!: number;
-
-  /** Photos that failed. */
-  @Field(() => Int, { description: 'Photos that could not be downloaded or decoded.' })
-  readonly failedImages!: number;
-
-  /** Photos already recorded and not downloaded again. */
-  @Field(() => Int, {
-    description:
-      'Photos already recorded by an earlier run (same photo id or URL, or a host answering 304 Not Modified): not stored again; not in totalImages.',
-  })
-  readonly unchangedImages!: number;
-
-  /** Records marked removed. */
-  @Field(() => Int, { description: 'Recorded photos no longer on the listings, marked removed (kept) by a complete re-run of their property.' })
-  readonly removedImages!: number;
 
   /** Addresses of the failed properties. */
   @Field(() => [String], { description: 'Addresses of the properties that failed, in order.' })
