@@ -110,7 +110,10 @@ export class ScheduleTicker {
     } catch (error) {
       const reason = `run could not be enqueued: ${describeError(error)}`;
       logger.error({ err: describeError(error) }, 'schedule tick failed');
-      await this.o.repository.settleTick(schedule.id, tickAt, { outcome: 'failed', jobId: null, reason }).catch(() => undefined);
+      await this.o.repository.settleTick(schedule.id, tickAt, { outcome: 'failed', jobId: null, reason }).catch((settleError: unknown) => {
+        // The tick record stays `started` without a job; say so rather than lose it.
+        logger.error({ err: describeError(settleError) }, 'failed tick could not be recorded; its record still says started');
+      });
       return { outcome: 'failed', reason };
     }
   }
