@@ -10,7 +10,11 @@ import { DEFAULT_PHOTO_HOSTS, parseRetryAfterMs, sourceOfPhotoHost } from './pho
 
 /** Options of {@link HttpPhotoFetcher}. */
 export interface HttpPhotoFetcherOptions {
-  /** Hosts photos may come from, also after redirects (exact names). Default {@link DEFAULT_PHOTO_HOSTS}. */
+  /**
+   * Hosts photos may come from, also after redirects: exact names, on https's
+   * port 443; a host on another port is allowed only when listed with it
+   * (`photos.example.com:8443`). Default {@link DEFAULT_PHOTO_HOSTS}.
+   */
   readonly allowedHosts?: readonly string[];
   /** Time allowed for one download, headers and body, in ms (100-600 000). Default 30 000. */
   readonly timeoutMs?: number;
@@ -158,11 +162,13 @@ export class HttpPhotoFetcher implements PhotoFetcher {
     } catch {
       throw new DisallowedHostError(url, null, '(not a URL)', this.allowedHosts, null);
     }
-    const host = parsed.hostname.toLowerCase();
+    // `host` keeps a port other than the scheme's default, so another port of an allowed name is another host.
+    const host = parsed.host.toLowerCase();
+    const source = sourceOfPhotoHost(parsed.hostname);
     if (parsed.protocol !== 'https:' || !this.allowedHosts.includes(host)) {
-      throw new DisallowedHostError(url, sourceOfPhotoHost(host), host, this.allowedHosts, parsed.protocol.replace(/:$/, ''));
+      throw new DisallowedHostError(url, source, host, this.allowedHosts, parsed.protocol.replace(/:$/, ''));
     }
-    return sourceOfPhotoHost(host);
+    return source;
   }
 
   private async readBody(url: string, source: Source | null, res: Dispatcher.ResponseData): Promise<FetchedPhoto> {

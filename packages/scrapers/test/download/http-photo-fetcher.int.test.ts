@@ -16,12 +16,15 @@ const OTHER_ALLOWED = 'ssl.cdn-redfin.com';
 let server: Server;
 let dispatcher: Dispatcher;
 let jpeg: Buffer;
+/** Requests the photo host server answered, by path: shows whether a refused URL was still fetched. */
+const served: string[] = [];
 
 /** A test server playing a photo host: each path shows one way a download goes wrong. */
 async function startServer(): Promise<Server> {
   jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#884422' } }).jpeg().toBuffer();
   const s = createServer((req, res) => {
     const path = (req.url ?? '').replace(/^\/[^/]+/, '');
+    served.push(path);
     switch (path) {
       case '/ok.jpg':
         res.writeHead(200, { 'content-type': 'image/jpeg', etag: '"v1"', 'last-modified': 'Fri, 01 Nov 2024 00:00:00 GMT' });
@@ -63,6 +66,14 @@ async function startServer(): Promise<Server> {
       case '/redirect-inside.jpg':
         res.writeHead(302, { location: `https://${OTHER_ALLOWED}/ok.jpg` });
         res.end();
+        return;
+      case '/redirect-other-port.jpg':
+        res.writeHead(302, { location: `https://${OTHER_ALLOWED}:8443/port-ok.jpg` });
+        res.end();
+        return;
+      case '/port-ok.jpg':
+        res.writeHead(200, { 'content-type': 'image/jpeg' });
+        res.end(jpeg);
         return;
       case '/redirect-outside.jpg':
         res.writeHead(302, { location: 'https://evil.example.com/ok.jpg' });
@@ -136,6 +147,23 @@ describe('HttpPhotoFetcher over real HTTP', () => {
     expect(outside).toBeInstanceOf(DisallowedHostError);
     expect((outside as DisallowedHostError).host).toBe('evil.example.com');
     await expect(fetcher().fetchPhoto({ url: 'http://photos.zillowstatic.com/ok.jpg' })).rejects.toBeInstanceOf(DisallowedHostError);
+  });
+
+  it('refuses an allowed photo host on another port, asked for or redirected to, before any request reaches it', async () => {
+    served.length = 0;
+    const direct = (await fetcher().fetchPhoto({ url: `https://${HOST}:8443/port-ok.jpg` }).catch((e: unknown) => e)) as DisallowedHostError;
+    expect(direct).toBeInstanceOf(DisallowedHostError);
+    expect(direct.host).toBe(`${HOST}:8443`);
+    expect(direct.message).toContain(`host "${HOST}:8443" is not an allowed photo host`);
+    const redirected = (await fetcher().fetchPhoto({ url: url('/redirect-other-port.jpg') }).catch((e: unknown) => e)) as DisallowedHostError;
+    expect(redirected).toBeInstanceOf(DisallowedHostError);
+    expect(redirected.host).toBe(`${OTHER_ALLOWED}:8443`);
+    expect(served).toEqual(['/redirect-other-port.jpg']);
+    // The default port written out is the same origin, and a port listed with its host is allowed.
+    expect((await fetcher().fetchPhoto({ url: `https://${HOST}:443/port-ok.jpg` })).bytes.equals(jpeg)).toBe(true);
+    const listed = new HttpPhotoFetcher({ dispatcher, allowedHosts: [`${HOST}:8443`], timeoutMs: 5_000 });
+    expect((await listed.fetchPhoto({ url: `https://${HOST}:8443/port-ok.jpg` })).bytes.equals(jpeg)).toBe(true);
+    await expect(listed.fetchPhoto({ url: `https://${HOST}/port-ok.jpg` })).rejects.toBeInstanceOf(DisallowedHostError);
   });
 
   it('names the scheme, not the host, when an allowed photo host is asked for over http', async () => {
