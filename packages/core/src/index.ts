@@ -22,6 +22,8 @@ export {
   toJobId,
   newJobId,
   toPropertyId,
+  isPropertyId,
+  MAX_PROPERTY_ID_LENGTH,
   toContentHash,
   JOB_STATUSES,
   FINAL_JOB_STATUSES,

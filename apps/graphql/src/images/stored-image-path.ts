@@ -1,14 +1,11 @@
 import { constants } from 'node:fs';
 import { open, realpath, type FileHandle } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { isPropertyId } from '@phx/core';
 import { CONTENT_TYPE_BY_EXTENSION } from './image-content-type.js';
 
-/** A property folder name as `toPropertyId` makes it: lower-case letters and digits in dash-separated runs. */
-const PROPERTY_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** A stored photo file: `<sha256>.<ext>` or a variant `<sha256>.<variant>.<ext>`. */
 const FILE_NAME_PATTERN = /^[0-9a-f]{64}(?:\.[a-z]{1,16})?\.([a-z0-9]{2,5})$/;
-/** Longest property id accepted, in characters (a folder name must fit 255 bytes). */
-const MAX_PROPERTY_ID_LENGTH = 200;
 
 /** Why a requested image path was refused. */
 export type ImagePathRejection = 'bad-request' | 'not-found';
@@ -34,7 +31,8 @@ export interface OpenedImage {
  * @returns the Content-Type for the name, or `null` when the pair is not a store path
  */
 export function storedImageContentType(propertyId: string, fileName: string): string | null {
-  if (propertyId.length > MAX_PROPERTY_ID_LENGTH || !PROPERTY_ID_PATTERN.test(propertyId)) return null;
+  // The same check as the image stores', so every photo stored can be served.
+  if (!isPropertyId(propertyId)) return null;
   const extension = FILE_NAME_PATTERN.exec(fileName)?.[1];
   return extension === undefined ? null : (CONTENT_TYPE_BY_EXTENSION.get(extension) ?? null);
 }

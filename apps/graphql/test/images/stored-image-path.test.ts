@@ -1,3 +1,4 @@
+import { MAX_PROPERTY_ID_LENGTH } from '@phx/core';
 import { describe, expect, it } from 'vitest';
 import { contentTypeOfFormat } from '../../src/images/image-content-type.js';
 import { storedImageContentType } from '../../src/images/stored-image-path.js';
@@ -27,7 +28,7 @@ describe('storedImageContentType', () => {
     ['a/b', `${SHA}.jpg`],
     ['Upper-Case', `${SHA}.jpg`],
     ['-leading-dash', `${SHA}.jpg`],
-    ['x'.repeat(201), `${SHA}.jpg`],
+    ['x'.repeat(MAX_PROPERTY_ID_LENGTH + 1), `${SHA}.jpg`],
     ['prop', '../secret.jpg'],
     ['prop', `${SHA}.jpg\0.txt`],
     ['prop', `${SHA}.JPG`],

@@ -9,6 +9,17 @@ export type PropertyId = Brand<string, 'PropertyId'>;
 /** Lower-case hex SHA-256 of a photo's original bytes (64 characters): its content address. */
 export type ContentHash = Brand<string, 'ContentHash'>;
 
+/**
+ * Longest property id, in characters (ids are ASCII, so also in bytes): a
+ * property id names the property's folder in the image store, and a folder
+ * name is at most 255 bytes on the usual file systems. The image store and
+ * the GraphQL `/images` route accept exactly the ids of this length or less.
+ */
+export const MAX_PROPERTY_ID_LENGTH = 255;
+
+/** A property id as {@link toPropertyId} makes it: lower-case letters and digits in dash-separated runs. */
+const PROPERTY_ID_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHA256_RE = /^[0-9a-f]{64}$/;
 
@@ -42,7 +53,9 @@ export function newJobId(): JobId {
  *
  * @param address - street address, e.g. `4732 W Davis Rd, Glendale, AZ 85306`
  * @returns the slug, e.g. `4732-w-davis-rd-glendale-az-85306`
- * @throws {@link InvalidInputError} when the address has no letter or digit
+ * @throws {@link InvalidInputError} (path `address`) when the address has no
+ *   letter or digit, or when its slug is longer than {@link MAX_PROPERTY_ID_LENGTH}
+ *   (it could not name a folder)
  */
 export function toPropertyId(address: string): PropertyId {
   const slug = address
@@ -54,7 +67,26 @@ export function toPropertyId(address: string): PropertyId {
   if (slug.length === 0) {
     throw new InvalidInputError('address', [{ path: 'address', message: `"${address}" has no letter or digit` }]);
   }
+  if (slug.length > MAX_PROPERTY_ID_LENGTH) {
+    const message =
+      `"${address.slice(0, 40)}…" (${address.length} characters) makes a property id of ${slug.length} characters; ` +
+      `the longest is ${MAX_PROPERTY_ID_LENGTH} (it names a folder, at most 255 bytes): shorten the address`;
+    throw new InvalidInputError('address', [{ path: 'address', message }]);
+  }
   return slug as PropertyId;
+}
+
+/**
+ * Tells whether `value` is a property id as {@link toPropertyId} makes it:
+ * lower-case letters and digits in dash-separated runs, 1 to
+ * {@link MAX_PROPERTY_ID_LENGTH} characters. The image stores and the
+ * `/images` route accept exactly these ids.
+ *
+ * @param value - a candidate id, e.g. a folder name or a URL segment
+ * @returns `true` when it is a property id
+ */
+export function isPropertyId(value: string): value is PropertyId {
+  return value.length <= MAX_PROPERTY_ID_LENGTH && PROPERTY_ID_RE.test(value);
 }
 
 /**

@@ -1,24 +1,28 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError, NotFoundError } from '../errors/index.js';
 import type { Property } from '../model/property.js';
+import { decodeUtf8Lines } from './decode-utf8-lines.js';
 import { parsePropertiesCsv } from './parse-properties-csv.js';
 
 /**
- * Reads and parses a properties CSV file (UTF-8); see {@link parsePropertiesCsv}.
+ * Reads and parses a properties CSV file, which must be UTF-8 (a file in
+ * another encoding is refused, never read with U+FFFD in place of its
+ * letters); see {@link parsePropertiesCsv}.
  *
  * @param path - path of the CSV file
  * @returns the properties in file order
  * @throws {@link NotFoundError} (`entity` `properties file`) when the file does not exist
- * @throws {@link InvalidInputError} listing every bad row, named by the path and line, or when `path` is a folder
+ * @throws {@link InvalidInputError} listing every bad row, named by the path and line (bytes that are not
+ *   UTF-8: each such line with the first bad byte and its column), or when `path` is a folder
  * @example
  * ```ts
  * const properties = await loadPropertiesCsv('data/properties.csv');
  * ```
  */
 export async function loadPropertiesCsv(path: string): Promise<Property[]> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if (code === 'ENOENT') throw new NotFoundError('properties file', path, { key: 'path', cause: error });
@@ -27,5 +31,6 @@ export async function loadPropertiesCsv(path: string): Promise<Property[]> {
     }
     throw error;
   }
-  return parsePropertiesCsv(text, { name: `properties CSV ${path}` });
+  const name = `properties CSV ${path}`;
+  return parsePropertiesCsv(decodeUtf8Lines(bytes, name), { name });
 }

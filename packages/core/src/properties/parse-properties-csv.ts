@@ -71,8 +71,10 @@ function toProperty(row: CsvRow, issues: InputIssue[]): Property | null {
   }
   try {
     return { id: toPropertyId(address), address, listingUrls };
-  } catch {
-    issues.push({ path: `line ${line}`, message: `address "${address}" has no letter or digit` });
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    // No letter or digit, or too long to name the property's folder.
+    for (const issue of error.issues) issues.push({ path: `line ${line}`, message: `address ${issue.message}` });
     return null;
   }
 }
