@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseInput } from '@phx/core';
+import { DEFAULT_MAX_DECODE_PIXELS, parseInput } from '@phx/core';
 
 /** The worker's settings, read once from the environment. */
 export interface WorkerConfig {
@@ -33,6 +33,13 @@ export interface WorkerConfig {
   readonly maxConcurrentJobs: number;
   /** `PROPERTY_CONCURRENCY`: properties at once within a job, 1-32; default 3. */
   readonly propertyConcurrency: number;
+  /**
+   * `MAX_DECODE_PIXELS`: most pixels (width × height, summed) this worker
+   * decodes at once, over all its jobs and properties, 1 000 000 to
+   * 10 000 000 000; default 100 000 000. A photo waits while others hold the
+   * budget; one larger than it is decoded alone. Bounds decoding memory.
+   */
+  readonly maxDecodePixels: number;
   /** `JOB_TIMEOUT` (seconds in the environment, like the original design): longest run of one job, in ms; default 3 600 000. */
   readonly jobTimeoutMs: number;
   /** `LOG_LEVEL`: pino level; default `info`. */
@@ -104,6 +111,7 @@ const envSchema = z.object({
   PHX_FIXTURES_DIR: optionalText,
   MAX_CONCURRENT_JOBS: count(1, 64, 3),
   PROPERTY_CONCURRENCY: count(1, 32, 3),
+  MAX_DECODE_PIXELS: count(1_000_000, 10_000_000_000, DEFAULT_MAX_DECODE_PIXELS),
   JOB_TIMEOUT: count(1, 7 * 24 * 3600, 3600),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   WORKER_NAME: optionalText,
@@ -140,6 +148,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     fixturesDir: resolve(WORKSPACE_ROOT, e.PHX_FIXTURES_DIR ?? '../shared/fixtures'),
     maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
     propertyConcurrency: e.PROPERTY_CONCURRENCY,
+    maxDecodePixels: e.MAX_DECODE_PIXELS,
     jobTimeoutMs: e.JOB_TIMEOUT * 1000,
     logLevel: e.LOG_LEVEL,
     workerName: e.WORKER_NAME ?? `${hostname()}-${process.pid}`,

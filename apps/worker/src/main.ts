@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
-import { FileImageStore, configureSharp } from '@phx/core';
+import { FileImageStore, PixelBudget, configureSharp } from '@phx/core';
 import type { Logger } from '@phx/core';
 import { JobRepository, MongoPhotoRepository, JobRunLeases, ScheduleRepository, createAgenda, describeError } from '@phx/jobs';
 import { ExtractorFactory, defineExtractImagesJob, defineRunScheduleJob } from '@phx/jobs/worker';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     repository: photos,
     logger,
     revalidateKnownPhotos: config.revalidateKnownPhotos,
+    decodeBudget: new PixelBudget({ maxPixels: config.maxDecodePixels }),
   });
   const metrics = await createWorkerMetrics({ config, db, agenda, repository, extractors, logger });
   const jobs = defineExtractImagesJob(agenda, {

@@ -90,8 +90,10 @@ export {
   variantSpecsSchema,
   DEFAULT_VARIANT_SPECS,
   configureSharp,
+  PixelBudget,
 } from './images/index.js';
 export type {
+  PixelBudgetOptions,
   DecodePhotoOptions,
   ResolvedDecodePhotoOptions,
   DecodedPhoto,
@@ -128,6 +130,7 @@ export type { ParsePropertiesCsvOptions } from './properties/index.js';
 export {
   PropertyExtractor,
   DEFAULT_PROPERTY_EXTRACTOR_OPTIONS,
+  DEFAULT_MAX_DECODE_PIXELS,
   runExtraction,
   DEFAULT_RUN_EXTRACTION_OPTIONS,
   applyExtractionEvent,

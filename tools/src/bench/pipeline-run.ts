@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileImageStore, MemoryPhotoRepository, PropertyExtractor, runExtraction, toPropertyId } from '@phx/core';
+import { FileImageStore, MemoryPhotoRepository, PixelBudget, PropertyExtractor, runExtraction, toPropertyId } from '@phx/core';
 import type { FetchedPhoto, ListingPhotos, PhotoFetcher, PhotoFetchRequest, PhotoScraper, Property, PropertyOutcome, ScrapeRequest } from '@phx/core';
 import type { BenchPhoto } from './bench-inputs.js';
 
@@ -49,6 +49,8 @@ export interface PipelineRunOptions {
   readonly photoConcurrency: number;
   /** Flush each stored file to disk before naming it. */
   readonly fsync: boolean;
+  /** Pixels being decoded at once across the run (the worker's `MAX_DECODE_PIXELS`); default core's. */
+  readonly maxDecodePixels?: number;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function runPipeline(photos: readonly BenchPhoto[], options: Pipeli
       store: new FileImageStore({ rootDir, fsync: options.fsync }),
       repository: new MemoryPhotoRepository(),
       photoConcurrency: options.photoConcurrency,
+      ...(options.maxDecodePixels === undefined ? {} : { decodeBudget: new PixelBudget({ maxPixels: options.maxDecodePixels }) }),
     });
     return await runExtraction(
       { properties, sources: ['zillow'], dryRun: false, jobId: null, propertyConcurrency: options.propertyConcurrency },

@@ -1,5 +1,5 @@
 import type { LimitFunction } from 'p-limit';
-import type { VariantSpec } from '../images/index.js';
+import type { PixelBudget, VariantSpec } from '../images/index.js';
 import type { JobId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
 import type { Source } from '../model/source.js';
@@ -22,6 +22,8 @@ export interface ExtractionContext {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly maxPixels: number;
+  /** Bound on the pixels being decoded at once, shared with whoever else holds it. */
+  readonly decodeBudget: PixelBudget;
   readonly variants: readonly VariantSpec[];
   readonly maxPerceptualDistance: number;
   readonly searchByAddress: boolean;

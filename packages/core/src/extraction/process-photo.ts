@@ -55,7 +55,10 @@ function isHeldCopy(fetched: FetchedPhoto, known: PhotoRecord): boolean {
 /** Validates, describes and normalises the bytes with one decode (`readPhoto`). */
 async function prepare(ctx: ExtractionContext, photo: ListingPhoto, fetched: FetchedPhoto): Promise<PreparedPhoto> {
   const maxSidePx = Math.max(16, ...ctx.variants.map((v) => v.maxSidePx));
-  const { decoded, upright } = await readPhoto(fetched.bytes, { photo: photo.url, maxPixels: ctx.maxPixels, maxSidePx });
+  const { decoded, upright } = await readPhoto(fetched.bytes, {
+    ...{ photo: photo.url, maxPixels: ctx.maxPixels, maxSidePx, pixelBudget: ctx.decodeBudget },
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+  });
   return { fetched, decoded, upright };
 }
 

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { InvalidInputError, throwIfCancelled } from '../errors/index.js';
-import { DEFAULT_DECODE_PHOTO_OPTIONS, DEFAULT_VARIANT_SPECS, variantSpecsSchema } from '../images/index.js';
+import { DEFAULT_DECODE_PHOTO_OPTIONS, DEFAULT_VARIANT_SPECS, PixelBudget, variantSpecsSchema } from '../images/index.js';
 import type { VariantSpec } from '../images/index.js';
 import { DEFAULT_MAX_PERCEPTUAL_DISTANCE } from '../photos/same-photo.js';
 import type { PropertyOutcome } from '../model/extraction-job.js';
@@ -43,6 +43,12 @@ export interface PropertyExtractorOptions {
   /** Largest accepted photo in pixels. Integer ≥ 1; default 100 000 000 (see `decodePhoto`). */
   readonly maxPixels?: number;
   /**
+   * Bound on the pixels being decoded at once (see {@link PixelBudget}); give
+   * the same budget to every extractor of a process to bound the process.
+   * Default: a budget of this extractor's own of {@link DEFAULT_MAX_DECODE_PIXELS}.
+   */
+  readonly decodeBudget?: PixelBudget;
+  /**
    * When `true`, a source without a listing URL is still asked (its scraper
    * resolves the listing from the address, or throws `ListingNotFoundError`,
    * which skips the source); when `false`, such a source is skipped at once.
@@ -73,6 +79,13 @@ export interface PropertyExtractorOptions {
    */
   readonly revalidateKnownPhotos?: boolean;
 }
+
+/**
+ * Default bound on the pixels being decoded at once by one extractor:
+ * 100 000 000, one photo at the 100 MP limit or about fifty 2 MP listing
+ * photos, so ordinary photos never wait.
+ */
+export const DEFAULT_MAX_DECODE_PIXELS = 100_000_000;
 
 /** Defaults of the optional {@link PropertyExtractorOptions}. */
 export const DEFAULT_PROPERTY_EXTRACTOR_OPTIONS = Object.freeze({
@@ -117,6 +130,7 @@ const optionsSchema = z.object({
   clock: z.custom<Clock>(hasMethod('now'), 'must be a Clock').optional(),
   photoConcurrency: z.number().int().min(1).max(64).optional(),
   maxPixels: z.number().int().positive().optional(),
+  decodeBudget: z.instanceof(PixelBudget, { message: 'must be a PixelBudget' }).optional(),
   searchByAddress: z.boolean().optional(),
   variants: variantSpecsSchema.optional(),
   maxPerceptualDistance: z.number().int().min(0).max(32).optional(),
@@ -152,6 +166,7 @@ function resolveOptions(options: PropertyExtractorOptions): ResolvedOptions {
     clock: o.clock ?? d.clock,
     photoConcurrency: o.photoConcurrency ?? d.photoConcurrency,
     maxPixels: o.maxPixels ?? d.maxPixels,
+    decodeBudget: o.decodeBudget ?? new PixelBudget({ maxPixels: DEFAULT_MAX_DECODE_PIXELS }),
     searchByAddress: o.searchByAddress ?? d.searchByAddress,
     variants: (o.variants as readonly VariantSpec[] | undefined) ?? d.variants,
     maxPerceptualDistance: o.maxPerceptualDistance ?? d.maxPerceptualDistance,

@@ -10,4 +10,6 @@ export type { ReadPhotoOptions, ReadPhoto } from './read-photo.js';
 export { encodeVariants, variantFileName, variantSpecsSchema, DEFAULT_VARIANT_SPECS } from './encode-variants.js';
 export type { VariantSpec, EncodedVariant } from './encode-variants.js';
 export { configureSharp } from './configure-sharp.js';
+export { PixelBudget } from './pixel-budget.js';
+export type { PixelBudgetOptions } from './pixel-budget.js';
 export type { ConfigureSharpOptions, SharpSettings } from './configure-sharp.js';

@@ -1,5 +1,5 @@
 import { PropertyExtractor } from '@phx/core';
-import type { ImageStore, IsolationMode, Logger, PhotoRepository, PropertyExtracting, Source } from '@phx/core';
+import type { ImageStore, IsolationMode, Logger, PhotoRepository, PixelBudget, PropertyExtracting, Source } from '@phx/core';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { createScraperKit } from '@phx/scrapers';
 import type { CircuitState, ScraperKit, ScraperKitMode } from '@phx/scrapers';
@@ -16,6 +16,12 @@ export interface ExtractorFactoryOptions {
   readonly logger: Logger;
   /** Ask photo hosts again about known photos with their ETags; see core's `PropertyExtractorOptions.revalidateKnownPhotos`. Default `false`. */
   readonly revalidateKnownPhotos?: boolean;
+  /**
+   * Bound on the pixels being decoded at once, shared by the extractors of
+   * every isolation mode (so by all the worker's jobs). Default: core's
+   * `PropertyExtractor` default, one budget per extractor.
+   */
+  readonly decodeBudget?: PixelBudget;
 }
 
 /**
@@ -53,6 +59,7 @@ export class ExtractorFactory {
             repository: this.options.repository,
             logger: this.options.logger,
             revalidateKnownPhotos: this.options.revalidateKnownPhotos ?? false,
+            ...(this.options.decodeBudget === undefined ? {} : { decodeBudget: this.options.decodeBudget }),
           }),
       );
       extractor.catch(() => this.extractors.delete(mode));
