@@ -123,6 +123,7 @@ export type {
   ScheduleId,
   ExtractionSchedule,
   ScheduleTick,
+  ClaimedElsewhereFire,
   ScheduleTickOutcome,
 } from './schedules/index.js';
 

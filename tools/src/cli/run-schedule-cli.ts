@@ -86,5 +86,7 @@ export function describeSchedule(s: ScheduleView): string {
 
 function describeTick(t: ScheduleTick): string {
   const detail = t.outcome === 'started' ? `job ${t.jobId ?? '-'}` : (t.reason ?? '');
-  return `${t.tickAt.toISOString()}  ${t.outcome}  ${detail}`;
+  const elsewhere = t.claimedElsewhere.map((f) => `${f.workerName} at ${f.firedAt.toISOString()}`);
+  const also = elsewhere.length === 0 ? '' : `  (also fired on ${elsewhere.join(', ')}: claimed elsewhere)`;
+  return `${t.tickAt.toISOString()}  ${t.outcome}  ${detail}${also}`;
 }

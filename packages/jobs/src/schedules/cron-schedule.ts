@@ -44,10 +44,17 @@ export function assertValidCronSchedule(cron: string, timeZone: string): void {
   if (issues.length > 0) throw new InvalidScheduleError(cron, timeZone, issues);
 }
 
+/** Most forward steps {@link tickAtOrBefore} takes past the parser's `prev()`; each skips one shifted occurrence. */
+const MAX_FORWARD_STEPS = 16;
+
 /**
- * The latest cron occurrence at or before `at`: the tick a run started at
- * `at` belongs to (Agenda starts a tick's run a little after its time, and
- * late when no worker was up).
+ * The latest cron occurrence at or before `at`, as Agenda fires them: the
+ * tick a run started at `at` belongs to (Agenda starts a tick's run a little
+ * after its time, and late when no worker was up). Occurrences are those of
+ * the parser's `next()`, which Agenda schedules by: a local time that does
+ * not exist that day (02:30 on a spring-forward day) comes once, after the
+ * gap, while `prev()` skips it and would give the day before, whose tick is
+ * already recorded.
  *
  * @param cron - a valid cron expression
  * @param timeZone - a valid IANA time zone
@@ -56,7 +63,14 @@ export function assertValidCronSchedule(cron: string, timeZone: string): void {
  * @throws the parser's `Error` for an invalid expression (validate first)
  */
 export function tickAtOrBefore(cron: string, timeZone: string, at: Date): Date {
-  return CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(at.getTime() + 1) }).prev().toDate();
+  let tick = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(at.getTime() + 1) }).prev().toDate();
+  const forward = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: tick });
+  for (let step = 0; step < MAX_FORWARD_STEPS; step += 1) {
+    const next = forward.next().toDate();
+    if (next.getTime() > at.getTime()) break;
+    tick = next;
+  }
+  return tick;
 }
 
 /**

@@ -7,6 +7,6 @@ export type { TickResult, ScheduleTickerOptions } from './schedule-ticker.js';
 export { InvalidScheduleError, ScheduleNameTakenError } from './schedule-errors.js';
 export { assertValidCronSchedule, isValidTimeZone, tickAtOrBefore, nextTickAfter } from './cron-schedule.js';
 export { toScheduleId, newScheduleId, DEFAULT_SCHEDULE_TIME_ZONE } from './schedule.js';
-export type { ScheduleId, ExtractionSchedule, ScheduleTick, ScheduleTickOutcome } from './schedule.js';
+export type { ScheduleId, ExtractionSchedule, ScheduleTick, ScheduleTickOutcome, ClaimedElsewhereFire } from './schedule.js';
 export { RUN_SCHEDULE_JOB, runSchedulePayloadSchema } from './run-schedule-payload.js';
 export type { RunSchedulePayload } from './run-schedule-payload.js';

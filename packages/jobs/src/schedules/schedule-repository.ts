@@ -2,7 +2,7 @@ import { MongoServerError } from 'mongodb';
 import type { Collection, Db } from 'mongodb';
 import { JOBS_COLLECTION } from '../repository/job-repository.js';
 import type { ExtractionJobDocument } from '../repository/job-document.js';
-import type { ExtractionSchedule, ScheduleId, ScheduleTick } from './schedule.js';
+import type { ClaimedElsewhereFire, ExtractionSchedule, ScheduleId, ScheduleTick } from './schedule.js';
 
 /** Name of the collection of schedules. */
 export const SCHEDULES_COLLECTION = 'extraction_schedules';
@@ -146,6 +146,20 @@ export class ScheduleRepository {
   }
 
   /**
+   * Adds a fire that found the tick claimed to the tick's record, so every
+   * fire of a schedule is recorded.
+   *
+   * @param scheduleId - the schedule
+   * @param tickAt - the tick
+   * @param fire - the worker and time of the fire
+   * @returns `true` when the record was found (it may have been removed with its schedule)
+   */
+  async addClaimedElsewhere(scheduleId: ScheduleId, tickAt: Date, fire: ClaimedElsewhereFire): Promise<boolean> {
+    const result = await this.ticks.updateOne({ _id: tickKey(scheduleId, tickAt) }, { $push: { claimedElsewhere: fire } });
+    return result.matchedCount === 1;
+  }
+
+  /**
    * Completes a claimed tick's record (only its claimer calls this).
    *
    * @param scheduleId - the schedule
@@ -184,7 +198,8 @@ export class ScheduleRepository {
       .sort({ tickAt: -1 })
       .limit(Math.min(Math.max(limit, 1), 1000))
       .toArray();
-    return docs.map(({ _id, ...tick }) => tick);
+    // Records written before fires elsewhere were kept have no list.
+    return docs.map(({ _id, ...tick }) => ({ ...tick, claimedElsewhere: tick.claimedElsewhere ?? [] }));
   }
 }
 

@@ -7,8 +7,9 @@ import type { ScheduleRepository } from './schedule-repository.js';
 /**
  * What one call of {@link ScheduleTicker.tick} did: `started` a job, `skipped`
  * the tick (a run still going), `failed` to enqueue, or nothing because the
- * tick was `claimed-elsewhere` (another worker has it), the schedule is
- * `paused`, or it is `gone` (removed).
+ * tick was `claimed-elsewhere` (another worker has it; this fire is added to
+ * its record), the schedule is `paused` (recorded as skipped, reason
+ * `schedule is paused`), or it is `gone` (removed: nothing to record on).
  */
 export type TickResult =
   | { readonly outcome: 'started'; readonly jobId: string }
@@ -35,7 +36,9 @@ export interface ScheduleTickerOptions {
 /**
  * Handles the ticks of schedules: claims each tick once across workers (by
  * inserting its record), skips it while an earlier run of the schedule is
- * still pending or running (recording the skip), and else enqueues the run.
+ * still pending or running or the schedule is paused (recording the skip and
+ * why), and else enqueues the run. Every fire is recorded: a fire that finds
+ * its tick claimed is added to that tick's record (`claimedElsewhere`).
  */
 export class ScheduleTicker {
   private readonly o: ScheduleTickerOptions;
@@ -79,20 +82,36 @@ export class ScheduleTicker {
   private async handleTick(scheduleId: ScheduleId, tickAt: Date): Promise<TickResult> {
     const schedule = await this.o.repository.get(scheduleId);
     if (schedule === null) return { outcome: 'gone' };
-    if (schedule.paused) return { outcome: 'paused' };
     const logger = this.o.logger.child({ scheduleId, tickAt: tickAt.toISOString() });
+    const base = { scheduleId, tickAt, workerName: this.o.workerName, recordedAt: this.o.clock.now(), claimedElsewhere: [] };
+    if (schedule.paused) {
+      // A fire can still come after a pause removed the queue entry (it was already locked): record it, start nothing.
+      const claimed = await this.o.repository.claimTick({ ...base, outcome: 'skipped', jobId: null, previousJobId: null, reason: 'schedule is paused' });
+      return claimed ? { outcome: 'paused' } : this.claimedElsewhere(scheduleId, tickAt, logger);
+    }
     const previous = await this.o.repository.findUnfinishedRun(scheduleId);
-    const base = { scheduleId, tickAt, workerName: this.o.workerName, recordedAt: this.o.clock.now() };
     if (previous !== null) {
       const reason = `previous run ${previous.jobId} is still ${previous.status}`;
       const claimed = await this.o.repository.claimTick({ ...base, outcome: 'skipped', jobId: null, previousJobId: previous.jobId, reason });
-      if (!claimed) return { outcome: 'claimed-elsewhere' };
+      if (!claimed) return this.claimedElsewhere(scheduleId, tickAt, logger);
       logger.info({ previousJobId: previous.jobId }, 'schedule tick skipped: previous run still going');
       return { outcome: 'skipped', previousJobId: previous.jobId };
     }
     const claimed = await this.o.repository.claimTick({ ...base, outcome: 'started', jobId: null, previousJobId: null, reason: null });
-    if (!claimed) return { outcome: 'claimed-elsewhere' };
+    if (!claimed) return this.claimedElsewhere(scheduleId, tickAt, logger);
     return this.start(schedule, tickAt, logger);
+  }
+
+  /** Adds this fire to the record of a tick another worker claimed; a failure to do so is logged, not thrown. */
+  private async claimedElsewhere(scheduleId: ScheduleId, tickAt: Date, logger: Logger): Promise<TickResult> {
+    const fire = { workerName: this.o.workerName, firedAt: this.o.clock.now() };
+    const added = await this.o.repository.addClaimedElsewhere(scheduleId, tickAt, fire).catch((error: unknown) => {
+      logger.warn({ err: describeError(error) }, 'fire of a tick claimed elsewhere could not be recorded');
+      return true;
+    });
+    if (!added) logger.info({ workerName: fire.workerName }, 'fire of a tick claimed elsewhere: its record is gone (schedule removed)');
+    logger.debug({ workerName: fire.workerName }, 'schedule tick claimed by another worker');
+    return { outcome: 'claimed-elsewhere' };
   }
 
   private async start(schedule: ExtractionSchedule, tickAt: Date, logger: Logger): Promise<TickResult> {

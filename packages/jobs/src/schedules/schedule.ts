@@ -66,16 +66,25 @@ export interface ExtractionSchedule {
 /** What a tick of a schedule did. */
 export type ScheduleTickOutcome = 'started' | 'skipped' | 'failed';
 
+/** A fire of a tick on a worker that found the tick already claimed by another (it did nothing). */
+export interface ClaimedElsewhereFire {
+  /** The worker whose fire found the tick claimed. */
+  readonly workerName: string;
+  /** When that fire came. */
+  readonly firedAt: Date;
+}
+
 /**
  * The record of one tick of one schedule, written by the worker that claimed
- * the tick (one per schedule and tick time, whatever the number of workers).
+ * the tick (one per schedule and tick time, whatever the number of workers);
+ * fires of the same tick on other workers are added to it.
  */
 export interface ScheduleTick {
   /** The schedule. */
   readonly scheduleId: ScheduleId;
   /** The cron occurrence this tick is for. */
   readonly tickAt: Date;
-  /** `started` a job; `skipped` because a run was still going; `failed` to enqueue. */
+  /** `started` a job; `skipped` because a run was still going or the schedule is paused; `failed` to enqueue. */
   readonly outcome: ScheduleTickOutcome;
   /** The job started (`started`), else `null`. */
   readonly jobId: string | null;
@@ -87,4 +96,6 @@ export interface ScheduleTick {
   readonly workerName: string;
   /** When the tick was handled. */
   readonly recordedAt: Date;
+  /** Fires of this tick on other workers, which found it claimed and did nothing; empty when none. */
+  readonly claimedElsewhere: readonly ClaimedElsewhereFire[];
 }

@@ -161,6 +161,10 @@ describe('ScheduleTicker', () => {
     const started = first.find((r) => r.outcome === 'started');
     expect(first.map((r) => r.outcome).sort()).toEqual(['claimed-elsewhere', 'started']);
     if (started?.outcome !== 'started') throw new Error('no run started');
+    // The losing fire is recorded on the tick it found claimed.
+    const loser = first[0]?.outcome === 'started' ? 'worker-b' : 'worker-a';
+    const [t1Record] = await service.listTicks(schedule.id);
+    expect(t1Record?.claimedElsewhere.map((f) => f.workerName)).toEqual([loser]);
     const run = await jobs.getJob(started.jobId);
     expect(run).toMatchObject({ origin: 'scheduled', scheduleId: schedule.id, status: 'pending', dryRun: true, totalProperties: 2 });
 
@@ -225,10 +229,13 @@ describe('ScheduleTicker', () => {
     expect(record).toMatchObject({ outcome: 'started', jobId: result.outcome === 'started' ? result.jobId : 'none' });
   });
 
-  it('does nothing for a paused or removed schedule', async () => {
+  it('records a fire of a paused schedule as skipped (starts nothing), and does nothing for a removed one', async () => {
     const schedule = await service.createSchedule({ name: 'paused', cron: '* * * * *', properties: [sampleProperty(1)], paused: true });
     const ticker = tickerOn(tdb.db, 'worker-a');
     expect(await ticker.tick(schedule.id, new Date('2026-03-01T12:01:00.000Z'))).toEqual({ outcome: 'paused' });
+    expect(await service.listTicks(schedule.id)).toMatchObject([
+      { tickAt: new Date('2026-03-01T12:01:00.000Z'), outcome: 'skipped', jobId: null, reason: 'schedule is paused', workerName: 'worker-a' },
+    ]);
     await service.removeSchedule(schedule.id);
     expect(await ticker.tick(toScheduleId(schedule.id), new Date('2026-03-01T12:02:00.000Z'))).toEqual({ outcome: 'gone' });
     expect(await tdb.db.collection('extraction_jobs').countDocuments({ scheduleId: schedule.id })).toBe(0);
