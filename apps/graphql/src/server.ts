@@ -18,7 +18,9 @@ import { attachGraphqlWs } from './transport/graphql-ws.server.js';
 import { createMaxDepthRule } from './validation/max-depth.rule.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { ValidationRule } from 'graphql';
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { MAX_JOB_PAGE_SIZE } from '@phx/jobs';
+import { MAX_PROPERTY_PAGE_SIZE } from './property/property-page.js';
+import { createQueryCostRule } from './validation/query-cost.rule.js';
 import { createAccessPlugin } from './auth/access.plugin.js';
 import { AccessGuard } from './auth/access-guard.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
@@ -32,6 +34,9 @@ import { createPlaygroundRouter } from './playground/playground.routes.js';
 
 /** The path of the GraphQL endpoint, for HTTP and WebSocket alike. */
 export const GRAPHQL_PATH = '/graphql';
+
+/** The largest page of any paginated list (`jobs`, `properties`): what a page size in a variable costs. */
+const MAX_PAGE_SIZE = Math.max(MAX_JOB_PAGE_SIZE, MAX_PROPERTY_PAGE_SIZE);
 
 /** Longest wait for the readiness check of `/readyz`, in ms. */
 const READINESS_TIMEOUT_MS = 2_000;
@@ -190,12 +195,7 @@ function assemble(options: GraphqlServerOptions) {
       propagateOnRejection: false,
       onReject: [(context, error) => context?.reportError(error)],
     }) as unknown as ValidationRule,
-    costLimitRule({
-      maxCost: config.maxQueryCost,
-      exposeLimits: true,
-      propagateOnRejection: false,
-      onReject: [(context, error) => context?.reportError(error)],
-    }) as unknown as ValidationRule,
+    createQueryCostRule({ maxCost: config.maxQueryCost, maxPageSize: MAX_PAGE_SIZE }),
   ];
   const guard = new AccessGuard({ verifier: options.apiKeys, devMode: config.devMode });
   const metrics = new GraphqlMetrics();

@@ -72,7 +72,7 @@ describe('validation cannot be made exponential: nested fragment spreads against
       // A server stuck in validation: no answer within ABORT_AFTER_MS.
       .catch(() => ({ status: 0, body: {} as RefusalBody, ms: Number.POSITIVE_INFINITY }));
     const [answer, healthzMs] = await Promise.all([request, slowestHealthz(server.origin, request)]);
-    process.stdout.write(`nested fragments (${LEVELS} levels) over HTTP: refused in ${answer.ms.toFixed(1)} ms; slowest /healthz ${healthzMs.toFixed(1)} ms` + "\n");
+    process.stdout.write(`nested fragments (${LEVELS} levels) over HTTP: refused in ${answer.ms.toFixed(1)} ms; slowest /healthz ${healthzMs.toFixed(1)} ms\n`);
     expect(answer.status).toBe(400);
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(answer.body.errors?.map((e) => e.message).join(' ')).toMatch(/Query Cost limit of 5000 exceeded/);
@@ -103,7 +103,7 @@ describe('validation cannot be made exponential: nested fragment spreads against
       });
       const guarded = within(refused, ABORT_AFTER_MS, 'refusal over graphql-ws').catch(() => ({ errors: null, ms: Number.POSITIVE_INFINITY }));
       const [answer, healthzMs] = await Promise.all([guarded, slowestHealthz(server.origin, guarded)]);
-      process.stdout.write(`nested fragments (${LEVELS} levels) over graphql-ws: refused in ${answer.ms.toFixed(1)} ms; slowest /healthz ${healthzMs.toFixed(1)} ms` + "\n");
+      process.stdout.write(`nested fragments (${LEVELS} levels) over graphql-ws: refused in ${answer.ms.toFixed(1)} ms; slowest /healthz ${healthzMs.toFixed(1)} ms\n`);
       expect(JSON.stringify(answer.errors)).toMatch(/Query Cost limit of 5000 exceeded/);
       expect(answer.ms).toBeLessThan(REFUSAL_BOUND_MS);
       expect(healthzMs).toBeLessThan(HEALTHZ_BOUND_MS);

@@ -201,7 +201,7 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: harness.adminKey.authorization },
-      body: JSON.stringify({ query: `{ properties { id } }`, variables: { pad: 'x'.repeat(20_000) } }),
+      body: JSON.stringify({ query: `{ properties { edges { cursor } } }`, variables: { pad: 'x'.repeat(20_000) } }),
     });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({
@@ -210,7 +210,7 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
   });
 
   it('keeps CSRF prevention on: a simple (non-JSON) request is refused', async () => {
-    const response = await fetch(`${url}?query=${encodeURIComponent('{ properties { id } }')}`, {
+    const response = await fetch(`${url}?query=${encodeURIComponent('{ properties { edges { cursor } } }')}`, {
       headers: { authorization: harness.adminKey.authorization },
     });
     expect(response.status).toBe(400);
