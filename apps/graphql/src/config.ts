@@ -53,6 +53,14 @@ export interface GraphqlConfig {
    * worker has not renewed its lease for this long.
    */
   readonly lockLifetimeMs: number;
+  /**
+   * How long a MongoDB operation waits for a server to answer before it fails, in ms
+   * (`MONGODB_SERVER_SELECTION_TIMEOUT_MS`, default 1 000, 100..60 000): while the
+   * database is down, requests answer `SERVICE_UNAVAILABLE` (HTTP 503) after this.
+   */
+  readonly mongoServerSelectionTimeoutMs: number;
+  /** How long opening a connection to MongoDB may take, in ms (`MONGODB_CONNECT_TIMEOUT_MS`, default 1 000, 100..60 000). */
+  readonly mongoConnectTimeoutMs: number;
 }
 
 /** The defaults of every optional setting. */
@@ -69,6 +77,8 @@ export const DEFAULT_GRAPHQL_CONFIG = Object.freeze({
   maxQueryCost: 5_000,
   keyRecheckIntervalMs: 5_000,
   lockLifetimeMs: 60_000,
+  mongoServerSelectionTimeoutMs: 1_000,
+  mongoConnectTimeoutMs: 1_000,
 } as const);
 
 const intSetting = (min: number, max: number, fallback: number) =>
@@ -91,6 +101,8 @@ const envSchema = z.object({
   API_KEY_RECHECK_MS: intSetting(100, 3_600_000, DEFAULT_GRAPHQL_CONFIG.keyRecheckIntervalMs),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
   JOB_LOCK_LIFETIME: intSetting(1_000, 3_600_000, DEFAULT_GRAPHQL_CONFIG.lockLifetimeMs),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoServerSelectionTimeoutMs),
+  MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoConnectTimeoutMs),
 });
 
 /**
@@ -127,6 +139,8 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     keyRecheckIntervalMs: parsed.API_KEY_RECHECK_MS,
     imagesDir: resolve(findWorkspaceRoot(), parsed.PHX_IMAGES_DIR ?? join('.data', 'images')),
     lockLifetimeMs: parsed.JOB_LOCK_LIFETIME,
+    mongoServerSelectionTimeoutMs: parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    mongoConnectTimeoutMs: parsed.MONGODB_CONNECT_TIMEOUT_MS,
   });
 }
 

@@ -44,7 +44,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', (signal) => void stop(signal));
   process.on('SIGINT', (signal) => void stop(signal));
 
-  const mongo = new MongoClient(config.mongodbUri, { appName: 'phx-graphql', serverSelectionTimeoutMS: 10_000 });
+  // Short driver timeouts: while the database is down every request fails fast with SERVICE_UNAVAILABLE (503).
+  const mongo = new MongoClient(config.mongodbUri, {
+    appName: 'phx-graphql',
+    serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs,
+    connectTimeoutMS: config.mongoConnectTimeoutMs,
+  });
   closers.push(() => mongo.close());
   await mongo.connect();
   const db = mongo.db(config.mongodbDb);

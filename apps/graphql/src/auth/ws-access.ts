@@ -2,6 +2,7 @@ import type { Logger } from '@phx/core';
 import { getOperationAST, GraphQLError, parse, type DocumentNode } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
+import { isDatabaseUnavailableError, WS_TRY_AGAIN_LATER_CLOSE_CODE } from '../errors/graphql-error-mapping.js';
 import { AccessError } from './access-error.js';
 import { credentialFromConnectionParams, type AccessGuard } from './access-guard.js';
 import type { ApiPrincipal } from './api-key.js';
@@ -26,7 +27,8 @@ export interface WsAccessOptions {
 export interface WsAccess {
   /**
    * `onConnect`: checks the key of `connection_init`; a bad one closes the
-   * socket with {@link WS_UNAUTHORIZED_CLOSE_CODE} and a short reason.
+   * socket with {@link WS_UNAUTHORIZED_CLOSE_CODE} and a short reason, a
+   * database outage with 1013 (try again later).
    *
    * @returns `true` when accepted
    */
@@ -94,6 +96,11 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
         principals.set(ctx, await guard.authenticate(credentialFromConnectionParams(ctx.connectionParams)));
         return true;
       } catch (error) {
+        if (isDatabaseUnavailableError(error)) {
+          logger.warn({ err: error }, 'graphql-ws connection refused: database unreachable');
+          ctx.extra.socket.close(WS_TRY_AGAIN_LATER_CLOSE_CODE, 'Database unavailable; try again later');
+          return false;
+        }
         if (!(error instanceof AccessError)) throw error;
         logger.info({ reason: error.brief }, 'graphql-ws connection refused');
         ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, error.brief);
