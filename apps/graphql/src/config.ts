@@ -59,6 +59,16 @@ export interface GraphqlConfig {
    * database is down, requests answer `SERVICE_UNAVAILABLE` (HTTP 503) after this.
    */
   readonly mongoServerSelectionTimeoutMs: number;
+  /**
+   * Most subscriptions (operations in flight) one graphql-ws socket may hold
+   * (`MAX_SUBSCRIPTIONS_PER_SOCKET`, default 100, 1..10 000); one more closes the socket with 4429.
+   */
+  readonly maxSubscriptionsPerSocket: number;
+  /**
+   * Most graphql-ws sockets open at once with one API key, on this server
+   * (`MAX_SOCKETS_PER_API_KEY`, default 200, 1..100 000); one more is closed with 4429 after `connection_init`.
+   */
+  readonly maxSocketsPerApiKey: number;
   /** How long opening a connection to MongoDB may take, in ms (`MONGODB_CONNECT_TIMEOUT_MS`, default 1 000, 100..60 000). */
   readonly mongoConnectTimeoutMs: number;
 }
@@ -79,6 +89,8 @@ export const DEFAULT_GRAPHQL_CONFIG = Object.freeze({
   lockLifetimeMs: 60_000,
   mongoServerSelectionTimeoutMs: 1_000,
   mongoConnectTimeoutMs: 1_000,
+  maxSubscriptionsPerSocket: 100,
+  maxSocketsPerApiKey: 200,
 } as const);
 
 const intSetting = (min: number, max: number, fallback: number) =>
@@ -103,6 +115,8 @@ const envSchema = z.object({
   JOB_LOCK_LIFETIME: intSetting(1_000, 3_600_000, DEFAULT_GRAPHQL_CONFIG.lockLifetimeMs),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoServerSelectionTimeoutMs),
   MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoConnectTimeoutMs),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: intSetting(1, 10_000, DEFAULT_GRAPHQL_CONFIG.maxSubscriptionsPerSocket),
+  MAX_SOCKETS_PER_API_KEY: intSetting(1, 100_000, DEFAULT_GRAPHQL_CONFIG.maxSocketsPerApiKey),
 });
 
 /**
@@ -141,6 +155,8 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     lockLifetimeMs: parsed.JOB_LOCK_LIFETIME,
     mongoServerSelectionTimeoutMs: parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     mongoConnectTimeoutMs: parsed.MONGODB_CONNECT_TIMEOUT_MS,
+    maxSubscriptionsPerSocket: parsed.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    maxSocketsPerApiKey: parsed.MAX_SOCKETS_PER_API_KEY,
   });
 }
 

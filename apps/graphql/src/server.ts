@@ -55,6 +55,8 @@ export type GraphqlServerConfig = Pick<
   | 'devMode'
   | 'keyRecheckIntervalMs'
   | 'imagesDir'
+  | 'maxSubscriptionsPerSocket'
+  | 'maxSocketsPerApiKey'
 >;
 
 /** Options of {@link createGraphqlServer}. Services are borrowed: the server never closes them. */
@@ -202,12 +204,20 @@ function assemble(options: GraphqlServerOptions) {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const access = createWsAccess({
+    guard,
+    keyRecheckIntervalMs: config.keyRecheckIntervalMs,
+    maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
+    maxSocketsPerApiKey: config.maxSocketsPerApiKey,
+    logger,
+  });
+  metrics.countConnectionsWith(() => access.connectionCount);
   const ws = attachGraphqlWs({
     httpServer,
     path: GRAPHQL_PATH,
     schema,
     context,
-    access: createWsAccess({ guard, keyRecheckIntervalMs: config.keyRecheckIntervalMs, logger }),
+    access,
     metrics: createWsMetricsHooks(metrics),
     validationRules,
     maxPayloadBytes: config.maxRequestBytes,

@@ -21,6 +21,10 @@ describe('loadGraphqlConfig', () => {
       devMode: false,
       keyRecheckIntervalMs: 5_000,
       lockLifetimeMs: 60_000,
+      mongoServerSelectionTimeoutMs: 1_000,
+      mongoConnectTimeoutMs: 1_000,
+      maxSubscriptionsPerSocket: 100,
+      maxSocketsPerApiKey: 200,
     });
     expect(config.imagesDir).toMatch(/[/\\]\.data[/\\]images$/);
     expect(config.propertiesCsv).toMatch(/[/\\]tools[/\\]data[/\\]sample-properties\.csv$/);

@@ -21,6 +21,8 @@ export interface GraphqlProcess {
   readonly origin: string;
   /** A read key stored in the database. */
   readonly readKey: TestApiKey;
+  /** An admin key stored in the database. */
+  readonly adminKey: TestApiKey;
   /** The database (dropped by `close`). */
   readonly database: TestDatabase;
   /** Stops the process (SIGKILL after `stopTimeoutMs`) and drops the database. */
@@ -45,6 +47,7 @@ export async function startGraphqlProcess(
   if (!existsSync(GRAPHQL_MAIN)) throw new Error(`${GRAPHQL_MAIN} is missing; build first (nx run graphql:build)`);
   const database = await openTestDatabase(suite, mongodbUri);
   const readKey = await insertTestApiKey(database.db, 'read');
+  const adminKey = await insertTestApiKey(database.db, 'admin');
   let service: ChildService;
   try {
     service = await startChildService({
@@ -64,6 +67,7 @@ export async function startGraphqlProcess(
     url,
     origin: new URL(url).origin,
     readKey,
+    adminKey,
     database,
     async close(stopTimeoutMs = 10_000) {
       await service.stop(stopTimeoutMs);
