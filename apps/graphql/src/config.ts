@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseInput } from '@phx/core';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 /** Log levels pino accepts, quietest last. */
@@ -69,6 +70,18 @@ export interface GraphqlConfig {
    * (`MAX_SOCKETS_PER_API_KEY`, default 200, 1..100 000); one more is closed with 4429 after `connection_init`.
    */
   readonly maxSocketsPerApiKey: number;
+  /**
+   * `PUBLIC_URL`: the base of the links the API hands out (image URLs), e.g.
+   * `https://photos.example.com` or with a path prefix; `null` (default): a
+   * trusted proxy's forwarded host, else the server's own address. Never the request's Host.
+   */
+  readonly publicUrl: string | null;
+  /**
+   * `TRUSTED_PROXIES`: comma-separated addresses, CIDR ranges or `loopback`,
+   * `linklocal`, `uniquelocal`, whose `X-Forwarded-Proto`/`X-Forwarded-Host`
+   * are believed; default none.
+   */
+  readonly trustedProxies: readonly string[];
   /** How long opening a connection to MongoDB may take, in ms (`MONGODB_CONNECT_TIMEOUT_MS`, default 1 000, 100..60 000). */
   readonly mongoConnectTimeoutMs: number;
 }
@@ -115,6 +128,14 @@ const envSchema = z.object({
   JOB_LOCK_LIFETIME: intSetting(1_000, 3_600_000, DEFAULT_GRAPHQL_CONFIG.lockLifetimeMs),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoServerSelectionTimeoutMs),
   MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoConnectTimeoutMs),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http:// or https:// URL without query or fragment, e.g. https://photos.example.com')
+    .optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .refine(isTrustList, 'must be comma-separated IP addresses, CIDR ranges or loopback, linklocal, uniquelocal')
+    .optional(),
   MAX_SUBSCRIPTIONS_PER_SOCKET: intSetting(1, 10_000, DEFAULT_GRAPHQL_CONFIG.maxSubscriptionsPerSocket),
   MAX_SOCKETS_PER_API_KEY: intSetting(1, 100_000, DEFAULT_GRAPHQL_CONFIG.maxSocketsPerApiKey),
 });
@@ -155,9 +176,24 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     lockLifetimeMs: parsed.JOB_LOCK_LIFETIME,
     mongoServerSelectionTimeoutMs: parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     mongoConnectTimeoutMs: parsed.MONGODB_CONNECT_TIMEOUT_MS,
+    publicUrl: parsed.PUBLIC_URL ?? null,
+    trustedProxies: Object.freeze(splitList(parsed.TRUSTED_PROXIES)),
     maxSubscriptionsPerSocket: parsed.MAX_SUBSCRIPTIONS_PER_SOCKET,
     maxSocketsPerApiKey: parsed.MAX_SOCKETS_PER_API_KEY,
   });
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+function isTrustList(value: string): boolean {
+  try {
+    proxyAddr.compile(splitList(value));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -11,6 +11,7 @@ import type { ErrorFormatOptions } from './errors/graphql-error-mapping.js';
 import type { GraphqlContext, JobApi, JobEventSource, JobHistoryApi, JobProgressSource, ScheduleApi } from './graphql-context.js';
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
+import { createPublicOrigin } from './http/public-origin.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
 import { buildGraphqlSchema } from './schema.js';
 import { createApolloServer } from './transport/apollo.server.js';
@@ -57,6 +58,8 @@ export type GraphqlServerConfig = Pick<
   | 'imagesDir'
   | 'maxSubscriptionsPerSocket'
   | 'maxSocketsPerApiKey'
+  | 'publicUrl'
+  | 'trustedProxies'
 >;
 
 /** Options of {@link createGraphqlServer}. Services are borrowed: the server never closes them. */
@@ -149,6 +152,7 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
       }
       mountRoutes(app, apollo, options, parts);
       url = await listen(httpServer, config.port, config.host);
+      parts.ownOrigin.value = ownOriginOf(url);
       return url;
     },
     stop() {
@@ -165,7 +169,7 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
     async executeOperation(request, authorization) {
       await startApollo();
       const principal = await parts.guard.authenticate(authorization);
-      const requestOrigin = url === undefined ? `http://${config.host}:${config.port}` : new URL(url).origin;
+      const requestOrigin = config.publicUrl?.replace(/\/+$/, '') ?? parts.ownOrigin.value;
       return apollo.executeOperation(request, { contextValue: { ...context, principal, requestOrigin } });
     },
   };
@@ -201,6 +205,8 @@ function assemble(options: GraphqlServerOptions) {
   ];
   const guard = new AccessGuard({ verifier: options.apiKeys, devMode: config.devMode });
   const metrics = new GraphqlMetrics();
+  const ownOrigin = { value: `http://${config.host}:${config.port}` };
+  const publicOrigin = createPublicOrigin({ publicUrl: config.publicUrl, trustedProxies: config.trustedProxies, ownOrigin: () => ownOrigin.value });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -218,6 +224,7 @@ function assemble(options: GraphqlServerOptions) {
     schema,
     context,
     access,
+    publicOrigin,
     metrics: createWsMetricsHooks(metrics),
     validationRules,
     maxPayloadBytes: config.maxRequestBytes,
@@ -232,7 +239,7 @@ function assemble(options: GraphqlServerOptions) {
     onDrain: () => ws.dispose(),
     plugins: [createAccessPlugin(guard), metrics.apolloPlugin()],
   });
-  return { app, httpServer, ws, apollo, context, errors, guard, metrics };
+  return { app, httpServer, ws, apollo, context, errors, guard, metrics, ownOrigin, publicOrigin };
 }
 
 /**
@@ -244,7 +251,7 @@ function mountRoutes(
   app: Express,
   apollo: ApolloServer<GraphqlContext>,
   options: GraphqlServerOptions,
-  { context, errors, guard, metrics }: ReturnType<typeof assemble>,
+  { context, errors, guard, metrics, publicOrigin }: ReturnType<typeof assemble>,
 ): void {
   const requireKey = createRequireApiKey(guard, errors);
   app.use(
@@ -263,10 +270,17 @@ function mountRoutes(
     requireKey,
     express.json({ limit: options.config.maxRequestBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => ({ ...context, principal: principalOf(res), requestOrigin: `${req.protocol}://${req.get('host') ?? 'localhost'}` }),
+      context: async ({ req, res }) => ({ ...context, principal: principalOf(res), requestOrigin: publicOrigin(req) }),
     }),
   );
   app.use(createJsonErrorHandler(context.logger));
+}
+
+/** The origin of a listening URL; an unspecified address (`0.0.0.0`, `::`) becomes `localhost`. */
+function ownOriginOf(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.hostname === '0.0.0.0' || parsed.hostname === '[::]') parsed.hostname = 'localhost';
+  return parsed.origin;
 }
 
 async function listen(httpServer: Server, port: number, host: string): Promise<string> {
