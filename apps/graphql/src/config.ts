@@ -46,6 +46,11 @@ export interface GraphqlConfig {
   readonly devMode: boolean;
   /** How often the keys of open WebSocket connections are checked for revocation, in ms (`API_KEY_RECHECK_MS`, default 5 000). */
   readonly keyRecheckIntervalMs: number;
+  /**
+   * `PHX_IMAGE_STORE`: where `/images` reads photos, as the workers store them:
+   * `file` (default, under `imagesDir`) or `gridfs` (the database's `images` bucket).
+   */
+  readonly imageStore: 'file' | 'gridfs';
   /** Root of the file image store served under `/images` (`PHX_IMAGES_DIR`, default `<workspace>/.data/images`). */
   readonly imagesDir: string;
   /**
@@ -125,6 +130,7 @@ const envSchema = z.object({
   PHX_API_DEV_MODE: z.enum(['0', '1', 'false', 'true']).default('0'),
   API_KEY_RECHECK_MS: intSetting(100, 3_600_000, DEFAULT_GRAPHQL_CONFIG.keyRecheckIntervalMs),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
+  PHX_IMAGE_STORE: z.enum(['file', 'gridfs']).default('file'),
   JOB_LOCK_LIFETIME: intSetting(1_000, 3_600_000, DEFAULT_GRAPHQL_CONFIG.lockLifetimeMs),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoServerSelectionTimeoutMs),
   MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoConnectTimeoutMs),
@@ -172,6 +178,7 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     maxQueryCost: parsed.MAX_QUERY_COST,
     devMode: parsed.PHX_API_DEV_MODE === '1' || parsed.PHX_API_DEV_MODE === 'true',
     keyRecheckIntervalMs: parsed.API_KEY_RECHECK_MS,
+    imageStore: parsed.PHX_IMAGE_STORE,
     imagesDir: resolve(findWorkspaceRoot(), parsed.PHX_IMAGES_DIR ?? join('.data', 'images')),
     lockLifetimeMs: parsed.JOB_LOCK_LIFETIME,
     mongoServerSelectionTimeoutMs: parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS,

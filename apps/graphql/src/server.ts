@@ -27,6 +27,7 @@ import { AccessGuard } from './auth/access-guard.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { createRequireApiKey, principalOf } from './auth/http-access.middleware.js';
 import { createWsAccess } from './auth/ws-access.js';
+import { createFileImageSource, createGridFsImageSource, type GridFsImageReader } from './images/image-source.js';
 import { createImageRouter } from './images/image.routes.js';
 import { GraphqlMetrics } from './metrics/graphql-metrics.js';
 import { createMetricsRouter } from './metrics/metrics.routes.js';
@@ -82,6 +83,11 @@ export interface GraphqlServerOptions {
   readonly apiKeys: ApiKeyVerifier;
   /** Logger; the server logs under `component: 'graphql'`. */
   readonly logger: Logger;
+  /**
+   * Photos in GridFS (`PHX_IMAGE_STORE=gridfs`; the `GridFsImageStore` of `@phx/jobs`), served under `/images`.
+   * Absent: photos are read from the file store under `config.imagesDir`. Borrowed.
+   */
+  readonly gridFsImages?: GridFsImageReader;
   /** Readiness check for `/readyz` (ping the database); rejects when not ready. Default: always ready. */
   readonly checkReadiness?: () => Promise<void>;
 }
@@ -264,7 +270,8 @@ function mountRoutes(
   );
   app.use(createPlaygroundRouter({ graphqlPath: GRAPHQL_PATH }));
   app.use(createMetricsRouter(metrics, requireKey));
-  app.use(createImageRouter({ imagesDir: options.config.imagesDir, requireKey, logger: context.logger }));
+  const source = options.gridFsImages === undefined ? createFileImageSource(options.config.imagesDir) : createGridFsImageSource(options.gridFsImages);
+  app.use(createImageRouter({ source, requireKey, logger: context.logger }));
   app.use(
     GRAPHQL_PATH,
     requireKey,
