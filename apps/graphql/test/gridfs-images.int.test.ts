@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toContentHash, toPropertyId, type ContentHash } from '@phx/core';
-import { GridFsImageStore, MongoPhotoRepository } from '@phx/jobs';
+import { GridFsImageStore } from '@phx/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGraphqlProcess, type GraphqlProcess } from './support/graphql-process.js';
+import { recordTestPhoto } from './support/photo-records.js';
 import { DAVIS_ID } from './support/sample-properties.js';
 
 const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
@@ -36,24 +37,7 @@ describe('photos in GridFS (PHX_IMAGE_STORE=gridfs) are served at the URLs the A
     const propertyId = toPropertyId(DAVIS_ID);
     const stored = await store.put(propertyId, `${sha}.jpg`, original);
     const thumb = await store.put(propertyId, `${sha}.thumb.webp`, thumbnail);
-    const photos = new MongoPhotoRepository({ db: server.database.db });
-    await photos.ensureIndexes();
-    await photos.recordPhoto({
-      propertyId: DAVIS_ID,
-      source: 'zillow',
-      seenAt: new Date(),
-      jobId: null,
-      sha256: sha,
-      format: 'jpeg',
-      widthPx: 1024,
-      heightPx: 768,
-      byteLength: original.length,
-      fileName: `${sha}.jpg`,
-      location: stored.location,
-      photoId: 'p1',
-      url: 'https://photos.zillowstatic.com/fp/p1-uncropped_scaled_within_1536_1152.jpg',
-      variants: [{ name: 'thumb', fileName: `${sha}.thumb.webp`, location: thumb.location, format: 'webp', widthPx: 400, heightPx: 300, byteLength: thumbnail.length }],
-    });
+    await recordTestPhoto(server.database.db, sha, { location: stored.location, byteLength: original.length }, { location: thumb.location, byteLength: thumbnail.length });
   });
   afterAll(async () => {
     await server?.close();

@@ -1,9 +1,9 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { toContentHash } from '@phx/core';
-import { MongoPhotoRepository } from '@phx/jobs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startGraphqlProcess, type GraphqlProcess } from './support/graphql-process.js';
+import { recordTestPhoto } from './support/photo-records.js';
 import { DAVIS_ID } from './support/sample-properties.js';
 
 const SHA = toContentHash('ab'.repeat(32));
@@ -31,26 +31,14 @@ async function imageUrls(server: GraphqlProcess, headers: Readonly<Record<string
   return parsed.data.images.flatMap((i) => [i.original.url, ...(i.thumbnail === null ? [] : [i.thumbnail.url])]);
 }
 
-/** Records one photo with a thumbnail in the server's database, as a worker would. */
+/** Records one photo with a thumbnail in the server's database, as a worker would (the files need not exist here). */
 async function recordPhoto(server: GraphqlProcess): Promise<void> {
-  const photos = new MongoPhotoRepository({ db: server.database.db });
-  await photos.ensureIndexes();
-  await photos.recordPhoto({
-    propertyId: DAVIS_ID,
-    source: 'zillow',
-    seenAt: new Date(),
-    jobId: null,
-    sha256: SHA,
-    format: 'jpeg',
-    widthPx: 800,
-    heightPx: 600,
-    byteLength: 1_000,
-    fileName: `${SHA}.jpg`,
-    location: join('/nowhere', DAVIS_ID, `${SHA}.jpg`),
-    photoId: 'p1',
-    url: 'https://photos.zillowstatic.com/fp/p1-uncropped_scaled_within_1536_1152.jpg',
-    variants: [{ name: 'thumb', fileName: `${SHA}.thumb.webp`, location: join('/nowhere', `${SHA}.thumb.webp`), format: 'webp', widthPx: 400, heightPx: 300, byteLength: 100 }],
-  });
+  await recordTestPhoto(
+    server.database.db,
+    SHA,
+    { location: join('/nowhere', DAVIS_ID, `${SHA}.jpg`), byteLength: 1_000 },
+    { location: join('/nowhere', DAVIS_ID, `${SHA}.thumb.webp`), byteLength: 100 },
+  );
 }
 
 const ATTACK = { host: 'evil.example:666', 'x-forwarded-host': 'evil.example:666', 'x-forwarded-proto': 'https' };
