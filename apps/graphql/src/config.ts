@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseInput } from '@phx/core';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 /** Log levels pino accepts, quietest last. */
@@ -45,6 +46,11 @@ export interface GraphqlConfig {
   readonly devMode: boolean;
   /** How often the keys of open WebSocket connections are checked for revocation, in ms (`API_KEY_RECHECK_MS`, default 5 000). */
   readonly keyRecheckIntervalMs: number;
+  /**
+   * `PHX_IMAGE_STORE`: where `/images` reads photos, as the workers store them:
+   * `file` (default, under `imagesDir`) or `gridfs` (the database's `images` bucket).
+   */
+  readonly imageStore: 'file' | 'gridfs';
   /** Root of the file image store served under `/images` (`PHX_IMAGES_DIR`, default `<workspace>/.data/images`). */
   readonly imagesDir: string;
   /**
@@ -53,6 +59,36 @@ export interface GraphqlConfig {
    * worker has not renewed its lease for this long.
    */
   readonly lockLifetimeMs: number;
+  /**
+   * How long a MongoDB operation waits for a server to answer before it fails, in ms
+   * (`MONGODB_SERVER_SELECTION_TIMEOUT_MS`, default 1 000, 100..60 000): while the
+   * database is down, requests answer `SERVICE_UNAVAILABLE` (HTTP 503) after this.
+   */
+  readonly mongoServerSelectionTimeoutMs: number;
+  /**
+   * Most subscriptions (operations in flight) one graphql-ws socket may hold
+   * (`MAX_SUBSCRIPTIONS_PER_SOCKET`, default 100, 1..10 000); one more closes the socket with 4429.
+   */
+  readonly maxSubscriptionsPerSocket: number;
+  /**
+   * Most graphql-ws sockets open at once with one API key, on this server
+   * (`MAX_SOCKETS_PER_API_KEY`, default 200, 1..100 000); one more is closed with 4429 after `connection_init`.
+   */
+  readonly maxSocketsPerApiKey: number;
+  /**
+   * `PUBLIC_URL`: the base of the links the API hands out (image URLs), e.g.
+   * `https://photos.example.com` or with a path prefix; `null` (default): a
+   * trusted proxy's forwarded host, else the server's own address. Never the request's Host.
+   */
+  readonly publicUrl: string | null;
+  /**
+   * `TRUSTED_PROXIES`: comma-separated addresses, CIDR ranges or `loopback`,
+   * `linklocal`, `uniquelocal`, whose `X-Forwarded-Proto`/`X-Forwarded-Host`
+   * are believed; default none.
+   */
+  readonly trustedProxies: readonly string[];
+  /** How long opening a connection to MongoDB may take, in ms (`MONGODB_CONNECT_TIMEOUT_MS`, default 1 000, 100..60 000). */
+  readonly mongoConnectTimeoutMs: number;
 }
 
 /** The defaults of every optional setting. */
@@ -69,6 +105,10 @@ export const DEFAULT_GRAPHQL_CONFIG = Object.freeze({
   maxQueryCost: 5_000,
   keyRecheckIntervalMs: 5_000,
   lockLifetimeMs: 60_000,
+  mongoServerSelectionTimeoutMs: 1_000,
+  mongoConnectTimeoutMs: 1_000,
+  maxSubscriptionsPerSocket: 100,
+  maxSocketsPerApiKey: 200,
 } as const);
 
 const intSetting = (min: number, max: number, fallback: number) =>
@@ -90,7 +130,20 @@ const envSchema = z.object({
   PHX_API_DEV_MODE: z.enum(['0', '1', 'false', 'true']).default('0'),
   API_KEY_RECHECK_MS: intSetting(100, 3_600_000, DEFAULT_GRAPHQL_CONFIG.keyRecheckIntervalMs),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
+  PHX_IMAGE_STORE: z.enum(['file', 'gridfs']).default('file'),
   JOB_LOCK_LIFETIME: intSetting(1_000, 3_600_000, DEFAULT_GRAPHQL_CONFIG.lockLifetimeMs),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoServerSelectionTimeoutMs),
+  MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoConnectTimeoutMs),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http:// or https:// URL without query or fragment, e.g. https://photos.example.com')
+    .optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .refine(isTrustList, 'must be comma-separated IP addresses, CIDR ranges or loopback, linklocal, uniquelocal')
+    .optional(),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: intSetting(1, 10_000, DEFAULT_GRAPHQL_CONFIG.maxSubscriptionsPerSocket),
+  MAX_SOCKETS_PER_API_KEY: intSetting(1, 100_000, DEFAULT_GRAPHQL_CONFIG.maxSocketsPerApiKey),
 });
 
 /**
@@ -125,9 +178,29 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     maxQueryCost: parsed.MAX_QUERY_COST,
     devMode: parsed.PHX_API_DEV_MODE === '1' || parsed.PHX_API_DEV_MODE === 'true',
     keyRecheckIntervalMs: parsed.API_KEY_RECHECK_MS,
+    imageStore: parsed.PHX_IMAGE_STORE,
     imagesDir: resolve(findWorkspaceRoot(), parsed.PHX_IMAGES_DIR ?? join('.data', 'images')),
     lockLifetimeMs: parsed.JOB_LOCK_LIFETIME,
+    mongoServerSelectionTimeoutMs: parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    mongoConnectTimeoutMs: parsed.MONGODB_CONNECT_TIMEOUT_MS,
+    publicUrl: parsed.PUBLIC_URL ?? null,
+    trustedProxies: Object.freeze(splitList(parsed.TRUSTED_PROXIES)),
+    maxSubscriptionsPerSocket: parsed.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    maxSocketsPerApiKey: parsed.MAX_SOCKETS_PER_API_KEY,
   });
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+}
+
+function isTrustList(value: string): boolean {
+  try {
+    proxyAddr.compile(splitList(value));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

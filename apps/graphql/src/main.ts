@@ -7,7 +7,7 @@
  * SIGTERM or SIGINT stops it gracefully with exit code 0.
  */
 import 'reflect-metadata';
-import { createAgenda, JobEventFeed, JobHistoryService, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
+import { createAgenda, GridFsImageStore, JobEventFeed, JobHistoryService, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
 import { MongoClient } from 'mongodb';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
@@ -44,7 +44,12 @@ async function main(): Promise<void> {
   process.on('SIGTERM', (signal) => void stop(signal));
   process.on('SIGINT', (signal) => void stop(signal));
 
-  const mongo = new MongoClient(config.mongodbUri, { appName: 'phx-graphql', serverSelectionTimeoutMS: 10_000 });
+  // Short driver timeouts: while the database is down every request fails fast with SERVICE_UNAVAILABLE (503).
+  const mongo = new MongoClient(config.mongodbUri, {
+    appName: 'phx-graphql',
+    serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs,
+    connectTimeoutMS: config.mongoConnectTimeoutMs,
+  });
   closers.push(() => mongo.close());
   await mongo.connect();
   const db = mongo.db(config.mongodbDb);
@@ -73,6 +78,7 @@ async function main(): Promise<void> {
     catalog,
     scheduleService,
     apiKeys: new MongoApiKeyVerifier({ db }),
+    ...(config.imageStore === 'gridfs' ? { gridFsImages: new GridFsImageStore({ db }) } : {}),
     logger,
     checkReadiness: async () => {
       await db.command({ ping: 1 });
@@ -87,7 +93,7 @@ async function main(): Promise<void> {
       db: config.mongodbDb,
       catalog: config.propertiesCsv,
       catalogProperties: properties.length,
-      images: config.imagesDir,
+      images: config.imageStore === 'gridfs' ? 'gridfs' : config.imagesDir,
       devMode: config.devMode,
     },
     'graphql ready',

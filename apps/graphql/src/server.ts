@@ -11,6 +11,7 @@ import type { ErrorFormatOptions } from './errors/graphql-error-mapping.js';
 import type { GraphqlContext, JobApi, JobEventSource, JobHistoryApi, JobProgressSource, ScheduleApi } from './graphql-context.js';
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
+import { createPublicOrigin } from './http/public-origin.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
 import { buildGraphqlSchema } from './schema.js';
 import { createApolloServer } from './transport/apollo.server.js';
@@ -18,12 +19,15 @@ import { attachGraphqlWs } from './transport/graphql-ws.server.js';
 import { createMaxDepthRule } from './validation/max-depth.rule.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { ValidationRule } from 'graphql';
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { MAX_JOB_PAGE_SIZE } from '@phx/jobs';
+import { MAX_PROPERTY_PAGE_SIZE } from './property/property-page.js';
+import { createQueryCostRule } from './validation/query-cost.rule.js';
 import { createAccessPlugin } from './auth/access.plugin.js';
 import { AccessGuard } from './auth/access-guard.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { createRequireApiKey, principalOf } from './auth/http-access.middleware.js';
 import { createWsAccess } from './auth/ws-access.js';
+import { createFileImageSource, createGridFsImageSource, type GridFsImageReader } from './images/image-source.js';
 import { createImageRouter } from './images/image.routes.js';
 import { GraphqlMetrics } from './metrics/graphql-metrics.js';
 import { createMetricsRouter } from './metrics/metrics.routes.js';
@@ -32,6 +36,9 @@ import { createPlaygroundRouter } from './playground/playground.routes.js';
 
 /** The path of the GraphQL endpoint, for HTTP and WebSocket alike. */
 export const GRAPHQL_PATH = '/graphql';
+
+/** The largest page of any paginated list (`jobs`, `properties`): what a page size in a variable costs. */
+const MAX_PAGE_SIZE = Math.max(MAX_JOB_PAGE_SIZE, MAX_PROPERTY_PAGE_SIZE);
 
 /** Longest wait for the readiness check of `/readyz`, in ms. */
 const READINESS_TIMEOUT_MS = 2_000;
@@ -50,6 +57,10 @@ export type GraphqlServerConfig = Pick<
   | 'devMode'
   | 'keyRecheckIntervalMs'
   | 'imagesDir'
+  | 'maxSubscriptionsPerSocket'
+  | 'maxSocketsPerApiKey'
+  | 'publicUrl'
+  | 'trustedProxies'
 >;
 
 /** Options of {@link createGraphqlServer}. Services are borrowed: the server never closes them. */
@@ -72,6 +83,11 @@ export interface GraphqlServerOptions {
   readonly apiKeys: ApiKeyVerifier;
   /** Logger; the server logs under `component: 'graphql'`. */
   readonly logger: Logger;
+  /**
+   * Photos in GridFS (`PHX_IMAGE_STORE=gridfs`; the `GridFsImageStore` of `@phx/jobs`), served under `/images`.
+   * Absent: photos are read from the file store under `config.imagesDir`. Borrowed.
+   */
+  readonly gridFsImages?: GridFsImageReader;
   /** Readiness check for `/readyz` (ping the database); rejects when not ready. Default: always ready. */
   readonly checkReadiness?: () => Promise<void>;
 }
@@ -142,6 +158,7 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
       }
       mountRoutes(app, apollo, options, parts);
       url = await listen(httpServer, config.port, config.host);
+      parts.ownOrigin.value = ownOriginOf(url);
       return url;
     },
     stop() {
@@ -158,7 +175,7 @@ export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServe
     async executeOperation(request, authorization) {
       await startApollo();
       const principal = await parts.guard.authenticate(authorization);
-      const requestOrigin = url === undefined ? `http://${config.host}:${config.port}` : new URL(url).origin;
+      const requestOrigin = config.publicUrl?.replace(/\/+$/, '') ?? parts.ownOrigin.value;
       return apollo.executeOperation(request, { contextValue: { ...context, principal, requestOrigin } });
     },
   };
@@ -190,24 +207,30 @@ function assemble(options: GraphqlServerOptions) {
       propagateOnRejection: false,
       onReject: [(context, error) => context?.reportError(error)],
     }) as unknown as ValidationRule,
-    costLimitRule({
-      maxCost: config.maxQueryCost,
-      exposeLimits: true,
-      propagateOnRejection: false,
-      onReject: [(context, error) => context?.reportError(error)],
-    }) as unknown as ValidationRule,
+    createQueryCostRule({ maxCost: config.maxQueryCost, maxPageSize: MAX_PAGE_SIZE }),
   ];
   const guard = new AccessGuard({ verifier: options.apiKeys, devMode: config.devMode });
   const metrics = new GraphqlMetrics();
+  const ownOrigin = { value: `http://${config.host}:${config.port}` };
+  const publicOrigin = createPublicOrigin({ publicUrl: config.publicUrl, trustedProxies: config.trustedProxies, ownOrigin: () => ownOrigin.value });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const access = createWsAccess({
+    guard,
+    keyRecheckIntervalMs: config.keyRecheckIntervalMs,
+    maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
+    maxSocketsPerApiKey: config.maxSocketsPerApiKey,
+    logger,
+  });
+  metrics.countConnectionsWith(() => access.connectionCount);
   const ws = attachGraphqlWs({
     httpServer,
     path: GRAPHQL_PATH,
     schema,
     context,
-    access: createWsAccess({ guard, keyRecheckIntervalMs: config.keyRecheckIntervalMs, logger }),
+    access,
+    publicOrigin,
     metrics: createWsMetricsHooks(metrics),
     validationRules,
     maxPayloadBytes: config.maxRequestBytes,
@@ -222,7 +245,7 @@ function assemble(options: GraphqlServerOptions) {
     onDrain: () => ws.dispose(),
     plugins: [createAccessPlugin(guard), metrics.apolloPlugin()],
   });
-  return { app, httpServer, ws, apollo, context, errors, guard, metrics };
+  return { app, httpServer, ws, apollo, context, errors, guard, metrics, ownOrigin, publicOrigin };
 }
 
 /**
@@ -234,7 +257,7 @@ function mountRoutes(
   app: Express,
   apollo: ApolloServer<GraphqlContext>,
   options: GraphqlServerOptions,
-  { context, errors, guard, metrics }: ReturnType<typeof assemble>,
+  { context, errors, guard, metrics, publicOrigin }: ReturnType<typeof assemble>,
 ): void {
   const requireKey = createRequireApiKey(guard, errors);
   app.use(
@@ -247,16 +270,24 @@ function mountRoutes(
   );
   app.use(createPlaygroundRouter({ graphqlPath: GRAPHQL_PATH }));
   app.use(createMetricsRouter(metrics, requireKey));
-  app.use(createImageRouter({ imagesDir: options.config.imagesDir, requireKey, logger: context.logger }));
+  const source = options.gridFsImages === undefined ? createFileImageSource(options.config.imagesDir) : createGridFsImageSource(options.gridFsImages);
+  app.use(createImageRouter({ source, requireKey, logger: context.logger }));
   app.use(
     GRAPHQL_PATH,
     requireKey,
     express.json({ limit: options.config.maxRequestBytes }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => ({ ...context, principal: principalOf(res), requestOrigin: `${req.protocol}://${req.get('host') ?? 'localhost'}` }),
+      context: async ({ req, res }) => ({ ...context, principal: principalOf(res), requestOrigin: publicOrigin(req) }),
     }),
   );
   app.use(createJsonErrorHandler(context.logger));
+}
+
+/** The origin of a listening URL; an unspecified address (`0.0.0.0`, `::`) becomes `localhost`. */
+function ownOriginOf(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.hostname === '0.0.0.0' || parsed.hostname === '[::]') parsed.hostname = 'localhost';
+  return parsed.origin;
 }
 
 async function listen(httpServer: Server, port: number, host: string): Promise<string> {

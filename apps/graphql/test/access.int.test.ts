@@ -11,7 +11,7 @@ import { DAVIS_ADDRESS } from './support/sample-properties.js';
 import { recordSubscription, within } from './support/subscription-recorder.js';
 
 const ENQUEUE = `mutation Enqueue($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { id status } }`;
-const PROPERTIES = '{ properties { address } }';
+const PROPERTIES = '{ properties { edges { node { address } } } }';
 const PROGRESS = 'subscription($jobId: ID!) { jobProgress(jobId: $jobId) { id status } }';
 const REQUIRED_MESSAGE =
   'An API key is required: send "Authorization: Bearer <key>" (over graphql-ws: connection_init payload { authorization: "Bearer <key>" }); create one with `npm run apikey -- create`';
@@ -118,9 +118,9 @@ describe('API keys over HTTP and graphql-ws', () => {
   });
 
   it('lets a read key query but not mutate (403 FORBIDDEN, nothing written); an admin key mutates', async () => {
-    const read = await postGraphql<{ properties: { address: string }[] }>(url, PROPERTIES, {}, harness.readKey.authorization);
+    const read = await postGraphql<{ properties: { edges: { node: { address: string } }[] } }>(url, PROPERTIES, {}, harness.readKey.authorization);
     expect(read.status).toBe(200);
-    expect(read.body.data?.properties.map((p) => p.address)).toContain(DAVIS_ADDRESS);
+    expect(read.body.data?.properties.edges.map((e) => e.node.address)).toContain(DAVIS_ADDRESS);
 
     const before = await jobCount();
     const forbidden = await postGraphql(url, ENQUEUE, { input: { all: true } }, harness.readKey.authorization);

@@ -21,6 +21,10 @@ describe('loadGraphqlConfig', () => {
       devMode: false,
       keyRecheckIntervalMs: 5_000,
       lockLifetimeMs: 60_000,
+      mongoServerSelectionTimeoutMs: 1_000,
+      mongoConnectTimeoutMs: 1_000,
+      maxSubscriptionsPerSocket: 100,
+      maxSocketsPerApiKey: 200,
     });
     expect(config.imagesDir).toMatch(/[/\\]\.data[/\\]images$/);
     expect(config.propertiesCsv).toMatch(/[/\\]tools[/\\]data[/\\]sample-properties\.csv$/);
@@ -62,6 +66,15 @@ describe('loadGraphqlConfig', () => {
     expect(config).toMatchObject({ keyRecheckIntervalMs: 250, maxQueryCost: 800, imagesDir: '/srv/phx/images', lockLifetimeMs: 3_000 });
     expect(() => loadGraphqlConfig({ ...base, JOB_LOCK_LIFETIME: '10' })).toThrow(/JOB_LOCK_LIFETIME/);
     expect(() => loadGraphqlConfig({ ...base, PHX_API_DEV_MODE: 'yes' })).toThrow(/PHX_API_DEV_MODE/);
+  });
+
+  it('reads the public URL and the trusted proxies, and refuses malformed ones', () => {
+    const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
+    expect(loadGraphqlConfig(base)).toMatchObject({ publicUrl: null, trustedProxies: [] });
+    const config = loadGraphqlConfig({ ...base, PUBLIC_URL: 'https://photos.example.com/phx', TRUSTED_PROXIES: 'loopback, 10.0.0.0/8' });
+    expect(config).toMatchObject({ publicUrl: 'https://photos.example.com/phx', trustedProxies: ['loopback', '10.0.0.0/8'] });
+    expect(() => loadGraphqlConfig({ ...base, PUBLIC_URL: 'photos.example.com' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadGraphqlConfig({ ...base, TRUSTED_PROXIES: 'my-proxy' })).toThrow(/TRUSTED_PROXIES/);
   });
 
   it('names every bad or missing variable at once', () => {

@@ -40,9 +40,9 @@ describe('/metrics on the GraphQL server (prom-client)', () => {
 
   it('counts requests by operation, type, transport and outcome, with latencies, and the open subscriptions', async () => {
     const key = harness.adminKey.authorization;
-    await postGraphql(url, '{ properties { id } }', {}, key);
-    await postGraphql(url, 'query Named { properties { id } jobs { pageInfo { hasNextPage } } }', {}, key);
-    await postGraphql(url, 'query Named2 { jobs { pageInfo { hasNextPage } } properties { address } }', {}, key);
+    await postGraphql(url, '{ properties { edges { node { id } } } }', {}, key);
+    await postGraphql(url, 'query Named { properties { pageInfo { hasNextPage } } jobs { pageInfo { hasNextPage } } }', {}, key);
+    await postGraphql(url, 'query Named2 { jobs { pageInfo { hasNextPage } } properties { edges { node { address } } } }', {}, key);
     await postGraphql(url, 'query($id: ID!) { job(id: $id) { id } }', { id: 'not-a-uuid' }, key);
     await postGraphql(url, '{ nope }', {}, key);
     const enqueued = await postGraphql<{ enqueueExtraction: { id: string } }>(

@@ -54,9 +54,10 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     dataOf<{ enqueueExtraction: JobView }>(await run(ENQUEUE, { input })).enqueueExtraction;
 
   it('lists the catalog properties with their listing URLs', async () => {
-    const { properties } = dataOf<{ properties: JobView['properties'] }>(
-      await run('{ properties { id address listingUrls { source url } } }'),
+    const page = dataOf<{ properties: { edges: { node: JobView['properties'][number] }[] } }>(
+      await run('{ properties { edges { node { id address listingUrls { source url } } } } }'),
     );
+    const properties = page.properties.edges.map((e) => e.node);
     expect(properties.map((p) => p.address)).toEqual([DAVIS_ADDRESS, EXAMPLE_ADDRESS]);
     expect(properties[0]?.id).toBe(DAVIS_ID);
     expect(properties[0]?.listingUrls.map((l) => l.source)).toEqual(['zillow', 'redfin']);

@@ -1,5 +1,11 @@
 import type { RequestHandler, Response } from 'express';
-import { formatGraphqlError, type ErrorFormatOptions } from '../errors/graphql-error-mapping.js';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  DATABASE_UNAVAILABLE_MESSAGE,
+  formatGraphqlError,
+  isDatabaseUnavailableError,
+  type ErrorFormatOptions,
+} from '../errors/graphql-error-mapping.js';
 import { AccessError } from './access-error.js';
 import type { AccessGuard } from './access-guard.js';
 import type { ApiPrincipal } from './api-key.js';
@@ -12,7 +18,8 @@ const PRINCIPAL_LOCAL = 'phxPrincipal';
  * {@link principalOf}. Any other request gets 401 with a GraphQL-shaped JSON
  * error (`extensions.code` `UNAUTHENTICATED`, formatted by the error mapping
  * module) and `WWW-Authenticate: Bearer`. In dev mode a request without a
- * key passes as an admin.
+ * key passes as an admin. While the database is down (the key cannot be
+ * checked) it answers 503 `SERVICE_UNAVAILABLE` with `Retry-After: 1`.
  *
  * @param guard - the access rules
  * @param errors - error formatting (production flag, logger)
@@ -26,6 +33,15 @@ export function createRequireApiKey(guard: AccessGuard, errors: ErrorFormatOptio
         next();
       },
       (error: unknown) => {
+        if (isDatabaseUnavailableError(error)) {
+          // The key could not be checked: the database is down, not the key wrong.
+          res
+            .status(503)
+            .set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+            .set('cache-control', 'no-store')
+            .json({ errors: [formatGraphqlError({ message: DATABASE_UNAVAILABLE_MESSAGE }, error, errors)] });
+          return;
+        }
         if (!(error instanceof AccessError)) {
           next(error);
           return;

@@ -2,12 +2,20 @@ import type { Logger } from '@phx/core';
 import { getOperationAST, GraphQLError, parse, type DocumentNode } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
+import { isDatabaseUnavailableError, WS_TRY_AGAIN_LATER_CLOSE_CODE } from '../errors/graphql-error-mapping.js';
 import { AccessError } from './access-error.js';
 import { credentialFromConnectionParams, type AccessGuard } from './access-guard.js';
 import type { ApiPrincipal } from './api-key.js';
 
 /** WebSocket close code for a connection refused or ended for its key (graphql-ws uses 4401 for "Unauthorized"). */
 export const WS_UNAUTHORIZED_CLOSE_CODE = 4401;
+
+/**
+ * WebSocket close code for a socket over a limit (too many subscriptions on
+ * it, too many sockets of its key): graphql-ws's "too many requests" code,
+ * which its client does not retry.
+ */
+export const WS_TOO_MANY_CLOSE_CODE = 4429;
 
 /** A graphql-ws connection context on the `ws` transport. */
 export type WsContext = Context<Record<string, unknown> | undefined, Extra>;
@@ -18,6 +26,10 @@ export interface WsAccessOptions {
   readonly guard: AccessGuard;
   /** How often open connections' keys are checked for revocation, in ms (> 0). */
   readonly keyRecheckIntervalMs: number;
+  /** Most subscriptions (operations in flight) on one socket (≥ 1); one more closes it with {@link WS_TOO_MANY_CLOSE_CODE}. */
+  readonly maxSubscriptionsPerSocket: number;
+  /** Most accepted sockets of one API key at once (≥ 1); one more is closed with {@link WS_TOO_MANY_CLOSE_CODE}. */
+  readonly maxSocketsPerApiKey: number;
   /** Logs refused connections and closed ones. */
   readonly logger: Logger;
 }
@@ -26,13 +38,18 @@ export interface WsAccessOptions {
 export interface WsAccess {
   /**
    * `onConnect`: checks the key of `connection_init`; a bad one closes the
-   * socket with {@link WS_UNAUTHORIZED_CLOSE_CODE} and a short reason.
+   * socket with {@link WS_UNAUTHORIZED_CLOSE_CODE} and a short reason, a
+   * database outage with 1013 (try again later), a key already at its
+   * socket limit with {@link WS_TOO_MANY_CLOSE_CODE}. A socket that closed
+   * while its key was checked is not kept.
    *
    * @returns `true` when accepted
    */
   onConnect(ctx: WsContext): Promise<boolean>;
   /**
-   * `onSubscribe`: refuses operations the key's role may not run.
+   * `onSubscribe`: refuses operations the key's role may not run, and
+   * closes the socket with {@link WS_TOO_MANY_CLOSE_CODE} when it would hold
+   * more than `maxSubscriptionsPerSocket` operations.
    *
    * @returns a `FORBIDDEN` error, or `undefined` to go on
    */
@@ -49,6 +66,8 @@ export interface WsAccess {
   recheck(): Promise<void>;
   /** Stops the loop. */
   dispose(): void;
+  /** How many accepted connections are tracked now (for the `graphql_ws_connections_open` gauge). */
+  readonly connectionCount: number;
 }
 
 /**
@@ -91,9 +110,22 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
   return {
     async onConnect(ctx) {
       try {
-        principals.set(ctx, await guard.authenticate(credentialFromConnectionParams(ctx.connectionParams)));
+        const principal = await guard.authenticate(credentialFromConnectionParams(ctx.connectionParams));
+        // Closed during the check: its onClose has run already, so keeping it would keep it forever.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+        if (socketsOf(principals, principal.keyId) >= options.maxSocketsPerApiKey) {
+          logger.warn({ keyId: principal.keyId, maxSocketsPerApiKey: options.maxSocketsPerApiKey }, 'graphql-ws connection refused: too many sockets for the key');
+          ctx.extra.socket.close(WS_TOO_MANY_CLOSE_CODE, `Too many sockets for this API key (limit ${options.maxSocketsPerApiKey})`);
+          return false;
+        }
+        principals.set(ctx, principal);
         return true;
       } catch (error) {
+        if (isDatabaseUnavailableError(error)) {
+          logger.warn({ err: error }, 'graphql-ws connection refused: database unreachable');
+          ctx.extra.socket.close(WS_TRY_AGAIN_LATER_CLOSE_CODE, 'Database unavailable; try again later');
+          return false;
+        }
         if (!(error instanceof AccessError)) throw error;
         logger.info({ reason: error.brief }, 'graphql-ws connection refused');
         ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, error.brief);
@@ -101,6 +133,12 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
       }
     },
     onSubscribe(ctx, _id, payload) {
+      // graphql-ws has reserved this operation's id already: it is counted.
+      if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerSocket) {
+        logger.warn({ keyId: principals.get(ctx)?.keyId, maxSubscriptionsPerSocket: options.maxSubscriptionsPerSocket }, 'graphql-ws socket closed: too many subscriptions');
+        ctx.extra.socket.close(WS_TOO_MANY_CLOSE_CODE, `Too many subscriptions on this socket (limit ${options.maxSubscriptionsPerSocket})`);
+        return [new GraphQLError(`Too many subscriptions on this socket (limit ${options.maxSubscriptionsPerSocket})`)];
+      }
       const principal = principals.get(ctx);
       const document = tryParse(payload.query);
       // Unparseable or ambiguous documents are answered by graphql-ws's own parse and validation.
@@ -123,11 +161,20 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
       principals.delete(ctx);
     },
     recheck,
+    get connectionCount() {
+      return principals.size;
+    },
     dispose() {
       clearInterval(timer);
       principals.clear();
     },
   };
+}
+
+function socketsOf(principals: ReadonlyMap<WsContext, ApiPrincipal>, keyId: string): number {
+  let count = 0;
+  for (const principal of principals.values()) if (principal.keyId === keyId) count += 1;
+  return count;
 }
 
 function tryParse(query: string): DocumentNode | undefined {

@@ -95,7 +95,7 @@ export function formatGraphqlError(
     const code = typeof base.extensions?.['code'] === 'string' ? base.extensions['code'] : GRAPHQL_ERROR_CODES.GRAPHQL_VALIDATION_FAILED;
     return { ...base, extensions: { ...base.extensions, code } };
   }
-  if (original instanceof MongoServerSelectionError || original instanceof MongoNetworkError) {
+  if (isDatabaseUnavailableError(original)) {
     options.logger.warn({ err: original }, 'graphql request failed: database unreachable');
     return { ...base, message: DATABASE_UNAVAILABLE_MESSAGE, extensions: { code: GRAPHQL_ERROR_CODES.SERVICE_UNAVAILABLE } };
   }
@@ -106,6 +106,25 @@ export function formatGraphqlError(
     extensions: { ...base.extensions, code: GRAPHQL_ERROR_CODES.INTERNAL_SERVER_ERROR },
   };
 }
+
+/**
+ * Tells whether an error means the database did not answer (down,
+ * restarting, unreachable): the driver's `MongoServerSelectionError` or
+ * `MongoNetworkError` (timeouts included). Such errors answer
+ * `SERVICE_UNAVAILABLE`: HTTP 503, WebSocket close {@link WS_TRY_AGAIN_LATER_CLOSE_CODE}.
+ *
+ * @param error - anything thrown
+ * @returns `true` for a database outage
+ */
+export function isDatabaseUnavailableError(error: unknown): boolean {
+  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError;
+}
+
+/** WebSocket close code for "try again later" (RFC 6455 registry): a connection refused while the database is down. */
+export const WS_TRY_AGAIN_LATER_CLOSE_CODE = 1013;
+
+/** Seconds a client is told to wait (`Retry-After`) after a 503 for a database outage. */
+export const DATABASE_RETRY_AFTER_SECONDS = 1;
 
 /**
  * Formats `GraphQLError`s the way {@link formatGraphqlError} does, for

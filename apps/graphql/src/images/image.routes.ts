@@ -1,15 +1,15 @@
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@phx/core';
 import { Router, type RequestHandler, type Response } from 'express';
-import { openStoredImage } from './stored-image-path.js';
+import type { ImageSource } from './image-source.js';
 
 /** The path prefix images are served under: `/images/<propertyId>/<fileName>`. */
 export const IMAGES_PATH = '/images';
 
 /** Options of {@link createImageRouter}. */
 export interface ImageRouterOptions {
-  /** Root of the file image store (`PHX_IMAGES_DIR`). */
-  readonly imagesDir: string;
+  /** Where the photos are read: the file store under `PHX_IMAGES_DIR`, or GridFS (`PHX_IMAGE_STORE=gridfs`). */
+  readonly source: ImageSource;
   /** The API key middleware: images need a read key like every query. */
   readonly requireKey: RequestHandler;
   /** Logs read failures. */
@@ -18,13 +18,13 @@ export interface ImageRouterOptions {
 
 /**
  * Makes the routes serving stored photos: `GET /images/<propertyId>/<fileName>`
- * answers the file with its Content-Type (`image/jpeg`, `image/webp`, …),
+ * answers the file (from the file store or GridFS) with its Content-Type (`image/jpeg`, `image/webp`, …),
  * `X-Content-Type-Options: nosniff` and a private cache header; a name that
  * cannot be a store path answers 400, a missing file or one whose real path
  * leaves the store 404, any other path under `/images` 404. All need an API
  * key (`Authorization: Bearer <key>`).
  *
- * @param options - store root, key middleware, logger
+ * @param options - image source, key middleware, logger
  * @returns an Express router
  */
 export function createImageRouter(options: ImageRouterOptions): Router {
@@ -32,7 +32,7 @@ export function createImageRouter(options: ImageRouterOptions): Router {
   router.get(`${IMAGES_PATH}/:propertyId/:fileName`, options.requireKey, async (req, res, next) => {
     const { propertyId, fileName } = req.params as { propertyId: string; fileName: string };
     try {
-      const opened = await openStoredImage(options.imagesDir, propertyId, fileName);
+      const opened = await options.source(propertyId, fileName);
       if (opened === 'bad-request') return refuse(res, 400, 'BAD_REQUEST', 'Not an image store path: expected /images/<propertyId>/<sha256>[.<variant>].<ext>');
       if (opened === 'not-found') return refuse(res, 404, 'NOT_FOUND', 'No such image');
       try {
@@ -47,9 +47,9 @@ export function createImageRouter(options: ImageRouterOptions): Router {
           res.end();
           return;
         }
-        await pipeline(opened.handle.createReadStream({ autoClose: false }), res);
+        await pipeline(opened.stream(), res);
       } finally {
-        await opened.handle.close();
+        await opened.close();
       }
     } catch (error) {
       options.logger.warn({ err: error, propertyId }, 'image read failed');

@@ -7,6 +7,7 @@ export const GRAPHQL_METRIC_NAMES = Object.freeze({
   requests: 'graphql_requests_total',
   duration: 'graphql_request_duration_seconds',
   subscriptionsOpen: 'graphql_subscriptions_open',
+  connectionsOpen: 'graphql_ws_connections_open',
 });
 
 /** Buckets of the request duration histogram, in seconds. */
@@ -59,6 +60,7 @@ export class GraphqlMetrics {
   readonly #requests: Counter<'operation' | 'type' | 'transport' | 'outcome'>;
   readonly #duration: Histogram<'operation' | 'type' | 'transport'>;
   readonly #subscriptions: Gauge;
+  #countConnections: () => number = () => 0;
 
   /**
    * @param options - whether to collect process metrics
@@ -84,6 +86,15 @@ export class GraphqlMetrics {
       help: 'GraphQL subscriptions open now over graphql-ws',
       registers,
     });
+    const countConnections = (): number => this.#countConnections();
+    new Gauge({
+      name: GRAPHQL_METRIC_NAMES.connectionsOpen,
+      help: 'graphql-ws connections whose API key was accepted and that the server still tracks',
+      registers,
+      collect() {
+        this.set(countConnections());
+      },
+    });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -101,6 +112,15 @@ export class GraphqlMetrics {
   /** Counts a subscription as open. */
   subscriptionOpened(): void {
     this.#subscriptions.inc();
+  }
+
+  /**
+   * Sets where the open-connection gauge reads its value at each scrape.
+   *
+   * @param count - returns the number of accepted graphql-ws connections tracked now
+   */
+  countConnectionsWith(count: () => number): void {
+    this.#countConnections = count;
   }
 
   /** Counts a subscription as closed. */

@@ -1,16 +1,29 @@
 import { InvalidInputError, NotFoundError } from '@phx/core';
-import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
+import { PropertyConnectionType, toPropertyConnection } from './property-connection.type.js';
+import { DEFAULT_PROPERTY_PAGE_SIZE, MAX_PROPERTY_PAGE_SIZE, pageProperties } from './property-page.js';
 import { PropertyType, toPropertyType } from './property.type.js';
 
 /** Queries of the properties catalog: all of it, or one property. */
 @Resolver(() => PropertyType)
 export class PropertyResolver {
-  /** Lists the catalog. */
-  @Query(() => [PropertyType], { description: 'Every property of the catalog (the properties CSV), in catalog order.' })
-  async properties(@Ctx() { services }: GraphqlContext): Promise<PropertyType[]> {
+  /**
+   * Lists a page of the catalog.
+   *
+   * @throws InvalidInputError (BAD_USER_INPUT) for a page size out of 1..100 or an unknown cursor
+   */
+  @Query(() => PropertyConnectionType, {
+    description: 'A page of the catalog (the properties CSV), in catalog order: first (1..100) properties after the cursor after.',
+  })
+  async properties(
+    @Arg('first', () => Int, { defaultValue: DEFAULT_PROPERTY_PAGE_SIZE, description: `Page size, 1..${MAX_PROPERTY_PAGE_SIZE}.` }) first: number,
+    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page (or any edge cursor); absent for the first page.' })
+    after: string | null | undefined,
+    @Ctx() { services }: GraphqlContext,
+  ): Promise<PropertyConnectionType> {
     const properties = await services.catalog.list();
-    return properties.map(toPropertyType);
+    return toPropertyConnection(pageProperties(properties, { first, after: after ?? undefined }));
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { specifiedRules, validate, type FormattedExecutionResult, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -15,10 +15,12 @@ export interface GraphqlWsOptions {
   readonly path: string;
   /** The schema. */
   readonly schema: GraphQLSchema;
-  /** The context of every operation, less what each connection adds (the caller from `access`, the origin from its Host header). */
+  /** The context of every operation, less what each connection adds (the caller from `access`, the link base from `publicOrigin`). */
   readonly context: Omit<GraphqlContext, 'principal' | 'requestOrigin'>;
   /** API key checks: `connection_init`, each operation's role, revocation. */
   readonly access: WsAccess;
+  /** The public base of links for a connection's upgrade request (see `createPublicOrigin`). */
+  readonly publicOrigin: (request: IncomingMessage) => string;
   /** Operation counts and the open-subscription gauge. */
   readonly metrics: WsMetricsHooks;
   /** Rules run after GraphQL's own (the depth limit). */
@@ -56,7 +58,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsEndpoint {
       context: (ctx: WsContext): GraphqlContext => ({
         ...options.context,
         principal: options.access.principalOf(ctx),
-        requestOrigin: `http://${ctx.extra.request.headers.host ?? 'localhost'}`,
+        requestOrigin: options.publicOrigin(ctx.extra.request),
       }),
       onConnect: (ctx: WsContext) => options.access.onConnect(ctx),
       onSubscribe: (ctx: WsContext, id, payload) => {

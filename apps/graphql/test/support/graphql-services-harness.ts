@@ -23,6 +23,10 @@ export const TEST_SERVER_CONFIG: GraphqlServerConfig = Object.freeze({
   devMode: false,
   keyRecheckIntervalMs: 200,
   imagesDir: join(tmpdir(), 'phx-graphql-no-images'),
+  maxSubscriptionsPerSocket: 100,
+  maxSocketsPerApiKey: 200,
+  publicUrl: null,
+  trustedProxies: [],
 });
 
 /** Real services on a database of their own, and a GraphQL server over them. */

@@ -20,10 +20,11 @@ export interface TestDatabase {
  * default; `MONGODB_URI` set by the global setup).
  *
  * @param suite - short suite name, part of the database name
+ * @param mongodbUri - the server to use; default `MONGODB_URI` of the global setup
  * @returns the database; call `drop()` after the suite
  */
-export async function openTestDatabase(suite: string): Promise<TestDatabase> {
-  const uri = process.env['MONGODB_URI'];
+export async function openTestDatabase(suite: string, mongodbUri?: string): Promise<TestDatabase> {
+  const uri = mongodbUri ?? process.env['MONGODB_URI'];
   if (uri === undefined || uri === '') throw new Error('MONGODB_URI is not set; run the tests through vitest (global setup)');
   const name = `phx_test_graphql_${suite}_${randomBytes(4).toString('hex')}`;
   const client = await MongoClient.connect(uri);

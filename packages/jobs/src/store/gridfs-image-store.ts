@@ -107,6 +107,22 @@ export class GridFsImageStore implements ImageStore {
     return Buffer.concat(parts);
   }
 
+  /**
+   * Opens a stored file for streaming, without reading it whole (for serving
+   * it over HTTP). The caller consumes or destroys the stream.
+   *
+   * @param propertyId - owner property
+   * @param fileName - the file's name in the store
+   * @returns the download stream and the file's size in bytes, or `null` when no such file is stored
+   * @throws CoreError (from `assertStorePath`) for a name the store never writes
+   */
+  async openReadStream(propertyId: PropertyId, fileName: string): Promise<{ readonly stream: Readable; readonly byteLength: number } | null> {
+    assertStorePath(propertyId, fileName);
+    const file = await this.files.findOne({ filename: this.gridName(propertyId, fileName) });
+    if (file === null) return null;
+    return { stream: this.bucket.openDownloadStream(file._id), byteLength: file.length };
+  }
+
   /** {@inheritDoc ImageStore.list} */
   async list(propertyId: PropertyId): Promise<string[]> {
     assertStorePath(propertyId);
