@@ -55,6 +55,15 @@ export const DEFAULT_BROWSER_POOL_OPTIONS = Object.freeze({
 });
 
 
+/**
+ * Launch options that keep Playwright from installing its own SIGINT,
+ * SIGTERM and SIGHUP handlers: the program that uses the pool decides what a
+ * signal does, and closes the pool (and so Chromium) when it is done.
+ * Chromium runs in its own process group, so a terminal's Ctrl-C does not
+ * reach it either.
+ */
+const PLAYWRIGHT_SIGNAL_HANDLERS_OFF = Object.freeze({ handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+
 const optionsSchema = z
   .object({
     isolationMode: z.enum(ISOLATION_MODES).optional(),
@@ -278,7 +287,14 @@ export class BrowserPool {
     if (this.closed) throw new CancelledError('browser pool is closed');
     const chromiumPath = this.options.chromiumPath;
     const browser = await chromium
-      .launch({ executablePath: chromiumPath, headless: true, args: [...CHROMIUM_ARGS, ...this.options.extraArgs], timeout: this.options.launchTimeoutMs })
+      .launch({
+        executablePath: chromiumPath,
+        headless: true,
+        args: [...CHROMIUM_ARGS, ...this.options.extraArgs],
+        timeout: this.options.launchTimeoutMs,
+        // Signals belong to the program: Playwright's handlers would close Chromium under running work (and exit 130 on SIGINT).
+        ...PLAYWRIGHT_SIGNAL_HANDLERS_OFF,
+      })
       .catch(async (cause: unknown) => {
         const issue = await chromiumPathIssue(chromiumPath);
         throw issue === null
