@@ -9,6 +9,13 @@ import type { CliRequest } from './cli-options.js';
 import { followJob } from './follow-job.js';
 import { formatJobReport, formatOutcomes } from './job-report.js';
 
+/**
+ * Exit code of an in-process run stopped by Ctrl-C (SIGINT): the job was
+ * cancelled and its report printed. 128 + 2, as shells report a command
+ * ended by SIGINT.
+ */
+export const INTERRUPTED_EXIT_CODE = 130;
+
 /** What a CLI run works with; all borrowed. */
 export interface CliContext {
   readonly db: Db;
@@ -27,7 +34,8 @@ export interface CliContext {
  * @param request - what was asked
  * @param ctx - database, queue, settings, output
  * @returns the process exit code: 0 only when the job (or the status asked for) is `completed`,
- *   when an `--async` job was enqueued and not waited for, or when `--cancel` ended the job `cancelled`
+ *   when an `--async` job was enqueued and not waited for, or when `--cancel` ended the job `cancelled`;
+ *   {@link INTERRUPTED_EXIT_CODE} when `ctx.signal` (Ctrl-C) cancelled an in-process run
  * @throws core's `NotFoundError` (unknown job or address) and `InvalidInputError` (bad request);
  *   `JobAlreadyFinishedError` (code `JOB_ALREADY_FINISHED`) for `--cancel` of a finished job
  */
@@ -87,6 +95,7 @@ async function runInProcess(
     void service.cancelJob(job.id).catch(() => undefined);
   };
   ctx.signal.addEventListener('abort', onInterrupt, { once: true });
+  if (ctx.signal.aborted) onInterrupt(); // Ctrl-C came while the job was being written
   const extractors = new ExtractorFactory({
     mode: request.replayFixturesDir === null ? { kind: 'live' } : { kind: 'replay', fixturesDir: request.replayFixturesDir },
     store: new FileImageStore({ rootDir: ctx.config.imagesDir, logger: ctx.logger }),
@@ -104,6 +113,7 @@ async function runInProcess(
     ctx.write(formatJobReport(final));
     if (final.propertyOutcomes.length > 0) ctx.write(formatOutcomes(final));
     ctx.write(`Images stored under ${ctx.config.imagesDir}/<property id>/`);
+    if (ctx.signal.aborted && final.status === 'cancelled') return INTERRUPTED_EXIT_CODE;
     return final.status === 'completed' ? 0 : 1;
   } finally {
     ctx.signal.removeEventListener('abort', onInterrupt);

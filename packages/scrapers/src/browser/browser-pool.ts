@@ -3,7 +3,13 @@ import type { IsolationMode, Logger, PropertyId } from '@phx/core';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
-import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH, FIRST_PARTY_HOST_SUFFIXES, chromiumPathIssue } from './chromium-launch.js';
+import {
+  DEFAULT_CHROMIUM_PATH,
+  FIRST_PARTY_HOST_SUFFIXES,
+  HOST_NAME_PATTERN,
+  chromiumLaunchArgs,
+  chromiumPathIssue,
+} from './chromium-launch.js';
 import { closeOrKillBrowser, recordBrowserPid } from './browser-process.js';
 import { BrowserLaunchError } from '../errors/index.js';
 import { PageRun } from './page-run.js';
@@ -17,7 +23,11 @@ export interface BrowserPoolOptions {
   readonly isolationMode?: IsolationMode;
   /** Chromium executable. Default `/usr/bin/chromium` (Debian's). */
   readonly chromiumPath?: string;
-  /** Extra Chromium flags after {@link CHROMIUM_ARGS}. Default none. */
+  /**
+   * Extra Chromium flags after `CHROMIUM_ARGS`. Default none. A
+   * `--host-resolver-rules` flag here replaces `networkHosts`: its rules
+   * are kept and every host they do not map fails (see {@link chromiumLaunchArgs}).
+   */
   readonly extraArgs?: readonly string[];
   /** Time allowed for Chromium to start, in ms (1 000-120 000). Default 30 000. */
   readonly launchTimeoutMs?: number;
@@ -25,6 +35,15 @@ export interface BrowserPoolOptions {
   readonly blockResources?: boolean;
   /** Registrable domains allowed while blocking. Default {@link FIRST_PARTY_HOST_SUFFIXES}. */
   readonly firstPartyHosts?: readonly string[];
+  /**
+   * Registrable domains (with their subdomains) Chromium may open network
+   * connections to; every other host, loopback and IP literals included,
+   * fails name resolution in the browser (see {@link hostResolverRulesArg}),
+   * so a listing page cannot reach this machine or its network. `[]` lets
+   * Chromium connect nowhere: every request must be answered by a route
+   * (replay). Default: `firstPartyHosts`.
+   */
+  readonly networkHosts?: readonly string[];
   /**
    * Called on every new context before request blocking is installed, e.g.
    * to install replay routes. Default none.
@@ -55,6 +74,17 @@ export const DEFAULT_BROWSER_POOL_OPTIONS = Object.freeze({
 });
 
 
+/**
+ * Launch options that keep Playwright from installing its own SIGINT,
+ * SIGTERM and SIGHUP handlers: the program that uses the pool decides what a
+ * signal does, and closes the pool (and so Chromium) when it is done.
+ * Chromium runs in its own process group, so a terminal's Ctrl-C does not
+ * reach it either.
+ */
+const PLAYWRIGHT_SIGNAL_HANDLERS_OFF = Object.freeze({ handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+
+const hostName = z.string().regex(HOST_NAME_PATTERN, 'must be a host name such as zillow.com');
+
 const optionsSchema = z
   .object({
     isolationMode: z.enum(ISOLATION_MODES).optional(),
@@ -62,7 +92,8 @@ const optionsSchema = z
     extraArgs: z.array(z.string().startsWith('--', 'Chromium flags start with --')).optional(),
     launchTimeoutMs: z.number().int().min(1_000).max(120_000).optional(),
     blockResources: z.boolean().optional(),
-    firstPartyHosts: z.array(z.string().min(1)).optional(),
+    firstPartyHosts: z.array(hostName).optional(),
+    networkHosts: z.array(hostName).optional(),
     closeTimeoutMs: z.number().int().min(100).max(60_000).optional(),
     recordHarPath: z.string().min(1).nullable().optional(),
     setupContext: z.custom<(context: BrowserContext) => Promise<void>>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
@@ -122,6 +153,7 @@ export class BrowserPool {
       launchTimeoutMs: options.launchTimeoutMs ?? d.launchTimeoutMs,
       blockResources: options.blockResources ?? d.blockResources,
       firstPartyHosts: options.firstPartyHosts ?? d.firstPartyHosts,
+      networkHosts: options.networkHosts ?? options.firstPartyHosts ?? d.firstPartyHosts,
       closeTimeoutMs: options.closeTimeoutMs ?? d.closeTimeoutMs,
     };
     this.setupContext = options.setupContext;
@@ -278,7 +310,14 @@ export class BrowserPool {
     if (this.closed) throw new CancelledError('browser pool is closed');
     const chromiumPath = this.options.chromiumPath;
     const browser = await chromium
-      .launch({ executablePath: chromiumPath, headless: true, args: [...CHROMIUM_ARGS, ...this.options.extraArgs], timeout: this.options.launchTimeoutMs })
+      .launch({
+        executablePath: chromiumPath,
+        headless: true,
+        args: chromiumLaunchArgs(this.options.extraArgs, this.options.networkHosts),
+        timeout: this.options.launchTimeoutMs,
+        // Signals belong to the program: Playwright's handlers would close Chromium under running work (and exit 130 on SIGINT).
+        ...PLAYWRIGHT_SIGNAL_HANDLERS_OFF,
+      })
       .catch(async (cause: unknown) => {
         const issue = await chromiumPathIssue(chromiumPath);
         throw issue === null

@@ -23,6 +23,49 @@ export const FIRST_PARTY_HOST_SUFFIXES: readonly string[] = Object.freeze([
   'cdn-redfin.com',
 ]);
 
+/** A DNS host name (letters, digits, hyphens, dots), as `networkHosts` and `firstPartyHosts` entries must be. */
+export const HOST_NAME_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
+
+/** The Chromium switch {@link chromiumLaunchArgs} sets from `networkHosts`. */
+export const HOST_RESOLVER_RULES_SWITCH = '--host-resolver-rules';
+
+/**
+ * Builds the Chromium flag that lets the browser resolve only `hosts` and
+ * their subdomains: every other name, IP literals (`127.0.0.1`, `[::1]`,
+ * `0.0.0.0`) and `localhost` included, fails with `ERR_NAME_NOT_RESOLVED`
+ * inside the network stack, so no page can open a connection there by any
+ * means (fetch, WebSocket, TLS, pre-connects, iframes, navigations, WebRTC
+ * TURN). Requests that Playwright routes answer (replay) never resolve a
+ * name and are not affected.
+ *
+ * @param hosts - registrable domains the browser may reach, each matching {@link HOST_NAME_PATTERN}; `[]` for none
+ * @returns e.g. `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE zillow.com, EXCLUDE *.zillow.com`
+ */
+export function hostResolverRulesArg(hosts: readonly string[]): string {
+  const exclusions = hosts.flatMap((host) => [`EXCLUDE ${host}`, `EXCLUDE *.${host}`]);
+  return `${HOST_RESOLVER_RULES_SWITCH}=${['MAP * ~NOTFOUND', ...exclusions].join(', ')}`;
+}
+
+/**
+ * The flags a pool launches Chromium with: {@link CHROMIUM_ARGS}, the
+ * resolver rules of {@link hostResolverRulesArg}, then `extraArgs`. When
+ * `extraArgs` brings its own `--host-resolver-rules` (e.g. to point a source
+ * host at a stand-in server), those rules are kept and `MAP * ~NOTFOUND` is
+ * added after them, so every host they do not map fails to resolve
+ * (Chromium's `EXCLUDE` entries apply to all rules, so `networkHosts` would
+ * undo their mappings).
+ *
+ * @param extraArgs - the caller's extra flags
+ * @param networkHosts - domains Chromium may reach when `extraArgs` has no resolver rules
+ * @returns the argument list
+ */
+export function chromiumLaunchArgs(extraArgs: readonly string[], networkHosts: readonly string[]): string[] {
+  const prefix = `${HOST_RESOLVER_RULES_SWITCH}=`;
+  const given = extraArgs.filter((arg) => arg.startsWith(prefix)).at(-1);
+  if (given === undefined) return [...CHROMIUM_ARGS, hostResolverRulesArg(networkHosts), ...extraArgs];
+  return [...CHROMIUM_ARGS, ...extraArgs.filter((arg) => !arg.startsWith(prefix)), `${given}, MAP * ~NOTFOUND`];
+}
+
 /**
  * Tells whether `host` is `suffix` or a subdomain of it, for one of `suffixes`.
  *

@@ -16,12 +16,14 @@ import { checkScraperKitPaths } from './scraper-kit-paths.js';
 import { DEFAULT_SCRAPER_KIT_OPTIONS, scraperKitOptionsSchema } from './scraper-kit-options.js';
 import type { ScraperKitOptions } from './scraper-kit-options.js';
 
-function contextSetup(mode: ScraperKitOptions['mode'], archive: ReplayArchive | null): Pick<BrowserPoolOptions, 'setupContext' | 'recordHarPath'> {
-  if (archive !== null) return { setupContext: (context) => installReplayRoutes(context, archive) };
+// Replay answers every request through routes, so Chromium itself may connect nowhere (networkHosts: []).
+function contextSetup(mode: ScraperKitOptions['mode'], archive: ReplayArchive | null): Pick<BrowserPoolOptions, 'setupContext' | 'recordHarPath' | 'networkHosts'> {
+  if (archive !== null) return { setupContext: (context) => installReplayRoutes(context, archive), networkHosts: [] };
   if (mode.kind === 'record') return { recordHarPath: mode.harPath };
   if (mode.kind === 'har') {
     const harPath = mode.harPath;
     return {
+      networkHosts: [],
       setupContext: (context) =>
         context.routeFromHAR(harPath, { notFound: 'abort' }).catch((cause: unknown) => {
           // Checked at creation already; this catches a HAR changed or removed since.
