@@ -162,6 +162,7 @@ export class ExtractionRun {
         health: this.o.health,
         census: job.dryRun ? null : this.o.census,
         resumed: job.runNumber > 1,
+        announcedPhotos: job.dryRun ? null : (jobId, propertyId) => this.eventLog.newPhotoHashes(jobId, propertyId),
         logger: this.logger,
       }),
     );
