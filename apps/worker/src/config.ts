@@ -81,6 +81,16 @@ export interface WorkerConfig {
    * 0-3 600 000; default 30 000.
    */
   readonly shutdownGracePeriodMs: number;
+  /**
+   * `WATCHDOG_INTERVAL_MS`: how often the database watchdog pings MongoDB on
+   * the worker's connection, in ms, 500-600 000; default 10 000.
+   */
+  readonly watchdogIntervalMs: number;
+  /**
+   * `WATCHDOG_TIMEOUT_MS`: deadline of one watchdog ping (and of each step of
+   * a connection rebuild), in ms, 100-60 000; default 5000.
+   */
+  readonly watchdogTimeoutMs: number;
 }
 
 /** The workspace root (this file is `apps/worker/{src,dist}/config.*`). */
@@ -122,6 +132,8 @@ const envSchema = z.object({
   PROPERTY_RETRY_MAX_BACKOFF_MS: count(0, 3_600_000, 30_000),
   JOB_RESULT_TTL: count(1, 10 * 365 * 24 * 3600, 604_800),
   SHUTDOWN_GRACE_PERIOD: count(0, 3_600, 30),
+  WATCHDOG_INTERVAL_MS: count(500, 600_000, 10_000),
+  WATCHDOG_TIMEOUT_MS: count(100, 60_000, 5_000),
   METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   QUEUE_NOTIFY_POLL_MS: z.preprocess(
     blankToUndefined,
@@ -161,5 +173,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     propertyRetryMaxBackoffMs: e.PROPERTY_RETRY_MAX_BACKOFF_MS,
     jobResultTtlMs: e.JOB_RESULT_TTL * 1000,
     shutdownGracePeriodMs: e.SHUTDOWN_GRACE_PERIOD * 1000,
+    watchdogIntervalMs: e.WATCHDOG_INTERVAL_MS,
+    watchdogTimeoutMs: e.WATCHDOG_TIMEOUT_MS,
   });
 }

@@ -10,6 +10,8 @@ import { loadWorkerConfig } from './config.js';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics } from './metrics.js';
 import { startWorkerMaintenance } from './worker-maintenance.js';
+import { DatabaseWatchdog } from './database-watchdog.js';
+import { createWorkerHealth } from './worker-health.js';
 
 /** Longest the hand-back and closing may take after the grace period before the process exits anyway, in ms. */
 const SHUTDOWN_MARGIN_MS = 15_000;
@@ -37,7 +39,32 @@ async function main(): Promise<void> {
     new JobRunLeases({ db }).ensureIndexes(),
     new ScheduleRepository({ db }).ensureIndexes(),
   ]);
+  // Watchdog and health checks: the worker rebuilds a connection an outage left broken, or exits for its supervisor.
+  let lastQueuePollAt: Date | null = null;
+  let runningJobs = (): number => 0;
+  const watchdog = new DatabaseWatchdog({
+    client,
+    mongoUri: config.mongoUri,
+    intervalMs: config.watchdogIntervalMs,
+    timeoutMs: config.watchdogTimeoutMs,
+    logger: logger.child({ component: 'watchdog' }),
+    onFatal: (reason) => {
+      logger.error({ reason }, 'database connection past repair; exiting for the supervisor to restart the worker');
+      process.exit(1);
+    },
+  });
+  const health = createWorkerHealth({
+    watchdog: () => watchdog.state,
+    lastQueuePollAt: () => lastQueuePollAt,
+    runningJobs: () => runningJobs(),
+    maxConcurrentJobs: config.maxConcurrentJobs,
+    watchdogIntervalMs: config.watchdogIntervalMs,
+    watchdogTimeoutMs: config.watchdogTimeoutMs,
+  });
   const agenda = await createAgenda({
+    onQueuePoll: () => {
+      lastQueuePollAt = new Date();
+    },
     db,
     name: config.workerName,
     maxConcurrency: config.maxConcurrentJobs,
@@ -56,7 +83,7 @@ async function main(): Promise<void> {
     revalidateKnownPhotos: config.revalidateKnownPhotos,
     decodeBudget: new PixelBudget({ maxPixels: config.maxDecodePixels }),
   });
-  const metrics = await createWorkerMetrics({ config, db, agenda, repository, extractors, logger });
+  const metrics = await createWorkerMetrics({ config, db, agenda, repository, extractors, logger, health });
   const jobs = defineExtractImagesJob(agenda, {
     repository,
     extractor: async (job) => metrics.observe(await extractors.forJob(job)),
@@ -69,6 +96,7 @@ async function main(): Promise<void> {
     propertyRetryInitialBackoffMs: config.propertyRetryInitialBackoffMs,
     propertyRetryMaxBackoffMs: config.propertyRetryMaxBackoffMs,
   });
+  runningJobs = () => jobs.runningJobIds.length;
   const ticker = defineRunScheduleJob(agenda, { db, logger, workerName: config.workerName });
 
   // Temporary files a killed worker left mid-write go at start, then with expired jobs on every sweep.
@@ -97,6 +125,7 @@ async function main(): Promise<void> {
       const handedBack = await jobs.drain(reason, config.shutdownGracePeriodMs);
       logger.info({ reason, handedBack }, handedBack.length === 0 ? 'running jobs finished' : 'running jobs handed back');
       await maintenance.stop();
+      await watchdog.stop();
       await extractors.close();
       await metrics.close();
       await client.close();
@@ -117,6 +146,7 @@ async function main(): Promise<void> {
   }
 
   await agenda.start();
+  watchdog.start();
   metrics.setActive(true);
   logger.info(
     {

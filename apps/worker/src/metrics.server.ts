@@ -8,6 +8,29 @@ import type { ExtractionMetrics } from '@phx/jobs';
 /** The path Prometheus scrapes. */
 export const METRICS_PATH = '/metrics';
 
+/** Liveness path: 200 while the process answers. */
+export const HEALTHZ_PATH = '/healthz';
+/** Readiness path: 200 when the database answers and the queue has polled recently, else 503. */
+export const READYZ_PATH = '/readyz';
+/** Longest a `/metrics` scrape may take before it answers 503 (some metrics read MongoDB), in ms. */
+const SCRAPE_TIMEOUT_MS = 5_000;
+
+/** A health verdict with what it was made from, served as JSON. */
+export interface HealthVerdict {
+  /** `true`: 200; `false`: 503. */
+  readonly ok: boolean;
+  /** What the verdict rests on (ages in ms, counts), for the operator. */
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/** The worker's health, read from memory only, so a check never waits on the database. */
+export interface WorkerHealth {
+  /** Liveness (`/healthz`). */
+  live(): HealthVerdict;
+  /** Readiness (`/readyz`). */
+  ready(): HealthVerdict;
+}
+
 /** A running metrics endpoint. */
 export interface MetricsServer {
   /** `http://host:port/metrics`. */
@@ -18,19 +41,28 @@ export interface MetricsServer {
 
 /**
  * Serves `GET /metrics` (Prometheus text format) from the worker's metrics
- * registry; other paths and methods get 404 or 405.
+ * registry (503 when a scrape fails or takes over 5 s, e.g. while MongoDB
+ * does not answer), and with `health` `/healthz` and `/readyz` (200 or 503,
+ * JSON detail); other paths and methods get 404 or 405.
  *
  * @param metrics - the worker's metrics (borrowed)
- * @param options - `port` (0 picks a free one) and `host` to bind; logger for scrape failures
+ * @param options - `port` (0 picks a free one) and `host` to bind; logger for scrape failures; health checks
  * @returns the listening server
  * @throws the listen error (port in use, for one)
  */
 export async function startMetricsServer(
   metrics: ExtractionMetrics,
-  options: { readonly port: number; readonly host: string; readonly logger: Logger },
+  options: { readonly port: number; readonly host: string; readonly logger: Logger; readonly health?: WorkerHealth },
 ): Promise<MetricsServer> {
   const server: Server = createServer((req, res) => {
-    if ((req.url ?? '').split('?')[0] !== METRICS_PATH) {
+    const path = (req.url ?? '').split('?')[0];
+    const health = options.health;
+    if (health !== undefined && (path === HEALTHZ_PATH || path === READYZ_PATH)) {
+      const verdict = path === HEALTHZ_PATH ? health.live() : health.ready();
+      res.writeHead(verdict.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: verdict.ok, ...verdict.detail }));
+      return;
+    }
+    if (path !== METRICS_PATH) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; metrics are at /metrics\n');
       return;
     }
@@ -38,11 +70,11 @@ export async function startMetricsServer(
       res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
       return;
     }
-    metrics.registry.metrics().then(
+    withTimeout(metrics.registry.metrics(), SCRAPE_TIMEOUT_MS).then(
       (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(req.method === 'HEAD' ? undefined : text),
       (error: unknown) => {
         options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'metrics scrape failed');
-        res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics could not be collected\n');
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('metrics could not be collected\n');
       },
     );
   });
@@ -60,4 +92,12 @@ export async function startMetricsServer(
       return closed;
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

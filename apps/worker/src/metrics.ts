@@ -5,7 +5,7 @@ import type { JobRepository } from '@phx/jobs';
 import type { ExtractorFactory } from '@phx/jobs/worker';
 import type { WorkerConfig } from './config.js';
 import { startMetricsServer } from './metrics.server.js';
-import type { MetricsServer } from './metrics.server.js';
+import type { MetricsServer, WorkerHealth } from './metrics.server.js';
 
 /** The worker's metrics, wired to its queue, extractors and `/metrics` endpoint. */
 export interface WorkerMetrics {
@@ -29,12 +29,13 @@ export interface WorkerMetrics {
 /**
  * Builds the worker's Prometheus metrics (`ExtractionMetrics` of `@phx/jobs`,
  * plus Node's process metrics), follows the queue's job ends, reads circuit
- * states from the extractor factory, and serves `/metrics` on
+ * states from the extractor factory, and serves `/metrics` (and `/healthz`,
+ * `/readyz` when `health` is given) on
  * `METRICS_HOST:METRICS_PORT` unless the port is 0. Logs `metrics listening`
  * with the URL; when the port cannot be bound (taken by another worker on
  * this machine) it logs an error and the worker runs without the endpoint.
  *
- * @param deps - configuration, database, queue, job documents, extractors, logger (all borrowed)
+ * @param deps - configuration, database, queue, job documents, extractors, logger, health (all borrowed)
  * @returns the metrics handle
  */
 export async function createWorkerMetrics(deps: {
@@ -44,6 +45,8 @@ export async function createWorkerMetrics(deps: {
   readonly repository: JobRepository;
   readonly extractors: ExtractorFactory;
   readonly logger: Logger;
+  /** `/healthz` and `/readyz` on the same port; default none. */
+  readonly health?: WorkerHealth;
 }): Promise<WorkerMetrics> {
   const { config, logger } = deps;
   const metrics = new ExtractionMetrics({ db: deps.db, circuitStates: () => deps.extractors.circuitStates(), processMetrics: true, logger });
@@ -51,7 +54,12 @@ export async function createWorkerMetrics(deps: {
   let server: MetricsServer | null = null;
   if (config.metricsPort !== 0) {
     try {
-      server = await startMetricsServer(metrics, { port: config.metricsPort, host: config.metricsHost, logger });
+      server = await startMetricsServer(metrics, {
+        port: config.metricsPort,
+        host: config.metricsHost,
+        logger,
+        ...(deps.health === undefined ? {} : { health: deps.health }),
+      });
       logger.info({ url: server.url }, 'metrics listening');
     } catch (error) {
       // A taken port (a second worker on this machine) must not stop the extractions.

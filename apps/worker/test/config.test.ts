@@ -29,6 +29,8 @@ describe('loadWorkerConfig', () => {
       propertyRetryMaxBackoffMs: 30_000,
       jobResultTtlMs: 604_800_000,
       shutdownGracePeriodMs: 30_000,
+      watchdogIntervalMs: 10_000,
+      watchdogTimeoutMs: 5_000,
     });
     expect(config.workerName).toMatch(/-\d+$/);
     expect(Object.isFrozen(config)).toBe(true);
@@ -55,6 +57,8 @@ describe('loadWorkerConfig', () => {
       PROPERTY_RETRY_MAX_BACKOFF_MS: '2000',
       JOB_RESULT_TTL: '86400',
       SHUTDOWN_GRACE_PERIOD: '10',
+      WATCHDOG_INTERVAL_MS: '2000',
+      WATCHDOG_TIMEOUT_MS: '1500',
     });
     expect(config).toEqual({
       mongoUri: 'mongodb://db.example:27017/',
@@ -79,6 +83,8 @@ describe('loadWorkerConfig', () => {
       propertyRetryMaxBackoffMs: 2_000,
       jobResultTtlMs: 86_400_000,
       shutdownGracePeriodMs: 10_000,
+      watchdogIntervalMs: 2_000,
+      watchdogTimeoutMs: 1_500,
     });
   });
 

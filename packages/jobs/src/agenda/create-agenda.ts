@@ -44,6 +44,8 @@ export type CreateAgendaOptions = AgendaConnection & {
    * Default on with a `db` connection; always off with `mongoUri`.
    */
   readonly notifications?: false | { readonly pollIntervalMs?: number };
+  /** Called each time a look for due jobs answered (found a job or not): a sign the queue polls (readiness checks). */
+  readonly onQueuePoll?: () => void;
 };
 
 /**
@@ -78,7 +80,7 @@ export async function createAgenda(options: CreateAgendaOptions): Promise<Agenda
     'db' in options
       ? new MongoBackend({ mongo: options.db, collection, ...queueOrder })
       : new MongoBackend({ address: options.mongoUri, collection, ...queueOrder });
-  renewLateLocks(backend);
+  renewLateLocks(backend, options.onQueuePoll ?? (() => undefined));
   const notificationChannel =
     'db' in options && options.notifications !== false
       ? new MongoNotificationChannel({
@@ -128,14 +130,16 @@ const LATE_LOCK_TOLERANCE_MS = 500;
  * leaked this way, the worker never takes a job again.
  *
  * @param backend - the backend, before Agenda is built on it
+ * @param onQueuePoll - called when a look for due jobs answered
  */
-function renewLateLocks(backend: MongoBackend): void {
+function renewLateLocks(backend: MongoBackend, onQueuePoll: () => void): void {
   // The Mongo backend's repository, typed by Agenda's interface only.
   const repository = backend.repository as MongoJobRepository;
   const getNextJobToRun = repository.getNextJobToRun.bind(repository);
   repository.getNextJobToRun = async (jobName, nextScanAt, lockDeadline, now, options) => {
     const lockTime = now ?? new Date();
     const job = await getNextJobToRun(jobName, nextScanAt, lockDeadline, lockTime, options);
+    onQueuePoll();
     if (job === undefined || Date.now() - lockTime.getTime() <= LATE_LOCK_TOLERANCE_MS) return job;
     const renewedAt = new Date();
     const renewed = await repository.collection.updateOne(

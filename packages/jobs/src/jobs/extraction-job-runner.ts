@@ -13,6 +13,7 @@ import type { PropertyRetrySettings } from './retrying-property-extractor.js';
 import type { ExtractionRunResult } from './extraction-run.js';
 import type { RunStopReason } from './run-stopped-error.js';
 import { JobProgressState } from './job-progress-state.js';
+import { RunHeartbeat } from './run-heartbeat.js';
 
 /** Gives the extractor for a job (e.g. one scraper kit per isolation mode). */
 export type ExtractorProvider = (job: StoredExtractionJob) => PropertyExtracting | Promise<PropertyExtracting>;
@@ -98,8 +99,22 @@ export class ExtractionJobRunner {
   }
 
   private async runTracked(entry: ActiveRun, queue: QueueHandle): Promise<ExtractionRunResult | null> {
+    const logger = this.s.logger.child({ jobId: entry.jobId });
+    // From the moment the queue hands the job over: the browser may take seconds to come up, longer than a short lock lives.
+    const heartbeat = new RunHeartbeat({ touchQueueLock: queue.touch, intervalMs: Math.max(250, Math.floor(this.s.lockLifetimeMs / 4)), logger });
+    try {
+      const result = await this.claimAndRun(entry, queue, heartbeat, logger);
+      // Another run holds the job: keep its queue entry (Agenda removes a one-time job whose run returns without a next run time),
+      // so that the job is taken up again should that run's worker die.
+      if (result?.status === 'lost') queue.requeueAt(new Date(this.s.clock.now().getTime() + this.s.lockLifetimeMs + 1_000));
+      return result;
+    } finally {
+      heartbeat.stop();
+    }
+  }
+
+  private async claimAndRun(entry: ActiveRun, queue: QueueHandle, heartbeat: RunHeartbeat, logger: Logger): Promise<ExtractionRunResult | null> {
     const { jobId } = entry;
-    const logger = this.s.logger.child({ jobId });
     const job = await this.s.repository.get(jobId);
     if (job === null) {
       logger.warn({}, 'job document missing; nothing to run');
@@ -116,7 +131,8 @@ export class ExtractionJobRunner {
     }
     const started = await this.claim(job, queue, logger);
     if (started === null) return null;
-    const run = await this.createRun(started, queue, logger);
+    heartbeat.holdLease(() => this.s.runs.heartbeat(jobId, started.runNumber, this.s.clock.now()));
+    const run = await this.createRun(started, logger);
     if (run === null) return { status: 'failed', job: await this.s.repository.get(jobId) };
     entry.run = run;
     if (entry.stop !== null) run.stop(entry.stop);
@@ -189,7 +205,7 @@ export class ExtractionJobRunner {
     return started;
   }
 
-  private async createRun(job: StoredExtractionJob, queue: QueueHandle, logger: Logger): Promise<ExtractionRun | null> {
+  private async createRun(job: StoredExtractionJob, logger: Logger): Promise<ExtractionRun | null> {
     try {
       const extractor = await this.s.extractorFor(job);
       return new ExtractionRun({
@@ -198,14 +214,12 @@ export class ExtractionJobRunner {
         repository: this.s.repository,
         runs: this.s.runs,
         cancels: this.s.cancels,
-        touchQueueLock: queue.touch,
         clock: this.s.clock,
         logger: this.s.logger,
         propertyConcurrency: this.s.propertyConcurrency,
         cancelPollIntervalMs: this.s.cancelPollIntervalMs,
         progressWriteIntervalMs: this.s.progressWriteIntervalMs,
         jobTimeoutMs: this.s.jobTimeoutMs,
-        heartbeatIntervalMs: Math.max(250, Math.floor(this.s.lockLifetimeMs / 4)),
         propertyRetry: this.s.propertyRetry,
         health: this.s.health,
         census: this.s.census,

@@ -26,8 +26,6 @@ export interface ExtractionRunOptions {
   readonly repository: JobRepository;
   readonly runs: JobRunLeases;
   readonly cancels: CancelRequests;
-  /** Keeps the queue's lock of the job alive (Agenda `touch`). */
-  readonly touchQueueLock: () => Promise<void>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Properties extracted at once. */
@@ -38,8 +36,6 @@ export interface ExtractionRunOptions {
   readonly progressWriteIntervalMs: number;
   /** Longest the run may take, in ms. */
   readonly jobTimeoutMs: number;
-  /** How often the run and queue lock are heartbeated, in ms. */
-  readonly heartbeatIntervalMs: number;
   /** Attempts and backoff of failed properties. */
   readonly propertyRetry: PropertyRetrySettings;
   /** Pings MongoDB (outage detection). */
@@ -70,6 +66,7 @@ export class ExtractionRun {
   private readonly o: ExtractionRunOptions;
   private readonly controller = new AbortController();
   private readonly logger: Logger;
+  private readonly eventLog: JobEventLog;
   private stopReason: RunStopReason | null = null;
   private cancelRequestedAt: Date | null;
 
@@ -80,6 +77,7 @@ export class ExtractionRun {
     this.o = options;
     this.jobId = options.job.id;
     this.cancelRequestedAt = options.job.cancelRequestedAt;
+    this.eventLog = new JobEventLog({ db: options.repository.db });
     this.logger = options.logger.child({ jobId: options.job.id, runNumber: options.job.runNumber });
   }
 
@@ -114,8 +112,10 @@ export class ExtractionRun {
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'progress write failed; retrying'),
     });
     const events = new JobEventRecorder({
-      log: new JobEventLog({ db: this.o.repository.db }),
+      log: this.eventLog,
       jobId: job.id,
+      // Once another run holds the job (this one was paused or cut off past its lease), its events are the other run's to write.
+      holdsJob: async () => this.stopReason?.kind !== 'lease-lost' && (await this.o.runs.latest(job.id))?.runNumber === job.runNumber,
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'job event write failed; retrying'),
     });
     events.record(statusEventBody('in_progress', toJobEventCounters(state.live()), null));
@@ -162,6 +162,7 @@ export class ExtractionRun {
         health: this.o.health,
         census: job.dryRun ? null : this.o.census,
         resumed: job.runNumber > 1,
+        announcedPhotos: job.dryRun ? null : (jobId, propertyId) => this.eventLog.newPhotoHashes(jobId, propertyId),
         logger: this.logger,
       }),
     );
@@ -225,11 +226,9 @@ export class ExtractionRun {
 
   private watch(): () => void {
     const cancelTimer = setInterval(() => void this.pollCancel(), this.o.cancelPollIntervalMs);
-    const heartbeatTimer = setInterval(() => void this.heartbeat(), this.o.heartbeatIntervalMs);
     const timeoutTimer = setTimeout(() => this.stop({ kind: 'timeout', timeoutMs: this.o.jobTimeoutMs }), this.o.jobTimeoutMs);
     return () => {
       clearInterval(cancelTimer);
-      clearInterval(heartbeatTimer);
       clearTimeout(timeoutTimer);
     };
   }
@@ -242,17 +241,6 @@ export class ExtractionRun {
     } catch (error) {
       this.logger.warn({ err: describeError(error) }, 'cancel poll failed; retrying');
     }
-  }
-
-  private async heartbeat(): Promise<void> {
-    // Independent: the queue lock is renewed in memory at once even while MongoDB does not answer, so the
-    // queue does not cancel a run whose lease write waits through an outage.
-    const results = await Promise.allSettled([
-      this.o.runs.heartbeat(this.jobId, this.o.job.runNumber, this.o.clock.now()),
-      this.o.touchQueueLock(),
-    ]);
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed !== undefined) this.logger.warn({ err: describeError(failed.reason) }, 'heartbeat failed; retrying');
   }
 }
 

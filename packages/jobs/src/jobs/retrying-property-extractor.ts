@@ -1,10 +1,11 @@
 import { ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
 import { CancelledError, throwIfCancelled } from '@phx/core';
-import type { ExtractPropertyRequest, JobId, Logger, Property, PropertyExtracting, PropertyOutcome } from '@phx/core';
+import type { ExtractPropertyRequest, ExtractionEvent, JobId, Logger, Property, PropertyExtracting, PropertyId, PropertyOutcome } from '@phx/core';
 import { describeError } from '../errors/index.js';
 import type { DatabaseProbe } from '../repository/database-health.js';
 import type { JobPhotoCensus } from '../repository/job-photo-census.js';
 import { AttemptSightings, isRetryableOutcome } from './property-attempts.js';
+import { RedoPhotoEvents } from './redo-photo-events.js';
 
 /** How failed properties are tried again (`PROPERTY_MAX_ATTEMPTS` and the backoff). */
 export interface PropertyRetrySettings {
@@ -46,6 +47,12 @@ export interface RetryingPropertyExtractorOptions {
    * against the records the job created, as for a retry.
    */
   readonly resumed: boolean;
+  /**
+   * Reads the photos a job's event log already announced as new for a
+   * property (canonical hashes), so a redone property announces each new
+   * photo once; `null` leaves the events of redone properties as they come.
+   */
+  readonly announcedPhotos: ((jobId: JobId, propertyId: PropertyId) => Promise<ReadonlySet<string>>) | null;
   /** Logger of the run. */
   readonly logger: Logger;
 }
@@ -65,6 +72,8 @@ export interface RetryingPropertyExtractorOptions {
  */
 export class RetryingPropertyExtractor implements PropertyExtracting {
   private readonly o: RetryingPropertyExtractorOptions;
+  /** Per property, the canonical hashes announced as new photos of the job (its log, then this run). */
+  private readonly announced = new Map<PropertyId, Promise<Set<string>>>();
 
   /**
    * @param options - the extractor to retry, the settings, the database helpers
@@ -122,7 +131,8 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     for (;;) {
       tries.count += 1;
       const sightings = new AttemptSightings();
-      const outcome = await this.attemptOnce(property, request, sightings);
+      const redo = await this.photoEvents(property, request, tries.count > 1 || this.o.resumed);
+      const outcome = await this.attemptOnce(property, request, sightings, redo);
       if (!isRetryableOutcome(outcome) || (await this.o.health.isUp())) return { outcome, sightings };
       logger.warn({ waitMs: this.o.retry.databaseOutageWaitMs }, 'property failed while MongoDB was unreachable; waiting for it');
       const back = await this.o.health.waitUntilUp(this.o.retry.databaseOutageWaitMs, request.signal);
@@ -132,18 +142,48 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     }
   }
 
-  private async attemptOnce(property: Property, request: ExtractPropertyRequest, sightings: AttemptSightings): Promise<PropertyOutcome> {
+  private async attemptOnce(
+    property: Property,
+    request: ExtractPropertyRequest,
+    sightings: AttemptSightings,
+    redo: RedoPhotoEvents | null,
+  ): Promise<PropertyOutcome> {
     const forward = request.onEvent;
     const attemptRequest: ExtractPropertyRequest = {
       ...request,
       onEvent: (event) => {
         if (event.type === 'property-finished') return;
         sightings.observe(event);
-        forward?.(event);
+        const passed: ExtractionEvent | null = redo === null ? event : redo.rewrite(event);
+        if (passed !== null) forward?.(passed);
       },
     };
     // A throw (invalid input: permanent) goes up to core's runExtraction, which records the property as failed.
     return this.o.inner.extractProperty(property, attemptRequest);
+  }
+
+  /**
+   * The rewriting of an attempt's photo events (see `RedoPhotoEvents`): a first attempt only notes the photos
+   * it announces; a redone one rewrites. `null` when nothing is stored (dry run) or the records cannot be read.
+   */
+  private async photoEvents(property: Property, request: ExtractPropertyRequest, redone: boolean): Promise<RedoPhotoEvents | null> {
+    const { census, announcedPhotos } = this.o;
+    const jobId = request.jobId;
+    if (census === null || announcedPhotos === null || request.dryRun || jobId === null) return null;
+    try {
+      let announced = this.announced.get(property.id);
+      if (announced === undefined) {
+        // Only an earlier run can have announced photos of this property before this run's first attempt.
+        announced = this.o.resumed ? announcedPhotos(jobId, property.id).then((found) => new Set(found)) : Promise.resolve(new Set<string>());
+        this.announced.set(property.id, announced);
+        announced.catch(() => this.announced.delete(property.id));
+      }
+      const createdByJob = redone ? await census.createdBy(jobId, property.id) : new Map<string, string>();
+      return new RedoPhotoEvents(createdByJob, await announced);
+    } catch (error) {
+      this.o.logger.warn({ propertyId: property.id, err: describeError(error) }, 'photo records or events unreadable; the attempt’s events pass as they come');
+      return null;
+    }
   }
 
   private async counted(

@@ -136,6 +136,20 @@ export class JobEventLog {
   }
 
   /**
+   * The photos a job's log announced as new for one property.
+   *
+   * @param jobId - the job
+   * @param propertyId - the property
+   * @returns the SHA-256 of every `photo-stored` event with `isNew: true` of that property
+   */
+  async newPhotoHashes(jobId: string, propertyId: string): Promise<Set<string>> {
+    const docs = await this.collection
+      .find({ jobId, propertyId, kind: 'photo-stored', isNew: true }, { projection: { _id: 0, sha256: 1 } })
+      .toArray();
+    return new Set(docs.flatMap((d) => (d.sha256 === null ? [] : [d.sha256])));
+  }
+
+  /**
    * The place of a job's final status event.
    *
    * @param jobId - the job

@@ -14,6 +14,12 @@ export interface JobEventRecorderOptions {
   readonly log: JobEventLog;
   /** The job whose events this run records. */
   readonly jobId: string;
+  /**
+   * Tells whether the recording run still holds the job; asked before each
+   * batch. Once it answers `false` the buffered and later events are dropped
+   * (a superseded run writes nothing more). Default: always holds.
+   */
+  readonly holdsJob?: () => Promise<boolean>;
   /** Called when a batch could not be written (kept and tried again with the next one). */
   readonly onError: (error: unknown) => void;
 }
@@ -24,7 +30,8 @@ export interface JobEventRecorderOptions {
  * previous batch is written. Only one run of a job writes at a time (run
  * claims), so the run counts its places itself after reading the last one
  * once; a place found taken (a stale run of another worker still writing)
- * is skipped by re-reading the last one. Never throws into the run.
+ * is skipped by re-reading the last one. With `holdsJob`, a run that no
+ * longer holds the job writes nothing more. Never throws into the run.
  */
 export class JobEventRecorder {
   private readonly o: JobEventRecorderOptions;
@@ -92,6 +99,10 @@ export class JobEventRecorder {
   private async writeBatch(): Promise<boolean> {
     let rest = this.pending.splice(0, this.pending.length);
     try {
+      if (this.o.holdsJob !== undefined && !(await this.o.holdsJob())) {
+        this.closed = true;
+        return true;
+      }
       while (rest.length > 0) {
         const after = (this.lastSeq ??= await this.o.log.lastSeq(this.o.jobId));
         const result = await this.o.log.insertAt(this.o.jobId, after, rest);

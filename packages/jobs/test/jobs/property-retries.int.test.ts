@@ -125,6 +125,7 @@ describe('per-property retries (PROPERTY_MAX_ATTEMPTS) on a real MongoDB', () =>
       health: probe,
       census: new JobPhotoCensus({ db: tdb.db }),
       resumed: false,
+      announcedPhotos: null,
       logger: noopLogger,
     });
     const events: ExtractionEvent[] = [];

@@ -1,0 +1,147 @@
+import { MongoClient } from 'mongodb';
+import type { Logger } from '@phx/core';
+import { describeError } from '@phx/jobs';
+
+/** Options of {@link DatabaseWatchdog}. Resources are borrowed. */
+export interface DatabaseWatchdogOptions {
+  /** The worker's client (every repository, Agenda and the metrics use it): probed, and rebuilt when broken. */
+  readonly client: MongoClient;
+  /** Connection string of the same database, for a probe on a fresh connection. */
+  readonly mongoUri: string;
+  /** Pause between two probes, in ms. */
+  readonly intervalMs: number;
+  /** Deadline of one probe (ping), of the rebuild's close and connect each, in ms. */
+  readonly timeoutMs: number;
+  /** Called when the connection stays broken after a rebuild: the worker should exit non-zero for its supervisor. */
+  readonly onFatal: (reason: string) => void;
+  /** Logger. */
+  readonly logger: Logger;
+}
+
+/** What the watchdog last found. */
+export interface DatabaseWatchdogState {
+  /** When the worker's own client last answered a ping, or `null` before the first answer. */
+  readonly lastOkAt: Date | null;
+  /** How many times the client was rebuilt. */
+  readonly rebuilds: number;
+}
+
+/** A probe that did not answer within its deadline. */
+class ProbeTimeoutError extends Error {
+  constructor(what: string, timeoutMs: number) {
+    super(`${what} did not answer within ${timeoutMs} ms`);
+    this.name = 'ProbeTimeoutError';
+  }
+}
+
+/**
+ * Watches the worker's MongoDB connection with a ping under a deadline. When
+ * the ping fails while a fresh connection to the same server answers, the
+ * worker's client is broken (a driver left with a paused pool or a stuck
+ * monitor after an outage): the watchdog closes it and connects it again
+ * (every `Db` and collection made from it follows). When a fresh connection
+ * fails too, the database is down: it waits. When the client is still broken
+ * after a rebuild, it calls `onFatal`.
+ */
+export class DatabaseWatchdog {
+  private readonly o: DatabaseWatchdogOptions;
+  private timer: NodeJS.Timeout | null = null;
+  private current: Promise<void> = Promise.resolve();
+  private lastOkAt: Date | null = null;
+  private rebuilds = 0;
+  private brokenProbes = 0;
+
+  /**
+   * @param options - client, URI, timings, fatal callback, logger
+   */
+  constructor(options: DatabaseWatchdogOptions) {
+    this.o = options;
+  }
+
+  /** What the watchdog last found. */
+  get state(): DatabaseWatchdogState {
+    return { lastOkAt: this.lastOkAt, rebuilds: this.rebuilds };
+  }
+
+  /** Probes at once, then every `intervalMs`. */
+  start(): void {
+    if (this.timer !== null) return;
+    this.current = this.check();
+    this.timer = setInterval(() => {
+      this.current = this.current.then(() => this.check());
+    }, this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops probing and waits for a probe in progress. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.current;
+  }
+
+  /** One probe, and a rebuild when the client is broken. Never rejects. */
+  async check(): Promise<void> {
+    try {
+      await this.ping(this.o.client, 'the worker’s connection');
+      this.lastOkAt = new Date();
+      this.brokenProbes = 0;
+      return;
+    } catch (error) {
+      if (!(await this.serverAnswers())) {
+        this.o.logger.warn({ err: describeError(error) }, 'database does not answer; waiting for it');
+        return;
+      }
+      this.brokenProbes += 1;
+      this.o.logger.error({ err: describeError(error), brokenProbes: this.brokenProbes }, 'database answers a fresh connection but not the worker’s');
+    }
+    if (this.brokenProbes > 1) {
+      this.o.onFatal('the database connection stayed broken after it was rebuilt');
+      return;
+    }
+    await this.rebuild();
+  }
+
+  private async rebuild(): Promise<void> {
+    try {
+      await withDeadline(this.o.client.close(true), this.o.timeoutMs, 'closing the connection');
+      await withDeadline(this.o.client.connect(), this.o.timeoutMs, 'connecting again');
+      await this.ping(this.o.client, 'the rebuilt connection');
+      this.rebuilds += 1;
+      this.lastOkAt = new Date();
+      this.brokenProbes = 0;
+      this.o.logger.warn({ rebuilds: this.rebuilds }, 'database connection rebuilt');
+    } catch (error) {
+      this.o.logger.error({ err: describeError(error) }, 'database connection could not be rebuilt; checking again');
+    }
+  }
+
+  private async serverAnswers(): Promise<boolean> {
+    const fresh = new MongoClient(this.o.mongoUri, { serverSelectionTimeoutMS: this.o.timeoutMs, connectTimeoutMS: this.o.timeoutMs });
+    try {
+      await this.ping(fresh, 'a fresh connection');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      void fresh.close(true).catch(() => undefined);
+    }
+  }
+
+  private async ping(client: MongoClient, what: string): Promise<void> {
+    await withDeadline(client.db('admin').command({ ping: 1 }), this.o.timeoutMs, what);
+  }
+}
+
+async function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ProbeTimeoutError(what, timeoutMs)), timeoutMs);
+  });
+  promise.catch(() => undefined);
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

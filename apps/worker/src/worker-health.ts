@@ -1,0 +1,55 @@
+import type { DatabaseWatchdogState } from './database-watchdog.js';
+import type { HealthVerdict, WorkerHealth } from './metrics.server.js';
+
+/** What {@link createWorkerHealth} reads, all from memory. */
+export interface WorkerHealthSources {
+  /** The database watchdog's last findings. */
+  readonly watchdog: () => DatabaseWatchdogState;
+  /** When the queue last looked for due jobs and got an answer, or `null` before the first. */
+  readonly lastQueuePollAt: () => Date | null;
+  /** Jobs this worker runs now. */
+  readonly runningJobs: () => number;
+  /** `MAX_CONCURRENT_JOBS`: a worker running that many does not look for more, so its queue poll may be old. */
+  readonly maxConcurrentJobs: number;
+  /** `WATCHDOG_INTERVAL_MS`. */
+  readonly watchdogIntervalMs: number;
+  /** `WATCHDOG_TIMEOUT_MS`. */
+  readonly watchdogTimeoutMs: number;
+  /** Clock in ms; default `Date.now`. */
+  readonly nowMs?: () => number;
+}
+
+/** Longest age of the queue's last poll for a ready worker, in ms, at least (see {@link createWorkerHealth}). */
+const QUEUE_POLL_MAX_AGE_MS = 30_000;
+
+/**
+ * The worker's `/healthz` and `/readyz`. Live: the process answers (a
+ * connection the watchdog cannot repair makes the worker exit). Ready: the database answered
+ * the watchdog's last ping (within two intervals plus the ping deadline) and
+ * the queue looked for due jobs within the last 30 s (or three watchdog
+ * intervals if longer), or the worker is busy with `MAX_CONCURRENT_JOBS`
+ * jobs and so looks for none.
+ *
+ * @param sources - where the figures come from
+ * @returns the checks the metrics server serves
+ */
+export function createWorkerHealth(sources: WorkerHealthSources): WorkerHealth {
+  const now = sources.nowMs ?? Date.now;
+  const ageMs = (at: Date | null): number | null => (at === null ? null : now() - at.getTime());
+  return {
+    live(): HealthVerdict {
+      // Answering at all is the proof of life: a connection past repair makes the worker exit instead.
+      return { ok: true, detail: { rebuilds: sources.watchdog().rebuilds } };
+    },
+    ready(): HealthVerdict {
+      const { lastOkAt, rebuilds } = sources.watchdog();
+      const databaseAgeMs = ageMs(lastOkAt);
+      const queuePollAgeMs = ageMs(sources.lastQueuePollAt());
+      const runningJobs = sources.runningJobs();
+      const databaseOk = databaseAgeMs !== null && databaseAgeMs <= 2 * sources.watchdogIntervalMs + sources.watchdogTimeoutMs;
+      const busy = runningJobs >= sources.maxConcurrentJobs;
+      const queueOk = busy || (queuePollAgeMs !== null && queuePollAgeMs <= Math.max(QUEUE_POLL_MAX_AGE_MS, 3 * sources.watchdogIntervalMs));
+      return { ok: databaseOk && queueOk, detail: { databaseAgeMs, queuePollAgeMs, runningJobs, rebuilds } };
+    },
+  };
+}
