@@ -83,7 +83,7 @@ async function makePhotos(dir: string, count: number, megapixels: number, format
   }
 }
 
-async function measure(dir: string, maxDecodePixels: number | undefined): Promise<DecodeMemoryFigures> {
+async function measure(dir: string, maxDecodePixels: number | undefined, properties: number): Promise<DecodeMemoryFigures> {
   configureSharp();
   const names = (await readdir(dir)).filter((n) => /\.(jpg|png|webp)$/.test(n)).sort();
   const photos: BenchPhoto[] = [];
@@ -91,9 +91,9 @@ async function measure(dir: string, maxDecodePixels: number | undefined): Promis
   const baseline = process.memoryUsage.rss();
   const sampler = new RssSampler(10);
   const started = Date.now();
-  const [outcome] = await runPipeline(photos, {
-    photosPerProperty: photos.length,
-    propertyConcurrency: 1,
+  const outcomes = await runPipeline(photos, {
+    photosPerProperty: Math.ceil(photos.length / properties),
+    propertyConcurrency: properties,
     photoConcurrency: 4,
     fsync: false,
     ...(maxDecodePixels === undefined ? {} : { maxDecodePixels }),
@@ -101,7 +101,7 @@ async function measure(dir: string, maxDecodePixels: number | undefined): Promis
   const peak = sampler.stop();
   const round = (bytes: number): number => Math.round(bytes / MB);
   const seconds = (Date.now() - started) / 1000;
-  const decoded = (outcome?.newImages ?? 0) + (outcome?.duplicateImages ?? 0);
+  const decoded = outcomes.reduce((sum, o) => sum + o.newImages + o.duplicateImages, 0);
   return { baselineRssMb: round(baseline), peakRssMb: round(peak), increaseMb: round(peak - baseline), photos: photos.length, decoded, seconds };
 }
 
@@ -134,12 +134,14 @@ async function main(): Promise<void> {
       megapixels: { type: 'string', default: '100' },
       format: { type: 'string', default: 'png' },
       'max-decode-pixels': { type: 'string' },
+      properties: { type: 'string', default: '1' },
     },
   });
   const budget = values['max-decode-pixels'] === undefined ? undefined : Number(values['max-decode-pixels']);
   const format: BenchFormat = values.format === 'jpeg' ? 'jpeg' : 'png';
   if (values.make !== undefined) return makePhotos(values.make, Number(values.photos), Number(values.megapixels), format);
-  if (values.measure !== undefined) return void console.log(JSON.stringify(await measure(values.measure, budget)));
+  const properties = Math.max(1, Number(values.properties));
+  if (values.measure !== undefined) return void console.log(JSON.stringify(await measure(values.measure, budget, properties)));
   // 10 000 MP: no bound in effect, as before MAX_DECODE_PIXELS existed.
   await compare(Number(values.photos), Number(values.megapixels), format, [10_000_000_000, 400_000_000, 200_000_000, undefined]);
 }

@@ -13,7 +13,15 @@ export interface PixelBudgetOptions {
 
 interface Waiter {
   readonly pixels: number;
+  readonly signal: AbortSignal | undefined;
   readonly grant: () => void;
+  readonly cancel: (reason: unknown) => void;
+}
+
+/** The waiters of one abort signal and its one listener (one per signal, however many photos of a job wait). */
+interface SignalWaiters {
+  readonly waiters: Set<Waiter>;
+  readonly onAbort: () => void;
 }
 
 const optionsSchema = z.object({ maxPixels: z.number().int().positive() }).strict();
@@ -42,6 +50,7 @@ export class PixelBudget {
   #inUse = 0;
   #peak = 0;
   readonly #waiters: Waiter[] = [];
+  readonly #bySignal = new WeakMap<AbortSignal, SignalWaiters>();
 
   /**
    * @param options - the bound
@@ -85,23 +94,47 @@ export class PixelBudget {
     throwIfCancelled(signal);
     if (this.#waiters.length === 0 && this.#fits(pixels)) return this.#take(pixels);
     await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        const index = this.#waiters.indexOf(waiter);
-        if (index >= 0) this.#waiters.splice(index, 1);
-        reject(new CancelledError('waiting to decode a photo was cancelled', { cause: signal?.reason }));
-        this.#grantWaiters();
-      };
       const waiter: Waiter = {
         pixels,
+        signal,
         grant: () => {
-          signal?.removeEventListener('abort', onAbort);
           this.#take(pixels);
           resolve();
         },
+        cancel: (reason) => reject(new CancelledError('waiting to decode a photo was cancelled', { cause: reason })),
       };
       this.#waiters.push(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal !== undefined) this.#watch(signal, waiter);
     });
+  }
+
+  #watch(signal: AbortSignal, waiter: Waiter): void {
+    let entry = this.#bySignal.get(signal);
+    if (entry === undefined) {
+      const waiters = new Set<Waiter>();
+      const onAbort = (): void => {
+        this.#bySignal.delete(signal);
+        for (const w of waiters) {
+          this.#waiters.splice(this.#waiters.indexOf(w), 1);
+          w.cancel(signal.reason);
+        }
+        this.#grantWaiters();
+      };
+      entry = { waiters, onAbort };
+      this.#bySignal.set(signal, entry);
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    entry.waiters.add(waiter);
+  }
+
+  #unwatch(waiter: Waiter): void {
+    if (waiter.signal === undefined) return;
+    const entry = this.#bySignal.get(waiter.signal);
+    if (entry === undefined) return;
+    entry.waiters.delete(waiter);
+    if (entry.waiters.size > 0) return;
+    waiter.signal.removeEventListener('abort', entry.onAbort);
+    this.#bySignal.delete(waiter.signal);
   }
 
   #fits(pixels: number): boolean {
@@ -121,6 +154,7 @@ export class PixelBudget {
   #grantWaiters(): void {
     for (let next = this.#waiters[0]; next !== undefined && this.#fits(next.pixels); next = this.#waiters[0]) {
       this.#waiters.shift();
+      this.#unwatch(next);
       next.grant();
     }
   }

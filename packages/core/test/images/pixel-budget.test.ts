@@ -61,6 +61,25 @@ describe('PixelBudget', () => {
     await expect(budget.run(1, async () => 1, controller.signal)).rejects.toBeInstanceOf(CancelledError);
   });
 
+  it('listens to a signal once however many photos wait on it, and lets go of it when they are served', async () => {
+    const budget = new PixelBudget({ maxPixels: 10 });
+    const controller = new AbortController();
+    let listeners = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => ((listeners += 1), add(...args))) as typeof add;
+    controller.signal.removeEventListener = ((...args: Parameters<typeof remove>) => ((listeners -= 1), remove(...args))) as typeof remove;
+    const first = gate();
+    const holding = budget.run(10, () => first.done, controller.signal);
+    const waiting = Array.from({ length: 20 }, (_, i) => budget.run(10, async () => i, controller.signal));
+    await tick();
+    expect(listeners).toBe(1);
+    first.open();
+    await holding;
+    expect(await Promise.all(waiting)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(listeners).toBe(0);
+  });
+
   it('refuses a bound that is not a positive integer', () => {
     expect(() => new PixelBudget({ maxPixels: 0 })).toThrow(InvalidInputError);
   });
