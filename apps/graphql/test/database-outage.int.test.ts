@@ -38,10 +38,13 @@ async function wsInitClose(url: string, authorization: string): Promise<{ code: 
 describe('MongoDB down: keyed requests answer SERVICE_UNAVAILABLE (503, socket close 1013) fast', () => {
   let database: OwnFerretDb;
   let server: GraphqlProcess;
+  /** A server in dev mode: no key lookup, so the outage reaches the resolvers. */
+  let devServer: GraphqlProcess;
 
   beforeAll(async () => {
     database = await startOwnFerretDb();
     server = await startGraphqlProcess('outage', {}, database.uri);
+    devServer = await startGraphqlProcess('outage_dev', { PHX_API_DEV_MODE: '1' }, database.uri);
     const before = await fetch(server.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: server.readKey.authorization },
@@ -53,6 +56,7 @@ describe('MongoDB down: keyed requests answer SERVICE_UNAVAILABLE (503, socket c
   afterAll(async () => {
     await database?.start();
     await server?.close();
+    await devServer?.close();
     await database?.remove();
   }, 120_000);
 
@@ -79,6 +83,22 @@ describe('MongoDB down: keyed requests answer SERVICE_UNAVAILABLE (503, socket c
     process.stdout.write(`outage, graphql-ws: close ${closed.code} (${closed.reason}) in ${closed.ms.toFixed(0)} ms\n`);
     expect(closed.code).toBe(1013);
     expect(closed.ms).toBeLessThan(ANSWER_BOUND_MS);
+  });
+
+  it(`answers 503 SERVICE_UNAVAILABLE within ${ANSWER_BOUND_MS} ms when the outage reaches a resolver (dev mode: no key lookup first)`, async () => {
+    const startedAt = performance.now();
+    const response = await fetch(devServer.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ schedules { id } }' }),
+      signal: AbortSignal.timeout(ABORT_AFTER_MS),
+    });
+    const ms = performance.now() - startedAt;
+    const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+    process.stdout.write(`outage, resolver (dev mode): ${response.status} ${body.errors?.[0]?.extensions?.code} in ${ms.toFixed(0)} ms\n`);
+    expect({ status: response.status, code: body.errors?.[0]?.extensions?.code }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(ms).toBeLessThan(ANSWER_BOUND_MS);
   });
 
   it('answers /readyz 503 and /healthz 200 meanwhile', async () => {

@@ -3,7 +3,12 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { Logger } from '@phx/core';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
-import { formatGraphqlError, type ErrorFormatOptions } from '../errors/graphql-error-mapping.js';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  formatGraphqlError,
+  GRAPHQL_ERROR_CODES,
+  type ErrorFormatOptions,
+} from '../errors/graphql-error-mapping.js';
 import type { GraphqlContext } from '../graphql-context.js';
 
 /** Options of {@link createApolloServer}. */
@@ -27,7 +32,8 @@ export interface ApolloServerOptions {
 /**
  * Makes the Apollo Server: CSRF prevention on, introspection on (the schema
  * is public, checked in as `schema.graphql`), stack traces only outside production, errors formatted by the one mapping module, the
- * HTTP server drained and `onDrain` run on `stop()`. It never installs
+ * HTTP server drained and `onDrain` run on `stop()`, HTTP 503 for a response
+ * whose every error is `SERVICE_UNAVAILABLE`. It never installs
  * signal handlers; `main.ts` owns those.
  *
  * @param options - schema, HTTP server, rules, error formatting
@@ -47,6 +53,7 @@ export function createApolloServer(options: ApolloServerOptions): ApolloServer<G
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer, stopGracePeriodMillis: options.drainGraceMs }),
       runOnDrain(options.onDrain),
+      databaseOutageStatus(),
       ...options.plugins,
     ],
   });
@@ -56,6 +63,27 @@ function runOnDrain(onDrain: () => Promise<void>): ApolloServerPlugin<GraphqlCon
   return {
     async serverWillStart() {
       return { drainServer: onDrain };
+    },
+  };
+}
+
+/**
+ * Answers HTTP 503 with `Retry-After` when every error of a response is
+ * `SERVICE_UNAVAILABLE` (the database did not answer a resolver), as the key
+ * check does for an outage; errors are formatted by then.
+ */
+function databaseOutageStatus(): ApolloServerPlugin<GraphqlContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          if (errors === undefined || errors.length === 0) return;
+          if (!errors.every((e) => e.extensions?.['code'] === GRAPHQL_ERROR_CODES.SERVICE_UNAVAILABLE)) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        },
+      };
     },
   };
 }
