@@ -11,6 +11,15 @@ const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 // The failure signal only: a CLI that does not end by itself is killed after this.
 const KILL_AFTER_MS = 150_000;
 
+/** The fields of a job document this test reads. */
+interface JobCounts {
+  readonly _id: string;
+  readonly status: string;
+  readonly completedProperties: number;
+  readonly failedProperties: number;
+  readonly totalProperties: number;
+}
+
 interface InterruptedRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
@@ -67,8 +76,8 @@ describe('Ctrl-C of an in-process extraction (the built CLI, replay, Chromium, F
     const run = await interruptRun();
     const jobId = /Job ([0-9a-f-]{36}): extracting/.exec(run.stdout)?.[1] ?? '';
     expect(jobId).not.toBe('');
-    const job = await client.db(dbName).collection<{ _id: string }>('extraction_jobs').findOne({ _id: jobId });
-    expect({ status: job?.['status'], code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({
+    const job = await client.db(dbName).collection<JobCounts>('extraction_jobs').findOne({ _id: jobId });
+    expect({ status: job?.status, code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({
       status: 'cancelled',
       code: 130,
       signal: null,
@@ -77,6 +86,6 @@ describe('Ctrl-C of an in-process extraction (the built CLI, replay, Chromium, F
     expect(run.stdout).toContain('Cancelling...');
     expect(run.stdout).toContain(`Job ${jobId}: cancelled\n  Progress: `);
     // Not every property was done: the run was cut short, not waited out.
-    expect(Number(job?.['completedProperties']) + Number(job?.['failedProperties'])).toBeLessThan(Number(job?.['totalProperties']));
+    expect(Number(job?.completedProperties) + Number(job?.failedProperties)).toBeLessThan(Number(job?.totalProperties));
   });
 });

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { fixturesDir } from '../support/fixtures.js';
+import { chromiumProcessesOfThisTest, stillAlive } from '../support/processes.js';
 
 // The failure signal only: a script that does not end by itself is killed after this.
 const KILL_AFTER_MS = 120_000;
@@ -38,15 +40,21 @@ interface ChildRun {
   readonly signal: NodeJS.Signals | null;
 }
 
-function runUntilSignalled(signal: NodeJS.Signals): Promise<ChildRun> {
+// The same program without a handler of its own: the signal's default action ends it.
+const SCRIPT_WITHOUT_HANDLERS = SCRIPT.replace(/process\.once\(signal[\s\S]*?\n\}\);\n/, '');
+
+function runUntilSignalled(signal: NodeJS.Signals, script = SCRIPT, onReady: () => void = () => undefined): Promise<ChildRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', SCRIPT, fixturesDir, signal], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, fixturesDir, signal], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const killer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
-      if (stdout.includes('ready: ') && !stdout.includes('handling')) child.kill(signal);
+      if (stdout.includes('ready: ') && !stdout.includes('handling') && child.signalCode === null && !child.killed) {
+        onReady();
+        child.kill(signal);
+      }
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.once('exit', (code, exitSignal) => {
@@ -68,6 +76,25 @@ describe('a program importing @phx/scrapers keeps its own signal handling (Chrom
       // and, for SIGINT, end the process with 130 before the program's handler is done.
       expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({ code: OWN_EXIT_CODE, signal: null, stderr: '' });
       expect(run.stdout).toContain(`after ${signal}: ${photos} photos; library problems: []`);
+    },
+  );
+});
+
+describe('a program importing @phx/scrapers without signal handlers of its own (Chromium, replay)', () => {
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    'dies of %s as any program does, and leaves no Chromium behind',
+    { timeout: KILL_AFTER_MS + 30_000 },
+    async (signal) => {
+      expect(SCRIPT_WITHOUT_HANDLERS).not.toContain('process.once');
+      let browsers: number[] = [];
+      const run = await runUntilSignalled(signal, SCRIPT_WITHOUT_HANDLERS, () => (browsers = chromiumProcessesOfThisTest()));
+      expect(browsers.length).toBeGreaterThan(0);
+      // Playwright's SIGTERM and SIGHUP handlers kept such a program alive (it only closed Chromium), and SIGINT exited 130.
+      expect({ code: run.code, signal: run.signal }).toEqual({ code: null, signal });
+      // Chromium ends by itself once its DevTools pipe closes with the program.
+      const deadline = Date.now() + 15_000;
+      while (stillAlive(browsers).length > 0 && Date.now() < deadline) await sleep(200);
+      expect(stillAlive(browsers)).toEqual([]);
     },
   );
 });
