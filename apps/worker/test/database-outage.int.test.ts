@@ -1,8 +1,7 @@
-import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '@phx/core';
-import { ownFerretDbOptions, startLocalMongo, stopLocalMongo } from './support/own-ferretdb.js';
+import { closeOnOwnFerretDb, ownFerretDbOptions, startLocalMongo, stopLocalMongo } from './support/own-ferretdb.js';
 import type { LocalMongoOptions } from './support/own-ferretdb.js';
 import { folderVersusRecords, isFinal, openWorkerSuite, sampleProperties, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
@@ -31,12 +30,7 @@ describe('database outage: FerretDB stopped mid-job for longer than the job lock
     const found = await sampleProperties(/Chicago|New York|Garwood/);
     properties = Object.keys(PHOTOS).map((k) => found.find((p) => p.address.includes(k))!);
   }, 120_000);
-  afterAll(async () => {
-    await startLocalMongo(server);
-    await suite.close();
-    await stopLocalMongo(server);
-    await rm(server.dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(async () => closeOnOwnFerretDb(server, suite), 60_000);
 
   it('the worker reconnects, the job completes with every photo recorded once and a clean run’s counters, and the worker still takes new jobs', async () => {
     const worker = await suite.startWorker('outage-worker', { PROPERTY_CONCURRENCY: '1', JOB_LOCK_LIFETIME: String(LOCK_LIFETIME_MS) });

@@ -1,9 +1,8 @@
-import { rm } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '@phx/core';
 import { freePort } from './support/free-port.js';
-import { ownFerretDbOptions, startLocalMongo, stopLocalMongo } from './support/own-ferretdb.js';
+import { closeOnOwnFerretDb, ownFerretDbOptions, startLocalMongo, stopLocalMongo } from './support/own-ferretdb.js';
 import type { LocalMongoOptions } from './support/own-ferretdb.js';
 import { openWorkerSuite, sampleProperties, waitFor, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
@@ -34,12 +33,7 @@ describe('a worker heals itself: watchdog, /healthz and /readyz on the metrics p
     suite = await openWorkerSuite('watchdog', uri);
     property = (await sampleProperties(/Garwood/))[0]!;
   }, 120_000);
-  afterAll(async () => {
-    await startLocalMongo(server);
-    await suite.close();
-    await stopLocalMongo(server);
-    await rm(server.dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(async () => closeOnOwnFerretDb(server, suite), 60_000);
 
   it('after outages of 5 and 18 s (twice each) takes a new job within 30 s of the database returning; /readyz follows the database', async () => {
     const port = await freePort();

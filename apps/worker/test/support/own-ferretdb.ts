@@ -1,9 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { WORKSPACE_ROOT } from '../../src/config.js';
 import { freePort } from './free-port.js';
+import type { WorkerSuite } from './worker-suite.js';
 
 /** What the outage tests use of the workspace's FerretDB helper (`tools/src/db/local-mongo.ts`). */
 export interface LocalMongoOptions {
@@ -32,4 +33,18 @@ export async function ownFerretDbOptions(name: string): Promise<LocalMongoOption
     port: await freePort(),
     binDir: join(process.env['PHX_DATA_DIR'] ?? join(WORKSPACE_ROOT, '.data'), 'bin'),
   };
+}
+
+/**
+ * Closes a suite opened on a FerretDB of the test's own, then that server: starts it again first (a test may
+ * have left it stopped) so the suite can drop its database, stops it, removes its folder.
+ *
+ * @param server - the server's settings
+ * @param suite - the suite on it
+ */
+export async function closeOnOwnFerretDb(server: LocalMongoOptions, suite: WorkerSuite): Promise<void> {
+  await startLocalMongo(server);
+  await suite.close();
+  await stopLocalMongo(server);
+  await rm(server.dataDir, { recursive: true, force: true });
 }
