@@ -1,28 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '@phx/core';
-import { WORKSPACE_ROOT } from '../src/config.js';
-import { freePort } from './support/free-port.js';
+import { closeOnOwnFerretDb, ownFerretDbOptions, startLocalMongo, stopLocalMongo } from './support/own-ferretdb.js';
+import type { LocalMongoOptions } from './support/own-ferretdb.js';
 import { folderVersusRecords, isFinal, openWorkerSuite, sampleProperties, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
-
-/** What this test uses of the workspace's FerretDB helper (`tools/src/db/local-mongo.ts`). */
-interface LocalMongoOptions {
-  readonly dataDir: string;
-  readonly port: number;
-  readonly binDir: string;
-}
-interface LocalMongo {
-  startLocalMongo(options: LocalMongoOptions): Promise<{ readonly uri: string }>;
-  stopLocalMongo(options: LocalMongoOptions): Promise<boolean>;
-}
-// Loaded by path at run time, as the vitest global setup loads its sibling: the tools are no dependency of the worker.
-const LOCAL_MONGO_MODULE = pathToFileURL(join(WORKSPACE_ROOT, 'tools/src/db/local-mongo.ts')).href;
-const { startLocalMongo, stopLocalMongo } = (await import(LOCAL_MONGO_MODULE)) as LocalMongo;
 
 /** Photos each listing shows in the replayed fixtures, each its own picture. */
 const PHOTOS: Readonly<Record<string, number>> = { Chicago: 5, 'New York': 7, Garwood: 1 };
@@ -42,18 +24,13 @@ describe('database outage: FerretDB stopped mid-job for longer than the job lock
 
   beforeAll(async () => {
     // A FerretDB of this test's own (own port, own SQLite folder), built like the shared one.
-    server = { dataDir: await mkdtemp(join(tmpdir(), 'phx-outage-db-')), port: await freePort(), binDir: join(process.env['PHX_DATA_DIR'] ?? join(WORKSPACE_ROOT, '.data'), 'bin') };
+    server = await ownFerretDbOptions('outage');
     const { uri } = await startLocalMongo(server);
     suite = await openWorkerSuite('outage', uri);
     const found = await sampleProperties(/Chicago|New York|Garwood/);
     properties = Object.keys(PHOTOS).map((k) => found.find((p) => p.address.includes(k))!);
   }, 120_000);
-  afterAll(async () => {
-    await startLocalMongo(server);
-    await suite.close();
-    await stopLocalMongo(server);
-    await rm(server.dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(async () => closeOnOwnFerretDb(server, suite), 60_000);
 
   it('the worker reconnects, the job completes with every photo recorded once and a clean run’s counters, and the worker still takes new jobs', async () => {
     const worker = await suite.startWorker('outage-worker', { PROPERTY_CONCURRENCY: '1', JOB_LOCK_LIFETIME: String(LOCK_LIFETIME_MS) });

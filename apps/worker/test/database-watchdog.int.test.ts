@@ -1,26 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '@phx/core';
-import { WORKSPACE_ROOT } from '../src/config.js';
 import { freePort } from './support/free-port.js';
+import { closeOnOwnFerretDb, ownFerretDbOptions, startLocalMongo, stopLocalMongo } from './support/own-ferretdb.js';
+import type { LocalMongoOptions } from './support/own-ferretdb.js';
 import { openWorkerSuite, sampleProperties, waitFor, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
-
-interface LocalMongoOptions {
-  readonly dataDir: string;
-  readonly port: number;
-  readonly binDir: string;
-}
-interface LocalMongo {
-  startLocalMongo(options: LocalMongoOptions): Promise<{ readonly uri: string }>;
-  stopLocalMongo(options: LocalMongoOptions): Promise<boolean>;
-}
-const LOCAL_MONGO_MODULE = pathToFileURL(join(WORKSPACE_ROOT, 'tools/src/db/local-mongo.ts')).href;
-const { startLocalMongo, stopLocalMongo } = (await import(LOCAL_MONGO_MODULE)) as LocalMongo;
 
 /** Outages of this test, in ms (the full matrix of 5, 18, 35 and 120 s runs in `tools/src/bench/outage-main.ts`). */
 const OUTAGES_MS = [5_000, 18_000, 5_000, 18_000];
@@ -43,17 +28,12 @@ describe('a worker heals itself: watchdog, /healthz and /readyz on the metrics p
   let property: Property;
 
   beforeAll(async () => {
-    server = { dataDir: await mkdtemp(join(tmpdir(), 'phx-watchdog-db-')), port: await freePort(), binDir: join(process.env['PHX_DATA_DIR'] ?? join(WORKSPACE_ROOT, '.data'), 'bin') };
+    server = await ownFerretDbOptions('watchdog');
     const { uri } = await startLocalMongo(server);
     suite = await openWorkerSuite('watchdog', uri);
-    [property] = await sampleProperties(/Garwood/);
+    property = (await sampleProperties(/Garwood/))[0]!;
   }, 120_000);
-  afterAll(async () => {
-    await startLocalMongo(server);
-    await suite.close();
-    await stopLocalMongo(server);
-    await rm(server.dataDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(async () => closeOnOwnFerretDb(server, suite), 60_000);
 
   it('after outages of 5 and 18 s (twice each) takes a new job within 30 s of the database returning; /readyz follows the database', async () => {
     const port = await freePort();
@@ -74,7 +54,7 @@ describe('a worker heals itself: watchdog, /healthz and /readyz on the metrics p
       figures.push(Date.now() - backAt);
       await waitFor(async () => (await status(`${base}/readyz`)) === 200, 30_000);
     }
-    console.info(`watchdog figures: ms from the database's return to the new job taken, per outage ${JSON.stringify(OUTAGES_MS)}: ${JSON.stringify(figures)}`);
+    process.stdout.write(`watchdog figures: ms from the database's return to the new job taken, per outage ${JSON.stringify(OUTAGES_MS)}: ${JSON.stringify(figures)}\n`);
     for (const ms of figures) expect(ms).toBeLessThanOrEqual(TAKE_WITHIN_MS);
     worker.child.kill('SIGTERM');
     expect(await worker.exited()).toBe(0);

@@ -34,8 +34,8 @@ describe('the lock of a job is renewed from the moment it is claimed (short lock
         propertyStarted: await events.countDocuments({ jobId: job.id, kind: 'property-started' }),
       })),
     );
-    console.info(`late-heartbeat figures: ${JSON.stringify(figures)}`);
-    if (finals.some((f) => f.status !== 'completed')) console.info(worker.output());
+    process.stdout.write(`late-heartbeat figures: ${JSON.stringify(figures)}\n`);
+    if (finals.some((f) => f.status !== 'completed')) process.stdout.write(worker.output());
     expect(finals.map((f) => [f.status, f.runNumber, f.errorMessage])).toEqual([
       ['completed', 1, null],
       ['completed', 1, null],

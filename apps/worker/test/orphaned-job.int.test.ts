@@ -42,18 +42,22 @@ describe('a job is never orphaned: the holder paused past its lock, the new hold
     expect(beforeKill).toMatchObject({ status: 'in_progress', runNumber: 2, workerName: 'orphan-second' });
     second.child.kill('SIGKILL');
     expect(await second.exited()).toBe('SIGKILL');
+    const killedAt = Date.now();
 
     const third = await suite.startWorker('orphan-third', env);
-    // The dead holder's lease runs out after 3 s; the queue entry must still be there for the third worker.
-    const final = await waitForJob(suite.service, job.id, isFinal, 120_000).catch(async (error: unknown) => {
+    // The dead holder's lease runs out after 3 s; the queue entry must still be there for the third worker to take the job.
+    const resumed = await waitForJob(suite.service, job.id, (j) => j.runNumber === 3, 60_000).catch(async (error: unknown) => {
       const entries = await suite.db.collection('agendaJobs').find({ name: 'extract-images' }).toArray();
-      console.info(`orphan figures: job ${JSON.stringify((await suite.service.getJob(job.id)).status)}, queue entries ${entries.length}`);
-      console.info(JSON.stringify(entries), third.output().slice(-3_000));
+      process.stdout.write(`orphan figures: job ${JSON.stringify((await suite.service.getJob(job.id)).status)}, queue entries ${entries.length}\n`);
+      process.stdout.write(`${JSON.stringify(entries)}\n${third.output().slice(-3_000)}\n`);
       throw error;
     });
+    process.stdout.write(`orphan figures: taken up by ${resumed.workerName} ${Date.now() - killedAt} ms after the kill\n`);
+    expect(resumed.workerName).toBe('orphan-third');
+    const final = await waitForJob(suite.service, job.id, isFinal, 420_000);
     expect(final).toMatchObject({ status: 'completed', runNumber: 3, workerName: 'orphan-third', totalProperties: properties.length });
     expect(final.completedProperties + final.failedProperties).toBe(properties.length);
     expect(new Set(final.propertyOutcomes.map((o) => o.propertyId)).size).toBe(properties.length);
     for (const p of properties) expect(await folderVersusRecords(suite.service, suite.imagesDir, p.id)).toMatchObject({ unrecorded: [], missing: [] });
-  }, 300_000);
+  }, 720_000);
 });
