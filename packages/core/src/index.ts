@@ -30,6 +30,7 @@ export {
   isFinalJobStatus,
   ISOLATION_MODES,
   ZERO_COUNTERS,
+  PROPERTY_OUTCOME_STATUSES,
 } from './model/index.js';
 export type {
   Brand,
@@ -46,6 +47,7 @@ export type {
   ExtractionCounters,
   ExtractionFailure,
   PropertyOutcome,
+  PropertyOutcomeStatus,
   ExtractionJob,
 } from './model/index.js';
 

@@ -1,4 +1,4 @@
-import type { ExtractionCounters } from '../model/extraction-job.js';
+import type { ExtractionCounters, PropertyOutcomeStatus } from '../model/extraction-job.js';
 import type { ExtractionEvent } from './extraction-event.js';
 
 /**
@@ -11,7 +11,7 @@ import type { ExtractionEvent } from './extraction-event.js';
  * - `photo-unchanged`: `unchangedImages` +1 (not part of `totalImages`)
  * - `photos-removed`: `removedImages` + its count
  * - `photo-failed`: `failedImages` +1
- * - `property-finished`: `completedProperties` or `failedProperties` +1
+ * - `property-finished`: `completedProperties`, `partialProperties` or `failedProperties` +1
  * - `property-started`, `photos-listed`: no change
  *
  * @param counters - the counters before the event
@@ -38,11 +38,20 @@ export function applyExtractionEvent(counters: ExtractionCounters, event: Extrac
     case 'photo-failed':
       return { ...counters, failedImages: counters.failedImages + 1 };
     case 'property-finished':
-      return event.outcome.status === 'completed'
-        ? { ...counters, completedProperties: counters.completedProperties + 1 }
-        : { ...counters, failedProperties: counters.failedProperties + 1 };
+      return countFinishedProperty(counters, event.outcome.status);
     case 'property-started':
     case 'photos-listed':
       return counters;
+  }
+}
+
+function countFinishedProperty(counters: ExtractionCounters, status: PropertyOutcomeStatus): ExtractionCounters {
+  switch (status) {
+    case 'completed':
+      return { ...counters, completedProperties: counters.completedProperties + 1 };
+    case 'partial':
+      return { ...counters, partialProperties: (counters.partialProperties ?? 0) + 1 };
+    case 'failed':
+      return { ...counters, failedProperties: counters.failedProperties + 1 };
   }
 }

@@ -65,6 +65,8 @@ function settle(
     tally.sourceFailed({ source, url: listingUrl, code: 'ALL_PHOTOS_FAILED', message });
   } else {
     tally.read(source);
+    // Every listed photo settled as stored, duplicate, unchanged or failed.
+    tally.checkDeclared(source, listingUrl, listing.declaredPhotoCount, settled.length);
   }
 }
 
@@ -72,7 +74,8 @@ function settle(
  * Extracts the photos of one property from one source into `tally`: skips a
  * source without a listing, fails a source whose page cannot be read or
  * lists no photo, lists only in a dry run, otherwise processes every photo
- * with bounded concurrency.
+ * with bounded concurrency. A source read whose page declares more photos
+ * than it accounted for is noted in `tally` (the property ends `partial`).
  *
  * @param ctx - the property's extraction context
  * @param source - the source to read
@@ -100,6 +103,7 @@ export async function extractSource(ctx: ExtractionContext, source: Source, tall
   if (ctx.dryRun) {
     for (const photo of photos) ctx.emit({ type: 'photo-listed-dry-run', propertyId: ctx.property.id, source, photoId: photo.photoId });
     tally.read(source);
+    tally.checkDeclared(source, listing.listingUrl, listing.declaredPhotoCount, photos.length);
     return;
   }
   try {

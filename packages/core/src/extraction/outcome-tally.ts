@@ -1,4 +1,4 @@
-import type { ExtractionFailure, PropertyOutcome } from '../model/extraction-job.js';
+import type { ExtractionFailure, PropertyOutcome, PropertyOutcomeStatus } from '../model/extraction-job.js';
 import type { Property } from '../model/property.js';
 import type { Source } from '../model/source.js';
 
@@ -15,6 +15,7 @@ export class OutcomeTally {
   #failedImages = 0;
   #unchangedImages = 0;
   #removedImages = 0;
+  #missingPhotos = 0;
   readonly #listedPhotoIds: string[] = [];
   #failedSources = 0;
   readonly #sourcesRead: Source[] = [];
@@ -79,13 +80,34 @@ export class OutcomeTally {
     this.#skippedSources.push({ source, reason });
   }
 
+  /**
+   * Compares a source's declared photo count with the photos its run
+   * accounted for; a shortfall is recorded as a `PHOTOS_MISSING` failure and
+   * makes the property `partial` (unless it fails).
+   *
+   * @param source - the source read
+   * @param url - its listing page URL
+   * @param declared - photos the page says the listing has, or `null`/`undefined` when it does not say
+   * @param accounted - photos stored, duplicate, unchanged or failed (in a dry run: listed)
+   */
+  checkDeclared(source: Source, url: string, declared: number | null | undefined, accounted: number): void {
+    if (declared === null || declared === undefined || declared <= accounted) return;
+    const missing = declared - accounted;
+    this.#missingPhotos += missing;
+    const message = `The ${source} listing page ${url} declares ${declared} photos but its gallery gave ${accounted}: ${missing} missing`;
+    this.#failures.push({ source, url, code: 'PHOTOS_MISSING', message });
+  }
+
   /** Records a source that could not be read; the property will fail. */
   sourceFailed(failure: ExtractionFailure): void {
     this.#failedSources += 1;
     this.#failures.push(failure);
   }
 
-  /** @returns the outcome: `completed` iff at least one source was read and none failed */
+  /**
+   * @returns the outcome: `failed` unless at least one source was read and
+   *   none failed; then `partial` when photos are missing, else `completed`
+   */
   toOutcome(): PropertyOutcome {
     const failures = [...this.#failures];
     if (this.#sourcesRead.length === 0 && this.#failedSources === 0) {
@@ -100,16 +122,22 @@ export class OutcomeTally {
     return {
       propertyId: this.#property.id,
       address: this.#property.address,
-      status: this.#sourcesRead.length > 0 && this.#failedSources === 0 ? 'completed' : 'failed',
+      status: this.#status(),
       photosFound: this.#photosFound,
       newImages: this.#newImages,
       duplicateImages: this.#duplicateImages,
       failedImages: this.#failedImages,
       unchangedImages: this.#unchangedImages,
       removedImages: this.#removedImages,
+      missingPhotos: this.#missingPhotos,
       sourcesRead: [...this.#sourcesRead],
       skippedSources: [...this.#skippedSources],
       failures,
     };
+  }
+
+  #status(): PropertyOutcomeStatus {
+    if (this.#sourcesRead.length === 0 || this.#failedSources > 0) return 'failed';
+    return this.#missingPhotos > 0 ? 'partial' : 'completed';
   }
 }

@@ -44,6 +44,14 @@ export interface ExtractionCounters {
   readonly completedProperties: number;
   /** Properties that failed (see `failedPropertiesList`). */
   readonly failedProperties: number;
+  /**
+   * Properties finished with every source read but fewer photos than a
+   * listing page declares (outcome status `partial`, see
+   * {@link PropertyOutcome.missingPhotos}); counted neither in
+   * `completedProperties` nor in `failedProperties`. Absent = 0 (job
+   * documents that predate it).
+   */
+  readonly partialProperties?: number;
   /** Photos stored or recognised: `newImages + duplicateImages` (in a dry run: photos listed). */
   readonly totalImages: number;
   /** Photos whose bytes were not stored for the property before. */
@@ -67,6 +75,7 @@ export const ZERO_COUNTERS: ExtractionCounters = Object.freeze({
   totalProperties: 0,
   completedProperties: 0,
   failedProperties: 0,
+  partialProperties: 0,
   totalImages: 0,
   newImages: 0,
   duplicateImages: 0,
@@ -94,6 +103,12 @@ export interface ExtractionFailure {
   readonly kind?: FailureKind;
 }
 
+/** Every status a finished property can have (see {@link PropertyOutcome.status}). */
+export const PROPERTY_OUTCOME_STATUSES = Object.freeze(['completed', 'partial', 'failed'] as const);
+
+/** See {@link PROPERTY_OUTCOME_STATUSES}. */
+export type PropertyOutcomeStatus = (typeof PROPERTY_OUTCOME_STATUSES)[number];
+
 /** Outcome of one property within a job. */
 export interface PropertyOutcome {
   /** The property. */
@@ -105,9 +120,12 @@ export interface PropertyOutcome {
    * source with no listing is skipped, not failed); else `failed`. A source
    * fails when its page cannot be read, lists no photo, every one of its
    * photos failed, or its photos cannot be stored; a single photo failing
-   * does not fail its source.
+   * does not fail its source. `partial` instead of `completed` when a
+   * source's page declares more photos than its gallery accounted for
+   * (stored + duplicate + unchanged + failed): see `missingPhotos`, and a
+   * `PHOTOS_MISSING` entry in `failures` per short source saying why.
    */
-  readonly status: 'completed' | 'failed';
+  readonly status: PropertyOutcomeStatus;
   /** Photos listed by the sources (before download). */
   readonly photosFound: number;
   /** Photos newly stored. */
@@ -120,6 +138,13 @@ export interface PropertyOutcome {
   readonly unchangedImages?: number;
   /** Recorded photos no longer listed, marked removed by this run (absent = 0). */
   readonly removedImages?: number;
+  /**
+   * Photos the listing pages declare that the run did not account for, summed
+   * over the sources read: for each, its declared count minus its photos
+   * stored, duplicate, unchanged or failed, when positive. Sources whose page
+   * states no count add 0. `> 0` iff `status` is `partial`. Absent = 0.
+   */
+  readonly missingPhotos?: number;
   /** Sources whose photos were read. */
   readonly sourcesRead: readonly Source[];
   /** Requested sources with no listing for this property (no URL given and none found), with the reason. */

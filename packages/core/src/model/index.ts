@@ -11,6 +11,7 @@ export {
   isFinalJobStatus,
   ISOLATION_MODES,
   ZERO_COUNTERS,
+  PROPERTY_OUTCOME_STATUSES,
 } from './extraction-job.js';
 export type {
   JobStatus,
@@ -18,5 +19,6 @@ export type {
   ExtractionCounters,
   ExtractionFailure,
   PropertyOutcome,
+  PropertyOutcomeStatus,
   ExtractionJob,
 } from './extraction-job.js';

@@ -40,4 +40,11 @@ export interface ListingPhotos {
   readonly listingUrl: string;
   /** Photos in gallery order, one entry per distinct photo. */
   readonly photos: readonly ListingPhoto[];
+  /**
+   * How many photos the page itself says the listing has (Zillow's
+   * `photoCount`, Redfin's photo count, "See all 38 photos"); `null` or
+   * absent when the page does not say. A gallery that accounts for fewer
+   * photos than this makes the property `partial` (see `PropertyOutcome`).
+   */
+  readonly declaredPhotoCount?: number | null;
 }

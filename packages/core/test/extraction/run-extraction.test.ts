@@ -52,7 +52,7 @@ describe('runExtraction', () => {
       ['5 Elm Ave, Mesa, AZ 85201', 'completed', 1, 0, 0],
     ]);
     expect(fold(run.events, 5)).toEqual({
-      ...{ totalProperties: 5, completedProperties: 4, failedProperties: 1 },
+      ...{ totalProperties: 5, completedProperties: 4, partialProperties: 0, failedProperties: 1 },
       ...{ totalImages: 10, newImages: 9, duplicateImages: 1, failedImages: 1, unchangedImages: 0, removedImages: 0 },
     });
   });

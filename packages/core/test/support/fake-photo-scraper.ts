@@ -10,6 +10,8 @@ export type FakeListing = readonly ListingPhoto[] | Error;
 export class FakePhotoScraper implements PhotoScraper {
   readonly requests: ScrapeRequest[] = [];
   readonly released: PropertyId[] = [];
+  /** Photo count each listing page (by URL) declares; pages left out declare none (`null`). */
+  readonly declaredPhotoCounts = new Map<string | null, number>();
 
   constructor(
     readonly source: Source,
@@ -24,7 +26,8 @@ export class FakePhotoScraper implements PhotoScraper {
     const listing = this.listings.get(request.listingUrl);
     if (listing === undefined) throw new Error(`fake ${this.source} scraper has no page ${request.listingUrl}`);
     if (listing instanceof Error) throw listing;
-    return { source: this.source, listingUrl: request.listingUrl ?? 'https://example.invalid/', photos: listing };
+    const declaredPhotoCount = this.declaredPhotoCounts.get(request.listingUrl) ?? null;
+    return { source: this.source, listingUrl: request.listingUrl ?? 'https://example.invalid/', photos: listing, declaredPhotoCount };
   }
 
   async releaseProperty(propertyId: PropertyId): Promise<void> {
