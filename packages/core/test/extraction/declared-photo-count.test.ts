@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyExtractionEvent, PropertyExtractor } from '../../src/extraction/index.js';
+import { applyExtractionEvent } from '../../src/extraction/index.js';
 import type { ExtractionEvent, ExtractPropertyRequest } from '../../src/extraction/index.js';
 import { ZERO_COUNTERS } from '../../src/model/index.js';
 import type { ExtractionCounters, PropertyOutcome } from '../../src/model/index.js';
