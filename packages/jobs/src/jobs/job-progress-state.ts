@@ -59,9 +59,9 @@ export class JobProgressState {
     return this.finished.size;
   }
 
-  /** `true` when at least one finished property completed. */
+  /** `true` when at least one finished property completed, wholly or `partial` (the job then completes). */
   get anyCompleted(): boolean {
-    return this.outcomes.some((o) => o.status === 'completed');
+    return this.outcomes.some((o) => o.status !== 'failed');
   }
 
   /** The finished outcomes, in finishing order. */
@@ -122,6 +122,7 @@ function highest(a: ExtractionCounters, b: ExtractionCounters): ExtractionCounte
     totalProperties: a.totalProperties,
     completedProperties: Math.max(a.completedProperties, b.completedProperties),
     failedProperties: Math.max(a.failedProperties, b.failedProperties),
+    partialProperties: Math.max(a.partialProperties ?? 0, b.partialProperties ?? 0),
     totalImages: Math.max(a.totalImages, b.totalImages),
     newImages: Math.max(a.newImages, b.newImages),
     duplicateImages: Math.max(a.duplicateImages, b.duplicateImages),
@@ -148,6 +149,7 @@ function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: numbe
     totalProperties,
     completedProperties: 0,
     failedProperties: 0,
+    partialProperties: 0,
     totalImages: 0,
     newImages: 0,
     duplicateImages: 0,
@@ -160,6 +162,7 @@ function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: numbe
       ...c,
       completedProperties: c.completedProperties + (o.status === 'completed' ? 1 : 0),
       failedProperties: c.failedProperties + (o.status === 'failed' ? 1 : 0),
+      partialProperties: (c.partialProperties ?? 0) + (o.status === 'partial' ? 1 : 0),
       totalImages: c.totalImages + (dryRun ? o.photosFound : o.newImages + o.duplicateImages),
       newImages: c.newImages + o.newImages,
       duplicateImages: c.duplicateImages + o.duplicateImages,

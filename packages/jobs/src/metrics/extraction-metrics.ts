@@ -16,6 +16,7 @@ export const EXTRACTION_METRIC_NAMES = Object.freeze({
   jobDuration: 'extraction_job_duration_seconds',
   queueDepth: 'extraction_queue_depth',
   images: 'extraction_images_total',
+  properties: 'extraction_properties_total',
   workersActive: 'extraction_workers_active',
   sourceCircuitOpen: 'extraction_source_circuit_open',
 });
@@ -50,6 +51,7 @@ export interface ExtractionMetricsOptions {
  * | `extraction_job_duration_seconds` | histogram (60, 300, 600, 1800, 3600) | | `completedAt - startedAt` of those jobs |
  * | `extraction_queue_depth` | gauge | | `pending` job documents (read at scrape; aggregate with `max`) |
  * | `extraction_images_total` | counter | `source`, `status` (`new`, `duplicate`, `unchanged`, `failed`) | photo events of this worker's runs |
+ * | `extraction_properties_total` | counter | `status` (`completed`, `partial`, `failed`) | properties this worker's runs finished (ours, beside the original design's) |
  * | `extraction_workers_active` | gauge | | 1 while this worker takes jobs, else 0 (`sum` = active workers) |
  * | `extraction_source_circuit_open` | gauge | `source` | 1 while the source's circuit breaker is not closed, else 0 |
  *
@@ -67,6 +69,7 @@ export class ExtractionMetrics {
   private readonly completed: Counter<'source' | 'status'>;
   private readonly duration: Histogram;
   private readonly images: Counter<'source' | 'status'>;
+  private readonly properties: Counter<'status'>;
   private readonly workersActive: Gauge;
   private readonly logger: Logger;
 
@@ -83,6 +86,7 @@ export class ExtractionMetrics {
     this.duration = new Histogram({ name: n.jobDuration, help: 'Duration of the jobs this worker ended, from start to end, in seconds', buckets: [...JOB_DURATION_BUCKETS_SECONDS], registers });
     registerQueueDepth(registers, options.db, this.logger);
     this.images = new Counter({ name: n.images, help: 'Photos handled by this worker, by source and status (new, duplicate, unchanged, failed)', labelNames: ['source', 'status'], registers });
+    this.properties = new Counter({ name: n.properties, help: 'Properties finished by this worker, by outcome status (completed, partial, failed)', labelNames: ['status'], registers });
     this.workersActive = new Gauge({ name: n.workersActive, help: '1 while this worker takes jobs, else 0', registers });
     registerCircuitOpen(registers, options.circuitStates);
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });
@@ -98,7 +102,8 @@ export class ExtractionMetrics {
   }
 
   /**
-   * Counts one extraction event into `extraction_images_total`.
+   * Counts one extraction event into `extraction_images_total` (photo
+   * events) or `extraction_properties_total` (`property-finished`).
    *
    * @param event - an event of one of this worker's runs
    */
@@ -112,6 +117,9 @@ export class ExtractionMetrics {
         return;
       case 'photo-failed':
         if (event.failure.source !== null) this.images.inc({ source: event.failure.source, status: 'failed' });
+        return;
+      case 'property-finished':
+        this.properties.inc({ status: event.outcome.status });
         return;
       default:
         return;

@@ -1,4 +1,4 @@
-import type { ExtractionCounters, ExtractionEvent, JobStatus } from '@phx/core';
+import type { ExtractionCounters, ExtractionEvent, JobStatus, PropertyOutcomeStatus } from '@phx/core';
 import { InvalidInputError } from '@phx/core';
 
 /** Name of the collection of job events (one document per event). */
@@ -46,8 +46,10 @@ export interface JobEventBody {
   readonly sha256: string | null;
   /** `true` when the stored photo was new for the property, `false` for a duplicate (`photo-stored`); else `null`. */
   readonly isNew: boolean | null;
-  /** How the property ended (`property-finished`): `completed` or `failed`; else `null`. */
-  readonly propertyStatus: 'completed' | 'failed' | null;
+  /** How the property ended (`property-finished`): `completed`, `partial` or `failed`; else `null`. */
+  readonly propertyStatus: PropertyOutcomeStatus | null;
+  /** Photos the listing pages declare that the property's run did not account for (`property-finished`); else `null`. */
+  readonly missingPhotos: number | null;
   /** The failure (`photo-failed`); for a `status` event of a failed or cancelled job, its message; else `null`. */
   readonly error: { readonly code: string; readonly message: string; readonly url: string | null } | null;
 }
@@ -149,7 +151,7 @@ export function fromJobEventDocument(doc: JobEventDocument): JobEvent {
     at: doc.at,
     kind: doc.kind,
     status: doc.status,
-    counters: doc.counters,
+    counters: toJobEventCounters(doc.counters), // events written before a counter existed lack it
     propertyId: doc.propertyId ?? null,
     address: doc.address ?? null,
     source: doc.source ?? null,
@@ -157,6 +159,7 @@ export function fromJobEventDocument(doc: JobEventDocument): JobEvent {
     sha256: doc.sha256 ?? null,
     isNew: doc.isNew ?? null,
     propertyStatus: doc.propertyStatus ?? null,
+    missingPhotos: doc.missingPhotos ?? (doc.kind === 'property-finished' ? 0 : null),
     error: doc.error ?? null,
   };
 }
@@ -169,6 +172,7 @@ const EMPTY_DETAIL = {
   sha256: null,
   isNew: null,
   propertyStatus: null,
+  missingPhotos: null,
   error: null,
 } as const;
 
@@ -209,6 +213,7 @@ export function extractionEventBody(event: ExtractionEvent, counters: JobEventCo
         propertyId: event.outcome.propertyId,
         address: event.outcome.address,
         propertyStatus: event.outcome.status,
+        missingPhotos: event.outcome.missingPhotos ?? 0,
       };
     case 'photo-stored':
       return { ...base, kind: 'photo-stored', propertyId: event.propertyId, source: event.source, photoId: event.photoId, sha256: event.sha256, isNew: event.created };
@@ -242,6 +247,7 @@ export function toJobEventCounters(c: ExtractionCounters): JobEventCounters {
     totalProperties: c.totalProperties,
     completedProperties: c.completedProperties,
     failedProperties: c.failedProperties,
+    partialProperties: c.partialProperties ?? 0,
     totalImages: c.totalImages,
     newImages: c.newImages,
     duplicateImages: c.duplicateImages,

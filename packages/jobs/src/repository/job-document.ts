@@ -10,6 +10,8 @@ export interface StoredExtractionJob extends ExtractionJob {
   readonly unchangedImages: number;
   /** Recorded photos a complete re-run marked removed (0 on documents written before it was stored). */
   readonly removedImages: number;
+  /** Properties that ended `partial` (0 on documents written before it was stored). */
+  readonly partialProperties: number;
   /**
    * Incremented by every update of the document (starts at 1 on insert), so a
    * reader that saw version `n` knows a document with version `n + 1` is newer.
@@ -65,6 +67,7 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
     runNumber: rest.runNumber ?? 0,
     workerName: rest.workerName ?? null,
     failedImages: rest.failedImages ?? 0,
+    partialProperties: rest.partialProperties ?? 0,
     unchangedImages: rest.unchangedImages ?? 0,
     removedImages: rest.removedImages ?? 0,
     propertyOutcomes: rest.propertyOutcomes ?? [],
@@ -83,6 +86,7 @@ export function toNewJobDocument(job: ExtractionJob): ExtractionJobDocument {
   return {
     _id: id,
     ...rest,
+    partialProperties: rest.partialProperties ?? 0,
     unchangedImages: rest.unchangedImages ?? 0,
     removedImages: rest.removedImages ?? 0,
     version: 1,

@@ -286,6 +286,7 @@ function progressFields(progress: JobProgress): JobProgress {
     totalProperties: progress.totalProperties,
     completedProperties: progress.completedProperties,
     failedProperties: progress.failedProperties,
+    partialProperties: progress.partialProperties ?? 0,
     totalImages: progress.totalImages,
     newImages: progress.newImages,
     duplicateImages: progress.duplicateImages,

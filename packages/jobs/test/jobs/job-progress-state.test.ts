@@ -13,6 +13,7 @@ const stored = (over: Partial<StoredExtractionJob> = {}): StoredExtractionJob =>
   workerName: null,
   unchangedImages: 0,
   removedImages: 0,
+  partialProperties: 0,
   ...over,
 });
 

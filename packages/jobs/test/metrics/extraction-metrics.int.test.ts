@@ -7,7 +7,7 @@ import { JobRepository } from '../../src/repository/job-repository.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
-import { sampleJob } from '../support/sample-jobs.js';
+import { sampleJob, sampleOutcome, sampleProperty } from '../support/sample-jobs.js';
 
 const propertyId = toPropertyId('1 Main St');
 const sha = toContentHash('a'.repeat(64));
@@ -74,6 +74,19 @@ describe('ExtractionMetrics', () => {
     expect(linesOf(text, 'extraction_source_circuit_open')).toEqual([
       'extraction_source_circuit_open{source="zillow"} 0',
       'extraction_source_circuit_open{source="redfin"} 1',
+    ]);
+  });
+
+  it('counts finished properties by outcome status, partial ones apart', async () => {
+    const metrics = new ExtractionMetrics();
+    for (const status of ['completed', 'partial', 'partial', 'failed'] as const) {
+      const outcome = { ...sampleOutcome(sampleProperty(1), status === 'failed' ? 'failed' : 'completed'), status };
+      metrics.recordEvent({ type: 'property-finished', outcome });
+    }
+    expect(linesOf(await metrics.registry.metrics(), 'extraction_properties_total')).toEqual([
+      'extraction_properties_total{status="completed"} 1',
+      'extraction_properties_total{status="partial"} 2',
+      'extraction_properties_total{status="failed"} 1',
     ]);
   });
 

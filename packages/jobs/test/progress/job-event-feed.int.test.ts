@@ -23,6 +23,7 @@ const photo = (n: number): JobEventBody => ({
   sha256: 'a'.repeat(64),
   isNew: true,
   propertyStatus: null,
+  missingPhotos: null,
   error: null,
 });
 
