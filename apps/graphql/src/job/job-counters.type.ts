@@ -9,12 +9,19 @@ export class JobCountersType implements JobEventCounters {
   readonly totalProperties!: number;
 
   /** Properties finished successfully. */
-  @Field(() => Int, { description: 'Properties finished with every requested source read or skipped.' })
+  @Field(() => Int, { description: 'Properties finished with every requested source read or skipped and every photo their listing pages declare accounted for (see partialProperties).' })
   readonly completedProperties!: number;
 
   /** Properties that failed. */
   @Field(() => Int, { description: 'Properties that failed (see Job.failedPropertiesList).' })
   readonly failedProperties!: number;
+
+  /** Properties that ended partial. */
+  @Field(() => Int, {
+    description:
+      'Properties finished with every source read but fewer photos than a listing page declares (PropertyOutcome status PARTIAL); not in completedProperties or failedProperties.',
+  })
+  readonly partialProperties!: number;
 
   /** Photos stored or recognised. */
   @Field(() => Int, { description: 'Photos stored or recognised: newImages + duplicateImages (in a dry run: photos listed).' })

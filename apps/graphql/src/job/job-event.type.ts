@@ -1,4 +1,4 @@
-import type { JobStatus } from '@phx/core';
+import type { JobStatus, PropertyOutcomeStatus } from '@phx/core';
 import type { JobEvent, JobEventKind } from '@phx/jobs';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
@@ -80,7 +80,11 @@ export class JobEventType {
 
   /** How the property ended. */
   @Field(() => PropertyOutcomeStatusEnum, { nullable: true, description: 'PROPERTY_FINISHED: how the property ended; else null.' })
-  readonly propertyStatus!: 'completed' | 'failed' | null;
+  readonly propertyStatus!: PropertyOutcomeStatus | null;
+
+  /** Photos declared and not accounted for. */
+  @Field(() => Int, { nullable: true, description: 'PROPERTY_FINISHED: photos the listing pages declare that the run did not account for (see PropertyOutcome.missingPhotos); else null.' })
+  readonly missingPhotos!: number | null;
 
   /** What failed. */
   @Field(() => JobEventErrorType, { nullable: true, description: 'PHOTO_FAILED: the failure; STATUS FAILED or CANCELLED: why; else null.' })
@@ -109,6 +113,7 @@ export function toJobEventType(event: JobEvent): JobEventType {
     sha256: event.sha256,
     isNew: event.isNew,
     propertyStatus: event.propertyStatus,
+    missingPhotos: event.missingPhotos,
     error: event.error === null ? null : { ...event.error },
   };
 }

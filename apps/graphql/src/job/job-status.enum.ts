@@ -21,7 +21,9 @@ registerEnumType(JobStatusEnum, {
   valuesConfig: {
     PENDING: { description: 'Queued; no worker has started it yet.' },
     IN_PROGRESS: { description: 'A worker holds it and is extracting.' },
-    COMPLETED: { description: 'Every property was processed (some may have failed; see failedProperties).' },
+    COMPLETED: {
+      description: 'Every property was processed and at least one completed, wholly or partially (some may have failed or be partial; see failedProperties and partialProperties).',
+    },
     FAILED: { description: 'The job itself failed; see errorMessage.' },
     CANCELLED: { description: 'Cancelled by a user before it finished.' },
   },

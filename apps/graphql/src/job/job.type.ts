@@ -98,6 +98,7 @@ export function toJobType(job: ExtractionJob & { readonly origin?: JobOrigin; re
     totalProperties: job.totalProperties,
     completedProperties: job.completedProperties,
     failedProperties: job.failedProperties,
+    partialProperties: job.partialProperties ?? 0,
     totalImages: job.totalImages,
     newImages: job.newImages,
     duplicateImages: job.duplicateImages,

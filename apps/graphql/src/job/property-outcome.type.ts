@@ -15,7 +15,7 @@ export class PropertyOutcomeType {
   @Field(() => String, { description: 'Its address.' })
   readonly address!: string;
 
-  /** `completed` or `failed` (shown as COMPLETED / FAILED). */
+  /** `completed`, `partial` or `failed` (shown as COMPLETED / PARTIAL / FAILED). */
   @Field(() => PropertyOutcomeStatusEnum, { description: 'How the property ended.' })
   readonly status!: PropertyOutcome['status'];
 
@@ -42,6 +42,13 @@ export class PropertyOutcomeType {
   /** Records marked removed. */
   @Field(() => Int, { description: 'Recorded photos no longer on the listings, marked removed (kept) by this run.' })
   readonly removedImages!: number;
+
+  /** Photos declared by the listing pages and not accounted for. */
+  @Field(() => Int, {
+    description:
+      'Photos the listing pages declare (photoCount, "See all N photos") that this run did not store, find duplicate or unchanged, or fail, summed over the sources read; > 0 exactly when status is PARTIAL.',
+  })
+  readonly missingPhotos!: number;
 
   /** Sources whose photos were read. */
   @Field(() => [String], { description: 'Sources whose photos were read.' })
@@ -73,6 +80,7 @@ export function toPropertyOutcomeType(outcome: PropertyOutcome): PropertyOutcome
     failedImages: outcome.failedImages,
     unchangedImages: outcome.unchangedImages ?? 0,
     removedImages: outcome.removedImages ?? 0,
+    missingPhotos: outcome.missingPhotos ?? 0,
     sourcesRead: outcome.sourcesRead,
     skippedSources: outcome.skippedSources.map((s) => ({ source: s.source, reason: s.reason })),
     failures: outcome.failures.map((f) => ({ source: f.source, url: f.url, code: f.code, message: f.message })),
