@@ -1,6 +1,6 @@
 /** GraphQL fields of a job's progress, as the demo prints them. */
 export const PROGRESS_FIELDS = `
-  id status totalProperties completedProperties failedProperties
+  id status totalProperties completedProperties partialProperties failedProperties
   totalImages newImages duplicateImages unchangedImages failedImages errorMessage`;
 
 /** Enqueues an extraction of every catalog property. */
@@ -21,7 +21,7 @@ export const FINAL_JOB = `
     job(id: $id) {
       ${PROGRESS_FIELDS} createdAt startedAt completedAt failedPropertiesList
       propertyOutcomes {
-        propertyId address status photosFound newImages duplicateImages unchangedImages failedImages sourcesRead
+        propertyId address status photosFound newImages duplicateImages unchangedImages failedImages missingPhotos sourcesRead
         skippedSources { source reason }
         failures { source url code message }
       }
@@ -40,6 +40,8 @@ export interface JobProgress {
   readonly status: string;
   readonly totalProperties: number;
   readonly completedProperties: number;
+  /** Properties that ended partial (fewer photos than a listing page declares). */
+  readonly partialProperties: number;
   readonly failedProperties: number;
   readonly totalImages: number;
   readonly newImages: number;
@@ -61,6 +63,8 @@ export interface PropertyOutcomeView {
   /** Photos stored by an earlier run and listed again. */
   readonly unchangedImages: number;
   readonly failedImages: number;
+  /** Photos the listing pages declare that the run did not account for (> 0 exactly when PARTIAL). */
+  readonly missingPhotos: number;
   readonly sourcesRead: readonly string[];
   readonly skippedSources: readonly { readonly source: string; readonly reason: string }[];
   readonly failures: readonly { readonly source: string | null; readonly url: string | null; readonly code: string; readonly message: string }[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ZERO_COUNTERS, toJobId, toPropertyId } from '@phx/core';
 import type { ExtractionJob } from '@phx/core';
-import { formatJobReport, formatProgressLine } from '../../src/cli/job-report.js';
+import { formatJobReport, formatOutcomes, formatProgressLine } from '../../src/cli/job-report.js';
 
 const address = '1 Main St, Phoenix, AZ 85001';
 const at = new Date('2026-01-02T03:04:05.000Z');
@@ -39,8 +39,26 @@ describe('CLI job report', () => {
 
   it('prints them in the progress line', () => {
     expect(formatProgressLine(job)).toBe(
-      'in_progress properties 0/1 (0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 6 unchanged, 2 removed)',
+      'in_progress properties 0/1 (0 partial, 0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 6 unchanged, 2 removed)',
     );
+  });
+
+  it('says next to a completed status how many properties are partial, and each one\'s missing photos', () => {
+    const outcome = {
+      propertyId: toPropertyId(address),
+      address,
+      status: 'partial' as const,
+      ...{ photosFound: 7, newImages: 7, duplicateImages: 0, failedImages: 0, unchangedImages: 0, removedImages: 0, missingPhotos: 4 },
+      ...{ sourcesRead: ['redfin' as const], skippedSources: [] },
+      failures: [{ source: 'redfin' as const, url: 'https://www.redfin.com/x', code: 'PHOTOS_MISSING', message: 'declares 11 photos but its gallery gave 7: 4 missing' }],
+    };
+    const done: ExtractionJob = { ...job, status: 'completed', partialProperties: 1, propertyOutcomes: [outcome] };
+    const report = formatJobReport(done).split('\n');
+    expect(report[0]).toBe(`Job ${job.id}: completed (1 property partial: photos missing)`);
+    expect(report[1]).toBe('  Progress: 0/1 properties (1 partial, 0 failed)');
+    expect(formatProgressLine(done)).toMatch(/^completed {3}properties 1\/1 \(1 partial, 0 failed\)/);
+    expect(formatOutcomes(done)).toContain('missing 4');
+    expect(formatOutcomes(done)).toContain('! PHOTOS_MISSING: declares 11 photos but its gallery gave 7: 4 missing');
   });
 
   it('counts absent counters of older job documents as 0', () => {
@@ -48,7 +66,7 @@ describe('CLI job report', () => {
     delete (older as { unchangedImages?: number }).unchangedImages;
     delete (older as { removedImages?: number }).removedImages;
     expect(formatProgressLine(older)).toBe(
-      'in_progress properties 0/1 (0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 0 unchanged, 0 removed)',
+      'in_progress properties 0/1 (0 partial, 0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 0 unchanged, 0 removed)',
     );
   });
 });

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { formatProgress } from '../../src/demo/run-demo-extraction.js';
 
 describe('demo progress line', () => {
-  it('shows unchanged photos beside new, duplicate and failed (a second run counts them unchanged)', () => {
+  it('shows partial properties beside failed ones, and unchanged photos beside new, duplicate and failed (a second run counts them unchanged)', () => {
     const line = formatProgress({
       id: 'j',
       status: 'COMPLETED',
       totalProperties: 9,
-      completedProperties: 9,
+      completedProperties: 8,
+      partialProperties: 1,
       failedProperties: 0,
       totalImages: 218,
       newImages: 0,
@@ -16,6 +17,6 @@ describe('demo progress line', () => {
       failedImages: 0,
       errorMessage: null,
     });
-    expect(line).toBe('completed   properties 9/9 (0 failed)  images 218 (0 new, 0 duplicate, 218 unchanged, 0 failed)');
+    expect(line).toBe('completed   properties 9/9 (1 partial, 0 failed)  images 218 (0 new, 0 duplicate, 218 unchanged, 0 failed)');
   });
 });
