@@ -43,6 +43,12 @@ export class PropertyOutcomeType {
   @Field(() => Int, { description: 'Recorded photos no longer on the listings, marked removed (kept) by this run.' })
   readonly removedImages!: number;
 
+  /** Placeholder images among them. */
+  @Field(() => Int, {
+    description: 'Photos stored or unchanged that are placeholders (flat images: solid colours, "Coming Soon" cards); also counted as new, duplicate or unchanged.',
+  })
+  readonly placeholderImages!: number;
+
   /** Sources whose photos were read. */
   @Field(() => [String], { description: 'Sources whose photos were read.' })
   readonly sourcesRead!: readonly string[];
@@ -73,6 +79,7 @@ export function toPropertyOutcomeType(outcome: PropertyOutcome): PropertyOutcome
     failedImages: outcome.failedImages,
     unchangedImages: outcome.unchangedImages ?? 0,
     removedImages: outcome.removedImages ?? 0,
+    placeholderImages: outcome.placeholderImages ?? 0,
     sourcesRead: outcome.sourcesRead,
     skippedSources: outcome.skippedSources.map((s) => ({ source: s.source, reason: s.reason })),
     failures: outcome.failures.map((f) => ({ source: f.source, url: f.url, code: f.code, message: f.message })),

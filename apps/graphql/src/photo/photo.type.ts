@@ -63,6 +63,14 @@ export class PhotoType {
   @Field(() => String, { nullable: true, description: '64-bit perceptual hash of the upright image, 16 hex digits; null when not computed.' })
   readonly perceptualHash!: string | null;
 
+  /** Whether the canonical image is a placeholder. */
+  @Field(() => Boolean, {
+    description:
+      'True when the image is a placeholder: flat, with too little detail to be a photo (a solid colour, a "Coming Soon" card). ' +
+      'It merges with another image only when their colours match, never on the perceptual hash alone.',
+  })
+  readonly placeholder!: boolean;
+
   /** Whether the original is animated. */
   @Field(() => Boolean, { description: 'True when the original is an animation; its variants show the first frame.' })
   readonly animated!: boolean;
@@ -107,6 +115,7 @@ export function toPhotoType(record: PhotoRecord): PhotoType {
     urls: record.urls,
     firstSeenAt: record.firstSeenAt,
     perceptualHash: record.perceptualHash,
+    placeholder: record.placeholder,
     animated: record.animated,
     variants: record.variants.map((v) => ({ ...v })),
     storedFiles: storedFileNames(record),

@@ -15,6 +15,7 @@ export class OutcomeTally {
   #failedImages = 0;
   #unchangedImages = 0;
   #removedImages = 0;
+  #placeholderImages = 0;
   readonly #listedPhotoIds: string[] = [];
   #failedSources = 0;
   readonly #sourcesRead: Source[] = [];
@@ -32,9 +33,10 @@ export class OutcomeTally {
     this.#listedPhotoIds.push(...photoIds);
   }
 
-  /** Counts a photo already recorded and not downloaded again. */
-  unchanged(): void {
+  /** Counts a photo already recorded and not downloaded again; `placeholder` when its record is one. */
+  unchanged(placeholder = false): void {
     this.#unchangedImages += 1;
+    if (placeholder) this.#placeholderImages += 1;
   }
 
   /** Counts records marked removed. */
@@ -57,10 +59,11 @@ export class OutcomeTally {
     return this.#failedSources === 0;
   }
 
-  /** Counts a stored photo, new or duplicate. */
-  stored(created: boolean): void {
+  /** Counts a stored photo, new or duplicate; `placeholder` when it is a flat placeholder image. */
+  stored(created: boolean, placeholder = false): void {
     if (created) this.#newImages += 1;
     else this.#duplicateImages += 1;
+    if (placeholder) this.#placeholderImages += 1;
   }
 
   /** Records a photo that failed alone. */
@@ -107,6 +110,7 @@ export class OutcomeTally {
       failedImages: this.#failedImages,
       unchangedImages: this.#unchangedImages,
       removedImages: this.#removedImages,
+      placeholderImages: this.#placeholderImages,
       sourcesRead: [...this.#sourcesRead],
       skippedSources: [...this.#skippedSources],
       failures,

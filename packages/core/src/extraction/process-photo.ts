@@ -1,22 +1,25 @@
 import { createHash } from 'node:crypto';
 import { CancelledError, throwIfCancelled } from '../errors/index.js';
-import { encodeVariants, readPhoto, variantFileName } from '../images/index.js';
+import { encodeVariants, isPlaceholderTone, readPhoto, variantFileName } from '../images/index.js';
 import type { DecodedPhoto, UprightImage } from '../images/index.js';
 import type { ExtractionFailure } from '../model/extraction-job.js';
 import type { ListingPhoto } from '../model/listing-photo.js';
 import type { Source } from '../model/source.js';
 import { isBetterImage } from '../photos/same-photo.js';
-import type { SamePhotoMatch } from '../photos/same-photo.js';
+import type { ImageIdentity, SamePhotoMatch } from '../photos/same-photo.js';
 import { isNotModified } from '../ports/photo-fetcher.js';
 import type { FetchedPhoto, PhotoFetchRequest } from '../ports/photo-fetcher.js';
 import type { PhotoObservation, PhotoRecord, StoredVariant } from '../ports/photo-repository.js';
 import type { ExtractionContext } from './extraction-context.js';
 import { toExtractionFailure } from './extraction-failure.js';
 
-/** What became of one photo: stored (new or duplicate), already recorded (not downloaded), or failed alone. */
+/**
+ * What became of one photo: stored (new or duplicate), already recorded (not
+ * downloaded), or failed alone; `placeholder` when the image (or its record) is a flat placeholder.
+ */
 export type PhotoResult =
-  | { readonly kind: 'stored'; readonly created: boolean }
-  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'stored'; readonly created: boolean; readonly placeholder: boolean }
+  | { readonly kind: 'unchanged'; readonly placeholder: boolean }
   | { readonly kind: 'failed'; readonly failure: ExtractionFailure };
 
 /** A revalidated known photo whose host answered 304 or sent the bytes of one of the record's versions. */
@@ -69,9 +72,9 @@ function failed(ctx: ExtractionContext, source: Source, photo: ListingPhoto, err
   return { kind: 'failed', failure };
 }
 
-function identityOf(p: PreparedPhoto): { sha256: string; perceptualHash: string; widthPx: number; heightPx: number; byteLength: number } {
+function identityOf(p: PreparedPhoto): ImageIdentity {
   const { sha256, widthPx, heightPx, byteLength } = p.decoded;
-  return { sha256, perceptualHash: p.upright.perceptualHash, widthPx, heightPx, byteLength };
+  return { sha256, perceptualHash: p.upright.perceptualHash, tone: p.upright.tone, widthPx, heightPx, byteLength };
 }
 
 /** Whether the bytes must be stored: a new picture, or a better copy of a known one. */
@@ -116,7 +119,7 @@ async function storeAndRecord(ctx: ExtractionContext, source: Source, photo: Lis
       ...{ location: files?.location ?? match?.record.location ?? fileName, variants: files?.variants ?? [] },
       ...{ widthPx: decoded.widthPx, heightPx: decoded.heightPx, byteLength: decoded.byteLength },
       ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId },
-      ...{ perceptualHash: p.upright.perceptualHash, animated: p.upright.animated, etag: p.fetched.etag },
+      ...{ perceptualHash: p.upright.perceptualHash, tone: p.upright.tone, animated: p.upright.animated, etag: p.fetched.etag },
       ...(match === null ? {} : { sameAs: match.record.sha256 }),
       ...(store || match?.sameBytes === true ? {} : { stored: false }),
     };
@@ -153,10 +156,10 @@ async function recordKnown(
   ctx.logger.debug({ source, photoId: photo.photoId, sha256, duplicate }, 'photo known, not downloaded');
   if (duplicate) {
     ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, created: false });
-    return { kind: 'stored', created: false };
+    return { kind: 'stored', created: false, placeholder: record.placeholder };
   }
   ctx.emit({ type: 'photo-unchanged', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256 });
-  return { kind: 'unchanged' };
+  return { kind: 'unchanged', placeholder: record.placeholder };
 }
 
 /**
@@ -199,5 +202,5 @@ export async function processPhoto(ctx: ExtractionContext, source: Source, photo
   const { sha256 } = step.decoded;
   ctx.logger.debug({ source, photoId: photo.photoId, sha256, created }, 'photo stored');
   ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, created });
-  return { kind: 'stored', created };
+  return { kind: 'stored', created, placeholder: isPlaceholderTone(step.upright.tone) };
 }

@@ -120,6 +120,12 @@ export interface PropertyOutcome {
   readonly unchangedImages?: number;
   /** Recorded photos no longer listed, marked removed by this run (absent = 0). */
   readonly removedImages?: number;
+  /**
+   * Photos stored, or found unchanged, that are placeholders (flat images
+   * such as solid colours or "Coming Soon" cards, see `PhotoRecord.placeholder`);
+   * they are also counted as new, duplicate or unchanged (absent = 0).
+   */
+  readonly placeholderImages?: number;
   /** Sources whose photos were read. */
   readonly sourcesRead: readonly Source[];
   /** Requested sources with no listing for this property (no URL given and none found), with the reason. */
