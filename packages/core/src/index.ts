@@ -68,6 +68,7 @@ export type {
   PhotoRecord,
   StoredVariant,
   DuplicateImage,
+  PhotoSizeChoice,
 } from './ports/index.js';
 
 export { parseInput, toInputIssues, describeValue } from './validation/index.js';
@@ -140,6 +141,8 @@ export {
   DEFAULT_RUN_EXTRACTION_OPTIONS,
   applyExtractionEvent,
   toExtractionFailure,
+  photoCandidates,
+  isSizeUnavailable,
 } from './extraction/index.js';
 export type {
   ExtractionEvent,
@@ -148,4 +151,5 @@ export type {
   ExtractPropertyRequest,
   PropertyExtracting,
   RunExtractionInput,
+  PhotoCandidate,
 } from './extraction/index.js';

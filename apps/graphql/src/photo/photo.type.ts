@@ -71,6 +71,16 @@ export class PhotoType {
   })
   readonly placeholder!: boolean;
 
+  /** Listed width of the size downloaded. */
+  @Field(() => Int, { nullable: true, description: 'Width in px the site listed for the size downloaded; null when it stated none.' })
+  readonly listedWidthPx!: number | null;
+
+  /** Whether that size is the largest listed. */
+  @Field(() => Boolean, {
+    description: 'True when the size downloaded is the largest the site listed; false when larger sizes answered 404/410 or did not decode.',
+  })
+  readonly largestSize!: boolean;
+
   /** Whether the original is animated. */
   @Field(() => Boolean, { description: 'True when the original is an animation; its variants show the first frame.' })
   readonly animated!: boolean;
@@ -116,6 +126,8 @@ export function toPhotoType(record: PhotoRecord): PhotoType {
     firstSeenAt: record.firstSeenAt,
     perceptualHash: record.perceptualHash,
     placeholder: record.placeholder,
+    listedWidthPx: record.size.listedWidthPx,
+    largestSize: record.size.largest,
     animated: record.animated,
     variants: record.variants.map((v) => ({ ...v })),
     storedFiles: storedFileNames(record),

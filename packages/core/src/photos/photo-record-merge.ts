@@ -2,7 +2,7 @@ import { isPlaceholderTone } from '../images/image-tone.js';
 import type { ImageTone } from '../images/image-tone.js';
 import type { PropertyId } from '../model/ids.js';
 import type { Source } from '../model/source.js';
-import type { DuplicateImage, PhotoObservation, PhotoRecord } from '../ports/photo-repository.js';
+import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice } from '../ports/photo-repository.js';
 import { isBetterImage } from './same-photo.js';
 
 /** Which photos a re-run of a property still saw; see `PhotoRepository.markRemoved`. */
@@ -20,6 +20,11 @@ export interface RemovedPhotosQuery {
 /** The tone and placeholder flag a record takes from its canonical image. */
 function toneFacts(tone: ImageTone | null | undefined): { tone: ImageTone | null; placeholder: boolean } {
   return { tone: tone ?? null, placeholder: tone !== null && tone !== undefined && isPlaceholderTone(tone) };
+}
+
+/** The size a record takes from its canonical sighting; unknown counts as the largest. */
+function sizeOf(o: PhotoObservation): PhotoSizeChoice {
+  return o.size ?? { listedWidthPx: null, largest: true };
 }
 
 function withOnce<T>(list: readonly T[], value: T | null | undefined): T[] {
@@ -47,6 +52,7 @@ export function newPhotoRecord(o: PhotoObservation): PhotoRecord {
     lastSeenAt: new Date(o.seenAt),
     perceptualHash: o.perceptualHash ?? null,
     ...toneFacts(o.tone),
+    size: sizeOf(o),
     animated: o.animated ?? false,
     variants: [...(o.variants ?? [])],
     duplicates: [],
@@ -81,6 +87,7 @@ function promote(r: PhotoRecord, o: PhotoObservation): PhotoRecord {
     ...{ sha256, format, widthPx, heightPx, byteLength, fileName, location },
     perceptualHash: o.perceptualHash ?? null,
     ...toneFacts(o.tone),
+    size: sizeOf(o),
     animated: o.animated ?? false,
     variants: [...(o.variants ?? [])],
     duplicates: [...r.duplicates.filter((d) => d.sha256 !== o.sha256), recordAsDuplicate(r)],

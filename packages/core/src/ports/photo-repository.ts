@@ -46,6 +46,14 @@ export interface DuplicateImage {
   readonly fileNames: readonly string[];
 }
 
+/** Which of the sizes a site listed for a photo was downloaded. */
+export interface PhotoSizeChoice {
+  /** Width in px the site gave for the URL downloaded, or `null` when it stated none. */
+  readonly listedWidthPx: number | null;
+  /** `true` when it is the largest size listed; `false` when the larger ones failed (404/410 or not decodable). */
+  readonly largest: boolean;
+}
+
 /** One sighting of a stored photo at one source URL. */
 export interface PhotoObservation {
   /** Owner property. */
@@ -78,6 +86,11 @@ export interface PhotoObservation {
   readonly perceptualHash?: string | null;
   /** Colour and contrast of the upright image (see `tonesAgree`); absent or `null` when not measured. */
   readonly tone?: ImageTone | null;
+  /**
+   * Which listed size was downloaded (the first that answered and decoded,
+   * widest first). Absent: unknown, taken as the largest.
+   */
+  readonly size?: PhotoSizeChoice;
   /** `true` when the original is an animation whose variants show its first frame. Default `false`. */
   readonly animated?: boolean;
   /** Web variants stored next to the original. Default none. */
@@ -137,6 +150,13 @@ export interface PhotoRecord {
    * `isPlaceholderTone`). Such images merge only with the same colour.
    */
   readonly placeholder: boolean;
+  /**
+   * Which listed size the canonical image is: the site's width for it and
+   * whether it is the largest listed (`false` when larger sizes answered
+   * 404/410 or did not decode). `{ listedWidthPx: null, largest: true }` for
+   * records made before sizes were tried in turn.
+   */
+  readonly size: PhotoSizeChoice;
   /** `true` when the canonical original is an animation (variants show its first frame). */
   readonly animated: boolean;
   /** Web variants of the canonical image, stored next to it. */

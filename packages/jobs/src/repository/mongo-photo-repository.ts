@@ -1,7 +1,7 @@
 import { MongoServerError } from 'mongodb';
 import type { Collection, Db, Filter, ObjectId, UpdateFilter } from 'mongodb';
 import { isListedElsewhere, isPlaceholderTone, mergeSighting } from '@phx/core';
-import type { ImageTone } from '@phx/core';
+import type { ImageTone, PhotoSizeChoice } from '@phx/core';
 import { KeyedWriteLock } from './keyed-write-lock.js';
 import type {
   ContentHash,
@@ -45,6 +45,7 @@ export interface PhotoDocument {
   readonly perceptualHash?: string | null;
   readonly tone?: ImageTone | null;
   readonly placeholder?: boolean;
+  readonly size?: PhotoSizeChoice;
   readonly animated?: boolean;
   readonly variants?: StoredVariant[];
   readonly duplicates?: DuplicateImage[];
@@ -245,6 +246,7 @@ function insertedFacts(o: PhotoObservation): Partial<PhotoDocument> {
     perceptualHash: o.perceptualHash ?? null,
     tone: o.tone ?? null,
     placeholder: o.tone !== null && o.tone !== undefined && isPlaceholderTone(o.tone),
+    size: o.size ?? { listedWidthPx: null, largest: true },
     animated: o.animated ?? false,
     variants: [...(o.variants ?? [])],
     duplicates: [],
@@ -281,6 +283,7 @@ function toPhotoRecord(doc: PhotoDocument): PhotoRecord {
     perceptualHash: doc.perceptualHash ?? null,
     tone: doc.tone ?? null,
     placeholder: doc.placeholder ?? false,
+    size: doc.size ?? { listedWidthPx: null, largest: true },
     animated: doc.animated ?? false,
     variants: doc.variants ?? [],
     duplicates: doc.duplicates ?? [],
