@@ -70,6 +70,7 @@ export type {
   PhotoRecord,
   StoredVariant,
   DuplicateImage,
+  PhotoSizeChoice,
 } from './ports/index.js';
 
 export { parseInput, toInputIssues, describeValue } from './validation/index.js';
@@ -84,6 +85,10 @@ export {
   perceptualHashOf,
   hammingDistance,
   PERCEPTUAL_HASH_SAMPLE_PX,
+  measureTone,
+  isPlaceholderTone,
+  tonesAgree,
+  PLACEHOLDER_MAX_DETAIL,
   readUpright,
   DEFAULT_READ_UPRIGHT_OPTIONS,
   readPhoto,
@@ -104,6 +109,7 @@ export type {
   ReadPhotoOptions,
   ReadPhoto,
   UprightImage,
+  ImageTone,
   VariantSpec,
   EncodedVariant,
   ConfigureSharpOptions,
@@ -137,6 +143,8 @@ export {
   DEFAULT_RUN_EXTRACTION_OPTIONS,
   applyExtractionEvent,
   toExtractionFailure,
+  photoCandidates,
+  isSizeUnavailable,
 } from './extraction/index.js';
 export type {
   ExtractionEvent,
@@ -145,4 +153,5 @@ export type {
   ExtractPropertyRequest,
   PropertyExtracting,
   RunExtractionInput,
+  PhotoCandidate,
 } from './extraction/index.js';

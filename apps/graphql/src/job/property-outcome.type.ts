@@ -49,6 +49,11 @@ export class PropertyOutcomeType {
       'Photos the listing pages declare (photoCount, "See all N photos") that this run did not store, find duplicate or unchanged, or fail, summed over the sources read; > 0 exactly when status is PARTIAL.',
   })
   readonly missingPhotos!: number;
+  /** Placeholder images among them. */
+  @Field(() => Int, {
+    description: 'Photos stored or unchanged that are placeholders (flat images: solid colours, "Coming Soon" cards); also counted as new, duplicate or unchanged.',
+  })
+  readonly placeholderImages!: number;
 
   /** Sources whose photos were read. */
   @Field(() => [String], { description: 'Sources whose photos were read.' })
@@ -81,6 +86,7 @@ export function toPropertyOutcomeType(outcome: PropertyOutcome): PropertyOutcome
     unchangedImages: outcome.unchangedImages ?? 0,
     removedImages: outcome.removedImages ?? 0,
     missingPhotos: outcome.missingPhotos ?? 0,
+    placeholderImages: outcome.placeholderImages ?? 0,
     sourcesRead: outcome.sourcesRead,
     skippedSources: outcome.skippedSources.map((s) => ({ source: s.source, reason: s.reason })),
     failures: outcome.failures.map((f) => ({ source: f.source, url: f.url, code: f.code, message: f.message })),

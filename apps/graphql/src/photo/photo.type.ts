@@ -63,6 +63,24 @@ export class PhotoType {
   @Field(() => String, { nullable: true, description: '64-bit perceptual hash of the upright image, 16 hex digits; null when not computed.' })
   readonly perceptualHash!: string | null;
 
+  /** Whether the canonical image is a placeholder. */
+  @Field(() => Boolean, {
+    description:
+      'True when the image is a placeholder: flat, with too little detail to be a photo (a solid colour, a "Coming Soon" card). ' +
+      'It merges with another image only when their colours match, never on the perceptual hash alone.',
+  })
+  readonly placeholder!: boolean;
+
+  /** Listed width of the size downloaded. */
+  @Field(() => Int, { nullable: true, description: 'Width in px the site listed for the size downloaded; null when it stated none.' })
+  readonly listedWidthPx!: number | null;
+
+  /** Whether that size is the largest listed. */
+  @Field(() => Boolean, {
+    description: 'True when the size downloaded is the largest the site listed; false when larger sizes answered 404/410 or did not decode.',
+  })
+  readonly largestSize!: boolean;
+
   /** Whether the original is animated. */
   @Field(() => Boolean, { description: 'True when the original is an animation; its variants show the first frame.' })
   readonly animated!: boolean;
@@ -107,6 +125,9 @@ export function toPhotoType(record: PhotoRecord): PhotoType {
     urls: record.urls,
     firstSeenAt: record.firstSeenAt,
     perceptualHash: record.perceptualHash,
+    placeholder: record.placeholder,
+    listedWidthPx: record.size.listedWidthPx,
+    largestSize: record.size.largest,
     animated: record.animated,
     variants: record.variants.map((v) => ({ ...v })),
     storedFiles: storedFileNames(record),

@@ -50,10 +50,10 @@ function settle(
     if (result.status === 'rejected') storageError ??= { error: result.reason };
     else if (result.value.kind === 'failed') tally.photoFailed(result.value.failure);
     else if (result.value.kind === 'unchanged') {
-      tally.unchanged();
+      tally.unchanged(result.value.placeholder);
       stored += 1;
     } else {
-      tally.stored(result.value.created);
+      tally.stored(result.value.created, result.value.placeholder);
       stored += 1;
     }
   }

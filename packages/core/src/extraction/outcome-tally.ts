@@ -16,6 +16,7 @@ export class OutcomeTally {
   #unchangedImages = 0;
   #removedImages = 0;
   #missingPhotos = 0;
+  #placeholderImages = 0;
   readonly #listedPhotoIds: string[] = [];
   #failedSources = 0;
   readonly #sourcesRead: Source[] = [];
@@ -33,9 +34,10 @@ export class OutcomeTally {
     this.#listedPhotoIds.push(...photoIds);
   }
 
-  /** Counts a photo already recorded and not downloaded again. */
-  unchanged(): void {
+  /** Counts a photo already recorded and not downloaded again; `placeholder` when its record is one. */
+  unchanged(placeholder = false): void {
     this.#unchangedImages += 1;
+    if (placeholder) this.#placeholderImages += 1;
   }
 
   /** Counts records marked removed. */
@@ -58,10 +60,11 @@ export class OutcomeTally {
     return this.#failedSources === 0;
   }
 
-  /** Counts a stored photo, new or duplicate. */
-  stored(created: boolean): void {
+  /** Counts a stored photo, new or duplicate; `placeholder` when it is a flat placeholder image. */
+  stored(created: boolean, placeholder = false): void {
     if (created) this.#newImages += 1;
     else this.#duplicateImages += 1;
+    if (placeholder) this.#placeholderImages += 1;
   }
 
   /** Records a photo that failed alone. */
@@ -130,6 +133,7 @@ export class OutcomeTally {
       unchangedImages: this.#unchangedImages,
       removedImages: this.#removedImages,
       missingPhotos: this.#missingPhotos,
+      placeholderImages: this.#placeholderImages,
       sourcesRead: [...this.#sourcesRead],
       skippedSources: [...this.#skippedSources],
       failures,

@@ -1,22 +1,27 @@
 import { createHash } from 'node:crypto';
 import { CancelledError, throwIfCancelled } from '../errors/index.js';
-import { encodeVariants, readPhoto, variantFileName } from '../images/index.js';
+import { encodeVariants, isPlaceholderTone, readPhoto, variantFileName } from '../images/index.js';
 import type { DecodedPhoto, UprightImage } from '../images/index.js';
 import type { ExtractionFailure } from '../model/extraction-job.js';
 import type { ListingPhoto } from '../model/listing-photo.js';
 import type { Source } from '../model/source.js';
 import { isBetterImage } from '../photos/same-photo.js';
-import type { SamePhotoMatch } from '../photos/same-photo.js';
+import type { ImageIdentity, SamePhotoMatch } from '../photos/same-photo.js';
 import { isNotModified } from '../ports/photo-fetcher.js';
 import type { FetchedPhoto, PhotoFetchRequest } from '../ports/photo-fetcher.js';
 import type { PhotoObservation, PhotoRecord, StoredVariant } from '../ports/photo-repository.js';
 import type { ExtractionContext } from './extraction-context.js';
 import { toExtractionFailure } from './extraction-failure.js';
+import { isSizeUnavailable, photoCandidates } from './photo-candidates.js';
+import type { PhotoCandidate } from './photo-candidates.js';
 
-/** What became of one photo: stored (new or duplicate), already recorded (not downloaded), or failed alone. */
+/**
+ * What became of one photo: stored (new or duplicate), already recorded (not
+ * downloaded), or failed alone; `placeholder` when the image (or its record) is a flat placeholder.
+ */
 export type PhotoResult =
-  | { readonly kind: 'stored'; readonly created: boolean }
-  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'stored'; readonly created: boolean; readonly placeholder: boolean }
+  | { readonly kind: 'unchanged'; readonly placeholder: boolean }
   | { readonly kind: 'failed'; readonly failure: ExtractionFailure };
 
 /** A revalidated known photo whose host answered 304 or sent the bytes of one of the record's versions. */
@@ -27,6 +32,8 @@ interface HeldCopy {
 }
 
 interface PreparedPhoto {
+  /** The size downloaded. */
+  readonly candidate: PhotoCandidate;
   readonly fetched: FetchedPhoto;
   readonly decoded: DecodedPhoto;
   readonly upright: UprightImage;
@@ -53,13 +60,39 @@ function isHeldCopy(fetched: FetchedPhoto, known: PhotoRecord): boolean {
 }
 
 /** Validates, describes and normalises the bytes with one decode (`readPhoto`). */
-async function prepare(ctx: ExtractionContext, photo: ListingPhoto, fetched: FetchedPhoto): Promise<PreparedPhoto> {
+async function prepare(ctx: ExtractionContext, candidate: PhotoCandidate, fetched: FetchedPhoto): Promise<PreparedPhoto> {
   const maxSidePx = Math.max(16, ...ctx.variants.map((v) => v.maxSidePx));
   const { decoded, upright } = await readPhoto(fetched.bytes, {
-    ...{ photo: photo.url, maxPixels: ctx.maxPixels, maxSidePx, pixelBudget: ctx.decodeBudget },
+    ...{ photo: candidate.url, maxPixels: ctx.maxPixels, maxSidePx, pixelBudget: ctx.decodeBudget },
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
   });
-  return { fetched, decoded, upright };
+  return { candidate, fetched, decoded, upright };
+}
+
+/**
+ * Downloads and decodes the largest size of a photo that answers and decodes:
+ * the next size is tried only when one answered 404/410 or did not decode
+ * (`isSizeUnavailable`); a revalidated known photo asks its first URL only.
+ *
+ * @throws the largest size's error when no size could be used, or the first error that is not worth another size
+ */
+async function fetchUsableSize(ctx: ExtractionContext, photo: ListingPhoto, known: PhotoRecord | null): Promise<PreparedPhoto | HeldCopy> {
+  const candidates = known === null ? photoCandidates(photo) : photoCandidates(photo).slice(0, 1);
+  let firstError: { error: unknown } | undefined;
+  for (const candidate of candidates) {
+    try {
+      const fetched = await ctx.fetcher.fetchPhoto(fetchRequest(candidate.url, ctx.signal, known?.etags ?? []));
+      if (known !== null && isHeldCopy(fetched, known)) return { kind: 'held', record: known, fetched };
+      return await prepare(ctx, candidate, fetched);
+    } catch (error) {
+      throwIfCancelled(ctx.signal);
+      if (error instanceof CancelledError) throw error;
+      firstError ??= { error };
+      if (!isSizeUnavailable(error)) break;
+      ctx.logger.debug({ photoId: photo.photoId, url: candidate.url, error: String(error) }, 'photo size unavailable, trying the next');
+    }
+  }
+  throw firstError?.error;
 }
 
 function failed(ctx: ExtractionContext, source: Source, photo: ListingPhoto, error: unknown): PhotoResult {
@@ -69,9 +102,9 @@ function failed(ctx: ExtractionContext, source: Source, photo: ListingPhoto, err
   return { kind: 'failed', failure };
 }
 
-function identityOf(p: PreparedPhoto): { sha256: string; perceptualHash: string; widthPx: number; heightPx: number; byteLength: number } {
+function identityOf(p: PreparedPhoto): ImageIdentity {
   const { sha256, widthPx, heightPx, byteLength } = p.decoded;
-  return { sha256, perceptualHash: p.upright.perceptualHash, widthPx, heightPx, byteLength };
+  return { sha256, perceptualHash: p.upright.perceptualHash, tone: p.upright.tone, widthPx, heightPx, byteLength };
 }
 
 /** Whether the bytes must be stored: a new picture, or a better copy of a known one. */
@@ -115,8 +148,9 @@ async function storeAndRecord(ctx: ExtractionContext, source: Source, photo: Lis
       ...{ propertyId: ctx.property.id, sha256: decoded.sha256, format: decoded.format, fileName },
       ...{ location: files?.location ?? match?.record.location ?? fileName, variants: files?.variants ?? [] },
       ...{ widthPx: decoded.widthPx, heightPx: decoded.heightPx, byteLength: decoded.byteLength },
-      ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId },
-      ...{ perceptualHash: p.upright.perceptualHash, animated: p.upright.animated, etag: p.fetched.etag },
+      ...{ source, photoId: photo.photoId, url: p.candidate.url, seenAt: ctx.clock.now(), jobId: ctx.jobId },
+      size: { listedWidthPx: p.candidate.listedWidthPx, largest: p.candidate.largest },
+      ...{ perceptualHash: p.upright.perceptualHash, tone: p.upright.tone, animated: p.upright.animated, etag: p.fetched.etag },
       ...(match === null ? {} : { sameAs: match.record.sha256 }),
       ...(store || match?.sameBytes === true ? {} : { stored: false }),
     };
@@ -153,10 +187,10 @@ async function recordKnown(
   ctx.logger.debug({ source, photoId: photo.photoId, sha256, duplicate }, 'photo known, not downloaded');
   if (duplicate) {
     ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, created: false });
-    return { kind: 'stored', created: false };
+    return { kind: 'stored', created: false, placeholder: record.placeholder };
   }
   ctx.emit({ type: 'photo-unchanged', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256 });
-  return { kind: 'unchanged' };
+  return { kind: 'unchanged', placeholder: record.placeholder };
 }
 
 /**
@@ -183,8 +217,7 @@ export async function processPhoto(ctx: ExtractionContext, source: Source, photo
   if (known !== null && !revalidate) return recordKnown(ctx, source, photo, known);
   let step: PreparedPhoto | HeldCopy;
   try {
-    const fetched = await ctx.fetcher.fetchPhoto(fetchRequest(photo.url, ctx.signal, revalidate ? (known?.etags ?? []) : []));
-    step = known !== null && isHeldCopy(fetched, known) ? { kind: 'held', record: known, fetched } : await prepare(ctx, photo, fetched);
+    step = await fetchUsableSize(ctx, photo, revalidate ? known : null);
   } catch (error) {
     throwIfCancelled(ctx.signal);
     if (error instanceof CancelledError) throw error; // the fetcher was closed under the run: not a failed photo
@@ -199,5 +232,5 @@ export async function processPhoto(ctx: ExtractionContext, source: Source, photo
   const { sha256 } = step.decoded;
   ctx.logger.debug({ source, photoId: photo.photoId, sha256, created }, 'photo stored');
   ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, created });
-  return { kind: 'stored', created };
+  return { kind: 'stored', created, placeholder: isPlaceholderTone(step.upright.tone) };
 }

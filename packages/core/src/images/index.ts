@@ -3,6 +3,8 @@ export type { DecodePhotoOptions, ResolvedDecodePhotoOptions, DecodedPhoto } fro
 export { PHOTO_FORMATS, PHOTO_FORMAT_EXTENSIONS, isPhotoFormat, photoFormatName } from './photo-format.js';
 export type { PhotoFormat } from './photo-format.js';
 export { perceptualHashOf, hammingDistance, PERCEPTUAL_HASH_SAMPLE_PX } from './perceptual-hash.js';
+export { measureTone, isPlaceholderTone, tonesAgree, PLACEHOLDER_MAX_DETAIL } from './image-tone.js';
+export type { ImageTone } from './image-tone.js';
 export { readUpright, DEFAULT_READ_UPRIGHT_OPTIONS } from './read-upright.js';
 export type { ReadUprightOptions, UprightImage } from './read-upright.js';
 export { readPhoto } from './read-photo.js';

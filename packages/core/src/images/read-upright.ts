@@ -5,6 +5,8 @@ import { InvalidImageError } from '../errors/index.js';
 import { parseInput } from '../validation/index.js';
 import { optionsObject, photoBytesSchema } from './image-inputs.js';
 import { decodeError } from './image-error-classifier.js';
+import { measureTone } from './image-tone.js';
+import type { ImageTone } from './image-tone.js';
 import { PERCEPTUAL_HASH_SAMPLE_PX, perceptualHashOf } from './perceptual-hash.js';
 
 /** Options of {@link readUpright}. */
@@ -44,6 +46,8 @@ export interface UprightImage {
   readonly channels: 3 | 4;
   /** 64-bit DCT perceptual hash of the upright image, 16 hex digits (see `perceptualHashOf`). */
   readonly perceptualHash: string;
+  /** Mean colour, contrast and detail, which a match needs besides the hash (see `tonesAgree`). */
+  readonly tone: ImageTone;
   /** `true` when the file is an animation (GIF or WebP with frame delays): `pixels` hold its first frame. */
   readonly animated: boolean;
 }
@@ -131,6 +135,7 @@ export async function decodeUpright(image: Sharp, metadata: Metadata, maxSidePx:
     heightPx: info.height,
     channels,
     perceptualHash: perceptualHashOf(sample),
+    tone: await measureTone(data, { widthPx: info.width, heightPx: info.height, channels }, sample),
     animated: (metadata.pages ?? 1) > 1 && (metadata.delay?.length ?? 0) > 0,
   };
 }

@@ -145,6 +145,12 @@ export interface PropertyOutcome {
    * states no count add 0. `> 0` iff `status` is `partial`. Absent = 0.
    */
   readonly missingPhotos?: number;
+  /**
+   * Photos stored, or found unchanged, that are placeholders (flat images
+   * such as solid colours or "Coming Soon" cards, see `PhotoRecord.placeholder`);
+   * they are also counted as new, duplicate or unchanged (absent = 0).
+   */
+  readonly placeholderImages?: number;
   /** Sources whose photos were read. */
   readonly sourcesRead: readonly Source[];
   /** Requested sources with no listing for this property (no URL given and none found), with the reason. */

@@ -1,6 +1,8 @@
+import { isPlaceholderTone } from '../images/image-tone.js';
+import type { ImageTone } from '../images/image-tone.js';
 import type { PropertyId } from '../model/ids.js';
 import type { Source } from '../model/source.js';
-import type { DuplicateImage, PhotoObservation, PhotoRecord } from '../ports/photo-repository.js';
+import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice } from '../ports/photo-repository.js';
 import { isBetterImage } from './same-photo.js';
 
 /** Which photos a re-run of a property still saw; see `PhotoRepository.markRemoved`. */
@@ -13,6 +15,16 @@ export interface RemovedPhotosQuery {
   readonly listedPhotoIds: readonly string[];
   /** When the run found them gone. */
   readonly removedAt: Date;
+}
+
+/** The tone and placeholder flag a record takes from its canonical image. */
+function toneFacts(tone: ImageTone | null | undefined): { tone: ImageTone | null; placeholder: boolean } {
+  return { tone: tone ?? null, placeholder: tone !== null && tone !== undefined && isPlaceholderTone(tone) };
+}
+
+/** The size a record takes from its canonical sighting; unknown counts as the largest. */
+function sizeOf(o: PhotoObservation): PhotoSizeChoice {
+  return o.size ?? { listedWidthPx: null, largest: true };
 }
 
 function withOnce<T>(list: readonly T[], value: T | null | undefined): T[] {
@@ -39,6 +51,8 @@ export function newPhotoRecord(o: PhotoObservation): PhotoRecord {
     firstSeenAt: new Date(o.seenAt),
     lastSeenAt: new Date(o.seenAt),
     perceptualHash: o.perceptualHash ?? null,
+    ...toneFacts(o.tone),
+    size: sizeOf(o),
     animated: o.animated ?? false,
     variants: [...(o.variants ?? [])],
     duplicates: [],
@@ -51,6 +65,7 @@ function asDuplicate(o: PhotoObservation): DuplicateImage {
   return {
     ...{ sha256: o.sha256, format: o.format, widthPx: o.widthPx, heightPx: o.heightPx, byteLength: o.byteLength },
     perceptualHash: o.perceptualHash ?? null,
+    tone: o.tone ?? null,
     fileNames: o.stored === false ? [] : filesOf(o.fileName, o.variants ?? []),
   };
 }
@@ -59,6 +74,7 @@ function recordAsDuplicate(r: PhotoRecord): DuplicateImage {
   return {
     ...{ sha256: r.sha256, format: r.format, widthPx: r.widthPx, heightPx: r.heightPx, byteLength: r.byteLength },
     perceptualHash: r.perceptualHash,
+    tone: r.tone,
     fileNames: filesOf(r.fileName, r.variants),
   };
 }
@@ -70,6 +86,8 @@ function promote(r: PhotoRecord, o: PhotoObservation): PhotoRecord {
     ...r,
     ...{ sha256, format, widthPx, heightPx, byteLength, fileName, location },
     perceptualHash: o.perceptualHash ?? null,
+    ...toneFacts(o.tone),
+    size: sizeOf(o),
     animated: o.animated ?? false,
     variants: [...(o.variants ?? [])],
     duplicates: [...r.duplicates.filter((d) => d.sha256 !== o.sha256), recordAsDuplicate(r)],

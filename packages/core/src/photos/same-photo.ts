@@ -1,3 +1,5 @@
+import { tonesAgree } from '../images/image-tone.js';
+import type { ImageTone } from '../images/image-tone.js';
 import { hammingDistance } from '../images/perceptual-hash.js';
 import type { PhotoRecord } from '../ports/photo-repository.js';
 
@@ -16,6 +18,8 @@ export interface ImageIdentity {
   readonly sha256: string;
   /** 64-bit perceptual hash (16 hex digits); `null` or absent when unknown (then only `sha256` matches). */
   readonly perceptualHash?: string | null;
+  /** Colour and contrast (see `tonesAgree`); `null` or absent when unknown (then the hash alone decides). */
+  readonly tone?: ImageTone | null;
   /** Upright width in px. */
   readonly widthPx: number;
   /** Upright height in px. */
@@ -24,9 +28,15 @@ export interface ImageIdentity {
   readonly byteLength: number;
 }
 
+/** Whether two versions' tones allow a match: both known and agreeing, or either unknown (records made before tones were measured). */
+function tonesAllow(a: ImageTone | null | undefined, b: ImageTone | null | undefined): boolean {
+  return a === null || a === undefined || b === null || b === undefined || tonesAgree(a, b);
+}
+
 /**
  * Tells whether two images show the same picture: the same bytes, or
- * perceptual hashes at most `maxDistance` bits apart.
+ * perceptual hashes at most `maxDistance` bits apart and tones that agree
+ * (`tonesAgree`: a flat placeholder's hash is noise, so its colour must match too).
  *
  * @param a - one image
  * @param b - the other
@@ -37,7 +47,7 @@ export function isSamePicture(a: ImageIdentity, b: ImageIdentity, maxDistance = 
   if (a.sha256 === b.sha256) return true;
   const [ha, hb] = [a.perceptualHash ?? null, b.perceptualHash ?? null];
   if (ha === null || hb === null) return false;
-  return hammingDistance(ha, hb) <= maxDistance;
+  return hammingDistance(ha, hb) <= maxDistance && tonesAllow(a.tone, b.tone);
 }
 
 /**
@@ -68,7 +78,7 @@ export interface SamePhotoMatch {
  * Finds the record of a property that shows the same picture as `image`:
  * first by SHA-256 (the canonical image or one of its duplicates), then by
  * the smallest perceptual distance to any version of a record within
- * `maxDistance`.
+ * `maxDistance` whose tone agrees (see {@link isSamePicture}).
  *
  * @param image - the new image
  * @param records - the property's records
@@ -93,9 +103,9 @@ export function findSamePhoto(
   if (imageHash === null) return null;
   let best: { record: PhotoRecord; distance: number } | null = null;
   for (const record of records) {
-    for (const hash of [record.perceptualHash, ...record.duplicates.map((d) => d.perceptualHash)]) {
-      if (hash === null) continue;
-      const distance = hammingDistance(imageHash, hash);
+    for (const version of [record, ...record.duplicates]) {
+      if (version.perceptualHash === null || !tonesAllow(image.tone, version.tone)) continue;
+      const distance = hammingDistance(imageHash, version.perceptualHash);
       if (distance <= maxDistance && (best === null || distance < best.distance)) best = { record, distance };
     }
   }

@@ -1,3 +1,4 @@
+import type { ImageTone } from '../images/image-tone.js';
 import type { ContentHash, JobId, PropertyId } from '../model/ids.js';
 import type { Source } from '../model/source.js';
 import type { RemovedPhotosQuery } from '../photos/photo-record-merge.js';
@@ -39,8 +40,18 @@ export interface DuplicateImage {
   readonly byteLength: number;
   /** Its perceptual hash, or `null` when unknown. */
   readonly perceptualHash: string | null;
+  /** Its colour and contrast (see `tonesAgree`); `null` or absent when unknown (recorded before they were measured). */
+  readonly tone?: ImageTone | null;
   /** Files of that version in the image store (original and variants); empty when it was never stored. */
   readonly fileNames: readonly string[];
+}
+
+/** Which of the sizes a site listed for a photo was downloaded. */
+export interface PhotoSizeChoice {
+  /** Width in px the site gave for the URL downloaded, or `null` when it stated none. */
+  readonly listedWidthPx: number | null;
+  /** `true` when it is the largest size listed; `false` when the larger ones failed (404/410 or not decodable). */
+  readonly largest: boolean;
 }
 
 /** One sighting of a stored photo at one source URL. */
@@ -73,6 +84,13 @@ export interface PhotoObservation {
   readonly jobId: JobId | null;
   /** 64-bit perceptual hash of the upright image (16 hex digits); absent or `null` when not computed. */
   readonly perceptualHash?: string | null;
+  /** Colour and contrast of the upright image (see `tonesAgree`); absent or `null` when not measured. */
+  readonly tone?: ImageTone | null;
+  /**
+   * Which listed size was downloaded (the first that answered and decoded,
+   * widest first). Absent: unknown, taken as the largest.
+   */
+  readonly size?: PhotoSizeChoice;
   /** `true` when the original is an animation whose variants show its first frame. Default `false`. */
   readonly animated?: boolean;
   /** Web variants stored next to the original. Default none. */
@@ -124,6 +142,21 @@ export interface PhotoRecord {
   readonly lastSeenAt: Date;
   /** 64-bit perceptual hash of the canonical image (16 hex digits), or `null` when not computed. */
   readonly perceptualHash: string | null;
+  /** Colour and contrast of the canonical image, or `null` when not measured (records made before they were). */
+  readonly tone: ImageTone | null;
+  /**
+   * `true` when the canonical image is a placeholder: flat, with too little
+   * detail to be a photo (a solid colour, a "Coming Soon" card; see
+   * `isPlaceholderTone`). Such images merge only with the same colour.
+   */
+  readonly placeholder: boolean;
+  /**
+   * Which listed size the canonical image is: the site's width for it and
+   * whether it is the largest listed (`false` when larger sizes answered
+   * 404/410 or did not decode). `{ listedWidthPx: null, largest: true }` for
+   * records made before sizes were tried in turn.
+   */
+  readonly size: PhotoSizeChoice;
   /** `true` when the canonical original is an animation (variants show its first frame). */
   readonly animated: boolean;
   /** Web variants of the canonical image, stored next to it. */

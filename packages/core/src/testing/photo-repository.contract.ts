@@ -74,7 +74,7 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
           ...{ propertyId: p, sha256, format, widthPx, heightPx, byteLength, fileName, location },
           ...{ sources: ['zillow'], photoIds: [observation.photoId], urls: [observation.url] },
           ...{ firstSeenAt: observation.seenAt, lastSeenAt: observation.seenAt },
-          ...{ perceptualHash: null, animated: false, variants: [], duplicates: [], etags: [], removedAt: null },
+          ...{ perceptualHash: null, tone: null, placeholder: false, size: { listedWidthPx: null, largest: true }, animated: false, variants: [], duplicates: [], etags: [], removedAt: null },
         },
       ]);
     });
@@ -88,6 +88,20 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
       await repository().recordPhoto(sighting(propertyId, sha256, { etag: null, seenAt: at(2) }));
       expect(await repository().listPhotos(propertyId)).toMatchObject([
         { perceptualHash: 'c3a1f0e0d8b43c1e', animated: true, variants, etags: ['"e1"', '"e2"'] },
+      ]);
+    });
+
+    it('keeps the tone and listed size of the first sighting and flags a flat image as a placeholder', async () => {
+      const propertyId = freshProperty();
+      const [flat, photo] = [hashOf('5'), hashOf('6')];
+      const flatTone = { meanRgb: [64, 64, 64] as const, contrast: 0, detail: 0 };
+      const photoTone = { meanRgb: [120.5, 110, 98.2] as const, contrast: 48.3, detail: 14.21 };
+      await repository().recordPhoto(sighting(propertyId, flat, { tone: flatTone }));
+      const size = { listedWidthPx: 1152, largest: false };
+      await repository().recordPhoto(sighting(propertyId, photo, { tone: photoTone, size, photoId: 'p2', url: 'https://r/2.jpg' }));
+      expect(await repository().listPhotos(propertyId)).toMatchObject([
+        { sha256: flat, tone: flatTone, placeholder: true, size: { listedWidthPx: null, largest: true } },
+        { sha256: photo, tone: photoTone, placeholder: false, size },
       ]);
     });
 

@@ -42,7 +42,7 @@ describe('PropertyExtractor: storing photos', () => {
       propertyId: zillowOnly.id,
       address: zillowOnly.address,
       status: 'completed',
-      ...{ photosFound: 4, newImages: 3, duplicateImages: 1, failedImages: 0, unchangedImages: 0, removedImages: 0, missingPhotos: 0 },
+      ...{ photosFound: 4, newImages: 3, duplicateImages: 1, failedImages: 0, unchangedImages: 0, removedImages: 0, missingPhotos: 0, placeholderImages: 0 },
       ...{ sourcesRead: ['zillow'], skippedSources: [], failures: [] },
     });
     const bathroom = await sha256Of('house-012-bathroom.jpg');

@@ -54,6 +54,7 @@ async function observe(sample: Sample, seq: number): Promise<PhotoObservation> {
     ...{ byteLength: sample.bytes.length, fileName: `${sha256}.jpg`, location: `/x/${sha256}.jpg`, source: 'zillow' },
     ...{ photoId: sample.label, url: `https://photos.example/${seq}.jpg`, seenAt: new Date(seq), jobId: null },
     perceptualHash: upright.perceptualHash,
+    tone: upright.tone,
   };
 }
 

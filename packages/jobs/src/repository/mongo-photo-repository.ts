@@ -1,6 +1,7 @@
 import { MongoServerError } from 'mongodb';
 import type { Collection, Db, Filter, ObjectId, UpdateFilter } from 'mongodb';
-import { isListedElsewhere, mergeSighting } from '@phx/core';
+import { isListedElsewhere, isPlaceholderTone, mergeSighting } from '@phx/core';
+import type { ImageTone, PhotoSizeChoice } from '@phx/core';
 import { KeyedWriteLock } from './keyed-write-lock.js';
 import type {
   ContentHash,
@@ -42,6 +43,9 @@ export interface PhotoDocument {
   readonly firstSeenAt: Date;
   readonly lastSeenAt: Date;
   readonly perceptualHash?: string | null;
+  readonly tone?: ImageTone | null;
+  readonly placeholder?: boolean;
+  readonly size?: PhotoSizeChoice;
   readonly animated?: boolean;
   readonly variants?: StoredVariant[];
   readonly duplicates?: DuplicateImage[];
@@ -240,6 +244,9 @@ function insertedFacts(o: PhotoObservation): Partial<PhotoDocument> {
     fileName: o.fileName,
     location: o.location,
     perceptualHash: o.perceptualHash ?? null,
+    tone: o.tone ?? null,
+    placeholder: o.tone !== null && o.tone !== undefined && isPlaceholderTone(o.tone),
+    size: o.size ?? { listedWidthPx: null, largest: true },
     animated: o.animated ?? false,
     variants: [...(o.variants ?? [])],
     duplicates: [],
@@ -274,6 +281,9 @@ function toPhotoRecord(doc: PhotoDocument): PhotoRecord {
     firstSeenAt: doc.firstSeenAt,
     lastSeenAt: doc.lastSeenAt,
     perceptualHash: doc.perceptualHash ?? null,
+    tone: doc.tone ?? null,
+    placeholder: doc.placeholder ?? false,
+    size: doc.size ?? { listedWidthPx: null, largest: true },
     animated: doc.animated ?? false,
     variants: doc.variants ?? [],
     duplicates: doc.duplicates ?? [],

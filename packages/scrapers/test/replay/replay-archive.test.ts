@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { parsePropertiesCsv } from '@phx/core';
+import { isSamePicture, parsePropertiesCsv, readUpright } from '@phx/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReplayArchive, assignReplayPhotos, listHousePhotos } from '../../src/replay/index.js';
 import { fixturesDir, repoRoot } from '../support/fixtures.js';
@@ -65,10 +66,28 @@ describe('ReplayArchive', () => {
     expect(archive.photoFor('zillow', '00000000000000000000000000000000')).toBeNull();
   });
 
+  it('serves no two photo ids the same picture at another size (core\'s perceptual rule), so no listing reports a false duplicate', async () => {
+    const photos = await listHousePhotos(path.join(fixturesDir, 'house-photos'));
+    const identities = await Promise.all(
+      photos.map(async (p) => {
+        const bytes = await readFile(p.file);
+        const upright = await readUpright(bytes, { maxSidePx: 256 });
+        const { perceptualHash, tone, widthPx, heightPx } = upright;
+        return { name: path.basename(p.file), sha256: p.sha256, perceptualHash, tone, widthPx, heightPx, byteLength: bytes.length };
+      }),
+    );
+    const samePairs: string[] = [];
+    for (const [i, a] of identities.entries()) {
+      for (const b of identities.slice(i + 1)) if (isSamePicture(a, b)) samePairs.push(`${a.name}~${b.name}`);
+    }
+    process.stdout.write(`replay photos: ${photos.length} served, pairs showing one picture: ${samePairs.length}\n`);
+    expect(samePairs).toEqual([]);
+  }, 60_000);
+
   it('assigns photos the same way in any process: sorted ids onto distinct photos in name order', async () => {
     const photos = await listHousePhotos(path.join(fixturesDir, 'house-photos'));
-    // 240 files, one exact duplicate (house-012 bathroom and bedroom).
-    expect(photos).toHaveLength(239);
+    // 240 files, one exact duplicate (house-012 bathroom and bedroom) and five pictures held twice at another size.
+    expect(photos).toHaveLength(234);
     const a = assignReplayPhotos(['zillow:b', 'redfin:a', 'zillow:a'], photos);
     expect([...a.keys()]).toEqual(['redfin:a', 'zillow:a', 'zillow:b']);
     expect(a.get('redfin:a')?.file).toBe(photos[0]?.file);
