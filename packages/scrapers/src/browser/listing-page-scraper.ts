@@ -2,7 +2,7 @@ import { ListingNotFoundError, noopLogger, parseInput, throwIfCancelled } from '
 import type { Logger, PhotoScraper, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import { BrowserCrashedError, PhotoDataMissingError } from '../errors/index.js';
+import { BrowserCrashedError, LayoutChangedError, PhotoDataMissingError } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing, ScrapedListing } from '../listing/index.js';
 import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
@@ -12,6 +12,11 @@ import { eitherSignal } from '../politeness/abortable.js';
 import { checkFindListingUrlArgs, checkScrapeRequest } from './scraper-call-inputs.js';
 import { BrowserPool } from './browser-pool.js';
 import { loadListingPage } from './page-loader.js';
+
+/** `true` for the parse failures that the rendered DOM may still answer. */
+function isUnreadable(error: unknown): error is PhotoDataMissingError | LayoutChangedError {
+  return error instanceof PhotoDataMissingError || error instanceof LayoutChangedError;
+}
 
 /** Options shared by the site scrapers. */
 export interface ListingScraperOptions {
@@ -121,6 +126,8 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link BotWallError} when the site answers with a bot wall (kind `blocked`)
    * @throws {@link ListingRemovedError} when the page is gone (404/410, redirect away from the listing)
    * @throws {@link PhotoDataMissingError} when the page loaded but no photo data was found
+   * @throws {@link LayoutChangedError} when the page's listing data cannot be trusted (e.g. emptied photo arrays
+   *   without the count that would confirm "no photos"); also logged as the error `page layout changed`
    * @throws {@link NavigationError} on timeouts, network errors, 429 and 5xx (kind `transient`), after the retries
    * @throws {@link BrowserCrashedError} when the browser crashed or hung twice in a row for this page
    * @throws {@link BrowserLaunchError} when the pool's `chromiumPath` does not start as Chromium
@@ -297,16 +304,26 @@ export abstract class ListingPageScraper implements PhotoScraper {
     try {
       return this.parse(snapshot.html, snapshot.finalUrl);
     } catch (served) {
-      if (!(served instanceof PhotoDataMissingError) || snapshot.renderedHtml === snapshot.html) throw served;
+      if (!isUnreadable(served) || snapshot.renderedHtml === snapshot.html) throw this.reported(served, snapshot);
       try {
         return this.parse(snapshot.renderedHtml, snapshot.finalUrl);
       } catch (rendered) {
-        if (!(rendered instanceof PhotoDataMissingError)) throw rendered;
-        throw new PhotoDataMissingError(snapshot.finalUrl, this.source, [
-          ...served.pathsTried.map((p) => `served HTML: ${p}`),
-          ...rendered.pathsTried.map((p) => `rendered DOM: ${p}`),
-        ]);
+        if (!isUnreadable(rendered)) throw this.reported(rendered, snapshot);
+        const pathsTried = [...served.pathsTried.map((p) => `served HTML: ${p}`), ...rendered.pathsTried.map((p) => `rendered DOM: ${p}`)];
+        const layoutChanged = served instanceof LayoutChangedError || rendered instanceof LayoutChangedError;
+        const error = layoutChanged
+          ? new LayoutChangedError(snapshot.finalUrl, this.source, pathsTried)
+          : new PhotoDataMissingError(snapshot.finalUrl, this.source, pathsTried);
+        throw this.reported(error, snapshot);
       }
     }
+  }
+
+  /** Logs a layout change as an error (an alert: the parser needs an update); returns `error` to throw. */
+  private reported(error: unknown, snapshot: PageSnapshot): unknown {
+    if (error instanceof LayoutChangedError) {
+      this.logger.error({ source: this.source, url: snapshot.finalUrl, code: error.code, pathsTried: error.pathsTried }, 'page layout changed');
+    }
+    return error;
   }
 }
