@@ -18,6 +18,7 @@ export const EXTRACTION_METRIC_NAMES = Object.freeze({
   images: 'extraction_images_total',
   workersActive: 'extraction_workers_active',
   sourceCircuitOpen: 'extraction_source_circuit_open',
+  failures: 'extraction_failures_total',
 });
 
 /** Buckets of the job duration histogram, in seconds (the original design's). */
@@ -52,6 +53,7 @@ export interface ExtractionMetricsOptions {
  * | `extraction_images_total` | counter | `source`, `status` (`new`, `duplicate`, `unchanged`, `failed`) | photo events of this worker's runs |
  * | `extraction_workers_active` | gauge | | 1 while this worker takes jobs, else 0 (`sum` = active workers) |
  * | `extraction_source_circuit_open` | gauge | `source` | 1 while the source's circuit breaker is not closed, else 0 |
+ * | `extraction_failures_total` | counter | `source` (`none` when not tied to one), `code` | every failure of the properties this worker finished (`LAYOUT_CHANGED`: a parser needs an update) |
  *
  * @example
  * ```ts
@@ -68,6 +70,7 @@ export class ExtractionMetrics {
   private readonly duration: Histogram;
   private readonly images: Counter<'source' | 'status'>;
   private readonly workersActive: Gauge;
+  private readonly failures: Counter<'source' | 'code'>;
   private readonly logger: Logger;
 
   /**
@@ -83,6 +86,7 @@ export class ExtractionMetrics {
     this.duration = new Histogram({ name: n.jobDuration, help: 'Duration of the jobs this worker ended, from start to end, in seconds', buckets: [...JOB_DURATION_BUCKETS_SECONDS], registers });
     registerQueueDepth(registers, options.db, this.logger);
     this.images = new Counter({ name: n.images, help: 'Photos handled by this worker, by source and status (new, duplicate, unchanged, failed)', labelNames: ['source', 'status'], registers });
+    this.failures = new Counter({ name: n.failures, help: 'Failures of the properties this worker finished, by source and error code', labelNames: ['source', 'code'], registers });
     this.workersActive = new Gauge({ name: n.workersActive, help: '1 while this worker takes jobs, else 0', registers });
     registerCircuitOpen(registers, options.circuitStates);
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });
@@ -98,7 +102,8 @@ export class ExtractionMetrics {
   }
 
   /**
-   * Counts one extraction event into `extraction_images_total`.
+   * Counts one extraction event into `extraction_images_total` (photo events)
+   * and `extraction_failures_total` (the failures of a finished property).
    *
    * @param event - an event of one of this worker's runs
    */
@@ -112,6 +117,9 @@ export class ExtractionMetrics {
         return;
       case 'photo-failed':
         if (event.failure.source !== null) this.images.inc({ source: event.failure.source, status: 'failed' });
+        return;
+      case 'property-finished':
+        for (const f of event.outcome.failures) this.failures.inc({ source: f.source ?? 'none', code: f.code });
         return;
       default:
         return;
