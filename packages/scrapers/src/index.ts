@@ -23,7 +23,7 @@ export {
   BrowserCrashedError,
   BrowserLaunchError,
 } from './errors/index.js';
-export type { ScraperErrorContext, BotWallVendor, BrowserFailure, NonListingPageKind } from './errors/index.js';
+export type { ScraperErrorContext, BotWallVendor, BrowserFailure, NonListingPage, NonListingPageKind } from './errors/index.js';
 
 export {
   HostRateLimiter,

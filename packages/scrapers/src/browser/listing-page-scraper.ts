@@ -2,7 +2,8 @@ import { ListingNotFoundError, noopLogger, parseInput, throwIfCancelled } from '
 import type { Logger, PhotoScraper, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import { BrowserCrashedError, LayoutChangedError, PhotoDataMissingError } from '../errors/index.js';
+import { BrowserCrashedError, LayoutChangedError, NotAListingPageError, PhotoDataMissingError } from '../errors/index.js';
+import type { NonListingPage } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing, ScrapedListing } from '../listing/index.js';
 import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
@@ -126,6 +127,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link BotWallError} when the site answers with a bot wall (kind `blocked`)
    * @throws {@link ListingRemovedError} when the page is gone (404/410, redirect away from the listing)
    * @throws {@link PhotoDataMissingError} when the page loaded but no photo data was found
+   * @throws {@link NotAListingPageError} when the page at the listing URL is another kind of page (search results with N home cards...)
    * @throws {@link LayoutChangedError} when the page's listing data cannot be trusted (e.g. emptied photo arrays
    *   without the count that would confirm "no photos"); also logged as the error `page layout changed`
    * @throws {@link NavigationError} on timeouts, network errors, 429 and 5xx (kind `transient`), after the retries
@@ -284,6 +286,8 @@ export abstract class ListingPageScraper implements PhotoScraper {
   protected abstract assertNotBotWall(snapshot: PageSnapshot): void;
   /** Throws `ListingRemovedError` when the page is no longer the listing (e.g. redirected to a search page). */
   protected abstract assertStillListed(snapshot: PageSnapshot): void;
+  /** What the page is when it is not a listing (search results, map...), or `null`; asked only when parsing failed. */
+  protected abstract describeNonListing(html: string): NonListingPage | null;
   /** The site's pure page parser. */
   protected abstract parse(html: string, url: string): ParsedListing;
 
@@ -304,11 +308,14 @@ export abstract class ListingPageScraper implements PhotoScraper {
     try {
       return this.parse(snapshot.html, snapshot.finalUrl);
     } catch (served) {
-      if (!isUnreadable(served) || snapshot.renderedHtml === snapshot.html) throw this.reported(served, snapshot);
+      if (!isUnreadable(served)) throw served;
+      if (snapshot.renderedHtml === snapshot.html) throw this.reported(this.nonListingOr(served, snapshot), snapshot);
       try {
         return this.parse(snapshot.renderedHtml, snapshot.finalUrl);
       } catch (rendered) {
         if (!isUnreadable(rendered)) throw this.reported(rendered, snapshot);
+        const other = this.describeNonListing(snapshot.html) ?? this.describeNonListing(snapshot.renderedHtml);
+        if (other !== null) throw new NotAListingPageError(snapshot.finalUrl, this.source, other);
         const pathsTried = [...served.pathsTried.map((p) => `served HTML: ${p}`), ...rendered.pathsTried.map((p) => `rendered DOM: ${p}`)];
         const layoutChanged = served instanceof LayoutChangedError || rendered instanceof LayoutChangedError;
         const error = layoutChanged
@@ -317,6 +324,12 @@ export abstract class ListingPageScraper implements PhotoScraper {
         throw this.reported(error, snapshot);
       }
     }
+  }
+
+  /** A {@link NotAListingPageError} when the page says what else it is, else `error`. */
+  private nonListingOr(error: unknown, snapshot: PageSnapshot): unknown {
+    const other = this.describeNonListing(snapshot.html);
+    return other === null ? error : new NotAListingPageError(snapshot.finalUrl, this.source, other);
   }
 
   /** Logs a layout change as an error (an alert: the parser needs an update); returns `error` to throw. */

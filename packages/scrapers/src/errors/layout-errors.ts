@@ -35,6 +35,14 @@ export class LayoutChangedError extends ScraperError {
 /** What a page served at a listing URL is instead of a listing. */
 export type NonListingPageKind = 'search-results' | 'map' | 'home-page' | 'unknown';
 
+/** What a page that is not a listing is, as {@link NotAListingPageError} reports it. */
+export interface NonListingPage {
+  /** Kind of page. */
+  readonly kind: NonListingPageKind;
+  /** What was seen, e.g. `search results with 36 home cards`. */
+  readonly seen: string;
+}
+
 /**
  * The page served at a listing URL is not a listing detail page: a search
  * results page (with N home cards), a map, the site's home page. Nothing on
@@ -52,7 +60,7 @@ export class NotAListingPageError extends ScraperError {
    * @param source - the site
    * @param page - its kind and what was seen on it
    */
-  constructor(url: string, source: Source, page: { readonly kind: NonListingPageKind; readonly seen: string }) {
+  constructor(url: string, source: Source, page: NonListingPage) {
     super(
       'NOT_A_LISTING_PAGE',
       `The ${source} page ${url} is not a listing page: it is ${page.seen}. Check the listing URL (the listing may have moved)`,

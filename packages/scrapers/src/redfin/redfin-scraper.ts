@@ -7,6 +7,8 @@ import { BotWallError, ListingRemovedError, NavigationError, PhotoDataMissingErr
 import { parseRetryAfterMs } from '../download/photo-hosts.js';
 import { matchRedfinAutocomplete, parseRedfinAutocomplete, redfinAutocompleteUrl, redfinHostForAddress } from './redfin-autocomplete.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
+import type { NonListingPage } from '../errors/index.js';
+import { describeRedfinNonListingPage } from './redfin-page-kind.js';
 import { assertNotRedfinBotWall, parseRedfinAboveTheFoldJson, parseRedfinListingPage } from './redfin-page.js';
 import { REDFIN_ABOVE_THE_FOLD_PATH } from './redfin-server-state.js';
 import { parseRedfinListingUrl } from './redfin-urls.js';
@@ -96,6 +98,10 @@ export class RedfinScraper extends ListingPageScraper {
     if (!/\/home\/\d+\/?$/.test(new URL(snapshot.finalUrl).pathname)) {
       throw new ListingRemovedError(snapshot.requestedUrl, 'redfin', snapshot.status, `redirected to ${snapshot.finalUrl}`);
     }
+  }
+
+  protected override describeNonListing(html: string): NonListingPage | null {
+    return describeRedfinNonListingPage(html);
   }
 
   protected override parse(html: string, url: string): ParsedListing {

@@ -14,7 +14,8 @@ const PX_MARKERS: readonly (readonly [string, RegExp])[] = Object.freeze([
 
 /**
  * Recognises PerimeterX's bot wall on a Zillow answer: a 403, or a 200 whose
- * page has the `px-captcha` overlay and no listing data.
+ * page has the `px-captcha` overlay and no readable listing `property` (a
+ * `__NEXT_DATA__` script alone, e.g. an empty shell, does not count).
  *
  * @param snapshot - the loaded page
  * @throws {@link BotWallError} when the page is a bot wall
@@ -23,7 +24,8 @@ export function assertNotZillowBotWall(snapshot: PageSnapshot): void {
   const html = snapshot.html.length > 0 ? snapshot.html : snapshot.renderedHtml;
   const markers = PX_MARKERS.filter(([, re]) => re.test(html)).map(([name]) => name);
   if (markers.length > 0 && /_pxAppId/.test(html)) markers.push('_pxAppId');
-  const hasData = /id\s*=\s*["']?(__NEXT_DATA__|hdpApolloPreloadedData)/.test(html);
+  // Wall markers win over a data script: a captcha page can carry an empty __NEXT_DATA__ shell.
+  const hasData = markers.length > 0 && findZillowProperty(html).found;
   if (snapshot.status === 403 || (markers.length > 0 && !hasData)) {
     throw new BotWallError(snapshot.requestedUrl, 'zillow', {
       vendor: markers.length > 0 ? 'perimeterx' : 'unknown',

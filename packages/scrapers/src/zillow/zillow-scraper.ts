@@ -4,6 +4,8 @@ import { ListingNotFoundError } from '@phx/core';
 import type { PropertyId } from '@phx/core';
 import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
+import type { NonListingPage } from '../errors/index.js';
+import { describeZillowNonListingPage } from './zillow-page-kind.js';
 import { zillowPageUrl } from '../replay/replay-page-url.js';
 import { assertNotZillowBotWall, parseZillowListingPage } from './zillow-page.js';
 import { matchZillowSearchResult, parseZillowSearchResults, zillowSearchUrl } from './zillow-search.js';
@@ -79,6 +81,10 @@ export class ZillowScraper extends ListingPageScraper {
     if (!LISTING_PATH.test(new URL(snapshot.finalUrl).pathname)) {
       throw new ListingRemovedError(snapshot.requestedUrl, 'zillow', snapshot.status, `redirected to ${snapshot.finalUrl}`);
     }
+  }
+
+  protected override describeNonListing(html: string): NonListingPage | null {
+    return describeZillowNonListingPage(html);
   }
 
   protected override parse(html: string, url: string): ParsedListing {
