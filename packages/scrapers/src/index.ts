@@ -146,6 +146,7 @@ export {
 export type {
   ReplayArchiveOptions,
   ReplayListing,
+  ReplayOtherPage,
   ReplayPageInput,
   ReplayPhotoSource,
   ReplayResponse,
