@@ -13,6 +13,7 @@ import { eitherSignal } from '../politeness/abortable.js';
 import { checkFindListingUrlArgs, checkScrapeRequest } from './scraper-call-inputs.js';
 import { BrowserPool } from './browser-pool.js';
 import { loadListingPage } from './page-loader.js';
+import type { PageDataReadiness } from './page-loader.js';
 
 /** `true` for the parse failures that the rendered DOM may still answer. */
 function isUnreadable(error: unknown): error is PhotoDataMissingError | LayoutChangedError {
@@ -23,9 +24,14 @@ function isUnreadable(error: unknown): error is PhotoDataMissingError | LayoutCh
 export interface ListingScraperOptions {
   /** The browser pool to load pages in; borrowed, never closed by the scraper. */
   readonly pool: BrowserPool;
-  /** Time allowed for a listing page to arrive, in ms (1 000-300 000). Default 45 000. */
+  /** Time allowed for a listing page's HTML (headers and whole body) to arrive, in ms (1 000-300 000). Default 45 000. */
   readonly navigationTimeoutMs?: number;
-  /** Extra time to wait for the page's `load` event, in ms (0-60 000). Default 5 000. */
+  /**
+   * Time allowed for the data step once the page's HTML arrived, in ms
+   * (0-60 000): the rendered DOM is watched for what the parser needs (the
+   * listing data or the rendered gallery) unless the HTML as served already
+   * holds it; the `load` event is never awaited. Default 5 000.
+   */
   readonly settleMs?: number;
   /**
    * Time allowed for one whole attempt at a page (navigation, settling,
@@ -245,25 +251,38 @@ export abstract class ListingPageScraper implements PhotoScraper {
   }
 
   /**
-   * Loads a page as a listing scraper does (status checks, settle time, abort).
+   * Loads a page as a listing scraper does (status checks, data step, abort).
    *
    * @param page - the page
    * @param url - the URL
    * @param signal - aborts the load
+   * @param dataReady - what to wait for after the HTML arrived; default the `load` event
    * @returns the snapshot
    */
-  protected loadPage(page: Page, url: string, signal: AbortSignal | undefined): Promise<PageSnapshot> {
+  protected loadPage(page: Page, url: string, signal: AbortSignal | undefined, dataReady?: PageDataReadiness): Promise<PageSnapshot> {
     return loadListingPage(page, url, {
       source: this.source,
       timeoutMs: this.navigationTimeoutMs,
       settleMs: this.settleMs,
+      ...(dataReady === undefined ? {} : { dataReady }),
       ...(signal === undefined ? {} : { signal }),
     });
   }
 
   private readListing(propertyId: PropertyId, url: string, signal: AbortSignal | undefined): Promise<{ readonly url: string; readonly parsed: ParsedListing }> {
+    const dataReady: PageDataReadiness = {
+      ...this.renderedDataReady,
+      servedHtmlReady: (html) => {
+        try {
+          this.parse(html, url);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    };
     return this.inPage(propertyId, url, signal, async (page) => {
-      const snapshot = await this.loadPage(page, url, signal);
+      const snapshot = await this.loadPage(page, url, signal, dataReady);
       this.assertNotBotWall(snapshot);
       this.assertStillListed(snapshot);
       const parsed = this.parseSnapshot(snapshot);
@@ -288,6 +307,8 @@ export abstract class ListingPageScraper implements PhotoScraper {
   protected abstract assertStillListed(snapshot: PageSnapshot): void;
   /** What the page is when it is not a listing (search results, map...), or `null`; asked only when parsing failed. */
   protected abstract describeNonListing(html: string): NonListingPage | null;
+  /** What the parser needs in the rendered DOM (when the HTML as served does not hold it), for the loader to wait for. */
+  protected abstract readonly renderedDataReady: Pick<PageDataReadiness, 'description' | 'domReady'>;
   /** The site's pure page parser. */
   protected abstract parse(html: string, url: string): ParsedListing;
 
@@ -317,6 +338,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
         const other = this.describeNonListing(snapshot.html) ?? this.describeNonListing(snapshot.renderedHtml);
         if (other !== null) throw new NotAListingPageError(snapshot.finalUrl, this.source, other);
         const pathsTried = [...served.pathsTried.map((p) => `served HTML: ${p}`), ...rendered.pathsTried.map((p) => `rendered DOM: ${p}`)];
+        if (snapshot.dataMissing !== undefined) pathsTried.push(`waited for ${snapshot.dataMissing}: not there`);
         const layoutChanged = served instanceof LayoutChangedError || rendered instanceof LayoutChangedError;
         const error = layoutChanged
           ? new LayoutChangedError(snapshot.finalUrl, this.source, pathsTried)

@@ -17,6 +17,12 @@ export interface ReplayResponse {
   readonly body: Buffer;
   /** Extra response headers, e.g. `location` of a redirect. Default none. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Time to hold the answer back, in ms (0-3 600 000), to replay a slow or
+   * hung sub-resource (an iframe or script that never answers within any
+   * timeout). Default 0.
+   */
+  readonly delayMs?: number;
 }
 
 /** A saved listing page and what replay knows of it. */

@@ -1,5 +1,6 @@
 import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
+import type { PageDocument } from '../browser/page-loader.js';
 import { ListingNotFoundError } from '@phx/core';
 import type { PropertyId } from '@phx/core';
 import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
@@ -12,6 +13,18 @@ import { matchZillowSearchResult, parseZillowSearchResults, zillowSearchUrl } fr
 import { parseZillowListingUrl } from './zillow-urls.js';
 
 const LISTING_PATH = /\/homedetails\/|_zpid\/?$/;
+
+/** The listing data a Zillow page's scripts add, or its rendered gallery with at least one photo tile. */
+const ZILLOW_RENDERED_DATA = Object.freeze({
+  description: '__NEXT_DATA__ listing data or the rendered gallery [data-testid="hollywood-gallery-images"]',
+  domReady: (): boolean => {
+    const document = (globalThis as unknown as { document: PageDocument }).document;
+    const next = document.getElementById('__NEXT_DATA__');
+    if (next?.textContent?.includes('gdpClientCache') === true || document.getElementById('hdpApolloPreloadedData') !== null) return true;
+    const gallery = document.querySelector('[data-testid="hollywood-gallery-images"]');
+    return gallery?.querySelector('img[src*="zillowstatic"], source[srcset*="zillowstatic"], img[data-src*="zillowstatic"]') != null;
+  },
+});
 
 /**
  * Reads the photo gallery of a Zillow home details page in Chromium: the
@@ -68,6 +81,8 @@ export class ZillowScraper extends ListingPageScraper {
       return url;
     });
   }
+
+  protected override readonly renderedDataReady = ZILLOW_RENDERED_DATA;
 
   protected override checkListingUrl(url: string): void {
     parseZillowListingUrl(url);

@@ -1,0 +1,38 @@
+/** A URL the replay answers only after 10 minutes: a hung sub-resource. */
+export const HUNG_URL = 'https://www.zillow.com/phx-test/hung-resource';
+
+/** The saved page with an iframe that never answers (so `load` never fires). */
+export function withHungIframe(html: string): string {
+  return html.replace('<body', `<body><iframe src="${HUNG_URL}?frame" title="hung"></iframe><i hidden></i`);
+}
+
+/** The saved page with a blocking script in `<head>` that never answers (so the DOM never finishes parsing). */
+export function withHungHeadScript(html: string): string {
+  return html.replace(/<head([^>]*)>/, `<head$1><script src="${HUNG_URL}?script"></script>`);
+}
+
+/**
+ * The saved page with its rendered gallery taken out and put back by a
+ * script `delayMs` after the `load` event, as a client-rendered gallery is.
+ */
+export function deferGallery(html: string, delayMs: number): string {
+  const start = html.indexOf('<div data-testid="hollywood-gallery-images"');
+  if (start < 0) throw new Error('no rendered gallery in the saved page');
+  const end = matchingDivEnd(html, start);
+  const gallery = html.slice(start, end);
+  const script = `<script>addEventListener('load', () => setTimeout(() => {
+    document.getElementById('phx-deferred').outerHTML = ${JSON.stringify(gallery).replace(/</g, '\\u003c')};
+  }, ${delayMs}));</script>`;
+  return `${html.slice(0, start)}<div id="phx-deferred"></div>${html.slice(end)}`.replace('</body>', `${script}</body>`);
+}
+
+function matchingDivEnd(html: string, start: number): number {
+  const re = /<div\b|<\/div>/g;
+  re.lastIndex = start;
+  let depth = 0;
+  for (let m = re.exec(html); m !== null; m = re.exec(html)) {
+    depth += m[0] === '</div>' ? -1 : 1;
+    if (depth === 0) return m.index + m[0].length;
+  }
+  throw new Error('unbalanced gallery <div>');
+}
