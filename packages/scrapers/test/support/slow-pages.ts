@@ -16,14 +16,32 @@ export function withHungHeadScript(html: string): string {
  * script `delayMs` after the `load` event, as a client-rendered gallery is.
  */
 export function deferGallery(html: string, delayMs: number): string {
-  const start = html.indexOf('<div data-testid="hollywood-gallery-images"');
-  if (start < 0) throw new Error('no rendered gallery in the saved page');
-  const end = matchingDivEnd(html, start);
+  const [start, end] = galleryBounds(html);
   const gallery = html.slice(start, end);
   const script = `<script>addEventListener('load', () => setTimeout(() => {
     document.getElementById('phx-deferred').outerHTML = ${JSON.stringify(gallery).replace(/</g, '\\u003c')};
   }, ${delayMs}));</script>`;
   return `${html.slice(0, start)}<div id="phx-deferred"></div>${html.slice(end)}`.replace('</body>', `${script}</body>`);
+}
+
+/** Start and end offsets of the rendered Zillow gallery `<div>` in a saved page. */
+export function galleryBounds(html: string): readonly [number, number] {
+  const start = html.indexOf('<div data-testid="hollywood-gallery-images"');
+  if (start < 0) throw new Error('no rendered gallery in the saved page');
+  return [start, matchingDivEnd(html, start)];
+}
+
+/** A 1x1 GIF, the `src` lazy-loading galleries show until a photo scrolls into view. */
+export const PLACEHOLDER_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==';
+
+/** The saved page with its gallery made lazy: every photo URL moved to `data-src`/`data-srcset`, `src` a placeholder. */
+export function lazyGallery(html: string): string {
+  const [start, end] = galleryBounds(html);
+  const lazy = html
+    .slice(start, end)
+    .replace(/\ssrc[sS]et="/g, ' data-srcset="')
+    .replace(/\ssrc="(https:[^"]*)"/g, ` src="${PLACEHOLDER_GIF}" data-src="$1"`);
+  return html.slice(0, start) + lazy + html.slice(end);
 }
 
 function matchingDivEnd(html: string, start: number): number {
