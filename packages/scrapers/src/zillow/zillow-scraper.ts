@@ -3,6 +3,8 @@ import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
 import type { PageDocument } from '../browser/page-loader.js';
 import { ListingNotFoundError } from '@phx/core';
 import type { PropertyId } from '@phx/core';
+import type { Page } from 'playwright-core';
+import { scrollZillowGallery } from './zillow-gallery-scroll.js';
 import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
 import type { NonListingPage } from '../errors/index.js';
@@ -83,6 +85,18 @@ export class ZillowScraper extends ListingPageScraper {
   }
 
   protected override readonly renderedDataReady = ZILLOW_RENDERED_DATA;
+
+  /** A gallery read from the rendered DOM short of the declared count is scrolled until complete or no longer growing. */
+  protected override async complete(
+    page: Page,
+    snapshot: PageSnapshot,
+    parsed: ParsedListing,
+    signal: AbortSignal | undefined,
+  ): Promise<{ readonly url: string; readonly parsed: ParsedListing }> {
+    const short = parsed.declaredPhotoCount !== null && parsed.photos.length < parsed.declaredPhotoCount;
+    if (!short || !parsed.dataPath.startsWith('rendered gallery')) return { url: snapshot.finalUrl, parsed };
+    return { url: snapshot.finalUrl, parsed: await scrollZillowGallery(page, parsed, signal) };
+  }
 
   protected override checkListingUrl(url: string): void {
     parseZillowListingUrl(url);

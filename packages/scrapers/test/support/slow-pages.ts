@@ -54,3 +54,28 @@ function matchingDivEnd(html: string, start: number): number {
   }
   throw new Error('unbalanced gallery <div>');
 }
+
+/**
+ * The saved page with only the first `shown` tiles of its gallery rendered;
+ * each scroll of the gallery's tile list (made a 400 px scrolling box, as
+ * the site styles it) renders the next tile, as a gallery filled on scroll does.
+ */
+export function galleryFilledOnScroll(html: string, shown: number): string {
+  const [start, end] = galleryBounds(html);
+  const gallery = html.slice(start, end);
+  const tiles = [...gallery.matchAll(/<li\b[\s\S]*?<\/li>/g)].map((m) => m[0]);
+  let kept = gallery.replace(
+    /(<div data-testid="hollywood-gallery-images-tile-list"[^>]*)>/,
+    '$1 style="display:block;height:400px;overflow-y:auto"><div style="height:5000px" aria-hidden="true"></div>',
+  );
+  for (const tile of tiles.slice(shown)) kept = kept.replace(tile, '');
+  const script = `<script>(() => {
+    const rest = ${JSON.stringify(tiles.slice(shown)).replace(/</g, '\\u003c')};
+    document.addEventListener('scroll', () => {
+      const next = rest.shift();
+      const list = document.querySelector('[data-testid="hollywood-gallery-images-tile-list"]');
+      if (next !== undefined && list !== null) list.insertAdjacentHTML('beforeend', next);
+    }, true);
+  })();</script>`;
+  return (html.slice(0, start) + kept + html.slice(end)).replace('</body>', `${script}</body>`);
+}
