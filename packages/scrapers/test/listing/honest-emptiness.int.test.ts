@@ -3,7 +3,7 @@ import { LayoutChangedError } from '../../src/errors/index.js';
 import type { ScraperKit } from '../../src/kit/index.js';
 import { readListing } from '../support/fixtures.js';
 import { property, replayKit } from '../support/kit.js';
-import { editRedfinAboveTheFold, editZillowProperty, htmlAnswer } from '../support/page-edits.js';
+import { editRedfinAboveTheFold, editZillowProperty, failureOf, htmlAnswer } from '../support/page-edits.js';
 import type { Json } from '../support/page-edits.js';
 
 // Issue 10 item 5: "no photos" only when the page's own data says zero.
@@ -57,13 +57,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await kit?.close();
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-}
 
 describe('honest emptiness: a page reads as "no photos" only when its own data says zero', () => {
   it('fails a Zillow page whose photo arrays are empty and whose photoCount was renamed with LAYOUT_CHANGED', async () => {

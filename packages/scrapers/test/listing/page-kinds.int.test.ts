@@ -3,7 +3,7 @@ import { BotWallError, NotAListingPageError } from '../../src/errors/index.js';
 import type { ScraperKit } from '../../src/kit/index.js';
 import { readListing } from '../support/fixtures.js';
 import { property, replayKit } from '../support/kit.js';
-import { htmlAnswer } from '../support/page-edits.js';
+import { failureOf, htmlAnswer } from '../support/page-edits.js';
 
 // Issue 10 item 6: a page served at a listing URL that is not a listing says what it is.
 const zillowUrl = (n: number): string => `https://www.zillow.com/homedetails/${n}-Kind-St-Phoenix-AZ-85001/9300000${n}_zpid/`;
@@ -28,13 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await kit?.close();
 });
-
-async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-}
 
 const CASES = [
   ['zillow', zillowUrl(1), 'a server-rendered Zillow search page', /search results with 36 home cards/],

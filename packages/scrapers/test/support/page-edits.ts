@@ -54,3 +54,11 @@ export function editRedfinAboveTheFold(html: string, edit: (body: Json) => void)
 export function htmlAnswer(text: string, status = 200): { status: number; contentType: string; body: Buffer } {
   return { status, contentType: 'text/html; charset=utf-8', body: Buffer.from(text, 'utf8') };
 }
+
+/** The error `promise` rejects with, or `null` when it resolves. */
+export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+}
