@@ -11,6 +11,8 @@ export {
   BotWallError,
   ListingRemovedError,
   PhotoDataMissingError,
+  LayoutChangedError,
+  NotAListingPageError,
   UnsupportedUrlError,
   NavigationError,
   DownloadError,
@@ -21,7 +23,7 @@ export {
   BrowserCrashedError,
   BrowserLaunchError,
 } from './errors/index.js';
-export type { ScraperErrorContext, BotWallVendor, BrowserFailure } from './errors/index.js';
+export type { ScraperErrorContext, BotWallVendor, BrowserFailure, NonListingPage, NonListingPageKind } from './errors/index.js';
 
 export {
   HostRateLimiter,
@@ -144,6 +146,7 @@ export {
 export type {
   ReplayArchiveOptions,
   ReplayListing,
+  ReplayOtherPage,
   ReplayPageInput,
   ReplayPhotoSource,
   ReplayResponse,

@@ -30,6 +30,14 @@ export interface ListingPhoto {
   readonly caption: string | null;
   /** Other sizes the site serves, largest first (may be empty). */
   readonly variants: readonly PhotoVariantRef[];
+  /**
+   * Set when the page no longer lists this photo's largest size where it
+   * used to (a renamed or dropped size field, e.g. Redfin's
+   * `photoUrls.fullScreenPhotoUrl`): says what was missing and where `url`
+   * came from instead, so the shortfall is visible rather than a silently
+   * smaller photo. Absent when the largest size was listed.
+   */
+  readonly sizeDowngrade?: string;
 }
 
 /** The photo gallery of one listing page, in gallery order. */

@@ -19,6 +19,7 @@ export const EXTRACTION_METRIC_NAMES = Object.freeze({
   properties: 'extraction_properties_total',
   workersActive: 'extraction_workers_active',
   sourceCircuitOpen: 'extraction_source_circuit_open',
+  failures: 'extraction_failures_total',
 });
 
 /** Buckets of the job duration histogram, in seconds (the original design's). */
@@ -54,6 +55,7 @@ export interface ExtractionMetricsOptions {
  * | `extraction_properties_total` | counter | `status` (`completed`, `partial`, `failed`) | properties this worker's runs finished (ours, beside the original design's) |
  * | `extraction_workers_active` | gauge | | 1 while this worker takes jobs, else 0 (`sum` = active workers) |
  * | `extraction_source_circuit_open` | gauge | `source` | 1 while the source's circuit breaker is not closed, else 0 |
+ * | `extraction_failures_total` | counter | `source` (`none` when not tied to one), `code` | every failure of the properties this worker finished (`LAYOUT_CHANGED`: a parser needs an update) |
  *
  * @example
  * ```ts
@@ -71,6 +73,7 @@ export class ExtractionMetrics {
   private readonly images: Counter<'source' | 'status'>;
   private readonly properties: Counter<'status'>;
   private readonly workersActive: Gauge;
+  private readonly failures: Counter<'source' | 'code'>;
   private readonly logger: Logger;
 
   /**
@@ -87,6 +90,7 @@ export class ExtractionMetrics {
     registerQueueDepth(registers, options.db, this.logger);
     this.images = new Counter({ name: n.images, help: 'Photos handled by this worker, by source and status (new, duplicate, unchanged, failed)', labelNames: ['source', 'status'], registers });
     this.properties = new Counter({ name: n.properties, help: 'Properties finished by this worker, by outcome status (completed, partial, failed)', labelNames: ['status'], registers });
+    this.failures = new Counter({ name: n.failures, help: 'Failures of the properties this worker finished, by source and error code', labelNames: ['source', 'code'], registers });
     this.workersActive = new Gauge({ name: n.workersActive, help: '1 while this worker takes jobs, else 0', registers });
     registerCircuitOpen(registers, options.circuitStates);
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });
@@ -103,7 +107,8 @@ export class ExtractionMetrics {
 
   /**
    * Counts one extraction event into `extraction_images_total` (photo
-   * events) or `extraction_properties_total` (`property-finished`).
+   * events), or into `extraction_properties_total` and
+   * `extraction_failures_total` (`property-finished`: its status and failures).
    *
    * @param event - an event of one of this worker's runs
    */
@@ -120,6 +125,7 @@ export class ExtractionMetrics {
         return;
       case 'property-finished':
         this.properties.inc({ status: event.outcome.status });
+        for (const f of event.outcome.failures) this.failures.inc({ source: f.source ?? 'none', code: f.code });
         return;
       default:
         return;

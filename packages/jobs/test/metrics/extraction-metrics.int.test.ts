@@ -40,6 +40,10 @@ describe('ExtractionMetrics', () => {
     for (const created of [true, true, false]) metrics.recordEvent({ type: 'photo-stored', propertyId, source: 'zillow', photoId: 'p', sha256: sha, created });
     metrics.recordEvent({ type: 'photo-unchanged', propertyId, source: 'redfin', photoId: 'q', sha256: sha });
     metrics.recordEvent({ type: 'photo-failed', propertyId, failure: { source: 'redfin', url: null, code: 'X', message: 'bad', propertyId: null } as never });
+    const layout = { source: 'zillow' as const, url: 'https://www.zillow.com/homedetails/x/1_zpid/', code: 'LAYOUT_CHANGED', message: 'm', kind: 'permanent' as const };
+    const outcome = { propertyId, address: '1 Main St', status: 'failed' as const, photosFound: 0, newImages: 0, duplicateImages: 0, failedImages: 0, sourcesRead: [], skippedSources: [], failures: [layout] };
+    metrics.recordEvent({ type: 'property-finished', outcome });
+    metrics.recordEvent({ type: 'property-finished', outcome });
     const startedAt = new Date('2026-01-01T00:00:00.000Z');
     const ended = { ...sampleJob(1, { sources: ['zillow', 'redfin'], status: 'completed', startedAt, completedAt: new Date(startedAt.getTime() + 90_500) }) } as StoredExtractionJob;
     metrics.recordJobEnd(ended);
@@ -70,6 +74,7 @@ describe('ExtractionMetrics', () => {
       'extraction_images_total{source="redfin",status="unchanged"} 1',
       'extraction_images_total{source="redfin",status="failed"} 1',
     ]);
+    expect(linesOf(text, 'extraction_failures_total')).toEqual(['extraction_failures_total{source="zillow",code="LAYOUT_CHANGED"} 2']);
     expect(linesOf(text, 'extraction_workers_active')).toEqual(['extraction_workers_active 1']);
     expect(linesOf(text, 'extraction_source_circuit_open')).toEqual([
       'extraction_source_circuit_open{source="zillow"} 0',

@@ -2,7 +2,8 @@ import { ListingNotFoundError, noopLogger, parseInput, throwIfCancelled } from '
 import type { Logger, PhotoScraper, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
-import { BrowserCrashedError, PhotoDataMissingError } from '../errors/index.js';
+import { BrowserCrashedError, LayoutChangedError, NotAListingPageError, PhotoDataMissingError } from '../errors/index.js';
+import type { NonListingPage } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing, ScrapedListing } from '../listing/index.js';
 import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
@@ -12,14 +13,25 @@ import { eitherSignal } from '../politeness/abortable.js';
 import { checkFindListingUrlArgs, checkScrapeRequest } from './scraper-call-inputs.js';
 import { BrowserPool } from './browser-pool.js';
 import { loadListingPage } from './page-loader.js';
+import type { PageDataReadiness } from './page-loader.js';
+
+/** `true` for the parse failures that the rendered DOM may still answer. */
+function isUnreadable(error: unknown): error is PhotoDataMissingError | LayoutChangedError {
+  return error instanceof PhotoDataMissingError || error instanceof LayoutChangedError;
+}
 
 /** Options shared by the site scrapers. */
 export interface ListingScraperOptions {
   /** The browser pool to load pages in; borrowed, never closed by the scraper. */
   readonly pool: BrowserPool;
-  /** Time allowed for a listing page to arrive, in ms (1 000-300 000). Default 45 000. */
+  /** Time allowed for a listing page's HTML (headers and whole body) to arrive, in ms (1 000-300 000). Default 45 000. */
   readonly navigationTimeoutMs?: number;
-  /** Extra time to wait for the page's `load` event, in ms (0-60 000). Default 5 000. */
+  /**
+   * Time allowed for the data step once the page's HTML arrived, in ms
+   * (0-60 000): the rendered DOM is watched for what the parser needs (the
+   * listing data or the rendered gallery) unless the HTML as served already
+   * holds it; the `load` event is never awaited. Default 5 000.
+   */
   readonly settleMs?: number;
   /**
    * Time allowed for one whole attempt at a page (navigation, settling,
@@ -121,6 +133,9 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link BotWallError} when the site answers with a bot wall (kind `blocked`)
    * @throws {@link ListingRemovedError} when the page is gone (404/410, redirect away from the listing)
    * @throws {@link PhotoDataMissingError} when the page loaded but no photo data was found
+   * @throws {@link NotAListingPageError} when the page at the listing URL is another kind of page (search results with N home cards...)
+   * @throws {@link LayoutChangedError} when the page's listing data cannot be trusted (e.g. emptied photo arrays
+   *   without the count that would confirm "no photos"); also logged as the error `page layout changed`
    * @throws {@link NavigationError} on timeouts, network errors, 429 and 5xx (kind `transient`), after the retries
    * @throws {@link BrowserCrashedError} when the browser crashed or hung twice in a row for this page
    * @throws {@link BrowserLaunchError} when the pool's `chromiumPath` does not start as Chromium
@@ -236,25 +251,38 @@ export abstract class ListingPageScraper implements PhotoScraper {
   }
 
   /**
-   * Loads a page as a listing scraper does (status checks, settle time, abort).
+   * Loads a page as a listing scraper does (status checks, data step, abort).
    *
    * @param page - the page
    * @param url - the URL
    * @param signal - aborts the load
+   * @param dataReady - what to wait for after the HTML arrived; default the `load` event
    * @returns the snapshot
    */
-  protected loadPage(page: Page, url: string, signal: AbortSignal | undefined): Promise<PageSnapshot> {
+  protected loadPage(page: Page, url: string, signal: AbortSignal | undefined, dataReady?: PageDataReadiness): Promise<PageSnapshot> {
     return loadListingPage(page, url, {
       source: this.source,
       timeoutMs: this.navigationTimeoutMs,
       settleMs: this.settleMs,
+      ...(dataReady === undefined ? {} : { dataReady }),
       ...(signal === undefined ? {} : { signal }),
     });
   }
 
   private readListing(propertyId: PropertyId, url: string, signal: AbortSignal | undefined): Promise<{ readonly url: string; readonly parsed: ParsedListing }> {
+    const dataReady: PageDataReadiness = {
+      ...this.renderedDataReady,
+      servedHtmlReady: (html) => {
+        try {
+          this.parse(html, url);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    };
     return this.inPage(propertyId, url, signal, async (page) => {
-      const snapshot = await this.loadPage(page, url, signal);
+      const snapshot = await this.loadPage(page, url, signal, dataReady);
       this.assertNotBotWall(snapshot);
       this.assertStillListed(snapshot);
       const parsed = this.parseSnapshot(snapshot);
@@ -277,6 +305,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
   protected abstract assertNotBotWall(snapshot: PageSnapshot): void;
   /** Throws `ListingRemovedError` when the page is no longer the listing (e.g. redirected to a search page). */
   protected abstract assertStillListed(snapshot: PageSnapshot): void;
+  /** What the page is when it is not a listing (search results, map...), or `null`; asked only when parsing failed. */
+  protected abstract describeNonListing(html: string): NonListingPage | null;
+  /** What the parser needs in the rendered DOM (when the HTML as served does not hold it), for the loader to wait for. */
+  protected abstract readonly renderedDataReady: Pick<PageDataReadiness, 'description' | 'domReady'>;
   /** The site's pure page parser. */
   protected abstract parse(html: string, url: string): ParsedListing;
 
@@ -297,16 +329,36 @@ export abstract class ListingPageScraper implements PhotoScraper {
     try {
       return this.parse(snapshot.html, snapshot.finalUrl);
     } catch (served) {
-      if (!(served instanceof PhotoDataMissingError) || snapshot.renderedHtml === snapshot.html) throw served;
+      if (!isUnreadable(served)) throw served;
+      if (snapshot.renderedHtml === snapshot.html) throw this.reported(this.nonListingOr(served, snapshot), snapshot);
       try {
         return this.parse(snapshot.renderedHtml, snapshot.finalUrl);
       } catch (rendered) {
-        if (!(rendered instanceof PhotoDataMissingError)) throw rendered;
-        throw new PhotoDataMissingError(snapshot.finalUrl, this.source, [
-          ...served.pathsTried.map((p) => `served HTML: ${p}`),
-          ...rendered.pathsTried.map((p) => `rendered DOM: ${p}`),
-        ]);
+        if (!isUnreadable(rendered)) throw this.reported(rendered, snapshot);
+        const other = this.describeNonListing(snapshot.html) ?? this.describeNonListing(snapshot.renderedHtml);
+        if (other !== null) throw new NotAListingPageError(snapshot.finalUrl, this.source, other);
+        const pathsTried = [...served.pathsTried.map((p) => `served HTML: ${p}`), ...rendered.pathsTried.map((p) => `rendered DOM: ${p}`)];
+        if (snapshot.dataMissing !== undefined) pathsTried.push(`waited for ${snapshot.dataMissing}: not there`);
+        const layoutChanged = served instanceof LayoutChangedError || rendered instanceof LayoutChangedError;
+        const error = layoutChanged
+          ? new LayoutChangedError(snapshot.finalUrl, this.source, pathsTried)
+          : new PhotoDataMissingError(snapshot.finalUrl, this.source, pathsTried);
+        throw this.reported(error, snapshot);
       }
     }
+  }
+
+  /** A {@link NotAListingPageError} when the page says what else it is, else `error`. */
+  private nonListingOr(error: unknown, snapshot: PageSnapshot): unknown {
+    const other = this.describeNonListing(snapshot.html);
+    return other === null ? error : new NotAListingPageError(snapshot.finalUrl, this.source, other);
+  }
+
+  /** Logs a layout change as an error (an alert: the parser needs an update); returns `error` to throw. */
+  private reported(error: unknown, snapshot: PageSnapshot): unknown {
+    if (error instanceof LayoutChangedError) {
+      this.logger.error({ source: this.source, url: snapshot.finalUrl, code: error.code, pathsTried: error.pathsTried }, 'page layout changed');
+    }
+    return error;
   }
 }

@@ -1,43 +1,103 @@
 import { CancelledError, throwIfCancelled } from '@phx/core';
 import type { Source } from '@phx/core';
-import type { Page } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
 import { ListingRemovedError, NavigationError } from '../errors/index.js';
 import { parseRetryAfterMs } from '../download/photo-hosts.js';
 import type { PageSnapshot } from '../listing/index.js';
+import { within } from './browser-process.js';
 
 /** Response header the replay routes set on a URL they have no saved response for. */
 export const REPLAY_MISS_HEADER = 'x-phx-replay-miss';
+
+/** Time allowed to serialise the rendered DOM once the data is there, in ms. */
+const CONTENT_TIMEOUT_MS = 5_000;
+/** How often the rendered DOM is checked for the data, in ms. */
+const DATA_POLL_MS = 100;
+
+/** The part of a browser element the in-page readiness checks use (the package is built without the DOM library). */
+export interface PageElement {
+  /** The element's text. */
+  readonly textContent: string | null;
+  /** First descendant matching a CSS selector. */
+  querySelector(selector: string): PageElement | null;
+}
+
+/** The part of the browser's `document` the in-page readiness checks use. */
+export interface PageDocument extends PageElement {
+  /** The element with this id. */
+  getElementById(id: string): PageElement | null;
+}
+
+/**
+ * What a parser needs from a page, so the loader waits for that and not for
+ * the `load` event (which a hung iframe or script never sends).
+ */
+export interface PageDataReadiness {
+  /** What is awaited, named in errors and logs, e.g. `__NEXT_DATA__ listing data or the rendered gallery`. */
+  readonly description: string;
+  /** `true` when the HTML as served already holds it (nothing to wait for). Must not throw. */
+  readonly servedHtmlReady: (html: string) => boolean;
+  /** Runs in the page (serialised: no closure): `true` once the rendered DOM holds it. */
+  readonly domReady: () => boolean;
+}
 
 /** Options of {@link loadListingPage}. */
 export interface LoadPageOptions {
   /** Site of the page, for errors. */
   readonly source: Source;
-  /** Time allowed for the page's HTML to arrive and parse, in ms. */
+  /** Time allowed for the page's HTML to arrive (headers and the whole body), in ms. */
   readonly timeoutMs: number;
-  /** Extra time to wait for the `load` event after the HTML parsed, in ms. */
+  /**
+   * Time allowed for the data step after the HTML arrived, in ms: waiting for
+   * `dataReady` in the rendered DOM, or for the `load` event without it.
+   */
   readonly settleMs: number;
+  /** What the parser needs; without it the loader waits for `load` (at most `settleMs`). */
+  readonly dataReady?: PageDataReadiness;
   /** Aborts the navigation. */
   readonly signal?: AbortSignal;
 }
 
 /**
  * Loads a listing page in `page` and captures what a parser needs: the final
- * URL, the HTTP status, the HTML as served and the rendered DOM.
+ * URL, the HTTP status, the HTML as served and the rendered DOM. The
+ * navigation ends once the document's HTML has arrived (sub-resources are
+ * not awaited); then, unless the HTML as served already holds the data, the
+ * rendered DOM is watched for it for at most `settleMs`. Whatever was
+ * delivered is kept: a step that runs out of time is named in
+ * `snapshot.dataMissing`, never turned into a navigation failure.
  *
  * @param page - a fresh page (its context applies request blocking and replay)
  * @param url - the listing page URL
- * @param options - source, timeouts and abort signal
+ * @param options - source, timeouts, what to wait for and abort signal
  * @returns the snapshot of the page
  * @throws {@link ListingRemovedError} on HTTP 404 or 410 (also when replay has no page for `url`)
- * @throws {@link NavigationError} on a timeout, a network error, HTTP 429 or 5xx (transient)
+ * @throws {@link NavigationError} when no answer or no whole HTML arrives within `timeoutMs`, on a network error, HTTP 429 or 5xx (transient)
  * @throws {@link CancelledError} when `signal` aborts
  */
 export async function loadListingPage(page: Page, url: string, options: LoadPageOptions): Promise<PageSnapshot> {
   const { source, signal } = options;
   throwIfCancelled(signal);
-  let response;
+  const started = Date.now();
+  const response = await navigate(page, url, options);
+  const status = response.status();
+  await assertAnswered(response, url, source, status);
+  const html = await servedHtml(response, url, options, options.timeoutMs - (Date.now() - started));
+  const dataMissing = await waitForData(page, html, options);
+  throwIfCancelled(signal);
+  const renderedHtml = await within(
+    page.content().catch(() => html),
+    CONTENT_TIMEOUT_MS,
+    html,
+  );
+  return { requestedUrl: url, finalUrl: response.url(), status, html, renderedHtml, ...(dataMissing === null ? {} : { dataMissing }) };
+}
+
+async function navigate(page: Page, url: string, options: LoadPageOptions): Promise<Response> {
+  const { source, signal } = options;
+  let response: Response | null;
   try {
-    response = await page.goto(url, { waitUntil: 'domcontentloaded', timeout: options.timeoutMs });
+    response = await page.goto(url, { waitUntil: 'commit', timeout: options.timeoutMs });
   } catch (error) {
     throwIfCancelled(signal);
     if (page.isClosed()) throw new CancelledError('page closed during navigation', { cause: error });
@@ -49,10 +109,11 @@ export async function loadListingPage(page: Page, url: string, options: LoadPage
       cause: error,
     });
   }
-  if (response === null) {
-    throw new NavigationError(url, source, { message: 'the navigation produced no response' });
-  }
-  const status = response.status();
+  if (response === null) throw new NavigationError(url, source, { message: 'the navigation produced no response' });
+  return response;
+}
+
+async function assertAnswered(response: Response, url: string, source: Source, status: number): Promise<void> {
   if (status === 404 || status === 410) {
     const miss = (await response.headerValue(REPLAY_MISS_HEADER).catch(() => null)) !== null;
     throw miss
@@ -67,9 +128,35 @@ export async function loadListingPage(page: Page, url: string, options: LoadPage
       retryAfterMs: parseRetryAfterMs(retryAfter),
     });
   }
-  await page.waitForLoadState('load', { timeout: options.settleMs }).catch(() => undefined);
-  throwIfCancelled(signal);
-  const html = await response.text().catch(() => '');
-  const renderedHtml = await page.content().catch(() => html);
-  return { requestedUrl: url, finalUrl: response.url(), status, html, renderedHtml };
+}
+
+async function servedHtml(response: Response, url: string, options: LoadPageOptions, remainingMs: number): Promise<string> {
+  const body = await within(
+    response.text().catch(() => ''),
+    Math.max(remainingMs, 1),
+    null,
+  );
+  throwIfCancelled(options.signal);
+  if (body === null) {
+    throw new NavigationError(url, options.source, { message: `the page's HTML did not finish arriving within ${options.timeoutMs} ms`, timedOut: true });
+  }
+  return body;
+}
+
+/** Waits for the data step; returns what was still missing when it ran out of time, else `null`. */
+async function waitForData(page: Page, html: string, options: LoadPageOptions): Promise<string | null> {
+  const ready = options.dataReady;
+  if (ready === undefined) {
+    const loaded = await page.waitForLoadState('load', { timeout: options.settleMs }).then(
+      () => true,
+      () => false,
+    );
+    return loaded ? null : `the load event within ${options.settleMs} ms`;
+  }
+  if (ready.servedHtmlReady(html)) return null;
+  const seen = await page.waitForFunction(ready.domReady, undefined, { timeout: options.settleMs, polling: DATA_POLL_MS }).then(
+    () => true,
+    () => false,
+  );
+  return seen ? null : `${ready.description} within ${options.settleMs} ms`;
 }

@@ -70,6 +70,7 @@ const replayPageSchema = z.object({
     contentType: z.string().min(1),
     body: z.instanceof(Buffer),
     headers: z.record(z.string(), z.string()).optional(),
+    delayMs: z.number().int().min(0).max(3_600_000).optional(),
   }),
 });
 

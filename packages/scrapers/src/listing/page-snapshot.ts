@@ -13,4 +13,10 @@ export interface PageSnapshot {
   readonly html: string;
   /** The rendered DOM (`page.content()`) after the load event; equal to `html` when scripts changed nothing. */
   readonly renderedHtml: string;
+  /**
+   * What the loader waited for and had not seen when its data step ran out
+   * of time (e.g. `the rendered gallery within 5000 ms`); absent when nothing
+   * was missing. The page is still parsed from what was delivered.
+   */
+  readonly dataMissing?: string;
 }

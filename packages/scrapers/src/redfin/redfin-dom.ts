@@ -1,6 +1,6 @@
 import type { ListingPhoto, PhotoVariantRef } from '@phx/core';
 import { parse } from 'node-html-parser';
-import { parseSrcset, sortVariantsLargestFirst } from '../listing/index.js';
+import { imageCandidates, sortVariantsLargestFirst } from '../listing/index.js';
 import { REDFIN_PHOTO_SIZES, parseRedfinPhotoUrl, redfinPhotoUrlForSize } from './redfin-urls.js';
 import type { RedfinPhotoUrl } from './redfin-urls.js';
 
@@ -19,7 +19,8 @@ export interface RedfinDomPhotos {
 
 /**
  * Reads the photos of a rendered Redfin detail page that has no server
- * state: the `<picture>` elements of the media browser
+ * state: the `<picture>` elements of the media browser (eager or lazy
+ * attributes, `data:` placeholders never)
  * (`data-rf-test-id="mediaBrowser"`), grouped by photo id and ordered by
  * photo index. The page renders only a preview (e.g. 7 of 11 photos), so
  * compare with `declaredPhotoCount`. For each photo the full-size `bigphoto`
@@ -37,10 +38,7 @@ export function redfinPhotosFromDom(html: string): RedfinDomPhotos | null {
   let address: string | null = null;
   for (const el of browser.querySelectorAll('picture source, picture img, img')) {
     address ??= el.tagName === 'IMG' ? (el.getAttribute('alt')?.trim() || null) : null;
-    const urls = [
-      ...parseSrcset(el.getAttribute('srcset') ?? '').map((c) => c.url),
-      ...(el.getAttribute('src') ? [el.getAttribute('src') ?? ''] : []),
-    ];
+    const urls = imageCandidates((name) => el.getAttribute(name)).map((c) => c.url);
     for (const url of urls) {
       const parsed = parseRedfinPhotoUrl(url);
       if (parsed === null) continue;

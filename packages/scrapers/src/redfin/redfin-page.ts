@@ -1,4 +1,4 @@
-import { BotWallError, PhotoDataMissingError } from '../errors/index.js';
+import { BotWallError, LayoutChangedError, PhotoDataMissingError } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
 import { redfinPhotosFromDom } from './redfin-dom.js';
 import { redfinCaptionsFromPhotoTags, redfinPhotosFromAboveTheFold } from './redfin-photos.js';
@@ -48,10 +48,13 @@ export function assertNotRedfinBotWall(snapshot: PageSnapshot): void {
  * @param html - the page HTML
  * @param url - the page URL, for error messages
  * @returns the gallery with its data path, declared count and address
+ * @throws {@link LayoutChangedError} naming every path tried when `mediaBrowserInfo.photos` is empty
+ *   (Redfin's data has no count that could confirm a listing without photos) and no rendered gallery has any
  * @throws {@link PhotoDataMissingError} naming every path tried when no photo data is found
  */
 export function parseRedfinListingPage(html: string, url: string): ParsedListing {
   const tried: string[] = [];
+  const layout: string[] = [];
   const cache = readRedfinDataCache(html);
   if (cache.found) {
     const atf = cachedApiBody(cache.dataCache, REDFIN_ABOVE_THE_FOLD_PATH);
@@ -64,7 +67,8 @@ export function parseRedfinListingPage(html: string, url: string): ParsedListing
       const label = `__reactServerState dataCache["${atf.key}"].res.text → payload.mediaBrowserInfo.photos`;
       const ok = toParsed(read, label, propertyIdFromHtml(html));
       if (ok !== null) return ok;
-      tried.push(read.photosArrayPresent ? `${label} has no listing photo` : `${label} missing`);
+      if (isEmptied(read)) layout.push(`${label} empty (Redfin states no photo count to confirm a listing without photos)`);
+      else tried.push(read.photosArrayPresent ? `${label} has no listing photo` : `${label} missing`);
     }
   } else {
     tried.push(...cache.pathsTried);
@@ -82,6 +86,7 @@ export function parseRedfinListingPage(html: string, url: string): ParsedListing
     };
   }
   tried.push(dom === null ? 'media browser [data-rf-test-id="mediaBrowser"] not found' : 'media browser has no listing photo');
+  if (layout.length > 0) throw new LayoutChangedError(url, 'redfin', [...layout, ...tried]);
   throw new PhotoDataMissingError(url, 'redfin', tried);
 }
 
@@ -94,6 +99,7 @@ export function parseRedfinListingPage(html: string, url: string): ParsedListing
  * @param captionsBody - optional body of the listing's `photoTagsAndCaptions` API, for captions
  * @returns the gallery with data path `aboveTheFold payload.mediaBrowserInfo.photos`
  * @throws {@link PhotoDataMissingError} when the body does not parse or has no photos array
+ * @throws {@link LayoutChangedError} when the photos array is empty
  */
 export function parseRedfinAboveTheFoldJson(text: string, url: string, captionsBody?: string): ParsedListing {
   const body = parseRedfinApiBody(text);
@@ -102,15 +108,19 @@ export function parseRedfinAboveTheFoldJson(text: string, url: string, captionsB
   const read = redfinPhotosFromAboveTheFold(body, captions);
   const parsed = toParsed(read, 'aboveTheFold payload.mediaBrowserInfo.photos', null);
   if (parsed !== null) return parsed;
+  if (isEmptied(read)) throw new LayoutChangedError(url, 'redfin', ['payload.mediaBrowserInfo.photos empty']);
   throw new PhotoDataMissingError(url, 'redfin', [
     read.photosArrayPresent ? 'payload.mediaBrowserInfo.photos has no listing photo' : 'payload.mediaBrowserInfo.photos missing',
   ]);
 }
 
+/** `true` when the photos array is there but empty: Redfin's data gives no count that could confirm "no photos". */
+function isEmptied(read: RedfinPayloadPhotos): boolean {
+  return read.photosArrayPresent && read.photos.length === 0 && read.excluded.length === 0;
+}
+
 function toParsed(read: RedfinPayloadPhotos, dataPath: string, listingId: string | null): ParsedListing | null {
-  if (!read.photosArrayPresent) return null;
-  // An empty array is what Redfin sends for a listing without photos; entries we could not read are not.
-  if (read.photos.length === 0 && read.excluded.length > 0) return null;
+  if (!read.photosArrayPresent || read.photos.length === 0) return null;
   return {
     photos: read.photos,
     declaredPhotoCount: null,

@@ -1,7 +1,7 @@
 import type { ListingPhoto, PhotoVariantRef } from '@phx/core';
 import { arrayAt, isRecord, numberAt, recordAt, sortVariantsLargestFirst, stringAt } from '../listing/index.js';
 import type { JsonRecord } from '../listing/index.js';
-import { REDFIN_PHOTO_SIZES, parseRedfinPhotoUrl } from './redfin-urls.js';
+import { REDFIN_PHOTO_SIZES, parseRedfinPhotoUrl, redfinPhotoUrlForSize } from './redfin-urls.js';
 
 /** The gallery read from an `aboveTheFold` body. */
 export interface RedfinPayloadPhotos {
@@ -87,6 +87,7 @@ function toListingPhoto(item: unknown, captions: ReadonlyMap<string, string>): L
     variants.push({ url, widthPx: big ? fullWidth : null, format: parsed.format, rank: rank < 0 ? 99 : rank });
   }
   if (photoId === null) return null;
+  const downgrade = addDerivedBigphoto(variants, fullWidth);
   const sorted = sortVariantsLargestFirst(variants);
   const best = sorted[0];
   if (best === undefined) return null;
@@ -99,7 +100,24 @@ function toListingPhoto(item: unknown, captions: ReadonlyMap<string, string>): L
     heightPx: isBig ? (numberAt(item, 'height') ?? null) : null,
     caption: numericId === undefined ? null : (captions.get(String(numericId)) ?? null),
     variants: sorted.slice(1),
+    ...(downgrade === null ? {} : { sizeDowngrade: downgrade }),
   };
+}
+
+/**
+ * When `photoUrls.fullScreenPhotoUrl` (the `bigphoto` size) is missing, adds
+ * the `bigphoto` URL derived from the largest listed size (Redfin names every
+ * size alike) so the full size is still tried, and says so.
+ *
+ * @returns the note for {@link ListingPhoto.sizeDowngrade}, or `null` when `bigphoto` was listed
+ */
+function addDerivedBigphoto(variants: (PhotoVariantRef & { rank: number })[], fullWidth: number | null): string | null {
+  if (variants.some((v) => parseRedfinPhotoUrl(v.url)?.size === 'bigphoto')) return null;
+  const listed = [...variants].sort((a, b) => a.rank - b.rank)[0];
+  const parsed = listed === undefined ? null : parseRedfinPhotoUrl(listed.url);
+  if (listed === undefined || parsed === null) return null;
+  variants.push({ url: redfinPhotoUrlForSize(parsed, 'bigphoto', 'jpeg'), widthPx: fullWidth, format: 'jpeg', rank: 0 });
+  return `photoUrls.fullScreenPhotoUrl (bigphoto) absent: full size derived from the listed ${parsed.size} URL, unconfirmed by the page`;
 }
 
 function firstUrl(item: unknown): string | undefined {

@@ -3,13 +3,26 @@ import type { PropertyId } from '@phx/core';
 import type { Page } from 'playwright-core';
 import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
+import type { PageDocument } from '../browser/page-loader.js';
 import { BotWallError, ListingRemovedError, NavigationError, PhotoDataMissingError } from '../errors/index.js';
 import { parseRetryAfterMs } from '../download/photo-hosts.js';
 import { matchRedfinAutocomplete, parseRedfinAutocomplete, redfinAutocompleteUrl, redfinHostForAddress } from './redfin-autocomplete.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
+import type { NonListingPage } from '../errors/index.js';
+import { describeRedfinNonListingPage } from './redfin-page-kind.js';
 import { assertNotRedfinBotWall, parseRedfinAboveTheFoldJson, parseRedfinListingPage } from './redfin-page.js';
 import { REDFIN_ABOVE_THE_FOLD_PATH } from './redfin-server-state.js';
 import { parseRedfinListingUrl } from './redfin-urls.js';
+
+/** The server state a Redfin page's scripts set, or its rendered media browser with at least one photo. */
+const REDFIN_RENDERED_DATA = Object.freeze({
+  description: '__reactServerState.InitialContext or the rendered media browser [data-rf-test-id="mediaBrowser"]',
+  domReady: (): boolean => {
+    const document = (globalThis as unknown as { document: PageDocument }).document;
+    const state = (globalThis as { __reactServerState?: { InitialContext?: unknown } }).__reactServerState;
+    return state?.InitialContext !== undefined || document.querySelector('[data-rf-test-id="mediaBrowser"] img') !== null;
+  },
+});
 
 /**
  * Reads the photo gallery of a Redfin home page in Chromium: the server
@@ -84,6 +97,8 @@ export class RedfinScraper extends ListingPageScraper {
     });
   }
 
+  protected override readonly renderedDataReady = REDFIN_RENDERED_DATA;
+
   protected override checkListingUrl(url: string): void {
     parseRedfinListingUrl(url);
   }
@@ -96,6 +111,10 @@ export class RedfinScraper extends ListingPageScraper {
     if (!/\/home\/\d+\/?$/.test(new URL(snapshot.finalUrl).pathname)) {
       throw new ListingRemovedError(snapshot.requestedUrl, 'redfin', snapshot.status, `redirected to ${snapshot.finalUrl}`);
     }
+  }
+
+  protected override describeNonListing(html: string): NonListingPage | null {
+    return describeRedfinNonListingPage(html);
   }
 
   protected override parse(html: string, url: string): ParsedListing {

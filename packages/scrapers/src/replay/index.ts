@@ -2,6 +2,7 @@ export { ReplayArchive } from './replay-archive.js';
 export type {
   ReplayArchiveOptions,
   ReplayListing,
+  ReplayOtherPage,
   ReplayPageInput,
   ReplayPhotoSource,
   ReplayResponse,

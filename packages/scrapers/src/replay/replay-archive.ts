@@ -3,11 +3,9 @@ import * as path from 'node:path';
 import type { Source } from '@phx/core';
 import type { ParsedListing } from '../listing/index.js';
 import { REDFIN_ABOVE_THE_FOLD_PATH } from '../redfin/redfin-server-state.js';
-import { parseRedfinListingPage } from '../redfin/redfin-page.js';
-import { parseZillowListingPage } from '../zillow/zillow-page.js';
+import { listingIdKey, readSavedDetailPage } from './replay-saved-page.js';
 import { assignReplayPhotos, listHousePhotos } from './replay-photo-assignment.js';
 import type { HousePhoto } from './replay-photo-assignment.js';
-import { redfinPageUrl, zillowPageUrl } from './replay-page-url.js';
 
 /** A saved HTTP answer the replay serves. */
 export interface ReplayResponse {
@@ -19,6 +17,12 @@ export interface ReplayResponse {
   readonly body: Buffer;
   /** Extra response headers, e.g. `location` of a redirect. Default none. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Time to hold the answer back, in ms (0-3 600 000), to replay a slow or
+   * hung sub-resource (an iframe or script that never answers within any
+   * timeout). Default 0.
+   */
+  readonly delayMs?: number;
 }
 
 /** A saved listing page and what replay knows of it. */
@@ -43,6 +47,23 @@ export interface ReplayPageInput {
   readonly url: string;
   /** The answer. */
   readonly response: ReplayResponse;
+}
+
+/**
+ * A page saved under a detail-page file name that is not a listing (a bot
+ * wall, a search page, a page without a readable gallery). Replay serves it
+ * for any detail URL of the listing id its file name ends with, so the
+ * scrapers report it as what it is.
+ */
+export interface ReplayOtherPage {
+  /** Site folder it was found in. */
+  readonly source: Source;
+  /** File it was read from. */
+  readonly file: string;
+  /** Listing id its file name ends with (Zillow zpid, Redfin property id), or `null` (then it is not served). */
+  readonly listingId: string | null;
+  /** What the page is, e.g. `perimeterx bot wall (px-captcha, …)` or `search results with 36 home cards (…)`. */
+  readonly what: string;
 }
 
 /** Options of {@link ReplayArchive.load}. */
@@ -79,26 +100,34 @@ export interface ReplayPhotoSource {
 export class ReplayArchive {
   /** Every saved detail page, in file name order. */
   readonly listings: readonly ReplayListing[];
+  /** Pages saved under a detail-page file name that are no listing (bot walls, search pages), in file name order. */
+  readonly otherPages: readonly ReplayOtherPage[];
   /** The fixtures folder. */
   readonly fixturesDir: string;
   private readonly pages: ReadonlyMap<string, ReplayResponse>;
   private readonly exact: ReadonlyMap<string, ReplayResponse>;
   private readonly apis: ReadonlyMap<string, ReplayResponse>;
+  private readonly byListingId: ReadonlyMap<string, ReplayResponse>;
   private readonly photos: ReadonlyMap<string, ReplayPhotoSource>;
 
   private constructor(
     fixturesDir: string,
-    listings: readonly ReplayListing[],
-    pages: ReadonlyMap<string, ReplayResponse>,
-    exact: ReadonlyMap<string, ReplayResponse>,
-    apis: ReadonlyMap<string, ReplayResponse>,
+    saved: { readonly listings: readonly ReplayListing[]; readonly otherPages: readonly ReplayOtherPage[] },
+    answers: {
+      readonly pages: ReadonlyMap<string, ReplayResponse>;
+      readonly exact: ReadonlyMap<string, ReplayResponse>;
+      readonly apis: ReadonlyMap<string, ReplayResponse>;
+      readonly byListingId: ReadonlyMap<string, ReplayResponse>;
+    },
     photos: ReadonlyMap<string, ReplayPhotoSource>,
   ) {
     this.fixturesDir = fixturesDir;
-    this.listings = listings;
-    this.pages = pages;
-    this.exact = exact;
-    this.apis = apis;
+    this.listings = saved.listings;
+    this.otherPages = saved.otherPages;
+    this.pages = answers.pages;
+    this.exact = answers.exact;
+    this.apis = answers.apis;
+    this.byListingId = answers.byListingId;
     this.photos = photos;
   }
 
@@ -107,12 +136,15 @@ export class ReplayArchive {
    *
    * @param options - the folder and any extra pages
    * @returns the archive
-   * @throws Error naming the file when a saved detail page has no recognisable URL or no readable gallery,
-   *   or the file system error when the folder cannot be read
+   * @throws Error naming the file when a saved listing page (readable gallery) has no recognisable URL,
+   *   or the file system error when the folder cannot be read; a bot wall or another non-listing page under a
+   *   detail-page name is kept in {@link otherPages}, not an error
    */
   static async load(options: ReplayArchiveOptions): Promise<ReplayArchive> {
     const dir = path.resolve(options.fixturesDir);
     const listings: ReplayListing[] = [];
+    const otherPages: ReplayOtherPage[] = [];
+    const byListingId = new Map<string, ReplayResponse>();
     const pages = new Map<string, ReplayResponse>();
     const apis = new Map<string, ReplayResponse>();
     for (const source of ['zillow', 'redfin'] as const) {
@@ -121,9 +153,15 @@ export class ReplayArchive {
         const file = path.join(siteDir, name);
         if (new RegExp(`^${source}-hdp-.*\\.html$`).test(name)) {
           const body = await readFile(file);
-          const listing = readListing(source, file, body.toString('utf8'));
-          listings.push(listing);
-          pages.set(pageKey(listing.url), { status: 200, contentType: 'text/html; charset=utf-8', body });
+          const saved = readSavedDetailPage(source, file, body.toString('utf8'));
+          const answer: ReplayResponse = { status: 200, contentType: 'text/html; charset=utf-8', body };
+          if (saved.kind === 'listing') {
+            listings.push({ source, url: saved.url, file, parsed: saved.parsed });
+            pages.set(pageKey(saved.url), answer);
+          } else {
+            otherPages.push({ source, file, listingId: saved.listingId, what: saved.what });
+            if (saved.listingId !== null) byListingId.set(`${source}:${saved.listingId}`, answer);
+          }
         } else if (/^redfin-stingray-aboveTheFold-.*-(\d+)\.json$/.test(name)) {
           const propertyId = /-(\d+)\.json$/.exec(name)?.[1] ?? '';
           apis.set(apiKey(propertyId), { status: 200, contentType: 'application/json', body: await readFile(file) });
@@ -145,13 +183,14 @@ export class ReplayArchive {
       const width = photoKeys.get(key) ?? null;
       photos.set(key, { photo, fullWidthPx: key.startsWith('redfin:') ? width : null });
     }
-    return new ReplayArchive(dir, listings, pages, exact, apis, photos);
+    return new ReplayArchive(dir, { listings, otherPages }, { pages, exact, apis, byListingId }, photos);
   }
 
   /**
    * Finds the saved answer for a URL the browser asks for: an extra page
    * saved under this exact URL, a detail page (by origin and path; query and
-   * fragment ignored) or Redfin's `aboveTheFold` API (by `propertyId`).
+   * fragment ignored), Redfin's `aboveTheFold` API (by `propertyId`), or a
+   * non-listing page saved under a detail-page name (by listing id).
    *
    * @param url - the requested URL
    * @returns the saved answer, or `null` when the archive has none
@@ -169,7 +208,10 @@ export class ReplayArchive {
     if (parsed.pathname === REDFIN_ABOVE_THE_FOLD_PATH) {
       return this.apis.get(apiKey(parsed.searchParams.get('propertyId') ?? '')) ?? null;
     }
-    return this.pages.get(pageKey(url)) ?? null;
+    const page = this.pages.get(pageKey(url));
+    if (page !== undefined) return page;
+    const idKey = listingIdKey(parsed);
+    return (idKey === null ? undefined : this.byListingId.get(idKey)) ?? null;
   }
 
   /**
@@ -187,13 +229,6 @@ export class ReplayArchive {
   get photoCount(): number {
     return this.photos.size;
   }
-}
-
-function readListing(source: Source, file: string, html: string): ReplayListing {
-  const url = source === 'zillow' ? zillowPageUrl(html) : redfinPageUrl(html);
-  if (url === null) throw new Error(`replay: cannot tell the listing URL of ${file} (no canonical link, og:url or listing id)`);
-  const parsed = source === 'zillow' ? parseZillowListingPage(html, url) : parseRedfinListingPage(html, url);
-  return { source, url, file, parsed };
 }
 
 function pageKey(url: string): string {

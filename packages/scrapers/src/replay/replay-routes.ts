@@ -73,6 +73,13 @@ export async function installReplayRoutes(context: BrowserContext, archive: Repl
       await replayRedirect(route, archive, target);
       return;
     }
-    await route.fulfill({ status: hit.status, headers: { ...hit.headers, 'content-type': hit.contentType }, body: hit.body });
+    if ((hit.delayMs ?? 0) > 0) await held(hit.delayMs ?? 0);
+    // A held answer may outlive its page: fulfilling a closed page's request is no error worth raising.
+    await route.fulfill({ status: hit.status, headers: { ...hit.headers, 'content-type': hit.contentType }, body: hit.body }).catch(() => undefined);
   });
+}
+
+/** Waits `ms` without keeping the process alive for it. */
+function held(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -1,6 +1,6 @@
 import type { ListingPhoto, PhotoVariantRef } from '@phx/core';
 import { parse } from 'node-html-parser';
-import { parseSrcset, sortVariantsLargestFirst } from '../listing/index.js';
+import { imageCandidates, sortVariantsLargestFirst } from '../listing/index.js';
 import { isZillowListingPhotoUrl, parseZillowPhotoUrl } from './zillow-urls.js';
 
 /** CSS selector of the rendered photo gallery on Zillow detail pages. */
@@ -16,7 +16,8 @@ export interface ZillowGalleryDom {
 
 /**
  * Reads the photos of the rendered gallery (`data-testid="hollywood-gallery-images"`):
- * every `<source srcset>` and `<img src>` inside it, grouped by photo key.
+ * every `<source>` and `<img>` inside it, eager (`srcset`, `src`) or lazy
+ * (`data-srcset`, `data-src`...; `data:` placeholders never), grouped by photo key.
  * Only tiles the page rendered are seen (often the first few of the
  * gallery), so compare with `declaredPhotoCount`.
  *
@@ -29,10 +30,7 @@ export function zillowPhotosFromGalleryDom(html: string): ZillowGalleryDom | nul
   if (gallery === null) return null;
   const byKey = new Map<string, (PhotoVariantRef & { readonly rank: number })[]>();
   for (const el of gallery.querySelectorAll('source, img')) {
-    const candidates = [
-      ...parseSrcset(el.getAttribute('srcset') ?? el.getAttribute('srcSet') ?? ''),
-      ...(el.getAttribute('src') ? [{ url: el.getAttribute('src') ?? '', widthPx: null }] : []),
-    ];
+    const candidates = imageCandidates((name) => el.getAttribute(name));
     for (const c of candidates) {
       if (!isZillowListingPhotoUrl(c.url)) continue;
       const p = parseZillowPhotoUrl(c.url);

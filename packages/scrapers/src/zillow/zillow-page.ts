@@ -1,4 +1,4 @@
-import { BotWallError, ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
+import { BotWallError, LayoutChangedError, ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
 import { numberAt, recordAt, stringAt } from '../listing/index.js';
 import type { JsonRecord, PageSnapshot, ParsedListing } from '../listing/index.js';
 import { zillowPhotosFromGalleryDom } from './zillow-gallery-dom.js';
@@ -14,7 +14,8 @@ const PX_MARKERS: readonly (readonly [string, RegExp])[] = Object.freeze([
 
 /**
  * Recognises PerimeterX's bot wall on a Zillow answer: a 403, or a 200 whose
- * page has the `px-captcha` overlay and no listing data.
+ * page has the `px-captcha` overlay and no readable listing `property` (a
+ * `__NEXT_DATA__` script alone, e.g. an empty shell, does not count).
  *
  * @param snapshot - the loaded page
  * @throws {@link BotWallError} when the page is a bot wall
@@ -23,7 +24,8 @@ export function assertNotZillowBotWall(snapshot: PageSnapshot): void {
   const html = snapshot.html.length > 0 ? snapshot.html : snapshot.renderedHtml;
   const markers = PX_MARKERS.filter(([, re]) => re.test(html)).map(([name]) => name);
   if (markers.length > 0 && /_pxAppId/.test(html)) markers.push('_pxAppId');
-  const hasData = /id\s*=\s*["']?(__NEXT_DATA__|hdpApolloPreloadedData)/.test(html);
+  // Wall markers win over a data script: a captcha page can carry an empty __NEXT_DATA__ shell.
+  const hasData = markers.length > 0 && findZillowProperty(html).found;
   if (snapshot.status === 403 || (markers.length > 0 && !hasData)) {
     throw new BotWallError(snapshot.requestedUrl, 'zillow', {
       vendor: markers.length > 0 ? 'perimeterx' : 'unknown',
@@ -42,12 +44,14 @@ export function assertNotZillowBotWall(snapshot: PageSnapshot): void {
  * @param url - the page URL, for error messages
  * @returns the gallery with its data path, declared count and address
  * @throws {@link ListingRemovedError} when the page's data says the property is gone (`property: null`)
- * @throws {@link PhotoDataMissingError} naming every path tried when no photo data is found,
- *   or when photo arrays are empty while the page declares photos
+ * @throws {@link LayoutChangedError} naming every path tried when the photo arrays are empty while
+ *   `photoCount` is absent (renamed or dropped) or declares photos, and no rendered gallery has any
+ * @throws {@link PhotoDataMissingError} naming every path tried when no photo data is found
  */
 export function parseZillowListingPage(html: string, url: string): ParsedListing {
   const lookup = findZillowProperty(html);
   const tried: string[] = [];
+  const layout: string[] = [];
   if (lookup.found) {
     const { property, dataPath } = lookup;
     const read = zillowPhotosFromProperty(property);
@@ -62,14 +66,15 @@ export function parseZillowListingPage(html: string, url: string): ParsedListing
         placeholderOnly: read.streetViewOnly,
       };
     }
-    if (read.arraysPresent.length > 0 && (read.declaredPhotoCount ?? 0) === 0) {
-      return { ...base, photos: [], declaredPhotoCount: read.declaredPhotoCount, dataPath, excluded: [], placeholderOnly: false };
+    if (read.arraysPresent.length > 0 && read.declaredPhotoCount === 0) {
+      return { ...base, photos: [], declaredPhotoCount: 0, dataPath, excluded: [], placeholderOnly: false };
     }
-    tried.push(
-      read.arraysPresent.length === 0
-        ? `${dataPath} has none of responsivePhotos, originalPhotos, photos`
-        : `${dataPath}.${read.arraysPresent.join('/')} empty while photoCount is ${read.declaredPhotoCount ?? 'absent'}`,
-    );
+    if (read.arraysPresent.length > 0) {
+      // The data is there but contradicts itself or lost the count that would confirm "no photos".
+      layout.push(`${dataPath}.${read.arraysPresent.join('/')} empty while photoCount is ${read.declaredPhotoCount ?? 'absent'}`);
+    } else {
+      tried.push(`${dataPath} has none of responsivePhotos, originalPhotos, photos`);
+    }
   } else {
     if (lookup.removed) {
       throw new ListingRemovedError(url, 'zillow', 200, 'the page data has property: null');
@@ -89,6 +94,7 @@ export function parseZillowListingPage(html: string, url: string): ParsedListing
     };
   }
   tried.push(dom === null ? 'gallery [data-testid="hollywood-gallery-images"] not found' : 'gallery has no listing photos');
+  if (layout.length > 0) throw new LayoutChangedError(url, 'zillow', [...layout, ...tried]);
   throw new PhotoDataMissingError(url, 'zillow', tried);
 }
 
@@ -120,7 +126,8 @@ function zillowId(property: JsonRecord): string | null {
  * @param json - the JSON text, or the already parsed object
  * @param url - where it came from, for error messages
  * @returns the gallery with data path `property`
- * @throws {@link PhotoDataMissingError} when the object has no photo arrays or they are empty while photos are declared
+ * @throws {@link PhotoDataMissingError} when the object has no photo arrays
+ * @throws {@link LayoutChangedError} when the arrays are empty while `photoCount` is absent or declares photos
  */
 export function parseZillowPropertyJson(json: string | JsonRecord, url: string): ParsedListing {
   let property: unknown;
@@ -133,11 +140,12 @@ export function parseZillowPropertyJson(json: string | JsonRecord, url: string):
   if (record === undefined) throw new PhotoDataMissingError(url, 'zillow', ['property JSON is not an object']);
   const read = zillowPhotosFromProperty(record);
   const empty = read.photos.length === 0 && read.excluded.length === 0;
-  if (read.arraysPresent.length === 0 || (empty && (read.declaredPhotoCount ?? 0) > 0)) {
-    throw new PhotoDataMissingError(url, 'zillow', [
-      read.arraysPresent.length === 0
-        ? 'property has none of responsivePhotos, originalPhotos, photos'
-        : `property.${read.arraysPresent.join('/')} empty while photoCount is ${read.declaredPhotoCount ?? 'absent'}`,
+  if (read.arraysPresent.length === 0) {
+    throw new PhotoDataMissingError(url, 'zillow', ['property has none of responsivePhotos, originalPhotos, photos']);
+  }
+  if (empty && read.declaredPhotoCount !== 0) {
+    throw new LayoutChangedError(url, 'zillow', [
+      `property.${read.arraysPresent.join('/')} empty while photoCount is ${read.declaredPhotoCount ?? 'absent'}`,
     ]);
   }
   return {

@@ -1,15 +1,32 @@
 import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
+import type { PageDocument } from '../browser/page-loader.js';
 import { ListingNotFoundError } from '@phx/core';
 import type { PropertyId } from '@phx/core';
+import type { Page } from 'playwright-core';
+import { scrollZillowGallery } from './zillow-gallery-scroll.js';
 import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
+import type { NonListingPage } from '../errors/index.js';
+import { describeZillowNonListingPage } from './zillow-page-kind.js';
 import { zillowPageUrl } from '../replay/replay-page-url.js';
 import { assertNotZillowBotWall, parseZillowListingPage } from './zillow-page.js';
 import { matchZillowSearchResult, parseZillowSearchResults, zillowSearchUrl } from './zillow-search.js';
 import { parseZillowListingUrl } from './zillow-urls.js';
 
 const LISTING_PATH = /\/homedetails\/|_zpid\/?$/;
+
+/** The listing data a Zillow page's scripts add, or its rendered gallery with at least one photo tile. */
+const ZILLOW_RENDERED_DATA = Object.freeze({
+  description: '__NEXT_DATA__ listing data or the rendered gallery [data-testid="hollywood-gallery-images"]',
+  domReady: (): boolean => {
+    const document = (globalThis as unknown as { document: PageDocument }).document;
+    const next = document.getElementById('__NEXT_DATA__');
+    if (next?.textContent?.includes('gdpClientCache') === true || document.getElementById('hdpApolloPreloadedData') !== null) return true;
+    const gallery = document.querySelector('[data-testid="hollywood-gallery-images"]');
+    return gallery?.querySelector('img[src*="zillowstatic"], source[srcset*="zillowstatic"], img[data-src*="zillowstatic"]') != null;
+  },
+});
 
 /**
  * Reads the photo gallery of a Zillow home details page in Chromium: the
@@ -67,6 +84,20 @@ export class ZillowScraper extends ListingPageScraper {
     });
   }
 
+  protected override readonly renderedDataReady = ZILLOW_RENDERED_DATA;
+
+  /** A gallery read from the rendered DOM short of the declared count is scrolled until complete or no longer growing. */
+  protected override async complete(
+    page: Page,
+    snapshot: PageSnapshot,
+    parsed: ParsedListing,
+    signal: AbortSignal | undefined,
+  ): Promise<{ readonly url: string; readonly parsed: ParsedListing }> {
+    const short = parsed.declaredPhotoCount !== null && parsed.photos.length < parsed.declaredPhotoCount;
+    if (!short || !parsed.dataPath.startsWith('rendered gallery')) return { url: snapshot.finalUrl, parsed };
+    return { url: snapshot.finalUrl, parsed: await scrollZillowGallery(page, parsed, signal) };
+  }
+
   protected override checkListingUrl(url: string): void {
     parseZillowListingUrl(url);
   }
@@ -79,6 +110,10 @@ export class ZillowScraper extends ListingPageScraper {
     if (!LISTING_PATH.test(new URL(snapshot.finalUrl).pathname)) {
       throw new ListingRemovedError(snapshot.requestedUrl, 'zillow', snapshot.status, `redirected to ${snapshot.finalUrl}`);
     }
+  }
+
+  protected override describeNonListing(html: string): NonListingPage | null {
+    return describeZillowNonListingPage(html);
   }
 
   protected override parse(html: string, url: string): ParsedListing {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BotWallError, PhotoDataMissingError, UnsupportedUrlError } from '../../src/errors/index.js';
+import { BotWallError, LayoutChangedError, PhotoDataMissingError, UnsupportedUrlError } from '../../src/errors/index.js';
 import type { PageSnapshot } from '../../src/listing/index.js';
 import {
   assertNotRedfinBotWall,
@@ -74,9 +74,9 @@ describe('Redfin pages without usable photo data', () => {
     expect((err as PhotoDataMissingError).pathsTried).toEqual(['payload.mediaBrowserInfo.photos missing']);
   });
 
-  it('returns an empty gallery when Redfin sends an empty photos array', () => {
+  it('throws LayoutChangedError when Redfin sends an empty photos array (its data states no count to confirm zero)', () => {
     const body = `{}&&${JSON.stringify({ resultCode: 0, payload: { mediaBrowserInfo: { photos: [] } } })}`;
-    expect(parseRedfinAboveTheFoldJson(body, URL).photos).toEqual([]);
+    expect(() => parseRedfinAboveTheFoldJson(body, URL)).toThrow(LayoutChangedError);
   });
 
   it('rejects the search page and the gis search body', () => {

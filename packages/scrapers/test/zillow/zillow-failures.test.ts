@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BotWallError, ListingRemovedError, PhotoDataMissingError } from '../../src/errors/index.js';
+import { BotWallError, LayoutChangedError, ListingRemovedError, PhotoDataMissingError } from '../../src/errors/index.js';
 import type { PageSnapshot } from '../../src/listing/index.js';
 import { assertNotZillowBotWall, parseZillowListingPage } from '../../src/zillow/index.js';
 import { readListing, readOwnFixture } from '../support/fixtures.js';
@@ -96,11 +96,12 @@ describe('Zillow pages without usable photo data', () => {
     expect((err as PhotoDataMissingError).message).toMatch(/has none of responsivePhotos, originalPhotos, photos/);
   });
 
-  it('throws PhotoDataMissingError when the arrays are empty but the page declares photos', () => {
+  it('throws LayoutChangedError when the arrays are empty but the page declares photos', () => {
     const property = { zpid: 1, photoCount: 12, responsivePhotos: [], originalPhotos: [] };
     const cache = JSON.stringify({ 'ForSalePriorityQuery{}': { property } });
     const err = errorOf(() => parseZillowListingPage(nextDataPage({ componentProps: { gdpClientCache: cache } }), URL));
-    expect(err).toBeInstanceOf(PhotoDataMissingError);
+    expect(err).toBeInstanceOf(LayoutChangedError);
+    expect((err as LayoutChangedError).code).toBe('LAYOUT_CHANGED');
     expect((err as Error).message).toMatch(/empty while photoCount is 12/);
   });
 
