@@ -22,6 +22,8 @@ export interface DatabaseWatchdogOptions {
 export interface DatabaseWatchdogState {
   /** When the worker's own client last answered a ping, or `null` before the first answer. */
   readonly lastOkAt: Date | null;
+  /** When a ping of the worker's client last failed (database down or client broken), or `null` if none has. */
+  readonly lastFailedAt: Date | null;
   /** How many times the client was rebuilt. */
   readonly rebuilds: number;
 }
@@ -48,6 +50,7 @@ export class DatabaseWatchdog {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> = Promise.resolve();
   private lastOkAt: Date | null = null;
+  private lastFailedAt: Date | null = null;
   private rebuilds = 0;
   private brokenProbes = 0;
 
@@ -60,7 +63,7 @@ export class DatabaseWatchdog {
 
   /** What the watchdog last found. */
   get state(): DatabaseWatchdogState {
-    return { lastOkAt: this.lastOkAt, rebuilds: this.rebuilds };
+    return { lastOkAt: this.lastOkAt, lastFailedAt: this.lastFailedAt, rebuilds: this.rebuilds };
   }
 
   /** Probes at once, then every `intervalMs`. */
@@ -88,6 +91,7 @@ export class DatabaseWatchdog {
       this.brokenProbes = 0;
       return;
     } catch (error) {
+      this.lastFailedAt = new Date();
       if (!(await this.serverAnswers())) {
         this.o.logger.warn({ err: describeError(error) }, 'database does not answer; waiting for it');
         return;

@@ -25,7 +25,8 @@ const QUEUE_POLL_MAX_AGE_MS = 30_000;
 /**
  * The worker's `/healthz` and `/readyz`. Live: the process answers (a
  * connection the watchdog cannot repair makes the worker exit). Ready: the database answered
- * the watchdog's last ping (within two intervals plus the ping deadline) and
+ * the watchdog's last ping (no ping failed since, and the answer is at most
+ * two intervals plus the ping deadline old, so a hung probe counts too) and
  * the queue looked for due jobs within the last 30 s (or three watchdog
  * intervals if longer), or the worker is busy with `MAX_CONCURRENT_JOBS`
  * jobs and so looks for none.
@@ -42,14 +43,15 @@ export function createWorkerHealth(sources: WorkerHealthSources): WorkerHealth {
       return { ok: true, detail: { rebuilds: sources.watchdog().rebuilds } };
     },
     ready(): HealthVerdict {
-      const { lastOkAt, rebuilds } = sources.watchdog();
+      const { lastOkAt, lastFailedAt, rebuilds } = sources.watchdog();
       const databaseAgeMs = ageMs(lastOkAt);
       const queuePollAgeMs = ageMs(sources.lastQueuePollAt());
       const runningJobs = sources.runningJobs();
-      const databaseOk = databaseAgeMs !== null && databaseAgeMs <= 2 * sources.watchdogIntervalMs + sources.watchdogTimeoutMs;
+      const failedSince = lastOkAt !== null && lastFailedAt !== null && lastFailedAt.getTime() >= lastOkAt.getTime();
+      const databaseOk = databaseAgeMs !== null && !failedSince && databaseAgeMs <= 2 * sources.watchdogIntervalMs + sources.watchdogTimeoutMs;
       const busy = runningJobs >= sources.maxConcurrentJobs;
       const queueOk = busy || (queuePollAgeMs !== null && queuePollAgeMs <= Math.max(QUEUE_POLL_MAX_AGE_MS, 3 * sources.watchdogIntervalMs));
-      return { ok: databaseOk && queueOk, detail: { databaseAgeMs, queuePollAgeMs, runningJobs, rebuilds } };
+      return { ok: databaseOk && queueOk, detail: { databaseOk, databaseAgeMs, queuePollAgeMs, runningJobs, rebuilds } };
     },
   };
 }
