@@ -87,6 +87,14 @@ export class ExtractionJobRunner {
    * @returns the end of the run, or `null` when the job was not run
    */
   async run(jobId: string, queue: QueueHandle): Promise<ExtractionRunResult | null> {
+    if (this.isRunning(jobId)) {
+      // The queue lock lapsed while this worker's run waited (a database outage longer than the lock lifetime) and the queue
+      // handed the job over again: the run in progress still holds it. Keep the queue entry so the job is taken up should
+      // this worker die; once the run has ended, that pass finds the job final (or handed back) and does nothing more.
+      this.s.logger.child({ jobId }).warn({}, 'job already running on this worker; no second run started');
+      queue.requeueAt(new Date(this.s.clock.now().getTime() + this.s.lockLifetimeMs + 1_000));
+      return null;
+    }
     let finished = (): void => undefined;
     const entry: ActiveRun = { jobId, run: null, stop: null, done: new Promise<void>((resolve) => (finished = resolve)) };
     this.active.add(entry);
@@ -96,6 +104,16 @@ export class ExtractionJobRunner {
       this.active.delete(entry);
       finished();
     }
+  }
+
+  /**
+   * Tells whether a call of `run` for this job is under way on this worker.
+   *
+   * @param jobId - the job
+   * @returns `true` from the call's first step until it has returned
+   */
+  isRunning(jobId: string): boolean {
+    return [...this.active].some((a) => a.jobId === jobId);
   }
 
   private async runTracked(entry: ActiveRun, queue: QueueHandle): Promise<ExtractionRunResult | null> {

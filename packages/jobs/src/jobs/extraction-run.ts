@@ -115,7 +115,9 @@ export class ExtractionRun {
       log: this.eventLog,
       jobId: job.id,
       // Once another run holds the job (this one was paused or cut off past its lease), its events are the other run's to write.
-      holdsJob: async () => this.stopReason?.kind !== 'lease-lost' && (await this.o.runs.latest(job.id))?.runNumber === job.runNumber,
+      // The job document's `runNumber` decides who holds the job (as for the progress writes), not the latest lease: a run
+      // that claimed a lease and then lost the job must not silence the run that kept it.
+      holdsJob: async () => this.stopReason?.kind !== 'lease-lost' && (await this.o.repository.get(job.id))?.runNumber === job.runNumber,
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'job event write failed; retrying'),
     });
     events.record(statusEventBody('in_progress', toJobEventCounters(state.live()), null));
@@ -172,13 +174,12 @@ export class ExtractionRun {
     const end = this.decideEnd(state, fatal);
     if (end === null) {
       this.logger.warn({}, 'run lost the job to another worker; nothing written');
+      await this.releaseLease(this.o.clock.now());
       return { status: 'lost', job: null };
     }
     const now = this.o.clock.now();
     const written = await this.o.repository.endRun(this.jobId, this.o.job.runNumber, end, now);
-    await this.o.runs.release(this.jobId, this.o.job.runNumber, now).catch((error: unknown) => {
-      this.logger.warn({ err: describeError(error) }, 'run lease release failed');
-    });
+    await this.releaseLease(now);
     if (written === null) {
       this.logger.warn({ status: end.status }, 'run end not written: the job changed hands');
       return { status: 'lost', job: null };
@@ -188,6 +189,13 @@ export class ExtractionRun {
       'run ended',
     );
     return { status: end.status, job: written };
+  }
+
+  /** Ends this run's own lease (never another run's), so no lease of a run that is over stays open. */
+  private async releaseLease(now: Date): Promise<void> {
+    await this.o.runs.release(this.jobId, this.o.job.runNumber, now).catch((error: unknown) => {
+      this.logger.warn({ err: describeError(error) }, 'run lease release failed');
+    });
   }
 
   private decideEnd(state: JobProgressState, fatal: unknown): JobRunEnd | null {
