@@ -56,7 +56,7 @@ describe('a job is never orphaned: the holder paused past its lock, the new hold
     expect(resumed.workerName).toBe('orphan-third');
     const final = await waitForJob(suite.service, job.id, isFinal, 420_000);
     expect(final).toMatchObject({ status: 'completed', runNumber: 3, workerName: 'orphan-third', totalProperties: properties.length });
-    expect(final.completedProperties + final.failedProperties).toBe(properties.length);
+    expect(final.completedProperties + final.partialProperties + final.failedProperties).toBe(properties.length);
     expect(new Set(final.propertyOutcomes.map((o) => o.propertyId)).size).toBe(properties.length);
     for (const p of properties) expect(await folderVersusRecords(suite.service, suite.imagesDir, p.id)).toMatchObject({ unrecorded: [], missing: [] });
   }, 720_000);
