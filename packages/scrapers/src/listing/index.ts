@@ -6,3 +6,4 @@ export type { JsonRecord } from './json-access.js';
 export { parseSrcset, imageCandidates, LAZY_SRC_ATTRIBUTES, LAZY_SRCSET_ATTRIBUTES } from './srcset.js';
 export { addressKey, isSameAddress } from './address-match.js';
 export type { AddressKey } from './address-match.js';
+export { canonicalOrOgUrl } from './canonical-url.js';

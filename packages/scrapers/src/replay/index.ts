@@ -13,4 +13,5 @@ export { createReplayDispatcher } from './replay-dispatcher.js';
 export { installReplayRoutes } from './replay-routes.js';
 export { assignReplayPhotos, listHousePhotos } from './replay-photo-assignment.js';
 export type { HousePhoto } from './replay-photo-assignment.js';
-export { zillowPageUrl, redfinPageUrl } from './replay-page-url.js';
+export { zillowPageUrl } from '../zillow/zillow-page-url.js';
+export { redfinPageUrl } from '../redfin/redfin-page-url.js';

@@ -5,7 +5,8 @@ import { assertNotRedfinBotWall, parseRedfinListingPage } from '../redfin/redfin
 import { describeRedfinNonListingPage } from '../redfin/redfin-page-kind.js';
 import { assertNotZillowBotWall, parseZillowListingPage } from '../zillow/zillow-page.js';
 import { describeZillowNonListingPage } from '../zillow/zillow-page-kind.js';
-import { redfinPageUrl, zillowPageUrl } from './replay-page-url.js';
+import { redfinPageUrl } from '../redfin/redfin-page-url.js';
+import { zillowPageUrl } from '../zillow/zillow-page-url.js';
 
 /** What a saved file under a detail-page name holds. */
 export type SavedDetailPage =

@@ -9,7 +9,7 @@ import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
 import type { NonListingPage } from '../errors/index.js';
 import { describeZillowNonListingPage } from './zillow-page-kind.js';
-import { zillowPageUrl } from '../replay/replay-page-url.js';
+import { zillowPageUrl } from './zillow-page-url.js';
 import { assertNotZillowBotWall, parseZillowListingPage } from './zillow-page.js';
 import { matchZillowSearchResult, parseZillowSearchResults, zillowSearchUrl } from './zillow-search.js';
 import { parseZillowListingUrl } from './zillow-urls.js';
