@@ -1,6 +1,6 @@
 import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
-import type { PageDocument } from '../browser/page-loader.js';
+import type { PageDataReadiness, PageDocument } from '../browser/page-loader.js';
 import { ListingNotFoundError } from '@phx/core';
 import type { PropertyId } from '@phx/core';
 import type { Page } from 'playwright-core';
@@ -25,6 +25,20 @@ const ZILLOW_RENDERED_DATA = Object.freeze({
     if (next?.textContent?.includes('gdpClientCache') === true || document.getElementById('hdpApolloPreloadedData') !== null) return true;
     const gallery = document.querySelector('[data-testid="hollywood-gallery-images"]');
     return gallery?.querySelector('img[src*="zillowstatic"], source[srcset*="zillowstatic"], img[data-src*="zillowstatic"]') != null;
+  },
+});
+
+/**
+ * What the address search reads from the page its search URL lands on: the
+ * search results in `__NEXT_DATA__`, or the listing data of a home page.
+ */
+const ZILLOW_SEARCH_DATA: PageDataReadiness = Object.freeze({
+  description: '__NEXT_DATA__ search results or listing data',
+  servedHtmlReady: (html: string): boolean => parseZillowSearchResults(html) !== null || zillowPageUrl(html) !== null,
+  domReady: (): boolean => {
+    const document = (globalThis as unknown as { document: PageDocument }).document;
+    const text = document.getElementById('__NEXT_DATA__')?.textContent ?? '';
+    return text.includes('searchResults') || text.includes('gdpClientCache') || document.getElementById('hdpApolloPreloadedData') !== null;
   },
 });
 
@@ -56,14 +70,15 @@ export class ZillowScraper extends ListingPageScraper {
   /**
    * Zillow's address search: the `…/homes/<address>_rb/` URL the search box
    * opens. It lands on the home's page when Zillow matches one home, else on
-   * a search page whose results are matched against the address.
+   * a search page whose results are matched against the address. The page is
+   * read once its search results or listing data are there, not at `load`.
    */
   protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined): Promise<string> {
     const searchUrl = zillowSearchUrl(address);
     return this.inPage(propertyId, searchUrl, signal, async (page) => {
       let snapshot: PageSnapshot;
       try {
-        snapshot = await this.loadPage(page, searchUrl, signal);
+        snapshot = await this.loadPage(page, searchUrl, signal, ZILLOW_SEARCH_DATA);
       } catch (error) {
         if (!(error instanceof ListingRemovedError)) throw error;
         throw new ListingNotFoundError('zillow', address, `the address search ${searchUrl} answered ${error.seen}`, { cause: error });

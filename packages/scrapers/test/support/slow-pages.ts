@@ -24,6 +24,24 @@ export function deferGallery(html: string, delayMs: number): string {
   return `${html.slice(0, start)}<div id="phx-deferred"></div>${html.slice(end)}`.replace('</body>', `${script}</body>`);
 }
 
+/**
+ * The saved page with its `__NEXT_DATA__` script taken out and put back by a
+ * script `delayMs` after the `load` event, as a page whose data is fetched
+ * and rendered on the client is.
+ */
+export function deferNextData(html: string, delayMs: number): string {
+  const m = /<script id="__NEXT_DATA__"[^>]*>([\s\S]*?)<\/script>/.exec(html);
+  if (m === null) throw new Error('no __NEXT_DATA__ in the saved page');
+  const script = `<script>addEventListener('load', () => setTimeout(() => {
+    const data = document.createElement('script');
+    data.id = '__NEXT_DATA__';
+    data.type = 'application/json';
+    data.textContent = ${JSON.stringify(m[1]).replace(/</g, '\\u003c')};
+    document.body.appendChild(data);
+  }, ${delayMs}));</script>`;
+  return html.replace(m[0], '').replace('</body>', () => `${script}</body>`);
+}
+
 /** Start and end offsets of the rendered Zillow gallery `<div>` in a saved page. */
 export function galleryBounds(html: string): readonly [number, number] {
   const start = html.indexOf('<div data-testid="hollywood-gallery-images"');
