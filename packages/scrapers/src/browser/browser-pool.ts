@@ -169,8 +169,12 @@ interface ContextLease {
 export class BrowserPool {
   /** The isolation mode in force. */
   readonly isolationMode: IsolationMode;
+  /**
+   * Pages the shared context serves before it is retired, or `null` when it
+   * never is (`null` in `context` and `browser` modes and when recording a HAR).
+   */
+  readonly retireContextAfterPages: number | null;
   private readonly options: Required<Omit<BrowserPoolOptions, 'setupContext' | 'logger' | 'isolationMode' | 'recordHarPath' | 'retireContextAfterPages'>>;
-  private readonly retireContextAfterPages: number | null;
   private readonly recordHarPath: string | null;
   private readonly setupContext: ((context: BrowserContext) => Promise<void>) | undefined;
   private readonly logger: Logger;
