@@ -1,7 +1,8 @@
 // Benchmark (not a test): pages per minute on replay over N page loads, peak
 // memory, memory growth over the run, Chromium processes before and after.
 // Run: npm run bench -w @phx/scrapers
-// [-- --pages 200 --isolation virtual|context|browser --concurrency 1 --every 100]
+// [-- --pages 200 --isolation virtual|context|browser --concurrency 1 --every 100 --retire-context-after 100]
+// (--retire-context-after 0: the shared context is never replaced)
 // (the script runs node with --expose-gc, so the Node heap is measured after a full GC)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     isolation: { type: 'string', default: 'virtual' },
     concurrency: { type: 'string', default: '1' },
     every: { type: 'string', default: '100' },
+    'retire-context-after': { type: 'string' },
     fixtures: { type: 'string', default: process.env.PHX_FIXTURES_DIR ?? path.resolve(here, '../../../../shared/fixtures') },
   },
 });
@@ -103,7 +105,12 @@ const sample = () => {
 };
 const sampler = setInterval(sample, 250);
 
-const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir: values.fixtures }, isolationMode: values.isolation });
+const retire = values['retire-context-after'];
+const kit = await createScraperKit({
+  mode: { kind: 'replay', fixturesDir: values.fixtures },
+  isolationMode: values.isolation,
+  ...(retire === undefined ? {} : { retireContextAfterPages: Number(retire) === 0 ? null : Number(retire) }),
+});
 const listings = kit.archive.listings;
 const checkpoints = [];
 const growth = [];
@@ -148,7 +155,7 @@ for (let t = 0; t < 50 && after > 0; t += 1) {
 clearInterval(sampler);
 
 const lines = [
-  `phx scrapers replay benchmark: ${totalPages} page loads over ${listings.length} saved listings, isolation ${values.isolation}, concurrency ${concurrency}`,
+  `phx scrapers replay benchmark: ${totalPages} page loads over ${listings.length} saved listings, isolation ${values.isolation}, concurrency ${concurrency}, context retired after ${kit.pool.retireContextAfterPages ?? 'never'} pages`,
   `  pages read           ${done} (${failures} failed), ${photos} photos listed`,
   `  elapsed              ${(elapsedMs / 1000).toFixed(1)} s`,
   `  pages per minute     ${((done / elapsedMs) * 60_000).toFixed(1)}`,
