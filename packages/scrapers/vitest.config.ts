@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // WeakRef checks of released pages call global.gc().
+    execArgv: ['--expose-gc'],
   },
 });

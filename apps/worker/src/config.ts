@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_MAX_DECODE_PIXELS, parseInput } from '@phx/core';
+import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
 
 /** The worker's settings, read once from the environment. */
 export interface WorkerConfig {
@@ -40,6 +41,13 @@ export interface WorkerConfig {
    * budget; one larger than it is decoded alone. Bounds decoding memory.
    */
   readonly maxDecodePixels: number;
+  /**
+   * `RETIRE_CONTEXT_AFTER_PAGES`: pages the shared browser context of
+   * `virtual` isolation serves before a fresh one replaces it (the old one
+   * closes after its last page), 1-100 000; `0` never replaces it (`null`
+   * here); default 100. Keeps Chromium's and Node's memory flat over long runs.
+   */
+  readonly retireContextAfterPages: number | null;
   /** `JOB_TIMEOUT` (seconds in the environment, like the original design): longest run of one job, in ms; default 3 600 000. */
   readonly jobTimeoutMs: number;
   /** `LOG_LEVEL`: pino level; default `info`. */
@@ -122,6 +130,7 @@ const envSchema = z.object({
   MAX_CONCURRENT_JOBS: count(1, 64, 3),
   PROPERTY_CONCURRENCY: count(1, 32, 3),
   MAX_DECODE_PIXELS: count(1_000_000, 10_000_000_000, DEFAULT_MAX_DECODE_PIXELS),
+  RETIRE_CONTEXT_AFTER_PAGES: count(0, 100_000, DEFAULT_RETIRE_CONTEXT_AFTER_PAGES),
   JOB_TIMEOUT: count(1, 7 * 24 * 3600, 3600),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   WORKER_NAME: optionalText,
@@ -161,6 +170,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
     propertyConcurrency: e.PROPERTY_CONCURRENCY,
     maxDecodePixels: e.MAX_DECODE_PIXELS,
+    retireContextAfterPages: e.RETIRE_CONTEXT_AFTER_PAGES === 0 ? null : e.RETIRE_CONTEXT_AFTER_PAGES,
     jobTimeoutMs: e.JOB_TIMEOUT * 1000,
     logLevel: e.LOG_LEVEL,
     workerName: e.WORKER_NAME ?? `${hostname()}-${process.pid}`,

@@ -82,6 +82,7 @@ async function main(): Promise<void> {
     logger,
     revalidateKnownPhotos: config.revalidateKnownPhotos,
     decodeBudget: new PixelBudget({ maxPixels: config.maxDecodePixels }),
+    retireContextAfterPages: config.retireContextAfterPages,
   });
   const metrics = await createWorkerMetrics({ config, db, agenda, repository, extractors, logger, health });
   const jobs = defineExtractImagesJob(agenda, {

@@ -21,6 +21,7 @@ describe('loadWorkerConfig', () => {
       maxConcurrentJobs: 3,
       propertyConcurrency: 3,
       maxDecodePixels: 100_000_000,
+      retireContextAfterPages: 100,
       jobTimeoutMs: 3_600_000,
       logLevel: 'info',
       lockLifetimeMs: 60_000,
@@ -48,6 +49,7 @@ describe('loadWorkerConfig', () => {
       MAX_CONCURRENT_JOBS: '5',
       PROPERTY_CONCURRENCY: '2',
       MAX_DECODE_PIXELS: '250000000',
+      RETIRE_CONTEXT_AFTER_PAGES: '40',
       JOB_TIMEOUT: '60',
       LOG_LEVEL: 'debug',
       WORKER_NAME: 'w-1',
@@ -71,6 +73,7 @@ describe('loadWorkerConfig', () => {
       maxConcurrentJobs: 5,
       propertyConcurrency: 2,
       maxDecodePixels: 250_000_000,
+      retireContextAfterPages: 40,
       jobTimeoutMs: 60_000,
       logLevel: 'debug',
       workerName: 'w-1',
@@ -88,16 +91,35 @@ describe('loadWorkerConfig', () => {
     });
   });
 
+  it('reads RETIRE_CONTEXT_AFTER_PAGES=0 as never retiring the shared browser context', () => {
+    expect(loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/', RETIRE_CONTEXT_AFTER_PAGES: '0' }).retireContextAfterPages).toBeNull();
+  });
+
   it('names every bad or missing variable', () => {
     const error = (() => {
       try {
-        loadWorkerConfig({ PHX_SCRAPER_MODE: 'offline', PHX_IMAGE_STORE: 's3', MAX_CONCURRENT_JOBS: 'many', JOB_TIMEOUT: '0', PHX_REVALIDATE_KNOWN_PHOTOS: 'yes' });
+        loadWorkerConfig({
+          PHX_SCRAPER_MODE: 'offline',
+          PHX_IMAGE_STORE: 's3',
+          MAX_CONCURRENT_JOBS: 'many',
+          JOB_TIMEOUT: '0',
+          PHX_REVALIDATE_KNOWN_PHOTOS: 'yes',
+          RETIRE_CONTEXT_AFTER_PAGES: '2.5',
+        });
       } catch (e) {
         return e;
       }
       return null;
     })();
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual(['JOB_TIMEOUT', 'MAX_CONCURRENT_JOBS', 'MONGODB_URI', 'PHX_IMAGE_STORE', 'PHX_REVALIDATE_KNOWN_PHOTOS', 'PHX_SCRAPER_MODE']);
+    expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual([
+      'JOB_TIMEOUT',
+      'MAX_CONCURRENT_JOBS',
+      'MONGODB_URI',
+      'PHX_IMAGE_STORE',
+      'PHX_REVALIDATE_KNOWN_PHOTOS',
+      'PHX_SCRAPER_MODE',
+      'RETIRE_CONTEXT_AFTER_PAGES',
+    ]);
   });
 });

@@ -105,6 +105,7 @@ export type { RedfinAutocompleteRow, RedfinPhotoUrl, RedfinDataCache, RedfinPayl
 export {
   BrowserPool,
   DEFAULT_BROWSER_POOL_OPTIONS,
+  DEFAULT_RETIRE_CONTEXT_AFTER_PAGES,
   ListingPageScraper,
   DEFAULT_LISTING_SCRAPER_OPTIONS,
   DEFAULT_CHROMIUM_PATH,

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { addExtractionFlags, checkSelection } from './extraction-flags.js';
-import { InvalidInputError, parseSources, toJobId, type IsolationMode, type JobId, type Source } from '@phx/core';
+import { InvalidInputError, parseSources, toJobId, type InputIssue, type IsolationMode, type JobId, type Source } from '@phx/core';
+import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
 
 /** What the CLI was asked to do, parsed and checked. */
 export type CliRequest =
@@ -32,6 +33,12 @@ export type CliRequest =
       readonly wait: boolean;
       /** Read saved pages from this folder instead of the live sites (in-process runs only), or `null`. */
       readonly replayFixturesDir: string | null;
+      /**
+       * `--retire-context-after <pages>` (in-process runs only): pages the
+       * shared browser context serves before a fresh one replaces it, or
+       * `null` (`0`) never to replace it; default 100.
+       */
+      readonly retireContextAfterPages: number | null;
     };
 
 /** Defaults the CLI cannot know by itself (paths of this workspace). */
@@ -61,6 +68,11 @@ export function buildCliProgram(defaults: CliDefaults): Command {
     .option('--cancel', 'with --job-id: cancel that job (pending or running); exit 0 when it ends cancelled', false)
     .option('--replay', 'in-process run on the saved pages instead of the live sites', false)
     .option('--fixtures <dir>', 'saved pages for --replay', defaults.fixturesDir)
+    .option(
+      '--retire-context-after <pages>',
+      'in-process runs: pages the shared browser context serves before a fresh one replaces it (0: never)',
+      String(DEFAULT_RETIRE_CONTEXT_AFTER_PAGES),
+    )
     .exitOverride()
     .configureOutput({ writeErr: defaults.writeErr ?? ((s) => process.stderr.write(s)) });
 }
@@ -78,6 +90,19 @@ interface RawOptions {
   cancel: boolean;
   replay: boolean;
   fixtures: string;
+  retireContextAfter: string;
+}
+
+/** Largest `--retire-context-after`, as the scraper kit allows. */
+const MAX_RETIRE_CONTEXT_AFTER_PAGES = 100_000;
+
+/** Reads `--retire-context-after`: a whole number of pages, `0` for never (`null`); an issue otherwise. */
+function retireContextAfter(value: string): { pages: number | null } | InputIssue {
+  const pages = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isSafeInteger(pages) || pages > MAX_RETIRE_CONTEXT_AFTER_PAGES) {
+    return { path: '--retire-context-after', message: `must be a whole number of pages from 0 (never) to ${MAX_RETIRE_CONTEXT_AFTER_PAGES}; got "${value}"` };
+  }
+  return { pages: pages === 0 ? null : pages };
 }
 
 /**
@@ -110,6 +135,11 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
   if (!o.replay && program.getOptionValueSource('fixtures') === 'cli') {
     issues.push({ path: '--fixtures', message: 'applies with --replay (without it the live sites are read)' });
   }
+  const retire = retireContextAfter(o.retireContextAfter);
+  if ('path' in retire) issues.push(retire);
+  if (o.async && program.getOptionValueSource('retireContextAfter') === 'cli') {
+    issues.push({ path: '--retire-context-after', message: 'applies to in-process runs; a worker is set with RETIRE_CONTEXT_AFTER_PAGES' });
+  }
   if (issues.length > 0) throw new InvalidInputError('flags', issues);
   return {
     kind: 'extract',
@@ -122,5 +152,6 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
     dryRun: o.dryRun,
     wait: o.wait,
     replayFixturesDir: o.replay ? o.fixtures : null,
+    retireContextAfterPages: 'pages' in retire ? retire.pages : DEFAULT_RETIRE_CONTEXT_AFTER_PAGES,
   };
 }

@@ -101,6 +101,7 @@ async function runInProcess(
     store: new FileImageStore({ rootDir: ctx.config.imagesDir, logger: ctx.logger }),
     repository: new MongoPhotoRepository({ db: ctx.db }),
     logger: ctx.logger,
+    retireContextAfterPages: request.retireContextAfterPages,
   });
   try {
     const following = followJob(feed, job.id, ctx.write);

@@ -18,7 +18,19 @@ describe('parseCliArgs', () => {
       dryRun: false,
       wait: false,
       replayFixturesDir: '/d/fixtures',
+      retireContextAfterPages: 100,
     });
+  });
+
+  it('reads --retire-context-after for in-process runs: pages, 0 for never', () => {
+    expect(parseCliArgs(['--all', '--retire-context-after', '25'], defaults)).toMatchObject({ retireContextAfterPages: 25 });
+    expect(parseCliArgs(['--all', '--retire-context-after', '0'], defaults)).toMatchObject({ retireContextAfterPages: null });
+    expect(() => parseCliArgs(['--all', '--retire-context-after', 'ten'], defaults)).toThrow(
+      /--retire-context-after: must be a whole number of pages from 0 \(never\) to 100000; got "ten"/,
+    );
+    expect(() => parseCliArgs(['--all', '--async', '--retire-context-after', '25'], defaults)).toThrow(
+      /--retire-context-after: applies to in-process runs; a worker is set with RETIRE_CONTEXT_AFTER_PAGES/,
+    );
   });
 
   it('reads the seed flags for an async extraction', () => {

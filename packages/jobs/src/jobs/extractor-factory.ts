@@ -22,6 +22,13 @@ export interface ExtractorFactoryOptions {
    * `PropertyExtractor` default, one budget per extractor.
    */
   readonly decodeBudget?: PixelBudget;
+  /**
+   * Pages the shared browser context of the `virtual` kit serves before a
+   * fresh one replaces it (1-100 000), or `null` never to replace it; see
+   * scrapers' `BrowserPoolOptions.retireContextAfterPages`. Default: the
+   * scrapers' default (100).
+   */
+  readonly retireContextAfterPages?: number | null;
 }
 
 /**
@@ -101,7 +108,8 @@ export class ExtractorFactory {
     let kit = this.kits.get(isolationMode);
     if (kit === undefined) {
       const logger = this.options.logger.child({ isolationMode });
-      kit = createScraperKit({ mode: this.options.mode, isolationMode, logger });
+      const retire = this.options.retireContextAfterPages;
+      kit = createScraperKit({ mode: this.options.mode, isolationMode, logger, ...(retire === undefined ? {} : { retireContextAfterPages: retire }) });
       kit.catch(() => this.kits.delete(isolationMode));
       this.kits.set(isolationMode, kit);
       logger.info({ mode: this.options.mode.kind }, 'scraper kit created');

@@ -58,9 +58,25 @@ export interface BrowserPoolOptions {
   readonly recordHarPath?: string | null;
   /** Time allowed for a browser to close before it is killed, in ms (100-60 000). Default 10 000. */
   readonly closeTimeoutMs?: number;
+  /**
+   * Pages (1-100 000) the shared context of `virtual` mode serves before it
+   * is retired: the next page opens in a fresh context, and the retired one
+   * closes once its last page is done (never under a page in use), so that
+   * what a long-lived context gathers (cookies, caches, Chromium's per-context
+   * memory, Playwright's per-request objects) is given back. `null` never
+   * retires it (one context for the pool's life; needed by `recordHarPath`,
+   * which writes one HAR file per context). No effect in `context` and
+   * `browser` modes, whose contexts and browsers close with their property.
+   * Default 100 ({@link DEFAULT_RETIRE_CONTEXT_AFTER_PAGES}); `null` when
+   * `recordHarPath` is given, which takes no other value.
+   */
+  readonly retireContextAfterPages?: number | null;
   /** Logger; default drops everything. */
   readonly logger?: Logger;
 }
+
+/** Pages a shared context serves before it is retired, by default (as Crawlee retires a browser after 100 pages). */
+export const DEFAULT_RETIRE_CONTEXT_AFTER_PAGES = 100;
 
 /** Defaults of {@link BrowserPoolOptions}. */
 export const DEFAULT_BROWSER_POOL_OPTIONS = Object.freeze({
@@ -71,6 +87,7 @@ export const DEFAULT_BROWSER_POOL_OPTIONS = Object.freeze({
   blockResources: true,
   firstPartyHosts: FIRST_PARTY_HOST_SUFFIXES,
   closeTimeoutMs: 10_000,
+  retireContextAfterPages: DEFAULT_RETIRE_CONTEXT_AFTER_PAGES as number | null,
 });
 
 
@@ -96,16 +113,37 @@ const optionsSchema = z
     networkHosts: z.array(hostName).optional(),
     closeTimeoutMs: z.number().int().min(100).max(60_000).optional(),
     recordHarPath: z.string().min(1).nullable().optional(),
+    retireContextAfterPages: z.number().int('must be a whole number of pages').min(1).max(100_000).nullable().optional(),
     setupContext: z.custom<(context: BrowserContext) => Promise<void>>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
   })
-  .strict();
+  .strict()
+  .refine((o) => o.recordHarPath == null || o.retireContextAfterPages == null, {
+    message: 'recordHarPath records one context into one file: leave retireContextAfterPages out or null',
+    path: ['retireContextAfterPages'],
+  });
+
+/** One context of a slot, with the pages it has served. */
+interface ContextUse {
+  readonly context: Promise<BrowserContext>;
+  /** Pages opened in it so far (or being opened). */
+  pages: number;
+  /** Pages in use in it now. */
+  inUse: number;
+  /** Takes no new page; closed once `inUse` is 0. */
+  retired: boolean;
+}
 
 interface Slot {
   browser: Promise<Browser> | null;
-  context: Promise<BrowserContext> | null;
+  context: ContextUse | null;
   active: number;
   releaseRequested: boolean;
+}
+
+/** The context a `withPage` call has its page in; replaced when the browser under it died. */
+interface ContextLease {
+  use: ContextUse;
 }
 
 /**
@@ -131,7 +169,12 @@ interface Slot {
 export class BrowserPool {
   /** The isolation mode in force. */
   readonly isolationMode: IsolationMode;
-  private readonly options: Required<Omit<BrowserPoolOptions, 'setupContext' | 'logger' | 'isolationMode' | 'recordHarPath'>>;
+  /**
+   * Pages the shared context serves before it is retired, or `null` when it
+   * never is (`null` in `context` and `browser` modes and when recording a HAR).
+   */
+  readonly retireContextAfterPages: number | null;
+  private readonly options: Required<Omit<BrowserPoolOptions, 'setupContext' | 'logger' | 'isolationMode' | 'recordHarPath' | 'retireContextAfterPages'>>;
   private readonly recordHarPath: string | null;
   private readonly setupContext: ((context: BrowserContext) => Promise<void>) | undefined;
   private readonly logger: Logger;
@@ -158,6 +201,12 @@ export class BrowserPool {
     };
     this.setupContext = options.setupContext;
     this.recordHarPath = options.recordHarPath ?? null;
+    this.retireContextAfterPages =
+      this.isolationMode !== 'virtual' || this.recordHarPath !== null
+        ? null
+        : options.retireContextAfterPages === undefined
+          ? d.retireContextAfterPages
+          : options.retireContextAfterPages;
     this.logger = (options.logger ?? noopLogger).child({ component: 'browser-pool' });
   }
 
@@ -177,7 +226,9 @@ export class BrowserPool {
 
   /**
    * Runs `fn` with a fresh page in the browser state of `propertyId`, then
-   * closes the page (not the context or browser: see {@link releaseProperty}).
+   * closes the page (not the context or browser: see {@link releaseProperty};
+   * in `virtual` mode a context that served `retireContextAfterPages` pages
+   * is closed once its last page is done, see {@link BrowserPoolOptions}).
    * A browser that crashed under the page, or a page that crashed, makes the
    * call reject with {@link BrowserCrashedError}; the browser is replaced on
    * next use.
@@ -199,10 +250,12 @@ export class BrowserPool {
     throwIfCancelled(signal);
     const slot = this.slotFor(propertyId);
     slot.active += 1;
+    const lease: ContextLease = { use: this.takeContext(slot) };
     try {
-      return await new PageRun({ ...given, signal }, this.logger, () => this.closed).run(() => this.liveContextOf(slot), fn);
+      return await new PageRun({ ...given, signal }, this.logger, () => this.closed).run(() => this.liveContextOf(slot, lease), fn);
     } finally {
       slot.active -= 1;
+      await this.giveBack(lease.use);
       if (slot.releaseRequested && slot.active === 0) await this.releaseSlot(propertyId, slot);
     }
   }
@@ -235,12 +288,39 @@ export class BrowserPool {
     this.logger.debug({ released: slots.length }, 'browser pool closed');
   }
 
-  private async liveContextOf(slot: Slot): Promise<BrowserContext> {
-    const context = await this.contextOf(slot);
+  private async liveContextOf(slot: Slot, lease: ContextLease): Promise<BrowserContext> {
+    const context = await lease.use.context;
     if (context.browser()?.isConnected() !== false) return context;
     // The browser crashed or was killed: forget its context and start afresh once.
-    slot.context = null;
-    return this.contextOf(slot);
+    if (slot.context === lease.use) slot.context = null;
+    const dead = lease.use;
+    lease.use = this.takeContext(slot);
+    await this.giveBack(dead);
+    return lease.use.context;
+  }
+
+  /**
+   * The context the next page of `slot` opens in, counted as in use. The
+   * page that brings a context to `retireContextAfterPages` retires it: the
+   * page after goes to a fresh context.
+   */
+  private takeContext(slot: Slot): ContextUse {
+    const use = slot.context ?? this.openContext(slot);
+    use.pages += 1;
+    use.inUse += 1;
+    const limit = this.retireContextAfterPages;
+    if (limit !== null && use.pages >= limit) {
+      use.retired = true;
+      if (slot.context === use) slot.context = null;
+      this.logger.debug({ pages: use.pages }, 'shared context retired; it closes after its last page');
+    }
+    return use;
+  }
+
+  /** Ends one page's use of a context; closes a retired context whose last page this was. */
+  private async giveBack(use: ContextUse): Promise<void> {
+    use.inUse -= 1;
+    if (use.retired && use.inUse === 0) await closeContext(use.context, this.options.closeTimeoutMs);
   }
 
   private slotFor(propertyId: PropertyId): Slot {
@@ -261,16 +341,14 @@ export class BrowserPool {
     this.logger.debug({ propertyId, isolationMode: this.isolationMode }, 'property released');
   }
 
-  private contextOf(slot: Slot): Promise<BrowserContext> {
-    if (slot.context === null) {
-      const browserSlot = this.isolationMode === 'browser' ? slot : this.shared;
-      const context = this.browserOf(browserSlot).then((browser) => this.newContext(browser));
-      slot.context = context;
-      context.catch(() => {
-        if (slot.context === context) slot.context = null;
-      });
-    }
-    return slot.context;
+  private openContext(slot: Slot): ContextUse {
+    const browserSlot = this.isolationMode === 'browser' ? slot : this.shared;
+    const use: ContextUse = { context: this.browserOf(browserSlot).then((browser) => this.newContext(browser)), pages: 0, inUse: 0, retired: false };
+    slot.context = use;
+    use.context.catch(() => {
+      if (slot.context === use) slot.context = null;
+    });
+    return use;
   }
 
   private async newContext(browser: Browser): Promise<BrowserContext> {
@@ -339,8 +417,13 @@ async function closeSlot(slot: Slot, closeTimeoutMs: number): Promise<void> {
   const browser = slot.browser;
   slot.context = null;
   slot.browser = null;
-  await context
-    ?.then((c) => Promise.race([c.close(), new Promise<void>((resolve) => setTimeout(resolve, closeTimeoutMs).unref())]))
-    .catch(() => undefined);
+  if (context !== null) await closeContext(context.context, closeTimeoutMs);
   await browser?.then((b) => closeOrKillBrowser(b, closeTimeoutMs)).catch(() => undefined);
+}
+
+/** Closes a context, waiting at most `closeTimeoutMs` (its browser may be hung or gone); never throws. */
+async function closeContext(context: Promise<BrowserContext>, closeTimeoutMs: number): Promise<void> {
+  await context
+    .then((c) => Promise.race([c.close(), new Promise<void>((resolve) => setTimeout(resolve, closeTimeoutMs).unref())]))
+    .catch(() => undefined);
 }

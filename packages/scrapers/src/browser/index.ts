@@ -1,4 +1,4 @@
-export { BrowserPool, DEFAULT_BROWSER_POOL_OPTIONS } from './browser-pool.js';
+export { BrowserPool, DEFAULT_BROWSER_POOL_OPTIONS, DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from './browser-pool.js';
 export type { BrowserPoolOptions } from './browser-pool.js';
 export { BROWSER_PING_TIMEOUT_MS } from './page-run.js';
 export type { WithPageOptions } from './page-run.js';

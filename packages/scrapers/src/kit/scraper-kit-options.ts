@@ -34,6 +34,13 @@ export interface ScraperKitOptions {
   readonly mode: ScraperKitMode;
   /** Browser isolation between properties. Default `virtual`. */
   readonly isolationMode?: IsolationMode;
+  /**
+   * Pages (1-100 000) the shared context of `virtual` isolation serves
+   * before a fresh one replaces it (the old one closes after its last page),
+   * or `null` never to replace it; see `BrowserPoolOptions.retireContextAfterPages`.
+   * Default 100; `record` mode (one HAR file of one context) takes `null` only.
+   */
+  readonly retireContextAfterPages?: number | null;
   /** Chromium executable. Default `/usr/bin/chromium`. */
   readonly chromiumPath?: string;
   /** Extra Chromium flags, e.g. `--host-resolver-rules=…`. Default none. */
@@ -90,6 +97,7 @@ export const scraperKitOptionsSchema = z
       z.object({ kind: z.literal('har'), harPath: z.string().min(1, 'give the HAR file to replay') }).strict(),
     ]),
     isolationMode: z.enum(ISOLATION_MODES).optional(),
+    retireContextAfterPages: z.number().int('must be a whole number of pages').min(1).max(100_000).nullable().optional(),
     chromiumPath: z.string().min(1).optional(),
     extraChromiumArgs: z.array(z.string().startsWith('--', 'Chromium flags start with --')).optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).child === 'function', {
@@ -104,4 +112,8 @@ export const scraperKitOptionsSchema = z
   .refine((o) => o.mode.kind !== 'record' || (o.isolationMode ?? 'virtual') === 'virtual', {
     message: 'record mode needs isolationMode virtual (one context, one HAR file)',
     path: ['isolationMode'],
+  })
+  .refine((o) => o.mode.kind !== 'record' || o.retireContextAfterPages == null, {
+    message: 'record mode writes one context into one HAR file: leave retireContextAfterPages out or null',
+    path: ['retireContextAfterPages'],
   });

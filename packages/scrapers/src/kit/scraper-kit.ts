@@ -98,6 +98,7 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
   }
   const pool = new BrowserPool({
     isolationMode: o.isolationMode ?? d.isolationMode,
+    ...(o.retireContextAfterPages === undefined ? {} : { retireContextAfterPages: o.retireContextAfterPages }),
     chromiumPath: o.chromiumPath ?? d.chromiumPath,
     extraArgs: o.extraChromiumArgs ?? [],
     logger: o.logger ?? noopLogger,

@@ -1,4 +1,4 @@
-import type { BrowserContext, Route } from 'playwright-core';
+import type { BrowserContext, Page, Request, Route } from 'playwright-core';
 import { REPLAY_MISS_HEADER } from '../browser/page-loader.js';
 import type { ReplayArchive, ReplayResponse } from './replay-archive.js';
 
@@ -73,13 +73,44 @@ export async function installReplayRoutes(context: BrowserContext, archive: Repl
       await replayRedirect(route, archive, target);
       return;
     }
-    if ((hit.delayMs ?? 0) > 0) await held(hit.delayMs ?? 0);
+    if ((hit.delayMs ?? 0) > 0 && !(await held(hit.delayMs ?? 0, request))) {
+      // The page closed while its answer was held: nobody reads it, and the route lets go of the page now.
+      await route.abort('aborted').catch(() => undefined);
+      return;
+    }
     // A held answer may outlive its page: fulfilling a closed page's request is no error worth raising.
     await route.fulfill({ status: hit.status, headers: { ...hit.headers, 'content-type': hit.contentType }, body: hit.body }).catch(() => undefined);
   });
 }
 
-/** Waits `ms` without keeping the process alive for it. */
-function held(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** The page a request belongs to, or `null` (a service worker's request has no frame). */
+function pageOf(request: Request): Page | null {
+  try {
+    return request.frame().page();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits `ms` without keeping the process alive for it, or less when the
+ * request's page closes first: a route held for minutes would otherwise keep
+ * the closed page (and all it references) reachable until its timer fires.
+ *
+ * @returns `true` after the whole wait, `false` when the page closed first
+ */
+function held(ms: number, request: Request): Promise<boolean> {
+  const page = pageOf(request);
+  if (page?.isClosed() === true) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onClose = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      page?.off('close', onClose);
+      resolve(true);
+    }, ms).unref();
+    page?.once('close', onClose);
+  });
 }

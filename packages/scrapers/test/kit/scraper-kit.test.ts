@@ -30,6 +30,10 @@ describe('createScraperKit options', () => {
     const err = await createScraperKit({ mode: { kind: 'record', harPath: '/tmp/x.har' }, isolationMode: 'context' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as InvalidInputError).issues.map((i) => i.path)).toContain('isolationMode');
+    const retiring = await createScraperKit({ mode: { kind: 'record', harPath: '/tmp/x.har' }, retireContextAfterPages: 50 }).catch((e: unknown) => e);
+    expect((retiring as InvalidInputError).issues).toEqual([
+      { path: 'retireContextAfterPages', message: 'record mode writes one context into one HAR file: leave retireContextAfterPages out or null' },
+    ]);
     const bad = await createScraperKit({ mode: { kind: 'live' }, politeness: { pageRequestsPerSecond: 0, maxRetries: 99 } }).catch((e: unknown) => e);
     expect((bad as InvalidInputError).issues.map((i) => i.path)).toEqual(
       expect.arrayContaining(['politeness.pageRequestsPerSecond', 'politeness.maxRetries']),
@@ -42,8 +46,22 @@ describe('createScraperKit options', () => {
     expect(kit.scrapers.redfin.source).toBe('redfin');
     expect(kit.archive).toBeNull();
     expect(kit.pool.isolationMode).toBe('context');
+    expect(kit.pool.retireContextAfterPages).toBeNull(); // a context per property closes with it
     await kit.close();
     await kit.close();
+  });
+
+  it('hands retireContextAfterPages to the pool: 100 by default, the value given, or null (never)', async () => {
+    const retiring = async (options: Omit<ScraperKitOptions, 'mode'>): Promise<number | null> => {
+      const kit = await createScraperKit({ mode: { kind: 'live' }, ...options });
+      await kit.close();
+      return kit.pool.retireContextAfterPages;
+    };
+    expect(await retiring({})).toBe(100);
+    expect(await retiring({ retireContextAfterPages: 7 })).toBe(7);
+    expect(await retiring({ retireContextAfterPages: null })).toBeNull();
+    const bad = await createScraperKit({ mode: { kind: 'live' }, retireContextAfterPages: 0 }).catch((e: unknown) => e);
+    expect((bad as InvalidInputError).issues.map((i) => i.path)).toEqual(['retireContextAfterPages']);
   });
 });
 
