@@ -1,11 +1,15 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
-import { CancelledError, throwIfCancelled } from '@phx/core';
-import type { ExtractPropertyRequest, ExtractionEvent, JobId, Logger, Property, PropertyExtracting, PropertyId, PropertyOutcome } from '@phx/core';
+import type { IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
+import { CancelledError, systemClock, throwIfCancelled } from '@phx/core';
+import type { Clock, ExtractPropertyRequest, ExtractionEvent, JobId, Logger, Property, PropertyExtracting, PropertyId, PropertyOutcome } from '@phx/core';
 import { describeError } from '../errors/index.js';
 import type { DatabaseProbe } from '../repository/database-health.js';
 import type { JobPhotoCensus } from '../repository/job-photo-census.js';
 import { AttemptSightings, isRetryableOutcome } from './property-attempts.js';
 import { RedoPhotoEvents } from './redo-photo-events.js';
+import { chooseRetryStep } from './retry-step.js';
+import type { RetryStep } from './retry-step.js';
 
 /** How failed properties are tried again (`PROPERTY_MAX_ATTEMPTS` and the backoff). */
 export interface PropertyRetrySettings {
@@ -21,6 +25,14 @@ export interface PropertyRetrySettings {
    * the server answers, without counting an attempt.
    */
   readonly databaseOutageWaitMs: number;
+  /**
+   * Longest wait a source may ask for (`Retry-After`) that the job waits out
+   * before trying the property again, in ms (`PROPERTY_MAX_DEFER_MS`); default
+   * 300 000. The property gives up its concurrency slot while it waits. A
+   * longer wait is not waited: the property ends `deferred`, with `retryAt`,
+   * for a later run.
+   */
+  readonly maxDeferMs: number;
 }
 
 /** Defaults of {@link PropertyRetrySettings}. */
@@ -29,6 +41,7 @@ export const DEFAULT_PROPERTY_RETRY_SETTINGS: PropertyRetrySettings = Object.fre
   initialBackoffMs: 1_000,
   maxBackoffMs: 30_000,
   databaseOutageWaitMs: 300_000,
+  maxDeferMs: 300_000,
 });
 
 /** Options of {@link RetryingPropertyExtractor}. Dependencies are borrowed. */
@@ -55,13 +68,24 @@ export interface RetryingPropertyExtractorOptions {
   readonly announcedPhotos: ((jobId: JobId, propertyId: PropertyId) => Promise<ReadonlySet<string>>) | null;
   /** Logger of the run. */
   readonly logger: Logger;
+  /** Clock of `retryAt` and of the waits for it; default the system clock. */
+  readonly clock?: Clock;
+  /**
+   * The `deferred` outcomes an earlier run of the job gave, by property: such
+   * a property is tried no earlier than its `retryAt` (waited when no longer
+   * than `maxDeferMs`, else it stays deferred without a request). Default none.
+   */
+  readonly deferred?: ReadonlyMap<PropertyId, PropertyOutcome>;
 }
 
 /**
  * Extracts one property with retries: a property that failed transiently
  * (see `isRetryableOutcome`) is tried again after an exponential backoff with
- * jitter (cockatiel), up to `maxAttempts` attempts; a permanent failure is
- * final at once. A failure while MongoDB does not answer waits for the server
+ * jitter (cockatiel), or after the wait its sources asked for (`Retry-After`)
+ * when longer, up to `maxAttempts` attempts; a permanent failure is final at
+ * once. A source asking for a longer wait than `maxDeferMs` ends the property
+ * `deferred` with `retryAt` (see `chooseRetryStep`). Waits between attempts
+ * give up the property's concurrency slot (`waitOutsideSlot` of the request). A failure while MongoDB does not answer waits for the server
  * and is retried without counting an attempt. An attempt that throws (bad
  * input; cancellation) is not retried. Only the last attempt's
  * `property-finished` event reaches the listener (with its events before it,
@@ -94,16 +118,27 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
   async extractProperty(property: Property, request: ExtractPropertyRequest): Promise<PropertyOutcome> {
     const { retry: settings } = this.o;
     const logger = this.o.logger.child({ propertyId: property.id });
-    const policy = retry(handleWhenResult((r) => isRetryableOutcome(r as PropertyOutcome)), {
-      maxAttempts: settings.maxAttempts - 1,
-      backoff: new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs }),
-    });
-    policy.onRetry((event) => logger.info({ attempt: event.attempt + 1, delayMs: event.delay }, 'property failed transiently; retrying'));
+    const earlier = await this.waitForEarlierDeferral(property, request, logger);
+    if (earlier !== null) return earlier;
     // Every attempt made, those redone after a database outage included.
     const tries = { count: 0 };
     let last: { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null = null;
+    // The delay before the next attempt, waited at its start (outside the property's slot), not by cockatiel.
+    let waitMs = 0;
+    const stepAfter = (outcome: PropertyOutcome, backoffMs: number): RetryStep => chooseRetryStep(outcome, backoffMs, settings.maxDeferMs, this.clock.now());
+    const backoff = new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs });
+    const policy = retry(handleWhenResult((r) => isRetryableOutcome(r as PropertyOutcome) && stepAfter(r as PropertyOutcome, 0).kind === 'wait'), {
+      maxAttempts: settings.maxAttempts - 1,
+      backoff: heldBackoff(backoff, (backoffMs) => {
+        const step = last === null ? null : stepAfter(last.outcome, backoffMs);
+        waitMs = step?.kind === 'wait' ? step.delayMs : backoffMs;
+      }),
+    });
+    policy.onRetry((event) => logger.info({ attempt: event.attempt + 1, delayMs: waitMs }, 'property failed transiently; retrying'));
     try {
       await policy.execute(async () => {
+        if (waitMs > 0) await this.pause(waitMs, request);
+        waitMs = 0;
         last = await this.attemptUntilDatabaseAnswers(property, request, logger, tries);
         return last.outcome;
       }, request.signal);
@@ -115,10 +150,45 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     if (final === null) throw new CancelledError('property extraction stopped before its first attempt');
     // An attempt that ended while the run was stopping keeps its outcome (its photos are stored and
     // counted); only one that would have been tried again is left unfinished, for a later run to redo.
-    if (isRetryableOutcome(final.outcome)) throwIfCancelled(request.signal);
-    const outcome = await this.counted(property, request, final, tries.count);
+    const retryable = isRetryableOutcome(final.outcome);
+    if (retryable) throwIfCancelled(request.signal);
+    const step = retryable ? stepAfter(final.outcome, 0) : null;
+    const counted = await this.counted(property, request, final, tries.count);
+    const outcome: PropertyOutcome = step?.kind === 'defer' ? { ...counted, status: 'deferred', retryAt: step.retryAt } : counted;
+    if (step?.kind === 'defer') logger.warn({ retryAt: step.retryAt }, 'source asked for a longer wait than the job may take; property deferred');
     request.onEvent?.({ type: 'property-finished', outcome });
     return outcome;
+  }
+
+  private get clock(): Clock {
+    return this.o.clock ?? systemClock;
+  }
+
+  /**
+   * Before the first attempt at a property an earlier run deferred: waits until its `retryAt` when that is
+   * no further than `maxDeferMs`, else ends it deferred again, as it was, without a request.
+   *
+   * @returns the earlier outcome when the property stays deferred, else `null` (go on)
+   */
+  private async waitForEarlierDeferral(property: Property, request: ExtractPropertyRequest, logger: Logger): Promise<PropertyOutcome | null> {
+    const earlier = this.o.deferred?.get(property.id);
+    if (earlier?.retryAt === undefined) return null;
+    const leftMs = earlier.retryAt.getTime() - this.clock.now().getTime();
+    if (leftMs > this.o.retry.maxDeferMs) {
+      logger.info({ retryAt: earlier.retryAt }, 'property deferred by an earlier run; its wait is not over');
+      request.onEvent?.({ type: 'property-finished', outcome: earlier });
+      return earlier;
+    }
+    if (leftMs > 0) await this.pause(leftMs, request);
+    return null;
+  }
+
+  /** Waits `ms` with the property's slot given up (when the caller holds one); rejects with `CancelledError` on abort. */
+  private async pause(ms: number, request: ExtractPropertyRequest): Promise<void> {
+    const { signal } = request;
+    const wait = (): Promise<void> => sleep(ms, undefined, signal === undefined ? {} : { signal }).catch(() => throwIfCancelled(signal));
+    await (request.waitOutsideSlot === undefined ? wait() : request.waitOutsideSlot(wait));
+    throwIfCancelled(signal);
   }
 
   /** One attempt; again, without counting, while a failure came with the database unreachable. */
@@ -202,4 +272,17 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
       return last.outcome;
     }
   }
+}
+
+type RetryBackoff = IBackoffFactory<IRetryBackoffContext<unknown>>;
+
+/** A backoff that hands each delay of `inner` to `hold` and tells cockatiel to wait 0 ms (the caller waits). */
+function heldBackoff(inner: RetryBackoff, hold: (delayMs: number) => void): RetryBackoff {
+  return {
+    next: (context) => {
+      const step = inner.next(context);
+      hold(step.duration);
+      return { duration: 0, next: (c) => heldBackoff(step, hold).next(c) };
+    },
+  };
 }
