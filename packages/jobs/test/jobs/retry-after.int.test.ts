@@ -14,7 +14,7 @@ import { JobRepository } from '../../src/repository/job-repository.js';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import { FIXTURES_DIR } from '../support/fixture-photos.js';
-import { sampleJob } from '../support/sample-jobs.js';
+import { sampleJob, sampleOutcome } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 
@@ -80,7 +80,11 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
     await rm(imagesDir, { recursive: true, force: true });
   });
 
-  async function run(scraper: ZillowScraper, settings: { propertyConcurrency: number; propertyMaxDeferMs: number }): Promise<StoredExtractionJob> {
+  async function run(
+    scraper: ZillowScraper,
+    settings: { propertyConcurrency: number; propertyMaxDeferMs: number },
+    earlier: Partial<StoredExtractionJob> = {},
+  ): Promise<StoredExtractionJob> {
     const extractor = new PropertyExtractor({
       scrapers: { zillow: scraper },
       fetcher: kit.fetcher,
@@ -89,7 +93,7 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
       logger: noopLogger,
     });
     const properties = [chicago, garwood];
-    const created = await repository.create(sampleJob(2, { properties, sources: ['zillow'], totalProperties: 2 }));
+    const created = await repository.create(sampleJob(2, { properties, sources: ['zillow'], totalProperties: 2, ...earlier }));
     // PROPERTY_MAX_ATTEMPTS and the backoff at their defaults (3 attempts, first retry after about 1 s).
     return runExtractionJobNow(created.id, { repository, extractor, cancelPollIntervalMs: 100, progressWriteIntervalMs: 100, ...settings });
   }
@@ -140,5 +144,28 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
     expect(garwoodFinished?.at.getTime()).toBeGreaterThan(first.at);
     expect(job.propertyOutcomes.find((o) => o.propertyId === chicago.id)).toMatchObject({ status: 'completed', failures: [] });
     expect(job).toMatchObject({ status: 'completed', completedProperties: 2, deferredProperties: 0, failedProperties: 0 });
+  }, 180_000);
+
+  it('redoes a property an earlier run deferred once its retryAt has passed, and leaves it deferred, unasked, while it has not', async () => {
+    const { scraper, pool, hits } = interceptedZillow(kit, chicago.listingUrls.zillow ?? '', (route) => route.fallback());
+    pools.push(pool);
+    const garwoodDone = { ...sampleOutcome(garwood, 'completed', 5), sourcesRead: ['zillow' as const] };
+    const deferredUntil = (retryAt: Date): Partial<StoredExtractionJob> => ({
+      propertyOutcomes: [garwoodDone, { ...sampleOutcome(chicago, 'failed'), status: 'deferred', retryAt }],
+      completedProperties: 1,
+      deferredProperties: 1,
+    });
+
+    const stillWaiting = new Date(Date.now() + 600_000);
+    const kept = await run(scraper, { propertyConcurrency: 2, propertyMaxDeferMs: 10_000 }, deferredUntil(stillWaiting));
+    expect(hits).toHaveLength(0);
+    expect(kept.propertyOutcomes.find((o) => o.propertyId === chicago.id)).toMatchObject({ status: 'deferred', retryAt: stillWaiting });
+    expect(kept).toMatchObject({ status: 'completed', completedProperties: 1, deferredProperties: 1, failedProperties: 0 });
+
+    const redone = await run(scraper, { propertyConcurrency: 2, propertyMaxDeferMs: 10_000 }, deferredUntil(new Date(Date.now() - 1_000)));
+    expect(hits).toHaveLength(1);
+    expect(redone.propertyOutcomes.find((o) => o.propertyId === chicago.id)).toMatchObject({ status: 'completed', failures: [] });
+    expect(redone.propertyOutcomes.filter((o) => o.propertyId === chicago.id)).toHaveLength(1);
+    expect(redone).toMatchObject({ status: 'completed', completedProperties: 2, deferredProperties: 0, failedProperties: 0 });
   }, 180_000);
 });
