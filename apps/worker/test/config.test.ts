@@ -27,6 +27,7 @@ describe('loadWorkerConfig', () => {
       propertyMaxAttempts: 3,
       propertyRetryInitialBackoffMs: 1_000,
       propertyRetryMaxBackoffMs: 30_000,
+      propertyMaxDeferMs: 300_000,
       jobResultTtlMs: 604_800_000,
       shutdownGracePeriodMs: 30_000,
       watchdogIntervalMs: 10_000,
@@ -55,6 +56,7 @@ describe('loadWorkerConfig', () => {
       PROPERTY_MAX_ATTEMPTS: '5',
       PROPERTY_RETRY_BACKOFF_MS: '200',
       PROPERTY_RETRY_MAX_BACKOFF_MS: '2000',
+      PROPERTY_MAX_DEFER_MS: '60000',
       JOB_RESULT_TTL: '86400',
       SHUTDOWN_GRACE_PERIOD: '10',
       WATCHDOG_INTERVAL_MS: '2000',
@@ -81,6 +83,7 @@ describe('loadWorkerConfig', () => {
       propertyMaxAttempts: 5,
       propertyRetryInitialBackoffMs: 200,
       propertyRetryMaxBackoffMs: 2_000,
+      propertyMaxDeferMs: 60_000,
       jobResultTtlMs: 86_400_000,
       shutdownGracePeriodMs: 10_000,
       watchdogIntervalMs: 2_000,
@@ -91,13 +94,13 @@ describe('loadWorkerConfig', () => {
   it('names every bad or missing variable', () => {
     const error = (() => {
       try {
-        loadWorkerConfig({ PHX_SCRAPER_MODE: 'offline', PHX_IMAGE_STORE: 's3', MAX_CONCURRENT_JOBS: 'many', JOB_TIMEOUT: '0', PHX_REVALIDATE_KNOWN_PHOTOS: 'yes' });
+        loadWorkerConfig({ PHX_SCRAPER_MODE: 'offline', PHX_IMAGE_STORE: 's3', MAX_CONCURRENT_JOBS: 'many', JOB_TIMEOUT: '0', PHX_REVALIDATE_KNOWN_PHOTOS: 'yes', PROPERTY_MAX_DEFER_MS: '-1' });
       } catch (e) {
         return e;
       }
       return null;
     })();
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual(['JOB_TIMEOUT', 'MAX_CONCURRENT_JOBS', 'MONGODB_URI', 'PHX_IMAGE_STORE', 'PHX_REVALIDATE_KNOWN_PHOTOS', 'PHX_SCRAPER_MODE']);
+    expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual(['JOB_TIMEOUT', 'MAX_CONCURRENT_JOBS', 'MONGODB_URI', 'PHX_IMAGE_STORE', 'PHX_REVALIDATE_KNOWN_PHOTOS', 'PHX_SCRAPER_MODE', 'PROPERTY_MAX_DEFER_MS']);
   });
 });
