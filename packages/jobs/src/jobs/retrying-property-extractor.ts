@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
-import type { IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
+import { ConstantBackoff, ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
+import type { IBackoffFactory, RetryPolicy } from 'cockatiel';
 import { CancelledError, systemClock, throwIfCancelled } from '@phx/core';
 import type { Clock, ExtractPropertyRequest, ExtractionEvent, JobId, Logger, Property, PropertyExtracting, PropertyId, PropertyOutcome } from '@phx/core';
 import { describeError } from '../errors/index.js';
@@ -10,6 +10,9 @@ import { AttemptSightings, isRetryableOutcome } from './property-attempts.js';
 import { RedoPhotoEvents } from './redo-photo-events.js';
 import { chooseRetryStep } from './retry-step.js';
 import type { RetryStep } from './retry-step.js';
+
+/** One attempt's outcome and the photos it saw. */
+type Attempt = { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings };
 
 /** How failed properties are tried again (`PROPERTY_MAX_ATTEMPTS` and the backoff). */
 export interface PropertyRetrySettings {
@@ -116,25 +119,15 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
    *   when the attempt under way still returns an outcome that needs no retry: that one is kept)
    */
   async extractProperty(property: Property, request: ExtractPropertyRequest): Promise<PropertyOutcome> {
-    const { retry: settings } = this.o;
     const logger = this.o.logger.child({ propertyId: property.id });
     const earlier = await this.waitForEarlierDeferral(property, request, logger);
     if (earlier !== null) return earlier;
     // Every attempt made, those redone after a database outage included.
     const tries = { count: 0 };
-    let last: { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null = null;
+    let last: Attempt | null = null;
     // The delay before the next attempt, waited at its start (outside the property's slot), not by cockatiel.
     let waitMs = 0;
-    const stepAfter = (outcome: PropertyOutcome, backoffMs: number): RetryStep => chooseRetryStep(outcome, backoffMs, settings.maxDeferMs, this.clock.now());
-    const backoff = new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs });
-    const policy = retry(handleWhenResult((r) => isRetryableOutcome(r as PropertyOutcome) && stepAfter(r as PropertyOutcome, 0).kind === 'wait'), {
-      maxAttempts: settings.maxAttempts - 1,
-      backoff: heldBackoff(backoff, (backoffMs) => {
-        const step = last === null ? null : stepAfter(last.outcome, backoffMs);
-        waitMs = step?.kind === 'wait' ? step.delayMs : backoffMs;
-      }),
-    });
-    policy.onRetry((event) => logger.info({ attempt: event.attempt + 1, delayMs: waitMs }, 'property failed transiently; retrying'));
+    const policy = this.retryPolicy(() => last, (ms) => (waitMs = ms), logger);
     try {
       await policy.execute(async () => {
         if (waitMs > 0) await this.pause(waitMs, request);
@@ -146,13 +139,13 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
       throwIfCancelled(request.signal);
       throw error;
     }
-    const final = last as { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null;
+    const final = last as Attempt | null;
     if (final === null) throw new CancelledError('property extraction stopped before its first attempt');
     // An attempt that ended while the run was stopping keeps its outcome (its photos are stored and
     // counted); only one that would have been tried again is left unfinished, for a later run to redo.
     const retryable = isRetryableOutcome(final.outcome);
     if (retryable) throwIfCancelled(request.signal);
-    const step = retryable ? stepAfter(final.outcome, 0) : null;
+    const step = retryable ? this.stepAfter(final.outcome, 0) : null;
     const counted = await this.counted(property, request, final, tries.count);
     const outcome: PropertyOutcome = step?.kind === 'defer' ? { ...counted, status: 'deferred', retryAt: step.retryAt } : counted;
     if (step?.kind === 'defer') logger.warn({ retryAt: step.retryAt }, 'source asked for a longer wait than the job may take; property deferred');
@@ -162,6 +155,32 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
 
   private get clock(): Clock {
     return this.o.clock ?? systemClock;
+  }
+
+  private stepAfter(outcome: PropertyOutcome, backoffMs: number): RetryStep {
+    return chooseRetryStep(outcome, backoffMs, this.o.retry.maxDeferMs, this.clock.now());
+  }
+
+  /**
+   * cockatiel's policy over the attempts: it decides whether to retry (a transient failure whose asked wait the job
+   * may take) and counts the attempts; the delay before each retry (the exponential backoff's, or a longer
+   * Retry-After) goes to `setWait`, for the next attempt to wait at its start.
+   */
+  private retryPolicy(last: () => Attempt | null, setWait: (delayMs: number) => void, logger: Logger): RetryPolicy {
+    const settings = this.o.retry;
+    let delays: IBackoffFactory<unknown> = new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs });
+    const retried = (r: unknown): boolean => isRetryableOutcome(r as PropertyOutcome) && this.stepAfter(r as PropertyOutcome, 0).kind === 'wait';
+    const policy = retry(handleWhenResult(retried), { maxAttempts: settings.maxAttempts - 1, backoff: new ConstantBackoff(0) });
+    policy.onRetry((event) => {
+      const backoff = delays.next(undefined);
+      delays = backoff;
+      const attempt = last();
+      const step = attempt === null ? null : this.stepAfter(attempt.outcome, backoff.duration);
+      const delayMs = step?.kind === 'wait' ? step.delayMs : backoff.duration;
+      setWait(delayMs);
+      logger.info({ attempt: event.attempt + 1, delayMs }, 'property failed transiently; retrying');
+    });
+    return policy;
   }
 
   /**
@@ -197,7 +216,7 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     request: ExtractPropertyRequest,
     logger: Logger,
     tries: { count: number },
-  ): Promise<{ readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings }> {
+  ): Promise<Attempt> {
     for (;;) {
       tries.count += 1;
       const sightings = new AttemptSightings();
@@ -259,7 +278,7 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
   private async counted(
     property: Property,
     request: ExtractPropertyRequest,
-    last: { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings },
+    last: Attempt,
     attempts: number,
   ): Promise<PropertyOutcome> {
     const redone = attempts > 1 || this.o.resumed;
@@ -272,17 +291,4 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
       return last.outcome;
     }
   }
-}
-
-type RetryBackoff = IBackoffFactory<IRetryBackoffContext<unknown>>;
-
-/** A backoff that hands each delay of `inner` to `hold` and tells cockatiel to wait 0 ms (the caller waits). */
-function heldBackoff(inner: RetryBackoff, hold: (delayMs: number) => void): RetryBackoff {
-  return {
-    next: (context) => {
-      const step = inner.next(context);
-      hold(step.duration);
-      return { duration: 0, next: (c) => heldBackoff(step, hold).next(c) };
-    },
-  };
 }
