@@ -78,6 +78,13 @@ export interface WorkerConfig {
   /** `PROPERTY_RETRY_MAX_BACKOFF_MS`: longest delay between two attempts, in ms, 0-3 600 000; default 30 000. */
   readonly propertyRetryMaxBackoffMs: number;
   /**
+   * `PROPERTY_MAX_DEFER_MS`: longest `Retry-After` a site may ask for that a
+   * job waits out before trying the property again, in ms, 0-86 400 000;
+   * default 300 000. The property gives up its concurrency slot meanwhile; a
+   * longer wait ends it `deferred` (not failed), with `retryAt`, for a later run.
+   */
+  readonly propertyMaxDeferMs: number;
+  /**
    * `JOB_RESULT_TTL` (seconds in the environment, like the original design):
    * how long finished jobs and their run, cancel and queue documents are
    * kept after they end, in ms; default 604 800 000 (7 days). Photos stay.
@@ -139,6 +146,7 @@ const envSchema = z.object({
   PROPERTY_MAX_ATTEMPTS: count(1, 10, 3),
   PROPERTY_RETRY_BACKOFF_MS: count(0, 600_000, 1_000),
   PROPERTY_RETRY_MAX_BACKOFF_MS: count(0, 3_600_000, 30_000),
+  PROPERTY_MAX_DEFER_MS: count(0, 86_400_000, 300_000),
   JOB_RESULT_TTL: count(1, 10 * 365 * 24 * 3600, 604_800),
   SHUTDOWN_GRACE_PERIOD: count(0, 3_600, 30),
   WATCHDOG_INTERVAL_MS: count(500, 600_000, 10_000),
@@ -181,6 +189,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     propertyMaxAttempts: e.PROPERTY_MAX_ATTEMPTS,
     propertyRetryInitialBackoffMs: e.PROPERTY_RETRY_BACKOFF_MS,
     propertyRetryMaxBackoffMs: e.PROPERTY_RETRY_MAX_BACKOFF_MS,
+    propertyMaxDeferMs: e.PROPERTY_MAX_DEFER_MS,
     jobResultTtlMs: e.JOB_RESULT_TTL * 1000,
     shutdownGracePeriodMs: e.SHUTDOWN_GRACE_PERIOD * 1000,
     watchdogIntervalMs: e.WATCHDOG_INTERVAL_MS,

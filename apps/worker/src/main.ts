@@ -87,7 +87,8 @@ async function main(): Promise<void> {
   const metrics = await createWorkerMetrics({ config, db, agenda, repository, extractors, logger, health });
   const jobs = defineExtractImagesJob(agenda, {
     repository,
-    extractor: async (job) => metrics.observe(await extractors.forJob(job)),
+    extractor: (job) => extractors.forJob(job),
+    observe: (extractor) => metrics.observe(extractor),
     logger,
     workerName: config.workerName,
     propertyConcurrency: config.propertyConcurrency,
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     propertyMaxAttempts: config.propertyMaxAttempts,
     propertyRetryInitialBackoffMs: config.propertyRetryInitialBackoffMs,
     propertyRetryMaxBackoffMs: config.propertyRetryMaxBackoffMs,
+    propertyMaxDeferMs: config.propertyMaxDeferMs,
   });
   runningJobs = () => jobs.runningJobIds.length;
   const ticker = defineRunScheduleJob(agenda, { db, logger, workerName: config.workerName });

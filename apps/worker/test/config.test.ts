@@ -28,6 +28,7 @@ describe('loadWorkerConfig', () => {
       propertyMaxAttempts: 3,
       propertyRetryInitialBackoffMs: 1_000,
       propertyRetryMaxBackoffMs: 30_000,
+      propertyMaxDeferMs: 300_000,
       jobResultTtlMs: 604_800_000,
       shutdownGracePeriodMs: 30_000,
       watchdogIntervalMs: 10_000,
@@ -57,6 +58,7 @@ describe('loadWorkerConfig', () => {
       PROPERTY_MAX_ATTEMPTS: '5',
       PROPERTY_RETRY_BACKOFF_MS: '200',
       PROPERTY_RETRY_MAX_BACKOFF_MS: '2000',
+      PROPERTY_MAX_DEFER_MS: '60000',
       JOB_RESULT_TTL: '86400',
       SHUTDOWN_GRACE_PERIOD: '10',
       WATCHDOG_INTERVAL_MS: '2000',
@@ -84,6 +86,7 @@ describe('loadWorkerConfig', () => {
       propertyMaxAttempts: 5,
       propertyRetryInitialBackoffMs: 200,
       propertyRetryMaxBackoffMs: 2_000,
+      propertyMaxDeferMs: 60_000,
       jobResultTtlMs: 86_400_000,
       shutdownGracePeriodMs: 10_000,
       watchdogIntervalMs: 2_000,
@@ -105,6 +108,7 @@ describe('loadWorkerConfig', () => {
           JOB_TIMEOUT: '0',
           PHX_REVALIDATE_KNOWN_PHOTOS: 'yes',
           RETIRE_CONTEXT_AFTER_PAGES: '2.5',
+          PROPERTY_MAX_DEFER_MS: '-1',
         });
       } catch (e) {
         return e;
@@ -119,6 +123,7 @@ describe('loadWorkerConfig', () => {
       'PHX_IMAGE_STORE',
       'PHX_REVALIDATE_KNOWN_PHOTOS',
       'PHX_SCRAPER_MODE',
+      'PROPERTY_MAX_DEFER_MS',
       'RETIRE_CONTEXT_AFTER_PAGES',
     ]);
   });

@@ -1,13 +1,25 @@
 import type { ExtractionJob } from '@phx/core';
 
-/** The job's unchanged, removed and partial counters; absent on documents older than them, then 0. */
-function incrementalCounts(job: ExtractionJob): { unchanged: number; removed: number; partial: number } {
-  return { unchanged: job.unchangedImages ?? 0, removed: job.removedImages ?? 0, partial: job.partialProperties ?? 0 };
+/** The job's counters newer than the seed's; absent on documents older than them, then 0. */
+function incrementalCounts(job: ExtractionJob): { unchanged: number; removed: number; partial: number; deferred: number; placeholder: number } {
+  return {
+    unchanged: job.unchangedImages ?? 0,
+    removed: job.removedImages ?? 0,
+    partial: job.partialProperties ?? 0,
+    deferred: job.deferredProperties ?? 0,
+    placeholder: job.placeholderImages ?? 0,
+  };
 }
 
-/** `completed, 2 of them partial` next to a job status, so `completed` is never read as "every photo". */
-function statusWithPartial(job: ExtractionJob, partial: number): string {
-  return partial === 0 ? job.status : `${job.status} (${partial} ${partial === 1 ? 'property' : 'properties'} partial: photos missing)`;
+const properties = (n: number): string => `${n} ${n === 1 ? 'property' : 'properties'}`;
+
+/** `completed (2 properties partial: photos missing)` next to a job status, so `completed` is never read as "every photo". */
+function statusWithNotes(job: ExtractionJob, partial: number, deferred: number): string {
+  const notes = [
+    ...(partial === 0 ? [] : [`${properties(partial)} partial: photos missing`]),
+    ...(deferred === 0 ? [] : [`${properties(deferred)} deferred: the site asked to wait, a later run retries`]),
+  ];
+  return notes.length === 0 ? job.status : `${job.status} (${notes.join('; ')})`;
 }
 
 /**
@@ -18,12 +30,12 @@ function statusWithPartial(job: ExtractionJob, partial: number): string {
  * @returns lines of text, without trailing newline
  */
 export function formatJobReport(job: ExtractionJob): string {
-  const { unchanged, removed, partial } = incrementalCounts(job);
+  const { unchanged, removed, partial, deferred, placeholder } = incrementalCounts(job);
   const lines = [
-    `Job ${job.id}: ${statusWithPartial(job, partial)}`,
-    `  Progress: ${job.completedProperties}/${job.totalProperties} properties (${partial} partial, ${job.failedProperties} failed)`,
+    `Job ${job.id}: ${statusWithNotes(job, partial, deferred)}`,
+    `  Progress: ${job.completedProperties}/${job.totalProperties} properties (${partial} partial, ${deferred} deferred, ${job.failedProperties} failed)`,
     `  Images: ${job.totalImages} total, ${job.newImages} new, ${job.duplicateImages} duplicate, ${job.failedImages} failed` +
-      `; ${unchanged} unchanged (not downloaded again), ${removed} removed`,
+      `; ${unchanged} unchanged (not downloaded again), ${removed} removed; ${placeholder} placeholder`,
     `  Sources: ${job.sources.join(', ')}  isolation: ${job.isolationMode}${job.dryRun ? '  (dry run)' : ''}`,
     `  Created: ${job.createdAt.toISOString()}  started: ${job.startedAt?.toISOString() ?? '-'}  completed: ${job.completedAt?.toISOString() ?? '-'}`,
   ];
@@ -36,15 +48,15 @@ export function formatJobReport(job: ExtractionJob): string {
  * Formats one progress line.
  *
  * @param job - the job snapshot
- * @returns e.g. `in_progress properties 2/9 (0 partial, 0 failed)  images 40 (38 new, 2 duplicate, 0 failed, 5 unchanged, 0 removed)`
+ * @returns e.g. `in_progress properties 2/9 (0 partial, 0 deferred, 0 failed)  images 40 (38 new, 2 duplicate, 0 failed, 5 unchanged, 0 removed, 0 placeholder)`
  */
 export function formatProgressLine(job: ExtractionJob): string {
-  const { unchanged, removed, partial } = incrementalCounts(job);
-  const done = job.completedProperties + partial + job.failedProperties;
+  const { unchanged, removed, partial, deferred, placeholder } = incrementalCounts(job);
+  const done = job.completedProperties + partial + deferred + job.failedProperties;
   return (
-    `${job.status.padEnd(11)} properties ${done}/${job.totalProperties} (${partial} partial, ${job.failedProperties} failed)  ` +
+    `${job.status.padEnd(11)} properties ${done}/${job.totalProperties} (${partial} partial, ${deferred} deferred, ${job.failedProperties} failed)  ` +
     `images ${job.totalImages} (${job.newImages} new, ${job.duplicateImages} duplicate, ${job.failedImages} failed, ` +
-    `${unchanged} unchanged, ${removed} removed)`
+    `${unchanged} unchanged, ${removed} removed, ${placeholder} placeholder)`
   );
 }
 
@@ -59,7 +71,8 @@ export function formatOutcomes(job: ExtractionJob): string {
     const head =
       `  ${o.address.slice(0, 46).padEnd(46)} ${o.status.padEnd(9)} found ${String(o.photosFound).padStart(3)}  ` +
       `new ${String(o.newImages).padStart(3)}  dup ${String(o.duplicateImages).padStart(3)}  failed ${String(o.failedImages).padStart(2)}` +
-      ((o.missingPhotos ?? 0) > 0 ? `  missing ${o.missingPhotos ?? 0}` : '');
+      ((o.missingPhotos ?? 0) > 0 ? `  missing ${o.missingPhotos ?? 0}` : '') +
+      (o.retryAt === undefined ? '' : `  retry at ${o.retryAt.toISOString()}`);
     const notes = o.failures.map((f) => `      ! ${f.code}: ${f.message}`);
     return [head, ...notes].join('\n');
   });

@@ -1,7 +1,7 @@
 /** GraphQL fields of a job's progress, as the demo prints them. */
 export const PROGRESS_FIELDS = `
-  id status totalProperties completedProperties partialProperties failedProperties
-  totalImages newImages duplicateImages unchangedImages failedImages errorMessage`;
+  id status totalProperties completedProperties partialProperties deferredProperties failedProperties
+  totalImages newImages duplicateImages unchangedImages failedImages placeholderImages errorMessage`;
 
 /** Enqueues an extraction of every catalog property. */
 export const ENQUEUE_ALL = `
@@ -21,7 +21,7 @@ export const FINAL_JOB = `
     job(id: $id) {
       ${PROGRESS_FIELDS} createdAt startedAt completedAt failedPropertiesList
       propertyOutcomes {
-        propertyId address status photosFound newImages duplicateImages unchangedImages failedImages missingPhotos sourcesRead
+        propertyId address status photosFound newImages duplicateImages unchangedImages failedImages missingPhotos retryAt sourcesRead
         skippedSources { source reason }
         failures { source url code message }
       }
@@ -42,6 +42,8 @@ export interface JobProgress {
   readonly completedProperties: number;
   /** Properties that ended partial (fewer photos than a listing page declares). */
   readonly partialProperties: number;
+  /** Properties deferred to a later run (a site asked for a longer wait than the job may take). */
+  readonly deferredProperties: number;
   readonly failedProperties: number;
   readonly totalImages: number;
   readonly newImages: number;
@@ -49,6 +51,8 @@ export interface JobProgress {
   /** Photos stored by an earlier run and listed again (not downloaded again). */
   readonly unchangedImages: number;
   readonly failedImages: number;
+  /** Placeholder photos (flat images) among the stored and unchanged ones. */
+  readonly placeholderImages: number;
   readonly errorMessage: string | null;
 }
 
@@ -65,6 +69,8 @@ export interface PropertyOutcomeView {
   readonly failedImages: number;
   /** Photos the listing pages declare that the run did not account for (> 0 exactly when PARTIAL). */
   readonly missingPhotos: number;
+  /** DEFERRED: the earliest time a later run retries the property (ISO 8601); else null. */
+  readonly retryAt: string | null;
   readonly sourcesRead: readonly string[];
   readonly skippedSources: readonly { readonly source: string; readonly reason: string }[];
   readonly failures: readonly { readonly source: string | null; readonly url: string | null; readonly code: string; readonly message: string }[];

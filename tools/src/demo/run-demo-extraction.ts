@@ -25,14 +25,15 @@ export interface DemoExtractionOptions {
  * Formats one progress snapshot as a single line.
  *
  * @param p - the snapshot
- * @returns e.g. `in_progress  properties 2/9 (0 partial, 0 failed)  images 40 (38 new, 2 duplicate, 0 unchanged, 0 failed)`
+ * @returns e.g. `in_progress  properties 2/9 (0 partial, 0 deferred, 0 failed)  images 40 (38 new, 2 duplicate, 0 unchanged, 0 failed, 0 placeholder)`
  */
 export function formatProgress(p: JobProgress): string {
-  const done = p.completedProperties + p.partialProperties + p.failedProperties;
+  const done = p.completedProperties + p.partialProperties + p.deferredProperties + p.failedProperties;
   return (
     `${p.status.toLowerCase().padEnd(11)} ` +
-    `properties ${done}/${p.totalProperties} (${p.partialProperties} partial, ${p.failedProperties} failed)  ` +
-    `images ${p.totalImages} (${p.newImages} new, ${p.duplicateImages} duplicate, ${p.unchangedImages} unchanged, ${p.failedImages} failed)`
+    `properties ${done}/${p.totalProperties} (${p.partialProperties} partial, ${p.deferredProperties} deferred, ${p.failedProperties} failed)  ` +
+    `images ${p.totalImages} (${p.newImages} new, ${p.duplicateImages} duplicate, ${p.unchangedImages} unchanged, ${p.failedImages} failed, ` +
+    `${p.placeholderImages} placeholder)`
   );
 }
 
@@ -82,15 +83,18 @@ async function printSummary(client: PhxGraphqlClient, final: FinalJobView, image
         `${String(o.newImages).padStart(4)} ${String(o.duplicateImages).padStart(4)} ${String(o.unchangedImages).padStart(4)} ${String(o.failedImages).padStart(4)} ${String(o.missingPhotos).padStart(4)}  ` +
         `${check.records} photos${check.problems.length === 0 ? ' ok' : ' MISMATCH'} (${check.files} files with variants) in ${dir}`,
     );
+    if (o.retryAt !== null) console.log(`    deferred: the site asked to wait; a later run retries it from ${o.retryAt}`);
     for (const f of o.failures) console.log(`    ! ${f.code}: ${f.message}`);
     for (const p of check.problems) console.log(`    ! store: ${p}`);
-    // A partial property is reported (status, missing count, PHOTOS_MISSING line), not a failed demo: the page itself shows fewer photos.
+    // A partial or deferred property is reported (status, missing count or retry time, failure lines), not a failed demo:
+    // the page itself shows fewer photos, or the site asked to be left alone for a while.
     if (o.status.toLowerCase() === 'failed' || check.problems.length > 0) allGood = false;
   }
   console.log(
     `Totals: ${final.totalImages} images (${final.newImages} new, ${final.duplicateImages} duplicate, ${final.unchangedImages} unchanged, ` +
       `${final.failedImages} failed) from ${final.completedProperties}/${final.totalProperties} properties completed` +
-      `, ${final.partialProperties} partial (photos missing), ${final.failedProperties} failed.`,
+      `, ${final.partialProperties} partial (photos missing), ${final.deferredProperties} deferred (retried by a later run), ` +
+      `${final.failedProperties} failed; ${final.placeholderImages} placeholder images.`,
   );
   return allGood;
 }

@@ -79,7 +79,7 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     const status = await cli('--job-id', jobId);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`Job ${jobId}: completed`);
-    expect(status.stdout).toContain('Progress: 1/1 properties (0 partial, 0 failed)');
+    expect(status.stdout).toContain('Progress: 1/1 properties (0 partial, 0 deferred, 0 failed)');
   });
 
   it('enqueues with --async and reports a pending job with a non-zero exit', async () => {

@@ -28,18 +28,19 @@ const job: ExtractionJob = {
   duplicateImages: 1,
   unchangedImages: 6,
   removedImages: 2,
+  placeholderImages: 1,
 };
 
 describe('CLI job report', () => {
-  it('prints the job-level unchanged and removed counters in the summary', () => {
+  it('prints the job-level unchanged, removed and placeholder counters in the summary', () => {
     expect(formatJobReport(job).split('\n')[2]).toBe(
-      '  Images: 3 total, 2 new, 1 duplicate, 0 failed; 6 unchanged (not downloaded again), 2 removed',
+      '  Images: 3 total, 2 new, 1 duplicate, 0 failed; 6 unchanged (not downloaded again), 2 removed; 1 placeholder',
     );
   });
 
   it('prints them in the progress line', () => {
     expect(formatProgressLine(job)).toBe(
-      'in_progress properties 0/1 (0 partial, 0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 6 unchanged, 2 removed)',
+      'in_progress properties 0/1 (0 partial, 0 deferred, 0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 6 unchanged, 2 removed, 1 placeholder)',
     );
   });
 
@@ -55,18 +56,38 @@ describe('CLI job report', () => {
     const done: ExtractionJob = { ...job, status: 'completed', partialProperties: 1, propertyOutcomes: [outcome] };
     const report = formatJobReport(done).split('\n');
     expect(report[0]).toBe(`Job ${job.id}: completed (1 property partial: photos missing)`);
-    expect(report[1]).toBe('  Progress: 0/1 properties (1 partial, 0 failed)');
-    expect(formatProgressLine(done)).toMatch(/^completed {3}properties 1\/1 \(1 partial, 0 failed\)/);
+    expect(report[1]).toBe('  Progress: 0/1 properties (1 partial, 0 deferred, 0 failed)');
+    expect(formatProgressLine(done)).toMatch(/^completed {3}properties 1\/1 \(1 partial, 0 deferred, 0 failed\)/);
     expect(formatOutcomes(done)).toContain('missing 4');
     expect(formatOutcomes(done)).toContain('! PHOTOS_MISSING: declares 11 photos but its gallery gave 7: 4 missing');
+  });
+
+  it('says next to a completed status how many properties are deferred, and when each is retried', () => {
+    const retryAt = new Date('2026-01-02T03:14:05.000Z');
+    const outcome = {
+      propertyId: toPropertyId(address),
+      address,
+      status: 'deferred' as const,
+      retryAt,
+      ...{ photosFound: 0, newImages: 0, duplicateImages: 0, failedImages: 0, sourcesRead: [], skippedSources: [] },
+      failures: [{ source: 'zillow' as const, url: 'https://www.zillow.com/x', code: 'NAVIGATION_FAILED', message: 'HTTP 429 (Retry-After: 600)', kind: 'transient' as const, retryAfterMs: 600_000 }],
+    };
+    const done: ExtractionJob = { ...job, status: 'completed', deferredProperties: 1, propertyOutcomes: [outcome] };
+    const report = formatJobReport(done).split('\n');
+    expect(report[0]).toBe(`Job ${job.id}: completed (1 property deferred: the site asked to wait, a later run retries)`);
+    expect(report[1]).toBe('  Progress: 0/1 properties (0 partial, 1 deferred, 0 failed)');
+    expect(formatProgressLine(done)).toMatch(/^completed {3}properties 1\/1 \(0 partial, 1 deferred, 0 failed\)/);
+    expect(formatOutcomes(done)).toContain(`deferred  found   0  new   0  dup   0  failed  0  retry at ${retryAt.toISOString()}`);
+    expect(formatOutcomes(done)).toContain('! NAVIGATION_FAILED: HTTP 429 (Retry-After: 600)');
   });
 
   it('counts absent counters of older job documents as 0', () => {
     const older: ExtractionJob = { ...job };
     delete (older as { unchangedImages?: number }).unchangedImages;
     delete (older as { removedImages?: number }).removedImages;
+    delete (older as { placeholderImages?: number }).placeholderImages;
     expect(formatProgressLine(older)).toBe(
-      'in_progress properties 0/1 (0 partial, 0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 0 unchanged, 0 removed)',
+      'in_progress properties 0/1 (0 partial, 0 deferred, 0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 0 unchanged, 0 removed, 0 placeholder)',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 
 /** GraphQL `ExtractionFailure`: one failure met while extracting a property. */
 @ObjectType('ExtractionFailure', { description: 'One failure met while extracting a property: a source or a photo.' })
@@ -18,4 +18,8 @@ export class ExtractionFailureType {
   /** Message naming the page or photo and what was wrong. */
   @Field(() => String, { description: 'Message naming the page or photo and what was wrong.' })
   readonly message!: string;
+
+  /** The wait the site asked for, in ms. */
+  @Field(() => Int, { nullable: true, description: 'How long the site asked to be left alone (Retry-After), in ms; null when it asked for no wait.' })
+  readonly retryAfterMs!: number | null;
 }

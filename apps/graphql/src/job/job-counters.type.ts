@@ -23,6 +23,13 @@ export class JobCountersType implements JobEventCounters {
   })
   readonly partialProperties!: number;
 
+  /** Properties deferred to a later run. */
+  @Field(() => Int, {
+    description:
+      'Properties put off because a site asked for a longer wait (Retry-After) than the job may take (PropertyOutcome status DEFERRED, see retryAt): not failed, tried again by a later run; not in completedProperties or failedProperties.',
+  })
+  readonly deferredProperties!: number;
+
   /** Photos stored or recognised. */
   @Field(() => Int, { description: 'Photos stored or recognised: newImages + duplicateImages (in a dry run: photos listed).' })
   readonly totalImages!: number;
@@ -49,4 +56,11 @@ export class JobCountersType implements JobEventCounters {
   /** Records marked removed. */
   @Field(() => Int, { description: 'Recorded photos no longer on the listings, marked removed (kept) by a complete re-run of their property.' })
   readonly removedImages!: number;
+
+  /** Placeholder photos of the finished properties. */
+  @Field(() => Int, {
+    description:
+      'Photos stored or unchanged that are placeholders (flat images: solid colours, "Coming Soon" cards), summed over the finished properties; also counted as new, duplicate or unchanged.',
+  })
+  readonly placeholderImages!: number;
 }

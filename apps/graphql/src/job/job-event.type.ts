@@ -86,6 +86,10 @@ export class JobEventType {
   @Field(() => Int, { nullable: true, description: 'PROPERTY_FINISHED: photos the listing pages declare that the run did not account for (see PropertyOutcome.missingPhotos); else null.' })
   readonly missingPhotos!: number | null;
 
+  /** When a deferred property may be tried again. */
+  @Field(() => DateTimeResolver, { nullable: true, description: 'PROPERTY_FINISHED of a DEFERRED property: the earliest time it is tried again; else null.' })
+  readonly retryAt!: Date | null;
+
   /** What failed. */
   @Field(() => JobEventErrorType, { nullable: true, description: 'PHOTO_FAILED: the failure; STATUS FAILED or CANCELLED: why; else null.' })
   readonly error!: JobEventErrorType | null;
@@ -114,6 +118,7 @@ export function toJobEventType(event: JobEvent): JobEventType {
     isNew: event.isNew,
     propertyStatus: event.propertyStatus,
     missingPhotos: event.missingPhotos,
+    retryAt: event.retryAt,
     error: event.error === null ? null : { ...event.error },
   };
 }

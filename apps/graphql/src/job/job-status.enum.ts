@@ -22,7 +22,7 @@ registerEnumType(JobStatusEnum, {
     PENDING: { description: 'Queued; no worker has started it yet.' },
     IN_PROGRESS: { description: 'A worker holds it and is extracting.' },
     COMPLETED: {
-      description: 'Every property was processed and at least one completed, wholly or partially (some may have failed or be partial; see failedProperties and partialProperties).',
+      description: 'Every property was processed and at least one did not fail: completed wholly or partially, or deferred to a later run (see failedProperties, partialProperties and deferredProperties).',
     },
     FAILED: { description: 'The job itself failed; see errorMessage.' },
     CANCELLED: { description: 'Cancelled by a user before it finished.' },

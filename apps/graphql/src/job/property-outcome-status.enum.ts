@@ -1,10 +1,11 @@
 import type { PropertyOutcome } from '@phx/core';
 import { registerEnumType } from 'type-graphql';
 
-/** The GraphQL `PropertyOutcomeStatus` enum over the domain's `completed` / `partial` / `failed`. */
+/** The GraphQL `PropertyOutcomeStatus` enum over the domain's `completed` / `partial` / `deferred` / `failed`. */
 export const PropertyOutcomeStatusEnum = Object.freeze({
   COMPLETED: 'completed',
   PARTIAL: 'partial',
+  DEFERRED: 'deferred',
   FAILED: 'failed',
 } as const satisfies Record<string, PropertyOutcome['status']>);
 
@@ -16,6 +17,10 @@ registerEnumType(PropertyOutcomeStatusEnum, {
     PARTIAL: {
       description:
         'Every source was read, but a listing page declares more photos than were stored, duplicate, unchanged or failed: see missingPhotos and the PHOTOS_MISSING failures.',
+    },
+    DEFERRED: {
+      description:
+        'A site asked for a longer wait (Retry-After) than the job may take (PROPERTY_MAX_DEFER_MS): not failed, tried again no earlier than retryAt by a later run; see the failures.',
     },
     FAILED: { description: 'A source failed or none could be read; see failures.' },
   },

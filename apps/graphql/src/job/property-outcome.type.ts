@@ -1,4 +1,5 @@
 import type { PropertyOutcome } from '@phx/core';
+import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { ExtractionFailureType } from './extraction-failure.type.js';
 import { PropertyOutcomeStatusEnum } from './property-outcome-status.enum.js';
@@ -15,7 +16,7 @@ export class PropertyOutcomeType {
   @Field(() => String, { description: 'Its address.' })
   readonly address!: string;
 
-  /** `completed`, `partial` or `failed` (shown as COMPLETED / PARTIAL / FAILED). */
+  /** `completed`, `partial`, `deferred` or `failed` (shown as COMPLETED / PARTIAL / DEFERRED / FAILED). */
   @Field(() => PropertyOutcomeStatusEnum, { description: 'How the property ended.' })
   readonly status!: PropertyOutcome['status'];
 
@@ -55,6 +56,13 @@ export class PropertyOutcomeType {
   })
   readonly placeholderImages!: number;
 
+  /** When a deferred property may be tried again. */
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'DEFERRED: the earliest time the property is tried again (the end of its attempt plus the wait its site asked for); else null.',
+  })
+  readonly retryAt!: Date | null;
+
   /** Sources whose photos were read. */
   @Field(() => [String], { description: 'Sources whose photos were read.' })
   readonly sourcesRead!: readonly string[];
@@ -87,8 +95,9 @@ export function toPropertyOutcomeType(outcome: PropertyOutcome): PropertyOutcome
     removedImages: outcome.removedImages ?? 0,
     missingPhotos: outcome.missingPhotos ?? 0,
     placeholderImages: outcome.placeholderImages ?? 0,
+    retryAt: outcome.retryAt ?? null,
     sourcesRead: outcome.sourcesRead,
     skippedSources: outcome.skippedSources.map((s) => ({ source: s.source, reason: s.reason })),
-    failures: outcome.failures.map((f) => ({ source: f.source, url: f.url, code: f.code, message: f.message })),
+    failures: outcome.failures.map((f) => ({ source: f.source, url: f.url, code: f.code, message: f.message, retryAfterMs: f.retryAfterMs ?? null })),
   };
 }

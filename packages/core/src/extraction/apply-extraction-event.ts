@@ -11,7 +11,8 @@ import type { ExtractionEvent } from './extraction-event.js';
  * - `photo-unchanged`: `unchangedImages` +1 (not part of `totalImages`)
  * - `photos-removed`: `removedImages` + its count
  * - `photo-failed`: `failedImages` +1
- * - `property-finished`: `completedProperties`, `partialProperties` or `failedProperties` +1
+ * - `property-finished`: `completedProperties`, `partialProperties`, `deferredProperties` or
+ *   `failedProperties` +1, and `placeholderImages` + the outcome's
  * - `property-started`, `photos-listed`: no change
  *
  * @param counters - the counters before the event
@@ -38,19 +39,22 @@ export function applyExtractionEvent(counters: ExtractionCounters, event: Extrac
     case 'photo-failed':
       return { ...counters, failedImages: counters.failedImages + 1 };
     case 'property-finished':
-      return countFinishedProperty(counters, event.outcome.status);
+      return countFinishedProperty(counters, event.outcome.status, event.outcome.placeholderImages ?? 0);
     case 'property-started':
     case 'photos-listed':
       return counters;
   }
 }
 
-function countFinishedProperty(counters: ExtractionCounters, status: PropertyOutcomeStatus): ExtractionCounters {
+function countFinishedProperty(before: ExtractionCounters, status: PropertyOutcomeStatus, placeholderImages: number): ExtractionCounters {
+  const counters = { ...before, placeholderImages: (before.placeholderImages ?? 0) + placeholderImages };
   switch (status) {
     case 'completed':
       return { ...counters, completedProperties: counters.completedProperties + 1 };
     case 'partial':
       return { ...counters, partialProperties: (counters.partialProperties ?? 0) + 1 };
+    case 'deferred':
+      return { ...counters, deferredProperties: (counters.deferredProperties ?? 0) + 1 };
     case 'failed':
       return { ...counters, failedProperties: counters.failedProperties + 1 };
   }

@@ -8,13 +8,20 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' && code.length > 0 ? code : 'UNEXPECTED_ERROR';
 }
 
+/** The wait an error asks for (`retryAfterMs` of scraper errors, from `Retry-After`), when a positive finite number of ms. */
+function retryAfterMsOf(error: unknown): number | null {
+  const value: unknown = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
+}
+
 /**
  * Turns an error met while extracting into the {@link ExtractionFailure}
  * kept in the property's outcome: the error's stable `code` (a `CoreError`'s,
  * a Node error's `code`, else `UNEXPECTED_ERROR`) and a message that names the
  * page or photo URL (prefixed with `context` and the URL when the error's own
  * message does not mention it), plus the error's `kind` when it is a `CoreError`
- * (so the job layer can retry transient failures and not permanent ones).
+ * (so the job layer can retry transient failures and not permanent ones), and
+ * the wait the source asked for when the error carries one (`retryAfterMs`, ms).
  *
  * @param error - what was thrown
  * @param source - the source involved, or `null`
@@ -30,5 +37,13 @@ export function toExtractionFailure(
 ): ExtractionFailure {
   const raw = error instanceof Error ? error.message : String(error);
   const message = url === null || raw.includes(url) ? raw : `${context} ${url}: ${raw}`;
-  return { source, url, code: codeOf(error), message, ...(error instanceof CoreError ? { kind: error.kind } : {}) };
+  const retryAfterMs = retryAfterMsOf(error);
+  return {
+    source,
+    url,
+    code: codeOf(error),
+    message,
+    ...(error instanceof CoreError ? { kind: error.kind } : {}),
+    ...(retryAfterMs === null ? {} : { retryAfterMs }),
+  };
 }

@@ -111,6 +111,15 @@ export interface ExtractPropertyRequest {
   readonly signal?: AbortSignal;
   /** Receives progress events; must not throw (a throw is logged and ignored). */
   readonly onEvent?: ExtractionEventListener;
+  /**
+   * Runs `wait` (a pause between attempts at the property, e.g. a
+   * `Retry-After`) with the property's concurrency slot handed to the next
+   * property in line, and takes a slot again, waiting in line, before it
+   * settles as `wait` did. Given by `runExtraction`; absent when the caller
+   * holds no slot. `PropertyExtractor` itself never waits and ignores it;
+   * a retrying wrapper (the job layer's) uses it.
+   */
+  readonly waitOutsideSlot?: <T>(wait: () => Promise<T>) => Promise<T>;
 }
 
 /** Anything that extracts one property the way {@link PropertyExtractor} does (tests may supply their own). */

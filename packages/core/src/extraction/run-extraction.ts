@@ -1,4 +1,5 @@
 import pLimit from 'p-limit';
+import type { LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import { CancelledError, throwIfCancelled } from '../errors/index.js';
 import type { PropertyOutcome } from '../model/extraction-job.js';
@@ -63,8 +64,41 @@ function requestFor(input: RunExtractionInput, signal: AbortSignal): ExtractProp
   return { ...base, ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }) };
 }
 
+type WaitOutsideSlot = NonNullable<ExtractPropertyRequest['waitOutsideSlot']>;
+
+/** Takes one of the `limit`'s slots, in line: resolves, once it is the caller's, with the function that gives it back. */
+function takeSlot(limit: LimitFunction): Promise<() => void> {
+  return new Promise((taken) => {
+    void limit(() => new Promise<void>((giveBack) => taken(giveBack)));
+  });
+}
+
 /**
- * Extracts many properties with bounded concurrency. A property whose
+ * Runs `extract` in a slot of `limit`, held from start to end but for the waits the extractor runs
+ * through the request's `waitOutsideSlot` (the slot then goes to the next property in line).
+ */
+async function inSlot<T>(limit: LimitFunction, extract: (waitOutsideSlot: WaitOutsideSlot) => Promise<T>): Promise<T> {
+  let giveBack = await takeSlot(limit);
+  const waitOutsideSlot = async <W>(wait: () => Promise<W>): Promise<W> => {
+    giveBack();
+    try {
+      return await wait();
+    } finally {
+      giveBack = await takeSlot(limit);
+    }
+  };
+  try {
+    return await extract(waitOutsideSlot);
+  } finally {
+    giveBack();
+  }
+}
+
+/**
+ * Extracts many properties with bounded concurrency: each property holds one
+ * of `propertyConcurrency` slots while it runs, except while it waits
+ * through its request's `waitOutsideSlot` (between attempts), when the next
+ * property in line may use the slot. A property whose
  * extraction throws (anything but `CancelledError`) gets a `failed` outcome,
  * and a `property-finished` event, and the others go on.
  *
@@ -90,10 +124,10 @@ export async function runExtraction(input: RunExtractionInput, extractor: Proper
   const signal = input.signal === undefined ? closed.signal : AbortSignal.any([input.signal, closed.signal]);
   const request = requestFor(input, signal);
   const limit = pLimit(parsed.propertyConcurrency ?? DEFAULT_RUN_EXTRACTION_OPTIONS.propertyConcurrency);
-  const extractOne = async (property: Property): Promise<PropertyOutcome> => {
+  const extractOne = async (property: Property, waitOutsideSlot: WaitOutsideSlot): Promise<PropertyOutcome> => {
     throwIfCancelled(signal);
     try {
-      return await extractor.extractProperty(property, request);
+      return await extractor.extractProperty(property, { ...request, waitOutsideSlot });
     } catch (error) {
       throwIfCancelled(input.signal);
       if (error instanceof CancelledError) {
@@ -110,7 +144,7 @@ export async function runExtraction(input: RunExtractionInput, extractor: Proper
     }
   };
   const todo = input.properties.filter((p) => !skip.has(p.id));
-  const settled = await Promise.allSettled(todo.map((p) => limit(() => extractOne(p))));
+  const settled = await Promise.allSettled(todo.map((p) => inSlot(limit, (waitOutsideSlot) => extractOne(p, waitOutsideSlot))));
   throwIfCancelled(input.signal);
   throwIfCancelled(closed.signal);
   return settled.map((result) => {

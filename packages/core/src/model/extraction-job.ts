@@ -52,6 +52,14 @@ export interface ExtractionCounters {
    * documents that predate it).
    */
   readonly partialProperties?: number;
+  /**
+   * Properties put off because a source asked for a longer wait than the job
+   * may take (outcome status `deferred`, see {@link PropertyOutcome.retryAt}):
+   * not failed, tried again by a later run. Counted neither in
+   * `completedProperties` nor in `failedProperties`. Absent = 0 (job
+   * documents that predate it).
+   */
+  readonly deferredProperties?: number;
   /** Photos stored or recognised: `newImages + duplicateImages` (in a dry run: photos listed). */
   readonly totalImages: number;
   /** Photos whose bytes were not stored for the property before. */
@@ -68,6 +76,13 @@ export interface ExtractionCounters {
   readonly unchangedImages?: number;
   /** Recorded photos a complete re-run no longer found on the listings, marked removed (kept). Absent = 0. */
   readonly removedImages?: number;
+  /**
+   * Photos stored or found unchanged that are placeholders (flat images such
+   * as solid colours or "Coming Soon" cards; see
+   * {@link PropertyOutcome.placeholderImages}); also counted as new, duplicate
+   * or unchanged. Summed over the finished properties. Absent = 0.
+   */
+  readonly placeholderImages?: number;
 }
 
 /** Counters all at zero. */
@@ -76,12 +91,14 @@ export const ZERO_COUNTERS: ExtractionCounters = Object.freeze({
   completedProperties: 0,
   failedProperties: 0,
   partialProperties: 0,
+  deferredProperties: 0,
   totalImages: 0,
   newImages: 0,
   duplicateImages: 0,
   failedImages: 0,
   unchangedImages: 0,
   removedImages: 0,
+  placeholderImages: 0,
 });
 
 /** One failure met while extracting a property: a source that could not be read or a photo that failed. */
@@ -101,10 +118,18 @@ export interface ExtractionFailure {
    * made from other failures (`ALL_PHOTOS_FAILED`, `NO_PHOTOS`, `NO_LISTING`).
    */
   readonly kind?: FailureKind;
+  /**
+   * How long the source asked to be left alone before the next request, in
+   * ms, counted from when the failure was met (a `Retry-After` header of a
+   * 429 or 503 answer, read from the error's `retryAfterMs`). Absent when
+   * the source asked for no wait. The job layer tries the property again no
+   * earlier than this, or defers it (see {@link PropertyOutcome.retryAt}).
+   */
+  readonly retryAfterMs?: number;
 }
 
 /** Every status a finished property can have (see {@link PropertyOutcome.status}). */
-export const PROPERTY_OUTCOME_STATUSES = Object.freeze(['completed', 'partial', 'failed'] as const);
+export const PROPERTY_OUTCOME_STATUSES = Object.freeze(['completed', 'partial', 'deferred', 'failed'] as const);
 
 /** See {@link PROPERTY_OUTCOME_STATUSES}. */
 export type PropertyOutcomeStatus = (typeof PROPERTY_OUTCOME_STATUSES)[number];
@@ -124,6 +149,10 @@ export interface PropertyOutcome {
    * source's page declares more photos than its gallery accounted for
    * (stored + duplicate + unchanged + failed): see `missingPhotos`, and a
    * `PHOTOS_MISSING` entry in `failures` per short source saying why.
+   * `deferred` (set by the job layer, never by core's extractor) when the
+   * property failed transiently and a source asked for a longer wait
+   * (`ExtractionFailure.retryAfterMs`) than the job may take: not failed,
+   * tried again no earlier than `retryAt` by a later run.
    */
   readonly status: PropertyOutcomeStatus;
   /** Photos listed by the sources (before download). */
@@ -151,6 +180,11 @@ export interface PropertyOutcome {
    * they are also counted as new, duplicate or unchanged (absent = 0).
    */
   readonly placeholderImages?: number;
+  /**
+   * When a `deferred` property may be tried again: the end of the attempt
+   * plus the longest wait its sources asked for. Absent on other statuses.
+   */
+  readonly retryAt?: Date;
   /** Sources whose photos were read. */
   readonly sourcesRead: readonly Source[];
   /** Requested sources with no listing for this property (no URL given and none found), with the reason. */

@@ -52,8 +52,8 @@ describe('runExtraction', () => {
       ['5 Elm Ave, Mesa, AZ 85201', 'completed', 1, 0, 0],
     ]);
     expect(fold(run.events, 5)).toEqual({
-      ...{ totalProperties: 5, completedProperties: 4, partialProperties: 0, failedProperties: 1 },
-      ...{ totalImages: 10, newImages: 9, duplicateImages: 1, failedImages: 1, unchangedImages: 0, removedImages: 0 },
+      ...{ totalProperties: 5, completedProperties: 4, partialProperties: 0, deferredProperties: 0, failedProperties: 1 },
+      ...{ totalImages: 10, newImages: 9, duplicateImages: 1, failedImages: 1, unchangedImages: 0, removedImages: 0, placeholderImages: 0 },
     });
   });
 
@@ -128,6 +128,26 @@ describe('runExtraction', () => {
     expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['properties', 'sources', 'propertyConcurrency']);
     const twice = input({ properties: [properties[0] as Property, properties[0] as Property] });
     await expect(runExtraction(twice, world.extractor)).rejects.toThrow(/property ids must be unique/);
+  });
+
+  it('lets a property give up its slot while it waits between attempts: with one slot, the next property runs meanwhile', async () => {
+    const [first, second] = properties as [Property, Property];
+    const steps: string[] = [];
+    let secondDone = (): void => undefined;
+    const secondFinished = new Promise<void>((resolve) => (secondDone = resolve));
+    const extractor: PropertyExtracting = {
+      async extractProperty(property, request) {
+        steps.push(`${property.id} started`);
+        // The first property waits for the second to finish: only possible if its slot went to the second meanwhile.
+        if (property.id === first.id) await request.waitOutsideSlot?.(() => secondFinished);
+        else secondDone();
+        steps.push(`${property.id} finished`);
+        return { ...failedLike(property), status: 'completed', sourcesRead: ['zillow'] };
+      },
+    };
+    const outcomes = await runExtraction(input({ properties: [first, second], propertyConcurrency: 1 }), extractor);
+    expect(outcomes.map((o) => o.propertyId)).toEqual([first.id, second.id]);
+    expect(steps).toEqual([`${first.id} started`, `${second.id} started`, `${second.id} finished`, `${first.id} finished`]);
   });
 
   it('stores files on disk with FileImageStore that match the records', async () => {

@@ -68,6 +68,21 @@ export interface ExtractImagesJobDeps {
    * redone without counting an attempt.
    */
   readonly databaseOutageWaitMs?: number;
+  /**
+   * Longest `Retry-After` a source may ask for that the job waits out before
+   * trying the property again (`PROPERTY_MAX_DEFER_MS`), in ms, 0-86 400 000;
+   * default 300 000. The property gives up its concurrency slot meanwhile; a
+   * longer wait ends the property `deferred` with `retryAt` (not failed), for
+   * a later run.
+   */
+  readonly propertyMaxDeferMs?: number;
+  /**
+   * Wraps the extractor each run uses, retries included (e.g. metrics'
+   * `observeExtractor`): it sees one `property-finished` per property, with
+   * its final status (`deferred` included), and each attempt's photo events
+   * as the job counts them. Default none.
+   */
+  readonly observe?: (extractor: PropertyExtracting) => PropertyExtracting;
 }
 
 /** Defaults of the optional {@link ExtractImagesJobDeps} settings. */
@@ -81,6 +96,7 @@ export const DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS = Object.freeze({
   propertyRetryInitialBackoffMs: DEFAULT_PROPERTY_RETRY_SETTINGS.initialBackoffMs,
   propertyRetryMaxBackoffMs: DEFAULT_PROPERTY_RETRY_SETTINGS.maxBackoffMs,
   databaseOutageWaitMs: DEFAULT_PROPERTY_RETRY_SETTINGS.databaseOutageWaitMs,
+  propertyMaxDeferMs: DEFAULT_PROPERTY_RETRY_SETTINGS.maxDeferMs,
 });
 
 const settingsSchema = z.object({
@@ -94,6 +110,7 @@ const settingsSchema = z.object({
   propertyRetryInitialBackoffMs: z.number().int().min(0).max(600_000).optional(),
   propertyRetryMaxBackoffMs: z.number().int().min(0).max(3_600_000).optional(),
   databaseOutageWaitMs: z.number().int().min(0).optional(),
+  propertyMaxDeferMs: z.number().int().min(0).max(86_400_000).optional(),
 });
 
 /** What {@link defineExtractImagesJob} gives back: the worker's view of its running extractions. */
@@ -229,19 +246,21 @@ export function createExtractionJobRunner(deps: ExtractImagesJobDeps): ResolvedE
       initialBackoffMs: s.propertyRetryInitialBackoffMs ?? d.propertyRetryInitialBackoffMs,
       maxBackoffMs: s.propertyRetryMaxBackoffMs ?? d.propertyRetryMaxBackoffMs,
       databaseOutageWaitMs: s.databaseOutageWaitMs ?? d.databaseOutageWaitMs,
+      maxDeferMs: s.propertyMaxDeferMs ?? d.propertyMaxDeferMs,
     },
     health: new DatabaseHealth({ db: deps.repository.db }),
     census: new JobPhotoCensus({ db: deps.repository.db }),
+    observe: deps.observe ?? ((extractor) => extractor),
   });
   return { runner, logger, lockLifetimeMs };
 }
 
 function pickSettings(deps: ExtractImagesJobDeps): Record<string, unknown> {
   const { workerName, propertyConcurrency, cancelPollIntervalMs, progressWriteIntervalMs, jobTimeoutMs, lockLifetimeMs } = deps;
-  const { propertyMaxAttempts, propertyRetryInitialBackoffMs, propertyRetryMaxBackoffMs, databaseOutageWaitMs } = deps;
+  const { propertyMaxAttempts, propertyRetryInitialBackoffMs, propertyRetryMaxBackoffMs, databaseOutageWaitMs, propertyMaxDeferMs } = deps;
   return {
     ...{ workerName, propertyConcurrency, cancelPollIntervalMs, progressWriteIntervalMs, jobTimeoutMs, lockLifetimeMs },
-    ...{ propertyMaxAttempts, propertyRetryInitialBackoffMs, propertyRetryMaxBackoffMs, databaseOutageWaitMs },
+    ...{ propertyMaxAttempts, propertyRetryInitialBackoffMs, propertyRetryMaxBackoffMs, databaseOutageWaitMs, propertyMaxDeferMs },
   };
 }
 

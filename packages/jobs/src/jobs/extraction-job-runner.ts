@@ -38,6 +38,8 @@ export interface ExtractionJobRunnerSettings {
   readonly health: DatabaseProbe;
   /** Which photo records a job created, to count redone properties as a clean run would. */
   readonly census: JobPhotoCensus;
+  /** Wraps the extractor of each run, retries included (metrics); identity for none. */
+  readonly observe: (extractor: PropertyExtracting) => PropertyExtracting;
 }
 
 /** What the queue offers a run: keep its lock alive, and schedule it again at a time. */
@@ -241,6 +243,7 @@ export class ExtractionJobRunner {
         propertyRetry: this.s.propertyRetry,
         health: this.s.health,
         census: this.s.census,
+        observe: this.s.observe,
       });
     } catch (error) {
       logger.error({ err: describeError(error) }, 'extractor could not be created; job failed');

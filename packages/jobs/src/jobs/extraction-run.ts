@@ -42,6 +42,8 @@ export interface ExtractionRunOptions {
   readonly health: DatabaseProbe;
   /** Which photo records the job created (counting redone properties). */
   readonly census: JobPhotoCensus;
+  /** Wraps the run's extractor, retries included (metrics); identity for none. */
+  readonly observe: (extractor: PropertyExtracting) => PropertyExtracting;
 }
 
 /** How a run ended: the status written, or `lost` when another run holds the job and nothing was written. */
@@ -53,11 +55,12 @@ export interface ExtractionRunResult {
 
 /**
  * One run of one job by this worker: extracts the properties the job has no
- * outcome for yet (core's `runExtraction`, `propertyConcurrency` at once),
+ * outcome for yet, or a `deferred` one (core's `runExtraction`,
+ * `propertyConcurrency` at once; a deferred property is tried no earlier than its `retryAt`),
  * folds the events into the counters and writes them while it runs (throttled,
  * plus at every property end), watches for a cancel request, the timeout and a
  * stop, and writes the end: `completed` (every property done, at least one
- * completed), `failed` (every property failed, the timeout, or a fatal error),
+ * completed, partial or deferred), `failed` (every property failed, the timeout, or a fatal error),
  * `cancelled`, or `pending` when stopped for shutdown (hand-back).
  */
 export class ExtractionRun {
@@ -158,7 +161,7 @@ export class ExtractionRun {
         onEvent,
         skip: state.finishedPropertyIds,
       },
-      new RetryingPropertyExtractor({
+      this.o.observe(new RetryingPropertyExtractor({
         inner: this.o.extractor,
         retry: this.o.propertyRetry,
         health: this.o.health,
@@ -166,7 +169,9 @@ export class ExtractionRun {
         resumed: job.runNumber > 1,
         announcedPhotos: job.dryRun ? null : (jobId, propertyId) => this.eventLog.newPhotoHashes(jobId, propertyId),
         logger: this.logger,
-      }),
+        clock: this.o.clock,
+        deferred: state.carriedDeferrals,
+      })),
     );
   }
 

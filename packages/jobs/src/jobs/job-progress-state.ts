@@ -9,6 +9,8 @@ import type { StoredExtractionJob } from '../repository/job-document.js';
  * each finished property. Starts from the outcomes a previous run finished
  * (resume) with the counters recomputed from them, so photos of properties
  * that the previous run left unfinished are not counted twice when redone.
+ * A property an earlier run `deferred` is not finished for this run: it is
+ * redone, and its earlier outcome is kept (and counted) until the redo ends.
  * A finished property counts by its outcome; an unfinished one by the events
  * of its current attempt (a `property-started` event, which begins every
  * attempt, resets them), so a retried property is not counted twice either.
@@ -31,6 +33,8 @@ export class JobProgressState {
   /** Counters of the properties under way, from the events of their current attempt. */
   private readonly partial = new Map<PropertyId, ExtractionCounters>();
   private readonly outcomes: PropertyOutcome[];
+  /** `deferred` outcomes of earlier runs whose properties this run has not finished yet. */
+  private readonly carried = new Map<PropertyId, PropertyOutcome>();
   private readonly finished = new Set<PropertyId>();
   private readonly dryRun: boolean;
   private readonly order: ReadonlyMap<PropertyId, number>;
@@ -43,10 +47,16 @@ export class JobProgressState {
   constructor(job: StoredExtractionJob) {
     this.dryRun = job.dryRun;
     this.order = new Map(job.properties.map((p, i) => [p.id, i]));
-    this.outcomes = [...job.propertyOutcomes];
+    this.outcomes = job.propertyOutcomes.filter((o) => o.status !== 'deferred');
+    for (const outcome of job.propertyOutcomes) if (outcome.status === 'deferred') this.carried.set(outcome.propertyId, outcome);
     for (const outcome of this.outcomes) this.finished.add(outcome.propertyId);
     this.totalProperties = job.totalProperties;
-    this.shown = highest(countersOf(this.outcomes, this.totalProperties, this.dryRun), job);
+    this.shown = highest(countersOf(this.allOutcomes(), this.totalProperties, this.dryRun), job);
+  }
+
+  /** The `deferred` outcomes of earlier runs, by property, for the properties this run has not finished yet. */
+  get carriedDeferrals(): ReadonlyMap<PropertyId, PropertyOutcome> {
+    return new Map(this.carried);
   }
 
   /** Ids of the properties with an outcome. */
@@ -59,7 +69,7 @@ export class JobProgressState {
     return this.finished.size;
   }
 
-  /** `true` when at least one finished property completed, wholly or `partial` (the job then completes). */
+  /** `true` when at least one finished property did not fail: completed, `partial` or `deferred` (the job then completes). */
   get anyCompleted(): boolean {
     return this.outcomes.some((o) => o.status !== 'failed');
   }
@@ -79,6 +89,7 @@ export class JobProgressState {
     if (event.type === 'property-finished') {
       if (this.finished.has(event.outcome.propertyId)) return false;
       this.finished.add(event.outcome.propertyId);
+      this.carried.delete(event.outcome.propertyId);
       this.outcomes.push(event.outcome);
       this.partial.delete(event.outcome.propertyId);
       return true;
@@ -93,7 +104,7 @@ export class JobProgressState {
    *   been in this run or in the job document it started from, and the outcomes
    */
   live(): JobProgress {
-    let counters = countersOf(this.outcomes, this.totalProperties, this.dryRun);
+    let counters = countersOf(this.allOutcomes(), this.totalProperties, this.dryRun);
     for (const p of this.partial.values()) counters = addPhotoCounts(counters, p);
     this.shown = highest(this.shown, counters);
     return this.toProgress(this.shown);
@@ -101,17 +112,23 @@ export class JobProgressState {
 
   /** @returns the counters of the finished properties only, exact from their outcomes (the end of a run that finished every property) */
   settled(): JobProgress {
-    return this.toProgress(countersOf(this.outcomes, this.totalProperties, this.dryRun));
+    return this.toProgress(countersOf(this.allOutcomes(), this.totalProperties, this.dryRun));
+  }
+
+  /** This run's finished outcomes, then the earlier deferrals not redone yet (kept should the run stop before it redoes them). */
+  private allOutcomes(): PropertyOutcome[] {
+    return [...this.outcomes, ...this.carried.values()];
   }
 
   private toProgress(counters: ExtractionCounters): JobProgress {
+    const outcomes = this.allOutcomes();
     return {
       ...counters,
-      failedPropertiesList: this.outcomes
+      failedPropertiesList: outcomes
         .filter((o) => o.status === 'failed')
         .sort((a, b) => (this.order.get(a.propertyId) ?? 0) - (this.order.get(b.propertyId) ?? 0))
         .map((o) => o.address),
-      propertyOutcomes: [...this.outcomes],
+      propertyOutcomes: outcomes,
     };
   }
 }
@@ -123,12 +140,14 @@ function highest(a: ExtractionCounters, b: ExtractionCounters): ExtractionCounte
     completedProperties: Math.max(a.completedProperties, b.completedProperties),
     failedProperties: Math.max(a.failedProperties, b.failedProperties),
     partialProperties: Math.max(a.partialProperties ?? 0, b.partialProperties ?? 0),
+    deferredProperties: Math.max(a.deferredProperties ?? 0, b.deferredProperties ?? 0),
     totalImages: Math.max(a.totalImages, b.totalImages),
     newImages: Math.max(a.newImages, b.newImages),
     duplicateImages: Math.max(a.duplicateImages, b.duplicateImages),
     failedImages: Math.max(a.failedImages, b.failedImages),
     unchangedImages: Math.max(a.unchangedImages ?? 0, b.unchangedImages ?? 0),
     removedImages: Math.max(a.removedImages ?? 0, b.removedImages ?? 0),
+    placeholderImages: Math.max(a.placeholderImages ?? 0, b.placeholderImages ?? 0),
   };
 }
 
@@ -150,12 +169,14 @@ function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: numbe
     completedProperties: 0,
     failedProperties: 0,
     partialProperties: 0,
+    deferredProperties: 0,
     totalImages: 0,
     newImages: 0,
     duplicateImages: 0,
     failedImages: 0,
     unchangedImages: 0,
     removedImages: 0,
+    placeholderImages: 0,
   };
   for (const o of outcomes) {
     c = {
@@ -163,12 +184,14 @@ function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: numbe
       completedProperties: c.completedProperties + (o.status === 'completed' ? 1 : 0),
       failedProperties: c.failedProperties + (o.status === 'failed' ? 1 : 0),
       partialProperties: (c.partialProperties ?? 0) + (o.status === 'partial' ? 1 : 0),
+      deferredProperties: (c.deferredProperties ?? 0) + (o.status === 'deferred' ? 1 : 0),
       totalImages: c.totalImages + (dryRun ? o.photosFound : o.newImages + o.duplicateImages),
       newImages: c.newImages + o.newImages,
       duplicateImages: c.duplicateImages + o.duplicateImages,
       failedImages: c.failedImages + o.failedImages,
       unchangedImages: (c.unchangedImages ?? 0) + (o.unchangedImages ?? 0),
       removedImages: (c.removedImages ?? 0) + (o.removedImages ?? 0),
+      placeholderImages: (c.placeholderImages ?? 0) + (o.placeholderImages ?? 0),
     };
   }
   return c;

@@ -1,11 +1,18 @@
-import { ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
-import { CancelledError, throwIfCancelled } from '@phx/core';
-import type { ExtractPropertyRequest, ExtractionEvent, JobId, Logger, Property, PropertyExtracting, PropertyId, PropertyOutcome } from '@phx/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConstantBackoff, ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
+import type { IBackoffFactory, RetryPolicy } from 'cockatiel';
+import { CancelledError, systemClock, throwIfCancelled } from '@phx/core';
+import type { Clock, ExtractPropertyRequest, ExtractionEvent, JobId, Logger, Property, PropertyExtracting, PropertyId, PropertyOutcome } from '@phx/core';
 import { describeError } from '../errors/index.js';
 import type { DatabaseProbe } from '../repository/database-health.js';
 import type { JobPhotoCensus } from '../repository/job-photo-census.js';
 import { AttemptSightings, isRetryableOutcome } from './property-attempts.js';
 import { RedoPhotoEvents } from './redo-photo-events.js';
+import { chooseRetryStep } from './retry-step.js';
+import type { RetryStep } from './retry-step.js';
+
+/** One attempt's outcome and the photos it saw. */
+type Attempt = { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings };
 
 /** How failed properties are tried again (`PROPERTY_MAX_ATTEMPTS` and the backoff). */
 export interface PropertyRetrySettings {
@@ -21,6 +28,14 @@ export interface PropertyRetrySettings {
    * the server answers, without counting an attempt.
    */
   readonly databaseOutageWaitMs: number;
+  /**
+   * Longest wait a source may ask for (`Retry-After`) that the job waits out
+   * before trying the property again, in ms (`PROPERTY_MAX_DEFER_MS`); default
+   * 300 000. The property gives up its concurrency slot while it waits. A
+   * longer wait is not waited: the property ends `deferred`, with `retryAt`,
+   * for a later run.
+   */
+  readonly maxDeferMs: number;
 }
 
 /** Defaults of {@link PropertyRetrySettings}. */
@@ -29,6 +44,7 @@ export const DEFAULT_PROPERTY_RETRY_SETTINGS: PropertyRetrySettings = Object.fre
   initialBackoffMs: 1_000,
   maxBackoffMs: 30_000,
   databaseOutageWaitMs: 300_000,
+  maxDeferMs: 300_000,
 });
 
 /** Options of {@link RetryingPropertyExtractor}. Dependencies are borrowed. */
@@ -55,13 +71,24 @@ export interface RetryingPropertyExtractorOptions {
   readonly announcedPhotos: ((jobId: JobId, propertyId: PropertyId) => Promise<ReadonlySet<string>>) | null;
   /** Logger of the run. */
   readonly logger: Logger;
+  /** Clock of `retryAt` and of the waits for it; default the system clock. */
+  readonly clock?: Clock;
+  /**
+   * The `deferred` outcomes an earlier run of the job gave, by property: such
+   * a property is tried no earlier than its `retryAt` (waited when no longer
+   * than `maxDeferMs`, else it stays deferred without a request). Default none.
+   */
+  readonly deferred?: ReadonlyMap<PropertyId, PropertyOutcome>;
 }
 
 /**
  * Extracts one property with retries: a property that failed transiently
  * (see `isRetryableOutcome`) is tried again after an exponential backoff with
- * jitter (cockatiel), up to `maxAttempts` attempts; a permanent failure is
- * final at once. A failure while MongoDB does not answer waits for the server
+ * jitter (cockatiel), or after the wait its sources asked for (`Retry-After`)
+ * when longer, up to `maxAttempts` attempts; a permanent failure is final at
+ * once. A source asking for a longer wait than `maxDeferMs` ends the property
+ * `deferred` with `retryAt` (see `chooseRetryStep`). Waits between attempts
+ * give up the property's concurrency slot (`waitOutsideSlot` of the request). A failure while MongoDB does not answer waits for the server
  * and is retried without counting an attempt. An attempt that throws (bad
  * input; cancellation) is not retried. Only the last attempt's
  * `property-finished` event reaches the listener (with its events before it,
@@ -92,18 +119,19 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
    *   when the attempt under way still returns an outcome that needs no retry: that one is kept)
    */
   async extractProperty(property: Property, request: ExtractPropertyRequest): Promise<PropertyOutcome> {
-    const { retry: settings } = this.o;
     const logger = this.o.logger.child({ propertyId: property.id });
-    const policy = retry(handleWhenResult((r) => isRetryableOutcome(r as PropertyOutcome)), {
-      maxAttempts: settings.maxAttempts - 1,
-      backoff: new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs }),
-    });
-    policy.onRetry((event) => logger.info({ attempt: event.attempt + 1, delayMs: event.delay }, 'property failed transiently; retrying'));
+    const earlier = await this.waitForEarlierDeferral(property, request, logger);
+    if (earlier !== null) return earlier;
     // Every attempt made, those redone after a database outage included.
     const tries = { count: 0 };
-    let last: { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null = null;
+    let last: Attempt | null = null;
+    // The delay before the next attempt, waited at its start (outside the property's slot), not by cockatiel.
+    let waitMs = 0;
+    const policy = this.retryPolicy(() => last, (ms) => (waitMs = ms), logger);
     try {
       await policy.execute(async () => {
+        if (waitMs > 0) await this.pause(waitMs, request);
+        waitMs = 0;
         last = await this.attemptUntilDatabaseAnswers(property, request, logger, tries);
         return last.outcome;
       }, request.signal);
@@ -111,14 +139,75 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
       throwIfCancelled(request.signal);
       throw error;
     }
-    const final = last as { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings } | null;
+    const final = last as Attempt | null;
     if (final === null) throw new CancelledError('property extraction stopped before its first attempt');
     // An attempt that ended while the run was stopping keeps its outcome (its photos are stored and
     // counted); only one that would have been tried again is left unfinished, for a later run to redo.
-    if (isRetryableOutcome(final.outcome)) throwIfCancelled(request.signal);
-    const outcome = await this.counted(property, request, final, tries.count);
+    const retryable = isRetryableOutcome(final.outcome);
+    if (retryable) throwIfCancelled(request.signal);
+    const step = retryable ? this.stepAfter(final.outcome, 0) : null;
+    const counted = await this.counted(property, request, final, tries.count);
+    const outcome: PropertyOutcome = step?.kind === 'defer' ? { ...counted, status: 'deferred', retryAt: step.retryAt } : counted;
+    if (step?.kind === 'defer') logger.warn({ retryAt: step.retryAt }, 'source asked for a longer wait than the job may take; property deferred');
     request.onEvent?.({ type: 'property-finished', outcome });
     return outcome;
+  }
+
+  private get clock(): Clock {
+    return this.o.clock ?? systemClock;
+  }
+
+  private stepAfter(outcome: PropertyOutcome, backoffMs: number): RetryStep {
+    return chooseRetryStep(outcome, backoffMs, this.o.retry.maxDeferMs, this.clock.now());
+  }
+
+  /**
+   * cockatiel's policy over the attempts: it decides whether to retry (a transient failure whose asked wait the job
+   * may take) and counts the attempts; the delay before each retry (the exponential backoff's, or a longer
+   * Retry-After) goes to `setWait`, for the next attempt to wait at its start.
+   */
+  private retryPolicy(last: () => Attempt | null, setWait: (delayMs: number) => void, logger: Logger): RetryPolicy {
+    const settings = this.o.retry;
+    let delays: IBackoffFactory<unknown> = new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs });
+    const retried = (r: unknown): boolean => isRetryableOutcome(r as PropertyOutcome) && this.stepAfter(r as PropertyOutcome, 0).kind === 'wait';
+    const policy = retry(handleWhenResult(retried), { maxAttempts: settings.maxAttempts - 1, backoff: new ConstantBackoff(0) });
+    policy.onRetry((event) => {
+      const backoff = delays.next(undefined);
+      delays = backoff;
+      const attempt = last();
+      const step = attempt === null ? null : this.stepAfter(attempt.outcome, backoff.duration);
+      const delayMs = step?.kind === 'wait' ? step.delayMs : backoff.duration;
+      setWait(delayMs);
+      logger.info({ attempt: event.attempt + 1, delayMs }, 'property failed transiently; retrying');
+    });
+    return policy;
+  }
+
+  /**
+   * Before the first attempt at a property an earlier run deferred: waits until its `retryAt` when that is
+   * no further than `maxDeferMs`, else ends it deferred again, as it was, without a request.
+   *
+   * @returns the earlier outcome when the property stays deferred, else `null` (go on)
+   */
+  private async waitForEarlierDeferral(property: Property, request: ExtractPropertyRequest, logger: Logger): Promise<PropertyOutcome | null> {
+    const earlier = this.o.deferred?.get(property.id);
+    if (earlier?.retryAt === undefined) return null;
+    const leftMs = earlier.retryAt.getTime() - this.clock.now().getTime();
+    if (leftMs > this.o.retry.maxDeferMs) {
+      logger.info({ retryAt: earlier.retryAt }, 'property deferred by an earlier run; its wait is not over');
+      request.onEvent?.({ type: 'property-finished', outcome: earlier });
+      return earlier;
+    }
+    if (leftMs > 0) await this.pause(leftMs, request);
+    return null;
+  }
+
+  /** Waits `ms` with the property's slot given up (when the caller holds one); rejects with `CancelledError` on abort. */
+  private async pause(ms: number, request: ExtractPropertyRequest): Promise<void> {
+    const { signal } = request;
+    const wait = (): Promise<void> => sleep(ms, undefined, signal === undefined ? {} : { signal }).catch(() => throwIfCancelled(signal));
+    await (request.waitOutsideSlot === undefined ? wait() : request.waitOutsideSlot(wait));
+    throwIfCancelled(signal);
   }
 
   /** One attempt; again, without counting, while a failure came with the database unreachable. */
@@ -127,7 +216,7 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     request: ExtractPropertyRequest,
     logger: Logger,
     tries: { count: number },
-  ): Promise<{ readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings }> {
+  ): Promise<Attempt> {
     for (;;) {
       tries.count += 1;
       const sightings = new AttemptSightings();
@@ -189,7 +278,7 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
   private async counted(
     property: Property,
     request: ExtractPropertyRequest,
-    last: { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings },
+    last: Attempt,
     attempts: number,
   ): Promise<PropertyOutcome> {
     const redone = attempts > 1 || this.o.resumed;

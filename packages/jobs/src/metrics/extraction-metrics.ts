@@ -52,7 +52,7 @@ export interface ExtractionMetricsOptions {
  * | `extraction_job_duration_seconds` | histogram (60, 300, 600, 1800, 3600) | | `completedAt - startedAt` of those jobs |
  * | `extraction_queue_depth` | gauge | | `pending` job documents (read at scrape; aggregate with `max`) |
  * | `extraction_images_total` | counter | `source`, `status` (`new`, `duplicate`, `unchanged`, `failed`) | photo events of this worker's runs |
- * | `extraction_properties_total` | counter | `status` (`completed`, `partial`, `failed`) | properties this worker's runs finished (ours, beside the original design's) |
+ * | `extraction_properties_total` | counter | `status` (`completed`, `partial`, `deferred`, `failed`) | properties this worker's runs finished (ours, beside the original design's) |
  * | `extraction_workers_active` | gauge | | 1 while this worker takes jobs, else 0 (`sum` = active workers) |
  * | `extraction_source_circuit_open` | gauge | `source` | 1 while the source's circuit breaker is not closed, else 0 |
  * | `extraction_failures_total` | counter | `source` (`none` when not tied to one), `code` | every failure of the properties this worker finished (`LAYOUT_CHANGED`: a parser needs an update) |
@@ -89,7 +89,7 @@ export class ExtractionMetrics {
     this.duration = new Histogram({ name: n.jobDuration, help: 'Duration of the jobs this worker ended, from start to end, in seconds', buckets: [...JOB_DURATION_BUCKETS_SECONDS], registers });
     registerQueueDepth(registers, options.db, this.logger);
     this.images = new Counter({ name: n.images, help: 'Photos handled by this worker, by source and status (new, duplicate, unchanged, failed)', labelNames: ['source', 'status'], registers });
-    this.properties = new Counter({ name: n.properties, help: 'Properties finished by this worker, by outcome status (completed, partial, failed)', labelNames: ['status'], registers });
+    this.properties = new Counter({ name: n.properties, help: 'Properties finished by this worker, by outcome status (completed, partial, deferred, failed)', labelNames: ['status'], registers });
     this.failures = new Counter({ name: n.failures, help: 'Failures of the properties this worker finished, by source and error code', labelNames: ['source', 'code'], registers });
     this.workersActive = new Gauge({ name: n.workersActive, help: '1 while this worker takes jobs, else 0', registers });
     registerCircuitOpen(registers, options.circuitStates);

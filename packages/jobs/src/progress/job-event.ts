@@ -46,10 +46,12 @@ export interface JobEventBody {
   readonly sha256: string | null;
   /** `true` when the stored photo was new for the property, `false` for a duplicate (`photo-stored`); else `null`. */
   readonly isNew: boolean | null;
-  /** How the property ended (`property-finished`): `completed`, `partial` or `failed`; else `null`. */
+  /** How the property ended (`property-finished`): `completed`, `partial`, `deferred` or `failed`; else `null`. */
   readonly propertyStatus: PropertyOutcomeStatus | null;
   /** Photos the listing pages declare that the property's run did not account for (`property-finished`); else `null`. */
   readonly missingPhotos: number | null;
+  /** When a `deferred` property may be tried again (`property-finished` of a deferred property); else `null`. */
+  readonly retryAt: Date | null;
   /** The failure (`photo-failed`); for a `status` event of a failed or cancelled job, its message; else `null`. */
   readonly error: { readonly code: string; readonly message: string; readonly url: string | null } | null;
 }
@@ -160,6 +162,7 @@ export function fromJobEventDocument(doc: JobEventDocument): JobEvent {
     isNew: doc.isNew ?? null,
     propertyStatus: doc.propertyStatus ?? null,
     missingPhotos: doc.missingPhotos ?? (doc.kind === 'property-finished' ? 0 : null),
+    retryAt: doc.retryAt ?? null,
     error: doc.error ?? null,
   };
 }
@@ -173,6 +176,7 @@ const EMPTY_DETAIL = {
   isNew: null,
   propertyStatus: null,
   missingPhotos: null,
+  retryAt: null,
   error: null,
 } as const;
 
@@ -214,6 +218,7 @@ export function extractionEventBody(event: ExtractionEvent, counters: JobEventCo
         address: event.outcome.address,
         propertyStatus: event.outcome.status,
         missingPhotos: event.outcome.missingPhotos ?? 0,
+        retryAt: event.outcome.retryAt ?? null,
       };
     case 'photo-stored':
       return { ...base, kind: 'photo-stored', propertyId: event.propertyId, source: event.source, photoId: event.photoId, sha256: event.sha256, isNew: event.created };
@@ -240,7 +245,7 @@ export function extractionEventBody(event: ExtractionEvent, counters: JobEventCo
  * The counters of a job or progress, with every optional counter filled.
  *
  * @param c - counters as stored
- * @returns all nine counters
+ * @returns every counter
  */
 export function toJobEventCounters(c: ExtractionCounters): JobEventCounters {
   return {
@@ -248,11 +253,13 @@ export function toJobEventCounters(c: ExtractionCounters): JobEventCounters {
     completedProperties: c.completedProperties,
     failedProperties: c.failedProperties,
     partialProperties: c.partialProperties ?? 0,
+    deferredProperties: c.deferredProperties ?? 0,
     totalImages: c.totalImages,
     newImages: c.newImages,
     duplicateImages: c.duplicateImages,
     failedImages: c.failedImages,
     unchangedImages: c.unchangedImages ?? 0,
     removedImages: c.removedImages ?? 0,
+    placeholderImages: c.placeholderImages ?? 0,
   };
 }

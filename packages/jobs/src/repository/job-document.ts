@@ -12,6 +12,10 @@ export interface StoredExtractionJob extends ExtractionJob {
   readonly removedImages: number;
   /** Properties that ended `partial` (0 on documents written before it was stored). */
   readonly partialProperties: number;
+  /** Properties that ended `deferred` (0 on documents written before it was stored). */
+  readonly deferredProperties: number;
+  /** Placeholder photos of the finished properties (0 on documents written before it was stored). */
+  readonly placeholderImages: number;
   /**
    * Incremented by every update of the document (starts at 1 on insert), so a
    * reader that saw version `n` knows a document with version `n + 1` is newer.
@@ -68,8 +72,10 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
     workerName: rest.workerName ?? null,
     failedImages: rest.failedImages ?? 0,
     partialProperties: rest.partialProperties ?? 0,
+    deferredProperties: rest.deferredProperties ?? 0,
     unchangedImages: rest.unchangedImages ?? 0,
     removedImages: rest.removedImages ?? 0,
+    placeholderImages: rest.placeholderImages ?? 0,
     propertyOutcomes: rest.propertyOutcomes ?? [],
     failedPropertiesList: rest.failedPropertiesList ?? [],
   };
@@ -87,8 +93,10 @@ export function toNewJobDocument(job: ExtractionJob): ExtractionJobDocument {
     _id: id,
     ...rest,
     partialProperties: rest.partialProperties ?? 0,
+    deferredProperties: rest.deferredProperties ?? 0,
     unchangedImages: rest.unchangedImages ?? 0,
     removedImages: rest.removedImages ?? 0,
+    placeholderImages: rest.placeholderImages ?? 0,
     version: 1,
     cancelRequestedAt: null,
     runNumber: 0,

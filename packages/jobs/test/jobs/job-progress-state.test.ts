@@ -14,6 +14,8 @@ const stored = (over: Partial<StoredExtractionJob> = {}): StoredExtractionJob =>
   unchangedImages: 0,
   removedImages: 0,
   partialProperties: 0,
+  deferredProperties: 0,
+  placeholderImages: 0,
   ...over,
 });
 
@@ -41,6 +43,26 @@ describe('JobProgressState', () => {
     expect(live.failedPropertiesList).toEqual([job.properties[1]!.address, job.properties[2]!.address]);
     expect(live.propertyOutcomes.map((o) => o.propertyId)).toEqual([job.properties[2]!.id, job.properties[1]!.id]);
     expect(state.anyCompleted).toBe(false);
+  });
+
+  it('resumes with the properties an earlier run deferred unfinished: kept and counted until redone, then replaced', () => {
+    const job0 = stored();
+    const done = { ...sampleOutcome(job0.properties[0]!, 'completed', 5), placeholderImages: 2 };
+    const retryAt = new Date('2026-12-06T13:00:00.000Z');
+    const deferred = { ...sampleOutcome(job0.properties[1]!, 'failed'), status: 'deferred' as const, retryAt };
+    const job = stored({ propertyOutcomes: [done, deferred], completedProperties: 1, deferredProperties: 1, totalImages: 5, newImages: 5 });
+    const state = new JobProgressState(job);
+    expect(state.finishedPropertyIds).toEqual([done.propertyId]);
+    expect([...state.carriedDeferrals.values()]).toEqual([deferred]);
+    expect(state.live()).toMatchObject({ completedProperties: 1, deferredProperties: 1, placeholderImages: 2, failedPropertiesList: [] });
+    expect(state.live().propertyOutcomes).toEqual([done, deferred]);
+    state.apply({ type: 'property-finished', outcome: sampleOutcome(job.properties[1]!, 'completed', 4) });
+    expect(state.carriedDeferrals.size).toBe(0);
+    expect(state.settled()).toMatchObject({ completedProperties: 2, deferredProperties: 0, newImages: 9, placeholderImages: 2 });
+    expect(state.settled().propertyOutcomes.map((o) => [o.propertyId, o.status])).toEqual([
+      [done.propertyId, 'completed'],
+      [deferred.propertyId, 'completed'],
+    ]);
   });
 
   it('resumes from the finished outcomes, settling without the counts of unfinished properties (live keeps what was shown)', () => {

@@ -82,15 +82,16 @@ describe('ExtractionMetrics', () => {
     ]);
   });
 
-  it('counts finished properties by outcome status, partial ones apart', async () => {
+  it('counts finished properties by outcome status, partial and deferred ones apart', async () => {
     const metrics = new ExtractionMetrics();
-    for (const status of ['completed', 'partial', 'partial', 'failed'] as const) {
+    for (const status of ['completed', 'partial', 'partial', 'deferred', 'failed'] as const) {
       const outcome = { ...sampleOutcome(sampleProperty(1), status === 'failed' ? 'failed' : 'completed'), status };
       metrics.recordEvent({ type: 'property-finished', outcome });
     }
     expect(linesOf(await metrics.registry.metrics(), 'extraction_properties_total')).toEqual([
       'extraction_properties_total{status="completed"} 1',
       'extraction_properties_total{status="partial"} 2',
+      'extraction_properties_total{status="deferred"} 1',
       'extraction_properties_total{status="failed"} 1',
     ]);
   });

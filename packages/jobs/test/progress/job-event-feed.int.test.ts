@@ -24,6 +24,7 @@ const photo = (n: number): JobEventBody => ({
   isNew: true,
   propertyStatus: null,
   missingPhotos: null,
+  retryAt: null,
   error: null,
 });
 
