@@ -1,22 +1,20 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Route } from 'playwright-core';
-import { BrowserPool } from '../../src/browser/index.js';
+import type { BrowserPool } from '../../src/browser/index.js';
 import { REPLAY_POLITENESS_OPTIONS } from '../../src/politeness/index.js';
 import type { PolitenessOptions } from '../../src/politeness/index.js';
 import { RedfinScraper } from '../../src/redfin/index.js';
 import { redfinAutocompleteUrl } from '../../src/redfin/redfin-autocomplete.js';
-import { ReplayArchive, installReplayRoutes } from '../../src/replay/index.js';
+import { ReplayArchive } from '../../src/replay/index.js';
 import { fixturesDir, readListing, readOwnFixture } from '../support/fixtures.js';
 import { property } from '../support/kit.js';
+import { interceptedPool } from '../support/replay-scene.js';
+import type { Intercept, InterceptedPool } from '../support/replay-scene.js';
 
 /** The saved New York page: its rendered media browser shows 7 of the 11 photos it declares. */
 const NEW_YORK = 'https://www.redfin.com/NY/New-York/111-4th-Ave-10003/unit-3I/home/45142411';
 /** What the page asks for the whole gallery (from inside the page, with its cookies). */
 const ABOVE_THE_FOLD = '**/stingray/api/home/details/aboveTheFold?propertyId=45142411*';
 const ADDRESS = '111 4th Ave UNIT 3I, New York, NY 10003';
-
-/** What the test code answers one intercepted request with; `hit` counts from 1. */
-type Intercept = (route: Route, hit: number) => Promise<void>;
 
 let archive: ReplayArchive;
 const pools: BrowserPool[] = [];
@@ -30,20 +28,11 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
 
-/** A pool replaying the saved pages where `intercept` answers the requests matching `glob`; `times` holds when each came (ms). */
-function scene(glob: string, intercept: Intercept): { pool: BrowserPool; times: number[] } {
-  const times: number[] = [];
-  const pool = new BrowserPool({
-    setupContext: async (context: BrowserContext) => {
-      await installReplayRoutes(context, archive);
-      await context.route(glob, (route) => {
-        times.push(Date.now());
-        return intercept(route, times.length);
-      });
-    },
-  });
-  pools.push(pool);
-  return { pool, times };
+/** A pool replaying the saved pages where `intercept` answers the requests matching `glob`; `times` says when each came (ms). */
+function scene(glob: string, intercept: Intercept): InterceptedPool {
+  const intercepted = interceptedPool(archive, glob, intercept);
+  pools.push(intercepted.pool);
+  return intercepted;
 }
 
 function redfin(pool: BrowserPool, politeness: PolitenessOptions = {}): RedfinScraper {
