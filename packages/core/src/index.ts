@@ -51,7 +51,7 @@ export type {
   ExtractionJob,
 } from './model/index.js';
 
-export { noopLogger, systemClock, MANIFEST_FILE_NAME, isNotModified } from './ports/index.js';
+export { noopLogger, systemClock, MANIFEST_FILE_NAME, isNotModified, UNKNOWN_PHOTO_SIZE } from './ports/index.js';
 export type {
   Logger,
   LogContext,

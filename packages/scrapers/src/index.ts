@@ -15,6 +15,8 @@ export {
   NotAListingPageError,
   UnsupportedUrlError,
   NavigationError,
+  RateLimitedError,
+  UnexpectedContentError,
   DownloadError,
   NotAPhotoError,
   PhotoTooLargeError,

@@ -81,6 +81,14 @@ export class PhotoType {
   })
   readonly largestSize!: boolean;
 
+  /** Whether the page had lost the field of the photo's largest size. */
+  @Field(() => Boolean, {
+    description:
+      'True when the listing page no longer listed this photo\'s largest size where it used to (a renamed size field), ' +
+      'so the size downloaded may be smaller than the largest the site has.',
+  })
+  readonly sizeDowngrade!: boolean;
+
   /** Whether the original is animated. */
   @Field(() => Boolean, { description: 'True when the original is an animation; its variants show the first frame.' })
   readonly animated!: boolean;
@@ -128,6 +136,7 @@ export function toPhotoType(record: PhotoRecord): PhotoType {
     placeholder: record.placeholder,
     listedWidthPx: record.size.listedWidthPx,
     largestSize: record.size.largest,
+    sizeDowngrade: record.size.sizeDowngrade,
     animated: record.animated,
     variants: record.variants.map((v) => ({ ...v })),
     storedFiles: storedFileNames(record),

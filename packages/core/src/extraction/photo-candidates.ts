@@ -13,19 +13,22 @@ export interface PhotoCandidate extends PhotoSizeChoice {
  * chose (the largest, original aspect first), then its other sizes as the
  * scraper ordered them (widest first, uncropped before cropped). A size as
  * wide as the first (another format of it) also counts as the largest.
+ * Every candidate carries `sizeDowngrade` when the photo does (the page had
+ * lost the field of its largest size).
  *
  * @param photo - the listed photo
  * @returns one candidate per distinct URL, the first being `photo.url`
  */
 export function photoCandidates(photo: ListingPhoto): PhotoCandidate[] {
-  const first: PhotoCandidate = { url: photo.url, listedWidthPx: photo.widthPx, largest: true };
+  const sizeDowngrade = photo.sizeDowngrade !== undefined;
+  const first: PhotoCandidate = { url: photo.url, listedWidthPx: photo.widthPx, largest: true, sizeDowngrade };
   const seen = new Set([photo.url]);
   const rest: PhotoCandidate[] = [];
   for (const v of photo.variants) {
     if (seen.has(v.url)) continue;
     seen.add(v.url);
     const largest = photo.widthPx !== null && v.widthPx !== null && v.widthPx >= photo.widthPx;
-    rest.push({ url: v.url, listedWidthPx: v.widthPx, largest });
+    rest.push({ url: v.url, listedWidthPx: v.widthPx, largest, sizeDowngrade });
   }
   return [first, ...rest];
 }

@@ -149,7 +149,7 @@ async function storeAndRecord(ctx: ExtractionContext, source: Source, photo: Lis
       ...{ location: files?.location ?? match?.record.location ?? fileName, variants: files?.variants ?? [] },
       ...{ widthPx: decoded.widthPx, heightPx: decoded.heightPx, byteLength: decoded.byteLength },
       ...{ source, photoId: photo.photoId, url: p.candidate.url, seenAt: ctx.clock.now(), jobId: ctx.jobId },
-      size: { listedWidthPx: p.candidate.listedWidthPx, largest: p.candidate.largest },
+      size: { listedWidthPx: p.candidate.listedWidthPx, largest: p.candidate.largest, sizeDowngrade: p.candidate.sizeDowngrade },
       ...{ perceptualHash: p.upright.perceptualHash, tone: p.upright.tone, animated: p.upright.animated, etag: p.fetched.etag },
       ...(match === null ? {} : { sameAs: match.record.sha256 }),
       ...(store || match?.sameBytes === true ? {} : { stored: false }),

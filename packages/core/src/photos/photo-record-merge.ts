@@ -2,6 +2,7 @@ import { isPlaceholderTone } from '../images/image-tone.js';
 import type { ImageTone } from '../images/image-tone.js';
 import type { PropertyId } from '../model/ids.js';
 import type { Source } from '../model/source.js';
+import { UNKNOWN_PHOTO_SIZE } from '../ports/photo-repository.js';
 import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice } from '../ports/photo-repository.js';
 import { isBetterImage } from './same-photo.js';
 
@@ -22,9 +23,9 @@ function toneFacts(tone: ImageTone | null | undefined): { tone: ImageTone | null
   return { tone: tone ?? null, placeholder: tone !== null && tone !== undefined && isPlaceholderTone(tone) };
 }
 
-/** The size a record takes from its canonical sighting; unknown counts as the largest. */
+/** The size a record takes from its canonical sighting; unknown counts as the largest, without downgrade. */
 function sizeOf(o: PhotoObservation): PhotoSizeChoice {
-  return o.size ?? { listedWidthPx: null, largest: true };
+  return { ...UNKNOWN_PHOTO_SIZE, ...o.size };
 }
 
 function withOnce<T>(list: readonly T[], value: T | null | undefined): T[] {

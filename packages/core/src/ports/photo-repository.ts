@@ -52,7 +52,19 @@ export interface PhotoSizeChoice {
   readonly listedWidthPx: number | null;
   /** `true` when it is the largest size listed; `false` when the larger ones failed (404/410 or not decodable). */
   readonly largest: boolean;
+  /**
+   * `true` when the page no longer listed the photo's largest size where it
+   * used to (a renamed or dropped size field, e.g. Redfin's
+   * `fullScreenPhotoUrl`, Zillow's `mixedSources`; see
+   * `ListingPhoto.sizeDowngrade`): the size stored may be smaller than the
+   * largest the site has, even when `largest` is `true`. `false` for
+   * records made before this was recorded.
+   */
+  readonly sizeDowngrade: boolean;
 }
+
+/** The size of a record made before sizes were recorded: width unknown, taken as the largest, no downgrade seen. */
+export const UNKNOWN_PHOTO_SIZE: PhotoSizeChoice = Object.freeze({ listedWidthPx: null, largest: true, sizeDowngrade: false });
 
 /** One sighting of a stored photo at one source URL. */
 export interface PhotoObservation {
@@ -153,8 +165,9 @@ export interface PhotoRecord {
   /**
    * Which listed size the canonical image is: the site's width for it and
    * whether it is the largest listed (`false` when larger sizes answered
-   * 404/410 or did not decode). `{ listedWidthPx: null, largest: true }` for
-   * records made before sizes were tried in turn.
+   * 404/410 or did not decode), and whether the page had lost the field of
+   * its largest size (`sizeDowngrade`). `UNKNOWN_PHOTO_SIZE` for records
+   * made before sizes were tried in turn.
    */
   readonly size: PhotoSizeChoice;
   /** `true` when the canonical original is an animation (variants show its first frame). */

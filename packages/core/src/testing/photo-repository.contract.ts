@@ -74,7 +74,7 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
           ...{ propertyId: p, sha256, format, widthPx, heightPx, byteLength, fileName, location },
           ...{ sources: ['zillow'], photoIds: [observation.photoId], urls: [observation.url] },
           ...{ firstSeenAt: observation.seenAt, lastSeenAt: observation.seenAt },
-          ...{ perceptualHash: null, tone: null, placeholder: false, size: { listedWidthPx: null, largest: true }, animated: false, variants: [], duplicates: [], etags: [], removedAt: null },
+          ...{ perceptualHash: null, tone: null, placeholder: false, size: { listedWidthPx: null, largest: true, sizeDowngrade: false }, animated: false, variants: [], duplicates: [], etags: [], removedAt: null },
         },
       ]);
     });
@@ -97,10 +97,10 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
       const flatTone = { meanRgb: [64, 64, 64] as const, contrast: 0, detail: 0 };
       const photoTone = { meanRgb: [120.5, 110, 98.2] as const, contrast: 48.3, detail: 14.21 };
       await repository().recordPhoto(sighting(propertyId, flat, { tone: flatTone }));
-      const size = { listedWidthPx: 1152, largest: false };
+      const size = { listedWidthPx: 1152, largest: false, sizeDowngrade: true };
       await repository().recordPhoto(sighting(propertyId, photo, { tone: photoTone, size, photoId: 'p2', url: 'https://r/2.jpg' }));
       expect(await repository().listPhotos(propertyId)).toMatchObject([
-        { sha256: flat, tone: flatTone, placeholder: true, size: { listedWidthPx: null, largest: true } },
+        { sha256: flat, tone: flatTone, placeholder: true, size: { listedWidthPx: null, largest: true, sizeDowngrade: false } },
         { sha256: photo, tone: photoTone, placeholder: false, size },
       ]);
     });

@@ -38,9 +38,9 @@ describe('PropertyExtractor: a photo whose largest sizes are gone or broken', ()
     expect(outcome).toMatchObject({ status: 'completed', photosFound: 3, newImages: 3, failedImages: 0, failures: [] });
     const sizes = Object.fromEntries((await repository.listPhotos(property.id)).map((r) => [r.photoIds[0], { ...r.size, widthPx: r.widthPx, url: r.urls[0] }]));
     expect(sizes).toEqual({
-      'house-013-frontal': { listedWidthPx: 1536, largest: true, widthPx: 1536, url: sizeUrl('house-013-frontal', 1536) },
-      'house-013-kitchen': { listedWidthPx: 1152, largest: false, widthPx: 1152, url: sizeUrl('house-013-kitchen', 1152) },
-      'house-013-bedroom': { listedWidthPx: 1344, largest: false, widthPx: 1344, url: sizeUrl('house-013-bedroom', 1344) },
+      'house-013-frontal': { listedWidthPx: 1536, largest: true, sizeDowngrade: false, widthPx: 1536, url: sizeUrl('house-013-frontal', 1536) },
+      'house-013-kitchen': { listedWidthPx: 1152, largest: false, sizeDowngrade: false, widthPx: 1152, url: sizeUrl('house-013-kitchen', 1152) },
+      'house-013-bedroom': { listedWidthPx: 1344, largest: false, sizeDowngrade: false, widthPx: 1344, url: sizeUrl('house-013-bedroom', 1344) },
     });
     process.stdout.write(`size fallback: ${outcome.newImages} of 3 photos stored, ${fetcher.fetched.length} requests\n`);
   });

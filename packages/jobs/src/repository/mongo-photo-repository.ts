@@ -1,6 +1,6 @@
 import { MongoServerError } from 'mongodb';
 import type { Collection, Db, Filter, ObjectId, UpdateFilter } from 'mongodb';
-import { isListedElsewhere, isPlaceholderTone, mergeSighting } from '@phx/core';
+import { UNKNOWN_PHOTO_SIZE, isListedElsewhere, isPlaceholderTone, mergeSighting } from '@phx/core';
 import type { ImageTone, PhotoSizeChoice } from '@phx/core';
 import { KeyedWriteLock } from './keyed-write-lock.js';
 import type {
@@ -45,7 +45,8 @@ export interface PhotoDocument {
   readonly perceptualHash?: string | null;
   readonly tone?: ImageTone | null;
   readonly placeholder?: boolean;
-  readonly size?: PhotoSizeChoice;
+  /** Which listed size is stored; `sizeDowngrade` is absent on documents written before it was recorded (read as `false`). */
+  readonly size?: Omit<PhotoSizeChoice, 'sizeDowngrade'> & { readonly sizeDowngrade?: boolean };
   readonly animated?: boolean;
   readonly variants?: StoredVariant[];
   readonly duplicates?: DuplicateImage[];
@@ -246,7 +247,7 @@ function insertedFacts(o: PhotoObservation): Partial<PhotoDocument> {
     perceptualHash: o.perceptualHash ?? null,
     tone: o.tone ?? null,
     placeholder: o.tone !== null && o.tone !== undefined && isPlaceholderTone(o.tone),
-    size: o.size ?? { listedWidthPx: null, largest: true },
+    size: { ...UNKNOWN_PHOTO_SIZE, ...o.size },
     animated: o.animated ?? false,
     variants: [...(o.variants ?? [])],
     duplicates: [],
@@ -283,7 +284,7 @@ function toPhotoRecord(doc: PhotoDocument): PhotoRecord {
     perceptualHash: doc.perceptualHash ?? null,
     tone: doc.tone ?? null,
     placeholder: doc.placeholder ?? false,
-    size: doc.size ?? { listedWidthPx: null, largest: true },
+    size: { ...UNKNOWN_PHOTO_SIZE, ...doc.size },
     animated: doc.animated ?? false,
     variants: doc.variants ?? [],
     duplicates: doc.duplicates ?? [],

@@ -67,3 +67,23 @@ describe('MongoPhotoRepository across processes', () => {
     expect(doc?.['jobIds']).toEqual([jobId]);
   });
 });
+
+describe('MongoPhotoRepository and records written before sizeDowngrade was recorded', () => {
+  it('reads a stored size without sizeDowngrade as no downgrade, and keeps a recorded one', async () => {
+    const propertyId = toPropertyId('2 Old Size Rd, Phoenix, AZ 85001');
+    const sha = (c: string) => toContentHash(c.repeat(64));
+    const base = (sha256: ReturnType<typeof sha>, n: number): PhotoObservation => ({
+      ...{ propertyId, sha256, format: 'jpeg', widthPx: 1024, heightPx: 768, byteLength: 1234, fileName: `${sha256}.jpg`, location: `/images/${sha256}.jpg` },
+      ...{ source: 'redfin', photoId: `p${n}`, url: `https://example.test/${n}.jpg`, seenAt: new Date(Date.UTC(2030, 0, 1)), jobId: null },
+    });
+    await photos.recordPhoto({ ...base(sha('a'), 1), size: { listedWidthPx: 1024, largest: true, sizeDowngrade: true } });
+    await photos.recordPhoto({ ...base(sha('b'), 2), size: { listedWidthPx: 1024, largest: true, sizeDowngrade: false } });
+    // What a document written before the field existed holds.
+    await tdb.db.collection('photos').updateOne({ propertyId, sha256: sha('b') }, { $unset: { 'size.sizeDowngrade': '' } });
+    const records = await photos.listPhotos(propertyId);
+    expect(records.map((r) => [r.photoIds[0], r.size])).toEqual([
+      ['p1', { listedWidthPx: 1024, largest: true, sizeDowngrade: true }],
+      ['p2', { listedWidthPx: 1024, largest: true, sizeDowngrade: false }],
+    ]);
+  });
+});

@@ -137,6 +137,9 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link LayoutChangedError} when the page's listing data cannot be trusted (e.g. emptied photo arrays
    *   without the count that would confirm "no photos"); also logged as the error `page layout changed`
    * @throws {@link NavigationError} on timeouts, network errors, 429 and 5xx (kind `transient`), after the retries
+   * @throws {@link RateLimitedError} when a site data API the scraper asks (Redfin `aboveTheFold`) answers 429/503 (kind
+   *   `transient`, `retryAfterMs`), after the retries, each waiting at least `Retry-After`
+   * @throws {@link UnexpectedContentError} when such an API answers an HTML page where JSON is expected (kind `transient`), after the retries
    * @throws {@link BrowserCrashedError} when the browser crashed or hung twice in a row for this page
    * @throws {@link BrowserLaunchError} when the pool's `chromiumPath` does not start as Chromium
    * @throws {@link SourceBlockedError} when this source's circuit is open after repeated bot walls

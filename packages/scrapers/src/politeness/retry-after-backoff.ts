@@ -2,8 +2,8 @@ import { ExponentialBackoff } from 'cockatiel';
 import type { IBackoff, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
 
 /**
- * Reads the delay a failure asked for (`retryAfterMs` of `NavigationError`
- * and `DownloadError`, from a `Retry-After` header), or `null`.
+ * Reads the delay a failure asked for (`retryAfterMs` of `NavigationError`,
+ * `RateLimitedError` and `DownloadError`, from a `Retry-After` header), or `null`.
  *
  * @param error - what was thrown
  * @returns the delay in ms, or `null` when the error names none

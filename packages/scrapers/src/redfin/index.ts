@@ -29,3 +29,5 @@ export {
   matchRedfinAutocomplete,
 } from './redfin-autocomplete.js';
 export type { RedfinAutocompleteRow } from './redfin-autocomplete.js';
+export { readRedfinApiAnswer, askRedfinApi } from './redfin-api-answer.js';
+export type { RedfinApiAnswer } from './redfin-api-answer.js';

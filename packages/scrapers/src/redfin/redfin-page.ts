@@ -18,6 +18,16 @@ const WAF_MARKERS: readonly (readonly [string, RegExp])[] = Object.freeze([
 ]);
 
 /**
+ * The AWS WAF challenge markers found in a Redfin answer's body.
+ *
+ * @param body - HTML (or any text) Redfin answered
+ * @returns the names of the markers found (`gokuProps`, `challenge.js`, `challenge-container`), in that order; empty when none
+ */
+export function redfinWafMarkers(body: string): string[] {
+  return WAF_MARKERS.filter(([, re]) => re.test(body)).map(([name]) => name);
+}
+
+/**
  * Recognises AWS WAF's bot challenge on a Redfin answer: HTTP 202 (or 405)
  * with `gokuProps` and `challenge.js`, or any status whose page is the
  * challenge and has no server state. A 403 is a block too.
@@ -27,7 +37,7 @@ const WAF_MARKERS: readonly (readonly [string, RegExp])[] = Object.freeze([
  */
 export function assertNotRedfinBotWall(snapshot: PageSnapshot): void {
   const html = snapshot.html.length > 0 ? snapshot.html : snapshot.renderedHtml;
-  const markers = WAF_MARKERS.filter(([, re]) => re.test(html)).map(([name]) => name);
+  const markers = redfinWafMarkers(html);
   const hasState = /__reactServerState\.InitialContext/.test(html);
   const challenge = markers.includes('gokuProps') && !hasState;
   if (challenge || snapshot.status === 403 || ((snapshot.status === 202 || snapshot.status === 405) && markers.length > 0)) {

@@ -4,8 +4,8 @@ import type { Page } from 'playwright-core';
 import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
 import type { PageDocument } from '../browser/page-loader.js';
-import { BotWallError, ListingRemovedError, NavigationError, PhotoDataMissingError } from '../errors/index.js';
-import { parseRetryAfterMs } from '../download/photo-hosts.js';
+import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
+import { askRedfinApi } from './redfin-api-answer.js';
 import { matchRedfinAutocomplete, parseRedfinAutocomplete, redfinAutocompleteUrl, redfinHostForAddress } from './redfin-autocomplete.js';
 import type { PageSnapshot, ParsedListing } from '../listing/index.js';
 import type { NonListingPage } from '../errors/index.js';
@@ -31,6 +31,18 @@ const REDFIN_RENDERED_DATA = Object.freeze({
  * page uses (from inside the page, with its cookies) for the whole list.
  * Recognises AWS WAF challenges, removed listings and pages without photo
  * data, each with its own error.
+ *
+ * The site's data APIs (`aboveTheFold`, location search) are typed by
+ * `readRedfinApiAnswer`: a blocked answer (403/202/405, WAF challenge)
+ * is a `BotWallError` that counts towards the source's circuit breaker; 429
+ * and 503 are a transient `RateLimitedError` retried no sooner than its
+ * `Retry-After`; an HTML page where JSON is expected is a transient
+ * `UnexpectedContentError`. Each fails the whole attempt (the rendered
+ * part of the gallery is not kept as if it were all): the guard retries it,
+ * and when the retries run out the property fails with that error, so the
+ * job reports the reason and may try the property again later. Only an API
+ * that answers without a gallery for the listing (404...) leaves the
+ * rendered gallery, which the declared count then reports as `partial`.
  *
  * @example
  * ```ts
@@ -70,19 +82,9 @@ export class RedfinScraper extends ListingPageScraper {
       }
       assertNotRedfinBotWall(snapshot);
       await this.limiter.acquire(apiUrl, signal);
-      const answer = await page.evaluate(async (u) => {
-        const res = await fetch(u, { credentials: 'include' });
-        return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() };
-      }, apiUrl);
+      const answer = await askRedfinApi(page, apiUrl, 'location-autocomplete');
       throwIfCancelled(signal);
-      const { status } = answer;
-      if (status === 202 || status === 403 || status === 405) {
-        throw new BotWallError(apiUrl, 'redfin', { vendor: 'aws-waf', status, markers: [`HTTP ${status} from the autocomplete API`] });
-      }
-      if (status === 429 || status >= 500) {
-        throw new NavigationError(apiUrl, 'redfin', { message: `HTTP ${status}`, status, retryAfterMs: parseRetryAfterMs(answer.retryAfter) });
-      }
-      if (status !== 200) throw new ListingNotFoundError('redfin', address, `the location autocomplete answered HTTP ${status}`);
+      if (answer.status !== 200) throw new ListingNotFoundError('redfin', address, `the location autocomplete answered HTTP ${answer.status}`);
       let rows;
       try {
         rows = parseRedfinAutocomplete(answer.body);
@@ -121,6 +123,13 @@ export class RedfinScraper extends ListingPageScraper {
     return parseRedfinListingPage(html, url);
   }
 
+  /**
+   * Asks the `aboveTheFold` API for the whole gallery when the page shows
+   * fewer photos than it declares.
+   *
+   * @throws `BotWallError`, `RateLimitedError`, `UnexpectedContentError`, `NavigationError` when the API
+   *   answers blocked, rate limited, with HTML or 5xx (see `readRedfinApiAnswer`): the attempt fails
+   */
   protected override async complete(
     page: Page,
     snapshot: PageSnapshot,
@@ -131,20 +140,17 @@ export class RedfinScraper extends ListingPageScraper {
     if (declared === null || declared <= parsed.photos.length) return { url: snapshot.finalUrl, parsed };
     const { propertyId } = parseRedfinListingUrl(snapshot.finalUrl);
     const apiPath = `${REDFIN_ABOVE_THE_FOLD_PATH}?propertyId=${propertyId}&accessLevel=1`;
-    await this.limiter.acquire(new URL(apiPath, snapshot.finalUrl).href, signal);
-    const body = await page
-      .evaluate(async (path) => {
-        const res = await fetch(path, { credentials: 'include' });
-        return res.ok ? res.text() : null;
-      }, apiPath)
-      .catch(() => null);
+    const apiUrl = new URL(apiPath, snapshot.finalUrl).href;
+    await this.limiter.acquire(apiUrl, signal);
+    // Blocked, rate-limited and unexpected answers throw: the attempt fails and the guard retries or counts it.
+    const answer = await askRedfinApi(page, apiUrl, 'aboveTheFold');
     throwIfCancelled(signal);
-    if (body === null) {
-      this.logger.debug({ url: snapshot.finalUrl, apiPath }, 'aboveTheFold API gave nothing; keeping the rendered gallery');
+    if (answer.status !== 200) {
+      this.logger.warn({ url: snapshot.finalUrl, apiUrl, status: answer.status }, 'aboveTheFold API has no gallery for the listing; keeping the rendered one');
       return { url: snapshot.finalUrl, parsed };
     }
     try {
-      const full = parseRedfinAboveTheFoldJson(body, new URL(apiPath, snapshot.finalUrl).href);
+      const full = parseRedfinAboveTheFoldJson(answer.body, apiUrl);
       if (full.photos.length <= parsed.photos.length) return { url: snapshot.finalUrl, parsed };
       return {
         url: snapshot.finalUrl,
@@ -153,7 +159,7 @@ export class RedfinScraper extends ListingPageScraper {
     } catch (error) {
       // The rendered gallery still stands; the shortfall stays visible in declaredPhotoCount.
       this.logger.warn(
-        { url: snapshot.finalUrl, apiPath, err: error instanceof Error ? error.message : String(error) },
+        { url: snapshot.finalUrl, apiUrl, err: error instanceof Error ? error.message : String(error) },
         'aboveTheFold API answer could not be read; keeping the rendered gallery',
       );
       return { url: snapshot.finalUrl, parsed };

@@ -13,6 +13,13 @@ export const ZILLOW_PHOTO_ARRAYS: readonly string[] = Object.freeze([
   'hugePhotos',
 ]);
 
+/**
+ * Photo arrays whose items list their sizes under `mixedSources` (the only
+ * field that lists the largest sizes, e.g. `uncropped_scaled_within_1536_1152`);
+ * an item of these with a `url` but no `mixedSources` has lost its sizes.
+ */
+const ZILLOW_SIZED_ARRAYS: ReadonlySet<string> = new Set(['responsivePhotos', 'originalPhotos', 'responsivePhotosOriginalRatio']);
+
 /** The gallery read from a Zillow `property` object. */
 export interface ZillowPropertyPhotos {
   /** Photos in gallery order. */
@@ -34,6 +41,10 @@ interface PhotoDraft {
   readonly key: string;
   caption: string | null;
   readonly variants: (PhotoVariantRef & { readonly rank: number })[];
+  /** `true` once a size of the photo came from a `mixedSources` list. */
+  sizesListed: boolean;
+  /** Where an item of the photo lacked its `mixedSources` list (e.g. `responsivePhotos[3].mixedSources`), else `null`. */
+  sizesMissingAt: string | null;
 }
 
 /**
@@ -42,6 +53,10 @@ interface PhotoDraft {
  * `responsivePhotosOriginalRatio`, `photos`, `hugePhotos`) merged by the
  * 32-hex photo key, in the order of the first array that lists photos. The
  * largest size wins, preferring the uncropped rendition at equal width.
+ * When the sizes list (`mixedSources`) is gone from the items of
+ * `responsivePhotos`, `originalPhotos` and `responsivePhotosOriginalRatio`
+ * (renamed or dropped) while their smaller `url` is there, the photo is
+ * kept at that size and carries `sizeDowngrade` naming the missing field.
  * Only this listing's own arrays are read, so nearby and similar homes'
  * photos never mix in. A listing without photos of its own shows a Google
  * Street View image instead: it is kept as the gallery's one photo (id
@@ -60,7 +75,7 @@ export function zillowPhotosFromProperty(property: JsonRecord): ZillowPropertyPh
     const items = arrayAt(property, name);
     if (items === undefined) continue;
     arraysPresent.push(name);
-    items.forEach((item, index) => addItem(item, index, drafts, excluded));
+    items.forEach((item, index) => addItem(item, index, drafts, excluded, ZILLOW_SIZED_ARRAYS.has(name) ? `${name}[${index}]` : null));
   }
   const photos = [...drafts.values()].map(toListingPhoto);
   return {
@@ -77,8 +92,10 @@ function addItem(
   index: number,
   drafts: Map<string, PhotoDraft>,
   excluded: Map<number, { readonly url: string; readonly reason: string }>,
+  sizedAt: string | null,
 ): void {
   const urls = itemUrls(item);
+  const sizesMissingAt = sizedAt !== null && isRecord(item) && recordAt(item, 'mixedSources') === undefined ? `${sizedAt}.mixedSources` : null;
   const listingUrls = urls.filter((u) => isZillowListingPhotoUrl(u.url));
   if (listingUrls.length === 0 && urls.length > 0 && urls.every((u) => parseStreetViewUrl(u.url) !== null)) {
     addStreetView(urls, drafts);
@@ -97,10 +114,12 @@ function addItem(
     if (parsed === null) continue;
     let draft = drafts.get(parsed.key);
     if (draft === undefined) {
-      draft = { key: parsed.key, caption: null, variants: [] };
+      draft = { key: parsed.key, caption: null, variants: [], sizesListed: false, sizesMissingAt: null };
       drafts.set(parsed.key, draft);
     }
     draft.caption ??= stringAt(item, 'caption')?.trim() || null;
+    draft.sizesListed ||= u.format !== null;
+    draft.sizesMissingAt ??= sizesMissingAt;
     const rank = parsed.variant.startsWith('uncropped') ? 0 : parsed.variant.startsWith('cc_ft') ? 2 : 1;
     draft.variants.push({ url: u.url, widthPx: u.widthPx ?? parsed.widthPx, format: parsed.format, rank });
   }
@@ -112,7 +131,7 @@ function addStreetView(urls: readonly ItemUrl[], drafts: Map<string, PhotoDraft>
     if (view === null) continue;
     let draft = drafts.get(view.photoId);
     if (draft === undefined) {
-      draft = { key: view.photoId, caption: STREET_VIEW_CAPTION, variants: [] };
+      draft = { key: view.photoId, caption: STREET_VIEW_CAPTION, variants: [], sizesListed: true, sizesMissingAt: null };
       drafts.set(view.photoId, draft);
     }
     // One URL serves every format; keep the JPEG entry only.
@@ -157,6 +176,7 @@ function describeForeign(url: string): string {
 function toListingPhoto(draft: PhotoDraft): ListingPhoto {
   const variants = sortVariantsLargestFirst(draft.variants);
   const best = variants[0];
+  const downgraded = !draft.sizesListed && draft.sizesMissingAt !== null;
   return {
     photoId: draft.key,
     url: best?.url ?? '',
@@ -164,5 +184,12 @@ function toListingPhoto(draft: PhotoDraft): ListingPhoto {
     heightPx: null,
     caption: draft.caption,
     variants: variants.slice(1),
+    ...(downgraded
+      ? {
+          sizeDowngrade:
+            `${draft.sizesMissingAt ?? ''} is missing (renamed or dropped) and no other array lists this photo's sizes: ` +
+            `${best?.url ?? 'no URL'} is the item's own \`url\`, a smaller size than the largest Zillow serves`,
+        }
+      : {}),
   };
 }

@@ -1,21 +1,20 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Route } from 'playwright-core';
-import { BrowserPool } from '../../src/browser/index.js';
+import type { BrowserPool } from '../../src/browser/index.js';
 import { browserPid } from '../../src/browser/browser-process.js';
 import { BotWallError, BrowserCrashedError, NavigationError, SourceBlockedError } from '../../src/errors/index.js';
 import { REPLAY_POLITENESS_OPTIONS } from '../../src/politeness/index.js';
 import type { PolitenessOptions } from '../../src/politeness/index.js';
 import { RedfinScraper } from '../../src/redfin/index.js';
-import { ReplayArchive, installReplayRoutes } from '../../src/replay/index.js';
+import { ReplayArchive } from '../../src/replay/index.js';
 import { ZillowScraper } from '../../src/zillow/index.js';
 import { fixturesDir, readOwnFixture } from '../support/fixtures.js';
 import { property } from '../support/kit.js';
 import { chromiumProcessesOfThisTest, stillAlive } from '../support/processes.js';
+import { interceptedPool } from '../support/replay-scene.js';
+import type { Intercept, InterceptedPool } from '../support/replay-scene.js';
 
 const AUSTIN = 'https://www.zillow.com/homedetails/1000-Plymouth-Dr-Austin-TX-78758/29423592_zpid/';
 const VANCOUVER = 'https://www.redfin.ca/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679';
-
-type Intercept = (route: Route, hit: number) => Promise<void>;
 
 let archive: ReplayArchive;
 const pools: BrowserPool[] = [];
@@ -33,19 +32,10 @@ afterEach(async () => {
 });
 
 /** A pool replaying the saved pages, where `intercept` answers the requests for `url` (counting them). */
-function scene(url: string, intercept: Intercept): { pool: BrowserPool; hits: () => number } {
-  let hits = 0;
-  const pool = new BrowserPool({
-    setupContext: async (context: BrowserContext) => {
-      await installReplayRoutes(context, archive);
-      await context.route(url, (route) => {
-        hits += 1;
-        return intercept(route, hits);
-      });
-    },
-  });
-  pools.push(pool);
-  return { pool, hits: () => hits };
+function scene(url: string, intercept: Intercept): InterceptedPool {
+  const intercepted = interceptedPool(archive, url, intercept);
+  pools.push(intercepted.pool);
+  return intercepted;
 }
 
 function zillow(pool: BrowserPool, politeness: PolitenessOptions = {}, extra: { navigationTimeoutMs?: number; attemptTimeoutMs?: number } = {}): ZillowScraper {

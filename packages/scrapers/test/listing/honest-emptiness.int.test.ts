@@ -1,3 +1,4 @@
+import { MemoryImageStore, MemoryPhotoRepository, PropertyExtractor } from '@phx/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LayoutChangedError } from '../../src/errors/index.js';
 import type { ScraperKit } from '../../src/kit/index.js';
@@ -97,5 +98,17 @@ describe('honest emptiness: a page reads as "no photos" only when its own data s
       expect(photo.url).toMatch(/\/photo\/256\/bigphoto\//);
       expect(photo.sizeDowngrade).toMatch(/fullScreenPhotoUrl/);
     }
+  });
+
+  it('stores the photos of that Redfin page with sizeDowngrade: true on their records (core pipeline, real photo bytes)', async () => {
+    const url = redfinUrl(2);
+    const repository = new MemoryPhotoRepository();
+    const extractor = new PropertyExtractor({ scrapers: kit.scrapers, fetcher: kit.fetcher, store: new MemoryImageStore(), repository });
+    const p = { ...property(url), listingUrls: { redfin: url } };
+    const outcome = await extractor.extractProperty(p, { sources: ['redfin'], dryRun: false, jobId: null });
+    expect([outcome.status, outcome.newImages]).toEqual(['completed', 31]);
+    const records = await repository.listPhotos(p.id);
+    expect(records).toHaveLength(31);
+    expect(records.map((r) => r.size.sizeDowngrade)).toEqual(new Array<boolean>(31).fill(true));
   });
 });

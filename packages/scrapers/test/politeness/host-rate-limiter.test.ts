@@ -26,6 +26,20 @@ describe('HostRateLimiter', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('keeps the jitter inside the slot: consecutive requests to a host are never closer than 1/requestsPerSecond', async () => {
+    // 10 req/s (100 ms slots), jitter 0..80 ms drawn alternately 72 ms and 0 ms: a jitter after the slot
+    // let the next request go 28 ms after a jittered one (at 0.5 req/s and 1 s jitter: 1 s apart).
+    const draws = [0.9, 0];
+    let n = 0;
+    const limiter = new HostRateLimiter({ requestsPerSecond: 10, jitterMs: 80, random: () => draws[n++ % draws.length]! });
+    const started = performance.now();
+    const times = await Promise.all([1, 2, 3, 4, 5].map(() => limiter.acquire(ZILLOW).then(() => performance.now())));
+    times.sort((a, b) => a - b);
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(times[0]! - started).toBeGreaterThanOrEqual(71); // the first request's own jitter, 72 ms (1 ms for timer rounding)
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(99); // 100 ms (1 ms for timer rounding)
+  });
+
   it('gives up waiting when the signal aborts', async () => {
     const limiter = new HostRateLimiter({ requestsPerSecond: 0.01, jitterMs: 0 });
     await limiter.acquire(ZILLOW);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BotWallError, LayoutChangedError, PhotoDataMissingError, UnsupportedUrlError } from '../../src/errors/index.js';
+import { BotWallError, LayoutChangedError, PhotoDataMissingError, RateLimitedError, UnexpectedContentError, UnsupportedUrlError } from '../../src/errors/index.js';
 import type { PageSnapshot } from '../../src/listing/index.js';
 import {
   assertNotRedfinBotWall,
@@ -7,6 +7,7 @@ import {
   parseRedfinListingPage,
   parseRedfinListingUrl,
   parseRedfinPhotoUrl,
+  readRedfinApiAnswer,
 } from '../../src/redfin/index.js';
 import { readListing } from '../support/fixtures.js';
 
@@ -108,5 +109,36 @@ describe('Redfin URLs', () => {
     expect(parseRedfinListingUrl('https://www.redfin.com/NY/New-York/111-4th-Ave-10003/unit-3I/home/45142411').propertyId).toBe('45142411');
     expect(() => parseRedfinListingUrl('https://www.redfin.com/zipcode/98109')).toThrow(UnsupportedUrlError);
     expect(() => parseRedfinListingUrl('https://evil.example/home/1')).toThrow(UnsupportedUrlError);
+  });
+});
+
+describe('Redfin stingray API answers', () => {
+  const API = 'https://www.redfin.com/stingray/api/home/details/aboveTheFold?propertyId=45142411&accessLevel=1';
+  const answer = (status: number, body: string, extra: { contentType?: string; retryAfter?: string } = {}) => ({
+    status,
+    body,
+    contentType: extra.contentType ?? 'application/json',
+    retryAfter: extra.retryAfter ?? null,
+  });
+
+  it('types 503 with a Retry-After date as rate limited, another 5xx as a navigation failure, and returns a 404 or JSON for the caller', () => {
+    const now = Date.parse('Sun, 29 Nov 2026 18:00:00 GMT');
+    const limited = errorOf(() => readRedfinApiAnswer(API, 'aboveTheFold', answer(503, '', { retryAfter: 'Sun, 29 Nov 2026 18:00:30 GMT' }), now));
+    expect(limited).toBeInstanceOf(RateLimitedError);
+    expect(limited).toMatchObject({ code: 'RATE_LIMITED', kind: 'transient', status: 503, retryAfterMs: 30_000 });
+    expect(errorOf(() => readRedfinApiAnswer(API, 'aboveTheFold', answer(502, 'bad gateway')))).toMatchObject({ code: 'NAVIGATION_FAILED', status: 502 });
+    expect(readRedfinApiAnswer(API, 'aboveTheFold', answer(404, 'not found')).status).toBe(404);
+    expect(readRedfinApiAnswer(API, 'aboveTheFold', answer(200, '{}&&{"payload":{}}')).status).toBe(200);
+  });
+
+  it('names the first characters of a non-JSON body without a title', () => {
+    const err = errorOf(() => readRedfinApiAnswer(API, 'aboveTheFold', answer(200, 'Service temporarily   unavailable', { contentType: 'text/plain' })));
+    expect(err).toBeInstanceOf(UnexpectedContentError);
+    expect(err).toMatchObject({ contentType: 'text/plain', expected: 'JSON', seen: 'a body starting "Service temporarily unavailable"' });
+  });
+
+  it('types a plain 403 as a block of unknown vendor', () => {
+    const err = errorOf(() => readRedfinApiAnswer(API, 'aboveTheFold', answer(403, 'Forbidden', { contentType: 'text/plain' })));
+    expect(err).toMatchObject({ code: 'BOT_WALL', kind: 'blocked', vendor: 'unknown', markers: ['HTTP 403 from the aboveTheFold API'] });
   });
 });

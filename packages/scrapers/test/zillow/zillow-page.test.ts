@@ -51,6 +51,7 @@ describe('parseZillowListingPage on the saved detail pages', () => {
       expect(parsed.address).toBe(page.address);
       expect(parsed.excluded).toEqual([]);
       expect(parsed.placeholderOnly).toBe(false);
+      expect(parsed.photos.filter((p) => p.sizeDowngrade !== undefined)).toEqual([]); // every saved page lists its sizes
       const [first, tenth, last] = page.ids;
       expect(parsed.photos[0]?.photoId).toBe(first);
       if (tenth !== null) expect(parsed.photos[9]?.photoId).toBe(tenth);
@@ -61,6 +62,17 @@ describe('parseZillowListingPage on the saved detail pages', () => {
       for (const id of ids) expect(id).toMatch(/^[0-9a-f]{32}$/);
     });
   }
+
+  it('flags sizeDowngrade on every photo when mixedSources (the field listing the sizes, largest included) is renamed', () => {
+    // The saved Chicago page with `mixedSources` renamed: each photo item still has its smaller `url`.
+    const renamed = readListing('zillow', 'zillow-hdp-chicago-il-119974210.html').replaceAll('mixedSources', 'imageSources');
+    const parsed = parseZillowListingPage(renamed, 'chicago');
+    expect(parsed.photos).toHaveLength(5);
+    const photo = parsed.photos[0];
+    expect(photo?.url).toBe(fp('09457098febda15b5393bdc9d21d9cab', 'p_d.jpg'));
+    expect(photo?.sizeDowngrade).toMatch(/mixedSources/);
+    expect(parsed.photos.every((p) => p.sizeDowngrade !== undefined)).toBe(true);
+  });
 
   it('picks the uncropped 1536 px JPEG as the largest size and lists the other 24 sizes', () => {
     const parsed = parseZillowListingPage(readListing('zillow', 'zillow-hdp-chicago-il-119974210.html'), 'chicago');
