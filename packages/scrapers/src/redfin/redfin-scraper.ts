@@ -3,7 +3,7 @@ import type { PropertyId } from '@phx/core';
 import type { Page } from 'playwright-core';
 import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
-import type { PageDocument } from '../browser/page-loader.js';
+import type { PageDataReadiness, PageDocument } from '../browser/page-loader.js';
 import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
 import { askRedfinApi } from './redfin-api-answer.js';
 import { matchRedfinAutocomplete, parseRedfinAutocomplete, redfinAutocompleteUrl, redfinHostForAddress } from './redfin-autocomplete.js';
@@ -22,6 +22,13 @@ const REDFIN_RENDERED_DATA = Object.freeze({
     const state = (globalThis as { __reactServerState?: { InitialContext?: unknown } }).__reactServerState;
     return state?.InitialContext !== undefined || document.querySelector('[data-rf-test-id="mediaBrowser"] img') !== null;
   },
+});
+
+/** The home page the address search asks the autocomplete API from: its HTML (origin and cookies) is all it needs. */
+const REDFIN_HOME_READY: PageDataReadiness = Object.freeze({
+  description: 'the home page HTML',
+  servedHtmlReady: (): boolean => true,
+  domReady: (): boolean => true,
 });
 
 /**
@@ -66,7 +73,9 @@ export class RedfinScraper extends ListingPageScraper {
   /**
    * Redfin's address search: opens the site's home page, then asks the
    * location autocomplete API its search box uses (from inside the page,
-   * with its cookies) and picks the row of the address.
+   * with its cookies) and picks the row of the address. The home page is
+   * used once its HTML has arrived (its origin and cookies are all the API
+   * call needs), not at `load`.
    */
   protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined): Promise<string> {
     const host = redfinHostForAddress(address);
@@ -75,7 +84,7 @@ export class RedfinScraper extends ListingPageScraper {
     return this.inPage(propertyId, home, signal, async (page) => {
       let snapshot: PageSnapshot;
       try {
-        snapshot = await this.loadPage(page, home, signal);
+        snapshot = await this.loadPage(page, home, signal, REDFIN_HOME_READY);
       } catch (error) {
         if (!(error instanceof ListingRemovedError)) throw error;
         throw new ListingNotFoundError('redfin', address, `the address search could not start: ${home} answered ${error.seen}`, { cause: error });
