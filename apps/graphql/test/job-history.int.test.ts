@@ -41,7 +41,7 @@ function storedJob(createdAt: Date, status: JobStatus, sources: Source[], outcom
   };
 }
 
-function outcome(property: typeof davis, status: 'completed' | 'failed'): PropertyOutcome {
+function outcome(property: typeof davis, status: 'completed' | 'failed' | 'deferred'): PropertyOutcome {
   return {
     propertyId: property.id,
     address: property.address,
@@ -52,7 +52,13 @@ function outcome(property: typeof davis, status: 'completed' | 'failed'): Proper
     failedImages: 0,
     sourcesRead: status === 'completed' ? ['zillow'] : [],
     skippedSources: [],
-    failures: status === 'failed' ? [{ source: 'zillow', url: null, code: 'PHOTO_DATA_MISSING', message: 'no photo data' }] : [],
+    failures:
+      status === 'failed'
+        ? [{ source: 'zillow', url: null, code: 'PHOTO_DATA_MISSING', message: 'no photo data' }]
+        : status === 'deferred'
+          ? [{ source: 'zillow', url: null, code: 'RATE_LIMITED', message: 'HTTP 429', kind: 'transient', retryAfterMs: 600_000 }]
+          : [],
+    ...(status === 'deferred' ? { retryAt: new Date(Date.now() + 600_000) } : {}),
   };
 }
 
@@ -159,7 +165,7 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     expect(unknownAddress.body.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
   });
 
-  it('retryJob enqueues the failed properties only of a finished job, for admin keys; CONFLICT, NOT_FOUND, FORBIDDEN otherwise', async () => {
+  it('retryJob enqueues the failed and deferred properties only of a finished job, for admin keys; CONFLICT, NOT_FOUND, FORBIDDEN otherwise', async () => {
     const failedOne = await harness.repository.create(
       storedJob(new Date(), 'completed', ['zillow', 'redfin'], [outcome(davis, 'failed'), outcome(example, 'completed')]),
     );
@@ -183,7 +189,15 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     const clean = await harness.repository.create(storedJob(new Date(), 'completed', ['zillow'], [outcome(davis, 'completed'), outcome(example, 'completed')]));
     const nothing = await postGraphql(url, RETRY, { id: clean.id }, admin);
     expect(nothing.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NO_FAILED_PROPERTIES' });
-    expect(nothing.body.errors?.[0]?.message).toBe(`Job "${clean.id}" (completed) has no failed property to retry`);
+    expect(nothing.body.errors?.[0]?.message).toBe(`Job "${clean.id}" (completed) has no failed or deferred property to retry`);
+
+    // A property deferred (its site asked for a long wait) is retried too, as a failed one is.
+    const deferredOne = await harness.repository.create(
+      storedJob(new Date(), 'completed', ['zillow'], [outcome(davis, 'completed'), outcome(example, 'deferred')]),
+    );
+    const retriedDeferred = await postGraphql<{ retryJob: { totalProperties: number; properties: { id: string }[] } }>(url, RETRY, { id: deferredOne.id }, admin);
+    expect(retriedDeferred.body.errors).toBeUndefined();
+    expect(retriedDeferred.body.data?.retryJob).toMatchObject({ totalProperties: 1, properties: [{ id: example.id }] });
 
     const running = await harness.repository.create(storedJob(new Date(), 'pending', ['zillow']));
     const notFinished = await postGraphql(url, RETRY, { id: running.id }, admin);

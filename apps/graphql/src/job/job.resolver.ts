@@ -52,15 +52,11 @@ export class JobResolver {
     return toJobType(await services.jobs.enqueueExtraction({ properties, ...options }));
   }
 
-  /**
-   * Cancels a job that has not finished.
-   *
-   * @throws NotFoundError (NOT_FOUND) for an unknown id; a JOB_ALREADY_FINISHED error (CONFLICT) for a finished job
-   */
+  /** See the mutation's description. */
   @Mutation(() => JobType, {
     description:
-      'Enqueues a new job for the failed properties only of a finished job (same sources and options) and returns it. ' +
-      'Unknown id: NOT_FOUND; a job not finished (reason JOB_NOT_FINISHED) or without failed properties (reason NO_FAILED_PROPERTIES): CONFLICT.',
+      'Enqueues a new job for the failed and deferred properties only of a finished job (same sources and options) and returns it. ' +
+      'Unknown id: NOT_FOUND; a job not finished (reason JOB_NOT_FINISHED) or without failed or deferred properties (reason NO_FAILED_PROPERTIES): CONFLICT.',
   })
   async retryJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<JobType> {
     return toJobType(await services.history.retryJob(toJobId(id)));

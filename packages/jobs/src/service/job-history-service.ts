@@ -86,20 +86,23 @@ export class JobHistoryService {
   }
 
   /**
-   * Enqueues a new job for the failed properties of a finished job, with its
-   * sources, isolation mode and dry-run setting.
+   * Enqueues a new job for the failed and the deferred properties of a
+   * finished job, with its sources, isolation mode and dry-run setting. The
+   * new job runs when a worker takes it: a deferred property is asked for
+   * again then, even before its `retryAt` (the user chose to retry; a site
+   * that still asks for a wait defers it again).
    *
    * @param id - the finished job
    * @returns the new job (or the pending equal one, `deduplicated`)
    * @throws core's `NotFoundError` for an unknown job
    * @throws {@link JobNotFinishedError} (`JOB_NOT_FINISHED`) when the job is pending or running
-   * @throws {@link NoFailedPropertiesError} (`NO_FAILED_PROPERTIES`) when no property of it failed
+   * @throws {@link NoFailedPropertiesError} (`NO_FAILED_PROPERTIES`) when no property of it failed or was deferred
    */
   async retryJob(id: string): Promise<EnqueuedExtraction> {
     const job = await this.jobs.getJob(id);
     if (!isFinalJobStatus(job.status)) throw new JobNotFinishedError(job.id, job.status);
-    const failed = new Set(job.propertyOutcomes.filter((o) => o.status === 'failed').map((o) => o.propertyId));
-    const properties = job.properties.filter((p) => failed.has(p.id));
+    const again = new Set(job.propertyOutcomes.filter((o) => o.status === 'failed' || o.status === 'deferred').map((o) => o.propertyId));
+    const properties = job.properties.filter((p) => again.has(p.id));
     if (properties.length === 0) throw new NoFailedPropertiesError(job.id, job.status);
     return this.jobs.enqueueExtraction({ properties, sources: job.sources, isolationMode: job.isolationMode, dryRun: job.dryRun });
   }
