@@ -247,6 +247,14 @@ export class BrowserPool {
   async withPage<T>(propertyId: PropertyId, fn: (page: Page) => Promise<T>, signalOrOptions?: AbortSignal | WithPageOptions): Promise<T> {
     const given: WithPageOptions = signalOrOptions instanceof AbortSignal ? { signal: signalOrOptions } : (signalOrOptions ?? {});
     const signal = eitherSignal(checkSignal(given.signal, 'withPage options'), this.closedSignal);
+    try {
+      return await this.withPageUnder(propertyId, fn, given, signal);
+    } finally {
+      signal.clear();
+    }
+  }
+
+  private async withPageUnder<T>(propertyId: PropertyId, fn: (page: Page) => Promise<T>, given: WithPageOptions, signal: AbortSignal): Promise<T> {
     throwIfCancelled(signal);
     const slot = this.slotFor(propertyId);
     slot.active += 1;

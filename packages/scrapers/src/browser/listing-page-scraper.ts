@@ -1,5 +1,5 @@
 import { ListingNotFoundError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
-import type { Logger, PhotoScraper, PropertyId, ScrapeRequest, Source } from '@phx/core';
+import type { Logger, PhotoScraper, Property, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { BrowserCrashedError, LayoutChangedError, NotAListingPageError, PhotoDataMissingError } from '../errors/index.js';
@@ -10,6 +10,7 @@ import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessO
 import type { PolitenessOptions, ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
 import { SourceGuard } from '../politeness/source-guard.js';
 import { eitherSignal } from '../politeness/abortable.js';
+import type { JoinedSignal } from '../politeness/abortable.js';
 import { checkFindListingUrlArgs, checkScrapeRequest } from './scraper-call-inputs.js';
 import { BrowserPool } from './browser-pool.js';
 import { loadListingPage } from './page-loader.js';
@@ -152,6 +153,14 @@ export abstract class ListingPageScraper implements PhotoScraper {
   async listPhotos(request: ScrapeRequest): Promise<ScrapedListing> {
     const { property, listingUrl, signal: given } = checkScrapeRequest(request, this.source);
     const signal = this.callSignal(given);
+    try {
+      return await this.listPhotosUnder(property, listingUrl, signal);
+    } finally {
+      signal.clear();
+    }
+  }
+
+  private async listPhotosUnder(property: Property, listingUrl: string | null, signal: AbortSignal): Promise<ScrapedListing> {
     const url = listingUrl ?? property.listingUrls[this.source] ?? (await this.searchAddress(property.address, property.id, signal));
     this.checkListingUrl(url);
     const started = Date.now();
@@ -184,12 +193,12 @@ export abstract class ListingPageScraper implements PhotoScraper {
   async findListingUrl(address: string, options?: { readonly signal?: AbortSignal; readonly propertyId?: PropertyId }): Promise<string> {
     const args = checkFindListingUrlArgs(address, options);
     const signal = this.callSignal(args.signal);
-    if (args.propertyId !== undefined) return this.searchAddress(address, args.propertyId, signal);
-    const searchId = `address-search:${address}` as PropertyId;
+    const searchId = args.propertyId ?? (`address-search:${address}` as PropertyId);
     try {
       return await this.searchAddress(address, searchId, signal);
     } finally {
-      await this.pool.releaseProperty(searchId); // the browser state made for this search only
+      signal.clear();
+      if (args.propertyId === undefined) await this.pool.releaseProperty(searchId); // the browser state made for this search only
     }
   }
 
@@ -198,11 +207,12 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * joined with the pool's "closed" signal.
    *
    * @param given - the caller's signal, if any
-   * @returns the joined signal, not aborted yet
+   * @returns the joined signal, not aborted yet; `clear()` it when the call ends
    * @throws `CancelledError` (core) when either signal has aborted already
    */
-  private callSignal(given: AbortSignal | undefined): AbortSignal {
+  private callSignal(given: AbortSignal | undefined): JoinedSignal {
     const signal = eitherSignal(given, this.pool.closedSignal);
+    if (signal.aborted) signal.clear();
     throwIfCancelled(signal);
     return signal;
   }

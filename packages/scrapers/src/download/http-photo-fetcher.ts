@@ -1,5 +1,6 @@
 import { CancelledError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
 import type { FetchedPhoto, Logger, NotModifiedPhoto, PhotoFetchRequest, PhotoFetcher, Source } from '@phx/core';
+import { anySignal } from 'any-signal';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
@@ -116,7 +117,8 @@ export class HttpPhotoFetcher implements PhotoFetcher {
     const req = checkPhotoFetchRequest(given);
     throwIfCancelled(req.signal);
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.signal === undefined ? timeout : AbortSignal.any([req.signal, timeout]);
+    const joined = req.signal === undefined ? null : anySignal([req.signal, timeout]);
+    const signal = joined ?? timeout;
     let url = req.url;
     try {
       for (let hop = 0; ; hop += 1) {
@@ -152,6 +154,8 @@ export class HttpPhotoFetcher implements PhotoFetcher {
       }
     } catch (error) {
       throw this.translate(error, url, req.signal, timeout);
+    } finally {
+      joined?.clear();
     }
   }
 

@@ -78,13 +78,17 @@ export class PolitePhotoFetcher implements PhotoFetcher {
   async fetchPhoto(request: PhotoFetchRequest): Promise<FetchedPhoto> {
     const req = checkPhotoFetchRequest(request);
     const signal = eitherSignal(req.signal, this.closing.signal);
-    throwIfCancelled(signal);
-    const guard = this.guardFor(req.url);
-    // The wrapped fetcher gets the joined signal: a download cut by close() is a cancellation, not a transient failure.
-    return guard.run(req.url, signal, async (_attempt, attemptSignal) => {
-      await this.limiter.acquire(req.url, attemptSignal);
-      return this.inner.fetchPhoto({ ...req, signal });
-    });
+    try {
+      throwIfCancelled(signal);
+      const guard = this.guardFor(req.url);
+      // The wrapped fetcher gets the joined signal: a download cut by close() is a cancellation, not a transient failure.
+      return await guard.run(req.url, signal, async (_attempt, attemptSignal) => {
+        await this.limiter.acquire(req.url, attemptSignal);
+        return this.inner.fetchPhoto({ ...req, signal });
+      });
+    } finally {
+      signal.clear();
+    }
   }
 
   /**

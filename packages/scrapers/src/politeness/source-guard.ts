@@ -4,6 +4,7 @@ import { BrokenCircuitError, CircuitState as BreakerState, ConsecutiveBreaker, c
 import type { CircuitBreakerPolicy, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
 import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
+import { anySignal } from 'any-signal';
 import { z } from 'zod';
 import { BrowserCrashedError, SourceBlockedError } from '../errors/index.js';
 import { abortable, checkSignal, sleep } from './abortable.js';
@@ -137,7 +138,8 @@ export class SourceGuard {
     checkSignal(given, 'SourceGuard.run arguments');
     throwIfCancelled(given);
     // The call's own signal: its waits (slot, backoff, cockatiel) listen to it, not to a signal shared by many callers.
-    const signal = given === undefined ? undefined : AbortSignal.any([given]);
+    const joined = given === undefined ? undefined : anySignal([given]);
+    const signal: AbortSignal | undefined = joined;
     const attempts = (): Promise<T> => this.retrying(url, signal, work);
     const guarded = this.breaker === null ? attempts() : this.breaker.execute(attempts, signal);
     return abortable(
@@ -149,7 +151,7 @@ export class SourceGuard {
         throw error;
       }),
       signal,
-    );
+    ).finally(() => joined?.clear());
   }
 
   /**
