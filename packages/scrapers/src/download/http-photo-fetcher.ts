@@ -1,12 +1,12 @@
 import { CancelledError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
 import type { FetchedPhoto, Logger, NotModifiedPhoto, PhotoFetchRequest, PhotoFetcher, Source } from '@phx/core';
-import { anySignal } from 'any-signal';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { DisallowedHostError, DownloadError, NotAPhotoError, PhotoTooLargeError } from '../errors/index.js';
 import { firstBytesHex, sniffImageSignature } from './image-signature.js';
 import { checkPhotoFetchRequest } from './photo-fetch-request.js';
+import { eitherSignal } from '../politeness/abortable.js';
 import { DEFAULT_PHOTO_HOSTS, parseRetryAfterMs, sourceOfPhotoHost } from './photo-hosts.js';
 
 /** Options of {@link HttpPhotoFetcher}. */
@@ -117,7 +117,7 @@ export class HttpPhotoFetcher implements PhotoFetcher {
     const req = checkPhotoFetchRequest(given);
     throwIfCancelled(req.signal);
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const joined = req.signal === undefined ? null : anySignal([req.signal, timeout]);
+    const joined = req.signal === undefined ? null : eitherSignal(req.signal, timeout);
     const signal = joined ?? timeout;
     let url = req.url;
     try {

@@ -4,10 +4,9 @@ import { BrokenCircuitError, CircuitState as BreakerState, ConsecutiveBreaker, c
 import type { CircuitBreakerPolicy, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
 import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
-import { anySignal } from 'any-signal';
 import { z } from 'zod';
 import { BrowserCrashedError, SourceBlockedError } from '../errors/index.js';
-import { abortable, checkSignal, sleep } from './abortable.js';
+import { abortable, checkSignal, eitherSignal, sleep } from './abortable.js';
 import { backoffBoundsIssues } from './politeness-options.js';
 import { createRetryAfterBackoff, retryAfterMsOf } from './retry-after-backoff.js';
 
@@ -138,7 +137,7 @@ export class SourceGuard {
     checkSignal(given, 'SourceGuard.run arguments');
     throwIfCancelled(given);
     // The call's own signal: its waits (slot, backoff, cockatiel) listen to it, not to a signal shared by many callers.
-    const joined = given === undefined ? undefined : anySignal([given]);
+    const joined = given === undefined ? undefined : eitherSignal(given, undefined);
     const signal: AbortSignal | undefined = joined;
     const attempts = (): Promise<T> => this.retrying(url, signal, work);
     const guarded = this.breaker === null ? attempts() : this.breaker.execute(attempts, signal);
