@@ -8,7 +8,7 @@ import { FileImageStore, PropertyExtractor, loadPropertiesCsv, noopLogger } from
 import type { Property } from '@phx/core';
 import { BrowserPool, REPLAY_POLITENESS_OPTIONS, ZillowScraper, createScraperKit, installReplayRoutes } from '@phx/scrapers';
 import type { ScraperKit } from '@phx/scrapers';
-import { runExtractionJobNow } from '../../src/jobs/run-extraction-job-now.js';
+import { runExtractionJobNow } from '../../src/worker/run-extraction-job-now.js';
 import { JobEventLog } from '../../src/progress/job-event-log.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
