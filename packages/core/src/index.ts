@@ -71,6 +71,7 @@ export type {
   StoredVariant,
   DuplicateImage,
   PhotoSizeChoice,
+  RemovedPhotosQuery,
 } from './ports/index.js';
 
 export { parseInput, toInputIssues, describeValue } from './validation/index.js';
@@ -130,7 +131,7 @@ export {
   isBetterImage,
   DEFAULT_MAX_PERCEPTUAL_DISTANCE,
 } from './photos/index.js';
-export type { RemovedPhotosQuery, ImageIdentity, SamePhotoMatch } from './photos/index.js';
+export type { ImageIdentity, SamePhotoMatch } from './photos/index.js';
 
 export { parsePropertiesCsv, PROPERTIES_CSV_COLUMNS, selectProperties, loadPropertiesCsv } from './properties/index.js';
 export type { ParsePropertiesCsvOptions } from './properties/index.js';
