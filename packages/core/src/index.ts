@@ -30,7 +30,6 @@ export {
   isFinalJobStatus,
   ISOLATION_MODES,
   ZERO_COUNTERS,
-  PROPERTY_OUTCOME_STATUSES,
 } from './model/index.js';
 export type {
   Brand,
@@ -71,29 +70,19 @@ export type {
   StoredVariant,
   DuplicateImage,
   PhotoSizeChoice,
+  RemovedPhotosQuery,
 } from './ports/index.js';
 
 export { parseInput, toInputIssues, describeValue } from './validation/index.js';
 
 export {
-  decodePhoto,
   DEFAULT_DECODE_PHOTO_OPTIONS,
   PHOTO_FORMATS,
   PHOTO_FORMAT_EXTENSIONS,
-  isPhotoFormat,
-  photoFormatName,
-  perceptualHashOf,
-  hammingDistance,
   PERCEPTUAL_HASH_SAMPLE_PX,
-  measureTone,
   isPlaceholderTone,
-  tonesAgree,
-  PLACEHOLDER_MAX_DETAIL,
   readUpright,
   DEFAULT_READ_UPRIGHT_OPTIONS,
-  readPhoto,
-  encodeVariants,
-  variantFileName,
   variantSpecsSchema,
   DEFAULT_VARIANT_SPECS,
   configureSharp,
@@ -101,17 +90,11 @@ export {
 } from './images/index.js';
 export type {
   PixelBudgetOptions,
-  DecodePhotoOptions,
-  ResolvedDecodePhotoOptions,
-  DecodedPhoto,
   PhotoFormat,
   ReadUprightOptions,
-  ReadPhotoOptions,
-  ReadPhoto,
   UprightImage,
   ImageTone,
   VariantSpec,
-  EncodedVariant,
   ConfigureSharpOptions,
   SharpSettings,
 } from './images/index.js';
@@ -122,15 +105,12 @@ export type { FileImageStoreOptions } from './store/index.js';
 export {
   MemoryPhotoRepository,
   mergeSighting,
-  newPhotoRecord,
   isListedElsewhere,
   storedFileNames,
-  findSamePhoto,
   isSamePicture,
-  isBetterImage,
   DEFAULT_MAX_PERCEPTUAL_DISTANCE,
 } from './photos/index.js';
-export type { RemovedPhotosQuery, ImageIdentity, SamePhotoMatch } from './photos/index.js';
+export type { ImageIdentity } from './photos/index.js';
 
 export { parsePropertiesCsv, PROPERTIES_CSV_COLUMNS, selectProperties, loadPropertiesCsv } from './properties/index.js';
 export type { ParsePropertiesCsvOptions } from './properties/index.js';
@@ -142,9 +122,6 @@ export {
   runExtraction,
   DEFAULT_RUN_EXTRACTION_OPTIONS,
   applyExtractionEvent,
-  toExtractionFailure,
-  photoCandidates,
-  isSizeUnavailable,
 } from './extraction/index.js';
 export type {
   ExtractionEvent,
@@ -153,5 +130,4 @@ export type {
   ExtractPropertyRequest,
   PropertyExtracting,
   RunExtractionInput,
-  PhotoCandidate,
 } from './extraction/index.js';

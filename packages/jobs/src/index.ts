@@ -15,8 +15,18 @@ export {
   MongoNotificationChannel,
   NOTIFICATIONS_COLLECTION,
   DEFAULT_MONGO_NOTIFICATION_CHANNEL_OPTIONS,
+  EXTRACT_IMAGES_JOB,
+  extractImagesPayloadSchema,
+  RUN_SCHEDULE_JOB,
+  runSchedulePayloadSchema,
 } from './agenda/index.js';
-export type { CreateAgendaOptions, AgendaConnection, MongoNotificationChannelOptions } from './agenda/index.js';
+export type {
+  CreateAgendaOptions,
+  AgendaConnection,
+  MongoNotificationChannelOptions,
+  ExtractImagesPayload,
+  RunSchedulePayload,
+} from './agenda/index.js';
 
 export { ExtractionMetrics, EXTRACTION_METRIC_NAMES, JOB_DURATION_BUCKETS_SECONDS, observeExtractor } from './metrics/index.js';
 export type { ExtractionMetricsOptions, SourceCircuitState } from './metrics/index.js';
@@ -114,7 +124,6 @@ export {
   isValidTimeZone,
   toScheduleId,
   DEFAULT_SCHEDULE_TIME_ZONE,
-  RUN_SCHEDULE_JOB,
 } from './schedules/index.js';
 export type {
   CreateScheduleInput,
@@ -134,5 +143,3 @@ export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-hist
 export { ApiKeyRepository, API_KEY_ROLES, API_KEYS_COLLECTION, hashApiKey, generateApiKey } from './api-keys/index.js';
 export type { ApiKeyRepositoryOptions, ApiKeyRole, ApiKeyRecord, CreatedApiKey, ApiKeyVerification } from './api-keys/index.js';
 
-export { EXTRACT_IMAGES_JOB, extractImagesPayloadSchema } from './jobs/extract-images.job.js';
-export type { ExtractImagesPayload } from './jobs/extract-images.job.js';

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { toPropertyId } from '@phx/core';
-import { createScraperKit, redfinAutocompleteUrl, zillowSearchUrl } from '../dist/index.js';
+import { createScraperKit } from '../dist/index.js';
+import { redfinAutocompleteUrl, zillowSearchUrl } from '../dist/internal.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { runRecordCommand } from '../dist/cli/index.js';
+import { runRecordCommand } from '../dist/internal.js';
 
 process.exitCode = await runRecordCommand(process.argv.slice(2), process.stdout, process.stderr);

@@ -25,7 +25,7 @@ function firstLine(error: unknown): string {
  * @param bytes - the file
  * @returns e.g. `starts with text "<!DOCTYPE html>…"` or `starts with bytes 00112233…`
  */
-export function describeLeadingBytes(bytes: Buffer): string {
+function describeLeadingBytes(bytes: Buffer): string {
   const head = bytes.subarray(0, MAX_PREVIEW_CHARS);
   const printable = [...head].filter((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d);
   if (head.length > 0 && printable.length / head.length > 0.9) {

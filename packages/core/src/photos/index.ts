@@ -1,6 +1,5 @@
 export { MemoryPhotoRepository } from './memory-photo-repository.js';
 export { mergeSighting, newPhotoRecord, isListedElsewhere, storedFileNames } from './photo-record-merge.js';
-export type { RemovedPhotosQuery } from './photo-record-merge.js';
 export {
   findSamePhoto,
   isSamePicture,

@@ -1,7 +1,6 @@
 import type { ContentHash, PropertyId } from '../model/ids.js';
-import type { PhotoObservation, PhotoRecord, PhotoRepository } from '../ports/photo-repository.js';
+import type { PhotoObservation, PhotoRecord, PhotoRepository, RemovedPhotosQuery } from '../ports/photo-repository.js';
 import { mergeSighting, newPhotoRecord } from './photo-record-merge.js';
-import type { RemovedPhotosQuery } from './photo-record-merge.js';
 import { isListedElsewhere } from './photo-record-merge.js';
 
 /**

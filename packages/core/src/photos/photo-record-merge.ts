@@ -1,22 +1,8 @@
 import { isPlaceholderTone } from '../images/image-tone.js';
 import type { ImageTone } from '../images/image-tone.js';
-import type { PropertyId } from '../model/ids.js';
-import type { Source } from '../model/source.js';
 import { UNKNOWN_PHOTO_SIZE } from '../ports/photo-repository.js';
-import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice } from '../ports/photo-repository.js';
+import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice, RemovedPhotosQuery } from '../ports/photo-repository.js';
 import { isBetterImage } from './same-photo.js';
-
-/** Which photos a re-run of a property still saw; see `PhotoRepository.markRemoved`. */
-export interface RemovedPhotosQuery {
-  /** The property re-run. */
-  readonly propertyId: PropertyId;
-  /** Sources whose listing was read in full this run; records seen on any other source are kept. */
-  readonly sourcesRead: readonly Source[];
-  /** Every photo id those sources listed this run. */
-  readonly listedPhotoIds: readonly string[];
-  /** When the run found them gone. */
-  readonly removedAt: Date;
-}
 
 /** The tone and placeholder flag a record takes from its canonical image. */
 function toneFacts(tone: ImageTone | null | undefined): { tone: ImageTone | null; placeholder: boolean } {

@@ -1,7 +1,6 @@
 import type { ImageTone } from '../images/image-tone.js';
 import type { ContentHash, JobId, PropertyId } from '../model/ids.js';
 import type { Source } from '../model/source.js';
-import type { RemovedPhotosQuery } from '../photos/photo-record-merge.js';
 
 /** A web variant of a photo stored next to its original (see `encodeVariants`). */
 export interface StoredVariant {
@@ -180,6 +179,18 @@ export interface PhotoRecord {
   readonly etags: readonly string[];
   /** When the photo was found gone from every listing that showed it, or `null` while listed. */
   readonly removedAt: Date | null;
+}
+
+/** Which photos a re-run of a property still saw; see `PhotoRepository.markRemoved`. */
+export interface RemovedPhotosQuery {
+  /** The property re-run. */
+  readonly propertyId: PropertyId;
+  /** Sources whose listing was read in full this run; records seen on any other source are kept. */
+  readonly sourcesRead: readonly Source[];
+  /** Every photo id those sources listed this run. */
+  readonly listedPhotoIds: readonly string[];
+  /** When the run found them gone. */
+  readonly removedAt: Date;
 }
 
 /**

@@ -4,7 +4,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { SOURCES, isFinalJobStatus, noopLogger } from '@phx/core';
 import type { ExtractionEvent, Logger, Source } from '@phx/core';
 import { describeError } from '../errors/index.js';
-import { EXTRACT_IMAGES_JOB } from '../jobs/extract-images.job.js';
+import { EXTRACT_IMAGES_JOB } from '../agenda/job-payloads.js';
 import { JOBS_COLLECTION } from '../repository/job-repository.js';
 import type { JobRepository } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';

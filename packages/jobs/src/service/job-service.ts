@@ -16,8 +16,8 @@ import {
 } from '@phx/core';
 import type { Clock, ExtractionJob, JobId, JobStatus, Logger, PhotoRecord } from '@phx/core';
 import { JobAlreadyFinishedError, JobQueueError, describeError } from '../errors/index.js';
-import { EXTRACT_IMAGES_JOB } from '../jobs/extract-images.job.js';
-import type { ExtractImagesPayload } from '../jobs/extract-images.job.js';
+import { EXTRACT_IMAGES_JOB } from '../agenda/job-payloads.js';
+import type { ExtractImagesPayload } from '../agenda/job-payloads.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
 import { JobEventLog } from '../progress/job-event-log.js';
 import { statusEventBody, toJobEventCounters } from '../progress/job-event.js';

@@ -8,7 +8,7 @@ import { JobService } from '../../src/service/job-service.js';
 import { InvalidScheduleError, ScheduleNameTakenError } from '../../src/schedules/schedule-errors.js';
 import { ScheduleRepository } from '../../src/schedules/schedule-repository.js';
 import { ScheduleService } from '../../src/schedules/schedule-service.js';
-import { ScheduleTicker } from '../../src/schedules/schedule-ticker.js';
+import { ScheduleTicker } from '../../src/worker/schedule-ticker.js';
 import { toScheduleId } from '../../src/schedules/schedule.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileImageStore, PropertyExtractor } from '@phx/core';
 import { createAgenda } from '../../src/agenda/create-agenda.js';
-import { defineExtractImagesJob } from '../../src/jobs/extract-images.job.js';
+import { defineExtractImagesJob } from '../../src/worker/extract-images.job.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
 import type { JobService } from '../../src/service/job-service.js';

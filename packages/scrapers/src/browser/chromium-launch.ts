@@ -27,7 +27,7 @@ export const FIRST_PARTY_HOST_SUFFIXES: readonly string[] = Object.freeze([
 export const HOST_NAME_PATTERN = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/i;
 
 /** The Chromium switch {@link chromiumLaunchArgs} sets from `networkHosts`. */
-export const HOST_RESOLVER_RULES_SWITCH = '--host-resolver-rules';
+const HOST_RESOLVER_RULES_SWITCH = '--host-resolver-rules';
 
 /**
  * Builds the Chromium flag that lets the browser resolve only `hosts` and

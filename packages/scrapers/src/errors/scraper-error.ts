@@ -39,7 +39,7 @@ export class ScraperError extends CoreError {
 }
 
 /** Longest URL quoted in full in an error message, in characters; the `url` field always keeps the whole URL. */
-export const MAX_MESSAGE_URL_CHARS = 300;
+const MAX_MESSAGE_URL_CHARS = 300;
 
 /** Every occurrence of a URL longer than {@link MAX_MESSAGE_URL_CHARS} in `message`, cut to that length with an ellipsis. */
 function shortenUrlIn(message: string, url: string): string {

@@ -3,7 +3,6 @@ export type { PageSnapshot } from './page-snapshot.js';
 export { formatFromUrl, sortVariantsLargestFirst } from './photo-variants.js';
 export { isRecord, recordAt, arrayAt, stringAt, numberAt, parseJsonDeep, scriptTextById, sliceJsonValue } from './json-access.js';
 export type { JsonRecord } from './json-access.js';
-export { parseSrcset, imageCandidates, LAZY_SRC_ATTRIBUTES, LAZY_SRCSET_ATTRIBUTES } from './srcset.js';
+export { imageCandidates } from './srcset.js';
 export { addressKey, isSameAddress } from './address-match.js';
-export type { AddressKey } from './address-match.js';
 export { canonicalOrOgUrl } from './canonical-url.js';

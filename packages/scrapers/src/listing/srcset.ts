@@ -4,7 +4,7 @@
  * @param srcset - e.g. `https://a/x-cc_ft_192.jpg 192w, https://a/x-cc_ft_384.jpg 384w`
  * @returns each URL with its `w` descriptor (px) or `null`
  */
-export function parseSrcset(srcset: string): { url: string; widthPx: number | null }[] {
+function parseSrcset(srcset: string): { url: string; widthPx: number | null }[] {
   return srcset
     .split(/,\s+/)
     .map((part) => part.trim().split(/\s+/))
@@ -16,9 +16,9 @@ export function parseSrcset(srcset: string): { url: string; widthPx: number | nu
 }
 
 /** Attributes lazy-loading galleries keep a tile's `srcset` in until it scrolls into view. */
-export const LAZY_SRCSET_ATTRIBUTES: readonly string[] = Object.freeze(['srcset', 'srcSet', 'data-srcset', 'data-lazy-srcset']);
+const LAZY_SRCSET_ATTRIBUTES: readonly string[] = Object.freeze(['srcset', 'srcSet', 'data-srcset', 'data-lazy-srcset']);
 /** Attributes lazy-loading galleries keep a tile's `src` in until it scrolls into view. */
-export const LAZY_SRC_ATTRIBUTES: readonly string[] = Object.freeze(['src', 'data-src', 'data-lazy-src', 'data-original']);
+const LAZY_SRC_ATTRIBUTES: readonly string[] = Object.freeze(['src', 'data-src', 'data-lazy-src', 'data-original']);
 
 /**
  * Every image URL an `<img>` or `<source>` names, eager or lazy: its

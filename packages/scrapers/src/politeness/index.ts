@@ -1,14 +1,6 @@
-export { abortable, checkSignal, eitherSignal, sleep } from './abortable.js';
 export { HostRateLimiter } from './host-rate-limiter.js';
-export type { HostRateLimiterOptions } from './host-rate-limiter.js';
 export { createRetryAfterBackoff, retryAfterMsOf } from './retry-after-backoff.js';
-export type { RetryAfterBackoffOptions } from './retry-after-backoff.js';
 export { SourceGuard } from './source-guard.js';
 export type { SourceGuardOptions, CircuitState } from './source-guard.js';
-export {
-  DEFAULT_POLITENESS_OPTIONS,
-  REPLAY_POLITENESS_OPTIONS,
-  politenessOptionsSchema,
-  resolvePolitenessOptions,
-} from './politeness-options.js';
+export { DEFAULT_POLITENESS_OPTIONS, REPLAY_POLITENESS_OPTIONS, resolvePolitenessOptions } from './politeness-options.js';
 export type { PolitenessOptions, ResolvedPolitenessOptions } from './politeness-options.js';

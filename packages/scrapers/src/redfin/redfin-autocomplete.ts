@@ -2,7 +2,7 @@ import { arrayAt, isRecord, isSameAddress, recordAt, stringAt } from '../listing
 import { parseRedfinApiBody } from './redfin-server-state.js';
 
 /** Path of Redfin's location autocomplete API, the one its search box calls. */
-export const REDFIN_AUTOCOMPLETE_PATH = '/stingray/do/location-autocomplete';
+const REDFIN_AUTOCOMPLETE_PATH = '/stingray/do/location-autocomplete';
 
 /** One row of Redfin's location autocomplete. */
 export interface RedfinAutocompleteRow {

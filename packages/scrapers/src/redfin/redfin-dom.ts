@@ -5,7 +5,7 @@ import { REDFIN_PHOTO_SIZES, parseRedfinPhotoUrl, redfinPhotoUrlForSize } from '
 import type { RedfinPhotoUrl } from './redfin-urls.js';
 
 /** CSS selector of the photo preview ("media browser") of a rendered Redfin detail page. */
-export const REDFIN_MEDIA_BROWSER_SELECTOR = '[data-rf-test-id="mediaBrowser"]';
+const REDFIN_MEDIA_BROWSER_SELECTOR = '[data-rf-test-id="mediaBrowser"]';
 
 /** The gallery read from a rendered Redfin page. */
 export interface RedfinDomPhotos {

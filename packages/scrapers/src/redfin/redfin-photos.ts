@@ -134,7 +134,7 @@ function firstUrl(item: unknown): string | undefined {
  * @param payload - `body.payload`
  * @returns e.g. `2748 E 23rd Ave, Vancouver, BC V5R 1A8`, or `null`
  */
-export function redfinAddress(payload: JsonRecord | undefined): string | null {
+function redfinAddress(payload: JsonRecord | undefined): string | null {
   const info = recordAt(payload, 'addressSectionInfo');
   const street = stringAt(recordAt(info, 'streetAddress'), 'assembledAddress');
   const city = stringAt(info, 'city');

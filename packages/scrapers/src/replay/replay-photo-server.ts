@@ -18,7 +18,7 @@ export const REPLAY_PHOTO_HOSTS: readonly string[] = Object.freeze([ZILLOW_PHOTO
  * Widths in px replay gives Redfin's size folders, which do not state one
  * (`bigphoto` uses the width the page states, else the first entry).
  */
-export const REDFIN_REPLAY_WIDTHS: Readonly<Record<string, number>> = Object.freeze({
+const REDFIN_REPLAY_WIDTHS: Readonly<Record<string, number>> = Object.freeze({
   bigphoto: 1536,
   mbpaddedwide: 1024,
   islphoto: 1024,
@@ -47,7 +47,7 @@ export interface ReplayPhotoServerOptions {
 }
 
 /** Defaults of {@link ReplayPhotoServerOptions}. */
-export const DEFAULT_REPLAY_PHOTO_SERVER_OPTIONS = Object.freeze({
+const DEFAULT_REPLAY_PHOTO_SERVER_OPTIONS = Object.freeze({
   cacheDir: path.join(tmpdir(), 'phx-replay-photos') as string | null,
 });
 

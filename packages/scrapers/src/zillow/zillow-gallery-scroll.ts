@@ -4,11 +4,11 @@ import type { ParsedListing } from '../listing/index.js';
 import { zillowPhotosFromGalleryDom } from './zillow-gallery-dom.js';
 
 /** Most scroll rounds spent on one gallery. */
-export const MAX_GALLERY_SCROLL_ROUNDS = 40;
+const MAX_GALLERY_SCROLL_ROUNDS = 40;
 /** Rounds without a new photo after which the gallery is taken as complete. */
-export const GALLERY_STALE_ROUNDS = 2;
+const GALLERY_STALE_ROUNDS = 2;
 /** Time given to the page to render new tiles after each scroll, in ms. */
-export const GALLERY_SCROLL_SETTLE_MS = 300;
+const GALLERY_SCROLL_SETTLE_MS = 300;
 
 interface Scrollable {
   scrollTop: number;

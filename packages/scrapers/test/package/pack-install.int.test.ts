@@ -78,6 +78,22 @@ describe('publishable packages', () => {
     expect(Object.keys(scrapersPkg.dependencies ?? {})).not.toContain('playwright-core');
   });
 
+  it('export the curated API at the root and the parts phx uses itself under ./internal', async () => {
+    const script = [
+      "const root = await import('@phx/scrapers');",
+      "const internal = await import('@phx/scrapers/internal');",
+      'console.log(JSON.stringify({ root: Object.keys(root), internal: Object.keys(internal) }));',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+    const { root, internal } = JSON.parse(stdout) as { root: string[]; internal: string[] };
+    log.push(`root values: ${root.length}; ./internal values: ${internal.length} (${internal.join(', ')})`);
+    expect(root).toEqual(expect.arrayContaining(['createScraperKit', 'ZillowScraper', 'RedfinScraper', 'BrowserPool', 'HttpPhotoFetcher', 'PolitePhotoFetcher', 'ScraperError', 'BotWallError']));
+    expect(root).not.toContain('parseZillowListingPage');
+    expect(root).not.toContain('installReplayRoutes');
+    expect(internal).toEqual(expect.arrayContaining(['installReplayRoutes', 'REPLAY_POLITENESS_OPTIONS', 'runRecordCommand']));
+    expect(internal.filter((name) => root.includes(name))).toEqual([]);
+  });
+
   it('run the README example there, against the replayed pages', async () => {
     writeFileSync(path.join(project, 'example.mjs'), readmeExample());
     const env = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { PropertyId } from '@phx/core';
-import { PHOTOS_COLLECTION } from './mongo-photo-repository.js';
+import { PHOTOS_COLLECTION } from '../repository/mongo-photo-repository.js';
 
 interface CensusDocument {
   readonly sha256: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toContentHash } from '@phx/core';
 import type { ExtractionCounters, ExtractionEvent } from '@phx/core';
-import { JobProgressState } from '../../src/jobs/job-progress-state.js';
+import { JobProgressState } from '../../src/worker/job-progress-state.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import { sampleJob, sampleOutcome } from '../support/sample-jobs.js';
 

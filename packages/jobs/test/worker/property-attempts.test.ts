@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toContentHash, toPropertyId } from '@phx/core';
 import type { ExtractionFailure, PropertyOutcome } from '@phx/core';
-import { AttemptSightings, isRetryableOutcome } from '../../src/jobs/property-attempts.js';
+import { AttemptSightings, isRetryableOutcome } from '../../src/worker/property-attempts.js';
 
 const propertyId = toPropertyId('1 Test Rd');
 const hash = (c: string) => toContentHash(c.repeat(64));

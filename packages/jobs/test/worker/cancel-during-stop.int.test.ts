@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CancelledError, toContentHash } from '@phx/core';
 import type { ExtractPropertyRequest, Property, PropertyExtracting, PropertyOutcome } from '@phx/core';
-import { runExtractionJobNow } from '../../src/jobs/run-extraction-job-now.js';
+import { runExtractionJobNow } from '../../src/worker/run-extraction-job-now.js';
 import { CancelRequests } from '../../src/repository/cancel-requests.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
 import { sampleJob } from '../support/sample-jobs.js';

@@ -5,16 +5,14 @@ import { noopLogger, systemClock } from '@phx/core';
 import type { Clock, Logger } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { JobService } from '../service/job-service.js';
-import { tickAtOrBefore } from './cron-schedule.js';
-import { RUN_SCHEDULE_JOB, runSchedulePayloadSchema } from './run-schedule-payload.js';
-import type { RunSchedulePayload } from './run-schedule-payload.js';
-import { toScheduleId } from './schedule.js';
-import { ScheduleRepository } from './schedule-repository.js';
+import { tickAtOrBefore } from '../schedules/cron-schedule.js';
+import { RUN_SCHEDULE_JOB, runSchedulePayloadSchema } from '../agenda/job-payloads.js';
+import type { RunSchedulePayload } from '../agenda/job-payloads.js';
+import { toScheduleId } from '../schedules/schedule.js';
+import { ScheduleRepository } from '../schedules/schedule-repository.js';
 import { ScheduleTicker } from './schedule-ticker.js';
 import type { TickResult } from './schedule-ticker.js';
 
-export { RUN_SCHEDULE_JOB, runSchedulePayloadSchema } from './run-schedule-payload.js';
-export type { RunSchedulePayload } from './run-schedule-payload.js';
 
 /** Dependencies of {@link defineRunScheduleJob}. Borrowed, never closed here. */
 export interface RunScheduleJobDeps {

@@ -8,7 +8,7 @@ import { JobProgressFeed } from '../../src/progress/job-progress-feed.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import type { JobService } from '../../src/service/job-service.js';
-import { EXTRACT_IMAGES_JOB } from '../../src/jobs/extract-images.job.js';
+import { EXTRACT_IMAGES_JOB } from '../../src/agenda/job-payloads.js';
 import { collect, waitFor } from '../support/collect.js';
 import { startApi, startWorker, testProperty } from '../support/job-harness.js';
 import type { WorkerHarness } from '../support/job-harness.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toContentHash, toPropertyId } from '@phx/core';
 import type { ExtractionEvent } from '@phx/core';
-import { RedoPhotoEvents } from '../../src/jobs/redo-photo-events.js';
+import { RedoPhotoEvents } from '../../src/worker/redo-photo-events.js';
 
 const propertyId = toPropertyId('1-main-st');
 const hash = (c: string) => toContentHash(c.repeat(64));

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agenda } from 'agenda';
 import { createAgenda } from '../../src/agenda/create-agenda.js';
-import { defineRunScheduleJob } from '../../src/schedules/run-schedule.job.js';
+import { defineRunScheduleJob } from '../../src/worker/run-schedule.job.js';
 import { ScheduleService } from '../../src/schedules/schedule-service.js';
 import type { ScheduleTick } from '../../src/schedules/schedule.js';
 import { openTestDatabase } from '../support/test-database.js';

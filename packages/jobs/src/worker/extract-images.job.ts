@@ -4,23 +4,16 @@ import { z } from 'zod';
 import { noopLogger, parseInput, systemClock } from '@phx/core';
 import type { Clock, Logger, PropertyExtracting } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
+import { EXTRACT_IMAGES_JOB, extractImagesPayloadSchema } from '../agenda/job-payloads.js';
+import type { ExtractImagesPayload } from '../agenda/job-payloads.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
 import type { JobRepository } from '../repository/job-repository.js';
 import { JobRunLeases } from '../repository/job-run-leases.js';
-import { DatabaseHealth } from '../repository/database-health.js';
-import { JobPhotoCensus } from '../repository/job-photo-census.js';
+import { DatabaseHealth } from './database-health.js';
+import { JobPhotoCensus } from './job-photo-census.js';
 import { DEFAULT_PROPERTY_RETRY_SETTINGS } from './retrying-property-extractor.js';
 import { ExtractionJobRunner } from './extraction-job-runner.js';
 import type { ExtractorProvider } from './extraction-job-runner.js';
-
-/** Agenda name of the job that extracts the photos of one extraction job. */
-export const EXTRACT_IMAGES_JOB = 'extract-images';
-
-/** Payload of an `extract-images` Agenda job: the id of the job document to run. */
-export const extractImagesPayloadSchema = z.object({ jobId: z.guid() });
-
-/** See {@link extractImagesPayloadSchema}. */
-export type ExtractImagesPayload = z.infer<typeof extractImagesPayloadSchema>;
 
 /** Dependencies and settings of {@link defineExtractImagesJob}. Resources are borrowed, never closed here. */
 export interface ExtractImagesJobDeps {

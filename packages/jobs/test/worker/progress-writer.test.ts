@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { ProgressWriter } from '../../src/jobs/progress-writer.js';
+import { ProgressWriter } from '../../src/worker/progress-writer.js';
 
 function recorder(writeMs = 5) {
   let state = 0;

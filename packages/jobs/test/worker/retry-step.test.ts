@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtractionFailure, PropertyOutcome } from '@phx/core';
-import { chooseRetryStep, requestedWaitMs } from '../../src/jobs/retry-step.js';
+import { chooseRetryStep, requestedWaitMs } from '../../src/worker/retry-step.js';
 import { sampleOutcome, sampleProperty } from '../support/sample-jobs.js';
 
 const NOW = new Date('2026-12-06T12:00:00.000Z');

@@ -1,8 +1,8 @@
 import type { Clock, Logger } from '@phx/core';
 import { describeError } from '../errors/index.js';
 import type { JobService } from '../service/job-service.js';
-import type { ExtractionSchedule, ScheduleId } from './schedule.js';
-import type { ScheduleRepository } from './schedule-repository.js';
+import type { ExtractionSchedule, ScheduleId } from '../schedules/schedule.js';
+import type { ScheduleRepository } from '../schedules/schedule-repository.js';
 
 /**
  * What one call of {@link ScheduleTicker.tick} did: `started` a job, `skipped`
