@@ -122,6 +122,7 @@ export {
   runExtraction,
   DEFAULT_RUN_EXTRACTION_OPTIONS,
   applyExtractionEvent,
+  retryAfterMsOf,
 } from './extraction/index.js';
 export type {
   ExtractionEvent,

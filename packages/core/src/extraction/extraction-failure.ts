@@ -8,10 +8,16 @@ function codeOf(error: unknown): string {
   return typeof code === 'string' && code.length > 0 ? code : 'UNEXPECTED_ERROR';
 }
 
-/** The wait an error asks for (`retryAfterMs` of scraper errors, from `Retry-After`), when a positive finite number of ms. */
-function retryAfterMsOf(error: unknown): number | null {
+/**
+ * The wait an error asks for before the next try: its `retryAfterMs` (scraper
+ * errors set it from a `Retry-After` header), in ms.
+ *
+ * @param error - anything thrown
+ * @returns the wait in ms when the error carries a finite number ≥ 0, else `null`
+ */
+export function retryAfterMsOf(error: unknown): number | null {
   const value: unknown = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
 }
 
 /**
@@ -37,7 +43,8 @@ export function toExtractionFailure(
 ): ExtractionFailure {
   const raw = error instanceof Error ? error.message : String(error);
   const message = url === null || raw.includes(url) ? raw : `${context} ${url}: ${raw}`;
-  const retryAfterMs = retryAfterMsOf(error);
+  const asked = retryAfterMsOf(error);
+  const retryAfterMs = asked !== null && asked > 0 ? asked : null;
   return {
     source,
     url,

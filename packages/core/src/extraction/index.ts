@@ -4,6 +4,6 @@ export type { PropertyExtractorOptions, ExtractPropertyRequest, PropertyExtracti
 export { runExtraction, DEFAULT_RUN_EXTRACTION_OPTIONS } from './run-extraction.js';
 export type { RunExtractionInput } from './run-extraction.js';
 export { applyExtractionEvent } from './apply-extraction-event.js';
-export { toExtractionFailure } from './extraction-failure.js';
+export { retryAfterMsOf, toExtractionFailure } from './extraction-failure.js';
 export { photoCandidates, isSizeUnavailable } from './photo-candidates.js';
 export type { PhotoCandidate } from './photo-candidates.js';

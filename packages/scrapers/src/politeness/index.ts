@@ -1,5 +1,5 @@
 export { HostRateLimiter } from './host-rate-limiter.js';
-export { createRetryAfterBackoff, retryAfterMsOf } from './retry-after-backoff.js';
+export { createRetryAfterBackoff } from './retry-after-backoff.js';
 export { SourceGuard } from './source-guard.js';
 export type { SourceGuardOptions, CircuitState } from './source-guard.js';
 export { DEFAULT_POLITENESS_OPTIONS, REPLAY_POLITENESS_OPTIONS, resolvePolitenessOptions } from './politeness-options.js';

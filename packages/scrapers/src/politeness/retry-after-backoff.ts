@@ -1,17 +1,6 @@
+import { retryAfterMsOf } from '@phx/core';
 import { ExponentialBackoff } from 'cockatiel';
 import type { IBackoff, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
-
-/**
- * Reads the delay a failure asked for (`retryAfterMs` of `NavigationError`,
- * `RateLimitedError` and `DownloadError`, from a `Retry-After` header), or `null`.
- *
- * @param error - what was thrown
- * @returns the delay in ms, or `null` when the error names none
- */
-export function retryAfterMsOf(error: unknown): number | null {
-  const value: unknown = (error as { retryAfterMs?: unknown } | null)?.retryAfterMs;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
-}
 
 /** Options of {@link createRetryAfterBackoff}. */
 export interface RetryAfterBackoffOptions {

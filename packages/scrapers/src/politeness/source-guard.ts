@@ -1,4 +1,4 @@
-import { CoreError, InvalidInputError, SOURCES, noopLogger, throwIfCancelled, toInputIssues } from '@phx/core';
+import { CoreError, InvalidInputError, SOURCES, noopLogger, retryAfterMsOf, throwIfCancelled, toInputIssues } from '@phx/core';
 import type { Logger, Source } from '@phx/core';
 import { BrokenCircuitError, CircuitState as BreakerState, ConsecutiveBreaker, circuitBreaker, handleWhen, retry } from 'cockatiel';
 import type { CircuitBreakerPolicy, IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { BrowserCrashedError, SourceBlockedError } from '../errors/index.js';
 import { abortable, checkSignal, eitherSignal, sleep } from './abortable.js';
 import { backoffBoundsIssues } from './politeness-options.js';
-import { createRetryAfterBackoff, retryAfterMsOf } from './retry-after-backoff.js';
+import { createRetryAfterBackoff } from './retry-after-backoff.js';
 
 /** Options of {@link SourceGuard}. */
 export interface SourceGuardOptions {

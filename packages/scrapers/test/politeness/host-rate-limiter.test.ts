@@ -1,6 +1,6 @@
-import { CancelledError } from '@phx/core';
+import { CancelledError, retryAfterMsOf } from '@phx/core';
 import { describe, expect, it } from 'vitest';
-import { HostRateLimiter, createRetryAfterBackoff, retryAfterMsOf } from '../../src/politeness/index.js';
+import { HostRateLimiter, createRetryAfterBackoff } from '../../src/politeness/index.js';
 import { NavigationError } from '../../src/errors/index.js';
 import { parseRetryAfterMs } from '../../src/download/index.js';
 
