@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 import { FINAL_JOB_STATUSES } from '@phx/core';
-import { fromJobEventDocument, JOB_EVENTS_COLLECTION, jobEventDocumentId } from './job-event.js';
-import type { JobEvent, JobEventBody, JobEventDocument, JobEventEntry, JobEventPosition } from './job-event.js';
+import { fromJobEventDocument, JOB_EVENTS_COLLECTION, jobEventDocumentId, toJobEventCounters } from './job-event.js';
+import type { JobEvent, JobEventBody, JobEventCounters, JobEventDocument, JobEventEntry, JobEventPosition } from './job-event.js';
 
 /** Options of {@link JobEventLog}. */
 export interface JobEventLogOptions {
@@ -59,6 +59,20 @@ export class JobEventLog {
   async lastSeq(jobId: string): Promise<number> {
     const last = await this.collection.find({ jobId }, { projection: { seq: 1 }, sort: { seq: -1 }, limit: 1 }).toArray();
     return last[0]?.seq ?? 0;
+  }
+
+  /**
+   * The counters of a job's last event: what clients last saw of it, which
+   * may be ahead of the job document's throttled progress when the run that
+   * wrote it was killed between two progress writes.
+   *
+   * @param jobId - the job
+   * @returns the counters of its highest-`seq` event (every counter filled), `null` when it has no event
+   */
+  async lastCounters(jobId: string): Promise<JobEventCounters | null> {
+    const last = await this.collection.find({ jobId }, { projection: { counters: 1 }, sort: { seq: -1 }, limit: 1 }).toArray();
+    const counters = last[0]?.counters;
+    return counters === undefined ? null : toJobEventCounters(counters);
   }
 
   /**

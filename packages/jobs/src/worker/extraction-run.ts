@@ -3,6 +3,7 @@ import { JobEventLog } from '../progress/job-event-log.js';
 import { JobEventRecorder } from '../progress/job-event-recorder.js';
 import { extractionEventBody, statusEventBody, toJobEventCounters } from '../progress/job-event.js';
 import type { Clock, ExtractionEvent, Logger, PropertyExtracting } from '@phx/core';
+import type { JobEventCounters } from '../progress/job-event.js';
 import { describeError } from '../errors/index.js';
 import type { CancelRequests } from '../repository/cancel-requests.js';
 import type { JobRepository, JobRunEnd } from '../repository/job-repository.js';
@@ -107,7 +108,7 @@ export class ExtractionRun {
    */
   async execute(): Promise<ExtractionRunResult> {
     const { job } = this.o;
-    const state = new JobProgressState(job);
+    const state = new JobProgressState(job, await this.lastShownCounters());
     const writer = new ProgressWriter({
       write: () => this.o.repository.saveProgress(job.id, job.runNumber, state.live(), this.o.clock.now(), this.cancelRequestedAt),
       minIntervalMs: this.o.progressWriteIntervalMs,
@@ -141,6 +142,16 @@ export class ExtractionRun {
     if (result.job !== null) events.record(statusEventBody(result.job.status, toJobEventCounters(result.job), result.job.errorMessage));
     if (!(await events.close())) this.logger.warn({}, 'job events of the run could not all be written');
     return result;
+  }
+
+  /** The counters of the job's last event (a killed run's may be ahead of the document), or `null` when unreadable or none. */
+  private async lastShownCounters(): Promise<JobEventCounters | null> {
+    try {
+      return await this.eventLog.lastCounters(this.jobId);
+    } catch (error) {
+      this.logger.warn({ err: describeError(error) }, 'last job event unreadable; live counters start from the job document');
+      return null;
+    }
   }
 
   private async extract(state: JobProgressState, writer: ProgressWriter, events: JobEventRecorder): Promise<void> {

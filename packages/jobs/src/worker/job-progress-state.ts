@@ -17,8 +17,10 @@ import type { StoredExtractionJob } from '../repository/job-document.js';
  * `failedPropertiesList` follows the job's property order.
  *
  * Live counters never go down while the job runs: each one shown is the
- * highest it has been, starting from the job document's counters (what
- * clients last saw, e.g. the last write of a killed run), and rises only
+ * highest it has been, starting from the higher of the job document's
+ * counters and the counters of the job's last event (what clients last saw:
+ * a killed run's events can be ahead of its last throttled progress write),
+ * and rises only
  * once the count now (finished outcomes plus the current attempts of the
  * unfinished properties) passes it. So photos of a property that is redone
  * (resumed, retried, redone after a database outage) are not taken back when
@@ -43,15 +45,18 @@ export class JobProgressState {
 
   /**
    * @param job - the job as the run found it
+   * @param lastShown - the counters of the job's last event (`JobEventLog.lastCounters`), or `null`
+   *   when it has none; the live counters start no lower than these
    */
-  constructor(job: StoredExtractionJob) {
+  constructor(job: StoredExtractionJob, lastShown: ExtractionCounters | null = null) {
     this.dryRun = job.dryRun;
     this.order = new Map(job.properties.map((p, i) => [p.id, i]));
     this.outcomes = job.propertyOutcomes.filter((o) => o.status !== 'deferred');
     for (const outcome of job.propertyOutcomes) if (outcome.status === 'deferred') this.carried.set(outcome.propertyId, outcome);
     for (const outcome of this.outcomes) this.finished.add(outcome.propertyId);
     this.totalProperties = job.totalProperties;
-    this.shown = highest(countersOf(this.allOutcomes(), this.totalProperties, this.dryRun), job);
+    const start = highest(countersOf(this.allOutcomes(), this.totalProperties, this.dryRun), job);
+    this.shown = lastShown === null ? start : highest(start, lastShown);
   }
 
   /** The `deferred` outcomes of earlier runs, by property, for the properties this run has not finished yet. */

@@ -10,6 +10,9 @@ import { runExtractionJobNow } from '../../src/worker/run-extraction-job-now.js'
 import { JOBS_COLLECTION, JobRepository } from '../../src/repository/job-repository.js';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
+import { JobRunLeases } from '../../src/repository/job-run-leases.js';
+import { JobEventLog } from '../../src/progress/job-event-log.js';
+import { JOB_EVENTS_COLLECTION, statusEventBody, toJobEventCounters } from '../../src/progress/job-event.js';
 import { FIXTURES_DIR } from '../support/fixture-photos.js';
 import { sampleJob } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
@@ -84,5 +87,31 @@ describe('job counters of a re-run (replayed listings, real photo server, MongoD
     const perProperty = second.job.propertyOutcomes.map((o) => ({ address: o.address, newImages: o.newImages, unchanged: o.unchangedImages }));
     const firstPerProperty = first.job.propertyOutcomes.map((o) => ({ address: o.address, newImages: 0, unchanged: o.newImages }));
     expect(perProperty.sort((a, b) => a.address.localeCompare(b.address))).toEqual(firstPerProperty.sort((a, b) => a.address.localeCompare(b.address)));
+  }, 180_000);
+
+  it('resumes a killed run from the counters its last event showed, even when its last progress write was older: no live counter goes down', async () => {
+    const created = await repository.create(sampleJob(properties.length, { properties, totalProperties: properties.length }));
+    // Run 1 died (kill -9) after its events showed 5 photos but before its throttled progress write: the document says 2.
+    const longAgo = new Date(Date.now() - 3_600_000);
+    const runs = new JobRunLeases({ db: tdb.db });
+    expect(await runs.claim(created.id, 1, 'killed', longAgo)).toBe(true);
+    expect(await repository.startRun(created.id, { runNumber: 1, workerName: 'killed', now: longAgo })).not.toBeNull();
+    const saved = { ...created, totalImages: 2, newImages: 2, failedPropertiesList: [], propertyOutcomes: [] };
+    expect(await repository.saveProgress(created.id, 1, saved, longAgo)).toBe(true);
+    const shown = toJobEventCounters({ ...saved, totalImages: 5, newImages: 5 });
+    await new JobEventLog({ db: tdb.db }).append(created.id, [statusEventBody('in_progress', shown, null)]);
+
+    const job = await runExtractionJobNow(created.id, {
+      repository,
+      extractor: (j) => factory.forJob(j),
+      cancelPollIntervalMs: 100,
+      progressWriteIntervalMs: 100,
+    });
+    expect(job).toMatchObject({ status: 'completed', runNumber: 2 });
+    const events = await tdb.db.collection(JOB_EVENTS_COLLECTION).find({ jobId: created.id }).sort({ seq: 1 }).toArray();
+    const totals = events.map((e) => (e['counters'] as { totalImages: number }).totalImages);
+    const live = totals.slice(0, -1); // the final status event counts exactly from the outcomes
+    const decreases = live.filter((t, i) => i > 0 && t < live[i - 1]!).length;
+    expect({ firstOfRun2: live[1], decreases }).toEqual({ firstOfRun2: 5, decreases: 0 });
   }, 180_000);
 });
