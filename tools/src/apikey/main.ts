@@ -5,9 +5,8 @@
  * Exit codes: 0 done, 1 unknown key id or failure, 2 bad flags.
  */
 import { CommanderError } from 'commander';
-import { MongoClient } from 'mongodb';
-import { InvalidInputError } from '@phx/core';
-import { resolveMongoUri } from '../db/mongo-uri.js';
+import { CoreError, InvalidInputError } from '@phx/core';
+import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from '../cli/cli-config.js';
 import { ApiKeyRepository } from '@phx/jobs';
 import { parseApiKeyArgs } from './apikey-options.js';
@@ -16,7 +15,7 @@ import { runApiKeyCli } from './run-apikey-cli.js';
 async function main(argv: readonly string[]): Promise<number> {
   const request = parseApiKeyArgs(argv);
   const config = loadCliConfig(process.env);
-  const client = await MongoClient.connect(await resolveMongoUri());
+  const client = await connectMongo(await resolveMongoUri());
   try {
     const admin = new ApiKeyRepository({ db: client.db(config.mongoDb) });
     await admin.ensureIndexes();
@@ -28,7 +27,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  console.error(error instanceof Error ? error.message : `phx-apikey failed: ${String(error)}`);
+  console.error(error instanceof CoreError && !(error instanceof InvalidInputError) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : `phx-apikey failed: ${String(error)}`);
   return error instanceof InvalidInputError ? 2 : 1;
 }
 

@@ -5,11 +5,10 @@
  * on a job (`--job-id`).
  */
 import { CommanderError } from 'commander';
-import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { CoreError, InvalidInputError, NotFoundError, configureSharp } from '@phx/core';
 import { createAgenda } from '@phx/jobs';
-import { resolveMongoUri } from '../db/mongo-uri.js';
+import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from './cli-config.js';
 import { parseCliArgs } from './cli-options.js';
 import { runCli } from './run-cli.js';
@@ -22,7 +21,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const request = argv[0] === 'schedule' ? parseScheduleArgs(argv.slice(1), defaults) : parseCliArgs(argv, defaults);
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   configureSharp();
-  const client = await MongoClient.connect(await resolveMongoUri());
+  const client = await connectMongo(await resolveMongoUri());
   const interrupt = new AbortController();
   process.once('SIGINT', () => interrupt.abort(new Error('interrupted')));
   try {

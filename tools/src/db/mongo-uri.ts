@@ -1,3 +1,6 @@
+import { MongoClient, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { z } from 'zod';
+import { CoreError, InvalidInputError } from '@phx/core';
 import { localDataDir } from './workspace-paths.js';
 import { startLocalMongo } from './local-mongo.js';
 
@@ -29,4 +32,59 @@ export async function startLocalMongoUri(): Promise<string> {
     ...(port === undefined ? {} : { port: Number(port) }),
   });
   return state.uri;
+}
+
+/** How long a CLI waits for MongoDB to answer before it gives up, in ms (`MONGODB_CONNECT_TIMEOUT_MS`). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+const connectTimeoutSchema = z.coerce.number().int().min(100).max(600_000).default(DEFAULT_CONNECT_TIMEOUT_MS);
+
+/**
+ * MongoDB did not answer a CLI within its connect timeout (server down, wrong
+ * host or port). Code `DATABASE_UNAVAILABLE`, kind `transient`.
+ */
+export class DatabaseUnavailableError extends CoreError {
+  /**
+   * @param uri - the connection string, shown with its password masked
+   * @param timeoutMs - how long it was waited, in ms
+   * @param cause - the driver's error
+   */
+  constructor(uri: string, timeoutMs: number, cause: unknown) {
+    super(
+      'DATABASE_UNAVAILABLE',
+      `MongoDB at ${maskPassword(uri)} did not answer within ${timeoutMs} ms; start it (npm run db -- start) or set MONGODB_URI to one that runs`,
+      'transient',
+      { cause },
+    );
+  }
+}
+
+/**
+ * Connects to MongoDB for a CLI, waiting at most `MONGODB_CONNECT_TIMEOUT_MS`
+ * (default 5 000 ms, 100-600 000) for a server to answer, where the driver
+ * alone would wait 30 s.
+ *
+ * @param uri - the connection string (see {@link resolveMongoUri})
+ * @param env - the environment read for `MONGODB_CONNECT_TIMEOUT_MS` (default `process.env`)
+ * @returns a connected client; the caller closes it
+ * @throws core's `InvalidInputError` when `MONGODB_CONNECT_TIMEOUT_MS` is not a whole number in range
+ * @throws {@link DatabaseUnavailableError} when no server answered in time
+ */
+export async function connectMongo(uri: string, env: NodeJS.ProcessEnv = process.env): Promise<MongoClient> {
+  const parsed = connectTimeoutSchema.safeParse(env['MONGODB_CONNECT_TIMEOUT_MS'] === '' ? undefined : env['MONGODB_CONNECT_TIMEOUT_MS']);
+  if (!parsed.success) {
+    throw new InvalidInputError('setting', [{ path: 'MONGODB_CONNECT_TIMEOUT_MS', message: 'must be a whole number of ms from 100 to 600000' }]);
+  }
+  const timeoutMs = parsed.data;
+  try {
+    return await MongoClient.connect(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
+  } catch (error) {
+    if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) throw new DatabaseUnavailableError(uri, timeoutMs, error);
+    throw error;
+  }
+}
+
+/** The connection string with the password of its user info replaced by `***`. */
+function maskPassword(uri: string): string {
+  return uri.replace(/^([a-z+]+:\/\/[^:@/]+):[^@/]*@/i, '$1:***@');
 }

@@ -9,9 +9,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { MongoClient } from 'mongodb';
 import { ApiKeyRepository } from '@phx/jobs';
-import { resolveMongoUri } from '../db/mongo-uri.js';
+import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
 import { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
 import { freePort, startChildService, type ChildService } from '../process/child-service.js';
@@ -104,7 +103,7 @@ async function main(): Promise<number> {
 
 /** Runs `work` with the API key store of the demo database, then closes the connection. */
 async function withDemoDatabase<T>(mongoUri: string, dbName: string, work: (admin: ApiKeyRepository) => Promise<T>): Promise<T> {
-  const client = await MongoClient.connect(mongoUri);
+  const client = await connectMongo(mongoUri);
   try {
     const admin = new ApiKeyRepository({ db: client.db(dbName) });
     await admin.ensureIndexes();
@@ -115,7 +114,7 @@ async function withDemoDatabase<T>(mongoUri: string, dbName: string, work: (admi
 }
 
 async function dropDemoState(mongoUri: string, dbName: string, imagesDir: string): Promise<void> {
-  const client = await MongoClient.connect(mongoUri);
+  const client = await connectMongo(mongoUri);
   try {
     await client.db(dbName).dropDatabase();
   } finally {
