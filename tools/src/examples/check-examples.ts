@@ -34,8 +34,10 @@ const EXAMPLE_SUFFIX = '.example.ts';
 
 /**
  * Type-checks every ```ts block of a TSDoc `@example` under the given
- * folders with the TypeScript compiler, against the workspace as it is
- * (packages resolve through `node_modules`, so build them first).
+ * folders with the TypeScript compiler, against the workspace's sources as
+ * they are: a workspace package imported by name (`@phx/core`,
+ * `@phx/jobs/worker`) resolves to its `src`, not its build, so nothing needs
+ * building first; other packages resolve through `node_modules`.
  *
  * Each example is compiled as a module of its own that sits beside the file
  * it documents, under `tsconfig.base.json`'s options. It sees that file's
@@ -106,7 +108,30 @@ function optionsOf(rootDir: string): ts.CompilerOptions {
     noUnusedParameters: false,
     verbatimModuleSyntax: false,
     isolatedModules: false,
+    paths: workspacePackagePaths(rootDir),
   };
+}
+
+/** `paths` mapping each export of each `packages/*` package (`@phx/jobs/worker`) to its source (`packages/jobs/src/worker/index.ts`). */
+function workspacePackagePaths(rootDir: string): Record<string, string[]> {
+  const paths: Record<string, string[]> = {};
+  for (const dir of readdirSync(join(rootDir, 'packages'), { withFileTypes: true })) {
+    if (!dir.isDirectory()) continue;
+    const packageDir = join(rootDir, 'packages', dir.name);
+    const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as PackageManifest;
+    for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
+      const types = typeof target === 'object' ? target.types : undefined;
+      const source = types?.match(/^\.\/dist\/(.+)\.d\.ts$/)?.[1];
+      if (source !== undefined) paths[join(manifest.name, subpath)] = [join(packageDir, 'src', `${source}.ts`)];
+    }
+  }
+  return paths;
+}
+
+/** The fields of a `package.json` read by {@link workspacePackagePaths}. */
+interface PackageManifest {
+  readonly name: string;
+  readonly exports?: Record<string, string | { readonly types?: string }>;
 }
 
 /** `import { a, b } from './file.js';` for the exports of the documented file that the example does not itself declare or import. */

@@ -2,8 +2,8 @@
 import { findWorkspaceRoot } from '../db/workspace-paths.js';
 import { checkExamples } from './check-examples.js';
 
-// Type-checks every TSDoc `@example` of the workspace's sources (run after
-// `nx run-many -t build`: packages are imported through their dist types).
+// Type-checks every TSDoc `@example` of the workspace's sources; run by
+// `nx run tools:examples`, which tools' test target depends on.
 const result = checkExamples({ rootDir: findWorkspaceRoot(), sourceDirs: EXAMPLE_SOURCE_DIRS() });
 for (const failure of result.failures) console.error(`${failure.at} - ${failure.message}`);
 const files = new Set(result.examples.map((e) => e.file)).size;
