@@ -43,6 +43,9 @@ function isDuplicateKey(error: unknown): boolean {
  *
  * @example
  * ```ts
+ * import type { PropertyId } from '@phx/core';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, propertyId: PropertyId, sha256: string, bytes: Uint8Array;
  * const store = new GridFsImageStore({ db });
  * await store.ensureIndexes();
  * const { location, created } = await store.put(propertyId, `${sha256}.jpg`, bytes);
