@@ -117,7 +117,7 @@ export class GridFsImageStore implements ImageStore {
    * @param propertyId - owner property
    * @param fileName - the file's name in the store
    * @returns the download stream and the file's size in bytes, or `null` when no such file is stored
-   * @throws CoreError (from `assertStorePath`) for a name the store never writes
+   * @throws core's `InvalidInputError` (from `assertStorePath`) for a name the store never writes
    */
   async openReadStream(propertyId: PropertyId, fileName: string): Promise<{ readonly stream: Readable; readonly byteLength: number } | null> {
     assertStorePath(propertyId, fileName);
