@@ -1,18 +1,16 @@
 #!/usr/bin/env node
 /**
  * The GraphQL server process: reads the configuration, connects to MongoDB,
- * builds the job service (enqueueing through Agenda, never running jobs),
- * the progress feed and the properties catalog, and serves HTTP and
- * graphql-ws on one port. Logs `graphql ready` with the URL once listening;
+ * builds the services (`createGraphqlServices`: the job service enqueueing
+ * through Agenda, never running jobs, the feeds, the properties catalog, ...)
+ * and serves HTTP and graphql-ws on one port. Logs `graphql ready` with the URL once listening;
  * SIGTERM or SIGINT stops it gracefully with exit code 0.
  */
 import 'reflect-metadata';
-import { createAgenda, GridFsImageStore, JobEventFeed, JobHistoryService, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
 import { MongoClient } from 'mongodb';
 import { pino, type Logger as PinoLogger } from 'pino';
-import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
 import { loadGraphqlConfig } from './config.js';
-import { createCsvPropertyCatalog } from './property/property-catalog.js';
+import { createGraphqlServices } from './graphql-services.js';
 import { createGraphqlServer } from './server.js';
 
 /** How long the process may take to exit after its resources are closed, in ms, before it is forced. */
@@ -52,38 +50,18 @@ async function main(): Promise<void> {
   });
   closers.push(() => mongo.close());
   await mongo.connect();
-  const db = mongo.db(config.mongodbDb);
-  // The API only enqueues: no job definitions, never agenda.start().
-  const agenda = await createAgenda({ db, logger });
-  closers.push(() => agenda.stop());
-  const jobService = new JobService({ db, agenda, logger, lockLifetimeMs: config.lockLifetimeMs });
-  await jobService.ensureIndexes();
-  const scheduleService = new ScheduleService({ db, agenda, logger });
-  await scheduleService.ensureIndexes();
-  const progressFeed = new JobProgressFeed({ db, logger });
-  closers.push(() => progressFeed.close());
-  const eventFeed = new JobEventFeed({ db, logger });
-  await eventFeed.ensureIndexes();
-  closers.push(() => eventFeed.close());
-  const catalog = createCsvPropertyCatalog(config.propertiesCsv);
-  const properties = await catalog.list();
+  const services = await createGraphqlServices({
+    db: mongo.db(config.mongodbDb),
+    propertiesCsv: config.propertiesCsv,
+    imageStore: config.imageStore,
+    lockLifetimeMs: config.lockLifetimeMs,
+    logger,
+  });
+  closers.push(() => services.close());
+  const properties = await services.catalog.list();
   if (stopping) return;
 
-  const server = createGraphqlServer({
-    config,
-    jobService,
-    progressFeed,
-    eventFeed,
-    jobHistory: new JobHistoryService({ db, jobs: jobService }),
-    catalog,
-    scheduleService,
-    apiKeys: new MongoApiKeyVerifier({ db }),
-    ...(config.imageStore === 'gridfs' ? { gridFsImages: new GridFsImageStore({ db }) } : {}),
-    logger,
-    checkReadiness: async () => {
-      await db.command({ ping: 1 });
-    },
-  });
+  const server = createGraphqlServer({ config, logger, ...services.serverOptions });
   closers.push(() => server.stop());
   const url = await server.start();
   logger.info(

@@ -127,10 +127,18 @@ export interface GraphqlServer {
  * @returns the server
  * @example
  * ```ts
- * const server = createGraphqlServer({ config, jobService, progressFeed, eventFeed, catalog, scheduleService, logger });
+ * import type { Logger } from '@phx/core';
+ * import type { Db } from 'mongodb';
+ * import { loadGraphqlConfig } from './config.js';
+ * import { createGraphqlServices } from './graphql-services.js';
+ * declare const db: Db, logger: Logger;
+ * const config = loadGraphqlConfig();
+ * const services = await createGraphqlServices({ db, propertiesCsv: config.propertiesCsv, logger });
+ * const server = createGraphqlServer({ config, logger, ...services.serverOptions });
  * const url = await server.start(); // http://127.0.0.1:4000/graphql
  * // ...
  * await server.stop();
+ * await services.close();
  * ```
  */
 export function createGraphqlServer(options: GraphqlServerOptions): GraphqlServer {

@@ -57,11 +57,12 @@ export function createRequireApiKey(guard: AccessGuard, errors: ErrorFormatOptio
 }
 
 /**
- * The principal {@link createRequireApiKey} found for this request.
+ * The principal {@link createRequireApiKey} found for this request. Mount
+ * that middleware first: without it this throws (a wiring mistake, not a
+ * request's).
  *
  * @param res - the Express response of a request that passed the middleware
  * @returns who is calling
- * @throws Error when the middleware did not run first (a wiring mistake)
  */
 export function principalOf(res: Response): ApiPrincipal {
   const principal = res.locals[PRINCIPAL_LOCAL] as ApiPrincipal | undefined;

@@ -55,9 +55,8 @@ export interface WsAccess {
    */
   onSubscribe(ctx: WsContext, id: string, payload: SubscribePayload): readonly GraphQLError[] | undefined;
   /**
-   * The principal of an accepted connection.
-   *
-   * @throws Error when the connection was not accepted (graphql-ws never runs operations then)
+   * The principal of an accepted connection (graphql-ws runs operations on
+   * accepted connections only).
    */
   principalOf(ctx: WsContext): ApiPrincipal;
   /** `onClose`: forgets the connection. */

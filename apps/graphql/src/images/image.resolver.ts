@@ -6,14 +6,11 @@ import { StoredImageType, toStoredImageType } from './image.type.js';
 /** The `images` query: stored photos with URLs this server serves them at. */
 @Resolver(() => StoredImageType)
 export class ImageResolver {
-  /**
-   * Lists the stored photos of a property with the URLs of their files.
-   *
-   * @throws InvalidInputError (BAD_USER_INPUT) when the id has no letter or digit
-   */
+  /** The `images` query (see its `description`). */
   @Query(() => [StoredImageType], {
     description:
-      'The stored photos of a property (id or address), oldest first, with URLs for the original, web copy and thumbnail on this server. Photos a re-run found gone from the listings are left out unless includeRemoved is true.',
+      'The stored photos of a property (id or address), oldest first, with URLs for the original, web copy and thumbnail on this server. Photos a re-run found gone from the listings are left out unless includeRemoved is true. ' +
+      'A property id with no letter or digit: BAD_USER_INPUT.',
   })
   async images(
     @Arg('propertyId', () => ID) propertyId: string,

@@ -4,64 +4,51 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { IMAGES_PATH } from './image.routes.js';
 
-/** GraphQL `ImageFile`: one file of a stored photo, with the URL this server serves it at. */
+/** GraphQL `ImageFile` (see its `description`). */
 @ObjectType('ImageFile', { description: 'One file of a stored photo (the original or a variant) and where this server serves it.' })
 export class ImageFileType {
-  /** File name in the store. */
   @Field(() => String, { description: 'File name in the image store, e.g. <sha256>.jpg or <sha256>.thumb.webp.' })
   readonly fileName!: string;
 
-  /** Absolute URL on this server. */
   @Field(() => String, {
     description: 'URL of the file on this server: /images/<propertyId>/<fileName>; send the same API key (Authorization: Bearer <key>).',
   })
   readonly url!: string;
 
-  /** MIME type. */
   @Field(() => String, { description: 'Content-Type the server answers with, e.g. image/jpeg.' })
   readonly contentType!: string;
 
-  /** Width in px. */
   @Field(() => Int, { description: 'Width in px (upright).' })
   readonly widthPx!: number;
 
-  /** Height in px. */
   @Field(() => Int, { description: 'Height in px (upright).' })
   readonly heightPx!: number;
 
-  /** Size in bytes. */
   @Field(() => Int, { description: 'Size of the file in bytes.' })
   readonly byteLength!: number;
 }
 
-/** GraphQL `StoredImage`: a stored photo of a property with URLs for its original, web variant and thumbnail. */
+/** GraphQL `StoredImage` (see its `description`). */
 @ObjectType('StoredImage', { description: 'A stored photo of a property, with URLs for its original, web-size copy and thumbnail.' })
 export class StoredImageType {
-  /** Owner property. */
   @Field(() => ID, { description: 'Owner property id.' })
   readonly propertyId!: string;
 
-  /** Content hash. */
   @Field(() => String, { description: 'Lower-case hex SHA-256 of the original bytes.' })
   readonly sha256!: string;
 
-  /** The original. */
   @Field(() => ImageFileType, { description: 'The original, as downloaded.' })
   readonly original!: ImageFileType;
 
-  /** Web variant. */
   @Field(() => ImageFileType, { nullable: true, description: 'The web-size WebP copy (longest side ≤ 2048 px); null when none was made.' })
   readonly web!: ImageFileType | null;
 
-  /** Thumbnail. */
   @Field(() => ImageFileType, { nullable: true, description: 'The thumbnail WebP copy (longest side ≤ 400 px); null when none was made.' })
   readonly thumbnail!: ImageFileType | null;
 
-  /** First sighting. */
   @Field(() => DateTimeResolver, { description: 'First sighting.' })
   readonly firstSeenAt!: Date;
 
-  /** When it left the listing. */
   @Field(() => DateTimeResolver, { nullable: true, description: 'When a re-run found the photo gone from its listings; null while listed.' })
   readonly removedAt!: Date | null;
 }

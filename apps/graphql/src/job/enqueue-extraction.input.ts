@@ -4,37 +4,29 @@ import { Field, InputType } from 'type-graphql';
 import type { PropertySelection } from '../property/property-catalog.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 
-/**
- * GraphQL `EnqueueExtractionInput`: which catalog properties to extract
- * (`addresses`, or `all: true`), from which sources, and how.
- */
+/** GraphQL `EnqueueExtractionInput` (see its `description`). */
 @InputType('EnqueueExtractionInput', {
   description: 'Which catalog properties to extract (addresses, or all: true), from which sources, and how.',
 })
 export class EnqueueExtractionInput {
-  /** Catalog addresses to extract; each must be in the catalog. */
   @Field(() => [String], {
     nullable: true,
     description: 'Addresses of catalog properties to extract (matched as the catalog matches them). Give this or all: true.',
   })
   readonly addresses?: readonly string[] | null | undefined;
 
-  /** `true` = every catalog property. */
   @Field(() => Boolean, { nullable: true, description: 'true extracts every property of the catalog. Give this or addresses.' })
   readonly all?: boolean | null | undefined;
 
-  /** Sources to read; absent or empty = every source. */
   @Field(() => [String], {
     nullable: true,
     description: 'Sources to read, e.g. ["zillow"]; absent or empty means every source. Unknown names are rejected.',
   })
   readonly sources?: readonly string[] | null | undefined;
 
-  /** Browser isolation; absent = VIRTUAL. */
   @Field(() => IsolationModeEnum, { nullable: true, description: 'Browser isolation; absent means VIRTUAL.' })
   readonly isolationMode?: IsolationMode | null | undefined;
 
-  /** List photos without downloading them; absent = false. */
   @Field(() => Boolean, { nullable: true, description: 'List photos without downloading or storing them; absent means false.' })
   readonly dryRun?: boolean | null | undefined;
 }

@@ -2,38 +2,32 @@ import type { JobPage } from '@phx/jobs';
 import { Field, ObjectType } from 'type-graphql';
 import { JobType, toJobType } from './job.type.js';
 
-/** GraphQL `PageInfo`: where a page of a list ends. */
+/** GraphQL `PageInfo` (see its `description`). */
 @ObjectType('PageInfo', { description: 'Where a page of a list ends.' })
 export class PageInfoType {
-  /** More items follow. */
   @Field(() => Boolean, { description: 'true when more items follow this page.' })
   readonly hasNextPage!: boolean;
 
-  /** Cursor of the last item. */
   @Field(() => String, { nullable: true, description: 'Cursor of the last item of the page (pass it as after); null for an empty page.' })
   readonly endCursor!: string | null;
 }
 
-/** GraphQL `JobEdge`: a job and its cursor. */
+/** GraphQL `JobEdge` (see its `description`). */
 @ObjectType('JobEdge', { description: 'A job of a page and its cursor.' })
 export class JobEdgeType {
-  /** Opaque cursor. */
   @Field(() => String, { description: 'Opaque cursor: the page after it starts with the next job.' })
   readonly cursor!: string;
 
-  /** The job. */
   @Field(() => JobType, { description: 'The job.' })
   readonly node!: JobType;
 }
 
-/** GraphQL `JobConnection`: one page of jobs, newest first. */
+/** GraphQL `JobConnection` (see its `description`). */
 @ObjectType('JobConnection', { description: 'One page of jobs, newest first (by creation time, then id: a stable order).' })
 export class JobConnectionType {
-  /** The jobs with cursors. */
   @Field(() => [JobEdgeType], { description: 'The jobs of the page with their cursors.' })
   readonly edges!: readonly JobEdgeType[];
 
-  /** Where the page ends. */
   @Field(() => PageInfoType, { description: 'Where the page ends.' })
   readonly pageInfo!: PageInfoType;
 }

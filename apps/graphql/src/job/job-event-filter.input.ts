@@ -4,14 +4,12 @@ import { toJobId } from '@phx/core';
 import { Field, ID, InputType } from 'type-graphql';
 import { JobEventKindEnum } from './job-event-kind.enum.js';
 
-/** GraphQL `JobEventFilter`: which jobs, and which kinds of their events. */
+/** GraphQL `JobEventFilter` (see its `description`). */
 @InputType('JobEventFilter', { description: 'Which jobs to follow (1 to 100), and which kinds of their events.' })
 export class JobEventFilterInput {
-  /** The jobs. */
   @Field(() => [ID], { description: 'The jobs to follow, 1 to 100 ids. An unknown id: NOT_FOUND.' })
   readonly jobIds!: readonly string[];
 
-  /** Kinds to deliver; absent or empty = every kind. */
   @Field(() => [JobEventKindEnum], {
     nullable: true,
     description: 'Only these kinds; absent or empty means every kind. The subscription still completes after each job’s final status.',

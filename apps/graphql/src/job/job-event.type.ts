@@ -7,90 +7,70 @@ import { JobEventKindEnum } from './job-event-kind.enum.js';
 import { JobStatusEnum } from './job-status.enum.js';
 import { PropertyOutcomeStatusEnum } from './property-outcome-status.enum.js';
 
-/** GraphQL `JobEventError`: what failed, for `PHOTO_FAILED` and for the `STATUS` event of a failed or cancelled job. */
+/** GraphQL `JobEventError` (see its `description`). */
 @ObjectType('JobEventError', { description: 'What failed: a photo or source (PHOTO_FAILED), or the job (STATUS FAILED or CANCELLED).' })
 export class JobEventErrorType {
-  /** Stable code. */
   @Field(() => String, { description: 'Stable code, e.g. INVALID_IMAGE, JOB_FAILED, CANCELLED.' })
   readonly code!: string;
 
-  /** Message naming what was wrong. */
   @Field(() => String, { description: 'Message naming the page, photo or reason.' })
   readonly message!: string;
 
-  /** The URL involved. */
   @Field(() => String, { nullable: true, description: 'URL of the page or photo involved; null when none.' })
   readonly url!: string | null;
 }
 
-/** GraphQL `JobEvent`: one entry of a job's event log, with the counters just after it. */
+/** GraphQL `JobEvent` (see its `description`). */
 @ObjectType('JobEvent', { description: "One entry of a job's event log, the same on every server, with the job's status and counters just after it." })
 export class JobEventType {
-  /** Opaque id; resume after it with `afterEventId`. */
   @Field(() => ID, { description: 'Opaque, stable id. Pass the last one you received as afterEventId to get what you missed, then live events.' })
   readonly id!: string;
 
-  /** The job. */
   @Field(() => ID, { description: 'The job.' })
   readonly jobId!: string;
 
-  /** Place in the job's log. */
   @Field(() => Int, { description: "Place in the job's log: 1, 2, 3, … without gaps." })
   readonly seq!: number;
 
-  /** What happened. */
   @Field(() => JobEventKindEnum, { description: 'What happened.' })
   readonly type!: JobEventKind;
 
-  /** When it was recorded. */
   @Field(() => DateTimeResolver, { description: 'When the worker (or server) recorded it.' })
   readonly at!: Date;
 
-  /** Status after the event. */
   @Field(() => JobStatusEnum, { description: "The job's status after the event." })
   readonly status!: JobStatus;
 
-  /** Counters after the event. */
   @Field(() => JobCountersType, { description: "The job's counters after the event." })
   readonly counters!: JobCountersType;
 
-  /** The property involved. */
   @Field(() => ID, { nullable: true, description: 'The property, for property and photo events; else null.' })
   readonly propertyId!: string | null;
 
-  /** Its address. */
   @Field(() => String, { nullable: true, description: 'Its address, for PROPERTY_STARTED and PROPERTY_FINISHED; else null.' })
   readonly address!: string | null;
 
-  /** The source involved. */
   @Field(() => String, { nullable: true, description: 'The source, for photo events; else null.' })
   readonly source!: string | null;
 
-  /** The photo's id on its source. */
   @Field(() => String, { nullable: true, description: "The photo's id on its source (PHOTO_STORED, some COUNTERS); else null." })
   readonly photoId!: string | null;
 
-  /** SHA-256 of the stored photo. */
   @Field(() => String, { nullable: true, description: 'SHA-256 of the stored photo (PHOTO_STORED, unchanged photos); else null.' })
   readonly sha256!: string | null;
 
-  /** New for the property or a duplicate. */
   @Field(() => Boolean, { nullable: true, description: 'PHOTO_STORED: true when new for the property, false for a duplicate; else null.' })
   readonly isNew!: boolean | null;
 
-  /** How the property ended. */
   @Field(() => PropertyOutcomeStatusEnum, { nullable: true, description: 'PROPERTY_FINISHED: how the property ended; else null.' })
   readonly propertyStatus!: PropertyOutcomeStatus | null;
 
-  /** Photos declared and not accounted for. */
   @Field(() => Int, { nullable: true, description: 'PROPERTY_FINISHED: photos the listing pages declare that the run did not account for (see PropertyOutcome.missingPhotos); else null.' })
   readonly missingPhotos!: number | null;
 
-  /** When a deferred property may be tried again. */
   @Field(() => DateTimeResolver, { nullable: true, description: 'PROPERTY_FINISHED of a DEFERRED property: the earliest time it is tried again; else null.' })
   readonly retryAt!: Date | null;
 
-  /** What failed. */
   @Field(() => JobEventErrorType, { nullable: true, description: 'PHOTO_FAILED: the failure; STATUS FAILED or CANCELLED: why; else null.' })
   readonly error!: JobEventErrorType | null;
 }

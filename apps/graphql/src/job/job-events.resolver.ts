@@ -7,16 +7,12 @@ import { JobEventType, toJobEventType } from './job-event.type.js';
 /** The `jobEvents` subscription: the event logs of jobs, from any worker, through MongoDB. */
 @Resolver(() => JobEventType)
 export class JobEventsResolver {
-  /**
-   * Pushes the events of the filtered jobs: from the first (or after `afterEventId`), then live.
-   *
-   * @throws NotFoundError (NOT_FOUND) for an unknown job; InvalidInputError (BAD_USER_INPUT) for a malformed id or filter
-   */
+  /** The `jobEvents` subscription (see its `description`). */
   @Subscription(() => JobEventType, {
     description:
       'The events of jobs (status changes, properties started and finished, photos stored and failed, counters), each once and in order per job, ' +
       'from the first, or after afterEventId; then live. Completes after the final status (COMPLETED, FAILED, CANCELLED) of every job, ' +
-      'at once for jobs already final. Unknown job: NOT_FOUND; malformed ids: BAD_USER_INPUT.',
+      'at once for jobs already final. Unknown job: NOT_FOUND; malformed ids or filter: BAD_USER_INPUT.',
     subscribe: async ({ args, context }) => {
       const { services } = context as GraphqlContext;
       const { filter, afterEventId } = args as { filter: JobEventFilterInput; afterEventId?: readonly string[] | null };

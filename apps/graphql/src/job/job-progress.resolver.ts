@@ -8,16 +8,11 @@ import { JobType, toJobType } from './job.type.js';
 /** The live progress subscription of a job, fed by the job progress feed (MongoDB, any worker). */
 @Resolver(() => JobType)
 export class JobProgressResolver {
-  /**
-   * Pushes the job's current state, then each change of its counters or
-   * status; completes after a final status.
-   *
-   * @throws NotFoundError (NOT_FOUND) for an unknown job; InvalidInputError (BAD_USER_INPUT) for a malformed id
-   */
+  /** The `jobProgress` subscription (see its `description`). */
   @Subscription(() => JobType, {
     description:
       "The job's current state, then each change of its counters or status; completes after COMPLETED, FAILED or CANCELLED. " +
-      'Unknown job: NOT_FOUND.',
+      'Unknown job: NOT_FOUND; malformed id: BAD_USER_INPUT.',
     subscribe: ({ args, context }) => {
       const { services } = context as GraphqlContext;
       return openJobProgressStream(services.progress, toJobId(String((args as { jobId: unknown }).jobId)));

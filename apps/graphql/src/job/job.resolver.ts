@@ -9,21 +9,13 @@ import { JobsArgs, toJobPageQuery } from './jobs.args.js';
 /** Queries and mutations of extraction jobs: read, list, enqueue, retry, cancel. */
 @Resolver(() => JobType)
 export class JobResolver {
-  /**
-   * Reads one job.
-   *
-   * @throws NotFoundError (NOT_FOUND) for an unknown id; InvalidInputError (BAD_USER_INPUT) for a malformed one
-   */
+  /** The `job` query (see its `description`). */
   @Query(() => JobType, { description: 'One job by id. Unknown id: NOT_FOUND; malformed id: BAD_USER_INPUT.' })
   async job(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<JobType> {
     return toJobType(await services.jobs.getJob(toJobId(id)));
   }
 
-  /**
-   * Lists jobs by page, newest first.
-   *
-   * @throws InvalidInputError (BAD_USER_INPUT) for a bad page size, source, time range or cursor
-   */
+  /** The `jobs` query (see its `description`). */
   @Query(() => JobConnectionType, {
     description:
       'Jobs, newest first (a stable order), filtered by status, source and creation time; first/after cursor pages. ' +
@@ -33,11 +25,7 @@ export class JobResolver {
     return toJobConnection(await services.history.pageJobs(toJobPageQuery(args)));
   }
 
-  /**
-   * Enqueues an extraction of catalog properties.
-   *
-   * @throws InvalidInputError (BAD_USER_INPUT) for no properties or an unknown source; NotFoundError (NOT_FOUND) for an address not in the catalog
-   */
+  /** The `enqueueExtraction` mutation (see its `description`). */
   @Mutation(() => JobType, {
     description:
       'Enqueues an extraction job for catalog properties and returns it (PENDING). ' +
@@ -52,7 +40,7 @@ export class JobResolver {
     return toJobType(await services.jobs.enqueueExtraction({ properties, ...options }));
   }
 
-  /** See the mutation's description. */
+  /** The `retryJob` mutation (see its `description`). */
   @Mutation(() => JobType, {
     description:
       'Enqueues a new job for the failed and deferred properties only of a finished job (same sources and options) and returns it. ' +
@@ -62,11 +50,7 @@ export class JobResolver {
     return toJobType(await services.history.retryJob(toJobId(id)));
   }
 
-  /**
-   * Cancels a job that has not finished.
-   *
-   * @throws NotFoundError (NOT_FOUND) for an unknown id; a JOB_ALREADY_FINISHED error (CONFLICT) for a finished job
-   */
+  /** The `cancelJob` mutation (see its `description`). */
   @Mutation(() => JobType, {
     description: 'Cancels a job that has not finished and returns it. Unknown id: NOT_FOUND; already finished: CONFLICT.',
   })

@@ -9,70 +9,51 @@ import { JobOriginEnum } from './job-origin.enum.js';
 import { JobStatusEnum } from './job-status.enum.js';
 import { PropertyOutcomeType, toPropertyOutcomeType } from './property-outcome.type.js';
 
-/**
- * GraphQL `Job`: an image-extraction job with the seed's model (status,
- * times, properties, options and progress counters) and its per-property
- * outcomes.
- */
+/** GraphQL `Job` (see its `description`); its counters are those of {@link JobCountersType}. */
 @ObjectType('Job', { description: 'An image-extraction job: its request, status, progress counters and outcomes.' })
 export class JobType extends JobCountersType {
-  /** Job id (UUID). */
   @Field(() => ID, { description: 'Job id (a UUID).' })
   readonly id!: string;
 
-  /** Current status. */
   @Field(() => JobStatusEnum, { description: 'Current status.' })
   readonly status!: JobStatus;
 
-  /** When the job was enqueued. */
   @Field(() => DateTimeResolver, { description: 'When the job was enqueued.' })
   readonly createdAt!: Date;
 
-  /** When a worker first started it. */
   @Field(() => DateTimeResolver, { nullable: true, description: 'When a worker first started it; null while pending.' })
   readonly startedAt!: Date | null;
 
-  /** When it reached a final status. */
   @Field(() => DateTimeResolver, { nullable: true, description: 'When it reached a final status; null before.' })
   readonly completedAt!: Date | null;
 
-  /** When a counter or the status last changed. */
   @Field(() => DateTimeResolver, { description: 'When a counter or the status last changed.' })
   readonly progressUpdatedAt!: Date;
 
-  /** The properties to extract, in order. */
   @Field(() => [PropertyType], { description: 'The properties to extract, in order.' })
   readonly properties!: readonly PropertyType[];
 
-  /** Sources to read, in order. */
   @Field(() => [String], { description: 'Sources to read, in order, e.g. ["zillow", "redfin"].' })
   readonly sources!: readonly string[];
 
-  /** Browser isolation mode. */
   @Field(() => IsolationModeEnum, { description: 'Browser isolation mode.' })
   readonly isolationMode!: IsolationMode;
 
-  /** Whether photos are only listed. */
   @Field(() => Boolean, { description: 'When true, photos are listed but not downloaded or stored.' })
   readonly dryRun!: boolean;
 
-  /** Addresses of the failed properties. */
   @Field(() => [String], { description: 'Addresses of the properties that failed, in order.' })
   readonly failedPropertiesList!: readonly string[];
 
-  /** Why the job failed or was cancelled. */
   @Field(() => String, { nullable: true, description: 'Why the job failed or was cancelled; null otherwise.' })
   readonly errorMessage!: string | null;
 
-  /** Outcome of each finished property. */
   @Field(() => [PropertyOutcomeType], { description: 'Outcome of each finished property, in finishing order.' })
   readonly propertyOutcomes!: readonly PropertyOutcomeType[];
 
-  /** Who asked for the job. */
   @Field(() => JobOriginEnum, { description: 'Who asked for the job: INTERACTIVE (enqueueExtraction, the CLI) or SCHEDULED (a schedule tick).' })
   readonly origin!: JobOrigin;
 
-  /** The schedule whose tick made the job. */
   @Field(() => ID, { nullable: true, description: 'The schedule whose tick made the job; null for interactive jobs.' })
   readonly scheduleId!: string | null;
 }

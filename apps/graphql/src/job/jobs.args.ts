@@ -6,22 +6,18 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { ArgsType, Field, InputType, Int } from 'type-graphql';
 import { JobStatusEnum } from './job-status.enum.js';
 
-/** GraphQL `JobFilter`: which jobs the `jobs` query lists. */
+/** GraphQL `JobFilter` of the `jobs` query (see its `description`). */
 @InputType('JobFilter', { description: 'Which jobs to list; every field is optional and they combine with AND.' })
 export class JobFilterInput {
-  /** Only jobs in this status. */
   @Field(() => JobStatusEnum, { nullable: true, description: 'Only jobs in this status.' })
   readonly status?: JobStatus | null | undefined;
 
-  /** Only jobs that read this source. */
   @Field(() => String, { nullable: true, description: 'Only jobs that read this source, e.g. "zillow". Unknown names: BAD_USER_INPUT.' })
   readonly source?: string | null | undefined;
 
-  /** Created at or after. */
   @Field(() => DateTimeResolver, { nullable: true, description: 'Only jobs created at or after this time.' })
   readonly createdFrom?: Date | null | undefined;
 
-  /** Created before. */
   @Field(() => DateTimeResolver, { nullable: true, description: 'Only jobs created before this time (after createdFrom).' })
   readonly createdBefore?: Date | null | undefined;
 }
@@ -29,15 +25,12 @@ export class JobFilterInput {
 /** Arguments of the `jobs` query: a filter and a cursor page, newest first. */
 @ArgsType()
 export class JobsArgs {
-  /** The filter; absent = every job. */
   @Field(() => JobFilterInput, { nullable: true, description: 'Which jobs; absent means every job.' })
   readonly filter?: JobFilterInput | null | undefined;
 
-  /** Page size. */
   @Field(() => Int, { defaultValue: 20, description: `Page size, 1..${MAX_JOB_PAGE_SIZE}.` })
   readonly first!: number;
 
-  /** Cursor to continue after. */
   @Field(() => String, { nullable: true, description: 'The endCursor of the previous page (or any edge cursor); absent for the first page.' })
   readonly after?: string | null | undefined;
 }

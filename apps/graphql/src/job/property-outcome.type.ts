@@ -5,14 +5,12 @@ import { ExtractionFailureType } from './extraction-failure.type.js';
 import { PropertyOutcomeStatusEnum } from './property-outcome-status.enum.js';
 import { SkippedSourceType } from './skipped-source.type.js';
 
-/** GraphQL `PropertyOutcome`: how one property of a job ended, with its counts. */
+/** GraphQL `PropertyOutcome` (see its `description`). */
 @ObjectType('PropertyOutcome', { description: 'How one property of a job ended, with its photo counts.' })
 export class PropertyOutcomeType {
-  /** The property. */
   @Field(() => ID, { description: 'The property id.' })
   readonly propertyId!: string;
 
-  /** Its address. */
   @Field(() => String, { description: 'Its address.' })
   readonly address!: string;
 
@@ -56,22 +54,18 @@ export class PropertyOutcomeType {
   })
   readonly placeholderImages!: number;
 
-  /** When a deferred property may be tried again. */
   @Field(() => DateTimeResolver, {
     nullable: true,
     description: 'DEFERRED: the earliest time the property is tried again (the end of its attempt plus the wait its site asked for); else null.',
   })
   readonly retryAt!: Date | null;
 
-  /** Sources whose photos were read. */
   @Field(() => [String], { description: 'Sources whose photos were read.' })
   readonly sourcesRead!: readonly string[];
 
-  /** Requested sources without a listing, with the reason. */
   @Field(() => [SkippedSourceType], { description: 'Requested sources without a listing for this property.' })
   readonly skippedSources!: readonly SkippedSourceType[];
 
-  /** Every failure met, in order. */
   @Field(() => [ExtractionFailureType], { description: 'Every failure met, in order.' })
   readonly failures!: readonly ExtractionFailureType[];
 }

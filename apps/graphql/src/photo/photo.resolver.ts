@@ -6,14 +6,10 @@ import { PhotoType, toPhotoType } from './photo.type.js';
 /** Queries of stored photos. */
 @Resolver(() => PhotoType)
 export class PhotoResolver {
-  /**
-   * Lists the stored photos of a property.
-   *
-   * @throws InvalidInputError (BAD_USER_INPUT) when the id has no letter or digit
-   */
+  /** The `photos` query (see its `description`). */
   @Query(() => [PhotoType], {
     description:
-      'The stored photos of a property, oldest first; empty when none. Takes the property id or its address.',
+      'The stored photos of a property, oldest first; empty when none. Takes the property id or its address; one with no letter or digit: BAD_USER_INPUT.',
   })
   async photos(@Arg('propertyId', () => ID) propertyId: string, @Ctx() { services }: GraphqlContext): Promise<PhotoType[]> {
     const records = await services.jobs.listPhotos(toPropertyId(propertyId));

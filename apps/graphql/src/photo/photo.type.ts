@@ -4,66 +4,51 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { PhotoVariantType } from './photo-variant.type.js';
 
-/** GraphQL `Photo`: one stored photo of a property (one per distinct content hash). */
+/** GraphQL `Photo` (see its `description`). */
 @ObjectType('Photo', { description: 'One stored photo of a property: one per distinct content (SHA-256).' })
 export class PhotoType {
-  /** Owner property. */
   @Field(() => ID, { description: 'Owner property id.' })
   readonly propertyId!: string;
 
-  /** SHA-256 of the original bytes. */
   @Field(() => String, { description: 'Lower-case hex SHA-256 of the original bytes; names the file.' })
   readonly sha256!: string;
 
-  /** Decoded format. */
   @Field(() => String, { description: 'Decoded format, e.g. "jpeg", "webp".' })
   readonly format!: string;
 
-  /** Upright width in px. */
   @Field(() => Int, { description: 'Upright width in px.' })
   readonly widthPx!: number;
 
-  /** Upright height in px. */
   @Field(() => Int, { description: 'Upright height in px.' })
   readonly heightPx!: number;
 
-  /** Size of the original in bytes. */
   @Field(() => Int, { description: 'Size of the original in bytes.' })
   readonly byteLength!: number;
 
-  /** File name in the image store. */
   @Field(() => String, { description: 'File name in the image store: <sha256>.<ext>.' })
   readonly fileName!: string;
 
-  /** Location in the image store. */
   @Field(() => String, { description: 'Where the original is stored: an absolute file path or a gridfs:// URI.' })
   readonly location!: string;
 
-  /** Sources it was seen on. */
   @Field(() => [String], { description: 'Every source it was seen on.' })
   readonly sources!: readonly string[];
 
-  /** Site photo ids it was seen under. */
   @Field(() => [String], { description: 'Every site photo id it was seen under.' })
   readonly photoIds!: readonly string[];
 
-  /** URLs it was downloaded from. */
   @Field(() => [String], { description: 'Every URL it was downloaded from.' })
   readonly urls!: readonly string[];
 
-  /** First sighting. */
   @Field(() => DateTimeResolver, { description: 'First sighting.' })
   readonly firstSeenAt!: Date;
 
-  /** Latest sighting. */
   @Field(() => DateTimeResolver, { description: 'Latest sighting.' })
   readonly lastSeenAt!: Date;
 
-  /** Perceptual hash of the canonical image. */
   @Field(() => String, { nullable: true, description: '64-bit perceptual hash of the upright image, 16 hex digits; null when not computed.' })
   readonly perceptualHash!: string | null;
 
-  /** Whether the canonical image is a placeholder. */
   @Field(() => Boolean, {
     description:
       'True when the image is a placeholder: flat, with too little detail to be a photo (a solid colour, a "Coming Soon" card). ' +
@@ -71,17 +56,14 @@ export class PhotoType {
   })
   readonly placeholder!: boolean;
 
-  /** Listed width of the size downloaded. */
   @Field(() => Int, { nullable: true, description: 'Width in px the site listed for the size downloaded; null when it stated none.' })
   readonly listedWidthPx!: number | null;
 
-  /** Whether that size is the largest listed. */
   @Field(() => Boolean, {
     description: 'True when the size downloaded is the largest the site listed; false when larger sizes answered 404/410 or did not decode.',
   })
   readonly largestSize!: boolean;
 
-  /** Whether the page had lost the field of the photo's largest size. */
   @Field(() => Boolean, {
     description:
       'True when the listing page no longer listed this photo\'s largest size where it used to (a renamed size field), ' +
@@ -89,25 +71,20 @@ export class PhotoType {
   })
   readonly sizeDowngrade!: boolean;
 
-  /** Whether the original is animated. */
   @Field(() => Boolean, { description: 'True when the original is an animation; its variants show the first frame.' })
   readonly animated!: boolean;
 
-  /** Web variants. */
   @Field(() => [PhotoVariantType], { description: 'Web-size variants stored next to the original.' })
   readonly variants!: readonly PhotoVariantType[];
 
-  /** Every file of the record in the image store. */
   @Field(() => [String], {
     description: 'Every file this photo has in the image store: the original, its variants and the files of replaced smaller copies.',
   })
   readonly storedFiles!: readonly string[];
 
-  /** Other copies of the same picture. */
   @Field(() => Int, { description: 'How many other copies (sizes, formats) of the same picture were seen.' })
   readonly duplicateCount!: number;
 
-  /** When the photo left the listing. */
   @Field(() => DateTimeResolver, { nullable: true, description: 'When a re-run found the photo gone from its listings; null while listed.' })
   readonly removedAt!: Date | null;
 }

@@ -43,6 +43,8 @@ export interface PropertyCatalogOptions {
  * @returns the catalog
  * @example
  * ```ts
+ * import type { Property } from '@phx/core';
+ * declare const properties: Property[];
  * const catalog = createPropertyCatalog({ load: async () => properties });
  * await catalog.select({ addresses: ['4732 W Davis Rd, Glendale, AZ 85306'] });
  * ```

@@ -3,26 +3,22 @@ import { PageInfoType } from '../job/job-connection.type.js';
 import type { PropertyPage } from './property-page.js';
 import { PropertyType, toPropertyType } from './property.type.js';
 
-/** GraphQL `PropertyEdge`: a catalog property and its cursor. */
+/** GraphQL `PropertyEdge` (see its `description`). */
 @ObjectType('PropertyEdge', { description: 'A property of a page and its cursor.' })
 export class PropertyEdgeType {
-  /** Opaque cursor. */
   @Field(() => String, { description: 'Opaque cursor: the page after it starts with the next property.' })
   readonly cursor!: string;
 
-  /** The property. */
   @Field(() => PropertyType, { description: 'The property.' })
   readonly node!: PropertyType;
 }
 
-/** GraphQL `PropertyConnection`: one page of the catalog. */
+/** GraphQL `PropertyConnection` (see its `description`). */
 @ObjectType('PropertyConnection', { description: 'One page of catalog properties, in catalog order.' })
 export class PropertyConnectionType {
-  /** The properties with cursors. */
   @Field(() => [PropertyEdgeType], { description: 'The properties of the page with their cursors.' })
   readonly edges!: readonly PropertyEdgeType[];
 
-  /** Where the page ends. */
   @Field(() => PageInfoType, { description: 'Where the page ends.' })
   readonly pageInfo!: PageInfoType;
 }

@@ -8,13 +8,11 @@ import { PropertyType, toPropertyType } from './property.type.js';
 /** Queries of the properties catalog: all of it, or one property. */
 @Resolver(() => PropertyType)
 export class PropertyResolver {
-  /**
-   * Lists a page of the catalog.
-   *
-   * @throws InvalidInputError (BAD_USER_INPUT) for a page size out of 1..100 or an unknown cursor
-   */
+  /** The `properties` query (see its `description`). */
   @Query(() => PropertyConnectionType, {
-    description: 'A page of the catalog (the properties CSV), in catalog order: first (1..100) properties after the cursor after.',
+    description:
+      'A page of the catalog (the properties CSV), in catalog order: first (1..100) properties after the cursor after. ' +
+      'A page size out of range or an unknown cursor: BAD_USER_INPUT.',
   })
   async properties(
     @Arg('first', () => Int, { defaultValue: DEFAULT_PROPERTY_PAGE_SIZE, description: `Page size, 1..${MAX_PROPERTY_PAGE_SIZE}.` }) first: number,
@@ -26,11 +24,7 @@ export class PropertyResolver {
     return toPropertyConnection(pageProperties(properties, { first, after: after ?? undefined }));
   }
 
-  /**
-   * Reads one catalog property by id or by address.
-   *
-   * @throws InvalidInputError (BAD_USER_INPUT) unless exactly one of id and address is given; NotFoundError (NOT_FOUND) when none matches
-   */
+  /** The `property` query (see its `description`). */
   @Query(() => PropertyType, {
     description:
       'One catalog property, by id (its address slug) or by address (matched as enqueueExtraction matches it). ' +

@@ -2,18 +2,15 @@ import type { Property } from '@phx/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { ListingUrlType } from './listing-url.type.js';
 
-/** GraphQL `Property`: a home whose listing photos are wanted. */
+/** GraphQL `Property` (see its `description`). */
 @ObjectType('Property', { description: 'A home whose listing photos are wanted.' })
 export class PropertyType {
-  /** Slug of the address, e.g. `4732-w-davis-rd-glendale-az-85306`; names its photo folder. */
   @Field(() => ID, { description: 'Slug of the address, e.g. "4732-w-davis-rd-glendale-az-85306"; names its photo folder.' })
   readonly id!: string;
 
-  /** Street address as written in the catalog or request. */
   @Field(() => String, { description: 'Street address as written in the catalog or request.' })
   readonly address!: string;
 
-  /** Known listing pages, one per source (a source without one is skipped for this property). */
   @Field(() => [ListingUrlType], {
     description: 'Known listing pages, one per source; a source without one is skipped for this property.',
   })

@@ -4,44 +4,35 @@ import { toEnqueueExtraction } from '../job/enqueue-extraction.input.js';
 import type { EnqueueExtraction } from '../job/enqueue-extraction.input.js';
 import { IsolationModeEnum } from '../job/isolation-mode.enum.js';
 
-/** GraphQL `ScheduleExtractionInput` (of the `scheduleExtraction` mutation): a name, a cron expression and time zone, and what each run extracts. */
+/** GraphQL `ScheduleExtractionInput` of the `scheduleExtraction` mutation (see its `description`). */
 @InputType('ScheduleExtractionInput', {
   description: 'A recurring extraction: a unique name, a cron expression in a time zone, and what each run extracts (as enqueueExtraction).',
 })
 export class ScheduleExtractionInput {
-  /** Unique name. */
   @Field(() => String, { description: 'Unique name, 1-100 characters. A name in use: CONFLICT.' })
   readonly name!: string;
 
-  /** Cron expression. */
   @Field(() => String, { description: 'Cron expression: 5 fields (minute hour day month weekday) or 6 (seconds first), e.g. "0 3 * * *". Invalid: BAD_USER_INPUT.' })
   readonly cron!: string;
 
-  /** IANA time zone; absent = America/Phoenix. */
   @Field(() => String, { nullable: true, description: 'IANA time zone of the expression; absent means "America/Phoenix". Unknown: BAD_USER_INPUT.' })
   readonly timeZone?: string | null | undefined;
 
-  /** Catalog addresses each run extracts. */
   @Field(() => [String], { nullable: true, description: 'Addresses of catalog properties each run extracts. Give this or all: true.' })
   readonly addresses?: readonly string[] | null | undefined;
 
-  /** `true` = every catalog property (as the catalog is now). */
   @Field(() => Boolean, { nullable: true, description: 'true: every property of the catalog as it is now. Give this or addresses.' })
   readonly all?: boolean | null | undefined;
 
-  /** Sources; absent or empty = every source. */
   @Field(() => [String], { nullable: true, description: 'Sources each run reads; absent or empty means every source.' })
   readonly sources?: readonly string[] | null | undefined;
 
-  /** Browser isolation; absent = VIRTUAL. */
   @Field(() => IsolationModeEnum, { nullable: true, description: 'Browser isolation of each run; absent means VIRTUAL.' })
   readonly isolationMode?: IsolationMode | null | undefined;
 
-  /** List photos only; absent = false. */
   @Field(() => Boolean, { nullable: true, description: 'Runs list photos without downloading them; absent means false.' })
   readonly dryRun?: boolean | null | undefined;
 
-  /** Create it paused; absent = false. */
   @Field(() => Boolean, { nullable: true, description: 'Create the schedule paused; absent means false.' })
   readonly paused?: boolean | null | undefined;
 }

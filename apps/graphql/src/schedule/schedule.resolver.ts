@@ -6,17 +6,13 @@ import { ScheduleType, toScheduleType } from './schedule.type.js';
 /** Queries and mutations of recurring extractions: create, list, pause, resume, remove. */
 @Resolver(() => ScheduleType)
 export class ScheduleResolver {
-  /** Lists every schedule by name. */
+  /** The `schedules` query (see its `description`). */
   @Query(() => [ScheduleType], { description: 'Every schedule, by name, with its next tick.' })
   async schedules(@Ctx() { services }: GraphqlContext): Promise<ScheduleType[]> {
     return (await services.schedules.listSchedules()).map(toScheduleType);
   }
 
-  /**
-   * Creates a schedule of catalog properties.
-   *
-   * @throws InvalidScheduleError / InvalidInputError (BAD_USER_INPUT); NotFoundError (NOT_FOUND) for an address not in the catalog; ScheduleNameTakenError (CONFLICT)
-   */
+  /** The `scheduleExtraction` mutation (see its `description`). */
   @Mutation(() => ScheduleType, {
     description:
       'Creates a recurring extraction of catalog properties and returns it. Bad cron expression, time zone, selection or source: BAD_USER_INPUT ' +
@@ -39,19 +35,19 @@ export class ScheduleResolver {
     return toScheduleType(created);
   }
 
-  /** Pauses a schedule. @throws NotFoundError (NOT_FOUND) for an unknown id */
+  /** The `pauseSchedule` mutation (see its `description`). */
   @Mutation(() => ScheduleType, { description: 'Pauses a schedule (a run going on goes on). Unknown id: NOT_FOUND; malformed: BAD_USER_INPUT.' })
   async pauseSchedule(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<ScheduleType> {
     return toScheduleType(await services.schedules.pauseSchedule(id));
   }
 
-  /** Resumes a paused schedule. @throws NotFoundError (NOT_FOUND) for an unknown id */
+  /** The `resumeSchedule` mutation (see its `description`). */
   @Mutation(() => ScheduleType, { description: 'Resumes a schedule from its next tick. Unknown id: NOT_FOUND; malformed: BAD_USER_INPUT.' })
   async resumeSchedule(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<ScheduleType> {
     return toScheduleType(await services.schedules.resumeSchedule(id));
   }
 
-  /** Removes a schedule (its jobs stay). @throws NotFoundError (NOT_FOUND) for an unknown id */
+  /** The `removeSchedule` mutation (see its `description`). */
   @Mutation(() => ScheduleType, { description: 'Removes a schedule and returns it as it was; the jobs it started stay. Unknown id: NOT_FOUND.' })
   async removeSchedule(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<ScheduleType> {
     return toScheduleType(await services.schedules.removeSchedule(id));

@@ -5,54 +5,42 @@ import type { ScheduleRecord } from '../graphql-context.js';
 import { IsolationModeEnum } from '../job/isolation-mode.enum.js';
 import { PropertyType, toPropertyType } from '../property/property.type.js';
 
-/** GraphQL `Schedule`: a recurring extraction, a cron expression read in a time zone. */
+/** GraphQL `Schedule` (see its `description`). */
 @ObjectType('Schedule', { description: 'A recurring extraction: each tick of its cron expression (in its time zone) enqueues a job.' })
 export class ScheduleType {
-  /** Schedule id (UUID). */
   @Field(() => ID, { description: 'Schedule id (a UUID).' })
   readonly id!: string;
 
-  /** Unique name. */
   @Field(() => String, { description: 'Unique name.' })
   readonly name!: string;
 
-  /** Cron expression. */
   @Field(() => String, { description: 'Cron expression: 5 fields (minute hour day month weekday) or 6 (seconds first).' })
   readonly cron!: string;
 
-  /** IANA time zone of the expression. */
   @Field(() => String, { description: 'IANA time zone the expression is read in, e.g. "America/Phoenix".' })
   readonly timeZone!: string;
 
-  /** Whether ticks are paused. */
   @Field(() => Boolean, { description: 'When true, ticks start nothing.' })
   readonly paused!: boolean;
 
-  /** Next tick, null while paused. */
   @Field(() => DateTimeResolver, { nullable: true, description: 'The next tick that will enqueue a run; null while paused.' })
   readonly nextRunAt!: Date | null;
 
-  /** Properties each run extracts. */
   @Field(() => [PropertyType], { description: 'The properties each run extracts, in order.' })
   readonly properties!: readonly PropertyType[];
 
-  /** Sources each run reads. */
   @Field(() => [String], { description: 'Sources each run reads, e.g. ["zillow", "redfin"].' })
   readonly sources!: readonly string[];
 
-  /** Browser isolation of each run. */
   @Field(() => IsolationModeEnum, { description: 'Browser isolation of each run.' })
   readonly isolationMode!: IsolationMode;
 
-  /** Whether runs only list photos. */
   @Field(() => Boolean, { description: 'When true, runs list photos without downloading them.' })
   readonly dryRun!: boolean;
 
-  /** When created. */
   @Field(() => DateTimeResolver, { description: 'When the schedule was created.' })
   readonly createdAt!: Date;
 
-  /** When last changed. */
   @Field(() => DateTimeResolver, { description: 'When the schedule was last created, paused or resumed.' })
   readonly updatedAt!: Date;
 }

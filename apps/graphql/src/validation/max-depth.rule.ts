@@ -16,7 +16,10 @@ import type { ValidationRule } from 'graphql';
  * @returns the rule, for Apollo's `validationRules` and graphql-ws `validate`
  * @example
  * ```ts
- * validate(schema, document, [...specifiedRules, createMaxDepthRule(10)]);
+ * import { parse, specifiedRules, validate } from 'graphql';
+ * import { buildGraphqlSchema } from '../schema.js';
+ * declare const query: string;
+ * validate(buildGraphqlSchema(), parse(query), [...specifiedRules, createMaxDepthRule(10)]);
  * // "Syntax Error: Query depth limit of 10 exceeded, found 11."
  * ```
  */

@@ -37,8 +37,10 @@ export interface QueryCostRuleOptions {
  * @returns the rule, for Apollo's `validationRules` and graphql-ws `validate`
  * @example
  * ```ts
- * validate(schema, parse('{ jobs(first: $n) { edges { cursor } } }'), [createQueryCostRule({ maxCost: 100, maxPageSize: 100 })]);
- * // "Syntax Error: Query Cost limit of 100 exceeded, found 500."
+ * import { parse, validate } from 'graphql';
+ * import { buildGraphqlSchema } from '../schema.js';
+ * const errors = validate(buildGraphqlSchema(), parse('{ jobs { edges { cursor } } }'), [createQueryCostRule({ maxCost: 100, maxPageSize: 100 })]);
+ * // [GraphQLError: Syntax Error: Query Cost limit of 100 exceeded, found …]
  * ```
  */
 export function createQueryCostRule(options: QueryCostRuleOptions): ValidationRule {

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noopLogger, type Logger } from '@phx/core';
-import { createAgenda, JobEventFeed, JobHistoryService, JobProgressFeed, JobRepository, JobService, MongoPhotoRepository, ScheduleService } from '@phx/jobs';
-import { MongoApiKeyVerifier } from '../../src/auth/api-key-verifier.js';
-import { createCsvPropertyCatalog, type PropertyCatalog } from '../../src/property/property-catalog.js';
+import { JobRepository, MongoPhotoRepository, type createAgenda, type JobEventFeed, type JobProgressFeed, type JobService, type ScheduleService } from '@phx/jobs';
+import { createGraphqlServices } from '../../src/graphql-services.js';
+import type { PropertyCatalog } from '../../src/property/property-catalog.js';
 import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
 import { insertTestApiKey, type TestApiKey } from './api-keys.js';
 import { SAMPLE_CATALOG_CSV } from './sample-properties.js';
@@ -63,8 +63,9 @@ export interface GraphqlHarnessOptions {
 }
 
 /**
- * Builds the real job service, progress feed (fast polling) and CSV catalog on
- * a fresh database, and a GraphQL server over them (not started).
+ * Builds the server's services on a fresh database with the wiring of
+ * `main.ts` (`createGraphqlServices`; fast polling, short cancel waits, a CSV
+ * catalog of the sample properties), and a GraphQL server over them (not started).
  *
  * @param suite - suite name for the database
  * @param options - server settings, logger
@@ -76,34 +77,17 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
   const catalogDir = await mkdtemp(join(tmpdir(), 'phx-graphql-catalog-'));
   const csvPath = join(catalogDir, 'properties.csv');
   await writeFile(csvPath, SAMPLE_CATALOG_CSV);
-  const agenda = await createAgenda({ db });
-  const jobService = new JobService({ db, agenda, cancelWaitMs: 2_000, cancelPollIntervalMs: 20 });
-  await jobService.ensureIndexes();
-  const scheduleService = new ScheduleService({ db, agenda });
-  await scheduleService.ensureIndexes();
-  const progressFeed = new JobProgressFeed({ db, pollIntervalMs: 20 });
-  const eventFeed = new JobEventFeed({ db, pollIntervalMs: 20 });
-  await eventFeed.ensureIndexes();
+  const services = await createGraphqlServices({ db, propertiesCsv: csvPath, cancelWaitMs: 2_000, cancelPollIntervalMs: 20, feedPollIntervalMs: 20 });
+  const { agenda, jobService, scheduleService, progressFeed, eventFeed, catalog } = services;
   const photos = new MongoPhotoRepository({ db });
   await photos.ensureIndexes();
-  const catalog = createCsvPropertyCatalog(csvPath);
   const adminKey = await insertTestApiKey(db, 'admin');
   const readKey = await insertTestApiKey(db, 'read');
   const server = createGraphqlServer({
     config: { ...TEST_SERVER_CONFIG, ...options.config },
-    jobService,
-    progressFeed,
-    eventFeed,
-    jobHistory: new JobHistoryService({ db, jobs: jobService }),
-    catalog,
-    scheduleService,
-    apiKeys: new MongoApiKeyVerifier({ db }),
     logger: options.logger ?? noopLogger,
-    checkReadiness:
-      options.checkReadiness ??
-      (async () => {
-        await db.command({ ping: 1 });
-      }),
+    ...services.serverOptions,
+    ...(options.checkReadiness === undefined ? {} : { checkReadiness: options.checkReadiness }),
   });
   return {
     database,
@@ -120,9 +104,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     readKey,
     async close() {
       await server.stop();
-      progressFeed.close();
-      eventFeed.close();
-      await agenda.stop();
+      await services.close();
       await database.drop();
       await rm(catalogDir, { recursive: true, force: true });
     },

@@ -20,6 +20,8 @@ import type { ExtractionEvent } from './extraction-event.js';
  * @returns new counters (the same object when the event changes nothing)
  * @example
  * ```ts
+ * import { ZERO_COUNTERS, type ExtractionCounters, type ExtractionEvent, type Property } from '@phx/core';
+ * declare const properties: Property[];
  * let counters: ExtractionCounters = { ...ZERO_COUNTERS, totalProperties: properties.length };
  * const onEvent = (event: ExtractionEvent) => { counters = applyExtractionEvent(counters, event); };
  * ```

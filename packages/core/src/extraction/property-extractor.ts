@@ -232,6 +232,9 @@ function safeEmitter(listener: ExtractionEventListener | undefined, logger: Logg
  *
  * @example
  * ```ts
+ * import type { ImageStore, Logger, PhotoFetcher, PhotoRepository, PhotoScraper, Property } from '@phx/core';
+ * declare const zillow: PhotoScraper, redfin: PhotoScraper, fetcher: PhotoFetcher;
+ * declare const store: ImageStore, repository: PhotoRepository, logger: Logger, property: Property;
  * const extractor = new PropertyExtractor({ scrapers: { zillow, redfin }, fetcher, store, repository, logger });
  * const outcome = await extractor.extractProperty(property, { sources: ['zillow', 'redfin'], dryRun: false, jobId: null });
  * ```

@@ -112,7 +112,12 @@ async function inSlot<T>(limit: LimitFunction, extract: (waitOutsideSlot: WaitOu
  * @throws {@link InvalidInputError} listing every invalid input field
  * @example
  * ```ts
- * const outcomes = await runExtraction({ properties, sources: ['zillow', 'redfin'], dryRun: false, jobId, signal, onEvent }, extractor);
+ * import type { JobId, Property, PropertyExtracting } from '@phx/core';
+ * declare const properties: Property[];
+ * declare const extractor: PropertyExtracting;
+ * declare const jobId: JobId;
+ * declare const signal: AbortSignal;
+ * const outcomes = await runExtraction({ properties, sources: ['zillow', 'redfin'], dryRun: false, jobId, signal, onEvent: (event) => console.log(event.type) }, extractor);
  * ```
  */
 export async function runExtraction(input: RunExtractionInput, extractor: PropertyExtracting): Promise<PropertyOutcome[]> {

@@ -174,7 +174,11 @@ function checkBytes(input: Buffer, o: ResolvedDecodePhotoOptions): void {
  *   `ArrayBuffer`, a string, `null`, nothing) or `options` (not an object, an unknown key, a bad value)
  * @example
  * ```ts
- * const photo = await decodePhoto(await readFile('kitchen.jpg'), { photo: 'kitchen.jpg' });
+ * import { readFile } from 'node:fs/promises';
+ * import type { ImageStore, PropertyId } from '@phx/core';
+ * declare const store: ImageStore, propertyId: PropertyId;
+ * const bytes = await readFile('kitchen.jpg');
+ * const photo = await decodePhoto(bytes, { photo: 'kitchen.jpg' });
  * await store.put(propertyId, `${photo.sha256}.${photo.extension}`, bytes);
  * ```
  */

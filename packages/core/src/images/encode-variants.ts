@@ -90,6 +90,8 @@ const uprightImageSchema = z
  *   pixels, sizes in px and channel count that do not agree) or each bad `specs` field
  * @example
  * ```ts
+ * import { readUpright } from '@phx/core';
+ * declare const bytes: Uint8Array;
  * const [web, thumb] = await encodeVariants(await readUpright(bytes));
  * ```
  */

@@ -58,6 +58,8 @@ function lowFrequencies(pixels: Uint8Array): Float64Array {
  * @throws {@link InvalidInputError} `perceptualHashOf arguments` naming `pixels` when it is not a `Uint8Array` of 1024 bytes
  * @example
  * ```ts
+ * import sharp from 'sharp';
+ * declare const bytes: Uint8Array;
  * const grey = await sharp(bytes).autoOrient().greyscale().resize(32, 32, { fit: 'fill' }).raw().toBuffer();
  * const hash = perceptualHashOf(grey); // e.g. 'c3a1f0e0d8b43c1e'
  * ```

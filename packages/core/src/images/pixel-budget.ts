@@ -40,8 +40,10 @@ const optionsSchema = z.object({ maxPixels: z.number().int().positive() }).stric
  *
  * @example
  * ```ts
+ * import { readUpright, type UprightImage } from '@phx/core';
+ * declare const bytes: Uint8Array, widthPx: number, heightPx: number, signal: AbortSignal;
  * const budget = new PixelBudget({ maxPixels: 200_000_000 });
- * const upright = await budget.run(width * height, () => decode(bytes), signal);
+ * const upright: UprightImage = await budget.run(widthPx * heightPx, () => readUpright(bytes), signal);
  * ```
  */
 export class PixelBudget {

@@ -61,6 +61,9 @@ const argumentsSchema = z.object({ bytes: photoBytesSchema, options: optionsObje
  * @throws {@link InvalidInputError} `readPhoto arguments` naming `bytes` (not a Buffer/Uint8Array) or each bad `options` field (unknown keys too)
  * @example
  * ```ts
+ * import type { ImageStore, PropertyId } from '@phx/core';
+ * import { encodeVariants } from './encode-variants.js';
+ * declare const bytes: Uint8Array, url: string, store: ImageStore, propertyId: PropertyId;
  * const { decoded, upright } = await readPhoto(bytes, { photo: url });
  * const variants = await encodeVariants(upright);
  * await store.put(propertyId, `${decoded.sha256}.${decoded.extension}`, bytes);

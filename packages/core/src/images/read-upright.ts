@@ -85,6 +85,8 @@ async function greyscaleSample(pixels: Buffer, widthPx: number, heightPx: number
  * @throws {@link InvalidInputError} `readUpright arguments` naming `bytes` (not a Buffer/Uint8Array) or each bad `options` field (unknown keys too)
  * @example
  * ```ts
+ * import { encodeVariants } from './encode-variants.js';
+ * declare const bytes: Uint8Array, url: string;
  * const upright = await readUpright(bytes, { photo: url });
  * const variants = await encodeVariants(upright);
  * ```

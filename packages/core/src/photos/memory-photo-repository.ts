@@ -13,6 +13,8 @@ import { isListedElsewhere } from './photo-record-merge.js';
  *
  * @example
  * ```ts
+ * import type { PhotoObservation } from '@phx/core';
+ * declare const observation: PhotoObservation;
  * const repository = new MemoryPhotoRepository();
  * const { created } = await repository.recordPhoto(observation);
  * ```

@@ -86,7 +86,9 @@ export interface SamePhotoMatch {
  * @returns the record and whether the bytes are already known, or `null` when it is a new picture
  * @example
  * ```ts
- * const match = findSamePhoto({ sha256, perceptualHash, widthPx, heightPx, byteLength }, await repository.listPhotos(propertyId));
+ * import type { ImageIdentity, PhotoRepository, PropertyId } from '@phx/core';
+ * declare const image: ImageIdentity, repository: PhotoRepository, propertyId: PropertyId;
+ * const match = findSamePhoto(image, await repository.listPhotos(propertyId));
  * ```
  */
 export function findSamePhoto(

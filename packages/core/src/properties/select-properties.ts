@@ -19,6 +19,8 @@ import { parseInput } from '../validation/index.js';
  *   the first address that matches no property
  * @example
  * ```ts
+ * import type { Property } from '@phx/core';
+ * declare const properties: Property[];
  * const [home] = selectProperties(properties, ['4732 W Davis Rd, Glendale, AZ 85306']);
  * ```
  */

@@ -76,6 +76,8 @@ async function exists(path: string): Promise<boolean> {
  *
  * @example
  * ```ts
+ * import type { PropertyId } from '@phx/core';
+ * declare const propertyId: PropertyId, sha256: string, bytes: Uint8Array;
  * const store = new FileImageStore({ rootDir: '/var/lib/phx/images' });
  * const { location, created } = await store.put(propertyId, `${sha256}.jpg`, bytes);
  * ```

@@ -10,6 +10,8 @@ import { assertStorePath } from './assert-store-path.js';
  *
  * @example
  * ```ts
+ * import type { PropertyId } from '@phx/core';
+ * declare const propertyId: PropertyId, sha256: string, bytes: Uint8Array;
  * const store = new MemoryImageStore();
  * const { created } = await store.put(propertyId, `${sha256}.jpg`, bytes);
  * ```

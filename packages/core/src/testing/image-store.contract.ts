@@ -35,6 +35,9 @@ function expectSameBytes(actual: Buffer | null, expected: Buffer): void {
  * @param factory - makes the store for each test; see {@link ContractFactory}
  * @example
  * ```ts
+ * import { GridFsImageStore } from '@phx/jobs';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db;
  * describeImageStoreContract('GridFsImageStore', {
  *   create: () => new GridFsImageStore({ db }),
  * });

@@ -55,6 +55,9 @@ function sighting(propertyId: PropertyId, sha256: ContentHash, overrides: Partia
  * @param factory - makes the repository for each test; see {@link ContractFactory}
  * @example
  * ```ts
+ * import { MongoPhotoRepository } from '@phx/jobs';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db;
  * describePhotoRepositoryContract('MongoPhotoRepository', {
  *   create: () => new MongoPhotoRepository({ db }),
  * });

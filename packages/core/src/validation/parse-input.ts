@@ -28,6 +28,8 @@ export function toInputIssues(error: z.ZodError): InputIssue[] {
  * @throws {@link InvalidInputError} listing every problem at once
  * @example
  * ```ts
+ * import { z } from 'zod';
+ * declare const raw: unknown;
  * const options = parseInput(z.object({ timeoutMs: z.number().int().positive() }), raw, 'fetcher options');
  * ```
  */

@@ -65,6 +65,9 @@ export type CreateAgendaOptions = AgendaConnection & {
  * @throws the driver's error when MongoDB cannot be reached
  * @example
  * ```ts
+ * import { defineExtractImagesJob, type ExtractImagesJobDeps } from '@phx/jobs/worker';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, deps: ExtractImagesJobDeps;
  * const agenda = await createAgenda({ db, name: 'worker-1', maxConcurrency: 3 });
  * defineExtractImagesJob(agenda, deps);
  * await agenda.start();

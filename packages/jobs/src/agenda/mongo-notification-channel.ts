@@ -60,7 +60,11 @@ export const DEFAULT_MONGO_NOTIFICATION_CHANNEL_OPTIONS = Object.freeze({
  *
  * @example
  * ```ts
- * const agenda = new Agenda({ backend, notificationChannel: new MongoNotificationChannel({ db }) });
+ * import { MongoBackend } from '@agendajs/mongo-backend';
+ * import { Agenda } from 'agenda';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db;
+ * const agenda = new Agenda({ backend: new MongoBackend({ mongo: db }), notificationChannel: new MongoNotificationChannel({ db }) });
  * ```
  */
 export class MongoNotificationChannel extends BaseNotificationChannel {

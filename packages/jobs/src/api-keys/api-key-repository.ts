@@ -20,6 +20,8 @@ export interface ApiKeyRepositoryOptions {
  *
  * @example
  * ```ts
+ * import type { Db } from 'mongodb';
+ * declare const db: Db;
  * const keys = new ApiKeyRepository({ db });
  * await keys.ensureIndexes();
  * const { key, record } = await keys.create({ name: 'grafana', role: 'read' });

@@ -59,8 +59,14 @@ export interface ExtractionMetricsOptions {
  *
  * @example
  * ```ts
+ * import type { PropertyExtracting } from '@phx/core';
+ * import { observeExtractor, type JobRepository } from '@phx/jobs';
+ * import type { ExtractorFactory } from '@phx/jobs/worker';
+ * import type { Agenda } from 'agenda';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, extractors: ExtractorFactory, agenda: Agenda, repository: JobRepository, inner: PropertyExtracting;
  * const metrics = new ExtractionMetrics({ db, circuitStates: () => extractors.circuitStates() });
- * metrics.watchQueue(agenda, { repository, workerName });
+ * metrics.watchQueue(agenda, { repository, workerName: 'worker-1' });
  * const extractor = observeExtractor(inner, (event) => metrics.recordEvent(event));
  * const text = await metrics.registry.metrics();
  * ```

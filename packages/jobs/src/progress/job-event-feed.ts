@@ -58,6 +58,9 @@ export const MAX_WATCHED_JOBS = 100;
  *
  * @example
  * ```ts
+ * import type { JobId } from '@phx/core';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, jobId: JobId, signal: AbortSignal;
  * const feed = new JobEventFeed({ db });
  * const events = await feed.open({ jobIds: [jobId] }, signal);
  * for await (const event of events) console.log(event.seq, event.kind, event.counters.totalImages);

@@ -27,6 +27,10 @@ const MAX_APPEND_ATTEMPTS = 50;
  *
  * @example
  * ```ts
+ * import type { JobId } from '@phx/core';
+ * import type { Db } from 'mongodb';
+ * import { statusEventBody, type JobEventCounters } from './job-event.js';
+ * declare const db: Db, jobId: JobId, counters: JobEventCounters;
  * const log = new JobEventLog({ db });
  * await log.ensureIndexes();
  * await log.append(jobId, [statusEventBody('cancelled', counters, 'cancelled before start')]);

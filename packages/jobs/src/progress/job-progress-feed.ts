@@ -27,6 +27,9 @@ export interface JobProgressFeedOptions {
  *
  * @example
  * ```ts
+ * import type { JobId } from '@phx/core';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, jobId: JobId, signal: AbortSignal;
  * const feed = new JobProgressFeed({ db });
  * for await (const job of feed.watch(jobId, signal)) {
  *   console.log(job.status, job.completedProperties, job.totalImages);

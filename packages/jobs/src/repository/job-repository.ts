@@ -69,6 +69,8 @@ const MAX_LIMIT = 500;
  *
  * @example
  * ```ts
+ * import type { Db } from 'mongodb';
+ * declare const db: Db;
  * const jobs = new JobRepository({ db });
  * await jobs.ensureIndexes();
  * const page = await jobs.list({ status: 'completed', limit: 10 });

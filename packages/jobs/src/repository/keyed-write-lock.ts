@@ -42,6 +42,10 @@ const MAX_RETRY_DELAY_MS = 50;
  *
  * @example
  * ```ts
+ * import type { PropertyId } from '@phx/core';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, propertyId: PropertyId;
+ * declare function readModifyWrite(): Promise<void>;
  * const locks = new KeyedWriteLock({ db });
  * await locks.withLock(`photos:${propertyId}`, () => readModifyWrite());
  * ```

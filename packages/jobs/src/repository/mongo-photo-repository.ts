@@ -89,6 +89,9 @@ function isDuplicateKey(error: unknown): boolean {
  *
  * @example
  * ```ts
+ * import type { PhotoObservation } from '@phx/core';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, observation: PhotoObservation;
  * const photos = new MongoPhotoRepository({ db });
  * await photos.ensureIndexes();
  * const { created } = await photos.recordPhoto(observation);

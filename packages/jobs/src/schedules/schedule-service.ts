@@ -57,6 +57,10 @@ const nameSchema = z.string().trim().min(1, 'name must not be empty').max(100, '
  *
  * @example
  * ```ts
+ * import type { Property } from '@phx/core';
+ * import type { Agenda } from 'agenda';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, agenda: Agenda, properties: Property[];
  * const schedules = new ScheduleService({ db, agenda });
  * await schedules.ensureIndexes();
  * const nightly = await schedules.createSchedule({ name: 'nightly', cron: '0 3 * * *', properties });

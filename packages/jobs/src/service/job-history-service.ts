@@ -50,10 +50,15 @@ export const MAX_JOB_PAGE_SIZE = 100;
  *
  * @example
  * ```ts
+ * import type { JobService } from '@phx/jobs';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, jobService: JobService;
  * const history = new JobHistoryService({ db, jobs: jobService });
  * const page = await history.pageJobs({ status: 'failed', first: 20 });
- * const next = await history.pageJobs({ status: 'failed', first: 20, after: page.edges.at(-1)?.cursor });
- * const retry = await history.retryJob(page.edges[0].job.id);
+ * const last = page.edges.at(-1);
+ * const next = last === undefined ? null : await history.pageJobs({ status: 'failed', first: 20, after: last.cursor });
+ * const [oldest] = page.edges;
+ * if (oldest !== undefined) await history.retryJob(oldest.job.id);
  * ```
  */
 export class JobHistoryService {

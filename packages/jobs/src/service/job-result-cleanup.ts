@@ -34,6 +34,8 @@ export interface JobResultCleanupOptions {
  *
  * @example
  * ```ts
+ * import type { Db } from 'mongodb';
+ * declare const db: Db;
  * const cleanup = new JobResultCleanup({ db, resultTtlMs: 7 * 24 * 3600 * 1000 });
  * const { jobs } = await cleanup.sweep();
  * ```

@@ -98,6 +98,10 @@ export const CANCELLED_BEFORE_START_MESSAGE = 'cancelled by user before it start
  *
  * @example
  * ```ts
+ * import type { Property } from '@phx/core';
+ * import { createAgenda } from '@phx/jobs';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, properties: Property[];
  * const agenda = await createAgenda({ db });
  * const jobs = new JobService({ db, agenda });
  * await jobs.ensureIndexes();

@@ -43,6 +43,9 @@ function isDuplicateKey(error: unknown): boolean {
  *
  * @example
  * ```ts
+ * import type { PropertyId } from '@phx/core';
+ * import type { Db } from 'mongodb';
+ * declare const db: Db, propertyId: PropertyId, sha256: string, bytes: Uint8Array;
  * const store = new GridFsImageStore({ db });
  * await store.ensureIndexes();
  * const { location, created } = await store.put(propertyId, `${sha256}.jpg`, bytes);
@@ -114,7 +117,7 @@ export class GridFsImageStore implements ImageStore {
    * @param propertyId - owner property
    * @param fileName - the file's name in the store
    * @returns the download stream and the file's size in bytes, or `null` when no such file is stored
-   * @throws CoreError (from `assertStorePath`) for a name the store never writes
+   * @throws core's `InvalidInputError` (from `assertStorePath`) for a name the store never writes
    */
   async openReadStream(propertyId: PropertyId, fileName: string): Promise<{ readonly stream: Readable; readonly byteLength: number } | null> {
     assertStorePath(propertyId, fileName);

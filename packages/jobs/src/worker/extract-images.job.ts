@@ -144,6 +144,10 @@ export interface ExtractImagesJobHandle {
  * @throws core's `InvalidInputError` listing every invalid setting
  * @example
  * ```ts
+ * import type { Logger, PropertyExtracting } from '@phx/core';
+ * import type { JobRepository } from '@phx/jobs';
+ * import type { Agenda } from 'agenda';
+ * declare const agenda: Agenda, repository: JobRepository, extractor: PropertyExtracting, logger: Logger;
  * const jobs = defineExtractImagesJob(agenda, { repository, extractor, logger, propertyConcurrency: 3 });
  * await agenda.start();
  * // on SIGTERM:

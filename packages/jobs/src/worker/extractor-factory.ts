@@ -51,7 +51,7 @@ export class ExtractorFactory {
   /**
    * @param job - the job to run
    * @returns the extractor for its isolation mode
-   * @throws what `createScraperKit` throws (bad fixtures folder, for one)
+   * @throws core's `InvalidInputError` from `createScraperKit` for a bad scraper setting (a missing fixtures folder, for one)
    */
   forJob(job: StoredExtractionJob): Promise<PropertyExtracting> {
     const mode = job.isolationMode;

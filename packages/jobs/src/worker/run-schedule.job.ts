@@ -42,6 +42,10 @@ export interface RunScheduleJobDeps {
  * @returns the ticker (also usable directly)
  * @example
  * ```ts
+ * import type { Logger } from '@phx/core';
+ * import type { Agenda } from 'agenda';
+ * import type { Db } from 'mongodb';
+ * declare const agenda: Agenda, db: Db, logger: Logger;
  * defineRunScheduleJob(agenda, { db, logger, workerName: 'worker-1' });
  * await agenda.start();
  * ```

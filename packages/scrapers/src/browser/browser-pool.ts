@@ -160,6 +160,8 @@ interface ContextLease {
  *
  * @example
  * ```ts
+ * import type { PropertyId } from '@phx/core';
+ * declare const propertyId: PropertyId, url: string;
  * const pool = new BrowserPool({ isolationMode: 'context' });
  * const title = await pool.withPage(propertyId, (page) => page.goto(url).then(() => page.title()));
  * await pool.releaseProperty(propertyId);

@@ -41,6 +41,8 @@ const optionsSchema = z
  *
  * @example
  * ```ts
+ * import { HttpPhotoFetcher } from '@phx/scrapers';
+ * declare const url: string, signal: AbortSignal;
  * const fetcher = new PolitePhotoFetcher({ fetcher: new HttpPhotoFetcher(), politeness: { photoRequestsPerSecond: 4 } });
  * const photo = await fetcher.fetchPhoto({ url, signal });
  * ```

@@ -69,10 +69,13 @@ export interface ScraperKit {
  *   `politeness.maxBackoffMs`), each naming the path or value and what is wrong
  * @example
  * ```ts
+ * import type { Property } from '@phx/core';
+ * declare const property: Property, listingUrl: string;
  * const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir: '../shared/fixtures' } });
  * try {
  *   const gallery = await kit.scrapers.zillow.listPhotos({ property, listingUrl });
- *   const photo = await kit.fetcher.fetchPhoto({ url: gallery.photos[0].url });
+ *   const [first] = gallery.photos;
+ *   if (first !== undefined) await kit.fetcher.fetchPhoto({ url: first.url });
  * } finally {
  *   await kit.close();
  * }

@@ -40,6 +40,7 @@ interface HostPace {
  *
  * @example
  * ```ts
+ * declare const signal: AbortSignal;
  * const limiter = new HostRateLimiter({ requestsPerSecond: 0.5, jitterMs: 500 });
  * await limiter.acquire('https://www.zillow.com/homedetails/…', signal); // then load the page
  * ```

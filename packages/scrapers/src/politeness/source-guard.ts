@@ -59,9 +59,11 @@ export type CircuitState = 'closed' | 'open' | 'half-open';
  *
  * @example
  * ```ts
+ * declare const url: string, signal: AbortSignal;
+ * declare function loadPage(url: string, signal: AbortSignal | undefined): Promise<string>;
  * const guard = new SourceGuard({ source: 'zillow', concurrency: 2, maxRetries: 3, initialBackoffMs: 1000,
  *   maxBackoffMs: 120_000, jitterMs: 1000, blocksToOpenCircuit: 3, circuitOpenMs: 900_000 });
- * const html = await guard.run(url, signal, () => loadPage(url));
+ * const html = await guard.run(url, signal, (_attempt, attemptSignal) => loadPage(url, attemptSignal));
  * ```
  */
 export class SourceGuard {

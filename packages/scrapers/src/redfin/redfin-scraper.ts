@@ -53,6 +53,9 @@ const REDFIN_HOME_READY: PageDataReadiness = Object.freeze({
  *
  * @example
  * ```ts
+ * import type { Property } from '@phx/core';
+ * import { BrowserPool } from '@phx/scrapers';
+ * declare const property: Property;
  * const pool = new BrowserPool();
  * const redfin = new RedfinScraper({ pool });
  * const { photos } = await redfin.listPhotos({ property, listingUrl: 'https://www.redfin.com/AZ/Phoenix/…/home/12345678' });

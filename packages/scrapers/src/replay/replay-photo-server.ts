@@ -82,6 +82,10 @@ function isNotModified(req: IncomingMessage, etag: string): boolean {
  *
  * @example
  * ```ts
+ * import { HttpPhotoFetcher } from '@phx/scrapers';
+ * import { ReplayArchive } from './replay-archive.js';
+ * import { createReplayDispatcher } from './replay-dispatcher.js';
+ * const archive = await ReplayArchive.load({ fixturesDir: '../shared/fixtures' });
  * const server = await ReplayPhotoServer.start(archive);
  * const fetcher = new HttpPhotoFetcher({ dispatcher: createReplayDispatcher(server.origin) });
  * await server.close();

@@ -50,6 +50,9 @@ const ZILLOW_SEARCH_DATA: PageDataReadiness = Object.freeze({
  *
  * @example
  * ```ts
+ * import type { Property } from '@phx/core';
+ * import { BrowserPool } from '@phx/scrapers';
+ * declare const property: Property;
  * const pool = new BrowserPool();
  * const zillow = new ZillowScraper({ pool });
  * const { photos } = await zillow.listPhotos({ property, listingUrl: 'https://www.zillow.com/homedetails/…/29423592_zpid/' });
