@@ -22,6 +22,7 @@ export {
   toJobId,
   newJobId,
   toPropertyId,
+  propertyIdArgument,
   isPropertyId,
   MAX_PROPERTY_ID_LENGTH,
   toContentHash,

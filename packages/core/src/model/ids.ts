@@ -77,6 +77,26 @@ export function toPropertyId(address: string): PropertyId {
 }
 
 /**
+ * Reads an argument that names a property by its id or its address (the API's
+ * `propertyId`, a CLI flag): the property id {@link toPropertyId} makes of it,
+ * so an id and the address it came from name the same property.
+ *
+ * @param value - a property id or an address, as given
+ * @param name - the argument's name, used in the error (default `propertyId`)
+ * @returns the property id
+ * @throws InvalidInputError (`BAD_USER_INPUT`) naming the argument when `value` has no letter or digit or makes an id over {@link MAX_PROPERTY_ID_LENGTH} characters
+ */
+export function propertyIdArgument(value: string, name = 'propertyId'): PropertyId {
+  try {
+    return toPropertyId(value);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    const issues = error.issues.map((i) => ({ path: name, message: `${i.message} (give a property id or an address)` }));
+    throw new InvalidInputError('argument', issues, { cause: error });
+  }
+}
+
+/**
  * Tells whether `value` is a property id as {@link toPropertyId} makes it:
  * lower-case letters and digits in dash-separated runs, 1 to
  * {@link MAX_PROPERTY_ID_LENGTH} characters. The image stores and the

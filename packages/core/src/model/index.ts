@@ -1,7 +1,7 @@
 export type { Brand } from './brand.js';
 export { SOURCES, isSource, parseSources } from './source.js';
 export type { Source } from './source.js';
-export { toJobId, newJobId, toPropertyId, isPropertyId, MAX_PROPERTY_ID_LENGTH, toContentHash } from './ids.js';
+export { toJobId, newJobId, toPropertyId, propertyIdArgument, isPropertyId, MAX_PROPERTY_ID_LENGTH, toContentHash } from './ids.js';
 export type { JobId, PropertyId, ContentHash } from './ids.js';
 export type { Property } from './property.js';
 export type { ListingPhoto, ListingPhotos, PhotoVariantRef } from './listing-photo.js';

@@ -12,7 +12,7 @@ import {
   parseInput,
   systemClock,
   toJobId,
-  toPropertyId,
+  propertyIdArgument,
 } from '@phx/core';
 import type { Clock, ExtractionJob, JobId, JobStatus, Logger, PhotoRecord } from '@phx/core';
 import { JobAlreadyFinishedError, JobQueueError, describeError } from '../errors/index.js';
@@ -360,7 +360,7 @@ export class JobService {
    * @throws core's `InvalidInputError` for an id without letters or digits
    */
   async listPhotos(propertyId: string): Promise<PhotoRecord[]> {
-    return this.photos.listPhotos(toPropertyId(propertyId));
+    return this.photos.listPhotos(propertyIdArgument(propertyId));
   }
 
   private async waitForFinal(id: JobId): Promise<StoredExtractionJob> {
