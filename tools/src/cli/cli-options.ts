@@ -93,6 +93,9 @@ interface RawOptions {
   retireContextAfter: string;
 }
 
+/** The flags that go with `--job-id` (by commander attribute name); every other flag is for a new extraction. */
+const JOB_FLAGS: ReadonlySet<string> = new Set(['jobId', 'wait', 'cancel']);
+
 /** Largest `--retire-context-after`, as the scraper kit allows. */
 const MAX_RETIRE_CONTEXT_AFTER_PAGES = 100_000;
 
@@ -119,8 +122,12 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
   program.parse([...argv], { from: 'user' });
   const o = program.opts<RawOptions>();
   if (o.jobId !== undefined) {
-    if (o.address !== undefined || o.all || o.async) {
-      throw new InvalidInputError('flags', [{ path: '--job-id', message: 'cannot be combined with --address, --all or --async' }]);
+    const extractionFlags = program.options
+      .filter((f) => !JOB_FLAGS.has(f.attributeName()) && program.getOptionValueSource(f.attributeName()) === 'cli')
+      .map((f) => f.long ?? f.flags);
+    if (extractionFlags.length > 0) {
+      const message = `cannot be combined with ${extractionFlags.join(', ')} (they apply to a new extraction)`;
+      throw new InvalidInputError('flags', [{ path: '--job-id', message }]);
     }
     if (o.cancel) {
       if (o.wait) throw new InvalidInputError('flags', [{ path: '--wait', message: 'cannot be combined with --cancel (cancel waits for the job to stop)' }]);

@@ -60,6 +60,14 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--job-id', JOB, '--cancel', '--wait'], defaults)).toThrow(/cannot be combined with --cancel/);
   });
 
+  it('refuses extraction flags beside --job-id, before or after it, naming each (they would be ignored)', () => {
+    expect(() => parseCliArgs(['--job-id', JOB, '--replay', '--dry-run', '--retire-context-after', '5'], defaults)).toThrow(
+      'Invalid flags: --job-id: cannot be combined with --dry-run, --replay, --retire-context-after (they apply to a new extraction)',
+    );
+    expect(() => parseCliArgs(['--sources', 'zillow', '--job-id', JOB, '--wait'], defaults)).toThrow(/cannot be combined with --sources/);
+    expect(() => parseCliArgs(['--job-id', JOB, '--csv', 'x.csv', '--cancel'], defaults)).toThrow(/cannot be combined with --csv/);
+  });
+
   it('names an unknown source', () => {
     expect(() => parseCliArgs(['--all', '--sources', 'zillow,trulia'], defaults)).toThrow(/unknown source "trulia"/);
   });
