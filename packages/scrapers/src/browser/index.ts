@@ -1,5 +1,6 @@
-export { BrowserPool, DEFAULT_BROWSER_POOL_OPTIONS, DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from './browser-pool.js';
-export type { BrowserPoolOptions } from './browser-pool.js';
+export { BrowserPool } from './browser-pool.js';
+export { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES, browserPoolOptionsSchema } from './browser-pool-options.js';
+export type { BrowserPoolOptions, ResolvedBrowserPoolOptions } from './browser-pool-options.js';
 export { BROWSER_PING_TIMEOUT_MS } from './page-run.js';
 export type { WithPageOptions } from './page-run.js';
 export { browserAnswers, browserPid, closeOrKillBrowser, killBrowser, recordBrowserPid } from './browser-process.js';

@@ -1,6 +1,7 @@
-import { ISOLATION_MODES } from '@phx/core';
+import { isolationModeSchema, noopLogger } from '@phx/core';
 import type { IsolationMode, Logger } from '@phx/core';
 import { z } from 'zod';
+import { DEFAULT_CHROMIUM_PATH } from '../browser/chromium-launch.js';
 import { politenessOptionsSchema } from '../politeness/politeness-options.js';
 import type { PolitenessOptions } from '../politeness/politeness-options.js';
 import type { ReplayPageInput } from '../replay/index.js';
@@ -32,7 +33,7 @@ export type ScraperKitMode =
 export interface ScraperKitOptions {
   /** Live sites or replay. */
   readonly mode: ScraperKitMode;
-  /** Browser isolation between properties. Default `virtual`. */
+  /** Browser isolation between properties; see core's `isolationModeSchema` (default `virtual`). */
   readonly isolationMode?: IsolationMode;
   /**
    * Pages (1-100 000) the shared context of `virtual` isolation serves
@@ -61,14 +62,6 @@ export interface ScraperKitOptions {
   readonly politeness?: PolitenessOptions;
 }
 
-/** Defaults of {@link ScraperKitOptions}. */
-export const DEFAULT_SCRAPER_KIT_OPTIONS = Object.freeze({
-  isolationMode: 'virtual' as IsolationMode,
-  chromiumPath: '/usr/bin/chromium',
-  navigationTimeoutMs: 45_000,
-  downloadTimeoutMs: 30_000,
-  maxPhotoBytes: 25 * 1024 * 1024,
-});
 
 const replayPageSchema = z.object({
   url: z.string().url().startsWith('https://', 'must be an https URL'),
@@ -76,12 +69,17 @@ const replayPageSchema = z.object({
     status: z.number().int().min(100).max(599),
     contentType: z.string().min(1),
     body: z.instanceof(Buffer),
-    headers: z.record(z.string(), z.string()).optional(),
-    delayMs: z.number().int().min(0).max(3_600_000).optional(),
+    headers: z.record(z.string(), z.string()).exactOptional(),
+    delayMs: z.number().int().min(0).max(3_600_000).exactOptional(),
   }),
 });
 
-/** Run-time schema of {@link ScraperKitOptions} (the logger is checked for its methods only). */
+/**
+ * Run-time schema of {@link ScraperKitOptions}, with its defaults (the one
+ * place they are written; the logger is checked for its methods only).
+ * `createScraperKit` parses its options with it once and uses the parsed
+ * value only.
+ */
 export const scraperKitOptionsSchema = z
   .object({
     mode: z.discriminatedUnion('kind', [
@@ -90,26 +88,28 @@ export const scraperKitOptionsSchema = z
         .object({
           kind: z.literal('replay'),
           fixturesDir: z.string().min(1, 'give the shared fixtures folder, e.g. ../shared/fixtures'),
-          extraPages: z.array(replayPageSchema).optional(),
+          extraPages: z.array(replayPageSchema).readonly().default([]),
         })
         .strict(),
       z.object({ kind: z.literal('record'), harPath: z.string().min(1, 'give the HAR file to write') }).strict(),
       z.object({ kind: z.literal('har'), harPath: z.string().min(1, 'give the HAR file to replay') }).strict(),
     ]),
-    isolationMode: z.enum(ISOLATION_MODES).optional(),
-    retireContextAfterPages: z.number().int('must be a whole number of pages').min(1).max(100_000).nullable().optional(),
-    chromiumPath: z.string().min(1).optional(),
-    extraChromiumArgs: z.array(z.string().startsWith('--', 'Chromium flags start with --')).optional(),
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).child === 'function', {
-      message: 'must be a Logger (debug/info/warn/error/child)',
-    }).optional(),
-    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
-    downloadTimeoutMs: z.number().int().min(100).max(600_000).optional(),
-    maxPhotoBytes: z.number().int().min(1024).max(1024 ** 3).optional(),
-    politeness: politenessOptionsSchema.optional(),
+    isolationMode: isolationModeSchema,
+    retireContextAfterPages: z.number().int('must be a whole number of pages').min(1).max(100_000).nullable().exactOptional(),
+    chromiumPath: z.string().min(1).default(DEFAULT_CHROMIUM_PATH),
+    extraChromiumArgs: z.array(z.string().startsWith('--', 'Chromium flags start with --')).readonly().default([]),
+    logger: z
+      .custom<Logger>((v) => typeof v === 'object' && v !== null && typeof (v as Logger).child === 'function', {
+        message: 'must be a Logger (debug/info/warn/error/child)',
+      })
+      .default(() => noopLogger),
+    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).default(45_000),
+    downloadTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    maxPhotoBytes: z.number().int().min(1024).max(1024 ** 3).default(25 * 1024 * 1024),
+    politeness: politenessOptionsSchema.exactOptional(),
   })
   .strict()
-  .refine((o) => o.mode.kind !== 'record' || (o.isolationMode ?? 'virtual') === 'virtual', {
+  .refine((o) => o.mode.kind !== 'record' || o.isolationMode === 'virtual', {
     message: 'record mode needs isolationMode virtual (one context, one HAR file)',
     path: ['isolationMode'],
   })
@@ -117,3 +117,6 @@ export const scraperKitOptionsSchema = z
     message: 'record mode writes one context into one HAR file: leave retireContextAfterPages out or null',
     path: ['retireContextAfterPages'],
   });
+
+/** {@link ScraperKitOptions} as parsed by {@link scraperKitOptionsSchema}: defaults filled in. */
+export type ResolvedScraperKitOptions = z.output<typeof scraperKitOptionsSchema>;
