@@ -126,7 +126,6 @@ export type { ParsePropertiesCsvOptions } from './properties/index.js';
 
 export {
   PropertyExtractor,
-  DEFAULT_PROPERTY_EXTRACTOR_OPTIONS,
   DEFAULT_MAX_DECODE_PIXELS,
   runExtraction,
   propertyConcurrencySchema,

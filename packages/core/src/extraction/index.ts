@@ -1,5 +1,5 @@
 export type { ExtractionEvent, ExtractionEventListener } from './extraction-event.js';
-export { PropertyExtractor, DEFAULT_PROPERTY_EXTRACTOR_OPTIONS, DEFAULT_MAX_DECODE_PIXELS } from './property-extractor.js';
+export { PropertyExtractor, DEFAULT_MAX_DECODE_PIXELS } from './property-extractor.js';
 export type { PropertyExtractorOptions, ExtractPropertyRequest, PropertyExtracting } from './property-extractor.js';
 export { runExtraction } from './run-extraction.js';
 export { propertyConcurrencySchema, isolationModeSchema, DEFAULT_ISOLATION_MODE } from './extraction-settings.js';
