@@ -43,13 +43,13 @@ export {
   BrowserPool,
   browserPoolOptionsSchema,
   DEFAULT_RETIRE_CONTEXT_AFTER_PAGES,
-  DEFAULT_LISTING_SCRAPER_OPTIONS,
+  listingScraperOptionsSchema,
   DEFAULT_CHROMIUM_PATH,
   CHROMIUM_ARGS,
 } from './browser/index.js';
 export type { BrowserPoolOptions, ResolvedBrowserPoolOptions, WithPageOptions, ListingScraperOptions } from './browser/index.js';
 
-export { HttpPhotoFetcher, PolitePhotoFetcher, DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS, DEFAULT_PHOTO_HOSTS } from './download/index.js';
+export { HttpPhotoFetcher, PolitePhotoFetcher, httpPhotoFetcherOptionsSchema, DEFAULT_PHOTO_HOSTS } from './download/index.js';
 export type { HttpPhotoFetcherOptions, PolitePhotoFetcherOptions } from './download/index.js';
 
 export { DEFAULT_POLITENESS_OPTIONS } from './politeness/index.js';

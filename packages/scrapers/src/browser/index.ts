@@ -8,5 +8,5 @@ export { DEFAULT_CHROMIUM_PATH, CHROMIUM_ARGS, FIRST_PARTY_HOST_SUFFIXES, hostMa
 export { installRequestBlocking, BLOCKED_RESOURCE_TYPES } from './request-blocking.js';
 export { loadListingPage, REPLAY_MISS_HEADER } from './page-loader.js';
 export type { LoadPageOptions } from './page-loader.js';
-export { ListingPageScraper, DEFAULT_LISTING_SCRAPER_OPTIONS } from './listing-page-scraper.js';
+export { ListingPageScraper, listingScraperOptionsSchema } from './listing-page-scraper.js';
 export type { ListingScraperOptions } from './listing-page-scraper.js';

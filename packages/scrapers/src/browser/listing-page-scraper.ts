@@ -49,23 +49,23 @@ export interface ListingScraperOptions {
   readonly logger?: Logger;
 }
 
-/** Defaults of {@link ListingScraperOptions}. */
-export const DEFAULT_LISTING_SCRAPER_OPTIONS = Object.freeze({
-  navigationTimeoutMs: 45_000,
-  settleMs: 5_000,
-  /** Added to navigation and settle time to make the default attempt timeout, in ms. */
-  attemptSlackMs: 30_000,
-});
+/** Added to navigation and settle time to make the default attempt timeout, in ms. */
+const ATTEMPT_SLACK_MS = 30_000;
 
-const optionsSchema = z
+/**
+ * Run-time schema of {@link ListingScraperOptions}, with their defaults (the
+ * one place they are written; the scraper kit's `navigationTimeoutMs` is this
+ * field). The site scrapers parse their options with it once.
+ */
+export const listingScraperOptionsSchema = z
   .object({
     pool: z.instanceof(BrowserPool, { message: 'must be a BrowserPool' }),
-    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
-    settleMs: z.number().int().min(0).max(60_000).optional(),
-    attemptTimeoutMs: z.number().int().min(1_000).max(900_000).optional(),
-    politeness: politenessOptionsSchema.optional(),
-    politenessDefaults: z.custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null).optional(),
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
+    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).default(45_000),
+    settleMs: z.number().int().min(0).max(60_000).default(5_000),
+    attemptTimeoutMs: z.number().int().min(1_000).max(900_000).exactOptional(),
+    politeness: politenessOptionsSchema.exactOptional(),
+    politenessDefaults: z.custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null).default(() => DEFAULT_POLITENESS_OPTIONS),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).default(() => noopLogger),
   })
   .strict();
 
@@ -96,15 +96,14 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws `InvalidInputError` (core) listing every bad option
    */
   protected constructor(options: ListingScraperOptions, component: string) {
-    parseInput(optionsSchema, options, `${component} options`);
-    this.pool = options.pool;
-    this.navigationTimeoutMs = options.navigationTimeoutMs ?? DEFAULT_LISTING_SCRAPER_OPTIONS.navigationTimeoutMs;
-    this.settleMs = options.settleMs ?? DEFAULT_LISTING_SCRAPER_OPTIONS.settleMs;
-    this.attemptTimeoutMs =
-      options.attemptTimeoutMs ?? this.navigationTimeoutMs + this.settleMs + DEFAULT_LISTING_SCRAPER_OPTIONS.attemptSlackMs;
-    this.politeness = resolvePolitenessOptions(options.politeness, options.politenessDefaults ?? DEFAULT_POLITENESS_OPTIONS);
+    const o = parseInput(listingScraperOptionsSchema, options, `${component} options`);
+    this.pool = o.pool;
+    this.navigationTimeoutMs = o.navigationTimeoutMs;
+    this.settleMs = o.settleMs;
+    this.attemptTimeoutMs = o.attemptTimeoutMs ?? o.navigationTimeoutMs + o.settleMs + ATTEMPT_SLACK_MS;
+    this.politeness = resolvePolitenessOptions(o.politeness, o.politenessDefaults);
     this.limiter = new HostRateLimiter({ requestsPerSecond: this.politeness.pageRequestsPerSecond, jitterMs: this.politeness.jitterMs });
-    this.logger = (options.logger ?? noopLogger).child({ component });
+    this.logger = o.logger.child({ component });
   }
 
   /** The guard of this source: concurrency, retries and circuit breaker (made on first use, once `source` is set). */

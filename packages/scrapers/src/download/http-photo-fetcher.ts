@@ -9,6 +9,9 @@ import { checkPhotoFetchRequest } from './photo-fetch-request.js';
 import { eitherSignal } from '../politeness/abortable.js';
 import { DEFAULT_PHOTO_HOSTS, parseRetryAfterMs, sourceOfPhotoHost } from './photo-hosts.js';
 
+/** Largest photo accepted by default, in bytes: 25 MiB (the fetcher's `maxBytes`, the kit's `maxPhotoBytes`). */
+export const DEFAULT_MAX_PHOTO_BYTES = 25 * 1024 * 1024;
+
 /** Options of {@link HttpPhotoFetcher}. */
 export interface HttpPhotoFetcherOptions {
   /**
@@ -31,25 +34,23 @@ export interface HttpPhotoFetcherOptions {
   readonly logger?: Logger;
 }
 
-/** Defaults of {@link HttpPhotoFetcherOptions}. */
-export const DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS = Object.freeze({
-  allowedHosts: DEFAULT_PHOTO_HOSTS,
-  timeoutMs: 30_000,
-  maxBytes: 25 * 1024 * 1024,
-  maxRedirects: 5,
-  userAgent:
-    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-});
-
-const optionsSchema = z
+/**
+ * Run-time schema of {@link HttpPhotoFetcherOptions}, with their defaults (the
+ * one place they are written; the scraper kit's download settings are these
+ * fields). `HttpPhotoFetcher` parses its options with it once.
+ */
+export const httpPhotoFetcherOptionsSchema = z
   .object({
-    allowedHosts: z.array(z.string().min(1)).min(1).optional(),
-    timeoutMs: z.number().int().min(100).max(600_000).optional(),
-    maxBytes: z.number().int().min(1).max(1024 ** 3).optional(),
-    maxRedirects: z.number().int().min(0).max(10).optional(),
-    userAgent: z.string().min(1).optional(),
-    dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { message: 'must be an undici Dispatcher' }).optional(),
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
+    allowedHosts: z.array(z.string().min(1)).min(1).readonly().default(DEFAULT_PHOTO_HOSTS),
+    timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    maxBytes: z.number().int().min(1).max(1024 ** 3).default(DEFAULT_MAX_PHOTO_BYTES),
+    maxRedirects: z.number().int().min(0).max(10).default(5),
+    userAgent: z
+      .string()
+      .min(1)
+      .default('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'),
+    dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { message: 'must be an undici Dispatcher' }).exactOptional(),
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).default(() => noopLogger),
   })
   .strict();
 
@@ -86,15 +87,14 @@ export class HttpPhotoFetcher implements PhotoFetcher {
    * @throws `InvalidInputError` (core) listing every bad option
    */
   constructor(options: HttpPhotoFetcherOptions = {}) {
-    parseInput(optionsSchema, options, 'HttpPhotoFetcher options');
-    const d = DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS;
-    this.allowedHosts = (options.allowedHosts ?? d.allowedHosts).map((h) => h.toLowerCase());
-    this.timeoutMs = options.timeoutMs ?? d.timeoutMs;
-    this.maxBytes = options.maxBytes ?? d.maxBytes;
-    this.maxRedirects = options.maxRedirects ?? d.maxRedirects;
-    this.userAgent = options.userAgent ?? d.userAgent;
-    this.dispatcher = options.dispatcher;
-    this.logger = (options.logger ?? noopLogger).child({ component: 'photo-fetcher' });
+    const o = parseInput(httpPhotoFetcherOptionsSchema, options, 'HttpPhotoFetcher options');
+    this.allowedHosts = o.allowedHosts.map((h) => h.toLowerCase());
+    this.timeoutMs = o.timeoutMs;
+    this.maxBytes = o.maxBytes;
+    this.maxRedirects = o.maxRedirects;
+    this.userAgent = o.userAgent;
+    this.dispatcher = o.dispatcher;
+    this.logger = o.logger.child({ component: 'photo-fetcher' });
   }
 
   /**

@@ -2,6 +2,8 @@ import { isolationModeSchema, noopLogger } from '@phx/core';
 import type { IsolationMode, Logger } from '@phx/core';
 import { z } from 'zod';
 import { DEFAULT_CHROMIUM_PATH } from '../browser/chromium-launch.js';
+import { listingScraperOptionsSchema } from '../browser/listing-page-scraper.js';
+import { DEFAULT_MAX_PHOTO_BYTES, httpPhotoFetcherOptionsSchema } from '../download/http-photo-fetcher.js';
 import { politenessOptionsSchema } from '../politeness/politeness-options.js';
 import type { PolitenessOptions } from '../politeness/politeness-options.js';
 import type { ReplayPageInput } from '../replay/index.js';
@@ -103,9 +105,9 @@ export const scraperKitOptionsSchema = z
         message: 'must be a Logger (debug/info/warn/error/child)',
       })
       .default(() => noopLogger),
-    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).default(45_000),
-    downloadTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
-    maxPhotoBytes: z.number().int().min(1024).max(1024 ** 3).default(25 * 1024 * 1024),
+    navigationTimeoutMs: listingScraperOptionsSchema.shape.navigationTimeoutMs,
+    downloadTimeoutMs: httpPhotoFetcherOptionsSchema.shape.timeoutMs,
+    maxPhotoBytes: z.number().int().min(1024).max(1024 ** 3).default(DEFAULT_MAX_PHOTO_BYTES),
     politeness: politenessOptionsSchema.exactOptional(),
   })
   .strict()
