@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseInput } from '@phx/core';
+import { numberSetting, parseSettings } from '@phx/core';
+import { queueSettingsSchema } from '@phx/jobs';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
@@ -54,7 +55,7 @@ export interface GraphqlConfig {
   /** Root of the file image store served under `/images` (`PHX_IMAGES_DIR`, default `<workspace>/.data/images`). */
   readonly imagesDir: string;
   /**
-   * The workers' run lease, in ms (`JOB_LOCK_LIFETIME`, default 60 000; set it
+   * The workers' run lease, in ms (`JOB_LOCK_LIFETIME` or `JOB_LOCK_LIFETIME_MS`, default 60 000; set it
    * as the workers have it): `cancelJob` ends at once a running job whose
    * worker has not renewed its lease for this long.
    */
@@ -91,49 +92,33 @@ export interface GraphqlConfig {
   readonly mongoConnectTimeoutMs: number;
 }
 
-/** The defaults of every optional setting. */
-export const DEFAULT_GRAPHQL_CONFIG = Object.freeze({
-  port: 4000,
-  host: '127.0.0.1',
-  mongodbDb: 'phx',
-  logLevel: 'info',
-  nodeEnv: 'production',
-  maxRequestBytes: 102_400,
-  maxQueryDepth: 10,
-  maxQueryAliases: 5,
-  shutdownGraceMs: 10_000,
-  maxQueryCost: 5_000,
-  keyRecheckIntervalMs: 5_000,
-  lockLifetimeMs: 60_000,
-  mongoServerSelectionTimeoutMs: 1_000,
-  mongoConnectTimeoutMs: 1_000,
-  maxSubscriptionsPerSocket: 100,
-  maxSocketsPerApiKey: 200,
-} as const);
+
+/** Names that say the unit, accepted besides the original design's names that do not; both set with different values is refused. */
+export const GRAPHQL_ENV_ALIASES = Object.freeze({ JOB_LOCK_LIFETIME: 'JOB_LOCK_LIFETIME_MS' });
 
 const intSetting = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
 const envSchema = z.object({
-  PORT: intSetting(0, 65_535, DEFAULT_GRAPHQL_CONFIG.port),
-  HOST: z.string().min(1).default(DEFAULT_GRAPHQL_CONFIG.host),
+  PORT: intSetting(0, 65_535, 4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// connection string'),
-  MONGODB_DB: z.string().regex(/^[^/\\. "$]{1,63}$/, 'must be a MongoDB database name').default(DEFAULT_GRAPHQL_CONFIG.mongodbDb),
+  MONGODB_DB: z.string().regex(/^[^/\\. "$]{1,63}$/, 'must be a MongoDB database name').default('phx'),
   PROPERTIES_CSV: z.string().min(1).optional(),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default(DEFAULT_GRAPHQL_CONFIG.logLevel),
-  NODE_ENV: z.enum(['development', 'production', 'test']).default(DEFAULT_GRAPHQL_CONFIG.nodeEnv),
-  MAX_REQUEST_BYTES: intSetting(1_024, 10_485_760, DEFAULT_GRAPHQL_CONFIG.maxRequestBytes),
-  MAX_QUERY_DEPTH: intSetting(2, 50, DEFAULT_GRAPHQL_CONFIG.maxQueryDepth),
-  MAX_QUERY_ALIASES: intSetting(0, 100, DEFAULT_GRAPHQL_CONFIG.maxQueryAliases),
-  SHUTDOWN_GRACE_MS: intSetting(0, 600_000, DEFAULT_GRAPHQL_CONFIG.shutdownGraceMs),
-  MAX_QUERY_COST: intSetting(10, 1_000_000, DEFAULT_GRAPHQL_CONFIG.maxQueryCost),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  MAX_REQUEST_BYTES: intSetting(1_024, 10_485_760, 102_400),
+  MAX_QUERY_DEPTH: intSetting(2, 50, 10),
+  MAX_QUERY_ALIASES: intSetting(0, 100, 5),
+  SHUTDOWN_GRACE_MS: intSetting(0, 600_000, 10_000),
+  MAX_QUERY_COST: intSetting(10, 1_000_000, 5_000),
   PHX_API_DEV_MODE: z.enum(['0', '1', 'false', 'true']).default('0'),
-  API_KEY_RECHECK_MS: intSetting(100, 3_600_000, DEFAULT_GRAPHQL_CONFIG.keyRecheckIntervalMs),
+  API_KEY_RECHECK_MS: intSetting(100, 3_600_000, 5_000),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
   PHX_IMAGE_STORE: z.enum(['file', 'gridfs']).default('file'),
-  JOB_LOCK_LIFETIME: intSetting(1_000, 3_600_000, DEFAULT_GRAPHQL_CONFIG.lockLifetimeMs),
-  MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoServerSelectionTimeoutMs),
-  MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, DEFAULT_GRAPHQL_CONFIG.mongoConnectTimeoutMs),
+  JOB_LOCK_LIFETIME: numberSetting(queueSettingsSchema.shape.lockLifetimeMs),
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, 1_000),
+  MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, 1_000),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http:// or https:// URL without query or fragment, e.g. https://photos.example.com')
@@ -142,8 +127,8 @@ const envSchema = z.object({
     .string()
     .refine(isTrustList, 'must be comma-separated IP addresses, CIDR ranges or loopback, linklocal, uniquelocal')
     .optional(),
-  MAX_SUBSCRIPTIONS_PER_SOCKET: intSetting(1, 10_000, DEFAULT_GRAPHQL_CONFIG.maxSubscriptionsPerSocket),
-  MAX_SOCKETS_PER_API_KEY: intSetting(1, 100_000, DEFAULT_GRAPHQL_CONFIG.maxSocketsPerApiKey),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: intSetting(1, 10_000, 100),
+  MAX_SOCKETS_PER_API_KEY: intSetting(1, 100_000, 200),
 });
 
 /**
@@ -152,6 +137,7 @@ const envSchema = z.object({
  *
  * @param env - the environment; default `process.env` (this is the only module that reads it)
  * @returns the frozen configuration
+ * @throws core's `SettingAliasConflictError` naming both variables when `JOB_LOCK_LIFETIME` and `JOB_LOCK_LIFETIME_MS` differ
  * @throws {@link InvalidInputError} listing every bad or missing variable
  * @example
  * ```ts
@@ -161,7 +147,7 @@ const envSchema = z.object({
  */
 export function loadGraphqlConfig(env: Readonly<Record<string, string | undefined>> = process.env): GraphqlConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = parseInput(envSchema, present, 'GraphQL server configuration (environment variables)');
+  const parsed = parseSettings(envSchema, present, GRAPHQL_ENV_ALIASES, 'GraphQL server configuration (environment variables)');
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOST,

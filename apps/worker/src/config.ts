@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_MAX_DECODE_PIXELS, parseInput } from '@phx/core';
+import { DEFAULT_MAX_DECODE_PIXELS, numberSetting, parseSettings } from '@phx/core';
+import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema } from '@phx/jobs';
+import { extractImagesJobSettingsSchema } from '@phx/jobs/worker';
 import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
 
 /** The worker's settings, read once from the environment. */
@@ -48,7 +50,10 @@ export interface WorkerConfig {
    * here); default 100. Keeps Chromium's and Node's memory flat over long runs.
    */
   readonly retireContextAfterPages: number | null;
-  /** `JOB_TIMEOUT` (seconds in the environment, like the original design): longest run of one job, in ms; default 3 600 000. */
+  /**
+   * `JOB_TIMEOUT` or `JOB_TIMEOUT_SECONDS` (seconds in the environment, like
+   * the original design): longest run of one job, in ms; default 3 600 000.
+   */
   readonly jobTimeoutMs: number;
   /** `LOG_LEVEL`: pino level; default `info`. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -65,7 +70,7 @@ export interface WorkerConfig {
    */
   readonly queueNotifyPollMs: number;
   /**
-   * `JOB_LOCK_LIFETIME` (ms): how long a job stays locked to this worker
+   * `JOB_LOCK_LIFETIME` or `JOB_LOCK_LIFETIME_MS` (ms): how long a job stays locked to this worker
    * without a heartbeat (queue lock and run lease), 1000-3 600 000; default
    * 60 000. Runs heartbeat every quarter of it; a killed worker's jobs are
    * taken over once it has passed.
@@ -85,13 +90,13 @@ export interface WorkerConfig {
    */
   readonly propertyMaxDeferMs: number;
   /**
-   * `JOB_RESULT_TTL` (seconds in the environment, like the original design):
+   * `JOB_RESULT_TTL` or `JOB_RESULT_TTL_SECONDS` (seconds in the environment, like the original design):
    * how long finished jobs and their run, cancel and queue documents are
    * kept after they end, in ms; default 604 800 000 (7 days). Photos stay.
    */
   readonly jobResultTtlMs: number;
   /**
-   * `SHUTDOWN_GRACE_PERIOD` (seconds in the environment): on SIGTERM, how long
+   * `SHUTDOWN_GRACE_PERIOD` or `SHUTDOWN_GRACE_PERIOD_SECONDS` (seconds in the environment): on SIGTERM, how long
    * running jobs may go on to finish before they are handed back, in ms,
    * 0-3 600 000; default 30 000.
    */
@@ -115,6 +120,20 @@ const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.tr
 const optionalText = z.preprocess(blankToUndefined, z.string().optional());
 const count = (min: number, max: number, fallback: number) =>
   z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const job = extractImagesJobSettingsSchema.shape;
+const queue = queueSettingsSchema.shape;
+const SECOND_MS = 1_000;
+
+/**
+ * Names that say the unit, accepted besides the original design's names whose
+ * unit is not in the name; both set with different values is refused.
+ */
+export const WORKER_ENV_ALIASES = Object.freeze({
+  JOB_TIMEOUT: 'JOB_TIMEOUT_SECONDS',
+  JOB_LOCK_LIFETIME: 'JOB_LOCK_LIFETIME_MS',
+  JOB_RESULT_TTL: 'JOB_RESULT_TTL_SECONDS',
+  SHUTDOWN_GRACE_PERIOD: 'SHUTDOWN_GRACE_PERIOD_SECONDS',
+});
 
 const envSchema = z.object({
   MONGODB_URI: z
@@ -134,20 +153,20 @@ const envSchema = z.object({
       .transform((v) => v === 'true' || v === '1'),
   ),
   PHX_FIXTURES_DIR: optionalText,
-  MAX_CONCURRENT_JOBS: count(1, 64, 3),
-  PROPERTY_CONCURRENCY: count(1, 32, 3),
+  MAX_CONCURRENT_JOBS: numberSetting(queue.maxConcurrentJobs),
+  PROPERTY_CONCURRENCY: numberSetting(job.propertyConcurrency),
   MAX_DECODE_PIXELS: count(1_000_000, 10_000_000_000, DEFAULT_MAX_DECODE_PIXELS),
   RETIRE_CONTEXT_AFTER_PAGES: count(0, 100_000, DEFAULT_RETIRE_CONTEXT_AFTER_PAGES),
-  JOB_TIMEOUT: count(1, 7 * 24 * 3600, 3600),
+  JOB_TIMEOUT: count(1, 7 * 24 * 3600, DEFAULT_QUEUE_SETTINGS.jobTimeoutMs / SECOND_MS),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   WORKER_NAME: optionalText,
   METRICS_PORT: count(0, 65_535, 9464),
-  JOB_LOCK_LIFETIME: count(1_000, 3_600_000, 60_000),
-  PROPERTY_MAX_ATTEMPTS: count(1, 10, 3),
-  PROPERTY_RETRY_BACKOFF_MS: count(0, 600_000, 1_000),
-  PROPERTY_RETRY_MAX_BACKOFF_MS: count(0, 3_600_000, 30_000),
-  PROPERTY_MAX_DEFER_MS: count(0, 86_400_000, 300_000),
-  JOB_RESULT_TTL: count(1, 10 * 365 * 24 * 3600, 604_800),
+  JOB_LOCK_LIFETIME: numberSetting(queue.lockLifetimeMs),
+  PROPERTY_MAX_ATTEMPTS: numberSetting(job.propertyMaxAttempts),
+  PROPERTY_RETRY_BACKOFF_MS: numberSetting(job.propertyRetryInitialBackoffMs),
+  PROPERTY_RETRY_MAX_BACKOFF_MS: numberSetting(job.propertyRetryMaxBackoffMs),
+  PROPERTY_MAX_DEFER_MS: numberSetting(job.propertyMaxDeferMs),
+  JOB_RESULT_TTL: count(1, 10 * 365 * 24 * 3600, DEFAULT_QUEUE_SETTINGS.jobResultTtlMs / SECOND_MS),
   SHUTDOWN_GRACE_PERIOD: count(0, 3_600, 30),
   WATCHDOG_INTERVAL_MS: count(500, 600_000, 10_000),
   WATCHDOG_TIMEOUT_MS: count(100, 60_000, 5_000),
@@ -159,14 +178,17 @@ const envSchema = z.object({
 });
 
 /**
- * Parses the worker's environment once. Relative folders resolve against the workspace root.
+ * Parses the worker's environment once. Relative folders resolve against the
+ * workspace root. Each name of {@link WORKER_ENV_ALIASES} may be given under
+ * its alias instead (e.g. `JOB_TIMEOUT_SECONDS` for `JOB_TIMEOUT`).
  *
  * @param env - the environment (`process.env`)
  * @returns the frozen configuration
+ * @throws core's `SettingAliasConflictError` naming both variables when a name and its alias differ
  * @throws core's `InvalidInputError` naming every bad or missing variable
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig> {
-  const e = parseInput(envSchema, env, 'worker environment');
+  const e = parseSettings(envSchema, env, WORKER_ENV_ALIASES, 'worker environment');
   return Object.freeze({
     mongoUri: e.MONGODB_URI,
     mongoDb: e.MONGODB_DB,
@@ -179,7 +201,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     propertyConcurrency: e.PROPERTY_CONCURRENCY,
     maxDecodePixels: e.MAX_DECODE_PIXELS,
     retireContextAfterPages: e.RETIRE_CONTEXT_AFTER_PAGES === 0 ? null : e.RETIRE_CONTEXT_AFTER_PAGES,
-    jobTimeoutMs: e.JOB_TIMEOUT * 1000,
+    jobTimeoutMs: e.JOB_TIMEOUT * SECOND_MS,
     logLevel: e.LOG_LEVEL,
     workerName: e.WORKER_NAME ?? `${hostname()}-${process.pid}`,
     metricsPort: e.METRICS_PORT,
@@ -190,8 +212,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     propertyRetryInitialBackoffMs: e.PROPERTY_RETRY_BACKOFF_MS,
     propertyRetryMaxBackoffMs: e.PROPERTY_RETRY_MAX_BACKOFF_MS,
     propertyMaxDeferMs: e.PROPERTY_MAX_DEFER_MS,
-    jobResultTtlMs: e.JOB_RESULT_TTL * 1000,
-    shutdownGracePeriodMs: e.SHUTDOWN_GRACE_PERIOD * 1000,
+    jobResultTtlMs: e.JOB_RESULT_TTL * SECOND_MS,
+    shutdownGracePeriodMs: e.SHUTDOWN_GRACE_PERIOD * SECOND_MS,
     watchdogIntervalMs: e.WATCHDOG_INTERVAL_MS,
     watchdogTimeoutMs: e.WATCHDOG_TIMEOUT_MS,
   });

@@ -11,9 +11,17 @@ export {
   CancelledError,
   ListingNotFoundError,
   InvalidImageError,
+  SettingAliasConflictError,
   throwIfCancelled,
 } from './errors/index.js';
-export type { FailureKind, CoreErrorOptions, InputIssue, InvalidImageReason, NotFoundErrorOptions } from './errors/index.js';
+export type {
+  FailureKind,
+  CoreErrorOptions,
+  InputIssue,
+  InvalidImageReason,
+  NotFoundErrorOptions,
+  SettingAliasConflict,
+} from './errors/index.js';
 
 export {
   SOURCES,
@@ -74,7 +82,8 @@ export type {
   RemovedPhotosQuery,
 } from './ports/index.js';
 
-export { parseInput, toInputIssues, describeValue } from './validation/index.js';
+export { parseInput, parseSettings, numberSetting, toInputIssues, describeValue } from './validation/index.js';
+export type { SettingAliases } from './validation/index.js';
 
 export {
   DEFAULT_DECODE_PHOTO_OPTIONS,
@@ -118,10 +127,11 @@ export type { ParsePropertiesCsvOptions } from './properties/index.js';
 
 export {
   PropertyExtractor,
-  DEFAULT_PROPERTY_EXTRACTOR_OPTIONS,
   DEFAULT_MAX_DECODE_PIXELS,
   runExtraction,
-  DEFAULT_RUN_EXTRACTION_OPTIONS,
+  propertyConcurrencySchema,
+  isolationModeSchema,
+  DEFAULT_ISOLATION_MODE,
   applyExtractionEvent,
   retryAfterMsOf,
 } from './extraction/index.js';

@@ -12,6 +12,7 @@ export {
   createAgenda,
   AGENDA_COLLECTION,
   DEFAULT_QUEUE_SETTINGS,
+  queueSettingsSchema,
   MongoNotificationChannel,
   NOTIFICATIONS_COLLECTION,
   DEFAULT_MONGO_NOTIFICATION_CHANNEL_OPTIONS,
@@ -23,6 +24,7 @@ export {
 export type {
   CreateAgendaOptions,
   AgendaConnection,
+  QueueSettings,
   MongoNotificationChannelOptions,
   ExtractImagesPayload,
   RunSchedulePayload,

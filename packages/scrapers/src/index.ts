@@ -33,23 +33,23 @@ export {
 } from './errors/index.js';
 export type { ScraperErrorContext, BotWallVendor, BrowserFailure, NonListingPage, NonListingPageKind } from './errors/index.js';
 
-export { createScraperKit, DEFAULT_SCRAPER_KIT_OPTIONS, scraperKitOptionsSchema } from './kit/index.js';
-export type { ScraperKit, ScraperKitOptions, ScraperKitMode } from './kit/index.js';
+export { createScraperKit, scraperKitOptionsSchema } from './kit/index.js';
+export type { ScraperKit, ScraperKitOptions, ScraperKitMode, ResolvedScraperKitOptions } from './kit/index.js';
 
 export { ZillowScraper } from './zillow/index.js';
 export { RedfinScraper } from './redfin/index.js';
 
 export {
   BrowserPool,
-  DEFAULT_BROWSER_POOL_OPTIONS,
+  browserPoolOptionsSchema,
   DEFAULT_RETIRE_CONTEXT_AFTER_PAGES,
-  DEFAULT_LISTING_SCRAPER_OPTIONS,
+  listingScraperOptionsSchema,
   DEFAULT_CHROMIUM_PATH,
   CHROMIUM_ARGS,
 } from './browser/index.js';
-export type { BrowserPoolOptions, WithPageOptions, ListingScraperOptions } from './browser/index.js';
+export type { BrowserPoolOptions, ResolvedBrowserPoolOptions, WithPageOptions, ListingScraperOptions } from './browser/index.js';
 
-export { HttpPhotoFetcher, PolitePhotoFetcher, DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS, DEFAULT_PHOTO_HOSTS } from './download/index.js';
+export { HttpPhotoFetcher, PolitePhotoFetcher, httpPhotoFetcherOptionsSchema, DEFAULT_PHOTO_HOSTS } from './download/index.js';
 export type { HttpPhotoFetcherOptions, PolitePhotoFetcherOptions } from './download/index.js';
 
 export { DEFAULT_POLITENESS_OPTIONS } from './politeness/index.js';

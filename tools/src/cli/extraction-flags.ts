@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { ISOLATION_MODES } from '@phx/core';
+import { DEFAULT_ISOLATION_MODE, ISOLATION_MODES } from '@phx/core';
 import type { InputIssue } from '@phx/core';
 
 /**
@@ -18,7 +18,7 @@ export function addExtractionFlags(command: Command, csvPath: string): Command {
     .option('--all', 'every property of the CSV', false)
     .option('--csv <file>', 'properties CSV (address,zillow_url,redfin_url)', csvPath)
     .option('--sources <list>', 'comma-separated sources', 'zillow,redfin')
-    .addOption(new Option('--isolation <mode>', 'browser isolation').choices([...ISOLATION_MODES]).default('virtual'))
+    .addOption(new Option('--isolation <mode>', 'browser isolation').choices([...ISOLATION_MODES]).default(DEFAULT_ISOLATION_MODE))
     .option('--dry-run', 'list photos without downloading or storing them', false);
 }
 

@@ -2,3 +2,5 @@ export { CoreError, InvalidInputError, NotFoundError, CancelledError, ListingNot
 export type { FailureKind, CoreErrorOptions, InputIssue, NotFoundErrorOptions } from './core-error.js';
 export { InvalidImageError } from './invalid-image-error.js';
 export type { InvalidImageReason } from './invalid-image-error.js';
+export { SettingAliasConflictError } from './setting-alias-conflict-error.js';
+export type { SettingAliasConflict } from './setting-alias-conflict-error.js';

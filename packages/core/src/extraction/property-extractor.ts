@@ -87,17 +87,6 @@ export interface PropertyExtractorOptions {
  */
 export const DEFAULT_MAX_DECODE_PIXELS = 100_000_000;
 
-/** Defaults of the optional {@link PropertyExtractorOptions}. */
-export const DEFAULT_PROPERTY_EXTRACTOR_OPTIONS = Object.freeze({
-  logger: noopLogger,
-  clock: systemClock,
-  photoConcurrency: 4,
-  maxPixels: DEFAULT_DECODE_PHOTO_OPTIONS.maxPixels,
-  searchByAddress: false,
-  variants: DEFAULT_VARIANT_SPECS,
-  maxPerceptualDistance: DEFAULT_MAX_PERCEPTUAL_DISTANCE,
-  revalidateKnownPhotos: false,
-});
 
 /** One request to {@link PropertyExtractor.extractProperty}. */
 export interface ExtractPropertyRequest {
@@ -135,15 +124,16 @@ const optionsSchema = z.object({
   fetcher: z.custom<PhotoFetcher>(hasMethod('fetchPhoto'), 'must be a PhotoFetcher'),
   store: z.custom<ImageStore>(hasMethod('put'), 'must be an ImageStore'),
   repository: z.custom<PhotoRepository>((v) => hasMethod('recordPhoto')(v) && hasMethod('markRemoved')(v), 'must be a PhotoRepository'),
-  logger: z.custom<Logger>(hasMethod('child'), 'must be a Logger').optional(),
-  clock: z.custom<Clock>(hasMethod('now'), 'must be a Clock').optional(),
-  photoConcurrency: z.number().int().min(1).max(64).optional(),
-  maxPixels: z.number().int().positive().optional(),
-  decodeBudget: z.instanceof(PixelBudget, { message: 'must be a PixelBudget' }).optional(),
-  searchByAddress: z.boolean().optional(),
-  variants: variantSpecsSchema.optional(),
-  maxPerceptualDistance: z.number().int().min(0).max(32).optional(),
-  revalidateKnownPhotos: z.boolean().optional(),
+  logger: z.custom<Logger>(hasMethod('child'), 'must be a Logger').default(() => noopLogger),
+  clock: z.custom<Clock>(hasMethod('now'), 'must be a Clock').default(() => systemClock),
+  photoConcurrency: z.number().int().min(1).max(64).default(4),
+  maxPixels: z.number().int().positive().default(DEFAULT_DECODE_PHOTO_OPTIONS.maxPixels),
+  // A function default: each extractor gets a budget of its own unless one is shared on purpose.
+  decodeBudget: z.instanceof(PixelBudget, { message: 'must be a PixelBudget' }).default(() => new PixelBudget({ maxPixels: DEFAULT_MAX_DECODE_PIXELS })),
+  searchByAddress: z.boolean().default(false),
+  variants: variantSpecsSchema.default(() => [...DEFAULT_VARIANT_SPECS]),
+  maxPerceptualDistance: z.number().int().min(0).max(32).default(DEFAULT_MAX_PERCEPTUAL_DISTANCE),
+  revalidateKnownPhotos: z.boolean().default(false),
 });
 
 const requestSchema = z.object({
@@ -165,22 +155,7 @@ type ParsedRequest = z.output<typeof requestSchema>;
 
 function resolveOptions(options: PropertyExtractorOptions): ResolvedOptions {
   const o = parseInput(optionsSchema, options, 'PropertyExtractor options');
-  const d = DEFAULT_PROPERTY_EXTRACTOR_OPTIONS;
-  return {
-    scrapers: o.scrapers,
-    fetcher: o.fetcher,
-    store: o.store,
-    repository: o.repository,
-    logger: (o.logger ?? d.logger).child({ component: 'property-extractor' }),
-    clock: o.clock ?? d.clock,
-    photoConcurrency: o.photoConcurrency ?? d.photoConcurrency,
-    maxPixels: o.maxPixels ?? d.maxPixels,
-    decodeBudget: o.decodeBudget ?? new PixelBudget({ maxPixels: DEFAULT_MAX_DECODE_PIXELS }),
-    searchByAddress: o.searchByAddress ?? d.searchByAddress,
-    variants: (o.variants as readonly VariantSpec[] | undefined) ?? d.variants,
-    maxPerceptualDistance: o.maxPerceptualDistance ?? d.maxPerceptualDistance,
-    revalidateKnownPhotos: o.revalidateKnownPhotos ?? d.revalidateKnownPhotos,
-  };
+  return { ...o, logger: o.logger.child({ component: 'property-extractor' }), variants: o.variants as readonly VariantSpec[] };
 }
 
 /** After a run in which every source read succeeded: records no longer listed are marked removed. */

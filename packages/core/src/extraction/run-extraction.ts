@@ -9,6 +9,7 @@ import { SOURCES } from '../model/source.js';
 import type { Source } from '../model/source.js';
 import { parseInput } from '../validation/index.js';
 import type { ExtractionEventListener } from './extraction-event.js';
+import { propertyConcurrencySchema } from './extraction-settings.js';
 import { toExtractionFailure } from './extraction-failure.js';
 import type { ExtractPropertyRequest, PropertyExtracting } from './property-extractor.js';
 
@@ -22,7 +23,7 @@ export interface RunExtractionInput {
   readonly dryRun: boolean;
   /** The job this runs for, or `null`. */
   readonly jobId: JobId | null;
-  /** Properties extracted at once. Integer 1-32; default 3. */
+  /** Properties extracted at once; range and default: {@link propertyConcurrencySchema}. */
   readonly propertyConcurrency?: number;
   /** Aborting it starts no further property and stops the running ones. */
   readonly signal?: AbortSignal;
@@ -32,9 +33,6 @@ export interface RunExtractionInput {
   readonly skip?: readonly PropertyId[];
 }
 
-/** Defaults of the optional {@link RunExtractionInput} fields. */
-export const DEFAULT_RUN_EXTRACTION_OPTIONS = Object.freeze({ propertyConcurrency: 3 });
-
 const inputSchema = z.object({
   properties: z
     .array(z.object({ id: z.string().min(1), address: z.string() }).loose())
@@ -43,7 +41,7 @@ const inputSchema = z.object({
   sources: z.array(z.enum(SOURCES)).min(1, 'name at least one source'),
   dryRun: z.boolean(),
   jobId: z.string().min(1).nullable(),
-  propertyConcurrency: z.number().int().min(1).max(32).optional(),
+  propertyConcurrency: propertyConcurrencySchema,
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
   onEvent: z.custom<ExtractionEventListener>((v) => typeof v === 'function', 'must be a function').optional(),
   skip: z.array(z.string()).optional(),
@@ -128,7 +126,7 @@ export async function runExtraction(input: RunExtractionInput, extractor: Proper
   const closed = new AbortController();
   const signal = input.signal === undefined ? closed.signal : AbortSignal.any([input.signal, closed.signal]);
   const request = requestFor(input, signal);
-  const limit = pLimit(parsed.propertyConcurrency ?? DEFAULT_RUN_EXTRACTION_OPTIONS.propertyConcurrency);
+  const limit = pLimit(parsed.propertyConcurrency);
   const extractOne = async (property: Property, waitOutsideSlot: WaitOutsideSlot): Promise<PropertyOutcome> => {
     throwIfCancelled(signal);
     try {

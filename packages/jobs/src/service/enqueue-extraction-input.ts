@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ISOLATION_MODES, SOURCES, parseInput, parseSources, toPropertyId } from '@phx/core';
+import { SOURCES, isolationModeSchema, parseInput, parseSources, toPropertyId } from '@phx/core';
 import type { IsolationMode, Property, Source } from '@phx/core';
 
 /** What a client asks to extract. */
@@ -8,7 +8,7 @@ export interface EnqueueExtractionInput {
   readonly properties: readonly Property[];
   /** Source names (case-insensitive); all sources when absent or empty. */
   readonly sources?: readonly string[];
-  /** Browser isolation; default `virtual`. */
+  /** Browser isolation; see core's `isolationModeSchema` (default `virtual`). */
   readonly isolationMode?: IsolationMode;
   /** List photos without downloading them; default `false`. */
   readonly dryRun?: boolean;
@@ -31,8 +31,8 @@ const propertySchema = z.object({
 const inputSchema = z.object({
   properties: z.array(propertySchema).min(1, 'at least one property is required; the list is empty'),
   sources: z.array(z.string()).optional(),
-  isolationMode: z.enum(ISOLATION_MODES).optional(),
-  dryRun: z.boolean().optional(),
+  isolationMode: isolationModeSchema,
+  dryRun: z.boolean().default(false),
 });
 
 /**
@@ -54,7 +54,7 @@ export function resolveEnqueueExtractionInput(input: EnqueueExtractionInput): Re
   return {
     properties,
     sources,
-    isolationMode: parsed.isolationMode ?? 'virtual',
-    dryRun: parsed.dryRun ?? false,
+    isolationMode: parsed.isolationMode,
+    dryRun: parsed.dryRun,
   };
 }

@@ -1,9 +1,6 @@
-import { hostname } from 'node:os';
 import type { Agenda, Job } from 'agenda';
-import { z } from 'zod';
 import { noopLogger, parseInput, systemClock } from '@phx/core';
 import type { Clock, Logger, PropertyExtracting } from '@phx/core';
-import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { EXTRACT_IMAGES_JOB, extractImagesPayloadSchema } from '../agenda/job-payloads.js';
 import type { ExtractImagesPayload } from '../agenda/job-payloads.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
@@ -11,12 +8,17 @@ import type { JobRepository } from '../repository/job-repository.js';
 import { JobRunLeases } from '../repository/job-run-leases.js';
 import { DatabaseHealth } from './database-health.js';
 import { JobPhotoCensus } from './job-photo-census.js';
-import { DEFAULT_PROPERTY_RETRY_SETTINGS } from './retrying-property-extractor.js';
+import { extractImagesJobSettingsSchema, propertyRetrySettingsOf } from './extract-images-settings.js';
+import type { ExtractImagesJobSettings } from './extract-images-settings.js';
 import { ExtractionJobRunner } from './extraction-job-runner.js';
 import type { ExtractorProvider } from './extraction-job-runner.js';
 
-/** Dependencies and settings of {@link defineExtractImagesJob}. Resources are borrowed, never closed here. */
-export interface ExtractImagesJobDeps {
+/**
+ * Dependencies and settings of {@link defineExtractImagesJob}. Resources are
+ * borrowed, never closed here. The settings (ranges and defaults) are those
+ * of {@link extractImagesJobSettingsSchema}.
+ */
+export interface ExtractImagesJobDeps extends ExtractImagesJobSettings {
   /** Job documents; its database also holds the run leases and cancel requests. */
   readonly repository: JobRepository;
   /**
@@ -29,46 +31,6 @@ export interface ExtractImagesJobDeps {
   readonly logger?: Logger;
   /** Clock; default the system clock. */
   readonly clock?: Clock;
-  /** Name of this worker in the job document and the run lease; default `<hostname>:<pid>`. */
-  readonly workerName?: string;
-  /** Properties extracted at once within one job, 1-32; default 3. */
-  readonly propertyConcurrency?: number;
-  /** How often a running job checks for a cancel request, in ms, 50-10 000; default 500. */
-  readonly cancelPollIntervalMs?: number;
-  /** Least time between two progress writes while properties run, in ms, 0-60 000; default 250. */
-  readonly progressWriteIntervalMs?: number;
-  /** Longest one run may take before it is stopped and the job failed (`JOB_TIMEOUT`), in ms; default 3 600 000. */
-  readonly jobTimeoutMs?: number;
-  /**
-   * How long the job stays locked to this worker without a heartbeat, in ms
-   * (Agenda lock lifetime and run lease), at least 1000; default 60 000. Runs
-   * heartbeat every quarter of it; after a crash another worker resumes the
-   * job once it has passed.
-   */
-  readonly lockLifetimeMs?: number;
-  /**
-   * Attempts at one property, the first included (`PROPERTY_MAX_ATTEMPTS`),
-   * 1-10; default 3. Only transient failures are tried again.
-   */
-  readonly propertyMaxAttempts?: number;
-  /** Delay before the first retry of a property, in ms, 0-600 000; default 1000. Grows exponentially, with jitter. */
-  readonly propertyRetryInitialBackoffMs?: number;
-  /** Longest delay between two attempts at a property, in ms, 0-3 600 000; default 30 000. */
-  readonly propertyRetryMaxBackoffMs?: number;
-  /**
-   * Longest wait for MongoDB to answer again after a property failed while it
-   * was unreachable, in ms, at least 0; default 300 000. The property is then
-   * redone without counting an attempt.
-   */
-  readonly databaseOutageWaitMs?: number;
-  /**
-   * Longest `Retry-After` a source may ask for that the job waits out before
-   * trying the property again (`PROPERTY_MAX_DEFER_MS`), in ms, 0-86 400 000;
-   * default 300 000. The property gives up its concurrency slot meanwhile; a
-   * longer wait ends the property `deferred` with `retryAt` (not failed), for
-   * a later run.
-   */
-  readonly propertyMaxDeferMs?: number;
   /**
    * Wraps the extractor each run uses, retries included (e.g. metrics'
    * `observeExtractor`): it sees one `property-finished` per property, with
@@ -77,34 +39,6 @@ export interface ExtractImagesJobDeps {
    */
   readonly observe?: (extractor: PropertyExtracting) => PropertyExtracting;
 }
-
-/** Defaults of the optional {@link ExtractImagesJobDeps} settings. */
-export const DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS = Object.freeze({
-  propertyConcurrency: DEFAULT_QUEUE_SETTINGS.propertyConcurrency,
-  cancelPollIntervalMs: 500,
-  progressWriteIntervalMs: 250,
-  jobTimeoutMs: DEFAULT_QUEUE_SETTINGS.jobTimeoutMs,
-  lockLifetimeMs: DEFAULT_QUEUE_SETTINGS.lockLifetimeMs,
-  propertyMaxAttempts: DEFAULT_PROPERTY_RETRY_SETTINGS.maxAttempts,
-  propertyRetryInitialBackoffMs: DEFAULT_PROPERTY_RETRY_SETTINGS.initialBackoffMs,
-  propertyRetryMaxBackoffMs: DEFAULT_PROPERTY_RETRY_SETTINGS.maxBackoffMs,
-  databaseOutageWaitMs: DEFAULT_PROPERTY_RETRY_SETTINGS.databaseOutageWaitMs,
-  propertyMaxDeferMs: DEFAULT_PROPERTY_RETRY_SETTINGS.maxDeferMs,
-});
-
-const settingsSchema = z.object({
-  workerName: z.string().min(1).optional(),
-  propertyConcurrency: z.number().int().min(1).max(32).optional(),
-  cancelPollIntervalMs: z.number().int().min(50).max(10_000).optional(),
-  progressWriteIntervalMs: z.number().int().min(0).max(60_000).optional(),
-  jobTimeoutMs: z.number().int().min(1).optional(),
-  lockLifetimeMs: z.number().int().min(1_000).optional(),
-  propertyMaxAttempts: z.number().int().min(1).max(10).optional(),
-  propertyRetryInitialBackoffMs: z.number().int().min(0).max(600_000).optional(),
-  propertyRetryMaxBackoffMs: z.number().int().min(0).max(3_600_000).optional(),
-  databaseOutageWaitMs: z.number().int().min(0).optional(),
-  propertyMaxDeferMs: z.number().int().min(0).max(86_400_000).optional(),
-});
 
 /** What {@link defineExtractImagesJob} gives back: the worker's view of its running extractions. */
 export interface ExtractImagesJobHandle {
@@ -220,45 +154,28 @@ export interface ResolvedExtractionJobRunner {
  * @throws core's `InvalidInputError` listing every invalid setting
  */
 export function createExtractionJobRunner(deps: ExtractImagesJobDeps): ResolvedExtractionJobRunner {
-  const s = parseInput(settingsSchema, pickSettings(deps), 'extract-images job settings');
-  const d = DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS;
-  const logger = (deps.logger ?? noopLogger).child({ component: EXTRACT_IMAGES_JOB });
-  const lockLifetimeMs = s.lockLifetimeMs ?? d.lockLifetimeMs;
-  const extractor = deps.extractor;
+  const { repository, extractor, logger: parent, clock, observe, ...settings } = deps;
+  const s = parseInput(extractImagesJobSettingsSchema, settings, 'extract-images job settings');
+  const logger = (parent ?? noopLogger).child({ component: EXTRACT_IMAGES_JOB });
   const runner = new ExtractionJobRunner({
-    repository: deps.repository,
-    runs: new JobRunLeases({ db: deps.repository.db }),
-    cancels: new CancelRequests({ db: deps.repository.db }),
+    repository,
+    runs: new JobRunLeases({ db: repository.db }),
+    cancels: new CancelRequests({ db: repository.db }),
     extractorFor: typeof extractor === 'function' ? extractor : () => extractor,
     logger,
-    clock: deps.clock ?? systemClock,
-    workerName: s.workerName ?? `${hostname()}:${process.pid}`,
-    propertyConcurrency: s.propertyConcurrency ?? d.propertyConcurrency,
-    cancelPollIntervalMs: s.cancelPollIntervalMs ?? d.cancelPollIntervalMs,
-    progressWriteIntervalMs: s.progressWriteIntervalMs ?? d.progressWriteIntervalMs,
-    jobTimeoutMs: s.jobTimeoutMs ?? d.jobTimeoutMs,
-    lockLifetimeMs,
-    propertyRetry: {
-      maxAttempts: s.propertyMaxAttempts ?? d.propertyMaxAttempts,
-      initialBackoffMs: s.propertyRetryInitialBackoffMs ?? d.propertyRetryInitialBackoffMs,
-      maxBackoffMs: s.propertyRetryMaxBackoffMs ?? d.propertyRetryMaxBackoffMs,
-      databaseOutageWaitMs: s.databaseOutageWaitMs ?? d.databaseOutageWaitMs,
-      maxDeferMs: s.propertyMaxDeferMs ?? d.propertyMaxDeferMs,
-    },
-    health: new DatabaseHealth({ db: deps.repository.db }),
-    census: new JobPhotoCensus({ db: deps.repository.db }),
-    observe: deps.observe ?? ((extractor) => extractor),
+    clock: clock ?? systemClock,
+    workerName: s.workerName,
+    propertyConcurrency: s.propertyConcurrency,
+    cancelPollIntervalMs: s.cancelPollIntervalMs,
+    progressWriteIntervalMs: s.progressWriteIntervalMs,
+    jobTimeoutMs: s.jobTimeoutMs,
+    lockLifetimeMs: s.lockLifetimeMs,
+    propertyRetry: propertyRetrySettingsOf(s),
+    health: new DatabaseHealth({ db: repository.db }),
+    census: new JobPhotoCensus({ db: repository.db }),
+    observe: observe ?? ((extractor) => extractor),
   });
-  return { runner, logger, lockLifetimeMs };
-}
-
-function pickSettings(deps: ExtractImagesJobDeps): Record<string, unknown> {
-  const { workerName, propertyConcurrency, cancelPollIntervalMs, progressWriteIntervalMs, jobTimeoutMs, lockLifetimeMs } = deps;
-  const { propertyMaxAttempts, propertyRetryInitialBackoffMs, propertyRetryMaxBackoffMs, databaseOutageWaitMs, propertyMaxDeferMs } = deps;
-  return {
-    ...{ workerName, propertyConcurrency, cancelPollIntervalMs, progressWriteIntervalMs, jobTimeoutMs, lockLifetimeMs },
-    ...{ propertyMaxAttempts, propertyRetryInitialBackoffMs, propertyRetryMaxBackoffMs, databaseOutageWaitMs, propertyMaxDeferMs },
-  };
+  return { runner, logger, lockLifetimeMs: s.lockLifetimeMs };
 }
 
 /**

@@ -6,7 +6,9 @@
  */
 export { EXTRACT_IMAGES_JOB, extractImagesPayloadSchema } from '../agenda/job-payloads.js';
 export type { ExtractImagesPayload } from '../agenda/job-payloads.js';
-export { defineExtractImagesJob, DEFAULT_EXTRACT_IMAGES_JOB_OPTIONS } from './extract-images.job.js';
+export { defineExtractImagesJob } from './extract-images.job.js';
+export { extractImagesJobSettingsSchema } from './extract-images-settings.js';
+export type { ExtractImagesJobSettings, ResolvedExtractImagesJobSettings } from './extract-images-settings.js';
 export type { ExtractImagesJobDeps, ExtractImagesJobHandle } from './extract-images.job.js';
 export type { ExtractorProvider } from './extraction-job-runner.js';
 export { RunStoppedError } from './run-stopped-error.js';

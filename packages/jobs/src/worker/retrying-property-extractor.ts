@@ -4,6 +4,7 @@ import type { IBackoffFactory, RetryPolicy } from 'cockatiel';
 import { CancelledError, systemClock, throwIfCancelled } from '@phx/core';
 import type { Clock, ExtractPropertyRequest, ExtractionEvent, JobId, Logger, Property, PropertyExtracting, PropertyId, PropertyOutcome } from '@phx/core';
 import { describeError } from '../errors/index.js';
+import { extractImagesJobSettingsSchema, propertyRetrySettingsOf } from './extract-images-settings.js';
 import type { DatabaseProbe } from './database-health.js';
 import type { JobPhotoCensus } from './job-photo-census.js';
 import { AttemptSightings, isRetryableOutcome } from './property-attempts.js';
@@ -16,36 +17,29 @@ type Attempt = { readonly outcome: PropertyOutcome; readonly sightings: AttemptS
 
 /** How failed properties are tried again (`PROPERTY_MAX_ATTEMPTS` and the backoff). */
 export interface PropertyRetrySettings {
-  /** Attempts at one property, the first included, 1-10; 1 never retries. Default 3. */
+  /** Attempts at one property, the first included; 1 never retries (`PROPERTY_MAX_ATTEMPTS`). */
   readonly maxAttempts: number;
-  /** Delay before the first retry, in ms (exponential with decorrelated jitter after it); default 1000. */
+  /** Delay before the first retry, in ms (exponential with decorrelated jitter after it). */
   readonly initialBackoffMs: number;
-  /** Longest delay between two attempts, in ms; default 30 000. */
+  /** Longest delay between two attempts, in ms. */
   readonly maxBackoffMs: number;
   /**
    * Longest wait for MongoDB to answer again when a property failed while it
-   * was unreachable, in ms; default 300 000. Such a failure is retried once
+   * was unreachable, in ms. Such a failure is retried once
    * the server answers, without counting an attempt.
    */
   readonly databaseOutageWaitMs: number;
   /**
    * Longest wait a source may ask for (`Retry-After`) that the job waits out
-   * before trying the property again, in ms (`PROPERTY_MAX_DEFER_MS`); default
-   * 300 000. The property gives up its concurrency slot while it waits. A
+   * before trying the property again, in ms (`PROPERTY_MAX_DEFER_MS`). The property gives up its concurrency slot while it waits. A
    * longer wait is not waited: the property ends `deferred`, with `retryAt`,
    * for a later run.
    */
   readonly maxDeferMs: number;
 }
 
-/** Defaults of {@link PropertyRetrySettings}. */
-export const DEFAULT_PROPERTY_RETRY_SETTINGS: PropertyRetrySettings = Object.freeze({
-  maxAttempts: 3,
-  initialBackoffMs: 1_000,
-  maxBackoffMs: 30_000,
-  databaseOutageWaitMs: 300_000,
-  maxDeferMs: 300_000,
-});
+/** Defaults of {@link PropertyRetrySettings}, read from the job settings' schema. */
+export const DEFAULT_PROPERTY_RETRY_SETTINGS: PropertyRetrySettings = Object.freeze(propertyRetrySettingsOf(extractImagesJobSettingsSchema.parse({})));
 
 /** Options of {@link RetryingPropertyExtractor}. Dependencies are borrowed. */
 export interface RetryingPropertyExtractorOptions {

@@ -1,95 +1,16 @@
-import { CancelledError, ISOLATION_MODES, InvalidInputError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
+import { CancelledError, InvalidInputError, parseInput, throwIfCancelled } from '@phx/core';
 import type { IsolationMode, Logger, PropertyId } from '@phx/core';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { z } from 'zod';
-import {
-  DEFAULT_CHROMIUM_PATH,
-  FIRST_PARTY_HOST_SUFFIXES,
-  HOST_NAME_PATTERN,
-  chromiumLaunchArgs,
-  chromiumPathIssue,
-} from './chromium-launch.js';
+import { chromiumLaunchArgs, chromiumPathIssue } from './chromium-launch.js';
+import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES, browserPoolOptionsSchema } from './browser-pool-options.js';
+import type { BrowserPoolOptions, ResolvedBrowserPoolOptions } from './browser-pool-options.js';
 import { closeOrKillBrowser, recordBrowserPid } from './browser-process.js';
 import { BrowserLaunchError } from '../errors/index.js';
 import { PageRun } from './page-run.js';
 import type { WithPageOptions } from './page-run.js';
 import { installRequestBlocking } from './request-blocking.js';
 import { checkSignal, eitherSignal } from '../politeness/abortable.js';
-
-/** Options of {@link BrowserPool}. */
-export interface BrowserPoolOptions {
-  /** How browser state is shared between properties. Default `virtual`. */
-  readonly isolationMode?: IsolationMode;
-  /** Chromium executable. Default `/usr/bin/chromium` (Debian's). */
-  readonly chromiumPath?: string;
-  /**
-   * Extra Chromium flags after `CHROMIUM_ARGS`. Default none. A
-   * `--host-resolver-rules` flag here replaces `networkHosts`: its rules
-   * are kept and every host they do not map fails (see {@link chromiumLaunchArgs}).
-   */
-  readonly extraArgs?: readonly string[];
-  /** Time allowed for Chromium to start, in ms (1 000-120 000). Default 30 000. */
-  readonly launchTimeoutMs?: number;
-  /** Block images, fonts, media and third-party requests in every context. Default `true`. */
-  readonly blockResources?: boolean;
-  /** Registrable domains allowed while blocking. Default {@link FIRST_PARTY_HOST_SUFFIXES}. */
-  readonly firstPartyHosts?: readonly string[];
-  /**
-   * Registrable domains (with their subdomains) Chromium may open network
-   * connections to; every other host, loopback and IP literals included,
-   * fails name resolution in the browser (see {@link hostResolverRulesArg}),
-   * so a listing page cannot reach this machine or its network. `[]` lets
-   * Chromium connect nowhere: every request must be answered by a route
-   * (replay). Default: `firstPartyHosts`.
-   */
-  readonly networkHosts?: readonly string[];
-  /**
-   * Called on every new context before request blocking is installed, e.g.
-   * to install replay routes. Default none.
-   */
-  readonly setupContext?: (context: BrowserContext) => Promise<void>;
-  /**
-   * Record every context's traffic into this HAR file (Playwright
-   * `recordHar`, bodies embedded), written when the context closes; `null`
-   * records nothing. Use with `virtual` isolation (one context), or each
-   * context overwrites the file. Default `null`.
-   */
-  readonly recordHarPath?: string | null;
-  /** Time allowed for a browser to close before it is killed, in ms (100-60 000). Default 10 000. */
-  readonly closeTimeoutMs?: number;
-  /**
-   * Pages (1-100 000) the shared context of `virtual` mode serves before it
-   * is retired: the next page opens in a fresh context, and the retired one
-   * closes once its last page is done (never under a page in use), so that
-   * what a long-lived context gathers (cookies, caches, Chromium's per-context
-   * memory, Playwright's per-request objects) is given back. `null` never
-   * retires it (one context for the pool's life; needed by `recordHarPath`,
-   * which writes one HAR file per context). No effect in `context` and
-   * `browser` modes, whose contexts and browsers close with their property.
-   * Default 100 ({@link DEFAULT_RETIRE_CONTEXT_AFTER_PAGES}); `null` when
-   * `recordHarPath` is given, which takes no other value.
-   */
-  readonly retireContextAfterPages?: number | null;
-  /** Logger; default drops everything. */
-  readonly logger?: Logger;
-}
-
-/** Pages a shared context serves before it is retired, by default (as Crawlee retires a browser after 100 pages). */
-export const DEFAULT_RETIRE_CONTEXT_AFTER_PAGES = 100;
-
-/** Defaults of {@link BrowserPoolOptions}. */
-export const DEFAULT_BROWSER_POOL_OPTIONS = Object.freeze({
-  isolationMode: 'virtual' as IsolationMode,
-  chromiumPath: DEFAULT_CHROMIUM_PATH,
-  extraArgs: Object.freeze([]) as readonly string[],
-  launchTimeoutMs: 30_000,
-  blockResources: true,
-  firstPartyHosts: FIRST_PARTY_HOST_SUFFIXES,
-  closeTimeoutMs: 10_000,
-  retireContextAfterPages: DEFAULT_RETIRE_CONTEXT_AFTER_PAGES as number | null,
-});
-
 
 /**
  * Launch options that keep Playwright from installing its own SIGINT,
@@ -99,29 +20,6 @@ export const DEFAULT_BROWSER_POOL_OPTIONS = Object.freeze({
  * reach it either.
  */
 const PLAYWRIGHT_SIGNAL_HANDLERS_OFF = Object.freeze({ handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
-
-const hostName = z.string().regex(HOST_NAME_PATTERN, 'must be a host name such as zillow.com');
-
-const optionsSchema = z
-  .object({
-    isolationMode: z.enum(ISOLATION_MODES).optional(),
-    chromiumPath: z.string().min(1).optional(),
-    extraArgs: z.array(z.string().startsWith('--', 'Chromium flags start with --')).optional(),
-    launchTimeoutMs: z.number().int().min(1_000).max(120_000).optional(),
-    blockResources: z.boolean().optional(),
-    firstPartyHosts: z.array(hostName).optional(),
-    networkHosts: z.array(hostName).optional(),
-    closeTimeoutMs: z.number().int().min(100).max(60_000).optional(),
-    recordHarPath: z.string().min(1).nullable().optional(),
-    retireContextAfterPages: z.number().int('must be a whole number of pages').min(1).max(100_000).nullable().optional(),
-    setupContext: z.custom<(context: BrowserContext) => Promise<void>>((v) => typeof v === 'function', { message: 'must be a function' }).optional(),
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
-  })
-  .strict()
-  .refine((o) => o.recordHarPath == null || o.retireContextAfterPages == null, {
-    message: 'recordHarPath records one context into one file: leave retireContextAfterPages out or null',
-    path: ['retireContextAfterPages'],
-  });
 
 /** One context of a slot, with the pages it has served. */
 interface ContextUse {
@@ -176,7 +74,7 @@ export class BrowserPool {
    * never is (`null` in `context` and `browser` modes and when recording a HAR).
    */
   readonly retireContextAfterPages: number | null;
-  private readonly options: Required<Omit<BrowserPoolOptions, 'setupContext' | 'logger' | 'isolationMode' | 'recordHarPath' | 'retireContextAfterPages'>>;
+  private readonly options: Omit<ResolvedBrowserPoolOptions, 'networkHosts'> & { readonly networkHosts: readonly string[] };
   private readonly recordHarPath: string | null;
   private readonly setupContext: ((context: BrowserContext) => Promise<void>) | undefined;
   private readonly logger: Logger;
@@ -189,27 +87,14 @@ export class BrowserPool {
    * @throws `InvalidInputError` (core) listing every bad option
    */
   constructor(options: BrowserPoolOptions = {}) {
-    parseInput(optionsSchema, options, 'BrowserPool options');
-    const d = DEFAULT_BROWSER_POOL_OPTIONS;
-    this.isolationMode = options.isolationMode ?? d.isolationMode;
-    this.options = {
-      chromiumPath: options.chromiumPath ?? d.chromiumPath,
-      extraArgs: options.extraArgs ?? d.extraArgs,
-      launchTimeoutMs: options.launchTimeoutMs ?? d.launchTimeoutMs,
-      blockResources: options.blockResources ?? d.blockResources,
-      firstPartyHosts: options.firstPartyHosts ?? d.firstPartyHosts,
-      networkHosts: options.networkHosts ?? options.firstPartyHosts ?? d.firstPartyHosts,
-      closeTimeoutMs: options.closeTimeoutMs ?? d.closeTimeoutMs,
-    };
-    this.setupContext = options.setupContext;
-    this.recordHarPath = options.recordHarPath ?? null;
+    const o = parseInput(browserPoolOptionsSchema, options, 'BrowserPool options');
+    this.options = { ...o, networkHosts: o.networkHosts ?? o.firstPartyHosts };
+    this.isolationMode = o.isolationMode;
+    this.setupContext = o.setupContext;
+    this.recordHarPath = o.recordHarPath;
     this.retireContextAfterPages =
-      this.isolationMode !== 'virtual' || this.recordHarPath !== null
-        ? null
-        : options.retireContextAfterPages === undefined
-          ? d.retireContextAfterPages
-          : options.retireContextAfterPages;
-    this.logger = (options.logger ?? noopLogger).child({ component: 'browser-pool' });
+      o.isolationMode !== 'virtual' || o.recordHarPath !== null ? null : o.retireContextAfterPages === undefined ? DEFAULT_RETIRE_CONTEXT_AFTER_PAGES : o.retireContextAfterPages;
+    this.logger = o.logger.child({ component: 'browser-pool' });
   }
 
   /**

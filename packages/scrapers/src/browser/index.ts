@@ -1,5 +1,6 @@
-export { BrowserPool, DEFAULT_BROWSER_POOL_OPTIONS, DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from './browser-pool.js';
-export type { BrowserPoolOptions } from './browser-pool.js';
+export { BrowserPool } from './browser-pool.js';
+export { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES, browserPoolOptionsSchema } from './browser-pool-options.js';
+export type { BrowserPoolOptions, ResolvedBrowserPoolOptions } from './browser-pool-options.js';
 export { BROWSER_PING_TIMEOUT_MS } from './page-run.js';
 export type { WithPageOptions } from './page-run.js';
 export { browserAnswers, browserPid, closeOrKillBrowser, killBrowser, recordBrowserPid } from './browser-process.js';
@@ -7,5 +8,5 @@ export { DEFAULT_CHROMIUM_PATH, CHROMIUM_ARGS, FIRST_PARTY_HOST_SUFFIXES, hostMa
 export { installRequestBlocking, BLOCKED_RESOURCE_TYPES } from './request-blocking.js';
 export { loadListingPage, REPLAY_MISS_HEADER } from './page-loader.js';
 export type { LoadPageOptions } from './page-loader.js';
-export { ListingPageScraper, DEFAULT_LISTING_SCRAPER_OPTIONS } from './listing-page-scraper.js';
+export { ListingPageScraper, listingScraperOptionsSchema } from './listing-page-scraper.js';
 export type { ListingScraperOptions } from './listing-page-scraper.js';

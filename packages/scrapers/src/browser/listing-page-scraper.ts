@@ -7,7 +7,7 @@ import type { NonListingPage } from '../errors/index.js';
 import type { PageSnapshot, ParsedListing, ScrapedListing } from '../listing/index.js';
 import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
-import type { PolitenessOptions, ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
+import type { ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
 import { SourceGuard } from '../politeness/source-guard.js';
 import { eitherSignal } from '../politeness/abortable.js';
 import type { JoinedSignal } from '../politeness/abortable.js';
@@ -21,53 +21,45 @@ function isUnreadable(error: unknown): error is PhotoDataMissingError | LayoutCh
   return error instanceof PhotoDataMissingError || error instanceof LayoutChangedError;
 }
 
-/** Options shared by the site scrapers. */
-export interface ListingScraperOptions {
-  /** The browser pool to load pages in; borrowed, never closed by the scraper. */
-  readonly pool: BrowserPool;
-  /** Time allowed for a listing page's HTML (headers and whole body) to arrive, in ms (1 000-300 000). Default 45 000. */
-  readonly navigationTimeoutMs?: number;
-  /**
-   * Time allowed for the data step once the page's HTML arrived, in ms
-   * (0-60 000): the rendered DOM is watched for what the parser needs (the
-   * listing data or the rendered gallery) unless the HTML as served already
-   * holds it; the `load` event is never awaited. Default 5 000.
-   */
-  readonly settleMs?: number;
-  /**
-   * Time allowed for one whole attempt at a page (navigation, settling,
-   * reading), in ms (1 000-900 000). When it passes the browser is taken as
-   * hung: it is replaced and the property retried once. Default
-   * `navigationTimeoutMs + settleMs + 30 000`.
-   */
-  readonly attemptTimeoutMs?: number;
-  /** Request rate, concurrency, retries and circuit breaker of this source. Default {@link DEFAULT_POLITENESS_OPTIONS}. */
-  readonly politeness?: PolitenessOptions;
-  /** Defaults for unset politeness fields (the kit passes the replay ones in replay). Default {@link DEFAULT_POLITENESS_OPTIONS}. */
-  readonly politenessDefaults?: ResolvedPolitenessOptions;
-  /** Logger; default drops everything. */
-  readonly logger?: Logger;
-}
+/** Added to navigation and settle time to make the default attempt timeout, in ms. */
+const ATTEMPT_SLACK_MS = 30_000;
 
-/** Defaults of {@link ListingScraperOptions}. */
-export const DEFAULT_LISTING_SCRAPER_OPTIONS = Object.freeze({
-  navigationTimeoutMs: 45_000,
-  settleMs: 5_000,
-  /** Added to navigation and settle time to make the default attempt timeout, in ms. */
-  attemptSlackMs: 30_000,
-});
-
-const optionsSchema = z
+/**
+ * Run-time schema of {@link ListingScraperOptions}, with their defaults (the
+ * one place they are written; the scraper kit's `navigationTimeoutMs` is this
+ * field). The site scrapers parse their options with it once.
+ */
+export const listingScraperOptionsSchema = z
   .object({
+    /** The browser pool to load pages in; borrowed, never closed by the scraper. */
     pool: z.instanceof(BrowserPool, { message: 'must be a BrowserPool' }),
-    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).optional(),
-    settleMs: z.number().int().min(0).max(60_000).optional(),
-    attemptTimeoutMs: z.number().int().min(1_000).max(900_000).optional(),
-    politeness: politenessOptionsSchema.optional(),
-    politenessDefaults: z.custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null).optional(),
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
+    /** Time allowed for a listing page's HTML (headers and whole body) to arrive, in ms (1 000-300 000). Default 45 000. */
+    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).default(45_000),
+    /**
+     * Time allowed for the data step once the page's HTML arrived, in ms
+     * (0-60 000): the rendered DOM is watched for what the parser needs (the
+     * listing data or the rendered gallery) unless the HTML as served already
+     * holds it; the `load` event is never awaited. Default 5 000.
+     */
+    settleMs: z.number().int().min(0).max(60_000).default(5_000),
+    /**
+     * Time allowed for one whole attempt at a page (navigation, settling,
+     * reading), in ms (1 000-900 000). When it passes the browser is taken as
+     * hung: it is replaced and the property retried once. Default
+     * `navigationTimeoutMs + settleMs + 30 000`.
+     */
+    attemptTimeoutMs: z.number().int().min(1_000).max(900_000).exactOptional(),
+    /** Request rate, concurrency, retries and circuit breaker of this source. Default {@link DEFAULT_POLITENESS_OPTIONS}. */
+    politeness: politenessOptionsSchema.exactOptional(),
+    /** Defaults for unset politeness fields (the kit passes the replay ones in replay). Default {@link DEFAULT_POLITENESS_OPTIONS}. */
+    politenessDefaults: z.custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null).default(() => DEFAULT_POLITENESS_OPTIONS),
+    /** Logger; default drops everything. */
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).default(() => noopLogger),
   })
   .strict();
+
+/** Options shared by the site scrapers. */
+export type ListingScraperOptions = z.input<typeof listingScraperOptionsSchema>;
 
 /**
  * The navigation half of a site scraper: loads the listing page in the pool's
@@ -96,15 +88,14 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws `InvalidInputError` (core) listing every bad option
    */
   protected constructor(options: ListingScraperOptions, component: string) {
-    parseInput(optionsSchema, options, `${component} options`);
-    this.pool = options.pool;
-    this.navigationTimeoutMs = options.navigationTimeoutMs ?? DEFAULT_LISTING_SCRAPER_OPTIONS.navigationTimeoutMs;
-    this.settleMs = options.settleMs ?? DEFAULT_LISTING_SCRAPER_OPTIONS.settleMs;
-    this.attemptTimeoutMs =
-      options.attemptTimeoutMs ?? this.navigationTimeoutMs + this.settleMs + DEFAULT_LISTING_SCRAPER_OPTIONS.attemptSlackMs;
-    this.politeness = resolvePolitenessOptions(options.politeness, options.politenessDefaults ?? DEFAULT_POLITENESS_OPTIONS);
+    const o = parseInput(listingScraperOptionsSchema, options, `${component} options`);
+    this.pool = o.pool;
+    this.navigationTimeoutMs = o.navigationTimeoutMs;
+    this.settleMs = o.settleMs;
+    this.attemptTimeoutMs = o.attemptTimeoutMs ?? o.navigationTimeoutMs + o.settleMs + ATTEMPT_SLACK_MS;
+    this.politeness = resolvePolitenessOptions(o.politeness, o.politenessDefaults);
     this.limiter = new HostRateLimiter({ requestsPerSecond: this.politeness.pageRequestsPerSecond, jitterMs: this.politeness.jitterMs });
-    this.logger = (options.logger ?? noopLogger).child({ component });
+    this.logger = o.logger.child({ component });
   }
 
   /** The guard of this source: concurrency, retries and circuit breaker (made on first use, once `source` is set). */

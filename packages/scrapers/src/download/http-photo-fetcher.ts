@@ -9,49 +9,42 @@ import { checkPhotoFetchRequest } from './photo-fetch-request.js';
 import { eitherSignal } from '../politeness/abortable.js';
 import { DEFAULT_PHOTO_HOSTS, parseRetryAfterMs, sourceOfPhotoHost } from './photo-hosts.js';
 
-/** Options of {@link HttpPhotoFetcher}. */
-export interface HttpPhotoFetcherOptions {
-  /**
-   * Hosts photos may come from, also after redirects: exact names, on https's
-   * port 443; a host on another port is allowed only when listed with it
-   * (`photos.example.com:8443`). Default {@link DEFAULT_PHOTO_HOSTS}.
-   */
-  readonly allowedHosts?: readonly string[];
-  /** Time allowed for one download, headers and body, in ms (100-600 000). Default 30 000. */
-  readonly timeoutMs?: number;
-  /** Largest photo accepted, in bytes (1-1 GiB). Default 25 MiB. */
-  readonly maxBytes?: number;
-  /** Redirects followed at most (0-10). Default 5. */
-  readonly maxRedirects?: number;
-  /** `User-Agent` sent. Default a desktop Chrome string. */
-  readonly userAgent?: string;
-  /** undici dispatcher to send requests through (replay uses one that serves photos locally). Default undici's global one. */
-  readonly dispatcher?: Dispatcher;
-  /** Logger; default drops everything. */
-  readonly logger?: Logger;
-}
+/** Largest photo accepted by default, in bytes: 25 MiB (the fetcher's `maxBytes`, the kit's `maxPhotoBytes`). */
+export const DEFAULT_MAX_PHOTO_BYTES = 25 * 1024 * 1024;
 
-/** Defaults of {@link HttpPhotoFetcherOptions}. */
-export const DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS = Object.freeze({
-  allowedHosts: DEFAULT_PHOTO_HOSTS,
-  timeoutMs: 30_000,
-  maxBytes: 25 * 1024 * 1024,
-  maxRedirects: 5,
-  userAgent:
-    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-});
-
-const optionsSchema = z
+/**
+ * Run-time schema of {@link HttpPhotoFetcherOptions}, with their defaults (the
+ * one place they are written; the scraper kit's download settings are these
+ * fields). `HttpPhotoFetcher` parses its options with it once.
+ */
+export const httpPhotoFetcherOptionsSchema = z
   .object({
-    allowedHosts: z.array(z.string().min(1)).min(1).optional(),
-    timeoutMs: z.number().int().min(100).max(600_000).optional(),
-    maxBytes: z.number().int().min(1).max(1024 ** 3).optional(),
-    maxRedirects: z.number().int().min(0).max(10).optional(),
-    userAgent: z.string().min(1).optional(),
-    dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { message: 'must be an undici Dispatcher' }).optional(),
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),
+    /**
+     * Hosts photos may come from, also after redirects: exact names, on https's
+     * port 443; a host on another port is allowed only when listed with it
+     * (`photos.example.com:8443`). Default {@link DEFAULT_PHOTO_HOSTS}.
+     */
+    allowedHosts: z.array(z.string().min(1)).min(1).readonly().default(DEFAULT_PHOTO_HOSTS),
+    /** Time allowed for one download, headers and body, in ms (100-600 000). Default 30 000. */
+    timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
+    /** Largest photo accepted, in bytes (1-1 GiB). Default 25 MiB. */
+    maxBytes: z.number().int().min(1).max(1024 ** 3).default(DEFAULT_MAX_PHOTO_BYTES),
+    /** Redirects followed at most (0-10). Default 5. */
+    maxRedirects: z.number().int().min(0).max(10).default(5),
+    /** `User-Agent` sent. Default a desktop Chrome string. */
+    userAgent: z
+      .string()
+      .min(1)
+      .default('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'),
+    /** undici dispatcher to send requests through (replay uses one that serves photos locally). Default undici's global one. */
+    dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { message: 'must be an undici Dispatcher' }).exactOptional(),
+    /** Logger; default drops everything. */
+    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).default(() => noopLogger),
   })
   .strict();
+
+/** Options of {@link HttpPhotoFetcher}. */
+export type HttpPhotoFetcherOptions = z.input<typeof httpPhotoFetcherOptionsSchema>;
 
 /**
  * Downloads listing photos over HTTP with undici: streamed with a byte cap,
@@ -86,15 +79,14 @@ export class HttpPhotoFetcher implements PhotoFetcher {
    * @throws `InvalidInputError` (core) listing every bad option
    */
   constructor(options: HttpPhotoFetcherOptions = {}) {
-    parseInput(optionsSchema, options, 'HttpPhotoFetcher options');
-    const d = DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS;
-    this.allowedHosts = (options.allowedHosts ?? d.allowedHosts).map((h) => h.toLowerCase());
-    this.timeoutMs = options.timeoutMs ?? d.timeoutMs;
-    this.maxBytes = options.maxBytes ?? d.maxBytes;
-    this.maxRedirects = options.maxRedirects ?? d.maxRedirects;
-    this.userAgent = options.userAgent ?? d.userAgent;
-    this.dispatcher = options.dispatcher;
-    this.logger = (options.logger ?? noopLogger).child({ component: 'photo-fetcher' });
+    const o = parseInput(httpPhotoFetcherOptionsSchema, options, 'HttpPhotoFetcher options');
+    this.allowedHosts = o.allowedHosts.map((h) => h.toLowerCase());
+    this.timeoutMs = o.timeoutMs;
+    this.maxBytes = o.maxBytes;
+    this.maxRedirects = o.maxRedirects;
+    this.userAgent = o.userAgent;
+    this.dispatcher = o.dispatcher;
+    this.logger = o.logger.child({ component: 'photo-fetcher' });
   }
 
   /**

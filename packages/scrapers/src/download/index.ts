@@ -1,4 +1,4 @@
-export { HttpPhotoFetcher, DEFAULT_HTTP_PHOTO_FETCHER_OPTIONS } from './http-photo-fetcher.js';
+export { HttpPhotoFetcher, httpPhotoFetcherOptionsSchema } from './http-photo-fetcher.js';
 export type { HttpPhotoFetcherOptions } from './http-photo-fetcher.js';
 export { DEFAULT_PHOTO_HOSTS, sourceOfPhotoHost, parseRetryAfterMs } from './photo-hosts.js';
 export { sniffImageSignature, firstBytesHex } from './image-signature.js';

@@ -1,8 +1,8 @@
-import { InvalidInputError, noopLogger, parseInput } from '@phx/core';
+import { InvalidInputError, parseInput } from '@phx/core';
 import type { Source } from '@phx/core';
 import type { Dispatcher } from 'undici';
 import { BrowserPool } from '../browser/browser-pool.js';
-import type { BrowserPoolOptions } from '../browser/browser-pool.js';
+import type { BrowserPoolOptions } from '../browser/browser-pool-options.js';
 import { HttpPhotoFetcher } from '../download/http-photo-fetcher.js';
 import { PolitePhotoFetcher } from '../download/polite-photo-fetcher.js';
 import { DEFAULT_POLITENESS_OPTIONS, REPLAY_POLITENESS_OPTIONS, resolvePolitenessOptions } from '../politeness/politeness-options.js';
@@ -13,11 +13,11 @@ import { ReplayPhotoServer } from '../replay/replay-photo-server.js';
 import { installReplayRoutes } from '../replay/replay-routes.js';
 import { ZillowScraper } from '../zillow/zillow-scraper.js';
 import { checkScraperKitPaths } from './scraper-kit-paths.js';
-import { DEFAULT_SCRAPER_KIT_OPTIONS, scraperKitOptionsSchema } from './scraper-kit-options.js';
-import type { ScraperKitOptions } from './scraper-kit-options.js';
+import { scraperKitOptionsSchema } from './scraper-kit-options.js';
+import type { ResolvedScraperKitOptions, ScraperKitOptions } from './scraper-kit-options.js';
 
 // Replay answers every request through routes, so Chromium itself may connect nowhere (networkHosts: []).
-function contextSetup(mode: ScraperKitOptions['mode'], archive: ReplayArchive | null): Pick<BrowserPoolOptions, 'setupContext' | 'recordHarPath' | 'networkHosts'> {
+function contextSetup(mode: ResolvedScraperKitOptions['mode'], archive: ReplayArchive | null): Pick<BrowserPoolOptions, 'setupContext' | 'recordHarPath' | 'networkHosts'> {
   if (archive !== null) return { setupContext: (context) => installReplayRoutes(context, archive), networkHosts: [] };
   if (mode.kind === 'record') return { recordHarPath: mode.harPath };
   if (mode.kind === 'har') {
@@ -82,46 +82,41 @@ export interface ScraperKit {
  * ```
  */
 export async function createScraperKit(options: ScraperKitOptions): Promise<ScraperKit> {
+  // Past this line only the parsed options `o` are read: defaults filled in, every field checked.
   const o = parseInput(scraperKitOptionsSchema, options, 'scraper kit options');
-  const d = DEFAULT_SCRAPER_KIT_OPTIONS;
-  const logger = (o.logger ?? noopLogger).child({ component: 'scraper-kit' });
+  const logger = o.logger.child({ component: 'scraper-kit' });
   let archive: ReplayArchive | null = null;
   let photoServer: ReplayPhotoServer | null = null;
   let dispatcher: Dispatcher | null = null;
-  const pathIssues = await checkScraperKitPaths(options.mode, o.chromiumPath ?? d.chromiumPath);
+  const pathIssues = await checkScraperKitPaths(o.mode, o.chromiumPath);
   if (pathIssues.length > 0) throw new InvalidInputError('scraper kit options', pathIssues);
   const politenessDefaults = o.mode.kind === 'live' || o.mode.kind === 'record' ? DEFAULT_POLITENESS_OPTIONS : REPLAY_POLITENESS_OPTIONS;
-  resolvePolitenessOptions(options.politeness, politenessDefaults); // nonsensical combinations fail here, before anything starts
+  resolvePolitenessOptions(o.politeness, politenessDefaults); // nonsensical combinations fail here, before anything starts
   if (o.mode.kind === 'replay') {
-    const fixturesDir = o.mode.fixturesDir;
-    archive = await ReplayArchive.load({ fixturesDir, extraPages: (options.mode.kind === 'replay' ? options.mode.extraPages : undefined) ?? [] });
+    const { fixturesDir, extraPages } = o.mode;
+    archive = await ReplayArchive.load({ fixturesDir, extraPages });
     photoServer = await ReplayPhotoServer.start(archive);
     dispatcher = createReplayDispatcher(photoServer.origin);
     logger.info({ fixturesDir, pages: archive.listings.length, photos: archive.photoCount, photoServer: photoServer.origin }, 'replay mode');
   }
   const pool = new BrowserPool({
-    isolationMode: o.isolationMode ?? d.isolationMode,
+    isolationMode: o.isolationMode,
     ...(o.retireContextAfterPages === undefined ? {} : { retireContextAfterPages: o.retireContextAfterPages }),
-    chromiumPath: o.chromiumPath ?? d.chromiumPath,
-    extraArgs: o.extraChromiumArgs ?? [],
-    logger: o.logger ?? noopLogger,
-    ...contextSetup(options.mode, archive),
+    chromiumPath: o.chromiumPath,
+    extraArgs: o.extraChromiumArgs,
+    logger: o.logger,
+    ...contextSetup(o.mode, archive),
   });
-  if (options.mode.kind === 'record' || options.mode.kind === 'har') logger.info({ mode: options.mode.kind, harPath: options.mode.harPath }, 'HAR mode');
-  const politeness = { ...(options.politeness === undefined ? {} : { politeness: options.politeness }), politenessDefaults };
-  const scraperOptions = {
-    pool,
-    navigationTimeoutMs: o.navigationTimeoutMs ?? d.navigationTimeoutMs,
-    logger: o.logger ?? noopLogger,
-    ...politeness,
-  };
+  if (o.mode.kind === 'record' || o.mode.kind === 'har') logger.info({ mode: o.mode.kind, harPath: o.mode.harPath }, 'HAR mode');
+  const politeness = { ...(o.politeness === undefined ? {} : { politeness: o.politeness }), politenessDefaults };
+  const scraperOptions = { pool, navigationTimeoutMs: o.navigationTimeoutMs, logger: o.logger, ...politeness };
   const httpFetcher = new HttpPhotoFetcher({
-    timeoutMs: o.downloadTimeoutMs ?? d.downloadTimeoutMs,
-    maxBytes: o.maxPhotoBytes ?? d.maxPhotoBytes,
-    logger: o.logger ?? noopLogger,
+    timeoutMs: o.downloadTimeoutMs,
+    maxBytes: o.maxPhotoBytes,
+    logger: o.logger,
     ...(dispatcher === null ? {} : { dispatcher }),
   });
-  const fetcher = new PolitePhotoFetcher({ fetcher: httpFetcher, logger: o.logger ?? noopLogger, ...politeness });
+  const fetcher = new PolitePhotoFetcher({ fetcher: httpFetcher, logger: o.logger, ...politeness });
   let closing: Promise<void> | null = null;
   return {
     scrapers: Object.freeze({ zillow: new ZillowScraper(scraperOptions), redfin: new RedfinScraper(scraperOptions) }),

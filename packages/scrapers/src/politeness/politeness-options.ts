@@ -68,16 +68,16 @@ export const REPLAY_POLITENESS_OPTIONS: ResolvedPolitenessOptions = Object.freez
 /** Run-time schema of {@link PolitenessOptions}. */
 export const politenessOptionsSchema = z
   .object({
-    pageRequestsPerSecond: z.number().min(0.001).max(100).nullable().optional(),
-    photoRequestsPerSecond: z.number().min(0.001).max(1_000).nullable().optional(),
-    jitterMs: z.number().int().min(0).max(60_000).optional(),
-    pageConcurrency: z.number().int().min(1).max(64).optional(),
-    photoConcurrency: z.number().int().min(1).max(256).optional(),
-    maxRetries: z.number().int().min(0).max(10).optional(),
-    initialBackoffMs: z.number().int().min(0).max(60_000).optional(),
-    maxBackoffMs: z.number().int().min(0).max(3_600_000).optional(),
-    blocksToOpenCircuit: z.number().int().min(1).max(100).optional(),
-    circuitOpenMs: z.number().int().min(1_000).max(86_400_000).optional(),
+    pageRequestsPerSecond: z.number().min(0.001).max(100).nullable().exactOptional(),
+    photoRequestsPerSecond: z.number().min(0.001).max(1_000).nullable().exactOptional(),
+    jitterMs: z.number().int().min(0).max(60_000).exactOptional(),
+    pageConcurrency: z.number().int().min(1).max(64).exactOptional(),
+    photoConcurrency: z.number().int().min(1).max(256).exactOptional(),
+    maxRetries: z.number().int().min(0).max(10).exactOptional(),
+    initialBackoffMs: z.number().int().min(0).max(60_000).exactOptional(),
+    maxBackoffMs: z.number().int().min(0).max(3_600_000).exactOptional(),
+    blocksToOpenCircuit: z.number().int().min(1).max(100).exactOptional(),
+    circuitOpenMs: z.number().int().min(1_000).max(86_400_000).exactOptional(),
   })
   .strict();
 

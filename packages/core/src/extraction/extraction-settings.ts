@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { ISOLATION_MODES } from '../model/extraction-job.js';
+import type { IsolationMode } from '../model/extraction-job.js';
+
+/**
+ * Properties extracted at once within one job run (`PROPERTY_CONCURRENCY`):
+ * an integer 1-32; default 3, the original design's. The one place this
+ * setting's range and default are written: the worker's environment, the
+ * job settings and `runExtraction` all parse with it.
+ */
+export const propertyConcurrencySchema = z.number().int().min(1).max(32).default(3);
+
+/**
+ * Browser isolation between the properties of a job (`--isolation`,
+ * `isolationMode`): one of {@link ISOLATION_MODES}; default `virtual`, the
+ * original design's. The one place the modes are checked and the default is
+ * written: the CLI, the job service and the scrapers parse with it.
+ */
+export const isolationModeSchema = z.enum(ISOLATION_MODES).default('virtual');
+
+/** The isolation mode of a job or browser pool that names none, read from {@link isolationModeSchema}. */
+export const DEFAULT_ISOLATION_MODE: IsolationMode = isolationModeSchema.parse(undefined);
