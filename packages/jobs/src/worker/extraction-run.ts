@@ -221,23 +221,24 @@ export class ExtractionRun {
     const base = { cancelRequestedAt: this.cancelRequestedAt };
     if (fatal !== null) {
       this.logger.error({ err: describeError(fatal) }, 'run failed');
-      return { ...base, status: 'failed', errorMessage: `extraction failed: ${describeError(fatal)}`, progress: state.live() };
+      return { ...base, status: 'failed', errorMessage: `extraction failed: ${describeError(fatal)}`, progress: state.settled() };
     }
+    // A final status counts by the finished outcomes (a retried or resumed property counts once, as in a clean run; the photos
+    // of a property cut mid-way are not counted, as it has no row). Only a hand-back keeps the live counters, for the resume.
     if (state.finishedCount >= total) {
-      // Every property has its outcome: count by the outcomes (a retried or resumed property counts once, as in a clean run).
       if (state.anyCompleted) return { ...base, status: 'completed', errorMessage: null, progress: state.settled() };
       return { ...base, status: 'failed', errorMessage: this.allFailedMessage(state), progress: state.settled() };
     }
     if (stop === null) {
       const message = `run ended with ${total - state.finishedCount} of ${total} properties unfinished`;
-      return { ...base, status: 'failed', errorMessage: message, progress: state.live() };
+      return { ...base, status: 'failed', errorMessage: message, progress: state.settled() };
     }
     const message = new RunStoppedError(this.jobId, stop).message;
     switch (stop.kind) {
       case 'cancel':
-        return { ...base, status: 'cancelled', errorMessage: message, progress: state.live() };
+        return { ...base, status: 'cancelled', errorMessage: message, progress: state.settled() };
       case 'timeout':
-        return { ...base, status: 'failed', errorMessage: message, progress: state.live() };
+        return { ...base, status: 'failed', errorMessage: message, progress: state.settled() };
       case 'shutdown':
         // The live counters (never lower than shown): the run that resumes the job starts from them.
         return { ...base, status: 'pending', errorMessage: null, progress: state.live() };
