@@ -45,7 +45,9 @@ interface PendingEvent<M> {
  * claims), so the run counts its places itself after reading the last one
  * once; a place found taken (a stale run of another worker still writing)
  * is skipped by re-reading the last one. With `holdsJob`, a run that no
- * longer holds the job writes nothing more. Never throws into the run.
+ * longer holds the job writes nothing more. With `afterBatch`, each batch's
+ * step ends with the caller's write that follows the log (the run's job
+ * document), so that write never shows what the log lacks. Never throws into the run.
  */
 export class JobEventRecorder<M = never> {
   private readonly o: JobEventRecorderOptions<M>;

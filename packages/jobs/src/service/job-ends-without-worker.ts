@@ -9,7 +9,6 @@ import type { JobRepository } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { isLeaseHeld } from '../repository/job-run-leases.js';
 import type { JobRunLeases } from '../repository/job-run-leases.js';
-import { JobProgressState } from '../worker/job-progress-state.js';
 
 /** The stores and settings of {@link JobEndsWithoutWorker}, borrowed from the service. */
 export interface JobEndsWithoutWorkerOptions {
@@ -65,9 +64,11 @@ export class JobEndsWithoutWorker {
 
   /**
    * Cancels a running job whose run lease has expired (its worker or CLI
-   * process died), since no run would notice the cancel request, counting by
-   * its finished properties as a cancelled run does. When the log already
-   * ends with the dead run's final status, that end is written instead.
+   * process died), since no run would notice the cancel request, with the
+   * counters as the document has them (the counting by finished outcomes is
+   * the worker's `JobProgressState`, which this light entry does not load).
+   * When the log already ends with the dead run's final status, that end is
+   * written instead.
    *
    * @param job - the job as read (`in_progress`)
    * @returns the job as ended, or `null` when a run holds it
@@ -84,7 +85,7 @@ export class JobEndsWithoutWorker {
               log: this.o.events,
               jobId: job.id,
               runNumber: job.runNumber,
-              end: { status: 'cancelled', errorMessage: 'cancelled by user; no worker was running it', progress: new JobProgressState(job).settled(), cancelRequestedAt: now },
+              end: { status: 'cancelled', errorMessage: 'cancelled by user; no worker was running it', progress: job, cancelRequestedAt: now },
               now,
             })
           : await this.o.repository.endRun(job.id, job.runNumber, logged, now);
