@@ -145,7 +145,12 @@ export class ExtractionRun {
       // Once another run holds the job (this one was paused or cut off past its lease), its events are the other run's to write.
       // The job document's `runNumber` decides who holds the job (as for the progress writes), not the latest lease: a run
       // that claimed a lease and then lost the job must not silence the run that kept it.
-      holdsJob: async () => this.stopReason?.kind !== 'lease-lost' && (await this.o.repository.get(job.id))?.runNumber === job.runNumber,
+      // Not holding it stops the run (as a refused document write does): its later work would be the other run's.
+      holdsJob: async () => {
+        const holds = this.stopReason?.kind !== 'lease-lost' && (await this.o.repository.get(job.id))?.runNumber === job.runNumber;
+        if (!holds) this.stop({ kind: 'lease-lost' });
+        return holds;
+      },
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'job event write failed; retrying'),
       afterBatch: async ({ progress, finishedProperty }) => {
         inLog = progress;
