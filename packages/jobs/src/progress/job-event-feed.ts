@@ -1,10 +1,8 @@
 import type { Db } from 'mongodb';
-import { InvalidInputError, NotFoundError, isFinalJobStatus, noopLogger } from '@phx/core';
+import { InvalidInputError, NotFoundError, noopLogger } from '@phx/core';
 import type { Logger } from '@phx/core';
 import { describeError } from '../errors/index.js';
 import { JobRepository } from '../repository/job-repository.js';
-import type { StoredExtractionJob } from '../repository/job-document.js';
-import { statusEventBody, toJobEventCounters } from './job-event.js';
 import type { JobEvent, JobEventKind } from './job-event.js';
 import { JobEventLog, READ_BATCH } from './job-event-log.js';
 import { PollLoop } from './poll-loop.js';
@@ -18,17 +16,6 @@ export interface JobEventFeedOptions {
   readonly pollIntervalMs?: number;
   /** How long a hole in a job's places is waited for before it is skipped, in ms; default 2 000. */
   readonly gapTimeoutMs?: number;
-  /**
-   * How long after a job's end its final status event may still be missing
-   * before a reader writes it from the job document (a job that ended before
-   * the log existed, or whose ending process died between the two writes), in ms; default 3 000.
-   */
-  readonly finalEventGraceMs?: number;
-  /**
-   * How often the documents of watched jobs are read to find jobs that ended
-   * without a worker (a pending job cancelled), in ms; default 1 000.
-   */
-  readonly statusCheckIntervalMs?: number;
   /** Logger for read errors (retried at the next tick); default no-op. */
   readonly logger?: Logger;
 }
@@ -48,7 +35,10 @@ export const MAX_WATCHED_JOBS = 100;
 
 /**
  * Live job events for subscriptions, read from the `job_events` log that
- * workers write. API servers are separate processes (on other machines,
+ * the job's writers append to (the run that holds the job; the service for
+ * a job no run ends, see `JobEndsWithoutWorker`). The feed only reads: it
+ * writes nothing, not even a missing final event, since every writer of a
+ * final status appends its event before the job document takes it. API servers are separate processes (on other machines,
  * possibly), so the feed reads MongoDB only: one poll loop per process reads
  * the new events of every watched job with one query per tick and hands each
  * stream the places after its own position. A subscriber that gives the
@@ -71,26 +61,19 @@ export class JobEventFeed {
   private readonly jobs: JobRepository;
   private readonly pollIntervalMs: number;
   private readonly gapTimeoutMs: number;
-  private readonly finalEventGraceMs: number;
   private readonly logger: Logger;
   private readonly streams = new Set<JobEventStream>();
-  /** Jobs found final at open whose final event was not yet seen: the job, and when it ended (or was found ended). */
-  private readonly endedJobs = new Map<string, { readonly job: StoredExtractionJob; readonly seenAtMs: number }>();
   private readonly loop: PollLoop;
-  private readonly statusCheckIntervalMs: number;
-  private lastStatusCheckMs = 0;
   private closed = false;
 
   /**
-   * @param options - database, poll interval, hole and final-event timeouts, logger
+   * @param options - database, poll interval, hole timeout, logger
    */
   constructor(options: JobEventFeedOptions) {
     this.log = new JobEventLog({ db: options.db });
     this.jobs = new JobRepository({ db: options.db });
     this.pollIntervalMs = Math.max(10, options.pollIntervalMs ?? 25);
     this.gapTimeoutMs = Math.max(0, options.gapTimeoutMs ?? 2_000);
-    this.finalEventGraceMs = Math.max(0, options.finalEventGraceMs ?? 3_000);
-    this.statusCheckIntervalMs = Math.max(10, options.statusCheckIntervalMs ?? 1_000);
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-event-feed' });
     this.loop = new PollLoop({ intervalMs: this.pollIntervalMs, hasWork: () => this.streams.size > 0, tick: () => this.tick() });
   }
@@ -118,15 +101,9 @@ export class JobEventFeed {
   async open(query: JobEventQuery, signal?: AbortSignal): Promise<JobEventStream> {
     const jobIds = [...new Set(query.jobIds)];
     checkQuery(jobIds, query.after);
-    const found = new Map<string, StoredExtractionJob>((await this.jobs.getMany(jobIds)).map((j) => [j.id, j]));
+    const found = new Set((await this.jobs.getMany(jobIds)).map((j) => j.id as string));
     const missing = jobIds.find((id) => !found.has(id));
     if (missing !== undefined) throw new NotFoundError('job', missing);
-    const nowMs = Date.now();
-    for (const job of found.values()) {
-      if (isFinalJobStatus(job.status) && !this.endedJobs.has(job.id)) {
-        this.endedJobs.set(job.id as string, { job, seenAtMs: Math.min(nowMs, job.completedAt?.getTime() ?? nowMs) });
-      }
-    }
     const positions = new Map(jobIds.map((id) => [id, query.after?.get(id) ?? 0]));
     // A job whose final event lies at or before the resume position has nothing more to say.
     const finished = new Set<string>();
@@ -169,47 +146,10 @@ export class JobEventFeed {
       for (const stream of watched) {
         for (const jobId of stream.pending.keys()) stream.offer(jobId, byJob.get(jobId) ?? [], nowMs);
       }
-      if (nowMs - this.lastStatusCheckMs >= this.statusCheckIntervalMs) {
-        this.lastStatusCheckMs = nowMs;
-        await this.noteEndedJobs([...lowest.keys()], nowMs);
-      }
-      await this.writeMissingFinalEvents(byJob, nowMs);
       return events.length >= READ_BATCH;
     } catch (error) {
       this.logger.warn({ err: describeError(error), watched: watched.length }, 'job event poll failed; retrying');
       return false;
-    }
-  }
-
-  /** Notes the watched jobs whose document is final, so a missing final event gets written. */
-  private async noteEndedJobs(jobIds: readonly string[], nowMs: number): Promise<void> {
-    const pending = jobIds.filter((id) => !this.endedJobs.has(id));
-    if (pending.length === 0) return;
-    for (const job of await this.jobs.getMany(pending)) {
-      if (!isFinalJobStatus(job.status)) continue;
-      this.endedJobs.set(job.id as string, { job, seenAtMs: Math.min(nowMs, job.completedAt?.getTime() ?? nowMs) });
-    }
-  }
-
-  /**
-   * Jobs that ended without their final status event in the log (they ended
-   * before the log existed, a pending job was cancelled, or the ending process died between the job's
-   * write and the event's): once the grace has passed, the event is written
-   * from the job document, so followers get the final state and end.
-   */
-  private async writeMissingFinalEvents(byJob: ReadonlyMap<string, readonly JobEvent[]>, nowMs: number): Promise<void> {
-    for (const [jobId, { job, seenAtMs }] of [...this.endedJobs]) {
-      const followed = [...this.streams].some((s) => s.pending.has(jobId));
-      const sawFinal = (byJob.get(jobId) ?? []).some((e) => e.kind === 'status' && isFinalJobStatus(e.status));
-      if (!followed || sawFinal) {
-        this.endedJobs.delete(jobId);
-        continue;
-      }
-      if (nowMs - seenAtMs < this.finalEventGraceMs) continue;
-      this.endedJobs.delete(jobId);
-      if ((await this.log.finalStatusSeq(jobId)) !== null) continue;
-      await this.log.append(jobId, [statusEventBody(job.status, toJobEventCounters(job), job.errorMessage)]);
-      this.logger.info({ jobId, status: job.status }, 'final status event written from the job document');
     }
   }
 }

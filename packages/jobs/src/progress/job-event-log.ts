@@ -33,7 +33,7 @@ const MAX_APPEND_ATTEMPTS = 50;
  * declare const db: Db, jobId: JobId, counters: JobEventCounters;
  * const log = new JobEventLog({ db });
  * await log.ensureIndexes();
- * await log.append(jobId, [statusEventBody('cancelled', counters, 'cancelled before start')]);
+ * await log.append(jobId, [statusEventBody('in_progress', counters, null)]);
  * const events = await log.readAfter([{ jobId, seq: 0 }]);
  * ```
  */
@@ -66,22 +66,35 @@ export class JobEventLog {
   }
 
   /**
-   * The counters of a job's last event: what clients last saw of it, which
-   * may be ahead of the job document's throttled progress when the run that
-   * wrote it was killed between two progress writes.
+   * A job's last event: what clients last saw of it. Its counters may be
+   * ahead of the job document's (the document follows the log, see
+   * `JobEventRecorder`), and a final `status` event whose end the document
+   * lacks is an end whose writer died between the two writes.
+   *
+   * @param jobId - the job
+   * @returns its highest-`seq` event, `null` when it has none
+   */
+  async lastEvent(jobId: string): Promise<JobEvent | null> {
+    const last = await this.collection.find({ jobId }, { sort: { seq: -1 }, limit: 1 }).toArray();
+    return last[0] === undefined ? null : fromJobEventDocument(last[0]);
+  }
+
+  /**
+   * The counters of a job's last event (see `lastEvent`).
    *
    * @param jobId - the job
    * @returns the counters of its highest-`seq` event (every counter filled), `null` when it has no event
    */
   async lastCounters(jobId: string): Promise<JobEventCounters | null> {
-    const last = await this.collection.find({ jobId }, { projection: { counters: 1 }, sort: { seq: -1 }, limit: 1 }).toArray();
-    const counters = last[0]?.counters;
-    return counters === undefined ? null : toJobEventCounters(counters);
+    const last = await this.lastEvent(jobId);
+    return last === null ? null : toJobEventCounters(last.counters);
   }
 
   /**
-   * Appends events after whatever the log holds now (any process may call
-   * it; concurrent callers each get their own places, retried on conflict).
+   * Appends events after whatever the log holds now (concurrent callers each
+   * get their own places, retried on conflict). Only the writer that holds
+   * the job may call it: a run (through `JobEventRecorder`) or the service
+   * ending a job no run holds (`writeJobEnd`).
    *
    * @param jobId - the job
    * @param bodies - the events, in order

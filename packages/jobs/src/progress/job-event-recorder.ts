@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { JobEventBody, JobEventEntry } from './job-event.js';
+import type { JobEventLog } from './job-event-log.js';
 
 /** Wait before a failed write is tried again, in ms. */
 const RETRY_DELAY_MS = 250;
 /** Attempts of `flush` before it gives up. */
 const FLUSH_ATTEMPTS = 40;
-import type { JobEventLog } from './job-event-log.js';
 
-/** Options of {@link JobEventRecorder}. */
-export interface JobEventRecorderOptions {
+/** Options of {@link JobEventRecorder}; `M` is what the recorder keeps with an event for `afterBatch` (e.g. the run's progress then). */
+export interface JobEventRecorderOptions<M = never> {
   /** The log written to. */
   readonly log: JobEventLog;
   /** The job whose events this run records. */
@@ -22,6 +22,20 @@ export interface JobEventRecorderOptions {
   readonly holdsJob?: () => Promise<boolean>;
   /** Called when a batch could not be written (kept and tried again with the next one). */
   readonly onError: (error: unknown) => void;
+  /**
+   * The second half of a batch's step: called once the batch is in the log
+   * and awaited before the next batch goes, with the mark of the batch's last
+   * marked event (batches without marks skip it). A run moves its job
+   * document's counters here, so the document never shows what the log does
+   * not hold yet. Must not throw.
+   */
+  readonly afterBatch?: (mark: M) => Promise<void>;
+}
+
+/** A buffered event and its mark. */
+interface PendingEvent<M> {
+  readonly entry: JobEventEntry;
+  readonly mark: { readonly value: M } | null;
 }
 
 /**
@@ -31,11 +45,13 @@ export interface JobEventRecorderOptions {
  * claims), so the run counts its places itself after reading the last one
  * once; a place found taken (a stale run of another worker still writing)
  * is skipped by re-reading the last one. With `holdsJob`, a run that no
- * longer holds the job writes nothing more. Never throws into the run.
+ * longer holds the job writes nothing more. With `afterBatch`, each batch's
+ * step ends with the caller's write that follows the log (the run's job
+ * document), so that write never shows what the log lacks. Never throws into the run.
  */
-export class JobEventRecorder {
-  private readonly o: JobEventRecorderOptions;
-  private readonly pending: JobEventEntry[] = [];
+export class JobEventRecorder<M = never> {
+  private readonly o: JobEventRecorderOptions<M>;
+  private readonly pending: PendingEvent<M>[] = [];
   private lastSeq: number | null = null;
   private inFlight: Promise<void> | null = null;
   private closed = false;
@@ -43,7 +59,7 @@ export class JobEventRecorder {
   /**
    * @param options - log, job, error callback
    */
-  constructor(options: JobEventRecorderOptions) {
+  constructor(options: JobEventRecorderOptions<M>) {
     this.o = options;
   }
 
@@ -51,10 +67,11 @@ export class JobEventRecorder {
    * Queues an event; it is written after those before it.
    *
    * @param body - the event
+   * @param mark - handed to `afterBatch` once the event is in the log (when it is the batch's last marked one)
    */
-  record(body: JobEventBody): void {
+  record(body: JobEventBody, ...mark: [] | [M]): void {
     if (this.closed) return;
-    this.pending.push({ body, writeId: randomUUID(), at: new Date() });
+    this.pending.push({ entry: { body, writeId: randomUUID(), at: new Date() }, mark: mark.length === 0 ? null : { value: mark[0] } });
     this.pump();
   }
 
@@ -95,9 +112,10 @@ export class JobEventRecorder {
     });
   }
 
-  /** Writes everything buffered; `false` when a write failed (the rest is buffered again, places kept). */
+  /** Writes everything buffered, then runs `afterBatch`; `false` when a write failed (the rest is buffered again, places kept). */
   private async writeBatch(): Promise<boolean> {
-    let rest = this.pending.splice(0, this.pending.length);
+    const batch = this.pending.splice(0, this.pending.length);
+    let rest = batch;
     try {
       if (this.o.holdsJob !== undefined && !(await this.o.holdsJob())) {
         this.closed = true;
@@ -105,16 +123,24 @@ export class JobEventRecorder {
       }
       while (rest.length > 0) {
         const after = (this.lastSeq ??= await this.o.log.lastSeq(this.o.jobId));
-        const result = await this.o.log.insertAt(this.o.jobId, after, rest);
+        const result = await this.o.log.insertAt(this.o.jobId, after, rest.map((p) => p.entry));
         this.lastSeq = result.written ? after + result.count : null;
         rest = rest.slice(result.count);
       }
-      return true;
     } catch (error) {
       // Places are kept: a retried insert that had gone in is recognised by its write id.
       this.pending.unshift(...rest);
       this.o.onError(error);
+      // The part that went in still moves the document.
+      await this.afterBatch(batch.slice(0, batch.length - rest.length));
       return false;
     }
+    await this.afterBatch(batch);
+    return true;
+  }
+
+  private async afterBatch(written: readonly PendingEvent<M>[]): Promise<void> {
+    const mark = written.findLast((p) => p.mark !== null)?.mark;
+    if (mark != null && this.o.afterBatch !== undefined) await this.o.afterBatch(mark.value);
   }
 }

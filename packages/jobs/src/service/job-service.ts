@@ -20,13 +20,13 @@ import { EXTRACT_IMAGES_JOB } from '../agenda/job-payloads.js';
 import type { ExtractImagesPayload } from '../agenda/job-payloads.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
 import { JobEventLog } from '../progress/job-event-log.js';
-import { statusEventBody, toJobEventCounters } from '../progress/job-event.js';
 import { JobRepository } from '../repository/job-repository.js';
 import type { JobOriginFields, StoredExtractionJob } from '../repository/job-document.js';
-import { JobRunLeases, isLeaseHeld } from '../repository/job-run-leases.js';
+import { JobRunLeases } from '../repository/job-run-leases.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { MongoPhotoRepository } from '../repository/mongo-photo-repository.js';
 import { resolveEnqueueExtractionInput } from './enqueue-extraction-input.js';
+import { JobEndsWithoutWorker } from './job-ends-without-worker.js';
 import { PendingJobDedupe, dedupeKeyOf } from './pending-job-dedupe.js';
 import type { EnqueueExtractionInput } from './enqueue-extraction-input.js';
 
@@ -114,7 +114,7 @@ export class JobService {
   private readonly photos: MongoPhotoRepository;
   private readonly runs: JobRunLeases;
   private readonly cancels: CancelRequests;
-  private readonly events: JobEventLog;
+  private readonly ends: JobEndsWithoutWorker;
   private readonly dedupe: PendingJobDedupe;
   private readonly agenda: Agenda;
   private readonly logger: Logger;
@@ -132,7 +132,6 @@ export class JobService {
     this.photos = new MongoPhotoRepository({ db: options.db });
     this.runs = new JobRunLeases({ db: options.db });
     this.cancels = new CancelRequests({ db: options.db });
-    this.events = new JobEventLog({ db: options.db });
     this.dedupe = new PendingJobDedupe({ db: options.db });
     this.agenda = options.agenda;
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-service' });
@@ -141,6 +140,8 @@ export class JobService {
     this.cancelWaitMs = options.cancelWaitMs ?? 5_000;
     this.cancelPollIntervalMs = options.cancelPollIntervalMs ?? 100;
     this.lockLifetimeMs = options.lockLifetimeMs ?? DEFAULT_QUEUE_SETTINGS.lockLifetimeMs;
+    const { repository, runs, agenda, clock, logger, lockLifetimeMs } = this;
+    this.ends = new JobEndsWithoutWorker({ repository, runs, events: new JobEventLog({ db: options.db }), agenda, clock, logger, lockLifetimeMs });
   }
 
   /**
@@ -222,10 +223,7 @@ export class JobService {
       await queued.save();
     } catch (error) {
       this.logger.error({ jobId: job.id, err: describeError(error) }, 'job could not be queued');
-      await this.repository.markFailed(job.id, 'could not be queued for a worker', this.clock.now()).catch((markError: unknown) => {
-        // The job stays pending without a queue entry; say so, since the caller only sees JobQueueError.
-        this.logger.error({ jobId: job.id, err: describeError(markError) }, 'unqueued job could not be marked failed');
-      });
+      await this.ends.failUnqueued(job, 'could not be queued for a worker');
       throw new JobQueueError(job.id, { cause: error });
     }
     this.logger.info({ jobId: job.id, properties: job.totalProperties, sources: job.sources, origin: origin.origin }, 'job enqueued');
@@ -295,61 +293,16 @@ export class JobService {
     if (isFinalJobStatus(job.status)) throw new JobAlreadyFinishedError(job.id, job.status);
     await this.cancels.request(job.id, this.clock.now());
     if (job.status === 'pending') {
-      await this.agenda.cancel({ name: EXTRACT_IMAGES_JOB, data: { jobId: job.id } });
-      const cancelled = await this.repository.cancelPending(job.id, this.clock.now(), CANCELLED_BEFORE_START_MESSAGE);
+      const cancelled = await this.ends.cancelPending(job, CANCELLED_BEFORE_START_MESSAGE);
       if (cancelled !== null) {
         this.logger.info({ jobId: job.id }, 'pending job cancelled');
-        await this.recordFinalEvent(cancelled);
         return cancelled;
       }
     }
-    const abandoned = await this.cancelAbandonedRun(job);
+    const abandoned = await this.ends.cancelAbandonedRun(job);
     if (abandoned !== null) return abandoned;
     this.logger.info({ jobId: job.id }, 'cancel requested for running job');
     return this.waitForFinal(job.id);
-  }
-
-  /**
-   * Appends the final `status` event of a job that no worker ends (cancelled
-   * before start, or after its worker died), so `jobEvents` subscribers see
-   * it at once. The job is already final: a failed write is logged, not
-   * thrown (the API's event feed writes a missing final event later).
-   */
-  private async recordFinalEvent(job: StoredExtractionJob | null): Promise<void> {
-    if (job === null) return;
-    try {
-      await this.events.append(job.id, [statusEventBody(job.status, toJobEventCounters(job), job.errorMessage)]);
-    } catch (error) {
-      this.logger.warn({ jobId: job.id, error: describeError(error) }, 'final event of the cancelled job not written; the event feed will write it');
-    }
-  }
-
-  /**
-   * Ends a running job whose run lease has expired (its worker or CLI process
-   * died), since no run would notice the cancel request: claims the next run
-   * so no worker resumes it meanwhile, then writes `cancelled` with the
-   * counters as they stand.
-   */
-  private async cancelAbandonedRun(job: StoredExtractionJob): Promise<StoredExtractionJob | null> {
-    const now = this.clock.now();
-    const latest = await this.runs.latest(job.id);
-    if (job.status !== 'in_progress' || isLeaseHeld(latest, now, this.lockLifetimeMs)) return null;
-    const runNumber = Math.max(latest?.runNumber ?? 0, job.runNumber) + 1;
-    if (!(await this.runs.claim(job.id, runNumber, `cancel:${process.pid}`, now))) return null;
-    try {
-      const ended = await this.repository.endRun(
-        job.id,
-        job.runNumber,
-        { status: 'cancelled', errorMessage: 'cancelled by user; no worker was running it', progress: job, cancelRequestedAt: now },
-        now,
-      );
-      await this.agenda.cancel({ name: EXTRACT_IMAGES_JOB, data: { jobId: job.id } });
-      this.logger.info({ jobId: job.id }, 'abandoned running job cancelled');
-      await this.recordFinalEvent(ended);
-      return ended;
-    } finally {
-      await this.runs.release(job.id, runNumber, now);
-    }
   }
 
   /**

@@ -1,6 +1,8 @@
 import { isFinalJobStatus } from '@phx/core';
 import type { Clock, Logger, PropertyExtracting } from '@phx/core';
 import { describeError } from '../errors/index.js';
+import { writeJobEnd } from '../progress/job-end.js';
+import { JobEventLog } from '../progress/job-event-log.js';
 import type { CancelRequests } from '../repository/cancel-requests.js';
 import type { JobRepository } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
@@ -250,7 +252,8 @@ export class ExtractionJobRunner {
       const now = this.s.clock.now();
       const progress = new JobProgressState(job).settled();
       const errorMessage = `worker could not start the extraction: ${describeError(error)}`;
-      await this.s.repository.endRun(job.id, job.runNumber, { status: 'failed', errorMessage, progress, cancelRequestedAt: null }, now);
+      const end = { status: 'failed', errorMessage, progress, cancelRequestedAt: null } as const;
+      await writeJobEnd({ log: new JobEventLog({ db: this.s.repository.db }), repository: this.s.repository, jobId: job.id, runNumber: job.runNumber, end, now });
       await this.s.runs.release(job.id, job.runNumber, now);
       return null;
     }

@@ -3,10 +3,11 @@ import { JobEventLog } from '../progress/job-event-log.js';
 import { JobEventRecorder } from '../progress/job-event-recorder.js';
 import { extractionEventBody, statusEventBody, toJobEventCounters } from '../progress/job-event.js';
 import type { Clock, ExtractionEvent, Logger, PropertyExtracting } from '@phx/core';
-import type { JobEventCounters } from '../progress/job-event.js';
+import type { JobEvent } from '../progress/job-event.js';
+import { endEventBody, endOfLog } from '../progress/job-end.js';
 import { describeError } from '../errors/index.js';
 import type { CancelRequests } from '../repository/cancel-requests.js';
-import type { JobRepository, JobRunEnd } from '../repository/job-repository.js';
+import type { JobProgress, JobRepository, JobRunEnd } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import type { JobRunLeases } from '../repository/job-run-leases.js';
 import type { DatabaseProbe } from './database-health.js';
@@ -45,6 +46,12 @@ export interface ExtractionRunOptions {
   readonly census: JobPhotoCensus;
   /** Wraps the run's extractor, retries included (metrics); identity for none. */
   readonly observe: (extractor: PropertyExtracting) => PropertyExtracting;
+}
+
+/** What the run keeps with each event until it is in the log: its progress then, and whether it finished a property. */
+interface LoggedProgress {
+  readonly progress: JobProgress;
+  readonly finishedProperty: boolean;
 }
 
 /** How a run ended: the status written, or `lost` when another run holds the job and nothing was written. */
@@ -100,7 +107,20 @@ export class ExtractionRun {
   }
 
   /**
-   * Runs the job to its end and records the end.
+   * Runs the job to its end and records the end. The run is the job's one
+   * writer while it holds it: each step appends a batch of events to the
+   * job's log, then moves the job document's counters to those of the
+   * batch's last event (at once when a property finished, else throttled to
+   * `progressWriteIntervalMs`), only while the document's `runNumber` is this
+   * run's. The end goes the same way: its final `status` event, then the
+   * document's end. FerretDB has no multi-document transactions, so the order
+   * is what makes a crash safe: the document is never ahead of the log, so
+   * what `jobProgress` shows was already sent to `jobEvents` and no live
+   * counter goes down when a run resumes from the log's last counters; and an
+   * end that the log holds but the document lacks (a crash between the two)
+   * is completed by the next run that takes the job up, before it extracts
+   * anything. The reverse order would leave a final document whose event no
+   * writer would ever append, as no run takes a final job up.
    *
    * @returns the status written and the job as it then is
    * @throws the driver's error when the end cannot be written (the job stays
@@ -108,58 +128,79 @@ export class ExtractionRun {
    */
   async execute(): Promise<ExtractionRunResult> {
     const { job } = this.o;
-    const state = new JobProgressState(job, await this.lastShownCounters());
+    const last = await this.lastEvent();
+    const logged = endOfLog(last, job);
+    if (logged !== null) return this.completeLoggedEnd(logged);
+    const state = new JobProgressState(job, last === null ? null : toJobEventCounters(last.counters));
+    let inLog = state.live();
     const writer = new ProgressWriter({
-      write: () => this.o.repository.saveProgress(job.id, job.runNumber, state.live(), this.o.clock.now(), this.cancelRequestedAt),
+      write: () => this.o.repository.saveProgress(job.id, job.runNumber, inLog, this.o.clock.now(), this.cancelRequestedAt),
       minIntervalMs: this.o.progressWriteIntervalMs,
       onRefused: () => this.stop({ kind: 'lease-lost' }),
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'progress write failed; retrying'),
     });
-    const events = new JobEventRecorder({
+    const events = new JobEventRecorder<LoggedProgress>({
       log: this.eventLog,
       jobId: job.id,
       // Once another run holds the job (this one was paused or cut off past its lease), its events are the other run's to write.
       // The job document's `runNumber` decides who holds the job (as for the progress writes), not the latest lease: a run
       // that claimed a lease and then lost the job must not silence the run that kept it.
-      holdsJob: async () => this.stopReason?.kind !== 'lease-lost' && (await this.o.repository.get(job.id))?.runNumber === job.runNumber,
+      // Not holding it stops the run (as a refused document write does): its later work would be the other run's.
+      holdsJob: async () => {
+        const holds = this.stopReason?.kind !== 'lease-lost' && (await this.o.repository.get(job.id))?.runNumber === job.runNumber;
+        if (!holds) this.stop({ kind: 'lease-lost' });
+        return holds;
+      },
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'job event write failed; retrying'),
+      afterBatch: async ({ progress, finishedProperty }) => {
+        inLog = progress;
+        if (finishedProperty) await writer.flush();
+        else writer.request();
+      },
     });
-    events.record(statusEventBody('in_progress', toJobEventCounters(state.live()), null));
+    events.record(statusEventBody('in_progress', toJobEventCounters(inLog), null), { progress: inLog, finishedProperty: false });
     const stopWatching = this.watch();
     let fatal: unknown = null;
     this.logger.info({ properties: job.totalProperties, alreadyDone: state.finishedCount }, 'run started');
     try {
       await this.pollCancel();
-      if (!this.controller.signal.aborted) await this.extract(state, writer, events);
+      if (!this.controller.signal.aborted) await this.extract(state, events);
     } catch (error) {
       if (!(error instanceof CancelledError && this.controller.signal.aborted)) fatal = error;
     } finally {
       stopWatching();
+      // Every event so far in the log and the document moved to it, before the end is decided and written.
+      await events.flush();
       await writer.close();
     }
-    const result = await this.finish(state, fatal);
-    // The status event follows the job's own end write, so no reader sees an end the job does not have.
-    if (result.job !== null) events.record(statusEventBody(result.job.status, toJobEventCounters(result.job), result.job.errorMessage));
-    if (!(await events.close())) this.logger.warn({}, 'job events of the run could not all be written');
-    return result;
+    return this.finish(state, fatal, events);
   }
 
-  /** The counters of the job's last event (a killed run's may be ahead of the document), or `null` when unreadable or none. */
-  private async lastShownCounters(): Promise<JobEventCounters | null> {
+  /** The job's last event, or `null` when unreadable (the live counters then start from the job document) or none. */
+  private async lastEvent(): Promise<JobEvent | null> {
     try {
-      return await this.eventLog.lastCounters(this.jobId);
+      return await this.eventLog.lastEvent(this.jobId);
     } catch (error) {
       this.logger.warn({ err: describeError(error) }, 'last job event unreadable; live counters start from the job document');
       return null;
     }
   }
 
-  private async extract(state: JobProgressState, writer: ProgressWriter, events: JobEventRecorder): Promise<void> {
+  /** Writes the end the log holds to the document (its writer died between the two writes); extracts nothing. */
+  private async completeLoggedEnd(end: JobRunEnd): Promise<ExtractionRunResult> {
+    this.logger.warn({ status: end.status }, 'the log ends with a final status the job lacks; writing that end');
+    const now = this.o.clock.now();
+    const written = await this.o.repository.endRun(this.jobId, this.o.job.runNumber, end, now);
+    await this.releaseLease(now);
+    return written === null ? { status: 'lost', job: null } : { status: end.status, job: written };
+  }
+
+  private async extract(state: JobProgressState, events: JobEventRecorder<LoggedProgress>): Promise<void> {
     const { job } = this.o;
     const onEvent = (event: ExtractionEvent): void => {
-      if (state.apply(event)) void writer.flush();
-      else writer.request();
-      events.record(extractionEventBody(event, toJobEventCounters(state.live())));
+      const finishedProperty = state.apply(event);
+      const progress = state.live();
+      events.record(extractionEventBody(event, toJobEventCounters(progress)), { progress, finishedProperty });
     };
     await runExtraction(
       {
@@ -186,13 +227,17 @@ export class ExtractionRun {
     );
   }
 
-  private async finish(state: JobProgressState, fatal: unknown): Promise<ExtractionRunResult> {
+  private async finish(state: JobProgressState, fatal: unknown, events: JobEventRecorder<LoggedProgress>): Promise<ExtractionRunResult> {
     const end = this.decideEnd(state, fatal);
     if (end === null) {
+      await events.close();
       this.logger.warn({}, 'run lost the job to another worker; nothing written');
       await this.releaseLease(this.o.clock.now());
       return { status: 'lost', job: null };
     }
+    // The log first: an end is in the document only once its event is in the log (see `execute`).
+    events.record(endEventBody(end));
+    if (!(await events.close())) throw new Error(`job ${this.jobId}: the ${end.status} event of the run could not be written; the job stays in progress`);
     const now = this.o.clock.now();
     const written = await this.o.repository.endRun(this.jobId, this.o.job.runNumber, end, now);
     await this.releaseLease(now);
@@ -221,23 +266,24 @@ export class ExtractionRun {
     const base = { cancelRequestedAt: this.cancelRequestedAt };
     if (fatal !== null) {
       this.logger.error({ err: describeError(fatal) }, 'run failed');
-      return { ...base, status: 'failed', errorMessage: `extraction failed: ${describeError(fatal)}`, progress: state.live() };
+      return { ...base, status: 'failed', errorMessage: `extraction failed: ${describeError(fatal)}`, progress: state.settled() };
     }
+    // A final status counts by the finished outcomes (a retried or resumed property counts once, as in a clean run; the photos
+    // of a property cut mid-way are not counted, as it has no row). Only a hand-back keeps the live counters, for the resume.
     if (state.finishedCount >= total) {
-      // Every property has its outcome: count by the outcomes (a retried or resumed property counts once, as in a clean run).
       if (state.anyCompleted) return { ...base, status: 'completed', errorMessage: null, progress: state.settled() };
       return { ...base, status: 'failed', errorMessage: this.allFailedMessage(state), progress: state.settled() };
     }
     if (stop === null) {
       const message = `run ended with ${total - state.finishedCount} of ${total} properties unfinished`;
-      return { ...base, status: 'failed', errorMessage: message, progress: state.live() };
+      return { ...base, status: 'failed', errorMessage: message, progress: state.settled() };
     }
     const message = new RunStoppedError(this.jobId, stop).message;
     switch (stop.kind) {
       case 'cancel':
-        return { ...base, status: 'cancelled', errorMessage: message, progress: state.live() };
+        return { ...base, status: 'cancelled', errorMessage: message, progress: state.settled() };
       case 'timeout':
-        return { ...base, status: 'failed', errorMessage: message, progress: state.live() };
+        return { ...base, status: 'failed', errorMessage: message, progress: state.settled() };
       case 'shutdown':
         // The live counters (never lower than shown): the run that resumes the job starts from them.
         return { ...base, status: 'pending', errorMessage: null, progress: state.live() };

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError, InvalidInputError, ZERO_COUNTERS } from '@phx/core';
 import { JobEventFeed } from '../../src/progress/job-event-feed.js';
@@ -6,6 +7,9 @@ import { JobEventRecorder } from '../../src/progress/job-event-recorder.js';
 import { decodeJobEventId, encodeJobEventId, statusEventBody, toJobEventCounters } from '../../src/progress/job-event.js';
 import type { JobEvent, JobEventBody } from '../../src/progress/job-event.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
+import type { StoredExtractionJob } from '../../src/repository/job-document.js';
+import { CANCELLED_BEFORE_START_MESSAGE } from '../../src/service/job-service.js';
+import { startApi, testProperty } from '../support/job-harness.js';
 import { collect } from '../support/collect.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -83,23 +87,32 @@ describe('job event log and feed', () => {
     feed.close();
   });
 
-  it('writes the missing final event of a job that ended without one, so followers end', async () => {
+  it('writes nothing: a job whose log lacks its final event gets none from a reader', async () => {
     const job = await jobs.create(sampleJob(1, { status: 'cancelled', completedAt: new Date(Date.now() - 60_000), errorMessage: 'cancelled before start' }));
-    const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20, finalEventGraceMs: 1_000 });
-    const seen = await collect(await feed.open({ jobIds: [job.id] }), 10_000);
-    expect(seen.map((e) => [e.seq, e.kind, e.status, e.error?.message])).toEqual([[1, 'status', 'cancelled', 'cancelled before start']]);
+    const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20 });
+    const controller = new AbortController();
+    const following = collect(await feed.open({ jobIds: [job.id] }, controller.signal), 10_000);
+    await sleep(1_500);
+    controller.abort();
+    expect(await following).toEqual([]);
+    expect(await writerLog.lastSeq(job.id)).toBe(0);
     feed.close();
   });
 
-  it('ends the stream of a pending job cancelled without a worker, with the cancelled status', async () => {
-    const job = await jobs.create(sampleJob(1));
-    const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20, finalEventGraceMs: 200, statusCheckIntervalMs: 50 });
-    const stream = await feed.open({ jobIds: [job.id] });
-    await jobs.cancelPending(job.id, new Date(), 'cancelled by user before it started');
-    const seen = await collect(stream, 10_000);
-    expect(seen.map((e) => [e.seq, e.kind, e.status, e.error?.message])).toEqual([[1, 'status', 'cancelled', 'cancelled by user before it started']]);
-    expect(feed.watcherCount).toBe(0);
-    feed.close();
+  it('ends the stream of a pending job cancelled without a worker, with the cancelled status its canceller wrote', async () => {
+    const { service, agenda } = await startApi(tdb.db);
+    try {
+      const job = (await service.enqueueExtraction({ properties: [testProperty(1)] })) as StoredExtractionJob;
+      const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20 });
+      const stream = await feed.open({ jobIds: [job.id] });
+      expect(await service.cancelJob(job.id)).toMatchObject({ status: 'cancelled' });
+      const seen = await collect(stream, 10_000);
+      expect(seen.map((e) => [e.seq, e.kind, e.status, e.error?.message])).toEqual([[1, 'status', 'cancelled', CANCELLED_BEFORE_START_MESSAGE]]);
+      expect(feed.watcherCount).toBe(0);
+      feed.close();
+    } finally {
+      await agenda.stop(false);
+    }
   });
 
   it('refuses unknown jobs, no jobs, and resume ids of other jobs', async () => {

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agenda } from 'agenda';
-import type { Property } from '@phx/core';
+import type { Property, PropertyOutcome } from '@phx/core';
 import { JobProgressFeed } from '../../src/progress/job-progress-feed.js';
+import { JOB_EVENTS_COLLECTION } from '../../src/progress/job-event.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import type { JobService } from '../../src/service/job-service.js';
@@ -21,6 +22,19 @@ import type { TestDatabase } from '../support/test-database.js';
  * (Property 12 is never used: two photos of fixture house 12 are the same bytes.)
  */
 const PER_PROPERTY = { seen: 13, new: 12, duplicate: 1 };
+
+/** The counters the finished rows of a job add up to. */
+function rowTotals(outcomes: readonly PropertyOutcome[]) {
+  const sum = (pick: (o: PropertyOutcome) => number | undefined) => outcomes.reduce((n, o) => n + (pick(o) ?? 0), 0);
+  return {
+    completedProperties: outcomes.filter((o) => o.status === 'completed').length,
+    totalImages: sum((o) => o.newImages + o.duplicateImages),
+    newImages: sum((o) => o.newImages),
+    duplicateImages: sum((o) => o.duplicateImages),
+    failedImages: sum((o) => o.failedImages),
+    unchangedImages: sum((o) => o.unchangedImages),
+  };
+}
 
 describe('extract-images job on a real Agenda and MongoDB', () => {
   let tdb: TestDatabase;
@@ -126,7 +140,7 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
     });
   });
 
-  it('cancels a running job within 2 s, keeping its counters and photos', async () => {
+  it('cancels a running job within 2 s, keeping its photos and counting by its finished properties', async () => {
     const properties = [8, 9, 10].map(testProperty);
     await withWorker(startWorker(tdb.db, { name: 'w-cancel', photoDelayMs: 150, photoConcurrency: 1 }), async (w) => {
       const job = await service.enqueueExtraction({ properties });
@@ -140,9 +154,15 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
       expect(elapsedMs).toBeLessThan(2_000);
       expect(cancelled).toMatchObject({ status: 'cancelled', errorMessage: 'cancelled by user' });
       expect(cancelled.cancelRequestedAt).toBeInstanceOf(Date);
-      expect(cancelled.totalImages).toBeGreaterThanOrEqual(4);
+      // The totals count the finished properties (as their rows do); the photos of properties cut mid-way stay stored.
+      const finished = new Set(cancelled.propertyOutcomes.map((o) => o.propertyId));
+      expect(cancelled.newImages).toBe(cancelled.propertyOutcomes.reduce((n, o) => n + o.newImages, 0));
       expect(cancelled.totalImages).toBeLessThan(3 * PER_PROPERTY.seen);
-      expect(await storedPhotoCount(properties)).toBe(cancelled.newImages);
+      const cutNew = await tdb.db
+        .collection(JOB_EVENTS_COLLECTION)
+        .countDocuments({ jobId: job.id, kind: 'photo-stored', isNew: true, propertyId: { $nin: [...finished] } });
+      expect(cutNew).toBeGreaterThanOrEqual(finished.size === 0 ? 4 : 0);
+      expect(await storedPhotoCount(properties)).toBe(cancelled.newImages + cutNew);
       const fetched = w.fetcher.fetched;
       await sleep(500);
       expect(w.fetcher.fetched).toBe(fetched);
@@ -208,9 +228,12 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
     const worker = startWorker(tdb.db, { name: 'w-timeout', photoDelayMs: 300, photoConcurrency: 1, job: { jobTimeoutMs: 1_000 } });
     await withWorker(worker, async (w) => {
       const job = await service.enqueueExtraction({ properties });
-      const final = (await collect(feed.watch(job.id), 30_000)).at(-1);
+      const snapshots = await collect(feed.watch(job.id), 30_000);
+      const final = snapshots.at(-1);
       expect(final).toMatchObject({ status: 'failed', errorMessage: 'timed out after 1 s (JOB_TIMEOUT)' });
-      expect(final?.totalImages).toBeGreaterThan(0);
+      // Photos were counted while it ran (the live counters of its events); the end counts by the finished properties
+      // (none: see 'a job failed by its timeout counts by its finished properties').
+      expect(await highestLiveTotal(job.id)).toBeGreaterThan(0);
       // Its work stopped with it: no download after the end.
       const fetched = w.fetcher.fetched;
       await sleep(600);
@@ -240,5 +263,54 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
       await a.stop();
       await b.stop();
     }
+  });
+
+  /** The highest `totalImages` the events of a job showed. */
+  async function highestLiveTotal(jobId: string): Promise<number> {
+    const events = await tdb.db.collection(JOB_EVENTS_COLLECTION).find({ jobId }).toArray();
+    return Math.max(0, ...events.map((e) => (e['counters'] as { totalImages: number }).totalImages));
+  }
+
+  /** The final status event of a job: its status and counters. */
+  async function finalEvent(jobId: string) {
+    const events = await tdb.db.collection(JOB_EVENTS_COLLECTION).find({ jobId, kind: 'status' }).sort({ seq: 1 }).toArray();
+    return events.at(-1) as unknown as { status: string; counters: Record<string, number> } | undefined;
+  }
+
+  function expectCountedByRows(job: StoredExtractionJob): void {
+    expect(job).toMatchObject(rowTotals(job.propertyOutcomes));
+  }
+
+  it('a cancelled job counts by its finished properties, in the document and in its final status event', async () => {
+    const properties: Property[] = [21, 22, 23].map(testProperty);
+    const settings = { photoDelayMs: 60, photoConcurrency: 1, job: { propertyConcurrency: 1 } } as const;
+    await withWorker(startWorker(tdb.db, { name: 'w-cancel-totals', ...settings }), async () => {
+      const job = await service.enqueueExtraction({ properties });
+      await waitFor('the second property to be under way', async () => {
+        const j = await service.getJob(job.id);
+        return j.completedProperties === 1 && j.totalImages > PER_PROPERTY.seen;
+      }, 30_000);
+      const cancelled = await service.cancelJob(job.id);
+      expect(cancelled.status).toBe('cancelled');
+      expect(cancelled.propertyOutcomes).toHaveLength(1);
+      expectCountedByRows(cancelled);
+      expect((await finalEvent(job.id))?.status).toBe('cancelled');
+      expect((await finalEvent(job.id))?.counters).toMatchObject(rowTotals(cancelled.propertyOutcomes));
+    });
+  });
+
+  it('a job failed by its timeout counts by its finished properties', async () => {
+    const properties: Property[] = [24].map(testProperty);
+    const worker = startWorker(tdb.db, { name: 'w-timeout-totals', photoDelayMs: 300, photoConcurrency: 1, job: { jobTimeoutMs: 1_000 } });
+    await withWorker(worker, async () => {
+      const job = await service.enqueueExtraction({ properties });
+      const snapshots = await collect(feed.watch(job.id), 30_000);
+      const final = snapshots.at(-1) as StoredExtractionJob;
+      expect(final).toMatchObject({ status: 'failed', errorMessage: 'timed out after 1 s (JOB_TIMEOUT)', propertyOutcomes: [] });
+      // Photos were counted live before the end.
+      expect(await highestLiveTotal(job.id)).toBeGreaterThan(0);
+      expectCountedByRows(final);
+      expect((await finalEvent(job.id))?.counters).toMatchObject(rowTotals([]));
+    });
   });
 });

@@ -114,4 +114,28 @@ describe('job counters of a re-run (replayed listings, real photo server, MongoD
     const decreases = live.filter((t, i) => i > 0 && t < live[i - 1]!).length;
     expect({ firstOfRun2: live[1], decreases }).toEqual({ firstOfRun2: 5, decreases: 0 });
   }, 180_000);
+
+  it('completes the end a killed run put in the log but not in the job document, and extracts nothing', async () => {
+    const created = await repository.create(sampleJob(properties.length, { properties, totalProperties: properties.length }));
+    // Run 1 appended its final `cancelled` event and died (kill -9) before the job document took the end.
+    const longAgo = new Date(Date.now() - 3_600_000);
+    const runs = new JobRunLeases({ db: tdb.db });
+    expect(await runs.claim(created.id, 1, 'killed', longAgo)).toBe(true);
+    expect(await repository.startRun(created.id, { runNumber: 1, workerName: 'killed', now: longAgo })).not.toBeNull();
+    const counters = toJobEventCounters({ ...created, totalImages: 3, newImages: 3 });
+    const log = new JobEventLog({ db: tdb.db });
+    await log.append(created.id, [statusEventBody('in_progress', counters, null), statusEventBody('cancelled', counters, 'cancelled by user')]);
+
+    const job = await runExtractionJobNow(created.id, {
+      repository,
+      extractor: (j) => factory.forJob(j),
+      cancelPollIntervalMs: 100,
+      progressWriteIntervalMs: 100,
+    });
+    expect(job).toMatchObject({ status: 'cancelled', errorMessage: 'cancelled by user', totalImages: 3, newImages: 3, runNumber: 2 });
+    expect(job.completedAt).toBeInstanceOf(Date);
+    // Nothing after the final event, and the photos were not fetched again.
+    expect(await log.lastSeq(created.id)).toBe(2);
+    expect(await tdb.db.collection('photos').countDocuments({ jobIds: created.id })).toBe(0);
+  }, 60_000);
 });
