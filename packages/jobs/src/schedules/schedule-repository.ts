@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MongoServerError } from 'mongodb';
 import type { Collection, Db } from 'mongodb';
 import { JOBS_COLLECTION } from '../repository/job-repository.js';
@@ -8,12 +9,17 @@ import type { ClaimedElsewhereFire, ExtractionSchedule, ScheduleId, ScheduleTick
 export const SCHEDULES_COLLECTION = 'extraction_schedules';
 /** Name of the collection of tick records (one per schedule and tick time). */
 export const SCHEDULE_TICKS_COLLECTION = 'extraction_schedule_ticks';
+/** Name of the collection of fires that found their tick claimed (one document per fire, listed with the tick). */
+export const SCHEDULE_TICK_FIRES_COLLECTION = 'extraction_schedule_tick_fires';
 
 /** The document of a schedule: {@link ExtractionSchedule} with `_id` in place of `id`. */
 export type ScheduleDocument = Omit<ExtractionSchedule, 'id'> & { readonly _id: ScheduleId };
 
 /** The document of a tick: `_id` `<scheduleId>#<tickAt ISO>` makes the claim unique. */
 export type ScheduleTickDocument = ScheduleTick & { readonly _id: string };
+
+/** The document of a fire that found its tick claimed: its own document, so that no two workers update one record. */
+export type ScheduleTickFireDocument = ClaimedElsewhereFire & { readonly _id: string; readonly scheduleId: ScheduleId; readonly tickAt: Date };
 
 /** Options of {@link ScheduleRepository}. */
 export interface ScheduleRepositoryOptions {
@@ -27,11 +33,17 @@ export interface ScheduleRepositoryOptions {
  * record, whose `_id` is the schedule id and the tick time: inserts are atomic
  * on MongoDB and on FerretDB, so one worker only handles each tick even when
  * Agenda's lock gives the tick's job to several (FerretDB 1.x updates are not
- * atomic). A schedule document has one writer at a time (the service).
+ * atomic). For the same reason each writer has documents of its own: a tick
+ * record is written only by its claimer, and each fire of another worker that
+ * found the tick claimed is a document of its own
+ * (`extraction_schedule_tick_fires`), inserted, never pushed into the record
+ * (two updates of one document at once lose one on FerretDB). A schedule
+ * document has one writer at a time (the service).
  */
 export class ScheduleRepository {
   private readonly schedules: Collection<ScheduleDocument>;
   private readonly ticks: Collection<ScheduleTickDocument>;
+  private readonly fires: Collection<ScheduleTickFireDocument>;
   private readonly jobs: Collection<ExtractionJobDocument>;
 
   /**
@@ -40,13 +52,15 @@ export class ScheduleRepository {
   constructor(options: ScheduleRepositoryOptions) {
     this.schedules = options.db.collection<ScheduleDocument>(SCHEDULES_COLLECTION);
     this.ticks = options.db.collection<ScheduleTickDocument>(SCHEDULE_TICKS_COLLECTION);
+    this.fires = options.db.collection<ScheduleTickFireDocument>(SCHEDULE_TICK_FIRES_COLLECTION);
     this.jobs = options.db.collection<ExtractionJobDocument>(JOBS_COLLECTION);
   }
 
-  /** Creates the unique name index, the tick index and the jobs' schedule index. Idempotent. */
+  /** Creates the unique name index, the tick and fire indexes and the jobs' schedule index. Idempotent. */
   async ensureIndexes(): Promise<void> {
     await this.schedules.createIndex({ name: 1 }, { name: 'name_unique', unique: true });
     await this.ticks.createIndex({ scheduleId: 1, tickAt: -1 }, { name: 'scheduleId_tickAt_desc' });
+    await this.fires.createIndex({ scheduleId: 1, tickAt: -1 }, { name: 'scheduleId_tickAt_desc' });
     await this.jobs.createIndex({ scheduleId: 1, status: 1 }, { name: 'scheduleId_status' });
   }
 
@@ -125,6 +139,7 @@ export class ScheduleRepository {
   async remove(id: ScheduleId): Promise<boolean> {
     const deleted = await this.schedules.deleteOne({ _id: id });
     await this.ticks.deleteMany({ scheduleId: id });
+    await this.fires.deleteMany({ scheduleId: id });
     return deleted.deletedCount === 1;
   }
 
@@ -146,17 +161,20 @@ export class ScheduleRepository {
   }
 
   /**
-   * Adds a fire that found the tick claimed to the tick's record, so every
-   * fire of a schedule is recorded.
+   * Records a fire that found the tick claimed, listed with the tick's record
+   * (`claimedElsewhere`), so every fire of a schedule is recorded. Inserts a
+   * document of its own: the claimer may be settling the record at the same time.
    *
    * @param scheduleId - the schedule
    * @param tickAt - the tick
    * @param fire - the worker and time of the fire
-   * @returns `true` when the record was found (it may have been removed with its schedule)
+   * @returns `true` when the tick's record was found (it may have been removed with its schedule; then nothing is written)
    */
   async addClaimedElsewhere(scheduleId: ScheduleId, tickAt: Date, fire: ClaimedElsewhereFire): Promise<boolean> {
-    const result = await this.ticks.updateOne({ _id: tickKey(scheduleId, tickAt) }, { $push: { claimedElsewhere: fire } });
-    return result.matchedCount === 1;
+    const key = tickKey(scheduleId, tickAt);
+    if ((await this.ticks.countDocuments({ _id: key }, { limit: 1 })) === 0) return false;
+    await this.fires.insertOne({ _id: `${key}@${fire.workerName}#${randomUUID()}`, scheduleId, tickAt, ...fire });
+    return true;
   }
 
   /**
@@ -182,6 +200,7 @@ export class ScheduleRepository {
    * @returns how many were deleted
    */
   async removeTicksBefore(id: ScheduleId, before: Date): Promise<number> {
+    await this.fires.deleteMany({ scheduleId: id, tickAt: { $lt: before } });
     return (await this.ticks.deleteMany({ scheduleId: id, tickAt: { $lt: before } })).deletedCount;
   }
 
@@ -198,8 +217,15 @@ export class ScheduleRepository {
       .sort({ tickAt: -1 })
       .limit(Math.min(Math.max(limit, 1), 1000))
       .toArray();
-    // Records written before fires elsewhere were kept have no list.
-    return docs.map(({ _id, ...tick }) => ({ ...tick, claimedElsewhere: tick.claimedElsewhere ?? [] }));
+    const oldest = docs.at(-1)?.tickAt;
+    const fires = oldest === undefined ? [] : await this.fires.find({ scheduleId: id, tickAt: { $gte: oldest } }).sort({ firedAt: 1 }).toArray();
+    const byTick = new Map<string, ClaimedElsewhereFire[]>();
+    for (const { workerName, firedAt, tickAt } of fires) {
+      const key = tickKey(id, tickAt);
+      byTick.set(key, [...(byTick.get(key) ?? []), { workerName, firedAt }]);
+    }
+    // Records written before fires had documents of their own hold them in `claimedElsewhere`; older ones have no list.
+    return docs.map(({ _id, ...tick }) => ({ ...tick, claimedElsewhere: [...(tick.claimedElsewhere ?? []), ...(byTick.get(_id) ?? [])] }));
   }
 }
 
