@@ -30,6 +30,14 @@ export {
   isFinalJobStatus,
   ISOLATION_MODES,
   ZERO_COUNTERS,
+  PROPERTY_COUNTER_NAMES,
+  PHOTO_COUNTER_NAMES,
+  COUNTER_NAMES,
+  STATUS_COUNTER,
+  pickCounters,
+  addCounters,
+  maxCounters,
+  outcomeCounters,
 } from './model/index.js';
 export type {
   Brand,
@@ -44,6 +52,7 @@ export type {
   JobStatus,
   IsolationMode,
   ExtractionCounters,
+  CounterName,
   ExtractionFailure,
   PropertyOutcome,
   PropertyOutcomeStatus,

@@ -1,16 +1,5 @@
 import type { ExtractionJob } from '@phx/core';
 
-/** The job's counters newer than the seed's; absent on documents older than them, then 0. */
-function incrementalCounts(job: ExtractionJob): { unchanged: number; removed: number; partial: number; deferred: number; placeholder: number } {
-  return {
-    unchanged: job.unchangedImages ?? 0,
-    removed: job.removedImages ?? 0,
-    partial: job.partialProperties ?? 0,
-    deferred: job.deferredProperties ?? 0,
-    placeholder: job.placeholderImages ?? 0,
-  };
-}
-
 const properties = (n: number): string => `${n} ${n === 1 ? 'property' : 'properties'}`;
 
 /** `completed (2 properties partial: photos missing)` next to a job status, so `completed` is never read as "every photo". */
@@ -30,7 +19,7 @@ function statusWithNotes(job: ExtractionJob, partial: number, deferred: number):
  * @returns lines of text, without trailing newline
  */
 export function formatJobReport(job: ExtractionJob): string {
-  const { unchanged, removed, partial, deferred, placeholder } = incrementalCounts(job);
+  const { unchangedImages: unchanged, removedImages: removed, partialProperties: partial, deferredProperties: deferred, placeholderImages: placeholder } = job;
   const lines = [
     `Job ${job.id}: ${statusWithNotes(job, partial, deferred)}`,
     `  Progress: ${job.completedProperties}/${job.totalProperties} properties (${partial} partial, ${deferred} deferred, ${job.failedProperties} failed)`,
@@ -51,7 +40,7 @@ export function formatJobReport(job: ExtractionJob): string {
  * @returns e.g. `in_progress properties 2/9 (0 partial, 0 deferred, 0 failed)  images 40 (38 new, 2 duplicate, 0 failed, 5 unchanged, 0 removed, 0 placeholder)`
  */
 export function formatProgressLine(job: ExtractionJob): string {
-  const { unchanged, removed, partial, deferred, placeholder } = incrementalCounts(job);
+  const { unchangedImages: unchanged, removedImages: removed, partialProperties: partial, deferredProperties: deferred, placeholderImages: placeholder } = job;
   const done = job.completedProperties + partial + deferred + job.failedProperties;
   return (
     `${job.status.padEnd(11)} properties ${done}/${job.totalProperties} (${partial} partial, ${deferred} deferred, ${job.failedProperties} failed)  ` +

@@ -80,14 +80,4 @@ describe('CLI job report', () => {
     expect(formatOutcomes(done)).toContain(`deferred  found   0  new   0  dup   0  failed  0  retry at ${retryAt.toISOString()}`);
     expect(formatOutcomes(done)).toContain('! NAVIGATION_FAILED: HTTP 429 (Retry-After: 600)');
   });
-
-  it('counts absent counters of older job documents as 0', () => {
-    const older: ExtractionJob = { ...job };
-    delete (older as { unchangedImages?: number }).unchangedImages;
-    delete (older as { removedImages?: number }).removedImages;
-    delete (older as { placeholderImages?: number }).placeholderImages;
-    expect(formatProgressLine(older)).toBe(
-      'in_progress properties 0/1 (0 partial, 0 deferred, 0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 0 unchanged, 0 removed, 0 placeholder)',
-    );
-  });
 });

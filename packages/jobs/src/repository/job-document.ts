@@ -1,3 +1,4 @@
+import { pickCounters } from '@phx/core';
 import type { ExtractionJob, JobId } from '@phx/core';
 
 /**
@@ -6,16 +7,6 @@ import type { ExtractionJob, JobId } from '@phx/core';
  * `JobProgressFeed` return.
  */
 export interface StoredExtractionJob extends ExtractionJob {
-  /** Photos a re-run found already recorded and did not download again (0 on documents written before it was stored). */
-  readonly unchangedImages: number;
-  /** Recorded photos a complete re-run marked removed (0 on documents written before it was stored). */
-  readonly removedImages: number;
-  /** Properties that ended `partial` (0 on documents written before it was stored). */
-  readonly partialProperties: number;
-  /** Properties that ended `deferred` (0 on documents written before it was stored). */
-  readonly deferredProperties: number;
-  /** Placeholder photos of the finished properties (0 on documents written before it was stored). */
-  readonly placeholderImages: number;
   /**
    * Incremented by every update of the document (starts at 1 on insert), so a
    * reader that saw version `n` knows a document with version `n + 1` is newer.
@@ -59,8 +50,12 @@ export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id'> & { readonly
 /**
  * Maps a document to the API shape.
  *
+ * The one place where job documents written by older versions are completed:
+ * a counter that did not exist yet (see core's `COUNTER_NAMES`) reads as 0, so
+ * every reader gets every counter.
+ *
  * @param doc - a document read from `extraction_jobs`
- * @returns the job, `_id` renamed to `id`, fields in a stable order
+ * @returns the job, `_id` renamed to `id`, every counter present, fields in a stable order
  */
 export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob {
   const { _id, ...rest } = doc;
@@ -70,12 +65,7 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
     cancelRequestedAt: rest.cancelRequestedAt ?? null,
     runNumber: rest.runNumber ?? 0,
     workerName: rest.workerName ?? null,
-    failedImages: rest.failedImages ?? 0,
-    partialProperties: rest.partialProperties ?? 0,
-    deferredProperties: rest.deferredProperties ?? 0,
-    unchangedImages: rest.unchangedImages ?? 0,
-    removedImages: rest.removedImages ?? 0,
-    placeholderImages: rest.placeholderImages ?? 0,
+    ...pickCounters(rest),
     propertyOutcomes: rest.propertyOutcomes ?? [],
     failedPropertiesList: rest.failedPropertiesList ?? [],
   };
@@ -92,11 +82,6 @@ export function toNewJobDocument(job: ExtractionJob): ExtractionJobDocument {
   return {
     _id: id,
     ...rest,
-    partialProperties: rest.partialProperties ?? 0,
-    deferredProperties: rest.deferredProperties ?? 0,
-    unchangedImages: rest.unchangedImages ?? 0,
-    removedImages: rest.removedImages ?? 0,
-    placeholderImages: rest.placeholderImages ?? 0,
     version: 1,
     cancelRequestedAt: null,
     runNumber: 0,
