@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ZERO_COUNTERS, toContentHash, type PropertyOutcome } from '@phx/core';
+import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, toContentHash, type PropertyOutcome } from '@phx/core';
 import { CANCELLED_BEFORE_START_MESSAGE } from '@phx/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
@@ -152,7 +152,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
 
   it('shows the counters and per-property outcomes a worker wrote', async () => {
     const job = await enqueue({ addresses: [DAVIS_ADDRESS] });
-    const outcome: PropertyOutcome = {
+    const outcome = {
       propertyId: DAVIS_ID,
       address: DAVIS_ADDRESS,
       status: 'failed',
@@ -166,7 +166,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
         { source: 'zillow', url: 'https://photos.zillowstatic.com/fp/x.jpg', code: 'INVALID_IMAGE', message: 'not an image' },
         { source: 'redfin', url: null, code: 'PHOTO_DATA_MISSING', message: 'no photo data on the page' },
       ],
-    };
+    } satisfies Partial<PropertyOutcome>;
     const now = new Date();
     await harness.repository.startRun(job.id, { runNumber: 1, workerName: 'test-worker', now });
     await harness.repository.endRun(
@@ -185,7 +185,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
           duplicateImages: 1,
           failedImages: 1,
           failedPropertiesList: [DAVIS_ADDRESS],
-          propertyOutcomes: [outcome],
+          propertyOutcomes: [{ ...ZERO_OUTCOME_COUNTS, ...outcome }],
         },
       },
       now,

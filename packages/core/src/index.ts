@@ -38,6 +38,7 @@ export {
   addCounters,
   maxCounters,
   outcomeCounters,
+  ZERO_OUTCOME_COUNTS,
 } from './model/index.js';
 export type {
   Brand,
@@ -55,6 +56,7 @@ export type {
   CounterName,
   ExtractionFailure,
   PropertyOutcome,
+  PropertyOutcomeCounts,
   PropertyOutcomeStatus,
   ExtractionJob,
 } from './model/index.js';

@@ -1,5 +1,5 @@
 import { COUNTER_NAMES } from '@phx/core';
-import type { ExtractionCounters, PhotoRecord } from '@phx/core';
+import type { ExtractionCounters, PhotoRecord, PropertyOutcomeCounts } from '@phx/core';
 
 /** GraphQL fields of a job's progress, as the demo prints them: every counter of core's `COUNTER_NAMES`. */
 export const PROGRESS_FIELDS = `
@@ -43,19 +43,12 @@ export type JobProgress = ExtractionCounters & {
   readonly errorMessage: string | null;
 };
 
-/** One property's outcome as received. */
-export interface PropertyOutcomeView {
+/** One property's outcome as received: the photo counts the demo asks for (core's `PropertyOutcomeCounts`), and the rest as plain strings. */
+export interface PropertyOutcomeView
+  extends Pick<PropertyOutcomeCounts, 'photosFound' | 'newImages' | 'duplicateImages' | 'unchangedImages' | 'failedImages' | 'missingPhotos'> {
   readonly propertyId: string;
   readonly address: string;
   readonly status: string;
-  readonly photosFound: number;
-  readonly newImages: number;
-  readonly duplicateImages: number;
-  /** Photos stored by an earlier run and listed again. */
-  readonly unchangedImages: number;
-  readonly failedImages: number;
-  /** Photos the listing pages declare that the run did not account for (> 0 exactly when PARTIAL). */
-  readonly missingPhotos: number;
   /** DEFERRED: the earliest time a later run retries the property (ISO 8601); else null. */
   readonly retryAt: string | null;
   readonly sourcesRead: readonly string[];

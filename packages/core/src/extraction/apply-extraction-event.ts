@@ -41,7 +41,7 @@ export function applyExtractionEvent(counters: ExtractionCounters, event: Extrac
       return { ...counters, failedImages: counters.failedImages + 1 };
     case 'property-finished': {
       const status = STATUS_COUNTER[event.outcome.status];
-      return { ...counters, [status]: counters[status] + 1, placeholderImages: counters.placeholderImages + (event.outcome.placeholderImages ?? 0) };
+      return { ...counters, [status]: counters[status] + 1, placeholderImages: counters.placeholderImages + event.outcome.placeholderImages };
     }
     case 'property-started':
     case 'photos-listed':

@@ -139,8 +139,8 @@ export function outcomeCounters(outcome: PropertyOutcome, dryRun: boolean): Extr
     newImages: outcome.newImages,
     duplicateImages: outcome.duplicateImages,
     failedImages: outcome.failedImages,
-    unchangedImages: outcome.unchangedImages ?? 0,
-    removedImages: outcome.removedImages ?? 0,
-    placeholderImages: outcome.placeholderImages ?? 0,
+    unchangedImages: outcome.unchangedImages,
+    removedImages: outcome.removedImages,
+    placeholderImages: outcome.placeholderImages,
   };
 }

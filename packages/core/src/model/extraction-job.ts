@@ -99,23 +99,23 @@ export interface PropertyOutcome {
   readonly duplicateImages: number;
   /** Photos that failed. */
   readonly failedImages: number;
-  /** Photos already recorded from an earlier run and not downloaded again (absent = 0). */
-  readonly unchangedImages?: number;
-  /** Recorded photos no longer listed, marked removed by this run (absent = 0). */
-  readonly removedImages?: number;
+  /** Photos already recorded from an earlier run and not downloaded again. */
+  readonly unchangedImages: number;
+  /** Recorded photos no longer listed, marked removed by this run. */
+  readonly removedImages: number;
   /**
    * Photos the listing pages declare that the run did not account for, summed
    * over the sources read: for each, its declared count minus its photos
    * stored, duplicate, unchanged or failed, when positive. Sources whose page
-   * states no count add 0. `> 0` iff `status` is `partial`. Absent = 0.
+   * states no count add 0. `> 0` iff `status` is `partial`.
    */
-  readonly missingPhotos?: number;
+  readonly missingPhotos: number;
   /**
    * Photos stored, or found unchanged, that are placeholders (flat images
    * such as solid colours or "Coming Soon" cards, see `PhotoRecord.placeholder`);
-   * they are also counted as new, duplicate or unchanged (absent = 0).
+   * they are also counted as new, duplicate or unchanged.
    */
-  readonly placeholderImages?: number;
+  readonly placeholderImages: number;
   /**
    * When a `deferred` property may be tried again: the end of the attempt
    * plus the longest wait its sources asked for. Absent on other statuses.
@@ -128,6 +128,27 @@ export interface PropertyOutcome {
   /** Every failure met, in order. */
   readonly failures: readonly ExtractionFailure[];
 }
+
+/** The photo counts of a {@link PropertyOutcome}. */
+export type PropertyOutcomeCounts = Pick<
+  PropertyOutcome,
+  'photosFound' | 'newImages' | 'duplicateImages' | 'failedImages' | 'unchangedImages' | 'removedImages' | 'missingPhotos' | 'placeholderImages'
+>;
+
+/**
+ * Photo counts all at zero: those of a property that failed before listing a
+ * photo, and the defaults of the counts an outcome stored before they existed lacks.
+ */
+export const ZERO_OUTCOME_COUNTS: PropertyOutcomeCounts = Object.freeze({
+  photosFound: 0,
+  newImages: 0,
+  duplicateImages: 0,
+  failedImages: 0,
+  unchangedImages: 0,
+  removedImages: 0,
+  missingPhotos: 0,
+  placeholderImages: 0,
+});
 
 /**
  * An image-extraction job: the seed's `ImageExtractionJob`, stored in MongoDB

@@ -11,6 +11,7 @@ export {
   isFinalJobStatus,
   ISOLATION_MODES,
   PROPERTY_OUTCOME_STATUSES,
+  ZERO_OUTCOME_COUNTS,
 } from './extraction-job.js';
 export {
   PROPERTY_COUNTER_NAMES,
@@ -29,6 +30,7 @@ export type {
   IsolationMode,
   ExtractionFailure,
   PropertyOutcome,
+  PropertyOutcomeCounts,
   PropertyOutcomeStatus,
   ExtractionJob,
 } from './extraction-job.js';

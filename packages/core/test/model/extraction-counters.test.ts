@@ -4,20 +4,22 @@ import {
   PHOTO_COUNTER_NAMES,
   PROPERTY_COUNTER_NAMES,
   ZERO_COUNTERS,
+  ZERO_OUTCOME_COUNTS,
   addCounters,
   maxCounters,
   outcomeCounters,
   pickCounters,
   toPropertyId,
 } from '../../src/model/index.js';
-import type { ExtractionCounters, PropertyOutcome } from '../../src/model/index.js';
+import type { ExtractionCounters, PropertyOutcome, PropertyOutcomeCounts } from '../../src/model/index.js';
 
 /** Counters 1, 2, 3, ... in list order, so every field has its own value. */
 const counting: ExtractionCounters = pickCounters(Object.fromEntries(COUNTER_NAMES.map((name, i) => [name, i + 1])));
 
-function outcome(status: PropertyOutcome['status'], counts: Partial<PropertyOutcome> = {}): PropertyOutcome {
+function outcome(status: PropertyOutcome['status'], counts: Partial<PropertyOutcomeCounts> = {}): PropertyOutcome {
   return {
-    ...{ propertyId: toPropertyId('1 Main St'), address: '1 Main St', status, photosFound: 7, newImages: 3, duplicateImages: 2, failedImages: 1 },
+    ...{ propertyId: toPropertyId('1 Main St'), address: '1 Main St', status, ...ZERO_OUTCOME_COUNTS },
+    ...{ photosFound: 7, newImages: 3, duplicateImages: 2, failedImages: 1 },
     ...{ sourcesRead: [], skippedSources: [], failures: [] },
     ...counts,
   };
@@ -96,7 +98,7 @@ describe('outcomeCounters', () => {
     });
   });
 
-  it('counts the photos listed as totalImages in a dry run, and absent photo counts as 0', () => {
+  it('counts the photos listed as totalImages in a dry run', () => {
     expect(outcomeCounters(outcome('completed'), true)).toEqual({
       ...ZERO_COUNTERS,
       ...{ completedProperties: 1, totalImages: 7, newImages: 3, duplicateImages: 2, failedImages: 1 },

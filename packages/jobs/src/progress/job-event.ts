@@ -217,7 +217,7 @@ export function extractionEventBody(event: ExtractionEvent, counters: JobEventCo
         propertyId: event.outcome.propertyId,
         address: event.outcome.address,
         propertyStatus: event.outcome.status,
-        missingPhotos: event.outcome.missingPhotos ?? 0,
+        missingPhotos: event.outcome.missingPhotos,
         retryAt: event.outcome.retryAt ?? null,
       };
     case 'photo-stored':

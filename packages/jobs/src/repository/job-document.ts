@@ -1,5 +1,5 @@
-import { pickCounters } from '@phx/core';
-import type { ExtractionJob, JobId } from '@phx/core';
+import { ZERO_OUTCOME_COUNTS, pickCounters } from '@phx/core';
+import type { ExtractionJob, JobId, PropertyOutcome, PropertyOutcomeCounts } from '@phx/core';
 
 /**
  * A job as stored in MongoDB and read back: core's {@link ExtractionJob} plus
@@ -42,17 +42,28 @@ export type JobOriginFields =
   | { readonly origin: 'scheduled'; readonly scheduleId: string };
 
 /**
- * The document in the `extraction_jobs` collection: a {@link StoredExtractionJob}
- * with `_id` (the job id) in place of `id`. Dates are BSON dates.
+ * A property outcome as stored in a job document: core's `PropertyOutcome`,
+ * whose photo counts newer than the document may be missing.
  */
-export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id'> & { readonly _id: JobId };
+export type PropertyOutcomeDocument = Omit<PropertyOutcome, keyof PropertyOutcomeCounts> & Partial<PropertyOutcomeCounts>;
+
+/**
+ * The document in the `extraction_jobs` collection: a {@link StoredExtractionJob}
+ * with `_id` (the job id) in place of `id`. Dates are BSON dates. Documents
+ * written by older versions may lack newer counters and outcome counts (see
+ * {@link fromJobDocument}).
+ */
+export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id' | 'propertyOutcomes'> & {
+  readonly _id: JobId;
+  readonly propertyOutcomes: readonly PropertyOutcomeDocument[];
+};
 
 /**
  * Maps a document to the API shape.
  *
  * The one place where job documents written by older versions are completed:
- * a counter that did not exist yet (see core's `COUNTER_NAMES`) reads as 0, so
- * every reader gets every counter.
+ * a counter that did not exist yet (see core's `COUNTER_NAMES`), or a photo
+ * count an outcome lacks, reads as 0, so every reader gets every count.
  *
  * @param doc - a document read from `extraction_jobs`
  * @returns the job, `_id` renamed to `id`, every counter present, fields in a stable order
@@ -66,7 +77,7 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
     runNumber: rest.runNumber ?? 0,
     workerName: rest.workerName ?? null,
     ...pickCounters(rest),
-    propertyOutcomes: rest.propertyOutcomes ?? [],
+    propertyOutcomes: (rest.propertyOutcomes ?? []).map((outcome) => ({ ...ZERO_OUTCOME_COUNTS, ...outcome })),
     failedPropertiesList: rest.failedPropertiesList ?? [],
   };
 }

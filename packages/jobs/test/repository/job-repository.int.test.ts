@@ -39,16 +39,21 @@ describe('JobRepository', () => {
     expect(await jobs.get('no-such-id')).toBeNull();
   });
 
-  it('reads a document written before some counters existed with those counters at 0, the others as written', async () => {
+  it('reads a document written before some counters existed with those counters, and those photo counts of its outcomes, at 0', async () => {
     const job = sampleJob(2);
     await jobs.create(job);
     await jobs.startRun(job.id, { runNumber: 1, workerName: 'w1', now: new Date() });
     const written = Object.fromEntries(COUNTER_NAMES.map((name, i) => [name, i + 1]));
-    expect(await jobs.saveProgress(job.id, 1, progress(written), new Date())).toBe(true);
+    const outcome = { ...sampleOutcome(job.properties[0]!, 'completed', 9), unchangedImages: 1, removedImages: 2, missingPhotos: 3, placeholderImages: 4 };
+    expect(await jobs.saveProgress(job.id, 1, progress({ ...written, propertyOutcomes: [outcome] }), new Date())).toBe(true);
     const newer = ['partialProperties', 'deferredProperties', 'failedImages', 'unchangedImages', 'removedImages', 'placeholderImages'] as const;
-    await tdb.db.collection(JOBS_COLLECTION).updateOne({ _id: job.id as never }, { $unset: Object.fromEntries(newer.map((name) => [name, ''])) });
+    const newerInOutcomes = ['unchangedImages', 'removedImages', 'missingPhotos', 'placeholderImages'] as const;
+    const unset = [...newer, ...newerInOutcomes.map((name) => `propertyOutcomes.0.${name}`)];
+    await tdb.db.collection(JOBS_COLLECTION).updateOne({ _id: job.id as never }, { $unset: Object.fromEntries(unset.map((name) => [name, ''])) });
+    expect(Object.keys((await tdb.db.collection(JOBS_COLLECTION).findOne({ _id: job.id as never }))?.['propertyOutcomes'][0])).not.toContain('missingPhotos');
     const read = await jobs.get(job.id);
     for (const name of COUNTER_NAMES) expect(read?.[name], name).toBe(newer.some((n) => n === name) ? 0 : written[name]);
+    expect(read?.propertyOutcomes).toEqual([{ ...outcome, unchangedImages: 0, removedImages: 0, missingPhotos: 0, placeholderImages: 0 }]);
     expect((await jobs.list({ limit: 500 })).find((j) => j.id === job.id)).toEqual(read);
   });
 
