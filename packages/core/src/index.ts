@@ -76,6 +76,7 @@ export type {
   StoredFile,
   PropertyManifest,
   PhotoRepository,
+  PhotoFacts,
   PhotoObservation,
   PhotoRecord,
   StoredVariant,
