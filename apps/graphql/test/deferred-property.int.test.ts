@@ -1,4 +1,4 @@
-import { newJobId, ZERO_COUNTERS, type ExtractionJob, type PropertyOutcome } from '@phx/core';
+import { newJobId, ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, type ExtractionJob, type PropertyOutcome } from '@phx/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql } from './support/http-graphql.js';
@@ -16,12 +16,12 @@ const PAGE = 'https://www.zillow.com/homedetails/4732-W-Davis-Rd-Glendale-AZ-853
 const outcomes: PropertyOutcome[] = [
   {
     ...{ propertyId: davis.id, address: davis.address, status: 'deferred', retryAt: RETRY_AT },
-    ...{ photosFound: 0, newImages: 0, duplicateImages: 0, failedImages: 0, sourcesRead: [], skippedSources: [] },
+    ...{ ...ZERO_OUTCOME_COUNTS, sourcesRead: [], skippedSources: [] },
     failures: [{ source: 'zillow', url: PAGE, code: 'NAVIGATION_FAILED', message: `${PAGE}: HTTP 429 (Retry-After: 600)`, kind: 'transient', retryAfterMs: 600_000 }],
   },
   {
-    ...{ propertyId: example.id, address: example.address, status: 'completed', placeholderImages: 1 },
-    ...{ photosFound: 4, newImages: 4, duplicateImages: 0, failedImages: 0, sourcesRead: ['zillow'], skippedSources: [], failures: [] },
+    ...{ propertyId: example.id, address: example.address, status: 'completed', ...ZERO_OUTCOME_COUNTS, placeholderImages: 1 },
+    ...{ photosFound: 4, newImages: 4, sourcesRead: ['zillow'], skippedSources: [], failures: [] },
   },
 ];
 

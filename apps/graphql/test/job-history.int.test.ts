@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { newJobId, toPropertyId, ZERO_COUNTERS, type ExtractionJob, type JobStatus, type PropertyOutcome, type Source } from '@phx/core';
+import { newJobId, toPropertyId, ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, type ExtractionJob, type JobStatus, type PropertyOutcome, type Source } from '@phx/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql } from './support/http-graphql.js';
@@ -46,10 +46,7 @@ function outcome(property: typeof davis, status: 'completed' | 'failed' | 'defer
     propertyId: property.id,
     address: property.address,
     status,
-    photosFound: 0,
-    newImages: 0,
-    duplicateImages: 0,
-    failedImages: 0,
+    ...ZERO_OUTCOME_COUNTS,
     sourcesRead: status === 'completed' ? ['zillow'] : [],
     skippedSources: [],
     failures:

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { toContentHash, type PropertyOutcome } from '@phx/core';
+import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, toContentHash, type PropertyOutcome } from '@phx/core';
 import { CANCELLED_BEFORE_START_MESSAGE } from '@phx/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
@@ -152,7 +152,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
 
   it('shows the counters and per-property outcomes a worker wrote', async () => {
     const job = await enqueue({ addresses: [DAVIS_ADDRESS] });
-    const outcome: PropertyOutcome = {
+    const outcome = {
       propertyId: DAVIS_ID,
       address: DAVIS_ADDRESS,
       status: 'failed',
@@ -166,7 +166,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
         { source: 'zillow', url: 'https://photos.zillowstatic.com/fp/x.jpg', code: 'INVALID_IMAGE', message: 'not an image' },
         { source: 'redfin', url: null, code: 'PHOTO_DATA_MISSING', message: 'no photo data on the page' },
       ],
-    };
+    } satisfies Partial<PropertyOutcome>;
     const now = new Date();
     await harness.repository.startRun(job.id, { runNumber: 1, workerName: 'test-worker', now });
     await harness.repository.endRun(
@@ -177,15 +177,15 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
         errorMessage: null,
         cancelRequestedAt: null,
         progress: {
+          ...ZERO_COUNTERS,
           totalProperties: 1,
-          completedProperties: 0,
           failedProperties: 1,
           totalImages: 2,
           newImages: 1,
           duplicateImages: 1,
           failedImages: 1,
           failedPropertiesList: [DAVIS_ADDRESS],
-          propertyOutcomes: [outcome],
+          propertyOutcomes: [{ ...ZERO_OUTCOME_COUNTS, ...outcome }],
         },
       },
       now,
@@ -209,8 +209,8 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     const now = new Date();
     await harness.repository.startRun(job.id, { runNumber: 1, workerName: 'test-worker', now });
     const progress = {
-      ...{ totalProperties: 1, completedProperties: 0, failedProperties: 0, totalImages: 3, newImages: 1, duplicateImages: 2 },
-      ...{ failedImages: 0, unchangedImages: 4, removedImages: 2, failedPropertiesList: [], propertyOutcomes: [] },
+      ...{ ...ZERO_COUNTERS, totalProperties: 1, totalImages: 3, newImages: 1, duplicateImages: 2 },
+      ...{ unchangedImages: 4, removedImages: 2, failedPropertiesList: [], propertyOutcomes: [] },
     };
     expect(await harness.repository.saveProgress(job.id, 1, progress, now)).toBe(true);
     const query = 'query Job($id: ID!) { job(id: $id) { status newImages duplicateImages unchangedImages removedImages } }';

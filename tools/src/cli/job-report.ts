@@ -1,20 +1,12 @@
+import { PHOTO_COUNTER_NAMES } from '@phx/core';
 import type { ExtractionJob } from '@phx/core';
-
-/** The job's counters newer than the seed's; absent on documents older than them, then 0. */
-function incrementalCounts(job: ExtractionJob): { unchanged: number; removed: number; partial: number; deferred: number; placeholder: number } {
-  return {
-    unchanged: job.unchangedImages ?? 0,
-    removed: job.removedImages ?? 0,
-    partial: job.partialProperties ?? 0,
-    deferred: job.deferredProperties ?? 0,
-    placeholder: job.placeholderImages ?? 0,
-  };
-}
+import { FINISHED_NOT_COMPLETED, formatCounts } from '../report/counter-text.js';
 
 const properties = (n: number): string => `${n} ${n === 1 ? 'property' : 'properties'}`;
 
 /** `completed (2 properties partial: photos missing)` next to a job status, so `completed` is never read as "every photo". */
-function statusWithNotes(job: ExtractionJob, partial: number, deferred: number): string {
+function statusWithNotes(job: ExtractionJob): string {
+  const { partialProperties: partial, deferredProperties: deferred } = job;
   const notes = [
     ...(partial === 0 ? [] : [`${properties(partial)} partial: photos missing`]),
     ...(deferred === 0 ? [] : [`${properties(deferred)} deferred: the site asked to wait, a later run retries`]),
@@ -30,12 +22,11 @@ function statusWithNotes(job: ExtractionJob, partial: number, deferred: number):
  * @returns lines of text, without trailing newline
  */
 export function formatJobReport(job: ExtractionJob): string {
-  const { unchanged, removed, partial, deferred, placeholder } = incrementalCounts(job);
   const lines = [
-    `Job ${job.id}: ${statusWithNotes(job, partial, deferred)}`,
-    `  Progress: ${job.completedProperties}/${job.totalProperties} properties (${partial} partial, ${deferred} deferred, ${job.failedProperties} failed)`,
-    `  Images: ${job.totalImages} total, ${job.newImages} new, ${job.duplicateImages} duplicate, ${job.failedImages} failed` +
-      `; ${unchanged} unchanged (not downloaded again), ${removed} removed; ${placeholder} placeholder`,
+    `Job ${job.id}: ${statusWithNotes(job)}`,
+    `  Progress: ${job.completedProperties}/${job.totalProperties} properties (${formatCounts(job, FINISHED_NOT_COMPLETED)})`,
+    `  Images: ${formatCounts(job, ['totalImages', 'newImages', 'duplicateImages', 'failedImages'])}` +
+      `; ${job.unchangedImages} unchanged (not downloaded again), ${job.removedImages} removed; ${job.placeholderImages} placeholder`,
     `  Sources: ${job.sources.join(', ')}  isolation: ${job.isolationMode}${job.dryRun ? '  (dry run)' : ''}`,
     `  Created: ${job.createdAt.toISOString()}  started: ${job.startedAt?.toISOString() ?? '-'}  completed: ${job.completedAt?.toISOString() ?? '-'}`,
   ];
@@ -48,15 +39,14 @@ export function formatJobReport(job: ExtractionJob): string {
  * Formats one progress line.
  *
  * @param job - the job snapshot
- * @returns e.g. `in_progress properties 2/9 (0 partial, 0 deferred, 0 failed)  images 40 (38 new, 2 duplicate, 0 failed, 5 unchanged, 0 removed, 0 placeholder)`
+ * @returns e.g. `in_progress properties 2/9 (0 partial, 0 deferred, 0 failed)  images 40 (38 new, 2 duplicate, 0 failed, 5 unchanged, 0 removed, 0 placeholder)`:
+ *   every photo counter after `totalImages`, in the order of core's `PHOTO_COUNTER_NAMES`
  */
 export function formatProgressLine(job: ExtractionJob): string {
-  const { unchanged, removed, partial, deferred, placeholder } = incrementalCounts(job);
-  const done = job.completedProperties + partial + deferred + job.failedProperties;
+  const done = job.completedProperties + job.partialProperties + job.deferredProperties + job.failedProperties;
   return (
-    `${job.status.padEnd(11)} properties ${done}/${job.totalProperties} (${partial} partial, ${deferred} deferred, ${job.failedProperties} failed)  ` +
-    `images ${job.totalImages} (${job.newImages} new, ${job.duplicateImages} duplicate, ${job.failedImages} failed, ` +
-    `${unchanged} unchanged, ${removed} removed, ${placeholder} placeholder)`
+    `${job.status.padEnd(11)} properties ${done}/${job.totalProperties} (${formatCounts(job, FINISHED_NOT_COMPLETED)})  ` +
+    `images ${job.totalImages} (${formatCounts(job, PHOTO_COUNTER_NAMES.filter((name) => name !== 'totalImages'))})`
   );
 }
 
@@ -71,7 +61,7 @@ export function formatOutcomes(job: ExtractionJob): string {
     const head =
       `  ${o.address.slice(0, 46).padEnd(46)} ${o.status.padEnd(9)} found ${String(o.photosFound).padStart(3)}  ` +
       `new ${String(o.newImages).padStart(3)}  dup ${String(o.duplicateImages).padStart(3)}  failed ${String(o.failedImages).padStart(2)}` +
-      ((o.missingPhotos ?? 0) > 0 ? `  missing ${o.missingPhotos ?? 0}` : '') +
+      (o.missingPhotos > 0 ? `  missing ${o.missingPhotos}` : '') +
       (o.retryAt === undefined ? '' : `  retry at ${o.retryAt.toISOString()}`);
     const notes = o.failures.map((f) => `      ! ${f.code}: ${f.message}`);
     return [head, ...notes].join('\n');

@@ -1,7 +1,9 @@
-/** GraphQL fields of a job's progress, as the demo prints them. */
+import { COUNTER_NAMES } from '@phx/core';
+import type { ExtractionCounters, PhotoRecord, PropertyOutcomeCounts } from '@phx/core';
+
+/** GraphQL fields of a job's progress, as the demo prints them: every counter of core's `COUNTER_NAMES`. */
 export const PROGRESS_FIELDS = `
-  id status totalProperties completedProperties partialProperties deferredProperties failedProperties
-  totalImages newImages duplicateImages unchangedImages failedImages placeholderImages errorMessage`;
+  id status ${COUNTER_NAMES.join(' ')} errorMessage`;
 
 /** Enqueues an extraction of every catalog property. */
 export const ENQUEUE_ALL = `
@@ -34,41 +36,19 @@ export const PROPERTY_PHOTOS = `
     photos(propertyId: $propertyId) { sha256 location byteLength widthPx heightPx format sources storedFiles }
   }`;
 
-/** Progress fields as received. */
-export interface JobProgress {
+/** Progress fields as received: the job's id, status (GraphQL enum name, e.g. `IN_PROGRESS`), every counter, and its error message or `null`. */
+export type JobProgress = ExtractionCounters & {
   readonly id: string;
   readonly status: string;
-  readonly totalProperties: number;
-  readonly completedProperties: number;
-  /** Properties that ended partial (fewer photos than a listing page declares). */
-  readonly partialProperties: number;
-  /** Properties deferred to a later run (a site asked for a longer wait than the job may take). */
-  readonly deferredProperties: number;
-  readonly failedProperties: number;
-  readonly totalImages: number;
-  readonly newImages: number;
-  readonly duplicateImages: number;
-  /** Photos stored by an earlier run and listed again (not downloaded again). */
-  readonly unchangedImages: number;
-  readonly failedImages: number;
-  /** Placeholder photos (flat images) among the stored and unchanged ones. */
-  readonly placeholderImages: number;
   readonly errorMessage: string | null;
-}
+};
 
-/** One property's outcome as received. */
-export interface PropertyOutcomeView {
+/** One property's outcome as received: the photo counts the demo asks for (core's `PropertyOutcomeCounts`), and the rest as plain strings. */
+export interface PropertyOutcomeView
+  extends Pick<PropertyOutcomeCounts, 'photosFound' | 'newImages' | 'duplicateImages' | 'unchangedImages' | 'failedImages' | 'missingPhotos'> {
   readonly propertyId: string;
   readonly address: string;
   readonly status: string;
-  readonly photosFound: number;
-  readonly newImages: number;
-  readonly duplicateImages: number;
-  /** Photos stored by an earlier run and listed again. */
-  readonly unchangedImages: number;
-  readonly failedImages: number;
-  /** Photos the listing pages declare that the run did not account for (> 0 exactly when PARTIAL). */
-  readonly missingPhotos: number;
   /** DEFERRED: the earliest time a later run retries the property (ISO 8601); else null. */
   readonly retryAt: string | null;
   readonly sourcesRead: readonly string[];
@@ -85,15 +65,13 @@ export interface FinalJobView extends JobProgress {
   readonly propertyOutcomes: readonly PropertyOutcomeView[];
 }
 
-/** A stored photo as received. */
-export interface PhotoView {
+/**
+ * A stored photo as received: the facts of core's `PhotoRecord` of the same
+ * names (hash and sources as plain strings), plus every file the record names
+ * in the store, the original first, then its variants and replaced copies.
+ */
+export type PhotoView = Pick<PhotoRecord, 'location' | 'byteLength' | 'widthPx' | 'heightPx' | 'format'> & {
   readonly sha256: string;
-  readonly location: string;
-  readonly byteLength: number;
-  readonly widthPx: number;
-  readonly heightPx: number;
-  readonly format: string;
   readonly sources: readonly string[];
-  /** Every file the record names in the store: the original first, then its variants and replaced copies. */
   readonly storedFiles: readonly string[];
-}
+};

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { CounterName } from '@phx/core';
 import type { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
 import {
   ENQUEUE_ALL,
@@ -10,6 +11,10 @@ import {
   type PhotoView,
 } from './demo-operations.js';
 import { verifyPropertyStore } from './verify-store.js';
+import { FINISHED_NOT_COMPLETED, formatCounts } from '../report/counter-text.js';
+
+/** The photo counters of the demo's progress line, in its order. */
+const DEMO_PHOTO_COUNTERS: readonly CounterName[] = ['newImages', 'duplicateImages', 'unchangedImages', 'failedImages', 'placeholderImages'];
 
 /** What the demo extraction needs. */
 export interface DemoExtractionOptions {
@@ -31,9 +36,8 @@ export function formatProgress(p: JobProgress): string {
   const done = p.completedProperties + p.partialProperties + p.deferredProperties + p.failedProperties;
   return (
     `${p.status.toLowerCase().padEnd(11)} ` +
-    `properties ${done}/${p.totalProperties} (${p.partialProperties} partial, ${p.deferredProperties} deferred, ${p.failedProperties} failed)  ` +
-    `images ${p.totalImages} (${p.newImages} new, ${p.duplicateImages} duplicate, ${p.unchangedImages} unchanged, ${p.failedImages} failed, ` +
-    `${p.placeholderImages} placeholder)`
+    `properties ${done}/${p.totalProperties} (${formatCounts(p, FINISHED_NOT_COMPLETED)})  ` +
+    `images ${p.totalImages} (${formatCounts(p, DEMO_PHOTO_COUNTERS)})`
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ZERO_COUNTERS, toJobId, toPropertyId } from '@phx/core';
+import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, toJobId, toPropertyId } from '@phx/core';
 import type { ExtractionJob } from '@phx/core';
 import { formatJobReport, formatOutcomes, formatProgressLine } from '../../src/cli/job-report.js';
 
@@ -49,7 +49,7 @@ describe('CLI job report', () => {
       propertyId: toPropertyId(address),
       address,
       status: 'partial' as const,
-      ...{ photosFound: 7, newImages: 7, duplicateImages: 0, failedImages: 0, unchangedImages: 0, removedImages: 0, missingPhotos: 4 },
+      ...{ ...ZERO_OUTCOME_COUNTS, photosFound: 7, newImages: 7, missingPhotos: 4 },
       ...{ sourcesRead: ['redfin' as const], skippedSources: [] },
       failures: [{ source: 'redfin' as const, url: 'https://www.redfin.com/x', code: 'PHOTOS_MISSING', message: 'declares 11 photos but its gallery gave 7: 4 missing' }],
     };
@@ -69,7 +69,7 @@ describe('CLI job report', () => {
       address,
       status: 'deferred' as const,
       retryAt,
-      ...{ photosFound: 0, newImages: 0, duplicateImages: 0, failedImages: 0, sourcesRead: [], skippedSources: [] },
+      ...{ ...ZERO_OUTCOME_COUNTS, sourcesRead: [], skippedSources: [] },
       failures: [{ source: 'zillow' as const, url: 'https://www.zillow.com/x', code: 'NAVIGATION_FAILED', message: 'HTTP 429 (Retry-After: 600)', kind: 'transient' as const, retryAfterMs: 600_000 }],
     };
     const done: ExtractionJob = { ...job, status: 'completed', deferredProperties: 1, propertyOutcomes: [outcome] };
@@ -79,15 +79,5 @@ describe('CLI job report', () => {
     expect(formatProgressLine(done)).toMatch(/^completed {3}properties 1\/1 \(0 partial, 1 deferred, 0 failed\)/);
     expect(formatOutcomes(done)).toContain(`deferred  found   0  new   0  dup   0  failed  0  retry at ${retryAt.toISOString()}`);
     expect(formatOutcomes(done)).toContain('! NAVIGATION_FAILED: HTTP 429 (Retry-After: 600)');
-  });
-
-  it('counts absent counters of older job documents as 0', () => {
-    const older: ExtractionJob = { ...job };
-    delete (older as { unchangedImages?: number }).unchangedImages;
-    delete (older as { removedImages?: number }).removedImages;
-    delete (older as { placeholderImages?: number }).placeholderImages;
-    expect(formatProgressLine(older)).toBe(
-      'in_progress properties 0/1 (0 partial, 0 deferred, 0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 0 unchanged, 0 removed, 0 placeholder)',
-    );
   });
 });

@@ -15,6 +15,7 @@ describe('demo progress line', () => {
       newImages: 0,
       duplicateImages: 0,
       unchangedImages: 218,
+      removedImages: 0,
       failedImages: 0,
       placeholderImages: 2,
       errorMessage: null,

@@ -1,3 +1,4 @@
+import { pickCounters } from '@phx/core';
 import type { ExtractionJob, IsolationMode, JobStatus } from '@phx/core';
 import type { JobOrigin } from '@phx/jobs';
 import { DateTimeResolver } from 'graphql-scalars';
@@ -76,18 +77,7 @@ export function toJobType(job: ExtractionJob & { readonly origin?: JobOrigin; re
     sources: job.sources,
     isolationMode: job.isolationMode,
     dryRun: job.dryRun,
-    totalProperties: job.totalProperties,
-    completedProperties: job.completedProperties,
-    failedProperties: job.failedProperties,
-    partialProperties: job.partialProperties ?? 0,
-    deferredProperties: job.deferredProperties ?? 0,
-    totalImages: job.totalImages,
-    newImages: job.newImages,
-    duplicateImages: job.duplicateImages,
-    failedImages: job.failedImages,
-    unchangedImages: job.unchangedImages ?? 0,
-    removedImages: job.removedImages ?? 0,
-    placeholderImages: job.placeholderImages ?? 0,
+    ...pickCounters(job),
     failedPropertiesList: job.failedPropertiesList,
     errorMessage: job.errorMessage,
     propertyOutcomes: job.propertyOutcomes.map(toPropertyOutcomeType),

@@ -1,3 +1,4 @@
+import { ZERO_COUNTERS } from '@phx/core';
 import type { JobProgress } from '@phx/jobs';
 
 /**
@@ -11,13 +12,11 @@ import type { JobProgress } from '@phx/jobs';
  */
 export function workerProgress(totalProperties: number, completedProperties: number, images: number): JobProgress {
   return {
+    ...ZERO_COUNTERS,
     totalProperties,
     completedProperties,
-    failedProperties: 0,
     totalImages: images,
     newImages: images,
-    duplicateImages: 0,
-    failedImages: 0,
     failedPropertiesList: [],
     propertyOutcomes: [],
   };

@@ -1,4 +1,5 @@
-import type { ExtractionCounters, PropertyOutcomeStatus } from '../model/extraction-job.js';
+import { STATUS_COUNTER } from '../model/extraction-counters.js';
+import type { ExtractionCounters } from '../model/extraction-counters.js';
 import type { ExtractionEvent } from './extraction-event.js';
 
 /**
@@ -35,29 +36,17 @@ export function applyExtractionEvent(counters: ExtractionCounters, event: Extrac
     case 'photo-listed-dry-run':
       return { ...counters, totalImages: counters.totalImages + 1 };
     case 'photo-unchanged':
-      return { ...counters, unchangedImages: (counters.unchangedImages ?? 0) + 1 };
+      return { ...counters, unchangedImages: counters.unchangedImages + 1 };
     case 'photos-removed':
-      return { ...counters, removedImages: (counters.removedImages ?? 0) + event.count };
+      return { ...counters, removedImages: counters.removedImages + event.count };
     case 'photo-failed':
       return { ...counters, failedImages: counters.failedImages + 1 };
-    case 'property-finished':
-      return countFinishedProperty(counters, event.outcome.status, event.outcome.placeholderImages ?? 0);
+    case 'property-finished': {
+      const status = STATUS_COUNTER[event.outcome.status];
+      return { ...counters, [status]: counters[status] + 1, placeholderImages: counters.placeholderImages + event.outcome.placeholderImages };
+    }
     case 'property-started':
     case 'photos-listed':
       return counters;
-  }
-}
-
-function countFinishedProperty(before: ExtractionCounters, status: PropertyOutcomeStatus, placeholderImages: number): ExtractionCounters {
-  const counters = { ...before, placeholderImages: (before.placeholderImages ?? 0) + placeholderImages };
-  switch (status) {
-    case 'completed':
-      return { ...counters, completedProperties: counters.completedProperties + 1 };
-    case 'partial':
-      return { ...counters, partialProperties: (counters.partialProperties ?? 0) + 1 };
-    case 'deferred':
-      return { ...counters, deferredProperties: (counters.deferredProperties ?? 0) + 1 };
-    case 'failed':
-      return { ...counters, failedProperties: counters.failedProperties + 1 };
   }
 }

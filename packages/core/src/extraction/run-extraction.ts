@@ -2,6 +2,7 @@ import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import { CancelledError, throwIfCancelled } from '../errors/index.js';
+import { ZERO_OUTCOME_COUNTS } from '../model/extraction-job.js';
 import type { PropertyOutcome } from '../model/extraction-job.js';
 import type { JobId, PropertyId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
@@ -52,7 +53,8 @@ function failedOutcome(property: Property, error: unknown): PropertyOutcome {
     propertyId: property.id,
     address: property.address,
     status: 'failed',
-    ...{ photosFound: 0, newImages: 0, duplicateImages: 0, failedImages: 0, sourcesRead: [], skippedSources: [] },
+    ...ZERO_OUTCOME_COUNTS,
+    ...{ sourcesRead: [], skippedSources: [] },
     failures: [toExtractionFailure(error, null, null)],
   };
 }

@@ -1,4 +1,5 @@
 import type { FailureKind } from '../errors/core-error.js';
+import type { ExtractionCounters } from './extraction-counters.js';
 import type { JobId, PropertyId } from './ids.js';
 import type { Property } from './property.js';
 import type { Source } from './source.js';
@@ -35,71 +36,6 @@ export const ISOLATION_MODES = Object.freeze(['virtual', 'context', 'browser'] a
 
 /** See {@link ISOLATION_MODES}. */
 export type IsolationMode = (typeof ISOLATION_MODES)[number];
-
-/** The seed's progress counters of a job. All are counts, never negative. */
-export interface ExtractionCounters {
-  /** Properties the job will process. */
-  readonly totalProperties: number;
-  /** Properties finished with every requested source read. */
-  readonly completedProperties: number;
-  /** Properties that failed (see `failedPropertiesList`). */
-  readonly failedProperties: number;
-  /**
-   * Properties finished with every source read but fewer photos than a
-   * listing page declares (outcome status `partial`, see
-   * {@link PropertyOutcome.missingPhotos}); counted neither in
-   * `completedProperties` nor in `failedProperties`. Absent = 0 (job
-   * documents that predate it).
-   */
-  readonly partialProperties?: number;
-  /**
-   * Properties put off because a source asked for a longer wait than the job
-   * may take (outcome status `deferred`, see {@link PropertyOutcome.retryAt}):
-   * not failed, tried again by a later run. Counted neither in
-   * `completedProperties` nor in `failedProperties`. Absent = 0 (job
-   * documents that predate it).
-   */
-  readonly deferredProperties?: number;
-  /** Photos stored or recognised: `newImages + duplicateImages` (in a dry run: photos listed). */
-  readonly totalImages: number;
-  /** Photos whose bytes were not stored for the property before. */
-  readonly newImages: number;
-  /** Photos whose bytes were already stored for the property. */
-  readonly duplicateImages: number;
-  /** Photos that could not be downloaded or decoded (each also in its property's `errors`). */
-  readonly failedImages: number;
-  /**
-   * Photos a re-run found already recorded (same photo id on the source, or
-   * same URL) and did not download again; not part of `totalImages`.
-   * Absent = 0 (job layers that predate it).
-   */
-  readonly unchangedImages?: number;
-  /** Recorded photos a complete re-run no longer found on the listings, marked removed (kept). Absent = 0. */
-  readonly removedImages?: number;
-  /**
-   * Photos stored or found unchanged that are placeholders (flat images such
-   * as solid colours or "Coming Soon" cards; see
-   * {@link PropertyOutcome.placeholderImages}); also counted as new, duplicate
-   * or unchanged. Summed over the finished properties. Absent = 0.
-   */
-  readonly placeholderImages?: number;
-}
-
-/** Counters all at zero. */
-export const ZERO_COUNTERS: ExtractionCounters = Object.freeze({
-  totalProperties: 0,
-  completedProperties: 0,
-  failedProperties: 0,
-  partialProperties: 0,
-  deferredProperties: 0,
-  totalImages: 0,
-  newImages: 0,
-  duplicateImages: 0,
-  failedImages: 0,
-  unchangedImages: 0,
-  removedImages: 0,
-  placeholderImages: 0,
-});
 
 /** One failure met while extracting a property: a source that could not be read or a photo that failed. */
 export interface ExtractionFailure {
@@ -163,23 +99,23 @@ export interface PropertyOutcome {
   readonly duplicateImages: number;
   /** Photos that failed. */
   readonly failedImages: number;
-  /** Photos already recorded from an earlier run and not downloaded again (absent = 0). */
-  readonly unchangedImages?: number;
-  /** Recorded photos no longer listed, marked removed by this run (absent = 0). */
-  readonly removedImages?: number;
+  /** Photos already recorded from an earlier run and not downloaded again. */
+  readonly unchangedImages: number;
+  /** Recorded photos no longer listed, marked removed by this run. */
+  readonly removedImages: number;
   /**
    * Photos the listing pages declare that the run did not account for, summed
    * over the sources read: for each, its declared count minus its photos
    * stored, duplicate, unchanged or failed, when positive. Sources whose page
-   * states no count add 0. `> 0` iff `status` is `partial`. Absent = 0.
+   * states no count add 0. `> 0` iff `status` is `partial`.
    */
-  readonly missingPhotos?: number;
+  readonly missingPhotos: number;
   /**
    * Photos stored, or found unchanged, that are placeholders (flat images
    * such as solid colours or "Coming Soon" cards, see `PhotoRecord.placeholder`);
-   * they are also counted as new, duplicate or unchanged (absent = 0).
+   * they are also counted as new, duplicate or unchanged.
    */
-  readonly placeholderImages?: number;
+  readonly placeholderImages: number;
   /**
    * When a `deferred` property may be tried again: the end of the attempt
    * plus the longest wait its sources asked for. Absent on other statuses.
@@ -192,6 +128,27 @@ export interface PropertyOutcome {
   /** Every failure met, in order. */
   readonly failures: readonly ExtractionFailure[];
 }
+
+/** The photo counts of a {@link PropertyOutcome}. */
+export type PropertyOutcomeCounts = Pick<
+  PropertyOutcome,
+  'photosFound' | 'newImages' | 'duplicateImages' | 'failedImages' | 'unchangedImages' | 'removedImages' | 'missingPhotos' | 'placeholderImages'
+>;
+
+/**
+ * Photo counts all at zero: those of a property that failed before listing a
+ * photo, and the defaults of the counts an outcome stored before they existed lacks.
+ */
+export const ZERO_OUTCOME_COUNTS: PropertyOutcomeCounts = Object.freeze({
+  photosFound: 0,
+  newImages: 0,
+  duplicateImages: 0,
+  failedImages: 0,
+  unchangedImages: 0,
+  removedImages: 0,
+  missingPhotos: 0,
+  placeholderImages: 0,
+});
 
 /**
  * An image-extraction job: the seed's `ImageExtractionJob`, stored in MongoDB

@@ -10,15 +10,27 @@ export {
   FINAL_JOB_STATUSES,
   isFinalJobStatus,
   ISOLATION_MODES,
-  ZERO_COUNTERS,
   PROPERTY_OUTCOME_STATUSES,
+  ZERO_OUTCOME_COUNTS,
 } from './extraction-job.js';
+export {
+  PROPERTY_COUNTER_NAMES,
+  PHOTO_COUNTER_NAMES,
+  COUNTER_NAMES,
+  ZERO_COUNTERS,
+  STATUS_COUNTER,
+  pickCounters,
+  addCounters,
+  maxCounters,
+  outcomeCounters,
+} from './extraction-counters.js';
+export type { CounterName, ExtractionCounters } from './extraction-counters.js';
 export type {
   JobStatus,
   IsolationMode,
-  ExtractionCounters,
   ExtractionFailure,
   PropertyOutcome,
+  PropertyOutcomeCounts,
   PropertyOutcomeStatus,
   ExtractionJob,
 } from './extraction-job.js';

@@ -65,8 +65,13 @@ export interface PhotoSizeChoice {
 /** The size of a record made before sizes were recorded: width unknown, taken as the largest, no downgrade seen. */
 export const UNKNOWN_PHOTO_SIZE: PhotoSizeChoice = Object.freeze({ listedWidthPx: null, largest: true, sizeDowngrade: false });
 
-/** One sighting of a stored photo at one source URL. */
-export interface PhotoObservation {
+/**
+ * The facts of one stored image of a property: its owner, its hash, its
+ * decoded format and size, and where the image store keeps the original.
+ * What a {@link PhotoObservation} reports and a {@link PhotoRecord} keeps
+ * (of its canonical image).
+ */
+export interface PhotoFacts {
   /** Owner property. */
   readonly propertyId: PropertyId;
   /** SHA-256 of the original bytes. */
@@ -83,6 +88,10 @@ export interface PhotoObservation {
   readonly fileName: string;
   /** Location returned by the image store. */
   readonly location: string;
+}
+
+/** One sighting of a stored photo at one source URL: the image's {@link PhotoFacts}, and where and when it was seen. */
+export interface PhotoObservation extends PhotoFacts {
   /** Site the photo was seen on. */
   readonly source: Source;
   /** The site's photo id. */
@@ -123,24 +132,11 @@ export interface PhotoObservation {
   readonly etag?: string | null;
 }
 
-/** The record of one stored photo of a property: one per distinct content hash. */
-export interface PhotoRecord {
-  /** Owner property. */
-  readonly propertyId: PropertyId;
-  /** SHA-256 of the original bytes. */
-  readonly sha256: ContentHash;
-  /** Decoded format. */
-  readonly format: string;
-  /** Upright width in px. */
-  readonly widthPx: number;
-  /** Upright height in px. */
-  readonly heightPx: number;
-  /** Size of the original in bytes. */
-  readonly byteLength: number;
-  /** File name in the image store. */
-  readonly fileName: string;
-  /** Location in the image store. */
-  readonly location: string;
+/**
+ * The record of one stored photo of a property: one per distinct content
+ * hash. Its {@link PhotoFacts} are those of its canonical image.
+ */
+export interface PhotoRecord extends PhotoFacts {
   /** Every site it was seen on. */
   readonly sources: readonly Source[];
   /** Every site photo id it was seen under. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyExtractionEvent } from '../../src/extraction/index.js';
 import type { ExtractionEvent } from '../../src/extraction/index.js';
-import { ZERO_COUNTERS, toContentHash, toPropertyId } from '../../src/model/index.js';
+import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, toContentHash, toPropertyId } from '../../src/model/index.js';
 import type { ExtractionCounters, PropertyOutcome } from '../../src/model/index.js';
 
 const propertyId = toPropertyId('1 Main St');
@@ -10,7 +10,7 @@ const start: ExtractionCounters = { ...ZERO_COUNTERS, totalProperties: 2 };
 
 function outcome(status: PropertyOutcome['status']): PropertyOutcome {
   return {
-    ...{ propertyId, address: '1 Main St', status, photosFound: 0, newImages: 0, duplicateImages: 0, failedImages: 0 },
+    ...{ propertyId, address: '1 Main St', status, ...ZERO_OUTCOME_COUNTS },
     ...{ sourcesRead: [], skippedSources: [], failures: [] },
   };
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError, InvalidInputError } from '../../src/errors/index.js';
 import { PropertyExtractor, applyExtractionEvent, runExtraction } from '../../src/extraction/index.js';
 import type { ExtractionEvent, PropertyExtracting, RunExtractionInput } from '../../src/extraction/index.js';
-import { ZERO_COUNTERS } from '../../src/model/index.js';
+import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS } from '../../src/model/index.js';
 import type { ExtractionCounters, Property, PropertyOutcome } from '../../src/model/index.js';
 import { MemoryPhotoRepository, storedFileNames } from '../../src/photos/index.js';
 import { FileImageStore } from '../../src/store/index.js';
@@ -175,7 +175,7 @@ describe('runExtraction', () => {
 
 function failedLike(property: Property): PropertyOutcome {
   return {
-    ...{ propertyId: property.id, address: property.address, status: 'failed', photosFound: 0, newImages: 0 },
-    ...{ duplicateImages: 0, failedImages: 0, sourcesRead: [], skippedSources: [], failures: [] },
+    ...{ propertyId: property.id, address: property.address, status: 'failed', ...ZERO_OUTCOME_COUNTS },
+    ...{ sourcesRead: [], skippedSources: [], failures: [] },
   };
 }

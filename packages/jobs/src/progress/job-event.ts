@@ -1,5 +1,5 @@
 import type { ExtractionCounters, ExtractionEvent, JobStatus, PropertyOutcomeStatus } from '@phx/core';
-import { InvalidInputError } from '@phx/core';
+import { InvalidInputError, pickCounters } from '@phx/core';
 
 /** Name of the collection of job events (one document per event). */
 export const JOB_EVENTS_COLLECTION = 'job_events';
@@ -24,7 +24,7 @@ export const JOB_EVENT_KINDS: readonly JobEventKind[] = Object.freeze([
 ]);
 
 /** The counters every event carries: the job's progress just after the event. */
-export type JobEventCounters = Required<ExtractionCounters>;
+export type JobEventCounters = ExtractionCounters;
 
 /** What an event says, without its place in the log. */
 export interface JobEventBody {
@@ -217,7 +217,7 @@ export function extractionEventBody(event: ExtractionEvent, counters: JobEventCo
         propertyId: event.outcome.propertyId,
         address: event.outcome.address,
         propertyStatus: event.outcome.status,
-        missingPhotos: event.outcome.missingPhotos ?? 0,
+        missingPhotos: event.outcome.missingPhotos,
         retryAt: event.outcome.retryAt ?? null,
       };
     case 'photo-stored':
@@ -242,24 +242,11 @@ export function extractionEventBody(event: ExtractionEvent, counters: JobEventCo
 }
 
 /**
- * The counters of a job or progress, with every optional counter filled.
+ * The counters of a job, a progress or an event document, and nothing else.
  *
- * @param c - counters as stored
- * @returns every counter
+ * @param c - counters as stored; an event written before a counter existed lacks it (taken as 0)
+ * @returns every counter (core's `pickCounters`)
  */
-export function toJobEventCounters(c: ExtractionCounters): JobEventCounters {
-  return {
-    totalProperties: c.totalProperties,
-    completedProperties: c.completedProperties,
-    failedProperties: c.failedProperties,
-    partialProperties: c.partialProperties ?? 0,
-    deferredProperties: c.deferredProperties ?? 0,
-    totalImages: c.totalImages,
-    newImages: c.newImages,
-    duplicateImages: c.duplicateImages,
-    failedImages: c.failedImages,
-    unchangedImages: c.unchangedImages ?? 0,
-    removedImages: c.removedImages ?? 0,
-    placeholderImages: c.placeholderImages ?? 0,
-  };
+export function toJobEventCounters(c: Partial<ExtractionCounters>): JobEventCounters {
+  return pickCounters(c);
 }

@@ -1,4 +1,5 @@
-import type { ExtractionJob, JobId } from '@phx/core';
+import { ZERO_OUTCOME_COUNTS, pickCounters } from '@phx/core';
+import type { ExtractionJob, JobId, PropertyOutcome, PropertyOutcomeCounts } from '@phx/core';
 
 /**
  * A job as stored in MongoDB and read back: core's {@link ExtractionJob} plus
@@ -6,16 +7,6 @@ import type { ExtractionJob, JobId } from '@phx/core';
  * `JobProgressFeed` return.
  */
 export interface StoredExtractionJob extends ExtractionJob {
-  /** Photos a re-run found already recorded and did not download again (0 on documents written before it was stored). */
-  readonly unchangedImages: number;
-  /** Recorded photos a complete re-run marked removed (0 on documents written before it was stored). */
-  readonly removedImages: number;
-  /** Properties that ended `partial` (0 on documents written before it was stored). */
-  readonly partialProperties: number;
-  /** Properties that ended `deferred` (0 on documents written before it was stored). */
-  readonly deferredProperties: number;
-  /** Placeholder photos of the finished properties (0 on documents written before it was stored). */
-  readonly placeholderImages: number;
   /**
    * Incremented by every update of the document (starts at 1 on insert), so a
    * reader that saw version `n` knows a document with version `n + 1` is newer.
@@ -51,16 +42,31 @@ export type JobOriginFields =
   | { readonly origin: 'scheduled'; readonly scheduleId: string };
 
 /**
- * The document in the `extraction_jobs` collection: a {@link StoredExtractionJob}
- * with `_id` (the job id) in place of `id`. Dates are BSON dates.
+ * A property outcome as stored in a job document: core's `PropertyOutcome`,
+ * whose photo counts newer than the document may be missing.
  */
-export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id'> & { readonly _id: JobId };
+export type PropertyOutcomeDocument = Omit<PropertyOutcome, keyof PropertyOutcomeCounts> & Partial<PropertyOutcomeCounts>;
+
+/**
+ * The document in the `extraction_jobs` collection: a {@link StoredExtractionJob}
+ * with `_id` (the job id) in place of `id`. Dates are BSON dates. Documents
+ * written by older versions may lack newer counters and outcome counts (see
+ * {@link fromJobDocument}).
+ */
+export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id' | 'propertyOutcomes'> & {
+  readonly _id: JobId;
+  readonly propertyOutcomes: readonly PropertyOutcomeDocument[];
+};
 
 /**
  * Maps a document to the API shape.
  *
+ * The one place where job documents written by older versions are completed:
+ * a counter that did not exist yet (see core's `COUNTER_NAMES`), or a photo
+ * count an outcome lacks, reads as 0, so every reader gets every count.
+ *
  * @param doc - a document read from `extraction_jobs`
- * @returns the job, `_id` renamed to `id`, fields in a stable order
+ * @returns the job, `_id` renamed to `id`, every counter present, fields in a stable order
  */
 export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob {
   const { _id, ...rest } = doc;
@@ -70,13 +76,8 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
     cancelRequestedAt: rest.cancelRequestedAt ?? null,
     runNumber: rest.runNumber ?? 0,
     workerName: rest.workerName ?? null,
-    failedImages: rest.failedImages ?? 0,
-    partialProperties: rest.partialProperties ?? 0,
-    deferredProperties: rest.deferredProperties ?? 0,
-    unchangedImages: rest.unchangedImages ?? 0,
-    removedImages: rest.removedImages ?? 0,
-    placeholderImages: rest.placeholderImages ?? 0,
-    propertyOutcomes: rest.propertyOutcomes ?? [],
+    ...pickCounters(rest),
+    propertyOutcomes: (rest.propertyOutcomes ?? []).map((outcome) => ({ ...ZERO_OUTCOME_COUNTS, ...outcome })),
     failedPropertiesList: rest.failedPropertiesList ?? [],
   };
 }
@@ -92,11 +93,6 @@ export function toNewJobDocument(job: ExtractionJob): ExtractionJobDocument {
   return {
     _id: id,
     ...rest,
-    partialProperties: rest.partialProperties ?? 0,
-    deferredProperties: rest.deferredProperties ?? 0,
-    unchangedImages: rest.unchangedImages ?? 0,
-    removedImages: rest.removedImages ?? 0,
-    placeholderImages: rest.placeholderImages ?? 0,
     version: 1,
     cancelRequestedAt: null,
     runNumber: 0,

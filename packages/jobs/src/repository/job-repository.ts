@@ -1,4 +1,5 @@
 import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
+import { pickCounters } from '@phx/core';
 import type { ExtractionCounters, ExtractionJob, JobId, JobStatus, PropertyOutcome } from '@phx/core';
 import { fromJobDocument, toNewJobDocument } from './job-document.js';
 import type { ExtractionJobDocument, StoredExtractionJob } from './job-document.js';
@@ -285,18 +286,7 @@ function byId(id: string): Filter<ExtractionJobDocument> {
 
 function progressFields(progress: JobProgress): JobProgress {
   return {
-    totalProperties: progress.totalProperties,
-    completedProperties: progress.completedProperties,
-    failedProperties: progress.failedProperties,
-    partialProperties: progress.partialProperties ?? 0,
-    deferredProperties: progress.deferredProperties ?? 0,
-    totalImages: progress.totalImages,
-    newImages: progress.newImages,
-    duplicateImages: progress.duplicateImages,
-    failedImages: progress.failedImages,
-    unchangedImages: progress.unchangedImages ?? 0,
-    removedImages: progress.removedImages ?? 0,
-    placeholderImages: progress.placeholderImages ?? 0,
+    ...pickCounters(progress),
     failedPropertiesList: [...progress.failedPropertiesList],
     propertyOutcomes: [...progress.propertyOutcomes],
   };

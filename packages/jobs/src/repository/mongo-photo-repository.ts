@@ -1,23 +1,23 @@
 import { MongoServerError } from 'mongodb';
 import type { Collection, Db, Filter, ObjectId, UpdateFilter } from 'mongodb';
 import { UNKNOWN_PHOTO_SIZE, isListedElsewhere, isPlaceholderTone, mergeSighting } from '@phx/core';
-import type { ImageTone, PhotoSizeChoice } from '@phx/core';
+import type { PhotoSizeChoice } from '@phx/core';
 import { KeyedWriteLock } from './keyed-write-lock.js';
 import type {
   ContentHash,
-  DuplicateImage,
   JobId,
   PhotoObservation,
   PhotoRecord,
   PhotoRepository,
   PropertyId,
   RemovedPhotosQuery,
-  Source,
-  StoredVariant,
 } from '@phx/core';
 
 /** Name of the collection of photo records. */
 export const PHOTOS_COLLECTION = 'photos';
+
+/** Fields of a {@link PhotoRecord} added by the photo pipeline after the first documents: older documents lack them (see `toPhotoRecord`). */
+type LaterPhotoFields = 'perceptualHash' | 'tone' | 'placeholder' | 'size' | 'animated' | 'variants' | 'duplicates' | 'etags' | 'removedAt';
 
 /**
  * A document of the `photos` collection: a core {@link PhotoRecord} plus the
@@ -25,36 +25,16 @@ export const PHOTOS_COLLECTION = 'photos';
  * on `(propertyId, sha256)` (the canonical image's hash). Fields added by
  * the photo pipeline are optional so that older documents still read.
  */
-export interface PhotoDocument {
-  readonly _id?: ObjectId;
-  readonly propertyId: PropertyId;
-  readonly sha256: ContentHash;
-  readonly format: string;
-  readonly widthPx: number;
-  readonly heightPx: number;
-  readonly byteLength: number;
-  readonly fileName: string;
-  readonly location: string;
-  readonly sources: Source[];
-  readonly photoIds: string[];
-  readonly urls: string[];
-  /** Jobs that saw the photo (in-process runs without a job add none). */
-  readonly jobIds: JobId[];
-  readonly firstSeenAt: Date;
-  readonly lastSeenAt: Date;
-  readonly perceptualHash?: string | null;
-  readonly tone?: ImageTone | null;
-  readonly placeholder?: boolean;
-  /** Which listed size is stored; `sizeDowngrade` is absent on documents written before it was recorded (read as `false`). */
-  readonly size?: Omit<PhotoSizeChoice, 'sizeDowngrade'> & { readonly sizeDowngrade?: boolean };
-  readonly animated?: boolean;
-  readonly variants?: StoredVariant[];
-  readonly duplicates?: DuplicateImage[];
-  readonly etags?: string[];
-  readonly removedAt?: Date | null;
-  /** Incremented by every write; replacements check it. */
-  readonly revision?: number;
-}
+export type PhotoDocument = Omit<PhotoRecord, LaterPhotoFields> &
+  Partial<Pick<PhotoRecord, Exclude<LaterPhotoFields, 'size'>>> & {
+    readonly _id?: ObjectId;
+    /** Jobs that saw the photo (in-process runs without a job add none). */
+    readonly jobIds: readonly JobId[];
+    /** Which listed size is stored; `sizeDowngrade` is absent on documents written before it was recorded (read as `false`). */
+    readonly size?: Omit<PhotoSizeChoice, 'sizeDowngrade'> & { readonly sizeDowngrade?: boolean };
+    /** Incremented by every write; replacements check it. */
+    readonly revision?: number;
+  };
 
 /** Options of {@link MongoPhotoRepository}. */
 export interface MongoPhotoRepositoryOptions {
@@ -208,7 +188,7 @@ export class MongoPhotoRepository implements PhotoRepository {
       const revision = doc.revision ?? 0;
       const result = await this.collection.replaceOne(
         { _id: doc._id, ...(doc.revision === undefined ? { revision: { $exists: false } } : { revision }) },
-        { ...toDocumentFields(merged), jobIds, revision: revision + 1 },
+        { ...merged, jobIds, revision: revision + 1 },
       );
       if (result.matchedCount === 1) return { created: false };
     }
@@ -254,18 +234,6 @@ function insertedFacts(o: PhotoObservation): Partial<PhotoDocument> {
     animated: o.animated ?? false,
     variants: [...(o.variants ?? [])],
     duplicates: [],
-  };
-}
-
-function toDocumentFields(r: PhotoRecord): Omit<PhotoDocument, '_id' | 'jobIds' | 'revision'> {
-  return {
-    ...r,
-    sources: [...r.sources],
-    photoIds: [...r.photoIds],
-    urls: [...r.urls],
-    variants: [...r.variants],
-    duplicates: r.duplicates.map((d) => ({ ...d, fileNames: [...d.fileNames] })),
-    etags: [...r.etags],
   };
 }
 

@@ -1,4 +1,4 @@
-import { ZERO_COUNTERS, applyExtractionEvent } from '@phx/core';
+import { PHOTO_COUNTER_NAMES, ZERO_COUNTERS, addCounters, applyExtractionEvent, maxCounters, outcomeCounters } from '@phx/core';
 import type { ExtractionCounters, ExtractionEvent, PropertyId, PropertyOutcome } from '@phx/core';
 import type { JobProgress } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
@@ -140,64 +140,16 @@ export class JobProgressState {
 
 /** Each counter at the higher of its two values (`totalProperties` from `a`). */
 function highest(a: ExtractionCounters, b: ExtractionCounters): ExtractionCounters {
-  return {
-    totalProperties: a.totalProperties,
-    completedProperties: Math.max(a.completedProperties, b.completedProperties),
-    failedProperties: Math.max(a.failedProperties, b.failedProperties),
-    partialProperties: Math.max(a.partialProperties ?? 0, b.partialProperties ?? 0),
-    deferredProperties: Math.max(a.deferredProperties ?? 0, b.deferredProperties ?? 0),
-    totalImages: Math.max(a.totalImages, b.totalImages),
-    newImages: Math.max(a.newImages, b.newImages),
-    duplicateImages: Math.max(a.duplicateImages, b.duplicateImages),
-    failedImages: Math.max(a.failedImages, b.failedImages),
-    unchangedImages: Math.max(a.unchangedImages ?? 0, b.unchangedImages ?? 0),
-    removedImages: Math.max(a.removedImages ?? 0, b.removedImages ?? 0),
-    placeholderImages: Math.max(a.placeholderImages ?? 0, b.placeholderImages ?? 0),
-  };
+  return { ...maxCounters(a, b), totalProperties: a.totalProperties };
 }
 
+/** `c` plus the photo counters of `p` (the counts of an unfinished property's current attempt). */
 function addPhotoCounts(c: ExtractionCounters, p: ExtractionCounters): ExtractionCounters {
-  return {
-    ...c,
-    totalImages: c.totalImages + p.totalImages,
-    newImages: c.newImages + p.newImages,
-    duplicateImages: c.duplicateImages + p.duplicateImages,
-    failedImages: c.failedImages + p.failedImages,
-    unchangedImages: (c.unchangedImages ?? 0) + (p.unchangedImages ?? 0),
-    removedImages: (c.removedImages ?? 0) + (p.removedImages ?? 0),
-  };
+  return addCounters(c, p, PHOTO_COUNTER_NAMES);
 }
 
 function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: number, dryRun: boolean): ExtractionCounters {
-  let c: ExtractionCounters = {
-    totalProperties,
-    completedProperties: 0,
-    failedProperties: 0,
-    partialProperties: 0,
-    deferredProperties: 0,
-    totalImages: 0,
-    newImages: 0,
-    duplicateImages: 0,
-    failedImages: 0,
-    unchangedImages: 0,
-    removedImages: 0,
-    placeholderImages: 0,
-  };
-  for (const o of outcomes) {
-    c = {
-      ...c,
-      completedProperties: c.completedProperties + (o.status === 'completed' ? 1 : 0),
-      failedProperties: c.failedProperties + (o.status === 'failed' ? 1 : 0),
-      partialProperties: (c.partialProperties ?? 0) + (o.status === 'partial' ? 1 : 0),
-      deferredProperties: (c.deferredProperties ?? 0) + (o.status === 'deferred' ? 1 : 0),
-      totalImages: c.totalImages + (dryRun ? o.photosFound : o.newImages + o.duplicateImages),
-      newImages: c.newImages + o.newImages,
-      duplicateImages: c.duplicateImages + o.duplicateImages,
-      failedImages: c.failedImages + o.failedImages,
-      unchangedImages: (c.unchangedImages ?? 0) + (o.unchangedImages ?? 0),
-      removedImages: (c.removedImages ?? 0) + (o.removedImages ?? 0),
-      placeholderImages: (c.placeholderImages ?? 0) + (o.placeholderImages ?? 0),
-    };
-  }
+  let c: ExtractionCounters = { ...ZERO_COUNTERS, totalProperties };
+  for (const o of outcomes) c = addCounters(c, outcomeCounters(o, dryRun));
   return c;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toContentHash, toPropertyId } from '@phx/core';
+import { ZERO_OUTCOME_COUNTS, toContentHash, toPropertyId } from '@phx/core';
 import type { PropertyExtracting } from '@phx/core';
 import { ExtractionMetrics } from '../../src/metrics/extraction-metrics.js';
 import { observeExtractor } from '../../src/metrics/observed-extractor.js';
@@ -41,7 +41,7 @@ describe('ExtractionMetrics', () => {
     metrics.recordEvent({ type: 'photo-unchanged', propertyId, source: 'redfin', photoId: 'q', sha256: sha });
     metrics.recordEvent({ type: 'photo-failed', propertyId, failure: { source: 'redfin', url: null, code: 'X', message: 'bad', propertyId: null } as never });
     const layout = { source: 'zillow' as const, url: 'https://www.zillow.com/homedetails/x/1_zpid/', code: 'LAYOUT_CHANGED', message: 'm', kind: 'permanent' as const };
-    const outcome = { propertyId, address: '1 Main St', status: 'failed' as const, photosFound: 0, newImages: 0, duplicateImages: 0, failedImages: 0, sourcesRead: [], skippedSources: [], failures: [layout] };
+    const outcome = { propertyId, address: '1 Main St', status: 'failed' as const, ...ZERO_OUTCOME_COUNTS, sourcesRead: [], skippedSources: [], failures: [layout] };
     metrics.recordEvent({ type: 'property-finished', outcome });
     metrics.recordEvent({ type: 'property-finished', outcome });
     const startedAt = new Date('2026-01-01T00:00:00.000Z');
@@ -101,7 +101,7 @@ describe('ExtractionMetrics', () => {
     const inner: PropertyExtracting = {
       async extractProperty(property, request) {
         request.onEvent?.({ type: 'photo-stored', propertyId: property.id, source: 'zillow', photoId: 'p', sha256: sha, created: true });
-        return { propertyId: property.id, address: property.address, status: 'completed', photosFound: 1, newImages: 1, duplicateImages: 0, failedImages: 0, sourcesRead: ['zillow'], skippedSources: [], failures: [] };
+        return { propertyId: property.id, address: property.address, status: 'completed', ...ZERO_OUTCOME_COUNTS, photosFound: 1, newImages: 1, sourcesRead: ['zillow'], skippedSources: [], failures: [] };
       },
     };
     const observed = observeExtractor(inner, (e) => seen.push(`observer:${e.type}`));

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient } from 'mongodb';
 import type { CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError } from '@phx/core';
+import { NotFoundError, ZERO_COUNTERS } from '@phx/core';
 import { JobProgressFeed } from '../../src/progress/job-progress-feed.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
 import type { JobProgress } from '../../src/repository/job-repository.js';
@@ -12,13 +12,11 @@ import type { TestDatabase } from '../support/test-database.js';
 import { sampleJob } from '../support/sample-jobs.js';
 
 const progress = (completedProperties: number, totalImages: number): JobProgress => ({
+  ...ZERO_COUNTERS,
   totalProperties: 3,
   completedProperties,
-  failedProperties: 0,
   totalImages,
   newImages: totalImages,
-  duplicateImages: 0,
-  failedImages: 0,
   failedPropertiesList: [],
   propertyOutcomes: [],
 });

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobRepository } from '../../src/repository/job-repository.js';
+import { COUNTER_NAMES, ZERO_COUNTERS } from '@phx/core';
+import { JOBS_COLLECTION, JobRepository } from '../../src/repository/job-repository.js';
 import type { JobProgress } from '../../src/repository/job-repository.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { sampleJob, sampleOutcome } from '../support/sample-jobs.js';
 
 const progress = (over: Partial<JobProgress> = {}): JobProgress => ({
+  ...ZERO_COUNTERS,
   totalProperties: 2,
   completedProperties: 1,
-  failedProperties: 0,
   totalImages: 5,
   newImages: 4,
   duplicateImages: 1,
-  failedImages: 0,
   failedPropertiesList: [],
   propertyOutcomes: [],
   ...over,
@@ -37,6 +37,24 @@ describe('JobRepository', () => {
     expect(stored).toEqual({ ...job, version: 1, cancelRequestedAt: null, runNumber: 0, workerName: null });
     expect(await jobs.get(job.id)).toEqual(stored);
     expect(await jobs.get('no-such-id')).toBeNull();
+  });
+
+  it('reads a document written before some counters existed with those counters, and those photo counts of its outcomes, at 0', async () => {
+    const job = sampleJob(2);
+    await jobs.create(job);
+    await jobs.startRun(job.id, { runNumber: 1, workerName: 'w1', now: new Date() });
+    const written = Object.fromEntries(COUNTER_NAMES.map((name, i) => [name, i + 1]));
+    const outcome = { ...sampleOutcome(job.properties[0]!, 'completed', 9), unchangedImages: 1, removedImages: 2, missingPhotos: 3, placeholderImages: 4 };
+    expect(await jobs.saveProgress(job.id, 1, progress({ ...written, propertyOutcomes: [outcome] }), new Date())).toBe(true);
+    const newer = ['partialProperties', 'deferredProperties', 'failedImages', 'unchangedImages', 'removedImages', 'placeholderImages'] as const;
+    const newerInOutcomes = ['unchangedImages', 'removedImages', 'missingPhotos', 'placeholderImages'] as const;
+    const unset = [...newer, ...newerInOutcomes.map((name) => `propertyOutcomes.0.${name}`)];
+    await tdb.db.collection(JOBS_COLLECTION).updateOne({ _id: job.id as never }, { $unset: Object.fromEntries(unset.map((name) => [name, ''])) });
+    expect(Object.keys((await tdb.db.collection(JOBS_COLLECTION).findOne({ _id: job.id as never }))?.['propertyOutcomes'][0])).not.toContain('missingPhotos');
+    const read = await jobs.get(job.id);
+    for (const name of COUNTER_NAMES) expect(read?.[name], name).toBe(newer.some((n) => n === name) ? 0 : written[name]);
+    expect(read?.propertyOutcomes).toEqual([{ ...outcome, unchangedImages: 0, removedImages: 0, missingPhotos: 0, placeholderImages: 0 }]);
+    expect((await jobs.list({ limit: 500 })).find((j) => j.id === job.id)).toEqual(read);
   });
 
   it('lists newest first, filtered by status, with limit and offset', async () => {

@@ -1,4 +1,4 @@
-import { ZERO_COUNTERS, newJobId, toPropertyId } from '@phx/core';
+import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, newJobId, toPropertyId } from '@phx/core';
 import type { ExtractionJob, Property, PropertyOutcome } from '@phx/core';
 
 /** A property with listing URLs on both sources. */
@@ -44,10 +44,9 @@ export function sampleOutcome(property: Property, status: 'completed' | 'failed'
     propertyId: property.id,
     address: property.address,
     status,
+    ...ZERO_OUTCOME_COUNTS,
     photosFound: newImages,
     newImages: status === 'completed' ? newImages : 0,
-    duplicateImages: 0,
-    failedImages: 0,
     sourcesRead: status === 'completed' ? ['zillow'] : [],
     skippedSources: [],
     failures: status === 'failed' ? [{ source: 'zillow', url: null, code: 'PHOTO_DATA_MISSING', message: 'no photo data' }] : [],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CancelledError, toContentHash } from '@phx/core';
+import { CancelledError, ZERO_OUTCOME_COUNTS, toContentHash } from '@phx/core';
 import type { ExtractPropertyRequest, Property, PropertyExtracting, PropertyOutcome } from '@phx/core';
 import { runExtractionJobNow } from '../../src/worker/run-extraction-job-now.js';
 import { CancelRequests } from '../../src/repository/cancel-requests.js';
@@ -14,10 +14,8 @@ function unchangedOutcome(property: Property, unchanged: number): PropertyOutcom
     propertyId: property.id,
     address: property.address,
     status: 'completed',
+    ...ZERO_OUTCOME_COUNTS,
     photosFound: unchanged,
-    newImages: 0,
-    duplicateImages: 0,
-    failedImages: 0,
     unchangedImages: unchanged,
     sourcesRead: ['zillow'],
     skippedSources: [],

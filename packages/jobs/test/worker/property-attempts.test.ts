@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toContentHash, toPropertyId } from '@phx/core';
+import { ZERO_OUTCOME_COUNTS, toContentHash, toPropertyId } from '@phx/core';
 import type { ExtractionFailure, PropertyOutcome } from '@phx/core';
 import { AttemptSightings, isRetryableOutcome } from '../../src/worker/property-attempts.js';
 
@@ -11,7 +11,7 @@ function outcome(failures: ExtractionFailure[], status: 'completed' | 'failed' =
     propertyId,
     address: '1 Test Rd',
     status,
-    ...{ photosFound: 4, newImages: 0, duplicateImages: 0, failedImages: 0, sourcesRead: [], skippedSources: [] },
+    ...{ ...ZERO_OUTCOME_COUNTS, photosFound: 4, sourcesRead: [], skippedSources: [] },
     failures,
   };
 }
