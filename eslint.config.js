@@ -33,10 +33,7 @@ export default tseslint.config(
   {
     files: ['packages/core/src/**/*.ts', 'packages/scrapers/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['mongodb', 'agenda', '@agendajs/*', 'graphql', 'type-graphql', '@apollo/*'] },
-      ],
+      'no-restricted-imports': ['error', { patterns: ['mongodb', 'agenda', '@agendajs/*', 'graphql', 'type-graphql', '@apollo/*'] }],
     },
   },
   {

@@ -92,18 +92,19 @@ export interface GraphqlConfig {
   readonly mongoConnectTimeoutMs: number;
 }
 
-
 /** Names that say the unit, accepted besides the original design's names that do not; both set with different values is refused. */
 export const GRAPHQL_ENV_ALIASES = Object.freeze({ JOB_LOCK_LIFETIME: 'JOB_LOCK_LIFETIME_MS' });
 
-const intSetting = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+const intSetting = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const envSchema = z.object({
   PORT: intSetting(0, 65_535, 4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// connection string'),
-  MONGODB_DB: z.string().regex(/^[^/\\. "$]{1,63}$/, 'must be a MongoDB database name').default('phx'),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[^/\\. "$]{1,63}$/, 'must be a MongoDB database name')
+    .default('phx'),
   PROPERTIES_CSV: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
@@ -121,7 +122,10 @@ const envSchema = z.object({
   MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, 1_000),
   PUBLIC_URL: z
     .string()
-    .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/, 'must be an http:// or https:// URL without query or fragment, e.g. https://photos.example.com')
+    .regex(
+      /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/,
+      'must be an http:// or https:// URL without query or fragment, e.g. https://photos.example.com',
+    )
     .optional(),
   TRUSTED_PROXIES: z
     .string()
@@ -177,7 +181,10 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
 }
 
 function splitList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 function isTrustList(value: string): boolean {

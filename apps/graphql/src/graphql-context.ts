@@ -1,12 +1,4 @@
-import type {
-  ExtractionJob,
-  IsolationMode,
-  JobId,
-  Logger,
-  PhotoRecord,
-  Property,
-  PropertyId,
-} from '@phx/core';
+import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property, PropertyId } from '@phx/core';
 import type { JobEvent, JobEventQuery, JobPage, JobPageQuery, ScheduleView } from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
 import type { PropertyCatalog } from './property/property-catalog.js';

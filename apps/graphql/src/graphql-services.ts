@@ -112,6 +112,11 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
 }
 
 /** The given optional fields of `options` that are set (so absent ones keep the callee's defaults under `exactOptionalPropertyTypes`). */
-function pick<K extends keyof GraphqlServicesOptions>(options: GraphqlServicesOptions, ...keys: K[]): Partial<Pick<GraphqlServicesOptions, K>> {
-  return Object.fromEntries(keys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]])) as Partial<Pick<GraphqlServicesOptions, K>>;
+function pick<K extends keyof GraphqlServicesOptions>(
+  options: GraphqlServicesOptions,
+  ...keys: K[]
+): Partial<Pick<GraphqlServicesOptions, K>> {
+  return Object.fromEntries(keys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]])) as Partial<
+    Pick<GraphqlServicesOptions, K>
+  >;
 }

@@ -90,6 +90,8 @@ function exitSoon(logger: PinoLogger, code: number): void {
 main().catch((error: unknown) => {
   // The logger may not exist yet (bad configuration): write one JSON line like pino's.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`${JSON.stringify({ level: 60, time: Date.now(), service: 'graphql', msg: 'graphql failed to start', error: message })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ level: 60, time: Date.now(), service: 'graphql', msg: 'graphql failed to start', error: message })}\n`,
+  );
   process.exit(1);
 });

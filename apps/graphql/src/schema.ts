@@ -10,7 +10,15 @@ import { PropertyResolver } from './property/property.resolver.js';
 import { ScheduleResolver } from './schedule/schedule.resolver.js';
 
 /** Every resolver class of the API. */
-export const GRAPHQL_RESOLVERS = Object.freeze([JobResolver, JobProgressResolver, JobEventsResolver, PropertyResolver, PhotoResolver, ScheduleResolver, ImageResolver] as const);
+export const GRAPHQL_RESOLVERS = Object.freeze([
+  JobResolver,
+  JobProgressResolver,
+  JobEventsResolver,
+  PropertyResolver,
+  PhotoResolver,
+  ScheduleResolver,
+  ImageResolver,
+] as const);
 
 /**
  * type-graphql insists on a pub/sub as soon as a subscription exists, but

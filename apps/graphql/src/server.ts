@@ -220,7 +220,11 @@ function assemble(options: GraphqlServerOptions) {
   const guard = new AccessGuard({ verifier: options.apiKeys, devMode: config.devMode });
   const metrics = new GraphqlMetrics();
   const ownOrigin = { value: `http://${config.host}:${config.port}` };
-  const publicOrigin = createPublicOrigin({ publicUrl: config.publicUrl, trustedProxies: config.trustedProxies, ownOrigin: () => ownOrigin.value });
+  const publicOrigin = createPublicOrigin({
+    publicUrl: config.publicUrl,
+    trustedProxies: config.trustedProxies,
+    ownOrigin: () => ownOrigin.value,
+  });
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
@@ -278,7 +282,8 @@ function mountRoutes(
   );
   app.use(createPlaygroundRouter({ graphqlPath: GRAPHQL_PATH }));
   app.use(createMetricsRouter(metrics, requireKey));
-  const source = options.gridFsImages === undefined ? createFileImageSource(options.config.imagesDir) : createGridFsImageSource(options.gridFsImages);
+  const source =
+    options.gridFsImages === undefined ? createFileImageSource(options.config.imagesDir) : createGridFsImageSource(options.gridFsImages);
   app.use(createImageRouter({ source, requireKey, logger: context.logger }));
   app.use(
     GRAPHQL_PATH,

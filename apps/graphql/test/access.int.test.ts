@@ -83,7 +83,9 @@ describe('API keys over HTTP and graphql-ws', () => {
 
     const graphql = await postGraphql(url, PROPERTIES);
     expect(graphql.status).toBe(401);
-    expect(graphql.body).toEqual({ errors: [{ message: REQUIRED_MESSAGE, extensions: { code: 'UNAUTHENTICATED', reason: 'UNAUTHENTICATED' } }] });
+    expect(graphql.body).toEqual({
+      errors: [{ message: REQUIRED_MESSAGE, extensions: { code: 'UNAUTHENTICATED', reason: 'UNAUTHENTICATED' } }],
+    });
 
     for (const path of ['/metrics', '/images/4732-w-davis-rd-glendale-az-85306/' + 'a'.repeat(64) + '.jpg']) {
       const response = await fetch(`${origin}${path}`);
@@ -106,7 +108,10 @@ describe('API keys over HTTP and graphql-ws', () => {
 
     const unknown = await postGraphql(url, PROPERTIES, {}, 'Bearer phx_not-a-key-anyone-made');
     expect(unknown.status).toBe(401);
-    expect(unknown.body.errors?.[0]).toMatchObject({ message: 'The API key is not known to this server', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(unknown.body.errors?.[0]).toMatchObject({
+      message: 'The API key is not known to this server',
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
 
     const revoked = await insertTestApiKey(harness.database.db, 'admin', 'soon-revoked');
     expect((await postGraphql(url, PROPERTIES, {}, revoked.authorization)).status).toBe(200);
@@ -118,7 +123,12 @@ describe('API keys over HTTP and graphql-ws', () => {
   });
 
   it('lets a read key query but not mutate (403 FORBIDDEN, nothing written); an admin key mutates', async () => {
-    const read = await postGraphql<{ properties: { edges: { node: { address: string } }[] } }>(url, PROPERTIES, {}, harness.readKey.authorization);
+    const read = await postGraphql<{ properties: { edges: { node: { address: string } }[] } }>(
+      url,
+      PROPERTIES,
+      {},
+      harness.readKey.authorization,
+    );
     expect(read.status).toBe(200);
     expect(read.body.data?.properties.edges.map((e) => e.node.address)).toContain(DAVIS_ADDRESS);
 
@@ -133,7 +143,12 @@ describe('API keys over HTTP and graphql-ws', () => {
     });
     expect(await jobCount()).toBe(before);
 
-    const admin = await postGraphql<{ enqueueExtraction: { status: string } }>(url, ENQUEUE, { input: { all: true } }, harness.adminKey.authorization);
+    const admin = await postGraphql<{ enqueueExtraction: { status: string } }>(
+      url,
+      ENQUEUE,
+      { input: { all: true } },
+      harness.adminKey.authorization,
+    );
     expect(admin.status).toBe(200);
     expect(admin.body.data?.enqueueExtraction.status).toBe('PENDING');
     expect(await jobCount()).toBe(before + 1);
@@ -141,7 +156,10 @@ describe('API keys over HTTP and graphql-ws', () => {
 
   it('checks the in-process door too: no key is UNAUTHENTICATED, a read key cannot mutate', async () => {
     await expect(harness.server.executeOperation({ query: PROPERTIES })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
-    const response = await harness.server.executeOperation({ query: ENQUEUE, variables: { input: { all: true } } }, harness.readKey.authorization);
+    const response = await harness.server.executeOperation(
+      { query: ENQUEUE, variables: { input: { all: true } } },
+      harness.readKey.authorization,
+    );
     expect(response.http.status).toBe(403);
   });
 

@@ -62,7 +62,13 @@ describe('loadGraphqlConfig', () => {
     expect(loadGraphqlConfig({ ...base, PHX_API_DEV_MODE: '1' }).devMode).toBe(true);
     expect(loadGraphqlConfig({ ...base, PHX_API_DEV_MODE: 'true' }).devMode).toBe(true);
     expect(loadGraphqlConfig({ ...base, PHX_API_DEV_MODE: '0' }).devMode).toBe(false);
-    const config = loadGraphqlConfig({ ...base, API_KEY_RECHECK_MS: '250', MAX_QUERY_COST: '800', PHX_IMAGES_DIR: '/srv/phx/images', JOB_LOCK_LIFETIME: '3000' });
+    const config = loadGraphqlConfig({
+      ...base,
+      API_KEY_RECHECK_MS: '250',
+      MAX_QUERY_COST: '800',
+      PHX_IMAGES_DIR: '/srv/phx/images',
+      JOB_LOCK_LIFETIME: '3000',
+    });
     expect(config).toMatchObject({ keyRecheckIntervalMs: 250, maxQueryCost: 800, imagesDir: '/srv/phx/images', lockLifetimeMs: 3_000 });
     expect(() => loadGraphqlConfig({ ...base, JOB_LOCK_LIFETIME: '10' })).toThrow(/JOB_LOCK_LIFETIME/);
     expect(() => loadGraphqlConfig({ ...base, PHX_API_DEV_MODE: 'yes' })).toThrow(/PHX_API_DEV_MODE/);

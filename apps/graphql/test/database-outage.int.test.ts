@@ -71,7 +71,9 @@ describe('MongoDB down: keyed requests answer SERVICE_UNAVAILABLE (503, socket c
       });
       const ms = performance.now() - startedAt;
       const body = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
-      process.stdout.write(`outage, HTTP attempt ${attempt}: ${response.status} ${body.errors?.[0]?.extensions?.code} in ${ms.toFixed(0)} ms\n`);
+      process.stdout.write(
+        `outage, HTTP attempt ${attempt}: ${response.status} ${body.errors?.[0]?.extensions?.code} in ${ms.toFixed(0)} ms\n`,
+      );
       expect({ status: response.status, code: body.errors?.[0]?.extensions?.code }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE' });
       expect(response.headers.get('retry-after')).toBe('1');
       expect(ms).toBeLessThan(ANSWER_BOUND_MS);

@@ -17,7 +17,16 @@ const outcomes: PropertyOutcome[] = [
   {
     ...{ propertyId: davis.id, address: davis.address, status: 'deferred', retryAt: RETRY_AT },
     ...{ ...ZERO_OUTCOME_COUNTS, sourcesRead: [], skippedSources: [] },
-    failures: [{ source: 'zillow', url: PAGE, code: 'NAVIGATION_FAILED', message: `${PAGE}: HTTP 429 (Retry-After: 600)`, kind: 'transient', retryAfterMs: 600_000 }],
+    failures: [
+      {
+        source: 'zillow',
+        url: PAGE,
+        code: 'NAVIGATION_FAILED',
+        message: `${PAGE}: HTTP 429 (Retry-After: 600)`,
+        kind: 'transient',
+        retryAfterMs: 600_000,
+      },
+    ],
   },
   {
     ...{ propertyId: example.id, address: example.address, status: 'completed', ...ZERO_OUTCOME_COUNTS, placeholderImages: 1 },
@@ -61,7 +70,13 @@ describe('a deferred property through GraphQL (job documents in MongoDB, real HT
       failedPropertiesList: [],
       placeholderImages: 1,
       propertyOutcomes: [
-        { address: davis.address, status: 'DEFERRED', retryAt: RETRY_AT.toISOString(), placeholderImages: 0, failures: [{ code: 'NAVIGATION_FAILED', retryAfterMs: 600_000 }] },
+        {
+          address: davis.address,
+          status: 'DEFERRED',
+          retryAt: RETRY_AT.toISOString(),
+          placeholderImages: 0,
+          failures: [{ code: 'NAVIGATION_FAILED', retryAfterMs: 600_000 }],
+        },
         { address: example.address, status: 'COMPLETED', retryAt: null, placeholderImages: 1, failures: [] },
       ],
     });

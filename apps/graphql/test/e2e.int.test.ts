@@ -22,7 +22,8 @@ const APIKEY_MAIN = join(WORKSPACE, 'tools/dist/apikey/main.js');
 const SAMPLE_CSV = join(WORKSPACE, 'tools/data/sample-properties.csv');
 const EXTRACTION_TIMEOUT_MS = 240_000;
 
-const COUNTERS = 'id status totalProperties completedProperties partialProperties failedProperties totalImages newImages duplicateImages failedImages';
+const COUNTERS =
+  'id status totalProperties completedProperties partialProperties failedProperties totalImages newImages duplicateImages failedImages';
 const ENQUEUE = `mutation { enqueueExtraction(input: { all: true }) { ${COUNTERS} } }`;
 const PROGRESS = `subscription($jobId: ID!) { jobProgress(jobId: $jobId) { ${COUNTERS} progressUpdatedAt } }`;
 const FINAL_JOB = `query($id: ID!) { job(id: $id) { ${COUNTERS} progressUpdatedAt errorMessage completedAt failedPropertiesList
@@ -150,7 +151,12 @@ describe('end to end: the built worker and GraphQL server as separate processes'
       }
       const last = snapshots.at(-1);
       // The saved New York page shows 7 of the 11 photos it declares: that property is partial.
-      expect(last).toMatchObject({ status: 'COMPLETED', completedProperties: catalog.length - 1, partialProperties: 1, failedProperties: 0 });
+      expect(last).toMatchObject({
+        status: 'COMPLETED',
+        completedProperties: catalog.length - 1,
+        partialProperties: 1,
+        failedProperties: 0,
+      });
 
       const final = (await postGraphql<{ job: FinalJob }>(url, FINAL_JOB, { id: job.id }, authorization)).body.data?.job;
       expect(final).toMatchObject({ ...last, errorMessage: null, failedPropertiesList: [] });
@@ -160,11 +166,14 @@ describe('end to end: the built worker and GraphQL server as separate processes'
 
       let stored = 0;
       for (const property of catalog) {
-        const photos = (await postGraphql<{ photos: PhotoView[] }>(url, PHOTOS, { propertyId: property.id }, authorization)).body.data?.photos ?? [];
+        const photos =
+          (await postGraphql<{ photos: PhotoView[] }>(url, PHOTOS, { propertyId: property.id }, authorization)).body.data?.photos ?? [];
         const outcome = final?.propertyOutcomes.find((o) => o.propertyId === property.id);
         expect(photos.length, property.address).toBe(outcome?.newImages);
         const onDisk = (await readdir(join(imagesDir, property.id))).filter((name) => !name.startsWith('.') && name !== 'manifest.json');
-        const manifest = JSON.parse(await readFile(join(imagesDir, property.id, 'manifest.json'), 'utf8')) as { photos: { sha256: string }[] };
+        const manifest = JSON.parse(await readFile(join(imagesDir, property.id, 'manifest.json'), 'utf8')) as {
+          photos: { sha256: string }[];
+        };
         expect(manifest.photos.map((p) => p.sha256).sort(), property.address).toEqual(photos.map((p) => p.sha256).sort());
         // Next to each original: its web variants (and the files of smaller copies it replaced), all named by the record.
         expect(onDisk.sort(), property.address).toEqual(photos.flatMap((p) => p.storedFiles).sort());

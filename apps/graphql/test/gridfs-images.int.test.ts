@@ -37,7 +37,12 @@ describe('photos in GridFS (PHX_IMAGE_STORE=gridfs) are served at the URLs the A
     const propertyId = toPropertyId(DAVIS_ID);
     const stored = await store.put(propertyId, `${sha}.jpg`, original);
     const thumb = await store.put(propertyId, `${sha}.thumb.webp`, thumbnail);
-    await recordTestPhoto(server.database.db, sha, { location: stored.location, byteLength: original.length }, { location: thumb.location, byteLength: thumbnail.length });
+    await recordTestPhoto(
+      server.database.db,
+      sha,
+      { location: stored.location, byteLength: original.length },
+      { location: thumb.location, byteLength: thumbnail.length },
+    );
   });
   afterAll(async () => {
     await server?.close();
@@ -55,10 +60,12 @@ describe('photos in GridFS (PHX_IMAGE_STORE=gridfs) are served at the URLs the A
     const body = (await response.json()) as { data: { images: { original: ImageFileView; thumbnail: ImageFileView | null }[] } };
     const files = body.data.images.flatMap((i) => [i.original, ...(i.thumbnail === null ? [] : [i.thumbnail])]);
     expect(files.map((f) => f.contentType)).toEqual(['image/jpeg', 'image/webp']);
-    const served = await Promise.all(files.map(async (f) => {
-      const answer = await fetch(f.url, { headers: { authorization: server.readKey.authorization } });
-      return { status: answer.status, contentType: answer.headers.get('content-type'), bytes: Buffer.from(await answer.arrayBuffer()) };
-    }));
+    const served = await Promise.all(
+      files.map(async (f) => {
+        const answer = await fetch(f.url, { headers: { authorization: server.readKey.authorization } });
+        return { status: answer.status, contentType: answer.headers.get('content-type'), bytes: Buffer.from(await answer.arrayBuffer()) };
+      }),
+    );
     process.stdout.write(`GridFS images: ${served.map((s) => s.status).join(', ')}\n`);
     expect(served.map((s) => s.status)).toEqual([200, 200]);
     expect(served.map((s) => s.contentType)).toEqual(['image/jpeg', 'image/webp']);

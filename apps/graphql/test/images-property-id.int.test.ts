@@ -75,13 +75,26 @@ describe('property ids: the image store and /images accept the same ids; longer 
   });
 
   it('names the propertyId argument when it has no letter or digit (images and photos), and reads an address-like id as its slug', async () => {
-    for (const [field, value] of [['images', ''], ['photos', '!!!']] as const) {
-      const response = await postGraphql<unknown>(url, `query($p: ID!) { ${field}(propertyId: $p) { sha256 } }`, { p: value }, harness.readKey.authorization);
+    for (const [field, value] of [
+      ['images', ''],
+      ['photos', '!!!'],
+    ] as const) {
+      const response = await postGraphql<unknown>(
+        url,
+        `query($p: ID!) { ${field}(propertyId: $p) { sha256 } }`,
+        { p: value },
+        harness.readKey.authorization,
+      );
       const [error] = response.body.errors ?? [];
       expect(error?.extensions?.['code'], field).toBe('BAD_USER_INPUT');
       expect(error?.message).toBe(`Invalid argument: propertyId: "${value}" has no letter or digit (give a property id or an address)`);
     }
-    const slug = await postGraphql<{ photos: unknown[] }>(url, 'query { photos(propertyId: "../etc") { sha256 } }', {}, harness.readKey.authorization);
+    const slug = await postGraphql<{ photos: unknown[] }>(
+      url,
+      'query { photos(propertyId: "../etc") { sha256 } }',
+      {},
+      harness.readKey.authorization,
+    );
     expect(slug.body).toEqual({ data: { photos: [] } });
   });
 });

@@ -120,7 +120,9 @@ describe('images over HTTP: URLs from the images query, served from PHX_IMAGES_D
       photoId: 'p2',
       url: 'https://photos.zillowstatic.com/fp/p2-uncropped_scaled_within_1536_1152.png',
     });
-    await harness.database.db.collection('photos').updateOne({ sha256: removedSha }, { $set: { removedAt: new Date('2026-03-05T00:00:00.000Z') } });
+    await harness.database.db
+      .collection('photos')
+      .updateOne({ sha256: removedSha }, { $set: { removedAt: new Date('2026-03-05T00:00:00.000Z') } });
   });
   afterAll(async () => {
     await harness?.close();
@@ -140,9 +142,30 @@ describe('images over HTTP: URLs from the images query, served from PHX_IMAGES_D
         propertyId: DAVIS_ID,
         sha256: sha,
         removedAt: null,
-        original: { fileName: `${sha}.jpg`, url: `${base}/${sha}.jpg`, contentType: 'image/jpeg', widthPx: 3000, heightPx: 2000, byteLength: 3000 },
-        web: { fileName: `${sha}.web.webp`, url: `${base}/${sha}.web.webp`, contentType: 'image/webp', widthPx: 2048, heightPx: 1365, byteLength: 1200 },
-        thumbnail: { fileName: `${sha}.thumb.webp`, url: `${base}/${sha}.thumb.webp`, contentType: 'image/webp', widthPx: 400, heightPx: 267, byteLength: 300 },
+        original: {
+          fileName: `${sha}.jpg`,
+          url: `${base}/${sha}.jpg`,
+          contentType: 'image/jpeg',
+          widthPx: 3000,
+          heightPx: 2000,
+          byteLength: 3000,
+        },
+        web: {
+          fileName: `${sha}.web.webp`,
+          url: `${base}/${sha}.web.webp`,
+          contentType: 'image/webp',
+          widthPx: 2048,
+          heightPx: 1365,
+          byteLength: 1200,
+        },
+        thumbnail: {
+          fileName: `${sha}.thumb.webp`,
+          url: `${base}/${sha}.thumb.webp`,
+          contentType: 'image/webp',
+          widthPx: 400,
+          heightPx: 267,
+          byteLength: 300,
+        },
       },
     ]);
     const all = await images({ propertyId: DAVIS_ID, includeRemoved: true });

@@ -19,7 +19,8 @@ const GRAPHQL_MAIN = join(WORKSPACE, 'apps/graphql/dist/main.js');
 const SAMPLE_CSV = join(WORKSPACE, 'tools/data/sample-properties.csv');
 const JOB_TIMEOUT_MS = 180_000;
 
-const COUNTERS = 'totalProperties completedProperties failedProperties totalImages newImages duplicateImages failedImages unchangedImages removedImages';
+const COUNTERS =
+  'totalProperties completedProperties failedProperties totalImages newImages duplicateImages failedImages unchangedImages removedImages';
 const EVENTS = `subscription($filter: JobEventFilter!, $after: [ID!]) {
   jobEvents(filter: $filter, afterEventId: $after) { id jobId seq type status propertyId address source sha256 isNew propertyStatus error { code } counters { ${COUNTERS} } }
 }`;
@@ -49,7 +50,12 @@ describe('jobEvents across processes: one worker, two API servers, reconnect wit
   let authorization: string;
 
   const connect = (url: string): Client => {
-    const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization } });
+    const client = createClient({
+      url: url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization },
+    });
     clients.push(client);
     return client;
   };
@@ -125,7 +131,11 @@ describe('jobEvents across processes: one worker, two API servers, reconnect wit
       expect(lastSeen.status, 'the socket dropped while the job ran').toBe('IN_PROGRESS');
 
       const resumed = recordSubscription<{ jobEvents: EventView }>(connect(urlA), EVENTS, { filter, after: [lastSeen.id] });
-      await within(Promise.all([onA.completed, onB.completed, resumed.completed, progressOnB.completed]), JOB_TIMEOUT_MS, 'the job end on every subscription');
+      await within(
+        Promise.all([onA.completed, onB.completed, resumed.completed, progressOnB.completed]),
+        JOB_TIMEOUT_MS,
+        'the job end on every subscription',
+      );
 
       const all = eventsOf(onA.results);
       expect(all.map((e) => e.seq)).toEqual(all.map((_, i) => i + 1));
@@ -133,7 +143,14 @@ describe('jobEvents across processes: one worker, two API servers, reconnect wit
       // None lost, none twice: what came before the drop and after the resume is the whole log.
       expect([...seenBeforeDrop, ...eventsOf(resumed.results)].map((e) => e.id)).toEqual(all.map((e) => e.id));
 
-      const final = (await postGraphql<{ job: Counters & { status: string } }>(urlB, `query($id: ID!) { job(id: $id) { status ${COUNTERS} } }`, { id: jobId }, authorization)).body.data?.job;
+      const final = (
+        await postGraphql<{ job: Counters & { status: string } }>(
+          urlB,
+          `query($id: ID!) { job(id: $id) { status ${COUNTERS} } }`,
+          { id: jobId },
+          authorization,
+        )
+      ).body.data?.job;
       expect(final?.status).toBe('COMPLETED');
       const { status: finalStatus, ...finalCounters } = final as Counters & { status: string };
       expect(all[0]).toMatchObject({ type: 'STATUS', status: 'IN_PROGRESS' });
@@ -142,7 +159,9 @@ describe('jobEvents across processes: one worker, two API servers, reconnect wit
       expect(stored.length).toBe(finalCounters['totalImages']);
       expect(stored.filter((e) => e.isNew === true).length).toBe(finalCounters['newImages']);
       expect(all.filter((e) => e.type === 'PROPERTY_STARTED').map((e) => e.propertyId)).toEqual([property.id]);
-      expect(all.filter((e) => e.type === 'PROPERTY_FINISHED').map((e) => [e.propertyId, e.propertyStatus])).toEqual([[property.id, 'COMPLETED']]);
+      expect(all.filter((e) => e.type === 'PROPERTY_FINISHED').map((e) => [e.propertyId, e.propertyStatus])).toEqual([
+        [property.id, 'COMPLETED'],
+      ]);
       // Counters never go back, and each stored photo adds one to totalImages.
       for (const [i, event] of all.entries()) {
         const before = all[i - 1];
@@ -155,10 +174,17 @@ describe('jobEvents across processes: one worker, two API servers, reconnect wit
 
       // A finished job: the whole log again and the end; after the last id, nothing and the end; jobProgress its final state and the end.
       const replay = recordSubscription<{ jobEvents: EventView }>(connect(urlB), EVENTS, { filter });
-      const afterLast = recordSubscription<{ jobEvents: EventView }>(connect(urlA), EVENTS, { filter, after: [(all.at(-1) as EventView).id] });
+      const afterLast = recordSubscription<{ jobEvents: EventView }>(connect(urlA), EVENTS, {
+        filter,
+        after: [(all.at(-1) as EventView).id],
+      });
       const onlyStatus = recordSubscription<{ jobEvents: EventView }>(connect(urlA), EVENTS, { filter: { ...filter, types: ['STATUS'] } });
       const finalProgress = recordSubscription<{ jobProgress: Counters }>(connect(urlA), PROGRESS, { jobId });
-      await within(Promise.all([replay.completed, afterLast.completed, onlyStatus.completed, finalProgress.completed]), 30_000, 'subscriptions to the finished job');
+      await within(
+        Promise.all([replay.completed, afterLast.completed, onlyStatus.completed, finalProgress.completed]),
+        30_000,
+        'subscriptions to the finished job',
+      );
       expect(eventsOf(replay.results)).toEqual(all);
       expect(afterLast.results).toEqual([]);
       expect(eventsOf(onlyStatus.results).map((e) => e.status)).toEqual(['IN_PROGRESS', 'COMPLETED']);
@@ -176,15 +202,30 @@ describe('jobEvents across processes: one worker, two API servers, reconnect wit
       expect(recorder.results).toHaveLength(1);
       return recorder.results[0]?.errors?.[0];
     };
-    expect(await errorOf({ filter: { jobIds: [unknown] } })).toMatchObject({ extensions: { code: 'NOT_FOUND', entity: 'job', id: unknown } });
+    expect(await errorOf({ filter: { jobIds: [unknown] } })).toMatchObject({
+      extensions: { code: 'NOT_FOUND', entity: 'job', id: unknown },
+    });
     expect(await errorOf({ filter: { jobIds: [unknown] }, after: ['not-an-event-id'] })).toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', issues: [{ path: 'afterEventId', message: '"not-an-event-id" is not a job event id (use the id of an event you received)' }] },
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        issues: [{ path: 'afterEventId', message: '"not-an-event-id" is not a job event id (use the id of an event you received)' }],
+      },
     });
     const foreign = Buffer.from('11111111-1111-4111-8111-111111111111:3').toString('base64url');
     expect(await errorOf({ filter: { jobIds: [unknown] }, after: [foreign] })).toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', issues: [{ path: 'afterEventId', message: 'the event id is of job 11111111-1111-4111-8111-111111111111, which is not among the jobs followed' }] },
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        issues: [
+          {
+            path: 'afterEventId',
+            message: 'the event id is of job 11111111-1111-4111-8111-111111111111, which is not among the jobs followed',
+          },
+        ],
+      },
     });
-    expect(await errorOf({ filter: { jobIds: [] } })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', issues: [{ path: 'jobIds', message: 'give at least one job id' }] } });
+    expect(await errorOf({ filter: { jobIds: [] } })).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', issues: [{ path: 'jobIds', message: 'give at least one job id' }] },
+    });
     expect(await errorOf({ filter: { jobIds: ['nope'] } })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
   });
 });

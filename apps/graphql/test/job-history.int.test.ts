@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { newJobId, toPropertyId, ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, type ExtractionJob, type JobStatus, type PropertyOutcome, type Source } from '@phx/core';
+import {
+  newJobId,
+  toPropertyId,
+  ZERO_COUNTERS,
+  ZERO_OUTCOME_COUNTS,
+  type ExtractionJob,
+  type JobStatus,
+  type PropertyOutcome,
+  type Source,
+} from '@phx/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql } from './support/http-graphql.js';
@@ -11,7 +20,10 @@ const PROPERTY = `query($id: ID, $address: String) { property(id: $id, address: 
 const RETRY = `mutation($id: ID!) { retryJob(id: $id) { id status sources dryRun totalProperties properties { id address } } }`;
 
 interface Page {
-  readonly edges: { readonly cursor: string; readonly node: { readonly id: string; readonly status: string; readonly sources: string[]; readonly createdAt: string } }[];
+  readonly edges: {
+    readonly cursor: string;
+    readonly node: { readonly id: string; readonly status: string; readonly sources: string[]; readonly createdAt: string };
+  }[];
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
 }
 
@@ -118,7 +130,8 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
   });
 
   it('filters by status, source and creation time, together', async () => {
-    const ids = async (filter: Record<string, unknown>): Promise<string[]> => (await page({ filter: { ...OLD, ...filter }, first: 100 })).edges.map((e) => e.node.id);
+    const ids = async (filter: Record<string, unknown>): Promise<string[]> =>
+      (await page({ filter: { ...OLD, ...filter }, first: 100 })).edges.map((e) => e.node.id);
     const pick = (test: (j: ExtractionJob) => boolean): string[] => newestFirst(jobs.filter(test));
     expect(await ids({ status: 'FAILED' })).toEqual(pick((j) => j.status === 'failed'));
     expect(await ids({ source: 'redfin' })).toEqual(pick((j) => j.sources.includes('redfin')));
@@ -138,8 +151,12 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     };
     expect(await issuesOf({ first: 0 })).toEqual([{ path: 'first', message: '0 is outside 1..100' }]);
     expect(await issuesOf({ first: 101 })).toEqual([{ path: 'first', message: '101 is outside 1..100' }]);
-    expect(await issuesOf({ after: 'bm9wZQ' })).toEqual([{ path: 'after', message: '"bm9wZQ" is not a cursor of this list (use an edge\'s cursor)' }]);
-    expect(await issuesOf({ filter: { source: 'craigslist' } })).toEqual([{ path: 'filter.source', message: 'unknown source "craigslist"; expected zillow or redfin' }]);
+    expect(await issuesOf({ after: 'bm9wZQ' })).toEqual([
+      { path: 'after', message: '"bm9wZQ" is not a cursor of this list (use an edge\'s cursor)' },
+    ]);
+    expect(await issuesOf({ filter: { source: 'craigslist' } })).toEqual([
+      { path: 'filter.source', message: 'unknown source "craigslist"; expected zillow or redfin' },
+    ]);
     expect(await issuesOf({ filter: { createdFrom: '2020-01-05T00:00:00.000Z', createdBefore: '2020-01-05T00:00:00.000Z' } })).toEqual([
       { path: 'filter.createdFrom', message: '2020-01-05T00:00:00.000Z is not before createdBefore 2020-01-05T00:00:00.000Z' },
     ]);
@@ -149,13 +166,25 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
   });
 
   it('reads one property by id or by address; BAD_USER_INPUT unless exactly one is given; NOT_FOUND when none matches', async () => {
-    const expected = { id: DAVIS_ID, address: DAVIS_ADDRESS, listingUrls: Object.entries(davis.listingUrls).map(([source, u]) => ({ source, url: u })) };
+    const expected = {
+      id: DAVIS_ID,
+      address: DAVIS_ADDRESS,
+      listingUrls: Object.entries(davis.listingUrls).map(([source, u]) => ({ source, url: u })),
+    };
     expect((await postGraphql(url, PROPERTY, { id: DAVIS_ID }, read)).body).toEqual({ data: { property: expected } });
-    expect((await postGraphql(url, PROPERTY, { address: '4732 w DAVIS rd,  glendale, az 85306' }, read)).body).toEqual({ data: { property: expected } });
+    expect((await postGraphql(url, PROPERTY, { address: '4732 w DAVIS rd,  glendale, az 85306' }, read)).body).toEqual({
+      data: { property: expected },
+    });
     const both = await postGraphql(url, PROPERTY, { id: DAVIS_ID, address: DAVIS_ADDRESS }, read);
-    expect(both.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'id', message: 'give exactly one of id and address' }] });
+    expect(both.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [{ path: 'id', message: 'give exactly one of id and address' }],
+    });
     const neither = await postGraphql(url, PROPERTY, {}, read);
-    expect(neither.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'id|address', message: 'give exactly one of id and address' }] });
+    expect(neither.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [{ path: 'id|address', message: 'give exactly one of id and address' }],
+    });
     const unknownId = await postGraphql(url, PROPERTY, { id: 'nowhere' }, read);
     expect(unknownId.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', entity: 'property', id: 'nowhere' });
     const unknownAddress = await postGraphql(url, PROPERTY, { address: '1 Nowhere Ln, Mesa, AZ 85201' }, read);
@@ -183,7 +212,9 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     expect(withReadKey.status).toBe(403);
     expect(withReadKey.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
 
-    const clean = await harness.repository.create(storedJob(new Date(), 'completed', ['zillow'], [outcome(davis, 'completed'), outcome(example, 'completed')]));
+    const clean = await harness.repository.create(
+      storedJob(new Date(), 'completed', ['zillow'], [outcome(davis, 'completed'), outcome(example, 'completed')]),
+    );
     const nothing = await postGraphql(url, RETRY, { id: clean.id }, admin);
     expect(nothing.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NO_FAILED_PROPERTIES' });
     expect(nothing.body.errors?.[0]?.message).toBe(`Job "${clean.id}" (completed) has no failed or deferred property to retry`);
@@ -192,17 +223,27 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     const deferredOne = await harness.repository.create(
       storedJob(new Date(), 'completed', ['zillow'], [outcome(davis, 'completed'), outcome(example, 'deferred')]),
     );
-    const retriedDeferred = await postGraphql<{ retryJob: { totalProperties: number; properties: { id: string }[] } }>(url, RETRY, { id: deferredOne.id }, admin);
+    const retriedDeferred = await postGraphql<{ retryJob: { totalProperties: number; properties: { id: string }[] } }>(
+      url,
+      RETRY,
+      { id: deferredOne.id },
+      admin,
+    );
     expect(retriedDeferred.body.errors).toBeUndefined();
     expect(retriedDeferred.body.data?.retryJob).toMatchObject({ totalProperties: 1, properties: [{ id: example.id }] });
 
     const running = await harness.repository.create(storedJob(new Date(), 'pending', ['zillow']));
     const notFinished = await postGraphql(url, RETRY, { id: running.id }, admin);
     expect(notFinished.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'JOB_NOT_FINISHED' });
-    expect(notFinished.body.errors?.[0]?.message).toBe(`Job "${running.id}" is pending; only a finished job can be retried (wait for it, or cancel it first)`);
+    expect(notFinished.body.errors?.[0]?.message).toBe(
+      `Job "${running.id}" is pending; only a finished job can be retried (wait for it, or cancel it first)`,
+    );
 
     const unknown = randomUUID();
-    expect((await postGraphql(url, RETRY, { id: unknown }, admin)).body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', id: unknown });
+    expect((await postGraphql(url, RETRY, { id: unknown }, admin)).body.errors?.[0]?.extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      id: unknown,
+    });
     expect((await postGraphql(url, RETRY, { id: 'nope' }, admin)).body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
   });
 });

@@ -43,7 +43,8 @@ describe('lists count by their page size in the query cost (first: literal, vari
   let url: string;
   // node: 2 + 1.5 × (id 1 + status 1 + createdAt 1) = 6.5; edge: 2 + 1.5 × 6.5 = 11.75; jobs: (2 + 1.5 × 11.75) × page size = 19.625 × page size
   const JOBS = (args: string): string => `jobs${args} { edges { node { id status createdAt } } }`;
-  const post = (query: string, variables: Record<string, unknown> = {}) => postGraphql(url, query, variables, harness.readKey.authorization);
+  const post = (query: string, variables: Record<string, unknown> = {}) =>
+    postGraphql(url, query, variables, harness.readKey.authorization);
   const refusedWithCost = (cost: number) => ({
     status: 400,
     body: { errors: [expect.objectContaining({ message: `Syntax Error: Query Cost limit of 300 exceeded, found ${cost}.` })] },
@@ -74,12 +75,19 @@ describe('lists count by their page size in the query cost (first: literal, vari
     // edge: 2 + 1.5 × (2 + 1.5 × (id 1 + address 1)) = 9.5; properties: (2 + 1.5 × 9.5) × page size = 16.25 × page size
     const first = await post('{ properties(first: 1) { edges { cursor node { id address } } pageInfo { hasNextPage endCursor } } }');
     expect(first.status).toBe(200);
-    const page = (first.body.data as { properties: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } }).properties;
+    const page = (
+      first.body.data as {
+        properties: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      }
+    ).properties;
     expect(page.edges.map((e) => e.node.id)).toEqual([DAVIS_ID]);
     expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: page.edges[0]?.cursor });
-    const second = await post('query($after: String) { properties(first: 10, after: $after) { edges { node { address } } pageInfo { hasNextPage } } }', {
-      after: page.pageInfo.endCursor,
-    });
+    const second = await post(
+      'query($after: String) { properties(first: 10, after: $after) { edges { node { address } } pageInfo { hasNextPage } } }',
+      {
+        after: page.pageInfo.endCursor,
+      },
+    );
     expect(second.body.data).toEqual({ properties: { edges: [{ node: { address: EXAMPLE_ADDRESS } }], pageInfo: { hasNextPage: false } } });
     expect(await post('{ properties { edges { node { id address } } } }')).toMatchObject(refusedWithCost(325));
     const badCursor = await post('{ properties(first: 1, after: "nope") { edges { cursor } } }');

@@ -72,7 +72,9 @@ describe('/metrics on the GraphQL server (prom-client)', () => {
       expect(sample(open, 'graphql_requests_total{operation="(invalid)",type="unknown",transport="http",outcome="error"}')).toBe(1);
       expect(sample(open, 'graphql_requests_total{operation="enqueueExtraction",type="mutation",transport="http",outcome="ok"}')).toBe(1);
       expect(sample(open, 'graphql_request_duration_seconds_count{operation="jobs,properties",type="query",transport="http"}')).toBe(2);
-      expect(sample(open, 'graphql_request_duration_seconds_bucket{le="+Inf",operation="jobs,properties",type="query",transport="http"}')).toBe(2);
+      expect(
+        sample(open, 'graphql_request_duration_seconds_bucket{le="+Inf",operation="jobs,properties",type="query",transport="http"}'),
+      ).toBe(2);
       expect(sample(open, 'process_resident_memory_bytes')).toBeGreaterThan(0);
 
       sub.unsubscribe();

@@ -58,7 +58,14 @@ describe('a partial property over the wire: the built worker and GraphQL server 
     worker = await startChildService({
       name: 'worker',
       script: WORKER_MAIN,
-      env: { MONGODB_URI: database.uri, MONGODB_DB: database.name, LOG_LEVEL: 'info', PHX_SCRAPER_MODE: 'replay', PHX_IMAGES_DIR: imagesDir, METRICS_PORT: '0' },
+      env: {
+        MONGODB_URI: database.uri,
+        MONGODB_DB: database.name,
+        LOG_LEVEL: 'info',
+        PHX_SCRAPER_MODE: 'replay',
+        PHX_IMAGES_DIR: imagesDir,
+        METRICS_PORT: '0',
+      },
       readyPattern: /worker ready/,
       readyTimeoutMs: 120_000,
     });
@@ -74,10 +81,20 @@ describe('a partial property over the wire: the built worker and GraphQL server 
   it(
     'shows PARTIAL with missingPhotos and why in the job, its outcomes and its live events; the whole page stays COMPLETED',
     async () => {
-      const enqueued = await postGraphql<{ enqueueExtraction: { id: string } }>(url, ENQUEUE, { addresses: [NEW_YORK, CHICAGO] }, authorization);
+      const enqueued = await postGraphql<{ enqueueExtraction: { id: string } }>(
+        url,
+        ENQUEUE,
+        { addresses: [NEW_YORK, CHICAGO] },
+        authorization,
+      );
       const jobId = enqueued.body.data?.enqueueExtraction.id;
       expect(jobId, JSON.stringify(enqueued.body)).toBeDefined();
-      client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization } });
+      client = createClient({
+        url: url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization },
+      });
       const events = recordSubscription<{ jobEvents: EventView }>(client, EVENTS, { jobId });
       await within(events.completed, EXTRACTION_TIMEOUT_MS, 'extraction');
 
@@ -90,14 +107,42 @@ describe('a partial property over the wire: the built worker and GraphQL server 
         [NEW_YORK, 'PARTIAL', 4],
         [CHICAGO, 'COMPLETED', 0],
       ]);
-      expect(received.at(-1)).toMatchObject({ type: 'STATUS', status: 'COMPLETED', counters: { completedProperties: 1, partialProperties: 1, failedProperties: 0 } });
+      expect(received.at(-1)).toMatchObject({
+        type: 'STATUS',
+        status: 'COMPLETED',
+        counters: { completedProperties: 1, partialProperties: 1, failedProperties: 0 },
+      });
 
-      const job = (await postGraphql<{ job: { propertyOutcomes: OutcomeView[] } & Record<string, unknown> }>(url, FINAL_JOB, { id: jobId }, authorization)).body.data?.job;
-      expect(job).toMatchObject({ status: 'COMPLETED', completedProperties: 1, partialProperties: 1, failedProperties: 0, failedPropertiesList: [] });
+      const job = (
+        await postGraphql<{ job: { propertyOutcomes: OutcomeView[] } & Record<string, unknown> }>(
+          url,
+          FINAL_JOB,
+          { id: jobId },
+          authorization,
+        )
+      ).body.data?.job;
+      expect(job).toMatchObject({
+        status: 'COMPLETED',
+        completedProperties: 1,
+        partialProperties: 1,
+        failedProperties: 0,
+        failedPropertiesList: [],
+      });
       const newYork = job?.propertyOutcomes.find((o) => o.address === NEW_YORK);
       expect(newYork).toMatchObject({ status: 'PARTIAL', photosFound: 7, missingPhotos: 4 });
-      expect(newYork?.failures).toEqual([{ source: 'redfin', code: 'PHOTOS_MISSING', message: expect.stringContaining('declares 11 photos but its gallery gave 7: 4 missing') }]);
-      expect(job?.propertyOutcomes.find((o) => o.address === CHICAGO)).toMatchObject({ status: 'COMPLETED', photosFound: 5, missingPhotos: 0, failures: [] });
+      expect(newYork?.failures).toEqual([
+        {
+          source: 'redfin',
+          code: 'PHOTOS_MISSING',
+          message: expect.stringContaining('declares 11 photos but its gallery gave 7: 4 missing'),
+        },
+      ]);
+      expect(job?.propertyOutcomes.find((o) => o.address === CHICAGO)).toMatchObject({
+        status: 'COMPLETED',
+        photosFound: 5,
+        missingPhotos: 0,
+        failures: [],
+      });
     },
     EXTRACTION_TIMEOUT_MS + 60_000,
   );

@@ -125,6 +125,14 @@ describe('the offline GraphiQL playground in real Chromium', () => {
       expect(response.headers.get('content-type'), asset).toMatch(asset?.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
     }
     expect((await fetch(`${origin}/graphiql/assets/..%2f..%2fpackage.json`)).status).toBe(404);
-    expect((await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ jobs { id } }"}' })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${origin}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ jobs { id } }"}',
+        })
+      ).status,
+    ).toBe(401);
   });
 });

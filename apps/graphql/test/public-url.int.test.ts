@@ -15,7 +15,13 @@ async function imageUrls(server: GraphqlProcess, headers: Readonly<Record<string
   const body = JSON.stringify({ query: IMAGES, variables: { id: DAVIS_ID } });
   const text = await new Promise<string>((resolve, reject) => {
     const req = request(
-      { host: hostname, port, path: pathname, method: 'POST', headers: { 'content-type': 'application/json', authorization: server.readKey.authorization, ...headers } },
+      {
+        host: hostname,
+        port,
+        path: pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: server.readKey.authorization, ...headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -54,10 +60,7 @@ describe('public URLs of images: PUBLIC_URL, forwarded headers only from a trust
     server = await startGraphqlProcess('public_url_none', { TRUSTED_PROXIES: '10.1.2.3' });
     await recordPhoto(server);
     const urls = await imageUrls(server, ATTACK);
-    expect(urls).toEqual([
-      `${server.origin}/images/${DAVIS_ID}/${SHA}.jpg`,
-      `${server.origin}/images/${DAVIS_ID}/${SHA}.thumb.webp`,
-    ]);
+    expect(urls).toEqual([`${server.origin}/images/${DAVIS_ID}/${SHA}.jpg`, `${server.origin}/images/${DAVIS_ID}/${SHA}.thumb.webp`]);
     expect(urls.join(' ')).not.toContain('evil.example');
   });
 
@@ -73,10 +76,9 @@ describe('public URLs of images: PUBLIC_URL, forwarded headers only from a trust
   it('behind a trusted proxy, follows X-Forwarded-Proto and X-Forwarded-Host, and refuses a malformed forwarded host', async () => {
     server = await startGraphqlProcess('public_url_proxy', { TRUSTED_PROXIES: 'loopback' });
     await recordPhoto(server);
-    expect(await imageUrls(server, { host: 'internal:4000', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.org' })).toEqual([
-      `https://api.example.org/images/${DAVIS_ID}/${SHA}.jpg`,
-      `https://api.example.org/images/${DAVIS_ID}/${SHA}.thumb.webp`,
-    ]);
+    expect(await imageUrls(server, { host: 'internal:4000', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.example.org' })).toEqual(
+      [`https://api.example.org/images/${DAVIS_ID}/${SHA}.jpg`, `https://api.example.org/images/${DAVIS_ID}/${SHA}.thumb.webp`],
+    );
     const bad = await imageUrls(server, { host: 'internal:4000', 'x-forwarded-host': 'evil.example/x?y' });
     expect(bad[0]).toBe(`${server.origin}/images/${DAVIS_ID}/${SHA}.jpg`);
   });

@@ -83,8 +83,12 @@ describe('schedule operations over HTTP', () => {
     const scheduled = await harness.jobService.enqueueExtraction({ properties, dryRun: true }, { origin: 'scheduled', scheduleId });
     const interactive = await harness.jobService.enqueueExtraction({ properties });
     const query = 'query($id: ID!) { job(id: $id) { id origin scheduleId } }';
-    expect((await postGraphql(url, query, { id: scheduled.id })).body.data).toEqual({ job: { id: scheduled.id, origin: 'SCHEDULED', scheduleId } });
-    expect((await postGraphql(url, query, { id: interactive.id })).body.data).toEqual({ job: { id: interactive.id, origin: 'INTERACTIVE', scheduleId: null } });
+    expect((await postGraphql(url, query, { id: scheduled.id })).body.data).toEqual({
+      job: { id: scheduled.id, origin: 'SCHEDULED', scheduleId },
+    });
+    expect((await postGraphql(url, query, { id: interactive.id })).body.data).toEqual({
+      job: { id: interactive.id, origin: 'INTERACTIVE', scheduleId: null },
+    });
   });
 
   it('names a bad cron expression and time zone (BAD_USER_INPUT), a taken name (CONFLICT), an unknown address (NOT_FOUND)', async () => {
@@ -93,7 +97,10 @@ describe('schedule operations over HTTP', () => {
       code: 'BAD_USER_INPUT',
       issues: [
         { path: 'timeZone', message: '"Mars/Base" is not an IANA time zone; use e.g. "America/Phoenix"' },
-        { path: 'cron', message: '"* * *" has 3 fields; a cron expression has 5 (minute hour day month weekday) or 6 (seconds first), e.g. "0 3 * * *"' },
+        {
+          path: 'cron',
+          message: '"* * *" has 3 fields; a cron expression has 5 (minute hour day month weekday) or 6 (seconds first), e.g. "0 3 * * *"',
+        },
       ],
     });
     expect(await tickJobs()).toBe(0);

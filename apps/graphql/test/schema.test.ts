@@ -14,9 +14,7 @@ describe('the GraphQL schema', () => {
     const sdl = `${printSchema(buildGraphqlSchema())}\n`;
     if (process.env['PHX_UPDATE_SCHEMA'] === '1') await writeFile(SCHEMA_FILE, sdl);
     const checkedIn = await readFile(SCHEMA_FILE, 'utf8');
-    expect(sdl, 'the schema changed: review it, then run with PHX_UPDATE_SCHEMA=1 to update schema.graphql').toBe(
-      checkedIn,
-    );
+    expect(sdl, 'the schema changed: review it, then run with PHX_UPDATE_SCHEMA=1 to update schema.graphql').toBe(checkedIn);
   });
 
   it('has a GraphQL name for every domain job status and isolation mode', () => {

@@ -102,7 +102,9 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     const error = errorOf(await run(ENQUEUE, { input }));
     expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(error.message).toMatch(/addresses/);
-    expect(error.extensions?.['issues']).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^addresses/) })]));
+    expect(error.extensions?.['issues']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: expect.stringMatching(/^addresses/) })]),
+    );
   });
 
   it('rejects an unknown source with BAD_USER_INPUT naming it', async () => {
@@ -199,9 +201,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
       startedAt: now.toISOString(),
       completedAt: now.toISOString(),
     });
-    expect(done.propertyOutcomes).toEqual([
-      { ...outcome, status: 'FAILED', skippedSources: [], sourcesRead: ['zillow'] },
-    ]);
+    expect(done.propertyOutcomes).toEqual([{ ...outcome, status: 'FAILED', skippedSources: [], sourcesRead: ['zillow'] }]);
   });
 
   it('shows the unchanged and removed counters a running worker wrote, before any property finished', async () => {
@@ -261,7 +261,9 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
   });
 
   it('rejects an invalid enum value before any resolver runs', async () => {
-    const error = errorOf(await run('query($status: JobStatus) { jobs(filter: { status: $status }) { edges { cursor } } }', { status: 'DONE' }));
+    const error = errorOf(
+      await run('query($status: JobStatus) { jobs(filter: { status: $status }) { edges { cursor } } }', { status: 'DONE' }),
+    );
     expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(error.message).toContain('DONE');
   });

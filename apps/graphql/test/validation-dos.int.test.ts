@@ -70,7 +70,11 @@ describe('validation cannot be made exponential: nested fragment spreads against
       body: JSON.stringify({ query }),
       signal: AbortSignal.timeout(ABORT_AFTER_MS),
     })
-      .then(async (response) => ({ status: response.status, body: (await response.json()) as RefusalBody, ms: performance.now() - startedAt }))
+      .then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as RefusalBody,
+        ms: performance.now() - startedAt,
+      }))
       // A server stuck in validation: no answer within ABORT_AFTER_MS.
       .catch(() => ({ status: 0, body: {} as RefusalBody, ms: Number.POSITIVE_INFINITY }));
     const [answer, healthzMs] = await Promise.all([request, slowestHealthz(server.origin, request)]);
@@ -99,13 +103,19 @@ describe('validation cannot be made exponential: nested fragment spreads against
   const refuseOverWs = async (client: Client): Promise<{ errors: unknown; ms: number; healthzMs: number }> => {
     const startedAt = performance.now();
     const refused = new Promise<{ errors: unknown; ms: number }>((resolve, reject) => {
-      client.subscribe({ query }, {
-        next: () => reject(new Error('the nested query ran')),
-        error: (errors) => resolve({ errors, ms: performance.now() - startedAt }),
-        complete: () => reject(new Error('the nested query completed')),
-      });
+      client.subscribe(
+        { query },
+        {
+          next: () => reject(new Error('the nested query ran')),
+          error: (errors) => resolve({ errors, ms: performance.now() - startedAt }),
+          complete: () => reject(new Error('the nested query completed')),
+        },
+      );
     });
-    const guarded = within(refused, ABORT_AFTER_MS, 'refusal over graphql-ws').catch(() => ({ errors: null, ms: Number.POSITIVE_INFINITY }));
+    const guarded = within(refused, ABORT_AFTER_MS, 'refusal over graphql-ws').catch(() => ({
+      errors: null,
+      ms: Number.POSITIVE_INFINITY,
+    }));
     const [answer, healthzMs] = await Promise.all([guarded, slowestHealthz(server.origin, guarded)]);
     return { ...answer, healthzMs };
   };

@@ -116,11 +116,11 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
 
   it('ends jobEvents of a pending job cancelled with no worker with its CANCELLED status event', async () => {
     const job = await enqueue({ addresses: [EXAMPLE_ADDRESS], dryRun: true, sources: ['zillow'] });
-    const sub = recordSubscription<{ jobEvents: { seq: number; type: string; status: string; error: { code: string; message: string } | null } }>(
-      wsClient(),
-      'subscription($jobIds: [ID!]!) { jobEvents(filter: { jobIds: $jobIds }) { seq type status error { code message } } }',
-      { jobIds: [job.id] },
-    );
+    const sub = recordSubscription<{
+      jobEvents: { seq: number; type: string; status: string; error: { code: string; message: string } | null };
+    }>(wsClient(), 'subscription($jobIds: [ID!]!) { jobEvents(filter: { jobIds: $jobIds }) { seq type status error { code message } } }', {
+      jobIds: [job.id],
+    });
     await postGraphql(url, 'mutation($id: ID!) { cancelJob(id: $id) { id } }', { id: job.id });
     await within(sub.completed, 15_000, 'subscription completion');
     expect(sub.results.map((r) => r.data?.jobEvents)).toEqual([
@@ -143,7 +143,11 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
     await sub.waitForResult(1);
     expect(harness.progressFeed.watcherCount).toBe(1);
     sub.unsubscribe();
-    await within(waitUntil(() => harness.progressFeed.watcherCount === 0), 5_000, 'feed release');
+    await within(
+      waitUntil(() => harness.progressFeed.watcherCount === 0),
+      5_000,
+      'feed release',
+    );
   });
 
   it('maps errors the same way over HTTP (NOT_FOUND, BAD_USER_INPUT naming the value)', async () => {
@@ -178,9 +182,13 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
       connectionParams: { authorization: shallowKey },
     });
     clients.push(client);
-    const sub = recordSubscription(client, `subscription($id: ID!) { jobProgress(jobId: $id) { propertyOutcomes { failures { code } } } }`, {
-      id: randomUUID(),
-    });
+    const sub = recordSubscription(
+      client,
+      `subscription($id: ID!) { jobProgress(jobId: $id) { propertyOutcomes { failures { code } } } }`,
+      {
+        id: randomUUID(),
+      },
+    );
     const error = await sub.completed.then(
       () => null,
       (e: unknown) => e,
@@ -189,7 +197,8 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
   });
 
   it('refuses an operation with more aliases than the limit (many aliased job lists overload the database)', async () => {
-    const aliased = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: jobs(first: 100) { pageInfo { hasNextPage } }`).join(' ')} }`;
+    const aliased = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: jobs(first: 100) { pageInfo { hasNextPage } }`).join(' ')} }`;
     expect((await postGraphql(url, aliased(5))).status).toBe(200);
     const rejected = await postGraphql(url, aliased(6));
     expect(rejected.status).toBe(400);

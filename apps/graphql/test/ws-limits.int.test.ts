@@ -25,7 +25,9 @@ interface RawSocket {
 async function connect(url: string, authorization: string): Promise<RawSocket> {
   const socket = new WebSocket(url.replace(/^http/, 'ws'), 'graphql-transport-ws');
   const messages: { type: string; id?: string }[] = [];
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   const acknowledged = new Promise<boolean>((resolve) => {
     socket.on('message', (data: Buffer) => {
       const message = JSON.parse(data.toString('utf8')) as { type: string; id?: string };
@@ -40,7 +42,11 @@ async function connect(url: string, authorization: string): Promise<RawSocket> {
     socket,
     messages,
     acknowledged,
-    closedWithin: (ms) => Promise.race([closed, new Promise<{ code: number; reason: string }>((resolve) => setTimeout(() => resolve({ code: 0, reason: 'still open' }), ms))]),
+    closedWithin: (ms) =>
+      Promise.race([
+        closed,
+        new Promise<{ code: number; reason: string }>((resolve) => setTimeout(() => resolve({ code: 0, reason: 'still open' }), ms)),
+      ]),
   };
 }
 
@@ -83,7 +89,8 @@ describe('WebSocket limits of the built server process: subscriptions per socket
     sockets.push(raw.socket);
     expect(await raw.acknowledged).toBe(true);
     const query = 'subscription($id: ID!) { jobProgress(jobId: $id) { id status } }';
-    const subscribe = (i: number): void => raw.socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query, variables: { id: jobId } } }));
+    const subscribe = (i: number): void =>
+      raw.socket.send(JSON.stringify({ id: String(i), type: 'subscribe', payload: { query, variables: { id: jobId } } }));
     const answered = (): Set<string | undefined> => new Set(raw.messages.filter((m) => m.type === 'next').map((m) => m.id));
     for (let i = 1; i <= MAX_SUBSCRIPTIONS_PER_SOCKET; i += 1) subscribe(i);
     // Up to the limit every subscription runs (each sends the job's state first).
@@ -91,13 +98,17 @@ describe('WebSocket limits of the built server process: subscriptions per socket
     expect(answered().size).toBe(MAX_SUBSCRIPTIONS_PER_SOCKET);
     subscribe(MAX_SUBSCRIPTIONS_PER_SOCKET + 1);
     const closed = await raw.closedWithin(10_000);
-    process.stdout.write(`${MAX_SUBSCRIPTIONS_PER_SOCKET + 1} subscriptions on one socket: close ${closed.code} (${closed.reason}); ${answered().size} answered\n`);
+    process.stdout.write(
+      `${MAX_SUBSCRIPTIONS_PER_SOCKET + 1} subscriptions on one socket: close ${closed.code} (${closed.reason}); ${answered().size} answered\n`,
+    );
     expect(closed.code).toBe(TOO_MANY_CLOSE_CODE);
     expect(closed.reason).toMatch(/subscriptions/);
   });
 
   it(`refuses a key's socket beyond ${MAX_SOCKETS_PER_API_KEY} with ${TOO_MANY_CLOSE_CODE}, counts each key apart, and frees a slot when a socket closes`, async () => {
-    const open = await Promise.all(Array.from({ length: MAX_SOCKETS_PER_API_KEY }, () => connect(server.url, server.readKey.authorization)));
+    const open = await Promise.all(
+      Array.from({ length: MAX_SOCKETS_PER_API_KEY }, () => connect(server.url, server.readKey.authorization)),
+    );
     sockets.push(...open.map((r) => r.socket));
     expect(await Promise.all(open.map((r) => r.acknowledged))).toEqual(open.map(() => true));
     const extra = await connect(server.url, server.readKey.authorization);

@@ -173,7 +173,11 @@ const envSchema = z.object({
   METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   QUEUE_NOTIFY_POLL_MS: z.preprocess(
     blankToUndefined,
-    z.coerce.number().int().refine((v) => v === 0 || (v >= 10 && v <= 5_000), 'must be 0 (off) or 10-5000').default(50),
+    z.coerce
+      .number()
+      .int()
+      .refine((v) => v === 0 || (v >= 10 && v <= 5_000), 'must be 0 (off) or 10-5000')
+      .default(50),
   ),
 });
 

@@ -97,7 +97,10 @@ export class DatabaseWatchdog {
         return;
       }
       this.brokenProbes += 1;
-      this.o.logger.error({ err: describeError(error), brokenProbes: this.brokenProbes }, 'database answers a fresh connection but not the worker’s');
+      this.o.logger.error(
+        { err: describeError(error), brokenProbes: this.brokenProbes },
+        'database answers a fresh connection but not the worker’s',
+      );
     }
     if (this.brokenProbes > 1) {
       this.o.onFatal('the database connection stayed broken after it was rebuilt');

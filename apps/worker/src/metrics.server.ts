@@ -59,7 +59,9 @@ export async function startMetricsServer(
     const health = options.health;
     if (health !== undefined && (path === HEALTHZ_PATH || path === READYZ_PATH)) {
       const verdict = path === HEALTHZ_PATH ? health.live() : health.ready();
-      res.writeHead(verdict.ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: verdict.ok, ...verdict.detail }));
+      res
+        .writeHead(verdict.ok ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ ok: verdict.ok, ...verdict.detail }));
       return;
     }
     if (path !== METRICS_PATH) {

@@ -49,7 +49,12 @@ export async function createWorkerMetrics(deps: {
   readonly health?: WorkerHealth;
 }): Promise<WorkerMetrics> {
   const { config, logger } = deps;
-  const metrics = new ExtractionMetrics({ db: deps.db, circuitStates: () => deps.extractors.circuitStates(), processMetrics: true, logger });
+  const metrics = new ExtractionMetrics({
+    db: deps.db,
+    circuitStates: () => deps.extractors.circuitStates(),
+    processMetrics: true,
+    logger,
+  });
   metrics.watchQueue(deps.agenda, { repository: deps.repository, workerName: config.workerName });
   let server: MetricsServer | null = null;
   if (config.metricsPort !== 0) {
@@ -63,7 +68,10 @@ export async function createWorkerMetrics(deps: {
       logger.info({ url: server.url }, 'metrics listening');
     } catch (error) {
       // A taken port (a second worker on this machine) must not stop the extractions.
-      logger.error({ port: config.metricsPort, err: error instanceof Error ? error.message : String(error) }, 'metrics endpoint not started; set METRICS_PORT per worker (0 = off)');
+      logger.error(
+        { port: config.metricsPort, err: error instanceof Error ? error.message : String(error) },
+        'metrics endpoint not started; set METRICS_PORT per worker (0 = off)',
+      );
     }
   }
   return {

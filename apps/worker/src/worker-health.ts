@@ -48,9 +48,11 @@ export function createWorkerHealth(sources: WorkerHealthSources): WorkerHealth {
       const queuePollAgeMs = ageMs(sources.lastQueuePollAt());
       const runningJobs = sources.runningJobs();
       const failedSince = lastOkAt !== null && lastFailedAt !== null && lastFailedAt.getTime() >= lastOkAt.getTime();
-      const databaseOk = databaseAgeMs !== null && !failedSince && databaseAgeMs <= 2 * sources.watchdogIntervalMs + sources.watchdogTimeoutMs;
+      const databaseOk =
+        databaseAgeMs !== null && !failedSince && databaseAgeMs <= 2 * sources.watchdogIntervalMs + sources.watchdogTimeoutMs;
       const busy = runningJobs >= sources.maxConcurrentJobs;
-      const queueOk = busy || (queuePollAgeMs !== null && queuePollAgeMs <= Math.max(QUEUE_POLL_MAX_AGE_MS, 3 * sources.watchdogIntervalMs));
+      const queueOk =
+        busy || (queuePollAgeMs !== null && queuePollAgeMs <= Math.max(QUEUE_POLL_MAX_AGE_MS, 3 * sources.watchdogIntervalMs));
       return { ok: databaseOk && queueOk, detail: { databaseOk, databaseAgeMs, queuePollAgeMs, runningJobs, rebuilds } };
     },
   };

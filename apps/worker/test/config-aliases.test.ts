@@ -22,16 +22,29 @@ describe('loadWorkerConfig: names with their unit', () => {
       JOB_RESULT_TTL_SECONDS: '86400',
       SHUTDOWN_GRACE_PERIOD_SECONDS: '10',
     });
-    expect(config).toMatchObject({ jobTimeoutMs: 60_000, lockLifetimeMs: 5_000, jobResultTtlMs: 86_400_000, shutdownGracePeriodMs: 10_000 });
+    expect(config).toMatchObject({
+      jobTimeoutMs: 60_000,
+      lockLifetimeMs: 5_000,
+      jobResultTtlMs: 86_400_000,
+      shutdownGracePeriodMs: 10_000,
+    });
   });
 
   it('takes a name and its alias set to the same value', () => {
-    const config = loadWorkerConfig({ ...base, JOB_TIMEOUT: '60', JOB_TIMEOUT_SECONDS: ' 60 ', JOB_LOCK_LIFETIME: '5000', JOB_LOCK_LIFETIME_MS: '5000' });
+    const config = loadWorkerConfig({
+      ...base,
+      JOB_TIMEOUT: '60',
+      JOB_TIMEOUT_SECONDS: ' 60 ',
+      JOB_LOCK_LIFETIME: '5000',
+      JOB_LOCK_LIFETIME_MS: '5000',
+    });
     expect(config).toMatchObject({ jobTimeoutMs: 60_000, lockLifetimeMs: 5_000 });
   });
 
   it('refuses a name and its alias set to different values, naming both', () => {
-    const error = thrown(() => loadWorkerConfig({ ...base, JOB_TIMEOUT: '60', JOB_TIMEOUT_SECONDS: '120', JOB_LOCK_LIFETIME: '5000', JOB_LOCK_LIFETIME_MS: '6000' }));
+    const error = thrown(() =>
+      loadWorkerConfig({ ...base, JOB_TIMEOUT: '60', JOB_TIMEOUT_SECONDS: '120', JOB_LOCK_LIFETIME: '5000', JOB_LOCK_LIFETIME_MS: '6000' }),
+    );
     expect(error).toBeInstanceOf(SettingAliasConflictError);
     expect(error).toBeInstanceOf(InvalidInputError);
     const conflict = error as SettingAliasConflictError;

@@ -95,7 +95,9 @@ describe('loadWorkerConfig', () => {
   });
 
   it('reads RETIRE_CONTEXT_AFTER_PAGES=0 as never retiring the shared browser context', () => {
-    expect(loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/', RETIRE_CONTEXT_AFTER_PAGES: '0' }).retireContextAfterPages).toBeNull();
+    expect(
+      loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/', RETIRE_CONTEXT_AFTER_PAGES: '0' }).retireContextAfterPages,
+    ).toBeNull();
   });
 
   it('names every bad or missing variable', () => {

@@ -29,7 +29,12 @@ describe('crash recovery: a worker killed with SIGKILL mid-job', () => {
     const job = await suite.service.enqueueExtraction({ properties });
     const settledImages = (j: { propertyOutcomes: readonly { newImages: number; duplicateImages: number }[] }): number =>
       j.propertyOutcomes.reduce((n, o) => n + o.newImages + o.duplicateImages, 0);
-    const midway = await waitForJob(suite.service, job.id, (j) => j.propertyOutcomes.length >= 1 && j.totalImages > settledImages(j), 90_000);
+    const midway = await waitForJob(
+      suite.service,
+      job.id,
+      (j) => j.propertyOutcomes.length >= 1 && j.totalImages > settledImages(j),
+      90_000,
+    );
     const done = midway.propertyOutcomes.length;
     first.child.kill('SIGKILL');
     expect(await first.exited()).toBe('SIGKILL');

@@ -54,7 +54,9 @@ describe('a worker heals itself: watchdog, /healthz and /readyz on the metrics p
       figures.push(Date.now() - backAt);
       await waitFor(async () => (await status(`${base}/readyz`)) === 200, 30_000);
     }
-    process.stdout.write(`watchdog figures: ms from the database's return to the new job taken, per outage ${JSON.stringify(OUTAGES_MS)}: ${JSON.stringify(figures)}\n`);
+    process.stdout.write(
+      `watchdog figures: ms from the database's return to the new job taken, per outage ${JSON.stringify(OUTAGES_MS)}: ${JSON.stringify(figures)}\n`,
+    );
     for (const ms of figures) expect(ms).toBeLessThanOrEqual(TAKE_WITHIN_MS);
     worker.child.kill('SIGTERM');
     expect(await worker.exited()).toBe(0);

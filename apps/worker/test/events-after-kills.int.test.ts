@@ -35,7 +35,12 @@ describe('events exact after crashes: kill -9 mid-property, again and again', ()
     for (let k = 0; k < KILLS; k += 1) {
       const worker = await suite.startWorker(`kills-${k}`, ENV);
       // Mid-property: photos of an unfinished property are stored and counted.
-      const seen = await waitForJob(suite.service, job.id, (j) => isFinal(j) || (j.runNumber === k + 1 && j.totalImages > settled(j)), 120_000);
+      const seen = await waitForJob(
+        suite.service,
+        job.id,
+        (j) => isFinal(j) || (j.runNumber === k + 1 && j.totalImages > settled(j)),
+        120_000,
+      );
       if (isFinal(seen)) break;
       worker.child.kill('SIGKILL');
       await worker.exited();
@@ -49,7 +54,8 @@ describe('events exact after crashes: kill -9 mid-property, again and again', ()
     const created = await suite.db.collection('photos').find({ jobIds: job.id }).toArray();
     const ownRecords = created.filter((r) => (r['jobIds'] as string[])[0] === job.id).map((r) => r['sha256'] as string);
     const announced = new Map<string, number>();
-    for (const e of events) if (e.kind === 'photo-stored' && e.isNew === true && e.sha256 !== null) announced.set(e.sha256, (announced.get(e.sha256) ?? 0) + 1);
+    for (const e of events)
+      if (e.kind === 'photo-stored' && e.isNew === true && e.sha256 !== null) announced.set(e.sha256, (announced.get(e.sha256) ?? 0) + 1);
     const missing = ownRecords.filter((sha) => !announced.has(sha));
     const repeated = [...announced].filter(([, n]) => n > 1).length;
     const decreases = events.filter((e, i) => i > 0 && e.counters.totalImages < events[i - 1]!.counters.totalImages).length;
@@ -58,7 +64,12 @@ describe('events exact after crashes: kill -9 mid-property, again and again', ()
       `kills figures: ${JSON.stringify({ kills, runs: final.runNumber, newPhotos: ownRecords.length, withoutEvent: missing.length, repeatedEvents: repeated, totalImagesDecreases: decreases, maxUnchangedShown: unchangedShown, final: { newImages: final.newImages, unchangedImages: final.unchangedImages } })}\n`,
     );
     expect(kills).toBeGreaterThanOrEqual(2);
-    expect({ withoutEvent: missing.length, repeatedEvents: repeated, totalImagesDecreases: decreases, maxUnchangedShown: unchangedShown }).toEqual({
+    expect({
+      withoutEvent: missing.length,
+      repeatedEvents: repeated,
+      totalImagesDecreases: decreases,
+      maxUnchangedShown: unchangedShown,
+    }).toEqual({
       withoutEvent: 0,
       repeatedEvents: 0,
       totalImagesDecreases: 0,

@@ -23,7 +23,13 @@ describe('graceful shutdown and finished-job cleanup (worker processes)', () => 
     expect(await worker.exited()).toBe(0);
     expect(worker.output()).toContain('running jobs finished');
     const finished = await suite.service.getJob(running.id);
-    expect(finished).toMatchObject({ status: 'completed', runNumber: 1, workerName: 'grace-1', completedProperties: 2, partialProperties: 1 }); // New York: 7 of 11 declared photos
+    expect(finished).toMatchObject({
+      status: 'completed',
+      runNumber: 1,
+      workerName: 'grace-1',
+      completedProperties: 2,
+      partialProperties: 1,
+    }); // New York: 7 of 11 declared photos
     // The job queued behind it was not started by the stopping worker.
     expect(await suite.service.getJob(waiting.id)).toMatchObject({ status: 'pending', runNumber: 0 });
     for (const p of properties) {

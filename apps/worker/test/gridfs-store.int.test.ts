@@ -23,7 +23,13 @@ describe('worker process with PHX_IMAGE_STORE=gridfs (replay of the saved listin
     expect(properties).toHaveLength(2);
     const job = await suite.service.enqueueExtraction({ properties });
     const final = await waitForJob(suite.service, job.id, isFinal, 90_000);
-    expect(final).toMatchObject({ status: 'completed', completedProperties: 1, partialProperties: 1, failedImages: 0, workerName: 'worker-gridfs' });
+    expect(final).toMatchObject({
+      status: 'completed',
+      completedProperties: 1,
+      partialProperties: 1,
+      failedImages: 0,
+      workerName: 'worker-gridfs',
+    });
     expect(final.newImages).toBeGreaterThan(0);
 
     const store = new GridFsImageStore({ db: suite.db });

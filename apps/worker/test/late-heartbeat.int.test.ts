@@ -22,7 +22,10 @@ describe('the lock of a job is renewed from the moment it is claimed (short lock
 
   it('runs each job once, one at a time, and only the current run writes events', async () => {
     const worker = await suite.startWorker('lock-1', { JOB_LOCK_LIFETIME: String(LOCK_LIFETIME_MS), MAX_CONCURRENT_JOBS: '1' });
-    const jobs = [await suite.service.enqueueExtraction({ properties }), await suite.service.enqueueExtraction({ properties: properties.slice(0, 3), dryRun: true })];
+    const jobs = [
+      await suite.service.enqueueExtraction({ properties }),
+      await suite.service.enqueueExtraction({ properties: properties.slice(0, 3), dryRun: true }),
+    ];
     const finals = [];
     for (const job of jobs) finals.push(await waitForJob(suite.service, job.id, isFinal, 180_000));
     const runs = await suite.db.collection('extraction_job_runs').find({}).sort({ startedAt: 1 }).toArray();

@@ -31,7 +31,9 @@ describe('three worker processes on one queue', () => {
     const both: Source[] = ['zillow', 'redfin'];
     const own = (p: Property): Source[] => [p.listingUrls.zillow === undefined ? 'redfin' : 'zillow'];
     const variants = (p: Property, dryRun: boolean) =>
-      [own(p), both].flatMap((sources) => (['virtual', 'context'] as const).map((isolationMode) => ({ properties: [p], sources, isolationMode, dryRun })));
+      [own(p), both].flatMap((sources) =>
+        (['virtual', 'context'] as const).map((isolationMode) => ({ properties: [p], sources, isolationMode, dryRun })),
+      );
     const downloaded = small.filter((p) => /Garwood|Chicago/.test(p.address));
     const requests = [...small.flatMap((p) => variants(p, true)), ...downloaded.flatMap((p) => variants(p, false))];
     expect(requests).toHaveLength(20);
@@ -42,7 +44,10 @@ describe('three worker processes on one queue', () => {
     expect(finals.map((f) => f.status)).toEqual(jobs.map(() => 'completed'));
     expect(finals.map((f) => f.runNumber)).toEqual(jobs.map(() => 1));
     const readClaims = async (): Promise<Claim[]> =>
-      suite.db.collection<Claim>('extraction_job_runs').find({ jobId: { $in: jobs.map((j) => j.id) } }).toArray();
+      suite.db
+        .collection<Claim>('extraction_job_runs')
+        .find({ jobId: { $in: jobs.map((j) => j.id) } })
+        .toArray();
     // A worker releases its claim just after it wrote the job's end.
     await waitFor(async () => (await readClaims()).every((c) => c.endedAt !== null), 10_000);
     const claims = await readClaims();

@@ -57,7 +57,9 @@ describe('worker /metrics (a replayed job, scraped over HTTP)', () => {
     await worker.waitForLine('worker ready', 60_000);
     expect(await worker.waitForLine('metrics listening', 1_000)).toContain(`http://127.0.0.1:${port}/metrics`);
     const service = new JobService({ db, agenda });
-    const sample_ = (await loadPropertiesCsv(join(WORKSPACE_ROOT, 'tools/data/sample-properties.csv'))).filter((p) => /Chicago/.test(p.address));
+    const sample_ = (await loadPropertiesCsv(join(WORKSPACE_ROOT, 'tools/data/sample-properties.csv'))).filter((p) =>
+      /Chicago/.test(p.address),
+    );
     const job = await service.enqueueExtraction({ properties: sample_, sources: ['zillow'] });
     const feed = new JobProgressFeed({ db, pollIntervalMs: 50 });
     let final: StoredExtractionJob = job;
@@ -113,7 +115,14 @@ describe('worker /metrics (a replayed job, scraped over HTTP)', () => {
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
 
     // A second worker on the same port runs without the endpoint instead of refusing to start.
-    const second = startWorkerProcess({ MONGODB_URI: uri, MONGODB_DB: dbName, PHX_SCRAPER_MODE: 'replay', PHX_IMAGES_DIR: imagesDir, WORKER_NAME: 'worker-second', METRICS_PORT: String(port) });
+    const second = startWorkerProcess({
+      MONGODB_URI: uri,
+      MONGODB_DB: dbName,
+      PHX_SCRAPER_MODE: 'replay',
+      PHX_IMAGES_DIR: imagesDir,
+      WORKER_NAME: 'worker-second',
+      METRICS_PORT: String(port),
+    });
     try {
       await second.waitForLine('worker ready', 60_000);
       expect(second.output()).toContain('metrics endpoint not started');

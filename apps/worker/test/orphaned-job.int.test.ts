@@ -48,7 +48,9 @@ describe('a job is never orphaned: the holder paused past its lock, the new hold
     // The dead holder's lease runs out after 3 s; the queue entry must still be there for the third worker to take the job.
     const resumed = await waitForJob(suite.service, job.id, (j) => j.runNumber === 3, 60_000).catch(async (error: unknown) => {
       const entries = await suite.db.collection('agendaJobs').find({ name: 'extract-images' }).toArray();
-      process.stdout.write(`orphan figures: job ${JSON.stringify((await suite.service.getJob(job.id)).status)}, queue entries ${entries.length}\n`);
+      process.stdout.write(
+        `orphan figures: job ${JSON.stringify((await suite.service.getJob(job.id)).status)}, queue entries ${entries.length}\n`,
+      );
       process.stdout.write(`${JSON.stringify(entries)}\n${third.output().slice(-3_000)}\n`);
       throw error;
     });
@@ -58,6 +60,7 @@ describe('a job is never orphaned: the holder paused past its lock, the new hold
     expect(final).toMatchObject({ status: 'completed', runNumber: 3, workerName: 'orphan-third', totalProperties: properties.length });
     expect(final.completedProperties + final.partialProperties + final.failedProperties).toBe(properties.length);
     expect(new Set(final.propertyOutcomes.map((o) => o.propertyId)).size).toBe(properties.length);
-    for (const p of properties) expect(await folderVersusRecords(suite.service, suite.imagesDir, p.id)).toMatchObject({ unrecorded: [], missing: [] });
+    for (const p of properties)
+      expect(await folderVersusRecords(suite.service, suite.imagesDir, p.id)).toMatchObject({ unrecorded: [], missing: [] });
   }, 720_000);
 });

@@ -52,9 +52,13 @@ describe('one run of a job at a time: an outage longer than the lock lifetime on
     const created = await suite.db.collection('photos').find({ jobIds: job.id }).toArray();
     const ownRecords = created.filter((r) => (r['jobIds'] as string[])[0] === job.id).map((r) => r['sha256'] as string);
     const announced = new Map<string, number>();
-    for (const e of events) if (e.kind === 'photo-stored' && e.isNew === true && e.sha256 !== null) announced.set(e.sha256, (announced.get(e.sha256) ?? 0) + 1);
+    for (const e of events)
+      if (e.kind === 'photo-stored' && e.isNew === true && e.sha256 !== null) announced.set(e.sha256, (announced.get(e.sha256) ?? 0) + 1);
     const leases = await suite.db.collection('extraction_job_runs').find({ jobId: job.id }).toArray();
-    const runsStarted = worker.output().split('\n').filter((l) => l.includes('"run started"') && l.includes(job.id)).length;
+    const runsStarted = worker
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"run started"') && l.includes(job.id)).length;
     const figures = {
       runsStarted,
       leases: leases.length,

@@ -76,9 +76,17 @@ describe('a schedule under restarting worker processes', () => {
   });
 
   it('keeps one schedule and one tick job, one run per tick, never two runs at once, each run a job of its own', async () => {
-    const properties = (await loadPropertiesCsv(join(WORKSPACE_ROOT, 'tools/data/sample-properties.csv'))).filter((p) => /Garwood/.test(p.address));
+    const properties = (await loadPropertiesCsv(join(WORKSPACE_ROOT, 'tools/data/sample-properties.csv'))).filter((p) =>
+      /Garwood/.test(p.address),
+    );
     // Every second: runs (a page load in Chromium) take longer, so ticks meet unfinished runs.
-    const schedule = await schedules.createSchedule({ name: 'every-second', cron: '* * * * * *', timeZone: 'UTC', properties, dryRun: true });
+    const schedule = await schedules.createSchedule({
+      name: 'every-second',
+      cron: '* * * * * *',
+      timeZone: 'UTC',
+      properties,
+      dryRun: true,
+    });
 
     // Three generations of workers (1, 2, then 3 processes); each must finish a run before it is stopped.
     for (const names of [['w1'], ['w2a', 'w2b'], ['w3a', 'w3b', 'w3c']]) {

@@ -18,7 +18,11 @@ describe('SIGINT and SIGTERM stop a worker the same way, with Chromium kept for 
     'on %s the running job finishes within SHUTDOWN_GRACE_PERIOD on the same Chromium and the worker exits 0',
     { timeout: 180_000 },
     async (signal) => {
-      const worker = await suite.startWorker(`signals-${signal}`, { SHUTDOWN_GRACE_PERIOD: '60', PROPERTY_CONCURRENCY: '1', MAX_CONCURRENT_JOBS: '1' });
+      const worker = await suite.startWorker(`signals-${signal}`, {
+        SHUTDOWN_GRACE_PERIOD: '60',
+        PROPERTY_CONCURRENCY: '1',
+        MAX_CONCURRENT_JOBS: '1',
+      });
       const running = await suite.service.enqueueExtraction({ properties });
       // Once a property is done Chromium is up (Playwright installs its handlers at launch); two remain for the grace period.
       await waitForJob(suite.service, running.id, (j) => j.completedProperties >= 1, 60_000);
@@ -27,9 +31,21 @@ describe('SIGINT and SIGTERM stop a worker the same way, with Chromium kept for 
       const finished = await suite.service.getJob(running.id);
       // Playwright's own handlers closed Chromium at the signal (and exited 130 on SIGINT): the pool
       // logged the disconnect and relaunched a browser in the middle of the grace period.
-      expect({ code, disconnects: worker.output().split('\n').filter((l) => l.includes('chromium disconnected')) }).toEqual({ code: 0, disconnects: [] });
+      expect({
+        code,
+        disconnects: worker
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('chromium disconnected')),
+      }).toEqual({ code: 0, disconnects: [] });
       expect(worker.output()).toContain('running jobs finished');
-      expect(finished).toMatchObject({ status: 'completed', runNumber: 1, completedProperties: 2, partialProperties: 1, failedProperties: 0 }); // New York: 7 of 11 declared photos
+      expect(finished).toMatchObject({
+        status: 'completed',
+        runNumber: 1,
+        completedProperties: 2,
+        partialProperties: 1,
+        failedProperties: 0,
+      }); // New York: 7 of 11 declared photos
     },
   );
 });

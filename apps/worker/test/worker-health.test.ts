@@ -39,7 +39,11 @@ describe('worker readiness (/readyz) from the watchdog', () => {
 
   it('is not ready when no ping answered within two intervals plus the deadline (a probe that hangs)', () => {
     const now = 1_000_000;
-    const verdict = healthAt(now, { lastOkAt: new Date(now - (2 * INTERVAL_MS + TIMEOUT_MS + 1)), lastFailedAt: null, rebuilds: 0 }).ready();
+    const verdict = healthAt(now, {
+      lastOkAt: new Date(now - (2 * INTERVAL_MS + TIMEOUT_MS + 1)),
+      lastFailedAt: null,
+      rebuilds: 0,
+    }).ready();
     expect(verdict.ok).toBe(false);
   });
 });

@@ -16,7 +16,12 @@ import type { WorkerProcess } from './support/worker-process.js';
 
 const SAMPLE_CSV = join(WORKSPACE_ROOT, 'tools/data/sample-properties.csv');
 
-async function finalOf(feed: JobProgressFeed, jobId: string, timeoutMs: number, until?: (job: StoredExtractionJob) => boolean): Promise<StoredExtractionJob> {
+async function finalOf(
+  feed: JobProgressFeed,
+  jobId: string,
+  timeoutMs: number,
+  until?: (job: StoredExtractionJob) => boolean,
+): Promise<StoredExtractionJob> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let last: StoredExtractionJob | undefined;
@@ -89,7 +94,13 @@ describe('worker process (replay of the saved listings)', () => {
     expect(properties).toHaveLength(2);
     const job = await service.enqueueExtraction({ properties });
     const final = await finalOf(feed, job.id, 90_000);
-    expect(final).toMatchObject({ status: 'completed', completedProperties: 1, partialProperties: 1, failedProperties: 0, workerName: 'worker-e2e' }); // New York: 7 of 11 declared photos
+    expect(final).toMatchObject({
+      status: 'completed',
+      completedProperties: 1,
+      partialProperties: 1,
+      failedProperties: 0,
+      workerName: 'worker-e2e',
+    }); // New York: 7 of 11 declared photos
     expect(final.newImages + final.duplicateImages).toBe(final.totalImages);
     expect(final.totalImages).toBeGreaterThan(0);
     for (const property of properties) {
@@ -112,7 +123,12 @@ describe('worker process (replay of the saved listings)', () => {
     const properties = sample.filter((p) => /Garwood|Chicago|New York|788 W 8th/.test(p.address));
     expect(properties).toHaveLength(4);
     const job = await service.enqueueExtraction({ properties, isolationMode: 'context' });
-    const underWay = await finalOf(feed, job.id, 90_000, (j) => j.status === 'in_progress' && j.completedProperties + j.partialProperties + j.failedProperties >= 1);
+    const underWay = await finalOf(
+      feed,
+      job.id,
+      90_000,
+      (j) => j.status === 'in_progress' && j.completedProperties + j.partialProperties + j.failedProperties >= 1,
+    );
     expect(underWay.status).toBe('in_progress');
     const sigtermAt = Date.now();
     first.child.kill('SIGTERM');

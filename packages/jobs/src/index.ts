@@ -144,4 +144,3 @@ export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-hist
 
 export { ApiKeyRepository, API_KEY_ROLES, API_KEYS_COLLECTION, hashApiKey, generateApiKey } from './api-keys/index.js';
 export type { ApiKeyRepositoryOptions, ApiKeyRole, ApiKeyRecord, CreatedApiKey, ApiKeyVerification } from './api-keys/index.js';
-

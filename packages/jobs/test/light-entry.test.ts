@@ -72,7 +72,9 @@ describe('entries of @phx/jobs', () => {
 
   it('the light entry really loads without them', async () => {
     const entry = await import('../src/index.js');
-    expect(Object.keys(entry)).toEqual(expect.arrayContaining(['JobService', 'JobProgressFeed', 'createAgenda', 'JobRepository', 'MongoPhotoRepository']));
+    expect(Object.keys(entry)).toEqual(
+      expect.arrayContaining(['JobService', 'JobProgressFeed', 'createAgenda', 'JobRepository', 'MongoPhotoRepository']),
+    );
     expect(entry.EXTRACT_IMAGES_JOB).toBe('extract-images');
     expect(entry.extractImagesPayloadSchema.safeParse({ jobId: 'not-a-guid' }).success).toBe(false);
   });

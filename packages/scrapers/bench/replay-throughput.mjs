@@ -45,14 +45,18 @@ function ourChromiums() {
   } catch {
     return [];
   }
-  return out.split('\n').filter(Boolean).map(Number).filter((pid) => {
-    if (stat(pid)?.state === 'Z') return false;
-    for (let p = stat(pid)?.ppid ?? 0, hops = 0; p > 1 && hops < 20; hops += 1) {
-      if (p === process.pid) return true;
-      p = stat(p)?.ppid ?? 0;
-    }
-    return false;
-  });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => {
+      if (stat(pid)?.state === 'Z') return false;
+      for (let p = stat(pid)?.ppid ?? 0, hops = 0; p > 1 && hops < 20; hops += 1) {
+        if (p === process.pid) return true;
+        p = stat(p)?.ppid ?? 0;
+      }
+      return false;
+    });
 }
 
 function rssKiB(pid) {
@@ -139,7 +143,9 @@ async function worker() {
     if ((i + 1) % every === 0) {
       const g = growthSample(i + 1);
       growth.push(g);
-      process.stderr.write(`  at ${g.pages} pages: node heap ${mib(g.heap)} MiB, chromium RSS ${mib(g.rss)} MiB, PSS ${mib(g.pss)} MiB (${g.processes} processes)\n`);
+      process.stderr.write(
+        `  at ${g.pages} pages: node heap ${mib(g.heap)} MiB, chromium RSS ${mib(g.rss)} MiB, PSS ${mib(g.pss)} MiB (${g.processes} processes)\n`,
+      );
     }
   }
 }
@@ -163,7 +169,10 @@ const lines = [
   `  RSS at checkpoints   ${checkpoints.map((c) => `${c.pages}: node ${mib(c.node)} + chromium ${mib(c.chromium)} MiB`).join('; ')}`,
   `  chromium processes   before ${before}, while running ${during}, after close ${after}`,
   `  growth every ${every} pages (node heap after GC / chromium RSS / chromium PSS, MiB):`,
-  ...growth.map((g) => `    ${String(g.pages).padStart(5)}  ${mib(g.heap).padStart(7)}  ${mib(g.rss).padStart(8)}  ${mib(g.pss).padStart(8)}  (${g.processes} processes)`),
+  ...growth.map(
+    (g) =>
+      `    ${String(g.pages).padStart(5)}  ${mib(g.heap).padStart(7)}  ${mib(g.rss).padStart(8)}  ${mib(g.pss).padStart(8)}  (${g.processes} processes)`,
+  ),
   `  slope per 100 pages  node heap ${slopePer100(growth, 'heap').toFixed(0)} KiB, chromium RSS ${slopePer100(growth, 'rss').toFixed(0)} KiB, chromium PSS ${slopePer100(growth, 'pss').toFixed(0)} KiB (least squares over the samples above)`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

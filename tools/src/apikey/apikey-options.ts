@@ -27,7 +27,11 @@ export function parseApiKeyArgs(argv: readonly string[], writeErr: (text: string
     .command('create')
     .description('make a key and print it once')
     .requiredOption('--name <name>', 'what the key is for, e.g. grafana or demo')
-    .addOption(new Option('--role <role>', 'read: queries and subscriptions; admin: also mutations').choices([...API_KEY_ROLES]).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', 'read: queries and subscriptions; admin: also mutations')
+        .choices([...API_KEY_ROLES])
+        .makeOptionMandatory(),
+    )
     .option('--json', 'print {"id","name","role","key"} as JSON (for scripts)', false)
     .action((o: { name: string; role: ApiKeyRole; json: boolean }) => {
       if (o.name.trim() === '') throw new InvalidInputError('flags', [{ path: 'name', message: 'is blank; name what the key is for' }]);

@@ -27,7 +27,13 @@ async function main(argv: readonly string[]): Promise<number> {
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  console.error(error instanceof CoreError && !(error instanceof InvalidInputError) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : `phx-apikey failed: ${String(error)}`);
+  console.error(
+    error instanceof CoreError && !(error instanceof InvalidInputError)
+      ? `${error.code}: ${error.message}`
+      : error instanceof Error
+        ? error.message
+        : `phx-apikey failed: ${String(error)}`,
+  );
   return error instanceof InvalidInputError ? 2 : 1;
 }
 

@@ -58,13 +58,19 @@ function readSettings(): Settings {
     subscriptionCounts: values.subscriptions.split(',').map(Number),
     timeoutSeconds: Number(values['timeout-seconds']),
   };
-  const bad = [settings.jobs, settings.timeoutSeconds, ...settings.subscriptionCounts].some((n) => !Number.isInteger(n) || n < 1 || n > 1_000);
+  const bad = [settings.jobs, settings.timeoutSeconds, ...settings.subscriptionCounts].some(
+    (n) => !Number.isInteger(n) || n < 1 || n > 1_000,
+  );
   if (bad) throw new Error('--jobs, --subscriptions (comma-separated) and --timeout-seconds take whole numbers from 1 to 1000');
   return settings;
 }
 
 async function postGraphql<T>(url: string, authorization: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
   if (body.data === undefined || body.errors !== undefined) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
   return body.data;
@@ -75,13 +81,28 @@ async function postGraphql<T>(url: string, authorization: string, query: string,
  * after every subscriber had its first event (earlier ones are replayed from
  * the log, so their age is not a delivery time).
  */
-async function measureJob(url: string, authorization: string, property: Property, count: number, timeoutMs: number, serverPid: number): Promise<PhaseResult> {
+async function measureJob(
+  url: string,
+  authorization: string,
+  property: Property,
+  count: number,
+  timeoutMs: number,
+  serverPid: number,
+): Promise<PhaseResult> {
   const clients: Client[] = Array.from({ length: count }, () =>
-    createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { authorization } }),
+    createClient({
+      url: url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: { authorization },
+    }),
   );
   try {
     const enqueue = 'mutation($a: [String!]) { enqueueExtraction(input: { addresses: $a, sources: ["zillow"] }) { id } }';
-    const { enqueueExtraction } = await postGraphql<{ enqueueExtraction: { id: string } }>(url, authorization, enqueue, { a: [property.address] });
+    const { enqueueExtraction } = await postGraphql<{ enqueueExtraction: { id: string } }>(url, authorization, enqueue, {
+      a: [property.address],
+    });
     const arrivals: { readonly atMs: number; readonly arrivedMs: number }[][] = clients.map(() => []);
     let allFirstAtMs = Number.POSITIVE_INFINITY;
     let firsts = 0;
@@ -162,7 +183,9 @@ async function main(): Promise<void> {
     const all = await loadPropertiesCsv(join(ROOT, 'tools/data/sample-properties.csv'));
     // Properties whose replayed listings have photos: events come as the worker stores them.
     const properties = all.filter((p) => p.listingUrls.zillow !== undefined);
-    console.log(`\nWorker progress change (event recorded) to arrival at a jobEvents subscriber; ${s.jobs} one-property jobs (Zillow) per row, 1 worker, 1 server:`);
+    console.log(
+      `\nWorker progress change (event recorded) to arrival at a jobEvents subscriber; ${s.jobs} one-property jobs (Zillow) per row, 1 worker, 1 server:`,
+    );
     console.log('subscriptions  events/job  samples      p50      p95      max  server RSS');
     for (const count of s.subscriptionCounts) {
       const results: PhaseResult[] = [];

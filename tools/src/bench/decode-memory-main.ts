@@ -102,7 +102,14 @@ async function measure(dir: string, maxDecodePixels: number | undefined, propert
   const round = (bytes: number): number => Math.round(bytes / MB);
   const seconds = (Date.now() - started) / 1000;
   const decoded = outcomes.reduce((sum, o) => sum + o.newImages + o.duplicateImages, 0);
-  return { baselineRssMb: round(baseline), peakRssMb: round(peak), increaseMb: round(peak - baseline), photos: photos.length, decoded, seconds };
+  return {
+    baselineRssMb: round(baseline),
+    peakRssMb: round(peak),
+    increaseMb: round(peak - baseline),
+    photos: photos.length,
+    decoded,
+    seconds,
+  };
 }
 
 async function child(args: string[]): Promise<string> {
@@ -116,9 +123,13 @@ async function compare(count: number, megapixels: number, format: BenchFormat, b
     await child(['--make', dir, '--photos', String(count), '--megapixels', String(megapixels), '--format', format]);
     console.log(`phx decode memory: one property, ${count} ${format} photos of ${megapixels} MP, 4 photos in flight`);
     for (const budget of budgets) {
-      const figures = JSON.parse(await child(['--measure', dir, ...(budget === undefined ? [] : ['--max-decode-pixels', String(budget)])])) as DecodeMemoryFigures;
+      const figures = JSON.parse(
+        await child(['--measure', dir, ...(budget === undefined ? [] : ['--max-decode-pixels', String(budget)])]),
+      ) as DecodeMemoryFigures;
       const label = budget === undefined ? 'default (100 MP)' : `${budget / 1e6} MP`;
-      console.log(`  MAX_DECODE_PIXELS ${label.padEnd(16)} peak RSS ${figures.peakRssMb} MiB, +${figures.increaseMb} MiB over ${figures.baselineRssMb} MiB, ${figures.seconds.toFixed(1)} s`);
+      console.log(
+        `  MAX_DECODE_PIXELS ${label.padEnd(16)} peak RSS ${figures.peakRssMb} MiB, +${figures.increaseMb} MiB over ${figures.baselineRssMb} MiB, ${figures.seconds.toFixed(1)} s`,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

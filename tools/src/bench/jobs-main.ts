@@ -101,14 +101,31 @@ interface LatencyResult {
  * figure is the queue's pickup, not Chromium competing for the CPU.
  */
 function emptyProperties(count: number): Property[] {
-  return Array.from({ length: count }, (_, i) => ({ id: toPropertyId(`bench-${i}`), address: `${i} Bench Rd, Phoenix, AZ 85001`, listingUrls: {} }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: toPropertyId(`bench-${i}`),
+    address: `${i} Bench Rd, Phoenix, AZ 85001`,
+    listingUrls: {},
+  }));
 }
 
-async function latencyPhase(client: MongoClient, uri: string, s: Settings, mode: { name: string; pollMs: string }, ferretPid: number | null, logDir: string): Promise<LatencyResult> {
+async function latencyPhase(
+  client: MongoClient,
+  uri: string,
+  s: Settings,
+  mode: { name: string; pollMs: string },
+  ferretPid: number | null,
+  logDir: string,
+): Promise<LatencyResult> {
   const properties = emptyProperties(s.latencyJobs);
   const dbName = `phx_bench_jobs_${randomBytes(4).toString('hex')}`;
   const db = client.db(dbName);
-  const workers = await startBenchWorkers({ script: WORKER_MAIN, count: 2, env: { MONGODB_URI: uri, MONGODB_DB: dbName, PHX_SCRAPER_MODE: 'replay', QUEUE_NOTIFY_POLL_MS: mode.pollMs, MAX_CONCURRENT_JOBS: '8' }, logDir, phase: `latency-${mode.pollMs}` });
+  const workers = await startBenchWorkers({
+    script: WORKER_MAIN,
+    count: 2,
+    env: { MONGODB_URI: uri, MONGODB_DB: dbName, PHX_SCRAPER_MODE: 'replay', QUEUE_NOTIFY_POLL_MS: mode.pollMs, MAX_CONCURRENT_JOBS: '8' },
+    logDir,
+    phase: `latency-${mode.pollMs}`,
+  });
   try {
     const idle = await dbIdleCpuPercent(ferretPid, s.idleSeconds);
     const agenda = await createAgenda({ db });
@@ -127,7 +144,13 @@ async function latencyPhase(client: MongoClient, uri: string, s: Settings, mode:
     const jobs = await waitFinal(service, ids, 300_000);
     await agenda.stop(false);
     const latencies = jobs.map((j) => (j.startedAt?.getTime() ?? Number.NaN) - j.createdAt.getTime()).sort((a, b) => a - b);
-    return { mode: mode.name, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), maxMs: latencies.at(-1) ?? Number.NaN, dbIdleCpuPercent: idle };
+    return {
+      mode: mode.name,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      maxMs: latencies.at(-1) ?? Number.NaN,
+      dbIdleCpuPercent: idle,
+    };
   } finally {
     await workers.stop();
     await db.dropDatabase();
@@ -144,10 +167,23 @@ interface ThroughputResult {
   readonly peakWorkerTreeRssBytes: number;
 }
 
-async function throughputPhase(client: MongoClient, uri: string, properties: readonly Property[], s: Settings, count: number, logDir: string): Promise<ThroughputResult> {
+async function throughputPhase(
+  client: MongoClient,
+  uri: string,
+  properties: readonly Property[],
+  s: Settings,
+  count: number,
+  logDir: string,
+): Promise<ThroughputResult> {
   const dbName = `phx_bench_jobs_${randomBytes(4).toString('hex')}`;
   const db = client.db(dbName);
-  const workers = await startBenchWorkers({ script: WORKER_MAIN, count, env: { MONGODB_URI: uri, MONGODB_DB: dbName, PHX_SCRAPER_MODE: 'replay' }, logDir, phase: `throughput-${count}` });
+  const workers = await startBenchWorkers({
+    script: WORKER_MAIN,
+    count,
+    env: { MONGODB_URI: uri, MONGODB_DB: dbName, PHX_SCRAPER_MODE: 'replay' },
+    logDir,
+    phase: `throughput-${count}`,
+  });
   try {
     const agenda = await createAgenda({ db });
     const service = new JobService({ db, agenda });
@@ -181,7 +217,11 @@ async function benchDatabase(s: Settings): Promise<{ uri: string; ferretPid: num
     const uri = await resolveMongoUri();
     return { uri, ferretPid: await findFerretDbPid(Number(new URL(uri).port || 27017)), stop: async () => undefined };
   }
-  const options = { dataDir: await mkdtemp(join(tmpdir(), 'phx-bench-jobs-db-')), binDir: join(localDataDir(), 'bin'), port: await freePort() };
+  const options = {
+    dataDir: await mkdtemp(join(tmpdir(), 'phx-bench-jobs-db-')),
+    binDir: join(localDataDir(), 'bin'),
+    port: await freePort(),
+  };
   const state = await startLocalMongo(options);
   return { uri: state.uri, ferretPid: state.pid, stop: async () => void (await stopLocalMongo(options)) };
 }
@@ -196,7 +236,9 @@ async function main(): Promise<void> {
   const small = all.filter((p) => /Garwood|Chicago|New York|788 W 8th|Plymouth|829 E 14th/.test(p.address));
   console.log(`phx jobs benchmark: ${uri.replace(/\/\/[^@]*@/, '//***@')}, worker logs in ${logDir}`);
   try {
-    console.log(`\nEnqueue to start (${s.latencyJobs} jobs enqueued one at a time by this process, 2 worker processes; jobs that read no page):`);
+    console.log(
+      `\nEnqueue to start (${s.latencyJobs} jobs enqueued one at a time by this process, 2 worker processes; jobs that read no page):`,
+    );
     const modes = [
       { name: 'notifications, 100 ms reads', pollMs: '100' },
       { name: 'notifications, 50 ms reads', pollMs: '50' },
@@ -205,7 +247,9 @@ async function main(): Promise<void> {
     for (const mode of modes) {
       const r = await latencyPhase(client, uri, s, mode, ferretPid, logDir);
       const cpu = r.dbIdleCpuPercent === null ? 'n/a (FerretDB not local)' : `${r.dbIdleCpuPercent.toFixed(1)} % of a core`;
-      console.log(`  ${r.mode.padEnd(30)} p50 ${Math.round(r.p50Ms)} ms, p95 ${Math.round(r.p95Ms)} ms, max ${Math.round(r.maxMs)} ms; FerretDB idle CPU ${cpu}`);
+      console.log(
+        `  ${r.mode.padEnd(30)} p50 ${Math.round(r.p50Ms)} ms, p95 ${Math.round(r.p95Ms)} ms, max ${Math.round(r.maxMs)} ms; FerretDB idle CPU ${cpu}`,
+      );
     }
     console.log(`\nThroughput (${s.jobs} one-property jobs on the replayed listings, MAX_CONCURRENT_JOBS 3 per worker, cold workers):`);
     for (const count of s.workerCounts) {

@@ -87,7 +87,11 @@ async function runOutage(o: {
 
 async function main(): Promise<void> {
   const settings = readSettings();
-  const db = { dataDir: await mkdtemp(join(tmpdir(), 'phx-bench-outage-db-')), binDir: join(localDataDir(), 'bin'), port: await freePort() };
+  const db = {
+    dataDir: await mkdtemp(join(tmpdir(), 'phx-bench-outage-db-')),
+    binDir: join(localDataDir(), 'bin'),
+    port: await freePort(),
+  };
   const { uri } = await startLocalMongo(db);
   const dbName = `phx_bench_outage_${randomBytes(4).toString('hex')}`;
   const client = await MongoClient.connect(uri);
@@ -100,7 +104,15 @@ async function main(): Promise<void> {
   const worker = await startChildService({
     name: 'worker',
     script: join(ROOT, 'apps/worker/dist/main.js'),
-    env: { MONGODB_URI: uri, MONGODB_DB: dbName, PHX_SCRAPER_MODE: 'replay', METRICS_PORT: String(metricsPort), WORKER_NAME: 'bench-outage', WATCHDOG_INTERVAL_MS: '2000', WATCHDOG_TIMEOUT_MS: '2000' },
+    env: {
+      MONGODB_URI: uri,
+      MONGODB_DB: dbName,
+      PHX_SCRAPER_MODE: 'replay',
+      METRICS_PORT: String(metricsPort),
+      WORKER_NAME: 'bench-outage',
+      WATCHDOG_INTERVAL_MS: '2000',
+      WATCHDOG_TIMEOUT_MS: '2000',
+    },
     readyPattern: /worker ready/,
     logFile: join(logDir, 'worker.log'),
   });
@@ -114,19 +126,31 @@ async function main(): Promise<void> {
         const figure = await runOutage({ db, service, property: property!, readyz, outageS, takeTimeoutMs: settings.takeTimeoutMs });
         figures.push(figure);
         const { takenAfterMs } = figure;
-        console.log(`outage ${outageS} s: /readyz during ${figure.readyDuringOutage}; job taken ${takenAfterMs === null ? 'NOT within the timeout' : `${takenAfterMs} ms`} after the database returned; /readyz after ${figure.readyAfter}`);
+        console.log(
+          `outage ${outageS} s: /readyz during ${figure.readyDuringOutage}; job taken ${takenAfterMs === null ? 'NOT within the timeout' : `${takenAfterMs} ms`} after the database returned; /readyz after ${figure.readyAfter}`,
+        );
       }
     }
   } finally {
     await worker.stop();
     await agenda.stop(false);
-    await client.db(dbName).dropDatabase().catch(() => undefined);
+    await client
+      .db(dbName)
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
     await stopLocalMongo(db);
     await rm(db.dataDir, { recursive: true, force: true });
   }
   const taken = figures.flatMap((f) => (f.takenAfterMs === null ? [] : [f.takenAfterMs]));
-  console.log(JSON.stringify({ outages: figures.length, notTaken: figures.length - taken.length, worstTakenMs: Math.max(0, ...taken), workerLog: join(logDir, 'worker.log') }));
+  console.log(
+    JSON.stringify({
+      outages: figures.length,
+      notTaken: figures.length - taken.length,
+      worstTakenMs: Math.max(0, ...taken),
+      workerLog: join(logDir, 'worker.log'),
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileImageStore, MemoryPhotoRepository, PixelBudget, PropertyExtractor, runExtraction, toPropertyId } from '@phx/core';
-import type { FetchedPhoto, ListingPhotos, PhotoFetcher, PhotoFetchRequest, PhotoScraper, Property, PropertyOutcome, ScrapeRequest } from '@phx/core';
+import type {
+  FetchedPhoto,
+  ListingPhotos,
+  PhotoFetcher,
+  PhotoFetchRequest,
+  PhotoScraper,
+  Property,
+  PropertyOutcome,
+  ScrapeRequest,
+} from '@phx/core';
 import type { BenchPhoto } from './bench-inputs.js';
 
 const PHOTO_HOST = 'https://photos.bench.invalid';
@@ -71,7 +80,11 @@ export async function runPipeline(photos: readonly BenchPhoto[], options: Pipeli
     for (let i = 0; i < photos.length; i += options.photosPerProperty) {
       const id = toPropertyId(`bench-${properties.length + 1}`);
       galleries.set(id, photos.slice(i, i + options.photosPerProperty));
-      properties.push({ id, address: `${properties.length + 1} Bench Way, Phoenix, AZ 85001`, listingUrls: { zillow: `https://www.zillow.com/homedetails/${id}/` } });
+      properties.push({
+        id,
+        address: `${properties.length + 1} Bench Way, Phoenix, AZ 85001`,
+        listingUrls: { zillow: `https://www.zillow.com/homedetails/${id}/` },
+      });
     }
     const bodies = new Map(photos.map((p) => [`${PHOTO_HOST}/${encodeURIComponent(p.name)}.jpg`, p.bytes] as const));
     const extractor = new PropertyExtractor({

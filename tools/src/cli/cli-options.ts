@@ -103,7 +103,10 @@ const MAX_RETIRE_CONTEXT_AFTER_PAGES = 100_000;
 function retireContextAfter(value: string): { pages: number | null } | InputIssue {
   const pages = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!Number.isSafeInteger(pages) || pages > MAX_RETIRE_CONTEXT_AFTER_PAGES) {
-    return { path: '--retire-context-after', message: `must be a whole number of pages from 0 (never) to ${MAX_RETIRE_CONTEXT_AFTER_PAGES}; got "${value}"` };
+    return {
+      path: '--retire-context-after',
+      message: `must be a whole number of pages from 0 (never) to ${MAX_RETIRE_CONTEXT_AFTER_PAGES}; got "${value}"`,
+    };
   }
   return { pages: pages === 0 ? null : pages };
 }
@@ -130,7 +133,10 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
       throw new InvalidInputError('flags', [{ path: '--job-id', message }]);
     }
     if (o.cancel) {
-      if (o.wait) throw new InvalidInputError('flags', [{ path: '--wait', message: 'cannot be combined with --cancel (cancel waits for the job to stop)' }]);
+      if (o.wait)
+        throw new InvalidInputError('flags', [
+          { path: '--wait', message: 'cannot be combined with --cancel (cancel waits for the job to stop)' },
+        ]);
       return { kind: 'cancel', jobId: toJobId(o.jobId) };
     }
     return { kind: 'status', jobId: toJobId(o.jobId), wait: o.wait };

@@ -46,7 +46,10 @@ export function formatProgressLine(job: ExtractionJob): string {
   const done = job.completedProperties + job.partialProperties + job.deferredProperties + job.failedProperties;
   return (
     `${job.status.padEnd(11)} properties ${done}/${job.totalProperties} (${formatCounts(job, FINISHED_NOT_COMPLETED)})  ` +
-    `images ${job.totalImages} (${formatCounts(job, PHOTO_COUNTER_NAMES.filter((name) => name !== 'totalImages'))})`
+    `images ${job.totalImages} (${formatCounts(
+      job,
+      PHOTO_COUNTER_NAMES.filter((name) => name !== 'totalImages'),
+    )})`
   );
 }
 

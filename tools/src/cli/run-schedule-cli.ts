@@ -15,7 +15,10 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  * @throws `InvalidScheduleError`/`InvalidInputError` (bad cron, zone, name or properties),
  *   `NotFoundError` (unknown schedule or address), `ScheduleNameTakenError` (name in use)
  */
-export async function runScheduleCli(request: ScheduleRequest, ctx: Pick<CliContext, 'db' | 'agenda' | 'logger' | 'write'>): Promise<number> {
+export async function runScheduleCli(
+  request: ScheduleRequest,
+  ctx: Pick<CliContext, 'db' | 'agenda' | 'logger' | 'write'>,
+): Promise<number> {
   const schedules = new ScheduleService({ db: ctx.db, agenda: ctx.agenda, logger: ctx.logger });
   await schedules.ensureIndexes();
   switch (request.action) {

@@ -65,9 +65,17 @@ export function buildScheduleProgram(defaults: CliDefaults, onRequest: (request:
   addExtractionFlags(add, defaults.csvPath)
     .option('--paused', 'create it paused', false)
     .action((o: RawAddOptions) => onRequest(toAddRequest(o)));
-  program.command('list').description('list the schedules').action(() => onRequest({ kind: 'schedule', action: 'list' }));
+  program
+    .command('list')
+    .description('list the schedules')
+    .action(() => onRequest({ kind: 'schedule', action: 'list' }));
   for (const action of ['pause', 'resume', 'remove', 'runs'] as const) {
-    const what = { pause: 'pause a schedule', resume: 'resume a paused schedule', remove: 'remove a schedule (its jobs stay)', runs: "show a schedule's ticks: runs started and skipped" }[action];
+    const what = {
+      pause: 'pause a schedule',
+      resume: 'resume a paused schedule',
+      remove: 'remove a schedule (its jobs stay)',
+      runs: "show a schedule's ticks: runs started and skipped",
+    }[action];
     program
       .command(action)
       .description(what)
@@ -110,6 +118,7 @@ export function parseScheduleArgs(argv: readonly string[], defaults: CliDefaults
   buildScheduleProgram(defaults, (r) => {
     request = r;
   }).parse([...argv], { from: 'user' });
-  if (request === null) throw new InvalidInputError('flags', [{ path: 'schedule', message: 'name a subcommand: add, list, pause, resume, remove or runs' }]);
+  if (request === null)
+    throw new InvalidInputError('flags', [{ path: 'schedule', message: 'name a subcommand: add, list, pause, resume, remove or runs' }]);
   return request;
 }

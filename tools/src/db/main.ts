@@ -4,8 +4,9 @@ import { localDataDir } from './workspace-paths.js';
 import { localMongoStatus, stopLocalMongo } from './local-mongo.js';
 import { resolveMongoUri, startLocalMongoUri } from './mongo-uri.js';
 
-const program = new Command('phx-db')
-  .description('The MongoDB phx runs against: MONGODB_URI if set, else a local FerretDB v1.24.2 under .data/.');
+const program = new Command('phx-db').description(
+  'The MongoDB phx runs against: MONGODB_URI if set, else a local FerretDB v1.24.2 under .data/.',
+);
 
 program
   .command('uri', { isDefault: true })

@@ -73,13 +73,16 @@ export class DatabaseUnavailableError extends CoreError {
 export async function connectMongo(uri: string, env: NodeJS.ProcessEnv = process.env): Promise<MongoClient> {
   const parsed = connectTimeoutSchema.safeParse(env['MONGODB_CONNECT_TIMEOUT_MS'] === '' ? undefined : env['MONGODB_CONNECT_TIMEOUT_MS']);
   if (!parsed.success) {
-    throw new InvalidInputError('setting', [{ path: 'MONGODB_CONNECT_TIMEOUT_MS', message: 'must be a whole number of ms from 100 to 600000' }]);
+    throw new InvalidInputError('setting', [
+      { path: 'MONGODB_CONNECT_TIMEOUT_MS', message: 'must be a whole number of ms from 100 to 600000' },
+    ]);
   }
   const timeoutMs = parsed.data;
   try {
     return await MongoClient.connect(uri, { serverSelectionTimeoutMS: timeoutMs, connectTimeoutMS: timeoutMs });
   } catch (error) {
-    if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) throw new DatabaseUnavailableError(uri, timeoutMs, error);
+    if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError)
+      throw new DatabaseUnavailableError(uri, timeoutMs, error);
     throw error;
   }
 }

@@ -44,8 +44,10 @@ export type JobProgress = ExtractionCounters & {
 };
 
 /** One property's outcome as received: the photo counts the demo asks for (core's `PropertyOutcomeCounts`), and the rest as plain strings. */
-export interface PropertyOutcomeView
-  extends Pick<PropertyOutcomeCounts, 'photosFound' | 'newImages' | 'duplicateImages' | 'unchangedImages' | 'failedImages' | 'missingPhotos'> {
+export interface PropertyOutcomeView extends Pick<
+  PropertyOutcomeCounts,
+  'photosFound' | 'newImages' | 'duplicateImages' | 'unchangedImages' | 'failedImages' | 'missingPhotos'
+> {
   readonly propertyId: string;
   readonly address: string;
   readonly status: string;
@@ -53,7 +55,12 @@ export interface PropertyOutcomeView
   readonly retryAt: string | null;
   readonly sourcesRead: readonly string[];
   readonly skippedSources: readonly { readonly source: string; readonly reason: string }[];
-  readonly failures: readonly { readonly source: string | null; readonly url: string | null; readonly code: string; readonly message: string }[];
+  readonly failures: readonly {
+    readonly source: string | null;
+    readonly url: string | null;
+    readonly code: string;
+    readonly message: string;
+  }[];
 }
 
 /** The final job as received. */

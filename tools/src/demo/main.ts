@@ -82,7 +82,9 @@ async function main(): Promise<number> {
     const url = `http://127.0.0.1:${port}/graphql`;
     console.log(`  graphql    pid ${services[1]?.child.pid} ready at ${url} (playground ${url.replace(/graphql$/, 'graphiql')})`);
     // The server runs as deployed, keys required: the demo makes an admin key for itself and revokes it at the end.
-    const apiKey = await withDemoDatabase(mongoUri, opts.db, (admin) => admin.create({ name: `demo ${new Date().toISOString()}`, role: 'admin' }));
+    const apiKey = await withDemoDatabase(mongoUri, opts.db, (admin) =>
+      admin.create({ name: `demo ${new Date().toISOString()}`, role: 'admin' }),
+    );
     console.log(`  api key    admin key ${apiKey.record.id} for this run (revoked when the demo ends)\n`);
     const client = new PhxGraphqlClient(url, { authorization: `Bearer ${apiKey.key}` });
     try {

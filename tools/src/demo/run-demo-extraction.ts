@@ -14,7 +14,13 @@ import { verifyPropertyStore } from './verify-store.js';
 import { FINISHED_NOT_COMPLETED, formatCounts } from '../report/counter-text.js';
 
 /** The photo counters of the demo's progress line, in its order. */
-const DEMO_PHOTO_COUNTERS: readonly CounterName[] = ['newImages', 'duplicateImages', 'unchangedImages', 'failedImages', 'placeholderImages'];
+const DEMO_PHOTO_COUNTERS: readonly CounterName[] = [
+  'newImages',
+  'duplicateImages',
+  'unchangedImages',
+  'failedImages',
+  'placeholderImages',
+];
 
 /** What the demo extraction needs. */
 export interface DemoExtractionOptions {

@@ -10,7 +10,9 @@ async function manifestProblems(path: string, photos: readonly PhotoView[]): Pro
     const manifest = JSON.parse(await readFile(path, 'utf8')) as { photos?: { sha256?: string }[] };
     const listed = (manifest.photos ?? []).map((p) => p.sha256 ?? '').sort();
     const recorded = photos.map((p) => p.sha256).sort();
-    return listed.join() === recorded.join() ? [] : [`${MANIFEST_FILE_NAME}: lists ${listed.length} photos, the records ${recorded.length}`];
+    return listed.join() === recorded.join()
+      ? []
+      : [`${MANIFEST_FILE_NAME}: lists ${listed.length} photos, the records ${recorded.length}`];
   } catch (error) {
     return [`${MANIFEST_FILE_NAME}: unreadable (${error instanceof Error ? error.message : String(error)})`];
   }
@@ -60,7 +62,9 @@ export async function verifyPropertyStore(propertyDir: string, photos: readonly 
       if (file !== name && !(await exists(join(propertyDir, file)))) problems.push(`${file}: recorded but not on disk`);
     }
     try {
-      const hash = createHash('sha256').update(await readFile(join(propertyDir, name))).digest('hex');
+      const hash = createHash('sha256')
+        .update(await readFile(join(propertyDir, name)))
+        .digest('hex');
       if (hash !== photo.sha256) problems.push(`${name}: SHA-256 ${hash} differs from the record`);
     } catch {
       problems.push(`${name}: recorded but not on disk`);

@@ -50,7 +50,9 @@ const EXAMPLE_SUFFIX = '.example.ts';
  * @returns the examples found and every compiler error in them
  */
 export function checkExamples(options: CheckExamplesOptions): CheckExamplesResult {
-  const examples = options.sourceDirs.flatMap((dir) => sourceFilesUnder(join(options.rootDir, dir))).flatMap((file) => extractExamples(file, readFileSync(file, 'utf8')));
+  const examples = options.sourceDirs
+    .flatMap((dir) => sourceFilesUnder(join(options.rootDir, dir)))
+    .flatMap((file) => extractExamples(file, readFileSync(file, 'utf8')));
   const modules = new Map<string, { example: TsDocExample; headerLines: number; text: string }>();
   examples.forEach((example, index) => {
     const header = headerFor(example);
@@ -65,7 +67,9 @@ export function checkExamples(options: CheckExamplesOptions): CheckExamplesResul
   host.readFile = (path) => modules.get(path)?.text ?? readFile.call(host, path);
   host.getSourceFile = (path, version, onError, create) => {
     const module = modules.get(path);
-    return module === undefined ? getSourceFile.call(host, path, version, onError, create) : ts.createSourceFile(path, module.text, version, true);
+    return module === undefined
+      ? getSourceFile.call(host, path, version, onError, create)
+      : ts.createSourceFile(path, module.text, version, true);
   };
   const program = ts.createProgram([...modules.keys()], compilerOptions, host);
   const failures: ExampleFailure[] = [];
@@ -137,7 +141,9 @@ interface PackageManifest {
 /** `import { a, b } from './file.js';` for the exports of the documented file that the example does not itself declare or import. */
 function headerFor(example: TsDocExample): string {
   const own = declaredNames(ts.createSourceFile('example.ts', example.code, ts.ScriptTarget.Latest));
-  const exported = exportedNames(ts.createSourceFile(example.file, readFileSync(example.file, 'utf8'), ts.ScriptTarget.Latest)).filter((n) => !own.has(n));
+  const exported = exportedNames(ts.createSourceFile(example.file, readFileSync(example.file, 'utf8'), ts.ScriptTarget.Latest)).filter(
+    (n) => !own.has(n),
+  );
   if (exported.length === 0) return '';
   return `import { ${exported.join(', ')} } from './${basename(example.file, '.ts')}.js';\n`;
 }
@@ -152,7 +158,8 @@ function exportedNames(source: ts.SourceFile): string[] {
       continue;
     }
     const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
-    if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) || modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) continue;
+    if (!modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) || modifiers.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword))
+      continue;
     for (const name of namesOfStatement(statement)) names.add(name);
   }
   return [...names];

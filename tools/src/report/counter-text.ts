@@ -17,7 +17,11 @@ export const COUNTER_LABELS: Readonly<Record<CounterName, string>> = Object.free
 });
 
 /** The counters of finished properties other than completed, in the order the reports print them. */
-export const FINISHED_NOT_COMPLETED: readonly CounterName[] = Object.freeze(['partialProperties', 'deferredProperties', 'failedProperties']);
+export const FINISHED_NOT_COMPLETED: readonly CounterName[] = Object.freeze([
+  'partialProperties',
+  'deferredProperties',
+  'failedProperties',
+]);
 
 /**
  * Prints some counters as `value label` pairs.

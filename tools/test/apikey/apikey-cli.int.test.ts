@@ -44,7 +44,9 @@ describe('phx-apikey (the built CLI)', () => {
     const key = lines[2] ?? '';
     expect(key).toMatch(/^phx_[A-Za-z0-9_-]{43}$/);
 
-    const docs = await keys().find({}, { projection: { _id: 0 } }).toArray();
+    const docs = await keys()
+      .find({}, { projection: { _id: 0 } })
+      .toArray();
     expect(docs).toEqual([
       {
         id,
@@ -62,7 +64,12 @@ describe('phx-apikey (the built CLI)', () => {
     const created = await cli('create', '--name', 'demo', '--role', 'admin', '--json');
     expect(created.code).toBe(0);
     const made = JSON.parse(created.stdout) as { id: string; name: string; role: string; key: string };
-    expect(made).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'demo', role: 'admin', key: expect.stringMatching(/^phx_/) });
+    expect(made).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'demo',
+      role: 'admin',
+      key: expect.stringMatching(/^phx_/),
+    });
 
     const listed = await cli('list', '--json');
     const records = JSON.parse(listed.stdout) as Record<string, unknown>[];

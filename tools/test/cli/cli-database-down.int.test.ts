@@ -17,7 +17,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function runWith(script: string, uri: string, ...args: string[]): Promise<{ code: number | string; stderr: string; killed: boolean }> {
+async function runWith(
+  script: string,
+  uri: string,
+  ...args: string[]
+): Promise<{ code: number | string; stderr: string; killed: boolean }> {
   const env = { ...process.env, LOG_LEVEL: 'silent', MONGODB_URI: uri, MONGODB_CONNECT_TIMEOUT_MS: '2000' };
   try {
     const { stderr } = await run(process.execPath, [script, ...args], { env, timeout: 25_000 });

@@ -11,7 +11,10 @@ const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -37,7 +40,10 @@ describe('phx-extract refuses input the store could not hold, naming it', () => 
 
   it('a CSV that is not UTF-8: exit 2 naming the file and line, no job', async () => {
     const csv = join(dir, 'latin1.csv');
-    await writeFile(csv, Buffer.concat([Buffer.from('address\n"1 Main St, Phoenix"\n"2 Pe'), Buffer.from([0xf1]), Buffer.from('a Ave, Phoenix"\n')]));
+    await writeFile(
+      csv,
+      Buffer.concat([Buffer.from('address\n"1 Main St, Phoenix"\n"2 Pe'), Buffer.from([0xf1]), Buffer.from('a Ave, Phoenix"\n')]),
+    );
     const result = await cli('--csv', csv, '--all', '--dry-run', '--replay');
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain(csv);

@@ -73,20 +73,26 @@ describe('Ctrl-C of an in-process extraction (the built CLI, replay, Chromium, F
     });
   }
 
-  it('cancels the job, prints its report and exits 130; the job is cancelled, not left in_progress', { timeout: KILL_AFTER_MS + 30_000 }, async () => {
-    const run = await interruptRun();
-    const jobId = /Job ([0-9a-f-]{36}): extracting/.exec(run.stdout)?.[1] ?? '';
-    expect(jobId).not.toBe('');
-    const job = await client.db(dbName).collection<JobCounts>('extraction_jobs').findOne({ _id: jobId });
-    expect({ status: job?.status, code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({
-      status: 'cancelled',
-      code: 130,
-      signal: null,
-      stderr: '',
-    });
-    expect(run.stdout).toContain('Cancelling...');
-    expect(run.stdout).toContain(`Job ${jobId}: cancelled\n  Progress: `);
-    // Not every property was done: the run was cut short, not waited out.
-    expect(Number(job?.completedProperties) + Number(job?.partialProperties) + Number(job?.failedProperties)).toBeLessThan(Number(job?.totalProperties));
-  });
+  it(
+    'cancels the job, prints its report and exits 130; the job is cancelled, not left in_progress',
+    { timeout: KILL_AFTER_MS + 30_000 },
+    async () => {
+      const run = await interruptRun();
+      const jobId = /Job ([0-9a-f-]{36}): extracting/.exec(run.stdout)?.[1] ?? '';
+      expect(jobId).not.toBe('');
+      const job = await client.db(dbName).collection<JobCounts>('extraction_jobs').findOne({ _id: jobId });
+      expect({ status: job?.status, code: run.code, signal: run.signal, stderr: run.stderr }).toEqual({
+        status: 'cancelled',
+        code: 130,
+        signal: null,
+        stderr: '',
+      });
+      expect(run.stdout).toContain('Cancelling...');
+      expect(run.stdout).toContain(`Job ${jobId}: cancelled\n  Progress: `);
+      // Not every property was done: the run was cut short, not waited out.
+      expect(Number(job?.completedProperties) + Number(job?.partialProperties) + Number(job?.failedProperties)).toBeLessThan(
+        Number(job?.totalProperties),
+      );
+    },
+  );
 });

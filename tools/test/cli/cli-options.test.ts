@@ -35,7 +35,19 @@ describe('parseCliArgs', () => {
 
   it('reads the seed flags for an async extraction', () => {
     const r = parseCliArgs(
-      ['--address', '1 Main St, Town, AZ 85001', '--address', '2 Oak Ave', '--sources', 'Redfin', '--dry-run', '--async', '--wait', '--isolation', 'context'],
+      [
+        '--address',
+        '1 Main St, Town, AZ 85001',
+        '--address',
+        '2 Oak Ave',
+        '--sources',
+        'Redfin',
+        '--dry-run',
+        '--async',
+        '--wait',
+        '--isolation',
+        'context',
+      ],
       defaults,
     );
     expect(r).toMatchObject({

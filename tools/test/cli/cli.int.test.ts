@@ -63,9 +63,13 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     expect(originals).toHaveLength(5);
     expect(records.map((r) => r['fileName']).sort()).toEqual(originals);
     // Next to each original, its web and thumbnail WebP variants, named by the record.
-    expect(records.flatMap((r) => (r['variants'] as { fileName: string }[]).map((v) => v.fileName)).sort()).toEqual(files.filter((n) => n.endsWith('.webp')));
+    expect(records.flatMap((r) => (r['variants'] as { fileName: string }[]).map((v) => v.fileName)).sort()).toEqual(
+      files.filter((n) => n.endsWith('.webp')),
+    );
     for (const name of originals) {
-      const sha = createHash('sha256').update(await readFile(join(imagesDir, CHICAGO_ID, name))).digest('hex');
+      const sha = createHash('sha256')
+        .update(await readFile(join(imagesDir, CHICAGO_ID, name)))
+        .digest('hex');
       expect(name.startsWith(sha)).toBe(true);
     }
 

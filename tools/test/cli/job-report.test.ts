@@ -44,14 +44,21 @@ describe('CLI job report', () => {
     );
   });
 
-  it('says next to a completed status how many properties are partial, and each one\'s missing photos', () => {
+  it("says next to a completed status how many properties are partial, and each one's missing photos", () => {
     const outcome = {
       propertyId: toPropertyId(address),
       address,
       status: 'partial' as const,
       ...{ ...ZERO_OUTCOME_COUNTS, photosFound: 7, newImages: 7, missingPhotos: 4 },
       ...{ sourcesRead: ['redfin' as const], skippedSources: [] },
-      failures: [{ source: 'redfin' as const, url: 'https://www.redfin.com/x', code: 'PHOTOS_MISSING', message: 'declares 11 photos but its gallery gave 7: 4 missing' }],
+      failures: [
+        {
+          source: 'redfin' as const,
+          url: 'https://www.redfin.com/x',
+          code: 'PHOTOS_MISSING',
+          message: 'declares 11 photos but its gallery gave 7: 4 missing',
+        },
+      ],
     };
     const done: ExtractionJob = { ...job, status: 'completed', partialProperties: 1, propertyOutcomes: [outcome] };
     const report = formatJobReport(done).split('\n');
@@ -70,7 +77,16 @@ describe('CLI job report', () => {
       status: 'deferred' as const,
       retryAt,
       ...{ ...ZERO_OUTCOME_COUNTS, sourcesRead: [], skippedSources: [] },
-      failures: [{ source: 'zillow' as const, url: 'https://www.zillow.com/x', code: 'NAVIGATION_FAILED', message: 'HTTP 429 (Retry-After: 600)', kind: 'transient' as const, retryAfterMs: 600_000 }],
+      failures: [
+        {
+          source: 'zillow' as const,
+          url: 'https://www.zillow.com/x',
+          code: 'NAVIGATION_FAILED',
+          message: 'HTTP 429 (Retry-After: 600)',
+          kind: 'transient' as const,
+          retryAfterMs: 600_000,
+        },
+      ],
     };
     const done: ExtractionJob = { ...job, status: 'completed', deferredProperties: 1, propertyOutcomes: [outcome] };
     const report = formatJobReport(done).split('\n');

@@ -41,7 +41,9 @@ describe('phx-extract schedule (the built CLI)', () => {
     expect(added.code).toBe(0);
     const id = /Schedule created: ([0-9a-f-]{36}) \(nightly-chicago\)/.exec(added.stdout)?.[1] ?? '';
     expect(id).not.toBe('');
-    expect(added.stdout).toMatch(/nightly-chicago: "0 3 \* \* \*" America\/Phoenix, next run \d{4}-\d\d-\d\dT10:00:00\.000Z; 1 property, zillow\n/);
+    expect(added.stdout).toMatch(
+      /nightly-chicago: "0 3 \* \* \*" America\/Phoenix, next run \d{4}-\d\d-\d\dT10:00:00\.000Z; 1 property, zillow\n/,
+    );
     expect(await tickJobs()).toBe(1);
 
     const listed = await cli('list');
@@ -50,7 +52,9 @@ describe('phx-extract schedule (the built CLI)', () => {
 
     const paused = await cli('pause', 'nightly-chicago');
     expect(paused.code).toBe(0);
-    expect(paused.stdout).toBe('Schedule nightly-chicago paused\nnightly-chicago: "0 3 * * *" America/Phoenix, paused; 1 property, zillow\n');
+    expect(paused.stdout).toBe(
+      'Schedule nightly-chicago paused\nnightly-chicago: "0 3 * * *" America/Phoenix, paused; 1 property, zillow\n',
+    );
     expect(await tickJobs()).toBe(0);
     expect((await cli('resume', id)).code).toBe(0);
     expect(await tickJobs()).toBe(1);
@@ -59,7 +63,10 @@ describe('phx-extract schedule (the built CLI)', () => {
     expect(await cli('remove', 'nightly-chicago')).toMatchObject({ code: 0, stdout: 'Schedule nightly-chicago removed\n' });
     expect(await tickJobs()).toBe(0);
     expect(await cli('list')).toMatchObject({ code: 0, stdout: 'No schedules.\n' });
-    expect(await cli('remove', 'nightly-chicago')).toMatchObject({ code: 1, stderr: 'No schedule with id or name "nightly-chicago" exists\n' });
+    expect(await cli('remove', 'nightly-chicago')).toMatchObject({
+      code: 1,
+      stderr: 'No schedule with id or name "nightly-chicago" exists\n',
+    });
   });
 
   it('rejects a bad cron expression and time zone with exit 2, a taken name with exit 1', async () => {
@@ -69,7 +76,10 @@ describe('phx-extract schedule (the built CLI)', () => {
     expect(bad.stderr).toContain('cron: "0 25 * * *" is not a valid cron expression');
     expect((await cli('add', '--name', 'twice', '--cron', '*/15 * * * *', '--all')).code).toBe(0);
     const again = await cli('add', '--name', 'twice', '--cron', '0 * * * *', '--all');
-    expect(again).toMatchObject({ code: 1, stderr: 'SCHEDULE_NAME_TAKEN: A schedule named "twice" exists already; choose another name or remove it first\n' });
+    expect(again).toMatchObject({
+      code: 1,
+      stderr: 'SCHEDULE_NAME_TAKEN: A schedule named "twice" exists already; choose another name or remove it first\n',
+    });
     expect((await cli('add', '--name', 'none', '--cron', '0 * * * *')).code).toBe(2);
     expect((await cli('frobnicate')).code).toBe(2);
   });

@@ -20,6 +20,8 @@ describe('demo progress line', () => {
       placeholderImages: 2,
       errorMessage: null,
     });
-    expect(line).toBe('completed   properties 9/9 (1 partial, 1 deferred, 0 failed)  images 218 (0 new, 0 duplicate, 218 unchanged, 0 failed, 2 placeholder)');
+    expect(line).toBe(
+      'completed   properties 9/9 (1 partial, 1 deferred, 0 failed)  images 218 (0 new, 0 duplicate, 218 unchanged, 0 failed, 2 placeholder)',
+    );
   });
 });

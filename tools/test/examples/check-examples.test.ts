@@ -26,7 +26,10 @@ describe('checkExamples', () => {
   it("compiles each example beside its file, with the file's exports in scope, and reports errors at their source line", () => {
     const result = checkExamples({ rootDir, sourceDirs: ['tools/test/examples/fixtures'] });
     expect(result.examples).toHaveLength(3);
-    expect(result.failures.map((f) => f.at)).toEqual(['tools/test/examples/fixtures/area.ts:17', 'tools/test/examples/fixtures/area.ts:37']);
+    expect(result.failures.map((f) => f.at)).toEqual([
+      'tools/test/examples/fixtures/area.ts:17',
+      'tools/test/examples/fixtures/area.ts:37',
+    ]);
     expect(result.failures[0]?.message).toBe("Type 'number' is not assignable to type 'string'.");
     expect(result.failures[1]?.message).toBe("Cannot find name 'missingName'.");
   });

@@ -78,7 +78,11 @@ export class AccessGuard {
   authorizeOperation(principal: ApiPrincipal, operation: OperationTypeNode | 'query' | 'mutation' | 'subscription'): void {
     const needed = ROLE_FOR_OPERATION[operation];
     if (needed === 'admin' && principal.role !== 'admin') {
-      throw new AccessError('FORBIDDEN', `API key ${principal.keyId} (${principal.name}) has role "${principal.role}"; a ${operation} needs an "admin" key`, 'API key role too low');
+      throw new AccessError(
+        'FORBIDDEN',
+        `API key ${principal.keyId} (${principal.name}) has role "${principal.role}"; a ${operation} needs an "admin" key`,
+        'API key role too low',
+      );
     }
   }
 

@@ -113,7 +113,10 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
         // Closed during the check: its onClose has run already, so keeping it would keep it forever.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         if (socketsOf(principals, principal.keyId) >= options.maxSocketsPerApiKey) {
-          logger.warn({ keyId: principal.keyId, maxSocketsPerApiKey: options.maxSocketsPerApiKey }, 'graphql-ws connection refused: too many sockets for the key');
+          logger.warn(
+            { keyId: principal.keyId, maxSocketsPerApiKey: options.maxSocketsPerApiKey },
+            'graphql-ws connection refused: too many sockets for the key',
+          );
           ctx.extra.socket.close(WS_TOO_MANY_CLOSE_CODE, `Too many sockets for this API key (limit ${options.maxSocketsPerApiKey})`);
           return false;
         }
@@ -134,8 +137,14 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
     onSubscribe(ctx, _id, payload) {
       // graphql-ws has reserved this operation's id already: it is counted.
       if (Object.keys(ctx.subscriptions).length > options.maxSubscriptionsPerSocket) {
-        logger.warn({ keyId: principals.get(ctx)?.keyId, maxSubscriptionsPerSocket: options.maxSubscriptionsPerSocket }, 'graphql-ws socket closed: too many subscriptions');
-        ctx.extra.socket.close(WS_TOO_MANY_CLOSE_CODE, `Too many subscriptions on this socket (limit ${options.maxSubscriptionsPerSocket})`);
+        logger.warn(
+          { keyId: principals.get(ctx)?.keyId, maxSubscriptionsPerSocket: options.maxSubscriptionsPerSocket },
+          'graphql-ws socket closed: too many subscriptions',
+        );
+        ctx.extra.socket.close(
+          WS_TOO_MANY_CLOSE_CODE,
+          `Too many subscriptions on this socket (limit ${options.maxSubscriptionsPerSocket})`,
+        );
         return [new GraphQLError(`Too many subscriptions on this socket (limit ${options.maxSubscriptionsPerSocket})`)];
       }
       const principal = principals.get(ctx);

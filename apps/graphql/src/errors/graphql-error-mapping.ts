@@ -72,11 +72,7 @@ export interface ErrorFormatOptions {
  * @param options - production flag and logger
  * @returns the error to send
  */
-export function formatGraphqlError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  options: ErrorFormatOptions,
-): GraphQLFormattedError {
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown, options: ErrorFormatOptions): GraphQLFormattedError {
   const original = unwrapOriginalError(error);
   const base = withoutStacktrace(formatted, options.isProduction);
   if (original instanceof CoreError) {
@@ -134,10 +130,7 @@ export const DATABASE_RETRY_AFTER_SECONDS = 1;
  * @param options - production flag and logger
  * @returns the errors to send
  */
-export function formatGraphqlErrors(
-  errors: readonly GraphQLError[],
-  options: ErrorFormatOptions,
-): GraphQLFormattedError[] {
+export function formatGraphqlErrors(errors: readonly GraphQLError[], options: ErrorFormatOptions): GraphQLFormattedError[] {
   return errors.map((error) => formatGraphqlError(error.toJSON(), error, options));
 }
 
@@ -159,8 +152,7 @@ function unwrapOriginalError(error: unknown): unknown {
 /** `instanceof`, or the shape, for a GraphQLError from another copy of `graphql`. */
 function isGraphQLError(value: unknown): value is GraphQLError {
   return (
-    value instanceof GraphQLError ||
-    (value instanceof Error && 'extensions' in value && 'originalError' in value && 'locations' in value)
+    value instanceof GraphQLError || (value instanceof Error && 'extensions' in value && 'originalError' in value && 'locations' in value)
   );
 }
 

@@ -17,8 +17,7 @@ export function createJsonErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
     const httpStatus = typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
-    const code =
-      type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : httpStatus < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    const code = type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : httpStatus < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
     const message =
       code === 'PAYLOAD_TOO_LARGE'
         ? 'Request body is larger than the server accepts'

@@ -16,7 +16,8 @@ export interface PublicOriginOptions {
 }
 
 /** A forwarded host: a DNS name or IPv4 address, or a bracketed IPv6 one, with an optional port; nothing else. */
-const FORWARDED_HOST_PATTERN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+const FORWARDED_HOST_PATTERN =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
 /**
  * Makes the function that tells, for a request, the public base of the links

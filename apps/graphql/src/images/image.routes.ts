@@ -33,7 +33,8 @@ export function createImageRouter(options: ImageRouterOptions): Router {
     const { propertyId, fileName } = req.params as { propertyId: string; fileName: string };
     try {
       const opened = await options.source(propertyId, fileName);
-      if (opened === 'bad-request') return refuse(res, 400, 'BAD_REQUEST', 'Not an image store path: expected /images/<propertyId>/<sha256>[.<variant>].<ext>');
+      if (opened === 'bad-request')
+        return refuse(res, 400, 'BAD_REQUEST', 'Not an image store path: expected /images/<propertyId>/<sha256>[.<variant>].<ext>');
       if (opened === 'not-found') return refuse(res, 404, 'NOT_FOUND', 'No such image');
       try {
         res
@@ -62,5 +63,8 @@ export function createImageRouter(options: ImageRouterOptions): Router {
 }
 
 function refuse(res: Response, status: number, code: string, message: string): void {
-  res.status(status).set('cache-control', 'no-store').json({ errors: [{ message, extensions: { code } }] });
+  res
+    .status(status)
+    .set('cache-control', 'no-store')
+    .json({ errors: [{ message, extensions: { code } }] });
 }

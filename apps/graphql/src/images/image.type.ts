@@ -49,7 +49,10 @@ export class StoredImageType {
   @Field(() => DateTimeResolver, { description: 'First sighting.' })
   readonly firstSeenAt!: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When a re-run found the photo gone from its listings; null while listed.' })
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When a re-run found the photo gone from its listings; null while listed.',
+  })
   readonly removedAt!: Date | null;
 }
 

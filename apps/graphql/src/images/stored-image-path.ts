@@ -50,11 +50,7 @@ export function storedImageContentType(propertyId: string, fileName: string): st
  *   that cannot be a store path, `not-found` for a missing file or one whose
  *   real path leaves the store)
  */
-export async function openStoredImage(
-  rootDir: string,
-  propertyId: string,
-  fileName: string,
-): Promise<OpenedImage | ImagePathRejection> {
+export async function openStoredImage(rootDir: string, propertyId: string, fileName: string): Promise<OpenedImage | ImagePathRejection> {
   const contentType = storedImageContentType(propertyId, fileName);
   if (contentType === null) return 'bad-request';
   let realRoot: string;

@@ -15,6 +15,9 @@ export class ExtractionFailureType {
   @Field(() => String, { description: 'Message naming the page or photo and what was wrong.' })
   readonly message!: string;
 
-  @Field(() => Int, { nullable: true, description: 'How long the site asked to be left alone (Retry-After), in ms; null when it asked for no wait.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'How long the site asked to be left alone (Retry-After), in ms; null when it asked for no wait.',
+  })
   readonly retryAfterMs!: number | null;
 }

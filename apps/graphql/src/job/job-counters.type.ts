@@ -31,7 +31,9 @@ const CountersShape = class {} as new () => ExtractionCounters;
  * extends it, so both describe the counters once. One `Int!` field per name
  * of core's `COUNTER_NAMES`, in its order, described by {@link COUNTER_DESCRIPTIONS}.
  */
-@ObjectType('JobCounters', { description: "A job's progress counters at one moment (the same meaning as the Job fields of the same names)." })
+@ObjectType('JobCounters', {
+  description: "A job's progress counters at one moment (the same meaning as the Job fields of the same names).",
+})
 export class JobCountersType extends CountersShape {}
 
 for (const name of COUNTER_NAMES) Field(() => Int, { description: COUNTER_DESCRIPTIONS[name] })(JobCountersType.prototype, name);

@@ -21,9 +21,13 @@ export class JobEventErrorType {
 }
 
 /** GraphQL `JobEvent` (see its `description`). */
-@ObjectType('JobEvent', { description: "One entry of a job's event log, the same on every server, with the job's status and counters just after it." })
+@ObjectType('JobEvent', {
+  description: "One entry of a job's event log, the same on every server, with the job's status and counters just after it.",
+})
 export class JobEventType {
-  @Field(() => ID, { description: 'Opaque, stable id. Pass the last one you received as afterEventId to get what you missed, then live events.' })
+  @Field(() => ID, {
+    description: 'Opaque, stable id. Pass the last one you received as afterEventId to get what you missed, then live events.',
+  })
   readonly id!: string;
 
   @Field(() => ID, { description: 'The job.' })
@@ -65,10 +69,17 @@ export class JobEventType {
   @Field(() => PropertyOutcomeStatusEnum, { nullable: true, description: 'PROPERTY_FINISHED: how the property ended; else null.' })
   readonly propertyStatus!: PropertyOutcomeStatus | null;
 
-  @Field(() => Int, { nullable: true, description: 'PROPERTY_FINISHED: photos the listing pages declare that the run did not account for (see PropertyOutcome.missingPhotos); else null.' })
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'PROPERTY_FINISHED: photos the listing pages declare that the run did not account for (see PropertyOutcome.missingPhotos); else null.',
+  })
   readonly missingPhotos!: number | null;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'PROPERTY_FINISHED of a DEFERRED property: the earliest time it is tried again; else null.' })
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'PROPERTY_FINISHED of a DEFERRED property: the earliest time it is tried again; else null.',
+  })
   readonly retryAt!: Date | null;
 
   @Field(() => JobEventErrorType, { nullable: true, description: 'PHOTO_FAILED: the failure; STATUS FAILED or CANCELLED: why; else null.' })

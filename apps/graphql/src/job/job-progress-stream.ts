@@ -14,10 +14,7 @@ import type { JobProgressSource } from '../graphql-context.js';
  * @returns an async iterator of job snapshots; ends after a final status
  * @throws NotFoundError when no job has this id (whatever the feed throws first)
  */
-export async function openJobProgressStream(
-  source: JobProgressSource,
-  jobId: JobId,
-): Promise<AsyncIterableIterator<ExtractionJob>> {
+export async function openJobProgressStream(source: JobProgressSource, jobId: JobId): Promise<AsyncIterableIterator<ExtractionJob>> {
   const controller = new AbortController();
   const upstream = source.watch(jobId, controller.signal)[Symbol.asyncIterator]();
   let first: IteratorResult<ExtractionJob> | null;

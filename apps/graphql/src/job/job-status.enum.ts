@@ -22,7 +22,8 @@ registerEnumType(JobStatusEnum, {
     PENDING: { description: 'Queued; no worker has started it yet.' },
     IN_PROGRESS: { description: 'A worker holds it and is extracting.' },
     COMPLETED: {
-      description: 'Every property was processed and at least one did not fail: completed wholly or partially, or deferred to a later run (see failedProperties, partialProperties and deferredProperties).',
+      description:
+        'Every property was processed and at least one did not fail: completed wholly or partially, or deferred to a later run (see failedProperties, partialProperties and deferredProperties).',
     },
     FAILED: { description: 'The job itself failed; see errorMessage.' },
     CANCELLED: { description: 'Cancelled by a user before it finished.' },

@@ -52,7 +52,9 @@ export class JobType extends JobCountersType {
   @Field(() => [PropertyOutcomeType], { description: 'Outcome of each finished property, in finishing order.' })
   readonly propertyOutcomes!: readonly PropertyOutcomeType[];
 
-  @Field(() => JobOriginEnum, { description: 'Who asked for the job: INTERACTIVE (enqueueExtraction, the CLI) or SCHEDULED (a schedule tick).' })
+  @Field(() => JobOriginEnum, {
+    description: 'Who asked for the job: INTERACTIVE (enqueueExtraction, the CLI) or SCHEDULED (a schedule tick).',
+  })
   readonly origin!: JobOrigin;
 
   @Field(() => ID, { nullable: true, description: 'The schedule whose tick made the job; null for interactive jobs.' })

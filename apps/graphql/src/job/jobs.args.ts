@@ -31,7 +31,10 @@ export class JobsArgs {
   @Field(() => Int, { defaultValue: 20, description: `Page size, 1..${MAX_JOB_PAGE_SIZE}.` })
   readonly first!: number;
 
-  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page (or any edge cursor); absent for the first page.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The endCursor of the previous page (or any edge cursor); absent for the first page.',
+  })
   readonly after?: string | null | undefined;
 }
 
@@ -46,7 +49,9 @@ export function toJobPageQuery(args: JobsArgs): JobPageQuery {
   const filter = args.filter ?? {};
   const source = filter.source ?? undefined;
   if (source !== undefined && !isSource(source)) {
-    throw new InvalidInputError('jobs arguments', [{ path: 'filter.source', message: `unknown source "${source}"; expected zillow or redfin` }]);
+    throw new InvalidInputError('jobs arguments', [
+      { path: 'filter.source', message: `unknown source "${source}"; expected zillow or redfin` },
+    ]);
   }
   return {
     first: args.first,

@@ -50,13 +50,15 @@ export class PropertyOutcomeType {
   readonly missingPhotos!: number;
   /** Placeholder images among them. */
   @Field(() => Int, {
-    description: 'Photos stored or unchanged that are placeholders (flat images: solid colours, "Coming Soon" cards); also counted as new, duplicate or unchanged.',
+    description:
+      'Photos stored or unchanged that are placeholders (flat images: solid colours, "Coming Soon" cards); also counted as new, duplicate or unchanged.',
   })
   readonly placeholderImages!: number;
 
   @Field(() => DateTimeResolver, {
     nullable: true,
-    description: 'DEFERRED: the earliest time the property is tried again (the end of its attempt plus the wait its site asked for); else null.',
+    description:
+      'DEFERRED: the earliest time the property is tried again (the end of its attempt plus the wait its site asked for); else null.',
   })
   readonly retryAt!: Date | null;
 
@@ -92,6 +94,12 @@ export function toPropertyOutcomeType(outcome: PropertyOutcome): PropertyOutcome
     retryAt: outcome.retryAt ?? null,
     sourcesRead: outcome.sourcesRead,
     skippedSources: outcome.skippedSources.map((s) => ({ source: s.source, reason: s.reason })),
-    failures: outcome.failures.map((f) => ({ source: f.source, url: f.url, code: f.code, message: f.message, retryAfterMs: f.retryAfterMs ?? null })),
+    failures: outcome.failures.map((f) => ({
+      source: f.source,
+      url: f.url,
+      code: f.code,
+      message: f.message,
+      retryAfterMs: f.retryAfterMs ?? null,
+    })),
   };
 }

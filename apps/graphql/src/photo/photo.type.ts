@@ -46,7 +46,10 @@ export class PhotoType {
   @Field(() => DateTimeResolver, { description: 'Latest sighting.' })
   readonly lastSeenAt!: Date;
 
-  @Field(() => String, { nullable: true, description: '64-bit perceptual hash of the upright image, 16 hex digits; null when not computed.' })
+  @Field(() => String, {
+    nullable: true,
+    description: '64-bit perceptual hash of the upright image, 16 hex digits; null when not computed.',
+  })
   readonly perceptualHash!: string | null;
 
   @Field(() => Boolean, {
@@ -60,13 +63,14 @@ export class PhotoType {
   readonly listedWidthPx!: number | null;
 
   @Field(() => Boolean, {
-    description: 'True when the size downloaded is the largest the site listed; false when larger sizes answered 404/410 or did not decode.',
+    description:
+      'True when the size downloaded is the largest the site listed; false when larger sizes answered 404/410 or did not decode.',
   })
   readonly largestSize!: boolean;
 
   @Field(() => Boolean, {
     description:
-      'True when the listing page no longer listed this photo\'s largest size where it used to (a renamed size field), ' +
+      "True when the listing page no longer listed this photo's largest size where it used to (a renamed size field), " +
       'so the size downloaded may be smaller than the largest the site has.',
   })
   readonly sizeDowngrade!: boolean;
@@ -85,7 +89,10 @@ export class PhotoType {
   @Field(() => Int, { description: 'How many other copies (sizes, formats) of the same picture were seen.' })
   readonly duplicateCount!: number;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When a re-run found the photo gone from its listings; null while listed.' })
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When a re-run found the photo gone from its listings; null while listed.',
+  })
   readonly removedAt!: Date | null;
 }
 

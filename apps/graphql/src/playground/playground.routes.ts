@@ -1,12 +1,6 @@
 import { Router } from 'express';
 import { resolvePlaygroundAssets } from './playground-assets.js';
-import {
-  PLAYGROUND_ASSETS_PATH,
-  PLAYGROUND_CSS,
-  PLAYGROUND_PATH,
-  PLAYGROUND_SCRIPT,
-  renderPlaygroundPage,
-} from './playground-page.js';
+import { PLAYGROUND_ASSETS_PATH, PLAYGROUND_CSS, PLAYGROUND_PATH, PLAYGROUND_SCRIPT, renderPlaygroundPage } from './playground-page.js';
 
 /** Options of {@link createPlaygroundRouter}. */
 export interface PlaygroundRouterOptions {

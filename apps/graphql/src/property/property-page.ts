@@ -48,10 +48,14 @@ export function pageProperties(properties: readonly Property[], query: PropertyP
   let start = 0;
   if (query.after !== undefined) {
     const index = properties.findIndex((p) => propertyCursor(p) === query.after);
-    if (index < 0) issues.push({ path: 'after', message: `cursor "${query.after}" names no catalog property; pass an endCursor of an earlier page` });
+    if (index < 0)
+      issues.push({ path: 'after', message: `cursor "${query.after}" names no catalog property; pass an endCursor of an earlier page` });
     start = index + 1;
   }
   if (issues.length > 0) throw new InvalidInputError('properties arguments', issues);
   const slice = properties.slice(start, start + query.first);
-  return { edges: slice.map((property) => ({ cursor: propertyCursor(property), property })), hasNextPage: start + slice.length < properties.length };
+  return {
+    edges: slice.map((property) => ({ cursor: propertyCursor(property), property })),
+    hasNextPage: start + slice.length < properties.length,
+  };
 }

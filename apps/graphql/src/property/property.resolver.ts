@@ -15,8 +15,12 @@ export class PropertyResolver {
       'A page size out of range or an unknown cursor: BAD_USER_INPUT.',
   })
   async properties(
-    @Arg('first', () => Int, { defaultValue: DEFAULT_PROPERTY_PAGE_SIZE, description: `Page size, 1..${MAX_PROPERTY_PAGE_SIZE}.` }) first: number,
-    @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page (or any edge cursor); absent for the first page.' })
+    @Arg('first', () => Int, { defaultValue: DEFAULT_PROPERTY_PAGE_SIZE, description: `Page size, 1..${MAX_PROPERTY_PAGE_SIZE}.` })
+    first: number,
+    @Arg('after', () => String, {
+      nullable: true,
+      description: 'The endCursor of the previous page (or any edge cursor); absent for the first page.',
+    })
     after: string | null | undefined,
     @Ctx() { services }: GraphqlContext,
   ): Promise<PropertyConnectionType> {
@@ -31,14 +35,18 @@ export class PropertyResolver {
       'Give exactly one: else BAD_USER_INPUT. No such property: NOT_FOUND.',
   })
   async property(
-    @Arg('id', () => ID, { nullable: true, description: 'The property id, e.g. "4732-w-davis-rd-glendale-az-85306".' }) id: string | null | undefined,
-    @Arg('address', () => String, { nullable: true, description: 'The address, in any case and spacing.' }) address: string | null | undefined,
+    @Arg('id', () => ID, { nullable: true, description: 'The property id, e.g. "4732-w-davis-rd-glendale-az-85306".' })
+    id: string | null | undefined,
+    @Arg('address', () => String, { nullable: true, description: 'The address, in any case and spacing.' })
+    address: string | null | undefined,
     @Ctx() { services }: GraphqlContext,
   ): Promise<PropertyType> {
     const hasId = id !== null && id !== undefined;
     const hasAddress = address !== null && address !== undefined;
     if (hasId === hasAddress) {
-      throw new InvalidInputError('property arguments', [{ path: hasId ? 'id' : 'id|address', message: 'give exactly one of id and address' }]);
+      throw new InvalidInputError('property arguments', [
+        { path: hasId ? 'id' : 'id|address', message: 'give exactly one of id and address' },
+      ]);
     }
     if (address !== null && address !== undefined) {
       const [property] = await services.catalog.select({ addresses: [address] });

@@ -6,16 +6,23 @@ import { IsolationModeEnum } from '../job/isolation-mode.enum.js';
 
 /** GraphQL `ScheduleExtractionInput` of the `scheduleExtraction` mutation (see its `description`). */
 @InputType('ScheduleExtractionInput', {
-  description: 'A recurring extraction: a unique name, a cron expression in a time zone, and what each run extracts (as enqueueExtraction).',
+  description:
+    'A recurring extraction: a unique name, a cron expression in a time zone, and what each run extracts (as enqueueExtraction).',
 })
 export class ScheduleExtractionInput {
   @Field(() => String, { description: 'Unique name, 1-100 characters. A name in use: CONFLICT.' })
   readonly name!: string;
 
-  @Field(() => String, { description: 'Cron expression: 5 fields (minute hour day month weekday) or 6 (seconds first), e.g. "0 3 * * *". Invalid: BAD_USER_INPUT.' })
+  @Field(() => String, {
+    description:
+      'Cron expression: 5 fields (minute hour day month weekday) or 6 (seconds first), e.g. "0 3 * * *". Invalid: BAD_USER_INPUT.',
+  })
   readonly cron!: string;
 
-  @Field(() => String, { nullable: true, description: 'IANA time zone of the expression; absent means "America/Phoenix". Unknown: BAD_USER_INPUT.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'IANA time zone of the expression; absent means "America/Phoenix". Unknown: BAD_USER_INPUT.',
+  })
   readonly timeZone?: string | null | undefined;
 
   @Field(() => [String], { nullable: true, description: 'Addresses of catalog properties each run extracts. Give this or all: true.' })

@@ -36,7 +36,9 @@ export class ScheduleResolver {
   }
 
   /** The `pauseSchedule` mutation (see its `description`). */
-  @Mutation(() => ScheduleType, { description: 'Pauses a schedule (a run going on goes on). Unknown id: NOT_FOUND; malformed: BAD_USER_INPUT.' })
+  @Mutation(() => ScheduleType, {
+    description: 'Pauses a schedule (a run going on goes on). Unknown id: NOT_FOUND; malformed: BAD_USER_INPUT.',
+  })
   async pauseSchedule(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<ScheduleType> {
     return toScheduleType(await services.schedules.pauseSchedule(id));
   }
@@ -48,7 +50,9 @@ export class ScheduleResolver {
   }
 
   /** The `removeSchedule` mutation (see its `description`). */
-  @Mutation(() => ScheduleType, { description: 'Removes a schedule and returns it as it was; the jobs it started stay. Unknown id: NOT_FOUND.' })
+  @Mutation(() => ScheduleType, {
+    description: 'Removes a schedule and returns it as it was; the jobs it started stay. Unknown id: NOT_FOUND.',
+  })
   async removeSchedule(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<ScheduleType> {
     return toScheduleType(await services.schedules.removeSchedule(id));
   }

@@ -67,7 +67,11 @@ describe('AccessGuard', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(AccessError);
-    expect(error).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403, message: 'API key k-read (reader) has role "read"; a mutation needs an "admin" key' });
+    expect(error).toMatchObject({
+      code: 'FORBIDDEN',
+      httpStatus: 403,
+      message: 'API key k-read (reader) has role "read"; a mutation needs an "admin" key',
+    });
   });
 
   it('in dev mode lets a keyless request in as admin but still checks a key that is sent', async () => {

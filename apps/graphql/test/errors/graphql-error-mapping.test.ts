@@ -59,7 +59,11 @@ describe('formatGraphqlError', () => {
   it('maps an unreachable database to SERVICE_UNAVAILABLE with a message a client can act on (no address, no driver text)', async () => {
     // A real driver error: nothing listens on port 1 of this machine.
     const client = new MongoClient('mongodb://user:secret@127.0.0.1:1/', { serverSelectionTimeoutMS: 200 });
-    const thrown = await client.db('x').collection('jobs').findOne({}).catch((e: unknown) => e);
+    const thrown = await client
+      .db('x')
+      .collection('jobs')
+      .findOne({})
+      .catch((e: unknown) => e);
     await client.close();
     const logged: unknown[] = [];
     const logger: Logger = { ...noopLogger, warn: (context) => void logged.push(context) };

@@ -2,7 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noopLogger, type Logger } from '@phx/core';
-import { JobRepository, MongoPhotoRepository, type createAgenda, type JobEventFeed, type JobProgressFeed, type JobService, type ScheduleService } from '@phx/jobs';
+import {
+  JobRepository,
+  MongoPhotoRepository,
+  type createAgenda,
+  type JobEventFeed,
+  type JobProgressFeed,
+  type JobService,
+  type ScheduleService,
+} from '@phx/jobs';
 import { createGraphqlServices } from '../../src/graphql-services.js';
 import type { PropertyCatalog } from '../../src/property/property-catalog.js';
 import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
@@ -77,7 +85,13 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
   const catalogDir = await mkdtemp(join(tmpdir(), 'phx-graphql-catalog-'));
   const csvPath = join(catalogDir, 'properties.csv');
   await writeFile(csvPath, SAMPLE_CATALOG_CSV);
-  const services = await createGraphqlServices({ db, propertiesCsv: csvPath, cancelWaitMs: 2_000, cancelPollIntervalMs: 20, feedPollIntervalMs: 20 });
+  const services = await createGraphqlServices({
+    db,
+    propertiesCsv: csvPath,
+    cancelWaitMs: 2_000,
+    cancelPollIntervalMs: 20,
+    feedPollIntervalMs: 20,
+  });
   const { agenda, jobService, scheduleService, progressFeed, eventFeed, catalog } = services;
   const photos = new MongoPhotoRepository({ db });
   await photos.ensureIndexes();

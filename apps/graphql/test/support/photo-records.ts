@@ -37,6 +37,16 @@ export async function recordTestPhoto(db: Db, sha256: ContentHash, original: Tes
     location: original.location,
     photoId: 'p1',
     url: 'https://photos.zillowstatic.com/fp/p1-uncropped_scaled_within_1536_1152.jpg',
-    variants: [{ name: 'thumb', fileName: `${sha256}.thumb.webp`, location: thumbnail.location, format: 'webp', widthPx: 400, heightPx: 300, byteLength: thumbnail.byteLength }],
+    variants: [
+      {
+        name: 'thumb',
+        fileName: `${sha256}.thumb.webp`,
+        location: thumbnail.location,
+        format: 'webp',
+        widthPx: 400,
+        heightPx: 300,
+        byteLength: thumbnail.byteLength,
+      },
+    ],
   });
 }

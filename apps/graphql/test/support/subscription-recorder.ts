@@ -30,11 +30,7 @@ export interface SubscriptionRecorder<T> {
  * @param variables - its variables
  * @returns the recorder
  */
-export function recordSubscription<T>(
-  client: Client,
-  query: string,
-  variables: Record<string, unknown>,
-): SubscriptionRecorder<T> {
+export function recordSubscription<T>(client: Client, query: string, variables: Record<string, unknown>): SubscriptionRecorder<T> {
   const results: ExecutionResult<T>[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   let resolveCompleted!: () => void;

@@ -108,7 +108,8 @@ export async function waitForJob(
     } catch {
       // The database may be restarting; read again.
     }
-    if (Date.now() > deadline) throw new Error(`job ${jobId} did not get there within ${timeoutMs} ms; last: ${JSON.stringify(last?.status)}`);
+    if (Date.now() > deadline)
+      throw new Error(`job ${jobId} did not get there within ${timeoutMs} ms; last: ${JSON.stringify(last?.status)}`);
     await sleep(100);
   }
 }

@@ -2,13 +2,7 @@ import { CoreError } from './core-error.js';
 
 /** Why bytes were rejected as a photo. */
 export type InvalidImageReason =
-  | 'empty'
-  | 'not-an-image'
-  | 'unsupported-format'
-  | 'corrupt'
-  | 'truncated'
-  | 'too-many-pixels'
-  | 'too-large';
+  'empty' | 'not-an-image' | 'unsupported-format' | 'corrupt' | 'truncated' | 'too-many-pixels' | 'too-large';
 
 /**
  * Bytes that are not a usable photo: not an image at all (an HTML error page),

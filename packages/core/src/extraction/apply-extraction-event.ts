@@ -43,7 +43,11 @@ export function applyExtractionEvent(counters: ExtractionCounters, event: Extrac
       return { ...counters, failedImages: counters.failedImages + 1 };
     case 'property-finished': {
       const status = STATUS_COUNTER[event.outcome.status];
-      return { ...counters, [status]: counters[status] + 1, placeholderImages: counters.placeholderImages + event.outcome.placeholderImages };
+      return {
+        ...counters,
+        [status]: counters[status] + 1,
+        placeholderImages: counters.placeholderImages + event.outcome.placeholderImages,
+      };
     }
     case 'property-started':
     case 'photos-listed':

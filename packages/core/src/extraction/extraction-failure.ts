@@ -35,12 +35,7 @@ export function retryAfterMsOf(error: unknown): number | null {
  * @param context - what was being done, e.g. `Could not read the zillow listing page`; default `Failed`
  * @returns the failure record
  */
-export function toExtractionFailure(
-  error: unknown,
-  source: Source | null,
-  url: string | null,
-  context = 'Failed',
-): ExtractionFailure {
+export function toExtractionFailure(error: unknown, source: Source | null, url: string | null, context = 'Failed'): ExtractionFailure {
   const raw = error instanceof Error ? error.message : String(error);
   const message = url === null || raw.includes(url) ? raw : `${context} ${url}: ${raw}`;
   const asked = retryAfterMsOf(error);

@@ -87,7 +87,6 @@ export interface PropertyExtractorOptions {
  */
 export const DEFAULT_MAX_DECODE_PIXELS = 100_000_000;
 
-
 /** One request to {@link PropertyExtractor.extractProperty}. */
 export interface ExtractPropertyRequest {
   /** Sources to read, in order; non-empty, each with a scraper. */
@@ -129,7 +128,9 @@ const optionsSchema = z.object({
   photoConcurrency: z.number().int().min(1).max(64).default(4),
   maxPixels: z.number().int().positive().default(DEFAULT_DECODE_PHOTO_OPTIONS.maxPixels),
   // A function default: each extractor gets a budget of its own unless one is shared on purpose.
-  decodeBudget: z.instanceof(PixelBudget, { message: 'must be a PixelBudget' }).default(() => new PixelBudget({ maxPixels: DEFAULT_MAX_DECODE_PIXELS })),
+  decodeBudget: z
+    .instanceof(PixelBudget, { message: 'must be a PixelBudget' })
+    .default(() => new PixelBudget({ maxPixels: DEFAULT_MAX_DECODE_PIXELS })),
   searchByAddress: z.boolean().default(false),
   variants: variantSpecsSchema.default(() => [...DEFAULT_VARIANT_SPECS]),
   maxPerceptualDistance: z.number().int().min(0).max(32).default(DEFAULT_MAX_PERCEPTUAL_DISTANCE),
@@ -161,7 +162,12 @@ function resolveOptions(options: PropertyExtractorOptions): ResolvedOptions {
 /** After a run in which every source read succeeded: records no longer listed are marked removed. */
 async function markRemoved(ctx: ExtractionContext, tally: OutcomeTally): Promise<void> {
   if (!tally.noSourceFailed || tally.sourcesRead.length === 0) return;
-  const query = { propertyId: ctx.property.id, sourcesRead: tally.sourcesRead, listedPhotoIds: tally.listedPhotoIds, removedAt: ctx.clock.now() };
+  const query = {
+    propertyId: ctx.property.id,
+    sourcesRead: tally.sourcesRead,
+    listedPhotoIds: tally.listedPhotoIds,
+    removedAt: ctx.clock.now(),
+  };
   const count = await ctx.repository.markRemoved(query);
   tally.removed(count);
   if (count > 0) {

@@ -89,7 +89,9 @@ export const decodePhotoOptionsShape = optionsSchema.shape;
  * @param parsed - options that passed {@link decodePhotoOptionsShape} (fields may be `undefined`)
  * @returns the resolved options
  */
-export function withDecodeDefaults(parsed: { readonly [K in keyof DecodePhotoOptions]?: DecodePhotoOptions[K] | undefined }): ResolvedDecodePhotoOptions {
+export function withDecodeDefaults(parsed: {
+  readonly [K in keyof DecodePhotoOptions]?: DecodePhotoOptions[K] | undefined;
+}): ResolvedDecodePhotoOptions {
   const d = DEFAULT_DECODE_PHOTO_OPTIONS;
   return {
     photo: parsed.photo ?? d.photo,

@@ -71,7 +71,12 @@ const uprightImageSchema = z
       heightPx: z.number().int().positive(),
       channels: z.union([z.literal(3), z.literal(4)]),
     },
-    { error: (issue) => (issue.code === 'invalid_type' ? `must be an UprightImage from readUpright or readPhoto; got ${describeValue(issue.input)}` : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? `must be an UprightImage from readUpright or readPhoto; got ${describeValue(issue.input)}`
+          : undefined,
+    },
   )
   .refine((i) => i.pixels.length === i.widthPx * i.heightPx * i.channels, {
     message: 'pixels must hold widthPx × heightPx × channels bytes',
@@ -95,7 +100,10 @@ const uprightImageSchema = z
  * const [web, thumb] = await encodeVariants(await readUpright(bytes));
  * ```
  */
-export async function encodeVariants(image: UprightImage, specs: readonly VariantSpec[] = DEFAULT_VARIANT_SPECS): Promise<EncodedVariant[]> {
+export async function encodeVariants(
+  image: UprightImage,
+  specs: readonly VariantSpec[] = DEFAULT_VARIANT_SPECS,
+): Promise<EncodedVariant[]> {
   parseInput(z.object({ image: uprightImageSchema, specs: variantSpecsSchema }), { image, specs }, 'encodeVariants arguments');
   const raw = { raw: { width: image.widthPx, height: image.heightPx, channels: image.channels } };
   return Promise.all(

@@ -15,7 +15,8 @@ export const photoBytesSchema = z.custom<Uint8Array>((v) => v instanceof Uint8Ar
 export function optionsObject<S extends z.ZodRawShape>(shape: S): z.ZodOptional<z.ZodObject<S, z.core.$strict>> {
   return z
     .strictObject(shape, {
-      error: (issue) => (issue.code === 'invalid_type' ? `must be an options object or left out; got ${describeValue(issue.input)}` : undefined),
+      error: (issue) =>
+        issue.code === 'invalid_type' ? `must be an options object or left out; got ${describeValue(issue.input)}` : undefined,
     })
     .optional();
 }

@@ -94,7 +94,8 @@ const POPCOUNT_NIBBLE = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
  * @throws {@link RangeError} when either is not 16 hex digits
  */
 export function hammingDistance(a: string, b: string): number {
-  if (!/^[0-9a-f]{16}$/.test(a) || !/^[0-9a-f]{16}$/.test(b)) throw new RangeError(`expected two 16-hex-digit hashes, got "${a}" and "${b}"`);
+  if (!/^[0-9a-f]{16}$/.test(a) || !/^[0-9a-f]{16}$/.test(b))
+    throw new RangeError(`expected two 16-hex-digit hashes, got "${a}" and "${b}"`);
   let distance = 0;
   for (let i = 0; i < 16; i += 1) distance += POPCOUNT_NIBBLE[parseInt(a[i] as string, 16) ^ parseInt(b[i] as string, 16)] ?? 0;
   return distance;

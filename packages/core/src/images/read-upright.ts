@@ -129,7 +129,8 @@ export async function decodeUpright(image: Sharp, metadata: Metadata, maxSidePx:
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   const channels = info.channels === 4 ? 4 : 3;
-  if (info.channels !== channels) throw new InvalidImageError(photo, 'corrupt', `unexpected ${info.channels} channels after sRGB conversion`);
+  if (info.channels !== channels)
+    throw new InvalidImageError(photo, 'corrupt', `unexpected ${info.channels} channels after sRGB conversion`);
   const sample = await greyscaleSample(data, info.width, info.height, channels);
   return {
     pixels: data,

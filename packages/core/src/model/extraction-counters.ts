@@ -106,7 +106,11 @@ export function pickCounters(source: { readonly [K in CounterName]?: number | nu
  * @param names - the counters summed (default all); the others keep `a`'s value
  * @returns new counters, `a + b` for each of `names`
  */
-export function addCounters(a: ExtractionCounters, b: ExtractionCounters, names: readonly CounterName[] = COUNTER_NAMES): ExtractionCounters {
+export function addCounters(
+  a: ExtractionCounters,
+  b: ExtractionCounters,
+  names: readonly CounterName[] = COUNTER_NAMES,
+): ExtractionCounters {
   return mapCounters(names, a, (name) => a[name] + b[name]);
 }
 
@@ -118,7 +122,11 @@ export function addCounters(a: ExtractionCounters, b: ExtractionCounters, names:
  * @param names - the counters compared (default all); the others keep `a`'s value
  * @returns new counters, `max(a, b)` for each of `names`
  */
-export function maxCounters(a: ExtractionCounters, b: ExtractionCounters, names: readonly CounterName[] = COUNTER_NAMES): ExtractionCounters {
+export function maxCounters(
+  a: ExtractionCounters,
+  b: ExtractionCounters,
+  names: readonly CounterName[] = COUNTER_NAMES,
+): ExtractionCounters {
   return mapCounters(names, a, (name) => Math.max(a[name], b[name]));
 }
 

@@ -132,7 +132,14 @@ export interface PropertyOutcome {
 /** The photo counts of a {@link PropertyOutcome}. */
 export type PropertyOutcomeCounts = Pick<
   PropertyOutcome,
-  'photosFound' | 'newImages' | 'duplicateImages' | 'failedImages' | 'unchangedImages' | 'removedImages' | 'missingPhotos' | 'placeholderImages'
+  | 'photosFound'
+  | 'newImages'
+  | 'duplicateImages'
+  | 'failedImages'
+  | 'unchangedImages'
+  | 'removedImages'
+  | 'missingPhotos'
+  | 'placeholderImages'
 >;
 
 /**

@@ -63,4 +63,3 @@ function holds(record: PhotoRecord, sha256: ContentHash, sameAs: ContentHash | u
   const hashes = [record.sha256, ...record.duplicates.map((d) => d.sha256)];
   return hashes.includes(sha256) || (sameAs !== undefined && hashes.includes(sameAs));
 }
-

@@ -8,4 +8,13 @@ export type { PhotoFetcher, PhotoFetchRequest, FetchedPhoto, NotModifiedPhoto } 
 export { MANIFEST_FILE_NAME } from './image-store.js';
 export type { ImageStore, StoredFile, PropertyManifest } from './image-store.js';
 export { UNKNOWN_PHOTO_SIZE } from './photo-repository.js';
-export type { PhotoRepository, PhotoFacts, PhotoObservation, PhotoRecord, StoredVariant, DuplicateImage, PhotoSizeChoice, RemovedPhotosQuery } from './photo-repository.js';
+export type {
+  PhotoRepository,
+  PhotoFacts,
+  PhotoObservation,
+  PhotoRecord,
+  StoredVariant,
+  DuplicateImage,
+  PhotoSizeChoice,
+  RemovedPhotosQuery,
+} from './photo-repository.js';

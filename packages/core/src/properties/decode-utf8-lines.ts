@@ -20,7 +20,9 @@ export function decodeUtf8Lines(bytes: Uint8Array, what: string): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (error) {
     const issues = badLines(bytes);
-    throw new InvalidInputError(what, issues.length > 0 ? issues : [{ path: '', message: 'is not UTF-8; save the file as UTF-8' }], { cause: error });
+    throw new InvalidInputError(what, issues.length > 0 ? issues : [{ path: '', message: 'is not UTF-8; save the file as UTF-8' }], {
+      cause: error,
+    });
   }
 }
 

@@ -51,7 +51,10 @@ function checkUrl(source: Source, value: string, line: number, issues: InputIssu
     url = undefined;
   }
   if (url?.protocol !== 'https:') {
-    issues.push({ path: `line ${line}`, message: `${source}_url "${value}" is not an https URL; leave it empty or give the listing page's https URL` });
+    issues.push({
+      path: `line ${line}`,
+      message: `${source}_url "${value}" is not an https URL; leave it empty or give the listing page's https URL`,
+    });
     return undefined;
   }
   return value;

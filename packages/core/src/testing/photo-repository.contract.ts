@@ -77,7 +77,17 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
           ...{ propertyId: p, sha256, format, widthPx, heightPx, byteLength, fileName, location },
           ...{ sources: ['zillow'], photoIds: [observation.photoId], urls: [observation.url] },
           ...{ firstSeenAt: observation.seenAt, lastSeenAt: observation.seenAt },
-          ...{ perceptualHash: null, tone: null, placeholder: false, size: { listedWidthPx: null, largest: true, sizeDowngrade: false }, animated: false, variants: [], duplicates: [], etags: [], removedAt: null },
+          ...{
+            perceptualHash: null,
+            tone: null,
+            placeholder: false,
+            size: { listedWidthPx: null, largest: true, sizeDowngrade: false },
+            animated: false,
+            variants: [],
+            duplicates: [],
+            etags: [],
+            removedAt: null,
+          },
         },
       ]);
     });
@@ -86,7 +96,9 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
       const propertyId = freshProperty();
       const sha256 = hashOf('7');
       const variants = [variantOf(sha256, 'web', 1536, 1024), variantOf(sha256, 'thumb', 400, 267)];
-      await repository().recordPhoto(sighting(propertyId, sha256, { perceptualHash: 'c3a1f0e0d8b43c1e', animated: true, variants, etag: '"e1"' }));
+      await repository().recordPhoto(
+        sighting(propertyId, sha256, { perceptualHash: 'c3a1f0e0d8b43c1e', animated: true, variants, etag: '"e1"' }),
+      );
       await repository().recordPhoto(sighting(propertyId, sha256, { etag: '"e2"', seenAt: at(1) }));
       await repository().recordPhoto(sighting(propertyId, sha256, { etag: null, seenAt: at(2) }));
       expect(await repository().listPhotos(propertyId)).toMatchObject([
@@ -112,7 +124,9 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
       const propertyId = freshProperty();
       const [small, large] = [hashOf('3'), hashOf('4')];
       const smallVariants = [variantOf(small, 'web', 800, 533)];
-      await repository().recordPhoto(sighting(propertyId, small, { widthPx: 800, heightPx: 533, perceptualHash: 'ffff0000ffff0000', variants: smallVariants }));
+      await repository().recordPhoto(
+        sighting(propertyId, small, { widthPx: 800, heightPx: 533, perceptualHash: 'ffff0000ffff0000', variants: smallVariants }),
+      );
       const better = sighting(propertyId, large, {
         ...{ widthPx: 2048, heightPx: 1365, byteLength: 900_000, fileName: `${large}.jpg`, location: `/x/${large}.jpg` },
         ...{ perceptualHash: 'ffff0000ffff0001', sameAs: small, source: 'redfin', photoId: 'r1', url: 'https://r/1.jpg', seenAt: at(1) },
@@ -128,7 +142,15 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
         variants: [],
         sources: ['zillow', 'redfin'],
         urls: ['https://photos.zillowstatic.com/fp/aaaa-cc_ft_1536.jpg', 'https://r/1.jpg'],
-        duplicates: [{ sha256: small, widthPx: 800, heightPx: 533, perceptualHash: 'ffff0000ffff0000', fileNames: [`${small}.jpg`, smallVariants[0]?.fileName] }],
+        duplicates: [
+          {
+            sha256: small,
+            widthPx: 800,
+            heightPx: 533,
+            perceptualHash: 'ffff0000ffff0000',
+            fileNames: [`${small}.jpg`, smallVariants[0]?.fileName],
+          },
+        ],
       });
       // The old canonical's bytes seen again join the same record.
       expect(await repository().recordPhoto(sighting(propertyId, small, { seenAt: at(3), photoId: 'again' }))).toEqual({ created: false });
@@ -139,7 +161,14 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
       const propertyId = freshProperty();
       const [large, small] = [hashOf('5'), hashOf('6')];
       await repository().recordPhoto(sighting(propertyId, large));
-      const lesser = sighting(propertyId, small, { widthPx: 640, heightPx: 427, sameAs: large, stored: false, url: 'https://z/640.jpg', seenAt: at(2) });
+      const lesser = sighting(propertyId, small, {
+        widthPx: 640,
+        heightPx: 427,
+        sameAs: large,
+        stored: false,
+        url: 'https://z/640.jpg',
+        seenAt: at(2),
+      });
       expect(await repository().recordPhoto(lesser)).toEqual({ created: false });
       const records = await repository().listPhotos(propertyId);
       expect(records).toMatchObject([
@@ -158,7 +187,11 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
       expect(await repository().markRemoved({ ...query, removedAt: at(90) })).toBe(0);
       const byId = (records: readonly PhotoRecord[], id: string) => records.find((r) => r.photoIds.includes(id));
       let records = await repository().listPhotos(propertyId);
-      expect([byId(records, 'z1')?.removedAt, byId(records, 'z2')?.removedAt, byId(records, 'r1')?.removedAt]).toEqual([null, at(60), null]);
+      expect([byId(records, 'z1')?.removedAt, byId(records, 'z2')?.removedAt, byId(records, 'r1')?.removedAt]).toEqual([
+        null,
+        at(60),
+        null,
+      ]);
       await repository().recordPhoto(sighting(propertyId, hashOf('b'), { photoId: 'z2', seenAt: at(120) }));
       records = await repository().listPhotos(propertyId);
       expect(byId(records, 'z2')).toMatchObject({ removedAt: null, lastSeenAt: at(120) });
@@ -202,9 +235,7 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
       const propertyId = freshProperty();
       const sha256 = hashOf('d');
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) =>
-          repository().recordPhoto(sighting(propertyId, sha256, { photoId: `p${i}`, seenAt: at(i) })),
-        ),
+        Array.from({ length: 10 }, (_, i) => repository().recordPhoto(sighting(propertyId, sha256, { photoId: `p${i}`, seenAt: at(i) }))),
       );
       expect(results.filter((r) => r.created)).toHaveLength(1);
       const records = await repository().listPhotos(propertyId);

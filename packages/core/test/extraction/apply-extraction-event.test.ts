@@ -15,7 +15,14 @@ function outcome(status: PropertyOutcome['status']): PropertyOutcome {
   };
 }
 
-const stored = (created: boolean): ExtractionEvent => ({ type: 'photo-stored', propertyId, source: 'zillow', photoId: 'p', sha256, created });
+const stored = (created: boolean): ExtractionEvent => ({
+  type: 'photo-stored',
+  propertyId,
+  source: 'zillow',
+  photoId: 'p',
+  sha256,
+  created,
+});
 
 describe('applyExtractionEvent', () => {
   it.each<[string, ExtractionEvent, Partial<ExtractionCounters>]>([

@@ -34,7 +34,12 @@ describe('PropertyExtractor: declared photo count', () => {
     expect(outcome).toMatchObject({ status: 'partial', missingPhotos: 2, photosFound: 4, failedImages: 0, sourcesRead: ['zillow'] });
     expect(outcome.newImages + outcome.duplicateImages).toBe(4);
     expect(outcome.failures).toEqual([
-      { source: 'zillow', url, code: 'PHOTOS_MISSING', message: `The zillow listing page ${url} declares 6 photos but its gallery gave 4: 2 missing` },
+      {
+        source: 'zillow',
+        url,
+        code: 'PHOTOS_MISSING',
+        message: `The zillow listing page ${url} declares 6 photos but its gallery gave 4: 2 missing`,
+      },
     ]);
     expect(finished(req.events)).toEqual(outcome);
     const counters = req.events.reduce<ExtractionCounters>(applyExtractionEvent, { ...ZERO_COUNTERS, totalProperties: 1 });

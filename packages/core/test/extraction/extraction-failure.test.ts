@@ -29,6 +29,11 @@ describe('toExtractionFailure', () => {
     for (const asked of [null, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(toExtractionFailure(new TooManyRequests(asked), 'zillow', URL_A)).not.toHaveProperty('retryAfterMs');
     }
-    expect(toExtractionFailure(new Error('socket hang up'), null, null)).toEqual({ source: null, url: null, code: 'UNEXPECTED_ERROR', message: 'socket hang up' });
+    expect(toExtractionFailure(new Error('socket hang up'), null, null)).toEqual({
+      source: null,
+      url: null,
+      code: 'UNEXPECTED_ERROR',
+      message: 'socket hang up',
+    });
   });
 });

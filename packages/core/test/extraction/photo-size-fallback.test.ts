@@ -36,11 +36,31 @@ describe('PropertyExtractor: a photo whose largest sizes are gone or broken', ()
     const extractor = new PropertyExtractor({ scrapers: { zillow: scraper }, fetcher, store: new MemoryImageStore(), repository });
     const outcome = await extractor.extractProperty(property, { sources: ['zillow'], dryRun: false, jobId: null });
     expect(outcome).toMatchObject({ status: 'completed', photosFound: 3, newImages: 3, failedImages: 0, failures: [] });
-    const sizes = Object.fromEntries((await repository.listPhotos(property.id)).map((r) => [r.photoIds[0], { ...r.size, widthPx: r.widthPx, url: r.urls[0] }]));
+    const sizes = Object.fromEntries(
+      (await repository.listPhotos(property.id)).map((r) => [r.photoIds[0], { ...r.size, widthPx: r.widthPx, url: r.urls[0] }]),
+    );
     expect(sizes).toEqual({
-      'house-013-frontal': { listedWidthPx: 1536, largest: true, sizeDowngrade: false, widthPx: 1536, url: sizeUrl('house-013-frontal', 1536) },
-      'house-013-kitchen': { listedWidthPx: 1152, largest: false, sizeDowngrade: false, widthPx: 1152, url: sizeUrl('house-013-kitchen', 1152) },
-      'house-013-bedroom': { listedWidthPx: 1344, largest: false, sizeDowngrade: false, widthPx: 1344, url: sizeUrl('house-013-bedroom', 1344) },
+      'house-013-frontal': {
+        listedWidthPx: 1536,
+        largest: true,
+        sizeDowngrade: false,
+        widthPx: 1536,
+        url: sizeUrl('house-013-frontal', 1536),
+      },
+      'house-013-kitchen': {
+        listedWidthPx: 1152,
+        largest: false,
+        sizeDowngrade: false,
+        widthPx: 1152,
+        url: sizeUrl('house-013-kitchen', 1152),
+      },
+      'house-013-bedroom': {
+        listedWidthPx: 1344,
+        largest: false,
+        sizeDowngrade: false,
+        widthPx: 1344,
+        url: sizeUrl('house-013-bedroom', 1344),
+      },
     });
     process.stdout.write(`size fallback: ${outcome.newImages} of 3 photos stored, ${fetcher.fetched.length} requests\n`);
   });
@@ -49,7 +69,12 @@ describe('PropertyExtractor: a photo whose largest sizes are gone or broken', ()
     const property = makeProperty('3 No Sizes Ln, Phoenix, AZ 85003', ['zillow']);
     const fetcher = new FakePhotoFetcher(new Map());
     const scraper = new FakePhotoScraper('zillow', new Map([[pageUrl('zillow', property), [listed('gone')]]]));
-    const extractor = new PropertyExtractor({ scrapers: { zillow: scraper }, fetcher, store: new MemoryImageStore(), repository: new MemoryPhotoRepository() });
+    const extractor = new PropertyExtractor({
+      scrapers: { zillow: scraper },
+      fetcher,
+      store: new MemoryImageStore(),
+      repository: new MemoryPhotoRepository(),
+    });
     const outcome = await extractor.extractProperty(property, { sources: ['zillow'], dryRun: false, jobId: null });
     expect(outcome.failures[0]).toMatchObject({ code: 'PHOTO_HTTP_STATUS', url: sizeUrl('gone', 1536) });
     expect(fetcher.fetched).toEqual(WIDTHS.map((w) => sizeUrl('gone', w)));

@@ -13,7 +13,9 @@ describe('PropertyExtractor with placeholder images in a gallery', () => {
       { photoId: 'soon-white', body: await comingSoonCard([255, 255, 255], [51, 51, 51]) },
       { photoId: 'soon-blue', body: await comingSoonCard([30, 79, 160], [255, 255, 255]) },
     ];
-    const world = await buildWorld({ zillow: new Map([[pageUrl('zillow', property), [...house(12, ['frontal', 'kitchen']), ...placeholders]]]) });
+    const world = await buildWorld({
+      zillow: new Map([[pageUrl('zillow', property), [...house(12, ['frontal', 'kitchen']), ...placeholders]]]),
+    });
     const outcome = await world.extractor.extractProperty(property, { sources: ['zillow'], dryRun: false, jobId: null });
     expect(outcome).toMatchObject({ status: 'completed', photosFound: 7, newImages: 7, duplicateImages: 0, placeholderImages: 5 });
     const records = await world.repository.listPhotos(property.id);

@@ -30,7 +30,9 @@ function originals(names: readonly string[]): string[] {
 }
 
 async function sha256Of(name: string): Promise<string> {
-  return createHash('sha256').update(await readHousePhoto(name)).digest('hex');
+  return createHash('sha256')
+    .update(await readHousePhoto(name))
+    .digest('hex');
 }
 
 describe('PropertyExtractor: storing photos', () => {
@@ -42,7 +44,16 @@ describe('PropertyExtractor: storing photos', () => {
       propertyId: zillowOnly.id,
       address: zillowOnly.address,
       status: 'completed',
-      ...{ photosFound: 4, newImages: 3, duplicateImages: 1, failedImages: 0, unchangedImages: 0, removedImages: 0, missingPhotos: 0, placeholderImages: 0 },
+      ...{
+        photosFound: 4,
+        newImages: 3,
+        duplicateImages: 1,
+        failedImages: 0,
+        unchangedImages: 0,
+        removedImages: 0,
+        missingPhotos: 0,
+        placeholderImages: 0,
+      },
       ...{ sourcesRead: ['zillow'], skippedSources: [], failures: [] },
     });
     const bathroom = await sha256Of('house-012-bathroom.jpg');
@@ -111,7 +122,10 @@ describe('PropertyExtractor: storing photos', () => {
 
   it('keeps at most photoConcurrency downloads in flight', async () => {
     const photos = [...house(30), ...house(31), ...house(32)];
-    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), photos]]) }, { fetchDelayMs: 5, extractor: { photoConcurrency: 2 } });
+    const world = await buildWorld(
+      { zillow: pages([[pageUrl('zillow', zillowOnly), photos]]) },
+      { fetchDelayMs: 5, extractor: { photoConcurrency: 2 } },
+    );
     const outcome = await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
     expect(outcome.newImages).toBe(12);
     expect(world.fetcher.maxInFlight).toBe(2);
@@ -180,10 +194,17 @@ describe('PropertyExtractor: failures', () => {
     store.put = async () => {
       throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
     };
-    const extractor = new PropertyExtractor({ scrapers: world.scrapers, fetcher: world.fetcher, store, repository: new MemoryPhotoRepository() });
+    const extractor = new PropertyExtractor({
+      scrapers: world.scrapers,
+      fetcher: world.fetcher,
+      store,
+      repository: new MemoryPhotoRepository(),
+    });
     const outcome = await extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
     expect(outcome).toMatchObject({ status: 'failed', newImages: 0 });
-    expect(outcome.failures).toEqual([expect.objectContaining({ source: 'zillow', code: 'ENOSPC', message: expect.stringMatching(/no space left/) })]);
+    expect(outcome.failures).toEqual([
+      expect.objectContaining({ source: 'zillow', code: 'ENOSPC', message: expect.stringMatching(/no space left/) }),
+    ]);
   });
 });
 
@@ -223,16 +244,27 @@ describe('PropertyExtractor: skipped sources', () => {
     const bare = makeProperty('5 Nowhere Ln, Mesa, AZ', []);
     const outcome = await world.extractor.extractProperty(bare, request());
     expect(outcome.status).toBe('failed');
-    expect(outcome.failures).toEqual([expect.objectContaining({ code: 'NO_LISTING', message: expect.stringContaining('no zillow listing URL') })]);
+    expect(outcome.failures).toEqual([
+      expect.objectContaining({ code: 'NO_LISTING', message: expect.stringContaining('no zillow listing URL') }),
+    ]);
   });
 });
 
 describe('PropertyExtractor: dry run', () => {
   it('lists photos without downloading or storing anything', async () => {
-    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', home), house(13)]]), redfin: pages([[pageUrl('redfin', home), house(14, ['kitchen'])]]) });
+    const world = await buildWorld({
+      zillow: pages([[pageUrl('zillow', home), house(13)]]),
+      redfin: pages([[pageUrl('redfin', home), house(14, ['kitchen'])]]),
+    });
     const req = request({ dryRun: true });
     const outcome = await world.extractor.extractProperty(home, req);
-    expect(outcome).toMatchObject({ status: 'completed', photosFound: 5, newImages: 0, duplicateImages: 0, sourcesRead: ['zillow', 'redfin'] });
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      photosFound: 5,
+      newImages: 0,
+      duplicateImages: 0,
+      sourcesRead: ['zillow', 'redfin'],
+    });
     expect(req.events.filter((e) => e.type === 'photo-listed-dry-run')).toHaveLength(5);
     expect(world.fetcher.fetched).toEqual([]);
     expect(await world.store.list(home.id)).toEqual([]);
@@ -243,7 +275,10 @@ describe('PropertyExtractor: dry run', () => {
 describe('PropertyExtractor: cancellation', () => {
   it('stops promptly when the signal is aborted, keeps what was stored and releases the scrapers', async () => {
     const photos = [...house(40), ...house(41), ...house(42), ...house(43)];
-    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), photos]]) }, { fetchDelayMs: 20, extractor: { photoConcurrency: 2 } });
+    const world = await buildWorld(
+      { zillow: pages([[pageUrl('zillow', zillowOnly), photos]]) },
+      { fetchDelayMs: 20, extractor: { photoConcurrency: 2 } },
+    );
     const controller = new AbortController();
     const req = request({
       sources: ['zillow'],
@@ -300,7 +335,12 @@ describe('PropertyExtractor: validation and listeners', () => {
 
   it('rejects a request for a source without a scraper, or with no source', async () => {
     const world = await buildWorld({});
-    const extractor = new PropertyExtractor({ scrapers: { zillow: world.scrapers.zillow }, fetcher: world.fetcher, store: world.store, repository: world.repository });
+    const extractor = new PropertyExtractor({
+      scrapers: { zillow: world.scrapers.zillow },
+      fetcher: world.fetcher,
+      store: world.store,
+      repository: world.repository,
+    });
     await expect(extractor.extractProperty(home, request())).rejects.toThrow(/no scraper configured for redfin/);
     await expect(extractor.extractProperty(home, request({ sources: [] }))).rejects.toThrow(/sources: name at least one source/);
     await expect(extractor.extractProperty(home, request({ sources: ['bing' as Source] }))).rejects.toBeInstanceOf(InvalidInputError);
@@ -365,7 +405,10 @@ describe('PropertyExtractor: one canonical image per picture', () => {
   it('keeps similar rooms of different houses apart', async () => {
     const rooms = [...house(3, ['bathroom']), ...house(43, ['bathroom']), ...house(40, ['bedroom']), ...house(56, ['bedroom'])];
     const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), rooms]]) });
-    expect(await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }))).toMatchObject({ newImages: 4, duplicateImages: 0 });
+    expect(await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }))).toMatchObject({
+      newImages: 4,
+      duplicateImages: 0,
+    });
   });
 
   it('writes the configured variants only', async () => {
@@ -390,12 +433,16 @@ describe('PropertyExtractor: incremental re-runs', () => {
     const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(4)]]) });
     await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
 
-    const second = await later(world, { zillow: pages([[pageUrl('zillow', zillowOnly), [...house(4, ['bathroom', 'bedroom', 'frontal']), ...house(5, ['kitchen'])]]]) });
+    const second = await later(world, {
+      zillow: pages([[pageUrl('zillow', zillowOnly), [...house(4, ['bathroom', 'bedroom', 'frontal']), ...house(5, ['kitchen'])]]]),
+    });
     const req = request({ sources: ['zillow'] });
     const outcome = await second.extractor.extractProperty(zillowOnly, req);
     expect(outcome).toMatchObject({ status: 'completed', newImages: 1, duplicateImages: 0, unchangedImages: 3, removedImages: 1 });
     expect(second.fetcher.fetched).toHaveLength(1);
-    expect(req.events.filter((e) => e.type === 'photos-removed')).toEqual([{ type: 'photos-removed', propertyId: zillowOnly.id, count: 1 }]);
+    expect(req.events.filter((e) => e.type === 'photos-removed')).toEqual([
+      { type: 'photos-removed', propertyId: zillowOnly.id, count: 1 },
+    ]);
     let records = await world.repository.listPhotos(zillowOnly.id);
     expect(records).toHaveLength(5);
     const kitchen = records.find((r) => r.photoIds.includes('h004-kitchen'));
@@ -425,7 +472,10 @@ describe('PropertyExtractor: incremental re-runs', () => {
     expect(await failing.extractor.extractProperty(home, request())).toMatchObject({ status: 'failed', removedImages: 0 });
     // Zillow not read: its photos stay listed even though Redfin's gallery is now empty.
     const redfinOnly = await later(world, { redfin: pages([[pageUrl('redfin', home), house(26, ['kitchen'])]]) });
-    expect(await redfinOnly.extractor.extractProperty(home, request({ sources: ['redfin'] }))).toMatchObject({ status: 'completed', removedImages: 0 });
+    expect(await redfinOnly.extractor.extractProperty(home, request({ sources: ['redfin'] }))).toMatchObject({
+      status: 'completed',
+      removedImages: 0,
+    });
     expect((await world.repository.listPhotos(home.id)).every((r) => r.removedAt === null)).toBe(true);
   });
 

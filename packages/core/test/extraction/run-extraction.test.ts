@@ -160,7 +160,9 @@ describe('runExtraction', () => {
       await runExtraction(input({ properties: [properties[0] as Property] }), extractor);
       const records = await repository.listPhotos(properties[0]!.id);
       expect((await store.list(properties[0]!.id)).sort()).toEqual(records.flatMap(storedFileNames).sort());
-      const manifest = JSON.parse(await readFile(join(rootDir, properties[0]!.id, 'manifest.json'), 'utf8')) as { photos: { sha256: string; variants: unknown[]; sources: string[] }[] };
+      const manifest = JSON.parse(await readFile(join(rootDir, properties[0]!.id, 'manifest.json'), 'utf8')) as {
+        photos: { sha256: string; variants: unknown[]; sources: string[] }[];
+      };
       expect(manifest.photos.map((p) => p.sha256)).toEqual(records.map((r) => r.sha256));
       expect(manifest.photos.every((p) => p.variants.length === 2 && p.sources.length > 0)).toBe(true);
       for (const record of records) {

@@ -26,7 +26,10 @@ function meanAbsoluteDifference(a: Buffer, b: Buffer): number {
 
 describe('readUpright', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('shows a real photo stored with EXIF orientation %i upright', async (orientation) => {
-    const upright = await sharp(await readHousePhoto('house-001-kitchen.jpg')).resize(360, 240).jpeg({ quality: 95 }).toBuffer();
+    const upright = await sharp(await readHousePhoto('house-001-kitchen.jpg'))
+      .resize(360, 240)
+      .jpeg({ quality: 95 })
+      .toBuffer();
     const stored = await (STORE_FOR_ORIENTATION[orientation] as (s: Sharp) => Sharp)(sharp(upright)).toBuffer();
     const tagged = await sharp(stored).withMetadata({ orientation }).jpeg({ quality: 95 }).toBuffer();
     const [reference, image] = await Promise.all([readUpright(upright), readUpright(tagged)]);
@@ -136,9 +139,9 @@ describe('encodeVariants', () => {
     const [small] = await encodeVariants(image, [{ name: 'small', maxSidePx: 200, quality: 60 }]);
     expect([small?.name, small?.widthPx, small?.heightPx]).toEqual(['small', 200, 163]);
     await expect(encodeVariants(image, [{ name: 'Bad Name', maxSidePx: 200, quality: 60 }])).rejects.toBeInstanceOf(InvalidInputError);
-    await expect(
-      encodeVariants(image, [...DEFAULT_VARIANT_SPECS, { name: 'web', maxSidePx: 10, quality: 50 }]),
-    ).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(encodeVariants(image, [...DEFAULT_VARIANT_SPECS, { name: 'web', maxSidePx: 10, quality: 50 }])).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
     expect(variantFileName('ab'.repeat(32), 'thumb')).toBe(`${'ab'.repeat(32)}.thumb.webp`);
   });
 });

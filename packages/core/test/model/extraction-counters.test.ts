@@ -42,7 +42,15 @@ describe('the counter list', () => {
 
 describe('pickCounters', () => {
   it('fills counters a document written before them lacks (absent or null) with 0', () => {
-    const old = { totalProperties: 4, completedProperties: 2, failedProperties: 1, totalImages: 9, newImages: 8, duplicateImages: 1, failedImages: 0 };
+    const old = {
+      totalProperties: 4,
+      completedProperties: 2,
+      failedProperties: 1,
+      totalImages: 9,
+      newImages: 8,
+      duplicateImages: 1,
+      failedImages: 0,
+    };
     expect(pickCounters({ ...old, placeholderImages: null })).toEqual({
       ...old,
       ...{ partialProperties: 0, deferredProperties: 0, unchangedImages: 0, removedImages: 0, placeholderImages: 0 },

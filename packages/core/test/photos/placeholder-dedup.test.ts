@@ -16,7 +16,14 @@ interface Flat {
 async function identify(label: string, bytes: Buffer): Promise<Flat> {
   const upright = await readUpright(bytes, { maxSidePx: 256 });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const identity = { sha256, perceptualHash: upright.perceptualHash, tone: upright.tone, widthPx: 640, heightPx: 427, byteLength: bytes.length };
+  const identity = {
+    sha256,
+    perceptualHash: upright.perceptualHash,
+    tone: upright.tone,
+    widthPx: 640,
+    heightPx: 427,
+    byteLength: bytes.length,
+  };
   return { label, identity, placeholder: isPlaceholderTone(upright.tone) };
 }
 
@@ -36,7 +43,9 @@ function merges(images: readonly Flat[], hashOnly: boolean): string[] {
 function report(name: string, images: readonly Flat[]): string[] {
   const after = merges(images, false);
   const pairs = (images.length * (images.length - 1)) / 2;
-  process.stdout.write(`${name}: ${pairs} pairs; merged by the hash alone ${merges(images, true).length}, by hash and tone ${after.length}\n`);
+  process.stdout.write(
+    `${name}: ${pairs} pairs; merged by the hash alone ${merges(images, true).length}, by hash and tone ${after.length}\n`,
+  );
   return after;
 }
 
@@ -61,16 +70,24 @@ describe('placeholders never merge with another colour', () => {
       [30, 79, 160],
       [224, 224, 224],
     ];
-    const cards = await Promise.all(backgrounds.map(async (bg) => identify(`card-${bg.join('.')}`, await comingSoonCard(bg, [51, 51, 51]))));
+    const cards = await Promise.all(
+      backgrounds.map(async (bg) => identify(`card-${bg.join('.')}`, await comingSoonCard(bg, [51, 51, 51]))),
+    );
     expect(cards.map((c) => c.placeholder)).toEqual([true, true, true]);
     expect(report('"Coming Soon" cards in 3 colours', cards)).toEqual([]);
   });
 
   it('still takes a copy of a placeholder at another size for the same picture', async () => {
     const card = await comingSoonCard([30, 79, 160], [255, 255, 255], 1024);
-    const [big, small] = await Promise.all([identify('card-1024', card), identify('card-512', await sharp(card).resize(512).png().toBuffer())]);
+    const [big, small] = await Promise.all([
+      identify('card-1024', card),
+      identify('card-512', await sharp(card).resize(512).png().toBuffer()),
+    ]);
     expect(isSamePicture(big.identity, small.identity)).toBe(true);
-    const [grey, greyJpeg] = await Promise.all([identify('grey-png', await solidImage([128, 128, 128])), identify('grey-jpeg', await solidImage([128, 128, 128], 'jpeg'))]);
+    const [grey, greyJpeg] = await Promise.all([
+      identify('grey-png', await solidImage([128, 128, 128])),
+      identify('grey-jpeg', await solidImage([128, 128, 128], 'jpeg')),
+    ]);
     expect(isSamePicture(grey.identity, greyJpeg.identity)).toBe(true);
   });
 });

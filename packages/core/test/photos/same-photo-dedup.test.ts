@@ -25,8 +25,16 @@ type Derive = (bytes: Buffer, widthPx: number, heightPx: number) => Promise<Buff
 
 /** The copies a photo host or a re-published listing makes of one picture. */
 const COPIES: Record<string, Derive> = {
-  'resized-50pct-jpeg-q70': (b, w) => sharp(b).resize(Math.round(w / 2)).jpeg({ quality: 70 }).toBuffer(),
-  'resized-33pct-jpeg-q85': (b, w) => sharp(b).resize(Math.round(w / 3)).jpeg({ quality: 85 }).toBuffer(),
+  'resized-50pct-jpeg-q70': (b, w) =>
+    sharp(b)
+      .resize(Math.round(w / 2))
+      .jpeg({ quality: 70 })
+      .toBuffer(),
+  'resized-33pct-jpeg-q85': (b, w) =>
+    sharp(b)
+      .resize(Math.round(w / 3))
+      .jpeg({ quality: 85 })
+      .toBuffer(),
   'webp-q60': (b) => sharp(b).webp({ quality: 60 }).toBuffer(),
   'reoriented-exif-6': (b) => sharp(b).rotate(270).withMetadata({ orientation: 6 }).jpeg({ quality: 85 }).toBuffer(),
   'cropped-2pct-each-side': (b, w, h) =>
@@ -34,7 +42,11 @@ const COPIES: Record<string, Derive> = {
       .extract({ left: Math.round(w * 0.02), top: Math.round(h * 0.02), width: Math.round(w * 0.96), height: Math.round(h * 0.96) })
       .jpeg({ quality: 85 })
       .toBuffer(),
-  'cropped-4pct-one-side': (b, w, h) => sharp(b).extract({ left: 0, top: 0, width: Math.round(w * 0.96), height: h }).jpeg({ quality: 85 }).toBuffer(),
+  'cropped-4pct-one-side': (b, w, h) =>
+    sharp(b)
+      .extract({ left: 0, top: 0, width: Math.round(w * 0.96), height: h })
+      .jpeg({ quality: 85 })
+      .toBuffer(),
 };
 
 interface Sample {

@@ -57,7 +57,9 @@ describe('loadPropertiesCsv', () => {
     await writeFile(path, `address\n"1 Main St, Phoenix"\n"${'9'.repeat(256)} Long Rd, Phoenix"\n`);
     const error: unknown = await loadPropertiesCsv(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).issues).toEqual([{ path: 'line 3', message: expect.stringMatching(/makes a property id of 272 characters; the longest is 255/) }]);
+    expect((error as InvalidInputError).issues).toEqual([
+      { path: 'line 3', message: expect.stringMatching(/makes a property id of 272 characters; the longest is 255/) },
+    ]);
   });
 
   it('throws NotFoundError naming the missing path', async () => {

@@ -85,9 +85,7 @@ describe('FileImageStore on disk', () => {
   it('lets exactly one of two stores on the same folder (two processes) create a file', async () => {
     const [a, b] = [new FileImageStore({ rootDir }), new FileImageStore({ rootDir })];
     const bytes = Buffer.alloc(1_000_000, 7);
-    const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? a : b).put(propertyId, 'same.jpg', bytes)),
-    );
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? a : b).put(propertyId, 'same.jpg', bytes)));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(await readdir(join(rootDir, propertyId))).toEqual(['same.jpg']);
   });

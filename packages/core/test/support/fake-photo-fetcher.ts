@@ -22,7 +22,8 @@ export class FakePhotoFetcher implements PhotoFetcher {
       throwIfCancelled(request.signal);
       const bytes = this.bodies.get(request.url);
       // Like the real fetcher's DownloadError, the error carries the status.
-      if (bytes === undefined) throw Object.assign(new CoreError('PHOTO_HTTP_STATUS', `GET ${request.url} answered HTTP 404`, 'permanent'), { status: 404 });
+      if (bytes === undefined)
+        throw Object.assign(new CoreError('PHOTO_HTTP_STATUS', `GET ${request.url} answered HTTP 404`, 'permanent'), { status: 404 });
       return { url: request.url, bytes: Buffer.from(bytes), contentType: 'image/jpeg', etag: null, lastModified: null };
     } finally {
       this.inFlight -= 1;

@@ -4,9 +4,20 @@ import { describeValue } from '../../src/validation/index.js';
 describe('describeValue', () => {
   it('names the type with the right article, never the value', () => {
     expect(
-      [null, undefined, [], {}, 'secret', 3, true, new URL('https://x.test/'), new ArrayBuffer(1), new Uint8Array(1), Buffer.alloc(1), new Date(0)].map(
-        describeValue,
-      ),
+      [
+        null,
+        undefined,
+        [],
+        {},
+        'secret',
+        3,
+        true,
+        new URL('https://x.test/'),
+        new ArrayBuffer(1),
+        new Uint8Array(1),
+        Buffer.alloc(1),
+        new Date(0),
+      ].map(describeValue),
     ).toEqual([
       'null',
       'nothing (undefined)',

@@ -153,7 +153,11 @@ export class MongoNotificationChannel extends BaseNotificationChannel {
     const startedMs = Date.now();
     const since = this.readFrom - this.overlapMs;
     try {
-      const docs = await this.collection.find({ at: { $gte: new Date(since) } }).sort({ at: 1 }).limit(1_000).toArray();
+      const docs = await this.collection
+        .find({ at: { $gte: new Date(since) } })
+        .sort({ at: 1 })
+        .limit(1_000)
+        .toArray();
       this.readFrom = startedMs;
       for (const [id, atMs] of this.seen) if (atMs < since) this.seen.delete(id);
       // One delivery per job name and read: Agenda fills its queue for a name with every job it can lock.

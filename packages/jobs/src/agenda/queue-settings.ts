@@ -9,9 +9,19 @@ export const queueSettingsSchema = z.object({
   /** Jobs one worker runs at once (`MAX_CONCURRENT_JOBS`), 1-64; default 3. */
   maxConcurrentJobs: z.number().int().min(1).max(64).default(3),
   /** Longest a job may run before it is stopped and failed (`JOB_TIMEOUT`), in ms, 1 ms-7 days; default 3 600 000 (1 h). */
-  jobTimeoutMs: z.number().int().min(1).max(7 * 24 * 3_600_000).default(3_600_000),
+  jobTimeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3_600_000)
+    .default(3_600_000),
   /** How long finished jobs are kept (`JOB_RESULT_TTL`), in ms, 1 ms-10 years; default 604 800 000 (7 days). */
-  jobResultTtlMs: z.number().int().min(1).max(10 * 365 * 24 * 3_600_000).default(604_800_000),
+  jobResultTtlMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(10 * 365 * 24 * 3_600_000)
+    .default(604_800_000),
   /** How often a worker looks for due jobs, in ms (Agenda's `processEvery`), at least 50; default 1000. */
   processEveryMs: z.number().int().min(50).default(1_000),
   /**

@@ -73,7 +73,10 @@ export class ApiKeyRepository {
    * @returns the records
    */
   async list(): Promise<ApiKeyRecord[]> {
-    const docs = await this.#keys.find({}, { projection: { _id: 0 } }).sort({ createdAt: 1, id: 1 }).toArray();
+    const docs = await this.#keys
+      .find({}, { projection: { _id: 0 } })
+      .sort({ createdAt: 1, id: 1 })
+      .toArray();
     return docs.map(toRecord);
   }
 

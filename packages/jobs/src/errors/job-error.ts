@@ -17,13 +17,7 @@ export class JobError extends CoreError {
    * @param kind - what the runtime should do (default `permanent`)
    * @param options - `cause`: the original error
    */
-  constructor(
-    code: string,
-    message: string,
-    jobId: string | null,
-    kind: FailureKind = 'permanent',
-    options: CoreErrorOptions = {},
-  ) {
+  constructor(code: string, message: string, jobId: string | null, kind: FailureKind = 'permanent', options: CoreErrorOptions = {}) {
     super(code, message, kind, options);
     this.jobId = jobId;
   }

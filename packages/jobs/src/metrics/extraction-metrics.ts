@@ -91,12 +91,37 @@ export class ExtractionMetrics {
     const n = EXTRACTION_METRIC_NAMES;
     const registers = [this.registry];
     registerJobsCreated(registers, options.db, this.logger);
-    this.completed = new Counter({ name: n.jobsCompleted, help: 'Extraction jobs this worker ended, by source and final status', labelNames: ['source', 'status'], registers });
-    this.duration = new Histogram({ name: n.jobDuration, help: 'Duration of the jobs this worker ended, from start to end, in seconds', buckets: [...JOB_DURATION_BUCKETS_SECONDS], registers });
+    this.completed = new Counter({
+      name: n.jobsCompleted,
+      help: 'Extraction jobs this worker ended, by source and final status',
+      labelNames: ['source', 'status'],
+      registers,
+    });
+    this.duration = new Histogram({
+      name: n.jobDuration,
+      help: 'Duration of the jobs this worker ended, from start to end, in seconds',
+      buckets: [...JOB_DURATION_BUCKETS_SECONDS],
+      registers,
+    });
     registerQueueDepth(registers, options.db, this.logger);
-    this.images = new Counter({ name: n.images, help: 'Photos handled by this worker, by source and status (new, duplicate, unchanged, failed)', labelNames: ['source', 'status'], registers });
-    this.properties = new Counter({ name: n.properties, help: 'Properties finished by this worker, by outcome status (completed, partial, deferred, failed)', labelNames: ['status'], registers });
-    this.failures = new Counter({ name: n.failures, help: 'Failures of the properties this worker finished, by source and error code', labelNames: ['source', 'code'], registers });
+    this.images = new Counter({
+      name: n.images,
+      help: 'Photos handled by this worker, by source and status (new, duplicate, unchanged, failed)',
+      labelNames: ['source', 'status'],
+      registers,
+    });
+    this.properties = new Counter({
+      name: n.properties,
+      help: 'Properties finished by this worker, by outcome status (completed, partial, deferred, failed)',
+      labelNames: ['status'],
+      registers,
+    });
+    this.failures = new Counter({
+      name: n.failures,
+      help: 'Failures of the properties this worker finished, by source and error code',
+      labelNames: ['source', 'code'],
+      registers,
+    });
     this.workersActive = new Gauge({ name: n.workersActive, help: '1 while this worker takes jobs, else 0', registers });
     registerCircuitOpen(registers, options.circuitStates);
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });

@@ -9,7 +9,15 @@ export {
   extractionEventBody,
   toJobEventCounters,
 } from './job-event.js';
-export type { JobEvent, JobEventBody, JobEventKind, JobEventCounters, JobEventPosition, JobEventDocument, JobEventEntry } from './job-event.js';
+export type {
+  JobEvent,
+  JobEventBody,
+  JobEventKind,
+  JobEventCounters,
+  JobEventPosition,
+  JobEventDocument,
+  JobEventEntry,
+} from './job-event.js';
 export { JobEventLog } from './job-event-log.js';
 export type { JobEventLogOptions } from './job-event-log.js';
 export { JobEventRecorder } from './job-event-recorder.js';

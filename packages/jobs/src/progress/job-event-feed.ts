@@ -113,7 +113,9 @@ export class JobEventFeed {
       if (finalSeq !== null && finalSeq <= seq) finished.add(jobId);
     }
     const kinds = query.kinds === undefined || query.kinds.length === 0 ? null : new Set(query.kinds);
-    const stream = new JobEventStream({ positions, finished, kinds, gapTimeoutMs: this.gapTimeoutMs }, (ended) => this.streams.delete(ended));
+    const stream = new JobEventStream({ positions, finished, kinds, gapTimeoutMs: this.gapTimeoutMs }, (ended) =>
+      this.streams.delete(ended),
+    );
     if (this.closed || signal?.aborted === true) {
       stream.close();
       return stream;
@@ -159,7 +161,8 @@ function checkQuery(jobIds: readonly string[], after: ReadonlyMap<string, number
   if (jobIds.length === 0) issues.push({ path: 'jobIds', message: 'give at least one job id' });
   if (jobIds.length > MAX_WATCHED_JOBS) issues.push({ path: 'jobIds', message: `${jobIds.length} jobs; at most ${MAX_WATCHED_JOBS}` });
   for (const jobId of after?.keys() ?? []) {
-    if (!jobIds.includes(jobId)) issues.push({ path: 'afterEventId', message: `the event id is of job ${jobId}, which is not among the jobs followed` });
+    if (!jobIds.includes(jobId))
+      issues.push({ path: 'afterEventId', message: `the event id is of job ${jobId}, which is not among the jobs followed` });
   }
   if (issues.length > 0) throw new InvalidInputError('job event subscription', issues);
 }

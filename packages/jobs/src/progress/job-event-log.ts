@@ -109,7 +109,9 @@ export class JobEventLog {
       if (result.written) return after + bodies.length;
       after = await this.lastSeq(jobId);
     }
-    throw new Error(`job ${jobId}: could not append events after ${MAX_APPEND_ATTEMPTS} attempts (other writers kept taking the next place)`);
+    throw new Error(
+      `job ${jobId}: could not append events after ${MAX_APPEND_ATTEMPTS} attempts (other writers kept taking the next place)`,
+    );
   }
 
   /**
@@ -123,7 +125,11 @@ export class JobEventLog {
    * @returns `written: true` when all went in; else how many did (`count`)
    * @throws the driver's error for anything but a taken place
    */
-  async insertAt(jobId: string, after: number, entries: readonly JobEventEntry[]): Promise<{ readonly written: boolean; readonly count: number }> {
+  async insertAt(
+    jobId: string,
+    after: number,
+    entries: readonly JobEventEntry[],
+  ): Promise<{ readonly written: boolean; readonly count: number }> {
     if (entries.length === 0) return { written: true, count: 0 };
     const at = this.now();
     const docs: JobEventDocument[] = entries.map((entry, i) => ({

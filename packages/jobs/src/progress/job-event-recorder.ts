@@ -123,7 +123,11 @@ export class JobEventRecorder<M = never> {
       }
       while (rest.length > 0) {
         const after = (this.lastSeq ??= await this.o.log.lastSeq(this.o.jobId));
-        const result = await this.o.log.insertAt(this.o.jobId, after, rest.map((p) => p.entry));
+        const result = await this.o.log.insertAt(
+          this.o.jobId,
+          after,
+          rest.map((p) => p.entry),
+        );
         this.lastSeq = result.written ? after + result.count : null;
         rest = rest.slice(result.count);
       }

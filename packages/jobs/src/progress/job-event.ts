@@ -5,13 +5,7 @@ import { InvalidInputError, pickCounters } from '@phx/core';
 export const JOB_EVENTS_COLLECTION = 'job_events';
 
 /** What a job event tells. */
-export type JobEventKind =
-  | 'status'
-  | 'property-started'
-  | 'property-finished'
-  | 'photo-stored'
-  | 'photo-failed'
-  | 'counters';
+export type JobEventKind = 'status' | 'property-started' | 'property-finished' | 'photo-stored' | 'photo-failed' | 'counters';
 
 /** Every {@link JobEventKind}, in a stable order. */
 export const JOB_EVENT_KINDS: readonly JobEventKind[] = Object.freeze([
@@ -221,7 +215,15 @@ export function extractionEventBody(event: ExtractionEvent, counters: JobEventCo
         retryAt: event.outcome.retryAt ?? null,
       };
     case 'photo-stored':
-      return { ...base, kind: 'photo-stored', propertyId: event.propertyId, source: event.source, photoId: event.photoId, sha256: event.sha256, isNew: event.created };
+      return {
+        ...base,
+        kind: 'photo-stored',
+        propertyId: event.propertyId,
+        source: event.source,
+        photoId: event.photoId,
+        sha256: event.sha256,
+        isNew: event.created,
+      };
     case 'photo-failed':
       return {
         ...base,
@@ -231,7 +233,14 @@ export function extractionEventBody(event: ExtractionEvent, counters: JobEventCo
         error: { code: event.failure.code, message: event.failure.message, url: event.failure.url },
       };
     case 'photo-unchanged':
-      return { ...base, kind: 'counters', propertyId: event.propertyId, source: event.source, photoId: event.photoId, sha256: event.sha256 };
+      return {
+        ...base,
+        kind: 'counters',
+        propertyId: event.propertyId,
+        source: event.source,
+        photoId: event.photoId,
+        sha256: event.sha256,
+      };
     case 'photo-listed-dry-run':
       return { ...base, kind: 'counters', propertyId: event.propertyId, source: event.source, photoId: event.photoId };
     case 'photos-listed':

@@ -37,9 +37,7 @@ export interface StoredExtractionJob extends ExtractionJob {
 export type JobOrigin = 'interactive' | 'scheduled';
 
 /** The origin fields `JobService` writes into a new job document. */
-export type JobOriginFields =
-  | { readonly origin: 'interactive' }
-  | { readonly origin: 'scheduled'; readonly scheduleId: string };
+export type JobOriginFields = { readonly origin: 'interactive' } | { readonly origin: 'scheduled'; readonly scheduleId: string };
 
 /**
  * A property outcome as stored in a job document: core's `PropertyOutcome`,

@@ -173,10 +173,13 @@ export class JobRepository {
    * @returns the cancelled job, or `null` when the job was not pending
    */
   async cancelPending(id: string, now: Date, reason: string): Promise<StoredExtractionJob | null> {
-    return this.update({ ...byId(id), status: 'pending' }, {
-      $set: { status: 'cancelled', completedAt: now, cancelRequestedAt: now, errorMessage: reason, progressUpdatedAt: now },
-      $inc: { version: 1 },
-    });
+    return this.update(
+      { ...byId(id), status: 'pending' },
+      {
+        $set: { status: 'cancelled', completedAt: now, cancelRequestedAt: now, errorMessage: reason, progressUpdatedAt: now },
+        $inc: { version: 1 },
+      },
+    );
   }
 
   /**
@@ -189,10 +192,13 @@ export class JobRepository {
    * @returns the failed job, or `null` when it was already final
    */
   async markFailed(id: string, message: string, now: Date): Promise<StoredExtractionJob | null> {
-    return this.update({ ...byId(id), status: { $in: ['pending', 'in_progress'] } }, {
-      $set: { status: 'failed', completedAt: now, errorMessage: message, progressUpdatedAt: now },
-      $inc: { version: 1 },
-    });
+    return this.update(
+      { ...byId(id), status: { $in: ['pending', 'in_progress'] } },
+      {
+        $set: { status: 'failed', completedAt: now, errorMessage: message, progressUpdatedAt: now },
+        $inc: { version: 1 },
+      },
+    );
   }
 
   /**
@@ -206,17 +212,20 @@ export class JobRepository {
   async startRun(id: string, run: JobRunStart): Promise<StoredExtractionJob | null> {
     const current = await this.get(id);
     if (current === null || (current.status !== 'pending' && current.status !== 'in_progress')) return null;
-    return this.update({ ...byId(id), status: { $in: ['pending', 'in_progress'] } }, {
-      $set: {
-        status: 'in_progress',
-        startedAt: current.startedAt ?? run.now,
-        runNumber: run.runNumber,
-        workerName: run.workerName,
-        errorMessage: null,
-        progressUpdatedAt: run.now,
+    return this.update(
+      { ...byId(id), status: { $in: ['pending', 'in_progress'] } },
+      {
+        $set: {
+          status: 'in_progress',
+          startedAt: current.startedAt ?? run.now,
+          runNumber: run.runNumber,
+          workerName: run.workerName,
+          errorMessage: null,
+          progressUpdatedAt: run.now,
+        },
+        $inc: { version: 1 },
       },
-      $inc: { version: 1 },
-    });
+    );
   }
 
   /**
@@ -236,14 +245,17 @@ export class JobRepository {
     now: Date,
     cancelRequestedAt: Date | null = null,
   ): Promise<boolean> {
-    const updated = await this.update({ ...byId(id), runNumber, status: 'in_progress' }, {
-      $set: {
-        ...progressFields(progress),
-        ...(cancelRequestedAt === null ? {} : { cancelRequestedAt }),
-        progressUpdatedAt: now,
+    const updated = await this.update(
+      { ...byId(id), runNumber, status: 'in_progress' },
+      {
+        $set: {
+          ...progressFields(progress),
+          ...(cancelRequestedAt === null ? {} : { cancelRequestedAt }),
+          progressUpdatedAt: now,
+        },
+        $inc: { version: 1 },
       },
-      $inc: { version: 1 },
-    });
+    );
     return updated !== null;
   }
 
@@ -258,17 +270,20 @@ export class JobRepository {
    * @returns the job as it is now, or `null` when the run no longer held it
    */
   async endRun(id: string, runNumber: number, end: JobRunEnd, now: Date): Promise<StoredExtractionJob | null> {
-    return this.update({ ...byId(id), runNumber, status: 'in_progress' }, {
-      $set: {
-        ...progressFields(end.progress),
-        status: end.status,
-        errorMessage: end.errorMessage,
-        completedAt: end.status === 'pending' ? null : now,
-        ...(end.cancelRequestedAt === null ? {} : { cancelRequestedAt: end.cancelRequestedAt }),
-        progressUpdatedAt: now,
+    return this.update(
+      { ...byId(id), runNumber, status: 'in_progress' },
+      {
+        $set: {
+          ...progressFields(end.progress),
+          status: end.status,
+          errorMessage: end.errorMessage,
+          completedAt: end.status === 'pending' ? null : now,
+          ...(end.cancelRequestedAt === null ? {} : { cancelRequestedAt: end.cancelRequestedAt }),
+          progressUpdatedAt: now,
+        },
+        $inc: { version: 1 },
       },
-      $inc: { version: 1 },
-    });
+    );
   }
 
   private async update(

@@ -3,15 +3,7 @@ import type { Collection, Db, Filter, ObjectId, UpdateFilter } from 'mongodb';
 import { UNKNOWN_PHOTO_SIZE, isListedElsewhere, isPlaceholderTone, mergeSighting } from '@phx/core';
 import type { PhotoSizeChoice } from '@phx/core';
 import { KeyedWriteLock } from './keyed-write-lock.js';
-import type {
-  ContentHash,
-  JobId,
-  PhotoObservation,
-  PhotoRecord,
-  PhotoRepository,
-  PropertyId,
-  RemovedPhotosQuery,
-} from '@phx/core';
+import type { ContentHash, JobId, PhotoObservation, PhotoRecord, PhotoRepository, PropertyId, RemovedPhotosQuery } from '@phx/core';
 
 /** Name of the collection of photo records. */
 export const PHOTOS_COLLECTION = 'photos';
@@ -137,7 +129,10 @@ export class MongoPhotoRepository implements PhotoRepository {
       const gone = docs.filter((d) => (d.removedAt ?? null) === null && !isListedElsewhere(toPhotoRecord(d), query));
       if (gone.length === 0) return 0;
       const ids = gone.map((d) => d._id).filter((id): id is ObjectId => id !== undefined);
-      const result = await this.collection.updateMany({ _id: { $in: ids } }, { $set: { removedAt: query.removedAt }, $inc: { revision: 1 } });
+      const result = await this.collection.updateMany(
+        { _id: { $in: ids } },
+        { $set: { removedAt: query.removedAt }, $inc: { revision: 1 } },
+      );
       return result.modifiedCount;
     });
   }
@@ -192,7 +187,9 @@ export class MongoPhotoRepository implements PhotoRepository {
       );
       if (result.matchedCount === 1) return { created: false };
     }
-    throw new Error(`photo record of ${o.propertyId} kept changing while merging ${o.sha256}; gave up after ${MAX_WRITE_ATTEMPTS} attempts`);
+    throw new Error(
+      `photo record of ${o.propertyId} kept changing while merging ${o.sha256}; gave up after ${MAX_WRITE_ATTEMPTS} attempts`,
+    );
   }
 }
 

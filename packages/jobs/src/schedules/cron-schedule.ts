@@ -29,16 +29,25 @@ export function isValidTimeZone(timeZone: string): boolean {
  */
 export function assertValidCronSchedule(cron: string, timeZone: string): void {
   const issues: InputIssue[] = [];
-  const fields = cron.trim().split(/\s+/).filter((f) => f !== '');
+  const fields = cron
+    .trim()
+    .split(/\s+/)
+    .filter((f) => f !== '');
   const zoneOk = isValidTimeZone(timeZone);
   if (!zoneOk) issues.push({ path: 'timeZone', message: `"${timeZone}" is not an IANA time zone; use e.g. "America/Phoenix"` });
   if (fields.length !== 5 && fields.length !== 6) {
-    issues.push({ path: 'cron', message: `"${cron}" has ${fields.length} fields; a cron expression has 5 (minute hour day month weekday) or 6 (seconds first), e.g. "0 3 * * *"` });
+    issues.push({
+      path: 'cron',
+      message: `"${cron}" has ${fields.length} fields; a cron expression has 5 (minute hour day month weekday) or 6 (seconds first), e.g. "0 3 * * *"`,
+    });
   } else {
     try {
       CronExpressionParser.parse(cron, { ...(zoneOk ? { tz: timeZone } : {}) }).next();
     } catch (error) {
-      issues.push({ path: 'cron', message: `"${cron}" is not a valid cron expression (${error instanceof Error ? error.message : String(error)}); e.g. "0 3 * * *"` });
+      issues.push({
+        path: 'cron',
+        message: `"${cron}" is not a valid cron expression (${error instanceof Error ? error.message : String(error)}); e.g. "0 3 * * *"`,
+      });
     }
   }
   if (issues.length > 0) throw new InvalidScheduleError(cron, timeZone, issues);
@@ -63,7 +72,9 @@ const MAX_FORWARD_STEPS = 16;
  * @throws the parser's `Error` for an invalid expression (validate first)
  */
 export function tickAtOrBefore(cron: string, timeZone: string, at: Date): Date {
-  let tick = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(at.getTime() + 1) }).prev().toDate();
+  let tick = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: new Date(at.getTime() + 1) })
+    .prev()
+    .toDate();
   const forward = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: tick });
   for (let step = 0; step < MAX_FORWARD_STEPS; step += 1) {
     const next = forward.next().toDate();

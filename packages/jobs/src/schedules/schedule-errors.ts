@@ -39,7 +39,13 @@ export class ScheduleNameTakenError extends JobError {
    * @param options - `cause`: the driver's duplicate key error
    */
   constructor(name: string, options: { readonly cause?: unknown } = {}) {
-    super('SCHEDULE_NAME_TAKEN', `A schedule named "${name}" exists already; choose another name or remove it first`, null, 'permanent', options);
+    super(
+      'SCHEDULE_NAME_TAKEN',
+      `A schedule named "${name}" exists already; choose another name or remove it first`,
+      null,
+      'permanent',
+      options,
+    );
     this.scheduleName = name;
   }
 }

@@ -19,7 +19,11 @@ export type ScheduleDocument = Omit<ExtractionSchedule, 'id'> & { readonly _id: 
 export type ScheduleTickDocument = ScheduleTick & { readonly _id: string };
 
 /** The document of a fire that found its tick claimed: its own document, so that no two workers update one record. */
-export type ScheduleTickFireDocument = ClaimedElsewhereFire & { readonly _id: string; readonly scheduleId: ScheduleId; readonly tickAt: Date };
+export type ScheduleTickFireDocument = ClaimedElsewhereFire & {
+  readonly _id: string;
+  readonly scheduleId: ScheduleId;
+  readonly tickAt: Date;
+};
 
 /** Options of {@link ScheduleRepository}. */
 export interface ScheduleRepositoryOptions {
@@ -184,11 +188,7 @@ export class ScheduleRepository {
    * @param tickAt - the tick
    * @param change - the job started, or the failure
    */
-  async settleTick(
-    scheduleId: ScheduleId,
-    tickAt: Date,
-    change: Pick<ScheduleTick, 'outcome' | 'jobId' | 'reason'>,
-  ): Promise<void> {
+  async settleTick(scheduleId: ScheduleId, tickAt: Date, change: Pick<ScheduleTick, 'outcome' | 'jobId' | 'reason'>): Promise<void> {
     await this.ticks.updateOne({ _id: tickKey(scheduleId, tickAt) }, { $set: change });
   }
 
@@ -218,7 +218,13 @@ export class ScheduleRepository {
       .limit(Math.min(Math.max(limit, 1), 1000))
       .toArray();
     const oldest = docs.at(-1)?.tickAt;
-    const fires = oldest === undefined ? [] : await this.fires.find({ scheduleId: id, tickAt: { $gte: oldest } }).sort({ firedAt: 1 }).toArray();
+    const fires =
+      oldest === undefined
+        ? []
+        : await this.fires
+            .find({ scheduleId: id, tickAt: { $gte: oldest } })
+            .sort({ firedAt: 1 })
+            .toArray();
     const byTick = new Map<string, ClaimedElsewhereFire[]>();
     for (const { workerName, firedAt, tickAt } of fires) {
       const key = tickKey(id, tickAt);

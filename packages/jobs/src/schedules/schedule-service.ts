@@ -126,7 +126,9 @@ export class ScheduleService {
         await this.queueTicks(schedule);
       } catch (error) {
         await this.repository.remove(schedule.id);
-        throw new JobError('SCHEDULE_QUEUE_FAILED', `Schedule "${name}" could not be queued; create it again`, null, 'transient', { cause: error });
+        throw new JobError('SCHEDULE_QUEUE_FAILED', `Schedule "${name}" could not be queued; create it again`, null, 'transient', {
+          cause: error,
+        });
       }
     }
     this.logger.info({ scheduleId: schedule.id, name, cron: schedule.cron, timeZone }, 'schedule created');

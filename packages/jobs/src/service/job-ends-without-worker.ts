@@ -85,7 +85,12 @@ export class JobEndsWithoutWorker {
               log: this.o.events,
               jobId: job.id,
               runNumber: job.runNumber,
-              end: { status: 'cancelled', errorMessage: 'cancelled by user; no worker was running it', progress: job, cancelRequestedAt: now },
+              end: {
+                status: 'cancelled',
+                errorMessage: 'cancelled by user; no worker was running it',
+                progress: job,
+                cancelRequestedAt: now,
+              },
               now,
             })
           : await this.o.repository.endRun(job.id, job.runNumber, logged, now);

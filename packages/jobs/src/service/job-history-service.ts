@@ -119,10 +119,14 @@ function toFilter(query: JobPageQuery): Filter<ExtractionJobDocument> {
     issues.push({ path: 'first', message: `${query.first} is outside 1..${MAX_JOB_PAGE_SIZE}` });
   }
   if (query.createdFrom !== undefined && query.createdBefore !== undefined && query.createdFrom >= query.createdBefore) {
-    issues.push({ path: 'filter.createdFrom', message: `${query.createdFrom.toISOString()} is not before createdBefore ${query.createdBefore.toISOString()}` });
+    issues.push({
+      path: 'filter.createdFrom',
+      message: `${query.createdFrom.toISOString()} is not before createdBefore ${query.createdBefore.toISOString()}`,
+    });
   }
   const cursor = query.after === undefined ? null : decodeJobCursor(query.after);
-  if (query.after !== undefined && cursor === null) issues.push({ path: 'after', message: `"${query.after}" is not a cursor of this list (use an edge's cursor)` });
+  if (query.after !== undefined && cursor === null)
+    issues.push({ path: 'after', message: `"${query.after}" is not a cursor of this list (use an edge's cursor)` });
   if (issues.length > 0) throw new InvalidInputError('jobs arguments', issues);
   const clauses: Filter<ExtractionJobDocument>[] = [];
   if (query.status !== undefined) clauses.push({ status: query.status });

@@ -141,7 +141,15 @@ export class JobService {
     this.cancelPollIntervalMs = options.cancelPollIntervalMs ?? 100;
     this.lockLifetimeMs = options.lockLifetimeMs ?? DEFAULT_QUEUE_SETTINGS.lockLifetimeMs;
     const { repository, runs, agenda, clock, logger, lockLifetimeMs } = this;
-    this.ends = new JobEndsWithoutWorker({ repository, runs, events: new JobEventLog({ db: options.db }), agenda, clock, logger, lockLifetimeMs });
+    this.ends = new JobEndsWithoutWorker({
+      repository,
+      runs,
+      events: new JobEventLog({ db: options.db }),
+      agenda,
+      clock,
+      logger,
+      lockLifetimeMs,
+    });
   }
 
   /**

@@ -119,7 +119,10 @@ export class GridFsImageStore implements ImageStore {
    * @returns the download stream and the file's size in bytes, or `null` when no such file is stored
    * @throws core's `InvalidInputError` (from `assertStorePath`) for a name the store never writes
    */
-  async openReadStream(propertyId: PropertyId, fileName: string): Promise<{ readonly stream: Readable; readonly byteLength: number } | null> {
+  async openReadStream(
+    propertyId: PropertyId,
+    fileName: string,
+  ): Promise<{ readonly stream: Readable; readonly byteLength: number } | null> {
     assertStorePath(propertyId, fileName);
     const file = await this.files.findOne({ filename: this.gridName(propertyId, fileName) });
     if (file === null) return null;
@@ -130,7 +133,10 @@ export class GridFsImageStore implements ImageStore {
   async list(propertyId: PropertyId): Promise<string[]> {
     assertStorePath(propertyId);
     const files = await this.files.find({ 'metadata.propertyId': propertyId }, { projection: { metadata: 1 } }).toArray();
-    return files.map((f) => (f.metadata as ImageFileMetadata | undefined)?.fileName ?? '').filter((n) => n !== '').sort();
+    return files
+      .map((f) => (f.metadata as ImageFileMetadata | undefined)?.fileName ?? '')
+      .filter((n) => n !== '')
+      .sort();
   }
 
   /**
@@ -145,7 +151,9 @@ export class GridFsImageStore implements ImageStore {
     // ObjectIds count whole seconds: the cutoff rounds up, so 0 takes every chunk up to now.
     const cutoff = ObjectId.createFromTime(Math.floor((Date.now() - olderThanMs) / 1000) + 1);
     const fileIds = await this.chunks.distinct('files_id', { files_id: { $lt: cutoff } });
-    const referenced = new Set((await this.files.find({ _id: { $in: fileIds } }, { projection: { _id: 1 } }).toArray()).map((f) => String(f._id)));
+    const referenced = new Set(
+      (await this.files.find({ _id: { $in: fileIds } }, { projection: { _id: 1 } }).toArray()).map((f) => String(f._id)),
+    );
     const orphans = fileIds.filter((id) => !referenced.has(String(id)));
     if (orphans.length === 0) return 0;
     return (await this.chunks.deleteMany({ files_id: { $in: orphans } })).deletedCount;

@@ -11,7 +11,10 @@ import type { PropertyRetrySettings } from './retrying-property-extractor.js';
  */
 export const extractImagesJobSettingsSchema = z.object({
   /** Name of this worker in the job document and the run lease; default `<hostname>:<pid>`. */
-  workerName: z.string().min(1).default(() => `${hostname()}:${process.pid}`),
+  workerName: z
+    .string()
+    .min(1)
+    .default(() => `${hostname()}:${process.pid}`),
   /** Properties extracted at once within one job: core's {@link propertyConcurrencySchema}. */
   propertyConcurrency: propertyConcurrencySchema,
   /** How often a running job checks for a cancel request, in ms, 50-10 000; default 500. */

@@ -123,7 +123,11 @@ export class ExtractionJobRunner {
   private async runTracked(entry: ActiveRun, queue: QueueHandle): Promise<ExtractionRunResult | null> {
     const logger = this.s.logger.child({ jobId: entry.jobId });
     // From the moment the queue hands the job over: the browser may take seconds to come up, longer than a short lock lives.
-    const heartbeat = new RunHeartbeat({ touchQueueLock: queue.touch, intervalMs: Math.max(250, Math.floor(this.s.lockLifetimeMs / 4)), logger });
+    const heartbeat = new RunHeartbeat({
+      touchQueueLock: queue.touch,
+      intervalMs: Math.max(250, Math.floor(this.s.lockLifetimeMs / 4)),
+      logger,
+    });
     try {
       const result = await this.claimAndRun(entry, queue, heartbeat, logger);
       // Another run holds the job: keep its queue entry (Agenda removes a one-time job whose run returns without a next run time),
@@ -135,7 +139,12 @@ export class ExtractionJobRunner {
     }
   }
 
-  private async claimAndRun(entry: ActiveRun, queue: QueueHandle, heartbeat: RunHeartbeat, logger: Logger): Promise<ExtractionRunResult | null> {
+  private async claimAndRun(
+    entry: ActiveRun,
+    queue: QueueHandle,
+    heartbeat: RunHeartbeat,
+    logger: Logger,
+  ): Promise<ExtractionRunResult | null> {
     const { jobId } = entry;
     const job = await this.s.repository.get(jobId);
     if (job === null) {
@@ -253,7 +262,14 @@ export class ExtractionJobRunner {
       const progress = new JobProgressState(job).settled();
       const errorMessage = `worker could not start the extraction: ${describeError(error)}`;
       const end = { status: 'failed', errorMessage, progress, cancelRequestedAt: null } as const;
-      await writeJobEnd({ log: new JobEventLog({ db: this.s.repository.db }), repository: this.s.repository, jobId: job.id, runNumber: job.runNumber, end, now });
+      await writeJobEnd({
+        log: new JobEventLog({ db: this.s.repository.db }),
+        repository: this.s.repository,
+        jobId: job.id,
+        runNumber: job.runNumber,
+        end,
+        now,
+      });
       await this.s.runs.release(job.id, job.runNumber, now);
       return null;
     }

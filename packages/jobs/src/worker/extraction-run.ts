@@ -213,17 +213,19 @@ export class ExtractionRun {
         onEvent,
         skip: state.finishedPropertyIds,
       },
-      this.o.observe(new RetryingPropertyExtractor({
-        inner: this.o.extractor,
-        retry: this.o.propertyRetry,
-        health: this.o.health,
-        census: job.dryRun ? null : this.o.census,
-        resumed: job.runNumber > 1,
-        announcedPhotos: job.dryRun ? null : (jobId, propertyId) => this.eventLog.newPhotoHashes(jobId, propertyId),
-        logger: this.logger,
-        clock: this.o.clock,
-        deferred: state.carriedDeferrals,
-      })),
+      this.o.observe(
+        new RetryingPropertyExtractor({
+          inner: this.o.extractor,
+          retry: this.o.propertyRetry,
+          health: this.o.health,
+          census: job.dryRun ? null : this.o.census,
+          resumed: job.runNumber > 1,
+          announcedPhotos: job.dryRun ? null : (jobId, propertyId) => this.eventLog.newPhotoHashes(jobId, propertyId),
+          logger: this.logger,
+          clock: this.o.clock,
+          deferred: state.carriedDeferrals,
+        }),
+      ),
     );
   }
 
@@ -237,7 +239,8 @@ export class ExtractionRun {
     }
     // The log first: an end is in the document only once its event is in the log (see `execute`).
     events.record(endEventBody(end));
-    if (!(await events.close())) throw new Error(`job ${this.jobId}: the ${end.status} event of the run could not be written; the job stays in progress`);
+    if (!(await events.close()))
+      throw new Error(`job ${this.jobId}: the ${end.status} event of the run could not be written; the job stays in progress`);
     const now = this.o.clock.now();
     const written = await this.o.repository.endRun(this.jobId, this.o.job.runNumber, end, now);
     await this.releaseLease(now);

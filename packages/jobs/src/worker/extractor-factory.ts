@@ -109,7 +109,12 @@ export class ExtractorFactory {
     if (kit === undefined) {
       const logger = this.options.logger.child({ isolationMode });
       const retire = this.options.retireContextAfterPages;
-      kit = createScraperKit({ mode: this.options.mode, isolationMode, logger, ...(retire === undefined ? {} : { retireContextAfterPages: retire }) });
+      kit = createScraperKit({
+        mode: this.options.mode,
+        isolationMode,
+        logger,
+        ...(retire === undefined ? {} : { retireContextAfterPages: retire }),
+      });
       kit.catch(() => this.kits.delete(isolationMode));
       this.kits.set(isolationMode, kit);
       logger.info({ mode: this.options.mode.kind }, 'scraper kit created');

@@ -2,8 +2,7 @@ import type { ExtractionEvent, PropertyOutcome } from '@phx/core';
 
 /** One photo of a property as an attempt saw it: stored (new or duplicate) or already recorded. */
 type Sighting =
-  | { readonly kind: 'stored'; readonly sha256: string; readonly created: boolean }
-  | { readonly kind: 'unchanged'; readonly sha256: string };
+  { readonly kind: 'stored'; readonly sha256: string; readonly created: boolean } | { readonly kind: 'unchanged'; readonly sha256: string };
 
 /**
  * The photos one attempt at a property saw, in the order its events came,

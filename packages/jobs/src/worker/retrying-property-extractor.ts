@@ -2,7 +2,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConstantBackoff, ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
 import type { IBackoffFactory, RetryPolicy } from 'cockatiel';
 import { CancelledError, systemClock, throwIfCancelled } from '@phx/core';
-import type { Clock, ExtractPropertyRequest, ExtractionEvent, JobId, Logger, Property, PropertyExtracting, PropertyId, PropertyOutcome } from '@phx/core';
+import type {
+  Clock,
+  ExtractPropertyRequest,
+  ExtractionEvent,
+  JobId,
+  Logger,
+  Property,
+  PropertyExtracting,
+  PropertyId,
+  PropertyOutcome,
+} from '@phx/core';
 import { describeError } from '../errors/index.js';
 import { extractImagesJobSettingsSchema, propertyRetrySettingsOf } from './extract-images-settings.js';
 import type { DatabaseProbe } from './database-health.js';
@@ -39,7 +49,9 @@ export interface PropertyRetrySettings {
 }
 
 /** Defaults of {@link PropertyRetrySettings}, read from the job settings' schema. */
-export const DEFAULT_PROPERTY_RETRY_SETTINGS: PropertyRetrySettings = Object.freeze(propertyRetrySettingsOf(extractImagesJobSettingsSchema.parse({})));
+export const DEFAULT_PROPERTY_RETRY_SETTINGS: PropertyRetrySettings = Object.freeze(
+  propertyRetrySettingsOf(extractImagesJobSettingsSchema.parse({})),
+);
 
 /** Options of {@link RetryingPropertyExtractor}. Dependencies are borrowed. */
 export interface RetryingPropertyExtractorOptions {
@@ -121,7 +133,11 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     let last: Attempt | null = null;
     // The delay before the next attempt, waited at its start (outside the property's slot), not by cockatiel.
     let waitMs = 0;
-    const policy = this.retryPolicy(() => last, (ms) => (waitMs = ms), logger);
+    const policy = this.retryPolicy(
+      () => last,
+      (ms) => (waitMs = ms),
+      logger,
+    );
     try {
       await policy.execute(async () => {
         if (waitMs > 0) await this.pause(waitMs, request);
@@ -142,7 +158,8 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     const step = retryable ? this.stepAfter(final.outcome, 0) : null;
     const counted = await this.counted(property, request, final, tries.count);
     const outcome: PropertyOutcome = step?.kind === 'defer' ? { ...counted, status: 'deferred', retryAt: step.retryAt } : counted;
-    if (step?.kind === 'defer') logger.warn({ retryAt: step.retryAt }, 'source asked for a longer wait than the job may take; property deferred');
+    if (step?.kind === 'defer')
+      logger.warn({ retryAt: step.retryAt }, 'source asked for a longer wait than the job may take; property deferred');
     request.onEvent?.({ type: 'property-finished', outcome });
     return outcome;
   }
@@ -162,8 +179,12 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
    */
   private retryPolicy(last: () => Attempt | null, setWait: (delayMs: number) => void, logger: Logger): RetryPolicy {
     const settings = this.o.retry;
-    let delays: IBackoffFactory<unknown> = new ExponentialBackoff({ initialDelay: settings.initialBackoffMs, maxDelay: settings.maxBackoffMs });
-    const retried = (r: unknown): boolean => isRetryableOutcome(r as PropertyOutcome) && this.stepAfter(r as PropertyOutcome, 0).kind === 'wait';
+    let delays: IBackoffFactory<unknown> = new ExponentialBackoff({
+      initialDelay: settings.initialBackoffMs,
+      maxDelay: settings.maxBackoffMs,
+    });
+    const retried = (r: unknown): boolean =>
+      isRetryableOutcome(r as PropertyOutcome) && this.stepAfter(r as PropertyOutcome, 0).kind === 'wait';
     const policy = retry(handleWhenResult(retried), { maxAttempts: settings.maxAttempts - 1, backoff: new ConstantBackoff(0) });
     policy.onRetry((event) => {
       const backoff = delays.next(undefined);
@@ -183,7 +204,11 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
    *
    * @returns the earlier outcome when the property stays deferred, else `null` (go on)
    */
-  private async waitForEarlierDeferral(property: Property, request: ExtractPropertyRequest, logger: Logger): Promise<PropertyOutcome | null> {
+  private async waitForEarlierDeferral(
+    property: Property,
+    request: ExtractPropertyRequest,
+    logger: Logger,
+  ): Promise<PropertyOutcome | null> {
     const earlier = this.o.deferred?.get(property.id);
     if (earlier?.retryAt === undefined) return null;
     const leftMs = earlier.retryAt.getTime() - this.clock.now().getTime();
@@ -257,31 +282,34 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
       let announced = this.announced.get(property.id);
       if (announced === undefined) {
         // Only an earlier run can have announced photos of this property before this run's first attempt.
-        announced = this.o.resumed ? announcedPhotos(jobId, property.id).then((found) => new Set(found)) : Promise.resolve(new Set<string>());
+        announced = this.o.resumed
+          ? announcedPhotos(jobId, property.id).then((found) => new Set(found))
+          : Promise.resolve(new Set<string>());
         this.announced.set(property.id, announced);
         announced.catch(() => this.announced.delete(property.id));
       }
       const createdByJob = redone ? await census.createdBy(jobId, property.id) : new Map<string, string>();
       return new RedoPhotoEvents(createdByJob, await announced);
     } catch (error) {
-      this.o.logger.warn({ propertyId: property.id, err: describeError(error) }, 'photo records or events unreadable; the attempt’s events pass as they come');
+      this.o.logger.warn(
+        { propertyId: property.id, err: describeError(error) },
+        'photo records or events unreadable; the attempt’s events pass as they come',
+      );
       return null;
     }
   }
 
-  private async counted(
-    property: Property,
-    request: ExtractPropertyRequest,
-    last: Attempt,
-    attempts: number,
-  ): Promise<PropertyOutcome> {
+  private async counted(property: Property, request: ExtractPropertyRequest, last: Attempt, attempts: number): Promise<PropertyOutcome> {
     const redone = attempts > 1 || this.o.resumed;
     if (!redone || this.o.census === null || request.dryRun || request.jobId === null) return last.outcome;
     const jobId: JobId = request.jobId;
     try {
       return last.sightings.recount(last.outcome, await this.o.census.createdBy(jobId, property.id));
     } catch (error) {
-      this.o.logger.warn({ propertyId: property.id, err: describeError(error) }, 'photo records unreadable; redone property counted as seen');
+      this.o.logger.warn(
+        { propertyId: property.id, err: describeError(error) },
+        'photo records unreadable; redone property counted as seen',
+      );
       return last.outcome;
     }
   }

@@ -13,7 +13,6 @@ import { ScheduleRepository } from '../schedules/schedule-repository.js';
 import { ScheduleTicker } from './schedule-ticker.js';
 import type { TickResult } from './schedule-ticker.js';
 
-
 /** Dependencies of {@link defineRunScheduleJob}. Borrowed, never closed here. */
 export interface RunScheduleJobDeps {
   /** Database of the schedules and jobs. */

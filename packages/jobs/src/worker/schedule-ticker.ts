@@ -86,13 +86,25 @@ export class ScheduleTicker {
     const base = { scheduleId, tickAt, workerName: this.o.workerName, recordedAt: this.o.clock.now(), claimedElsewhere: [] };
     if (schedule.paused) {
       // A fire can still come after a pause removed the queue entry (it was already locked): record it, start nothing.
-      const claimed = await this.o.repository.claimTick({ ...base, outcome: 'skipped', jobId: null, previousJobId: null, reason: 'schedule is paused' });
+      const claimed = await this.o.repository.claimTick({
+        ...base,
+        outcome: 'skipped',
+        jobId: null,
+        previousJobId: null,
+        reason: 'schedule is paused',
+      });
       return claimed ? { outcome: 'paused' } : this.claimedElsewhere(scheduleId, tickAt, logger);
     }
     const previous = await this.o.repository.findUnfinishedRun(scheduleId);
     if (previous !== null) {
       const reason = `previous run ${previous.jobId} is still ${previous.status}`;
-      const claimed = await this.o.repository.claimTick({ ...base, outcome: 'skipped', jobId: null, previousJobId: previous.jobId, reason });
+      const claimed = await this.o.repository.claimTick({
+        ...base,
+        outcome: 'skipped',
+        jobId: null,
+        previousJobId: previous.jobId,
+        reason,
+      });
       if (!claimed) return this.claimedElsewhere(scheduleId, tickAt, logger);
       logger.info({ previousJobId: previous.jobId }, 'schedule tick skipped: previous run still going');
       return { outcome: 'skipped', previousJobId: previous.jobId };

@@ -28,8 +28,21 @@ describe('MongoNotificationChannel', () => {
     });
     const later = new Date(Date.now() + 1_000);
     const soon = new Date();
-    await publisher.publish({ jobId: 'a', jobName: 'extract-images', nextRunAt: later, priority: 0, timestamp: new Date() } as unknown as JobNotification);
-    await publisher.publish({ jobId: 'b', jobName: 'extract-images', nextRunAt: soon, priority: 10, timestamp: new Date(), source: 'api' } as unknown as JobNotification);
+    await publisher.publish({
+      jobId: 'a',
+      jobName: 'extract-images',
+      nextRunAt: later,
+      priority: 0,
+      timestamp: new Date(),
+    } as unknown as JobNotification);
+    await publisher.publish({
+      jobId: 'b',
+      jobName: 'extract-images',
+      nextRunAt: soon,
+      priority: 10,
+      timestamp: new Date(),
+      source: 'api',
+    } as unknown as JobNotification);
     // Both lie within the overlap before connect, so the first read finds them together.
     await reader.connect();
     const deadline = Date.now() + 10_000;

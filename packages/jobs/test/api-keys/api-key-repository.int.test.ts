@@ -23,7 +23,14 @@ describe('ApiKeyRepository (api_keys)', () => {
   it('creates, lists, verifies and revokes keys, storing only their SHA-256', async () => {
     const { key, record } = await keys.create({ name: 'grafana', role: 'read' });
     expect(key).toMatch(/^phx_[A-Za-z0-9_-]{43}$/);
-    expect(record).toEqual({ id: record.id, name: 'grafana', role: 'read', keyHash: createHash('sha256').update(key).digest('hex'), createdAt: clock, revokedAt: null });
+    expect(record).toEqual({
+      id: record.id,
+      name: 'grafana',
+      role: 'read',
+      keyHash: createHash('sha256').update(key).digest('hex'),
+      createdAt: clock,
+      revokedAt: null,
+    });
     expect(hashApiKey(key)).toBe(record.keyHash);
     const stored = await tdb.db.collection(API_KEYS_COLLECTION).findOne({ id: record.id }, { projection: { _id: 0 } });
     expect(stored).toEqual(record);
@@ -31,7 +38,10 @@ describe('ApiKeyRepository (api_keys)', () => {
 
     clock = new Date('2026-01-02T04:00:00Z');
     const admin = await keys.create({ name: 'ops', role: 'admin' });
-    expect((await keys.list()).map((r) => [r.name, r.role])).toEqual([['grafana', 'read'], ['ops', 'admin']]);
+    expect((await keys.list()).map((r) => [r.name, r.role])).toEqual([
+      ['grafana', 'read'],
+      ['ops', 'admin'],
+    ]);
     expect(await keys.verify(key)).toEqual({ status: 'valid', record });
     expect(await keys.verify(`${key}x`)).toEqual({ status: 'unknown' });
     expect(await keys.stillValid([record.id, admin.record.id, 'nope'])).toEqual(new Set([record.id, admin.record.id]));

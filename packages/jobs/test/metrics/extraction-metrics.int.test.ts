@@ -37,15 +37,41 @@ describe('ExtractionMetrics', () => {
       circuitStates: async () => new Map([['redfin', 'open'] as const]),
     });
     metrics.setActive(true);
-    for (const created of [true, true, false]) metrics.recordEvent({ type: 'photo-stored', propertyId, source: 'zillow', photoId: 'p', sha256: sha, created });
+    for (const created of [true, true, false])
+      metrics.recordEvent({ type: 'photo-stored', propertyId, source: 'zillow', photoId: 'p', sha256: sha, created });
     metrics.recordEvent({ type: 'photo-unchanged', propertyId, source: 'redfin', photoId: 'q', sha256: sha });
-    metrics.recordEvent({ type: 'photo-failed', propertyId, failure: { source: 'redfin', url: null, code: 'X', message: 'bad', propertyId: null } as never });
-    const layout = { source: 'zillow' as const, url: 'https://www.zillow.com/homedetails/x/1_zpid/', code: 'LAYOUT_CHANGED', message: 'm', kind: 'permanent' as const };
-    const outcome = { propertyId, address: '1 Main St', status: 'failed' as const, ...ZERO_OUTCOME_COUNTS, sourcesRead: [], skippedSources: [], failures: [layout] };
+    metrics.recordEvent({
+      type: 'photo-failed',
+      propertyId,
+      failure: { source: 'redfin', url: null, code: 'X', message: 'bad', propertyId: null } as never,
+    });
+    const layout = {
+      source: 'zillow' as const,
+      url: 'https://www.zillow.com/homedetails/x/1_zpid/',
+      code: 'LAYOUT_CHANGED',
+      message: 'm',
+      kind: 'permanent' as const,
+    };
+    const outcome = {
+      propertyId,
+      address: '1 Main St',
+      status: 'failed' as const,
+      ...ZERO_OUTCOME_COUNTS,
+      sourcesRead: [],
+      skippedSources: [],
+      failures: [layout],
+    };
     metrics.recordEvent({ type: 'property-finished', outcome });
     metrics.recordEvent({ type: 'property-finished', outcome });
     const startedAt = new Date('2026-01-01T00:00:00.000Z');
-    const ended = { ...sampleJob(1, { sources: ['zillow', 'redfin'], status: 'completed', startedAt, completedAt: new Date(startedAt.getTime() + 90_500) }) } as StoredExtractionJob;
+    const ended = {
+      ...sampleJob(1, {
+        sources: ['zillow', 'redfin'],
+        status: 'completed',
+        startedAt,
+        completedAt: new Date(startedAt.getTime() + 90_500),
+      }),
+    } as StoredExtractionJob;
     metrics.recordJobEnd(ended);
 
     const text = await metrics.registry.metrics();
@@ -101,7 +127,17 @@ describe('ExtractionMetrics', () => {
     const inner: PropertyExtracting = {
       async extractProperty(property, request) {
         request.onEvent?.({ type: 'photo-stored', propertyId: property.id, source: 'zillow', photoId: 'p', sha256: sha, created: true });
-        return { propertyId: property.id, address: property.address, status: 'completed', ...ZERO_OUTCOME_COUNTS, photosFound: 1, newImages: 1, sourcesRead: ['zillow'], skippedSources: [], failures: [] };
+        return {
+          propertyId: property.id,
+          address: property.address,
+          status: 'completed',
+          ...ZERO_OUTCOME_COUNTS,
+          photosFound: 1,
+          newImages: 1,
+          sourcesRead: ['zillow'],
+          skippedSources: [],
+          failures: [],
+        };
       },
     };
     const observed = observeExtractor(inner, (e) => seen.push(`observer:${e.type}`));

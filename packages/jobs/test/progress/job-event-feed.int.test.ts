@@ -62,7 +62,13 @@ describe('job event log and feed', () => {
     const job = await jobs.create(sampleJob(1));
     const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20 });
     const stream = await feed.open({ jobIds: [job.id] });
-    const recorder = new JobEventRecorder({ log: writerLog, jobId: job.id, onError: (error) => { throw error; } });
+    const recorder = new JobEventRecorder({
+      log: writerLog,
+      jobId: job.id,
+      onError: (error) => {
+        throw error;
+      },
+    });
     recorder.record(statusEventBody('in_progress', counters(0), null));
     for (let n = 1; n <= 30; n += 1) recorder.record(photo(n));
     recorder.record(statusEventBody('completed', counters(30), null));
@@ -88,7 +94,9 @@ describe('job event log and feed', () => {
   });
 
   it('writes nothing: a job whose log lacks its final event gets none from a reader', async () => {
-    const job = await jobs.create(sampleJob(1, { status: 'cancelled', completedAt: new Date(Date.now() - 60_000), errorMessage: 'cancelled before start' }));
+    const job = await jobs.create(
+      sampleJob(1, { status: 'cancelled', completedAt: new Date(Date.now() - 60_000), errorMessage: 'cancelled before start' }),
+    );
     const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20 });
     const controller = new AbortController();
     const following = collect(await feed.open({ jobIds: [job.id] }, controller.signal), 10_000);
@@ -107,7 +115,9 @@ describe('job event log and feed', () => {
       const stream = await feed.open({ jobIds: [job.id] });
       expect(await service.cancelJob(job.id)).toMatchObject({ status: 'cancelled' });
       const seen = await collect(stream, 10_000);
-      expect(seen.map((e) => [e.seq, e.kind, e.status, e.error?.message])).toEqual([[1, 'status', 'cancelled', CANCELLED_BEFORE_START_MESSAGE]]);
+      expect(seen.map((e) => [e.seq, e.kind, e.status, e.error?.message])).toEqual([
+        [1, 'status', 'cancelled', CANCELLED_BEFORE_START_MESSAGE],
+      ]);
       expect(feed.watcherCount).toBe(0);
       feed.close();
     } finally {

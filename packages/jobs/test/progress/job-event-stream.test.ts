@@ -29,7 +29,10 @@ function reader(stream: JobEventStream): { take: () => Promise<number[]> } {
 
 describe('JobEventStream', () => {
   it('takes each place once and in order, waits at a hole until it fills, then skips it once it is older than the gap timeout', async () => {
-    const stream = new JobEventStream({ positions: new Map([['a', 0]]), finished: new Set(), kinds: null, gapTimeoutMs: 1_000 }, () => undefined);
+    const stream = new JobEventStream(
+      { positions: new Map([['a', 0]]), finished: new Set(), kinds: null, gapTimeoutMs: 1_000 },
+      () => undefined,
+    );
     const { take } = reader(stream);
     stream.offer('a', [event('a', 1), event('a', 2), event('a', 4)], 0);
     expect(await take()).toEqual([1, 2]);
@@ -48,7 +51,18 @@ describe('JobEventStream', () => {
 
   it('ends once every job is past its final status, and at once when all are already', async () => {
     let ended = 0;
-    const stream = new JobEventStream({ positions: new Map([['a', 0], ['b', 5]]), finished: new Set(), kinds: new Set(['counters']), gapTimeoutMs: 0 }, () => (ended += 1));
+    const stream = new JobEventStream(
+      {
+        positions: new Map([
+          ['a', 0],
+          ['b', 5],
+        ]),
+        finished: new Set(),
+        kinds: new Set(['counters']),
+        gapTimeoutMs: 0,
+      },
+      () => (ended += 1),
+    );
     const { take } = reader(stream);
     stream.offer('a', [event('a', 1), event('a', 2), event('a', 3, 'failed')], 0);
     expect(stream.isEnded).toBe(false);
@@ -56,7 +70,10 @@ describe('JobEventStream', () => {
     expect(stream.isEnded).toBe(true);
     expect(await take()).toEqual([2, 6]);
     expect(ended).toBe(1);
-    const done = new JobEventStream({ positions: new Map([['a', 3]]), finished: new Set(['a']), kinds: null, gapTimeoutMs: 0 }, () => (ended += 1));
+    const done = new JobEventStream(
+      { positions: new Map([['a', 3]]), finished: new Set(['a']), kinds: null, gapTimeoutMs: 0 },
+      () => (ended += 1),
+    );
     expect(done.isEnded).toBe(true);
     expect(ended).toBe(2);
   });

@@ -45,7 +45,12 @@ describe('JobProgressFeed', () => {
       await writer.saveProgress(job.id, 1, progress(i, i * 4), new Date());
     }
     await sleep(100);
-    await writer.endRun(job.id, 1, { status: 'completed', errorMessage: null, progress: progress(3, 12), cancelRequestedAt: null }, new Date());
+    await writer.endRun(
+      job.id,
+      1,
+      { status: 'completed', errorMessage: null, progress: progress(3, 12), cancelRequestedAt: null },
+      new Date(),
+    );
     const snapshots = await seen;
     expect(snapshots.map((s) => s.version)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(snapshots.map((s) => s.status)).toEqual(['pending', 'in_progress', 'in_progress', 'in_progress', 'in_progress', 'completed']);

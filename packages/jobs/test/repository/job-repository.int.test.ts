@@ -44,13 +44,30 @@ describe('JobRepository', () => {
     await jobs.create(job);
     await jobs.startRun(job.id, { runNumber: 1, workerName: 'w1', now: new Date() });
     const written = Object.fromEntries(COUNTER_NAMES.map((name, i) => [name, i + 1]));
-    const outcome = { ...sampleOutcome(job.properties[0]!, 'completed', 9), unchangedImages: 1, removedImages: 2, missingPhotos: 3, placeholderImages: 4 };
+    const outcome = {
+      ...sampleOutcome(job.properties[0]!, 'completed', 9),
+      unchangedImages: 1,
+      removedImages: 2,
+      missingPhotos: 3,
+      placeholderImages: 4,
+    };
     expect(await jobs.saveProgress(job.id, 1, progress({ ...written, propertyOutcomes: [outcome] }), new Date())).toBe(true);
-    const newer = ['partialProperties', 'deferredProperties', 'failedImages', 'unchangedImages', 'removedImages', 'placeholderImages'] as const;
+    const newer = [
+      'partialProperties',
+      'deferredProperties',
+      'failedImages',
+      'unchangedImages',
+      'removedImages',
+      'placeholderImages',
+    ] as const;
     const newerInOutcomes = ['unchangedImages', 'removedImages', 'missingPhotos', 'placeholderImages'] as const;
     const unset = [...newer, ...newerInOutcomes.map((name) => `propertyOutcomes.0.${name}`)];
-    await tdb.db.collection(JOBS_COLLECTION).updateOne({ _id: job.id as never }, { $unset: Object.fromEntries(unset.map((name) => [name, ''])) });
-    expect(Object.keys((await tdb.db.collection(JOBS_COLLECTION).findOne({ _id: job.id as never }))?.['propertyOutcomes'][0])).not.toContain('missingPhotos');
+    await tdb.db
+      .collection(JOBS_COLLECTION)
+      .updateOne({ _id: job.id as never }, { $unset: Object.fromEntries(unset.map((name) => [name, ''])) });
+    expect(
+      Object.keys((await tdb.db.collection(JOBS_COLLECTION).findOne({ _id: job.id as never }))?.['propertyOutcomes'][0]),
+    ).not.toContain('missingPhotos');
     const read = await jobs.get(job.id);
     for (const name of COUNTER_NAMES) expect(read?.[name], name).toBe(newer.some((n) => n === name) ? 0 : written[name]);
     expect(read?.propertyOutcomes).toEqual([{ ...outcome, unchangedImages: 0, removedImages: 0, missingPhotos: 0, placeholderImages: 0 }]);
@@ -83,7 +100,12 @@ describe('JobRepository', () => {
     expect(await jobs.saveProgress(job.id, 2, progress({ totalImages: 99 }), new Date())).toBe(false);
     const outcome = sampleOutcome(job.properties[0]!, 'failed');
     expect(
-      await jobs.saveProgress(job.id, 1, progress({ failedProperties: 1, failedPropertiesList: [outcome.address], propertyOutcomes: [outcome] }), new Date()),
+      await jobs.saveProgress(
+        job.id,
+        1,
+        progress({ failedProperties: 1, failedPropertiesList: [outcome.address], propertyOutcomes: [outcome] }),
+        new Date(),
+      ),
     ).toBe(true);
     const read = await jobs.get(job.id);
     expect(read).toMatchObject({ version: 4, totalImages: 5, failedProperties: 1, failedPropertiesList: [outcome.address] });
@@ -95,12 +117,22 @@ describe('JobRepository', () => {
     await jobs.create(job);
     const first = new Date('2030-02-01T00:00:00Z');
     await jobs.startRun(job.id, { runNumber: 1, workerName: 'w1', now: first });
-    const handedBack = await jobs.endRun(job.id, 1, { status: 'pending', errorMessage: null, progress: progress(), cancelRequestedAt: null }, new Date());
+    const handedBack = await jobs.endRun(
+      job.id,
+      1,
+      { status: 'pending', errorMessage: null, progress: progress(), cancelRequestedAt: null },
+      new Date(),
+    );
     expect(handedBack).toMatchObject({ status: 'pending', completedAt: null, totalImages: 5 });
     const resumed = await jobs.startRun(job.id, { runNumber: 2, workerName: 'w2', now: new Date() });
     expect(resumed).toMatchObject({ status: 'in_progress', startedAt: first, runNumber: 2, workerName: 'w2' });
     const end = new Date();
-    const done = await jobs.endRun(job.id, 2, { status: 'completed', errorMessage: null, progress: progress({ completedProperties: 2 }), cancelRequestedAt: null }, end);
+    const done = await jobs.endRun(
+      job.id,
+      2,
+      { status: 'completed', errorMessage: null, progress: progress({ completedProperties: 2 }), cancelRequestedAt: null },
+      end,
+    );
     expect(done).toMatchObject({ status: 'completed', completedAt: end, completedProperties: 2, version: 5 });
     expect(await jobs.startRun(job.id, { runNumber: 3, workerName: 'w3', now: new Date() })).toBeNull();
   });
@@ -117,7 +149,10 @@ describe('JobRepository', () => {
   it('marks a job failed unless it is final', async () => {
     const job = sampleJob(1);
     await jobs.create(job);
-    expect(await jobs.markFailed(job.id, 'could not be queued', new Date())).toMatchObject({ status: 'failed', errorMessage: 'could not be queued' });
+    expect(await jobs.markFailed(job.id, 'could not be queued', new Date())).toMatchObject({
+      status: 'failed',
+      errorMessage: 'could not be queued',
+    });
     expect(await jobs.markFailed(job.id, 'again', new Date())).toBeNull();
   });
 

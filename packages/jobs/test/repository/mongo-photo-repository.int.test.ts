@@ -73,7 +73,16 @@ describe('MongoPhotoRepository and records written before sizeDowngrade was reco
     const propertyId = toPropertyId('2 Old Size Rd, Phoenix, AZ 85001');
     const sha = (c: string) => toContentHash(c.repeat(64));
     const base = (sha256: ReturnType<typeof sha>, n: number): PhotoObservation => ({
-      ...{ propertyId, sha256, format: 'jpeg', widthPx: 1024, heightPx: 768, byteLength: 1234, fileName: `${sha256}.jpg`, location: `/images/${sha256}.jpg` },
+      ...{
+        propertyId,
+        sha256,
+        format: 'jpeg',
+        widthPx: 1024,
+        heightPx: 768,
+        byteLength: 1234,
+        fileName: `${sha256}.jpg`,
+        location: `/images/${sha256}.jpg`,
+      },
       ...{ source: 'redfin', photoId: `p${n}`, url: `https://example.test/${n}.jpg`, seenAt: new Date(Date.UTC(2030, 0, 1)), jobId: null },
     });
     await photos.recordPhoto({ ...base(sha('a'), 1), size: { listedWidthPx: 1024, largest: true, sizeDowngrade: true } });

@@ -45,7 +45,8 @@ describe('a daily 02:30 New York schedule across the spring-forward day, on a st
       // A started tick is claimed first and gets its job id once the run is enqueued.
       const settled = ticks.every((t) => t.outcome !== 'started' || t.jobId !== null);
       if (ticks.length >= count && settled) return ticks.reverse();
-      if (performance.now() > deadline) throw new Error(`${count} tick records not written within ${timeoutMs} ms: ${JSON.stringify(ticks)}`);
+      if (performance.now() > deadline)
+        throw new Error(`${count} tick records not written within ${timeoutMs} ms: ${JSON.stringify(ticks)}`);
       await sleep(100);
     }
   }
@@ -57,7 +58,12 @@ describe('a daily 02:30 New York schedule across the spring-forward day, on a st
   it('runs once on the spring-forward day (02:30 does not exist: at 03:30 EDT, as cron-parser places it) and records it; the days around it run at 02:30', async () => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
     vi.setSystemTime(new Date('2026-03-07T07:29:58.000Z')); // 02:29:58 EST, the day before
-    const schedule = await service.createSchedule({ name: 'dst-nightly', cron: '30 2 * * *', timeZone: 'America/New_York', properties: [sampleProperty(1)] });
+    const schedule = await service.createSchedule({
+      name: 'dst-nightly',
+      cron: '30 2 * * *',
+      timeZone: 'America/New_York',
+      properties: [sampleProperty(1)],
+    });
     expect(schedule.nextRunAt?.toISOString()).toBe('2026-03-07T07:30:00.000Z');
     await worker.start();
 

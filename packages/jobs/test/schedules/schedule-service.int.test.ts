@@ -60,7 +60,12 @@ describe('ScheduleService', () => {
   });
 
   it('reads a six-field cron expression in the time zone given', async () => {
-    const created = await service.createSchedule({ name: uniqueName(), cron: '30 0 9 * * 1', timeZone: 'Europe/Paris', properties: [sampleProperty(1)] });
+    const created = await service.createSchedule({
+      name: uniqueName(),
+      cron: '30 0 9 * * 1',
+      timeZone: 'Europe/Paris',
+      properties: [sampleProperty(1)],
+    });
     // Monday 2 March 2026, 09:00:30 in Paris (UTC+1).
     expect(created.nextRunAt).toEqual(new Date('2026-03-02T08:00:30.000Z'));
   });
@@ -81,13 +86,17 @@ describe('ScheduleService', () => {
   });
 
   it('rejects a cron expression with the wrong number of fields, naming the count', async () => {
-    const error = (await service.createSchedule({ name: uniqueName(), cron: 'every day', properties: [sampleProperty(1)] }).catch((e: unknown) => e)) as InvalidScheduleError;
+    const error = (await service
+      .createSchedule({ name: uniqueName(), cron: 'every day', properties: [sampleProperty(1)] })
+      .catch((e: unknown) => e)) as InvalidScheduleError;
     expect(error).toBeInstanceOf(InvalidScheduleError);
     expect(error.issues).toEqual([{ path: 'cron', message: expect.stringContaining('"every day" has 2 fields') }]);
   });
 
   it('rejects an empty property list and a taken name', async () => {
-    await expect(service.createSchedule({ name: uniqueName(), cron: '0 3 * * *', properties: [] })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(service.createSchedule({ name: uniqueName(), cron: '0 3 * * *', properties: [] })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
     const name = uniqueName();
     await service.createSchedule({ name, cron: '0 3 * * *', properties: [sampleProperty(1)] });
     const error = await service.createSchedule({ name, cron: '0 4 * * *', properties: [sampleProperty(2)] }).catch((e: unknown) => e);
@@ -151,7 +160,12 @@ describe('ScheduleTicker', () => {
   });
 
   it('starts a run per tick, never while the previous run is unfinished (skip recorded), once per tick across workers', async () => {
-    const schedule = await service.createSchedule({ name: 'ticks', cron: '* * * * *', properties: [sampleProperty(1), sampleProperty(2)], dryRun: true });
+    const schedule = await service.createSchedule({
+      name: 'ticks',
+      cron: '* * * * *',
+      properties: [sampleProperty(1), sampleProperty(2)],
+      dryRun: true,
+    });
     const [a, b] = [tickerOn(tdb.db, 'worker-a'), tickerOn(await tdb.connectAgain(), 'worker-b')];
     const t1 = new Date('2026-03-01T12:01:00.000Z');
     const t2 = new Date('2026-03-01T12:02:00.000Z');
@@ -194,7 +208,10 @@ describe('ScheduleTicker', () => {
     await tdb.db.collection('extraction_jobs').updateMany({ scheduleId: schedule.id }, { $set: { status: 'completed' } });
     expect((await service.listTicks(schedule.id)).length).toBe(2);
     expect((await ticker.tick(schedule.id, new Date('2026-03-01T12:00:00.000Z'))).outcome).toBe('started');
-    expect((await service.listTicks(schedule.id)).map((t) => t.tickAt.toISOString())).toEqual(['2026-03-01T12:00:00.000Z', '2026-03-01T11:00:00.000Z']);
+    expect((await service.listTicks(schedule.id)).map((t) => t.tickAt.toISOString())).toEqual([
+      '2026-03-01T12:00:00.000Z',
+      '2026-03-01T11:00:00.000Z',
+    ]);
   });
 
   it('drain() waits for a tick in flight to start its run and settle its record (a stopping worker closes its connection after)', async () => {
@@ -234,7 +251,13 @@ describe('ScheduleTicker', () => {
     const ticker = tickerOn(tdb.db, 'worker-a');
     expect(await ticker.tick(schedule.id, new Date('2026-03-01T12:01:00.000Z'))).toEqual({ outcome: 'paused' });
     expect(await service.listTicks(schedule.id)).toMatchObject([
-      { tickAt: new Date('2026-03-01T12:01:00.000Z'), outcome: 'skipped', jobId: null, reason: 'schedule is paused', workerName: 'worker-a' },
+      {
+        tickAt: new Date('2026-03-01T12:01:00.000Z'),
+        outcome: 'skipped',
+        jobId: null,
+        reason: 'schedule is paused',
+        workerName: 'worker-a',
+      },
     ]);
     await service.removeSchedule(schedule.id);
     expect(await ticker.tick(toScheduleId(schedule.id), new Date('2026-03-01T12:02:00.000Z'))).toEqual({ outcome: 'gone' });

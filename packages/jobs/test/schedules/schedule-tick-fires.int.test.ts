@@ -19,7 +19,16 @@ describe('tick records keep every fire found claimed while the claimer settles t
 
   it('20 ticks, each settled by its claimer while two other workers record their fires at once: 40 fires listed, 20 settled', async () => {
     const scheduleId = 'sched_fires' as ScheduleId;
-    const base = { scheduleId, workerName: 'claimer', recordedAt: new Date(), claimedElsewhere: [], outcome: 'started' as const, jobId: null, previousJobId: null, reason: null };
+    const base = {
+      scheduleId,
+      workerName: 'claimer',
+      recordedAt: new Date(),
+      claimedElsewhere: [],
+      outcome: 'started' as const,
+      jobId: null,
+      previousJobId: null,
+      reason: null,
+    };
     for (let i = 0; i < 20; i += 1) {
       const tickAt = new Date(Date.UTC(2026, 2, 1, 12, i));
       expect(await claimer.claimTick({ ...base, tickAt })).toBe(true);
@@ -31,7 +40,11 @@ describe('tick records keep every fire found claimed while the claimer settles t
     }
     const ticks = await claimer.listTicks(scheduleId);
     const fires = ticks.flatMap((t) => t.claimedElsewhere.map((f) => `${t.jobId}:${f.workerName}`));
-    expect({ ticks: ticks.length, settled: ticks.filter((t) => t.jobId !== null).length, fires: fires.length }).toEqual({ ticks: 20, settled: 20, fires: 40 });
+    expect({ ticks: ticks.length, settled: ticks.filter((t) => t.jobId !== null).length, fires: fires.length }).toEqual({
+      ticks: 20,
+      settled: 20,
+      fires: 40,
+    });
     expect(ticks[0]?.claimedElsewhere.map((f) => f.workerName).sort()).toEqual(['worker-0', 'worker-1']);
   });
 });

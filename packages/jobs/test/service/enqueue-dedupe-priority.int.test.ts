@@ -72,10 +72,19 @@ describe('enqueue: pending duplicates and interactive-before-scheduled priority'
 
   it('runs an interactive job before scheduled ones queued earlier', async () => {
     const scheduled = [];
-    for (const n of [5, 6, 7]) scheduled.push(await service.enqueueExtraction({ properties: [testProperty(n)], sources: ['zillow'] }, { origin: 'scheduled', scheduleId: `s-${n}` }));
+    for (const n of [5, 6, 7])
+      scheduled.push(
+        await service.enqueueExtraction(
+          { properties: [testProperty(n)], sources: ['zillow'] },
+          { origin: 'scheduled', scheduleId: `s-${n}` },
+        ),
+      );
     const interactive = await service.enqueueExtraction({ properties: [testProperty(8)], sources: ['zillow'] });
     expect(interactive.origin).toBe('interactive');
-    const queued = await tdb.db.collection('agendaJobs').find({ 'data.jobId': { $in: [...scheduled, interactive].map((j) => j.id) } }).toArray();
+    const queued = await tdb.db
+      .collection('agendaJobs')
+      .find({ 'data.jobId': { $in: [...scheduled, interactive].map((j) => j.id) } })
+      .toArray();
     expect(queued.map((q) => q['priority'] as number).sort()).toEqual([0, 0, 0, 10]);
 
     // One worker running one job at a time, started after everything was queued.

@@ -36,9 +36,13 @@ describe('JobResultCleanup (JOB_RESULT_TTL)', () => {
     const oldRunning = await make({ status: 'in_progress', startedAt: ago(100) });
     for (const job of [oldCompleted, oldFailed, recent, oldRunning]) await runs.claim(job.id, 1, 'w', ago(26));
     await cancels.request(oldCancelled.id, ago(31));
-    await tdb.db.collection('agendaJobs').insertMany([{ name: 'extract-images', data: { jobId: oldFailed.id } }, { name: 'extract-images', data: { jobId: oldPending.id } }]);
+    await tdb.db.collection('agendaJobs').insertMany([
+      { name: 'extract-images', data: { jobId: oldFailed.id } },
+      { name: 'extract-images', data: { jobId: oldPending.id } },
+    ]);
     const events = new JobEventLog({ db: tdb.db });
-    for (const job of [oldCompleted, oldCancelled, recent, oldRunning]) await events.append(job.id, [statusEventBody(job.status, toJobEventCounters(job), null)]);
+    for (const job of [oldCompleted, oldCancelled, recent, oldRunning])
+      await events.append(job.id, [statusEventBody(job.status, toJobEventCounters(job), null)]);
     await tdb.db.collection('photos').insertOne({ propertyId: 'p', sha256: 'x', jobIds: [oldCompleted.id] });
 
     const cleanup = new JobResultCleanup({ db: tdb.db, resultTtlMs: 24 * HOUR_MS, clock: { now: () => now } });
@@ -47,10 +51,16 @@ describe('JobResultCleanup (JOB_RESULT_TTL)', () => {
 
     const left = await tdb.db.collection('extraction_jobs').find().toArray();
     expect(left.map((d) => d['_id']).sort()).toEqual([recent.id, oldPending.id, oldRunning.id].sort());
-    expect((await tdb.db.collection('extraction_job_runs').find().toArray()).map((d) => d['jobId']).sort()).toEqual([recent.id, oldRunning.id].sort());
+    expect((await tdb.db.collection('extraction_job_runs').find().toArray()).map((d) => d['jobId']).sort()).toEqual(
+      [recent.id, oldRunning.id].sort(),
+    );
     expect(await tdb.db.collection('extraction_job_cancels').countDocuments()).toBe(0);
-    expect((await tdb.db.collection('agendaJobs').find().toArray()).map((d) => (d['data'] as { jobId: string }).jobId)).toEqual([oldPending.id]);
-    expect((await tdb.db.collection('job_events').find().toArray()).map((d) => d['jobId']).sort()).toEqual([recent.id, oldRunning.id].sort());
+    expect((await tdb.db.collection('agendaJobs').find().toArray()).map((d) => (d['data'] as { jobId: string }).jobId)).toEqual([
+      oldPending.id,
+    ]);
+    expect((await tdb.db.collection('job_events').find().toArray()).map((d) => d['jobId']).sort()).toEqual(
+      [recent.id, oldRunning.id].sort(),
+    );
     expect(await tdb.db.collection('photos').countDocuments()).toBe(1);
   });
 });

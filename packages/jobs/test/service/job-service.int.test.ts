@@ -76,9 +76,7 @@ describe('JobService', () => {
 
     it('rejects a bad isolation mode and a bad listing URL', async () => {
       const bad = { ...sampleProperty(1), listingUrls: { zillow: 'not a url' } };
-      const error = await service
-        .enqueueExtraction({ properties: [bad], isolationMode: 'sandbox' as 'virtual' })
-        .catch((e: unknown) => e);
+      const error = await service.enqueueExtraction({ properties: [bad], isolationMode: 'sandbox' as 'virtual' }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidInputError);
       expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual(['isolationMode', 'properties.0.listingUrls.zillow']);
     });
@@ -167,7 +165,7 @@ describe('JobService', () => {
     });
   });
 
-  describe('createExtraction (for a run in the caller\'s process)', () => {
+  describe("createExtraction (for a run in the caller's process)", () => {
     it('queues a takeover that a worker runs only after the run lease would have expired', async () => {
       const before = Date.now();
       const job = await service.createExtraction({ properties: [sampleProperty(1)] });

@@ -31,7 +31,10 @@ describe('GridFsImageStore on MongoDB', () => {
     expect((await store.get(propertyId, 'a.jpg'))?.equals(bytes)).toBe(true);
     expect(await store.list(propertyId)).toEqual(['a.jpg']);
     // The losers' chunks are gone: only the winner's remain.
-    const files = await tdb.db.collection('images.files').find({ filename: `${propertyId}/a.jpg` }).toArray();
+    const files = await tdb.db
+      .collection('images.files')
+      .find({ filename: `${propertyId}/a.jpg` })
+      .toArray();
     expect(files).toHaveLength(1);
     const chunkOwners = await tdb.db.collection('images.chunks').distinct('files_id');
     expect(chunkOwners.map(String)).toContain(String(files[0]?._id));

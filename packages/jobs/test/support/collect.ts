@@ -3,7 +3,11 @@
  *
  * @returns every value read
  */
-export async function collect<T>(iterable: AsyncIterable<T>, timeoutMs: number, onValue?: (value: T) => void | Promise<void>): Promise<T[]> {
+export async function collect<T>(
+  iterable: AsyncIterable<T>,
+  timeoutMs: number,
+  onValue?: (value: T) => void | Promise<void>,
+): Promise<T[]> {
   const values: T[] = [];
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -24,7 +28,11 @@ export async function collect<T>(iterable: AsyncIterable<T>, timeoutMs: number, 
 }
 
 /** Polls `check` every 20 ms until it returns a value other than `undefined`/`false`, or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

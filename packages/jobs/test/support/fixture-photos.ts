@@ -3,7 +3,17 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { CoreError, throwIfCancelled } from '@phx/core';
-import type { FetchedPhoto, ListingPhotos, PhotoFetcher, PhotoFetchRequest, PhotoScraper, Property, PropertyId, ScrapeRequest, Source } from '@phx/core';
+import type {
+  FetchedPhoto,
+  ListingPhotos,
+  PhotoFetcher,
+  PhotoFetchRequest,
+  PhotoScraper,
+  Property,
+  PropertyId,
+  ScrapeRequest,
+  Source,
+} from '@phx/core';
 
 /** The shared fixtures (`PHX_FIXTURES_DIR` or `<workspace>/../shared/fixtures`). */
 export const FIXTURES_DIR = process.env['PHX_FIXTURES_DIR'] ?? fileURLToPath(new URL('../../../../../shared/fixtures/', import.meta.url));

@@ -41,7 +41,10 @@ export function trimZillowGallery(html: string, keep: number): { html: string; d
   props.gdpClientCache = JSON.stringify(cache);
   // `<` escaped as the site does, so no `</script>` can end the script early.
   const json = JSON.stringify(next).replace(/</g, '\\u003c');
-  return { html: html.replace(NEXT_DATA, (_all, open: string, _body: string, close: string) => `${open}${json}${close}`), declaredPhotoCount: declared };
+  return {
+    html: html.replace(NEXT_DATA, (_all, open: string, _body: string, close: string) => `${open}${json}${close}`),
+    declaredPhotoCount: declared,
+  };
 }
 
 /** A fixtures folder made by a test: the shared one with some pages replaced. */

@@ -178,11 +178,15 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
     let job: StoredExtractionJob;
     try {
       job = await service.enqueueExtraction({ properties });
-      await waitFor('the second property to be under way', async () => {
-        const j = await service.getJob(job.id);
-        return j.completedProperties === 1 && j.totalImages > PER_PROPERTY.seen;
-        // Each photo is decoded twice and encoded as two WebP variants: generous on a loaded machine.
-      }, 30_000);
+      await waitFor(
+        'the second property to be under way',
+        async () => {
+          const j = await service.getJob(job.id);
+          return j.completedProperties === 1 && j.totalImages > PER_PROPERTY.seen;
+          // Each photo is decoded twice and encoded as two WebP variants: generous on a loaded machine.
+        },
+        30_000,
+      );
       await first.agenda.stop(false);
       await first.handle.handBack('test shutdown');
     } finally {
@@ -250,7 +254,10 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
       let handlerStarts = 0;
       for (const w of [a, b]) w.agenda.on(`start:${EXTRACT_IMAGES_JOB}`, () => (handlerStarts += 1));
       // Two jobs per property (Zillow and Redfin, then Zillow alone: equal requests would be deduplicated).
-      const requests = [18, 19, 20].flatMap((n) => [{ properties: [testProperty(n)] }, { properties: [testProperty(n)], sources: ['zillow'] }]);
+      const requests = [18, 19, 20].flatMap((n) => [
+        { properties: [testProperty(n)] },
+        { properties: [testProperty(n)], sources: ['zillow'] },
+      ]);
       const jobs = await Promise.all(requests.map((r) => service.enqueueExtraction(r)));
       const finals = await Promise.all(jobs.map(async (j) => (await collect(feed.watch(j.id), 60_000)).at(-1)));
       expect(finals.map((f) => f?.status)).toEqual(jobs.map(() => 'completed'));
@@ -286,10 +293,14 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
     const settings = { photoDelayMs: 60, photoConcurrency: 1, job: { propertyConcurrency: 1 } } as const;
     await withWorker(startWorker(tdb.db, { name: 'w-cancel-totals', ...settings }), async () => {
       const job = await service.enqueueExtraction({ properties });
-      await waitFor('the second property to be under way', async () => {
-        const j = await service.getJob(job.id);
-        return j.completedProperties === 1 && j.totalImages > PER_PROPERTY.seen;
-      }, 30_000);
+      await waitFor(
+        'the second property to be under way',
+        async () => {
+          const j = await service.getJob(job.id);
+          return j.completedProperties === 1 && j.totalImages > PER_PROPERTY.seen;
+        },
+        30_000,
+      );
       const cancelled = await service.cancelJob(job.id);
       expect(cancelled.status).toBe('cancelled');
       expect(cancelled.propertyOutcomes).toHaveLength(1);

@@ -93,7 +93,16 @@ describe('JobProgressState', () => {
   });
 });
 
-const COUNTERS = ['completedProperties', 'failedProperties', 'totalImages', 'newImages', 'duplicateImages', 'failedImages', 'unchangedImages', 'removedImages'] as const;
+const COUNTERS = [
+  'completedProperties',
+  'failedProperties',
+  'totalImages',
+  'newImages',
+  'duplicateImages',
+  'failedImages',
+  'unchangedImages',
+  'removedImages',
+] as const;
 
 /** The counters that went down from one live snapshot to the next. */
 function decreases(snapshots: readonly ExtractionCounters[]): string[] {

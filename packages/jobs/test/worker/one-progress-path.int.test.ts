@@ -17,14 +17,16 @@ function withSlowInserts(db: Db, name: string, delayMs: number): Db {
   const slow = (collection: Collection): Collection =>
     new Proxy(collection, {
       get(target, key) {
-        if (key === 'insertMany') return async (...args: Parameters<Collection['insertMany']>) => (await sleep(delayMs), target.insertMany(...args));
+        if (key === 'insertMany')
+          return async (...args: Parameters<Collection['insertMany']>) => (await sleep(delayMs), target.insertMany(...args));
         const value: unknown = Reflect.get(target, key, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
     });
   return new Proxy(db, {
     get(target, key) {
-      if (key === 'collection') return (n: string, options?: object) => (n === name ? slow(target.collection(n, options)) : target.collection(n, options));
+      if (key === 'collection')
+        return (n: string, options?: object) => (n === name ? slow(target.collection(n, options)) : target.collection(n, options));
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -47,7 +49,11 @@ describe('one progress path: the job document follows the event log', () => {
 
   it('never shows counters in the job document that the log does not hold yet, and each are those of a logged event', async () => {
     // Slow event writes (each batch 150 ms late): a document write that ran ahead of the log would show.
-    const worker = await startWorker(withSlowInserts(tdb.db, JOB_EVENTS_COLLECTION, 150), { name: 'w-one-path', photoDelayMs: 10, photoConcurrency: 2 });
+    const worker = await startWorker(withSlowInserts(tdb.db, JOB_EVENTS_COLLECTION, 150), {
+      name: 'w-one-path',
+      photoDelayMs: 10,
+      photoConcurrency: 2,
+    });
     try {
       const readerDb = await tdb.connectAgain();
       const jobs = new JobRepository({ db: readerDb });
@@ -64,7 +70,9 @@ describe('one progress path: the job document follows the event log', () => {
       const moving = samples.filter((s) => s.document.totalImages > 0);
       expect(moving.length).toBeGreaterThan(3);
       const ahead = moving.filter(
-        (s) => s.logAfter === null || (Object.keys(s.document) as (keyof JobEventCounters)[]).some((k) => s.document[k] > (s.logAfter?.[k] ?? 0)),
+        (s) =>
+          s.logAfter === null ||
+          (Object.keys(s.document) as (keyof JobEventCounters)[]).some((k) => s.document[k] > (s.logAfter?.[k] ?? 0)),
       );
       expect(ahead).toEqual([]);
       const logged = new Set((await log.readAfter([{ jobId: job.id, seq: 0 }])).map((e) => JSON.stringify(toJobEventCounters(e.counters))));

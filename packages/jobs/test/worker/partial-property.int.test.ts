@@ -79,7 +79,13 @@ describe('a gallery shorter than its page declares ends partial (replayed pages,
     expect(chicago?.failures.map((f) => [f.code, f.source])).toEqual([['PHOTOS_MISSING', 'zillow']]);
     expect(chicago?.failures[0]?.message).toContain(`declares ${declared} photos but its gallery gave ${KEPT}: ${declared - KEPT} missing`);
     expect(garwood).toMatchObject({ status: 'completed', missingPhotos: 0, failures: [] });
-    expect(job).toMatchObject({ status: 'completed', completedProperties: 1, partialProperties: 1, failedProperties: 0, failedPropertiesList: [] });
+    expect(job).toMatchObject({
+      status: 'completed',
+      completedProperties: 1,
+      partialProperties: 1,
+      failedProperties: 0,
+      failedPropertiesList: [],
+    });
     const document = await tdb.db.collection(JOBS_COLLECTION).findOne({ _id: job.id as never });
     expect(document).toMatchObject({ partialProperties: 1, completedProperties: 1 });
     const events = await new JobEventLog({ db: tdb.db }).readAfter([{ jobId: job.id, seq: 0 }]);

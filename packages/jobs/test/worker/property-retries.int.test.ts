@@ -58,7 +58,10 @@ describe('per-property retries (PROPERTY_MAX_ATTEMPTS) on a real MongoDB', () =>
     const [flaky, gone, down] = [1, 2, 3].map(testProperty) as [Property, Property, Property];
     // flaky: Redfin fails once after Zillow's 8 photos were stored; gone: listing removed; down: Zillow never answers.
     const { zillow, redfin, extractor } = sites(
-      new Map([[gone.id, permanent], [down.id, transient(Infinity)]]),
+      new Map([
+        [gone.id, permanent],
+        [down.id, transient(Infinity)],
+      ]),
       new Map([[flaky.id, transient(1)]]),
     );
     const job = await repository.create(sampleJob(3, { properties: [flaky, gone, down], sources: ['zillow', 'redfin'] }));
@@ -82,7 +85,14 @@ describe('per-property retries (PROPERTY_MAX_ATTEMPTS) on a real MongoDB', () =>
     });
     const byId = new Map(final.propertyOutcomes.map((o) => [o.propertyId, o]));
     const { newImages, duplicateImages, unchangedImages } = CLEAN;
-    expect(byId.get(flaky.id)).toMatchObject({ status: 'completed', photosFound: 13, newImages, duplicateImages, unchangedImages, failures: [] });
+    expect(byId.get(flaky.id)).toMatchObject({
+      status: 'completed',
+      photosFound: 13,
+      newImages,
+      duplicateImages,
+      unchangedImages,
+      failures: [],
+    });
     expect(byId.get(gone.id)?.failures.map((f) => [f.code, f.kind])).toEqual([['LISTING_REMOVED', 'permanent']]);
     expect(byId.get(down.id)).toMatchObject({ status: 'failed', newImages: 5, duplicateImages: 0, unchangedImages: 0 });
     expect(byId.get(down.id)?.failures.map((f) => [f.code, f.kind])).toEqual([['NAVIGATION_FAILED', 'transient']]);
@@ -93,7 +103,13 @@ describe('per-property retries (PROPERTY_MAX_ATTEMPTS) on a real MongoDB', () =>
 
   it('fails the job when every property failed, saying why and that transient failures were retried', async () => {
     const [a, b] = [4, 5].map(testProperty) as [Property, Property];
-    const { zillow, extractor } = sites(new Map([[a.id, transient(Infinity)], [b.id, permanent]]), new Map());
+    const { zillow, extractor } = sites(
+      new Map([
+        [a.id, transient(Infinity)],
+        [b.id, permanent],
+      ]),
+      new Map(),
+    );
     // Zillow only: nothing is stored.
     const job = await repository.create(sampleJob(2, { properties: [a, b], sources: ['zillow'] }));
     const final = await runExtractionJobNow(job.id, { repository, extractor, ...settings, propertyMaxAttempts: 2 });

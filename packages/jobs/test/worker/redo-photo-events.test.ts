@@ -5,8 +5,21 @@ import { RedoPhotoEvents } from '../../src/worker/redo-photo-events.js';
 
 const propertyId = toPropertyId('1-main-st');
 const hash = (c: string) => toContentHash(c.repeat(64));
-const unchanged = (photoId: string, sha: string): ExtractionEvent => ({ type: 'photo-unchanged', propertyId, source: 'zillow', photoId, sha256: hash(sha) });
-const stored = (photoId: string, sha: string, created: boolean): ExtractionEvent => ({ type: 'photo-stored', propertyId, source: 'zillow', photoId, sha256: hash(sha), created });
+const unchanged = (photoId: string, sha: string): ExtractionEvent => ({
+  type: 'photo-unchanged',
+  propertyId,
+  source: 'zillow',
+  photoId,
+  sha256: hash(sha),
+});
+const stored = (photoId: string, sha: string, created: boolean): ExtractionEvent => ({
+  type: 'photo-stored',
+  propertyId,
+  source: 'zillow',
+  photoId,
+  sha256: hash(sha),
+  created,
+});
 
 describe('RedoPhotoEvents', () => {
   it('announces a photo the job stored in an earlier attempt once, as new; later sightings are duplicates', () => {

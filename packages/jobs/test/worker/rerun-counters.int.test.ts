@@ -65,7 +65,14 @@ describe('job counters of a re-run (replayed listings, real photo server, MongoD
     const first = await runOnce();
     expect(first.job.errorMessage).toBeNull();
     // The saved New York page shows 7 of the 11 photos it declares: that property ends partial.
-    expect(first.job).toMatchObject({ status: 'completed', completedProperties: 1, partialProperties: 1, failedImages: 0, unchangedImages: 0, removedImages: 0 });
+    expect(first.job).toMatchObject({
+      status: 'completed',
+      completedProperties: 1,
+      partialProperties: 1,
+      failedImages: 0,
+      unchangedImages: 0,
+      removedImages: 0,
+    });
     expect(first.job.newImages).toBeGreaterThan(0);
     expect(first.job.totalImages).toBe(first.job.newImages + first.job.duplicateImages);
 
@@ -84,9 +91,15 @@ describe('job counters of a re-run (replayed listings, real photo server, MongoD
     expect(second.job).toMatchObject(expected);
     // Persisted on the document itself, not derived when read.
     expect(second.document).toMatchObject({ ...expected, status: 'completed' });
-    const perProperty = second.job.propertyOutcomes.map((o) => ({ address: o.address, newImages: o.newImages, unchanged: o.unchangedImages }));
+    const perProperty = second.job.propertyOutcomes.map((o) => ({
+      address: o.address,
+      newImages: o.newImages,
+      unchanged: o.unchangedImages,
+    }));
     const firstPerProperty = first.job.propertyOutcomes.map((o) => ({ address: o.address, newImages: 0, unchanged: o.newImages }));
-    expect(perProperty.sort((a, b) => a.address.localeCompare(b.address))).toEqual(firstPerProperty.sort((a, b) => a.address.localeCompare(b.address)));
+    expect(perProperty.sort((a, b) => a.address.localeCompare(b.address))).toEqual(
+      firstPerProperty.sort((a, b) => a.address.localeCompare(b.address)),
+    );
   }, 180_000);
 
   it('resumes a killed run from the counters its last event showed, even when its last progress write was older: no live counter goes down', async () => {
@@ -124,7 +137,10 @@ describe('job counters of a re-run (replayed listings, real photo server, MongoD
     expect(await repository.startRun(created.id, { runNumber: 1, workerName: 'killed', now: longAgo })).not.toBeNull();
     const counters = toJobEventCounters({ ...created, totalImages: 3, newImages: 3 });
     const log = new JobEventLog({ db: tdb.db });
-    await log.append(created.id, [statusEventBody('in_progress', counters, null), statusEventBody('cancelled', counters, 'cancelled by user')]);
+    await log.append(created.id, [
+      statusEventBody('in_progress', counters, null),
+      statusEventBody('cancelled', counters, 'cancelled by user'),
+    ]);
 
     const job = await runExtractionJobNow(created.id, {
       repository,

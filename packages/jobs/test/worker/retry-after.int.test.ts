@@ -30,7 +30,11 @@ interface Hit {
  * Replays the saved pages through Playwright's routing, as the scraper kit does, with the
  * answers of one listing page taken over by `answer` (hit 1, 2, …); every hit is noted.
  */
-function interceptedZillow(kit: ScraperKit, url: string, answer: (route: Route, hit: number) => Promise<void>): { scraper: ZillowScraper; pool: BrowserPool; hits: Hit[] } {
+function interceptedZillow(
+  kit: ScraperKit,
+  url: string,
+  answer: (route: Route, hit: number) => Promise<void>,
+): { scraper: ZillowScraper; pool: BrowserPool; hits: Hit[] } {
   const hits: Hit[] = [];
   const archive = kit.archive;
   if (archive === null) throw new Error('the kit is not in replay mode');
@@ -44,12 +48,22 @@ function interceptedZillow(kit: ScraperKit, url: string, answer: (route: Route, 
     },
   });
   // The page scraper's own guard does not wait out Retry-After longer than 1 s: the job layer must.
-  const scraper = new ZillowScraper({ pool, politeness: { maxBackoffMs: 1_000 }, politenessDefaults: REPLAY_POLITENESS_OPTIONS, settleMs: 500 });
+  const scraper = new ZillowScraper({
+    pool,
+    politeness: { maxBackoffMs: 1_000 },
+    politenessDefaults: REPLAY_POLITENESS_OPTIONS,
+    settleMs: 500,
+  });
   return { scraper, pool, hits };
 }
 
 const tooMany = (retryAfterSeconds: number) => (route: Route) =>
-  route.fulfill({ status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, contentType: 'text/plain', body: 'Too many requests' });
+  route.fulfill({
+    status: 429,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    contentType: 'text/plain',
+    body: 'Too many requests',
+  });
 
 describe('Retry-After through the job layer (replayed pages answering 429, real photos, MongoDB)', () => {
   let tdb: TestDatabase;
@@ -123,7 +137,12 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
     });
     const events = await new JobEventLog({ db: tdb.db }).readAfter([{ jobId: job.id, seq: 0 }]);
     const finished = events.filter((e) => e.kind === 'property-finished').map((e) => [e.address, e.propertyStatus]);
-    expect(finished).toEqual(expect.arrayContaining([[chicago.address, 'deferred'], [garwood.address, 'completed']]));
+    expect(finished).toEqual(
+      expect.arrayContaining([
+        [chicago.address, 'deferred'],
+        [garwood.address, 'completed'],
+      ]),
+    );
     expect(events.at(-1)?.counters).toMatchObject({ deferredProperties: 1, completedProperties: 1, failedProperties: 0 });
   }, 180_000);
 

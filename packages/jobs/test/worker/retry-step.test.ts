@@ -27,8 +27,14 @@ describe('chooseRetryStep: the delay before the next attempt at a property', () 
   });
 
   it('defers a property whose source asked for longer than the job may wait, to now plus the asked wait', () => {
-    expect(chooseRetryStep(failed(page(600_000)), 1_000, 10_000, NOW)).toEqual({ kind: 'defer', retryAt: new Date(NOW.getTime() + 600_000) });
-    expect(chooseRetryStep(failed(page(10_001)), 30_000, 10_000, NOW)).toEqual({ kind: 'defer', retryAt: new Date(NOW.getTime() + 10_001) });
+    expect(chooseRetryStep(failed(page(600_000)), 1_000, 10_000, NOW)).toEqual({
+      kind: 'defer',
+      retryAt: new Date(NOW.getTime() + 600_000),
+    });
+    expect(chooseRetryStep(failed(page(10_001)), 30_000, 10_000, NOW)).toEqual({
+      kind: 'defer',
+      retryAt: new Date(NOW.getTime() + 10_001),
+    });
   });
 
   it('goes by the longest wait asked when several failures ask', () => {

@@ -40,7 +40,12 @@ describe('run-extraction-schedule job on a started queue', () => {
   }
 
   it('ticks every second; while its run is pending (no extraction worker here) each later tick is skipped and recorded', async () => {
-    const schedule = await service.createSchedule({ name: 'every-second', cron: '* * * * * *', properties: [sampleProperty(1)], timeZone: 'UTC' });
+    const schedule = await service.createSchedule({
+      name: 'every-second',
+      cron: '* * * * * *',
+      properties: [sampleProperty(1)],
+      timeZone: 'UTC',
+    });
     await worker.start();
     const ticks = (await ticksWhen(schedule.id, (t) => t.length >= 3, 20_000)).reverse();
     await service.pauseSchedule(schedule.id);

@@ -66,7 +66,9 @@ export const browserPoolOptionsSchema = z
      * Called on every new context before request blocking is installed, e.g.
      * to install replay routes. Default none.
      */
-    setupContext: z.custom<(context: BrowserContext) => Promise<void>>((v) => typeof v === 'function', { message: 'must be a function' }).exactOptional(),
+    setupContext: z
+      .custom<(context: BrowserContext) => Promise<void>>((v) => typeof v === 'function', { message: 'must be a function' })
+      .exactOptional(),
     /** Logger; default drops everything. */
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).default(() => noopLogger),
   })

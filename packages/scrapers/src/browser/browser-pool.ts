@@ -93,7 +93,11 @@ export class BrowserPool {
     this.setupContext = o.setupContext;
     this.recordHarPath = o.recordHarPath;
     this.retireContextAfterPages =
-      o.isolationMode !== 'virtual' || o.recordHarPath !== null ? null : o.retireContextAfterPages === undefined ? DEFAULT_RETIRE_CONTEXT_AFTER_PAGES : o.retireContextAfterPages;
+      o.isolationMode !== 'virtual' || o.recordHarPath !== null
+        ? null
+        : o.retireContextAfterPages === undefined
+          ? DEFAULT_RETIRE_CONTEXT_AFTER_PAGES
+          : o.retireContextAfterPages;
     this.logger = o.logger.child({ component: 'browser-pool' });
   }
 
@@ -141,7 +145,12 @@ export class BrowserPool {
     }
   }
 
-  private async withPageUnder<T>(propertyId: PropertyId, fn: (page: Page) => Promise<T>, given: WithPageOptions, signal: AbortSignal): Promise<T> {
+  private async withPageUnder<T>(
+    propertyId: PropertyId,
+    fn: (page: Page) => Promise<T>,
+    given: WithPageOptions,
+    signal: AbortSignal,
+  ): Promise<T> {
     throwIfCancelled(signal);
     const slot = this.slotFor(propertyId);
     slot.active += 1;
@@ -238,7 +247,12 @@ export class BrowserPool {
 
   private openContext(slot: Slot): ContextUse {
     const browserSlot = this.isolationMode === 'browser' ? slot : this.shared;
-    const use: ContextUse = { context: this.browserOf(browserSlot).then((browser) => this.newContext(browser)), pages: 0, inUse: 0, retired: false };
+    const use: ContextUse = {
+      context: this.browserOf(browserSlot).then((browser) => this.newContext(browser)),
+      pages: 0,
+      inUse: 0,
+      retired: false,
+    };
     slot.context = use;
     use.context.catch(() => {
       if (slot.context === use) slot.context = null;

@@ -52,7 +52,9 @@ export const listingScraperOptionsSchema = z
     /** Request rate, concurrency, retries and circuit breaker of this source. Default {@link DEFAULT_POLITENESS_OPTIONS}. */
     politeness: politenessOptionsSchema.exactOptional(),
     /** Defaults for unset politeness fields (the kit passes the replay ones in replay). Default {@link DEFAULT_POLITENESS_OPTIONS}. */
-    politenessDefaults: z.custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null).default(() => DEFAULT_POLITENESS_OPTIONS),
+    politenessDefaults: z
+      .custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null)
+      .default(() => DEFAULT_POLITENESS_OPTIONS),
     /** Logger; default drops everything. */
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).default(() => noopLogger),
   })
@@ -164,7 +166,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
         'gallery shorter than the page declares',
       );
     }
-    this.logger.info({ ...log, photos: photos.photos.length, dataPath: photos.dataPath, durationMs: Date.now() - started }, 'listing photos read');
+    this.logger.info(
+      { ...log, photos: photos.photos.length, dataPath: photos.dataPath, durationMs: Date.now() - started },
+      'listing photos read',
+    );
     return photos;
   }
 
@@ -233,7 +238,12 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @param work - loads `url` in the page and reads it
    * @returns what `work` returns
    */
-  protected inPage<T>(propertyId: PropertyId, url: string, signal: AbortSignal | undefined, work: (page: Page, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  protected inPage<T>(
+    propertyId: PropertyId,
+    url: string,
+    signal: AbortSignal | undefined,
+    work: (page: Page, signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
     const once = async (): Promise<T> => {
       await this.limiter.acquire(url, signal);
       return this.pool.withPage(propertyId, (page) => work(page, signal), {
@@ -248,7 +258,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
         return await once();
       } catch (error) {
         if (!(error instanceof BrowserCrashedError)) throw error;
-        this.logger.warn({ propertyId, source: this.source, url, attempt, failure: error.failure }, 'browser failed under the page; retrying once');
+        this.logger.warn(
+          { propertyId, source: this.source, url, attempt, failure: error.failure },
+          'browser failed under the page; retrying once',
+        );
         return once();
       }
     });
@@ -273,7 +286,11 @@ export abstract class ListingPageScraper implements PhotoScraper {
     });
   }
 
-  private readListing(propertyId: PropertyId, url: string, signal: AbortSignal | undefined): Promise<{ readonly url: string; readonly parsed: ParsedListing }> {
+  private readListing(
+    propertyId: PropertyId,
+    url: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ readonly url: string; readonly parsed: ParsedListing }> {
     const dataReady: PageDataReadiness = {
       ...this.renderedDataReady,
       servedHtmlReady: (html) => {
@@ -361,7 +378,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
   /** Logs a layout change as an error (an alert: the parser needs an update); returns `error` to throw. */
   private reported(error: unknown, snapshot: PageSnapshot): unknown {
     if (error instanceof LayoutChangedError) {
-      this.logger.error({ source: this.source, url: snapshot.finalUrl, code: error.code, pathsTried: error.pathsTried }, 'page layout changed');
+      this.logger.error(
+        { source: this.source, url: snapshot.finalUrl, code: error.code, pathsTried: error.pathsTried },
+        'page layout changed',
+      );
     }
     return error;
   }

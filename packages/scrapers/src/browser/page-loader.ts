@@ -101,7 +101,7 @@ async function navigate(page: Page, url: string, options: LoadPageOptions): Prom
   } catch (error) {
     throwIfCancelled(signal);
     if (page.isClosed()) throw new CancelledError('page closed during navigation', { cause: error });
-    const message = error instanceof Error ? error.message.split('\n', 1)[0] ?? '' : String(error);
+    const message = error instanceof Error ? (error.message.split('\n', 1)[0] ?? '') : String(error);
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
     throw new NavigationError(url, source, {
       message: timedOut ? `no page within ${options.timeoutMs} ms` : message,
@@ -138,7 +138,10 @@ async function servedHtml(response: Response, url: string, options: LoadPageOpti
   );
   throwIfCancelled(options.signal);
   if (body === null) {
-    throw new NavigationError(url, options.source, { message: `the page's HTML did not finish arriving within ${options.timeoutMs} ms`, timedOut: true });
+    throw new NavigationError(url, options.source, {
+      message: `the page's HTML did not finish arriving within ${options.timeoutMs} ms`,
+      timedOut: true,
+    });
   }
   return body;
 }

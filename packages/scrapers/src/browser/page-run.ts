@@ -124,7 +124,13 @@ export class PageRun {
   }
 
   private async recoverFromHang(): Promise<void> {
-    const pageClosed = this.page === null || (await within(this.page.close().then(() => true), BROWSER_PING_TIMEOUT_MS, false));
+    const pageClosed =
+      this.page === null ||
+      (await within(
+        this.page.close().then(() => true),
+        BROWSER_PING_TIMEOUT_MS,
+        false,
+      ));
     if (this.browser === null) return;
     if (pageClosed && (await browserAnswers(this.browser, BROWSER_PING_TIMEOUT_MS))) return;
     this.logger.warn({ url: this.options.url, pageClosed }, 'chromium stopped answering; killing it');

@@ -69,7 +69,10 @@ export function checkScrapeRequest(request: unknown, source: Source): CheckedScr
   const listingUrl = parsed.listingUrl ?? null;
   if (listingUrl === null && property.listingUrls[source] === undefined && property.address.trim() === '') {
     throw new InvalidInputError('listPhotos request', [
-      { path: 'property.address', message: `is empty and no ${source} listing URL was given (listingUrl, property.listingUrls.${source}): give one or the other` },
+      {
+        path: 'property.address',
+        message: `is empty and no ${source} listing URL was given (listingUrl, property.listingUrls.${source}): give one or the other`,
+      },
     ]);
   }
   return { property, listingUrl, signal: parsed.signal };

@@ -56,7 +56,10 @@ const OPTIONS = {
 } as const;
 
 /** What is wrong with the parsed command line, or `null`. */
-function usageProblem(values: { readonly har?: string | undefined; readonly source?: string[] | undefined }, positionals: readonly string[]): string | null {
+function usageProblem(
+  values: { readonly har?: string | undefined; readonly source?: string[] | undefined },
+  positionals: readonly string[],
+): string | null {
   const unknown = (values.source ?? []).filter((s) => !(SOURCES as readonly string[]).includes(s));
   if (unknown.length > 0) return unknown.map((s) => `--source ${s}: not a source; use ${SOURCES.join(' or ')}`).join('\n');
   if (values.har === undefined) return 'missing --har <file.har>: where to write the recording';

@@ -28,7 +28,12 @@ export const httpPhotoFetcherOptionsSchema = z
     /** Time allowed for one download, headers and body, in ms (100-600 000). Default 30 000. */
     timeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     /** Largest photo accepted, in bytes (1-1 GiB). Default 25 MiB. */
-    maxBytes: z.number().int().min(1).max(1024 ** 3).default(DEFAULT_MAX_PHOTO_BYTES),
+    maxBytes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1024 ** 3)
+      .default(DEFAULT_MAX_PHOTO_BYTES),
     /** Redirects followed at most (0-10). Default 5. */
     maxRedirects: z.number().int().min(0).max(10).default(5),
     /** `User-Agent` sent. Default a desktop Chrome string. */
@@ -37,7 +42,9 @@ export const httpPhotoFetcherOptionsSchema = z
       .min(1)
       .default('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'),
     /** undici dispatcher to send requests through (replay uses one that serves photos locally). Default undici's global one. */
-    dispatcher: z.custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { message: 'must be an undici Dispatcher' }).exactOptional(),
+    dispatcher: z
+      .custom<Dispatcher>((v) => typeof v === 'object' && v !== null, { message: 'must be an undici Dispatcher' })
+      .exactOptional(),
     /** Logger; default drops everything. */
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).default(() => noopLogger),
   })
@@ -202,7 +209,12 @@ export class HttpPhotoFetcher implements PhotoFetcher {
     if (callerSignal?.aborted) {
       return error instanceof CancelledError ? error : new CancelledError(`download of ${url} cancelled`, { cause: error });
     }
-    if (error instanceof DownloadError || error instanceof NotAPhotoError || error instanceof PhotoTooLargeError || error instanceof DisallowedHostError) {
+    if (
+      error instanceof DownloadError ||
+      error instanceof NotAPhotoError ||
+      error instanceof PhotoTooLargeError ||
+      error instanceof DisallowedHostError
+    ) {
       return error;
     }
     const source = safeSource(url);
@@ -228,7 +240,14 @@ function conditionalHeaders(req: PhotoFetchRequest): Record<string, string> {
 }
 
 function notModified(url: string, headers: Record<string, string | string[] | undefined>): NotModifiedPhoto {
-  return { url, bytes: Buffer.alloc(0), contentType: null, etag: header(headers, 'etag'), lastModified: header(headers, 'last-modified'), notModified: true };
+  return {
+    url,
+    bytes: Buffer.alloc(0),
+    contentType: null,
+    etag: header(headers, 'etag'),
+    lastModified: header(headers, 'last-modified'),
+    notModified: true,
+  };
 }
 
 /** Drops a body we will not read; undici reports the abort as an 'error' event nobody else listens to. */

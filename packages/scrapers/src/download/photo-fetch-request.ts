@@ -12,7 +12,10 @@ const photoFetchRequestSchema = z
       ifNoneMatch: z.array(z.string()).optional(),
       ifModifiedSince: z.date().optional(),
     },
-    { error: (issue) => (issue.code === 'invalid_type' ? `must be a request object ({ url, signal }); got ${describeValue(issue.input)}` : undefined) },
+    {
+      error: (issue) =>
+        issue.code === 'invalid_type' ? `must be a request object ({ url, signal }); got ${describeValue(issue.input)}` : undefined,
+    },
   )
   .strict();
 

@@ -23,7 +23,9 @@ export interface PolitePhotoFetcherOptions {
 
 const optionsSchema = z
   .object({
-    fetcher: z.custom<PhotoFetcher>((v) => typeof (v as PhotoFetcher | null)?.fetchPhoto === 'function', { message: 'must be a PhotoFetcher' }),
+    fetcher: z.custom<PhotoFetcher>((v) => typeof (v as PhotoFetcher | null)?.fetchPhoto === 'function', {
+      message: 'must be a PhotoFetcher',
+    }),
     politeness: politenessOptionsSchema.optional(),
     politenessDefaults: z.custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null).optional(),
     logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).optional(),

@@ -20,12 +20,21 @@ export class RateLimitedError extends ScraperError {
    * @param source - the site
    * @param detail - the status, the delay asked (ms) and which API it was (e.g. `aboveTheFold`)
    */
-  constructor(url: string, source: Source, detail: { readonly status: number; readonly retryAfterMs: number | null; readonly api: string }) {
+  constructor(
+    url: string,
+    source: Source,
+    detail: { readonly status: number; readonly retryAfterMs: number | null; readonly api: string },
+  ) {
     const wait = detail.retryAfterMs === null ? 'without Retry-After' : `asking to wait ${detail.retryAfterMs} ms (Retry-After)`;
-    super('RATE_LIMITED', `The ${source} ${detail.api} API ${url} answered HTTP ${detail.status}, ${wait}; the attempt is retried after that delay`, 'transient', {
-      url,
-      source,
-    });
+    super(
+      'RATE_LIMITED',
+      `The ${source} ${detail.api} API ${url} answered HTTP ${detail.status}, ${wait}; the attempt is retried after that delay`,
+      'transient',
+      {
+        url,
+        source,
+      },
+    );
     this.status = detail.status;
     this.retryAfterMs = detail.retryAfterMs;
   }
@@ -57,7 +66,13 @@ export class UnexpectedContentError extends ScraperError {
   constructor(
     url: string,
     source: Source,
-    detail: { readonly api: string; readonly status: number; readonly contentType: string | null; readonly expected: string; readonly seen: string },
+    detail: {
+      readonly api: string;
+      readonly status: number;
+      readonly contentType: string | null;
+      readonly expected: string;
+      readonly seen: string;
+    },
   ) {
     super(
       'UNEXPECTED_CONTENT',

@@ -31,8 +31,7 @@ export class DownloadError extends ScraperError {
     },
   ) {
     const status = detail.status ?? null;
-    const transient =
-      detail.timedOut === true || status === null || status === 408 || status === 429 || status >= 500;
+    const transient = detail.timedOut === true || status === null || status === 408 || status === 429 || status >= 500;
     super('DOWNLOAD_FAILED', `Downloading ${url} failed: ${detail.message}`, transient ? 'transient' : 'permanent', {
       url,
       source,

@@ -1,12 +1,6 @@
 export { ScraperError } from './scraper-error.js';
 export type { ScraperErrorContext } from './scraper-error.js';
-export {
-  BotWallError,
-  ListingRemovedError,
-  PhotoDataMissingError,
-  UnsupportedUrlError,
-  NavigationError,
-} from './page-errors.js';
+export { BotWallError, ListingRemovedError, PhotoDataMissingError, UnsupportedUrlError, NavigationError } from './page-errors.js';
 export type { BotWallVendor } from './page-errors.js';
 export { LayoutChangedError, NotAListingPageError } from './layout-errors.js';
 export type { NonListingPage, NonListingPageKind } from './layout-errors.js';

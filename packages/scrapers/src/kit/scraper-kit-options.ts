@@ -84,7 +84,12 @@ export const scraperKitOptionsSchema = z
     /** Time allowed for one photo download, in ms (100-600 000). Default 30 000. */
     downloadTimeoutMs: httpPhotoFetcherOptionsSchema.shape.timeoutMs,
     /** Largest photo accepted, in bytes (1 KiB-1 GiB). Default 25 MiB. */
-    maxPhotoBytes: z.number().int().min(1024).max(1024 ** 3).default(DEFAULT_MAX_PHOTO_BYTES),
+    maxPhotoBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1024 ** 3)
+      .default(DEFAULT_MAX_PHOTO_BYTES),
     /**
      * Request rates, concurrency, retries and circuit breakers. Unset fields
      * take `DEFAULT_POLITENESS_OPTIONS` live and `REPLAY_POLITENESS_OPTIONS`

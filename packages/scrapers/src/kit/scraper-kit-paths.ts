@@ -39,7 +39,9 @@ async function harContentIssue(harPath: string): Promise<string | null> {
   }
   const log = typeof har === 'object' && har !== null ? (har as { log?: unknown }).log : undefined;
   const entries = typeof log === 'object' && log !== null ? (log as { entries?: unknown }).entries : undefined;
-  return Array.isArray(entries) ? null : `"${harPath}" is not a HAR file: it is JSON without log.entries; record one with phx-record --har <file> <url>`;
+  return Array.isArray(entries)
+    ? null
+    : `"${harPath}" is not a HAR file: it is JSON without log.entries; record one with phx-record --har <file> <url>`;
 }
 
 async function harIssue(mode: ScraperKitMode): Promise<string | null> {

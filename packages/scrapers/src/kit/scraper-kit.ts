@@ -17,7 +17,10 @@ import { scraperKitOptionsSchema } from './scraper-kit-options.js';
 import type { ResolvedScraperKitOptions, ScraperKitOptions } from './scraper-kit-options.js';
 
 // Replay answers every request through routes, so Chromium itself may connect nowhere (networkHosts: []).
-function contextSetup(mode: ResolvedScraperKitOptions['mode'], archive: ReplayArchive | null): Pick<BrowserPoolOptions, 'setupContext' | 'recordHarPath' | 'networkHosts'> {
+function contextSetup(
+  mode: ResolvedScraperKitOptions['mode'],
+  archive: ReplayArchive | null,
+): Pick<BrowserPoolOptions, 'setupContext' | 'recordHarPath' | 'networkHosts'> {
   if (archive !== null) return { setupContext: (context) => installReplayRoutes(context, archive), networkHosts: [] };
   if (mode.kind === 'record') return { recordHarPath: mode.harPath };
   if (mode.kind === 'har') {
@@ -28,7 +31,11 @@ function contextSetup(mode: ResolvedScraperKitOptions['mode'], archive: ReplayAr
         context.routeFromHAR(harPath, { notFound: 'abort' }).catch((cause: unknown) => {
           // Checked at creation already; this catches a HAR changed or removed since.
           const detail = cause instanceof Error ? (cause.message.split('\n', 1)[0] ?? '') : String(cause);
-          throw new InvalidInputError('scraper kit options', [{ path: 'mode.harPath', message: `"${harPath}" cannot be replayed: ${detail}` }], { cause });
+          throw new InvalidInputError(
+            'scraper kit options',
+            [{ path: 'mode.harPath', message: `"${harPath}" cannot be replayed: ${detail}` }],
+            { cause },
+          );
         }),
     };
   }
@@ -97,7 +104,10 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
     archive = await ReplayArchive.load({ fixturesDir, extraPages });
     photoServer = await ReplayPhotoServer.start(archive);
     dispatcher = createReplayDispatcher(photoServer.origin);
-    logger.info({ fixturesDir, pages: archive.listings.length, photos: archive.photoCount, photoServer: photoServer.origin }, 'replay mode');
+    logger.info(
+      { fixturesDir, pages: archive.listings.length, photos: archive.photoCount, photoServer: photoServer.origin },
+      'replay mode',
+    );
   }
   const pool = new BrowserPool({
     isolationMode: o.isolationMode,

@@ -107,7 +107,8 @@ export function sliceJsonValue(text: string, start: number): string | undefined 
   for (let i = start; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i += 1; // backslash: skip the escaped character
+      if (c === 92)
+        i += 1; // backslash: skip the escaped character
       else if (c === 34) inString = false;
       continue;
     }

@@ -23,9 +23,7 @@ export function formatFromUrl(url: string): string {
  * @param variants - sizes with an optional rank (e.g. 0 for uncropped, 1 for cropped)
  * @returns a new array, largest first
  */
-export function sortVariantsLargestFirst(
-  variants: readonly (PhotoVariantRef & { readonly rank?: number })[],
-): PhotoVariantRef[] {
+export function sortVariantsLargestFirst(variants: readonly (PhotoVariantRef & { readonly rank?: number })[]): PhotoVariantRef[] {
   const seen = new Set<string>();
   const unique = variants.filter((v) => (seen.has(v.url) ? false : (seen.add(v.url), true)));
   unique.sort((a, b) => {

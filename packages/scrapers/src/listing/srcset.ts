@@ -32,7 +32,9 @@ const LAZY_SRC_ATTRIBUTES: readonly string[] = Object.freeze(['src', 'data-src',
 export function imageCandidates(getAttribute: (name: string) => string | null | undefined): { url: string; widthPx: number | null }[] {
   const out = [
     ...LAZY_SRCSET_ATTRIBUTES.flatMap((name) => parseSrcset(getAttribute(name) ?? '')),
-    ...LAZY_SRC_ATTRIBUTES.map((name) => getAttribute(name) ?? '').filter((url) => url.length > 0).map((url) => ({ url, widthPx: null })),
+    ...LAZY_SRC_ATTRIBUTES.map((name) => getAttribute(name) ?? '')
+      .filter((url) => url.length > 0)
+      .map((url) => ({ url, widthPx: null })),
   ];
   return out.filter((c) => !c.url.startsWith('data:'));
 }

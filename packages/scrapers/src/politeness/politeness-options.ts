@@ -113,7 +113,11 @@ export function resolvePolitenessOptions(
   defaults: ResolvedPolitenessOptions = DEFAULT_POLITENESS_OPTIONS,
 ): ResolvedPolitenessOptions {
   const o = options ?? {};
-  const issues = backoffBoundsIssues(o.initialBackoffMs ?? defaults.initialBackoffMs, o.maxBackoffMs ?? defaults.maxBackoffMs, 'politeness.');
+  const issues = backoffBoundsIssues(
+    o.initialBackoffMs ?? defaults.initialBackoffMs,
+    o.maxBackoffMs ?? defaults.maxBackoffMs,
+    'politeness.',
+  );
   if (issues.length > 0) throw new InvalidInputError('politeness options', issues);
   return Object.freeze({
     pageRequestsPerSecond: o.pageRequestsPerSecond === undefined ? defaults.pageRequestsPerSecond : o.pageRequestsPerSecond,

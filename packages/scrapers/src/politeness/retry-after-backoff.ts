@@ -33,6 +33,9 @@ function next(inner: IBackoffFactory<RetryContext>, context: RetryContext, optio
  * @returns the backoff factory for `retry(..., { backoff })`
  */
 export function createRetryAfterBackoff(options: RetryAfterBackoffOptions): IBackoffFactory<RetryContext> {
-  const exponential = new ExponentialBackoff({ initialDelay: Math.max(1, options.initialBackoffMs), maxDelay: Math.max(1, options.maxBackoffMs) });
+  const exponential = new ExponentialBackoff({
+    initialDelay: Math.max(1, options.initialBackoffMs),
+    maxDelay: Math.max(1, options.maxBackoffMs),
+  });
   return { next: (context: RetryContext) => next(exponential, context, options) };
 }

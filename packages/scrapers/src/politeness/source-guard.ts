@@ -84,7 +84,10 @@ export class SourceGuard {
    */
   constructor(options: SourceGuardOptions) {
     const parsed = optionsSchema.safeParse(options);
-    const issues = [...(parsed.success ? [] : toInputIssues(parsed.error)), ...backoffBoundsIssues(options.initialBackoffMs, options.maxBackoffMs)];
+    const issues = [
+      ...(parsed.success ? [] : toInputIssues(parsed.error)),
+      ...backoffBoundsIssues(options.initialBackoffMs, options.maxBackoffMs),
+    ];
     if (issues.length > 0) throw new InvalidInputError('SourceGuard options', issues);
     this.source = options.source;
     this.limit = pLimit(options.concurrency);
@@ -101,10 +104,13 @@ export class SourceGuard {
     this.breaker =
       options.blocksToOpenCircuit === null
         ? null
-        : circuitBreaker(handleWhen((e) => e instanceof CoreError && e.kind === 'blocked' && !(e instanceof SourceBlockedError)), {
-            halfOpenAfter: options.circuitOpenMs,
-            breaker: new ConsecutiveBreaker(options.blocksToOpenCircuit),
-          });
+        : circuitBreaker(
+            handleWhen((e) => e instanceof CoreError && e.kind === 'blocked' && !(e instanceof SourceBlockedError)),
+            {
+              halfOpenAfter: options.circuitOpenMs,
+              breaker: new ConsecutiveBreaker(options.blocksToOpenCircuit),
+            },
+          );
     this.breaker?.onBreak(() => {
       this.openedAt = Date.now();
       this.logger.warn({ openMs: this.circuitOpenMs }, 'circuit opened after repeated bot walls');
@@ -162,12 +168,22 @@ export class SourceGuard {
    * waiting at once and leaves no timer behind. The wait stays referenced,
    * so that a script does not exit silently while a retry is pending.
    */
-  private retrying<T>(url: string, signal: AbortSignal | undefined, work: (attempt: number, signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  private retrying<T>(
+    url: string,
+    signal: AbortSignal | undefined,
+    work: (attempt: number, signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
     let waitMs = 0;
-    const policy = retry(handleWhen(this.retryable), { maxAttempts: this.maxRetries, backoff: heldBackoff(this.backoff, (ms) => (waitMs = ms)) });
+    const policy = retry(handleWhen(this.retryable), {
+      maxAttempts: this.maxRetries,
+      backoff: heldBackoff(this.backoff, (ms) => (waitMs = ms)),
+    });
     policy.onRetry((event) => {
       const error = 'error' in event ? event.error : undefined;
-      this.logger.info({ attempt: event.attempt, delayMs: waitMs, url, code: (error as CoreError | undefined)?.code }, 'transient failure; retrying');
+      this.logger.info(
+        { attempt: event.attempt, delayMs: waitMs, url, code: (error as CoreError | undefined)?.code },
+        'transient failure; retrying',
+      );
     });
     return policy.execute(async ({ attempt }) => {
       if (waitMs > 0) await sleep(waitMs, signal);
@@ -192,4 +208,3 @@ function heldBackoff(inner: RetryBackoff, hold: (delayMs: number) => void): Retr
     },
   };
 }
-

@@ -91,7 +91,12 @@ export async function askRedfinApi(page: Page, url: string, api: string): Promis
   const got = await page.evaluate(async (u) => {
     try {
       const res = await fetch(u, { credentials: 'include' });
-      return { status: res.status, contentType: res.headers.get('content-type'), retryAfter: res.headers.get('retry-after'), body: await res.text() };
+      return {
+        status: res.status,
+        contentType: res.headers.get('content-type'),
+        retryAfter: res.headers.get('retry-after'),
+        body: await res.text(),
+      };
     } catch (error) {
       return { failed: error instanceof Error ? error.message : String(error) };
     }

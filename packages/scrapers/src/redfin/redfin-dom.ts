@@ -37,7 +37,7 @@ export function redfinPhotosFromDom(html: string): RedfinDomPhotos | null {
   const byId = new Map<string, { parsed: RedfinPhotoUrl; urls: Set<string> }>();
   let address: string | null = null;
   for (const el of browser.querySelectorAll('picture source, picture img, img')) {
-    address ??= el.tagName === 'IMG' ? (el.getAttribute('alt')?.trim() || null) : null;
+    address ??= el.tagName === 'IMG' ? el.getAttribute('alt')?.trim() || null : null;
     const urls = imageCandidates((name) => el.getAttribute(name)).map((c) => c.url);
     for (const url of urls) {
       const parsed = parseRedfinPhotoUrl(url);
@@ -47,9 +47,7 @@ export function redfinPhotosFromDom(html: string): RedfinDomPhotos | null {
       byId.set(parsed.photoId, entry);
     }
   }
-  const photos = [...byId.values()]
-    .sort((a, b) => a.parsed.index - b.parsed.index)
-    .map(({ parsed, urls }) => toListingPhoto(parsed, urls));
+  const photos = [...byId.values()].sort((a, b) => a.parsed.index - b.parsed.index).map(({ parsed, urls }) => toListingPhoto(parsed, urls));
   return { photos, declaredPhotoCount: declaredCount(root.querySelector('#photoPreviewButton')?.text ?? browser.text), address };
 }
 

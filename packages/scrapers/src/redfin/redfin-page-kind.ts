@@ -18,7 +18,8 @@ export function describeRedfinNonListingPage(html: string): NonListingPage | nul
   if (cache.found) {
     const gis = cachedApiBody(cache.dataCache, GIS_PATH.slice(0, -1));
     const homes = arrayAt(recordAt(gis?.body, 'payload'), 'homes');
-    if (homes !== undefined) return { kind: 'search-results', seen: `search results with ${homes.length} homes on a map (server state ${GIS_PATH}…)` };
+    if (homes !== undefined)
+      return { kind: 'search-results', seen: `search results with ${homes.length} homes on a map (server state ${GIS_PATH}…)` };
   }
   const cards = [...html.matchAll(CARD_RE)].length;
   if (cards > 0) return { kind: 'search-results', seen: `search results with ${cards} home cards (rendered map home cards)` };

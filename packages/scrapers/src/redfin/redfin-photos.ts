@@ -34,10 +34,7 @@ const URL_FIELDS: readonly (readonly [string, string])[] = Object.freeze([
  * @param captions - captions by Redfin's numeric photo id (from `photoTagsAndCaptions`)
  * @returns photos, excluded entries, whether the array exists, and the address
  */
-export function redfinPhotosFromAboveTheFold(
-  body: unknown,
-  captions: ReadonlyMap<string, string> = new Map(),
-): RedfinPayloadPhotos {
+export function redfinPhotosFromAboveTheFold(body: unknown, captions: ReadonlyMap<string, string> = new Map()): RedfinPayloadPhotos {
   const payload = recordAt(body, 'payload');
   const items = arrayAt(recordAt(payload, 'mediaBrowserInfo'), 'photos');
   const photos: ListingPhoto[] = [];

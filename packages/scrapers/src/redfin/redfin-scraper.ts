@@ -90,22 +90,34 @@ export class RedfinScraper extends ListingPageScraper {
         snapshot = await this.loadPage(page, home, signal, REDFIN_HOME_READY);
       } catch (error) {
         if (!(error instanceof ListingRemovedError)) throw error;
-        throw new ListingNotFoundError('redfin', address, `the address search could not start: ${home} answered ${error.seen}`, { cause: error });
+        throw new ListingNotFoundError('redfin', address, `the address search could not start: ${home} answered ${error.seen}`, {
+          cause: error,
+        });
       }
       assertNotRedfinBotWall(snapshot);
       await this.limiter.acquire(apiUrl, signal);
       const answer = await askRedfinApi(page, apiUrl, 'location-autocomplete');
       throwIfCancelled(signal);
-      if (answer.status !== 200) throw new ListingNotFoundError('redfin', address, `the location autocomplete answered HTTP ${answer.status}`);
+      if (answer.status !== 200)
+        throw new ListingNotFoundError('redfin', address, `the location autocomplete answered HTTP ${answer.status}`);
       let rows;
       try {
         rows = parseRedfinAutocomplete(answer.body);
       } catch (cause) {
-        throw new PhotoDataMissingError(apiUrl, 'redfin', ['location-autocomplete: payload.exactMatch / payload.sections[].rows (absent)'], { cause });
+        throw new PhotoDataMissingError(
+          apiUrl,
+          'redfin',
+          ['location-autocomplete: payload.exactMatch / payload.sections[].rows (absent)'],
+          { cause },
+        );
       }
       const url = matchRedfinAutocomplete(address, rows, host);
       if (url === null) {
-        throw new ListingNotFoundError('redfin', address, `the location autocomplete offered ${rows.length} places, no home at this address`);
+        throw new ListingNotFoundError(
+          'redfin',
+          address,
+          `the location autocomplete offered ${rows.length} places, no home at this address`,
+        );
       }
       return url;
     });
@@ -158,7 +170,10 @@ export class RedfinScraper extends ListingPageScraper {
     const answer = await askRedfinApi(page, apiUrl, 'aboveTheFold');
     throwIfCancelled(signal);
     if (answer.status !== 200) {
-      this.logger.warn({ url: snapshot.finalUrl, apiUrl, status: answer.status }, 'aboveTheFold API has no gallery for the listing; keeping the rendered one');
+      this.logger.warn(
+        { url: snapshot.finalUrl, apiUrl, status: answer.status },
+        'aboveTheFold API has no gallery for the listing; keeping the rendered one',
+      );
       return { url: snapshot.finalUrl, parsed };
     }
     try {

@@ -8,8 +8,7 @@ export const REDFIN_PHOTO_TAGS_PATH = '/stingray/api/photoTagsAndCaptions/';
 
 /** The server-rendered API cache of a Redfin page, or why it could not be read. */
 export type RedfinDataCache =
-  | { readonly found: true; readonly dataCache: JsonRecord }
-  | { readonly found: false; readonly pathsTried: readonly string[] };
+  { readonly found: true; readonly dataCache: JsonRecord } | { readonly found: false; readonly pathsTried: readonly string[] };
 
 /**
  * Reads `root.__reactServerState.InitialContext` → `ReactServerAgent.cache`
@@ -61,10 +60,7 @@ export function parseRedfinApiBody(text: string): unknown {
  * @param pathPrefix - API path or path prefix, e.g. {@link REDFIN_ABOVE_THE_FOLD_PATH}
  * @returns the parsed body of `res.text` and the cache key, or `undefined`
  */
-export function cachedApiBody(
-  dataCache: JsonRecord,
-  pathPrefix: string,
-): { readonly key: string; readonly body: unknown } | undefined {
+export function cachedApiBody(dataCache: JsonRecord, pathPrefix: string): { readonly key: string; readonly body: unknown } | undefined {
   for (const [key, entry] of Object.entries(dataCache)) {
     if (key !== pathPrefix && !key.startsWith(pathPrefix.endsWith('/') ? pathPrefix : `${pathPrefix}?`)) continue;
     const text = stringAt(recordAt(entry, 'res'), 'text');

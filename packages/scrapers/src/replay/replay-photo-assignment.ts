@@ -69,7 +69,10 @@ async function cacheFileOf(dir: string, names: readonly string[]): Promise<strin
 async function listDistinctPictures(dir: string): Promise<HousePhoto[]> {
   const names = (await readdir(dir)).filter((n) => /\.(jpe?g|png|webp)$/i.test(n)).sort();
   const cacheFile = await cacheFileOf(dir, names);
-  const cached = await readFile(cacheFile, 'utf8').then((text) => JSON.parse(text) as HousePhoto[], () => null);
+  const cached = await readFile(cacheFile, 'utf8').then(
+    (text) => JSON.parse(text) as HousePhoto[],
+    () => null,
+  );
   if (cached !== null) return cached;
   const kept: ImageIdentity[] = [];
   const out: HousePhoto[] = [];

@@ -123,7 +123,11 @@ export class ReplayPhotoServer {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    holder.self = new ReplayPhotoServer(server, archive, options.cacheDir === undefined ? DEFAULT_REPLAY_PHOTO_SERVER_OPTIONS.cacheDir : options.cacheDir);
+    holder.self = new ReplayPhotoServer(
+      server,
+      archive,
+      options.cacheDir === undefined ? DEFAULT_REPLAY_PHOTO_SERVER_OPTIONS.cacheDir : options.cacheDir,
+    );
     return holder.self;
   }
 

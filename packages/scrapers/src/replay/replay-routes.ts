@@ -79,7 +79,9 @@ export async function installReplayRoutes(context: BrowserContext, archive: Repl
       return;
     }
     // A held answer may outlive its page: fulfilling a closed page's request is no error worth raising.
-    await route.fulfill({ status: hit.status, headers: { ...hit.headers, 'content-type': hit.contentType }, body: hit.body }).catch(() => undefined);
+    await route
+      .fulfill({ status: hit.status, headers: { ...hit.headers, 'content-type': hit.contentType }, body: hit.body })
+      .catch(() => undefined);
   });
 }
 

@@ -23,7 +23,9 @@ function scrollToEnd(): void {
   };
   g.scrollTo(0, 0);
   g.scrollTo(0, 1e9);
-  for (const list of g.document.querySelectorAll('[data-testid="hollywood-gallery-images-tile-list"], [data-testid="hollywood-gallery-images"]')) {
+  for (const list of g.document.querySelectorAll(
+    '[data-testid="hollywood-gallery-images-tile-list"], [data-testid="hollywood-gallery-images"]',
+  )) {
     // Up a little first, so a list already at its end still scrolls (and fires `scroll`).
     list.scrollTop = Math.max(0, list.scrollHeight - 2_000);
     list.scrollTop = list.scrollHeight;

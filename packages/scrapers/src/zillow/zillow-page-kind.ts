@@ -13,7 +13,8 @@ const CARD_RE = /data-test(?:id)?=["']property-card["']/g;
  */
 export function describeZillowNonListingPage(html: string): NonListingPage | null {
   const results = parseZillowSearchResults(html);
-  if (results !== null) return { kind: 'search-results', seen: `search results with ${results.length} home cards (__NEXT_DATA__ searchPageState)` };
+  if (results !== null)
+    return { kind: 'search-results', seen: `search results with ${results.length} home cards (__NEXT_DATA__ searchPageState)` };
   const cards = new Set<number>();
   // data-test and data-testid name the same card; count cards once, by the tag they sit on.
   for (const m of html.matchAll(CARD_RE)) cards.add(html.lastIndexOf('<', m.index));

@@ -95,17 +95,15 @@ function addItem(
   sizedAt: string | null,
 ): void {
   const urls = itemUrls(item);
-  const sizesMissingAt = sizedAt !== null && isRecord(item) && recordAt(item, 'mixedSources') === undefined ? `${sizedAt}.mixedSources` : null;
+  const sizesMissingAt =
+    sizedAt !== null && isRecord(item) && recordAt(item, 'mixedSources') === undefined ? `${sizedAt}.mixedSources` : null;
   const listingUrls = urls.filter((u) => isZillowListingPhotoUrl(u.url));
   if (listingUrls.length === 0 && urls.length > 0 && urls.every((u) => parseStreetViewUrl(u.url) !== null)) {
     addStreetView(urls, drafts);
     return;
   }
   if (listingUrls.length === 0) {
-    const best = urls.reduce<ItemUrl | undefined>(
-      (a, b) => (a === undefined || (b.widthPx ?? -1) > (a.widthPx ?? -1) ? b : a),
-      undefined,
-    );
+    const best = urls.reduce<ItemUrl | undefined>((a, b) => (a === undefined || (b.widthPx ?? -1) > (a.widthPx ?? -1) ? b : a), undefined);
     if (best !== undefined && !excluded.has(index)) excluded.set(index, { url: best.url, reason: describeForeign(best.url) });
     return;
   }

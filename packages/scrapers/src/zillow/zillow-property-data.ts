@@ -80,8 +80,7 @@ function propertyFromCache(raw: unknown, label: string): ZillowPropertyLookup {
   const entries = Object.entries(cache);
   if (entries.length === 0) return { found: false, removed: false, pathsTried: [`${label} is empty`] };
   const withProperty = entries.filter(([, v]) => recordAt(v, 'property') !== undefined);
-  const best =
-    withProperty.find(([, v]) => hasPhotoArray(recordAt(v, 'property'))) ?? withProperty[0];
+  const best = withProperty.find(([, v]) => hasPhotoArray(recordAt(v, 'property'))) ?? withProperty[0];
   if (best !== undefined) {
     const property = recordAt(best[1], 'property');
     if (property !== undefined) {
@@ -94,9 +93,7 @@ function propertyFromCache(raw: unknown, label: string): ZillowPropertyLookup {
     found: false,
     removed: nullProperty,
     pathsTried: [
-      nullProperty
-        ? `${label} → "${firstKey}".property is null`
-        : `${label} → no value has a .property object (first key "${firstKey}")`,
+      nullProperty ? `${label} → "${firstKey}".property is null` : `${label} → no value has a .property object (first key "${firstKey}")`,
     ],
   };
 }

@@ -92,7 +92,9 @@ export class ZillowScraper extends ListingPageScraper {
       if (results === null) {
         const listing = zillowPageUrl(snapshot.html);
         if (listing !== null) return listing; // the search answered with the home's page under the search URL
-        throw new PhotoDataMissingError(snapshot.finalUrl, 'zillow', ['search page: __NEXT_DATA__ searchPageState.cat1.searchResults.listResults (absent)']);
+        throw new PhotoDataMissingError(snapshot.finalUrl, 'zillow', [
+          'search page: __NEXT_DATA__ searchPageState.cat1.searchResults.listResults (absent)',
+        ]);
       }
       const url = matchZillowSearchResult(address, results);
       if (url === null) {

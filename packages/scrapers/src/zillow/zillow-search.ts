@@ -19,7 +19,10 @@ export interface ZillowSearchResult {
  * @returns the search URL
  */
 export function zillowSearchUrl(address: string): string {
-  const slug = address.trim().replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = address
+    .trim()
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return `https://www.zillow.com/homes/${slug}_rb/`;
 }
 

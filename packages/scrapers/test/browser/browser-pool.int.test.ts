@@ -114,10 +114,14 @@ describe('BrowserPool', () => {
   it('rejects work once closed, and aborts a page when the signal fires', async () => {
     const p = pool('virtual');
     const controller = new AbortController();
-    const pending = p.withPage(a, async (page) => {
-      controller.abort();
-      await page.waitForTimeout(10_000);
-    }, controller.signal);
+    const pending = p.withPage(
+      a,
+      async (page) => {
+        controller.abort();
+        await page.waitForTimeout(10_000);
+      },
+      controller.signal,
+    );
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
     await p.close();
     await expect(p.withPage(a, async () => 1)).rejects.toBeInstanceOf(CancelledError);
@@ -146,7 +150,10 @@ describe('BrowserPool launch', () => {
     const { ZillowScraper } = await import('../../src/zillow/index.js');
     const p = new BrowserPool({ chromiumPath: '/nonexistent/chromium' });
     try {
-      const issue = { path: 'chromiumPath', message: '"/nonexistent/chromium" does not exist; install Chromium (apt-get install chromium) or give its path' };
+      const issue = {
+        path: 'chromiumPath',
+        message: '"/nonexistent/chromium" does not exist; install Chromium (apt-get install chromium) or give its path',
+      };
       const direct = await p.withPage(a, async () => 1).catch((e: unknown) => e);
       expect(direct).toBeInstanceOf(InvalidInputError);
       expect((direct as InvalidInputError).issues).toEqual([issue]);

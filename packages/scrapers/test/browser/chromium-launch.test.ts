@@ -36,6 +36,9 @@ describe('the resolver rules Chromium is launched with', () => {
       expect(error).toBeInstanceOf(InvalidInputError);
       issues = (error as InvalidInputError).issues.map((i) => `${i.path}: ${i.message}`);
     }
-    expect(issues).toEqual(['firstPartyHosts.0: must be a host name such as zillow.com', 'networkHosts.0: must be a host name such as zillow.com']);
+    expect(issues).toEqual([
+      'firstPartyHosts.0: must be a host name such as zillow.com',
+      'networkHosts.0: must be a host name such as zillow.com',
+    ]);
   });
 });

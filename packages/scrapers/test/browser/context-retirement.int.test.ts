@@ -126,7 +126,10 @@ describe('BrowserPool retires the shared context of virtual mode', () => {
     const error = constructionError({ recordHarPath: '/tmp/never-written.har', retireContextAfterPages: 50 });
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).issues).toEqual([
-      { path: 'retireContextAfterPages', message: 'recordHarPath records one context into one file: leave retireContextAfterPages out or null' },
+      {
+        path: 'retireContextAfterPages',
+        message: 'recordHarPath records one context into one file: leave retireContextAfterPages out or null',
+      },
     ]);
   });
 });

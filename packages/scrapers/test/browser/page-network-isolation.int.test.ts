@@ -71,7 +71,11 @@ async function startCanary(): Promise<Canary> {
 function probePage(port: number): string {
   const origins = ['127.0.0.1', 'localhost', '[::1]', '0.0.0.0', '[::ffff:127.0.0.1]'].map((h) => `${h}:${port}`);
   const hints = origins
-    .flatMap((o) => ['preconnect', 'dns-prefetch', 'prefetch', 'preload'].flatMap((rel) => [`http://${o}/${rel}`, `https://${o}/${rel}`].map((href) => `<link rel="${rel}" href="${href}" as="fetch" crossorigin>`)))
+    .flatMap((o) =>
+      ['preconnect', 'dns-prefetch', 'prefetch', 'preload'].flatMap((rel) =>
+        [`http://${o}/${rel}`, `https://${o}/${rel}`].map((href) => `<link rel="${rel}" href="${href}" as="fetch" crossorigin>`),
+      ),
+    )
     .join('\n');
   const tags = origins
     .flatMap((o) => [
@@ -140,7 +144,9 @@ describe('a listing page cannot reach this machine (Chromium, replay, canary on 
     async (isolationMode) => {
       canary.connections.length = 0;
       const body = Buffer.from(probePage(canary.port), 'utf8');
-      const kit = await replayKit(isolationMode, [{ url: PROBE_URL, response: { status: 200, contentType: 'text/html; charset=utf-8', body } }]);
+      const kit = await replayKit(isolationMode, [
+        { url: PROBE_URL, response: { status: 200, contentType: 'text/html; charset=utf-8', body } },
+      ]);
       try {
         // Through the pool the scrapers use: the replay routes and request blocking of a scraping context.
         await runProbes(kit.pool, PROBE_URL);

@@ -110,7 +110,9 @@ describe('BrowserPool.close() while listPhotos calls run or wait for a slot (Chr
       });
     });
     const scraper = zillow(pool);
-    const settled = Promise.allSettled([1, 2, 3].map((n) => scraper.listPhotos({ property: property(`backoff ${n}`), listingUrl: AUSTIN })));
+    const settled = Promise.allSettled(
+      [1, 2, 3].map((n) => scraper.listPhotos({ property: property(`backoff ${n}`), listingUrl: AUSTIN })),
+    );
     await first429;
     const pids = chromiumProcessesOfThisTest();
     await pool.close();

@@ -38,7 +38,11 @@ function scene(url: string, intercept: Intercept): InterceptedPool {
   return intercepted;
 }
 
-function zillow(pool: BrowserPool, politeness: PolitenessOptions = {}, extra: { navigationTimeoutMs?: number; attemptTimeoutMs?: number } = {}): ZillowScraper {
+function zillow(
+  pool: BrowserPool,
+  politeness: PolitenessOptions = {},
+  extra: { navigationTimeoutMs?: number; attemptTimeoutMs?: number } = {},
+): ZillowScraper {
   return new ZillowScraper({ pool, politeness, politenessDefaults: REPLAY_POLITENESS_OPTIONS, settleMs: 500, ...extra });
 }
 
@@ -67,12 +71,16 @@ describe('retries on transient answers (Chromium, replay)', () => {
 
   it('gives up after maxRetries with the transient NavigationError, and does not wait out a Retry-After over maxBackoffMs', async () => {
     const always429 = scene(AUSTIN, (route) => route.fulfill({ status: 429, headers: { 'retry-after': '0' }, body: 'no' }));
-    const err = await zillow(always429.pool, { maxRetries: 2 }).listPhotos({ property: property('x'), listingUrl: AUSTIN }).catch((e: unknown) => e);
+    const err = await zillow(always429.pool, { maxRetries: 2 })
+      .listPhotos({ property: property('x'), listingUrl: AUSTIN })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NavigationError);
     expect((err as NavigationError).status).toBe(429);
     expect(always429.hits()).toBe(3);
     const longWait = scene(AUSTIN, (route) => route.fulfill({ status: 429, headers: { 'retry-after': '3600' }, body: 'no' }));
-    const long = await zillow(longWait.pool, { maxBackoffMs: 60_000 }).listPhotos({ property: property('y'), listingUrl: AUSTIN }).catch((e: unknown) => e);
+    const long = await zillow(longWait.pool, { maxBackoffMs: 60_000 })
+      .listPhotos({ property: property('y'), listingUrl: AUSTIN })
+      .catch((e: unknown) => e);
     expect((long as NavigationError).retryAfterMs).toBe(3_600_000);
     expect(longWait.hits()).toBe(1);
   });
@@ -93,7 +101,9 @@ describe('retries on transient answers (Chromium, replay)', () => {
 describe('circuit breaker per source (Chromium, replay)', () => {
   it('opens after repeated bot walls and refuses Zillow without a request, while Redfin goes on', async () => {
     const wall = readOwnFixture('zillow-px-captcha-403.html');
-    const { pool, hits } = scene('https://www.zillow.com/**', (route) => route.fulfill({ status: 403, contentType: 'text/html', body: wall }));
+    const { pool, hits } = scene('https://www.zillow.com/**', (route) =>
+      route.fulfill({ status: 403, contentType: 'text/html', body: wall }),
+    );
     const z = zillow(pool, { blocksToOpenCircuit: 2 });
     const redfin = new RedfinScraper({ pool, politenessDefaults: REPLAY_POLITENESS_OPTIONS, settleMs: 500 });
     for (const n of [1, 2]) {
@@ -137,7 +147,9 @@ describe('browser crash and hang (Chromium, replay)', () => {
       const browser = route.request().frame().page().context().browser();
       process.kill(-browserPid(browser!)!, 'SIGKILL');
     });
-    const err = await zillow(pool).listPhotos({ property: property('crash twice'), listingUrl: AUSTIN }).catch((e: unknown) => e);
+    const err = await zillow(pool)
+      .listPhotos({ property: property('crash twice'), listingUrl: AUSTIN })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BrowserCrashedError);
     expect((err as BrowserCrashedError).failure).toBe('crashed');
     expect(hits()).toBe(2);

@@ -45,7 +45,9 @@ const SCRIPT_WITHOUT_HANDLERS = SCRIPT.replace(/process\.once\(signal[\s\S]*?\n\
 
 function runUntilSignalled(signal: NodeJS.Signals, script = SCRIPT, onReady: () => void = () => undefined): Promise<ChildRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, fixturesDir, signal], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, fixturesDir, signal], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const killer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);

@@ -21,7 +21,9 @@ const SEARCHED_URL = 'https://www.zillow.com/homedetails/1000-Plymouth-Dr-Austin
 function searchPageWith(address: string, detailUrl: string): string {
   return readListing('zillow', 'zillow-search-brunswick-me-04011.html').replace(NEXT_DATA_RE, (script) => {
     const json = script.slice(script.indexOf('>') + 1, script.lastIndexOf('<'));
-    const data = JSON.parse(json) as { props: { pageProps: { searchPageState: { cat1: { searchResults: { listResults: Record<string, unknown>[] } } } } } };
+    const data = JSON.parse(json) as {
+      props: { pageProps: { searchPageState: { cat1: { searchResults: { listResults: Record<string, unknown>[] } } } } };
+    };
     const results = data.props.pageProps.searchPageState.cat1.searchResults.listResults;
     results[4] = { ...results[4], zpid: '29423592', address, detailUrl };
     return `${script.slice(0, script.indexOf('>') + 1)}${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;

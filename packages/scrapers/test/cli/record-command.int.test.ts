@@ -40,14 +40,20 @@ describe('phx-record with bad flags (nothing is loaded)', () => {
 
   it('names an unknown --source on stderr', async () => {
     const run = await phxRecord(['--har', path.join(dir, 'x.har'), '--source', 'nope', '1 Main St, Mesa, AZ 85201']);
-    expect({ code: run.code, stderr: run.stderr.split('\n', 1)[0] }).toEqual({ code: 2, stderr: '--source nope: not a source; use zillow or redfin' });
+    expect({ code: run.code, stderr: run.stderr.split('\n', 1)[0] }).toEqual({
+      code: 2,
+      stderr: '--source nope: not a source; use zillow or redfin',
+    });
     expect(run.stderr).toMatch(/^--source nope: not a source; use zillow or redfin\n/);
     expect(run.stderr).toContain('Usage: phx-record');
   });
 
   it('says what is missing: the HAR file, or what to record', async () => {
     const noHar = await phxRecord([AUSTIN_URL]);
-    expect({ code: noHar.code, stderr: noHar.stderr.split('\n', 1)[0] }).toEqual({ code: 2, stderr: 'missing --har <file.har>: where to write the recording' });
+    expect({ code: noHar.code, stderr: noHar.stderr.split('\n', 1)[0] }).toEqual({
+      code: 2,
+      stderr: 'missing --har <file.har>: where to write the recording',
+    });
     expect(noHar.stderr).toMatch(/^missing --har <file\.har>: where to write the recording\n/);
     const nothing = await phxRecord(['--har', path.join(dir, 'x.har')]);
     expect(nothing.code).toBe(2);

@@ -58,5 +58,4 @@ describe('HttpPhotoFetcher conditional requests to the replay photo server (real
     expect(older.notModified).toBeUndefined();
     expect(older.bytes.length).toBeGreaterThan(1000);
   });
-
 });

@@ -21,7 +21,9 @@ const served: string[] = [];
 
 /** A test server playing a photo host: each path shows one way a download goes wrong. */
 async function startServer(): Promise<Server> {
-  jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#884422' } }).jpeg().toBuffer();
+  jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#884422' } })
+    .jpeg()
+    .toBuffer();
   const s = createServer((req, res) => {
     const path = (req.url ?? '').replace(/^\/[^/]+/, '');
     served.push(path);
@@ -94,7 +96,11 @@ async function startServer(): Promise<Server> {
 
 beforeAll(async () => {
   server = await startServer();
-  dispatcher = createReplayDispatcher(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, [HOST, OTHER_ALLOWED, 'evil.example.com']);
+  dispatcher = createReplayDispatcher(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, [
+    HOST,
+    OTHER_ALLOWED,
+    'evil.example.com',
+  ]);
 });
 afterAll(async () => {
   await dispatcher?.close();
@@ -110,12 +116,19 @@ describe('HttpPhotoFetcher over real HTTP', () => {
   it('downloads a photo with its caching headers', async () => {
     const photo = await fetcher().fetchPhoto({ url: url('/ok.jpg') });
     expect(photo.bytes.equals(jpeg)).toBe(true);
-    expect(photo).toMatchObject({ url: url('/ok.jpg'), contentType: 'image/jpeg', etag: '"v1"', lastModified: 'Fri, 01 Nov 2024 00:00:00 GMT' });
+    expect(photo).toMatchObject({
+      url: url('/ok.jpg'),
+      contentType: 'image/jpeg',
+      etag: '"v1"',
+      lastModified: 'Fri, 01 Nov 2024 00:00:00 GMT',
+    });
   });
 
   it('rejects an HTML page, whether announced as HTML or as a JPEG', async () => {
     for (const path of ['/html.jpg', '/html-as-jpeg.jpg']) {
-      const err = await fetcher().fetchPhoto({ url: url(path) }).catch((e: unknown) => e);
+      const err = await fetcher()
+        .fetchPhoto({ url: url(path) })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NotAPhotoError);
       expect((err as NotAPhotoError).kind).toBe('permanent');
       expect((err as NotAPhotoError).firstBytesHex.startsWith(Buffer.from('<!DOC').toString('hex'))).toBe(true);
@@ -123,27 +136,37 @@ describe('HttpPhotoFetcher over real HTTP', () => {
   });
 
   it('stops at the byte cap, from Content-Length or while streaming', async () => {
-    const declared = await fetcher({ maxBytes: 1024 * 1024 }).fetchPhoto({ url: url('/big-declared.jpg') }).catch((e: unknown) => e);
+    const declared = await fetcher({ maxBytes: 1024 * 1024 })
+      .fetchPhoto({ url: url('/big-declared.jpg') })
+      .catch((e: unknown) => e);
     expect(declared).toBeInstanceOf(PhotoTooLargeError);
     expect((declared as PhotoTooLargeError).seenBytes).toBe(10 * 1024 * 1024);
-    const streamed = await fetcher({ maxBytes: 1024 * 1024 }).fetchPhoto({ url: url('/big-streamed.jpg') }).catch((e: unknown) => e);
+    const streamed = await fetcher({ maxBytes: 1024 * 1024 })
+      .fetchPhoto({ url: url('/big-streamed.jpg') })
+      .catch((e: unknown) => e);
     expect(streamed).toBeInstanceOf(PhotoTooLargeError);
     expect((streamed as PhotoTooLargeError).seenBytes).toBeGreaterThan(1024 * 1024);
     expect((streamed as PhotoTooLargeError).seenBytes).toBeLessThan(2 * 1024 * 1024);
   });
 
   it('reports 404 as permanent and 503 as transient with Retry-After', async () => {
-    const missing = (await fetcher().fetchPhoto({ url: url('/missing.jpg') }).catch((e: unknown) => e)) as DownloadError;
+    const missing = (await fetcher()
+      .fetchPhoto({ url: url('/missing.jpg') })
+      .catch((e: unknown) => e)) as DownloadError;
     expect(missing).toBeInstanceOf(DownloadError);
     expect([missing.status, missing.kind]).toEqual([404, 'permanent']);
-    const busy = (await fetcher().fetchPhoto({ url: url('/busy.jpg') }).catch((e: unknown) => e)) as DownloadError;
+    const busy = (await fetcher()
+      .fetchPhoto({ url: url('/busy.jpg') })
+      .catch((e: unknown) => e)) as DownloadError;
     expect([busy.status, busy.kind, busy.retryAfterMs]).toEqual([503, 'transient', 7_000]);
   });
 
   it('follows redirects within the allowed photo hosts only', async () => {
     const inside = await fetcher().fetchPhoto({ url: url('/redirect-inside.jpg') });
     expect(inside.url).toBe(`https://${OTHER_ALLOWED}/ok.jpg`);
-    const outside = await fetcher().fetchPhoto({ url: url('/redirect-outside.jpg') }).catch((e: unknown) => e);
+    const outside = await fetcher()
+      .fetchPhoto({ url: url('/redirect-outside.jpg') })
+      .catch((e: unknown) => e);
     expect(outside).toBeInstanceOf(DisallowedHostError);
     expect((outside as DisallowedHostError).host).toBe('evil.example.com');
     await expect(fetcher().fetchPhoto({ url: 'http://photos.zillowstatic.com/ok.jpg' })).rejects.toBeInstanceOf(DisallowedHostError);
@@ -151,11 +174,15 @@ describe('HttpPhotoFetcher over real HTTP', () => {
 
   it('refuses an allowed photo host on another port, asked for or redirected to, before any request reaches it', async () => {
     served.length = 0;
-    const direct = (await fetcher().fetchPhoto({ url: `https://${HOST}:8443/port-ok.jpg` }).catch((e: unknown) => e)) as DisallowedHostError;
+    const direct = (await fetcher()
+      .fetchPhoto({ url: `https://${HOST}:8443/port-ok.jpg` })
+      .catch((e: unknown) => e)) as DisallowedHostError;
     expect(direct).toBeInstanceOf(DisallowedHostError);
     expect(direct.host).toBe(`${HOST}:8443`);
     expect(direct.message).toContain(`host "${HOST}:8443" is not an allowed photo host`);
-    const redirected = (await fetcher().fetchPhoto({ url: url('/redirect-other-port.jpg') }).catch((e: unknown) => e)) as DisallowedHostError;
+    const redirected = (await fetcher()
+      .fetchPhoto({ url: url('/redirect-other-port.jpg') })
+      .catch((e: unknown) => e)) as DisallowedHostError;
     expect(redirected).toBeInstanceOf(DisallowedHostError);
     expect(redirected.host).toBe(`${OTHER_ALLOWED}:8443`);
     expect(served).toEqual(['/redirect-other-port.jpg']);
@@ -175,13 +202,19 @@ describe('HttpPhotoFetcher over real HTTP', () => {
     expect(http.message).toBe(
       'http://photos.zillowstatic.com/fp/0908196da96088046519d08b7d069684-cc_ft_1536.jpg cannot be downloaded: its scheme is http: photos are downloaded over https only',
     );
-    const both = (await fetcher().fetchPhoto({ url: 'ftp://evil.example.com/a.jpg' }).catch((e: unknown) => e)) as DisallowedHostError;
-    expect(both.message).toMatch(/^ftp:\/\/evil\.example\.com\/a\.jpg cannot be downloaded: its scheme is ftp: photos are downloaded over https only; host "evil\.example\.com" is not an allowed photo host \(/);
+    const both = (await fetcher()
+      .fetchPhoto({ url: 'ftp://evil.example.com/a.jpg' })
+      .catch((e: unknown) => e)) as DisallowedHostError;
+    expect(both.message).toMatch(
+      /^ftp:\/\/evil\.example\.com\/a\.jpg cannot be downloaded: its scheme is ftp: photos are downloaded over https only; host "evil\.example\.com" is not an allowed photo host \(/,
+    );
   });
 
   it('times out a hanging body as a transient DownloadError, and honours the abort signal', async () => {
     const started = Date.now();
-    const hung = (await fetcher({ timeoutMs: 500 }).fetchPhoto({ url: url('/hang.jpg') }).catch((e: unknown) => e)) as DownloadError;
+    const hung = (await fetcher({ timeoutMs: 500 })
+      .fetchPhoto({ url: url('/hang.jpg') })
+      .catch((e: unknown) => e)) as DownloadError;
     expect(hung).toBeInstanceOf(DownloadError);
     expect([hung.timedOut, hung.kind]).toEqual([true, 'transient']);
     expect(Date.now() - started).toBeLessThan(3_000);
@@ -204,7 +237,12 @@ describe('replayed photo hosts', () => {
   const key = '0908196da96088046519d08b7d069684'; // first photo of zillow-hdp-austin-tx-29423592
 
   it('serves each size of a photo at the width the URL asks for', async () => {
-    for (const [variant, width] of [['cc_ft_384.jpg', 384], ['uncropped_scaled_within_1536_1152.jpg', 1536], ['o_a.jpg', 1024], ['d_d.webp', 800]] as const) {
+    for (const [variant, width] of [
+      ['cc_ft_384.jpg', 384],
+      ['uncropped_scaled_within_1536_1152.jpg', 1536],
+      ['o_a.jpg', 1024],
+      ['d_d.webp', 800],
+    ] as const) {
       const photo = await kit.fetcher.fetchPhoto({ url: `https://photos.zillowstatic.com/fp/${key}-${variant}` });
       const meta = await sharp(photo.bytes).metadata();
       expect(meta.width).toBe(width);
@@ -217,7 +255,11 @@ describe('replayed photo hosts', () => {
 
   it('serves the same picture at every size and a different one for another photo', async () => {
     const tiny = async (u: string): Promise<Buffer> =>
-      sharp((await kit.fetcher.fetchPhoto({ url: u })).bytes).resize(8, 8, { fit: 'fill' }).greyscale().raw().toBuffer();
+      sharp((await kit.fetcher.fetchPhoto({ url: u })).bytes)
+        .resize(8, 8, { fit: 'fill' })
+        .greyscale()
+        .raw()
+        .toBuffer();
     const diff = (a: Buffer, b: Buffer): number => a.reduce((sum, v, i) => sum + Math.abs(v - (b[i] ?? 0)), 0) / a.length;
     const small = await tiny(`https://photos.zillowstatic.com/fp/${key}-cc_ft_384.jpg`);
     const large = await tiny(`https://photos.zillowstatic.com/fp/${key}-uncropped_scaled_within_1536_1152.jpg`);
@@ -231,7 +273,9 @@ describe('replayed photo hosts', () => {
       .fetchPhoto({ url: 'https://photos.zillowstatic.com/fp/00000000000000000000000000000000-o_a.jpg' })
       .catch((e: unknown) => e)) as DownloadError;
     expect([unknown.status, unknown.kind]).toEqual([404, 'permanent']);
-    const headshot = (await kit.fetcher.fetchPhoto({ url: `https://photos.zillowstatic.com/fp/${key}-h_n.jpg` }).catch((e: unknown) => e)) as DownloadError;
+    const headshot = (await kit.fetcher
+      .fetchPhoto({ url: `https://photos.zillowstatic.com/fp/${key}-h_n.jpg` })
+      .catch((e: unknown) => e)) as DownloadError;
     expect(headshot.status).toBe(404);
   });
 });

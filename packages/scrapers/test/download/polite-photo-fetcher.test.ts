@@ -13,7 +13,10 @@ class ScriptedFetcher implements PhotoFetcher {
   readonly calls: { url: string; at: number }[] = [];
   running = 0;
   peak = 0;
-  constructor(private readonly script: (url: string, call: number) => Error | null, private readonly delayMs = 0) {}
+  constructor(
+    private readonly script: (url: string, call: number) => Error | null,
+    private readonly delayMs = 0,
+  ) {}
   async fetchPhoto(req: PhotoFetchRequest): Promise<FetchedPhoto> {
     this.calls.push({ url: req.url, at: Date.now() });
     this.running += 1;
@@ -41,7 +44,9 @@ describe('PolitePhotoFetcher', () => {
   });
 
   it('throws permanent failures at once', async () => {
-    const inner = new ScriptedFetcher((url) => new NotAPhotoError(url, 'zillow', { contentType: 'text/html', firstBytesHex: '3c68746d6c' }));
+    const inner = new ScriptedFetcher(
+      (url) => new NotAPhotoError(url, 'zillow', { contentType: 'text/html', firstBytesHex: '3c68746d6c' }),
+    );
     await expect(polite(inner).fetchPhoto({ url: PHOTO })).rejects.toBeInstanceOf(NotAPhotoError);
     expect(inner.calls).toHaveLength(1);
   });

@@ -1,4 +1,13 @@
-import { CancelledError, MemoryImageStore, MemoryPhotoRepository, PropertyExtractor, ZERO_COUNTERS, applyExtractionEvent, runExtraction, toPropertyId } from '@phx/core';
+import {
+  CancelledError,
+  MemoryImageStore,
+  MemoryPhotoRepository,
+  PropertyExtractor,
+  ZERO_COUNTERS,
+  applyExtractionEvent,
+  runExtraction,
+  toPropertyId,
+} from '@phx/core';
 import type { ExtractionEvent, Property } from '@phx/core';
 import { describe, expect, it } from 'vitest';
 import { replayKit } from '../support/kit.js';
@@ -6,7 +15,10 @@ import { replayKit } from '../support/kit.js';
 const LISTINGS: readonly [string, string][] = [
   ['1000 Plymouth Dr, Austin, TX 78758', 'https://www.zillow.com/homedetails/1000-Plymouth-Dr-Austin-TX-78758/29423592_zpid/'],
   ['1233 Palms Blvd, Venice, CA 90291', 'https://www.zillow.com/homedetails/1233-Palms-Blvd-Venice-CA-90291/20454567_zpid/'],
-  ['235 W Van Buren St UNIT 1509, Chicago, IL 60607', 'https://www.zillow.com/homedetails/235-W-Van-Buren-St-UNIT-1509-Chicago-IL-60607/119974210_zpid/'],
+  [
+    '235 W Van Buren St UNIT 1509, Chicago, IL 60607',
+    'https://www.zillow.com/homedetails/235-W-Van-Buren-St-UNIT-1509-Chicago-IL-60607/119974210_zpid/',
+  ],
 ];
 const properties: Property[] = LISTINGS.map(([address, zillow]) => ({ id: toPropertyId(address), address, listingUrls: { zillow } }));
 
@@ -34,7 +46,10 @@ describe('runExtraction over a kit that is closed mid-run (Chromium, replay, rea
           controller.abort();
         }
       };
-      const run = runExtraction({ properties, sources: ['zillow'], dryRun: false, jobId: null, signal: controller.signal, onEvent }, extractor);
+      const run = runExtraction(
+        { properties, sources: ['zillow'], dryRun: false, jobId: null, signal: controller.signal, onEvent },
+        extractor,
+      );
       const err = await run.then(
         () => null,
         (e: unknown) => e,

@@ -51,11 +51,15 @@ function runChild(isolationMode: string): Promise<ChildRun> {
 }
 
 describe('a script that closes its kit while a listing page is loading (Chromium, replay)', () => {
-  it.each(['virtual', 'context', 'browser'])('ends by itself, with the call cancelled (%s isolation)', { timeout: KILL_AFTER_MS + 30_000 }, async (isolationMode) => {
-    const run = await runChild(isolationMode);
-    expect(run.stderr).toBe('');
-    expect(run.killed).toBe(false);
-    expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe('CancelledError');
-  });
+  it.each(['virtual', 'context', 'browser'])(
+    'ends by itself, with the call cancelled (%s isolation)',
+    { timeout: KILL_AFTER_MS + 30_000 },
+    async (isolationMode) => {
+      const run = await runChild(isolationMode);
+      expect(run.stderr).toBe('');
+      expect(run.killed).toBe(false);
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim()).toBe('CancelledError');
+    },
+  );
 });

@@ -34,9 +34,15 @@ describe(`${CALLS} calls at once on one kit (Chromium, replay)`, () => {
       const chicago = kit.archive?.listings.find((l) => l.url === CHICAGO);
       const photoUrl = chicago?.parsed.photos[0]?.url ?? '';
       const pages = Array.from({ length: CALLS }, (_, i) =>
-        kit.scrapers.zillow.listPhotos({ property: property(`${i} Elm Ave, Mesa, AZ 85201`), listingUrl: CHICAGO, ...(signal === undefined ? {} : { signal }) }),
+        kit.scrapers.zillow.listPhotos({
+          property: property(`${i} Elm Ave, Mesa, AZ 85201`),
+          listingUrl: CHICAGO,
+          ...(signal === undefined ? {} : { signal }),
+        }),
       );
-      const photos = Array.from({ length: CALLS }, () => kit.fetcher.fetchPhoto({ url: photoUrl, ...(signal === undefined ? {} : { signal }) }));
+      const photos = Array.from({ length: CALLS }, () =>
+        kit.fetcher.fetchPhoto({ url: photoUrl, ...(signal === undefined ? {} : { signal }) }),
+      );
       const galleries = await Promise.all(pages);
       const fetched = await Promise.all(photos);
       expect(galleries.map((g) => g.photos.length)).toEqual(Array.from({ length: CALLS }, () => 5));
@@ -55,7 +61,11 @@ describe(`SourceGuard.run with ${CALLS} callers waiting on one signal`, () => {
       ...{ blocksToOpenCircuit: null, circuitOpenMs: 0 },
     });
     const signal = new AbortController().signal;
-    const results = await Promise.all(Array.from({ length: CALLS }, (_, i) => guard.run(`https://www.zillow.com/${i}`, signal, () => new Promise<number>((resolve) => setTimeout(() => resolve(i), 1)))));
+    const results = await Promise.all(
+      Array.from({ length: CALLS }, (_, i) =>
+        guard.run(`https://www.zillow.com/${i}`, signal, () => new Promise<number>((resolve) => setTimeout(() => resolve(i), 1))),
+      ),
+    );
     expect(results).toEqual(Array.from({ length: CALLS }, (_, i) => i));
     expect(await warningsSoFar()).toEqual([]);
   });

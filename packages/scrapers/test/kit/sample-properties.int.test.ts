@@ -19,32 +19,46 @@ const EXPECTED_PHOTOS: Readonly<Record<string, number>> = {
 };
 
 describe('the sample properties through core’s PropertyExtractor, in replay', () => {
-  it('completes every property but the one whose page shows fewer photos than it declares: each photo downloaded, decoded and stored once, none failed', { timeout: 300_000 }, async () => {
-    const properties = parsePropertiesCsv(readFileSync(path.join(repoRoot, 'tools/data/sample-properties.csv'), 'utf8'));
-    const kit = await replayKit('context');
-    const store = new MemoryImageStore();
-    const extractor = new PropertyExtractor({ scrapers: kit.scrapers, fetcher: kit.fetcher, store, repository: new MemoryPhotoRepository() });
-    try {
-      for (const property of properties) {
-        const outcome = await extractor.extractProperty(property, { sources: ['zillow', 'redfin'], dryRun: false, jobId: null });
-        await Promise.all([kit.scrapers.zillow.releaseProperty(property.id), kit.scrapers.redfin.releaseProperty(property.id)]);
-        const expected = EXPECTED_PHOTOS[property.address];
-        // The New York page shows 7 of the 11 photos it declares: partial, saying so; every other page gives all it declares.
-        const partial = property.address.startsWith('111 4th Ave');
-        expect({ address: property.address, status: outcome.status, missing: outcome.missingPhotos, failures: outcome.failures.map((f) => f.code) }).toEqual({
-          address: property.address,
-          status: partial ? 'partial' : 'completed',
-          missing: partial ? 4 : 0,
-          failures: partial ? ['PHOTOS_MISSING'] : [],
-        });
-        expect(outcome.photosFound).toBe(expected);
-        // Every photo id got its own real photo, so nothing of one listing is a duplicate.
-        expect([outcome.newImages, outcome.duplicateImages, outcome.failedImages]).toEqual([expected, 0, 0]);
-        // One original per photo, plus whatever size variants core stores beside it.
-        expect((await store.list(property.id)).length).toBeGreaterThanOrEqual(expected ?? Number.POSITIVE_INFINITY);
+  it(
+    'completes every property but the one whose page shows fewer photos than it declares: each photo downloaded, decoded and stored once, none failed',
+    { timeout: 300_000 },
+    async () => {
+      const properties = parsePropertiesCsv(readFileSync(path.join(repoRoot, 'tools/data/sample-properties.csv'), 'utf8'));
+      const kit = await replayKit('context');
+      const store = new MemoryImageStore();
+      const extractor = new PropertyExtractor({
+        scrapers: kit.scrapers,
+        fetcher: kit.fetcher,
+        store,
+        repository: new MemoryPhotoRepository(),
+      });
+      try {
+        for (const property of properties) {
+          const outcome = await extractor.extractProperty(property, { sources: ['zillow', 'redfin'], dryRun: false, jobId: null });
+          await Promise.all([kit.scrapers.zillow.releaseProperty(property.id), kit.scrapers.redfin.releaseProperty(property.id)]);
+          const expected = EXPECTED_PHOTOS[property.address];
+          // The New York page shows 7 of the 11 photos it declares: partial, saying so; every other page gives all it declares.
+          const partial = property.address.startsWith('111 4th Ave');
+          expect({
+            address: property.address,
+            status: outcome.status,
+            missing: outcome.missingPhotos,
+            failures: outcome.failures.map((f) => f.code),
+          }).toEqual({
+            address: property.address,
+            status: partial ? 'partial' : 'completed',
+            missing: partial ? 4 : 0,
+            failures: partial ? ['PHOTOS_MISSING'] : [],
+          });
+          expect(outcome.photosFound).toBe(expected);
+          // Every photo id got its own real photo, so nothing of one listing is a duplicate.
+          expect([outcome.newImages, outcome.duplicateImages, outcome.failedImages]).toEqual([expected, 0, 0]);
+          // One original per photo, plus whatever size variants core stores beside it.
+          expect((await store.list(property.id)).length).toBeGreaterThanOrEqual(expected ?? Number.POSITIVE_INFINITY);
+        }
+      } finally {
+        await kit.close();
       }
-    } finally {
-      await kit.close();
-    }
-  });
+    },
+  );
 });

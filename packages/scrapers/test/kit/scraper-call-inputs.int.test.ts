@@ -35,10 +35,18 @@ function untyped<T>(fn: T): (...args: unknown[]) => Promise<unknown> {
 describe('listPhotos arguments (plain JavaScript callers; Chromium, replay)', () => {
   it('rejects every wrong shape with InvalidInputError naming the field, before any page is loaded', async () => {
     const listPhotos = untyped(kit.scrapers.zillow.listPhotos.bind(kit.scrapers.zillow));
-    expect((await rejection(() => listPhotos())).issues).toEqual([': must be a request object ({ property, listingUrl, signal }); got nothing (undefined)']);
-    expect((await rejection(() => listPhotos(null))).issues).toEqual([': must be a request object ({ property, listingUrl, signal }); got null']);
-    expect((await rejection(() => listPhotos(AUSTIN))).issues).toEqual([': must be a request object ({ property, listingUrl, signal }); got a string']);
-    expect((await rejection(() => listPhotos({}))).issues).toEqual(['property: must be a Property ({ id, address, listingUrls }); got nothing (undefined)']);
+    expect((await rejection(() => listPhotos())).issues).toEqual([
+      ': must be a request object ({ property, listingUrl, signal }); got nothing (undefined)',
+    ]);
+    expect((await rejection(() => listPhotos(null))).issues).toEqual([
+      ': must be a request object ({ property, listingUrl, signal }); got null',
+    ]);
+    expect((await rejection(() => listPhotos(AUSTIN))).issues).toEqual([
+      ': must be a request object ({ property, listingUrl, signal }); got a string',
+    ]);
+    expect((await rejection(() => listPhotos({}))).issues).toEqual([
+      'property: must be a Property ({ id, address, listingUrls }); got nothing (undefined)',
+    ]);
     expect((await rejection(() => listPhotos({ property: null, listingUrl: AUSTIN }))).issues).toEqual([
       'property: must be a Property ({ id, address, listingUrls }); got null',
     ]);
@@ -48,8 +56,12 @@ describe('listPhotos arguments (plain JavaScript callers; Chromium, replay)', ()
     expect((await rejection(() => listPhotos({ property: property(ADDRESS), listingUrl: 42 }))).issues).toEqual([
       'listingUrl: must be a URL string (or a URL object); got a number',
     ]);
-    expect((await rejection(() => listPhotos({ property: property(ADDRESS), listingUrl: '' }))).issues).toEqual(['listingUrl: is empty; give the URL']);
-    expect((await rejection(() => listPhotos({ property: property(ADDRESS), listingURL: AUSTIN }))).issues).toEqual([': Unrecognized key: "listingURL"']);
+    expect((await rejection(() => listPhotos({ property: property(ADDRESS), listingUrl: '' }))).issues).toEqual([
+      'listingUrl: is empty; give the URL',
+    ]);
+    expect((await rejection(() => listPhotos({ property: property(ADDRESS), listingURL: AUSTIN }))).issues).toEqual([
+      ': Unrecognized key: "listingURL"',
+    ]);
     const blank = await rejection(() => listPhotos({ property: { id: 'blank', address: '  ', listingUrls: {} }, listingUrl: null }));
     expect(blank.issues).toEqual([
       'property.address: is empty and no zillow listing URL was given (listingUrl, property.listingUrls.zillow): give one or the other',
@@ -58,7 +70,10 @@ describe('listPhotos arguments (plain JavaScript callers; Chromium, replay)', ()
   });
 
   it('accepts a URL object as listingUrl (read as its href) and reads the page', async () => {
-    const gallery = await untyped(kit.scrapers.zillow.listPhotos.bind(kit.scrapers.zillow))({ property: property(ADDRESS), listingUrl: new URL(AUSTIN) });
+    const gallery = await untyped(kit.scrapers.zillow.listPhotos.bind(kit.scrapers.zillow))({
+      property: property(ADDRESS),
+      listingUrl: new URL(AUSTIN),
+    });
     expect((gallery as { photos: unknown[] }).photos).toHaveLength(38);
   });
 });
@@ -71,7 +86,9 @@ describe('findListingUrl arguments (plain JavaScript callers)', () => {
     const empty = await rejection(() => find(''));
     expect(empty.issues).toEqual(['address: is empty; give a street address']);
     expect(empty.message).toMatch(/^Invalid findListingUrl arguments: /);
-    expect((await rejection(() => find(ADDRESS, null))).issues).toEqual(['options: must be an options object ({ signal, propertyId }) or left out; got null']);
+    expect((await rejection(() => find(ADDRESS, null))).issues).toEqual([
+      'options: must be an options object ({ signal, propertyId }) or left out; got null',
+    ]);
     expect((await rejection(() => find(ADDRESS, { signal: 'x' }))).issues).toEqual([
       'options.signal: must be an AbortSignal (e.g. from an AbortController) or left out; got a string',
     ]);

@@ -74,7 +74,9 @@ describe('createScraperKit paths', () => {
       [dir, 'is a folder, not the Chromium executable'],
     ];
     for (const [chromiumPath, what] of cases) {
-      expect(await issuesOf(createScraperKit({ mode: { kind: 'live' }, chromiumPath }))).toEqual([{ path: 'chromiumPath', message: `"${chromiumPath}" ${what}` }]);
+      expect(await issuesOf(createScraperKit({ mode: { kind: 'live' }, chromiumPath }))).toEqual([
+        { path: 'chromiumPath', message: `"${chromiumPath}" ${what}` },
+      ]);
     }
   });
 
@@ -97,11 +99,16 @@ describe('createScraperKit paths', () => {
     await writeFile(text, 'root:x:0:0:root:/root:/bin/bash\n');
     const [notJson] = await issuesOf(createScraperKit({ mode: { kind: 'har', harPath: text } }));
     expect(notJson?.path).toBe('mode.harPath');
-    expect(notJson?.message).toMatch(new RegExp(`^"${text}" is not a HAR file \\(not JSON: .+\\); record one with phx-record --har <file> <url>$`));
+    expect(notJson?.message).toMatch(
+      new RegExp(`^"${text}" is not a HAR file \\(not JSON: .+\\); record one with phx-record --har <file> <url>$`),
+    );
     const json = path.join(dir, 'package.har');
     await writeFile(json, JSON.stringify({ name: 'not-a-har', log: { pages: [] } }));
     expect(await issuesOf(createScraperKit({ mode: { kind: 'har', harPath: json } }))).toEqual([
-      { path: 'mode.harPath', message: `"${json}" is not a HAR file: it is JSON without log.entries; record one with phx-record --har <file> <url>` },
+      {
+        path: 'mode.harPath',
+        message: `"${json}" is not a HAR file: it is JSON without log.entries; record one with phx-record --har <file> <url>`,
+      },
     ]);
   });
 
@@ -125,10 +132,9 @@ describe('politeness combinations', () => {
       { path: 'politeness.initialBackoffMs', message: 'must not exceed politeness.maxBackoffMs (1000 > 500)' },
       { path: 'politeness.maxBackoffMs', message: 'must be at least politeness.initialBackoffMs (500 < 1000)' },
     ]);
-    expect(issuesOfSync(() => new PolitePhotoFetcher({ fetcher: new HttpPhotoFetcher(), politeness: { maxBackoffMs: 10 } })).map((i) => i.path)).toEqual([
-      'politeness.initialBackoffMs',
-      'politeness.maxBackoffMs',
-    ]);
+    expect(
+      issuesOfSync(() => new PolitePhotoFetcher({ fetcher: new HttpPhotoFetcher(), politeness: { maxBackoffMs: 10 } })).map((i) => i.path),
+    ).toEqual(['politeness.initialBackoffMs', 'politeness.maxBackoffMs']);
     expect(issuesOfSync(() => resolvePolitenessOptions({ initialBackoffMs: 2_000, maxBackoffMs: 1_999 })).map((i) => i.path)).toEqual([
       'politeness.initialBackoffMs',
       'politeness.maxBackoffMs',
@@ -175,7 +181,16 @@ describe('politeness combinations', () => {
           circuitOpenMs: 1_000,
         }),
     );
-    expect(guardIssues.map((i) => i.path)).toEqual(['concurrency', 'maxRetries', 'blocksToOpenCircuit', 'initialBackoffMs', 'maxBackoffMs']);
-    expect(issuesOfSync(() => new HostRateLimiter({ requestsPerSecond: -2, jitterMs: -1 })).map((i) => i.path)).toEqual(['requestsPerSecond', 'jitterMs']);
+    expect(guardIssues.map((i) => i.path)).toEqual([
+      'concurrency',
+      'maxRetries',
+      'blocksToOpenCircuit',
+      'initialBackoffMs',
+      'maxBackoffMs',
+    ]);
+    expect(issuesOfSync(() => new HostRateLimiter({ requestsPerSecond: -2, jitterMs: -1 })).map((i) => i.path)).toEqual([
+      'requestsPerSecond',
+      'jitterMs',
+    ]);
   });
 });

@@ -27,14 +27,23 @@ describe('createScraperKit options', () => {
   });
 
   it('rejects record mode with a context per property (one HAR file) and bad politeness values', async () => {
-    const err = await createScraperKit({ mode: { kind: 'record', harPath: '/tmp/x.har' }, isolationMode: 'context' }).catch((e: unknown) => e);
+    const err = await createScraperKit({ mode: { kind: 'record', harPath: '/tmp/x.har' }, isolationMode: 'context' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(InvalidInputError);
     expect((err as InvalidInputError).issues.map((i) => i.path)).toContain('isolationMode');
-    const retiring = await createScraperKit({ mode: { kind: 'record', harPath: '/tmp/x.har' }, retireContextAfterPages: 50 }).catch((e: unknown) => e);
+    const retiring = await createScraperKit({ mode: { kind: 'record', harPath: '/tmp/x.har' }, retireContextAfterPages: 50 }).catch(
+      (e: unknown) => e,
+    );
     expect((retiring as InvalidInputError).issues).toEqual([
-      { path: 'retireContextAfterPages', message: 'record mode writes one context into one HAR file: leave retireContextAfterPages out or null' },
+      {
+        path: 'retireContextAfterPages',
+        message: 'record mode writes one context into one HAR file: leave retireContextAfterPages out or null',
+      },
     ]);
-    const bad = await createScraperKit({ mode: { kind: 'live' }, politeness: { pageRequestsPerSecond: 0, maxRetries: 99 } }).catch((e: unknown) => e);
+    const bad = await createScraperKit({ mode: { kind: 'live' }, politeness: { pageRequestsPerSecond: 0, maxRetries: 99 } }).catch(
+      (e: unknown) => e,
+    );
     expect((bad as InvalidInputError).issues.map((i) => i.path)).toEqual(
       expect.arrayContaining(['politeness.pageRequestsPerSecond', 'politeness.maxRetries']),
     );
@@ -84,7 +93,11 @@ describe('constructor option checks', () => {
       'extraArgs.0',
       'launchTimeoutMs',
     ]);
-    expect(issuesOf(() => new HttpPhotoFetcher({ maxBytes: 0, timeoutMs: 1.5, maxRedirects: 99 }))).toEqual(['timeoutMs', 'maxBytes', 'maxRedirects']);
+    expect(issuesOf(() => new HttpPhotoFetcher({ maxBytes: 0, timeoutMs: 1.5, maxRedirects: 99 }))).toEqual([
+      'timeoutMs',
+      'maxBytes',
+      'maxRedirects',
+    ]);
     expect(issuesOf(() => new ZillowScraper({ pool: {} as never, navigationTimeoutMs: 10 }))).toEqual(['pool', 'navigationTimeoutMs']);
   });
 });

@@ -44,7 +44,9 @@ const NEXT_DATA_RE = /(<script id="__NEXT_DATA__"[^>]*>)([\s\S]*?)(<\/script>)/;
 function searchPageListing(address: string, detailUrl: string): string {
   const page = readListing('zillow', 'zillow-search-brunswick-me-04011.html');
   return page.replace(NEXT_DATA_RE, (_m, open: string, json: string, close: string) => {
-    const data = JSON.parse(json) as { props: { pageProps: { searchPageState: { cat1: { searchResults: { listResults: Record<string, unknown>[] } } } } } };
+    const data = JSON.parse(json) as {
+      props: { pageProps: { searchPageState: { cat1: { searchResults: { listResults: Record<string, unknown>[] } } } } };
+    };
     const results = data.props.pageProps.searchPageState.cat1.searchResults.listResults;
     results[4] = { ...results[4], zpid: '29423592', address, detailUrl };
     return `${open}${JSON.stringify(data).replace(/</g, '\\u003c')}${close}`;

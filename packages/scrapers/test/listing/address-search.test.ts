@@ -92,7 +92,13 @@ describe('Redfin location autocomplete', () => {
       '{"id":"1_155809679","type":"1","name":"829 E 14th Ave","subName":"Vancouver, BC, Canada","url":"/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679"}]}]}}';
     const rows = parseRedfinAutocomplete(body);
     expect(rows).toEqual([
-      { id: '1_155809679', type: '1', name: '829 E 14th Ave', subName: 'Vancouver, BC, Canada', url: '/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679' },
+      {
+        id: '1_155809679',
+        type: '1',
+        name: '829 E 14th Ave',
+        subName: 'Vancouver, BC, Canada',
+        url: '/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679',
+      },
     ]);
     expect(matchRedfinAutocomplete('829 E 14th Ave, Vancouver, BC V5T 2N5', rows, 'www.redfin.ca')).toBe(
       'https://www.redfin.ca/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679',

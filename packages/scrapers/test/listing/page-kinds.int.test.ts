@@ -13,7 +13,10 @@ const seattle = readListing('redfin', 'redfin-search-seattle-wa-98109.html');
 const venice = readListing('zillow', 'zillow-hdp-venice-ca-20454567.html');
 const captchaShell = venice
   .replace(NEXT_DATA_RE, (_all, open: string, close: string) => `${open}{"props":{"pageProps":{}},"page":"/homedetails"}${close}`)
-  .replace('<body', '<body><div id="px-captcha-modal"><p>Press &amp; Hold to confirm you are a human</p><div id="px-captcha"></div></div><i hidden></i');
+  .replace(
+    '<body',
+    '<body><div id="px-captcha-modal"><p>Press &amp; Hold to confirm you are a human</p><div id="px-captcha"></div></div><i hidden></i',
+  );
 
 let kit: ScraperKit;
 beforeAll(async () => {

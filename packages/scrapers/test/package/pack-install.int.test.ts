@@ -10,7 +10,9 @@ import { fixturesDir, repoRoot } from '../support/fixtures.js';
 const run = promisify(execFile);
 const FORBIDDEN = /^(mongodb|mongoose|agenda|@agendajs\/.*|graphql(-.*)?|@apollo\/.*|type-graphql|@phx\/(jobs|worker|graphql|tools))$/;
 const packages = { core: path.join(repoRoot, 'packages/core'), scrapers: path.join(repoRoot, 'packages/scrapers') };
-const playwrightVersion = (JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/playwright-core/package.json'), 'utf8')) as { version: string }).version;
+const playwrightVersion = (
+  JSON.parse(readFileSync(path.join(repoRoot, 'node_modules/playwright-core/package.json'), 'utf8')) as { version: string }
+).version;
 
 let dir: string;
 let project: string;
@@ -30,9 +32,13 @@ beforeAll(async () => {
   mkdirSync(project);
   for (const pkgDir of Object.values(packages)) {
     const { stdout } = await run('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: pkgDir });
-    log.push(`npm pack ${path.basename(pkgDir)}: ${(JSON.parse(stdout) as { filename: string; entryCount: number }[]).map((p) => `${p.filename} (${p.entryCount} files)`).join(', ')}`);
+    log.push(
+      `npm pack ${path.basename(pkgDir)}: ${(JSON.parse(stdout) as { filename: string; entryCount: number }[]).map((p) => `${p.filename} (${p.entryCount} files)`).join(', ')}`,
+    );
   }
-  const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz')).map((f) => path.join(dir, f));
+  const tarballs = readdirSync(dir)
+    .filter((f) => f.endsWith('.tgz'))
+    .map((f) => path.join(dir, f));
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'phx-pack-check', private: true, type: 'module' }, null, 2));
   const install = await run(
     'npm',
@@ -52,7 +58,10 @@ describe('publishable packages', () => {
     for (const [name, pkgDir] of Object.entries(packages)) {
       const { messages } = await publint({ pkgDir, level: 'suggestion', pack: 'npm' });
       log.push(`publint ${name}: ${messages.length === 0 ? 'all good' : messages.map((m) => `${m.type} ${m.code}`).join(', ')}`);
-      expect(messages.filter((m) => m.type !== 'suggestion'), name).toEqual([]);
+      expect(
+        messages.filter((m) => m.type !== 'suggestion'),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -87,7 +96,18 @@ describe('publishable packages', () => {
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
     const { root, internal } = JSON.parse(stdout) as { root: string[]; internal: string[] };
     log.push(`root values: ${root.length}; ./internal values: ${internal.length} (${internal.join(', ')})`);
-    expect(root).toEqual(expect.arrayContaining(['createScraperKit', 'ZillowScraper', 'RedfinScraper', 'BrowserPool', 'HttpPhotoFetcher', 'PolitePhotoFetcher', 'ScraperError', 'BotWallError']));
+    expect(root).toEqual(
+      expect.arrayContaining([
+        'createScraperKit',
+        'ZillowScraper',
+        'RedfinScraper',
+        'BrowserPool',
+        'HttpPhotoFetcher',
+        'PolitePhotoFetcher',
+        'ScraperError',
+        'BotWallError',
+      ]),
+    );
     expect(root).not.toContain('parseZillowListingPage');
     expect(root).not.toContain('installReplayRoutes');
     expect(internal).toEqual(expect.arrayContaining(['installReplayRoutes', 'REPLAY_POLITENESS_OPTIONS', 'runRecordCommand']));

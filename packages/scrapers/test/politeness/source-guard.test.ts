@@ -42,7 +42,9 @@ describe('SourceGuard retries', () => {
     const error = await guard({ maxRetries: 2 })
       .run(URL_A, undefined, () => {
         calls += 1;
-        return Promise.reject(new DownloadError('https://photos.zillowstatic.com/fp/x.jpg', 'zillow', { message: 'HTTP 503', status: 503 }));
+        return Promise.reject(
+          new DownloadError('https://photos.zillowstatic.com/fp/x.jpg', 'zillow', { message: 'HTTP 503', status: 503 }),
+        );
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DownloadError);

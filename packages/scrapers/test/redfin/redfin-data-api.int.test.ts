@@ -46,20 +46,31 @@ function redfin(pool: BrowserPool, politeness: PolitenessOptions = {}): RedfinSc
  */
 function newYorkAboveTheFold(): string {
   const saved = readListing('redfin', 'redfin-stingray-aboveTheFold-vancouver-bc-154849597.json');
-  const data = JSON.parse(saved.slice('{}&&'.length)) as { payload: { addressSectionInfo?: unknown; mediaBrowserInfo: { photos: unknown[] } } };
+  const data = JSON.parse(saved.slice('{}&&'.length)) as {
+    payload: { addressSectionInfo?: unknown; mediaBrowserInfo: { photos: unknown[] } };
+  };
   data.payload.mediaBrowserInfo.photos = data.payload.mediaBrowserInfo.photos.slice(0, 11);
   delete data.payload.addressSectionInfo;
-  const moved = JSON.stringify(data).replace(/\/256\//g, '/211/').replace(/\/944\//g, '/747/').replace(/R3088944_/g, 'RLS20051747_');
+  const moved = JSON.stringify(data)
+    .replace(/\/256\//g, '/211/')
+    .replace(/\/944\//g, '/747/')
+    .replace(/R3088944_/g, 'RLS20051747_');
   return `{}&&${moved}`;
 }
 
 const htmlPage = '<!DOCTYPE html><html><head><title>Redfin | Something went wrong</title></head><body><h1>Oops</h1></body></html>';
 
-const errorOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => new Error('expected a rejection'), (e: unknown) => e);
+const errorOf = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => new Error('expected a rejection'),
+    (e: unknown) => e,
+  );
 
 describe("Redfin's aboveTheFold API, asked when the rendered gallery is short (Chromium, replay)", () => {
   it('a 403 answer is a bot wall counted by the breaker: the circuit opens after 2, the third call requests nothing', async () => {
-    const { pool, times } = scene(ABOVE_THE_FOLD, (route) => route.fulfill({ status: 403, contentType: 'text/html', body: '<html><title>403 Forbidden</title></html>' }));
+    const { pool, times } = scene(ABOVE_THE_FOLD, (route) =>
+      route.fulfill({ status: 403, contentType: 'text/html', body: '<html><title>403 Forbidden</title></html>' }),
+    );
     const scraper = redfin(pool, { blocksToOpenCircuit: 2 });
     for (const n of [1, 2]) {
       const err = await errorOf(scraper.listPhotos({ property: property(`ny ${n}`), listingUrl: NEW_YORK }));
@@ -71,7 +82,7 @@ describe("Redfin's aboveTheFold API, asked when the rendered gallery is short (C
     expect(times).toHaveLength(2);
   });
 
-  it("the saved AWS WAF challenge answered with 200 is a bot wall too (markers win over the status)", async () => {
+  it('the saved AWS WAF challenge answered with 200 is a bot wall too (markers win over the status)', async () => {
     const wall = readListing('redfin', 'redfin-block-aws-waf-challenge-202.html');
     const { pool } = scene(ABOVE_THE_FOLD, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: wall }));
     const err = await errorOf(redfin(pool).listPhotos({ property: property('ny waf'), listingUrl: NEW_YORK }));
@@ -87,7 +98,11 @@ describe("Redfin's aboveTheFold API, asked when the rendered gallery is short (C
     const listing = await redfin(pool).listPhotos({ property: property('ny 429'), listingUrl: NEW_YORK });
     expect(times).toHaveLength(2);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(2_000);
-    expect([listing.photos.length, listing.declaredPhotoCount, listing.dataPath]).toEqual([11, 11, 'aboveTheFold payload.mediaBrowserInfo.photos']);
+    expect([listing.photos.length, listing.declaredPhotoCount, listing.dataPath]).toEqual([
+      11,
+      11,
+      'aboveTheFold payload.mediaBrowserInfo.photos',
+    ]);
     expect(listing.photos[0]?.url).toBe('https://ssl.cdn-redfin.com/photo/211/bigphoto/747/RLS20051747_4.jpg');
   });
 
@@ -102,7 +117,9 @@ describe("Redfin's aboveTheFold API, asked when the rendered gallery is short (C
   });
 
   it('an HTML page where JSON is expected is unexpected content naming what came, not a kept short gallery', async () => {
-    const { pool, times } = scene(ABOVE_THE_FOLD, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: htmlPage }));
+    const { pool, times } = scene(ABOVE_THE_FOLD, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: htmlPage }),
+    );
     const err = await errorOf(redfin(pool, { maxRetries: 1 }).listPhotos({ property: property('ny html'), listingUrl: NEW_YORK }));
     expect(err).toMatchObject({ code: 'UNEXPECTED_CONTENT', kind: 'transient', status: 200, contentType: 'text/html; charset=utf-8' });
     expect((err as Error).message).toContain('"Redfin | Something went wrong"');

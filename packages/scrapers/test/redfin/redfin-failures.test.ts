@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BotWallError, LayoutChangedError, PhotoDataMissingError, RateLimitedError, UnexpectedContentError, UnsupportedUrlError } from '../../src/errors/index.js';
+import {
+  BotWallError,
+  LayoutChangedError,
+  PhotoDataMissingError,
+  RateLimitedError,
+  UnexpectedContentError,
+  UnsupportedUrlError,
+} from '../../src/errors/index.js';
 import type { PageSnapshot } from '../../src/listing/index.js';
 import {
   assertNotRedfinBotWall,
@@ -62,7 +69,10 @@ describe('Redfin pages without usable photo data', () => {
   });
 
   it('throws PhotoDataMissingError when the aboveTheFold cache entry was renamed', () => {
-    const renamed = saved.replaceAll('\\u002Fstingray\\u002Fapi\\u002Fhome\\u002Fdetails\\u002FaboveTheFold', '\\u002Fstingray\\u002Fapi\\u002Fhome\\u002Fdetails\\u002FaboveTheFoldV2');
+    const renamed = saved.replaceAll(
+      '\\u002Fstingray\\u002Fapi\\u002Fhome\\u002Fdetails\\u002FaboveTheFold',
+      '\\u002Fstingray\\u002Fapi\\u002Fhome\\u002Fdetails\\u002FaboveTheFoldV2',
+    );
     const err = errorOf(() => parseRedfinListingPage(renamed, URL));
     expect(err).toBeInstanceOf(PhotoDataMissingError);
     expect((err as PhotoDataMissingError).pathsTried[0]).toBe('dataCache["/stingray/api/home/details/aboveTheFold"] missing');
@@ -123,16 +133,23 @@ describe('Redfin stingray API answers', () => {
 
   it('types 503 with a Retry-After date as rate limited, another 5xx as a navigation failure, and returns a 404 or JSON for the caller', () => {
     const now = Date.parse('Sun, 29 Nov 2026 18:00:00 GMT');
-    const limited = errorOf(() => readRedfinApiAnswer(API, 'aboveTheFold', answer(503, '', { retryAfter: 'Sun, 29 Nov 2026 18:00:30 GMT' }), now));
+    const limited = errorOf(() =>
+      readRedfinApiAnswer(API, 'aboveTheFold', answer(503, '', { retryAfter: 'Sun, 29 Nov 2026 18:00:30 GMT' }), now),
+    );
     expect(limited).toBeInstanceOf(RateLimitedError);
     expect(limited).toMatchObject({ code: 'RATE_LIMITED', kind: 'transient', status: 503, retryAfterMs: 30_000 });
-    expect(errorOf(() => readRedfinApiAnswer(API, 'aboveTheFold', answer(502, 'bad gateway')))).toMatchObject({ code: 'NAVIGATION_FAILED', status: 502 });
+    expect(errorOf(() => readRedfinApiAnswer(API, 'aboveTheFold', answer(502, 'bad gateway')))).toMatchObject({
+      code: 'NAVIGATION_FAILED',
+      status: 502,
+    });
     expect(readRedfinApiAnswer(API, 'aboveTheFold', answer(404, 'not found')).status).toBe(404);
     expect(readRedfinApiAnswer(API, 'aboveTheFold', answer(200, '{}&&{"payload":{}}')).status).toBe(200);
   });
 
   it('names the first characters of a non-JSON body without a title', () => {
-    const err = errorOf(() => readRedfinApiAnswer(API, 'aboveTheFold', answer(200, 'Service temporarily   unavailable', { contentType: 'text/plain' })));
+    const err = errorOf(() =>
+      readRedfinApiAnswer(API, 'aboveTheFold', answer(200, 'Service temporarily   unavailable', { contentType: 'text/plain' })),
+    );
     expect(err).toBeInstanceOf(UnexpectedContentError);
     expect(err).toMatchObject({ contentType: 'text/plain', expected: 'JSON', seen: 'a body starting "Service temporarily unavailable"' });
   });

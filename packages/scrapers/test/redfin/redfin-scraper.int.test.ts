@@ -12,7 +12,11 @@ beforeAll(async () => {
   kit = await replayKit('context', [
     {
       url: WAF_URL,
-      response: { status: 202, contentType: 'text/html', body: Buffer.from(readListing('redfin', 'redfin-block-aws-waf-challenge-202.html')) },
+      response: {
+        status: 202,
+        contentType: 'text/html',
+        body: Buffer.from(readListing('redfin', 'redfin-block-aws-waf-challenge-202.html')),
+      },
     },
   ]);
 });
@@ -36,7 +40,9 @@ describe('RedfinScraper in Chromium on the replayed pages', () => {
       await kit.scrapers.redfin.releaseProperty(p.id);
       expect(result.source).toBe('redfin');
       expect(result.photos).toHaveLength(count);
-      expect(result.photos.every((ph) => ph.url.startsWith('https://ssl.cdn-redfin.com/photo/') && ph.url.includes('/bigphoto/'))).toBe(true);
+      expect(result.photos.every((ph) => ph.url.startsWith('https://ssl.cdn-redfin.com/photo/') && ph.url.includes('/bigphoto/'))).toBe(
+        true,
+      );
     });
   }
 
@@ -57,7 +63,10 @@ describe('RedfinScraper in Chromium on the replayed pages', () => {
       '<picture><img src="https://ssl.cdn-redfin.com/photo/256/bigphoto/944/R3088944_4.jpg" alt="2748 E 23rd Ave"></picture>' +
       '<picture><img src="https://ssl.cdn-redfin.com/photo/256/mbphotov3/944/genMid.R3088944_1_3.jpg"></picture></div>';
     const partialKit = await replayKit('virtual', [
-      { url: PARTIAL_URL, response: { status: 200, contentType: 'text/html', body: Buffer.from(stripped.replace('<body', `<body>${preview}<i hidden></i`)) } },
+      {
+        url: PARTIAL_URL,
+        response: { status: 200, contentType: 'text/html', body: Buffer.from(stripped.replace('<body', `<body>${preview}<i hidden></i`)) },
+      },
     ]);
     try {
       const result = await partialKit.scrapers.redfin.listPhotos({ property: property('partial'), listingUrl: PARTIAL_URL });

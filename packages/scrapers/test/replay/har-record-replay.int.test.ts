@@ -23,10 +23,27 @@ const served: string[] = [];
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'phx-har-'));
   // A local HTTPS server stands in for www.zillow.com; Chromium is pointed at it with --host-resolver-rules.
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=www.zillow.com',
-    '-addext', 'subjectAltName=DNS:www.zillow.com', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=www.zillow.com',
+      '-addext',
+      'subjectAltName=DNS:www.zillow.com',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
   const page = readListing('zillow', 'zillow-hdp-austin-tx-29423592.html');
   server = createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (req, res) => {
     served.push(req.url ?? '');
@@ -51,7 +68,8 @@ describe('record a live session into a HAR, replay it offline', () => {
     let report = '';
     const code = await runRecordCommand(
       [
-        '--har', harPath,
+        '--har',
+        harPath,
         `--chromium-arg=--host-resolver-rules=MAP www.zillow.com 127.0.0.1:${port}, MAP * ~NOTFOUND`,
         '--chromium-arg=--ignore-certificate-errors',
         AUSTIN_URL,
@@ -61,7 +79,9 @@ describe('record a live session into a HAR, replay it offline', () => {
     expect(report).toContain(`zillow ${AUSTIN_URL}: 38 photos`);
     expect(code).toBe(0);
     expect(served).toContain(new URL(AUSTIN_URL).pathname);
-    const har = JSON.parse(readFileSync(harPath, 'utf8')) as { log: { entries: { request: { url: string }; response: { status: number } }[] } };
+    const har = JSON.parse(readFileSync(harPath, 'utf8')) as {
+      log: { entries: { request: { url: string }; response: { status: number } }[] };
+    };
     expect(har.log.entries.find((e) => e.request.url === AUSTIN_URL)?.response.status).toBe(200);
 
     await new Promise((resolve) => server.close(resolve)); // the site is gone: only the HAR answers now

@@ -66,7 +66,7 @@ describe('ReplayArchive', () => {
     expect(archive.photoFor('zillow', '00000000000000000000000000000000')).toBeNull();
   });
 
-  it('serves no two photo ids the same picture at another size (core\'s perceptual rule), so no listing reports a false duplicate', async () => {
+  it("serves no two photo ids the same picture at another size (core's perceptual rule), so no listing reports a false duplicate", async () => {
     const photos = await listHousePhotos(path.join(fixturesDir, 'house-photos'));
     const identities = await Promise.all(
       photos.map(async (p) => {
@@ -91,7 +91,12 @@ describe('ReplayArchive', () => {
     const a = assignReplayPhotos(['zillow:b', 'redfin:a', 'zillow:a'], photos);
     expect([...a.keys()]).toEqual(['redfin:a', 'zillow:a', 'zillow:b']);
     expect(a.get('redfin:a')?.file).toBe(photos[0]?.file);
-    expect(() => assignReplayPhotos(Array.from({ length: 240 }, (_, i) => `k${i}`), photos)).toThrow(RangeError);
+    expect(() =>
+      assignReplayPhotos(
+        Array.from({ length: 240 }, (_, i) => `k${i}`),
+        photos,
+      ),
+    ).toThrow(RangeError);
   });
 });
 

@@ -19,7 +19,8 @@ export function editZillowProperty(html: string, edit: (property: Json) => void)
   const m = NEXT_DATA_RE.exec(html);
   if (m === null) throw new Error('no __NEXT_DATA__ in the saved page');
   const next = JSON.parse(m[2] ?? '') as { props: { pageProps: Json & { componentProps?: Json } } };
-  const holder = next.props.pageProps.componentProps?.['gdpClientCache'] !== undefined ? next.props.pageProps.componentProps : next.props.pageProps;
+  const holder =
+    next.props.pageProps.componentProps?.['gdpClientCache'] !== undefined ? next.props.pageProps.componentProps : next.props.pageProps;
   const raw = holder['gdpClientCache'];
   const cache = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, { property: Json }>;
   const first = Object.values(cache)[0];

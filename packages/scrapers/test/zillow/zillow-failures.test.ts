@@ -43,7 +43,7 @@ describe('Zillow bot wall', () => {
     const saved = readListing('zillow', 'zillow-hdp-venice-ca-20454567.html');
     const walled = saved
       .replace(NEXT_DATA_RE, '')
-      .replace('<body', '<body><div id="px-captcha-modal"><div id="px-captcha"></div></div><span hidden></span')
+      .replace('<body', '<body><div id="px-captcha-modal"><div id="px-captcha"></div></div><span hidden></span');
     const err = errorOf(() => assertNotZillowBotWall(snapshot(walled, 200)));
     expect(err).toBeInstanceOf(BotWallError);
     expect((err as BotWallError).status).toBe(200);
@@ -126,7 +126,9 @@ describe('Zillow pages without usable photo data', () => {
     const cache = JSON.stringify({ 'ForSalePriorityQuery{}': { property } });
     const parsed = parseZillowListingPage(nextDataPage({ componentProps: { gdpClientCache: cache } }), URL);
     expect(parsed.photos.map((p) => p.photoId)).toEqual([key]);
-    expect(parsed.excluded).toEqual([{ url: 'https://cdn.example.com/marketing/banner.jpg', reason: 'not a listing photo (served by cdn.example.com)' }]);
+    expect(parsed.excluded).toEqual([
+      { url: 'https://cdn.example.com/marketing/banner.jpg', reason: 'not a listing photo (served by cdn.example.com)' },
+    ]);
     expect(parsed.placeholderOnly).toBe(false);
   });
 

@@ -108,7 +108,9 @@ describe('parseZillowListingPage on the saved detail pages', () => {
     expect(parsed.photos).toHaveLength(1);
     const photo = parsed.photos[0];
     expect(photo?.photoId).toMatch(/^streetview-[0-9a-f]{32}$/);
-    expect(photo?.url).toMatch(/^https:\/\/maps\.googleapis\.com\/maps\/api\/streetview\?location=3001\+Garwood\+St%2C\+Austin%2C\+TX\+78702&size=1536x1152&/);
+    expect(photo?.url).toMatch(
+      /^https:\/\/maps\.googleapis\.com\/maps\/api\/streetview\?location=3001\+Garwood\+St%2C\+Austin%2C\+TX\+78702&size=1536x1152&/,
+    );
     expect(photo?.widthPx).toBe(1536);
     expect(photo?.caption).toMatch(/Street View/);
     // 192..1536 cropped sizes and 800..1536 original-ratio sizes, one URL per size.

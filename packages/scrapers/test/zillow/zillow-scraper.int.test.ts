@@ -23,7 +23,11 @@ beforeAll(async () => {
       response: {
         status: 200,
         contentType: 'text/html',
-        body: html(venice.replace(NEXT_DATA_RE, '').replace('<body', '<body><div id="px-captcha-modal"><div id="px-captcha"></div></div><i hidden></i')),
+        body: html(
+          venice
+            .replace(NEXT_DATA_RE, '')
+            .replace('<body', '<body><div id="px-captcha-modal"><div id="px-captcha"></div></div><i hidden></i'),
+        ),
       },
     },
     { url: NO_DATA_URL, response: { status: 200, contentType: 'text/html', body: html(austin.replace(NEXT_DATA_RE, '')) } },
@@ -50,7 +54,11 @@ describe('ZillowScraper in Chromium on the replayed pages', () => {
       expect(result.listingUrl).toBe(url);
       expect(result.photos).toHaveLength(count);
       expect(result.declaredPhotoCount).toBe(count);
-      expect(result.photos.every((p) => /^https:\/\/photos\.zillowstatic\.com\/fp\/[0-9a-f]{32}-uncropped_scaled_within_1536_1152\.jpg$/.test(p.url))).toBe(true);
+      expect(
+        result.photos.every((p) =>
+          /^https:\/\/photos\.zillowstatic\.com\/fp\/[0-9a-f]{32}-uncropped_scaled_within_1536_1152\.jpg$/.test(p.url),
+        ),
+      ).toBe(true);
     });
   }
 
@@ -99,7 +107,9 @@ describe('ZillowScraper in Chromium on the replayed pages', () => {
 
   it('cuts a very long URL in messages with an ellipsis, keeping it whole in `url`', async () => {
     const url = `https://www.zillow.com/homedetails/${'a'.repeat(5_000)}/123_zpid/`;
-    const err = (await kit.scrapers.zillow.listPhotos({ property: property('long'), listingUrl: url }).catch((e: unknown) => e)) as ListingRemovedError;
+    const err = (await kit.scrapers.zillow
+      .listPhotos({ property: property('long'), listingUrl: url })
+      .catch((e: unknown) => e)) as ListingRemovedError;
     expect(err).toBeInstanceOf(ListingRemovedError);
     expect(err.url).toBe(url);
     expect(err.message).toContain(`${url.slice(0, 299)}…`);
@@ -114,10 +124,12 @@ describe('ZillowScraper in Chromium on the replayed pages', () => {
   });
 
   it('rejects non-listing URLs and properties without one', async () => {
-    await expect(kit.scrapers.zillow.listPhotos({ property: property('e'), listingUrl: 'https://www.zillow.com/homes/85001_rb/' })).rejects.toBeInstanceOf(
-      UnsupportedUrlError,
+    await expect(
+      kit.scrapers.zillow.listPhotos({ property: property('e'), listingUrl: 'https://www.zillow.com/homes/85001_rb/' }),
+    ).rejects.toBeInstanceOf(UnsupportedUrlError);
+    await expect(kit.scrapers.zillow.listPhotos({ property: property('f'), listingUrl: null })).rejects.toBeInstanceOf(
+      ListingNotFoundError,
     );
-    await expect(kit.scrapers.zillow.listPhotos({ property: property('f'), listingUrl: null })).rejects.toBeInstanceOf(ListingNotFoundError);
   });
 
   it('stops promptly with CancelledError when the signal aborts', async () => {
