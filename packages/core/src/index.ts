@@ -47,6 +47,7 @@ export {
   addCounters,
   maxCounters,
   outcomeCounters,
+  countOutcomes,
   ZERO_OUTCOME_COUNTS,
 } from './model/index.js';
 export type {

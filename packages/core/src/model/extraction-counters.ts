@@ -152,3 +152,19 @@ export function outcomeCounters(outcome: PropertyOutcome, dryRun: boolean): Extr
     placeholderImages: outcome.placeholderImages,
   };
 }
+
+/**
+ * The counters of a job counted by its finished properties only: what a job
+ * that ends (completed, failed, cancelled) shows, whatever its live counters
+ * said of properties cut mid-way.
+ *
+ * @param outcomes - the outcomes of its finished (or deferred) properties
+ * @param totalProperties - the job's property count
+ * @param dryRun - whether the job only lists photos
+ * @returns the sum of {@link outcomeCounters} of each, with `totalProperties`
+ */
+export function countOutcomes(outcomes: readonly PropertyOutcome[], totalProperties: number, dryRun: boolean): ExtractionCounters {
+  let counters: ExtractionCounters = { ...ZERO_COUNTERS, totalProperties };
+  for (const outcome of outcomes) counters = addCounters(counters, outcomeCounters(outcome, dryRun));
+  return counters;
+}

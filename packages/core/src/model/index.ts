@@ -23,6 +23,7 @@ export {
   addCounters,
   maxCounters,
   outcomeCounters,
+  countOutcomes,
 } from './extraction-counters.js';
 export type { CounterName, ExtractionCounters } from './extraction-counters.js';
 export type {

@@ -1,9 +1,26 @@
-import { isFinalJobStatus } from '@phx/core';
-import type { JobRepository, JobRunEnd } from '../repository/job-repository.js';
+import { countOutcomes, isFinalJobStatus } from '@phx/core';
+import type { JobProgress, JobRepository, JobRunEnd } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { statusEventBody, toJobEventCounters } from './job-event.js';
 import type { JobEvent, JobEventBody } from './job-event.js';
 import type { JobEventLog } from './job-event-log.js';
+
+/**
+ * The progress a job ends with when no run ends it (a cancel of a job no run
+ * holds): its counters counted by its finished properties' outcomes, as a
+ * run's end counts them, not its live counters (which include the photos of
+ * properties cut mid-way).
+ *
+ * @param job - the job as stored
+ * @returns counters from `propertyOutcomes`, with its failed list and outcomes
+ */
+export function settledProgressOf(job: StoredExtractionJob): JobProgress {
+  return {
+    ...countOutcomes(job.propertyOutcomes, job.totalProperties, job.dryRun),
+    failedPropertiesList: job.failedPropertiesList,
+    propertyOutcomes: job.propertyOutcomes,
+  };
+}
 
 /**
  * The `status` event of a run's end: the end's status, counters and message.

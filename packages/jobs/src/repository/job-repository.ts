@@ -165,18 +165,20 @@ export class JobRepository {
   }
 
   /**
-   * Turns a `pending` job `cancelled` (counters and outcomes kept).
+   * Turns a `pending` job `cancelled`.
    *
    * @param id - the job
    * @param now - the cancel time (`completedAt`, `cancelRequestedAt`)
    * @param reason - the `errorMessage` to record
+   * @param progress - the counters and outcomes it ends with; default: kept as they are
    * @returns the cancelled job, or `null` when the job was not pending
    */
-  async cancelPending(id: string, now: Date, reason: string): Promise<StoredExtractionJob | null> {
+  async cancelPending(id: string, now: Date, reason: string, progress?: JobProgress): Promise<StoredExtractionJob | null> {
+    const fields = progress === undefined ? {} : progressFields(progress);
     return this.update(
       { ...byId(id), status: 'pending' },
       {
-        $set: { status: 'cancelled', completedAt: now, cancelRequestedAt: now, errorMessage: reason, progressUpdatedAt: now },
+        $set: { ...fields, status: 'cancelled', completedAt: now, cancelRequestedAt: now, errorMessage: reason, progressUpdatedAt: now },
         $inc: { version: 1 },
       },
     );

@@ -2,7 +2,7 @@ import type { Agenda } from 'agenda';
 import type { Clock, Logger } from '@phx/core';
 import { EXTRACT_IMAGES_JOB } from '../agenda/job-payloads.js';
 import { describeError } from '../errors/index.js';
-import { endOfLog, writeJobEnd } from '../progress/job-end.js';
+import { endOfLog, settledProgressOf, writeJobEnd } from '../progress/job-end.js';
 import { statusEventBody, toJobEventCounters } from '../progress/job-event.js';
 import type { JobEventLog } from '../progress/job-event-log.js';
 import type { JobRepository } from '../repository/job-repository.js';
@@ -55,8 +55,10 @@ export class JobEndsWithoutWorker {
     return this.holding(job, async (now) => {
       const current = await this.o.repository.get(job.id);
       if (current?.status !== 'pending') return null;
-      await this.o.events.append(job.id, [statusEventBody('cancelled', toJobEventCounters(current), message)]);
-      const cancelled = await this.o.repository.cancelPending(job.id, now, message);
+      // A job handed back by a shutdown has finished properties: it ends counted by them, as a run's end is.
+      const progress = settledProgressOf(current);
+      await this.o.events.append(job.id, [statusEventBody('cancelled', toJobEventCounters(progress), message)]);
+      const cancelled = await this.o.repository.cancelPending(job.id, now, message, progress);
       await this.o.agenda.cancel({ name: EXTRACT_IMAGES_JOB, data: { jobId: job.id } });
       return cancelled;
     });
@@ -64,11 +66,9 @@ export class JobEndsWithoutWorker {
 
   /**
    * Cancels a running job whose run lease has expired (its worker or CLI
-   * process died), since no run would notice the cancel request, with the
-   * counters as the document has them (the counting by finished outcomes is
-   * the worker's `JobProgressState`, which this light entry does not load).
-   * When the log already ends with the dead run's final status, that end is
-   * written instead.
+   * process died), since no run would notice the cancel request, counted by
+   * its finished properties as a run's end is. When the log already ends with
+   * the dead run's final status, that end is written instead.
    *
    * @param job - the job as read (`in_progress`)
    * @returns the job as ended, or `null` when a run holds it
@@ -88,7 +88,7 @@ export class JobEndsWithoutWorker {
               end: {
                 status: 'cancelled',
                 errorMessage: 'cancelled by user; no worker was running it',
-                progress: job,
+                progress: settledProgressOf(job),
                 cancelRequestedAt: now,
               },
               now,

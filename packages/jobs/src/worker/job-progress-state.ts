@@ -1,4 +1,4 @@
-import { PHOTO_COUNTER_NAMES, ZERO_COUNTERS, addCounters, applyExtractionEvent, maxCounters, outcomeCounters } from '@phx/core';
+import { PHOTO_COUNTER_NAMES, ZERO_COUNTERS, addCounters, applyExtractionEvent, countOutcomes, maxCounters } from '@phx/core';
 import type { ExtractionCounters, ExtractionEvent, PropertyId, PropertyOutcome } from '@phx/core';
 import type { JobProgress } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
@@ -55,7 +55,7 @@ export class JobProgressState {
     for (const outcome of job.propertyOutcomes) if (outcome.status === 'deferred') this.carried.set(outcome.propertyId, outcome);
     for (const outcome of this.outcomes) this.finished.add(outcome.propertyId);
     this.totalProperties = job.totalProperties;
-    const start = highest(countersOf(this.allOutcomes(), this.totalProperties, this.dryRun), job);
+    const start = highest(countOutcomes(this.allOutcomes(), this.totalProperties, this.dryRun), job);
     this.shown = lastShown === null ? start : highest(start, lastShown);
   }
 
@@ -109,7 +109,7 @@ export class JobProgressState {
    *   been in this run or in the job document it started from, and the outcomes
    */
   live(): JobProgress {
-    let counters = countersOf(this.allOutcomes(), this.totalProperties, this.dryRun);
+    let counters = countOutcomes(this.allOutcomes(), this.totalProperties, this.dryRun);
     for (const p of this.partial.values()) counters = addPhotoCounts(counters, p);
     this.shown = highest(this.shown, counters);
     return this.toProgress(this.shown);
@@ -117,7 +117,7 @@ export class JobProgressState {
 
   /** @returns the counters of the finished properties only, exact from their outcomes (the end of a run that finished every property) */
   settled(): JobProgress {
-    return this.toProgress(countersOf(this.allOutcomes(), this.totalProperties, this.dryRun));
+    return this.toProgress(countOutcomes(this.allOutcomes(), this.totalProperties, this.dryRun));
   }
 
   /** This run's finished outcomes, then the earlier deferrals not redone yet (kept should the run stop before it redoes them). */
@@ -146,10 +146,4 @@ function highest(a: ExtractionCounters, b: ExtractionCounters): ExtractionCounte
 /** `c` plus the photo counters of `p` (the counts of an unfinished property's current attempt). */
 function addPhotoCounts(c: ExtractionCounters, p: ExtractionCounters): ExtractionCounters {
   return addCounters(c, p, PHOTO_COUNTER_NAMES);
-}
-
-function countersOf(outcomes: readonly PropertyOutcome[], totalProperties: number, dryRun: boolean): ExtractionCounters {
-  let c: ExtractionCounters = { ...ZERO_COUNTERS, totalProperties };
-  for (const o of outcomes) c = addCounters(c, outcomeCounters(o, dryRun));
-  return c;
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agenda } from 'agenda';
-import { CoreError, InvalidInputError, NotFoundError } from '@phx/core';
+import { CoreError, InvalidInputError, NotFoundError, ZERO_COUNTERS } from '@phx/core';
 import { createAgenda } from '../../src/agenda/create-agenda.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../../src/agenda/queue-settings.js';
 import { JobRunLeases } from '../../src/repository/job-run-leases.js';
@@ -10,7 +10,7 @@ import { JobService } from '../../src/service/job-service.js';
 import { JobEventLog } from '../../src/progress/job-event-log.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
-import { sampleJob, sampleProperty } from '../support/sample-jobs.js';
+import { sampleJob, sampleOutcome, sampleProperty } from '../support/sample-jobs.js';
 
 describe('JobService', () => {
   let tdb: TestDatabase;
@@ -145,7 +145,7 @@ describe('JobService', () => {
       await expect(service.cancelJob('00000000-0000-4000-8000-000000000001')).rejects.toBeInstanceOf(NotFoundError);
     });
 
-    it('cancels at once a running job whose worker is gone (its run lease expired), keeping its counters', async () => {
+    it('cancels at once a running job whose worker is gone (its run lease expired)', async () => {
       const job = await service.createExtraction({ properties: [sampleProperty(1), sampleProperty(2)] });
       const longAgo = new Date(Date.now() - 10 * 60_000);
       const runs = new JobRunLeases({ db: tdb.db });
@@ -162,6 +162,42 @@ describe('JobService', () => {
       expect(await agendaJobsOf(job.id)).toHaveLength(0);
       const events = await new JobEventLog({ db: tdb.db }).readAfter([{ jobId: job.id, seq: 0 }]);
       expect(events.map((e) => [e.kind, e.status, e.error?.code])).toEqual([['status', 'cancelled', 'CANCELLED']]);
+    });
+  });
+
+  describe('cancelJob counts a job no run holds by its finished properties', () => {
+    // Run 1 finished property 1 (3 new photos) and was stored mid-way through property 2 (7 more shown live).
+    async function jobWithCutProperty(): Promise<{ id: string; repository: JobRepository; runs: JobRunLeases; longAgo: Date }> {
+      const job = await service.createExtraction({ properties: [sampleProperty(1), sampleProperty(2)] });
+      const longAgo = new Date(Date.now() - 10 * 60_000);
+      const runs = new JobRunLeases({ db: tdb.db });
+      const repository = new JobRepository({ db: tdb.db });
+      expect(await runs.claim(job.id, 1, 'crashed-worker', longAgo)).toBe(true);
+      await repository.startRun(job.id, { runNumber: 1, workerName: 'crashed-worker', now: longAgo });
+      const done = sampleOutcome(sampleProperty(1), 'completed', 3);
+      const live = { ...ZERO_COUNTERS, totalProperties: 2, completedProperties: 1, totalImages: 10, newImages: 10 };
+      expect(await repository.saveProgress(job.id, 1, { ...live, failedPropertiesList: [], propertyOutcomes: [done] }, longAgo)).toBe(true);
+      return { id: job.id, repository, runs, longAgo };
+    }
+    const settled = { completedProperties: 1, totalImages: 3, newImages: 3 };
+
+    it('a running job whose worker is gone: the totals and the final event are those of the finished property', async () => {
+      const { id } = await jobWithCutProperty();
+      const cancelled = await new JobService({ db: tdb.db, agenda, cancelWaitMs: 600_000 }).cancelJob(id);
+      expect(cancelled).toMatchObject({ status: 'cancelled', ...settled });
+      const [end] = await new JobEventLog({ db: tdb.db }).readAfter([{ jobId: id, seq: 0 }]);
+      expect(end?.counters).toMatchObject(settled);
+    });
+
+    it('a job handed back pending (worker shut down): the same', async () => {
+      const { id, repository, runs, longAgo } = await jobWithCutProperty();
+      const current = await repository.get(id);
+      await repository.endRun(id, 1, { status: 'pending', errorMessage: null, progress: current!, cancelRequestedAt: null }, longAgo);
+      await runs.release(id, 1, longAgo);
+      const cancelled = await service.cancelJob(id);
+      expect(cancelled).toMatchObject({ status: 'cancelled', ...settled });
+      const [end] = await new JobEventLog({ db: tdb.db }).readAfter([{ jobId: id, seq: 0 }]);
+      expect(end?.counters).toMatchObject(settled);
     });
   });
 
