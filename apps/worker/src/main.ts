@@ -151,20 +151,9 @@ async function main(): Promise<void> {
   await agenda.start();
   watchdog.start();
   metrics.setActive(true);
-  logger.info(
-    {
-      db: config.mongoDb,
-      scraperMode: config.scraperMode,
-      imageStore: config.imageStore,
-      imagesDir: config.imagesDir,
-      maxConcurrentJobs: config.maxConcurrentJobs,
-      propertyConcurrency: config.propertyConcurrency,
-      lockLifetimeMs: config.lockLifetimeMs,
-      shutdownGracePeriodMs: config.shutdownGracePeriodMs,
-      sharp: sharpSettings,
-    },
-    'worker ready',
-  );
+  // Every setting it runs with, but the connection string (it may hold a password).
+  const { mongoUri, ...settings } = config;
+  logger.info({ ...settings, sharp: sharpSettings }, 'worker ready');
 }
 
 main().catch((error: unknown) => {

@@ -148,6 +148,30 @@ describe('worker process (replay of the saved listings)', () => {
     expect(await second.exited()).toBe(0);
   }, 240_000);
 
+  it('logs every setting it runs with when ready (units in the names), never the connection string', async () => {
+    const worker = startWorkerProcess({
+      MONGODB_URI: uri,
+      MONGODB_DB: dbName,
+      PHX_SCRAPER_MODE: 'replay',
+      PHX_IMAGES_DIR: imagesDir,
+      WORKER_NAME: 'worker-settings',
+      LOG_LEVEL: 'info',
+      METRICS_PORT: '0',
+      RETIRE_CONTEXT_AFTER_PAGES: '7',
+      PROPERTY_MAX_DEFER_MS: '12345',
+      JOB_TIMEOUT: '90',
+    });
+    started.push(worker);
+    const ready = JSON.parse(await worker.waitForLine('worker ready', 60_000)) as Record<string, unknown>;
+    expect(ready).toMatchObject({
+      retireContextAfterPages: 7,
+      propertyMaxDeferMs: 12_345,
+      jobTimeoutMs: 90_000,
+      workerName: 'worker-settings',
+    });
+    expect(JSON.stringify(ready)).not.toContain(uri);
+  });
+
   it('refuses to start without MONGODB_URI, naming it', async () => {
     const worker = startWorkerProcess({ PHX_SCRAPER_MODE: 'replay' });
     started.push(worker);
