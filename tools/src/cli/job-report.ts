@@ -65,6 +65,7 @@ export function formatOutcomes(job: ExtractionJob): string {
       `  ${o.address.slice(0, 46).padEnd(46)} ${o.status.padEnd(9)} found ${String(o.photosFound).padStart(3)}  ` +
       `new ${String(o.newImages).padStart(3)}  dup ${String(o.duplicateImages).padStart(3)}  failed ${String(o.failedImages).padStart(2)}` +
       (o.missingPhotos > 0 ? `  missing ${o.missingPhotos}` : '') +
+      (o.placeholderImages > 0 ? `  placeholder ${o.placeholderImages}` : '') +
       (o.retryAt === undefined ? '' : `  retry at ${o.retryAt.toISOString()}`);
     const notes = o.failures.map((f) => `      ! ${f.code}: ${f.message}`);
     return [head, ...notes].join('\n');

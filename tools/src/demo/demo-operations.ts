@@ -23,7 +23,7 @@ export const FINAL_JOB = `
     job(id: $id) {
       ${PROGRESS_FIELDS} createdAt startedAt completedAt failedPropertiesList
       propertyOutcomes {
-        propertyId address status photosFound newImages duplicateImages unchangedImages failedImages missingPhotos retryAt sourcesRead
+        propertyId address status photosFound newImages duplicateImages unchangedImages failedImages missingPhotos placeholderImages retryAt sourcesRead
         skippedSources { source reason }
         failures { source url code message }
       }
@@ -46,7 +46,7 @@ export type JobProgress = ExtractionCounters & {
 /** One property's outcome as received: the photo counts the demo asks for (core's `PropertyOutcomeCounts`), and the rest as plain strings. */
 export interface PropertyOutcomeView extends Pick<
   PropertyOutcomeCounts,
-  'photosFound' | 'newImages' | 'duplicateImages' | 'unchangedImages' | 'failedImages' | 'missingPhotos'
+  'photosFound' | 'newImages' | 'duplicateImages' | 'unchangedImages' | 'failedImages' | 'missingPhotos' | 'placeholderImages'
 > {
   readonly propertyId: string;
   readonly address: string;

@@ -94,6 +94,7 @@ async function printSummary(client: PhxGraphqlClient, final: FinalJobView, image
         `${check.records} photos${check.problems.length === 0 ? ' ok' : ' MISMATCH'} (${check.files} files with variants) in ${dir}`,
     );
     if (o.retryAt !== null) console.log(`    deferred: the site asked to wait; a later run retries it from ${o.retryAt}`);
+    if (o.placeholderImages > 0) console.log(`    ${o.placeholderImages} of its photos are the site's placeholder image (stored, flagged)`);
     for (const f of o.failures) console.log(`    ! ${f.code}: ${f.message}`);
     for (const p of check.problems) console.log(`    ! store: ${p}`);
     // A partial or deferred property is reported (status, missing count or retry time, failure lines), not a failed demo:

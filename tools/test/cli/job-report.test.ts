@@ -96,4 +96,23 @@ describe('CLI job report', () => {
     expect(formatOutcomes(done)).toContain(`deferred  found   0  new   0  dup   0  failed  0  retry at ${retryAt.toISOString()}`);
     expect(formatOutcomes(done)).toContain('! NAVIGATION_FAILED: HTTP 429 (Retry-After: 600)');
   });
+
+  it('shows on a property row how many of its photos were placeholders (none: nothing said)', () => {
+    const outcome = {
+      ...ZERO_OUTCOME_COUNTS,
+      propertyId: toPropertyId(address),
+      address,
+      status: 'completed' as const,
+      photosFound: 5,
+      newImages: 5,
+      placeholderImages: 2,
+      sourcesRead: ['zillow' as const],
+      skippedSources: [],
+      failures: [],
+    };
+    const done: ExtractionJob = { ...job, status: 'completed', propertyOutcomes: [outcome, { ...outcome, placeholderImages: 0 }] };
+    const [first, second] = formatOutcomes(done).split('\n');
+    expect(first).toMatch(/new {3}5 {2}dup {3}0 {2}failed {2}0 {2}placeholder 2$/);
+    expect(second).not.toContain('placeholder');
+  });
 });
