@@ -102,8 +102,8 @@ async function printSummary(client: PhxGraphqlClient, final: FinalJobView, image
     if (o.status.toLowerCase() === 'failed' || check.problems.length > 0) allGood = false;
   }
   console.log(
-    `Totals: ${final.totalImages} images (${final.newImages} new, ${final.duplicateImages} duplicate, ${final.unchangedImages} unchanged, ` +
-      `${final.failedImages} failed) from ${final.completedProperties}/${final.totalProperties} properties completed` +
+    `Totals: ${final.totalImages} photos stored by this run (${final.newImages} new, ${final.duplicateImages} duplicate), ` +
+      `${final.unchangedImages} unchanged (stored before, not downloaded again), ${final.failedImages} failed; from ${final.completedProperties}/${final.totalProperties} properties completed` +
       `, ${final.partialProperties} partial (photos missing), ${final.deferredProperties} deferred (retried by a later run), ` +
       `${final.failedProperties} failed; ${final.placeholderImages} placeholder images.`,
   );
