@@ -5,7 +5,7 @@
  * Exit codes: 0 done, 1 unknown key id or failure, 2 bad flags.
  */
 import { CommanderError } from 'commander';
-import { CoreError, InvalidInputError } from '@phx/core';
+import { InvalidInputError } from '@phx/core';
 import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from '../cli/cli-config.js';
 import { ApiKeyRepository } from '@phx/jobs';
@@ -27,13 +27,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  console.error(
-    error instanceof CoreError && !(error instanceof InvalidInputError)
-      ? `${error.code}: ${error.message}`
-      : error instanceof Error
-        ? error.message
-        : `phx-apikey failed: ${String(error)}`,
-  );
+  console.error(error instanceof Error ? error.message : `phx-apikey failed: ${String(error)}`);
   return error instanceof InvalidInputError ? 2 : 1;
 }
 
