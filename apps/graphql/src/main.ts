@@ -8,6 +8,7 @@
  */
 import 'reflect-metadata';
 import { MongoClient } from 'mongodb';
+import { InvalidInputError } from '@phx/core';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { loadGraphqlConfig } from './config.js';
 import { createGraphqlServices } from './graphql-services.js';
@@ -93,5 +94,6 @@ main().catch((error: unknown) => {
   process.stderr.write(
     `${JSON.stringify({ level: 60, time: Date.now(), service: 'graphql', msg: 'graphql failed to start', error: message })}\n`,
   );
-  process.exit(1);
+  // Bad settings exit 2, as the worker's and the CLI's do; anything else 1.
+  process.exit(error instanceof InvalidInputError ? 2 : 1);
 });

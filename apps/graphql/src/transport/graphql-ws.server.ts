@@ -85,6 +85,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsEndpoint {
     },
     wsServer,
   );
+  // A WebSocketServer on an HTTP server only re-emits that server's errors (a port in use, a host that does not
+  // resolve): the server's start reports them. graphql-ws's own listener would print each with a stack trace.
+  wsServer.removeAllListeners('error');
+  wsServer.on('error', () => undefined);
   return {
     dispose: async () => {
       options.access.dispose();
