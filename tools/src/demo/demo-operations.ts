@@ -17,6 +17,12 @@ export const JOB_PROGRESS = `
     jobProgress(jobId: $jobId) { ${PROGRESS_FIELDS} progressUpdatedAt }
   }`;
 
+/** Cancels the demo's job (Ctrl-C): the job stops, keeping what it stored, and its progress subscription ends. */
+export const CANCEL_JOB = `
+  mutation CancelJob($id: ID!) {
+    cancelJob(id: $id) { id status }
+  }`;
+
 /** The finished job with its per-property outcomes. */
 export const FINAL_JOB = `
   query FinalJob($id: ID!) {

@@ -25,8 +25,30 @@ const program = new Command('phx-demo')
 
 const opts = program.opts<{ fresh: boolean; db: string; sources: string }>();
 
+/** Exit code of a demo stopped by Ctrl-C (SIGINT) or SIGTERM, as a shell reports a process ended by SIGINT. */
+const INTERRUPTED_EXIT_CODE = 130;
+
+/** Aborted by the first Ctrl-C (SIGINT) or SIGTERM: the demo cancels its job, stops its services and revokes its key. */
+const interrupt = new AbortController();
+/** The worker and server the demo started (each in a process group of its own, so a terminal's Ctrl-C reaches only the demo). */
+const services: ChildService[] = [];
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (interrupt.signal.aborted) {
+    console.error(`${signal} again: stopping the worker and server (SIGTERM) and exiting at once; the demo key stays until revoked`);
+    for (const service of services) service.child.kill('SIGTERM');
+    process.exit(INTERRUPTED_EXIT_CODE);
+  }
+  console.log(
+    `\nInterrupted (${signal}): cancelling the job, stopping the worker and server, revoking the key (${signal} again: exit at once)`,
+  );
+  interrupt.abort();
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const root = findWorkspaceRoot();
   const dataDir = localDataDir();
   const imagesDir = join(dataDir, 'demo', 'images');
@@ -58,7 +80,6 @@ async function main(): Promise<number> {
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
   };
-  const services: ChildService[] = [];
   try {
     services.push(
       await startChildService({
@@ -88,7 +109,13 @@ async function main(): Promise<number> {
     console.log(`  api key    admin key ${apiKey.record.id} for this run (revoked when the demo ends)\n`);
     const client = new PhxGraphqlClient(url, { authorization: `Bearer ${apiKey.key}` });
     try {
-      const ok = await runDemoExtraction({ client, imagesDir, sources: opts.sources.split(',') });
+      const ok = interrupt.signal.aborted
+        ? false
+        : await runDemoExtraction({ client, imagesDir, sources: opts.sources.split(','), signal: interrupt.signal });
+      if (interrupt.signal.aborted) {
+        console.log(`\nDemo interrupted after ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+        return INTERRUPTED_EXIT_CODE;
+      }
       console.log(`\nDemo ${ok ? 'completed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
       return ok ? 0 : 1;
     } finally {

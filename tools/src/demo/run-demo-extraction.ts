@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CounterName } from '@phx/core';
 import type { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
 import {
+  CANCEL_JOB,
   ENQUEUE_ALL,
   FINAL_JOB,
   JOB_PROGRESS,
@@ -30,6 +31,8 @@ export interface DemoExtractionOptions {
   readonly imagesDir: string;
   /** Sources to extract from. */
   readonly sources: readonly string[];
+  /** Aborted by Ctrl-C: the job is cancelled (its subscription then ends with the cancelled status). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -62,6 +65,14 @@ export async function runDemoExtraction(options: DemoExtractionOptions): Promise
     input: { all: true, sources: options.sources },
   });
   console.log(`enqueueExtraction -> job ${job.id} (${job.totalProperties} properties, status ${job.status.toLowerCase()})`);
+  const cancel = (): void => {
+    console.log(`cancelJob -> job ${job.id}`);
+    client.request(CANCEL_JOB, { id: job.id }).catch((error: unknown) => {
+      console.error(`  cancelJob failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  };
+  if (options.signal?.aborted === true) cancel();
+  else options.signal?.addEventListener('abort', cancel, { once: true });
   console.log('jobProgress subscription (graphql-ws):');
   let updates = 0;
   let lastShown = '';

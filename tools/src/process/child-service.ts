@@ -50,7 +50,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts a Node.js service process and waits until it prints its ready line.
+ * Starts a Node.js service process, in a process group of its own (a
+ * terminal's Ctrl-C reaches only the caller, which stops it with `stop()`),
+ * and waits until it prints its ready line.
  *
  * @param options - script, environment, ready pattern and log file
  * @returns the running service
@@ -61,6 +63,8 @@ export async function startChildService(options: ChildServiceOptions): Promise<C
   const child = spawn(process.execPath, [options.script], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: a terminal's Ctrl-C reaches only the parent, which stops its services in order.
+    detached: true,
   });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const readyLine = await new Promise<string>((resolve, reject) => {

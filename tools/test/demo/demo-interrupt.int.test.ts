@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MongoClient } from 'mongodb';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const DEMO = fileURLToPath(new URL('../../dist/demo/main.js', import.meta.url));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('Ctrl-C of the demo (SIGINT to its whole process group, as a terminal sends it)', () => {
+  const dbName = `phx_test_demo_int_${randomBytes(4).toString('hex')}`;
+  let dataDir = '';
+  afterAll(async () => {
+    const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+    await client.db(dbName).dropDatabase();
+    await client.close();
+    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('cancels its job, stops its worker and server, revokes its key and exits 130', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'phx-demo-int-'));
+    const demo = spawn(process.execPath, [DEMO, '--db', dbName], {
+      env: { ...process.env, PHX_DATA_DIR: dataDir },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    demo.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    demo.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = once(demo, 'exit') as Promise<[number | null, string | null]>;
+    const deadline = Date.now() + 120_000;
+    while (!/\]\s+in_progress\s+properties [1-9]/.test(output)) {
+      if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no progress line:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const pids = [...output.matchAll(/(worker|graphql)\s+pid (\d+) ready/g)].map((m) => Number(m[2]));
+    expect(pids).toHaveLength(2);
+    process.kill(-demo.pid!, 'SIGINT');
+    const [code] = await exited;
+    expect(code, output).toBe(130);
+    expect(output).toContain('Interrupted');
+    expect(pids.filter(alive)).toEqual([]);
+    const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+    try {
+      const db = client.db(dbName);
+      const jobs = await db
+        .collection('extraction_jobs')
+        .find({}, { projection: { status: 1 } })
+        .toArray();
+      expect(jobs.map((j) => j['status'])).toEqual(['cancelled']);
+      const keys = await db.collection('api_keys').find({}).toArray();
+      expect(keys).toHaveLength(1);
+      expect(keys[0]?.['revokedAt']).toBeInstanceOf(Date);
+    } finally {
+      await client.close();
+    }
+  }, 180_000);
+});
