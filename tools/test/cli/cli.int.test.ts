@@ -124,5 +124,11 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     const nothing = await cli();
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toContain('give --address <address> or --all');
+    const jobs = client.db(dbName).collection('extraction_jobs');
+    const jobsBefore = await jobs.countDocuments();
+    const noFixtures = await cli('--all', '--replay', '--fixtures', '/nonexistent/fixtures');
+    expect(noFixtures.code, noFixtures.stderr).toBe(2);
+    expect(noFixtures.stderr).toContain('--fixtures: no saved listings in /nonexistent/fixtures/listings');
+    expect(await jobs.countDocuments()).toBe(jobsBefore);
   });
 });
