@@ -95,7 +95,7 @@ export interface GraphqlConfig {
 /** Names that say the unit, accepted besides the original design's names that do not; both set with different values is refused. */
 export const GRAPHQL_ENV_ALIASES = Object.freeze({ JOB_LOCK_LIFETIME: 'JOB_LOCK_LIFETIME_MS' });
 
-const intSetting = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const intSetting = (min: number, max: number, fallback: number) => numberSetting(z.number().int().min(min).max(max).default(fallback));
 
 const envSchema = z.object({
   PORT: intSetting(0, 65_535, 4000),

@@ -118,8 +118,7 @@ export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = z.preprocess(blankToUndefined, z.string().optional());
-const count = (min: number, max: number, fallback: number) =>
-  z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+const count = (min: number, max: number, fallback: number) => numberSetting(z.number().int().min(min).max(max).default(fallback));
 const job = extractImagesJobSettingsSchema.shape;
 const queue = queueSettingsSchema.shape;
 const SECOND_MS = 1_000;

@@ -1,6 +1,6 @@
 import { MongoClient, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { z } from 'zod';
-import { CoreError, InvalidInputError } from '@phx/core';
+import { CoreError, InvalidInputError, numberSetting } from '@phx/core';
 import { localDataDir } from './workspace-paths.js';
 import { startLocalMongo } from './local-mongo.js';
 
@@ -37,7 +37,7 @@ export async function startLocalMongoUri(): Promise<string> {
 /** How long a CLI waits for MongoDB to answer before it gives up, in ms (`MONGODB_CONNECT_TIMEOUT_MS`). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
-const connectTimeoutSchema = z.coerce.number().int().min(100).max(600_000).default(DEFAULT_CONNECT_TIMEOUT_MS);
+const connectTimeoutSchema = numberSetting(z.number().int().min(100).max(600_000).default(DEFAULT_CONNECT_TIMEOUT_MS));
 
 /**
  * MongoDB did not answer a CLI within its connect timeout (server down, wrong
@@ -71,7 +71,7 @@ export class DatabaseUnavailableError extends CoreError {
  * @throws {@link DatabaseUnavailableError} when no server answered in time
  */
 export async function connectMongo(uri: string, env: NodeJS.ProcessEnv = process.env): Promise<MongoClient> {
-  const parsed = connectTimeoutSchema.safeParse(env['MONGODB_CONNECT_TIMEOUT_MS'] === '' ? undefined : env['MONGODB_CONNECT_TIMEOUT_MS']);
+  const parsed = connectTimeoutSchema.safeParse(env['MONGODB_CONNECT_TIMEOUT_MS']);
   if (!parsed.success) {
     throw new InvalidInputError('setting', [
       { path: 'MONGODB_CONNECT_TIMEOUT_MS', message: 'must be a whole number of ms from 100 to 600000' },

@@ -56,12 +56,21 @@ export function parseSettings<S extends z.ZodType>(
 /**
  * Reads a number setting from its environment text with a schema declared
  * elsewhere (where its range and default are written): a blank or missing
- * value is `undefined` (the schema's default applies), other text is
- * converted with `Number` (so `abc` fails as not a number).
+ * value is `undefined` (the schema's default applies); plain decimal text
+ * (`42`, `-1`, `2.5`) is its number; anything else (`abc`, `5s`, `1.5e4`,
+ * `0x10`, `1_000`, `Infinity`, which `Number` would partly read) fails as
+ * not a number.
  *
  * @param schema - the setting's zod schema over numbers, e.g. `propertyConcurrencySchema`
  * @returns a schema over the environment's text, with `schema`'s output
  */
 export function numberSetting<S extends z.ZodType>(schema: S): z.ZodPreprocess<S, unknown> {
-  return z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v)) : v), schema);
+  return z.preprocess((v) => (typeof v === 'string' ? settingNumber(v) : v), schema);
+}
+
+/** The number of a setting's text: `undefined` when blank, `NaN` unless plain decimal. */
+function settingNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : Number.NaN;
 }
