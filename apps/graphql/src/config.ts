@@ -90,6 +90,17 @@ export interface GraphqlConfig {
   readonly trustedProxies: readonly string[];
   /** How long opening a connection to MongoDB may take, in ms (`MONGODB_CONNECT_TIMEOUT_MS`, default 1 000, 100..60 000). */
   readonly mongoConnectTimeoutMs: number;
+  /**
+   * `WATCHDOG_INTERVAL_MS`: how often the database watchdog pings MongoDB on
+   * the server's connection (and rebuilds a connection an outage left broken),
+   * in ms, 500-600 000; default 5 000.
+   */
+  readonly watchdogIntervalMs: number;
+  /**
+   * `WATCHDOG_TIMEOUT_MS`: deadline of one watchdog ping (and of each step of
+   * a connection rebuild), in ms, 100-60 000; default 2 000.
+   */
+  readonly watchdogTimeoutMs: number;
 }
 
 /** Names that say the unit, accepted besides the original design's names that do not; both set with different values is refused. */
@@ -120,6 +131,8 @@ const envSchema = z.object({
   JOB_LOCK_LIFETIME: numberSetting(queueSettingsSchema.shape.lockLifetimeMs),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, 1_000),
   MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, 1_000),
+  WATCHDOG_INTERVAL_MS: intSetting(500, 600_000, 5_000),
+  WATCHDOG_TIMEOUT_MS: intSetting(100, 60_000, 2_000),
   PUBLIC_URL: z
     .string()
     .regex(
@@ -173,6 +186,8 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     lockLifetimeMs: parsed.JOB_LOCK_LIFETIME,
     mongoServerSelectionTimeoutMs: parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     mongoConnectTimeoutMs: parsed.MONGODB_CONNECT_TIMEOUT_MS,
+    watchdogIntervalMs: parsed.WATCHDOG_INTERVAL_MS,
+    watchdogTimeoutMs: parsed.WATCHDOG_TIMEOUT_MS,
     publicUrl: parsed.PUBLIC_URL ?? null,
     trustedProxies: Object.freeze(splitList(parsed.TRUSTED_PROXIES)),
     maxSubscriptionsPerSocket: parsed.MAX_SUBSCRIPTIONS_PER_SOCKET,

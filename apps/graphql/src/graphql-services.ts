@@ -1,5 +1,14 @@
 import { noopLogger, type Logger } from '@phx/core';
-import { createAgenda, GridFsImageStore, JobEventFeed, JobHistoryService, JobProgressFeed, JobService, ScheduleService } from '@phx/jobs';
+import {
+  createAgenda,
+  type DatabaseWatchdog,
+  GridFsImageStore,
+  JobEventFeed,
+  JobHistoryService,
+  JobProgressFeed,
+  JobService,
+  ScheduleService,
+} from '@phx/jobs';
 import type { Db } from 'mongodb';
 import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
 import type { GraphqlConfig } from './config.js';
@@ -24,6 +33,13 @@ export interface GraphqlServicesOptions {
   readonly feedPollIntervalMs?: number;
   /** Logger for the services. Default no-op. */
   readonly logger?: Logger;
+  /**
+   * The watchdog of the client `db` comes from (started by the caller): a
+   * failed readiness ping asks it to probe now (and rebuild a broken client)
+   * instead of at its next interval, and the failure names its last findings.
+   * Default none.
+   */
+  readonly watchdog?: Pick<DatabaseWatchdog, 'checkSoon' | 'state'>;
 }
 
 /** The services the GraphQL server runs on, built by {@link createGraphqlServices}. */
@@ -101,7 +117,18 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
       apiKeys: new MongoApiKeyVerifier({ db }),
       ...(options.imageStore === 'gridfs' ? { gridFsImages: new GridFsImageStore({ db }) } : {}),
       checkReadiness: async () => {
-        await db.command({ ping: 1 });
+        try {
+          await db.command({ ping: 1 });
+        } catch (error) {
+          const { watchdog } = options;
+          if (watchdog === undefined) throw error;
+          watchdog.checkSoon();
+          const { lastOkAt, rebuilds } = watchdog.state;
+          const message = error instanceof Error ? error.message : String(error);
+          throw new Error(`${message} (watchdog: last answer ${lastOkAt?.toISOString() ?? 'never'}, ${rebuilds} rebuilds)`, {
+            cause: error,
+          });
+        }
       },
     };
     return { agenda, jobService, scheduleService, progressFeed, eventFeed, catalog, serverOptions, close };

@@ -7,6 +7,7 @@
  * SIGTERM or SIGINT stops it gracefully with exit code 0.
  */
 import 'reflect-metadata';
+import { DatabaseWatchdog } from '@phx/jobs';
 import { MongoClient } from 'mongodb';
 import { InvalidInputError } from '@phx/core';
 import { pino, type Logger as PinoLogger } from 'pino';
@@ -51,12 +52,27 @@ async function main(): Promise<void> {
   });
   closers.push(() => mongo.close());
   await mongo.connect();
+  // As in the worker: a client an outage left broken (the database answers new connections, not its own) is rebuilt.
+  const watchdog = new DatabaseWatchdog({
+    client: mongo,
+    mongoUri: config.mongodbUri,
+    intervalMs: config.watchdogIntervalMs,
+    timeoutMs: config.watchdogTimeoutMs,
+    logger: logger.child({ component: 'watchdog' }),
+    onFatal: (reason) => {
+      logger.error({ reason }, 'database connection past repair; exiting for the supervisor to restart the server');
+      process.exit(1);
+    },
+  });
+  watchdog.start();
+  closers.push(() => watchdog.stop());
   const services = await createGraphqlServices({
     db: mongo.db(config.mongodbDb),
     propertiesCsv: config.propertiesCsv,
     imageStore: config.imageStore,
     lockLifetimeMs: config.lockLifetimeMs,
     logger,
+    watchdog,
   });
   closers.push(() => services.close());
   const properties = await services.catalog.list();
@@ -74,6 +90,8 @@ async function main(): Promise<void> {
       catalogProperties: properties.length,
       images: config.imageStore === 'gridfs' ? 'gridfs' : config.imagesDir,
       devMode: config.devMode,
+      watchdogIntervalMs: config.watchdogIntervalMs,
+      watchdogTimeoutMs: config.watchdogTimeoutMs,
     },
     'graphql ready',
   );

@@ -23,6 +23,8 @@ describe('loadGraphqlConfig', () => {
       lockLifetimeMs: 60_000,
       mongoServerSelectionTimeoutMs: 1_000,
       mongoConnectTimeoutMs: 1_000,
+      watchdogIntervalMs: 5_000,
+      watchdogTimeoutMs: 2_000,
       maxSubscriptionsPerSocket: 100,
       maxSocketsPerApiKey: 200,
     });

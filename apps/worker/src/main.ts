@@ -3,14 +3,21 @@ import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { FileImageStore, PixelBudget, configureSharp } from '@phx/core';
 import type { Logger } from '@phx/core';
-import { JobRepository, MongoPhotoRepository, JobRunLeases, ScheduleRepository, createAgenda, describeError } from '@phx/jobs';
+import {
+  DatabaseWatchdog,
+  JobRepository,
+  MongoPhotoRepository,
+  JobRunLeases,
+  ScheduleRepository,
+  createAgenda,
+  describeError,
+} from '@phx/jobs';
 import { ExtractorFactory, defineExtractImagesJob, defineRunScheduleJob } from '@phx/jobs/worker';
 import { GridFsImageStore } from '@phx/jobs';
 import { loadWorkerConfig } from './config.js';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics } from './metrics.js';
 import { startWorkerMaintenance } from './worker-maintenance.js';
-import { DatabaseWatchdog } from './database-watchdog.js';
 import { createWorkerHealth } from './worker-health.js';
 
 /** Longest the hand-back and closing may take after the grace period before the process exits anyway, in ms. */

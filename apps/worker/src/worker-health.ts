@@ -1,4 +1,4 @@
-import type { DatabaseWatchdogState } from './database-watchdog.js';
+import { databaseAnswers, type DatabaseWatchdogState } from '@phx/jobs';
 import type { HealthVerdict, WorkerHealth } from './metrics.server.js';
 
 /** What {@link createWorkerHealth} reads, all from memory. */
@@ -43,13 +43,12 @@ export function createWorkerHealth(sources: WorkerHealthSources): WorkerHealth {
       return { ok: true, detail: { rebuilds: sources.watchdog().rebuilds } };
     },
     ready(): HealthVerdict {
-      const { lastOkAt, lastFailedAt, rebuilds } = sources.watchdog();
-      const databaseAgeMs = ageMs(lastOkAt);
+      const state = sources.watchdog();
+      const { rebuilds } = state;
+      const timings = { intervalMs: sources.watchdogIntervalMs, timeoutMs: sources.watchdogTimeoutMs };
+      const { ok: databaseOk, ageMs: databaseAgeMs } = databaseAnswers(state, timings, now());
       const queuePollAgeMs = ageMs(sources.lastQueuePollAt());
       const runningJobs = sources.runningJobs();
-      const failedSince = lastOkAt !== null && lastFailedAt !== null && lastFailedAt.getTime() >= lastOkAt.getTime();
-      const databaseOk =
-        databaseAgeMs !== null && !failedSince && databaseAgeMs <= 2 * sources.watchdogIntervalMs + sources.watchdogTimeoutMs;
       const busy = runningJobs >= sources.maxConcurrentJobs;
       const queueOk =
         busy || (queuePollAgeMs !== null && queuePollAgeMs <= Math.max(QUEUE_POLL_MAX_AGE_MS, 3 * sources.watchdogIntervalMs));

@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { noopLogger } from '@phx/core';
-import { DatabaseWatchdog } from '../src/database-watchdog.js';
+import { DatabaseWatchdog } from '@phx/jobs';
 import { startFreezingProxy } from './support/freezing-proxy.js';
 import type { FreezingProxy } from './support/freezing-proxy.js';
 

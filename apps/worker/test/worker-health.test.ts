@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkerHealth } from '../src/worker-health.js';
-import type { DatabaseWatchdogState } from '../src/database-watchdog.js';
+import type { DatabaseWatchdogState } from '@phx/jobs';
 
 const INTERVAL_MS = 10_000;
 const TIMEOUT_MS = 5_000;

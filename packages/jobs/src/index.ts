@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 export { JobError, JobAlreadyFinishedError, JobQueueError, describeError } from './errors/index.js';
+export { DatabaseWatchdog, databaseAnswers } from './health/database-watchdog.js';
+export type { DatabaseWatchdogOptions, DatabaseWatchdogState, DatabaseWatchdogTimings } from './health/database-watchdog.js';
 
 export {
   createAgenda,

@@ -1,10 +1,10 @@
 import { MongoClient } from 'mongodb';
 import type { Logger } from '@phx/core';
-import { describeError } from '@phx/jobs';
+import { describeError } from '../errors/index.js';
 
 /** Options of {@link DatabaseWatchdog}. Resources are borrowed. */
 export interface DatabaseWatchdogOptions {
-  /** The worker's client (every repository, Agenda and the metrics use it): probed, and rebuilt when broken. */
+  /** The app's client (every repository, Agenda, the feeds and the metrics use it): probed, and rebuilt when broken. */
   readonly client: MongoClient;
   /** Connection string of the same database, for a probe on a fresh connection. */
   readonly mongoUri: string;
@@ -12,7 +12,7 @@ export interface DatabaseWatchdogOptions {
   readonly intervalMs: number;
   /** Deadline of one probe (ping), of the rebuild's close and connect each, in ms. */
   readonly timeoutMs: number;
-  /** Called when the connection stays broken after a rebuild: the worker should exit non-zero for its supervisor. */
+  /** Called when the connection stays broken after a rebuild: the app should exit non-zero for its supervisor. */
   readonly onFatal: (reason: string) => void;
   /** Logger. */
   readonly logger: Logger;
@@ -20,12 +20,42 @@ export interface DatabaseWatchdogOptions {
 
 /** What the watchdog last found. */
 export interface DatabaseWatchdogState {
-  /** When the worker's own client last answered a ping, or `null` before the first answer. */
+  /** When the app's own client last answered a ping, or `null` before the first answer. */
   readonly lastOkAt: Date | null;
-  /** When a ping of the worker's client last failed (database down or client broken), or `null` if none has. */
+  /** When a ping of the app's client last failed (database down or client broken), or `null` if none has. */
   readonly lastFailedAt: Date | null;
   /** How many times the client was rebuilt. */
   readonly rebuilds: number;
+}
+
+/** The watchdog's timings, as {@link DatabaseWatchdogOptions} has them, in ms. */
+export interface DatabaseWatchdogTimings {
+  /** Pause between two probes, in ms. */
+  readonly intervalMs: number;
+  /** Deadline of one probe, in ms. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Whether the watchdog's last findings say the database answers the app's
+ * client: a ping answered, none failed since, and the answer is at most two
+ * intervals plus the ping deadline old (so a hung probe counts as a failure).
+ * Apps' `/readyz` use it.
+ *
+ * @param state - the watchdog's {@link DatabaseWatchdog.state}
+ * @param timings - its interval and deadline, in ms
+ * @param nowMs - the time now, in ms since the epoch
+ * @returns `ok`, and the age of the last answer in ms (`null` before the first)
+ */
+export function databaseAnswers(
+  state: DatabaseWatchdogState,
+  timings: DatabaseWatchdogTimings,
+  nowMs: number,
+): { readonly ok: boolean; readonly ageMs: number | null } {
+  const { lastOkAt, lastFailedAt } = state;
+  const ageMs = lastOkAt === null ? null : nowMs - lastOkAt.getTime();
+  const failedSince = lastOkAt !== null && lastFailedAt !== null && lastFailedAt.getTime() >= lastOkAt.getTime();
+  return { ok: ageMs !== null && !failedSince && ageMs <= 2 * timings.intervalMs + timings.timeoutMs, ageMs };
 }
 
 /** A probe that did not answer within its deadline. */
@@ -37,9 +67,10 @@ class ProbeTimeoutError extends Error {
 }
 
 /**
- * Watches the worker's MongoDB connection with a ping under a deadline. When
+ * Watches an app's MongoDB connection (the worker's, the GraphQL server's)
+ * with a ping under a deadline. When
  * the ping fails while a fresh connection to the same server answers, the
- * worker's client is broken (a driver left with a paused pool or a stuck
+ * app's client is broken (a driver left with a paused pool or a stuck
  * monitor after an outage): the watchdog closes it and connects it again
  * (every `Db` and collection made from it follows). When a fresh connection
  * fails too, the database is down: it waits. When the client is still broken
@@ -53,6 +84,7 @@ export class DatabaseWatchdog {
   private lastFailedAt: Date | null = null;
   private rebuilds = 0;
   private brokenProbes = 0;
+  private soon = false;
 
   /**
    * @param options - client, URI, timings, fatal callback, logger
@@ -76,6 +108,21 @@ export class DatabaseWatchdog {
     this.timer.unref();
   }
 
+  /**
+   * Probes as soon as the probe in progress (if any) ends, without waiting
+   * for the interval: for a caller that just saw the database fail (a
+   * readiness check). At most one such probe waits at a time; a no-op when
+   * the watchdog is not started.
+   */
+  checkSoon(): void {
+    if (this.timer === null || this.soon) return;
+    this.soon = true;
+    this.current = this.current.then(async () => {
+      this.soon = false;
+      await this.check();
+    });
+  }
+
   /** Stops probing and waits for a probe in progress. Idempotent. */
   async stop(): Promise<void> {
     if (this.timer !== null) clearInterval(this.timer);
@@ -86,7 +133,7 @@ export class DatabaseWatchdog {
   /** One probe, and a rebuild when the client is broken. Never rejects. */
   async check(): Promise<void> {
     try {
-      await this.ping(this.o.client, 'the worker’s connection');
+      await this.ping(this.o.client, 'the app’s connection');
       this.lastOkAt = new Date();
       this.brokenProbes = 0;
       return;
@@ -99,7 +146,7 @@ export class DatabaseWatchdog {
       this.brokenProbes += 1;
       this.o.logger.error(
         { err: describeError(error), brokenProbes: this.brokenProbes },
-        'database answers a fresh connection but not the worker’s',
+        'database answers a fresh connection but not the app’s',
       );
     }
     if (this.brokenProbes > 1) {
