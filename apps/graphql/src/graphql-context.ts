@@ -1,4 +1,4 @@
-import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property, PropertyId } from '@phx/core';
+import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property } from '@phx/core';
 import type { JobEvent, JobEventQuery, JobPage, JobPageQuery, ScheduleView } from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
 import type { PropertyCatalog } from './property/property-catalog.js';
@@ -39,8 +39,13 @@ export interface JobApi {
    * @throws NotFoundError when no job has this id; a `JOB_ALREADY_FINISHED` CoreError for a finished one
    */
   cancelJob(id: JobId): Promise<ExtractionJob>;
-  /** Lists the stored photos of a property, oldest first (empty when none). */
-  listPhotos(propertyId: PropertyId): Promise<readonly PhotoRecord[]>;
+  /**
+   * Lists the stored photos of a property, oldest first (empty when none).
+   *
+   * @param propertyId - the property's id or its address, as the client gave it (read with core's `propertyIdArgument`)
+   * @throws InvalidInputError (`BAD_USER_INPUT`) naming `propertyId` when it has no letter or digit or is too long
+   */
+  listPhotos(propertyId: string): Promise<readonly PhotoRecord[]>;
 }
 
 /** Pages of jobs and retries; `JobHistoryService` of `@phx/jobs` satisfies it. */

@@ -1,4 +1,3 @@
-import { propertyIdArgument } from '@phx/core';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
 import { StoredImageType, toStoredImageType } from './image.type.js';
@@ -17,7 +16,7 @@ export class ImageResolver {
     @Arg('includeRemoved', () => Boolean, { defaultValue: false }) includeRemoved: boolean,
     @Ctx() { services, requestOrigin }: GraphqlContext,
   ): Promise<StoredImageType[]> {
-    const records = await services.jobs.listPhotos(propertyIdArgument(propertyId));
+    const records = await services.jobs.listPhotos(propertyId);
     return records.filter((r) => includeRemoved || r.removedAt === null).map((r) => toStoredImageType(r, requestOrigin));
   }
 }

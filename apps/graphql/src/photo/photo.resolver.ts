@@ -1,4 +1,3 @@
-import { propertyIdArgument } from '@phx/core';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
 import { PhotoType, toPhotoType } from './photo.type.js';
@@ -12,7 +11,7 @@ export class PhotoResolver {
       'The stored photos of a property, oldest first; empty when none. Takes the property id or its address; one with no letter or digit: BAD_USER_INPUT.',
   })
   async photos(@Arg('propertyId', () => ID) propertyId: string, @Ctx() { services }: GraphqlContext): Promise<PhotoType[]> {
-    const records = await services.jobs.listPhotos(propertyIdArgument(propertyId));
+    const records = await services.jobs.listPhotos(propertyId);
     return records.map(toPhotoType);
   }
 }
