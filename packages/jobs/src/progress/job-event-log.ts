@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 import { FINAL_JOB_STATUSES } from '@phx/core';
-import { fromJobEventDocument, JOB_EVENTS_COLLECTION, jobEventDocumentId, toJobEventCounters } from './job-event.js';
-import type { JobEvent, JobEventBody, JobEventCounters, JobEventDocument, JobEventEntry, JobEventPosition } from './job-event.js';
+import { fromJobEventDocument, JOB_EVENTS_COLLECTION, jobEventDocumentId } from './job-event.js';
+import type { JobEvent, JobEventBody, JobEventDocument, JobEventEntry, JobEventPosition } from './job-event.js';
 
 /** Options of {@link JobEventLog}. */
 export interface JobEventLogOptions {
@@ -77,17 +77,6 @@ export class JobEventLog {
   async lastEvent(jobId: string): Promise<JobEvent | null> {
     const last = await this.collection.find({ jobId }, { sort: { seq: -1 }, limit: 1 }).toArray();
     return last[0] === undefined ? null : fromJobEventDocument(last[0]);
-  }
-
-  /**
-   * The counters of a job's last event (see `lastEvent`).
-   *
-   * @param jobId - the job
-   * @returns the counters of its highest-`seq` event (every counter filled), `null` when it has no event
-   */
-  async lastCounters(jobId: string): Promise<JobEventCounters | null> {
-    const last = await this.lastEvent(jobId);
-    return last === null ? null : toJobEventCounters(last.counters);
   }
 
   /**

@@ -45,7 +45,7 @@ export class JobProgressState {
 
   /**
    * @param job - the job as the run found it
-   * @param lastShown - the counters of the job's last event (`JobEventLog.lastCounters`), or `null`
+   * @param lastShown - the counters of the job's last event (`JobEventLog.lastEvent`), or `null`
    *   when it has none; the live counters start no lower than these
    */
   constructor(job: StoredExtractionJob, lastShown: ExtractionCounters | null = null) {

@@ -64,7 +64,7 @@ describe('one progress path: the job document follows the event log', () => {
         const current = await jobs.get(job.id);
         if (current === null) throw new Error('job gone');
         // The document first, then the log: what the document shows must already be in the log.
-        samples.push({ document: toJobEventCounters(current), logAfter: await log.lastCounters(job.id) });
+        samples.push({ document: toJobEventCounters(current), logAfter: (await log.lastEvent(job.id))?.counters ?? null });
         if (isFinalJobStatus(current.status)) break;
       }
       const moving = samples.filter((s) => s.document.totalImages > 0);
