@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { numberSetting, parseSettings } from '@phx/core';
+import { intSetting, numberSetting, parseSettings } from '@phx/core';
 import { queueSettingsSchema } from '@phx/jobs';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
@@ -105,8 +105,6 @@ export interface GraphqlConfig {
 
 /** Names that say the unit, accepted besides the original design's names that do not; both set with different values is refused. */
 export const GRAPHQL_ENV_ALIASES = Object.freeze({ JOB_LOCK_LIFETIME: 'JOB_LOCK_LIFETIME_MS' });
-
-const intSetting = (min: number, max: number, fallback: number) => numberSetting(z.number().int().min(min).max(max).default(fallback));
 
 const envSchema = z.object({
   PORT: intSetting(0, 65_535, 4000),

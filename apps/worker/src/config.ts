@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_MAX_DECODE_PIXELS, numberSetting, parseSettings } from '@phx/core';
+import { DEFAULT_MAX_DECODE_PIXELS, intSetting, numberSetting, parseSettings } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema } from '@phx/jobs';
 import { extractImagesJobSettingsSchema } from '@phx/jobs/worker';
 import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
@@ -118,7 +118,6 @@ export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = z.preprocess(blankToUndefined, z.string().optional());
-const count = (min: number, max: number, fallback: number) => numberSetting(z.number().int().min(min).max(max).default(fallback));
 const job = extractImagesJobSettingsSchema.shape;
 const queue = queueSettingsSchema.shape;
 const SECOND_MS = 1_000;
@@ -154,21 +153,21 @@ const envSchema = z.object({
   PHX_FIXTURES_DIR: optionalText,
   MAX_CONCURRENT_JOBS: numberSetting(queue.maxConcurrentJobs),
   PROPERTY_CONCURRENCY: numberSetting(job.propertyConcurrency),
-  MAX_DECODE_PIXELS: count(1_000_000, 10_000_000_000, DEFAULT_MAX_DECODE_PIXELS),
-  RETIRE_CONTEXT_AFTER_PAGES: count(0, 100_000, DEFAULT_RETIRE_CONTEXT_AFTER_PAGES),
-  JOB_TIMEOUT: count(1, 7 * 24 * 3600, DEFAULT_QUEUE_SETTINGS.jobTimeoutMs / SECOND_MS),
+  MAX_DECODE_PIXELS: intSetting(1_000_000, 10_000_000_000, DEFAULT_MAX_DECODE_PIXELS),
+  RETIRE_CONTEXT_AFTER_PAGES: intSetting(0, 100_000, DEFAULT_RETIRE_CONTEXT_AFTER_PAGES),
+  JOB_TIMEOUT: intSetting(1, 7 * 24 * 3600, DEFAULT_QUEUE_SETTINGS.jobTimeoutMs / SECOND_MS),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   WORKER_NAME: optionalText,
-  METRICS_PORT: count(0, 65_535, 9464),
+  METRICS_PORT: intSetting(0, 65_535, 9464),
   JOB_LOCK_LIFETIME: numberSetting(queue.lockLifetimeMs),
   PROPERTY_MAX_ATTEMPTS: numberSetting(job.propertyMaxAttempts),
   PROPERTY_RETRY_BACKOFF_MS: numberSetting(job.propertyRetryInitialBackoffMs),
   PROPERTY_RETRY_MAX_BACKOFF_MS: numberSetting(job.propertyRetryMaxBackoffMs),
   PROPERTY_MAX_DEFER_MS: numberSetting(job.propertyMaxDeferMs),
-  JOB_RESULT_TTL: count(1, 10 * 365 * 24 * 3600, DEFAULT_QUEUE_SETTINGS.jobResultTtlMs / SECOND_MS),
-  SHUTDOWN_GRACE_PERIOD: count(0, 3_600, 30),
-  WATCHDOG_INTERVAL_MS: count(500, 600_000, 10_000),
-  WATCHDOG_TIMEOUT_MS: count(100, 60_000, 5_000),
+  JOB_RESULT_TTL: intSetting(1, 10 * 365 * 24 * 3600, DEFAULT_QUEUE_SETTINGS.jobResultTtlMs / SECOND_MS),
+  SHUTDOWN_GRACE_PERIOD: intSetting(0, 3_600, 30),
+  WATCHDOG_INTERVAL_MS: intSetting(500, 600_000, 10_000),
+  WATCHDOG_TIMEOUT_MS: intSetting(100, 60_000, 5_000),
   METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   QUEUE_NOTIFY_POLL_MS: z.preprocess(
     blankToUndefined,

@@ -95,7 +95,7 @@ export type {
   RemovedPhotosQuery,
 } from './ports/index.js';
 
-export { parseInput, parseSettings, numberSetting, toInputIssues, describeValue } from './validation/index.js';
+export { parseInput, parseSettings, numberSetting, intSetting, toInputIssues, describeValue } from './validation/index.js';
 export type { SettingAliases } from './validation/index.js';
 
 export {

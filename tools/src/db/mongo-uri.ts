@@ -1,6 +1,5 @@
 import { MongoClient, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
-import { z } from 'zod';
-import { CoreError, InvalidInputError, numberSetting } from '@phx/core';
+import { CoreError, InvalidInputError, intSetting } from '@phx/core';
 import { localDataDir } from './workspace-paths.js';
 import { startLocalMongo } from './local-mongo.js';
 
@@ -37,7 +36,7 @@ export async function startLocalMongoUri(): Promise<string> {
 /** How long a CLI waits for MongoDB to answer before it gives up, in ms (`MONGODB_CONNECT_TIMEOUT_MS`). */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
-const connectTimeoutSchema = numberSetting(z.number().int().min(100).max(600_000).default(DEFAULT_CONNECT_TIMEOUT_MS));
+const connectTimeoutSchema = intSetting(100, 600_000, DEFAULT_CONNECT_TIMEOUT_MS);
 
 /**
  * MongoDB did not answer a CLI within its connect timeout (server down, wrong

@@ -1,4 +1,4 @@
 export { parseInput, toInputIssues } from './parse-input.js';
 export { describeValue } from './describe-value.js';
-export { parseSettings, numberSetting } from './parse-settings.js';
+export { parseSettings, numberSetting, intSetting } from './parse-settings.js';
 export type { SettingAliases } from './parse-settings.js';

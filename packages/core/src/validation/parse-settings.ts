@@ -68,6 +68,19 @@ export function numberSetting<S extends z.ZodType>(schema: S): z.ZodPreprocess<S
   return z.preprocess((v) => (typeof v === 'string' ? settingNumber(v) : v), schema);
 }
 
+/**
+ * A whole-number setting read from environment text (see {@link numberSetting}):
+ * its range and default written once, where it is declared.
+ *
+ * @param min - smallest value accepted (in the setting's unit)
+ * @param max - largest value accepted
+ * @param fallback - the value when the setting is blank or missing
+ * @returns a schema over the environment's text whose output is the number
+ */
+export function intSetting(min: number, max: number, fallback: number) {
+  return numberSetting(z.number().int().min(min).max(max).default(fallback));
+}
+
 /** The number of a setting's text: `undefined` when blank, `NaN` unless plain decimal. */
 function settingNumber(text: string): number | undefined {
   const trimmed = text.trim();
