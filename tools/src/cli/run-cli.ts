@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { FileImageStore, InvalidInputError, loadPropertiesCsv, selectProperties } from '@phx/core';
+import { FileImageStore, loadPropertiesCsv, selectProperties } from '@phx/core';
+import { checkFixturesDir } from '../db/workspace-paths.js';
 import type { ExtractionJob, Logger, Property } from '@phx/core';
 import { JobProgressFeed, JobService, MongoPhotoRepository, JobRepository } from '@phx/jobs';
 import { ExtractorFactory, runExtractionJobNow } from '@phx/jobs/worker';
@@ -90,7 +89,7 @@ async function runInProcess(
   request: Extract<CliRequest, { kind: 'extract' }>,
   ctx: CliContext,
 ): Promise<number> {
-  checkFixturesDir(request.replayFixturesDir);
+  if (request.replayFixturesDir !== null) checkFixturesDir(request.replayFixturesDir, '--fixtures');
   const job = await service.createExtraction(input);
   ctx.write(`Job ${job.id}: extracting ${job.totalProperties} properties in this process`);
   const onInterrupt = (): void => {
@@ -122,15 +121,5 @@ async function runInProcess(
   } finally {
     ctx.signal.removeEventListener('abort', onInterrupt);
     await extractors.close();
-  }
-}
-
-/** Refuses `--replay` with a folder that holds no saved listings, before any job is written. */
-function checkFixturesDir(fixturesDir: string | null): void {
-  if (fixturesDir === null) return;
-  const listings = join(fixturesDir, 'listings');
-  if (!existsSync(listings)) {
-    const message = `no saved listings in ${listings}; give the shared fixtures folder (default ../shared/fixtures beside this checkout, or PHX_FIXTURES_DIR)`;
-    throw new InvalidInputError('flags', [{ path: '--fixtures', message }]);
   }
 }

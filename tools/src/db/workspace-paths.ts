@@ -1,3 +1,4 @@
+import { InvalidInputError } from '@phx/core';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,4 +38,19 @@ export function localDataDir(): string {
  */
 export function fixturesDir(): string {
   return resolve(process.env['PHX_FIXTURES_DIR'] ?? join(findWorkspaceRoot(), '..', 'shared', 'fixtures'));
+}
+
+/**
+ * Checks that a fixtures folder holds the saved listings (`<dir>/listings`),
+ * before anything runs on it.
+ *
+ * @param dir - the fixtures folder (e.g. {@link fixturesDir}, or `--fixtures`)
+ * @param named - what named the folder, for the error (`--fixtures`, `PHX_FIXTURES_DIR`)
+ * @throws core's `InvalidInputError` naming `named` and the missing folder
+ */
+export function checkFixturesDir(dir: string, named: string): void {
+  const listings = join(dir, 'listings');
+  if (existsSync(listings)) return;
+  const message = `no saved listings in ${listings}; give the shared fixtures folder (default ../shared/fixtures beside this checkout, or PHX_FIXTURES_DIR)`;
+  throw new InvalidInputError('fixtures folder', [{ path: named, message }]);
 }

@@ -5,13 +5,12 @@
  * through the GraphQL API, prints the live progress received over graphql-ws,
  * and ends with a summary checked against the files on disk.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { ApiKeyRepository } from '@phx/jobs';
 import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
-import { findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
+import { checkFixturesDir, findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
 import { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
 import { freePort, startChildService, type ChildService } from '../process/child-service.js';
 import { runDemoExtraction } from './run-demo-extraction.js';
@@ -56,12 +55,7 @@ async function main(): Promise<number> {
   await mkdir(logsDir, { recursive: true });
 
   console.log('phx demo: extracting the sample properties through GraphQL -> Agenda -> worker -> Chromium');
-  if (!existsSync(join(fixturesDir(), 'listings'))) {
-    throw new Error(
-      `the saved listings are not at ${join(fixturesDir(), 'listings')}; ` +
-        'set PHX_FIXTURES_DIR to the fixtures folder (by default ../shared/fixtures next to this checkout)',
-    );
-  }
+  checkFixturesDir(fixturesDir(), 'PHX_FIXTURES_DIR');
   const mongoUri = await resolveMongoUri();
   console.log(`  database   ${mongoUri}${opts.db}`);
   if (opts.fresh) await dropDemoState(mongoUri, opts.db, imagesDir);
