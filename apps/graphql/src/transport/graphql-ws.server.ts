@@ -85,10 +85,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions): GraphqlWsEndpoint {
     },
     wsServer,
   );
-  // A WebSocketServer on an HTTP server only re-emits that server's errors (a port in use, a host that does not
-  // resolve): the server's start reports them. graphql-ws's own listener would print each with a stack trace.
+  // A WebSocketServer on an HTTP server only re-emits that server's errors. Before it listens (a port in use, a host that
+  // does not resolve) the server's start reports them; later ones are logged once here. graphql-ws's own listener would
+  // print each with a stack trace.
   wsServer.removeAllListeners('error');
-  wsServer.on('error', () => undefined);
+  wsServer.on('error', (error: Error) => {
+    if (options.httpServer.listening) options.context.logger.warn({ err: error.message }, 'HTTP server error');
+  });
   return {
     dispose: async () => {
       options.access.dispose();
