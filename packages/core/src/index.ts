@@ -135,8 +135,14 @@ export {
 } from './photos/index.js';
 export type { ImageIdentity } from './photos/index.js';
 
-export { parsePropertiesCsv, PROPERTIES_CSV_COLUMNS, selectProperties, loadPropertiesCsv } from './properties/index.js';
-export type { ParsePropertiesCsvOptions } from './properties/index.js';
+export {
+  parsePropertiesCsv,
+  readPropertiesCsvRows,
+  PROPERTIES_CSV_COLUMNS,
+  selectProperties,
+  loadPropertiesCsv,
+} from './properties/index.js';
+export type { ParsePropertiesCsvOptions, PropertiesCsvRow, PropertiesCsvRows, InvalidPropertiesCsvRow } from './properties/index.js';
 
 export {
   PropertyExtractor,

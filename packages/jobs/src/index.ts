@@ -146,3 +146,25 @@ export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-hist
 
 export { ApiKeyRepository, API_KEY_ROLES, API_KEYS_COLLECTION, hashApiKey, generateApiKey } from './api-keys/index.js';
 export type { ApiKeyRepositoryOptions, ApiKeyRole, ApiKeyRecord, CreatedApiKey, ApiKeyVerification } from './api-keys/index.js';
+
+export {
+  PropertyCatalog,
+  PROPERTIES_COLLECTION,
+  SAMPLE_LABEL,
+  MAX_PROPERTY_PAGE,
+  encodePropertyCursor,
+  decodePropertyCursor,
+  toJobProperty,
+  readListingUrl,
+  listingIdOf,
+  addressFromListingUrl,
+  SUPPORTED_LISTING_SITES,
+} from './catalog/index.js';
+export type {
+  CatalogProperty,
+  CatalogPropertyDocument,
+  PropertyImportReport,
+  PropertyFilter,
+  PropertyPage,
+  PropertyCatalogOptions,
+} from './catalog/index.js';

@@ -82,6 +82,68 @@ function toProperty(row: CsvRow, issues: InputIssue[]): Property | null {
   }
 }
 
+/** A row of a properties CSV that was read: the property and the row's line number (the header is line 1). */
+export interface PropertiesCsvRow {
+  readonly property: Property;
+  readonly line: number;
+}
+
+/** A row of a properties CSV that was refused: its line number (the header is line 1) and why. */
+export interface InvalidPropertiesCsvRow {
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** What {@link readPropertiesCsvRows} makes of a CSV: the good rows and the refused ones, each in file order. */
+export interface PropertiesCsvRows {
+  readonly rows: readonly PropertiesCsvRow[];
+  readonly invalid: readonly InvalidPropertiesCsvRow[];
+}
+
+/**
+ * Reads the rows of a properties CSV (see {@link parsePropertiesCsv} for the
+ * shape) without refusing the file for a bad row: a row with no address, a
+ * URL that is not https, or the same property id as an earlier row is listed
+ * in `invalid` with its line number and reason, the rest are read.
+ *
+ * @param text - the CSV text
+ * @param options - `name` of the CSV for error messages
+ * @returns the good rows and the refused ones
+ * @throws {@link InvalidInputError} for a missing header or malformed CSV (no row can be read then)
+ * @example
+ * ```ts
+ * const { rows, invalid } = readPropertiesCsvRows('address,zillow_url\n"4732 W Davis Rd, Glendale, AZ 85306",\n,\n');
+ * ```
+ */
+export function readPropertiesCsvRows(text: string, options: ParsePropertiesCsvOptions = {}): PropertiesCsvRows {
+  const what = options.name ?? 'properties CSV';
+  parseInput(z.string(), text, what);
+  const { header, rows } = parseRows(text, what);
+  if (!header.includes('address')) {
+    const found = header.length === 0 ? 'no header' : `header "${header.join(',')}"`;
+    throw new InvalidInputError(what, [{ path: 'line 1', message: `${found}; expected a header ${PROPERTIES_CSV_COLUMNS.join(',')}` }]);
+  }
+  const invalid: InvalidPropertiesCsvRow[] = [];
+  const firstLineOf = new Map<PropertyId, number>();
+  const good: PropertiesCsvRow[] = [];
+  for (const row of rows) {
+    const line = row.info.lines;
+    const issues: InputIssue[] = [];
+    const property = toProperty(row, issues);
+    const earlier = property === null ? undefined : firstLineOf.get(property.id);
+    if (property !== null && earlier !== undefined) {
+      issues.push({ path: `line ${line}`, message: `duplicate property id "${property.id}" (same address as line ${earlier})` });
+    }
+    if (property === null || issues.length > 0) {
+      invalid.push({ line, reason: issues.map((i) => i.message).join('; ') });
+      continue;
+    }
+    firstLineOf.set(property.id, line);
+    good.push({ property, line });
+  }
+  return { rows: good, invalid };
+}
+
 /**
  * Reads the user's properties CSV: a header row naming at least `address`
  * (case and surrounding blanks ignored), optionally `zillow_url` and
@@ -100,27 +162,12 @@ function toProperty(row: CsvRow, issues: InputIssue[]): Property | null {
  * ```
  */
 export function parsePropertiesCsv(text: string, options: ParsePropertiesCsvOptions = {}): Property[] {
-  const what = options.name ?? 'properties CSV';
-  parseInput(z.string(), text, what);
-  const { header, rows } = parseRows(text, what);
-  if (!header.includes('address')) {
-    const found = header.length === 0 ? 'no header' : `header "${header.join(',')}"`;
-    throw new InvalidInputError(what, [{ path: 'line 1', message: `${found}; expected a header ${PROPERTIES_CSV_COLUMNS.join(',')}` }]);
+  const { rows, invalid } = readPropertiesCsvRows(text, options);
+  if (invalid.length > 0) {
+    throw new InvalidInputError(
+      options.name ?? 'properties CSV',
+      invalid.map((row) => ({ path: `line ${row.line}`, message: row.reason })),
+    );
   }
-  const issues: InputIssue[] = [];
-  const firstLineOf = new Map<PropertyId, number>();
-  const properties: Property[] = [];
-  for (const row of rows) {
-    const property = toProperty(row, issues);
-    if (property === null) continue;
-    const earlier = firstLineOf.get(property.id);
-    if (earlier !== undefined) {
-      issues.push({ path: `line ${row.info.lines}`, message: `duplicate property id "${property.id}" (same address as line ${earlier})` });
-      continue;
-    }
-    firstLineOf.set(property.id, row.info.lines);
-    properties.push(property);
-  }
-  if (issues.length > 0) throw new InvalidInputError(what, issues);
-  return properties;
+  return rows.map((row) => row.property);
 }

@@ -1,0 +1,18 @@
+export {
+  PropertyCatalog,
+  PROPERTIES_COLLECTION,
+  SAMPLE_LABEL,
+  MAX_PROPERTY_PAGE,
+  encodePropertyCursor,
+  decodePropertyCursor,
+  toJobProperty,
+} from './property-catalog.js';
+export type {
+  CatalogProperty,
+  CatalogPropertyDocument,
+  PropertyImportReport,
+  PropertyFilter,
+  PropertyPage,
+  PropertyCatalogOptions,
+} from './property-catalog.js';
+export { readListingUrl, listingIdOf, addressFromListingUrl, SUPPORTED_LISTING_SITES } from './listing-url.js';

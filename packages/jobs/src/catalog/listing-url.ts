@@ -1,0 +1,60 @@
+import { InvalidInputError } from '@phx/core';
+import type { Source } from '@phx/core';
+import { parseRedfinListingUrl, parseZillowListingUrl } from '@phx/scrapers/urls';
+
+/** The sites whose listing URLs the catalog reads, in error messages. */
+export const SUPPORTED_LISTING_SITES = 'zillow.com (…/homedetails/<slug>/<zpid>_zpid/), redfin.com (…/home/<id>)';
+
+/**
+ * Reads the listing id of a listing URL of a given site with the scrapers' URL readers.
+ *
+ * @param source - the site the URL should be of
+ * @param url - the listing page URL
+ * @returns the listing id (Zillow zpid, Redfin property id), or `null` when `url` is not a listing URL of `source`
+ */
+export function listingIdOf(source: Source, url: string): string | null {
+  try {
+    return source === 'zillow' ? parseZillowListingUrl(url).zpid : parseRedfinListingUrl(url).propertyId;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Tells which site a listing URL is of, from its host and path.
+ *
+ * @param url - a listing page URL, e.g. `https://www.zillow.com/homedetails/…/29384654_zpid/`
+ * @returns the site and the listing id
+ * @throws InvalidInputError (`BAD_USER_INPUT`) naming the URL and the supported sites when it is a listing URL of neither
+ */
+export function readListingUrl(url: string): { readonly source: Source; readonly listingId: string } {
+  for (const source of ['zillow', 'redfin'] as const) {
+    const listingId = listingIdOf(source, url);
+    if (listingId !== null) return { source, listingId };
+  }
+  throw new InvalidInputError('listing URL', [
+    { path: 'url', message: `"${url}" is not a listing URL of a supported site; supported: ${SUPPORTED_LISTING_SITES}` },
+  ]);
+}
+
+/**
+ * Reads the street address a listing URL names in its slug, e.g.
+ * `3001 Garwood St Austin TX 78702` from Zillow's `/homedetails/3001-Garwood-St-Austin-TX-78702/…`.
+ *
+ * @param url - a listing URL {@link readListingUrl} accepts
+ * @returns the address (words of the slug joined by spaces), or `null` when the URL has no slug
+ */
+export function addressFromListingUrl(url: string): string | null {
+  const path = new URL(url).pathname.split('/').filter((part) => part !== '');
+  const zillow = path.indexOf('homedetails');
+  if (zillow !== -1) {
+    const slug = path[zillow + 1];
+    return slug === undefined || /_zpid$/.test(slug) ? null : slug.replace(/-/g, ' ');
+  }
+  // Redfin: /<state>/<city>/<street-zip>/home/<id>
+  const [state, city, street] = path;
+  if (state === undefined || city === undefined || street === undefined || street === 'home') return null;
+  const words = street.split('-');
+  const zip = /^\d{5}$/.test(words.at(-1) ?? '') ? words.pop() : undefined;
+  return `${words.join(' ')}, ${city.replace(/-/g, ' ')}, ${[state, zip].filter(Boolean).join(' ')}`;
+}

@@ -1,0 +1,340 @@
+import { readFile } from 'node:fs/promises';
+import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
+import { InvalidInputError, NotFoundError, readPropertiesCsvRows, SOURCES, systemClock, toPropertyId } from '@phx/core';
+import type { Clock, InvalidPropertiesCsvRow, Property, PropertiesCsvRow, Source } from '@phx/core';
+import { listingIdOf } from './listing-url.js';
+
+/** Name of the catalog's collection. */
+export const PROPERTIES_COLLECTION = 'properties';
+
+/** Label of the properties the sample CSV seeds an empty catalog with. */
+export const SAMPLE_LABEL = 'sample';
+
+/**
+ * A property of the catalog (collection `properties`). The job's own snapshot
+ * of it is core's `Property` ({@link toJobProperty}). Per-source last
+ * extractions (`lastExtractions`) are read from the outcomes, not stored here.
+ */
+export interface CatalogProperty {
+  /** Property id: core's `toPropertyId(address)`, the normalised address. Also the document's `_id`. */
+  readonly id: string;
+  /** Street address as first given. */
+  readonly address: string;
+  /** Listing page URL per source, when known. */
+  readonly listingUrls: Readonly<Partial<Record<Source, string>>>;
+  /** Listing id per source read from its URL (Zillow zpid, Redfin property id). */
+  readonly listingIds: Readonly<Partial<Record<Source, string>>>;
+  /** Named lists the property is on, sorted, no duplicates. */
+  readonly labels: readonly string[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** The stored document: {@link CatalogProperty} with `_id` in place of `id`. */
+export type CatalogPropertyDocument = Omit<CatalogProperty, 'id'> & { readonly _id: string };
+
+/** What one import did: counts, and each refused row with its line number and reason. */
+export interface PropertyImportReport {
+  readonly added: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly invalid: readonly InvalidPropertiesCsvRow[];
+}
+
+/** Filter of {@link PropertyCatalog.list}; every given part must match. */
+export interface PropertyFilter {
+  /** Substring of the address, case-insensitive (taken literally, not as a pattern). */
+  readonly search?: string;
+  /** A label the property has. */
+  readonly label?: string;
+  /** A source the property has a listing URL for. */
+  readonly source?: Source;
+}
+
+/** One page of {@link PropertyCatalog.list}, ordered by id. */
+export interface PropertyPage {
+  readonly nodes: readonly CatalogProperty[];
+  /** How many properties match the filter, over every page. */
+  readonly totalCount: number;
+  readonly hasNextPage: boolean;
+  /** Cursor of the last node, or `null` for an empty page. */
+  readonly endCursor: string | null;
+}
+
+/** Options of {@link PropertyCatalog}. */
+export interface PropertyCatalogOptions {
+  /** Database holding the collection. Borrowed: never closed here. */
+  readonly db: Db;
+  readonly clock?: Clock;
+}
+
+/** Largest `first` of a page. */
+export const MAX_PROPERTY_PAGE = 100;
+/** Ids read per `find` when importing. */
+const IMPORT_BATCH = 1000;
+
+/** Encodes an opaque cursor (base64 of the property id). */
+export function encodePropertyCursor(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64');
+}
+
+/**
+ * Decodes a cursor of {@link encodePropertyCursor}.
+ *
+ * @throws InvalidInputError (`BAD_USER_INPUT`) when it is not one
+ */
+export function decodePropertyCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64').toString('utf8');
+  if (id === '' || encodePropertyCursor(id) !== cursor) {
+    throw new InvalidInputError('cursor', [{ path: 'after', message: `"${cursor}" is not a cursor of this list; pass an endCursor` }]);
+  }
+  return id;
+}
+
+/** Core's `Property` (the job's snapshot) of a catalog property. */
+export function toJobProperty(property: CatalogProperty): Property {
+  return { id: toPropertyId(property.address), address: property.address, listingUrls: property.listingUrls };
+}
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The property catalog in MongoDB (collection `properties`, `_id` the
+ * property id). Written with FerretDB 1.x's costs in mind: reads by `_id`
+ * and `insertMany` are cheap, every update scans the collection, so an
+ * import reads the existing records by `_id` in batches, inserts the new
+ * ones at once and updates only the ones that really change.
+ */
+export class PropertyCatalog {
+  private readonly properties: Collection<CatalogPropertyDocument>;
+  private readonly clock: Clock;
+
+  /** @param options - the database and clock */
+  constructor(options: PropertyCatalogOptions) {
+    this.properties = options.db.collection<CatalogPropertyDocument>(PROPERTIES_COLLECTION);
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Creates the label index. Idempotent. */
+  async ensureIndexes(): Promise<void> {
+    await this.properties.createIndex({ labels: 1 }, { name: 'labels' });
+  }
+
+  /**
+   * Imports a properties CSV (core's shape: `address`, `zillow_url`,
+   * `redfin_url`) as an upsert by property id. A row's listing URLs replace the
+   * record's for those sources; `label` is added to every imported row's
+   * labels. Rows with no address, a URL that is not a listing of its column's
+   * site, or the same address as an earlier row are reported invalid; the rest import.
+   *
+   * @param text - the CSV text
+   * @param options - `label` to add, `name` of the CSV in errors
+   * @returns the report; importing the same CSV again reports every row unchanged and writes nothing
+   * @throws InvalidInputError for a CSV with no `address` header or malformed quoting
+   */
+  async importCsv(text: string, options: { readonly label?: string; readonly name?: string } = {}): Promise<PropertyImportReport> {
+    const read = readPropertiesCsvRows(text, { name: options.name ?? 'properties CSV' });
+    const invalid = [...read.invalid];
+    const rows: PropertiesCsvRow[] = [];
+    for (const row of read.rows) {
+      const bad = SOURCES.filter(
+        (s) => row.property.listingUrls[s] !== undefined && listingIdOf(s, row.property.listingUrls[s] ?? '') === null,
+      );
+      if (bad.length === 0) rows.push(row);
+      else
+        invalid.push({
+          line: row.line,
+          reason: bad.map((s) => `${s}_url "${row.property.listingUrls[s]}" is not a ${s} listing URL`).join('; '),
+        });
+    }
+    invalid.sort((a, b) => a.line - b.line);
+    const labels = options.label === undefined ? [] : [checkLabel(options.label)];
+    const counts = await this.upsert(
+      rows.map((r) => r.property),
+      labels,
+    );
+    return { ...counts, invalid };
+  }
+
+  /**
+   * Adds properties or merges them into their records (see {@link importCsv}).
+   *
+   * @param properties - the properties, each id once
+   * @param labels - labels to add to each
+   * @returns how many were added, updated, unchanged
+   */
+  async upsert(properties: readonly Property[], labels: readonly string[]): Promise<Omit<PropertyImportReport, 'invalid'>> {
+    const now = this.clock.now();
+    let added = 0;
+    let updated = 0;
+    let unchanged = 0;
+    for (let start = 0; start < properties.length; start += IMPORT_BATCH) {
+      const batch = properties.slice(start, start + IMPORT_BATCH);
+      const existing = new Map(
+        (await this.properties.find({ _id: { $in: batch.map((p) => p.id as string) } }).toArray()).map((d) => [d._id, d]),
+      );
+      const fresh: CatalogPropertyDocument[] = [];
+      for (const property of batch) {
+        const doc = existing.get(property.id);
+        if (doc === undefined) {
+          fresh.push({ _id: property.id, ...newRecord(property, labels, now) });
+          continue;
+        }
+        const merged = merge(doc, property, labels);
+        if (merged === null) {
+          unchanged += 1;
+          continue;
+        }
+        await this.properties.updateOne({ _id: doc._id }, { $set: { ...merged, updatedAt: now } });
+        updated += 1;
+      }
+      const inserted = await this.insertNew(fresh);
+      added += inserted;
+      unchanged += fresh.length - inserted;
+    }
+    return { added, updated, unchanged };
+  }
+
+  /** Inserts records; one another process inserted meanwhile counts as not inserted. */
+  private async insertNew(docs: CatalogPropertyDocument[]): Promise<number> {
+    if (docs.length === 0) return 0;
+    try {
+      return (await this.properties.insertMany(docs, { ordered: false })).insertedCount;
+    } catch (error) {
+      const duplicatesOnly =
+        (error instanceof MongoBulkWriteError &&
+          (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).every((e) => e.code === 11000)) ||
+        (error instanceof MongoServerError && error.code === 11000);
+      if (!duplicatesOnly) throw error;
+      return error instanceof MongoBulkWriteError ? error.result.insertedCount : docs.length - 1;
+    }
+  }
+
+  /**
+   * Reads a property.
+   *
+   * @param idOrAddress - its id or address
+   * @returns the property, or `null` when the catalog has none with that id
+   */
+  async get(idOrAddress: string): Promise<CatalogProperty | null> {
+    const doc = await this.properties.findOne({ _id: toPropertyId(idOrAddress) });
+    return doc === null ? null : fromDocument(doc);
+  }
+
+  /**
+   * Finds the property with a listing id of a source.
+   *
+   * @returns the property, or `null`
+   */
+  async findByListingId(source: Source, listingId: string): Promise<CatalogProperty | null> {
+    const doc = await this.properties.findOne({ [`listingIds.${source}`]: listingId });
+    return doc === null ? null : fromDocument(doc);
+  }
+
+  /**
+   * Lists the properties matching a filter by id, a page at a time. A filter
+   * matching nothing gives an empty page.
+   *
+   * @param filter - search, label, source
+   * @param page - `first` 1..100 (default 20), `after` a cursor of an earlier page
+   * @throws InvalidInputError for `first` out of range or a bad cursor
+   */
+  async list(filter: PropertyFilter, page: { readonly first?: number; readonly after?: string | null } = {}): Promise<PropertyPage> {
+    const first = page.first ?? 20;
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PROPERTY_PAGE) {
+      throw new InvalidInputError('page', [{ path: 'first', message: `${first} is not a whole number from 1 to ${MAX_PROPERTY_PAGE}` }]);
+    }
+    const query: Record<string, unknown> = {};
+    if (filter.search !== undefined && filter.search !== '') query.address = { $regex: escapeRegex(filter.search), $options: 'i' };
+    if (filter.label !== undefined) query.labels = filter.label;
+    if (filter.source !== undefined) query[`listingUrls.${filter.source}`] = { $exists: true };
+    const totalCount = await this.properties.countDocuments(query);
+    const after = page.after === undefined || page.after === null ? null : decodePropertyCursor(page.after);
+    const pageQuery: Filter<CatalogPropertyDocument> = after === null ? query : { ...query, _id: { $gt: after } };
+    const docs = await this.properties
+      .find(pageQuery)
+      .sort({ _id: 1 })
+      .limit(first + 1)
+      .toArray();
+    const nodes = docs.slice(0, first).map(fromDocument);
+    const last = nodes.at(-1);
+    return { nodes, totalCount, hasNextPage: docs.length > first, endCursor: last === undefined ? null : encodePropertyCursor(last.id) };
+  }
+
+  /**
+   * Counts the catalog's properties.
+   *
+   * @returns how many there are
+   */
+  count(): Promise<number> {
+    return this.properties.estimatedDocumentCount();
+  }
+
+  /**
+   * Deletes a property (its jobs and photos stay).
+   *
+   * @param id - its id or address
+   * @throws NotFoundError when the catalog has no such property
+   */
+  async remove(id: string): Promise<void> {
+    const deleted = await this.properties.deleteOne({ _id: toPropertyId(id) });
+    if (deleted.deletedCount !== 1) throw new NotFoundError('property', id, { where: 'the catalog' });
+  }
+
+  /**
+   * Seeds an empty catalog from a properties CSV with label {@link SAMPLE_LABEL}.
+   * Two processes seeding at once add each property once (inserts of a taken id count as unchanged).
+   *
+   * @param csvPath - the CSV (e.g. the configured `PROPERTIES_CSV`)
+   * @returns the import report, or `null` when the catalog was not empty
+   */
+  async seedIfEmpty(csvPath: string): Promise<PropertyImportReport | null> {
+    if ((await this.properties.countDocuments({}, { limit: 1 })) > 0) return null;
+    return this.importCsv(await readFile(csvPath, 'utf8'), { label: SAMPLE_LABEL, name: `properties CSV ${csvPath}` });
+  }
+}
+
+function checkLabel(label: string): string {
+  const trimmed = label.trim();
+  if (trimmed === '') throw new InvalidInputError('label', [{ path: 'label', message: 'is empty; give a name such as phoenix-2025' }]);
+  return trimmed;
+}
+
+function listingIdsOf(urls: Partial<Record<Source, string>>): Partial<Record<Source, string>> {
+  const ids: Partial<Record<Source, string>> = {};
+  for (const source of SOURCES) {
+    const url = urls[source];
+    const id = url === undefined ? null : listingIdOf(source, url);
+    if (id !== null) ids[source] = id;
+  }
+  return ids;
+}
+
+function newRecord(property: Property, labels: readonly string[], now: Date): Omit<CatalogPropertyDocument, '_id'> {
+  return {
+    address: property.address,
+    listingUrls: { ...property.listingUrls },
+    listingIds: listingIdsOf(property.listingUrls),
+    labels: [...new Set(labels)].sort(),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/** The changed fields of a record given a property again, or `null` when nothing changes. */
+function merge(
+  doc: CatalogPropertyDocument,
+  property: Property,
+  labels: readonly string[],
+): Pick<CatalogPropertyDocument, 'listingUrls' | 'listingIds' | 'labels'> | null {
+  const listingUrls = { ...doc.listingUrls, ...property.listingUrls };
+  const merged = [...new Set([...doc.labels, ...labels])].sort();
+  const same = SOURCES.every((s) => listingUrls[s] === doc.listingUrls[s]) && merged.length === doc.labels.length;
+  return same ? null : { listingUrls, listingIds: listingIdsOf(listingUrls), labels: merged };
+}
+
+function fromDocument(doc: CatalogPropertyDocument): CatalogProperty {
+  const { _id, ...rest } = doc;
+  return { id: _id, ...rest };
+}

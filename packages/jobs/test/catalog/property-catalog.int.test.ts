@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { InvalidInputError, NotFoundError } from '@phx/core';
+import { PropertyCatalog, PROPERTIES_COLLECTION } from '../../src/catalog/property-catalog.js';
+import { addressFromListingUrl, readListingUrl } from '../../src/catalog/listing-url.js';
+import { openTestDatabase } from '../support/test-database.js';
+import type { TestDatabase } from '../support/test-database.js';
+
+const SAMPLE_CSV = fileURLToPath(new URL('../../../../tools/data/sample-properties.csv', import.meta.url));
+const ZILLOW = 'https://www.zillow.com/homedetails/3001-Garwood-St-Austin-TX-78702/29384654_zpid/';
+const REDFIN = 'https://www.redfin.com/TX/Austin/1000-Plymouth-Dr-78758/home/31234567';
+
+const csv = [
+  'address,zillow_url,redfin_url',
+  `"3001 Garwood St, Austin, TX 78702",${ZILLOW},`,
+  `"1000 Plymouth Dr, Austin, TX 78758",,${REDFIN}`,
+  ',https://www.zillow.com/homedetails/x/1_zpid/,', // line 4: no address
+  `"1 Other St, Austin, TX 78701",${REDFIN},`, // line 5: a Redfin URL in the Zillow column
+  '"3001 GARWOOD ST, Austin TX 78702",,', // line 6: same address as line 2
+  '"7 Last Rd, Austin, TX 78701",,',
+].join('\n');
+
+describe('PropertyCatalog', () => {
+  let tdb: TestDatabase;
+  let catalog: PropertyCatalog;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('catalog');
+    catalog = new PropertyCatalog({ db: tdb.db, clock: { now: () => new Date('2026-03-01T12:00:00Z') } });
+    await catalog.ensureIndexes();
+  });
+  afterAll(async () => {
+    await tdb.close();
+  });
+
+  it('imports a CSV, reporting invalid rows by line while the rest import; a second import changes nothing', async () => {
+    const first = await catalog.importCsv(csv, { label: 'austin' });
+    expect(first).toEqual({
+      added: 3,
+      updated: 0,
+      unchanged: 0,
+      invalid: [
+        { line: 4, reason: 'address is missing' },
+        { line: 5, reason: `zillow_url "${REDFIN}" is not a zillow listing URL` },
+        { line: 6, reason: 'duplicate property id "3001-garwood-st-austin-tx-78702" (same address as line 2)' },
+      ],
+    });
+    const before = await tdb.db.collection(PROPERTIES_COLLECTION).find().sort({ _id: 1 }).toArray();
+    const second = await catalog.importCsv(csv, { label: 'austin' });
+    expect(second).toMatchObject({ added: 0, updated: 0, unchanged: 3 });
+    expect(await tdb.db.collection(PROPERTIES_COLLECTION).find().sort({ _id: 1 }).toArray()).toEqual(before);
+    expect(await catalog.get('3001 Garwood St, Austin, TX 78702')).toMatchObject({
+      id: '3001-garwood-st-austin-tx-78702',
+      listingUrls: { zillow: ZILLOW },
+      listingIds: { zillow: '29384654' },
+      labels: ['austin'],
+    });
+    expect(await catalog.findByListingId('redfin', '31234567')).toMatchObject({ id: '1000-plymouth-dr-austin-tx-78758' });
+  });
+
+  it('counts a row that only gains a label as updated', async () => {
+    const report = await catalog.importCsv(csv, { label: 'texas' });
+    expect(report).toMatchObject({ added: 0, updated: 3, unchanged: 0 });
+    expect((await catalog.get('7 Last Rd, Austin, TX 78701'))?.labels).toEqual(['austin', 'texas']);
+  });
+
+  it('pages by id with opaque cursors and a totalCount; a filter matching nothing is an empty page', async () => {
+    const one = await catalog.list({ label: 'austin' }, { first: 2 });
+    expect(one.nodes.map((p) => p.id)).toEqual(['1000-plymouth-dr-austin-tx-78758', '3001-garwood-st-austin-tx-78702']);
+    expect(one).toMatchObject({ totalCount: 3, hasNextPage: true });
+    const two = await catalog.list({ label: 'austin' }, { first: 2, after: one.endCursor });
+    expect(two.nodes.map((p) => p.id)).toEqual(['7-last-rd-austin-tx-78701']);
+    expect(two).toMatchObject({ totalCount: 3, hasNextPage: false });
+    expect(await catalog.list({ search: 'GARWOOD' })).toMatchObject({ totalCount: 1 });
+    expect(await catalog.list({ search: '.*' })).toEqual({ nodes: [], totalCount: 0, hasNextPage: false, endCursor: null });
+    expect(await catalog.list({ label: 'nowhere' })).toMatchObject({ nodes: [], totalCount: 0 });
+    expect((await catalog.list({ source: 'redfin' })).nodes.map((p) => p.id)).toEqual(['1000-plymouth-dr-austin-tx-78758']);
+    await expect(catalog.list({}, { first: 101 })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(catalog.list({}, { after: 'not a cursor' })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+
+  it('removes a property; an unknown one is NOT_FOUND', async () => {
+    await catalog.remove('7 Last Rd, Austin, TX 78701');
+    expect(await catalog.get('7-last-rd-austin-tx-78701')).toBeNull();
+    await expect(catalog.remove('7-last-rd-austin-tx-78701')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('seeds an empty catalog once from the sample CSV, also when two processes seed at once', async () => {
+    const other = await tdb.connectAgain();
+    const fresh = await openTestDatabase('catalog_seed');
+    try {
+      const a = new PropertyCatalog({ db: fresh.db });
+      const b = new PropertyCatalog({ db: await fresh.connectAgain() });
+      const [ra, rb] = await Promise.all([a.seedIfEmpty(SAMPLE_CSV), b.seedIfEmpty(SAMPLE_CSV)]);
+      const added = (ra?.added ?? 0) + (rb?.added ?? 0);
+      expect(added).toBe(9);
+      expect(await a.count()).toBe(9);
+      expect((await a.list({ label: 'sample' }, { first: 100 })).totalCount).toBe(9);
+      expect(await a.seedIfEmpty(SAMPLE_CSV)).toBeNull();
+    } finally {
+      await fresh.close();
+      void other;
+    }
+  });
+
+  it('reads the site and listing id of a listing URL, and refuses another site naming the supported ones', () => {
+    expect(readListingUrl(ZILLOW)).toEqual({ source: 'zillow', listingId: '29384654' });
+    expect(readListingUrl(REDFIN)).toEqual({ source: 'redfin', listingId: '31234567' });
+    expect(() => readListingUrl('https://www.realtor.com/realestateandhomes-detail/x')).toThrow(/realtor\.com.*supported: zillow\.com/s);
+    expect(addressFromListingUrl(ZILLOW)).toBe('3001 Garwood St Austin TX 78702');
+    expect(addressFromListingUrl(REDFIN)).toBe('1000 Plymouth Dr, Austin, TX 78758');
+  });
+});

@@ -1,0 +1,11 @@
+/**
+ * `@phx/scrapers/urls`: the pure readers of the sites' listing URLs (no
+ * browser, no Playwright), for light entries such as the API server's job
+ * layer: which site a listing URL is of and its listing id (Zillow zpid,
+ * Redfin property id).
+ *
+ * @packageDocumentation
+ */
+export { parseZillowListingUrl } from './zillow/zillow-urls.js';
+export { parseRedfinListingUrl } from './redfin/redfin-urls.js';
+export { UnsupportedUrlError } from './errors/index.js';
