@@ -141,6 +141,7 @@ export {
   PROPERTIES_CSV_COLUMNS,
   selectProperties,
   loadPropertiesCsv,
+  readPropertiesCsvFile,
 } from './properties/index.js';
 export type { ParsePropertiesCsvOptions, PropertiesCsvRow, PropertiesCsvRows, InvalidPropertiesCsvRow } from './properties/index.js';
 

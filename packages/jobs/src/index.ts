@@ -149,6 +149,7 @@ export type { ApiKeyRepositoryOptions, ApiKeyRole, ApiKeyRecord, CreatedApiKey, 
 
 export {
   PropertyCatalog,
+  PropertyInUseError,
   PROPERTIES_COLLECTION,
   SAMPLE_LABEL,
   MAX_PROPERTY_PAGE,
@@ -167,4 +168,5 @@ export type {
   PropertyFilter,
   PropertyPage,
   PropertyCatalogOptions,
+  PropertySelection,
 } from './catalog/index.js';

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { addExtractionFlags, checkSelection } from './extraction-flags.js';
+import type { RawSelectionFlags, SelectionFlags } from './extraction-flags.js';
 import { InvalidInputError, parseSources, toJobId, type InputIssue, type IsolationMode, type JobId, type Source } from '@phx/core';
 import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
 
@@ -20,12 +21,8 @@ export type CliRequest =
       /** Extract: enqueue for a worker (`--async`) or run in this process. */
       readonly kind: 'extract';
       readonly mode: 'async' | 'in-process';
-      /** Addresses to extract; empty with `all`. */
-      readonly addresses: readonly string[];
-      /** Every property of the CSV. */
-      readonly all: boolean;
-      /** Path of the properties CSV. */
-      readonly csvPath: string;
+      /** Which properties (catalog ids, addresses, listing URLs, a label, all) and a CSV to import first. */
+      readonly selection: SelectionFlags;
       readonly sources: readonly Source[];
       readonly isolationMode: IsolationMode;
       readonly dryRun: boolean;
@@ -43,7 +40,7 @@ export type CliRequest =
 
 /** Defaults the CLI cannot know by itself (paths of this workspace). */
 export interface CliDefaults {
-  /** Default properties CSV. */
+  /** Properties CSV that seeds an empty catalog (label `sample`). */
   readonly csvPath: string;
   /** Default fixtures folder for `--replay`. */
   readonly fixturesDir: string;
@@ -61,7 +58,7 @@ export function buildCliProgram(defaults: CliDefaults): Command {
   const program = new Command('phx-extract').description(
     'Extract listing photos of properties from Zillow and Redfin, in process or as a background job. Recurring extractions: phx-extract schedule --help.',
   );
-  return addExtractionFlags(program, defaults.csvPath)
+  return addExtractionFlags(program)
     .option('--async', 'enqueue as a background job, print its id and return', false)
     .option('--job-id <id>', 'print the status and counters of a job; exit 0 only when completed')
     .option('--wait', 'with --async or --job-id: follow the job until it ends', false)
@@ -77,10 +74,7 @@ export function buildCliProgram(defaults: CliDefaults): Command {
     .configureOutput({ writeErr: defaults.writeErr ?? ((s) => process.stderr.write(s)) });
 }
 
-interface RawOptions {
-  address?: string[];
-  all: boolean;
-  csv: string;
+interface RawOptions extends RawSelectionFlags {
   sources: string;
   isolation: IsolationMode;
   dryRun: boolean;
@@ -142,7 +136,7 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
     return { kind: 'status', jobId: toJobId(o.jobId), wait: o.wait };
   }
   if (o.cancel) throw new InvalidInputError('flags', [{ path: '--cancel', message: 'needs --job-id <id> of the job to cancel' }]);
-  const { addresses, issues } = checkSelection(o.address, o.all);
+  const { selection, issues } = checkSelection(o);
   if (o.replay && o.async) issues.push({ path: '--replay', message: 'applies to in-process runs; a worker is set with PHX_SCRAPER_MODE' });
   if (o.wait && !o.async) issues.push({ path: '--wait', message: 'applies to --async and --job-id (an in-process run always waits)' });
   if (!o.replay && program.getOptionValueSource('fixtures') === 'cli') {
@@ -157,9 +151,7 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
   return {
     kind: 'extract',
     mode: o.async ? 'async' : 'in-process',
-    addresses,
-    all: o.all,
-    csvPath: o.csv,
+    selection,
     sources: parseSources(o.sources.split(',')),
     isolationMode: o.isolation,
     dryRun: o.dryRun,

@@ -3,36 +3,76 @@ import type { Command } from 'commander';
 import { DEFAULT_ISOLATION_MODE, ISOLATION_MODES } from '@phx/core';
 import type { InputIssue } from '@phx/core';
 
+/** The property selection of the extraction flags, as the catalog's `select` takes it. */
+export interface SelectionFlags {
+  /** `--id`: catalog property ids. */
+  readonly ids: readonly string[];
+  /** `--address`: addresses; a new one is added to the catalog. */
+  readonly addresses: readonly string[];
+  /** `--url`: Zillow or Redfin listing URLs; a new one is added to the catalog. */
+  readonly urls: readonly string[];
+  /** `--label`: every property with this label, or `null`. */
+  readonly label: string | null;
+  /** `--all`: every property of the catalog (with an explicit `--csv`: every row of that file). */
+  readonly all: boolean;
+  /** `--csv` given on the command line: a CSV to import into the catalog first, or `null`. */
+  readonly importCsv: string | null;
+}
+
 /**
- * Adds the flags that say what to extract (`--address`, `--all`, `--csv`,
- * `--sources`, `--isolation`, `--dry-run`), shared by `phx-extract` and
- * `phx-extract schedule add`.
+ * Adds the flags that say what to extract (`--id`, `--address`, `--url`,
+ * `--label`, `--all`, `--csv`, `--sources`, `--isolation`, `--dry-run`),
+ * shared by `phx-extract` and `phx-extract schedule add`.
  *
  * @param command - the command to extend
- * @param csvPath - the default properties CSV
  * @returns the same command
  */
-export function addExtractionFlags(command: Command, csvPath: string): Command {
+export function addExtractionFlags(command: Command): Command {
   return command
-    .option('--address <address...>', 'street address of a property in the CSV (repeatable)')
-    .option('--all', 'every property of the CSV', false)
-    .option('--csv <file>', 'properties CSV (address,zillow_url,redfin_url)', csvPath)
+    .option('--id <id...>', 'id of a catalog property (repeatable)')
+    .option('--address <address...>', 'street address (repeatable); one not in the catalog is added to it')
+    .option('--url <url...>', 'Zillow or Redfin listing URL (repeatable); one not in the catalog is added to it')
+    .option('--label <label>', 'every catalog property with this label')
+    .option('--all', 'every property of the catalog (with --csv: every row of that file)', false)
+    .option('--csv <file>', 'properties CSV (address,zillow_url,redfin_url) to import into the catalog first')
     .option('--sources <list>', 'comma-separated sources', 'zillow,redfin')
     .addOption(new Option('--isolation <mode>', 'browser isolation').choices([...ISOLATION_MODES]).default(DEFAULT_ISOLATION_MODE))
     .option('--dry-run', 'list photos without downloading or storing them', false);
 }
 
+/** The raw selection flags commander gives. */
+export interface RawSelectionFlags {
+  id?: string[];
+  address?: string[];
+  url?: string[];
+  label?: string;
+  all: boolean;
+  csv?: string;
+}
+
 /**
- * Checks the property selection: `--address` or `--all`, not both.
+ * Checks the property selection: `--id`/`--address`/`--url` (any mix), or
+ * `--label`, or `--all`; `--csv` alone selects every row of the file.
  *
- * @param address - the `--address` values, if any
- * @param all - the `--all` flag
- * @returns the trimmed, non-blank addresses and the problems found
+ * @param o - the flags
+ * @returns the selection (trimmed, blanks dropped) and the problems found
  */
-export function checkSelection(address: readonly string[] | undefined, all: boolean): { addresses: string[]; issues: InputIssue[] } {
-  const addresses = (address ?? []).map((a) => a.trim()).filter((a) => a.length > 0);
+export function checkSelection(o: RawSelectionFlags): { selection: SelectionFlags; issues: InputIssue[] } {
+  const clean = (values: readonly string[] | undefined): string[] => (values ?? []).map((a) => a.trim()).filter((a) => a.length > 0);
+  const label = o.label?.trim() ?? '';
+  const importCsv = o.csv ?? null;
+  const selection: SelectionFlags = {
+    ids: clean(o.id),
+    addresses: clean(o.address),
+    urls: clean(o.url),
+    label: label === '' ? null : label,
+    all: o.all || (importCsv !== null && clean(o.id).length + clean(o.address).length + clean(o.url).length === 0 && label === ''),
+    importCsv,
+  };
+  const listed = selection.ids.length + selection.addresses.length + selection.urls.length > 0;
+  const kinds = [listed, selection.label !== null, selection.all].filter(Boolean).length;
   const issues: InputIssue[] = [];
-  if (addresses.length === 0 && !all) issues.push({ path: '--address', message: 'give --address <address> or --all' });
-  if (addresses.length > 0 && all) issues.push({ path: '--all', message: 'cannot be combined with --address' });
-  return { addresses, issues };
+  if (kinds === 0) issues.push({ path: '--address', message: 'give --address <address> (or --id, --url), --label <label> or --all' });
+  if (kinds > 1) issues.push({ path: '--all', message: 'give --id/--address/--url, or --label, or --all; not several of these' });
+  return { selection, issues };
 }

@@ -12,13 +12,20 @@ import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from './cli-config.js';
 import { parseCliArgs } from './cli-options.js';
 import { runCli } from './run-cli.js';
+import { parsePropertiesArgs } from './properties-options.js';
+import { runPropertiesCli } from './run-properties-cli.js';
 import { runScheduleCli } from './run-schedule-cli.js';
 import { parseScheduleArgs } from './schedule-options.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const config = loadCliConfig(process.env);
   const defaults = { csvPath: config.csvPath, fixturesDir: config.fixturesDir };
-  const request = argv[0] === 'schedule' ? parseScheduleArgs(argv.slice(1), defaults) : parseCliArgs(argv, defaults);
+  const request =
+    argv[0] === 'schedule'
+      ? parseScheduleArgs(argv.slice(1), defaults)
+      : argv[0] === 'properties'
+        ? parsePropertiesArgs(argv.slice(1), defaults)
+        : parseCliArgs(argv, defaults);
   const logger = pino({ level: config.logLevel }, pino.destination(2));
   configureSharp();
   const client = await connectMongo(await resolveMongoUri());
@@ -29,7 +36,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const agenda = await createAgenda({ db, name: `cli:${process.pid}`, logger });
     try {
       const ctx = { db, agenda, config, logger, write: (l: string) => console.log(l), signal: interrupt.signal };
-      return request.kind === 'schedule' ? await runScheduleCli(request, ctx) : await runCli(request, ctx);
+      if (request.kind === 'schedule') return await runScheduleCli(request, ctx);
+      if (request.kind === 'properties') return await runPropertiesCli(request, ctx);
+      return await runCli(request, ctx);
     } finally {
       await agenda.stop(false);
     }

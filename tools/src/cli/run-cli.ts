@@ -1,12 +1,13 @@
-import { FileImageStore, loadPropertiesCsv, selectProperties } from '@phx/core';
+import { FileImageStore } from '@phx/core';
 import { checkFixturesDir } from '../db/workspace-paths.js';
-import type { ExtractionJob, Logger, Property } from '@phx/core';
+import type { ExtractionJob, Logger } from '@phx/core';
 import { JobProgressFeed, JobService, MongoPhotoRepository, JobRepository } from '@phx/jobs';
 import { ExtractorFactory, runExtractionJobNow } from '@phx/jobs/worker';
 import type { Db } from 'mongodb';
 import type { Agenda } from 'agenda';
 import type { CliConfig } from './cli-config.js';
 import type { CliRequest } from './cli-options.js';
+import { openCatalog, selectFromCatalog } from './catalog-selection.js';
 import { followJob } from './follow-job.js';
 import { formatJobReport, formatOutcomes } from './job-report.js';
 
@@ -56,7 +57,8 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
       ctx.write(formatJobReport(job));
       return job.status === 'cancelled' ? 0 : 1;
     }
-    const properties = await chooseProperties(request);
+    const catalog = await openCatalog(ctx.db, ctx.config.csvPath);
+    const properties = await selectFromCatalog(catalog, request.selection, ctx.write);
     const input = { properties, sources: request.sources, isolationMode: request.isolationMode, dryRun: request.dryRun };
     if (request.mode === 'async') {
       const job = await service.enqueueExtraction(input);
@@ -75,11 +77,6 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
   } finally {
     feed.close();
   }
-}
-
-async function chooseProperties(request: Extract<CliRequest, { kind: 'extract' }>): Promise<Property[]> {
-  const catalog = await loadPropertiesCsv(request.csvPath);
-  return request.all ? catalog : selectProperties(catalog, request.addresses);
 }
 
 async function runInProcess(

@@ -1,6 +1,7 @@
-import { NotFoundError, loadPropertiesCsv, selectProperties } from '@phx/core';
+import { NotFoundError } from '@phx/core';
 import { ScheduleService } from '@phx/jobs';
 import type { ScheduleTick, ScheduleView } from '@phx/jobs';
+import { openCatalog, selectFromCatalog } from './catalog-selection.js';
 import type { CliContext } from './run-cli.js';
 import type { ScheduleRequest } from './schedule-options.js';
 
@@ -17,14 +18,14 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  */
 export async function runScheduleCli(
   request: ScheduleRequest,
-  ctx: Pick<CliContext, 'db' | 'agenda' | 'logger' | 'write'>,
+  ctx: Pick<CliContext, 'db' | 'agenda' | 'logger' | 'write' | 'config'>,
 ): Promise<number> {
   const schedules = new ScheduleService({ db: ctx.db, agenda: ctx.agenda, logger: ctx.logger });
   await schedules.ensureIndexes();
   switch (request.action) {
     case 'add': {
-      const catalog = await loadPropertiesCsv(request.csvPath);
-      const properties = request.all ? catalog : selectProperties(catalog, request.addresses);
+      const catalog = await openCatalog(ctx.db, ctx.config.csvPath);
+      const properties = await selectFromCatalog(catalog, request.selection, ctx.write);
       const created = await schedules.createSchedule({
         name: request.name,
         cron: request.cron,

@@ -4,6 +4,7 @@ import type { IsolationMode, Source } from '@phx/core';
 import { DEFAULT_SCHEDULE_TIME_ZONE } from '@phx/jobs';
 import type { CliDefaults } from './cli-options.js';
 import { addExtractionFlags, checkSelection } from './extraction-flags.js';
+import type { RawSelectionFlags, SelectionFlags } from './extraction-flags.js';
 
 /** A `phx-extract schedule …` request, parsed and checked. */
 export type ScheduleRequest =
@@ -13,10 +14,8 @@ export type ScheduleRequest =
       readonly name: string;
       readonly cron: string;
       readonly timeZone: string;
-      /** Addresses to extract; empty with `all`. */
-      readonly addresses: readonly string[];
-      readonly all: boolean;
-      readonly csvPath: string;
+      /** Which properties (resolved against the catalog when the schedule is created) and a CSV to import first. */
+      readonly selection: SelectionFlags;
       readonly sources: readonly Source[];
       readonly isolationMode: IsolationMode;
       readonly dryRun: boolean;
@@ -30,13 +29,10 @@ export type ScheduleRequest =
       readonly schedule: string;
     };
 
-interface RawAddOptions {
+interface RawAddOptions extends RawSelectionFlags {
   name: string;
   cron: string;
   tz: string;
-  address?: string[];
-  all: boolean;
-  csv: string;
   sources: string;
   isolation: IsolationMode;
   dryRun: boolean;
@@ -62,7 +58,7 @@ export function buildScheduleProgram(defaults: CliDefaults, onRequest: (request:
     .requiredOption('--name <name>', 'unique name of the schedule')
     .requiredOption('--cron <expression>', 'cron expression, 5 fields (minute hour day month weekday) or 6 (seconds first)')
     .option('--tz <zone>', 'IANA time zone of the expression', DEFAULT_SCHEDULE_TIME_ZONE);
-  addExtractionFlags(add, defaults.csvPath)
+  addExtractionFlags(add)
     .option('--paused', 'create it paused', false)
     .action((o: RawAddOptions) => onRequest(toAddRequest(o)));
   program
@@ -86,7 +82,7 @@ export function buildScheduleProgram(defaults: CliDefaults, onRequest: (request:
 }
 
 function toAddRequest(o: RawAddOptions): ScheduleRequest {
-  const { addresses, issues } = checkSelection(o.address, o.all);
+  const { selection, issues } = checkSelection(o);
   if (issues.length > 0) throw new InvalidInputError('flags', issues);
   return {
     kind: 'schedule',
@@ -94,9 +90,7 @@ function toAddRequest(o: RawAddOptions): ScheduleRequest {
     name: o.name,
     cron: o.cron,
     timeZone: o.tz,
-    addresses,
-    all: o.all,
-    csvPath: o.csv,
+    selection,
     sources: parseSources(o.sources.split(',')),
     isolationMode: o.isolation,
     dryRun: o.dryRun,

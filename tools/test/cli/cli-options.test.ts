@@ -10,9 +10,7 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--all', '--replay'], defaults)).toEqual({
       kind: 'extract',
       mode: 'in-process',
-      addresses: [],
-      all: true,
-      csvPath: '/d/props.csv',
+      selection: { ids: [], addresses: [], urls: [], label: null, all: true, importCsv: null },
       sources: ['zillow', 'redfin'],
       isolationMode: 'virtual',
       dryRun: false,
@@ -53,7 +51,7 @@ describe('parseCliArgs', () => {
     expect(r).toMatchObject({
       kind: 'extract',
       mode: 'async',
-      addresses: ['1 Main St, Town, AZ 85001', '2 Oak Ave'],
+      selection: { addresses: ['1 Main St, Town, AZ 85001', '2 Oak Ave'], all: false, importCsv: null },
       sources: ['redfin'],
       dryRun: true,
       wait: true,

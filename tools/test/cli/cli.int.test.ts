@@ -123,7 +123,7 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     expect(badSource.stderr).toContain('unknown source "trulia"');
     const nothing = await cli();
     expect(nothing.code).toBe(2);
-    expect(nothing.stderr).toContain('give --address <address> or --all');
+    expect(nothing.stderr).toContain('give --address <address> (or --id, --url), --label <label> or --all');
     const jobs = client.db(dbName).collection('extraction_jobs');
     const jobsBefore = await jobs.countDocuments();
     const noFixtures = await cli('--all', '--replay', '--fixtures', '/nonexistent/fixtures');

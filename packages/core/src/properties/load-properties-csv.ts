@@ -5,9 +5,36 @@ import { decodeUtf8Lines } from './decode-utf8-lines.js';
 import { parsePropertiesCsv } from './parse-properties-csv.js';
 
 /**
- * Reads and parses a properties CSV file, which must be UTF-8 (a file in
- * another encoding is refused, never read with U+FFFD in place of its
- * letters); see {@link parsePropertiesCsv}.
+ * Reads the text of a properties CSV file, which must be UTF-8 (a file in
+ * another encoding is refused, never read with U+FFFD in place of its letters).
+ *
+ * @param path - path of the CSV file
+ * @returns the text
+ * @throws {@link NotFoundError} (`entity` `properties file`) when the file does not exist
+ * @throws {@link InvalidInputError} naming the path and each line that is not UTF-8 (first bad byte and column), or when `path` is a folder
+ * @example
+ * ```ts
+ * const text = await readPropertiesCsvFile('data/properties.csv');
+ * ```
+ */
+export async function readPropertiesCsvFile(path: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ENOENT') throw new NotFoundError('properties file', path, { key: 'path', cause: error });
+    if (code === 'EISDIR') {
+      throw new InvalidInputError('properties file', [{ path, message: 'is a folder; give the path of a CSV file' }], { cause: error });
+    }
+    throw error;
+  }
+  return decodeUtf8Lines(bytes, `properties CSV ${path}`);
+}
+
+/**
+ * Reads and parses a properties CSV file, which must be UTF-8; see
+ * {@link readPropertiesCsvFile} and {@link parsePropertiesCsv}.
  *
  * @param path - path of the CSV file
  * @returns the properties in file order
@@ -20,17 +47,5 @@ import { parsePropertiesCsv } from './parse-properties-csv.js';
  * ```
  */
 export async function loadPropertiesCsv(path: string): Promise<Property[]> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'ENOENT') throw new NotFoundError('properties file', path, { key: 'path', cause: error });
-    if (code === 'EISDIR') {
-      throw new InvalidInputError('properties file', [{ path, message: 'is a folder; give the path of a CSV file' }], { cause: error });
-    }
-    throw error;
-  }
-  const name = `properties CSV ${path}`;
-  return parsePropertiesCsv(decodeUtf8Lines(bytes, name), { name });
+  return parsePropertiesCsv(await readPropertiesCsvFile(path), { name: `properties CSV ${path}` });
 }

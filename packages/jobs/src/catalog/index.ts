@@ -14,5 +14,7 @@ export type {
   PropertyFilter,
   PropertyPage,
   PropertyCatalogOptions,
+  PropertySelection,
 } from './property-catalog.js';
+export { PropertyInUseError } from './property-in-use-error.js';
 export { readListingUrl, listingIdOf, addressFromListingUrl, SUPPORTED_LISTING_SITES } from './listing-url.js';

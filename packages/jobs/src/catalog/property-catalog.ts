@@ -1,9 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 import type { Collection, Db, Filter } from 'mongodb';
-import { InvalidInputError, NotFoundError, readPropertiesCsvRows, SOURCES, systemClock, toPropertyId } from '@phx/core';
+import {
+  InvalidInputError,
+  NotFoundError,
+  readPropertiesCsvFile,
+  readPropertiesCsvRows,
+  SOURCES,
+  systemClock,
+  toPropertyId,
+} from '@phx/core';
 import type { Clock, InvalidPropertiesCsvRow, Property, PropertiesCsvRow, Source } from '@phx/core';
-import { listingIdOf } from './listing-url.js';
+import { addressFromListingUrl, listingIdOf, readListingUrl } from './listing-url.js';
 
 /** Name of the catalog's collection. */
 export const PROPERTIES_COLLECTION = 'properties';
@@ -40,6 +47,8 @@ export interface PropertyImportReport {
   readonly updated: number;
   readonly unchanged: number;
   readonly invalid: readonly InvalidPropertiesCsvRow[];
+  /** Ids of the rows imported (added, updated or unchanged), in file order. */
+  readonly ids: readonly string[];
 }
 
 /** Filter of {@link PropertyCatalog.list}; every given part must match. */
@@ -62,6 +71,23 @@ export interface PropertyPage {
   readonly endCursor: string | null;
 }
 
+/**
+ * Which properties an extraction is for: a union of `ids`, `addresses` and
+ * `listingUrls`; or `label` alone; or `all` alone.
+ */
+export interface PropertySelection {
+  /** Catalog property ids (or addresses of catalog properties); an unknown one is NOT_FOUND. */
+  readonly ids?: readonly string[];
+  /** Addresses; one not in the catalog is added (its listing is found by the sites' address search at run time). */
+  readonly addresses?: readonly string[];
+  /** Listing URLs of Zillow or Redfin; one whose listing id is not in the catalog is added with the address of its slug. */
+  readonly listingUrls?: readonly string[];
+  /** Every property with this label. */
+  readonly label?: string;
+  /** Every property of the catalog. */
+  readonly all?: boolean;
+}
+
 /** Options of {@link PropertyCatalog}. */
 export interface PropertyCatalogOptions {
   /** Database holding the collection. Borrowed: never closed here. */
@@ -71,7 +97,7 @@ export interface PropertyCatalogOptions {
 
 /** Largest `first` of a page. */
 export const MAX_PROPERTY_PAGE = 100;
-/** Ids read per `find` when importing. */
+/** Rows read (by `_id`, concurrently) and inserted at a time when importing. */
 const IMPORT_BATCH = 1000;
 
 /** Encodes an opaque cursor (base64 of the property id). */
@@ -154,7 +180,19 @@ export class PropertyCatalog {
       rows.map((r) => r.property),
       labels,
     );
-    return { ...counts, invalid };
+    return { ...counts, invalid, ids: rows.map((r) => r.property.id) };
+  }
+
+  /**
+   * Imports a properties CSV file (UTF-8); see {@link importCsv}.
+   *
+   * @param path - the file
+   * @param options - `label` to add
+   * @returns the report
+   * @throws core's NotFoundError for a missing file, InvalidInputError for a file that is not UTF-8 or has no `address` header
+   */
+  async importCsvFile(path: string, options: { readonly label?: string } = {}): Promise<PropertyImportReport> {
+    return this.importCsv(await readPropertiesCsvFile(path), { ...options, name: `properties CSV ${path}` });
   }
 
   /**
@@ -164,16 +202,16 @@ export class PropertyCatalog {
    * @param labels - labels to add to each
    * @returns how many were added, updated, unchanged
    */
-  async upsert(properties: readonly Property[], labels: readonly string[]): Promise<Omit<PropertyImportReport, 'invalid'>> {
+  async upsert(properties: readonly Property[], labels: readonly string[]): Promise<Omit<PropertyImportReport, 'invalid' | 'ids'>> {
     const now = this.clock.now();
     let added = 0;
     let updated = 0;
     let unchanged = 0;
     for (let start = 0; start < properties.length; start += IMPORT_BATCH) {
       const batch = properties.slice(start, start + IMPORT_BATCH);
-      const existing = new Map(
-        (await this.properties.find({ _id: { $in: batch.map((p) => p.id as string) } }).toArray()).map((d) => [d._id, d]),
-      );
+      // One findOne per id: FerretDB 1.x reads one _id from its index but scans the collection for `$in`.
+      const found = await Promise.all(batch.map((p) => this.properties.findOne({ _id: p.id as string })));
+      const existing = new Map(found.filter((d) => d !== null).map((d) => [d._id, d]));
       const fresh: CatalogPropertyDocument[] = [];
       for (const property of batch) {
         const doc = existing.get(property.id);
@@ -263,6 +301,67 @@ export class PropertyCatalog {
   }
 
   /**
+   * Turns a selection into the job's properties (core's `Property`), adding
+   * new addresses and listing URLs to the catalog.
+   *
+   * @param selection - see {@link PropertySelection}
+   * @returns the properties, each once, in request order (by id for `label` and `all`)
+   * @throws InvalidInputError (`BAD_USER_INPUT`) for an empty or mixed selection, or a URL of an unsupported site
+   * @throws NotFoundError for an id the catalog does not have
+   */
+  async select(selection: PropertySelection): Promise<Property[]> {
+    const ids = selection.ids ?? [];
+    const addresses = selection.addresses ?? [];
+    const urls = selection.listingUrls ?? [];
+    const listed = ids.length + addresses.length + urls.length > 0;
+    const kinds = [listed, selection.label !== undefined, selection.all === true].filter(Boolean).length;
+    if (kinds !== 1) {
+      const message =
+        kinds === 0
+          ? 'nothing selected; give ids, addresses or listing URLs, a label, or all'
+          : 'give ids/addresses/listing URLs, or a label, or all; not several of these';
+      throw new InvalidInputError('property selection', [{ path: 'selection', message }]);
+    }
+    if (selection.all === true || selection.label !== undefined) {
+      const query = selection.label === undefined ? {} : { labels: selection.label };
+      const docs = await this.properties.find(query).sort({ _id: 1 }).toArray();
+      return docs.map((d) => toJobProperty(fromDocument(d)));
+    }
+    const chosen = new Map<string, Property>();
+    for (const id of ids) {
+      const found = await this.get(id);
+      if (found === null) throw new NotFoundError('property', id, { where: 'the catalog' });
+      chosen.set(found.id, toJobProperty(found));
+    }
+    const fresh: Property[] = [];
+    for (const address of addresses) {
+      const found = await this.get(address);
+      const property = found === null ? { id: toPropertyId(address), address: address.trim(), listingUrls: {} } : toJobProperty(found);
+      if (found === null) fresh.push(property);
+      chosen.set(property.id, property);
+    }
+    for (const url of urls) {
+      const { source, listingId } = readListingUrl(url);
+      const found = await this.findByListingId(source, listingId);
+      if (found !== null) {
+        chosen.set(found.id, toJobProperty(found));
+        continue;
+      }
+      const slugAddress = addressFromListingUrl(url) ?? `${source} ${listingId}`;
+      const known = await this.get(slugAddress);
+      const property = {
+        id: toPropertyId(slugAddress),
+        address: known?.address ?? slugAddress,
+        listingUrls: { ...known?.listingUrls, [source]: url },
+      };
+      fresh.push(property);
+      chosen.set(property.id, property);
+    }
+    if (fresh.length > 0) await this.upsert([...new Map(fresh.map((p) => [p.id, p])).values()], []);
+    return [...chosen.values()];
+  }
+
+  /**
    * Counts the catalog's properties.
    *
    * @returns how many there are
@@ -291,7 +390,7 @@ export class PropertyCatalog {
    */
   async seedIfEmpty(csvPath: string): Promise<PropertyImportReport | null> {
     if ((await this.properties.countDocuments({}, { limit: 1 })) > 0) return null;
-    return this.importCsv(await readFile(csvPath, 'utf8'), { label: SAMPLE_LABEL, name: `properties CSV ${csvPath}` });
+    return this.importCsvFile(csvPath, { label: SAMPLE_LABEL });
   }
 }
 

@@ -44,6 +44,7 @@ describe('PropertyCatalog', () => {
         { line: 5, reason: `zillow_url "${REDFIN}" is not a zillow listing URL` },
         { line: 6, reason: 'duplicate property id "3001-garwood-st-austin-tx-78702" (same address as line 2)' },
       ],
+      ids: ['3001-garwood-st-austin-tx-78702', '1000-plymouth-dr-austin-tx-78758', '7-last-rd-austin-tx-78701'],
     });
     const before = await tdb.db.collection(PROPERTIES_COLLECTION).find().sort({ _id: 1 }).toArray();
     const second = await catalog.importCsv(csv, { label: 'austin' });
@@ -109,5 +110,57 @@ describe('PropertyCatalog', () => {
     expect(() => readListingUrl('https://www.realtor.com/realestateandhomes-detail/x')).toThrow(/realtor\.com.*supported: zillow\.com/s);
     expect(addressFromListingUrl(ZILLOW)).toBe('3001 Garwood St Austin TX 78702');
     expect(addressFromListingUrl(REDFIN)).toBe('1000 Plymouth Dr, Austin, TX 78758');
+  });
+});
+
+describe('PropertyCatalog.select', () => {
+  let tdb: TestDatabase;
+  let catalog: PropertyCatalog;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('catalog_select');
+    catalog = new PropertyCatalog({ db: tdb.db });
+    await catalog.importCsv(csv, { label: 'austin' });
+  });
+  afterAll(async () => {
+    await tdb.close();
+  });
+
+  it('selects by id, address and label; a new address is added to the catalog without listing URLs', async () => {
+    const chosen = await catalog.select({
+      ids: ['7-last-rd-austin-tx-78701'],
+      addresses: ['3001 garwood st austin tx 78702', '9 New Ln, Mesa, AZ 85201'],
+    });
+    expect(chosen).toEqual([
+      { id: '7-last-rd-austin-tx-78701', address: '7 Last Rd, Austin, TX 78701', listingUrls: {} },
+      { id: '3001-garwood-st-austin-tx-78702', address: '3001 Garwood St, Austin, TX 78702', listingUrls: { zillow: ZILLOW } },
+      { id: '9-new-ln-mesa-az-85201', address: '9 New Ln, Mesa, AZ 85201', listingUrls: {} },
+    ]);
+    expect(await catalog.get('9-new-ln-mesa-az-85201')).toMatchObject({ labels: [], listingUrls: {} });
+    expect((await catalog.select({ label: 'austin' })).map((p) => p.id)).toHaveLength(3);
+    expect(await catalog.select({ label: 'nowhere' })).toEqual([]);
+    expect(await catalog.select({ all: true })).toHaveLength(4);
+  });
+
+  it('selects by listing URL: a known listing id is reused, a new one is added with the address of its slug', async () => {
+    expect(await catalog.select({ listingUrls: [REDFIN] })).toEqual([
+      { id: '1000-plymouth-dr-austin-tx-78758', address: '1000 Plymouth Dr, Austin, TX 78758', listingUrls: { redfin: REDFIN } },
+    ]);
+    const url = 'https://www.zillow.com/homedetails/1000-Plymouth-Dr-Austin-TX-78758/29423592_zpid/';
+    const [added] = await catalog.select({ listingUrls: [url] });
+    expect(added).toEqual({
+      id: '1000-plymouth-dr-austin-tx-78758',
+      address: '1000 Plymouth Dr, Austin, TX 78758',
+      listingUrls: { redfin: REDFIN, zillow: url },
+    });
+    expect(await catalog.findByListingId('zillow', '29423592')).toMatchObject({ id: '1000-plymouth-dr-austin-tx-78758' });
+    const other = 'https://www.realtor.com/realestateandhomes-detail/1-Main-St_Austin_TX_78701_M1';
+    await expect(catalog.select({ listingUrls: [other] })).rejects.toThrow(/realtor\.com.*supported/);
+  });
+
+  it('refuses an unknown id, an empty selection and a mixed one', async () => {
+    await expect(catalog.select({ ids: ['nope-1'] })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(catalog.select({})).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(catalog.select({ all: true, label: 'austin' })).rejects.toBeInstanceOf(InvalidInputError);
   });
 });

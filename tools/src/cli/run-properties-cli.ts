@@ -1,0 +1,69 @@
+import type { PropertyCatalog } from '@phx/jobs';
+import { JobService, PropertyInUseError } from '@phx/jobs';
+import { formatImportReport, openCatalog } from './catalog-selection.js';
+import type { CliContext } from './run-cli.js';
+import type { PropertiesRequest } from './properties-options.js';
+
+/**
+ * Carries out a `phx-extract properties …` request on the catalog (seeded from
+ * the sample CSV when empty).
+ *
+ * @param request - what was asked
+ * @param ctx - database, queue, settings, output
+ * @returns the exit code: 0 on success; 1 for an import with invalid rows (the others imported)
+ * @throws core's InvalidInputError (bad CSV, unsupported listing URL, bad cursor) and NotFoundError (unknown property, missing file);
+ *   `PropertyInUseError` (code `PROPERTY_IN_USE`) when a property to remove is in a pending or running job
+ */
+export async function runPropertiesCli(
+  request: PropertiesRequest,
+  ctx: Pick<CliContext, 'db' | 'agenda' | 'logger' | 'write' | 'config'>,
+): Promise<number> {
+  const catalog = await openCatalog(ctx.db, ctx.config.csvPath);
+  switch (request.action) {
+    case 'import': {
+      const report = await catalog.importCsvFile(request.file, request.label === null ? {} : { label: request.label });
+      for (const line of formatImportReport(report, request.file)) ctx.write(line);
+      return report.invalid.length === 0 ? 0 : 1;
+    }
+    case 'add': {
+      const [property] = await selectOne(catalog, request.target);
+      if (property === undefined) return 1;
+      if (request.label !== null) await catalog.upsert([property], [request.label]);
+      ctx.write(`Property ${property.id}: ${property.address}`);
+      return 0;
+    }
+    case 'list': {
+      const page = await catalog.list(
+        {
+          ...(request.search === null ? {} : { search: request.search }),
+          ...(request.label === null ? {} : { label: request.label }),
+          ...(request.source === null ? {} : { source: request.source }),
+        },
+        { first: request.first, after: request.after },
+      );
+      if (request.json) {
+        ctx.write(JSON.stringify(page, null, 2));
+        return 0;
+      }
+      for (const p of page.nodes) {
+        const sites = Object.keys(p.listingUrls).join(',') || '-';
+        ctx.write(`${p.id}  ${p.address}  [${sites}]  ${p.labels.join(',')}`);
+      }
+      ctx.write(`${page.nodes.length} of ${page.totalCount}${page.hasNextPage ? `; next page: --after ${page.endCursor}` : ''}`);
+      return 0;
+    }
+    case 'remove': {
+      const service = new JobService({ db: ctx.db, agenda: ctx.agenda, logger: ctx.logger });
+      const property = await catalog.get(request.property);
+      const jobs = property === null ? [] : await service.activeJobsWithProperty(property.id);
+      if (property !== null && jobs.length > 0) throw new PropertyInUseError(property.id, jobs);
+      await catalog.remove(request.property);
+      ctx.write(`Removed ${property?.id ?? request.property}`);
+      return 0;
+    }
+  }
+}
+
+function selectOne(catalog: PropertyCatalog, target: string) {
+  return /^https?:\/\//i.test(target.trim()) ? catalog.select({ listingUrls: [target] }) : catalog.select({ addresses: [target] });
+}
