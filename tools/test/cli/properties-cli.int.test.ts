@@ -1,0 +1,112 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const ZILLOW = 'https://www.zillow.com/homedetails/3001-Garwood-St-Austin-TX-78702/29384654_zpid/';
+const REDFIN = 'https://www.redfin.com/TX/Austin/1000-Plymouth-Dr-78758/home/31234567';
+
+interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe('phx-extract properties (the built CLI on the catalog)', () => {
+  const dbName = `phx_cli_props_${randomUUID().slice(0, 8)}`;
+  let dir = '';
+  let client: MongoClient;
+
+  async function cli(...args: string[]): Promise<CliResult> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+        env: { ...process.env, MONGODB_DB: dbName, PHX_IMAGES_DIR: dir, LOG_LEVEL: 'silent' },
+        timeout: 120_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'phx-cli-props-'));
+    client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+  });
+  afterAll(async () => {
+    await client.db(dbName).dropDatabase();
+    await client.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('seeds the empty catalog from the sample CSV, then imports a CSV twice: invalid rows by line, the second run all unchanged', async () => {
+    const csv = join(dir, 'austin.csv');
+    await writeFile(
+      csv,
+      [
+        'address,zillow_url,redfin_url',
+        `"3001 Garwood St, Austin, TX 78702",${ZILLOW},`,
+        `"1 Other St, Austin, TX 78701",,${ZILLOW}`,
+        ',,',
+        '"3001 garwood st austin tx 78702",,',
+        '"7 Last Rd, Austin, TX 78701",,',
+      ].join('\n'),
+    );
+    const first = await cli('properties', 'import', csv, '--label', 'austin-2026');
+    expect(first.code).toBe(1);
+    // The sample CSV seeded the catalog first (3001 Garwood St is in it): that row gains a label.
+    expect(first.stdout).toContain(`Imported ${csv}: 1 added, 1 updated, 0 unchanged, 3 invalid`);
+    expect(first.stdout).toContain(`line 3: redfin_url "${ZILLOW}" is not a redfin listing URL`);
+    expect(first.stdout).toContain('line 4: address is missing');
+    expect(first.stdout).toContain('line 5: duplicate property id "3001-garwood-st-austin-tx-78702" (same address as line 2)');
+    const second = await cli('properties', 'import', csv, '--label', 'austin-2026');
+    expect(second.stdout).toContain(`Imported ${csv}: 0 added, 0 updated, 2 unchanged, 3 invalid`);
+
+    const sample = await cli('properties', 'list', '--label', 'sample', '--first', '100');
+    expect(sample.stdout).toContain('9 of 9');
+    const page1 = await cli('properties', 'list', '--label', 'austin-2026', '--first', '1', '--json');
+    const parsed = JSON.parse(page1.stdout) as { nodes: { id: string }[]; totalCount: number; hasNextPage: boolean; endCursor: string };
+    expect(parsed).toMatchObject({ totalCount: 2, hasNextPage: true, nodes: [{ id: '3001-garwood-st-austin-tx-78702' }] });
+    const page2 = await cli('properties', 'list', '--label', 'austin-2026', '--first', '1', '--after', parsed.endCursor);
+    expect(page2.stdout).toMatch(/^7-last-rd-austin-tx-78701 {2}7 Last Rd, Austin, TX 78701 {2}\[-\] {2}austin-2026\n1 of 2\n$/);
+    expect((await cli('properties', 'list', '--search', 'nowhere at all')).stdout).toBe('0 of 0\n');
+  });
+
+  it('adds by address and by Redfin URL; a URL of another site is bad input (exit 2)', async () => {
+    const byAddress = await cli('properties', 'add', '12 New Ln, Mesa, AZ 85201', '--label', 'mesa');
+    expect(byAddress).toMatchObject({ code: 0, stdout: 'Property 12-new-ln-mesa-az-85201: 12 New Ln, Mesa, AZ 85201\n' });
+    const byUrl = await cli('properties', 'add', REDFIN);
+    expect(byUrl).toMatchObject({ code: 0, stdout: 'Property 1000-plymouth-dr-austin-tx-78758: 1000 Plymouth Dr, Austin, TX 78758\n' });
+    expect((await cli('properties', 'list', '--source', 'redfin')).stdout).toContain('1000-plymouth-dr-austin-tx-78758');
+    const other = await cli('properties', 'add', 'https://www.realtor.com/realestateandhomes-detail/x_M1');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('is not a listing URL of a supported site; supported: zillow.com');
+  });
+
+  it('enqueues a new address (it joins the catalog); removing it while the job is pending is a conflict naming the job', async () => {
+    const enqueued = await cli('--address', '55 Fresh St, Tempe, AZ 85281', '--async', '--dry-run');
+    expect(enqueued.code).toBe(0);
+    const jobId = /Job enqueued: (\S+)/.exec(enqueued.stdout)?.[1] ?? '';
+    expect(jobId).not.toBe('');
+    expect((await cli('properties', 'list', '--search', 'fresh st')).stdout).toContain('55-fresh-st-tempe-az-85281');
+    const removed = await cli('properties', 'remove', '55 Fresh St, Tempe, AZ 85281');
+    expect(removed.code).toBe(1);
+    expect(removed.stderr).toContain(`PROPERTY_IN_USE: Property "55-fresh-st-tempe-az-85281" is in job ${jobId}`);
+    expect((await cli('--job-id', jobId, '--cancel')).code).toBe(0);
+    expect(await cli('properties', 'remove', '55 Fresh St, Tempe, AZ 85281')).toMatchObject({
+      code: 0,
+      stdout: 'Removed 55-fresh-st-tempe-az-85281\n',
+    });
+    const again = await cli('properties', 'remove', '55-fresh-st-tempe-az-85281');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('No property with id "55-fresh-st-tempe-az-85281" exists in the catalog');
+  });
+});
