@@ -97,7 +97,9 @@ export interface PropertyCatalogOptions {
 
 /** Largest `first` of a page. */
 export const MAX_PROPERTY_PAGE = 100;
-/** Rows read (by `_id`, concurrently) and inserted at a time when importing. */
+/** Most rows an import reads one `findOne` each; more read the whole collection once. */
+const FIND_ONE_LIMIT = 200;
+/** Rows inserted at a time when importing. */
 const IMPORT_BATCH = 1000;
 
 /** Encodes an opaque cursor (base64 of the property id). */
@@ -207,11 +209,12 @@ export class PropertyCatalog {
     let added = 0;
     let updated = 0;
     let unchanged = 0;
+    // FerretDB 1.x reads one `_id` from its index but scans the collection for `$in`: a big import reads the
+    // collection once, a small one reads each id.
+    const wholeCollection = properties.length > FIND_ONE_LIMIT ? await this.allRecords() : null;
     for (let start = 0; start < properties.length; start += IMPORT_BATCH) {
       const batch = properties.slice(start, start + IMPORT_BATCH);
-      // One findOne per id: FerretDB 1.x reads one _id from its index but scans the collection for `$in`.
-      const found = await Promise.all(batch.map((p) => this.properties.findOne({ _id: p.id as string })));
-      const existing = new Map(found.filter((d) => d !== null).map((d) => [d._id, d]));
+      const existing = await this.existingRecords(batch, wholeCollection);
       const fresh: CatalogPropertyDocument[] = [];
       for (const property of batch) {
         const doc = existing.get(property.id);
@@ -232,6 +235,25 @@ export class PropertyCatalog {
       unchanged += fresh.length - inserted;
     }
     return { added, updated, unchanged };
+  }
+
+  /** Every record by id: one scan of the collection. */
+  private async allRecords(): Promise<Map<string, CatalogPropertyDocument>> {
+    const all = new Map<string, CatalogPropertyDocument>();
+    for await (const doc of this.properties.find({})) all.set(doc._id, doc);
+    return all;
+  }
+
+  /** The records of some properties that exist, from a scan read before or one `findOne` per id. */
+  private async existingRecords(
+    batch: readonly Property[],
+    wholeCollection: ReadonlyMap<string, CatalogPropertyDocument> | null,
+  ): Promise<Map<string, CatalogPropertyDocument>> {
+    const found =
+      wholeCollection === null
+        ? await Promise.all(batch.map((p) => this.properties.findOne({ _id: p.id as string })))
+        : batch.map((p) => wholeCollection.get(p.id) ?? null);
+    return new Map(found.filter((d) => d !== null).map((d) => [d._id, d]));
   }
 
   /** Inserts records; one another process inserted meanwhile counts as not inserted. */
