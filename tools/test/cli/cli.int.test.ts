@@ -1,41 +1,21 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli } from './built-cli.js';
+import type { CliResult } from './built-cli.js';
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const CHICAGO = '235 W Van Buren St UNIT 1509, Chicago, IL 60607';
 const CHICAGO_ID = '235-w-van-buren-st-unit-1509-chicago-il-60607';
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 describe('phx-extract (the built CLI, as a user runs it)', () => {
   const dbName = `phx_cli_${randomUUID().slice(0, 8)}`;
   let imagesDir = '';
   let client: MongoClient;
 
-  async function cli(...args: string[]): Promise<CliResult> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-        env: { ...process.env, MONGODB_DB: dbName, PHX_IMAGES_DIR: imagesDir, LOG_LEVEL: 'silent' },
-        timeout: 120_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const cli = (...args: string[]): Promise<CliResult> => runBuiltCli(args, { dbName, imagesDir });
 
   beforeAll(async () => {
     imagesDir = await mkdtemp(join(tmpdir(), 'phx-cli-'));
@@ -115,9 +95,10 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
   it('names bad input and exits non-zero', async () => {
     const unknownJob = await cli('--job-id', '3f1b7c4e-8a2d-4e6f-9b0a-1c2d3e4f5a6b');
     expect(unknownJob).toMatchObject({ code: 1, stderr: 'Job not found: 3f1b7c4e-8a2d-4e6f-9b0a-1c2d3e4f5a6b\n' });
-    const unknownAddress = await cli('--address', '9 Nowhere Rd', '--replay');
-    expect(unknownAddress.code).toBe(1);
-    expect(unknownAddress.stderr).toContain('9 Nowhere Rd');
+    // An unknown address joins the catalog (see properties-cli.int.test.ts); an unknown catalog id is not found.
+    const unknownId = await cli('--id', '9-nowhere-rd', '--replay');
+    expect(unknownId.code).toBe(1);
+    expect(unknownId.stderr).toContain('No property with id "9-nowhere-rd" exists in the catalog');
     const badSource = await cli('--all', '--sources', 'zillow,trulia');
     expect(badSource.code).toBe(2);
     expect(badSource.stderr).toContain('unknown source "trulia"');

@@ -1,41 +1,21 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli } from './built-cli.js';
+import type { CliResult } from './built-cli.js';
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const ZILLOW = 'https://www.zillow.com/homedetails/3001-Garwood-St-Austin-TX-78702/29384654_zpid/';
 const REDFIN = 'https://www.redfin.com/TX/Austin/1000-Plymouth-Dr-78758/home/31234567';
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 describe('phx-extract properties (the built CLI on the catalog)', () => {
   const dbName = `phx_cli_props_${randomUUID().slice(0, 8)}`;
   let dir = '';
   let client: MongoClient;
 
-  async function cli(...args: string[]): Promise<CliResult> {
-    try {
-      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
-        env: { ...process.env, MONGODB_DB: dbName, PHX_IMAGES_DIR: dir, LOG_LEVEL: 'silent' },
-        timeout: 120_000,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const cli = (...args: string[]): Promise<CliResult> => runBuiltCli(args, { dbName, imagesDir: dir });
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'phx-cli-props-'));

@@ -34,8 +34,8 @@ describe('PropertyCatalog import at scale', () => {
     started = performance.now();
     const second = await catalog.importCsv(csv);
     const secondMs = performance.now() - started;
-    console.log(
-      `catalog import of ${ROWS} rows: first ${(firstMs / 1000).toFixed(1)} s, again (unchanged) ${(secondMs / 1000).toFixed(1)} s`,
+    process.stdout.write(
+      `catalog import of ${ROWS} rows: first ${(firstMs / 1000).toFixed(1)} s, again (unchanged) ${(secondMs / 1000).toFixed(1)} s\n`,
     );
     expect(first).toMatchObject({ added: ROWS, updated: 0, unchanged: 0, invalid: [] });
     expect(second).toMatchObject({ added: 0, updated: 0, unchanged: ROWS, invalid: [] });
