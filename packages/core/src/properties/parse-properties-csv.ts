@@ -116,6 +116,21 @@ export interface PropertiesCsvRows {
  * ```
  */
 export function readPropertiesCsvRows(text: string, options: ParsePropertiesCsvOptions = {}): PropertiesCsvRows {
+  const { rows, issues } = readRowsAndIssues(text, options);
+  const invalid: InvalidPropertiesCsvRow[] = [];
+  for (const issue of issues) {
+    const last = invalid.at(-1);
+    if (last?.line === issue.line) invalid[invalid.length - 1] = { line: issue.line, reason: `${last.reason}; ${issue.message}` };
+    else invalid.push({ line: issue.line, reason: issue.message });
+  }
+  return { rows, invalid };
+}
+
+/** The good rows, and each problem of a bad row (a row may have several) with its line, in file order. */
+function readRowsAndIssues(
+  text: string,
+  options: ParsePropertiesCsvOptions,
+): { rows: PropertiesCsvRow[]; issues: { line: number; message: string }[] } {
   const what = options.name ?? 'properties CSV';
   parseInput(z.string(), text, what);
   const { header, rows } = parseRows(text, what);
@@ -123,7 +138,7 @@ export function readPropertiesCsvRows(text: string, options: ParsePropertiesCsvO
     const found = header.length === 0 ? 'no header' : `header "${header.join(',')}"`;
     throw new InvalidInputError(what, [{ path: 'line 1', message: `${found}; expected a header ${PROPERTIES_CSV_COLUMNS.join(',')}` }]);
   }
-  const invalid: InvalidPropertiesCsvRow[] = [];
+  const problems: { line: number; message: string }[] = [];
   const firstLineOf = new Map<PropertyId, number>();
   const good: PropertiesCsvRow[] = [];
   for (const row of rows) {
@@ -135,13 +150,13 @@ export function readPropertiesCsvRows(text: string, options: ParsePropertiesCsvO
       issues.push({ path: `line ${line}`, message: `duplicate property id "${property.id}" (same address as line ${earlier})` });
     }
     if (property === null || issues.length > 0) {
-      invalid.push({ line, reason: issues.map((i) => i.message).join('; ') });
+      for (const issue of issues) problems.push({ line, message: issue.message });
       continue;
     }
     firstLineOf.set(property.id, line);
     good.push({ property, line });
   }
-  return { rows: good, invalid };
+  return { rows: good, issues: problems };
 }
 
 /**
@@ -162,11 +177,11 @@ export function readPropertiesCsvRows(text: string, options: ParsePropertiesCsvO
  * ```
  */
 export function parsePropertiesCsv(text: string, options: ParsePropertiesCsvOptions = {}): Property[] {
-  const { rows, invalid } = readPropertiesCsvRows(text, options);
-  if (invalid.length > 0) {
+  const { rows, issues } = readRowsAndIssues(text, options);
+  if (issues.length > 0) {
     throw new InvalidInputError(
       options.name ?? 'properties CSV',
-      invalid.map((row) => ({ path: `line ${row.line}`, message: row.reason })),
+      issues.map((issue) => ({ path: `line ${issue.line}`, message: issue.message })),
     );
   }
   return rows.map((row) => row.property);
