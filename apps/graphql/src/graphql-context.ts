@@ -1,7 +1,7 @@
 import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property } from '@phx/core';
 import type { JobEvent, JobEventQuery, JobPage, JobPageQuery, ScheduleView } from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
-import type { PropertyCatalog } from './property/property-catalog.js';
+import type { PropertyCatalog } from '@phx/jobs';
 
 /** What `enqueueExtraction` hands to the job service, already resolved against the catalog. */
 export interface EnqueueExtractionRequest {
@@ -39,6 +39,13 @@ export interface JobApi {
    * @throws NotFoundError when no job has this id; a `JOB_ALREADY_FINISHED` CoreError for a finished one
    */
   cancelJob(id: JobId): Promise<ExtractionJob>;
+  /**
+   * Names the pending and running jobs that include a property (what `removeProperty` checks).
+   *
+   * @param propertyId - the property id
+   * @returns the jobs, oldest first (empty when none)
+   */
+  activeJobsWithProperty(propertyId: string): Promise<readonly { readonly id: string }[]>;
   /**
    * Lists the stored photos of a property, oldest first (empty when none).
    *
@@ -139,7 +146,7 @@ export interface GraphqlServices {
   readonly events: JobEventSource;
   /** Pages of jobs and retries. */
   readonly history: JobHistoryApi;
-  /** The properties catalog (the CSV). */
+  /** The properties catalog (MongoDB's `properties` collection). */
   readonly catalog: PropertyCatalog;
   /** Recurring extractions. */
   readonly schedules: ScheduleApi;

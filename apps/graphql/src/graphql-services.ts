@@ -7,19 +7,19 @@ import {
   JobHistoryService,
   JobProgressFeed,
   JobService,
+  PropertyCatalog,
   ScheduleService,
 } from '@phx/jobs';
 import type { Db } from 'mongodb';
 import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
 import type { GraphqlConfig } from './config.js';
-import { createCsvPropertyCatalog, type PropertyCatalog } from './property/property-catalog.js';
 import type { GraphqlServerOptions } from './server.js';
 
 /** Options of {@link createGraphqlServices}. */
 export interface GraphqlServicesOptions {
   /** The database of jobs, schedules, event logs, API keys and (with `imageStore: 'gridfs'`) photos. Borrowed: never closed here. */
   readonly db: Db;
-  /** Absolute path of the properties CSV the catalog reads (re-read on each call); the configuration's `propertiesCsv`. */
+  /** Absolute path of the properties CSV that seeds an empty catalog (label `sample`); the configuration's `propertiesCsv`. */
   readonly propertiesCsv: string;
   /** Where photos are served from: `'gridfs'` adds a `GridFsImageStore` on `db`; `'file'` (default) reads the server's `imagesDir`. */
   readonly imageStore?: GraphqlConfig['imageStore'];
@@ -54,7 +54,7 @@ export interface GraphqlServices {
   readonly progressFeed: JobProgressFeed;
   /** Job event logs. */
   readonly eventFeed: JobEventFeed;
-  /** The properties catalog on `propertiesCsv`. */
+  /** The properties catalog (collection `properties`, seeded from `propertiesCsv` when empty). */
   readonly catalog: PropertyCatalog;
   /** Everything {@link GraphqlServerOptions} takes but `config` and `logger`: the services above plus job history, API keys, GridFS photos and the readiness check (a database ping). */
   readonly serverOptions: Omit<GraphqlServerOptions, 'config' | 'logger'>;
@@ -106,7 +106,10 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
     const eventFeed = new JobEventFeed({ db, logger, ...pollIntervalMs });
     closers.push(() => eventFeed.close());
     await eventFeed.ensureIndexes();
-    const catalog = createCsvPropertyCatalog(options.propertiesCsv);
+    const catalog = new PropertyCatalog({ db });
+    await catalog.ensureIndexes();
+    const seeded = await catalog.seedIfEmpty(options.propertiesCsv);
+    if (seeded !== null) logger.info({ csv: options.propertiesCsv, added: seeded.added, invalid: seeded.invalid.length }, 'seeded the empty property catalog');
     const serverOptions: GraphqlServices['serverOptions'] = {
       jobService,
       progressFeed,

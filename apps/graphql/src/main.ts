@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     watchdog,
   });
   closers.push(() => services.close());
-  const properties = await services.catalog.list();
+  const catalogProperties = await services.catalog.count();
   if (stopping) return;
 
   const server = createGraphqlServer({ config, logger, ...services.serverOptions });
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       playground: url.replace(/\/graphql$/, '/graphiql'),
       db: config.mongodbDb,
       catalog: config.propertiesCsv,
-      catalogProperties: properties.length,
+      catalogProperties,
       images: config.imageStore === 'gridfs' ? 'gridfs' : config.imagesDir,
       devMode: config.devMode,
       watchdogIntervalMs: config.watchdogIntervalMs,

@@ -12,15 +12,14 @@ import type { GraphqlContext, JobApi, JobEventSource, JobHistoryApi, JobProgress
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
 import { createPublicOrigin } from './http/public-origin.js';
-import type { PropertyCatalog } from './property/property-catalog.js';
 import { buildGraphqlSchema } from './schema.js';
 import { createApolloServer } from './transport/apollo.server.js';
 import { attachGraphqlWs } from './transport/graphql-ws.server.js';
 import { createMaxDepthRule } from './validation/max-depth.rule.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { ValidationRule } from 'graphql';
-import { MAX_JOB_PAGE_SIZE } from '@phx/jobs';
-import { MAX_PROPERTY_PAGE_SIZE } from './property/property-page.js';
+import { MAX_JOB_PAGE_SIZE, MAX_PROPERTY_PAGE } from '@phx/jobs';
+import type { PropertyCatalog } from '@phx/jobs';
 import { createQueryCostRule } from './validation/query-cost.rule.js';
 import { createAccessPlugin } from './auth/access.plugin.js';
 import { AccessGuard } from './auth/access-guard.js';
@@ -38,7 +37,7 @@ import { createPlaygroundRouter } from './playground/playground.routes.js';
 export const GRAPHQL_PATH = '/graphql';
 
 /** The largest page of any paginated list (`jobs`, `properties`): what a page size in a variable costs. */
-const MAX_PAGE_SIZE = Math.max(MAX_JOB_PAGE_SIZE, MAX_PROPERTY_PAGE_SIZE);
+const MAX_PAGE_SIZE = Math.max(MAX_JOB_PAGE_SIZE, MAX_PROPERTY_PAGE);
 
 /** Longest wait for the readiness check of `/readyz`, in ms. */
 const READINESS_TIMEOUT_MS = 2_000;

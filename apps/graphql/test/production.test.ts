@@ -1,11 +1,11 @@
 import { noopLogger, type ExtractionJob } from '@phx/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { JobApi, JobProgressSource, ScheduleApi } from '../src/graphql-context.js';
-import { createPropertyCatalog } from '../src/property/property-catalog.js';
+import { PropertyCatalog } from '@phx/jobs';
+import { MongoClient } from 'mongodb';
 import { createGraphqlServer } from '../src/server.js';
 import { TEST_SERVER_CONFIG } from './support/graphql-services-harness.js';
 import { errorOf, singleResult } from './support/operation-result.js';
-import { SAMPLE_PROPERTIES } from './support/sample-properties.js';
 
 /** A job service whose database is gone: every call fails with a driver-like error. */
 const brokenJobs: JobApi = {
@@ -37,7 +37,8 @@ describe('a server in production mode', () => {
       pageJobs: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
       retryJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
     },
-    catalog: createPropertyCatalog({ load: async () => SAMPLE_PROPERTIES }),
+    // Never connected: these tests read no property.
+    catalog: new PropertyCatalog({ db: new MongoClient('mongodb://127.0.0.1:9/').db('none') }),
     scheduleService: brokenSchedules,
     // No database here: dev mode lets the in-process calls in without a key.
     apiKeys: { check: async () => ({ status: 'unknown' }), stillValid: async () => new Set<string>() },

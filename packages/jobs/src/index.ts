@@ -160,6 +160,7 @@ export {
   listingIdOf,
   addressFromListingUrl,
   SUPPORTED_LISTING_SITES,
+  removeUnusedProperty,
 } from './catalog/index.js';
 export type {
   CatalogProperty,
@@ -169,4 +170,5 @@ export type {
   PropertyPage,
   PropertyCatalogOptions,
   PropertySelection,
+  ActiveJobsLookup,
 } from './catalog/index.js';

@@ -1,5 +1,5 @@
 import type { PropertyCatalog } from '@phx/jobs';
-import { JobService, PropertyInUseError } from '@phx/jobs';
+import { JobService, removeUnusedProperty } from '@phx/jobs';
 import { formatImportReport, openCatalog } from './catalog-selection.js';
 import type { CliContext } from './run-cli.js';
 import type { PropertiesRequest } from './properties-options.js';
@@ -54,11 +54,8 @@ export async function runPropertiesCli(
     }
     case 'remove': {
       const service = new JobService({ db: ctx.db, agenda: ctx.agenda, logger: ctx.logger });
-      const property = await catalog.get(request.property);
-      const jobs = property === null ? [] : await service.activeJobsWithProperty(property.id);
-      if (property !== null && jobs.length > 0) throw new PropertyInUseError(property.id, jobs);
-      await catalog.remove(request.property);
-      ctx.write(`Removed ${property?.id ?? request.property}`);
+      const removed = await removeUnusedProperty(catalog, service, request.property);
+      ctx.write(`Removed ${removed.id}`);
       return 0;
     }
   }

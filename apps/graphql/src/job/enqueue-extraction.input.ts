@@ -1,21 +1,37 @@
 import type { InputIssue, IsolationMode, Source } from '@phx/core';
 import { InvalidInputError, parseSources } from '@phx/core';
 import { Field, InputType } from 'type-graphql';
-import type { PropertySelection } from '../property/property-catalog.js';
+import type { PropertySelection } from '@phx/jobs';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 
 /** GraphQL `EnqueueExtractionInput` (see its `description`). */
 @InputType('EnqueueExtractionInput', {
-  description: 'Which catalog properties to extract (addresses, or all: true), from which sources, and how.',
+  description:
+    'Which properties to extract, from which sources, and how. Properties: any of propertyIds, addresses and listingUrls together; ' +
+    'or a label alone; or all: true alone.',
 })
 export class EnqueueExtractionInput {
+  @Field(() => [String], { nullable: true, description: 'Ids of catalog properties. An id the catalog lacks: NOT_FOUND.' })
+  readonly propertyIds?: readonly string[] | null | undefined;
+
   @Field(() => [String], {
     nullable: true,
-    description: 'Addresses of catalog properties to extract (matched as the catalog matches them). Give this or all: true.',
+    description:
+      'Addresses, in any case and spacing. One the catalog lacks is added to it; its listings are then found by the sites\' address search.',
   })
   readonly addresses?: readonly string[] | null | undefined;
 
-  @Field(() => Boolean, { nullable: true, description: 'true extracts every property of the catalog. Give this or addresses.' })
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Listing page URLs of Zillow or Redfin. One the catalog lacks is added with the address its path spells. Another site: BAD_USER_INPUT.',
+  })
+  readonly listingUrls?: readonly string[] | null | undefined;
+
+  @Field(() => String, { nullable: true, description: 'Every catalog property with this label (none: BAD_USER_INPUT for an empty job).' })
+  readonly label?: string | null | undefined;
+
+  @Field(() => Boolean, { nullable: true, description: 'true extracts every property of the catalog.' })
   readonly all?: boolean | null | undefined;
 
   @Field(() => [String], {
@@ -44,25 +60,27 @@ export interface EnqueueExtraction {
 }
 
 /**
- * Checks an `EnqueueExtractionInput`: exactly one of non-empty `addresses`
- * or `all: true`, no blank address, only known sources.
+ * Checks an `EnqueueExtractionInput`: some properties named (ids, addresses,
+ * listing URLs, a label or all; the catalog checks how they combine), no
+ * blank entry, only known sources.
  *
  * @param input - the GraphQL input
  * @returns the catalog selection and the job options
- * @throws {@link InvalidInputError} listing every problem (no or both selections, blank address, each unknown source by name)
+ * @throws {@link InvalidInputError} listing every problem (no selection, a blank entry, each unknown source by name)
  */
-export function toEnqueueExtraction(input: EnqueueExtractionInput): EnqueueExtraction {
+export function toEnqueueExtraction(input: Partial<Omit<EnqueueExtractionInput, 'label'>> & { readonly label?: string | null | undefined }): EnqueueExtraction {
   const issues: InputIssue[] = [];
-  const addresses = input.addresses ?? [];
+  const lists = { propertyIds: input.propertyIds ?? [], addresses: input.addresses ?? [], listingUrls: input.listingUrls ?? [] };
+  const label = input.label ?? undefined;
   const all = input.all === true;
-  if (all && addresses.length > 0) {
-    issues.push({ path: 'addresses', message: 'give either addresses or all: true, not both' });
-  } else if (!all && addresses.length === 0) {
-    issues.push({ path: 'addresses', message: 'no properties given; pass at least one catalog address, or all: true' });
+  if (!all && label === undefined && Object.values(lists).every((l) => l.length === 0)) {
+    issues.push({ path: 'addresses', message: 'no properties given; pass propertyIds, addresses, listingUrls, a label, or all: true' });
   }
-  addresses.forEach((address, i) => {
-    if (address.trim() === '') issues.push({ path: `addresses.${i}`, message: 'is blank' });
-  });
+  for (const [name, list] of Object.entries(lists)) {
+    list.forEach((entry, i) => {
+      if (entry.trim() === '') issues.push({ path: `${name}.${i}`, message: 'is blank' });
+    });
+  }
   let sources: Source[] | undefined;
   try {
     sources = input.sources === null || input.sources === undefined ? undefined : parseSources(input.sources);
@@ -71,8 +89,15 @@ export function toEnqueueExtraction(input: EnqueueExtractionInput): EnqueueExtra
     issues.push(...error.issues);
   }
   if (issues.length > 0) throw new InvalidInputError('extraction input', issues);
+  const selection: PropertySelection = {
+    ...(lists.propertyIds.length > 0 ? { ids: lists.propertyIds } : {}),
+    ...(lists.addresses.length > 0 ? { addresses: lists.addresses } : {}),
+    ...(lists.listingUrls.length > 0 ? { listingUrls: lists.listingUrls } : {}),
+    ...(label === undefined ? {} : { label }),
+    ...(all ? { all: true } : {}),
+  };
   return {
-    selection: all ? { all: true } : { addresses },
+    selection,
     options: {
       ...(sources === undefined ? {} : { sources }),
       ...(input.isolationMode === null || input.isolationMode === undefined ? {} : { isolationMode: input.isolationMode }),

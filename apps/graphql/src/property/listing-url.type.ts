@@ -8,4 +8,10 @@ export class ListingUrlType {
 
   @Field(() => String, { description: 'Absolute https URL of the listing page.' })
   readonly url!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The site's listing id read from the URL (Zillow's zpid, Redfin's property id); null when the URL does not carry one.",
+  })
+  readonly listingId!: string | null;
 }

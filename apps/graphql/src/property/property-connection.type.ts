@@ -1,6 +1,7 @@
-import { Field, ObjectType } from 'type-graphql';
+import type { PropertyPage } from '@phx/jobs';
+import { encodePropertyCursor } from '@phx/jobs';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { PageInfoType } from '../job/job-connection.type.js';
-import type { PropertyPage } from './property-page.js';
 import { PropertyType, toPropertyType } from './property.type.js';
 
 /** GraphQL `PropertyEdge` (see its `description`). */
@@ -14,22 +15,25 @@ export class PropertyEdgeType {
 }
 
 /** GraphQL `PropertyConnection` (see its `description`). */
-@ObjectType('PropertyConnection', { description: 'One page of catalog properties, in catalog order.' })
+@ObjectType('PropertyConnection', { description: 'One page of catalog properties, ordered by id.' })
 export class PropertyConnectionType {
   @Field(() => [PropertyEdgeType], { description: 'The properties of the page with their cursors.' })
   readonly edges!: readonly PropertyEdgeType[];
 
   @Field(() => PageInfoType, { description: 'Where the page ends.' })
   readonly pageInfo!: PageInfoType;
+
+  @Field(() => Int, { description: 'How many catalog properties match the filter, over every page.' })
+  readonly totalCount!: number;
 }
 
 /**
  * Maps a page of the catalog to its GraphQL shape.
  *
- * @param page - the page
+ * @param page - the page, from `PropertyCatalog.list` of `@phx/jobs`
  * @returns the GraphQL `PropertyConnection`
  */
 export function toPropertyConnection(page: PropertyPage): PropertyConnectionType {
-  const edges = page.edges.map((e) => ({ cursor: e.cursor, node: toPropertyType(e.property) }));
-  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+  const edges = page.nodes.map((p) => ({ cursor: encodePropertyCursor(p.id), node: toPropertyType(p) }));
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, totalCount: page.totalCount };
 }

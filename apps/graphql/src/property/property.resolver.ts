@@ -1,21 +1,29 @@
-import { InvalidInputError, NotFoundError } from '@phx/core';
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { InvalidInputError, NotFoundError, parseSources } from '@phx/core';
+import type { PropertyFilter } from '@phx/jobs';
+import { MAX_PROPERTY_PAGE, removeUnusedProperty } from '@phx/jobs';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
 import { PropertyConnectionType, toPropertyConnection } from './property-connection.type.js';
-import { DEFAULT_PROPERTY_PAGE_SIZE, MAX_PROPERTY_PAGE_SIZE, pageProperties } from './property-page.js';
+import { PropertyFilterInput } from './property-filter.input.js';
+import { PropertyImportReportType, toPropertyImportReport } from './property-import.type.js';
 import { PropertyType, toPropertyType } from './property.type.js';
 
-/** Queries of the properties catalog: all of it, or one property. */
+/** Page size of the `properties` query when `first` is not given. */
+export const DEFAULT_PROPERTY_PAGE_SIZE = 20;
+
+/** Queries and mutations of the properties catalog (the `properties` collection every server and worker shares). */
 @Resolver(() => PropertyType)
 export class PropertyResolver {
   /** The `properties` query (see its `description`). */
   @Query(() => PropertyConnectionType, {
     description:
-      'A page of the catalog (the properties CSV), in catalog order: first (1..100) properties after the cursor after. ' +
-      'A page size out of range or an unknown cursor: BAD_USER_INPUT.',
+      'A page of the catalog, ordered by id, filtered by address search, label and source: first (1..100) properties after the cursor after, ' +
+      'and totalCount for the filter. A page size out of range, an unknown source or a bad cursor: BAD_USER_INPUT.',
   })
   async properties(
-    @Arg('first', () => Int, { defaultValue: DEFAULT_PROPERTY_PAGE_SIZE, description: `Page size, 1..${MAX_PROPERTY_PAGE_SIZE}.` })
+    @Arg('filter', () => PropertyFilterInput, { nullable: true, description: 'Which properties; absent lists all.' })
+    filter: PropertyFilterInput | null | undefined,
+    @Arg('first', () => Int, { defaultValue: DEFAULT_PROPERTY_PAGE_SIZE, description: `Page size, 1..${MAX_PROPERTY_PAGE}.` })
     first: number,
     @Arg('after', () => String, {
       nullable: true,
@@ -24,14 +32,13 @@ export class PropertyResolver {
     after: string | null | undefined,
     @Ctx() { services }: GraphqlContext,
   ): Promise<PropertyConnectionType> {
-    const properties = await services.catalog.list();
-    return toPropertyConnection(pageProperties(properties, { first, after: after ?? undefined }));
+    return toPropertyConnection(await services.catalog.list(toPropertyFilter(filter), { first, after: after ?? null }));
   }
 
   /** The `property` query (see its `description`). */
   @Query(() => PropertyType, {
     description:
-      'One catalog property, by id (its address slug) or by address (matched as enqueueExtraction matches it). ' +
+      'One catalog property, by id (its address slug) or by address (in any case and spacing). ' +
       'Give exactly one: else BAD_USER_INPUT. No such property: NOT_FOUND.',
   })
   async property(
@@ -41,21 +48,79 @@ export class PropertyResolver {
     address: string | null | undefined,
     @Ctx() { services }: GraphqlContext,
   ): Promise<PropertyType> {
-    const hasId = id !== null && id !== undefined;
-    const hasAddress = address !== null && address !== undefined;
-    if (hasId === hasAddress) {
-      throw new InvalidInputError('property arguments', [
-        { path: hasId ? 'id' : 'id|address', message: 'give exactly one of id and address' },
-      ]);
+    const given = [id, address].filter((v): v is string => v !== null && v !== undefined);
+    const [wanted] = given;
+    if (given.length !== 1 || wanted === undefined) {
+      throw new InvalidInputError('property arguments', [{ path: given.length === 0 ? 'id|address' : 'id', message: 'give exactly one of id and address' }]);
     }
-    if (address !== null && address !== undefined) {
-      const [property] = await services.catalog.select({ addresses: [address] });
-      if (property === undefined) throw new NotFoundError('property', address);
-      return toPropertyType(property);
-    }
-    const wanted = String(id);
-    const property = (await services.catalog.list()).find((p) => p.id === wanted);
-    if (property === undefined) throw new NotFoundError('property', wanted);
+    const property = await services.catalog.get(wanted);
+    if (property === null) throw new NotFoundError('property', wanted, { where: 'the catalog' });
     return toPropertyType(property);
   }
+
+  /** The `importProperties` mutation (see its `description`). */
+  @Mutation(() => PropertyImportReportType, {
+    description:
+      'Imports a properties CSV (header address,zillow_url,redfin_url) into the catalog as an upsert by normalised address, and reports ' +
+      'what it did. Bad rows are reported with their line and reason, the rest import. No address header or malformed CSV: BAD_USER_INPUT.',
+  })
+  async importProperties(
+    @Arg('csv', () => String, { description: 'The CSV text (UTF-8).' }) csv: string,
+    @Arg('label', () => String, { nullable: true, description: 'A label added to every imported property, e.g. "phoenix-2025".' })
+    label: string | null | undefined,
+    @Ctx() { services }: GraphqlContext,
+  ): Promise<PropertyImportReportType> {
+    return toPropertyImportReport(await services.catalog.importCsv(csv, { name: 'importProperties csv', ...(label == null ? {} : { label }) }));
+  }
+
+  /** The `addProperty` mutation (see its `description`). */
+  @Mutation(() => PropertyType, {
+    description:
+      'Adds a property to the catalog by address or by a Zillow or Redfin listing URL (the address then comes from the URL), or returns ' +
+      'the one it already holds, with the labels added. Give exactly one of address and listingUrl: else BAD_USER_INPUT; a URL of another site: BAD_USER_INPUT.',
+  })
+  async addProperty(
+    @Arg('address', () => String, { nullable: true, description: 'The street address, e.g. "4732 W Davis Rd, Glendale, AZ 85306".' })
+    address: string | null | undefined,
+    @Arg('listingUrl', () => String, { nullable: true, description: 'A listing page URL of Zillow or Redfin.' })
+    listingUrl: string | null | undefined,
+    @Arg('labels', () => [String], { nullable: true, description: 'Labels to add to it.' })
+    labels: readonly string[] | null | undefined,
+    @Ctx() { services }: GraphqlContext,
+  ): Promise<PropertyType> {
+    const hasAddress = address !== null && address !== undefined;
+    const hasUrl = listingUrl !== null && listingUrl !== undefined;
+    if (hasAddress === hasUrl) {
+      throw new InvalidInputError('addProperty arguments', [{ path: 'address|listingUrl', message: 'give exactly one of address and listingUrl' }]);
+    }
+    const [property] = await services.catalog.select(hasUrl ? { listingUrls: [listingUrl] } : { addresses: [address ?? ''] });
+    if (property === undefined) throw new NotFoundError('property', address ?? listingUrl ?? '');
+    if (labels !== null && labels !== undefined && labels.length > 0) await services.catalog.upsert([property], labels);
+    const stored = await services.catalog.get(property.id);
+    if (stored === null) throw new NotFoundError('property', property.id, { where: 'the catalog' });
+    return toPropertyType(stored);
+  }
+
+  /** The `removeProperty` mutation (see its `description`). */
+  @Mutation(() => PropertyType, {
+    description:
+      'Removes a property from the catalog (its jobs and stored photos stay) and returns it as it was. No such property: NOT_FOUND; ' +
+      'a pending or running job includes it: CONFLICT (reason PROPERTY_IN_USE) naming the job.',
+  })
+  async removeProperty(
+    @Arg('id', () => ID, { description: 'The property id, or its address.' }) id: string,
+    @Ctx() { services }: GraphqlContext,
+  ): Promise<PropertyType> {
+    return toPropertyType(await removeUnusedProperty(services.catalog, services.jobs, id));
+  }
+}
+
+function toPropertyFilter(input: PropertyFilterInput | null | undefined): PropertyFilter {
+  if (input === null || input === undefined) return {};
+  const [source] = input.source === null || input.source === undefined ? [] : parseSources([input.source]);
+  return {
+    ...(input.search === null || input.search === undefined ? {} : { search: input.search }),
+    ...(input.label === null || input.label === undefined ? {} : { label: input.label }),
+    ...(source === undefined ? {} : { source }),
+  };
 }

@@ -12,7 +12,7 @@ import {
   type ScheduleService,
 } from '@phx/jobs';
 import { createGraphqlServices } from '../../src/graphql-services.js';
-import type { PropertyCatalog } from '../../src/property/property-catalog.js';
+import type { PropertyCatalog } from '@phx/jobs';
 import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
 import { insertTestApiKey, type TestApiKey } from './api-keys.js';
 import { SAMPLE_CATALOG_CSV } from './sample-properties.js';

@@ -17,4 +17,6 @@ export type {
   PropertySelection,
 } from './property-catalog.js';
 export { PropertyInUseError } from './property-in-use-error.js';
+export { removeUnusedProperty } from './remove-property.js';
+export type { ActiveJobsLookup } from './remove-property.js';
 export { readListingUrl, listingIdOf, addressFromListingUrl, SUPPORTED_LISTING_SITES } from './listing-url.js';
