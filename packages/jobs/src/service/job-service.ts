@@ -21,6 +21,7 @@ import type { ExtractImagesPayload } from '../agenda/job-payloads.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
 import { JobEventLog } from '../progress/job-event-log.js';
 import { JobRepository } from '../repository/job-repository.js';
+import type { ActiveJobRef } from '../repository/job-repository.js';
 import type { JobOriginFields, StoredExtractionJob } from '../repository/job-document.js';
 import { JobRunLeases } from '../repository/job-run-leases.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
@@ -265,6 +266,17 @@ export class JobService {
     const job = await this.repository.get(checkedJobId(id));
     if (job === null) throw new NotFoundError('job', id);
     return job;
+  }
+
+  /**
+   * The jobs that still need a property: `pending` or `in_progress` jobs whose property list holds it
+   * (the catalog refuses to remove such a property).
+   *
+   * @param propertyId - the property's id (any string; an unknown id has no jobs)
+   * @returns each such job's id and status, oldest first; empty when none
+   */
+  async activeJobsWithProperty(propertyId: string): Promise<ActiveJobRef[]> {
+    return this.repository.activeWithProperty(propertyId);
   }
 
   /**
