@@ -52,6 +52,7 @@ export type {
   JobProgress,
   JobRunEnd,
   JobRunStart,
+  ActiveJobRef,
   StoredExtractionJob,
   ExtractionJobDocument,
   JobOrigin,

@@ -8,9 +8,9 @@ export interface ActiveJobsLookup {
    * Names the pending and running jobs that include a property.
    *
    * @param propertyId - the property id
-   * @returns their job ids (empty when none)
+   * @returns the jobs (empty when none)
    */
-  activeJobsWithProperty(propertyId: string): Promise<readonly string[]>;
+  activeJobsWithProperty(propertyId: string): Promise<readonly { readonly id: string }[]>;
 }
 
 /**
@@ -25,11 +25,19 @@ export interface ActiveJobsLookup {
  * @throws core's NotFoundError when the catalog has no such property
  * @throws {@link PropertyInUseError} (`PROPERTY_IN_USE`, GraphQL `CONFLICT`) naming the pending or running jobs that include it
  */
-export async function removeUnusedProperty(catalog: PropertyCatalog, jobs: ActiveJobsLookup, idOrAddress: string): Promise<CatalogProperty> {
+export async function removeUnusedProperty(
+  catalog: PropertyCatalog,
+  jobs: ActiveJobsLookup,
+  idOrAddress: string,
+): Promise<CatalogProperty> {
   const property = await catalog.get(idOrAddress);
   if (property === null) throw new NotFoundError('property', idOrAddress, { where: 'the catalog' });
   const active = await jobs.activeJobsWithProperty(property.id);
-  if (active.length > 0) throw new PropertyInUseError(property.id, active);
+  if (active.length > 0)
+    throw new PropertyInUseError(
+      property.id,
+      active.map((job) => job.id),
+    );
   await catalog.remove(property.id);
   return property;
 }

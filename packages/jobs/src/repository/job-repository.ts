@@ -33,6 +33,14 @@ export interface JobProgress extends ExtractionCounters {
   readonly propertyOutcomes: readonly PropertyOutcome[];
 }
 
+/** A job not final yet, by id and status (see {@link JobRepository.activeWithProperty}). */
+export interface ActiveJobRef {
+  /** The job's id. */
+  readonly id: JobId;
+  /** `pending` (queued or handed back) or `in_progress` (a run holds it). */
+  readonly status: Extract<JobStatus, 'pending' | 'in_progress'>;
+}
+
 /** How a run ends: a final status, or `pending` when the worker hands the job back. */
 export interface JobRunEnd {
   /** `completed`, `failed`, `cancelled`, or `pending` (handed back; another run resumes it). */
@@ -150,6 +158,24 @@ export class JobRepository {
       .limit(limit)
       .toArray();
     return docs.map(fromJobDocument);
+  }
+
+  /**
+   * The jobs not final yet (`pending` or `in_progress`) whose property list holds a property.
+   *
+   * @param propertyId - the property's id
+   * @returns each such job's id and status, oldest first (no other field is read)
+   */
+  async activeWithProperty(propertyId: string): Promise<ActiveJobRef[]> {
+    const docs = await this.collection
+      .find(
+        { status: { $in: ['pending', 'in_progress'] }, 'properties.id': propertyId },
+        { projection: { _id: 1, status: 1, createdAt: 1 } },
+      )
+      .toArray();
+    return docs
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map((d) => ({ id: d._id, status: d.status as ActiveJobRef['status'] }));
   }
 
   /**

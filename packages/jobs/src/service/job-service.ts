@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
-import type { Collection, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { z } from 'zod';
 import {
   JOB_STATUSES,
@@ -20,8 +20,9 @@ import { EXTRACT_IMAGES_JOB } from '../agenda/job-payloads.js';
 import type { ExtractImagesPayload } from '../agenda/job-payloads.js';
 import { CancelRequests } from '../repository/cancel-requests.js';
 import { JobEventLog } from '../progress/job-event-log.js';
-import { JOBS_COLLECTION, JobRepository } from '../repository/job-repository.js';
-import type { ExtractionJobDocument, JobOriginFields, StoredExtractionJob } from '../repository/job-document.js';
+import { JobRepository } from '../repository/job-repository.js';
+import type { ActiveJobRef } from '../repository/job-repository.js';
+import type { JobOriginFields, StoredExtractionJob } from '../repository/job-document.js';
 import { JobRunLeases } from '../repository/job-run-leases.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { MongoPhotoRepository } from '../repository/mongo-photo-repository.js';
@@ -111,7 +112,6 @@ export const CANCELLED_BEFORE_START_MESSAGE = 'cancelled by user before it start
  */
 export class JobService {
   private readonly repository: JobRepository;
-  private readonly jobDocuments: Collection<ExtractionJobDocument>;
   private readonly photos: MongoPhotoRepository;
   private readonly runs: JobRunLeases;
   private readonly cancels: CancelRequests;
@@ -130,7 +130,6 @@ export class JobService {
    */
   constructor(options: JobServiceOptions) {
     this.repository = new JobRepository({ db: options.db });
-    this.jobDocuments = options.db.collection<ExtractionJobDocument>(JOBS_COLLECTION);
     this.photos = new MongoPhotoRepository({ db: options.db });
     this.runs = new JobRunLeases({ db: options.db });
     this.cancels = new CancelRequests({ db: options.db });
@@ -257,20 +256,6 @@ export class JobService {
   }
 
   /**
-   * Lists the pending or running jobs that include a property: what keeps it
-   * in the catalog. The one place that knows where a job lists its properties.
-   *
-   * @param propertyId - the property id
-   * @returns ids of those jobs (empty when none)
-   */
-  async activeJobsWithProperty(propertyId: string): Promise<string[]> {
-    const docs = await this.jobDocuments
-      .find({ 'properties.id': propertyId, status: { $in: ['pending', 'in_progress'] } }, { projection: { _id: 1 } })
-      .toArray();
-    return docs.map((d) => d._id);
-  }
-
-  /**
    * Reads a job.
    *
    * @param id - the job id
@@ -281,6 +266,17 @@ export class JobService {
     const job = await this.repository.get(checkedJobId(id));
     if (job === null) throw new NotFoundError('job', id);
     return job;
+  }
+
+  /**
+   * The jobs that still need a property: `pending` or `in_progress` jobs whose property list holds it
+   * (the catalog refuses to remove such a property).
+   *
+   * @param propertyId - the property's id (any string; an unknown id has no jobs)
+   * @returns each such job's id and status, oldest first; empty when none
+   */
+  async activeJobsWithProperty(propertyId: string): Promise<ActiveJobRef[]> {
+    return this.repository.activeWithProperty(propertyId);
   }
 
   /**

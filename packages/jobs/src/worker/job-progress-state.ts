@@ -1,4 +1,12 @@
-import { PHOTO_COUNTER_NAMES, ZERO_COUNTERS, addCounters, applyExtractionEvent, countOutcomes, maxCounters } from '@phx/core';
+import {
+  PHOTO_COUNTER_NAMES,
+  ZERO_COUNTERS,
+  addCounters,
+  applyExtractionEvent,
+  countOutcomes,
+  maxCounters,
+  outcomeCounters,
+} from '@phx/core';
 import type { ExtractionCounters, ExtractionEvent, PropertyId, PropertyOutcome } from '@phx/core';
 import type { JobProgress } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
@@ -29,6 +37,13 @@ import type { StoredExtractionJob } from '../repository/job-document.js';
  * exactly from the outcomes, which may be lower than the last live
  * value when a redone property's outcome counts its photos differently
  * (e.g. photos seen as unchanged recounted as new).
+ *
+ * Cost per event: the counters of the finished outcomes are running totals
+ * (one outcome added as it finishes; the earlier deferrals recounted only
+ * when one of them is redone), so folding an event and reading `live()`
+ * costs the same at the first and the 50,000th property. The outcome lists
+ * of a `JobProgress` are built only when read (a progress write reads them),
+ * from the outcomes as they were when it was taken.
  */
 export class JobProgressState {
   private readonly totalProperties: number;
@@ -40,6 +55,10 @@ export class JobProgressState {
   private readonly finished = new Set<PropertyId>();
   private readonly dryRun: boolean;
   private readonly order: ReadonlyMap<PropertyId, number>;
+  /** Running total of the counters of `outcomes` (`totalProperties` 0). */
+  private finishedTotals: ExtractionCounters;
+  /** The counters of the `carried` outcomes (`totalProperties` 0), recounted when one leaves. */
+  private carriedTotals: ExtractionCounters;
   /** The live counters shown so far: the highest value of each. */
   private shown: ExtractionCounters;
 
@@ -55,7 +74,9 @@ export class JobProgressState {
     for (const outcome of job.propertyOutcomes) if (outcome.status === 'deferred') this.carried.set(outcome.propertyId, outcome);
     for (const outcome of this.outcomes) this.finished.add(outcome.propertyId);
     this.totalProperties = job.totalProperties;
-    const start = highest(countOutcomes(this.allOutcomes(), this.totalProperties, this.dryRun), job);
+    this.finishedTotals = countOutcomes(this.outcomes, 0, this.dryRun);
+    this.carriedTotals = countOutcomes([...this.carried.values()], 0, this.dryRun);
+    const start = highest(this.finishedCounters(), job);
     this.shown = lastShown === null ? start : highest(start, lastShown);
   }
 
@@ -94,8 +115,9 @@ export class JobProgressState {
     if (event.type === 'property-finished') {
       if (this.finished.has(event.outcome.propertyId)) return false;
       this.finished.add(event.outcome.propertyId);
-      this.carried.delete(event.outcome.propertyId);
+      if (this.carried.delete(event.outcome.propertyId)) this.carriedTotals = countOutcomes([...this.carried.values()], 0, this.dryRun);
       this.outcomes.push(event.outcome);
+      this.finishedTotals = addCounters(this.finishedTotals, outcomeCounters(event.outcome, this.dryRun));
       this.partial.delete(event.outcome.propertyId);
       return true;
     }
@@ -109,7 +131,7 @@ export class JobProgressState {
    *   been in this run or in the job document it started from, and the outcomes
    */
   live(): JobProgress {
-    let counters = countOutcomes(this.allOutcomes(), this.totalProperties, this.dryRun);
+    let counters = this.finishedCounters();
     for (const p of this.partial.values()) counters = addPhotoCounts(counters, p);
     this.shown = highest(this.shown, counters);
     return this.toProgress(this.shown);
@@ -117,23 +139,38 @@ export class JobProgressState {
 
   /** @returns the counters of the finished properties only, exact from their outcomes (the end of a run that finished every property) */
   settled(): JobProgress {
-    return this.toProgress(countOutcomes(this.allOutcomes(), this.totalProperties, this.dryRun));
+    return this.toProgress(this.finishedCounters());
   }
 
-  /** This run's finished outcomes, then the earlier deferrals not redone yet (kept should the run stop before it redoes them). */
-  private allOutcomes(): PropertyOutcome[] {
-    return [...this.outcomes, ...this.carried.values()];
+  /** The counters of the finished outcomes and the earlier deferrals not redone yet, from the running totals. */
+  private finishedCounters(): ExtractionCounters {
+    return { ...addCounters(this.finishedTotals, this.carriedTotals), totalProperties: this.totalProperties };
   }
 
+  /**
+   * The progress with these counters; its lists are built on first read from the outcomes as they are now:
+   * this run's finished outcomes (append-only, so their count marks them), then the earlier deferrals not redone
+   * yet (kept should the run stop before it redoes them).
+   */
   private toProgress(counters: ExtractionCounters): JobProgress {
-    const outcomes = this.allOutcomes();
+    const finished = this.outcomes;
+    const finishedCount = finished.length;
+    const carried = this.carried.size === 0 ? [] : [...this.carried.values()];
+    const order = this.order;
+    let outcomes: PropertyOutcome[] | null = null;
+    let failed: string[] | null = null;
+    const all = (): PropertyOutcome[] => (outcomes ??= [...finished.slice(0, finishedCount), ...carried]);
     return {
       ...counters,
-      failedPropertiesList: outcomes
-        .filter((o) => o.status === 'failed')
-        .sort((a, b) => (this.order.get(a.propertyId) ?? 0) - (this.order.get(b.propertyId) ?? 0))
-        .map((o) => o.address),
-      propertyOutcomes: outcomes,
+      get failedPropertiesList(): readonly string[] {
+        return (failed ??= all()
+          .filter((o) => o.status === 'failed')
+          .sort((a, b) => (order.get(a.propertyId) ?? 0) - (order.get(b.propertyId) ?? 0))
+          .map((o) => o.address));
+      },
+      get propertyOutcomes(): readonly PropertyOutcome[] {
+        return all();
+      },
     };
   }
 }

@@ -100,6 +100,21 @@ describe('JobService', () => {
       expect(pending.every((j) => j.status === 'pending')).toBe(true);
     });
 
+    it('names the pending and in-progress jobs that hold a property, not the final ones', async () => {
+      const property = sampleProperty(4_242);
+      const pending = await service.enqueueExtraction({ properties: [sampleProperty(4_241), property] });
+      const running = await service.enqueueExtraction({ properties: [property], dryRun: true });
+      const done = await service.enqueueExtraction({ properties: [property], sources: ['redfin'] });
+      const jobs = tdb.db.collection<{ _id: string }>('extraction_jobs');
+      await jobs.updateOne({ _id: running.id }, { $set: { status: 'in_progress' } });
+      await jobs.updateOne({ _id: done.id }, { $set: { status: 'completed' } });
+      expect(await service.activeJobsWithProperty(property.id)).toEqual([
+        { id: pending.id, status: 'pending' },
+        { id: running.id, status: 'in_progress' },
+      ]);
+      expect(await service.activeJobsWithProperty(sampleProperty(4_243).id)).toEqual([]);
+    });
+
     it('rejects a bad page', async () => {
       await expect(service.listJobs({ limit: 0 })).rejects.toBeInstanceOf(InvalidInputError);
       await expect(service.listJobs({ offset: -1 })).rejects.toBeInstanceOf(InvalidInputError);

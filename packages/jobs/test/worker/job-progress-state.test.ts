@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toContentHash } from '@phx/core';
-import type { ExtractionCounters, ExtractionEvent } from '@phx/core';
+import { countOutcomes, pickCounters, toContentHash } from '@phx/core';
+import type { ExtractionCounters, ExtractionEvent, PropertyOutcome } from '@phx/core';
 import { JobProgressState } from '../../src/worker/job-progress-state.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import { sampleJob, sampleOutcome } from '../support/sample-jobs.js';
@@ -90,6 +90,25 @@ describe('JobProgressState', () => {
     state.apply({ type: 'photos-removed', propertyId, count: 3 });
     expect(state.live()).toMatchObject({ unchangedImages: 8, removedImages: 4 });
     expect(state.settled()).toMatchObject({ unchangedImages: 7, removedImages: 1 });
+  });
+
+  it('keeps running totals equal to a recount of every outcome over 20,000 properties, each progress keeping the outcomes of its time', () => {
+    const job = stored({ ...sampleJob(20_000), propertyOutcomes: [] });
+    const state = new JobProgressState(job);
+    const outcomes: PropertyOutcome[] = [];
+    let early = state.live();
+    for (const [i, property] of job.properties.entries()) {
+      const outcome = sampleOutcome(property, i % 7 === 0 ? 'failed' : 'completed', i % 5);
+      outcomes.push(outcome);
+      state.apply({ type: 'property-finished', outcome });
+      const live = state.live();
+      if (i === 9) early = live;
+      if (i % 4_999 === 0) expect(pickCounters(live)).toEqual(countOutcomes(outcomes, 20_000, false));
+    }
+    expect(pickCounters(state.settled())).toEqual(countOutcomes(outcomes, 20_000, false));
+    expect(early.propertyOutcomes).toHaveLength(10);
+    expect(early.failedPropertiesList).toEqual([job.properties[0]!.address, job.properties[7]!.address]);
+    expect(state.settled().failedPropertiesList).toHaveLength(Math.ceil(20_000 / 7));
   });
 });
 
