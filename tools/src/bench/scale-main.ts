@@ -77,6 +77,14 @@ const noFetcher: PhotoFetcher = {
   fetchPhoto: () => Promise.reject(new Error('bench:scale runs dry-run jobs: no photo is fetched')),
 };
 
+/** A graphql-ws error as text: a close event's code and reason, GraphQL errors as JSON. */
+function describeSubscriptionError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const close = error as { code?: unknown; reason?: unknown };
+  if (typeof close.code === 'number') return `socket closed with code ${close.code}: ${String(close.reason)}`;
+  return JSON.stringify(error);
+}
+
 /** Memory of this process (the worker's), sampled every 100 ms. */
 class MemorySampler {
   peakRss = 0;
@@ -108,6 +116,8 @@ interface SizeResult {
   readonly jobDocBytes: number;
   readonly maxProgressBytes: number;
   readonly progressMessages: number;
+  /** Why the `jobProgress` subscription ended early, or `null`: the message figures cover what came before. */
+  readonly subscriptionError: string | null;
   readonly peakHeapBytes: number;
   readonly endHeapAfterGcBytes: number;
   readonly peakRssBytes: number;
@@ -177,14 +187,19 @@ async function runSize(
     heapAfterGc();
     const properties = pages.properties(size);
     const job = await service.enqueueExtraction({ properties, sources: ['zillow'], dryRun: true });
-    let subscriptionError: unknown = null;
+    let subscriptionError: string | null = null;
     const unsubscribe = subscriber.subscribe(
       { query: PROGRESS, variables: { jobId: job.id } },
-      { next: () => undefined, error: (e) => (subscriptionError = e), complete: () => undefined },
+      {
+        next: () => undefined,
+        error: (e) =>
+          (subscriptionError = `${describeSubscriptionError(e)} (after ${ws.messages} messages, ${Math.round(process.uptime())} s into the benchmark)`),
+        complete: () => undefined,
+      },
     );
     // The job's current state comes first: wait for it, so no progress is missed.
     for (const until = Date.now() + 15_000; ws.messages === 0 && Date.now() < until;) await sleep(50);
-    if (ws.messages === 0) throw new Error(`no jobProgress message within 15 s: ${JSON.stringify(subscriptionError)}`);
+    if (ws.messages === 0) throw new Error(`no jobProgress message within 15 s: ${subscriptionError ?? 'no error'}`);
     const started = Date.now();
     counting = true;
     await workerAgenda.start();
@@ -201,7 +216,6 @@ async function runSize(
     counting = false;
     await sleep(1_000); // the last progress messages
     unsubscribe();
-    if (subscriptionError !== null) throw new Error(`jobProgress subscription failed: ${JSON.stringify(subscriptionError)}`);
     memory.sample();
     const done = current.completedProperties + current.failedProperties + current.partialProperties;
     return {
@@ -214,6 +228,7 @@ async function runSize(
       jobDocBytes: await jobDocumentBytes(db, job.id),
       maxProgressBytes: ws.maxBytes,
       progressMessages: ws.messages,
+      subscriptionError,
       peakHeapBytes: memory.peakHeap,
       endHeapAfterGcBytes: heapAfterGc(),
       peakRssBytes: memory.peakRss,
@@ -261,9 +276,11 @@ function printTable(results: readonly SizeResult[]): void {
   for (const r of results) {
     const top = Object.entries(r.writesByCollection)
       .sort((a, b) => b[1] - a[1])
-      .map(([k, n]) => `${k} ${(n / Math.max(r.done, 1)).toFixed(2)}`)
+      .map(([k, n]) => `${k} ${(n / Math.max(r.done, 1)).toFixed(3)}`)
       .join(', ');
-    console.log(`  writes/property at ${r.size}: ${top}`);
+    const total = Object.values(r.writesByCollection).reduce((a, b) => a + b, 0);
+    console.log(`  writes at ${r.size}: ${total} for ${r.done} properties; per property: ${top}`);
+    if (r.subscriptionError !== null) console.log(`  jobProgress at ${r.size} ended early: ${r.subscriptionError}`);
   }
   const first = results[0];
   const last = results.at(-1);
@@ -295,6 +312,7 @@ async function main(): Promise<void> {
   );
   const results: SizeResult[] = [];
   let server: Awaited<ReturnType<typeof startChildService>> | null = null;
+  let failed = true;
   try {
     const keys = new ApiKeyRepository({ db });
     await keys.ensureIndexes();
@@ -320,12 +338,14 @@ async function main(): Promise<void> {
         `  ${size} properties: ${r.complete ? 'done' : `stopped by --max-minutes at ${r.done}`}, ${r.msPerProperty.toFixed(1)} ms/property`,
       );
     }
+    failed = false;
   } finally {
     printTable(results);
     await server?.stop();
     await db.dropDatabase();
     await mongo.close();
-    await rm(logDir, { recursive: true, force: true });
+    if (failed) console.log(`GraphQL server log kept: ${logDir}`);
+    else await rm(logDir, { recursive: true, force: true });
   }
 }
 
