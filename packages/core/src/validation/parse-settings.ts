@@ -59,13 +59,23 @@ export function parseSettings<S extends z.ZodType>(
  * value is `undefined` (the schema's default applies); plain decimal text
  * (`42`, `-1`, `2.5`) is its number; anything else (`abc`, `5s`, `1.5e4`,
  * `0x10`, `1_000`, `Infinity`, which `Number` would partly read) fails as
- * not a number.
+ * not a number, with an issue that quotes the text.
  *
  * @param schema - the setting's zod schema over numbers, e.g. `propertyConcurrencySchema`
  * @returns a schema over the environment's text, with `schema`'s output
  */
 export function numberSetting<S extends z.ZodType>(schema: S): z.ZodPreprocess<S, unknown> {
-  return z.preprocess((v) => (typeof v === 'string' ? settingNumber(v) : v), schema);
+  return z.preprocess((v, ctx) => {
+    if (typeof v !== 'string') return v;
+    const number = settingNumber(v);
+    if (!Number.isNaN(number)) return number;
+    ctx.issues.push({
+      code: 'custom',
+      input: v,
+      message: `${JSON.stringify(v.trim())} is not a number; write plain decimal digits (no unit, exponent or digit separator)`,
+    });
+    return z.NEVER;
+  }, schema);
 }
 
 /**

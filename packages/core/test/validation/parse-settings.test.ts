@@ -17,6 +17,11 @@ describe('numberSetting', () => {
     }
   });
 
+  it('quotes text that is not a number and says what to write instead of "received NaN"', () => {
+    expect(() => read('5s')).toThrow('PORT: "5s" is not a number; write plain decimal digits (no unit, exponent or digit separator)');
+    expect(() => read('abc')).toThrow(/"abc" is not a number/);
+  });
+
   it('names the variable and its range for a value out of range', () => {
     expect(() => read('-1')).toThrow(/PORT/);
   });
