@@ -109,7 +109,8 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
     const catalog = new PropertyCatalog({ db });
     await catalog.ensureIndexes();
     const seeded = await catalog.seedIfEmpty(options.propertiesCsv);
-    if (seeded !== null) logger.info({ csv: options.propertiesCsv, added: seeded.added, invalid: seeded.invalid.length }, 'seeded the empty property catalog');
+    if (seeded !== null)
+      logger.info({ csv: options.propertiesCsv, added: seeded.added, invalid: seeded.invalid.length }, 'seeded the empty property catalog');
     const serverOptions: GraphqlServices['serverOptions'] = {
       jobService,
       progressFeed,

@@ -17,7 +17,7 @@ export class EnqueueExtractionInput {
   @Field(() => [String], {
     nullable: true,
     description:
-      'Addresses, in any case and spacing. One the catalog lacks is added to it; its listings are then found by the sites\' address search.',
+      "Addresses, in any case and spacing. One the catalog lacks is added to it; its listings are then found by the sites' address search.",
   })
   readonly addresses?: readonly string[] | null | undefined;
 
@@ -68,7 +68,9 @@ export interface EnqueueExtraction {
  * @returns the catalog selection and the job options
  * @throws {@link InvalidInputError} listing every problem (no selection, a blank entry, each unknown source by name)
  */
-export function toEnqueueExtraction(input: Partial<Omit<EnqueueExtractionInput, 'label'>> & { readonly label?: string | null | undefined }): EnqueueExtraction {
+export function toEnqueueExtraction(
+  input: Partial<Omit<EnqueueExtractionInput, 'label'>> & { readonly label?: string | null | undefined },
+): EnqueueExtraction {
   const issues: InputIssue[] = [];
   const lists = { propertyIds: input.propertyIds ?? [], addresses: input.addresses ?? [], listingUrls: input.listingUrls ?? [] };
   const label = input.label ?? undefined;

@@ -1,7 +1,9 @@
 import { Field, InputType } from 'type-graphql';
 
 /** GraphQL `PropertyFilter` of the `properties` query (see its `description`). */
-@InputType('PropertyFilter', { description: 'Which catalog properties to list; every given part must match. Matching nothing: an empty page.' })
+@InputType('PropertyFilter', {
+  description: 'Which catalog properties to list; every given part must match. Matching nothing: an empty page.',
+})
 export class PropertyFilterInput {
   @Field(() => String, { nullable: true, description: 'A piece of the address, in any case (taken literally, not as a pattern).' })
   readonly search?: string | null | undefined;
@@ -9,6 +11,9 @@ export class PropertyFilterInput {
   @Field(() => String, { nullable: true, description: 'A label the property has, e.g. "sample".' })
   readonly label?: string | null | undefined;
 
-  @Field(() => String, { nullable: true, description: 'A source the property has a listing URL for, e.g. "zillow". Unknown source: BAD_USER_INPUT.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A source the property has a listing URL for, e.g. "zillow". Unknown source: BAD_USER_INPUT.',
+  })
   readonly source?: string | null | undefined;
 }

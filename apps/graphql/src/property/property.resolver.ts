@@ -51,7 +51,9 @@ export class PropertyResolver {
     const given = [id, address].filter((v): v is string => v !== null && v !== undefined);
     const [wanted] = given;
     if (given.length !== 1 || wanted === undefined) {
-      throw new InvalidInputError('property arguments', [{ path: given.length === 0 ? 'id|address' : 'id', message: 'give exactly one of id and address' }]);
+      throw new InvalidInputError('property arguments', [
+        { path: given.length === 0 ? 'id|address' : 'id', message: 'give exactly one of id and address' },
+      ]);
     }
     const property = await services.catalog.get(wanted);
     if (property === null) throw new NotFoundError('property', wanted, { where: 'the catalog' });
@@ -70,7 +72,9 @@ export class PropertyResolver {
     label: string | null | undefined,
     @Ctx() { services }: GraphqlContext,
   ): Promise<PropertyImportReportType> {
-    return toPropertyImportReport(await services.catalog.importCsv(csv, { name: 'importProperties csv', ...(label == null ? {} : { label }) }));
+    return toPropertyImportReport(
+      await services.catalog.importCsv(csv, { name: 'importProperties csv', ...(label == null ? {} : { label }) }),
+    );
   }
 
   /** The `addProperty` mutation (see its `description`). */
@@ -91,7 +95,9 @@ export class PropertyResolver {
     const hasAddress = address !== null && address !== undefined;
     const hasUrl = listingUrl !== null && listingUrl !== undefined;
     if (hasAddress === hasUrl) {
-      throw new InvalidInputError('addProperty arguments', [{ path: 'address|listingUrl', message: 'give exactly one of address and listingUrl' }]);
+      throw new InvalidInputError('addProperty arguments', [
+        { path: 'address|listingUrl', message: 'give exactly one of address and listingUrl' },
+      ]);
     }
     const [property] = await services.catalog.select(hasUrl ? { listingUrls: [listingUrl] } : { addresses: [address ?? ''] });
     if (property === undefined) throw new NotFoundError('property', address ?? listingUrl ?? '');
