@@ -17,7 +17,8 @@ const ENQUEUE = `mutation Enqueue($input: EnqueueExtractionInput!) { enqueueExtr
 const JOB = `query Job($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`;
 const CANCEL = `mutation Cancel($id: ID!) { cancelJob(id: $id) { id status errorMessage completedAt } }`;
 const PHOTOS = `query Photos($propertyId: ID!) { photos(propertyId: $propertyId) {
-  propertyId sha256 format widthPx heightPx byteLength fileName location sources photoIds urls firstSeenAt lastSeenAt } }`;
+  propertyId sha256 format widthPx heightPx byteLength fileName location sources photoIds urls firstSeenAt lastSeenAt
+  positions { source position caption } caption } }`;
 
 interface JobView {
   readonly id: string;
@@ -237,6 +238,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
       url: 'https://photos.zillowstatic.com/fp/abc123-uncropped_scaled_within_1536_1152.jpg',
       seenAt,
       jobId: null,
+      gallery: { position: 4, caption: 'Kitchen' },
     });
     for (const propertyId of [DAVIS_ID, DAVIS_ADDRESS]) {
       const { photos } = dataOf<{ photos: Record<string, unknown>[] }>(await run(PHOTOS, { propertyId }));
@@ -255,6 +257,8 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
           urls: ['https://photos.zillowstatic.com/fp/abc123-uncropped_scaled_within_1536_1152.jpg'],
           firstSeenAt: seenAt.toISOString(),
           lastSeenAt: seenAt.toISOString(),
+          positions: [{ source: 'zillow', position: 4, caption: 'Kitchen' }],
+          caption: 'Kitchen',
         },
       ]);
     }

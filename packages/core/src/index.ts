@@ -88,6 +88,7 @@ export type {
   PhotoRepository,
   PhotoFacts,
   PhotoObservation,
+  GalleryPlace,
   PhotoRecord,
   StoredVariant,
   DuplicateImage,
@@ -128,6 +129,8 @@ export type { FileImageStoreOptions } from './store/index.js';
 export {
   MemoryPhotoRepository,
   mergeSighting,
+  compareGalleryOrder,
+  captionOf,
   isListedElsewhere,
   storedFileNames,
   isSamePicture,

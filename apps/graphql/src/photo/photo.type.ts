@@ -4,6 +4,19 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { PhotoVariantType } from './photo-variant.type.js';
 
+/** GraphQL `PhotoPosition` (see its `description`). */
+@ObjectType('PhotoPosition', { description: "Where one source's gallery placed a photo, from the run that last saw it there." })
+export class PhotoPositionType {
+  @Field(() => String, { description: 'Source site, e.g. "zillow".' })
+  readonly source!: string;
+
+  @Field(() => Int, { description: "0-based index in that source's gallery order." })
+  readonly position!: number;
+
+  @Field(() => String, { nullable: true, description: 'Caption or room label that source gave; null when none.' })
+  readonly caption!: string | null;
+}
+
 /** GraphQL `Photo` (see its `description`). */
 @ObjectType('Photo', { description: 'One stored photo of a property: one per distinct content (SHA-256).' })
 export class PhotoType {
@@ -94,6 +107,15 @@ export class PhotoType {
     description: 'When a re-run found the photo gone from its listings; null while listed.',
   })
   readonly removedAt!: Date | null;
+
+  @Field(() => [PhotoPositionType], {
+    description:
+      'Gallery position and caption per source (empty for photos stored before positions were kept). Lists are in gallery order.',
+  })
+  readonly positions!: PhotoPositionType[];
+
+  @Field(() => String, { nullable: true, description: "Caption for display: the first source's that gave one; null when none." })
+  readonly caption!: string | null;
 }
 
 /**
@@ -127,5 +149,11 @@ export function toPhotoType(record: PhotoRecord): PhotoType {
     duplicateCount: record.duplicates.length,
     removedAt: record.removedAt,
     lastSeenAt: record.lastSeenAt,
+    positions: Object.entries(record.gallery ?? {}).map(([source, place]) => ({
+      source,
+      position: place.position,
+      caption: place.caption,
+    })),
+    caption: record.caption ?? null,
   };
 }

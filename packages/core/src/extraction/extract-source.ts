@@ -113,6 +113,8 @@ export async function extractSource(ctx: ExtractionContext, source: Source, tall
     tally.sourceFailed(toExtractionFailure(error, source, listing.listingUrl, `Reading the stored photos before ${source}`));
     return;
   }
-  const settled = await Promise.allSettled(photos.map((photo) => ctx.photoLimit(() => processPhoto(ctx, source, photo))));
+  const settled = await Promise.allSettled(
+    photos.map((photo, position) => ctx.photoLimit(() => processPhoto(ctx, source, photo, position))),
+  );
   settle(ctx, listing, settled, tally);
 }

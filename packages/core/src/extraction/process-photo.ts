@@ -9,7 +9,7 @@ import { isBetterImage } from '../photos/same-photo.js';
 import type { ImageIdentity, SamePhotoMatch } from '../photos/same-photo.js';
 import { isNotModified } from '../ports/photo-fetcher.js';
 import type { FetchedPhoto, PhotoFetchRequest } from '../ports/photo-fetcher.js';
-import type { PhotoObservation, PhotoRecord, StoredVariant } from '../ports/photo-repository.js';
+import type { GalleryPlace, PhotoObservation, PhotoRecord, StoredVariant } from '../ports/photo-repository.js';
 import type { ExtractionContext } from './extraction-context.js';
 import { toExtractionFailure } from './extraction-failure.js';
 import { isSizeUnavailable, photoCandidates } from './photo-candidates.js';
@@ -134,7 +134,13 @@ async function storeFiles(
   return { location, variants };
 }
 
-async function storeAndRecord(ctx: ExtractionContext, source: Source, photo: ListingPhoto, p: PreparedPhoto): Promise<boolean> {
+async function storeAndRecord(
+  ctx: ExtractionContext,
+  source: Source,
+  photo: ListingPhoto,
+  p: PreparedPhoto,
+  gallery: GalleryPlace | undefined,
+): Promise<boolean> {
   // A first look outside the lock spares encoding the variants of copies already stored at a better size.
   const encoded = mustStore(p, findMatch(ctx, p)) ? await encodeVariants(p.upright, ctx.variants) : null;
   return ctx.recordLock(async () => {
@@ -153,6 +159,7 @@ async function storeAndRecord(ctx: ExtractionContext, source: Source, photo: Lis
       ...{ perceptualHash: p.upright.perceptualHash, tone: p.upright.tone, animated: p.upright.animated, etag: p.fetched.etag },
       ...(match === null ? {} : { sameAs: match.record.sha256 }),
       ...(store || match?.sameBytes === true ? {} : { stored: false }),
+      ...(gallery === undefined ? {} : { gallery }),
     };
     const { created } = await ctx.repository.recordPhoto(observation);
     ctx.photoIndex.recorded(observation, match);
@@ -170,6 +177,7 @@ async function recordKnown(
   source: Source,
   photo: ListingPhoto,
   record: PhotoRecord,
+  gallery: GalleryPlace | undefined,
   etag: string | null = null,
 ): Promise<PhotoResult> {
   const duplicate = ctx.photoIndex.seenThisRun(record);
@@ -179,6 +187,7 @@ async function recordKnown(
     const observation: PhotoObservation = {
       ...{ propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
       ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId, etag },
+      ...(gallery === undefined ? {} : { gallery }),
     };
     await ctx.repository.recordPhoto(observation);
     ctx.photoIndex.recorded(observation, { record, sameBytes: true });
@@ -207,14 +216,16 @@ async function recordKnown(
  * @param ctx - the property's extraction context
  * @param source - the source that listed the photo
  * @param photo - the photo to process
+ * @param position - the photo's 0-based index in the source's gallery order (kept with its caption on the record); absent when not known
  * @returns `stored` with `created` (new picture vs duplicate, as the repository says) or `failed` with the failure
  * @throws {@link CancelledError} when the signal is aborted, or the fetcher rejects with it (closed under the run)
  */
-export async function processPhoto(ctx: ExtractionContext, source: Source, photo: ListingPhoto): Promise<PhotoResult> {
+export async function processPhoto(ctx: ExtractionContext, source: Source, photo: ListingPhoto, position?: number): Promise<PhotoResult> {
   throwIfCancelled(ctx.signal);
+  const gallery: GalleryPlace | undefined = position === undefined ? undefined : { position, caption: photo.caption };
   const known = ctx.photoIndex.findSighting(source, photo.photoId, photo.url);
   const revalidate = known !== null && mustRevalidate(ctx, photo, known);
-  if (known !== null && !revalidate) return recordKnown(ctx, source, photo, known);
+  if (known !== null && !revalidate) return recordKnown(ctx, source, photo, known, gallery);
   let step: PreparedPhoto | HeldCopy;
   try {
     step = await fetchUsableSize(ctx, photo, revalidate ? known : null);
@@ -226,9 +237,9 @@ export async function processPhoto(ctx: ExtractionContext, source: Source, photo
   throwIfCancelled(ctx.signal);
   if ('kind' in step) {
     ctx.logger.debug({ source, photoId: photo.photoId, notModified: isNotModified(step.fetched) }, 'known photo revalidated: unchanged');
-    return recordKnown(ctx, source, photo, step.record, step.fetched.etag);
+    return recordKnown(ctx, source, photo, step.record, gallery, step.fetched.etag);
   }
-  const created = await storeAndRecord(ctx, source, photo, step);
+  const created = await storeAndRecord(ctx, source, photo, step, gallery);
   const { sha256 } = step.decoded;
   ctx.logger.debug({ source, photoId: photo.photoId, sha256, created }, 'photo stored');
   ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, created });

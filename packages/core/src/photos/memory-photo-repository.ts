@@ -1,7 +1,7 @@
 import type { ContentHash, PropertyId } from '../model/ids.js';
 import type { PhotoObservation, PhotoRecord, PhotoRepository, RemovedPhotosQuery } from '../ports/photo-repository.js';
 import { mergeSighting, newPhotoRecord } from './photo-record-merge.js';
-import { isListedElsewhere } from './photo-record-merge.js';
+import { compareGalleryOrder, isListedElsewhere } from './photo-record-merge.js';
 
 /**
  * A {@link PhotoRepository} in process memory: the reference implementation
@@ -43,7 +43,8 @@ export class MemoryPhotoRepository implements PhotoRepository {
   /** {@inheritDoc PhotoRepository.listPhotos} */
   async listPhotos(propertyId: PropertyId): Promise<PhotoRecord[]> {
     const records = [...(this.#records.get(propertyId) ?? [])];
-    records.sort((a, b) => a.record.firstSeenAt.getTime() - b.record.firstSeenAt.getTime() || a.seq - b.seq);
+    const byGallery = compareGalleryOrder();
+    records.sort((a, b) => byGallery(a.record, b.record) || a.seq - b.seq);
     return records.map((e) => structuredClone(e.record));
   }
 

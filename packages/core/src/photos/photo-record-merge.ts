@@ -2,7 +2,64 @@ import { isPlaceholderTone } from '../images/image-tone.js';
 import type { ImageTone } from '../images/image-tone.js';
 import { UNKNOWN_PHOTO_SIZE } from '../ports/photo-repository.js';
 import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice, RemovedPhotosQuery } from '../ports/photo-repository.js';
+import { SOURCES } from '../model/source.js';
+import type { Source } from '../model/source.js';
 import { isBetterImage } from './same-photo.js';
+
+type GalleryOf = NonNullable<PhotoRecord['gallery']>;
+
+/** The record's gallery places with the sighting's place on its source (the latest run wins). */
+function withPlace(gallery: GalleryOf | undefined, o: PhotoObservation): GalleryOf | undefined {
+  if (o.gallery === undefined) return gallery;
+  return { ...gallery, [o.source]: { position: o.gallery.position, caption: o.gallery.caption } };
+}
+
+/**
+ * The display caption of a record: the caption of the first source (in
+ * `sources` order) whose gallery gave one.
+ *
+ * @param sources - the record's sources, first-seen first
+ * @param gallery - the record's gallery places per source, or absent
+ * @returns the caption, or `null` when no source gave one
+ */
+export function captionOf(sources: readonly Source[], gallery: GalleryOf | undefined): string | null {
+  for (const s of sources) {
+    const caption = gallery?.[s]?.caption;
+    if (caption !== null && caption !== undefined) return caption;
+  }
+  return null;
+}
+
+/**
+ * The one gallery-order rule every photo listing follows (both repositories,
+ * the manifest): listed photos before removed ones; then photos with a
+ * position on the earliest source of `sourceOrder` they have one on, that
+ * source's photos first (by position), then the next source's; photos with
+ * no position at all (records made before positions were kept) after the
+ * positioned ones, by first sighting.
+ *
+ * @param sourceOrder - the job's source order (default `SOURCES`: zillow first)
+ * @returns a comparator for `Array.prototype.sort`; ties compare 0 (keep a stable sort's input order)
+ */
+export function compareGalleryOrder(
+  sourceOrder: readonly Source[] = SOURCES,
+): (
+  a: Pick<PhotoRecord, 'gallery' | 'removedAt' | 'firstSeenAt'>,
+  b: Pick<PhotoRecord, 'gallery' | 'removedAt' | 'firstSeenAt'>,
+) => number {
+  const order = [...sourceOrder, ...SOURCES.filter((s) => !sourceOrder.includes(s))];
+  const key = (r: Pick<PhotoRecord, 'gallery'>): [number, number] => {
+    const i = order.findIndex((s) => r.gallery?.[s] !== undefined);
+    return i < 0 ? [order.length, 0] : [i, r.gallery![order[i]!]!.position];
+  };
+  return (a, b) => {
+    const removed = Number(a.removedAt !== null) - Number(b.removedAt !== null);
+    if (removed !== 0) return removed;
+    const [sa, pa] = key(a);
+    const [sb, pb] = key(b);
+    return sa - sb || pa - pb || a.firstSeenAt.getTime() - b.firstSeenAt.getTime();
+  };
+}
 
 /** The tone and placeholder flag a record takes from its canonical image. */
 function toneFacts(tone: ImageTone | null | undefined): { tone: ImageTone | null; placeholder: boolean } {
@@ -45,7 +102,17 @@ export function newPhotoRecord(o: PhotoObservation): PhotoRecord {
     duplicates: [],
     etags: o.etag === null || o.etag === undefined ? [] : [o.etag],
     removedAt: null,
+    ...galleryFacts([o.source], undefined, o),
   };
+}
+
+function galleryFacts(
+  sources: readonly Source[],
+  gallery: GalleryOf | undefined,
+  o: PhotoObservation,
+): Pick<PhotoRecord, 'gallery' | 'caption'> {
+  const next = withPlace(gallery, o);
+  return next === undefined ? {} : { gallery: next, caption: captionOf(sources, next) };
 }
 
 function asDuplicate(o: PhotoObservation): DuplicateImage {
@@ -85,7 +152,8 @@ function promote(r: PhotoRecord, o: PhotoObservation): PhotoRecord {
  * Merges a sighting into the record of the same picture (the rule every
  * `PhotoRepository` follows): source, photo id, URL and ETag added once
  * each; `firstSeenAt` only moves earlier and `lastSeenAt` only later;
- * `removedAt` cleared. When the sighting's bytes are new to the record, a
+ * `removedAt` cleared; the sighting's gallery place replaces its
+ * source's (see `compareGalleryOrder`). When the sighting's bytes are new to the record, a
  * better version (see `isBetterImage`) becomes the canonical image and the
  * old one a duplicate; a lesser one is added to `duplicates`.
  *
@@ -94,9 +162,11 @@ function promote(r: PhotoRecord, o: PhotoObservation): PhotoRecord {
  * @returns the merged record (a new object; `r` is not changed)
  */
 export function mergeSighting(r: PhotoRecord, o: PhotoObservation): PhotoRecord {
+  const sources = withOnce(r.sources, o.source);
   const seen: PhotoRecord = {
     ...r,
-    sources: withOnce(r.sources, o.source),
+    ...galleryFacts(sources, r.gallery, o),
+    sources,
     photoIds: withOnce(r.photoIds, o.photoId),
     urls: withOnce(r.urls, o.url),
     etags: withOnce(r.etags, o.etag),

@@ -12,6 +12,7 @@ export type {
   PhotoRepository,
   PhotoFacts,
   PhotoObservation,
+  GalleryPlace,
   PhotoRecord,
   StoredVariant,
   DuplicateImage,

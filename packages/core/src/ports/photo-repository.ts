@@ -130,6 +130,19 @@ export interface PhotoObservation extends PhotoFacts {
   readonly stored?: boolean;
   /** The `ETag` the photo host sent, or `null`/absent. Kept on the record for incremental re-runs. */
   readonly etag?: string | null;
+  /** Where the page placed the photo (its gallery position and caption); absent when not known. */
+  readonly gallery?: GalleryPlace;
+}
+
+/**
+ * Where one source's page placed a photo: its 0-based index in that page's
+ * gallery order and the caption or room label the page gave (`null` when none).
+ */
+export interface GalleryPlace {
+  /** 0-based index in the source's gallery order, from the run that last saw it. */
+  readonly position: number;
+  /** Caption or room label the page gave, or `null`. */
+  readonly caption: string | null;
 }
 
 /**
@@ -175,6 +188,14 @@ export interface PhotoRecord extends PhotoFacts {
   readonly etags: readonly string[];
   /** When the photo was found gone from every listing that showed it, or `null` while listed. */
   readonly removedAt: Date | null;
+  /**
+   * Per source, where that source's gallery placed the photo (the latest run
+   * that saw it there wins). Absent or missing a source: not known (records
+   * made before gallery positions were kept). See `compareGalleryOrder`.
+   */
+  readonly gallery?: Readonly<Partial<Record<Source, GalleryPlace>>>;
+  /** Caption for display: the first source's (in `sources` order) that gave one, else `null`/absent. */
+  readonly caption?: string | null;
 }
 
 /** Which photos a re-run of a property still saw; see `PhotoRepository.markRemoved`. */

@@ -261,6 +261,31 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
       expect(await repository().listPhotos(freshProperty())).toEqual([]);
     });
 
+    it('lists photos in gallery order: first source by position, then other-source-only photos, unpositioned, removed last', async () => {
+      const propertyId = freshProperty();
+      const z = (position: number, caption: string | null) => ({ source: 'zillow' as const, gallery: { position, caption } });
+      const r = (position: number, caption: string | null) => ({ source: 'redfin' as const, gallery: { position, caption } });
+      await repository().recordPhoto(sighting(propertyId, hashOf('1'), { seenAt: at(0), ...z(2, 'Kitchen') }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('2'), { seenAt: at(1), ...z(0, null) }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('3'), { seenAt: at(2), ...r(1, 'Pool') }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('4'), { seenAt: at(3) }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('5'), { seenAt: at(4), ...z(1, 'Front') }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('6'), { seenAt: at(5), ...r(0, 'Bath') }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('2'), { seenAt: at(6), ...r(3, 'Living room') }));
+      const listed = await repository().listPhotos(propertyId);
+      expect(listed.map((x) => x.sha256)).toEqual(['2', '5', '1', '6', '3', '4'].map(hashOf));
+      const two = listed[0]!;
+      expect(two.gallery).toEqual({ zillow: { position: 0, caption: null }, redfin: { position: 3, caption: 'Living room' } });
+      expect(two.caption).toBe('Living room');
+      expect(listed[2]!.caption).toBe('Kitchen');
+      expect(listed[5]!.gallery).toBeUndefined();
+      await repository().markRemoved({ propertyId, sourcesRead: ['zillow', 'redfin'], listedPhotoIds: [], removedAt: at(9) });
+      await repository().recordPhoto(sighting(propertyId, hashOf('1'), { seenAt: at(10), ...z(0, 'Kitchen') }));
+      const after = await repository().listPhotos(propertyId);
+      expect(after[0]!.sha256).toBe(hashOf('1'));
+      expect(after[0]!.gallery).toEqual({ zillow: { position: 0, caption: 'Kitchen' } });
+    });
+
     it('returns copies: changing a listed record changes nothing stored', async () => {
       const propertyId = freshProperty();
       await repository().recordPhoto(sighting(propertyId, hashOf('9')));

@@ -1,6 +1,6 @@
 import { MongoServerError } from 'mongodb';
 import type { Collection, Db, Filter, ObjectId, UpdateFilter } from 'mongodb';
-import { UNKNOWN_PHOTO_SIZE, isListedElsewhere, isPlaceholderTone, mergeSighting } from '@phx/core';
+import { UNKNOWN_PHOTO_SIZE, captionOf, compareGalleryOrder, isListedElsewhere, isPlaceholderTone, mergeSighting } from '@phx/core';
 import type { PhotoSizeChoice } from '@phx/core';
 import { KeyedWriteLock } from './keyed-write-lock.js';
 import type { ContentHash, JobId, PhotoObservation, PhotoRecord, PhotoRepository, PropertyId, RemovedPhotosQuery } from '@phx/core';
@@ -106,14 +106,14 @@ export class MongoPhotoRepository implements PhotoRepository {
   }
 
   /**
-   * Lists the records of a property, oldest first.
+   * Lists the records of a property in gallery order (`compareGalleryOrder`).
    *
    * @param propertyId - the property
    * @returns its records with their store locations; empty when none
    */
   async listPhotos(propertyId: PropertyId): Promise<PhotoRecord[]> {
     const docs = await this.collection.find({ propertyId }).sort({ firstSeenAt: 1, _id: 1 }).toArray();
-    return docs.map(toPhotoRecord);
+    return docs.map(toPhotoRecord).sort(compareGalleryOrder());
   }
 
   /**
@@ -211,7 +211,10 @@ function sightingUpdate(o: PhotoObservation): UpdateFilter<PhotoDocument> {
     },
     $min: { firstSeenAt: o.seenAt },
     $max: { lastSeenAt: o.seenAt },
-    $set: { removedAt: null },
+    $set: {
+      removedAt: null,
+      ...(o.gallery === undefined ? {} : { [`gallery.${o.source}`]: { position: o.gallery.position, caption: o.gallery.caption } }),
+    },
     $inc: { revision: 1 },
   };
 }
@@ -258,5 +261,6 @@ function toPhotoRecord(doc: PhotoDocument): PhotoRecord {
     duplicates: doc.duplicates ?? [],
     etags: doc.etags ?? [],
     removedAt: doc.removedAt ?? null,
+    ...(doc.gallery === undefined ? {} : { gallery: doc.gallery, caption: captionOf(doc.sources, doc.gallery) }),
   };
 }

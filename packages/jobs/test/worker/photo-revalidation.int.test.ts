@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,17 @@ import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repositor
 import { FIXTURES_DIR } from '../support/fixture-photos.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
+
+/** The Chicago page's gallery, read independently of the scraper: each photo's Zillow key and caption, in gallery order. */
+async function chicagoGallery(): Promise<{ key: string; caption: string | null }[]> {
+  const html = await readFile(join(FIXTURES_DIR, 'listings/zillow/zillow-hdp-chicago-il-119974210.html'), 'utf8');
+  const next = /<script id="__NEXT_DATA__"[^>]*>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+  const pageProps = JSON.parse(next).props.pageProps;
+  const cache = JSON.parse(pageProps.componentProps?.gdpClientCache ?? pageProps.gdpClientCache);
+  const photos = (Object.values(cache)[0] as { property: { responsivePhotos: { url: string; caption?: string }[] } }).property
+    .responsivePhotos;
+  return photos.map((p) => ({ key: /\/fp\/([0-9a-f]{32})-/.exec(p.url)?.[1] ?? p.url, caption: p.caption?.trim() || null }));
+}
 
 const SAMPLE_CSV = fileURLToPath(new URL('../../../../tools/data/sample-properties.csv', import.meta.url));
 /** A photo of another saved listing (Austin), never on the Chicago listing. */
@@ -85,6 +96,11 @@ describe('revalidating known photos with their ETags (replayed listing, real pho
     expect(fetcher.requests.every((r) => r.ifNoneMatch === undefined)).toBe(true);
     const records = await photos.listPhotos(property.id);
     expect(records).toHaveLength(listed);
+    const gallery = await chicagoGallery();
+    expect(gallery).toHaveLength(5);
+    expect(records.map((r) => r.photoIds[0])).toEqual(gallery.map((g) => g.key));
+    expect(records.map((r) => r.caption)).toEqual(gallery.map((g) => g.caption));
+    expect(records.map((r) => r.gallery?.zillow?.position)).toEqual([0, 1, 2, 3, 4]);
     expect(records.every((r) => r.etags.length === 1 && /^"[0-9a-f]{40}"$/.test(r.etags[0] ?? ''))).toBe(true);
 
     // Default: polite, no request for a known photo.
