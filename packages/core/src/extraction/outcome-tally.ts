@@ -118,7 +118,7 @@ export class OutcomeTally {
       failures.push({
         source: null,
         url: null,
-        code: 'NO_LISTING',
+        code: 'NOT_FOUND',
         message: `No requested source has a listing for "${this.#property.address}"${reasons === '' ? '' : ` (${reasons})`}`,
       });
     }

@@ -51,7 +51,8 @@ export interface ExtractionFailure {
    * What the runtime should do about it, from the error's `CoreError.kind`
    * (`transient`: worth retrying; `permanent`; `blocked`). Absent when the
    * error carried no classification (not a `CoreError`), and on failures
-   * made from other failures (`ALL_PHOTOS_FAILED`, `NO_PHOTOS`, `NO_LISTING`).
+   * made from other failures (`ALL_PHOTOS_FAILED`, `NO_PHOTOS`, and `NOT_FOUND` when no
+   * requested source has a listing: its message names each search tried and what it answered; `NO_LISTING` before).
    */
   readonly kind?: FailureKind;
   /**

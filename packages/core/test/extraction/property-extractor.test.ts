@@ -245,7 +245,7 @@ describe('PropertyExtractor: skipped sources', () => {
     const outcome = await world.extractor.extractProperty(bare, request());
     expect(outcome.status).toBe('failed');
     expect(outcome.failures).toEqual([
-      expect.objectContaining({ code: 'NO_LISTING', message: expect.stringContaining('no zillow listing URL') }),
+      expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining('no zillow listing URL') }),
     ]);
   });
 });

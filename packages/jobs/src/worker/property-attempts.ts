@@ -50,8 +50,8 @@ export class AttemptSightings {
   }
 }
 
-/** Failures made by core from other failures: they carry no kind of their own. */
-const DERIVED_FAILURE_CODES: ReadonlySet<string> = new Set(['ALL_PHOTOS_FAILED', 'NO_PHOTOS', 'NO_LISTING']);
+/** Failures made by core from other failures: they carry no kind of their own (`NO_LISTING` is `NOT_FOUND`'s name in outcomes stored before it was renamed). */
+const DERIVED_FAILURE_CODES: ReadonlySet<string> = new Set(['ALL_PHOTOS_FAILED', 'NO_PHOTOS', 'NOT_FOUND', 'NO_LISTING']);
 
 /**
  * Tells whether a failed property is worth another attempt: some failure of

@@ -31,6 +31,7 @@ describe('isRetryableOutcome', () => {
     expect(isRetryableOutcome(outcome([failure('LISTING_REMOVED', 'permanent')]))).toBe(false);
     expect(isRetryableOutcome(outcome([failure('INVALID_IMAGE', 'permanent'), failure('ALL_PHOTOS_FAILED')]))).toBe(false);
     expect(isRetryableOutcome(outcome([failure('NO_PHOTOS')]))).toBe(false);
+    expect(isRetryableOutcome(outcome([failure('NOT_FOUND')]))).toBe(false);
     expect(isRetryableOutcome(outcome([failure('NO_LISTING')]))).toBe(false);
     expect(isRetryableOutcome(outcome([failure('BOT_WALL', 'blocked'), failure('NAVIGATION_FAILED', 'transient')]))).toBe(false);
     expect(isRetryableOutcome(outcome([failure('DOWNLOAD_FAILED', 'transient')], 'completed'))).toBe(false);

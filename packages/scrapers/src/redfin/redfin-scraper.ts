@@ -99,7 +99,7 @@ export class RedfinScraper extends ListingPageScraper {
       const answer = await askRedfinApi(page, apiUrl, 'location-autocomplete');
       throwIfCancelled(signal);
       if (answer.status !== 200)
-        throw new ListingNotFoundError('redfin', address, `the location autocomplete answered HTTP ${answer.status}`);
+        throw new ListingNotFoundError('redfin', address, `the location autocomplete ${apiUrl} answered HTTP ${answer.status}`);
       let rows;
       try {
         rows = parseRedfinAutocomplete(answer.body);
@@ -116,7 +116,7 @@ export class RedfinScraper extends ListingPageScraper {
         throw new ListingNotFoundError(
           'redfin',
           address,
-          `the location autocomplete offered ${rows.length} places, no home at this address`,
+          `the location autocomplete ${apiUrl} offered ${rows.length} places, no home at this address`,
         );
       }
       return url;

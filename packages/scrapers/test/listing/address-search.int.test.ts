@@ -136,4 +136,26 @@ describe('from an address to the listing (Chromium, replay)', () => {
     expect(outcome.photosFound).toBe(38);
     expect(outcome.skippedSources.map((s) => s.source)).toEqual(['redfin']);
   });
+
+  it('an address no site has fails the property NOT_FOUND, naming each search tried and what it answered', async () => {
+    const extractor = new PropertyExtractor({
+      scrapers: kit.scrapers,
+      fetcher: kit.fetcher,
+      store: new MemoryImageStore(),
+      repository: new MemoryPhotoRepository(),
+      searchByAddress: true,
+    });
+    const outcome = await extractor.extractProperty(property(NOWHERE), { sources: ['zillow', 'redfin'], dryRun: true, jobId: null });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failures).toEqual([
+      {
+        source: null,
+        url: null,
+        code: 'NOT_FOUND',
+        message: expect.stringMatching(
+          /^No requested source has a listing for ".*" \(zillow: .*the address search https:\/\/www\.zillow\.com\/.*; redfin: .*the location autocomplete https:\/\/www\.redfin\.com\/stingray\/do\/location-autocomplete.*\)$/,
+        ),
+      },
+    ]);
+  });
 });
