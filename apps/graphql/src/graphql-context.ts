@@ -1,7 +1,7 @@
 import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property } from '@phx/core';
 import type { JobEvent, JobEventQuery, JobPage, JobPageQuery, ScheduleView } from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
-import type { PropertyCatalog } from '@phx/jobs';
+import type { PropertyCatalog, SourceExtraction } from '@phx/jobs';
 
 /** What `enqueueExtraction` hands to the job service, already resolved against the catalog. */
 export interface EnqueueExtractionRequest {
@@ -46,6 +46,13 @@ export interface JobApi {
    * @returns the jobs, oldest first (empty when none)
    */
   activeJobsWithProperty(propertyId: string): Promise<readonly { readonly id: string }[]>;
+  /**
+   * The last extraction of a property per source (what `Property.lastExtractions` shows).
+   *
+   * @param propertyId - the property id
+   * @returns one entry per source some ended job tried, in source order
+   */
+  lastExtractions(propertyId: string): Promise<readonly SourceExtraction[]>;
   /**
    * Lists the stored photos of a property, oldest first (empty when none).
    *

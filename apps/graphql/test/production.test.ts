@@ -13,6 +13,7 @@ const brokenJobs: JobApi = {
   getJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   cancelJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   listPhotos: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+  lastExtractions: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   activeJobsWithProperty: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
 };
 const brokenSchedules: ScheduleApi = {

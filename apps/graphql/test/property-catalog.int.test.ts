@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { noopLogger } from '@phx/core';
+import { newJobId, noopLogger, ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, type ExtractionJob, type PropertyOutcome } from '@phx/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphqlServices, type GraphqlServices } from '../src/graphql-services.js';
 import { createGraphqlServer, type GraphqlServer } from '../src/server.js';
@@ -201,6 +201,75 @@ describe('the property catalog over GraphQL', () => {
     expect(gone.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
     const unknownId = await ask(ENQUEUE, { input: { propertyIds: ['no-such-property'] } });
     expect(unknownId.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+  });
+
+  it('shows per source the last extraction: the newest ended job that read, skipped or failed it', async () => {
+    const davis = SAMPLE_PROPERTIES[0];
+    if (davis === undefined) throw new Error('no sample property');
+    const ended = (at: string, outcome: Partial<PropertyOutcome>): ExtractionJob => ({
+      id: newJobId(),
+      createdAt: new Date(at),
+      startedAt: new Date(at),
+      completedAt: new Date(at),
+      properties: [davis],
+      sources: ['zillow', 'redfin'],
+      isolationMode: 'virtual',
+      dryRun: false,
+      status: 'completed',
+      errorMessage: null,
+      progressUpdatedAt: new Date(at),
+      ...ZERO_COUNTERS,
+      totalProperties: 1,
+      failedPropertiesList: [],
+      propertyOutcomes: [
+        {
+          propertyId: davis.id,
+          address: davis.address,
+          status: 'completed',
+          ...ZERO_OUTCOME_COUNTS,
+          sourcesRead: [],
+          skippedSources: [],
+          failures: [],
+          ...outcome,
+        },
+      ],
+    });
+    const older = ended('2026-01-01T00:00:00.000Z', {
+      sourcesRead: ['zillow'],
+      skippedSources: [{ source: 'redfin', reason: 'no listing' }],
+      photosFound: 38,
+      newImages: 38,
+    });
+    const newer = ended('2026-02-01T00:00:00.000Z', {
+      status: 'failed',
+      failures: [{ source: 'zillow', url: null, code: 'BOT_WALL', message: 'walled' }],
+    });
+    await harness.repository.create(older);
+    await harness.repository.create(newer);
+    const query = `query($id: ID) { property(id: $id) { lastExtractions { source jobId finishedAt sourceResult status photosFound newImages } } }`;
+    const result = await data<{ property: { lastExtractions: unknown[] } }>(query, { id: davis.id }, read);
+    expect(result.property.lastExtractions).toEqual([
+      {
+        source: 'zillow',
+        jobId: newer.id,
+        finishedAt: '2026-02-01T00:00:00.000Z',
+        sourceResult: 'FAILED',
+        status: 'FAILED',
+        photosFound: 0,
+        newImages: 0,
+      },
+      {
+        source: 'redfin',
+        jobId: older.id,
+        finishedAt: '2026-01-01T00:00:00.000Z',
+        sourceResult: 'SKIPPED',
+        status: 'COMPLETED',
+        photosFound: 38,
+        newImages: 38,
+      },
+    ]);
+    const none = await data<{ property: { lastExtractions: unknown[] } }>(query, { id: '500-n-5th-ave-phoenix-az-85003' }, read);
+    expect(none.property.lastExtractions).toEqual([]);
   });
 
   describe('two servers on one database', () => {

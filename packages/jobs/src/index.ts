@@ -81,6 +81,7 @@ export type {
   JobServiceOptions,
   ListJobsInput,
   EnqueuedExtraction,
+  SourceExtraction,
   EnqueueExtractionInput,
   ResolvedEnqueueExtractionInput,
   JobResultCleanupOptions,

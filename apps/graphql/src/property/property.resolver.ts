@@ -1,12 +1,13 @@
 import { InvalidInputError, NotFoundError, parseSources } from '@phx/core';
 import type { PropertyFilter } from '@phx/jobs';
 import { MAX_PROPERTY_PAGE, removeUnusedProperty } from '@phx/jobs';
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
 import { PropertyConnectionType, toPropertyConnection } from './property-connection.type.js';
 import { PropertyFilterInput } from './property-filter.input.js';
 import { PropertyImportReportType, toPropertyImportReport } from './property-import.type.js';
 import { PropertyType, toPropertyType } from './property.type.js';
+import { SourceExtractionType, toSourceExtractionType } from './source-extraction.type.js';
 
 /** Page size of the `properties` query when `first` is not given. */
 export const DEFAULT_PROPERTY_PAGE_SIZE = 20;
@@ -58,6 +59,16 @@ export class PropertyResolver {
     const property = await services.catalog.get(wanted);
     if (property === null) throw new NotFoundError('property', wanted, { where: 'the catalog' });
     return toPropertyType(property);
+  }
+
+  /** `Property.lastExtractions` (see its `description`). */
+  @FieldResolver(() => [SourceExtractionType], {
+    description:
+      'Per source, the last extraction of this property: the newest ended job (of its last 50) that read, skipped or failed that source, ' +
+      'with how the property ended there and its photo counts. Read from the jobs, so never out of step with them; empty when no job ended with it.',
+  })
+  async lastExtractions(@Root() property: PropertyType, @Ctx() { services }: GraphqlContext): Promise<SourceExtractionType[]> {
+    return (await services.jobs.lastExtractions(property.id)).map(toSourceExtractionType);
   }
 
   /** The `importProperties` mutation (see its `description`). */

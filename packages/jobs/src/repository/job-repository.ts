@@ -161,6 +161,31 @@ export class JobRepository {
   }
 
   /**
+   * Reads the outcomes one property had in the jobs that ended, newest first.
+   *
+   * @param propertyId - the property id
+   * @param limit - most jobs read (newest by `completedAt`), 1..100
+   * @returns per job: its id, when it ended, and the property's outcome in it
+   */
+  async finishedWithProperty(
+    propertyId: string,
+    limit: number,
+  ): Promise<{ readonly jobId: JobId; readonly completedAt: Date; readonly outcome: PropertyOutcome }[]> {
+    const docs = await this.collection
+      .find(
+        { status: { $in: ['completed', 'failed', 'cancelled'] }, 'propertyOutcomes.propertyId': propertyId },
+        { projection: { _id: 1, status: 1, completedAt: 1, propertyOutcomes: 1, createdAt: 1 } },
+      )
+      .sort({ completedAt: -1, _id: -1 })
+      .limit(Math.min(Math.max(limit, 1), 100))
+      .toArray();
+    return docs.flatMap((doc) => {
+      const outcome = fromJobDocument(doc).propertyOutcomes.find((o) => o.propertyId === propertyId);
+      return outcome === undefined || doc.completedAt === null ? [] : [{ jobId: doc._id, completedAt: doc.completedAt, outcome }];
+    });
+  }
+
+  /**
    * The jobs not final yet (`pending` or `in_progress`) whose property list holds a property.
    *
    * @param propertyId - the property's id

@@ -1,5 +1,5 @@
 export { JobService, CANCELLED_BEFORE_START_MESSAGE, ORIGIN_PRIORITY } from './job-service.js';
-export type { JobServiceOptions, ListJobsInput, EnqueuedExtraction } from './job-service.js';
+export type { JobServiceOptions, ListJobsInput, EnqueuedExtraction, SourceExtraction } from './job-service.js';
 export { JobResultCleanup } from './job-result-cleanup.js';
 export type { JobResultCleanupOptions } from './job-result-cleanup.js';
 export { PendingJobDedupe, DEDUPE_COLLECTION, dedupeKeyOf } from './pending-job-dedupe.js';

@@ -13,8 +13,21 @@ import {
   systemClock,
   toJobId,
   propertyIdArgument,
+  SOURCES,
+  ZERO_OUTCOME_COUNTS,
 } from '@phx/core';
-import type { Clock, ExtractionJob, JobId, JobStatus, Logger, PhotoRecord } from '@phx/core';
+import type {
+  Clock,
+  ExtractionJob,
+  JobId,
+  JobStatus,
+  Logger,
+  PhotoRecord,
+  PropertyOutcome,
+  PropertyOutcomeCounts,
+  PropertyOutcomeStatus,
+  Source,
+} from '@phx/core';
 import { JobAlreadyFinishedError, JobQueueError, describeError } from '../errors/index.js';
 import { EXTRACT_IMAGES_JOB } from '../agenda/job-payloads.js';
 import type { ExtractImagesPayload } from '../agenda/job-payloads.js';
@@ -87,6 +100,35 @@ export type EnqueuedExtraction = StoredExtractionJob & {
    */
   readonly deduplicated: boolean;
 };
+
+/** What one job did with one source of a property (see {@link JobService.lastExtractions}). */
+export interface SourceExtraction {
+  /** The source. */
+  readonly source: Source;
+  /** The job. */
+  readonly jobId: JobId;
+  /** When the job ended. */
+  readonly finishedAt: Date;
+  /** `read` (its photos were listed), `skipped` (no listing found) or `failed` (its page or photos failed). */
+  readonly sourceResult: 'read' | 'skipped' | 'failed';
+  /** The property's outcome status in that job (over all its sources). */
+  readonly status: PropertyOutcomeStatus;
+  /** The property's photo counts in that job (over all its sources). */
+  readonly counts: PropertyOutcomeCounts;
+}
+
+function outcomeCountsOf(outcome: PropertyOutcome): PropertyOutcomeCounts {
+  const counts = { ...ZERO_OUTCOME_COUNTS };
+  for (const name of Object.keys(ZERO_OUTCOME_COUNTS) as (keyof PropertyOutcomeCounts)[]) counts[name] = outcome[name];
+  return counts;
+}
+
+function sourceResultOf(outcome: PropertyOutcome, source: Source): SourceExtraction['sourceResult'] | null {
+  if (outcome.sourcesRead.includes(source)) return 'read';
+  if (outcome.skippedSources.some((s) => s.source === source)) return 'skipped';
+  if (outcome.failures.some((f) => f.source === source)) return 'failed';
+  return null;
+}
 
 /** Why a job cancelled before any worker took it up says it was. */
 export const CANCELLED_BEFORE_START_MESSAGE = 'cancelled by user before it started';
@@ -326,7 +368,32 @@ export class JobService {
   }
 
   /**
-   * Lists the stored photos of a property, oldest first, with where each file is.
+   * The last extraction of a property per source: for each source, the
+   * newest ended job (of the last 50 that included the property) that read
+   * it, skipped it (no listing) or failed on it. Read from the jobs'
+   * outcomes, not stored in the catalog, so it is never out of step with them.
+   *
+   * @param propertyId - the property id (an address is slugged to its id)
+   * @returns one entry per source that some job tried, in source order; empty when none
+   * @throws core's `InvalidInputError` for an id without letters or digits
+   */
+  async lastExtractions(propertyId: string): Promise<SourceExtraction[]> {
+    const finished = await this.repository.finishedWithProperty(propertyIdArgument(propertyId), 50);
+    return SOURCES.flatMap((source) => {
+      for (const { jobId, completedAt, outcome } of finished) {
+        const result = sourceResultOf(outcome, source);
+        if (result !== null) {
+          return [
+            { source, jobId, finishedAt: completedAt, sourceResult: result, status: outcome.status, counts: outcomeCountsOf(outcome) },
+          ];
+        }
+      }
+      return [];
+    });
+  }
+
+  /**
+   * Lists the stored photos of a property in gallery order, with where each file is.
    *
    * @param propertyId - the property id (an address is slugged to its id)
    * @returns its photo records; empty when none
