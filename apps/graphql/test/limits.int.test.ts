@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql } from './support/http-graphql.js';
-import { DAVIS_ID, EXAMPLE_ADDRESS } from './support/sample-properties.js';
+import { toPropertyId } from '@phx/core';
+import { DAVIS_ADDRESS, EXAMPLE_ADDRESS } from './support/sample-properties.js';
 
 describe('query cost limit (graphql-armor cost model, MAX_QUERY_COST)', () => {
   let harness: GraphqlHarness;
@@ -80,7 +81,7 @@ describe('lists count by their page size in the query cost (first: literal, vari
         properties: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
       }
     ).properties;
-    expect(page.edges.map((e) => e.node.id)).toEqual([DAVIS_ID]);
+    expect(page.edges.map((e) => e.node.id)).toEqual([toPropertyId(EXAMPLE_ADDRESS)]);
     expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: page.edges[0]?.cursor });
     const second = await post(
       'query($after: String) { properties(first: 10, after: $after) { edges { node { address } } pageInfo { hasNextPage } } }',
@@ -88,7 +89,7 @@ describe('lists count by their page size in the query cost (first: literal, vari
         after: page.pageInfo.endCursor,
       },
     );
-    expect(second.body.data).toEqual({ properties: { edges: [{ node: { address: EXAMPLE_ADDRESS } }], pageInfo: { hasNextPage: false } } });
+    expect(second.body.data).toEqual({ properties: { edges: [{ node: { address: DAVIS_ADDRESS } }], pageInfo: { hasNextPage: false } } });
     expect(await post('{ properties { edges { node { id address } } } }')).toMatchObject(refusedWithCost(325));
     const badCursor = await post('{ properties(first: 1, after: "nope") { edges { cursor } } }');
     expect(badCursor.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });

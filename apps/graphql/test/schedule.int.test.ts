@@ -91,7 +91,7 @@ describe('schedule operations over HTTP', () => {
     });
   });
 
-  it('names a bad cron expression and time zone (BAD_USER_INPUT), a taken name (CONFLICT), an unknown address (NOT_FOUND)', async () => {
+  it('names a bad cron expression and time zone (BAD_USER_INPUT), a taken name (CONFLICT), an unknown property id (NOT_FOUND)', async () => {
     const bad = await postGraphql(url, CREATE, { input: { name: 'bad', cron: '* * *', timeZone: 'Mars/Base', all: true } });
     expect(bad.body.errors?.[0]?.extensions).toEqual({
       code: 'BAD_USER_INPUT',
@@ -113,7 +113,7 @@ describe('schedule operations over HTTP', () => {
       extensions: { code: 'CONFLICT', reason: 'SCHEDULE_NAME_TAKEN' },
     });
 
-    const unknown = await postGraphql(url, CREATE, { input: { name: 'nowhere', cron: '0 * * * *', addresses: ['1 Nowhere Ln'] } });
+    const unknown = await postGraphql(url, CREATE, { input: { name: 'nowhere', cron: '0 * * * *', propertyIds: ['1-nowhere-ln'] } });
     expect(unknown.body.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' });
     const malformed = await postGraphql(url, op('removeSchedule'), { id: 'nope' });
     expect(malformed.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });

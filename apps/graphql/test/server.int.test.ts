@@ -59,10 +59,11 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
       await run('{ properties { edges { node { id address listingUrls { source url } } } } }'),
     );
     const properties = page.properties.edges.map((e) => e.node);
-    expect(properties.map((p) => p.address)).toEqual([DAVIS_ADDRESS, EXAMPLE_ADDRESS]);
-    expect(properties[0]?.id).toBe(DAVIS_ID);
-    expect(properties[0]?.listingUrls.map((l) => l.source)).toEqual(['zillow', 'redfin']);
-    expect(properties[1]?.listingUrls).toHaveLength(1);
+    // Ordered by id: "123-e-example-…" before "4732-w-davis-…".
+    expect(properties.map((p) => p.address)).toEqual([EXAMPLE_ADDRESS, DAVIS_ADDRESS]);
+    expect(properties[1]?.id).toBe(DAVIS_ID);
+    expect(properties[1]?.listingUrls.map((l) => l.source)).toEqual(['zillow', 'redfin']);
+    expect(properties[0]?.listingUrls).toHaveLength(1);
   });
 
   it('enqueues catalog addresses as a pending job with the defaults', async () => {
@@ -90,7 +91,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
   it('enqueues every catalog property with all: true and the given options', async () => {
     const job = await enqueue({ all: true, sources: [' Redfin '], isolationMode: 'CONTEXT', dryRun: true });
     expect(job).toMatchObject({ totalProperties: 2, sources: ['redfin'], isolationMode: 'CONTEXT', dryRun: true });
-    expect(job.properties.map((p) => p.address)).toEqual([DAVIS_ADDRESS, EXAMPLE_ADDRESS]);
+    expect(job.properties.map((p) => p.address)).toEqual([EXAMPLE_ADDRESS, DAVIS_ADDRESS]);
   });
 
   it.each([
@@ -115,10 +116,14 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     expect(error.extensions?.['issues']).toEqual([{ path: 'sources.1', message: expect.stringContaining('myspace') }]);
   });
 
-  it('rejects an address that is not in the catalog with NOT_FOUND naming it', async () => {
-    const error = errorOf(await run(ENQUEUE, { input: { addresses: [DAVIS_ADDRESS, '1 Nowhere Ln, Mesa, AZ 85201'] } }));
-    expect(error.extensions).toMatchObject({ code: 'NOT_FOUND', id: '1 Nowhere Ln, Mesa, AZ 85201' });
-    expect(error.message).toContain('1 Nowhere Ln, Mesa, AZ 85201');
+  it('rejects a property id that is not in the catalog with NOT_FOUND naming it; an unknown address joins the catalog', async () => {
+    const error = errorOf(await run(ENQUEUE, { input: { propertyIds: ['1-nowhere-ln-mesa-az-85201'] } }));
+    expect(error.extensions).toMatchObject({ code: 'NOT_FOUND', id: '1-nowhere-ln-mesa-az-85201' });
+    expect(error.message).toContain('1-nowhere-ln-mesa-az-85201');
+    const job = await enqueue({ addresses: [DAVIS_ADDRESS, '1 Nowhere Ln, Mesa, AZ 85201'] });
+    expect(job.properties.map((p) => p.id)).toEqual([DAVIS_ID, '1-nowhere-ln-mesa-az-85201']);
+    const { property } = dataOf<{ property: { address: string } }>(await run('{ property(id: "1-nowhere-ln-mesa-az-85201") { address } }'));
+    expect(property.address).toBe('1 Nowhere Ln, Mesa, AZ 85201');
   });
 
   it('reads a job by id, NOT_FOUND for an unknown id, BAD_USER_INPUT for a malformed one', async () => {

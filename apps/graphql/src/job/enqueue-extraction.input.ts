@@ -75,8 +75,11 @@ export function toEnqueueExtraction(
   const lists = { propertyIds: input.propertyIds ?? [], addresses: input.addresses ?? [], listingUrls: input.listingUrls ?? [] };
   const label = input.label ?? undefined;
   const all = input.all === true;
-  if (!all && label === undefined && Object.values(lists).every((l) => l.length === 0)) {
+  const kinds = [Object.values(lists).some((l) => l.length > 0), label !== undefined, all].filter(Boolean).length;
+  if (kinds === 0) {
     issues.push({ path: 'addresses', message: 'no properties given; pass propertyIds, addresses, listingUrls, a label, or all: true' });
+  } else if (kinds > 1) {
+    issues.push({ path: 'addresses', message: 'give propertyIds/addresses/listingUrls, or a label, or all: true; not several of these' });
   }
   for (const [name, list] of Object.entries(lists)) {
     list.forEach((entry, i) => {

@@ -25,10 +25,31 @@ export class ScheduleExtractionInput {
   })
   readonly timeZone?: string | null | undefined;
 
-  @Field(() => [String], { nullable: true, description: 'Addresses of catalog properties each run extracts. Give this or all: true.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Ids of catalog properties each run extracts. An id the catalog lacks: NOT_FOUND.',
+  })
+  readonly propertyIds?: readonly string[] | null | undefined;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Addresses each run extracts; one the catalog lacks is added to it (as enqueueExtraction does).',
+  })
   readonly addresses?: readonly string[] | null | undefined;
 
-  @Field(() => Boolean, { nullable: true, description: 'true: every property of the catalog as it is now. Give this or addresses.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Zillow or Redfin listing URLs each run extracts (as enqueueExtraction takes them).',
+  })
+  readonly listingUrls?: readonly string[] | null | undefined;
+
+  @Field(() => String, { nullable: true, description: 'Every catalog property with this label, as the catalog is now.' })
+  readonly label?: string | null | undefined;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: every property of the catalog as it is now. Alone, not with the other selections.',
+  })
   readonly all?: boolean | null | undefined;
 
   @Field(() => [String], { nullable: true, description: 'Sources each run reads; absent or empty means every source.' })
@@ -54,7 +75,10 @@ export class ScheduleExtractionInput {
  */
 export function toScheduledExtraction(input: ScheduleExtractionInput): EnqueueExtraction {
   return toEnqueueExtraction({
+    propertyIds: input.propertyIds,
     addresses: input.addresses,
+    listingUrls: input.listingUrls,
+    label: input.label,
     all: input.all,
     sources: input.sources,
     isolationMode: input.isolationMode,
