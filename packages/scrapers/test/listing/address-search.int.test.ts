@@ -122,14 +122,18 @@ describe('from an address to the listing (Chromium, replay)', () => {
     expect((err as ListingNotFoundError).message).toMatch(/no home at this address/);
   });
 
-  it('core’s PropertyExtractor with searchByAddress reads the source that has the home and skips the one that has none', async () => {
-    const extractor = new PropertyExtractor({
+  /** Core's extractor on the replayed sites, finding listings by address search, storing in memory. */
+  const searchingExtractor = (): PropertyExtractor =>
+    new PropertyExtractor({
       scrapers: kit.scrapers,
       fetcher: kit.fetcher,
       store: new MemoryImageStore(),
       repository: new MemoryPhotoRepository(),
       searchByAddress: true,
     });
+
+  it('core’s PropertyExtractor with searchByAddress reads the source that has the home and skips the one that has none', async () => {
+    const extractor = searchingExtractor();
     const outcome = await extractor.extractProperty(property(AUSTIN), { sources: ['zillow', 'redfin'], dryRun: true, jobId: null });
     expect(outcome.status).toBe('completed');
     expect(outcome.sourcesRead).toEqual(['zillow']);
@@ -138,13 +142,7 @@ describe('from an address to the listing (Chromium, replay)', () => {
   });
 
   it('an address no site has fails the property NOT_FOUND, naming each search tried and what it answered', async () => {
-    const extractor = new PropertyExtractor({
-      scrapers: kit.scrapers,
-      fetcher: kit.fetcher,
-      store: new MemoryImageStore(),
-      repository: new MemoryPhotoRepository(),
-      searchByAddress: true,
-    });
+    const extractor = searchingExtractor();
     const outcome = await extractor.extractProperty(property(NOWHERE), { sources: ['zillow', 'redfin'], dryRun: true, jobId: null });
     expect(outcome.status).toBe('failed');
     expect(outcome.failures).toEqual([
