@@ -121,11 +121,15 @@ describe('BrowserPool.close() while listPhotos calls run or wait for a slot (Chr
   });
 
   it('reports a page closed under its load as CancelledError, never as PhotoDataMissingError', async () => {
-    const page = readListing('zillow', 'zillow-hdp-austin-tx-29423592.html').replace(
-      '</head>',
-      `<script async src="${HELD_SCRIPT}"></script>` +
-        `<script>addEventListener('DOMContentLoaded', () => setTimeout(() => document.head.append(Object.assign(document.createElement('script'), { src: '${LATE_SCRIPT}' }))));</script></head>`,
-    );
+    // The listing's data is withheld from the served HTML (its __NEXT_DATA__ renamed), so the scraper cannot read the page
+    // before it has loaded: it waits for the data in the DOM, and the close always comes first.
+    const page = readListing('zillow', 'zillow-hdp-austin-tx-29423592.html')
+      .replace('id="__NEXT_DATA__"', 'id="__NEXT_DATA_WITHHELD__"')
+      .replace(
+        '</head>',
+        `<script async src="${HELD_SCRIPT}"></script>` +
+          `<script>addEventListener('DOMContentLoaded', () => document.head.append(Object.assign(document.createElement('script'), { src: '${LATE_SCRIPT}' })));</script></head>`,
+      );
     const early = holdRequests(HELD_SCRIPT);
     const late = holdRequests(LATE_SCRIPT);
     const pool = replayPool(async (context) => {
@@ -136,7 +140,7 @@ describe('BrowserPool.close() while listPhotos calls run or wait for a slot (Chr
     const call = zillow(pool, 30_000)
       .listPhotos({ property: property('mid-load'), listingUrl: AUSTIN })
       .catch((e: unknown) => e);
-    await late.arrived; // the DOM is parsed (navigation over); the page now waits for its `load` event
+    await late.arrived; // the DOM is parsed (navigation over); the page now waits for its `load` event and its data
     await pool.close();
     const err = await call;
     expect(err).toBeInstanceOf(CancelledError);
