@@ -86,7 +86,9 @@ function settle(
 export async function extractSource(ctx: ExtractionContext, source: Source, tally: OutcomeTally): Promise<void> {
   throwIfCancelled(ctx.signal);
   const listingUrl = ctx.property.listingUrls[source] ?? null;
-  if (listingUrl === null && !ctx.searchByAddress) {
+  // A property with no listing URL at all (a new address) is always looked up by the sites' address search.
+  const hasAnyUrl = Object.values(ctx.property.listingUrls).some((url) => url !== undefined && url !== '');
+  if (listingUrl === null && !ctx.searchByAddress && hasAnyUrl) {
     tally.skip(source, `no ${source} listing URL for this property`);
     return;
   }

@@ -51,8 +51,10 @@ export interface PropertyExtractorOptions {
   /**
    * When `true`, a source without a listing URL is still asked (its scraper
    * resolves the listing from the address, or throws `ListingNotFoundError`,
-   * which skips the source); when `false`, such a source is skipped at once.
-   * Default `false`.
+   * which skips the source); when `false`, such a source is skipped at once
+   * if the property has a listing URL on another source. A property with no
+   * listing URL at all (a new address) is always searched on every requested
+   * source. Default `false`.
    */
   readonly searchByAddress?: boolean;
   /**

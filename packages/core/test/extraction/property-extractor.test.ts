@@ -239,13 +239,32 @@ describe('PropertyExtractor: skipped sources', () => {
     expect(world.scrapers.redfin.requests[0]?.listingUrl).toBeNull();
   });
 
-  it('fails a property with no listing on any requested source, saying why', async () => {
-    const world = await buildWorld({});
+  it('searches every requested site by address for a property with no listing URL at all, even with searchByAddress off', async () => {
+    const world = await buildWorld({ redfin: pages([[null, house(11, ['kitchen'])]]) });
+    const bare = makeProperty('6 Somewhere Ln, Mesa, AZ', []);
+    const outcome = await world.extractor.extractProperty(bare, request({ sources: ['redfin'] }));
+    expect(outcome).toMatchObject({ status: 'completed', newImages: 1, sourcesRead: ['redfin'] });
+    expect(world.scrapers.redfin.requests.map((r) => r.listingUrl)).toEqual([null]);
+  });
+
+  it('fails a property with no listing on any requested source, saying why for each', async () => {
     const bare = makeProperty('5 Nowhere Ln, Mesa, AZ', []);
+    const zillowNone = new ListingNotFoundError(
+      'zillow',
+      bare.address,
+      'the address search https://www.zillow.com/homes/x_rb/ listed 3 homes',
+    );
+    const redfinNone = new ListingNotFoundError('redfin', bare.address, 'the location autocomplete answered HTTP 404');
+    const world = await buildWorld({ zillow: pages([[null, zillowNone]]), redfin: pages([[null, redfinNone]]) });
     const outcome = await world.extractor.extractProperty(bare, request());
     expect(outcome.status).toBe('failed');
     expect(outcome.failures).toEqual([
-      expect.objectContaining({ code: 'NOT_FOUND', message: expect.stringContaining('no zillow listing URL') }),
+      {
+        source: null,
+        url: null,
+        code: 'NOT_FOUND',
+        message: `No requested source has a listing for "5 Nowhere Ln, Mesa, AZ" (zillow: ${zillowNone.message}; redfin: ${redfinNone.message})`,
+      },
     ]);
   });
 });
