@@ -15,6 +15,11 @@ import { addressFromListingUrl, listingIdOf, readListingUrl } from './listing-ur
 /** Name of the catalog's collection. */
 export const PROPERTIES_COLLECTION = 'properties';
 
+/** Collection of the catalog's own state: the marker that the sample CSV seeded it once. */
+export const CATALOG_STATE_COLLECTION = 'properties_state';
+
+const SEED_MARKER = 'sample-seed';
+
 /** Label of the properties the sample CSV seeds an empty catalog with. */
 export const SAMPLE_LABEL = 'sample';
 
@@ -404,13 +409,25 @@ export class PropertyCatalog {
   }
 
   /**
-   * Seeds an empty catalog from a properties CSV with label {@link SAMPLE_LABEL}.
-   * Two processes seeding at once add each property once (inserts of a taken id count as unchanged).
+   * Seeds the catalog from a properties CSV with label {@link SAMPLE_LABEL},
+   * once in the database's life: the first caller records the seed in
+   * {@link CATALOG_STATE_COLLECTION} (`_id` `sample-seed`) and imports when the
+   * catalog is empty; every later call, and a catalog its user emptied, is
+   * left as it is. Two processes seeding at once: one seeds, the other gets
+   * `null` (the marker's duplicate key).
    *
    * @param csvPath - the CSV (e.g. the configured `PROPERTIES_CSV`)
-   * @returns the import report, or `null` when the catalog was not empty
+   * @returns the import report, or `null` when the catalog was seeded before or is not empty
    */
   async seedIfEmpty(csvPath: string): Promise<PropertyImportReport | null> {
+    const state = this.properties.db.collection<{ _id: string; at: Date }>(CATALOG_STATE_COLLECTION);
+    if ((await state.findOne({ _id: SEED_MARKER })) !== null) return null;
+    try {
+      await state.insertOne({ _id: SEED_MARKER, at: this.clock.now() });
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === 11000) return null;
+      throw error;
+    }
     if ((await this.properties.countDocuments({}, { limit: 1 })) > 0) return null;
     return this.importCsvFile(csvPath, { label: SAMPLE_LABEL });
   }

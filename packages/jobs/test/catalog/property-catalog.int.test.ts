@@ -98,6 +98,10 @@ describe('PropertyCatalog', () => {
       expect(await a.count()).toBe(9);
       expect((await a.list({ label: 'sample' }, { first: 100 })).totalCount).toBe(9);
       expect(await a.seedIfEmpty(SAMPLE_CSV)).toBeNull();
+      // Seeded once: a catalog emptied by its user stays empty.
+      for (const node of (await a.list({}, { first: 100 })).nodes) await a.remove(node.id);
+      expect(await b.seedIfEmpty(SAMPLE_CSV)).toBeNull();
+      expect(await a.count()).toBe(0);
     } finally {
       await fresh.close();
       void other;
