@@ -98,7 +98,11 @@ export class ZillowScraper extends ListingPageScraper {
       }
       const url = matchZillowSearchResult(address, results);
       if (url === null) {
-        throw new ListingNotFoundError('zillow', address, `the address search ${searchUrl} listed ${results.length} homes, none at this address`);
+        throw new ListingNotFoundError(
+          'zillow',
+          address,
+          `the address search ${searchUrl} listed ${results.length} homes, none at this address`,
+        );
       }
       return url;
     });
