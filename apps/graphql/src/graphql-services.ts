@@ -108,7 +108,12 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
     await eventFeed.ensureIndexes();
     const catalog = new PropertyCatalog({ db });
     await catalog.ensureIndexes();
-    const seeded = await catalog.seedIfEmpty(options.propertiesCsv);
+    // A seed CSV that cannot be read does not stop the server (the catalog can be filled by importProperties): it is
+    // logged, and the next start tries again (no seed marker is written).
+    const seeded = await catalog.seedIfEmpty(options.propertiesCsv).catch((error: unknown) => {
+      logger.warn({ csv: options.propertiesCsv, err: error }, 'could not seed the empty property catalog from PROPERTIES_CSV');
+      return null;
+    });
     if (seeded !== null)
       logger.info({ csv: options.propertiesCsv, added: seeded.added, invalid: seeded.invalid.length }, 'seeded the empty property catalog');
     const serverOptions: GraphqlServices['serverOptions'] = {

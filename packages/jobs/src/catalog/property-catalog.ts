@@ -413,23 +413,27 @@ export class PropertyCatalog {
    * once in the database's life: the first caller records the seed in
    * {@link CATALOG_STATE_COLLECTION} (`_id` `sample-seed`) and imports when the
    * catalog is empty; every later call, and a catalog its user emptied, is
-   * left as it is. Two processes seeding at once: one seeds, the other gets
-   * `null` (the marker's duplicate key).
+   * left as it is. Two processes seeding at once both import (idempotent by
+   * id: each property is added once). A seed that fails (the CSV unreadable)
+   * writes no marker, so a later call seeds.
    *
    * @param csvPath - the CSV (e.g. the configured `PROPERTIES_CSV`)
    * @returns the import report, or `null` when the catalog was seeded before or is not empty
+   * @throws core's NotFoundError / InvalidInputError when the CSV is missing or unreadable (nothing is marked)
    */
   async seedIfEmpty(csvPath: string): Promise<PropertyImportReport | null> {
     const state = this.properties.db.collection<{ _id: string; at: Date }>(CATALOG_STATE_COLLECTION);
     if ((await state.findOne({ _id: SEED_MARKER })) !== null) return null;
+    const empty = (await this.properties.countDocuments({}, { limit: 1 })) === 0;
+    // Imports are idempotent by id, so two first users may both import; the marker is written only after a
+    // successful import (or when the catalog was never empty), so a failed seed is tried again later.
+    const report = empty ? await this.importCsvFile(csvPath, { label: SAMPLE_LABEL }) : null;
     try {
       await state.insertOne({ _id: SEED_MARKER, at: this.clock.now() });
     } catch (error) {
-      if (error instanceof MongoServerError && error.code === 11000) return null;
-      throw error;
+      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
     }
-    if ((await this.properties.countDocuments({}, { limit: 1 })) > 0) return null;
-    return this.importCsvFile(csvPath, { label: SAMPLE_LABEL });
+    return report;
   }
 }
 

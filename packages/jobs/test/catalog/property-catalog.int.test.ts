@@ -92,6 +92,8 @@ describe('PropertyCatalog', () => {
     try {
       const a = new PropertyCatalog({ db: fresh.db });
       const b = new PropertyCatalog({ db: await fresh.connectAgain() });
+      // A seed whose CSV cannot be read fails loudly and leaves the catalog to be seeded later.
+      await expect(a.seedIfEmpty(`${SAMPLE_CSV}.missing`)).rejects.toThrow(/properties file/);
       const [ra, rb] = await Promise.all([a.seedIfEmpty(SAMPLE_CSV), b.seedIfEmpty(SAMPLE_CSV)]);
       const added = (ra?.added ?? 0) + (rb?.added ?? 0);
       expect(added).toBe(9);
