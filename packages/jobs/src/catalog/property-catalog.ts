@@ -39,7 +39,9 @@ export interface CatalogProperty {
   readonly listingIds: Readonly<Partial<Record<Source, string>>>;
   /** Named lists the property is on, sorted, no duplicates. */
   readonly labels: readonly string[];
+  /** When the record was added. */
   readonly createdAt: Date;
+  /** When its listing URLs or labels last changed (equal to `createdAt` until then). */
   readonly updatedAt: Date;
 }
 
@@ -48,9 +50,13 @@ export type CatalogPropertyDocument = Omit<CatalogProperty, 'id'> & { readonly _
 
 /** What one import did: counts, and each refused row with its line number and reason. */
 export interface PropertyImportReport {
+  /** Rows whose property was new to the catalog. */
   readonly added: number;
+  /** Rows that changed a record (a new listing URL or label). */
   readonly updated: number;
+  /** Rows the catalog already held as they are (or that a concurrent import inserted first). */
   readonly unchanged: number;
+  /** Rows refused, each with its line (the header is line 1) and reason; the other rows were imported. */
   readonly invalid: readonly InvalidPropertiesCsvRow[];
   /** Ids of the rows imported (added, updated or unchanged), in file order. */
   readonly ids: readonly string[];
@@ -68,9 +74,11 @@ export interface PropertyFilter {
 
 /** One page of {@link PropertyCatalog.list}, ordered by id. */
 export interface PropertyPage {
+  /** The page's properties, ordered by id. */
   readonly nodes: readonly CatalogProperty[];
   /** How many properties match the filter, over every page. */
   readonly totalCount: number;
+  /** `true` when more properties follow this page. */
   readonly hasNextPage: boolean;
   /** Cursor of the last node, or `null` for an empty page. */
   readonly endCursor: string | null;
@@ -97,6 +105,7 @@ export interface PropertySelection {
 export interface PropertyCatalogOptions {
   /** Database holding the collection. Borrowed: never closed here. */
   readonly db: Db;
+  /** Clock of `createdAt`/`updatedAt`; default the system clock. */
   readonly clock?: Clock;
 }
 
