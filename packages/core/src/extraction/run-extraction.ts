@@ -16,8 +16,14 @@ import type { ExtractPropertyRequest, PropertyExtracting } from './property-extr
 
 /** Input of {@link runExtraction}. */
 export interface RunExtractionInput {
-  /** Properties to extract, in order; non-empty, ids unique. */
-  readonly properties: readonly Property[];
+  /**
+   * Properties to extract, in order; ids unique. An array (non-empty) is
+   * validated as a whole; an async iterable (a job's stored property list,
+   * read chunk by chunk) is read only as fast as slots free up, so a run of
+   * any size holds at most `propertyConcurrency` properties (plus those
+   * waiting between attempts) in memory.
+   */
+  readonly properties: readonly Property[] | AsyncIterable<Property>;
   /** Sources to read for each property; non-empty. */
   readonly sources: readonly Source[];
   /** List photos only; see `ExtractPropertyRequest.dryRun`. */
@@ -31,21 +37,34 @@ export interface RunExtractionInput {
   /** Receives every event of every property (possibly interleaved); must not throw. */
   readonly onEvent?: ExtractionEventListener;
   /** Ids of properties already done (when resuming a job): not extracted and not in the result. */
-  readonly skip?: readonly PropertyId[];
+  readonly skip?: readonly PropertyId[] | ReadonlySet<PropertyId>;
+  /**
+   * `false` to keep no outcome for the result (the caller takes each from its
+   * `property-finished` event), so memory does not grow with the number of
+   * properties; default `true`.
+   */
+  readonly retainOutcomes?: boolean;
 }
 
 const inputSchema = z.object({
-  properties: z
-    .array(z.object({ id: z.string().min(1), address: z.string() }).loose())
-    .min(1, 'name at least one property')
-    .refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, 'property ids must be unique'),
+  properties: z.union([
+    z
+      .array(z.object({ id: z.string().min(1), address: z.string() }).loose())
+      .min(1, 'name at least one property')
+      .refine((ps) => new Set(ps.map((p) => p.id)).size === ps.length, 'property ids must be unique'),
+    z.custom<AsyncIterable<Property>>(
+      (v) => typeof v === 'object' && v !== null && Symbol.asyncIterator in v,
+      'must be an array of properties or an async iterable of them',
+    ),
+  ]),
   sources: z.array(z.enum(SOURCES)).min(1, 'name at least one source'),
   dryRun: z.boolean(),
   jobId: z.string().min(1).nullable(),
   propertyConcurrency: propertyConcurrencySchema,
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
   onEvent: z.custom<ExtractionEventListener>((v) => typeof v === 'function', 'must be a function').optional(),
-  skip: z.array(z.string()).optional(),
+  skip: z.union([z.array(z.string()), z.custom<ReadonlySet<string>>((v) => v instanceof Set, 'must be a Set of ids')]).optional(),
+  retainOutcomes: z.boolean().optional(),
 });
 
 function failedOutcome(property: Property, error: unknown): PropertyOutcome {
@@ -64,6 +83,10 @@ function requestFor(input: RunExtractionInput, signal: AbortSignal): ExtractProp
   return { ...base, ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }) };
 }
 
+async function* toAsync<T>(items: readonly T[]): AsyncIterable<T> {
+  yield* items;
+}
+
 type WaitOutsideSlot = NonNullable<ExtractPropertyRequest['waitOutsideSlot']>;
 
 /** Takes one of the `limit`'s slots, in line: resolves, once it is the caller's, with the function that gives it back. */
@@ -74,11 +97,11 @@ function takeSlot(limit: LimitFunction): Promise<() => void> {
 }
 
 /**
- * Runs `extract` in a slot of `limit`, held from start to end but for the waits the extractor runs
- * through the request's `waitOutsideSlot` (the slot then goes to the next property in line).
+ * Runs `extract` in a slot of `limit` already taken (`giveBack` returns it), held from start to end but for the
+ * waits the extractor runs through the request's `waitOutsideSlot` (the slot then goes to the next property in line).
  */
-async function inSlot<T>(limit: LimitFunction, extract: (waitOutsideSlot: WaitOutsideSlot) => Promise<T>): Promise<T> {
-  let giveBack = await takeSlot(limit);
+async function inSlot<T>(limit: LimitFunction, taken: () => void, extract: (waitOutsideSlot: WaitOutsideSlot) => Promise<T>): Promise<T> {
+  let giveBack = taken;
   const waitOutsideSlot = async <W>(wait: () => Promise<W>): Promise<W> => {
     giveBack();
     try {
@@ -95,7 +118,8 @@ async function inSlot<T>(limit: LimitFunction, extract: (waitOutsideSlot: WaitOu
 }
 
 /**
- * Extracts many properties with bounded concurrency: each property holds one
+ * Extracts many properties with bounded concurrency, reading them (an array
+ * or an async iterable) only as slots free up: each property holds one
  * of `propertyConcurrency` slots while it runs, except while it waits
  * through its request's `waitOutsideSlot` (between attempts), when the next
  * property in line may use the slot. A property whose
@@ -104,7 +128,8 @@ async function inSlot<T>(limit: LimitFunction, extract: (waitOutsideSlot: WaitOu
  *
  * @param input - properties, sources, dry run, job id, concurrency, signal, listener, ids to skip
  * @param extractor - extracts one property, normally a `PropertyExtractor`
- * @returns the outcomes of the extracted properties, in input order (skipped ones left out)
+ * @returns the outcomes of the extracted properties, in input order (skipped ones left out); empty
+ *   with `retainOutcomes: false`
  * @throws {@link CancelledError} when `signal` is aborted, or when the extractor rejects with
  *   `CancelledError` on its own (its scrapers or fetcher were closed under the run, e.g. `kit.close()`):
  *   either way no new property starts, none is counted failed, and the call rejects once the running
@@ -122,7 +147,7 @@ async function inSlot<T>(limit: LimitFunction, extract: (waitOutsideSlot: WaitOu
  */
 export async function runExtraction(input: RunExtractionInput, extractor: PropertyExtracting): Promise<PropertyOutcome[]> {
   const parsed = parseInput(inputSchema, input, 'extraction run');
-  const skip = new Set<string>(parsed.skip ?? []);
+  const skip: ReadonlySet<string> = parsed.skip instanceof Set ? parsed.skip : new Set<string>(parsed.skip ?? []);
   // A CancelledError from the extractor without an abort of input.signal means its scrapers or fetcher
   // were closed under the run (kit.close()): the whole run is cancelled, as by the signal.
   const closed = new AbortController();
@@ -148,12 +173,41 @@ export async function runExtraction(input: RunExtractionInput, extractor: Proper
       return outcome;
     }
   };
-  const todo = input.properties.filter((p) => !skip.has(p.id));
-  const settled = await Promise.allSettled(todo.map((p) => inSlot(limit, (waitOutsideSlot) => extractOne(p, waitOutsideSlot))));
+  const retain = input.retainOutcomes ?? true;
+  const outcomes: PropertyOutcome[] = [];
+  const running = new Set<Promise<void>>();
+  let cancelled: unknown = null;
+  let index = 0;
+  const iterator = (Symbol.asyncIterator in input.properties ? input.properties : toAsync(input.properties))[Symbol.asyncIterator]();
+  for (;;) {
+    // The next property is read only once a slot is free: a stored list is read as fast as the run goes.
+    const slot = await takeSlot(limit);
+    const next = signal.aborted ? null : await iterator.next();
+    if (next === null || next.done === true) {
+      slot();
+      break;
+    }
+    const property = next.value;
+    if (skip.has(property.id)) {
+      slot();
+      continue;
+    }
+    const at = index++;
+    const task = inSlot(limit, slot, (waitOutsideSlot) => extractOne(property, waitOutsideSlot)).then(
+      (outcome) => {
+        if (retain) outcomes[at] = outcome;
+      },
+      (error: unknown) => {
+        cancelled ??= error;
+      },
+    );
+    const tracked = task.finally(() => running.delete(tracked));
+    running.add(tracked);
+  }
+  await iterator.return?.();
+  await Promise.all(running);
   throwIfCancelled(input.signal);
   throwIfCancelled(closed.signal);
-  return settled.map((result) => {
-    if (result.status === 'fulfilled') return result.value;
-    throw result.reason; // unreachable: extractOne only rejects on cancellation, handled above
-  });
+  if (cancelled !== null) throw cancelled; // unreachable: extractOne only rejects on cancellation, handled above
+  return outcomes.filter((o) => o !== undefined);
 }

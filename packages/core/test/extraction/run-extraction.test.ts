@@ -150,6 +150,37 @@ describe('runExtraction', () => {
     expect(steps).toEqual([`${first.id} started`, `${second.id} started`, `${second.id} finished`, `${first.id} finished`]);
   });
 
+  it('reads an async iterable of properties only as slots free up, skips the done ones, and keeps no outcome when asked', async () => {
+    let read = 0;
+    let mostAhead = 0;
+    let running = 0;
+    async function* stored(): AsyncIterable<Property> {
+      for (const property of properties) {
+        read += 1;
+        yield property;
+      }
+    }
+    let finished = 0;
+    const extractor: PropertyExtracting = {
+      async extractProperty(property) {
+        running += 1;
+        // Properties read but neither finished nor skipped (the second): at most the slots (2) when the list is read lazily.
+        mostAhead = Math.max(mostAhead, read - finished - (read >= 2 ? 1 : 0));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running -= 1;
+        finished += 1;
+        return { ...failedLike(property), status: 'completed', sourcesRead: ['zillow'] };
+      },
+    };
+    const run = input({ properties: stored(), propertyConcurrency: 2, skip: new Set([properties[1]!.id]), retainOutcomes: false });
+    const outcomes = await runExtraction(run, extractor);
+    expect(outcomes).toEqual([]);
+    expect(read).toBe(5);
+    expect(finished).toBe(4);
+    expect(running).toBe(0);
+    expect(mostAhead).toBeLessThanOrEqual(2);
+  });
+
   it('stores files on disk with FileImageStore that match the records', async () => {
     const rootDir = await mkdtemp(join(tmpdir(), 'phx-run-'));
     try {
