@@ -1,7 +1,7 @@
 import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property } from '@phx/core';
 import type { JobEvent, JobEventQuery, JobPage, JobPageQuery, ScheduleView } from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
-import type { PropertyCatalog, SourceExtraction } from '@phx/jobs';
+import type { IndexedOutcome, JobPropertyPage, JobPropertyStatusFilter, PropertyCatalog, SourceExtraction } from '@phx/jobs';
 
 /** What `enqueueExtraction` hands to the job service, already resolved against the catalog. */
 export interface EnqueueExtractionRequest {
@@ -33,6 +33,21 @@ export interface JobApi {
    * @throws NotFoundError when no job has this id
    */
   getJob(id: JobId): Promise<ExtractionJob>;
+  /**
+   * One page of a job's properties with their outcomes (what `Job.properties` shows).
+   *
+   * @throws NotFoundError when no job has this id; InvalidInputError for a bad page
+   */
+  jobProperties(
+    id: JobId,
+    options: { readonly status?: JobPropertyStatusFilter; readonly first: number; readonly after?: number },
+  ): Promise<JobPropertyPage>;
+  /**
+   * Every outcome of a job with its position (what the deprecated `Job.propertyOutcomes` shows).
+   *
+   * @throws NotFoundError when no job has this id
+   */
+  jobOutcomes(id: JobId): Promise<readonly IndexedOutcome[]>;
   /**
    * Cancels a job that has not finished.
    *

@@ -4,6 +4,7 @@ import { buildSchemaSync, type PubSub } from 'type-graphql';
 import { JobEventsResolver } from './job/job-events.resolver.js';
 import { JobProgressResolver } from './job/job-progress.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
+import { JobPropertiesResolver } from './job/job-properties.resolver.js';
 import { ImageResolver } from './images/image.resolver.js';
 import { PhotoResolver } from './photo/photo.resolver.js';
 import { PropertyResolver } from './property/property.resolver.js';
@@ -12,6 +13,7 @@ import { ScheduleResolver } from './schedule/schedule.resolver.js';
 /** Every resolver class of the API. */
 export const GRAPHQL_RESOLVERS = Object.freeze([
   JobResolver,
+  JobPropertiesResolver,
   JobProgressResolver,
   JobEventsResolver,
   PropertyResolver,

@@ -1,8 +1,10 @@
-import { newJobId, ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, type ExtractionJob, type PropertyOutcome } from '@phx/core';
+import { newJobId, ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, type PropertyOutcome } from '@phx/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql } from './support/http-graphql.js';
 import { SAMPLE_PROPERTIES } from './support/sample-properties.js';
+import { storeJob } from './support/stored-job.js';
+import type { TestJob } from './support/stored-job.js';
 
 const JOB = `query($id: ID!) { job(id: $id) {
   status completedProperties partialProperties deferredProperties failedProperties failedPropertiesList placeholderImages
@@ -49,7 +51,7 @@ describe('a deferred property through GraphQL (job documents in MongoDB, real HT
   it('shows the DEFERRED outcome with its retryAt and asked wait, and the deferred and placeholder counters of the job', async () => {
     const now = new Date();
     // As the worker writes the job at its end: counters settled from the outcomes.
-    const ended: ExtractionJob = {
+    const ended: TestJob = {
       ...{ id: newJobId(), createdAt: now, startedAt: now, completedAt: now, properties: [davis, example], sources: ['zillow'] },
       ...{ isolationMode: 'virtual', dryRun: false, status: 'completed', errorMessage: null, progressUpdatedAt: now },
       ...ZERO_COUNTERS,
@@ -57,7 +59,7 @@ describe('a deferred property through GraphQL (job documents in MongoDB, real HT
       failedPropertiesList: [],
       propertyOutcomes: outcomes,
     };
-    const job = await harness.repository.create(ended);
+    const job = await storeJob(harness.repository, ended);
 
     const response = await postGraphql<{ job: unknown }>(url, JOB, { id: job.id }, harness.readKey.authorization);
     expect(response.body.errors).toBeUndefined();

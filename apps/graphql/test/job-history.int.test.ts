@@ -13,11 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql } from './support/http-graphql.js';
 import { DAVIS_ADDRESS, DAVIS_ID, SAMPLE_PROPERTIES } from './support/sample-properties.js';
+import { storeJob } from './support/stored-job.js';
+import type { TestJob } from './support/stored-job.js';
 
 const JOBS = `query($filter: JobFilter, $first: Int, $after: String) {
   jobs(filter: $filter, first: $first, after: $after) { edges { cursor node { id status sources createdAt } } pageInfo { hasNextPage endCursor } } }`;
 const PROPERTY = `query($id: ID, $address: String) { property(id: $id, address: $address) { id address listingUrls { source url } } }`;
-const RETRY = `mutation($id: ID!) { retryJob(id: $id) { id status sources dryRun totalProperties properties { id address } } }`;
+const RETRY = `mutation($id: ID!) { retryJob(id: $id) { id status sources dryRun totalProperties properties { edges { node { property { id address } } } } } }`;
 
 interface Page {
   readonly edges: {
@@ -30,7 +32,7 @@ interface Page {
 const [davis, example] = SAMPLE_PROPERTIES as [(typeof SAMPLE_PROPERTIES)[number], (typeof SAMPLE_PROPERTIES)[number]];
 
 /** A job as a worker leaves it, created at `createdAt`. */
-function storedJob(createdAt: Date, status: JobStatus, sources: Source[], outcomes: PropertyOutcome[] = []): ExtractionJob {
+function storedJob(createdAt: Date, status: JobStatus, sources: Source[], outcomes: PropertyOutcome[] = []): TestJob {
   const final = status !== 'pending' && status !== 'in_progress';
   return {
     id: newJobId(),
@@ -93,7 +95,7 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
       [at(4), 'pending', ['redfin']],
       [at(5), 'failed', ['zillow']],
     ];
-    for (const [createdAt, status, sources] of specs) jobs.push(await harness.repository.create(storedJob(createdAt, status, sources)));
+    for (const [createdAt, status, sources] of specs) jobs.push(await storeJob(harness.repository, storedJob(createdAt, status, sources)));
   });
   afterAll(async () => {
     await harness?.close();
@@ -124,7 +126,7 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     expect(hasNext).toEqual([true, true, false]);
     // A job added while paging (newer than all) does not shift the pages after a cursor.
     const firstPage = await page({ filter: OLD, first: 2 });
-    await harness.repository.create(storedJob(new Date(Date.UTC(2020, 2, 1)), 'completed', ['zillow']));
+    await storeJob(harness.repository, storedJob(new Date(Date.UTC(2020, 2, 1)), 'completed', ['zillow']));
     const second = await page({ filter: { createdBefore: '2020-01-06T00:00:00.000Z' }, first: 2, after: firstPage.pageInfo.endCursor });
     expect(second.edges.map((e) => e.node.id)).toEqual(newestFirst(jobs).slice(2, 4));
   });
@@ -192,7 +194,8 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
   });
 
   it('retryJob enqueues the failed and deferred properties only of a finished job, for admin keys; CONFLICT, NOT_FOUND, FORBIDDEN otherwise', async () => {
-    const failedOne = await harness.repository.create(
+    const failedOne = await storeJob(
+      harness.repository,
       storedJob(new Date(), 'completed', ['zillow', 'redfin'], [outcome(davis, 'failed'), outcome(example, 'completed')]),
     );
     const retried = await postGraphql<{ retryJob: { id: string } }>(url, RETRY, { id: failedOne.id }, admin);
@@ -204,7 +207,7 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
       sources: ['zillow', 'redfin'],
       dryRun: false,
       totalProperties: 1,
-      properties: [{ id: toPropertyId(DAVIS_ADDRESS), address: DAVIS_ADDRESS }],
+      properties: { edges: [{ node: { property: { id: toPropertyId(DAVIS_ADDRESS), address: DAVIS_ADDRESS } } }] },
     });
     expect(await harness.database.db.collection('agendaJobs').countDocuments({ 'data.jobId': job?.id })).toBe(1);
 
@@ -212,7 +215,8 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     expect(withReadKey.status).toBe(403);
     expect(withReadKey.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
 
-    const clean = await harness.repository.create(
+    const clean = await storeJob(
+      harness.repository,
       storedJob(new Date(), 'completed', ['zillow'], [outcome(davis, 'completed'), outcome(example, 'completed')]),
     );
     const nothing = await postGraphql(url, RETRY, { id: clean.id }, admin);
@@ -220,19 +224,18 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     expect(nothing.body.errors?.[0]?.message).toBe(`Job "${clean.id}" (completed) has no failed or deferred property to retry`);
 
     // A property deferred (its site asked for a long wait) is retried too, as a failed one is.
-    const deferredOne = await harness.repository.create(
+    const deferredOne = await storeJob(
+      harness.repository,
       storedJob(new Date(), 'completed', ['zillow'], [outcome(davis, 'completed'), outcome(example, 'deferred')]),
     );
-    const retriedDeferred = await postGraphql<{ retryJob: { totalProperties: number; properties: { id: string }[] } }>(
-      url,
-      RETRY,
-      { id: deferredOne.id },
-      admin,
-    );
+    const retriedDeferred = await postGraphql<{ retryJob: { totalProperties: number } }>(url, RETRY, { id: deferredOne.id }, admin);
     expect(retriedDeferred.body.errors).toBeUndefined();
-    expect(retriedDeferred.body.data?.retryJob).toMatchObject({ totalProperties: 1, properties: [{ id: example.id }] });
+    expect(retriedDeferred.body.data?.retryJob).toMatchObject({
+      totalProperties: 1,
+      properties: { edges: [{ node: { property: { id: example.id, address: example.address } } }] },
+    });
 
-    const running = await harness.repository.create(storedJob(new Date(), 'pending', ['zillow']));
+    const running = await storeJob(harness.repository, storedJob(new Date(), 'pending', ['zillow']));
     const notFinished = await postGraphql(url, RETRY, { id: running.id }, admin);
     expect(notFinished.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'JOB_NOT_FINISHED' });
     expect(notFinished.body.errors?.[0]?.message).toBe(

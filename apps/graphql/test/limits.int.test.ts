@@ -22,17 +22,17 @@ describe('query cost limit (graphql-armor cost model, MAX_QUERY_COST)', () => {
     expect(cheap.status).toBe(200);
     expect(cheap.body.errors).toBeUndefined();
 
-    // job: 2 + 1.5 × (id 1 + status 1 + properties (2 + 1.5 × (id 1 + address 1 + listingUrls (2 + 1.5 × (source 1 + url 1))))) = 23.75
+    // job: 2 + 1.5 × (id 1 + status 1 + sources 1 + failedPropertiesList 1 + properties(first: 1) (2 + 1.5 × (edges 2 + 1.5 × (node 2 + 1.5 × (index 1))))) = 27.3125
     const costly = await postGraphql(
       url,
-      '{ job(id: "00000000-0000-4000-8000-000000000000") { id status properties { id address listingUrls { source url } } } }',
+      '{ job(id: "00000000-0000-4000-8000-000000000000") { id status sources failedPropertiesList properties(first: 1) { edges { node { index } } } } }',
       {},
       harness.readKey.authorization,
     );
     expect(costly.status).toBe(400);
     expect(costly.body.errors).toEqual([
       expect.objectContaining({
-        message: 'Syntax Error: Query Cost limit of 20 exceeded, found 23.75.',
+        message: 'Syntax Error: Query Cost limit of 20 exceeded, found 27.3125.',
         extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED' }),
       }),
     ]);

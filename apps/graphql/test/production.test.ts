@@ -15,6 +15,8 @@ const brokenJobs: JobApi = {
   listPhotos: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   lastExtractions: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   activeJobsWithProperty: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+  jobProperties: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+  jobOutcomes: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
 };
 const brokenSchedules: ScheduleApi = {
   createSchedule: () => Promise.reject(new Error('connect ECONNREFUSED')),

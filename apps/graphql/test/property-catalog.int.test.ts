@@ -2,13 +2,15 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newJobId, noopLogger, ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, type ExtractionJob, type PropertyOutcome } from '@phx/core';
+import { newJobId, noopLogger, ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, type PropertyOutcome } from '@phx/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphqlServices, type GraphqlServices } from '../src/graphql-services.js';
 import { createGraphqlServer, type GraphqlServer } from '../src/server.js';
 import { openGraphqlHarness, TEST_SERVER_CONFIG, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql } from './support/http-graphql.js';
 import { DAVIS_ID, SAMPLE_PROPERTIES } from './support/sample-properties.js';
+import { storeJob } from './support/stored-job.js';
+import type { TestJob } from './support/stored-job.js';
 
 const FIXTURES = process.env['PHX_FIXTURES_DIR'] ?? join(import.meta.dirname, '../../../../shared/fixtures');
 
@@ -31,7 +33,9 @@ const IMPORT = `mutation($csv: String!, $label: String) { importProperties(csv: 
 const ADD = `mutation($address: String, $listingUrl: String, $labels: [String!]) {
   addProperty(address: $address, listingUrl: $listingUrl, labels: $labels) { ${PROPERTY_FIELDS} } }`;
 const REMOVE = `mutation($id: ID!) { removeProperty(id: $id) { id address } }`;
-const ENQUEUE = `mutation($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { id status totalProperties properties { id address } } }`;
+/** A job's `properties` page as ENQUEUE asks for it. */
+type PropertyIds = { edges: { node: { property: { id: string } } }[] };
+const ENQUEUE = `mutation($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { id status totalProperties properties { edges { node { property { id address } } } } } }`;
 
 interface PropertyNode {
   readonly id: string;
@@ -175,18 +179,18 @@ describe('the property catalog over GraphQL', () => {
   it('enqueues a new address, which joins the catalog, and a label; removing a property of a pending job is CONFLICT naming it', async () => {
     const address = '700 N 7th Ave, Phoenix, AZ 85003';
     const job = (
-      await data<{ enqueueExtraction: { id: string; totalProperties: number; properties: { id: string }[] } }>(ENQUEUE, {
+      await data<{ enqueueExtraction: { id: string; totalProperties: number; properties: PropertyIds } }>(ENQUEUE, {
         input: { addresses: [address], dryRun: true },
       })
     ).enqueueExtraction;
-    expect(job.properties.map((p) => p.id)).toEqual(['700-n-7th-ave-phoenix-az-85003']);
+    expect(job.properties.edges.map((e) => e.node.property.id)).toEqual(['700-n-7th-ave-phoenix-az-85003']);
     expect((await page({ filter: { search: '700 N 7th' } })).totalCount).toBe(1);
     const byLabel = (
-      await data<{ enqueueExtraction: { totalProperties: number; properties: { id: string }[] } }>(ENQUEUE, {
+      await data<{ enqueueExtraction: { totalProperties: number; properties: PropertyIds } }>(ENQUEUE, {
         input: { label: 'phoenix-2025', dryRun: true, sources: ['zillow'] },
       })
     ).enqueueExtraction;
-    expect(byLabel.properties.map((p) => p.id)).toEqual([
+    expect(byLabel.properties.edges.map((e) => e.node.property.id)).toEqual([
       '100-n-1st-ave-phoenix-az-85003',
       '200-n-2nd-ave-phoenix-az-85003',
       '400-n-4th-ave-phoenix-az-85003',
@@ -206,7 +210,7 @@ describe('the property catalog over GraphQL', () => {
   it('shows per source the last extraction: the newest ended job that read, skipped or failed it', async () => {
     const davis = SAMPLE_PROPERTIES[0];
     if (davis === undefined) throw new Error('no sample property');
-    const ended = (at: string, outcome: Partial<PropertyOutcome>): ExtractionJob => ({
+    const ended = (at: string, outcome: Partial<PropertyOutcome>): TestJob => ({
       id: newJobId(),
       createdAt: new Date(at),
       startedAt: new Date(at),
@@ -244,8 +248,8 @@ describe('the property catalog over GraphQL', () => {
       status: 'failed',
       failures: [{ source: 'zillow', url: null, code: 'BOT_WALL', message: 'walled' }],
     });
-    await harness.repository.create(older);
-    await harness.repository.create(newer);
+    await storeJob(harness.repository, older);
+    await storeJob(harness.repository, newer);
     const query = `query($id: ID) { property(id: $id) { lastExtractions { source jobId finishedAt sourceResult status photosFound newImages } } }`;
     const result = await data<{ property: { lastExtractions: unknown[] } }>(query, { id: davis.id }, read);
     expect(result.property.lastExtractions).toEqual([

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, toContentHash, type PropertyOutcome } from '@phx/core';
+import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, toContentHash, toPropertyId, type JobId, type PropertyOutcome } from '@phx/core';
 import { CANCELLED_BEFORE_START_MESSAGE } from '@phx/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
@@ -9,7 +9,7 @@ import { DAVIS_ADDRESS, DAVIS_ID, EXAMPLE_ADDRESS } from './support/sample-prope
 const JOB_FIELDS = `id status createdAt startedAt completedAt progressUpdatedAt sources isolationMode dryRun
   totalProperties completedProperties failedProperties totalImages newImages duplicateImages failedImages
   failedPropertiesList errorMessage
-  properties { id address listingUrls { source url } }
+  properties(first: 10) { totalCount edges { node { index status property { id address } } } }
   propertyOutcomes { propertyId address status photosFound newImages duplicateImages failedImages sourcesRead
     skippedSources { source reason } failures { source url code message } }`;
 
@@ -39,6 +39,21 @@ interface JobView {
   readonly propertyOutcomes: Record<string, unknown>[];
 }
 
+/** A job as the API sends it: its properties a connection (`Job.properties`). */
+type JobWire = Omit<JobView, 'properties'> & {
+  readonly properties: {
+    totalCount: number;
+    edges: { node: { index: number; status: string; property: JobView['properties'][number] } }[];
+  };
+};
+
+/** The job with its first page of properties as a list, checking the page's positions and its totalCount. */
+function flat(job: JobWire): JobView {
+  expect(job.properties.edges.map((e) => e.node.index)).toEqual(job.properties.edges.map((_, i) => i));
+  expect(job.properties.totalCount).toBe(job.totalProperties);
+  return { ...job, properties: job.properties.edges.map((e) => ({ ...e.node.property, listingUrls: [] })) };
+}
+
 describe('GraphQL operations in process (real job service on MongoDB)', () => {
   let harness: GraphqlHarness;
 
@@ -52,7 +67,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
   const run = (query: string, variables: Record<string, unknown> = {}) =>
     harness.server.executeOperation({ query, variables }, harness.adminKey.authorization);
   const enqueue = async (input: Record<string, unknown>): Promise<JobView> =>
-    dataOf<{ enqueueExtraction: JobView }>(await run(ENQUEUE, { input })).enqueueExtraction;
+    flat(dataOf<{ enqueueExtraction: JobWire }>(await run(ENQUEUE, { input })).enqueueExtraction);
 
   it('lists the catalog properties with their listing URLs', async () => {
     const page = dataOf<{ properties: { edges: { node: JobView['properties'][number] }[] } }>(
@@ -128,7 +143,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
 
   it('reads a job by id, NOT_FOUND for an unknown id, BAD_USER_INPUT for a malformed one', async () => {
     const created = await enqueue({ addresses: [EXAMPLE_ADDRESS] });
-    const { job } = dataOf<{ job: JobView }>(await run(JOB, { id: created.id }));
+    const job = flat(dataOf<{ job: JobWire }>(await run(JOB, { id: created.id })).job);
     expect(job).toMatchObject({ id: created.id, status: 'PENDING', totalProperties: 1 });
 
     const unknown = randomUUID();
@@ -158,6 +173,64 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     expect(notFound.extensions).toMatchObject({ code: 'NOT_FOUND', id: unknown });
   });
 
+  it("pages a job's properties by position with their outcomes, filtered by status, totalCount from the counters", async () => {
+    const job = await enqueue({ addresses: [DAVIS_ADDRESS, EXAMPLE_ADDRESS], dryRun: true });
+    const now = new Date();
+    await harness.repository.startRun(job.id, { runNumber: 1, workerName: 'test-worker', now });
+    const failed = {
+      ...ZERO_OUTCOME_COUNTS,
+      propertyId: toPropertyId(EXAMPLE_ADDRESS),
+      address: EXAMPLE_ADDRESS,
+      status: 'failed' as const,
+      sourcesRead: [],
+      skippedSources: [],
+      failures: [{ source: 'zillow' as const, url: null, code: 'BOT_WALL', message: 'walled' }],
+    };
+    await harness.repository.properties.recordOutcomes(job.id as JobId, [{ index: 1, outcome: failed }], now);
+    const progress = { ...ZERO_COUNTERS, totalProperties: 2, failedProperties: 1, failedPropertiesList: [EXAMPLE_ADDRESS] };
+    expect(await harness.repository.saveProgress(job.id, 1, progress, now)).toBe(true);
+    // A literal page size: a variable one counts at the largest page in the query cost.
+    const PAGE = (first: number): string => `query($id: ID!, $status: JobPropertyStatus, $after: String) { job(id: $id) {
+      properties(status: $status, first: ${first}, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { index status property { address } outcome { status address } } } } } }`;
+    type Page = {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: { cursor: string; node: { index: number; status: string; property: { address: string }; outcome: unknown } }[];
+    };
+    const page = async ({ first, ...variables }: { first: number } & Record<string, unknown>): Promise<Page> =>
+      dataOf<{ job: { properties: Page } }>(await run(PAGE(first), { id: job.id, ...variables })).job.properties;
+
+    const first = await page({ first: 1 });
+    expect(first).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true } });
+    expect(first.edges.map((e) => e.node)).toEqual([{ index: 0, status: 'PENDING', property: { address: DAVIS_ADDRESS }, outcome: null }]);
+    const second = await page({ first: 1, after: first.pageInfo.endCursor });
+    expect(second.pageInfo).toEqual({ hasNextPage: false, endCursor: second.edges[0]?.cursor });
+    expect(second.edges.map((e) => e.node)).toEqual([
+      {
+        index: 1,
+        status: 'FAILED',
+        property: { address: EXAMPLE_ADDRESS },
+        outcome: { status: 'FAILED', address: EXAMPLE_ADDRESS },
+      },
+    ]);
+    expect((await page({ first: 10, status: 'FAILED' })).edges.map((e) => e.node.index)).toEqual([1]);
+    expect(await page({ first: 10, status: 'PENDING' })).toMatchObject({ totalCount: 1, edges: [{ node: { index: 0 } }] });
+    expect(await page({ first: 10, status: 'COMPLETED' })).toEqual({
+      totalCount: 0,
+      pageInfo: { hasNextPage: false, endCursor: null },
+      edges: [],
+    });
+
+    const badCursor = errorOf(await run(PAGE(1), { id: job.id, after: 'not-a-cursor' }));
+    expect(badCursor.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(badCursor.message).toContain('after');
+    const tooMany = errorOf(await run(PAGE(0), { id: job.id }));
+    expect(tooMany.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(tooMany.message).toContain('0 is outside 1..100');
+  });
+
   it('shows the counters and per-property outcomes a worker wrote', async () => {
     const job = await enqueue({ addresses: [DAVIS_ADDRESS] });
     const outcome = {
@@ -177,6 +250,11 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     } satisfies Partial<PropertyOutcome>;
     const now = new Date();
     await harness.repository.startRun(job.id, { runNumber: 1, workerName: 'test-worker', now });
+    await harness.repository.properties.recordOutcomes(
+      job.id as JobId,
+      [{ index: 0, outcome: { ...ZERO_OUTCOME_COUNTS, ...outcome } }],
+      now,
+    );
     await harness.repository.endRun(
       job.id,
       1,
@@ -193,12 +271,11 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
           duplicateImages: 1,
           failedImages: 1,
           failedPropertiesList: [DAVIS_ADDRESS],
-          propertyOutcomes: [{ ...ZERO_OUTCOME_COUNTS, ...outcome }],
         },
       },
       now,
     );
-    const { job: done } = dataOf<{ job: JobView }>(await run(JOB, { id: job.id }));
+    const done = flat(dataOf<{ job: JobWire }>(await run(JOB, { id: job.id })).job);
     expect(done).toMatchObject({
       status: 'COMPLETED',
       failedPropertiesList: [DAVIS_ADDRESS],

@@ -162,7 +162,7 @@ describe('GraphQL over real HTTP and graphql-ws on one port', () => {
   });
 
   it('rejects operations nested deeper than the limit, over HTTP and WebSocket', async () => {
-    const deep = `{ job(id: "${randomUUID()}") { propertyOutcomes { failures { code } } properties { listingUrls { url } } } }`;
+    const deep = `{ job(id: "${randomUUID()}") { propertyOutcomes { failures { code } } properties(first: 1) { totalCount } } }`;
     expect((await postGraphql(url, deep)).status).toBe(200);
     const { server, adminKey } = await openGraphqlHarness('depth', { config: { maxQueryDepth: 3 } }).then((h) => {
       tidy.push(() => h.close());

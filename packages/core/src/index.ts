@@ -49,6 +49,7 @@ export {
   outcomeCounters,
   countOutcomes,
   ZERO_OUTCOME_COUNTS,
+  FAILED_PROPERTIES_LIST_LIMIT,
 } from './model/index.js';
 export type {
   Brand,

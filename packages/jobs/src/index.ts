@@ -45,6 +45,10 @@ export {
   isLeaseHeld,
   CancelRequests,
   CANCELS_COLLECTION,
+  JobPropertyStore,
+  JOB_PROPERTIES_COLLECTION,
+  JOB_OUTCOMES_COLLECTION,
+  JOB_PROPERTY_CHUNK_SIZE,
 } from './repository/index.js';
 export type {
   JobRepositoryOptions,
@@ -62,6 +66,10 @@ export type {
   JobRunLease,
   JobRunLeasesOptions,
   CancelRequestsOptions,
+  JobPropertyEntry,
+  IndexedOutcome,
+  JobPropertyStatusFilter,
+  JobPropertyPage,
 } from './repository/index.js';
 
 export { GridFsImageStore, IMAGES_BUCKET } from './store/index.js';
@@ -70,6 +78,7 @@ export type { GridFsImageStoreOptions } from './store/index.js';
 export {
   JobService,
   CANCELLED_BEFORE_START_MESSAGE,
+  MAX_JOB_PROPERTY_PAGE,
   ORIGIN_PRIORITY,
   resolveEnqueueExtractionInput,
   JobResultCleanup,

@@ -39,7 +39,7 @@ const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify']);
 const PROGRESS = `subscription($jobId: ID!) { jobProgress(jobId: $jobId) {
   id status progressUpdatedAt totalProperties completedProperties failedProperties partialProperties deferredProperties
   totalImages newImages duplicateImages failedImages unchangedImages removedImages placeholderImages
-  failedPropertiesList propertyOutcomes { propertyId status photosFound }
+  failedPropertiesList
 } }`;
 
 interface Settings {
@@ -111,6 +111,8 @@ interface SizeResult {
   readonly done: number;
   readonly complete: boolean;
   readonly msPerProperty: number;
+  /** How long `enqueueExtraction` took to answer for the whole job, in ms. */
+  readonly enqueueMs: number;
   readonly writesPerProperty: number;
   readonly writesByCollection: Record<string, number>;
   readonly jobDocBytes: number;
@@ -186,7 +188,9 @@ async function runSize(
   try {
     heapAfterGc();
     const properties = pages.properties(size);
+    const enqueuedAt = performance.now();
     const job = await service.enqueueExtraction({ properties, sources: ['zillow'], dryRun: true });
+    const enqueueMs = performance.now() - enqueuedAt;
     let subscriptionError: string | null = null;
     const unsubscribe = subscriber.subscribe(
       { query: PROGRESS, variables: { jobId: job.id } },
@@ -223,6 +227,7 @@ async function runSize(
       done,
       complete,
       msPerProperty: elapsed / Math.max(done, 1),
+      enqueueMs,
       writesPerProperty: writes.total / Math.max(done, 1),
       writesByCollection: writes.byCollection,
       jobDocBytes: await jobDocumentBytes(db, job.id),
@@ -247,6 +252,7 @@ async function runSize(
 function printTable(results: readonly SizeResult[]): void {
   const cols = [
     'properties',
+    'enqueue',
     'ms/property',
     'writes/property',
     'job doc',
@@ -262,6 +268,7 @@ function printTable(results: readonly SizeResult[]): void {
     console.log(
       [
         size,
+        `${Math.round(r.enqueueMs)} ms`,
         r.msPerProperty.toFixed(1),
         r.writesPerProperty.toFixed(2),
         `${r.jobDocBytes} B`,

@@ -1,5 +1,5 @@
 import { PHOTO_COUNTER_NAMES } from '@phx/core';
-import type { ExtractionJob } from '@phx/core';
+import type { ExtractionJob, PropertyOutcome } from '@phx/core';
 import { FINISHED_NOT_COMPLETED, formatCounts } from '../report/counter-text.js';
 
 const properties = (n: number): string => `${n} ${n === 1 ? 'property' : 'properties'}`;
@@ -53,14 +53,20 @@ export function formatProgressLine(job: ExtractionJob): string {
   );
 }
 
+/** Most per-property rows a CLI report prints; a larger job's report says how many more there are. */
+export const REPORT_OUTCOME_ROWS = 100;
+
 /**
- * Formats the per-property outcomes of a finished job as a table.
+ * Formats per-property outcomes of a finished job as a table: the first page
+ * of the job's properties (see {@link REPORT_OUTCOME_ROWS}), and a line naming
+ * how many more the job has.
  *
- * @param job - the job
+ * @param outcomes - the outcomes of the page, by position in the job
+ * @param totalProperties - the job's number of properties
  * @returns lines of text
  */
-export function formatOutcomes(job: ExtractionJob): string {
-  const rows = job.propertyOutcomes.map((o) => {
+export function formatOutcomes(outcomes: readonly PropertyOutcome[], totalProperties: number): string {
+  const rows = outcomes.map((o) => {
     const head =
       `  ${o.address.slice(0, 46).padEnd(46)} ${o.status.padEnd(9)} found ${String(o.photosFound).padStart(3)}  ` +
       `new ${String(o.newImages).padStart(3)}  dup ${String(o.duplicateImages).padStart(3)}  failed ${String(o.failedImages).padStart(2)}` +
@@ -70,5 +76,7 @@ export function formatOutcomes(job: ExtractionJob): string {
     const notes = o.failures.map((f) => `      ! ${f.code}: ${f.message}`);
     return [head, ...notes].join('\n');
   });
+  const more = totalProperties - outcomes.length;
+  if (more > 0) rows.push(`  … and ${more} more properties (page them all with the GraphQL field Job.properties(status, first, after))`);
   return rows.join('\n');
 }

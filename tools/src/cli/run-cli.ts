@@ -1,7 +1,7 @@
 import { FileImageStore } from '@phx/core';
 import { checkFixturesDir } from '../db/workspace-paths.js';
 import type { ExtractionJob, Logger } from '@phx/core';
-import { JobProgressFeed, JobService, MongoPhotoRepository, JobRepository } from '@phx/jobs';
+import { JobProgressFeed, JobPropertyStore, JobService, MongoPhotoRepository, JobRepository } from '@phx/jobs';
 import { ExtractorFactory, runExtractionJobNow } from '@phx/jobs/worker';
 import type { Db } from 'mongodb';
 import type { Agenda } from 'agenda';
@@ -9,7 +9,7 @@ import type { CliConfig } from './cli-config.js';
 import type { CliRequest } from './cli-options.js';
 import { openCatalog, selectFromCatalog } from './catalog-selection.js';
 import { followJob } from './follow-job.js';
-import { formatJobReport, formatOutcomes } from './job-report.js';
+import { REPORT_OUTCOME_ROWS, formatJobReport, formatOutcomes } from './job-report.js';
 
 /**
  * Exit code of an in-process run stopped by Ctrl-C (SIGINT): the job was
@@ -111,8 +111,10 @@ async function runInProcess(
     });
     await following;
     ctx.write(formatJobReport(final));
-    if (final.propertyOutcomes.length > 0) ctx.write(formatOutcomes(final));
-    ctx.write(`Images stored under ${ctx.config.imagesDir}/<property id>/`);
+    const page = await new JobPropertyStore({ db: ctx.db }).page(final.id, { first: REPORT_OUTCOME_ROWS });
+    const outcomes = page.entries.flatMap((e) => (e.outcome === null ? [] : [e.outcome]));
+    if (outcomes.length > 0) ctx.write(formatOutcomes(outcomes, final.totalProperties));
+    if (!final.dryRun) ctx.write(`Images stored under ${ctx.config.imagesDir}/<property id>/`);
     if (ctx.signal.aborted && final.status === 'cancelled') return INTERRUPTED_EXIT_CODE;
     return final.status === 'completed' ? 0 : 1;
   } finally {

@@ -23,15 +23,18 @@ export const CANCEL_JOB = `
     cancelJob(id: $id) { id status }
   }`;
 
-/** The finished job with its per-property outcomes. */
+/** The finished job with one page (100) of its properties' outcomes, after the cursor `$after` (null: the first page). */
 export const FINAL_JOB = `
-  query FinalJob($id: ID!) {
+  query FinalJob($id: ID!, $after: String) {
     job(id: $id) {
       ${PROGRESS_FIELDS} createdAt startedAt completedAt failedPropertiesList
-      propertyOutcomes {
-        propertyId address status photosFound newImages duplicateImages unchangedImages failedImages missingPhotos placeholderImages retryAt sourcesRead
-        skippedSources { source reason }
-        failures { source url code message }
+      properties(first: 100, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        edges { node { outcome {
+          propertyId address status photosFound newImages duplicateImages unchangedImages failedImages missingPhotos placeholderImages retryAt sourcesRead
+          skippedSources { source reason }
+          failures { source url code message }
+        } } }
       }
     }
   }`;
@@ -69,13 +72,16 @@ export interface PropertyOutcomeView extends Pick<
   }[];
 }
 
-/** The final job as received. */
+/** The final job as received: its fields and one page of its properties' outcomes (`null` for a property without one). */
 export interface FinalJobView extends JobProgress {
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly completedAt: string | null;
   readonly failedPropertiesList: readonly string[];
-  readonly propertyOutcomes: readonly PropertyOutcomeView[];
+  readonly properties: {
+    readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
+    readonly edges: readonly { readonly node: { readonly outcome: PropertyOutcomeView | null } }[];
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   type FinalJobView,
   type JobProgress,
   type PhotoView,
+  type PropertyOutcomeView,
 } from './demo-operations.js';
 import { verifyPropertyStore } from './verify-store.js';
 import { FINISHED_NOT_COMPLETED, formatCounts } from '../report/counter-text.js';
@@ -89,13 +90,22 @@ export async function runDemoExtraction(options: DemoExtractionOptions): Promise
   return printSummary(client, final, options.imagesDir);
 }
 
+/** The outcomes of the final job, page after page (the first page came with the job). */
+async function* finalOutcomes(client: PhxGraphqlClient, final: FinalJobView): AsyncGenerator<PropertyOutcomeView> {
+  for (let page = final.properties; ;) {
+    for (const edge of page.edges) if (edge.node.outcome !== null) yield edge.node.outcome;
+    if (!page.pageInfo.hasNextPage) return;
+    page = (await client.request<{ job: FinalJobView }>(FINAL_JOB, { id: final.id, after: page.pageInfo.endCursor })).job.properties;
+  }
+}
+
 async function printSummary(client: PhxGraphqlClient, final: FinalJobView, imagesDir: string): Promise<boolean> {
   console.log(`Job ${final.id}: ${final.status.toLowerCase()}${final.errorMessage ? ` (${final.errorMessage})` : ''}`);
   console.log(
     `${'property'.padEnd(44)} ${'status'.padEnd(9)} ${'found'.padStart(5)} ${'new'.padStart(4)} ${'dup'.padStart(4)} ${'same'.padStart(4)} ${'fail'.padStart(4)} ${'miss'.padStart(4)}  on disk, checked against the records`,
   );
   let allGood = final.status.toLowerCase() === 'completed';
-  for (const o of final.propertyOutcomes) {
+  for await (const o of finalOutcomes(client, final)) {
     const { photos } = await client.request<{ photos: PhotoView[] }>(PROPERTY_PHOTOS, { propertyId: o.propertyId });
     const dir = join(imagesDir, o.propertyId);
     const check = await verifyPropertyStore(dir, photos);

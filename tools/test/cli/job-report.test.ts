@@ -13,7 +13,6 @@ const job: ExtractionJob = {
   createdAt: at,
   startedAt: at,
   completedAt: null,
-  properties: [{ id: toPropertyId(address), address, listingUrls: {} }],
   sources: ['zillow', 'redfin'],
   isolationMode: 'virtual',
   dryRun: false,
@@ -21,7 +20,6 @@ const job: ExtractionJob = {
   errorMessage: null,
   progressUpdatedAt: at,
   failedPropertiesList: [],
-  propertyOutcomes: [],
   totalProperties: 1,
   totalImages: 3,
   newImages: 2,
@@ -60,13 +58,13 @@ describe('CLI job report', () => {
         },
       ],
     };
-    const done: ExtractionJob = { ...job, status: 'completed', partialProperties: 1, propertyOutcomes: [outcome] };
+    const done: ExtractionJob = { ...job, status: 'completed', partialProperties: 1 };
     const report = formatJobReport(done).split('\n');
     expect(report[0]).toBe(`Job ${job.id}: completed (1 property partial: photos missing)`);
     expect(report[1]).toBe('  Progress: 0/1 properties (1 partial, 0 deferred, 0 failed)');
     expect(formatProgressLine(done)).toMatch(/^completed {3}properties 1\/1 \(1 partial, 0 deferred, 0 failed\)/);
-    expect(formatOutcomes(done)).toContain('missing 4');
-    expect(formatOutcomes(done)).toContain('! PHOTOS_MISSING: declares 11 photos but its gallery gave 7: 4 missing');
+    expect(formatOutcomes([outcome], 1)).toContain('missing 4');
+    expect(formatOutcomes([outcome], 1)).toContain('! PHOTOS_MISSING: declares 11 photos but its gallery gave 7: 4 missing');
   });
 
   it('says next to a completed status how many properties are deferred, and when each is retried', () => {
@@ -88,13 +86,13 @@ describe('CLI job report', () => {
         },
       ],
     };
-    const done: ExtractionJob = { ...job, status: 'completed', deferredProperties: 1, propertyOutcomes: [outcome] };
+    const done: ExtractionJob = { ...job, status: 'completed', deferredProperties: 1 };
     const report = formatJobReport(done).split('\n');
     expect(report[0]).toBe(`Job ${job.id}: completed (1 property deferred: the site asked to wait, a later run retries)`);
     expect(report[1]).toBe('  Progress: 0/1 properties (0 partial, 1 deferred, 0 failed)');
     expect(formatProgressLine(done)).toMatch(/^completed {3}properties 1\/1 \(0 partial, 1 deferred, 0 failed\)/);
-    expect(formatOutcomes(done)).toContain(`deferred  found   0  new   0  dup   0  failed  0  retry at ${retryAt.toISOString()}`);
-    expect(formatOutcomes(done)).toContain('! NAVIGATION_FAILED: HTTP 429 (Retry-After: 600)');
+    expect(formatOutcomes([outcome], 1)).toContain(`deferred  found   0  new   0  dup   0  failed  0  retry at ${retryAt.toISOString()}`);
+    expect(formatOutcomes([outcome], 1)).toContain('! NAVIGATION_FAILED: HTTP 429 (Retry-After: 600)');
   });
 
   it('shows on a property row how many of its photos were placeholders (none: nothing said)', () => {
@@ -110,9 +108,16 @@ describe('CLI job report', () => {
       skippedSources: [],
       failures: [],
     };
-    const done: ExtractionJob = { ...job, status: 'completed', propertyOutcomes: [outcome, { ...outcome, placeholderImages: 0 }] };
-    const [first, second] = formatOutcomes(done).split('\n');
+    const [first, second, more] = formatOutcomes([outcome, { ...outcome, placeholderImages: 0 }], 2).split('\n');
     expect(first).toMatch(/new {3}5 {2}dup {3}0 {2}failed {2}0 {2}placeholder 2$/);
     expect(second).not.toContain('placeholder');
+    expect(more).toBeUndefined();
+  });
+
+  it('says how many properties a report page leaves out, and where to page them', () => {
+    const outcome = { ...ZERO_OUTCOME_COUNTS, propertyId: toPropertyId(address), address, status: 'completed' as const };
+    const lines = formatOutcomes([{ ...outcome, sourcesRead: [], skippedSources: [], failures: [] }], 50_000).split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe('  … and 49999 more properties (page them all with the GraphQL field Job.properties(status, first, after))');
   });
 });

@@ -3,15 +3,16 @@ import type { ExtractionJob, IsolationMode, JobStatus } from '@phx/core';
 import type { JobOrigin } from '@phx/jobs';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { PropertyType, toPropertyType } from '../property/property.type.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 import { JobCountersType } from './job-counters.type.js';
 import { JobOriginEnum } from './job-origin.enum.js';
 import { JobStatusEnum } from './job-status.enum.js';
-import { PropertyOutcomeType, toPropertyOutcomeType } from './property-outcome.type.js';
 
 /** GraphQL `Job` (see its `description`); its counters are those of {@link JobCountersType}. */
-@ObjectType('Job', { description: 'An image-extraction job: its request, status, progress counters and outcomes.' })
+@ObjectType('Job', {
+  description:
+    'An image-extraction job: its request, status and progress counters; its properties and their outcomes page by page (properties).',
+})
 export class JobType extends JobCountersType {
   @Field(() => ID, { description: 'Job id (a UUID).' })
   readonly id!: string;
@@ -31,9 +32,6 @@ export class JobType extends JobCountersType {
   @Field(() => DateTimeResolver, { description: 'When a counter or the status last changed.' })
   readonly progressUpdatedAt!: Date;
 
-  @Field(() => [PropertyType], { description: 'The properties to extract, in order.' })
-  readonly properties!: readonly PropertyType[];
-
   @Field(() => [String], { description: 'Sources to read, in order, e.g. ["zillow", "redfin"].' })
   readonly sources!: readonly string[];
 
@@ -43,14 +41,14 @@ export class JobType extends JobCountersType {
   @Field(() => Boolean, { description: 'When true, photos are listed but not downloaded or stored.' })
   readonly dryRun!: boolean;
 
-  @Field(() => [String], { description: 'Addresses of the properties that failed, in order.' })
+  @Field(() => [String], {
+    description:
+      "Addresses of the first 100 properties that failed, in the job's order (failedProperties counts them all; page them with properties(status: FAILED)).",
+  })
   readonly failedPropertiesList!: readonly string[];
 
   @Field(() => String, { nullable: true, description: 'Why the job failed or was cancelled; null otherwise.' })
   readonly errorMessage!: string | null;
-
-  @Field(() => [PropertyOutcomeType], { description: 'Outcome of each finished property, in finishing order.' })
-  readonly propertyOutcomes!: readonly PropertyOutcomeType[];
 
   @Field(() => JobOriginEnum, {
     description: 'Who asked for the job: INTERACTIVE (enqueueExtraction, the CLI) or SCHEDULED (a schedule tick).',
@@ -75,14 +73,12 @@ export function toJobType(job: ExtractionJob & { readonly origin?: JobOrigin; re
     startedAt: job.startedAt,
     completedAt: job.completedAt,
     progressUpdatedAt: job.progressUpdatedAt,
-    properties: job.properties.map(toPropertyType),
     sources: job.sources,
     isolationMode: job.isolationMode,
     dryRun: job.dryRun,
     ...pickCounters(job),
     failedPropertiesList: job.failedPropertiesList,
     errorMessage: job.errorMessage,
-    propertyOutcomes: job.propertyOutcomes.map(toPropertyOutcomeType),
     origin: job.origin ?? 'interactive',
     scheduleId: job.scheduleId ?? null,
   };

@@ -18,6 +18,5 @@ export function workerProgress(totalProperties: number, completedProperties: num
     totalImages: images,
     newImages: images,
     failedPropertiesList: [],
-    propertyOutcomes: [],
   };
 }

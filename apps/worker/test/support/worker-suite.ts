@@ -7,7 +7,7 @@ import { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
 import type { Agenda } from 'agenda';
 import { loadPropertiesCsv, storedFileNames } from '@phx/core';
-import type { Property } from '@phx/core';
+import type { Property, PropertyOutcome } from '@phx/core';
 import { JobService, createAgenda } from '@phx/jobs';
 import type { StoredExtractionJob } from '@phx/jobs';
 import { WORKSPACE_ROOT } from '../../src/config.js';
@@ -83,6 +83,21 @@ export async function openWorkerSuite(name: string, uri = process.env['MONGODB_U
   };
 }
 
+/** A job as stored with its stored outcomes, by position (what the tests check a run by). */
+export type JobWithOutcomes = StoredExtractionJob & { readonly propertyOutcomes: readonly PropertyOutcome[] };
+
+/**
+ * Reads a job and its outcomes (the outcomes first: a document read after them is never behind them).
+ *
+ * @param service - the job service
+ * @param jobId - the job
+ * @returns the job with its outcomes
+ */
+export async function jobWithOutcomes(service: JobService, jobId: string): Promise<JobWithOutcomes> {
+  const outcomes = await service.jobOutcomes(jobId);
+  return { ...(await service.getJob(jobId)), propertyOutcomes: outcomes.map((o) => o.outcome) };
+}
+
 /**
  * Reads a job every 100 ms until `until` holds, riding out read errors (the database may be down).
  *
@@ -96,14 +111,14 @@ export async function openWorkerSuite(name: string, uri = process.env['MONGODB_U
 export async function waitForJob(
   service: JobService,
   jobId: string,
-  until: (job: StoredExtractionJob) => boolean,
+  until: (job: JobWithOutcomes) => boolean,
   timeoutMs: number,
-): Promise<StoredExtractionJob> {
+): Promise<JobWithOutcomes> {
   const deadline = Date.now() + timeoutMs;
-  let last: StoredExtractionJob | null = null;
+  let last: JobWithOutcomes | null = null;
   for (;;) {
     try {
-      last = await service.getJob(jobId);
+      last = await jobWithOutcomes(service, jobId);
       if (until(last)) return last;
     } catch {
       // The database may be restarting; read again.

@@ -1,7 +1,6 @@
 import type { FailureKind } from '../errors/core-error.js';
 import type { ExtractionCounters } from './extraction-counters.js';
 import type { JobId, PropertyId } from './ids.js';
-import type { Property } from './property.js';
 import type { Source } from './source.js';
 
 /** Every status a job can have, in lifecycle order (the seed's values). */
@@ -171,8 +170,6 @@ export interface ExtractionJob extends ExtractionCounters {
   readonly startedAt: Date | null;
   /** When it reached a final status, else `null`. */
   readonly completedAt: Date | null;
-  /** The properties to extract, in order. */
-  readonly properties: readonly Property[];
   /** The sources to read, in order. */
   readonly sources: readonly Source[];
   /** Browser isolation mode. */
@@ -185,8 +182,15 @@ export interface ExtractionJob extends ExtractionCounters {
   readonly errorMessage: string | null;
   /** When a counter or the status last changed. */
   readonly progressUpdatedAt: Date;
-  /** Addresses of the properties that failed, in order. */
+  /**
+   * Addresses of the properties that failed, in the job's property order:
+   * the first {@link FAILED_PROPERTIES_LIST_LIMIT} of them (`failedProperties`
+   * counts them all), so the job stays the same size whatever its number of
+   * properties. The job's property list and each property's outcome are
+   * stored beside it, read page by page (`@phx/jobs`' `JobPropertyStore`).
+   */
   readonly failedPropertiesList: readonly string[];
-  /** Outcome of each finished property, in finishing order. */
-  readonly propertyOutcomes: readonly PropertyOutcome[];
 }
+
+/** Most addresses an {@link ExtractionJob}'s `failedPropertiesList` holds. */
+export const FAILED_PROPERTIES_LIST_LIMIT = 100;

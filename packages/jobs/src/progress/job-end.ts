@@ -1,4 +1,4 @@
-import { countOutcomes, isFinalJobStatus } from '@phx/core';
+import { FAILED_PROPERTIES_LIST_LIMIT, countOutcomes, isFinalJobStatus } from '@phx/core';
 import type { JobProgress, JobRepository, JobRunEnd } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { statusEventBody, toJobEventCounters } from './job-event.js';
@@ -12,14 +12,14 @@ import type { JobEventLog } from './job-event-log.js';
  * properties cut mid-way).
  *
  * @param job - the job as stored
- * @returns counters from `propertyOutcomes`, with its failed list and outcomes
+ * @param repository - where its outcomes are (`JobRepository.properties`)
+ * @returns counters from its stored outcomes, with its failed list
+ * @throws the driver's error when MongoDB cannot be reached
  */
-export function settledProgressOf(job: StoredExtractionJob): JobProgress {
-  return {
-    ...countOutcomes(job.propertyOutcomes, job.totalProperties, job.dryRun),
-    failedPropertiesList: job.failedPropertiesList,
-    propertyOutcomes: job.propertyOutcomes,
-  };
+export async function settledProgressOf(job: StoredExtractionJob, repository: JobRepository): Promise<JobProgress> {
+  const outcomes = (await repository.properties.outcomes(job.id)).map((o) => o.outcome);
+  const failed = outcomes.filter((o) => o.status === 'failed').slice(0, FAILED_PROPERTIES_LIST_LIMIT);
+  return { ...countOutcomes(outcomes, job.totalProperties, job.dryRun), failedPropertiesList: failed.map((o) => o.address) };
 }
 
 /**
@@ -68,7 +68,7 @@ export async function writeJobEnd(write: JobEndWrite): Promise<StoredExtractionJ
  *
  * @param last - the job's last event (`JobEventLog.lastEvent`)
  * @param job - the job document (still `in_progress` or `pending`)
- * @returns the end to write (status, message and counters of the event; outcomes of the document), or `null`
+ * @returns the end to write (status, message and counters of the event; failed list of the document), or `null`
  *   when the last event is not a final status
  */
 export function endOfLog(last: JobEvent | null, job: StoredExtractionJob): JobRunEnd | null {
@@ -76,7 +76,7 @@ export function endOfLog(last: JobEvent | null, job: StoredExtractionJob): JobRu
   return {
     status: last.status as JobRunEnd['status'],
     errorMessage: last.error?.message ?? null,
-    progress: { ...last.counters, failedPropertiesList: job.failedPropertiesList, propertyOutcomes: job.propertyOutcomes },
+    progress: { ...last.counters, failedPropertiesList: job.failedPropertiesList },
     cancelRequestedAt: job.cancelRequestedAt,
   };
 }

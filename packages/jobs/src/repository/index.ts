@@ -7,3 +7,5 @@ export { JobRunLeases, RUNS_COLLECTION, isLeaseHeld } from './job-run-leases.js'
 export type { JobRunLease, JobRunLeasesOptions } from './job-run-leases.js';
 export { CancelRequests, CANCELS_COLLECTION } from './cancel-requests.js';
 export type { CancelRequestsOptions } from './cancel-requests.js';
+export { JobPropertyStore, JOB_PROPERTIES_COLLECTION, JOB_OUTCOMES_COLLECTION, JOB_PROPERTY_CHUNK_SIZE } from './job-property-store.js';
+export type { JobPropertyEntry, IndexedOutcome, JobPropertyStatusFilter, JobPropertyPage } from './job-property-store.js';

@@ -1,5 +1,5 @@
-import { ZERO_OUTCOME_COUNTS, pickCounters } from '@phx/core';
-import type { ExtractionJob, JobId, PropertyOutcome, PropertyOutcomeCounts } from '@phx/core';
+import { FAILED_PROPERTIES_LIST_LIMIT, pickCounters } from '@phx/core';
+import type { ExtractionJob, JobId } from '@phx/core';
 
 /**
  * A job as stored in MongoDB and read back: core's {@link ExtractionJob} plus
@@ -40,34 +40,34 @@ export type JobOrigin = 'interactive' | 'scheduled';
 export type JobOriginFields = { readonly origin: 'interactive' } | { readonly origin: 'scheduled'; readonly scheduleId: string };
 
 /**
- * A property outcome as stored in a job document: core's `PropertyOutcome`,
- * whose photo counts newer than the document may be missing.
- */
-export type PropertyOutcomeDocument = Omit<PropertyOutcome, keyof PropertyOutcomeCounts> & Partial<PropertyOutcomeCounts>;
-
-/**
  * The document in the `extraction_jobs` collection: a {@link StoredExtractionJob}
  * with `_id` (the job id) in place of `id`. Dates are BSON dates. Documents
  * written by older versions may lack newer counters and outcome counts (see
- * {@link fromJobDocument}).
+ * {@link fromJobDocument}). The job's property list and outcomes are not in
+ * it (see `JobPropertyStore`), so its size does not depend on their number.
  */
-export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id' | 'propertyOutcomes'> & {
+export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id'> & {
   readonly _id: JobId;
-  readonly propertyOutcomes: readonly PropertyOutcomeDocument[];
 };
+
+/** Fields that documents written before the job's property list and outcomes moved out of it may still hold (never read). */
+const LEGACY_FIELDS = ['properties', 'propertyOutcomes'] as const;
 
 /**
  * Maps a document to the API shape.
  *
  * The one place where job documents written by older versions are completed:
- * a counter that did not exist yet (see core's `COUNTER_NAMES`), or a photo
- * count an outcome lacks, reads as 0, so every reader gets every count.
+ * a counter that did not exist yet (see core's `COUNTER_NAMES`) reads as 0, so
+ * every reader gets every count; the property list and outcomes such a
+ * document still holds are left out (this version reads them from
+ * `JobPropertyStore`).
  *
  * @param doc - a document read from `extraction_jobs`
  * @returns the job, `_id` renamed to `id`, every counter present, fields in a stable order
  */
 export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob {
-  const { _id, ...rest } = doc;
+  const { _id, ...fields } = doc;
+  const rest = withoutLegacyFields(fields);
   return {
     id: _id,
     ...rest,
@@ -75,8 +75,7 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
     runNumber: rest.runNumber ?? 0,
     workerName: rest.workerName ?? null,
     ...pickCounters(rest),
-    propertyOutcomes: (rest.propertyOutcomes ?? []).map((outcome) => ({ ...ZERO_OUTCOME_COUNTS, ...outcome })),
-    failedPropertiesList: rest.failedPropertiesList ?? [],
+    failedPropertiesList: (rest.failedPropertiesList ?? []).slice(0, FAILED_PROPERTIES_LIST_LIMIT),
   };
 }
 
@@ -87,13 +86,18 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
  * @returns the document to insert
  */
 export function toNewJobDocument(job: ExtractionJob): ExtractionJobDocument {
-  const { id, ...rest } = job;
+  const { id, ...fields } = job;
   return {
     _id: id,
-    ...rest,
+    ...withoutLegacyFields(fields),
     version: 1,
     cancelRequestedAt: null,
     runNumber: 0,
     workerName: null,
   };
+}
+
+/** `fields` without the {@link LEGACY_FIELDS} (also when a caller's object carries them, e.g. a job built with its properties). */
+function withoutLegacyFields<T extends object>(fields: T): T {
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !(LEGACY_FIELDS as readonly string[]).includes(key))) as T;
 }

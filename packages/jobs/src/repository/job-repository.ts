@@ -1,7 +1,8 @@
 import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
-import { pickCounters } from '@phx/core';
-import type { ExtractionCounters, ExtractionJob, JobId, JobStatus, PropertyOutcome } from '@phx/core';
+import { FAILED_PROPERTIES_LIST_LIMIT, pickCounters } from '@phx/core';
+import type { ExtractionCounters, ExtractionJob, JobId, JobStatus, Property, PropertyOutcome } from '@phx/core';
 import { fromJobDocument, toNewJobDocument } from './job-document.js';
+import { JobPropertyStore } from './job-property-store.js';
 import type { ExtractionJobDocument, StoredExtractionJob } from './job-document.js';
 
 /** Options of {@link JobRepository}. */
@@ -25,12 +26,10 @@ export interface ListJobsOptions {
   readonly offset?: number;
 }
 
-/** The counters and per-property results a running job writes as it goes. */
+/** The counters a running job writes to its document as it goes (its outcomes go to {@link JobPropertyStore}). */
 export interface JobProgress extends ExtractionCounters {
-  /** Addresses of the failed properties, in order. */
+  /** Addresses of the first failed properties (at most core's `FAILED_PROPERTIES_LIST_LIMIT`), in the job's order. */
   readonly failedPropertiesList: readonly string[];
-  /** Outcome of each finished property, in finishing order. */
-  readonly propertyOutcomes: readonly PropertyOutcome[];
 }
 
 /** A job not final yet, by id and status (see {@link JobRepository.activeWithProperty}). */
@@ -47,7 +46,7 @@ export interface JobRunEnd {
   readonly status: Exclude<JobStatus, 'in_progress'>;
   /** Why it failed or was cancelled, else `null`. */
   readonly errorMessage: string | null;
-  /** The counters and outcomes at the end. */
+  /** The counters at the end. */
   readonly progress: JobProgress;
   /** When a cancel was requested, when one was. */
   readonly cancelRequestedAt: Date | null;
@@ -88,6 +87,8 @@ const MAX_LIMIT = 500;
 export class JobRepository {
   /** The database the jobs live in (borrowed). Other job-layer collections sit beside them. */
   readonly db: Db;
+  /** The jobs' property lists and per-property outcomes, beside the job documents. */
+  readonly properties: JobPropertyStore;
   private readonly collection: Collection<ExtractionJobDocument>;
 
   /**
@@ -95,26 +96,71 @@ export class JobRepository {
    */
   constructor(options: JobRepositoryOptions) {
     this.db = options.db;
+    this.properties = new JobPropertyStore({ db: options.db });
     this.collection = options.db.collection<ExtractionJobDocument>(options.collectionName ?? JOBS_COLLECTION);
   }
 
   /**
-   * Creates the indexes `list` uses (status + creation time). Idempotent.
+   * Creates the indexes `list` uses (status + creation time) and those of the
+   * property store, and moves the property list and outcomes out of job
+   * documents written by older versions (see {@link JobRepository.migrateLegacyJobs}). Idempotent.
    */
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ createdAt: -1 }, { name: 'createdAt_desc' });
     await this.collection.createIndex({ status: 1, createdAt: -1 }, { name: 'status_createdAt_desc' });
+    await this.properties.ensureIndexes();
+    await this.migrateLegacyJobs();
   }
 
   /**
-   * Inserts a new job with version 1.
+   * Moves the `properties` and `propertyOutcomes` arrays that job documents of
+   * older versions hold into the {@link JobPropertyStore} and removes them
+   * from the documents, so a job enqueued before an upgrade runs and reads as
+   * one enqueued after it. Safe to repeat and to run from several processes
+   * at once (the writes are idempotent).
    *
-   * @param job - the job (status `pending`, counters at zero)
+   * @returns how many job documents were moved
+   */
+  async migrateLegacyJobs(): Promise<number> {
+    type Legacy = {
+      _id: JobId;
+      properties?: Property[];
+      propertyOutcomes?: PropertyOutcome[];
+      completedAt: Date | null;
+      progressUpdatedAt: Date;
+    };
+    const legacy = this.db.collection<Legacy>(this.collection.collectionName);
+    let moved = 0;
+    for await (const doc of legacy.find({ $or: [{ properties: { $exists: true } }, { propertyOutcomes: { $exists: true } }] })) {
+      const properties = doc.properties ?? [];
+      if ((await this.properties.page(doc._id, { first: 1 })).entries.length === 0) {
+        await this.properties.insertProperties(doc._id, properties).catch((error: unknown) => {
+          if (!(error instanceof Error && 'code' in error && error.code === 11000)) throw error;
+        });
+      }
+      const index = new Map(properties.map((p, i) => [p.id, i]));
+      const outcomes = (doc.propertyOutcomes ?? []).flatMap((outcome) => {
+        const at = index.get(outcome.propertyId);
+        return at === undefined ? [] : [{ index: at, outcome }];
+      });
+      await this.properties.recordOutcomes(doc._id, outcomes, doc.completedAt ?? doc.progressUpdatedAt);
+      await legacy.updateOne({ _id: doc._id }, { $unset: { properties: '', propertyOutcomes: '' } });
+      moved += 1;
+    }
+    return moved;
+  }
+
+  /**
+   * Inserts a new job with version 1, its property list first.
+   *
+   * @param job - the job (status `pending`, counters at zero, `totalProperties` = the number of properties)
+   * @param properties - its properties, in order
    * @returns the stored job
    * @throws the driver's `MongoServerError` (code 11000) when the id exists
    */
-  async create(job: ExtractionJob): Promise<StoredExtractionJob> {
+  async create(job: ExtractionJob, properties: readonly Property[]): Promise<StoredExtractionJob> {
     const doc = toNewJobDocument(job);
+    await this.properties.insertProperties(job.id, properties);
     await this.collection.insertOne(doc);
     return fromJobDocument(doc);
   }
@@ -164,25 +210,30 @@ export class JobRepository {
    * Reads the outcomes one property had in the jobs that ended, newest first.
    *
    * @param propertyId - the property id
-   * @param limit - most jobs read (newest by `completedAt`), 1..100
-   * @returns per job: its id, when it ended, and the property's outcome in it
+   * @param limit - most outcomes read (newest first), 1..100
+   * @returns per job that ended: its id, when it ended, whether it was a dry run, and the property's outcome in it
    */
   async finishedWithProperty(
     propertyId: string,
     limit: number,
-  ): Promise<{ readonly jobId: JobId; readonly completedAt: Date; readonly outcome: PropertyOutcome }[]> {
-    const docs = await this.collection
-      .find(
-        { status: { $in: ['completed', 'failed', 'cancelled'] }, 'propertyOutcomes.propertyId': propertyId },
-        { projection: { _id: 1, status: 1, completedAt: 1, propertyOutcomes: 1, createdAt: 1 } },
-      )
-      .sort({ completedAt: -1, _id: -1 })
-      .limit(Math.min(Math.max(limit, 1), 100))
-      .toArray();
-    return docs.flatMap((doc) => {
-      const outcome = fromJobDocument(doc).propertyOutcomes.find((o) => o.propertyId === propertyId);
-      return outcome === undefined || doc.completedAt === null ? [] : [{ jobId: doc._id, completedAt: doc.completedAt, outcome }];
-    });
+  ): Promise<{ readonly jobId: JobId; readonly completedAt: Date; readonly dryRun: boolean; readonly outcome: PropertyOutcome }[]> {
+    const outcomes = await this.properties.outcomesOfProperty(propertyId, Math.min(Math.max(limit, 1), 100));
+    const jobs = new Map(
+      (
+        await this.collection
+          .find(
+            { _id: { $in: [...new Set(outcomes.map((o) => o.jobId))] }, status: { $in: ['completed', 'failed', 'cancelled'] } },
+            { projection: { _id: 1, completedAt: 1, dryRun: 1 } },
+          )
+          .toArray()
+      ).map((d) => [d._id, d]),
+    );
+    return outcomes
+      .flatMap(({ jobId, outcome }) => {
+        const job = jobs.get(jobId);
+        return job?.completedAt == null ? [] : [{ jobId, completedAt: job.completedAt, dryRun: job.dryRun, outcome }];
+      })
+      .sort((a, b) => b.completedAt.getTime() - a.completedAt.getTime());
   }
 
   /**
@@ -192,11 +243,10 @@ export class JobRepository {
    * @returns each such job's id and status, oldest first (no other field is read)
    */
   async activeWithProperty(propertyId: string): Promise<ActiveJobRef[]> {
+    const ids = await this.properties.jobsWithProperty(propertyId);
+    if (ids.length === 0) return [];
     const docs = await this.collection
-      .find(
-        { status: { $in: ['pending', 'in_progress'] }, 'properties.id': propertyId },
-        { projection: { _id: 1, status: 1, createdAt: 1 } },
-      )
+      .find({ _id: { $in: ids }, status: { $in: ['pending', 'in_progress'] } }, { projection: { _id: 1, status: 1, createdAt: 1 } })
       .toArray();
     return docs
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
@@ -221,7 +271,7 @@ export class JobRepository {
    * @param id - the job
    * @param now - the cancel time (`completedAt`, `cancelRequestedAt`)
    * @param reason - the `errorMessage` to record
-   * @param progress - the counters and outcomes it ends with; default: kept as they are
+   * @param progress - the counters it ends with; default: kept as they are
    * @returns the cancelled job, or `null` when the job was not pending
    */
   async cancelPending(id: string, now: Date, reason: string, progress?: JobProgress): Promise<StoredExtractionJob | null> {
@@ -282,11 +332,11 @@ export class JobRepository {
   }
 
   /**
-   * Writes the counters and outcomes of a running job.
+   * Writes the counters of a running job (its outcomes go to {@link JobRepository.properties} first).
    *
    * @param id - the job
    * @param runNumber - the writer's run; the write is dropped when another run holds the job
-   * @param progress - absolute counters and outcomes
+   * @param progress - absolute counters and the failed list
    * @param now - the `progressUpdatedAt`
    * @param cancelRequestedAt - when a cancel was seen, to record it; `null` leaves the field as is
    * @returns `true` when written, `false` when the run no longer holds the job
@@ -315,6 +365,7 @@ export class JobRepository {
   /**
    * Ends a run: a final status (with `completedAt`), or `pending` when the worker
    * hands the job back for another run to resume (counters and outcomes kept).
+   * The run's outcomes are in {@link JobRepository.properties} before its end.
    *
    * @param id - the job
    * @param runNumber - the writer's run; nothing is written when another run holds the job
@@ -355,7 +406,6 @@ function byId(id: string): Filter<ExtractionJobDocument> {
 function progressFields(progress: JobProgress): JobProgress {
   return {
     ...pickCounters(progress),
-    failedPropertiesList: [...progress.failedPropertiesList],
-    propertyOutcomes: [...progress.propertyOutcomes],
+    failedPropertiesList: progress.failedPropertiesList.slice(0, FAILED_PROPERTIES_LIST_LIMIT),
   };
 }

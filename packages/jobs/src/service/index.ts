@@ -1,4 +1,4 @@
-export { JobService, CANCELLED_BEFORE_START_MESSAGE, ORIGIN_PRIORITY } from './job-service.js';
+export { JobService, CANCELLED_BEFORE_START_MESSAGE, ORIGIN_PRIORITY, MAX_JOB_PROPERTY_PAGE } from './job-service.js';
 export type { JobServiceOptions, ListJobsInput, EnqueuedExtraction, SourceExtraction } from './job-service.js';
 export { JobResultCleanup } from './job-result-cleanup.js';
 export type { JobResultCleanupOptions } from './job-result-cleanup.js';

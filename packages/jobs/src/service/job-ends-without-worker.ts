@@ -56,7 +56,7 @@ export class JobEndsWithoutWorker {
       const current = await this.o.repository.get(job.id);
       if (current?.status !== 'pending') return null;
       // A job handed back by a shutdown has finished properties: it ends counted by them, as a run's end is.
-      const progress = settledProgressOf(current);
+      const progress = await settledProgressOf(current, this.o.repository);
       await this.o.events.append(job.id, [statusEventBody('cancelled', toJobEventCounters(progress), message)]);
       const cancelled = await this.o.repository.cancelPending(job.id, now, message, progress);
       await this.o.agenda.cancel({ name: EXTRACT_IMAGES_JOB, data: { jobId: job.id } });
@@ -88,7 +88,7 @@ export class JobEndsWithoutWorker {
               end: {
                 status: 'cancelled',
                 errorMessage: 'cancelled by user; no worker was running it',
-                progress: settledProgressOf(job),
+                progress: await settledProgressOf(job, this.o.repository),
                 cancelRequestedAt: now,
               },
               now,

@@ -1,5 +1,5 @@
 import type { Db, Filter } from 'mongodb';
-import type { JobId, JobStatus, Source } from '@phx/core';
+import type { JobId, JobStatus, Property, Source } from '@phx/core';
 import { InvalidInputError, isFinalJobStatus } from '@phx/core';
 import type { InputIssue } from '@phx/core';
 import { fromJobDocument } from '../repository/job-document.js';
@@ -13,7 +13,7 @@ export interface JobHistoryServiceOptions {
   /** Database of the jobs. Borrowed. */
   readonly db: Db;
   /** Reads and enqueues jobs (retries go through its `enqueueExtraction`). Borrowed. */
-  readonly jobs: Pick<JobService, 'getJob' | 'enqueueExtraction'>;
+  readonly jobs: Pick<JobService, 'getJob' | 'enqueueExtraction' | 'jobProperties' | 'jobPropertyList'>;
 }
 
 /** Filter and page of {@link JobHistoryService.pageJobs}. */
@@ -106,8 +106,17 @@ export class JobHistoryService {
   async retryJob(id: string): Promise<EnqueuedExtraction> {
     const job = await this.jobs.getJob(id);
     if (!isFinalJobStatus(job.status)) throw new JobNotFinishedError(job.id, job.status);
-    const again = new Set(job.propertyOutcomes.filter((o) => o.status === 'failed' || o.status === 'deferred').map((o) => o.propertyId));
-    const properties = job.properties.filter((p) => again.has(p.id));
+    const again = new Set<number>();
+    for (const status of ['failed', 'deferred'] as const) {
+      for (let after = -1; ;) {
+        const page = await this.jobs.jobProperties(job.id, { status, first: 500, after });
+        for (const entry of page.entries) again.add(entry.index);
+        if (!page.hasNextPage) break;
+        after = page.entries[page.entries.length - 1]?.index ?? after;
+      }
+    }
+    const properties: Property[] = [];
+    for await (const { index, property } of this.jobs.jobPropertyList(job.id)) if (again.has(index)) properties.push(property);
     if (properties.length === 0) throw new NoFailedPropertiesError(job.id, job.status);
     return this.jobs.enqueueExtraction({ properties, sources: job.sources, isolationMode: job.isolationMode, dryRun: job.dryRun });
   }

@@ -1,3 +1,4 @@
+import { JobPropertyStore } from '../repository/job-property-store.js';
 import type { Db } from 'mongodb';
 import { FINAL_JOB_STATUSES, noopLogger, systemClock } from '@phx/core';
 import type { Clock, Logger } from '@phx/core';
@@ -26,7 +27,7 @@ export interface JobResultCleanupOptions {
 /**
  * Deletes finished jobs (`completed`, `failed`, `cancelled`) whose
  * `completedAt` is older than the result TTL, with what only they use: their
- * run claims, cancel request, dedupe claim, event log (`job_events`) and any
+ * run claims, cancel request, dedupe claim, event log (`job_events`), property list and outcomes (`JobPropertyStore`) and any
  * leftover queue entry. The
  * stored photos and their files stay: they belong to the properties, not to
  * the job. Idempotent and safe to run from several workers at once (each
@@ -79,6 +80,7 @@ export class JobResultCleanup {
     await this.db.collection(DEDUPE_COLLECTION).deleteMany({ jobId: { $in: ids } });
     await this.db.collection(AGENDA_COLLECTION).deleteMany({ 'data.jobId': { $in: ids } });
     await this.db.collection(JOB_EVENTS_COLLECTION).deleteMany({ jobId: { $in: ids } });
+    await new JobPropertyStore({ db: this.db }).deleteForJobs(ids);
     const { deletedCount } = await this.db.collection<{ _id: string }>(JOBS_COLLECTION).deleteMany({ _id: { $in: ids } });
     this.logger.info({ jobs: deletedCount, olderThan: cutoff }, 'expired job results deleted');
     return { jobs: deletedCount };

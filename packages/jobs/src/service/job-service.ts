@@ -3,6 +3,7 @@ import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
 import {
+  InvalidInputError,
   JOB_STATUSES,
   NotFoundError,
   ZERO_COUNTERS,
@@ -19,10 +20,12 @@ import {
 import type {
   Clock,
   ExtractionJob,
+  InputIssue,
   JobId,
   JobStatus,
   Logger,
   PhotoRecord,
+  Property,
   PropertyOutcome,
   PropertyOutcomeCounts,
   PropertyOutcomeStatus,
@@ -35,6 +38,7 @@ import { CancelRequests } from '../repository/cancel-requests.js';
 import { JobEventLog } from '../progress/job-event-log.js';
 import { JobRepository } from '../repository/job-repository.js';
 import type { ActiveJobRef } from '../repository/job-repository.js';
+import type { IndexedOutcome, JobPropertyPage, JobPropertyStatusFilter } from '../repository/job-property-store.js';
 import type { JobOriginFields, StoredExtractionJob } from '../repository/job-document.js';
 import { JobRunLeases } from '../repository/job-run-leases.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
@@ -216,15 +220,18 @@ export class JobService {
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
    */
   async createExtraction(input: EnqueueExtractionInput): Promise<StoredExtractionJob> {
-    const job = this.newJob(input);
-    const stored = await this.repository.create(job);
+    const { job, properties } = this.newJob(input);
+    const stored = await this.repository.create(job, properties);
     await this.agenda.schedule<ExtractImagesPayload>(new Date(job.createdAt.getTime() + this.lockLifetimeMs + 1_000), EXTRACT_IMAGES_JOB, {
       jobId: job.id,
     });
     return stored;
   }
 
-  private newJob(input: EnqueueExtractionInput, origin: JobOriginFields = INTERACTIVE_ORIGIN): ExtractionJob {
+  private newJob(
+    input: EnqueueExtractionInput,
+    origin: JobOriginFields = INTERACTIVE_ORIGIN,
+  ): { readonly job: ExtractionJob; readonly properties: readonly Property[]; readonly dedupeKey: string } {
     const request = resolveEnqueueExtractionInput(input);
     const now = this.clock.now();
     const job: ExtractionJob & JobOriginFields = {
@@ -232,7 +239,6 @@ export class JobService {
       createdAt: now,
       startedAt: null,
       completedAt: null,
-      properties: request.properties,
       sources: request.sources,
       isolationMode: request.isolationMode,
       dryRun: request.dryRun,
@@ -242,10 +248,9 @@ export class JobService {
       ...ZERO_COUNTERS,
       totalProperties: request.properties.length,
       failedPropertiesList: [],
-      propertyOutcomes: [],
       ...origin,
     };
-    return job;
+    return { job, properties: request.properties, dedupeKey: dedupeKeyOf(request) };
   }
 
   /**
@@ -263,9 +268,10 @@ export class JobService {
    * @throws {@link JobQueueError} when the job could not be scheduled (it is then marked failed)
    */
   async enqueueExtraction(input: EnqueueExtractionInput, origin: JobOriginFields = INTERACTIVE_ORIGIN): Promise<EnqueuedExtraction> {
-    const job = await this.repository.create(this.newJob(input, origin));
+    const request = this.newJob(input, origin);
+    const job = await this.repository.create(request.job, request.properties);
     if (origin.origin === 'interactive') {
-      const pending = await this.pendingTwin(job);
+      const pending = await this.pendingTwin(job, request.dedupeKey);
       if (pending !== null) return { ...pending, deduplicated: true };
     }
     try {
@@ -285,8 +291,7 @@ export class JobService {
    * Claims the request's dedupe key for a job just written; when a pending
    * job holds it, deletes the new (never queued) job and returns that one.
    */
-  private async pendingTwin(job: StoredExtractionJob): Promise<StoredExtractionJob | null> {
-    const key = dedupeKeyOf(job);
+  private async pendingTwin(job: StoredExtractionJob, key: string): Promise<StoredExtractionJob | null> {
     const isPending = async (id: string): Promise<boolean> => (await this.repository.get(id))?.status === 'pending';
     const holder = await this.dedupe.claim(key, job.id, this.clock.now(), isPending);
     if (holder === null) return null;
@@ -308,6 +313,54 @@ export class JobService {
     const job = await this.repository.get(checkedJobId(id));
     if (job === null) throw new NotFoundError('job', id);
     return job;
+  }
+
+  /**
+   * One page of a job's properties, by position, each with its outcome once it has one.
+   *
+   * @param id - the job id
+   * @param options - `status` (an outcome status, or `pending` for no outcome yet; all when absent), `first` (1..500),
+   *   `after` (the `index` of the previous page's last entry; start when absent)
+   * @returns the page
+   * @throws core's `NotFoundError` when no job has this id
+   * @throws core's `InvalidInputError` for `first` outside 1..500 or a negative `after`
+   */
+  async jobProperties(
+    id: string,
+    options: { readonly status?: JobPropertyStatusFilter; readonly first: number; readonly after?: number },
+  ): Promise<JobPropertyPage> {
+    const job = await this.getJob(id);
+    const issues: InputIssue[] = [];
+    if (!Number.isInteger(options.first) || options.first < 1 || options.first > MAX_JOB_PROPERTY_PAGE)
+      issues.push({ path: 'first', message: `${options.first} is outside 1..${MAX_JOB_PROPERTY_PAGE}` });
+    if (options.after !== undefined && (!Number.isInteger(options.after) || options.after < -1))
+      issues.push({ path: 'after', message: `${options.after} is not a position in the job (an entry's index)` });
+    if (issues.length > 0) throw new InvalidInputError('job properties arguments', issues);
+    return this.repository.properties.page(job.id, options);
+  }
+
+  /**
+   * A job's properties in order, read from the store a chunk at a time.
+   *
+   * @param id - the job id
+   * @yields each property with its 0-based position
+   * @throws core's `NotFoundError` when no job has this id
+   */
+  async *jobPropertyList(id: string): AsyncGenerator<{ readonly index: number; readonly property: Property }> {
+    const job = await this.getJob(id);
+    yield* this.repository.properties.properties(job.id);
+  }
+
+  /**
+   * Every outcome of a job, by position (a report of a job of known size; page with {@link JobService.jobProperties} otherwise).
+   *
+   * @param id - the job id
+   * @returns the outcomes with their positions
+   * @throws core's `NotFoundError` when no job has this id
+   */
+  async jobOutcomes(id: string): Promise<IndexedOutcome[]> {
+    const job = await this.getJob(id);
+    return this.repository.properties.outcomes(job.id);
   }
 
   /**
@@ -369,7 +422,7 @@ export class JobService {
 
   /**
    * The last extraction of a property per source: for each source, the
-   * newest ended job (of the last 50 that included the property) that read
+   * newest ended job that was not a dry run (of the last 50 outcomes of the property) that read
    * it, skipped it (no listing) or failed on it. Read from the jobs'
    * outcomes, not stored in the catalog, so it is never out of step with them.
    *
@@ -378,7 +431,7 @@ export class JobService {
    * @throws core's `InvalidInputError` for an id without letters or digits
    */
   async lastExtractions(propertyId: string): Promise<SourceExtraction[]> {
-    const finished = await this.repository.finishedWithProperty(propertyIdArgument(propertyId), 50);
+    const finished = (await this.repository.finishedWithProperty(propertyIdArgument(propertyId), 50)).filter((f) => !f.dryRun);
     return SOURCES.flatMap((source) => {
       for (const { jobId, completedAt, outcome } of finished) {
         const result = sourceResultOf(outcome, source);
@@ -412,6 +465,9 @@ export class JobService {
     }
   }
 }
+
+/** Largest page of {@link JobService.jobProperties}. */
+export const MAX_JOB_PROPERTY_PAGE = 500;
 
 function checkedJobId(id: string): JobId {
   try {

@@ -1,7 +1,7 @@
 import { isFinalJobStatus } from '@phx/core';
 import type { Clock, Logger, PropertyExtracting } from '@phx/core';
 import { describeError } from '../errors/index.js';
-import { writeJobEnd } from '../progress/job-end.js';
+import { settledProgressOf, writeJobEnd } from '../progress/job-end.js';
 import { JobEventLog } from '../progress/job-event-log.js';
 import type { CancelRequests } from '../repository/cancel-requests.js';
 import type { JobRepository } from '../repository/job-repository.js';
@@ -14,7 +14,6 @@ import { ExtractionRun } from './extraction-run.js';
 import type { PropertyRetrySettings } from './retrying-property-extractor.js';
 import type { ExtractionRunResult } from './extraction-run.js';
 import type { RunStopReason } from './run-stopped-error.js';
-import { JobProgressState } from './job-progress-state.js';
 import { RunHeartbeat } from './run-heartbeat.js';
 
 /** Gives the extractor for a job (e.g. one scraper kit per isolation mode). */
@@ -259,7 +258,7 @@ export class ExtractionJobRunner {
     } catch (error) {
       logger.error({ err: describeError(error) }, 'extractor could not be created; job failed');
       const now = this.s.clock.now();
-      const progress = new JobProgressState(job).settled();
+      const progress = await settledProgressOf(job, this.s.repository);
       const errorMessage = `worker could not start the extraction: ${describeError(error)}`;
       const end = { status: 'failed', errorMessage, progress, cancelRequestedAt: null } as const;
       await writeJobEnd({

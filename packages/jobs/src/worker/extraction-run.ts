@@ -2,7 +2,8 @@ import { CancelledError, runExtraction } from '@phx/core';
 import { JobEventLog } from '../progress/job-event-log.js';
 import { JobEventRecorder } from '../progress/job-event-recorder.js';
 import { extractionEventBody, statusEventBody, toJobEventCounters } from '../progress/job-event.js';
-import type { Clock, ExtractionEvent, Logger, PropertyExtracting } from '@phx/core';
+import type { Clock, ExtractionEvent, Logger, Property, PropertyExtracting } from '@phx/core';
+import type { IndexedOutcome } from '../repository/job-property-store.js';
 import type { JobEvent } from '../progress/job-event.js';
 import { endEventBody, endOfLog } from '../progress/job-end.js';
 import { describeError } from '../errors/index.js';
@@ -48,10 +49,14 @@ export interface ExtractionRunOptions {
   readonly observe: (extractor: PropertyExtracting) => PropertyExtracting;
 }
 
-/** What the run keeps with each event until it is in the log: its progress then, and whether it finished a property. */
+/**
+ * What the run keeps with each event until it is in the log: its progress then, whether it finished a property,
+ * and how many outcomes the run had finished then (those are the ones the log now holds).
+ */
 interface LoggedProgress {
   readonly progress: JobProgress;
   readonly finishedProperty: boolean;
+  readonly outcomesFinished: number;
 }
 
 /** How a run ended: the status written, or `lost` when another run holds the job and nothing was written. */
@@ -80,6 +85,14 @@ export class ExtractionRun {
   private readonly eventLog: JobEventLog;
   private stopReason: RunStopReason | null = null;
   private cancelRequestedAt: Date | null;
+  /** Outcomes this run finished and has not stored yet, in finishing order; the first `outcomesInLog - outcomesSaved` are in the log. */
+  private unsaved: IndexedOutcome[] = [];
+  /** Outcomes this run finished so far. */
+  private outcomesFinished = 0;
+  /** Of those, how many have their `property-finished` event in the log. */
+  private outcomesInLog = 0;
+  /** Of those, how many are stored. */
+  private outcomesSaved = 0;
 
   /**
    * @param options - the job, the extractor, the stores and the timings
@@ -131,10 +144,18 @@ export class ExtractionRun {
     const last = await this.lastEvent();
     const logged = endOfLog(last, job);
     if (logged !== null) return this.completeLoggedEnd(logged);
-    const state = new JobProgressState(job, last === null ? null : toJobEventCounters(last.counters));
+    const state = new JobProgressState(
+      job,
+      await this.o.repository.properties.outcomes(job.id),
+      last === null ? null : toJobEventCounters(last.counters),
+    );
     let inLog = state.live();
     const writer = new ProgressWriter({
-      write: () => this.o.repository.saveProgress(job.id, job.runNumber, inLog, this.o.clock.now(), this.cancelRequestedAt),
+      write: async () => {
+        // The outcomes whose events are in the log, then the counters: the document is never ahead of the outcomes.
+        await this.saveOutcomes();
+        return this.o.repository.saveProgress(job.id, job.runNumber, inLog, this.o.clock.now(), this.cancelRequestedAt);
+      },
       minIntervalMs: this.o.progressWriteIntervalMs,
       onRefused: () => this.stop({ kind: 'lease-lost' }),
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'progress write failed; retrying'),
@@ -152,13 +173,18 @@ export class ExtractionRun {
         return holds;
       },
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'job event write failed; retrying'),
-      afterBatch: async ({ progress, finishedProperty }) => {
+      afterBatch: async ({ progress, finishedProperty, outcomesFinished }) => {
         inLog = progress;
+        this.outcomesInLog = Math.max(this.outcomesInLog, outcomesFinished);
         if (finishedProperty) await writer.flush();
         else writer.request();
       },
     });
-    events.record(statusEventBody('in_progress', toJobEventCounters(inLog), null), { progress: inLog, finishedProperty: false });
+    events.record(statusEventBody('in_progress', toJobEventCounters(inLog), null), {
+      progress: inLog,
+      finishedProperty: false,
+      outcomesFinished: 0,
+    });
     const stopWatching = this.watch();
     let fatal: unknown = null;
     this.logger.info({ properties: job.totalProperties, alreadyDone: state.finishedCount }, 'run started');
@@ -195,23 +221,49 @@ export class ExtractionRun {
     return written === null ? { status: 'lost', job: null } : { status: end.status, job: written };
   }
 
+  /** Stores the outcomes whose events are in the log (idempotent: a retry after a failed write stores the same ones). */
+  private async saveOutcomes(): Promise<void> {
+    const ready = this.unsaved.slice(0, this.outcomesInLog - this.outcomesSaved);
+    if (ready.length === 0) return;
+    await this.o.repository.properties.recordOutcomes(this.o.job.id, ready, this.o.clock.now());
+    this.unsaved = this.unsaved.slice(ready.length);
+    this.outcomesSaved += ready.length;
+  }
+
+  /** The job's stored property list, read as the run goes, each property's position noted in `state`. */
+  private async *propertiesOf(state: JobProgressState): AsyncGenerator<Property> {
+    for await (const { index, property } of this.o.repository.properties.properties(this.o.job.id)) {
+      if (state.finishedPropertyIds.has(property.id)) continue;
+      state.track(property.id, index);
+      yield property;
+    }
+  }
+
   private async extract(state: JobProgressState, events: JobEventRecorder<LoggedProgress>): Promise<void> {
     const { job } = this.o;
     const onEvent = (event: ExtractionEvent): void => {
-      const finishedProperty = state.apply(event);
+      const finished = state.apply(event);
+      if (finished !== null) {
+        this.unsaved.push(finished);
+        this.outcomesFinished += 1;
+      }
       const progress = state.live();
-      events.record(extractionEventBody(event, toJobEventCounters(progress)), { progress, finishedProperty });
+      events.record(extractionEventBody(event, toJobEventCounters(progress)), {
+        progress,
+        finishedProperty: finished !== null,
+        outcomesFinished: this.outcomesFinished,
+      });
     };
     await runExtraction(
       {
-        properties: job.properties,
+        properties: this.propertiesOf(state),
+        retainOutcomes: false,
         sources: job.sources,
         dryRun: job.dryRun,
         jobId: job.id,
         propertyConcurrency: this.o.propertyConcurrency,
         signal: this.controller.signal,
         onEvent,
-        skip: state.finishedPropertyIds,
       },
       this.o.observe(
         new RetryingPropertyExtractor({
@@ -237,10 +289,14 @@ export class ExtractionRun {
       await this.releaseLease(this.o.clock.now());
       return { status: 'lost', job: null };
     }
+    // Every finished outcome whose event is in the log stored before the end: a crash after the end's event would
+    // leave nobody to store them (the next run only completes the document from the log).
+    await this.saveOutcomes();
     // The log first: an end is in the document only once its event is in the log (see `execute`).
     events.record(endEventBody(end));
     if (!(await events.close()))
       throw new Error(`job ${this.jobId}: the ${end.status} event of the run could not be written; the job stays in progress`);
+
     const now = this.o.clock.now();
     const written = await this.o.repository.endRun(this.jobId, this.o.job.runNumber, end, now);
     await this.releaseLease(now);
@@ -318,9 +374,8 @@ export class ExtractionRun {
 }
 
 function allFailedMessage(state: JobProgressState, maxAttempts: number): string {
-  const failed = state.propertyOutcomes.filter((o) => o.status === 'failed');
-  const first = failed[0];
-  const detail = first === undefined ? '' : `; first: ${first.address}: ${first.failures[0]?.message ?? 'no detail'}`;
+  const first = state.firstFailedOutcome;
+  const detail = first === null ? '' : `; first: ${first.address}: ${first.failures[0]?.message ?? 'no detail'}`;
   const retried = maxAttempts > 1 ? `; transient failures were tried ${maxAttempts} times, permanent ones once` : '';
-  return `every property failed (${failed.length} of ${state.propertyOutcomes.length})${detail}${retried}`;
+  return `every property failed (${state.failedPropertyCount} of ${state.finishedCount})${detail}${retried}`;
 }

@@ -7,9 +7,11 @@ import {
   maxCounters,
   outcomeCounters,
 } from '@phx/core';
+import { FAILED_PROPERTIES_LIST_LIMIT } from '@phx/core';
 import type { ExtractionCounters, ExtractionEvent, PropertyId, PropertyOutcome } from '@phx/core';
 import type { JobProgress } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
+import type { IndexedOutcome } from '../repository/job-property-store.js';
 
 /**
  * The progress of one run of a job, in memory: the counters folded from
@@ -38,24 +40,30 @@ import type { StoredExtractionJob } from '../repository/job-document.js';
  * value when a redone property's outcome counts its photos differently
  * (e.g. photos seen as unchanged recounted as new).
  *
- * Cost per event: the counters of the finished outcomes are running totals
- * (one outcome added as it finishes; the earlier deferrals recounted only
- * when one of them is redone), so folding an event and reading `live()`
- * costs the same at the first and the 50,000th property. The outcome lists
- * of a `JobProgress` are built only when read (a progress write reads them),
- * from the outcomes as they were when it was taken.
+ * Cost per event and memory: the counters of the finished outcomes are
+ * running totals (one outcome added as it finishes; the earlier deferrals
+ * recounted only when one of them is redone), so folding an event and reading
+ * `live()` costs the same at the first and the 50,000th property. No finished
+ * outcome is kept (they are in the job's outcome store): only the ids of the
+ * finished properties (to skip them), the first failed ones (the job's
+ * bounded `failedPropertiesList`), and the earlier deferrals not redone yet.
  */
 export class JobProgressState {
   private readonly totalProperties: number;
   /** Counters of the properties under way, from the events of their current attempt. */
   private readonly partial = new Map<PropertyId, ExtractionCounters>();
-  private readonly outcomes: PropertyOutcome[];
   /** `deferred` outcomes of earlier runs whose properties this run has not finished yet. */
-  private readonly carried = new Map<PropertyId, PropertyOutcome>();
+  private readonly carried = new Map<PropertyId, IndexedOutcome>();
   private readonly finished = new Set<PropertyId>();
+  /** Positions of the properties under way (see {@link JobProgressState.track}). */
+  private readonly positions = new Map<PropertyId, number>();
   private readonly dryRun: boolean;
-  private readonly order: ReadonlyMap<PropertyId, number>;
-  /** Running total of the counters of `outcomes` (`totalProperties` 0). */
+  /** The first failed finished properties by position, at most `FAILED_PROPERTIES_LIST_LIMIT`. */
+  private failed: { readonly index: number; readonly address: string }[] = [];
+  private failedCount = 0;
+  private firstFailed: IndexedOutcome | null = null;
+  private completedCount = 0;
+  /** Running total of the counters of the finished outcomes (`totalProperties` 0). */
   private finishedTotals: ExtractionCounters;
   /** The counters of the `carried` outcomes (`totalProperties` 0), recounted when one leaves. */
   private carriedTotals: ExtractionCounters;
@@ -64,30 +72,31 @@ export class JobProgressState {
 
   /**
    * @param job - the job as the run found it
+   * @param outcomes - the outcomes earlier runs recorded (`JobPropertyStore.outcomes`), with their positions
    * @param lastShown - the counters of the job's last event (`JobEventLog.lastEvent`), or `null`
    *   when it has none; the live counters start no lower than these
    */
-  constructor(job: StoredExtractionJob, lastShown: ExtractionCounters | null = null) {
+  constructor(job: StoredExtractionJob, outcomes: readonly IndexedOutcome[], lastShown: ExtractionCounters | null = null) {
     this.dryRun = job.dryRun;
-    this.order = new Map(job.properties.map((p, i) => [p.id, i]));
-    this.outcomes = job.propertyOutcomes.filter((o) => o.status !== 'deferred');
-    for (const outcome of job.propertyOutcomes) if (outcome.status === 'deferred') this.carried.set(outcome.propertyId, outcome);
-    for (const outcome of this.outcomes) this.finished.add(outcome.propertyId);
     this.totalProperties = job.totalProperties;
-    this.finishedTotals = countOutcomes(this.outcomes, 0, this.dryRun);
-    this.carriedTotals = countOutcomes([...this.carried.values()], 0, this.dryRun);
+    this.finishedTotals = { ...ZERO_COUNTERS };
+    for (const entry of outcomes) {
+      if (entry.outcome.status === 'deferred') this.carried.set(entry.outcome.propertyId, entry);
+      else this.addFinished(entry);
+    }
+    this.carriedTotals = this.countCarried();
     const start = highest(this.finishedCounters(), job);
     this.shown = lastShown === null ? start : highest(start, lastShown);
   }
 
   /** The `deferred` outcomes of earlier runs, by property, for the properties this run has not finished yet. */
   get carriedDeferrals(): ReadonlyMap<PropertyId, PropertyOutcome> {
-    return new Map(this.carried);
+    return new Map([...this.carried].map(([id, entry]) => [id, entry.outcome]));
   }
 
-  /** Ids of the properties with an outcome. */
-  get finishedPropertyIds(): readonly PropertyId[] {
-    return [...this.finished];
+  /** Ids of the properties with an outcome (one small string per finished property). */
+  get finishedPropertyIds(): ReadonlySet<PropertyId> {
+    return this.finished;
   }
 
   /** Number of properties with an outcome. */
@@ -97,38 +106,55 @@ export class JobProgressState {
 
   /** `true` when at least one finished property did not fail: completed, `partial` or `deferred` (the job then completes). */
   get anyCompleted(): boolean {
-    return this.outcomes.some((o) => o.status !== 'failed');
+    return this.completedCount > 0;
   }
 
-  /** The finished outcomes, in finishing order. */
-  get propertyOutcomes(): readonly PropertyOutcome[] {
-    return this.outcomes;
+  /** Finished properties that failed. */
+  get failedPropertyCount(): number {
+    return this.failedCount;
+  }
+
+  /** The finished property that failed first in the job's order, or `null`. */
+  get firstFailedOutcome(): PropertyOutcome | null {
+    return this.firstFailed?.outcome ?? null;
+  }
+
+  /**
+   * Notes the position in the job of a property about to be extracted, so its outcome is stored with it.
+   *
+   * @param propertyId - the property
+   * @param index - its 0-based position in the job's list
+   */
+  track(propertyId: PropertyId, index: number): void {
+    this.positions.set(propertyId, index);
   }
 
   /**
    * Folds one event in. A second `property-finished` of the same property is ignored.
    *
    * @param event - an event of the extraction
-   * @returns `true` when the event finished a property
+   * @returns the finished outcome with its position when the event finished a property, else `null`
    */
-  apply(event: ExtractionEvent): boolean {
+  apply(event: ExtractionEvent): IndexedOutcome | null {
     if (event.type === 'property-finished') {
-      if (this.finished.has(event.outcome.propertyId)) return false;
-      this.finished.add(event.outcome.propertyId);
-      if (this.carried.delete(event.outcome.propertyId)) this.carriedTotals = countOutcomes([...this.carried.values()], 0, this.dryRun);
-      this.outcomes.push(event.outcome);
-      this.finishedTotals = addCounters(this.finishedTotals, outcomeCounters(event.outcome, this.dryRun));
-      this.partial.delete(event.outcome.propertyId);
-      return true;
+      const id = event.outcome.propertyId;
+      if (this.finished.has(id)) return null;
+      const index = this.positions.get(id) ?? this.carried.get(id)?.index ?? -1;
+      this.positions.delete(id);
+      if (this.carried.delete(id)) this.carriedTotals = this.countCarried();
+      const entry = { index, outcome: event.outcome };
+      this.addFinished(entry);
+      this.partial.delete(id);
+      return entry;
     }
     const before = event.type === 'property-started' ? ZERO_COUNTERS : (this.partial.get(event.propertyId) ?? ZERO_COUNTERS);
     this.partial.set(event.propertyId, applyExtractionEvent(before, event));
-    return false;
+    return null;
   }
 
   /**
    * @returns the live counters (including photos of unfinished properties), each the highest it has
-   *   been in this run or in the job document it started from, and the outcomes
+   *   been in this run or in the job document it started from, and the failed list
    */
   live(): JobProgress {
     let counters = this.finishedCounters();
@@ -142,36 +168,38 @@ export class JobProgressState {
     return this.toProgress(this.finishedCounters());
   }
 
+  private addFinished(entry: IndexedOutcome): void {
+    const { outcome } = entry;
+    this.finished.add(outcome.propertyId);
+    this.finishedTotals = addCounters(this.finishedTotals, outcomeCounters(outcome, this.dryRun));
+    if (outcome.status !== 'failed') {
+      this.completedCount += 1;
+      return;
+    }
+    this.failedCount += 1;
+    if (this.firstFailed === null || entry.index < this.firstFailed.index) this.firstFailed = entry;
+    const last = this.failed[this.failed.length - 1];
+    if (this.failed.length >= FAILED_PROPERTIES_LIST_LIMIT && last !== undefined && last.index < entry.index) return;
+    this.failed = [...this.failed, { index: entry.index, address: outcome.address }]
+      .sort((a, b) => a.index - b.index)
+      .slice(0, FAILED_PROPERTIES_LIST_LIMIT);
+  }
+
+  private countCarried(): ExtractionCounters {
+    return countOutcomes(
+      [...this.carried.values()].map((e) => e.outcome),
+      0,
+      this.dryRun,
+    );
+  }
+
   /** The counters of the finished outcomes and the earlier deferrals not redone yet, from the running totals. */
   private finishedCounters(): ExtractionCounters {
     return { ...addCounters(this.finishedTotals, this.carriedTotals), totalProperties: this.totalProperties };
   }
 
-  /**
-   * The progress with these counters; its lists are built on first read from the outcomes as they are now:
-   * this run's finished outcomes (append-only, so their count marks them), then the earlier deferrals not redone
-   * yet (kept should the run stop before it redoes them).
-   */
   private toProgress(counters: ExtractionCounters): JobProgress {
-    const finished = this.outcomes;
-    const finishedCount = finished.length;
-    const carried = this.carried.size === 0 ? [] : [...this.carried.values()];
-    const order = this.order;
-    let outcomes: PropertyOutcome[] | null = null;
-    let failed: string[] | null = null;
-    const all = (): PropertyOutcome[] => (outcomes ??= [...finished.slice(0, finishedCount), ...carried]);
-    return {
-      ...counters,
-      get failedPropertiesList(): readonly string[] {
-        return (failed ??= all()
-          .filter((o) => o.status === 'failed')
-          .sort((a, b) => (order.get(a.propertyId) ?? 0) - (order.get(b.propertyId) ?? 0))
-          .map((o) => o.address));
-      },
-      get propertyOutcomes(): readonly PropertyOutcome[] {
-        return all();
-      },
-    };
+    return { ...counters, failedPropertiesList: this.failed.map((f) => f.address) };
   }
 }
 

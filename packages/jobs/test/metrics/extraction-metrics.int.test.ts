@@ -7,7 +7,7 @@ import { JobRepository } from '../../src/repository/job-repository.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
-import { sampleJob, sampleOutcome, sampleProperty } from '../support/sample-jobs.js';
+import { sampleJob, withProperties, sampleOutcome, sampleProperty } from '../support/sample-jobs.js';
 
 const propertyId = toPropertyId('1 Main St');
 const sha = toContentHash('a'.repeat(64));
@@ -23,9 +23,9 @@ describe('ExtractionMetrics', () => {
   beforeAll(async () => {
     tdb = await openTestDatabase('metrics');
     const jobs = new JobRepository({ db: tdb.db });
-    await jobs.create(sampleJob(1, { sources: ['zillow', 'redfin'] }));
-    await jobs.create(sampleJob(1, { sources: ['zillow'] }));
-    await jobs.create(sampleJob(1, { sources: ['redfin'], status: 'completed' }));
+    await jobs.create(...withProperties(sampleJob(1, { sources: ['zillow', 'redfin'] })));
+    await jobs.create(...withProperties(sampleJob(1, { sources: ['zillow'] })));
+    await jobs.create(...withProperties(sampleJob(1, { sources: ['redfin'], status: 'completed' })));
   });
   afterAll(async () => {
     await tdb.close();
@@ -71,7 +71,7 @@ describe('ExtractionMetrics', () => {
         startedAt,
         completedAt: new Date(startedAt.getTime() + 90_500),
       }),
-    } as StoredExtractionJob;
+    } as unknown as StoredExtractionJob;
     metrics.recordJobEnd(ended);
 
     const text = await metrics.registry.metrics();

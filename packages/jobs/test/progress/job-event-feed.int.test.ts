@@ -13,7 +13,7 @@ import { startApi, testProperty } from '../support/job-harness.js';
 import { collect } from '../support/collect.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
-import { sampleJob } from '../support/sample-jobs.js';
+import { sampleJob, withProperties } from '../support/sample-jobs.js';
 
 const counters = (totalImages: number) => toJobEventCounters({ ...ZERO_COUNTERS, totalProperties: 1, totalImages, newImages: totalImages });
 const photo = (n: number): JobEventBody => ({
@@ -50,7 +50,7 @@ describe('job event log and feed', () => {
   });
 
   it('numbers events 1, 2, 3 … without gaps or doubles when several writers append at once', async () => {
-    const job = await jobs.create(sampleJob(1));
+    const job = await jobs.create(...withProperties(sampleJob(1)));
     const other = new JobEventLog({ db: await tdb.connectAgain() });
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? writerLog : other).append(job.id, [photo(i)])));
     const events = await new JobEventLog({ db: tdb.db }).readAfter([{ jobId: job.id, seq: 0 }]);
@@ -59,7 +59,7 @@ describe('job event log and feed', () => {
   });
 
   it('delivers every event once, in order, ends after the final status, and resumes after a given id', async () => {
-    const job = await jobs.create(sampleJob(1));
+    const job = await jobs.create(...withProperties(sampleJob(1)));
     const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20 });
     const stream = await feed.open({ jobIds: [job.id] });
     const recorder = new JobEventRecorder({
@@ -95,7 +95,9 @@ describe('job event log and feed', () => {
 
   it('writes nothing: a job whose log lacks its final event gets none from a reader', async () => {
     const job = await jobs.create(
-      sampleJob(1, { status: 'cancelled', completedAt: new Date(Date.now() - 60_000), errorMessage: 'cancelled before start' }),
+      ...withProperties(
+        sampleJob(1, { status: 'cancelled', completedAt: new Date(Date.now() - 60_000), errorMessage: 'cancelled before start' }),
+      ),
     );
     const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20 });
     const controller = new AbortController();
@@ -127,7 +129,7 @@ describe('job event log and feed', () => {
 
   it('refuses unknown jobs, no jobs, and resume ids of other jobs', async () => {
     const feed = new JobEventFeed({ db: tdb.db });
-    const job = await jobs.create(sampleJob(1));
+    const job = await jobs.create(...withProperties(sampleJob(1)));
     await expect(feed.open({ jobIds: ['00000000-0000-4000-8000-000000000000'] })).rejects.toBeInstanceOf(NotFoundError);
     await expect(feed.open({ jobIds: [] })).rejects.toBeInstanceOf(InvalidInputError);
     await expect(feed.open({ jobIds: [job.id], after: new Map([['other', 3]]) })).rejects.toBeInstanceOf(InvalidInputError);

@@ -9,7 +9,7 @@ import type { JobProgress } from '../../src/repository/job-repository.js';
 import { collect } from '../support/collect.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
-import { sampleJob } from '../support/sample-jobs.js';
+import { sampleJob, withProperties } from '../support/sample-jobs.js';
 
 const progress = (completedProperties: number, totalImages: number): JobProgress => ({
   ...ZERO_COUNTERS,
@@ -18,7 +18,6 @@ const progress = (completedProperties: number, totalImages: number): JobProgress
   totalImages,
   newImages: totalImages,
   failedPropertiesList: [],
-  propertyOutcomes: [],
 });
 
 describe('JobProgressFeed', () => {
@@ -36,7 +35,7 @@ describe('JobProgressFeed', () => {
 
   it('yields the current snapshot, then each new version, and ends after the final status', async () => {
     const feed = new JobProgressFeed({ db: tdb.db, pollIntervalMs: 20 });
-    const job = await writer.create(sampleJob(3));
+    const job = await writer.create(...withProperties(sampleJob(3)));
     const seen = collect(feed.watch(job.id), 10_000);
     await sleep(100);
     await writer.startRun(job.id, { runNumber: 1, workerName: 'w', now: new Date() });
@@ -60,7 +59,9 @@ describe('JobProgressFeed', () => {
 
   it('ends at once with the snapshot of a job that is already final', async () => {
     const feed = new JobProgressFeed({ db: tdb.db, pollIntervalMs: 20 });
-    const job = await writer.create(sampleJob(1, { status: 'failed', completedAt: new Date(), errorMessage: 'every property failed' }));
+    const job = await writer.create(
+      ...withProperties(sampleJob(1, { status: 'failed', completedAt: new Date(), errorMessage: 'every property failed' })),
+    );
     const snapshots = await collect(feed.watch(job.id), 5_000);
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]).toMatchObject({ id: job.id, status: 'failed', errorMessage: 'every property failed' });
@@ -74,7 +75,7 @@ describe('JobProgressFeed', () => {
 
   it('ends when the signal aborts, and when the consumer leaves the loop', async () => {
     const feed = new JobProgressFeed({ db: tdb.db, pollIntervalMs: 20 });
-    const job = await writer.create(sampleJob(1));
+    const job = await writer.create(...withProperties(sampleJob(1)));
     const controller = new AbortController();
     const seen = collect(feed.watch(job.id, controller.signal), 5_000);
     await sleep(100);
@@ -95,7 +96,7 @@ describe('JobProgressFeed', () => {
     });
     try {
       const feed = new JobProgressFeed({ db: client.db(tdb.db.databaseName), pollIntervalMs: 50 });
-      const jobs = await Promise.all(Array.from({ length: 5 }, () => writer.create(sampleJob(1))));
+      const jobs = await Promise.all(Array.from({ length: 5 }, () => writer.create(...withProperties(sampleJob(1)))));
       const controller = new AbortController();
       const streams = jobs.map((j) => collect(feed.watch(j.id, controller.signal), 5_000));
       await sleep(600);

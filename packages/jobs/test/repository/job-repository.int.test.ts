@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTER_NAMES, ZERO_COUNTERS } from '@phx/core';
 import { JOBS_COLLECTION, JobRepository } from '../../src/repository/job-repository.js';
+import { JOB_OUTCOMES_COLLECTION } from '../../src/repository/job-property-store.js';
 import type { JobProgress } from '../../src/repository/job-repository.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -14,7 +15,6 @@ const progress = (over: Partial<JobProgress> = {}): JobProgress => ({
   newImages: 4,
   duplicateImages: 1,
   failedPropertiesList: [],
-  propertyOutcomes: [],
   ...over,
 });
 
@@ -33,15 +33,17 @@ describe('JobRepository', () => {
 
   it('creates a job with version 1 and reads it back with every field', async () => {
     const job = sampleJob(2);
-    const stored = await jobs.create(job);
-    expect(stored).toEqual({ ...job, version: 1, cancelRequestedAt: null, runNumber: 0, workerName: null });
+    const stored = await jobs.create(job, job.properties);
+    const { properties, ...fields } = job;
+    expect(stored).toEqual({ ...fields, version: 1, cancelRequestedAt: null, runNumber: 0, workerName: null });
     expect(await jobs.get(job.id)).toEqual(stored);
+    expect(await jobs.properties.allProperties(job.id)).toEqual(properties);
     expect(await jobs.get('no-such-id')).toBeNull();
   });
 
-  it('reads a document written before some counters existed with those counters, and those photo counts of its outcomes, at 0', async () => {
+  it('reads a document written before some counters existed with those counters, and an outcome lacking photo counts with them, at 0', async () => {
     const job = sampleJob(2);
-    await jobs.create(job);
+    await jobs.create(job, job.properties);
     await jobs.startRun(job.id, { runNumber: 1, workerName: 'w1', now: new Date() });
     const written = Object.fromEntries(COUNTER_NAMES.map((name, i) => [name, i + 1]));
     const outcome = {
@@ -51,7 +53,8 @@ describe('JobRepository', () => {
       missingPhotos: 3,
       placeholderImages: 4,
     };
-    expect(await jobs.saveProgress(job.id, 1, progress({ ...written, propertyOutcomes: [outcome] }), new Date())).toBe(true);
+    await jobs.properties.recordOutcomes(job.id, [{ index: 0, outcome }], new Date());
+    expect(await jobs.saveProgress(job.id, 1, progress({ ...written }), new Date())).toBe(true);
     const newer = [
       'partialProperties',
       'deferredProperties',
@@ -61,17 +64,45 @@ describe('JobRepository', () => {
       'placeholderImages',
     ] as const;
     const newerInOutcomes = ['unchangedImages', 'removedImages', 'missingPhotos', 'placeholderImages'] as const;
-    const unset = [...newer, ...newerInOutcomes.map((name) => `propertyOutcomes.0.${name}`)];
     await tdb.db
       .collection(JOBS_COLLECTION)
-      .updateOne({ _id: job.id as never }, { $unset: Object.fromEntries(unset.map((name) => [name, ''])) });
-    expect(
-      Object.keys((await tdb.db.collection(JOBS_COLLECTION).findOne({ _id: job.id as never }))?.['propertyOutcomes'][0]),
-    ).not.toContain('missingPhotos');
+      .updateOne({ _id: job.id as never }, { $unset: Object.fromEntries(newer.map((name) => [name, ''])) });
+    await tdb.db
+      .collection(JOB_OUTCOMES_COLLECTION)
+      .updateOne({ jobId: job.id }, { $unset: Object.fromEntries(newerInOutcomes.map((name) => [`outcome.${name}`, ''])) });
+    expect(Object.keys((await tdb.db.collection(JOB_OUTCOMES_COLLECTION).findOne({ jobId: job.id }))?.['outcome'])).not.toContain(
+      'missingPhotos',
+    );
     const read = await jobs.get(job.id);
     for (const name of COUNTER_NAMES) expect(read?.[name], name).toBe(newer.some((n) => n === name) ? 0 : written[name]);
-    expect(read?.propertyOutcomes).toEqual([{ ...outcome, unchangedImages: 0, removedImages: 0, missingPhotos: 0, placeholderImages: 0 }]);
+    expect(await jobs.properties.outcomes(job.id)).toEqual([
+      { index: 0, outcome: { ...outcome, unchangedImages: 0, removedImages: 0, missingPhotos: 0, placeholderImages: 0 } },
+    ]);
     expect((await jobs.list({ limit: 500 })).find((j) => j.id === job.id)).toEqual(read);
+  });
+
+  it('moves the property list and outcomes out of a job document of an older version, once, and reads the job as a new one', async () => {
+    const job = sampleJob(3);
+    const done = sampleOutcome(job.properties[2]!, 'failed');
+    const { id, properties, ...fields } = job;
+    await tdb.db.collection(JOBS_COLLECTION).insertOne({
+      _id: id as never,
+      ...fields,
+      properties,
+      propertyOutcomes: [done],
+      version: 3,
+      cancelRequestedAt: null,
+      runNumber: 1,
+      workerName: 'w1',
+    });
+    expect(await jobs.migrateLegacyJobs()).toBe(1);
+    expect(await jobs.migrateLegacyJobs()).toBe(0);
+    const doc = await tdb.db.collection(JOBS_COLLECTION).findOne({ _id: id as never });
+    expect(doc).not.toHaveProperty('properties');
+    expect(doc).not.toHaveProperty('propertyOutcomes');
+    expect(await jobs.properties.allProperties(id)).toEqual(properties);
+    expect(await jobs.properties.outcomes(id)).toEqual([{ index: 2, outcome: done }]);
+    expect(await jobs.get(id)).toEqual({ id, ...fields, version: 3, cancelRequestedAt: null, runNumber: 1, workerName: 'w1' });
   });
 
   it('lists newest first, filtered by status, with limit and offset', async () => {
@@ -79,7 +110,7 @@ describe('JobRepository', () => {
     const created = [];
     for (let i = 0; i < 5; i += 1) {
       const job = sampleJob(1, { createdAt: new Date(base + i * 1000), status: i % 2 === 0 ? 'pending' : 'completed' });
-      created.push(await jobs.create(job));
+      created.push(await jobs.create(job, job.properties));
     }
     const newest = await jobs.list({ limit: 3 });
     expect(newest.map((j) => j.id)).toEqual([created[4]?.id, created[3]?.id, created[2]?.id]);
@@ -92,29 +123,23 @@ describe('JobRepository', () => {
 
   it('bumps the version on every update and only lets the holder of the run write', async () => {
     const job = sampleJob(2);
-    await jobs.create(job);
+    await jobs.create(job, job.properties);
     const now = new Date();
     const started = await jobs.startRun(job.id, { runNumber: 1, workerName: 'w1', now });
     expect(started).toMatchObject({ status: 'in_progress', startedAt: now, runNumber: 1, workerName: 'w1', version: 2 });
     expect(await jobs.saveProgress(job.id, 1, progress(), new Date())).toBe(true);
     expect(await jobs.saveProgress(job.id, 2, progress({ totalImages: 99 }), new Date())).toBe(false);
     const outcome = sampleOutcome(job.properties[0]!, 'failed');
-    expect(
-      await jobs.saveProgress(
-        job.id,
-        1,
-        progress({ failedProperties: 1, failedPropertiesList: [outcome.address], propertyOutcomes: [outcome] }),
-        new Date(),
-      ),
-    ).toBe(true);
+    expect(await jobs.saveProgress(job.id, 1, progress({ failedProperties: 1, failedPropertiesList: [outcome.address] }), new Date())).toBe(
+      true,
+    );
     const read = await jobs.get(job.id);
     expect(read).toMatchObject({ version: 4, totalImages: 5, failedProperties: 1, failedPropertiesList: [outcome.address] });
-    expect(read?.propertyOutcomes).toEqual([outcome]);
   });
 
   it('keeps the first startedAt when a run resumes, and hands a job back as pending', async () => {
     const job = sampleJob(2);
-    await jobs.create(job);
+    await jobs.create(job, job.properties);
     const first = new Date('2030-02-01T00:00:00Z');
     await jobs.startRun(job.id, { runNumber: 1, workerName: 'w1', now: first });
     const handedBack = await jobs.endRun(
@@ -139,7 +164,7 @@ describe('JobRepository', () => {
 
   it('cancels only a pending job', async () => {
     const job = sampleJob(1);
-    await jobs.create(job);
+    await jobs.create(job, job.properties);
     const cancelled = await jobs.cancelPending(job.id, new Date(), 'cancelled by user before it started');
     expect(cancelled).toMatchObject({ status: 'cancelled', version: 2, errorMessage: 'cancelled by user before it started' });
     expect(cancelled?.completedAt).toBeInstanceOf(Date);
@@ -148,7 +173,7 @@ describe('JobRepository', () => {
 
   it('marks a job failed unless it is final', async () => {
     const job = sampleJob(1);
-    await jobs.create(job);
+    await jobs.create(job, job.properties);
     expect(await jobs.markFailed(job.id, 'could not be queued', new Date())).toMatchObject({
       status: 'failed',
       errorMessage: 'could not be queued',
@@ -158,8 +183,8 @@ describe('JobRepository', () => {
 
   it('reads several jobs in one query', async () => {
     const [a, b] = [sampleJob(1), sampleJob(1)];
-    await jobs.create(a);
-    await jobs.create(b);
+    await jobs.create(a, a.properties);
+    await jobs.create(b, b.properties);
     const found = await jobs.getMany([a.id, b.id, 'missing']);
     expect(found.map((j) => j.id).sort()).toEqual([a.id, b.id].sort());
   });

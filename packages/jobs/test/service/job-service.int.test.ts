@@ -6,11 +6,12 @@ import { DEFAULT_QUEUE_SETTINGS } from '../../src/agenda/queue-settings.js';
 import { JobRunLeases } from '../../src/repository/job-run-leases.js';
 import { JobAlreadyFinishedError, JobError } from '../../src/errors/index.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
+import { JobPropertyStore } from '../../src/repository/job-property-store.js';
 import { JobService } from '../../src/service/job-service.js';
 import { JobEventLog } from '../../src/progress/job-event-log.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
-import { sampleJob, sampleOutcome, sampleProperty } from '../support/sample-jobs.js';
+import { sampleJob, withProperties, sampleOutcome, sampleProperty } from '../support/sample-jobs.js';
 
 describe('JobService', () => {
   let tdb: TestDatabase;
@@ -44,7 +45,7 @@ describe('JobService', () => {
         version: 1,
         startedAt: null,
       });
-      expect(job.properties).toEqual(properties);
+      expect(await new JobPropertyStore({ db: tdb.db }).allProperties(job.id)).toEqual(properties);
       const queued = await agendaJobsOf(job.id);
       expect(queued).toHaveLength(1);
       expect(queued[0]).toMatchObject({ name: 'extract-images', data: { jobId: job.id } });
@@ -152,7 +153,7 @@ describe('JobService', () => {
 
     it('refuses a completed job the same way', async () => {
       const repository = new JobRepository({ db: tdb.db });
-      const job = await repository.create(sampleJob(1, { status: 'completed', completedAt: new Date() }));
+      const job = await repository.create(...withProperties(sampleJob(1, { status: 'completed', completedAt: new Date() })));
       await expect(service.cancelJob(job.id)).rejects.toMatchObject({ code: 'JOB_ALREADY_FINISHED', status: 'completed' });
     });
 
@@ -172,7 +173,8 @@ describe('JobService', () => {
       await repository.startRun(job.id, { runNumber: 1, workerName: 'crashed-worker', now: longAgo });
       const done = sampleOutcome(sampleProperty(1), 'completed', 3);
       const live = { ...ZERO_COUNTERS, totalProperties: 2, completedProperties: 1, totalImages: 10, newImages: 10 };
-      expect(await repository.saveProgress(job.id, 1, { ...live, failedPropertiesList: [], propertyOutcomes: [done] }, longAgo)).toBe(true);
+      await repository.properties.recordOutcomes(job.id, [{ index: 0, outcome: done }], longAgo);
+      expect(await repository.saveProgress(job.id, 1, { ...live, failedPropertiesList: [] }, longAgo)).toBe(true);
       return { id: job.id, repository, runs, longAgo };
     }
     const settled = { completedProperties: 1, totalImages: 3, newImages: 3 };

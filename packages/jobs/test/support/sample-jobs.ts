@@ -14,8 +14,11 @@ export function sampleProperty(n: number): Property {
   };
 }
 
-/** A new pending job over `count` properties. */
-export function sampleJob(count = 2, overrides: Partial<ExtractionJob> = {}): ExtractionJob {
+/** A job to create with the properties to create it with (`JobRepository.create(job, job.properties)`). */
+export type SampleJob = ExtractionJob & { readonly properties: readonly Property[] };
+
+/** A new pending job over `count` properties (`overrides.properties` replaces them, `totalProperties` following). */
+export function sampleJob(count = 2, overrides: Partial<SampleJob> = {}): SampleJob {
   const now = new Date();
   const properties = Array.from({ length: count }, (_, i) => sampleProperty(i + 1));
   return {
@@ -31,9 +34,8 @@ export function sampleJob(count = 2, overrides: Partial<ExtractionJob> = {}): Ex
     errorMessage: null,
     progressUpdatedAt: now,
     ...ZERO_COUNTERS,
-    totalProperties: count,
+    totalProperties: overrides.properties?.length ?? count,
     failedPropertiesList: [],
-    propertyOutcomes: [],
     ...overrides,
   };
 }
@@ -51,4 +53,9 @@ export function sampleOutcome(property: Property, status: 'completed' | 'failed'
     skippedSources: [],
     failures: status === 'failed' ? [{ source: 'zillow', url: null, code: 'PHOTO_DATA_MISSING', message: 'no photo data' }] : [],
   };
+}
+
+/** The arguments of `JobRepository.create` for a sample job: the job and its properties. */
+export function withProperties(job: SampleJob): [ExtractionJob, readonly Property[]] {
+  return [job, job.properties];
 }

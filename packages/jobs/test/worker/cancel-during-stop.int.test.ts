@@ -4,9 +4,10 @@ import type { ExtractPropertyRequest, Property, PropertyExtracting, PropertyOutc
 import { runExtractionJobNow } from '../../src/worker/run-extraction-job-now.js';
 import { CancelRequests } from '../../src/repository/cancel-requests.js';
 import { JobRepository } from '../../src/repository/job-repository.js';
-import { sampleJob } from '../support/sample-jobs.js';
+import { sampleJob, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
+import { outcomesOf } from '../support/job-outcomes.js';
 
 /** A completed outcome with `unchanged` photos seen as already recorded. */
 function unchangedOutcome(property: Property, unchanged: number): PropertyOutcome {
@@ -81,8 +82,9 @@ describe('cancel while a property finishes', () => {
 
   it('keeps a property that completes after the run began stopping: counters equal the sum of the outcomes', async () => {
     // Two properties at once; the third never starts (the run is cancelled first).
-    const job = await repository.create(sampleJob(3));
-    const [quick, slow] = job.properties as [Property, Property, Property];
+    const sample = sampleJob(3);
+    const job = await repository.create(...withProperties(sample));
+    const [quick, slow] = sample.properties as [Property, Property, Property];
     const cancels = new CancelRequests({ db: tdb.db });
     const extractor = new FinishesDuringStop(quick, slow, 10, async () => {
       await cancels.request(job.id, new Date());
@@ -91,9 +93,9 @@ describe('cancel while a property finishes', () => {
     const final = await runExtractionJobNow(job.id, { repository, extractor, propertyConcurrency: 2, cancelPollIntervalMs: 50 });
 
     expect(final.status).toBe('cancelled');
-    expect(final.propertyOutcomes.map((o) => o.propertyId).sort()).toEqual([quick.id, slow.id].sort());
+    expect((await outcomesOf(tdb.db, final.id)).map((o) => o.propertyId).sort()).toEqual([quick.id, slow.id].sort());
     expect(final).toMatchObject({ completedProperties: 2, failedProperties: 0, unchangedImages: 11, totalImages: 0 });
-    const sum = final.propertyOutcomes.reduce((n, o) => n + (o.unchangedImages ?? 0), 0);
+    const sum = (await outcomesOf(tdb.db, final.id)).reduce((n, o) => n + (o.unchangedImages ?? 0), 0);
     expect(final.unchangedImages).toBe(sum);
   });
 });

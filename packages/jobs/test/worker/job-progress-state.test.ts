@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { countOutcomes, pickCounters, toContentHash } from '@phx/core';
-import type { ExtractionCounters, ExtractionEvent, PropertyOutcome } from '@phx/core';
+import type { ExtractionCounters, ExtractionEvent, Property, PropertyOutcome } from '@phx/core';
 import { JobProgressState } from '../../src/worker/job-progress-state.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
+import type { IndexedOutcome } from '../../src/repository/job-property-store.js';
 import { sampleJob, sampleOutcome } from '../support/sample-jobs.js';
 
-const stored = (over: Partial<StoredExtractionJob> = {}): StoredExtractionJob => ({
+/** A stored job with the properties it was created with (the store's list). */
+type TestJob = StoredExtractionJob & { readonly properties: readonly Property[] };
+
+const stored = (over: Partial<TestJob> = {}): TestJob => ({
   ...sampleJob(3),
   version: 1,
   cancelRequestedAt: null,
@@ -19,7 +23,7 @@ const stored = (over: Partial<StoredExtractionJob> = {}): StoredExtractionJob =>
   ...over,
 });
 
-const photoStored = (job: StoredExtractionJob, i: number, created: boolean): ExtractionEvent => ({
+const photoStored = (job: TestJob, i: number, created: boolean): ExtractionEvent => ({
   type: 'photo-stored',
   propertyId: job.properties[i]!.id,
   source: 'zillow',
@@ -28,20 +32,31 @@ const photoStored = (job: StoredExtractionJob, i: number, created: boolean): Ext
   created,
 });
 
+/** A state over a job whose earlier runs stored `outcomes`, every property's position noted as the worker does. */
+function stateOf(job: TestJob, outcomes: readonly PropertyOutcome[] = [], lastShown: ExtractionCounters | null = null): JobProgressState {
+  const index = new Map(job.properties.map((p, i) => [p.id, i]));
+  const indexed: IndexedOutcome[] = outcomes.map((outcome) => ({ index: index.get(outcome.propertyId) ?? -1, outcome }));
+  const state = new JobProgressState(job, indexed, lastShown);
+  job.properties.forEach((p, i) => state.track(p.id, i));
+  return state;
+}
+
 describe('JobProgressState', () => {
-  it('folds events into counters and outcomes, listing failed properties in job order', () => {
+  it('folds events into counters, listing failed properties in job order, and hands each finished outcome with its position', () => {
     const job = stored();
-    const state = new JobProgressState(job);
+    const state = stateOf(job);
     state.apply(photoStored(job, 0, true));
     state.apply(photoStored(job, 0, false));
     expect(state.live()).toMatchObject({ totalProperties: 3, totalImages: 2, newImages: 1, duplicateImages: 1 });
-    expect(state.apply({ type: 'property-finished', outcome: sampleOutcome(job.properties[2]!, 'failed') })).toBe(true);
-    expect(state.apply({ type: 'property-finished', outcome: sampleOutcome(job.properties[1]!, 'failed') })).toBe(true);
-    expect(state.apply({ type: 'property-finished', outcome: sampleOutcome(job.properties[1]!, 'failed') })).toBe(false);
+    const third = sampleOutcome(job.properties[2]!, 'failed');
+    expect(state.apply({ type: 'property-finished', outcome: third })).toEqual({ index: 2, outcome: third });
+    expect(state.apply({ type: 'property-finished', outcome: sampleOutcome(job.properties[1]!, 'failed') })?.index).toBe(1);
+    expect(state.apply({ type: 'property-finished', outcome: sampleOutcome(job.properties[1]!, 'failed') })).toBeNull();
     const live = state.live();
     expect(live).toMatchObject({ failedProperties: 2, completedProperties: 0 });
     expect(live.failedPropertiesList).toEqual([job.properties[1]!.address, job.properties[2]!.address]);
-    expect(live.propertyOutcomes.map((o) => o.propertyId)).toEqual([job.properties[2]!.id, job.properties[1]!.id]);
+    // The first failed in the job's order, not in finishing order.
+    expect([state.failedPropertyCount, state.finishedCount, state.firstFailedOutcome?.propertyId]).toEqual([2, 2, job.properties[1]!.id]);
     expect(state.anyCompleted).toBe(false);
   });
 
@@ -50,27 +65,23 @@ describe('JobProgressState', () => {
     const done = { ...sampleOutcome(job0.properties[0]!, 'completed', 5), placeholderImages: 2 };
     const retryAt = new Date('2026-12-06T13:00:00.000Z');
     const deferred = { ...sampleOutcome(job0.properties[1]!, 'failed'), status: 'deferred' as const, retryAt };
-    const job = stored({ propertyOutcomes: [done, deferred], completedProperties: 1, deferredProperties: 1, totalImages: 5, newImages: 5 });
-    const state = new JobProgressState(job);
-    expect(state.finishedPropertyIds).toEqual([done.propertyId]);
+    const job = stored({ completedProperties: 1, deferredProperties: 1, totalImages: 5, newImages: 5 });
+    const state = stateOf(job, [done, deferred]);
+    expect([...state.finishedPropertyIds]).toEqual([done.propertyId]);
     expect([...state.carriedDeferrals.values()]).toEqual([deferred]);
     expect(state.live()).toMatchObject({ completedProperties: 1, deferredProperties: 1, placeholderImages: 2, failedPropertiesList: [] });
-    expect(state.live().propertyOutcomes).toEqual([done, deferred]);
-    state.apply({ type: 'property-finished', outcome: sampleOutcome(job.properties[1]!, 'completed', 4) });
+    const redone = sampleOutcome(job.properties[1]!, 'completed', 4);
+    expect(state.apply({ type: 'property-finished', outcome: redone })).toEqual({ index: 1, outcome: redone });
     expect(state.carriedDeferrals.size).toBe(0);
     expect(state.settled()).toMatchObject({ completedProperties: 2, deferredProperties: 0, newImages: 9, placeholderImages: 2 });
-    expect(state.settled().propertyOutcomes.map((o) => [o.propertyId, o.status])).toEqual([
-      [done.propertyId, 'completed'],
-      [deferred.propertyId, 'completed'],
-    ]);
   });
 
   it('resumes from the finished outcomes, settling without the counts of unfinished properties (live keeps what was shown)', () => {
     const job0 = stored();
     const done = sampleOutcome(job0.properties[0]!, 'completed', 5);
-    const job = stored({ propertyOutcomes: [done], totalImages: 9, newImages: 9, completedProperties: 1 });
-    const state = new JobProgressState(job);
-    expect(state.finishedPropertyIds).toEqual([done.propertyId]);
+    const job = stored({ totalImages: 9, newImages: 9, completedProperties: 1 });
+    const state = stateOf(job, [done]);
+    expect([...state.finishedPropertyIds]).toEqual([done.propertyId]);
     expect(state.live()).toMatchObject({ completedProperties: 1, totalImages: 9, newImages: 9 });
     state.apply(photoStored(job, 1, true));
     expect(state.live().totalImages).toBe(9);
@@ -83,7 +94,7 @@ describe('JobProgressState', () => {
   it('counts unchanged and removed photos live and, on resume, from the finished outcomes', () => {
     const job0 = stored();
     const done = { ...sampleOutcome(job0.properties[0]!, 'completed', 2), unchangedImages: 7, removedImages: 1 };
-    const state = new JobProgressState(stored({ propertyOutcomes: [done] }));
+    const state = stateOf(stored(), [done]);
     expect(state.live()).toMatchObject({ unchangedImages: 7, removedImages: 1 });
     const propertyId = job0.properties[1]!.id;
     state.apply({ type: 'photo-unchanged', propertyId, source: 'redfin', photoId: 'r1', sha256: toContentHash('b'.repeat(64)) });
@@ -92,9 +103,9 @@ describe('JobProgressState', () => {
     expect(state.settled()).toMatchObject({ unchangedImages: 7, removedImages: 1 });
   });
 
-  it('keeps running totals equal to a recount of every outcome over 20,000 properties, each progress keeping the outcomes of its time', () => {
-    const job = stored({ ...sampleJob(20_000), propertyOutcomes: [] });
-    const state = new JobProgressState(job);
+  it('keeps running totals equal to a recount of every outcome over 20,000 properties, and the failed list to its first 100', () => {
+    const job = stored({ ...sampleJob(20_000) });
+    const state = stateOf(job);
     const outcomes: PropertyOutcome[] = [];
     let early = state.live();
     for (const [i, property] of job.properties.entries()) {
@@ -106,9 +117,9 @@ describe('JobProgressState', () => {
       if (i % 4_999 === 0) expect(pickCounters(live)).toEqual(countOutcomes(outcomes, 20_000, false));
     }
     expect(pickCounters(state.settled())).toEqual(countOutcomes(outcomes, 20_000, false));
-    expect(early.propertyOutcomes).toHaveLength(10);
     expect(early.failedPropertiesList).toEqual([job.properties[0]!.address, job.properties[7]!.address]);
-    expect(state.settled().failedPropertiesList).toHaveLength(Math.ceil(20_000 / 7));
+    expect(state.settled().failedProperties).toBe(Math.ceil(20_000 / 7));
+    expect(state.settled().failedPropertiesList).toEqual(Array.from({ length: 100 }, (_, k) => job.properties[k * 7]!.address));
   });
 });
 
@@ -137,7 +148,7 @@ function decreases(snapshots: readonly ExtractionCounters[]): string[] {
 }
 
 describe('JobProgressState live counters never go down while the job runs', () => {
-  const unchanged = (job: StoredExtractionJob, i: number, n: number): ExtractionEvent => ({
+  const unchanged = (job: TestJob, i: number, n: number): ExtractionEvent => ({
     type: 'photo-unchanged',
     propertyId: job.properties[i]!.id,
     source: 'zillow',
@@ -149,8 +160,8 @@ describe('JobProgressState live counters never go down while the job runs', () =
     const job0 = stored();
     const done = sampleOutcome(job0.properties[0]!, 'completed', 5);
     // The killed run's last write: property 0 done (5), property 1 half done (50 more photos).
-    const job = stored({ propertyOutcomes: [done], completedProperties: 1, totalImages: 55, newImages: 55 });
-    const state = new JobProgressState(job);
+    const job = stored({ completedProperties: 1, totalImages: 55, newImages: 55 });
+    const state = stateOf(job, [done]);
     const snapshots: ExtractionCounters[] = [job, state.live()];
     state.apply({ type: 'property-started', propertyId: job.properties[1]!.id, address: job.properties[1]!.address });
     snapshots.push(state.live());
@@ -163,7 +174,7 @@ describe('JobProgressState live counters never go down while the job runs', () =
 
   it('a retried attempt does not take back the counts of the attempt before it until it passes them', () => {
     const job = stored();
-    const state = new JobProgressState(job);
+    const state = stateOf(job);
     const p = job.properties[0]!;
     const snapshots: ExtractionCounters[] = [state.live()];
     state.apply({ type: 'property-started', propertyId: p.id, address: p.address });
@@ -184,7 +195,7 @@ describe('JobProgressState live counters never go down while the job runs', () =
 
   it('a redone property whose outcome recounts its photos (unchanged -> new) keeps the live counters from going down', () => {
     const job = stored();
-    const state = new JobProgressState(job);
+    const state = stateOf(job);
     const p = job.properties[0]!;
     const snapshots: ExtractionCounters[] = [state.live()];
     state.apply({ type: 'property-started', propertyId: p.id, address: p.address });

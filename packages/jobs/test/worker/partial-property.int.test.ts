@@ -12,11 +12,12 @@ import { JOBS_COLLECTION, JobRepository } from '../../src/repository/job-reposit
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import { FIXTURES_DIR } from '../support/fixture-photos.js';
-import { sampleJob } from '../support/sample-jobs.js';
+import { sampleJob, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { makeFixturesWith, readZillowPage, trimZillowGallery } from '../support/trimmed-fixtures.js';
 import type { TrimmedFixtures } from '../support/trimmed-fixtures.js';
+import { outcomesOf } from '../support/job-outcomes.js';
 
 const SAMPLE_CSV = fileURLToPath(new URL('../../../../tools/data/sample-properties.csv', import.meta.url));
 const CHICAGO_PAGE = 'zillow-hdp-chicago-il-119974210.html';
@@ -56,7 +57,9 @@ describe('a gallery shorter than its page declares ends partial (replayed pages,
       logger: noopLogger,
     });
     try {
-      const created = await repository.create(sampleJob(properties.length, { properties, totalProperties: properties.length, dryRun }));
+      const created = await repository.create(
+        ...withProperties(sampleJob(properties.length, { properties, totalProperties: properties.length, dryRun })),
+      );
       return await runExtractionJobNow(created.id, {
         repository,
         extractor: (j) => factory.forJob(j),
@@ -72,8 +75,8 @@ describe('a gallery shorter than its page declares ends partial (replayed pages,
     expect(declared).toBe(5);
     const properties = all.filter((p) => /Chicago|Garwood/.test(p.address));
     const job = await run(fixtures.dir, properties);
-    const chicago = job.propertyOutcomes.find((o) => o.address.includes('Chicago'));
-    const garwood = job.propertyOutcomes.find((o) => o.address.includes('Garwood'));
+    const chicago = (await outcomesOf(tdb.db, job.id)).find((o) => o.address.includes('Chicago'));
+    const garwood = (await outcomesOf(tdb.db, job.id)).find((o) => o.address.includes('Garwood'));
     expect(chicago).toMatchObject({ status: 'partial', photosFound: KEPT, missingPhotos: declared - KEPT, failedImages: 0 });
     expect((chicago?.newImages ?? 0) + (chicago?.duplicateImages ?? 0)).toBe(KEPT);
     expect(chicago?.failures.map((f) => [f.code, f.source])).toEqual([['PHOTOS_MISSING', 'zillow']]);
@@ -101,7 +104,9 @@ describe('a gallery shorter than its page declares ends partial (replayed pages,
 
   it('ends every untouched saved listing completed but the New York page, which shows 7 of the 11 photos it declares (dry run)', async () => {
     const job = await run(FIXTURES_DIR, all, true);
-    const shown = Object.fromEntries(job.propertyOutcomes.map((o) => [o.address, [o.status, o.missingPhotos, o.photosFound]]));
+    const shown = Object.fromEntries(
+      (await outcomesOf(tdb.db, job.id)).map((o) => [o.address, [o.status, o.missingPhotos, o.photosFound]]),
+    );
     const expected = Object.fromEntries(all.map((p) => [p.address, ['completed', 0, expect.any(Number)]]));
     expected['111 4th Ave Unit 3I, New York, NY 10003'] = ['partial', 4, 7];
     expect(shown).toEqual(expected);

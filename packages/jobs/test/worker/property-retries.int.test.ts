@@ -13,9 +13,10 @@ import { FixturePhotoFetcher, FixturePhotoScraper } from '../support/fixture-pho
 import { FlakyScraper } from '../support/flaky-scraper.js';
 import type { PageFailurePlan } from '../support/flaky-scraper.js';
 import { redfinGallery, testProperty, zillowGallery } from '../support/job-harness.js';
-import { sampleJob } from '../support/sample-jobs.js';
+import { sampleJob, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
+import { outcomesOf } from '../support/job-outcomes.js';
 
 /** Per property: Zillow 8 photos, Redfin 5 of which 1 is Zillow's again. */
 const CLEAN = { totalImages: 13, newImages: 12, duplicateImages: 1, unchangedImages: 0 };
@@ -64,7 +65,9 @@ describe('per-property retries (PROPERTY_MAX_ATTEMPTS) on a real MongoDB', () =>
       ]),
       new Map([[flaky.id, transient(1)]]),
     );
-    const job = await repository.create(sampleJob(3, { properties: [flaky, gone, down], sources: ['zillow', 'redfin'] }));
+    const job = await repository.create(
+      ...withProperties(sampleJob(3, { properties: [flaky, gone, down], sources: ['zillow', 'redfin'] })),
+    );
     const final = await runExtractionJobNow(job.id, { repository, extractor, ...settings });
 
     expect(zillow.callsFor(flaky.id)).toBe(2);
@@ -83,7 +86,7 @@ describe('per-property retries (PROPERTY_MAX_ATTEMPTS) on a real MongoDB', () =>
       duplicateImages: CLEAN.duplicateImages,
       unchangedImages: 0,
     });
-    const byId = new Map(final.propertyOutcomes.map((o) => [o.propertyId, o]));
+    const byId = new Map((await outcomesOf(tdb.db, final.id)).map((o) => [o.propertyId, o]));
     const { newImages, duplicateImages, unchangedImages } = CLEAN;
     expect(byId.get(flaky.id)).toMatchObject({
       status: 'completed',
@@ -111,13 +114,13 @@ describe('per-property retries (PROPERTY_MAX_ATTEMPTS) on a real MongoDB', () =>
       new Map(),
     );
     // Zillow only: nothing is stored.
-    const job = await repository.create(sampleJob(2, { properties: [a, b], sources: ['zillow'] }));
+    const job = await repository.create(...withProperties(sampleJob(2, { properties: [a, b], sources: ['zillow'] })));
     const final = await runExtractionJobNow(job.id, { repository, extractor, ...settings, propertyMaxAttempts: 2 });
     expect(zillow.callsFor(a.id)).toBe(2);
     expect(zillow.callsFor(b.id)).toBe(1);
     expect(final).toMatchObject({ status: 'failed', completedProperties: 0, failedProperties: 2, totalImages: 0 });
     expect(final.errorMessage).toBe(
-      `every property failed (2 of 2); first: ${final.propertyOutcomes[0]?.address}: ${final.propertyOutcomes[0]?.failures[0]?.message}` +
+      `every property failed (2 of 2); first: ${(await outcomesOf(tdb.db, final.id))[0]?.address}: ${(await outcomesOf(tdb.db, final.id))[0]?.failures[0]?.message}` +
         '; transient failures were tried 2 times, permanent ones once',
     );
   });

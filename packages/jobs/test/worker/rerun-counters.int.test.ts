@@ -14,9 +14,10 @@ import { JobRunLeases } from '../../src/repository/job-run-leases.js';
 import { JobEventLog } from '../../src/progress/job-event-log.js';
 import { JOB_EVENTS_COLLECTION, statusEventBody, toJobEventCounters } from '../../src/progress/job-event.js';
 import { FIXTURES_DIR } from '../support/fixture-photos.js';
-import { sampleJob } from '../support/sample-jobs.js';
+import { sampleJob, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
+import { outcomesOf } from '../support/job-outcomes.js';
 
 const SAMPLE_CSV = fileURLToPath(new URL('../../../../tools/data/sample-properties.csv', import.meta.url));
 
@@ -49,7 +50,9 @@ describe('job counters of a re-run (replayed listings, real photo server, MongoD
   });
 
   async function runOnce(): Promise<{ job: StoredExtractionJob; document: Record<string, unknown> }> {
-    const created = await repository.create(sampleJob(properties.length, { properties, totalProperties: properties.length }));
+    const created = await repository.create(
+      ...withProperties(sampleJob(properties.length, { properties, totalProperties: properties.length })),
+    );
     const job = await runExtractionJobNow(created.id, {
       repository,
       extractor: (j) => factory.forJob(j),
@@ -91,19 +94,25 @@ describe('job counters of a re-run (replayed listings, real photo server, MongoD
     expect(second.job).toMatchObject(expected);
     // Persisted on the document itself, not derived when read.
     expect(second.document).toMatchObject({ ...expected, status: 'completed' });
-    const perProperty = second.job.propertyOutcomes.map((o) => ({
+    const perProperty = (await outcomesOf(tdb.db, second.job.id)).map((o) => ({
       address: o.address,
       newImages: o.newImages,
       unchanged: o.unchangedImages,
     }));
-    const firstPerProperty = first.job.propertyOutcomes.map((o) => ({ address: o.address, newImages: 0, unchanged: o.newImages }));
+    const firstPerProperty = (await outcomesOf(tdb.db, first.job.id)).map((o) => ({
+      address: o.address,
+      newImages: 0,
+      unchanged: o.newImages,
+    }));
     expect(perProperty.sort((a, b) => a.address.localeCompare(b.address))).toEqual(
       firstPerProperty.sort((a, b) => a.address.localeCompare(b.address)),
     );
   }, 180_000);
 
   it('resumes a killed run from the counters its last event showed, even when its last progress write was older: no live counter goes down', async () => {
-    const created = await repository.create(sampleJob(properties.length, { properties, totalProperties: properties.length }));
+    const created = await repository.create(
+      ...withProperties(sampleJob(properties.length, { properties, totalProperties: properties.length })),
+    );
     // Run 1 died (kill -9) after its events showed 5 photos but before its throttled progress write: the document says 2.
     const longAgo = new Date(Date.now() - 3_600_000);
     const runs = new JobRunLeases({ db: tdb.db });
@@ -129,7 +138,9 @@ describe('job counters of a re-run (replayed listings, real photo server, MongoD
   }, 180_000);
 
   it('completes the end a killed run put in the log but not in the job document, and extracts nothing', async () => {
-    const created = await repository.create(sampleJob(properties.length, { properties, totalProperties: properties.length }));
+    const created = await repository.create(
+      ...withProperties(sampleJob(properties.length, { properties, totalProperties: properties.length })),
+    );
     // Run 1 appended its final `cancelled` event and died (kill -9) before the job document took the end.
     const longAgo = new Date(Date.now() - 3_600_000);
     const runs = new JobRunLeases({ db: tdb.db });

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FileImageStore, PropertyExtractor, loadPropertiesCsv, noopLogger } from '@phx/core';
-import type { Property } from '@phx/core';
+import type { Property, PropertyOutcome } from '@phx/core';
 import { BrowserPool, ZillowScraper, createScraperKit } from '@phx/scrapers';
 import { REPLAY_POLITENESS_OPTIONS, installReplayRoutes } from '@phx/scrapers/internal';
 import type { ScraperKit } from '@phx/scrapers';
@@ -15,9 +15,10 @@ import { JobRepository } from '../../src/repository/job-repository.js';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
 import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import { FIXTURES_DIR } from '../support/fixture-photos.js';
-import { sampleJob, sampleOutcome } from '../support/sample-jobs.js';
+import { sampleJob, withProperties, sampleOutcome } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
+import { outcomesOf } from '../support/job-outcomes.js';
 
 const SAMPLE_CSV = fileURLToPath(new URL('../../../../tools/data/sample-properties.csv', import.meta.url));
 
@@ -98,7 +99,7 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
   async function run(
     scraper: ZillowScraper,
     settings: { propertyConcurrency: number; propertyMaxDeferMs: number },
-    earlier: Partial<StoredExtractionJob> = {},
+    earlier: Partial<StoredExtractionJob> & { readonly outcomes?: readonly PropertyOutcome[] } = {},
   ): Promise<StoredExtractionJob> {
     const extractor = new PropertyExtractor({
       scrapers: { zillow: scraper },
@@ -108,7 +109,16 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
       logger: noopLogger,
     });
     const properties = [chicago, garwood];
-    const created = await repository.create(sampleJob(2, { properties, sources: ['zillow'], totalProperties: 2, ...earlier }));
+    const { outcomes = [], ...fields } = earlier;
+    const created = await repository.create(
+      ...withProperties(sampleJob(2, { properties, sources: ['zillow'], totalProperties: 2, ...fields })),
+    );
+    // What an earlier run of the job stored: its outcomes, by position.
+    await repository.properties.recordOutcomes(
+      created.id,
+      outcomes.map((outcome) => ({ index: properties.findIndex((p) => p.id === outcome.propertyId), outcome })),
+      new Date(),
+    );
     // PROPERTY_MAX_ATTEMPTS and the backoff at their defaults (3 attempts, first retry after about 1 s).
     return runExtractionJobNow(created.id, { repository, extractor, cancelPollIntervalMs: 100, progressWriteIntervalMs: 100, ...settings });
   }
@@ -120,13 +130,13 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
 
     const answeredAt = hits[0]?.at ?? 0;
     expect(hits).toHaveLength(1);
-    const outcome = job.propertyOutcomes.find((o) => o.propertyId === chicago.id);
+    const outcome = (await outcomesOf(tdb.db, job.id)).find((o) => o.propertyId === chicago.id);
     expect(outcome).toMatchObject({ status: 'deferred', photosFound: 0, newImages: 0 });
     expect(outcome?.failures.map((f) => [f.code, f.kind, f.retryAfterMs])).toEqual([['NAVIGATION_FAILED', 'transient', 600_000]]);
     const retryAt = outcome?.retryAt?.getTime() ?? 0;
     expect(retryAt).toBeGreaterThanOrEqual(answeredAt + 600_000);
     expect(retryAt).toBeLessThan(answeredAt + 660_000);
-    expect(job.propertyOutcomes.find((o) => o.propertyId === garwood.id)?.status).toBe('completed');
+    expect((await outcomesOf(tdb.db, job.id)).find((o) => o.propertyId === garwood.id)?.status).toBe('completed');
     expect(job).toMatchObject({
       status: 'completed',
       errorMessage: null,
@@ -162,7 +172,10 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
     expect(garwoodFinished?.propertyStatus).toBe('completed');
     expect(garwoodFinished?.at.getTime()).toBeLessThan(second.at);
     expect(garwoodFinished?.at.getTime()).toBeGreaterThan(first.at);
-    expect(job.propertyOutcomes.find((o) => o.propertyId === chicago.id)).toMatchObject({ status: 'completed', failures: [] });
+    expect((await outcomesOf(tdb.db, job.id)).find((o) => o.propertyId === chicago.id)).toMatchObject({
+      status: 'completed',
+      failures: [],
+    });
     expect(job).toMatchObject({ status: 'completed', completedProperties: 2, deferredProperties: 0, failedProperties: 0 });
   }, 180_000);
 
@@ -170,8 +183,8 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
     const { scraper, pool, hits } = interceptedZillow(kit, chicago.listingUrls.zillow ?? '', (route) => route.fallback());
     pools.push(pool);
     const garwoodDone = { ...sampleOutcome(garwood, 'completed', 5), sourcesRead: ['zillow' as const] };
-    const deferredUntil = (retryAt: Date): Partial<StoredExtractionJob> => ({
-      propertyOutcomes: [garwoodDone, { ...sampleOutcome(chicago, 'failed'), status: 'deferred', retryAt }],
+    const deferredUntil = (retryAt: Date): Partial<StoredExtractionJob> & { outcomes: readonly PropertyOutcome[] } => ({
+      outcomes: [garwoodDone, { ...sampleOutcome(chicago, 'failed'), status: 'deferred', retryAt }],
       completedProperties: 1,
       deferredProperties: 1,
     });
@@ -179,13 +192,19 @@ describe('Retry-After through the job layer (replayed pages answering 429, real 
     const stillWaiting = new Date(Date.now() + 600_000);
     const kept = await run(scraper, { propertyConcurrency: 2, propertyMaxDeferMs: 10_000 }, deferredUntil(stillWaiting));
     expect(hits).toHaveLength(0);
-    expect(kept.propertyOutcomes.find((o) => o.propertyId === chicago.id)).toMatchObject({ status: 'deferred', retryAt: stillWaiting });
+    expect((await outcomesOf(tdb.db, kept.id)).find((o) => o.propertyId === chicago.id)).toMatchObject({
+      status: 'deferred',
+      retryAt: stillWaiting,
+    });
     expect(kept).toMatchObject({ status: 'completed', completedProperties: 1, deferredProperties: 1, failedProperties: 0 });
 
     const redone = await run(scraper, { propertyConcurrency: 2, propertyMaxDeferMs: 10_000 }, deferredUntil(new Date(Date.now() - 1_000)));
     expect(hits).toHaveLength(1);
-    expect(redone.propertyOutcomes.find((o) => o.propertyId === chicago.id)).toMatchObject({ status: 'completed', failures: [] });
-    expect(redone.propertyOutcomes.filter((o) => o.propertyId === chicago.id)).toHaveLength(1);
+    expect((await outcomesOf(tdb.db, redone.id)).find((o) => o.propertyId === chicago.id)).toMatchObject({
+      status: 'completed',
+      failures: [],
+    });
+    expect((await outcomesOf(tdb.db, redone.id)).filter((o) => o.propertyId === chicago.id)).toHaveLength(1);
     expect(redone).toMatchObject({ status: 'completed', completedProperties: 2, deferredProperties: 0, failedProperties: 0 });
   }, 180_000);
 });

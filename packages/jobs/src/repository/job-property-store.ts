@@ -1,0 +1,321 @@
+import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
+import { ZERO_OUTCOME_COUNTS } from '@phx/core';
+import type { JobId, Property, PropertyId, PropertyOutcome, PropertyOutcomeStatus } from '@phx/core';
+
+/** Name of the collection of job property lists, in chunks of {@link JOB_PROPERTY_CHUNK_SIZE}. */
+export const JOB_PROPERTIES_COLLECTION = 'extraction_job_properties';
+/** Name of the collection of per-property outcomes: one document per finished property of a job. */
+export const JOB_OUTCOMES_COLLECTION = 'extraction_job_outcomes';
+/** Properties per chunk document of {@link JOB_PROPERTIES_COLLECTION} (a chunk of sample-sized properties is ~150 KB). */
+export const JOB_PROPERTY_CHUNK_SIZE = 500;
+
+/** A chunk of a job's property list: `_id` `<jobId>:<chunk number, 6 digits>`. */
+interface PropertyChunkDocument {
+  readonly _id: string;
+  readonly jobId: JobId;
+  /** 0-based chunk number; its first property has index `chunk * JOB_PROPERTY_CHUNK_SIZE`. */
+  readonly chunk: number;
+  readonly properties: readonly Property[];
+}
+
+/** A finished property's outcome: `_id` `<jobId>:<index, 7 digits>`. */
+interface OutcomeDocument {
+  readonly _id: string;
+  readonly jobId: JobId;
+  /** The property's 0-based position in the job's list. */
+  readonly index: number;
+  readonly propertyId: PropertyId;
+  readonly status: PropertyOutcomeStatus;
+  /** When the worker recorded it. */
+  readonly finishedAt: Date;
+  readonly outcome: PropertyOutcome;
+}
+
+/** A property of a job with its position and, once it finished, its outcome. */
+export interface JobPropertyEntry {
+  /** 0-based position in the job's property list. */
+  readonly index: number;
+  /** The property as the job was enqueued with it. */
+  readonly property: Property;
+  /** Its outcome (the last run's for a redone property), or `null` while it has none. */
+  readonly outcome: PropertyOutcome | null;
+}
+
+/** A finished property's outcome with its position in the job (see {@link JobPropertyStore.outcomes}). */
+export interface IndexedOutcome {
+  /** 0-based position of the property in the job's list. */
+  readonly index: number;
+  /** Its outcome. */
+  readonly outcome: PropertyOutcome;
+}
+
+/**
+ * Status filter of {@link JobPropertyStore.page}: an outcome status, or
+ * `pending` for the properties without an outcome yet.
+ */
+export type JobPropertyStatusFilter = PropertyOutcomeStatus | 'pending';
+
+/** One page of {@link JobPropertyStore.page}. */
+export interface JobPropertyPage {
+  /** The entries, by position in the job. */
+  readonly entries: readonly JobPropertyEntry[];
+  /** `true` when entries follow the last one. */
+  readonly hasNextPage: boolean;
+}
+
+const chunkId = (jobId: string, chunk: number): string => `${jobId}:${String(chunk).padStart(6, '0')}`;
+const outcomeId = (jobId: string, index: number): string => `${jobId}:${String(index).padStart(7, '0')}`;
+
+/**
+ * The property list and per-property outcomes of extraction jobs, outside the
+ * job document, so a job document stays the same size whatever the number of
+ * its properties (MongoDB caps a document at 16 MB; a 50 000-property list
+ * alone is ~12 MB).
+ *
+ * - `extraction_job_properties`: the list, written once at enqueue in chunks
+ *   of {@link JOB_PROPERTY_CHUNK_SIZE} and read chunk by chunk by `_id` (a
+ *   point read, cheap on FerretDB too).
+ * - `extraction_job_outcomes`: one document per finished property, written
+ *   by the run that holds the job. Inserts only, but for a property redone
+ *   after a `deferred` outcome, whose document is replaced: on FerretDB 1.x
+ *   an insert costs the same at any size while an update scans the collection.
+ *
+ * @example
+ * ```ts
+ * import type { Db } from 'mongodb';
+ * import type { JobId, Property } from '@phx/core';
+ * declare const db: Db, jobId: JobId, properties: Property[];
+ * const store = new JobPropertyStore({ db });
+ * await store.insertProperties(jobId, properties);
+ * for await (const { index, property } of store.properties(jobId)) console.log(index, property.address);
+ * ```
+ */
+export class JobPropertyStore {
+  private readonly chunks: Collection<PropertyChunkDocument>;
+  private readonly outcomeDocs: Collection<OutcomeDocument>;
+
+  /**
+   * @param options - the database (borrowed, never closed)
+   */
+  constructor(options: { readonly db: Db }) {
+    this.chunks = options.db.collection<PropertyChunkDocument>(JOB_PROPERTIES_COLLECTION);
+    this.outcomeDocs = options.db.collection<OutcomeDocument>(JOB_OUTCOMES_COLLECTION);
+  }
+
+  /** Creates the indexes of the two collections (by job and position, by property). Idempotent. */
+  async ensureIndexes(): Promise<void> {
+    await this.chunks.createIndex({ jobId: 1, chunk: 1 }, { name: 'jobId_chunk' });
+    await this.chunks.createIndex({ 'properties.id': 1 }, { name: 'properties_id' });
+    await this.outcomeDocs.createIndex({ jobId: 1, index: 1 }, { name: 'jobId_index' });
+    await this.outcomeDocs.createIndex({ propertyId: 1, finishedAt: -1 }, { name: 'propertyId_finishedAt' });
+  }
+
+  /**
+   * Writes a new job's property list.
+   *
+   * @param jobId - the job (not written yet, or just written)
+   * @param properties - its properties, in order
+   * @throws the driver's error (code 11000 when the job already has a list)
+   */
+  async insertProperties(jobId: JobId, properties: readonly Property[]): Promise<void> {
+    const docs: PropertyChunkDocument[] = [];
+    for (let chunk = 0; chunk * JOB_PROPERTY_CHUNK_SIZE < properties.length; chunk += 1) {
+      const slice = properties.slice(chunk * JOB_PROPERTY_CHUNK_SIZE, (chunk + 1) * JOB_PROPERTY_CHUNK_SIZE);
+      docs.push({ _id: chunkId(jobId, chunk), jobId, chunk, properties: slice });
+    }
+    if (docs.length > 0) await this.chunks.insertMany(docs, { ordered: true });
+  }
+
+  /**
+   * Reads a job's properties in order, one chunk at a time (at most one chunk in memory).
+   *
+   * @param jobId - the job
+   * @param fromIndex - first position to yield; default 0
+   * @yields each property with its position
+   * @throws the driver's error when MongoDB cannot be reached
+   */
+  async *properties(jobId: string, fromIndex = 0): AsyncGenerator<{ readonly index: number; readonly property: Property }> {
+    for (let chunk = Math.floor(fromIndex / JOB_PROPERTY_CHUNK_SIZE); ; chunk += 1) {
+      const doc = await this.chunks.findOne({ _id: chunkId(jobId, chunk) });
+      if (doc === null) return;
+      const first = chunk * JOB_PROPERTY_CHUNK_SIZE;
+      for (const [offset, property] of doc.properties.entries()) {
+        if (first + offset >= fromIndex) yield { index: first + offset, property };
+      }
+      if (doc.properties.length < JOB_PROPERTY_CHUNK_SIZE) return;
+    }
+  }
+
+  /**
+   * Reads a whole property list into memory (jobs of known, small size: a retry's failed properties, tests).
+   *
+   * @param jobId - the job
+   * @returns its properties in order; empty when it has none
+   */
+  async allProperties(jobId: string): Promise<Property[]> {
+    const all: Property[] = [];
+    for await (const { property } of this.properties(jobId)) all.push(property);
+    return all;
+  }
+
+  /**
+   * Records finished properties' outcomes: inserts, or replaces the outcome
+   * of a property redone after being deferred (the newer wins).
+   *
+   * @param jobId - the job
+   * @param entries - each property's position and outcome
+   * @param now - the `finishedAt`
+   * @throws the driver's error when MongoDB cannot be reached (a retry writes the same documents)
+   */
+  async recordOutcomes(jobId: JobId, entries: readonly IndexedOutcome[], now: Date): Promise<void> {
+    if (entries.length === 0) return;
+    const docs = entries.map(({ index, outcome }) => ({
+      _id: outcomeId(jobId, index),
+      jobId,
+      index,
+      propertyId: outcome.propertyId,
+      status: outcome.status,
+      finishedAt: now,
+      outcome,
+    }));
+    const duplicates = new Set<number>();
+    try {
+      await this.outcomeDocs.insertMany(docs, { ordered: false });
+    } catch (error) {
+      if (!(error instanceof MongoBulkWriteError || error instanceof MongoServerError)) throw error;
+      const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+      if (writeErrors.length === 0 && !(error instanceof MongoServerError && error.code === 11000)) throw error;
+      if (writeErrors.some((e) => e.code !== 11000)) throw error;
+      if (writeErrors.length === 0) for (let i = 0; i < docs.length; i += 1) duplicates.add(i);
+      for (const e of writeErrors) duplicates.add(e.index);
+    }
+    for (const i of duplicates) {
+      const doc = docs[i];
+      if (doc !== undefined) await this.outcomeDocs.replaceOne({ _id: doc._id }, doc);
+    }
+  }
+
+  /**
+   * Reads every outcome of a job (a run resuming it, a job's end, a retry).
+   *
+   * @param jobId - the job
+   * @returns the outcomes with their positions, by position
+   */
+  async outcomes(jobId: string): Promise<IndexedOutcome[]> {
+    const docs = await this.outcomeDocs.find({ jobId: jobId as JobId }, { projection: { index: 1, outcome: 1 } }).toArray();
+    return docs.sort((a, b) => a.index - b.index).map((d) => ({ index: d.index, outcome: withCounts(d.outcome) }));
+  }
+
+  /**
+   * One page of a job's properties with their outcomes, by position.
+   *
+   * @param jobId - the job
+   * @param options - `status` (an outcome status, or `pending` for no outcome yet; all when absent),
+   *   `first` (page size, at least 1), `after` (the position of the last entry of the previous page; -1 or absent for the start)
+   * @returns the page
+   */
+  async page(
+    jobId: string,
+    options: { readonly status?: JobPropertyStatusFilter; readonly first: number; readonly after?: number },
+  ): Promise<JobPropertyPage> {
+    const after = options.after ?? -1;
+    const want = options.first + 1;
+    if (options.status !== undefined && options.status !== 'pending') {
+      const filter: Filter<OutcomeDocument> = { jobId: jobId as JobId, status: options.status, index: { $gt: after } };
+      const docs = (await this.outcomeDocs.find(filter).toArray()).sort((a, b) => a.index - b.index).slice(0, want);
+      const properties = await this.propertiesAt(
+        jobId,
+        docs.map((d) => d.index),
+      );
+      const entries = docs.flatMap((d) => {
+        const property = properties.get(d.index);
+        return property === undefined ? [] : [{ index: d.index, property, outcome: withCounts(d.outcome) }];
+      });
+      return { entries: entries.slice(0, options.first), hasNextPage: entries.length > options.first };
+    }
+    const entries: JobPropertyEntry[] = [];
+    let batch: { index: number; property: Property }[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const found = await this.outcomesAt(
+        jobId,
+        batch.map((b) => b.index),
+      );
+      for (const { index, property } of batch) {
+        const outcome = found.get(index) ?? null;
+        if (options.status === 'pending' && outcome !== null) continue;
+        if (entries.length < want) entries.push({ index, property, outcome });
+      }
+      batch = [];
+    };
+    for await (const item of this.properties(jobId, after + 1)) {
+      batch.push(item);
+      if (batch.length >= want) await flush();
+      if (entries.length >= want) break;
+    }
+    await flush();
+    return { entries: entries.slice(0, options.first), hasNextPage: entries.length > options.first };
+  }
+
+  /**
+   * The newest outcomes of one property across jobs.
+   *
+   * @param propertyId - the property
+   * @param limit - most outcomes read, newest first
+   * @returns each with its job and when it was recorded
+   */
+  async outcomesOfProperty(
+    propertyId: string,
+    limit: number,
+  ): Promise<{ readonly jobId: JobId; readonly finishedAt: Date; readonly outcome: PropertyOutcome }[]> {
+    const docs = await this.outcomeDocs
+      .find({ propertyId: propertyId as PropertyId })
+      .sort({ finishedAt: -1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => ({ jobId: d.jobId, finishedAt: d.finishedAt, outcome: withCounts(d.outcome) }));
+  }
+
+  /**
+   * The jobs whose property list holds a property.
+   *
+   * @param propertyId - the property
+   * @returns their ids, without repeats
+   */
+  async jobsWithProperty(propertyId: string): Promise<JobId[]> {
+    const docs = await this.chunks.find({ 'properties.id': propertyId }, { projection: { jobId: 1 } }).toArray();
+    return [...new Set(docs.map((d) => d.jobId))];
+  }
+
+  /**
+   * Deletes the property lists and outcomes of jobs (the jobs' expiry).
+   *
+   * @param jobIds - the jobs
+   */
+  async deleteForJobs(jobIds: readonly string[]): Promise<void> {
+    if (jobIds.length === 0) return;
+    await this.chunks.deleteMany({ jobId: { $in: jobIds as JobId[] } });
+    await this.outcomeDocs.deleteMany({ jobId: { $in: jobIds as JobId[] } });
+  }
+
+  private async propertiesAt(jobId: string, indexes: readonly number[]): Promise<Map<number, Property>> {
+    const chunks = [...new Set(indexes.map((i) => Math.floor(i / JOB_PROPERTY_CHUNK_SIZE)))];
+    const found = new Map<number, Property>();
+    for (const chunk of chunks) {
+      const doc = await this.chunks.findOne({ _id: chunkId(jobId, chunk) });
+      doc?.properties.forEach((p, offset) => found.set(chunk * JOB_PROPERTY_CHUNK_SIZE + offset, p));
+    }
+    return new Map(indexes.flatMap((i) => (found.has(i) ? [[i, found.get(i) as Property]] : [])));
+  }
+
+  private async outcomesAt(jobId: string, indexes: readonly number[]): Promise<Map<number, PropertyOutcome>> {
+    const docs = await this.outcomeDocs.find({ _id: { $in: indexes.map((i) => outcomeId(jobId, i)) } }).toArray();
+    return new Map(docs.map((d) => [d.index, withCounts(d.outcome)]));
+  }
+}
+
+/** An outcome stored before a photo count existed reads that count as 0. */
+function withCounts(outcome: PropertyOutcome): PropertyOutcome {
+  return { ...ZERO_OUTCOME_COUNTS, ...outcome };
+}
