@@ -114,6 +114,14 @@ describe('PropertyCatalog', () => {
     expect(readListingUrl(ZILLOW)).toEqual({ source: 'zillow', listingId: '29384654' });
     expect(readListingUrl(REDFIN)).toEqual({ source: 'redfin', listingId: '31234567' });
     expect(() => readListingUrl('https://www.realtor.com/realestateandhomes-detail/x')).toThrow(/realtor\.com.*supported: zillow\.com/s);
+    // Every host the readers accept is named, Redfin's Canadian site too.
+    expect(readListingUrl('https://www.redfin.ca/bc/vancouver/1-main-st/home/154849597')).toEqual({
+      source: 'redfin',
+      listingId: '154849597',
+    });
+    for (const host of ['www.zillow.com', 'zillow.com', 'www.redfin.com', 'redfin.com', 'www.redfin.ca', 'redfin.ca']) {
+      expect(() => readListingUrl('https://www.realtor.com/x')).toThrow(new RegExp(`[ ,]${host.replace(/\./g, '\\.')}[ ,]`));
+    }
     expect(addressFromListingUrl(ZILLOW)).toBe('3001 Garwood St Austin TX 78702');
     expect(addressFromListingUrl(REDFIN)).toBe('1000 Plymouth Dr, Austin, TX 78758');
   });
