@@ -144,6 +144,19 @@ describe('the property catalog over GraphQL', () => {
       id: '600-n-6th-ave-phoenix-az-85003',
       listingUrls: [{ source: 'zillow', url: newUrl, listingId: '6006' }],
     });
+    // User info and fragment never reach the catalog (nor the jobs that read it).
+    const zillowUrl = 'https://www.zillow.com/homedetails/610-N-6th-Ave-Phoenix-AZ-85003/6106_zpid/';
+    const zillow = (
+      await data<{ addProperty: PropertyNode }>(ADD, {
+        listingUrl: `https://me:secret@www.zillow.com${new URL(zillowUrl).pathname}#photos`,
+      })
+    ).addProperty;
+    expect(zillow.listingUrls).toEqual([{ source: 'zillow', url: zillowUrl, listingId: '6106' }]);
+    const secretUrl = 'https://me:secret@www.redfin.com/AZ/Phoenix/650-N-6th-Ave-85003/home/6506#map';
+    const redfin = (await data<{ addProperty: PropertyNode }>(ADD, { listingUrl: secretUrl })).addProperty;
+    expect(redfin.listingUrls).toEqual([
+      { source: 'redfin', url: 'https://www.redfin.com/AZ/Phoenix/650-N-6th-Ave-85003/home/6506', listingId: '6506' },
+    ]);
     const other = await ask(ADD, { listingUrl: 'https://www.realtor.com/realestateandhomes-detail/1-Main-St_Phoenix_AZ_85001_M1' });
     expect(other.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(other.errors?.[0]?.message).toMatch(/realtor\.com/);

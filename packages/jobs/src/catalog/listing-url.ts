@@ -13,6 +13,30 @@ export const SUPPORTED_LISTING_SITES =
   `${hostList(ZILLOW_PAGE_HOSTS)} (…/homedetails/<slug>/<zpid>_zpid/); ` + `${hostList(REDFIN_PAGE_HOSTS)} (…/home/<id>)`;
 
 /**
+ * The form of a listing URL the catalog stores and jobs open: without user
+ * info (`user:password@`) and fragment, which are never part of a listing's
+ * address and must not be kept (credentials) or vary its record. A URL that
+ * has neither, or that does not parse, comes back exactly as given (its query
+ * and spelling are kept).
+ *
+ * @param url - a listing page URL, as given
+ * @returns the URL without user info and fragment
+ */
+export function storableListingUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.username === '' && parsed.password === '' && !url.includes('#')) return url;
+  parsed.username = '';
+  parsed.password = '';
+  parsed.hash = '';
+  return parsed.href;
+}
+
+/**
  * Reads the listing id of a listing URL of a given site with the scrapers' URL readers.
  *
  * @param source - the site the URL should be of

@@ -10,7 +10,7 @@ import {
   toPropertyId,
 } from '@phx/core';
 import type { Clock, InvalidPropertiesCsvRow, Property, PropertiesCsvRow, Source } from '@phx/core';
-import { addressFromListingUrl, listingIdOf, readListingUrl } from './listing-url.js';
+import { addressFromListingUrl, listingIdOf, readListingUrl, storableListingUrl } from './listing-url.js';
 
 /** Name of the catalog's collection. */
 export const PROPERTIES_COLLECTION = 'properties';
@@ -212,7 +212,7 @@ export class PropertyCatalog {
   }
 
   /**
-   * Adds properties or merges them into their records (see {@link importCsv}).
+   * Adds properties or merges them into their records (see {@link importCsv}); listing URLs are stored without user info or fragment.
    *
    * @param properties - the properties, each id once
    * @param labels - labels to add to each
@@ -227,7 +227,7 @@ export class PropertyCatalog {
     // collection once, a small one reads each id.
     const wholeCollection = properties.length > FIND_ONE_LIMIT ? await this.allRecords() : null;
     for (let start = 0; start < properties.length; start += IMPORT_BATCH) {
-      const batch = properties.slice(start, start + IMPORT_BATCH);
+      const batch = properties.slice(start, start + IMPORT_BATCH).map((p) => ({ ...p, listingUrls: storableListingUrls(p.listingUrls) }));
       const existing = await this.existingRecords(batch, wholeCollection);
       const fresh: CatalogPropertyDocument[] = [];
       for (const property of batch) {
@@ -376,7 +376,7 @@ export class PropertyCatalog {
       if (found === null) fresh.push(property);
       chosen.set(property.id, property);
     }
-    for (const url of urls) {
+    for (const url of urls.map(storableListingUrl)) {
       const { source, listingId } = readListingUrl(url);
       const found = await this.findByListingId(source, listingId);
       if (found !== null) {
@@ -450,6 +450,10 @@ function checkLabel(label: string): string {
   const trimmed = label.trim();
   if (trimmed === '') throw new InvalidInputError('label', [{ path: 'label', message: 'is empty; give a name such as phoenix-2025' }]);
   return trimmed;
+}
+
+function storableListingUrls(urls: Partial<Record<Source, string>>): Partial<Record<Source, string>> {
+  return Object.fromEntries(Object.entries(urls).map(([source, url]) => [source, storableListingUrl(url)]));
 }
 
 function listingIdsOf(urls: Partial<Record<Source, string>>): Partial<Record<Source, string>> {

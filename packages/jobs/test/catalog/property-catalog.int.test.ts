@@ -172,6 +172,22 @@ describe('PropertyCatalog.select', () => {
     await expect(catalog.select({ listingUrls: [other] })).rejects.toThrow(/realtor\.com.*supported/);
   });
 
+  it('stores listing URLs without user info or fragment, from a CSV and from a selection; a plain URL stays as given', async () => {
+    const secret = 'https://user:pw@www.zillow.com/homedetails/5-Key-St-Austin-TX-78701/5005_zpid/?utm=x#photos';
+    const clean = 'https://www.zillow.com/homedetails/5-Key-St-Austin-TX-78701/5005_zpid/?utm=x';
+    const report = await catalog.importCsv(`address,zillow_url,redfin_url\n"5 Key St, Austin, TX 78701",${secret},\n`);
+    expect(report).toMatchObject({ added: 1, invalid: [] });
+    expect((await catalog.get('5-key-st-austin-tx-78701'))?.listingUrls).toEqual({ zillow: clean });
+    const redfin = 'https://admin:hunter2@www.redfin.com/TX/Austin/6-Key-St-78701/home/6006#top';
+    const [selected] = await catalog.select({ listingUrls: [redfin] });
+    const cleanRedfin = 'https://www.redfin.com/TX/Austin/6-Key-St-78701/home/6006';
+    expect(selected?.listingUrls).toEqual({ redfin: cleanRedfin });
+    expect((await catalog.get('6 Key St, Austin, TX 78701'))?.listingUrls).toEqual({ redfin: cleanRedfin });
+    const stored = JSON.stringify(await tdb.db.collection(PROPERTIES_COLLECTION).find().toArray());
+    expect(stored).not.toMatch(/hunter2|user:pw|#/);
+    expect((await catalog.get('3001 Garwood St, Austin, TX 78702'))?.listingUrls).toEqual({ zillow: ZILLOW });
+  });
+
   it('refuses an unknown id, an empty selection and a mixed one', async () => {
     await expect(catalog.select({ ids: ['nope-1'] })).rejects.toBeInstanceOf(NotFoundError);
     await expect(catalog.select({})).rejects.toBeInstanceOf(InvalidInputError);
