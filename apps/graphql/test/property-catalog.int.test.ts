@@ -162,6 +162,27 @@ describe('the property catalog over GraphQL', () => {
     expect(other.errors?.[0]?.message).toMatch(/realtor\.com/);
   });
 
+  it('labels: one rule for add, import, filter and enqueue (trimmed, 1..64 of a-z 0-9 - _ ., lower-case); a bad one is BAD_USER_INPUT naming it', async () => {
+    const address = '900 N 9th Ave, Phoenix, AZ 85003';
+    const bad = async (query: string, variables: Record<string, unknown>, label: string) => {
+      const body = await ask(query, variables);
+      expect(body.errors?.[0]?.extensions?.['code'], JSON.stringify(body)).toBe('BAD_USER_INPUT');
+      expect(body.errors?.[0]?.message).toContain(`"${label.slice(0, 20)}`);
+      expect(body.errors?.[0]?.message).toMatch(/letters a-z, digits, "-", "_" or "\."; at most 64 characters/);
+    };
+    await bad(ADD, { address, labels: ['', ' '] }, '');
+    await bad(ADD, { address, labels: ['ok', 'x'.repeat(5000)] }, 'x'.repeat(20));
+    // Nothing was added by the refused calls.
+    expect((await page({ filter: { search: '900 N 9th' } })).totalCount).toBe(0);
+    await bad(IMPORT, { csv: PHOENIX_CSV, label: ' ' }, '');
+    await bad(PROPERTIES, { filter: { label: 'two words' } }, 'two words');
+    await bad(ENQUEUE, { input: { label: 'a/b', dryRun: true } }, 'a/b');
+    const added = (await data<{ addProperty: PropertyNode }>(ADD, { address, labels: [' Phoenix-2025 ', 'PHOENIX-2025'] })).addProperty;
+    expect(added.labels).toEqual(['phoenix-2025']);
+    expect((await page({ filter: { label: 'Phoenix-2025' } })).edges.map((e) => e.node.id)).toContain('900-n-9th-ave-phoenix-az-85003');
+    await data(REMOVE, { id: address });
+  });
+
   it('pages by cursor with a totalCount; search and source filter; a label or search matching nothing is an empty page', async () => {
     const all = await page({ first: 50 });
     const seen: string[] = [];

@@ -163,6 +163,11 @@ export {
   addressFromListingUrl,
   SUPPORTED_LISTING_SITES,
   removeUnusedProperty,
+  addCatalogProperty,
+  toPropertyLabel,
+  toPropertyLabels,
+  MAX_PROPERTY_LABEL_LENGTH,
+  PROPERTY_LABEL_RULE,
 } from './catalog/index.js';
 export type {
   CatalogProperty,
@@ -173,4 +178,5 @@ export type {
   PropertyCatalogOptions,
   PropertySelection,
   ActiveJobsLookup,
+  PropertyToAdd,
 } from './catalog/index.js';

@@ -18,5 +18,8 @@ export type {
 } from './property-catalog.js';
 export { PropertyInUseError } from './property-in-use-error.js';
 export { removeUnusedProperty } from './remove-property.js';
+export { addCatalogProperty } from './add-property.js';
+export type { PropertyToAdd } from './add-property.js';
+export { toPropertyLabel, toPropertyLabels, MAX_PROPERTY_LABEL_LENGTH, PROPERTY_LABEL_RULE } from './property-label.js';
 export type { ActiveJobsLookup } from './remove-property.js';
 export { readListingUrl, listingIdOf, addressFromListingUrl, SUPPORTED_LISTING_SITES } from './listing-url.js';

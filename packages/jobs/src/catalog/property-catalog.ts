@@ -11,6 +11,7 @@ import {
 } from '@phx/core';
 import type { Clock, InvalidPropertiesCsvRow, Property, PropertiesCsvRow, Source } from '@phx/core';
 import { addressFromListingUrl, listingIdOf, readListingUrl, storableListingUrl } from './listing-url.js';
+import { toPropertyLabel, toPropertyLabels } from './property-label.js';
 
 /** Name of the catalog's collection. */
 export const PROPERTIES_COLLECTION = 'properties';
@@ -66,7 +67,7 @@ export interface PropertyImportReport {
 export interface PropertyFilter {
   /** Substring of the address, case-insensitive (taken literally, not as a pattern). */
   readonly search?: string;
-  /** A label the property has. */
+  /** A label the property has, in any case (checked by the label rule: a malformed one is BAD_USER_INPUT). */
   readonly label?: string;
   /** A source the property has a listing URL for. */
   readonly source?: Source;
@@ -95,7 +96,7 @@ export interface PropertySelection {
   readonly addresses?: readonly string[];
   /** Listing URLs of Zillow or Redfin; one whose listing id is not in the catalog is added with the address of its slug. */
   readonly listingUrls?: readonly string[];
-  /** Every property with this label. */
+  /** Every property with this label, in any case (checked by the label rule: a malformed one is BAD_USER_INPUT). */
   readonly label?: string;
   /** Every property of the catalog. */
   readonly all?: boolean;
@@ -173,7 +174,7 @@ export class PropertyCatalog {
    * @param text - the CSV text
    * @param options - `label` to add, `name` of the CSV in errors
    * @returns the report; importing the same CSV again reports every row unchanged and writes nothing
-   * @throws InvalidInputError for a CSV with no `address` header or malformed quoting
+   * @throws InvalidInputError for a CSV with no `address` header or malformed quoting, or a `label` the label rule refuses
    */
   async importCsv(text: string, options: { readonly label?: string; readonly name?: string } = {}): Promise<PropertyImportReport> {
     const read = readPropertiesCsvRows(text, { name: options.name ?? 'properties CSV' });
@@ -191,7 +192,7 @@ export class PropertyCatalog {
         });
     }
     invalid.sort((a, b) => a.line - b.line);
-    const labels = options.label === undefined ? [] : [checkLabel(options.label)];
+    const labels = options.label === undefined ? [] : [toPropertyLabel(options.label)];
     const counts = await this.upsert(
       rows.map((r) => r.property),
       labels,
@@ -205,9 +206,10 @@ export class PropertyCatalog {
    * @param path - the file
    * @param options - `label` to add
    * @returns the report
-   * @throws core's NotFoundError for a missing file, InvalidInputError for a file that is not UTF-8 or has no `address` header
+   * @throws core's NotFoundError for a missing file, InvalidInputError for a bad `label` (checked first) or a file that is not UTF-8 or has no `address` header
    */
   async importCsvFile(path: string, options: { readonly label?: string } = {}): Promise<PropertyImportReport> {
+    if (options.label !== undefined) toPropertyLabel(options.label);
     return this.importCsv(await readPropertiesCsvFile(path), { ...options, name: `properties CSV ${path}` });
   }
 
@@ -215,10 +217,12 @@ export class PropertyCatalog {
    * Adds properties or merges them into their records (see {@link importCsv}); listing URLs are stored without user info or fragment.
    *
    * @param properties - the properties, each id once
-   * @param labels - labels to add to each
+   * @param givenLabels - labels to add to each, as given (stored trimmed and lower-case)
    * @returns how many were added, updated, unchanged
+   * @throws InvalidInputError (`BAD_USER_INPUT`) naming each label the label rule refuses (see `toPropertyLabels`); nothing is written then
    */
-  async upsert(properties: readonly Property[], labels: readonly string[]): Promise<Omit<PropertyImportReport, 'invalid' | 'ids'>> {
+  async upsert(properties: readonly Property[], givenLabels: readonly string[]): Promise<Omit<PropertyImportReport, 'invalid' | 'ids'>> {
+    const labels = toPropertyLabels(givenLabels);
     const now = this.clock.now();
     let added = 0;
     let updated = 0;
@@ -312,7 +316,7 @@ export class PropertyCatalog {
    *
    * @param filter - search, label, source
    * @param page - `first` 1..100 (default 20), `after` a cursor of an earlier page
-   * @throws InvalidInputError for `first` out of range or a bad cursor
+   * @throws InvalidInputError for `first` out of range, a bad cursor or a label the label rule refuses
    */
   async list(filter: PropertyFilter, page: { readonly first?: number; readonly after?: string | null } = {}): Promise<PropertyPage> {
     const first = page.first ?? 20;
@@ -321,7 +325,7 @@ export class PropertyCatalog {
     }
     const query: Record<string, unknown> = {};
     if (filter.search !== undefined && filter.search !== '') query.address = { $regex: escapeRegex(filter.search), $options: 'i' };
-    if (filter.label !== undefined) query.labels = filter.label;
+    if (filter.label !== undefined) query.labels = toPropertyLabel(filter.label);
     if (filter.source !== undefined) query[`listingUrls.${filter.source}`] = { $exists: true };
     const totalCount = await this.properties.countDocuments(query);
     const after = page.after === undefined || page.after === null ? null : decodePropertyCursor(page.after);
@@ -342,7 +346,7 @@ export class PropertyCatalog {
    *
    * @param selection - see {@link PropertySelection}
    * @returns the properties, each once, in request order (by id for `label` and `all`)
-   * @throws InvalidInputError (`BAD_USER_INPUT`) for an empty or mixed selection, or a URL of an unsupported site
+   * @throws InvalidInputError (`BAD_USER_INPUT`) for an empty or mixed selection, a URL of an unsupported site or a label the label rule refuses
    * @throws NotFoundError for an id the catalog does not have
    */
   async select(selection: PropertySelection): Promise<Property[]> {
@@ -359,7 +363,7 @@ export class PropertyCatalog {
       throw new InvalidInputError('property selection', [{ path: 'selection', message }]);
     }
     if (selection.all === true || selection.label !== undefined) {
-      const query = selection.label === undefined ? {} : { labels: selection.label };
+      const query = selection.label === undefined ? {} : { labels: toPropertyLabel(selection.label) };
       const docs = await this.properties.find(query).sort({ _id: 1 }).toArray();
       return docs.map((d) => toJobProperty(fromDocument(d)));
     }
@@ -444,12 +448,6 @@ export class PropertyCatalog {
     }
     return report;
   }
-}
-
-function checkLabel(label: string): string {
-  const trimmed = label.trim();
-  if (trimmed === '') throw new InvalidInputError('label', [{ path: 'label', message: 'is empty; give a name such as phoenix-2025' }]);
-  return trimmed;
 }
 
 function storableListingUrls(urls: Partial<Record<Source, string>>): Partial<Record<Source, string>> {

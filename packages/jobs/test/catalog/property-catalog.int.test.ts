@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError, NotFoundError } from '@phx/core';
+import { InvalidInputError, NotFoundError, toPropertyId } from '@phx/core';
 import { PropertyCatalog, PROPERTIES_COLLECTION } from '../../src/catalog/property-catalog.js';
 import { addressFromListingUrl, readListingUrl } from '../../src/catalog/listing-url.js';
 import { openTestDatabase } from '../support/test-database.js';
@@ -192,5 +192,56 @@ describe('PropertyCatalog.select', () => {
     await expect(catalog.select({ ids: ['nope-1'] })).rejects.toBeInstanceOf(NotFoundError);
     await expect(catalog.select({})).rejects.toBeInstanceOf(InvalidInputError);
     await expect(catalog.select({ all: true, label: 'austin' })).rejects.toBeInstanceOf(InvalidInputError);
+  });
+});
+
+describe('PropertyCatalog labels', () => {
+  let tdb: TestDatabase;
+  let catalog: PropertyCatalog;
+  const RULE = /letters a-z, digits, "-", "_" or "\."; at most 64 characters/;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('catalog_labels');
+    catalog = new PropertyCatalog({ db: tdb.db });
+  });
+  afterAll(async () => {
+    await tdb.close();
+  });
+
+  it('stores a label trimmed and in lower case, so labels differing in case are one; list and select find it in any case', async () => {
+    expect(await catalog.importCsv(csv, { label: ' Phoenix-2025 ' })).toMatchObject({ added: 3 });
+    expect(await catalog.importCsv(csv, { label: 'phoenix-2025' })).toMatchObject({ added: 0, updated: 0, unchanged: 3 });
+    await catalog.upsert(
+      [{ id: toPropertyId('7 Last Rd, Austin, TX 78701'), address: '7 Last Rd, Austin, TX 78701', listingUrls: {} }],
+      ['PHOENIX-2025', 'v1.2_b'],
+    );
+    expect((await catalog.get('7 Last Rd, Austin, TX 78701'))?.labels).toEqual(['phoenix-2025', 'v1.2_b']);
+    expect((await catalog.list({ label: 'PHOENIX-2025' })).totalCount).toBe(3);
+    expect(await catalog.select({ label: 'Phoenix-2025' })).toHaveLength(3);
+  });
+
+  it('refuses an empty, blank, over-long or oddly spelled label everywhere, naming it and the rule, and writes nothing', async () => {
+    const before = await tdb.db.collection(PROPERTIES_COLLECTION).find().sort({ _id: 1 }).toArray();
+    const property = { id: toPropertyId('8 New Rd, Austin, TX 78701'), address: '8 New Rd, Austin, TX 78701', listingUrls: {} };
+    const long = 'x'.repeat(5000);
+    for (const label of ['', '   ', long, 'x'.repeat(65), 'two words', 'émigré', 'a/b']) {
+      const shown = label.length > 64 ? label.slice(0, 20) : label;
+      for (const attempt of [
+        () => catalog.importCsv(csv, { label }),
+        () => catalog.upsert([property], ['fine', label]),
+        () => catalog.select({ label }),
+        () => catalog.list({ label }),
+      ]) {
+        const error = await attempt().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error, JSON.stringify(label)).toBeInstanceOf(InvalidInputError);
+        expect((error as Error).message).toContain(`"${shown}`);
+        expect((error as Error).message).toMatch(RULE);
+      }
+    }
+    expect(await tdb.db.collection(PROPERTIES_COLLECTION).find().sort({ _id: 1 }).toArray()).toEqual(before);
+    expect(await catalog.importCsv(csv, { label: 'x'.repeat(64) })).toMatchObject({ updated: 3 });
   });
 });
