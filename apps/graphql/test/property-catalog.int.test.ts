@@ -162,6 +162,27 @@ describe('the property catalog over GraphQL', () => {
     expect(other.errors?.[0]?.message).toMatch(/realtor\.com/);
   });
 
+  it("a listing belongs to one property: an import row or addProperty naming another property's listing is refused naming it", async () => {
+    const taken = 'https://www.zillow.com/homedetails/101-Wrong-Ave-Phoenix-AZ-85003/1001_zpid/';
+    const report = await data<{ importProperties: { added: number; invalid: { line: number; reason: string }[] } }>(IMPORT, {
+      csv: `address,zillow_url,redfin_url\n"101 Wrong Ave, Phoenix, AZ 85003",${taken},\n`,
+    });
+    expect(report.importProperties).toMatchObject({
+      added: 0,
+      invalid: [{ line: 2, reason: 'zillow_url names zillow listing 1001, which is already property "100-n-1st-ave-phoenix-az-85003"' }],
+    });
+    const conflict = await ask(ADD, { listingUrl: taken });
+    expect(conflict.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'LISTING_ID_TAKEN' });
+    expect(conflict.errors?.[0]?.message).toContain('zillow listing 1001 is already property "100-n-1st-ave-phoenix-az-85003"');
+    expect((await page({ filter: { search: '101 Wrong' } })).totalCount).toBe(0);
+    // Enqueue keeps reusing the property a listing URL is on.
+    const job = (
+      await data<{ enqueueExtraction: { properties: { id: string }[] } }>(ENQUEUE, { input: { listingUrls: [taken], dryRun: true } })
+    ).enqueueExtraction;
+    expect(job.properties.map((p) => p.id)).toEqual(['100-n-1st-ave-phoenix-az-85003']);
+    await harness.jobService.cancelJob((job as unknown as { id: never }).id);
+  });
+
   it('labels: one rule for add, import, filter and enqueue (trimmed, 1..64 of a-z 0-9 - _ ., lower-case); a bad one is BAD_USER_INPUT naming it', async () => {
     const address = '900 N 9th Ave, Phoenix, AZ 85003';
     const bad = async (query: string, variables: Record<string, unknown>, label: string) => {

@@ -164,6 +164,7 @@ export {
   SUPPORTED_LISTING_SITES,
   removeUnusedProperty,
   addCatalogProperty,
+  ListingIdTakenError,
   toPropertyLabel,
   toPropertyLabels,
   MAX_PROPERTY_LABEL_LENGTH,

@@ -71,6 +71,14 @@ describe('phx-extract properties (the built CLI on the catalog)', () => {
     expect(other.stderr).toContain('is not a listing URL of a supported site; supported: zillow.com');
   });
 
+  it("refuses to add a listing URL whose listing is another property's (exit 1, naming it)", async () => {
+    const taken = 'https://www.zillow.com/homedetails/2-Wrong-St-Austin-TX-78701/29384654_zpid/';
+    const refused = await cli('properties', 'add', taken);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('LISTING_ID_TAKEN: The zillow listing 29384654 is already property "3001-garwood-st-austin-tx-78702"');
+    expect((await cli('properties', 'list', '--search', '2 wrong st')).stdout).toBe('0 of 0\n');
+  });
+
   it('refuses an empty or malformed --label (exit 2, naming the rule) and stores a label in lower case', async () => {
     for (const label of ['', '  ', 'x'.repeat(65), 'with space']) {
       const refused = await cli('properties', 'add', '14 Label Ln, Mesa, AZ 85201', '--label', label);

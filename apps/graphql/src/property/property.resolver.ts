@@ -75,7 +75,8 @@ export class PropertyResolver {
   @Mutation(() => PropertyImportReportType, {
     description:
       'Imports a properties CSV (header address,zillow_url,redfin_url) into the catalog as an upsert by normalised address, and reports ' +
-      'what it did. Bad rows are reported with their line and reason, the rest import. No address header or malformed CSV: BAD_USER_INPUT.',
+      "what it did. Bad rows (no address, a repeated address, a URL not of its column's site, a listing another property holds) are reported " +
+      'with their line and reason, the rest import. No address header or malformed CSV: BAD_USER_INPUT.',
   })
   async importProperties(
     @Arg('csv', () => String, { description: 'The CSV text (UTF-8).' }) csv: string,
@@ -96,7 +97,8 @@ export class PropertyResolver {
     description:
       'Adds a property to the catalog by address or by a Zillow or Redfin listing URL (the address then comes from the URL), or returns ' +
       'the one it already holds, with the labels added. Give exactly one of address and listingUrl: else BAD_USER_INPUT; a URL of another site: BAD_USER_INPUT; ' +
-      'a label not 1..64 letters a-z, digits, "-", "_" or "." (trimmed; stored lower-case): BAD_USER_INPUT naming it, nothing added.',
+      'a label not 1..64 letters a-z, digits, "-", "_" or "." (trimmed; stored lower-case): BAD_USER_INPUT naming it, nothing added; ' +
+      'a URL whose listing another property holds while the URL spells another address: CONFLICT (reason LISTING_ID_TAKEN) naming that property.',
   })
   async addProperty(
     @Arg('address', () => String, { nullable: true, description: 'The street address, e.g. "4732 W Davis Rd, Glendale, AZ 85306".' })

@@ -12,6 +12,8 @@ import {
 import type { Clock, InvalidPropertiesCsvRow, Property, PropertiesCsvRow, Source } from '@phx/core';
 import { addressFromListingUrl, listingIdOf, readListingUrl, storableListingUrl } from './listing-url.js';
 import { toPropertyLabel, toPropertyLabels } from './property-label.js';
+import { listingKey, listingsOf, refuseTakenListings } from './listing-id-owners.js';
+import type { ListingOwners } from './listing-id-owners.js';
 
 /** Name of the catalog's collection. */
 export const PROPERTIES_COLLECTION = 'properties';
@@ -169,7 +171,9 @@ export class PropertyCatalog {
    * `redfin_url`) as an upsert by property id. A row's listing URLs replace the
    * record's for those sources; `label` is added to every imported row's
    * labels. Rows with no address, a URL that is not a listing of its column's
-   * site, or the same address as an earlier row are reported invalid; the rest import.
+   * site, the same address as an earlier row, or a listing (zpid, Redfin id)
+   * that another property holds or an earlier row names are reported invalid
+   * (naming that property and the listing id); the rest import.
    *
    * @param text - the CSV text
    * @param options - `label` to add, `name` of the CSV in errors
@@ -179,23 +183,35 @@ export class PropertyCatalog {
   async importCsv(text: string, options: { readonly label?: string; readonly name?: string } = {}): Promise<PropertyImportReport> {
     const read = readPropertiesCsvRows(text, { name: options.name ?? 'properties CSV' });
     const invalid = [...read.invalid];
-    const rows: PropertiesCsvRow[] = [];
+    const listed: PropertiesCsvRow[] = [];
     for (const row of read.rows) {
       const bad = SOURCES.filter(
         (s) => row.property.listingUrls[s] !== undefined && listingIdOf(s, row.property.listingUrls[s] ?? '') === null,
       );
-      if (bad.length === 0) rows.push(row);
+      if (bad.length === 0) listed.push(row);
       else
         invalid.push({
           line: row.line,
           reason: bad.map((s) => `${s}_url "${row.property.listingUrls[s]}" is not a ${s} listing URL`).join('; '),
         });
     }
+    // FerretDB 1.x tests a long `$in` list against every document: a big import reads the collection once, for both steps.
+    const wholeCollection = listed.length > FIND_ONE_LIMIT ? await this.allRecords() : null;
+    const owned = refuseTakenListings(
+      listed,
+      await this.listingOwners(
+        listed.map((r) => r.property),
+        wholeCollection,
+      ),
+    );
+    const rows = owned.rows;
+    invalid.push(...owned.invalid);
     invalid.sort((a, b) => a.line - b.line);
     const labels = options.label === undefined ? [] : [toPropertyLabel(options.label)];
-    const counts = await this.upsert(
+    const counts = await this.upsertWith(
       rows.map((r) => r.property),
       labels,
+      wholeCollection,
     );
     return { ...counts, invalid, ids: rows.map((r) => r.property.id) };
   }
@@ -222,14 +238,22 @@ export class PropertyCatalog {
    * @throws InvalidInputError (`BAD_USER_INPUT`) naming each label the label rule refuses (see `toPropertyLabels`); nothing is written then
    */
   async upsert(properties: readonly Property[], givenLabels: readonly string[]): Promise<Omit<PropertyImportReport, 'invalid' | 'ids'>> {
+    // FerretDB 1.x reads one `_id` from its index but scans the collection for `$in`: a big import reads the
+    // collection once, a small one reads each id.
+    return this.upsertWith(properties, givenLabels, properties.length > FIND_ONE_LIMIT ? await this.allRecords() : null);
+  }
+
+  /** {@link upsert} with the collection read before (a big import), or `null` to read each record by id. */
+  private async upsertWith(
+    properties: readonly Property[],
+    givenLabels: readonly string[],
+    wholeCollection: ReadonlyMap<string, CatalogPropertyDocument> | null,
+  ): Promise<Omit<PropertyImportReport, 'invalid' | 'ids'>> {
     const labels = toPropertyLabels(givenLabels);
     const now = this.clock.now();
     let added = 0;
     let updated = 0;
     let unchanged = 0;
-    // FerretDB 1.x reads one `_id` from its index but scans the collection for `$in`: a big import reads the
-    // collection once, a small one reads each id.
-    const wholeCollection = properties.length > FIND_ONE_LIMIT ? await this.allRecords() : null;
     for (let start = 0; start < properties.length; start += IMPORT_BATCH) {
       const batch = properties.slice(start, start + IMPORT_BATCH).map((p) => ({ ...p, listingUrls: storableListingUrls(p.listingUrls) }));
       const existing = await this.existingRecords(batch, wholeCollection);
@@ -253,6 +277,28 @@ export class PropertyCatalog {
       unchanged += fresh.length - inserted;
     }
     return { added, updated, unchanged };
+  }
+
+  /** The property holding each listing the given properties' URLs name: from the collection read before, or one query. */
+  private async listingOwners(
+    properties: readonly Property[],
+    wholeCollection: ReadonlyMap<string, CatalogPropertyDocument> | null,
+  ): Promise<ListingOwners> {
+    const listings = properties.flatMap((p) => listingsOf(p.listingUrls));
+    const wanted = new Set(listings.map(({ source, listingId }) => listingKey(source, listingId)));
+    const owners = new Map<string, string>();
+    if (wanted.size === 0) return owners;
+    const query = {
+      $or: SOURCES.map((s) => ({ [`listingIds.${s}`]: { $in: listings.filter((l) => l.source === s).map((l) => l.listingId) } })),
+    };
+    const docs = wholeCollection?.values() ?? this.properties.find(query, { projection: { listingIds: 1 } });
+    for await (const doc of docs) {
+      for (const [source, listingId] of Object.entries(doc.listingIds)) {
+        const key = listingKey(source as Source, listingId);
+        if (wanted.has(key)) owners.set(key, doc._id);
+      }
+    }
+    return owners;
   }
 
   /** Every record by id: one scan of the collection. */
@@ -455,13 +501,7 @@ function storableListingUrls(urls: Partial<Record<Source, string>>): Partial<Rec
 }
 
 function listingIdsOf(urls: Partial<Record<Source, string>>): Partial<Record<Source, string>> {
-  const ids: Partial<Record<Source, string>> = {};
-  for (const source of SOURCES) {
-    const url = urls[source];
-    const id = url === undefined ? null : listingIdOf(source, url);
-    if (id !== null) ids[source] = id;
-  }
-  return ids;
+  return Object.fromEntries(listingsOf(urls).map(({ source, listingId }) => [source, listingId]));
 }
 
 function newRecord(property: Property, labels: readonly string[], now: Date): Omit<CatalogPropertyDocument, '_id'> {

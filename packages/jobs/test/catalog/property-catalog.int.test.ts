@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { InvalidInputError, NotFoundError, toPropertyId } from '@phx/core';
 import { PropertyCatalog, PROPERTIES_COLLECTION } from '../../src/catalog/property-catalog.js';
+import { addCatalogProperty } from '../../src/catalog/add-property.js';
+import { ListingIdTakenError } from '../../src/catalog/listing-id-taken-error.js';
 import { addressFromListingUrl, readListingUrl } from '../../src/catalog/listing-url.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -243,5 +245,70 @@ describe('PropertyCatalog labels', () => {
     }
     expect(await tdb.db.collection(PROPERTIES_COLLECTION).find().sort({ _id: 1 }).toArray()).toEqual(before);
     expect(await catalog.importCsv(csv, { label: 'x'.repeat(64) })).toMatchObject({ updated: 3 });
+  });
+});
+
+describe('PropertyCatalog listing ids: one property per listing', () => {
+  let tdb: TestDatabase;
+  let catalog: PropertyCatalog;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('catalog_listing_ids');
+    catalog = new PropertyCatalog({ db: tdb.db });
+    await catalog.importCsv(csv);
+  });
+  afterAll(async () => {
+    await tdb.close();
+  });
+
+  it("reports a CSV row naming another property's listing id invalid, naming that property and the id; the other rows import", async () => {
+    const other = 'https://www.zillow.com/homedetails/9-Else-St-Austin-TX-78701/9009_zpid/';
+    const report = await catalog.importCsv(
+      [
+        'address,zillow_url,redfin_url',
+        `"2 Wrong St, Austin, TX 78701",${ZILLOW},`, // line 2: Garwood's zpid
+        `"3 Wrong St, Austin, TX 78701",,${REDFIN}`, // line 3: Plymouth's Redfin id
+        `"9 Else St, Austin, TX 78701",${other},`,
+        `"10 Twin St, Austin, TX 78701",${other},`, // line 5: the zpid of line 4
+        `"3001 Garwood St, Austin, TX 78702",${ZILLOW},`, // its own listing: fine
+      ].join('\n'),
+    );
+    expect(report).toMatchObject({ added: 1, unchanged: 1, ids: ['9-else-st-austin-tx-78701', '3001-garwood-st-austin-tx-78702'] });
+    expect(report.invalid).toEqual([
+      { line: 2, reason: 'zillow_url names zillow listing 29384654, which is already property "3001-garwood-st-austin-tx-78702"' },
+      { line: 3, reason: 'redfin_url names redfin listing 31234567, which is already property "1000-plymouth-dr-austin-tx-78758"' },
+      { line: 5, reason: 'zillow_url names zillow listing 9009, which is already property "9-else-st-austin-tx-78701" (line 4)' },
+    ]);
+    expect(await catalog.get('2 Wrong St, Austin, TX 78701')).toBeNull();
+    // An existing record given another property's listing id is refused too, and left as it was.
+    const again = await catalog.importCsv(`address,zillow_url,redfin_url\n"7 Last Rd, Austin, TX 78701",${other},\n`);
+    expect(again.invalid).toEqual([
+      { line: 2, reason: 'zillow_url names zillow listing 9009, which is already property "9-else-st-austin-tx-78701"' },
+    ]);
+    expect((await catalog.get('7-last-rd-austin-tx-78701'))?.listingIds).toEqual({});
+    for (const [source, id] of [
+      ['zillow', '29384654'],
+      ['redfin', '31234567'],
+      ['zillow', '9009'],
+    ] as const) {
+      expect(await tdb.db.collection(PROPERTIES_COLLECTION).countDocuments({ [`listingIds.${source}`]: id })).toBe(1);
+    }
+  });
+
+  it('refuses to add a listing URL spelling another address than the property holding its listing id (LISTING_ID_TAKEN), yet a selection reuses that property', async () => {
+    const wrong = 'https://www.zillow.com/homedetails/2-Wrong-St-Austin-TX-78701/29384654_zpid/';
+    const error = await addCatalogProperty(catalog, { listingUrl: wrong }, []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListingIdTakenError);
+    expect(error).toMatchObject({
+      code: 'LISTING_ID_TAKEN',
+      source: 'zillow',
+      listingId: '29384654',
+      propertyId: '3001-garwood-st-austin-tx-78702',
+    });
+    expect((error as Error).message).toContain('zillow listing 29384654 is already property "3001-garwood-st-austin-tx-78702"');
+    expect(await catalog.get('2 Wrong St, Austin, TX 78701')).toBeNull();
+    // The same listing under its own address, or by a URL without an address, is that property.
+    expect(await addCatalogProperty(catalog, { listingUrl: ZILLOW }, ['again'])).toMatchObject({ id: '3001-garwood-st-austin-tx-78702' });
+    expect((await catalog.select({ listingUrls: [wrong] })).map((p) => p.id)).toEqual(['3001-garwood-st-austin-tx-78702']);
   });
 });
