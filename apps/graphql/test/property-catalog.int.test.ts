@@ -258,6 +258,25 @@ describe('the property catalog over GraphQL', () => {
     expect(unknownId.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
   });
 
+  it('enqueue errors name the field and value at fault: label with all, a label no property has, an id that cannot exist', async () => {
+    const both = await ask(ENQUEUE, { input: { label: 'phoenix-2025', all: true } });
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'label|all' }] });
+    expect(both.errors?.[0]?.message).toMatch(/label and all given together/);
+    expect(both.errors?.[0]?.message).not.toMatch(/addresses:/);
+    const idsAndLabel = await ask(ENQUEUE, { input: { propertyIds: ['100-n-1st-ave-phoenix-az-85003'], label: 'phoenix-2025' } });
+    expect(idsAndLabel.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'propertyIds|label' }] });
+    const noneLabelled = await ask(ENQUEUE, { input: { label: 'no-such-label' } });
+    expect(noneLabelled.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    expect(noneLabelled.errors?.[0]?.message).toContain('label "no-such-label"');
+    const impossible = await ask(ENQUEUE, { input: { propertyIds: ['../x', '100-n-1st-ave-phoenix-az-85003', 'Bad Id'] } });
+    expect(impossible.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [{ path: 'propertyIds.0' }, { path: 'propertyIds.2' }],
+    });
+    expect(impossible.errors?.[0]?.message).toContain('"../x" is not a property id');
+    expect(impossible.errors?.[0]?.message).toContain('"Bad Id" is not a property id');
+  });
+
   it('shows per source the last extraction: the newest ended job that read, skipped or failed it', async () => {
     const davis = SAMPLE_PROPERTIES[0];
     if (davis === undefined) throw new Error('no sample property');

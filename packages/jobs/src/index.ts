@@ -165,6 +165,8 @@ export {
   removeUnusedProperty,
   addCatalogProperty,
   ListingIdTakenError,
+  propertyIdIssue,
+  selectionMixIssue,
   toPropertyLabel,
   toPropertyLabels,
   MAX_PROPERTY_LABEL_LENGTH,

@@ -12,6 +12,7 @@ import {
 import type { Clock, InvalidPropertiesCsvRow, Property, PropertiesCsvRow, Source } from '@phx/core';
 import { addressFromListingUrl, listingIdOf, readListingUrl, storableListingUrl } from './listing-url.js';
 import { toPropertyLabel, toPropertyLabels } from './property-label.js';
+import { propertyIdIssue, selectionMixIssue } from './selection-issues.js';
 import { listingKey, listingsOf, refuseTakenListings } from './listing-id-owners.js';
 import type { ListingOwners } from './listing-id-owners.js';
 
@@ -92,13 +93,13 @@ export interface PropertyPage {
  * `listingUrls`; or `label` alone; or `all` alone.
  */
 export interface PropertySelection {
-  /** Catalog property ids (or addresses of catalog properties); an unknown one is NOT_FOUND. */
+  /** Catalog property ids (core's `toPropertyId` slugs); one that no address makes is BAD_USER_INPUT, an unknown one NOT_FOUND. */
   readonly ids?: readonly string[];
   /** Addresses; one not in the catalog is added (its listing is found by the sites' address search at run time). */
   readonly addresses?: readonly string[];
   /** Listing URLs of Zillow or Redfin; one whose listing id is not in the catalog is added with the address of its slug. */
   readonly listingUrls?: readonly string[];
-  /** Every property with this label, in any case (checked by the label rule: a malformed one is BAD_USER_INPUT). */
+  /** Every property with this label, in any case (checked by the label rule: a malformed one is BAD_USER_INPUT; one no property has, NOT_FOUND). */
   readonly label?: string;
   /** Every property of the catalog. */
   readonly all?: boolean;
@@ -392,25 +393,34 @@ export class PropertyCatalog {
    *
    * @param selection - see {@link PropertySelection}
    * @returns the properties, each once, in request order (by id for `label` and `all`)
-   * @throws InvalidInputError (`BAD_USER_INPUT`) for an empty or mixed selection, a URL of an unsupported site or a label the label rule refuses
-   * @throws NotFoundError for an id the catalog does not have
+   * @throws InvalidInputError (`BAD_USER_INPUT`) for an empty or mixed selection (naming the parts given together), an id
+   *   that is not a property id (naming it), a URL of an unsupported site or a label the label rule refuses
+   * @throws NotFoundError for an id the catalog does not have, or a label no property has (naming it)
    */
   async select(selection: PropertySelection): Promise<Property[]> {
     const ids = selection.ids ?? [];
     const addresses = selection.addresses ?? [];
     const urls = selection.listingUrls ?? [];
-    const listed = ids.length + addresses.length + urls.length > 0;
-    const kinds = [listed, selection.label !== undefined, selection.all === true].filter(Boolean).length;
-    if (kinds !== 1) {
-      const message =
-        kinds === 0
-          ? 'nothing selected; give ids, addresses or listing URLs, a label, or all'
-          : 'give ids/addresses/listing URLs, or a label, or all; not several of these';
-      throw new InvalidInputError('property selection', [{ path: 'selection', message }]);
-    }
-    if (selection.all === true || selection.label !== undefined) {
-      const query = selection.label === undefined ? {} : { labels: toPropertyLabel(selection.label) };
-      const docs = await this.properties.find(query).sort({ _id: 1 }).toArray();
+    const lists = { ids, addresses, listingUrls: urls };
+    const given = [
+      ...Object.entries(lists)
+        .filter(([, list]) => list.length > 0)
+        .map(([name]) => name),
+      ...(selection.label === undefined ? [] : ['label']),
+      ...(selection.all === true ? ['all'] : []),
+    ];
+    const issues = [
+      given.length === 0 ? { path: 'selection', message: 'nothing selected; give ids, addresses or listing URLs, a label, or all' } : null,
+      selectionMixIssue(given, Object.keys(lists)),
+      ...ids.map((id, i) => propertyIdIssue(id, `ids.${i}`)),
+    ].filter((issue) => issue !== null);
+    if (issues.length > 0) throw new InvalidInputError('property selection', issues);
+    if (selection.all === true)
+      return (await this.properties.find({}).sort({ _id: 1 }).toArray()).map((d) => toJobProperty(fromDocument(d)));
+    if (selection.label !== undefined) {
+      const label = toPropertyLabel(selection.label);
+      const docs = await this.properties.find({ labels: label }).sort({ _id: 1 }).toArray();
+      if (docs.length === 0) throw new NotFoundError('property', label, { key: 'label', where: 'the catalog' });
       return docs.map((d) => toJobProperty(fromDocument(d)));
     }
     const chosen = new Map<string, Property>();

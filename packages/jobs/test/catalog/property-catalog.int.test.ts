@@ -154,7 +154,6 @@ describe('PropertyCatalog.select', () => {
     ]);
     expect(await catalog.get('9-new-ln-mesa-az-85201')).toMatchObject({ labels: [], listingUrls: {} });
     expect((await catalog.select({ label: 'austin' })).map((p) => p.id)).toHaveLength(3);
-    expect(await catalog.select({ label: 'nowhere' })).toEqual([]);
     expect(await catalog.select({ all: true })).toHaveLength(4);
   });
 
@@ -194,6 +193,17 @@ describe('PropertyCatalog.select', () => {
     await expect(catalog.select({ ids: ['nope-1'] })).rejects.toBeInstanceOf(NotFoundError);
     await expect(catalog.select({})).rejects.toBeInstanceOf(InvalidInputError);
     await expect(catalog.select({ all: true, label: 'austin' })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(catalog.select({ all: true, label: 'austin' })).rejects.toThrow(/label\|all: label and all given together/);
+    await expect(catalog.select({ ids: ['7-last-rd-austin-tx-78701'], label: 'austin' })).rejects.toThrow(
+      /ids\|label: ids and label given together/,
+    );
+    // A label no property has names it (NOT_FOUND, as an unknown id); an id no address can make is bad input naming it.
+    await expect(catalog.select({ label: 'nowhere' })).rejects.toThrow(
+      new NotFoundError('property', 'nowhere', { key: 'label', where: 'the catalog' }).message,
+    );
+    const impossible = await catalog.select({ ids: ['../x'] }).catch((e: unknown) => e);
+    expect(impossible).toBeInstanceOf(InvalidInputError);
+    expect((impossible as Error).message).toContain('ids.0: "../x" is not a property id');
   });
 });
 
