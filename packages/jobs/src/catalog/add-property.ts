@@ -1,7 +1,8 @@
 import { NotFoundError, toPropertyId } from '@phx/core';
 import { ListingIdTakenError } from './listing-id-taken-error.js';
 import { addressFromListingUrl, readListingUrl, storableListingUrl } from './listing-url.js';
-import type { CatalogProperty, PropertyCatalog } from './property-catalog.js';
+import type { CatalogProperty } from './catalog-property.js';
+import type { PropertyCatalog } from './property-catalog.js';
 import { toPropertyLabels } from './property-label.js';
 
 /** What {@link addCatalogProperty} adds: a street address, or a Zillow or Redfin listing URL (the address then comes from the URL). */

@@ -1,12 +1,5 @@
-export {
-  PropertyCatalog,
-  PROPERTIES_COLLECTION,
-  SAMPLE_LABEL,
-  MAX_PROPERTY_PAGE,
-  encodePropertyCursor,
-  decodePropertyCursor,
-  toJobProperty,
-} from './property-catalog.js';
+export { PropertyCatalog, PROPERTIES_COLLECTION, SAMPLE_LABEL } from './property-catalog.js';
+export { MAX_PROPERTY_PAGE, encodePropertyCursor, decodePropertyCursor, toJobProperty } from './catalog-property.js';
 export type {
   CatalogProperty,
   CatalogPropertyDocument,
@@ -15,7 +8,7 @@ export type {
   PropertyPage,
   PropertyCatalogOptions,
   PropertySelection,
-} from './property-catalog.js';
+} from './catalog-property.js';
 export { PropertyInUseError } from './property-in-use-error.js';
 export { removeUnusedProperty } from './remove-property.js';
 export { addCatalogProperty } from './add-property.js';
