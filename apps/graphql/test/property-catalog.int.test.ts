@@ -148,9 +148,64 @@ describe('the property catalog over GraphQL', () => {
       id: '600-n-6th-ave-phoenix-az-85003',
       listingUrls: [{ source: 'zillow', url: newUrl, listingId: '6006' }],
     });
+    // User info and fragment never reach the catalog (nor the jobs that read it).
+    const zillowUrl = 'https://www.zillow.com/homedetails/610-N-6th-Ave-Phoenix-AZ-85003/6106_zpid/';
+    const zillow = (
+      await data<{ addProperty: PropertyNode }>(ADD, {
+        listingUrl: `https://me:secret@www.zillow.com${new URL(zillowUrl).pathname}#photos`,
+      })
+    ).addProperty;
+    expect(zillow.listingUrls).toEqual([{ source: 'zillow', url: zillowUrl, listingId: '6106' }]);
+    const secretUrl = 'https://me:secret@www.redfin.com/AZ/Phoenix/650-N-6th-Ave-85003/home/6506#map';
+    const redfin = (await data<{ addProperty: PropertyNode }>(ADD, { listingUrl: secretUrl })).addProperty;
+    expect(redfin.listingUrls).toEqual([
+      { source: 'redfin', url: 'https://www.redfin.com/AZ/Phoenix/650-N-6th-Ave-85003/home/6506', listingId: '6506' },
+    ]);
     const other = await ask(ADD, { listingUrl: 'https://www.realtor.com/realestateandhomes-detail/1-Main-St_Phoenix_AZ_85001_M1' });
     expect(other.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(other.errors?.[0]?.message).toMatch(/realtor\.com/);
+  });
+
+  it("a listing belongs to one property: an import row or addProperty naming another property's listing is refused naming it", async () => {
+    const taken = 'https://www.zillow.com/homedetails/101-Wrong-Ave-Phoenix-AZ-85003/1001_zpid/';
+    const report = await data<{ importProperties: { added: number; invalid: { line: number; reason: string }[] } }>(IMPORT, {
+      csv: `address,zillow_url,redfin_url\n"101 Wrong Ave, Phoenix, AZ 85003",${taken},\n`,
+    });
+    expect(report.importProperties).toMatchObject({
+      added: 0,
+      invalid: [{ line: 2, reason: 'zillow_url names zillow listing 1001, which is already property "100-n-1st-ave-phoenix-az-85003"' }],
+    });
+    const conflict = await ask(ADD, { listingUrl: taken });
+    expect(conflict.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'LISTING_ID_TAKEN' });
+    expect(conflict.errors?.[0]?.message).toContain('zillow listing 1001 is already property "100-n-1st-ave-phoenix-az-85003"');
+    expect((await page({ filter: { search: '101 Wrong' } })).totalCount).toBe(0);
+    // Enqueue keeps reusing the property a listing URL is on.
+    const job = (
+      await data<{ enqueueExtraction: { properties: { id: string }[] } }>(ENQUEUE, { input: { listingUrls: [taken], dryRun: true } })
+    ).enqueueExtraction;
+    expect(job.properties.map((p) => p.id)).toEqual(['100-n-1st-ave-phoenix-az-85003']);
+    await harness.jobService.cancelJob((job as unknown as { id: never }).id);
+  });
+
+  it('labels: one rule for add, import, filter and enqueue (trimmed, 1..64 of a-z 0-9 - _ ., lower-case); a bad one is BAD_USER_INPUT naming it', async () => {
+    const address = '900 N 9th Ave, Phoenix, AZ 85003';
+    const bad = async (query: string, variables: Record<string, unknown>, label: string) => {
+      const body = await ask(query, variables);
+      expect(body.errors?.[0]?.extensions?.['code'], JSON.stringify(body)).toBe('BAD_USER_INPUT');
+      expect(body.errors?.[0]?.message).toContain(`"${label.slice(0, 20)}`);
+      expect(body.errors?.[0]?.message).toMatch(/letters a-z, digits, "-", "_" or "\."; at most 64 characters/);
+    };
+    await bad(ADD, { address, labels: ['', ' '] }, '');
+    await bad(ADD, { address, labels: ['ok', 'x'.repeat(5000)] }, 'x'.repeat(20));
+    // Nothing was added by the refused calls.
+    expect((await page({ filter: { search: '900 N 9th' } })).totalCount).toBe(0);
+    await bad(IMPORT, { csv: PHOENIX_CSV, label: ' ' }, '');
+    await bad(PROPERTIES, { filter: { label: 'two words' } }, 'two words');
+    await bad(ENQUEUE, { input: { label: 'a/b', dryRun: true } }, 'a/b');
+    const added = (await data<{ addProperty: PropertyNode }>(ADD, { address, labels: [' Phoenix-2025 ', 'PHOENIX-2025'] })).addProperty;
+    expect(added.labels).toEqual(['phoenix-2025']);
+    expect((await page({ filter: { label: 'Phoenix-2025' } })).edges.map((e) => e.node.id)).toContain('900-n-9th-ave-phoenix-az-85003');
+    await data(REMOVE, { id: address });
   });
 
   it('pages by cursor with a totalCount; search and source filter; a label or search matching nothing is an empty page', async () => {
@@ -205,6 +260,25 @@ describe('the property catalog over GraphQL', () => {
     expect(gone.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
     const unknownId = await ask(ENQUEUE, { input: { propertyIds: ['no-such-property'] } });
     expect(unknownId.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+  });
+
+  it('enqueue errors name the field and value at fault: label with all, a label no property has, an id that cannot exist', async () => {
+    const both = await ask(ENQUEUE, { input: { label: 'phoenix-2025', all: true } });
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'label|all' }] });
+    expect(both.errors?.[0]?.message).toMatch(/label and all given together/);
+    expect(both.errors?.[0]?.message).not.toMatch(/addresses:/);
+    const idsAndLabel = await ask(ENQUEUE, { input: { propertyIds: ['100-n-1st-ave-phoenix-az-85003'], label: 'phoenix-2025' } });
+    expect(idsAndLabel.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'propertyIds|label' }] });
+    const noneLabelled = await ask(ENQUEUE, { input: { label: 'no-such-label' } });
+    expect(noneLabelled.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    expect(noneLabelled.errors?.[0]?.message).toContain('label "no-such-label"');
+    const impossible = await ask(ENQUEUE, { input: { propertyIds: ['../x', '100-n-1st-ave-phoenix-az-85003', 'Bad Id'] } });
+    expect(impossible.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [{ path: 'propertyIds.0' }, { path: 'propertyIds.2' }],
+    });
+    expect(impossible.errors?.[0]?.message).toContain('"../x" is not a property id');
+    expect(impossible.errors?.[0]?.message).toContain('"Bad Id" is not a property id');
   });
 
   it('shows per source the last extraction: the newest ended job that read, skipped or failed it', async () => {

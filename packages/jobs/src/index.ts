@@ -172,6 +172,14 @@ export {
   addressFromListingUrl,
   SUPPORTED_LISTING_SITES,
   removeUnusedProperty,
+  addCatalogProperty,
+  ListingIdTakenError,
+  propertyIdIssue,
+  selectionMixIssue,
+  toPropertyLabel,
+  toPropertyLabels,
+  MAX_PROPERTY_LABEL_LENGTH,
+  PROPERTY_LABEL_RULE,
 } from './catalog/index.js';
 export type {
   CatalogProperty,
@@ -182,4 +190,5 @@ export type {
   PropertyCatalogOptions,
   PropertySelection,
   ActiveJobsLookup,
+  PropertyToAdd,
 } from './catalog/index.js';

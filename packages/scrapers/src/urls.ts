@@ -6,6 +6,6 @@
  *
  * @packageDocumentation
  */
-export { parseZillowListingUrl } from './zillow/zillow-urls.js';
-export { parseRedfinListingUrl } from './redfin/redfin-urls.js';
+export { parseZillowListingUrl, ZILLOW_PAGE_HOSTS } from './zillow/zillow-urls.js';
+export { parseRedfinListingUrl, REDFIN_PAGE_HOSTS } from './redfin/redfin-urls.js';
 export { UnsupportedUrlError } from './errors/index.js';

@@ -1,5 +1,4 @@
-import type { PropertyCatalog } from '@phx/jobs';
-import { JobService, removeUnusedProperty } from '@phx/jobs';
+import { addCatalogProperty, JobService, removeUnusedProperty } from '@phx/jobs';
 import { formatImportReport, openCatalog } from './catalog-selection.js';
 import type { CliContext } from './run-cli.js';
 import type { PropertiesRequest } from './properties-options.js';
@@ -11,7 +10,7 @@ import type { PropertiesRequest } from './properties-options.js';
  * @param request - what was asked
  * @param ctx - database, queue, settings, output
  * @returns the exit code: 0 on success; 1 for an import with invalid rows (the others imported)
- * @throws core's InvalidInputError (bad CSV, unsupported listing URL, bad cursor) and NotFoundError (unknown property, missing file);
+ * @throws core's InvalidInputError (bad CSV, unsupported listing URL, bad cursor, a label the label rule refuses) and NotFoundError (unknown property, missing file);
  *   `PropertyInUseError` (code `PROPERTY_IN_USE`) when a property to remove is in a pending or running job
  */
 export async function runPropertiesCli(
@@ -26,9 +25,8 @@ export async function runPropertiesCli(
       return report.invalid.length === 0 ? 0 : 1;
     }
     case 'add': {
-      const [property] = await selectOne(catalog, request.target);
-      if (property === undefined) return 1;
-      if (request.label !== null) await catalog.upsert([property], [request.label]);
+      const target = /^https?:\/\//i.test(request.target.trim()) ? { listingUrl: request.target } : { address: request.target };
+      const property = await addCatalogProperty(catalog, target, request.label === null ? [] : [request.label]);
       ctx.write(`Property ${property.id}: ${property.address}`);
       return 0;
     }
@@ -59,8 +57,4 @@ export async function runPropertiesCli(
       return 0;
     }
   }
-}
-
-function selectOne(catalog: PropertyCatalog, target: string) {
-  return /^https?:\/\//i.test(target.trim()) ? catalog.select({ listingUrls: [target] }) : catalog.select({ addresses: [target] });
 }

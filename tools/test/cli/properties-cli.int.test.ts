@@ -71,6 +71,29 @@ describe('phx-extract properties (the built CLI on the catalog)', () => {
     expect(other.stderr).toContain('is not a listing URL of a supported site; supported: zillow.com');
   });
 
+  it("refuses to add a listing URL whose listing is another property's (exit 1, naming it)", async () => {
+    const taken = 'https://www.zillow.com/homedetails/2-Wrong-St-Austin-TX-78701/29384654_zpid/';
+    const refused = await cli('properties', 'add', taken);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('LISTING_ID_TAKEN: The zillow listing 29384654 is already property "3001-garwood-st-austin-tx-78702"');
+    expect((await cli('properties', 'list', '--search', '2 wrong st')).stdout).toBe('0 of 0\n');
+  });
+
+  it('refuses an empty or malformed --label (exit 2, naming the rule) and stores a label in lower case', async () => {
+    for (const label of ['', '  ', 'x'.repeat(65), 'with space']) {
+      const refused = await cli('properties', 'add', '14 Label Ln, Mesa, AZ 85201', '--label', label);
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(/letters a-z, digits, "-", "_" or "\."; at most 64 characters/);
+    }
+    expect((await cli('properties', 'list', '--search', '14 label ln')).stdout).toBe('0 of 0\n');
+    const imported = await cli('properties', 'import', join(dir, 'none.csv'), '--label', '');
+    expect(imported.code).toBe(2);
+    expect((await cli('properties', 'add', '14 Label Ln, Mesa, AZ 85201', '--label', 'Mesa-2026')).code).toBe(0);
+    expect((await cli('properties', 'list', '--label', 'MESA-2026')).stdout).toContain(
+      '14-label-ln-mesa-az-85201  14 Label Ln, Mesa, AZ 85201  [-]  mesa-2026',
+    );
+  });
+
   it('enqueues a new address (it joins the catalog); removing it while the job is pending is a conflict naming the job', async () => {
     const enqueued = await cli('--address', '55 Fresh St, Tempe, AZ 85281', '--async', '--dry-run');
     expect(enqueued.code).toBe(0);

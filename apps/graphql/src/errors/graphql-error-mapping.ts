@@ -34,6 +34,7 @@ const CODE_BY_DOMAIN_CODE: Readonly<Record<string, GraphqlErrorCode>> = Object.f
   JOB_NOT_FINISHED: 'CONFLICT',
   NO_FAILED_PROPERTIES: 'CONFLICT',
   PROPERTY_IN_USE: 'CONFLICT',
+  LISTING_ID_TAKEN: 'CONFLICT',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
 });
@@ -56,7 +57,7 @@ export interface ErrorFormatOptions {
  * - `InvalidInputError` -> `BAD_USER_INPUT` with `extensions.issues` (each bad value named);
  * - `NotFoundError` -> `NOT_FOUND` with `extensions.entity` and `extensions.id`;
  * - a `CoreError` with code `JOB_ALREADY_FINISHED`, `SCHEDULE_NAME_TAKEN`, `JOB_NOT_FINISHED`,
- *   `NO_FAILED_PROPERTIES` or `PROPERTY_IN_USE` -> `CONFLICT` with `extensions.reason`;
+ *   `NO_FAILED_PROPERTIES`, `PROPERTY_IN_USE` or `LISTING_ID_TAKEN` -> `CONFLICT` with `extensions.reason`;
  * - an `AccessError` (the API key check) -> `UNAUTHENTICATED` or `FORBIDDEN`;
  * - any other `CoreError` -> `INTERNAL_SERVER_ERROR` with `extensions.reason` = its code;
  * - errors GraphQL itself raised (parse, validation, variables) keep their

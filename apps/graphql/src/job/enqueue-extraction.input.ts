@@ -2,6 +2,7 @@ import type { InputIssue, IsolationMode, Source } from '@phx/core';
 import { InvalidInputError, parseSources } from '@phx/core';
 import { Field, InputType } from 'type-graphql';
 import type { PropertySelection } from '@phx/jobs';
+import { propertyIdIssue, selectionMixIssue } from '@phx/jobs';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 
 /** GraphQL `EnqueueExtractionInput` (see its `description`). */
@@ -11,7 +12,11 @@ import { IsolationModeEnum } from './isolation-mode.enum.js';
     'or a label alone; or all: true alone.',
 })
 export class EnqueueExtractionInput {
-  @Field(() => [String], { nullable: true, description: 'Ids of catalog properties. An id the catalog lacks: NOT_FOUND.' })
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'Ids of catalog properties (address slugs). An id no address makes (e.g. "../x"): BAD_USER_INPUT; one the catalog lacks: NOT_FOUND.',
+  })
   readonly propertyIds?: readonly string[] | null | undefined;
 
   @Field(() => [String], {
@@ -28,7 +33,10 @@ export class EnqueueExtractionInput {
   })
   readonly listingUrls?: readonly string[] | null | undefined;
 
-  @Field(() => String, { nullable: true, description: 'Every catalog property with this label (none: BAD_USER_INPUT for an empty job).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Every catalog property with this label, in any case. Not a label: BAD_USER_INPUT; no property has it: NOT_FOUND.',
+  })
   readonly label?: string | null | undefined;
 
   @Field(() => Boolean, { nullable: true, description: 'true extracts every property of the catalog.' })
@@ -66,7 +74,8 @@ export interface EnqueueExtraction {
  *
  * @param input - the GraphQL input
  * @returns the catalog selection and the job options
- * @throws {@link InvalidInputError} listing every problem (no selection, a blank entry, each unknown source by name)
+ * @throws {@link InvalidInputError} listing every problem (no selection, parts given together naming them, a blank entry,
+ *   an id no address makes, each unknown source by name)
  */
 export function toEnqueueExtraction(
   input: Partial<Omit<EnqueueExtractionInput, 'label'>> & { readonly label?: string | null | undefined },
@@ -75,15 +84,23 @@ export function toEnqueueExtraction(
   const lists = { propertyIds: input.propertyIds ?? [], addresses: input.addresses ?? [], listingUrls: input.listingUrls ?? [] };
   const label = input.label ?? undefined;
   const all = input.all === true;
-  const kinds = [Object.values(lists).some((l) => l.length > 0), label !== undefined, all].filter(Boolean).length;
-  if (kinds === 0) {
+  const given = [
+    ...Object.entries(lists)
+      .filter(([, list]) => list.length > 0)
+      .map(([name]) => name),
+    ...(label === undefined ? [] : ['label']),
+    ...(all ? ['all'] : []),
+  ];
+  if (given.length === 0) {
     issues.push({ path: 'addresses', message: 'no properties given; pass propertyIds, addresses, listingUrls, a label, or all: true' });
-  } else if (kinds > 1) {
-    issues.push({ path: 'addresses', message: 'give propertyIds/addresses/listingUrls, or a label, or all: true; not several of these' });
   }
+  const mixed = selectionMixIssue(given, Object.keys(lists));
+  if (mixed !== null) issues.push(mixed);
   for (const [name, list] of Object.entries(lists)) {
     list.forEach((entry, i) => {
-      if (entry.trim() === '') issues.push({ path: `${name}.${i}`, message: 'is blank' });
+      const path = `${name}.${i}`;
+      const issue = entry.trim() === '' ? { path, message: 'is blank' } : name === 'propertyIds' ? propertyIdIssue(entry, path) : null;
+      if (issue !== null) issues.push(issue);
     });
   }
   let sources: Source[] | undefined;

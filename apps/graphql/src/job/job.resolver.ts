@@ -29,7 +29,8 @@ export class JobResolver {
   @Mutation(() => JobType, {
     description:
       'Enqueues an extraction job for catalog properties and returns it (PENDING). ' +
-      'No or empty selection, or an unknown source: BAD_USER_INPUT; an address not in the catalog: NOT_FOUND.',
+      'No selection, parts given together (named), an id no address makes, a malformed label or an unknown source: BAD_USER_INPUT; ' +
+      'an id the catalog lacks, or a label no property has: NOT_FOUND (naming it).',
   })
   async enqueueExtraction(
     @Arg('input', () => EnqueueExtractionInput) input: EnqueueExtractionInput,

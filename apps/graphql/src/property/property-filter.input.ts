@@ -8,7 +8,11 @@ export class PropertyFilterInput {
   @Field(() => String, { nullable: true, description: 'A piece of the address, in any case (taken literally, not as a pattern).' })
   readonly search?: string | null | undefined;
 
-  @Field(() => String, { nullable: true, description: 'A label the property has, e.g. "sample".' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A label the property has, in any case, e.g. "sample". Not a label (1..64 letters a-z, digits, "-", "_", "."): BAD_USER_INPUT.',
+  })
   readonly label?: string | null | undefined;
 
   @Field(() => String, {

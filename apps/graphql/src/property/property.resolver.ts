@@ -1,6 +1,6 @@
 import { InvalidInputError, NotFoundError, parseSources } from '@phx/core';
 import type { PropertyFilter } from '@phx/jobs';
-import { MAX_PROPERTY_PAGE, removeUnusedProperty } from '@phx/jobs';
+import { addCatalogProperty, MAX_PROPERTY_PAGE, removeUnusedProperty } from '@phx/jobs';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
 import { PropertyConnectionType, toPropertyConnection } from './property-connection.type.js';
@@ -75,11 +75,15 @@ export class PropertyResolver {
   @Mutation(() => PropertyImportReportType, {
     description:
       'Imports a properties CSV (header address,zillow_url,redfin_url) into the catalog as an upsert by normalised address, and reports ' +
-      'what it did. Bad rows are reported with their line and reason, the rest import. No address header or malformed CSV: BAD_USER_INPUT.',
+      "what it did. Bad rows (no address, a repeated address, a URL not of its column's site, a listing another property holds) are reported " +
+      'with their line and reason, the rest import. No address header or malformed CSV: BAD_USER_INPUT.',
   })
   async importProperties(
     @Arg('csv', () => String, { description: 'The CSV text (UTF-8).' }) csv: string,
-    @Arg('label', () => String, { nullable: true, description: 'A label added to every imported property, e.g. "phoenix-2025".' })
+    @Arg('label', () => String, {
+      nullable: true,
+      description: 'A label added to every imported property, e.g. "phoenix-2025" (the label rule of addProperty).',
+    })
     label: string | null | undefined,
     @Ctx() { services }: GraphqlContext,
   ): Promise<PropertyImportReportType> {
@@ -92,14 +96,19 @@ export class PropertyResolver {
   @Mutation(() => PropertyType, {
     description:
       'Adds a property to the catalog by address or by a Zillow or Redfin listing URL (the address then comes from the URL), or returns ' +
-      'the one it already holds, with the labels added. Give exactly one of address and listingUrl: else BAD_USER_INPUT; a URL of another site: BAD_USER_INPUT.',
+      'the one it already holds, with the labels added. Give exactly one of address and listingUrl: else BAD_USER_INPUT; a URL of another site: BAD_USER_INPUT; ' +
+      'a label not 1..64 letters a-z, digits, "-", "_" or "." (trimmed; stored lower-case): BAD_USER_INPUT naming it, nothing added; ' +
+      'a URL whose listing another property holds while the URL spells another address: CONFLICT (reason LISTING_ID_TAKEN) naming that property.',
   })
   async addProperty(
     @Arg('address', () => String, { nullable: true, description: 'The street address, e.g. "4732 W Davis Rd, Glendale, AZ 85306".' })
     address: string | null | undefined,
     @Arg('listingUrl', () => String, { nullable: true, description: 'A listing page URL of Zillow or Redfin.' })
     listingUrl: string | null | undefined,
-    @Arg('labels', () => [String], { nullable: true, description: 'Labels to add to it.' })
+    @Arg('labels', () => [String], {
+      nullable: true,
+      description: 'Labels to add to it: each 1..64 letters a-z, digits, "-", "_" or "." after trimming, stored lower-case.',
+    })
     labels: readonly string[] | null | undefined,
     @Ctx() { services }: GraphqlContext,
   ): Promise<PropertyType> {
@@ -110,12 +119,8 @@ export class PropertyResolver {
         { path: 'address|listingUrl', message: 'give exactly one of address and listingUrl' },
       ]);
     }
-    const [property] = await services.catalog.select(hasUrl ? { listingUrls: [listingUrl] } : { addresses: [address ?? ''] });
-    if (property === undefined) throw new NotFoundError('property', address ?? listingUrl ?? '');
-    if (labels !== null && labels !== undefined && labels.length > 0) await services.catalog.upsert([property], labels);
-    const stored = await services.catalog.get(property.id);
-    if (stored === null) throw new NotFoundError('property', property.id, { where: 'the catalog' });
-    return toPropertyType(stored);
+    const target = hasUrl ? { listingUrl } : { address: address ?? '' };
+    return toPropertyType(await addCatalogProperty(services.catalog, target, labels ?? []));
   }
 
   /** The `removeProperty` mutation (see its `description`). */

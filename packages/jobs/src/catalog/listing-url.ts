@@ -1,9 +1,40 @@
 import { InvalidInputError } from '@phx/core';
 import type { Source } from '@phx/core';
-import { parseRedfinListingUrl, parseZillowListingUrl } from '@phx/scrapers/urls';
+import { parseRedfinListingUrl, parseZillowListingUrl, REDFIN_PAGE_HOSTS, ZILLOW_PAGE_HOSTS } from '@phx/scrapers/urls';
 
-/** The sites whose listing URLs the catalog reads, in error messages. */
-export const SUPPORTED_LISTING_SITES = 'zillow.com (…/homedetails/<slug>/<zpid>_zpid/), redfin.com (…/home/<id>)';
+const hostList = (hosts: readonly string[]): string => [...hosts].sort((a, b) => a.length - b.length || a.localeCompare(b)).join(', ');
+
+/**
+ * The sites whose listing URLs the catalog reads, in error messages: every
+ * host the scrapers' URL readers accept (e.g. `redfin.ca` too), each site
+ * with the shape of its listing path.
+ */
+export const SUPPORTED_LISTING_SITES =
+  `${hostList(ZILLOW_PAGE_HOSTS)} (…/homedetails/<slug>/<zpid>_zpid/); ` + `${hostList(REDFIN_PAGE_HOSTS)} (…/home/<id>)`;
+
+/**
+ * The form of a listing URL the catalog stores and jobs open: without user
+ * info (`user:password@`) and fragment, which are never part of a listing's
+ * address and must not be kept (credentials) or vary its record. A URL that
+ * has neither, or that does not parse, comes back exactly as given (its query
+ * and spelling are kept).
+ *
+ * @param url - a listing page URL, as given
+ * @returns the URL without user info and fragment
+ */
+export function storableListingUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.username === '' && parsed.password === '' && !url.includes('#')) return url;
+  parsed.username = '';
+  parsed.password = '';
+  parsed.hash = '';
+  return parsed.href;
+}
 
 /**
  * Reads the listing id of a listing URL of a given site with the scrapers' URL readers.

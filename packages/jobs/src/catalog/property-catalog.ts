@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Filter } from 'mongodb';
 import {
   InvalidInputError,
   NotFoundError,
@@ -9,8 +9,31 @@ import {
   systemClock,
   toPropertyId,
 } from '@phx/core';
-import type { Clock, InvalidPropertiesCsvRow, Property, PropertiesCsvRow, Source } from '@phx/core';
-import { addressFromListingUrl, listingIdOf, readListingUrl } from './listing-url.js';
+import type { Clock, Property, PropertiesCsvRow, Source } from '@phx/core';
+import { addressFromListingUrl, listingIdOf, readListingUrl, storableListingUrl } from './listing-url.js';
+import { toPropertyLabel, toPropertyLabels } from './property-label.js';
+import { propertyIdIssue, selectionMixIssue } from './selection-issues.js';
+import { listingKey, listingsOf, refuseTakenListings } from './listing-id-owners.js';
+import {
+  fromDocument,
+  mergeRecord,
+  newRecord,
+  storableListingUrls,
+  toJobProperty,
+  decodePropertyCursor,
+  encodePropertyCursor,
+  MAX_PROPERTY_PAGE,
+} from './catalog-property.js';
+import type {
+  CatalogProperty,
+  CatalogPropertyDocument,
+  PropertyCatalogOptions,
+  PropertyFilter,
+  PropertyImportReport,
+  PropertyPage,
+  PropertySelection,
+} from './catalog-property.js';
+import type { ListingOwners } from './listing-id-owners.js';
 
 /** Name of the catalog's collection. */
 export const PROPERTIES_COLLECTION = 'properties';
@@ -23,121 +46,10 @@ const SEED_MARKER = 'sample-seed';
 /** Label of the properties the sample CSV seeds an empty catalog with. */
 export const SAMPLE_LABEL = 'sample';
 
-/**
- * A property of the catalog (collection `properties`). The job's own snapshot
- * of it is core's `Property` ({@link toJobProperty}). Per-source last
- * extractions (`lastExtractions`) are read from the outcomes, not stored here.
- */
-export interface CatalogProperty {
-  /** Property id: core's `toPropertyId(address)`, the normalised address. Also the document's `_id`. */
-  readonly id: string;
-  /** Street address as first given. */
-  readonly address: string;
-  /** Listing page URL per source, when known. */
-  readonly listingUrls: Readonly<Partial<Record<Source, string>>>;
-  /** Listing id per source read from its URL (Zillow zpid, Redfin property id). */
-  readonly listingIds: Readonly<Partial<Record<Source, string>>>;
-  /** Named lists the property is on, sorted, no duplicates. */
-  readonly labels: readonly string[];
-  /** When the record was added. */
-  readonly createdAt: Date;
-  /** When its listing URLs or labels last changed (equal to `createdAt` until then). */
-  readonly updatedAt: Date;
-}
-
-/** The stored document: {@link CatalogProperty} with `_id` in place of `id`. */
-export type CatalogPropertyDocument = Omit<CatalogProperty, 'id'> & { readonly _id: string };
-
-/** What one import did: counts, and each refused row with its line number and reason. */
-export interface PropertyImportReport {
-  /** Rows whose property was new to the catalog. */
-  readonly added: number;
-  /** Rows that changed a record (a new listing URL or label). */
-  readonly updated: number;
-  /** Rows the catalog already held as they are (or that a concurrent import inserted first). */
-  readonly unchanged: number;
-  /** Rows refused, each with its line (the header is line 1) and reason; the other rows were imported. */
-  readonly invalid: readonly InvalidPropertiesCsvRow[];
-  /** Ids of the rows imported (added, updated or unchanged), in file order. */
-  readonly ids: readonly string[];
-}
-
-/** Filter of {@link PropertyCatalog.list}; every given part must match. */
-export interface PropertyFilter {
-  /** Substring of the address, case-insensitive (taken literally, not as a pattern). */
-  readonly search?: string;
-  /** A label the property has. */
-  readonly label?: string;
-  /** A source the property has a listing URL for. */
-  readonly source?: Source;
-}
-
-/** One page of {@link PropertyCatalog.list}, ordered by id. */
-export interface PropertyPage {
-  /** The page's properties, ordered by id. */
-  readonly nodes: readonly CatalogProperty[];
-  /** How many properties match the filter, over every page. */
-  readonly totalCount: number;
-  /** `true` when more properties follow this page. */
-  readonly hasNextPage: boolean;
-  /** Cursor of the last node, or `null` for an empty page. */
-  readonly endCursor: string | null;
-}
-
-/**
- * Which properties an extraction is for: a union of `ids`, `addresses` and
- * `listingUrls`; or `label` alone; or `all` alone.
- */
-export interface PropertySelection {
-  /** Catalog property ids (or addresses of catalog properties); an unknown one is NOT_FOUND. */
-  readonly ids?: readonly string[];
-  /** Addresses; one not in the catalog is added (its listing is found by the sites' address search at run time). */
-  readonly addresses?: readonly string[];
-  /** Listing URLs of Zillow or Redfin; one whose listing id is not in the catalog is added with the address of its slug. */
-  readonly listingUrls?: readonly string[];
-  /** Every property with this label. */
-  readonly label?: string;
-  /** Every property of the catalog. */
-  readonly all?: boolean;
-}
-
-/** Options of {@link PropertyCatalog}. */
-export interface PropertyCatalogOptions {
-  /** Database holding the collection. Borrowed: never closed here. */
-  readonly db: Db;
-  /** Clock of `createdAt`/`updatedAt`; default the system clock. */
-  readonly clock?: Clock;
-}
-
-/** Largest `first` of a page. */
-export const MAX_PROPERTY_PAGE = 100;
 /** Most rows an import reads one `findOne` each; more read the whole collection once. */
 const FIND_ONE_LIMIT = 200;
 /** Rows inserted at a time when importing. */
 const IMPORT_BATCH = 1000;
-
-/** Encodes an opaque cursor (base64 of the property id). */
-export function encodePropertyCursor(id: string): string {
-  return Buffer.from(id, 'utf8').toString('base64');
-}
-
-/**
- * Decodes a cursor of {@link encodePropertyCursor}.
- *
- * @throws InvalidInputError (`BAD_USER_INPUT`) when it is not one
- */
-export function decodePropertyCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64').toString('utf8');
-  if (id === '' || encodePropertyCursor(id) !== cursor) {
-    throw new InvalidInputError('cursor', [{ path: 'after', message: `"${cursor}" is not a cursor of this list; pass an endCursor` }]);
-  }
-  return id;
-}
-
-/** Core's `Property` (the job's snapshot) of a catalog property. */
-export function toJobProperty(property: CatalogProperty): Property {
-  return { id: toPropertyId(property.address), address: property.address, listingUrls: property.listingUrls };
-}
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -168,33 +80,47 @@ export class PropertyCatalog {
    * `redfin_url`) as an upsert by property id. A row's listing URLs replace the
    * record's for those sources; `label` is added to every imported row's
    * labels. Rows with no address, a URL that is not a listing of its column's
-   * site, or the same address as an earlier row are reported invalid; the rest import.
+   * site, the same address as an earlier row, or a listing (zpid, Redfin id)
+   * that another property holds or an earlier row names are reported invalid
+   * (naming that property and the listing id); the rest import.
    *
    * @param text - the CSV text
    * @param options - `label` to add, `name` of the CSV in errors
    * @returns the report; importing the same CSV again reports every row unchanged and writes nothing
-   * @throws InvalidInputError for a CSV with no `address` header or malformed quoting
+   * @throws InvalidInputError for a CSV with no `address` header or malformed quoting, or a `label` the label rule refuses
    */
   async importCsv(text: string, options: { readonly label?: string; readonly name?: string } = {}): Promise<PropertyImportReport> {
     const read = readPropertiesCsvRows(text, { name: options.name ?? 'properties CSV' });
     const invalid = [...read.invalid];
-    const rows: PropertiesCsvRow[] = [];
+    const listed: PropertiesCsvRow[] = [];
     for (const row of read.rows) {
       const bad = SOURCES.filter(
         (s) => row.property.listingUrls[s] !== undefined && listingIdOf(s, row.property.listingUrls[s] ?? '') === null,
       );
-      if (bad.length === 0) rows.push(row);
+      if (bad.length === 0) listed.push(row);
       else
         invalid.push({
           line: row.line,
           reason: bad.map((s) => `${s}_url "${row.property.listingUrls[s]}" is not a ${s} listing URL`).join('; '),
         });
     }
+    // FerretDB 1.x tests a long `$in` list against every document: a big import reads the collection once, for both steps.
+    const wholeCollection = listed.length > FIND_ONE_LIMIT ? await this.allRecords() : null;
+    const owned = refuseTakenListings(
+      listed,
+      await this.listingOwners(
+        listed.map((r) => r.property),
+        wholeCollection,
+      ),
+    );
+    const rows = owned.rows;
+    invalid.push(...owned.invalid);
     invalid.sort((a, b) => a.line - b.line);
-    const labels = options.label === undefined ? [] : [checkLabel(options.label)];
-    const counts = await this.upsert(
+    const labels = options.label === undefined ? [] : [toPropertyLabel(options.label)];
+    const counts = await this.upsertWith(
       rows.map((r) => r.property),
       labels,
+      wholeCollection,
     );
     return { ...counts, invalid, ids: rows.map((r) => r.property.id) };
   }
@@ -205,29 +131,40 @@ export class PropertyCatalog {
    * @param path - the file
    * @param options - `label` to add
    * @returns the report
-   * @throws core's NotFoundError for a missing file, InvalidInputError for a file that is not UTF-8 or has no `address` header
+   * @throws core's NotFoundError for a missing file, InvalidInputError for a bad `label` (checked first) or a file that is not UTF-8 or has no `address` header
    */
   async importCsvFile(path: string, options: { readonly label?: string } = {}): Promise<PropertyImportReport> {
+    if (options.label !== undefined) toPropertyLabel(options.label);
     return this.importCsv(await readPropertiesCsvFile(path), { ...options, name: `properties CSV ${path}` });
   }
 
   /**
-   * Adds properties or merges them into their records (see {@link importCsv}).
+   * Adds properties or merges them into their records (see {@link importCsv}); listing URLs are stored without user info or fragment.
    *
    * @param properties - the properties, each id once
-   * @param labels - labels to add to each
+   * @param givenLabels - labels to add to each, as given (stored trimmed and lower-case)
    * @returns how many were added, updated, unchanged
+   * @throws InvalidInputError (`BAD_USER_INPUT`) naming each label the label rule refuses (see `toPropertyLabels`); nothing is written then
    */
-  async upsert(properties: readonly Property[], labels: readonly string[]): Promise<Omit<PropertyImportReport, 'invalid' | 'ids'>> {
+  async upsert(properties: readonly Property[], givenLabels: readonly string[]): Promise<Omit<PropertyImportReport, 'invalid' | 'ids'>> {
+    // FerretDB 1.x reads one `_id` from its index but scans the collection for `$in`: a big import reads the
+    // collection once, a small one reads each id.
+    return this.upsertWith(properties, givenLabels, properties.length > FIND_ONE_LIMIT ? await this.allRecords() : null);
+  }
+
+  /** {@link upsert} with the collection read before (a big import), or `null` to read each record by id. */
+  private async upsertWith(
+    properties: readonly Property[],
+    givenLabels: readonly string[],
+    wholeCollection: ReadonlyMap<string, CatalogPropertyDocument> | null,
+  ): Promise<Omit<PropertyImportReport, 'invalid' | 'ids'>> {
+    const labels = toPropertyLabels(givenLabels);
     const now = this.clock.now();
     let added = 0;
     let updated = 0;
     let unchanged = 0;
-    // FerretDB 1.x reads one `_id` from its index but scans the collection for `$in`: a big import reads the
-    // collection once, a small one reads each id.
-    const wholeCollection = properties.length > FIND_ONE_LIMIT ? await this.allRecords() : null;
     for (let start = 0; start < properties.length; start += IMPORT_BATCH) {
-      const batch = properties.slice(start, start + IMPORT_BATCH);
+      const batch = properties.slice(start, start + IMPORT_BATCH).map((p) => ({ ...p, listingUrls: storableListingUrls(p.listingUrls) }));
       const existing = await this.existingRecords(batch, wholeCollection);
       const fresh: CatalogPropertyDocument[] = [];
       for (const property of batch) {
@@ -236,7 +173,7 @@ export class PropertyCatalog {
           fresh.push({ _id: property.id, ...newRecord(property, labels, now) });
           continue;
         }
-        const merged = merge(doc, property, labels);
+        const merged = mergeRecord(doc, property, labels);
         if (merged === null) {
           unchanged += 1;
           continue;
@@ -249,6 +186,28 @@ export class PropertyCatalog {
       unchanged += fresh.length - inserted;
     }
     return { added, updated, unchanged };
+  }
+
+  /** The property holding each listing the given properties' URLs name: from the collection read before, or one query. */
+  private async listingOwners(
+    properties: readonly Property[],
+    wholeCollection: ReadonlyMap<string, CatalogPropertyDocument> | null,
+  ): Promise<ListingOwners> {
+    const listings = properties.flatMap((p) => listingsOf(p.listingUrls));
+    const wanted = new Set(listings.map(({ source, listingId }) => listingKey(source, listingId)));
+    const owners = new Map<string, string>();
+    if (wanted.size === 0) return owners;
+    const query = {
+      $or: SOURCES.map((s) => ({ [`listingIds.${s}`]: { $in: listings.filter((l) => l.source === s).map((l) => l.listingId) } })),
+    };
+    const docs = wholeCollection?.values() ?? this.properties.find(query, { projection: { listingIds: 1 } });
+    for await (const doc of docs) {
+      for (const [source, listingId] of Object.entries(doc.listingIds)) {
+        const key = listingKey(source as Source, listingId);
+        if (wanted.has(key)) owners.set(key, doc._id);
+      }
+    }
+    return owners;
   }
 
   /** Every record by id: one scan of the collection. */
@@ -312,7 +271,7 @@ export class PropertyCatalog {
    *
    * @param filter - search, label, source
    * @param page - `first` 1..100 (default 20), `after` a cursor of an earlier page
-   * @throws InvalidInputError for `first` out of range or a bad cursor
+   * @throws InvalidInputError for `first` out of range, a bad cursor or a label the label rule refuses
    */
   async list(filter: PropertyFilter, page: { readonly first?: number; readonly after?: string | null } = {}): Promise<PropertyPage> {
     const first = page.first ?? 20;
@@ -321,7 +280,7 @@ export class PropertyCatalog {
     }
     const query: Record<string, unknown> = {};
     if (filter.search !== undefined && filter.search !== '') query.address = { $regex: escapeRegex(filter.search), $options: 'i' };
-    if (filter.label !== undefined) query.labels = filter.label;
+    if (filter.label !== undefined) query.labels = toPropertyLabel(filter.label);
     if (filter.source !== undefined) query[`listingUrls.${filter.source}`] = { $exists: true };
     const totalCount = await this.properties.countDocuments(query);
     const after = page.after === undefined || page.after === null ? null : decodePropertyCursor(page.after);
@@ -342,25 +301,34 @@ export class PropertyCatalog {
    *
    * @param selection - see {@link PropertySelection}
    * @returns the properties, each once, in request order (by id for `label` and `all`)
-   * @throws InvalidInputError (`BAD_USER_INPUT`) for an empty or mixed selection, or a URL of an unsupported site
-   * @throws NotFoundError for an id the catalog does not have
+   * @throws InvalidInputError (`BAD_USER_INPUT`) for an empty or mixed selection (naming the parts given together), an id
+   *   that is not a property id (naming it), a URL of an unsupported site or a label the label rule refuses
+   * @throws NotFoundError for an id the catalog does not have, or a label no property has (naming it)
    */
   async select(selection: PropertySelection): Promise<Property[]> {
     const ids = selection.ids ?? [];
     const addresses = selection.addresses ?? [];
     const urls = selection.listingUrls ?? [];
-    const listed = ids.length + addresses.length + urls.length > 0;
-    const kinds = [listed, selection.label !== undefined, selection.all === true].filter(Boolean).length;
-    if (kinds !== 1) {
-      const message =
-        kinds === 0
-          ? 'nothing selected; give ids, addresses or listing URLs, a label, or all'
-          : 'give ids/addresses/listing URLs, or a label, or all; not several of these';
-      throw new InvalidInputError('property selection', [{ path: 'selection', message }]);
-    }
-    if (selection.all === true || selection.label !== undefined) {
-      const query = selection.label === undefined ? {} : { labels: selection.label };
-      const docs = await this.properties.find(query).sort({ _id: 1 }).toArray();
+    const lists = { ids, addresses, listingUrls: urls };
+    const given = [
+      ...Object.entries(lists)
+        .filter(([, list]) => list.length > 0)
+        .map(([name]) => name),
+      ...(selection.label === undefined ? [] : ['label']),
+      ...(selection.all === true ? ['all'] : []),
+    ];
+    const issues = [
+      given.length === 0 ? { path: 'selection', message: 'nothing selected; give ids, addresses or listing URLs, a label, or all' } : null,
+      selectionMixIssue(given, Object.keys(lists)),
+      ...ids.map((id, i) => propertyIdIssue(id, `ids.${i}`)),
+    ].filter((issue) => issue !== null);
+    if (issues.length > 0) throw new InvalidInputError('property selection', issues);
+    if (selection.all === true)
+      return (await this.properties.find({}).sort({ _id: 1 }).toArray()).map((d) => toJobProperty(fromDocument(d)));
+    if (selection.label !== undefined) {
+      const label = toPropertyLabel(selection.label);
+      const docs = await this.properties.find({ labels: label }).sort({ _id: 1 }).toArray();
+      if (docs.length === 0) throw new NotFoundError('property', label, { key: 'label', where: 'the catalog' });
       return docs.map((d) => toJobProperty(fromDocument(d)));
     }
     const chosen = new Map<string, Property>();
@@ -376,7 +344,7 @@ export class PropertyCatalog {
       if (found === null) fresh.push(property);
       chosen.set(property.id, property);
     }
-    for (const url of urls) {
+    for (const url of urls.map(storableListingUrl)) {
       const { source, listingId } = readListingUrl(url);
       const found = await this.findByListingId(source, listingId);
       if (found !== null) {
@@ -444,48 +412,4 @@ export class PropertyCatalog {
     }
     return report;
   }
-}
-
-function checkLabel(label: string): string {
-  const trimmed = label.trim();
-  if (trimmed === '') throw new InvalidInputError('label', [{ path: 'label', message: 'is empty; give a name such as phoenix-2025' }]);
-  return trimmed;
-}
-
-function listingIdsOf(urls: Partial<Record<Source, string>>): Partial<Record<Source, string>> {
-  const ids: Partial<Record<Source, string>> = {};
-  for (const source of SOURCES) {
-    const url = urls[source];
-    const id = url === undefined ? null : listingIdOf(source, url);
-    if (id !== null) ids[source] = id;
-  }
-  return ids;
-}
-
-function newRecord(property: Property, labels: readonly string[], now: Date): Omit<CatalogPropertyDocument, '_id'> {
-  return {
-    address: property.address,
-    listingUrls: { ...property.listingUrls },
-    listingIds: listingIdsOf(property.listingUrls),
-    labels: [...new Set(labels)].sort(),
-    createdAt: now,
-    updatedAt: now,
-  };
-}
-
-/** The changed fields of a record given a property again, or `null` when nothing changes. */
-function merge(
-  doc: CatalogPropertyDocument,
-  property: Property,
-  labels: readonly string[],
-): Pick<CatalogPropertyDocument, 'listingUrls' | 'listingIds' | 'labels'> | null {
-  const listingUrls = { ...doc.listingUrls, ...property.listingUrls };
-  const merged = [...new Set([...doc.labels, ...labels])].sort();
-  const same = SOURCES.every((s) => listingUrls[s] === doc.listingUrls[s]) && merged.length === doc.labels.length;
-  return same ? null : { listingUrls, listingIds: listingIdsOf(listingUrls), labels: merged };
-}
-
-function fromDocument(doc: CatalogPropertyDocument): CatalogProperty {
-  const { _id, ...rest } = doc;
-  return { id: _id, ...rest };
 }

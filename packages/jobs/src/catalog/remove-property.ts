@@ -1,5 +1,6 @@
 import { NotFoundError } from '@phx/core';
-import type { CatalogProperty, PropertyCatalog } from './property-catalog.js';
+import type { CatalogProperty } from './catalog-property.js';
+import type { PropertyCatalog } from './property-catalog.js';
 import { PropertyInUseError } from './property-in-use-error.js';
 
 /** What {@link removeUnusedProperty} asks of the jobs: `JobService.activeJobsWithProperty` satisfies it. */

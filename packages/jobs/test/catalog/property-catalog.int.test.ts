@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { InvalidInputError, NotFoundError } from '@phx/core';
+import { InvalidInputError, NotFoundError, toPropertyId } from '@phx/core';
 import { PropertyCatalog, PROPERTIES_COLLECTION } from '../../src/catalog/property-catalog.js';
+import { addCatalogProperty } from '../../src/catalog/add-property.js';
+import { ListingIdTakenError } from '../../src/catalog/listing-id-taken-error.js';
 import { addressFromListingUrl, readListingUrl } from '../../src/catalog/listing-url.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -114,6 +116,14 @@ describe('PropertyCatalog', () => {
     expect(readListingUrl(ZILLOW)).toEqual({ source: 'zillow', listingId: '29384654' });
     expect(readListingUrl(REDFIN)).toEqual({ source: 'redfin', listingId: '31234567' });
     expect(() => readListingUrl('https://www.realtor.com/realestateandhomes-detail/x')).toThrow(/realtor\.com.*supported: zillow\.com/s);
+    // Every host the readers accept is named, Redfin's Canadian site too.
+    expect(readListingUrl('https://www.redfin.ca/bc/vancouver/1-main-st/home/154849597')).toEqual({
+      source: 'redfin',
+      listingId: '154849597',
+    });
+    for (const host of ['www.zillow.com', 'zillow.com', 'www.redfin.com', 'redfin.com', 'www.redfin.ca', 'redfin.ca']) {
+      expect(() => readListingUrl('https://www.realtor.com/x')).toThrow(new RegExp(`[ ,]${host.replace(/\./g, '\\.')}[ ,]`));
+    }
     expect(addressFromListingUrl(ZILLOW)).toBe('3001 Garwood St Austin TX 78702');
     expect(addressFromListingUrl(REDFIN)).toBe('1000 Plymouth Dr, Austin, TX 78758');
   });
@@ -144,7 +154,6 @@ describe('PropertyCatalog.select', () => {
     ]);
     expect(await catalog.get('9-new-ln-mesa-az-85201')).toMatchObject({ labels: [], listingUrls: {} });
     expect((await catalog.select({ label: 'austin' })).map((p) => p.id)).toHaveLength(3);
-    expect(await catalog.select({ label: 'nowhere' })).toEqual([]);
     expect(await catalog.select({ all: true })).toHaveLength(4);
   });
 
@@ -164,9 +173,152 @@ describe('PropertyCatalog.select', () => {
     await expect(catalog.select({ listingUrls: [other] })).rejects.toThrow(/realtor\.com.*supported/);
   });
 
+  it('stores listing URLs without user info or fragment, from a CSV and from a selection; a plain URL stays as given', async () => {
+    const secret = 'https://user:pw@www.zillow.com/homedetails/5-Key-St-Austin-TX-78701/5005_zpid/?utm=x#photos';
+    const clean = 'https://www.zillow.com/homedetails/5-Key-St-Austin-TX-78701/5005_zpid/?utm=x';
+    const report = await catalog.importCsv(`address,zillow_url,redfin_url\n"5 Key St, Austin, TX 78701",${secret},\n`);
+    expect(report).toMatchObject({ added: 1, invalid: [] });
+    expect((await catalog.get('5-key-st-austin-tx-78701'))?.listingUrls).toEqual({ zillow: clean });
+    const redfin = 'https://admin:hunter2@www.redfin.com/TX/Austin/6-Key-St-78701/home/6006#top';
+    const [selected] = await catalog.select({ listingUrls: [redfin] });
+    const cleanRedfin = 'https://www.redfin.com/TX/Austin/6-Key-St-78701/home/6006';
+    expect(selected?.listingUrls).toEqual({ redfin: cleanRedfin });
+    expect((await catalog.get('6 Key St, Austin, TX 78701'))?.listingUrls).toEqual({ redfin: cleanRedfin });
+    const stored = JSON.stringify(await tdb.db.collection(PROPERTIES_COLLECTION).find().toArray());
+    expect(stored).not.toMatch(/hunter2|user:pw|#/);
+    expect((await catalog.get('3001 Garwood St, Austin, TX 78702'))?.listingUrls).toEqual({ zillow: ZILLOW });
+  });
+
   it('refuses an unknown id, an empty selection and a mixed one', async () => {
     await expect(catalog.select({ ids: ['nope-1'] })).rejects.toBeInstanceOf(NotFoundError);
     await expect(catalog.select({})).rejects.toBeInstanceOf(InvalidInputError);
     await expect(catalog.select({ all: true, label: 'austin' })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(catalog.select({ all: true, label: 'austin' })).rejects.toThrow(/label\|all: label and all given together/);
+    await expect(catalog.select({ ids: ['7-last-rd-austin-tx-78701'], label: 'austin' })).rejects.toThrow(
+      /ids\|label: ids and label given together/,
+    );
+    // A label no property has names it (NOT_FOUND, as an unknown id); an id no address can make is bad input naming it.
+    await expect(catalog.select({ label: 'nowhere' })).rejects.toThrow(
+      new NotFoundError('property', 'nowhere', { key: 'label', where: 'the catalog' }).message,
+    );
+    const impossible = await catalog.select({ ids: ['../x'] }).catch((e: unknown) => e);
+    expect(impossible).toBeInstanceOf(InvalidInputError);
+    expect((impossible as Error).message).toContain('ids.0: "../x" is not a property id');
+  });
+});
+
+describe('PropertyCatalog labels', () => {
+  let tdb: TestDatabase;
+  let catalog: PropertyCatalog;
+  const RULE = /letters a-z, digits, "-", "_" or "\."; at most 64 characters/;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('catalog_labels');
+    catalog = new PropertyCatalog({ db: tdb.db });
+  });
+  afterAll(async () => {
+    await tdb.close();
+  });
+
+  it('stores a label trimmed and in lower case, so labels differing in case are one; list and select find it in any case', async () => {
+    expect(await catalog.importCsv(csv, { label: ' Phoenix-2025 ' })).toMatchObject({ added: 3 });
+    expect(await catalog.importCsv(csv, { label: 'phoenix-2025' })).toMatchObject({ added: 0, updated: 0, unchanged: 3 });
+    await catalog.upsert(
+      [{ id: toPropertyId('7 Last Rd, Austin, TX 78701'), address: '7 Last Rd, Austin, TX 78701', listingUrls: {} }],
+      ['PHOENIX-2025', 'v1.2_b'],
+    );
+    expect((await catalog.get('7 Last Rd, Austin, TX 78701'))?.labels).toEqual(['phoenix-2025', 'v1.2_b']);
+    expect((await catalog.list({ label: 'PHOENIX-2025' })).totalCount).toBe(3);
+    expect(await catalog.select({ label: 'Phoenix-2025' })).toHaveLength(3);
+  });
+
+  it('refuses an empty, blank, over-long or oddly spelled label everywhere, naming it and the rule, and writes nothing', async () => {
+    const before = await tdb.db.collection(PROPERTIES_COLLECTION).find().sort({ _id: 1 }).toArray();
+    const property = { id: toPropertyId('8 New Rd, Austin, TX 78701'), address: '8 New Rd, Austin, TX 78701', listingUrls: {} };
+    const long = 'x'.repeat(5000);
+    for (const label of ['', '   ', long, 'x'.repeat(65), 'two words', 'émigré', 'a/b']) {
+      const shown = label.length > 64 ? label.slice(0, 20) : label;
+      for (const attempt of [
+        () => catalog.importCsv(csv, { label }),
+        () => catalog.upsert([property], ['fine', label]),
+        () => catalog.select({ label }),
+        () => catalog.list({ label }),
+      ]) {
+        const error = await attempt().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error, JSON.stringify(label)).toBeInstanceOf(InvalidInputError);
+        expect((error as Error).message).toContain(`"${shown}`);
+        expect((error as Error).message).toMatch(RULE);
+      }
+    }
+    expect(await tdb.db.collection(PROPERTIES_COLLECTION).find().sort({ _id: 1 }).toArray()).toEqual(before);
+    expect(await catalog.importCsv(csv, { label: 'x'.repeat(64) })).toMatchObject({ updated: 3 });
+  });
+});
+
+describe('PropertyCatalog listing ids: one property per listing', () => {
+  let tdb: TestDatabase;
+  let catalog: PropertyCatalog;
+
+  beforeAll(async () => {
+    tdb = await openTestDatabase('catalog_listing_ids');
+    catalog = new PropertyCatalog({ db: tdb.db });
+    await catalog.importCsv(csv);
+  });
+  afterAll(async () => {
+    await tdb.close();
+  });
+
+  it("reports a CSV row naming another property's listing id invalid, naming that property and the id; the other rows import", async () => {
+    const other = 'https://www.zillow.com/homedetails/9-Else-St-Austin-TX-78701/9009_zpid/';
+    const report = await catalog.importCsv(
+      [
+        'address,zillow_url,redfin_url',
+        `"2 Wrong St, Austin, TX 78701",${ZILLOW},`, // line 2: Garwood's zpid
+        `"3 Wrong St, Austin, TX 78701",,${REDFIN}`, // line 3: Plymouth's Redfin id
+        `"9 Else St, Austin, TX 78701",${other},`,
+        `"10 Twin St, Austin, TX 78701",${other},`, // line 5: the zpid of line 4
+        `"3001 Garwood St, Austin, TX 78702",${ZILLOW},`, // its own listing: fine
+      ].join('\n'),
+    );
+    expect(report).toMatchObject({ added: 1, unchanged: 1, ids: ['9-else-st-austin-tx-78701', '3001-garwood-st-austin-tx-78702'] });
+    expect(report.invalid).toEqual([
+      { line: 2, reason: 'zillow_url names zillow listing 29384654, which is already property "3001-garwood-st-austin-tx-78702"' },
+      { line: 3, reason: 'redfin_url names redfin listing 31234567, which is already property "1000-plymouth-dr-austin-tx-78758"' },
+      { line: 5, reason: 'zillow_url names zillow listing 9009, which is already property "9-else-st-austin-tx-78701" (line 4)' },
+    ]);
+    expect(await catalog.get('2 Wrong St, Austin, TX 78701')).toBeNull();
+    // An existing record given another property's listing id is refused too, and left as it was.
+    const again = await catalog.importCsv(`address,zillow_url,redfin_url\n"7 Last Rd, Austin, TX 78701",${other},\n`);
+    expect(again.invalid).toEqual([
+      { line: 2, reason: 'zillow_url names zillow listing 9009, which is already property "9-else-st-austin-tx-78701"' },
+    ]);
+    expect((await catalog.get('7-last-rd-austin-tx-78701'))?.listingIds).toEqual({});
+    for (const [source, id] of [
+      ['zillow', '29384654'],
+      ['redfin', '31234567'],
+      ['zillow', '9009'],
+    ] as const) {
+      expect(await tdb.db.collection(PROPERTIES_COLLECTION).countDocuments({ [`listingIds.${source}`]: id })).toBe(1);
+    }
+  });
+
+  it('refuses to add a listing URL spelling another address than the property holding its listing id (LISTING_ID_TAKEN), yet a selection reuses that property', async () => {
+    const wrong = 'https://www.zillow.com/homedetails/2-Wrong-St-Austin-TX-78701/29384654_zpid/';
+    const error = await addCatalogProperty(catalog, { listingUrl: wrong }, []).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListingIdTakenError);
+    expect(error).toMatchObject({
+      code: 'LISTING_ID_TAKEN',
+      source: 'zillow',
+      listingId: '29384654',
+      propertyId: '3001-garwood-st-austin-tx-78702',
+    });
+    expect((error as Error).message).toContain('zillow listing 29384654 is already property "3001-garwood-st-austin-tx-78702"');
+    expect(await catalog.get('2 Wrong St, Austin, TX 78701')).toBeNull();
+    // The same listing under its own address, or by a URL without an address, is that property.
+    expect(await addCatalogProperty(catalog, { listingUrl: ZILLOW }, ['again'])).toMatchObject({ id: '3001-garwood-st-austin-tx-78702' });
+    expect((await catalog.select({ listingUrls: [wrong] })).map((p) => p.id)).toEqual(['3001-garwood-st-austin-tx-78702']);
   });
 });

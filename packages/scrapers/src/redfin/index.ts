@@ -1,4 +1,4 @@
-export { parseRedfinPhotoUrl, parseRedfinListingUrl } from './redfin-urls.js';
+export { parseRedfinPhotoUrl, parseRedfinListingUrl, REDFIN_PAGE_HOSTS } from './redfin-urls.js';
 export { parseRedfinListingPage, parseRedfinAboveTheFoldJson, assertNotRedfinBotWall } from './redfin-page.js';
 export { RedfinScraper } from './redfin-scraper.js';
 export { redfinAutocompleteUrl } from './redfin-autocomplete.js';

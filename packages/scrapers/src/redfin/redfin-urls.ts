@@ -5,7 +5,7 @@ import { formatFromUrl } from '../listing/index.js';
 export const REDFIN_PHOTO_HOST = 'ssl.cdn-redfin.com';
 
 /** Hosts a Redfin listing page may be on. */
-const REDFIN_PAGE_HOSTS: readonly string[] = Object.freeze(['www.redfin.com', 'redfin.com', 'www.redfin.ca', 'redfin.ca']);
+export const REDFIN_PAGE_HOSTS: readonly string[] = Object.freeze(['www.redfin.com', 'redfin.com', 'www.redfin.ca', 'redfin.ca']);
 
 /**
  * Redfin photo sizes, largest first. `bigphoto` is the full size; the order
