@@ -181,10 +181,10 @@ describe('the property catalog over GraphQL', () => {
     expect((await page({ filter: { search: '101 Wrong' } })).totalCount).toBe(0);
     // Enqueue keeps reusing the property a listing URL is on.
     const job = (
-      await data<{ enqueueExtraction: { properties: { id: string }[] } }>(ENQUEUE, { input: { listingUrls: [taken], dryRun: true } })
+      await data<{ enqueueExtraction: { id: string; properties: PropertyIds } }>(ENQUEUE, { input: { listingUrls: [taken], dryRun: true } })
     ).enqueueExtraction;
-    expect(job.properties.map((p) => p.id)).toEqual(['100-n-1st-ave-phoenix-az-85003']);
-    await harness.jobService.cancelJob((job as unknown as { id: never }).id);
+    expect(job.properties.edges.map((e) => e.node.property.id)).toEqual(['100-n-1st-ave-phoenix-az-85003']);
+    await harness.jobService.cancelJob(job.id);
   });
 
   it('labels: one rule for add, import, filter and enqueue (trimmed, 1..64 of a-z 0-9 - _ ., lower-case); a bad one is BAD_USER_INPUT naming it', async () => {
