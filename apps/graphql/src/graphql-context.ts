@@ -43,11 +43,11 @@ export interface JobApi {
     options: { readonly status?: JobPropertyStatusFilter; readonly first: number; readonly after?: number },
   ): Promise<JobPropertyPage>;
   /**
-   * Every outcome of a job with its position (what the deprecated `Job.propertyOutcomes` shows).
+   * The first `limit` outcomes of a job with their positions (what the deprecated `Job.propertyOutcomes` shows).
    *
    * @throws NotFoundError when no job has this id
    */
-  jobOutcomes(id: JobId): Promise<readonly IndexedOutcome[]>;
+  jobOutcomes(id: JobId, limit: number): Promise<readonly IndexedOutcome[]>;
   /**
    * Cancels a job that has not finished.
    *

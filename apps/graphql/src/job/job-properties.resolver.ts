@@ -58,7 +58,7 @@ export class JobPropertiesResolver {
     deprecationReason: 'Use properties(status, first, after): it pages the outcomes of a job of any size.',
   })
   async propertyOutcomes(@Root() job: JobType, @Ctx() { services }: GraphqlContext): Promise<PropertyOutcomeType[]> {
-    const outcomes = await services.jobs.jobOutcomes(toJobId(job.id));
-    return outcomes.slice(0, MAX_LISTED_OUTCOMES).map((o) => toPropertyOutcomeType(o.outcome));
+    const outcomes = await services.jobs.jobOutcomes(toJobId(job.id), MAX_LISTED_OUTCOMES);
+    return outcomes.map((o) => toPropertyOutcomeType(o.outcome));
   }
 }

@@ -197,14 +197,16 @@ export class JobPropertyStore {
   }
 
   /**
-   * Reads every outcome of a job (a run resuming it, a job's end, a retry).
+   * Reads the outcomes of a job by position: every one (a run resuming it, a job's end), or the first `limit`.
    *
    * @param jobId - the job
+   * @param limit - most outcomes read; all when absent
    * @returns the outcomes with their positions, by position
    */
-  async outcomes(jobId: string): Promise<IndexedOutcome[]> {
-    const docs = await this.outcomeDocs.find({ jobId: jobId as JobId }, { projection: { index: 1, outcome: 1 } }).toArray();
-    return docs.sort((a, b) => a.index - b.index).map((d) => ({ index: d.index, outcome: withCounts(d.outcome) }));
+  async outcomes(jobId: string, limit?: number): Promise<IndexedOutcome[]> {
+    const cursor = this.outcomeDocs.find({ jobId: jobId as JobId }, { projection: { index: 1, outcome: 1 } }).sort({ index: 1 });
+    const docs = await (limit === undefined ? cursor : cursor.limit(limit)).toArray();
+    return docs.map((d) => ({ index: d.index, outcome: withCounts(d.outcome) }));
   }
 
   /**
@@ -223,7 +225,7 @@ export class JobPropertyStore {
     const want = options.first + 1;
     if (options.status !== undefined && options.status !== 'pending') {
       const filter: Filter<OutcomeDocument> = { jobId: jobId as JobId, status: options.status, index: { $gt: after } };
-      const docs = (await this.outcomeDocs.find(filter).toArray()).sort((a, b) => a.index - b.index).slice(0, want);
+      const docs = await this.outcomeDocs.find(filter).sort({ index: 1 }).limit(want).toArray();
       const properties = await this.propertiesAt(
         jobId,
         docs.map((d) => d.index),

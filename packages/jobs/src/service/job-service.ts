@@ -352,15 +352,16 @@ export class JobService {
   }
 
   /**
-   * Every outcome of a job, by position (a report of a job of known size; page with {@link JobService.jobProperties} otherwise).
+   * The outcomes of a job by position: every one, or the first `limit` (a report; page with {@link JobService.jobProperties}).
    *
    * @param id - the job id
+   * @param limit - most outcomes read; all when absent
    * @returns the outcomes with their positions
    * @throws core's `NotFoundError` when no job has this id
    */
-  async jobOutcomes(id: string): Promise<IndexedOutcome[]> {
+  async jobOutcomes(id: string, limit?: number): Promise<IndexedOutcome[]> {
     const job = await this.getJob(id);
-    return this.repository.properties.outcomes(job.id);
+    return this.repository.properties.outcomes(job.id, limit);
   }
 
   /**
