@@ -54,6 +54,7 @@ export class JobEventRecorder<M = never> {
   private readonly pending: PendingEvent<M>[] = [];
   private lastSeq: number | null = null;
   private inFlight: Promise<void> | null = null;
+  private inFlightCount = 0;
   private closed = false;
 
   /**
@@ -92,6 +93,23 @@ export class JobEventRecorder<M = never> {
     return this.pending.length === 0;
   }
 
+  /** Events recorded and not written yet (buffered or in the batch being written). */
+  get unwritten(): number {
+    return this.pending.length + this.inFlightCount;
+  }
+
+  /**
+   * Waits while more than `limit` events are unwritten, so a producer faster
+   * than the log (a dry run on a slow database) does not buffer without
+   * bound. Returns at once when the recorder is closed or a write keeps
+   * failing (then the caller's own checks stop the run).
+   *
+   * @param limit - most unwritten events to go on with
+   */
+  async waitBelow(limit: number): Promise<void> {
+    while (!this.closed && this.unwritten > limit && this.inFlight !== null) await this.inFlight;
+  }
+
   /**
    * Writes what is buffered (as `flush`), then takes no more events.
    *
@@ -107,6 +125,7 @@ export class JobEventRecorder<M = never> {
     if (this.inFlight !== null || this.pending.length === 0) return;
     this.inFlight = this.writeBatch().then((ok) => {
       this.inFlight = null;
+      this.inFlightCount = 0;
       if (ok) this.pump();
       else if (!this.closed) setTimeout(() => this.pump(), RETRY_DELAY_MS).unref();
     });
@@ -115,6 +134,7 @@ export class JobEventRecorder<M = never> {
   /** Writes everything buffered, then runs `afterBatch`; `false` when a write failed (the rest is buffered again, places kept). */
   private async writeBatch(): Promise<boolean> {
     const batch = this.pending.splice(0, this.pending.length);
+    this.inFlightCount = batch.length;
     let rest = batch;
     try {
       if (this.o.holdsJob !== undefined && !(await this.o.holdsJob())) {

@@ -49,6 +49,9 @@ export interface ExtractionRunOptions {
   readonly observe: (extractor: PropertyExtracting) => PropertyExtracting;
 }
 
+/** Most events a run lets wait for the log before it starts another property (each holds its progress snapshot, ~1 KB). */
+export const MAX_UNWRITTEN_EVENTS = 2_000;
+
 /**
  * What the run keeps with each event until it is in the log: its progress then, whether it finished a property,
  * and how many outcomes the run had finished then (those are the ones the log now holds).
@@ -230,10 +233,15 @@ export class ExtractionRun {
     this.outcomesSaved += ready.length;
   }
 
-  /** The job's stored property list, read as the run goes, each property's position noted in `state`. */
-  private async *propertiesOf(state: JobProgressState): AsyncGenerator<Property> {
+  /**
+   * The job's stored property list, read as the run goes, each property's position noted in `state`. The next
+   * property starts only once the event log has caught up to {@link MAX_UNWRITTEN_EVENTS}: the run's memory does not
+   * grow with the job when its events come faster than the log takes them.
+   */
+  private async *propertiesOf(state: JobProgressState, events: JobEventRecorder<LoggedProgress>): AsyncGenerator<Property> {
     for await (const { index, property } of this.o.repository.properties.properties(this.o.job.id)) {
       if (state.finishedPropertyIds.has(property.id)) continue;
+      await events.waitBelow(MAX_UNWRITTEN_EVENTS);
       state.track(property.id, index);
       yield property;
     }
@@ -256,7 +264,7 @@ export class ExtractionRun {
     };
     await runExtraction(
       {
-        properties: this.propertiesOf(state),
+        properties: this.propertiesOf(state, events),
         retainOutcomes: false,
         sources: job.sources,
         dryRun: job.dryRun,

@@ -58,6 +58,27 @@ describe('job event log and feed', () => {
     expect(new Set(events.map((e) => e.photoId)).size).toBe(20);
   });
 
+  it('lets a producer wait until the log has caught up below a bound of unwritten events', async () => {
+    const job = await jobs.create(...withProperties(sampleJob(1)));
+    const recorder = new JobEventRecorder({
+      log: writerLog,
+      jobId: job.id,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    for (let n = 1; n <= 500; n += 1) recorder.record(photo(n));
+    expect(recorder.unwritten).toBe(500);
+    await recorder.waitBelow(0);
+    expect(recorder.unwritten).toBe(0);
+    expect((await new JobEventLog({ db: tdb.db }).readAfter([{ jobId: job.id, seq: 0 }])).length).toBe(500);
+    for (let n = 501; n <= 600; n += 1) recorder.record(photo(n));
+    await recorder.waitBelow(100);
+    expect(recorder.unwritten).toBeLessThanOrEqual(100);
+    expect(await recorder.close()).toBe(true);
+    await recorder.waitBelow(0); // closed: returns at once
+  });
+
   it('delivers every event once, in order, ends after the final status, and resumes after a given id', async () => {
     const job = await jobs.create(...withProperties(sampleJob(1)));
     const feed = new JobEventFeed({ db: tdb.db, pollIntervalMs: 20 });
