@@ -41,11 +41,14 @@ export function storableListingUrl(url: string): string {
  *
  * @param source - the site the URL should be of
  * @param url - the listing page URL
- * @returns the listing id (Zillow zpid, Redfin property id), or `null` when `url` is not a listing URL of `source`
+ * @returns the listing id (Zillow zpid, Redfin property id; digits without leading zeros), or `null` when `url` is not a
+ *   listing URL of `source`
  */
 export function listingIdOf(source: Source, url: string): string | null {
   try {
-    return source === 'zillow' ? parseZillowListingUrl(url).zpid : parseRedfinListingUrl(url).propertyId;
+    const id = source === 'zillow' ? parseZillowListingUrl(url).zpid : parseRedfinListingUrl(url).propertyId;
+    // Both sites' ids are numbers: 029384654_zpid is zpid 29384654, one listing however it is written.
+    return id.replace(/^0+(?=\d)/, '');
   } catch {
     return null;
   }
@@ -70,7 +73,8 @@ export function readListingUrl(url: string): { readonly source: Source; readonly
 
 /**
  * Reads the street address a listing URL names in its slug, e.g.
- * `3001 Garwood St Austin TX 78702` from Zillow's `/homedetails/3001-Garwood-St-Austin-TX-78702/…`.
+ * `3001 Garwood St Austin TX 78702` from Zillow's `/homedetails/3001-Garwood-St-Austin-TX-78702/…`, or
+ * `500 Tower Rd Unit 5B, Phoenix, AZ 85001` from Redfin's `/AZ/Phoenix/500-Tower-Rd-85001/unit-5B/home/…`.
  *
  * @param url - a listing URL {@link readListingUrl} accepts
  * @returns the address (words of the slug joined by spaces), or `null` when the URL has no slug
@@ -82,10 +86,12 @@ export function addressFromListingUrl(url: string): string | null {
     const slug = path[zillow + 1];
     return slug === undefined || /_zpid$/.test(slug) ? null : slug.replace(/-/g, ' ');
   }
-  // Redfin: /<state>/<city>/<street-zip>/home/<id>
-  const [state, city, street] = path;
+  // Redfin: /<state>/<city>/<street-zip>[/unit-<unit>]/home/<id>
+  const [state, city, street, unitPart] = path;
   if (state === undefined || city === undefined || street === undefined || street === 'home') return null;
   const words = street.split('-');
   const zip = /^\d{5}$/.test(words.at(-1) ?? '') ? words.pop() : undefined;
-  return `${words.join(' ')}, ${city.replace(/-/g, ' ')}, ${[state, zip].filter(Boolean).join(' ')}`;
+  // Two units of one building are two properties: the unit stays in the address (and so in the id).
+  const unit = unitPart !== undefined && /^unit-./i.test(unitPart) ? ` Unit ${unitPart.slice(5).replace(/-/g, ' ')}` : '';
+  return `${words.join(' ')}${unit}, ${city.replace(/-/g, ' ')}, ${[state, zip].filter(Boolean).join(' ')}`;
 }

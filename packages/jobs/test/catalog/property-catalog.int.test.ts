@@ -127,6 +127,18 @@ describe('PropertyCatalog', () => {
     expect(addressFromListingUrl(ZILLOW)).toBe('3001 Garwood St Austin TX 78702');
     expect(addressFromListingUrl(REDFIN)).toBe('1000 Plymouth Dr, Austin, TX 78758');
   });
+
+  it('keeps the unit of a Redfin URL in its address (two units are two properties), and reads a listing id without leading zeros', () => {
+    const unit = (u: string, id: string) => `https://www.redfin.com/AZ/Phoenix/500-Tower-Rd-85001/unit-${u}/home/${id}`;
+    expect(addressFromListingUrl(unit('5B', '990001'))).toBe('500 Tower Rd Unit 5B, Phoenix, AZ 85001');
+    expect(addressFromListingUrl(unit('7C', '990002'))).toBe('500 Tower Rd Unit 7C, Phoenix, AZ 85001');
+    expect(addressFromListingUrl('https://www.redfin.com/NY/New-York/111-4th-Ave-10003/unit-3I/home/45142411')).toBe(
+      '111 4th Ave Unit 3I, New York, NY 10003',
+    );
+    // 029384654_zpid is zpid 29384654: one listing, whichever way it is written.
+    expect(readListingUrl('https://www.zillow.com/homedetails/14-New-St-Phoenix-AZ-85001/029384654_zpid/').listingId).toBe('29384654');
+    expect(readListingUrl('https://www.redfin.com/AZ/Phoenix/1-A-St-85001/home/0031234567').listingId).toBe('31234567');
+  });
 });
 
 describe('PropertyCatalog.select', () => {
