@@ -96,4 +96,20 @@ describe('lists count by their page size in the query cost (first: literal, vari
     const tooMany = await post('{ properties(first: 0) { edges { cursor } } }');
     expect(tooMany.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
   });
+
+  it("counts a job's property pages and its deprecated outcome list by their page sizes (no list escapes the cost)", async () => {
+    // propertyOutcomes without first: its default 20 × (2 + 1.5 × (propertyId 1 + status 1)) = 100; job: 2 + 1.5 × (id 1 + 100) = 153.5
+    const job = (first: string): string =>
+      `{ job(id: "00000000-0000-4000-8000-000000000000") { id propertyOutcomes${first} { propertyId status } } }`;
+    expect((await post(job(''))).body.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
+    // first: 100 → 500 in the list, 2 + 1.5 × (1 + 500) = 753.5 in all: over 300 before anything is read.
+    expect(await post(job('(first: 100)'))).toMatchObject(refusedWithCost(753.5));
+    const twentyJobs = await post(`{ jobs(first: 20) { edges { node { id propertyOutcomes { propertyId status } } } } }`);
+    expect(twentyJobs.status).toBe(400);
+    expect(twentyJobs.body.errors?.[0]?.message).toMatch(/Query Cost limit of 300 exceeded/);
+    const properties = await post(
+      '{ job(id: "00000000-0000-4000-8000-000000000000") { properties(first: 50) { edges { node { index } } } } }',
+    );
+    expect(properties.status).toBe(400);
+  });
 });

@@ -16,8 +16,10 @@ import { PropertyOutcomeType, toPropertyOutcomeType } from './property-outcome.t
 export const DEFAULT_JOB_PROPERTY_PAGE = 20;
 /** Largest page of `Job.properties`. */
 export const MAX_JOB_PROPERTY_PAGE_GRAPHQL = 100;
-/** Most outcomes the deprecated `Job.propertyOutcomes` lists. */
-export const MAX_LISTED_OUTCOMES = 1000;
+/** Outcomes the deprecated `Job.propertyOutcomes` lists when `first` is not given. */
+export const DEFAULT_LISTED_OUTCOMES = 20;
+/** Most outcomes the deprecated `Job.propertyOutcomes` lists (its `first` counts in the query cost as a page size does). */
+export const MAX_LISTED_OUTCOMES = 100;
 
 /** The fields of `Job` read from the job's property store rather than its document: `properties` and `propertyOutcomes`. */
 @Resolver(() => JobType)
@@ -54,11 +56,20 @@ export class JobPropertiesResolver {
 
   /** `Job.propertyOutcomes` (see its `description`). */
   @FieldResolver(() => [PropertyOutcomeType], {
-    description: `Outcome of each finished property, by position in the job: the first ${MAX_LISTED_OUTCOMES}.`,
+    description: `Outcomes of the first finished properties by position in the job: first (1..${MAX_LISTED_OUTCOMES}) of them. Outside that range: BAD_USER_INPUT.`,
     deprecationReason: 'Use properties(status, first, after): it pages the outcomes of a job of any size.',
   })
-  async propertyOutcomes(@Root() job: JobType, @Ctx() { services }: GraphqlContext): Promise<PropertyOutcomeType[]> {
-    const outcomes = await services.jobs.jobOutcomes(toJobId(job.id), MAX_LISTED_OUTCOMES);
+  async propertyOutcomes(
+    @Root() job: JobType,
+    @Arg('first', () => Int, { defaultValue: DEFAULT_LISTED_OUTCOMES, description: `How many, 1..${MAX_LISTED_OUTCOMES}.` })
+    first: number,
+    @Ctx() { services }: GraphqlContext,
+  ): Promise<PropertyOutcomeType[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_LISTED_OUTCOMES)
+      throw new InvalidInputError('Job.propertyOutcomes arguments', [
+        { path: 'first', message: `${first} is outside 1..${MAX_LISTED_OUTCOMES}` },
+      ]);
+    const outcomes = await services.jobs.jobOutcomes(toJobId(job.id), first);
     return outcomes.map((o) => toPropertyOutcomeType(o.outcome));
   }
 }
