@@ -166,10 +166,15 @@ export class JobPropertyStore {
    * @param jobId - the job
    * @param entries - each property's position and outcome
    * @param now - the `finishedAt`
+   * @throws Error when an entry's index is not a position (a whole number from 0), before anything is written
    * @throws the driver's error when MongoDB cannot be reached (a retry writes the same documents)
    */
   async recordOutcomes(jobId: JobId, entries: readonly IndexedOutcome[], now: Date): Promise<void> {
     if (entries.length === 0) return;
+    const misplaced = entries.find((e) => !Number.isInteger(e.index) || e.index < 0);
+    // The position keys the document: a made-up one would let two properties' outcomes overwrite each other.
+    if (misplaced !== undefined)
+      throw new Error(`job ${jobId}: outcome of ${misplaced.outcome.propertyId} has no position in the job (index ${misplaced.index})`);
     const docs = entries.map(({ index, outcome }) => ({
       _id: outcomeId(jobId, index),
       jobId,
@@ -302,13 +307,12 @@ export class JobPropertyStore {
   }
 
   private async propertiesAt(jobId: string, indexes: readonly number[]): Promise<Map<number, Property>> {
-    const chunks = [...new Set(indexes.map((i) => Math.floor(i / JOB_PROPERTY_CHUNK_SIZE)))];
     const found = new Map<number, Property>();
-    for (const chunk of chunks) {
+    for (const chunk of new Set(indexes.map((i) => Math.floor(i / JOB_PROPERTY_CHUNK_SIZE)))) {
       const doc = await this.chunks.findOne({ _id: chunkId(jobId, chunk) });
       doc?.properties.forEach((p, offset) => found.set(chunk * JOB_PROPERTY_CHUNK_SIZE + offset, p));
     }
-    return new Map(indexes.flatMap((i) => (found.has(i) ? [[i, found.get(i) as Property]] : [])));
+    return found;
   }
 
   private async outcomesAt(jobId: string, indexes: readonly number[]): Promise<Map<number, PropertyOutcome>> {

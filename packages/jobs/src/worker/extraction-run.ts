@@ -90,9 +90,7 @@ export class ExtractionRun {
   private cancelRequestedAt: Date | null;
   /** Outcomes this run finished and has not stored yet, in finishing order; the first `outcomesInLog - outcomesSaved` are in the log. */
   private unsaved: IndexedOutcome[] = [];
-  /** Outcomes this run finished so far. */
-  private outcomesFinished = 0;
-  /** Of those, how many have their `property-finished` event in the log. */
+  /** Of the outcomes this run finished (`outcomesSaved + unsaved.length`), how many have their `property-finished` event in the log. */
   private outcomesInLog = 0;
   /** Of those, how many are stored. */
   private outcomesSaved = 0;
@@ -251,15 +249,12 @@ export class ExtractionRun {
     const { job } = this.o;
     const onEvent = (event: ExtractionEvent): void => {
       const finished = state.apply(event);
-      if (finished !== null) {
-        this.unsaved.push(finished);
-        this.outcomesFinished += 1;
-      }
+      if (finished !== null) this.unsaved.push(finished);
       const progress = state.live();
       events.record(extractionEventBody(event, toJobEventCounters(progress)), {
         progress,
         finishedProperty: finished !== null,
-        outcomesFinished: this.outcomesFinished,
+        outcomesFinished: this.outcomesSaved + this.unsaved.length,
       });
     };
     await runExtraction(

@@ -58,10 +58,12 @@ export class JobProgressState {
   /** Positions of the properties under way (see {@link JobProgressState.track}). */
   private readonly positions = new Map<PropertyId, number>();
   private readonly dryRun: boolean;
+  private readonly jobId: string;
   /** The first failed finished properties by position, at most `FAILED_PROPERTIES_LIST_LIMIT`. */
-  private failed: { readonly index: number; readonly address: string }[] = [];
+  private failed: IndexedOutcome[] = [];
+  /** The addresses of `failed`, built once per change of it: every event's progress shares the same frozen array. */
+  private failedAddresses: readonly string[] = Object.freeze([]);
   private failedCount = 0;
-  private firstFailed: IndexedOutcome | null = null;
   private completedCount = 0;
   /** Running total of the counters of the finished outcomes (`totalProperties` 0). */
   private finishedTotals: ExtractionCounters;
@@ -78,6 +80,7 @@ export class JobProgressState {
    */
   constructor(job: StoredExtractionJob, outcomes: readonly IndexedOutcome[], lastShown: ExtractionCounters | null = null) {
     this.dryRun = job.dryRun;
+    this.jobId = job.id;
     this.totalProperties = job.totalProperties;
     this.finishedTotals = { ...ZERO_COUNTERS };
     for (const entry of outcomes) {
@@ -116,7 +119,7 @@ export class JobProgressState {
 
   /** The finished property that failed first in the job's order, or `null`. */
   get firstFailedOutcome(): PropertyOutcome | null {
-    return this.firstFailed?.outcome ?? null;
+    return this.failed[0]?.outcome ?? null;
   }
 
   /**
@@ -134,12 +137,16 @@ export class JobProgressState {
    *
    * @param event - an event of the extraction
    * @returns the finished outcome with its position when the event finished a property, else `null`
+   * @throws Error when a property finishes that was neither tracked ({@link JobProgressState.track}) nor deferred
+   *   by an earlier run: its outcome would have no position to be stored at
    */
   apply(event: ExtractionEvent): IndexedOutcome | null {
     if (event.type === 'property-finished') {
       const id = event.outcome.propertyId;
       if (this.finished.has(id)) return null;
-      const index = this.positions.get(id) ?? this.carried.get(id)?.index ?? -1;
+      const index = this.positions.get(id) ?? this.carried.get(id)?.index;
+      // A position is what keys the stored outcome: guessing one would let two outcomes overwrite each other.
+      if (index === undefined) throw new Error(`property ${id} finished without a position in job ${this.jobId} (not tracked)`);
       this.positions.delete(id);
       if (this.carried.delete(id)) this.carriedTotals = this.countCarried();
       const entry = { index, outcome: event.outcome };
@@ -177,12 +184,10 @@ export class JobProgressState {
       return;
     }
     this.failedCount += 1;
-    if (this.firstFailed === null || entry.index < this.firstFailed.index) this.firstFailed = entry;
     const last = this.failed[this.failed.length - 1];
     if (this.failed.length >= FAILED_PROPERTIES_LIST_LIMIT && last !== undefined && last.index < entry.index) return;
-    this.failed = [...this.failed, { index: entry.index, address: outcome.address }]
-      .sort((a, b) => a.index - b.index)
-      .slice(0, FAILED_PROPERTIES_LIST_LIMIT);
+    this.failed = [...this.failed, entry].sort((a, b) => a.index - b.index).slice(0, FAILED_PROPERTIES_LIST_LIMIT);
+    this.failedAddresses = Object.freeze(this.failed.map((f) => f.outcome.address));
   }
 
   private countCarried(): ExtractionCounters {
@@ -199,7 +204,7 @@ export class JobProgressState {
   }
 
   private toProgress(counters: ExtractionCounters): JobProgress {
-    return { ...counters, failedPropertiesList: this.failed.map((f) => f.address) };
+    return { ...counters, failedPropertiesList: this.failedAddresses };
   }
 }
 

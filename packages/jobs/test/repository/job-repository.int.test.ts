@@ -81,6 +81,17 @@ describe('JobRepository', () => {
     expect((await jobs.list({ limit: 500 })).find((j) => j.id === job.id)).toEqual(read);
   });
 
+  it('refuses to store an outcome without a position in the job, writing none of the batch', async () => {
+    const job = sampleJob(2);
+    await jobs.create(job, job.properties);
+    const entries = [
+      { index: 0, outcome: sampleOutcome(job.properties[0]!, 'completed') },
+      { index: -1, outcome: sampleOutcome(job.properties[1]!, 'completed') },
+    ];
+    await expect(jobs.properties.recordOutcomes(job.id, entries, new Date())).rejects.toThrow(/has no position in the job \(index -1\)/);
+    expect(await jobs.properties.outcomes(job.id)).toEqual([]);
+  });
+
   it('moves the property list and outcomes out of a job document of an older version, once, and reads the job as a new one', async () => {
     const job = sampleJob(3);
     const done = sampleOutcome(job.properties[2]!, 'failed');

@@ -60,6 +60,14 @@ describe('JobProgressState', () => {
     expect(state.anyCompleted).toBe(false);
   });
 
+  it('refuses an outcome whose property has no position (its stored outcome would be keyed by a guess)', () => {
+    const job = stored();
+    const state = new JobProgressState(job, []);
+    expect(() => state.apply({ type: 'property-finished', outcome: sampleOutcome(job.properties[0]!, 'completed') })).toThrow(
+      /finished without a position/,
+    );
+  });
+
   it('resumes with the properties an earlier run deferred unfinished: kept and counted until redone, then replaced', () => {
     const job0 = stored();
     const done = { ...sampleOutcome(job0.properties[0]!, 'completed', 5), placeholderImages: 2 };
