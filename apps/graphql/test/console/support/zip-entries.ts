@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { openPromise, type Entry } from 'yauzl';
+
+/** One file of a zip: its name and the SHA-256 of its unzipped bytes. */
+export interface ZipEntryDigest {
+  /** The entry's name, e.g. `001-<sha256>.jpg`. */
+  readonly fileName: string;
+  /** SHA-256 of the unzipped bytes, lower-case hex. */
+  readonly sha256: string;
+  /** Unzipped size in bytes. */
+  readonly byteLength: number;
+}
+
+/**
+ * Unzips a zip file with `yauzl` (entry sizes and CRCs validated) and hashes
+ * each entry, in the order of the central directory.
+ *
+ * @param path - the zip file on disk (e.g. a Playwright download)
+ * @returns every entry's name, SHA-256 and size
+ * @throws Error when the file is no valid zip (yauzl's error)
+ */
+export async function readZipDigests(path: string): Promise<ZipEntryDigest[]> {
+  const zip = await openPromise(path, { lazyEntries: true, validateEntrySizes: true });
+  const digests: ZipEntryDigest[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => resolve());
+      zip.on('entry', (entry: Entry) => {
+        zip
+          .openReadStreamPromise(entry)
+          .then(async (stream) => {
+            const hash = createHash('sha256');
+            let byteLength = 0;
+            for await (const chunk of stream as AsyncIterable<Buffer>) {
+              hash.update(chunk);
+              byteLength += chunk.length;
+            }
+            digests.push({ fileName: entry.fileName, sha256: hash.digest('hex'), byteLength });
+            zip.readEntry();
+          })
+          .catch(reject);
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+  return digests;
+}
