@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RUN_SCHEDULE_JOB } from '@phx/jobs';
 import { postGraphql } from '../support/http-graphql.js';
 import {
   actionButtons,
@@ -75,8 +76,20 @@ describe('the console in Debian Chromium against a real server, worker and Ferre
     stack = await startConsoleStack();
     admin = await newConsoleContext(stack.browser);
     page = await admin.newPage();
+    page.on('console', (message) => pageLog.push(`${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => pageLog.push(`pageerror: ${error.message}`));
     await signIn(page, stack.origin, stack.adminKey);
   }, 240_000);
+
+  // A failed test leaves the page as it was, and what the page logged, for the reader of the failure.
+  const pageLog: string[] = [];
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && page !== undefined) {
+      await screenshot(page, `failed-${context.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+      process.stdout.write(`page ${page.url()} logged:\n  ${pageLog.slice(-20).join('\n  ')}\n`);
+    }
+    pageLog.length = 0;
+  });
 
   afterAll(async () => {
     await admin?.close();
@@ -96,8 +109,10 @@ describe('the console in Debian Chromium against a real server, worker and Ferre
   const readProgress = (): Promise<ProgressReading> =>
     page
       .getByTestId('job-progress')
-      .evaluate((bar) => bar as unknown as ProgressReading)
-      .then(({ value, max }) => ({ value, max }))
+      .evaluate((element) => {
+        const bar = element as unknown as ProgressReading;
+        return { value: bar.value, max: bar.max };
+      })
       .catch(() => ({ value: Number.NaN, max: Number.NaN }));
 
   it(
@@ -275,16 +290,24 @@ describe('the console in Debian Chromium against a real server, worker and Ferre
     await checkPage(page, 'workers');
   });
 
-  it('opens Agendash for an admin key (its list shows the extraction queue); a read key gets 403', async () => {
-    const agendash = await admin.newPage();
+  it("resumes the schedule, follows the console's link to Agendash as admin (its list shows the schedule's queue job); a read key gets 403", async () => {
+    await page.goto(`${stack.origin}/schedules`);
+    const card = page.locator(`[data-testid="schedule"][data-schedule-name="${SCHEDULE_NAME}"]`);
+    await card.getByTestId('resume-schedule').click();
+    await card.getByTestId('pause-schedule').waitFor();
+    expect(await card.getAttribute('data-paused')).toBe('false');
+
+    // Completed extractions leave the queue (removeOnComplete): what Agendash lists now is the active schedule's job.
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/agendash/'),
+      page.getByRole('link', { name: /agendash/i }).click(),
+    ]);
+    expect(response.status()).toBe(200);
+    expect(await page.title()).toMatch(/agendash/i);
     try {
-      const response = await agendash.goto(`${stack.origin}/agendash/`);
-      expect(response?.status()).toBe(200);
-      expect(await agendash.title()).toMatch(/agendash/i);
-      await agendash.getByText('extract-images').first().waitFor();
-      await screenshot(agendash, 'agendash');
+      await page.getByText(RUN_SCHEDULE_JOB).first().waitFor();
     } finally {
-      await agendash.close();
+      await screenshot(page, 'agendash');
     }
 
     const reader = await newConsoleContext(stack.browser);
@@ -329,13 +352,13 @@ describe('the console in Debian Chromium against a real server, worker and Ferre
       await reader.close();
     }
 
-    /** What an admin sees where: the retry of the job with a failed property, the paused schedule's resume and remove. */
+    /** What an admin sees where: the retry of the job with a failed property, the active schedule's pause and remove. */
     const expected: Record<string, readonly string[]> = {
       '/jobs': [],
       [`/jobs/${jobId}`]: ['retry-job'],
       '/properties': ['extract-selected', 'add-property', 'import-csv'],
       [`/properties/${encodeURIComponent(chicagoId)}`]: [],
-      '/schedules': ['create-schedule', 'resume-schedule', 'remove-schedule'],
+      '/schedules': ['create-schedule', 'pause-schedule', 'remove-schedule'],
       '/workers': [],
     };
     for (const [path, shown] of pages) {
