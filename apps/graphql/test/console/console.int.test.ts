@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RUN_SCHEDULE_JOB } from '@phx/jobs';
 import { postGraphql } from '../support/http-graphql.js';
 import {
@@ -72,14 +72,25 @@ describe('the console in Debian Chromium against a real server, worker and Ferre
   let missingAddress = '';
   let chicagoId = '';
 
+  /** Why the stack did not come up (e.g. the console is not built): every test fails with it, none is skipped. */
+  let startError: unknown;
+
   beforeAll(async () => {
-    stack = await startConsoleStack();
-    admin = await newConsoleContext(stack.browser);
-    page = await admin.newPage();
-    page.on('console', (message) => pageLog.push(`${message.type()}: ${message.text()}`));
-    page.on('pageerror', (error) => pageLog.push(`pageerror: ${error.message}`));
-    await signIn(page, stack.origin, stack.adminKey);
+    try {
+      stack = await startConsoleStack();
+      admin = await newConsoleContext(stack.browser);
+      page = await admin.newPage();
+      page.on('console', (message) => pageLog.push(`${message.type()}: ${message.text()}`));
+      page.on('pageerror', (error) => pageLog.push(`pageerror: ${error.message}`));
+      await signIn(page, stack.origin, stack.adminKey);
+    } catch (error) {
+      startError = error;
+    }
   }, 240_000);
+
+  beforeEach(() => {
+    if (startError !== undefined) throw startError;
+  });
 
   // A failed test leaves the page as it was, and what the page logged, for the reader of the failure.
   const pageLog: string[] = [];
