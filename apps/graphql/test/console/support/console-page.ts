@@ -12,6 +12,10 @@ export const SCREENSHOTS_DIR = fileURLToPath(new URL('../../../test-output/conso
 export const SCREEN_WAIT_MS = 20_000;
 /** The axe impacts that fail a page. */
 const FAILING_IMPACTS: ReadonlySet<string> = new Set(['serious', 'critical']);
+/** What the screenshot helper reads of the page's `document` (the tests compile without the DOM library). */
+interface AnimatedDocument {
+  getAnimations(): { readonly playState: string }[];
+}
 /** The data-testids of every button that changes something: only admin keys see them. */
 export const ACTION_TEST_IDS = Object.freeze([
   'cancel-job',
@@ -65,6 +69,14 @@ export async function signIn(page: Page, origin: string, key: ConsoleKey): Promi
  */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOTS_DIR, { recursive: true });
+  // CSS transitions (a lightbox fading in) end first, so the picture shows the page as it stays.
+  await page
+    .waitForFunction(
+      () => (globalThis as unknown as { document: AnimatedDocument }).document.getAnimations().every((a) => a.playState !== 'running'),
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
   const path = join(SCREENSHOTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   process.stdout.write(`console screenshot: ${path}\n`);
