@@ -129,6 +129,7 @@ export type {
 } from './progress/index.js';
 
 export {
+  MAX_NEXT_RUNS,
   ScheduleService,
   ScheduleRepository,
   SCHEDULES_COLLECTION,
@@ -151,8 +152,8 @@ export type {
   ScheduleTickOutcome,
 } from './schedules/index.js';
 
-export { JobHistoryService, MAX_JOB_PAGE_SIZE } from './service/job-history-service.js';
-export type { JobHistoryServiceOptions, JobPageQuery, JobPage } from './service/job-history-service.js';
+export { JobHistoryService, MAX_JOB_PAGE_SIZE, MAX_SCHEDULE_JOBS } from './service/job-history-service.js';
+export type { JobHistoryServiceOptions, JobFilterQuery, JobPageQuery, JobPage, JobStatusCounts } from './service/job-history-service.js';
 export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-history-errors.js';
 
 export { ApiKeyRepository, API_KEY_ROLES, API_KEYS_COLLECTION, hashApiKey, generateApiKey } from './api-keys/index.js';
