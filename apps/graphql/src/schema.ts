@@ -9,6 +9,7 @@ import { ImageResolver } from './images/image.resolver.js';
 import { PhotoResolver } from './photo/photo.resolver.js';
 import { PropertyResolver } from './property/property.resolver.js';
 import { ScheduleResolver } from './schedule/schedule.resolver.js';
+import { ScheduleRunsResolver } from './schedule/schedule-runs.resolver.js';
 
 /** Every resolver class of the API. */
 export const GRAPHQL_RESOLVERS = Object.freeze([
@@ -19,6 +20,7 @@ export const GRAPHQL_RESOLVERS = Object.freeze([
   PropertyResolver,
   PhotoResolver,
   ScheduleResolver,
+  ScheduleRunsResolver,
   ImageResolver,
 ] as const);
 
