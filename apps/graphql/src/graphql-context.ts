@@ -1,5 +1,14 @@
 import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property } from '@phx/core';
-import type { JobEvent, JobEventQuery, JobFilterQuery, JobPage, JobPageQuery, JobStatusCounts, ScheduleView } from '@phx/jobs';
+import type {
+  JobEvent,
+  JobEventQuery,
+  JobFailureGroup,
+  JobFilterQuery,
+  JobPage,
+  JobPageQuery,
+  JobStatusCounts,
+  ScheduleView,
+} from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
 import type { IndexedOutcome, JobPropertyPage, JobPropertyStatusFilter, PropertyCatalog, SourceExtraction } from '@phx/jobs';
 
@@ -91,6 +100,12 @@ export interface JobHistoryApi {
    * @throws InvalidInputError for an empty time range
    */
   countJobs(filter: JobFilterQuery): Promise<JobStatusCounts>;
+  /**
+   * The failures of a job's failed and partial properties grouped by (source, code, message), largest first, at most 50.
+   *
+   * @throws NotFoundError for an unknown job
+   */
+  failureGroups(id: JobId): Promise<readonly JobFailureGroup[]>;
   /**
    * The newest jobs of a schedule (what `Schedule.recentJobs` shows).
    *

@@ -5,6 +5,7 @@ import { JobEventsResolver } from './job/job-events.resolver.js';
 import { JobProgressResolver } from './job/job-progress.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
 import { JobPropertiesResolver } from './job/job-properties.resolver.js';
+import { JobFailuresResolver } from './job/job-failures.resolver.js';
 import { ImageResolver } from './images/image.resolver.js';
 import { PhotoResolver } from './photo/photo.resolver.js';
 import { PropertyResolver } from './property/property.resolver.js';
@@ -15,6 +16,7 @@ import { ScheduleRunsResolver } from './schedule/schedule-runs.resolver.js';
 export const GRAPHQL_RESOLVERS = Object.freeze([
   JobResolver,
   JobPropertiesResolver,
+  JobFailuresResolver,
   JobProgressResolver,
   JobEventsResolver,
   PropertyResolver,

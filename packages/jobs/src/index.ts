@@ -153,6 +153,13 @@ export type {
 } from './schedules/index.js';
 
 export { JobHistoryService, MAX_JOB_PAGE_SIZE, MAX_SCHEDULE_JOBS } from './service/job-history-service.js';
+export {
+  readJobFailureGroups,
+  MAX_FAILURE_GROUPS,
+  FAILURE_GROUP_PROPERTY_IDS,
+  MAX_SCANNED_FAILED_OUTCOMES,
+} from './repository/job-failure-groups.js';
+export type { JobFailureGroup } from './repository/job-failure-groups.js';
 export type { JobHistoryServiceOptions, JobFilterQuery, JobPageQuery, JobPage, JobStatusCounts } from './service/job-history-service.js';
 export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-history-errors.js';
 

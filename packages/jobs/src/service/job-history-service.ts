@@ -5,6 +5,8 @@ import type { InputIssue } from '@phx/core';
 import { fromJobDocument } from '../repository/job-document.js';
 import type { ExtractionJobDocument, JobOrigin, StoredExtractionJob } from '../repository/job-document.js';
 import { JOBS_COLLECTION } from '../repository/job-repository.js';
+import { readJobFailureGroups } from '../repository/job-failure-groups.js';
+import type { JobFailureGroup } from '../repository/job-failure-groups.js';
 import { toScheduleId } from '../schedules/schedule.js';
 import { JobNotFinishedError, NoFailedPropertiesError } from './job-history-errors.js';
 import type { EnqueuedExtraction, JobService } from './job-service.js';
@@ -106,6 +108,18 @@ export class JobHistoryService {
       .toArray();
     const jobs = docs.slice(0, query.first).map(fromJobDocument);
     return { edges: jobs.map((job) => ({ cursor: encodeJobCursor(job), job })), hasNextPage: docs.length > query.first };
+  }
+
+  /**
+   * The failures of a job's failed and partial properties, grouped by (source, code, message).
+   *
+   * @param id - the job
+   * @returns at most 50 groups, largest count first, each with an example URL and its first 5 property ids (see `readJobFailureGroups`)
+   * @throws core's `NotFoundError` for an unknown job
+   */
+  async failureGroups(id: string): Promise<JobFailureGroup[]> {
+    const job = await this.jobs.getJob(id);
+    return readJobFailureGroups(this.db, job.id);
   }
 
   /**
