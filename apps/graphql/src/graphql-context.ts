@@ -1,5 +1,6 @@
 import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property } from '@phx/core';
 import type {
+  WorkerView,
   JobEvent,
   JobEventQuery,
   JobFailureGroup,
@@ -194,6 +195,12 @@ export interface JobEventSource {
   open(query: JobEventQuery, signal?: AbortSignal): Promise<AsyncIterableIterator<JobEvent, undefined>>;
 }
 
+/** The registry of worker processes; `WorkerRegistry` of `@phx/jobs` satisfies it. */
+export interface WorkerApi {
+  /** Every registered worker with `alive` (deletes registrations 24 h past their last heartbeat first). */
+  list(): Promise<readonly WorkerView[]>;
+}
+
 /** The services the resolvers call. Borrowed: the server never closes them. */
 export interface GraphqlServices {
   /** Job operations. */
@@ -208,6 +215,8 @@ export interface GraphqlServices {
   readonly catalog: PropertyCatalog;
   /** Recurring extractions. */
   readonly schedules: ScheduleApi;
+  /** Registered worker processes. */
+  readonly workers: WorkerApi;
 }
 
 /** The context every resolver receives, over HTTP and over graphql-ws. */

@@ -11,6 +11,7 @@ import { PhotoResolver } from './photo/photo.resolver.js';
 import { PropertyResolver } from './property/property.resolver.js';
 import { ScheduleResolver } from './schedule/schedule.resolver.js';
 import { ScheduleRunsResolver } from './schedule/schedule-runs.resolver.js';
+import { WorkerResolver } from './worker/worker.resolver.js';
 
 /** Every resolver class of the API. */
 export const GRAPHQL_RESOLVERS = Object.freeze([
@@ -23,6 +24,7 @@ export const GRAPHQL_RESOLVERS = Object.freeze([
   PhotoResolver,
   ScheduleResolver,
   ScheduleRunsResolver,
+  WorkerResolver,
   ImageResolver,
 ] as const);
 

@@ -200,3 +200,13 @@ export type {
   ActiveJobsLookup,
   PropertyToAdd,
 } from './catalog/index.js';
+
+export {
+  WorkerRegistry,
+  WorkerPresence,
+  WORKERS_COLLECTION,
+  STALE_WORKER_AFTER_MS,
+  ALIVE_HEARTBEAT_INTERVALS,
+  newWorkerId,
+} from './workers/index.js';
+export type { WorkerRegistration, WorkerRunningJob, WorkerView, WorkerPresenceOptions } from './workers/index.js';
