@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type PubSub } from 'type-graphql';
+import { MeResolver } from './auth/me.resolver.js';
 import { JobEventsResolver } from './job/job-events.resolver.js';
 import { JobProgressResolver } from './job/job-progress.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
@@ -20,6 +21,7 @@ export const GRAPHQL_RESOLVERS = Object.freeze([
   PhotoResolver,
   ScheduleResolver,
   ImageResolver,
+  MeResolver,
 ] as const);
 
 /**

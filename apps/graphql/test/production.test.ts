@@ -45,7 +45,12 @@ describe('a server in production mode', () => {
     catalog: new PropertyCatalog({ db: new MongoClient('mongodb://127.0.0.1:9/').db('none') }),
     scheduleService: brokenSchedules,
     // No database here: dev mode lets the in-process calls in without a key.
-    apiKeys: { check: async () => ({ status: 'unknown' }), stillValid: async () => new Set<string>() },
+    apiKeys: {
+      check: async () => ({ status: 'unknown' }),
+      checkId: async () => ({ status: 'unknown' }),
+      stillValid: async () => new Set<string>(),
+    },
+    sessions: { open: () => Promise.reject(new Error('no sessions here')), keyIdOf: async () => null, close: async () => undefined },
     logger: noopLogger,
   });
   afterAll(() => server.stop());

@@ -6,9 +6,13 @@ import { isDatabaseUnavailableError, WS_TRY_AGAIN_LATER_CLOSE_CODE } from '../er
 import { AccessError } from './access-error.js';
 import { credentialFromConnectionParams, type AccessGuard } from './access-guard.js';
 import type { ApiPrincipal } from './api-key.js';
+import type { RequestAuthenticator } from './request-authenticator.js';
 
 /** WebSocket close code for a connection refused or ended for its key (graphql-ws uses 4401 for "Unauthorized"). */
 export const WS_UNAUTHORIZED_CLOSE_CODE = 4401;
+
+/** WebSocket close code for a connection refused because the session cookie came from a page of a foreign origin (cross-site WebSocket hijacking). */
+export const WS_FORBIDDEN_CLOSE_CODE = 4403;
 
 /**
  * WebSocket close code for a socket over a limit (too many subscriptions on
@@ -24,6 +28,8 @@ export type WsContext = Context<Record<string, unknown> | undefined, Extra>;
 export interface WsAccessOptions {
   /** The access rules. Borrowed. */
   readonly guard: AccessGuard;
+  /** Reads the credential: the `connection_init` key, else the upgrade request's session cookie (origin-checked). Borrowed. */
+  readonly authenticator: RequestAuthenticator;
   /** How often open connections' keys are checked for revocation, in ms (> 0). */
   readonly keyRecheckIntervalMs: number;
   /** Most subscriptions (operations in flight) on one socket (≥ 1); one more closes it with {@link WS_TOO_MANY_CLOSE_CODE}. */
@@ -37,8 +43,10 @@ export interface WsAccessOptions {
 /** The graphql-ws hooks that apply the access rules, and the revocation check loop. */
 export interface WsAccess {
   /**
-   * `onConnect`: checks the key of `connection_init`; a bad one closes the
-   * socket with {@link WS_UNAUTHORIZED_CLOSE_CODE} and a short reason, a
+   * `onConnect`: checks the key of `connection_init` (else the session
+   * cookie of the upgrade request); a bad one closes the socket with
+   * {@link WS_UNAUTHORIZED_CLOSE_CODE} and a short reason, the cookie from a
+   * page of a foreign origin with {@link WS_FORBIDDEN_CLOSE_CODE}, a
    * database outage with 1013 (try again later), a key already at its
    * socket limit with {@link WS_TOO_MANY_CLOSE_CODE}. A socket that closed
    * while its key was checked is not kept.
@@ -71,7 +79,9 @@ export interface WsAccess {
 
 /**
  * Makes the access hooks of the graphql-ws endpoint: the key travels in the
- * `connection_init` payload (`authorization: "Bearer <key>"` or `apiKey`),
+ * `connection_init` payload (`authorization: "Bearer <key>"` or `apiKey`)
+ * or, from a browser, the `phx_session` cookie comes on the upgrade request
+ * (allowed only from pages of the server's origin or `CORS_ORIGINS`),
  * read keys may subscribe and query, only admin keys mutate, and every
  * `keyRecheckIntervalMs` the keys of open connections are read again: a
  * connection whose key was revoked is closed (4401, `API key revoked`).
@@ -109,7 +119,10 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
   return {
     async onConnect(ctx) {
       try {
-        const principal = await guard.authenticate(credentialFromConnectionParams(ctx.connectionParams));
+        const { principal } = await options.authenticator.authenticate(
+          ctx.extra.request,
+          credentialFromConnectionParams(ctx.connectionParams),
+        );
         // Closed during the check: its onClose has run already, so keeping it would keep it forever.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         if (socketsOf(principals, principal.keyId) >= options.maxSocketsPerApiKey) {
@@ -130,7 +143,7 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
         }
         if (!(error instanceof AccessError)) throw error;
         logger.info({ reason: error.brief }, 'graphql-ws connection refused');
-        ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, error.brief);
+        ctx.extra.socket.close(error.code === 'FORBIDDEN' ? WS_FORBIDDEN_CLOSE_CODE : WS_UNAUTHORIZED_CLOSE_CODE, error.brief);
         return false;
       }
     },
