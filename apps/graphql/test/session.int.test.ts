@@ -11,7 +11,7 @@ import { API_SESSIONS_COLLECTION, hashSessionToken, type ApiSessionDocument } fr
 import { insertTestApiKey, revokeTestApiKey, type TestApiKey } from './support/api-keys.js';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { DAVIS_ADDRESS, DAVIS_ID } from './support/sample-properties.js';
-import { recordSubscription, within } from './support/subscription-recorder.js';
+import { endOf, recordSubscription } from './support/subscription-recorder.js';
 
 const ME = '{ me { keyId name role } }';
 const ENQUEUE = `mutation($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { id } }`;
@@ -76,8 +76,8 @@ describe('browser sessions: sign-in, the phx_session cookie on every keyed route
     clients.push(client);
     return client;
   };
-  const sessionDoc = (token: string) =>
-    harness.database.db.collection<ApiSessionDocument>(API_SESSIONS_COLLECTION).findOne({ _id: hashSessionToken(token) });
+  const sessionDoc = (token: string | undefined) =>
+    harness.database.db.collection<ApiSessionDocument>(API_SESSIONS_COLLECTION).findOne({ _id: hashSessionToken(token ?? '') });
 
   beforeAll(async () => {
     sandbox = await mkdtemp(join(tmpdir(), 'phx-session-'));
@@ -163,14 +163,7 @@ describe('browser sessions: sign-in, the phx_session cookie on every keyed route
   it('closes a cookie WebSocket from a foreign Origin (4403) before any operation runs', async () => {
     const { cookie } = await signIn(harness.adminKey);
     const sub = recordSubscription(wsClientWithCookie(cookie, FOREIGN_ORIGIN), ME, {});
-    const error = await within(
-      sub.completed.then(
-        () => null,
-        (e: unknown) => e,
-      ),
-      10_000,
-      'socket close',
-    );
+    const error = await endOf(sub, 10_000, 'socket close');
     expect(error).toMatchObject({ code: 4403, reason: 'Origin not allowed' });
     expect(sub.results).toEqual([]);
   });
