@@ -50,7 +50,12 @@ describe('a server in production mode', () => {
       checkId: async () => ({ status: 'unknown' }),
       stillValid: async () => new Set<string>(),
     },
-    sessions: { open: () => Promise.reject(new Error('no sessions here')), keyIdOf: async () => null, close: async () => undefined },
+    sessions: {
+      open: () => Promise.reject(new Error('no sessions here')),
+      keyIdOf: async () => null,
+      liveTokens: async () => new Set<string>(),
+      close: async () => undefined,
+    },
     logger: noopLogger,
   });
   afterAll(() => server.stop());

@@ -15,6 +15,7 @@ import { endOf, recordSubscription } from './support/subscription-recorder.js';
 
 const ME = '{ me { keyId name role } }';
 const ENQUEUE = `mutation($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { id } }`;
+const PROGRESS = 'subscription($jobId: ID!) { jobProgress(jobId: $jobId) { id status } }';
 const CONSOLE_ORIGIN = 'http://console.example.test:5173';
 const FOREIGN_ORIGIN = 'http://evil.example.test';
 const SESSION_TTL_MS = 3_600_000;
@@ -195,6 +196,17 @@ describe('browser sessions: sign-in, the phx_session cookie on every keyed route
       JSON.stringify({ query: ME }),
     );
     expect(both.body).toEqual({ data: { me: { keyId: harness.readKey.doc.id, name: 'test-read', role: 'READ' } } });
+  });
+
+  it('closes an open graphql-ws subscription once its session is signed out (4401 Session ended)', async () => {
+    const { cookie } = await signIn(harness.adminKey);
+    const enqueued = await graphqlWithCookie(cookie, ENQUEUE, { input: { addresses: [DAVIS_ADDRESS] } });
+    const jobId = (enqueued.body as { data: { enqueueExtraction: { id: string } } }).data.enqueueExtraction.id;
+    const sub = recordSubscription(wsClientWithCookie(cookie, origin), PROGRESS, { jobId });
+    expect(await sub.waitForResult(1, 10_000)).toMatchObject({ data: { jobProgress: { id: jobId, status: 'PENDING' } } });
+
+    expect((await call('DELETE', '/session', { cookie: cookieHeader(cookie), origin })).status).toBe(204);
+    expect(await endOf(sub, 10_000, 'close after sign-out')).toMatchObject({ code: 4401, reason: 'Session ended' });
   });
 
   it('ends the sessions of a revoked key at once', async () => {

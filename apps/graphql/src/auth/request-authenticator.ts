@@ -23,6 +23,8 @@ export interface AuthenticatedRequest {
   readonly principal: ApiPrincipal;
   /** `bearer` (an `Authorization` key), `session` (the `phx_session` cookie) or `dev-mode` (no credential, dev mode). */
   readonly via: 'bearer' | 'session' | 'dev-mode';
+  /** The `phx_session` token when `via` is `session` (to notice later that the session ended). */
+  readonly sessionToken?: string;
 }
 
 /** Methods that change nothing: a browser may send them without `Origin` (same-origin `fetch`, `<img>`, a typed URL). */
@@ -82,7 +84,7 @@ export class RequestAuthenticator {
       return { principal, via: 'dev-mode' };
     }
     this.assertCookieOrigin(request);
-    return { principal: await this.principalOfSession(token), via: 'session' };
+    return { principal: await this.principalOfSession(token), via: 'session', sessionToken: token };
   }
 
   /**

@@ -45,6 +45,14 @@ export interface SessionStore {
    */
   keyIdOf(token: string): Promise<string | null>;
   /**
+   * Which of these sessions are still live (not ended, not expired): open
+   * WebSockets of ended sessions are closed with it.
+   *
+   * @param tokens - tokens as browsers sent them
+   * @returns the subset still live
+   */
+  liveTokens(tokens: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
    * Ends a session. Idempotent: an unknown token is not an error.
    *
    * @param token - the token as the browser sent it
@@ -119,6 +127,16 @@ export class MongoSessionStore implements SessionStore {
     // The TTL monitor runs about once a minute: an expired document may still be there.
     const doc = await this.#sessions.findOne({ _id: hashSessionToken(token), expiresAt: { $gt: this.#now() } });
     return doc?.keyId ?? null;
+  }
+
+  /** {@inheritDoc SessionStore.liveTokens} */
+  async liveTokens(tokens: readonly string[]): Promise<ReadonlySet<string>> {
+    if (tokens.length === 0) return new Set();
+    const byHash = new Map(tokens.map((token) => [hashSessionToken(token), token]));
+    const docs = await this.#sessions
+      .find({ _id: { $in: [...byHash.keys()] }, expiresAt: { $gt: this.#now() } }, { projection: { _id: 1 } })
+      .toArray();
+    return new Set(docs.map((doc) => byHash.get(doc._id) ?? ''));
   }
 
   /** {@inheritDoc SessionStore.close} */

@@ -84,7 +84,8 @@ export interface WsAccess {
  * (allowed only from pages of the server's origin or `CORS_ORIGINS`),
  * read keys may subscribe and query, only admin keys mutate, and every
  * `keyRecheckIntervalMs` the keys of open connections are read again: a
- * connection whose key was revoked is closed (4401, `API key revoked`).
+ * connection whose key was revoked is closed (4401, `API key revoked`), as
+ * is one opened on a session that has since ended (4401, `Session ended`).
  *
  * @param options - guard, recheck interval, logger
  * @returns the hooks; `dispose()` them with the server
@@ -92,6 +93,8 @@ export interface WsAccess {
 export function createWsAccess(options: WsAccessOptions): WsAccess {
   const { guard, logger } = options;
   const principals = new Map<WsContext, ApiPrincipal>();
+  /** The session token of each connection accepted on the session cookie. */
+  const sessionTokens = new Map<WsContext, string>();
   let checking = false;
 
   const recheck = async (): Promise<void> => {
@@ -100,11 +103,19 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
     try {
       const ids = [...new Set([...principals.values()].map((p) => p.keyId))];
       const valid = await guard.stillValid(ids);
+      const liveSessions = await options.authenticator.sessions.liveTokens([...sessionTokens.values()]);
       for (const [ctx, principal] of principals) {
-        if (valid.has(principal.keyId)) continue;
+        const token = sessionTokens.get(ctx);
+        const reason = !valid.has(principal.keyId)
+          ? 'API key revoked'
+          : token !== undefined && !liveSessions.has(token)
+            ? 'Session ended'
+            : null;
+        if (reason === null) continue;
         principals.delete(ctx);
-        logger.info({ keyId: principal.keyId }, 'graphql-ws connection closed: API key revoked');
-        ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, 'API key revoked');
+        sessionTokens.delete(ctx);
+        logger.info({ keyId: principal.keyId, reason }, 'graphql-ws connection closed: credential no longer valid');
+        ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, reason);
       }
     } catch (error) {
       // Keep connections through a database outage; the next round checks again.
@@ -119,7 +130,7 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
   return {
     async onConnect(ctx) {
       try {
-        const { principal } = await options.authenticator.authenticate(
+        const { principal, sessionToken } = await options.authenticator.authenticate(
           ctx.extra.request,
           credentialFromConnectionParams(ctx.connectionParams),
         );
@@ -134,6 +145,7 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
           return false;
         }
         principals.set(ctx, principal);
+        if (sessionToken !== undefined) sessionTokens.set(ctx, sessionToken);
         return true;
       } catch (error) {
         if (isDatabaseUnavailableError(error)) {
@@ -180,6 +192,7 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
     },
     onClose(ctx) {
       principals.delete(ctx);
+      sessionTokens.delete(ctx);
     },
     recheck,
     get connectionCount() {
@@ -188,6 +201,7 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
     dispose() {
       clearInterval(timer);
       principals.clear();
+      sessionTokens.clear();
     },
   };
 }
