@@ -340,3 +340,44 @@ describe('browser sessions: sign-in, the phx_session cookie on every keyed route
     expect(bearerForeign.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('browser sessions behind an https PUBLIC_URL', () => {
+  const PUBLIC_ORIGIN = 'https://photos.example.test';
+  let harness: GraphqlHarness;
+  let origin: string;
+
+  beforeAll(async () => {
+    harness = await openGraphqlHarness('session_https', { config: { publicUrl: `${PUBLIC_ORIGIN}/phx` } });
+    origin = new URL(await harness.server.start()).origin;
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('makes the cookie Secure and takes the public origin (not the listening address) as its own', async () => {
+    const signIn = (from: string) =>
+      fetch(`${origin}/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: from },
+        body: JSON.stringify({ apiKey: harness.readKey.key }),
+      });
+    const answer = await signIn(PUBLIC_ORIGIN);
+    expect(answer.status).toBe(200);
+    const cookie = parseSetCookie(answer.headers.getSetCookie()[0] ?? '');
+    expect(cookie).toMatchObject({ name: 'phx_session', secure: true, httpOnly: true, sameSite: 'strict', path: '/' });
+
+    const me = (from: string) =>
+      fetch(`${origin}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: from, cookie: `phx_session=${cookie.value ?? ''}` },
+        body: JSON.stringify({ query: ME }),
+      });
+    expect((await me(PUBLIC_ORIGIN)).status).toBe(200);
+    expect((await me(origin)).status).toBe(403);
+    expect((await signIn(origin)).status).toBe(403);
+
+    const out = await fetch(`${origin}/session`, { method: 'DELETE', headers: { cookie: `phx_session=${cookie.value ?? ''}` } });
+    expect(out.status).toBe(204);
+    expect(parseSetCookie(out.headers.getSetCookie()[0] ?? '')).toMatchObject({ value: '', secure: true, maxAge: 0 });
+  });
+});
