@@ -101,6 +101,18 @@ export interface GraphqlConfig {
    * a connection rebuild), in ms, 100-60 000; default 2 000.
    */
   readonly watchdogTimeoutMs: number;
+  /**
+   * `SESSION_TTL_MS`: how long a browser session (`POST /session`) lasts, in
+   * ms, 60 000 (1 min) to 2 592 000 000 (30 days); default 43 200 000 (12 h).
+   */
+  readonly sessionTtlMs: number;
+  /**
+   * `CORS_ORIGINS`: comma-separated origins (`https://console.example.com`,
+   * scheme, host and optional port; no path) whose pages may call the API
+   * with credentials (CORS answers) and use the session cookie; default
+   * none (same origin only).
+   */
+  readonly corsOrigins: readonly string[];
 }
 
 /** Names that say the unit, accepted besides the original design's names that do not; both set with different values is refused. */
@@ -144,6 +156,11 @@ const envSchema = z.object({
     .optional(),
   MAX_SUBSCRIPTIONS_PER_SOCKET: intSetting(1, 10_000, 100),
   MAX_SOCKETS_PER_API_KEY: intSetting(1, 100_000, 200),
+  SESSION_TTL_MS: intSetting(60_000, 2_592_000_000, 43_200_000),
+  CORS_ORIGINS: z
+    .string()
+    .refine(isOriginList, 'must be comma-separated origins like https://console.example.com (http or https, host, optional port, no path)')
+    .optional(),
 });
 
 /**
@@ -190,6 +207,8 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     trustedProxies: Object.freeze(splitList(parsed.TRUSTED_PROXIES)),
     maxSubscriptionsPerSocket: parsed.MAX_SUBSCRIPTIONS_PER_SOCKET,
     maxSocketsPerApiKey: parsed.MAX_SOCKETS_PER_API_KEY,
+    sessionTtlMs: parsed.SESSION_TTL_MS,
+    corsOrigins: Object.freeze(splitList(parsed.CORS_ORIGINS).map((origin) => new URL(origin).origin)),
   });
 }
 
@@ -198,6 +217,21 @@ function splitList(value: string | undefined): string[] {
     .split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+}
+
+function isOriginList(value: string): boolean {
+  const origins = splitList(value);
+  return origins.length > 0 && origins.every(isOrigin);
+}
+
+/** `scheme://host[:port]` with http or https, nothing after (a trailing `/` is tolerated), as browsers send `Origin`. */
+function isOrigin(value: string): boolean {
+  if (!/^https?:\/\/[^/?#\s@]+\/?$/i.test(value)) return false;
+  try {
+    return new URL(value).origin !== 'null';
+  } catch {
+    return false;
+  }
 }
 
 function isTrustList(value: string): boolean {

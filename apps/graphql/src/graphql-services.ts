@@ -13,6 +13,7 @@ import {
 } from '@phx/jobs';
 import type { Db } from 'mongodb';
 import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
+import { MongoSessionStore } from './auth/session-store.js';
 import type { GraphqlConfig } from './config.js';
 import type { GraphqlServerOptions } from './server.js';
 
@@ -66,7 +67,7 @@ export interface GraphqlServices {
 /**
  * Builds the GraphQL server's services on a connected database: the Agenda
  * queue (enqueue only), the job and schedule services, the progress and
- * event feeds, job history, the API key verifier, the CSV property catalog
+ * event feeds, job history, the API key verifier, the browser session store, the CSV property catalog
  * and, with `imageStore: 'gridfs'`, the GridFS photo reader; creates their
  * indexes. The server process (`main.ts`) and the tests use this one wiring.
  *
@@ -107,6 +108,8 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
     const eventFeed = new JobEventFeed({ db, logger, ...pollIntervalMs });
     closers.push(() => eventFeed.close());
     await eventFeed.ensureIndexes();
+    const sessions = new MongoSessionStore({ db });
+    await sessions.ensureIndexes();
     const catalog = new PropertyCatalog({ db });
     await catalog.ensureIndexes();
     // A seed CSV that cannot be read does not stop the server (the catalog can be filled by importProperties): it is
@@ -126,6 +129,7 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
       scheduleService,
       workerRegistry: new WorkerRegistry({ db }),
       apiKeys: new MongoApiKeyVerifier({ db }),
+      sessions,
       ...(options.imageStore === 'gridfs' ? { gridFsImages: new GridFsImageStore({ db }) } : {}),
       checkReadiness: async () => {
         try {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type PubSub } from 'type-graphql';
+import { MeResolver } from './auth/me.resolver.js';
 import { JobEventsResolver } from './job/job-events.resolver.js';
 import { JobProgressResolver } from './job/job-progress.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
@@ -26,6 +27,7 @@ export const GRAPHQL_RESOLVERS = Object.freeze([
   ScheduleRunsResolver,
   WorkerResolver,
   ImageResolver,
+  MeResolver,
 ] as const);
 
 /**

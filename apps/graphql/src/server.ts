@@ -34,10 +34,14 @@ import { AccessGuard } from './auth/access-guard.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { createRequireApiKey, principalOf } from './auth/http-access.middleware.js';
 import { createWsAccess } from './auth/ws-access.js';
+import { RequestAuthenticator } from './auth/request-authenticator.js';
+import type { SessionStore } from './auth/session-store.js';
+import { createSessionRouter, SESSION_PATH } from './auth/session.routes.js';
+import { createCorsMiddleware } from './http/cors.middleware.js';
 import { createFileImageSource, createGridFsImageSource, type GridFsImageReader } from './images/image-source.js';
-import { createImageRouter } from './images/image.routes.js';
+import { createImageRouter, IMAGES_PATH } from './images/image.routes.js';
 import { GraphqlMetrics } from './metrics/graphql-metrics.js';
-import { createMetricsRouter } from './metrics/metrics.routes.js';
+import { createMetricsRouter, METRICS_PATH } from './metrics/metrics.routes.js';
 import { createWsMetricsHooks } from './metrics/ws-metrics.hooks.js';
 import { createPlaygroundRouter } from './playground/playground.routes.js';
 
@@ -68,6 +72,8 @@ export type GraphqlServerConfig = Pick<
   | 'maxSocketsPerApiKey'
   | 'publicUrl'
   | 'trustedProxies'
+  | 'sessionTtlMs'
+  | 'corsOrigins'
 >;
 
 /** Options of {@link createGraphqlServer}. Services are borrowed: the server never closes them. */
@@ -90,6 +96,8 @@ export interface GraphqlServerOptions {
   readonly workerRegistry: WorkerApi;
   /** Where API keys are checked (a `MongoApiKeyVerifier` on the `api_keys` collection). */
   readonly apiKeys: ApiKeyVerifier;
+  /** Where browser sessions live (a `MongoSessionStore` on the `api_sessions` collection). Borrowed. */
+  readonly sessions: SessionStore;
   /** Logger; the server logs under `component: 'graphql'`. */
   readonly logger: Logger;
   /**
@@ -238,8 +246,10 @@ function assemble(options: GraphqlServerOptions) {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const authenticator = new RequestAuthenticator({ guard, sessions: options.sessions, publicOrigin, corsOrigins: config.corsOrigins });
   const access = createWsAccess({
     guard,
+    authenticator,
     keyRecheckIntervalMs: config.keyRecheckIntervalMs,
     maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
     maxSocketsPerApiKey: config.maxSocketsPerApiKey,
@@ -267,7 +277,7 @@ function assemble(options: GraphqlServerOptions) {
     onDrain: () => ws.dispose(),
     plugins: [createAccessPlugin(guard), metrics.apolloPlugin()],
   });
-  return { app, httpServer, ws, apollo, context, errors, guard, metrics, ownOrigin, publicOrigin };
+  return { app, httpServer, ws, apollo, context, errors, guard, authenticator, metrics, ownOrigin, publicOrigin };
 }
 
 /**
@@ -279,9 +289,10 @@ function mountRoutes(
   app: Express,
   apollo: ApolloServer<GraphqlContext>,
   options: GraphqlServerOptions,
-  { context, errors, guard, metrics, publicOrigin }: ReturnType<typeof assemble>,
+  parts: ReturnType<typeof assemble>,
 ): void {
-  const requireKey = createRequireApiKey(guard, errors);
+  const { context, errors, metrics, publicOrigin } = parts;
+  const requireKey = createRequireApiKey(parts.authenticator, errors);
   app.use(
     createHealthRouter({
       checkReadiness: options.checkReadiness ?? (async () => undefined),
@@ -291,6 +302,7 @@ function mountRoutes(
     }),
   );
   app.use(createPlaygroundRouter({ graphqlPath: GRAPHQL_PATH }));
+  mountBrowserAccess(app, options.config, parts);
   app.use(createMetricsRouter(metrics, requireKey));
   const source =
     options.gridFsImages === undefined ? createFileImageSource(options.config.imagesDir) : createGridFsImageSource(options.gridFsImages);
@@ -304,6 +316,20 @@ function mountRoutes(
     }),
   );
   app.use(createJsonErrorHandler(context.logger));
+}
+
+/**
+ * Mounts CORS (for `CORS_ORIGINS` only, with credentials) on the keyed routes
+ * and `/session`, and the session routes (sign-in, current session, sign-out).
+ */
+function mountBrowserAccess(
+  app: Express,
+  config: GraphqlServerConfig,
+  { guard, authenticator, errors }: ReturnType<typeof assemble>,
+): void {
+  // `/agendash`: the Agenda dashboard (admin keys), keyed like the rest.
+  app.use([GRAPHQL_PATH, IMAGES_PATH, METRICS_PATH, SESSION_PATH, '/agendash'], createCorsMiddleware(config.corsOrigins));
+  app.use(createSessionRouter({ guard, authenticator, sessionTtlMs: config.sessionTtlMs, errors }));
 }
 
 /** The origin of a listening URL; an unspecified address (`0.0.0.0`, `::`) becomes `localhost`. */

@@ -36,6 +36,12 @@ describe('the GraphQL server with bad settings (the built process)', () => {
     expect(output).toContain('PORT');
   });
 
+  it('exits 2 on a CORS origin that is not an origin, naming CORS_ORIGINS', async () => {
+    const { code, output } = await start({ CORS_ORIGINS: 'https://console.example.com/path' });
+    expect(code, output).toBe(2);
+    expect(output).toContain('CORS_ORIGINS');
+  });
+
   it('exits 1 on a host it cannot listen on, with one clean line and no stack trace', async () => {
     const { code, output } = await start({ HOST: 'not-a-host.invalid' });
     expect(code, output).toBe(1);

@@ -85,6 +85,27 @@ describe('loadGraphqlConfig', () => {
     expect(() => loadGraphqlConfig({ ...base, TRUSTED_PROXIES: 'my-proxy' })).toThrow(/TRUSTED_PROXIES/);
   });
 
+  it('reads the browser settings: session lifetime (default 12 h) and CORS origins (default none), and refuses bad ones', () => {
+    const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
+    expect(loadGraphqlConfig(base)).toMatchObject({ sessionTtlMs: 43_200_000, corsOrigins: [] });
+    const config = loadGraphqlConfig({
+      ...base,
+      SESSION_TTL_MS: '600000',
+      CORS_ORIGINS: 'https://console.example.com, http://localhost:5173/ ,HTTPS://Ops.Example.com:8443',
+    });
+    expect(config).toMatchObject({
+      sessionTtlMs: 600_000,
+      corsOrigins: ['https://console.example.com', 'http://localhost:5173', 'https://ops.example.com:8443'],
+    });
+    expect(Object.isFrozen(config.corsOrigins)).toBe(true);
+    for (const bad of ['console.example.com', 'https://console.example.com/app', 'ftp://x.example.com', 'https://a.example.com,*', ' , ']) {
+      expect(() => loadGraphqlConfig({ ...base, CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS/);
+    }
+    for (const bad of ['59999', '2592000001', '12h']) {
+      expect(() => loadGraphqlConfig({ ...base, SESSION_TTL_MS: bad }), bad).toThrow(/SESSION_TTL_MS/);
+    }
+  });
+
   it('names every bad or missing variable at once', () => {
     let caught: unknown;
     try {

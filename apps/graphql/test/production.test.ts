@@ -52,7 +52,17 @@ describe('a server in production mode', () => {
     scheduleService: brokenSchedules,
     workerRegistry: { list: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')) },
     // No database here: dev mode lets the in-process calls in without a key.
-    apiKeys: { check: async () => ({ status: 'unknown' }), stillValid: async () => new Set<string>() },
+    apiKeys: {
+      check: async () => ({ status: 'unknown' }),
+      checkId: async () => ({ status: 'unknown' }),
+      stillValid: async () => new Set<string>(),
+    },
+    sessions: {
+      open: () => Promise.reject(new Error('no sessions here')),
+      keyIdOf: async () => null,
+      liveTokens: async () => new Set<string>(),
+      close: async () => undefined,
+    },
     logger: noopLogger,
   });
   afterAll(() => server.stop());

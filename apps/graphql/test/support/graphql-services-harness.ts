@@ -35,6 +35,8 @@ export const TEST_SERVER_CONFIG: GraphqlServerConfig = Object.freeze({
   maxSocketsPerApiKey: 200,
   publicUrl: null,
   trustedProxies: [],
+  sessionTtlMs: 3_600_000,
+  corsOrigins: [],
 });
 
 /** Real services on a database of their own, and a GraphQL server over them. */
