@@ -32,6 +32,9 @@ import { GraphqlMetrics } from './metrics/graphql-metrics.js';
 import { createMetricsRouter } from './metrics/metrics.routes.js';
 import { createWsMetricsHooks } from './metrics/ws-metrics.hooks.js';
 import { createPlaygroundRouter } from './playground/playground.routes.js';
+import { createAgendashRouter, type AgendashQueue } from './agendash/agendash.routes.js';
+import { createConsoleRouter } from './console/console.routes.js';
+import { createPhotosZipRouter } from './images/photos-zip.routes.js';
 
 /** The path of the GraphQL endpoint, for HTTP and WebSocket alike. */
 export const GRAPHQL_PATH = '/graphql';
@@ -56,6 +59,7 @@ export type GraphqlServerConfig = Pick<
   | 'devMode'
   | 'keyRecheckIntervalMs'
   | 'imagesDir'
+  | 'consoleDir'
   | 'maxSubscriptionsPerSocket'
   | 'maxSocketsPerApiKey'
   | 'publicUrl'
@@ -89,6 +93,8 @@ export interface GraphqlServerOptions {
   readonly gridFsImages?: GridFsImageReader;
   /** Readiness check for `/readyz` (ping the database); rejects when not ready. Default: always ready. */
   readonly checkReadiness?: () => Promise<void>;
+  /** The Agenda queue shown by Agendash at `/agendash` (admin keys). Absent: `/agendash` answers 404. Borrowed. */
+  readonly agenda?: AgendashQueue;
 }
 
 /** A GraphQL server: HTTP (queries, mutations) and graphql-ws (subscriptions) on one port. */
@@ -261,8 +267,8 @@ function assemble(options: GraphqlServerOptions) {
 
 /**
  * Mounts `/healthz`, `/readyz` and the playground page (open), then `/metrics`,
- * `/images` and the GraphQL endpoint (body size-limited), which need an API
- * key; Apollo must be started.
+ * `/images` (and `photos.zip`), `/agendash` and the GraphQL endpoint (body size-limited), which need an API
+ * key, and last the console at `/` (open); Apollo must be started.
  */
 function mountRoutes(
   app: Express,
@@ -283,7 +289,9 @@ function mountRoutes(
   app.use(createMetricsRouter(metrics, requireKey));
   const source =
     options.gridFsImages === undefined ? createFileImageSource(options.config.imagesDir) : createGridFsImageSource(options.gridFsImages);
+  app.use(createPhotosZipRouter({ listPhotos: (id) => options.jobService.listPhotos(id), source, requireKey, logger: context.logger }));
   app.use(createImageRouter({ source, requireKey, logger: context.logger }));
+  app.use(createAgendashRouter({ agenda: options.agenda, requireKey }));
   app.use(
     GRAPHQL_PATH,
     requireKey,
@@ -292,6 +300,7 @@ function mountRoutes(
       context: async ({ req, res }) => ({ ...context, principal: principalOf(res), requestOrigin: publicOrigin(req) }),
     }),
   );
+  app.use(createConsoleRouter({ consoleDir: options.config.consoleDir }));
   app.use(createJsonErrorHandler(context.logger));
 }
 

@@ -31,6 +31,7 @@ export const TEST_SERVER_CONFIG: GraphqlServerConfig = Object.freeze({
   devMode: false,
   keyRecheckIntervalMs: 200,
   imagesDir: join(tmpdir(), 'phx-graphql-no-images'),
+  consoleDir: join(tmpdir(), 'phx-graphql-no-console'),
   maxSubscriptionsPerSocket: 100,
   maxSocketsPerApiKey: 200,
   publicUrl: null,
@@ -68,6 +69,8 @@ export interface GraphqlHarnessOptions {
   readonly logger?: Logger;
   /** Readiness check; default pings the test database. */
   readonly checkReadiness?: () => Promise<void>;
+  /** Where photos are served from, as `PHX_IMAGE_STORE`; default `file` (under `config.imagesDir`). */
+  readonly imageStore?: 'file' | 'gridfs';
 }
 
 /**
@@ -91,6 +94,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     cancelWaitMs: 2_000,
     cancelPollIntervalMs: 20,
     feedPollIntervalMs: 20,
+    ...(options.imageStore === undefined ? {} : { imageStore: options.imageStore }),
   });
   const { agenda, jobService, scheduleService, progressFeed, eventFeed, catalog } = services;
   const photos = new MongoPhotoRepository({ db });
