@@ -11,7 +11,7 @@ import {
   type JobService,
   type ScheduleService,
 } from '@phx/jobs';
-import { createGraphqlServices } from '../../src/graphql-services.js';
+import { createGraphqlServices, type GraphqlServices } from '../../src/graphql-services.js';
 import type { PropertyCatalog } from '@phx/jobs';
 import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
 import { insertTestApiKey, type TestApiKey } from './api-keys.js';
@@ -53,6 +53,8 @@ export interface GraphqlHarness {
   readonly photos: MongoPhotoRepository;
   readonly catalog: PropertyCatalog;
   readonly server: GraphqlServer;
+  /** The services `server` was made with (`createGraphqlServices`' `serverOptions`), for another server on the same database. */
+  readonly serverOptions: GraphqlServices['serverOptions'];
   /** An admin key stored in the test database. */
   readonly adminKey: TestApiKey;
   /** A read key stored in the test database. */
@@ -118,6 +120,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     photos,
     catalog,
     server,
+    serverOptions: services.serverOptions,
     adminKey,
     readKey,
     async close() {
