@@ -150,9 +150,9 @@ describe('the console served at / from CONSOLE_DIR, under a strict CSP', () => {
         if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) violations.push(message.text());
       });
       await page.goto(`${origin}/jobs/some-job`);
-      await expect.poll(() => page.evaluate(() => document.documentElement.dataset['asset'] ?? null)).toBe('ran');
+      await expect.poll(() => page.locator('html').getAttribute('data-asset')).toBe('ran');
       expect(await page.locator('#marker').innerText()).toBe('console index');
-      expect(await page.evaluate(() => document.documentElement.dataset['inline'] ?? null)).toBeNull();
+      expect(await page.locator('html').getAttribute('data-inline')).toBeNull();
       await expect.poll(() => violations.length).toBeGreaterThan(0);
       process.stdout.write(`console CSP in Chromium: ${violations[0]?.slice(0, 160)}\n`);
       expect(violations.join('\n')).toMatch(/inline script/i);
