@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { createRecordingLogger, type LoggedLine } from './support/recording-logger.js';
-import { DAVIS_ID } from './support/sample-properties.js';
+import { DAVIS_ADDRESS, DAVIS_ID } from './support/sample-properties.js';
 
 const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
 /** The saved real photos (read in place, never copied into the repository). */
@@ -156,6 +156,13 @@ describe('GET /images/<propertyId>/photos.zip from the file store', () => {
     expect(entries.map((e) => e.sha256)).toEqual(body.data.photos.map((p) => p.sha256));
   });
 
+  it('names the property by its address as well as by its id (as the images query does)', async () => {
+    const response = await get(`/images/${encodeURIComponent(DAVIS_ADDRESS)}/photos.zip`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${DAVIS_ID}-photos.zip"`);
+    expect(await unzipDigests(Buffer.from(await response.arrayBuffer()))).toEqual(expectedEntries(stored));
+  });
+
   it('needs a key; a property without photos is 404 JSON, an id that cannot be one 400', async () => {
     const noKey = await get(`/images/${DAVIS_ID}/photos.zip`, null);
     expect(noKey.status).toBe(401);
@@ -167,6 +174,8 @@ describe('GET /images/<propertyId>/photos.zip from the file store', () => {
     const bad = await get('/images/---/photos.zip');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('BAD_REQUEST');
+    // Refusals are answers, not failures; and so far every download was whole.
+    expect(logged.filter((l) => l.level === 'error')).toEqual([]);
   });
 
   it('cuts the download when an original is missing on disk mid-stream, and logs it (no truncated zip that looks whole)', async () => {
@@ -174,11 +183,13 @@ describe('GET /images/<propertyId>/photos.zip from the file store', () => {
     const missing = stored[GALLERY_ORDER[1]!]!;
     await rm(join(propertyDir, missing.fileName));
     try {
+      const before = logged.length;
       const response = await get(`/images/${DAVIS_ID}/photos.zip`);
       expect(response.status).toBe(200);
       await expect(response.arrayBuffer()).rejects.toThrow();
-      await expect.poll(() => logged.filter((l) => l.level === 'error' && l.message.includes('photos.zip aborted')).length).toBe(1);
-      const line = logged.find((l) => l.message.includes('photos.zip aborted'));
+      const aborts = () => logged.slice(before).filter((l) => l.level === 'error' && l.message.includes('photos.zip aborted'));
+      await expect.poll(() => aborts().length).toBe(1);
+      const line = aborts()[0];
       expect(String((line?.context['err'] as Error | undefined)?.message)).toContain(missing.fileName);
     } finally {
       await writeFile(join(propertyDir, missing.fileName), missing.bytes);

@@ -13,7 +13,7 @@ export const PHOTOS_ZIP_NAME = 'photos.zip';
 /** Options of {@link createPhotosZipRouter}. */
 export interface PhotosZipRouterOptions {
   /**
-   * A property's photo records in gallery order (`JobService.listPhotos` of `@phx/jobs`).
+   * A property's photo records in gallery order (`JobService.listPhotos` of `@phx/jobs`); takes an id or an address.
    *
    * @throws core's `InvalidInputError` for an id that cannot be a property id
    */
@@ -39,12 +39,13 @@ export function photoZipEntryName(index: number, record: Pick<PhotoRecord, 'sha2
 }
 
 /**
- * Makes the route `GET /images/<propertyId>/photos.zip`: a streamed
+ * Makes the route `GET /images/<propertyId>/photos.zip` (the property named
+ * by its id or its address, as in the `images` query): a streamed
  * `application/zip` (made with `archiver`, entries stored without
  * compression: photos are compressed already) of every original of the
  * property, removed ones included, in gallery order (the order of `photos`
  * and `images`), named by {@link photoZipEntryName}, with
- * `Content-Disposition: attachment; filename="<propertyId>-photos.zip"`.
+ * `Content-Disposition: attachment; filename="<propertyId>-photos.zip"` (the stored id).
  * One file is open at a time. A property with no photo records answers 404
  * JSON (`NOT_FOUND`), an id that cannot be a property id 400 (`BAD_REQUEST`),
  * no key 401. When an original cannot be read once the answer has begun
@@ -67,11 +68,14 @@ export function createPhotosZipRouter(options: PhotosZipRouterOptions): Router {
       if (error instanceof InvalidInputError) return sendJsonRefusal(res, 400, 'BAD_REQUEST', error.message);
       return next(error);
     }
-    if (records.length === 0) return sendJsonRefusal(res, 404, 'NOT_FOUND', `No photos stored for property ${propertyId}`);
+    const [first] = records;
+    if (first === undefined) return sendJsonRefusal(res, 404, 'NOT_FOUND', `No photos stored for property ${propertyId}`);
+    // The id the records are stored under: the request may name the property by its address.
     res
       .status(200)
       .set('content-type', 'application/zip')
-      .set('content-disposition', `attachment; filename="${propertyId}-photos.zip"`)
+      // Property ids are [a-z0-9-] only (core's isPropertyId): nothing to escape in the quoted name.
+      .set('content-disposition', `attachment; filename="${first.propertyId}-photos.zip"`)
       .set('x-content-type-options', 'nosniff')
       // The set of photos grows with every run: never reuse an old archive.
       .set('cache-control', 'private, no-store');
@@ -79,7 +83,7 @@ export function createPhotosZipRouter(options: PhotosZipRouterOptions): Router {
       res.end();
       return;
     }
-    await streamArchive(res, propertyId, records, options);
+    await streamArchive(res, first.propertyId, records, options);
   });
   return router;
 }
