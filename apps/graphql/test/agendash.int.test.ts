@@ -1,4 +1,7 @@
 import { EXTRACT_IMAGES_JOB } from '@phx/jobs';
+// Debian's Chromium with the flags of DESIGN.md, as the scrapers launch it.
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '@phx/scrapers';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphqlServer } from '../src/server.js';
 import { openGraphqlHarness, TEST_SERVER_CONFIG, type GraphqlHarness } from './support/graphql-services-harness.js';
@@ -55,6 +58,23 @@ describe('Agendash at /agendash: the queue dashboard for admin keys', () => {
       jobId: job.id,
     });
     expect(listed.overview.find((o) => o.displayName === EXTRACT_IMAGES_JOB)?.total).toBe(1);
+  });
+
+  it('renders in real Chromium under its own CSP and lists the queued job (the key sent as a header)', async () => {
+    const browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+    try {
+      const context = await browser.newContext({ extraHTTPHeaders: { authorization: harness.adminKey.authorization } });
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await page.goto(`${origin}/agendash/`);
+      await expect.poll(() => page.getByText(EXTRACT_IMAGES_JOB).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      expect(violations).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('refuses a read key (403 FORBIDDEN) and a request without a key (401), for the page and the API alike', async () => {
