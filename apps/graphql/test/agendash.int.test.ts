@@ -41,6 +41,8 @@ describe('Agendash at /agendash: the queue dashboard for admin keys', () => {
     const csp = page.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("style-src 'self' 'unsafe-inline'");
     expect(csp).not.toContain('frame-ancestors');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
     expect((await get(`/agendash/${script}`, harness.adminKey.authorization)).status).toBe(200);

@@ -21,7 +21,8 @@ export interface AgendashRouterOptions {
 /**
  * Makes the routes of Agendash (npm `agendash`, the dashboard of Agenda v6)
  * under `/agendash/`: its page, assets and JSON API (`/agendash/api`,
- * `/agendash/api/jobs/...`), with Agendash's own Content-Security-Policy.
+ * `/agendash/api/jobs/...`), with Agendash's own Content-Security-Policy
+ * (left as it is) plus `X-Frame-Options: DENY`, `nosniff` and `Referrer-Policy: no-referrer`.
  * Admin keys only: no key 401 `UNAUTHENTICATED`, a read key 403 `FORBIDDEN`
  * (JSON, as every keyed route). Without an `agenda` an admin gets 404
  * `NOT_FOUND` naming why. Agendash can change the queue (requeue, delete,
@@ -52,6 +53,11 @@ export function createAgendashRouter(options: AgendashRouterOptions): Router {
             'Agendash is not available: this server was started without an Agenda queue (option agenda)',
           )
       : createExpressMiddleware(options.agenda);
-  router.use(AGENDASH_PATH, options.requireKey, requireAdmin, dashboard);
+  // Agendash's own CSP does not forbid framing: an admin page is never framed, sniffed or named in a Referer.
+  const hardening: RequestHandler = (_req, res, next) => {
+    res.set('x-frame-options', 'DENY').set('x-content-type-options', 'nosniff').set('referrer-policy', 'no-referrer');
+    next();
+  };
+  router.use(AGENDASH_PATH, options.requireKey, requireAdmin, hardening, dashboard);
   return router;
 }
