@@ -214,14 +214,6 @@ function splitList(value: string | undefined): string[] {
     .filter((v) => v !== '');
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 function isTrustList(value: string): boolean {
   try {
     proxyAddr.compile(splitList(value));
@@ -244,5 +236,14 @@ function findWorkspaceRoot(): string {
     const parent = dirname(dir);
     if (parent === dir) return process.cwd();
     dir = parent;
+  }
+}
+
+/** `true` when `path` names an existing folder (links followed). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -36,6 +36,19 @@ describe('loadGraphqlConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('finds the console build in the monorepo by default; CONSOLE_DIR must be an existing folder', () => {
+    const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
+    const workspace = fileURLToPath(new URL('../../../', import.meta.url));
+    expect(loadGraphqlConfig(base).consoleDir).toBe(join(workspace, 'apps', 'console', 'dist'));
+    expect(loadGraphqlConfig({ ...base, CONSOLE_DIR: tmpdir() }).consoleDir).toBe(tmpdir());
+    // Relative to the workspace root, as PHX_IMAGES_DIR.
+    expect(loadGraphqlConfig({ ...base, CONSOLE_DIR: 'apps/graphql' }).consoleDir).toBe(join(workspace, 'apps', 'graphql'));
+    expect(() => loadGraphqlConfig({ ...base, CONSOLE_DIR: join(tmpdir(), 'phx-no-such-console-build') })).toThrow(
+      /CONSOLE_DIR.*existing folder/,
+    );
+    expect(() => loadGraphqlConfig({ ...base, CONSOLE_DIR: fileURLToPath(import.meta.url) })).toThrow(/CONSOLE_DIR/);
+  });
+
   it('reads every variable; empty ones count as unset', () => {
     const config = loadGraphqlConfig({
       MONGODB_URI: 'mongodb+srv://cluster.example.net/',
@@ -86,19 +99,6 @@ describe('loadGraphqlConfig', () => {
     expect(config).toMatchObject({ publicUrl: 'https://photos.example.com/phx', trustedProxies: ['loopback', '10.0.0.0/8'] });
     expect(() => loadGraphqlConfig({ ...base, PUBLIC_URL: 'photos.example.com' })).toThrow(/PUBLIC_URL/);
     expect(() => loadGraphqlConfig({ ...base, TRUSTED_PROXIES: 'my-proxy' })).toThrow(/TRUSTED_PROXIES/);
-  });
-
-  it('finds the console build in the monorepo by default; CONSOLE_DIR must be an existing folder', () => {
-    const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
-    const workspace = fileURLToPath(new URL('../../../', import.meta.url));
-    expect(loadGraphqlConfig(base).consoleDir).toBe(join(workspace, 'apps', 'console', 'dist'));
-    expect(loadGraphqlConfig({ ...base, CONSOLE_DIR: tmpdir() }).consoleDir).toBe(tmpdir());
-    // Relative to the workspace root, as PHX_IMAGES_DIR.
-    expect(loadGraphqlConfig({ ...base, CONSOLE_DIR: 'apps/graphql' }).consoleDir).toBe(join(workspace, 'apps', 'graphql'));
-    expect(() => loadGraphqlConfig({ ...base, CONSOLE_DIR: join(tmpdir(), 'phx-no-such-console-build') })).toThrow(
-      /CONSOLE_DIR.*existing folder/,
-    );
-    expect(() => loadGraphqlConfig({ ...base, CONSOLE_DIR: fileURLToPath(import.meta.url) })).toThrow(/CONSOLE_DIR/);
   });
 
   it('names every bad or missing variable at once', () => {
