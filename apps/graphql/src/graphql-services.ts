@@ -9,6 +9,7 @@ import {
   JobService,
   PropertyCatalog,
   ScheduleService,
+  WorkerRegistry,
 } from '@phx/jobs';
 import type { Db } from 'mongodb';
 import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
@@ -124,6 +125,7 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
       jobHistory: new JobHistoryService({ db, jobs: jobService }),
       catalog,
       scheduleService,
+      workerRegistry: new WorkerRegistry({ db }),
       apiKeys: new MongoApiKeyVerifier({ db }),
       ...(options.imageStore === 'gridfs' ? { gridFsImages: new GridFsImageStore({ db }) } : {}),
       checkReadiness: async () => {

@@ -8,7 +8,15 @@ import type { Logger } from '@phx/core';
 import express, { type Express } from 'express';
 import type { GraphqlConfig } from './config.js';
 import type { ErrorFormatOptions } from './errors/graphql-error-mapping.js';
-import type { GraphqlContext, JobApi, JobEventSource, JobHistoryApi, JobProgressSource, ScheduleApi } from './graphql-context.js';
+import type {
+  GraphqlContext,
+  JobApi,
+  JobEventSource,
+  JobHistoryApi,
+  JobProgressSource,
+  ScheduleApi,
+  WorkerApi,
+} from './graphql-context.js';
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
 import { createPublicOrigin } from './http/public-origin.js';
@@ -82,6 +90,8 @@ export interface GraphqlServerOptions {
   readonly catalog: PropertyCatalog;
   /** Recurring extractions (the `ScheduleService` of `@phx/jobs`). */
   readonly scheduleService: ScheduleApi;
+  /** Registered worker processes (the `WorkerRegistry` of `@phx/jobs`). */
+  readonly workerRegistry: WorkerApi;
   /** Where API keys are checked (a `MongoApiKeyVerifier` on the `api_keys` collection). */
   readonly apiKeys: ApiKeyVerifier;
   /** Logger; the server logs under `component: 'graphql'`. */
@@ -206,6 +216,7 @@ function assemble(options: GraphqlServerOptions) {
       history: options.jobHistory,
       catalog: options.catalog,
       schedules: options.scheduleService,
+      workers: options.workerRegistry,
     }),
     logger,
   });
