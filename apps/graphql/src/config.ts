@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { intSetting, numberSetting, parseSettings } from '@phx/core';
@@ -54,6 +54,12 @@ export interface GraphqlConfig {
   readonly imageStore: 'file' | 'gridfs';
   /** Root of the file image store served under `/images` (`PHX_IMAGES_DIR`, default `<workspace>/.data/images`). */
   readonly imagesDir: string;
+  /**
+   * The browser console's build served at `/` (`CONSOLE_DIR`, default `apps/console/dist` of the
+   * monorepo this package lies in). When set it must be an existing folder; without an `index.html`
+   * in it, `/` answers a page saying the console is not built.
+   */
+  readonly consoleDir: string;
   /**
    * The workers' run lease, in ms (`JOB_LOCK_LIFETIME` or `JOB_LOCK_LIFETIME_MS`, default 60 000; set it
    * as the workers have it): `cancelJob` ends at once a running job whose
@@ -138,6 +144,13 @@ const envSchema = z.object({
   API_KEY_RECHECK_MS: intSetting(100, 3_600_000, 5_000),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
   PHX_IMAGE_STORE: z.enum(['file', 'gridfs']).default('file'),
+  CONSOLE_DIR: z
+    .string()
+    .refine(
+      (dir) => isDirectory(resolve(findWorkspaceRoot(), dir)),
+      'must be an existing folder (the console build, e.g. apps/console/dist)',
+    )
+    .optional(),
   JOB_LOCK_LIFETIME: numberSetting(queueSettingsSchema.shape.lockLifetimeMs),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, 1_000),
   MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, 1_000),
@@ -198,6 +211,7 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     keyRecheckIntervalMs: parsed.API_KEY_RECHECK_MS,
     imageStore: parsed.PHX_IMAGE_STORE,
     imagesDir: resolve(findWorkspaceRoot(), parsed.PHX_IMAGES_DIR ?? join('.data', 'images')),
+    consoleDir: resolve(findWorkspaceRoot(), parsed.CONSOLE_DIR ?? join('apps', 'console', 'dist')),
     lockLifetimeMs: parsed.JOB_LOCK_LIFETIME,
     mongoServerSelectionTimeoutMs: parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     mongoConnectTimeoutMs: parsed.MONGODB_CONNECT_TIMEOUT_MS,
@@ -256,5 +270,14 @@ function findWorkspaceRoot(): string {
     const parent = dirname(dir);
     if (parent === dir) return process.cwd();
     dir = parent;
+  }
+}
+
+/** `true` when `path` names an existing folder (links followed). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -58,7 +58,7 @@ export interface GraphqlServices {
   readonly eventFeed: JobEventFeed;
   /** The properties catalog (collection `properties`, seeded from `propertiesCsv` when empty). */
   readonly catalog: PropertyCatalog;
-  /** Everything {@link GraphqlServerOptions} takes but `config` and `logger`: the services above plus job history, API keys, GridFS photos and the readiness check (a database ping). */
+  /** Everything {@link GraphqlServerOptions} takes but `config` and `logger`: the services above (the queue for Agendash) plus job history, API keys, GridFS photos and the readiness check (a database ping). */
   readonly serverOptions: Omit<GraphqlServerOptions, 'config' | 'logger'>;
   /** Stops the feeds and Agenda, in reverse order of creation. The database stays open. */
   close(): Promise<void>;
@@ -121,6 +121,7 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
     if (seeded !== null)
       logger.info({ csv: options.propertiesCsv, added: seeded.added, invalid: seeded.invalid.length }, 'seeded the empty property catalog');
     const serverOptions: GraphqlServices['serverOptions'] = {
+      agenda,
       jobService,
       progressFeed,
       eventFeed,

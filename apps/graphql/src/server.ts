@@ -44,6 +44,9 @@ import { GraphqlMetrics } from './metrics/graphql-metrics.js';
 import { createMetricsRouter, METRICS_PATH } from './metrics/metrics.routes.js';
 import { createWsMetricsHooks } from './metrics/ws-metrics.hooks.js';
 import { createPlaygroundRouter } from './playground/playground.routes.js';
+import { createAgendashRouter, type AgendashQueue } from './agendash/agendash.routes.js';
+import { createConsoleRouter } from './console/console.routes.js';
+import { createPhotosZipRouter } from './images/photos-zip.routes.js';
 
 /** The path of the GraphQL endpoint, for HTTP and WebSocket alike. */
 export const GRAPHQL_PATH = '/graphql';
@@ -68,6 +71,7 @@ export type GraphqlServerConfig = Pick<
   | 'devMode'
   | 'keyRecheckIntervalMs'
   | 'imagesDir'
+  | 'consoleDir'
   | 'maxSubscriptionsPerSocket'
   | 'maxSocketsPerApiKey'
   | 'publicUrl'
@@ -107,6 +111,8 @@ export interface GraphqlServerOptions {
   readonly gridFsImages?: GridFsImageReader;
   /** Readiness check for `/readyz` (ping the database); rejects when not ready. Default: always ready. */
   readonly checkReadiness?: () => Promise<void>;
+  /** The Agenda queue shown by Agendash at `/agendash` (admin keys). Absent: `/agendash` answers 404. Borrowed. */
+  readonly agenda?: AgendashQueue;
 }
 
 /** A GraphQL server: HTTP (queries, mutations) and graphql-ws (subscriptions) on one port. */
@@ -282,8 +288,8 @@ function assemble(options: GraphqlServerOptions) {
 
 /**
  * Mounts `/healthz`, `/readyz` and the playground page (open), then `/metrics`,
- * `/images` and the GraphQL endpoint (body size-limited), which need an API
- * key; Apollo must be started.
+ * `/images` (and `photos.zip`), `/agendash` and the GraphQL endpoint (body size-limited), which need an API
+ * key, and last the console at `/` (open); Apollo must be started.
  */
 function mountRoutes(
   app: Express,
@@ -306,7 +312,9 @@ function mountRoutes(
   app.use(createMetricsRouter(metrics, requireKey));
   const source =
     options.gridFsImages === undefined ? createFileImageSource(options.config.imagesDir) : createGridFsImageSource(options.gridFsImages);
+  app.use(createPhotosZipRouter({ listPhotos: (id) => options.jobService.listPhotos(id), source, requireKey, logger: context.logger }));
   app.use(createImageRouter({ source, requireKey, logger: context.logger }));
+  app.use(createAgendashRouter({ agenda: options.agenda, requireKey }));
   app.use(
     GRAPHQL_PATH,
     requireKey,
@@ -315,6 +323,7 @@ function mountRoutes(
       context: async ({ req, res }) => ({ ...context, principal: principalOf(res), requestOrigin: publicOrigin(req) }),
     }),
   );
+  app.use(createConsoleRouter({ consoleDir: options.config.consoleDir }));
   app.use(createJsonErrorHandler(context.logger));
 }
 

@@ -49,4 +49,10 @@ describe('the GraphQL server with bad settings (the built process)', () => {
     expect(output).not.toContain('Internal error emitted on the WebSocket server');
     expect(output).not.toMatch(/\n\s+at /);
   });
+
+  it('exits 2 when CONSOLE_DIR is not a folder, naming it', async () => {
+    const { code, output } = await start({ CONSOLE_DIR: '/nonexistent/phx-console-dist' });
+    expect(code, output).toBe(2);
+    expect(output).toContain('CONSOLE_DIR');
+  });
 });

@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '@phx/core';
 import { describe, expect, it } from 'vitest';
 import { loadGraphqlConfig } from '../src/config.js';
@@ -31,6 +34,19 @@ describe('loadGraphqlConfig', () => {
     expect(config.imagesDir).toMatch(/[/\\]\.data[/\\]images$/);
     expect(config.propertiesCsv).toMatch(/[/\\]tools[/\\]data[/\\]sample-properties\.csv$/);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('finds the console build in the monorepo by default; CONSOLE_DIR must be an existing folder', () => {
+    const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
+    const workspace = fileURLToPath(new URL('../../../', import.meta.url));
+    expect(loadGraphqlConfig(base).consoleDir).toBe(join(workspace, 'apps', 'console', 'dist'));
+    expect(loadGraphqlConfig({ ...base, CONSOLE_DIR: tmpdir() }).consoleDir).toBe(tmpdir());
+    // Relative to the workspace root, as PHX_IMAGES_DIR.
+    expect(loadGraphqlConfig({ ...base, CONSOLE_DIR: 'apps/graphql' }).consoleDir).toBe(join(workspace, 'apps', 'graphql'));
+    expect(() => loadGraphqlConfig({ ...base, CONSOLE_DIR: join(tmpdir(), 'phx-no-such-console-build') })).toThrow(
+      /CONSOLE_DIR.*existing folder/,
+    );
+    expect(() => loadGraphqlConfig({ ...base, CONSOLE_DIR: fileURLToPath(import.meta.url) })).toThrow(/CONSOLE_DIR/);
   });
 
   it('reads every variable; empty ones count as unset', () => {
