@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { intSetting, numberSetting, parseSettings } from '@phx/core';
@@ -55,6 +55,12 @@ export interface GraphqlConfig {
   /** Root of the file image store served under `/images` (`PHX_IMAGES_DIR`, default `<workspace>/.data/images`). */
   readonly imagesDir: string;
   /**
+   * The browser console's build served at `/` (`CONSOLE_DIR`, default `apps/console/dist` of the
+   * monorepo this package lies in). When set it must be an existing folder; without an `index.html`
+   * in it, `/` answers a page saying the console is not built.
+   */
+  readonly consoleDir: string;
+  /**
    * The workers' run lease, in ms (`JOB_LOCK_LIFETIME` or `JOB_LOCK_LIFETIME_MS`, default 60 000; set it
    * as the workers have it): `cancelJob` ends at once a running job whose
    * worker has not renewed its lease for this long.
@@ -101,6 +107,18 @@ export interface GraphqlConfig {
    * a connection rebuild), in ms, 100-60 000; default 2 000.
    */
   readonly watchdogTimeoutMs: number;
+  /**
+   * `SESSION_TTL_MS`: how long a browser session (`POST /session`) lasts, in
+   * ms, 60 000 (1 min) to 2 592 000 000 (30 days); default 43 200 000 (12 h).
+   */
+  readonly sessionTtlMs: number;
+  /**
+   * `CORS_ORIGINS`: comma-separated origins (`https://console.example.com`,
+   * scheme, host and optional port; no path) whose pages may call the API
+   * with credentials (CORS answers) and use the session cookie; default
+   * none (same origin only).
+   */
+  readonly corsOrigins: readonly string[];
 }
 
 /** Names that say the unit, accepted besides the original design's names that do not; both set with different values is refused. */
@@ -126,6 +144,13 @@ const envSchema = z.object({
   API_KEY_RECHECK_MS: intSetting(100, 3_600_000, 5_000),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
   PHX_IMAGE_STORE: z.enum(['file', 'gridfs']).default('file'),
+  CONSOLE_DIR: z
+    .string()
+    .refine(
+      (dir) => isDirectory(resolve(findWorkspaceRoot(), dir)),
+      'must be an existing folder (the console build, e.g. apps/console/dist)',
+    )
+    .optional(),
   JOB_LOCK_LIFETIME: numberSetting(queueSettingsSchema.shape.lockLifetimeMs),
   MONGODB_SERVER_SELECTION_TIMEOUT_MS: intSetting(100, 60_000, 1_000),
   MONGODB_CONNECT_TIMEOUT_MS: intSetting(100, 60_000, 1_000),
@@ -144,6 +169,11 @@ const envSchema = z.object({
     .optional(),
   MAX_SUBSCRIPTIONS_PER_SOCKET: intSetting(1, 10_000, 100),
   MAX_SOCKETS_PER_API_KEY: intSetting(1, 100_000, 200),
+  SESSION_TTL_MS: intSetting(60_000, 2_592_000_000, 43_200_000),
+  CORS_ORIGINS: z
+    .string()
+    .refine(isOriginList, 'must be comma-separated origins like https://console.example.com (http or https, host, optional port, no path)')
+    .optional(),
 });
 
 /**
@@ -181,6 +211,7 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     keyRecheckIntervalMs: parsed.API_KEY_RECHECK_MS,
     imageStore: parsed.PHX_IMAGE_STORE,
     imagesDir: resolve(findWorkspaceRoot(), parsed.PHX_IMAGES_DIR ?? join('.data', 'images')),
+    consoleDir: resolve(findWorkspaceRoot(), parsed.CONSOLE_DIR ?? join('apps', 'console', 'dist')),
     lockLifetimeMs: parsed.JOB_LOCK_LIFETIME,
     mongoServerSelectionTimeoutMs: parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
     mongoConnectTimeoutMs: parsed.MONGODB_CONNECT_TIMEOUT_MS,
@@ -190,6 +221,8 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     trustedProxies: Object.freeze(splitList(parsed.TRUSTED_PROXIES)),
     maxSubscriptionsPerSocket: parsed.MAX_SUBSCRIPTIONS_PER_SOCKET,
     maxSocketsPerApiKey: parsed.MAX_SOCKETS_PER_API_KEY,
+    sessionTtlMs: parsed.SESSION_TTL_MS,
+    corsOrigins: Object.freeze(splitList(parsed.CORS_ORIGINS).map((origin) => new URL(origin).origin)),
   });
 }
 
@@ -198,6 +231,21 @@ function splitList(value: string | undefined): string[] {
     .split(',')
     .map((v) => v.trim())
     .filter((v) => v !== '');
+}
+
+function isOriginList(value: string): boolean {
+  const origins = splitList(value);
+  return origins.length > 0 && origins.every(isOrigin);
+}
+
+/** `scheme://host[:port]` with http or https, nothing after (a trailing `/` is tolerated), as browsers send `Origin`. */
+function isOrigin(value: string): boolean {
+  if (!/^https?:\/\/[^/?#\s@]+\/?$/i.test(value)) return false;
+  try {
+    return new URL(value).origin !== 'null';
+  } catch {
+    return false;
+  }
 }
 
 function isTrustList(value: string): boolean {
@@ -222,5 +270,14 @@ function findWorkspaceRoot(): string {
     const parent = dirname(dir);
     if (parent === dir) return process.cwd();
     dir = parent;
+  }
+}
+
+/** `true` when `path` names an existing folder (links followed). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

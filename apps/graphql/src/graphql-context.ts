@@ -1,5 +1,15 @@
 import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property } from '@phx/core';
-import type { JobEvent, JobEventQuery, JobPage, JobPageQuery, ScheduleView } from '@phx/jobs';
+import type {
+  WorkerView,
+  JobEvent,
+  JobEventQuery,
+  JobFailureGroup,
+  JobFilterQuery,
+  JobPage,
+  JobPageQuery,
+  JobStatusCounts,
+  ScheduleView,
+} from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
 import type { IndexedOutcome, JobPropertyPage, JobPropertyStatusFilter, PropertyCatalog, SourceExtraction } from '@phx/jobs';
 
@@ -86,6 +96,27 @@ export interface JobHistoryApi {
    */
   pageJobs(query: JobPageQuery): Promise<JobPage>;
   /**
+   * Counts the jobs a filter matches, per status and in all.
+   *
+   * @throws InvalidInputError for an empty time range
+   */
+  countJobs(filter: JobFilterQuery): Promise<JobStatusCounts>;
+  /**
+   * The failures of a job's failed and partial properties grouped by (source, code, message), largest first, at most 50.
+   *
+   * @throws NotFoundError for an unknown job
+   */
+  failureGroups(id: JobId): Promise<readonly JobFailureGroup[]>;
+  /**
+   * The newest jobs of a schedule (what `Schedule.recentJobs` shows).
+   *
+   * @param scheduleId - the schedule id
+   * @param first - how many, 1..20
+   * @returns the jobs, newest first
+   * @throws InvalidInputError for `first` outside 1..20
+   */
+  scheduleJobs(scheduleId: string, first: number): Promise<readonly ExtractionJob[]>;
+  /**
    * Enqueues a new job for the failed properties of a finished job.
    *
    * @throws NotFoundError for an unknown job; a `JOB_NOT_FINISHED` or `NO_FAILED_PROPERTIES` CoreError
@@ -134,6 +165,12 @@ export interface ScheduleApi {
    * @throws NotFoundError for an unknown id; InvalidInputError for a malformed one
    */
   removeSchedule(id: string): Promise<ScheduleRecord>;
+  /**
+   * The next times a schedule fires, in its time zone, from now (also while paused).
+   *
+   * @throws InvalidInputError for `count` outside 1..20
+   */
+  nextRuns(schedule: Pick<ScheduleRecord, 'cron' | 'timeZone'>, count: number): readonly Date[];
 }
 
 /** The live progress of jobs; `JobProgressFeed` of `@phx/jobs` satisfies it. */
@@ -158,6 +195,12 @@ export interface JobEventSource {
   open(query: JobEventQuery, signal?: AbortSignal): Promise<AsyncIterableIterator<JobEvent, undefined>>;
 }
 
+/** The registry of worker processes; `WorkerRegistry` of `@phx/jobs` satisfies it. */
+export interface WorkerApi {
+  /** Every registered worker with `alive` (deletes registrations 24 h past their last heartbeat first). */
+  list(): Promise<readonly WorkerView[]>;
+}
+
 /** The services the resolvers call. Borrowed: the server never closes them. */
 export interface GraphqlServices {
   /** Job operations. */
@@ -172,6 +215,8 @@ export interface GraphqlServices {
   readonly catalog: PropertyCatalog;
   /** Recurring extractions. */
   readonly schedules: ScheduleApi;
+  /** Registered worker processes. */
+  readonly workers: WorkerApi;
 }
 
 /** The context every resolver receives, over HTTP and over graphql-ws. */

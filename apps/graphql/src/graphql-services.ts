@@ -9,9 +9,11 @@ import {
   JobService,
   PropertyCatalog,
   ScheduleService,
+  WorkerRegistry,
 } from '@phx/jobs';
 import type { Db } from 'mongodb';
 import { MongoApiKeyVerifier } from './auth/api-key-verifier.js';
+import { MongoSessionStore } from './auth/session-store.js';
 import type { GraphqlConfig } from './config.js';
 import type { GraphqlServerOptions } from './server.js';
 
@@ -56,7 +58,7 @@ export interface GraphqlServices {
   readonly eventFeed: JobEventFeed;
   /** The properties catalog (collection `properties`, seeded from `propertiesCsv` when empty). */
   readonly catalog: PropertyCatalog;
-  /** Everything {@link GraphqlServerOptions} takes but `config` and `logger`: the services above plus job history, API keys, GridFS photos and the readiness check (a database ping). */
+  /** Everything {@link GraphqlServerOptions} takes but `config` and `logger`: the services above (the queue for Agendash) plus job history, API keys, GridFS photos and the readiness check (a database ping). */
   readonly serverOptions: Omit<GraphqlServerOptions, 'config' | 'logger'>;
   /** Stops the feeds and Agenda, in reverse order of creation. The database stays open. */
   close(): Promise<void>;
@@ -65,7 +67,7 @@ export interface GraphqlServices {
 /**
  * Builds the GraphQL server's services on a connected database: the Agenda
  * queue (enqueue only), the job and schedule services, the progress and
- * event feeds, job history, the API key verifier, the CSV property catalog
+ * event feeds, job history, the API key verifier, the browser session store, the CSV property catalog
  * and, with `imageStore: 'gridfs'`, the GridFS photo reader; creates their
  * indexes. The server process (`main.ts`) and the tests use this one wiring.
  *
@@ -106,6 +108,8 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
     const eventFeed = new JobEventFeed({ db, logger, ...pollIntervalMs });
     closers.push(() => eventFeed.close());
     await eventFeed.ensureIndexes();
+    const sessions = new MongoSessionStore({ db });
+    await sessions.ensureIndexes();
     const catalog = new PropertyCatalog({ db });
     await catalog.ensureIndexes();
     // A seed CSV that cannot be read does not stop the server (the catalog can be filled by importProperties): it is
@@ -117,13 +121,16 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
     if (seeded !== null)
       logger.info({ csv: options.propertiesCsv, added: seeded.added, invalid: seeded.invalid.length }, 'seeded the empty property catalog');
     const serverOptions: GraphqlServices['serverOptions'] = {
+      agenda,
       jobService,
       progressFeed,
       eventFeed,
       jobHistory: new JobHistoryService({ db, jobs: jobService }),
       catalog,
       scheduleService,
+      workerRegistry: new WorkerRegistry({ db }),
       apiKeys: new MongoApiKeyVerifier({ db }),
+      sessions,
       ...(options.imageStore === 'gridfs' ? { gridFsImages: new GridFsImageStore({ db }) } : {}),
       checkReadiness: async () => {
         try {

@@ -85,6 +85,8 @@ async function main(): Promise<void> {
     {
       url,
       playground: url.replace(/\/graphql$/, '/graphiql'),
+      console: url.replace(/\/graphql$/, '/'),
+      consoleDir: config.consoleDir,
       db: config.mongodbDb,
       catalog: config.propertiesCsv,
       catalogProperties,

@@ -1,25 +1,33 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type PubSub } from 'type-graphql';
+import { MeResolver } from './auth/me.resolver.js';
 import { JobEventsResolver } from './job/job-events.resolver.js';
 import { JobProgressResolver } from './job/job-progress.resolver.js';
 import { JobResolver } from './job/job.resolver.js';
 import { JobPropertiesResolver } from './job/job-properties.resolver.js';
+import { JobFailuresResolver } from './job/job-failures.resolver.js';
 import { ImageResolver } from './images/image.resolver.js';
 import { PhotoResolver } from './photo/photo.resolver.js';
 import { PropertyResolver } from './property/property.resolver.js';
 import { ScheduleResolver } from './schedule/schedule.resolver.js';
+import { ScheduleRunsResolver } from './schedule/schedule-runs.resolver.js';
+import { WorkerResolver } from './worker/worker.resolver.js';
 
 /** Every resolver class of the API. */
 export const GRAPHQL_RESOLVERS = Object.freeze([
   JobResolver,
   JobPropertiesResolver,
+  JobFailuresResolver,
   JobProgressResolver,
   JobEventsResolver,
   PropertyResolver,
   PhotoResolver,
   ScheduleResolver,
+  ScheduleRunsResolver,
+  WorkerResolver,
   ImageResolver,
+  MeResolver,
 ] as const);
 
 /**

@@ -8,7 +8,15 @@ import type { Logger } from '@phx/core';
 import express, { type Express } from 'express';
 import type { GraphqlConfig } from './config.js';
 import type { ErrorFormatOptions } from './errors/graphql-error-mapping.js';
-import type { GraphqlContext, JobApi, JobEventSource, JobHistoryApi, JobProgressSource, ScheduleApi } from './graphql-context.js';
+import type {
+  GraphqlContext,
+  JobApi,
+  JobEventSource,
+  JobHistoryApi,
+  JobProgressSource,
+  ScheduleApi,
+  WorkerApi,
+} from './graphql-context.js';
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
 import { createPublicOrigin } from './http/public-origin.js';
@@ -26,12 +34,19 @@ import { AccessGuard } from './auth/access-guard.js';
 import type { ApiKeyVerifier } from './auth/api-key-verifier.js';
 import { createRequireApiKey, principalOf } from './auth/http-access.middleware.js';
 import { createWsAccess } from './auth/ws-access.js';
+import { RequestAuthenticator } from './auth/request-authenticator.js';
+import type { SessionStore } from './auth/session-store.js';
+import { createSessionRouter, SESSION_PATH } from './auth/session.routes.js';
+import { createCorsMiddleware } from './http/cors.middleware.js';
 import { createFileImageSource, createGridFsImageSource, type GridFsImageReader } from './images/image-source.js';
-import { createImageRouter } from './images/image.routes.js';
+import { createImageRouter, IMAGES_PATH } from './images/image.routes.js';
 import { GraphqlMetrics } from './metrics/graphql-metrics.js';
-import { createMetricsRouter } from './metrics/metrics.routes.js';
+import { createMetricsRouter, METRICS_PATH } from './metrics/metrics.routes.js';
 import { createWsMetricsHooks } from './metrics/ws-metrics.hooks.js';
 import { createPlaygroundRouter } from './playground/playground.routes.js';
+import { createAgendashRouter, type AgendashQueue } from './agendash/agendash.routes.js';
+import { createConsoleRouter } from './console/console.routes.js';
+import { createPhotosZipRouter } from './images/photos-zip.routes.js';
 
 /** The path of the GraphQL endpoint, for HTTP and WebSocket alike. */
 export const GRAPHQL_PATH = '/graphql';
@@ -56,10 +71,13 @@ export type GraphqlServerConfig = Pick<
   | 'devMode'
   | 'keyRecheckIntervalMs'
   | 'imagesDir'
+  | 'consoleDir'
   | 'maxSubscriptionsPerSocket'
   | 'maxSocketsPerApiKey'
   | 'publicUrl'
   | 'trustedProxies'
+  | 'sessionTtlMs'
+  | 'corsOrigins'
 >;
 
 /** Options of {@link createGraphqlServer}. Services are borrowed: the server never closes them. */
@@ -78,8 +96,12 @@ export interface GraphqlServerOptions {
   readonly catalog: PropertyCatalog;
   /** Recurring extractions (the `ScheduleService` of `@phx/jobs`). */
   readonly scheduleService: ScheduleApi;
+  /** Registered worker processes (the `WorkerRegistry` of `@phx/jobs`). */
+  readonly workerRegistry: WorkerApi;
   /** Where API keys are checked (a `MongoApiKeyVerifier` on the `api_keys` collection). */
   readonly apiKeys: ApiKeyVerifier;
+  /** Where browser sessions live (a `MongoSessionStore` on the `api_sessions` collection). Borrowed. */
+  readonly sessions: SessionStore;
   /** Logger; the server logs under `component: 'graphql'`. */
   readonly logger: Logger;
   /**
@@ -89,6 +111,8 @@ export interface GraphqlServerOptions {
   readonly gridFsImages?: GridFsImageReader;
   /** Readiness check for `/readyz` (ping the database); rejects when not ready. Default: always ready. */
   readonly checkReadiness?: () => Promise<void>;
+  /** The Agenda queue shown by Agendash at `/agendash` (admin keys). Absent: `/agendash` answers 404. Borrowed. */
+  readonly agenda?: AgendashQueue;
 }
 
 /** A GraphQL server: HTTP (queries, mutations) and graphql-ws (subscriptions) on one port. */
@@ -200,6 +224,7 @@ function assemble(options: GraphqlServerOptions) {
       history: options.jobHistory,
       catalog: options.catalog,
       schedules: options.scheduleService,
+      workers: options.workerRegistry,
     }),
     logger,
   });
@@ -227,8 +252,10 @@ function assemble(options: GraphqlServerOptions) {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const authenticator = new RequestAuthenticator({ guard, sessions: options.sessions, publicOrigin, corsOrigins: config.corsOrigins });
   const access = createWsAccess({
     guard,
+    authenticator,
     keyRecheckIntervalMs: config.keyRecheckIntervalMs,
     maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
     maxSocketsPerApiKey: config.maxSocketsPerApiKey,
@@ -256,21 +283,22 @@ function assemble(options: GraphqlServerOptions) {
     onDrain: () => ws.dispose(),
     plugins: [createAccessPlugin(guard), metrics.apolloPlugin()],
   });
-  return { app, httpServer, ws, apollo, context, errors, guard, metrics, ownOrigin, publicOrigin };
+  return { app, httpServer, ws, apollo, context, errors, guard, authenticator, metrics, ownOrigin, publicOrigin };
 }
 
 /**
  * Mounts `/healthz`, `/readyz` and the playground page (open), then `/metrics`,
- * `/images` and the GraphQL endpoint (body size-limited), which need an API
- * key; Apollo must be started.
+ * `/images` (and `photos.zip`), `/agendash` and the GraphQL endpoint (body size-limited), which need an API
+ * key, and last the console at `/` (open); Apollo must be started.
  */
 function mountRoutes(
   app: Express,
   apollo: ApolloServer<GraphqlContext>,
   options: GraphqlServerOptions,
-  { context, errors, guard, metrics, publicOrigin }: ReturnType<typeof assemble>,
+  parts: ReturnType<typeof assemble>,
 ): void {
-  const requireKey = createRequireApiKey(guard, errors);
+  const { context, errors, metrics, publicOrigin } = parts;
+  const requireKey = createRequireApiKey(parts.authenticator, errors);
   app.use(
     createHealthRouter({
       checkReadiness: options.checkReadiness ?? (async () => undefined),
@@ -280,10 +308,13 @@ function mountRoutes(
     }),
   );
   app.use(createPlaygroundRouter({ graphqlPath: GRAPHQL_PATH }));
+  mountBrowserAccess(app, options.config, parts);
   app.use(createMetricsRouter(metrics, requireKey));
   const source =
     options.gridFsImages === undefined ? createFileImageSource(options.config.imagesDir) : createGridFsImageSource(options.gridFsImages);
+  app.use(createPhotosZipRouter({ listPhotos: (id) => options.jobService.listPhotos(id), source, requireKey, logger: context.logger }));
   app.use(createImageRouter({ source, requireKey, logger: context.logger }));
+  app.use(createAgendashRouter({ agenda: options.agenda, requireKey }));
   app.use(
     GRAPHQL_PATH,
     requireKey,
@@ -292,7 +323,22 @@ function mountRoutes(
       context: async ({ req, res }) => ({ ...context, principal: principalOf(res), requestOrigin: publicOrigin(req) }),
     }),
   );
+  app.use(createConsoleRouter({ consoleDir: options.config.consoleDir }));
   app.use(createJsonErrorHandler(context.logger));
+}
+
+/**
+ * Mounts CORS (for `CORS_ORIGINS` only, with credentials) on the keyed routes
+ * and `/session`, and the session routes (sign-in, current session, sign-out).
+ */
+function mountBrowserAccess(
+  app: Express,
+  config: GraphqlServerConfig,
+  { guard, authenticator, errors }: ReturnType<typeof assemble>,
+): void {
+  // `/agendash`: the Agenda dashboard (admin keys), keyed like the rest.
+  app.use([GRAPHQL_PATH, IMAGES_PATH, METRICS_PATH, SESSION_PATH, '/agendash'], createCorsMiddleware(config.corsOrigins));
+  app.use(createSessionRouter({ guard, authenticator, sessionTtlMs: config.sessionTtlMs, errors }));
 }
 
 /** The origin of a listening URL; an unspecified address (`0.0.0.0`, `::`) becomes `localhost`. */

@@ -8,7 +8,7 @@ import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-servi
 import { postGraphql } from './support/http-graphql.js';
 import { createRecordingLogger } from './support/recording-logger.js';
 import { DAVIS_ADDRESS } from './support/sample-properties.js';
-import { recordSubscription, within } from './support/subscription-recorder.js';
+import { endOf, recordSubscription, within } from './support/subscription-recorder.js';
 
 const ENQUEUE = `mutation Enqueue($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { id status } }`;
 const PROPERTIES = '{ properties { edges { node { address } } } }';
@@ -53,14 +53,7 @@ describe('API keys over HTTP and graphql-ws', () => {
   const jobCount = () => harness.database.db.collection('extraction_jobs').countDocuments();
   const closedBy = async (client: Client, query: string, variables: Record<string, unknown> = {}): Promise<Closed> => {
     const sub = recordSubscription(client, query, variables);
-    const error = await within(
-      sub.completed.then(
-        () => null,
-        (e: unknown) => e,
-      ),
-      10_000,
-      'socket close',
-    );
+    const error = await endOf(sub, 10_000, 'socket close');
     const { code, reason } = (error ?? {}) as Partial<Closed>;
     return { code: code ?? -1, reason: reason ?? '' };
   };
@@ -226,14 +219,7 @@ describe('API keys over HTTP and graphql-ws', () => {
     await keptSub.waitForResult(1);
 
     await revokeTestApiKey(harness.database.db, doomed.doc.id);
-    const error = await within(
-      doomedSub.completed.then(
-        () => null,
-        (e: unknown) => e,
-      ),
-      10_000,
-      'close after revocation',
-    );
+    const error = await endOf(doomedSub, 10_000, 'close after revocation');
     expect(error).toMatchObject({ code: 4401, reason: 'API key revoked' });
 
     // The other connection still gets changes.

@@ -36,11 +36,23 @@ describe('the GraphQL server with bad settings (the built process)', () => {
     expect(output).toContain('PORT');
   });
 
+  it('exits 2 on a CORS origin that is not an origin, naming CORS_ORIGINS', async () => {
+    const { code, output } = await start({ CORS_ORIGINS: 'https://console.example.com/path' });
+    expect(code, output).toBe(2);
+    expect(output).toContain('CORS_ORIGINS');
+  });
+
   it('exits 1 on a host it cannot listen on, with one clean line and no stack trace', async () => {
     const { code, output } = await start({ HOST: 'not-a-host.invalid' });
     expect(code, output).toBe(1);
     expect(output).toContain('graphql failed to start');
     expect(output).not.toContain('Internal error emitted on the WebSocket server');
     expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 when CONSOLE_DIR is not a folder, naming it', async () => {
+    const { code, output } = await start({ CONSOLE_DIR: '/nonexistent/phx-console-dist' });
+    expect(code, output).toBe(2);
+    expect(output).toContain('CONSOLE_DIR');
   });
 });

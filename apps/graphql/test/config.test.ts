@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InvalidInputError } from '@phx/core';
 import { describe, expect, it } from 'vitest';
 import { loadGraphqlConfig } from '../src/config.js';
@@ -31,6 +34,19 @@ describe('loadGraphqlConfig', () => {
     expect(config.imagesDir).toMatch(/[/\\]\.data[/\\]images$/);
     expect(config.propertiesCsv).toMatch(/[/\\]tools[/\\]data[/\\]sample-properties\.csv$/);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('finds the console build in the monorepo by default; CONSOLE_DIR must be an existing folder', () => {
+    const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
+    const workspace = fileURLToPath(new URL('../../../', import.meta.url));
+    expect(loadGraphqlConfig(base).consoleDir).toBe(join(workspace, 'apps', 'console', 'dist'));
+    expect(loadGraphqlConfig({ ...base, CONSOLE_DIR: tmpdir() }).consoleDir).toBe(tmpdir());
+    // Relative to the workspace root, as PHX_IMAGES_DIR.
+    expect(loadGraphqlConfig({ ...base, CONSOLE_DIR: 'apps/graphql' }).consoleDir).toBe(join(workspace, 'apps', 'graphql'));
+    expect(() => loadGraphqlConfig({ ...base, CONSOLE_DIR: join(tmpdir(), 'phx-no-such-console-build') })).toThrow(
+      /CONSOLE_DIR.*existing folder/,
+    );
+    expect(() => loadGraphqlConfig({ ...base, CONSOLE_DIR: fileURLToPath(import.meta.url) })).toThrow(/CONSOLE_DIR/);
   });
 
   it('reads every variable; empty ones count as unset', () => {
@@ -83,6 +99,27 @@ describe('loadGraphqlConfig', () => {
     expect(config).toMatchObject({ publicUrl: 'https://photos.example.com/phx', trustedProxies: ['loopback', '10.0.0.0/8'] });
     expect(() => loadGraphqlConfig({ ...base, PUBLIC_URL: 'photos.example.com' })).toThrow(/PUBLIC_URL/);
     expect(() => loadGraphqlConfig({ ...base, TRUSTED_PROXIES: 'my-proxy' })).toThrow(/TRUSTED_PROXIES/);
+  });
+
+  it('reads the browser settings: session lifetime (default 12 h) and CORS origins (default none), and refuses bad ones', () => {
+    const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
+    expect(loadGraphqlConfig(base)).toMatchObject({ sessionTtlMs: 43_200_000, corsOrigins: [] });
+    const config = loadGraphqlConfig({
+      ...base,
+      SESSION_TTL_MS: '600000',
+      CORS_ORIGINS: 'https://console.example.com, http://localhost:5173/ ,HTTPS://Ops.Example.com:8443',
+    });
+    expect(config).toMatchObject({
+      sessionTtlMs: 600_000,
+      corsOrigins: ['https://console.example.com', 'http://localhost:5173', 'https://ops.example.com:8443'],
+    });
+    expect(Object.isFrozen(config.corsOrigins)).toBe(true);
+    for (const bad of ['console.example.com', 'https://console.example.com/app', 'ftp://x.example.com', 'https://a.example.com,*', ' , ']) {
+      expect(() => loadGraphqlConfig({ ...base, CORS_ORIGINS: bad }), bad).toThrow(/CORS_ORIGINS/);
+    }
+    for (const bad of ['59999', '2592000001', '12h']) {
+      expect(() => loadGraphqlConfig({ ...base, SESSION_TTL_MS: bad }), bad).toThrow(/SESSION_TTL_MS/);
+    }
   });
 
   it('names every bad or missing variable at once', () => {

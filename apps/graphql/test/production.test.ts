@@ -24,6 +24,9 @@ const brokenSchedules: ScheduleApi = {
   pauseSchedule: () => Promise.reject(new Error('connect ECONNREFUSED')),
   resumeSchedule: () => Promise.reject(new Error('connect ECONNREFUSED')),
   removeSchedule: () => Promise.reject(new Error('connect ECONNREFUSED')),
+  nextRuns: () => {
+    throw new Error('connect ECONNREFUSED');
+  },
 };
 const noProgress: JobProgressSource = {
   watch: (): AsyncIterable<ExtractionJob> => ({
@@ -40,12 +43,26 @@ describe('a server in production mode', () => {
     jobHistory: {
       pageJobs: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
       retryJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+      countJobs: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+      failureGroups: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+      scheduleJobs: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
     },
     // Never connected: these tests read no property.
     catalog: new PropertyCatalog({ db: new MongoClient('mongodb://127.0.0.1:9/').db('none') }),
     scheduleService: brokenSchedules,
+    workerRegistry: { list: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')) },
     // No database here: dev mode lets the in-process calls in without a key.
-    apiKeys: { check: async () => ({ status: 'unknown' }), stillValid: async () => new Set<string>() },
+    apiKeys: {
+      check: async () => ({ status: 'unknown' }),
+      checkId: async () => ({ status: 'unknown' }),
+      stillValid: async () => new Set<string>(),
+    },
+    sessions: {
+      open: () => Promise.reject(new Error('no sessions here')),
+      keyIdOf: async () => null,
+      liveTokens: async () => new Set<string>(),
+      close: async () => undefined,
+    },
     logger: noopLogger,
   });
   afterAll(() => server.stop());

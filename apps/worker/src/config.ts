@@ -111,6 +111,12 @@ export interface WorkerConfig {
    * a connection rebuild), in ms, 100-60 000; default 5000.
    */
   readonly watchdogTimeoutMs: number;
+  /**
+   * `WORKER_HEARTBEAT_MS`: how often the worker writes its registration (its
+   * running jobs) to the `workers` collection, in ms, 100-600 000; default
+   * 10 000. Readers take it as dead after 3 intervals without one.
+   */
+  readonly workerHeartbeatMs: number;
 }
 
 /** The workspace root (this file is `apps/worker/{src,dist}/config.*`). */
@@ -168,6 +174,7 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_PERIOD: intSetting(0, 3_600, 30),
   WATCHDOG_INTERVAL_MS: intSetting(500, 600_000, 10_000),
   WATCHDOG_TIMEOUT_MS: intSetting(100, 60_000, 5_000),
+  WORKER_HEARTBEAT_MS: intSetting(100, 600_000, 10_000),
   METRICS_HOST: z.preprocess(blankToUndefined, z.string().default('127.0.0.1')),
   QUEUE_NOTIFY_POLL_MS: z.preprocess(
     blankToUndefined,
@@ -218,5 +225,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     shutdownGracePeriodMs: e.SHUTDOWN_GRACE_PERIOD * SECOND_MS,
     watchdogIntervalMs: e.WATCHDOG_INTERVAL_MS,
     watchdogTimeoutMs: e.WATCHDOG_TIMEOUT_MS,
+    workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
   });
 }

@@ -9,6 +9,7 @@ import {
   MongoPhotoRepository,
   JobRunLeases,
   ScheduleRepository,
+  WorkerPresence,
   createAgenda,
   describeError,
 } from '@phx/jobs';
@@ -108,6 +109,14 @@ async function main(): Promise<void> {
   });
   runningJobs = () => jobs.runningJobIds.length;
   const ticker = defineRunScheduleJob(agenda, { db, logger, workerName: config.workerName });
+  // This process in the `workers` collection, with the jobs it runs (what the console's workers page shows).
+  const presence = new WorkerPresence({
+    db,
+    heartbeatIntervalMs: config.workerHeartbeatMs,
+    concurrency: config.maxConcurrentJobs,
+    runningJobs: () => jobs.runningJobs,
+    logger,
+  });
 
   // Temporary files a killed worker left mid-write go at start, then with expired jobs on every sweep.
   const maintenance = startWorkerMaintenance({
@@ -134,6 +143,7 @@ async function main(): Promise<void> {
       await ticker.drain();
       const handedBack = await jobs.drain(reason, config.shutdownGracePeriodMs);
       logger.info({ reason, handedBack }, handedBack.length === 0 ? 'running jobs finished' : 'running jobs handed back');
+      await presence.stop();
       await maintenance.stop();
       await watchdog.stop();
       await extractors.close();
@@ -155,12 +165,13 @@ async function main(): Promise<void> {
     });
   }
 
+  await presence.start();
   await agenda.start();
   watchdog.start();
   metrics.setActive(true);
   // Every setting it runs with, but the connection string (it may hold a password).
   const { mongoUri, ...settings } = config;
-  logger.info({ ...settings, sharp: sharpSettings }, 'worker ready');
+  logger.info({ ...settings, workerId: presence.id, sharp: sharpSettings }, 'worker ready');
 }
 
 main().catch((error: unknown) => {

@@ -63,6 +63,7 @@ describe('loadWorkerConfig', () => {
       SHUTDOWN_GRACE_PERIOD: '10',
       WATCHDOG_INTERVAL_MS: '2000',
       WATCHDOG_TIMEOUT_MS: '1500',
+      WORKER_HEARTBEAT_MS: '2500',
     });
     expect(config).toEqual({
       mongoUri: 'mongodb://db.example:27017/',
@@ -91,6 +92,7 @@ describe('loadWorkerConfig', () => {
       shutdownGracePeriodMs: 10_000,
       watchdogIntervalMs: 2_000,
       watchdogTimeoutMs: 1_500,
+      workerHeartbeatMs: 2_500,
     });
   });
 
@@ -111,6 +113,7 @@ describe('loadWorkerConfig', () => {
           PHX_REVALIDATE_KNOWN_PHOTOS: 'yes',
           RETIRE_CONTEXT_AFTER_PAGES: '2.5',
           PROPERTY_MAX_DEFER_MS: '-1',
+          WORKER_HEARTBEAT_MS: '50',
         });
       } catch (e) {
         return e;
@@ -127,6 +130,7 @@ describe('loadWorkerConfig', () => {
       'PHX_SCRAPER_MODE',
       'PROPERTY_MAX_DEFER_MS',
       'RETIRE_CONTEXT_AFTER_PAGES',
+      'WORKER_HEARTBEAT_MS',
     ]);
   });
 });

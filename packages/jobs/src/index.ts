@@ -129,6 +129,7 @@ export type {
 } from './progress/index.js';
 
 export {
+  MAX_NEXT_RUNS,
   ScheduleService,
   ScheduleRepository,
   SCHEDULES_COLLECTION,
@@ -151,8 +152,15 @@ export type {
   ScheduleTickOutcome,
 } from './schedules/index.js';
 
-export { JobHistoryService, MAX_JOB_PAGE_SIZE } from './service/job-history-service.js';
-export type { JobHistoryServiceOptions, JobPageQuery, JobPage } from './service/job-history-service.js';
+export { JobHistoryService, MAX_JOB_PAGE_SIZE, MAX_SCHEDULE_JOBS } from './service/job-history-service.js';
+export {
+  readJobFailureGroups,
+  MAX_FAILURE_GROUPS,
+  FAILURE_GROUP_PROPERTY_IDS,
+  MAX_SCANNED_FAILED_OUTCOMES,
+} from './repository/job-failure-groups.js';
+export type { JobFailureGroup } from './repository/job-failure-groups.js';
+export type { JobHistoryServiceOptions, JobFilterQuery, JobPageQuery, JobPage, JobStatusCounts } from './service/job-history-service.js';
 export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-history-errors.js';
 
 export { ApiKeyRepository, API_KEY_ROLES, API_KEYS_COLLECTION, hashApiKey, generateApiKey } from './api-keys/index.js';
@@ -192,3 +200,13 @@ export type {
   ActiveJobsLookup,
   PropertyToAdd,
 } from './catalog/index.js';
+
+export {
+  WorkerRegistry,
+  WorkerPresence,
+  WORKERS_COLLECTION,
+  STALE_WORKER_AFTER_MS,
+  ALIVE_HEARTBEAT_INTERVALS,
+  newWorkerId,
+} from './workers/index.js';
+export type { WorkerRegistration, WorkerRunningJob, WorkerView, WorkerPresenceOptions } from './workers/index.js';

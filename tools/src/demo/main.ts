@@ -3,8 +3,10 @@
  * The demo: brings up the local database, a worker and the GraphQL server,
  * extracts the photos of the sample properties (replayed saved listings)
  * through the GraphQL API, prints the live progress received over graphql-ws,
- * and ends with a summary checked against the files on disk.
+ * and ends with a summary checked against the files on disk and the
+ * address of the console (with `--keep-console`, kept up until Ctrl-C).
  */
+import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -20,15 +22,22 @@ const program = new Command('phx-demo')
   .option('--fresh', 'drop the demo database and images first', false)
   .option('--db <name>', 'database name', 'phx_demo')
   .option('--sources <list>', 'comma-separated sources', 'zillow,redfin')
+  .option(
+    '--keep-console',
+    'after the summary, keep the worker, the server and its console up (and the demo key valid) until Ctrl-C',
+    false,
+  )
   .parse();
 
-const opts = program.opts<{ fresh: boolean; db: string; sources: string }>();
+const opts = program.opts<{ fresh: boolean; db: string; sources: string; keepConsole: boolean }>();
 
 /** Exit code of a demo stopped by Ctrl-C (SIGINT) or SIGTERM, as a shell reports a process ended by SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;
 
 /** Aborted by the first Ctrl-C (SIGINT) or SIGTERM: the demo cancels its job, stops its services and revokes its key. */
 const interrupt = new AbortController();
+/** True once the summary is printed and `--keep-console` keeps the services up: Ctrl-C then only stops them. */
+let keepingConsole = false;
 /** The worker and server the demo started (each in a process group of its own, so a terminal's Ctrl-C reaches only the demo). */
 const services: ChildService[] = [];
 
@@ -39,7 +48,9 @@ function onSignal(signal: NodeJS.Signals): void {
     process.exit(INTERRUPTED_EXIT_CODE);
   }
   console.log(
-    `\nInterrupted (${signal}): cancelling the job, stopping the worker and server, revoking the key (${signal} again: exit at once)`,
+    keepingConsole
+      ? `\n${signal}: stopping the worker and server, revoking the key`
+      : `\nInterrupted (${signal}): cancelling the job, stopping the worker and server, revoking the key (${signal} again: exit at once)`,
   );
   interrupt.abort();
 }
@@ -100,7 +111,9 @@ async function main(): Promise<number> {
     const apiKey = await withDemoDatabase(mongoUri, opts.db, (admin) =>
       admin.create({ name: `demo ${new Date().toISOString()}`, role: 'admin' }),
     );
-    console.log(`  api key    admin key ${apiKey.record.id} for this run (revoked when the demo ends)\n`);
+    const consoleUrl = `http://127.0.0.1:${port}/`;
+    console.log(`  api key    admin key ${apiKey.record.id} for this run (revoked when the demo ends)`);
+    console.log(`  console    ${consoleUrl} (sign in with the key ${apiKey.key})\n`);
     const client = new PhxGraphqlClient(url, { authorization: `Bearer ${apiKey.key}` });
     try {
       const ok = interrupt.signal.aborted
@@ -111,6 +124,12 @@ async function main(): Promise<number> {
         return INTERRUPTED_EXIT_CODE;
       }
       console.log(`\nDemo ${ok ? 'completed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      console.log(`Console: ${consoleUrl}${opts.keepConsole ? '' : ' (stopped with the demo; run it with --keep-console to keep it up)'}`);
+      if (opts.keepConsole) {
+        keepingConsole = true;
+        console.log(`Sign in with the key ${apiKey.key}; Ctrl-C stops the worker and server and revokes the key.`);
+        await once(interrupt.signal, 'abort');
+      }
       return ok ? 0 : 1;
     } finally {
       await client.close();

@@ -68,3 +68,60 @@ describe('Ctrl-C of the demo (SIGINT to its whole process group, as a terminal s
     }
   }, 180_000);
 });
+
+describe('npm run demo -- --keep-console', () => {
+  const dbName = `phx_test_demo_keep_${randomBytes(4).toString('hex')}`;
+  let dataDir = '';
+  afterAll(async () => {
+    const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+    await client.db(dbName).dropDatabase();
+    await client.close();
+    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('ends by printing the console address, keeps the console up and its key valid until Ctrl-C, then stops, revokes and exits 0', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'phx-demo-keep-'));
+    const demo = spawn(process.execPath, [DEMO, '--db', dbName, '--keep-console'], {
+      env: { ...process.env, PHX_DATA_DIR: dataDir },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    demo.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    demo.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const exited = once(demo, 'exit') as Promise<[number | null, string | null]>;
+    const deadline = Date.now() + 420_000;
+    let printed: RegExpMatchArray | null = null;
+    while ((printed = /Console: (http:\/\/127\.0\.0\.1:\d+\/)\nSign in with the key (\S+);/.exec(output)) === null) {
+      if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no console line:\n${output}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(output).toContain('Demo completed');
+    const [, consoleUrl, key] = printed;
+    const page = await fetch(consoleUrl!, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const signIn = await fetch(new URL('/session', consoleUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: new URL(consoleUrl!).origin },
+      body: JSON.stringify({ apiKey: key }),
+    });
+    expect(signIn.status).toBe(200);
+    expect(((await signIn.json()) as { role: string }).role).toBe('admin');
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(demo.exitCode).toBeNull();
+    const pids = [...output.matchAll(/(worker|graphql)\s+pid (\d+) ready/g)].map((m) => Number(m[2]));
+    process.kill(-demo.pid!, 'SIGINT');
+    const [code] = await exited;
+    expect(code, output).toBe(0);
+    expect(pids.filter(alive)).toEqual([]);
+    const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+    try {
+      const keys = await client.db(dbName).collection('api_keys').find({}).toArray();
+      expect(keys).toHaveLength(1);
+      expect(keys[0]?.['revokedAt']).toBeInstanceOf(Date);
+    } finally {
+      await client.close();
+    }
+  }, 480_000);
+});

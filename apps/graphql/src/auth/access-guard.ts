@@ -1,7 +1,7 @@
 import type { OperationTypeNode } from 'graphql';
 import { AccessError } from './access-error.js';
 import type { ApiKeyRole, ApiPrincipal } from './api-key.js';
-import type { ApiKeyVerifier } from './api-key-verifier.js';
+import type { ApiKeyCheck, ApiKeyVerifier } from './api-key-verifier.js';
 
 /** The principal of every keyless request in dev mode: an admin. */
 export const DEV_MODE_PRINCIPAL: ApiPrincipal = Object.freeze({ keyId: 'dev-mode', name: 'dev-mode', role: 'admin' });
@@ -60,12 +60,19 @@ export class AccessGuard {
     if (match?.[1] === undefined) {
       throw new AccessError('UNAUTHENTICATED', 'The Authorization value is not "Bearer <key>"', 'Authorization is not "Bearer <key>"');
     }
-    const check = await this.#verifier.check(match[1]);
-    if (check.status === 'valid') return check.principal;
-    if (check.status === 'revoked') {
-      throw new AccessError('UNAUTHENTICATED', `API key ${check.keyId} was revoked at ${check.revokedAt.toISOString()}`, 'API key revoked');
-    }
-    throw new AccessError('UNAUTHENTICATED', 'The API key is not known to this server', 'API key unknown');
+    return principalOf(await this.#verifier.check(match[1]));
+  }
+
+  /**
+   * Finds who is calling from a key id, as a browser session keeps it: the
+   * key is read again, so a key revoked since sign-in is refused.
+   *
+   * @param keyId - the id of the key the session was opened with
+   * @returns the key's principal
+   * @throws {@link AccessError} `UNAUTHENTICATED` when the key is gone or revoked
+   */
+  async authenticateKeyId(keyId: string): Promise<ApiPrincipal> {
+    return principalOf(await this.#verifier.checkId(keyId));
   }
 
   /**
@@ -114,4 +121,12 @@ export function credentialFromConnectionParams(params: Readonly<Record<string, u
   const apiKey = params['apiKey'];
   if (typeof apiKey === 'string') return `Bearer ${apiKey}`;
   return undefined;
+}
+
+function principalOf(check: ApiKeyCheck): ApiPrincipal {
+  if (check.status === 'valid') return check.principal;
+  if (check.status === 'revoked') {
+    throw new AccessError('UNAUTHENTICATED', `API key ${check.keyId} was revoked at ${check.revokedAt.toISOString()}`, 'API key revoked');
+  }
+  throw new AccessError('UNAUTHENTICATED', 'The API key is not known to this server', 'API key unknown');
 }

@@ -1,4 +1,4 @@
-import { ApiKeyRepository } from '@phx/jobs';
+import { ApiKeyRepository, type ApiKeyVerification } from '@phx/jobs';
 import type { Db } from 'mongodb';
 import type { ApiPrincipal } from './api-key.js';
 
@@ -21,6 +21,14 @@ export interface ApiKeyVerifier {
    * @returns valid with its principal, unknown, or revoked
    */
   check(key: string): Promise<ApiKeyCheck>;
+  /**
+   * Looks a key up by its id: how a browser session (which keeps the key id,
+   * never the key) is checked again on each use, so revoking a key ends its sessions.
+   *
+   * @param keyId - the key id
+   * @returns valid with its principal, unknown, or revoked
+   */
+  checkId(keyId: string): Promise<ApiKeyCheck>;
   /**
    * Tells whether a key is still valid (exists and is not revoked); used to
    * close subscriptions whose key was revoked.
@@ -50,13 +58,21 @@ export class MongoApiKeyVerifier implements ApiKeyVerifier {
 
   /** {@inheritDoc ApiKeyVerifier.check} */
   async check(key: string): Promise<ApiKeyCheck> {
-    const found = await this.#keys.verify(key);
-    if (found.status !== 'valid') return found;
-    return { status: 'valid', principal: { keyId: found.record.id, name: found.record.name, role: found.record.role } };
+    return toCheck(await this.#keys.verify(key));
+  }
+
+  /** {@inheritDoc ApiKeyVerifier.checkId} */
+  async checkId(keyId: string): Promise<ApiKeyCheck> {
+    return toCheck(await this.#keys.verifyId(keyId));
   }
 
   /** {@inheritDoc ApiKeyVerifier.stillValid} */
   stillValid(keyIds: readonly string[]): Promise<ReadonlySet<string>> {
     return this.#keys.stillValid(keyIds);
   }
+}
+
+function toCheck(found: ApiKeyVerification): ApiKeyCheck {
+  if (found.status !== 'valid') return found;
+  return { status: 'valid', principal: { keyId: found.record.id, name: found.record.name, role: found.record.role } };
 }

@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from 'express';
+import type { NextFunction, RequestHandler, Response } from 'express';
 import {
   DATABASE_RETRY_AFTER_SECONDS,
   DATABASE_UNAVAILABLE_MESSAGE,
@@ -7,53 +7,69 @@ import {
   type ErrorFormatOptions,
 } from '../errors/graphql-error-mapping.js';
 import { AccessError } from './access-error.js';
-import type { AccessGuard } from './access-guard.js';
 import type { ApiPrincipal } from './api-key.js';
+import type { RequestAuthenticator } from './request-authenticator.js';
 
 const PRINCIPAL_LOCAL = 'phxPrincipal';
 
 /**
- * Makes the Express middleware that lets only requests with a valid API key
- * (`Authorization: Bearer <key>`) through, and remembers who they are for
- * {@link principalOf}. Any other request gets 401 with a GraphQL-shaped JSON
- * error (`extensions.code` `UNAUTHENTICATED`, formatted by the error mapping
- * module) and `WWW-Authenticate: Bearer`. In dev mode a request without a
- * key passes as an admin. While the database is down (the key cannot be
- * checked) it answers 503 `SERVICE_UNAVAILABLE` with `Retry-After: 1`.
+ * Makes the Express middleware that lets only requests with a valid
+ * credential through — an API key (`Authorization: Bearer <key>`), else the
+ * `phx_session` cookie from a page of an allowed origin (see
+ * {@link RequestAuthenticator}) — and remembers who they are for
+ * {@link principalOf}. Any other request gets 401 (403 for the cookie from a
+ * foreign origin) with a GraphQL-shaped JSON error (`extensions.code`
+ * `UNAUTHENTICATED` or `FORBIDDEN`, formatted by the error mapping module)
+ * and `WWW-Authenticate: Bearer`. In dev mode a request without a
+ * credential passes as an admin. While the database is down (the key cannot
+ * be checked) it answers 503 `SERVICE_UNAVAILABLE` with `Retry-After: 1`.
  *
- * @param guard - the access rules
+ * @param authenticator - reads the request's credentials
  * @param errors - error formatting (production flag, logger)
  * @returns the middleware
  */
-export function createRequireApiKey(guard: AccessGuard, errors: ErrorFormatOptions): RequestHandler {
+export function createRequireApiKey(authenticator: RequestAuthenticator, errors: ErrorFormatOptions): RequestHandler {
   return (req, res, next) => {
-    guard.authenticate(req.get('authorization')).then(
-      (principal) => {
+    authenticator.authenticate(req, req.get('authorization')).then(
+      ({ principal }) => {
         res.locals[PRINCIPAL_LOCAL] = principal;
         next();
       },
-      (error: unknown) => {
-        if (isDatabaseUnavailableError(error)) {
-          // The key could not be checked: the database is down, not the key wrong.
-          res
-            .status(503)
-            .set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
-            .set('cache-control', 'no-store')
-            .json({ errors: [formatGraphqlError({ message: DATABASE_UNAVAILABLE_MESSAGE }, error, errors)] });
-          return;
-        }
-        if (!(error instanceof AccessError)) {
-          next(error);
-          return;
-        }
-        res
-          .status(error.httpStatus)
-          .set('www-authenticate', 'Bearer')
-          .set('cache-control', 'no-store')
-          .json({ errors: [formatGraphqlError({ message: error.message }, error, errors)] });
-      },
+      (error: unknown) => sendAccessFailure(res, next, error, errors),
     );
   };
+}
+
+/**
+ * Answers a failed credential check: 503 `SERVICE_UNAVAILABLE` (with
+ * `Retry-After`) when the database could not be read, 401 or 403 with the
+ * {@link AccessError}'s code and `WWW-Authenticate: Bearer`; any other error
+ * goes to Express's error handler.
+ *
+ * @param res - the response to answer on
+ * @param next - Express's `next`, for unexpected errors
+ * @param error - what the check threw
+ * @param errors - error formatting (production flag, logger)
+ */
+export function sendAccessFailure(res: Response, next: NextFunction, error: unknown, errors: ErrorFormatOptions): void {
+  if (isDatabaseUnavailableError(error)) {
+    // The key could not be checked: the database is down, not the key wrong.
+    res
+      .status(503)
+      .set('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      .set('cache-control', 'no-store')
+      .json({ errors: [formatGraphqlError({ message: DATABASE_UNAVAILABLE_MESSAGE }, error, errors)] });
+    return;
+  }
+  if (!(error instanceof AccessError)) {
+    next(error);
+    return;
+  }
+  res
+    .status(error.httpStatus)
+    .set('www-authenticate', 'Bearer')
+    .set('cache-control', 'no-store')
+    .json({ errors: [formatGraphqlError({ message: error.message }, error, errors)] });
 }
 
 /**

@@ -6,9 +6,13 @@ import { isDatabaseUnavailableError, WS_TRY_AGAIN_LATER_CLOSE_CODE } from '../er
 import { AccessError } from './access-error.js';
 import { credentialFromConnectionParams, type AccessGuard } from './access-guard.js';
 import type { ApiPrincipal } from './api-key.js';
+import type { RequestAuthenticator } from './request-authenticator.js';
 
 /** WebSocket close code for a connection refused or ended for its key (graphql-ws uses 4401 for "Unauthorized"). */
 export const WS_UNAUTHORIZED_CLOSE_CODE = 4401;
+
+/** WebSocket close code for a connection refused because the session cookie came from a page of a foreign origin (cross-site WebSocket hijacking). */
+export const WS_FORBIDDEN_CLOSE_CODE = 4403;
 
 /**
  * WebSocket close code for a socket over a limit (too many subscriptions on
@@ -24,6 +28,8 @@ export type WsContext = Context<Record<string, unknown> | undefined, Extra>;
 export interface WsAccessOptions {
   /** The access rules. Borrowed. */
   readonly guard: AccessGuard;
+  /** Reads the credential: the `connection_init` key, else the upgrade request's session cookie (origin-checked). Borrowed. */
+  readonly authenticator: RequestAuthenticator;
   /** How often open connections' keys are checked for revocation, in ms (> 0). */
   readonly keyRecheckIntervalMs: number;
   /** Most subscriptions (operations in flight) on one socket (≥ 1); one more closes it with {@link WS_TOO_MANY_CLOSE_CODE}. */
@@ -37,8 +43,10 @@ export interface WsAccessOptions {
 /** The graphql-ws hooks that apply the access rules, and the revocation check loop. */
 export interface WsAccess {
   /**
-   * `onConnect`: checks the key of `connection_init`; a bad one closes the
-   * socket with {@link WS_UNAUTHORIZED_CLOSE_CODE} and a short reason, a
+   * `onConnect`: checks the key of `connection_init` (else the session
+   * cookie of the upgrade request); a bad one closes the socket with
+   * {@link WS_UNAUTHORIZED_CLOSE_CODE} and a short reason, the cookie from a
+   * page of a foreign origin with {@link WS_FORBIDDEN_CLOSE_CODE}, a
    * database outage with 1013 (try again later), a key already at its
    * socket limit with {@link WS_TOO_MANY_CLOSE_CODE}. A socket that closed
    * while its key was checked is not kept.
@@ -71,10 +79,13 @@ export interface WsAccess {
 
 /**
  * Makes the access hooks of the graphql-ws endpoint: the key travels in the
- * `connection_init` payload (`authorization: "Bearer <key>"` or `apiKey`),
+ * `connection_init` payload (`authorization: "Bearer <key>"` or `apiKey`)
+ * or, from a browser, the `phx_session` cookie comes on the upgrade request
+ * (allowed only from pages of the server's origin or `CORS_ORIGINS`),
  * read keys may subscribe and query, only admin keys mutate, and every
  * `keyRecheckIntervalMs` the keys of open connections are read again: a
- * connection whose key was revoked is closed (4401, `API key revoked`).
+ * connection whose key was revoked is closed (4401, `API key revoked`), as
+ * is one opened on a session that has since ended (4401, `Session ended`).
  *
  * @param options - guard, recheck interval, logger
  * @returns the hooks; `dispose()` them with the server
@@ -82,6 +93,8 @@ export interface WsAccess {
 export function createWsAccess(options: WsAccessOptions): WsAccess {
   const { guard, logger } = options;
   const principals = new Map<WsContext, ApiPrincipal>();
+  /** The session token of each connection accepted on the session cookie. */
+  const sessionTokens = new Map<WsContext, string>();
   let checking = false;
 
   const recheck = async (): Promise<void> => {
@@ -90,11 +103,19 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
     try {
       const ids = [...new Set([...principals.values()].map((p) => p.keyId))];
       const valid = await guard.stillValid(ids);
+      const liveSessions = await options.authenticator.sessions.liveTokens([...sessionTokens.values()]);
       for (const [ctx, principal] of principals) {
-        if (valid.has(principal.keyId)) continue;
+        const token = sessionTokens.get(ctx);
+        const reason = !valid.has(principal.keyId)
+          ? 'API key revoked'
+          : token !== undefined && !liveSessions.has(token)
+            ? 'Session ended'
+            : null;
+        if (reason === null) continue;
         principals.delete(ctx);
-        logger.info({ keyId: principal.keyId }, 'graphql-ws connection closed: API key revoked');
-        ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, 'API key revoked');
+        sessionTokens.delete(ctx);
+        logger.info({ keyId: principal.keyId, reason }, 'graphql-ws connection closed: credential no longer valid');
+        ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, reason);
       }
     } catch (error) {
       // Keep connections through a database outage; the next round checks again.
@@ -109,7 +130,10 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
   return {
     async onConnect(ctx) {
       try {
-        const principal = await guard.authenticate(credentialFromConnectionParams(ctx.connectionParams));
+        const { principal, sessionToken } = await options.authenticator.authenticate(
+          ctx.extra.request,
+          credentialFromConnectionParams(ctx.connectionParams),
+        );
         // Closed during the check: its onClose has run already, so keeping it would keep it forever.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         if (socketsOf(principals, principal.keyId) >= options.maxSocketsPerApiKey) {
@@ -121,6 +145,7 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
           return false;
         }
         principals.set(ctx, principal);
+        if (sessionToken !== undefined) sessionTokens.set(ctx, sessionToken);
         return true;
       } catch (error) {
         if (isDatabaseUnavailableError(error)) {
@@ -130,7 +155,7 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
         }
         if (!(error instanceof AccessError)) throw error;
         logger.info({ reason: error.brief }, 'graphql-ws connection refused');
-        ctx.extra.socket.close(WS_UNAUTHORIZED_CLOSE_CODE, error.brief);
+        ctx.extra.socket.close(error.code === 'FORBIDDEN' ? WS_FORBIDDEN_CLOSE_CODE : WS_UNAUTHORIZED_CLOSE_CODE, error.brief);
         return false;
       }
     },
@@ -167,6 +192,7 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
     },
     onClose(ctx) {
       principals.delete(ctx);
+      sessionTokens.delete(ctx);
     },
     recheck,
     get connectionCount() {
@@ -175,6 +201,7 @@ export function createWsAccess(options: WsAccessOptions): WsAccess {
     dispose() {
       clearInterval(timer);
       principals.clear();
+      sessionTokens.clear();
     },
   };
 }

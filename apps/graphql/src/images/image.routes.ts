@@ -1,7 +1,8 @@
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@phx/core';
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { ImageSource } from './image-source.js';
+import { sendJsonRefusal } from '../http/json-refusal.js';
 
 /** The path prefix images are served under: `/images/<propertyId>/<fileName>`. */
 export const IMAGES_PATH = '/images';
@@ -34,8 +35,13 @@ export function createImageRouter(options: ImageRouterOptions): Router {
     try {
       const opened = await options.source(propertyId, fileName);
       if (opened === 'bad-request')
-        return refuse(res, 400, 'BAD_REQUEST', 'Not an image store path: expected /images/<propertyId>/<sha256>[.<variant>].<ext>');
-      if (opened === 'not-found') return refuse(res, 404, 'NOT_FOUND', 'No such image');
+        return sendJsonRefusal(
+          res,
+          400,
+          'BAD_REQUEST',
+          'Not an image store path: expected /images/<propertyId>/<sha256>[.<variant>].<ext>',
+        );
+      if (opened === 'not-found') return sendJsonRefusal(res, 404, 'NOT_FOUND', 'No such image');
       try {
         res
           .status(200)
@@ -58,13 +64,6 @@ export function createImageRouter(options: ImageRouterOptions): Router {
       else res.destroy();
     }
   });
-  router.use(IMAGES_PATH, options.requireKey, (_req, res) => refuse(res, 404, 'NOT_FOUND', 'No such image'));
+  router.use(IMAGES_PATH, options.requireKey, (_req, res) => sendJsonRefusal(res, 404, 'NOT_FOUND', 'No such image'));
   return router;
-}
-
-function refuse(res: Response, status: number, code: string, message: string): void {
-  res
-    .status(status)
-    .set('cache-control', 'no-store')
-    .json({ errors: [{ message, extensions: { code } }] });
 }

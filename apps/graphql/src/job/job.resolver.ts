@@ -4,7 +4,8 @@ import type { GraphqlContext } from '../graphql-context.js';
 import { EnqueueExtractionInput, toEnqueueExtraction } from './enqueue-extraction.input.js';
 import { JobType, toJobType } from './job.type.js';
 import { JobConnectionType, toJobConnection } from './job-connection.type.js';
-import { JobsArgs, toJobPageQuery } from './jobs.args.js';
+import { JobStatusCountsType, toJobStatusCounts } from './job-status-counts.type.js';
+import { JobFilterInput, JobsArgs, toJobFilterQuery, toJobPageQuery } from './jobs.args.js';
 
 /** Queries and mutations of extraction jobs: read, list, enqueue, retry, cancel. */
 @Resolver(() => JobType)
@@ -23,6 +24,19 @@ export class JobResolver {
   })
   async jobs(@Args(() => JobsArgs) args: JobsArgs, @Ctx() { services }: GraphqlContext): Promise<JobConnectionType> {
     return toJobConnection(await services.history.pageJobs(toJobPageQuery(args)));
+  }
+
+  /** The `jobCounts` query (see its `description`). */
+  @Query(() => JobStatusCountsType, {
+    description:
+      'How many jobs the filter (as jobs takes it) matches, per status and in all. A bad source, range or schedule id: BAD_USER_INPUT.',
+  })
+  async jobCounts(
+    @Arg('filter', () => JobFilterInput, { nullable: true, description: 'Which jobs; absent means every job.' })
+    filter: JobFilterInput | null | undefined,
+    @Ctx() { services }: GraphqlContext,
+  ): Promise<JobStatusCountsType> {
+    return toJobStatusCounts(await services.history.countJobs(toJobFilterQuery(filter)));
   }
 
   /** The `enqueueExtraction` mutation (see its `description`). */

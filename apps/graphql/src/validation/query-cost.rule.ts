@@ -15,6 +15,16 @@ import {
 /** The argument that sets a list's page size. */
 const PAGE_SIZE_ARGUMENT = 'first';
 
+/**
+ * Lists without a page argument whose length has a known bound, by
+ * `Type.field`: each counts in the cost as a page of that many items (as if
+ * it had `first: n`), so a list of them (e.g. `failureGroups` of 20 jobs,
+ * one outcome scan each) cannot escape the limit.
+ */
+export const BOUNDED_LIST_SIZES: Readonly<Record<string, number>> = Object.freeze({
+  'Job.failureGroups': 50,
+});
+
 /** Options of {@link createQueryCostRule}. */
 export interface QueryCostRuleOptions {
   /** Highest accepted cost of an operation (graphql-armor's model: 1 per scalar, 2 per object, ×1.5 per level). */
@@ -62,7 +72,8 @@ export function createQueryCostRule(options: QueryCostRuleOptions): ValidationRu
 /**
  * Rewrites a document so that every field with a `first` argument has a
  * literal one: a literal stays, a variable (or `null`) becomes `maxPageSize`,
- * an absent one the argument's default (or `maxPageSize` without one).
+ * an absent one the argument's default (or `maxPageSize` without one); a
+ * field of {@link BOUNDED_LIST_SIZES} gets its bound as `first`.
  *
  * @param document - a parsed operation document
  * @param schema - the schema (for the fields' arguments and defaults)
@@ -76,8 +87,14 @@ export function withPageSizes(document: DocumentNode, schema: GraphQLSchema, max
     visitWithTypeInfo(typeInfo, {
       Field: {
         leave(node) {
-          const pageArgument = typeInfo.getFieldDef()?.args.find((a) => a.name === PAGE_SIZE_ARGUMENT);
-          if (pageArgument === undefined) return undefined;
+          const field = typeInfo.getFieldDef();
+          const pageArgument = field?.args.find((a) => a.name === PAGE_SIZE_ARGUMENT);
+          if (pageArgument === undefined) {
+            const bound = BOUNDED_LIST_SIZES[`${typeInfo.getParentType()?.name ?? ''}.${field?.name ?? ''}`];
+            return bound === undefined
+              ? undefined
+              : { ...node, arguments: [...(node.arguments ?? []), pageSizeArgument(undefined, bound, bound)] };
+          }
           const given = node.arguments?.find((a) => a.name.value === PAGE_SIZE_ARGUMENT)?.value;
           const fallback = typeof pageArgument.defaultValue === 'number' ? pageArgument.defaultValue : maxPageSize;
           const others = (node.arguments ?? []).filter((a) => a.name.value !== PAGE_SIZE_ARGUMENT);

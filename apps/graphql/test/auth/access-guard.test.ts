@@ -15,6 +15,11 @@ const verifier: ApiKeyVerifier = {
     if (key === 'gone-key') return { status: 'revoked', keyId: 'k-gone', revokedAt: new Date('2026-01-02T03:04:05.000Z') };
     return { status: 'unknown' };
   },
+  checkId: async (keyId) => {
+    if (keyId === READ.keyId) return { status: 'valid', principal: READ };
+    if (keyId === 'k-gone') return { status: 'revoked', keyId: 'k-gone', revokedAt: new Date('2026-01-02T03:04:05.000Z') };
+    return { status: 'unknown' };
+  },
   stillValid: async (ids) => new Set(ids.filter((id) => id !== 'k-gone')),
 };
 
@@ -34,6 +39,14 @@ describe('AccessGuard', () => {
     expect(await guard.authenticate('Bearer read-key')).toEqual(READ);
     expect(await guard.authenticate('bearer   admin-key  ')).toEqual(ADMIN);
     expect(await guard.authenticate('BEARER\tread-key')).toEqual(READ);
+  });
+
+  it('reads a key again by its id (a browser session): valid, revoked or gone', async () => {
+    expect(await guard.authenticateKeyId('k-read')).toEqual(READ);
+    const revoked = await refusal(guard.authenticateKeyId('k-gone'));
+    expect([revoked.code, revoked.message]).toEqual(['UNAUTHENTICATED', 'API key k-gone was revoked at 2026-01-02T03:04:05.000Z']);
+    const gone = await refusal(guard.authenticateKeyId('k-never'));
+    expect([gone.code, gone.brief]).toEqual(['UNAUTHENTICATED', 'API key unknown']);
   });
 
   it.each([

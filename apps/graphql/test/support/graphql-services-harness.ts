@@ -11,7 +11,7 @@ import {
   type JobService,
   type ScheduleService,
 } from '@phx/jobs';
-import { createGraphqlServices } from '../../src/graphql-services.js';
+import { createGraphqlServices, type GraphqlServices } from '../../src/graphql-services.js';
 import type { PropertyCatalog } from '@phx/jobs';
 import { createGraphqlServer, type GraphqlServer, type GraphqlServerConfig } from '../../src/server.js';
 import { insertTestApiKey, type TestApiKey } from './api-keys.js';
@@ -31,10 +31,13 @@ export const TEST_SERVER_CONFIG: GraphqlServerConfig = Object.freeze({
   devMode: false,
   keyRecheckIntervalMs: 200,
   imagesDir: join(tmpdir(), 'phx-graphql-no-images'),
+  consoleDir: join(tmpdir(), 'phx-graphql-no-console'),
   maxSubscriptionsPerSocket: 100,
   maxSocketsPerApiKey: 200,
   publicUrl: null,
   trustedProxies: [],
+  sessionTtlMs: 3_600_000,
+  corsOrigins: [],
 });
 
 /** Real services on a database of their own, and a GraphQL server over them. */
@@ -52,6 +55,8 @@ export interface GraphqlHarness {
   readonly photos: MongoPhotoRepository;
   readonly catalog: PropertyCatalog;
   readonly server: GraphqlServer;
+  /** The services `server` was made with (`createGraphqlServices`' `serverOptions`), for another server on the same database. */
+  readonly serverOptions: GraphqlServices['serverOptions'];
   /** An admin key stored in the test database. */
   readonly adminKey: TestApiKey;
   /** A read key stored in the test database. */
@@ -68,6 +73,8 @@ export interface GraphqlHarnessOptions {
   readonly logger?: Logger;
   /** Readiness check; default pings the test database. */
   readonly checkReadiness?: () => Promise<void>;
+  /** Where photos are served from, as `PHX_IMAGE_STORE`; default `file` (under `config.imagesDir`). */
+  readonly imageStore?: 'file' | 'gridfs';
 }
 
 /**
@@ -91,6 +98,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     cancelWaitMs: 2_000,
     cancelPollIntervalMs: 20,
     feedPollIntervalMs: 20,
+    ...(options.imageStore === undefined ? {} : { imageStore: options.imageStore }),
   });
   const { agenda, jobService, scheduleService, progressFeed, eventFeed, catalog } = services;
   const photos = new MongoPhotoRepository({ db });
@@ -114,6 +122,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     photos,
     catalog,
     server,
+    serverOptions: services.serverOptions,
     adminKey,
     readKey,
     async close() {

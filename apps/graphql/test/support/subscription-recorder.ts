@@ -99,3 +99,25 @@ export async function within<T>(promise: Promise<T>, timeoutMs: number, what: st
     clearTimeout(timer);
   }
 }
+
+/**
+ * Waits for a subscription to end and tells how: `null` when the server
+ * completed it, else what it failed with (for a closed socket, the close
+ * event with `code` and `reason`).
+ *
+ * @param sub - the recorder
+ * @param timeoutMs - how long to wait
+ * @param what - what is awaited, for the timeout message
+ * @returns `null` or the failure
+ * @throws Error when it does not end in time
+ */
+export function endOf(sub: SubscriptionRecorder<unknown>, timeoutMs: number, what: string): Promise<unknown> {
+  return within(
+    sub.completed.then(
+      () => null,
+      (e: unknown) => e,
+    ),
+    timeoutMs,
+    what,
+  );
+}

@@ -104,9 +104,20 @@ export class ApiKeyRepository {
    */
   async verify(key: string): Promise<ApiKeyVerification> {
     const doc = await this.#keys.findOne({ keyHash: hashApiKey(key) }, { projection: { _id: 0 } });
-    if (doc === null) return { status: 'unknown' };
-    if (doc.revokedAt !== null && doc.revokedAt !== undefined) return { status: 'revoked', keyId: doc.id, revokedAt: doc.revokedAt };
-    return { status: 'valid', record: toRecord(doc) };
+    return verificationOf(doc);
+  }
+
+  /**
+   * Looks a key up by its id (one indexed read, no side effect): how a
+   * browser session, which keeps the key id and never the key, is checked
+   * again on each use.
+   *
+   * @param id - the key id (a UUID)
+   * @returns valid with its record, unknown, or revoked
+   */
+  async verifyId(id: string): Promise<ApiKeyVerification> {
+    const doc = await this.#keys.findOne({ id }, { projection: { _id: 0 } });
+    return verificationOf(doc);
   }
 
   /**
@@ -120,6 +131,12 @@ export class ApiKeyRepository {
     const docs = await this.#keys.find({ id: { $in: [...keyIds] }, revokedAt: null }, { projection: { id: 1 } }).toArray();
     return new Set(docs.map((d) => d.id));
   }
+}
+
+function verificationOf(doc: ApiKeyRecord | null): ApiKeyVerification {
+  if (doc === null) return { status: 'unknown' };
+  if (doc.revokedAt !== null && doc.revokedAt !== undefined) return { status: 'revoked', keyId: doc.id, revokedAt: doc.revokedAt };
+  return { status: 'valid', record: toRecord(doc) };
 }
 
 function toRecord(doc: ApiKeyRecord): ApiKeyRecord {

@@ -101,13 +101,14 @@ export class JobRepository {
   }
 
   /**
-   * Creates the indexes `list` uses (status + creation time) and those of the
+   * Creates the indexes `list` uses (status + creation time), that of a schedule's jobs (schedule id + creation time) and those of the
    * property store, and moves the property list and outcomes out of job
    * documents written by older versions (see {@link JobRepository.migrateLegacyJobs}). Idempotent.
    */
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ createdAt: -1 }, { name: 'createdAt_desc' });
     await this.collection.createIndex({ status: 1, createdAt: -1 }, { name: 'status_createdAt_desc' });
+    await this.collection.createIndex({ scheduleId: 1, createdAt: -1 }, { name: 'scheduleId_createdAt_desc' });
     await this.properties.ensureIndexes();
     await this.migrateLegacyJobs();
   }

@@ -96,3 +96,18 @@ export function tickAtOrBefore(cron: string, timeZone: string, at: Date): Date {
 export function nextTickAfter(cron: string, timeZone: string, after: Date): Date {
   return CronExpressionParser.parse(cron, { tz: timeZone, currentDate: after }).next().toDate();
 }
+
+/**
+ * The next `count` cron occurrences after `after`, in order (those Agenda fires the ticks at).
+ *
+ * @param cron - a valid cron expression
+ * @param timeZone - a valid IANA time zone it is read in
+ * @param after - the instant (not itself included)
+ * @param count - how many, at least 1
+ * @returns `count` ascending instants
+ * @throws the parser's `Error` for an invalid expression (validate first)
+ */
+export function nextTicksAfter(cron: string, timeZone: string, after: Date, count: number): Date[] {
+  const occurrences = CronExpressionParser.parse(cron, { tz: timeZone, currentDate: after });
+  return Array.from({ length: count }, () => occurrences.next().toDate());
+}

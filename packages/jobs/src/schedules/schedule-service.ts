@@ -1,12 +1,12 @@
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
-import { NotFoundError, noopLogger, parseInput, systemClock } from '@phx/core';
+import { InvalidInputError, NotFoundError, noopLogger, parseInput, systemClock } from '@phx/core';
 import type { Clock, Logger } from '@phx/core';
 import { JobError } from '../errors/index.js';
 import { resolveEnqueueExtractionInput } from '../service/enqueue-extraction-input.js';
 import type { EnqueueExtractionInput } from '../service/enqueue-extraction-input.js';
-import { assertValidCronSchedule, nextTickAfter } from './cron-schedule.js';
+import { assertValidCronSchedule, nextTickAfter, nextTicksAfter } from './cron-schedule.js';
 import { RUN_SCHEDULE_JOB } from '../agenda/job-payloads.js';
 import type { RunSchedulePayload } from '../agenda/job-payloads.js';
 import { DEFAULT_SCHEDULE_TIME_ZONE, newScheduleId, toScheduleId } from './schedule.js';
@@ -45,6 +45,9 @@ export interface ScheduleServiceOptions {
   /** Makes schedule ids; default random UUIDs. */
   readonly newId?: () => ScheduleId;
 }
+
+/** Most occurrences {@link ScheduleService.nextRuns} computes. */
+export const MAX_NEXT_RUNS = 20;
 
 const nameSchema = z.string().trim().min(1, 'name must not be empty').max(100, 'name is at most 100 characters');
 
@@ -215,6 +218,22 @@ export class ScheduleService {
   async listTicks(id: string, limit = 100): Promise<ScheduleTick[]> {
     const schedule = await this.mustGet(toScheduleId(id));
     return this.repository.listTicks(schedule.id, limit);
+  }
+
+  /**
+   * The next times a schedule's cron expression fires, read in its time zone,
+   * from now on. A paused schedule answers too: the runs it would start once resumed.
+   *
+   * @param schedule - the schedule's `cron` and `timeZone` (e.g. a {@link ScheduleView})
+   * @param count - how many, 1..{@link MAX_NEXT_RUNS}
+   * @returns `count` instants, ascending
+   * @throws core's `InvalidInputError` naming `count` outside 1..20
+   */
+  nextRuns(schedule: Pick<ExtractionSchedule, 'cron' | 'timeZone'>, count: number): Date[] {
+    if (!Number.isInteger(count) || count < 1 || count > MAX_NEXT_RUNS) {
+      throw new InvalidInputError('next runs arguments', [{ path: 'count', message: `${count} is outside 1..${MAX_NEXT_RUNS}` }]);
+    }
+    return nextTicksAfter(schedule.cron, schedule.timeZone, this.clock.now(), count);
   }
 
   private async mustGet(id: ScheduleId): Promise<ExtractionSchedule> {

@@ -1,10 +1,13 @@
 import type { Db, Filter } from 'mongodb';
 import type { JobId, JobStatus, Property, Source } from '@phx/core';
-import { InvalidInputError, isFinalJobStatus } from '@phx/core';
+import { InvalidInputError, JOB_STATUSES, isFinalJobStatus } from '@phx/core';
 import type { InputIssue } from '@phx/core';
 import { fromJobDocument } from '../repository/job-document.js';
-import type { ExtractionJobDocument, StoredExtractionJob } from '../repository/job-document.js';
+import type { ExtractionJobDocument, JobOrigin, StoredExtractionJob } from '../repository/job-document.js';
 import { JOBS_COLLECTION } from '../repository/job-repository.js';
+import { readJobFailureGroups } from '../repository/job-failure-groups.js';
+import type { JobFailureGroup } from '../repository/job-failure-groups.js';
+import { toScheduleId } from '../schedules/schedule.js';
 import { JobNotFinishedError, NoFailedPropertiesError } from './job-history-errors.js';
 import type { EnqueuedExtraction, JobService } from './job-service.js';
 
@@ -16,8 +19,8 @@ export interface JobHistoryServiceOptions {
   readonly jobs: Pick<JobService, 'getJob' | 'enqueueExtraction' | 'jobProperties' | 'jobPropertyList'>;
 }
 
-/** Filter and page of {@link JobHistoryService.pageJobs}. */
-export interface JobPageQuery {
+/** Which jobs {@link JobHistoryService.pageJobs} and {@link JobHistoryService.countJobs} read; the fields combine with AND. */
+export interface JobFilterQuery {
   /** Only jobs in this status. */
   readonly status?: JobStatus;
   /** Only jobs that read this source. */
@@ -26,6 +29,14 @@ export interface JobPageQuery {
   readonly createdFrom?: Date;
   /** Only jobs created before this time. */
   readonly createdBefore?: Date;
+  /** Only jobs of this origin (a job stored before origins were recorded is `interactive`). */
+  readonly origin?: JobOrigin;
+  /** Only jobs made by this schedule's ticks (a schedule id, lower case). */
+  readonly scheduleId?: string;
+}
+
+/** Filter and page of {@link JobHistoryService.pageJobs}. */
+export interface JobPageQuery extends JobFilterQuery {
   /** Page size, 1 to 100. */
   readonly first: number;
   /** Cursor of the last job of the previous page; absent = the first page. */
@@ -40,8 +51,17 @@ export interface JobPage {
   readonly hasNextPage: boolean;
 }
 
+/** How many jobs match a filter, per status and in all (see {@link JobHistoryService.countJobs}). */
+export type JobStatusCounts = Readonly<Record<JobStatus, number>> & {
+  /** Every matching job: the sum of the statuses. */
+  readonly total: number;
+};
+
 /** Largest page of {@link JobHistoryService.pageJobs}. */
 export const MAX_JOB_PAGE_SIZE = 100;
+
+/** Most jobs {@link JobHistoryService.scheduleJobs} returns. */
+export const MAX_SCHEDULE_JOBS = 20;
 
 /**
  * Jobs that exist: pages of them by filter (newest first, by creation time
@@ -81,13 +101,62 @@ export class JobHistoryService {
    * @throws core's `InvalidInputError` for a page size outside 1..100, an empty time range or a cursor this service did not make
    */
   async pageJobs(query: JobPageQuery): Promise<JobPage> {
-    const filter = toFilter(query);
+    const filter = toPageFilter(query);
     const docs = await this.db
       .collection<ExtractionJobDocument>(JOBS_COLLECTION)
       .find(filter, { sort: { createdAt: -1, _id: -1 }, limit: query.first + 1 })
       .toArray();
     const jobs = docs.slice(0, query.first).map(fromJobDocument);
     return { edges: jobs.map((job) => ({ cursor: encodeJobCursor(job), job })), hasNextPage: docs.length > query.first };
+  }
+
+  /**
+   * The failures of a job's failed and partial properties, grouped by (source, code, message).
+   *
+   * @param id - the job
+   * @returns at most 50 groups, largest count first, each with an example URL and its first 5 property ids (see `readJobFailureGroups`)
+   * @throws core's `NotFoundError` for an unknown job
+   */
+  async failureGroups(id: string): Promise<JobFailureGroup[]> {
+    const job = await this.jobs.getJob(id);
+    return readJobFailureGroups(this.db, job.id);
+  }
+
+  /**
+   * The newest jobs a schedule's ticks made.
+   *
+   * @param scheduleId - the schedule (a UUID; an unknown or removed one has no jobs, or those it made before)
+   * @param first - how many, 1..{@link MAX_SCHEDULE_JOBS}
+   * @returns up to `first` jobs, newest first
+   * @throws core's `InvalidInputError` naming `first` outside 1..20 or a `scheduleId` that is not a UUID
+   */
+  async scheduleJobs(scheduleId: string, first: number): Promise<StoredExtractionJob[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SCHEDULE_JOBS) {
+      throw new InvalidInputError('schedule jobs arguments', [{ path: 'first', message: `${first} is outside 1..${MAX_SCHEDULE_JOBS}` }]);
+    }
+    const page = await this.pageJobs({ scheduleId: toScheduleId(scheduleId), first });
+    return page.edges.map((edge) => edge.job);
+  }
+
+  /**
+   * Counts the jobs a filter matches, per status, in one aggregation (a `$group` FerretDB 1.x runs too).
+   *
+   * @param filter - which jobs, as {@link JobHistoryService.pageJobs} takes them; every job when empty
+   * @returns the count of each status (0 for a status no job has) and their total
+   * @throws core's `InvalidInputError` for an empty time range
+   */
+  async countJobs(filter: JobFilterQuery = {}): Promise<JobStatusCounts> {
+    assertValidFilter(filter, []);
+    const groups = await this.db
+      .collection<ExtractionJobDocument>(JOBS_COLLECTION)
+      .aggregate<{ _id: JobStatus; count: number }>([
+        { $match: andOf(filterClauses(filter)) },
+        { $group: { _id: '$status', count: { $sum: 1 } } },
+      ])
+      .toArray();
+    const counts = Object.fromEntries(JOB_STATUSES.map((status) => [status, 0])) as Record<JobStatus, number>;
+    for (const group of groups) if (group._id in counts) counts[group._id] = group.count;
+    return { ...counts, total: JOB_STATUSES.reduce((sum, status) => sum + counts[status], 0) };
   }
 
   /**
@@ -122,30 +191,47 @@ export class JobHistoryService {
   }
 }
 
-function toFilter(query: JobPageQuery): Filter<ExtractionJobDocument> {
+function toPageFilter(query: JobPageQuery): Filter<ExtractionJobDocument> {
   const issues: InputIssue[] = [];
   if (!Number.isInteger(query.first) || query.first < 1 || query.first > MAX_JOB_PAGE_SIZE) {
     issues.push({ path: 'first', message: `${query.first} is outside 1..${MAX_JOB_PAGE_SIZE}` });
   }
-  if (query.createdFrom !== undefined && query.createdBefore !== undefined && query.createdFrom >= query.createdBefore) {
-    issues.push({
-      path: 'filter.createdFrom',
-      message: `${query.createdFrom.toISOString()} is not before createdBefore ${query.createdBefore.toISOString()}`,
-    });
-  }
   const cursor = query.after === undefined ? null : decodeJobCursor(query.after);
   if (query.after !== undefined && cursor === null)
     issues.push({ path: 'after', message: `"${query.after}" is not a cursor of this list (use an edge's cursor)` });
-  if (issues.length > 0) throw new InvalidInputError('jobs arguments', issues);
-  const clauses: Filter<ExtractionJobDocument>[] = [];
-  if (query.status !== undefined) clauses.push({ status: query.status });
-  if (query.source !== undefined) clauses.push({ sources: query.source });
-  if (query.createdFrom !== undefined) clauses.push({ createdAt: { $gte: query.createdFrom } });
-  if (query.createdBefore !== undefined) clauses.push({ createdAt: { $lt: query.createdBefore } });
+  assertValidFilter(query, issues);
+  const clauses = filterClauses(query);
   if (cursor !== null) {
     clauses.push({ $or: [{ createdAt: { $lt: cursor.createdAt } }, { createdAt: cursor.createdAt, _id: { $lt: cursor.id as JobId } }] });
   }
-  return clauses.length === 0 ? {} : { $and: clauses };
+  return andOf(clauses);
+}
+
+/** Throws one `InvalidInputError` with `issues` and the filter's own (an empty time range), when there are any. */
+function assertValidFilter(filter: JobFilterQuery, issues: InputIssue[]): void {
+  if (filter.createdFrom !== undefined && filter.createdBefore !== undefined && filter.createdFrom >= filter.createdBefore) {
+    issues.push({
+      path: 'filter.createdFrom',
+      message: `${filter.createdFrom.toISOString()} is not before createdBefore ${filter.createdBefore.toISOString()}`,
+    });
+  }
+  if (issues.length > 0) throw new InvalidInputError('jobs arguments', issues);
+}
+
+function filterClauses(filter: JobFilterQuery): Filter<ExtractionJobDocument>[] {
+  const clauses: Filter<ExtractionJobDocument>[] = [];
+  if (filter.status !== undefined) clauses.push({ status: filter.status });
+  if (filter.source !== undefined) clauses.push({ sources: filter.source });
+  if (filter.createdFrom !== undefined) clauses.push({ createdAt: { $gte: filter.createdFrom } });
+  if (filter.createdBefore !== undefined) clauses.push({ createdAt: { $lt: filter.createdBefore } });
+  // Documents written before origins were recorded have none and were interactive.
+  if (filter.origin !== undefined) clauses.push(filter.origin === 'scheduled' ? { origin: 'scheduled' } : { origin: { $ne: 'scheduled' } });
+  if (filter.scheduleId !== undefined) clauses.push({ scheduleId: filter.scheduleId });
+  return clauses;
+}
+
+function andOf(clauses: readonly Filter<ExtractionJobDocument>[]): Filter<ExtractionJobDocument> {
+  return clauses.length === 0 ? {} : { $and: [...clauses] };
 }
 
 /** The opaque cursor of a job in the list: its creation time and id. */

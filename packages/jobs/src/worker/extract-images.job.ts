@@ -44,6 +44,8 @@ export interface ExtractImagesJobDeps extends ExtractImagesJobSettings {
 export interface ExtractImagesJobHandle {
   /** Ids of the jobs this worker runs now. */
   readonly runningJobIds: readonly string[];
+  /** The jobs this worker runs now, each with when it took the job up (what the worker registry shows). */
+  readonly runningJobs: readonly { readonly jobId: string; readonly since: Date }[];
   /**
    * Hands every running job back for another worker to resume: aborts its
    * extraction, writes its counters and outcomes, sets it `pending` and
@@ -115,6 +117,9 @@ export function defineExtractImagesJob(agenda: Agenda, deps: ExtractImagesJobDep
   return {
     get runningJobIds() {
       return runner.runningJobIds;
+    },
+    get runningJobs() {
+      return runner.runningJobs;
     },
     async handBack(detail: string, timeoutMs = 5_000) {
       const pending = recorded.pending();

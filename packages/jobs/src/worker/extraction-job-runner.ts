@@ -54,6 +54,8 @@ export interface QueueHandle {
 /** One call of `ExtractionJobRunner.run`: its run once created, and the stop asked for before it was. */
 interface ActiveRun {
   readonly jobId: string;
+  /** When the queue handed the job to this worker (the call began). */
+  readonly since: Date;
   run: ExtractionRun | null;
   stop: RunStopReason | null;
   /** Resolves when the call has returned. */
@@ -82,6 +84,13 @@ export class ExtractionJobRunner {
     return [...new Set([...this.active].map((a) => a.jobId))];
   }
 
+  /** The jobs this worker runs now, each with when this worker took it up (the first call, when one was handed over twice). */
+  get runningJobs(): { readonly jobId: string; readonly since: Date }[] {
+    const first = new Map<string, Date>();
+    for (const { jobId, since } of this.active) if (!first.has(jobId)) first.set(jobId, since);
+    return [...first].map(([jobId, since]) => ({ jobId, since }));
+  }
+
   /**
    * Runs a job if it needs running and no other worker holds it.
    *
@@ -99,7 +108,13 @@ export class ExtractionJobRunner {
       return null;
     }
     let finished = (): void => undefined;
-    const entry: ActiveRun = { jobId, run: null, stop: null, done: new Promise<void>((resolve) => (finished = resolve)) };
+    const entry: ActiveRun = {
+      jobId,
+      since: this.s.clock.now(),
+      run: null,
+      stop: null,
+      done: new Promise<void>((resolve) => (finished = resolve)),
+    };
     this.active.add(entry);
     try {
       return await this.runTracked(entry, queue);

@@ -44,6 +44,8 @@ describe('ApiKeyRepository (api_keys)', () => {
     ]);
     expect(await keys.verify(key)).toEqual({ status: 'valid', record });
     expect(await keys.verify(`${key}x`)).toEqual({ status: 'unknown' });
+    expect(await keys.verifyId(record.id)).toEqual({ status: 'valid', record });
+    expect(await keys.verifyId('no-such-id')).toEqual({ status: 'unknown' });
     expect(await keys.stillValid([record.id, admin.record.id, 'nope'])).toEqual(new Set([record.id, admin.record.id]));
 
     const revokedAt = new Date('2026-01-03T00:00:00Z');
@@ -52,6 +54,7 @@ describe('ApiKeyRepository (api_keys)', () => {
     clock = new Date('2026-01-04T00:00:00Z');
     expect((await keys.revoke(record.id)).revokedAt).toEqual(revokedAt);
     expect(await keys.verify(key)).toEqual({ status: 'revoked', keyId: record.id, revokedAt });
+    expect(await keys.verifyId(record.id)).toEqual({ status: 'revoked', keyId: record.id, revokedAt });
     expect(await keys.stillValid([record.id, admin.record.id])).toEqual(new Set([admin.record.id]));
     await expect(keys.revoke('no-such-id')).rejects.toBeInstanceOf(NotFoundError);
   });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { openPromise, type Entry } from 'yauzl';
+import type { Readable } from 'node:stream';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
 
 /** One file of a zip: its name and the SHA-256 of its unzipped bytes. */
 export interface ZipEntryDigest {
@@ -20,15 +21,16 @@ export interface ZipEntryDigest {
  * @throws Error when the file is no valid zip (yauzl's error)
  */
 export async function readZipDigests(path: string): Promise<ZipEntryDigest[]> {
-  const zip = await openPromise(path, { lazyEntries: true, validateEntrySizes: true });
+  const zip = await new Promise<ZipFile>((resolve, reject) =>
+    yauzl.open(path, { lazyEntries: true, validateEntrySizes: true }, (error, opened) => (error ? reject(error) : resolve(opened))),
+  );
   const digests: ZipEntryDigest[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       zip.on('error', reject);
       zip.on('end', () => resolve());
       zip.on('entry', (entry: Entry) => {
-        zip
-          .openReadStreamPromise(entry)
+        new Promise<Readable>((opened, failed) => zip.openReadStream(entry, (error, stream) => (error ? failed(error) : opened(stream))))
           .then(async (stream) => {
             const hash = createHash('sha256');
             let byteLength = 0;
