@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 
 /** One file of a zip: its name and the SHA-256 of its unzipped bytes. */
@@ -30,18 +29,24 @@ export async function readZipDigests(path: string): Promise<ZipEntryDigest[]> {
       zip.on('error', reject);
       zip.on('end', () => resolve());
       zip.on('entry', (entry: Entry) => {
-        new Promise<Readable>((opened, failed) => zip.openReadStream(entry, (error, stream) => (error ? failed(error) : opened(stream))))
-          .then(async (stream) => {
-            const hash = createHash('sha256');
-            let byteLength = 0;
-            for await (const chunk of stream as AsyncIterable<Buffer>) {
-              hash.update(chunk);
-              byteLength += chunk.length;
-            }
+        zip.openReadStream(entry, (error, stream) => {
+          if (error) {
+            reject(error);
+            return;
+          }
+          // Events, not `for await`: yauzl 3.2's entry stream never ends when read through an async iterator.
+          const hash = createHash('sha256');
+          let byteLength = 0;
+          stream.on('data', (chunk: Buffer) => {
+            hash.update(chunk);
+            byteLength += chunk.length;
+          });
+          stream.on('error', reject);
+          stream.on('end', () => {
             digests.push({ fileName: entry.fileName, sha256: hash.digest('hex'), byteLength });
             zip.readEntry();
-          })
-          .catch(reject);
+          });
+        });
       });
       zip.readEntry();
     });
