@@ -10,18 +10,7 @@ const JobProgressSubscriptionDoc = graphql(`
     jobProgress(jobId: $jobId) {
       id
       status
-      totalProperties
-      completedProperties
-      failedProperties
-      partialProperties
-      deferredProperties
-      totalImages
-      newImages
-      duplicateImages
-      failedImages
-      unchangedImages
-      removedImages
-      placeholderImages
+      ...JobCounterFields
       progressUpdatedAt
       errorMessage
     }

@@ -2,6 +2,7 @@ import { useCallback, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useAuth } from '../auth/auth.js';
+import { ColumnHeads } from '../components/column-heads.js';
 import { ErrorNote } from '../components/error-note.js';
 import { JobProgressBar, type LiveJob } from '../components/job-progress-bar.js';
 import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
@@ -27,18 +28,7 @@ const JobDetailQuery = graphql(`
       startedAt
       completedAt
       errorMessage
-      totalProperties
-      completedProperties
-      failedProperties
-      partialProperties
-      deferredProperties
-      totalImages
-      newImages
-      duplicateImages
-      failedImages
-      unchangedImages
-      removedImages
-      placeholderImages
+      ...JobCounterFields
       failureGroups {
         code
         message
@@ -223,14 +213,7 @@ export function JobDetailPage(): ReactNode {
           <p>No failures.</p>
         ) : (
           <table className="data">
-            <thead>
-              <tr>
-                <th scope="col">Source · code</th>
-                <th scope="col">Message</th>
-                <th scope="col">Count</th>
-                <th scope="col">Example</th>
-              </tr>
-            </thead>
+            <ColumnHeads names={['Source · code', 'Message', 'Count', 'Example']} />
             <tbody>
               {failureGroupRows(job.failureGroups).map((g) => (
                 <tr key={g.key}>
@@ -283,14 +266,7 @@ export function JobDetailPage(): ReactNode {
               {node.outcome && node.outcome.failures.length > 0 && (
                 <table className="data failures">
                   <caption>Failures of {node.property.address}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Source</th>
-                      <th scope="col">Code</th>
-                      <th scope="col">Reason</th>
-                      <th scope="col">URL</th>
-                    </tr>
-                  </thead>
+                  <ColumnHeads names={['Source', 'Code', 'Reason', 'URL']} />
                   <tbody>
                     {node.outcome.failures.map((f, i) => (
                       <tr key={i}>

@@ -1,15 +1,17 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
+import { ChoiceSelect } from '../components/choice-select.js';
+import { ColumnHeads } from '../components/column-heads.js';
 import { ErrorNote } from '../components/error-note.js';
 import { JobProgressBar } from '../components/job-progress-bar.js';
 import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
 import { graphql } from '../gql/index.js';
-import type { JobFilter, JobOrigin, JobStatus } from '../gql/graphql.js';
+import type { JobFilter } from '../gql/graphql.js';
 import { enumWords, formatDateTime } from '../lib/format.js';
 import { isFinalJobStatus } from '../lib/job-progress.js';
 import { readJobFilterParams, toJobFilter, type JobFilterParams } from '../lib/job-filter.js';
-import { JOB_STATUSES, SOURCES } from '../lib/vocabulary.js';
+import { JOB_ORIGINS, JOB_STATUSES, SOURCES } from '../lib/vocabulary.js';
 
 const JobCountsQuery = graphql(`
   query JobCounts {
@@ -36,13 +38,7 @@ const JobsQuery = graphql(`
           sources
           createdAt
           completedAt
-          totalProperties
-          completedProperties
-          failedProperties
-          partialProperties
-          deferredProperties
-          totalImages
-          failedImages
+          ...JobCounterFields
         }
       }
       pageInfo {
@@ -108,16 +104,7 @@ export function JobsPage(): ReactNode {
         <ErrorNote error={jobs.error} />
         <table className="data">
           <caption className="visually-hidden">Jobs, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Job</th>
-              <th scope="col">Status</th>
-              <th scope="col">Origin</th>
-              <th scope="col">Sources</th>
-              <th scope="col">Created</th>
-              <th scope="col">Progress</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Job', 'Status', 'Origin', 'Sources', 'Created', 'Progress']} />
           <tbody>
             {jobs.data?.jobs.edges.map(({ node: job }) => (
               <tr key={job.id} data-testid="job-row" data-job-id={job.id} data-status={job.status}>
@@ -173,39 +160,9 @@ function JobFilterForm(props: { readonly values: JobFilterParams; readonly onSub
         props.onSubmit(event.currentTarget);
       }}
     >
-      <label>
-        Status
-        <select name="status" defaultValue={v.status}>
-          <option value="">Any</option>
-          {JOB_STATUSES.map((s: JobStatus) => (
-            <option key={s} value={s}>
-              {enumWords(s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Source
-        <select name="source" defaultValue={v.source}>
-          <option value="">Any</option>
-          {SOURCES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Origin
-        <select name="origin" defaultValue={v.origin}>
-          <option value="">Any</option>
-          {(['INTERACTIVE', 'SCHEDULED'] satisfies JobOrigin[]).map((o) => (
-            <option key={o} value={o}>
-              {enumWords(o)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceSelect label="Status" name="status" values={JOB_STATUSES} text={enumWords} defaultValue={v.status} />
+      <ChoiceSelect label="Source" name="source" values={SOURCES} defaultValue={v.source} />
+      <ChoiceSelect label="Origin" name="origin" values={JOB_ORIGINS} text={enumWords} defaultValue={v.origin} />
       <label>
         Created from (UTC day)
         <input type="date" name="from" defaultValue={v.from} />

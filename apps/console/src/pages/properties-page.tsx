@@ -2,6 +2,8 @@ import { useState, type ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useAuth } from '../auth/auth.js';
+import { ChoiceSelect } from '../components/choice-select.js';
+import { ColumnHeads } from '../components/column-heads.js';
 import { ErrorNote } from '../components/error-note.js';
 import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
 import { SourceChoice } from '../components/source-choice.js';
@@ -106,17 +108,7 @@ export function PropertiesPage(): ReactNode {
           Label
           <input name="label" type="text" />
         </label>
-        <label>
-          Source
-          <select name="source" defaultValue="">
-            <option value="">Any</option>
-            {SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceSelect label="Source" name="source" values={SOURCES} defaultValue="" />
         <button type="submit">Search</button>
       </form>
       <ErrorNote error={result.error} />
@@ -145,15 +137,7 @@ export function PropertiesPage(): ReactNode {
 
       <table className="data">
         <caption className="visually-hidden">Catalog properties</caption>
-        <thead>
-          <tr>
-            {auth.canAct && <th scope="col">Select</th>}
-            <th scope="col">Address</th>
-            <th scope="col">Labels</th>
-            <th scope="col">Listings</th>
-            <th scope="col">Last extraction per source</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={[...(auth.canAct ? ['Select'] : []), 'Address', 'Labels', 'Listings', 'Last extraction per source']} />
         <tbody>
           {connection?.edges.map(({ node: p }) => (
             <tr key={p.id} data-testid="property-row" data-property-id={p.id}>

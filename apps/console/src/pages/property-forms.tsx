@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useMutation } from 'urql';
+import { ColumnHeads } from '../components/column-heads.js';
 import { ErrorNote } from '../components/error-note.js';
 import { graphql } from '../gql/index.js';
 import type { ImportPropertiesMutation } from '../gql/graphql.js';
@@ -137,12 +138,7 @@ export function ImportCsvForm(props: { readonly onImported: () => void }): React
           {report.invalid.length > 0 && (
             <table className="data">
               <caption>Rows not imported</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
+              <ColumnHeads names={['Line', 'Reason']} />
               <tbody>
                 {report.invalid.map((row) => (
                   <tr key={row.line}>

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
+import { ColumnHeads } from '../components/column-heads.js';
 import { ErrorNote } from '../components/error-note.js';
 import { graphql } from '../gql/index.js';
 import { formatAgo, formatDateTime } from '../lib/format.js';
@@ -48,16 +49,7 @@ export function WorkersPage(): ReactNode {
       {workers && workers.length === 0 && <p>No worker has registered.</p>}
       <table className="data">
         <caption className="visually-hidden">Workers</caption>
-        <thead>
-          <tr>
-            <th scope="col">State</th>
-            <th scope="col">Host and pid</th>
-            <th scope="col">Started</th>
-            <th scope="col">Last heartbeat</th>
-            <th scope="col">Concurrency</th>
-            <th scope="col">Running jobs</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['State', 'Host and pid', 'Started', 'Last heartbeat', 'Concurrency', 'Running jobs']} />
         <tbody>
           {workers?.map((w) => (
             <tr key={w.id} data-testid="worker-row" data-alive={w.alive}>
