@@ -16,7 +16,7 @@ describe('galleryItems', () => {
         ],
       },
       { sha256: 'aaa', caption: null, sources: ['redfin'], positions: [] },
-      { sha256: 'ccc', caption: '  ', sources: ['zillow'], positions: [{ source: 'zillow', position: 2 }] },
+      { sha256: 'ccc', caption: '  ', sources: ['zillow', 'redfin'], positions: [{ source: 'redfin', position: 2 }] },
     ];
     const images = [
       { sha256: 'aaa', original: file('/images/p/aaa.jpg', 2000, 1500), web: null, thumbnail: null },
@@ -31,7 +31,7 @@ describe('galleryItems', () => {
     expect(items.map((i) => [i.photo.sha256, i.thumbnail?.url ?? null, i.web?.url ?? null, i.originalUrl, i.alt, i.placements])).toEqual([
       ['bbb', '/images/p/bbb.thumb.webp', '/images/p/bbb.web.webp', '/images/p/bbb.jpg', 'Kitchen', ['zillow #1', 'redfin #4']],
       ['aaa', '/images/p/aaa.jpg', '/images/p/aaa.jpg', '/images/p/aaa.jpg', 'Photo 2 of 3', ['redfin']],
-      ['ccc', null, null, null, 'Photo 3 of 3', ['zillow #3']],
+      ['ccc', null, null, null, 'Photo 3 of 3', ['zillow', 'redfin #3']],
     ]);
   });
 });

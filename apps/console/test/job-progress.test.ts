@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendEvent, MAX_TIMELINE_EVENTS } from '../src/lib/event-log.js';
-import { isFinalJobStatus, jobProgress } from '../src/lib/job-progress.js';
+import { firstOutcomeTab, isFinalJobStatus, jobProgress } from '../src/lib/job-progress.js';
 
 const counters = (over: Partial<Parameters<typeof jobProgress>[0]>) => ({
   totalProperties: 10,
@@ -28,6 +28,13 @@ describe('jobProgress', () => {
 
   it('never shows more finished than total', () => {
     expect(jobProgress(counters({ totalProperties: 2, completedProperties: 3 }))).toEqual({ finished: 3, total: 3, percent: 100 });
+  });
+
+  it('opens a job on its failures first, then partial, deferred, completed', () => {
+    expect(firstOutcomeTab(counters({ failedProperties: 1, partialProperties: 1 }))).toBe('FAILED');
+    expect(firstOutcomeTab(counters({ partialProperties: 1, deferredProperties: 1 }))).toBe('PARTIAL');
+    expect(firstOutcomeTab(counters({ deferredProperties: 2, completedProperties: 1 }))).toBe('DEFERRED');
+    expect(firstOutcomeTab(counters({}))).toBe('COMPLETED');
   });
 
   it('knows the final statuses', () => {

@@ -5,7 +5,6 @@ export interface FailureGroup {
   readonly source?: string | null;
   readonly count: number;
   readonly exampleUrl?: string | null;
-  readonly propertyIds: readonly string[];
 }
 
 /** One row of the failure table: a group with its display label and its share of all failures. */

@@ -34,7 +34,7 @@ export interface GalleryItem<P extends GalleryPhoto> {
   readonly originalUrl: string | null;
   /** The caption, or "Photo N of M" when there is none. */
   readonly alt: string;
-  /** Where each source placed it, e.g. "zillow #1", "redfin #4" (1-based), else its source names. */
+  /** Every source it was seen on, with the gallery place that source gave when known: e.g. "zillow #1", "redfin" (1-based). */
   readonly placements: readonly string[];
 }
 
@@ -62,7 +62,11 @@ export function galleryItems<P extends GalleryPhoto>(photos: readonly P[], image
   const bySha = new Map(images.map((image) => [image.sha256, image]));
   return photos.map((photo, index) => {
     const image = bySha.get(photo.sha256);
-    const placements = photo.positions.length > 0 ? photo.positions.map((p) => `${p.source} #${p.position + 1}`) : [...photo.sources];
+    const sources = [...photo.sources, ...photo.positions.map((p) => p.source).filter((s) => !photo.sources.includes(s))];
+    const placements = sources.map((source) => {
+      const place = photo.positions.find((p) => p.source === source);
+      return place ? `${source} #${place.position + 1}` : source;
+    });
     return {
       photo,
       index,

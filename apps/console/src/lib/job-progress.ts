@@ -42,3 +42,16 @@ export function jobProgress(counters: PropertyCounters): JobProgressValue {
 export function isFinalJobStatus(status: string): boolean {
   return FINAL_JOB_STATUSES.has(status);
 }
+
+/**
+ * The outcome tab a job page opens on: the first of failed, partial, deferred and completed that has properties.
+ *
+ * @param counters - the job's property counters
+ * @returns "FAILED", "PARTIAL", "DEFERRED" or "COMPLETED" (also when none has any)
+ */
+export function firstOutcomeTab(counters: PropertyCounters): 'FAILED' | 'PARTIAL' | 'DEFERRED' | 'COMPLETED' {
+  if (counters.failedProperties > 0) return 'FAILED';
+  if (counters.partialProperties > 0) return 'PARTIAL';
+  if (counters.deferredProperties > 0) return 'DEFERRED';
+  return 'COMPLETED';
+}

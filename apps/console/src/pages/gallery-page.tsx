@@ -159,7 +159,8 @@ export function GalleryPage(): ReactNode {
             current && (
               <div className="lightbox-bar" data-testid="lightbox">
                 <span>
-                  {current.index + 1} / {items.length} · {current.alt}
+                  {current.index + 1} / {items.length}
+                  {current.photo.caption && <> · {current.photo.caption}</>}
                 </span>
                 {current.originalUrl && (
                   <a href={current.originalUrl} target="_blank" rel="noreferrer">

@@ -1,21 +1,19 @@
 import { useCallback, useState, type ReactNode } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useAuth } from '../auth/auth.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { ErrorNote } from '../components/error-note.js';
 import { JobProgressBar, type LiveJob } from '../components/job-progress-bar.js';
-import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
 import { graphql } from '../gql/index.js';
-import type { JobPropertyStatus } from '../gql/graphql.js';
 import { enumWords, formatDateTime } from '../lib/format.js';
 import { failureGroupRows } from '../lib/failure-groups.js';
-import { isFinalJobStatus } from '../lib/job-progress.js';
-import { OUTCOME_TABS } from '../lib/vocabulary.js';
+import { firstOutcomeTab, isFinalJobStatus } from '../lib/job-progress.js';
+import { JobOutcomes } from './job-outcomes.js';
 import { JobTimeline } from './job-timeline.js';
 
 const JobDetailQuery = graphql(`
-  query JobDetail($id: ID!, $status: JobPropertyStatus, $first: Int!, $after: String) {
+  query JobDetail($id: ID!) {
     job(id: $id) {
       id
       status
@@ -35,41 +33,6 @@ const JobDetailQuery = graphql(`
         source
         count
         exampleUrl
-        propertyIds
-      }
-      properties(status: $status, first: $first, after: $after) {
-        totalCount
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        edges {
-          cursor
-          node {
-            index
-            status
-            property {
-              id
-              address
-            }
-            outcome {
-              photosFound
-              newImages
-              duplicateImages
-              unchangedImages
-              failedImages
-              missingPhotos
-              retryAt
-              sourcesRead
-              failures {
-                source
-                url
-                code
-                message
-              }
-            }
-          }
-        }
       }
     }
   }
@@ -117,11 +80,9 @@ export function JobDetailPage(): ReactNode {
   const { jobId = '' } = useParams();
   const auth = useAuth();
   const navigate = useNavigate();
-  const [tab, setTab] = useState<JobPropertyStatus>('FAILED');
-  const [pages, setPages] = useState<CursorPages>(FIRST_PAGE);
   const [result, reexecute] = useQuery({
     query: JobDetailQuery,
-    variables: { id: jobId, status: tab, first: 20, after: pages.after },
+    variables: { id: jobId },
     requestPolicy: 'cache-and-network',
   });
   const [cancelState, cancelJob] = useMutation(CancelJobMutation);
@@ -230,66 +191,7 @@ export function JobDetailPage(): ReactNode {
         )}
       </section>
 
-      <section aria-labelledby="outcomes-heading">
-        <h2 id="outcomes-heading">Properties by outcome</h2>
-        <div className="tabs" role="group" aria-label="Outcome">
-          {OUTCOME_TABS.map((t) => (
-            <button
-              key={t}
-              type="button"
-              aria-pressed={tab === t}
-              onClick={() => {
-                setTab(t);
-                setPages(FIRST_PAGE);
-              }}
-            >
-              {enumWords(t)}
-            </button>
-          ))}
-        </div>
-        <p>
-          {job.properties.totalCount} {enumWords(tab)}
-        </p>
-        <ul className="outcomes">
-          {job.properties.edges.map(({ node }) => (
-            <li key={node.index} data-testid="job-property" data-status={node.status}>
-              <h3>
-                <Link to={`/properties/${encodeURIComponent(node.property.id)}`}>{node.property.address}</Link>
-              </h3>
-              {node.outcome && (
-                <p>
-                  {node.outcome.photosFound} photos found · {node.outcome.newImages} new · {node.outcome.duplicateImages} duplicate ·{' '}
-                  {node.outcome.unchangedImages} unchanged · {node.outcome.failedImages} failed · {node.outcome.missingPhotos} missing
-                  {node.outcome.retryAt && <> · retried after {formatDateTime(node.outcome.retryAt)}</>}
-                </p>
-              )}
-              {node.outcome && node.outcome.failures.length > 0 && (
-                <table className="data failures">
-                  <caption>Failures of {node.property.address}</caption>
-                  <ColumnHeads names={['Source', 'Code', 'Reason', 'URL']} />
-                  <tbody>
-                    {node.outcome.failures.map((f, i) => (
-                      <tr key={i}>
-                        <td>{f.source ?? '—'}</td>
-                        <td>{f.code}</td>
-                        <td data-testid="failure-reason">{f.message}</td>
-                        <td className="url">{f.url ? <a href={f.url}>{f.url}</a> : '—'}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
-            </li>
-          ))}
-        </ul>
-        <Pager
-          label="Properties"
-          pages={pages}
-          onChange={setPages}
-          hasNextPage={job.properties.pageInfo.hasNextPage}
-          endCursor={job.properties.pageInfo.endCursor}
-        />
-      </section>
+      <JobOutcomes jobId={job.id} status={status} initialTab={firstOutcomeTab(counters)} />
 
       <JobTimeline jobId={job.id} />
     </>

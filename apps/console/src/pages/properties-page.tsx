@@ -14,8 +14,8 @@ import { SOURCES } from '../lib/vocabulary.js';
 import { AddPropertyForm, ImportCsvForm } from './property-forms.js';
 
 const PropertiesQuery = graphql(`
-  query Properties($filter: PropertyFilter, $first: Int!, $after: String) {
-    properties(filter: $filter, first: $first, after: $after) {
+  query Properties($filter: PropertyFilter, $after: String) {
+    properties(filter: $filter, first: 20, after: $after) {
       totalCount
       pageInfo {
         hasNextPage
@@ -70,7 +70,7 @@ export function PropertiesPage(): ReactNode {
   const [pages, setPages] = useState<CursorPages>(FIRST_PAGE);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [sources, setSources] = useState<readonly string[]>(SOURCES);
-  const [result, reexecute] = useQuery({ query: PropertiesQuery, variables: { filter, first: 20, after: pages.after } });
+  const [result, reexecute] = useQuery({ query: PropertiesQuery, variables: { filter, after: pages.after } });
   const [enqueueState, enqueue] = useMutation(EnqueueMutation);
   const refresh = (): void => reexecute({ requestPolicy: 'network-only' });
 
