@@ -65,7 +65,7 @@ export function JobTimeline(props: { readonly jobId: string }): ReactNode {
       <h2 id="timeline-heading">Event timeline</h2>
       <ErrorNote error={result.error} />
       <p>{events.length === 0 ? 'No events yet.' : `The last ${events.length} events, newest first.`}</p>
-      <ul className="timeline">
+      <ul className="timeline" tabIndex={0} aria-label="Job events, newest first">
         {[...events].reverse().map((e) => (
           <li key={e.id} data-event-type={e.type}>
             <span className="seq">#{e.seq}</span> <time dateTime={e.at}>{formatDateTime(e.at)}</time> {describe(e)}
