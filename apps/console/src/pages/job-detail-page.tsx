@@ -1,4 +1,4 @@
-import { useCallback, useState, type ReactNode } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useAuth } from '../auth/auth.js';
@@ -89,12 +89,13 @@ export function JobDetailPage(): ReactNode {
   const [retryState, retryJob] = useMutation(RetryJobMutation);
   const [live, setLive] = useState<LiveJob | null>(null);
 
+  const liveStatus = useRef<string | null>(null);
   const onLive = useCallback(
     (job: LiveJob) => {
-      setLive((previous) => {
-        if (previous?.status !== job.status && isFinalJobStatus(job.status)) reexecute({ requestPolicy: 'network-only' });
-        return job;
-      });
+      setLive(job);
+      // The job's failure groups and outcomes are read again once it ends.
+      if (liveStatus.current !== job.status && isFinalJobStatus(job.status)) reexecute({ requestPolicy: 'network-only' });
+      liveStatus.current = job.status;
     },
     [reexecute],
   );

@@ -1,10 +1,10 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { ChoiceSelect } from '../components/choice-select.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { ErrorNote } from '../components/error-note.js';
-import { JobProgressBar } from '../components/job-progress-bar.js';
+import { JobProgressBar, type LiveJob } from '../components/job-progress-bar.js';
 import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
 import { graphql } from '../gql/index.js';
 import type { JobFilter } from '../gql/graphql.js';
@@ -72,6 +72,16 @@ export function JobsPage(): ReactNode {
     return () => window.clearInterval(timer);
   }, [refreshCounts]);
 
+  // A row keeps its live bar to the end; its status cell follows the bar, and the counts are read again when a job ends.
+  const [liveStatus, setLiveStatus] = useState<ReadonlyMap<string, string>>(new Map());
+  const onLive = useCallback(
+    (job: LiveJob) => {
+      setLiveStatus((previous) => (previous.get(job.id) === job.status ? previous : new Map(previous).set(job.id, job.status)));
+      if (isFinalJobStatus(job.status)) refreshCounts({ requestPolicy: 'network-only' });
+    },
+    [refreshCounts],
+  );
+
   const applyFilter = (form: HTMLFormElement): void => {
     const data = new FormData(form);
     const next = new URLSearchParams();
@@ -108,11 +118,11 @@ export function JobsPage(): ReactNode {
           <ColumnHeads names={['Job', 'Status', 'Origin', 'Sources', 'Created', 'Progress']} />
           <tbody>
             {jobs.data?.jobs.edges.map(({ node: job }) => (
-              <tr key={job.id} data-testid="job-row" data-job-id={job.id} data-status={job.status}>
+              <tr key={job.id} data-testid="job-row" data-job-id={job.id} data-status={liveStatus.get(job.id) ?? job.status}>
                 <td>
                   <Link to={`/jobs/${job.id}`}>{job.id.slice(0, 8)}</Link>
                 </td>
-                <td>{enumWords(job.status)}</td>
+                <td>{enumWords(liveStatus.get(job.id) ?? job.status)}</td>
                 <td>{enumWords(job.origin)}</td>
                 <td>{job.sources.join(', ')}</td>
                 <td>{formatDateTime(job.createdAt)}</td>
@@ -122,7 +132,7 @@ export function JobsPage(): ReactNode {
                       {job.completedProperties + job.partialProperties} ok · {job.failedProperties} failed / {job.totalProperties}
                     </span>
                   ) : (
-                    <JobProgressBar jobId={job.id} initial={job} />
+                    <JobProgressBar jobId={job.id} initial={job} onChange={onLive} />
                   )}
                 </td>
               </tr>
