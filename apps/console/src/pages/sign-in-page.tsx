@@ -2,11 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { useAuth } from '../auth/auth.js';
 import { ErrorNote } from '../components/error-note.js';
-
-/** Only paths of this console are followed after sign-in (never another origin). */
-function safeNext(next: string | null): string {
-  return next !== null && next.startsWith('/') && !next.startsWith('//') ? next : '/jobs';
-}
+import { pathAfterSignIn } from '../lib/sign-in-path.js';
 
 /**
  * Sign-in with an API key: POST /session sets the HttpOnly session cookie; the key itself is not kept by the page.
@@ -18,7 +14,7 @@ export function SignInPage(): ReactNode {
   const [params] = useSearchParams();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (auth.state.status === 'signed-in') return <Navigate to={safeNext(params.get('next'))} replace />;
+  if (auth.state.status === 'signed-in') return <Navigate to={pathAfterSignIn(params.get('next'))} replace />;
   return (
     <>
       <header className="site-header">
