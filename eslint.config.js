@@ -2,13 +2,14 @@
 // core <- scrapers <- jobs <- apps; tools sit beside the apps.
 import nx from '@nx/eslint-plugin';
 import jsdoc from 'eslint-plugin-jsdoc';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', '**/test-output/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.data/**', '**/test-output/**', 'apps/console/src/gql/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@nx/enforce-module-boundaries': [
@@ -47,7 +48,7 @@ export default tseslint.config(
   },
   {
     // Every export has TSDoc (shapes, units, errors).
-    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'tools/src/**/*.ts'],
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx', 'tools/src/**/*.ts'],
     plugins: { jsdoc },
     rules: {
       'jsdoc/require-jsdoc': [
@@ -64,5 +65,22 @@ export default tseslint.config(
   {
     files: ['apps/*/src/**/*.ts', 'tools/src/**/*.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The browser console (React): hooks rules; the strict CSP forbids inline style attributes.
+    files: ['apps/console/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='style']",
+          message: 'The console is served with style-src self: use a CSS class, not a style attribute.',
+        },
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'No raw HTML in the console.' },
+      ],
+    },
   },
 );

@@ -1,0 +1,58 @@
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange, type ExecutionResult } from '@urql/core';
+import { createClient as createWsClient } from 'graphql-ws';
+import { isUnauthenticated } from './api-error.js';
+
+/** What {@link createApiClient} needs. */
+export interface ApiClientOptions {
+  /** Called when any operation answers 401 or UNAUTHENTICATED (the session expired or was revoked). */
+  readonly onUnauthenticated: () => void;
+}
+
+/** An urql client and the graphql-ws connection it owns; `close` ends the socket. */
+export interface ApiClient {
+  readonly client: Client;
+  close(): void;
+}
+
+/**
+ * Creates the console's GraphQL client: queries and mutations over HTTP POST /graphql, subscriptions over
+ * graphql-ws on the same path, both authenticated by the same-origin session cookie.
+ *
+ * @param options - see {@link ApiClientOptions}
+ * @returns the client and its closer
+ */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const wsUrl = new URL('/graphql', window.location.href);
+  wsUrl.protocol = wsUrl.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = createWsClient({ url: wsUrl.href, lazy: true, retryAttempts: 5 });
+  const client = new Client({
+    url: '/graphql',
+    fetchOptions: { credentials: 'same-origin' },
+    preferGetMethod: false,
+    exchanges: [
+      mapExchange({
+        onError(error) {
+          if (isUnauthenticated(error)) options.onUnauthenticated();
+        },
+      }),
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query ?? '' };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(input, {
+                next: (result) => sink.next(result as ExecutionResult),
+                error: (error) => sink.error(error),
+                complete: () => sink.complete(),
+              });
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+  return { client, close: () => void ws.dispose() };
+}

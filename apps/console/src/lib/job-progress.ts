@@ -1,0 +1,57 @@
+/** The property counters of a job (Job or JobCounters fields of the same names). */
+export interface PropertyCounters {
+  readonly totalProperties: number;
+  readonly completedProperties: number;
+  readonly failedProperties: number;
+  readonly partialProperties: number;
+  readonly deferredProperties: number;
+}
+
+/** How far a job is: properties finished (in any way) out of its total. */
+export interface JobProgressValue {
+  /** Properties with an outcome: completed, partial, deferred or failed. */
+  readonly finished: number;
+  /** Properties the job will process (at least `finished`). */
+  readonly total: number;
+  /** 0..100, rounded down, so 100 means every property is finished; 0 for an empty job. */
+  readonly percent: number;
+}
+
+/** Statuses after which a job changes no more. */
+export const FINAL_JOB_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+
+/**
+ * Reads a job's progress from its counters.
+ *
+ * @param counters - the job's property counters
+ * @returns finished, total and a whole percentage (see {@link JobProgressValue})
+ */
+export function jobProgress(counters: PropertyCounters): JobProgressValue {
+  const finished = counters.completedProperties + counters.failedProperties + counters.partialProperties + counters.deferredProperties;
+  const total = Math.max(counters.totalProperties, finished);
+  const percent = total === 0 ? 0 : Math.floor((finished * 100) / total);
+  return { finished, total, percent };
+}
+
+/**
+ * Whether a job status is final (COMPLETED, FAILED or CANCELLED).
+ *
+ * @param status - a JobStatus value
+ * @returns true for a final status
+ */
+export function isFinalJobStatus(status: string): boolean {
+  return FINAL_JOB_STATUSES.has(status);
+}
+
+/**
+ * The outcome tab a job page opens on: the first of failed, partial, deferred and completed that has properties.
+ *
+ * @param counters - the job's property counters
+ * @returns "FAILED", "PARTIAL", "DEFERRED" or "COMPLETED" (also when none has any)
+ */
+export function firstOutcomeTab(counters: PropertyCounters): 'FAILED' | 'PARTIAL' | 'DEFERRED' | 'COMPLETED' {
+  if (counters.failedProperties > 0) return 'FAILED';
+  if (counters.partialProperties > 0) return 'PARTIAL';
+  if (counters.deferredProperties > 0) return 'DEFERRED';
+  return 'COMPLETED';
+}

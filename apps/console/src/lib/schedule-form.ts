@@ -1,0 +1,66 @@
+/** What each run of a new schedule extracts. */
+export type ScheduleSelection = 'label' | 'all' | 'ids';
+
+/** The create-schedule form's values. */
+export interface ScheduleFormValues {
+  readonly name: string;
+  readonly cron: string;
+  readonly timeZone: string;
+  readonly selection: ScheduleSelection;
+  /** The label, when selection is "label". */
+  readonly label: string;
+  /** Property ids separated by commas, spaces or new lines, when selection is "ids". */
+  readonly propertyIds: string;
+  /** Sources ticked; none means every source. */
+  readonly sources: readonly string[];
+}
+
+/** The ScheduleExtractionInput fields the form sets. */
+export interface ScheduleInput {
+  name: string;
+  cron: string;
+  timeZone: string;
+  label?: string;
+  all?: boolean;
+  propertyIds?: string[];
+  sources?: string[];
+}
+
+/**
+ * Splits a list of ids typed by a person.
+ *
+ * @param text - ids separated by commas, white space or new lines
+ * @returns the non-empty ids, in order, each once
+ */
+export function splitIds(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter((id) => id !== ''))];
+}
+
+/**
+ * Turns the form into the mutation's input, or lists what is missing (the server checks the rest: cron, zone, ids).
+ *
+ * @param values - the form's values
+ * @returns `{ input }` or `{ problems }` naming each missing field
+ */
+export function toScheduleInput(values: ScheduleFormValues): { input: ScheduleInput } | { problems: string[] } {
+  const problems: string[] = [];
+  if (values.name.trim() === '') problems.push('Name is required.');
+  if (values.cron.trim() === '') problems.push('Cron is required.');
+  const input: ScheduleInput = {
+    name: values.name.trim(),
+    cron: values.cron.trim(),
+    timeZone: values.timeZone.trim() || 'America/Phoenix',
+  };
+  if (values.selection === 'all') input.all = true;
+  if (values.selection === 'label') {
+    if (values.label.trim() === '') problems.push('Label is required for a label selection.');
+    else input.label = values.label.trim();
+  }
+  if (values.selection === 'ids') {
+    const ids = splitIds(values.propertyIds);
+    if (ids.length === 0) problems.push('Give at least one property id.');
+    else input.propertyIds = ids;
+  }
+  if (values.sources.length > 0) input.sources = [...values.sources];
+  return problems.length > 0 ? { problems } : { input };
+}

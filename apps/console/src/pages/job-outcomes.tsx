@@ -1,0 +1,141 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
+import { useQuery } from 'urql';
+import { ColumnHeads } from '../components/column-heads.js';
+import { ErrorNote } from '../components/error-note.js';
+import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
+import { graphql } from '../gql/index.js';
+import type { JobPropertyStatus } from '../gql/graphql.js';
+import { enumWords, formatDateTime } from '../lib/format.js';
+import { OUTCOME_TABS } from '../lib/vocabulary.js';
+
+// Its own operation: with the job page's failure groups in one query it would pass the server's cost limit.
+const JobOutcomesQuery = graphql(`
+  query JobOutcomes($id: ID!, $status: JobPropertyStatus, $after: String) {
+    job(id: $id) {
+      id
+      properties(status: $status, first: 20, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            index
+            status
+            property {
+              id
+              address
+            }
+            outcome {
+              photosFound
+              newImages
+              duplicateImages
+              unchangedImages
+              failedImages
+              missingPhotos
+              retryAt
+              failures {
+                source
+                url
+                code
+                message
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+/**
+ * A job's properties by outcome (COMPLETED, PARTIAL, FAILED, DEFERRED tabs; 20 a page), each with its photo counts and
+ * every failure (source, code, reason, URL). Read again when the job's status changes.
+ *
+ * @param props - `jobId`, the job's current `status`, and the tab shown first
+ * @returns the section
+ */
+export function JobOutcomes(props: { readonly jobId: string; readonly status: string; readonly initialTab: JobPropertyStatus }): ReactNode {
+  const [tab, setTab] = useState<JobPropertyStatus>(props.initialTab);
+  const [pages, setPages] = useState<CursorPages>(FIRST_PAGE);
+  const [result, reexecute] = useQuery({
+    query: JobOutcomesQuery,
+    variables: { id: props.jobId, status: tab, after: pages.after },
+    requestPolicy: 'cache-and-network',
+  });
+  const seenStatus = useRef(props.status);
+  useEffect(() => {
+    if (seenStatus.current === props.status) return;
+    seenStatus.current = props.status;
+    reexecute({ requestPolicy: 'network-only' });
+  }, [props.status, reexecute]);
+  const connection = result.data?.job.properties;
+  return (
+    <section aria-labelledby="outcomes-heading">
+      <h2 id="outcomes-heading">Properties by outcome</h2>
+      <div className="tabs" role="group" aria-label="Outcome">
+        {OUTCOME_TABS.map((t) => (
+          <button
+            key={t}
+            type="button"
+            aria-pressed={tab === t}
+            onClick={() => {
+              setTab(t);
+              setPages(FIRST_PAGE);
+            }}
+          >
+            {enumWords(t)}
+          </button>
+        ))}
+      </div>
+      <ErrorNote error={result.error} />
+      {connection && (
+        <p>
+          {connection.totalCount} {enumWords(tab)}
+        </p>
+      )}
+      <ul className="outcomes">
+        {connection?.edges.map(({ node }) => (
+          <li key={node.index} data-testid="job-property" data-status={node.status}>
+            <h3>
+              <Link to={`/properties/${encodeURIComponent(node.property.id)}`}>{node.property.address}</Link>
+            </h3>
+            {node.outcome && (
+              <p>
+                {node.outcome.photosFound} photos found · {node.outcome.newImages} new · {node.outcome.duplicateImages} duplicate ·{' '}
+                {node.outcome.unchangedImages} unchanged · {node.outcome.failedImages} failed · {node.outcome.missingPhotos} missing
+                {node.outcome.retryAt && <> · retried after {formatDateTime(node.outcome.retryAt)}</>}
+              </p>
+            )}
+            {node.outcome && node.outcome.failures.length > 0 && (
+              <table className="data failures">
+                <caption>Failures of {node.property.address}</caption>
+                <ColumnHeads names={['Source', 'Code', 'Reason', 'URL']} />
+                <tbody>
+                  {node.outcome.failures.map((f, i) => (
+                    <tr key={i}>
+                      <td>{f.source ?? '—'}</td>
+                      <td>{f.code}</td>
+                      <td data-testid="failure-reason">{f.message}</td>
+                      <td className="url">{f.url ? <a href={f.url}>{f.url}</a> : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </li>
+        ))}
+      </ul>
+      <Pager
+        label="Properties"
+        pages={pages}
+        onChange={setPages}
+        hasNextPage={connection?.pageInfo.hasNextPage ?? false}
+        endCursor={connection?.pageInfo.endCursor}
+      />
+    </section>
+  );
+}
