@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendEvent, MAX_TIMELINE_EVENTS } from '../src/lib/event-log.js';
-import { firstOutcomeTab, isFinalJobStatus, jobProgress } from '../src/lib/job-progress.js';
+import { firstOutcomeTab, isFinalJobStatus, jobDataVersion, jobProgress, refreshDelayMs } from '../src/lib/job-progress.js';
 
 const counters = (over: Partial<Parameters<typeof jobProgress>[0]>) => ({
   totalProperties: 10,
@@ -58,5 +58,21 @@ describe('appendEvent', () => {
     expect(log).toHaveLength(MAX_TIMELINE_EVENTS);
     expect(log[0]?.seq).toBe(51);
     expect(log.at(-1)?.seq).toBe(250);
+  });
+});
+
+describe('jobDataVersion and refreshDelayMs (a running job page reads its data again as the job goes on)', () => {
+  it('changes when another property finishes or the status changes, not otherwise', () => {
+    const running = jobDataVersion('IN_PROGRESS', counters({ completedProperties: 1 }));
+    expect(jobDataVersion('IN_PROGRESS', counters({ completedProperties: 1 }))).toBe(running);
+    expect(jobDataVersion('IN_PROGRESS', counters({ completedProperties: 1, failedProperties: 1 }))).not.toBe(running);
+    expect(jobDataVersion('COMPLETED', counters({ completedProperties: 1 }))).not.toBe(running);
+  });
+
+  it('reads at once the first time and after the interval, else at the interval’s end', () => {
+    expect(refreshDelayMs(null, 10_000, 1_500)).toBe(0);
+    expect(refreshDelayMs(10_000, 11_500, 1_500)).toBe(0);
+    expect(refreshDelayMs(10_000, 12_000, 1_500)).toBe(0);
+    expect(refreshDelayMs(10_000, 10_400, 1_500)).toBe(1_100);
   });
 });

@@ -55,3 +55,29 @@ export function firstOutcomeTab(counters: PropertyCounters): 'FAILED' | 'PARTIAL
   if (counters.deferredProperties > 0) return 'DEFERRED';
   return 'COMPLETED';
 }
+
+/**
+ * The version of a job's page data: it changes when the status changes or another property finishes, which is
+ * when the job's start time, failure groups and outcome lists may have changed on the server.
+ *
+ * @param status - the job's current JobStatus value
+ * @param counters - its current property counters
+ * @returns a string such as `IN_PROGRESS:4` (status and finished properties)
+ */
+export function jobDataVersion(status: string, counters: PropertyCounters): string {
+  return `${status}:${jobProgress(counters).finished}`;
+}
+
+/**
+ * How long to wait before reading a page's data again, so that a fast job is read at most once per interval
+ * and its last change is still read (trailing read).
+ *
+ * @param lastReadAtMs - when it was last read (epoch ms), or null when never
+ * @param nowMs - now (epoch ms)
+ * @param minIntervalMs - the least time between two reads, in ms
+ * @returns the delay in ms (0: read now)
+ */
+export function refreshDelayMs(lastReadAtMs: number | null, nowMs: number, minIntervalMs: number): number {
+  if (lastReadAtMs === null) return 0;
+  return Math.max(0, lastReadAtMs + minIntervalMs - nowMs);
+}

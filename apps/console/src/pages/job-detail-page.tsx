@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { useAuth } from '../auth/auth.js';
@@ -8,7 +8,8 @@ import { JobProgressBar, type LiveJob } from '../components/job-progress-bar.js'
 import { graphql } from '../gql/index.js';
 import { enumWords, formatDateTime } from '../lib/format.js';
 import { failureGroupRows } from '../lib/failure-groups.js';
-import { firstOutcomeTab, isFinalJobStatus } from '../lib/job-progress.js';
+import { firstOutcomeTab, isFinalJobStatus, jobDataVersion } from '../lib/job-progress.js';
+import { useRefreshOnChange } from '../lib/use-refresh-on-change.js';
 import { JobOutcomes } from './job-outcomes.js';
 import { JobTimeline } from './job-timeline.js';
 
@@ -89,15 +90,13 @@ export function JobDetailPage(): ReactNode {
   const [retryState, retryJob] = useMutation(RetryJobMutation);
   const [live, setLive] = useState<LiveJob | null>(null);
 
-  const liveStatus = useRef<string | null>(null);
-  const onLive = useCallback(
-    (job: LiveJob) => {
-      setLive(job);
-      // The job's failure groups and outcomes are read again once it ends.
-      if (liveStatus.current !== job.status && isFinalJobStatus(job.status)) reexecute({ requestPolicy: 'network-only' });
-      liveStatus.current = job.status;
-    },
-    [reexecute],
+  const onLive = useCallback((job: LiveJob) => setLive(job), []);
+  const loaded = result.data?.job;
+  // The start time, failure groups and outcomes are read again as the job goes on (another property finished, a new status).
+  const version = loaded === undefined ? '' : jobDataVersion(live?.status ?? loaded.status, live ?? loaded);
+  useRefreshOnChange(
+    version,
+    useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]),
   );
 
   const job = result.data?.job;
@@ -192,7 +191,7 @@ export function JobDetailPage(): ReactNode {
         )}
       </section>
 
-      <JobOutcomes jobId={job.id} status={status} initialTab={firstOutcomeTab(counters)} />
+      <JobOutcomes jobId={job.id} version={version} initialTab={firstOutcomeTab(counters)} />
 
       <JobTimeline jobId={job.id} />
     </>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { ColumnHeads } from '../components/column-heads.js';
@@ -7,6 +7,7 @@ import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
 import { graphql } from '../gql/index.js';
 import type { JobPropertyStatus } from '../gql/graphql.js';
 import { enumWords, formatDateTime } from '../lib/format.js';
+import { useRefreshOnChange } from '../lib/use-refresh-on-change.js';
 import { OUTCOME_TABS } from '../lib/vocabulary.js';
 
 // Its own operation: with the job page's failure groups in one query it would pass the server's cost limit.
@@ -53,12 +54,16 @@ const JobOutcomesQuery = graphql(`
 
 /**
  * A job's properties by outcome (COMPLETED, PARTIAL, FAILED, DEFERRED tabs; 20 a page), each with its photo counts and
- * every failure (source, code, reason, URL). Read again when the job's status changes.
+ * every failure (source, code, reason, URL). Read again (at most every 1.5 s) when the job's data version changes.
  *
- * @param props - `jobId`, the job's current `status`, and the tab shown first
+ * @param props - `jobId`, the job's data `version` (jobDataVersion: status and finished properties), and the tab shown first
  * @returns the section
  */
-export function JobOutcomes(props: { readonly jobId: string; readonly status: string; readonly initialTab: JobPropertyStatus }): ReactNode {
+export function JobOutcomes(props: {
+  readonly jobId: string;
+  readonly version: string;
+  readonly initialTab: JobPropertyStatus;
+}): ReactNode {
   const [tab, setTab] = useState<JobPropertyStatus>(props.initialTab);
   const [pages, setPages] = useState<CursorPages>(FIRST_PAGE);
   const [result, reexecute] = useQuery({
@@ -66,12 +71,10 @@ export function JobOutcomes(props: { readonly jobId: string; readonly status: st
     variables: { id: props.jobId, status: tab, after: pages.after },
     requestPolicy: 'cache-and-network',
   });
-  const seenStatus = useRef(props.status);
-  useEffect(() => {
-    if (seenStatus.current === props.status) return;
-    seenStatus.current = props.status;
-    reexecute({ requestPolicy: 'network-only' });
-  }, [props.status, reexecute]);
+  useRefreshOnChange(
+    props.version,
+    useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]),
+  );
   const connection = result.data?.job.properties;
   return (
     <section aria-labelledby="outcomes-heading">
