@@ -19,8 +19,21 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('Ctrl-C of the demo (SIGINT to its whole process group, as a terminal sends it)', () => {
-  const dbName = `phx_test_demo_int_${randomBytes(4).toString('hex')}`;
+/** A demo started in its own process group (as a terminal starts it) on a database and data folder of its own, with its output collected. */
+interface DemoRun {
+  readonly demo: ReturnType<typeof spawn>;
+  readonly exited: Promise<[number | null, string | null]>;
+  output(): string;
+}
+
+/**
+ * Gives each test of a describe block a demo database name and a data folder, and drops both after the block.
+ *
+ * @param label - part of the database and folder names
+ * @returns `start(args)`, which spawns the demo with them
+ */
+function demoSandbox(label: string): { readonly dbName: string; start(args: readonly string[]): Promise<DemoRun> } {
+  const dbName = `phx_test_demo_${label}_${randomBytes(4).toString('hex')}`;
   let dataDir = '';
   afterAll(async () => {
     const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
@@ -28,33 +41,44 @@ describe('Ctrl-C of the demo (SIGINT to its whole process group, as a terminal s
     await client.close();
     if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
   });
+  return {
+    dbName,
+    async start(args) {
+      dataDir = await mkdtemp(join(tmpdir(), `phx-demo-${label}-`));
+      const demo = spawn(process.execPath, [DEMO, '--db', dbName, ...args], {
+        env: { ...process.env, PHX_DATA_DIR: dataDir },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      demo.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+      demo.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+      const exited = once(demo, 'exit') as Promise<[number | null, string | null]>;
+      return { demo, exited, output: () => output };
+    },
+  };
+}
+
+describe('Ctrl-C of the demo (SIGINT to its whole process group, as a terminal sends it)', () => {
+  const sandbox = demoSandbox('int');
 
   it('cancels its job, stops its worker and server, revokes its key and exits 130', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'phx-demo-int-'));
-    const demo = spawn(process.execPath, [DEMO, '--db', dbName], {
-      env: { ...process.env, PHX_DATA_DIR: dataDir },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    demo.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    demo.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = once(demo, 'exit') as Promise<[number | null, string | null]>;
+    const { demo, exited, output } = await sandbox.start([]);
     const deadline = Date.now() + 120_000;
-    while (!/\]\s+in_progress\s+properties [1-9]/.test(output)) {
-      if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no progress line:\n${output}`);
+    while (!/\]\s+in_progress\s+properties [1-9]/.test(output())) {
+      if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no progress line:\n${output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const pids = [...output.matchAll(/(worker|graphql)\s+pid (\d+) ready/g)].map((m) => Number(m[2]));
+    const pids = [...output().matchAll(/(worker|graphql)\s+pid (\d+) ready/g)].map((m) => Number(m[2]));
     expect(pids).toHaveLength(2);
     process.kill(-demo.pid!, 'SIGINT');
     const [code] = await exited;
-    expect(code, output).toBe(130);
-    expect(output).toContain('Interrupted');
+    expect(code, output()).toBe(130);
+    expect(output()).toContain('Interrupted');
     expect(pids.filter(alive)).toEqual([]);
     const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
     try {
-      const db = client.db(dbName);
+      const db = client.db(sandbox.dbName);
       const jobs = await db
         .collection('extraction_jobs')
         .find({}, { projection: { status: 1 } })
@@ -70,33 +94,17 @@ describe('Ctrl-C of the demo (SIGINT to its whole process group, as a terminal s
 });
 
 describe('npm run demo -- --keep-console', () => {
-  const dbName = `phx_test_demo_keep_${randomBytes(4).toString('hex')}`;
-  let dataDir = '';
-  afterAll(async () => {
-    const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
-    await client.db(dbName).dropDatabase();
-    await client.close();
-    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
-  });
+  const sandbox = demoSandbox('keep');
 
   it('ends by printing the console address, keeps the console up and its key valid until Ctrl-C, then stops, revokes and exits 0', async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'phx-demo-keep-'));
-    const demo = spawn(process.execPath, [DEMO, '--db', dbName, '--keep-console'], {
-      env: { ...process.env, PHX_DATA_DIR: dataDir },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    demo.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    demo.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const exited = once(demo, 'exit') as Promise<[number | null, string | null]>;
+    const { demo, exited, output } = await sandbox.start(['--keep-console']);
     const deadline = Date.now() + 420_000;
     let printed: RegExpMatchArray | null = null;
-    while ((printed = /Console: (http:\/\/127\.0\.0\.1:\d+\/)\nSign in with the key (\S+);/.exec(output)) === null) {
-      if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no console line:\n${output}`);
+    while ((printed = /Console: (http:\/\/127\.0\.0\.1:\d+\/)\nSign in with the key (\S+);/.exec(output())) === null) {
+      if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no console line:\n${output()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(output).toContain('Demo completed');
+    expect(output()).toContain('Demo completed');
     const [, consoleUrl, key] = printed;
     const page = await fetch(consoleUrl!, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
@@ -110,14 +118,14 @@ describe('npm run demo -- --keep-console', () => {
     expect(((await signIn.json()) as { role: string }).role).toBe('admin');
     await new Promise((r) => setTimeout(r, 1_000));
     expect(demo.exitCode).toBeNull();
-    const pids = [...output.matchAll(/(worker|graphql)\s+pid (\d+) ready/g)].map((m) => Number(m[2]));
+    const pids = [...output().matchAll(/(worker|graphql)\s+pid (\d+) ready/g)].map((m) => Number(m[2]));
     process.kill(-demo.pid!, 'SIGINT');
     const [code] = await exited;
-    expect(code, output).toBe(0);
+    expect(code, output()).toBe(0);
     expect(pids.filter(alive)).toEqual([]);
     const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
     try {
-      const keys = await client.db(dbName).collection('api_keys').find({}).toArray();
+      const keys = await client.db(sandbox.dbName).collection('api_keys').find({}).toArray();
       expect(keys).toHaveLength(1);
       expect(keys[0]?.['revokedAt']).toBeInstanceOf(Date);
     } finally {
