@@ -84,6 +84,8 @@ export async function runDemoExtraction(options: DemoExtractionOptions): Promise
     if (shown !== lastShown) console.log(`  [${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${shown}`);
     lastShown = shown;
   }
+  // The job is final: a later Ctrl-C (e.g. while --keep-console keeps the console up) has nothing to cancel.
+  options.signal?.removeEventListener('abort', cancel);
   console.log(`  (${updates} updates received over the WebSocket)\n`);
 
   const { job: final } = await client.request<{ job: FinalJobView }>(FINAL_JOB, { id: job.id });

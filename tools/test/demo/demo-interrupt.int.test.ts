@@ -122,6 +122,8 @@ describe('npm run demo -- --keep-console', () => {
     process.kill(-demo.pid!, 'SIGINT');
     const [code] = await exited;
     expect(code, output()).toBe(0);
+    // The job had ended: Ctrl-C cancels nothing (it printed "cancelJob failed: CONFLICT … already completed").
+    expect(output()).not.toContain('cancelJob');
     expect(pids.filter(alive)).toEqual([]);
     const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
     try {
