@@ -37,6 +37,11 @@ export function Layout(): ReactNode {
             </button>
           </div>
         )}
+        {auth.notice && (
+          <p role="status" className="note" data-testid="server-unavailable">
+            {auth.notice}
+          </p>
+        )}
         {signOutError && (
           <p role="alert" className="error">
             {signOutError}
