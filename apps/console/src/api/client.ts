@@ -1,7 +1,7 @@
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange, type ExecutionResult } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
 import { closeEndsSession, shouldRetrySocket, socketRetryWaitMs } from '../lib/socket-retry.js';
-import { isUnauthenticated } from './api-error.js';
+import { isForbidden, isUnauthenticated } from './api-error.js';
 
 /** What {@link createApiClient} needs. */
 export interface ApiClientOptions {
@@ -10,6 +10,8 @@ export interface ApiClientOptions {
    * (the session expired or its key was revoked).
    */
   readonly onUnauthenticated: () => void;
+  /** Called when any operation answers 403 or FORBIDDEN (the session's key may have changed in another tab). */
+  readonly onForbidden: () => void;
 }
 
 /** An urql client and the graphql-ws connection it owns; `close` ends the socket. */
@@ -49,6 +51,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       mapExchange({
         onError(error) {
           if (isUnauthenticated(error)) options.onUnauthenticated();
+          else if (isForbidden(error)) options.onForbidden();
         },
       }),
       cacheExchange,

@@ -48,7 +48,8 @@ function toPrincipal(principal: SessionPrincipal): Principal {
 /**
  * The session and its GraphQL client: reads GET /session at start; only a 401 (or an UNAUTHENTICATED answer) signs
  * out. A 503 or no answer shows "The server or its database is unavailable; retrying…" and checks again after
- * Retry-After (default 2 s), keeping the person where they are. A new client (empty cache, new socket) is made at each
+ * Retry-After (default 2 s), keeping the person where they are. The session is read again when the tab becomes
+ * visible and when an operation answers FORBIDDEN (another tab may have signed in with another key). A new client (empty cache, new socket) is made at each
  * sign-in and sign-out and when the session's key changed.
  *
  * @param props - the app to render inside
@@ -67,14 +68,6 @@ export function AuthProvider(props: { readonly children: ReactNode }): ReactNode
     setNotice(null);
     setState({ status: 'signed-out' });
   }, []);
-
-  const onUnauthenticated = useCallback(() => signOutLocally(), [signOutLocally]);
-
-  const api: ApiClient = useMemo(() => {
-    void generation;
-    return createApiClient({ onUnauthenticated });
-  }, [generation, onUnauthenticated]);
-  useEffect(() => () => api.close(), [api]);
 
   const check = useCallback(async (): Promise<void> => {
     window.clearTimeout(retryTimer.current);
@@ -105,9 +98,28 @@ export function AuthProvider(props: { readonly children: ReactNode }): ReactNode
     );
   }, [signOutLocally]);
 
+  const onUnauthenticated = useCallback(() => signOutLocally(), [signOutLocally]);
+
+  const onForbidden = useCallback(() => void check(), [check]);
+
+  const api: ApiClient = useMemo(() => {
+    void generation;
+    return createApiClient({ onUnauthenticated, onForbidden });
+  }, [generation, onUnauthenticated, onForbidden]);
+  useEffect(() => () => api.close(), [api]);
+
   useEffect(() => {
     void check();
     return () => window.clearTimeout(retryTimer.current);
+  }, [check]);
+
+  // Another tab may have signed in with another key or signed out: read the session again when this tab is seen again.
+  useEffect(() => {
+    const onVisible = (): void => {
+      if (document.visibilityState === 'visible' && signedInKey.current !== null) void check();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
   }, [check]);
 
   const value = useMemo<AuthContextValue>(
