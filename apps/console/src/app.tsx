@@ -12,7 +12,8 @@ import { SignInPage } from './pages/sign-in-page.js';
 import { WorkersPage } from './pages/workers-page.js';
 
 /**
- * Sends a signed-out person to /sign-in (remembering where they were going) and shows a wait note while the session is checked.
+ * Sends a signed-out person to /sign-in (remembering where they were going) and shows a wait note while the session is checked
+ * (and while the server or its database is unavailable: the check is retried, the URL stays).
  *
  * @returns the routed pages in the layout, or a redirect
  */
@@ -23,6 +24,15 @@ function SignedIn(): ReactNode {
     return (
       <main id="main">
         <p>Checking your session…</p>
+      </main>
+    );
+  }
+  if (state.status === 'unavailable') {
+    return (
+      <main id="main">
+        <p role="status" className="note" data-testid="server-unavailable">
+          {state.message}
+        </p>
       </main>
     );
   }

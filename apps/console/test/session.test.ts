@@ -1,7 +1,7 @@
 import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { apiErrorMessage, isUnauthenticated } from '../src/api/api-error.js';
+import { apiErrorMessage, isForbidden, isUnauthenticated } from '../src/api/api-error.js';
 import { pathAfterSignIn } from '../src/lib/sign-in-path.js';
 
 describe('isUnauthenticated', () => {
@@ -36,5 +36,16 @@ describe('pathAfterSignIn', () => {
     expect(pathAfterSignIn('https://evil.example/')).toBe('/jobs');
     expect(pathAfterSignIn('//evil.example/')).toBe('/jobs');
     expect(pathAfterSignIn('/\\evil.example/')).toBe('/jobs');
+  });
+});
+
+describe('isForbidden', () => {
+  it('is true for HTTP 403 and for a GraphQL FORBIDDEN error only', () => {
+    const forbidden = new GraphQLError('Admin key required', { extensions: { code: 'FORBIDDEN' } });
+    expect(isForbidden(new CombinedError({ graphQLErrors: [forbidden], response: { status: 200 } }))).toBe(true);
+    expect(isForbidden(new CombinedError({ networkError: new Error('403'), response: { status: 403 } }))).toBe(true);
+    const conflict = new GraphQLError('Name in use', { extensions: { code: 'CONFLICT' } });
+    expect(isForbidden(new CombinedError({ graphQLErrors: [conflict], response: { status: 200 } }))).toBe(false);
+    expect(isForbidden(new CombinedError({ networkError: new Error('offline') }))).toBe(false);
   });
 });

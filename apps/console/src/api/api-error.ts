@@ -7,9 +7,24 @@ import type { CombinedError } from '@urql/core';
  * @returns true when the person must sign in again
  */
 export function isUnauthenticated(error: CombinedError): boolean {
+  return hasStatusOrCode(error, 401, 'UNAUTHENTICATED');
+}
+
+/**
+ * Whether an API error means the key may not do this: HTTP 403 or a GraphQL FORBIDDEN error (e.g. another tab signed in
+ * with a read-only key since the buttons were shown); the console then reads the session again.
+ *
+ * @param error - an urql error
+ * @returns true for a refusal by role
+ */
+export function isForbidden(error: CombinedError): boolean {
+  return hasStatusOrCode(error, 403, 'FORBIDDEN');
+}
+
+function hasStatusOrCode(error: CombinedError, status: number, code: string): boolean {
   const response: unknown = error.response;
-  if (typeof response === 'object' && response !== null && 'status' in response && response.status === 401) return true;
-  return error.graphQLErrors.some((e) => e.extensions['code'] === 'UNAUTHENTICATED');
+  if (typeof response === 'object' && response !== null && 'status' in response && response.status === status) return true;
+  return error.graphQLErrors.some((e) => e.extensions['code'] === code);
 }
 
 /**

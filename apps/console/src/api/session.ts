@@ -74,3 +74,70 @@ export async function signOut(): Promise<void> {
   }
   if (!response.ok && response.status !== 401) throw new SessionError(`Sign-out failed: HTTP ${response.status}`, response.status);
 }
+
+/** How long to wait before checking the session again when the server gave no usable Retry-After, in ms. */
+const DEFAULT_RETRY_MS = 2_000;
+/** The longest wait between two session checks, in ms, whatever Retry-After says. */
+const MAX_RETRY_MS = 30_000;
+
+/** What a GET /session answer means for the console (without the principal: see {@link SessionCheck}). */
+export type SessionCheckOutcome =
+  { readonly kind: 'signed-in' } | { readonly kind: 'signed-out' } | { readonly kind: 'unavailable'; readonly retryMs: number };
+
+/**
+ * Reads the status of a GET /session answer. Only 401 (no session, expired, key revoked) and 403 (the cookie does not
+ * belong to this origin) mean signed out; 503 (the database is down), any other status and no answer at all (status 0)
+ * mean the server cannot tell now: check again after Retry-After (whole seconds, 1–30 s) or 2 s.
+ *
+ * @param status - the HTTP status, 0 when the server was not reached
+ * @param retryAfter - the Retry-After header, or null
+ * @returns signed in, signed out, or unavailable with the wait before the next check in ms
+ */
+export function sessionCheckOutcome(status: number, retryAfter: string | null): SessionCheckOutcome {
+  if (status === 200) return { kind: 'signed-in' };
+  if (status === 401 || status === 403) return { kind: 'signed-out' };
+  const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : null;
+  const retryMs = seconds === null ? DEFAULT_RETRY_MS : Math.min(MAX_RETRY_MS, Math.max(1_000, seconds * 1_000));
+  return { kind: 'unavailable', retryMs };
+}
+
+/**
+ * The GraphQL ApiKeyRole of a session's role.
+ *
+ * @param role - "admin" or "read", as /session answers it
+ * @returns "ADMIN" or "READ"
+ */
+export function toApiKeyRole(role: SessionPrincipal['role']): 'ADMIN' | 'READ' {
+  return role === 'admin' ? 'ADMIN' : 'READ';
+}
+
+/** The session as GET /session told it: signed in with the principal, signed out, or the server unavailable (with a message and the wait before the next check). */
+export type SessionCheck =
+  | { readonly kind: 'signed-in'; readonly principal: SessionPrincipal }
+  | { readonly kind: 'signed-out' }
+  | { readonly kind: 'unavailable'; readonly retryMs: number; readonly message: string };
+
+/** Shown while the server or its database cannot tell whether the session is valid. */
+export const UNAVAILABLE_MESSAGE = 'The server or its database is unavailable; retrying…';
+
+/**
+ * Reads the current session: GET /session (same-origin cookie). Never throws: no answer counts as unavailable.
+ *
+ * @returns see {@link SessionCheck} and {@link sessionCheckOutcome}
+ */
+export async function readSession(): Promise<SessionCheck> {
+  let response: Response;
+  try {
+    response = await fetch('/session', { method: 'GET', credentials: 'same-origin', headers: { accept: 'application/json' } });
+  } catch {
+    return { kind: 'unavailable', retryMs: DEFAULT_RETRY_MS, message: UNAVAILABLE_MESSAGE };
+  }
+  const outcome = sessionCheckOutcome(response.status, response.headers.get('retry-after'));
+  if (outcome.kind === 'unavailable') return { ...outcome, message: UNAVAILABLE_MESSAGE };
+  if (outcome.kind === 'signed-out') return outcome;
+  try {
+    return { kind: 'signed-in', principal: (await response.json()) as SessionPrincipal };
+  } catch {
+    return { kind: 'unavailable', retryMs: DEFAULT_RETRY_MS, message: UNAVAILABLE_MESSAGE };
+  }
+}

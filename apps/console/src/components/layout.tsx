@@ -1,14 +1,17 @@
 import { useState, type ReactNode } from 'react';
-import { NavLink, Outlet } from 'react-router';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { useAuth } from '../auth/auth.js';
+import { PageErrorBoundary } from './page-error-boundary.js';
 
 /**
- * The page frame: a header with who is signed in and sign-out, the navigation (Agendash for admin keys), and the page in <main>.
+ * The page frame: a header with who is signed in and sign-out, the navigation (Agendash for admin keys), and the page in <main>,
+ * inside an error boundary (a page that throws shows its error, the frame stays).
  *
  * @returns the frame around the routed page
  */
 export function Layout(): ReactNode {
   const auth = useAuth();
+  const location = useLocation();
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const principal = auth.state.status === 'signed-in' ? auth.state.principal : null;
   return (
@@ -33,6 +36,11 @@ export function Layout(): ReactNode {
               Sign out
             </button>
           </div>
+        )}
+        {auth.notice && (
+          <p role="status" className="note" data-testid="server-unavailable">
+            {auth.notice}
+          </p>
         )}
         {signOutError && (
           <p role="alert" className="error">
@@ -62,7 +70,9 @@ export function Layout(): ReactNode {
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
-        <Outlet />
+        <PageErrorBoundary key={location.pathname}>
+          <Outlet />
+        </PageErrorBoundary>
       </main>
     </>
   );

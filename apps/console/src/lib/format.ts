@@ -78,3 +78,15 @@ export function formatAgo(iso: string, nowMs: number): string {
 export function enumWords(value: string): string {
   return value.toLowerCase().replaceAll('_', ' ');
 }
+
+/**
+ * A count with its noun, singular for exactly one.
+ *
+ * @param count - how many
+ * @param singular - e.g. "property"
+ * @param plural - e.g. "properties"
+ * @returns e.g. "1 property", "0 properties"
+ */
+export function countWords(count: number, singular: string, plural: string): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

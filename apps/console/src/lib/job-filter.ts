@@ -1,3 +1,5 @@
+import { JOB_ORIGINS, JOB_STATUSES, SOURCES } from './vocabulary.js';
+
 /** The job list's filter as the URL's search parameters hold it (all optional strings, "" meaning unset). */
 export interface JobFilterParams {
   /** A JobStatus value. */
@@ -25,6 +27,38 @@ const DAY_MS = 86_400_000;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
+ * The midnight UTC of a "YYYY-MM-DD" day, when it is a calendar day (not "2026-99-99", "2026-13-01" or "2026-02-30").
+ *
+ * @param day - the day as the URL holds it
+ * @returns ms since the epoch, or null for a malformed or impossible day
+ */
+function dayStartMs(day: string): number | null {
+  if (!DAY.test(day)) return null;
+  const ms = Date.parse(`${day}T00:00:00.000Z`);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day ? null : ms;
+}
+
+/** Each filter field with the values the API takes ("" always allowed). */
+const KNOWN_VALUES = { status: JOB_STATUSES, origin: JOB_ORIGINS, source: SOURCES } as const;
+
+/**
+ * The URL parameters the filter leaves out: a status, origin or source the API does not know, a from/to that is not a
+ * calendar day "YYYY-MM-DD". The page names them in a note.
+ *
+ * @param params - the URL's filter values
+ * @returns the parameter names, in the order status, origin, source, from, to; empty when all are usable or unset
+ */
+export function ignoredJobFilterParams(params: JobFilterParams): string[] {
+  const ignored: string[] = [];
+  for (const name of ['status', 'origin', 'source'] as const) {
+    const value = params[name];
+    if (value !== '' && !(KNOWN_VALUES[name] as readonly string[]).includes(value)) ignored.push(name);
+  }
+  for (const name of ['from', 'to'] as const) if (params[name] !== '' && dayStartMs(params[name]) === null) ignored.push(name);
+  return ignored;
+}
+
+/**
  * Reads the job filter from the URL's search parameters.
  *
  * @param params - the page's search parameters
@@ -37,17 +71,22 @@ export function readJobFilterParams(params: URLSearchParams): JobFilterParams {
 
 /**
  * Turns the filter form's values into the API's JobFilter: days are whole UTC days, `to` inclusive
- * (createdBefore is the next day's midnight UTC). Malformed days are left out.
+ * (createdBefore is the next day's midnight UTC). Malformed or impossible days and unknown status, origin or source values
+ * are left out (see {@link ignoredJobFilterParams}); never throws.
  *
  * @param params - the form's values
  * @returns the filter, or null when nothing is set
  */
 export function toJobFilter(params: JobFilterParams): JobFilterInput | null {
   const filter: JobFilterInput = {};
-  if (params.status !== '') filter.status = params.status;
-  if (params.source !== '') filter.source = params.source;
-  if (params.origin !== '') filter.origin = params.origin;
-  if (DAY.test(params.from)) filter.createdFrom = new Date(`${params.from}T00:00:00.000Z`).toISOString();
-  if (DAY.test(params.to)) filter.createdBefore = new Date(Date.parse(`${params.to}T00:00:00.000Z`) + DAY_MS).toISOString();
+  const ignored = ignoredJobFilterParams(params);
+  const usable = (name: keyof JobFilterParams): boolean => params[name] !== '' && !ignored.includes(name);
+  if (usable('status')) filter.status = params.status;
+  if (usable('source')) filter.source = params.source;
+  if (usable('origin')) filter.origin = params.origin;
+  const from = dayStartMs(params.from);
+  const to = dayStartMs(params.to);
+  if (from !== null) filter.createdFrom = new Date(from).toISOString();
+  if (to !== null) filter.createdBefore = new Date(to + DAY_MS).toISOString();
   return Object.keys(filter).length === 0 ? null : filter;
 }

@@ -5,7 +5,7 @@ import Lightbox from 'yet-another-react-lightbox';
 import 'yet-another-react-lightbox/styles.css';
 import { ErrorNote } from '../components/error-note.js';
 import { graphql } from '../gql/index.js';
-import { formatBytes, formatDateTime, formatDimensions } from '../lib/format.js';
+import { countWords, formatBytes, formatDateTime, formatDimensions } from '../lib/format.js';
 import { galleryItems, photosZipUrl } from '../lib/gallery.js';
 
 const GalleryQuery = graphql(`
@@ -62,7 +62,7 @@ const GalleryQuery = graphql(`
 
 /**
  * A property's photos in gallery order as thumbnails with their sources, caption, size and flags; a lightbox with the
- * web copy and a link to the original; and the zip of every original. Images load with the session cookie.
+ * web copy and a link to the original; and the zip of every original (no zip link without photos). Images load with the session cookie.
  *
  * @returns the page
  */
@@ -86,7 +86,7 @@ export function GalleryPage(): ReactNode {
     <>
       <h1>Photos of {data.property.address}</h1>
       <p className="lead">
-        {items.length} photos · <Link to="/properties">back to the catalog</Link>
+        {countWords(items.length, 'photo', 'photos')} · <Link to="/properties">back to the catalog</Link>
         {data.property.listingUrls.map((l) => (
           <span key={l.source}>
             {' '}
@@ -94,11 +94,13 @@ export function GalleryPage(): ReactNode {
           </span>
         ))}
       </p>
-      <p>
-        <a data-testid="zip-download" href={photosZipUrl(data.property.id)} download>
-          Download all originals (zip)
-        </a>
-      </p>
+      {items.length > 0 && (
+        <p>
+          <a data-testid="zip-download" href={photosZipUrl(data.property.id)} download>
+            Download all originals (zip)
+          </a>
+        </p>
+      )}
       {items.length === 0 && <p>No photos stored yet.</p>}
       <ul className="gallery">
         {items.map((item) => {

@@ -10,7 +10,7 @@ import { graphql } from '../gql/index.js';
 import type { JobFilter } from '../gql/graphql.js';
 import { enumWords, formatDateTime } from '../lib/format.js';
 import { isFinalJobStatus } from '../lib/job-progress.js';
-import { readJobFilterParams, toJobFilter, type JobFilterParams } from '../lib/job-filter.js';
+import { ignoredJobFilterParams, readJobFilterParams, toJobFilter, type JobFilterParams } from '../lib/job-filter.js';
 import { JOB_ORIGINS, JOB_STATUSES, SOURCES } from '../lib/vocabulary.js';
 
 const JobCountsQuery = graphql(`
@@ -64,6 +64,7 @@ export function JobsPage(): ReactNode {
   const [pages, setPages] = useState<CursorPages>(FIRST_PAGE);
   // urql keys a request by its variables' content, so a new object each render starts nothing new.
   const filter = toJobFilter(filterParams) as JobFilter | null;
+  const ignored = ignoredJobFilterParams(filterParams);
   const [counts, refreshCounts] = useQuery({ query: JobCountsQuery, requestPolicy: 'cache-and-network' });
   const [jobs] = useQuery({ query: JobsQuery, variables: { filter, after: pages.after }, requestPolicy: 'cache-and-network' });
 
@@ -112,6 +113,12 @@ export function JobsPage(): ReactNode {
       <section aria-labelledby="list-heading">
         <h2 id="list-heading">Job list</h2>
         <JobFilterForm key={params.toString()} values={filterParams} onSubmit={applyFilter} />
+        {ignored.length > 0 && (
+          <p role="status" className="note">
+            Ignored {ignored.map((name) => `${name}=${params.get(name) ?? ''}`).join(', ')}: not a known value or not a calendar day
+            (YYYY-MM-DD).
+          </p>
+        )}
         <ErrorNote error={jobs.error} />
         <table className="data">
           <caption className="visually-hidden">Jobs, newest first</caption>

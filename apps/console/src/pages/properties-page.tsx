@@ -9,7 +9,8 @@ import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
 import { SourceChoice } from '../components/source-choice.js';
 import { graphql } from '../gql/index.js';
 import type { PropertyFilter } from '../gql/graphql.js';
-import { enumWords, formatDateTime } from '../lib/format.js';
+import { toExtractionInput } from '../lib/extract-selection.js';
+import { countWords, enumWords, formatDateTime } from '../lib/format.js';
 import { SOURCES } from '../lib/vocabulary.js';
 import { AddPropertyForm, ImportCsvForm } from './property-forms.js';
 
@@ -72,6 +73,7 @@ export function PropertiesPage(): ReactNode {
   const [sources, setSources] = useState<readonly string[]>(SOURCES);
   const [result, reexecute] = useQuery({ query: PropertiesQuery, variables: { filter, after: pages.after } });
   const [enqueueState, enqueue] = useMutation(EnqueueMutation);
+  const [extractProblem, setExtractProblem] = useState<string | null>(null);
   const refresh = (): void => reexecute({ requestPolicy: 'network-only' });
 
   const toggle = (id: string): void => {
@@ -112,7 +114,11 @@ export function PropertiesPage(): ReactNode {
         <button type="submit">Search</button>
       </form>
       <ErrorNote error={result.error} />
-      <p>{connection ? `${connection.totalCount} properties match.` : 'Loading…'}</p>
+      <p>
+        {connection
+          ? `${countWords(connection.totalCount, 'property', 'properties')} ${connection.totalCount === 1 ? 'matches' : 'match'}.`
+          : 'Loading…'}
+      </p>
 
       {auth.canAct && (
         <section aria-labelledby="extract-heading" className="panel">
@@ -123,15 +129,20 @@ export function PropertiesPage(): ReactNode {
             data-testid="extract-selected"
             disabled={selected.size === 0 || enqueueState.fetching}
             onClick={() => {
-              const input = { propertyIds: [...selected], ...(sources.length > 0 ? { sources: [...sources] } : {}) };
-              void enqueue({ input }).then((r) => {
+              const built = toExtractionInput([...selected], sources);
+              if ('problem' in built) {
+                setExtractProblem(built.problem);
+                return;
+              }
+              setExtractProblem(null);
+              void enqueue({ input: built.input }).then((r) => {
                 if (r.data) void navigate(`/jobs/${r.data.enqueueExtraction.id}`);
               });
             }}
           >
             Extract {selected.size} selected
           </button>
-          <ErrorNote error={enqueueState.error} />
+          <ErrorNote error={extractProblem ?? enqueueState.error} />
         </section>
       )}
 

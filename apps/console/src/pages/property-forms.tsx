@@ -5,6 +5,7 @@ import { ColumnHeads } from '../components/column-heads.js';
 import { ErrorNote } from '../components/error-note.js';
 import { graphql } from '../gql/index.js';
 import type { ImportPropertiesMutation } from '../gql/graphql.js';
+import { CSV_REQUEST_LIMIT_BYTES, readCsvBytes } from '../lib/csv-file.js';
 import { splitIds } from '../lib/schedule-form.js';
 
 const AddPropertyMutation = graphql(`
@@ -83,7 +84,8 @@ export function AddPropertyForm(props: { readonly onAdded: () => void }): ReactN
 }
 
 /**
- * Imports a properties CSV (header address,zillow_url,redfin_url) from a file and shows the import report.
+ * Imports a properties CSV (header address,zillow_url,redfin_url) from a file and shows the import report. The file is
+ * read as bytes: one that is not UTF-8 or too large for the server's request limit is refused before sending.
  *
  * @param props - `onImported` runs after the catalog changed
  * @returns the form section
@@ -106,21 +108,34 @@ export function ImportCsvForm(props: { readonly onImported: () => void }): React
             return;
           }
           setFileError(null);
+          setReport(null);
           void file
-            .text()
-            .then((csv) => importCsv({ csv, ...(label !== '' ? { label } : {}) }))
-            .then((r) => {
+            .arrayBuffer()
+            .then(async (buffer) => {
+              const read = readCsvBytes(new Uint8Array(buffer));
+              if ('problem' in read) {
+                setFileError(read.problem);
+                return;
+              }
+              const r = await importCsv({ csv: read.csv, ...(label !== '' ? { label } : {}) });
               if (r.data) {
                 setReport(r.data.importProperties);
                 props.onImported();
               }
-            });
+            })
+            .catch((error: unknown) =>
+              setFileError(`The file could not be read: ${error instanceof Error ? error.message : String(error)}`),
+            );
         }}
       >
         <label>
           CSV file (header address,zillow_url,redfin_url)
           <input name="file" type="file" accept=".csv,text/csv" required />
         </label>
+        <p className="hint">
+          UTF-8, at most {Math.floor(CSV_REQUEST_LIMIT_BYTES / 1024)} KiB (the server&apos;s request limit); import a larger file with the
+          CLI: <code>npm run extract -- properties import &lt;file&gt;</code>
+        </p>
         <label>
           Label for every row (optional)
           <input name="label" type="text" />

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, type CombinedError } from 'urql';
 import { ErrorNote } from '../components/error-note.js';
 import { SourceChoice } from '../components/source-choice.js';
 import { graphql } from '../gql/index.js';
@@ -30,6 +30,7 @@ export function CreateScheduleForm(props: { readonly onCreated: () => void }): R
   const [sources, setSources] = useState<readonly string[]>(SOURCES);
   const [problems, setProblems] = useState<string[]>([]);
   const [created, setCreated] = useState<string | null>(null);
+  const [serverError, setServerError] = useState<CombinedError | null>(null);
   const words = describeCron(cron);
   return (
     <section aria-labelledby="create-heading" className="panel">
@@ -49,12 +50,16 @@ export function CreateScheduleForm(props: { readonly onCreated: () => void }): R
             propertyIds: text('propertyIds'),
             sources,
           });
+          // A new submit clears the last outcome: no earlier error or "Created" beside the new one.
+          setServerError(null);
+          setCreated(null);
           if ('problems' in parsed) {
             setProblems(parsed.problems);
             return;
           }
           setProblems([]);
           void create({ input: parsed.input }).then((r) => {
+            setServerError(r.error ?? null);
             if (r.data) {
               setCreated(r.data.scheduleExtraction.name);
               props.onCreated();
@@ -109,7 +114,7 @@ export function CreateScheduleForm(props: { readonly onCreated: () => void }): R
           Create schedule
         </button>
       </form>
-      <ErrorNote error={problems.length > 0 ? problems.join('\n') : state.error} />
+      <ErrorNote error={problems.length > 0 ? problems.join('\n') : serverError} />
       {created && <p role="status">Created {created}.</p>}
     </section>
   );

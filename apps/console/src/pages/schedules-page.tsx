@@ -153,7 +153,10 @@ export function SchedulesPage(): ReactNode {
                     className="danger"
                     data-testid="remove-schedule"
                     disabled={busy}
-                    onClick={() => void remove({ id: s.id }).then(refresh)}
+                    onClick={() => {
+                      if (window.confirm(`Remove the schedule ${s.name}? Its future runs will not happen.`))
+                        void remove({ id: s.id }).then(refresh);
+                    }}
                   >
                     Remove {s.name}
                   </button>
