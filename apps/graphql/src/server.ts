@@ -44,7 +44,7 @@ import { GraphqlMetrics } from './metrics/graphql-metrics.js';
 import { createMetricsRouter, METRICS_PATH } from './metrics/metrics.routes.js';
 import { createWsMetricsHooks } from './metrics/ws-metrics.hooks.js';
 import { createPlaygroundRouter } from './playground/playground.routes.js';
-import { createAgendashRouter, type AgendashQueue } from './agendash/agendash.routes.js';
+import { AGENDASH_PATH, createAgendashRouter, type AgendashQueue } from './agendash/agendash.routes.js';
 import { createConsoleRouter } from './console/console.routes.js';
 import { createPhotosZipRouter } from './images/photos-zip.routes.js';
 
@@ -336,8 +336,7 @@ function mountBrowserAccess(
   config: GraphqlServerConfig,
   { guard, authenticator, errors }: ReturnType<typeof assemble>,
 ): void {
-  // `/agendash`: the Agenda dashboard (admin keys), keyed like the rest.
-  app.use([GRAPHQL_PATH, IMAGES_PATH, METRICS_PATH, SESSION_PATH, '/agendash'], createCorsMiddleware(config.corsOrigins));
+  app.use([GRAPHQL_PATH, IMAGES_PATH, METRICS_PATH, SESSION_PATH, AGENDASH_PATH], createCorsMiddleware(config.corsOrigins));
   app.use(createSessionRouter({ guard, authenticator, sessionTtlMs: config.sessionTtlMs, errors }));
 }
 

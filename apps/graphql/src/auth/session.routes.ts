@@ -3,6 +3,7 @@ import type { ErrorFormatOptions } from '../errors/graphql-error-mapping.js';
 import { AccessError } from './access-error.js';
 import type { AccessGuard } from './access-guard.js';
 import type { ApiPrincipal } from './api-key.js';
+import { sendJsonRefusal } from '../http/json-refusal.js';
 import { sendAccessFailure } from './http-access.middleware.js';
 import type { RequestAuthenticator } from './request-authenticator.js';
 import { clearedSessionCookie, sessionCookie, sessionTokenOf } from './session-cookie.js';
@@ -82,12 +83,8 @@ export function createSessionRouter(options: SessionRouterOptions): Router {
     res.set('cache-control', 'no-store');
     const token = sessionTokenOf(req);
     try {
-      if (token === undefined) {
-        res.status(401).json({
-          errors: [{ message: 'Not signed in: POST /session with {"apiKey":"<key>"}', extensions: { code: 'UNAUTHENTICATED' } }],
-        });
-        return;
-      }
+      if (token === undefined)
+        throw new AccessError('UNAUTHENTICATED', 'Not signed in: POST /session with {"apiKey":"<key>"}', 'Not signed in');
       authenticator.assertCookieOrigin(req);
       res.status(200).json(principalBody(await authenticator.principalOfSession(token)));
     } catch (error) {
@@ -122,11 +119,11 @@ const signInBodyErrors: ErrorRequestHandler = (error: unknown, _req, res, next) 
     next(error);
     return;
   }
-  res.set('cache-control', 'no-store');
   if (type === 'entity.too.large') {
-    res.status(413).json({ errors: [{ message: 'The sign-in body is too large', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    sendJsonRefusal(res, 413, 'PAYLOAD_TOO_LARGE', 'The sign-in body is too large');
     return;
   }
+  res.set('cache-control', 'no-store');
   badInput(res, 'The body is not valid JSON: send {"apiKey":"<key>"} with Content-Type: application/json');
 };
 

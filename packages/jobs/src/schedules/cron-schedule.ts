@@ -94,7 +94,7 @@ export function tickAtOrBefore(cron: string, timeZone: string, at: Date): Date {
  * @throws the parser's `Error` for an invalid expression (validate first)
  */
 export function nextTickAfter(cron: string, timeZone: string, after: Date): Date {
-  return CronExpressionParser.parse(cron, { tz: timeZone, currentDate: after }).next().toDate();
+  return nextTicksAfter(cron, timeZone, after, 1)[0]!;
 }
 
 /**

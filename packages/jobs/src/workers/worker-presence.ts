@@ -50,6 +50,8 @@ export class WorkerPresence {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly startedAt: Date;
+  /** This machine's name, read once. */
+  private readonly hostname = osHostname();
   private timer: NodeJS.Timeout | null = null;
   /** The heartbeat write under way, else `null`. */
   private inFlight: Promise<void> | null = null;
@@ -107,7 +109,7 @@ export class WorkerPresence {
     try {
       await this.registry.save({
         id: this.id,
-        hostname: osHostname(),
+        hostname: this.hostname,
         pid: process.pid,
         startedAt: this.startedAt,
         lastHeartbeatAt: this.clock.now(),
