@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appendEvent, MAX_TIMELINE_EVENTS } from '../src/lib/event-log.js';
-import { firstOutcomeTab, isFinalJobStatus, jobDataVersion, jobProgress, refreshDelayMs } from '../src/lib/job-progress.js';
+import { firstOutcomeTab, isFinalJobStatus, jobDataVersion, jobProgress, newerJobState, refreshDelayMs } from '../src/lib/job-progress.js';
 
 const counters = (over: Partial<Parameters<typeof jobProgress>[0]>) => ({
   totalProperties: 10,
@@ -74,5 +74,14 @@ describe('jobDataVersion and refreshDelayMs (a running job page reads its data a
     expect(refreshDelayMs(10_000, 11_500, 1_500)).toBe(0);
     expect(refreshDelayMs(10_000, 12_000, 1_500)).toBe(0);
     expect(refreshDelayMs(10_000, 10_400, 1_500)).toBe(1_100);
+  });
+});
+
+describe('newerJobState (a query that read the job final wins over a live message from before the end)', () => {
+  it('keeps the final read over an older live state, and the live state while the read is not final', () => {
+    const live = { status: 'IN_PROGRESS', n: 2 };
+    expect(newerJobState({ status: 'COMPLETED', n: 3 }, live)).toEqual({ status: 'COMPLETED', n: 3 });
+    expect(newerJobState({ status: 'IN_PROGRESS', n: 1 }, live)).toBe(live);
+    expect(newerJobState({ status: 'PENDING', n: 0 }, null)).toEqual({ status: 'PENDING', n: 0 });
   });
 });

@@ -3,7 +3,7 @@ import { useSubscription } from 'urql';
 import { graphql } from '../gql/index.js';
 import type { JobProgressSubscription } from '../gql/graphql.js';
 import { enumWords } from '../lib/format.js';
-import { isFinalJobStatus, jobProgress, type PropertyCounters } from '../lib/job-progress.js';
+import { isFinalJobStatus, jobProgress, newerJobState, type PropertyCounters } from '../lib/job-progress.js';
 
 const JobProgressSubscriptionDoc = graphql(`
   subscription JobProgress($jobId: ID!) {
@@ -44,8 +44,8 @@ export function JobProgressBar(props: {
   useEffect(() => {
     if (live && onChange) onChange(live);
   }, [live, onChange]);
-  const counters = live ?? props.initial;
-  const status = live?.status ?? props.initial.status;
+  const counters = newerJobState(props.initial, live);
+  const status = counters.status;
   const { finished, total, percent } = jobProgress(counters);
   const label = props.label ?? `Progress of job ${jobId}`;
   return (

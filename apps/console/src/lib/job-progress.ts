@@ -81,3 +81,16 @@ export function refreshDelayMs(lastReadAtMs: number | null, nowMs: number, minIn
   if (lastReadAtMs === null) return 0;
   return Math.max(0, lastReadAtMs + minIntervalMs - nowMs);
 }
+
+/**
+ * The newer of a job's state as last read by a query and as last pushed by its progress subscription. A final
+ * state never changes, so a query that read the job final wins over a live message from before the end (the
+ * subscription is paused once the query shows the job final and its last message may not have come).
+ *
+ * @param read - the job as the page's query read it
+ * @param live - the last jobProgress message, or undefined/null before the first
+ * @returns `read` when it is final or nothing came live, else `live`
+ */
+export function newerJobState<T extends { readonly status: string }>(read: T, live: T | null | undefined): T {
+  return isFinalJobStatus(read.status) || live === null || live === undefined ? read : live;
+}

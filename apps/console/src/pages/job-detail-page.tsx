@@ -8,7 +8,7 @@ import { JobProgressBar, type LiveJob } from '../components/job-progress-bar.js'
 import { graphql } from '../gql/index.js';
 import { enumWords, formatDateTime } from '../lib/format.js';
 import { failureGroupRows } from '../lib/failure-groups.js';
-import { firstOutcomeTab, isFinalJobStatus, jobDataVersion } from '../lib/job-progress.js';
+import { firstOutcomeTab, isFinalJobStatus, jobDataVersion, newerJobState } from '../lib/job-progress.js';
 import { useRefreshOnChange } from '../lib/use-refresh-on-change.js';
 import { JobOutcomes } from './job-outcomes.js';
 import { JobTimeline } from './job-timeline.js';
@@ -93,7 +93,8 @@ export function JobDetailPage(): ReactNode {
   const onLive = useCallback((job: LiveJob) => setLive(job), []);
   const loaded = result.data?.job;
   // The start time, failure groups and outcomes are read again as the job goes on (another property finished, a new status).
-  const version = loaded === undefined ? '' : jobDataVersion(live?.status ?? loaded.status, live ?? loaded);
+  const current = loaded === undefined ? undefined : newerJobState<typeof loaded>(loaded, live === null ? null : { ...loaded, ...live });
+  const version = current === undefined ? '' : jobDataVersion(current.status, current);
   useRefreshOnChange(
     version,
     useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]),
@@ -109,7 +110,7 @@ export function JobDetailPage(): ReactNode {
       </>
     );
   }
-  const counters = { ...job, ...(live ?? {}) };
+  const counters = newerJobState<typeof job>(job, live === null ? null : { ...job, ...live });
   const status = counters.status;
   const canRetry = isFinalJobStatus(status) && counters.failedProperties + counters.deferredProperties > 0;
 
