@@ -50,10 +50,16 @@ export {
   countOutcomes,
   ZERO_OUTCOME_COUNTS,
   FAILED_PROPERTIES_LIST_LIMIT,
+  FETCH_MODES,
+  PAGE_FETCH_MODES,
+  DEFAULT_FETCH_MODE,
+  isFetchMode,
 } from './model/index.js';
 export type {
   Brand,
   Source,
+  FetchMode,
+  PageFetchMode,
   JobId,
   PropertyId,
   ContentHash,
@@ -156,6 +162,7 @@ export {
   propertyConcurrencySchema,
   isolationModeSchema,
   DEFAULT_ISOLATION_MODE,
+  fetchModeSchema,
   applyExtractionEvent,
   retryAfterMsOf,
 } from './extraction/index.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ISOLATION_MODES } from '../model/extraction-job.js';
 import type { IsolationMode } from '../model/extraction-job.js';
+import { DEFAULT_FETCH_MODE, FETCH_MODES } from '../model/fetch-mode.js';
 
 /**
  * Properties extracted at once within one job run (`PROPERTY_CONCURRENCY`):
@@ -20,3 +21,12 @@ export const isolationModeSchema = z.enum(ISOLATION_MODES).default('virtual');
 
 /** The isolation mode of a job or browser pool that names none, read from {@link isolationModeSchema}. */
 export const DEFAULT_ISOLATION_MODE: IsolationMode = isolationModeSchema.parse(undefined);
+
+/**
+ * How listing pages are fetched (`FETCH_MODE`, `--fetch-mode`, `fetchMode`):
+ * one of {@link FETCH_MODES}; default `auto` (plain HTTP first, Chromium
+ * where a page needs it). The one place the modes are checked and the
+ * default is written: the CLI, the worker, the job service and the scraper
+ * kit parse with it.
+ */
+export const fetchModeSchema = z.enum(FETCH_MODES).default(DEFAULT_FETCH_MODE);

@@ -2,7 +2,7 @@ export type { ExtractionEvent, ExtractionEventListener } from './extraction-even
 export { PropertyExtractor, DEFAULT_MAX_DECODE_PIXELS } from './property-extractor.js';
 export type { PropertyExtractorOptions, ExtractPropertyRequest, PropertyExtracting } from './property-extractor.js';
 export { runExtraction } from './run-extraction.js';
-export { propertyConcurrencySchema, isolationModeSchema, DEFAULT_ISOLATION_MODE } from './extraction-settings.js';
+export { propertyConcurrencySchema, isolationModeSchema, DEFAULT_ISOLATION_MODE, fetchModeSchema } from './extraction-settings.js';
 export type { RunExtractionInput } from './run-extraction.js';
 export { applyExtractionEvent } from './apply-extraction-event.js';
 export { retryAfterMsOf, toExtractionFailure } from './extraction-failure.js';

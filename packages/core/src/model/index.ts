@@ -1,6 +1,8 @@
 export type { Brand } from './brand.js';
 export { SOURCES, isSource, parseSources } from './source.js';
 export type { Source } from './source.js';
+export { FETCH_MODES, PAGE_FETCH_MODES, DEFAULT_FETCH_MODE, isFetchMode } from './fetch-mode.js';
+export type { FetchMode, PageFetchMode } from './fetch-mode.js';
 export { toJobId, newJobId, toPropertyId, propertyIdArgument, isPropertyId, MAX_PROPERTY_ID_LENGTH, toContentHash } from './ids.js';
 export type { JobId, PropertyId, ContentHash } from './ids.js';
 export type { Property } from './property.js';

@@ -1,3 +1,4 @@
+import type { PageFetchMode } from './fetch-mode.js';
 import type { Source } from './source.js';
 
 /** One size of a listing photo that a site serves. */
@@ -55,4 +56,6 @@ export interface ListingPhotos {
    * photos than this makes the property `partial` (see `PropertyOutcome`).
    */
   readonly declaredPhotoCount?: number | null;
+  /** What fetched the listing page: a plain HTTP client (`http`) or Chromium (`browser`); absent when the scraper does not say. */
+  readonly fetchMode?: PageFetchMode;
 }

@@ -1,3 +1,4 @@
+import type { FetchMode } from '../model/fetch-mode.js';
 import type { PropertyId } from '../model/ids.js';
 import type { ListingPhotos } from '../model/listing-photo.js';
 import type { Property } from '../model/property.js';
@@ -11,6 +12,12 @@ export interface ScrapeRequest {
   readonly listingUrl: string | null;
   /** Aborts the work promptly; the call then rejects with `CancelledError`. */
   readonly signal?: AbortSignal;
+  /**
+   * How to fetch the listing page for this call (`http`, `browser` or
+   * `auto`); absent: the scraper's own default. The result's `fetchMode`
+   * says what served it.
+   */
+  readonly fetchMode?: FetchMode;
 }
 
 /**
