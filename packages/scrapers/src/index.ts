@@ -30,6 +30,8 @@ export {
   SourceBlockedError,
   BrowserCrashedError,
   BrowserLaunchError,
+  OffSiteRedirectError,
+  PageTooLargeError,
 } from './errors/index.js';
 export type { ScraperErrorContext, BotWallVendor, BrowserFailure, NonListingPage, NonListingPageKind } from './errors/index.js';
 
@@ -54,3 +56,6 @@ export type { HttpPhotoFetcherOptions, PolitePhotoFetcherOptions } from './downl
 
 export { DEFAULT_POLITENESS_OPTIONS } from './politeness/index.js';
 export type { PolitenessOptions, ResolvedPolitenessOptions, CircuitState } from './politeness/index.js';
+
+export { HttpPageClient, DEFAULT_MAX_PAGE_BYTES, CHROMIUM_USER_AGENT, autoFetchOptionsSchema } from './http/index.js';
+export type { HttpPageClientOptions, HttpGetRequest, HttpAnswer, HttpSession, HttpRequestKind, AutoFetchOptions } from './http/index.js';

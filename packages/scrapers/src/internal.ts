@@ -14,3 +14,5 @@ export { zillowSearchUrl, parseZillowListingPage, parseZillowListingUrl } from '
 export { redfinAutocompleteUrl } from './redfin/index.js';
 export { runRecordCommand } from './cli/index.js';
 export type { CommandOutput } from './cli/index.js';
+export { FetchModePlanner, photoListDifference } from './http/index.js';
+export { ReplayArchive, ReplayPhotoServer, createReplayDispatcher } from './replay/index.js';

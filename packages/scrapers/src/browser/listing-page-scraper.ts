@@ -1,73 +1,69 @@
-import { ListingNotFoundError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
-import type { Logger, PhotoScraper, Property, PropertyId, ScrapeRequest, Source } from '@phx/core';
-import type { Page } from 'playwright-core';
-import { z } from 'zod';
-import { BrowserCrashedError, LayoutChangedError, NotAListingPageError, PhotoDataMissingError } from '../errors/index.js';
+import { ListingNotFoundError, parseInput, throwIfCancelled } from '@phx/core';
+import type { FetchMode, Logger, PageFetchMode, PhotoScraper, Property, PropertyId, ScrapeRequest, Source } from '@phx/core';
+import { CookieJar } from 'tough-cookie';
+import {
+  BotWallError,
+  BrowserCrashedError,
+  LayoutChangedError,
+  NotAListingPageError,
+  OffSiteRedirectError,
+  PhotoDataMissingError,
+  UnexpectedContentError,
+} from '../errors/index.js';
 import type { NonListingPage } from '../errors/index.js';
-import type { PageSnapshot, ParsedListing, ScrapedListing } from '../listing/index.js';
+import { FetchModePlanner, photoListDifference } from '../http/fetch-mode-planner.js';
+import { HttpPageAccess } from '../http/http-page-access.js';
+import { HttpPageClient } from '../http/http-page-client.js';
+import type { PageAccess, PageSnapshot, ParsedListing, ScrapedListing } from '../listing/index.js';
 import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
-import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema, resolvePolitenessOptions } from '../politeness/politeness-options.js';
+import { resolvePolitenessOptions } from '../politeness/politeness-options.js';
 import type { ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
 import { SourceGuard } from '../politeness/source-guard.js';
 import { eitherSignal } from '../politeness/abortable.js';
 import type { JoinedSignal } from '../politeness/abortable.js';
 import { checkFindListingUrlArgs, checkScrapeRequest } from './scraper-call-inputs.js';
-import { BrowserPool } from './browser-pool.js';
-import { loadListingPage } from './page-loader.js';
+import type { BrowserPool } from './browser-pool.js';
+import { BrowserPageAccess } from './browser-page-access.js';
 import type { PageDataReadiness } from './page-loader.js';
+import { listingScraperOptionsSchema } from './listing-scraper-options.js';
+import type { ListingScraperOptions } from './listing-scraper-options.js';
+
+export { listingScraperOptionsSchema } from './listing-scraper-options.js';
+export type { ListingScraperOptions } from './listing-scraper-options.js';
 
 /** `true` for the parse failures that the rendered DOM may still answer. */
 function isUnreadable(error: unknown): error is PhotoDataMissingError | LayoutChangedError {
   return error instanceof PhotoDataMissingError || error instanceof LayoutChangedError;
 }
 
+/** `true` for what plain HTTP got that Chromium may still read: a wall, no readable data, an off-site redirect, not HTML. */
+function browserMayRead(error: unknown): boolean {
+  return (
+    error instanceof BotWallError ||
+    isUnreadable(error) ||
+    error instanceof OffSiteRedirectError ||
+    error instanceof UnexpectedContentError
+  );
+}
+
 /** Added to navigation and settle time to make the default attempt timeout, in ms. */
 const ATTEMPT_SLACK_MS = 30_000;
 
-/**
- * Run-time schema of {@link ListingScraperOptions}, with their defaults (the
- * one place they are written; the scraper kit's `navigationTimeoutMs` is this
- * field). The site scrapers parse their options with it once.
- */
-export const listingScraperOptionsSchema = z
-  .object({
-    /** The browser pool to load pages in; borrowed, never closed by the scraper. */
-    pool: z.instanceof(BrowserPool, { message: 'must be a BrowserPool' }),
-    /** Time allowed for a listing page's HTML (headers and whole body) to arrive, in ms (1 000-300 000). Default 45 000. */
-    navigationTimeoutMs: z.number().int().min(1_000).max(300_000).default(45_000),
-    /**
-     * Time allowed for the data step once the page's HTML arrived, in ms
-     * (0-60 000): the rendered DOM is watched for what the parser needs (the
-     * listing data or the rendered gallery) unless the HTML as served already
-     * holds it; the `load` event is never awaited. Default 5 000.
-     */
-    settleMs: z.number().int().min(0).max(60_000).default(5_000),
-    /**
-     * Time allowed for one whole attempt at a page (navigation, settling,
-     * reading), in ms (1 000-900 000). When it passes the browser is taken as
-     * hung: it is replaced and the property retried once. Default
-     * `navigationTimeoutMs + settleMs + 30 000`.
-     */
-    attemptTimeoutMs: z.number().int().min(1_000).max(900_000).exactOptional(),
-    /** Request rate, concurrency, retries and circuit breaker of this source. Default {@link DEFAULT_POLITENESS_OPTIONS}. */
-    politeness: politenessOptionsSchema.exactOptional(),
-    /** Defaults for unset politeness fields (the kit passes the replay ones in replay). Default {@link DEFAULT_POLITENESS_OPTIONS}. */
-    politenessDefaults: z
-      .custom<ResolvedPolitenessOptions>((v) => typeof v === 'object' && v !== null)
-      .default(() => DEFAULT_POLITENESS_OPTIONS),
-    /** Logger; default drops everything. */
-    logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { message: 'must be a Logger' }).default(() => noopLogger),
-  })
-  .strict();
-
-/** Options shared by the site scrapers. */
-export type ListingScraperOptions = z.input<typeof listingScraperOptionsSchema>;
+/** A listing read by one attempt, and what served it. */
+interface ReadListing {
+  readonly url: string;
+  readonly parsed: ParsedListing;
+  readonly fetchMode: PageFetchMode;
+}
 
 /**
- * The navigation half of a site scraper: loads the listing page in the pool's
- * browser state for the property, checks for bot walls and removed listings,
- * and hands the page to the site's pure parser (the HTML as served first,
- * then the rendered DOM). Subclasses supply the site-specific steps.
+ * The navigation half of a site scraper: loads the listing page over plain
+ * HTTP or in the pool's browser state for the property (the fetch mode, see
+ * {@link ListingScraperOptions.fetchMode}), checks for bot walls and removed
+ * listings, and hands the page to the site's pure parser (the HTML as served
+ * first, then the rendered DOM). Both modes run the same checks on a
+ * {@link PageSnapshot}; `auto` reads over HTTP first and falls back to
+ * Chromium. Subclasses supply the site-specific steps.
  */
 export abstract class ListingPageScraper implements PhotoScraper {
   /** The site this scraper reads. */
@@ -83,6 +79,11 @@ export abstract class ListingPageScraper implements PhotoScraper {
   private readonly attemptTimeoutMs: number;
   private readonly politeness: ResolvedPolitenessOptions;
   private guardOf: SourceGuard | null = null;
+  private readonly fetchMode: FetchMode;
+  private readonly browserOnlySources: readonly Source[];
+  private readonly http: HttpPageClient;
+  private readonly planner: FetchModePlanner;
+  private readonly cookieJars = new Map<PropertyId, CookieJar>();
 
   /**
    * @param options - pool, timeouts and logger
@@ -98,6 +99,15 @@ export abstract class ListingPageScraper implements PhotoScraper {
     this.politeness = resolvePolitenessOptions(o.politeness, o.politenessDefaults);
     this.limiter = new HostRateLimiter({ requestsPerSecond: this.politeness.pageRequestsPerSecond, jitterMs: this.politeness.jitterMs });
     this.logger = o.logger.child({ component });
+    this.fetchMode = o.fetchMode;
+    this.browserOnlySources = o.browserOnlySources;
+    this.http = o.http ?? new HttpPageClient({ timeoutMs: o.navigationTimeoutMs, maxBodyBytes: o.maxPageBytes });
+    this.planner = new FetchModePlanner(o.autoFetch ?? {});
+  }
+
+  /** The mode pages of this source are fetched in when a call does not say (`ListingScraperOptions.fetchMode`). */
+  get defaultFetchMode(): FetchMode {
+    return this.fetchMode;
   }
 
   /** The guard of this source: concurrency, retries and circuit breaker (made on first use, once `source` is set). */
@@ -120,8 +130,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
   /**
    * Reads the listing's photos from its page.
    *
-   * @param request - property, listing URL (else `property.listingUrls[source]`, else the site's address search) and abort signal
-   * @returns the gallery in order, with how it was found; empty only when the page's data says the listing has no photos
+   * @param request - property, listing URL (else `property.listingUrls[source]`, else the site's address search), abort
+   *   signal, and `fetchMode` to override the scraper's (`auto`, `http`, `browser`)
+   * @returns the gallery in order, with how it was found and `fetchMode` saying what served the page (`http` or
+   *   `browser`); empty only when the page's data says the listing has no photos
    * @throws `ListingNotFoundError` (core) when no listing URL is known and none is found for the address
    * @throws {@link UnsupportedUrlError} when the URL is not a detail page URL of this site
    * @throws {@link BotWallError} when the site answers with a bot wall (kind `blocked`)
@@ -131,6 +143,9 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link LayoutChangedError} when the page's listing data cannot be trusted (e.g. emptied photo arrays
    *   without the count that would confirm "no photos"); also logged as the error `page layout changed`
    * @throws {@link NavigationError} on timeouts, network errors, 429 and 5xx (kind `transient`), after the retries
+   * @throws {@link OffSiteRedirectError} in `http` mode when the page redirects off the site (not followed)
+   * @throws {@link PageTooLargeError} over plain HTTP when a page is over `maxPageBytes`
+   * @throws {@link UnexpectedContentError} in `http` mode when the page is not HTML
    * @throws {@link RateLimitedError} when a site data API the scraper asks (Redfin `aboveTheFold`) answers 429/503 (kind
    *   `transient`, `retryAfterMs`), after the retries, each waiting at least `Retry-After`
    * @throws {@link UnexpectedContentError} when such an API answers an HTML page where JSON is expected (kind `transient`), after the retries
@@ -144,22 +159,28 @@ export abstract class ListingPageScraper implements PhotoScraper {
    *   `property.address` when it is blank and no URL is known, `signal` when it is not an `AbortSignal`
    */
   async listPhotos(request: ScrapeRequest): Promise<ScrapedListing> {
-    const { property, listingUrl, signal: given } = checkScrapeRequest(request, this.source);
+    const { property, listingUrl, signal: given, fetchMode } = checkScrapeRequest(request, this.source);
     const signal = this.callSignal(given);
     try {
-      return await this.listPhotosUnder(property, listingUrl, signal);
+      return await this.listPhotosUnder(property, listingUrl, this.modeFor(fetchMode ?? this.fetchMode), signal);
     } finally {
       signal.clear();
     }
   }
 
-  private async listPhotosUnder(property: Property, listingUrl: string | null, signal: AbortSignal): Promise<ScrapedListing> {
-    const url = listingUrl ?? property.listingUrls[this.source] ?? (await this.searchAddress(property.address, property.id, signal));
+  /** The mode a call runs in: `auto` is `browser` for a browser-only source. */
+  private modeFor(mode: FetchMode): FetchMode {
+    return mode === 'auto' && this.browserOnlySources.includes(this.source) ? 'browser' : mode;
+  }
+
+  private async listPhotosUnder(property: Property, listingUrl: string | null, mode: FetchMode, signal: AbortSignal): Promise<ScrapedListing> {
+    const url =
+      listingUrl ?? property.listingUrls[this.source] ?? (await this.searchAddress(property.address, property.id, signal, mode));
     this.checkListingUrl(url);
     const started = Date.now();
     const log = { propertyId: property.id, source: this.source, url };
-    const result = await this.readListing(property.id, url, signal);
-    const photos: ScrapedListing = { source: this.source, listingUrl: result.url, ...result.parsed };
+    const result = await this.readListing(property.id, url, signal, mode);
+    const photos: ScrapedListing = { source: this.source, listingUrl: result.url, ...result.parsed, fetchMode: result.fetchMode };
     if (result.parsed.declaredPhotoCount !== null && result.parsed.declaredPhotoCount > photos.photos.length) {
       this.logger.warn(
         { ...log, photos: photos.photos.length, declared: result.parsed.declaredPhotoCount, dataPath: photos.dataPath },
@@ -167,7 +188,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
       );
     }
     this.logger.info(
-      { ...log, photos: photos.photos.length, dataPath: photos.dataPath, durationMs: Date.now() - started },
+      { ...log, photos: photos.photos.length, dataPath: photos.dataPath, fetchMode: photos.fetchMode, durationMs: Date.now() - started },
       'listing photos read',
     );
     return photos;
@@ -191,10 +212,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
     const signal = this.callSignal(args.signal);
     const searchId = args.propertyId ?? (`address-search:${address}` as PropertyId);
     try {
-      return await this.searchAddress(address, searchId, signal);
+      return await this.searchAddress(address, searchId, signal, this.modeFor(this.fetchMode));
     } finally {
       signal.clear();
-      if (args.propertyId === undefined) await this.pool.releaseProperty(searchId); // the browser state made for this search only
+      if (args.propertyId === undefined) await this.releaseProperty(searchId); // the browser state made for this search only
     }
   }
 
@@ -217,80 +238,89 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * The site's address search. Default: none, so `ListingNotFoundError`.
    *
    * @param address - the address
-   * @param _propertyId - the property whose browser state to use
+   * @param _propertyId - the property whose browser state and cookies to use
    * @param _signal - aborts the search
+   * @param _mode - the fetch mode of the call (see {@link inMode})
    * @returns the listing page URL
    * @throws `ListingNotFoundError` (core) when no listing is found
    */
-  protected searchAddress(address: string, _propertyId: PropertyId, _signal: AbortSignal | undefined): Promise<string> {
+  protected searchAddress(address: string, _propertyId: PropertyId, _signal: AbortSignal | undefined, _mode: FetchMode): Promise<string> {
     return Promise.reject(new ListingNotFoundError(this.source, address, 'no listing URL was given and this site has no address search'));
   }
 
   /**
-   * Runs `work` on a page of the property's browser state, politely: under
+   * Runs `work` on a {@link PageAccess} of the fetch mode, politely: under
    * the source's guard (concurrency, retries, circuit breaker), after the
-   * host's rate limit, within the attempt time limit, and once more on a
-   * fresh browser if the browser crashed or hung.
+   * host's rate limit. `browser`: a page of the property's browser state,
+   * within the attempt time limit and once more on a fresh browser if the
+   * browser crashed or hung. `http`: plain GETs with the property's cookies.
+   * `auto`: plain HTTP, then the browser when HTTP got a wall or unreadable data.
    *
-   * @param propertyId - whose browser state to use
+   * @param mode - the fetch mode
+   * @param propertyId - whose browser state and cookies to use
    * @param url - the URL `work` loads first (rate limit key, errors)
    * @param signal - aborts everything
-   * @param work - loads `url` in the page and reads it
+   * @param work - loads `url` through the access and reads it
    * @returns what `work` returns
    */
-  protected inPage<T>(
+  protected inMode<T>(
+    mode: FetchMode,
     propertyId: PropertyId,
     url: string,
     signal: AbortSignal | undefined,
-    work: (page: Page, signal: AbortSignal | undefined) => Promise<T>,
+    work: (access: PageAccess) => Promise<T>,
   ): Promise<T> {
+    return this.guard.run(url, signal, async (attempt) => {
+      if (mode === 'browser') return this.inBrowser(propertyId, url, signal, attempt, work);
+      if (mode === 'http') return this.overHttp(propertyId, url, signal, work);
+      try {
+        return await this.overHttp(propertyId, url, signal, work);
+      } catch (error) {
+        if (!browserMayRead(error)) throw error;
+        this.logFallback(url, error);
+        return this.inBrowser(propertyId, url, signal, attempt, work);
+      }
+    });
+  }
+
+  private async overHttp<T>(propertyId: PropertyId, url: string, signal: AbortSignal | undefined, work: (access: PageAccess) => Promise<T>): Promise<T> {
+    await this.limiter.acquire(url, signal);
+    let cookieJar = this.cookieJars.get(propertyId);
+    if (cookieJar === undefined) this.cookieJars.set(propertyId, (cookieJar = new CookieJar()));
+    const session = { dispatcher: this.http.dispatcher, cookieJar };
+    return work(new HttpPageAccess({ client: this.http, source: this.source, session, timeoutMs: this.navigationTimeoutMs, signal }));
+  }
+
+  private inBrowser<T>(
+    propertyId: PropertyId,
+    url: string,
+    signal: AbortSignal | undefined,
+    attempt: number,
+    work: (access: PageAccess) => Promise<T>,
+  ): Promise<T> {
+    const access = { source: this.source, timeoutMs: this.navigationTimeoutMs, settleMs: this.settleMs, signal };
     const once = async (): Promise<T> => {
       await this.limiter.acquire(url, signal);
-      return this.pool.withPage(propertyId, (page) => work(page, signal), {
+      return this.pool.withPage(propertyId, (page) => work(new BrowserPageAccess(page, access)), {
         ...(signal === undefined ? {} : { signal }),
         timeoutMs: this.attemptTimeoutMs,
         url,
         source: this.source,
       });
     };
-    return this.guard.run(url, signal, async (attempt) => {
-      try {
-        return await once();
-      } catch (error) {
-        if (!(error instanceof BrowserCrashedError)) throw error;
-        this.logger.warn(
-          { propertyId, source: this.source, url, attempt, failure: error.failure },
-          'browser failed under the page; retrying once',
-        );
-        return once();
-      }
+    return once().catch((error: unknown) => {
+      if (!(error instanceof BrowserCrashedError)) throw error;
+      this.logger.warn({ propertyId, source: this.source, url, attempt, failure: error.failure }, 'browser failed under the page; retrying once');
+      return once();
     });
   }
 
-  /**
-   * Loads a page as a listing scraper does (status checks, data step, abort).
-   *
-   * @param page - the page
-   * @param url - the URL
-   * @param signal - aborts the load
-   * @param dataReady - what to wait for after the HTML arrived; default the `load` event
-   * @returns the snapshot
-   */
-  protected loadPage(page: Page, url: string, signal: AbortSignal | undefined, dataReady?: PageDataReadiness): Promise<PageSnapshot> {
-    return loadListingPage(page, url, {
-      source: this.source,
-      timeoutMs: this.navigationTimeoutMs,
-      settleMs: this.settleMs,
-      ...(dataReady === undefined ? {} : { dataReady }),
-      ...(signal === undefined ? {} : { signal }),
-    });
+  private logFallback(url: string, reason: unknown): void {
+    const why = reason instanceof Error ? ((reason as { code?: string }).code ?? reason.message) : String(reason);
+    this.logger.info({ source: this.source, url, reason: why }, 'plain HTTP could not serve the page; reading it in the browser');
   }
 
-  private readListing(
-    propertyId: PropertyId,
-    url: string,
-    signal: AbortSignal | undefined,
-  ): Promise<{ readonly url: string; readonly parsed: ParsedListing }> {
+  private readListing(propertyId: PropertyId, url: string, signal: AbortSignal | undefined, mode: FetchMode): Promise<ReadListing> {
     const dataReady: PageDataReadiness = {
       ...this.renderedDataReady,
       servedHtmlReady: (html) => {
@@ -302,21 +332,65 @@ export abstract class ListingPageScraper implements PhotoScraper {
         }
       },
     };
-    return this.inPage(propertyId, url, signal, async (page) => {
-      const snapshot = await this.loadPage(page, url, signal, dataReady);
+    const read = async (access: PageAccess): Promise<ReadListing> => {
+      const snapshot = await access.load(url, dataReady);
       this.assertNotBotWall(snapshot);
       this.assertStillListed(snapshot);
       const parsed = this.parseSnapshot(snapshot);
-      return this.complete(page, snapshot, parsed, signal);
-    });
+      return { ...(await this.complete(access, snapshot, parsed, signal)), fetchMode: access.mode };
+    };
+    if (mode !== 'auto') return this.inMode(mode, propertyId, url, signal, read);
+    return this.guard.run(url, signal, (attempt) => this.readAuto(propertyId, url, signal, attempt, read));
+  }
+
+  /** `auto`: the planner's first mode, the browser when plain HTTP cannot serve the page, and the sample check. */
+  private async readAuto(
+    propertyId: PropertyId,
+    url: string,
+    signal: AbortSignal | undefined,
+    attempt: number,
+    read: (access: PageAccess) => Promise<ReadListing>,
+  ): Promise<ReadListing> {
+    if (this.planner.plan().first === 'browser') return this.inBrowser(propertyId, url, signal, attempt, read);
+    let served: ReadListing;
+    try {
+      served = await this.overHttp(propertyId, url, signal, read);
+    } catch (error) {
+      if (!browserMayRead(error)) throw error;
+      return this.fallBack(propertyId, url, signal, attempt, read, error);
+    }
+    if (served.parsed.dataPath.startsWith('rendered')) {
+      return this.fallBack(propertyId, url, signal, attempt, read, `the data came only from the ${served.parsed.dataPath}`);
+    }
+    if (!this.planner.httpServed()) return served;
+    const checked = await this.inBrowser(propertyId, url, signal, attempt, read);
+    const difference = photoListDifference(served.parsed.photos, checked.parsed.photos);
+    if (difference === null) return served;
+    this.planner.diverged();
+    this.logger.warn({ source: this.source, url, difference }, 'plain HTTP and the browser read different photo lists; going browser-first');
+    return checked;
+  }
+
+  private fallBack(
+    propertyId: PropertyId,
+    url: string,
+    signal: AbortSignal | undefined,
+    attempt: number,
+    read: (access: PageAccess) => Promise<ReadListing>,
+    reason: unknown,
+  ): Promise<ReadListing> {
+    this.planner.fellBack();
+    this.logFallback(url, reason);
+    return this.inBrowser(propertyId, url, signal, attempt, read);
   }
 
   /**
-   * Releases the property's browser state in the pool. Idempotent.
+   * Releases the property's browser state in the pool and its plain-HTTP cookies. Idempotent.
    *
    * @param propertyId - the property that is done
    */
   releaseProperty(propertyId: PropertyId): Promise<void> {
+    this.cookieJars.delete(propertyId);
     return this.pool.releaseProperty(propertyId);
   }
 
@@ -335,10 +409,11 @@ export abstract class ListingPageScraper implements PhotoScraper {
 
   /**
    * Lets a site fill in what the page left out (e.g. a gallery the page
-   * rendered only in part). Default: nothing.
+   * rendered only in part), through the access that served the page.
+   * Default: nothing.
    */
   protected complete(
-    _page: Page,
+    _access: PageAccess,
     snapshot: PageSnapshot,
     parsed: ParsedListing,
     _signal: AbortSignal | undefined,

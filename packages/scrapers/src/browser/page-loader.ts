@@ -1,13 +1,12 @@
 import { CancelledError, throwIfCancelled } from '@phx/core';
 import type { Source } from '@phx/core';
 import type { Page, Response } from 'playwright-core';
-import { ListingRemovedError, NavigationError } from '../errors/index.js';
-import { parseRetryAfterMs } from '../download/photo-hosts.js';
-import type { PageSnapshot } from '../listing/index.js';
+import { NavigationError } from '../errors/index.js';
+import { assertPageAnswered } from '../listing/index.js';
+import type { DataReadinessHint, PageSnapshot } from '../listing/index.js';
 import { within } from './browser-process.js';
 
-/** Response header the replay routes set on a URL they have no saved response for. */
-export const REPLAY_MISS_HEADER = 'x-phx-replay-miss';
+export { REPLAY_MISS_HEADER } from '../listing/index.js';
 
 /** Time allowed to serialise the rendered DOM once the data is there, in ms. */
 const CONTENT_TIMEOUT_MS = 5_000;
@@ -32,14 +31,7 @@ export interface PageDocument extends PageElement {
  * What a parser needs from a page, so the loader waits for that and not for
  * the `load` event (which a hung iframe or script never sends).
  */
-export interface PageDataReadiness {
-  /** What is awaited, named in errors and logs, e.g. `__NEXT_DATA__ listing data or the rendered gallery`. */
-  readonly description: string;
-  /** `true` when the HTML as served already holds it (nothing to wait for). Must not throw. */
-  readonly servedHtmlReady: (html: string) => boolean;
-  /** Runs in the page (serialised: no closure): `true` once the rendered DOM holds it. */
-  readonly domReady: () => boolean;
-}
+export type PageDataReadiness = DataReadinessHint;
 
 /** Options of {@link loadListingPage}. */
 export interface LoadPageOptions {
@@ -114,20 +106,9 @@ async function navigate(page: Page, url: string, options: LoadPageOptions): Prom
 }
 
 async function assertAnswered(response: Response, url: string, source: Source, status: number): Promise<void> {
-  if (status === 404 || status === 410) {
-    const miss = (await response.headerValue(REPLAY_MISS_HEADER).catch(() => null)) !== null;
-    throw miss
-      ? new ListingRemovedError(url, source, status, 'the replay archive has no saved page for this URL', { replayMiss: true })
-      : new ListingRemovedError(url, source, status, `HTTP ${status}`);
-  }
-  if (status === 429 || status >= 500) {
-    const retryAfter = await response.headerValue('retry-after').catch(() => null);
-    throw new NavigationError(url, source, {
-      message: `HTTP ${status}${retryAfter === null ? '' : ` (Retry-After: ${retryAfter})`}`,
-      status,
-      retryAfterMs: parseRetryAfterMs(retryAfter),
-    });
-  }
+  if (status !== 404 && status !== 410 && status !== 429 && status < 500) return;
+  const headers = await response.allHeaders().catch(() => ({}) as Record<string, string>);
+  assertPageAnswered(url, source, status, (name) => headers[name] ?? null);
 }
 
 async function servedHtml(response: Response, url: string, options: LoadPageOptions, remainingMs: number): Promise<string> {

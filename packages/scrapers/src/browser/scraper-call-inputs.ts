@@ -1,5 +1,5 @@
-import { InvalidInputError, describeValue, parseInput } from '@phx/core';
-import type { Property, PropertyId, Source } from '@phx/core';
+import { FETCH_MODES, InvalidInputError, describeValue, parseInput } from '@phx/core';
+import type { FetchMode, Property, PropertyId, Source } from '@phx/core';
 import { z } from 'zod';
 import { urlInputSchema } from '../listing/url-input.js';
 import { abortSignalSchema } from '../politeness/abortable.js';
@@ -9,6 +9,8 @@ export interface CheckedScrapeRequest {
   readonly property: Property;
   readonly listingUrl: string | null;
   readonly signal: AbortSignal | undefined;
+  /** The call's fetch mode, or `undefined` for the scraper's. */
+  readonly fetchMode: FetchMode | undefined;
 }
 
 /** Zod error option: a value of the wrong type is named (`got null`); other issues keep zod's message. */
@@ -34,8 +36,9 @@ const scrapeRequestSchema = z
       property: propertySchema,
       listingUrl: urlInputSchema.nullable().optional(),
       signal: abortSignalSchema.optional(),
+      fetchMode: z.enum(FETCH_MODES, objectOf(`one of ${FETCH_MODES.join(', ')}`)).optional(),
     },
-    objectOf('a request object ({ property, listingUrl, signal })'),
+    objectOf('a request object ({ property, listingUrl, signal, fetchMode })'),
   )
   .strict();
 
@@ -61,7 +64,7 @@ const findListingUrlSchema = z.object({
  * @param request - what the caller passed
  * @param source - the scraper's site: without a listing URL for it, the address must not be blank
  * @returns the request with plain string URLs
- * @throws `InvalidInputError` (core) `listPhotos request`, naming each bad field (`property.listingUrls`, `listingUrl`, `signal`, ...)
+ * @throws `InvalidInputError` (core) `listPhotos request`, naming each bad field (`property.listingUrls`, `listingUrl`, `signal`, `fetchMode`, ...)
  */
 export function checkScrapeRequest(request: unknown, source: Source): CheckedScrapeRequest {
   const parsed = parseInput(scrapeRequestSchema, request, 'listPhotos request');
@@ -75,7 +78,7 @@ export function checkScrapeRequest(request: unknown, source: Source): CheckedScr
       },
     ]);
   }
-  return { property, listingUrl, signal: parsed.signal };
+  return { property, listingUrl, signal: parsed.signal, fetchMode: parsed.fetchMode };
 }
 
 /**

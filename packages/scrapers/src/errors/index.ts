@@ -8,3 +8,4 @@ export { RateLimitedError, UnexpectedContentError } from './api-errors.js';
 export { DownloadError, NotAPhotoError, PhotoTooLargeError, DisallowedHostError } from './download-errors.js';
 export { SourceBlockedError, BrowserCrashedError, BrowserLaunchError } from './resilience-errors.js';
 export type { BrowserFailure } from './resilience-errors.js';
+export { OffSiteRedirectError, PageTooLargeError } from './http-errors.js';

@@ -1,8 +1,9 @@
-import { isolationModeSchema, noopLogger } from '@phx/core';
+import { fetchModeSchema, isolationModeSchema, noopLogger } from '@phx/core';
 import type { Logger } from '@phx/core';
 import { z } from 'zod';
 import { DEFAULT_CHROMIUM_PATH } from '../browser/chromium-launch.js';
-import { listingScraperOptionsSchema } from '../browser/listing-page-scraper.js';
+import { browserOnlySourcesSchema, listingScraperOptionsSchema, maxPageBytesSchema } from '../browser/listing-scraper-options.js';
+import { autoFetchOptionsSchema } from '../http/fetch-mode-planner.js';
 import { DEFAULT_MAX_PHOTO_BYTES, httpPhotoFetcherOptionsSchema } from '../download/http-photo-fetcher.js';
 import { politenessOptionsSchema } from '../politeness/politeness-options.js';
 
@@ -62,6 +63,21 @@ export const scraperKitOptionsSchema = z
     mode: scraperKitModeSchema,
     /** Browser isolation between properties; see core's `isolationModeSchema` (default `virtual`). */
     isolationMode: isolationModeSchema,
+    fetchMode: fetchModeSchema,
+    /**
+     * Sites read in Chromium only when the fetch mode is `auto` (e.g. a site
+     * that walls every plain request). Default none.
+     */
+    browserOnlySources: browserOnlySourcesSchema,
+    /** Largest page or site-API body read over plain HTTP, in bytes (64 KiB-256 MiB). Default 8 MiB. */
+    maxPageBytes: maxPageBytesSchema,
+    /**
+     * The `auto` mode's memory per source: `fallbacksToPreferBrowser` (default 3) fallbacks in a row make the
+     * source browser-first, which probes plain HTTP every `httpRetryEveryPages` pages (default 20); one in
+     * `verifyEveryPages` pages served over HTTP (default 50, `null` never) is re-read in Chromium and the photo
+     * lists compared.
+     */
+    autoFetch: autoFetchOptionsSchema.exactOptional(),
     /**
      * Pages (1-100 000) the shared context of `virtual` isolation serves
      * before a fresh one replaces it (the old one closes after its last page),
@@ -101,6 +117,10 @@ export const scraperKitOptionsSchema = z
   .refine((o) => o.mode.kind !== 'record' || o.isolationMode === 'virtual', {
     message: 'record mode needs isolationMode virtual (one context, one HAR file)',
     path: ['isolationMode'],
+  })
+  .refine((o) => (o.mode.kind !== 'record' && o.mode.kind !== 'har') || o.fetchMode !== 'http', {
+    message: 'record and har modes replay and record what Chromium loads: use fetchMode browser or auto (read as browser)',
+    path: ['fetchMode'],
   })
   .refine((o) => o.mode.kind !== 'record' || o.retireContextAfterPages == null, {
     message: 'record mode writes one context into one HAR file: leave retireContextAfterPages out or null',

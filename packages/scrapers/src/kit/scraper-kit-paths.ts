@@ -64,17 +64,17 @@ async function harIssue(mode: ScraperKitMode): Promise<string | null> {
  * Checks the files and folders a scraper kit will need, before anything is
  * launched: the fixtures folder (replay), the HAR file (which must parse as
  * a HAR: JSON with `log.entries`; or its folder when recording) and the
- * Chromium executable.
+ * Chromium executable (unless the kit never launches it: `chromiumPath` `null`).
  *
  * @param mode - the kit's mode
- * @param chromiumPath - the Chromium executable the kit will launch
+ * @param chromiumPath - the Chromium executable the kit will launch, or `null` when it launches none (fetch mode `http`)
  * @returns one issue per bad path (`mode.fixturesDir`, `mode.harPath`, `chromiumPath`), naming the path and what is wrong; empty when all is well
  */
-export async function checkScraperKitPaths(mode: ScraperKitMode, chromiumPath: string): Promise<InputIssue[]> {
+export async function checkScraperKitPaths(mode: ScraperKitMode, chromiumPath: string | null): Promise<InputIssue[]> {
   const checks: [string, Promise<string | null>][] = [
     ['mode.fixturesDir', mode.kind === 'replay' ? fixturesDirIssue(mode.fixturesDir) : Promise.resolve(null)],
     ['mode.harPath', harIssue(mode)],
-    ['chromiumPath', chromiumPathIssue(chromiumPath)],
+    ['chromiumPath', chromiumPath === null ? Promise.resolve(null) : chromiumPathIssue(chromiumPath)],
   ];
   const issues: InputIssue[] = [];
   for (const [at, check] of checks) {

@@ -1,10 +1,12 @@
 import { InvalidInputError, parseInput } from '@phx/core';
 import type { Source } from '@phx/core';
+import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { BrowserPool } from '../browser/browser-pool.js';
 import type { BrowserPoolOptions } from '../browser/browser-pool-options.js';
 import { HttpPhotoFetcher } from '../download/http-photo-fetcher.js';
 import { PolitePhotoFetcher } from '../download/polite-photo-fetcher.js';
+import { HttpPageClient } from '../http/http-page-client.js';
 import { DEFAULT_POLITENESS_OPTIONS, REPLAY_POLITENESS_OPTIONS, resolvePolitenessOptions } from '../politeness/politeness-options.js';
 import { RedfinScraper } from '../redfin/redfin-scraper.js';
 import { ReplayArchive } from '../replay/replay-archive.js';
@@ -48,8 +50,10 @@ export interface ScraperKit {
   readonly scrapers: Readonly<Record<Source, ZillowScraper | RedfinScraper>>;
   /** The photo downloader: rate-limited and retried (in replay mode, served by the local replay photo server); closed with the kit. */
   readonly fetcher: PolitePhotoFetcher;
-  /** The browser pool the scrapers use. */
+  /** The browser pool the scrapers use (never launched when every call runs in fetch mode `http`). */
   readonly pool: BrowserPool;
+  /** The plain HTTP client of the `http` and `auto` fetch modes (in replay, answered by the local replay server); closed with the kit. */
+  readonly http: HttpPageClient;
   /** The replay archive in replay mode, else `null`. */
   readonly archive: ReplayArchive | null;
   /**
@@ -63,11 +67,14 @@ export interface ScraperKit {
 
 /**
  * Builds the Zillow and Redfin scrapers and the photo fetcher the apps use,
- * live or in replay. In replay mode the browser loads the real https URLs
- * and a context route answers them with the saved pages; photo downloads go
- * through the same HTTP fetcher to a local server that plays the photo hosts.
+ * live or in replay. Pages are fetched in the kit's `fetchMode` (default
+ * `auto`: plain HTTP first, Chromium when needed). In replay mode the browser
+ * loads the real https URLs and a context route answers them with the saved
+ * pages; the plain client and photo downloads reach a local server that
+ * answers from the same archive and plays the photo hosts. With
+ * `fetchMode: 'http'` Chromium is neither checked nor launched.
  *
- * @param options - mode, isolation, Chromium path, logger, timeouts, photo size cap
+ * @param options - mode, fetch mode, isolation, Chromium path, logger, timeouts, page and photo size caps
  * @returns the kit; nothing is launched until the first page
  * @throws `InvalidInputError` (core) listing every bad option: a missing or empty fixtures folder
  *   (`mode.fixturesDir`), a missing HAR file, a folder or a file that is not a HAR (not JSON, no
@@ -95,7 +102,7 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
   let archive: ReplayArchive | null = null;
   let photoServer: ReplayPhotoServer | null = null;
   let dispatcher: Dispatcher | null = null;
-  const pathIssues = await checkScraperKitPaths(o.mode, o.chromiumPath);
+  const pathIssues = await checkScraperKitPaths(o.mode, o.fetchMode === 'http' ? null : o.chromiumPath);
   if (pathIssues.length > 0) throw new InvalidInputError('scraper kit options', pathIssues);
   const politenessDefaults = o.mode.kind === 'live' || o.mode.kind === 'record' ? DEFAULT_POLITENESS_OPTIONS : REPLAY_POLITENESS_OPTIONS;
   resolvePolitenessOptions(o.politeness, politenessDefaults); // nonsensical combinations fail here, before anything starts
@@ -119,7 +126,20 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
   });
   if (o.mode.kind === 'record' || o.mode.kind === 'har') logger.info({ mode: o.mode.kind, harPath: o.mode.harPath }, 'HAR mode');
   const politeness = { ...(o.politeness === undefined ? {} : { politeness: o.politeness }), politenessDefaults };
-  const scraperOptions = { pool, navigationTimeoutMs: o.navigationTimeoutMs, logger: o.logger, ...politeness };
+  // record and har replay what Chromium loads: plain HTTP would bypass them.
+  const viaBrowserOnly = o.mode.kind === 'record' || o.mode.kind === 'har';
+  const pageDispatcher = dispatcher ?? new Agent({ connections: 16 });
+  const http = new HttpPageClient({ dispatcher: pageDispatcher, timeoutMs: o.navigationTimeoutMs, maxBodyBytes: o.maxPageBytes });
+  const scraperOptions = {
+    pool,
+    http,
+    fetchMode: viaBrowserOnly ? ('browser' as const) : o.fetchMode,
+    browserOnlySources: o.browserOnlySources,
+    ...(o.autoFetch === undefined ? {} : { autoFetch: o.autoFetch }),
+    navigationTimeoutMs: o.navigationTimeoutMs,
+    logger: o.logger,
+    ...politeness,
+  };
   const httpFetcher = new HttpPhotoFetcher({
     timeoutMs: o.downloadTimeoutMs,
     maxBytes: o.maxPhotoBytes,
@@ -132,12 +152,14 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
     scrapers: Object.freeze({ zillow: new ZillowScraper(scraperOptions), redfin: new RedfinScraper(scraperOptions) }),
     fetcher,
     pool,
+    http,
     archive,
     close(): Promise<void> {
       closing ??= (async () => {
         fetcher.close(); // first, synchronously: a download cut by the closing dispatcher is then a cancellation
         await pool.close();
         await dispatcher?.close().catch(() => undefined);
+        if (pageDispatcher !== dispatcher) await pageDispatcher.close().catch(() => undefined);
         await photoServer?.close();
       })();
       return closing;

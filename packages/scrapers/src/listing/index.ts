@@ -6,3 +6,6 @@ export type { JsonRecord } from './json-access.js';
 export { imageCandidates } from './srcset.js';
 export { addressKey, isSameAddress } from './address-match.js';
 export { canonicalOrOgUrl } from './canonical-url.js';
+export { assertPageAnswered, REPLAY_MISS_HEADER } from './page-status.js';
+export type { ApiAnswer, DataReadinessHint, PageAccess } from './page-access.js';
+export { describeBody } from './describe-body.js';

@@ -1,4 +1,4 @@
-import type { ListingPhoto, ListingPhotos } from '@phx/core';
+import type { ListingPhoto, ListingPhotos, PageFetchMode } from '@phx/core';
 
 /**
  * What a parser read from one listing page: the gallery plus how it was
@@ -52,4 +52,6 @@ export interface ScrapedListing extends ListingPhotos {
   readonly excluded: readonly { readonly url: string; readonly reason: string }[];
   /** See {@link ParsedListing.placeholderOnly}. */
   readonly placeholderOnly: boolean;
+  /** What served the page: `http` (the plain client) or `browser` (Chromium); always set. */
+  readonly fetchMode: PageFetchMode;
 }

@@ -1,13 +1,12 @@
 import { ListingNotFoundError, throwIfCancelled } from '@phx/core';
-import type { PropertyId } from '@phx/core';
-import type { Page } from 'playwright-core';
+import type { FetchMode, PropertyId } from '@phx/core';
 import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
 import type { PageDataReadiness, PageDocument } from '../browser/page-loader.js';
 import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
-import { askRedfinApi } from './redfin-api-answer.js';
+import { readRedfinApiAnswer } from './redfin-api-answer.js';
 import { matchRedfinAutocomplete, parseRedfinAutocomplete, redfinAutocompleteUrl, redfinHostForAddress } from './redfin-autocomplete.js';
-import type { PageSnapshot, ParsedListing } from '../listing/index.js';
+import type { PageAccess, PageSnapshot, ParsedListing } from '../listing/index.js';
 import type { NonListingPage } from '../errors/index.js';
 import { describeRedfinNonListingPage } from './redfin-page-kind.js';
 import { assertNotRedfinBotWall, parseRedfinAboveTheFoldJson, parseRedfinListingPage } from './redfin-page.js';
@@ -67,7 +66,7 @@ export class RedfinScraper extends ListingPageScraper {
   readonly source = 'redfin' as const;
 
   /**
-   * @param options - the browser pool (borrowed), timeouts and logger
+   * @param options - the browser pool (borrowed), fetch mode, timeouts and logger
    */
   constructor(options: ListingScraperOptions) {
     super(options, 'redfin-scraper');
@@ -78,16 +77,17 @@ export class RedfinScraper extends ListingPageScraper {
    * location autocomplete API its search box uses (from inside the page,
    * with its cookies) and picks the row of the address. The home page is
    * used once its HTML has arrived (its origin and cookies are all the API
-   * call needs), not at `load`.
+   * call needs), not at `load`. Over plain HTTP both are GETs with the
+   * property's cookies.
    */
-  protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined): Promise<string> {
+  protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined, mode: FetchMode): Promise<string> {
     const host = redfinHostForAddress(address);
     const home = `https://${host}/`;
     const apiUrl = redfinAutocompleteUrl(address);
-    return this.inPage(propertyId, home, signal, async (page) => {
+    return this.inMode(mode, propertyId, home, signal, async (access) => {
       let snapshot: PageSnapshot;
       try {
-        snapshot = await this.loadPage(page, home, signal, REDFIN_HOME_READY);
+        snapshot = await access.load(home, REDFIN_HOME_READY);
       } catch (error) {
         if (!(error instanceof ListingRemovedError)) throw error;
         throw new ListingNotFoundError('redfin', address, `the address search could not start: ${home} answered ${error.seen}`, {
@@ -96,7 +96,7 @@ export class RedfinScraper extends ListingPageScraper {
       }
       assertNotRedfinBotWall(snapshot);
       await this.limiter.acquire(apiUrl, signal);
-      const answer = await askRedfinApi(page, apiUrl, 'location-autocomplete');
+      const answer = readRedfinApiAnswer(apiUrl, 'location-autocomplete', await access.getApi(apiUrl, 'location-autocomplete'));
       throwIfCancelled(signal);
       if (answer.status !== 200)
         throw new ListingNotFoundError('redfin', address, `the location autocomplete ${apiUrl} answered HTTP ${answer.status}`);
@@ -149,13 +149,14 @@ export class RedfinScraper extends ListingPageScraper {
 
   /**
    * Asks the `aboveTheFold` API for the whole gallery when the page shows
-   * fewer photos than it declares.
+   * fewer photos than it declares (from inside the page in the browser, a
+   * plain GET with the property's cookies over HTTP).
    *
    * @throws `BotWallError`, `RateLimitedError`, `UnexpectedContentError`, `NavigationError` when the API
    *   answers blocked, rate limited, with HTML or 5xx (see `readRedfinApiAnswer`): the attempt fails
    */
   protected override async complete(
-    page: Page,
+    access: PageAccess,
     snapshot: PageSnapshot,
     parsed: ParsedListing,
     signal: AbortSignal | undefined,
@@ -167,7 +168,7 @@ export class RedfinScraper extends ListingPageScraper {
     const apiUrl = new URL(apiPath, snapshot.finalUrl).href;
     await this.limiter.acquire(apiUrl, signal);
     // Blocked, rate-limited and unexpected answers throw: the attempt fails and the guard retries or counts it.
-    const answer = await askRedfinApi(page, apiUrl, 'aboveTheFold');
+    const answer = readRedfinApiAnswer(apiUrl, 'aboveTheFold', await access.getApi(apiUrl, 'aboveTheFold'));
     throwIfCancelled(signal);
     if (answer.status !== 200) {
       this.logger.warn(

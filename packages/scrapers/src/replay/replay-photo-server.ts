@@ -9,10 +9,21 @@ import sharp from 'sharp';
 import { REDFIN_PHOTO_HOST, parseRedfinPhotoUrl } from '../redfin/redfin-urls.js';
 import { STREET_VIEW_HOST, parseStreetViewUrl } from '../zillow/zillow-street-view.js';
 import { ZILLOW_PHOTO_HOST, isZillowListingPhotoUrl, parseZillowPhotoUrl } from '../zillow/zillow-urls.js';
-import type { ReplayArchive } from './replay-archive.js';
+import { REPLAY_MISS_HEADER } from '../listing/index.js';
+import type { ReplayArchive, ReplayResponse } from './replay-archive.js';
 
 /** Hosts the replay photo server answers for. */
 export const REPLAY_PHOTO_HOSTS: readonly string[] = Object.freeze([ZILLOW_PHOTO_HOST, REDFIN_PHOTO_HOST, STREET_VIEW_HOST]);
+
+/** Page and site-API hosts the replay server answers from the archive's saved pages (for the plain HTTP client). */
+export const REPLAY_PAGE_HOSTS: readonly string[] = Object.freeze([
+  'www.zillow.com',
+  'zillow.com',
+  'www.redfin.com',
+  'redfin.com',
+  'www.redfin.ca',
+  'redfin.ca',
+]);
 
 /**
  * Widths in px replay gives Redfin's size folders, which do not state one
@@ -77,8 +88,15 @@ function isNotModified(req: IncomingMessage, etag: string): boolean {
  * Redfin's photo hosts (and Google Street View for Zillow's placeholder): a request for `/<host>/<path>` of a real photo URL
  * is answered with the real photo assigned to that photo id, resized with
  * sharp to the width the URL asks for and encoded in its format. Sizes of one
- * photo are the same picture; different photos differ. Unknown URLs get 404.
- * Requests reach it through {@link createReplayDispatcher}.
+ * photo are the same picture; different photos differ. Unknown photo URLs get 404.
+ *
+ * Any other host (the sites' pages and APIs, {@link REPLAY_PAGE_HOSTS}) is
+ * answered from the same archive the browser's replay routes use
+ * (`ReplayArchive.lookup`): the saved status, headers and body, held back
+ * `delayMs`; a saved redirect is a real 3xx with its `location`; a URL with
+ * no saved answer is a 404 marked with the replay-miss header. So the plain
+ * HTTP client runs its live code (redirects, cookies, status checks) on the
+ * saved pages. Requests reach it through {@link createReplayDispatcher}.
  *
  * @example
  * ```ts
@@ -158,6 +176,10 @@ export class ReplayPhotoServer {
     const slash = (req.url ?? '/').indexOf('/', 1);
     const host = slash > 0 ? (req.url ?? '').slice(1, slash) : '';
     const url = `https://${host}${slash > 0 ? (req.url ?? '').slice(slash) : '/'}`;
+    if (!REPLAY_PHOTO_HOSTS.includes(host)) {
+      await this.answerPage(req, res, url);
+      return;
+    }
     try {
       const photo = REPLAY_PHOTO_HOSTS.includes(host) && (req.method === 'GET' || req.method === 'HEAD') ? await this.render(url) : null;
       if (photo === null) {
@@ -182,6 +204,33 @@ export class ReplayPhotoServer {
       res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end(`phx replay: cannot render ${url}: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /** Answers a page or API URL from the archive (see the class comment). */
+  private async answerPage(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+    const saved: ReplayResponse | null = req.method === 'GET' || req.method === 'HEAD' ? this.archive.lookup(url) : null;
+    if (saved === null) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', [REPLAY_MISS_HEADER]: '1' });
+      res.end(`phx replay: no saved response for ${req.method ?? 'GET'} ${url}`);
+      return;
+    }
+    const delayMs = saved.delayMs ?? 0;
+    if (delayMs > 0) {
+      const whole = await new Promise<boolean>((resolve) => {
+        const onClose = (): void => {
+          clearTimeout(timer);
+          resolve(false);
+        };
+        const timer = setTimeout(() => {
+          res.off('close', onClose);
+          resolve(true);
+        }, delayMs).unref();
+        res.once('close', onClose);
+      });
+      if (!whole) return; // the client went away while the answer was held
+    }
+    res.writeHead(saved.status, { ...saved.headers, 'content-type': saved.contentType, 'content-length': String(saved.body.length) });
+    res.end(req.method === 'HEAD' ? undefined : saved.body);
   }
 
   private async renderUncached(url: string): Promise<RenderedPhoto | null> {

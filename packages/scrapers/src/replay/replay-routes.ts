@@ -1,5 +1,5 @@
 import type { BrowserContext, Page, Request, Route } from 'playwright-core';
-import { REPLAY_MISS_HEADER } from '../browser/page-loader.js';
+import { REPLAY_MISS_HEADER } from '../listing/index.js';
 import type { ReplayArchive, ReplayResponse } from './replay-archive.js';
 
 /** Redirects followed within the archive for one request, at most. */

@@ -2,11 +2,10 @@ import { ListingPageScraper } from '../browser/listing-page-scraper.js';
 import type { ListingScraperOptions } from '../browser/listing-page-scraper.js';
 import type { PageDataReadiness, PageDocument } from '../browser/page-loader.js';
 import { ListingNotFoundError } from '@phx/core';
-import type { PropertyId } from '@phx/core';
-import type { Page } from 'playwright-core';
+import type { FetchMode, PropertyId } from '@phx/core';
 import { scrollZillowGallery } from './zillow-gallery-scroll.js';
 import { ListingRemovedError, PhotoDataMissingError } from '../errors/index.js';
-import type { PageSnapshot, ParsedListing } from '../listing/index.js';
+import type { PageAccess, PageSnapshot, ParsedListing } from '../listing/index.js';
 import type { NonListingPage } from '../errors/index.js';
 import { describeZillowNonListingPage } from './zillow-page-kind.js';
 import { zillowPageUrl } from './zillow-page-url.js';
@@ -64,7 +63,7 @@ export class ZillowScraper extends ListingPageScraper {
   readonly source = 'zillow' as const;
 
   /**
-   * @param options - the browser pool (borrowed), timeouts and logger
+   * @param options - the browser pool (borrowed), fetch mode, timeouts and logger
    */
   constructor(options: ListingScraperOptions) {
     super(options, 'zillow-scraper');
@@ -74,14 +73,15 @@ export class ZillowScraper extends ListingPageScraper {
    * Zillow's address search: the `…/homes/<address>_rb/` URL the search box
    * opens. It lands on the home's page when Zillow matches one home, else on
    * a search page whose results are matched against the address. The page is
-   * read once its search results or listing data are there, not at `load`.
+   * read once its search results or listing data are there, not at `load`
+   * (over plain HTTP: its HTML, redirects within Zillow followed).
    */
-  protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined): Promise<string> {
+  protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined, mode: FetchMode): Promise<string> {
     const searchUrl = zillowSearchUrl(address);
-    return this.inPage(propertyId, searchUrl, signal, async (page) => {
+    return this.inMode(mode, propertyId, searchUrl, signal, async (access) => {
       let snapshot: PageSnapshot;
       try {
-        snapshot = await this.loadPage(page, searchUrl, signal, ZILLOW_SEARCH_DATA);
+        snapshot = await access.load(searchUrl, ZILLOW_SEARCH_DATA);
       } catch (error) {
         if (!(error instanceof ListingRemovedError)) throw error;
         throw new ListingNotFoundError('zillow', address, `the address search ${searchUrl} answered ${error.seen}`, { cause: error });
@@ -110,16 +110,20 @@ export class ZillowScraper extends ListingPageScraper {
 
   protected override readonly renderedDataReady = ZILLOW_RENDERED_DATA;
 
-  /** A gallery read from the rendered DOM short of the declared count is scrolled until complete or no longer growing. */
+  /**
+   * A gallery read from the rendered DOM short of the declared count is
+   * scrolled until complete or no longer growing (in the browser only: over
+   * plain HTTP nothing scrolls, and `auto` reads such a page in the browser).
+   */
   protected override async complete(
-    page: Page,
+    access: PageAccess,
     snapshot: PageSnapshot,
     parsed: ParsedListing,
     signal: AbortSignal | undefined,
   ): Promise<{ readonly url: string; readonly parsed: ParsedListing }> {
     const short = parsed.declaredPhotoCount !== null && parsed.photos.length < parsed.declaredPhotoCount;
-    if (!short || !parsed.dataPath.startsWith('rendered gallery')) return { url: snapshot.finalUrl, parsed };
-    return { url: snapshot.finalUrl, parsed: await scrollZillowGallery(page, parsed, signal) };
+    if (!short || !parsed.dataPath.startsWith('rendered gallery') || access.page === null) return { url: snapshot.finalUrl, parsed };
+    return { url: snapshot.finalUrl, parsed: await scrollZillowGallery(access.page, parsed, signal) };
   }
 
   protected override checkListingUrl(url: string): void {
