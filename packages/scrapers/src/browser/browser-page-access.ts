@@ -76,7 +76,8 @@ export class BrowserPageAccess implements PageAccess {
         return { failed: error instanceof Error ? error.message : String(error) };
       }
     }, absolute);
-    if ('failed' in got) throw new NavigationError(absolute, this.options.source, { message: `the ${api} API request failed: ${got.failed}` });
+    if ('failed' in got)
+      throw new NavigationError(absolute, this.options.source, { message: `the ${api} API request failed: ${got.failed}` });
     return got;
   }
 }

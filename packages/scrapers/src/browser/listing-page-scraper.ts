@@ -39,10 +39,7 @@ function isUnreadable(error: unknown): error is PhotoDataMissingError | LayoutCh
 /** `true` for what plain HTTP got that Chromium may still read: a wall, no readable data, an off-site redirect, not HTML. */
 function browserMayRead(error: unknown): boolean {
   return (
-    error instanceof BotWallError ||
-    isUnreadable(error) ||
-    error instanceof OffSiteRedirectError ||
-    error instanceof UnexpectedContentError
+    error instanceof BotWallError || isUnreadable(error) || error instanceof OffSiteRedirectError || error instanceof UnexpectedContentError
   );
 }
 
@@ -173,9 +170,13 @@ export abstract class ListingPageScraper implements PhotoScraper {
     return mode === 'auto' && this.browserOnlySources.includes(this.source) ? 'browser' : mode;
   }
 
-  private async listPhotosUnder(property: Property, listingUrl: string | null, mode: FetchMode, signal: AbortSignal): Promise<ScrapedListing> {
-    const url =
-      listingUrl ?? property.listingUrls[this.source] ?? (await this.searchAddress(property.address, property.id, signal, mode));
+  private async listPhotosUnder(
+    property: Property,
+    listingUrl: string | null,
+    mode: FetchMode,
+    signal: AbortSignal,
+  ): Promise<ScrapedListing> {
+    const url = listingUrl ?? property.listingUrls[this.source] ?? (await this.searchAddress(property.address, property.id, signal, mode));
     this.checkListingUrl(url);
     const started = Date.now();
     const log = { propertyId: property.id, source: this.source, url };
@@ -283,7 +284,12 @@ export abstract class ListingPageScraper implements PhotoScraper {
     });
   }
 
-  private async overHttp<T>(propertyId: PropertyId, url: string, signal: AbortSignal | undefined, work: (access: PageAccess) => Promise<T>): Promise<T> {
+  private async overHttp<T>(
+    propertyId: PropertyId,
+    url: string,
+    signal: AbortSignal | undefined,
+    work: (access: PageAccess) => Promise<T>,
+  ): Promise<T> {
     await this.limiter.acquire(url, signal);
     let cookieJar = this.cookieJars.get(propertyId);
     if (cookieJar === undefined) this.cookieJars.set(propertyId, (cookieJar = new CookieJar()));
@@ -310,7 +316,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
     };
     return once().catch((error: unknown) => {
       if (!(error instanceof BrowserCrashedError)) throw error;
-      this.logger.warn({ propertyId, source: this.source, url, attempt, failure: error.failure }, 'browser failed under the page; retrying once');
+      this.logger.warn(
+        { propertyId, source: this.source, url, attempt, failure: error.failure },
+        'browser failed under the page; retrying once',
+      );
       return once();
     });
   }
@@ -367,7 +376,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
     const difference = photoListDifference(served.parsed.photos, checked.parsed.photos);
     if (difference === null) return served;
     this.planner.diverged();
-    this.logger.warn({ source: this.source, url, difference }, 'plain HTTP and the browser read different photo lists; going browser-first');
+    this.logger.warn(
+      { source: this.source, url, difference },
+      'plain HTTP and the browser read different photo lists; going browser-first',
+    );
     return checked;
   }
 

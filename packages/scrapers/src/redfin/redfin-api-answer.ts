@@ -53,4 +53,3 @@ export function readRedfinApiAnswer(url: string, api: string, answer: RedfinApiA
   }
   return answer;
 }
-

@@ -80,7 +80,12 @@ export class RedfinScraper extends ListingPageScraper {
    * call needs), not at `load`. Over plain HTTP both are GETs with the
    * property's cookies.
    */
-  protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined, mode: FetchMode): Promise<string> {
+  protected override searchAddress(
+    address: string,
+    propertyId: PropertyId,
+    signal: AbortSignal | undefined,
+    mode: FetchMode,
+  ): Promise<string> {
     const host = redfinHostForAddress(address);
     const home = `https://${host}/`;
     const apiUrl = redfinAutocompleteUrl(address);

@@ -14,7 +14,10 @@ import { REPLAY_PAGE_HOSTS, REPLAY_PHOTO_HOSTS } from './replay-photo-server.js'
  *   page hosts ({@link REPLAY_PAGE_HOSTS})
  * @returns the dispatcher; close it with `dispatcher.close()`
  */
-export function createReplayDispatcher(origin: string, hosts: readonly string[] = [...REPLAY_PHOTO_HOSTS, ...REPLAY_PAGE_HOSTS]): Dispatcher {
+export function createReplayDispatcher(
+  origin: string,
+  hosts: readonly string[] = [...REPLAY_PHOTO_HOSTS, ...REPLAY_PAGE_HOSTS],
+): Dispatcher {
   const agent = new Agent({ connections: 16 });
   return agent.compose((dispatch) => (opts, handler) => {
     const target = new URL(String(opts.origin ?? 'http://invalid'));

@@ -76,7 +76,12 @@ export class ZillowScraper extends ListingPageScraper {
    * read once its search results or listing data are there, not at `load`
    * (over plain HTTP: its HTML, redirects within Zillow followed).
    */
-  protected override searchAddress(address: string, propertyId: PropertyId, signal: AbortSignal | undefined, mode: FetchMode): Promise<string> {
+  protected override searchAddress(
+    address: string,
+    propertyId: PropertyId,
+    signal: AbortSignal | undefined,
+    mode: FetchMode,
+  ): Promise<string> {
     const searchUrl = zillowSearchUrl(address);
     return this.inMode(mode, propertyId, searchUrl, signal, async (access) => {
       let snapshot: PageSnapshot;

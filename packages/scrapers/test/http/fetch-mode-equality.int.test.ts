@@ -27,11 +27,13 @@ afterAll(async () => {
 
 /** Saved listing pages that carry their gallery in the served HTML (every one but the rendered-DOM New York page). */
 function htmlDataPages(): { readonly name: string; readonly source: 'zillow' | 'redfin'; readonly url: string }[] {
-  return kit.archive!.listings.filter((l) => /^(zillow-hdp-|redfin-hdp-vancouver-)/.test(path.basename(l.file))).map((l) => ({
-    name: path.basename(l.file),
-    source: l.source,
-    url: l.url,
-  }));
+  return kit
+    .archive!.listings.filter((l) => /^(zillow-hdp-|redfin-hdp-vancouver-)/.test(path.basename(l.file)))
+    .map((l) => ({
+      name: path.basename(l.file),
+      source: l.source,
+      url: l.url,
+    }));
 }
 
 describe('http and browser fetch modes read the same gallery', () => {
