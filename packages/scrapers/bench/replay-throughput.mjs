@@ -1,7 +1,10 @@
 // Benchmark (not a test): pages per minute on replay over N page loads, peak
 // memory, memory growth over the run, Chromium processes before and after.
-// Run: npm run bench -w @phx/scrapers
-// [-- --pages 200 --isolation virtual|context|browser --concurrency 1 --every 100 --retire-context-after 100]
+// Run one fetch mode: node --expose-gc bench/replay-throughput.mjs
+// [--fetch-mode browser|http|auto --set all|html --pages 200 --isolation virtual|context|browser --concurrency 1 --every 100
+//  --retire-context-after 100 --json]
+// (npm run bench runs bench/fetch-modes.mjs, which runs this once per fetch mode in its own process)
+// --set html: only the saved pages whose data is in the served HTML (all but the rendered-DOM one); --json: one JSON line
 // (--retire-context-after 0: the shared context is never replaced)
 // (the script runs node with --expose-gc, so the Node heap is measured after a full GC)
 import { execFileSync } from 'node:child_process';
@@ -19,6 +22,9 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '1' },
     every: { type: 'string', default: '100' },
     'retire-context-after': { type: 'string' },
+    'fetch-mode': { type: 'string', default: 'browser' },
+    set: { type: 'string', default: 'all' },
+    json: { type: 'boolean', default: false },
     fixtures: { type: 'string', default: process.env.PHX_FIXTURES_DIR ?? path.resolve(here, '../../../../shared/fixtures') },
   },
 });
@@ -113,9 +119,11 @@ const retire = values['retire-context-after'];
 const kit = await createScraperKit({
   mode: { kind: 'replay', fixturesDir: values.fixtures },
   isolationMode: values.isolation,
+  fetchMode: values['fetch-mode'],
   ...(retire === undefined ? {} : { retireContextAfterPages: Number(retire) === 0 ? null : Number(retire) }),
 });
-const listings = kit.archive.listings;
+const listings = kit.archive.listings.filter((l) => values.set === 'all' || !/rendered-dom/.test(path.basename(l.file)));
+const served = { http: 0, browser: 0 };
 const checkpoints = [];
 const growth = [];
 let done = 0;
@@ -133,6 +141,7 @@ async function worker() {
     try {
       const result = await kit.scrapers[listing.source].listPhotos({ property, listingUrl: listing.url });
       photos += result.photos.length;
+      served[result.fetchMode] += 1;
     } catch (error) {
       done -= 1;
       failures += 1;
@@ -160,9 +169,27 @@ for (let t = 0; t < 50 && after > 0; t += 1) {
 }
 clearInterval(sampler);
 
+if (values.json) {
+  const summary = {
+    fetchMode: values['fetch-mode'],
+    set: values.set,
+    listings: listings.length,
+    pages: done,
+    failures,
+    photos,
+    served,
+    elapsedMs,
+    pagesPerMinute: (done / elapsedMs) * 60_000,
+    peakKiB: peak,
+    chromiumProcesses: { before, during, after },
+  };
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  process.exit(failures > 0 || after > 0 ? 1 : 0);
+}
+
 const lines = [
-  `phx scrapers replay benchmark: ${totalPages} page loads over ${listings.length} saved listings, isolation ${values.isolation}, concurrency ${concurrency}, context retired after ${kit.pool.retireContextAfterPages ?? 'never'} pages`,
-  `  pages read           ${done} (${failures} failed), ${photos} photos listed`,
+  `phx scrapers replay benchmark: ${totalPages} page loads over ${listings.length} saved listings (${values.set}), fetch mode ${values['fetch-mode']}, isolation ${values.isolation}, concurrency ${concurrency}, context retired after ${kit.pool.retireContextAfterPages ?? 'never'} pages`,
+  `  pages read           ${done} (${failures} failed), ${photos} photos listed; served by http ${served.http}, browser ${served.browser}`,
   `  elapsed              ${(elapsedMs / 1000).toFixed(1)} s`,
   `  pages per minute     ${((done / elapsedMs) * 60_000).toFixed(1)}`,
   `  peak RSS             node ${mib(peak.node)} MiB, chromium ${mib(peak.chromium)} MiB, together ${mib(peak.total)} MiB`,

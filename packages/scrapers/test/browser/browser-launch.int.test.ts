@@ -10,7 +10,7 @@ describe('a chromiumPath that is executable but not Chromium', () => {
   it.each(['/bin/false', '/bin/true'])(
     'makes listPhotos reject with BrowserLaunchError naming %s and the cause, not a raw Playwright error',
     async (chromiumPath) => {
-      const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir }, chromiumPath });
+      const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir }, fetchMode: 'browser', chromiumPath });
       try {
         const err = await kit.scrapers.zillow
           .listPhotos({ property: property('1000 Plymouth Dr, Austin, TX 78758'), listingUrl: AUSTIN })

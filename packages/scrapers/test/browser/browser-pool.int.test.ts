@@ -157,7 +157,7 @@ describe('BrowserPool launch', () => {
       const direct = await p.withPage(a, async () => 1).catch((e: unknown) => e);
       expect(direct).toBeInstanceOf(InvalidInputError);
       expect((direct as InvalidInputError).issues).toEqual([issue]);
-      const viaScraper = await new ZillowScraper({ pool: p })
+      const viaScraper = await new ZillowScraper({ pool: p, fetchMode: 'browser' })
         .listPhotos({ property: { id: a, address: '1 A St, Phoenix, AZ', listingUrls: {} }, listingUrl: PAGE_URL })
         .catch((e: unknown) => e);
       expect(viaScraper).toBeInstanceOf(InvalidInputError);

@@ -64,6 +64,7 @@ function zillow(pool: BrowserPool, settleMs = 500): ZillowScraper {
     politeness: { pageConcurrency: 1, maxBackoffMs: 3_600_000 },
     politenessDefaults: REPLAY_POLITENESS_OPTIONS,
     settleMs,
+    fetchMode: 'browser',
   });
 }
 

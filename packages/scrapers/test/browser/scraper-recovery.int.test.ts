@@ -43,7 +43,14 @@ function zillow(
   politeness: PolitenessOptions = {},
   extra: { navigationTimeoutMs?: number; attemptTimeoutMs?: number } = {},
 ): ZillowScraper {
-  return new ZillowScraper({ pool, politeness, politenessDefaults: REPLAY_POLITENESS_OPTIONS, settleMs: 500, ...extra });
+  return new ZillowScraper({
+    pool,
+    politeness,
+    politenessDefaults: REPLAY_POLITENESS_OPTIONS,
+    settleMs: 500,
+    fetchMode: 'browser',
+    ...extra,
+  });
 }
 
 describe('retries on transient answers (Chromium, replay)', () => {
@@ -105,7 +112,7 @@ describe('circuit breaker per source (Chromium, replay)', () => {
       route.fulfill({ status: 403, contentType: 'text/html', body: wall }),
     );
     const z = zillow(pool, { blocksToOpenCircuit: 2 });
-    const redfin = new RedfinScraper({ pool, politenessDefaults: REPLAY_POLITENESS_OPTIONS, settleMs: 500 });
+    const redfin = new RedfinScraper({ pool, politenessDefaults: REPLAY_POLITENESS_OPTIONS, settleMs: 500, fetchMode: 'browser' });
     for (const n of [1, 2]) {
       await expect(z.listPhotos({ property: property(`wall ${n}`), listingUrl: AUSTIN })).rejects.toBeInstanceOf(BotWallError);
     }
@@ -132,6 +139,7 @@ describe('browser crash and hang (Chromium, replay)', () => {
       pool,
       politenessDefaults: REPLAY_POLITENESS_OPTIONS,
       settleMs: 500,
+      fetchMode: 'browser',
       logger: recordingLogger((msg, ctx) => {
         if (msg.startsWith('browser failed')) crashes.push(String(ctx['failure']));
       }),

@@ -17,7 +17,7 @@ import { createScraperKit } from '@phx/scrapers';
 const [fixturesDir, signal] = process.argv.slice(1);
 const problems = [];
 const logger = { debug() {}, info() {}, warn(_c, m) { problems.push(m); }, error(_c, m) { problems.push(m); }, child() { return logger; } };
-const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir }, logger });
+const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir }, fetchMode: 'browser', logger });
 const property = { id: toPropertyId('1000 Plymouth Dr'), address: '1000 Plymouth Dr, Austin, TX 78758', listingUrls: {} };
 const listingUrl = 'https://www.zillow.com/homedetails/1000-Plymouth-Dr-Austin-TX-78758/29423592_zpid/';
 const read = () => kit.scrapers.zillow.listPhotos({ property, listingUrl });

@@ -33,6 +33,7 @@ function searchPageWith(address: string, detailUrl: string): string {
 let kit: ScraperKit;
 beforeAll(async () => {
   kit = await createScraperKit({
+    fetchMode: 'browser',
     mode: {
       kind: 'replay',
       fixturesDir,

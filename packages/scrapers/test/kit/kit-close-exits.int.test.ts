@@ -22,7 +22,7 @@ const SCRIPT = `
 import { toPropertyId } from '@phx/core';
 import { createScraperKit } from '@phx/scrapers';
 const [fixturesDir, isolationMode] = process.argv.slice(1);
-const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir }, isolationMode, navigationTimeoutMs: ${NAVIGATION_TIMEOUT_MS} });
+const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir }, fetchMode: 'browser', isolationMode, navigationTimeoutMs: ${NAVIGATION_TIMEOUT_MS} });
 const contextPrototype = await kit.pool.withPage(toPropertyId('warm-up'), async (page) => Object.getPrototypeOf(page.context()));
 const newPage = contextPrototype.newPage;
 let closing = null;

@@ -13,6 +13,7 @@ const VANCOUVER = 'https://www.redfin.ca/bc/vancouver/788-W-8th-Ave-V5Z-1E1/unit
 /** A replay kit with one page and one download at a time per source, so that further calls wait in line. */
 function narrowKit(): Promise<ScraperKit> {
   return createScraperKit({
+    fetchMode: 'browser',
     mode: { kind: 'replay', fixturesDir },
     isolationMode: 'context',
     politeness: { pageConcurrency: 1, photoConcurrency: 1 },

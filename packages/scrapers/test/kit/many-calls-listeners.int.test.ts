@@ -28,7 +28,11 @@ describe(`${CALLS} calls at once on one kit (Chromium, replay)`, () => {
     ['without a signal', (): AbortSignal | undefined => undefined],
     ['sharing one caller signal', (): AbortSignal | undefined => new AbortController().signal],
   ])('emit no process warning (MaxListenersExceededWarning) %s, and every call is answered', async (_label, signalOf) => {
-    const kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir }, politeness: { pageConcurrency: 2, photoConcurrency: 2 } });
+    const kit = await createScraperKit({
+      mode: { kind: 'replay', fixturesDir },
+      fetchMode: 'browser',
+      politeness: { pageConcurrency: 2, photoConcurrency: 2 },
+    });
     try {
       const signal = signalOf();
       const chicago = kit.archive?.listings.find((l) => l.url === CHICAGO);

@@ -36,13 +36,13 @@ describe('listPhotos arguments (plain JavaScript callers; Chromium, replay)', ()
   it('rejects every wrong shape with InvalidInputError naming the field, before any page is loaded', async () => {
     const listPhotos = untyped(kit.scrapers.zillow.listPhotos.bind(kit.scrapers.zillow));
     expect((await rejection(() => listPhotos())).issues).toEqual([
-      ': must be a request object ({ property, listingUrl, signal }); got nothing (undefined)',
+      ': must be a request object ({ property, listingUrl, signal, fetchMode }); got nothing (undefined)',
     ]);
     expect((await rejection(() => listPhotos(null))).issues).toEqual([
-      ': must be a request object ({ property, listingUrl, signal }); got null',
+      ': must be a request object ({ property, listingUrl, signal, fetchMode }); got null',
     ]);
     expect((await rejection(() => listPhotos(AUSTIN))).issues).toEqual([
-      ': must be a request object ({ property, listingUrl, signal }); got a string',
+      ': must be a request object ({ property, listingUrl, signal, fetchMode }); got a string',
     ]);
     expect((await rejection(() => listPhotos({}))).issues).toEqual([
       'property: must be a Property ({ id, address, listingUrls }); got nothing (undefined)',
@@ -62,6 +62,9 @@ describe('listPhotos arguments (plain JavaScript callers; Chromium, replay)', ()
     expect((await rejection(() => listPhotos({ property: property(ADDRESS), listingURL: AUSTIN }))).issues).toEqual([
       ': Unrecognized key: "listingURL"',
     ]);
+    const mode = await rejection(() => listPhotos({ property: property(ADDRESS), listingUrl: AUSTIN, fetchMode: 'curl' }));
+    expect(mode.issues).toHaveLength(1);
+    expect(mode.issues[0]).toMatch(/^fetchMode: .*"auto".*"http".*"browser"/);
     const blank = await rejection(() => listPhotos({ property: { id: 'blank', address: '  ', listingUrls: {} }, listingUrl: null }));
     expect(blank.issues).toEqual([
       'property.address: is empty and no zillow listing URL was given (listingUrl, property.listingUrls.zillow): give one or the other',

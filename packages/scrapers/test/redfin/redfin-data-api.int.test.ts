@@ -36,7 +36,7 @@ function scene(glob: string, intercept: Intercept): InterceptedPool {
 }
 
 function redfin(pool: BrowserPool, politeness: PolitenessOptions = {}): RedfinScraper {
-  return new RedfinScraper({ pool, politeness, politenessDefaults: REPLAY_POLITENESS_OPTIONS, settleMs: 500 });
+  return new RedfinScraper({ pool, politeness, politenessDefaults: REPLAY_POLITENESS_OPTIONS, settleMs: 500, fetchMode: 'browser' });
 }
 
 /**

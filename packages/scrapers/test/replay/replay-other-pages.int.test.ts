@@ -52,7 +52,7 @@ describe('a fixtures folder with a bot wall or a search page under a detail-page
   });
 
   it('serves each page as what it is through the scrapers in Chromium', async () => {
-    kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir: dir }, navigationTimeoutMs: 30_000 });
+    kit = await createScraperKit({ mode: { kind: 'replay', fixturesDir: dir }, fetchMode: 'browser', navigationTimeoutMs: 30_000 });
     const zillowWall = await kit.scrapers.zillow.listPhotos({ property: property('a'), listingUrl: WALL_ZILLOW }).catch((e: unknown) => e);
     expect(zillowWall).toBeInstanceOf(BotWallError);
     const search = await kit.scrapers.zillow.listPhotos({ property: property('b'), listingUrl: SEARCH_ZILLOW }).catch((e: unknown) => e);
