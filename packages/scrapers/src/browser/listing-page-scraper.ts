@@ -1,15 +1,7 @@
 import { ListingNotFoundError, parseInput, throwIfCancelled } from '@phx/core';
 import type { FetchMode, Logger, PageFetchMode, PhotoScraper, Property, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import { CookieJar } from 'tough-cookie';
-import {
-  BotWallError,
-  BrowserCrashedError,
-  LayoutChangedError,
-  NotAListingPageError,
-  OffSiteRedirectError,
-  PhotoDataMissingError,
-  UnexpectedContentError,
-} from '../errors/index.js';
+import { BotWallError, BrowserCrashedError, OffSiteRedirectError, UnexpectedContentError } from '../errors/index.js';
 import type { NonListingPage } from '../errors/index.js';
 import { FetchModePlanner, photoListDifference } from '../http/fetch-mode-planner.js';
 import { HttpPageAccess } from '../http/http-page-access.js';
@@ -26,15 +18,11 @@ import type { BrowserPool } from './browser-pool.js';
 import { BrowserPageAccess } from './browser-page-access.js';
 import type { PageDataReadiness } from './page-loader.js';
 import { listingScraperOptionsSchema } from './listing-scraper-options.js';
+import { isUnreadable, parseListingSnapshot } from './listing-snapshot-parse.js';
 import type { ListingScraperOptions } from './listing-scraper-options.js';
 
 export { listingScraperOptionsSchema } from './listing-scraper-options.js';
 export type { ListingScraperOptions } from './listing-scraper-options.js';
-
-/** `true` for the parse failures that the rendered DOM may still answer. */
-function isUnreadable(error: unknown): error is PhotoDataMissingError | LayoutChangedError {
-  return error instanceof PhotoDataMissingError || error instanceof LayoutChangedError;
-}
 
 /** `true` for what plain HTTP got that Chromium may still read: a wall, no readable data, an off-site redirect, not HTML. */
 function browserMayRead(error: unknown): boolean {
@@ -434,42 +422,11 @@ export abstract class ListingPageScraper implements PhotoScraper {
   }
 
   private parseSnapshot(snapshot: PageSnapshot): ParsedListing {
-    try {
-      return this.parse(snapshot.html, snapshot.finalUrl);
-    } catch (served) {
-      if (!isUnreadable(served)) throw served;
-      if (snapshot.renderedHtml === snapshot.html) throw this.reported(this.nonListingOr(served, snapshot), snapshot);
-      try {
-        return this.parse(snapshot.renderedHtml, snapshot.finalUrl);
-      } catch (rendered) {
-        if (!isUnreadable(rendered)) throw this.reported(rendered, snapshot);
-        const other = this.describeNonListing(snapshot.html) ?? this.describeNonListing(snapshot.renderedHtml);
-        if (other !== null) throw new NotAListingPageError(snapshot.finalUrl, this.source, other);
-        const pathsTried = [...served.pathsTried.map((p) => `served HTML: ${p}`), ...rendered.pathsTried.map((p) => `rendered DOM: ${p}`)];
-        if (snapshot.dataMissing !== undefined) pathsTried.push(`waited for ${snapshot.dataMissing}: not there`);
-        const layoutChanged = served instanceof LayoutChangedError || rendered instanceof LayoutChangedError;
-        const error = layoutChanged
-          ? new LayoutChangedError(snapshot.finalUrl, this.source, pathsTried)
-          : new PhotoDataMissingError(snapshot.finalUrl, this.source, pathsTried);
-        throw this.reported(error, snapshot);
-      }
-    }
-  }
-
-  /** A {@link NotAListingPageError} when the page says what else it is, else `error`. */
-  private nonListingOr(error: unknown, snapshot: PageSnapshot): unknown {
-    const other = this.describeNonListing(snapshot.html);
-    return other === null ? error : new NotAListingPageError(snapshot.finalUrl, this.source, other);
-  }
-
-  /** Logs a layout change as an error (an alert: the parser needs an update); returns `error` to throw. */
-  private reported(error: unknown, snapshot: PageSnapshot): unknown {
-    if (error instanceof LayoutChangedError) {
-      this.logger.error(
-        { source: this.source, url: snapshot.finalUrl, code: error.code, pathsTried: error.pathsTried },
-        'page layout changed',
-      );
-    }
-    return error;
+    return parseListingSnapshot(snapshot, {
+      source: this.source,
+      logger: this.logger,
+      parse: (html, url) => this.parse(html, url),
+      describeNonListing: (html) => this.describeNonListing(html),
+    });
   }
 }

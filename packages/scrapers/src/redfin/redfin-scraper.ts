@@ -31,10 +31,12 @@ const REDFIN_HOME_READY: PageDataReadiness = Object.freeze({
 });
 
 /**
- * Reads the photo gallery of a Redfin home page in Chromium: the server
- * state's `aboveTheFold` data, else the rendered media browser. When the page
- * rendered only part of the gallery, asks the same `aboveTheFold` API the
- * page uses (from inside the page, with its cookies) for the whole list.
+ * Reads the photo gallery of a Redfin home page over plain HTTP or in
+ * Chromium (the fetch mode): the server state's `aboveTheFold` data, else
+ * the rendered media browser. When the page rendered only part of the
+ * gallery, asks the same `aboveTheFold` API the page uses (from inside the
+ * page in the browser, a plain GET over HTTP, with the property's cookies)
+ * for the whole list.
  * Recognises AWS WAF challenges, removed listings and pages without photo
  * data, each with its own error.
  *

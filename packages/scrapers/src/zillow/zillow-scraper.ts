@@ -42,7 +42,8 @@ const ZILLOW_SEARCH_DATA: PageDataReadiness = Object.freeze({
 });
 
 /**
- * Reads the photo gallery of a Zillow home details page in Chromium: the
+ * Reads the photo gallery of a Zillow home details page over plain HTTP or
+ * in Chromium (the fetch mode): the
  * listing's own `property` data (every layout of the last years), else the
  * rendered gallery. Recognises PerimeterX walls, removed listings and pages
  * without photo data, each with its own error.
