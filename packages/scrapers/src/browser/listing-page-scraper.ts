@@ -360,7 +360,18 @@ export abstract class ListingPageScraper implements PhotoScraper {
       return this.fallBack(propertyId, url, signal, attempt, read, `the data came only from the ${served.parsed.dataPath}`);
     }
     if (!this.planner.httpServed()) return served;
-    const checked = await this.inBrowser(propertyId, url, signal, attempt, read);
+    let checked: ReadListing;
+    try {
+      checked = await this.inBrowser(propertyId, url, signal, attempt, read);
+    } catch (error) {
+      throwIfCancelled(signal);
+      // The sample check is a check: the page plain HTTP read stands when the browser cannot read it now.
+      this.logger.warn(
+        { source: this.source, url, err: error instanceof Error ? error.message : String(error) },
+        'browser check of a plain-HTTP page failed',
+      );
+      return served;
+    }
     const difference = photoListDifference(served.parsed.photos, checked.parsed.photos);
     if (difference === null) return served;
     this.planner.diverged();

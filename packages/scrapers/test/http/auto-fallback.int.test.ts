@@ -147,4 +147,13 @@ describe('auto falls back to the browser where plain HTTP cannot serve the page'
     expect((await zillow.listPhotos({ property: property('s3'), listingUrl: AUSTIN_URL })).fetchMode).toBe('browser');
     expect(s.requests).toHaveLength(before);
   });
+
+  it('the sample check keeps the plain-HTTP read when the browser cannot read the page now', async () => {
+    const s = await scene({ browserPages: [{ url: AUSTIN_URL, response: pxWall() }] });
+    const zillow = new ZillowScraper({ ...s.scraperOptions, autoFetch: { verifyEveryPages: 1 } });
+    const read = await zillow.listPhotos({ property: property('checked'), listingUrl: AUSTIN_URL });
+    expect(read.fetchMode).toBe('http');
+    expect(read.photos).toHaveLength(38);
+    expect(zillow.guard.circuitState).toBe('closed');
+  });
 });
