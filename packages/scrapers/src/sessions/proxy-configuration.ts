@@ -26,7 +26,9 @@ export const proxyConfigurationOptionsSchema = z
     /** How long a retired proxy takes no new session, in ms (0-86 400 000). Default 600 000 (10 min). */
     proxyCoolDownMs: z.number().int().min(0).max(86_400_000).default(600_000),
     /** Clock for the cool-downs; default the system clock. */
-    clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', { message: 'must be a Clock' }).default(() => systemClock),
+    clock: z
+      .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', { message: 'must be a Clock' })
+      .default(() => systemClock),
   })
   .strict();
 
