@@ -49,6 +49,8 @@ function proxyUrlIssue(value: string): string | null {
     return `has scheme "${parsed.protocol.replace(/:$/, '')}"; only http:// and https:// proxies work with both the HTTP client and Chromium`;
   }
   if (parsed.hostname === '') return 'names no host';
+  // Only letters, digits, dots, hyphens or an IPv6 literal: the host goes into Chromium's resolver rules.
+  if (!/^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])$/i.test(parsed.hostname)) return 'has a host that is not a DNS name or IP address';
   if ((parsed.pathname !== '/' && parsed.pathname !== '') || parsed.search !== '' || parsed.hash !== '') {
     return 'has a path, query or fragment; a proxy URL is only scheme://[user:password@]host[:port]';
   }
