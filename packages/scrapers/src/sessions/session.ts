@@ -63,11 +63,11 @@ export class Session {
   readonly cookieJar: CookieJar = new CookieJar();
   /** An undici `ProxyAgent` for its proxy, or the pool's base dispatcher when it has none. */
   readonly dispatcher: Dispatcher;
-  /** Its proxy for Playwright's context `proxy` option, credentials included; `null` without a proxy. */
+  /** Its proxy for Playwright's context `proxy` option, credentials included (never log it); `null` without a proxy. */
   readonly browserProxy: BrowserProxySettings | null;
   /** Pieces of work after which it retires by itself. */
   readonly maxUsageCount: number;
-  /** The proxy behind the session, with its credentials; `null` without one. */
+  /** The proxy behind the session, with its credentials (never log it; log `proxyUrl`); `null` without one. */
   readonly proxy: ProxyEndpoint | null;
   private usage = 0;
   private retiredWith: string | null = null;
@@ -145,9 +145,9 @@ export class Session {
    * Retires the session without blaming its proxy (e.g. to start afresh).
    * Idempotent.
    *
-   * @param reason - why; default `retired`
+   * @param reason - why; default `by hand`
    */
-  retire(reason = 'retired'): void {
+  retire(reason = 'by hand'): void {
     this.retireFor('retired', reason);
   }
 

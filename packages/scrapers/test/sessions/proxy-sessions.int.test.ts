@@ -174,15 +174,22 @@ describe('cookies stick to their session', () => {
 });
 
 describe('runWithSessionRotation', () => {
-  it('retires a session the site walls and moves the work to a session on another proxy (HTTP client)', async () => {
-    const pool = sessionPool([walled.url, good.url]);
+  /** Reads the listing of key `p1` with rotation; `load` gets the page with a session. */
+  async function readWithRotation(pool: SessionPool, load: (session: Session) => Promise<{ status: number; html: string }>) {
     const tried: Session[] = [];
     const html = await runWithSessionRotation(pool, 'p1', undefined, async (session) => {
       tried.push(session);
-      const answer = await getWithSession(session, '/listing');
-      return readListing(answer.status, answer.body);
+      const answer = await load(session);
+      return readListing(answer.status, answer.html);
     });
+    return { html, tried };
+  }
 
+  it('retires a session the site walls and moves the work to a session on another proxy (HTTP client)', async () => {
+    const pool = sessionPool([walled.url, good.url]);
+    const { html, tried } = await readWithRotation(pool, (session) =>
+      getWithSession(session, '/listing').then((a) => ({ status: a.status, html: a.body })),
+    );
     expect(html).toContain('the listing');
     expect(tried.map((s) => s.proxyUrl)).toEqual([walled.plainUrl, good.plainUrl]);
     expect(tried[0]?.retired).toBe(true);
@@ -194,18 +201,26 @@ describe('runWithSessionRotation', () => {
     expect(good.site.requests).toHaveLength(1);
   });
 
-  it('does the same for Chromium, and closes the walled session context', async () => {
+  it('does the same for Chromium, and closes the walled session’s context', async () => {
     const pool = sessionPool([walled.url, good.url]);
-    const tried: Session[] = [];
-    const html = await runWithSessionRotation(pool, 'p1', undefined, async (session) => {
-      tried.push(session);
-      const answer = await loadInBrowser(session, '/listing');
-      return readListing(answer.status, answer.html);
-    });
+    const contextClosed: Promise<void>[] = [];
+    const { html, tried } = await readWithRotation(pool, (session) =>
+      browsers.withPage(
+        property,
+        async (page) => {
+          contextClosed.push(new Promise((resolve) => page.context().once('close', () => resolve())));
+          const response = await page.goto(`${SITE}/listing`, { timeout: 10_000 });
+          return { status: response?.status() ?? 0, html: await page.content() };
+        },
+        { session, timeoutMs: 30_000 },
+      ),
+    );
     expect(html).toContain('the listing');
     expect(tried.map((s) => s.proxyUrl)).toEqual([walled.plainUrl, good.plainUrl]);
     expect(walled.site.requests.map((r) => r.split(' ')[1])).toEqual(['/listing']);
     expect(good.site.requests.map((r) => r.split(' ')[1])).toEqual(['/listing']);
+    await contextClosed[0]; // the walled session's context closes; the good one's stays for its next page
+    expect(tried[1]?.retired).toBe(false);
   });
 
   it('retires a proxy that refuses connections and retries on another (HTTP client and Chromium)', async () => {
