@@ -5,8 +5,8 @@
  * pages and photos under their real URLs.
  *
  * The root is the library's public API: the scraper kit, the two scrapers,
- * the browser pool, the photo fetchers, every error class and the option and
- * result types. Parsers, URL helpers, replay and record machinery used by
+ * the browser pool, the photo fetchers, sessions and proxies, every error
+ * class and the option and result types. Parsers, URL helpers, replay and record machinery used by
  * phx's own packages, tests and benchmarks are under `@phx/scrapers/internal`
  * (no stability promise).
  *
@@ -53,6 +53,24 @@ export type { BrowserPoolOptions, ResolvedBrowserPoolOptions, WithPageOptions, L
 
 export { HttpPhotoFetcher, PolitePhotoFetcher, httpPhotoFetcherOptionsSchema, DEFAULT_PHOTO_HOSTS } from './download/index.js';
 export type { HttpPhotoFetcherOptions, PolitePhotoFetcherOptions } from './download/index.js';
+
+export {
+  ProxyConfiguration,
+  proxyConfigurationOptionsSchema,
+  SessionPool,
+  sessionPoolOptionsSchema,
+  runWithSessionRotation,
+  sessionRotationOptionsSchema,
+} from './sessions/index.js';
+export type {
+  Session,
+  SessionPoolOptions,
+  ProxyConfigurationOptions,
+  SessionRotationOptions,
+  BrowserProxySettings,
+  ProxyEndpoint,
+  SessionRetireCause,
+} from './sessions/index.js';
 
 export { DEFAULT_POLITENESS_OPTIONS } from './politeness/index.js';
 export type { PolitenessOptions, ResolvedPolitenessOptions, CircuitState } from './politeness/index.js';

@@ -3,6 +3,8 @@ import type { Logger } from '@phx/core';
 import type { BrowserContext } from 'playwright-core';
 import { z } from 'zod';
 import { DEFAULT_CHROMIUM_PATH, FIRST_PARTY_HOST_SUFFIXES, HOST_NAME_PATTERN } from './chromium-launch.js';
+import { chromiumProxyClash } from './chromium-proxy-routes.js';
+import { proxyUrlSchema } from '../sessions/proxy-url.js';
 
 /** Pages a shared context serves before it is retired, by default (as Crawlee retires a browser after 100 pages). */
 export const DEFAULT_RETIRE_CONTEXT_AFTER_PAGES = 100;
@@ -40,6 +42,14 @@ export const browserPoolOptionsSchema = z
      * (replay). Default: `firstPartyHosts`.
      */
     networkHosts: z.array(hostName).readonly().exactOptional(),
+    /**
+     * Proxies (as `ProxyConfiguration`'s `proxyUrls`) that sessions given to
+     * `withPage({ session })` may use. Chromium resolves no other name, so
+     * each proxy gets a resolver rule of its own that reaches its port only
+     * (see `chromiumProxyRoutes`); nothing else opens up, loopback included.
+     * A session whose proxy is not listed is refused. Default `[]`.
+     */
+    proxyUrls: z.array(proxyUrlSchema).readonly().default([]),
     /** Time allowed for a browser to close before it is killed, in ms (100-60 000). Default 10 000. */
     closeTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
     /**
@@ -76,6 +86,10 @@ export const browserPoolOptionsSchema = z
   .refine((o) => o.recordHarPath === null || o.retireContextAfterPages == null, {
     message: 'recordHarPath records one context into one file: leave retireContextAfterPages out or null',
     path: ['retireContextAfterPages'],
+  })
+  .superRefine((o, context) => {
+    const clash = chromiumProxyClash(o.proxyUrls);
+    if (clash !== null) context.addIssue({ code: 'custom', message: clash.message, path: ['proxyUrls', clash.index] });
   });
 
 /** Options of {@link BrowserPool}. */

@@ -3,6 +3,11 @@ import type { IsolationMode, Logger, PropertyId } from '@phx/core';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumLaunchArgs, chromiumPathIssue } from './chromium-launch.js';
+import { chromiumProxyRoutes } from './chromium-proxy-routes.js';
+import type { ChromiumProxyRoutes } from './chromium-proxy-routes.js';
+import { SessionContexts } from './session-contexts.js';
+import { Session } from '../sessions/session.js';
+import type { BrowserProxySettings } from '../sessions/session.js';
 import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES, browserPoolOptionsSchema } from './browser-pool-options.js';
 import type { BrowserPoolOptions, ResolvedBrowserPoolOptions } from './browser-pool-options.js';
 import { closeOrKillBrowser, recordBrowserPid } from './browser-process.js';
@@ -81,6 +86,8 @@ export class BrowserPool {
   private readonly shared: Slot = { browser: null, context: null, active: 0, releaseRequested: false };
   private readonly perProperty = new Map<PropertyId, Slot>();
   private readonly closing = new AbortController();
+  private readonly proxyRoutes: ChromiumProxyRoutes;
+  private readonly sessionContexts: SessionContexts;
 
   /**
    * @param options - see {@link BrowserPoolOptions}; nothing is launched until the first page
@@ -99,6 +106,12 @@ export class BrowserPool {
           ? DEFAULT_RETIRE_CONTEXT_AFTER_PAGES
           : o.retireContextAfterPages;
     this.logger = o.logger.child({ component: 'browser-pool' });
+    this.proxyRoutes = chromiumProxyRoutes(o.proxyUrls);
+    this.sessionContexts = new SessionContexts({
+      open: (proxy) => this.browserOf(this.shared).then((browser) => this.newContext(browser, proxy)),
+      close: (context) => closeContext(context, this.options.closeTimeoutMs),
+      logger: this.logger,
+    });
   }
 
   /**
@@ -130,7 +143,8 @@ export class BrowserPool {
    * @returns what `fn` returns
    * @throws {@link CancelledError} when the signal aborts or the pool is (or gets) closed, also when `fn` then fails
    * @throws {@link BrowserCrashedError} when the browser or page crashed, or the work outlived `timeoutMs`
-   * @throws `InvalidInputError` (core) when `signal` is not an `AbortSignal`, or naming `chromiumPath` when
+   * @throws `InvalidInputError` (core) when `signal` is not an `AbortSignal`, when `session` is not a `Session`
+   *   or its proxy is not in the pool's `proxyUrls`, or naming `chromiumPath` when
    *   Chromium cannot be launched because that path is missing, a folder or not executable
    * @throws {@link BrowserLaunchError} when the executable at `chromiumPath` runs but does not start as
    *   Chromium (e.g. `/bin/false`), naming the path and Playwright's error (`cause`)
@@ -152,6 +166,7 @@ export class BrowserPool {
     signal: AbortSignal,
   ): Promise<T> {
     throwIfCancelled(signal);
+    if (given.session !== undefined) return this.withSessionPage(this.checkSession(given.session), fn, given, signal);
     const slot = this.slotFor(propertyId);
     slot.active += 1;
     const lease: ContextLease = { use: this.takeContext(slot) };
@@ -162,6 +177,34 @@ export class BrowserPool {
       await this.giveBack(lease.use);
       if (slot.releaseRequested && slot.active === 0) await this.releaseSlot(propertyId, slot);
     }
+  }
+
+  private async withSessionPage<T>(
+    session: Session,
+    fn: (page: Page) => Promise<T>,
+    given: WithPageOptions,
+    signal: AbortSignal,
+  ): Promise<T> {
+    const use = this.sessionContexts.take(session);
+    try {
+      return await new PageRun({ ...given, signal }, this.logger, () => this.closed).run(
+        () => this.sessionContexts.live(session, use),
+        (page) => this.sessionContexts.runSaving(session, page, fn),
+      );
+    } finally {
+      await this.sessionContexts.giveBack(use);
+    }
+  }
+
+  /** The `session` option, checked: a `Session` whose proxy Chromium may reach. */
+  private checkSession(session: unknown): Session {
+    const problem = !(session instanceof Session)
+      ? 'must be a Session from a SessionPool'
+      : session.proxyUrl !== null && this.proxyRoutes.serverFor(session.proxyUrl) === undefined
+        ? `its proxy ${session.proxyUrl} is not in the pool's proxyUrls; Chromium can reach only those`
+        : null;
+    if (problem !== null) throw new InvalidInputError('withPage options', [{ path: 'session', message: problem }]);
+    return session as Session;
   }
 
   /**
@@ -188,6 +231,7 @@ export class BrowserPool {
     const slots = [...this.perProperty.entries()];
     this.perProperty.clear();
     await Promise.all(slots.map(([, slot]) => closeSlot(slot, this.options.closeTimeoutMs)));
+    await this.sessionContexts.closeAll();
     await closeSlot(this.shared, this.options.closeTimeoutMs);
     this.logger.debug({ released: slots.length }, 'browser pool closed');
   }
@@ -260,9 +304,10 @@ export class BrowserPool {
     return use;
   }
 
-  private async newContext(browser: Browser): Promise<BrowserContext> {
+  private async newContext(browser: Browser, proxy: BrowserProxySettings | null = null): Promise<BrowserContext> {
     const context = await browser.newContext({
       serviceWorkers: 'block',
+      ...(proxy === null ? {} : { proxy: { ...proxy, server: this.proxyRoutes.serverFor(proxy.server) ?? proxy.server } }),
       viewport: { width: 1366, height: 900 },
       ...(this.recordHarPath === null ? {} : { recordHar: { path: this.recordHarPath, content: 'embed' as const } }),
     });
@@ -300,7 +345,7 @@ export class BrowserPool {
       .launch({
         executablePath: chromiumPath,
         headless: true,
-        args: chromiumLaunchArgs(this.options.extraArgs, this.options.networkHosts),
+        args: chromiumLaunchArgs(this.options.extraArgs, this.options.networkHosts, this.proxyRoutes.resolverRules),
         timeout: this.options.launchTimeoutMs,
         // Signals belong to the program: Playwright's handlers would close Chromium under running work (and exit 130 on SIGINT).
         ...PLAYWRIGHT_SIGNAL_HANDLERS_OFF,

@@ -53,17 +53,28 @@ export function hostResolverRulesArg(hosts: readonly string[]): string {
  * host at a stand-in server), those rules are kept and `MAP * ~NOTFOUND` is
  * added after them, so every host they do not map fails to resolve
  * (Chromium's `EXCLUDE` entries apply to all rules, so `networkHosts` would
- * undo their mappings).
+ * undo their mappings). `proxyRules` (see `chromiumProxyRoutes`) go before
+ * `MAP * ~NOTFOUND` in both cases, so the sessions' proxies, and only they,
+ * resolve.
  *
  * @param extraArgs - the caller's extra flags
  * @param networkHosts - domains Chromium may reach when `extraArgs` has no resolver rules
+ * @param proxyRules - `MAP` rules that let Chromium reach the sessions' proxies; default none
  * @returns the argument list
  */
-export function chromiumLaunchArgs(extraArgs: readonly string[], networkHosts: readonly string[]): string[] {
+export function chromiumLaunchArgs(
+  extraArgs: readonly string[],
+  networkHosts: readonly string[],
+  proxyRules: readonly string[] = [],
+): string[] {
   const prefix = `${HOST_RESOLVER_RULES_SWITCH}=`;
   const given = extraArgs.filter((arg) => arg.startsWith(prefix)).at(-1);
-  if (given === undefined) return [...CHROMIUM_ARGS, hostResolverRulesArg(networkHosts), ...extraArgs];
-  return [...CHROMIUM_ARGS, ...extraArgs.filter((arg) => !arg.startsWith(prefix)), `${given}, MAP * ~NOTFOUND`];
+  if (given === undefined) {
+    const rules = hostResolverRulesArg(networkHosts);
+    const withProxies = proxyRules.length === 0 ? rules : `${prefix}${[...proxyRules, rules.slice(prefix.length)].join(', ')}`;
+    return [...CHROMIUM_ARGS, withProxies, ...extraArgs];
+  }
+  return [...CHROMIUM_ARGS, ...extraArgs.filter((arg) => !arg.startsWith(prefix)), [given, ...proxyRules, 'MAP * ~NOTFOUND'].join(', ')];
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Logger, Source } from '@phx/core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { BrowserCrashedError, NavigationError } from '../errors/index.js';
 import type { BrowserFailure } from '../errors/index.js';
+import type { Session } from '../sessions/session.js';
 import { browserAnswers, killBrowser, within } from './browser-process.js';
 
 /** Options of one {@link BrowserPool.withPage} call. */
@@ -20,6 +21,16 @@ export interface WithPageOptions {
   readonly url?: string;
   /** Site the work is for, for errors. Default `null`. */
   readonly source?: Source | null;
+  /**
+   * Opens the page in the session's own context (made by `SessionPool`)
+   * instead of the property's: behind the session's proxy (which must be in
+   * the pool's `proxyUrls`), with the session's cookies loaded from its jar
+   * before the page and saved back into it after. The context is kept for
+   * the session's next pages, in the pool's shared browser whatever the
+   * isolation mode, and closes when the session retires (after its last page)
+   * or the pool closes. Default none: the page opens as without sessions.
+   */
+  readonly session?: Session;
 }
 
 /** How long a browser gets to close a page or answer a ping before it is taken as hung, in ms. */

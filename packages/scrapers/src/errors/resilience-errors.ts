@@ -2,29 +2,47 @@ import type { Source } from '@phx/core';
 import { ScraperError } from './scraper-error.js';
 
 /**
- * The source's circuit breaker is open after repeated bot walls: no request
- * went out. Kind `blocked`; the other source goes on. `reopensAt` says when
- * one trial request will be let through.
+ * The source is blocked, so no page of it is loaded for now. Kind `blocked`:
+ * the listing is not failed for good, and the other source goes on. Either
+ * the source's circuit breaker is open after repeated bot walls (no request
+ * went out), or, with a `reason`, every session (and proxy) the page was
+ * tried on was blocked or failed (see `runWithSessionRotation`).
+ * `reopensAt` says when a trial will be let through, when known.
  */
 export class SourceBlockedError extends ScraperError {
-  /** When the circuit lets one trial request through, or `null` when unknown. */
+  /** When the circuit (or the first cooling proxy) lets a trial through, or `null` when unknown. */
   readonly reopensAt: Date | null;
+  /** Why the source is blocked when it is not its circuit breaker (e.g. every proxy failed), else `null`. */
+  readonly reason: string | null;
 
   /**
-   * @param url - the URL that was not requested
+   * @param url - the URL that was not (or could not be) loaded
    * @param source - the blocked site (`null` for a host of no known site)
    * @param reopensAt - when a trial request will be allowed, or `null`
+   * @param options - `cause`: the last error seen; `reason`: why the source is blocked, when it is not
+   *   its circuit breaker (default: the circuit is open after repeated bot walls)
    */
-  constructor(url: string, source: Source | null, reopensAt: Date | null, options: { readonly cause?: unknown } = {}) {
+  constructor(
+    url: string,
+    source: Source | null,
+    reopensAt: Date | null,
+    options: { readonly cause?: unknown; readonly reason?: string } = {},
+  ) {
+    const reason = options.reason ?? null;
+    const what =
+      reason === null
+        ? `${source ?? 'the host'} is paused after repeated bot walls; ${url} was not requested`
+        : `${source ?? 'the host'} is blocked: ${reason}; ${url} was not loaded`;
     super(
       'SOURCE_BLOCKED',
-      `${source ?? 'the host'} is paused after repeated bot walls; ${url} was not requested` +
+      what +
         (reopensAt === null ? '' : ` (next trial after ${reopensAt.toISOString()})`) +
-        '. Wait, or lower the request rate (politeness options)',
+        (reason === null ? '. Wait, or lower the request rate (politeness options)' : '. Wait, or add or fix proxies'),
       'blocked',
       { url, source, cause: options.cause },
     );
     this.reopensAt = reopensAt;
+    this.reason = reason;
   }
 }
 

@@ -1,0 +1,12 @@
+export { ProxyConfiguration, proxyConfigurationOptionsSchema } from './proxy-configuration.js';
+export type { ProxyConfigurationOptions } from './proxy-configuration.js';
+export { proxyUrlSchema, PROXY_SCHEMES } from './proxy-url.js';
+export type { ProxyEndpoint } from './proxy-url.js';
+export { Session } from './session.js';
+export type { BrowserProxySettings, SessionRetireCause, SessionInit } from './session.js';
+export { SessionPool, sessionPoolOptionsSchema } from './session-pool.js';
+export type { SessionPoolOptions } from './session-pool.js';
+export { runWithSessionRotation, sessionRotationOptionsSchema } from './session-rotation.js';
+export type { SessionRotationOptions } from './session-rotation.js';
+export { proxyFailureOf } from './proxy-failure.js';
+export { copyContextToJar, copyJarToContext } from './browser-cookies.js';
