@@ -1,4 +1,4 @@
-import { isolationModeSchema, noopLogger } from '@phx/core';
+import { fetchModeSchema, isolationModeSchema, noopLogger } from '@phx/core';
 import type { Logger } from '@phx/core';
 import { z } from 'zod';
 import { DEFAULT_CHROMIUM_PATH } from '../browser/chromium-launch.js';
@@ -62,6 +62,8 @@ export const scraperKitOptionsSchema = z
     mode: scraperKitModeSchema,
     /** Browser isolation between properties; see core's `isolationModeSchema` (default `virtual`). */
     isolationMode: isolationModeSchema,
+    /** How listing pages are fetched: `auto` (plain HTTP first, Chromium where needed), `http` or `browser`; see core's `fetchModeSchema`. Default `auto`. */
+    fetchMode: fetchModeSchema,
     /**
      * Pages (1-100 000) the shared context of `virtual` isolation serves
      * before a fresh one replaces it (the old one closes after its last page),
