@@ -6,6 +6,7 @@ import { ErrorNote } from '../components/error-note.js';
 import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
 import { graphql } from '../gql/index.js';
 import type { JobPropertyStatus } from '../gql/graphql.js';
+import { servedByWords } from '../lib/fetch-modes.js';
 import { enumWords, formatDateTime } from '../lib/format.js';
 import { useRefreshOnChange } from '../lib/use-refresh-on-change.js';
 import { OUTCOME_TABS } from '../lib/vocabulary.js';
@@ -38,6 +39,10 @@ const JobOutcomesQuery = graphql(`
               failedImages
               missingPhotos
               retryAt
+              fetchModes {
+                source
+                mode
+              }
               failures {
                 source
                 url
@@ -53,8 +58,9 @@ const JobOutcomesQuery = graphql(`
 `);
 
 /**
- * A job's properties by outcome (COMPLETED, PARTIAL, FAILED, DEFERRED tabs; 20 a page), each with its photo counts and
- * every failure (source, code, reason, URL). Read again (at most every 1.5 s) when the job's data version changes.
+ * A job's properties by outcome (COMPLETED, PARTIAL, FAILED, DEFERRED tabs; 20 a page), each with its photo counts, what
+ * served each source's page (http or browser), and every failure (source, code, reason, URL). Read again (at most every
+ * 1.5 s) when the job's data version changes.
  *
  * @param props - `jobId`, the job's data `version` (jobDataVersion: status and finished properties), and the tab shown first
  * @returns the section
@@ -112,6 +118,9 @@ export function JobOutcomes(props: {
                 {node.outcome.unchangedImages} unchanged · {node.outcome.failedImages} failed · {node.outcome.missingPhotos} missing
                 {node.outcome.retryAt && <> · retried after {formatDateTime(node.outcome.retryAt)}</>}
               </p>
+            )}
+            {node.outcome && servedByWords(node.outcome.fetchModes) !== null && (
+              <p data-testid="fetch-modes">{servedByWords(node.outcome.fetchModes)}</p>
             )}
             {node.outcome && node.outcome.failures.length > 0 && (
               <table className="data failures">
