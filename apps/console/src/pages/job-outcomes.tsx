@@ -39,15 +39,33 @@ const JobOutcomesQuery = graphql(`
               failedImages
               missingPhotos
               retryAt
-              fetchModes {
-                source
-                mode
-              }
               failures {
                 source
                 url
                 code
                 message
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
+// What served each page, in an operation of its own: within JobOutcomes it would pass the server's cost limit.
+const JobFetchModesQuery = graphql(`
+  query JobFetchModes($id: ID!, $status: JobPropertyStatus, $after: String) {
+    job(id: $id) {
+      id
+      properties(status: $status, first: 20, after: $after) {
+        edges {
+          node {
+            index
+            outcome {
+              fetchModes {
+                source
+                mode
               }
             }
           }
@@ -77,11 +95,20 @@ export function JobOutcomes(props: {
     variables: { id: props.jobId, status: tab, after: pages.after },
     requestPolicy: 'cache-and-network',
   });
+  const [served, reexecuteServed] = useQuery({
+    query: JobFetchModesQuery,
+    variables: { id: props.jobId, status: tab, after: pages.after },
+    requestPolicy: 'cache-and-network',
+  });
   useRefreshOnChange(
     props.version,
-    useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]),
+    useCallback(() => {
+      reexecute({ requestPolicy: 'network-only' });
+      reexecuteServed({ requestPolicy: 'network-only' });
+    }, [reexecute, reexecuteServed]),
   );
   const connection = result.data?.job.properties;
+  const servedBy = new Map((served.data?.job.properties.edges ?? []).map(({ node }) => [node.index, node.outcome?.fetchModes ?? []]));
   return (
     <section aria-labelledby="outcomes-heading">
       <h2 id="outcomes-heading">Properties by outcome</h2>
@@ -119,8 +146,8 @@ export function JobOutcomes(props: {
                 {node.outcome.retryAt && <> · retried after {formatDateTime(node.outcome.retryAt)}</>}
               </p>
             )}
-            {node.outcome && servedByWords(node.outcome.fetchModes) !== null && (
-              <p data-testid="fetch-modes">{servedByWords(node.outcome.fetchModes)}</p>
+            {node.outcome && servedByWords(servedBy.get(node.index) ?? []) !== null && (
+              <p data-testid="fetch-modes">{servedByWords(servedBy.get(node.index) ?? [])}</p>
             )}
             {node.outcome && node.outcome.failures.length > 0 && (
               <table className="data failures">
