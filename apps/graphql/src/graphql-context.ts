@@ -1,4 +1,4 @@
-import type { ExtractionJob, IsolationMode, JobId, Logger, PhotoRecord, Property } from '@phx/core';
+import type { ExtractionJob, FetchMode, IsolationMode, JobId, Logger, PhotoRecord, Property } from '@phx/core';
 import type {
   WorkerView,
   JobEvent,
@@ -21,6 +21,8 @@ export interface EnqueueExtractionRequest {
   readonly sources?: readonly string[];
   /** Browser isolation; absent = the service default (`virtual`). */
   readonly isolationMode?: IsolationMode;
+  /** How listing pages are fetched; absent = the worker's `FETCH_MODE`. */
+  readonly fetchMode?: FetchMode;
   /** List photos without downloading them; absent = `false`. */
   readonly dryRun?: boolean;
 }

@@ -18,7 +18,7 @@ const PAGE = 'https://www.zillow.com/homedetails/4732-W-Davis-Rd-Glendale-AZ-853
 const outcomes: PropertyOutcome[] = [
   {
     ...{ propertyId: davis.id, address: davis.address, status: 'deferred', retryAt: RETRY_AT },
-    ...{ ...ZERO_OUTCOME_COUNTS, sourcesRead: [], skippedSources: [] },
+    ...{ ...ZERO_OUTCOME_COUNTS, sourcesRead: [], fetchModes: [], skippedSources: [] },
     failures: [
       {
         source: 'zillow',
@@ -32,7 +32,7 @@ const outcomes: PropertyOutcome[] = [
   },
   {
     ...{ propertyId: example.id, address: example.address, status: 'completed', ...ZERO_OUTCOME_COUNTS, placeholderImages: 1 },
-    ...{ photosFound: 4, newImages: 4, sourcesRead: ['zillow'], skippedSources: [], failures: [] },
+    ...{ photosFound: 4, newImages: 4, sourcesRead: ['zillow'], fetchModes: [], skippedSources: [], failures: [] },
   },
 ];
 
@@ -53,7 +53,7 @@ describe('a deferred property through GraphQL (job documents in MongoDB, real HT
     // As the worker writes the job at its end: counters settled from the outcomes.
     const ended: TestJob = {
       ...{ id: newJobId(), createdAt: now, startedAt: now, completedAt: now, properties: [davis, example], sources: ['zillow'] },
-      ...{ isolationMode: 'virtual', dryRun: false, status: 'completed', errorMessage: null, progressUpdatedAt: now },
+      ...{ isolationMode: 'virtual', fetchMode: null, dryRun: false, status: 'completed', errorMessage: null, progressUpdatedAt: now },
       ...ZERO_COUNTERS,
       ...{ totalProperties: 2, completedProperties: 1, deferredProperties: 1, totalImages: 4, newImages: 4, placeholderImages: 1 },
       failedPropertiesList: [],

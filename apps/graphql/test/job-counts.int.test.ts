@@ -36,6 +36,7 @@ describe('jobCounts and the origin / scheduleId filters of jobs, over real HTTP'
         properties: SAMPLE_PROPERTIES.slice(0, 1),
         sources: i % 2 === 0 ? ['zillow'] : ['redfin'],
         isolationMode: 'virtual',
+        fetchMode: null,
         dryRun: false,
         status,
         errorMessage: null,

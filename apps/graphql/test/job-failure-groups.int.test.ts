@@ -42,6 +42,7 @@ const outcomeOf = (property: Property, status: PropertyOutcomeStatus, failures: 
   ...(status === 'partial' ? { missingPhotos: 3 } : {}),
   ...(status === 'deferred' ? { retryAt: new Date(Date.now() + 60_000) } : {}),
   sourcesRead: status === 'completed' || status === 'partial' ? ['zillow'] : [],
+  fetchModes: [],
   skippedSources: [],
   failures,
 });
@@ -69,6 +70,7 @@ describe('Job.failureGroups over real HTTP', () => {
       properties,
       sources: ['zillow', 'redfin'],
       isolationMode: 'virtual',
+      fetchMode: null,
       dryRun: false,
       status: 'completed',
       errorMessage: null,

@@ -42,6 +42,7 @@ function storedJob(createdAt: Date, status: JobStatus, sources: Source[], outcom
     properties: [davis, example],
     sources,
     isolationMode: 'virtual',
+    fetchMode: null,
     dryRun: false,
     status,
     errorMessage: status === 'failed' ? 'every property failed' : null,
@@ -62,6 +63,7 @@ function outcome(property: typeof davis, status: 'completed' | 'failed' | 'defer
     status,
     ...ZERO_OUTCOME_COUNTS,
     sourcesRead: status === 'completed' ? ['zillow'] : [],
+    fetchModes: [],
     skippedSources: [],
     failures:
       status === 'failed'

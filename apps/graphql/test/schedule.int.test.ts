@@ -3,7 +3,7 @@ import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-servi
 import { postGraphql as postGraphqlWithKey } from './support/http-graphql.js';
 import { DAVIS_ADDRESS, DAVIS_ID } from './support/sample-properties.js';
 
-const FIELDS = 'id name cron timeZone paused nextRunAt sources isolationMode dryRun properties { id address }';
+const FIELDS = 'id name cron timeZone paused nextRunAt sources isolationMode fetchMode dryRun properties { id address }';
 const CREATE = `mutation($input: ScheduleExtractionInput!) { scheduleExtraction(input: $input) { ${FIELDS} } }`;
 const LIST = `{ schedules { ${FIELDS} } }`;
 const op = (name: string) => `mutation($id: ID!) { ${name}(id: $id) { ${FIELDS} } }`;
@@ -17,6 +17,7 @@ interface ScheduleView {
   readonly nextRunAt: string | null;
   readonly sources: string[];
   readonly isolationMode: string;
+  readonly fetchMode: string | null;
   readonly dryRun: boolean;
   readonly properties: { id: string; address: string }[];
 }
@@ -41,7 +42,14 @@ describe('schedule operations over HTTP', () => {
 
   it('creates (America/Phoenix by default), lists, pauses, resumes and removes a schedule', async () => {
     const created = await postGraphql<{ scheduleExtraction: ScheduleView }>(url, CREATE, {
-      input: { name: 'nightly-davis', cron: '0 3 * * *', addresses: [DAVIS_ADDRESS], sources: ['Zillow'], isolationMode: 'CONTEXT' },
+      input: {
+        name: 'nightly-davis',
+        cron: '0 3 * * *',
+        addresses: [DAVIS_ADDRESS],
+        sources: ['Zillow'],
+        isolationMode: 'CONTEXT',
+        fetchMode: 'BROWSER',
+      },
     });
     expect(created.status).toBe(200);
     expect(created.body.errors).toBeUndefined();
@@ -53,6 +61,7 @@ describe('schedule operations over HTTP', () => {
       paused: false,
       sources: ['zillow'],
       isolationMode: 'CONTEXT',
+      fetchMode: 'BROWSER',
       dryRun: false,
       properties: [{ id: DAVIS_ID, address: DAVIS_ADDRESS }],
     });

@@ -6,12 +6,12 @@ import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-servi
 import { dataOf, errorOf } from './support/operation-result.js';
 import { DAVIS_ADDRESS, DAVIS_ID, EXAMPLE_ADDRESS } from './support/sample-properties.js';
 
-const JOB_FIELDS = `id status createdAt startedAt completedAt progressUpdatedAt sources isolationMode dryRun
+const JOB_FIELDS = `id status createdAt startedAt completedAt progressUpdatedAt sources isolationMode fetchMode dryRun
   totalProperties completedProperties failedProperties totalImages newImages duplicateImages failedImages
   failedPropertiesList errorMessage
   properties(first: 10) { totalCount edges { node { index status property { id address } } } }
   propertyOutcomes { propertyId address status photosFound newImages duplicateImages failedImages sourcesRead
-    skippedSources { source reason } failures { source url code message } }`;
+    fetchModes { source mode } skippedSources { source reason } failures { source url code message } }`;
 
 const ENQUEUE = `mutation Enqueue($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { ${JOB_FIELDS} } }`;
 const JOB = `query Job($id: ID!) { job(id: $id) { ${JOB_FIELDS} } }`;
@@ -87,6 +87,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
       status: 'PENDING',
       sources: ['zillow', 'redfin'],
       isolationMode: 'VIRTUAL',
+      fetchMode: null,
       dryRun: false,
       totalProperties: 1,
       completedProperties: 0,
@@ -104,8 +105,11 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
   });
 
   it('enqueues every catalog property with all: true and the given options', async () => {
-    const job = await enqueue({ all: true, sources: [' Redfin '], isolationMode: 'CONTEXT', dryRun: true });
-    expect(job).toMatchObject({ totalProperties: 2, sources: ['redfin'], isolationMode: 'CONTEXT', dryRun: true });
+    const job = await enqueue({ all: true, sources: [' Redfin '], isolationMode: 'CONTEXT', fetchMode: 'HTTP', dryRun: true });
+    expect(job).toMatchObject({ totalProperties: 2, sources: ['redfin'], isolationMode: 'CONTEXT', fetchMode: 'HTTP', dryRun: true });
+    expect(await harness.database.db.collection('extraction_jobs').findOne({ _id: job.id as never })).toMatchObject({ fetchMode: 'http' });
+    const read = dataOf<{ job: { fetchMode: string } }>(await run(JOB, { id: job.id })).job;
+    expect(read.fetchMode).toBe('HTTP');
     expect(job.properties.map((p) => p.address)).toEqual([EXAMPLE_ADDRESS, DAVIS_ADDRESS]);
   });
 
@@ -129,6 +133,15 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(error.message).toContain('"myspace"');
     expect(error.extensions?.['issues']).toEqual([{ path: 'sources.1', message: expect.stringContaining('myspace') }]);
+  });
+
+  it('rejects a fetch mode that is not AUTO, HTTP or BROWSER with BAD_USER_INPUT naming it, enqueueing nothing', async () => {
+    const before = await harness.database.db.collection('extraction_jobs').countDocuments();
+    const error = errorOf(await run(ENQUEUE, { input: { all: true, fetchMode: 'FAST' } }));
+    expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(error.message).toContain('"FAST"');
+    expect(error.message).toContain('FetchMode');
+    expect(await harness.database.db.collection('extraction_jobs').countDocuments()).toBe(before);
   });
 
   it('rejects a property id that is not in the catalog with NOT_FOUND naming it; an unknown address joins the catalog', async () => {
@@ -183,6 +196,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
       address: EXAMPLE_ADDRESS,
       status: 'failed' as const,
       sourcesRead: [],
+      fetchModes: [],
       skippedSources: [],
       failures: [{ source: 'zillow' as const, url: null, code: 'BOT_WALL', message: 'walled' }],
     };
@@ -242,6 +256,10 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
       duplicateImages: 1,
       failedImages: 1,
       sourcesRead: ['zillow'],
+      fetchModes: [
+        { source: 'zillow', mode: 'http' },
+        { source: 'redfin', mode: 'browser' },
+      ],
       skippedSources: [],
       failures: [
         { source: 'zillow', url: 'https://photos.zillowstatic.com/fp/x.jpg', code: 'INVALID_IMAGE', message: 'not an image' },
@@ -284,7 +302,18 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
       startedAt: now.toISOString(),
       completedAt: now.toISOString(),
     });
-    expect(done.propertyOutcomes).toEqual([{ ...outcome, status: 'FAILED', skippedSources: [], sourcesRead: ['zillow'] }]);
+    expect(done.propertyOutcomes).toEqual([
+      {
+        ...outcome,
+        status: 'FAILED',
+        skippedSources: [],
+        sourcesRead: ['zillow'],
+        fetchModes: [
+          { source: 'zillow', mode: 'HTTP' },
+          { source: 'redfin', mode: 'BROWSER' },
+        ],
+      },
+    ]);
   });
 
   it('shows the unchanged and removed counters a running worker wrote, before any property finished', async () => {

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_MAX_DECODE_PIXELS, intSetting, numberSetting, parseSettings } from '@phx/core';
+import { DEFAULT_MAX_DECODE_PIXELS, fetchModeSchema, intSetting, numberSetting, parseSettings } from '@phx/core';
+import type { FetchMode } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema } from '@phx/jobs';
 import { extractImagesJobSettingsSchema } from '@phx/jobs/worker';
 import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
@@ -30,6 +31,13 @@ export interface WorkerConfig {
    * Default `false`: a known photo id or URL is not downloaded again at all.
    */
   readonly revalidateKnownPhotos: boolean;
+  /**
+   * `FETCH_MODE`: how listing pages are fetched when a job names no mode:
+   * `auto` (plain HTTP first, Chromium where a page needs it), `http` or
+   * `browser`; see core's `fetchModeSchema`. Default `auto`. A job's own
+   * `fetchMode` wins for its pages.
+   */
+  readonly fetchMode: FetchMode;
   /** `PHX_FIXTURES_DIR`: the shared fixtures (replay mode); default `<workspace>/../shared/fixtures`. */
   readonly fixturesDir: string;
   /** `MAX_CONCURRENT_JOBS`: jobs this worker runs at once, 1-64; default 3. */
@@ -157,6 +165,7 @@ const envSchema = z.object({
       .transform((v) => v === 'true' || v === '1'),
   ),
   PHX_FIXTURES_DIR: optionalText,
+  FETCH_MODE: z.preprocess(blankToUndefined, fetchModeSchema),
   MAX_CONCURRENT_JOBS: numberSetting(queue.maxConcurrentJobs),
   PROPERTY_CONCURRENCY: numberSetting(job.propertyConcurrency),
   MAX_DECODE_PIXELS: intSetting(1_000_000, 10_000_000_000, DEFAULT_MAX_DECODE_PIXELS),
@@ -205,6 +214,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     scraperMode: e.PHX_SCRAPER_MODE,
     imageStore: e.PHX_IMAGE_STORE,
     revalidateKnownPhotos: e.PHX_REVALIDATE_KNOWN_PHOTOS,
+    fetchMode: e.FETCH_MODE,
     fixturesDir: resolve(WORKSPACE_ROOT, e.PHX_FIXTURES_DIR ?? '../shared/fixtures'),
     maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
     propertyConcurrency: e.PROPERTY_CONCURRENCY,

@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     revalidateKnownPhotos: config.revalidateKnownPhotos,
     decodeBudget: new PixelBudget({ maxPixels: config.maxDecodePixels }),
     retireContextAfterPages: config.retireContextAfterPages,
+    fetchMode: config.fetchMode,
   });
   const metrics = await createWorkerMetrics({ config, db, agenda, repository, extractors, logger, health });
   const jobs = defineExtractImagesJob(agenda, {

@@ -17,6 +17,7 @@ describe('loadWorkerConfig', () => {
       scraperMode: 'live',
       imageStore: 'file',
       revalidateKnownPhotos: false,
+      fetchMode: 'auto',
       fixturesDir: join(WORKSPACE_ROOT, '../shared/fixtures'),
       maxConcurrentJobs: 3,
       propertyConcurrency: 3,
@@ -47,6 +48,7 @@ describe('loadWorkerConfig', () => {
       PHX_IMAGE_STORE: 'gridfs',
       PHX_REVALIDATE_KNOWN_PHOTOS: '1',
       PHX_FIXTURES_DIR: 'fixtures',
+      FETCH_MODE: 'http',
       MAX_CONCURRENT_JOBS: '5',
       PROPERTY_CONCURRENCY: '2',
       MAX_DECODE_PIXELS: '250000000',
@@ -72,6 +74,7 @@ describe('loadWorkerConfig', () => {
       scraperMode: 'replay',
       imageStore: 'gridfs',
       revalidateKnownPhotos: true,
+      fetchMode: 'http',
       fixturesDir: join(WORKSPACE_ROOT, 'fixtures'),
       maxConcurrentJobs: 5,
       propertyConcurrency: 2,
@@ -102,6 +105,11 @@ describe('loadWorkerConfig', () => {
     ).toBeNull();
   });
 
+  it('reads FETCH_MODE auto, http or browser; blank is the default auto', () => {
+    const fetchModeOf = (FETCH_MODE: string) => loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/', FETCH_MODE }).fetchMode;
+    expect(['auto', 'http', 'browser', ' '].map(fetchModeOf)).toEqual(['auto', 'http', 'browser', 'auto']);
+  });
+
   it('names every bad or missing variable', () => {
     const error = (() => {
       try {
@@ -114,6 +122,7 @@ describe('loadWorkerConfig', () => {
           RETIRE_CONTEXT_AFTER_PAGES: '2.5',
           PROPERTY_MAX_DEFER_MS: '-1',
           WORKER_HEARTBEAT_MS: '50',
+          FETCH_MODE: 'fast',
         });
       } catch (e) {
         return e;
@@ -122,6 +131,7 @@ describe('loadWorkerConfig', () => {
     })();
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).issues.map((i) => i.path).sort()).toEqual([
+      'FETCH_MODE',
       'JOB_TIMEOUT',
       'MAX_CONCURRENT_JOBS',
       'MONGODB_URI',

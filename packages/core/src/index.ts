@@ -73,6 +73,7 @@ export type {
   CounterName,
   ExtractionFailure,
   PropertyOutcome,
+  SourceFetchMode,
   PropertyOutcomeCounts,
   PropertyOutcomeStatus,
   ExtractionJob,

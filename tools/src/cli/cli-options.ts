@@ -1,7 +1,16 @@
 import { Command } from 'commander';
 import { addExtractionFlags, checkSelection } from './extraction-flags.js';
 import type { RawSelectionFlags, SelectionFlags } from './extraction-flags.js';
-import { InvalidInputError, parseSources, toJobId, type InputIssue, type IsolationMode, type JobId, type Source } from '@phx/core';
+import {
+  InvalidInputError,
+  parseSources,
+  toJobId,
+  type FetchMode,
+  type InputIssue,
+  type IsolationMode,
+  type JobId,
+  type Source,
+} from '@phx/core';
 import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
 
 /** What the CLI was asked to do, parsed and checked. */
@@ -25,6 +34,12 @@ export type CliRequest =
       readonly selection: SelectionFlags;
       readonly sources: readonly Source[];
       readonly isolationMode: IsolationMode;
+      /**
+       * `--fetch-mode`: how listing pages are fetched, stored on the job; `null`
+       * when not given (an `--async` job then runs with the worker's
+       * `FETCH_MODE`, an in-process run with the scrapers' default, `auto`).
+       */
+      readonly fetchMode: FetchMode | null;
       readonly dryRun: boolean;
       /** With `--async`: follow the job to its end. */
       readonly wait: boolean;
@@ -77,6 +92,7 @@ export function buildCliProgram(defaults: CliDefaults): Command {
 interface RawOptions extends RawSelectionFlags {
   sources: string;
   isolation: IsolationMode;
+  fetchMode?: FetchMode;
   dryRun: boolean;
   async: boolean;
   jobId?: string;
@@ -154,6 +170,7 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
     selection,
     sources: parseSources(o.sources.split(',')),
     isolationMode: o.isolation,
+    fetchMode: o.fetchMode ?? null,
     dryRun: o.dryRun,
     wait: o.wait,
     replayFixturesDir: o.replay ? o.fixtures : null,

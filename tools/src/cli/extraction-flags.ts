@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { DEFAULT_ISOLATION_MODE, ISOLATION_MODES } from '@phx/core';
+import { DEFAULT_ISOLATION_MODE, FETCH_MODES, ISOLATION_MODES } from '@phx/core';
 import type { InputIssue } from '@phx/core';
 
 /** The property selection of the extraction flags, as the catalog's `select` takes it. */
@@ -21,7 +21,7 @@ export interface SelectionFlags {
 
 /**
  * Adds the flags that say what to extract (`--id`, `--address`, `--url`,
- * `--label`, `--all`, `--csv`, `--sources`, `--isolation`, `--dry-run`),
+ * `--label`, `--all`, `--csv`, `--sources`, `--isolation`, `--fetch-mode`, `--dry-run`),
  * shared by `phx-extract` and `phx-extract schedule add`.
  *
  * @param command - the command to extend
@@ -37,6 +37,10 @@ export function addExtractionFlags(command: Command): Command {
     .option('--csv <file>', 'properties CSV (address,zillow_url,redfin_url) to import into the catalog first')
     .option('--sources <list>', 'comma-separated sources', 'zillow,redfin')
     .addOption(new Option('--isolation <mode>', 'browser isolation').choices([...ISOLATION_MODES]).default(DEFAULT_ISOLATION_MODE))
+    .addOption(
+      // No default: left out, a job takes the worker's FETCH_MODE and an in-process run the scrapers' default (auto).
+      new Option('--fetch-mode <mode>', "how listing pages are fetched (default: the worker's FETCH_MODE, auto)").choices([...FETCH_MODES]),
+    )
     .option('--dry-run', 'list photos without downloading or storing them', false);
 }
 

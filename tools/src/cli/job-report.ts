@@ -27,7 +27,9 @@ export function formatJobReport(job: ExtractionJob): string {
     `  Progress: ${job.completedProperties}/${job.totalProperties} properties (${formatCounts(job, FINISHED_NOT_COMPLETED)})`,
     `  Images: ${formatCounts(job, ['totalImages', 'newImages', 'duplicateImages', 'failedImages'])}` +
       `; ${job.unchangedImages} unchanged (not downloaded again), ${job.removedImages} removed; ${job.placeholderImages} placeholder`,
-    `  Sources: ${job.sources.join(', ')}  isolation: ${job.isolationMode}${job.dryRun ? '  (dry run)' : ''}`,
+    `  Sources: ${job.sources.join(', ')}  isolation: ${job.isolationMode}` +
+      (job.fetchMode === null ? '' : `  fetch mode: ${job.fetchMode}`) +
+      (job.dryRun ? '  (dry run)' : ''),
     `  Created: ${job.createdAt.toISOString()}  started: ${job.startedAt?.toISOString() ?? '-'}  completed: ${job.completedAt?.toISOString() ?? '-'}`,
   ];
   if (job.failedPropertiesList.length > 0) lines.push(`  Failed properties: ${job.failedPropertiesList.join('; ')}`);
@@ -72,7 +74,8 @@ export function formatOutcomes(outcomes: readonly PropertyOutcome[], totalProper
       `new ${String(o.newImages).padStart(3)}  dup ${String(o.duplicateImages).padStart(3)}  failed ${String(o.failedImages).padStart(2)}` +
       (o.missingPhotos > 0 ? `  missing ${o.missingPhotos}` : '') +
       (o.placeholderImages > 0 ? `  placeholder ${o.placeholderImages}` : '') +
-      (o.retryAt === undefined ? '' : `  retry at ${o.retryAt.toISOString()}`);
+      (o.retryAt === undefined ? '' : `  retry at ${o.retryAt.toISOString()}`) +
+      (o.fetchModes.length === 0 ? '' : `  via ${o.fetchModes.map((f) => `${f.source} ${f.mode}`).join(', ')}`);
     const notes = o.failures.map((f) => `      ! ${f.code}: ${f.message}`);
     return [head, ...notes].join('\n');
   });

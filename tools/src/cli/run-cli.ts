@@ -59,7 +59,13 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
     }
     const catalog = await openCatalog(ctx.db, ctx.config.csvPath);
     const properties = await selectFromCatalog(catalog, request.selection, ctx.write);
-    const input = { properties, sources: request.sources, isolationMode: request.isolationMode, dryRun: request.dryRun };
+    const input = {
+      properties,
+      sources: request.sources,
+      isolationMode: request.isolationMode,
+      fetchMode: request.fetchMode,
+      dryRun: request.dryRun,
+    };
     if (request.mode === 'async') {
       const job = await service.enqueueExtraction(input);
       ctx.write(

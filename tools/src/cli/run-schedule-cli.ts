@@ -33,6 +33,7 @@ export async function runScheduleCli(
         properties,
         sources: request.sources,
         isolationMode: request.isolationMode,
+        fetchMode: request.fetchMode,
         dryRun: request.dryRun,
         paused: request.paused,
       });

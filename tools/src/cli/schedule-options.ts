@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { InvalidInputError, parseSources } from '@phx/core';
-import type { IsolationMode, Source } from '@phx/core';
+import type { FetchMode, IsolationMode, Source } from '@phx/core';
 import { DEFAULT_SCHEDULE_TIME_ZONE } from '@phx/jobs';
 import type { CliDefaults } from './cli-options.js';
 import { addExtractionFlags, checkSelection } from './extraction-flags.js';
@@ -18,6 +18,8 @@ export type ScheduleRequest =
       readonly selection: SelectionFlags;
       readonly sources: readonly Source[];
       readonly isolationMode: IsolationMode;
+      /** `--fetch-mode` of each run, or `null` (the worker's `FETCH_MODE`). */
+      readonly fetchMode: FetchMode | null;
       readonly dryRun: boolean;
       readonly paused: boolean;
     }
@@ -35,6 +37,7 @@ interface RawAddOptions extends RawSelectionFlags {
   tz: string;
   sources: string;
   isolation: IsolationMode;
+  fetchMode?: FetchMode;
   dryRun: boolean;
   paused: boolean;
 }
@@ -93,6 +96,7 @@ function toAddRequest(o: RawAddOptions): ScheduleRequest {
     selection,
     sources: parseSources(o.sources.split(',')),
     isolationMode: o.isolation,
+    fetchMode: o.fetchMode ?? null,
     dryRun: o.dryRun,
     paused: o.paused,
   };

@@ -1,3 +1,4 @@
+import { CommanderError } from 'commander';
 import { InvalidInputError } from '@phx/core';
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../../src/cli/cli-options.js';
@@ -13,6 +14,7 @@ describe('parseCliArgs', () => {
       selection: { ids: [], addresses: [], urls: [], label: null, all: true, importCsv: null },
       sources: ['zillow', 'redfin'],
       isolationMode: 'virtual',
+      fetchMode: null,
       dryRun: false,
       wait: false,
       replayFixturesDir: '/d/fixtures',
@@ -99,6 +101,26 @@ describe('parseCliArgs', () => {
   it('refuses --fixtures without --replay rather than silently reading the live sites', () => {
     expect(() => parseCliArgs(['--all', '--fixtures', '/elsewhere'], defaults)).toThrow(/--fixtures: applies with --replay/);
     expect(parseCliArgs(['--all', '--replay', '--fixtures', '/elsewhere'], defaults)).toMatchObject({ replayFixturesDir: '/elsewhere' });
+  });
+
+  it('reads --fetch-mode auto, http or browser for in-process and --async runs; absent: null (the default of the worker)', () => {
+    for (const mode of ['auto', 'http', 'browser'] as const) {
+      expect(parseCliArgs(['--all', '--fetch-mode', mode], defaults)).toMatchObject({ mode: 'in-process', fetchMode: mode });
+      expect(parseCliArgs(['--all', '--async', '--fetch-mode', mode], defaults)).toMatchObject({ mode: 'async', fetchMode: mode });
+    }
+    expect(parseCliArgs(['--all', '--async'], defaults)).toMatchObject({ fetchMode: null });
+  });
+
+  it('rejects an unknown fetch mode through commander, naming the flag, the value and the choices', () => {
+    let error: unknown = null;
+    try {
+      parseCliArgs(['--all', '--fetch-mode', 'fast'], defaults);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CommanderError);
+    expect((error as CommanderError).code).toBe('commander.invalidArgument');
+    expect((error as Error).message).toMatch(/--fetch-mode <mode>.*'fast' is invalid.*auto, http, browser/);
   });
 
   it('rejects an unknown isolation mode through commander', () => {

@@ -15,6 +15,7 @@ const job: ExtractionJob = {
   completedAt: null,
   sources: ['zillow', 'redfin'],
   isolationMode: 'virtual',
+  fetchMode: null,
   dryRun: false,
   status: 'in_progress',
   errorMessage: null,
@@ -48,7 +49,7 @@ describe('CLI job report', () => {
       address,
       status: 'partial' as const,
       ...{ ...ZERO_OUTCOME_COUNTS, photosFound: 7, newImages: 7, missingPhotos: 4 },
-      ...{ sourcesRead: ['redfin' as const], skippedSources: [] },
+      ...{ sourcesRead: ['redfin' as const], fetchModes: [], skippedSources: [] },
       failures: [
         {
           source: 'redfin' as const,
@@ -74,7 +75,7 @@ describe('CLI job report', () => {
       address,
       status: 'deferred' as const,
       retryAt,
-      ...{ ...ZERO_OUTCOME_COUNTS, sourcesRead: [], skippedSources: [] },
+      ...{ ...ZERO_OUTCOME_COUNTS, sourcesRead: [], fetchModes: [], skippedSources: [] },
       failures: [
         {
           source: 'zillow' as const,
@@ -105,6 +106,7 @@ describe('CLI job report', () => {
       newImages: 5,
       placeholderImages: 2,
       sourcesRead: ['zillow' as const],
+      fetchModes: [],
       skippedSources: [],
       failures: [],
     };
@@ -114,9 +116,38 @@ describe('CLI job report', () => {
     expect(more).toBeUndefined();
   });
 
+  it("shows the job's fetch mode when it names one, and on a property row what served each source", () => {
+    expect(formatJobReport(job).split('\n')[3]).toBe('  Sources: zillow, redfin  isolation: virtual');
+    expect(formatJobReport({ ...job, fetchMode: 'http', dryRun: true }).split('\n')[3]).toBe(
+      '  Sources: zillow, redfin  isolation: virtual  fetch mode: http  (dry run)',
+    );
+    const outcome = {
+      ...ZERO_OUTCOME_COUNTS,
+      propertyId: toPropertyId(address),
+      address,
+      status: 'completed' as const,
+      sourcesRead: ['zillow' as const, 'redfin' as const],
+      skippedSources: [],
+      failures: [],
+    };
+    const fetchModes = [
+      { source: 'zillow' as const, mode: 'http' as const },
+      { source: 'redfin' as const, mode: 'browser' as const },
+    ];
+    const [served, unsaid] = formatOutcomes(
+      [
+        { ...outcome, fetchModes },
+        { ...outcome, fetchModes: [] },
+      ],
+      2,
+    ).split('\n');
+    expect(served).toMatch(/failed {2}0 {2}via zillow http, redfin browser$/);
+    expect(unsaid).not.toContain('via');
+  });
+
   it('says how many properties a report page leaves out, and where to page them', () => {
     const outcome = { ...ZERO_OUTCOME_COUNTS, propertyId: toPropertyId(address), address, status: 'completed' as const };
-    const lines = formatOutcomes([{ ...outcome, sourcesRead: [], skippedSources: [], failures: [] }], 50_000).split('\n');
+    const lines = formatOutcomes([{ ...outcome, sourcesRead: [], fetchModes: [], skippedSources: [], failures: [] }], 50_000).split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('  … and 49999 more properties (page them all with the GraphQL field Job.properties(status, first, after))');
   });

@@ -8,6 +8,7 @@ import { JobProgressBar, type LiveJob } from '../components/job-progress-bar.js'
 import { graphql } from '../gql/index.js';
 import { enumWords, formatDateTime } from '../lib/format.js';
 import { failureGroupRows } from '../lib/failure-groups.js';
+import { jobFetchModeWords } from '../lib/fetch-modes.js';
 import { firstOutcomeTab, isFinalJobStatus, jobDataVersion, newerJobState } from '../lib/job-progress.js';
 import { useRefreshOnChange } from '../lib/use-refresh-on-change.js';
 import { JobOutcomes } from './job-outcomes.js';
@@ -22,6 +23,7 @@ const JobDetailQuery = graphql(`
       scheduleId
       sources
       isolationMode
+      fetchMode
       dryRun
       createdAt
       startedAt
@@ -120,6 +122,7 @@ export function JobDetailPage(): ReactNode {
       <p className="lead">
         {enumWords(status)} · {enumWords(job.origin)}
         {job.scheduleId && <> (schedule {job.scheduleId})</>} · sources {job.sources.join(', ')} · {enumWords(job.isolationMode)} isolation
+        · {jobFetchModeWords(job.fetchMode)}
         {job.dryRun && ' · dry run'}
       </p>
       <p>

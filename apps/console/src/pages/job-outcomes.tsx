@@ -6,6 +6,7 @@ import { ErrorNote } from '../components/error-note.js';
 import { FIRST_PAGE, Pager, type CursorPages } from '../components/pager.js';
 import { graphql } from '../gql/index.js';
 import type { JobPropertyStatus } from '../gql/graphql.js';
+import { servedByWords } from '../lib/fetch-modes.js';
 import { enumWords, formatDateTime } from '../lib/format.js';
 import { useRefreshOnChange } from '../lib/use-refresh-on-change.js';
 import { OUTCOME_TABS } from '../lib/vocabulary.js';
@@ -52,9 +53,32 @@ const JobOutcomesQuery = graphql(`
   }
 `);
 
+// What served each page, in an operation of its own: within JobOutcomes it would pass the server's cost limit.
+const JobFetchModesQuery = graphql(`
+  query JobFetchModes($id: ID!, $status: JobPropertyStatus, $after: String) {
+    job(id: $id) {
+      id
+      properties(status: $status, first: 20, after: $after) {
+        edges {
+          node {
+            index
+            outcome {
+              fetchModes {
+                source
+                mode
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`);
+
 /**
- * A job's properties by outcome (COMPLETED, PARTIAL, FAILED, DEFERRED tabs; 20 a page), each with its photo counts and
- * every failure (source, code, reason, URL). Read again (at most every 1.5 s) when the job's data version changes.
+ * A job's properties by outcome (COMPLETED, PARTIAL, FAILED, DEFERRED tabs; 20 a page), each with its photo counts, what
+ * served each source's page (http or browser), and every failure (source, code, reason, URL). Read again (at most every
+ * 1.5 s) when the job's data version changes.
  *
  * @param props - `jobId`, the job's data `version` (jobDataVersion: status and finished properties), and the tab shown first
  * @returns the section
@@ -71,11 +95,20 @@ export function JobOutcomes(props: {
     variables: { id: props.jobId, status: tab, after: pages.after },
     requestPolicy: 'cache-and-network',
   });
+  const [served, reexecuteServed] = useQuery({
+    query: JobFetchModesQuery,
+    variables: { id: props.jobId, status: tab, after: pages.after },
+    requestPolicy: 'cache-and-network',
+  });
   useRefreshOnChange(
     props.version,
-    useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]),
+    useCallback(() => {
+      reexecute({ requestPolicy: 'network-only' });
+      reexecuteServed({ requestPolicy: 'network-only' });
+    }, [reexecute, reexecuteServed]),
   );
   const connection = result.data?.job.properties;
+  const servedBy = new Map((served.data?.job.properties.edges ?? []).map(({ node }) => [node.index, node.outcome?.fetchModes ?? []]));
   return (
     <section aria-labelledby="outcomes-heading">
       <h2 id="outcomes-heading">Properties by outcome</h2>
@@ -112,6 +145,9 @@ export function JobOutcomes(props: {
                 {node.outcome.unchangedImages} unchanged · {node.outcome.failedImages} failed · {node.outcome.missingPhotos} missing
                 {node.outcome.retryAt && <> · retried after {formatDateTime(node.outcome.retryAt)}</>}
               </p>
+            )}
+            {node.outcome && servedByWords(servedBy.get(node.index) ?? []) !== null && (
+              <p data-testid="fetch-modes">{servedByWords(servedBy.get(node.index) ?? [])}</p>
             )}
             {node.outcome && node.outcome.failures.length > 0 && (
               <table className="data failures">

@@ -1,8 +1,9 @@
-import type { InputIssue, IsolationMode, Source } from '@phx/core';
+import type { FetchMode, InputIssue, IsolationMode, Source } from '@phx/core';
 import { InvalidInputError, parseSources } from '@phx/core';
 import { Field, InputType } from 'type-graphql';
 import type { PropertySelection } from '@phx/jobs';
 import { propertyIdIssue, selectionMixIssue } from '@phx/jobs';
+import { FetchModeEnum } from './fetch-mode.enum.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 
 /** GraphQL `EnqueueExtractionInput` (see its `description`). */
@@ -51,6 +52,12 @@ export class EnqueueExtractionInput {
   @Field(() => IsolationModeEnum, { nullable: true, description: 'Browser isolation; absent means VIRTUAL.' })
   readonly isolationMode?: IsolationMode | null | undefined;
 
+  @Field(() => FetchModeEnum, {
+    nullable: true,
+    description: "How the job's listing pages are fetched; absent or null means the worker's FETCH_MODE (AUTO unless set).",
+  })
+  readonly fetchMode?: FetchMode | null | undefined;
+
   @Field(() => Boolean, { nullable: true, description: 'List photos without downloading or storing them; absent means false.' })
   readonly dryRun?: boolean | null | undefined;
 }
@@ -63,6 +70,7 @@ export interface EnqueueExtraction {
   readonly options: {
     readonly sources?: readonly Source[];
     readonly isolationMode?: IsolationMode;
+    readonly fetchMode?: FetchMode;
     readonly dryRun?: boolean;
   };
 }
@@ -123,6 +131,7 @@ export function toEnqueueExtraction(
     options: {
       ...(sources === undefined ? {} : { sources }),
       ...(input.isolationMode === null || input.isolationMode === undefined ? {} : { isolationMode: input.isolationMode }),
+      ...(input.fetchMode === null || input.fetchMode === undefined ? {} : { fetchMode: input.fetchMode }),
       ...(input.dryRun === null || input.dryRun === undefined ? {} : { dryRun: input.dryRun }),
     },
   };

@@ -1,8 +1,9 @@
 import { pickCounters } from '@phx/core';
-import type { ExtractionJob, IsolationMode, JobStatus } from '@phx/core';
+import type { ExtractionJob, FetchMode, IsolationMode, JobStatus } from '@phx/core';
 import type { JobOrigin } from '@phx/jobs';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { FetchModeEnum } from './fetch-mode.enum.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 import { JobCountersType } from './job-counters.type.js';
 import { JobOriginEnum } from './job-origin.enum.js';
@@ -37,6 +38,12 @@ export class JobType extends JobCountersType {
 
   @Field(() => IsolationModeEnum, { description: 'Browser isolation mode.' })
   readonly isolationMode!: IsolationMode;
+
+  @Field(() => FetchModeEnum, {
+    nullable: true,
+    description: "How the job's listing pages are fetched; null: the worker's FETCH_MODE (its default, AUTO unless set).",
+  })
+  readonly fetchMode!: FetchMode | null;
 
   @Field(() => Boolean, { description: 'When true, photos are listed but not downloaded or stored.' })
   readonly dryRun!: boolean;
@@ -75,6 +82,7 @@ export function toJobType(job: ExtractionJob & { readonly origin?: JobOrigin; re
     progressUpdatedAt: job.progressUpdatedAt,
     sources: job.sources,
     isolationMode: job.isolationMode,
+    fetchMode: job.fetchMode,
     dryRun: job.dryRun,
     ...pickCounters(job),
     failedPropertiesList: job.failedPropertiesList,

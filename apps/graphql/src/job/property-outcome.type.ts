@@ -4,6 +4,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { ExtractionFailureType } from './extraction-failure.type.js';
 import { PropertyOutcomeStatusEnum } from './property-outcome-status.enum.js';
 import { SkippedSourceType } from './skipped-source.type.js';
+import { SourceFetchModeType } from './source-fetch-mode.type.js';
 
 /** GraphQL `PropertyOutcome` (see its `description`). */
 @ObjectType('PropertyOutcome', { description: 'How one property of a job ended, with its photo counts.' })
@@ -65,6 +66,12 @@ export class PropertyOutcomeType {
   @Field(() => [String], { description: 'Sources whose photos were read.' })
   readonly sourcesRead!: readonly string[];
 
+  @Field(() => [SourceFetchModeType], {
+    description:
+      "What served each source's listing page, in the order read; a source whose scraper did not say is left out (an outcome recorded before fetch modes existed has none).",
+  })
+  readonly fetchModes!: readonly SourceFetchModeType[];
+
   @Field(() => [SkippedSourceType], { description: 'Requested sources without a listing for this property.' })
   readonly skippedSources!: readonly SkippedSourceType[];
 
@@ -93,6 +100,7 @@ export function toPropertyOutcomeType(outcome: PropertyOutcome): PropertyOutcome
     placeholderImages: outcome.placeholderImages,
     retryAt: outcome.retryAt ?? null,
     sourcesRead: outcome.sourcesRead,
+    fetchModes: outcome.fetchModes.map((f) => ({ source: f.source, mode: f.mode })),
     skippedSources: outcome.skippedSources.map((s) => ({ source: s.source, reason: s.reason })),
     failures: outcome.failures.map((f) => ({
       source: f.source,

@@ -1,7 +1,8 @@
-import type { IsolationMode } from '@phx/core';
+import type { FetchMode, IsolationMode } from '@phx/core';
 import { Field, InputType } from 'type-graphql';
 import { toEnqueueExtraction } from '../job/enqueue-extraction.input.js';
 import type { EnqueueExtraction } from '../job/enqueue-extraction.input.js';
+import { FetchModeEnum } from '../job/fetch-mode.enum.js';
 import { IsolationModeEnum } from '../job/isolation-mode.enum.js';
 
 /** GraphQL `ScheduleExtractionInput` of the `scheduleExtraction` mutation (see its `description`). */
@@ -58,6 +59,12 @@ export class ScheduleExtractionInput {
   @Field(() => IsolationModeEnum, { nullable: true, description: 'Browser isolation of each run; absent means VIRTUAL.' })
   readonly isolationMode?: IsolationMode | null | undefined;
 
+  @Field(() => FetchModeEnum, {
+    nullable: true,
+    description: "How each run fetches listing pages; absent or null means the worker's FETCH_MODE (AUTO unless set).",
+  })
+  readonly fetchMode?: FetchMode | null | undefined;
+
   @Field(() => Boolean, { nullable: true, description: 'Runs list photos without downloading them; absent means false.' })
   readonly dryRun?: boolean | null | undefined;
 
@@ -82,6 +89,7 @@ export function toScheduledExtraction(input: ScheduleExtractionInput): EnqueueEx
     all: input.all,
     sources: input.sources,
     isolationMode: input.isolationMode,
+    fetchMode: input.fetchMode,
     dryRun: input.dryRun,
   });
 }

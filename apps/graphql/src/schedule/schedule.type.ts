@@ -1,7 +1,8 @@
-import type { IsolationMode } from '@phx/core';
+import type { FetchMode, IsolationMode } from '@phx/core';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { ScheduleRecord } from '../graphql-context.js';
+import { FetchModeEnum } from '../job/fetch-mode.enum.js';
 import { IsolationModeEnum } from '../job/isolation-mode.enum.js';
 import { PropertyType, toPropertyType } from '../property/property.type.js';
 
@@ -35,6 +36,9 @@ export class ScheduleType {
   @Field(() => IsolationModeEnum, { description: 'Browser isolation of each run.' })
   readonly isolationMode!: IsolationMode;
 
+  @Field(() => FetchModeEnum, { nullable: true, description: "How each run fetches listing pages; null: the worker's FETCH_MODE." })
+  readonly fetchMode!: FetchMode | null;
+
   @Field(() => Boolean, { description: 'When true, runs list photos without downloading them.' })
   readonly dryRun!: boolean;
 
@@ -62,6 +66,7 @@ export function toScheduleType(schedule: ScheduleRecord): ScheduleType {
     properties: schedule.properties.map(toPropertyType),
     sources: schedule.sources,
     isolationMode: schedule.isolationMode,
+    fetchMode: schedule.fetchMode,
     dryRun: schedule.dryRun,
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,

@@ -19,8 +19,13 @@ async function readListing(
     throw new InvalidInputError('extraction request', [{ path: 'sources', message: `no scraper configured for ${source}` }]);
   }
   try {
-    const request = { property: ctx.property, listingUrl };
-    return await scraper.listPhotos(ctx.signal === undefined ? request : { ...request, signal: ctx.signal });
+    const request = {
+      property: ctx.property,
+      listingUrl,
+      ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+      ...(ctx.fetchMode === undefined ? {} : { fetchMode: ctx.fetchMode }),
+    };
+    return await scraper.listPhotos(request);
   } catch (error) {
     throwIfCancelled(ctx.signal);
     if (error instanceof CancelledError) throw error; // the scraper was closed under the run: a cancellation, not a failed source
@@ -94,8 +99,10 @@ export async function extractSource(ctx: ExtractionContext, source: Source, tall
   }
   const listing = await readListing(ctx, source, listingUrl, tally);
   if (listing === null) return;
-  const { photos } = listing;
-  ctx.emit({ type: 'photos-listed', propertyId: ctx.property.id, source, count: photos.length });
+  const { photos, fetchMode } = listing;
+  tally.fetched(source, fetchMode);
+  const listed = { type: 'photos-listed', propertyId: ctx.property.id, source, count: photos.length } as const;
+  ctx.emit(fetchMode === undefined ? listed : { ...listed, fetchMode });
   tally.listed(photos.map((p) => p.photoId));
   if (photos.length === 0) {
     const message = `The ${source} listing page ${listing.listingUrl} lists no photos`;

@@ -1,5 +1,6 @@
 import type { LimitFunction } from 'p-limit';
 import type { PixelBudget, VariantSpec } from '../images/index.js';
+import type { FetchMode } from '../model/fetch-mode.js';
 import type { JobId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
 import type { Source } from '../model/source.js';
@@ -31,6 +32,8 @@ export interface ExtractionContext {
   readonly revalidateKnownPhotos: boolean;
   readonly dryRun: boolean;
   readonly jobId: JobId | null;
+  /** Passed to each scraper call as `ScrapeRequest.fetchMode`; `undefined`: the scraper's default. */
+  readonly fetchMode: FetchMode | undefined;
   readonly signal: AbortSignal | undefined;
   /** Bounds the photos of this property in flight at once. */
   readonly photoLimit: LimitFunction;

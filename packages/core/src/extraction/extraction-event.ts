@@ -1,5 +1,6 @@
 import type { ContentHash, PropertyId } from '../model/ids.js';
 import type { ExtractionFailure, PropertyOutcome } from '../model/extraction-job.js';
+import type { PageFetchMode } from '../model/fetch-mode.js';
 import type { Source } from '../model/source.js';
 
 /**
@@ -14,6 +15,8 @@ export type ExtractionEvent =
       readonly source: Source;
       /** Photos in the gallery. */
       readonly count: number;
+      /** What served the listing page (`ListingPhotos.fetchMode`); absent when the scraper does not say. */
+      readonly fetchMode?: PageFetchMode;
     }
   | {
       readonly type: 'photo-stored';

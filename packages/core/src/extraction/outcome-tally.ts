@@ -1,4 +1,5 @@
 import type { ExtractionFailure, PropertyOutcome, PropertyOutcomeStatus } from '../model/extraction-job.js';
+import type { PageFetchMode } from '../model/fetch-mode.js';
 import type { Property } from '../model/property.js';
 import type { Source } from '../model/source.js';
 
@@ -20,6 +21,7 @@ export class OutcomeTally {
   readonly #listedPhotoIds: string[] = [];
   #failedSources = 0;
   readonly #sourcesRead: Source[] = [];
+  readonly #fetchModes: { source: Source; mode: PageFetchMode }[] = [];
   readonly #skippedSources: { source: Source; reason: string }[] = [];
   readonly #failures: ExtractionFailure[] = [];
 
@@ -76,6 +78,11 @@ export class OutcomeTally {
   /** Records a source whose photos were read. */
   read(source: Source): void {
     this.#sourcesRead.push(source);
+  }
+
+  /** Records what served a source's listing page (`ListingPhotos.fetchMode`); `undefined` (the scraper did not say) records nothing. */
+  fetched(source: Source, mode: PageFetchMode | undefined): void {
+    if (mode !== undefined) this.#fetchModes.push({ source, mode });
   }
 
   /** Records a source with no listing for the property. */
@@ -135,6 +142,7 @@ export class OutcomeTally {
       missingPhotos: this.#missingPhotos,
       placeholderImages: this.#placeholderImages,
       sourcesRead: [...this.#sourcesRead],
+      fetchModes: [...this.#fetchModes],
       skippedSources: [...this.#skippedSources],
       failures,
     };

@@ -5,6 +5,8 @@ import { DEFAULT_DECODE_PHOTO_OPTIONS, DEFAULT_VARIANT_SPECS, PixelBudget, varia
 import type { VariantSpec } from '../images/index.js';
 import { DEFAULT_MAX_PERCEPTUAL_DISTANCE } from '../photos/same-photo.js';
 import type { PropertyOutcome } from '../model/extraction-job.js';
+import { FETCH_MODES } from '../model/fetch-mode.js';
+import type { FetchMode } from '../model/fetch-mode.js';
 import type { JobId, PropertyId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
 import { SOURCES } from '../model/source.js';
@@ -97,6 +99,12 @@ export interface ExtractPropertyRequest {
   readonly dryRun: boolean;
   /** The job this runs for (recorded with each photo), or `null` for an in-process run. */
   readonly jobId: JobId | null;
+  /**
+   * How the listing pages are fetched, passed to each scraper call as
+   * `ScrapeRequest.fetchMode` (`auto`, `http` or `browser`); absent: each
+   * scraper's own default.
+   */
+  readonly fetchMode?: FetchMode;
   /** Aborting it stops the extraction promptly with `CancelledError`; what was stored stays stored. */
   readonly signal?: AbortSignal;
   /** Receives progress events; must not throw (a throw is logged and ignored). */
@@ -143,6 +151,7 @@ const requestSchema = z.object({
   sources: z.array(z.enum(SOURCES)).min(1, 'name at least one source'),
   dryRun: z.boolean(),
   jobId: z.string().min(1).nullable(),
+  fetchMode: z.enum(FETCH_MODES).optional(),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
   onEvent: z.custom<ExtractionEventListener>((v) => typeof v === 'function', 'must be a function').optional(),
 });
@@ -239,9 +248,9 @@ export class PropertyExtractor implements PropertyExtracting {
    * at the end (`releaseProperty`).
    *
    * @param property - the property, with its listing URLs
-   * @param request - sources, dry run, job id, abort signal, event listener
+   * @param request - sources, dry run, job id, fetch mode, abort signal, event listener
    * @returns the outcome: `completed` iff at least one source was read and
-   *   none failed, with counts, sources read/skipped and every failure
+   *   none failed, with counts, sources read/skipped, the fetch mode that served each page read, and every failure
    * @throws {@link CancelledError} when `signal` is aborted, or a scraper or the fetcher rejects with it (closed
    *   under the run, e.g. `kit.close()`), after in-flight photos settle
    * @throws {@link InvalidInputError} when the property or request is invalid
@@ -286,6 +295,7 @@ export class PropertyExtractor implements PropertyExtracting {
       logger,
       dryRun: request.dryRun,
       jobId: request.jobId as JobId | null,
+      fetchMode: request.fetchMode,
       signal: request.signal,
       photoLimit: pLimit(this.#o.photoConcurrency),
       recordLock: pLimit(1),

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { CancelledError, throwIfCancelled } from '../errors/index.js';
 import { ZERO_OUTCOME_COUNTS } from '../model/extraction-job.js';
 import type { PropertyOutcome } from '../model/extraction-job.js';
+import { FETCH_MODES } from '../model/fetch-mode.js';
+import type { FetchMode } from '../model/fetch-mode.js';
 import type { JobId, PropertyId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
 import { SOURCES } from '../model/source.js';
@@ -32,6 +34,8 @@ export interface RunExtractionInput {
   readonly jobId: JobId | null;
   /** Properties extracted at once; range and default: {@link propertyConcurrencySchema}. */
   readonly propertyConcurrency?: number;
+  /** How every listing page of the run is fetched (see `ExtractPropertyRequest.fetchMode`); absent: each scraper's default. */
+  readonly fetchMode?: FetchMode;
   /** Aborting it starts no further property and stops the running ones. */
   readonly signal?: AbortSignal;
   /** Receives every event of every property (possibly interleaved); must not throw. */
@@ -61,6 +65,7 @@ const inputSchema = z.object({
   dryRun: z.boolean(),
   jobId: z.string().min(1).nullable(),
   propertyConcurrency: propertyConcurrencySchema,
+  fetchMode: z.enum(FETCH_MODES).optional(),
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, 'must be an AbortSignal').optional(),
   onEvent: z.custom<ExtractionEventListener>((v) => typeof v === 'function', 'must be a function').optional(),
   skip: z.union([z.array(z.string()), z.custom<ReadonlySet<string>>((v) => v instanceof Set, 'must be a Set of ids')]).optional(),
@@ -73,14 +78,18 @@ function failedOutcome(property: Property, error: unknown): PropertyOutcome {
     address: property.address,
     status: 'failed',
     ...ZERO_OUTCOME_COUNTS,
-    ...{ sourcesRead: [], skippedSources: [] },
+    ...{ sourcesRead: [], fetchModes: [], skippedSources: [] },
     failures: [toExtractionFailure(error, null, null)],
   };
 }
 
 function requestFor(input: RunExtractionInput, signal: AbortSignal): ExtractPropertyRequest {
   const base = { sources: input.sources, dryRun: input.dryRun, jobId: input.jobId, signal };
-  return { ...base, ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }) };
+  return {
+    ...base,
+    ...(input.onEvent === undefined ? {} : { onEvent: input.onEvent }),
+    ...(input.fetchMode === undefined ? {} : { fetchMode: input.fetchMode }),
+  };
 }
 
 async function* toAsync<T>(items: readonly T[]): AsyncIterable<T> {

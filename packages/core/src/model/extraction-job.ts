@@ -1,5 +1,6 @@
 import type { FailureKind } from '../errors/core-error.js';
 import type { ExtractionCounters } from './extraction-counters.js';
+import type { FetchMode, PageFetchMode } from './fetch-mode.js';
 import type { JobId, PropertyId } from './ids.js';
 import type { Source } from './source.js';
 
@@ -64,6 +65,14 @@ export interface ExtractionFailure {
   readonly retryAfterMs?: number;
 }
 
+/** Which fetch mode served one source's listing page for a property (see {@link PropertyOutcome.fetchModes}). */
+export interface SourceFetchMode {
+  /** The source whose listing page was read. */
+  readonly source: Source;
+  /** What fetched it: a plain HTTP client (`http`) or Chromium (`browser`). */
+  readonly mode: PageFetchMode;
+}
+
 /** Every status a finished property can have (see {@link PropertyOutcome.status}). */
 export const PROPERTY_OUTCOME_STATUSES = Object.freeze(['completed', 'partial', 'deferred', 'failed'] as const);
 
@@ -123,6 +132,13 @@ export interface PropertyOutcome {
   readonly retryAt?: Date;
   /** Sources whose photos were read. */
   readonly sourcesRead: readonly Source[];
+  /**
+   * What served each source's listing page, in the order read: one entry per
+   * source whose scraper returned a gallery and said how it fetched the page
+   * (`ListingPhotos.fetchMode`); a scraper that does not say adds none. An
+   * outcome stored before fetch modes existed reads `[]`.
+   */
+  readonly fetchModes: readonly SourceFetchMode[];
   /** Requested sources with no listing for this property (no URL given and none found), with the reason. */
   readonly skippedSources: readonly { readonly source: Source; readonly reason: string }[];
   /** Every failure met, in order. */
@@ -174,6 +190,12 @@ export interface ExtractionJob extends ExtractionCounters {
   readonly sources: readonly Source[];
   /** Browser isolation mode. */
   readonly isolationMode: IsolationMode;
+  /**
+   * How the job's listing pages are fetched (`auto`, `http` or `browser`,
+   * see `fetchModeSchema`), or `null` for the worker's own `FETCH_MODE`
+   * (a job stored before fetch modes existed reads `null`).
+   */
+  readonly fetchMode: FetchMode | null;
   /** When `true`, photos are listed but not downloaded or stored. */
   readonly dryRun: boolean;
   /** Current status. */

@@ -34,6 +34,7 @@ export type {
   IsolationMode,
   ExtractionFailure,
   PropertyOutcome,
+  SourceFetchMode,
   PropertyOutcomeCounts,
   PropertyOutcomeStatus,
   ExtractionJob,

@@ -11,7 +11,7 @@ const start: ExtractionCounters = { ...ZERO_COUNTERS, totalProperties: 2 };
 function outcome(status: PropertyOutcome['status']): PropertyOutcome {
   return {
     ...{ propertyId, address: '1 Main St', status, ...ZERO_OUTCOME_COUNTS },
-    ...{ sourcesRead: [], skippedSources: [], failures: [] },
+    ...{ sourcesRead: [], fetchModes: [], skippedSources: [], failures: [] },
   };
 }
 

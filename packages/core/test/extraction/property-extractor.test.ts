@@ -54,7 +54,7 @@ describe('PropertyExtractor: storing photos', () => {
         missingPhotos: 0,
         placeholderImages: 0,
       },
-      ...{ sourcesRead: ['zillow'], skippedSources: [], failures: [] },
+      ...{ sourcesRead: ['zillow'], fetchModes: [], skippedSources: [], failures: [] },
     });
     const bathroom = await sha256Of('house-012-bathroom.jpg');
     expect(originals(await world.store.list(zillowOnly.id))).toHaveLength(3);

@@ -209,6 +209,6 @@ describe('runExtraction', () => {
 function failedLike(property: Property): PropertyOutcome {
   return {
     ...{ propertyId: property.id, address: property.address, status: 'failed', ...ZERO_OUTCOME_COUNTS },
-    ...{ sourcesRead: [], skippedSources: [], failures: [] },
+    ...{ sourcesRead: [], fetchModes: [], skippedSources: [], failures: [] },
   };
 }

@@ -20,7 +20,7 @@ function outcome(status: PropertyOutcome['status'], counts: Partial<PropertyOutc
   return {
     ...{ propertyId: toPropertyId('1 Main St'), address: '1 Main St', status, ...ZERO_OUTCOME_COUNTS },
     ...{ photosFound: 7, newImages: 3, duplicateImages: 2, failedImages: 1 },
-    ...{ sourcesRead: [], skippedSources: [], failures: [] },
+    ...{ sourcesRead: [], fetchModes: [], skippedSources: [], failures: [] },
     ...counts,
   };
 }

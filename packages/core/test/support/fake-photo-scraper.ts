@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { throwIfCancelled } from '../../src/errors/index.js';
-import type { ListingPhoto, ListingPhotos, PropertyId, Source } from '../../src/model/index.js';
+import type { ListingPhoto, ListingPhotos, PageFetchMode, PropertyId, Source } from '../../src/model/index.js';
 import type { PhotoScraper, ScrapeRequest } from '../../src/ports/index.js';
 
 /** What a fake listing page yields: its photos, or the error reading it throws. */
@@ -12,6 +12,8 @@ export class FakePhotoScraper implements PhotoScraper {
   readonly released: PropertyId[] = [];
   /** Photo count each listing page (by URL) declares; pages left out declare none (`null`). */
   readonly declaredPhotoCounts = new Map<string | null, number>();
+  /** What each listing page (by URL) says served it (`ListingPhotos.fetchMode`); pages left out say nothing. */
+  readonly fetchModes = new Map<string | null, PageFetchMode>();
 
   constructor(
     readonly source: Source,
@@ -27,7 +29,9 @@ export class FakePhotoScraper implements PhotoScraper {
     if (listing === undefined) throw new Error(`fake ${this.source} scraper has no page ${request.listingUrl}`);
     if (listing instanceof Error) throw listing;
     const declaredPhotoCount = this.declaredPhotoCounts.get(request.listingUrl) ?? null;
-    return { source: this.source, listingUrl: request.listingUrl ?? 'https://example.invalid/', photos: listing, declaredPhotoCount };
+    const fetchMode = this.fetchModes.get(request.listingUrl);
+    const listingUrl = request.listingUrl ?? 'https://example.invalid/';
+    return { source: this.source, listingUrl, photos: listing, declaredPhotoCount, ...(fetchMode === undefined ? {} : { fetchMode }) };
   }
 
   async releaseProperty(propertyId: PropertyId): Promise<void> {

@@ -20,6 +20,7 @@ export const EXTRACTION_METRIC_NAMES = Object.freeze({
   workersActive: 'extraction_workers_active',
   sourceCircuitOpen: 'extraction_source_circuit_open',
   failures: 'extraction_failures_total',
+  listingPages: 'extraction_listing_pages_total',
 });
 
 /** Buckets of the job duration histogram, in seconds (the original design's). */
@@ -56,6 +57,7 @@ export interface ExtractionMetricsOptions {
  * | `extraction_workers_active` | gauge | | 1 while this worker takes jobs, else 0 (`sum` = active workers) |
  * | `extraction_source_circuit_open` | gauge | `source` | 1 while the source's circuit breaker is not closed, else 0 |
  * | `extraction_failures_total` | counter | `source` (`none` when not tied to one), `code` | every failure of the properties this worker finished (`LAYOUT_CHANGED`: a parser needs an update) |
+ * | `extraction_listing_pages_total` | counter | `source`, `mode` (`http`, `browser`) | listing pages this worker's runs read, by what served them (`photos-listed` events whose scraper said; ours) |
  *
  * @example
  * ```ts
@@ -80,6 +82,7 @@ export class ExtractionMetrics {
   private readonly properties: Counter<'status'>;
   private readonly workersActive: Gauge;
   private readonly failures: Counter<'source' | 'code'>;
+  private readonly listingPages: Counter<'source' | 'mode'>;
   private readonly logger: Logger;
 
   /**
@@ -122,6 +125,12 @@ export class ExtractionMetrics {
       labelNames: ['source', 'code'],
       registers,
     });
+    this.listingPages = new Counter({
+      name: n.listingPages,
+      help: 'Listing pages read by this worker, by source and what served them (http, browser)',
+      labelNames: ['source', 'mode'],
+      registers,
+    });
     this.workersActive = new Gauge({ name: n.workersActive, help: '1 while this worker takes jobs, else 0', registers });
     registerCircuitOpen(registers, options.circuitStates);
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });
@@ -138,13 +147,17 @@ export class ExtractionMetrics {
 
   /**
    * Counts one extraction event into `extraction_images_total` (photo
-   * events), or into `extraction_properties_total` and
-   * `extraction_failures_total` (`property-finished`: its status and failures).
+   * events), `extraction_listing_pages_total` (`photos-listed` that says
+   * which fetch mode served the page), or into `extraction_properties_total`
+   * and `extraction_failures_total` (`property-finished`: its status and failures).
    *
    * @param event - an event of one of this worker's runs
    */
   recordEvent(event: ExtractionEvent): void {
     switch (event.type) {
+      case 'photos-listed':
+        if (event.fetchMode !== undefined) this.listingPages.inc({ source: event.source, mode: event.fetchMode });
+        return;
       case 'photo-stored':
         this.images.inc({ source: event.source, status: event.created ? 'new' : 'duplicate' });
         return;

@@ -57,7 +57,8 @@ const LEGACY_FIELDS = ['properties', 'propertyOutcomes'] as const;
  * Maps a document to the API shape.
  *
  * The one place where job documents written by older versions are completed:
- * a counter that did not exist yet (see core's `COUNTER_NAMES`) reads as 0, so
+ * a counter that did not exist yet (see core's `COUNTER_NAMES`) reads as 0, a
+ * missing `fetchMode` as `null` (the worker's default), so
  * every reader gets every count; the property list and outcomes such a
  * document still holds are left out (this version reads them from
  * `JobPropertyStore`).
@@ -71,6 +72,7 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
   return {
     id: _id,
     ...rest,
+    fetchMode: rest.fetchMode ?? null,
     cancelRequestedAt: rest.cancelRequestedAt ?? null,
     runNumber: rest.runNumber ?? 0,
     workerName: rest.workerName ?? null,

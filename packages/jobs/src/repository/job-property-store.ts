@@ -29,8 +29,11 @@ interface OutcomeDocument {
   readonly status: PropertyOutcomeStatus;
   /** When the worker recorded it. */
   readonly finishedAt: Date;
-  readonly outcome: PropertyOutcome;
+  readonly outcome: StoredOutcome;
 }
+
+/** An outcome as stored: one written before fetch modes existed has no `fetchModes`. */
+type StoredOutcome = Omit<PropertyOutcome, 'fetchModes'> & { readonly fetchModes?: PropertyOutcome['fetchModes'] };
 
 /** A property of a job with its position and, once it finished, its outcome. */
 export interface JobPropertyEntry {
@@ -321,7 +324,7 @@ export class JobPropertyStore {
   }
 }
 
-/** An outcome stored before a photo count existed reads that count as 0. */
-function withCounts(outcome: PropertyOutcome): PropertyOutcome {
-  return { ...ZERO_OUTCOME_COUNTS, ...outcome };
+/** An outcome stored before a photo count existed reads that count as 0, and one stored before fetch modes existed reads `fetchModes` `[]`. */
+function withCounts(outcome: StoredOutcome): PropertyOutcome {
+  return { ...ZERO_OUTCOME_COUNTS, ...outcome, fetchModes: outcome.fetchModes ?? [] };
 }

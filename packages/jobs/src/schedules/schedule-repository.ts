@@ -241,5 +241,6 @@ function tickKey(scheduleId: ScheduleId, tickAt: Date): string {
 
 function fromDocument(doc: ScheduleDocument): ExtractionSchedule {
   const { _id, ...rest } = doc;
-  return { id: _id, ...rest };
+  // A schedule stored before fetch modes existed has none: its runs take the worker's default.
+  return { id: _id, ...rest, fetchMode: rest.fetchMode ?? null };
 }

@@ -116,6 +116,7 @@ export class ScheduleService {
       properties: request.properties,
       sources: request.sources,
       isolationMode: request.isolationMode,
+      fetchMode: request.fetchMode,
       dryRun: request.dryRun,
       cron: input.cron.trim(),
       timeZone,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '@phx/core';
-import type { Brand, IsolationMode, Property, Source } from '@phx/core';
+import type { Brand, FetchMode, IsolationMode, Property, Source } from '@phx/core';
 
 /** Id of an extraction schedule: a UUID string. */
 export type ScheduleId = Brand<string, 'ScheduleId'>;
@@ -49,6 +49,8 @@ export interface ExtractionSchedule {
   readonly sources: readonly Source[];
   /** Browser isolation of each run. */
   readonly isolationMode: IsolationMode;
+  /** How each run fetches listing pages, or `null` for the worker's `FETCH_MODE` (a schedule stored before fetch modes existed reads `null`). */
+  readonly fetchMode: FetchMode | null;
   /** `true`: runs list photos without downloading them. */
   readonly dryRun: boolean;
   /** Cron expression, 5 fields (minute first) or 6 (second first), e.g. `0 3 * * *`. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SOURCES, isolationModeSchema, parseInput, parseSources, toPropertyId } from '@phx/core';
-import type { IsolationMode, Property, Source } from '@phx/core';
+import { SOURCES, fetchModeSchema, isolationModeSchema, parseInput, parseSources, toPropertyId } from '@phx/core';
+import type { FetchMode, IsolationMode, Property, Source } from '@phx/core';
 
 /** What a client asks to extract. */
 export interface EnqueueExtractionInput {
@@ -10,6 +10,11 @@ export interface EnqueueExtractionInput {
   readonly sources?: readonly string[];
   /** Browser isolation; see core's `isolationModeSchema` (default `virtual`). */
   readonly isolationMode?: IsolationMode;
+  /**
+   * How the job's listing pages are fetched (`auto`, `http`, `browser`; see
+   * core's `fetchModeSchema`); absent or `null`: the worker's `FETCH_MODE`.
+   */
+  readonly fetchMode?: FetchMode | null;
   /** List photos without downloading them; default `false`. */
   readonly dryRun?: boolean;
 }
@@ -19,6 +24,8 @@ export interface ResolvedEnqueueExtractionInput {
   readonly properties: readonly Property[];
   readonly sources: readonly Source[];
   readonly isolationMode: IsolationMode;
+  /** `null`: the worker's default. */
+  readonly fetchMode: FetchMode | null;
   readonly dryRun: boolean;
 }
 
@@ -32,6 +39,8 @@ const inputSchema = z.object({
   properties: z.array(propertySchema).min(1, 'at least one property is required; the list is empty'),
   sources: z.array(z.string()).optional(),
   isolationMode: isolationModeSchema,
+  // No default here: a job that names no mode runs with the worker's FETCH_MODE.
+  fetchMode: fetchModeSchema.unwrap().nullish(),
   dryRun: z.boolean().default(false),
 });
 
@@ -41,7 +50,7 @@ const inputSchema = z.object({
  * @param input - the untrusted request
  * @returns the request with sources parsed (unknown names rejected) and defaults filled
  * @throws core's `InvalidInputError` naming every problem: an empty property list,
- *   a property without address, an unknown source or isolation mode
+ *   a property without address, an unknown source, isolation mode or fetch mode
  */
 export function resolveEnqueueExtractionInput(input: EnqueueExtractionInput): ResolvedEnqueueExtractionInput {
   const parsed = parseInput(inputSchema, input, 'extraction input');
@@ -55,6 +64,7 @@ export function resolveEnqueueExtractionInput(input: EnqueueExtractionInput): Re
     properties,
     sources,
     isolationMode: parsed.isolationMode,
+    fetchMode: parsed.fetchMode ?? null,
     dryRun: parsed.dryRun,
   };
 }

@@ -187,7 +187,13 @@ export class JobHistoryService {
     const properties: Property[] = [];
     for await (const { index, property } of this.jobs.jobPropertyList(job.id)) if (again.has(index)) properties.push(property);
     if (properties.length === 0) throw new NoFailedPropertiesError(job.id, job.status);
-    return this.jobs.enqueueExtraction({ properties, sources: job.sources, isolationMode: job.isolationMode, dryRun: job.dryRun });
+    return this.jobs.enqueueExtraction({
+      properties,
+      sources: job.sources,
+      isolationMode: job.isolationMode,
+      fetchMode: job.fetchMode,
+      dryRun: job.dryRun,
+    });
   }
 }
 

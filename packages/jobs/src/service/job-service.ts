@@ -99,7 +99,7 @@ export const ORIGIN_PRIORITY = Object.freeze({ interactive: 'high', scheduled: '
 /** What {@link JobService.enqueueExtraction} gives back: the job, and whether it was one already pending. */
 export type EnqueuedExtraction = StoredExtractionJob & {
   /**
-   * `true` when the same request (same properties, sources, isolation mode and
+   * `true` when the same request (same properties, sources, isolation mode, fetch mode and
    * dry run) was already pending, and that job is returned instead of a new one.
    */
   readonly deduplicated: boolean;
@@ -215,7 +215,7 @@ export class JobService {
    * if that process dies, a worker resumes the job once its run lease has
    * expired; if the run ended, the worker finds the job final and drops it.
    *
-   * @param input - properties, sources, isolation mode, dry run
+   * @param input - properties, sources, isolation mode, fetch mode, dry run
    * @returns the new job
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
    */
@@ -241,6 +241,7 @@ export class JobService {
       completedAt: null,
       sources: request.sources,
       isolationMode: request.isolationMode,
+      fetchMode: request.fetchMode,
       dryRun: request.dryRun,
       status: 'pending',
       errorMessage: null,
@@ -259,9 +260,9 @@ export class JobService {
    * worker will run, at priority `high` for interactive requests and `normal`
    * for scheduled ones (see {@link ORIGIN_PRIORITY}). An interactive request
    * equal to one whose job is still pending (same properties in any order,
-   * sources, isolation mode and dry run) returns that job, `deduplicated`.
+   * sources, isolation mode, fetch mode and dry run) returns that job, `deduplicated`.
    *
-   * @param input - properties, sources, isolation mode, dry run
+   * @param input - properties, sources, isolation mode, fetch mode, dry run
    * @param origin - who asks: `interactive` (default; API, CLI) or `scheduled` with the schedule's id
    * @returns the new job (`deduplicated: false`), or the pending equal one (`deduplicated: true`)
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)

@@ -17,8 +17,8 @@ interface DedupeDocument {
 
 /**
  * The key of an extraction request: the same properties (in any order, with
- * the same listing URLs), sources (in any order), isolation mode and dry run
- * give the same key.
+ * the same listing URLs), sources (in any order), isolation mode, dry run and
+ * fetch mode give the same key.
  *
  * @param request - a validated request
  * @returns a SHA-256 hex digest
@@ -27,7 +27,9 @@ export function dedupeKeyOf(request: ResolvedEnqueueExtractionInput): string {
   const properties = [...request.properties]
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((p) => [p.id, p.address, Object.entries(p.listingUrls).sort(([a], [b]) => a.localeCompare(b))]);
-  const canonical = JSON.stringify([properties, [...request.sources].sort(), request.isolationMode, request.dryRun]);
+  // A request naming no fetch mode keeps the key it had before fetch modes existed.
+  const fetchMode = request.fetchMode === null ? [] : [request.fetchMode];
+  const canonical = JSON.stringify([properties, [...request.sources].sort(), request.isolationMode, request.dryRun, ...fetchMode]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 

@@ -264,6 +264,8 @@ export class ExtractionRun {
         sources: job.sources,
         dryRun: job.dryRun,
         jobId: job.id,
+        // A job naming no fetch mode leaves each scraper on the worker's FETCH_MODE (the kit's default).
+        ...(job.fetchMode === null ? {} : { fetchMode: job.fetchMode }),
         propertyConcurrency: this.o.propertyConcurrency,
         signal: this.controller.signal,
         onEvent,

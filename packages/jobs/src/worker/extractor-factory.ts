@@ -1,5 +1,5 @@
 import { PropertyExtractor } from '@phx/core';
-import type { ImageStore, IsolationMode, Logger, PhotoRepository, PixelBudget, PropertyExtracting, Source } from '@phx/core';
+import type { FetchMode, ImageStore, IsolationMode, Logger, PhotoRepository, PixelBudget, PropertyExtracting, Source } from '@phx/core';
 import type { StoredExtractionJob } from '../repository/job-document.js';
 import { createScraperKit } from '@phx/scrapers';
 import type { CircuitState, ScraperKit, ScraperKitMode } from '@phx/scrapers';
@@ -29,6 +29,12 @@ export interface ExtractorFactoryOptions {
    * scrapers' default (100).
    */
   readonly retireContextAfterPages?: number | null;
+  /**
+   * How the kits fetch listing pages when a job names no mode (the worker's
+   * `FETCH_MODE`): `auto`, `http` or `browser`; a job's own `fetchMode` is
+   * passed per page read instead. Default: the scrapers' default (`auto`).
+   */
+  readonly fetchMode?: FetchMode;
 }
 
 /**
@@ -114,6 +120,7 @@ export class ExtractorFactory {
         isolationMode,
         logger,
         ...(retire === undefined ? {} : { retireContextAfterPages: retire }),
+        ...(this.options.fetchMode === undefined ? {} : { fetchMode: this.options.fetchMode }),
       });
       kit.catch(() => this.kits.delete(isolationMode));
       this.kits.set(isolationMode, kit);

@@ -132,7 +132,13 @@ export class ScheduleTicker {
     });
     try {
       const job = await this.o.jobs.enqueueExtraction(
-        { properties: schedule.properties, sources: schedule.sources, isolationMode: schedule.isolationMode, dryRun: schedule.dryRun },
+        {
+          properties: schedule.properties,
+          sources: schedule.sources,
+          isolationMode: schedule.isolationMode,
+          fetchMode: schedule.fetchMode,
+          dryRun: schedule.dryRun,
+        },
         { origin: 'scheduled', scheduleId: schedule.id },
       );
       await this.o.repository.settleTick(schedule.id, tickAt, { outcome: 'started', jobId: job.id, reason: null });

@@ -58,6 +58,7 @@ describe('ExtractionMetrics', () => {
       status: 'failed' as const,
       ...ZERO_OUTCOME_COUNTS,
       sourcesRead: [],
+      fetchModes: [],
       skippedSources: [],
       failures: [layout],
     };
@@ -122,6 +123,22 @@ describe('ExtractionMetrics', () => {
     ]);
   });
 
+  it('counts listing pages by source and the fetch mode that served them, and none for a page whose scraper did not say', async () => {
+    const metrics = new ExtractionMetrics();
+    const listed = (source: 'zillow' | 'redfin', fetchMode?: 'http' | 'browser') =>
+      metrics.recordEvent({ type: 'photos-listed', propertyId, source, count: 3, ...(fetchMode === undefined ? {} : { fetchMode }) });
+    listed('zillow', 'http');
+    listed('zillow', 'http');
+    listed('zillow', 'browser');
+    listed('redfin', 'browser');
+    listed('redfin');
+    expect(linesOf(await metrics.registry.metrics(), 'extraction_listing_pages_total')).toEqual([
+      'extraction_listing_pages_total{source="zillow",mode="http"} 2',
+      'extraction_listing_pages_total{source="zillow",mode="browser"} 1',
+      'extraction_listing_pages_total{source="redfin",mode="browser"} 1',
+    ]);
+  });
+
   it('passes every event on to the run and to the observer', async () => {
     const seen: string[] = [];
     const inner: PropertyExtracting = {
@@ -135,6 +152,7 @@ describe('ExtractionMetrics', () => {
           photosFound: 1,
           newImages: 1,
           sourcesRead: ['zillow'],
+          fetchModes: [],
           skippedSources: [],
           failures: [],
         };

@@ -47,6 +47,7 @@ describe('ScheduleService', () => {
       paused: false,
       sources: ['zillow'],
       isolationMode: 'virtual',
+      fetchMode: null,
       dryRun: false,
       createdAt: fixedNow,
       // 03:00 in Phoenix (UTC-7, no daylight saving) is 10:00 UTC.
@@ -57,6 +58,19 @@ describe('ScheduleService', () => {
     expect(queued).toHaveLength(1);
     expect(queued[0]).toMatchObject({ repeatInterval: '0 3 * * *', repeatTimezone: 'America/Phoenix', data: { scheduleId: created.id } });
     expect(await service.getSchedule(created.id)).toEqual(created);
+  });
+
+  it('keeps the fetch mode of its runs; a schedule stored before fetch modes existed reads null (the worker default)', async () => {
+    const created = await service.createSchedule({
+      name: uniqueName(),
+      cron: '0 3 * * *',
+      properties: [sampleProperty(1)],
+      fetchMode: 'browser',
+    });
+    expect(created.fetchMode).toBe('browser');
+    expect((await service.getSchedule(created.id)).fetchMode).toBe('browser');
+    await tdb.db.collection('extraction_schedules').updateOne({ _id: created.id as never }, { $unset: { fetchMode: '' } });
+    expect((await service.getSchedule(created.id)).fetchMode).toBeNull();
   });
 
   it('reads a six-field cron expression in the time zone given', async () => {

@@ -41,6 +41,7 @@ describe('JobService', () => {
         completedProperties: 0,
         sources: ['redfin'],
         isolationMode: 'virtual',
+        fetchMode: null,
         dryRun: true,
         version: 1,
         startedAt: null,

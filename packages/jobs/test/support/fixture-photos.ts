@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { CoreError, throwIfCancelled } from '@phx/core';
 import type {
   FetchedPhoto,
+  FetchMode,
   ListingPhotos,
+  PageFetchMode,
   PhotoFetcher,
   PhotoFetchRequest,
   PhotoScraper,
@@ -44,6 +46,12 @@ export interface FixturePhotoScraperOptions {
   readonly delayMs?: number;
   /** Properties whose page has no photo data (the source fails for them). */
   readonly failing?: ReadonlySet<string>;
+  /**
+   * What serves a page when the request asks for `auto` or names no mode, as a real scraper's
+   * plain-HTTP-first reading would say (`ListingPhotos.fetchMode`); absent: such a page says nothing.
+   * A request naming `http` or `browser` is served by that mode.
+   */
+  readonly autoServedBy?: PageFetchMode;
 }
 
 /** A `PhotoScraper` whose listings are galleries of real house photos served by {@link FixturePhotoFetcher}. */
@@ -51,6 +59,8 @@ export class FixturePhotoScraper implements PhotoScraper {
   readonly source: Source;
   /** Property ids in the order their pages were read. */
   readonly calls: PropertyId[] = [];
+  /** The fetch mode each read asked for (`ScrapeRequest.fetchMode`), in call order; `undefined` when it named none. */
+  readonly askedFetchModes: (FetchMode | undefined)[] = [];
   private readonly options: FixturePhotoScraperOptions;
 
   constructor(source: Source, options: FixturePhotoScraperOptions) {
@@ -61,6 +71,7 @@ export class FixturePhotoScraper implements PhotoScraper {
   async listPhotos(request: ScrapeRequest): Promise<ListingPhotos> {
     const { property, signal } = request;
     this.calls.push(property.id);
+    this.askedFetchModes.push(request.fetchMode);
     const listingUrl = request.listingUrl ?? `https://${this.source}.test/${property.id}`;
     await pause(this.options.delayMs ?? 0, signal);
     if (this.options.failing?.has(property.id) === true) {
@@ -74,7 +85,8 @@ export class FixturePhotoScraper implements PhotoScraper {
       caption: null,
       variants: [],
     }));
-    return { source: this.source, listingUrl, photos };
+    const fetchMode = request.fetchMode === 'http' || request.fetchMode === 'browser' ? request.fetchMode : this.options.autoServedBy;
+    return { source: this.source, listingUrl, photos, ...(fetchMode === undefined ? {} : { fetchMode }) };
   }
 
   async releaseProperty(): Promise<void> {}

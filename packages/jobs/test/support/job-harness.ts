@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import { FileImageStore, PropertyExtractor } from '@phx/core';
-import type { Property } from '@phx/core';
+import type { PageFetchMode, Property } from '@phx/core';
 import { createAgenda } from '../../src/agenda/create-agenda.js';
 import { defineExtractImagesJob } from '../../src/worker/extract-images.job.js';
 import type { ExtractImagesJobDeps, ExtractImagesJobHandle } from '../../src/worker/extract-images.job.js';
@@ -26,6 +26,8 @@ export interface WorkerHarnessOptions {
   readonly photoConcurrency?: number;
   /** Properties whose pages have no photo data, per source. */
   readonly failing?: { readonly zillow?: ReadonlySet<string>; readonly redfin?: ReadonlySet<string> };
+  /** What serves a page read in `auto` (or with no mode named), per source (see `FixturePhotoScraperOptions.autoServedBy`). */
+  readonly autoServedBy?: { readonly zillow?: PageFetchMode; readonly redfin?: PageFetchMode };
   /** Overrides of the job settings. */
   readonly job?: Partial<Omit<ExtractImagesJobDeps, 'repository' | 'extractor'>>;
 }
@@ -72,11 +74,13 @@ export async function startWorker(db: Db, options: WorkerHarnessOptions): Promis
     gallery: zillowGallery,
     delayMs: options.pageDelayMs ?? 0,
     ...(options.failing?.zillow === undefined ? {} : { failing: options.failing.zillow }),
+    ...(options.autoServedBy?.zillow === undefined ? {} : { autoServedBy: options.autoServedBy.zillow }),
   });
   const redfin = new FixturePhotoScraper('redfin', {
     gallery: redfinGallery,
     delayMs: options.pageDelayMs ?? 0,
     ...(options.failing?.redfin === undefined ? {} : { failing: options.failing.redfin }),
+    ...(options.autoServedBy?.redfin === undefined ? {} : { autoServedBy: options.autoServedBy.redfin }),
   });
   const fetcher = new FixturePhotoFetcher(options.photoDelayMs ?? 0);
   const extractor = new PropertyExtractor({

@@ -29,6 +29,7 @@ export function sampleJob(count = 2, overrides: Partial<SampleJob> = {}): Sample
     properties,
     sources: ['zillow', 'redfin'],
     isolationMode: 'virtual',
+    fetchMode: null,
     dryRun: false,
     status: 'pending',
     errorMessage: null,
@@ -50,6 +51,7 @@ export function sampleOutcome(property: Property, status: 'completed' | 'failed'
     photosFound: newImages,
     newImages: status === 'completed' ? newImages : 0,
     sourcesRead: status === 'completed' ? ['zillow'] : [],
+    fetchModes: [],
     skippedSources: [],
     failures: status === 'failed' ? [{ source: 'zillow', url: null, code: 'PHOTO_DATA_MISSING', message: 'no photo data' }] : [],
   };

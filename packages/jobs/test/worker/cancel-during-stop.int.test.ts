@@ -19,6 +19,7 @@ function unchangedOutcome(property: Property, unchanged: number): PropertyOutcom
     photosFound: unchanged,
     unchangedImages: unchanged,
     sourcesRead: ['zillow'],
+    fetchModes: [],
     skippedSources: [],
     failures: [],
   };

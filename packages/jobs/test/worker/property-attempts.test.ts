@@ -11,7 +11,7 @@ function outcome(failures: ExtractionFailure[], status: 'completed' | 'failed' =
     propertyId,
     address: '1 Test Rd',
     status,
-    ...{ ...ZERO_OUTCOME_COUNTS, photosFound: 4, sourcesRead: [], skippedSources: [] },
+    ...{ ...ZERO_OUTCOME_COUNTS, photosFound: 4, sourcesRead: [], fetchModes: [], skippedSources: [] },
     failures,
   };
 }

@@ -63,6 +63,7 @@ export const scraperKitOptionsSchema = z
     mode: scraperKitModeSchema,
     /** Browser isolation between properties; see core's `isolationModeSchema` (default `virtual`). */
     isolationMode: isolationModeSchema,
+    /** How listing pages are fetched: `auto` (plain HTTP first, Chromium where needed), `http` or `browser`; see core's `fetchModeSchema`. Default `auto`. */
     fetchMode: fetchModeSchema,
     /**
      * Sites read in Chromium only when the fetch mode is `auto` (e.g. a site

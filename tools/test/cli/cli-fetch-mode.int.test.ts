@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBuiltCli } from './built-cli.js';
+import type { CliResult } from './built-cli.js';
+
+const CHICAGO = '235 W Van Buren St UNIT 1509, Chicago, IL 60607';
+
+describe('phx-extract --fetch-mode (the built CLI, as a user runs it)', () => {
+  const dbName = `phx_cli_fetch_${randomUUID().slice(0, 8)}`;
+  let imagesDir = '';
+  let client: MongoClient;
+
+  const cli = (...args: string[]): Promise<CliResult> => runBuiltCli(args, { dbName, imagesDir });
+  const jobs = () => client.db(dbName).collection('extraction_jobs');
+
+  beforeAll(async () => {
+    imagesDir = await mkdtemp(join(tmpdir(), 'phx-cli-fetch-'));
+    client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+  });
+
+  afterAll(async () => {
+    await client.db(dbName).dropDatabase();
+    await client.close();
+    await rm(imagesDir, { recursive: true, force: true });
+  });
+
+  it('stores the mode on a job enqueued with --async and reports it; without the flag the job leaves it to the worker', async () => {
+    const enqueued = await cli('--address', CHICAGO, '--async', '--dry-run', '--fetch-mode', 'http');
+    expect(enqueued.stderr).toBe('');
+    expect(enqueued.code).toBe(0);
+    const jobId = /Job enqueued: ([0-9a-f-]{36})/.exec(enqueued.stdout)?.[1] ?? '';
+    expect(await jobs().findOne({ _id: jobId as never })).toMatchObject({ fetchMode: 'http', status: 'pending' });
+    const status = await cli('--job-id', jobId);
+    expect(status.stdout).toContain('isolation: virtual  fetch mode: http  (dry run)');
+
+    const unnamed = await cli('--address', CHICAGO, '--async', '--fetch-mode', 'browser');
+    const browserJob = /Job enqueued: ([0-9a-f-]{36})/.exec(unnamed.stdout)?.[1] ?? '';
+    expect(await jobs().findOne({ _id: browserJob as never })).toMatchObject({ fetchMode: 'browser' });
+    const plain = await cli('--address', CHICAGO, '--async');
+    const plainJob = /Job enqueued: ([0-9a-f-]{36})/.exec(plain.stdout)?.[1] ?? '';
+    expect(new Set([jobId, browserJob, plainJob]).size).toBe(3);
+    expect(await jobs().findOne({ _id: plainJob as never })).toMatchObject({ fetchMode: null });
+  });
+
+  it('runs an in-process extraction with the mode given, stored on its job', async () => {
+    const run = await cli('--address', CHICAGO, '--replay', '--dry-run', '--fetch-mode', 'browser');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('fetch mode: browser  (dry run)');
+    const jobId = /Job ([0-9a-f-]{36}): completed/.exec(run.stdout)?.[1] ?? '';
+    expect(await jobs().findOne({ _id: jobId as never })).toMatchObject({ fetchMode: 'browser', status: 'completed' });
+  });
+
+  it('refuses an unknown mode with the usage error naming the flag, the value and the choices (exit 2), writing no job', async () => {
+    const before = await jobs().countDocuments();
+    for (const args of [
+      ['--all', '--fetch-mode', 'fast'],
+      ['--all', '--async', '--fetch-mode', 'HTTP'],
+    ]) {
+      const bad = await cli(...args);
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toMatch(/--fetch-mode <mode>' argument '(fast|HTTP)' is invalid\. Allowed choices are auto, http, browser/);
+      expect(bad.stdout).toBe('');
+    }
+    expect(await jobs().countDocuments()).toBe(before);
+  });
+});
