@@ -1,4 +1,4 @@
-import { ListingNotFoundError, parseInput, throwIfCancelled } from '@phx/core';
+import { InvalidInputError, ListingNotFoundError, parseInput, throwIfCancelled } from '@phx/core';
 import type { FetchMode, Logger, PageFetchMode, PhotoScraper, Property, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import { CookieJar } from 'tough-cookie';
 import { BotWallError, BrowserCrashedError, OffSiteRedirectError, UnexpectedContentError } from '../errors/index.js';
@@ -11,6 +11,9 @@ import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { resolvePolitenessOptions } from '../politeness/politeness-options.js';
 import type { ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
 import { SourceGuard } from '../politeness/source-guard.js';
+import { runWithSessionRotation } from '../sessions/session-rotation.js';
+import type { Session } from '../sessions/session.js';
+import type { SessionPool } from '../sessions/session-pool.js';
 import { eitherSignal } from '../politeness/abortable.js';
 import type { JoinedSignal } from '../politeness/abortable.js';
 import { checkFindListingUrlArgs, checkScrapeRequest } from './scraper-call-inputs.js';
@@ -69,6 +72,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
   private readonly http: HttpPageClient;
   private readonly planner: FetchModePlanner;
   private readonly cookieJars = new Map<PropertyId, CookieJar>();
+  private readonly sessions: SessionPool | null;
 
   /**
    * @param options - pool, timeouts and logger
@@ -88,6 +92,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
     this.browserOnlySources = o.browserOnlySources;
     this.http = o.http ?? new HttpPageClient({ timeoutMs: o.navigationTimeoutMs, maxBodyBytes: o.maxPageBytes });
     this.planner = new FetchModePlanner(o.autoFetch ?? {});
+    this.sessions = o.sessions;
   }
 
   /** The mode pages of this source are fetched in when a call does not say (`ListingScraperOptions.fetchMode`). */
@@ -136,7 +141,8 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * @throws {@link UnexpectedContentError} when such an API answers an HTML page where JSON is expected (kind `transient`), after the retries
    * @throws {@link BrowserCrashedError} when the browser crashed or hung twice in a row for this page
    * @throws {@link BrowserLaunchError} when the pool's `chromiumPath` does not start as Chromium
-   * @throws {@link SourceBlockedError} when this source's circuit is open after repeated bot walls
+   * @throws {@link SourceBlockedError} when this source's circuit is open after repeated bot walls, or (with `sessions`)
+   *   when no session is left: every proxy cools down or too many sessions in a row were walled or lost their proxy
    * @throws `CancelledError` (core) promptly when `request.signal` aborts or the pool is closed, whether the call runs, waits in line or backs off
    * @throws `InvalidInputError` (core) `listPhotos request` naming each bad field: a request that is not an object
    *   or has unknown keys, `property` (with `id`, `address` and `listingUrls`), `listingUrl` (a URL string, a `URL`
@@ -259,30 +265,63 @@ export abstract class ListingPageScraper implements PhotoScraper {
     signal: AbortSignal | undefined,
     work: (access: PageAccess) => Promise<T>,
   ): Promise<T> {
-    return this.guard.run(url, signal, async (attempt) => {
-      if (mode === 'browser') return this.inBrowser(propertyId, url, signal, attempt, work);
-      if (mode === 'http') return this.overHttp(propertyId, url, signal, work);
-      try {
-        return await this.overHttp(propertyId, url, signal, work);
-      } catch (error) {
-        if (!browserMayRead(error)) throw error;
-        this.logFallback(url, error);
-        return this.inBrowser(propertyId, url, signal, attempt, work);
-      }
-    });
+    return this.guard.run(url, signal, (attempt) =>
+      this.inSession(propertyId, url, signal, async (session) => {
+        if (mode === 'browser') return this.inBrowser(propertyId, url, signal, attempt, session, work);
+        if (mode === 'http') return this.overHttp(propertyId, url, signal, session, work);
+        try {
+          return await this.overHttp(propertyId, url, signal, session, work);
+        } catch (error) {
+          if (!browserMayRead(error)) throw error;
+          this.logFallback(url, error);
+          return this.inBrowser(propertyId, url, signal, attempt, session, work);
+        }
+      }),
+    );
+  }
+
+  /**
+   * Runs one attempt at a page in the property's session when the scraper has
+   * a {@link SessionPool}: a session walled or cut off by its proxy is retired
+   * and the attempt moved to another (see `runWithSessionRotation`); without
+   * a pool, `work(null)` (direct connections, cookies per property).
+   *
+   * @throws {@link SourceBlockedError} when no session is left
+   * @throws `InvalidInputError` (core) when the session pool is another source's
+   */
+  private inSession<T>(
+    propertyId: PropertyId,
+    url: string,
+    signal: AbortSignal | undefined,
+    work: (session: Session | null) => Promise<T>,
+  ): Promise<T> {
+    const sessions = this.sessions;
+    if (sessions === null) return work(null);
+    if (sessions.source !== this.source) {
+      throw new InvalidInputError(`${this.source} scraper options`, [
+        { path: 'sessions', message: `is the session pool of ${sessions.source}, not of ${this.source}` },
+      ]);
+    }
+    return runWithSessionRotation(sessions, propertyId, signal, work, { url });
   }
 
   private async overHttp<T>(
     propertyId: PropertyId,
     url: string,
     signal: AbortSignal | undefined,
+    session: Session | null,
     work: (access: PageAccess) => Promise<T>,
   ): Promise<T> {
     await this.limiter.acquire(url, signal);
+    const http = session === null ? { dispatcher: this.http.dispatcher, cookieJar: this.cookieJarOf(propertyId) } : session;
+    return work(new HttpPageAccess({ client: this.http, source: this.source, session: http, timeoutMs: this.navigationTimeoutMs, signal }));
+  }
+
+  /** The property's plain-HTTP cookies when it has no session (dropped by {@link releaseProperty}). */
+  private cookieJarOf(propertyId: PropertyId): CookieJar {
     let cookieJar = this.cookieJars.get(propertyId);
     if (cookieJar === undefined) this.cookieJars.set(propertyId, (cookieJar = new CookieJar()));
-    const session = { dispatcher: this.http.dispatcher, cookieJar };
-    return work(new HttpPageAccess({ client: this.http, source: this.source, session, timeoutMs: this.navigationTimeoutMs, signal }));
+    return cookieJar;
   }
 
   private inBrowser<T>(
@@ -290,6 +329,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
     url: string,
     signal: AbortSignal | undefined,
     attempt: number,
+    session: Session | null,
     work: (access: PageAccess) => Promise<T>,
   ): Promise<T> {
     const access = { source: this.source, timeoutMs: this.navigationTimeoutMs, settleMs: this.settleMs, signal };
@@ -300,6 +340,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
         timeoutMs: this.attemptTimeoutMs,
         url,
         source: this.source,
+        ...(session === null ? {} : { session }),
       });
     };
     return once().catch((error: unknown) => {
@@ -337,7 +378,9 @@ export abstract class ListingPageScraper implements PhotoScraper {
       return { ...(await this.complete(access, snapshot, parsed, signal)), fetchMode: access.mode };
     };
     if (mode !== 'auto') return this.inMode(mode, propertyId, url, signal, read);
-    return this.guard.run(url, signal, (attempt) => this.readAuto(propertyId, url, signal, attempt, read));
+    return this.guard.run(url, signal, (attempt) =>
+      this.inSession(propertyId, url, signal, (session) => this.readAuto(propertyId, url, signal, attempt, session, read)),
+    );
   }
 
   /** `auto`: the planner's first mode, the browser when plain HTTP cannot serve the page, and the sample check. */
@@ -346,23 +389,24 @@ export abstract class ListingPageScraper implements PhotoScraper {
     url: string,
     signal: AbortSignal | undefined,
     attempt: number,
+    session: Session | null,
     read: (access: PageAccess) => Promise<ReadListing>,
   ): Promise<ReadListing> {
-    if (this.planner.plan().first === 'browser') return this.inBrowser(propertyId, url, signal, attempt, read);
+    if (this.planner.plan().first === 'browser') return this.inBrowser(propertyId, url, signal, attempt, session, read);
     let served: ReadListing;
     try {
-      served = await this.overHttp(propertyId, url, signal, read);
+      served = await this.overHttp(propertyId, url, signal, session, read);
     } catch (error) {
       if (!browserMayRead(error)) throw error;
-      return this.fallBack(propertyId, url, signal, attempt, read, error);
+      return this.fallBack(propertyId, url, signal, attempt, session, read, error);
     }
     if (served.parsed.dataPath.startsWith('rendered')) {
-      return this.fallBack(propertyId, url, signal, attempt, read, `the data came only from the ${served.parsed.dataPath}`);
+      return this.fallBack(propertyId, url, signal, attempt, session, read, `the data came only from the ${served.parsed.dataPath}`);
     }
     if (!this.planner.httpServed()) return served;
     let checked: ReadListing;
     try {
-      checked = await this.inBrowser(propertyId, url, signal, attempt, read);
+      checked = await this.inBrowser(propertyId, url, signal, attempt, session, read);
     } catch (error) {
       throwIfCancelled(signal);
       // The sample check is a check: the page plain HTTP read stands when the browser cannot read it now.
@@ -387,12 +431,13 @@ export abstract class ListingPageScraper implements PhotoScraper {
     url: string,
     signal: AbortSignal | undefined,
     attempt: number,
+    session: Session | null,
     read: (access: PageAccess) => Promise<ReadListing>,
     reason: unknown,
   ): Promise<ReadListing> {
     this.planner.fellBack();
     this.logFallback(url, reason);
-    return this.inBrowser(propertyId, url, signal, attempt, read);
+    return this.inBrowser(propertyId, url, signal, attempt, session, read);
   }
 
   /**

@@ -5,6 +5,7 @@ import { autoFetchOptionsSchema } from '../http/fetch-mode-planner.js';
 import { DEFAULT_MAX_PAGE_BYTES, HttpPageClient } from '../http/http-page-client.js';
 import { DEFAULT_POLITENESS_OPTIONS, politenessOptionsSchema } from '../politeness/politeness-options.js';
 import type { ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
+import { SessionPool } from '../sessions/session-pool.js';
 import { BrowserPool } from './browser-pool.js';
 
 /**
@@ -42,6 +43,15 @@ export const listingScraperOptionsSchema = z
     autoFetch: autoFetchOptionsSchema.exactOptional(),
     /** The plain HTTP client (borrowed). Default one on undici's global dispatcher with `maxPageBytes`. */
     http: z.instanceof(HttpPageClient, { message: 'must be an HttpPageClient' }).exactOptional(),
+    /**
+     * Sessions and proxies of this source (borrowed, never closed by the scraper), or `null`: every page
+     * connects directly and keeps its cookies per property. With a pool, each attempt at a page runs in the
+     * property's sticky session (its proxy and cookie jar, for plain HTTP and Chromium alike); a session the
+     * site walls (in both modes, under `auto`) or whose proxy fails is retired and the attempt moves to
+     * another, and when none is left the source is reported blocked (`SourceBlockedError`). Its `source` must
+     * be this scraper's. Default `null`.
+     */
+    sessions: z.instanceof(SessionPool, { message: 'must be a SessionPool or null' }).nullable().default(null),
     /** Largest page over plain HTTP when no `http` client is given, in bytes; see {@link maxPageBytesSchema}. */
     maxPageBytes: maxPageBytesSchema,
     /** Time allowed for a listing page's HTML (headers and whole body), in ms (1 000-300 000). Default 45 000. */

@@ -130,6 +130,11 @@ async function servedHtml(response: Response, url: string, options: LoadPageOpti
 /** Waits for the data step; returns what was still missing when it ran out of time, else `null`. */
 async function waitForData(page: Page, html: string, options: LoadPageOptions): Promise<string | null> {
   const ready = options.dataReady;
+  // Playwright reads a timeout of 0 as "no time limit": a settleMs of 0 means "do not wait at all".
+  if (options.settleMs === 0) {
+    if (ready === undefined) return 'the load event within 0 ms';
+    return ready.servedHtmlReady(html) ? null : `${ready.description} within 0 ms`;
+  }
   if (ready === undefined) {
     const loaded = await page.waitForLoadState('load', { timeout: options.settleMs }).then(
       () => true,

@@ -6,6 +6,7 @@ import { browserOnlySourcesSchema, listingScraperOptionsSchema, maxPageBytesSche
 import { autoFetchOptionsSchema } from '../http/fetch-mode-planner.js';
 import { DEFAULT_MAX_PHOTO_BYTES, httpPhotoFetcherOptionsSchema } from '../download/http-photo-fetcher.js';
 import { politenessOptionsSchema } from '../politeness/politeness-options.js';
+import { proxyUrlSchema } from '../sessions/proxy-url.js';
 
 const replayPageSchema = z.object({
   url: z.string().url().startsWith('https://', 'must be an https URL'),
@@ -16,6 +17,12 @@ const replayPageSchema = z.object({
     headers: z.record(z.string(), z.string()).exactOptional(),
     delayMs: z.number().int().min(0).max(3_600_000).exactOptional(),
   }),
+});
+
+/** One proxy URL as given (checked by the sessions' `proxyUrlSchema`, whose messages never quote it). */
+const proxyUrlStringSchema = z.string().superRefine((value, context) => {
+  const checked = proxyUrlSchema.safeParse(value);
+  if (!checked.success) for (const issue of checked.error.issues) context.addIssue({ code: 'custom', message: issue.message });
 });
 
 /** Run-time schema of {@link ScraperKitMode}. */
@@ -80,6 +87,19 @@ export const scraperKitOptionsSchema = z
      */
     autoFetch: autoFetchOptionsSchema.exactOptional(),
     /**
+     * Forward proxies per source (`http://[user:password@]host[:port]` or `https://…`), for the plain client and
+     * Chromium alike: each property gets a sticky session (one proxy round-robin, its own cookies); a session the
+     * site walls or whose proxy fails moves to another, a proxy failing repeatedly cools down, and when none is
+     * left the source is reported blocked. A source left out connects directly. Live mode only. Default none.
+     */
+    proxies: z
+      .object({
+        zillow: z.array(proxyUrlStringSchema).readonly().exactOptional(),
+        redfin: z.array(proxyUrlStringSchema).readonly().exactOptional(),
+      })
+      .strict()
+      .default({}),
+    /**
      * Pages (1-100 000) the shared context of `virtual` isolation serves
      * before a fresh one replaces it (the old one closes after its last page),
      * or `null` never to replace it; see `BrowserPoolOptions.retireContextAfterPages`.
@@ -115,6 +135,10 @@ export const scraperKitOptionsSchema = z
     politeness: politenessOptionsSchema.exactOptional(),
   })
   .strict()
+  .refine((o) => o.mode.kind === 'live' || Object.values(o.proxies).every((urls) => urls.length === 0), {
+    message: 'proxies are for the live sites (mode live): replayed pages are answered locally',
+    path: ['proxies'],
+  })
   .refine((o) => o.mode.kind !== 'record' || o.isolationMode === 'virtual', {
     message: 'record mode needs isolationMode virtual (one context, one HAR file)',
     path: ['isolationMode'],

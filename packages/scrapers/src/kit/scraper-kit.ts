@@ -1,5 +1,5 @@
-import { InvalidInputError, parseInput } from '@phx/core';
-import type { Source } from '@phx/core';
+import { InvalidInputError, SOURCES, parseInput } from '@phx/core';
+import type { Logger, Source } from '@phx/core';
 import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { BrowserPool } from '../browser/browser-pool.js';
@@ -13,6 +13,8 @@ import { ReplayArchive } from '../replay/replay-archive.js';
 import { createReplayDispatcher } from '../replay/replay-dispatcher.js';
 import { ReplayPhotoServer } from '../replay/replay-photo-server.js';
 import { installReplayRoutes } from '../replay/replay-routes.js';
+import { ProxyConfiguration } from '../sessions/proxy-configuration.js';
+import { SessionPool } from '../sessions/session-pool.js';
 import { ZillowScraper } from '../zillow/zillow-scraper.js';
 import { checkScraperKitPaths } from './scraper-kit-paths.js';
 import { scraperKitOptionsSchema } from './scraper-kit-options.js';
@@ -44,12 +46,32 @@ function contextSetup(
   return {};
 }
 
+/**
+ * One {@link SessionPool} per source that has proxies (`ScraperKitOptions.proxies`); sources without any get none
+ * and connect directly.
+ */
+function sessionPoolsOf(
+  proxies: ResolvedScraperKitOptions['proxies'],
+  baseDispatcher: Dispatcher,
+  logger: Logger,
+): Partial<Record<Source, SessionPool>> {
+  const pools: Partial<Record<Source, SessionPool>> = {};
+  for (const source of SOURCES) {
+    const proxyUrls = proxies[source] ?? [];
+    if (proxyUrls.length === 0) continue;
+    pools[source] = new SessionPool({ source, proxyConfiguration: new ProxyConfiguration({ proxyUrls }), baseDispatcher, logger });
+  }
+  return pools;
+}
+
 /** What {@link createScraperKit} builds; the caller owns it and must `close()` it. */
 export interface ScraperKit {
   /** One scraper per source, sharing one browser pool. */
   readonly scrapers: Readonly<Record<Source, ZillowScraper | RedfinScraper>>;
   /** The photo downloader: rate-limited and retried (in replay mode, served by the local replay photo server); closed with the kit. */
   readonly fetcher: PolitePhotoFetcher;
+  /** The session pool of each source that has proxies (`ScraperKitOptions.proxies`); closed with the kit. */
+  readonly sessions: Readonly<Partial<Record<Source, SessionPool>>>;
   /** The browser pool the scrapers use (never launched when every call runs in fetch mode `http`). */
   readonly pool: BrowserPool;
   /** The plain HTTP client of the `http` and `auto` fetch modes (in replay, answered by the local replay server); closed with the kit. */
@@ -122,6 +144,7 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
     chromiumPath: o.chromiumPath,
     extraArgs: o.extraChromiumArgs,
     logger: o.logger,
+    proxyUrls: [...(o.proxies.zillow ?? []), ...(o.proxies.redfin ?? [])],
     ...contextSetup(o.mode, archive),
   });
   if (o.mode.kind === 'record' || o.mode.kind === 'har') logger.info({ mode: o.mode.kind, harPath: o.mode.harPath }, 'HAR mode');
@@ -130,6 +153,7 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
   const viaBrowserOnly = o.mode.kind === 'record' || o.mode.kind === 'har';
   const pageDispatcher = dispatcher ?? new Agent({ connections: 16 });
   const http = new HttpPageClient({ dispatcher: pageDispatcher, timeoutMs: o.navigationTimeoutMs, maxBodyBytes: o.maxPageBytes });
+  const sessionPools = sessionPoolsOf(o.proxies, pageDispatcher, o.logger);
   const scraperOptions = {
     pool,
     http,
@@ -149,7 +173,11 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
   const fetcher = new PolitePhotoFetcher({ fetcher: httpFetcher, logger: o.logger, ...politeness });
   let closing: Promise<void> | null = null;
   return {
-    scrapers: Object.freeze({ zillow: new ZillowScraper(scraperOptions), redfin: new RedfinScraper(scraperOptions) }),
+    scrapers: Object.freeze({
+      zillow: new ZillowScraper({ ...scraperOptions, sessions: sessionPools.zillow ?? null }),
+      redfin: new RedfinScraper({ ...scraperOptions, sessions: sessionPools.redfin ?? null }),
+    }),
+    sessions: Object.freeze(sessionPools),
     fetcher,
     pool,
     http,
@@ -158,6 +186,7 @@ export async function createScraperKit(options: ScraperKitOptions): Promise<Scra
       closing ??= (async () => {
         fetcher.close(); // first, synchronously: a download cut by the closing dispatcher is then a cancellation
         await pool.close();
+        await Promise.all(Object.values(sessionPools).map((sessions) => sessions.close()));
         await dispatcher?.close().catch(() => undefined);
         if (pageDispatcher !== dispatcher) await pageDispatcher.close().catch(() => undefined);
         await photoServer?.close();

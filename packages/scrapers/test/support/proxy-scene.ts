@@ -49,10 +49,11 @@ export interface StandInSite {
  * (sets that cookie), `/echo` (answers the request's Cookie header).
  *
  * @param certificate - the site's certificate
- * @param behaviour - how `/listing` answers
+ * @param behaviour - how `/listing` answers, and `/homedetails/…` when `detailPage` is given
+ * @param detailPage - HTML a `/homedetails/…` path answers (a saved listing page), for scrapers behind the proxy
  * @returns the site
  */
-export function startStandInSite(certificate: SiteCertificate, behaviour: SiteBehaviour): StandInSite {
+export function startStandInSite(certificate: SiteCertificate, behaviour: SiteBehaviour, detailPage?: string): StandInSite {
   const requests: string[] = [];
   const wall = readOwnFixture('zillow-px-captcha-403.html');
   const server = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (req: IncomingMessage, res: ServerResponse) => {
@@ -63,6 +64,9 @@ export function startStandInSite(certificate: SiteCertificate, behaviour: SiteBe
       res.writeHead(200, { 'content-type': 'text/plain', 'set-cookie': `${cookie[1]}=${cookie[2]}; Path=/; Secure` }).end('set');
     } else if (path === '/echo') {
       res.writeHead(200, { 'content-type': 'text/plain' }).end(`cookie=${req.headers.cookie ?? ''}`);
+    } else if (detailPage !== undefined && path.startsWith('/homedetails/')) {
+      const walled = behaviour === 'wall';
+      res.writeHead(walled ? 403 : 200, { 'content-type': 'text/html; charset=utf-8' }).end(walled ? wall : detailPage);
     } else if (path.startsWith('/listing') && behaviour === 'wall') {
       res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' }).end(wall);
     } else if (path.startsWith('/listing')) {
