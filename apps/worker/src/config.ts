@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_MAX_DECODE_PIXELS, fetchModeSchema, intSetting, numberSetting, parseSettings } from '@phx/core';
-import type { FetchMode } from '@phx/core';
+import type { FetchMode, Source } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema } from '@phx/jobs';
 import { extractImagesJobSettingsSchema } from '@phx/jobs/worker';
-import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
+import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES, proxyUrlSchema } from '@phx/scrapers';
 
 /** The worker's settings, read once from the environment. */
 export interface WorkerConfig {
@@ -38,6 +38,13 @@ export interface WorkerConfig {
    * `fetchMode` wins for its pages.
    */
   readonly fetchMode: FetchMode;
+  /**
+   * `ZILLOW_PROXY_URLS`, `REDFIN_PROXY_URLS`: forward proxies of each site, comma-separated
+   * (`http://[user:password@]host[:port]` or `https://…`), for the plain client and Chromium alike (live mode);
+   * each property gets a sticky session on one of them, moved to another when walled or when its proxy fails.
+   * Default none: direct connections.
+   */
+  readonly proxies: Readonly<Partial<Record<Source, readonly string[]>>>;
   /** `PHX_FIXTURES_DIR`: the shared fixtures (replay mode); default `<workspace>/../shared/fixtures`. */
   readonly fixturesDir: string;
   /** `MAX_CONCURRENT_JOBS`: jobs this worker runs at once, 1-64; default 3. */
@@ -132,6 +139,23 @@ export const WORKSPACE_ROOT = fileURLToPath(new URL('../../../', import.meta.url
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalText = z.preprocess(blankToUndefined, z.string().optional());
+
+/** A comma-separated list of proxy URLs (blank: none), each checked by the scrapers' `proxyUrlSchema` (messages never quote a URL). */
+const proxyUrlList = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((url) => url.trim())
+          .filter((url) => url !== '')
+      : [],
+  z.array(
+    z.string().superRefine((value, context) => {
+      const checked = proxyUrlSchema.safeParse(value);
+      if (!checked.success) for (const issue of checked.error.issues) context.addIssue({ code: 'custom', message: issue.message });
+    }),
+  ),
+);
 const job = extractImagesJobSettingsSchema.shape;
 const queue = queueSettingsSchema.shape;
 const SECOND_MS = 1_000;
@@ -166,6 +190,8 @@ const envSchema = z.object({
   ),
   PHX_FIXTURES_DIR: optionalText,
   FETCH_MODE: z.preprocess(blankToUndefined, fetchModeSchema),
+  ZILLOW_PROXY_URLS: proxyUrlList,
+  REDFIN_PROXY_URLS: proxyUrlList,
   MAX_CONCURRENT_JOBS: numberSetting(queue.maxConcurrentJobs),
   PROPERTY_CONCURRENCY: numberSetting(job.propertyConcurrency),
   MAX_DECODE_PIXELS: intSetting(1_000_000, 10_000_000_000, DEFAULT_MAX_DECODE_PIXELS),
@@ -215,6 +241,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     imageStore: e.PHX_IMAGE_STORE,
     revalidateKnownPhotos: e.PHX_REVALIDATE_KNOWN_PHOTOS,
     fetchMode: e.FETCH_MODE,
+    proxies: Object.freeze({ zillow: e.ZILLOW_PROXY_URLS, redfin: e.REDFIN_PROXY_URLS }),
     fixturesDir: resolve(WORKSPACE_ROOT, e.PHX_FIXTURES_DIR ?? '../shared/fixtures'),
     maxConcurrentJobs: e.MAX_CONCURRENT_JOBS,
     propertyConcurrency: e.PROPERTY_CONCURRENCY,

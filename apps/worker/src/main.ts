@@ -92,6 +92,7 @@ async function main(): Promise<void> {
     decodeBudget: new PixelBudget({ maxPixels: config.maxDecodePixels }),
     retireContextAfterPages: config.retireContextAfterPages,
     fetchMode: config.fetchMode,
+    proxies: config.proxies,
   });
   const metrics = await createWorkerMetrics({ config, db, agenda, repository, extractors, logger, health });
   const jobs = defineExtractImagesJob(agenda, {

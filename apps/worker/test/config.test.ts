@@ -75,6 +75,7 @@ describe('loadWorkerConfig', () => {
       imageStore: 'gridfs',
       revalidateKnownPhotos: true,
       fetchMode: 'http',
+      proxies: { zillow: [], redfin: [] },
       fixturesDir: join(WORKSPACE_ROOT, 'fixtures'),
       maxConcurrentJobs: 5,
       propertyConcurrency: 2,
@@ -108,6 +109,32 @@ describe('loadWorkerConfig', () => {
   it('reads FETCH_MODE auto, http or browser; blank is the default auto', () => {
     const fetchModeOf = (FETCH_MODE: string) => loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/', FETCH_MODE }).fetchMode;
     expect(['auto', 'http', 'browser', ' '].map(fetchModeOf)).toEqual(['auto', 'http', 'browser', 'auto']);
+  });
+
+  it('reads ZILLOW_PROXY_URLS and REDFIN_PROXY_URLS as comma-separated lists; none by default', () => {
+    const config = loadWorkerConfig({
+      MONGODB_URI: 'mongodb://127.0.0.1:27027/',
+      ZILLOW_PROXY_URLS: ' http://user:pw@10.0.0.5:3128 , https://proxy.example:8443,',
+    });
+    expect(config.proxies).toEqual({ zillow: ['http://user:pw@10.0.0.5:3128', 'https://proxy.example:8443'], redfin: [] });
+    expect(loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/' }).proxies).toEqual({ zillow: [], redfin: [] });
+  });
+
+  it('names a bad proxy URL by variable and index, without quoting it', () => {
+    const error = (() => {
+      try {
+        loadWorkerConfig({
+          MONGODB_URI: 'mongodb://127.0.0.1:27027/',
+          REDFIN_PROXY_URLS: 'http://10.0.0.5:3128,socks5://u:hunter2@h:1080',
+        });
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['REDFIN_PROXY_URLS.1']);
+    expect(String(error)).not.toMatch(/hunter2/);
   });
 
   it('names every bad or missing variable', () => {

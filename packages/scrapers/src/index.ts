@@ -61,6 +61,7 @@ export {
   sessionPoolOptionsSchema,
   runWithSessionRotation,
   sessionRotationOptionsSchema,
+  proxyUrlSchema,
 } from './sessions/index.js';
 export type {
   Session,

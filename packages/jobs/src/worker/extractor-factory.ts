@@ -35,6 +35,12 @@ export interface ExtractorFactoryOptions {
    * passed per page read instead. Default: the scrapers' default (`auto`).
    */
   readonly fetchMode?: FetchMode;
+  /**
+   * Forward proxies per source for the live sites (`ZILLOW_PROXY_URLS`, `REDFIN_PROXY_URLS`), given to every kit
+   * as `ScraperKitOptions.proxies`: sticky sessions per property, rotation when one is walled or its proxy fails.
+   * Default none (direct connections).
+   */
+  readonly proxies?: Readonly<Partial<Record<Source, readonly string[]>>>;
 }
 
 /**
@@ -121,6 +127,7 @@ export class ExtractorFactory {
         logger,
         ...(retire === undefined ? {} : { retireContextAfterPages: retire }),
         ...(this.options.fetchMode === undefined ? {} : { fetchMode: this.options.fetchMode }),
+        ...(this.options.proxies === undefined ? {} : { proxies: this.options.proxies }),
       });
       kit.catch(() => this.kits.delete(isolationMode));
       this.kits.set(isolationMode, kit);
