@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_MAX_DECODE_PIXELS, fetchModeSchema, intSetting, numberSetting, parseSettings } from '@phx/core';
+import { DEFAULT_MAX_DECODE_PIXELS, InvalidInputError, fetchModeSchema, intSetting, numberSetting, parseSettings } from '@phx/core';
 import type { FetchMode, Source } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema } from '@phx/jobs';
 import { extractImagesJobSettingsSchema } from '@phx/jobs/worker';
@@ -222,6 +222,20 @@ const envSchema = z.object({
 });
 
 /**
+ * The proxies of a configuration as they may be logged: each URL without its user name and password.
+ *
+ * @param proxies - `WorkerConfig.proxies` (already checked)
+ * @returns the same lists, credential-free (e.g. `http://10.0.0.5:3128`)
+ */
+export function loggableProxies(proxies: WorkerConfig['proxies']): Partial<Record<Source, string[]>> {
+  const out: Partial<Record<Source, string[]>> = {};
+  for (const [source, urls] of Object.entries(proxies) as [Source, readonly string[]][]) {
+    out[source] = urls.map((url) => proxyUrlSchema.parse(url).url);
+  }
+  return out;
+}
+
+/**
  * Parses the worker's environment once. Relative folders resolve against the
  * workspace root. Each name of {@link WORKER_ENV_ALIASES} may be given under
  * its alias instead (e.g. `JOB_TIMEOUT_SECONDS` for `JOB_TIMEOUT`).
@@ -233,6 +247,15 @@ const envSchema = z.object({
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig> {
   const e = parseSettings(envSchema, env, WORKER_ENV_ALIASES, 'worker environment');
+  if (e.PHX_SCRAPER_MODE === 'replay') {
+    const proxied = (['ZILLOW_PROXY_URLS', 'REDFIN_PROXY_URLS'] as const).filter((name) => e[name].length > 0);
+    if (proxied.length > 0) {
+      throw new InvalidInputError(
+        'worker environment',
+        proxied.map((path) => ({ path, message: 'proxies are for PHX_SCRAPER_MODE=live: replayed pages are answered locally' })),
+      );
+    }
+  }
   return Object.freeze({
     mongoUri: e.MONGODB_URI,
     mongoDb: e.MONGODB_DB,

@@ -15,7 +15,7 @@ import {
 } from '@phx/jobs';
 import { ExtractorFactory, defineExtractImagesJob, defineRunScheduleJob } from '@phx/jobs/worker';
 import { GridFsImageStore } from '@phx/jobs';
-import { loadWorkerConfig } from './config.js';
+import { loadWorkerConfig, loggableProxies } from './config.js';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics } from './metrics.js';
 import { startWorkerMaintenance } from './worker-maintenance.js';
@@ -171,9 +171,9 @@ async function main(): Promise<void> {
   await agenda.start();
   watchdog.start();
   metrics.setActive(true);
-  // Every setting it runs with, but the connection string (it may hold a password).
+  // Every setting it runs with, but the connection string and proxy credentials (they may hold passwords).
   const { mongoUri, ...settings } = config;
-  logger.info({ ...settings, workerId: presence.id, sharp: sharpSettings }, 'worker ready');
+  logger.info({ ...settings, proxies: loggableProxies(config.proxies), workerId: presence.id, sharp: sharpSettings }, 'worker ready');
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '@phx/core';
-import { WORKSPACE_ROOT, loadWorkerConfig } from '../src/config.js';
+import { WORKSPACE_ROOT, loadWorkerConfig, loggableProxies } from '../src/config.js';
 
 describe('loadWorkerConfig', () => {
   it('names MONGODB_URI when it is not a connection string', () => {
@@ -135,6 +135,25 @@ describe('loadWorkerConfig', () => {
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).issues.map((i) => i.path)).toEqual(['REDFIN_PROXY_URLS.1']);
     expect(String(error)).not.toMatch(/hunter2/);
+  });
+
+  it('refuses proxies in replay mode, naming each variable', () => {
+    expect(() =>
+      loadWorkerConfig({
+        MONGODB_URI: 'mongodb://127.0.0.1:27027/',
+        PHX_SCRAPER_MODE: 'replay',
+        REDFIN_PROXY_URLS: 'http://10.0.0.5:3128',
+      }),
+    ).toThrow(/REDFIN_PROXY_URLS: proxies are for PHX_SCRAPER_MODE=live/);
+  });
+
+  it('logs proxies without their credentials, and names a bad percent-encoding without quoting it', () => {
+    const config = loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/', ZILLOW_PROXY_URLS: 'http://bob:S3cr3tPw@127.0.0.1:3128' });
+    expect(loggableProxies(config.proxies)).toEqual({ zillow: ['http://127.0.0.1:3128'], redfin: [] });
+    expect(JSON.stringify(loggableProxies(config.proxies))).not.toMatch(/S3cr3tPw/);
+    expect(() =>
+      loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/', ZILLOW_PROXY_URLS: 'http://bob:S3cr%3tPw@127.0.0.1:1' }),
+    ).toThrow(/ZILLOW_PROXY_URLS\.0: has a user name or password with a bad percent-encoding/);
   });
 
   it('names every bad or missing variable', () => {

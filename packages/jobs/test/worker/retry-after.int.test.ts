@@ -51,6 +51,7 @@ function interceptedZillow(
   // The page scraper's own guard does not wait out Retry-After longer than 1 s: the job layer must.
   const scraper = new ZillowScraper({
     pool,
+    fetchMode: 'browser', // the 429s are answered by Chromium's routes above
     politeness: { maxBackoffMs: 1_000 },
     politenessDefaults: REPLAY_POLITENESS_OPTIONS,
     settleMs: 500,

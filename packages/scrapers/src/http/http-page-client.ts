@@ -7,6 +7,7 @@ import type { CookieJar } from 'tough-cookie';
 import { getGlobalDispatcher, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { NavigationError, OffSiteRedirectError, PageTooLargeError } from '../errors/index.js';
+import { abortable } from '../politeness/abortable.js';
 import { browserHeaders } from './browser-headers.js';
 import type { HttpRequestKind } from './browser-headers.js';
 
@@ -168,7 +169,10 @@ export class HttpPageClient {
     try {
       let url = req.url;
       for (let hop = 0; ; hop += 1) {
-        const answer = await this.once(req, url, controller.signal);
+        // undici does not stop waiting for a proxy's CONNECT answer when the signal aborts: the wait is bounded here.
+        const pending = this.once(req, url, controller.signal);
+        pending.catch(() => undefined);
+        const answer = await abortable(pending, controller.signal);
         const target = redirectTarget(answer.status, answer.headers, url);
         if (target === null) return { ...answer, requestedUrl: req.url };
         if (!onSite(target, req.source)) throw new OffSiteRedirectError(req.url, req.source, { from: url, location: target });

@@ -57,6 +57,12 @@ function proxyUrlIssue(value: string): string | null {
   if ((parsed.username === '') !== (parsed.password === '')) {
     return 'has a user name without a password or a password without a user name; give both (user:password@) or neither';
   }
+  try {
+    decodeURIComponent(parsed.username);
+    decodeURIComponent(parsed.password);
+  } catch {
+    return 'has a user name or password with a bad percent-encoding (a % not followed by two hex digits); write % as %25';
+  }
   return null;
 }
 

@@ -143,15 +143,16 @@ export class SessionPool {
   }
 
   /**
-   * Retires every session (closing their `ProxyAgent`s, which let requests
-   * in flight finish) and refuses new ones. Idempotent. The base dispatcher
+   * Retires every session (destroying their `ProxyAgent`s: requests still
+   * in flight fail) and refuses new ones. Idempotent. The base dispatcher
    * is borrowed and stays open.
    */
   async close(): Promise<void> {
     this.closed = true;
     const sessions = [...this.byKey.values()];
     for (const session of sessions) session.retireFor('retired', 'session pool closed');
-    await Promise.all(sessions.map((s) => (s.proxy === null ? undefined : s.dispatcher.close().catch(() => undefined))));
+    // destroy, not close: close() waits for requests in flight, and a proxy that never answers a tunnel would hold it for ever.
+    await Promise.all(sessions.map((s) => (s.proxy === null ? undefined : s.dispatcher.destroy().catch(() => undefined))));
   }
 
   private open(key: string, proxy: ProxyEndpoint | null): Session {
