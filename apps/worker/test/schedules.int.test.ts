@@ -79,13 +79,14 @@ describe('a schedule under restarting worker processes', () => {
     const properties = (await loadPropertiesCsv(join(WORKSPACE_ROOT, 'tools/data/sample-properties.csv'))).filter((p) =>
       /Garwood/.test(p.address),
     );
-    // Every second: runs (a page load in Chromium) take longer, so ticks meet unfinished runs.
+    // Every second: runs (a page load in Chromium, pinned: plain HTTP is quicker than a tick) take longer, so ticks meet unfinished runs.
     const schedule = await schedules.createSchedule({
       name: 'every-second',
       cron: '* * * * * *',
       timeZone: 'UTC',
       properties,
       dryRun: true,
+      fetchMode: 'browser',
     });
 
     // Three generations of workers (1, 2, then 3 processes); each must finish a run before it is stopped.
