@@ -56,6 +56,7 @@ interface ProxyHealth {
  *
  * @example
  * ```ts
+ * import { SessionPool } from '@phx/scrapers';
  * const proxies = new ProxyConfiguration({ proxyUrls: ['http://user:secret@10.0.0.5:3128', 'http://10.0.0.6:3128'] });
  * const pool = new SessionPool({ source: 'zillow', proxyConfiguration: proxies });
  * ```

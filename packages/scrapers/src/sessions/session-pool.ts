@@ -69,6 +69,9 @@ const keySchema = z.string().min(1, 'must be a non-empty key, e.g. a property id
  *
  * @example
  * ```ts
+ * import { ProxyConfiguration, runWithSessionRotation } from '@phx/scrapers';
+ * import { request } from 'undici';
+ * declare const propertyId: string, url: string, signal: AbortSignal;
  * const pool = new SessionPool({
  *   source: 'zillow',
  *   proxyConfiguration: new ProxyConfiguration({ proxyUrls: ['http://user:secret@10.0.0.5:3128'] }),

@@ -56,6 +56,9 @@ function sessionFailureOf(error: unknown, session: Session): { readonly blocked:
  * @throws `InvalidInputError` (core) naming a bad `key`, `signal` or option
  * @example
  * ```ts
+ * import type { SessionPool } from '@phx/scrapers';
+ * import { request } from 'undici';
+ * declare const pool: SessionPool, propertyId: string, url: string, signal: AbortSignal;
  * const html = await runWithSessionRotation(pool, propertyId, signal, async (session) => {
  *   const answer = await request(url, { dispatcher: session.dispatcher, signal });
  *   return answer.body.text();
