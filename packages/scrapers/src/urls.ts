@@ -9,3 +9,4 @@
 export { parseZillowListingUrl, ZILLOW_PAGE_HOSTS } from './zillow/zillow-urls.js';
 export { parseRedfinListingUrl, REDFIN_PAGE_HOSTS } from './redfin/redfin-urls.js';
 export { UnsupportedUrlError } from './errors/index.js';
+export { listingIdOf, LISTING_ID_NAMES } from './listing/listing-id.js';

@@ -1,6 +1,8 @@
 import { InvalidInputError } from '@phx/core';
 import type { Source } from '@phx/core';
-import { parseRedfinListingUrl, parseZillowListingUrl, REDFIN_PAGE_HOSTS, ZILLOW_PAGE_HOSTS } from '@phx/scrapers/urls';
+import { listingIdOf, REDFIN_PAGE_HOSTS, ZILLOW_PAGE_HOSTS } from '@phx/scrapers/urls';
+
+export { listingIdOf };
 
 const hostList = (hosts: readonly string[]): string => [...hosts].sort((a, b) => a.length - b.length || a.localeCompare(b)).join(', ');
 
@@ -34,24 +36,6 @@ export function storableListingUrl(url: string): string {
   parsed.password = '';
   parsed.hash = '';
   return parsed.href;
-}
-
-/**
- * Reads the listing id of a listing URL of a given site with the scrapers' URL readers.
- *
- * @param source - the site the URL should be of
- * @param url - the listing page URL
- * @returns the listing id (Zillow zpid, Redfin property id; digits without leading zeros), or `null` when `url` is not a
- *   listing URL of `source`
- */
-export function listingIdOf(source: Source, url: string): string | null {
-  try {
-    const id = source === 'zillow' ? parseZillowListingUrl(url).zpid : parseRedfinListingUrl(url).propertyId;
-    // Both sites' ids are numbers: 029384654_zpid is zpid 29384654, one listing however it is written.
-    return id.replace(/^0+(?=\d)/, '');
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -1,12 +1,13 @@
 import { InvalidInputError, ListingNotFoundError, parseInput, throwIfCancelled } from '@phx/core';
 import type { FetchMode, Logger, PageFetchMode, PhotoScraper, Property, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import { CookieJar } from 'tough-cookie';
-import { BotWallError, BrowserCrashedError, OffSiteRedirectError, UnexpectedContentError } from '../errors/index.js';
+import { BotWallError, BrowserCrashedError, ListingRemovedError, OffSiteRedirectError, UnexpectedContentError } from '../errors/index.js';
 import type { NonListingPage } from '../errors/index.js';
 import { FetchModePlanner, photoListDifference } from '../http/fetch-mode-planner.js';
 import { HttpPageAccess } from '../http/http-page-access.js';
 import { HttpPageClient } from '../http/http-page-client.js';
 import type { PageAccess, PageSnapshot, ParsedListing, ScrapedListing } from '../listing/index.js';
+import { LISTING_ID_NAMES, listingIdOf } from '../listing/listing-id.js';
 import { HostRateLimiter } from '../politeness/host-rate-limiter.js';
 import { resolvePolitenessOptions } from '../politeness/politeness-options.js';
 import type { ResolvedPolitenessOptions } from '../politeness/politeness-options.js';
@@ -353,6 +354,22 @@ export abstract class ListingPageScraper implements PhotoScraper {
     });
   }
 
+  /**
+   * Refuses a page that a redirect made another listing's (another zpid or
+   * Redfin id than the URL asked for): its photos are another home's. A
+   * redirect that keeps the id (a new address slug) is the same listing.
+   *
+   * @throws ListingRemovedError naming both URLs and both ids
+   */
+  private assertSameListing(snapshot: PageSnapshot): void {
+    const asked = listingIdOf(this.source, snapshot.requestedUrl);
+    const served = listingIdOf(this.source, snapshot.finalUrl);
+    if (asked === null || served === null || asked === served) return;
+    const name = LISTING_ID_NAMES[this.source];
+    const seen = `redirected to another listing, ${snapshot.finalUrl} (${name} ${served}, not ${asked})`;
+    throw new ListingRemovedError(snapshot.requestedUrl, this.source, snapshot.status, seen);
+  }
+
   private logFallback(url: string, reason: unknown): void {
     const why = reason instanceof Error ? ((reason as { code?: string }).code ?? reason.message) : String(reason);
     this.logger.info({ source: this.source, url, reason: why }, 'plain HTTP could not serve the page; reading it in the browser');
@@ -374,6 +391,7 @@ export abstract class ListingPageScraper implements PhotoScraper {
       const snapshot = await access.load(url, dataReady);
       this.assertNotBotWall(snapshot);
       this.assertStillListed(snapshot);
+      this.assertSameListing(snapshot);
       const parsed = this.parseSnapshot(snapshot);
       return { ...(await this.complete(access, snapshot, parsed, signal)), fetchMode: access.mode };
     };

@@ -9,3 +9,4 @@ export { canonicalOrOgUrl } from './canonical-url.js';
 export { assertPageAnswered, REPLAY_MISS_HEADER } from './page-status.js';
 export type { ApiAnswer, DataReadinessHint, PageAccess } from './page-access.js';
 export { describeBody } from './describe-body.js';
+export { listingIdOf, LISTING_ID_NAMES } from './listing-id.js';

@@ -21,6 +21,8 @@ import { property } from '../support/kit.js';
 
 const AUSTIN_URL = 'https://www.zillow.com/homedetails/1000-Plymouth-Dr-Austin-TX-78758/29423592_zpid/';
 const austin = readListing('zillow', 'zillow-hdp-austin-tx-29423592.html');
+/** Austin's listing under an older address slug: the same zpid. */
+const OLD_AUSTIN_URL = 'https://www.zillow.com/homedetails/1000-Plymouth-Drive-Austin-TX-78758/029423592_zpid/';
 const url = (n: number): string => `https://www.zillow.com/homedetails/Case-${n}/${900000 + n}_zpid/`;
 const redirect = (status: number, location: string): ReturnType<typeof answer> => answer(status, '', 'text/html', { location });
 
@@ -33,6 +35,7 @@ const CASES = [
   { url: url(5), response: redirect(302, 'https://login.example.com/consent?next=/homedetails') },
   { url: url(6), response: redirect(301, 'http://www.zillow.com/homedetails/Case-6/900006_zpid/') },
   { url: url(7), response: redirect(301, new URL(AUSTIN_URL).pathname) },
+  { url: OLD_AUSTIN_URL, response: redirect(301, new URL(AUSTIN_URL).pathname) },
   ...Array.from({ length: 12 }, (_, i) => ({ url: url(100 + i), response: redirect(302, url(101 + i)) })),
   { url: url(8), response: answer(200, '{"property":{}}', 'application/json') },
   { url: url(9), response: answer(200, austin, 'text/html; charset=utf-8', {}, 5_000) },
@@ -103,10 +106,18 @@ describe('plain HTTP answers typed as in the browser path (replay server, real H
     });
   });
 
-  it('a redirect within the site is followed to the listing', async () => {
-    const got = await zillow().listPhotos({ property: property('moved'), listingUrl: url(7) });
+  it('a redirect within the site to the same listing (same zpid, another slug) is followed', async () => {
+    const got = await zillow().listPhotos({ property: property('moved'), listingUrl: OLD_AUSTIN_URL });
     expect(got.listingUrl).toBe(AUSTIN_URL);
     expect(got.photos).toHaveLength(38);
+  });
+
+  it("a redirect to another listing (another zpid) is LISTING_REMOVED naming both, never that home's photos", async () => {
+    const error = await read(zillow(), url(7));
+    expect(error).toBeInstanceOf(ListingRemovedError);
+    expect(error).toMatchObject({ code: 'LISTING_REMOVED', kind: 'permanent', replayMiss: false });
+    expect((error as Error).message).toContain(url(7));
+    expect((error as Error).message).toContain(`another listing, ${AUSTIN_URL} (zpid 29423592, not 900007)`);
   });
 
   it('more than 10 redirects: NavigationError', async () => {
