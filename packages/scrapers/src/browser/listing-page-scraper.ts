@@ -45,6 +45,16 @@ interface ReadListing {
   readonly fetchMode: PageFetchMode;
 }
 
+/** One attempt at a page: whose browser state and cookies, which URL, the call's signal, the guard's attempt number, the session. */
+interface PageAttempt {
+  readonly propertyId: PropertyId;
+  readonly url: string;
+  readonly signal: AbortSignal | undefined;
+  /** 1-based attempt number of the source guard. */
+  readonly attempt: number;
+  readonly session: Session | null;
+}
+
 /**
  * The navigation half of a site scraper: loads the listing page over plain
  * HTTP or in the pool's browser state for the property (the fetch mode, see
@@ -250,7 +260,8 @@ export abstract class ListingPageScraper implements PhotoScraper {
    * host's rate limit. `browser`: a page of the property's browser state,
    * within the attempt time limit and once more on a fresh browser if the
    * browser crashed or hung. `http`: plain GETs with the property's cookies.
-   * `auto`: plain HTTP, then the browser when HTTP got a wall or unreadable data.
+   * `auto`: as the planner says (see `autoStep`): plain HTTP, then the browser when HTTP got a wall or
+   * unreadable data, or the browser first while plain HTTP keeps failing the site.
    *
    * @param mode - the fetch mode
    * @param propertyId - whose browser state and cookies to use
@@ -268,15 +279,10 @@ export abstract class ListingPageScraper implements PhotoScraper {
   ): Promise<T> {
     return this.guard.run(url, signal, (attempt) =>
       this.inSession(propertyId, url, signal, async (session) => {
-        if (mode === 'browser') return this.inBrowser(propertyId, url, signal, attempt, session, work);
-        if (mode === 'http') return this.overHttp(propertyId, url, signal, session, work);
-        try {
-          return await this.overHttp(propertyId, url, signal, session, work);
-        } catch (error) {
-          if (!browserMayRead(error)) throw error;
-          this.logFallback(url, error);
-          return this.inBrowser(propertyId, url, signal, attempt, session, work);
-        }
+        const at: PageAttempt = { propertyId, url, signal, attempt, session };
+        if (mode === 'browser') return this.inBrowser(at, work);
+        if (mode === 'http') return this.overHttp(at, work);
+        return (await this.autoStep(at, work)).result;
       }),
     );
   }
@@ -306,13 +312,8 @@ export abstract class ListingPageScraper implements PhotoScraper {
     return runWithSessionRotation(sessions, propertyId, signal, work, { url });
   }
 
-  private async overHttp<T>(
-    propertyId: PropertyId,
-    url: string,
-    signal: AbortSignal | undefined,
-    session: Session | null,
-    work: (access: PageAccess) => Promise<T>,
-  ): Promise<T> {
+  private async overHttp<T>(at: PageAttempt, work: (access: PageAccess) => Promise<T>): Promise<T> {
+    const { propertyId, url, signal, session } = at;
     await this.limiter.acquire(url, signal);
     const http = session === null ? { dispatcher: this.http.dispatcher, cookieJar: this.cookieJarOf(propertyId) } : session;
     return work(new HttpPageAccess({ client: this.http, source: this.source, session: http, timeoutMs: this.navigationTimeoutMs, signal }));
@@ -325,14 +326,8 @@ export abstract class ListingPageScraper implements PhotoScraper {
     return cookieJar;
   }
 
-  private inBrowser<T>(
-    propertyId: PropertyId,
-    url: string,
-    signal: AbortSignal | undefined,
-    attempt: number,
-    session: Session | null,
-    work: (access: PageAccess) => Promise<T>,
-  ): Promise<T> {
+  private inBrowser<T>(at: PageAttempt, work: (access: PageAccess) => Promise<T>): Promise<T> {
+    const { propertyId, url, signal, attempt, session } = at;
     const access = { source: this.source, timeoutMs: this.navigationTimeoutMs, settleMs: this.settleMs, signal };
     const once = async (): Promise<T> => {
       await this.limiter.acquire(url, signal);
@@ -397,39 +392,26 @@ export abstract class ListingPageScraper implements PhotoScraper {
     };
     if (mode !== 'auto') return this.inMode(mode, propertyId, url, signal, read);
     return this.guard.run(url, signal, (attempt) =>
-      this.inSession(propertyId, url, signal, (session) => this.readAuto(propertyId, url, signal, attempt, session, read)),
+      this.inSession(propertyId, url, signal, (session) => this.readAuto({ propertyId, url, signal, attempt, session }, read)),
     );
   }
 
   /** `auto`: the planner's first mode, the browser when plain HTTP cannot serve the page, and the sample check. */
-  private async readAuto(
-    propertyId: PropertyId,
-    url: string,
-    signal: AbortSignal | undefined,
-    attempt: number,
-    session: Session | null,
-    read: (access: PageAccess) => Promise<ReadListing>,
-  ): Promise<ReadListing> {
-    if (this.planner.plan().first === 'browser') return this.inBrowser(propertyId, url, signal, attempt, session, read);
-    let served: ReadListing;
-    try {
-      served = await this.overHttp(propertyId, url, signal, session, read);
-    } catch (error) {
-      if (!browserMayRead(error)) throw error;
-      return this.fallBack(propertyId, url, signal, attempt, session, read, error);
-    }
+  private async readAuto(at: PageAttempt, read: (access: PageAccess) => Promise<ReadListing>): Promise<ReadListing> {
+    const { result: served, overHttp } = await this.autoStep(at, read);
+    if (!overHttp) return served;
     if (served.parsed.dataPath.startsWith('rendered')) {
-      return this.fallBack(propertyId, url, signal, attempt, session, read, `the data came only from the ${served.parsed.dataPath}`);
+      return this.fallBack(at, read, `the data came only from the ${served.parsed.dataPath}`);
     }
     if (!this.planner.httpServed()) return served;
     let checked: ReadListing;
     try {
-      checked = await this.inBrowser(propertyId, url, signal, attempt, session, read);
+      checked = await this.inBrowser(at, read);
     } catch (error) {
-      throwIfCancelled(signal);
+      throwIfCancelled(at.signal);
       // The sample check is a check: the page plain HTTP read stands when the browser cannot read it now.
       this.logger.warn(
-        { source: this.source, url, err: error instanceof Error ? error.message : String(error) },
+        { source: this.source, url: at.url, err: error instanceof Error ? error.message : String(error) },
         'browser check of a plain-HTTP page failed',
       );
       return served;
@@ -438,24 +420,38 @@ export abstract class ListingPageScraper implements PhotoScraper {
     if (difference === null) return served;
     this.planner.diverged();
     this.logger.warn(
-      { source: this.source, url, difference },
+      { source: this.source, url: at.url, difference },
       'plain HTTP and the browser read different photo lists; going browser-first',
     );
     return checked;
   }
 
-  private fallBack(
-    propertyId: PropertyId,
-    url: string,
-    signal: AbortSignal | undefined,
-    attempt: number,
-    session: Session | null,
-    read: (access: PageAccess) => Promise<ReadListing>,
-    reason: unknown,
-  ): Promise<ReadListing> {
+  /**
+   * `auto`'s first step, for listing pages and address searches alike: the
+   * browser when the planner says browser-first, else plain HTTP, falling
+   * back to the browser (counted by the planner) when HTTP cannot serve.
+   *
+   * @returns what `work` returned and whether plain HTTP served it
+   */
+  private async autoStep<T>(
+    at: PageAttempt,
+    work: (access: PageAccess) => Promise<T>,
+  ): Promise<{ readonly result: T; readonly overHttp: boolean }> {
+    if (this.planner.plan().first === 'browser') {
+      return { result: await this.inBrowser(at, work), overHttp: false };
+    }
+    try {
+      return { result: await this.overHttp(at, work), overHttp: true };
+    } catch (error) {
+      if (!browserMayRead(error)) throw error;
+      return { result: await this.fallBack(at, work, error), overHttp: false };
+    }
+  }
+
+  private fallBack<T>(at: PageAttempt, work: (access: PageAccess) => Promise<T>, reason: unknown): Promise<T> {
     this.planner.fellBack();
-    this.logFallback(url, reason);
-    return this.inBrowser(propertyId, url, signal, attempt, session, read);
+    this.logFallback(at.url, reason);
+    return this.inBrowser(at, work);
   }
 
   /**

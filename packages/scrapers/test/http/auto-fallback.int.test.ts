@@ -2,11 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BotWallError } from '../../src/errors/index.js';
 import { RedfinScraper } from '../../src/redfin/index.js';
 import { ZillowScraper } from '../../src/zillow/index.js';
+import { zillowSearchUrl } from '../../src/zillow/zillow-search.js';
 import { readListing, readOwnFixture } from '../support/fixtures.js';
 import { answer, httpScene } from '../support/http-scene.js';
 import type { HttpScene } from '../support/http-scene.js';
 import { property } from '../support/kit.js';
 
+const AUSTIN = '1000 Plymouth Dr, Austin, TX 78758';
 const AUSTIN_URL = 'https://www.zillow.com/homedetails/1000-Plymouth-Dr-Austin-TX-78758/29423592_zpid/';
 const CHICAGO_URL = 'https://www.zillow.com/homedetails/235-W-Van-Buren-St-UNIT-1509-Chicago-IL-60607/119974210_zpid/';
 const VANCOUVER_URL = 'https://www.redfin.ca/bc/vancouver/829-E-14th-Ave-V5T-2N5/home/155809679';
@@ -110,6 +112,26 @@ describe('auto falls back to the browser where plain HTTP cannot serve the page'
     expect(modes).toEqual(['browser', 'browser', 'browser', 'browser', 'browser', 'browser']);
     // pages 1-2 fall back; then browser-first, the third page of that run probes HTTP (and falls back again)
     expect(httpTries).toEqual([1, 1, 0, 0, 1, 0]);
+  });
+
+  it('address searches go by the same plan: after N search fallbacks, searches go browser-first', async () => {
+    const search = zillowSearchUrl(AUSTIN);
+    const s = await scene({
+      httpPages: [{ url: search, response: pxWall() }],
+      browserPages: [{ url: search, response: answer(301, '', 'text/html', { location: AUSTIN_URL }) }],
+    });
+    const zillow = new ZillowScraper({
+      ...s.scraperOptions,
+      autoFetch: { fallbacksToPreferBrowser: 2, httpRetryEveryPages: 100, verifyEveryPages: null },
+    });
+    const httpTries: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const before = s.requests.length;
+      expect(await zillow.findListingUrl(AUSTIN)).toBe(AUSTIN_URL);
+      httpTries.push(s.requests.length - before);
+    }
+    // searches 1-2 are walled over HTTP and fall back; the third goes to the browser first
+    expect(httpTries).toEqual([1, 1, 0]);
   });
 
   it('browserOnlySources: auto never asks plain HTTP for that source', async () => {
