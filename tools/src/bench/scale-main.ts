@@ -29,6 +29,7 @@ import { defineExtractImagesJob } from '@phx/jobs/worker';
 import { resolveMongoUri } from '../db/mongo-uri.js';
 import { findWorkspaceRoot } from '../db/workspace-paths.js';
 import { freePort, startChildService } from '../process/child-service.js';
+import { cpuSecondsOf, findFerretDbPid } from './jobs-procfs.js';
 import { mib } from './jobs-stats.js';
 import { DistinctZillowPages, ReplayedPageScraper, SCALE_SAVED_PAGE } from './scale-pages.js';
 
@@ -111,6 +112,10 @@ interface SizeResult {
   readonly done: number;
   readonly complete: boolean;
   readonly msPerProperty: number;
+  /** CPU time of the benchmark's process (the worker and its event recorder) per property, in ms: load on other processes barely moves it. */
+  readonly workerCpuMsPerProperty: number;
+  /** CPU time of the local FerretDB per property, in ms, or `null` when the database is not a FerretDB process on this machine. */
+  readonly databaseCpuMsPerProperty: number | null;
   /** How long `enqueueExtraction` took to answer for the whole job, in ms. */
   readonly enqueueMs: number;
   readonly writesPerProperty: number;
@@ -134,6 +139,7 @@ async function runSize(
   pages: DistinctZillowPages,
   size: number,
   deadline: number,
+  databasePid: number | null,
 ): Promise<SizeResult> {
   const imagesDir = await mkdtemp(join(tmpdir(), 'phx-bench-scale-images-'));
   // The worker: its own client, whose write commands are counted.
@@ -205,6 +211,8 @@ async function runSize(
     for (const until = Date.now() + 15_000; ws.messages === 0 && Date.now() < until;) await sleep(50);
     if (ws.messages === 0) throw new Error(`no jobProgress message within 15 s: ${subscriptionError ?? 'no error'}`);
     const started = Date.now();
+    const cpuAtStart = process.cpuUsage();
+    const databaseCpuAtStart = databasePid === null ? null : await cpuSecondsOf(databasePid);
     counting = true;
     await workerAgenda.start();
     let current = await service.getJob(job.id);
@@ -213,6 +221,8 @@ async function runSize(
       current = await service.getJob(job.id);
     }
     const elapsed = Date.now() - started;
+    const cpu = process.cpuUsage(cpuAtStart);
+    const databaseCpuAtEnd = databasePid === null ? null : await cpuSecondsOf(databasePid);
     const complete = isFinalJobStatus(current.status);
     if (!complete) await service.cancelJob(job.id);
     await workerAgenda.stop(false);
@@ -227,6 +237,11 @@ async function runSize(
       done,
       complete,
       msPerProperty: elapsed / Math.max(done, 1),
+      workerCpuMsPerProperty: (cpu.user + cpu.system) / 1000 / Math.max(done, 1),
+      databaseCpuMsPerProperty:
+        databaseCpuAtStart === null || databaseCpuAtEnd === null
+          ? null
+          : ((databaseCpuAtEnd - databaseCpuAtStart) * 1000) / Math.max(done, 1),
       enqueueMs,
       writesPerProperty: writes.total / Math.max(done, 1),
       writesByCollection: writes.byCollection,
@@ -254,6 +269,8 @@ function printTable(results: readonly SizeResult[]): void {
     'properties',
     'enqueue',
     'ms/property',
+    'worker CPU ms/property',
+    'database CPU ms/property',
     'writes/property',
     'job doc',
     'max jobProgress msg',
@@ -270,6 +287,8 @@ function printTable(results: readonly SizeResult[]): void {
         size,
         `${Math.round(r.enqueueMs)} ms`,
         r.msPerProperty.toFixed(1),
+        r.workerCpuMsPerProperty.toFixed(1),
+        r.databaseCpuMsPerProperty === null ? 'n/a' : r.databaseCpuMsPerProperty.toFixed(1),
         r.writesPerProperty.toFixed(2),
         `${r.jobDocBytes} B`,
         `${r.maxProgressBytes} B (${r.progressMessages} msgs)`,
@@ -294,7 +313,8 @@ function printTable(results: readonly SizeResult[]): void {
   if (first === undefined || last === undefined || first === last) return;
   const ratio = (f: (r: SizeResult) => number): string => (f(last) / f(first)).toFixed(2);
   console.log(
-    `\nratio ${last.size} / ${first.size} properties: ms/property ${ratio((r) => r.msPerProperty)}, writes/property ${ratio((r) => r.writesPerProperty)}, ` +
+    `\nratio ${last.size} / ${first.size} properties: ms/property ${ratio((r) => r.msPerProperty)}, ` +
+      `worker CPU/property ${ratio((r) => r.workerCpuMsPerProperty)}, database CPU/property ${ratio((r) => r.databaseCpuMsPerProperty ?? Number.NaN)}, writes/property ${ratio((r) => r.writesPerProperty)}, ` +
       `job doc ${ratio((r) => r.jobDocBytes)}, max jobProgress msg ${ratio((r) => r.maxProgressBytes)}, heap peak ${ratio((r) => r.peakHeapBytes)}, ` +
       `heap end ${ratio((r) => r.endHeapAfterGcBytes)}, RSS peak ${ratio((r) => r.peakRssBytes)}, RSS end ${ratio((r) => r.endRssBytes)}`,
   );
@@ -326,6 +346,7 @@ async function main(): Promise<void> {
     await new JobService({ db, agenda: await createAgenda({ db }) }).ensureIndexes();
     await new JobRepository({ db }).ensureIndexes();
     const { key } = await keys.create({ name: 'bench-scale', role: 'admin' });
+    const databasePid = await findFerretDbPid(Number(new URL(uri).port || 27017));
     const port = await freePort();
     server = await startChildService({
       name: 'graphql',
@@ -339,7 +360,7 @@ async function main(): Promise<void> {
         console.log(`--max-minutes reached: size ${size} not run`);
         continue;
       }
-      const r = await runSize(uri, dbName, `http://127.0.0.1:${port}/graphql`, `Bearer ${key}`, pages, size, deadline);
+      const r = await runSize(uri, dbName, `http://127.0.0.1:${port}/graphql`, `Bearer ${key}`, pages, size, deadline, databasePid);
       results.push(r);
       console.log(
         `  ${size} properties: ${r.complete ? 'done' : `stopped by --max-minutes at ${r.done}`}, ${r.msPerProperty.toFixed(1)} ms/property`,
