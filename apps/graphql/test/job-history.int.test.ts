@@ -195,7 +195,7 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     expect(unknownAddress.body.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
   });
 
-  it('retryJob enqueues the failed and deferred properties only of a finished job, for admin keys; CONFLICT, NOT_FOUND, FORBIDDEN otherwise', async () => {
+  it('retryJob enqueues the failed, deferred and unfinished properties only of a finished job, for admin keys; CONFLICT, NOT_FOUND, FORBIDDEN otherwise', async () => {
     const failedOne = await storeJob(
       harness.repository,
       storedJob(new Date(), 'completed', ['zillow', 'redfin'], [outcome(davis, 'failed'), outcome(example, 'completed')]),
@@ -223,7 +223,7 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
     );
     const nothing = await postGraphql(url, RETRY, { id: clean.id }, admin);
     expect(nothing.body.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'NO_FAILED_PROPERTIES' });
-    expect(nothing.body.errors?.[0]?.message).toBe(`Job "${clean.id}" (completed) has no failed or deferred property to retry`);
+    expect(nothing.body.errors?.[0]?.message).toBe(`Job "${clean.id}" (completed) has no failed, deferred or unfinished property to retry`);
 
     // A property deferred (its site asked for a long wait) is retried too, as a failed one is.
     const deferredOne = await storeJob(
@@ -236,6 +236,18 @@ describe('jobs pages, property lookup and retryJob over real HTTP', () => {
       totalProperties: 1,
       properties: { edges: [{ node: { property: { id: example.id, address: example.address } } }] },
     });
+
+    // A job stopped before every property ran (cancelled, or failed by JOB_TIMEOUT): its unfinished properties are retried
+    // with its failed ones; the completed one is not.
+    for (const status of ['cancelled', 'failed'] as const) {
+      const stopped = await storeJob(harness.repository, storedJob(new Date(), status, ['zillow'], [outcome(davis, 'completed')]));
+      const retriedStopped = await postGraphql<{ retryJob: { totalProperties: number } }>(url, RETRY, { id: stopped.id }, admin);
+      expect(retriedStopped.body.errors).toBeUndefined();
+      expect(retriedStopped.body.data?.retryJob).toMatchObject({
+        totalProperties: 1,
+        properties: { edges: [{ node: { property: { id: example.id, address: example.address } } }] },
+      });
+    }
 
     const running = await storeJob(harness.repository, storedJob(new Date(), 'pending', ['zillow']));
     const notFinished = await postGraphql(url, RETRY, { id: running.id }, admin);

@@ -75,7 +75,7 @@ const COUNTERS = [
 
 /**
  * One job: live progress and counters, failures grouped by code and message, its properties by outcome (paged), the event
- * timeline, and for admin keys cancel (unfinished) and retry (finished with failed or deferred properties).
+ * timeline, and for admin keys cancel (unfinished) and retry (finished with failed, deferred or unfinished properties).
  *
  * @returns the page
  */
@@ -114,7 +114,10 @@ export function JobDetailPage(): ReactNode {
   }
   const counters = newerJobState<typeof job>(job, live === null ? null : { ...job, ...live });
   const status = counters.status;
-  const canRetry = isFinalJobStatus(status) && counters.failedProperties + counters.deferredProperties > 0;
+  // Unfinished: properties a cancel or JOB_TIMEOUT stopped the job before; retryJob takes them with the failed and deferred.
+  const ended = counters.completedProperties + counters.partialProperties + counters.failedProperties + counters.deferredProperties;
+  const unfinished = Math.max(0, counters.totalProperties - ended);
+  const canRetry = isFinalJobStatus(status) && counters.failedProperties + counters.deferredProperties + unfinished > 0;
 
   return (
     <>
@@ -153,7 +156,7 @@ export function JobDetailPage(): ReactNode {
                 })
               }
             >
-              Retry failed and deferred properties
+              {unfinished > 0 ? 'Retry failed, deferred and unfinished properties' : 'Retry failed and deferred properties'}
             </button>
           )}
           <ErrorNote error={cancelState.error ?? retryState.error} />

@@ -58,8 +58,9 @@ export class JobResolver {
   /** The `retryJob` mutation (see its `description`). */
   @Mutation(() => JobType, {
     description:
-      'Enqueues a new job for the failed and deferred properties only of a finished job (same sources and options) and returns it. ' +
-      'Unknown id: NOT_FOUND; a job not finished (reason JOB_NOT_FINISHED) or without failed or deferred properties (reason NO_FAILED_PROPERTIES): CONFLICT.',
+      'Enqueues a new job for the failed, deferred and unfinished (a cancel or JOB_TIMEOUT stopped the job before they ran) properties ' +
+      'only of a finished job (same sources and options) and returns it. Unknown id: NOT_FOUND; a job not finished (reason ' +
+      'JOB_NOT_FINISHED) or without failed, deferred or unfinished properties (reason NO_FAILED_PROPERTIES): CONFLICT.',
   })
   async retryJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<JobType> {
     return toJobType(await services.history.retryJob(toJobId(id)));

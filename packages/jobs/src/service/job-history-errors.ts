@@ -16,13 +16,13 @@ export class JobNotFinishedError extends JobError {
   }
 }
 
-/** A finished job without failed or deferred properties has nothing to retry. Code `NO_FAILED_PROPERTIES`. */
+/** A finished job without failed, deferred or unfinished properties has nothing to retry. Code `NO_FAILED_PROPERTIES`. */
 export class NoFailedPropertiesError extends JobError {
   /**
    * @param jobId - the job
    * @param status - its final status
    */
   constructor(jobId: string, status: JobStatus) {
-    super('NO_FAILED_PROPERTIES', `Job "${jobId}" (${status}) has no failed or deferred property to retry`, jobId);
+    super('NO_FAILED_PROPERTIES', `Job "${jobId}" (${status}) has no failed, deferred or unfinished property to retry`, jobId);
   }
 }

@@ -160,23 +160,24 @@ export class JobHistoryService {
   }
 
   /**
-   * Enqueues a new job for the failed and the deferred properties of a
-   * finished job, with its sources, isolation mode and dry-run setting. The
-   * new job runs when a worker takes it: a deferred property is asked for
-   * again then, even before its `retryAt` (the user chose to retry; a site
-   * that still asks for a wait defers it again).
+   * Enqueues a new job for the failed, the deferred and the unfinished
+   * properties of a finished job (unfinished: a cancel or `JOB_TIMEOUT`
+   * stopped the job before they ran), with its sources, isolation mode, fetch
+   * mode and dry-run setting. The new job runs when a worker takes it: a
+   * deferred property is asked for again then, even before its `retryAt` (the
+   * user chose to retry; a site that still asks for a wait defers it again).
    *
    * @param id - the finished job
    * @returns the new job (or the pending equal one, `deduplicated`)
    * @throws core's `NotFoundError` for an unknown job
    * @throws {@link JobNotFinishedError} (`JOB_NOT_FINISHED`) when the job is pending or running
-   * @throws {@link NoFailedPropertiesError} (`NO_FAILED_PROPERTIES`) when no property of it failed or was deferred
+   * @throws {@link NoFailedPropertiesError} (`NO_FAILED_PROPERTIES`) when every property of it completed, was partial or skipped
    */
   async retryJob(id: string): Promise<EnqueuedExtraction> {
     const job = await this.jobs.getJob(id);
     if (!isFinalJobStatus(job.status)) throw new JobNotFinishedError(job.id, job.status);
     const again = new Set<number>();
-    for (const status of ['failed', 'deferred'] as const) {
+    for (const status of RETRIED_STATUSES) {
       for (let after = -1; ;) {
         const page = await this.jobs.jobProperties(job.id, { status, first: 500, after });
         for (const entry of page.entries) again.add(entry.index);
@@ -196,6 +197,9 @@ export class JobHistoryService {
     });
   }
 }
+
+/** What `retryJob` takes again: failed and deferred outcomes, and properties without an outcome (`pending`). */
+const RETRIED_STATUSES = ['failed', 'deferred', 'pending'] as const;
 
 function toPageFilter(query: JobPageQuery): Filter<ExtractionJobDocument> {
   const issues: InputIssue[] = [];
