@@ -9,8 +9,6 @@
  * Chromium. A script, not a test: figures depend on the machine.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -25,6 +23,8 @@ import { findWorkspaceRoot, localDataDir } from '../db/workspace-paths.js';
 import { freePort } from '../process/child-service.js';
 import { cpuSecondsOf, findFerretDbPid } from './jobs-procfs.js';
 import { mib, percentile } from './jobs-stats.js';
+import { createBenchScratch } from './bench-scratch.js';
+import type { BenchScratch } from './bench-scratch.js';
 import { startBenchWorkers } from './jobs-workers.js';
 
 const ROOT = findWorkspaceRoot();
@@ -114,7 +114,7 @@ async function latencyPhase(
   s: Settings,
   mode: { name: string; pollMs: string },
   ferretPid: number | null,
-  logDir: string,
+  scratch: BenchScratch,
 ): Promise<LatencyResult> {
   const properties = emptyProperties(s.latencyJobs);
   const dbName = `phx_bench_jobs_${randomBytes(4).toString('hex')}`;
@@ -123,7 +123,8 @@ async function latencyPhase(
     script: WORKER_MAIN,
     count: 2,
     env: { MONGODB_URI: uri, MONGODB_DB: dbName, PHX_SCRAPER_MODE: 'replay', QUEUE_NOTIFY_POLL_MS: mode.pollMs, MAX_CONCURRENT_JOBS: '8' },
-    logDir,
+    logDir: await scratch.folder('logs'),
+    imagesDir: await scratch.folder(`images-latency-${mode.pollMs}`),
     phase: `latency-${mode.pollMs}`,
   });
   try {
@@ -173,7 +174,7 @@ async function throughputPhase(
   properties: readonly Property[],
   s: Settings,
   count: number,
-  logDir: string,
+  scratch: BenchScratch,
 ): Promise<ThroughputResult> {
   const dbName = `phx_bench_jobs_${randomBytes(4).toString('hex')}`;
   const db = client.db(dbName);
@@ -181,7 +182,8 @@ async function throughputPhase(
     script: WORKER_MAIN,
     count,
     env: { MONGODB_URI: uri, MONGODB_DB: dbName, PHX_SCRAPER_MODE: 'replay' },
-    logDir,
+    logDir: await scratch.folder('logs'),
+    imagesDir: await scratch.folder(`images-throughput-${count}`),
     phase: `throughput-${count}`,
   });
   try {
@@ -212,13 +214,16 @@ async function throughputPhase(
 }
 
 /** A database server for the benchmark: by default a FerretDB of its own, so other users of the shared one do not skew the figures. */
-async function benchDatabase(s: Settings): Promise<{ uri: string; ferretPid: number | null; stop: () => Promise<void> }> {
+async function benchDatabase(
+  s: Settings,
+  scratch: BenchScratch,
+): Promise<{ uri: string; ferretPid: number | null; stop: () => Promise<void> }> {
   if (s.sharedDb) {
     const uri = await resolveMongoUri();
     return { uri, ferretPid: await findFerretDbPid(Number(new URL(uri).port || 27017)), stop: async () => undefined };
   }
   const options = {
-    dataDir: await mkdtemp(join(tmpdir(), 'phx-bench-jobs-db-')),
+    dataDir: await scratch.folder('db'),
     binDir: join(localDataDir(), 'bin'),
     port: await freePort(),
   };
@@ -228,10 +233,16 @@ async function benchDatabase(s: Settings): Promise<{ uri: string; ferretPid: num
 
 async function main(): Promise<void> {
   const s = readSettings();
-  const server = await benchDatabase(s);
+  // The database's files, the workers' photos (~171 MB a run) and the logs: all removed at the end, the logs kept after a failure.
+  const scratch = await createBenchScratch('phx-bench-jobs-');
+  let failed = true;
+  const server = await benchDatabase(s, scratch).catch(async (error: unknown) => {
+    await scratch.dispose({ keepLogs: false });
+    throw error;
+  });
   const { uri, ferretPid } = server;
   const client = await MongoClient.connect(uri);
-  const logDir = await mkdtemp(join(tmpdir(), 'phx-bench-jobs-logs-'));
+  const logDir = await scratch.folder('logs');
   const all = await loadPropertiesCsv(join(ROOT, 'tools/data/sample-properties.csv'));
   const small = all.filter((p) => /Garwood|Chicago|New York|788 W 8th|Plymouth|829 E 14th/.test(p.address));
   console.log(`phx jobs benchmark: ${uri.replace(/\/\/[^@]*@/, '//***@')}, worker logs in ${logDir}`);
@@ -245,7 +256,7 @@ async function main(): Promise<void> {
       { name: 'Agenda polling only (1 s)', pollMs: '0' },
     ];
     for (const mode of modes) {
-      const r = await latencyPhase(client, uri, s, mode, ferretPid, logDir);
+      const r = await latencyPhase(client, uri, s, mode, ferretPid, scratch);
       const cpu = r.dbIdleCpuPercent === null ? 'n/a (FerretDB not local)' : `${r.dbIdleCpuPercent.toFixed(1)} % of a core`;
       console.log(
         `  ${r.mode.padEnd(30)} p50 ${Math.round(r.p50Ms)} ms, p95 ${Math.round(r.p95Ms)} ms, max ${Math.round(r.maxMs)} ms; FerretDB idle CPU ${cpu}`,
@@ -253,15 +264,18 @@ async function main(): Promise<void> {
     }
     console.log(`\nThroughput (${s.jobs} one-property jobs on the replayed listings, MAX_CONCURRENT_JOBS 3 per worker, cold workers):`);
     for (const count of s.workerCounts) {
-      const r = await throughputPhase(client, uri, small, s, count, logDir);
+      const r = await throughputPhase(client, uri, small, s, count, scratch);
       console.log(
         `  ${count} worker${count === 1 ? ' ' : 's'}: ${r.jobsPerMinute.toFixed(1)} jobs/min (${r.jobs} jobs, ${r.images} photos, ${r.seconds.toFixed(1)} s); ` +
           `peak worker RSS ${mib(r.peakWorkerRssBytes)} (Node), ${mib(r.peakWorkerTreeRssBytes)} with Chromium`,
       );
     }
+    failed = false;
   } finally {
     await client.close();
     await server.stop();
+    const kept = await scratch.dispose({ keepLogs: failed });
+    if (kept !== null) console.log(`worker logs kept: ${kept}`);
   }
 }
 

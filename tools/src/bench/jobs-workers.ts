@@ -1,5 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startChildService } from '../process/child-service.js';
@@ -26,6 +24,8 @@ export interface BenchWorkerOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Where the logs go (one file per worker). */
   readonly logDir: string;
+  /** The workers' photo folder (`PHX_IMAGES_DIR`), which the caller removes (see `createBenchScratch`). */
+  readonly imagesDir: string;
   /** Phase name, part of the worker names. */
   readonly phase: string;
 }
@@ -38,7 +38,7 @@ export interface BenchWorkerOptions {
  * @throws Error when a worker does not get ready (its log file is named)
  */
 export async function startBenchWorkers(options: BenchWorkerOptions): Promise<BenchWorkers> {
-  const imagesDir = await mkdtemp(join(tmpdir(), 'phx-bench-jobs-images-'));
+  const imagesDir = options.imagesDir;
   const services = await Promise.all(
     Array.from({ length: options.count }, (_, i) =>
       withRetries(10, () =>
