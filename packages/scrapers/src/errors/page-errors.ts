@@ -29,7 +29,7 @@ export class BotWallError extends ScraperError {
   ) {
     super(
       'BOT_WALL',
-      `${source} answered ${url} with a ${seen.vendor} bot wall (HTTP ${seen.status}; saw ${seen.markers.join(', ')}); ` +
+      `${source} answered ${url} with ${/^[aeiou]/.test(seen.vendor) ? 'an' : 'a'} ${seen.vendor} bot wall (HTTP ${seen.status}; saw ${seen.markers.join(', ')}); ` +
         'back off from this source and retry later',
       'blocked',
       { url, source },
