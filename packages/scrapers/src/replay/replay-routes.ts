@@ -22,6 +22,22 @@ function missBody(method: string, url: string): Parameters<Route['fulfill']>[0] 
 }
 
 /**
+ * Tells whether the saved redirects from `from` to `target` lead back to a URL
+ * already on the way or run past {@link MAX_REPLAY_REDIRECTS}.
+ */
+function redirectsEndlessly(archive: ReplayArchive, from: string, target: string): boolean {
+  const seen = new Set([from]);
+  let url: string | null = target;
+  for (let hop = 0; url !== null; hop += 1) {
+    if (seen.has(url) || hop >= MAX_REPLAY_REDIRECTS) return true;
+    seen.add(url);
+    const answer = archive.lookup(url);
+    url = answer === null ? null : redirectTarget(answer, url);
+  }
+  return false;
+}
+
+/**
  * Answers a request whose saved answer is a redirect. A redirect fulfilled
  * through a route is followed by Chromium outside the routes, to the real
  * network (microsoft/playwright#23301), so it is never fulfilled as such: a
@@ -33,7 +49,13 @@ async function replayRedirect(route: Route, archive: ReplayArchive, target: stri
   const request = route.request();
   const redirectNavigation = (route as unknown as { _redirectNavigationRequest?: NavigationRedirect })._redirectNavigationRequest;
   if (request.isNavigationRequest() && typeof redirectNavigation === 'function') {
-    await redirectNavigation.call(route, target);
+    if (redirectsEndlessly(archive, request.url(), target)) {
+      // Playwright's redirect hook leaves the aborted navigations of a loop as unhandled rejections: a loop fails here,
+      // as Chromium fails one live (the page's navigation reports it, typed, to the caller).
+      await route.abort('failed');
+      return;
+    }
+    await redirectNavigation.call(route, target).catch(() => undefined);
     return;
   }
   let url = target;

@@ -9,6 +9,9 @@ const AUSTIN_URL = 'https://www.zillow.com/homedetails/1000-Plymouth-Dr-Austin-T
 /** Listings that are gone and that the sites redirect to another home's page. */
 const GONE_REDFIN_URL = 'https://www.redfin.ca/bc/vancouver/5-Gone-St-V5T-2N5/home/155800001';
 const GONE_ZILLOW_URL = 'https://www.zillow.com/homedetails/5-Gone-St-Austin-TX-78758/29400001_zpid/';
+/** Two Zillow listing URLs that redirect to each other. */
+const LOOP_A = 'https://www.zillow.com/homedetails/1-Loop-Rd-Austin-TX-78758/29400011_zpid/';
+const LOOP_B = 'https://www.zillow.com/homedetails/1-Loop-Rd-Austin-TX-78758/29400012_zpid/';
 /** The saved Redfin listing under an older address slug: the same Redfin id. */
 const RENAMED_REDFIN_URL = 'https://www.redfin.ca/bc/vancouver/829-East-14th-Avenue-V5T-2N5/home/155809679';
 
@@ -27,6 +30,8 @@ beforeAll(async () => {
       { url: GONE_REDFIN_URL, response: redirect(VANCOUVER_URL) },
       { url: GONE_ZILLOW_URL, response: redirect(new URL(AUSTIN_URL).pathname) },
       { url: RENAMED_REDFIN_URL, response: redirect(VANCOUVER_URL) },
+      { url: LOOP_A, response: redirect(LOOP_B) },
+      { url: LOOP_B, response: redirect(LOOP_A) },
     ],
     'browser',
   );
@@ -57,5 +62,23 @@ describe('a listing URL that a redirect makes another listing (Chromium, replay)
       listingUrl: RENAMED_REDFIN_URL,
     });
     expect([listing.listingUrl, listing.photos.length, listing.fetchMode]).toEqual([VANCOUVER_URL, 40, 'browser']);
+  });
+
+  it('a redirect loop is a typed navigation failure of that listing, and nothing is thrown outside the call', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    process.on('uncaughtException', onUnhandled);
+    try {
+      const error = await kit.scrapers.zillow
+        .listPhotos({ property: property('1 Loop Rd, Austin, TX 78758'), listingUrl: LOOP_A })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'NAVIGATION_FAILED', source: 'zillow' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(unhandled.map((e) => (e instanceof Error ? e.stack : String(e)))).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      process.off('uncaughtException', onUnhandled);
+    }
   });
 });
