@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseInput } from '@phx/core';
-import { findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
+import { fixturesDir, localDataDir, sampleCsvPath } from '../db/workspace-paths.js';
 
 /** The CLI's settings from the environment (the CLI's only reader of `process.env`, with `db/`). */
 export interface CliConfig {
@@ -36,7 +36,7 @@ export function loadCliConfig(env: NodeJS.ProcessEnv): Readonly<CliConfig> {
     mongoDb: e.MONGODB_DB,
     imagesDir: e.PHX_IMAGES_DIR ?? join(localDataDir(), 'images'),
     fixturesDir: fixturesDir(),
-    csvPath: join(findWorkspaceRoot(), 'tools', 'data', 'sample-properties.csv'),
+    csvPath: sampleCsvPath(),
     logLevel: e.LOG_LEVEL,
   });
 }

@@ -10,8 +10,8 @@ import {
   type IsolationMode,
   type JobId,
   type Source,
-} from '@phx/core';
-import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
+} from '@phx/core/model';
+import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers/defaults';
 
 /** What the CLI was asked to do, parsed and checked. */
 export type CliRequest =
