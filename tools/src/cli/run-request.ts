@@ -31,7 +31,16 @@ export async function runRequest(request: CliRequest | ScheduleRequest | Propert
     const db = client.db(config.mongoDb);
     const agenda = await createAgenda({ db, name: `cli:${process.pid}`, logger });
     try {
-      const ctx = { db, agenda, config, logger, write: (l: string) => console.log(l), signal: interrupt.signal };
+      const ctx = {
+        db,
+        agenda,
+        config,
+        logger,
+        write: (l: string) => console.log(l),
+        writeErr: (l: string) => console.error(l),
+        progressStream: process.stderr,
+        signal: interrupt.signal,
+      };
       if (request.kind === 'schedule') return await runScheduleCli(request, ctx);
       if (request.kind === 'properties') return await runPropertiesCli(request, ctx);
       return await runCli(request, ctx);

@@ -58,6 +58,7 @@ describe('phx-extract --help (the built CLI)', () => {
   it('prints the flags without loading MongoDB, Agenda, pino, sharp, Playwright or the scrapers', async () => {
     const { stdout, modules } = await loaded(['--help']);
     expect(stdout).toContain('Usage: phx-extract [options]');
+    expect(stdout).toContain('--json');
     // The hooks see the CLI's own modules: an empty list would pass the check below for the wrong reason.
     expect(modules.some((m) => m.endsWith('/tools/dist/cli/main.js'))).toBe(true);
     expect(modules.filter((m) => HEAVY.some((h) => h.test(m)))).toEqual([]);

@@ -28,6 +28,8 @@ export {
   maxCounters,
   outcomeCounters,
   countOutcomes,
+  finishedProperties,
+  photosSeen,
 } from './extraction-counters.js';
 export type { CounterName, ExtractionCounters } from './extraction-counters.js';
 export type {
