@@ -27,6 +27,9 @@ export interface FollowJobOptions {
 /** Failed properties read per page while reading their reasons. */
 const FAILURE_PAGE = 100;
 
+/** Ms before the reasons of a failed property whose outcome was not stored yet are read again. */
+const FAILURE_RETRY_MS = 250;
+
 /**
  * Hands each failed property of a job to the display once, with its reasons,
  * read from the job's stored outcomes. A read starts when a `property-finished`
@@ -37,6 +40,9 @@ class FailureReader {
   private readonly shown = new Set<string>();
   private running: Promise<void> | null = null;
   private again = false;
+  /** Failed properties the events told of; more than {@link shown}: a read is tried again shortly. */
+  private expected = 0;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: JobPropertyStore,
@@ -45,15 +51,30 @@ class FailureReader {
     private readonly logger: Logger,
   ) {}
 
+  /** A `property-finished` event said a property failed. */
+  failed(): void {
+    this.expected += 1;
+    this.poke();
+  }
+
   poke(): void {
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
     if (this.running !== null) {
       this.again = true;
       return;
     }
-    this.running = this.readAll().finally(() => (this.running = null));
+    this.running = this.readAll().finally(() => {
+      this.running = null;
+      // Its outcome was not stored yet: look again soon rather than at the end.
+      if (this.shown.size < this.expected) this.retry = setTimeout(() => this.poke(), FAILURE_RETRY_MS).unref();
+    });
   }
 
   async drain(): Promise<void> {
+    if (this.retry !== null) clearTimeout(this.retry);
+    this.retry = null;
+    this.expected = 0;
     await this.running;
     this.poke();
     await this.running;
@@ -108,7 +129,7 @@ export async function followJob(options: FollowJobOptions): Promise<ProgressSnap
       if (event.kind === 'property-started' && event.propertyId !== null) inFlight.set(event.propertyId, event.address ?? event.propertyId);
       if (event.kind === 'property-finished' && event.propertyId !== null) {
         inFlight.delete(event.propertyId);
-        if (event.propertyStatus === 'failed') failures.poke();
+        if (event.propertyStatus === 'failed') failures.failed();
       }
       if (isFinalJobStatus(event.status)) inFlight.clear();
       snapshot = {

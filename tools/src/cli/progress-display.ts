@@ -123,6 +123,8 @@ function etaText(s: ProgressSnapshot): string {
 class PlainProgress implements ProgressDisplay {
   private last: ProgressSnapshot | null = null;
   private lastStatus: JobStatus | null = null;
+  /** Wall clock of the display's start and of the last line, in ms. */
+  private startedAt = Date.now();
   private printedAt = -Infinity;
   private printedLine = '';
   private timer: NodeJS.Timeout | null = null;
@@ -133,13 +135,17 @@ class PlainProgress implements ProgressDisplay {
   ) {}
 
   update(snapshot: ProgressSnapshot): void {
+    if (this.last === null) this.startedAt = Date.now() - snapshot.elapsedMs;
     this.last = snapshot;
-    this.timer ??= setInterval(() => this.print(), this.intervalMs).unref();
-    if (snapshot.status !== this.lastStatus || snapshot.elapsedMs - this.printedAt >= this.intervalMs) this.print();
+    // A line every interval even when nothing changed: a log shows the run is alive, and for how long.
+    this.timer ??= setInterval(() => {
+      if (Date.now() - this.printedAt >= this.intervalMs) this.print();
+    }, this.intervalMs).unref();
+    if (snapshot.status !== this.lastStatus || Date.now() - this.printedAt >= this.intervalMs) this.print();
   }
 
   failure(outcome: PropertyOutcome): void {
-    this.write(`[${seconds(this.last?.elapsedMs ?? 0)}] ! ${formatFailedProperty(outcome)}`);
+    this.write(`[${seconds(Date.now() - this.startedAt)}] ! ${formatFailedProperty(outcome)}`);
   }
 
   stop(last: ProgressSnapshot): void {
@@ -154,10 +160,10 @@ class PlainProgress implements ProgressDisplay {
     const s = this.last;
     if (s === null) return;
     this.lastStatus = s.status;
-    this.printedAt = s.elapsedMs;
+    this.printedAt = Date.now();
     this.printedLine = formatProgressLine(s);
     const inFlight = s.inFlight.length === 0 ? '' : `  in flight: ${s.inFlight.length}`;
-    this.write(`[${seconds(s.elapsedMs)}] ${this.printedLine}${inFlight}`);
+    this.write(`[${seconds(this.printedAt - this.startedAt)}] ${this.printedLine}${inFlight}`);
   }
 }
 
