@@ -258,6 +258,15 @@ export function progressEvent(s: ProgressSnapshot): {
   };
 }
 
+/** Cuts a line into pieces of at most `width` characters, the later ones indented by 4 spaces. */
+function wrap(line: string, width: number): string[] {
+  const room = Math.max(20, width - 4);
+  if (line.length <= width) return [line];
+  const pieces = [line.slice(0, width)];
+  for (let at = width; at < line.length; at += room) pieces.push(`    ${line.slice(at, at + room)}`);
+  return pieces;
+}
+
 /** Most properties in flight the terminal display lists (a job runs 3 at once by default, 32 at most). */
 const TTY_IN_FLIGHT_ROWS = 6;
 
@@ -271,7 +280,7 @@ class TtyProgress implements ProgressDisplay {
   private startedAt = Date.now();
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(stream: NodeJS.WriteStream) {
+  constructor(private readonly stream: NodeJS.WriteStream) {
     // hasColors() reads NO_COLOR, FORCE_COLOR and TERM.
     this.color = stream.hasColors();
     this.bars = new cliProgress.MultiBar(
@@ -300,7 +309,8 @@ class TtyProgress implements ProgressDisplay {
   failure(outcome: PropertyOutcome): void {
     const [first, ...more] = outcome.failures;
     const head = `✗ ${first === undefined ? formatFailedProperty(outcome) : `${outcome.address}: ${formatFailure(first)}`}`;
-    const lines = [head, ...more.map((f) => `    ${formatFailure(f)}`)].join('\n');
+    // The display turns the terminal's line wrap off while it draws: a long reason is wrapped here, not cut.
+    const lines = [head, ...more.map((f) => `    ${formatFailure(f)}`)].flatMap((line) => wrap(line, this.columns())).join('\n');
     this.bars.log(`${this.color ? styleText('red', lines) : lines}\n`);
   }
 
@@ -312,6 +322,11 @@ class TtyProgress implements ProgressDisplay {
     this.bars.stop();
   }
 
+  /** The terminal's width in columns (80 when it does not say). */
+  private columns(): number {
+    return this.stream.columns > 0 ? this.stream.columns : 80;
+  }
+
   private redraw(): void {
     const s = this.last;
     if (s === null) return;
@@ -320,7 +335,7 @@ class TtyProgress implements ProgressDisplay {
     const done = finishedProperties(view);
     const text =
       `${done}/${view.totalProperties} properties done | ${rateText(view)} | ETA ${etaText(view)} | ` +
-      `${photosSeen(view)} photos | ${view.failedProperties} failed | ${seconds(view.elapsedMs).trim()}` +
+      `${photosSeen(view)} ${photosSeen(view) === 1 ? 'photo' : 'photos'} | ${view.failedProperties} failed | ${seconds(view.elapsedMs).trim()}` +
       (view.status === 'in_progress' ? '' : ` | ${view.status}`);
     if (this.overall === null) this.overall = this.bars.create(Math.max(1, view.totalProperties), done, { text });
     else this.overall.update(done, { text });
