@@ -48,6 +48,8 @@ export {
   maxCounters,
   outcomeCounters,
   countOutcomes,
+  finishedProperties,
+  photosSeen,
   ZERO_OUTCOME_COUNTS,
   FAILED_PROPERTIES_LIST_LIMIT,
   FETCH_MODES,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseInput } from '@phx/core';
-import { findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
+import { fixturesDir, localDataDir, sampleCsvPath } from '../db/workspace-paths.js';
 
 /** The CLI's settings from the environment (the CLI's only reader of `process.env`, with `db/`). */
 export interface CliConfig {
@@ -15,12 +15,23 @@ export interface CliConfig {
   readonly csvPath: string;
   /** pino level for the library logs on stderr (`LOG_LEVEL`, default `error`; failures also reach the job report). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Progress without cursor movement even on a terminal: a CI service runs the
+   * CLI (`CI` set and not `false` or `0`) or the terminal is `TERM=dumb`.
+   * (Colours follow `NO_COLOR`/`FORCE_COLOR`, which Node's terminal streams read.)
+   */
+  readonly plainTerminal: boolean;
+  /** Ms between two progress lines in a pipe or CI (`PHX_PROGRESS_INTERVAL_MS`, 100-600 000, default 5 000). */
+  readonly progressIntervalMs: number;
 }
 
 const schema = z.object({
   MONGODB_DB: z.string().min(1).default('phx'),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('error'),
+  CI: z.string().optional(),
+  TERM: z.string().optional(),
+  PHX_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 });
 
 /**
@@ -36,7 +47,9 @@ export function loadCliConfig(env: NodeJS.ProcessEnv): Readonly<CliConfig> {
     mongoDb: e.MONGODB_DB,
     imagesDir: e.PHX_IMAGES_DIR ?? join(localDataDir(), 'images'),
     fixturesDir: fixturesDir(),
-    csvPath: join(findWorkspaceRoot(), 'tools', 'data', 'sample-properties.csv'),
+    csvPath: sampleCsvPath(),
     logLevel: e.LOG_LEVEL,
+    plainTerminal: (e.CI !== undefined && !['', 'false', '0'].includes(e.CI)) || e.TERM === 'dumb',
+    progressIntervalMs: e.PHX_PROGRESS_INTERVAL_MS,
   });
 }

@@ -10,8 +10,8 @@ import {
   type IsolationMode,
   type JobId,
   type Source,
-} from '@phx/core';
-import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers';
+} from '@phx/core/model';
+import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '@phx/scrapers/defaults';
 
 /** What the CLI was asked to do, parsed and checked. */
 export type CliRequest =
@@ -20,11 +20,15 @@ export type CliRequest =
       readonly kind: 'status';
       readonly jobId: JobId;
       readonly wait: boolean;
+      /** `--json`: NDJSON events and a summary on stdout instead of text. */
+      readonly json: boolean;
     }
   | {
       /** Cancel a job (`--job-id <id> --cancel`): a pending one leaves the queue, a running one stops, keeping what it stored. */
       readonly kind: 'cancel';
       readonly jobId: JobId;
+      /** `--json`: the summary as JSON on stdout instead of text. */
+      readonly json: boolean;
     }
   | {
       /** Extract: enqueue for a worker (`--async`) or run in this process. */
@@ -51,6 +55,8 @@ export type CliRequest =
        * `null` (`0`) never to replace it; default 100.
        */
       readonly retireContextAfterPages: number | null;
+      /** `--json`: NDJSON events and a summary on stdout instead of text; progress is not drawn. */
+      readonly json: boolean;
     };
 
 /** Defaults the CLI cannot know by itself (paths of this workspace). */
@@ -78,6 +84,7 @@ export function buildCliProgram(defaults: CliDefaults): Command {
     .option('--job-id <id>', 'print the status and counters of a job; exit 0 only when completed')
     .option('--wait', 'with --async or --job-id: follow the job until it ends', false)
     .option('--cancel', 'with --job-id: cancel that job (pending or running); exit 0 when it ends cancelled', false)
+    .option('--json', 'print one JSON object per line on stdout (progress events, failures, then a summary) instead of text', false)
     .option('--replay', 'in-process run on the saved pages instead of the live sites', false)
     .option('--fixtures <dir>', 'saved pages for --replay', defaults.fixturesDir)
     .option(
@@ -98,13 +105,14 @@ interface RawOptions extends RawSelectionFlags {
   jobId?: string;
   wait: boolean;
   cancel: boolean;
+  json: boolean;
   replay: boolean;
   fixtures: string;
   retireContextAfter: string;
 }
 
 /** The flags that go with `--job-id` (by commander attribute name); every other flag is for a new extraction. */
-const JOB_FLAGS: ReadonlySet<string> = new Set(['jobId', 'wait', 'cancel']);
+const JOB_FLAGS: ReadonlySet<string> = new Set(['jobId', 'wait', 'cancel', 'json']);
 
 /** Largest `--retire-context-after`, as the scraper kit allows. */
 const MAX_RETIRE_CONTEXT_AFTER_PAGES = 100_000;
@@ -147,9 +155,9 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
         throw new InvalidInputError('flags', [
           { path: '--wait', message: 'cannot be combined with --cancel (cancel waits for the job to stop)' },
         ]);
-      return { kind: 'cancel', jobId: toJobId(o.jobId) };
+      return { kind: 'cancel', jobId: toJobId(o.jobId), json: o.json };
     }
-    return { kind: 'status', jobId: toJobId(o.jobId), wait: o.wait };
+    return { kind: 'status', jobId: toJobId(o.jobId), wait: o.wait, json: o.json };
   }
   if (o.cancel) throw new InvalidInputError('flags', [{ path: '--cancel', message: 'needs --job-id <id> of the job to cancel' }]);
   const { selection, issues } = checkSelection(o);
@@ -175,5 +183,6 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
     wait: o.wait,
     replayFixturesDir: o.replay ? o.fixtures : null,
     retireContextAfterPages: 'pages' in retire ? retire.pages : DEFAULT_RETIRE_CONTEXT_AFTER_PAGES,
+    json: o.json,
   };
 }

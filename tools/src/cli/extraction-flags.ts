@@ -1,7 +1,7 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { DEFAULT_ISOLATION_MODE, FETCH_MODES, ISOLATION_MODES } from '@phx/core';
-import type { InputIssue } from '@phx/core';
+import { DEFAULT_ISOLATION_MODE, FETCH_MODES, ISOLATION_MODES } from '@phx/core/model';
+import type { InputIssue } from '@phx/core/model';
 
 /** The property selection of the extraction flags, as the catalog's `select` takes it. */
 export interface SelectionFlags {

@@ -1,6 +1,5 @@
-import { PHOTO_COUNTER_NAMES } from '@phx/core';
-import type { ExtractionJob, PropertyOutcome } from '@phx/core';
-import { FINISHED_NOT_COMPLETED, formatCounts } from '../report/counter-text.js';
+import type { ExtractionFailure, ExtractionJob, PropertyOutcome } from '@phx/core';
+import { formatPhotos, formatPropertiesDone } from '../report/counter-text.js';
 
 const properties = (n: number): string => `${n} ${n === 1 ? 'property' : 'properties'}`;
 
@@ -15,44 +14,66 @@ function statusWithNotes(job: ExtractionJob): string {
 }
 
 /**
+ * Formats one failure met on a property: what failed and why.
+ *
+ * @param f - the failure
+ * @returns e.g. `zillow NOT_FOUND: the listing page answered 404` (no source for a failure of the property as a whole)
+ */
+export function formatFailure(f: ExtractionFailure): string {
+  return `${f.source === null ? '' : `${f.source} `}${f.code}: ${f.message}`;
+}
+
+/**
+ * Formats a failed property as one line for a live display: its address and
+ * each reason.
+ *
+ * @param outcome - the failed property's outcome
+ * @returns e.g. `1 Main St, Phoenix, AZ 85001 failed: zillow NOT_FOUND: the listing page answered 404; redfin BLOCKED: captcha wall`
+ */
+export function formatFailedProperty(outcome: PropertyOutcome): string {
+  const reasons = outcome.failures.map(formatFailure).join('; ');
+  return `${outcome.address} ${outcome.status}${reasons === '' ? '' : `: ${reasons}`}`;
+}
+
+/**
+ * Formats the failed properties of a job with their reasons, for a report.
+ *
+ * @param outcomes - outcomes of failed properties (a first page)
+ * @param failedProperties - how many properties of the job failed
+ * @returns lines of text; empty when there are none
+ */
+export function formatFailedProperties(outcomes: readonly PropertyOutcome[], failedProperties: number): string {
+  if (outcomes.length === 0) return '';
+  const lines = [`  Failed properties (${failedProperties}):`];
+  for (const o of outcomes) lines.push(`    ${o.address}`, ...o.failures.map((f) => `      ! ${formatFailure(f)}`));
+  const more = failedProperties - outcomes.length;
+  if (more > 0) lines.push(`    … and ${more} more (page them with the GraphQL field Job.properties(status: FAILED))`);
+  return lines.join('\n');
+}
+
+/**
  * Formats a job's status and counters as the seed's CLI printed them, plus
  * the failed properties and the error message when there are any.
  *
  * @param job - the job
+ * @param failed - outcomes of the job's failed properties (a first page, see {@link REPORT_OUTCOME_ROWS}): printed with
+ *   their reasons; when empty, the addresses of `job.failedPropertiesList` are printed without them
  * @returns lines of text, without trailing newline
  */
-export function formatJobReport(job: ExtractionJob): string {
+export function formatJobReport(job: ExtractionJob, failed: readonly PropertyOutcome[] = []): string {
   const lines = [
     `Job ${job.id}: ${statusWithNotes(job)}`,
-    `  Progress: ${job.completedProperties}/${job.totalProperties} properties (${formatCounts(job, FINISHED_NOT_COMPLETED)})`,
-    `  Images: ${formatCounts(job, ['totalImages', 'newImages', 'duplicateImages', 'failedImages'])}` +
-      `; ${job.unchangedImages} unchanged (not downloaded again), ${job.removedImages} removed; ${job.placeholderImages} placeholder`,
+    `  Progress: ${formatPropertiesDone(job)}`,
+    `  Photos: ${formatPhotos(job)}` + (job.unchangedImages === 0 ? '' : '; unchanged: stored before, not downloaded again'),
     `  Sources: ${job.sources.join(', ')}  isolation: ${job.isolationMode}` +
       (job.fetchMode === null ? '' : `  fetch mode: ${job.fetchMode}`) +
       (job.dryRun ? '  (dry run)' : ''),
     `  Created: ${job.createdAt.toISOString()}  started: ${job.startedAt?.toISOString() ?? '-'}  completed: ${job.completedAt?.toISOString() ?? '-'}`,
   ];
-  if (job.failedPropertiesList.length > 0) lines.push(`  Failed properties: ${job.failedPropertiesList.join('; ')}`);
+  if (failed.length > 0) lines.push(formatFailedProperties(failed, job.failedProperties));
+  else if (job.failedPropertiesList.length > 0) lines.push(`  Failed properties: ${job.failedPropertiesList.join('; ')}`);
   if (job.errorMessage !== null) lines.push(`  Error: ${job.errorMessage}`);
   return lines.join('\n');
-}
-
-/**
- * Formats one progress line.
- *
- * @param job - the job snapshot
- * @returns e.g. `in_progress properties 2/9 (0 partial, 0 deferred, 0 failed)  images 40 (38 new, 2 duplicate, 0 failed, 5 unchanged, 0 removed, 0 placeholder)`:
- *   every photo counter after `totalImages`, in the order of core's `PHOTO_COUNTER_NAMES`
- */
-export function formatProgressLine(job: ExtractionJob): string {
-  const done = job.completedProperties + job.partialProperties + job.deferredProperties + job.failedProperties;
-  return (
-    `${job.status.padEnd(11)} properties ${done}/${job.totalProperties} (${formatCounts(job, FINISHED_NOT_COMPLETED)})  ` +
-    `images ${job.totalImages} (${formatCounts(
-      job,
-      PHOTO_COUNTER_NAMES.filter((name) => name !== 'totalImages'),
-    )})`
-  );
 }
 
 /** Most per-property rows a CLI report prints; a larger job's report says how many more there are. */
@@ -76,7 +97,7 @@ export function formatOutcomes(outcomes: readonly PropertyOutcome[], totalProper
       (o.placeholderImages > 0 ? `  placeholder ${o.placeholderImages}` : '') +
       (o.retryAt === undefined ? '' : `  retry at ${o.retryAt.toISOString()}`) +
       (o.fetchModes.length === 0 ? '' : `  via ${o.fetchModes.map((f) => `${f.source} ${f.mode}`).join(', ')}`);
-    const notes = o.failures.map((f) => `      ! ${f.code}: ${f.message}`);
+    const notes = o.failures.map((f) => `      ! ${formatFailure(f)}`);
     return [head, ...notes].join('\n');
   });
   const more = totalProperties - outcomes.length;

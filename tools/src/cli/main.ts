@@ -5,46 +5,26 @@
  * on a job (`--job-id`).
  */
 import { CommanderError } from 'commander';
-import { pino } from 'pino';
-import { CoreError, InvalidInputError, NotFoundError, configureSharp } from '@phx/core';
-import { createAgenda } from '@phx/jobs';
-import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
-import { loadCliConfig } from './cli-config.js';
+import { CoreError, InvalidInputError, NotFoundError } from '@phx/core/model';
+import { fixturesDir, sampleCsvPath } from '../db/workspace-paths.js';
 import { parseCliArgs } from './cli-options.js';
-import { runCli } from './run-cli.js';
-import { parsePropertiesArgs } from './properties-options.js';
-import { runPropertiesCli } from './run-properties-cli.js';
-import { runScheduleCli } from './run-schedule-cli.js';
-import { parseScheduleArgs } from './schedule-options.js';
+import type { CliRequest } from './cli-options.js';
+import type { PropertiesRequest } from './properties-options.js';
+import type { ScheduleRequest } from './schedule-options.js';
+
+// Only commander and the light entries of core and scrapers load before the command line is parsed:
+// `--help` and usage errors answer without MongoDB, Agenda, sharp or the scrapers (see runRequest).
+async function parseRequest(argv: readonly string[]): Promise<CliRequest | ScheduleRequest | PropertiesRequest> {
+  const defaults = { csvPath: sampleCsvPath(), fixturesDir: fixturesDir() };
+  if (argv[0] === 'schedule') return (await import('./schedule-options.js')).parseScheduleArgs(argv.slice(1), defaults);
+  if (argv[0] === 'properties') return (await import('./properties-options.js')).parsePropertiesArgs(argv.slice(1), defaults);
+  return parseCliArgs(argv, defaults);
+}
 
 async function main(argv: readonly string[]): Promise<number> {
-  const config = loadCliConfig(process.env);
-  const defaults = { csvPath: config.csvPath, fixturesDir: config.fixturesDir };
-  const request =
-    argv[0] === 'schedule'
-      ? parseScheduleArgs(argv.slice(1), defaults)
-      : argv[0] === 'properties'
-        ? parsePropertiesArgs(argv.slice(1), defaults)
-        : parseCliArgs(argv, defaults);
-  const logger = pino({ level: config.logLevel }, pino.destination(2));
-  configureSharp();
-  const client = await connectMongo(await resolveMongoUri());
-  const interrupt = new AbortController();
-  process.once('SIGINT', () => interrupt.abort(new Error('interrupted')));
-  try {
-    const db = client.db(config.mongoDb);
-    const agenda = await createAgenda({ db, name: `cli:${process.pid}`, logger });
-    try {
-      const ctx = { db, agenda, config, logger, write: (l: string) => console.log(l), signal: interrupt.signal };
-      if (request.kind === 'schedule') return await runScheduleCli(request, ctx);
-      if (request.kind === 'properties') return await runPropertiesCli(request, ctx);
-      return await runCli(request, ctx);
-    } finally {
-      await agenda.stop(false);
-    }
-  } finally {
-    await client.close();
-  }
+  const request = await parseRequest(argv);
+  const { runRequest } = await import('./run-request.js');
+  return runRequest(request);
 }
 
 function exitCodeFor(error: unknown): number {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { InvalidInputError, SOURCES } from '@phx/core';
-import type { Source } from '@phx/core';
+import { InvalidInputError, SOURCES } from '@phx/core/model';
+import type { Source } from '@phx/core/model';
 import type { CliDefaults } from './cli-options.js';
 
 /** A `phx-extract properties …` request, parsed and checked. */

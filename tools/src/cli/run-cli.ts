@@ -1,7 +1,7 @@
-import { FileImageStore } from '@phx/core';
+import { FileImageStore, finishedProperties, photosSeen, pickCounters } from '@phx/core';
 import { checkFixturesDir } from '../db/workspace-paths.js';
-import type { ExtractionJob, Logger } from '@phx/core';
-import { JobProgressFeed, JobPropertyStore, JobService, MongoPhotoRepository, JobRepository } from '@phx/jobs';
+import type { ExtractionJob, Logger, PropertyOutcome } from '@phx/core';
+import { JobPropertyStore, JobService, MongoPhotoRepository, JobRepository } from '@phx/jobs';
 import { ExtractorFactory, runExtractionJobNow } from '@phx/jobs/worker';
 import type { Db } from 'mongodb';
 import type { Agenda } from 'agenda';
@@ -10,6 +10,7 @@ import type { CliRequest } from './cli-options.js';
 import { openCatalog, selectFromCatalog } from './catalog-selection.js';
 import { followJob } from './follow-job.js';
 import { REPORT_OUTCOME_ROWS, formatJobReport, formatOutcomes } from './job-report.js';
+import { chooseProgressMode, createProgressDisplay, failureJson } from './progress-display.js';
 
 /**
  * Exit code of an in-process run stopped by Ctrl-C (SIGINT): the job was
@@ -24,8 +25,12 @@ export interface CliContext {
   readonly agenda: Agenda;
   readonly config: Readonly<CliConfig>;
   readonly logger: Logger;
-  /** Where output lines go. */
+  /** Where result lines go (stdout): reports, and with `--json` the JSON events. */
   readonly write: (line: string) => void;
+  /** Where notes go that would spoil `--json` output on stdout (stderr). */
+  readonly writeErr: (line: string) => void;
+  /** Where progress is drawn (stderr); a terminal gets the updating display. Borrowed. */
+  readonly progressStream: NodeJS.WriteStream;
   /** Aborted on Ctrl-C. */
   readonly signal: AbortSignal;
 }
@@ -44,59 +49,146 @@ export interface CliContext {
 export async function runCli(request: CliRequest, ctx: CliContext): Promise<number> {
   const service = new JobService({ db: ctx.db, agenda: ctx.agenda, logger: ctx.logger });
   await service.ensureIndexes();
-  const feed = new JobProgressFeed({ db: ctx.db, logger: ctx.logger });
-  try {
-    if (request.kind === 'status') {
-      let job: ExtractionJob = await service.getJob(request.jobId);
-      if (request.wait) job = (await followJob(feed, job.id, ctx.write, ctx.signal)) ?? job;
-      ctx.write(formatJobReport(job));
-      return job.status === 'completed' ? 0 : 1;
+  const out = new CliOutput(request.json, ctx);
+  if (request.kind === 'status') {
+    let job: ExtractionJob = await service.getJob(request.jobId);
+    if (request.wait) {
+      await out.follow(job, false);
+      job = await service.getJob(job.id);
     }
-    if (request.kind === 'cancel') {
-      const job = await service.cancelJob(request.jobId);
-      ctx.write(formatJobReport(job));
-      return job.status === 'cancelled' ? 0 : 1;
-    }
-    const catalog = await openCatalog(ctx.db, ctx.config.csvPath);
-    const properties = await selectFromCatalog(catalog, request.selection, ctx.write);
-    const input = {
-      properties,
-      sources: request.sources,
-      isolationMode: request.isolationMode,
-      fetchMode: request.fetchMode,
-      dryRun: request.dryRun,
-    };
-    if (request.mode === 'async') {
-      const job = await service.enqueueExtraction(input);
-      ctx.write(
-        job.deduplicated
-          ? `Job already pending for the same request: ${job.id} (${job.totalProperties} properties)`
-          : `Job enqueued: ${job.id} (${job.totalProperties} properties)`,
-      );
-      ctx.write(`Check status: npm run extract -- --job-id ${job.id}`);
-      if (!request.wait) return 0;
-      const last = (await followJob(feed, job.id, ctx.write, ctx.signal)) ?? job;
-      ctx.write(formatJobReport(last));
-      return last.status === 'completed' ? 0 : 1;
-    }
-    return await runInProcess(service, feed, input, request, ctx);
-  } finally {
-    feed.close();
+    return out.report(job, job.status === 'completed' ? 0 : 1);
   }
+  if (request.kind === 'cancel') {
+    const job = await service.cancelJob(request.jobId);
+    return out.report(job, job.status === 'cancelled' ? 0 : 1);
+  }
+  const catalog = await openCatalog(ctx.db, ctx.config.csvPath);
+  const properties = await selectFromCatalog(catalog, request.selection, out.say);
+  const input = {
+    properties,
+    sources: request.sources,
+    isolationMode: request.isolationMode,
+    fetchMode: request.fetchMode,
+    dryRun: request.dryRun,
+  };
+  if (request.mode === 'async') {
+    const job = await service.enqueueExtraction(input);
+    out.event({ type: 'job', jobId: job.id, mode: 'async', totalProperties: job.totalProperties, deduplicated: job.deduplicated });
+    out.say(
+      job.deduplicated
+        ? `Job already pending for the same request: ${job.id} (${job.totalProperties} properties)`
+        : `Job enqueued: ${job.id} (${job.totalProperties} properties)`,
+    );
+    out.say(`Check status: npm run extract -- --job-id ${job.id}`);
+    if (!request.wait) return 0;
+    await out.follow(job, true);
+    const last = await service.getJob(job.id);
+    return out.report(last, last.status === 'completed' ? 0 : 1);
+  }
+  return await runInProcess(service, out, input, request, ctx);
+}
+
+/**
+ * The CLI's output in one of its forms: text on stdout with progress on
+ * stderr (an updating display on a terminal, plain lines elsewhere), or with
+ * `--json` NDJSON on stdout and notes on stderr.
+ */
+class CliOutput {
+  /** A note for a person: stdout in text mode, stderr with `--json`. */
+  readonly say: (line: string) => void;
+
+  constructor(
+    private readonly json: boolean,
+    private readonly ctx: CliContext,
+  ) {
+    this.say = json ? ctx.writeErr : ctx.write;
+  }
+
+  /** With `--json`: writes one event line on stdout. */
+  event(event: Readonly<Record<string, unknown>>): void {
+    if (this.json) this.ctx.write(JSON.stringify(event));
+  }
+
+  /** Shows a job's progress until it ends (the display picked by the flags and the terminal). */
+  async follow(job: ExtractionJob, fromStart: boolean, signal: AbortSignal | undefined = this.ctx.signal): Promise<void> {
+    const mode = chooseProgressMode({
+      json: this.json,
+      isTty: this.ctx.progressStream.isTTY === true,
+      plainTerminal: this.ctx.config.plainTerminal,
+    });
+    const display = createProgressDisplay({
+      mode,
+      stream: this.ctx.progressStream,
+      writeOut: this.ctx.write,
+      intervalMs: this.ctx.config.progressIntervalMs,
+    });
+    await followJob({ db: this.ctx.db, job, display, fromStart, logger: this.ctx.logger, ...(signal === undefined ? {} : { signal }) });
+  }
+
+  /**
+   * Prints a job's report (text) or its `summary` event (`--json`), naming each failed property's reasons.
+   *
+   * @returns `exitCode`
+   */
+  async report(job: ExtractionJob, exitCode: number, failureTable = false): Promise<number> {
+    const failed = await failedOutcomes(this.ctx.db, job);
+    if (this.json) this.event(summaryEvent(job, failed, exitCode));
+    // A run that prints its outcome table names the reasons there.
+    else this.ctx.write(formatJobReport(job, failureTable ? [] : failed));
+    return exitCode;
+  }
+}
+
+/** The first page of a job's failed properties (see {@link REPORT_OUTCOME_ROWS}), with their reasons. */
+async function failedOutcomes(db: Db, job: ExtractionJob): Promise<PropertyOutcome[]> {
+  if (job.failedProperties === 0) return [];
+  const page = await new JobPropertyStore({ db }).page(job.id, { status: 'failed', first: REPORT_OUTCOME_ROWS });
+  return page.entries.flatMap((e) => (e.outcome === null ? [] : [e.outcome]));
+}
+
+/**
+ * The last line of `--json` output: the job's end, counters and failed properties with their reasons
+ * (shape in the README's CLI section).
+ *
+ * @param job - the job as it ended (or stands)
+ * @param failed - its failed properties, a first page
+ * @param exitCode - the exit code the CLI returns
+ * @returns the event object
+ */
+export function summaryEvent(job: ExtractionJob, failed: readonly PropertyOutcome[], exitCode: number): Readonly<Record<string, unknown>> {
+  return {
+    type: 'summary',
+    jobId: job.id,
+    status: job.status,
+    exitCode,
+    propertiesDone: finishedProperties(job),
+    photos: photosSeen(job),
+    counters: pickCounters(job),
+    sources: job.sources,
+    isolationMode: job.isolationMode,
+    fetchMode: job.fetchMode,
+    dryRun: job.dryRun,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    completedAt: job.completedAt,
+    errorMessage: job.errorMessage,
+    failedProperties: failed.map((o) => ({ propertyId: o.propertyId, address: o.address, failures: o.failures.map(failureJson) })),
+  };
 }
 
 async function runInProcess(
   service: JobService,
-  feed: JobProgressFeed,
+  out: CliOutput,
   input: Parameters<JobService['createExtraction']>[0],
   request: Extract<CliRequest, { kind: 'extract' }>,
   ctx: CliContext,
 ): Promise<number> {
   if (request.replayFixturesDir !== null) checkFixturesDir(request.replayFixturesDir, '--fixtures');
   const job = await service.createExtraction(input);
-  ctx.write(`Job ${job.id}: extracting ${job.totalProperties} properties in this process`);
+  out.event({ type: 'job', jobId: job.id, mode: 'in-process', totalProperties: job.totalProperties, deduplicated: false });
+  out.say(`Job ${job.id}: extracting ${job.totalProperties} properties in this process`);
   const onInterrupt = (): void => {
-    ctx.write('Cancelling...');
+    ctx.writeErr('Cancelling...');
     void service.cancelJob(job.id).catch(() => undefined);
   };
   ctx.signal.addEventListener('abort', onInterrupt, { once: true });
@@ -109,20 +201,22 @@ async function runInProcess(
     retireContextAfterPages: request.retireContextAfterPages,
   });
   try {
-    const following = followJob(feed, job.id, ctx.write);
+    // Followed to the end without the Ctrl-C signal: the cancelled job's last events and report still show.
+    const following = out.follow(job, true, undefined);
     const final = await runExtractionJobNow(job.id, {
       repository: new JobRepository({ db: ctx.db }),
       extractor: (j) => extractors.forJob(j),
       logger: ctx.logger,
     });
     await following;
-    ctx.write(formatJobReport(final));
+    const exitCode = ctx.signal.aborted && final.status === 'cancelled' ? INTERRUPTED_EXIT_CODE : final.status === 'completed' ? 0 : 1;
+    await out.report(final, exitCode, true);
+    if (request.json) return exitCode;
     const page = await new JobPropertyStore({ db: ctx.db }).page(final.id, { first: REPORT_OUTCOME_ROWS });
     const outcomes = page.entries.flatMap((e) => (e.outcome === null ? [] : [e.outcome]));
     if (outcomes.length > 0) ctx.write(formatOutcomes(outcomes, final.totalProperties));
     if (!final.dryRun) ctx.write(`Images stored under ${ctx.config.imagesDir}/<property id>/`);
-    if (ctx.signal.aborted && final.status === 'cancelled') return INTERRUPTED_EXIT_CODE;
-    return final.status === 'completed' ? 0 : 1;
+    return exitCode;
   } finally {
     ctx.signal.removeEventListener('abort', onInterrupt);
     await extractors.close();

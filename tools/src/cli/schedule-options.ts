@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { InvalidInputError, parseSources } from '@phx/core';
-import type { FetchMode, IsolationMode, Source } from '@phx/core';
+import { InvalidInputError, parseSources } from '@phx/core/model';
+import type { FetchMode, IsolationMode, Source } from '@phx/core/model';
 import { DEFAULT_SCHEDULE_TIME_ZONE } from '@phx/jobs';
 import type { CliDefaults } from './cli-options.js';
 import { addExtractionFlags, checkSelection } from './extraction-flags.js';

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@phx/core';
+import { InvalidInputError } from '@phx/core/model';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,15 @@ export function localDataDir(): string {
  */
 export function fixturesDir(): string {
   return resolve(process.env['PHX_FIXTURES_DIR'] ?? join(findWorkspaceRoot(), '..', 'shared', 'fixtures'));
+}
+
+/**
+ * The sample properties CSV that seeds an empty catalog (label `sample`).
+ *
+ * @returns `<workspace>/tools/data/sample-properties.csv` (not checked here)
+ */
+export function sampleCsvPath(): string {
+  return join(findWorkspaceRoot(), 'tools', 'data', 'sample-properties.csv');
 }
 
 /**

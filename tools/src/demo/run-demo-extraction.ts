@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { CounterName } from '@phx/core';
 import type { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
 import {
   CANCEL_JOB,
@@ -13,16 +12,7 @@ import {
   type PropertyOutcomeView,
 } from './demo-operations.js';
 import { verifyPropertyStore } from './verify-store.js';
-import { FINISHED_NOT_COMPLETED, formatCounts } from '../report/counter-text.js';
-
-/** The photo counters of the demo's progress line, in its order. */
-const DEMO_PHOTO_COUNTERS: readonly CounterName[] = [
-  'newImages',
-  'duplicateImages',
-  'unchangedImages',
-  'failedImages',
-  'placeholderImages',
-];
+import { formatProgressLine } from '../report/counter-text.js';
 
 /** What the demo extraction needs. */
 export interface DemoExtractionOptions {
@@ -34,21 +24,6 @@ export interface DemoExtractionOptions {
   readonly sources: readonly string[];
   /** Aborted by Ctrl-C: the job is cancelled (its subscription then ends with the cancelled status). */
   readonly signal?: AbortSignal;
-}
-
-/**
- * Formats one progress snapshot as a single line.
- *
- * @param p - the snapshot
- * @returns e.g. `in_progress  properties 2/9 (0 partial, 0 deferred, 0 failed)  images 40 (38 new, 2 duplicate, 0 unchanged, 0 failed, 0 placeholder)`
- */
-export function formatProgress(p: JobProgress): string {
-  const done = p.completedProperties + p.partialProperties + p.deferredProperties + p.failedProperties;
-  return (
-    `${p.status.toLowerCase().padEnd(11)} ` +
-    `properties ${done}/${p.totalProperties} (${formatCounts(p, FINISHED_NOT_COMPLETED)})  ` +
-    `images ${p.totalImages} (${formatCounts(p, DEMO_PHOTO_COUNTERS)})`
-  );
 }
 
 /**
@@ -79,7 +54,7 @@ export async function runDemoExtraction(options: DemoExtractionOptions): Promise
   let lastShown = '';
   for await (const data of client.subscribe<{ jobProgress: JobProgress }>(JOB_PROGRESS, { jobId: job.id })) {
     updates += 1;
-    const shown = formatProgress(data.jobProgress);
+    const shown = formatProgressLine(data.jobProgress);
     // A new version can change fields the line does not show (outcomes, timestamps).
     if (shown !== lastShown) console.log(`  [${((Date.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${shown}`);
     lastShown = shown;

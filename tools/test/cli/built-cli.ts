@@ -35,3 +35,13 @@ export async function runBuiltCli(
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+/**
+ * The lines of a run's stderr that are not plain progress lines (`[  1.2s] ...`, what a pipe gets).
+ *
+ * @param stderr - what the run wrote to stderr
+ * @returns those lines; `[]` when stderr held progress only
+ */
+export function nonProgressLines(stderr: string): string[] {
+  return stderr.split('\n').filter((line) => line !== '' && !/^\[ *\d+\.\ds\] /.test(line));
+}

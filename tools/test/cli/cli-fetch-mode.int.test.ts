@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBuiltCli } from './built-cli.js';
+import { nonProgressLines, runBuiltCli } from './built-cli.js';
 import type { CliResult } from './built-cli.js';
 
 const CHICAGO = '235 W Van Buren St UNIT 1509, Chicago, IL 60607';
@@ -48,7 +48,7 @@ describe('phx-extract --fetch-mode (the built CLI, as a user runs it)', () => {
 
   it('runs an in-process extraction with the mode given, stored on its job', async () => {
     const run = await cli('--address', CHICAGO, '--replay', '--dry-run', '--fetch-mode', 'browser');
-    expect(run.stderr).toBe('');
+    expect(nonProgressLines(run.stderr)).toEqual([]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('fetch mode: browser  (dry run)');
     const jobId = /Job ([0-9a-f-]{36}): completed/.exec(run.stdout)?.[1] ?? '';

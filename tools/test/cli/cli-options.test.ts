@@ -19,6 +19,7 @@ describe('parseCliArgs', () => {
       wait: false,
       replayFixturesDir: '/d/fixtures',
       retireContextAfterPages: 100,
+      json: false,
     });
   });
 
@@ -63,11 +64,18 @@ describe('parseCliArgs', () => {
   });
 
   it('reads --job-id with --wait', () => {
-    expect(parseCliArgs(['--job-id', JOB, '--wait'], defaults)).toEqual({ kind: 'status', jobId: JOB, wait: true });
+    expect(parseCliArgs(['--job-id', JOB, '--wait'], defaults)).toEqual({ kind: 'status', jobId: JOB, wait: true, json: false });
+  });
+
+  it('reads --json for a status, a cancel and an extraction (stdout then carries JSON lines only)', () => {
+    expect(parseCliArgs(['--job-id', JOB, '--wait', '--json'], defaults)).toEqual({ kind: 'status', jobId: JOB, wait: true, json: true });
+    expect(parseCliArgs(['--json', '--job-id', JOB, '--cancel'], defaults)).toEqual({ kind: 'cancel', jobId: JOB, json: true });
+    expect(parseCliArgs(['--all', '--json'], defaults)).toMatchObject({ kind: 'extract', json: true });
+    expect(parseCliArgs(['--all'], defaults)).toMatchObject({ kind: 'extract', json: false });
   });
 
   it('reads --job-id with --cancel, and refuses --cancel without a job id or with --wait', () => {
-    expect(parseCliArgs(['--job-id', JOB, '--cancel'], defaults)).toEqual({ kind: 'cancel', jobId: JOB });
+    expect(parseCliArgs(['--job-id', JOB, '--cancel'], defaults)).toEqual({ kind: 'cancel', jobId: JOB, json: false });
     expect(() => parseCliArgs(['--cancel'], defaults)).toThrow(/needs --job-id/);
     expect(() => parseCliArgs(['--job-id', JOB, '--cancel', '--wait'], defaults)).toThrow(/cannot be combined with --cancel/);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBuiltCli } from './built-cli.js';
+import { nonProgressLines, runBuiltCli } from './built-cli.js';
 import type { CliResult } from './built-cli.js';
 
 const CHICAGO = '235 W Van Buren St UNIT 1509, Chicago, IL 60607';
@@ -30,10 +30,10 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
 
   it('extracts a property in process on the replayed listing, stores each photo once, and reports it', async () => {
     const first = await cli('--address', CHICAGO, '--replay');
-    expect(first.stderr).toBe('');
+    expect(nonProgressLines(first.stderr)).toEqual([]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/: completed\n/);
-    expect(first.stdout).toContain('Images: 5 total, 5 new, 0 duplicate, 0 failed');
+    expect(first.stdout).toContain('Photos: 5 photos (5 new, 0 duplicate, 0 unchanged, 0 failed');
 
     const files = (await readdir(join(imagesDir, CHICAGO_ID))).filter((name) => name !== 'manifest.json').sort();
     const manifest = JSON.parse(await readFile(join(imagesDir, CHICAGO_ID, 'manifest.json'), 'utf8')) as { photos: unknown[] };
@@ -56,14 +56,14 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     const again = await cli('--address', CHICAGO, '--replay');
     expect(again.code).toBe(0);
     // The re-run downloads nothing: every photo is known by its id and URL.
-    expect(again.stdout).toContain('Images: 0 total, 0 new, 0 duplicate, 0 failed; 5 unchanged (not downloaded again), 0 removed');
+    expect(again.stdout).toContain('Photos: 5 photos (0 new, 0 duplicate, 5 unchanged, 0 failed, 0 removed, 0 placeholder)');
     expect(await readdir(join(imagesDir, CHICAGO_ID))).toHaveLength(16);
 
     const jobId = /Job ([0-9a-f-]{36}): completed/.exec(again.stdout)?.[1] ?? '';
     const status = await cli('--job-id', jobId);
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`Job ${jobId}: completed`);
-    expect(status.stdout).toContain('Progress: 1/1 properties (0 partial, 0 deferred, 0 failed)');
+    expect(status.stdout).toContain('Progress: 1/1 properties done (1 completed, 0 partial, 0 deferred, 0 failed)');
   });
 
   it('enqueues with --async and reports a pending job with a non-zero exit', async () => {

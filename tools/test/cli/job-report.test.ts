@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS, toJobId, toPropertyId } from '@phx/core';
 import type { ExtractionJob } from '@phx/core';
-import { formatJobReport, formatOutcomes, formatProgressLine } from '../../src/cli/job-report.js';
+import { formatJobReport, formatOutcomes } from '../../src/cli/job-report.js';
+import { formatProgressLine } from '../../src/report/counter-text.js';
 
 const address = '1 Main St, Phoenix, AZ 85001';
 const at = new Date('2026-01-02T03:04:05.000Z');
@@ -31,16 +32,51 @@ const job: ExtractionJob = {
 };
 
 describe('CLI job report', () => {
-  it('prints the job-level unchanged, removed and placeholder counters in the summary', () => {
+  it('counts the unchanged photos among the photos seen in the summary, beside the removed and placeholder ones', () => {
     expect(formatJobReport(job).split('\n')[2]).toBe(
-      '  Images: 3 total, 2 new, 1 duplicate, 0 failed; 6 unchanged (not downloaded again), 2 removed; 1 placeholder',
+      '  Photos: 9 photos (2 new, 1 duplicate, 6 unchanged, 0 failed, 2 removed, 1 placeholder); unchanged: stored before, not downloaded again',
     );
   });
 
-  it('prints them in the progress line', () => {
+  it('prints the same in the progress line', () => {
     expect(formatProgressLine(job)).toBe(
-      'in_progress properties 0/1 (0 partial, 0 deferred, 0 failed)  images 3 (2 new, 1 duplicate, 0 failed, 6 unchanged, 2 removed, 1 placeholder)',
+      'in_progress  0/1 properties done (0 completed, 0 partial, 0 deferred, 0 failed)  9 photos (2 new, 1 duplicate, 6 unchanged, 0 failed, 2 removed, 1 placeholder)',
     );
+  });
+
+  it('a re-run that found every photo unchanged counts them (not "0 photos")', () => {
+    const rerun: ExtractionJob = {
+      ...job,
+      status: 'completed',
+      completedProperties: 1,
+      totalImages: 0,
+      newImages: 0,
+      duplicateImages: 0,
+      unchangedImages: 218,
+      removedImages: 0,
+      placeholderImages: 0,
+    };
+    expect(formatJobReport(rerun).split('\n')[2]).toMatch(/^ {2}Photos: 218 photos \(0 new, 0 duplicate, 218 unchanged, /);
+    expect(formatProgressLine(rerun)).toContain(' 218 photos (0 new, 0 duplicate, 218 unchanged, ');
+  });
+
+  it('names each failed property and why when given their outcomes; else lists the addresses', () => {
+    const failed = {
+      propertyId: toPropertyId(address),
+      address,
+      status: 'failed' as const,
+      ...ZERO_OUTCOME_COUNTS,
+      ...{ sourcesRead: [], fetchModes: [], skippedSources: [] },
+      failures: [{ source: 'zillow' as const, url: 'https://www.zillow.com/x', code: 'LISTING_REMOVED', message: 'the page answered 404' }],
+    };
+    const ended: ExtractionJob = { ...job, status: 'completed', failedProperties: 2, failedPropertiesList: [address, '2 Main St'] };
+    expect(formatJobReport(ended, [failed]).split('\n').slice(5)).toEqual([
+      '  Failed properties (2):',
+      `    ${address}`,
+      '      ! zillow LISTING_REMOVED: the page answered 404',
+      '    … and 1 more (page them with the GraphQL field Job.properties(status: FAILED))',
+    ]);
+    expect(formatJobReport(ended).split('\n').slice(5)).toEqual([`  Failed properties: ${address}; 2 Main St`]);
   });
 
   it("says next to a completed status how many properties are partial, and each one's missing photos", () => {
@@ -62,10 +98,11 @@ describe('CLI job report', () => {
     const done: ExtractionJob = { ...job, status: 'completed', partialProperties: 1 };
     const report = formatJobReport(done).split('\n');
     expect(report[0]).toBe(`Job ${job.id}: completed (1 property partial: photos missing)`);
-    expect(report[1]).toBe('  Progress: 0/1 properties (1 partial, 0 deferred, 0 failed)');
-    expect(formatProgressLine(done)).toMatch(/^completed {3}properties 1\/1 \(1 partial, 0 deferred, 0 failed\)/);
+    // One meaning of "properties done" in the summary and the live line: a partial property is done.
+    expect(report[1]).toBe('  Progress: 1/1 properties done (0 completed, 1 partial, 0 deferred, 0 failed)');
+    expect(formatProgressLine(done)).toMatch(/^completed {4}1\/1 properties done \(0 completed, 1 partial, 0 deferred, 0 failed\)/);
     expect(formatOutcomes([outcome], 1)).toContain('missing 4');
-    expect(formatOutcomes([outcome], 1)).toContain('! PHOTOS_MISSING: declares 11 photos but its gallery gave 7: 4 missing');
+    expect(formatOutcomes([outcome], 1)).toContain('! redfin PHOTOS_MISSING: declares 11 photos but its gallery gave 7: 4 missing');
   });
 
   it('says next to a completed status how many properties are deferred, and when each is retried', () => {
@@ -90,10 +127,10 @@ describe('CLI job report', () => {
     const done: ExtractionJob = { ...job, status: 'completed', deferredProperties: 1 };
     const report = formatJobReport(done).split('\n');
     expect(report[0]).toBe(`Job ${job.id}: completed (1 property deferred: the site asked to wait, a later run retries)`);
-    expect(report[1]).toBe('  Progress: 0/1 properties (0 partial, 1 deferred, 0 failed)');
-    expect(formatProgressLine(done)).toMatch(/^completed {3}properties 1\/1 \(0 partial, 1 deferred, 0 failed\)/);
+    expect(report[1]).toBe('  Progress: 1/1 properties done (0 completed, 0 partial, 1 deferred, 0 failed)');
+    expect(formatProgressLine(done)).toMatch(/^completed {4}1\/1 properties done \(0 completed, 0 partial, 1 deferred, 0 failed\)/);
     expect(formatOutcomes([outcome], 1)).toContain(`deferred  found   0  new   0  dup   0  failed  0  retry at ${retryAt.toISOString()}`);
-    expect(formatOutcomes([outcome], 1)).toContain('! NAVIGATION_FAILED: HTTP 429 (Retry-After: 600)');
+    expect(formatOutcomes([outcome], 1)).toContain('! zillow NAVIGATION_FAILED: HTTP 429 (Retry-After: 600)');
   });
 
   it('shows on a property row how many of its photos were placeholders (none: nothing said)', () => {

@@ -65,7 +65,7 @@ describe('Ctrl-C of the demo (SIGINT to its whole process group, as a terminal s
   it('cancels its job, stops its worker and server, revokes its key and exits 130', async () => {
     const { demo, exited, output } = await sandbox.start([]);
     const deadline = Date.now() + 120_000;
-    while (!/\]\s+in_progress\s+properties [1-9]/.test(output())) {
+    while (!/\]\s+in_progress\s+[1-9]\d*\/\d+ properties done/.test(output())) {
       if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no progress line:\n${output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ISOLATION_MODES } from '../model/extraction-job.js';
-import type { IsolationMode } from '../model/extraction-job.js';
+import { DEFAULT_ISOLATION_MODE, ISOLATION_MODES } from '../model/extraction-job.js';
 import { DEFAULT_FETCH_MODE, FETCH_MODES } from '../model/fetch-mode.js';
 
 /**
@@ -17,10 +16,9 @@ export const propertyConcurrencySchema = z.number().int().min(1).max(32).default
  * original design's. The one place the modes are checked and the default is
  * written: the CLI, the job service and the scrapers parse with it.
  */
-export const isolationModeSchema = z.enum(ISOLATION_MODES).default('virtual');
+export const isolationModeSchema = z.enum(ISOLATION_MODES).default(DEFAULT_ISOLATION_MODE);
 
-/** The isolation mode of a job or browser pool that names none, read from {@link isolationModeSchema}. */
-export const DEFAULT_ISOLATION_MODE: IsolationMode = isolationModeSchema.parse(undefined);
+export { DEFAULT_ISOLATION_MODE };
 
 /**
  * How listing pages are fetched (`FETCH_MODE`, `--fetch-mode`, `fetchMode`):

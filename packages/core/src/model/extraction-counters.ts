@@ -168,3 +168,31 @@ export function countOutcomes(outcomes: readonly PropertyOutcome[], totalPropert
   for (const outcome of outcomes) counters = addCounters(counters, outcomeCounters(outcome, dryRun));
   return counters;
 }
+
+/**
+ * The properties a job is done with, whatever the result: `completedProperties
+ * + partialProperties + deferredProperties + failedProperties`. The one
+ * meaning of "properties done" of every progress display and report (a live
+ * line, a bar, a summary): the seed's counters are `completed` and `failed`,
+ * and a partial or deferred property is in neither, yet finished for this run.
+ *
+ * @param counters - a job's or a snapshot's counters
+ * @returns a count from 0 to `totalProperties`
+ */
+export function finishedProperties(counters: ExtractionCounters): number {
+  return counters.completedProperties + counters.partialProperties + counters.deferredProperties + counters.failedProperties;
+}
+
+/**
+ * The photos a job accounted for on the listings: those it stored
+ * (`totalImages`: new and duplicate; in a dry run, listed) and those a re-run
+ * found already stored (`unchangedImages`, not downloaded again). Failed,
+ * removed and placeholder photos are counted apart. A re-run of 218 known
+ * photos counts 218 here, where `totalImages` is 0.
+ *
+ * @param counters - a job's or a snapshot's counters
+ * @returns `totalImages + unchangedImages`
+ */
+export function photosSeen(counters: ExtractionCounters): number {
+  return counters.totalImages + counters.unchangedImages;
+}

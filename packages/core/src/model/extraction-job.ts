@@ -37,6 +37,9 @@ export const ISOLATION_MODES = Object.freeze(['virtual', 'context', 'browser'] a
 /** See {@link ISOLATION_MODES}. */
 export type IsolationMode = (typeof ISOLATION_MODES)[number];
 
+/** The isolation mode of a job or browser pool that names none: `virtual`, the original design's. */
+export const DEFAULT_ISOLATION_MODE: IsolationMode = 'virtual';
+
 /** One failure met while extracting a property: a source that could not be read or a photo that failed. */
 export interface ExtractionFailure {
   /** Source involved, or `null` when the failure is not tied to one. */

@@ -12,6 +12,7 @@ export {
   FINAL_JOB_STATUSES,
   isFinalJobStatus,
   ISOLATION_MODES,
+  DEFAULT_ISOLATION_MODE,
   PROPERTY_OUTCOME_STATUSES,
   ZERO_OUTCOME_COUNTS,
   FAILED_PROPERTIES_LIST_LIMIT,
@@ -27,6 +28,8 @@ export {
   maxCounters,
   outcomeCounters,
   countOutcomes,
+  finishedProperties,
+  photosSeen,
 } from './extraction-counters.js';
 export type { CounterName, ExtractionCounters } from './extraction-counters.js';
 export type {

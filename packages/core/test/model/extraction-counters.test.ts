@@ -9,6 +9,8 @@ import {
   maxCounters,
   outcomeCounters,
   pickCounters,
+  finishedProperties,
+  photosSeen,
   toPropertyId,
 } from '../../src/model/index.js';
 import type { ExtractionCounters, PropertyOutcome, PropertyOutcomeCounts } from '../../src/model/index.js';
@@ -111,5 +113,22 @@ describe('outcomeCounters', () => {
       ...ZERO_COUNTERS,
       ...{ completedProperties: 1, totalImages: 7, newImages: 3, duplicateImages: 2, failedImages: 1 },
     });
+  });
+});
+
+describe('finishedProperties and photosSeen', () => {
+  it('counts a property done whatever its end, and photos stored or found unchanged', () => {
+    const c = {
+      ...ZERO_COUNTERS,
+      totalProperties: 9,
+      completedProperties: 5,
+      partialProperties: 1,
+      deferredProperties: 1,
+      failedProperties: 1,
+    };
+    expect(finishedProperties(c)).toBe(8);
+    // A re-run that downloaded nothing: no photo stored, 218 found unchanged.
+    expect(photosSeen({ ...c, totalImages: 0, unchangedImages: 218, failedImages: 3, removedImages: 2 })).toBe(218);
+    expect(photosSeen({ ...c, totalImages: 7, newImages: 5, duplicateImages: 2, unchangedImages: 1 })).toBe(8);
   });
 });

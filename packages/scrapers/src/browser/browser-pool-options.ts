@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { DEFAULT_CHROMIUM_PATH, FIRST_PARTY_HOST_SUFFIXES, HOST_NAME_PATTERN } from './chromium-launch.js';
 import { chromiumProxyClash } from './chromium-proxy-routes.js';
 import { proxyUrlSchema } from '../sessions/proxy-url.js';
+import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '../defaults.js';
 
-/** Pages a shared context serves before it is retired, by default (as Crawlee retires a browser after 100 pages). */
-export const DEFAULT_RETIRE_CONTEXT_AFTER_PAGES = 100;
+export { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES };
 
 const hostName = z.string().regex(HOST_NAME_PATTERN, 'must be a host name such as zillow.com');
 

@@ -1,0 +1,53 @@
+import { pino } from 'pino';
+import { configureSharp } from '@phx/core';
+import { createAgenda } from '@phx/jobs';
+import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
+import { loadCliConfig } from './cli-config.js';
+import type { CliRequest } from './cli-options.js';
+import type { PropertiesRequest } from './properties-options.js';
+import { runCli } from './run-cli.js';
+import { runPropertiesCli } from './run-properties-cli.js';
+import { runScheduleCli } from './run-schedule-cli.js';
+import type { ScheduleRequest } from './schedule-options.js';
+
+/**
+ * Carries out a parsed `phx-extract` request: reads the settings, connects to
+ * MongoDB, starts a queue client and runs the command. The heavy part of the
+ * CLI (MongoDB, Agenda, sharp, the scrapers), loaded by `main` only once the
+ * command line is parsed, so `--help` and usage errors never load it.
+ *
+ * @param request - the parsed request
+ * @returns the process exit code (see `runCli`, `runScheduleCli`, `runPropertiesCli`)
+ * @throws core's `InvalidInputError` for bad settings or input, `NotFoundError`, `CoreError`s of the command
+ */
+export async function runRequest(request: CliRequest | ScheduleRequest | PropertiesRequest): Promise<number> {
+  const config = loadCliConfig(process.env);
+  const logger = pino({ level: config.logLevel }, pino.destination(2));
+  configureSharp();
+  const client = await connectMongo(await resolveMongoUri());
+  const interrupt = new AbortController();
+  process.once('SIGINT', () => interrupt.abort(new Error('interrupted')));
+  try {
+    const db = client.db(config.mongoDb);
+    const agenda = await createAgenda({ db, name: `cli:${process.pid}`, logger });
+    try {
+      const ctx = {
+        db,
+        agenda,
+        config,
+        logger,
+        write: (l: string) => console.log(l),
+        writeErr: (l: string) => console.error(l),
+        progressStream: process.stderr,
+        signal: interrupt.signal,
+      };
+      if (request.kind === 'schedule') return await runScheduleCli(request, ctx);
+      if (request.kind === 'properties') return await runPropertiesCli(request, ctx);
+      return await runCli(request, ctx);
+    } finally {
+      await agenda.stop(false);
+    }
+  } finally {
+    await client.close();
+  }
+}
