@@ -106,6 +106,14 @@ export type {
 
 export { parseInput, parseSettings, numberSetting, intSetting, toInputIssues, describeValue } from './validation/index.js';
 export type { SettingAliases } from './validation/index.js';
+export {
+  INVALID_CONFIGURATION_EXIT_CODE,
+  invalidConfigurationReport,
+  loadConfigurationOrExit,
+  logFormatSetting,
+  resolveLogFormat,
+} from './validation/index.js';
+export type { ConfigurationExit, ConfigurationProblem, InvalidConfigurationReport, LogFormat } from './validation/index.js';
 
 export {
   DEFAULT_DECODE_PHOTO_OPTIONS,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseInput } from '@phx/core';
+import { logFormatSetting, parseInput, type LogFormat } from '@phx/core';
 import { findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
 
 /** The CLI's settings from the environment (the CLI's only reader of `process.env`, with `db/`). */
@@ -15,12 +15,15 @@ export interface CliConfig {
   readonly csvPath: string;
   /** pino level for the library logs on stderr (`LOG_LEVEL`, default `error`; failures also reach the job report). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `LOG_FORMAT`: `pretty` or `json`; `undefined` (unset): pretty when stderr is a terminal, JSON otherwise. */
+  readonly logFormat: LogFormat | undefined;
 }
 
 const schema = z.object({
   MONGODB_DB: z.string().min(1).default('phx'),
   PHX_IMAGES_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('error'),
+  LOG_FORMAT: z.preprocess((v) => (v === '' ? undefined : v), logFormatSetting),
 });
 
 /**
@@ -38,5 +41,6 @@ export function loadCliConfig(env: NodeJS.ProcessEnv): Readonly<CliConfig> {
     fixturesDir: fixturesDir(),
     csvPath: join(findWorkspaceRoot(), 'tools', 'data', 'sample-properties.csv'),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
   });
 }

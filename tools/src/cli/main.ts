@@ -6,7 +6,7 @@
  */
 import { CommanderError } from 'commander';
 import { pino } from 'pino';
-import { CoreError, InvalidInputError, NotFoundError, configureSharp } from '@phx/core';
+import { CoreError, InvalidInputError, NotFoundError, configureSharp, loadConfigurationOrExit, resolveLogFormat } from '@phx/core';
 import { createAgenda } from '@phx/jobs';
 import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from './cli-config.js';
@@ -18,7 +18,7 @@ import { runScheduleCli } from './run-schedule-cli.js';
 import { parseScheduleArgs } from './schedule-options.js';
 
 async function main(argv: readonly string[]): Promise<number> {
-  const config = loadCliConfig(process.env);
+  const config = loadConfigurationOrExit('phx-extract', () => loadCliConfig(process.env), process);
   const defaults = { csvPath: config.csvPath, fixturesDir: config.fixturesDir };
   const request =
     argv[0] === 'schedule'
@@ -26,7 +26,10 @@ async function main(argv: readonly string[]): Promise<number> {
       : argv[0] === 'properties'
         ? parsePropertiesArgs(argv.slice(1), defaults)
         : parseCliArgs(argv, defaults);
-  const logger = pino({ level: config.logLevel }, pino.destination(2));
+  const pretty = resolveLogFormat(config.logFormat, process.stderr.isTTY) === 'pretty';
+  const logger = pretty
+    ? pino({ level: config.logLevel, transport: { target: 'pino-pretty', options: { destination: 2 } } })
+    : pino({ level: config.logLevel }, pino.destination(2));
   configureSharp();
   const client = await connectMongo(await resolveMongoUri());
   const interrupt = new AbortController();
