@@ -104,15 +104,20 @@ export type {
   RemovedPhotosQuery,
 } from './ports/index.js';
 
-export { parseInput, parseSettings, numberSetting, intSetting, toInputIssues, describeValue } from './validation/index.js';
-export type { SettingAliases } from './validation/index.js';
 export {
-  INVALID_CONFIGURATION_EXIT_CODE,
-  invalidConfigurationReport,
+  parseInput,
+  parseSettings,
+  numberSetting,
+  intSetting,
+  toInputIssues,
+  describeValue,
   loadConfigurationOrExit,
-  logFormatSetting,
+  invalidConfigurationReport,
+  INVALID_CONFIGURATION_EXIT_CODE,
   resolveLogFormat,
+  logFormatSetting,
 } from './validation/index.js';
+export type { SettingAliases } from './validation/index.js';
 export type { ConfigurationExit, ConfigurationProblem, InvalidConfigurationReport, LogFormat } from './validation/index.js';
 
 export {
