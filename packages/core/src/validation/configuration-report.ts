@@ -96,7 +96,10 @@ export function invalidConfigurationReport(
 /** What {@link loadConfigurationOrExit} writes to and exits through: Node's `process` has both. */
 export interface ConfigurationExit {
   /** Where the report line goes (the process's stderr). */
-  readonly stderr: { write(text: string): unknown };
+  readonly stderr: {
+    /** Writes the text (one JSON line with its newline). */
+    write(text: string): unknown;
+  };
   /** Ends the process with the code. */
   exit(code: number): never;
 }
