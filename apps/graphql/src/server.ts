@@ -25,6 +25,7 @@ import { createPublicOrigin } from './http/public-origin.js';
 import { buildGraphqlSchema } from './schema.js';
 import { createApolloServer } from './transport/apollo.server.js';
 import { attachGraphqlWs } from './transport/graphql-ws.server.js';
+import { withWsAccessLog } from './transport/ws-access-log.js';
 import { createMaxDepthRule } from './validation/max-depth.rule.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { ValidationRule } from 'graphql';
@@ -274,7 +275,7 @@ function assemble(options: GraphqlServerOptions) {
     path: GRAPHQL_PATH,
     schema,
     context,
-    access,
+    access: options.accessLogger === undefined ? access : withWsAccessLog(access, options.accessLogger),
     publicOrigin,
     metrics: createWsMetricsHooks(metrics),
     validationRules,

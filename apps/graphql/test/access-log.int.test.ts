@@ -1,6 +1,8 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
+import { within } from './support/subscription-recorder.js';
+import { createKeyedWsClient } from './support/ws-client.js';
 
 /** How long a test waits for the access line of a response it has read, in ms. */
 const LINE_WAIT_MS = 5_000;
@@ -23,11 +25,15 @@ class CapturedLog {
 
   /** The access line whose `reqId` is `reqId`; registered before the request is sent. */
   lineOf(reqId: string): Promise<Record<string, unknown>> {
-    const match = (line: Record<string, unknown>): boolean => line['reqId'] === reqId && line['component'] === 'http';
+    return this.waitFor((line) => line['reqId'] === reqId && line['component'] === 'http', reqId);
+  }
+
+  /** The first line, already written or to come, that `match` accepts. */
+  waitFor(match: (line: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>> {
     const seen = this.lines.find(match);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no access line for ${reqId} within ${LINE_WAIT_MS} ms`)), LINE_WAIT_MS);
+      const timer = setTimeout(() => reject(new Error(`no log line for ${what} within ${LINE_WAIT_MS} ms`)), LINE_WAIT_MS);
       this.waiters.push({
         match,
         resolve: (line) => {
@@ -128,6 +134,42 @@ describe('the access log: one line per HTTP request, without secrets', () => {
   it('logs health checks at debug level', async () => {
     const { line } = await send('/healthz');
     expect(line).toMatchObject({ level: 20, path: '/healthz', status: 200 });
+  });
+
+  it('logs a WebSocket connection opening and closing, and each subscribe with its operation name and type', async () => {
+    const ws = (component: string, msg: string) => (line: Record<string, unknown>) =>
+      line['component'] === component && line['msg'] === msg;
+    const opened = log.waitFor(ws('ws', 'ws connection opened'), 'ws open');
+    const subscribed = log.waitFor(ws('ws', 'ws subscribe'), 'ws subscribe');
+    const closed = log.waitFor(ws('ws', 'ws connection closed'), 'ws close');
+    const client = createKeyedWsClient(url, harness.readKey.authorization);
+    try {
+      const result = await within(
+        new Promise<unknown>((resolve, reject) => {
+          let data: unknown;
+          client.subscribe(
+            { query: 'query OverWs { me { keyId } }' },
+            { next: (value) => (data = value), error: reject, complete: () => resolve(data) },
+          );
+        }),
+        LINE_WAIT_MS,
+        'the query over graphql-ws',
+      );
+      expect(result).toMatchObject({ data: { me: { keyId: harness.readKey.doc.id } } });
+    } finally {
+      await client.dispose();
+    }
+    const [open, subscribe, close] = await Promise.all([opened, subscribed, closed]);
+    expect(open).toMatchObject({ keyId: harness.readKey.doc.id, level: 30 });
+    expect(typeof open['connId']).toBe('string');
+    expect(subscribe).toMatchObject({
+      connId: open['connId'],
+      keyId: harness.readKey.doc.id,
+      operationName: 'OverWs',
+      operationType: 'query',
+    });
+    expect(close).toMatchObject({ connId: open['connId'], keyId: harness.readKey.doc.id });
+    expect(typeof close['durationMs']).toBe('number');
   });
 
   it('never writes the key, the Authorization header, a session cookie, a query string or the body', async () => {

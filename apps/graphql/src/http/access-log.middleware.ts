@@ -64,8 +64,7 @@ export function createAccessLogMiddleware(options: AccessLogOptions): RequestHan
   return pinoHttp({
     logger: options.logger.child({ component: 'http' }),
     genReqId: (req, res) => {
-      const incoming = req.headers[REQUEST_ID_HEADER];
-      const id = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      const id = requestIdOf(req);
       res.setHeader(REQUEST_ID_HEADER, id);
       return id;
     },
@@ -111,14 +110,34 @@ function pathOf(req: IncomingMessage): string {
 }
 
 /**
- * The name and type of the operation a GraphQL request asked for: from the
- * parsed JSON body (POST) or the query string (GET); nothing when the
- * request was refused before its body was read or its document does not parse.
+ * The id of a request (or of a WebSocket's upgrade request): its `X-Request-Id`
+ * when that is 1-128 URL-safe characters, else a new UUID.
+ *
+ * @param req - the incoming request
+ * @returns the id
  */
+export function requestIdOf(req: IncomingMessage): string {
+  const incoming = req.headers[REQUEST_ID_HEADER];
+  return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** The parsed JSON body (POST) or the query string (GET) of a GraphQL request; nothing before its body was read. */
 function graphqlOperationOf(req: Request): Pick<AccessLogFields, 'operationName' | 'operationType'> {
   const params: unknown = req.method === 'GET' ? req.query : req.body;
   if (typeof params !== 'object' || params === null) return {};
   const { query, operationName } = params as { query?: unknown; operationName?: unknown };
+  return describeGraphqlOperation(query, operationName);
+}
+
+/**
+ * The name and type of the operation a GraphQL request asks for: the
+ * requested name, else the operation's own; the type when the document parses.
+ *
+ * @param query - the request's `query` (a GraphQL document, or anything a client sent)
+ * @param operationName - the request's `operationName`
+ * @returns what could be read; `{}` when nothing
+ */
+export function describeGraphqlOperation(query: unknown, operationName: unknown): Pick<AccessLogFields, 'operationName' | 'operationType'> {
   const requestedName = typeof operationName === 'string' && operationName !== '' ? operationName : undefined;
   const named = requestedName === undefined ? {} : { operationName: requestedName };
   if (typeof query !== 'string') return named;
