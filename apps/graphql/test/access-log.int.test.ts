@@ -114,16 +114,8 @@ describe('the access log: one line per HTTP request, without secrets', () => {
   });
 
   it('replaces a request id that is not sane with a fresh UUID, and echoes it', async () => {
-    const line = new Promise<Record<string, unknown>>((resolve) => {
-      const before = log.lines.length;
-      const poll = setInterval(() => {
-        const found = log.lines.slice(before).find((l) => l['path'] === '/graphiql');
-        if (found !== undefined) {
-          clearInterval(poll);
-          resolve(found);
-        }
-      }, 10);
-    });
+    const before = log.lines.length;
+    const line = log.waitFor((l) => l['path'] === '/graphiql' && log.lines.indexOf(l) >= before, 'GET /graphiql');
     const response = await fetch(`${origin}/graphiql`, { headers: { 'x-request-id': 'bad id\twith "quotes" and spaces' } });
     await response.arrayBuffer();
     const echoed = response.headers.get('x-request-id');
