@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { intSetting, numberSetting, parseSettings } from '@phx/core';
+import { intSetting, logFormatSetting, numberSetting, parseSettings, type LogFormat } from '@phx/core';
 import { queueSettingsSchema } from '@phx/jobs';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
@@ -26,6 +26,8 @@ export interface GraphqlConfig {
   readonly propertiesCsv: string;
   /** pino level (`LOG_LEVEL`, default `info`). */
   readonly logLevel: LogLevel;
+  /** `LOG_FORMAT`: `pretty` or `json`; `undefined` (unset): pretty when stdout is a terminal, JSON otherwise. */
+  readonly logFormat: LogFormat | undefined;
   /** `NODE_ENV` (default `production`: stack traces and internal messages only with `development` or `test`). */
   readonly nodeEnv: 'development' | 'production' | 'test';
   /** `true` when `nodeEnv` is `production`: no stack traces and no internal messages in responses. */
@@ -134,6 +136,7 @@ const envSchema = z.object({
     .default('phx'),
   PROPERTIES_CSV: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: logFormatSetting,
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   MAX_REQUEST_BYTES: intSetting(1_024, 10_485_760, 102_400),
   MAX_QUERY_DEPTH: intSetting(2, 50, 10),
@@ -200,6 +203,7 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     mongodbDb: parsed.MONGODB_DB,
     propertiesCsv: resolve(parsed.PROPERTIES_CSV ?? join(findWorkspaceRoot(), 'tools', 'data', 'sample-properties.csv')),
     logLevel: parsed.LOG_LEVEL,
+    logFormat: parsed.LOG_FORMAT,
     nodeEnv: parsed.NODE_ENV,
     isProduction: parsed.NODE_ENV === 'production',
     maxRequestBytes: parsed.MAX_REQUEST_BYTES,

@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { DatabaseWatchdog } from '@phx/jobs';
 import { MongoClient } from 'mongodb';
-import { InvalidInputError } from '@phx/core';
+import { INVALID_CONFIGURATION_EXIT_CODE, InvalidInputError, loadConfigurationOrExit, resolveLogFormat } from '@phx/core';
 import { pino, type Logger as PinoLogger } from 'pino';
 import { loadGraphqlConfig } from './config.js';
 import { createGraphqlServices } from './graphql-services.js';
@@ -19,8 +19,13 @@ import { createGraphqlServer } from './server.js';
 const EXIT_GRACE_MS = 3_000;
 
 async function main(): Promise<void> {
-  const config = loadGraphqlConfig();
-  const logger = pino({ level: config.logLevel, base: { service: 'graphql', pid: process.pid } });
+  const config = loadConfigurationOrExit('graphql', () => loadGraphqlConfig(), process);
+  const pretty = resolveLogFormat(config.logFormat, process.stdout.isTTY) === 'pretty';
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'graphql', pid: process.pid },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { destination: 1 } } } : {}),
+  });
   // Resources in creation order; closed in reverse. Signals are handled from
   // the start, so a SIGTERM during start-up also ends with a clean exit 0.
   const closers: (() => Promise<void> | void)[] = [];
@@ -78,7 +83,7 @@ async function main(): Promise<void> {
   const catalogProperties = await services.catalog.count();
   if (stopping) return;
 
-  const server = createGraphqlServer({ config, logger, ...services.serverOptions });
+  const server = createGraphqlServer({ config, logger, accessLogger: logger, ...services.serverOptions });
   closers.push(() => server.stop());
   const url = await server.start();
   logger.info(
@@ -109,11 +114,11 @@ function exitSoon(logger: PinoLogger, code: number): void {
 }
 
 main().catch((error: unknown) => {
-  // The logger may not exist yet (bad configuration): write one JSON line like pino's.
+  // One JSON line like pino's. Bad settings were reported before the logger existed; bad input found later
+  // (e.g. the properties CSV) also exits 2, as the worker's and the CLI's do; anything else 1.
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(
     `${JSON.stringify({ level: 60, time: Date.now(), service: 'graphql', msg: 'graphql failed to start', error: message })}\n`,
   );
-  // Bad settings exit 2, as the worker's and the CLI's do; anything else 1.
-  process.exit(error instanceof InvalidInputError ? 2 : 1);
+  process.exit(error instanceof InvalidInputError ? INVALID_CONFIGURATION_EXIT_CODE : 1);
 });

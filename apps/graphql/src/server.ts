@@ -6,6 +6,7 @@ import type { ApolloServer, GraphQLRequest, GraphQLResponse } from '@apollo/serv
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Logger } from '@phx/core';
 import express, { type Express } from 'express';
+import type { Logger as PinoLogger } from 'pino';
 import type { GraphqlConfig } from './config.js';
 import type { ErrorFormatOptions } from './errors/graphql-error-mapping.js';
 import type {
@@ -17,12 +18,14 @@ import type {
   ScheduleApi,
   WorkerApi,
 } from './graphql-context.js';
+import { createAccessLogMiddleware } from './http/access-log.middleware.js';
 import { createHealthRouter } from './http/health.routes.js';
 import { createJsonErrorHandler } from './http/json-error.handler.js';
 import { createPublicOrigin } from './http/public-origin.js';
 import { buildGraphqlSchema } from './schema.js';
 import { createApolloServer } from './transport/apollo.server.js';
 import { attachGraphqlWs } from './transport/graphql-ws.server.js';
+import { withWsAccessLog } from './transport/ws-access-log.js';
 import { createMaxDepthRule } from './validation/max-depth.rule.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { ValidationRule } from 'graphql';
@@ -104,6 +107,11 @@ export interface GraphqlServerOptions {
   readonly sessions: SessionStore;
   /** Logger; the server logs under `component: 'graphql'`. */
   readonly logger: Logger;
+  /**
+   * The pino logger of the access log: one line per HTTP request (request id, key id,
+   * GraphQL operation, status, ms) under `component: 'http'`. Absent: no access log.
+   */
+  readonly accessLogger?: PinoLogger;
   /**
    * Photos in GridFS (`PHX_IMAGE_STORE=gridfs`; the `GridFsImageStore` of `@phx/jobs`), served under `/images`.
    * Absent: photos are read from the file store under `config.imagesDir`. Borrowed.
@@ -267,7 +275,7 @@ function assemble(options: GraphqlServerOptions) {
     path: GRAPHQL_PATH,
     schema,
     context,
-    access,
+    access: options.accessLogger === undefined ? access : withWsAccessLog(access, options.accessLogger),
     publicOrigin,
     metrics: createWsMetricsHooks(metrics),
     validationRules,
@@ -299,6 +307,7 @@ function mountRoutes(
 ): void {
   const { context, errors, metrics, publicOrigin } = parts;
   const requireKey = createRequireApiKey(parts.authenticator, errors);
+  if (options.accessLogger !== undefined) app.use(createAccessLogMiddleware({ logger: options.accessLogger, graphqlPath: GRAPHQL_PATH }));
   app.use(
     createHealthRouter({
       checkReadiness: options.checkReadiness ?? (async () => undefined),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
-async function start(env: Record<string, string>): Promise<{ code: number; output: string }> {
+async function start(env: Record<string, string>): Promise<{ code: number; output: string; stderr: string }> {
   const base = {
     PATH: process.env['PATH'] ?? '',
     MONGODB_URI: process.env['MONGODB_URI'] ?? 'mongodb://127.0.0.1:1/',
@@ -15,10 +15,10 @@ async function start(env: Record<string, string>): Promise<{ code: number; outpu
   };
   try {
     const { stdout, stderr } = await run(process.execPath, [MAIN], { env: { ...base, ...env }, timeout: 30_000 });
-    return { code: 0, output: stdout + stderr };
+    return { code: 0, output: stdout + stderr, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, output: e.stdout + e.stderr };
+    return { code: e.code, output: e.stdout + e.stderr, stderr: e.stderr };
   }
 }
 
@@ -28,6 +28,18 @@ describe('the GraphQL server with bad settings (the built process)', () => {
     expect(code, output).toBe(2);
     expect(output).toContain('JOB_LOCK_LIFETIME');
     expect(output).toContain('JOB_LOCK_LIFETIME_MS');
+  });
+
+  it('reports every bad variable as one JSON line on stderr, the shape every app writes, and exits 2', async () => {
+    const { code, stderr } = await start({ PORT: 'eighty', LOG_FORMAT: 'xml', MONGODB_URI: 'postgres://secret-password@db/' });
+    expect(code, stderr).toBe(2);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const report = JSON.parse(lines[0] ?? '') as { errors: { variable: string; problem: string }[] };
+    expect(report).toMatchObject({ level: 60, service: 'graphql', msg: 'invalid configuration' });
+    expect(report.errors.map((e) => e.variable).sort()).toEqual(['LOG_FORMAT', 'MONGODB_URI', 'PORT']);
+    expect(report.errors.every((e) => e.problem.length > 0)).toBe(true);
+    expect(stderr).not.toContain('secret-password');
   });
 
   it('exits 2 on a bad value, naming the variable', async () => {

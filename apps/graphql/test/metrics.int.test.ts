@@ -1,6 +1,5 @@
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { createKeyedWsClient } from './support/ws-client.js';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql } from './support/http-graphql.js';
 import { DAVIS_ADDRESS } from './support/sample-properties.js';
@@ -53,12 +52,7 @@ describe('/metrics on the GraphQL server (prom-client)', () => {
     );
     const jobId = enqueued.body.data?.enqueueExtraction.id;
 
-    const client = createClient({
-      url: url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: harness.readKey.authorization },
-    });
+    const client = createKeyedWsClient(url, harness.readKey.authorization);
     try {
       const sub = recordSubscription(client, PROGRESS, { jobId });
       await sub.waitForResult(1);

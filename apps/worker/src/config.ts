@@ -2,8 +2,16 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_MAX_DECODE_PIXELS, InvalidInputError, fetchModeSchema, intSetting, numberSetting, parseSettings } from '@phx/core';
-import type { FetchMode, Source } from '@phx/core';
+import {
+  DEFAULT_MAX_DECODE_PIXELS,
+  InvalidInputError,
+  fetchModeSchema,
+  intSetting,
+  logFormatSetting,
+  numberSetting,
+  parseSettings,
+} from '@phx/core';
+import type { FetchMode, LogFormat, Source } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema } from '@phx/jobs';
 import { extractImagesJobSettingsSchema } from '@phx/jobs/worker';
 import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES, proxyUrlSchema } from '@phx/scrapers';
@@ -72,6 +80,8 @@ export interface WorkerConfig {
   readonly jobTimeoutMs: number;
   /** `LOG_LEVEL`: pino level; default `info`. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `LOG_FORMAT`: `pretty` or `json`; `undefined` (unset): pretty when stdout is a terminal, JSON otherwise. */
+  readonly logFormat: LogFormat | undefined;
   /** `WORKER_NAME`: this worker's name in jobs and logs; default `<hostname>-<pid>`. */
   readonly workerName: string;
   /** `METRICS_PORT`: port of the Prometheus `/metrics` endpoint, 0-65535; `0` turns it off; default 9464. */
@@ -198,6 +208,7 @@ const envSchema = z.object({
   RETIRE_CONTEXT_AFTER_PAGES: intSetting(0, 100_000, DEFAULT_RETIRE_CONTEXT_AFTER_PAGES),
   JOB_TIMEOUT: intSetting(1, 7 * 24 * 3600, DEFAULT_QUEUE_SETTINGS.jobTimeoutMs / SECOND_MS),
   LOG_LEVEL: z.preprocess(blankToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  LOG_FORMAT: z.preprocess(blankToUndefined, logFormatSetting),
   WORKER_NAME: optionalText,
   METRICS_PORT: intSetting(0, 65_535, 9464),
   JOB_LOCK_LIFETIME: numberSetting(queue.lockLifetimeMs),
@@ -272,6 +283,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     retireContextAfterPages: e.RETIRE_CONTEXT_AFTER_PAGES === 0 ? null : e.RETIRE_CONTEXT_AFTER_PAGES,
     jobTimeoutMs: e.JOB_TIMEOUT * SECOND_MS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     workerName: e.WORKER_NAME ?? `${hostname()}-${process.pid}`,
     metricsPort: e.METRICS_PORT,
     metricsHost: e.METRICS_HOST,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
-import { FileImageStore, PixelBudget, configureSharp } from '@phx/core';
+import { FileImageStore, PixelBudget, configureSharp, loadConfigurationOrExit, resolveLogFormat } from '@phx/core';
 import type { Logger } from '@phx/core';
 import {
   DatabaseWatchdog,
@@ -24,18 +24,14 @@ import { createWorkerHealth } from './worker-health.js';
 /** Longest the hand-back and closing may take after the grace period before the process exits anyway, in ms. */
 const SHUTDOWN_MARGIN_MS = 15_000;
 
-function readConfig(): Readonly<WorkerConfig> {
-  try {
-    return loadWorkerConfig(process.env);
-  } catch (error) {
-    console.error(describeError(error));
-    process.exit(2);
-  }
-}
-
 async function main(): Promise<void> {
-  const config = readConfig();
-  const logger: Logger = pino({ level: config.logLevel, base: { worker: config.workerName } });
+  const config: Readonly<WorkerConfig> = loadConfigurationOrExit('worker', () => loadWorkerConfig(process.env), process);
+  const pretty = resolveLogFormat(config.logFormat, process.stdout.isTTY) === 'pretty';
+  const logger: Logger = pino({
+    level: config.logLevel,
+    base: { worker: config.workerName },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { destination: 1 } } } : {}),
+  });
   const sharpSettings = configureSharp();
   const client = await MongoClient.connect(config.mongoUri);
   const db = client.db(config.mongoDb);

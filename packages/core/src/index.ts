@@ -106,8 +106,21 @@ export type {
   RemovedPhotosQuery,
 } from './ports/index.js';
 
-export { parseInput, parseSettings, numberSetting, intSetting, toInputIssues, describeValue } from './validation/index.js';
+export {
+  parseInput,
+  parseSettings,
+  numberSetting,
+  intSetting,
+  toInputIssues,
+  describeValue,
+  loadConfigurationOrExit,
+  invalidConfigurationReport,
+  INVALID_CONFIGURATION_EXIT_CODE,
+  resolveLogFormat,
+  logFormatSetting,
+} from './validation/index.js';
 export type { SettingAliases } from './validation/index.js';
+export type { ConfigurationExit, ConfigurationProblem, InvalidConfigurationReport, LogFormat } from './validation/index.js';
 
 export {
   DEFAULT_DECODE_PHOTO_OPTIONS,

@@ -5,7 +5,7 @@
  * Exit codes: 0 done, 1 unknown key id or failure, 2 bad flags.
  */
 import { CommanderError } from 'commander';
-import { InvalidInputError } from '@phx/core';
+import { InvalidInputError, loadConfigurationOrExit } from '@phx/core';
 import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from '../cli/cli-config.js';
 import { ApiKeyRepository } from '@phx/jobs';
@@ -14,7 +14,7 @@ import { runApiKeyCli } from './run-apikey-cli.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const request = parseApiKeyArgs(argv);
-  const config = loadCliConfig(process.env);
+  const config = loadConfigurationOrExit('phx-apikey', () => loadCliConfig(process.env), process);
   const client = await connectMongo(await resolveMongoUri());
   try {
     const admin = new ApiKeyRepository({ db: client.db(config.mongoDb) });

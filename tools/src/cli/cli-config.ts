@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseInput } from '@phx/core';
+import { logFormatSetting, parseInput, type LogFormat } from '@phx/core';
 import { fixturesDir, localDataDir, sampleCsvPath } from '../db/workspace-paths.js';
 
 /** The CLI's settings from the environment (the CLI's only reader of `process.env`, with `db/`). */
@@ -23,6 +23,8 @@ export interface CliConfig {
   readonly plainTerminal: boolean;
   /** Ms between two progress lines in a pipe or CI (`PHX_PROGRESS_INTERVAL_MS`, 100-600 000, default 5 000). */
   readonly progressIntervalMs: number;
+  /** `LOG_FORMAT`: `pretty` or `json`; `undefined` (unset): pretty when stderr is a terminal, JSON otherwise. */
+  readonly logFormat: LogFormat | undefined;
 }
 
 const schema = z.object({
@@ -32,6 +34,7 @@ const schema = z.object({
   CI: z.string().optional(),
   TERM: z.string().optional(),
   PHX_PROGRESS_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  LOG_FORMAT: z.preprocess((v) => (v === '' ? undefined : v), logFormatSetting),
 });
 
 /**
@@ -51,5 +54,6 @@ export function loadCliConfig(env: NodeJS.ProcessEnv): Readonly<CliConfig> {
     logLevel: e.LOG_LEVEL,
     plainTerminal: (e.CI !== undefined && !['', 'false', '0'].includes(e.CI)) || e.TERM === 'dumb',
     progressIntervalMs: e.PHX_PROGRESS_INTERVAL_MS,
+    logFormat: e.LOG_FORMAT,
   });
 }

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { configureSharp } from '@phx/core';
+import { configureSharp, loadConfigurationOrExit, resolveLogFormat } from '@phx/core';
 import { createAgenda } from '@phx/jobs';
 import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from './cli-config.js';
@@ -21,8 +21,11 @@ import type { ScheduleRequest } from './schedule-options.js';
  * @throws core's `InvalidInputError` for bad settings or input, `NotFoundError`, `CoreError`s of the command
  */
 export async function runRequest(request: CliRequest | ScheduleRequest | PropertiesRequest): Promise<number> {
-  const config = loadCliConfig(process.env);
-  const logger = pino({ level: config.logLevel }, pino.destination(2));
+  const config = loadConfigurationOrExit('phx-extract', () => loadCliConfig(process.env), process);
+  const pretty = resolveLogFormat(config.logFormat, process.stderr.isTTY) === 'pretty';
+  const logger = pretty
+    ? pino({ level: config.logLevel, transport: { target: 'pino-pretty', options: { destination: 2 } } })
+    : pino({ level: config.logLevel }, pino.destination(2));
   configureSharp();
   const client = await connectMongo(await resolveMongoUri());
   const interrupt = new AbortController();

@@ -81,7 +81,17 @@ export function sendAccessFailure(res: Response, next: NextFunction, error: unkn
  * @returns who is calling
  */
 export function principalOf(res: Response): ApiPrincipal {
-  const principal = res.locals[PRINCIPAL_LOCAL] as ApiPrincipal | undefined;
+  const principal = findPrincipal(res);
   if (principal === undefined) throw new Error('no API key principal on this request: mount createRequireApiKey first');
   return principal;
+}
+
+/**
+ * The principal {@link createRequireApiKey} found for this request, if it ran and let the request through.
+ *
+ * @param res - the Express response of any request
+ * @returns who is calling, or `undefined` (an open route, or a refused credential)
+ */
+export function findPrincipal(res: Response): ApiPrincipal | undefined {
+  return res.locals[PRINCIPAL_LOCAL] as ApiPrincipal | undefined;
 }

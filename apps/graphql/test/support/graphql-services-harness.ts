@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { noopLogger, type Logger } from '@phx/core';
+import type { Logger as PinoLogger } from 'pino';
 import {
   JobRepository,
   MongoPhotoRepository,
@@ -71,6 +72,8 @@ export interface GraphqlHarnessOptions {
   readonly config?: Partial<GraphqlServerConfig>;
   /** Logger; default no-op. */
   readonly logger?: Logger;
+  /** The access log's pino logger; default none (no access log). */
+  readonly accessLogger?: PinoLogger;
   /** Readiness check; default pings the test database. */
   readonly checkReadiness?: () => Promise<void>;
   /** Where photos are served from, as `PHX_IMAGE_STORE`; default `file` (under `config.imagesDir`). */
@@ -110,6 +113,7 @@ export async function openGraphqlHarness(suite: string, options: GraphqlHarnessO
     logger: options.logger ?? noopLogger,
     ...services.serverOptions,
     ...(options.checkReadiness === undefined ? {} : { checkReadiness: options.checkReadiness }),
+    ...(options.accessLogger === undefined ? {} : { accessLogger: options.accessLogger }),
   });
   return {
     database,

@@ -15,7 +15,9 @@ import { parseRedfinListingUrl } from './redfin-urls.js';
 
 /** The server state a Redfin page's scripts set, or its rendered media browser with at least one photo. */
 const REDFIN_RENDERED_DATA = Object.freeze({
+  /** What the page waits for, as errors name it. */
   description: '__reactServerState.InitialContext or the rendered media browser [data-rf-test-id="mediaBrowser"]',
+  /** Run in the page: whether the listing data or media browser is there yet. */
   domReady: (): boolean => {
     const document = (globalThis as unknown as { document: PageDocument }).document;
     const state = (globalThis as { __reactServerState?: { InitialContext?: unknown } }).__reactServerState;

@@ -17,7 +17,9 @@ const LISTING_PATH = /\/homedetails\/|_zpid\/?$/;
 
 /** The listing data a Zillow page's scripts add, or its rendered gallery with at least one photo tile. */
 const ZILLOW_RENDERED_DATA = Object.freeze({
+  /** What the page waits for, as errors name it. */
   description: '__NEXT_DATA__ listing data or the rendered gallery [data-testid="hollywood-gallery-images"]',
+  /** Run in the page: whether the listing data or gallery is there yet. */
   domReady: (): boolean => {
     const document = (globalThis as unknown as { document: PageDocument }).document;
     const next = document.getElementById('__NEXT_DATA__');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -85,6 +85,33 @@ describe('publishable packages', () => {
     };
     expect(Object.keys(scrapersPkg.peerDependencies ?? {})).toContain('playwright-core');
     expect(Object.keys(scrapersPkg.dependencies ?? {})).not.toContain('playwright-core');
+  });
+
+  it('carry their LICENSE, repository, homepage and bugs fields, and source maps whose every source is in the package', () => {
+    for (const name of ['core', 'scrapers']) {
+      const installed = path.join(project, 'node_modules/@phx', name);
+      const pkg = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as Record<string, unknown>;
+      expect(pkg, name).toMatchObject({
+        license: 'MIT',
+        repository: { type: 'git', directory: `packages/${name}` },
+        homepage: expect.stringMatching(/^https:\/\//) as unknown,
+        bugs: { url: expect.stringMatching(/^https:\/\//) as unknown },
+      });
+      expect(readFileSync(path.join(installed, 'LICENSE'), 'utf8'), name).toMatch(/^MIT License/);
+      const maps = readdirSync(path.join(installed, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'));
+      const missing: string[] = [];
+      for (const file of maps) {
+        const mapPath = path.join(installed, 'dist', file);
+        const map = JSON.parse(readFileSync(mapPath, 'utf8')) as { sourceRoot?: string; sources: string[] };
+        for (const source of map.sources) {
+          const resolved = path.resolve(path.dirname(mapPath), map.sourceRoot ?? '', source);
+          if (!resolved.startsWith(installed + path.sep) || !existsSync(resolved)) missing.push(`${file} -> ${source}`);
+        }
+      }
+      log.push(`${name}: ${maps.length} source maps, ${missing.length} unresolved sources`);
+      expect(maps.length, name).toBeGreaterThan(0);
+      expect(missing, name).toEqual([]);
+    }
   });
 
   it('export the curated API at the root and the parts phx uses itself under ./internal', async () => {
