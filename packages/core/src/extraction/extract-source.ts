@@ -116,7 +116,7 @@ export async function extractSource(ctx: ExtractionContext, source: Source, tall
     return;
   }
   try {
-    await ctx.photoIndex.load(ctx.repository);
+    await ctx.photoIndex.load(ctx.repository, ctx.dryRun ? null : ctx.store);
   } catch (error) {
     throwIfCancelled(ctx.signal);
     tally.sourceFailed(toExtractionFailure(error, source, listing.listingUrl, `Reading the stored photos before ${source}`));

@@ -3,6 +3,7 @@ import type { Source } from '../model/source.js';
 import { mergeSighting, newPhotoRecord } from '../photos/photo-record-merge.js';
 import { findSamePhoto } from '../photos/same-photo.js';
 import type { ImageIdentity, SamePhotoMatch } from '../photos/same-photo.js';
+import type { ImageStore } from '../ports/image-store.js';
 import type { PhotoObservation, PhotoRecord, PhotoRepository } from '../ports/photo-repository.js';
 
 /**
@@ -24,12 +25,21 @@ export class PhotoIndex {
   }
 
   /**
-   * Reads the property's records once; later calls do nothing.
+   * Reads the property's records once; later calls do nothing. With `store`,
+   * a record whose original file the store lacks (an images folder replaced
+   * or emptied under the same database) is left out: its photo is downloaded
+   * and stored again instead of being taken as unchanged.
    *
    * @param repository - where the records are
+   * @param store - where the files are; `null` (a dry run) keeps every record
    */
-  async load(repository: PhotoRepository): Promise<void> {
-    this.#records ??= await repository.listPhotos(this.#propertyId);
+  async load(repository: PhotoRepository, store: Pick<ImageStore, 'list'> | null): Promise<void> {
+    if (this.#records !== null) return;
+    const [records, files] = await Promise.all([
+      repository.listPhotos(this.#propertyId),
+      store === null ? null : store.list(this.#propertyId).then((names) => new Set(names)),
+    ]);
+    this.#records ??= files === null ? records : records.filter((r) => files.has(r.fileName));
   }
 
   /**

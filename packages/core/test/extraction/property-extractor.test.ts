@@ -120,6 +120,21 @@ describe('PropertyExtractor: storing photos', () => {
     );
   });
 
+  it('stores again a known photo whose file the image store lacks (a new or emptied images folder over the same database)', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(3)]]) });
+    await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
+    const before = await world.store.list(zillowOnly.id);
+    const emptyStore = new MemoryImageStore();
+    const { scrapers, fetcher, repository } = world;
+    const extractor = new PropertyExtractor({ scrapers, fetcher, store: emptyStore, repository });
+    const req = request({ sources: ['zillow'] });
+    const again = await extractor.extractProperty(zillowOnly, req);
+    expect(again).toMatchObject({ status: 'completed', unchangedImages: 0, failedImages: 0 });
+    expect(again.newImages + again.duplicateImages).toBe(4);
+    expect((await emptyStore.list(zillowOnly.id)).sort()).toEqual([...before].sort());
+    expect(await repository.listPhotos(zillowOnly.id)).toHaveLength(4);
+  });
+
   it('keeps at most photoConcurrency downloads in flight', async () => {
     const photos = [...house(30), ...house(31), ...house(32)];
     const world = await buildWorld(
