@@ -175,3 +175,16 @@ export type {
   PropertyExtracting,
   RunExtractionInput,
 } from './extraction/index.js';
+
+export {
+  PHX_TRACER_NAME,
+  inSpan,
+  recordSpanError,
+  captureTraceContext,
+  contextOfTrace,
+  tracingEnvShape,
+  tracingSettingsOf,
+  readTracingSettings,
+  startProcessTracing,
+} from './tracing/index.js';
+export type { TraceContextCarrier, TracingSettings, TracingEnv, ProcessTracing, ProcessTracingOptions } from './tracing/index.js';
