@@ -10,23 +10,24 @@
  * an `enqueueExtraction` request is stored with its job, for the worker.
  */
 import { createRequire } from 'node:module';
-import { startProcessTracing } from '@phx/core';
-
-/** `service.name` of the server's spans when `OTEL_SERVICE_NAME` is unset. */
-export const GRAPHQL_SERVICE_NAME = 'phx-graphql';
+import { DEFAULT_SERVICE_NAMES, startProcessTracing } from '@phx/core';
+import type * as HttpModule from '@opentelemetry/instrumentation-http';
+import type * as ExpressModule from '@opentelemetry/instrumentation-express';
+import type * as GraphqlModule from '@opentelemetry/instrumentation-graphql';
+import type * as MongodbModule from '@opentelemetry/instrumentation-mongodb';
 
 const require = createRequire(import.meta.url);
 
 /** The server's tracing (`settings: null` when off); `stop()` it last when the server stops. */
 export const tracing = startProcessTracing({
   env: process.env,
-  defaultServiceName: GRAPHQL_SERVICE_NAME,
+  defaultServiceName: DEFAULT_SERVICE_NAMES.graphql,
   require,
   instrumentations: () => {
-    const http = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-    const express = require('@opentelemetry/instrumentation-express') as typeof import('@opentelemetry/instrumentation-express');
-    const graphql = require('@opentelemetry/instrumentation-graphql') as typeof import('@opentelemetry/instrumentation-graphql');
-    const mongodb = require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
+    const http = require('@opentelemetry/instrumentation-http') as typeof HttpModule;
+    const express = require('@opentelemetry/instrumentation-express') as typeof ExpressModule;
+    const graphql = require('@opentelemetry/instrumentation-graphql') as typeof GraphqlModule;
+    const mongodb = require('@opentelemetry/instrumentation-mongodb') as typeof MongodbModule;
     return [
       new http.HttpInstrumentation(),
       new express.ExpressInstrumentation(),

@@ -2,7 +2,18 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULT_MAX_DECODE_PIXELS, InvalidInputError, fetchModeSchema, intSetting, numberSetting, parseSettings } from '@phx/core';
+import {
+  DEFAULT_MAX_DECODE_PIXELS,
+  DEFAULT_SERVICE_NAMES,
+  InvalidInputError,
+  fetchModeSchema,
+  intSetting,
+  numberSetting,
+  parseSettings,
+  tracingEnvShape,
+  tracingSettingsOf,
+} from '@phx/core';
+import type { TracingSettings } from '@phx/core';
 import type { FetchMode, Source } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema } from '@phx/jobs';
 import { extractImagesJobSettingsSchema } from '@phx/jobs/worker';
@@ -132,6 +143,13 @@ export interface WorkerConfig {
    * 10 000. Readers take it as dead after 3 intervals without one.
    */
   readonly workerHeartbeatMs: number;
+  /**
+   * Tracing, on when an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
+   * (the traces URL) or `OTEL_EXPORTER_OTLP_ENDPOINT` (`/v1/traces` appended),
+   * `http(s)://` URLs; `OTEL_SERVICE_NAME` (default `phx-worker`); `OTEL_SDK_DISABLED=true`
+   * turns it off. `null` when off. Started by `tracing.ts` before this is read.
+   */
+  readonly tracing: TracingSettings | null;
 }
 
 /** The workspace root (this file is `apps/worker/{src,dist}/config.*`). */
@@ -172,6 +190,7 @@ export const WORKER_ENV_ALIASES = Object.freeze({
 });
 
 const envSchema = z.object({
+  ...tracingEnvShape,
   MONGODB_URI: z
     .string({ error: 'MONGODB_URI is required (e.g. mongodb://127.0.0.1:27027/)' })
     .trim()
@@ -286,5 +305,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     watchdogIntervalMs: e.WATCHDOG_INTERVAL_MS,
     watchdogTimeoutMs: e.WATCHDOG_TIMEOUT_MS,
     workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
+    tracing: tracingSettingsOf(e, DEFAULT_SERVICE_NAMES.worker),
   });
 }

@@ -11,22 +11,22 @@
  * continues the trace of the request that enqueued it.
  */
 import { createRequire } from 'node:module';
-import { startProcessTracing } from '@phx/core';
-
-/** `service.name` of the worker's spans when `OTEL_SERVICE_NAME` is unset. */
-export const WORKER_SERVICE_NAME = 'phx-worker';
+import { DEFAULT_SERVICE_NAMES, startProcessTracing } from '@phx/core';
+import type * as HttpModule from '@opentelemetry/instrumentation-http';
+import type * as UndiciModule from '@opentelemetry/instrumentation-undici';
+import type * as MongodbModule from '@opentelemetry/instrumentation-mongodb';
 
 const require = createRequire(import.meta.url);
 
 /** The worker's tracing (`settings: null` when off); `stop()` it last when the worker stops. */
 export const tracing = startProcessTracing({
   env: process.env,
-  defaultServiceName: WORKER_SERVICE_NAME,
+  defaultServiceName: DEFAULT_SERVICE_NAMES.worker,
   require,
   instrumentations: () => {
-    const http = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-    const undici = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
-    const mongodb = require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
+    const http = require('@opentelemetry/instrumentation-http') as typeof HttpModule;
+    const undici = require('@opentelemetry/instrumentation-undici') as typeof UndiciModule;
+    const mongodb = require('@opentelemetry/instrumentation-mongodb') as typeof MongodbModule;
     // Only calls inside a trace: the queue's polling and the metrics scrapes would each start a trace of their own.
     return [
       new http.HttpInstrumentation({ requireParentforOutgoingSpans: true, requireParentforIncomingSpans: true }),

@@ -182,6 +182,7 @@ export {
   recordSpanError,
   captureTraceContext,
   contextOfTrace,
+  DEFAULT_SERVICE_NAMES,
   tracingEnvShape,
   tracingSettingsOf,
   readTracingSettings,

@@ -21,6 +21,9 @@ export const tracingEnvShape = {
     .optional(),
 };
 
+/** `service.name` of each phx process's spans when `OTEL_SERVICE_NAME` is unset. */
+export const DEFAULT_SERVICE_NAMES = Object.freeze({ graphql: 'phx-graphql', worker: 'phx-worker' } as const);
+
 /** Tracing of a process when it is on: where spans go and under which service name. */
 export interface TracingSettings {
   /** The OTLP/HTTP traces URL spans are exported to (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`). */
