@@ -30,7 +30,8 @@ export const tracing = startProcessTracing({
     const mongodb = require('@opentelemetry/instrumentation-mongodb') as typeof MongodbModule;
     return [
       new http.HttpInstrumentation(),
-      new express.ExpressInstrumentation(),
+      // Not one span per router the request walks past (a dozen per request): middleware and handlers only.
+      new express.ExpressInstrumentation({ ignoreLayersType: [express.ExpressLayerType.ROUTER] }),
       new graphql.GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true }),
       // The watchdog's pings and Agenda's polling outside requests would each start a trace of their own.
       new mongodb.MongoDBInstrumentation({ requireParentSpan: true }),
