@@ -1,7 +1,17 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { intSetting, logFormatSetting, numberSetting, parseSettings, type LogFormat } from '@phx/core';
+import {
+  DEFAULT_SERVICE_NAMES,
+  intSetting,
+  logFormatSetting,
+  numberSetting,
+  parseSettings,
+  tracingEnvShape,
+  tracingSettingsOf,
+  type LogFormat,
+} from '@phx/core';
+import type { TracingSettings } from '@phx/core';
 import { queueSettingsSchema } from '@phx/jobs';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
@@ -121,12 +131,20 @@ export interface GraphqlConfig {
    * none (same origin only).
    */
   readonly corsOrigins: readonly string[];
+  /**
+   * Tracing, on when an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
+   * (the traces URL) or `OTEL_EXPORTER_OTLP_ENDPOINT` (`/v1/traces` appended),
+   * `http(s)://` URLs; `OTEL_SERVICE_NAME` (default `phx-graphql`); `OTEL_SDK_DISABLED=true`
+   * turns it off. `null` when off. Started by `tracing.ts` before this is read.
+   */
+  readonly tracing: TracingSettings | null;
 }
 
 /** Names that say the unit, accepted besides the original design's names that do not; both set with different values is refused. */
 export const GRAPHQL_ENV_ALIASES = Object.freeze({ JOB_LOCK_LIFETIME: 'JOB_LOCK_LIFETIME_MS' });
 
 const envSchema = z.object({
+  ...tracingEnvShape,
   PORT: intSetting(0, 65_535, 4000),
   HOST: z.string().min(1).default('127.0.0.1'),
   MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// connection string'),
@@ -227,6 +245,7 @@ export function loadGraphqlConfig(env: Readonly<Record<string, string | undefine
     maxSocketsPerApiKey: parsed.MAX_SOCKETS_PER_API_KEY,
     sessionTtlMs: parsed.SESSION_TTL_MS,
     corsOrigins: Object.freeze(splitList(parsed.CORS_ORIGINS).map((origin) => new URL(origin).origin)),
+    tracing: tracingSettingsOf(parsed, DEFAULT_SERVICE_NAMES.graphql),
   });
 }
 

@@ -6,6 +6,8 @@
  * and serves HTTP and graphql-ws on one port. Logs `graphql ready` with the URL once listening;
  * SIGTERM or SIGINT stops it gracefully with exit code 0.
  */
+// First: tracing starts (when configured) before the modules it instruments load.
+import { tracing } from './tracing.js';
 import 'reflect-metadata';
 import { DatabaseWatchdog } from '@phx/jobs';
 import { MongoClient } from 'mongodb';
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
       exitSoon(logger, 1);
     }
   };
+  closers.push(() => tracing.stop()); // closed last: exports the spans of the shutdown too
   process.on('SIGTERM', (signal) => void stop(signal));
   process.on('SIGINT', (signal) => void stop(signal));
 

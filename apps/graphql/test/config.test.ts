@@ -134,3 +134,27 @@ describe('loadGraphqlConfig', () => {
     expect(paths).toEqual(expect.arrayContaining(['PORT', 'MONGODB_URI', 'LOG_LEVEL']));
   });
 });
+
+describe('loadGraphqlConfig: tracing', () => {
+  const base = { MONGODB_URI: 'mongodb://127.0.0.1:27017/' };
+
+  it('is off by default and on with an OTLP endpoint, as phx-graphql unless OTEL_SERVICE_NAME says otherwise', () => {
+    expect(loadGraphqlConfig(base).tracing).toBeNull();
+    expect(loadGraphqlConfig({ ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otel.example/v1/traces' }).tracing).toEqual({
+      tracesEndpoint: 'https://otel.example/v1/traces',
+      serviceName: 'phx-graphql',
+    });
+    expect(
+      loadGraphqlConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_SERVICE_NAME: 'api-eu' }).tracing,
+    ).toEqual({
+      tracesEndpoint: 'http://127.0.0.1:4318/v1/traces',
+      serviceName: 'api-eu',
+    });
+  });
+
+  it('names a bad OTLP endpoint', () => {
+    expect(() => loadGraphqlConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://127.0.0.1:4317' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT.*http:\/\/ or https:\/\//s,
+    );
+  });
+});

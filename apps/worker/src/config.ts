@@ -4,14 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
   DEFAULT_MAX_DECODE_PIXELS,
+  DEFAULT_SERVICE_NAMES,
   InvalidInputError,
   fetchModeSchema,
   intSetting,
   logFormatSetting,
   numberSetting,
   parseSettings,
+  tracingEnvShape,
+  tracingSettingsOf,
 } from '@phx/core';
-import type { FetchMode, LogFormat, Source } from '@phx/core';
+import type { FetchMode, LogFormat, Source, TracingSettings } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema } from '@phx/jobs';
 import { extractImagesJobSettingsSchema } from '@phx/jobs/worker';
 import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES, proxyUrlSchema } from '@phx/scrapers';
@@ -142,6 +145,13 @@ export interface WorkerConfig {
    * 10 000. Readers take it as dead after 3 intervals without one.
    */
   readonly workerHeartbeatMs: number;
+  /**
+   * Tracing, on when an OTLP endpoint is set: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`
+   * (the traces URL) or `OTEL_EXPORTER_OTLP_ENDPOINT` (`/v1/traces` appended),
+   * `http(s)://` URLs; `OTEL_SERVICE_NAME` (default `phx-worker`); `OTEL_SDK_DISABLED=true`
+   * turns it off. `null` when off. Started by `tracing.ts` before this is read.
+   */
+  readonly tracing: TracingSettings | null;
 }
 
 /** The workspace root (this file is `apps/worker/{src,dist}/config.*`). */
@@ -182,6 +192,7 @@ export const WORKER_ENV_ALIASES = Object.freeze({
 });
 
 const envSchema = z.object({
+  ...tracingEnvShape,
   MONGODB_URI: z
     .string({ error: 'MONGODB_URI is required (e.g. mongodb://127.0.0.1:27027/)' })
     .trim()
@@ -298,5 +309,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv): Readonly<WorkerConfig>
     watchdogIntervalMs: e.WATCHDOG_INTERVAL_MS,
     watchdogTimeoutMs: e.WATCHDOG_TIMEOUT_MS,
     workerHeartbeatMs: e.WORKER_HEARTBEAT_MS,
+    tracing: tracingSettingsOf(e, DEFAULT_SERVICE_NAMES.worker),
   });
 }

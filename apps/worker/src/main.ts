@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: tracing starts (when configured) before the modules it instruments load.
+import { tracing } from './tracing.js';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { FileImageStore, PixelBudget, configureSharp, loadConfigurationOrExit, resolveLogFormat } from '@phx/core';
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
       await extractors.close();
       await metrics.close();
       await client.close();
+      await tracing.stop();
       logger.info({ reason }, 'worker stopped');
     })();
     return stopping;

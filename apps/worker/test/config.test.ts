@@ -66,6 +66,8 @@ describe('loadWorkerConfig', () => {
       WATCHDOG_INTERVAL_MS: '2000',
       WATCHDOG_TIMEOUT_MS: '1500',
       WORKER_HEARTBEAT_MS: '2500',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otel.example/v1/traces',
+      OTEL_SERVICE_NAME: 'phx-worker-eu',
     });
     expect(config).toEqual({
       mongoUri: 'mongodb://db.example:27017/',
@@ -97,6 +99,7 @@ describe('loadWorkerConfig', () => {
       watchdogIntervalMs: 2_000,
       watchdogTimeoutMs: 1_500,
       workerHeartbeatMs: 2_500,
+      tracing: { tracesEndpoint: 'https://otel.example/v1/traces', serviceName: 'phx-worker-eu' },
     });
   });
 
@@ -188,5 +191,32 @@ describe('loadWorkerConfig', () => {
       'RETIRE_CONTEXT_AFTER_PAGES',
       'WORKER_HEARTBEAT_MS',
     ]);
+  });
+});
+
+describe('loadWorkerConfig: tracing', () => {
+  const base = { MONGODB_URI: 'mongodb://127.0.0.1:27027/' };
+
+  it('is off by default and on with an OTLP endpoint, as phx-worker unless OTEL_SERVICE_NAME says otherwise', () => {
+    expect(loadWorkerConfig(base).tracing).toBeNull();
+    expect(loadWorkerConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toEqual({
+      tracesEndpoint: 'http://127.0.0.1:4318/v1/traces',
+      serviceName: 'phx-worker',
+    });
+    expect(
+      loadWorkerConfig({
+        ...base,
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+        OTEL_SERVICE_NAME: 'worker-eu',
+        OTEL_SDK_DISABLED: 'true',
+      }).tracing,
+    ).toBeNull();
+  });
+
+  it('names a bad OTLP endpoint or OTEL_SDK_DISABLED value', () => {
+    expect(() => loadWorkerConfig({ ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '127.0.0.1:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.*http:\/\/ or https:\/\//s,
+    );
+    expect(() => loadWorkerConfig({ ...base, OTEL_SDK_DISABLED: 'off' })).toThrow(InvalidInputError);
   });
 });

@@ -190,3 +190,17 @@ export type {
   PropertyExtracting,
   RunExtractionInput,
 } from './extraction/index.js';
+
+export {
+  PHX_TRACER_NAME,
+  inSpan,
+  recordSpanError,
+  captureTraceContext,
+  contextOfTrace,
+  DEFAULT_SERVICE_NAMES,
+  tracingEnvShape,
+  tracingSettingsOf,
+  readTracingSettings,
+  startProcessTracing,
+} from './tracing/index.js';
+export type { TraceContextCarrier, TracingSettings, TracingEnv, ProcessTracing, ProcessTracingOptions } from './tracing/index.js';

@@ -6,11 +6,14 @@ import { ZERO_OUTCOME_COUNTS } from '../model/extraction-job.js';
 import type { PropertyOutcome } from '../model/extraction-job.js';
 import { FETCH_MODES } from '../model/fetch-mode.js';
 import type { FetchMode } from '../model/fetch-mode.js';
+import { SpanStatusCode } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import type { JobId, PropertyId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
 import { SOURCES } from '../model/source.js';
 import type { Source } from '../model/source.js';
 import { parseInput } from '../validation/index.js';
+import { inSpan } from '../tracing/spans.js';
 import type { ExtractionEventListener } from './extraction-event.js';
 import { propertyConcurrencySchema } from './extraction-settings.js';
 import { toExtractionFailure } from './extraction-failure.js';
@@ -163,7 +166,13 @@ export async function runExtraction(input: RunExtractionInput, extractor: Proper
   const signal = input.signal === undefined ? closed.signal : AbortSignal.any([input.signal, closed.signal]);
   const request = requestFor(input, signal);
   const limit = pLimit(parsed.propertyConcurrency);
-  const extractOne = async (property: Property, waitOutsideSlot: WaitOutsideSlot): Promise<PropertyOutcome> => {
+  const extractOne = (property: Property, waitOutsideSlot: WaitOutsideSlot): Promise<PropertyOutcome> =>
+    inSpan('property', { 'phx.property.id': property.id, 'phx.sources': [...request.sources] }, async (span) => {
+      const outcome = await extractGuarded(property, waitOutsideSlot);
+      traceOutcome(span, outcome);
+      return outcome;
+    });
+  const extractGuarded = async (property: Property, waitOutsideSlot: WaitOutsideSlot): Promise<PropertyOutcome> => {
     throwIfCancelled(signal);
     try {
       return await extractor.extractProperty(property, { ...request, waitOutsideSlot });
@@ -219,4 +228,18 @@ export async function runExtraction(input: RunExtractionInput, extractor: Proper
   throwIfCancelled(closed.signal);
   if (cancelled !== null) throw cancelled; // unreachable: extractOne only rejects on cancellation, handled above
   return outcomes.filter((o) => o !== undefined);
+}
+
+/** Sets a `property` span's outcome attributes; a `failed` outcome marks the span ERROR with its first failure's code. */
+function traceOutcome(span: Span, outcome: PropertyOutcome): void {
+  span.setAttributes({
+    'phx.property.status': outcome.status,
+    'phx.property.photos_found': outcome.photosFound,
+    'phx.property.new_images': outcome.newImages,
+    'phx.property.failed_images': outcome.failedImages,
+  });
+  if (outcome.status !== 'failed') return;
+  const first = outcome.failures[0];
+  span.setStatus({ code: SpanStatusCode.ERROR, ...(first === undefined ? {} : { message: first.message }) });
+  if (first !== undefined) span.setAttribute('error.type', first.code);
 }

@@ -1,5 +1,5 @@
 import { FAILED_PROPERTIES_LIST_LIMIT, pickCounters } from '@phx/core';
-import type { ExtractionJob, JobId } from '@phx/core';
+import type { ExtractionJob, JobId, TraceContextCarrier } from '@phx/core';
 
 /**
  * A job as stored in MongoDB and read back: core's {@link ExtractionJob} plus
@@ -31,6 +31,12 @@ export interface StoredExtractionJob extends ExtractionJob {
   readonly origin?: JobOrigin;
   /** The schedule whose tick created the job (origin `scheduled`); absent otherwise. */
   readonly scheduleId?: string;
+  /**
+   * The W3C trace context of the request that enqueued the job, when tracing
+   * was on there: the worker's `job` span continues that trace. Absent for
+   * scheduled jobs (each run starts a trace of its own) and without tracing.
+   */
+  readonly traceContext?: TraceContextCarrier;
 }
 
 /** Who asked for a job: a person or program (`interactive`), or a schedule's tick (`scheduled`). */

@@ -16,6 +16,7 @@ import {
   propertyIdArgument,
   SOURCES,
   ZERO_OUTCOME_COUNTS,
+  captureTraceContext,
 } from '@phx/core';
 import type {
   Clock,
@@ -30,6 +31,7 @@ import type {
   PropertyOutcomeCounts,
   PropertyOutcomeStatus,
   Source,
+  TraceContextCarrier,
 } from '@phx/core';
 import { JobAlreadyFinishedError, JobQueueError, describeError } from '../errors/index.js';
 import { EXTRACT_IMAGES_JOB } from '../agenda/job-payloads.js';
@@ -234,7 +236,9 @@ export class JobService {
   ): { readonly job: ExtractionJob; readonly properties: readonly Property[]; readonly dedupeKey: string } {
     const request = resolveEnqueueExtractionInput(input);
     const now = this.clock.now();
-    const job: ExtractionJob & JobOriginFields = {
+    // The request's trace goes with the job to the worker; a schedule's tick starts a trace of its own there.
+    const traceContext = origin.origin === 'interactive' ? captureTraceContext() : null;
+    const job: ExtractionJob & JobOriginFields & { readonly traceContext?: TraceContextCarrier } = {
       id: this.newId(),
       createdAt: now,
       startedAt: null,
@@ -250,6 +254,7 @@ export class JobService {
       totalProperties: request.properties.length,
       failedPropertiesList: [],
       ...origin,
+      ...(traceContext === null ? {} : { traceContext }),
     };
     return { job, properties: request.properties, dedupeKey: dedupeKeyOf(request) };
   }

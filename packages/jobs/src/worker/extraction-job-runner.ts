@@ -1,4 +1,5 @@
-import { isFinalJobStatus } from '@phx/core';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { contextOfTrace, inSpan, isFinalJobStatus } from '@phx/core';
 import type { Clock, Logger, PropertyExtracting } from '@phx/core';
 import { describeError } from '../errors/index.js';
 import { settledProgressOf, writeJobEnd } from '../progress/job-end.js';
@@ -177,8 +178,36 @@ export class ExtractionJobRunner {
     const started = await this.claim(job, queue, logger);
     if (started === null) return null;
     heartbeat.holdLease(() => this.s.runs.heartbeat(jobId, started.runNumber, this.s.clock.now()));
+    // One `job` span per run, continuing the trace of the request that enqueued the job (a scheduled job's starts its own).
+    const attributes = {
+      'phx.job.id': jobId,
+      'phx.job.run_number': started.runNumber,
+      'phx.job.property_count': started.totalProperties,
+      'phx.worker.name': this.s.workerName,
+    };
+    return inSpan(
+      'job',
+      attributes,
+      async (span) => {
+        const result = await this.runStarted(entry, started, queue, logger);
+        span.setAttribute('phx.job.run_status', result.status);
+        if (result.status === 'failed') {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: result.job?.errorMessage ?? 'job failed' });
+        }
+        return result;
+      },
+      contextOfTrace(started.traceContext),
+    );
+  }
+
+  private async runStarted(
+    entry: ActiveRun,
+    started: StoredExtractionJob,
+    queue: QueueHandle,
+    logger: Logger,
+  ): Promise<ExtractionRunResult> {
     const run = await this.createRun(started, logger);
-    if (run === null) return { status: 'failed', job: await this.s.repository.get(jobId) };
+    if (run === null) return { status: 'failed', job: await this.s.repository.get(started.id) };
     entry.run = run;
     if (entry.stop !== null) run.stop(entry.stop);
     try {

@@ -1,4 +1,4 @@
-import { InvalidInputError, ListingNotFoundError, parseInput, throwIfCancelled } from '@phx/core';
+import { InvalidInputError, ListingNotFoundError, inSpan, parseInput, throwIfCancelled } from '@phx/core';
 import type { FetchMode, Logger, PageFetchMode, PhotoScraper, Property, PropertyId, ScrapeRequest, Source } from '@phx/core';
 import { CookieJar } from 'tough-cookie';
 import { BotWallError, BrowserCrashedError, ListingRemovedError, OffSiteRedirectError, UnexpectedContentError } from '../errors/index.js';
@@ -382,14 +382,21 @@ export abstract class ListingPageScraper implements PhotoScraper {
         }
       },
     };
-    const read = async (access: PageAccess): Promise<ReadListing> => {
-      const snapshot = await access.load(url, dataReady);
-      this.assertNotBotWall(snapshot);
-      this.assertStillListed(snapshot);
-      this.assertSameListing(snapshot);
-      const parsed = this.parseSnapshot(snapshot);
-      return { ...(await this.complete(access, snapshot, parsed, signal)), fetchMode: access.mode };
-    };
+    const read = (access: PageAccess): Promise<ReadListing> =>
+      inSpan(
+        'page',
+        { 'phx.source': this.source, 'phx.fetch_mode': access.mode, 'server.address': new URL(url).hostname },
+        async (span) => {
+          const snapshot = await access.load(url, dataReady);
+          this.assertNotBotWall(snapshot);
+          this.assertStillListed(snapshot);
+          this.assertSameListing(snapshot);
+          const parsed = this.parseSnapshot(snapshot);
+          const listing = await this.complete(access, snapshot, parsed, signal);
+          span.setAttributes({ 'phx.page.photos': listing.parsed.photos.length, 'phx.page.data_path': listing.parsed.dataPath });
+          return { ...listing, fetchMode: access.mode };
+        },
+      );
     if (mode !== 'auto') return this.inMode(mode, propertyId, url, signal, read);
     return this.guard.run(url, signal, (attempt) =>
       this.inSession(propertyId, url, signal, (session) => this.readAuto({ propertyId, url, signal, attempt, session }, read)),

@@ -1,4 +1,4 @@
-import { CancelledError, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
+import { CancelledError, inSpan, noopLogger, parseInput, throwIfCancelled } from '@phx/core';
 import type { FetchedPhoto, Logger, NotModifiedPhoto, PhotoFetchRequest, PhotoFetcher, Source } from '@phx/core';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
@@ -114,6 +114,15 @@ export class HttpPhotoFetcher implements PhotoFetcher {
    */
   async fetchPhoto(given: PhotoFetchRequest): Promise<FetchedPhoto> {
     const req = checkPhotoFetchRequest(given);
+    return inSpan('photo', { 'server.address': hostOf(req.url) }, async (span) => {
+      const photo = await this.download(req, (status) => span.setAttribute('http.response.status_code', status));
+      span.setAttributes({ 'phx.photo.bytes': photo.bytes.length, 'phx.photo.not_modified': photo.notModified === true });
+      return photo;
+    });
+  }
+
+  /** {@link fetchPhoto} of a checked request; `onStatus` hears each answer's HTTP status (redirects included). */
+  private async download(req: PhotoFetchRequest, onStatus: (status: number) => void): Promise<FetchedPhoto> {
     throwIfCancelled(req.signal);
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const joined = req.signal === undefined ? null : eitherSignal(req.signal, timeout);
@@ -128,6 +137,7 @@ export class HttpPhotoFetcher implements PhotoFetcher {
           headers: { 'user-agent': this.userAgent, accept: 'image/avif,image/webp,image/jpeg,image/*;q=0.8', ...conditionalHeaders(req) },
           ...(this.dispatcher === undefined ? {} : { dispatcher: this.dispatcher }),
         });
+        onStatus(res.statusCode);
         const location = header(res.headers, 'location');
         if (res.statusCode >= 300 && res.statusCode < 400 && location !== null) {
           discard(res.body);
@@ -267,5 +277,14 @@ function safeSource(url: string): Source | null {
     return sourceOfPhotoHost(new URL(url).hostname);
   } catch {
     return null;
+  }
+}
+
+/** The host name of a URL, or `(not a URL)` (the fetch then fails naming it). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '(not a URL)';
   }
 }
