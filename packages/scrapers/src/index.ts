@@ -44,6 +44,7 @@ export { RedfinScraper } from './redfin/index.js';
 export {
   BrowserPool,
   browserPoolOptionsSchema,
+  DEFAULT_IDLE_CLOSE_MS,
   DEFAULT_RETIRE_CONTEXT_AFTER_PAGES,
   listingScraperOptionsSchema,
   DEFAULT_CHROMIUM_PATH,

@@ -9,6 +9,9 @@ import { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES } from '../defaults.js';
 
 export { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES };
 
+/** Default of {@link BrowserPoolOptions} `idleCloseMs`: 60 000 ms without a page open. */
+export const DEFAULT_IDLE_CLOSE_MS = 60_000;
+
 const hostName = z.string().regex(HOST_NAME_PATTERN, 'must be a host name such as zillow.com');
 
 /**
@@ -50,6 +53,15 @@ export const browserPoolOptionsSchema = z
      * A session whose proxy is not listed is refused. Default `[]`.
      */
     proxyUrls: z.array(proxyUrlSchema).readonly().default([]),
+    /**
+     * Closes the pool's Chromium once no page has been open for this long, in
+     * ms (1 000-86 400 000); the next page launches it again. A pool that
+     * reads pages now and then (`auto` mode's fallbacks and sample checks)
+     * gives its Chromium's memory back between them. Cookies of properties
+     * between pages go with it. `null` never closes it for idleness. Default
+     * 60 000 ({@link DEFAULT_IDLE_CLOSE_MS}).
+     */
+    idleCloseMs: z.number().int().min(1_000).max(86_400_000).nullable().default(DEFAULT_IDLE_CLOSE_MS),
     /** Time allowed for a browser to close before it is killed, in ms (100-60 000). Default 10 000. */
     closeTimeoutMs: z.number().int().min(100).max(60_000).default(10_000),
     /**

@@ -86,6 +86,9 @@ export class BrowserPool {
   private readonly shared: Slot = { browser: null, context: null, active: 0, releaseRequested: false };
   private readonly perProperty = new Map<PropertyId, Slot>();
   private readonly closing = new AbortController();
+  /** Pages open now, in every slot and session context (see `idleCloseMs`). */
+  private pagesOpen = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
   private readonly proxyRoutes: ChromiumProxyRoutes;
   private readonly sessionContexts: SessionContexts;
 
@@ -166,7 +169,21 @@ export class BrowserPool {
     signal: AbortSignal,
   ): Promise<T> {
     throwIfCancelled(signal);
-    if (given.session !== undefined) return this.withSessionPage(this.checkSession(given.session), fn, given, signal);
+    this.pageOpened();
+    try {
+      if (given.session !== undefined) return await this.withSessionPage(this.checkSession(given.session), fn, given, signal);
+      return await this.withSlotPage(propertyId, fn, given, signal);
+    } finally {
+      this.pageClosed();
+    }
+  }
+
+  private async withSlotPage<T>(
+    propertyId: PropertyId,
+    fn: (page: Page) => Promise<T>,
+    given: WithPageOptions,
+    signal: AbortSignal,
+  ): Promise<T> {
     const slot = this.slotFor(propertyId);
     slot.active += 1;
     const lease: ContextLease = { use: this.takeContext(slot) };
@@ -228,12 +245,40 @@ export class BrowserPool {
    */
   async close(): Promise<void> {
     if (!this.closed) this.closing.abort(new CancelledError('browser pool is closed'));
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     const slots = [...this.perProperty.entries()];
     this.perProperty.clear();
     await Promise.all(slots.map(([, slot]) => closeSlot(slot, this.options.closeTimeoutMs)));
     await this.sessionContexts.closeAll();
     await closeSlot(this.shared, this.options.closeTimeoutMs);
     this.logger.debug({ released: slots.length }, 'browser pool closed');
+  }
+
+  private pageOpened(): void {
+    this.pagesOpen += 1;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  private pageClosed(): void {
+    this.pagesOpen -= 1;
+    const idleMs = this.options.idleCloseMs;
+    if (this.pagesOpen > 0 || idleMs === null || this.closed) return;
+    this.idleTimer = setTimeout(() => void this.closeIdle(idleMs), idleMs);
+    this.idleTimer.unref();
+  }
+
+  /** Closes every browser and context while no page is open; the next page launches Chromium again. */
+  private async closeIdle(idleMs: number): Promise<void> {
+    this.idleTimer = null;
+    if (this.pagesOpen > 0 || this.closed) return;
+    const slots = [...this.perProperty.values()];
+    this.perProperty.clear();
+    // Every slot is emptied before the first await, so a page opened meanwhile launches a fresh browser.
+    const closing = [...slots.map((slot) => closeSlot(slot, this.options.closeTimeoutMs)), this.sessionContexts.closeAll()];
+    closing.push(closeSlot(this.shared, this.options.closeTimeoutMs));
+    await Promise.all(closing);
+    this.logger.debug({ idleMs }, 'chromium closed: no page open for idleCloseMs');
   }
 
   private async liveContextOf(slot: Slot, lease: ContextLease): Promise<BrowserContext> {

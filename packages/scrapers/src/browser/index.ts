@@ -1,5 +1,5 @@
 export { BrowserPool } from './browser-pool.js';
-export { DEFAULT_RETIRE_CONTEXT_AFTER_PAGES, browserPoolOptionsSchema } from './browser-pool-options.js';
+export { DEFAULT_IDLE_CLOSE_MS, DEFAULT_RETIRE_CONTEXT_AFTER_PAGES, browserPoolOptionsSchema } from './browser-pool-options.js';
 export type { BrowserPoolOptions, ResolvedBrowserPoolOptions } from './browser-pool-options.js';
 export { BROWSER_PING_TIMEOUT_MS } from './page-run.js';
 export type { WithPageOptions } from './page-run.js';
