@@ -183,11 +183,10 @@ WORKER_PORT=$(free_port)
 API_PORT=$(free_port)
 MONGODB_URI=mongodb://127.0.0.1:$DB_PORT/
 DB_NAME=phx_images
+# A working container of image $1, named in $CTR (not echoed: the trap must see it in CONTAINERS).
 new_container() {
-  local ctr
-  ctr=$(buildah from --pull=never "$1")
-  CONTAINERS+=("$ctr")
-  echo "$ctr"
+  CTR=$(buildah from --pull=never "$1")
+  CONTAINERS+=("$CTR")
 }
 # Runs a command in a container of an image, in a process group of its own (stopped by the trap), logging to $1.log.
 # Chroot isolation shares the host's network (all on 127.0.0.1) and has no PID namespace: tini reaps as a subreaper.
@@ -202,8 +201,8 @@ wait_healthy() {
   local image=$1 ctr=$2 limit=$3 name=$4
   shift 4
   local -a check
-  mapfile -t check < <(buildah inspect --type image --format '{{json .Docker.Config.Healthcheck.Test}}' "$image" |
-    node -e 'const t=JSON.parse(require("fs").readFileSync(0,"utf8")); if (t[0]!=="CMD") process.exit(1); console.log(t.slice(1).join("\n"))')
+  mapfile -t check < <(buildah inspect --type image "$image" |
+    node -e 'const t=JSON.parse(require("fs").readFileSync(0,"utf8")).Docker?.config?.Healthcheck?.Test ?? []; if (t[0]==="CMD") console.log(t.slice(1).join("\n"))')
   [ ${#check[@]} -gt 0 ] || die "$image has no HEALTHCHECK CMD"
   for _ in $(seq 1 "$limit"); do
     if buildah run --isolation chroot --network host "$@" "$ctr" -- "${check[@]}" >/dev/null 2>&1; then
@@ -219,10 +218,11 @@ wait_healthy() {
 if (exec 3<>"/dev/tcp/127.0.0.1/$DB_PORT") 2>/dev/null; then
   die "127.0.0.1:$DB_PORT is taken (a local FerretDB? npm run db -- stop); set PHX_FERRETDB_PORT to a free port"
 fi
-db_ctr=$(new_container "$BASE_IMAGE")
-start_in ferretdb "$db_ctr" -v "$FERRETDB_BIN:/usr/local/bin/ferretdb:ro" -v "$RUN_DIR/db:/data" \
+new_container "$BASE_IMAGE"
+db_ctr=$CTR
+start_in ferretdb "$db_ctr" -v "$(dirname "$FERRETDB_BIN"):/opt/ferretdb:ro" -v "$RUN_DIR/db:/data" \
   -e FERRETDB_TELEMETRY=disable -e DO_NOT_TRACK=1 "$db_ctr" -- \
-  ferretdb --handler=sqlite --sqlite-url=file:/data/ --listen-addr="127.0.0.1:$DB_PORT" --debug-addr=127.0.0.1:0 \
+  "/opt/ferretdb/$(basename "$FERRETDB_BIN")" --handler=sqlite --sqlite-url=file:/data/ --listen-addr="127.0.0.1:$DB_PORT" --debug-addr=127.0.0.1:0 \
   --state-dir=/data --telemetry=disable --log-level=warn
 for i in $(seq 1 60); do
   (exec 3<>"/dev/tcp/127.0.0.1/$DB_PORT") 2>/dev/null && break
@@ -231,17 +231,28 @@ for i in $(seq 1 60); do
 done
 echo "images: FerretDB $FERRETDB_VERSION (in $BASE_IMAGE) on $MONGODB_URI" >&2
 
-worker_ctr=$(new_container "$WORKER_IMAGE")
+new_container "$WORKER_IMAGE"
+worker_ctr=$CTR
 worker_env=(-e "MONGODB_URI=$MONGODB_URI" -e "MONGODB_DB=$DB_NAME" -e PHX_SCRAPER_MODE=replay -e PHX_FIXTURES_DIR=/fixtures
   -e METRICS_HOST=127.0.0.1 -e "METRICS_PORT=$WORKER_PORT" -e WORKER_NAME=images-proof)
 start_in worker "$worker_ctr" -v "$FIXTURES:/fixtures:ro" -v "$RUN_DIR/images:/data/images" "${worker_env[@]}" \
   "$worker_ctr" -- /usr/bin/tini -- "${WORKER_COMMAND[@]}"
-api_ctr=$(new_container "$API_IMAGE")
+new_container "$API_IMAGE"
+api_ctr=$CTR
 api_env=(-e "MONGODB_URI=$MONGODB_URI" -e "MONGODB_DB=$DB_NAME" -e HOST=127.0.0.1 -e "PORT=$API_PORT")
 start_in api "$api_ctr" -v "$RUN_DIR/images:/data/images" "${api_env[@]}" "$api_ctr" -- /usr/bin/tini -- "${API_COMMAND[@]}"
 wait_healthy "$WORKER_IMAGE" "$worker_ctr" 90 worker -e "METRICS_PORT=$WORKER_PORT"
 wait_healthy "$API_IMAGE" "$api_ctr" 90 api -e "PORT=$API_PORT"
-user_of() { buildah run --isolation chroot "$1" -- sh -c 'echo "$(id -un) (uid $(id -u))"'; }
+# Who the image's processes run as (its USER), asked inside the container; root fails the proof.
+user_of() {
+  local who=''
+  for _ in 1 2 3; do
+    who=$(buildah run --isolation chroot "$1" -- sh -c 'echo "$(id -un) (uid $(id -u))"' 2>/dev/null) && [ -n "$who" ] && break
+    sleep 1
+  done
+  case $who in '' | root*) die "a container of $1 runs as '${who:-nobody knows}', not the image's non-root user" ;; esac
+  echo "$who"
+}
 echo "images: the worker runs as $(user_of "$worker_ctr"), the API as $(user_of "$api_ctr")" >&2
 
 step "extract one property through GraphQL (replayed fixtures, Chromium)"
@@ -279,11 +290,13 @@ FILES=$(find "$RUN_DIR/images/$PROPERTY_ID" -maxdepth 1 -type f 2>/dev/null | wc
 [ "${NEW:-0}" -gt 0 ] && [ "${RECORDS:-0}" -gt 0 ] && [ "$FILES" -ge "$RECORDS" ] ||
   die "job $JOB_ID completed but stored no photos (new $NEW, records $RECORDS, files $FILES)"
 first=$(echo "$photos" | field images.0.original.url)
-code=$(curl -sS -o /dev/null -w '%{http_code}' -H "authorization: Bearer $KEY" "http://127.0.0.1:$API_PORT$first" || true)
+code=$(curl -sS -o /dev/null -w '%{http_code}' -H "authorization: Bearer $KEY" "$first" || true)
 echo "images: $PROPERTY_ID: $NEW new photos, $RECORDS records, $FILES files stored by the worker image; the API serves $first: HTTP $code" >&2
 [ "$code" = 200 ] || die "the API image did not serve $first (HTTP $code)"
 
 step "image sizes"
-buildah images --format '{{.Name}}:{{.Tag}} {{.Size}}' | grep -E "^($BASE_IMAGE|$WORKER_IMAGE|$API_IMAGE) " >&2 || true
+for image in "$BASE_IMAGE" "$WORKER_IMAGE" "$API_IMAGE"; do
+  echo "images: $image $(buildah images --format '{{.Size}}' "$image")" >&2
+done
 step ""
 echo "images: PASSED: $WORKER_IMAGE and $API_IMAGE built, run and proven by one extraction through GraphQL" >&2
