@@ -53,15 +53,25 @@ die() {
 }
 
 # --- cleanup: our processes and our buildah containers, whatever happens ----
-PIDS=()
+SESSIONS=() # each service's session id: its `buildah run` and all it starts (tini puts the app in a group of its own)
 CONTAINERS=()
+# Stops every process of one session we started: SIGTERM, then SIGKILL after 15 s.
+stop_session() {
+  local sid=$1 pids
+  pids=$(pgrep -s "$sid" || true)
+  [ -n "$pids" ] || return 0
+  kill -TERM $pids 2>/dev/null || true
+  for _ in $(seq 1 150); do
+    [ -n "$(pgrep -s "$sid" || true)" ] || return 0
+    sleep 0.1
+  done
+  pids=$(pgrep -s "$sid" || true)
+  [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+}
 cleanup() {
   local code=$?
-  for pid in "${PIDS[@]}"; do kill -TERM -- "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 100); do kill -0 -- "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "$pid" 2>/dev/null || true
-  done
+  # Last started first: the API and the worker stop while FerretDB still answers.
+  for ((i = ${#SESSIONS[@]} - 1; i >= 0; i--)); do stop_session "${SESSIONS[$i]}"; done
   for ctr in "${CONTAINERS[@]}"; do buildah rm "$ctr" >/dev/null 2>&1 || true; done
   if [ "${PHX_KEEP_RUN:-0}" != 1 ]; then rm -rf "$RUN_DIR"; fi
   printf 'images: %s in %ss\n' "$([ "$code" = 0 ] && echo done || echo "FAILED (exit $code)")" "$(($(date +%s) - T0))" >&2
@@ -188,13 +198,13 @@ new_container() {
   CTR=$(buildah from --pull=never "$1")
   CONTAINERS+=("$CTR")
 }
-# Runs a command in a container of an image, in a process group of its own (stopped by the trap), logging to $1.log.
+# Runs a command in a container of an image, in a session of its own (stopped by the trap), logging to $1.log.
 # Chroot isolation shares the host's network (all on 127.0.0.1) and has no PID namespace: tini reaps as a subreaper.
 start_in() {
   local name=$1 ctr=$2
   shift 2
   setsid buildah run --isolation chroot --network host -e TINI_SUBREAPER=1 "$@" >"$RUN_DIR/logs/$name.log" 2>&1 &
-  PIDS+=("-$!")
+  SESSIONS+=("$!") # setsid execs buildah in a new session whose id is its pid
 }
 # The image's HEALTHCHECK command (["CMD", ...]) run in the container, until it passes (at most $3 s).
 wait_healthy() {
