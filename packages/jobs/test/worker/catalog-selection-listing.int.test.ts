@@ -102,7 +102,12 @@ describe('jobs for a catalog selection', () => {
     const cancelled = await api.service.cancelJob(job.id);
     expect(cancelled).toMatchObject({ status: 'cancelled', propertiesListed: false, totalProperties: 0 });
     const retry = await history.retryJob(job.id);
-    expect(retry).toMatchObject({ status: 'pending', catalogSelection: { label: 'cancelled' }, propertiesListed: false, deduplicated: false });
+    expect(retry).toMatchObject({
+      status: 'pending',
+      catalogSelection: { label: 'cancelled' },
+      propertiesListed: false,
+      deduplicated: false,
+    });
     expect(retry.id).not.toBe(job.id);
     await api.service.cancelJob(retry.id);
   });
@@ -138,9 +143,9 @@ describe('jobs for a catalog selection', () => {
       await writeChunk(...args);
       killed.abort(new Error('worker killed'));
     };
-    await expect(listCatalogSelection({ job: started!, repository, signal: killed.signal, clock: { now: () => new Date() } })).rejects.toThrow(
-      'worker killed',
-    );
+    await expect(
+      listCatalogSelection({ job: started!, repository, signal: killed.signal, clock: { now: () => new Date() } }),
+    ).rejects.toThrow('worker killed');
     expect(await chunksOf(job.id)).toBe(1);
     expect(await api.service.getJob(job.id)).toMatchObject({ status: 'in_progress', propertiesListed: false, totalProperties: 0 });
     expect(await api.service.jobProperties(job.id, { first: 5 })).toEqual({ entries: [], hasNextPage: false });
@@ -150,10 +155,14 @@ describe('jobs for a catalog selection', () => {
 
     const worker = await startWorker(tdb.db, { name: 'second-worker' });
     try {
-      const listed = await waitFor('the second run to list the job', async () => {
-        const now = await api.service.getJob(job.id);
-        return now.propertiesListed ? now : undefined;
-      }, 60_000);
+      const listed = await waitFor(
+        'the second run to list the job',
+        async () => {
+          const now = await api.service.getJob(job.id);
+          return now.propertiesListed ? now : undefined;
+        },
+        60_000,
+      );
       expect(listed).toMatchObject({ runNumber: 2, totalProperties: many.length + 1 });
       await api.service.cancelJob(job.id);
     } finally {
