@@ -145,14 +145,14 @@ export interface JobHistoryApi {
 export type ScheduleRecord = ScheduleView;
 
 /** What `scheduleExtraction` hands to the schedule service, resolved against the catalog. */
-export interface CreateScheduleRequest extends EnqueueExtractionRequest {
+export type CreateScheduleRequest = {
   readonly name: string;
   readonly cron: string;
   /** Absent = the service default (`America/Phoenix`). */
   readonly timeZone?: string;
   /** Absent = `false`. */
   readonly paused?: boolean;
-}
+} & (EnqueueExtractionRequest | (Omit<EnqueueExtractionRequest, 'properties'> & { readonly selection: CatalogSelection }));
 
 /** The schedule operations the API calls; `ScheduleService` of `@phx/jobs` satisfies it. */
 export interface ScheduleApi {

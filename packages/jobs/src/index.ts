@@ -148,6 +148,7 @@ export {
 } from './schedules/index.js';
 export type {
   CreateScheduleInput,
+  ScheduleTiming,
   ScheduleView,
   ScheduleServiceOptions,
   ScheduleId,

@@ -3,6 +3,7 @@ import type { ExtractionJob, FetchMode, IsolationMode, JobStatus } from '@phx/co
 import type { CatalogSelection, JobOrigin } from '@phx/jobs';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { catalogSelectionFields } from './catalog-selection-fields.js';
 import { FetchModeEnum } from './fetch-mode.enum.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 import { JobCountersType } from './job-counters.type.js';
@@ -96,7 +97,6 @@ export function toJobType(
     readonly propertiesListed?: boolean;
   },
 ): JobType {
-  const selection = job.catalogSelection ?? null;
   return {
     id: job.id,
     status: job.status,
@@ -114,7 +114,6 @@ export function toJobType(
     origin: job.origin ?? 'interactive',
     scheduleId: job.scheduleId ?? null,
     propertiesListed: job.propertiesListed ?? true,
-    selectionLabel: selection !== null && 'label' in selection ? selection.label : null,
-    selectionAll: selection !== null && 'all' in selection,
+    ...catalogSelectionFields(job.catalogSelection),
   };
 }

@@ -148,8 +148,10 @@ export class ExtractionRun {
     const last = await this.lastEvent();
     const logged = endOfLog(last, this.job);
     if (logged !== null) return this.completeLoggedEnd(logged);
-    const stopWatching = this.watch();
+    // The job's timeout and cancels count from the listing of its catalog selection, when it has one to list.
+    let stopWatching: (() => void) | null = null;
     if (!this.job.propertiesListed || this.job.totalProperties === 0) {
+      stopWatching = this.watch();
       const unlisted = await this.listProperties();
       if (unlisted !== null) {
         stopWatching();
@@ -198,6 +200,7 @@ export class ExtractionRun {
       finishedProperty: false,
       outcomesFinished: 0,
     });
+    stopWatching ??= this.watch();
     let fatal: unknown = null;
     this.logger.info({ properties: job.totalProperties, alreadyDone: state.finishedCount }, 'run started');
     try {
