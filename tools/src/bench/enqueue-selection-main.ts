@@ -7,22 +7,22 @@
  * them later), then, in this process, what the API did before selections were
  * listed by workers: read the selection from the catalog (`PropertyCatalog.select`)
  * and enqueue the job with its property list (`JobService.enqueueExtraction`).
- * Prints wall time and the local FerretDB's CPU time of each.
+ * Also times the worker's listing of the `all` job (`listCatalogSelection`),
+ * in process. Prints wall time and the local FerretDB's CPU time of each.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
-import { ApiKeyRepository, JobService, PropertyCatalog, createAgenda } from '@phx/jobs';
+import { JobRepository, JobRunLeases, JobService, PropertyCatalog, createAgenda } from '@phx/jobs';
+import { listCatalogSelection } from '@phx/jobs/worker';
 import { resolveMongoUri } from '../db/mongo-uri.js';
-import { findWorkspaceRoot } from '../db/workspace-paths.js';
-import { freePort, startChildService } from '../process/child-service.js';
+import { endBenchRun, runBench, startBenchGraphqlServer } from './bench-graphql-server.js';
+import type { BenchGraphqlServer } from './bench-graphql-server.js';
 import { cpuSecondsOf, findFerretDbPid } from './jobs-procfs.js';
 
-const ROOT = findWorkspaceRoot();
-const GRAPHQL_MAIN = join(ROOT, 'apps/graphql/dist/main.js');
 const LABEL = 'bench-city';
 const ENQUEUE = `mutation($input: EnqueueExtractionInput!) { enqueueExtraction(input: $input) { id status totalProperties propertiesListed } }`;
 
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
   const logDir = await mkdtemp(join(tmpdir(), 'phx-bench-enqueue-logs-'));
   const databasePid = await findFerretDbPid(Number(new URL(uri).port || 27017));
   console.log(`phx enqueue benchmark: ${count} catalog properties, database ${dbName}, GraphQL log in ${logDir}`);
-  let server: Awaited<ReturnType<typeof startChildService>> | null = null;
+  let server: BenchGraphqlServer | null = null;
   const agenda = await createAgenda({ db });
   let failed = true;
   try {
@@ -66,21 +66,12 @@ async function main(): Promise<void> {
     const catalog = new PropertyCatalog({ db });
     await catalog.ensureIndexes();
     await timed(`catalog import of ${count} rows`, databasePid, () => catalog.importCsv(catalogCsv(count), { label: LABEL }));
-    const keys = new ApiKeyRepository({ db });
-    await keys.ensureIndexes();
-    const { key } = await keys.create({ name: 'bench-enqueue', role: 'admin' });
-    const port = await freePort();
-    server = await startChildService({
-      name: 'graphql',
-      script: GRAPHQL_MAIN,
-      env: { MONGODB_URI: uri, MONGODB_DB: dbName, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port) },
-      readyPattern: /graphql ready/,
-      logFile: join(logDir, 'graphql.log'),
-    });
+    server = await startBenchGraphqlServer({ db, uri, logDir, keyName: 'bench-enqueue' });
+    const { url, authorization } = server;
     const enqueue = async (input: Record<string, unknown>): Promise<string> => {
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        headers: { 'content-type': 'application/json', authorization },
         body: JSON.stringify({ query: ENQUEUE, variables: { input: { ...input, sources: ['zillow'], dryRun: true } } }),
       });
       const body = (await response.json()) as { data?: { enqueueExtraction: { id: string } }; errors?: unknown };
@@ -92,23 +83,27 @@ async function main(): Promise<void> {
       await timed('enqueueExtraction(all: true)', databasePid, () => enqueue({ all: true })),
       await timed(`enqueueExtraction(label: "${LABEL}")`, databasePid, () => enqueue({ label: LABEL })),
     ];
+    console.log("then the worker's listing of the all job (read in id order, chunks written, total set), in process:");
+    const repository = new JobRepository({ db });
+    const now = new Date();
+    await new JobRunLeases({ db }).claim(ids[0] ?? '', 1, 'bench-enqueue', now);
+    const started = await repository.startRun(ids[0] ?? '', { runNumber: 1, workerName: 'bench-enqueue', now });
+    if (started === null) throw new Error('the all job could not be started for its listing');
+    const listed = await timed('listCatalogSelection', databasePid, () =>
+      listCatalogSelection({ job: started, repository, signal: new AbortController().signal, clock: { now: () => new Date() } }),
+    );
+    console.log(`  listed ${listed?.totalProperties ?? 0} properties`);
     console.log('before (the API read the selection and wrote the list), in process:');
     const old = await timed(`select(all) + enqueueExtraction of ${count} properties`, databasePid, async () =>
       jobs.enqueueExtraction({ properties: await catalog.select({ all: true }), sources: ['zillow'], dryRun: true }),
     );
-    for (const id of [...ids, old.id]) await jobs.cancelJob(id);
+    // The all job is in progress (listed above); the database is dropped below.
+    for (const id of [ids[1] ?? '', old.id]) await jobs.cancelJob(id);
     failed = false;
   } finally {
-    await server?.stop();
     await agenda.stop(false);
-    await db.dropDatabase();
-    await mongo.close();
-    if (failed) console.log(`GraphQL server log kept: ${logDir}`);
-    else await rm(logDir, { recursive: true, force: true });
+    await endBenchRun({ server, db, mongo, logDir, failed });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench:enqueue failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runBench('bench:enqueue', main);
