@@ -1,4 +1,4 @@
-import { CancelledError, pickCounters, runExtraction } from '@phx/core';
+import { CancelledError, runExtraction } from '@phx/core';
 import { JobEventLog } from '../progress/job-event-log.js';
 import { JobEventRecorder } from '../progress/job-event-recorder.js';
 import { extractionEventBody, statusEventBody, toJobEventCounters } from '../progress/job-event.js';
@@ -6,7 +6,7 @@ import type { Clock, ExtractionEvent, Logger, Property, PropertyExtracting } fro
 import type { IndexedOutcome } from '../repository/job-property-store.js';
 import type { JobEvent } from '../progress/job-event.js';
 import { endEventBody, endOfLog, writeJobEnd } from '../progress/job-end.js';
-import { emptySelectionMessage, listCatalogSelection } from './selection-listing.js';
+import { listCatalogSelection, unlistedRunEnd } from './selection-listing.js';
 import { describeError } from '../errors/index.js';
 import type { CancelRequests } from '../repository/cancel-requests.js';
 import type { JobProgress, JobRepository, JobRunEnd } from '../repository/job-repository.js';
@@ -242,7 +242,8 @@ export class ExtractionRun {
       if (!this.controller.signal.aborted) fatal = error;
     }
     if (this.job.propertiesListed && this.job.totalProperties > 0 && fatal === null && this.stopReason === null) return null;
-    const end = this.unlistedEnd(fatal);
+    if (fatal !== null) this.logger.error({ err: describeError(fatal) }, 'listing the catalog selection failed');
+    const end = unlistedRunEnd(this.job, this.stopReason, fatal, this.cancelRequestedAt);
     const now = this.o.clock.now();
     const written =
       end === null
@@ -257,21 +258,6 @@ export class ExtractionRun {
           });
     await this.releaseLease(now);
     return end === null || written === null ? { status: 'lost', job: null } : { status: end.status, job: written };
-  }
-
-  /** The end of a run that has no property to run: its listing stopped or failed, or its selection is empty; `null`: lost. */
-  private unlistedEnd(fatal: unknown): JobRunEnd | null {
-    const stop = this.stopReason;
-    if (stop?.kind === 'lease-lost') return null;
-    const base = { cancelRequestedAt: this.cancelRequestedAt, progress: { ...pickCounters(this.job), failedPropertiesList: [] } };
-    if (fatal !== null) {
-      this.logger.error({ err: describeError(fatal) }, 'listing the catalog selection failed');
-      return { ...base, status: 'failed', errorMessage: `listing the job's properties failed: ${describeError(fatal)}` };
-    }
-    if (stop === null) return { ...base, status: 'failed', errorMessage: emptySelectionMessage(this.job) };
-    const message = new RunStoppedError(this.jobId, stop).message;
-    if (stop.kind === 'shutdown') return { ...base, status: 'pending', errorMessage: null };
-    return { ...base, status: stop.kind === 'cancel' ? 'cancelled' : 'failed', errorMessage: message };
   }
 
   /** The job's last event, or `null` when unreadable (the live counters then start from the job document) or none. */

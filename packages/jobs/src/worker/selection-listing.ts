@@ -1,4 +1,9 @@
+import { pickCounters } from '@phx/core';
 import type { Clock, Property } from '@phx/core';
+import { describeError } from '../errors/index.js';
+import type { JobRunEnd } from '../repository/job-repository.js';
+import { RunStoppedError } from './run-stopped-error.js';
+import type { RunStopReason } from './run-stopped-error.js';
 import { PropertyCatalog } from '../catalog/property-catalog.js';
 import type { JobRepository } from '../repository/job-repository.js';
 import type { StoredExtractionJob } from '../repository/job-document.js';
@@ -68,4 +73,30 @@ export function emptySelectionMessage(job: StoredExtractionJob): string {
   return selection !== null && 'label' in selection
     ? `no property of the catalog has the label "${selection.label}" any more; nothing to extract`
     : 'the catalog has no properties any more; nothing to extract';
+}
+
+/**
+ * The end of a run that has no property to run: the listing of its catalog selection stopped or failed, or the
+ * selection has no property. Its counters are the job's (all 0: nothing ran).
+ *
+ * @param job - the job as the run holds it
+ * @param stop - why the run stopped, or `null`
+ * @param fatal - the error that failed the listing, or `null`
+ * @param cancelRequestedAt - when a cancel was seen, else `null`
+ * @returns `failed` (the listing failed, the timeout, or an empty selection, naming it), `cancelled`, `pending` (a
+ *   shutdown hands the job back: the next run lists it again), or `null` when the run lost the job (nothing to write)
+ */
+export function unlistedRunEnd(
+  job: StoredExtractionJob,
+  stop: RunStopReason | null,
+  fatal: unknown,
+  cancelRequestedAt: Date | null,
+): JobRunEnd | null {
+  if (stop?.kind === 'lease-lost') return null;
+  const base = { cancelRequestedAt, progress: { ...pickCounters(job), failedPropertiesList: [] } };
+  if (fatal !== null) return { ...base, status: 'failed', errorMessage: `listing the job's properties failed: ${describeError(fatal)}` };
+  if (stop === null) return { ...base, status: 'failed', errorMessage: emptySelectionMessage(job) };
+  if (stop.kind === 'shutdown') return { ...base, status: 'pending', errorMessage: null };
+  const message = new RunStoppedError(job.id, stop).message;
+  return { ...base, status: stop.kind === 'cancel' ? 'cancelled' : 'failed', errorMessage: message };
 }
