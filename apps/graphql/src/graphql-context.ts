@@ -11,7 +11,14 @@ import type {
   ScheduleView,
 } from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
-import type { IndexedOutcome, JobPropertyPage, JobPropertyStatusFilter, PropertyCatalog, SourceExtraction } from '@phx/jobs';
+import type {
+  CatalogSelection,
+  IndexedOutcome,
+  JobPropertyPage,
+  JobPropertyStatusFilter,
+  PropertyCatalog,
+  SourceExtraction,
+} from '@phx/jobs';
 
 /** What `enqueueExtraction` hands to the job service, already resolved against the catalog. */
 export interface EnqueueExtractionRequest {
@@ -39,6 +46,14 @@ export interface JobApi {
    * @throws InvalidInputError for an empty property list or an unknown source
    */
   enqueueExtraction(request: EnqueueExtractionRequest): Promise<ExtractionJob>;
+  /**
+   * Writes a job for a catalog selection (all, a label) whose property list its worker writes, and schedules it.
+   *
+   * @throws InvalidInputError for an unknown source or a malformed label
+   */
+  enqueueSelection(
+    request: Omit<EnqueueExtractionRequest, 'properties'> & { readonly selection: CatalogSelection },
+  ): Promise<ExtractionJob>;
   /**
    * Reads one job.
    *
@@ -130,14 +145,14 @@ export interface JobHistoryApi {
 export type ScheduleRecord = ScheduleView;
 
 /** What `scheduleExtraction` hands to the schedule service, resolved against the catalog. */
-export interface CreateScheduleRequest extends EnqueueExtractionRequest {
+export type CreateScheduleRequest = {
   readonly name: string;
   readonly cron: string;
   /** Absent = the service default (`America/Phoenix`). */
   readonly timeZone?: string;
   /** Absent = `false`. */
   readonly paused?: boolean;
-}
+} & (EnqueueExtractionRequest | (Omit<EnqueueExtractionRequest, 'properties'> & { readonly selection: CatalogSelection }));
 
 /** The schedule operations the API calls; `ScheduleService` of `@phx/jobs` satisfies it. */
 export interface ScheduleApi {

@@ -10,6 +10,7 @@ import { errorOf, singleResult } from './support/operation-result.js';
 /** A job service whose database is gone: every call fails with a driver-like error. */
 const brokenJobs: JobApi = {
   enqueueExtraction: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
+  enqueueSelection: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   getJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   cancelJob: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),
   listPhotos: () => Promise.reject(new Error('connect ECONNREFUSED mongodb://admin:hunter2@10.0.0.5')),

@@ -104,13 +104,16 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     expect(queued).toBe(1);
   });
 
-  it('enqueues every catalog property with all: true and the given options', async () => {
+  it('enqueues every catalog property with all: true and the given options, its list left to the worker', async () => {
     const job = await enqueue({ all: true, sources: [' Redfin '], isolationMode: 'CONTEXT', fetchMode: 'HTTP', dryRun: true });
-    expect(job).toMatchObject({ totalProperties: 2, sources: ['redfin'], isolationMode: 'CONTEXT', fetchMode: 'HTTP', dryRun: true });
+    expect(job).toMatchObject({ totalProperties: 0, sources: ['redfin'], isolationMode: 'CONTEXT', fetchMode: 'HTTP', dryRun: true });
     expect(await harness.database.db.collection('extraction_jobs').findOne({ _id: job.id as never })).toMatchObject({ fetchMode: 'http' });
-    const read = dataOf<{ job: { fetchMode: string } }>(await run(JOB, { id: job.id })).job;
-    expect(read.fetchMode).toBe('HTTP');
-    expect(job.properties.map((p) => p.address)).toEqual([EXAMPLE_ADDRESS, DAVIS_ADDRESS]);
+    const read = dataOf<{ job: { fetchMode: string; propertiesListed: boolean; selectionAll: boolean; selectionLabel: string | null } }>(
+      await run(`query Job($id: ID!) { job(id: $id) { fetchMode propertiesListed selectionAll selectionLabel } }`, { id: job.id }),
+    ).job;
+    expect(read).toEqual({ fetchMode: 'HTTP', propertiesListed: false, selectionAll: true, selectionLabel: null });
+    expect(job.properties).toEqual([]);
+    expect(await harness.database.db.collection('extraction_job_properties').countDocuments({ jobId: job.id })).toBe(0);
   });
 
   it.each([

@@ -61,6 +61,7 @@ export type {
   ExtractionJobDocument,
   JobOrigin,
   JobOriginFields,
+  CatalogSelection,
   MongoPhotoRepositoryOptions,
   PhotoDocument,
   JobRunLease,
@@ -81,6 +82,8 @@ export {
   MAX_JOB_PROPERTY_PAGE,
   ORIGIN_PRIORITY,
   resolveEnqueueExtractionInput,
+  resolveExtractionOptions,
+  selectionDedupeKeyOf,
   JobResultCleanup,
   PendingJobDedupe,
   DEDUPE_COLLECTION,
@@ -93,6 +96,8 @@ export type {
   SourceExtraction,
   EnqueueExtractionInput,
   ResolvedEnqueueExtractionInput,
+  ExtractionOptionsInput,
+  ResolvedExtractionOptions,
   JobResultCleanupOptions,
   PendingJobDedupeOptions,
 } from './service/index.js';
@@ -143,6 +148,7 @@ export {
 } from './schedules/index.js';
 export type {
   CreateScheduleInput,
+  ScheduleTiming,
   ScheduleView,
   ScheduleServiceOptions,
   ScheduleId,
@@ -188,6 +194,7 @@ export {
   toPropertyLabels,
   MAX_PROPERTY_LABEL_LENGTH,
   PROPERTY_LABEL_RULE,
+  enqueueCatalogSelection,
 } from './catalog/index.js';
 export type {
   CatalogProperty,
@@ -199,6 +206,7 @@ export type {
   PropertySelection,
   ActiveJobsLookup,
   PropertyToAdd,
+  CatalogSelectionEnqueuer,
 } from './catalog/index.js';
 
 export {

@@ -24,17 +24,17 @@ import type { Db } from 'mongodb';
 import WebSocket from 'ws';
 import { FileImageStore, PropertyExtractor, isFinalJobStatus } from '@phx/core';
 import type { PhotoFetcher } from '@phx/core';
-import { ApiKeyRepository, JOBS_COLLECTION, JobRepository, JobService, MongoPhotoRepository, createAgenda } from '@phx/jobs';
+import { JOBS_COLLECTION, JobRepository, JobService, MongoPhotoRepository, createAgenda } from '@phx/jobs';
 import { defineExtractImagesJob } from '@phx/jobs/worker';
 import { resolveMongoUri } from '../db/mongo-uri.js';
 import { findWorkspaceRoot } from '../db/workspace-paths.js';
-import { freePort, startChildService } from '../process/child-service.js';
+import { endBenchRun, runBench, startBenchGraphqlServer } from './bench-graphql-server.js';
+import type { BenchGraphqlServer } from './bench-graphql-server.js';
 import { cpuSecondsOf, findFerretDbPid } from './jobs-procfs.js';
 import { mib } from './jobs-stats.js';
 import { DistinctZillowPages, ReplayedPageScraper, SCALE_SAVED_PAGE } from './scale-pages.js';
 
 const ROOT = findWorkspaceRoot();
-const GRAPHQL_MAIN = join(ROOT, 'apps/graphql/dist/main.js');
 const WRITE_COMMANDS = new Set(['insert', 'update', 'delete', 'findAndModify']);
 /** What the benchmark asks of each `jobProgress` message: what a progress view shows. Adapt here when the schema changes. */
 const PROGRESS = `subscription($jobId: ID!) { jobProgress(jobId: $jobId) {
@@ -338,29 +338,19 @@ async function main(): Promise<void> {
       `stop after ${s.maxMinutes} min.${(globalThis as { gc?: unknown }).gc === undefined ? ' (no --expose-gc: heap figures are without GC)' : ''}`,
   );
   const results: SizeResult[] = [];
-  let server: Awaited<ReturnType<typeof startChildService>> | null = null;
+  let server: BenchGraphqlServer | null = null;
   let failed = true;
   try {
-    const keys = new ApiKeyRepository({ db });
-    await keys.ensureIndexes();
     await new JobService({ db, agenda: await createAgenda({ db }) }).ensureIndexes();
     await new JobRepository({ db }).ensureIndexes();
-    const { key } = await keys.create({ name: 'bench-scale', role: 'admin' });
     const databasePid = await findFerretDbPid(Number(new URL(uri).port || 27017));
-    const port = await freePort();
-    server = await startChildService({
-      name: 'graphql',
-      script: GRAPHQL_MAIN,
-      env: { MONGODB_URI: uri, MONGODB_DB: dbName, LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port) },
-      readyPattern: /graphql ready/,
-      logFile: join(logDir, 'graphql.log'),
-    });
+    server = await startBenchGraphqlServer({ db, uri, logDir, keyName: 'bench-scale' });
     for (const size of s.sizes) {
       if (Date.now() >= deadline) {
         console.log(`--max-minutes reached: size ${size} not run`);
         continue;
       }
-      const r = await runSize(uri, dbName, `http://127.0.0.1:${port}/graphql`, `Bearer ${key}`, pages, size, deadline, databasePid);
+      const r = await runSize(uri, dbName, server.url, server.authorization, pages, size, deadline, databasePid);
       results.push(r);
       console.log(
         `  ${size} properties: ${r.complete ? 'done' : `stopped by --max-minutes at ${r.done}`}, ${r.msPerProperty.toFixed(1)} ms/property`,
@@ -369,15 +359,8 @@ async function main(): Promise<void> {
     failed = false;
   } finally {
     printTable(results);
-    await server?.stop();
-    await db.dropDatabase();
-    await mongo.close();
-    if (failed) console.log(`GraphQL server log kept: ${logDir}`);
-    else await rm(logDir, { recursive: true, force: true });
+    await endBenchRun({ server, db, mongo, logDir, failed });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`bench:scale failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runBench('bench:scale', main);

@@ -29,6 +29,9 @@ const JobDetailQuery = graphql(`
       startedAt
       completedAt
       errorMessage
+      propertiesListed
+      selectionAll
+      selectionLabel
       ...JobCounterFields
       failureGroups {
         code
@@ -127,7 +130,14 @@ export function JobDetailPage(): ReactNode {
         {job.scheduleId && <> (schedule {job.scheduleId})</>} · sources {job.sources.join(', ')} · {enumWords(job.isolationMode)} isolation
         · {jobFetchModeWords(job.fetchMode)}
         {job.dryRun && ' · dry run'}
+        {job.selectionAll && ' · every catalog property'}
+        {job.selectionLabel !== null && ` · label ${job.selectionLabel}`}
       </p>
+      {!job.propertiesListed && !isFinalJobStatus(status) && (
+        <p data-testid="listing-note">
+          The worker that takes the job up reads its properties from the catalog first; the total shows then.
+        </p>
+      )}
       <p>
         Created {formatDateTime(job.createdAt)} · started {formatDateTime(job.startedAt)} · ended {formatDateTime(job.completedAt)}
       </p>

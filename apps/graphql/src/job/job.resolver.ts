@@ -1,4 +1,5 @@
 import { toJobId } from '@phx/core';
+import { enqueueCatalogSelection } from '@phx/jobs';
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
 import { EnqueueExtractionInput, toEnqueueExtraction } from './enqueue-extraction.input.js';
@@ -42,7 +43,9 @@ export class JobResolver {
   /** The `enqueueExtraction` mutation (see its `description`). */
   @Mutation(() => JobType, {
     description:
-      'Enqueues an extraction job for catalog properties and returns it (PENDING). ' +
+      'Enqueues an extraction job for catalog properties and returns it (PENDING). For all or a label the job answers at once ' +
+      'with propertiesListed false and totalProperties 0: the worker that takes it up reads the selection from the catalog, ' +
+      'writes its property list and sets totalProperties (jobProgress shows it), then runs it. ' +
       'No selection, parts given together (named), an id no address makes, a malformed label or an unknown source: BAD_USER_INPUT; ' +
       'an id the catalog lacks, or a label no property has: NOT_FOUND (naming it).',
   })
@@ -51,8 +54,7 @@ export class JobResolver {
     @Ctx() { services }: GraphqlContext,
   ): Promise<JobType> {
     const { selection, options } = toEnqueueExtraction(input);
-    const properties = await services.catalog.select(selection);
-    return toJobType(await services.jobs.enqueueExtraction({ properties, ...options }));
+    return toJobType(await enqueueCatalogSelection(services.catalog, services.jobs, selection, options));
   }
 
   /** The `retryJob` mutation (see its `description`). */

@@ -1,8 +1,9 @@
 import { pickCounters } from '@phx/core';
 import type { ExtractionJob, FetchMode, IsolationMode, JobStatus } from '@phx/core';
-import type { JobOrigin } from '@phx/jobs';
+import type { CatalogSelection, JobOrigin } from '@phx/jobs';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
+import { catalogSelectionFields } from './catalog-selection-fields.js';
 import { FetchModeEnum } from './fetch-mode.enum.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 import { JobCountersType } from './job-counters.type.js';
@@ -64,6 +65,22 @@ export class JobType extends JobCountersType {
 
   @Field(() => ID, { nullable: true, description: 'The schedule whose tick made the job; null for interactive jobs.' })
   readonly scheduleId!: string | null;
+
+  @Field(() => Boolean, {
+    description:
+      "False while the job's property list is not written yet: a job enqueued for all or a label has its list read from the " +
+      'catalog by the worker that takes it up; until then totalProperties is 0 and properties is empty.',
+  })
+  readonly propertiesListed!: boolean;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The catalog label the job was enqueued for (its worker lists the properties with it); null otherwise.',
+  })
+  readonly selectionLabel!: string | null;
+
+  @Field(() => Boolean, { description: 'True when the job was enqueued for every catalog property (all: true).' })
+  readonly selectionAll!: boolean;
 }
 
 /**
@@ -72,7 +89,14 @@ export class JobType extends JobCountersType {
  * @param job - the domain job; `origin` and `scheduleId` when the job layer recorded them (absent: interactive)
  * @returns the GraphQL `Job`
  */
-export function toJobType(job: ExtractionJob & { readonly origin?: JobOrigin; readonly scheduleId?: string }): JobType {
+export function toJobType(
+  job: ExtractionJob & {
+    readonly origin?: JobOrigin;
+    readonly scheduleId?: string;
+    readonly catalogSelection?: CatalogSelection | null;
+    readonly propertiesListed?: boolean;
+  },
+): JobType {
   return {
     id: job.id,
     status: job.status,
@@ -89,5 +113,7 @@ export function toJobType(job: ExtractionJob & { readonly origin?: JobOrigin; re
     errorMessage: job.errorMessage,
     origin: job.origin ?? 'interactive',
     scheduleId: job.scheduleId ?? null,
+    propertiesListed: job.propertiesListed ?? true,
+    ...catalogSelectionFields(job.catalogSelection),
   };
 }

@@ -23,13 +23,14 @@ export class ScheduleResolver {
     @Ctx() { services }: GraphqlContext,
   ): Promise<ScheduleType> {
     const { selection, options } = toScheduledExtraction(input);
-    const properties = await services.catalog.select(selection);
+    // All or a label: each run's worker lists the catalog selection (the schedule holds no property list).
+    const large = await services.catalog.catalogSelectionOf(selection);
     const created = await services.schedules.createSchedule({
       name: input.name,
       cron: input.cron,
       ...(input.timeZone === null || input.timeZone === undefined ? {} : { timeZone: input.timeZone }),
       ...(input.paused === null || input.paused === undefined ? {} : { paused: input.paused }),
-      properties,
+      ...(large === null ? { properties: await services.catalog.select(selection) } : { selection: large }),
       ...options,
     });
     return toScheduleType(created);

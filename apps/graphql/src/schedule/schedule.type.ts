@@ -1,5 +1,6 @@
 import type { FetchMode, IsolationMode } from '@phx/core';
 import { DateTimeResolver } from 'graphql-scalars';
+import { catalogSelectionFields } from '../job/catalog-selection-fields.js';
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { ScheduleRecord } from '../graphql-context.js';
 import { FetchModeEnum } from '../job/fetch-mode.enum.js';
@@ -27,8 +28,19 @@ export class ScheduleType {
   @Field(() => DateTimeResolver, { nullable: true, description: 'The next tick that will enqueue a run; null while paused.' })
   readonly nextRunAt!: Date | null;
 
-  @Field(() => [PropertyType], { description: 'The properties each run extracts, in order.' })
+  @Field(() => [PropertyType], {
+    description: 'The properties each run extracts, in order; empty for a schedule of all or a label (each run lists them).',
+  })
   readonly properties!: readonly PropertyType[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The catalog label each run extracts (its worker lists the properties with it); null otherwise.',
+  })
+  readonly selectionLabel!: string | null;
+
+  @Field(() => Boolean, { description: 'True when each run extracts every catalog property (all: true).' })
+  readonly selectionAll!: boolean;
 
   @Field(() => [String], { description: 'Sources each run reads, e.g. ["zillow", "redfin"].' })
   readonly sources!: readonly string[];
@@ -64,6 +76,7 @@ export function toScheduleType(schedule: ScheduleRecord): ScheduleType {
     paused: schedule.paused,
     nextRunAt: schedule.nextRunAt,
     properties: schedule.properties.map(toPropertyType),
+    ...catalogSelectionFields(schedule.catalogSelection),
     sources: schedule.sources,
     isolationMode: schedule.isolationMode,
     fetchMode: schedule.fetchMode,

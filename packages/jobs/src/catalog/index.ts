@@ -18,3 +18,5 @@ export type { PropertyToAdd } from './add-property.js';
 export { toPropertyLabel, toPropertyLabels, MAX_PROPERTY_LABEL_LENGTH, PROPERTY_LABEL_RULE } from './property-label.js';
 export type { ActiveJobsLookup } from './remove-property.js';
 export { readListingUrl, listingIdOf, addressFromListingUrl, SUPPORTED_LISTING_SITES } from './listing-url.js';
+export { enqueueCatalogSelection } from './enqueue-catalog-selection.js';
+export type { CatalogSelectionEnqueuer } from './enqueue-catalog-selection.js';

@@ -34,6 +34,7 @@ import type {
   PropertySelection,
 } from './catalog-property.js';
 import type { ListingOwners } from './listing-id-owners.js';
+import type { CatalogSelection } from '../repository/job-document.js';
 
 /** Name of the catalog's collection. */
 export const PROPERTIES_COLLECTION = 'properties';
@@ -50,6 +51,28 @@ export const SAMPLE_LABEL = 'sample';
 const FIND_ONE_LIMIT = 200;
 /** Rows inserted at a time when importing. */
 const IMPORT_BATCH = 1000;
+
+/**
+ * Refuses an empty or mixed selection and ids that are no property ids.
+ *
+ * @throws InvalidInputError naming each problem
+ */
+function checkSelection(selection: PropertySelection): void {
+  const lists = { ids: selection.ids ?? [], addresses: selection.addresses ?? [], listingUrls: selection.listingUrls ?? [] };
+  const given = [
+    ...Object.entries(lists)
+      .filter(([, list]) => list.length > 0)
+      .map(([name]) => name),
+    ...(selection.label === undefined ? [] : ['label']),
+    ...(selection.all === true ? ['all'] : []),
+  ];
+  const issues = [
+    given.length === 0 ? { path: 'selection', message: 'nothing selected; give ids, addresses or listing URLs, a label, or all' } : null,
+    selectionMixIssue(given, Object.keys(lists)),
+    ...lists.ids.map((id, i) => propertyIdIssue(id, `ids.${i}`)),
+  ].filter((issue) => issue !== null);
+  if (issues.length > 0) throw new InvalidInputError('property selection', issues);
+}
 
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -306,23 +329,10 @@ export class PropertyCatalog {
    * @throws NotFoundError for an id the catalog does not have, or a label no property has (naming it)
    */
   async select(selection: PropertySelection): Promise<Property[]> {
+    checkSelection(selection);
     const ids = selection.ids ?? [];
     const addresses = selection.addresses ?? [];
     const urls = selection.listingUrls ?? [];
-    const lists = { ids, addresses, listingUrls: urls };
-    const given = [
-      ...Object.entries(lists)
-        .filter(([, list]) => list.length > 0)
-        .map(([name]) => name),
-      ...(selection.label === undefined ? [] : ['label']),
-      ...(selection.all === true ? ['all'] : []),
-    ];
-    const issues = [
-      given.length === 0 ? { path: 'selection', message: 'nothing selected; give ids, addresses or listing URLs, a label, or all' } : null,
-      selectionMixIssue(given, Object.keys(lists)),
-      ...ids.map((id, i) => propertyIdIssue(id, `ids.${i}`)),
-    ].filter((issue) => issue !== null);
-    if (issues.length > 0) throw new InvalidInputError('property selection', issues);
     if (selection.all === true)
       return (await this.properties.find({}).sort({ _id: 1 }).toArray()).map((d) => toJobProperty(fromDocument(d)));
     if (selection.label !== undefined) {
@@ -363,6 +373,47 @@ export class PropertyCatalog {
     }
     if (fresh.length > 0) await this.upsert([...new Map(fresh.map((p) => [p.id, p])).values()], []);
     return [...chosen.values()];
+  }
+
+  /**
+   * The catalog selection of a request that can be as large as the catalog (`all`, or a `label`), for a job whose worker
+   * reads its properties ({@link readSelection}); checked as {@link select} checks it, without reading the properties:
+   * one document is enough to tell the selection is not empty.
+   *
+   * @param selection - see {@link PropertySelection}
+   * @returns `{ all: true }`, `{ label }` (the label as stored), or `null` for a selection of ids, addresses or listing URLs
+   *   (bounded by the request's size: {@link select} them)
+   * @throws InvalidInputError (`BAD_USER_INPUT`) as {@link select} does, and for `all` over an empty catalog
+   * @throws NotFoundError for a label no property has (naming it)
+   */
+  async catalogSelectionOf(selection: PropertySelection): Promise<CatalogSelection | null> {
+    checkSelection(selection);
+    if (selection.all === true) {
+      if ((await this.properties.findOne({}, { projection: { _id: 1 } })) === null)
+        throw new InvalidInputError('property selection', [
+          { path: 'all', message: 'the catalog has no properties; import or add some first' },
+        ]);
+      return { all: true };
+    }
+    if (selection.label === undefined) return null;
+    const label = toPropertyLabel(selection.label);
+    if ((await this.properties.findOne({ labels: label }, { projection: { _id: 1 } })) === null)
+      throw new NotFoundError('property', label, { key: 'label', where: 'the catalog' });
+    return { label };
+  }
+
+  /**
+   * Reads the properties of a catalog selection in property id order, as core's `Property` (one query; its documents
+   * stream in the driver's batches, so memory holds a batch, not the catalog).
+   *
+   * @param selection - every property, or those with a label
+   * @yields each property once, by id
+   * @throws the driver's error when MongoDB cannot be reached
+   */
+  async *readSelection(selection: CatalogSelection): AsyncGenerator<Property> {
+    const filter = 'label' in selection ? { labels: selection.label } : {};
+    const cursor = this.properties.find(filter, { projection: { address: 1, listingUrls: 1 } }).sort({ _id: 1 });
+    for await (const doc of cursor) yield { id: toPropertyId(doc.address), address: doc.address, listingUrls: doc.listingUrls };
   }
 
   /**

@@ -37,7 +37,26 @@ export interface StoredExtractionJob extends ExtractionJob {
    * scheduled jobs (each run starts a trace of its own) and without tracing.
    */
   readonly traceContext?: TraceContextCarrier;
+  /**
+   * The catalog selection the job was enqueued for when its property list is
+   * read by the worker (`{ all: true }` or `{ label }`), else `null` (the list
+   * was written at enqueue).
+   */
+  readonly catalogSelection: CatalogSelection | null;
+  /**
+   * `false` while the job's property list is not written yet (a job enqueued
+   * for a {@link CatalogSelection}: the worker that takes it up writes it, then
+   * sets `totalProperties`, which is 0 until then); `true` once it is final.
+   */
+  readonly propertiesListed: boolean;
 }
+
+/**
+ * A catalog selection whose property list a worker reads (it can be as large
+ * as the catalog): every property (`all`), or the properties with a label
+ * (lower case, see `toPropertyLabel`). Read in property id order.
+ */
+export type CatalogSelection = { readonly all: true } | { readonly label: string };
 
 /** Who asked for a job: a person or program (`interactive`), or a schedule's tick (`scheduled`). */
 export type JobOrigin = 'interactive' | 'scheduled';
@@ -52,8 +71,12 @@ export type JobOriginFields = { readonly origin: 'interactive' } | { readonly or
  * {@link fromJobDocument}). The job's property list and outcomes are not in
  * it (see `JobPropertyStore`), so its size does not depend on their number.
  */
-export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id'> & {
+export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id' | 'catalogSelection' | 'propertiesListed'> & {
   readonly _id: JobId;
+  /** Absent on documents written before selections were read by workers (their list was written at enqueue). */
+  readonly catalogSelection?: CatalogSelection | null;
+  /** Absent on documents written before selections were read by workers: listed. */
+  readonly propertiesListed?: boolean;
 };
 
 /** Fields that documents written before the job's property list and outcomes moved out of it may still hold (never read). */
@@ -82,6 +105,8 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
     cancelRequestedAt: rest.cancelRequestedAt ?? null,
     runNumber: rest.runNumber ?? 0,
     workerName: rest.workerName ?? null,
+    catalogSelection: rest.catalogSelection ?? null,
+    propertiesListed: rest.propertiesListed ?? true,
     ...pickCounters(rest),
     failedPropertiesList: (rest.failedPropertiesList ?? []).slice(0, FAILED_PROPERTIES_LIST_LIMIT),
   };
@@ -91,9 +116,10 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
  * Maps a new job to its first document (version 1, never run).
  *
  * @param job - the job as built by the service
+ * @param selection - the catalog selection a worker lists (the list is then not written yet); `null` (default): the list is written
  * @returns the document to insert
  */
-export function toNewJobDocument(job: ExtractionJob): ExtractionJobDocument {
+export function toNewJobDocument(job: ExtractionJob, selection: CatalogSelection | null = null): ExtractionJobDocument {
   const { id, ...fields } = job;
   return {
     _id: id,
@@ -102,6 +128,8 @@ export function toNewJobDocument(job: ExtractionJob): ExtractionJobDocument {
     cancelRequestedAt: null,
     runNumber: 0,
     workerName: null,
+    catalogSelection: selection,
+    propertiesListed: selection === null,
   };
 }
 

@@ -131,6 +131,38 @@ export class JobPropertyStore {
   }
 
   /**
+   * Writes one chunk of a job's property list by its deterministic id (`<jobId>:<chunk>`): an insert, or a replace when a
+   * run that was stopped or killed while listing wrote it before, so listing again never duplicates a property.
+   *
+   * @param jobId - the job
+   * @param chunk - 0-based chunk number; its first property has index `chunk * JOB_PROPERTY_CHUNK_SIZE`
+   * @param properties - at most {@link JOB_PROPERTY_CHUNK_SIZE} properties, in order (fewer only in the last chunk)
+   * @throws Error for more than {@link JOB_PROPERTY_CHUNK_SIZE} properties, before anything is written
+   * @throws the driver's error when MongoDB cannot be reached (writing again writes the same chunk)
+   */
+  async writeChunk(jobId: JobId, chunk: number, properties: readonly Property[]): Promise<void> {
+    if (properties.length > JOB_PROPERTY_CHUNK_SIZE)
+      throw new Error(`job ${jobId}: chunk ${chunk} has ${properties.length} properties; at most ${JOB_PROPERTY_CHUNK_SIZE}`);
+    const doc: PropertyChunkDocument = { _id: chunkId(jobId, chunk), jobId, chunk, properties };
+    try {
+      await this.chunks.insertOne(doc);
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
+      await this.chunks.replaceOne({ _id: doc._id }, doc);
+    }
+  }
+
+  /**
+   * Deletes the chunks of a job's list from a chunk number on (an earlier listing of a selection that has shrunk since).
+   *
+   * @param jobId - the job
+   * @param fromChunk - first chunk number deleted
+   */
+  async deleteChunksFrom(jobId: JobId, fromChunk: number): Promise<void> {
+    await this.chunks.deleteMany({ jobId, chunk: { $gte: fromChunk } });
+  }
+
+  /**
    * Reads a job's properties in order, one chunk at a time (at most one chunk in memory).
    *
    * @param jobId - the job

@@ -3,7 +3,7 @@ import { FAILED_PROPERTIES_LIST_LIMIT, pickCounters } from '@phx/core';
 import type { ExtractionCounters, ExtractionJob, JobId, JobStatus, Property, PropertyOutcome } from '@phx/core';
 import { fromJobDocument, toNewJobDocument } from './job-document.js';
 import { JobPropertyStore } from './job-property-store.js';
-import type { ExtractionJobDocument, StoredExtractionJob } from './job-document.js';
+import type { CatalogSelection, ExtractionJobDocument, StoredExtractionJob } from './job-document.js';
 
 /** Options of {@link JobRepository}. */
 export interface JobRepositoryOptions {
@@ -167,6 +167,38 @@ export class JobRepository {
   }
 
   /**
+   * Inserts a new job (version 1) whose property list a worker writes from a
+   * catalog selection: `propertiesListed` `false`, no list written.
+   *
+   * @param job - the job (status `pending`, counters at zero, `totalProperties` 0)
+   * @param selection - the catalog selection the worker reads
+   * @returns the stored job
+   * @throws the driver's `MongoServerError` (code 11000) when the id exists
+   */
+  async createForSelection(job: ExtractionJob, selection: CatalogSelection): Promise<StoredExtractionJob> {
+    const doc = toNewJobDocument(job, selection);
+    await this.collection.insertOne(doc);
+    return fromJobDocument(doc);
+  }
+
+  /**
+   * Marks a job's property list final (every chunk written by the run that
+   * holds the job) and sets its `totalProperties`.
+   *
+   * @param id - the job
+   * @param runNumber - the writer's run; nothing is written when another run holds the job
+   * @param totalProperties - the number of properties listed
+   * @param now - the `progressUpdatedAt`
+   * @returns the job as it is now, or `null` when the run no longer holds it
+   */
+  async markPropertiesListed(id: string, runNumber: number, totalProperties: number, now: Date): Promise<StoredExtractionJob | null> {
+    return this.update(
+      { ...byId(id), runNumber, status: 'in_progress' },
+      { $set: { propertiesListed: true, totalProperties, progressUpdatedAt: now }, $inc: { version: 1 } },
+    );
+  }
+
+  /**
    * Reads one job.
    *
    * @param id - the job id (any string; unknown ids give `null`)
@@ -238,17 +270,29 @@ export class JobRepository {
   }
 
   /**
-   * The jobs not final yet (`pending` or `in_progress`) whose property list holds a property.
+   * The jobs not final yet (`pending` or `in_progress`) that use a property: those whose property list holds it, and
+   * those whose list is not written yet and whose catalog selection takes it (`all`, or a label it has).
    *
    * @param propertyId - the property's id
+   * @param labels - the property's labels in the catalog, or `null` when the catalog has no such property (no selection takes it)
    * @returns each such job's id and status, oldest first (no other field is read)
    */
-  async activeWithProperty(propertyId: string): Promise<ActiveJobRef[]> {
+  async activeWithProperty(propertyId: string, labels: readonly string[] | null = null): Promise<ActiveJobRef[]> {
     const ids = await this.properties.jobsWithProperty(propertyId);
-    if (ids.length === 0) return [];
-    const docs = await this.collection
-      .find({ _id: { $in: ids }, status: { $in: ['pending', 'in_progress'] } }, { projection: { _id: 1, status: 1, createdAt: 1 } })
-      .toArray();
+    const active = { status: { $in: ['pending', 'in_progress'] } } as const;
+    const bySelection: Filter<ExtractionJobDocument>[] =
+      labels === null
+        ? []
+        : [
+            {
+              ...active,
+              propertiesListed: false,
+              $or: [{ 'catalogSelection.all': true }, { 'catalogSelection.label': { $in: [...labels] } }],
+            },
+          ];
+    const clauses: Filter<ExtractionJobDocument>[] = [...(ids.length === 0 ? [] : [{ _id: { $in: ids }, ...active }]), ...bySelection];
+    if (clauses.length === 0) return [];
+    const docs = await this.collection.find({ $or: clauses }, { projection: { _id: 1, status: 1, createdAt: 1 } }).toArray();
     return docs
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map((d) => ({ id: d._id, status: d.status as ActiveJobRef['status'] }));

@@ -1,5 +1,5 @@
 export { MAX_NEXT_RUNS, ScheduleService } from './schedule-service.js';
-export type { CreateScheduleInput, ScheduleView, ScheduleServiceOptions } from './schedule-service.js';
+export type { CreateScheduleInput, ScheduleTiming, ScheduleView, ScheduleServiceOptions } from './schedule-service.js';
 export { ScheduleRepository, SCHEDULES_COLLECTION, SCHEDULE_TICKS_COLLECTION } from './schedule-repository.js';
 export type { ScheduleRepositoryOptions, ScheduleDocument, ScheduleTickDocument } from './schedule-repository.js';
 export { InvalidScheduleError, ScheduleNameTakenError } from './schedule-errors.js';

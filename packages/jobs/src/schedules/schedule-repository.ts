@@ -242,5 +242,5 @@ function tickKey(scheduleId: ScheduleId, tickAt: Date): string {
 function fromDocument(doc: ScheduleDocument): ExtractionSchedule {
   const { _id, ...rest } = doc;
   // A schedule stored before fetch modes existed has none: its runs take the worker's default.
-  return { id: _id, ...rest, fetchMode: rest.fetchMode ?? null };
+  return { id: _id, ...rest, fetchMode: rest.fetchMode ?? null, catalogSelection: rest.catalogSelection ?? null };
 }

@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { InvalidInputError, NotFoundError, noopLogger, parseInput, systemClock } from '@phx/core';
 import type { Clock, Logger } from '@phx/core';
 import { JobError } from '../errors/index.js';
-import { resolveEnqueueExtractionInput } from '../service/enqueue-extraction-input.js';
-import type { EnqueueExtractionInput } from '../service/enqueue-extraction-input.js';
+import { resolveEnqueueExtractionInput, resolveExtractionOptions } from '../service/enqueue-extraction-input.js';
+import type { EnqueueExtractionInput, ExtractionOptionsInput } from '../service/enqueue-extraction-input.js';
+import type { CatalogSelection } from '../repository/job-document.js';
+import { toPropertyLabel } from '../catalog/property-label.js';
 import { assertValidCronSchedule, nextTickAfter, nextTicksAfter } from './cron-schedule.js';
 import { RUN_SCHEDULE_JOB } from '../agenda/job-payloads.js';
 import type { RunSchedulePayload } from '../agenda/job-payloads.js';
@@ -14,8 +16,8 @@ import type { ExtractionSchedule, ScheduleId, ScheduleTick } from './schedule.js
 import { ScheduleNameTakenError } from './schedule-errors.js';
 import { ScheduleRepository } from './schedule-repository.js';
 
-/** What a client asks to schedule: an extraction request, a name, and when. */
-export interface CreateScheduleInput extends EnqueueExtractionInput {
+/** When a schedule runs and what it is called (see {@link CreateScheduleInput}). */
+export interface ScheduleTiming {
   /** Unique name, 1-100 characters (trimmed). */
   readonly name: string;
   /** Cron expression: 5 fields (minute first) or 6 (seconds first), e.g. `0 3 * * *`. */
@@ -25,6 +27,13 @@ export interface CreateScheduleInput extends EnqueueExtractionInput {
   /** Create it paused; default `false`. */
   readonly paused?: boolean;
 }
+
+/**
+ * What a client asks to schedule: a name, when, and an extraction request: named properties, or a catalog selection
+ * (`all`, a label) that each run's worker lists (see `JobService.enqueueSelection`).
+ */
+export type CreateScheduleInput = ScheduleTiming &
+  (EnqueueExtractionInput | (ExtractionOptionsInput & { readonly selection: CatalogSelection }));
 
 /** A schedule with its next tick, as the service shows it. */
 export interface ScheduleView extends ExtractionSchedule {
@@ -106,7 +115,8 @@ export class ScheduleService {
    */
   async createSchedule(input: CreateScheduleInput): Promise<ScheduleView> {
     const name = parseInput(nameSchema, input.name, 'schedule name');
-    const request = resolveEnqueueExtractionInput(input);
+    const catalogSelection = 'selection' in input ? selectionOf(input.selection) : null;
+    const request = 'selection' in input ? { ...resolveExtractionOptions(input), properties: [] } : resolveEnqueueExtractionInput(input);
     const timeZone = input.timeZone ?? DEFAULT_SCHEDULE_TIME_ZONE;
     assertValidCronSchedule(input.cron, timeZone);
     const now = this.clock.now();
@@ -114,6 +124,7 @@ export class ScheduleService {
       id: this.newId(),
       name,
       properties: request.properties,
+      catalogSelection,
       sources: request.sources,
       isolationMode: request.isolationMode,
       fetchMode: request.fetchMode,
@@ -259,4 +270,9 @@ export class ScheduleService {
 
 function payloadOf(scheduleId: ScheduleId): RunSchedulePayload {
   return { scheduleId };
+}
+
+/** A catalog selection with its label checked and stored as the catalog stores it. */
+function selectionOf(selection: CatalogSelection): CatalogSelection {
+  return 'label' in selection ? { label: toPropertyLabel(selection.label) } : { all: true };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '@phx/core';
+import type { CatalogSelection } from '../repository/job-document.js';
 import type { Brand, FetchMode, IsolationMode, Property, Source } from '@phx/core';
 
 /** Id of an extraction schedule: a UUID string. */
@@ -43,8 +44,13 @@ export interface ExtractionSchedule {
   readonly id: ScheduleId;
   /** Unique name chosen by the user, e.g. `nightly-glendale`. */
   readonly name: string;
-  /** Properties each run extracts, in order (at least one). */
+  /** Properties each run extracts, in order (at least one); empty for a schedule of a {@link ExtractionSchedule.catalogSelection}. */
   readonly properties: readonly Property[];
+  /**
+   * The catalog selection each run extracts (`all`, or a label), listed by the worker that takes the run up, as for a
+   * job `JobService.enqueueSelection` enqueued; `null` for a schedule of named properties (and one stored before).
+   */
+  readonly catalogSelection: CatalogSelection | null;
   /** Sources each run reads. */
   readonly sources: readonly Source[];
   /** Browser isolation of each run. */

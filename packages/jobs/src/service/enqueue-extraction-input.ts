@@ -19,6 +19,12 @@ export interface EnqueueExtractionInput {
   readonly dryRun?: boolean;
 }
 
+/** The options of an extraction request: {@link EnqueueExtractionInput} without its properties. */
+export type ExtractionOptionsInput = Omit<EnqueueExtractionInput, 'properties'>;
+
+/** {@link ExtractionOptionsInput} after validation: sources parsed, defaults filled. */
+export type ResolvedExtractionOptions = Omit<ResolvedEnqueueExtractionInput, 'properties'>;
+
 /** {@link EnqueueExtractionInput} after validation: sources parsed, defaults filled. */
 export interface ResolvedEnqueueExtractionInput {
   readonly properties: readonly Property[];
@@ -35,14 +41,37 @@ const propertySchema = z.object({
   listingUrls: z.partialRecord(z.enum(SOURCES), z.url('listing URL must be an absolute URL')),
 });
 
-const inputSchema = z.object({
-  properties: z.array(propertySchema).min(1, 'at least one property is required; the list is empty'),
+const optionsShape = {
   sources: z.array(z.string()).optional(),
   isolationMode: isolationModeSchema,
   // No default here: a job that names no mode runs with the worker's FETCH_MODE.
   fetchMode: fetchModeSchema.unwrap().nullish(),
   dryRun: z.boolean().default(false),
+};
+
+const inputSchema = z.object({
+  properties: z.array(propertySchema).min(1, 'at least one property is required; the list is empty'),
+  ...optionsShape,
 });
+
+const optionsSchema = z.object(optionsShape);
+
+/**
+ * Validates the options of an extraction request (a request for a catalog selection, whose properties a worker reads).
+ *
+ * @param input - the untrusted options
+ * @returns the options with sources parsed and defaults filled
+ * @throws core's `InvalidInputError` naming every problem: an unknown source, isolation mode or fetch mode
+ */
+export function resolveExtractionOptions(input: ExtractionOptionsInput): ResolvedExtractionOptions {
+  const parsed = parseInput(optionsSchema, input, 'extraction input');
+  return {
+    sources: parseSources(parsed.sources),
+    isolationMode: parsed.isolationMode,
+    fetchMode: parsed.fetchMode ?? null,
+    dryRun: parsed.dryRun,
+  };
+}
 
 /**
  * Validates an enqueue request.

@@ -16,7 +16,7 @@ export interface JobHistoryServiceOptions {
   /** Database of the jobs. Borrowed. */
   readonly db: Db;
   /** Reads and enqueues jobs (retries go through its `enqueueExtraction`). Borrowed. */
-  readonly jobs: Pick<JobService, 'getJob' | 'enqueueExtraction' | 'jobProperties' | 'jobPropertyList'>;
+  readonly jobs: Pick<JobService, 'getJob' | 'enqueueExtraction' | 'enqueueSelection' | 'jobProperties' | 'jobPropertyList'>;
 }
 
 /** Which jobs {@link JobHistoryService.pageJobs} and {@link JobHistoryService.countJobs} read; the fields combine with AND. */
@@ -165,7 +165,10 @@ export class JobHistoryService {
    * stopped the job before they ran), with its sources, isolation mode, fetch
    * mode and dry-run setting. The new job runs when a worker takes it: a
    * deferred property is asked for again then, even before its `retryAt` (the
-   * user chose to retry; a site that still asks for a wait defers it again).
+   * user chose to retry; a site that still asks for a wait defers it again). A
+   * job enqueued for a catalog selection that ended before its list was written
+   * (cancelled while pending or listing), or whose selection was empty, is
+   * enqueued again for the same selection.
    *
    * @param id - the finished job
    * @returns the new job (or the pending equal one, `deduplicated`)
@@ -176,6 +179,10 @@ export class JobHistoryService {
   async retryJob(id: string): Promise<EnqueuedExtraction> {
     const job = await this.jobs.getJob(id);
     if (!isFinalJobStatus(job.status)) throw new JobNotFinishedError(job.id, job.status);
+    const options = { sources: job.sources, isolationMode: job.isolationMode, fetchMode: job.fetchMode, dryRun: job.dryRun };
+    // Ended before its worker listed its catalog selection (or found it empty): every property of the selection is unfinished.
+    if (job.catalogSelection !== null && (!job.propertiesListed || job.totalProperties === 0))
+      return this.jobs.enqueueSelection({ selection: job.catalogSelection, ...options });
     const again = new Set<number>();
     for (const status of RETRIED_STATUSES) {
       for (let after = -1; ;) {
@@ -188,13 +195,7 @@ export class JobHistoryService {
     const properties: Property[] = [];
     for await (const { index, property } of this.jobs.jobPropertyList(job.id)) if (again.has(index)) properties.push(property);
     if (properties.length === 0) throw new NoFailedPropertiesError(job.id, job.status);
-    return this.jobs.enqueueExtraction({
-      properties,
-      sources: job.sources,
-      isolationMode: job.isolationMode,
-      fetchMode: job.fetchMode,
-      dryRun: job.dryRun,
-    });
+    return this.jobs.enqueueExtraction({ properties, ...options });
   }
 }
 

@@ -33,6 +33,7 @@ import type {
   Source,
   TraceContextCarrier,
 } from '@phx/core';
+import { toPropertyLabel } from '../catalog/property-label.js';
 import { JobAlreadyFinishedError, JobQueueError, describeError } from '../errors/index.js';
 import { EXTRACT_IMAGES_JOB } from '../agenda/job-payloads.js';
 import type { ExtractImagesPayload } from '../agenda/job-payloads.js';
@@ -45,9 +46,12 @@ import type { JobOriginFields, StoredExtractionJob } from '../repository/job-doc
 import { JobRunLeases } from '../repository/job-run-leases.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { MongoPhotoRepository } from '../repository/mongo-photo-repository.js';
-import { resolveEnqueueExtractionInput } from './enqueue-extraction-input.js';
+import { resolveEnqueueExtractionInput, resolveExtractionOptions } from './enqueue-extraction-input.js';
+import type { ExtractionOptionsInput, ResolvedExtractionOptions } from './enqueue-extraction-input.js';
+import type { CatalogSelection } from '../repository/job-document.js';
+import { PropertyCatalog } from '../catalog/property-catalog.js';
 import { JobEndsWithoutWorker } from './job-ends-without-worker.js';
-import { PendingJobDedupe, dedupeKeyOf } from './pending-job-dedupe.js';
+import { PendingJobDedupe, dedupeKeyOf, selectionDedupeKeyOf } from './pending-job-dedupe.js';
 import type { EnqueueExtractionInput } from './enqueue-extraction-input.js';
 
 /** Options of {@link JobService}. */
@@ -165,6 +169,7 @@ export class JobService {
   private readonly cancels: CancelRequests;
   private readonly ends: JobEndsWithoutWorker;
   private readonly dedupe: PendingJobDedupe;
+  private readonly catalog: PropertyCatalog;
   private readonly agenda: Agenda;
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -182,6 +187,7 @@ export class JobService {
     this.runs = new JobRunLeases({ db: options.db });
     this.cancels = new CancelRequests({ db: options.db });
     this.dedupe = new PendingJobDedupe({ db: options.db });
+    this.catalog = new PropertyCatalog({ db: options.db });
     this.agenda = options.agenda;
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-service' });
     this.clock = options.clock ?? systemClock;
@@ -235,6 +241,12 @@ export class JobService {
     origin: JobOriginFields = INTERACTIVE_ORIGIN,
   ): { readonly job: ExtractionJob; readonly properties: readonly Property[]; readonly dedupeKey: string } {
     const request = resolveEnqueueExtractionInput(input);
+    const job = this.jobOf(request, request.properties.length, origin);
+    return { job, properties: request.properties, dedupeKey: dedupeKeyOf(request) };
+  }
+
+  /** A new `pending` job document's fields for validated options. */
+  private jobOf(options: ResolvedExtractionOptions, totalProperties: number, origin: JobOriginFields): ExtractionJob {
     const now = this.clock.now();
     // The request's trace goes with the job to the worker; a schedule's tick starts a trace of its own there.
     const traceContext = origin.origin === 'interactive' ? captureTraceContext() : null;
@@ -243,20 +255,20 @@ export class JobService {
       createdAt: now,
       startedAt: null,
       completedAt: null,
-      sources: request.sources,
-      isolationMode: request.isolationMode,
-      fetchMode: request.fetchMode,
-      dryRun: request.dryRun,
+      sources: options.sources,
+      isolationMode: options.isolationMode,
+      fetchMode: options.fetchMode,
+      dryRun: options.dryRun,
       status: 'pending',
       errorMessage: null,
       progressUpdatedAt: now,
       ...ZERO_COUNTERS,
-      totalProperties: request.properties.length,
+      totalProperties,
       failedPropertiesList: [],
       ...origin,
       ...(traceContext === null ? {} : { traceContext }),
     };
-    return { job, properties: request.properties, dedupeKey: dedupeKeyOf(request) };
+    return job;
   }
 
   /**
@@ -275,9 +287,38 @@ export class JobService {
    */
   async enqueueExtraction(input: EnqueueExtractionInput, origin: JobOriginFields = INTERACTIVE_ORIGIN): Promise<EnqueuedExtraction> {
     const request = this.newJob(input, origin);
-    const job = await this.repository.create(request.job, request.properties);
+    return this.queueNew(await this.repository.create(request.job, request.properties), request.dedupeKey, origin);
+  }
+
+  /**
+   * Enqueues a job for a catalog selection that can be as large as the catalog (`all`, or a label) and answers at once:
+   * the job is written `pending` with `catalogSelection` set, `propertiesListed` `false` and `totalProperties` 0, and no
+   * property list; the worker that takes it up reads the selection from the catalog in property id order, writes the
+   * list, sets `totalProperties` and `propertiesListed`, then runs it as any job. Queued and deduplicated as
+   * {@link JobService.enqueueExtraction} (an equal pending request is the same selection with the same options).
+   * Check the selection first with `PropertyCatalog.catalogSelectionOf` (a label no property has).
+   *
+   * @param input - the selection, and sources, isolation mode, fetch mode, dry run
+   * @param origin - who asks: `interactive` (default; API, CLI) or `scheduled` with the schedule's id
+   * @returns the new job (`deduplicated: false`), or the pending equal one (`deduplicated: true`)
+   * @throws core's `InvalidInputError` for an unknown source, isolation mode or fetch mode, or a label the label rule refuses
+   * @throws {@link JobQueueError} when the job could not be scheduled (it is then marked failed)
+   */
+  async enqueueSelection(
+    input: ExtractionOptionsInput & { readonly selection: CatalogSelection },
+    origin: JobOriginFields = INTERACTIVE_ORIGIN,
+  ): Promise<EnqueuedExtraction> {
+    const { selection: given, ...rest } = input;
+    const options = resolveExtractionOptions(rest);
+    const selection: CatalogSelection = 'label' in given ? { label: toPropertyLabel(given.label) } : { all: true };
+    const job = await this.repository.createForSelection(this.jobOf(options, 0, origin), selection);
+    return this.queueNew(job, selectionDedupeKeyOf(selection, options), origin);
+  }
+
+  /** Returns the pending twin of a job just written (interactive), or queues it for a worker. */
+  private async queueNew(job: StoredExtractionJob, dedupeKey: string, origin: JobOriginFields): Promise<EnqueuedExtraction> {
     if (origin.origin === 'interactive') {
-      const pending = await this.pendingTwin(job, request.dedupeKey);
+      const pending = await this.pendingTwin(job, dedupeKey);
       if (pending !== null) return { ...pending, deduplicated: true };
     }
     try {
@@ -289,7 +330,8 @@ export class JobService {
       await this.ends.failUnqueued(job, 'could not be queued for a worker');
       throw new JobQueueError(job.id, { cause: error });
     }
-    this.logger.info({ jobId: job.id, properties: job.totalProperties, sources: job.sources, origin: origin.origin }, 'job enqueued');
+    const size = job.catalogSelection === null ? { properties: job.totalProperties } : { selection: job.catalogSelection };
+    this.logger.info({ jobId: job.id, ...size, sources: job.sources, origin: origin.origin }, 'job enqueued');
     return { ...job, deduplicated: false };
   }
 
@@ -322,7 +364,8 @@ export class JobService {
   }
 
   /**
-   * One page of a job's properties, by position, each with its outcome once it has one.
+   * One page of a job's properties, by position, each with its outcome once it has one; an empty page while the list is
+   * not written yet (`propertiesListed` `false`: see {@link JobService.enqueueSelection}).
    *
    * @param id - the job id
    * @param options - `status` (an outcome status, or `pending` for no outcome yet; all when absent), `first` (1..500),
@@ -342,11 +385,14 @@ export class JobService {
     if (options.after !== undefined && (!Number.isInteger(options.after) || options.after < -1))
       issues.push({ path: 'after', message: `${options.after} is not a position in the job (an entry's index)` });
     if (issues.length > 0) throw new InvalidInputError('job properties arguments', issues);
+    // A list being written by the worker is not the job's list yet.
+    if (!job.propertiesListed) return { entries: [], hasNextPage: false };
     return this.repository.properties.page(job.id, options);
   }
 
   /**
-   * A job's properties in order, read from the store a chunk at a time.
+   * A job's properties in order, read from the store a chunk at a time; none while the list is not written yet
+   * (`propertiesListed` `false`: see {@link JobService.enqueueSelection}).
    *
    * @param id - the job id
    * @yields each property with its 0-based position
@@ -354,7 +400,7 @@ export class JobService {
    */
   async *jobPropertyList(id: string): AsyncGenerator<{ readonly index: number; readonly property: Property }> {
     const job = await this.getJob(id);
-    yield* this.repository.properties.properties(job.id);
+    if (job.propertiesListed) yield* this.repository.properties.properties(job.id);
   }
 
   /**
@@ -371,14 +417,16 @@ export class JobService {
   }
 
   /**
-   * The jobs that still need a property: `pending` or `in_progress` jobs whose property list holds it
-   * (the catalog refuses to remove such a property).
+   * The jobs that still need a property: `pending` or `in_progress` jobs whose property list holds it, or whose list is
+   * not written yet and whose catalog selection takes it (`all`, or a label the catalog's property has). The catalog
+   * refuses to remove such a property.
    *
    * @param propertyId - the property's id (any string; an unknown id has no jobs)
    * @returns each such job's id and status, oldest first; empty when none
    */
   async activeJobsWithProperty(propertyId: string): Promise<ActiveJobRef[]> {
-    return this.repository.activeWithProperty(propertyId);
+    const inCatalog = await this.catalog.get(propertyId).catch(() => null);
+    return this.repository.activeWithProperty(propertyId, inCatalog?.labels ?? null);
   }
 
   /**

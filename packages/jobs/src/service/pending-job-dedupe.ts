@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { MongoServerError } from 'mongodb';
 import type { Collection, Db } from 'mongodb';
-import type { ResolvedEnqueueExtractionInput } from './enqueue-extraction-input.js';
+import type { CatalogSelection } from '../repository/job-document.js';
+import type { ResolvedEnqueueExtractionInput, ResolvedExtractionOptions } from './enqueue-extraction-input.js';
 
 /** Name of the collection of dedupe claims: one per set of properties being enqueued. */
 export const DEDUPE_COLLECTION = 'extraction_job_dedupe';
@@ -30,6 +31,27 @@ export function dedupeKeyOf(request: ResolvedEnqueueExtractionInput): string {
   // A request naming no fetch mode keeps the key it had before fetch modes existed.
   const fetchMode = request.fetchMode === null ? [] : [request.fetchMode];
   const canonical = JSON.stringify([properties, [...request.sources].sort(), request.isolationMode, request.dryRun, ...fetchMode]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * The key of an extraction request for a catalog selection (see {@link CatalogSelection}): the same selection, sources (in
+ * any order), isolation mode, dry run and fetch mode give the same key, never that of a request naming its properties.
+ *
+ * @param selection - `all`, or a label
+ * @param options - validated options
+ * @returns a SHA-256 hex digest
+ */
+export function selectionDedupeKeyOf(selection: CatalogSelection, options: ResolvedExtractionOptions): string {
+  const selected = 'label' in selection ? ['label', selection.label] : ['all'];
+  const canonical = JSON.stringify([
+    'selection',
+    selected,
+    [...options.sources].sort(),
+    options.isolationMode,
+    options.dryRun,
+    options.fetchMode,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 

@@ -5,7 +5,8 @@ import { extractionEventBody, statusEventBody, toJobEventCounters } from '../pro
 import type { Clock, ExtractionEvent, Logger, Property, PropertyExtracting } from '@phx/core';
 import type { IndexedOutcome } from '../repository/job-property-store.js';
 import type { JobEvent } from '../progress/job-event.js';
-import { endEventBody, endOfLog } from '../progress/job-end.js';
+import { endEventBody, endOfLog, writeJobEnd } from '../progress/job-end.js';
+import { listCatalogSelection, unlistedRunEnd } from './selection-listing.js';
 import { describeError } from '../errors/index.js';
 import type { CancelRequests } from '../repository/cancel-requests.js';
 import type { JobProgress, JobRepository, JobRunEnd } from '../repository/job-repository.js';
@@ -83,6 +84,8 @@ export class ExtractionRun {
   /** The job id. */
   readonly jobId: string;
   private readonly o: ExtractionRunOptions;
+  /** The job as the run holds it: as started, then as its catalog selection's listing left it. */
+  private job: StoredExtractionJob;
   private readonly controller = new AbortController();
   private readonly logger: Logger;
   private readonly eventLog: JobEventLog;
@@ -100,6 +103,7 @@ export class ExtractionRun {
    */
   constructor(options: ExtractionRunOptions) {
     this.o = options;
+    this.job = options.job;
     this.jobId = options.job.id;
     this.cancelRequestedAt = options.job.cancelRequestedAt;
     this.eventLog = new JobEventLog({ db: options.repository.db });
@@ -141,10 +145,20 @@ export class ExtractionRun {
    *   `in_progress` and is taken up again once its lease expires)
    */
   async execute(): Promise<ExtractionRunResult> {
-    const { job } = this.o;
     const last = await this.lastEvent();
-    const logged = endOfLog(last, job);
+    const logged = endOfLog(last, this.job);
     if (logged !== null) return this.completeLoggedEnd(logged);
+    // The job's timeout and cancels count from the listing of its catalog selection, when it has one to list.
+    let stopWatching: (() => void) | null = null;
+    if (!this.job.propertiesListed || this.job.totalProperties === 0) {
+      stopWatching = this.watch();
+      const unlisted = await this.listProperties();
+      if (unlisted !== null) {
+        stopWatching();
+        return unlisted;
+      }
+    }
+    const { job } = this;
     const state = new JobProgressState(
       job,
       await this.o.repository.properties.outcomes(job.id),
@@ -186,7 +200,7 @@ export class ExtractionRun {
       finishedProperty: false,
       outcomesFinished: 0,
     });
-    const stopWatching = this.watch();
+    stopWatching ??= this.watch();
     let fatal: unknown = null;
     this.logger.info({ properties: job.totalProperties, alreadyDone: state.finishedCount }, 'run started');
     try {
@@ -203,6 +217,49 @@ export class ExtractionRun {
     return this.finish(state, fatal, events);
   }
 
+  /**
+   * Writes the property list of a job enqueued for a catalog selection (see `listCatalogSelection`).
+   *
+   * @returns `null` when the job has properties to run, else the run's end: the list could not be written (stopped,
+   *   failed, lost) or the selection has no property (failed, naming it)
+   */
+  private async listProperties(): Promise<ExtractionRunResult | null> {
+    let fatal: unknown = null;
+    try {
+      await this.pollCancel();
+      if (!this.job.propertiesListed) {
+        const listed = await listCatalogSelection({
+          job: this.job,
+          repository: this.o.repository,
+          signal: this.controller.signal,
+          clock: this.o.clock,
+        });
+        if (listed === null) this.stop({ kind: 'lease-lost' });
+        else this.job = listed;
+        this.logger.info({ properties: this.job.totalProperties }, 'catalog selection listed');
+      }
+    } catch (error) {
+      if (!this.controller.signal.aborted) fatal = error;
+    }
+    if (this.job.propertiesListed && this.job.totalProperties > 0 && fatal === null && this.stopReason === null) return null;
+    if (fatal !== null) this.logger.error({ err: describeError(fatal) }, 'listing the catalog selection failed');
+    const end = unlistedRunEnd(this.job, this.stopReason, fatal, this.cancelRequestedAt);
+    const now = this.o.clock.now();
+    const written =
+      end === null
+        ? null
+        : await writeJobEnd({
+            log: this.eventLog,
+            repository: this.o.repository,
+            jobId: this.jobId,
+            runNumber: this.job.runNumber,
+            end,
+            now,
+          });
+    await this.releaseLease(now);
+    return end === null || written === null ? { status: 'lost', job: null } : { status: end.status, job: written };
+  }
+
   /** The job's last event, or `null` when unreadable (the live counters then start from the job document) or none. */
   private async lastEvent(): Promise<JobEvent | null> {
     try {
@@ -217,7 +274,7 @@ export class ExtractionRun {
   private async completeLoggedEnd(end: JobRunEnd): Promise<ExtractionRunResult> {
     this.logger.warn({ status: end.status }, 'the log ends with a final status the job lacks; writing that end');
     const now = this.o.clock.now();
-    const written = await this.o.repository.endRun(this.jobId, this.o.job.runNumber, end, now);
+    const written = await this.o.repository.endRun(this.jobId, this.job.runNumber, end, now);
     await this.releaseLease(now);
     return written === null ? { status: 'lost', job: null } : { status: end.status, job: written };
   }
@@ -226,7 +283,7 @@ export class ExtractionRun {
   private async saveOutcomes(): Promise<void> {
     const ready = this.unsaved.slice(0, this.outcomesInLog - this.outcomesSaved);
     if (ready.length === 0) return;
-    await this.o.repository.properties.recordOutcomes(this.o.job.id, ready, this.o.clock.now());
+    await this.o.repository.properties.recordOutcomes(this.job.id, ready, this.o.clock.now());
     this.unsaved = this.unsaved.slice(ready.length);
     this.outcomesSaved += ready.length;
   }
@@ -237,7 +294,7 @@ export class ExtractionRun {
    * grow with the job when its events come faster than the log takes them.
    */
   private async *propertiesOf(state: JobProgressState, events: JobEventRecorder<LoggedProgress>): AsyncGenerator<Property> {
-    for await (const { index, property } of this.o.repository.properties.properties(this.o.job.id)) {
+    for await (const { index, property } of this.o.repository.properties.properties(this.job.id)) {
       if (state.finishedPropertyIds.has(property.id)) continue;
       await events.waitBelow(MAX_UNWRITTEN_EVENTS);
       state.track(property.id, index);
@@ -303,7 +360,7 @@ export class ExtractionRun {
       throw new Error(`job ${this.jobId}: the ${end.status} event of the run could not be written; the job stays in progress`);
 
     const now = this.o.clock.now();
-    const written = await this.o.repository.endRun(this.jobId, this.o.job.runNumber, end, now);
+    const written = await this.o.repository.endRun(this.jobId, this.job.runNumber, end, now);
     await this.releaseLease(now);
     if (written === null) {
       this.logger.warn({ status: end.status }, 'run end not written: the job changed hands');
@@ -318,7 +375,7 @@ export class ExtractionRun {
 
   /** Ends this run's own lease (never another run's), so no lease of a run that is over stays open. */
   private async releaseLease(now: Date): Promise<void> {
-    await this.o.runs.release(this.jobId, this.o.job.runNumber, now).catch((error: unknown) => {
+    await this.o.runs.release(this.jobId, this.job.runNumber, now).catch((error: unknown) => {
       this.logger.warn({ err: describeError(error) }, 'run lease release failed');
     });
   }
@@ -326,7 +383,7 @@ export class ExtractionRun {
   private decideEnd(state: JobProgressState, fatal: unknown): JobRunEnd | null {
     const stop = this.stopReason;
     if (stop?.kind === 'lease-lost') return null;
-    const total = this.o.job.totalProperties;
+    const total = this.job.totalProperties;
     const base = { cancelRequestedAt: this.cancelRequestedAt };
     if (fatal !== null) {
       this.logger.error({ err: describeError(fatal) }, 'run failed');

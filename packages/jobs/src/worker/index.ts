@@ -29,3 +29,5 @@ export { DatabaseHealth } from './database-health.js';
 export type { DatabaseProbe, DatabaseHealthOptions } from './database-health.js';
 export { JobPhotoCensus } from './job-photo-census.js';
 export type { JobPhotoCensusOptions } from './job-photo-census.js';
+export { listCatalogSelection, emptySelectionMessage } from './selection-listing.js';
+export type { SelectionListing } from './selection-listing.js';

@@ -131,16 +131,18 @@ export class ScheduleTicker {
       logger.warn({ err: describeError(error) }, 'old tick records could not be removed; next tick tries again');
     });
     try {
-      const job = await this.o.jobs.enqueueExtraction(
-        {
-          properties: schedule.properties,
-          sources: schedule.sources,
-          isolationMode: schedule.isolationMode,
-          fetchMode: schedule.fetchMode,
-          dryRun: schedule.dryRun,
-        },
-        { origin: 'scheduled', scheduleId: schedule.id },
-      );
+      const options = {
+        sources: schedule.sources,
+        isolationMode: schedule.isolationMode,
+        fetchMode: schedule.fetchMode,
+        dryRun: schedule.dryRun,
+      };
+      const origin = { origin: 'scheduled', scheduleId: schedule.id } as const;
+      // A schedule of a catalog selection takes the worker-listed path: its tick answers at once whatever the selection's size.
+      const job =
+        schedule.catalogSelection === null
+          ? await this.o.jobs.enqueueExtraction({ properties: schedule.properties, ...options }, origin)
+          : await this.o.jobs.enqueueSelection({ selection: schedule.catalogSelection, ...options }, origin);
       await this.o.repository.settleTick(schedule.id, tickAt, { outcome: 'started', jobId: job.id, reason: null });
       logger.info({ jobId: job.id }, 'schedule tick started a run');
       return { outcome: 'started', jobId: job.id };

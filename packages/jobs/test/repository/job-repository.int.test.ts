@@ -35,7 +35,15 @@ describe('JobRepository', () => {
     const job = sampleJob(2);
     const stored = await jobs.create(job, job.properties);
     const { properties, ...fields } = job;
-    expect(stored).toEqual({ ...fields, version: 1, cancelRequestedAt: null, runNumber: 0, workerName: null });
+    expect(stored).toEqual({
+      ...fields,
+      version: 1,
+      cancelRequestedAt: null,
+      runNumber: 0,
+      workerName: null,
+      catalogSelection: null,
+      propertiesListed: true,
+    });
     expect(await jobs.get(job.id)).toEqual(stored);
     expect(await jobs.properties.allProperties(job.id)).toEqual(properties);
     expect(await jobs.get('no-such-id')).toBeNull();
@@ -113,7 +121,17 @@ describe('JobRepository', () => {
     expect(doc).not.toHaveProperty('propertyOutcomes');
     expect(await jobs.properties.allProperties(id)).toEqual(properties);
     expect(await jobs.properties.outcomes(id)).toEqual([{ index: 2, outcome: done }]);
-    expect(await jobs.get(id)).toEqual({ id, ...fields, version: 3, cancelRequestedAt: null, runNumber: 1, workerName: 'w1' });
+    // A document written before selections were listed by workers reads as listed, without a selection.
+    expect(await jobs.get(id)).toEqual({
+      id,
+      ...fields,
+      version: 3,
+      cancelRequestedAt: null,
+      runNumber: 1,
+      workerName: 'w1',
+      catalogSelection: null,
+      propertiesListed: true,
+    });
   });
 
   it('lists newest first, filtered by status, with limit and offset', async () => {

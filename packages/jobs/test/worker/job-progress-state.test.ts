@@ -15,6 +15,8 @@ const stored = (over: Partial<TestJob> = {}): TestJob => ({
   cancelRequestedAt: null,
   runNumber: 0,
   workerName: null,
+  catalogSelection: null,
+  propertiesListed: true,
   unchangedImages: 0,
   removedImages: 0,
   partialProperties: 0,

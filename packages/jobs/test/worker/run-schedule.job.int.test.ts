@@ -22,6 +22,7 @@ describe('run-extraction-schedule job on a started queue', () => {
     await service.ensureIndexes();
     worker = await createAgenda({ db: await tdb.connectAgain(), name: 'worker-1', processEveryMs: 100 });
     defineRunScheduleJob(worker, { db: tdb.db, workerName: 'worker-1' });
+    await worker.start();
   });
   afterAll(async () => {
     await worker.stop(false);
@@ -47,7 +48,6 @@ describe('run-extraction-schedule job on a started queue', () => {
       timeZone: 'UTC',
       fetchMode: 'http',
     });
-    await worker.start();
     const ticks = (await ticksWhen(schedule.id, (t) => t.length >= 3, 20_000)).reverse();
     await service.pauseSchedule(schedule.id);
     const [first, ...later] = ticks;
@@ -58,5 +58,26 @@ describe('run-extraction-schedule job on a started queue', () => {
     const seconds = ticks.map((t) => t.tickAt.getTime());
     expect(seconds.every((ms) => ms % 1000 === 0)).toBe(true);
     expect(new Set(seconds).size).toBe(seconds.length);
+  });
+
+  it('a schedule of a label holds no property list; its tick enqueues a job whose worker lists the label', async () => {
+    const schedule = await service.createSchedule({
+      name: 'label-nightly',
+      cron: '* * * * * *',
+      selection: { label: 'Nightly' },
+      timeZone: 'UTC',
+    });
+    expect(schedule).toMatchObject({ properties: [], catalogSelection: { label: 'nightly' } });
+    const [first] = (await ticksWhen(schedule.id, (t) => t.some((tick) => tick.outcome === 'started'), 20_000)).reverse();
+    await service.pauseSchedule(schedule.id);
+    const run = await tdb.db.collection('extraction_jobs').findOne({ _id: first?.jobId as never });
+    expect(run).toMatchObject({
+      origin: 'scheduled',
+      status: 'pending',
+      totalProperties: 0,
+      propertiesListed: false,
+      catalogSelection: { label: 'nightly' },
+    });
+    expect(await tdb.db.collection('extraction_job_properties').countDocuments({ jobId: first?.jobId })).toBe(0);
   });
 });
