@@ -38,6 +38,12 @@ describe('trace context: an enqueued job continues the trace of its request; a s
 
   const stored = (id: string) => tdb.db.collection('extraction_jobs').findOne({ _id: id as never });
   const finished = (id: string) => waitFor(`job ${id} finished`, async () => (await stored(id))?.['status'] === 'completed', 30_000);
+  /** The run's `job` span, once ended: the run writes the job's final status before its span ends. */
+  const jobSpanOf = async (id: string) => {
+    const find = () => exporter.getFinishedSpans().find((s) => s.name === 'job' && s.attributes['phx.job.id'] === id);
+    await waitFor(`job span of ${id}`, () => Promise.resolve(find() !== undefined), 10_000);
+    return find();
+  };
 
   it('stores the request trace context with an interactive job, and the worker job span is its child', async () => {
     const { job, requestSpan } = await inSpan('request', {}, async (span) => ({
@@ -48,8 +54,8 @@ describe('trace context: an enqueued job continues the trace of its request; a s
     expect(doc?.['traceContext']).toEqual({ traceparent: `00-${requestSpan.traceId}-${requestSpan.spanId}-01` });
     await finished(job.id);
 
+    const jobSpan = await jobSpanOf(job.id);
     const spans = exporter.getFinishedSpans();
-    const jobSpan = spans.find((s) => s.name === 'job' && s.attributes['phx.job.id'] === job.id);
     expect(jobSpan?.spanContext().traceId).toBe(requestSpan.traceId);
     expect(jobSpan?.parentSpanContext).toMatchObject({ spanId: requestSpan.spanId, isRemote: true });
     expect(jobSpan?.attributes).toMatchObject({ 'phx.job.run_number': 1, 'phx.job.property_count': 1, 'phx.job.run_status': 'completed' });
@@ -65,7 +71,7 @@ describe('trace context: an enqueued job continues the trace of its request; a s
     for (const job of [scheduled, untraced]) {
       expect(await stored(job.id)).not.toHaveProperty('traceContext');
       await finished(job.id);
-      const jobSpan = exporter.getFinishedSpans().find((s) => s.name === 'job' && s.attributes['phx.job.id'] === job.id);
+      const jobSpan = await jobSpanOf(job.id);
       expect(jobSpan).toBeDefined();
       expect(jobSpan?.parentSpanContext).toBeUndefined();
     }
