@@ -1,7 +1,7 @@
 import type { ExtractionFailure, ExtractionJob, PropertyOutcome } from '@phx/core';
-import { formatPhotos, formatPropertiesDone } from '../report/counter-text.js';
+import { countOf, formatPhotos, formatPropertiesDone } from '../report/counter-text.js';
 
-const properties = (n: number): string => `${n} ${n === 1 ? 'property' : 'properties'}`;
+const properties = (n: number): string => countOf(n, 'property', 'properties');
 
 /** `completed (2 properties partial: photos missing)` next to a job status, so `completed` is never read as "every photo". */
 function statusWithNotes(job: ExtractionJob): string {

@@ -2,7 +2,7 @@ import { styleText } from 'node:util';
 import cliProgress from 'cli-progress';
 import { finishedProperties, photosSeen } from '@phx/core/model';
 import type { ExtractionCounters, ExtractionFailure, JobStatus, PropertyOutcome } from '@phx/core/model';
-import { formatProgressLine } from '../report/counter-text.js';
+import { countOf, formatProgressLine } from '../report/counter-text.js';
 import { formatFailedProperty, formatFailure } from './job-report.js';
 
 /**
@@ -335,7 +335,7 @@ class TtyProgress implements ProgressDisplay {
     const done = finishedProperties(view);
     const text =
       `${done}/${view.totalProperties} properties done | ${rateText(view)} | ETA ${etaText(view)} | ` +
-      `${photosSeen(view)} ${photosSeen(view) === 1 ? 'photo' : 'photos'} | ${view.failedProperties} failed | ${seconds(view.elapsedMs).trim()}` +
+      `${countOf(photosSeen(view), 'photo')} | ${view.failedProperties} failed | ${seconds(view.elapsedMs).trim()}` +
       (view.status === 'in_progress' ? '' : ` | ${view.status}`);
     if (this.overall === null) this.overall = this.bars.create(Math.max(1, view.totalProperties), done, { text });
     else this.overall.update(done, { text });

@@ -11,6 +11,7 @@ import { openCatalog, selectFromCatalog } from './catalog-selection.js';
 import { followJob } from './follow-job.js';
 import { REPORT_OUTCOME_ROWS, formatJobReport, formatOutcomes } from './job-report.js';
 import { chooseProgressMode, createProgressDisplay, failureJson } from './progress-display.js';
+import { countOf } from '../report/counter-text.js';
 
 /**
  * Exit code of an in-process run stopped by Ctrl-C (SIGINT): the job was
@@ -76,8 +77,8 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
     out.event({ type: 'job', jobId: job.id, mode: 'async', totalProperties: job.totalProperties, deduplicated: job.deduplicated });
     out.say(
       job.deduplicated
-        ? `Job already pending for the same request: ${job.id} (${job.totalProperties} properties)`
-        : `Job enqueued: ${job.id} (${job.totalProperties} properties)`,
+        ? `Job already pending for the same request: ${job.id} (${countOf(job.totalProperties, 'property', 'properties')})`
+        : `Job enqueued: ${job.id} (${countOf(job.totalProperties, 'property', 'properties')})`,
     );
     out.say(`Check status: npm run extract -- --job-id ${job.id}`);
     if (!request.wait) return 0;
@@ -186,7 +187,7 @@ async function runInProcess(
   if (request.replayFixturesDir !== null) checkFixturesDir(request.replayFixturesDir, '--fixtures');
   const job = await service.createExtraction(input);
   out.event({ type: 'job', jobId: job.id, mode: 'in-process', totalProperties: job.totalProperties, deduplicated: false });
-  out.say(`Job ${job.id}: extracting ${job.totalProperties} properties in this process`);
+  out.say(`Job ${job.id}: extracting ${countOf(job.totalProperties, 'property', 'properties')} in this process`);
   const onInterrupt = (): void => {
     ctx.writeErr('Cancelling...');
     void service.cancelJob(job.id).catch(() => undefined);

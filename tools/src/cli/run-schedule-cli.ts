@@ -4,6 +4,7 @@ import type { ScheduleTick, ScheduleView } from '@phx/jobs';
 import { openCatalog, selectFromCatalog } from './catalog-selection.js';
 import type { CliContext } from './run-cli.js';
 import type { ScheduleRequest } from './schedule-options.js';
+import { countOf } from '../report/counter-text.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -85,7 +86,7 @@ async function resolveId(schedules: ScheduleService, idOrName: string): Promise<
  */
 export function describeSchedule(s: ScheduleView): string {
   const state = s.paused ? 'paused' : `next run ${s.nextRunAt?.toISOString() ?? '-'}`;
-  const what = `${s.properties.length} ${s.properties.length === 1 ? 'property' : 'properties'}, ${s.sources.join(',')}${s.dryRun ? ', dry run' : ''}`;
+  const what = `${countOf(s.properties.length, 'property', 'properties')}, ${s.sources.join(',')}${s.dryRun ? ', dry run' : ''}`;
   return `${s.name}: "${s.cron}" ${s.timeZone}, ${state}; ${what}`;
 }
 

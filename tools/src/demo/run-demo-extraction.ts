@@ -12,7 +12,7 @@ import {
   type PropertyOutcomeView,
 } from './demo-operations.js';
 import { verifyPropertyStore } from './verify-store.js';
-import { formatProgressLine } from '../report/counter-text.js';
+import { countOf, formatProgressLine } from '../report/counter-text.js';
 
 /** What the demo extraction needs. */
 export interface DemoExtractionOptions {
@@ -89,7 +89,7 @@ async function printSummary(client: PhxGraphqlClient, final: FinalJobView, image
     console.log(
       `${o.address.slice(0, 44).padEnd(44)} ${o.status.toLowerCase().padEnd(9)} ${String(o.photosFound).padStart(5)} ` +
         `${String(o.newImages).padStart(4)} ${String(o.duplicateImages).padStart(4)} ${String(o.unchangedImages).padStart(4)} ${String(o.failedImages).padStart(4)} ${String(o.missingPhotos).padStart(4)}  ` +
-        `${check.records} photos${check.problems.length === 0 ? ' ok' : ' MISMATCH'} (${check.files} files with variants) in ${dir}`,
+        `${countOf(check.records, 'photo')}${check.problems.length === 0 ? ' ok' : ' MISMATCH'} (${check.files} files with variants) in ${dir}`,
     );
     if (o.retryAt !== null) console.log(`    deferred: the site asked to wait; a later run retries it from ${o.retryAt}`);
     if (o.placeholderImages > 0) console.log(`    ${o.placeholderImages} of its photos are the site's placeholder image (stored, flagged)`);

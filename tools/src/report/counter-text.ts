@@ -60,6 +60,18 @@ export function formatPropertiesDone(counters: ExtractionCounters): string {
 }
 
 /**
+ * A count with its noun in the right number.
+ *
+ * @param n - the count
+ * @param noun - the singular, e.g. `property`
+ * @param plural - the plural (default: the singular with `s`), e.g. `properties`
+ * @returns e.g. `1 property`, `0 properties`, `2 photos`
+ */
+export function countOf(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/**
  * Says how many photos a job accounted for (core's `photosSeen`: stored by it
  * or found unchanged) and how each counted.
  *
@@ -67,8 +79,7 @@ export function formatPropertiesDone(counters: ExtractionCounters): string {
  * @returns e.g. `218 photos (0 new, 0 duplicate, 218 unchanged, 0 failed, 0 removed, 2 placeholder)`
  */
 export function formatPhotos(counters: ExtractionCounters): string {
-  const seen = photosSeen(counters);
-  return `${seen} ${seen === 1 ? 'photo' : 'photos'} (${formatCounts(counters, PHOTO_DETAIL_COUNTERS)})`;
+  return `${countOf(photosSeen(counters), 'photo')} (${formatCounts(counters, PHOTO_DETAIL_COUNTERS)})`;
 }
 
 /**

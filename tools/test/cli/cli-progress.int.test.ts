@@ -89,7 +89,7 @@ describe('phx-extract progress output (the built CLI, replay, FerretDB)', () => 
       counters: { completedProperties: 1, totalProperties: 1 },
     });
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(['job', 'progress', 'summary']));
-    expect(first.stderr).toContain('extracting 1 properties in this process');
+    expect(first.stderr).toContain('extracting 1 property in this process');
 
     const again = await cli('--address', CHICAGO, '--replay', '--sources', 'zillow', '--json');
     const summary = JSON.parse(again.stdout.trim().split('\n').at(-1) ?? '{}') as JsonEvent;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COUNTER_NAMES, ZERO_COUNTERS } from '@phx/core';
-import { COUNTER_LABELS, formatCounts, formatPhotos, formatPropertiesDone } from '../../src/report/counter-text.js';
+import { COUNTER_LABELS, countOf, formatCounts, formatPhotos, formatPropertiesDone } from '../../src/report/counter-text.js';
 
 describe('formatCounts', () => {
   it('prints each named counter as value and label, in the order asked', () => {
@@ -35,5 +35,16 @@ describe('properties done and photos seen', () => {
   it('counts the photos stored and those found unchanged (core photosSeen)', () => {
     expect(formatPhotos(counters)).toBe('43 photos (2 new, 1 duplicate, 40 unchanged, 0 failed, 0 removed, 0 placeholder)');
     expect(formatPhotos({ ...ZERO_COUNTERS, unchangedImages: 1 })).toMatch(/^1 photo \(/);
+  });
+});
+
+describe('countOf', () => {
+  it('puts the noun in the number of the count', () => {
+    expect([countOf(0, 'property', 'properties'), countOf(1, 'property', 'properties'), countOf(2, 'photo'), countOf(1, 'photo')]).toEqual([
+      '0 properties',
+      '1 property',
+      '2 photos',
+      '1 photo',
+    ]);
   });
 });
