@@ -351,8 +351,10 @@ export class ExtractionRun {
       await this.releaseLease(this.o.clock.now());
       return { status: 'lost', job: null };
     }
-    // Every finished outcome whose event is in the log stored before the end: a crash after the end's event would
-    // leave nobody to store them (the next run only completes the document from the log).
+    // Every finished outcome stored before the end's event: a crash after it would leave nobody to store them (the next
+    // run only completes the document from the log), and a reader of the log that sees the end (the CLI, `jobProgress`)
+    // must find every outcome. So the events still buffered (the last property's, often) are written first.
+    await events.flush();
     await this.saveOutcomes();
     // The log first: an end is in the document only once its event is in the log (see `execute`).
     events.record(endEventBody(end));
