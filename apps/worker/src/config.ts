@@ -258,6 +258,35 @@ export function loggableProxies(proxies: WorkerConfig['proxies']): Partial<Recor
 }
 
 /**
+ * The settings a worker logs when it is ready: every one but the connection
+ * string, with proxies and the traces endpoint credential-free.
+ *
+ * @param config - the worker's configuration
+ * @returns a copy fit for a log line
+ */
+export function loggableSettings(config: Readonly<WorkerConfig>): Omit<WorkerConfig, 'mongoUri' | 'proxies'> & {
+  readonly proxies: Partial<Record<Source, string[]>>;
+} {
+  const { mongoUri: _uri, ...settings } = config;
+  const tracing =
+    config.tracing === null ? null : { ...config.tracing, tracesEndpoint: urlWithoutCredentials(config.tracing.tracesEndpoint) };
+  return { ...settings, proxies: loggableProxies(config.proxies), tracing };
+}
+
+/** `url` without its user name and password (as given when it does not parse). */
+function urlWithoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+/**
  * Parses the worker's environment once. Relative folders resolve against the
  * workspace root. Each name of {@link WORKER_ENV_ALIASES} may be given under
  * its alias instead (e.g. `JOB_TIMEOUT_SECONDS` for `JOB_TIMEOUT`).

@@ -17,7 +17,7 @@ import {
 } from '@phx/jobs';
 import { ExtractorFactory, defineExtractImagesJob, defineRunScheduleJob } from '@phx/jobs/worker';
 import { GridFsImageStore } from '@phx/jobs';
-import { loadWorkerConfig, loggableProxies } from './config.js';
+import { loadWorkerConfig, loggableSettings } from './config.js';
 import type { WorkerConfig } from './config.js';
 import { createWorkerMetrics } from './metrics.js';
 import { startWorkerMaintenance } from './worker-maintenance.js';
@@ -170,9 +170,8 @@ async function main(): Promise<void> {
   await agenda.start();
   watchdog.start();
   metrics.setActive(true);
-  // Every setting it runs with, but the connection string and proxy credentials (they may hold passwords).
-  const { mongoUri, ...settings } = config;
-  logger.info({ ...settings, proxies: loggableProxies(config.proxies), workerId: presence.id, sharp: sharpSettings }, 'worker ready');
+  // Every setting it runs with, but the connection string and credentials (proxies, the traces endpoint).
+  logger.info({ ...loggableSettings(config), workerId: presence.id, sharp: sharpSettings }, 'worker ready');
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '@phx/core';
-import { WORKSPACE_ROOT, loadWorkerConfig, loggableProxies } from '../src/config.js';
+import { WORKSPACE_ROOT, loadWorkerConfig, loggableProxies, loggableSettings } from '../src/config.js';
 
 describe('loadWorkerConfig', () => {
   it('names MONGODB_URI when it is not a connection string', () => {
@@ -157,6 +157,22 @@ describe('loadWorkerConfig', () => {
     expect(() =>
       loadWorkerConfig({ MONGODB_URI: 'mongodb://127.0.0.1:27027/', ZILLOW_PROXY_URLS: 'http://bob:S3cr%3tPw@127.0.0.1:1' }),
     ).toThrow(/ZILLOW_PROXY_URLS\.0: has a user name or password with a bad percent-encoding/);
+  });
+
+  it('logs its settings without the connection string or any credential (proxies, the traces endpoint)', () => {
+    const config = loadWorkerConfig({
+      MONGODB_URI: 'mongodb://admin:M0ngoPw@127.0.0.1:27027/',
+      ZILLOW_PROXY_URLS: 'http://bob:S3cr3tPw@127.0.0.1:3128',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://u:Tr4cePw@127.0.0.1:4318/v1/traces',
+    });
+    const logged = loggableSettings(config);
+    expect(logged).toMatchObject({
+      proxies: { zillow: ['http://127.0.0.1:3128'] },
+      tracing: { tracesEndpoint: 'http://127.0.0.1:4318/v1/traces', serviceName: 'phx-worker' },
+      mongoDb: 'phx',
+    });
+    expect(logged).not.toHaveProperty('mongoUri');
+    expect(JSON.stringify(logged)).not.toMatch(/M0ngoPw|S3cr3tPw|Tr4cePw/);
   });
 
   it('names every bad or missing variable', () => {
