@@ -202,5 +202,7 @@ export {
   tracingSettingsOf,
   readTracingSettings,
   startProcessTracing,
+  QueryStringRedaction,
+  REDACTED_QUERY,
 } from './tracing/index.js';
 export type { TraceContextCarrier, TracingSettings, TracingEnv, ProcessTracing, ProcessTracingOptions } from './tracing/index.js';

@@ -4,3 +4,4 @@ export { DEFAULT_SERVICE_NAMES, tracingEnvShape, tracingSettingsOf, readTracingS
 export type { TracingSettings, TracingEnv } from './settings.js';
 export { startProcessTracing } from './process-tracing.js';
 export type { ProcessTracing, ProcessTracingOptions } from './process-tracing.js';
+export { QueryStringRedaction, REDACTED_QUERY } from './query-redaction.js';

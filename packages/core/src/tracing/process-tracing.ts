@@ -1,11 +1,13 @@
+import { QueryStringRedaction } from './query-redaction.js';
 import { readTracingSettings } from './settings.js';
 import type { TracingSettings } from './settings.js';
 
 /** What of `@opentelemetry/sdk-node` this module uses (the app's copy, loaded through the app's `require`). */
 interface NodeSdkModule {
+  readonly tracing: { readonly BatchSpanProcessor: new (exporter: unknown) => unknown };
   readonly NodeSDK: new (config: {
     readonly serviceName: string;
-    readonly traceExporter: unknown;
+    readonly spanProcessors: readonly unknown[];
     readonly metricReaders: readonly unknown[];
     readonly logRecordProcessors: readonly unknown[];
     readonly instrumentations: readonly unknown[];
@@ -54,7 +56,8 @@ export interface ProcessTracing {
 /**
  * Starts OpenTelemetry tracing of a process, synchronously, when the
  * environment configures an OTLP endpoint (see `tracingSettingsOf`): a
- * `NodeSDK` with the OTLP/HTTP (JSON) trace exporter, W3C trace context
+ * `NodeSDK` with the OTLP/HTTP (JSON) trace exporter (query strings
+ * redacted first, see {@link QueryStringRedaction}), W3C trace context
  * propagation, the given instrumentations, no metrics and no logs. Call it
  * from a module the entry point imports first, so that it runs before the
  * instrumented libraries load. With tracing off nothing is loaded.
@@ -74,11 +77,12 @@ export interface ProcessTracing {
 export function startProcessTracing(options: ProcessTracingOptions): ProcessTracing {
   const settings = readTracingSettings(options.env, options.defaultServiceName);
   if (settings === null) return { settings, stop: () => Promise.resolve() };
-  const { NodeSDK } = options.require('@opentelemetry/sdk-node') as NodeSdkModule;
+  const { NodeSDK, tracing } = options.require('@opentelemetry/sdk-node') as NodeSdkModule;
   const { OTLPTraceExporter } = options.require('@opentelemetry/exporter-trace-otlp-http') as OtlpHttpExporterModule;
   const sdk = new NodeSDK({
     serviceName: settings.serviceName,
-    traceExporter: new OTLPTraceExporter({ url: settings.tracesEndpoint }),
+    // Query strings out first (they may carry keys or tokens, as in `?apiKey=`), then the batches to the exporter.
+    spanProcessors: [new QueryStringRedaction(), new tracing.BatchSpanProcessor(new OTLPTraceExporter({ url: settings.tracesEndpoint }))],
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: options.instrumentations(),
