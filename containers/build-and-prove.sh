@@ -68,11 +68,20 @@ stop_session() {
   pids=$(pgrep -s "$sid" || true)
   [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
 }
+# Working containers `buildah bud` makes for its steps are removed by buildah, except when it is interrupted: those made
+# while this script ran (not there at its start) go too.
+BUILDAH_BEFORE=""
+BUILDAH_LISTED=0
 cleanup() {
   local code=$?
   # Last started first: the API and the worker stop while FerretDB still answers.
   for ((i = ${#SESSIONS[@]} - 1; i >= 0; i--)); do stop_session "${SESSIONS[$i]}"; done
   for ctr in "${CONTAINERS[@]}"; do buildah rm "$ctr" >/dev/null 2>&1 || true; done
+  if [ "$BUILDAH_LISTED" = 1 ]; then
+    for ctr in $(buildah containers -q 2>/dev/null || true); do
+      case " $BUILDAH_BEFORE " in *" $ctr "*) ;; *) buildah rm "$ctr" >/dev/null 2>&1 || true ;; esac
+    done
+  fi
   if [ "${PHX_KEEP_RUN:-0}" != 1 ]; then rm -rf "$RUN_DIR"; fi
   printf 'images: %s in %ss\n' "$([ "$code" = 0 ] && echo done || echo "FAILED (exit $code)")" "$(($(date +%s) - T0))" >&2
   exit "$code"
@@ -92,6 +101,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ "$(id -u)" = 0 ] || die "buildah --isolation chroot and debootstrap need root; run as root"
+BUILDAH_BEFORE=$(buildah containers -q 2>/dev/null | tr '\n' ' ') && BUILDAH_LISTED=1
+# The database port is needed at the end: say so before minutes of building.
+if (exec 3<>"/dev/tcp/127.0.0.1/$DB_PORT") 2>/dev/null; then
+  die "127.0.0.1:$DB_PORT is taken (a local FerretDB? npm run db -- stop); set PHX_FERRETDB_PORT to a free port"
+fi
 [ -d "$FIXTURES/listings" ] || die "no fixtures at $FIXTURES (set PHX_FIXTURES_DIR)"
 FIXTURES=$(cd "$FIXTURES" && pwd)
 GO=$(command -v go || echo /usr/local/go/bin/go)
