@@ -319,6 +319,9 @@ class TtyProgress implements ProgressDisplay {
     this.timer = null;
     this.last = { ...last, inFlight: [] };
     this.redraw();
+    // A failure logged since the last render is written only by a render: cli-progress's stop() drops it (a run of
+    // well under a second lost its failure line).
+    this.bars.update();
     this.bars.stop();
   }
 
