@@ -13,6 +13,7 @@ import {
   parseSettings,
   tracingEnvShape,
   tracingSettingsOf,
+  urlWithoutCredentials,
 } from '@phx/core';
 import type { FetchMode, LogFormat, Source, TracingSettings } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS, queueSettingsSchema } from '@phx/jobs';
@@ -271,19 +272,6 @@ export function loggableSettings(config: Readonly<WorkerConfig>): Omit<WorkerCon
   const tracing =
     config.tracing === null ? null : { ...config.tracing, tracesEndpoint: urlWithoutCredentials(config.tracing.tracesEndpoint) };
   return { ...settings, proxies: loggableProxies(config.proxies), tracing };
-}
-
-/** `url` without its user name and password (as given when it does not parse). */
-function urlWithoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return url;
-  }
 }
 
 /**

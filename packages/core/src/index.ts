@@ -118,8 +118,9 @@ export {
   INVALID_CONFIGURATION_EXIT_CODE,
   resolveLogFormat,
   logFormatSetting,
+  urlWithoutCredentials,
 } from './validation/index.js';
-export type { SettingAliases } from './validation/index.js';
+export type { SettingAliases, UrlWithoutCredentialsOptions } from './validation/index.js';
 export type { ConfigurationExit, ConfigurationProblem, InvalidConfigurationReport, LogFormat } from './validation/index.js';
 
 export {

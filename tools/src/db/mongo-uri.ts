@@ -1,5 +1,5 @@
 import { MongoClient, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
-import { CoreError, InvalidInputError, intSetting } from '@phx/core';
+import { CoreError, InvalidInputError, intSetting, urlWithoutCredentials } from '@phx/core';
 import { localDataDir } from './workspace-paths.js';
 import { startLocalMongo } from './local-mongo.js';
 
@@ -51,7 +51,7 @@ export class DatabaseUnavailableError extends CoreError {
   constructor(uri: string, timeoutMs: number, cause: unknown) {
     super(
       'DATABASE_UNAVAILABLE',
-      `MongoDB at ${maskPassword(uri)} did not answer within ${timeoutMs} ms; start it (npm run db -- start) or set MONGODB_URI to one that runs`,
+      `MongoDB at ${urlWithoutCredentials(uri)} did not answer within ${timeoutMs} ms; start it (npm run db -- start) or set MONGODB_URI to one that runs`,
       'transient',
       { cause },
     );
@@ -84,9 +84,4 @@ export async function connectMongo(uri: string, env: NodeJS.ProcessEnv = process
       throw new DatabaseUnavailableError(uri, timeoutMs, error);
     throw error;
   }
-}
-
-/** The connection string with the password of its user info replaced by `***`. */
-function maskPassword(uri: string): string {
-  return uri.replace(/^([a-z+]+:\/\/[^:@/]+):[^@/]*@/i, '$1:***@');
 }

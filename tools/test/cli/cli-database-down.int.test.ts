@@ -33,12 +33,12 @@ async function runWith(
 }
 
 describe('the CLIs with the database down', () => {
-  it('phx-extract gives up after MONGODB_CONNECT_TIMEOUT_MS, naming the server without its password, exit 1', async () => {
+  it('phx-extract gives up after MONGODB_CONNECT_TIMEOUT_MS, naming the server without its user info, exit 1', async () => {
     const port = await closedPort();
     const result = await runWith(CLI, `mongodb://phx:s3cret@127.0.0.1:${port}/`, '--job-id', '3f6c2a9e-8d1b-4c5e-9a7f-2b4d6e8f0a1c');
     expect(result.killed, 'still waiting at 25 s').toBe(false);
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toContain(`DATABASE_UNAVAILABLE: MongoDB at mongodb://phx:***@127.0.0.1:${port}/ did not answer within 2000 ms`);
+    expect(result.stderr).toContain(`DATABASE_UNAVAILABLE: MongoDB at mongodb://127.0.0.1:${port}/ did not answer within 2000 ms`);
     expect(result.stderr).not.toContain('s3cret');
   }, 40_000);
 

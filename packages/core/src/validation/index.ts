@@ -10,3 +10,5 @@ export {
   resolveLogFormat,
 } from './configuration-report.js';
 export type { ConfigurationExit, ConfigurationProblem, InvalidConfigurationReport, LogFormat } from './configuration-report.js';
+export { urlWithoutCredentials } from './url-without-credentials.js';
+export type { UrlWithoutCredentialsOptions } from './url-without-credentials.js';

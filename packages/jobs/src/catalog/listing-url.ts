@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@phx/core';
+import { InvalidInputError, urlWithoutCredentials } from '@phx/core';
 import type { Source } from '@phx/core';
 import { listingIdOf, REDFIN_PAGE_HOSTS, ZILLOW_PAGE_HOSTS } from '@phx/scrapers/urls';
 
@@ -18,24 +18,14 @@ export const SUPPORTED_LISTING_SITES =
  * The form of a listing URL the catalog stores and jobs open: without user
  * info (`user:password@`) and fragment, which are never part of a listing's
  * address and must not be kept (credentials) or vary its record. A URL that
- * has neither, or that does not parse, comes back exactly as given (its query
- * and spelling are kept).
+ * has neither comes back exactly as given (its query and spelling are kept);
+ * see core's `urlWithoutCredentials`.
  *
  * @param url - a listing page URL, as given
  * @returns the URL without user info and fragment
  */
 export function storableListingUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url;
-  }
-  if (parsed.username === '' && parsed.password === '' && !url.includes('#')) return url;
-  parsed.username = '';
-  parsed.password = '';
-  parsed.hash = '';
-  return parsed.href;
+  return urlWithoutCredentials(url, { dropFragment: true });
 }
 
 /**
