@@ -185,7 +185,7 @@ async function runInProcess(
   ctx: CliContext,
 ): Promise<number> {
   if (request.replayFixturesDir !== null) checkFixturesDir(request.replayFixturesDir, '--fixtures');
-  const job = await service.createExtraction(input);
+  const job = await service.createExtraction(input, { scraperMode: request.replayFixturesDir === null ? 'live' : 'replay' });
   out.event({ type: 'job', jobId: job.id, mode: 'in-process', totalProperties: job.totalProperties, deduplicated: false });
   out.say(`Job ${job.id}: extracting ${countOf(job.totalProperties, 'property', 'properties')} in this process`);
   const onInterrupt = (): void => {

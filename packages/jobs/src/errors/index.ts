@@ -1,2 +1,2 @@
-export { JobError, JobAlreadyFinishedError, JobQueueError } from './job-error.js';
+export { JobError, JobAlreadyFinishedError, JobQueueError, ScraperModeMismatchError } from './job-error.js';
 export { describeError } from './describe-error.js';

@@ -1,3 +1,4 @@
+import type { ScraperKitMode } from '@phx/scrapers';
 import { CoreError } from '@phx/core';
 import type { CoreErrorOptions, FailureKind, JobStatus } from '@phx/core';
 
@@ -54,5 +55,36 @@ export class JobQueueError extends JobError {
    */
   constructor(jobId: string, options: CoreErrorOptions = {}) {
     super('JOB_QUEUE_FAILED', `Job "${jobId}" could not be queued for a worker; enqueue it again`, jobId, 'transient', options);
+  }
+}
+
+/**
+ * The job was written by a run in a CLI's own process (`phx-extract` without
+ * `--async`) that read the sites in another scraper mode than this worker's:
+ * a replayed run's job is never run against the live sites, nor a live run's
+ * against the saved fixtures. The worker that took it over after that process
+ * died fails it with this error; `retryJob` enqueues its properties for any
+ * worker. Code `SCRAPER_MODE_MISMATCH`.
+ */
+export class ScraperModeMismatchError extends JobError {
+  /** The mode of the run that wrote the job. */
+  readonly jobMode: ScraperKitMode['kind'];
+  /** This worker's mode. */
+  readonly workerMode: ScraperKitMode['kind'];
+
+  /**
+   * @param jobId - the job
+   * @param jobMode - the mode of the run that wrote it
+   * @param workerMode - the mode of the worker that took it over
+   */
+  constructor(jobId: string, jobMode: ScraperKitMode['kind'], workerMode: ScraperKitMode['kind']) {
+    super(
+      'SCRAPER_MODE_MISMATCH',
+      `Job "${jobId}" was started by an in-process ${jobMode} run and this worker runs in ${workerMode} mode: ` +
+        `not taken over (SCRAPER_MODE_MISMATCH); retry it to run its properties on any worker`,
+      jobId,
+    );
+    this.jobMode = jobMode;
+    this.workerMode = workerMode;
   }
 }

@@ -1,3 +1,4 @@
+import type { ScraperKitMode } from '@phx/scrapers';
 import { FAILED_PROPERTIES_LIST_LIMIT, pickCounters } from '@phx/core';
 import type { ExtractionJob, JobId, TraceContextCarrier } from '@phx/core';
 
@@ -37,6 +38,14 @@ export interface StoredExtractionJob extends ExtractionJob {
    * scheduled jobs (each run starts a trace of its own) and without tracing.
    */
   readonly traceContext?: TraceContextCarrier;
+  /**
+   * The scraper mode of the run in a CLI's own process that wrote the job
+   * (`JobService.createExtraction`): a worker of the other mode that takes it
+   * over after that process died fails it (`SCRAPER_MODE_MISMATCH`) instead
+   * of running it. Absent for jobs any worker runs in its own mode (the API,
+   * schedules, `--async`, retries).
+   */
+  readonly scraperMode?: ScraperKitMode['kind'];
   /**
    * The catalog selection the job was enqueued for when its property list is
    * read by the worker (`{ all: true }` or `{ label }`), else `null` (the list

@@ -159,7 +159,10 @@ export class JobRepository {
    * @returns the stored job
    * @throws the driver's `MongoServerError` (code 11000) when the id exists
    */
-  async create(job: ExtractionJob, properties: readonly Property[]): Promise<StoredExtractionJob> {
+  async create(
+    job: ExtractionJob & Pick<StoredExtractionJob, 'scraperMode'>,
+    properties: readonly Property[],
+  ): Promise<StoredExtractionJob> {
     const doc = toNewJobDocument(job);
     await this.properties.insertProperties(job.id, properties);
     await this.collection.insertOne(doc);

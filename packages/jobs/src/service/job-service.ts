@@ -1,3 +1,4 @@
+import type { ScraperKitMode } from '@phx/scrapers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
@@ -223,13 +224,21 @@ export class JobService {
    * if that process dies, a worker resumes the job once its run lease has
    * expired; if the run ended, the worker finds the job final and drops it.
    *
+   * The job records the caller's scraper mode: a worker of the other mode
+   * fails it (`SCRAPER_MODE_MISMATCH`) rather than take a replayed run to the
+   * live sites, or a live run to the saved fixtures.
+   *
    * @param input - properties, sources, isolation mode, fetch mode, dry run
+   * @param run - `scraperMode`: how the caller's run reads the sites (`live` or `replay`)
    * @returns the new job
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
    */
-  async createExtraction(input: EnqueueExtractionInput): Promise<StoredExtractionJob> {
+  async createExtraction(
+    input: EnqueueExtractionInput,
+    run: { readonly scraperMode: ScraperKitMode['kind'] },
+  ): Promise<StoredExtractionJob> {
     const { job, properties } = this.newJob(input);
-    const stored = await this.repository.create(job, properties);
+    const stored = await this.repository.create({ ...job, scraperMode: run.scraperMode }, properties);
     await this.agenda.schedule<ExtractImagesPayload>(new Date(job.createdAt.getTime() + this.lockLifetimeMs + 1_000), EXTRACT_IMAGES_JOB, {
       jobId: job.id,
     });

@@ -1,6 +1,7 @@
 import { PropertyExtractor } from '@phx/core';
 import type { FetchMode, ImageStore, IsolationMode, Logger, PhotoRepository, PixelBudget, PropertyExtracting, Source } from '@phx/core';
 import type { StoredExtractionJob } from '../repository/job-document.js';
+import { ScraperModeMismatchError } from '../errors/job-error.js';
 import { createScraperKit } from '@phx/scrapers';
 import type { CircuitState, ScraperKit, ScraperKitMode } from '@phx/scrapers';
 
@@ -64,8 +65,13 @@ export class ExtractorFactory {
    * @param job - the job to run
    * @returns the extractor for its isolation mode
    * @throws core's `InvalidInputError` from `createScraperKit` for a bad scraper setting (a missing fixtures folder, for one)
+   * @throws {@link ScraperModeMismatchError} (rejected) for a job an in-process run of the other scraper mode wrote
    */
   forJob(job: StoredExtractionJob): Promise<PropertyExtracting> {
+    const workerMode = this.options.mode.kind;
+    if (job.scraperMode !== undefined && job.scraperMode !== workerMode) {
+      return Promise.reject(new ScraperModeMismatchError(job.id, job.scraperMode, workerMode));
+    }
     const mode = job.isolationMode;
     let extractor = this.extractors.get(mode);
     if (extractor === undefined) {

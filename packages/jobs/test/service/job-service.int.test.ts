@@ -166,7 +166,7 @@ describe('JobService', () => {
   describe('cancelJob counts a job no run holds by its finished properties', () => {
     // Run 1 finished property 1 (3 new photos) and was stored mid-way through property 2 (7 more shown live).
     async function jobWithCutProperty(): Promise<{ id: string; repository: JobRepository; runs: JobRunLeases; longAgo: Date }> {
-      const job = await service.createExtraction({ properties: [sampleProperty(1), sampleProperty(2)] });
+      const job = await service.createExtraction({ properties: [sampleProperty(1), sampleProperty(2)] }, { scraperMode: 'live' });
       const longAgo = new Date(Date.now() - 10 * 60_000);
       const runs = new JobRunLeases({ db: tdb.db });
       const repository = new JobRepository({ db: tdb.db });
@@ -209,7 +209,7 @@ describe('JobService', () => {
   describe("createExtraction (for a run in the caller's process)", () => {
     it('queues a takeover that a worker runs only after the run lease would have expired', async () => {
       const before = Date.now();
-      const job = await service.createExtraction({ properties: [sampleProperty(1)] });
+      const job = await service.createExtraction({ properties: [sampleProperty(1)] }, { scraperMode: 'live' });
       expect(job.status).toBe('pending');
       const queued = await agendaJobsOf(job.id);
       expect(queued).toHaveLength(1);
