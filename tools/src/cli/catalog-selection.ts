@@ -1,6 +1,6 @@
 import type { Property } from '@phx/core';
 import { PropertyCatalog } from '@phx/jobs';
-import type { PropertyImportReport } from '@phx/jobs';
+import type { CatalogSelection, PropertyImportReport } from '@phx/jobs';
 import type { Db } from 'mongodb';
 import type { SelectionFlags } from './extraction-flags.js';
 
@@ -60,4 +60,23 @@ export async function selectFromCatalog(
     ...(selection.label === null ? {} : { label: selection.label }),
     ...(selection.all ? { all: true } : {}),
   });
+}
+
+/**
+ * The catalog selection a worker lists for the CLI's flags, when they select
+ * a whole catalog or label and nothing else (`--all` or `--label` alone, no
+ * `--csv`, ids, addresses or URLs): the job is then enqueued without reading
+ * the catalog, which can hold a city. `null` for any other selection (the CLI
+ * lists its properties: {@link selectFromCatalog}).
+ *
+ * @param catalog - the catalog
+ * @param selection - the flags
+ * @returns `{ all: true }`, `{ label }` (as stored), or `null`
+ * @throws core's InvalidInputError for `--all` over an empty catalog; NotFoundError for a label no property has
+ */
+export async function catalogSelectionOf(catalog: PropertyCatalog, selection: SelectionFlags): Promise<CatalogSelection | null> {
+  const explicit = selection.importCsv !== null || selection.ids.length + selection.addresses.length + selection.urls.length > 0;
+  if (explicit || (selection.all && selection.label !== null)) return null;
+  if (selection.all) return catalog.catalogSelectionOf({ all: true });
+  return selection.label === null ? null : catalog.catalogSelectionOf({ label: selection.label });
 }

@@ -1,4 +1,5 @@
 import type { ExtractionFailure, ExtractionJob, PropertyOutcome } from '@phx/core';
+import type { CatalogSelection, StoredExtractionJob } from '@phx/jobs';
 import { countOf, formatPhotos, formatPropertiesDone } from '../report/counter-text.js';
 
 const properties = (n: number): string => countOf(n, 'property', 'properties');
@@ -55,15 +56,19 @@ export function formatFailedProperties(outcomes: readonly PropertyOutcome[], fai
  * Formats a job's status and counters as the seed's CLI printed them, plus
  * the failed properties and the error message when there are any.
  *
- * @param job - the job
+ * @param job - the job; a catalog selection's job not listed yet (`propertiesListed: false`) says so instead of `0/0 properties done`
  * @param failed - outcomes of the job's failed properties (a first page, see {@link REPORT_OUTCOME_ROWS}): printed with
  *   their reasons; when empty, the addresses of `job.failedPropertiesList` are printed without them
  * @returns lines of text, without trailing newline
  */
-export function formatJobReport(job: ExtractionJob, failed: readonly PropertyOutcome[] = []): string {
+export function formatJobReport(
+  job: ExtractionJob & Partial<Pick<StoredExtractionJob, 'propertiesListed' | 'catalogSelection'>>,
+  failed: readonly PropertyOutcome[] = [],
+): string {
+  const unlisted = job.propertiesListed === false && job.catalogSelection != null ? job.catalogSelection : null;
   const lines = [
     `Job ${job.id}: ${statusWithNotes(job)}`,
-    `  Progress: ${formatPropertiesDone(job)}`,
+    `  Progress: ${unlisted === null ? formatPropertiesDone(job) : `${selectionName(unlisted)}: not listed yet (${workerLists(unlisted)})`}`,
     `  Photos: ${formatPhotos(job)}` + (job.unchangedImages === 0 ? '' : '; unchanged: stored before, not downloaded again'),
     `  Sources: ${job.sources.join(', ')}  isolation: ${job.isolationMode}` +
       (job.fetchMode === null ? '' : `  fetch mode: ${job.fetchMode}`) +
@@ -103,4 +108,24 @@ export function formatOutcomes(outcomes: readonly PropertyOutcome[], totalProper
   const more = totalProperties - outcomes.length;
   if (more > 0) rows.push(`  … and ${more} more properties (page them all with the GraphQL field Job.properties(status, first, after))`);
   return rows.join('\n');
+}
+
+/** Names a catalog selection, e.g. `every catalog property`, `label phoenix-2025`. */
+function selectionName(selection: CatalogSelection): string {
+  return 'label' in selection ? `label ${selection.label}` : 'every catalog property';
+}
+
+/** What the worker that takes up a selection's job does first. */
+function workerLists(selection: CatalogSelection): string {
+  return 'label' in selection ? 'the worker lists its properties' : 'the worker lists them';
+}
+
+/**
+ * Names a catalog selection a job was enqueued for, and who lists it.
+ *
+ * @param selection - the selection
+ * @returns e.g. `every catalog property: the worker lists them`, `label phoenix-2025: the worker lists its properties`
+ */
+export function selectionText(selection: CatalogSelection): string {
+  return `${selectionName(selection)}: ${workerLists(selection)}`;
 }

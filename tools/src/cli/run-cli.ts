@@ -7,9 +7,9 @@ import type { Db } from 'mongodb';
 import type { Agenda } from 'agenda';
 import type { CliConfig } from './cli-config.js';
 import type { CliRequest } from './cli-options.js';
-import { openCatalog, selectFromCatalog } from './catalog-selection.js';
+import { catalogSelectionOf, openCatalog, selectFromCatalog } from './catalog-selection.js';
 import { followJob } from './follow-job.js';
-import { REPORT_OUTCOME_ROWS, formatJobReport, formatOutcomes } from './job-report.js';
+import { REPORT_OUTCOME_ROWS, formatJobReport, formatOutcomes, selectionText } from './job-report.js';
 import { chooseProgressMode, createProgressDisplay, failureJson } from './progress-display.js';
 import { countOf } from '../report/counter-text.js';
 
@@ -64,28 +64,35 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
     return out.report(job, job.status === 'cancelled' ? 0 : 1);
   }
   const catalog = await openCatalog(ctx.db, ctx.config.csvPath);
-  const properties = await selectFromCatalog(catalog, request.selection, out.say);
-  const input = {
-    properties,
+  const options = {
     sources: request.sources,
     isolationMode: request.isolationMode,
     fetchMode: request.fetchMode,
     dryRun: request.dryRun,
   };
   if (request.mode === 'async') {
-    const job = await service.enqueueExtraction(input);
-    out.event({ type: 'job', jobId: job.id, mode: 'async', totalProperties: job.totalProperties, deduplicated: job.deduplicated });
-    out.say(
-      job.deduplicated
-        ? `Job already pending for the same request: ${job.id} (${countOf(job.totalProperties, 'property', 'properties')})`
-        : `Job enqueued: ${job.id} (${countOf(job.totalProperties, 'property', 'properties')})`,
-    );
+    const selection = await catalogSelectionOf(catalog, request.selection);
+    const job =
+      selection === null
+        ? await service.enqueueExtraction({ ...options, properties: await selectFromCatalog(catalog, request.selection, out.say) })
+        : await service.enqueueSelection({ ...options, selection });
+    const size = selection === null ? countOf(job.totalProperties, 'property', 'properties') : selectionText(selection);
+    out.event({
+      type: 'job',
+      jobId: job.id,
+      mode: 'async',
+      totalProperties: job.totalProperties,
+      deduplicated: job.deduplicated,
+      ...(selection === null ? {} : { selection }),
+    });
+    out.say(job.deduplicated ? `Job already pending for the same request: ${job.id} (${size})` : `Job enqueued: ${job.id} (${size})`);
     out.say(`Check status: npm run extract -- --job-id ${job.id}`);
     if (!request.wait) return 0;
     await out.follow(job, true);
     const last = await service.getJob(job.id);
     return out.report(last, last.status === 'completed' ? 0 : 1);
   }
+  const input = { ...options, properties: await selectFromCatalog(catalog, request.selection, out.say) };
   return await runInProcess(service, out, input, request, ctx);
 }
 
@@ -131,7 +138,7 @@ class CliOutput {
    *
    * @returns `exitCode`
    */
-  async report(job: ExtractionJob, exitCode: number, failureTable = false): Promise<number> {
+  async report(job: Parameters<typeof formatJobReport>[0], exitCode: number, failureTable = false): Promise<number> {
     const failed = await failedOutcomes(this.ctx.db, job);
     if (this.json) this.event(summaryEvent(job, failed, exitCode));
     // A run that prints its outcome table names the reasons there.

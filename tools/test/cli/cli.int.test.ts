@@ -69,7 +69,7 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
   it('enqueues with --async and reports a pending job with a non-zero exit', async () => {
     const enqueued = await cli('--all', '--async', '--dry-run');
     expect(enqueued.code).toBe(0);
-    const jobId = /Job enqueued: ([0-9a-f-]{36}) \(9 properties\)/.exec(enqueued.stdout)?.[1];
+    const jobId = /Job enqueued: ([0-9a-f-]{36}) \(every catalog property: the worker lists them\)/.exec(enqueued.stdout)?.[1];
     expect(jobId).toBeDefined();
     const status = await cli('--job-id', jobId ?? '');
     expect(status.code).toBe(1);
@@ -79,7 +79,7 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     // The same request while that job is pending: its job, said so, and no second one queued.
     const again = await cli('--all', '--async', '--dry-run');
     expect(again.code).toBe(0);
-    expect(again.stdout).toContain(`Job already pending for the same request: ${jobId} (9 properties)`);
+    expect(again.stdout).toContain(`Job already pending for the same request: ${jobId} (every catalog property: the worker lists them)`);
     expect(await client.db(dbName).collection('extraction_jobs').countDocuments({ status: 'pending' })).toBe(1);
 
     // Cancelled from the shell: out of the queue, reported cancelled; a second cancel names the finished status.

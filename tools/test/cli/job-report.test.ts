@@ -188,4 +188,14 @@ describe('CLI job report', () => {
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('  … and 49999 more properties (page them all with the GraphQL field Job.properties(status, first, after))');
   });
+
+  it('says a catalog selection is not listed yet instead of 0/0 properties done', () => {
+    const unlisted = { ...job, status: 'pending' as const, totalProperties: 0, propertiesListed: false, catalogSelection: { all: true as const } };
+    expect(formatJobReport(unlisted).split('\n')[1]).toBe('  Progress: every catalog property: not listed yet (the worker lists them)');
+    const label = { ...unlisted, catalogSelection: { label: 'phoenix-2025' } };
+    expect(formatJobReport(label).split('\n')[1]).toBe('  Progress: label phoenix-2025: not listed yet (the worker lists its properties)');
+    expect(formatJobReport({ ...label, propertiesListed: true, totalProperties: 3 }).split('\n')[1]).toMatch(
+      /^ {2}Progress: 0\/3 properties done/,
+    );
+  });
 });
