@@ -1,4 +1,4 @@
-import { FileImageStore, finishedProperties, photosSeen, pickCounters } from '@phx/core';
+import { DEFAULT_FETCH_MODE, FileImageStore, finishedProperties, photosSeen, pickCounters } from '@phx/core';
 import { checkFixturesDir } from '../db/workspace-paths.js';
 import type { ExtractionJob, Logger, PropertyOutcome } from '@phx/core';
 import { JobPropertyStore, JobService, MongoPhotoRepository, JobRepository } from '@phx/jobs';
@@ -92,7 +92,9 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
     const last = await service.getJob(job.id);
     return out.report(last, last.status === 'completed' ? 0 : 1);
   }
-  const input = { ...options, properties: await selectFromCatalog(catalog, request.selection, out.say) };
+  // The mode this process runs with, on the job: its report names it, and a worker taking it over keeps it.
+  const fetchMode = request.fetchMode ?? DEFAULT_FETCH_MODE;
+  const input = { ...options, fetchMode, properties: await selectFromCatalog(catalog, request.selection, out.say) };
   return await runInProcess(service, out, input, request, ctx);
 }
 

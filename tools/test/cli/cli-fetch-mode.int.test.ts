@@ -55,6 +55,18 @@ describe('phx-extract --fetch-mode (the built CLI, as a user runs it)', () => {
     expect(await jobs().findOne({ _id: jobId as never })).toMatchObject({ fetchMode: 'browser', status: 'completed' });
   });
 
+  it('an in-process run without the flag stores the mode it runs with (auto), so its report and --json summary name it', async () => {
+    const run = await cli('--address', CHICAGO, '--replay', '--dry-run', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const summary = run.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((event) => event['type'] === 'summary');
+    expect(summary).toMatchObject({ status: 'completed', fetchMode: 'auto' });
+    expect(await jobs().findOne({ _id: summary?.['jobId'] as never })).toMatchObject({ fetchMode: 'auto' });
+  });
+
   it('refuses an unknown mode with the usage error naming the flag, the value and the choices (exit 2), writing no job', async () => {
     const before = await jobs().countDocuments();
     for (const args of [
