@@ -62,7 +62,7 @@ describe('phx-extract --async --all / --label (the built CLI, as a user runs it)
     expect(await jobs().countDocuments()).toBe(before);
   });
 
-  it("keeps listing the properties itself for an explicit selection", async () => {
+  it('keeps listing the properties itself for an explicit selection', async () => {
     const result = await cli('--address', '235 W Van Buren St UNIT 1509, Chicago, IL 60607', '--async');
     const job = await jobs().findOne({ _id: jobIdOf(result) as never });
     expect(job).toMatchObject({ catalogSelection: null, propertiesListed: true, totalProperties: 1 });

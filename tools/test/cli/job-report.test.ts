@@ -190,7 +190,13 @@ describe('CLI job report', () => {
   });
 
   it('says a catalog selection is not listed yet instead of 0/0 properties done', () => {
-    const unlisted = { ...job, status: 'pending' as const, totalProperties: 0, propertiesListed: false, catalogSelection: { all: true as const } };
+    const unlisted = {
+      ...job,
+      status: 'pending' as const,
+      totalProperties: 0,
+      propertiesListed: false,
+      catalogSelection: { all: true as const },
+    };
     expect(formatJobReport(unlisted).split('\n')[1]).toBe('  Progress: every catalog property: not listed yet (the worker lists them)');
     const label = { ...unlisted, catalogSelection: { label: 'phoenix-2025' } };
     expect(formatJobReport(label).split('\n')[1]).toBe('  Progress: label phoenix-2025: not listed yet (the worker lists its properties)');
