@@ -56,6 +56,7 @@ export {
   PROPERTY_LIST_COLLECTIONS,
   documentBoundOf,
   isDocumentTooLargeError,
+  withJobId,
 } from './repository/index.js';
 export type {
   JobRepositoryOptions,

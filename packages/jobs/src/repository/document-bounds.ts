@@ -1,4 +1,5 @@
 import { MongoError } from 'mongodb';
+import { MAX_PHOTO_SIGHTINGS } from '@phx/core';
 
 /**
  * MongoDB's own limit on one document, in bytes (16 MiB). FerretDB does not
@@ -71,4 +72,23 @@ export function isDocumentTooLargeError(error: unknown): boolean {
   if (!(error instanceof MongoError)) return false;
   if (typeof error.code === 'number' && TOO_LARGE_CODES.includes(error.code)) return true;
   return TOO_LARGE_MESSAGE.test(error.message);
+}
+
+/**
+ * A photo record's `jobIds` with one more job that saw the photo, bounded: the
+ * first (the job that created the record, which `JobPhotoCensus` reads) and
+ * the latest `max - 1` are kept. A record's `jobIds` grows by one id per run
+ * that sees the photo (a nightly schedule: 365 a year); a writer of the
+ * `photos` collection keeps it to this. (FerretDB 1.x ignores `$push`'s
+ * `$slice` and has no pipeline updates: the list is computed, then `$set`.)
+ *
+ * @param jobIds - the record's job ids, first seen first
+ * @param jobId - the job that saw the photo now, or `null` (a run without a job)
+ * @param max - most ids kept; default core's `MAX_PHOTO_SIGHTINGS`
+ * @returns the ids to store: `jobIds` itself when `jobId` is `null` or already in it and the list is within `max`
+ */
+export function withJobId<T extends string>(jobIds: readonly T[], jobId: T | null, max: number = MAX_PHOTO_SIGHTINGS): readonly T[] {
+  const all = jobId === null || jobIds.includes(jobId) ? jobIds : [...jobIds, jobId];
+  if (all.length <= max) return all;
+  return [all[0] as T, ...all.slice(all.length - (max - 1))];
 }

@@ -17,4 +17,5 @@ export {
   PROPERTY_LIST_COLLECTIONS,
   documentBoundOf,
   isDocumentTooLargeError,
+  withJobId,
 } from './document-bounds.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BSON, MongoInvalidArgumentError, MongoNetworkError, MongoServerError } from 'mongodb';
-import { ZERO_OUTCOME_COUNTS, toPropertyId } from '@phx/core';
-import type { PropertyOutcome } from '@phx/core';
+import { MemoryPhotoRepository, ZERO_OUTCOME_COUNTS, boundPhotoObservation, toContentHash, toPropertyId } from '@phx/core';
+import type { JobId, PhotoObservation, PropertyOutcome } from '@phx/core';
 import { OUTCOME_TOO_LARGE_CODE, withinOutcomeBound } from '../../src/repository/job-property-store.js';
 import { extractImagesJobSettingsSchema } from '../../src/worker/extract-images-settings.js';
 import {
@@ -9,6 +9,7 @@ import {
   isDocumentTooLargeError,
   MAX_DOCUMENT_BYTES,
   MAX_PROPERTY_LIST_DOCUMENT_BYTES,
+  withJobId,
 } from '../../src/repository/document-bounds.js';
 
 /** A server error as the driver builds it from MongoDB's reply. */
@@ -88,5 +89,58 @@ describe('a worker name is stored with every job, run and tick it takes', () => 
     expect(refused.error?.issues.map((i) => i.message)).toEqual([
       'a worker name is at most 255 characters (it is stored with every job and run it takes)',
     ]);
+  });
+});
+
+describe("withJobId: a photo record's job list keeps its creator and its latest jobs", () => {
+  it('adds a job once, and past the cap keeps the first job and the latest ones', () => {
+    expect(withJobId(['a', 'b'], 'b')).toEqual(['a', 'b']);
+    expect(withJobId(['a', 'b'], null)).toEqual(['a', 'b']);
+    let ids: readonly string[] = [];
+    for (let run = 0; run < 365; run += 1) ids = withJobId(ids, `job-${run}`, 20);
+    expect(ids).toHaveLength(20);
+    expect(ids[0]).toBe('job-0');
+    expect(ids.slice(1)).toEqual(Array.from({ length: 19 }, (_, i) => `job-${346 + i}`));
+  });
+});
+
+describe('a photo record seen by a nightly schedule for a year stays within MAX_DOCUMENT_BYTES', () => {
+  it("with core's caps (sighting texts cut, last 20 ids, URLs, ETags, duplicates) and withJobId, whatever the site sends", async () => {
+    const propertyId = toPropertyId(`1 ${'a'.repeat(250)}`);
+    const hash = (n: number) => toContentHash(n.toString(16).padStart(64, '0'));
+    const variants = ['web', 'thumb', 'small'].map((name) => ({
+      ...{ name, fileName: `${hash(1)}.${name}.webp`, location: `/data/images/${propertyId}/${hash(1)}.${name}.webp` },
+      ...{ format: 'webp', widthPx: 1024, heightPx: 768, byteLength: 100_000 },
+    }));
+    const sighting = (run: number, sha256 = hash(1), lesser = false): PhotoObservation => ({
+      ...{ propertyId, sha256, format: 'jpeg', fileName: `${sha256}.jpg`, location: `/data/images/${propertyId}/${sha256}.jpg` },
+      ...{ widthPx: lesser ? 100 : 4000, heightPx: lesser ? 66 : 3000, byteLength: lesser ? 1000 : 3_000_000, variants },
+      // A site that signs its photo URLs anew on every visit, with its longest ids, ETags and captions.
+      ...{
+        source: run % 2 === 0 ? 'zillow' : 'redfin',
+        photoId: `${run}${'€'.repeat(5000)}`,
+        url: `https://p.test/${run}/${'€'.repeat(50_000)}`,
+      },
+      ...{ seenAt: new Date(run * 86_400_000), jobId: `job-${run}` as JobId, etag: `${run}${'€'.repeat(5000)}` },
+      gallery: { position: run, caption: `${run}${'€'.repeat(50_000)}` },
+    });
+    const photos = new MemoryPhotoRepository();
+    let jobIds: readonly string[] = [];
+    let unboundedBytes = 0;
+    for (let run = 0; run < 365; run += 1) {
+      const o = sighting(run);
+      await photos.recordPhoto(boundPhotoObservation(o));
+      // A lesser copy of the picture each night (a site that re-encodes it).
+      await photos.recordPhoto(boundPhotoObservation({ ...sighting(run, hash(run + 2), true), sameAs: hash(1), stored: false }));
+      jobIds = withJobId(jobIds, o.jobId);
+      unboundedBytes += BSON.calculateObjectSize({ url: o.url, photoId: o.photoId, etag: o.etag, jobId: o.jobId });
+    }
+    const [record] = await photos.listPhotos(propertyId);
+    const bytes = BSON.calculateObjectSize({ ...record, jobIds, revision: 730 });
+    process.stdout.write(`photo record after 365 runs: ${bytes} B (the sightings alone, uncut: ${unboundedBytes} B)\n`);
+    expect(record?.duplicates).toHaveLength(20);
+    expect(unboundedBytes).toBeGreaterThan(16 * 1024 * 1024);
+    expect(bytes).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES);
+    expect(bytes).toBeLessThan(256 * 1024);
   });
 });
