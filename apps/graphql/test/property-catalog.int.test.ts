@@ -208,6 +208,26 @@ describe('the property catalog over GraphQL', () => {
     await data(REMOVE, { id: address });
   });
 
+  it('an address over 255 characters or a listing URL over 2,048 is BAD_USER_INPUT naming the field and the limit; nothing is written', async () => {
+    const address = `901 ${'N'.repeat(252)}`;
+    const url = `https://www.zillow.com/homedetails/${'x'.repeat(2048)}/9001_zpid/`;
+    const refusals = [
+      [ENQUEUE, { input: { addresses: [address], dryRun: true } }, 'address', 'is 256 characters; at most 255 (shorten it)'],
+      [ADD, { address }, 'address', 'is 256 characters; at most 255 (shorten it)'],
+      [
+        ENQUEUE,
+        { input: { listingUrls: [url], dryRun: true } },
+        'url',
+        `is ${url.length.toLocaleString('en-US')} characters; at most 2,048 (shorten it)`,
+      ],
+    ] as const;
+    for (const [query, variables, path, message] of refusals) {
+      const body = await ask(query, variables);
+      expect(body.errors?.[0]?.extensions, JSON.stringify(body)).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path, message }] });
+    }
+    expect((await page({ filter: { search: '901 N' } })).totalCount).toBe(0);
+  });
+
   it('pages by cursor with a totalCount; search and source filter; a label or search matching nothing is an empty page', async () => {
     const all = await page({ first: 50 });
     const seen: string[] = [];

@@ -12,6 +12,8 @@ export {
   ListingNotFoundError,
   InvalidImageError,
   SettingAliasConflictError,
+  InputTooLongError,
+  limitMessage,
   throwIfCancelled,
 } from './errors/index.js';
 export type {
@@ -21,6 +23,7 @@ export type {
   InvalidImageReason,
   NotFoundErrorOptions,
   SettingAliasConflict,
+  InputLimitIssue,
 } from './errors/index.js';
 
 export {
@@ -52,6 +55,25 @@ export {
   photosSeen,
   ZERO_OUTCOME_COUNTS,
   FAILED_PROPERTIES_LIST_LIMIT,
+  MAX_ADDRESS_LENGTH,
+  MAX_LISTING_URL_LENGTH,
+  MAX_STORED_TEXT_LENGTH,
+  MAX_STORED_URL_LENGTH,
+  MAX_STORED_TOKEN_LENGTH,
+  MAX_CAPTION_LENGTH,
+  MAX_OUTCOME_FAILURES,
+  MORE_FAILURES_CODE,
+  MAX_PHOTO_SIGHTINGS,
+  MAX_PHOTO_DUPLICATES,
+  MAX_PROPERTY_LABELS,
+  limitIssue,
+  propertyLimitIssues,
+  assertWithinLimits,
+  truncateStoredText,
+  boundFailure,
+  boundOutcome,
+  boundPhotoObservation,
+  keepLatest,
   FETCH_MODES,
   PAGE_FETCH_MODES,
   DEFAULT_FETCH_MODE,

@@ -49,6 +49,14 @@ export {
   JOB_PROPERTIES_COLLECTION,
   JOB_OUTCOMES_COLLECTION,
   JOB_PROPERTY_CHUNK_SIZE,
+  MAX_DOCUMENT_BYTES,
+  MAX_PROPERTY_LIST_DOCUMENT_BYTES,
+  MAX_PROPERTIES_PER_DOCUMENT,
+  MONGODB_MAX_DOCUMENT_BYTES,
+  PROPERTY_LIST_COLLECTIONS,
+  documentBoundOf,
+  isDocumentTooLargeError,
+  withJobId,
 } from './repository/index.js';
 export type {
   JobRepositoryOptions,
@@ -135,6 +143,7 @@ export type {
 
 export {
   MAX_NEXT_RUNS,
+  MAX_SCHEDULE_PROPERTIES,
   ScheduleService,
   ScheduleRepository,
   SCHEDULES_COLLECTION,
@@ -169,7 +178,14 @@ export type { JobFailureGroup } from './repository/job-failure-groups.js';
 export type { JobHistoryServiceOptions, JobFilterQuery, JobPageQuery, JobPage, JobStatusCounts } from './service/job-history-service.js';
 export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-history-errors.js';
 
-export { ApiKeyRepository, API_KEY_ROLES, API_KEYS_COLLECTION, hashApiKey, generateApiKey } from './api-keys/index.js';
+export {
+  ApiKeyRepository,
+  API_KEY_ROLES,
+  API_KEYS_COLLECTION,
+  MAX_API_KEY_NAME_LENGTH,
+  hashApiKey,
+  generateApiKey,
+} from './api-keys/index.js';
 export type { ApiKeyRepositoryOptions, ApiKeyRole, ApiKeyRecord, CreatedApiKey, ApiKeyVerification } from './api-keys/index.js';
 
 export {

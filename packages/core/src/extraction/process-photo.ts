@@ -5,6 +5,7 @@ import type { DecodedPhoto, UprightImage } from '../images/index.js';
 import type { ExtractionFailure } from '../model/extraction-job.js';
 import type { ListingPhoto } from '../model/listing-photo.js';
 import type { Source } from '../model/source.js';
+import { boundPhotoObservation } from '../model/storage-limits.js';
 import { isBetterImage } from '../photos/same-photo.js';
 import type { ImageIdentity, SamePhotoMatch } from '../photos/same-photo.js';
 import { isNotModified } from '../ports/photo-fetcher.js';
@@ -161,7 +162,7 @@ async function storeAndRecord(
       ...(store || match?.sameBytes === true ? {} : { stored: false }),
       ...(gallery === undefined ? {} : { gallery }),
     };
-    const { created } = await ctx.repository.recordPhoto(observation);
+    const { created } = await ctx.repository.recordPhoto(boundPhotoObservation(observation));
     ctx.photoIndex.recorded(observation, match);
     return created;
   });
@@ -189,7 +190,7 @@ async function recordKnown(
       ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId, etag },
       ...(gallery === undefined ? {} : { gallery }),
     };
-    await ctx.repository.recordPhoto(observation);
+    await ctx.repository.recordPhoto(boundPhotoObservation(observation));
     ctx.photoIndex.recorded(observation, { record, sameBytes: true });
   });
   const { sha256 } = record;

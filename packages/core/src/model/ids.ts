@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors/index.js';
 import type { Brand } from './brand.js';
+import { assertWithinLimits, limitIssue, MAX_ADDRESS_LENGTH } from './storage-limits.js';
 
 /** Id of an extraction job: a UUID string. */
 export type JobId = Brand<string, 'JobId'>;
@@ -53,11 +54,15 @@ export function newJobId(): JobId {
  *
  * @param address - street address, e.g. `4732 W Davis Rd, Glendale, AZ 85306`
  * @returns the slug, e.g. `4732-w-davis-rd-glendale-az-85306`
+ * @throws {@link InputTooLongError} (path `address`) when the address is longer
+ *   than {@link MAX_ADDRESS_LENGTH} characters (every stored property, outcome
+ *   and job list holds it)
  * @throws {@link InvalidInputError} (path `address`) when the address has no
  *   letter or digit, or when its slug is longer than {@link MAX_PROPERTY_ID_LENGTH}
  *   (it could not name a folder)
  */
 export function toPropertyId(address: string): PropertyId {
+  assertWithinLimits('address', [limitIssue('address', address, MAX_ADDRESS_LENGTH)]);
   const slug = address
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -3,6 +3,7 @@ import type { ImageTone } from '../images/image-tone.js';
 import { UNKNOWN_PHOTO_SIZE } from '../ports/photo-repository.js';
 import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice, RemovedPhotosQuery } from '../ports/photo-repository.js';
 import { SOURCES } from '../model/source.js';
+import { boundPhotoObservation, keepLatest, MAX_PHOTO_DUPLICATES, MAX_PHOTO_SIGHTINGS } from '../model/storage-limits.js';
 import type { Source } from '../model/source.js';
 import { isBetterImage } from './same-photo.js';
 
@@ -71,8 +72,14 @@ function sizeOf(o: PhotoObservation): PhotoSizeChoice {
   return { ...UNKNOWN_PHOTO_SIZE, ...o.size };
 }
 
+/** `list` with `value` added at its end unless held; the last {@link MAX_PHOTO_SIGHTINGS} kept. */
 function withOnce<T>(list: readonly T[], value: T | null | undefined): T[] {
-  return value === null || value === undefined || list.includes(value) ? [...list] : [...list, value];
+  return [...keepLatest(value === null || value === undefined || list.includes(value) ? list : [...list, value], MAX_PHOTO_SIGHTINGS)];
+}
+
+/** `duplicates` with `added` at the end; the last {@link MAX_PHOTO_DUPLICATES} kept. */
+function withDuplicate(duplicates: readonly DuplicateImage[], added: DuplicateImage): DuplicateImage[] {
+  return [...keepLatest([...duplicates, added], MAX_PHOTO_DUPLICATES)];
 }
 
 function filesOf(fileName: string, variants: readonly { readonly fileName: string }[]): string[] {
@@ -82,10 +89,11 @@ function filesOf(fileName: string, variants: readonly { readonly fileName: strin
 /**
  * Makes the record of a photo's first sighting.
  *
- * @param o - the sighting
+ * @param sighting - the sighting
  * @returns the new record, with no duplicates and not removed
  */
-export function newPhotoRecord(o: PhotoObservation): PhotoRecord {
+export function newPhotoRecord(sighting: PhotoObservation): PhotoRecord {
+  const o = boundPhotoObservation(sighting);
   const { propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location } = o;
   return {
     ...{ propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
@@ -144,24 +152,30 @@ function promote(r: PhotoRecord, o: PhotoObservation): PhotoRecord {
     size: sizeOf(o),
     animated: o.animated ?? false,
     variants: [...(o.variants ?? [])],
-    duplicates: [...r.duplicates.filter((d) => d.sha256 !== o.sha256), recordAsDuplicate(r)],
+    duplicates: withDuplicate(
+      r.duplicates.filter((d) => d.sha256 !== o.sha256),
+      recordAsDuplicate(r),
+    ),
   };
 }
 
 /**
  * Merges a sighting into the record of the same picture (the rule every
  * `PhotoRepository` follows): source, photo id, URL and ETag added once
- * each; `firstSeenAt` only moves earlier and `lastSeenAt` only later;
+ * each (each list keeps the last {@link MAX_PHOTO_SIGHTINGS} added; values cut
+ * by `boundPhotoObservation`); `firstSeenAt` only moves earlier and `lastSeenAt` only later;
  * `removedAt` cleared; the sighting's gallery place replaces its
  * source's (see `compareGalleryOrder`). When the sighting's bytes are new to the record, a
  * better version (see `isBetterImage`) becomes the canonical image and the
- * old one a duplicate; a lesser one is added to `duplicates`.
+ * old one a duplicate; a lesser one is added to `duplicates` (which keeps the
+ * last {@link MAX_PHOTO_DUPLICATES}).
  *
  * @param r - the record
- * @param o - a sighting of the same picture
+ * @param sighting - a sighting of the same picture
  * @returns the merged record (a new object; `r` is not changed)
  */
-export function mergeSighting(r: PhotoRecord, o: PhotoObservation): PhotoRecord {
+export function mergeSighting(r: PhotoRecord, sighting: PhotoObservation): PhotoRecord {
+  const o = boundPhotoObservation(sighting);
   const sources = withOnce(r.sources, o.source);
   const seen: PhotoRecord = {
     ...r,
@@ -176,7 +190,7 @@ export function mergeSighting(r: PhotoRecord, o: PhotoObservation): PhotoRecord 
   };
   if (o.sha256 === r.sha256 || r.duplicates.some((d) => d.sha256 === o.sha256)) return seen;
   if (o.stored !== false && isBetterImage(o, r)) return promote(seen, o);
-  return { ...seen, duplicates: [...seen.duplicates, asDuplicate(o)] };
+  return { ...seen, duplicates: withDuplicate(seen.duplicates, asDuplicate(o)) };
 }
 
 /**

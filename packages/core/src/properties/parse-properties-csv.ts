@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors/index.js';
 import type { InputIssue } from '../errors/index.js';
 import { toPropertyId } from '../model/ids.js';
+import { limitIssue, MAX_LISTING_URL_LENGTH } from '../model/storage-limits.js';
+import { limitMessage } from '../errors/input-too-long-error.js';
 import type { PropertyId } from '../model/ids.js';
 import type { Property } from '../model/property.js';
 import { SOURCES } from '../model/source.js';
@@ -44,6 +46,11 @@ function parseRows(text: string, what: string): { header: string[]; rows: CsvRow
 
 function checkUrl(source: Source, value: string, line: number, issues: InputIssue[]): string | undefined {
   if (value === '') return undefined;
+  const tooLong = limitIssue(`${source}_url`, value, MAX_LISTING_URL_LENGTH);
+  if (tooLong !== null) {
+    issues.push({ path: `line ${line}`, message: `${tooLong.path} ${limitMessage(tooLong)}` });
+    return undefined;
+  }
   let url: URL | undefined;
   try {
     url = new URL(value);

@@ -54,11 +54,23 @@ describe('loadPropertiesCsv', () => {
 
   it('names the row whose address is too long to name a folder', async () => {
     const path = join(dir, 'long.csv');
+    // 255 characters, but accents spelled as two code points each: its slug is longer than the address.
+    const address = `${'9'.repeat(200)} ${'ﬃ'.repeat(54)}`;
+    await writeFile(path, `address\n"1 Main St, Phoenix"\n"${address}"\n`);
+    const error: unknown = await loadPropertiesCsv(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).issues).toEqual([
+      { path: 'line 3', message: expect.stringMatching(/makes a property id of 363 characters; the longest is 255/) },
+    ]);
+  });
+
+  it('names the row whose address is longer than an address may be', async () => {
+    const path = join(dir, 'longer.csv');
     await writeFile(path, `address\n"1 Main St, Phoenix"\n"${'9'.repeat(256)} Long Rd, Phoenix"\n`);
     const error: unknown = await loadPropertiesCsv(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).issues).toEqual([
-      { path: 'line 3', message: expect.stringMatching(/makes a property id of 272 characters; the longest is 255/) },
+      { path: 'line 3', message: 'address is 273 characters; at most 255 (shorten it)' },
     ]);
   });
 

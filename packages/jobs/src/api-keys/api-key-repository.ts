@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { NotFoundError } from '@phx/core';
+import { NotFoundError, assertWithinLimits, limitIssue } from '@phx/core';
 import type { Collection, Db } from 'mongodb';
-import { API_KEYS_COLLECTION, generateApiKey, hashApiKey } from './api-key.js';
+import { API_KEYS_COLLECTION, MAX_API_KEY_NAME_LENGTH, generateApiKey, hashApiKey } from './api-key.js';
 import type { ApiKeyRecord, ApiKeyRole, ApiKeyVerification, CreatedApiKey } from './api-key.js';
 
 /** Options of {@link ApiKeyRepository}. */
@@ -50,10 +50,12 @@ export class ApiKeyRepository {
   /**
    * Makes a key and stores its hash.
    *
-   * @param request - name and role
+   * @param request - name (at most {@link MAX_API_KEY_NAME_LENGTH} characters) and role
    * @returns the key (shown once) and its record
+   * @throws core's `InputTooLongError` (`BAD_USER_INPUT`) for a name over {@link MAX_API_KEY_NAME_LENGTH} characters, before anything is written
    */
   async create(request: { readonly name: string; readonly role: ApiKeyRole }): Promise<CreatedApiKey> {
+    assertWithinLimits('API key', [limitIssue('name', request.name, MAX_API_KEY_NAME_LENGTH)]);
     const key = generateApiKey();
     const record: ApiKeyRecord = {
       id: randomUUID(),

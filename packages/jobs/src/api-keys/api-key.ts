@@ -9,6 +9,9 @@ export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
 /** The MongoDB collection of API keys (written by the `phx-apikey` CLI, read by the GraphQL server). */
 export const API_KEYS_COLLECTION = 'api_keys';
 
+/** Longest API key name, in characters. */
+export const MAX_API_KEY_NAME_LENGTH = 100;
+
 /**
  * An API key as stored in {@link API_KEYS_COLLECTION}: never the key itself,
  * only its SHA-256. The one definition of the stored shape, shared by the CLI

@@ -1,4 +1,4 @@
-import { InvalidInputError, SOURCES, toPropertyId } from '@phx/core';
+import { InvalidInputError, MAX_PROPERTY_LABELS, SOURCES, assertWithinLimits, limitIssue, toPropertyId } from '@phx/core';
 import type { Clock, InvalidPropertiesCsvRow, Property, Source } from '@phx/core';
 import type { Db } from 'mongodb';
 import { listingsOf } from './listing-id-owners.js';
@@ -138,7 +138,11 @@ export function newRecord(property: Property, labels: readonly string[], now: Da
   };
 }
 
-/** The changed fields of a record given a property again, or `null` when nothing changes. */
+/**
+ * The changed fields of a record given a property again, or `null` when nothing changes.
+ *
+ * @throws core's `InputTooLongError` (`BAD_USER_INPUT`) when the record would carry more than `MAX_PROPERTY_LABELS` labels
+ */
 export function mergeRecord(
   doc: CatalogPropertyDocument,
   property: Property,
@@ -146,6 +150,7 @@ export function mergeRecord(
 ): Pick<CatalogPropertyDocument, 'listingUrls' | 'listingIds' | 'labels'> | null {
   const listingUrls = { ...doc.listingUrls, ...property.listingUrls };
   const merged = [...new Set([...doc.labels, ...labels])].sort();
+  assertWithinLimits('labels', [limitIssue(`${doc._id}.labels`, merged, MAX_PROPERTY_LABELS)]);
   const same = SOURCES.every((s) => listingUrls[s] === doc.listingUrls[s]) && merged.length === doc.labels.length;
   return same ? null : { listingUrls, listingIds: listingIdsOf(listingUrls), labels: merged };
 }

@@ -1,4 +1,4 @@
-import { InvalidInputError, urlWithoutCredentials } from '@phx/core';
+import { InvalidInputError, MAX_LISTING_URL_LENGTH, assertWithinLimits, limitIssue, urlWithoutCredentials } from '@phx/core';
 import type { Source } from '@phx/core';
 import { listingIdOf, REDFIN_PAGE_HOSTS, ZILLOW_PAGE_HOSTS } from '@phx/scrapers/urls';
 
@@ -34,8 +34,10 @@ export function storableListingUrl(url: string): string {
  * @param url - a listing page URL, e.g. `https://www.zillow.com/homedetails/…/29384654_zpid/`
  * @returns the site and the listing id
  * @throws InvalidInputError (`BAD_USER_INPUT`) naming the URL and the supported sites when it is a listing URL of neither
+ * @throws core's `InputTooLongError` (`BAD_USER_INPUT`) when it is longer than `MAX_LISTING_URL_LENGTH` characters
  */
 export function readListingUrl(url: string): { readonly source: Source; readonly listingId: string } {
+  assertWithinLimits('listing URL', [limitIssue('url', url, MAX_LISTING_URL_LENGTH)]);
   for (const source of ['zillow', 'redfin'] as const) {
     const listingId = listingIdOf(source, url);
     if (listingId !== null) return { source, listingId };

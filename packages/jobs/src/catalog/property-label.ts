@@ -1,4 +1,4 @@
-import { InvalidInputError } from '@phx/core';
+import { InvalidInputError, MAX_PROPERTY_LABELS, assertWithinLimits, limitIssue } from '@phx/core';
 import type { InputIssue } from '@phx/core';
 
 /** Longest property label, in characters (after trimming). */
@@ -34,8 +34,10 @@ function readLabel(label: string, path: string): string | InputIssue {
  * @param path - the argument's name in the error, e.g. `labels` or `--label`; entries are named `path.i` when there are several
  * @returns the stored forms, in the given order (duplicates kept)
  * @throws InvalidInputError (`BAD_USER_INPUT`) naming each bad label and the rule
+ * @throws core's `InputTooLongError` (`BAD_USER_INPUT`) for more than `MAX_PROPERTY_LABELS` labels
  */
 export function toPropertyLabels(labels: readonly string[], path = 'labels'): string[] {
+  assertWithinLimits('label', [limitIssue(path, labels, MAX_PROPERTY_LABELS)]);
   const read = labels.map((label, i) => readLabel(label, labels.length === 1 ? path : `${path}.${i}`));
   const issues = read.filter((r): r is InputIssue => typeof r !== 'string');
   if (issues.length > 0) throw new InvalidInputError('label', issues);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 import { FINAL_JOB_STATUSES } from '@phx/core';
-import { fromJobEventDocument, JOB_EVENTS_COLLECTION, jobEventDocumentId } from './job-event.js';
+import { boundJobEventBody, fromJobEventDocument, JOB_EVENTS_COLLECTION, jobEventDocumentId } from './job-event.js';
 import type { JobEvent, JobEventBody, JobEventDocument, JobEventEntry, JobEventPosition } from './job-event.js';
 
 /** Options of {@link JobEventLog}. */
@@ -122,7 +122,7 @@ export class JobEventLog {
     if (entries.length === 0) return { written: true, count: 0 };
     const at = this.now();
     const docs: JobEventDocument[] = entries.map((entry, i) => ({
-      ...entry.body,
+      ...boundJobEventBody(entry.body),
       _id: jobEventDocumentId(jobId, after + i + 1),
       jobId,
       seq: after + i + 1,

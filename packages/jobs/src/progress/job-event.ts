@@ -1,5 +1,12 @@
 import type { ExtractionCounters, ExtractionEvent, JobStatus, PropertyOutcomeStatus } from '@phx/core';
-import { InvalidInputError, pickCounters } from '@phx/core';
+import {
+  InvalidInputError,
+  MAX_ADDRESS_LENGTH,
+  MAX_STORED_TOKEN_LENGTH,
+  MAX_STORED_URL_LENGTH,
+  pickCounters,
+  truncateStoredText,
+} from '@phx/core';
 
 /** Name of the collection of job events (one document per event). */
 export const JOB_EVENTS_COLLECTION = 'job_events';
@@ -258,4 +265,39 @@ export function extractionEventBody(event: ExtractionEvent, counters: JobEventCo
  */
 export function toJobEventCounters(c: Partial<ExtractionCounters>): JobEventCounters {
   return pickCounters(c);
+}
+
+/**
+ * An event as stored: the texts a site or an error made cut (address at core's
+ * `MAX_ADDRESS_LENGTH`, photo id and error code at `MAX_STORED_TOKEN_LENGTH`,
+ * error URL at `MAX_STORED_URL_LENGTH`, error message at
+ * `MAX_STORED_TEXT_LENGTH`), so an event document stays small whatever the
+ * site sent.
+ *
+ * @param body - the event as recorded
+ * @returns the event to store (the same object when nothing was cut)
+ */
+export function boundJobEventBody(body: JobEventBody): JobEventBody {
+  const cut = (text: string | null, max?: number): string | null => (text === null ? null : truncateStoredText(text, max));
+  const { error } = body;
+  const bounded: JobEventBody = {
+    ...body,
+    address: cut(body.address, MAX_ADDRESS_LENGTH),
+    photoId: cut(body.photoId, MAX_STORED_TOKEN_LENGTH),
+    error:
+      error === null
+        ? null
+        : {
+            code: truncateStoredText(error.code, MAX_STORED_TOKEN_LENGTH),
+            message: truncateStoredText(error.message),
+            url: cut(error.url, MAX_STORED_URL_LENGTH),
+          },
+  };
+  const same =
+    bounded.address === body.address &&
+    bounded.photoId === body.photoId &&
+    bounded.error?.message === error?.message &&
+    bounded.error?.url === error?.url &&
+    bounded.error?.code === error?.code;
+  return same ? body : bounded;
 }

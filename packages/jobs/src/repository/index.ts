@@ -9,3 +9,13 @@ export { CancelRequests, CANCELS_COLLECTION } from './cancel-requests.js';
 export type { CancelRequestsOptions } from './cancel-requests.js';
 export { JobPropertyStore, JOB_PROPERTIES_COLLECTION, JOB_OUTCOMES_COLLECTION, JOB_PROPERTY_CHUNK_SIZE } from './job-property-store.js';
 export type { JobPropertyEntry, IndexedOutcome, JobPropertyStatusFilter, JobPropertyPage } from './job-property-store.js';
+export {
+  MAX_DOCUMENT_BYTES,
+  MAX_PROPERTY_LIST_DOCUMENT_BYTES,
+  MAX_PROPERTIES_PER_DOCUMENT,
+  MONGODB_MAX_DOCUMENT_BYTES,
+  PROPERTY_LIST_COLLECTIONS,
+  documentBoundOf,
+  isDocumentTooLargeError,
+  withJobId,
+} from './document-bounds.js';

@@ -1,14 +1,18 @@
-import { MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { BSON, MongoBulkWriteError, MongoServerError } from 'mongodb';
 import type { Collection, Db, Filter } from 'mongodb';
-import { ZERO_OUTCOME_COUNTS } from '@phx/core';
+import { ZERO_OUTCOME_COUNTS, boundOutcome } from '@phx/core';
 import type { JobId, Property, PropertyId, PropertyOutcome, PropertyOutcomeStatus } from '@phx/core';
+import { MAX_DOCUMENT_BYTES, MAX_PROPERTIES_PER_DOCUMENT } from './document-bounds.js';
 
 /** Name of the collection of job property lists, in chunks of {@link JOB_PROPERTY_CHUNK_SIZE}. */
 export const JOB_PROPERTIES_COLLECTION = 'extraction_job_properties';
 /** Name of the collection of per-property outcomes: one document per finished property of a job. */
 export const JOB_OUTCOMES_COLLECTION = 'extraction_job_outcomes';
-/** Properties per chunk document of {@link JOB_PROPERTIES_COLLECTION} (a chunk of sample-sized properties is ~150 KB). */
-export const JOB_PROPERTY_CHUNK_SIZE = 500;
+/**
+ * Properties per chunk document of {@link JOB_PROPERTIES_COLLECTION}: `MAX_PROPERTIES_PER_DOCUMENT` (a chunk of
+ * sample-sized properties is ~150 KB, of the longest accepted ones ~6.7 MB, within `MAX_PROPERTY_LIST_DOCUMENT_BYTES`).
+ */
+export const JOB_PROPERTY_CHUNK_SIZE = MAX_PROPERTIES_PER_DOCUMENT;
 
 /** A chunk of a job's property list: `_id` `<jobId>:<chunk number, 6 digits>`. */
 interface PropertyChunkDocument {
@@ -196,7 +200,12 @@ export class JobPropertyStore {
 
   /**
    * Records finished properties' outcomes: inserts, or replaces the outcome
-   * of a property redone after being deferred (the newer wins).
+   * of a property redone after being deferred (the newer wins). Each is stored
+   * as core's `boundOutcome` cuts it (at most `MAX_OUTCOME_FAILURES`
+   * failures, texts cut), so an outcome document stays within
+   * `MAX_DOCUMENT_BYTES` whatever the property met; one still over it (which
+   * the caps make impossible) is stored without its lists and with an
+   * `OUTCOME_TOO_LARGE` failure saying so, never sent to be refused or retried.
    *
    * @param jobId - the job
    * @param entries - each property's position and outcome
@@ -210,15 +219,17 @@ export class JobPropertyStore {
     // The position keys the document: a made-up one would let two properties' outcomes overwrite each other.
     if (misplaced !== undefined)
       throw new Error(`job ${jobId}: outcome of ${misplaced.outcome.propertyId} has no position in the job (index ${misplaced.index})`);
-    const docs = entries.map(({ index, outcome }) => ({
-      _id: outcomeId(jobId, index),
-      jobId,
-      index,
-      propertyId: outcome.propertyId,
-      status: outcome.status,
-      finishedAt: now,
-      outcome,
-    }));
+    const docs = entries.map(({ index, outcome }) =>
+      withinOutcomeBound({
+        _id: outcomeId(jobId, index),
+        jobId,
+        index,
+        propertyId: outcome.propertyId,
+        status: outcome.status,
+        finishedAt: now,
+        outcome: boundOutcome(outcome),
+      }),
+    );
     const duplicates = new Set<number>();
     try {
       await this.outcomeDocs.insertMany(docs, { ordered: false });
@@ -359,4 +370,27 @@ export class JobPropertyStore {
 /** An outcome stored before a photo count existed reads that count as 0, and one stored before fetch modes existed reads `fetchModes` `[]`. */
 function withCounts(outcome: StoredOutcome): PropertyOutcome {
   return { ...ZERO_OUTCOME_COUNTS, ...outcome, fetchModes: outcome.fetchModes ?? [] };
+}
+
+/** Code of the failure an outcome over {@link MAX_DOCUMENT_BYTES} is stored with, in place of its lists. */
+export const OUTCOME_TOO_LARGE_CODE = 'OUTCOME_TOO_LARGE';
+
+/**
+ * An outcome document as {@link JobPropertyStore.recordOutcomes} writes it: itself when within `maxBytes`, else the
+ * same outcome (status and counts kept) without its lists and with one {@link OUTCOME_TOO_LARGE_CODE} failure saying
+ * so, so the write is never refused for its size (and so never retried in vain).
+ *
+ * @param doc - the outcome document
+ * @param maxBytes - its bound in BSON bytes; default {@link MAX_DOCUMENT_BYTES}
+ * @returns the document to write
+ */
+export function withinOutcomeBound<D extends { readonly propertyId: string; readonly outcome: PropertyOutcome }>(
+  doc: D,
+  maxBytes: number = MAX_DOCUMENT_BYTES,
+): D {
+  const bytes = BSON.calculateObjectSize(doc);
+  if (bytes <= maxBytes) return doc;
+  const message = `the outcome of ${doc.propertyId} took ${bytes} bytes, over the ${maxBytes} a stored document may; its failures and sources are not stored`;
+  const failure = { source: null, url: null, code: OUTCOME_TOO_LARGE_CODE, message };
+  return { ...doc, outcome: { ...doc.outcome, sourcesRead: [], fetchModes: [], skippedSources: [], failures: [failure] } };
 }

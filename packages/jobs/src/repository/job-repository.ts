@@ -1,5 +1,5 @@
 import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
-import { FAILED_PROPERTIES_LIST_LIMIT, pickCounters } from '@phx/core';
+import { FAILED_PROPERTIES_LIST_LIMIT, MAX_ADDRESS_LENGTH, pickCounters, truncateStoredText } from '@phx/core';
 import type { ExtractionCounters, ExtractionJob, JobId, JobStatus, Property, PropertyOutcome } from '@phx/core';
 import { fromJobDocument, toNewJobDocument } from './job-document.js';
 import { JobPropertyStore } from './job-property-store.js';
@@ -442,7 +442,7 @@ export class JobRepository {
     filter: Filter<ExtractionJobDocument>,
     update: UpdateFilter<ExtractionJobDocument>,
   ): Promise<StoredExtractionJob | null> {
-    const doc = await this.collection.findOneAndUpdate(filter, update, { returnDocument: 'after' });
+    const doc = await this.collection.findOneAndUpdate(filter, withBoundedMessage(update), { returnDocument: 'after' });
     return doc === null ? null : fromJobDocument(doc);
   }
 }
@@ -454,6 +454,15 @@ function byId(id: string): Filter<ExtractionJobDocument> {
 function progressFields(progress: JobProgress): JobProgress {
   return {
     ...pickCounters(progress),
-    failedPropertiesList: progress.failedPropertiesList.slice(0, FAILED_PROPERTIES_LIST_LIMIT),
+    failedPropertiesList: progress.failedPropertiesList
+      .slice(0, FAILED_PROPERTIES_LIST_LIMIT)
+      .map((a) => truncateStoredText(a, MAX_ADDRESS_LENGTH)),
   };
+}
+
+/** An update with its `errorMessage` (a run's, an error's: any length) cut at core's `MAX_STORED_TEXT_LENGTH`. */
+function withBoundedMessage(update: UpdateFilter<ExtractionJobDocument>): UpdateFilter<ExtractionJobDocument> {
+  const message: unknown = update.$set?.errorMessage;
+  if (typeof message !== 'string') return update;
+  return { ...update, $set: { ...update.$set, errorMessage: truncateStoredText(message) } };
 }

@@ -1,4 +1,4 @@
-export { MAX_NEXT_RUNS, ScheduleService } from './schedule-service.js';
+export { MAX_NEXT_RUNS, MAX_SCHEDULE_PROPERTIES, ScheduleService } from './schedule-service.js';
 export type { CreateScheduleInput, ScheduleTiming, ScheduleView, ScheduleServiceOptions } from './schedule-service.js';
 export { ScheduleRepository, SCHEDULES_COLLECTION, SCHEDULE_TICKS_COLLECTION } from './schedule-repository.js';
 export type { ScheduleRepositoryOptions, ScheduleDocument, ScheduleTickDocument } from './schedule-repository.js';

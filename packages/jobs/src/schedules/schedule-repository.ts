@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoServerError } from 'mongodb';
 import type { Collection, Db } from 'mongodb';
+import { truncateStoredText } from '@phx/core';
 import { JOBS_COLLECTION } from '../repository/job-repository.js';
 import type { ExtractionJobDocument } from '../repository/job-document.js';
 import type { ClaimedElsewhereFire, ExtractionSchedule, ScheduleId, ScheduleTick } from './schedule.js';
@@ -156,7 +157,7 @@ export class ScheduleRepository {
    */
   async claimTick(tick: ScheduleTick): Promise<boolean> {
     try {
-      await this.ticks.insertOne({ _id: tickKey(tick.scheduleId, tick.tickAt), ...tick });
+      await this.ticks.insertOne({ _id: tickKey(tick.scheduleId, tick.tickAt), ...tick, reason: boundReason(tick.reason) });
       return true;
     } catch (error) {
       if (error instanceof MongoServerError && error.code === 11000) return false;
@@ -189,7 +190,7 @@ export class ScheduleRepository {
    * @param change - the job started, or the failure
    */
   async settleTick(scheduleId: ScheduleId, tickAt: Date, change: Pick<ScheduleTick, 'outcome' | 'jobId' | 'reason'>): Promise<void> {
-    await this.ticks.updateOne({ _id: tickKey(scheduleId, tickAt) }, { $set: change });
+    await this.ticks.updateOne({ _id: tickKey(scheduleId, tickAt) }, { $set: { ...change, reason: boundReason(change.reason) } });
   }
 
   /**
@@ -243,4 +244,9 @@ function fromDocument(doc: ScheduleDocument): ExtractionSchedule {
   const { _id, ...rest } = doc;
   // A schedule stored before fetch modes existed has none: its runs take the worker's default.
   return { id: _id, ...rest, fetchMode: rest.fetchMode ?? null, catalogSelection: rest.catalogSelection ?? null };
+}
+
+/** A tick's reason (an error's message: any length) cut at core's `MAX_STORED_TEXT_LENGTH`. */
+function boundReason(reason: string | null): string | null {
+  return reason === null ? null : truncateStoredText(reason);
 }

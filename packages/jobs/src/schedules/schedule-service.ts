@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import { z } from 'zod';
-import { InvalidInputError, NotFoundError, noopLogger, parseInput, systemClock } from '@phx/core';
+import { InvalidInputError, NotFoundError, assertWithinLimits, limitIssue, noopLogger, parseInput, systemClock } from '@phx/core';
 import type { Clock, Logger } from '@phx/core';
 import { JobError } from '../errors/index.js';
 import { resolveEnqueueExtractionInput, resolveExtractionOptions } from '../service/enqueue-extraction-input.js';
@@ -15,6 +15,7 @@ import { DEFAULT_SCHEDULE_TIME_ZONE, newScheduleId, toScheduleId } from './sched
 import type { ExtractionSchedule, ScheduleId, ScheduleTick } from './schedule.js';
 import { ScheduleNameTakenError } from './schedule-errors.js';
 import { ScheduleRepository } from './schedule-repository.js';
+import { MAX_PROPERTIES_PER_DOCUMENT } from '../repository/document-bounds.js';
 
 /** When a schedule runs and what it is called (see {@link CreateScheduleInput}). */
 export interface ScheduleTiming {
@@ -57,6 +58,12 @@ export interface ScheduleServiceOptions {
 
 /** Most occurrences {@link ScheduleService.nextRuns} computes. */
 export const MAX_NEXT_RUNS = 20;
+
+/**
+ * Most properties a schedule names (its document holds them: see
+ * `MAX_PROPERTY_LIST_DOCUMENT_BYTES`); schedule more by catalog label or `all`.
+ */
+export const MAX_SCHEDULE_PROPERTIES = MAX_PROPERTIES_PER_DOCUMENT;
 
 const nameSchema = z.string().trim().min(1, 'name must not be empty').max(100, 'name is at most 100 characters');
 
@@ -110,6 +117,7 @@ export class ScheduleService {
    * @returns the schedule with its next tick
    * @throws {@link InvalidScheduleError} for a bad cron expression or time zone (both named)
    * @throws core's `InvalidInputError` for a bad name, empty property list or unknown source
+   * @throws core's `InputTooLongError` (`BAD_USER_INPUT`) for more than {@link MAX_SCHEDULE_PROPERTIES} properties, or an address or listing URL over its limit
    * @throws {@link ScheduleNameTakenError} (code `SCHEDULE_NAME_TAKEN`) when the name is in use
    * @throws {@link JobError} code `SCHEDULE_QUEUE_FAILED` when the tick job could not be queued (nothing is kept)
    */
@@ -117,6 +125,7 @@ export class ScheduleService {
     const name = parseInput(nameSchema, input.name, 'schedule name');
     const catalogSelection = 'selection' in input ? selectionOf(input.selection) : null;
     const request = 'selection' in input ? { ...resolveExtractionOptions(input), properties: [] } : resolveEnqueueExtractionInput(input);
+    assertWithinLimits('schedule', [limitIssue('properties', request.properties, MAX_SCHEDULE_PROPERTIES)]);
     const timeZone = input.timeZone ?? DEFAULT_SCHEDULE_TIME_ZONE;
     assertValidCronSchedule(input.cron, timeZone);
     const now = this.clock.now();

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { SOURCES, fetchModeSchema, isolationModeSchema, parseInput, parseSources, toPropertyId } from '@phx/core';
+import {
+  SOURCES,
+  assertWithinLimits,
+  fetchModeSchema,
+  isolationModeSchema,
+  parseInput,
+  parseSources,
+  propertyLimitIssues,
+  toPropertyId,
+} from '@phx/core';
 import type { FetchMode, IsolationMode, Property, Source } from '@phx/core';
 
 /** What a client asks to extract. */
@@ -80,9 +89,15 @@ export function resolveExtractionOptions(input: ExtractionOptionsInput): Resolve
  * @returns the request with sources parsed (unknown names rejected) and defaults filled
  * @throws core's `InvalidInputError` naming every problem: an empty property list,
  *   a property without address, an unknown source, isolation mode or fetch mode
+ * @throws core's `InputTooLongError` (a `BAD_USER_INPUT` `InvalidInputError`) naming each address over
+ *   `MAX_ADDRESS_LENGTH` and listing URL over `MAX_LISTING_URL_LENGTH` characters, with the limit
  */
 export function resolveEnqueueExtractionInput(input: EnqueueExtractionInput): ResolvedEnqueueExtractionInput {
   const parsed = parseInput(inputSchema, input, 'extraction input');
+  assertWithinLimits(
+    'extraction input',
+    parsed.properties.flatMap((p, i) => propertyLimitIssues(p, `properties.${i}`)),
+  );
   const sources = parseSources(parsed.sources);
   const properties: Property[] = parsed.properties.map((p) => ({
     id: toPropertyId(p.id),

@@ -10,10 +10,11 @@ import type { PropertyRetrySettings } from './retrying-property-extractor.js';
  * variables with these fields). Parsed once, by `createExtractionJobRunner`.
  */
 export const extractImagesJobSettingsSchema = z.object({
-  /** Name of this worker in the job document and the run lease; default `<hostname>:<pid>`. */
+  /** Name of this worker in the job document and the run lease, at most 255 characters (it is stored); default `<hostname>:<pid>`. */
   workerName: z
     .string()
     .min(1)
+    .max(255, 'a worker name is at most 255 characters (it is stored with every job and run it takes)')
     .default(() => `${hostname()}:${process.pid}`),
   /** Properties extracted at once within one job: core's {@link propertyConcurrencySchema}. */
   propertyConcurrency: propertyConcurrencySchema,

@@ -174,6 +174,8 @@ export class ExtractionRun {
       minIntervalMs: this.o.progressWriteIntervalMs,
       onRefused: () => this.stop({ kind: 'lease-lost' }),
       onError: (error) => this.logger.warn({ err: describeError(error) }, 'progress write failed; retrying'),
+      // A write no retry can mend (a document over MongoDB's size limit) fails the run instead of looping.
+      onPermanentError: (error) => this.controller.abort(error),
     });
     const events = new JobEventRecorder<LoggedProgress>({
       log: this.eventLog,
@@ -214,7 +216,7 @@ export class ExtractionRun {
       await events.flush();
       await writer.close();
     }
-    return this.finish(state, fatal, events);
+    return this.finish(state, fatal ?? writer.permanentError, events);
   }
 
   /**

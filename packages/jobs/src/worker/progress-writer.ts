@@ -8,14 +8,29 @@ export interface ProgressWriterOptions {
   readonly onRefused: () => void;
   /** Called when a write throws; the state stays dirty and is written again later. */
   readonly onError: (error: unknown) => void;
+  /**
+   * Tells a failure that no retry can mend; default `isDocumentTooLargeError`
+   * (a document MongoDB refuses for its size fails the same way every time).
+   */
+  readonly isPermanent?: (error: unknown) => boolean;
+  /**
+   * Called once when a write fails permanently (see `isPermanent`): the writer
+   * then writes no more (its state is kept in {@link ProgressWriter.permanentError}),
+   * so the caller fails the run instead of looping. Default: nothing.
+   */
+  readonly onPermanentError?: (error: unknown) => void;
 }
+
+import { isDocumentTooLargeError } from '../repository/document-bounds.js';
 
 /**
  * Persists a changing state with one write in flight at a time and at most
  * one write per `minIntervalMs` for ordinary changes (`request()`), while
  * `flush()` writes at once. Each write sends the state as it is when the write
  * starts, so coalesced changes are never lost. One writer per document keeps
- * its `version` exact even where updates are not atomic.
+ * its `version` exact even where updates are not atomic. A failed write is
+ * tried again, unless it failed permanently (a document over MongoDB's size
+ * limit): then the writer stops and says so once (`onPermanentError`).
  */
 export class ProgressWriter {
   private readonly options: ProgressWriterOptions;
@@ -24,12 +39,18 @@ export class ProgressWriter {
   private inFlight: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastStartMs = Number.NEGATIVE_INFINITY;
+  #permanentError: unknown = null;
 
   /**
    * @param options - the write function, the interval and the callbacks
    */
   constructor(options: ProgressWriterOptions) {
     this.options = options;
+  }
+
+  /** The error of a write that failed permanently (the writer stopped then), else `null`. */
+  get permanentError(): unknown {
+    return this.#permanentError;
   }
 
   /** Notes a change; it is written within `minIntervalMs` (or after the write in flight). */
@@ -79,6 +100,12 @@ export class ProgressWriter {
           if (!written) this.options.onRefused();
         },
         (error: unknown) => {
+          if ((this.options.isPermanent ?? isDocumentTooLargeError)(error)) {
+            this.closed = true;
+            this.#permanentError = error;
+            this.options.onPermanentError?.(error);
+            return;
+          }
           this.dirty = true;
           this.options.onError(error);
         },

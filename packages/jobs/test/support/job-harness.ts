@@ -30,6 +30,8 @@ export interface WorkerHarnessOptions {
   readonly autoServedBy?: { readonly zillow?: PageFetchMode; readonly redfin?: PageFetchMode };
   /** Overrides of the job settings. */
   readonly job?: Partial<Omit<ExtractImagesJobDeps, 'repository' | 'extractor'>>;
+  /** The job repository the worker writes through; default a `JobRepository` on the test database. */
+  readonly repository?: JobRepository;
 }
 
 /** A worker running in the test process: a real Agenda on the test database, core's extractor, fixture sites. */
@@ -91,7 +93,7 @@ export async function startWorker(db: Db, options: WorkerHarnessOptions): Promis
     photoConcurrency: options.photoConcurrency ?? 4,
   });
   const handle = defineExtractImagesJob(agenda, {
-    repository: new JobRepository({ db }),
+    repository: options.repository ?? new JobRepository({ db }),
     extractor,
     workerName: options.name,
     cancelPollIntervalMs: 100,

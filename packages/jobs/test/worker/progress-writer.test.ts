@@ -1,6 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { MongoServerError } from 'mongodb';
 import { ProgressWriter } from '../../src/worker/progress-writer.js';
+
+/** The error MongoDB answers a document over 16 MiB with, as the driver builds it from the server's reply. */
+function tooLargeError(): MongoServerError {
+  return new MongoServerError({
+    ok: 0,
+    code: 10334,
+    codeName: 'BSONObjectTooLarge',
+    errmsg: 'BSONObj size: 17825792 (0x1100000) is invalid. Size must be between 0 and 16793600(16MB)',
+  });
+}
 
 function recorder(writeMs = 5) {
   let state = 0;
@@ -88,6 +99,53 @@ describe('ProgressWriter', () => {
     writer.request();
     await writer.flush();
     expect(refused).toBe(1);
+    await writer.close();
+  });
+
+  it('does not retry a write MongoDB refuses for its size: one attempt, one permanent error, no write after', async () => {
+    let calls = 0;
+    const errors: unknown[] = [];
+    const permanent: unknown[] = [];
+    const writer = new ProgressWriter({
+      write: async () => {
+        calls += 1;
+        throw tooLargeError();
+      },
+      minIntervalMs: 0,
+      onRefused: () => undefined,
+      onError: (e) => errors.push(e),
+      onPermanentError: (e) => permanent.push(e),
+    });
+    writer.request();
+    await sleep(50);
+    for (let i = 0; i < 5; i += 1) writer.request();
+    await writer.flush();
+    await sleep(50);
+    expect(calls).toBe(1);
+    expect(errors).toEqual([]);
+    expect(permanent).toHaveLength(1);
+    expect(writer.permanentError).toBe(permanent[0]);
+    await writer.close();
+  });
+
+  it('keeps retrying a write that failed for another reason (the connection)', async () => {
+    let calls = 0;
+    const permanent: unknown[] = [];
+    const writer = new ProgressWriter({
+      write: async () => {
+        calls += 1;
+        if (calls < 4) throw new MongoServerError({ ok: 0, code: 91, codeName: 'ShutdownInProgress', errmsg: 'shutting down' });
+        return true;
+      },
+      minIntervalMs: 5,
+      onRefused: () => undefined,
+      onError: () => undefined,
+      onPermanentError: (e) => permanent.push(e),
+    });
+    writer.request();
+    await sleep(100);
+    expect(calls).toBe(4);
+    expect(permanent).toEqual([]);
     await writer.close();
   });
 });
