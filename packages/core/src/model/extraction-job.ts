@@ -201,6 +201,15 @@ export interface ExtractionJob extends ExtractionCounters {
   readonly fetchMode: FetchMode | null;
   /** When `true`, photos are listed but not downloaded or stored. */
   readonly dryRun: boolean;
+  /**
+   * The job's own wall-time limit, in ms (1 000-2 592 000 000, i.e. 1 s-30
+   * days), counted from its first start (`startedAt`, also across a resumed
+   * run): a run still going past it is stopped and the job fails. `null`
+   * (the default, and a job stored before limits existed): no limit of its
+   * own; only the worker's `JOB_TIMEOUT` (longest time without a finished
+   * property) stops it.
+   */
+  readonly timeoutMs: number | null;
   /** Current status. */
   readonly status: JobStatus;
   /** Why the job failed or was cancelled, else `null`. */

@@ -26,6 +26,8 @@ export interface WorkerHarnessOptions {
   readonly photoConcurrency?: number;
   /** Properties whose pages have no photo data, per source. */
   readonly failing?: { readonly zillow?: ReadonlySet<string>; readonly redfin?: ReadonlySet<string> };
+  /** Properties whose Zillow page never answers (until the run stops). */
+  readonly hanging?: ReadonlySet<string>;
   /** What serves a page read in `auto` (or with no mode named), per source (see `FixturePhotoScraperOptions.autoServedBy`). */
   readonly autoServedBy?: { readonly zillow?: PageFetchMode; readonly redfin?: PageFetchMode };
   /** Overrides of the job settings. */
@@ -74,6 +76,7 @@ export async function startWorker(db: Db, options: WorkerHarnessOptions): Promis
     gallery: zillowGallery,
     delayMs: options.pageDelayMs ?? 0,
     ...(options.failing?.zillow === undefined ? {} : { failing: options.failing.zillow }),
+    ...(options.hanging === undefined ? {} : { hanging: options.hanging }),
     ...(options.autoServedBy?.zillow === undefined ? {} : { autoServedBy: options.autoServedBy.zillow }),
   });
   const redfin = new FixturePhotoScraper('redfin', {
