@@ -76,7 +76,7 @@ describe('schedule operations over HTTP', () => {
     });
     expect(outOfRange.body.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
-      issues: [{ path: 'timeoutSeconds', message: '0 is outside 1-2592000 seconds (1 s to 30 days)' }],
+      issues: [{ path: 'timeoutSeconds', message: '0 is not a whole number of seconds from 1 to 2592000 (1 s to 30 days)' }],
     });
     // 03:00 in Phoenix is 10:00 UTC all year (no daylight saving time).
     expect(schedule?.nextRunAt).toMatch(/T10:00:00\.000Z$/);

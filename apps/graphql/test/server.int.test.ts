@@ -167,7 +167,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
       const error = errorOf(await run(ENQUEUE, { input: { addresses: [DAVIS_ADDRESS], timeoutSeconds } }));
       expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
       expect(error.extensions?.['issues']).toEqual([
-        { path: 'timeoutSeconds', message: `${timeoutSeconds} is outside 1-2592000 seconds (1 s to 30 days)` },
+        { path: 'timeoutSeconds', message: `${timeoutSeconds} is not a whole number of seconds from 1 to 2592000 (1 s to 30 days)` },
       ]);
       expect(await harness.database.db.collection('extraction_jobs').countDocuments()).toBe(before);
     },

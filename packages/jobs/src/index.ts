@@ -81,7 +81,6 @@ export {
   CANCELLED_BEFORE_START_MESSAGE,
   MAX_JOB_PROPERTY_PAGE,
   ORIGIN_PRIORITY,
-  JOB_TIME_LIMIT_RANGE_MS,
   resolveEnqueueExtractionInput,
   resolveExtractionOptions,
   selectionDedupeKeyOf,

@@ -71,6 +71,7 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
     isolationMode: request.isolationMode,
     fetchMode: request.fetchMode,
     dryRun: request.dryRun,
+    timeoutMs: request.timeoutMs,
   };
   if (request.mode === 'async') {
     const job = await service.enqueueExtraction(input);
@@ -169,6 +170,7 @@ export function summaryEvent(job: ExtractionJob, failed: readonly PropertyOutcom
     isolationMode: job.isolationMode,
     fetchMode: job.fetchMode,
     dryRun: job.dryRun,
+    timeoutMs: job.timeoutMs,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     completedAt: job.completedAt,

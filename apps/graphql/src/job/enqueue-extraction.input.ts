@@ -1,12 +1,12 @@
 import type { FetchMode, InputIssue, IsolationMode, Source } from '@phx/core';
-import { InvalidInputError, parseSources } from '@phx/core';
+import { InvalidInputError, JOB_TIME_LIMIT_RANGE_MS, jobTimeLimitIssue, parseSources } from '@phx/core';
 import { Field, InputType, Int } from 'type-graphql';
 import type { PropertySelection } from '@phx/jobs';
-import { JOB_TIME_LIMIT_RANGE_MS, propertyIdIssue, selectionMixIssue } from '@phx/jobs';
+import { propertyIdIssue, selectionMixIssue } from '@phx/jobs';
 import { FetchModeEnum } from './fetch-mode.enum.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 
-/** The range of `timeoutSeconds`, in seconds: the job layer's {@link JOB_TIME_LIMIT_RANGE_MS}. */
+/** The range of `timeoutSeconds`, in seconds: core's {@link JOB_TIME_LIMIT_RANGE_MS}. */
 const TIMEOUT_SECONDS_RANGE = { min: JOB_TIME_LIMIT_RANGE_MS.min / 1000, max: JOB_TIME_LIMIT_RANGE_MS.max / 1000 };
 
 /** What `timeoutSeconds` means, on the enqueue and the schedule inputs. */
@@ -134,12 +134,8 @@ export function toEnqueueExtraction(
     issues.push(...error.issues);
   }
   const timeoutSeconds = input.timeoutSeconds ?? undefined;
-  if (timeoutSeconds !== undefined && !(timeoutSeconds >= TIMEOUT_SECONDS_RANGE.min && timeoutSeconds <= TIMEOUT_SECONDS_RANGE.max)) {
-    issues.push({
-      path: 'timeoutSeconds',
-      message: `${timeoutSeconds} is outside ${TIMEOUT_SECONDS_RANGE.min}-${TIMEOUT_SECONDS_RANGE.max} seconds (1 s to 30 days)`,
-    });
-  }
+  const timeoutIssue = timeoutSeconds === undefined ? null : jobTimeLimitIssue(timeoutSeconds, 'timeoutSeconds');
+  if (timeoutIssue !== null) issues.push(timeoutIssue);
   if (issues.length > 0) throw new InvalidInputError('extraction input', issues);
   const selection: PropertySelection = {
     ...(lists.propertyIds.length > 0 ? { ids: lists.propertyIds } : {}),

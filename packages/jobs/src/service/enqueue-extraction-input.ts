@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SOURCES, fetchModeSchema, isolationModeSchema, parseInput, parseSources, toPropertyId } from '@phx/core';
+import { JOB_TIME_LIMIT_RANGE_MS, SOURCES, fetchModeSchema, isolationModeSchema, parseInput, parseSources, toPropertyId } from '@phx/core';
 import type { FetchMode, IsolationMode, Property, Source } from '@phx/core';
 
 /** What a client asks to extract. */
@@ -18,17 +18,12 @@ export interface EnqueueExtractionInput {
   /** List photos without downloading them; default `false`. */
   readonly dryRun?: boolean;
   /**
-   * The job's own wall-time limit, in ms, an integer in {@link JOB_TIME_LIMIT_RANGE_MS} (1 s-30 days), counted from
+   * The job's own wall-time limit, in ms, an integer in core's `JOB_TIME_LIMIT_RANGE_MS` (1 s-30 days), counted from
    * its first start; past it the run is stopped and the job fails (`JOB_TIMEOUT`). Absent or `null` (default): none.
    */
   readonly timeoutMs?: number | null;
 }
 
-/**
- * The range of a job's own time limit (`EnqueueExtractionInput.timeoutMs`), in ms: 1 000 (1 s) to 2 592 000 000 (30 days).
- * A city-sized job runs for days; a month bounds a limit set by mistake in the wrong unit.
- */
-export const JOB_TIME_LIMIT_RANGE_MS = Object.freeze({ min: 1_000, max: 30 * 24 * 3_600_000 });
 
 /** The options of an extraction request: {@link EnqueueExtractionInput} without its properties. */
 export type ExtractionOptionsInput = Omit<EnqueueExtractionInput, 'properties'>;

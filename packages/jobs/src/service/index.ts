@@ -4,7 +4,7 @@ export { JobResultCleanup } from './job-result-cleanup.js';
 export type { JobResultCleanupOptions } from './job-result-cleanup.js';
 export { PendingJobDedupe, DEDUPE_COLLECTION, dedupeKeyOf, selectionDedupeKeyOf } from './pending-job-dedupe.js';
 export type { PendingJobDedupeOptions } from './pending-job-dedupe.js';
-export { JOB_TIME_LIMIT_RANGE_MS, resolveEnqueueExtractionInput, resolveExtractionOptions } from './enqueue-extraction-input.js';
+export { resolveEnqueueExtractionInput, resolveExtractionOptions } from './enqueue-extraction-input.js';
 export type {
   EnqueueExtractionInput,
   ResolvedEnqueueExtractionInput,
