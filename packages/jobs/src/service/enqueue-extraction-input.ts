@@ -24,7 +24,6 @@ export interface EnqueueExtractionInput {
   readonly timeoutMs?: number | null;
 }
 
-
 /** The options of an extraction request: {@link EnqueueExtractionInput} without its properties. */
 export type ExtractionOptionsInput = Omit<EnqueueExtractionInput, 'properties'>;
 

@@ -123,3 +123,19 @@ export async function startApi(db: Db): Promise<{ readonly service: JobService; 
   await service.ensureIndexes();
   return { service, agenda };
 }
+
+/**
+ * Runs `body` with a started worker and stops the worker after it, whatever `body` did.
+ *
+ * @param worker - the worker being started (`startWorker(...)`)
+ * @param body - what to do with it
+ * @returns what `body` returned
+ */
+export async function withWorker<T>(worker: Promise<WorkerHarness>, body: (w: WorkerHarness) => Promise<T>): Promise<T> {
+  const w = await worker;
+  try {
+    return await body(w);
+  } finally {
+    await w.stop();
+  }
+}

@@ -11,8 +11,7 @@ import type { StoredExtractionJob } from '../../src/repository/job-document.js';
 import type { JobService } from '../../src/service/job-service.js';
 import { EXTRACT_IMAGES_JOB } from '../../src/agenda/job-payloads.js';
 import { collect, waitFor } from '../support/collect.js';
-import { startApi, startWorker, testProperty } from '../support/job-harness.js';
-import type { WorkerHarness } from '../support/job-harness.js';
+import { startApi, startWorker, testProperty, withWorker } from '../support/job-harness.js';
 import { sampleJob, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -57,15 +56,6 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
     await apiAgenda.stop(false);
     await tdb.close();
   });
-
-  async function withWorker<T>(worker: Promise<WorkerHarness>, body: (w: WorkerHarness) => Promise<T>): Promise<T> {
-    const w = await worker;
-    try {
-      return await body(w);
-    } finally {
-      await w.stop();
-    }
-  }
 
   const storedPhotoCount = async (properties: readonly Property[]): Promise<number> =>
     tdb.db.collection('photos').countDocuments({ propertyId: { $in: properties.map((p) => p.id) } });

@@ -12,8 +12,7 @@ import { JobHistoryService } from '../../src/service/job-history-service.js';
 import type { JobService } from '../../src/service/job-service.js';
 import { listCatalogSelection } from '../../src/worker/selection-listing.js';
 import { waitFor } from '../support/collect.js';
-import { startApi, startWorker, testProperty } from '../support/job-harness.js';
-import type { WorkerHarness } from '../support/job-harness.js';
+import { startApi, startWorker, testProperty, withWorker } from '../support/job-harness.js';
 import { outcomesOf } from '../support/job-outcomes.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -39,15 +38,6 @@ describe('JOB_TIMEOUT and the job time limit', () => {
     await apiAgenda.stop(false);
     await tdb.close();
   });
-
-  async function withWorker<T>(worker: Promise<WorkerHarness>, body: (w: WorkerHarness) => Promise<T>): Promise<T> {
-    const w = await worker;
-    try {
-      return await body(w);
-    } finally {
-      await w.stop();
-    }
-  }
 
   const finalJob = (jobId: string): Promise<StoredExtractionJob> =>
     waitFor(
