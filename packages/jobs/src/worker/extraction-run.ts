@@ -133,8 +133,10 @@ export class ExtractionRun {
     if (this.stopReason !== null) return;
     this.stopReason = reason;
     if (reason.kind === 'cancel') this.cancelRequestedAt = reason.requestedAt;
-    this.logger.info({ reason: reason.kind }, 'run stopping');
-    this.controller.abort(new RunStoppedError(this.jobId, reason));
+    const stopped = new RunStoppedError(this.jobId, reason);
+    // A timeout says which rule and how long: the line an operator looks for when a job failed by JOB_TIMEOUT.
+    this.logger.info({ reason: reason.kind, ...(reason.kind === 'timeout' ? { detail: stopped.message } : {}) }, 'run stopping');
+    this.controller.abort(stopped);
   }
 
   /**
