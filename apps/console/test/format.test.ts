@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enumWords, formatAgo, formatBytes, formatDateTime, formatDimensions } from '../src/lib/format.js';
+import { enumWords, formatAgo, formatBytes, formatDateTime, formatDimensions, timeLimitWords } from '../src/lib/format.js';
 
 describe('formatBytes', () => {
   it('keeps bytes below 1 KiB and uses IEC units with one decimal above', () => {
@@ -42,5 +42,15 @@ describe('enumWords and formatDimensions', () => {
   it('turn API values into words', () => {
     expect(enumWords('IN_PROGRESS')).toBe('in progress');
     expect(formatDimensions(1024, 768)).toBe('1024 × 768 px');
+  });
+});
+
+describe('timeLimitWords', () => {
+  it("says a job's own time limit in the largest unit that divides it, and nothing for none", () => {
+    expect(timeLimitWords(7_200)).toBe('time limit 2 h');
+    expect(timeLimitWords(5_400)).toBe('time limit 90 min');
+    expect(timeLimitWords(2_592_000)).toBe('time limit 30 d');
+    expect(timeLimitWords(45)).toBe('time limit 45 s');
+    expect(timeLimitWords(null)).toBeNull();
   });
 });

@@ -32,6 +32,8 @@ export interface EnqueueExtractionRequest {
   readonly fetchMode?: FetchMode;
   /** List photos without downloading them; absent = `false`. */
   readonly dryRun?: boolean;
+  /** The job's own wall-time limit, in ms; absent = none. */
+  readonly timeoutMs?: number;
 }
 
 /**

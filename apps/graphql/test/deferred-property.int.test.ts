@@ -54,6 +54,7 @@ describe('a deferred property through GraphQL (job documents in MongoDB, real HT
     const ended: TestJob = {
       ...{ id: newJobId(), createdAt: now, startedAt: now, completedAt: now, properties: [davis, example], sources: ['zillow'] },
       ...{ isolationMode: 'virtual', fetchMode: null, dryRun: false, status: 'completed', errorMessage: null, progressUpdatedAt: now },
+      timeoutMs: null,
       ...ZERO_COUNTERS,
       ...{ totalProperties: 2, completedProperties: 1, deferredProperties: 1, totalImages: 4, newImages: 4, placeholderImages: 1 },
       failedPropertiesList: [],

@@ -38,6 +38,7 @@ describe('jobCounts and the origin / scheduleId filters of jobs, over real HTTP'
         isolationMode: 'virtual',
         fetchMode: null,
         dryRun: false,
+        timeoutMs: null,
         status,
         errorMessage: null,
         progressUpdatedAt: createdAt,

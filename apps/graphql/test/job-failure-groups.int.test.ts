@@ -72,6 +72,7 @@ describe('Job.failureGroups over real HTTP', () => {
       isolationMode: 'virtual',
       fetchMode: null,
       dryRun: false,
+      timeoutMs: null,
       status: 'completed',
       errorMessage: null,
       progressUpdatedAt: now,

@@ -44,6 +44,7 @@ function storedJob(createdAt: Date, status: JobStatus, sources: Source[], outcom
     isolationMode: 'virtual',
     fetchMode: null,
     dryRun: false,
+    timeoutMs: null,
     status,
     errorMessage: status === 'failed' ? 'every property failed' : null,
     progressUpdatedAt: createdAt,

@@ -316,6 +316,7 @@ describe('the property catalog over GraphQL', () => {
       isolationMode: 'virtual',
       fetchMode: null,
       dryRun: false,
+      timeoutMs: null,
       status: 'completed',
       errorMessage: null,
       progressUpdatedAt: new Date(at),

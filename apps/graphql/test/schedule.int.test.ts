@@ -3,7 +3,7 @@ import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-servi
 import { postGraphql as postGraphqlWithKey } from './support/http-graphql.js';
 import { DAVIS_ADDRESS, DAVIS_ID } from './support/sample-properties.js';
 
-const FIELDS = 'id name cron timeZone paused nextRunAt sources isolationMode fetchMode dryRun properties { id address }';
+const FIELDS = 'id name cron timeZone paused nextRunAt sources isolationMode fetchMode dryRun timeoutSeconds properties { id address }';
 const CREATE = `mutation($input: ScheduleExtractionInput!) { scheduleExtraction(input: $input) { ${FIELDS} } }`;
 const LIST = `{ schedules { ${FIELDS} } }`;
 const op = (name: string) => `mutation($id: ID!) { ${name}(id: $id) { ${FIELDS} } }`;
@@ -19,6 +19,7 @@ interface ScheduleView {
   readonly isolationMode: string;
   readonly fetchMode: string | null;
   readonly dryRun: boolean;
+  readonly timeoutSeconds: number | null;
   readonly properties: { id: string; address: string }[];
 }
 
@@ -49,6 +50,7 @@ describe('schedule operations over HTTP', () => {
         sources: ['Zillow'],
         isolationMode: 'CONTEXT',
         fetchMode: 'BROWSER',
+        timeoutSeconds: 86_400,
       },
     });
     expect(created.status).toBe(200);
@@ -63,7 +65,18 @@ describe('schedule operations over HTTP', () => {
       isolationMode: 'CONTEXT',
       fetchMode: 'BROWSER',
       dryRun: false,
+      timeoutSeconds: 86_400,
       properties: [{ id: DAVIS_ID, address: DAVIS_ADDRESS }],
+    });
+    expect(await harness.database.db.collection('extraction_schedules').findOne({ name: 'nightly-davis' })).toMatchObject({
+      timeoutMs: 86_400_000,
+    });
+    const outOfRange = await postGraphql(url, CREATE, {
+      input: { name: 'too-long', cron: '0 3 * * *', addresses: [DAVIS_ADDRESS], timeoutSeconds: 0 },
+    });
+    expect(outOfRange.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [{ path: 'timeoutSeconds', message: '0 is not a whole number of seconds from 1 to 2592000 (1 s to 30 days)' }],
     });
     // 03:00 in Phoenix is 10:00 UTC all year (no daylight saving time).
     expect(schedule?.nextRunAt).toMatch(/T10:00:00\.000Z$/);

@@ -6,7 +6,7 @@ import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-servi
 import { dataOf, errorOf } from './support/operation-result.js';
 import { DAVIS_ADDRESS, DAVIS_ID, EXAMPLE_ADDRESS } from './support/sample-properties.js';
 
-const JOB_FIELDS = `id status createdAt startedAt completedAt progressUpdatedAt sources isolationMode fetchMode dryRun
+const JOB_FIELDS = `id status createdAt startedAt completedAt progressUpdatedAt sources isolationMode fetchMode dryRun timeoutSeconds
   totalProperties completedProperties failedProperties totalImages newImages duplicateImages failedImages
   failedPropertiesList errorMessage
   properties(first: 10) { totalCount edges { node { index status property { id address } } } }
@@ -89,6 +89,7 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
       isolationMode: 'VIRTUAL',
       fetchMode: null,
       dryRun: false,
+      timeoutSeconds: null,
       totalProperties: 1,
       completedProperties: 0,
       totalImages: 0,
@@ -145,6 +146,37 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     expect(error.message).toContain('"FAST"');
     expect(error.message).toContain('FetchMode');
     expect(await harness.database.db.collection('extraction_jobs').countDocuments()).toBe(before);
+  });
+
+  it("stores a job's own time limit (timeoutSeconds) in ms and shows it in seconds", async () => {
+    const job = await enqueue({ addresses: [DAVIS_ADDRESS], dryRun: true, timeoutSeconds: 7_200 });
+    expect(job).toMatchObject({ timeoutSeconds: 7_200 });
+    expect(await harness.database.db.collection('extraction_jobs').findOne({ _id: job.id as never })).toMatchObject({
+      timeoutMs: 7_200_000,
+    });
+    const read = dataOf<{ job: { timeoutSeconds: number | null } }>(
+      await run(`query Job($id: ID!) { job(id: $id) { timeoutSeconds } }`, { id: job.id }),
+    );
+    expect(read.job.timeoutSeconds).toBe(7_200);
+  });
+
+  it.each([0, -5, 30 * 24 * 3_600 + 1])(
+    'rejects timeoutSeconds %d with BAD_USER_INPUT naming the range, enqueueing nothing',
+    async (timeoutSeconds) => {
+      const before = await harness.database.db.collection('extraction_jobs').countDocuments();
+      const error = errorOf(await run(ENQUEUE, { input: { addresses: [DAVIS_ADDRESS], timeoutSeconds } }));
+      expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(error.extensions?.['issues']).toEqual([
+        { path: 'timeoutSeconds', message: `${timeoutSeconds} is not a whole number of seconds from 1 to 2592000 (1 s to 30 days)` },
+      ]);
+      expect(await harness.database.db.collection('extraction_jobs').countDocuments()).toBe(before);
+    },
+  );
+
+  it('rejects a timeoutSeconds that is not a whole number with BAD_USER_INPUT', async () => {
+    const error = errorOf(await run(ENQUEUE, { input: { addresses: [DAVIS_ADDRESS], timeoutSeconds: 1.5 } }));
+    expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(error.message).toMatch(/Int/);
   });
 
   it('rejects a property id that is not in the catalog with NOT_FOUND naming it; an unknown address joins the catalog', async () => {

@@ -79,7 +79,14 @@ export interface WorkerConfig {
   readonly retireContextAfterPages: number | null;
   /**
    * `JOB_TIMEOUT` or `JOB_TIMEOUT_SECONDS` (seconds in the environment, like
-   * the original design): longest run of one job, in ms; default 3 600 000.
+   * the original design, 1-604 800): the longest a run may go without
+   * progress, in ms; default 3 600 000. When no property finished (any
+   * outcome; while a catalog selection is listed, no chunk of its list was
+   * written) for that long, the run is stopped and the job fails naming
+   * `JOB_TIMEOUT` and how long it had been; its unfinished properties stay
+   * retriable. A run that keeps finishing properties is never stopped by it,
+   * whatever the job's size (the seed's `job_timeout` capped the whole run).
+   * A job's own wall-time limit is its `timeoutMs`, set at enqueue.
    */
   readonly jobTimeoutMs: number;
   /** `LOG_LEVEL`: pino level; default `info`. */

@@ -74,6 +74,8 @@ export {
   boundOutcome,
   boundPhotoObservation,
   keepLatest,
+  JOB_TIME_LIMIT_RANGE_MS,
+  jobTimeLimitIssue,
   FETCH_MODES,
   PAGE_FETCH_MODES,
   DEFAULT_FETCH_MODE,

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addExtractionFlags, checkSelection } from './extraction-flags.js';
+import { addExtractionFlags, checkSelection, checkTimeout } from './extraction-flags.js';
 import type { RawSelectionFlags, SelectionFlags } from './extraction-flags.js';
 import {
   InvalidInputError,
@@ -45,6 +45,8 @@ export type CliRequest =
        */
       readonly fetchMode: FetchMode | null;
       readonly dryRun: boolean;
+      /** `--timeout <seconds>`: the job's own time limit, in ms, or `null` (none; only the worker's `JOB_TIMEOUT`). */
+      readonly timeoutMs: number | null;
       /** With `--async`: follow the job to its end. */
       readonly wait: boolean;
       /** Read saved pages from this folder instead of the live sites (in-process runs only), or `null`. */
@@ -168,6 +170,8 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
   }
   const retire = retireContextAfter(o.retireContextAfter);
   if ('path' in retire) issues.push(retire);
+  const timeout = checkTimeout(o.timeout);
+  if ('path' in timeout) issues.push(timeout);
   if (o.async && program.getOptionValueSource('retireContextAfter') === 'cli') {
     issues.push({ path: '--retire-context-after', message: 'applies to in-process runs; a worker is set with RETIRE_CONTEXT_AFTER_PAGES' });
   }
@@ -180,6 +184,7 @@ export function parseCliArgs(argv: readonly string[], defaults: CliDefaults): Cl
     isolationMode: o.isolation,
     fetchMode: o.fetchMode ?? null,
     dryRun: o.dryRun,
+    timeoutMs: 'path' in timeout ? null : timeout.timeoutMs,
     wait: o.wait,
     replayFixturesDir: o.replay ? o.fixtures : null,
     retireContextAfterPages: 'pages' in retire ? retire.pages : DEFAULT_RETIRE_CONTEXT_AFTER_PAGES,

@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { DEFAULT_ISOLATION_MODE, FETCH_MODES, ISOLATION_MODES } from '@phx/core/model';
+import { DEFAULT_ISOLATION_MODE, FETCH_MODES, ISOLATION_MODES, jobTimeLimitIssue } from '@phx/core/model';
 import type { InputIssue } from '@phx/core/model';
 
 /** The property selection of the extraction flags, as the catalog's `select` takes it. */
@@ -21,7 +21,7 @@ export interface SelectionFlags {
 
 /**
  * Adds the flags that say what to extract (`--id`, `--address`, `--url`,
- * `--label`, `--all`, `--csv`, `--sources`, `--isolation`, `--fetch-mode`, `--dry-run`),
+ * `--label`, `--all`, `--csv`, `--sources`, `--isolation`, `--fetch-mode`, `--dry-run`, `--timeout`),
  * shared by `phx-extract` and `phx-extract schedule add`.
  *
  * @param command - the command to extend
@@ -41,7 +41,27 @@ export function addExtractionFlags(command: Command): Command {
       // No default: left out, a job takes the worker's FETCH_MODE and an in-process run the scrapers' default (auto).
       new Option('--fetch-mode <mode>', "how listing pages are fetched (default: the worker's FETCH_MODE, auto)").choices([...FETCH_MODES]),
     )
-    .option('--dry-run', 'list photos without downloading or storing them', false);
+    .option('--dry-run', 'list photos without downloading or storing them', false)
+    .option(
+      '--timeout <seconds>',
+      "the job's own time limit in seconds (1-2592000), counted from its first start; past it the job fails (JOB_TIMEOUT). " +
+        "Default: none (only the worker's JOB_TIMEOUT: no property finished for that long)",
+    );
+}
+
+/**
+ * Reads `--timeout <seconds>` into the job's time limit in ms.
+ *
+ * @param value - the flag's value as given, or `undefined` when absent
+ * @returns `{ timeoutMs }` (`null` when absent), or the issue naming the value and the range (1-2592000 whole seconds)
+ */
+export function checkTimeout(value: string | undefined): { readonly timeoutMs: number | null } | InputIssue {
+  if (value === undefined) return { timeoutMs: null };
+  const trimmed = value.trim();
+  const seconds = /^\d+$/.test(trimmed) ? Number(trimmed) : NaN;
+  const issue = jobTimeLimitIssue(seconds, '--timeout');
+  if (issue !== null) return { ...issue, message: issue.message.replace(/^NaN/, `"${value}"`) };
+  return { timeoutMs: seconds * 1000 };
 }
 
 /** The raw selection flags commander gives. */
@@ -52,6 +72,7 @@ export interface RawSelectionFlags {
   label?: string;
   all: boolean;
   csv?: string;
+  timeout?: string;
 }
 
 /**

@@ -72,6 +72,7 @@ export function formatJobReport(
     `  Photos: ${formatPhotos(job)}` + (job.unchangedImages === 0 ? '' : '; unchanged: stored before, not downloaded again'),
     `  Sources: ${job.sources.join(', ')}  isolation: ${job.isolationMode}` +
       (job.fetchMode === null ? '' : `  fetch mode: ${job.fetchMode}`) +
+      (job.timeoutMs === null ? '' : `  time limit: ${job.timeoutMs / 1000} s`) +
       (job.dryRun ? '  (dry run)' : ''),
     `  Created: ${job.createdAt.toISOString()}  started: ${job.startedAt?.toISOString() ?? '-'}  completed: ${job.completedAt?.toISOString() ?? '-'}`,
   ];

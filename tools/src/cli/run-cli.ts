@@ -69,6 +69,7 @@ export async function runCli(request: CliRequest, ctx: CliContext): Promise<numb
     isolationMode: request.isolationMode,
     fetchMode: request.fetchMode,
     dryRun: request.dryRun,
+    timeoutMs: request.timeoutMs,
   };
   if (request.mode === 'async') {
     const selection = await catalogSelectionOf(catalog, request.selection);
@@ -178,6 +179,7 @@ export function summaryEvent(job: ExtractionJob, failed: readonly PropertyOutcom
     isolationMode: job.isolationMode,
     fetchMode: job.fetchMode,
     dryRun: job.dryRun,
+    timeoutMs: job.timeoutMs,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     completedAt: job.completedAt,

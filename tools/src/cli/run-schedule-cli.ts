@@ -36,6 +36,7 @@ export async function runScheduleCli(
         isolationMode: request.isolationMode,
         fetchMode: request.fetchMode,
         dryRun: request.dryRun,
+        timeoutMs: request.timeoutMs,
         paused: request.paused,
       });
       ctx.write(`Schedule created: ${created.id} (${created.name})`);

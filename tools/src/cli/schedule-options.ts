@@ -3,7 +3,7 @@ import { InvalidInputError, parseSources } from '@phx/core/model';
 import type { FetchMode, IsolationMode, Source } from '@phx/core/model';
 import { DEFAULT_SCHEDULE_TIME_ZONE } from '@phx/jobs';
 import type { CliDefaults } from './cli-options.js';
-import { addExtractionFlags, checkSelection } from './extraction-flags.js';
+import { addExtractionFlags, checkSelection, checkTimeout } from './extraction-flags.js';
 import type { RawSelectionFlags, SelectionFlags } from './extraction-flags.js';
 
 /** A `phx-extract schedule …` request, parsed and checked. */
@@ -21,6 +21,8 @@ export type ScheduleRequest =
       /** `--fetch-mode` of each run, or `null` (the worker's `FETCH_MODE`). */
       readonly fetchMode: FetchMode | null;
       readonly dryRun: boolean;
+      /** `--timeout <seconds>` of each run, in ms, or `null` (none). */
+      readonly timeoutMs: number | null;
       readonly paused: boolean;
     }
   | { readonly kind: 'schedule'; readonly action: 'list' }
@@ -86,7 +88,9 @@ export function buildScheduleProgram(defaults: CliDefaults, onRequest: (request:
 
 function toAddRequest(o: RawAddOptions): ScheduleRequest {
   const { selection, issues } = checkSelection(o);
-  if (issues.length > 0) throw new InvalidInputError('flags', issues);
+  const timeout = checkTimeout(o.timeout);
+  if ('path' in timeout) issues.push(timeout);
+  if (issues.length > 0 || 'path' in timeout) throw new InvalidInputError('flags', issues);
   return {
     kind: 'schedule',
     action: 'add',
@@ -98,6 +102,7 @@ function toAddRequest(o: RawAddOptions): ScheduleRequest {
     isolationMode: o.isolation,
     fetchMode: o.fetchMode ?? null,
     dryRun: o.dryRun,
+    timeoutMs: timeout.timeoutMs,
     paused: o.paused,
   };
 }

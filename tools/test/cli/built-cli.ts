@@ -1,6 +1,13 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
+import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 /** The built `phx-extract` entry. */
@@ -44,4 +51,41 @@ export async function runBuiltCli(
  */
 export function nonProgressLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line !== '' && !/^\[ *\d+\.\ds\] /.test(line));
+}
+
+/** A database and images folder of a suite's own for the built CLI (see {@link useCliDatabase}). */
+export interface CliDatabase {
+  /** Runs the built CLI on the suite's database and images folder. */
+  readonly cli: (...args: string[]) => Promise<CliResult>;
+  /** The suite's database (open between `beforeAll` and `afterAll`). */
+  readonly db: () => Db;
+}
+
+/**
+ * Gives the calling suite a database and an images folder of its own for the built CLI: made in `beforeAll`, dropped
+ * and removed in `afterAll`. Call it in a `describe` body.
+ *
+ * @param prefix - start of the database and folder names, e.g. `phx_cli_fetch`
+ * @returns the CLI runner and the database
+ */
+export function useCliDatabase(prefix: string): CliDatabase {
+  const dbName = `${prefix}_${randomUUID().slice(0, 8)}`;
+  let imagesDir = '';
+  let client: MongoClient | null = null;
+  beforeAll(async () => {
+    imagesDir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+    client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+  });
+  afterAll(async () => {
+    await client?.db(dbName).dropDatabase();
+    await client?.close();
+    await rm(imagesDir, { recursive: true, force: true });
+  });
+  return {
+    cli: (...args) => runBuiltCli(args, { dbName, imagesDir }),
+    db: () => {
+      if (client === null) throw new Error('the suite database is open from beforeAll on');
+      return client.db(dbName);
+    },
+  };
 }

@@ -1,32 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nonProgressLines, runBuiltCli } from './built-cli.js';
-import type { CliResult } from './built-cli.js';
+import { describe, expect, it } from 'vitest';
+import { nonProgressLines, useCliDatabase } from './built-cli.js';
 
 const CHICAGO = '235 W Van Buren St UNIT 1509, Chicago, IL 60607';
 
 describe('phx-extract --fetch-mode (the built CLI, as a user runs it)', () => {
-  const dbName = `phx_cli_fetch_${randomUUID().slice(0, 8)}`;
-  let imagesDir = '';
-  let client: MongoClient;
-
-  const cli = (...args: string[]): Promise<CliResult> => runBuiltCli(args, { dbName, imagesDir });
-  const jobs = () => client.db(dbName).collection('extraction_jobs');
-
-  beforeAll(async () => {
-    imagesDir = await mkdtemp(join(tmpdir(), 'phx-cli-fetch-'));
-    client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
-  });
-
-  afterAll(async () => {
-    await client.db(dbName).dropDatabase();
-    await client.close();
-    await rm(imagesDir, { recursive: true, force: true });
-  });
+  const { cli, db } = useCliDatabase('phx_cli_fetch');
+  const jobs = () => db().collection('extraction_jobs');
 
   it('stores the mode on a job enqueued with --async and reports it; without the flag the job leaves it to the worker', async () => {
     const enqueued = await cli('--address', CHICAGO, '--async', '--dry-run', '--fetch-mode', 'http');

@@ -16,6 +16,7 @@ describe('parseCliArgs', () => {
       isolationMode: 'virtual',
       fetchMode: null,
       dryRun: false,
+      timeoutMs: null,
       wait: false,
       replayFixturesDir: '/d/fixtures',
       retireContextAfterPages: 100,
@@ -117,6 +118,31 @@ describe('parseCliArgs', () => {
       expect(parseCliArgs(['--all', '--async', '--fetch-mode', mode], defaults)).toMatchObject({ mode: 'async', fetchMode: mode });
     }
     expect(parseCliArgs(['--all', '--async'], defaults)).toMatchObject({ fetchMode: null });
+  });
+
+  it("reads --timeout <seconds> (the job's own time limit) for in-process and --async runs, in ms; absent: null", () => {
+    expect(parseCliArgs(['--all', '--timeout', '7200'], defaults)).toMatchObject({ mode: 'in-process', timeoutMs: 7_200_000 });
+    expect(parseCliArgs(['--all', '--async', '--timeout', '2592000'], defaults)).toMatchObject({ mode: 'async', timeoutMs: 2_592_000_000 });
+    expect(parseCliArgs(['--all', '--async'], defaults)).toMatchObject({ timeoutMs: null });
+  });
+
+  it.each([
+    ['0', '0'],
+    ['2592001', '2592001'],
+    ['1.5', '"1.5"'],
+    ['ten', '"ten"'],
+  ])('rejects --timeout %s naming the flag, the value and the range', (value, shown) => {
+    const error = (() => {
+      try {
+        return parseCliArgs(['--all', '--async', '--timeout', value], defaults);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).issues).toEqual([
+      { path: '--timeout', message: `${shown} is not a whole number of seconds from 1 to 2592000 (1 s to 30 days)` },
+    ]);
   });
 
   it('rejects an unknown fetch mode through commander, naming the flag, the value and the choices', () => {

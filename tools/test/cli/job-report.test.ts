@@ -18,6 +18,7 @@ const job: ExtractionJob = {
   isolationMode: 'virtual',
   fetchMode: null,
   dryRun: false,
+  timeoutMs: null,
   status: 'in_progress',
   errorMessage: null,
   progressUpdatedAt: at,
@@ -32,6 +33,13 @@ const job: ExtractionJob = {
 };
 
 describe('CLI job report', () => {
+  it("names the job's own time limit beside its sources when it has one", () => {
+    expect(formatJobReport(job).split('\n')[3]).toBe('  Sources: zillow, redfin  isolation: virtual');
+    expect(formatJobReport({ ...job, timeoutMs: 7_200_000 }).split('\n')[3]).toBe(
+      '  Sources: zillow, redfin  isolation: virtual  time limit: 7200 s',
+    );
+  });
+
   it('counts the unchanged photos among the photos seen in the summary, beside the removed and placeholder ones', () => {
     expect(formatJobReport(job).split('\n')[2]).toBe(
       '  Photos: 9 photos (2 new, 1 duplicate, 6 unchanged, 0 failed, 2 removed, 1 placeholder); unchanged: stored before, not downloaded again',

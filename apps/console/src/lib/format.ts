@@ -90,3 +90,23 @@ export function enumWords(value: string): string {
 export function countWords(count: number, singular: string, plural: string): string {
   return `${count} ${count === 1 ? singular : plural}`;
 }
+
+/** Units a time limit is said in, largest first, in seconds. */
+const LIMIT_UNITS: readonly (readonly [number, string])[] = [
+  [86_400, 'd'],
+  [3_600, 'h'],
+  [60, 'min'],
+  [1, 's'],
+];
+
+/**
+ * Says a job's own time limit (`Job.timeoutSeconds`) for the job page, in the largest unit that divides it.
+ *
+ * @param timeoutSeconds - the limit, in seconds, or `null` for none
+ * @returns e.g. "time limit 2 h", "time limit 90 min"; `null` when the job has none (only the worker's JOB_TIMEOUT applies)
+ */
+export function timeLimitWords(timeoutSeconds: number | null): string | null {
+  if (timeoutSeconds === null) return null;
+  const [size, unit] = LIMIT_UNITS.find(([s]) => timeoutSeconds % s === 0) ?? [1, 's'];
+  return `time limit ${timeoutSeconds / size} ${unit}`;
+}

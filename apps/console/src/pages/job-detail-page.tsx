@@ -6,7 +6,7 @@ import { ColumnHeads } from '../components/column-heads.js';
 import { ErrorNote } from '../components/error-note.js';
 import { JobProgressBar, type LiveJob } from '../components/job-progress-bar.js';
 import { graphql } from '../gql/index.js';
-import { enumWords, formatDateTime } from '../lib/format.js';
+import { enumWords, formatDateTime, timeLimitWords } from '../lib/format.js';
 import { failureGroupRows } from '../lib/failure-groups.js';
 import { jobFetchModeWords } from '../lib/fetch-modes.js';
 import { firstOutcomeTab, isFinalJobStatus, jobDataVersion, newerJobState } from '../lib/job-progress.js';
@@ -25,6 +25,7 @@ const JobDetailQuery = graphql(`
       isolationMode
       fetchMode
       dryRun
+      timeoutSeconds
       createdAt
       startedAt
       completedAt
@@ -130,6 +131,7 @@ export function JobDetailPage(): ReactNode {
         {job.scheduleId && <> (schedule {job.scheduleId})</>} · sources {job.sources.join(', ')} · {enumWords(job.isolationMode)} isolation
         · {jobFetchModeWords(job.fetchMode)}
         {job.dryRun && ' · dry run'}
+        {job.timeoutSeconds !== null && ` · ${timeLimitWords(job.timeoutSeconds)}`}
         {job.selectionAll && ' · every catalog property'}
         {job.selectionLabel !== null && ` · label ${job.selectionLabel}`}
       </p>

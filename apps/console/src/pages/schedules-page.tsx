@@ -5,7 +5,7 @@ import { useAuth } from '../auth/auth.js';
 import { ErrorNote } from '../components/error-note.js';
 import { graphql } from '../gql/index.js';
 import { describeCron } from '../lib/cron-words.js';
-import { enumWords, formatDateTime } from '../lib/format.js';
+import { enumWords, formatDateTime, timeLimitWords } from '../lib/format.js';
 import { CreateScheduleForm } from './schedule-form.js';
 
 const SchedulesQuery = graphql(`
@@ -20,6 +20,7 @@ const SchedulesQuery = graphql(`
       nextRuns(count: 5)
       sources
       dryRun
+      timeoutSeconds
       createdAt
       properties {
         id
@@ -99,7 +100,8 @@ export function SchedulesPage(): ReactNode {
               </p>
               <p>
                 {s.properties.length} properties · sources {s.sources.join(', ')}
-                {s.dryRun && ' · dry run'} · created {formatDateTime(s.createdAt)}
+                {s.dryRun && ' · dry run'}
+                {s.timeoutSeconds !== null && ` · each run: ${timeLimitWords(s.timeoutSeconds)}`} · created {formatDateTime(s.createdAt)}
               </p>
               <h3>Next runs ({s.timeZone})</h3>
               {s.nextRuns.length === 0 ? (

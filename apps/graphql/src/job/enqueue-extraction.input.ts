@@ -1,10 +1,20 @@
 import type { FetchMode, InputIssue, IsolationMode, Source } from '@phx/core';
-import { InvalidInputError, parseSources } from '@phx/core';
-import { Field, InputType } from 'type-graphql';
+import { InvalidInputError, JOB_TIME_LIMIT_RANGE_MS, jobTimeLimitIssue, parseSources } from '@phx/core';
+import { Field, InputType, Int } from 'type-graphql';
 import type { PropertySelection } from '@phx/jobs';
 import { propertyIdIssue, selectionMixIssue } from '@phx/jobs';
 import { FetchModeEnum } from './fetch-mode.enum.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
+
+/** The range of `timeoutSeconds`, in seconds: core's {@link JOB_TIME_LIMIT_RANGE_MS}. */
+const TIMEOUT_SECONDS_RANGE = { min: JOB_TIME_LIMIT_RANGE_MS.min / 1000, max: JOB_TIME_LIMIT_RANGE_MS.max / 1000 };
+
+/** What `timeoutSeconds` means, on the enqueue and the schedule inputs. */
+export const TIMEOUT_SECONDS_DESCRIPTION =
+  `The job's own wall-time limit, in seconds (${TIMEOUT_SECONDS_RANGE.min}-${TIMEOUT_SECONDS_RANGE.max}, i.e. 1 s-30 days), counted ` +
+  'from its first start (a run resumed by another worker counts from there too): past it the job is stopped and fails ' +
+  "(JOB_TIMEOUT, naming the limit); its unfinished properties can be retried. Absent or null: no limit of its own; only the worker's " +
+  'JOB_TIMEOUT stops a run, when no property finished for that long. Out of range: BAD_USER_INPUT.';
 
 /** GraphQL `EnqueueExtractionInput` (see its `description`). */
 @InputType('EnqueueExtractionInput', {
@@ -60,6 +70,9 @@ export class EnqueueExtractionInput {
 
   @Field(() => Boolean, { nullable: true, description: 'List photos without downloading or storing them; absent means false.' })
   readonly dryRun?: boolean | null | undefined;
+
+  @Field(() => Int, { nullable: true, description: TIMEOUT_SECONDS_DESCRIPTION })
+  readonly timeoutSeconds?: number | null | undefined;
 }
 
 /** An `EnqueueExtractionInput`, checked: which catalog properties, and the job options. */
@@ -72,18 +85,20 @@ export interface EnqueueExtraction {
     readonly isolationMode?: IsolationMode;
     readonly fetchMode?: FetchMode;
     readonly dryRun?: boolean;
+    /** The job's own time limit, in ms (`timeoutSeconds` × 1000). */
+    readonly timeoutMs?: number;
   };
 }
 
 /**
  * Checks an `EnqueueExtractionInput`: some properties named (ids, addresses,
  * listing URLs, a label or all; the catalog checks how they combine), no
- * blank entry, only known sources.
+ * blank entry, only known sources, a time limit within 1 s-30 days.
  *
  * @param input - the GraphQL input
  * @returns the catalog selection and the job options
  * @throws {@link InvalidInputError} listing every problem (no selection, parts given together naming them, a blank entry,
- *   an id no address makes, each unknown source by name)
+ *   an id no address makes, each unknown source by name, `timeoutSeconds` out of range)
  */
 export function toEnqueueExtraction(
   input: Partial<Omit<EnqueueExtractionInput, 'label'>> & { readonly label?: string | null | undefined },
@@ -118,6 +133,9 @@ export function toEnqueueExtraction(
     if (!(error instanceof InvalidInputError)) throw error;
     issues.push(...error.issues);
   }
+  const timeoutSeconds = input.timeoutSeconds ?? undefined;
+  const timeoutIssue = timeoutSeconds === undefined ? null : jobTimeLimitIssue(timeoutSeconds, 'timeoutSeconds');
+  if (timeoutIssue !== null) issues.push(timeoutIssue);
   if (issues.length > 0) throw new InvalidInputError('extraction input', issues);
   const selection: PropertySelection = {
     ...(lists.propertyIds.length > 0 ? { ids: lists.propertyIds } : {}),
@@ -133,6 +151,7 @@ export function toEnqueueExtraction(
       ...(input.isolationMode === null || input.isolationMode === undefined ? {} : { isolationMode: input.isolationMode }),
       ...(input.fetchMode === null || input.fetchMode === undefined ? {} : { fetchMode: input.fetchMode }),
       ...(input.dryRun === null || input.dryRun === undefined ? {} : { dryRun: input.dryRun }),
+      ...(timeoutSeconds === undefined ? {} : { timeoutMs: timeoutSeconds * 1000 }),
     },
   };
 }

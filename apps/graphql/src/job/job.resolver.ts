@@ -46,7 +46,8 @@ export class JobResolver {
       'Enqueues an extraction job for catalog properties and returns it (PENDING). For all or a label the job answers at once ' +
       'with propertiesListed false and totalProperties 0: the worker that takes it up reads the selection from the catalog, ' +
       'writes its property list and sets totalProperties (jobProgress shows it), then runs it. ' +
-      'No selection, parts given together (named), an id no address makes, a malformed label or an unknown source: BAD_USER_INPUT; ' +
+      'No selection, parts given together (named), an id no address makes, a malformed label, an unknown source or timeoutSeconds ' +
+      'out of range: BAD_USER_INPUT; ' +
       'an id the catalog lacks, or a label no property has: NOT_FOUND (naming it).',
   })
   async enqueueExtraction(
@@ -61,7 +62,7 @@ export class JobResolver {
   @Mutation(() => JobType, {
     description:
       'Enqueues a new job for the failed, deferred and unfinished (a cancel or JOB_TIMEOUT stopped the job before they ran) properties ' +
-      'only of a finished job (same sources and options) and returns it. Unknown id: NOT_FOUND; a job not finished (reason ' +
+      "only of a finished job (same sources and options, timeoutSeconds included: the new job's limit counts from its own start) and returns it. Unknown id: NOT_FOUND; a job not finished (reason " +
       'JOB_NOT_FINISHED) or without failed, deferred or unfinished properties (reason NO_FAILED_PROPERTIES): CONFLICT.',
   })
   async retryJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<JobType> {

@@ -2,7 +2,7 @@ import { pickCounters } from '@phx/core';
 import type { ExtractionJob, FetchMode, IsolationMode, JobStatus } from '@phx/core';
 import type { CatalogSelection, JobOrigin } from '@phx/jobs';
 import { DateTimeResolver } from 'graphql-scalars';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { catalogSelectionFields } from './catalog-selection-fields.js';
 import { FetchModeEnum } from './fetch-mode.enum.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
@@ -49,6 +49,15 @@ export class JobType extends JobCountersType {
   @Field(() => Boolean, { description: 'When true, photos are listed but not downloaded or stored.' })
   readonly dryRun!: boolean;
 
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "The job's own wall-time limit, in seconds, counted from its first start (startedAt, also when another worker resumed it): " +
+      "past it the job is stopped and fails (JOB_TIMEOUT). null: none; only the worker's JOB_TIMEOUT stops a run, when no property " +
+      'finished for that long (it then fails with errorMessage saying how long; retryJob takes the unfinished properties).',
+  })
+  readonly timeoutSeconds!: number | null;
+
   @Field(() => [String], {
     description:
       "Addresses of the first 100 properties that failed, in the job's order (failedProperties counts them all; page them with properties(status: FAILED)).",
@@ -84,6 +93,16 @@ export class JobType extends JobCountersType {
 }
 
 /**
+ * A time limit in whole seconds, as GraphQL shows it (one set in ms through the library reads rounded up).
+ *
+ * @param ms - the limit, in ms, or `null`
+ * @returns seconds, or `null` for none
+ */
+export function secondsOf(ms: number | null): number | null {
+  return ms === null ? null : Math.ceil(ms / 1000);
+}
+
+/**
  * Maps a domain job to its GraphQL shape.
  *
  * @param job - the domain job; `origin` and `scheduleId` when the job layer recorded them (absent: interactive)
@@ -108,6 +127,7 @@ export function toJobType(
     isolationMode: job.isolationMode,
     fetchMode: job.fetchMode,
     dryRun: job.dryRun,
+    timeoutSeconds: secondsOf(job.timeoutMs),
     ...pickCounters(job),
     failedPropertiesList: job.failedPropertiesList,
     errorMessage: job.errorMessage,

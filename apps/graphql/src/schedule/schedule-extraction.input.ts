@@ -1,6 +1,6 @@
 import type { FetchMode, IsolationMode } from '@phx/core';
-import { Field, InputType } from 'type-graphql';
-import { toEnqueueExtraction } from '../job/enqueue-extraction.input.js';
+import { Field, InputType, Int } from 'type-graphql';
+import { TIMEOUT_SECONDS_DESCRIPTION, toEnqueueExtraction } from '../job/enqueue-extraction.input.js';
 import type { EnqueueExtraction } from '../job/enqueue-extraction.input.js';
 import { FetchModeEnum } from '../job/fetch-mode.enum.js';
 import { IsolationModeEnum } from '../job/isolation-mode.enum.js';
@@ -68,6 +68,9 @@ export class ScheduleExtractionInput {
   @Field(() => Boolean, { nullable: true, description: 'Runs list photos without downloading them; absent means false.' })
   readonly dryRun?: boolean | null | undefined;
 
+  @Field(() => Int, { nullable: true, description: `Of each run: ${TIMEOUT_SECONDS_DESCRIPTION}` })
+  readonly timeoutSeconds?: number | null | undefined;
+
   @Field(() => Boolean, { nullable: true, description: 'Create the schedule paused; absent means false.' })
   readonly paused?: boolean | null | undefined;
 }
@@ -78,7 +81,7 @@ export class ScheduleExtractionInput {
  *
  * @param input - the GraphQL input
  * @returns the catalog selection and the run options
- * @throws core's `InvalidInputError` listing every problem (selection, blank address, unknown source)
+ * @throws core's `InvalidInputError` listing every problem (selection, blank address, unknown source, `timeoutSeconds` out of range)
  */
 export function toScheduledExtraction(input: ScheduleExtractionInput): EnqueueExtraction {
   return toEnqueueExtraction({
@@ -91,5 +94,6 @@ export function toScheduledExtraction(input: ScheduleExtractionInput): EnqueueEx
     isolationMode: input.isolationMode,
     fetchMode: input.fetchMode,
     dryRun: input.dryRun,
+    timeoutSeconds: input.timeoutSeconds,
   });
 }

@@ -1,9 +1,10 @@
 import type { FetchMode, IsolationMode } from '@phx/core';
 import { DateTimeResolver } from 'graphql-scalars';
 import { catalogSelectionFields } from '../job/catalog-selection-fields.js';
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ScheduleRecord } from '../graphql-context.js';
 import { FetchModeEnum } from '../job/fetch-mode.enum.js';
+import { secondsOf } from '../job/job.type.js';
 import { IsolationModeEnum } from '../job/isolation-mode.enum.js';
 import { PropertyType, toPropertyType } from '../property/property.type.js';
 
@@ -54,6 +55,12 @@ export class ScheduleType {
   @Field(() => Boolean, { description: 'When true, runs list photos without downloading them.' })
   readonly dryRun!: boolean;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: "Each run's own wall-time limit, in seconds, counted from its first start (see Job.timeoutSeconds); null: none.",
+  })
+  readonly timeoutSeconds!: number | null;
+
   @Field(() => DateTimeResolver, { description: 'When the schedule was created.' })
   readonly createdAt!: Date;
 
@@ -81,6 +88,7 @@ export function toScheduleType(schedule: ScheduleRecord): ScheduleType {
     isolationMode: schedule.isolationMode,
     fetchMode: schedule.fetchMode,
     dryRun: schedule.dryRun,
+    timeoutSeconds: secondsOf(schedule.timeoutMs),
     createdAt: schedule.createdAt,
     updatedAt: schedule.updatedAt,
   };

@@ -1,4 +1,4 @@
-import type { FailureKind } from '../errors/core-error.js';
+import type { FailureKind, InputIssue } from '../errors/core-error.js';
 import type { ExtractionCounters } from './extraction-counters.js';
 import type { FetchMode, PageFetchMode } from './fetch-mode.js';
 import type { JobId, PropertyId } from './ids.js';
@@ -201,6 +201,15 @@ export interface ExtractionJob extends ExtractionCounters {
   readonly fetchMode: FetchMode | null;
   /** When `true`, photos are listed but not downloaded or stored. */
   readonly dryRun: boolean;
+  /**
+   * The job's own wall-time limit, in ms ({@link JOB_TIME_LIMIT_RANGE_MS}: 1 s-30
+   * days), counted from its first start (`startedAt`, also across a resumed
+   * run): a run still going past it is stopped and the job fails. `null`
+   * (the default, and a job stored before limits existed): no limit of its
+   * own; only the worker's `JOB_TIMEOUT` (longest time without a finished
+   * property) stops it.
+   */
+  readonly timeoutMs: number | null;
   /** Current status. */
   readonly status: JobStatus;
   /** Why the job failed or was cancelled, else `null`. */
@@ -215,6 +224,31 @@ export interface ExtractionJob extends ExtractionCounters {
    * stored beside it, read page by page (`@phx/jobs`' `JobPropertyStore`).
    */
   readonly failedPropertiesList: readonly string[];
+}
+
+/**
+ * The range of a job's own time limit ({@link ExtractionJob.timeoutMs}), in ms: 1 000 (1 s) to 2 592 000 000 (30 days).
+ * A city-sized job runs for days; a month bounds a limit set by mistake in the wrong unit.
+ */
+export const JOB_TIME_LIMIT_RANGE_MS: Readonly<{ min: number; max: number }> = Object.freeze({ min: 1_000, max: 30 * 24 * 3_600_000 });
+
+/**
+ * Checks a job time limit given in whole seconds, as the GraphQL API and the CLI take it.
+ *
+ * @param seconds - the limit as given, in seconds
+ * @param path - where it was given, for the issue (e.g. `timeoutSeconds`, `--timeout`)
+ * @returns `null` for a whole number within {@link JOB_TIME_LIMIT_RANGE_MS}, else the issue naming the value and the range
+ * @example
+ * ```ts
+ * import { jobTimeLimitIssue } from '@phx/core';
+ * jobTimeLimitIssue(7_200, 'timeoutSeconds'); // null
+ * jobTimeLimitIssue(0, 'timeoutSeconds'); // { path: 'timeoutSeconds', message: '0 is not a whole number of seconds from 1 to 2592000 (1 s to 30 days)' }
+ * ```
+ */
+export function jobTimeLimitIssue(seconds: number, path: string): InputIssue | null {
+  const [min, max] = [JOB_TIME_LIMIT_RANGE_MS.min / 1000, JOB_TIME_LIMIT_RANGE_MS.max / 1000];
+  if (Number.isInteger(seconds) && seconds >= min && seconds <= max) return null;
+  return { path, message: `${seconds} is not a whole number of seconds from ${min} to ${max} (1 s to 30 days)` };
 }
 
 /** Most addresses an {@link ExtractionJob}'s `failedPropertiesList` holds. */

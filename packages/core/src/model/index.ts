@@ -16,6 +16,8 @@ export {
   PROPERTY_OUTCOME_STATUSES,
   ZERO_OUTCOME_COUNTS,
   FAILED_PROPERTIES_LIST_LIMIT,
+  JOB_TIME_LIMIT_RANGE_MS,
+  jobTimeLimitIssue,
 } from './extraction-job.js';
 export {
   PROPERTY_COUNTER_NAMES,

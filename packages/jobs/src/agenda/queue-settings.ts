@@ -8,7 +8,14 @@ import { z } from 'zod';
 export const queueSettingsSchema = z.object({
   /** Jobs one worker runs at once (`MAX_CONCURRENT_JOBS`), 1-64; default 3. */
   maxConcurrentJobs: z.number().int().min(1).max(64).default(3),
-  /** Longest a job may run before it is stopped and failed (`JOB_TIMEOUT`), in ms, 1 ms-7 days; default 3 600 000 (1 h). */
+  /**
+   * Longest a run may go without progress (`JOB_TIMEOUT`), in ms, 1 ms-7 days; default 3 600 000 (1 h): when no
+   * property finished (any outcome; while a catalog selection is listed, no chunk of its list was written) for that
+   * long, the run is stuck (a hung page, a dead browser) and is stopped, the job failed saying so; its unfinished
+   * properties stay retriable (`retryJob`). A run that keeps finishing properties is never stopped by it, whatever
+   * the job's size. (The seed's `job_timeout` was the job's whole wall time: a city-sized job could never finish.)
+   * A job's own wall-time limit is its `timeoutMs`, set at enqueue.
+   */
   jobTimeoutMs: z
     .number()
     .int()

@@ -80,8 +80,10 @@ export type JobOriginFields = { readonly origin: 'interactive' } | { readonly or
  * {@link fromJobDocument}). The job's property list and outcomes are not in
  * it (see `JobPropertyStore`), so its size does not depend on their number.
  */
-export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id' | 'catalogSelection' | 'propertiesListed'> & {
+export type ExtractionJobDocument = Omit<StoredExtractionJob, 'id' | 'catalogSelection' | 'propertiesListed' | 'timeoutMs'> & {
   readonly _id: JobId;
+  /** Absent on documents written before jobs had a time limit of their own: none. */
+  readonly timeoutMs?: number | null;
   /** Absent on documents written before selections were read by workers (their list was written at enqueue). */
   readonly catalogSelection?: CatalogSelection | null;
   /** Absent on documents written before selections were read by workers: listed. */
@@ -96,7 +98,7 @@ const LEGACY_FIELDS = ['properties', 'propertyOutcomes'] as const;
  *
  * The one place where job documents written by older versions are completed:
  * a counter that did not exist yet (see core's `COUNTER_NAMES`) reads as 0, a
- * missing `fetchMode` as `null` (the worker's default), so
+ * missing `fetchMode` as `null` (the worker's default), a missing `timeoutMs` as `null` (no limit of its own), so
  * every reader gets every count; the property list and outcomes such a
  * document still holds are left out (this version reads them from
  * `JobPropertyStore`).
@@ -111,6 +113,7 @@ export function fromJobDocument(doc: ExtractionJobDocument): StoredExtractionJob
     id: _id,
     ...rest,
     fetchMode: rest.fetchMode ?? null,
+    timeoutMs: rest.timeoutMs ?? null,
     cancelRequestedAt: rest.cancelRequestedAt ?? null,
     runNumber: rest.runNumber ?? 0,
     workerName: rest.workerName ?? null,

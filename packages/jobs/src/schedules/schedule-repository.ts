@@ -14,7 +14,11 @@ export const SCHEDULE_TICKS_COLLECTION = 'extraction_schedule_ticks';
 export const SCHEDULE_TICK_FIRES_COLLECTION = 'extraction_schedule_tick_fires';
 
 /** The document of a schedule: {@link ExtractionSchedule} with `_id` in place of `id`. */
-export type ScheduleDocument = Omit<ExtractionSchedule, 'id'> & { readonly _id: ScheduleId };
+export type ScheduleDocument = Omit<ExtractionSchedule, 'id' | 'timeoutMs'> & {
+  readonly _id: ScheduleId;
+  /** Absent on schedules stored before runs had a time limit of their own: none. */
+  readonly timeoutMs?: number | null;
+};
 
 /** The document of a tick: `_id` `<scheduleId>#<tickAt ISO>` makes the claim unique. */
 export type ScheduleTickDocument = ScheduleTick & { readonly _id: string };
@@ -242,8 +246,14 @@ function tickKey(scheduleId: ScheduleId, tickAt: Date): string {
 
 function fromDocument(doc: ScheduleDocument): ExtractionSchedule {
   const { _id, ...rest } = doc;
-  // A schedule stored before fetch modes existed has none: its runs take the worker's default.
-  return { id: _id, ...rest, fetchMode: rest.fetchMode ?? null, catalogSelection: rest.catalogSelection ?? null };
+  // A schedule stored before fetch modes (time limits) existed has none: its runs take the worker's default (no limit).
+  return {
+    id: _id,
+    ...rest,
+    fetchMode: rest.fetchMode ?? null,
+    timeoutMs: rest.timeoutMs ?? null,
+    catalogSelection: rest.catalogSelection ?? null,
+  };
 }
 
 /** A tick's reason (an error's message: any length) cut at core's `MAX_STORED_TEXT_LENGTH`. */

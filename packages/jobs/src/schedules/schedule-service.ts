@@ -138,6 +138,7 @@ export class ScheduleService {
       isolationMode: request.isolationMode,
       fetchMode: request.fetchMode,
       dryRun: request.dryRun,
+      timeoutMs: request.timeoutMs,
       cron: input.cron.trim(),
       timeZone,
       paused: input.paused ?? false,

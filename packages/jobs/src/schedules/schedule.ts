@@ -59,6 +59,11 @@ export interface ExtractionSchedule {
   readonly fetchMode: FetchMode | null;
   /** `true`: runs list photos without downloading them. */
   readonly dryRun: boolean;
+  /**
+   * Each run's own wall-time limit, in ms (see the job's `timeoutMs`), or `null` for none (a schedule stored before
+   * limits existed reads `null`).
+   */
+  readonly timeoutMs: number | null;
   /** Cron expression, 5 fields (minute first) or 6 (second first), e.g. `0 3 * * *`. */
   readonly cron: string;
   /** IANA time zone the cron expression is read in, e.g. `America/Phoenix`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  JOB_TIME_LIMIT_RANGE_MS,
   SOURCES,
   assertWithinLimits,
   fetchModeSchema,
@@ -26,6 +27,11 @@ export interface EnqueueExtractionInput {
   readonly fetchMode?: FetchMode | null;
   /** List photos without downloading them; default `false`. */
   readonly dryRun?: boolean;
+  /**
+   * The job's own wall-time limit, in ms, an integer in core's `JOB_TIME_LIMIT_RANGE_MS` (1 s-30 days), counted from
+   * its first start; past it the run is stopped and the job fails (`JOB_TIMEOUT`). Absent or `null` (default): none.
+   */
+  readonly timeoutMs?: number | null;
 }
 
 /** The options of an extraction request: {@link EnqueueExtractionInput} without its properties. */
@@ -42,6 +48,8 @@ export interface ResolvedEnqueueExtractionInput {
   /** `null`: the worker's default. */
   readonly fetchMode: FetchMode | null;
   readonly dryRun: boolean;
+  /** `null`: no limit of its own. */
+  readonly timeoutMs: number | null;
 }
 
 const propertySchema = z.object({
@@ -56,6 +64,12 @@ const optionsShape = {
   // No default here: a job that names no mode runs with the worker's FETCH_MODE.
   fetchMode: fetchModeSchema.unwrap().nullish(),
   dryRun: z.boolean().default(false),
+  timeoutMs: z
+    .number()
+    .int('must be a whole number of ms')
+    .min(JOB_TIME_LIMIT_RANGE_MS.min, `must be at least ${JOB_TIME_LIMIT_RANGE_MS.min} ms (1 s)`)
+    .max(JOB_TIME_LIMIT_RANGE_MS.max, `must be at most ${JOB_TIME_LIMIT_RANGE_MS.max} ms (30 days)`)
+    .nullish(),
 };
 
 const inputSchema = z.object({
@@ -70,7 +84,7 @@ const optionsSchema = z.object(optionsShape);
  *
  * @param input - the untrusted options
  * @returns the options with sources parsed and defaults filled
- * @throws core's `InvalidInputError` naming every problem: an unknown source, isolation mode or fetch mode
+ * @throws core's `InvalidInputError` naming every problem: an unknown source, isolation mode or fetch mode, a time limit out of range
  */
 export function resolveExtractionOptions(input: ExtractionOptionsInput): ResolvedExtractionOptions {
   const parsed = parseInput(optionsSchema, input, 'extraction input');
@@ -79,6 +93,7 @@ export function resolveExtractionOptions(input: ExtractionOptionsInput): Resolve
     isolationMode: parsed.isolationMode,
     fetchMode: parsed.fetchMode ?? null,
     dryRun: parsed.dryRun,
+    timeoutMs: parsed.timeoutMs ?? null,
   };
 }
 
@@ -88,7 +103,7 @@ export function resolveExtractionOptions(input: ExtractionOptionsInput): Resolve
  * @param input - the untrusted request
  * @returns the request with sources parsed (unknown names rejected) and defaults filled
  * @throws core's `InvalidInputError` naming every problem: an empty property list,
- *   a property without address, an unknown source, isolation mode or fetch mode
+ *   a property without address, an unknown source, isolation mode or fetch mode, a time limit out of range
  * @throws core's `InputTooLongError` (a `BAD_USER_INPUT` `InvalidInputError`) naming each address over
  *   `MAX_ADDRESS_LENGTH` and listing URL over `MAX_LISTING_URL_LENGTH` characters, with the limit
  */
@@ -110,5 +125,6 @@ export function resolveEnqueueExtractionInput(input: EnqueueExtractionInput): Re
     isolationMode: parsed.isolationMode,
     fetchMode: parsed.fetchMode ?? null,
     dryRun: parsed.dryRun,
+    timeoutMs: parsed.timeoutMs ?? null,
   };
 }

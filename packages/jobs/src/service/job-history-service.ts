@@ -163,7 +163,7 @@ export class JobHistoryService {
    * Enqueues a new job for the failed, the deferred and the unfinished
    * properties of a finished job (unfinished: a cancel or `JOB_TIMEOUT`
    * stopped the job before they ran), with its sources, isolation mode, fetch
-   * mode and dry-run setting. The new job runs when a worker takes it: a
+   * mode, dry-run setting and time limit (`timeoutMs`: the new job's own, counted from its own first start). The new job runs when a worker takes it: a
    * deferred property is asked for again then, even before its `retryAt` (the
    * user chose to retry; a site that still asks for a wait defers it again). A
    * job enqueued for a catalog selection that ended before its list was written
@@ -179,7 +179,13 @@ export class JobHistoryService {
   async retryJob(id: string): Promise<EnqueuedExtraction> {
     const job = await this.jobs.getJob(id);
     if (!isFinalJobStatus(job.status)) throw new JobNotFinishedError(job.id, job.status);
-    const options = { sources: job.sources, isolationMode: job.isolationMode, fetchMode: job.fetchMode, dryRun: job.dryRun };
+    const options = {
+      sources: job.sources,
+      isolationMode: job.isolationMode,
+      fetchMode: job.fetchMode,
+      dryRun: job.dryRun,
+      timeoutMs: job.timeoutMs,
+    };
     // Ended before its worker listed its catalog selection (or found it empty): every property of the selection is unfinished.
     if (job.catalogSelection !== null && (!job.propertiesListed || job.totalProperties === 0))
       return this.jobs.enqueueSelection({ selection: job.catalogSelection, ...options });

@@ -106,7 +106,7 @@ export const ORIGIN_PRIORITY = Object.freeze({ interactive: 'high', scheduled: '
 /** What {@link JobService.enqueueExtraction} gives back: the job, and whether it was one already pending. */
 export type EnqueuedExtraction = StoredExtractionJob & {
   /**
-   * `true` when the same request (same properties, sources, isolation mode, fetch mode and
+   * `true` when the same request (same properties, sources, isolation mode, fetch mode, time limit and
    * dry run) was already pending, and that job is returned instead of a new one.
    */
   readonly deduplicated: boolean;
@@ -228,7 +228,7 @@ export class JobService {
    * fails it (`SCRAPER_MODE_MISMATCH`) rather than take a replayed run to the
    * live sites, or a live run to the saved fixtures.
    *
-   * @param input - properties, sources, isolation mode, fetch mode, dry run
+   * @param input - properties, sources, isolation mode, fetch mode, dry run, time limit
    * @param run - `scraperMode`: how the caller's run reads the sites (`live` or `replay`)
    * @returns the new job
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
@@ -268,6 +268,7 @@ export class JobService {
       isolationMode: options.isolationMode,
       fetchMode: options.fetchMode,
       dryRun: options.dryRun,
+      timeoutMs: options.timeoutMs,
       status: 'pending',
       errorMessage: null,
       progressUpdatedAt: now,
@@ -286,9 +287,9 @@ export class JobService {
    * worker will run, at priority `high` for interactive requests and `normal`
    * for scheduled ones (see {@link ORIGIN_PRIORITY}). An interactive request
    * equal to one whose job is still pending (same properties in any order,
-   * sources, isolation mode, fetch mode and dry run) returns that job, `deduplicated`.
+   * sources, isolation mode, fetch mode, dry run and time limit) returns that job, `deduplicated`.
    *
-   * @param input - properties, sources, isolation mode, fetch mode, dry run
+   * @param input - properties, sources, isolation mode, fetch mode, dry run, time limit
    * @param origin - who asks: `interactive` (default; API, CLI) or `scheduled` with the schedule's id
    * @returns the new job (`deduplicated: false`), or the pending equal one (`deduplicated: true`)
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
@@ -307,7 +308,7 @@ export class JobService {
    * {@link JobService.enqueueExtraction} (an equal pending request is the same selection with the same options).
    * Check the selection first with `PropertyCatalog.catalogSelectionOf` (a label no property has).
    *
-   * @param input - the selection, and sources, isolation mode, fetch mode, dry run
+   * @param input - the selection, and sources, isolation mode, fetch mode, dry run, time limit
    * @param origin - who asks: `interactive` (default; API, CLI) or `scheduled` with the schedule's id
    * @returns the new job (`deduplicated: false`), or the pending equal one (`deduplicated: true`)
    * @throws core's `InvalidInputError` for an unknown source, isolation mode or fetch mode, or a label the label rule refuses

@@ -18,8 +18,8 @@ interface DedupeDocument {
 
 /**
  * The key of an extraction request: the same properties (in any order, with
- * the same listing URLs), sources (in any order), isolation mode, dry run and
- * fetch mode give the same key.
+ * the same listing URLs), sources (in any order), isolation mode, dry run,
+ * fetch mode and time limit give the same key.
  *
  * @param request - a validated request
  * @returns a SHA-256 hex digest
@@ -28,15 +28,23 @@ export function dedupeKeyOf(request: ResolvedEnqueueExtractionInput): string {
   const properties = [...request.properties]
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((p) => [p.id, p.address, Object.entries(p.listingUrls).sort(([a], [b]) => a.localeCompare(b))]);
-  // A request naming no fetch mode keeps the key it had before fetch modes existed.
+  // A request naming no fetch mode (no time limit) keeps the key it had before fetch modes (time limits) existed.
   const fetchMode = request.fetchMode === null ? [] : [request.fetchMode];
-  const canonical = JSON.stringify([properties, [...request.sources].sort(), request.isolationMode, request.dryRun, ...fetchMode]);
+  const limit = request.timeoutMs === null ? [] : [{ timeoutMs: request.timeoutMs }];
+  const canonical = JSON.stringify([
+    properties,
+    [...request.sources].sort(),
+    request.isolationMode,
+    request.dryRun,
+    ...fetchMode,
+    ...limit,
+  ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
 /**
  * The key of an extraction request for a catalog selection (see {@link CatalogSelection}): the same selection, sources (in
- * any order), isolation mode, dry run and fetch mode give the same key, never that of a request naming its properties.
+ * any order), isolation mode, dry run, fetch mode and time limit give the same key, never that of a request naming its properties.
  *
  * @param selection - `all`, or a label
  * @param options - validated options
@@ -51,6 +59,7 @@ export function selectionDedupeKeyOf(selection: CatalogSelection, options: Resol
     options.isolationMode,
     options.dryRun,
     options.fetchMode,
+    ...(options.timeoutMs === null ? [] : [{ timeoutMs: options.timeoutMs }]),
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }

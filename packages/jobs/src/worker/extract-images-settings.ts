@@ -22,7 +22,7 @@ export const extractImagesJobSettingsSchema = z.object({
   cancelPollIntervalMs: z.number().int().min(50).max(10_000).default(500),
   /** Least time between two progress writes while properties run, in ms, 0-60 000; default 250. */
   progressWriteIntervalMs: z.number().int().min(0).max(60_000).default(250),
-  /** Longest one run may take before it is stopped and the job failed (`JOB_TIMEOUT`): the queue's `jobTimeoutMs`. */
+  /** Longest a run may go without a finished property before it is stopped and the job failed (`JOB_TIMEOUT`): the queue's `jobTimeoutMs`. */
   jobTimeoutMs: queueSettingsSchema.shape.jobTimeoutMs,
   /** How long the job stays locked to this worker without a heartbeat: the queue's `lockLifetimeMs`. */
   lockLifetimeMs: queueSettingsSchema.shape.lockLifetimeMs,

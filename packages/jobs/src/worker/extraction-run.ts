@@ -19,6 +19,7 @@ import type { PropertyRetrySettings } from './retrying-property-extractor.js';
 import { JobProgressState } from './job-progress-state.js';
 import { ProgressWriter } from './progress-writer.js';
 import { RunStoppedError } from './run-stopped-error.js';
+import { RunTimeouts } from './run-timeouts.js';
 import type { RunStopReason } from './run-stopped-error.js';
 
 /** Everything one run of one job needs. */
@@ -38,7 +39,10 @@ export interface ExtractionRunOptions {
   readonly cancelPollIntervalMs: number;
   /** Least time between two progress writes, in ms. */
   readonly progressWriteIntervalMs: number;
-  /** Longest the run may take, in ms. */
+  /**
+   * `JOB_TIMEOUT`: longest the run may go without a finished property (any outcome), in ms; the job's own limit
+   * (`job.timeoutMs`, from its first start) applies besides. See {@link RunTimeouts}.
+   */
   readonly jobTimeoutMs: number;
   /** Attempts and backoff of failed properties. */
   readonly propertyRetry: PropertyRetrySettings;
@@ -90,6 +94,8 @@ export class ExtractionRun {
   private readonly logger: Logger;
   private readonly eventLog: JobEventLog;
   private stopReason: RunStopReason | null = null;
+  /** The `JOB_TIMEOUT` rules, armed by `watch` (the listing of a catalog selection included). */
+  private readonly timeouts: RunTimeouts;
   private cancelRequestedAt: Date | null;
   /** Outcomes this run finished and has not stored yet, in finishing order; the first `outcomesInLog - outcomesSaved` are in the log. */
   private unsaved: IndexedOutcome[] = [];
@@ -108,6 +114,13 @@ export class ExtractionRun {
     this.cancelRequestedAt = options.job.cancelRequestedAt;
     this.eventLog = new JobEventLog({ db: options.repository.db });
     this.logger = options.logger.child({ jobId: options.job.id, runNumber: options.job.runNumber });
+    this.timeouts = new RunTimeouts({
+      progressTimeoutMs: options.jobTimeoutMs,
+      jobLimitMs: options.job.timeoutMs,
+      startedAt: options.job.startedAt ?? options.clock.now(),
+      clock: options.clock,
+      onTimeout: (reason) => this.stop(reason),
+    });
   }
 
   /**
@@ -120,8 +133,10 @@ export class ExtractionRun {
     if (this.stopReason !== null) return;
     this.stopReason = reason;
     if (reason.kind === 'cancel') this.cancelRequestedAt = reason.requestedAt;
-    this.logger.info({ reason: reason.kind }, 'run stopping');
-    this.controller.abort(new RunStoppedError(this.jobId, reason));
+    const stopped = new RunStoppedError(this.jobId, reason);
+    // A timeout says which rule and how long: the line an operator looks for when a job failed by JOB_TIMEOUT.
+    this.logger.info({ reason: reason.kind, ...(reason.kind === 'timeout' ? { detail: stopped.message } : {}) }, 'run stopping');
+    this.controller.abort(stopped);
   }
 
   /**
@@ -148,7 +163,8 @@ export class ExtractionRun {
     const last = await this.lastEvent();
     const logged = endOfLog(last, this.job);
     if (logged !== null) return this.completeLoggedEnd(logged);
-    // The job's timeout and cancels count from the listing of its catalog selection, when it has one to list.
+    // Cancels and JOB_TIMEOUT are watched from the listing of its catalog selection on, when it has one to list (each chunk
+    // of the list written is progress).
     let stopWatching: (() => void) | null = null;
     if (!this.job.propertiesListed || this.job.totalProperties === 0) {
       stopWatching = this.watch();
@@ -235,6 +251,7 @@ export class ExtractionRun {
           repository: this.o.repository,
           signal: this.controller.signal,
           clock: this.o.clock,
+          onChunkWritten: () => this.timeouts.progressed(),
         });
         if (listed === null) this.stop({ kind: 'lease-lost' });
         else this.job = listed;
@@ -308,7 +325,10 @@ export class ExtractionRun {
     const { job } = this.o;
     const onEvent = (event: ExtractionEvent): void => {
       const finished = state.apply(event);
-      if (finished !== null) this.unsaved.push(finished);
+      if (finished !== null) {
+        this.unsaved.push(finished);
+        this.timeouts.progressed();
+      }
       const progress = state.live();
       events.record(extractionEventBody(event, toJobEventCounters(progress)), {
         progress,
@@ -421,10 +441,10 @@ export class ExtractionRun {
 
   private watch(): () => void {
     const cancelTimer = setInterval(() => void this.pollCancel(), this.o.cancelPollIntervalMs);
-    const timeoutTimer = setTimeout(() => this.stop({ kind: 'timeout', timeoutMs: this.o.jobTimeoutMs }), this.o.jobTimeoutMs);
+    const stopTimeouts = this.timeouts.start();
     return () => {
       clearInterval(cancelTimer);
-      clearTimeout(timeoutTimer);
+      stopTimeouts();
     };
   }
 

@@ -1,17 +1,60 @@
 import { JobError } from '../errors/index.js';
 
 /**
+ * Why `JOB_TIMEOUT` stopped a run (it ends `failed`):
+ * `no-progress` no property finished (any outcome) for `timeoutMs`, the worker's `JOB_TIMEOUT`: the run is stuck
+ * (a hung page, a dead browser); `idleMs` is how long it had been, `sinceRunStart` whether no property had finished
+ * since the run started (else since the last one finished);
+ * `job-limit` the job's own wall-time limit (`timeoutMs` of the job, `limitMs`) passed, counted from its first start
+ * (`startedAt`).
+ */
+export type RunTimeoutReason =
+  | {
+      readonly kind: 'timeout';
+      readonly rule: 'no-progress';
+      readonly timeoutMs: number;
+      readonly idleMs: number;
+      readonly sinceRunStart: boolean;
+    }
+  | { readonly kind: 'timeout'; readonly rule: 'job-limit'; readonly limitMs: number; readonly startedAt: Date };
+
+/**
  * Why a run was stopped before its properties were done:
  * `cancel` a user cancelled the job (it ends `cancelled`);
  * `shutdown` the worker is stopping (the job is handed back `pending`);
- * `timeout` the run exceeded `JOB_TIMEOUT` (it ends `failed`);
+ * `timeout` `JOB_TIMEOUT` stopped it (see {@link RunTimeoutReason}; it ends `failed`);
  * `lease-lost` another worker took the job over (this run writes nothing more).
  */
 export type RunStopReason =
   | { readonly kind: 'cancel'; readonly requestedAt: Date }
   | { readonly kind: 'shutdown'; readonly detail: string }
-  | { readonly kind: 'timeout'; readonly timeoutMs: number }
+  | RunTimeoutReason
   | { readonly kind: 'lease-lost' };
+
+/**
+ * A duration for a message, in seconds: whole seconds from 10 s, one decimal below (the tests' limits are fractions of one).
+ *
+ * @param ms - the duration, in ms
+ * @returns e.g. `3600 s`, `1.5 s`
+ */
+export function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${seconds >= 10 ? Math.round(seconds) : Math.round(seconds * 10) / 10} s`;
+}
+
+function timeoutMessage(reason: RunTimeoutReason): string {
+  if (reason.rule === 'job-limit') {
+    return (
+      `stopped by JOB_TIMEOUT: the job's own time limit of ${formatSeconds(reason.limitMs)} (timeoutSeconds) passed, ` +
+      `counted from its first start at ${reason.startedAt.toISOString()}; its unfinished properties can be retried`
+    );
+  }
+  const since = reason.sinceRunStart ? 'since the run started' : 'since the last one finished';
+  return (
+    `stopped by JOB_TIMEOUT: no property finished for ${formatSeconds(reason.idleMs)} ${since} ` +
+    `(JOB_TIMEOUT allows ${formatSeconds(reason.timeoutMs)} without progress); its unfinished properties can be retried`
+  );
+}
 
 function messageOf(reason: RunStopReason): string {
   switch (reason.kind) {
@@ -20,7 +63,7 @@ function messageOf(reason: RunStopReason): string {
     case 'shutdown':
       return `worker shutting down (${reason.detail}); job handed back for another worker to resume`;
     case 'timeout':
-      return `timed out after ${Math.round(reason.timeoutMs / 1000)} s (JOB_TIMEOUT)`;
+      return timeoutMessage(reason);
     case 'lease-lost':
       return 'another worker took the job over';
   }

@@ -136,6 +136,7 @@ export class ScheduleTicker {
         isolationMode: schedule.isolationMode,
         fetchMode: schedule.fetchMode,
         dryRun: schedule.dryRun,
+        timeoutMs: schedule.timeoutMs,
       };
       const origin = { origin: 'scheduled', scheduleId: schedule.id } as const;
       // A schedule of a catalog selection takes the worker-listed path: its tick answers at once whatever the selection's size.

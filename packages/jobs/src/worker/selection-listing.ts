@@ -18,6 +18,8 @@ export interface SelectionListing {
   /** Aborted when the run stops (cancel, timeout, shutdown): the listing throws the signal's reason before its next write. */
   readonly signal: AbortSignal;
   readonly clock: Clock;
+  /** Called after each chunk of the list is written (the run's `JOB_TIMEOUT` counts it as progress); default none. */
+  readonly onChunkWritten?: () => void;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function listCatalogSelection(listing: SelectionListing): Promise<S
     total += batch.length;
     chunk += 1;
     batch = [];
+    listing.onChunkWritten?.();
   };
   for await (const property of catalog.readSelection(selection)) {
     batch.push(property);

@@ -49,6 +49,7 @@ describe('ScheduleService', () => {
       isolationMode: 'virtual',
       fetchMode: null,
       dryRun: false,
+      timeoutMs: null,
       createdAt: fixedNow,
       // 03:00 in Phoenix (UTC-7, no daylight saving) is 10:00 UTC.
       nextRunAt: new Date('2026-03-02T10:00:00.000Z'),
@@ -71,6 +72,16 @@ describe('ScheduleService', () => {
     expect((await service.getSchedule(created.id)).fetchMode).toBe('browser');
     await tdb.db.collection('extraction_schedules').updateOne({ _id: created.id as never }, { $unset: { fetchMode: '' } });
     expect((await service.getSchedule(created.id)).fetchMode).toBeNull();
+  });
+
+  it('keeps the time limit of its runs, checked as an enqueue; a schedule stored before limits existed reads null', async () => {
+    const base = { name: uniqueName(), cron: '0 3 * * *', properties: [sampleProperty(1)] };
+    await expect(service.createSchedule({ ...base, timeoutMs: 500 })).rejects.toThrow(/timeoutMs/);
+    const created = await service.createSchedule({ ...base, timeoutMs: 7_200_000 });
+    expect(created.timeoutMs).toBe(7_200_000);
+    expect((await service.getSchedule(created.id)).timeoutMs).toBe(7_200_000);
+    await tdb.db.collection('extraction_schedules').updateOne({ _id: created.id as never }, { $unset: { timeoutMs: '' } });
+    expect((await service.getSchedule(created.id)).timeoutMs).toBeNull();
   });
 
   it('reads a six-field cron expression in the time zone given', async () => {

@@ -46,6 +46,8 @@ export interface FixturePhotoScraperOptions {
   readonly delayMs?: number;
   /** Properties whose page has no photo data (the source fails for them). */
   readonly failing?: ReadonlySet<string>;
+  /** Properties whose page never answers (a hung page): the read ends only when its signal aborts. */
+  readonly hanging?: ReadonlySet<string>;
   /**
    * What serves a page when the request asks for `auto` or names no mode, as a real scraper's
    * plain-HTTP-first reading would say (`ListingPhotos.fetchMode`); absent: such a page says nothing.
@@ -73,7 +75,7 @@ export class FixturePhotoScraper implements PhotoScraper {
     this.calls.push(property.id);
     this.askedFetchModes.push(request.fetchMode);
     const listingUrl = request.listingUrl ?? `https://${this.source}.test/${property.id}`;
-    await pause(this.options.delayMs ?? 0, signal);
+    await pause(this.options.hanging?.has(property.id) === true ? 3_600_000 : (this.options.delayMs ?? 0), signal);
     if (this.options.failing?.has(property.id) === true) {
       throw new CoreError('PHOTO_DATA_MISSING', `No photo data on ${listingUrl}: the gallery JSON is missing`, 'permanent');
     }

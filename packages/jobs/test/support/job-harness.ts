@@ -26,6 +26,8 @@ export interface WorkerHarnessOptions {
   readonly photoConcurrency?: number;
   /** Properties whose pages have no photo data, per source. */
   readonly failing?: { readonly zillow?: ReadonlySet<string>; readonly redfin?: ReadonlySet<string> };
+  /** Properties whose Zillow page never answers (until the run stops). */
+  readonly hanging?: ReadonlySet<string>;
   /** What serves a page read in `auto` (or with no mode named), per source (see `FixturePhotoScraperOptions.autoServedBy`). */
   readonly autoServedBy?: { readonly zillow?: PageFetchMode; readonly redfin?: PageFetchMode };
   /** Overrides of the job settings. */
@@ -76,6 +78,7 @@ export async function startWorker(db: Db, options: WorkerHarnessOptions): Promis
     gallery: zillowGallery,
     delayMs: options.pageDelayMs ?? 0,
     ...(options.failing?.zillow === undefined ? {} : { failing: options.failing.zillow }),
+    ...(options.hanging === undefined ? {} : { hanging: options.hanging }),
     ...(options.autoServedBy?.zillow === undefined ? {} : { autoServedBy: options.autoServedBy.zillow }),
   });
   const redfin = new FixturePhotoScraper('redfin', {
@@ -121,4 +124,20 @@ export async function startApi(db: Db): Promise<{ readonly service: JobService; 
   const service = new JobService({ db, agenda, cancelWaitMs: 5_000, cancelPollIntervalMs: 50 });
   await service.ensureIndexes();
   return { service, agenda };
+}
+
+/**
+ * Runs `body` with a started worker and stops the worker after it, whatever `body` did.
+ *
+ * @param worker - the worker being started (`startWorker(...)`)
+ * @param body - what to do with it
+ * @returns what `body` returned
+ */
+export async function withWorker<T>(worker: Promise<WorkerHarness>, body: (w: WorkerHarness) => Promise<T>): Promise<T> {
+  const w = await worker;
+  try {
+    return await body(w);
+  } finally {
+    await w.stop();
+  }
 }

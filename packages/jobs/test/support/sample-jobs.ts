@@ -31,6 +31,7 @@ export function sampleJob(count = 2, overrides: Partial<SampleJob> = {}): Sample
     isolationMode: 'virtual',
     fetchMode: null,
     dryRun: false,
+    timeoutMs: null,
     status: 'pending',
     errorMessage: null,
     progressUpdatedAt: now,

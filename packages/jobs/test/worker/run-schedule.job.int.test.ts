@@ -47,13 +47,16 @@ describe('run-extraction-schedule job on a started queue', () => {
       properties: [sampleProperty(1)],
       timeZone: 'UTC',
       fetchMode: 'http',
+      timeoutMs: 86_400_000,
     });
     const ticks = (await ticksWhen(schedule.id, (t) => t.length >= 3, 20_000)).reverse();
     await service.pauseSchedule(schedule.id);
     const [first, ...later] = ticks;
     expect(first).toMatchObject({ outcome: 'started', workerName: 'worker-1', previousJobId: null });
     const runs = await tdb.db.collection('extraction_jobs').find({ scheduleId: schedule.id }).toArray();
-    expect(runs.map((r) => [r['_id'], r['origin'], r['status'], r['fetchMode']])).toEqual([[first?.jobId, 'scheduled', 'pending', 'http']]);
+    expect(runs.map((r) => [r['_id'], r['origin'], r['status'], r['fetchMode'], r['timeoutMs']])).toEqual([
+      [first?.jobId, 'scheduled', 'pending', 'http', 86_400_000],
+    ]);
     for (const tick of later) expect(tick).toMatchObject({ outcome: 'skipped', jobId: null, previousJobId: first?.jobId });
     const seconds = ticks.map((t) => t.tickAt.getTime());
     expect(seconds.every((ms) => ms % 1000 === 0)).toBe(true);

@@ -29,7 +29,9 @@ describe('the end of a run stopped before its catalog selection was listed', () 
       cancelRequestedAt: at,
       progress: zero,
     });
-    expect(unlistedRunEnd(job, { kind: 'timeout', timeoutMs: 1_000 }, null, null)).toMatchObject({
+    expect(
+      unlistedRunEnd(job, { kind: 'timeout', rule: 'no-progress', timeoutMs: 1_000, idleMs: 1_000, sinceRunStart: true }, null, null),
+    ).toMatchObject({
       status: 'failed',
       errorMessage: expect.stringMatching(/JOB_TIMEOUT/),
     });
