@@ -4,6 +4,7 @@ import { ObjectId } from 'mongodb';
 import type { Collection, Db } from 'mongodb';
 import { noopLogger } from '@phx/core';
 import type { Logger } from '@phx/core';
+import { RepeatedFailureLog } from '../health/repeated-failure-log.js';
 
 /** Name of the collection the queue notifications pass through. */
 export const NOTIFICATIONS_COLLECTION = 'agenda_notifications';
@@ -73,6 +74,8 @@ export class MongoNotificationChannel extends BaseNotificationChannel {
   private readonly overlapMs: number;
   private readonly retentionMs: number;
   private readonly logger: Logger;
+  /** One warning per outage, not one per read. */
+  private readonly readFailures: RepeatedFailureLog;
   private readonly seen = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private readFrom = 0;
@@ -90,6 +93,7 @@ export class MongoNotificationChannel extends BaseNotificationChannel {
     this.overlapMs = clamp(options.overlapMs ?? d.overlapMs, 0, 60_000);
     this.retentionMs = Math.max(10_000, options.retentionMs ?? d.retentionMs);
     this.logger = (options.logger ?? noopLogger).child({ component: 'notification-channel' });
+    this.readFailures = new RepeatedFailureLog({ logger: this.logger, what: 'notification read' });
     // Publishing works from the start; see the class comment.
     this.setState('connected');
   }
@@ -159,6 +163,7 @@ export class MongoNotificationChannel extends BaseNotificationChannel {
         .limit(1_000)
         .toArray();
       this.readFrom = startedMs;
+      this.readFailures.succeeded();
       for (const [id, atMs] of this.seen) if (atMs < since) this.seen.delete(id);
       // One delivery per job name and read: Agenda fills its queue for a name with every job it can lock.
       const soonest = new Map<string, NotificationDocument>();
@@ -180,7 +185,7 @@ export class MongoNotificationChannel extends BaseNotificationChannel {
         });
       }
     } catch (error) {
-      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'notification read failed; retrying');
+      this.readFailures.failed(error);
     }
   }
 }

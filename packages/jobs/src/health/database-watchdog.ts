@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import type { Logger } from '@phx/core';
 import { describeError } from '../errors/index.js';
+import { RepeatedFailureLog } from './repeated-failure-log.js';
 
 /** Options of {@link DatabaseWatchdog}. Resources are borrowed. */
 export interface DatabaseWatchdogOptions {
@@ -78,6 +79,8 @@ class ProbeTimeoutError extends Error {
  */
 export class DatabaseWatchdog {
   private readonly o: DatabaseWatchdogOptions;
+  /** One warning per outage (the server does not answer), not one per probe. */
+  private readonly outage: RepeatedFailureLog;
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> = Promise.resolve();
   private lastOkAt: Date | null = null;
@@ -91,6 +94,7 @@ export class DatabaseWatchdog {
    */
   constructor(options: DatabaseWatchdogOptions) {
     this.o = options;
+    this.outage = new RepeatedFailureLog({ logger: options.logger, what: 'database probe' });
   }
 
   /** What the watchdog last found. */
@@ -136,11 +140,12 @@ export class DatabaseWatchdog {
       await this.ping(this.o.client, 'the app’s connection');
       this.lastOkAt = new Date();
       this.brokenProbes = 0;
+      this.outage.succeeded();
       return;
     } catch (error) {
       this.lastFailedAt = new Date();
       if (!(await this.serverAnswers())) {
-        this.o.logger.warn({ err: describeError(error) }, 'database does not answer; waiting for it');
+        this.outage.failed(error);
         return;
       }
       this.brokenProbes += 1;

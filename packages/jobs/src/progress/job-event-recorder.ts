@@ -22,6 +22,8 @@ export interface JobEventRecorderOptions<M = never> {
   readonly holdsJob?: () => Promise<boolean>;
   /** Called when a batch could not be written (kept and tried again with the next one). */
   readonly onError: (error: unknown) => void;
+  /** Called after each batch written in full; default nothing. Ends a streak of `onError`s. */
+  readonly onWritten?: () => void;
   /**
    * The second half of a batch's step: called once the batch is in the log
    * and awaited before the next batch goes, with the mark of the batch's last
@@ -159,6 +161,7 @@ export class JobEventRecorder<M = never> {
       await this.afterBatch(batch.slice(0, batch.length - rest.length));
       return false;
     }
+    this.o.onWritten?.();
     await this.afterBatch(batch);
     return true;
   }

@@ -20,6 +20,7 @@ import { JobProgressState } from './job-progress-state.js';
 import { ProgressWriter } from './progress-writer.js';
 import { RunStoppedError } from './run-stopped-error.js';
 import { RunTimeouts } from './run-timeouts.js';
+import { RepeatedFailureLog } from '../health/repeated-failure-log.js';
 import type { RunStopReason } from './run-stopped-error.js';
 
 /** Everything one run of one job needs. */
@@ -103,6 +104,9 @@ export class ExtractionRun {
   private outcomesInLog = 0;
   /** Of those, how many are stored. */
   private outcomesSaved = 0;
+  /** `true` while a cancel poll's read is out. */
+  private cancelPollInFlight = false;
+  private readonly cancelPollFailures: RepeatedFailureLog;
 
   /**
    * @param options - the job, the extractor, the stores and the timings
@@ -121,6 +125,7 @@ export class ExtractionRun {
       clock: options.clock,
       onTimeout: (reason) => this.stop(reason),
     });
+    this.cancelPollFailures = new RepeatedFailureLog({ logger: this.logger, what: 'cancel poll' });
   }
 
   /**
@@ -181,6 +186,9 @@ export class ExtractionRun {
       last === null ? null : toJobEventCounters(last.counters),
     );
     let inLog = state.live();
+    // One warning per outage and kind of write, not one per retry.
+    const progressFailures = new RepeatedFailureLog({ logger: this.logger, what: 'progress write' });
+    const eventFailures = new RepeatedFailureLog({ logger: this.logger, what: 'job event write' });
     const writer = new ProgressWriter({
       write: async () => {
         // The outcomes whose events are in the log, then the counters: the document is never ahead of the outcomes.
@@ -189,7 +197,8 @@ export class ExtractionRun {
       },
       minIntervalMs: this.o.progressWriteIntervalMs,
       onRefused: () => this.stop({ kind: 'lease-lost' }),
-      onError: (error) => this.logger.warn({ err: describeError(error) }, 'progress write failed; retrying'),
+      onError: (error) => progressFailures.failed(error),
+      onWritten: () => progressFailures.succeeded(),
       // A write no retry can mend (a document over MongoDB's size limit) fails the run instead of looping.
       onPermanentError: (error) => this.controller.abort(error),
     });
@@ -205,7 +214,8 @@ export class ExtractionRun {
         if (!holds) this.stop({ kind: 'lease-lost' });
         return holds;
       },
-      onError: (error) => this.logger.warn({ err: describeError(error) }, 'job event write failed; retrying'),
+      onError: (error) => eventFailures.failed(error),
+      onWritten: () => eventFailures.succeeded(),
       afterBatch: async ({ progress, finishedProperty, outcomesFinished }) => {
         inLog = progress;
         this.outcomesInLog = Math.max(this.outcomesInLog, outcomesFinished);
@@ -448,13 +458,18 @@ export class ExtractionRun {
     };
   }
 
+  /** Reads the job's cancel request; one read at a time (a read held by an outage is not joined by one per interval). */
   private async pollCancel(): Promise<void> {
-    if (this.stopReason !== null) return;
+    if (this.stopReason !== null || this.cancelPollInFlight) return;
+    this.cancelPollInFlight = true;
     try {
       const requestedAt = await this.o.cancels.get(this.jobId);
+      this.cancelPollFailures.succeeded();
       if (requestedAt !== null) this.stop({ kind: 'cancel', requestedAt });
     } catch (error) {
-      this.logger.warn({ err: describeError(error) }, 'cancel poll failed; retrying');
+      this.cancelPollFailures.failed(error);
+    } finally {
+      this.cancelPollInFlight = false;
     }
   }
 }

@@ -8,6 +8,8 @@ export interface ProgressWriterOptions {
   readonly onRefused: () => void;
   /** Called when a write throws; the state stays dirty and is written again later. */
   readonly onError: (error: unknown) => void;
+  /** Called after each write that went through (written or refused); default nothing. Ends a streak of `onError`s. */
+  readonly onWritten?: () => void;
   /**
    * Tells a failure that no retry can mend; default `isDocumentTooLargeError`
    * (a document MongoDB refuses for its size fails the same way every time).
@@ -97,6 +99,7 @@ export class ProgressWriter {
       .write()
       .then(
         (written) => {
+          this.options.onWritten?.();
           if (!written) this.options.onRefused();
         },
         (error: unknown) => {

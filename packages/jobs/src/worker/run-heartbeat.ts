@@ -1,5 +1,5 @@
 import type { Logger } from '@phx/core';
-import { describeError } from '../errors/index.js';
+import { RepeatedFailureLog } from '../health/repeated-failure-log.js';
 
 /** Options of {@link RunHeartbeat}. */
 export interface RunHeartbeatOptions {
@@ -27,6 +27,8 @@ export class RunHeartbeat {
   private readonly o: RunHeartbeatOptions;
   private readonly timer: NodeJS.Timeout;
   private lease: (() => Promise<void>) | null = null;
+  /** One warning per outage, not one per beat. */
+  private readonly failures: RepeatedFailureLog;
 
   /**
    * Starts beating: renews the queue lock at once.
@@ -35,6 +37,7 @@ export class RunHeartbeat {
    */
   constructor(options: RunHeartbeatOptions) {
     this.o = options;
+    this.failures = new RepeatedFailureLog({ logger: options.logger, what: 'heartbeat' });
     this.timer = setInterval(() => void this.beat(), Math.max(1, options.intervalMs));
     void this.beat();
   }
@@ -57,6 +60,7 @@ export class RunHeartbeat {
   private async beat(): Promise<void> {
     const results = await Promise.allSettled([this.o.touchQueueLock(), ...(this.lease === null ? [] : [this.lease()])]);
     const failed = results.find((r) => r.status === 'rejected');
-    if (failed !== undefined) this.o.logger.warn({ err: describeError(failed.reason) }, 'heartbeat failed; retrying');
+    if (failed === undefined) this.failures.succeeded();
+    else this.failures.failed(failed.reason);
   }
 }
