@@ -158,6 +158,9 @@ async function storeAndRecord(
       size: { listedWidthPx: p.candidate.listedWidthPx, largest: p.candidate.largest, sizeDowngrade: p.candidate.sizeDowngrade },
       ...{ perceptualHash: p.upright.perceptualHash, tone: p.upright.tone, animated: p.upright.animated, etag: p.fetched.etag },
       ...(match === null ? {} : { sameAs: match.record.sha256 }),
+      ...(match?.record.key === undefined ? {} : { recordKey: match.record.key }),
+      // No record of the property holds these bytes or this picture: the repository creates it without looking.
+      ...(match === null && !ctx.photoIndex.knowsBytes(decoded.sha256) ? { newPicture: true } : {}),
       ...(store || match?.sameBytes === true ? {} : { stored: false }),
       ...(gallery === undefined ? {} : { gallery }),
     };
@@ -171,6 +174,7 @@ async function storeAndRecord(
  * A photo whose id or URL is on a record: no download. Recorded by an
  * earlier run, it is unchanged (last-seen moves, a removal is cleared);
  * already recorded by this run (the same URL on another source), a duplicate.
+ * The sighting of a keyed record joins the source's batch (`ctx.sightings`).
  */
 async function recordKnown(
   ctx: ExtractionContext,
@@ -188,8 +192,11 @@ async function recordKnown(
       ...{ propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
       ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId, etag },
       ...(gallery === undefined ? {} : { gallery }),
+      ...(record.key === undefined ? {} : { recordKey: record.key }),
     };
-    await ctx.repository.recordPhoto(observation);
+    // A keyed sighting waits for the source's batch write; the index takes it now, so later photos see it.
+    if (record.key === undefined) await ctx.repository.recordPhoto(observation);
+    else await ctx.sightings.add(observation);
     ctx.photoIndex.recorded(observation, { record, sameBytes: true });
   });
   const { sha256 } = record;

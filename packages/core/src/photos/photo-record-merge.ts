@@ -1,6 +1,6 @@
 import { isPlaceholderTone } from '../images/image-tone.js';
 import type { ImageTone } from '../images/image-tone.js';
-import { UNKNOWN_PHOTO_SIZE } from '../ports/photo-repository.js';
+import { UNKNOWN_PHOTO_SIZE, photoRecordKey } from '../ports/photo-repository.js';
 import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice, RemovedPhotosQuery } from '../ports/photo-repository.js';
 import { SOURCES } from '../model/source.js';
 import type { Source } from '../model/source.js';
@@ -83,11 +83,12 @@ function filesOf(fileName: string, variants: readonly { readonly fileName: strin
  * Makes the record of a photo's first sighting.
  *
  * @param o - the sighting
- * @returns the new record, with no duplicates and not removed
+ * @returns the new record, keyed `photoRecordKey(propertyId, sha256)`, with no duplicates and not removed
  */
 export function newPhotoRecord(o: PhotoObservation): PhotoRecord {
   const { propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location } = o;
   return {
+    key: photoRecordKey(propertyId, sha256),
     ...{ propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
     sources: [o.source],
     photoIds: [o.photoId],
