@@ -223,7 +223,7 @@ export class MongoPhotoRepository implements PhotoRepository {
   private async recordBytes(o: PhotoObservation): Promise<{ readonly created: boolean }> {
     const seen = sightingUpdate(o);
     const filters: Filter<PhotoDocument>[] = [
-      ...(o.recordKey === undefined ? [] : [{ _id: keyFilter(o.recordKey), propertyId: o.propertyId }]),
+      ...(o.recordKey === undefined ? [] : [byKey(o.propertyId, o.recordKey)]),
       { propertyId: o.propertyId, sha256: o.sha256 },
       { propertyId: o.propertyId, 'duplicates.sha256': o.sha256 },
     ];
@@ -249,9 +249,8 @@ export class MongoPhotoRepository implements PhotoRepository {
       $or: [{ sha256: { $in: hashes } }, { 'duplicates.sha256': { $in: hashes } }],
     };
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const byKey =
-        o.recordKey === undefined ? null : await this.collection.findOne({ _id: keyFilter(o.recordKey), propertyId: o.propertyId });
-      const doc = byKey ?? (await this.collection.findOne(byHash));
+      const keyed = o.recordKey === undefined ? null : await this.collection.findOne(byKey(o.propertyId, o.recordKey));
+      const doc = keyed ?? (await this.collection.findOne(byHash));
       if (doc === null || doc._id === undefined) return this.recordBytes(withoutSameAs(o));
       const known = doc.jobIds ?? [];
       const jobIds = o.jobId === null || known.includes(o.jobId) ? known : [...known, o.jobId];
@@ -268,26 +267,30 @@ export class MongoPhotoRepository implements PhotoRepository {
   }
 }
 
-/** The `_id` a record key names: a 24-hex-digit key is a document written before keys (an ObjectId). */
-function keyFilter(key: string): string | ObjectId {
-  return /^[0-9a-f]{24}$/.test(key) ? new ObjectId(key) : key;
+/**
+ * The filter of the document a record key names: `_id` alone, the one
+ * filter FerretDB 1.24 hands to SQLite (with `propertyId` beside it, it
+ * reads every document). A 24-hex-digit key is a document written before
+ * keys (an ObjectId); a string key of another property names nothing.
+ */
+function byKey(propertyId: PropertyId, key: string): Filter<PhotoDocument> {
+  if (/^[0-9a-f]{24}$/.test(key)) return { _id: new ObjectId(key) };
+  return key.startsWith(`${propertyId}:`) ? { _id: key } : { _id: { $in: [] } };
 }
 
 /** A filter naming one record: by key, or by canonical hash for a record without one. */
 function recordFilter(r: PhotoRecord): Filter<PhotoDocument> {
-  return r.key === undefined ? { propertyId: r.propertyId, sha256: r.sha256 } : { _id: keyFilter(r.key), propertyId: r.propertyId };
+  return r.key === undefined ? { propertyId: r.propertyId, sha256: r.sha256 } : byKey(r.propertyId, r.key);
 }
 
 function keyedSighting(o: PhotoObservation): AnyBulkWriteOperation<PhotoDocument> {
-  return { updateOne: { filter: { _id: keyFilter(o.recordKey as string), propertyId: o.propertyId }, update: sightingUpdate(o) } };
+  return { updateOne: { filter: byKey(o.propertyId, o.recordKey as string), update: sightingUpdate(o) } };
 }
 
 /** The fields of a record's document (without `_id`, which never changes): no key, no derived caption. */
 function toDocument(record: PhotoRecord, jobIds: readonly JobId[], revision: number): PhotoDocument {
-  const fields: { -readonly [K in keyof PhotoRecord]?: PhotoRecord[K] } = { ...record };
-  delete fields.key;
-  delete fields.caption;
-  return { ...(fields as Omit<PhotoRecord, 'key' | 'caption'>), jobIds, revision };
+  const { key, caption, ...fields } = record;
+  return { ...fields, jobIds, revision };
 }
 
 /** The document of a new record, keyed `<propertyId>:<sha256>`. */

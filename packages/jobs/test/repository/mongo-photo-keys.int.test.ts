@@ -62,6 +62,15 @@ describe('MongoPhotoRepository: records keyed <propertyId>:<sha256>', () => {
     ]);
   });
 
+  it('never writes to another property through a key: such a sighting is found by hash', async () => {
+    const [mine, theirs] = [freshProperty(), freshProperty()];
+    await photos.recordPhoto(sighting(mine, hash('1'), 1, { newPicture: true }));
+    await photos.recordPhoto(sighting(theirs, hash('1'), 1, { newPicture: true }));
+    await photos.recordSightings([sighting(mine, hash('1'), 2, { recordKey: photoRecordKey(theirs, hash('1')) })]);
+    expect((await photos.listPhotos(mine))[0]?.photoIds).toEqual(['p1', 'p2']);
+    expect((await photos.listPhotos(theirs))[0]?.photoIds).toEqual(['p1']);
+  });
+
   it('writes a new picture with one insert: no lock, no read', async () => {
     const propertyId = freshProperty();
     expect(await watchedPhotos.recordPhoto(sighting(propertyId, hash('c'), 1, { newPicture: true }))).toEqual({ created: true });
