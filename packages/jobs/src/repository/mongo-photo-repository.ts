@@ -183,11 +183,11 @@ export class MongoPhotoRepository implements PhotoRepository {
    * @returns how many records were newly marked removed
    */
   async markRemoved(query: RemovedPhotosQuery): Promise<number> {
-    const listed = query.records?.filter((r) => r.removedAt === null && !isListedElsewhere(r, query));
-    if (listed?.length === 0) return 0;
+    const goneHeld = query.records?.filter((r) => r.removedAt === null && !isListedElsewhere(r, query));
+    if (goneHeld?.length === 0) return 0;
     return this.serialised(query.propertyId, async () => {
       const gone =
-        listed ??
+        goneHeld ??
         (await this.collection.find({ propertyId: query.propertyId }).toArray())
           .map(toPhotoRecord)
           .filter((r) => r.removedAt === null && !isListedElsewhere(r, query));
