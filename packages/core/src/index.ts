@@ -105,7 +105,7 @@ export type {
   ExtractionJob,
 } from './model/index.js';
 
-export { noopLogger, systemClock, MANIFEST_FILE_NAME, isNotModified, UNKNOWN_PHOTO_SIZE } from './ports/index.js';
+export { noopLogger, systemClock, MANIFEST_FILE_NAME, isNotModified, UNKNOWN_PHOTO_SIZE, photoRecordKey } from './ports/index.js';
 export type {
   Logger,
   LogContext,
@@ -177,6 +177,7 @@ export type { FileImageStoreOptions } from './store/index.js';
 export {
   MemoryPhotoRepository,
   mergeSighting,
+  newPhotoRecord,
   compareGalleryOrder,
   captionOf,
   isListedElsewhere,

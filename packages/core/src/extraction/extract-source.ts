@@ -125,5 +125,10 @@ export async function extractSource(ctx: ExtractionContext, source: Source, tall
   const settled = await Promise.allSettled(
     photos.map((photo, position) => ctx.photoLimit(() => processPhoto(ctx, source, photo, position))),
   );
-  settle(ctx, listing, settled, tally);
+  // Written even when cancelled: the sightings happened. A failed write fails the source like a failed photo write.
+  const flushed = await ctx.sightings.flush().then(
+    () => null,
+    (error: unknown) => ({ status: 'rejected', reason: error }) as const,
+  );
+  settle(ctx, listing, flushed === null ? settled : [...settled, flushed], tally);
 }

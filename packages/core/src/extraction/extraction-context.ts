@@ -12,6 +12,7 @@ import type { PhotoRepository } from '../ports/photo-repository.js';
 import type { PhotoScraper } from '../ports/photo-scraper.js';
 import type { ExtractionEvent } from './extraction-event.js';
 import type { PhotoIndex } from './photo-index.js';
+import type { SightingBatch } from './sighting-batch.js';
 
 /** Everything the steps of one property's extraction share (internal to the extraction folder). */
 export interface ExtractionContext {
@@ -41,6 +42,8 @@ export interface ExtractionContext {
   readonly recordLock: LimitFunction;
   /** The property's photo records, read once (see `PhotoIndex`). */
   readonly photoIndex: PhotoIndex;
+  /** Sightings of known records waiting to be written together; flushed after each source's photos settle. */
+  readonly sightings: SightingBatch;
   /** Sends an event to the listener; never throws. */
   readonly emit: (event: ExtractionEvent) => void;
 }

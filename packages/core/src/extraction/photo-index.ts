@@ -16,6 +16,8 @@ import type { PhotoObservation, PhotoRecord, PhotoRepository } from '../ports/ph
 export class PhotoIndex {
   readonly #propertyId: PropertyId;
   #records: PhotoRecord[] | null = null;
+  /** Records left out by `load` because the store lacks their original file. */
+  #unfiled: readonly PhotoRecord[] = [];
   /** Hashes of the records this run has recorded a sighting on. */
   readonly #touched = new Set<string>();
 
@@ -39,7 +41,34 @@ export class PhotoIndex {
       repository.listPhotos(this.#propertyId),
       store === null ? null : store.list(this.#propertyId).then((names) => new Set(names)),
     ]);
-    this.#records ??= files === null ? records : records.filter((r) => files.has(r.fileName));
+    if (this.#records !== null) return;
+    this.#records = files === null ? records : records.filter((r) => files.has(r.fileName));
+    this.#unfiled = files === null ? [] : records.filter((r) => !files.has(r.fileName));
+  }
+
+  /**
+   * Tells whether any record read by `load` (those whose files are missing
+   * too) or made since holds these bytes, as its canonical image or as one of
+   * its duplicates. When none does, a sighting of them is a new picture for
+   * the repository (`PhotoObservation.newPicture`).
+   *
+   * @param sha256 - SHA-256 of the bytes
+   * @returns `true` when a record holds them; `false` before `load`
+   */
+  knowsBytes(sha256: string): boolean {
+    if (this.#records === null) return true;
+    return [...this.#records, ...this.#unfiled].some((r) => r.sha256 === sha256 || r.duplicates.some((d) => d.sha256 === sha256));
+  }
+
+  /**
+   * The records a `markRemoved` can decide on instead of reading them again:
+   * every record of the property as this run left them.
+   *
+   * @returns the records, or `null` when the index cannot vouch for them (not
+   *   loaded, or some records were left out for missing files)
+   */
+  recordsForRemoval(): readonly PhotoRecord[] | null {
+    return this.#records === null || this.#unfiled.length > 0 ? null : this.#records;
   }
 
   /**
@@ -89,8 +118,11 @@ export class PhotoIndex {
    */
   recorded(observation: PhotoObservation, match: SamePhotoMatch | null): void {
     const records = (this.#records ??= []);
-    const at = match === null ? -1 : records.indexOf(match.record);
-    const record = at < 0 ? newPhotoRecord(observation) : mergeSighting(match?.record as PhotoRecord, observation);
+    // A match found before another sighting of the same record was applied is an older copy of it: merge into the current one.
+    const sameRecord = (r: PhotoRecord, m: PhotoRecord) => r === m || (m.key === undefined ? r.sha256 === m.sha256 : r.key === m.key);
+    const at = match === null ? -1 : records.findIndex((r) => sameRecord(r, match.record));
+    const current = records[at];
+    const record = current === undefined ? newPhotoRecord(observation) : mergeSighting(current, observation);
     if (at < 0) records.push(record);
     else records[at] = record;
     for (const hash of [record.sha256, ...record.duplicates.map((d) => d.sha256)]) this.#touched.add(hash);

@@ -159,6 +159,9 @@ async function storeAndRecord(
       size: { listedWidthPx: p.candidate.listedWidthPx, largest: p.candidate.largest, sizeDowngrade: p.candidate.sizeDowngrade },
       ...{ perceptualHash: p.upright.perceptualHash, tone: p.upright.tone, animated: p.upright.animated, etag: p.fetched.etag },
       ...(match === null ? {} : { sameAs: match.record.sha256 }),
+      ...(match?.record.key === undefined ? {} : { recordKey: match.record.key }),
+      // No record of the property holds these bytes or this picture: the repository creates it without looking.
+      ...(match === null && !ctx.photoIndex.knowsBytes(decoded.sha256) ? { newPicture: true } : {}),
       ...(store || match?.sameBytes === true ? {} : { stored: false }),
       ...(gallery === undefined ? {} : { gallery }),
     };
@@ -172,6 +175,7 @@ async function storeAndRecord(
  * A photo whose id or URL is on a record: no download. Recorded by an
  * earlier run, it is unchanged (last-seen moves, a removal is cleared);
  * already recorded by this run (the same URL on another source), a duplicate.
+ * The sighting of a keyed record joins the source's batch (`ctx.sightings`).
  */
 async function recordKnown(
   ctx: ExtractionContext,
@@ -189,8 +193,12 @@ async function recordKnown(
       ...{ propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
       ...{ source, photoId: photo.photoId, url: photo.url, seenAt: ctx.clock.now(), jobId: ctx.jobId, etag },
       ...(gallery === undefined ? {} : { gallery }),
+      ...(record.key === undefined ? {} : { recordKey: record.key }),
     };
-    await ctx.repository.recordPhoto(boundPhotoObservation(observation));
+    // A keyed sighting waits for the source's batch write; the index takes it now, so later photos see it.
+    const bounded = boundPhotoObservation(observation);
+    if (record.key === undefined) await ctx.repository.recordPhoto(bounded);
+    else await ctx.sightings.add(bounded);
     ctx.photoIndex.recorded(observation, { record, sameBytes: true });
   });
   const { sha256 } = record;

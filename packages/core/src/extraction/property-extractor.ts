@@ -25,6 +25,7 @@ import type { ExtractionEvent, ExtractionEventListener } from './extraction-even
 import { extractSource } from './extract-source.js';
 import { OutcomeTally } from './outcome-tally.js';
 import { PhotoIndex } from './photo-index.js';
+import { SightingBatch } from './sighting-batch.js';
 
 /** Options of {@link PropertyExtractor}. Dependencies are borrowed: the extractor never closes them. */
 export interface PropertyExtractorOptions {
@@ -173,11 +174,14 @@ function resolveOptions(options: PropertyExtractorOptions): ResolvedOptions {
 /** After a run in which every source read succeeded: records no longer listed are marked removed. */
 async function markRemoved(ctx: ExtractionContext, tally: OutcomeTally): Promise<void> {
   if (!tally.noSourceFailed || tally.sourcesRead.length === 0) return;
+  const records = ctx.photoIndex.recordsForRemoval();
   const query = {
     propertyId: ctx.property.id,
     sourcesRead: tally.sourcesRead,
     listedPhotoIds: tally.listedPhotoIds,
     removedAt: ctx.clock.now(),
+    // The index holds every record with this run's sightings (flushed after each source): no second read.
+    ...(records === null ? {} : { records }),
   };
   const count = await ctx.repository.markRemoved(query);
   tally.removed(count);
@@ -300,6 +304,7 @@ export class PropertyExtractor implements PropertyExtracting {
       photoLimit: pLimit(this.#o.photoConcurrency),
       recordLock: pLimit(1),
       photoIndex: new PhotoIndex(property.id),
+      sightings: new SightingBatch(this.#o.repository),
       emit: safeEmitter(request.onEvent, logger),
     };
   }

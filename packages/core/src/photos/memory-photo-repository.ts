@@ -31,13 +31,20 @@ export class MemoryPhotoRepository implements PhotoRepository {
       this.#records.set(observation.propertyId, records);
     }
     // Synchronous read-modify-write: concurrent callers cannot interleave, so exactly one creates.
-    const entry = records.find((e) => holds(e.record, observation.sha256, observation.sameAs));
+    const { recordKey } = observation;
+    const byKey = recordKey === undefined ? undefined : records.find((e) => e.record.key === recordKey);
+    const entry = byKey ?? records.find((e) => holds(e.record, observation.sha256, observation.sameAs));
     if (entry === undefined) {
       records.push({ seq: this.#seq++, record: newPhotoRecord(observation) });
       return { created: true };
     }
     entry.record = mergeSighting(entry.record, observation);
     return { created: false };
+  }
+
+  /** {@inheritDoc PhotoRepository.recordSightings} */
+  async recordSightings(observations: readonly PhotoObservation[]): Promise<void> {
+    for (const observation of observations) await this.recordPhoto(observation);
   }
 
   /** {@inheritDoc PhotoRepository.listPhotos} */
@@ -51,8 +58,11 @@ export class MemoryPhotoRepository implements PhotoRepository {
   /** {@inheritDoc PhotoRepository.markRemoved} */
   async markRemoved(query: RemovedPhotosQuery): Promise<number> {
     let marked = 0;
+    // Given the caller's records, the decision is made on them, as the MongoDB repository does.
+    const known = query.records === undefined ? null : new Map(query.records.map((r) => [r.key ?? r.sha256, r]));
     for (const entry of this.#records.get(query.propertyId) ?? []) {
-      if (entry.record.removedAt !== null || isListedElsewhere(entry.record, query)) continue;
+      const seen = known === null ? entry.record : known.get(entry.record.key ?? entry.record.sha256);
+      if (seen === undefined || entry.record.removedAt !== null || isListedElsewhere(seen, query)) continue;
       entry.record = { ...entry.record, removedAt: new Date(query.removedAt) };
       marked += 1;
     }

@@ -1,6 +1,6 @@
 import { isPlaceholderTone } from '../images/image-tone.js';
 import type { ImageTone } from '../images/image-tone.js';
-import { UNKNOWN_PHOTO_SIZE } from '../ports/photo-repository.js';
+import { UNKNOWN_PHOTO_SIZE, photoRecordKey } from '../ports/photo-repository.js';
 import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice, RemovedPhotosQuery } from '../ports/photo-repository.js';
 import { SOURCES } from '../model/source.js';
 import { boundPhotoObservation, keepLatest, MAX_PHOTO_DUPLICATES, MAX_PHOTO_SIGHTINGS } from '../model/storage-limits.js';
@@ -90,12 +90,13 @@ function filesOf(fileName: string, variants: readonly { readonly fileName: strin
  * Makes the record of a photo's first sighting.
  *
  * @param sighting - the sighting
- * @returns the new record, with no duplicates and not removed
+ * @returns the new record, keyed `photoRecordKey(propertyId, sha256)`, with no duplicates and not removed
  */
 export function newPhotoRecord(sighting: PhotoObservation): PhotoRecord {
   const o = boundPhotoObservation(sighting);
   const { propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location } = o;
   return {
+    key: photoRecordKey(propertyId, sha256),
     ...{ propertyId, sha256, format, widthPx, heightPx, byteLength, fileName, location },
     sources: [o.source],
     photoIds: [o.photoId],

@@ -7,7 +7,7 @@ export { isNotModified } from './photo-fetcher.js';
 export type { PhotoFetcher, PhotoFetchRequest, FetchedPhoto, NotModifiedPhoto } from './photo-fetcher.js';
 export { MANIFEST_FILE_NAME } from './image-store.js';
 export type { ImageStore, StoredFile, PropertyManifest } from './image-store.js';
-export { UNKNOWN_PHOTO_SIZE } from './photo-repository.js';
+export { UNKNOWN_PHOTO_SIZE, photoRecordKey } from './photo-repository.js';
 export type {
   PhotoRepository,
   PhotoFacts,

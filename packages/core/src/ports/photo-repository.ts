@@ -132,6 +132,21 @@ export interface PhotoObservation extends PhotoFacts {
   readonly etag?: string | null;
   /** Where the page placed the photo (its gallery position and caption); absent when not known. */
   readonly gallery?: GalleryPlace;
+  /**
+   * Key of the record this sighting joins (its {@link PhotoRecord.key}, as
+   * listed): the repository writes to that record without looking it up by
+   * hash. Absent, or naming no record: found by hash as usual.
+   */
+  readonly recordKey?: string;
+  /**
+   * `true` when the caller's view of the property's records (core's
+   * `PhotoIndex`) holds no version of this picture: the repository creates
+   * the record without looking first (one insert in MongoDB). When a record
+   * of these bytes exists after all (another writer made it at the same
+   * moment), the sighting joins it with `created: false`. A caller that
+   * cannot vouch for it leaves it absent (default `false`).
+   */
+  readonly newPicture?: boolean;
 }
 
 /**
@@ -150,6 +165,14 @@ export interface GalleryPlace {
  * hash. Its {@link PhotoFacts} are those of its canonical image.
  */
 export interface PhotoRecord extends PhotoFacts {
+  /**
+   * The repository's key of the record: {@link photoRecordKey} of the hash
+   * it was created with, kept when a better version later becomes the
+   * canonical image (records of older repositories may carry another
+   * opaque string). Pass it back as {@link PhotoObservation.recordKey}.
+   * Absent on records of repositories that keep no key.
+   */
+  readonly key?: string;
   /** Every site it was seen on. */
   readonly sources: readonly Source[];
   /** Every site photo id it was seen under. */
@@ -208,6 +231,29 @@ export interface RemovedPhotosQuery {
   readonly listedPhotoIds: readonly string[];
   /** When the run found them gone. */
   readonly removedAt: Date;
+  /**
+   * The property's records as the caller holds them (core's `PhotoIndex`,
+   * with this run's sightings applied and flushed): the repository decides
+   * from them instead of reading the property's records again. Absent: read.
+   */
+  readonly records?: readonly PhotoRecord[];
+}
+
+/**
+ * The key of the record created by a sighting of `sha256` in a property:
+ * `<propertyId>:<sha256>` (the MongoDB document's `_id`).
+ *
+ * @param propertyId - the owner property
+ * @param sha256 - SHA-256 of the bytes the record is created with
+ * @returns the key, e.g. `12 Main St:3f…a9`
+ * @example
+ * ```ts
+ * import { toContentHash, toPropertyId } from '@phx/core';
+ * const key = photoRecordKey(toPropertyId('1 Main St'), toContentHash('a'.repeat(64)));
+ * ```
+ */
+export function photoRecordKey(propertyId: PropertyId, sha256: ContentHash): string {
+  return `${propertyId}:${sha256}`;
 }
 
 /**
@@ -230,6 +276,17 @@ export interface PhotoRepository {
    * @returns `created: true` when the record did not exist before
    */
   recordPhoto(observation: PhotoObservation): Promise<{ readonly created: boolean }>;
+  /**
+   * Records sightings of known records (each with `recordKey`, none with
+   * `sameAs`) in as few writes as the store allows; the same as calling
+   * `recordPhoto` for each in order, without the `created` answers (all are
+   * `false` for a known record). Every sighting is durable when the promise
+   * resolves; on a rejection some may be. Optional: callers without it call
+   * `recordPhoto` for each.
+   *
+   * @param observations - sightings of one property's known records
+   */
+  recordSightings?(observations: readonly PhotoObservation[]): Promise<void>;
   /**
    * Lists the records of a property, oldest first.
    *

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { toContentHash, toPropertyId } from '../model/ids.js';
 import type { ContentHash, PropertyId } from '../model/ids.js';
+import { photoRecordKey } from '../ports/photo-repository.js';
 import type { PhotoObservation, PhotoRecord, PhotoRepository, StoredVariant } from '../ports/photo-repository.js';
 import { useContractSubject } from './contract-factory.js';
 import type { ContractFactory } from './contract-factory.js';
@@ -74,6 +75,7 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
       const { propertyId: p, sha256, format, widthPx, heightPx, byteLength, fileName, location } = observation;
       expect(await repository().listPhotos(propertyId)).toEqual([
         {
+          key: photoRecordKey(p, sha256),
           ...{ propertyId: p, sha256, format, widthPx, heightPx, byteLength, fileName, location },
           ...{ sources: ['zillow'], photoIds: [observation.photoId], urls: [observation.url] },
           ...{ firstSeenAt: observation.seenAt, lastSeenAt: observation.seenAt },
@@ -152,9 +154,79 @@ export function describePhotoRepositoryContract(name: string, factory: ContractF
           },
         ],
       });
+      // The record keeps the key it was created with.
+      expect(record?.key).toBe(photoRecordKey(propertyId, small));
       // The old canonical's bytes seen again join the same record.
       expect(await repository().recordPhoto(sighting(propertyId, small, { seenAt: at(3), photoId: 'again' }))).toEqual({ created: false });
       expect(await repository().listPhotos(propertyId)).toMatchObject([{ sha256: large, lastSeenAt: at(3) }]);
+      // So do a sighting addressed by the key, and bytes of the new canonical said to be a new picture.
+      const keyed = sighting(propertyId, large, { seenAt: at(4), photoId: 'keyed', recordKey: record?.key as string });
+      expect(await repository().recordPhoto(keyed)).toEqual({ created: false });
+      const stale = sighting(propertyId, large, { seenAt: at(5), photoId: 'stale', newPicture: true });
+      expect(await repository().recordPhoto(stale)).toEqual({ created: false });
+      const [after, ...others] = await repository().listPhotos(propertyId);
+      expect(others).toEqual([]);
+      expect(after).toMatchObject({ sha256: large, lastSeenAt: at(5), key: photoRecordKey(propertyId, small) });
+      expect(after?.photoIds).toEqual(expect.arrayContaining(['again', 'keyed', 'stale']));
+    });
+
+    it('creates a new picture (newPicture) like any first sighting, and joins recorded bytes said to be new', async () => {
+      const propertyId = freshProperty();
+      const fresh = sighting(propertyId, hashOf('8'), { newPicture: true });
+      expect(await repository().recordPhoto(fresh)).toEqual({ created: true });
+      expect(await repository().recordPhoto({ ...fresh, photoId: 'second', seenAt: at(2) })).toEqual({ created: false });
+      expect(await repository().listPhotos(propertyId)).toMatchObject([
+        { key: photoRecordKey(propertyId, hashOf('8')), photoIds: ['zillow-photo-1', 'second'], lastSeenAt: at(2) },
+      ]);
+    });
+
+    it('lets exactly one of many concurrent new-picture sightings create the record, and keeps every sighting', async () => {
+      const propertyId = freshProperty();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          repository().recordPhoto(sighting(propertyId, hashOf('a'), { photoId: `n${i}`, seenAt: at(7 - i), newPicture: true })),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const records = await repository().listPhotos(propertyId);
+      expect(records).toHaveLength(1);
+      expect([...(records[0]?.photoIds ?? [])].sort()).toEqual(Array.from({ length: 8 }, (_, i) => `n${i}`));
+      expect(records[0]).toMatchObject({ firstSeenAt: at(0), lastSeenAt: at(7) });
+    });
+
+    it('records a batch of sightings of known records (recordSightings) as recordPhoto would, one at a time', async () => {
+      const propertyId = freshProperty();
+      const [one, two] = [hashOf('b'), hashOf('c')];
+      await repository().recordPhoto(sighting(propertyId, one, { photoId: 'z1' }));
+      await repository().recordPhoto(sighting(propertyId, two, { photoId: 'z2', url: 'https://z/2.jpg' }));
+      const keys = (await repository().listPhotos(propertyId)).map((r) => r.key as string);
+      const batch = [
+        sighting(propertyId, one, { photoId: 'z1', seenAt: at(30), recordKey: keys[0]!, etag: '"x"' }),
+        sighting(propertyId, two, { photoId: 'r2', source: 'redfin', url: 'https://r/2.jpg', seenAt: at(31), recordKey: keys[1]! }),
+        sighting(propertyId, two, { photoId: 'z2', url: 'https://z/2.jpg', seenAt: at(32), recordKey: keys[1]! }),
+      ];
+      const write = repository().recordSightings?.bind(repository());
+      if (write === undefined) for (const o of batch) await repository().recordPhoto(o);
+      else await write(batch);
+      expect(await repository().listPhotos(propertyId)).toMatchObject([
+        { sha256: one, photoIds: ['z1'], etags: ['"x"'], lastSeenAt: at(30) },
+        { sha256: two, photoIds: ['z2', 'r2'], sources: ['zillow', 'redfin'], firstSeenAt: at(0), lastSeenAt: at(32) },
+      ]);
+    });
+
+    it('marks removed from the records the caller holds when it passes them', async () => {
+      const propertyId = freshProperty();
+      await repository().recordPhoto(sighting(propertyId, hashOf('d'), { photoId: 'z1' }));
+      await repository().recordPhoto(sighting(propertyId, hashOf('e'), { photoId: 'z2' }));
+      const records = await repository().listPhotos(propertyId);
+      const query = { propertyId, sourcesRead: ['zillow' as const], listedPhotoIds: ['z1'], removedAt: at(60), records };
+      expect(await repository().markRemoved(query)).toBe(1);
+      expect(await repository().markRemoved({ ...query, removedAt: at(61) })).toBe(0);
+      const after = await repository().listPhotos(propertyId);
+      expect(after.map((r) => [r.photoIds[0], r.removedAt])).toEqual([
+        ['z1', null],
+        ['z2', at(60)],
+      ]);
     });
 
     it('adds a lesser copy of the same picture (sameAs, not stored) as a duplicate without files', async () => {

@@ -1,8 +1,17 @@
-import { MongoServerError } from 'mongodb';
-import type { Collection, Db, Filter, ObjectId, UpdateFilter } from 'mongodb';
-import { UNKNOWN_PHOTO_SIZE, captionOf, compareGalleryOrder, isListedElsewhere, isPlaceholderTone, mergeSighting } from '@phx/core';
+import { MongoServerError, ObjectId } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Filter, UpdateFilter } from 'mongodb';
+import {
+  UNKNOWN_PHOTO_SIZE,
+  captionOf,
+  compareGalleryOrder,
+  isListedElsewhere,
+  mergeSighting,
+  newPhotoRecord,
+  photoRecordKey,
+} from '@phx/core';
 import type { PhotoSizeChoice } from '@phx/core';
 import { KeyedWriteLock } from './keyed-write-lock.js';
+import { withJobId } from './document-bounds.js';
 import type { ContentHash, JobId, PhotoObservation, PhotoRecord, PhotoRepository, PropertyId, RemovedPhotosQuery } from '@phx/core';
 
 /** Name of the collection of photo records. */
@@ -13,15 +22,23 @@ type LaterPhotoFields = 'perceptualHash' | 'tone' | 'placeholder' | 'size' | 'an
 
 /**
  * A document of the `photos` collection: a core {@link PhotoRecord} plus the
- * ids of the jobs that saw it and a revision for optimistic updates. Unique
- * on `(propertyId, sha256)` (the canonical image's hash). Fields added by
- * the photo pipeline are optional so that older documents still read.
+ * ids of the jobs that saw it and a revision for optimistic updates. Its
+ * `_id` is the record's key, `<propertyId>:<sha256>` of the bytes it was
+ * created with (`photoRecordKey`), kept when a better version becomes the
+ * canonical image; documents written before keys have an ObjectId. Unique
+ * on `(propertyId, sha256)` too (the canonical image's hash). Fields added
+ * by the photo pipeline are optional so that older documents still read.
  */
 export type PhotoDocument = Omit<PhotoRecord, LaterPhotoFields> &
   Partial<Pick<PhotoRecord, Exclude<LaterPhotoFields, 'size'>>> & {
-    readonly _id?: ObjectId;
-    /** Jobs that saw the photo (in-process runs without a job add none). */
-    readonly jobIds: readonly JobId[];
+    readonly _id?: string | ObjectId;
+    /**
+     * The job that created the record first (what `JobPhotoCensus` reads), then the jobs whose better copies merged into
+     * it, at most `MAX_PHOTO_SIGHTINGS` (see `withJobId`); a sighting of known bytes adds none (a nightly schedule would
+     * add one id a night). Documents written before this may list every job that saw the photo. In-process runs
+     * without a job add none; absent on such documents written before keys.
+     */
+    readonly jobIds?: readonly JobId[];
     /** Which listed size is stored; `sizeDowngrade` is absent on documents written before it was recorded (read as `false`). */
     readonly size?: Omit<PhotoSizeChoice, 'sizeDowngrade'> & { readonly sizeDowngrade?: boolean };
     /** Incremented by every write; replacements check it. */
@@ -44,20 +61,29 @@ function isDuplicateKey(error: unknown): boolean {
 
 /**
  * Core's {@link PhotoRepository} on MongoDB: one document per picture of a
- * property in the `photos` collection, unique on `(propertyId, sha256)`,
- * which makes it the authority on "new or duplicate".
+ * property in the `photos` collection, keyed `<propertyId>:<sha256>` and
+ * unique on `(propertyId, sha256)`, which makes it the authority on "new or
+ * duplicate".
  *
- * A sighting of known bytes is an upsert (`$setOnInsert` for the photo's
- * facts, `$addToSet` for where it was seen): of concurrent callers for one
- * key exactly one gets `created: true`; a racing upsert answered with a
- * duplicate-key error (E11000) is retried as the update it has become. A
- * `sameAs` sighting (another copy of a stored picture) is merged with core's
- * `mergeSighting` and written back with a revision check, retried when
- * another writer came first. Writes for one property run one after the other,
- * across processes too (a {@link KeyedWriteLock} per property, queued in
- * process first), because servers without atomic updates (FerretDB 1.x on
- * SQLite) would otherwise lose one of two concurrent updates, such as a
- * `$min` of `firstSeenAt`.
+ * Writes, by what the caller knows (see `PhotoObservation`):
+ * - a new picture (`newPicture`): one `insertOne`, no lock and no read; a
+ *   duplicate-key error (another writer made the record at the same moment)
+ *   falls back to the locked sighting below, answering `created: false`;
+ * - sightings of known records (`recordKey`, batched by `recordSightings`):
+ *   one `bulkWrite` of updates by `_id` per batch, under the property's lock;
+ * - other sightings of bytes: updates by hash, then an insert, under the lock;
+ * - a `sameAs` sighting (another copy of a stored picture): read by key,
+ *   merged with core's `mergeSighting` and written back with a revision check.
+ *
+ * The lock ({@link KeyedWriteLock} per property, queued in process first) is
+ * kept for every update, not for inserts: FerretDB 1.x on SQLite applies two
+ * concurrent updates of one document non-atomically and can lose one (a
+ * `$min` of `firstSeenAt`, an `$addToSet`), which happens when two jobs with
+ * the same property run on two workers; an insert either creates the whole
+ * document or fails on the unique key. On FerretDB 1.24 reads and updates by
+ * `_id` still scan the collection (it uses no index for reads): only the
+ * new-picture insert stays flat as the collection grows there; on MongoDB
+ * every path is an index lookup.
  *
  * @example
  * ```ts
@@ -84,7 +110,8 @@ export class MongoPhotoRepository implements PhotoRepository {
 
   /**
    * Creates the unique `(propertyId, sha256)` index that `recordPhoto` relies
-   * on. Call once before the first `recordPhoto`. Idempotent.
+   * on (the `_id` key is unique by itself). Call once before the first
+   * `recordPhoto`. Idempotent.
    */
   async ensureIndexes(): Promise<void> {
     await this.collection.createIndex({ propertyId: 1, sha256: 1 }, { unique: true, name: 'propertyId_sha256_unique' });
@@ -93,20 +120,56 @@ export class MongoPhotoRepository implements PhotoRepository {
   /**
    * Creates the record of a photo, or adds the sighting (source, photo id,
    * URL, ETag, job) to the record of the same bytes or, with `sameAs`, of
-   * the same picture, moving `lastSeenAt` and clearing `removedAt`.
+   * the same picture, moving `lastSeenAt` and clearing `removedAt`. A
+   * `newPicture` sighting is one insert; see the class for the other paths.
    *
    * @param observation - the sighting
    * @returns `created: true` when this call created the record
    * @throws the driver's error when MongoDB fails otherwise
    */
-  recordPhoto(observation: PhotoObservation): Promise<{ readonly created: boolean }> {
-    return this.serialised(observation.propertyId, () =>
-      observation.sameAs === undefined ? this.recordBytes(observation) : this.recordSamePicture(observation, observation.sameAs),
-    );
+  async recordPhoto(observation: PhotoObservation): Promise<{ readonly created: boolean }> {
+    const { sameAs } = observation;
+    if (sameAs !== undefined) return this.serialised(observation.propertyId, () => this.recordSamePicture(observation, sameAs));
+    if (observation.newPicture === true) {
+      try {
+        await this.collection.insertOne(newDocument(observation));
+        return { created: true };
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    }
+    return this.serialised(observation.propertyId, () => this.recordBytes(observation));
   }
 
   /**
-   * Lists the records of a property in gallery order (`compareGalleryOrder`).
+   * Records sightings of known records: those with a `recordKey` (and no
+   * `sameAs`) as one `bulkWrite` of updates by `_id` per property, under the
+   * property's lock (three round trips whatever the count); the others, and
+   * any whose key named no document, as `recordPhoto` would.
+   *
+   * @param observations - sightings, normally of one property's known records
+   * @throws the driver's error when MongoDB fails; sightings written before stay written
+   */
+  async recordSightings(observations: readonly PhotoObservation[]): Promise<void> {
+    const byProperty = new Map<PropertyId, PhotoObservation[]>();
+    for (const o of observations) byProperty.set(o.propertyId, [...(byProperty.get(o.propertyId) ?? []), o]);
+    for (const [propertyId, batch] of byProperty) {
+      await this.serialised(propertyId, async () => {
+        const keyed = batch.filter((o) => o.recordKey !== undefined && o.sameAs === undefined);
+        const result = keyed.length === 0 ? null : await this.collection.bulkWrite(keyed.map(keyedSighting));
+        // A key that named no document (an unusual record) is found by hash; the updates repeat harmlessly.
+        const again = result === null || result.matchedCount === keyed.length ? [] : keyed;
+        for (const o of [...batch.filter((o) => !keyed.includes(o)), ...again]) {
+          if (o.sameAs === undefined) await this.recordBytes(o);
+          else await this.recordSamePicture(o, o.sameAs);
+        }
+      });
+    }
+  }
+
+  /**
+   * Lists the records of a property in gallery order (`compareGalleryOrder`),
+   * each with its `key` (the document's `_id`; an ObjectId as 24 hex digits).
    *
    * @param propertyId - the property
    * @returns its records with their store locations; empty when none
@@ -118,20 +181,30 @@ export class MongoPhotoRepository implements PhotoRepository {
 
   /**
    * Marks the records a complete re-run no longer saw as removed; see
-   * `PhotoRepository.markRemoved`.
+   * `PhotoRepository.markRemoved`. With `query.records`, decides on them
+   * (no read, and no write at all when none is gone) and updates the gone
+   * ones by key; without, reads the property's records first.
    *
-   * @param query - property, sources read, photo ids listed, date
+   * @param query - property, sources read, photo ids listed, date, and optionally the records
    * @returns how many records were newly marked removed
    */
-  markRemoved(query: RemovedPhotosQuery): Promise<number> {
+  async markRemoved(query: RemovedPhotosQuery): Promise<number> {
+    const goneHeld = query.records?.filter((r) => r.removedAt === null && !isListedElsewhere(r, query));
+    if (goneHeld?.length === 0) return 0;
     return this.serialised(query.propertyId, async () => {
-      const docs = await this.collection.find({ propertyId: query.propertyId }).toArray();
-      const gone = docs.filter((d) => (d.removedAt ?? null) === null && !isListedElsewhere(toPhotoRecord(d), query));
+      const gone =
+        goneHeld ??
+        (await this.collection.find({ propertyId: query.propertyId }).toArray())
+          .map(toPhotoRecord)
+          .filter((r) => r.removedAt === null && !isListedElsewhere(r, query));
       if (gone.length === 0) return 0;
-      const ids = gone.map((d) => d._id).filter((id): id is ObjectId => id !== undefined);
-      const result = await this.collection.updateMany(
-        { _id: { $in: ids } },
-        { $set: { removedAt: query.removedAt }, $inc: { revision: 1 } },
+      const result = await this.collection.bulkWrite(
+        gone.map((r) => ({
+          updateOne: {
+            filter: { ...recordFilter(r), removedAt: null },
+            update: { $set: { removedAt: query.removedAt }, $inc: { revision: 1 } },
+          },
+        })),
       );
       return result.modifiedCount;
     });
@@ -149,41 +222,47 @@ export class MongoPhotoRepository implements PhotoRepository {
     }
   }
 
-  /** A sighting of bytes that are the record's canonical image or one of its duplicates, or a new picture. */
+  /**
+   * A sighting of bytes that are a record's canonical image or one of its
+   * duplicates (by key first when given), or a new picture. Runs under the lock.
+   */
   private async recordBytes(o: PhotoObservation): Promise<{ readonly created: boolean }> {
     const seen = sightingUpdate(o);
-    const asDuplicate = await this.collection.updateOne({ propertyId: o.propertyId, 'duplicates.sha256': o.sha256 }, seen);
-    if (asDuplicate.matchedCount > 0) return { created: false };
+    const filters: Filter<PhotoDocument>[] = [
+      ...(o.recordKey === undefined ? [] : [byKey(o.propertyId, o.recordKey)]),
+      { propertyId: o.propertyId, sha256: o.sha256 },
+      { propertyId: o.propertyId, 'duplicates.sha256': o.sha256 },
+    ];
     for (let attempt = 1; ; attempt += 1) {
+      for (const filter of filters) {
+        if ((await this.collection.updateOne(filter, seen)).matchedCount > 0) return { created: false };
+      }
       try {
-        const result = await this.collection.updateOne(
-          { propertyId: o.propertyId, sha256: o.sha256 },
-          { ...seen, $setOnInsert: insertedFacts(o) },
-          { upsert: true },
-        );
-        return { created: result.upsertedCount === 1 };
+        await this.collection.insertOne(newDocument(o));
+        return { created: true };
       } catch (error) {
+        // A new-picture insert (which takes no lock) came first: it is an update now.
         if (!isDuplicateKey(error) || attempt >= MAX_WRITE_ATTEMPTS) throw error;
       }
     }
   }
 
-  /** A sighting of another copy of a stored picture: merged in memory, written back if nobody wrote in between. */
+  /** A sighting of another copy of a stored picture: merged in memory, written back if nobody wrote in between. Runs under the lock. */
   private async recordSamePicture(o: PhotoObservation, sameAs: ContentHash): Promise<{ readonly created: boolean }> {
     const hashes = [...new Set([o.sha256, sameAs])];
-    const filter: Filter<PhotoDocument> = {
+    const byHash: Filter<PhotoDocument> = {
       propertyId: o.propertyId,
       $or: [{ sha256: { $in: hashes } }, { 'duplicates.sha256': { $in: hashes } }],
     };
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const doc = await this.collection.findOne(filter);
+      const keyed = o.recordKey === undefined ? null : await this.collection.findOne(byKey(o.propertyId, o.recordKey));
+      const doc = keyed ?? (await this.collection.findOne(byHash));
       if (doc === null || doc._id === undefined) return this.recordBytes(withoutSameAs(o));
-      const merged = mergeSighting(toPhotoRecord(doc), o);
-      const jobIds = o.jobId === null || doc.jobIds.includes(o.jobId) ? doc.jobIds : [...doc.jobIds, o.jobId];
+      const jobIds = withJobId(doc.jobIds ?? [], o.jobId);
       const revision = doc.revision ?? 0;
       const result = await this.collection.replaceOne(
         { _id: doc._id, ...(doc.revision === undefined ? { revision: { $exists: false } } : { revision }) },
-        { ...merged, jobIds, revision: revision + 1 },
+        toDocument(mergeSighting(toPhotoRecord(doc), o), jobIds, revision + 1),
       );
       if (result.matchedCount === 1) return { created: false };
     }
@@ -191,6 +270,37 @@ export class MongoPhotoRepository implements PhotoRepository {
       `photo record of ${o.propertyId} kept changing while merging ${o.sha256}; gave up after ${MAX_WRITE_ATTEMPTS} attempts`,
     );
   }
+}
+
+/**
+ * The filter of the document a record key names: `_id` alone, the one
+ * filter FerretDB 1.24 hands to SQLite (with `propertyId` beside it, it
+ * reads every document). A 24-hex-digit key is a document written before
+ * keys (an ObjectId); a string key of another property names nothing.
+ */
+function byKey(propertyId: PropertyId, key: string): Filter<PhotoDocument> {
+  if (/^[0-9a-f]{24}$/.test(key)) return { _id: new ObjectId(key) };
+  return key.startsWith(`${propertyId}:`) ? { _id: key } : { _id: { $in: [] } };
+}
+
+/** A filter naming one record: by key, or by canonical hash for a record without one. */
+function recordFilter(r: PhotoRecord): Filter<PhotoDocument> {
+  return r.key === undefined ? { propertyId: r.propertyId, sha256: r.sha256 } : byKey(r.propertyId, r.key);
+}
+
+function keyedSighting(o: PhotoObservation): AnyBulkWriteOperation<PhotoDocument> {
+  return { updateOne: { filter: byKey(o.propertyId, o.recordKey as string), update: sightingUpdate(o) } };
+}
+
+/** The fields of a record's document (without `_id`, which never changes): no key, no derived caption. */
+function toDocument(record: PhotoRecord, jobIds: readonly JobId[], revision: number): PhotoDocument {
+  const { key, caption, ...fields } = record;
+  return { ...fields, jobIds, revision };
+}
+
+/** The document of a new record, keyed `<propertyId>:<sha256>`. */
+function newDocument(o: PhotoObservation): PhotoDocument {
+  return { _id: photoRecordKey(o.propertyId, o.sha256), ...toDocument(newPhotoRecord(o), o.jobId === null ? [] : [o.jobId], 1) };
 }
 
 function withoutSameAs(o: PhotoObservation): PhotoObservation {
@@ -206,7 +316,6 @@ function sightingUpdate(o: PhotoObservation): UpdateFilter<PhotoDocument> {
       sources: o.source,
       photoIds: o.photoId,
       urls: o.url,
-      ...(o.jobId === null ? {} : { jobIds: o.jobId }),
       ...(o.etag === null || o.etag === undefined ? {} : { etags: o.etag }),
     },
     $min: { firstSeenAt: o.seenAt },
@@ -219,26 +328,9 @@ function sightingUpdate(o: PhotoObservation): UpdateFilter<PhotoDocument> {
   };
 }
 
-function insertedFacts(o: PhotoObservation): Partial<PhotoDocument> {
-  return {
-    format: o.format,
-    widthPx: o.widthPx,
-    heightPx: o.heightPx,
-    byteLength: o.byteLength,
-    fileName: o.fileName,
-    location: o.location,
-    perceptualHash: o.perceptualHash ?? null,
-    tone: o.tone ?? null,
-    placeholder: o.tone !== null && o.tone !== undefined && isPlaceholderTone(o.tone),
-    size: { ...UNKNOWN_PHOTO_SIZE, ...o.size },
-    animated: o.animated ?? false,
-    variants: [...(o.variants ?? [])],
-    duplicates: [],
-  };
-}
-
 function toPhotoRecord(doc: PhotoDocument): PhotoRecord {
   return {
+    ...(doc._id === undefined ? {} : { key: typeof doc._id === 'string' ? doc._id : doc._id.toHexString() }),
     propertyId: doc.propertyId,
     sha256: doc.sha256,
     format: doc.format,

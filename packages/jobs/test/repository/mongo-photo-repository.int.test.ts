@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toContentHash, toPropertyId } from '@phx/core';
+import { MAX_PHOTO_SIGHTINGS, toContentHash, toPropertyId } from '@phx/core';
 import type { PhotoObservation } from '@phx/core';
 import { describePhotoRepositoryContract } from '@phx/core/testing';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
@@ -65,6 +65,17 @@ describe('MongoPhotoRepository across processes', () => {
     await photos.recordPhoto(observation);
     const doc = await tdb.db.collection('photos').findOne({ propertyId: observation.propertyId });
     expect(doc?.['jobIds']).toEqual([jobId]);
+  });
+
+  it('keeps the job that created a photo first, in a list that stays bounded however many nightly jobs see it again', async () => {
+    const propertyId = toPropertyId('3 Nightly Way, Mesa, AZ 85201');
+    const jobOf = (n: number) => `6f1c1a52-7a4f-4bb5-9d6b-${String(n).padStart(12, '0')}`;
+    for (let night = 0; night < 2 * MAX_PHOTO_SIGHTINGS + 5; night += 1)
+      await photos.recordPhoto({ ...sighting(1), propertyId, jobId: jobOf(night) } as PhotoObservation);
+    const doc = await tdb.db.collection('photos').findOne({ propertyId });
+    const jobIds = doc?.['jobIds'] as string[];
+    expect(jobIds[0]).toBe(jobOf(0));
+    expect(jobIds.length).toBeLessThanOrEqual(MAX_PHOTO_SIGHTINGS);
   });
 });
 

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
+import { toPropertyId } from '@phx/core';
+import { MongoPhotoRepository, PHOTOS_COLLECTION } from '@phx/jobs';
+import { latencyOf, madeUpDocument, madeUpSighting } from '../../src/bench/photo-writes-main.js';
+
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+  db = client.db(`phx_test_tools_photo_writes_${randomBytes(4).toString('hex')}`);
+});
+afterAll(async () => {
+  await db.dropDatabase();
+  await client.close();
+});
+
+describe('bench:photo-writes helpers', () => {
+  it('fills with the very documents the repository writes for a new picture', async () => {
+    const recorded = new MongoPhotoRepository({ db, collectionName: 'photos_recorded' });
+    const propertyId = toPropertyId('1 Filled St, Phoenix, AZ 85001');
+    const seenAt = new Date(Date.UTC(2030, 0, 1));
+    await recorded.recordPhoto(madeUpSighting(propertyId, 3, { seenAt, newPicture: true }));
+    await db.collection(PHOTOS_COLLECTION).insertOne({ ...madeUpDocument(propertyId, 3), firstSeenAt: seenAt, lastSeenAt: seenAt });
+    const [filled, written] = await Promise.all([PHOTOS_COLLECTION, 'photos_recorded'].map((c) => db.collection(c).findOne({})));
+    expect(filled).toEqual(written);
+    expect(filled?._id).toBe(`${propertyId}:${madeUpSighting(propertyId, 3).sha256}`);
+  });
+
+  it('gives the median and the nearest-rank p95 of durations in any order', () => {
+    const durations = Array.from({ length: 20 }, (_, i) => 20 - i);
+    expect(latencyOf(durations)).toEqual({ samples: 20, medianMs: 10, p95Ms: 19 });
+  });
+});
