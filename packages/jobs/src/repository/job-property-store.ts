@@ -351,8 +351,10 @@ export class JobPropertyStore {
   }
 
   private async outcomesAt(jobId: string, indexes: readonly number[]): Promise<Map<number, PropertyOutcome>> {
-    const docs = await this.outcomeDocs.find({ _id: { $in: indexes.map((i) => outcomeId(jobId, i)) } }).toArray();
-    return new Map(docs.map((d) => [d.index, withCounts(d.outcome)]));
+    // One point read per position, at once: FerretDB 1.x (SQLite) pushes down a plain `_id` equality but not `$in`,
+    // which would read every outcome of every job (150-300 ms a page at 500 outcomes in all).
+    const docs = await Promise.all(indexes.map((i) => this.outcomeDocs.findOne({ _id: outcomeId(jobId, i) })));
+    return new Map(docs.flatMap((d) => (d === null ? [] : [[d.index, withCounts(d.outcome)] as const])));
   }
 }
 
