@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { MongoBulkWriteError, MongoServerError } from 'mongodb';
 import type { Collection, Db, Filter } from 'mongodb';
 import { ZERO_OUTCOME_COUNTS } from '@phx/core';
@@ -9,6 +10,11 @@ export const JOB_PROPERTIES_COLLECTION = 'extraction_job_properties';
 export const JOB_OUTCOMES_COLLECTION = 'extraction_job_outcomes';
 /** Properties per chunk document of {@link JOB_PROPERTIES_COLLECTION} (a chunk of sample-sized properties is ~150 KB). */
 export const JOB_PROPERTY_CHUNK_SIZE = 500;
+/**
+ * Chunks a store keeps in memory for {@link JobPropertyStore.page} (at most ~5 MB): the console pages the same
+ * chunks again and again, and decoding a 500-property chunk is the largest cost of a page on FerretDB (20-70 ms).
+ */
+export const CACHED_PROPERTY_CHUNKS = 32;
 
 /** A chunk of a job's property list: `_id` `<jobId>:<chunk number, 6 digits>`. */
 interface PropertyChunkDocument {
@@ -97,6 +103,7 @@ const outcomeId = (jobId: string, index: number): string => `${jobId}:${String(i
 export class JobPropertyStore {
   private readonly chunks: Collection<PropertyChunkDocument>;
   private readonly outcomeDocs: Collection<OutcomeDocument>;
+  private readonly chunkCache = new LRUCache<string, PropertyChunkDocument>({ max: CACHED_PROPERTY_CHUNKS });
 
   /**
    * @param options - the database (borrowed, never closed)
@@ -171,8 +178,16 @@ export class JobPropertyStore {
    * @throws the driver's error when MongoDB cannot be reached
    */
   async *properties(jobId: string, fromIndex = 0): AsyncGenerator<{ readonly index: number; readonly property: Property }> {
+    yield* this.propertiesFrom(jobId, fromIndex, (id) => this.chunks.findOne({ _id: id }));
+  }
+
+  private async *propertiesFrom(
+    jobId: string,
+    fromIndex: number,
+    readChunk: (id: string) => Promise<PropertyChunkDocument | null>,
+  ): AsyncGenerator<{ readonly index: number; readonly property: Property }> {
     for (let chunk = Math.floor(fromIndex / JOB_PROPERTY_CHUNK_SIZE); ; chunk += 1) {
-      const doc = await this.chunks.findOne({ _id: chunkId(jobId, chunk) });
+      const doc = await readChunk(chunkId(jobId, chunk));
       if (doc === null) return;
       const first = chunk * JOB_PROPERTY_CHUNK_SIZE;
       for (const [offset, property] of doc.properties.entries()) {
@@ -250,7 +265,8 @@ export class JobPropertyStore {
   }
 
   /**
-   * One page of a job's properties with their outcomes, by position.
+   * One page of a job's properties with their outcomes, by position. The property chunks read are kept in memory
+   * ({@link CACHED_PROPERTY_CHUNKS}), outcomes never: page only jobs whose list is written (`propertiesListed`).
    *
    * @param jobId - the job
    * @param options - `status` (an outcome status, or `pending` for no outcome yet; all when absent),
@@ -291,7 +307,7 @@ export class JobPropertyStore {
       }
       batch = [];
     };
-    for await (const item of this.properties(jobId, after + 1)) {
+    for await (const item of this.propertiesFrom(jobId, after + 1, (id) => this.listedChunk(id))) {
       batch.push(item);
       if (batch.length >= want) await flush();
       if (entries.length >= want) break;
@@ -344,10 +360,19 @@ export class JobPropertyStore {
   private async propertiesAt(jobId: string, indexes: readonly number[]): Promise<Map<number, Property>> {
     const found = new Map<number, Property>();
     for (const chunk of new Set(indexes.map((i) => Math.floor(i / JOB_PROPERTY_CHUNK_SIZE)))) {
-      const doc = await this.chunks.findOne({ _id: chunkId(jobId, chunk) });
+      const doc = await this.listedChunk(chunkId(jobId, chunk));
       doc?.properties.forEach((p, offset) => found.set(chunk * JOB_PROPERTY_CHUNK_SIZE + offset, p));
     }
     return found;
+  }
+
+  /** A chunk by `_id`, from memory when read before: callers page listed jobs, whose lists never change. */
+  private async listedChunk(id: string): Promise<PropertyChunkDocument | null> {
+    const cached = this.chunkCache.get(id);
+    if (cached !== undefined) return cached;
+    const doc = await this.chunks.findOne({ _id: id });
+    if (doc !== null) this.chunkCache.set(id, doc);
+    return doc;
   }
 
   private async outcomesAt(jobId: string, indexes: readonly number[]): Promise<Map<number, PropertyOutcome>> {

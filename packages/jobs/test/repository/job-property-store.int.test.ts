@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import type { CommandStartedEvent } from 'mongodb';
 import { toJobId } from '@phx/core';
-import { JOB_OUTCOMES_COLLECTION, JobPropertyStore } from '../../src/repository/job-property-store.js';
+import { JOB_OUTCOMES_COLLECTION, JOB_PROPERTIES_COLLECTION, JobPropertyStore } from '../../src/repository/job-property-store.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { sampleOutcome, sampleProperty } from '../support/sample-jobs.js';
@@ -46,6 +46,32 @@ describe('JobPropertyStore.page', () => {
       expect(page.hasNextPage).toBe(true);
       expect(finds.length).toBeGreaterThan(0);
       for (const find of finds) expect(typeof (find.command['filter'] as { _id?: unknown })._id).toBe('string');
+    } finally {
+      await client.close();
+    }
+  });
+
+  // A chunk is 500 properties: reading it was the largest part of a job(id) with properties(first: 20) (20-70 ms).
+  it("reads a listed job's property chunk once for repeated pages", async () => {
+    const client = await MongoClient.connect(tdb.uri, { monitorCommands: true });
+    const chunkReads: CommandStartedEvent[] = [];
+    client.on('commandStarted', (event) => {
+      if (event.commandName === 'find' && event.command['find'] === JOB_PROPERTIES_COLLECTION) chunkReads.push(event);
+    });
+    try {
+      const store = new JobPropertyStore({ db: client.db(tdb.db.databaseName) });
+      const [jobA, jobB] = [toJobId(randomUUID()), toJobId(randomUUID())];
+      await store.insertProperties(jobA, [sampleProperty(1), sampleProperty(2)]);
+      await store.insertProperties(jobB, [sampleProperty(3)]);
+
+      const first = await store.page(jobA, { first: 20 });
+      const again = await store.page(jobA, { first: 20 });
+      const other = await store.page(jobB, { first: 20 });
+
+      expect(again).toEqual(first);
+      expect(first.entries.map((e) => e.property.id)).toEqual([sampleProperty(1).id, sampleProperty(2).id]);
+      expect(other.entries.map((e) => e.property.id)).toEqual([sampleProperty(3).id]);
+      expect(chunkReads).toHaveLength(2);
     } finally {
       await client.close();
     }
