@@ -26,12 +26,13 @@ import type { BenchGraphqlServer } from './bench-graphql-server.js';
 import { createBenchScratch } from './bench-scratch.js';
 import type { BenchScratch } from './bench-scratch.js';
 import { formatApiScaleTable, parseApiScaleArgs, targetMisses, timingOf, API_SCALE_TARGETS } from './api-scale-report.js';
-import type { ApiScaleRow, ApiScaleSettings } from './api-scale-report.js';
+import type { ApiScaleRow, ApiScaleSettings, QueryTiming } from './api-scale-report.js';
 import {
   CANCEL_MUTATION,
   ENQUEUE_MUTATION,
   JOBS_QUERY,
   JOB_FAILURE_GROUPS_QUERY,
+  JOB_FIELDS_QUERY,
   JOB_QUERY,
   JOB_STATE_QUERY,
   finishedOf,
@@ -41,6 +42,8 @@ import { cpuSecondsOf, findFerretDbPid } from './jobs-procfs.js';
 
 const ROOT = findWorkspaceRoot();
 const WORKER_MAIN = join(ROOT, 'apps/worker/dist/main.js');
+/** How long FerretDB's CPU is sampled with nothing asked of it, before the queries, in ms. */
+const IDLE_SAMPLE_MS = 2_000;
 /** How often the benchmark reads a job while it waits for it, in ms. */
 const WAIT_POLL_MS = 100;
 
@@ -165,43 +168,82 @@ async function startWorker(bench: Bench, size: number): Promise<ChildService> {
 /** The figures of one size; phases that did not run stay `null`. */
 type Figures = { -readonly [K in keyof ApiScaleRow]: ApiScaleRow[K] };
 
-async function timeQueries(bench: Bench, id: string, row: Figures): Promise<void> {
-  const samples: [number[], number[], number[]] = [[], [], []];
+async function timeQuery(bench: Bench, query: string, variables: Record<string, unknown>): Promise<QueryTiming> {
+  const samples: number[] = [];
   const cpuBefore = await dbCpuSeconds(bench);
-  for (let call = 0; call < bench.settings.calls; call += 1) {
-    samples[0].push((await timedMs(() => gql(bench, JOB_QUERY, { id }))).ms);
-    samples[1].push((await timedMs(() => gql(bench, JOBS_QUERY))).ms);
-    samples[2].push((await timedMs(() => gql(bench, JOB_FAILURE_GROUPS_QUERY, { id }))).ms);
-  }
-  row.queriesDbCpuMs = await dbCpuSince(bench, cpuBefore);
-  [row.job, row.jobs, row.failureGroups] = samples.map(timingOf) as [ApiScaleRow['job'], ApiScaleRow['job'], ApiScaleRow['job']];
-  const f = (t: ApiScaleRow['job']): string => `median ${Math.round(t?.medianMs ?? 0)} ms, max ${Math.round(t?.maxMs ?? 0)} ms`;
-  console.log(`  job(id): ${f(row.job)}; jobs(first: 20): ${f(row.jobs)}; job(id) { failureGroups }: ${f(row.failureGroups)}`);
-  console.log(`  (${bench.settings.calls} calls each, FerretDB CPU ${row.queriesDbCpuMs ?? 'n/a'} ms, load ${load()})`);
+  for (let call = 0; call < bench.settings.calls; call += 1) samples.push((await timedMs(() => gql(bench, query, variables))).ms);
+  const cpuMs = await dbCpuSince(bench, cpuBefore);
+  return { ...timingOf(samples), dbCpuMsPerCall: cpuMs === null ? null : cpuMs / bench.settings.calls };
 }
 
-async function cancelRunning(bench: Bench, id: string, row: Figures): Promise<void> {
+async function timeQueries(bench: Bench, id: string, row: Figures): Promise<void> {
+  const idleBefore = await dbCpuSeconds(bench);
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
+  const idleMs = await dbCpuSince(bench, idleBefore);
+  console.log(
+    `  FerretDB CPU with the GraphQL server idle: ${idleMs === null ? 'n/a' : Math.round(idleMs / (IDLE_SAMPLE_MS / 1_000))} ms/s`,
+  );
+  row.job = await timeQuery(bench, JOB_QUERY, { id });
+  row.jobFields = await timeQuery(bench, JOB_FIELDS_QUERY, { id });
+  row.jobs = await timeQuery(bench, JOBS_QUERY, {});
+  row.failureGroups = await timeQuery(bench, JOB_FAILURE_GROUPS_QUERY, { id });
+  const f = (t: QueryTiming): string =>
+    `median ${Math.round(t.medianMs)} ms, max ${Math.round(t.maxMs)} ms, FerretDB CPU ${t.dbCpuMsPerCall === null ? 'n/a' : Math.round(t.dbCpuMsPerCall)} ms/call`;
+  console.log(`  job(id): ${f(row.job)}`);
+  console.log(`  job(id) without properties(first: 20): ${f(row.jobFields)}`);
+  console.log(`  jobs(first: 20): ${f(row.jobs)}`);
+  console.log(`  job(id) { failureGroups }: ${f(row.failureGroups)}`);
+  console.log(`  (${bench.settings.calls} calls each, load ${load()})`);
+}
+
+/** A timed cancel of a job a worker holds. */
+interface RunningCancel {
+  /** Until `cancelJob` answered, in ms, and whether the answer was `CANCELLED`. */
+  readonly answer: { readonly answerMs: number; readonly cancelled: boolean };
+  /** Until the job was final and its run lease released, in ms. */
+  readonly releasedMs: number;
+  /** FerretDB's CPU over that time, in ms (`null` when not measured). */
+  readonly dbCpuMs: number | null;
+}
+
+/** Times `cancelJob` of a job a worker holds, then waits (under the phase limit) until the job is final and its lease released. */
+async function timeRunningCancel(bench: Bench, id: string, what: string): Promise<RunningCancel> {
   const leases = new JobRunLeases({ db: bench.db });
   const cpuBefore = await dbCpuSeconds(bench);
   const started = performance.now();
-  const answer = await limited(bench, 'cancel of the running job', () => cancel(bench, id)).catch((error: unknown) => {
-    if (String(error).includes('JOB_ALREADY_FINISHED')) throw new PhaseStoppedError('the job ended before its cancel (a size too small?)');
+  const answer = await limited(bench, `cancel of the ${what} job`, () => cancel(bench, id)).catch((error: unknown) => {
+    if (String(error).includes('JOB_ALREADY_FINISHED')) throw new PhaseStoppedError(`the ${what} job ended before its cancel`);
     throw error;
   });
-  row.cancelRunning = { answerMs: answer.ms, cancelled: answer.status === 'CANCELLED' };
-  console.log(`  cancelJob (running): ${Math.round(answer.ms)} ms, answered ${answer.status}`);
-  await limited(bench, 'release of the cancelled run', async () => {
+  console.log(`  cancelJob (${what}): ${Math.round(answer.ms)} ms, answered ${answer.status}`);
+  return limited(bench, `release of the cancelled ${what} run`, async () => {
     const final = await waitForJob(bench, id, (job) => FINAL_STATUSES.includes(job.status));
     for (;;) {
       const lease = await leases.latest(id);
       if (lease === null || lease.endedAt !== null) break;
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
     }
-    row.releasedMs = performance.now() - started;
-    row.cancelDbCpuMs = await dbCpuSince(bench, cpuBefore);
+    const releasedMs = performance.now() - started;
     const finished = `${finishedOf(final)} of ${final.totalProperties} properties finished`;
-    console.log(`  final (${final.status}, ${finished}) and run lease released after ${Math.round(row.releasedMs)} ms`);
+    console.log(`  final (${final.status}, ${finished}) and run lease released after ${Math.round(releasedMs)} ms`);
+    return {
+      answer: { answerMs: answer.ms, cancelled: answer.status === 'CANCELLED' },
+      releasedMs,
+      dbCpuMs: await dbCpuSince(bench, cpuBefore),
+    };
   });
+}
+
+/** Waits (under the phase limit) until the job is `IN_PROGRESS` and `listed` says whether its list must be written. */
+async function waitForRun(bench: Bench, id: string, what: string, until: (job: JobState) => boolean): Promise<JobState> {
+  const waited = await limited(bench, `waiting for the ${what} run`, () =>
+    timedMs(() => waitForJob(bench, id, (j) => FINAL_STATUSES.includes(j.status) || (j.status === 'IN_PROGRESS' && until(j)))),
+  );
+  const job = waited.value;
+  if (job.status !== 'IN_PROGRESS') throw new PhaseStoppedError(`the ${what} job was ${job.status} before its cancel could be timed`);
+  const listed = job.propertiesListed ? `listed ${job.totalProperties}` : 'not listed yet';
+  console.log(`  ${what}: in progress, ${listed}, ${finishedOf(job)} finished after ${Math.round(waited.ms)} ms`);
+  return job;
 }
 
 async function measureSize(bench: Bench, size: number, sizeIndex: number, row: Figures): Promise<void> {
@@ -215,23 +257,22 @@ async function measureSize(bench: Bench, size: number, sizeIndex: number, row: F
   const pending = await limited(bench, 'cancel of the pending job', () => cancel(bench, pendingId));
   row.cancelPendingMs = pending.ms;
   console.log(`  cancelJob (pending, not listed yet): ${Math.round(pending.ms)} ms, answered ${pending.status}`);
-  const runningId = await enqueue(bench, { label });
+  const listingId = await enqueue(bench, { label });
   const worker = await startWorker(bench, size);
   try {
-    const waited = await limited(bench, 'waiting for the run', () =>
-      timedMs(() =>
-        waitForJob(
-          bench,
-          runningId,
-          (j) => j.status === 'IN_PROGRESS' && j.propertiesListed && finishedOf(j) >= bench.settings.minFinished,
-        ),
-      ),
-    );
-    console.log(
-      `  running: listed ${waited.value.totalProperties}, ${finishedOf(waited.value)} finished after ${Math.round(waited.ms)} ms`,
-    );
+    // The worker that takes a selection's job up reads the selection from the catalog before its first property.
+    const listing = await waitForRun(bench, listingId, 'listing', () => true);
+    const listingCancel = await timeRunningCancel(bench, listingId, listing.propertiesListed ? 'listed' : 'listing');
+    row.cancelListing = { ...listingCancel.answer, releasedMs: listingCancel.releasedMs, listed: listing.propertiesListed };
+    const runningId = await enqueue(bench, { label });
+    await waitForRun(bench, runningId, 'running', (j) => j.propertiesListed && finishedOf(j) >= bench.settings.minFinished);
     // The cancel first: a small job's run (the made-up listings fail in milliseconds) would end during the queries.
-    await cancelRunning(bench, runningId, row);
+    const running = await timeRunningCancel(bench, runningId, 'running');
+    row.cancelRunning = running.answer;
+    row.releasedMs = running.releasedMs;
+    row.cancelDbCpuMs = running.dbCpuMs;
+    // The idle worker's queue polls would count in FerretDB's CPU of the queries.
+    await worker.stop();
     await timeQueries(bench, runningId, row);
   } finally {
     await worker.stop();
@@ -242,12 +283,13 @@ function emptyRow(size: number): Figures {
   return {
     size,
     job: null,
+    jobFields: null,
     jobs: null,
     failureGroups: null,
     cancelPendingMs: null,
+    cancelListing: null,
     cancelRunning: null,
     releasedMs: null,
-    queriesDbCpuMs: null,
     cancelDbCpuMs: null,
   };
 }

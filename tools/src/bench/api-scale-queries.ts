@@ -24,6 +24,16 @@ export const JOB_QUERY = `query Job($id: ID!) {
   }
 }`;
 
+/** {@link JOB_QUERY} without the page of properties: the job document alone. */
+export const JOB_FIELDS_QUERY = `query JobFields($id: ID!) {
+  job(id: $id) {
+    id status origin scheduleId sources isolationMode fetchMode dryRun createdAt startedAt completedAt errorMessage
+    propertiesListed selectionAll selectionLabel
+    totalProperties completedProperties failedProperties partialProperties deferredProperties
+    totalImages newImages duplicateImages failedImages unchangedImages removedImages placeholderImages
+  }
+}`;
+
 /** The failure groups of a job, which the console's job page also asks for. */
 export const JOB_FAILURE_GROUPS_QUERY = `query JobFailureGroups($id: ID!) {
   job(id: $id) { id failureGroups { code message source count exampleUrl } }

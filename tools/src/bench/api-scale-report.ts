@@ -66,6 +66,11 @@ export interface Timing {
   readonly maxMs: number;
 }
 
+/** The timing of one query and the local FerretDB's CPU per call (`null` when not measured), in ms. */
+export interface QueryTiming extends Timing {
+  readonly dbCpuMsPerCall: number | null;
+}
+
 /**
  * Median (nearest rank) and maximum of timings.
  *
@@ -82,45 +87,62 @@ export interface ApiScaleRow {
   /** Properties of the job. */
   readonly size: number;
   /** `job(id)` with its status, counters, `propertiesListed` and `properties(first: 20)`. */
-  readonly job: Timing | null;
+  readonly job: QueryTiming | null;
+  /** The same `job(id)` without `properties(first: 20)` (the job document alone; no target of its own). */
+  readonly jobFields: QueryTiming | null;
   /** The console's job list (`jobs(first: 20)` with counters). */
-  readonly jobs: Timing | null;
+  readonly jobs: QueryTiming | null;
   /** `job(id) { failureGroups }`, which the console's job page also asks for (no target of its own). */
-  readonly failureGroups: Timing | null;
+  readonly failureGroups: QueryTiming | null;
   /** `cancelJob` of the job while pending (no worker), in ms. */
   readonly cancelPendingMs: number | null;
+  /**
+   * `cancelJob` of a job whose worker is still listing its selection (`listed` `false`; `true` when the benchmark saw
+   * it listed already): until it answered, in ms, whether that answer was `CANCELLED`, and until the run was released.
+   */
+  readonly cancelListing: {
+    readonly answerMs: number;
+    readonly cancelled: boolean;
+    readonly releasedMs: number;
+    readonly listed: boolean;
+  } | null;
   /** `cancelJob` of the running job until it answered, in ms, and whether that answer was `CANCELLED`. */
   readonly cancelRunning: { readonly answerMs: number; readonly cancelled: boolean } | null;
   /** From the running cancel's start until the job was final and its run lease released, in ms. */
   readonly releasedMs: number | null;
-  /** FerretDB CPU used by the timed queries, in ms (`null` when not measured). */
-  readonly queriesDbCpuMs: number | null;
   /** FerretDB CPU from the running cancel's start to the release, in ms (`null` when not measured). */
   readonly cancelDbCpuMs: number | null;
 }
 
 const COLUMNS = [
   'properties',
-  'job(id) med/max',
-  'jobs(first:20) med/max',
-  'failureGroups med/max',
+  'job(id) med / max (DB CPU)',
+  'without properties',
+  'jobs(first:20) med / max (DB CPU)',
+  'failureGroups med / max (DB CPU)',
   'cancel pending',
+  'cancel listing / released',
   'cancel running',
   'released',
-  'FerretDB CPU queries/cancel',
+  'cancel DB CPU',
 ] as const;
 
 function ms(value: number | null): string {
   return value === null || Number.isNaN(value) ? '-' : `${Math.round(value)}`;
 }
 
-function timing(t: Timing | null): string {
-  return t === null ? '-' : `${ms(t.medianMs)} / ${ms(t.maxMs)}`;
+function answered(cancel: { readonly answerMs: number; readonly cancelled: boolean }): string {
+  return `${ms(cancel.answerMs)}${cancel.cancelled ? '' : ' (not cancelled)'}`;
+}
+
+function timing(t: QueryTiming | null): string {
+  return t === null ? '-' : `${ms(t.medianMs)} / ${ms(t.maxMs)} (${ms(t.dbCpuMsPerCall)})`;
 }
 
 /**
- * Formats the benchmark's rows as one Markdown table (ms throughout), a running cancel that answered before the job was
- * cancelled marked `(not cancelled)`.
+ * Formats the benchmark's rows as one Markdown table (ms throughout; DB CPU: the local FerretDB's CPU per call of a
+ * query, and from a running cancel to the release), a running cancel that answered before the job was cancelled marked
+ * `(not cancelled)`, a listing cancel that came after the list was written `(listed)`.
  *
  * @param rows - one row per size
  * @returns the table's lines, header first
@@ -129,12 +151,16 @@ export function formatApiScaleTable(rows: readonly ApiScaleRow[]): string[] {
   const cells = rows.map((r) => [
     r.size.toLocaleString('en-US'),
     timing(r.job),
+    timing(r.jobFields),
     timing(r.jobs),
     timing(r.failureGroups),
     ms(r.cancelPendingMs),
-    r.cancelRunning === null ? '-' : `${ms(r.cancelRunning.answerMs)}${r.cancelRunning.cancelled ? '' : ' (not cancelled)'}`,
+    r.cancelListing === null
+      ? '-'
+      : `${answered(r.cancelListing)} / ${ms(r.cancelListing.releasedMs)}${r.cancelListing.listed ? ' (listed)' : ''}`,
+    r.cancelRunning === null ? '-' : answered(r.cancelRunning),
     ms(r.releasedMs),
-    `${ms(r.queriesDbCpuMs)} / ${ms(r.cancelDbCpuMs)}`,
+    ms(r.cancelDbCpuMs),
   ]);
   const line = (values: readonly string[]): string => `| ${values.join(' | ')} |`;
   return [line(COLUMNS), line(COLUMNS.map(() => '---')), ...cells.map(line)];
@@ -162,6 +188,7 @@ export function targetMisses(rows: readonly ApiScaleRow[]): string[] {
     }
     const cancels: [string, number | null][] = [
       ['cancel pending', r.cancelPendingMs],
+      ['cancel listing', r.cancelListing?.cancelled === false ? null : (r.cancelListing?.answerMs ?? null)],
       ['cancel running', r.cancelRunning?.cancelled === false ? null : (r.cancelRunning?.answerMs ?? null)],
     ];
     for (const [name, value] of cancels) {

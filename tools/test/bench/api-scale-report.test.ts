@@ -4,13 +4,14 @@ import type { ApiScaleRow } from '../../src/bench/api-scale-report.js';
 
 const measured: ApiScaleRow = {
   size: 50_000,
-  job: { medianMs: 41.4, maxMs: 96.6 },
-  jobs: { medianMs: 20, maxMs: 30 },
-  failureGroups: { medianMs: 150, maxMs: 300 },
+  job: { medianMs: 41.4, maxMs: 96.6, dbCpuMsPerCall: 12.4 },
+  jobFields: { medianMs: 10, maxMs: 20, dbCpuMsPerCall: 1 },
+  jobs: { medianMs: 20, maxMs: 30, dbCpuMsPerCall: null },
+  failureGroups: { medianMs: 150, maxMs: 300, dbCpuMsPerCall: 80 },
   cancelPendingMs: 190.2,
+  cancelListing: { answerMs: 300, cancelled: true, releasedMs: 320, listed: false },
   cancelRunning: { answerMs: 410, cancelled: true },
   releasedMs: 430,
-  queriesDbCpuMs: 4630,
   cancelDbCpuMs: 140,
 };
 
@@ -63,17 +64,23 @@ describe('formatApiScaleTable', () => {
       ...measured,
       size: 500,
       job: null,
+      jobFields: null,
       jobs: null,
       failureGroups: null,
+      cancelListing: { answerMs: 40, cancelled: true, releasedMs: 60, listed: true },
       cancelRunning: null,
       releasedMs: null,
     };
     const lines = formatApiScaleTable([stopped, { ...measured, cancelRunning: { answerMs: 5_012, cancelled: false } }]);
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^\| properties \| job\(id\) med\/max \| jobs\(first:20\) med\/max \|/);
-    expect(lines[1]).toBe('| --- | --- | --- | --- | --- | --- | --- | --- |');
-    expect(lines[2]).toBe('| 500 | - | - | - | 190 | - | - | 4630 / 140 |');
-    expect(lines[3]).toBe('| 50,000 | 41 / 97 | 20 / 30 | 150 / 300 | 190 | 5012 (not cancelled) | 430 | 4630 / 140 |');
+    expect(lines[0]).toMatch(
+      /^\| properties \| job\(id\) med \/ max \(DB CPU\) \| without properties \| jobs\(first:20\) med \/ max \(DB CPU\) \|/,
+    );
+    expect(lines[1]).toBe('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    expect(lines[2]).toBe('| 500 | - | - | - | - | 190 | 40 / 60 (listed) | - | - | 140 |');
+    expect(lines[3]).toBe(
+      '| 50,000 | 41 / 97 (12) | 10 / 20 (1) | 20 / 30 (-) | 150 / 300 (80) | 190 | 300 / 320 | 5012 (not cancelled) | 430 | 140 |',
+    );
   });
 });
 
@@ -85,13 +92,15 @@ describe('targetMisses', () => {
   it('names each figure over its target, and a running cancel that answered before the job was cancelled', () => {
     const slow: ApiScaleRow = {
       ...measured,
-      job: { medianMs: 80, maxMs: 101 },
+      job: { medianMs: 80, maxMs: 101, dbCpuMsPerCall: 10 },
       cancelPendingMs: 2_001,
+      cancelListing: { answerMs: 5_000, cancelled: false, releasedMs: 30_000, listed: false },
       cancelRunning: { answerMs: 1_000, cancelled: false },
     };
     expect(targetMisses([slow])).toEqual([
       '50,000 properties: job(id) median 80 ms, max 101 ms (target 100 ms)',
       '50,000 properties: cancel pending 2001 ms (target 2000 ms)',
+      '50,000 properties: cancel listing not measured or not cancelled in its answer',
       '50,000 properties: cancel running not measured or not cancelled in its answer',
     ]);
   });
