@@ -1,3 +1,9 @@
+/** The job document's fields a console shows: request, status, whether its list is written, counters. */
+const JOB_FIELDS = `id status origin scheduleId sources isolationMode fetchMode dryRun createdAt startedAt completedAt errorMessage
+    propertiesListed selectionAll selectionLabel
+    totalProperties completedProperties failedProperties partialProperties deferredProperties
+    totalImages newImages duplicateImages failedImages unchangedImages removedImages placeholderImages`;
+
 /**
  * A job with what a console shows of it: status, counters, whether its list is written, and its first 20 properties
  * with their outcomes (the fields of the console's job page and outcome page, `job-detail-page.tsx` and `job-outcomes.tsx`,
@@ -5,10 +11,7 @@
  */
 export const JOB_QUERY = `query Job($id: ID!) {
   job(id: $id) {
-    id status origin scheduleId sources isolationMode fetchMode dryRun createdAt startedAt completedAt errorMessage
-    propertiesListed selectionAll selectionLabel
-    totalProperties completedProperties failedProperties partialProperties deferredProperties
-    totalImages newImages duplicateImages failedImages unchangedImages removedImages placeholderImages
+    ${JOB_FIELDS}
     properties(first: 20) {
       totalCount
       pageInfo { hasNextPage endCursor }
@@ -27,10 +30,7 @@ export const JOB_QUERY = `query Job($id: ID!) {
 /** {@link JOB_QUERY} without the page of properties: the job document alone. */
 export const JOB_FIELDS_QUERY = `query JobFields($id: ID!) {
   job(id: $id) {
-    id status origin scheduleId sources isolationMode fetchMode dryRun createdAt startedAt completedAt errorMessage
-    propertiesListed selectionAll selectionLabel
-    totalProperties completedProperties failedProperties partialProperties deferredProperties
-    totalImages newImages duplicateImages failedImages unchangedImages removedImages placeholderImages
+    ${JOB_FIELDS}
   }
 }`;
 

@@ -18,16 +18,24 @@ describe('JobPropertyStore.page', () => {
     await tdb.close();
   });
 
-  // FerretDB 1.x on SQLite pushes down only a plain `_id` equality: any other filter ($in, a range, jobId) reads and
-  // decodes every outcome of every job, which made the console's outcome page of a job take 150-300 ms at 500 outcomes.
-  it('reads the outcomes of a page by _id equality only', async () => {
+  /** Runs `test` with a store on a client of its own, collecting the `find` commands it sends to `collection`. */
+  async function withFinds(collection: string, test: (store: JobPropertyStore, finds: CommandStartedEvent[]) => Promise<void>) {
     const client = await MongoClient.connect(tdb.uri, { monitorCommands: true });
     const finds: CommandStartedEvent[] = [];
     client.on('commandStarted', (event) => {
-      if (event.commandName === 'find' && event.command['find'] === JOB_OUTCOMES_COLLECTION) finds.push(event);
+      if (event.commandName === 'find' && event.command['find'] === collection) finds.push(event);
     });
     try {
-      const store = new JobPropertyStore({ db: client.db(tdb.db.databaseName) });
+      await test(new JobPropertyStore({ db: client.db(tdb.db.databaseName) }), finds);
+    } finally {
+      await client.close();
+    }
+  }
+
+  // FerretDB 1.x on SQLite filters only a plain `_id` equality in SQL: any other filter ($in, a range, jobId) reads and
+  // decodes every outcome of every job in FerretDB (822 ms at 5,000 outcomes against 58 ms for 21 point reads).
+  it('reads the outcomes of a page by _id equality only', async () => {
+    await withFinds(JOB_OUTCOMES_COLLECTION, async (store, finds) => {
       const jobId = toJobId(randomUUID());
       const properties = Array.from({ length: 30 }, (_, i) => sampleProperty(i + 1));
       await store.insertProperties(jobId, properties);
@@ -46,20 +54,12 @@ describe('JobPropertyStore.page', () => {
       expect(page.hasNextPage).toBe(true);
       expect(finds.length).toBeGreaterThan(0);
       for (const find of finds) expect(typeof (find.command['filter'] as { _id?: unknown })._id).toBe('string');
-    } finally {
-      await client.close();
-    }
+    });
   });
 
   // A chunk is 500 properties: reading it was the largest part of a job(id) with properties(first: 20) (20-70 ms).
   it("reads a listed job's property chunk once for repeated pages", async () => {
-    const client = await MongoClient.connect(tdb.uri, { monitorCommands: true });
-    const chunkReads: CommandStartedEvent[] = [];
-    client.on('commandStarted', (event) => {
-      if (event.commandName === 'find' && event.command['find'] === JOB_PROPERTIES_COLLECTION) chunkReads.push(event);
-    });
-    try {
-      const store = new JobPropertyStore({ db: client.db(tdb.db.databaseName) });
+    await withFinds(JOB_PROPERTIES_COLLECTION, async (store, chunkReads) => {
       const [jobA, jobB] = [toJobId(randomUUID()), toJobId(randomUUID())];
       await store.insertProperties(jobA, [sampleProperty(1), sampleProperty(2)]);
       await store.insertProperties(jobB, [sampleProperty(3)]);
@@ -72,8 +72,6 @@ describe('JobPropertyStore.page', () => {
       expect(first.entries.map((e) => e.property.id)).toEqual([sampleProperty(1).id, sampleProperty(2).id]);
       expect(other.entries.map((e) => e.property.id)).toEqual([sampleProperty(3).id]);
       expect(chunkReads).toHaveLength(2);
-    } finally {
-      await client.close();
-    }
+    });
   });
 });
