@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { JobError, JobAlreadyFinishedError, JobQueueError, describeError } from './errors/index.js';
+export { JobError, JobAlreadyFinishedError, JobQueueError, ScraperModeMismatchError, describeError } from './errors/index.js';
 export { DatabaseWatchdog, databaseAnswers } from './health/database-watchdog.js';
 export type { DatabaseWatchdogOptions, DatabaseWatchdogState, DatabaseWatchdogTimings } from './health/database-watchdog.js';
 
@@ -70,6 +70,7 @@ export type {
   JobOrigin,
   JobOriginFields,
   CatalogSelection,
+  JobScraperMode,
   MongoPhotoRepositoryOptions,
   PhotoDocument,
   JobRunLease,

@@ -24,6 +24,7 @@ import { ApiKeyRepository } from '@phx/jobs';
 import { resolveMongoUri } from '../db/mongo-uri.js';
 import { findWorkspaceRoot } from '../db/workspace-paths.js';
 import { freePort, startChildService, type ChildService } from '../process/child-service.js';
+import { postGraphql } from './bench-graphql-server.js';
 import { treeRssBytes } from './jobs-procfs.js';
 import { mib, percentile } from './jobs-stats.js';
 
@@ -63,17 +64,6 @@ function readSettings(): Settings {
   );
   if (bad) throw new Error('--jobs, --subscriptions (comma-separated) and --timeout-seconds take whole numbers from 1 to 1000');
   return settings;
-}
-
-async function postGraphql<T>(url: string, authorization: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.data === undefined || body.errors !== undefined) throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
-  return body.data;
 }
 
 /**

@@ -47,6 +47,29 @@ export async function startBenchGraphqlServer(options: {
 }
 
 /**
+ * Posts one GraphQL operation over HTTP and returns its data.
+ *
+ * @param url - the endpoint, e.g. `http://127.0.0.1:4000/graphql`
+ * @param authorization - the `Authorization` header, e.g. `Bearer <key>`
+ * @param query - the operation
+ * @param variables - its variables
+ * @returns the response's `data`
+ * @throws Error with the response's `errors` when it has any or no `data`
+ */
+export async function postGraphql<T>(url: string, authorization: string, query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T | null; errors?: unknown[] };
+  if (body.data === undefined || body.data === null || body.errors !== undefined) {
+    throw new Error(`GraphQL error: ${JSON.stringify(body.errors)}`);
+  }
+  return body.data;
+}
+
+/**
  * Ends a benchmark that used a database of its own and a GraphQL server: stops the server, drops the database, closes
  * the client, and removes the log folder (kept and named after a failure).
  *

@@ -19,7 +19,7 @@ import { MongoClient } from 'mongodb';
 import { JobRepository, JobRunLeases, JobService, PropertyCatalog, createAgenda } from '@phx/jobs';
 import { listCatalogSelection } from '@phx/jobs/worker';
 import { resolveMongoUri } from '../db/mongo-uri.js';
-import { endBenchRun, runBench, startBenchGraphqlServer } from './bench-graphql-server.js';
+import { endBenchRun, postGraphql, runBench, startBenchGraphqlServer } from './bench-graphql-server.js';
 import type { BenchGraphqlServer } from './bench-graphql-server.js';
 import { cpuSecondsOf, findFerretDbPid } from './jobs-procfs.js';
 
@@ -69,14 +69,10 @@ async function main(): Promise<void> {
     server = await startBenchGraphqlServer({ db, uri, logDir, keyName: 'bench-enqueue' });
     const { url, authorization } = server;
     const enqueue = async (input: Record<string, unknown>): Promise<string> => {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body: JSON.stringify({ query: ENQUEUE, variables: { input: { ...input, sources: ['zillow'], dryRun: true } } }),
+      const data = await postGraphql<{ enqueueExtraction: { id: string } }>(url, authorization, ENQUEUE, {
+        input: { ...input, sources: ['zillow'], dryRun: true },
       });
-      const body = (await response.json()) as { data?: { enqueueExtraction: { id: string } }; errors?: unknown };
-      if (body.data === undefined) throw new Error(`enqueueExtraction failed: ${JSON.stringify(body.errors)}`);
-      return body.data.enqueueExtraction.id;
+      return data.enqueueExtraction.id;
     };
     console.log('through GraphQL (the worker lists the selection):');
     const ids = [

@@ -1,4 +1,4 @@
-import type { ScraperKitMode } from '@phx/scrapers';
+import type { JobScraperMode } from '../repository/job-document.js';
 import { CoreError } from '@phx/core';
 import type { CoreErrorOptions, FailureKind, JobStatus } from '@phx/core';
 
@@ -68,16 +68,16 @@ export class JobQueueError extends JobError {
  */
 export class ScraperModeMismatchError extends JobError {
   /** The mode of the run that wrote the job. */
-  readonly jobMode: ScraperKitMode['kind'];
+  readonly jobMode: JobScraperMode;
   /** This worker's mode. */
-  readonly workerMode: ScraperKitMode['kind'];
+  readonly workerMode: JobScraperMode;
 
   /**
    * @param jobId - the job
    * @param jobMode - the mode of the run that wrote it
    * @param workerMode - the mode of the worker that took it over
    */
-  constructor(jobId: string, jobMode: ScraperKitMode['kind'], workerMode: ScraperKitMode['kind']) {
+  constructor(jobId: string, jobMode: JobScraperMode, workerMode: JobScraperMode) {
     super(
       'SCRAPER_MODE_MISMATCH',
       `Job "${jobId}" was started by an in-process ${jobMode} run and this worker runs in ${workerMode} mode: ` +

@@ -1,6 +1,13 @@
 export { JobRepository, JOBS_COLLECTION } from './job-repository.js';
 export type { JobRepositoryOptions, ListJobsOptions, JobProgress, JobRunEnd, JobRunStart, ActiveJobRef } from './job-repository.js';
-export type { StoredExtractionJob, ExtractionJobDocument, JobOrigin, JobOriginFields, CatalogSelection } from './job-document.js';
+export type {
+  StoredExtractionJob,
+  ExtractionJobDocument,
+  JobOrigin,
+  JobOriginFields,
+  CatalogSelection,
+  JobScraperMode,
+} from './job-document.js';
 export { MongoPhotoRepository, PHOTOS_COLLECTION } from './mongo-photo-repository.js';
 export type { MongoPhotoRepositoryOptions, PhotoDocument } from './mongo-photo-repository.js';
 export { JobRunLeases, RUNS_COLLECTION, isLeaseHeld } from './job-run-leases.js';

@@ -1,4 +1,3 @@
-import type { ScraperKitMode } from '@phx/scrapers';
 import { FAILED_PROPERTIES_LIST_LIMIT, pickCounters } from '@phx/core';
 import type { ExtractionJob, JobId, TraceContextCarrier } from '@phx/core';
 
@@ -45,7 +44,7 @@ export interface StoredExtractionJob extends ExtractionJob {
    * of running it. Absent for jobs any worker runs in its own mode (the API,
    * schedules, `--async`, retries).
    */
-  readonly scraperMode?: ScraperKitMode['kind'];
+  readonly scraperMode?: JobScraperMode;
   /**
    * The catalog selection the job was enqueued for when its property list is
    * read by the worker (`{ all: true }` or `{ label }`), else `null` (the list
@@ -66,6 +65,12 @@ export interface StoredExtractionJob extends ExtractionJob {
  * (lower case, see `toPropertyLabel`). Read in property id order.
  */
 export type CatalogSelection = { readonly all: true } | { readonly label: string };
+
+/**
+ * How a run reads the sites: the scrapers' `ScraperKitMode['kind']` (`live`, `replay`, `record`, `har`), spelled here
+ * so that the light entry does not import `@phx/scrapers` (the worker's `ExtractorFactory` checks the two agree).
+ */
+export type JobScraperMode = 'live' | 'replay' | 'record' | 'har';
 
 /** Who asked for a job: a person or program (`interactive`), or a schedule's tick (`scheduled`). */
 export type JobOrigin = 'interactive' | 'scheduled';

@@ -1,4 +1,3 @@
-import type { ScraperKitMode } from '@phx/scrapers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
@@ -43,7 +42,7 @@ import { JobEventLog } from '../progress/job-event-log.js';
 import { JobRepository } from '../repository/job-repository.js';
 import type { ActiveJobRef } from '../repository/job-repository.js';
 import type { IndexedOutcome, JobPropertyPage, JobPropertyStatusFilter } from '../repository/job-property-store.js';
-import type { JobOriginFields, StoredExtractionJob } from '../repository/job-document.js';
+import type { JobOriginFields, JobScraperMode, StoredExtractionJob } from '../repository/job-document.js';
 import { JobRunLeases } from '../repository/job-run-leases.js';
 import { DEFAULT_QUEUE_SETTINGS } from '../agenda/queue-settings.js';
 import { MongoPhotoRepository } from '../repository/mongo-photo-repository.js';
@@ -233,10 +232,7 @@ export class JobService {
    * @returns the new job
    * @throws core's `InvalidInputError` for an empty property list or an unknown source (named)
    */
-  async createExtraction(
-    input: EnqueueExtractionInput,
-    run: { readonly scraperMode: ScraperKitMode['kind'] },
-  ): Promise<StoredExtractionJob> {
+  async createExtraction(input: EnqueueExtractionInput, run: { readonly scraperMode: JobScraperMode }): Promise<StoredExtractionJob> {
     const { job, properties } = this.newJob(input);
     const stored = await this.repository.create({ ...job, scraperMode: run.scraperMode }, properties);
     await this.agenda.schedule<ExtractImagesPayload>(new Date(job.createdAt.getTime() + this.lockLifetimeMs + 1_000), EXTRACT_IMAGES_JOB, {

@@ -1,6 +1,6 @@
 import { PropertyExtractor } from '@phx/core';
 import type { FetchMode, ImageStore, IsolationMode, Logger, PhotoRepository, PixelBudget, PropertyExtracting, Source } from '@phx/core';
-import type { StoredExtractionJob } from '../repository/job-document.js';
+import type { JobScraperMode, StoredExtractionJob } from '../repository/job-document.js';
 import { ScraperModeMismatchError } from '../errors/job-error.js';
 import { createScraperKit } from '@phx/scrapers';
 import type { CircuitState, ScraperKit, ScraperKitMode } from '@phx/scrapers';
@@ -68,7 +68,8 @@ export class ExtractorFactory {
    * @throws {@link ScraperModeMismatchError} (rejected) for a job an in-process run of the other scraper mode wrote
    */
   forJob(job: StoredExtractionJob): Promise<PropertyExtracting> {
-    const workerMode = this.options.mode.kind;
+    // Typed as the job's field: a scraper mode the job documents cannot name would not compile here.
+    const workerMode: JobScraperMode = this.options.mode.kind;
     if (job.scraperMode !== undefined && job.scraperMode !== workerMode) {
       return Promise.reject(new ScraperModeMismatchError(job.id, job.scraperMode, workerMode));
     }

@@ -173,4 +173,40 @@ describe('jobs for a catalog selection', () => {
     expect(new Set(ids).size).toBe(many.length + 1);
     expect(await chunksOf(job.id)).toBe(3);
   });
+
+  // The catalog's first batch comes only once the server has read and sorted the whole selection (on FerretDB 1.x, about
+  // 15 s of a 50,000-property label): a cancel then waited for it (5 s unanswered, released after 7.7 s).
+  it('stops a listing whose catalog read is still waiting, at the stop', async () => {
+    await catalog.upsert([testProperty(90), testProperty(91)], ['stalled']);
+    const job = await enqueueCatalogSelection(catalog, api.service, { label: 'stalled' }, options);
+    const repository = new JobRepository({ db: tdb.db });
+    expect(await new JobRunLeases({ db: tdb.db }).claim(job.id, 1, 'stalled-worker', new Date())).toBe(true);
+    const started = await repository.startRun(job.id, { runNumber: 1, workerName: 'stalled-worker', now: new Date() });
+    const readSelection = Object.getOwnPropertyDescriptor(PropertyCatalog.prototype, 'readSelection');
+    let reading = (): void => undefined;
+    const readStarted = new Promise<void>((resolve) => (reading = resolve));
+    PropertyCatalog.prototype.readSelection = async function* () {
+      reading();
+      yield* [];
+      await new Promise(() => undefined);
+    };
+    try {
+      const stop = new AbortController();
+      const listing = listCatalogSelection({ job: started!, repository, signal: stop.signal, clock: { now: () => new Date() } });
+      await readStarted;
+      stop.abort(new Error('cancel requested'));
+      const outcome = await Promise.race([
+        listing.then(
+          () => 'listed',
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        ),
+        new Promise((resolve) => setTimeout(() => resolve('still reading after 2 s'), 2_000)),
+      ]);
+      expect(outcome).toBe('cancel requested');
+      expect(await chunksOf(job.id)).toBe(0);
+    } finally {
+      if (readSelection !== undefined) Object.defineProperty(PropertyCatalog.prototype, 'readSelection', readSelection);
+      await api.service.cancelJob(job.id).catch(() => undefined);
+    }
+  });
 });
