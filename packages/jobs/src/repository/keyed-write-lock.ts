@@ -18,7 +18,7 @@ export interface KeyedWriteLockOptions {
   readonly db: Db;
   /** Collection name; default {@link WRITE_LOCKS_COLLECTION}. */
   readonly collectionName?: string;
-  /** How long a lock stays held when its holder dies without releasing it, in ms; default 30 000. */
+  /** How long a lock stays held after its holder's last renewal (every third of it) when the holder dies without releasing it, in ms; default 30 000. */
   readonly leaseMs?: number;
   /** Longest wait for a lock before giving up, in ms; default 60 000. */
   readonly maxWaitMs?: number;
@@ -37,8 +37,9 @@ const MAX_RETRY_DELAY_MS = 50;
  * several takers exactly one wins on any MongoDB-compatible server, including
  * FerretDB 1.x on SQLite, which applies concurrent `findOneAndUpdate`, `$min`
  * or `$inc` on one document non-atomically (one of two concurrent updates can
- * be lost). A holder that dies leaves its lock until `leaseMs` has passed;
- * the next taker then removes it.
+ * be lost). A live holder renews its lease every third of `leaseMs` while
+ * its work runs, however long; a holder that dies leaves its lock until
+ * `leaseMs` has passed since its last renewal; the next taker then removes it.
  *
  * @example
  * ```ts
@@ -76,9 +77,20 @@ export class KeyedWriteLock {
   async withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
     const holder = randomUUID();
     await this.acquire(key, holder);
+    // Renewed while held: work that outlasts the lease (a long batch on a slow server) keeps the lock; a holder that
+    // dies stops renewing, and its lock lapses one lease later.
+    const renewal = setInterval(
+      () => {
+        void this.collection
+          .updateOne({ _id: key, holder }, { $set: { expiresAt: new Date(Date.now() + this.leaseMs) } })
+          .catch(() => undefined);
+      },
+      Math.max(1, Math.floor(this.leaseMs / 3)),
+    );
     try {
       return await work();
     } finally {
+      clearInterval(renewal);
       // A failed release (database gone) is left to the lease: the work's own outcome is what the caller needs.
       await this.collection.deleteOne({ _id: key, holder }).catch(() => undefined);
     }

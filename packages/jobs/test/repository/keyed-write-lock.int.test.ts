@@ -57,4 +57,23 @@ describe('KeyedWriteLock', () => {
     const lock = new KeyedWriteLock({ db: tdb.db, maxWaitMs: 100 });
     await expect(lock.withLock('k:held', () => Promise.resolve('ran'))).rejects.toThrow('write lock "k:held" stayed held for 100 ms');
   });
+
+  it('keeps a lock whose live holder works past the lease (renewed while held): no second holder gets in', async () => {
+    const leaseMs = 400;
+    const first = new KeyedWriteLock({ db: clients[0]!, leaseMs });
+    const second = new KeyedWriteLock({ db: clients[1]!, leaseMs, maxWaitMs: 10_000 });
+    const order: string[] = [];
+    const long = first.withLock('k:long', async () => {
+      order.push('first in');
+      await new Promise((resolve) => setTimeout(resolve, 4 * leaseMs));
+      order.push('first out');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const next = second.withLock('k:long', () => {
+      order.push('second in');
+      return Promise.resolve();
+    });
+    await Promise.all([long, next]);
+    expect(order).toEqual(['first in', 'first out', 'second in']);
+  });
 });
