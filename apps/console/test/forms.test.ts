@@ -20,7 +20,16 @@ describe('job filter', () => {
 });
 
 describe('schedule form', () => {
-  const base = { name: ' nightly ', cron: '0 3 * * *', timeZone: '', selection: 'all' as const, label: '', propertyIds: '', sources: [] };
+  const base = {
+    name: ' nightly ',
+    cron: '0 3 * * *',
+    timeZone: '',
+    selection: 'all' as const,
+    label: '',
+    propertyIds: '',
+    sources: [],
+    timeLimitHours: '',
+  };
 
   it('builds the input: trimmed name, the default zone, every source when none ticked', () => {
     expect(toScheduleInput(base)).toEqual({ input: { name: 'nightly', cron: '0 3 * * *', timeZone: 'America/Phoenix', all: true } });
@@ -37,5 +46,16 @@ describe('schedule form', () => {
     expect(toScheduleInput({ ...base, name: '', cron: ' ', selection: 'label' })).toEqual({
       problems: ['Name is required.', 'Cron is required.', 'Label is required for a label selection.'],
     });
+  });
+
+  it("sets each run's own time limit from hours (none when empty), and names a limit out of range", () => {
+    expect(toScheduleInput({ ...base, timeLimitHours: ' 48 ' })).toEqual({
+      input: { name: 'nightly', cron: '0 3 * * *', timeZone: 'America/Phoenix', all: true, timeoutSeconds: 172_800 },
+    });
+    expect(toScheduleInput({ ...base, timeLimitHours: '0.5' })).toMatchObject({ input: { timeoutSeconds: 1_800 } });
+    for (const bad of ['0', '-1', 'soon', '721'])
+      expect(toScheduleInput({ ...base, timeLimitHours: bad })).toEqual({
+        problems: ['Time limit must be a number of hours above 0 and at most 720 (30 days), or empty for none.'],
+      });
   });
 });

@@ -13,6 +13,8 @@ export interface ScheduleFormValues {
   readonly propertyIds: string;
   /** Sources ticked; none means every source. */
   readonly sources: readonly string[];
+  /** Each run's own time limit in hours, as typed (decimals allowed); empty for none. */
+  readonly timeLimitHours: string;
 }
 
 /** The ScheduleExtractionInput fields the form sets. */
@@ -24,7 +26,12 @@ export interface ScheduleInput {
   all?: boolean;
   propertyIds?: string[];
   sources?: string[];
+  /** Each run's own wall-time limit, in whole seconds (1 s-30 days). */
+  timeoutSeconds?: number;
 }
+
+/** Longest time limit the form takes, in hours: the server's 30 days. */
+export const MAX_TIME_LIMIT_HOURS = 720;
 
 /**
  * Splits a list of ids typed by a person.
@@ -62,5 +69,12 @@ export function toScheduleInput(values: ScheduleFormValues): { input: ScheduleIn
     else input.propertyIds = ids;
   }
   if (values.sources.length > 0) input.sources = [...values.sources];
+  const hoursText = values.timeLimitHours.trim();
+  if (hoursText !== '') {
+    const hours = Number(hoursText);
+    if (!Number.isFinite(hours) || hours <= 0 || hours > MAX_TIME_LIMIT_HOURS)
+      problems.push(`Time limit must be a number of hours above 0 and at most ${MAX_TIME_LIMIT_HOURS} (30 days), or empty for none.`);
+    else input.timeoutSeconds = Math.max(1, Math.round(hours * 3_600));
+  }
   return problems.length > 0 ? { problems } : { input };
 }

@@ -4,7 +4,7 @@ import { ErrorNote } from '../components/error-note.js';
 import { SourceChoice } from '../components/source-choice.js';
 import { graphql } from '../gql/index.js';
 import { describeCron } from '../lib/cron-words.js';
-import { toScheduleInput, type ScheduleSelection } from '../lib/schedule-form.js';
+import { MAX_TIME_LIMIT_HOURS, toScheduleInput, type ScheduleSelection } from '../lib/schedule-form.js';
 import { SOURCES } from '../lib/vocabulary.js';
 
 const CreateScheduleMutation = graphql(`
@@ -49,6 +49,7 @@ export function CreateScheduleForm(props: { readonly onCreated: () => void }): R
             label: text('label'),
             propertyIds: text('propertyIds'),
             sources,
+            timeLimitHours: text('timeLimitHours'),
           });
           // A new submit clears the last outcome: no earlier error or "Created" beside the new one.
           setServerError(null);
@@ -110,6 +111,10 @@ export function CreateScheduleForm(props: { readonly onCreated: () => void }): R
           </label>
         )}
         <SourceChoice legend="Sources" value={sources} onChange={setSources} />
+        <label>
+          Time limit per run, hours (optional: a run not done by then fails with JOB_TIMEOUT)
+          <input name="timeLimitHours" type="number" min="0.001" max={MAX_TIME_LIMIT_HOURS} step="any" />
+        </label>
         <button type="submit" data-testid="create-schedule" disabled={state.fetching}>
           Create schedule
         </button>
