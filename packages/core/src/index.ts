@@ -128,6 +128,7 @@ export type {
   DuplicateImage,
   PhotoSizeChoice,
   RemovedPhotosQuery,
+  SightingLists,
 } from './ports/index.js';
 
 export {
@@ -177,6 +178,7 @@ export type { FileImageStoreOptions } from './store/index.js';
 export {
   MemoryPhotoRepository,
   mergeSighting,
+  listsToReplace,
   newPhotoRecord,
   compareGalleryOrder,
   captionOf,

@@ -6,6 +6,7 @@ import type { ExtractionFailure } from '../model/extraction-job.js';
 import type { ListingPhoto } from '../model/listing-photo.js';
 import type { Source } from '../model/source.js';
 import { boundPhotoObservation } from '../model/storage-limits.js';
+import { listsToReplace } from '../photos/photo-record-merge.js';
 import { isBetterImage } from '../photos/same-photo.js';
 import type { ImageIdentity, SamePhotoMatch } from '../photos/same-photo.js';
 import { isNotModified } from '../ports/photo-fetcher.js';
@@ -198,7 +199,11 @@ async function recordKnown(
     // A keyed sighting waits for the source's batch write; the index takes it now, so later photos see it.
     const bounded = boundPhotoObservation(observation);
     if (record.key === undefined) await ctx.repository.recordPhoto(bounded);
-    else await ctx.sightings.add(bounded);
+    else {
+      // A site that changes a photo's URL, id or ETag at every run: the lists are stored whole, the latest kept.
+      const replaceLists = listsToReplace(record, bounded);
+      await ctx.sightings.add(replaceLists === undefined ? bounded : { ...bounded, replaceLists });
+    }
     ctx.photoIndex.recorded(observation, { record, sameBytes: true });
   });
   const { sha256 } = record;

@@ -1,7 +1,14 @@
 import { isPlaceholderTone } from '../images/image-tone.js';
 import type { ImageTone } from '../images/image-tone.js';
 import { UNKNOWN_PHOTO_SIZE, photoRecordKey } from '../ports/photo-repository.js';
-import type { DuplicateImage, PhotoObservation, PhotoRecord, PhotoSizeChoice, RemovedPhotosQuery } from '../ports/photo-repository.js';
+import type {
+  DuplicateImage,
+  PhotoObservation,
+  PhotoRecord,
+  PhotoSizeChoice,
+  RemovedPhotosQuery,
+  SightingLists,
+} from '../ports/photo-repository.js';
 import { SOURCES } from '../model/source.js';
 import { boundPhotoObservation, keepLatest, MAX_PHOTO_DUPLICATES, MAX_PHOTO_SIGHTINGS } from '../model/storage-limits.js';
 import type { Source } from '../model/source.js';
@@ -192,6 +199,28 @@ export function mergeSighting(r: PhotoRecord, sighting: PhotoObservation): Photo
   if (o.sha256 === r.sha256 || r.duplicates.some((d) => d.sha256 === o.sha256)) return seen;
   if (o.stored !== false && isBetterImage(o, r)) return promote(seen, o);
   return { ...seen, duplicates: withDuplicate(seen.duplicates, asDuplicate(o)) };
+}
+
+/**
+ * The lists of a known record that a sighting must replace whole rather than
+ * add to: those where adding its value would pass `MAX_PHOTO_SIGHTINGS`
+ * (the record holds that many already and the value is new). A repository
+ * that adds values (`$addToSet`) cannot drop the oldest; it stores these as
+ * they are, the latest `MAX_PHOTO_SIGHTINGS` with the new value last.
+ *
+ * @param record - the record as the caller holds it (core's `PhotoIndex`)
+ * @param sighting - a sighting of it
+ * @returns the lists to store whole, or `undefined` when adding keeps every list within the bound
+ */
+export function listsToReplace(record: PhotoRecord, sighting: PhotoObservation): SightingLists | undefined {
+  const o = boundPhotoObservation(sighting);
+  const full = (list: readonly string[], value: string | null | undefined): boolean =>
+    value !== null && value !== undefined && !list.includes(value) && list.length >= MAX_PHOTO_SIGHTINGS;
+  const lists: { -readonly [K in keyof SightingLists]: SightingLists[K] } = {};
+  if (full(record.photoIds, o.photoId)) lists.photoIds = withOnce(record.photoIds, o.photoId);
+  if (full(record.urls, o.url)) lists.urls = withOnce(record.urls, o.url);
+  if (full(record.etags, o.etag)) lists.etags = withOnce(record.etags, o.etag);
+  return Object.keys(lists).length === 0 ? undefined : lists;
 }
 
 /**

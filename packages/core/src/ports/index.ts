@@ -18,4 +18,5 @@ export type {
   DuplicateImage,
   PhotoSizeChoice,
   RemovedPhotosQuery,
+  SightingLists,
 } from './photo-repository.js';

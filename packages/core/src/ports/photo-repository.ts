@@ -147,6 +147,24 @@ export interface PhotoObservation extends PhotoFacts {
    * cannot vouch for it leaves it absent (default `false`).
    */
   readonly newPicture?: boolean;
+  /**
+   * With {@link recordKey}: lists of the record to store whole instead of
+   * adding this sighting's value to them, set by the caller when adding would
+   * pass `MAX_PHOTO_SIGHTINGS` (a site that changes a photo's URL, id or ETag
+   * at every run): the record's latest values, this one included (see
+   * `listsToReplace`). Absent: values are added once each.
+   */
+  readonly replaceLists?: SightingLists;
+}
+
+/** A record's lists of where it was seen, as {@link PhotoObservation.replaceLists} sets them. */
+export interface SightingLists {
+  /** The site photo ids, latest last. */
+  readonly photoIds?: readonly string[];
+  /** The URLs, latest last. */
+  readonly urls?: readonly string[];
+  /** The ETags, latest last. */
+  readonly etags?: readonly string[];
 }
 
 /**

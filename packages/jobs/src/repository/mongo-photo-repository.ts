@@ -311,16 +311,22 @@ function withoutSameAs(o: PhotoObservation): PhotoObservation {
 }
 
 function sightingUpdate(o: PhotoObservation): UpdateFilter<PhotoDocument> {
+  // Lists the caller gives whole (adding would pass MAX_PHOTO_SIGHTINGS) are set, not added to.
+  const whole = o.replaceLists ?? {};
+  const added = {
+    photoIds: o.photoId,
+    urls: o.url,
+    ...(o.etag === null || o.etag === undefined ? {} : { etags: o.etag }),
+  };
   return {
     $addToSet: {
       sources: o.source,
-      photoIds: o.photoId,
-      urls: o.url,
-      ...(o.etag === null || o.etag === undefined ? {} : { etags: o.etag }),
+      ...Object.fromEntries(Object.entries(added).filter(([list]) => !(list in whole))),
     },
     $min: { firstSeenAt: o.seenAt },
     $max: { lastSeenAt: o.seenAt },
     $set: {
+      ...whole,
       removedAt: null,
       ...(o.gallery === undefined ? {} : { [`gallery.${o.source}`]: { position: o.gallery.position, caption: o.gallery.caption } }),
     },

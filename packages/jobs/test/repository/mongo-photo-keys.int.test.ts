@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MongoClient, ObjectId } from 'mongodb';
 import type { CommandStartedEvent } from 'mongodb';
-import { photoRecordKey, toContentHash, toPropertyId } from '@phx/core';
+import { MAX_PHOTO_SIGHTINGS, listsToReplace, photoRecordKey, toContentHash, toPropertyId } from '@phx/core';
 import type { ContentHash, PhotoObservation, PropertyId } from '@phx/core';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
 import { openTestDatabase } from '../support/test-database.js';
@@ -93,6 +93,21 @@ describe('MongoPhotoRepository: records keyed <propertyId>:<sha256>', () => {
     const query = { propertyId, sourcesRead: ['zillow' as const], listedPhotoIds: ['p0', 'p1', 'p2', 'p3', 'p4'], removedAt: new Date() };
     expect(await watchedPhotos.markRemoved({ ...query, records: after })).toBe(0);
     expect(sent()).toEqual([]);
+  });
+
+  it('stores whole the lists a sighting gives (a URL that changes at every run), keeping them within MAX_PHOTO_SIGHTINGS', async () => {
+    const propertyId = freshProperty();
+    await photos.recordPhoto(sighting(propertyId, hash('e'), 0, { newPicture: true }));
+    let [record] = await photos.listPhotos(propertyId);
+    for (let run = 1; run <= MAX_PHOTO_SIGHTINGS + 5; run += 1) {
+      const seen = sighting(propertyId, hash('e'), 0, { recordKey: record!.key as string, url: `https://example.test/0.jpg?v=${run}` });
+      const replaceLists = listsToReplace(record!, seen);
+      await photos.recordSightings([replaceLists === undefined ? seen : { ...seen, replaceLists }]);
+      [record] = await photos.listPhotos(propertyId);
+    }
+    expect(record!.urls).toHaveLength(MAX_PHOTO_SIGHTINGS);
+    expect(record!.urls.at(-1)).toBe(`https://example.test/0.jpg?v=${MAX_PHOTO_SIGHTINGS + 5}`);
+    expect(record!.photoIds).toEqual(['p0']);
   });
 
   it('lets exactly one of concurrent new-picture writers on separate clients create the record, and loses no sighting', async () => {
