@@ -49,7 +49,8 @@ describe('three worker processes on one queue', () => {
         .find({ jobId: { $in: jobs.map((j) => j.id) } })
         .toArray();
     // A worker releases its claim just after it wrote the job's end.
-    await waitFor(async () => (await readClaims()).every((c) => c.endedAt !== null), 10_000);
+    // (Waited for up to 30 s: on a loaded machine the three workers' last writes queue behind each other.)
+    await waitFor(async () => (await readClaims()).every((c) => c.endedAt !== null), 30_000);
     const claims = await readClaims();
     // One run claim per job, by the worker the job names, spanning the job's own start and end.
     expect(claims.map((c) => c.jobId).sort()).toEqual(jobs.map((j) => j.id).sort());

@@ -35,7 +35,7 @@ describe('phx-extract refuses input the store could not hold, naming it', () => 
     const address = `${'9'.repeat(260)} Long Rd, Phoenix, AZ 85001`;
     const result = await cli('--address', address, '--dry-run', '--replay');
     expect(result.code, result.stderr).toBe(2);
-    expect(result.stderr).toContain('the longest is 255');
+    expect(result.stderr).toContain('is 287 characters; at most 255 (shorten it)');
   });
 
   it('a CSV that is not UTF-8: exit 2 naming the file and line, no job', async () => {
