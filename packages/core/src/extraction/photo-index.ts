@@ -28,9 +28,10 @@ export class PhotoIndex {
 
   /**
    * Reads the property's records once; later calls do nothing. With `store`,
-   * a record whose original file the store lacks (an images folder replaced
-   * or emptied under the same database) is left out: its photo is downloaded
-   * and stored again instead of being taken as unchanged.
+   * a record whose original file or one of whose web variants the store lacks
+   * (an images folder replaced, emptied or pruned under the same database) is
+   * left out: its photo is downloaded and its files stored again instead of
+   * being taken as unchanged.
    *
    * @param repository - where the records are
    * @param store - where the files are; `null` (a dry run) keeps every record
@@ -42,8 +43,11 @@ export class PhotoIndex {
       store === null ? null : store.list(this.#propertyId).then((names) => new Set(names)),
     ]);
     if (this.#records !== null) return;
-    this.#records = files === null ? records : records.filter((r) => files.has(r.fileName));
-    this.#unfiled = files === null ? [] : records.filter((r) => !files.has(r.fileName));
+    // A record whose original or any web variant is missing is downloaded and its files are stored again.
+    const filed = (r: PhotoRecord): boolean =>
+      files === null || [r.fileName, ...r.variants.map((v) => v.fileName)].every((f) => files.has(f));
+    this.#records = records.filter(filed);
+    this.#unfiled = records.filter((r) => !filed(r));
   }
 
   /**

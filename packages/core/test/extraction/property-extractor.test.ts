@@ -135,6 +135,25 @@ describe('PropertyExtractor: storing photos', () => {
     expect(await repository.listPhotos(zillowOnly.id)).toHaveLength(4);
   });
 
+  it('stores again a known photo one of whose web variants the image store lacks (a deleted thumbnail)', async () => {
+    const world = await buildWorld({ zillow: pages([[pageUrl('zillow', zillowOnly), house(3)]]) });
+    await world.extractor.extractProperty(zillowOnly, request({ sources: ['zillow'] }));
+    const before = await world.store.list(zillowOnly.id);
+    const lost = before.find((name) => name.endsWith('.webp'));
+    expect(lost, 'the run stores web variants').toBeDefined();
+    const store = new MemoryImageStore();
+    for (const name of before.filter((n) => n !== lost))
+      await store.put(zillowOnly.id, name, (await world.store.get(zillowOnly.id, name))!);
+    const { scrapers, fetcher, repository } = world;
+    const again = await new PropertyExtractor({ scrapers, fetcher, store, repository }).extractProperty(
+      zillowOnly,
+      request({ sources: ['zillow'] }),
+    );
+    expect(again).toMatchObject({ status: 'completed', failedImages: 0 });
+    expect(await store.list(zillowOnly.id)).toEqual(before);
+    expect(await repository.listPhotos(zillowOnly.id)).toHaveLength(4);
+  });
+
   it('keeps at most photoConcurrency downloads in flight', async () => {
     const photos = [...house(30), ...house(31), ...house(32)];
     const world = await buildWorld(
