@@ -4,6 +4,7 @@ import type { MongoJobRepository } from '@agendajs/mongo-backend';
 import { ObjectId } from 'mongodb';
 import type { Db } from 'mongodb';
 import { noopLogger } from '@phx/core';
+import { RepeatedFailureLog } from '../health/repeated-failure-log.js';
 import type { Logger } from '@phx/core';
 import { DEFAULT_QUEUE_SETTINGS } from './queue-settings.js';
 import { MongoNotificationChannel } from './mongo-notification-channel.js';
@@ -105,7 +106,9 @@ export async function createAgenda(options: CreateAgendaOptions): Promise<Agenda
   });
   const logger = (options.logger ?? noopLogger).child({ component: 'agenda' });
   // Agenda emits 'error' for failures in its polling loop; without a listener Node would crash the process.
-  agenda.on('error', (error: Error) => logger.error({ err: error.message }, 'agenda background error'));
+  // One warning per outage, not one per poll (109 lines in 55 s of a database outage).
+  const backgroundErrors = new RepeatedFailureLog({ logger, what: 'agenda background work' });
+  agenda.on('error', (error: Error) => backgroundErrors.failed(error));
   agenda.on('fail', (error: Error | string, job: { readonly attrs: { readonly name: string } }) =>
     logger.warn({ err: typeof error === 'string' ? error : error.message, job: job.attrs.name }, 'agenda job failed'),
   );

@@ -19,8 +19,10 @@ export interface RepeatedFailureLogOptions {
  * (`<what> failed; retrying`), a reminder with the count of failures and how
  * long they have lasted at most once per `repeatEveryMs`
  * (`<what> still failing; retrying`), and one info line when an attempt
- * succeeds again (`<what> recovered`). A database outage of a minute so
- * writes a few lines per kind of write, not one per retry.
+ * succeeds again (`<what> recovered`). A failure after `repeatEveryMs`
+ * without any starts a new streak (for sources that never report success,
+ * such as an error event). A database outage of a minute so writes a few
+ * lines per kind of write, not one per retry.
  *
  * @example
  * ```ts
@@ -36,6 +38,7 @@ export class RepeatedFailureLog {
   #failures = 0;
   #firstFailedAtMs = 0;
   #lastLoggedAtMs = 0;
+  #lastFailedAtMs = 0;
 
   /** @param options - logger, name of the operation, reminder interval, clock */
   constructor(options: RepeatedFailureLogOptions) {
@@ -49,6 +52,9 @@ export class RepeatedFailureLog {
    */
   failed(error: unknown): void {
     const now = this.#now();
+    // A source that never reports success (an error event stream): a failure after a quiet interval starts a new streak.
+    if (this.#failures > 0 && now - this.#lastFailedAtMs > this.#repeatEveryMs()) this.#failures = 0;
+    this.#lastFailedAtMs = now;
     this.#failures += 1;
     if (this.#failures === 1) {
       this.#firstFailedAtMs = now;
@@ -56,7 +62,7 @@ export class RepeatedFailureLog {
       this.#o.logger.warn({ err: describeError(error) }, `${this.#o.what} failed; retrying`);
       return;
     }
-    if (now - this.#lastLoggedAtMs < (this.#o.repeatEveryMs ?? 60_000)) return;
+    if (now - this.#lastLoggedAtMs < this.#repeatEveryMs()) return;
     this.#lastLoggedAtMs = now;
     const failingForMs = now - this.#firstFailedAtMs;
     this.#o.logger.warn({ err: describeError(error), failures: this.#failures, failingForMs }, `${this.#o.what} still failing; retrying`);
@@ -68,6 +74,10 @@ export class RepeatedFailureLog {
     const failingForMs = this.#now() - this.#firstFailedAtMs;
     this.#o.logger.info({ failures: this.#failures, failingForMs }, `${this.#o.what} recovered`);
     this.#failures = 0;
+  }
+
+  #repeatEveryMs(): number {
+    return this.#o.repeatEveryMs ?? 60_000;
   }
 
   #now(): number {

@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { noopLogger, systemClock } from '@phx/core';
 import type { Clock, Logger } from '@phx/core';
 import { describeError } from '../errors/index.js';
+import { RepeatedFailureLog } from '../health/repeated-failure-log.js';
 import { WorkerRegistry, newWorkerId } from './worker-registry.js';
 import type { WorkerRunningJob } from './worker-registry.js';
 
@@ -48,6 +49,8 @@ export class WorkerPresence {
   private readonly o: WorkerPresenceOptions;
   private readonly registry: WorkerRegistry;
   private readonly logger: Logger;
+  /** One warning per outage, not one per heartbeat. */
+  private readonly heartbeatFailures: RepeatedFailureLog;
   private readonly clock: Clock;
   private readonly startedAt: Date;
   /** This machine's name, read once. */
@@ -64,6 +67,7 @@ export class WorkerPresence {
     this.id = options.id ?? newWorkerId();
     this.registry = new WorkerRegistry({ db: options.db });
     this.logger = (options.logger ?? noopLogger).child({ component: 'worker-presence', workerId: this.id });
+    this.heartbeatFailures = new RepeatedFailureLog({ logger: this.logger, what: 'worker heartbeat' });
     this.clock = options.clock ?? systemClock;
     this.startedAt = this.clock.now();
   }
@@ -117,8 +121,9 @@ export class WorkerPresence {
         concurrency: this.o.concurrency,
         runningJobs: this.o.runningJobs(),
       });
+      this.heartbeatFailures.succeeded();
     } catch (error) {
-      this.logger.warn({ err: describeError(error) }, 'worker heartbeat failed; retrying at the next one');
+      this.heartbeatFailures.failed(error);
     }
   }
 }

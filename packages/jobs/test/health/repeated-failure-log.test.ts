@@ -59,4 +59,16 @@ describe('RepeatedFailureLog', () => {
     log.succeeded();
     expect(lines).toEqual([]);
   });
+
+  it('starts a new streak after a quiet interval when no success is ever reported (an error event stream)', () => {
+    const { logger, lines } = recordingLogger();
+    let now = 0;
+    const log = new RepeatedFailureLog({ logger, what: 'agenda poll', repeatEveryMs: 60_000, nowMs: () => now });
+    log.failed('ECONNREFUSED');
+    now = 1_000;
+    log.failed('ECONNREFUSED');
+    now = 200_000;
+    log.failed('ECONNREFUSED');
+    expect(lines.map((l) => l.message)).toEqual(['agenda poll failed; retrying', 'agenda poll failed; retrying']);
+  });
 });
