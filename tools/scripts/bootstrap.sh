@@ -26,5 +26,21 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
-npx nx run-many -t build --outputStyle=static >/dev/null || npx nx run-many -t build --outputStyle=static
+# Built once per change: a build restores every dist/ folder from Nx's cache even when nothing changed, which pulls
+# the modules out from under a worker or API already running from this folder. Any file of the projects or of the
+# workspace's configuration newer than the last build's start means a build (what builds write is left out: dist/,
+# the console's generated GraphQL types).
+stamp=.data/build.stamp
+changed() {
+  [ ! -f "$stamp" ] && return 0
+  [ -n "$(find package.json package-lock.json nx.json tsconfig.base.json packages apps tools \
+    \( -name node_modules -o -name dist -o -name api-docs -o -name .data -o -name .nx -o -path apps/console/src/gql \) -prune -o \
+    -type f -newer "$stamp" -print -quit)" ]
+}
+if changed; then
+  mkdir -p .data
+  touch "$stamp.next"
+  export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+  npx nx run-many -t build --outputStyle=static >/dev/null || npx nx run-many -t build --outputStyle=static
+  mv "$stamp.next" "$stamp"
+fi
