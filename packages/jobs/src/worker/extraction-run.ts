@@ -261,7 +261,7 @@ export class ExtractionRun {
           repository: this.o.repository,
           signal: this.controller.signal,
           clock: this.o.clock,
-          onChunkWritten: () => this.timeouts.progressed(),
+          onChunkWritten: () => this.timeouts.progressed('listing'),
         });
         if (listed === null) this.stop({ kind: 'lease-lost' });
         else this.job = listed;

@@ -12,7 +12,7 @@ export type { ExtractImagesJobSettings, ResolvedExtractImagesJobSettings } from 
 export type { ExtractImagesJobDeps, ExtractImagesJobHandle } from './extract-images.job.js';
 export type { ExtractorProvider } from './extraction-job-runner.js';
 export { RunStoppedError } from './run-stopped-error.js';
-export type { RunStopReason } from './run-stopped-error.js';
+export type { RunProgressKind, RunStopReason } from './run-stopped-error.js';
 export { createExtractionJobRunner } from './extract-images.job.js';
 export type { ResolvedExtractionJobRunner } from './extract-images.job.js';
 export { runExtractionJobNow } from './run-extraction-job-now.js';

@@ -1,10 +1,13 @@
 import { JobError } from '../errors/index.js';
 
+/** What counts as a run's progress for `JOB_TIMEOUT`: a finished property, or a chunk of its property list written. */
+export type RunProgressKind = 'property' | 'listing';
+
 /**
  * Why `JOB_TIMEOUT` stopped a run (it ends `failed`):
  * `no-progress` no property finished (any outcome) for `timeoutMs`, the worker's `JOB_TIMEOUT`: the run is stuck
- * (a hung page, a dead browser); `idleMs` is how long it had been, `sinceRunStart` whether no property had finished
- * since the run started (else since the last one finished);
+ * (a hung page, a dead browser); `idleMs` is how long it had been, `since` what the last progress was: the run's
+ * start (`run-start`), the listing of its catalog selection (`listing`) or a finished property (`property`);
  * `job-limit` the job's own wall-time limit (`timeoutMs` of the job, `limitMs`) passed, counted from its first start
  * (`startedAt`).
  */
@@ -14,7 +17,7 @@ export type RunTimeoutReason =
       readonly rule: 'no-progress';
       readonly timeoutMs: number;
       readonly idleMs: number;
-      readonly sinceRunStart: boolean;
+      readonly since: RunProgressKind | 'run-start';
     }
   | { readonly kind: 'timeout'; readonly rule: 'job-limit'; readonly limitMs: number; readonly startedAt: Date };
 
@@ -49,7 +52,11 @@ function timeoutMessage(reason: RunTimeoutReason): string {
       `counted from its first start at ${reason.startedAt.toISOString()}; its unfinished properties can be retried`
     );
   }
-  const since = reason.sinceRunStart ? 'since the run started' : 'since the last one finished';
+  const since = {
+    'run-start': 'since the run started',
+    listing: "since the job's properties were listed",
+    property: 'since the last one finished',
+  }[reason.since];
   return (
     `stopped by JOB_TIMEOUT: no property finished for ${formatSeconds(reason.idleMs)} ${since} ` +
     `(JOB_TIMEOUT allows ${formatSeconds(reason.timeoutMs)} without progress); its unfinished properties can be retried`

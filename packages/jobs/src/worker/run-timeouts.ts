@@ -1,5 +1,5 @@
 import type { Clock } from '@phx/core';
-import type { RunTimeoutReason } from './run-stopped-error.js';
+import type { RunProgressKind, RunTimeoutReason } from './run-stopped-error.js';
 
 /** Longest delay one `setTimeout` takes (2^31 - 1 ms, ~24.8 days); a longer one fires at once, so longer waits are chained. */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -29,7 +29,8 @@ export interface RunTimeoutsOptions {
 export class RunTimeouts {
   private readonly o: RunTimeoutsOptions;
   private lastProgressAt = 0;
-  private progressSeen = false;
+  /** What the last progress was; `run-start` until there is some. */
+  private lastProgress: RunProgressKind | 'run-start' = 'run-start';
   private fired = false;
   private progressTimer: NodeJS.Timeout | null = null;
   private limitTimer: NodeJS.Timeout | null = null;
@@ -58,10 +59,14 @@ export class RunTimeouts {
     };
   }
 
-  /** Records progress (a finished property, a chunk of the property list written): the no-progress wait starts again. */
-  progressed(): void {
+  /**
+   * Records progress: the no-progress wait starts again.
+   *
+   * @param kind - a finished property (`property`, default) or a chunk of the property list written (`listing`)
+   */
+  progressed(kind: RunProgressKind = 'property'): void {
     this.lastProgressAt = performance.now();
-    this.progressSeen = true;
+    this.lastProgress = kind;
     this.progressTimer?.refresh();
   }
 
@@ -77,7 +82,7 @@ export class RunTimeouts {
       rule: 'no-progress',
       timeoutMs: this.o.progressTimeoutMs,
       idleMs: Math.round(idleMs),
-      sinceRunStart: !this.progressSeen,
+      since: this.lastProgress,
     });
   }
 

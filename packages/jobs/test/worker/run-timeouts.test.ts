@@ -20,7 +20,7 @@ describe('the JOB_TIMEOUT rules of a run', () => {
     await sleep(250);
     disarm();
     expect(fired).toHaveLength(1);
-    expect(fired[0]).toMatchObject({ rule: 'no-progress', timeoutMs: 100, sinceRunStart: true });
+    expect(fired[0]).toMatchObject({ rule: 'no-progress', timeoutMs: 100, since: 'run-start' });
     expect((fired[0] as { idleMs: number }).idleMs).toBeGreaterThanOrEqual(100);
     expect(new RunStoppedError('j', fired[0]!).message).toMatch(
       /^stopped by JOB_TIMEOUT: no property finished for 0\.1 s since the run started \(JOB_TIMEOUT allows 0\.1 s without progress\)/,
@@ -38,8 +38,19 @@ describe('the JOB_TIMEOUT rules of a run', () => {
     await sleep(300);
     disarm();
     expect(fired).toHaveLength(1);
-    expect(fired[0]).toMatchObject({ rule: 'no-progress', sinceRunStart: false });
+    expect(fired[0]).toMatchObject({ rule: 'no-progress', since: 'property' });
     expect(new RunStoppedError('j', fired[0]!).message).toMatch(/no property finished for 0\.[12] s since the last one finished/);
+  });
+
+  it('says the properties were listed, not that one finished, when the last progress was the listing of a selection', async () => {
+    const { timeouts, fired, disarm } = watch(100);
+    timeouts.progressed('listing');
+    await sleep(250);
+    disarm();
+    expect(fired[0]).toMatchObject({ rule: 'no-progress', since: 'listing' });
+    expect(new RunStoppedError('j', fired[0]!).message).toMatch(
+      /no property finished for 0\.[1-9]\d* s since the job's properties were listed/,
+    );
   });
 
   it("stops a run at the job's own limit counted from the job's first start, at once when that has passed", async () => {

@@ -30,7 +30,7 @@ describe('the end of a run stopped before its catalog selection was listed', () 
       progress: zero,
     });
     expect(
-      unlistedRunEnd(job, { kind: 'timeout', rule: 'no-progress', timeoutMs: 1_000, idleMs: 1_000, sinceRunStart: true }, null, null),
+      unlistedRunEnd(job, { kind: 'timeout', rule: 'no-progress', timeoutMs: 1_000, idleMs: 1_000, since: 'run-start' }, null, null),
     ).toMatchObject({
       status: 'failed',
       errorMessage: expect.stringMatching(/JOB_TIMEOUT/),
