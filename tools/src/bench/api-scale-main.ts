@@ -21,7 +21,7 @@ import { resolveMongoUri } from '../db/mongo-uri.js';
 import { findWorkspaceRoot } from '../db/workspace-paths.js';
 import { startChildService } from '../process/child-service.js';
 import type { ChildService } from '../process/child-service.js';
-import { postGraphql, runBench, startBenchGraphqlServer } from './bench-graphql-server.js';
+import { cleanUpOnInterrupt, dropAfterClosing, postGraphql, runBench, startBenchGraphqlServer } from './bench-graphql-server.js';
 import type { BenchGraphqlServer } from './bench-graphql-server.js';
 import { createBenchScratch } from './bench-scratch.js';
 import type { BenchScratch } from './bench-scratch.js';
@@ -320,6 +320,12 @@ async function main(): Promise<void> {
   let server: BenchGraphqlServer | null = null;
   let failed = true;
   const started = Date.now();
+  // Ctrl-C: the server child, the database and the scratch folder go too.
+  const forget = cleanUpOnInterrupt(async () => {
+    await server?.service.stop();
+    await dropAfterClosing(mongo, uri, db.databaseName);
+    await scratch.dispose({ keepLogs: false });
+  });
   try {
     const logs = await scratch.folder('logs');
     server = await startBenchGraphqlServer({ db, uri, logDir: logs, keyName: 'bench-api-scale' });
@@ -342,6 +348,7 @@ async function main(): Promise<void> {
     console.log(`Load average at the end: ${load()}; ${Math.round((Date.now() - started) / 1_000)} s in all.`);
     failed = stopped;
   } finally {
+    forget();
     await server?.service.stop();
     await db.dropDatabase();
     await mongo.close();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
-import type { Db, MongoClient } from 'mongodb';
+import { MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
 import { ApiKeyRepository } from '@phx/jobs';
 import { findWorkspaceRoot } from '../db/workspace-paths.js';
 import { freePort, startChildService } from '../process/child-service.js';
@@ -90,13 +91,58 @@ export async function endBenchRun(end: {
 }
 
 /**
- * Runs a benchmark's `main`, printing `<name> failed: <message>` and exiting 1 when it throws.
+ * Drops a benchmark's database once its own client is closed with the operations in flight cut (a write landing
+ * after the drop would create the database again), through a client of its own.
+ *
+ * @param client - the benchmark's client (force-closed)
+ * @param uri - the connection string
+ * @param databaseName - the database to drop
+ */
+export async function dropAfterClosing(client: MongoClient, uri: string, databaseName: string): Promise<void> {
+  await client.close(true);
+  const own = await MongoClient.connect(uri);
+  try {
+    await own.db(databaseName).dropDatabase();
+  } finally {
+    await own.close();
+  }
+}
+
+/** Cleanups a benchmark registered for an interrupt (see {@link cleanUpOnInterrupt}). */
+const interruptCleanups = new Set<() => Promise<unknown>>();
+
+/**
+ * Registers what a benchmark must undo when it is interrupted (Ctrl-C, SIGTERM) before its own `finally` runs, such
+ * as dropping its database: {@link runBench} runs every registered cleanup, then exits 130.
+ *
+ * @param cleanup - the undo; its errors are ignored
+ * @returns a function that unregisters it (call it once the benchmark cleaned up itself)
+ */
+export function cleanUpOnInterrupt(cleanup: () => Promise<unknown>): () => void {
+  interruptCleanups.add(cleanup);
+  return () => interruptCleanups.delete(cleanup);
+}
+
+/**
+ * Runs a benchmark's `main`, printing `<name> failed: <message>` and exiting 1 when it throws. On SIGINT or SIGTERM
+ * it runs the cleanups registered with {@link cleanUpOnInterrupt} (at most 15 s) and exits 130.
  *
  * @param name - the npm script's name, e.g. `bench:scale`
  * @param main - the benchmark
  */
 export function runBench(name: string, main: () => Promise<void>): void {
+  let stopping = false;
+  const interrupted = (signal: string): void => {
+    stopping = true;
+    console.error(`${name} interrupted (${signal}); cleaning up`);
+    const cleanups = [...interruptCleanups].map((cleanup) => cleanup().catch(() => undefined));
+    const bound = new Promise((resolve) => setTimeout(resolve, 15_000).unref());
+    void Promise.race([Promise.all(cleanups), bound]).then(() => process.exit(130));
+  };
+  process.once('SIGINT', () => interrupted('SIGINT'));
+  process.once('SIGTERM', () => interrupted('SIGTERM'));
   main().catch((error: unknown) => {
+    if (stopping) return; // its cleanups cut the work short; the interrupt exits 130
     console.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   });

@@ -19,7 +19,14 @@ import { MongoClient } from 'mongodb';
 import { JobRepository, JobRunLeases, JobService, PropertyCatalog, createAgenda } from '@phx/jobs';
 import { listCatalogSelection } from '@phx/jobs/worker';
 import { resolveMongoUri } from '../db/mongo-uri.js';
-import { endBenchRun, postGraphql, runBench, startBenchGraphqlServer } from './bench-graphql-server.js';
+import {
+  cleanUpOnInterrupt,
+  dropAfterClosing,
+  endBenchRun,
+  postGraphql,
+  runBench,
+  startBenchGraphqlServer,
+} from './bench-graphql-server.js';
 import type { BenchGraphqlServer } from './bench-graphql-server.js';
 import { cpuSecondsOf, findFerretDbPid } from './jobs-procfs.js';
 
@@ -58,6 +65,11 @@ async function main(): Promise<void> {
   const databasePid = await findFerretDbPid(Number(new URL(uri).port || 27017));
   console.log(`phx enqueue benchmark: ${count} catalog properties, database ${dbName}, GraphQL log in ${logDir}`);
   let server: BenchGraphqlServer | null = null;
+  // Ctrl-C: the server child and the database go too.
+  const forget = cleanUpOnInterrupt(async () => {
+    await server?.service.stop();
+    await dropAfterClosing(mongo, uri, dbName);
+  });
   const agenda = await createAgenda({ db });
   let failed = true;
   try {
@@ -97,6 +109,7 @@ async function main(): Promise<void> {
     for (const id of [ids[1] ?? '', old.id]) await jobs.cancelJob(id);
     failed = false;
   } finally {
+    forget();
     await agenda.stop(false);
     await endBenchRun({ server, db, mongo, logDir, failed });
   }

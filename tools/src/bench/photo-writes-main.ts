@@ -25,7 +25,7 @@ import { newPhotoRecord, toContentHash, toPropertyId } from '@phx/core';
 import type { PhotoObservation, PhotoRecord, PropertyId } from '@phx/core';
 import { MongoPhotoRepository, PHOTOS_COLLECTION } from '@phx/jobs';
 import { resolveMongoUri } from '../db/mongo-uri.js';
-import { runBench } from './bench-graphql-server.js';
+import { cleanUpOnInterrupt, dropAfterClosing, runBench } from './bench-graphql-server.js';
 import { percentile } from './jobs-stats.js';
 
 /** Photo records per made-up property, about a listing's gallery. */
@@ -224,6 +224,8 @@ async function main(): Promise<void> {
   client.on('commandStarted', (e: CommandStartedEvent) => commands.push(e.commandName));
   const bench: Bench = { db, photos: new MongoPhotoRepository({ db }), commands, stored: 0 };
   const rows: SizeFigures[] = [];
+  // Ctrl-C: the writes in flight are cut first (one landing after the drop would create the database again).
+  const forget = cleanUpOnInterrupt(() => dropAfterClosing(client, uri, db.databaseName));
   try {
     await bench.photos.ensureIndexes();
     for (const [run, size] of settings.sizes.entries()) {
@@ -235,6 +237,7 @@ async function main(): Promise<void> {
     printFigures(rows);
   } finally {
     await db.dropDatabase().catch(() => undefined);
+    forget();
     await client.close();
   }
 }

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
@@ -34,4 +36,27 @@ describe('bench:photo-writes helpers', () => {
     const durations = Array.from({ length: 20 }, (_, i) => 20 - i);
     expect(latencyOf(durations)).toEqual({ samples: 20, medianMs: 10, p95Ms: 19 });
   });
+
+  it('drops its database when interrupted (Ctrl-C) mid-run, and exits 130', async () => {
+    const benchDatabases = async (): Promise<string[]> =>
+      (await client.db().admin().listDatabases()).databases.map((d) => d.name).filter((name) => name.startsWith('phx_bench_photo_writes_'));
+    const before = await benchDatabases();
+    const script = fileURLToPath(new URL('../../dist/bench/photo-writes-main.js', import.meta.url));
+    const child = spawn(process.execPath, [script, '--sizes', '200,200000'], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "filled to" line within 60 s: ${stderr}`)), 60_000);
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('filled to')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(await benchDatabases()).toEqual(before);
+  }, 120_000);
 });
