@@ -44,10 +44,14 @@ export class PhotoIndex {
     ]);
     if (this.#records !== null) return;
     // A record whose original or any web variant is missing is downloaded and its files are stored again.
-    const filed = (r: PhotoRecord): boolean =>
-      files === null || [r.fileName, ...r.variants.map((v) => v.fileName)].every((f) => files.has(f));
-    this.#records = records.filter(filed);
-    this.#unfiled = records.filter((r) => !filed(r));
+    const filed: PhotoRecord[] = [];
+    const unfiled: PhotoRecord[] = [];
+    for (const r of records) {
+      const complete = files === null || [r.fileName, ...r.variants.map((v) => v.fileName)].every((f) => files.has(f));
+      (complete ? filed : unfiled).push(r);
+    }
+    this.#records = filed;
+    this.#unfiled = unfiled;
   }
 
   /**
