@@ -115,7 +115,7 @@ const interruptCleanups = new Set<() => Promise<unknown>>();
  * Registers what a benchmark must undo when it is interrupted (Ctrl-C, SIGTERM) before its own `finally` runs, such
  * as dropping its database: {@link runBench} runs every registered cleanup, then exits 130.
  *
- * @param cleanup - the undo; its errors are ignored
+ * @param cleanup - the undo; an error is printed and the other cleanups still run
  * @returns a function that unregisters it (call it once the benchmark cleaned up itself)
  */
 export function cleanUpOnInterrupt(cleanup: () => Promise<unknown>): () => void {
@@ -135,7 +135,11 @@ export function runBench(name: string, main: () => Promise<void>): void {
   const interrupted = (signal: string): void => {
     stopping = true;
     console.error(`${name} interrupted (${signal}); cleaning up`);
-    const cleanups = [...interruptCleanups].map((cleanup) => cleanup().catch(() => undefined));
+    const cleanups = [...interruptCleanups].map((cleanup) =>
+      cleanup().catch((error: unknown) =>
+        console.error(`${name}: cleanup failed: ${error instanceof Error ? error.message : String(error)}`),
+      ),
+    );
     const bound = new Promise((resolve) => setTimeout(resolve, 15_000).unref());
     void Promise.race([Promise.all(cleanups), bound]).then(() => process.exit(130));
   };
