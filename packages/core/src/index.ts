@@ -118,6 +118,7 @@ export type {
   NotModifiedPhoto,
   ImageStore,
   StoredFile,
+  StoredFileInfo,
   PropertyManifest,
   PhotoRepository,
   PhotoFacts,
