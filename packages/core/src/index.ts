@@ -214,6 +214,7 @@ export {
 export type {
   ExtractionEvent,
   ExtractionEventListener,
+  FileProblem,
   PropertyExtractorOptions,
   ExtractPropertyRequest,
   PropertyExtracting,
