@@ -118,6 +118,7 @@ export type {
   NotModifiedPhoto,
   ImageStore,
   StoredFile,
+  StoredFileInfo,
   PropertyManifest,
   PhotoRepository,
   PhotoFacts,
@@ -213,6 +214,7 @@ export {
 export type {
   ExtractionEvent,
   ExtractionEventListener,
+  FileProblem,
   PropertyExtractorOptions,
   ExtractPropertyRequest,
   PropertyExtracting,

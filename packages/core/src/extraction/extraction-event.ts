@@ -2,6 +2,7 @@ import type { ContentHash, PropertyId } from '../model/ids.js';
 import type { ExtractionFailure, PropertyOutcome } from '../model/extraction-job.js';
 import type { PageFetchMode } from '../model/fetch-mode.js';
 import type { Source } from '../model/source.js';
+import type { FileProblem } from './photo-index.js';
 
 /**
  * What happened while extracting, as it happens. The job layer folds these
@@ -35,13 +36,22 @@ export type ExtractionEvent =
       readonly photoId: string;
     }
   | {
-      /** A photo already recorded (same photo id on the source, or same URL): not downloaded again, last-seen moved. */
+      /**
+       * A photo already recorded (same photo id on the source, or same URL): not downloaded again, last-seen moved;
+       * or downloaded again only to store its missing or damaged files again (`filesRestored`).
+       */
       readonly type: 'photo-unchanged';
       readonly propertyId: PropertyId;
       readonly source: Source;
       readonly photoId: string;
       /** The record's canonical hash. */
       readonly sha256: ContentHash;
+      /**
+       * Set when the photo was downloaded again because one of its record's
+       * files was missing or had another size than recorded (damaged), and
+       * its files were stored again; absent otherwise.
+       */
+      readonly filesRestored?: FileProblem;
     }
   | {
       /** A complete re-run marked recorded photos that are no longer listed as removed. */

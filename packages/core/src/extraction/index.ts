@@ -1,4 +1,5 @@
 export type { ExtractionEvent, ExtractionEventListener } from './extraction-event.js';
+export type { FileProblem } from './photo-index.js';
 export { PropertyExtractor, DEFAULT_MAX_DECODE_PIXELS } from './property-extractor.js';
 export type { PropertyExtractorOptions, ExtractPropertyRequest, PropertyExtracting } from './property-extractor.js';
 export { runExtraction } from './run-extraction.js';

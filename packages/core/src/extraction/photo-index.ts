@@ -6,6 +6,24 @@ import type { ImageIdentity, SamePhotoMatch } from '../photos/same-photo.js';
 import type { ImageStore } from '../ports/image-store.js';
 import type { PhotoObservation, PhotoRecord, PhotoRepository } from '../ports/photo-repository.js';
 
+/** Why a record's files are stored again: one is missing, or one's size is not the size recorded (damaged). */
+export type FileProblem = 'missing' | 'size-mismatch';
+
+/** How many photos' files a run stored again, by why. */
+export interface RestoredFiles {
+  /** Photos one of whose files was missing. */
+  readonly missing: number;
+  /** Photos whose files were all there but one had another size than recorded. */
+  readonly sizeMismatch: number;
+}
+
+/** What is wrong with a record's files in a listing of the store (name -> size in bytes), or `null` when nothing. */
+function fileProblem(record: PhotoRecord, files: ReadonlyMap<string, number>): FileProblem | null {
+  const expected = [{ fileName: record.fileName, byteLength: record.byteLength }, ...record.variants];
+  if (expected.some((f) => !files.has(f.fileName))) return 'missing';
+  return expected.some((f) => files.get(f.fileName) !== f.byteLength) ? 'size-mismatch' : null;
+}
+
 /**
  * The photo records of the property being extracted, read once from the
  * repository and kept current with the same merge rule the repositories
@@ -16,8 +34,12 @@ import type { PhotoObservation, PhotoRecord, PhotoRepository } from '../ports/ph
 export class PhotoIndex {
   readonly #propertyId: PropertyId;
   #records: PhotoRecord[] | null = null;
-  /** Records left out by `load` because the store lacks their original file. */
+  /** Records left out by `load` because the store lacks one of their files or holds one damaged. */
   #unfiled: readonly PhotoRecord[] = [];
+  /** Why each left-out record (by its hash) was left out. */
+  readonly #problems = new Map<string, FileProblem>();
+  /** Hashes of the left-out records whose files this run stored again. */
+  readonly #restored = new Set<string>();
   /** Hashes of the records this run has recorded a sighting on. */
   readonly #touched = new Set<string>();
 
@@ -29,34 +51,61 @@ export class PhotoIndex {
   /**
    * Reads the property's records once; later calls do nothing. With `store`,
    * a record whose original file or one of whose web variants the store lacks
-   * (an images folder replaced, emptied or pruned under the same database) is
-   * left out: its photo is downloaded and its files stored again instead of
-   * being taken as unchanged.
+   * (an images folder replaced, emptied or pruned under the same database),
+   * or holds with another size than the record's `byteLength` (a truncated
+   * or overwritten file), is left out: its photo is downloaded and its files
+   * stored again (the store replaces a file of the wrong size) instead of
+   * being taken as unchanged. A damaged file of the right size is not seen.
    *
    * @param repository - where the records are
-   * @param store - where the files are; `null` (a dry run) keeps every record
+   * @param store - where the files are (one `listFiles` call); `null` (a dry run) keeps every record
    */
-  async load(repository: PhotoRepository, store: Pick<ImageStore, 'list'> | null): Promise<void> {
+  async load(repository: PhotoRepository, store: Pick<ImageStore, 'listFiles'> | null): Promise<void> {
     if (this.#records !== null) return;
     const [records, files] = await Promise.all([
       repository.listPhotos(this.#propertyId),
-      store === null ? null : store.list(this.#propertyId).then((names) => new Set(names)),
+      store === null ? null : store.listFiles(this.#propertyId).then((list) => new Map(list.map((f) => [f.fileName, f.byteLength]))),
     ]);
     if (this.#records !== null) return;
-    // A record whose original or any web variant is missing is downloaded and its files are stored again.
     const filed: PhotoRecord[] = [];
     const unfiled: PhotoRecord[] = [];
     for (const r of records) {
-      const complete = files === null || [r.fileName, ...r.variants.map((v) => v.fileName)].every((f) => files.has(f));
-      (complete ? filed : unfiled).push(r);
+      const problem = files === null ? null : fileProblem(r, files);
+      if (problem === null) filed.push(r);
+      else {
+        unfiled.push(r);
+        this.#problems.set(r.sha256, problem);
+      }
     }
     this.#records = filed;
     this.#unfiled = unfiled;
   }
 
   /**
+   * Notes that this run stored again the files of a record `load` left out,
+   * when `sha256` is its hash and it was not noted before: the photo is the
+   * same listing photo as recorded (unchanged), not a new or duplicate one.
+   *
+   * @param sha256 - SHA-256 of the bytes just stored
+   * @returns why the record's files were stored again, or `null` when the
+   *   bytes are no left-out record's, or its files were already stored again this run
+   */
+  restored(sha256: string): FileProblem | null {
+    const problem = this.#problems.get(sha256);
+    if (problem === undefined || this.#restored.has(sha256)) return null;
+    this.#restored.add(sha256);
+    return problem;
+  }
+
+  /** @returns how many photos' files this run stored again, by why */
+  restoredFiles(): RestoredFiles {
+    const reasons = [...this.#restored].map((sha256) => this.#problems.get(sha256));
+    return { missing: reasons.filter((r) => r === 'missing').length, sizeMismatch: reasons.filter((r) => r === 'size-mismatch').length };
+  }
+
+  /**
    * Tells whether any record read by `load` (those whose files are missing
-   * too) or made since holds these bytes, as its canonical image or as one of
+   * or damaged too) or made since holds these bytes, as its canonical image or as one of
    * its duplicates. When none does, a sighting of them is a new picture for
    * the repository (`PhotoObservation.newPicture`).
    *
@@ -73,7 +122,7 @@ export class PhotoIndex {
    * every record of the property as this run left them.
    *
    * @returns the records, or `null` when the index cannot vouch for them (not
-   *   loaded, or some records were left out for missing files)
+   *   loaded, or some records were left out for missing or damaged files)
    */
   recordsForRemoval(): readonly PhotoRecord[] | null {
     return this.#records === null || this.#unfiled.length > 0 ? null : this.#records;

@@ -13,6 +13,7 @@ import { isNotModified } from '../ports/photo-fetcher.js';
 import type { FetchedPhoto, PhotoFetchRequest } from '../ports/photo-fetcher.js';
 import type { GalleryPlace, PhotoObservation, PhotoRecord, StoredVariant } from '../ports/photo-repository.js';
 import type { ExtractionContext } from './extraction-context.js';
+import type { FileProblem } from './photo-index.js';
 import { toExtractionFailure } from './extraction-failure.js';
 import { isSizeUnavailable, photoCandidates } from './photo-candidates.js';
 import type { PhotoCandidate } from './photo-candidates.js';
@@ -142,7 +143,7 @@ async function storeAndRecord(
   photo: ListingPhoto,
   p: PreparedPhoto,
   gallery: GalleryPlace | undefined,
-): Promise<boolean> {
+): Promise<{ readonly created: boolean; readonly restored: FileProblem | null }> {
   // A first look outside the lock spares encoding the variants of copies already stored at a better size.
   const encoded = mustStore(p, findMatch(ctx, p)) ? await encodeVariants(p.upright, ctx.variants) : null;
   return ctx.recordLock(async () => {
@@ -168,7 +169,8 @@ async function storeAndRecord(
     };
     const { created } = await ctx.repository.recordPhoto(boundPhotoObservation(observation));
     ctx.photoIndex.recorded(observation, match);
-    return created;
+    // The files of a record left out for missing or damaged files, stored again: the same photo as recorded.
+    return { created, restored: files === null ? null : ctx.photoIndex.restored(decoded.sha256) };
   });
 }
 
@@ -223,7 +225,9 @@ async function recordKnown(
  * are processed as a newly listed photo. Otherwise downloads, validates and normalises one photo, then, one photo of the
  * property at a time: finds the record of the same picture (by SHA-256, then
  * perceptual hash), stores the original and its variants when the picture
- * is new or this copy is better, and records the sighting. A download or
+ * is new or this copy is better, and records the sighting. A photo whose
+ * record was left out for missing or damaged files (`PhotoIndex.load`) and
+ * whose files are stored again counts as unchanged. A download or
  * decode failure fails only this photo (returned, not thrown); a store or
  * repository failure is thrown, because it would fail every photo after it too.
  *
@@ -253,9 +257,14 @@ export async function processPhoto(ctx: ExtractionContext, source: Source, photo
     ctx.logger.debug({ source, photoId: photo.photoId, notModified: isNotModified(step.fetched) }, 'known photo revalidated: unchanged');
     return recordKnown(ctx, source, photo, step.record, gallery, step.fetched.etag);
   }
-  const created = await storeAndRecord(ctx, source, photo, step, gallery);
+  const { created, restored } = await storeAndRecord(ctx, source, photo, step, gallery);
   const { sha256 } = step.decoded;
-  ctx.logger.debug({ source, photoId: photo.photoId, sha256, created }, 'photo stored');
+  const placeholder = isPlaceholderTone(step.upright.tone);
+  ctx.logger.debug({ source, photoId: photo.photoId, sha256, created, restored }, 'photo stored');
+  if (restored !== null && !created) {
+    ctx.emit({ type: 'photo-unchanged', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, filesRestored: restored });
+    return { kind: 'unchanged', placeholder };
+  }
   ctx.emit({ type: 'photo-stored', propertyId: ctx.property.id, source, photoId: photo.photoId, sha256, created });
-  return { kind: 'stored', created, placeholder: isPlaceholderTone(step.upright.tone) };
+  return { kind: 'stored', created, placeholder };
 }

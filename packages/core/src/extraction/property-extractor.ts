@@ -132,7 +132,7 @@ const hasMethod = (name: string) => (value: unknown) => typeof (value as Record<
 const optionsSchema = z.object({
   scrapers: z.partialRecord(z.enum(SOURCES), z.custom<PhotoScraper>(hasMethod('listPhotos'), 'must be a PhotoScraper')),
   fetcher: z.custom<PhotoFetcher>(hasMethod('fetchPhoto'), 'must be a PhotoFetcher'),
-  store: z.custom<ImageStore>(hasMethod('put'), 'must be an ImageStore'),
+  store: z.custom<ImageStore>((v) => hasMethod('put')(v) && hasMethod('listFiles')(v), 'must be an ImageStore (put, get, list, listFiles)'),
   repository: z.custom<PhotoRepository>((v) => hasMethod('recordPhoto')(v) && hasMethod('markRemoved')(v), 'must be a PhotoRepository'),
   logger: z.custom<Logger>(hasMethod('child'), 'must be a Logger').default(() => noopLogger),
   clock: z.custom<Clock>(hasMethod('now'), 'must be a Clock').default(() => systemClock),
@@ -200,6 +200,12 @@ async function writeManifest(ctx: ExtractionContext): Promise<void> {
   } catch (error) {
     ctx.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'manifest not written');
   }
+}
+
+/** One line per property whose photos' files were stored again (missing, or damaged: another size than recorded). */
+function logRestoredFiles(ctx: ExtractionContext): void {
+  const { missing, sizeMismatch } = ctx.photoIndex.restoredFiles();
+  if (missing + sizeMismatch > 0) ctx.logger.warn({ photos: missing + sizeMismatch, missing, sizeMismatch }, 'photo files stored again');
 }
 
 function safeEmitter(listener: ExtractionEventListener | undefined, logger: Logger): (event: ExtractionEvent) => void {
@@ -274,6 +280,7 @@ export class PropertyExtractor implements PropertyExtracting {
     } finally {
       await this.#release(property.id, parsed.sources, ctx.logger);
     }
+    logRestoredFiles(ctx);
     const outcome = tally.toOutcome();
     ctx.logger.info({ status: outcome.status, newImages: outcome.newImages, failedImages: outcome.failedImages }, 'property finished');
     ctx.emit({ type: 'property-finished', outcome });

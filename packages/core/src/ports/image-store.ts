@@ -22,6 +22,14 @@ export interface StoredFile {
   readonly created: boolean;
 }
 
+/** One stored file of a property, as {@link ImageStore.listFiles} reports it. */
+export interface StoredFileInfo {
+  /** The stored name, `<sha256>.<ext>` or `<sha256>.<variant>.<ext>`. */
+  readonly fileName: string;
+  /** Its size in bytes as stored (a damaged file's size, not the size it should have). */
+  readonly byteLength: number;
+}
+
 /**
  * Stores photo files per property, by name (the name is the content hash plus
  * an extension, so a name always means the same bytes).
@@ -31,18 +39,28 @@ export interface StoredFile {
  * suite.
  *
  * Concurrency: `put` of the same name from several callers at once is safe;
- * exactly one writes. Atomic: a reader never sees a half-written file, and a
- * crash in the middle of `put` leaves no file under `fileName`.
+ * exactly one creates it. Atomic: a reader never sees a half-written file, and a
+ * crash in the middle of `put` leaves no file under `fileName` (or the file
+ * that was there).
+ *
+ * Damage: since a name always means the same bytes, a stored file whose size
+ * differs from the bytes put under its name is damaged (truncated, or
+ * overwritten in place); `put` replaces it. A damaged file of the right size
+ * is not detected (no store hashes its files).
  */
 export interface ImageStore {
   /**
-   * Stores `bytes` as `fileName` of `propertyId` unless that name exists.
-   * Idempotent.
+   * Stores `bytes` as `fileName` of `propertyId` unless that name holds a
+   * file of `bytes.length` bytes already. A file of another size under the
+   * name (a damaged one) is replaced atomically: a reader sees the damaged
+   * or the new file, never a half one (the GridFS store may show no file
+   * for a moment between the two). Idempotent. Concurrent replacements of
+   * one damaged file may each report `created: true`; all leave the new bytes.
    *
    * @param propertyId - owner property (one folder per property)
    * @param fileName - `<sha256>.<ext>`, no path separators
    * @param bytes - the file content
-   * @returns the location and whether this call wrote it
+   * @returns the location and whether this call wrote it (created it, or replaced a damaged file)
    * @throws {@link InvalidInputError} when `fileName` or `propertyId` is not
    *   one plain path segment (see `assertStorePath`)
    */
@@ -64,6 +82,17 @@ export interface ImageStore {
    * @throws {@link InvalidInputError} when `propertyId` is not a plain name
    */
   list(propertyId: PropertyId): Promise<string[]>;
+  /**
+   * Lists the files stored for a property with their sizes, sorted by name:
+   * the names `list` returns, each with its size as stored. One listing, no
+   * file is read (what `PhotoIndex.load` compares with the records' sizes to
+   * find damaged files).
+   *
+   * @param propertyId - owner property
+   * @returns name and size in bytes of each file (no temporary files, no manifest); empty when none
+   * @throws {@link InvalidInputError} when `propertyId` is not a plain name
+   */
+  listFiles(propertyId: PropertyId): Promise<StoredFileInfo[]>;
   /**
    * Optional: writes (or replaces) the property's manifest,
    * {@link MANIFEST_FILE_NAME}, atomically: a reader sees the old or the new

@@ -6,7 +6,7 @@ import type { PropertyId } from '../model/ids.js';
 import { systemClock } from '../ports/clock.js';
 import type { Clock } from '../ports/clock.js';
 import { MANIFEST_FILE_NAME } from '../ports/image-store.js';
-import type { ImageStore, PropertyManifest, StoredFile } from '../ports/image-store.js';
+import type { ImageStore, PropertyManifest, StoredFile, StoredFileInfo } from '../ports/image-store.js';
 import { noopLogger } from '../ports/logger.js';
 import type { Logger } from '../ports/logger.js';
 import { parseInput } from '../validation/index.js';
@@ -52,11 +52,12 @@ function errorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-async function exists(path: string): Promise<boolean> {
+/** The size in bytes of the file at `path`, or `null` when there is none. */
+async function sizeOf(path: string): Promise<number | null> {
   return stat(path).then(
-    () => true,
+    (info) => info.size,
     (error: unknown) => {
-      if (errorCode(error) === 'ENOENT') return false;
+      if (errorCode(error) === 'ENOENT') return null;
       throw error;
     },
   );
@@ -71,8 +72,10 @@ async function exists(path: string): Promise<boolean> {
  * its real name, which fails if the name exists. So a crash leaves no partial
  * file under a real name, the real name appears atomically, and among
  * concurrent writers (in this process or others) exactly one sees
- * `created: true`. Temporary files are never listed; a crash may leave one
- * behind, which {@link FileImageStore.removeTemporaryFiles} deletes.
+ * `created: true`. A file already under the name whose size differs from the
+ * bytes (a damaged one) is replaced by renaming the flushed temporary file
+ * over it, which is atomic too. Temporary files are never listed; a crash may
+ * leave one behind, which {@link FileImageStore.removeTemporaryFiles} deletes.
  *
  * @example
  * ```ts
@@ -146,6 +149,20 @@ export class FileImageStore implements ImageStore {
     }
   }
 
+  /** {@inheritDoc ImageStore.listFiles} */
+  async listFiles(propertyId: PropertyId): Promise<StoredFileInfo[]> {
+    const folder = join(this.rootDir, propertyId);
+    const names = await this.list(propertyId);
+    const files = await Promise.all(
+      names.map(async (fileName) => {
+        const byteLength = await sizeOf(join(folder, fileName));
+        // A file deleted between the listing and its stat is left out, as a later listing would.
+        return byteLength === null ? [] : [{ fileName, byteLength }];
+      }),
+    );
+    return files.flat();
+  }
+
   /**
    * Writes `<rootDir>/<propertyId>/manifest.json` (the property's records as
    * pretty JSON) under a temporary name, flushed, then renamed over the old
@@ -198,13 +215,18 @@ export class FileImageStore implements ImageStore {
   }
 
   async #write(propertyId: PropertyId, target: string, fileName: string, bytes: Uint8Array): Promise<StoredFile> {
-    if (await exists(target)) return { location: target, created: false };
+    const storedSize = await sizeOf(target);
+    if (storedSize === bytes.length) return { location: target, created: false };
     const folder = join(this.rootDir, propertyId);
     await mkdir(folder, { recursive: true });
     const temp = join(folder, `.${fileName}.${randomUUID()}${TEMP_SUFFIX}`);
     try {
       await this.#writeTemp(temp, bytes);
-      return { location: target, created: await this.#publish(temp, target) };
+      if (storedSize === null) return { location: target, created: await this.#publish(temp, target) };
+      // A damaged file (another size than its name's bytes): the rename replaces it atomically.
+      this.#logger.warn({ location: target, storedBytes: storedSize, byteLength: bytes.length }, 'damaged file replaced');
+      await rename(temp, target);
+      return { location: target, created: true };
     } finally {
       await rm(temp, { force: true });
     }
@@ -230,7 +252,7 @@ export class FileImageStore implements ImageStore {
       if (code === 'EEXIST') return false;
       if (code === undefined || !NO_HARD_LINK_CODES.has(code)) throw error;
       this.#logger.warn({ code, location: target }, 'hard links unsupported; publishing by rename');
-      if (await exists(target)) return false;
+      if ((await sizeOf(target)) !== null) return false;
       await rename(temp, target);
       return true;
     }

@@ -1,5 +1,5 @@
 import type { PropertyId } from '../model/ids.js';
-import type { ImageStore, StoredFile } from '../ports/image-store.js';
+import type { ImageStore, StoredFile, StoredFileInfo } from '../ports/image-store.js';
 import { assertStorePath } from './assert-store-path.js';
 
 /**
@@ -28,8 +28,8 @@ export class MemoryImageStore implements ImageStore {
       folder = new Map();
       this.#files.set(propertyId, folder);
     }
-    // Synchronous check-and-set: concurrent callers cannot interleave here, so exactly one creates.
-    if (folder.has(fileName)) return { location, created: false };
+    // Synchronous check-and-set: concurrent callers cannot interleave here, so exactly one creates (or replaces a damaged file).
+    if (folder.get(fileName)?.length === bytes.length) return { location, created: false };
     folder.set(fileName, Buffer.from(bytes));
     return { location, created: true };
   }
@@ -45,5 +45,12 @@ export class MemoryImageStore implements ImageStore {
   async list(propertyId: PropertyId): Promise<string[]> {
     assertStorePath(propertyId);
     return [...(this.#files.get(propertyId)?.keys() ?? [])].sort();
+  }
+
+  /** {@inheritDoc ImageStore.listFiles} */
+  async listFiles(propertyId: PropertyId): Promise<StoredFileInfo[]> {
+    assertStorePath(propertyId);
+    const folder = this.#files.get(propertyId) ?? new Map<string, Buffer>();
+    return (await this.list(propertyId)).map((fileName) => ({ fileName, byteLength: folder.get(fileName)?.length ?? 0 }));
   }
 }

@@ -27,8 +27,8 @@ function expectSameBytes(actual: Buffer | null, expected: Buffer): void {
 }
 
 /**
- * Registers the contract every {@link ImageStore} must pass (put/get/list,
- * idempotence, exactly one creator under concurrency, isolation between
+ * Registers the contract every {@link ImageStore} must pass (put/get/list/listFiles,
+ * idempotence, replacement of a damaged file, exactly one creator under concurrency, isolation between
  * properties, rejection of unsafe names) as a vitest `describe` block.
  *
  * @param name - implementation name shown in the test report
@@ -77,6 +77,31 @@ export function describeImageStoreContract(name: string, factory: ContractFactor
       expectSameBytes(await store().get(propertyId, fileFor(bytes)), bytes);
     });
 
+    it('replaces a file of another size than the bytes put (a damaged file): created: true, the new bytes read back, one file', async () => {
+      const propertyId = freshProperty();
+      const whole = bytesOf('k', 120_000);
+      const name = fileFor(whole);
+      await store().put(propertyId, name, whole.subarray(0, 50_000));
+      const repaired = await store().put(propertyId, name, whole);
+      expect(repaired.created).toBe(true);
+      expectSameBytes(await store().get(propertyId, name), whole);
+      expect(await store().listFiles(propertyId)).toEqual([{ fileName: name, byteLength: 120_000 }]);
+      // A put of the same size after that keeps what is stored.
+      expect((await store().put(propertyId, name, bytesOf('y', 120_000))).created).toBe(false);
+      expectSameBytes(await store().get(propertyId, name), whole);
+    });
+
+    it('ends concurrent puts over a damaged file with the whole bytes, listed once', async () => {
+      const propertyId = freshProperty();
+      const whole = bytesOf('m', 200_000);
+      const name = fileFor(whole);
+      await store().put(propertyId, name, bytesOf('garbage', 10));
+      const results = await Promise.all(Array.from({ length: 6 }, () => store().put(propertyId, name, whole)));
+      expect(results.filter((r) => r.created).length).toBeGreaterThanOrEqual(1);
+      expectSameBytes(await store().get(propertyId, name), whole);
+      expect(await store().listFiles(propertyId)).toEqual([{ fileName: name, byteLength: 200_000 }]);
+    });
+
     it('keeps a copy: changing the caller buffer after put changes nothing stored', async () => {
       const propertyId = freshProperty();
       const bytes = bytesOf('d');
@@ -94,6 +119,21 @@ export function describeImageStoreContract(name: string, factory: ContractFactor
       expect(await store().list(freshProperty())).toEqual([]);
       expect(await store().get(freshProperty(), names[0]?.n ?? 'x.jpg')).toBeNull();
       expect(await store().get(propertyId, fileFor(bytesOf('missing')))).toBeNull();
+    });
+
+    it('lists each file with its size in bytes, sorted by name, like list', async () => {
+      const propertyId = freshProperty();
+      const files = [bytesOf('n', 10), bytesOf('o', 70_000), bytesOf('p', 1)].map((b) => ({
+        fileName: fileFor(b),
+        byteLength: b.length,
+        b,
+      }));
+      for (const f of files) await store().put(propertyId, f.fileName, f.b);
+      const sorted = files.map(({ fileName, byteLength }) => ({ fileName, byteLength })).sort((x, y) => (x.fileName < y.fileName ? -1 : 1));
+      expect(await store().listFiles(propertyId)).toEqual(sorted);
+      expect((await store().listFiles(propertyId)).map((f) => f.fileName)).toEqual(await store().list(propertyId));
+      expect(await store().listFiles(freshProperty())).toEqual([]);
+      await expect(store().listFiles('../outside' as PropertyId)).rejects.toBeInstanceOf(InvalidInputError);
     });
 
     it('keeps properties apart', async () => {

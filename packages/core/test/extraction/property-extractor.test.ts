@@ -129,8 +129,9 @@ describe('PropertyExtractor: storing photos', () => {
     const extractor = new PropertyExtractor({ scrapers, fetcher, store: emptyStore, repository });
     const req = request({ sources: ['zillow'] });
     const again = await extractor.extractProperty(zillowOnly, req);
-    expect(again).toMatchObject({ status: 'completed', unchangedImages: 0, failedImages: 0 });
-    expect(again.newImages + again.duplicateImages).toBe(4);
+    // The same listing photos as recorded, their files stored again: unchanged, not new or duplicate.
+    expect(again).toMatchObject({ status: 'completed', unchangedImages: 4, newImages: 0, duplicateImages: 0, failedImages: 0 });
+    expect(req.events.filter((e) => e.type === 'photo-unchanged' && e.filesRestored === 'missing')).toHaveLength(4);
     expect((await emptyStore.list(zillowOnly.id)).sort()).toEqual([...before].sort());
     expect(await repository.listPhotos(zillowOnly.id)).toHaveLength(4);
   });
@@ -149,7 +150,7 @@ describe('PropertyExtractor: storing photos', () => {
       zillowOnly,
       request({ sources: ['zillow'] }),
     );
-    expect(again).toMatchObject({ status: 'completed', failedImages: 0 });
+    expect(again).toMatchObject({ status: 'completed', failedImages: 0, unchangedImages: 4, newImages: 0, duplicateImages: 0 });
     expect(await store.list(zillowOnly.id)).toEqual(before);
     expect(await repository.listPhotos(zillowOnly.id)).toHaveLength(4);
   });
@@ -384,6 +385,13 @@ describe('PropertyExtractor: validation and listeners', () => {
       });
     expect(call).toThrow(InvalidInputError);
     expect(call).toThrow(/fetcher: must be a PhotoFetcher; photoConcurrency: .*; maxPixels: /);
+    // A store written before `listFiles` (sizes, to find damaged files) is refused up front, not at the first property.
+    const { put, get, list } = world.store;
+    const older = { put, get, list } as never;
+    const { scrapers, fetcher, repository } = world;
+    expect(() => new PropertyExtractor({ scrapers, fetcher, store: older, repository })).toThrow(
+      /store: must be an ImageStore .*listFiles/,
+    );
   });
 
   it('rejects a request for a source without a scraper, or with no source', async () => {

@@ -21,6 +21,7 @@ export const EXTRACTION_METRIC_NAMES = Object.freeze({
   sourceCircuitOpen: 'extraction_source_circuit_open',
   failures: 'extraction_failures_total',
   listingPages: 'extraction_listing_pages_total',
+  photoFilesRestored: 'extraction_photo_files_restored_total',
 });
 
 /** Buckets of the job duration histogram, in seconds (the original design's). */
@@ -58,6 +59,7 @@ export interface ExtractionMetricsOptions {
  * | `extraction_source_circuit_open` | gauge | `source` | 1 while the source's circuit breaker is not closed, else 0 |
  * | `extraction_failures_total` | counter | `source` (`none` when not tied to one), `code` | every failure of the properties this worker finished (`LAYOUT_CHANGED`: a parser needs an update) |
  * | `extraction_listing_pages_total` | counter | `source`, `mode` (`http`, `browser`) | listing pages this worker's runs read, by what served them (`photos-listed` events whose scraper said; ours) |
+ * | `extraction_photo_files_restored_total` | counter | `source`, `reason` (`missing`, `size-mismatch`) | photos whose files this worker's runs stored again because one was missing or damaged (`photo-unchanged` events with `filesRestored`; also counted `unchanged` in `extraction_images_total`; ours) |
  *
  * @example
  * ```ts
@@ -83,6 +85,7 @@ export class ExtractionMetrics {
   private readonly workersActive: Gauge;
   private readonly failures: Counter<'source' | 'code'>;
   private readonly listingPages: Counter<'source' | 'mode'>;
+  private readonly filesRestored: Counter<'source' | 'reason'>;
   private readonly logger: Logger;
 
   /**
@@ -131,6 +134,12 @@ export class ExtractionMetrics {
       labelNames: ['source', 'mode'],
       registers,
     });
+    this.filesRestored = new Counter({
+      name: n.photoFilesRestored,
+      help: 'Photos whose files were stored again, by source and reason (missing, size-mismatch: a damaged file)',
+      labelNames: ['source', 'reason'],
+      registers,
+    });
     this.workersActive = new Gauge({ name: n.workersActive, help: '1 while this worker takes jobs, else 0', registers });
     registerCircuitOpen(registers, options.circuitStates);
     if (options.processMetrics === true) collectDefaultMetrics({ register: this.registry });
@@ -147,7 +156,8 @@ export class ExtractionMetrics {
 
   /**
    * Counts one extraction event into `extraction_images_total` (photo
-   * events), `extraction_listing_pages_total` (`photos-listed` that says
+   * events, and `extraction_photo_files_restored_total` for an unchanged photo
+   * whose files were stored again), `extraction_listing_pages_total` (`photos-listed` that says
    * which fetch mode served the page), or into `extraction_properties_total`
    * and `extraction_failures_total` (`property-finished`: its status and failures).
    *
@@ -163,6 +173,7 @@ export class ExtractionMetrics {
         return;
       case 'photo-unchanged':
         this.images.inc({ source: event.source, status: 'unchanged' });
+        if (event.filesRestored !== undefined) this.filesRestored.inc({ source: event.source, reason: event.filesRestored });
         return;
       case 'photo-failed':
         if (event.failure.source !== null) this.images.inc({ source: event.failure.source, status: 'failed' });

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { GridFSBucket, MongoServerError, ObjectId } from 'mongodb';
 import type { Collection, Db, GridFSFile } from 'mongodb';
 import { assertStorePath } from '@phx/core';
-import type { ImageStore, PropertyId, StoredFile } from '@phx/core';
+import type { ImageStore, PropertyId, StoredFile, StoredFileInfo } from '@phx/core';
 
 /** Default GridFS bucket of photo files: collections `images.files` and `images.chunks`. */
 export const IMAGES_BUCKET = 'images';
@@ -24,6 +24,12 @@ interface ImageFileMetadata {
   readonly fileName: string;
 }
 
+/** The `metadata` of an upload that will replace a damaged file, until it takes the file's name. */
+interface ReplacementMetadata {
+  /** The GridFS name of the file it replaces. */
+  readonly replacing: string;
+}
+
 function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === 11000;
 }
@@ -40,6 +46,14 @@ function isDuplicateKey(error: unknown): boolean {
  * concurrent uploads of one name (from any process) only one file document
  * passes the unique index; the others delete their chunks and report
  * `created: false`. Puts of one name from this process also share one upload.
+ *
+ * A damaged file (another size than the bytes put under its name) is
+ * replaced: the new bytes are uploaded under a temporary name, then the
+ * damaged file document is deleted and the new one renamed to the file's
+ * name. A reader between those two single-document writes finds no file
+ * (never a half one); a crash in between leaves no file under the name, which
+ * the next run stores again, and an unfinished upload that
+ * {@link GridFsImageStore.removeOrphanChunks} deletes.
  *
  * @example
  * ```ts
@@ -131,25 +145,33 @@ export class GridFsImageStore implements ImageStore {
 
   /** {@inheritDoc ImageStore.list} */
   async list(propertyId: PropertyId): Promise<string[]> {
+    return (await this.listFiles(propertyId)).map((f) => f.fileName);
+  }
+
+  /** {@inheritDoc ImageStore.listFiles} */
+  async listFiles(propertyId: PropertyId): Promise<StoredFileInfo[]> {
     assertStorePath(propertyId);
-    const files = await this.files.find({ 'metadata.propertyId': propertyId }, { projection: { metadata: 1 } }).toArray();
+    const files = await this.files.find({ 'metadata.propertyId': propertyId }, { projection: { metadata: 1, length: 1 } }).toArray();
     return files
-      .map((f) => (f.metadata as ImageFileMetadata | undefined)?.fileName ?? '')
-      .filter((n) => n !== '')
-      .sort();
+      .map((f) => ({ fileName: (f.metadata as ImageFileMetadata | undefined)?.fileName ?? '', byteLength: f.length }))
+      .filter((f) => f.fileName !== '')
+      .sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   }
 
   /**
    * Deletes chunks that no file document references: what an upload that
-   * crashed (or lost the race for a name) left behind. Chunks of uploads
-   * younger than `olderThanMs` are kept: they may still be in progress.
+   * crashed (or lost the race for a name) left behind; and the replacement
+   * uploads of damaged files a crash left under their temporary name, with
+   * their chunks. Uploads younger than `olderThanMs` are kept: they may
+   * still be in progress.
    *
-   * @param olderThanMs - minimum age in ms, judged by the chunk id's time; default 3 600 000 (1 h)
+   * @param olderThanMs - minimum age in ms, judged by the chunk and file ids' time; default 3 600 000 (1 h)
    * @returns how many chunks were deleted
    */
   async removeOrphanChunks(olderThanMs = 3_600_000): Promise<number> {
     // ObjectIds count whole seconds: the cutoff rounds up, so 0 takes every chunk up to now.
     const cutoff = ObjectId.createFromTime(Math.floor((Date.now() - olderThanMs) / 1000) + 1);
+    await this.files.deleteMany({ _id: { $lt: cutoff }, 'metadata.replacing': { $exists: true } });
     const fileIds = await this.chunks.distinct('files_id', { files_id: { $lt: cutoff } });
     const referenced = new Set(
       (await this.files.find({ _id: { $in: fileIds } }, { projection: { _id: 1 } }).toArray()).map((f) => String(f._id)),
@@ -162,7 +184,9 @@ export class GridFsImageStore implements ImageStore {
   private async upload(propertyId: PropertyId, fileName: string, bytes: Buffer): Promise<StoredFile> {
     const location = this.locationOf(propertyId, fileName);
     const name = this.gridName(propertyId, fileName);
-    if ((await this.files.countDocuments({ filename: name }, { limit: 1 })) > 0) return { location, created: false };
+    const stored = await this.files.findOne({ filename: name }, { projection: { _id: 1, length: 1 } });
+    if (stored !== null && stored.length === bytes.length) return { location, created: false };
+    if (stored !== null) return this.replace(propertyId, fileName, bytes, stored._id);
     const metadata: ImageFileMetadata = { propertyId, fileName };
     const stream = this.bucket.openUploadStream(name, { metadata });
     try {
@@ -173,6 +197,28 @@ export class GridFsImageStore implements ImageStore {
       if (isDuplicateKey(error)) return { location, created: false };
       throw error;
     }
+  }
+
+  /** Replaces the damaged file `damagedId` of the name: upload under a temporary name, then swap the file documents. */
+  private async replace(propertyId: PropertyId, fileName: string, bytes: Buffer, damagedId: ObjectId): Promise<StoredFile> {
+    const location = this.locationOf(propertyId, fileName);
+    const name = this.gridName(propertyId, fileName);
+    const replacing: ReplacementMetadata = { replacing: name };
+    const stream = this.bucket.openUploadStream(`${name}.${new ObjectId().toHexString()}.tmp`, { metadata: replacing });
+    try {
+      await pipeline(Readable.from([bytes]), stream);
+      await this.files.deleteOne({ _id: damagedId });
+      const metadata: ImageFileMetadata = { propertyId, fileName };
+      await this.files.updateOne({ _id: stream.id }, { $set: { filename: name, metadata } });
+    } catch (error) {
+      await this.files.deleteOne({ _id: stream.id });
+      await this.chunks.deleteMany({ files_id: stream.id });
+      // Another process put the whole file under the name first.
+      if (isDuplicateKey(error)) return { location, created: false };
+      throw error;
+    }
+    await this.chunks.deleteMany({ files_id: damagedId });
+    return { location, created: true };
   }
 
   private gridName(propertyId: string, fileName: string): string {

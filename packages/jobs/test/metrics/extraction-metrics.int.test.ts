@@ -139,6 +139,24 @@ describe('ExtractionMetrics', () => {
     ]);
   });
 
+  it('counts photos whose files were stored again by source and reason, beside their unchanged image count', async () => {
+    const metrics = new ExtractionMetrics();
+    const unchanged = { type: 'photo-unchanged', propertyId, photoId: 'p', sha256: sha } as const;
+    metrics.recordEvent({ ...unchanged, source: 'zillow', filesRestored: 'size-mismatch' });
+    metrics.recordEvent({ ...unchanged, source: 'zillow', filesRestored: 'size-mismatch' });
+    metrics.recordEvent({ ...unchanged, source: 'redfin', filesRestored: 'missing' });
+    metrics.recordEvent({ ...unchanged, source: 'redfin' });
+    const text = await metrics.registry.metrics();
+    expect(linesOf(text, 'extraction_photo_files_restored_total')).toEqual([
+      'extraction_photo_files_restored_total{source="zillow",reason="size-mismatch"} 2',
+      'extraction_photo_files_restored_total{source="redfin",reason="missing"} 1',
+    ]);
+    expect(linesOf(text, 'extraction_images_total')).toEqual([
+      'extraction_images_total{source="zillow",status="unchanged"} 2',
+      'extraction_images_total{source="redfin",status="unchanged"} 2',
+    ]);
+  });
+
   it('passes every event on to the run and to the observer', async () => {
     const seen: string[] = [];
     const inner: PropertyExtracting = {

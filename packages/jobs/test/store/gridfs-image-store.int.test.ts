@@ -51,4 +51,31 @@ describe('GridFsImageStore on MongoDB', () => {
     expect(await store.removeOrphanChunks(0)).toBe(1);
     expect((await store.put(propertyId, 'half.jpg', Buffer.alloc(10, 'y'))).created).toBe(true);
   });
+
+  it('replaces a damaged file with one file document and no chunk left over, and removes a replacement a crash left', async () => {
+    const propertyId = toPropertyId('3 Repair Way, Phoenix, AZ 85001');
+    const files = tdb.db.collection('images.files');
+    const chunks = tdb.db.collection('images.chunks');
+    await store.put(propertyId, 'r.jpg', Buffer.alloc(40_000, 'r').subarray(0, 1000));
+    const damagedId = (await files.findOne({ filename: `${propertyId}/r.jpg` }))?._id;
+    expect((await store.put(propertyId, 'r.jpg', Buffer.alloc(40_000, 'r'))).created).toBe(true);
+    const now = await files.find({ filename: { $regex: `^${propertyId}/r\\.jpg` } }).toArray();
+    expect(now.map((f) => [f['filename'], f['length'], f['metadata']])).toEqual([
+      [`${propertyId}/r.jpg`, 40_000, { propertyId, fileName: 'r.jpg' }],
+    ]);
+    expect(await chunks.countDocuments({ files_id: damagedId })).toBe(0);
+    expect(await store.removeOrphanChunks(0)).toBe(0);
+
+    // A replacement upload whose process died before the swap: not listed, deleted with its chunks.
+    const { GridFSBucket } = await import('mongodb');
+    const upload = new GridFSBucket(tdb.db, { bucketName: 'images' }).openUploadStream(`${propertyId}/r.jpg.dead.tmp`, {
+      metadata: { replacing: `${propertyId}/r.jpg` },
+    });
+    upload.end(Buffer.alloc(10, 'z'));
+    await new Promise((resolve) => upload.once('finish', resolve));
+    expect(await store.listFiles(propertyId)).toEqual([{ fileName: 'r.jpg', byteLength: 40_000 }]);
+    expect(await store.removeOrphanChunks(0)).toBe(1);
+    expect(await files.countDocuments({ _id: upload.id })).toBe(0);
+    expect((await store.get(propertyId, 'r.jpg'))?.length).toBe(40_000);
+  });
 });
