@@ -83,7 +83,7 @@ function toProperty(row: CsvRow, issues: InputIssue[]): Property | null {
     return { id: toPropertyId(address), address, listingUrls };
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    // No letter or digit, or too long to name the property's folder.
+    // No Latin letter or digit, or too long to name the property's folder.
     for (const issue of error.issues) issues.push({ path: `line ${line}`, message: `address ${issue.message}` });
     return null;
   }

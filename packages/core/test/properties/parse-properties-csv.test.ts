@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors/index.js';
-import { parsePropertiesCsv } from '../../src/properties/index.js';
+import { parsePropertiesCsv, readPropertiesCsvRows } from '../../src/properties/index.js';
 
 const ZILLOW = 'https://www.zillow.com/homedetails/1-Main-St-Phoenix-AZ-85001/123_zpid/';
 const REDFIN = 'https://www.redfin.com/AZ/Phoenix/1-Main-St-85001/home/456';
@@ -53,8 +53,21 @@ describe('parsePropertiesCsv', () => {
       { path: 'line 4', message: expect.stringMatching(/^zillow_url "http:\/\/www.zillow.com\/x" is not an https URL/) },
       { path: 'line 4', message: expect.stringMatching(/^redfin_url "ftp:\/\/redfin.com\/y" is not an https URL/) },
       { path: 'line 5', message: 'duplicate property id "1-main-st-phoenix-az" (same address as line 2)' },
-      { path: 'line 6', message: 'address "---" has no letter or digit' },
+      { path: 'line 6', message: expect.stringMatching(/^address "---" has no Latin letter or digit \(a-z, 0-9; /) },
       { path: 'line 7', message: expect.stringMatching(/^zillow_url "not a url" is not an https URL/) },
+    ]);
+  });
+
+  it('reads the rows around an address in another script, naming the rule that address breaks', () => {
+    const rows = readPropertiesCsvRows(['address', '"1 Main St, Phoenix"', 'Улица Ленина', '"2 Elm Ave, Mesa"'].join('\n'));
+    expect(rows.rows.map((r) => r.line)).toEqual([2, 4]);
+    expect(rows.invalid).toEqual([
+      {
+        line: 3,
+        reason:
+          'address "Улица Ленина" has no Latin letter or digit (a-z, 0-9; accents are dropped), which a property id is made of: ' +
+          'write the address in Latin letters, as the sites list US addresses',
+      },
     ]);
   });
 
