@@ -59,6 +59,7 @@ const PHOENIX_CSV = [
   '"300 N 3rd Ave, Phoenix, AZ 85003",https://www.redfin.com/AZ/Phoenix/300-N-3rd-Ave-85003/home/3003,', // line 5: Redfin URL in zillow_url
   '"100 n 1st ave phoenix az 85003",,', // line 6: same address as line 2
   '"400 N 4th Ave, Phoenix, AZ 85003",,',
+  '"700 N 7th Ave, Phoenix, AZ 85003",,,corner lot', // line 8: a value past the header's columns
 ].join('\n');
 
 describe('the property catalog over GraphQL', () => {
@@ -109,6 +110,12 @@ describe('the property catalog over GraphQL', () => {
         { line: 4, reason: 'address is missing' },
         { line: 5, reason: expect.stringContaining('zillow_url') },
         { line: 6, reason: expect.stringContaining('same address as line 2') },
+        {
+          line: 8,
+          reason: expect.stringMatching(
+            /^4 values but the header has 3 columns \(address,zillow_url,redfin_url\), so "corner lot" would be lost: /,
+          ),
+        },
       ],
     });
     const before = await page({ filter: { label: 'phoenix-2025' } });

@@ -22,7 +22,26 @@ export const PROPERTIES_CSV_COLUMNS: readonly string[] = Object.freeze(['address
 
 interface CsvRow {
   readonly record: Readonly<Record<string, string | undefined>>;
-  readonly info: { readonly lines: number };
+  /** `error` is csv-parse's `CSV_RECORD_INCONSISTENT_COLUMNS` for a row with fewer or more values than the header. */
+  readonly info: { readonly lines: number; readonly error?: CsvError };
+}
+
+/**
+ * The problem of a row with more values than the header has columns, when a value past the last column is not empty
+ * (csv-parse, with `relax_column_count`, reads the row's first values and names every value in `info.error.record`).
+ *
+ * @returns the message, or `null` when nothing past the header's columns would be lost
+ */
+function overlongRowIssue(row: CsvRow, header: readonly string[]): string | null {
+  const error = row.info.error;
+  const values = error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ? error['record'] : undefined;
+  if (!Array.isArray(values)) return null;
+  const extra = values.slice(header.length).filter((v) => typeof v === 'string' && v !== '');
+  if (extra.length === 0) return null;
+  return (
+    `${values.length} values but the header has ${header.length} columns (${header.join(',')}), so ` +
+    `${extra.map((v) => JSON.stringify(v)).join(', ')} would be lost: quote a value that holds a comma, or name the extra column in the header`
+  );
 }
 
 function parseRows(text: string, what: string): { header: string[]; rows: CsvRow[] } {
@@ -110,8 +129,9 @@ export interface PropertiesCsvRows {
 /**
  * Reads the rows of a properties CSV (see {@link parsePropertiesCsv} for the
  * shape) without refusing the file for a bad row: a row with no address, a
- * URL that is not https, or the same property id as an earlier row is listed
- * in `invalid` with its line number and reason, the rest are read.
+ * URL that is not https, the same property id as an earlier row, or a
+ * non-empty value past the header's columns (an unquoted comma, most often)
+ * is listed in `invalid` with its line number and reason, the rest are read.
  *
  * @param text - the CSV text
  * @param options - `name` of the CSV for error messages
@@ -150,6 +170,12 @@ function readRowsAndIssues(
   const good: PropertiesCsvRow[] = [];
   for (const row of rows) {
     const line = row.info.lines;
+    const overlong = overlongRowIssue(row, header);
+    if (overlong !== null) {
+      // Its values are likely shifted: the other checks would only add noise.
+      problems.push({ line, message: overlong });
+      continue;
+    }
     const issues: InputIssue[] = [];
     const property = toProperty(row, issues);
     const earlier = property === null ? undefined : firstLineOf.get(property.id);
@@ -169,15 +195,18 @@ function readRowsAndIssues(
 /**
  * Reads the user's properties CSV: a header row naming at least `address`
  * (case and surrounding blanks ignored), optionally `zillow_url` and
- * `redfin_url` (empty cells allowed); other columns are ignored, blank lines
- * skipped, a UTF-8 BOM accepted. Each property's id is `toPropertyId(address)`.
+ * `redfin_url` (empty cells allowed); other named columns are ignored, blank
+ * lines skipped, a UTF-8 BOM accepted; a row may have fewer values than the
+ * header (the missing ones are empty) and empty ones past it, but not a
+ * non-empty value past it. Each property's id is `toPropertyId(address)`.
  *
  * @param text - the CSV text
  * @param options - `name` of the CSV for error messages
  * @returns the properties in file order (empty when the file has only a header)
  * @throws {@link InvalidInputError} listing every bad row by its line number
  *   (the header is line 1): missing address, URL that is not https, two rows
- *   with the same property id; or a missing header / malformed CSV
+ *   with the same property id, a value past the header's columns; or a missing
+ *   header / malformed CSV
  * @example
  * ```ts
  * const properties = parsePropertiesCsv('address,zillow_url,redfin_url\n"4732 W Davis Rd, Glendale, AZ 85306",,\n');

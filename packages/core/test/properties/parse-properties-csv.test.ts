@@ -16,7 +16,7 @@ function issuesOf(text: string): { path: string; message: string }[] {
 }
 
 describe('parsePropertiesCsv', () => {
-  it('reads addresses and optional listing URLs, ignoring extra columns and blank lines', () => {
+  it('reads addresses and optional listing URLs, ignoring columns it does not read and blank lines', () => {
     const text = [
       '\uFEFF Address ,zillow_url,redfin_url,notes',
       `"1 Main St, Phoenix, AZ 85001",${ZILLOW},${REDFIN},corner lot`,
@@ -68,6 +68,33 @@ describe('parsePropertiesCsv', () => {
           'address "Улица Ленина" has no Latin letter or digit (a-z, 0-9; accents are dropped), which a property id is made of: ' +
           'write the address in Latin letters, as the sites list US addresses',
       },
+    ]);
+  });
+
+  it("reports a row with a value past the header's columns by line and counts, reading the rows around it", () => {
+    const text = [
+      'address,zillow_url',
+      '"1 Main St, Phoenix",',
+      `"2 Elm Ave, Mesa",${ZILLOW},corner lot`,
+      '3 Oak Rd, Tempe, AZ 85281',
+      '"4 Pine Ln, Chandler",,,',
+    ].join('\n');
+    const read = readPropertiesCsvRows(text);
+    // Empty cells past the header lose nothing: that row is read.
+    expect(read.rows.map((r) => [r.line, r.property.address])).toEqual([
+      [2, '1 Main St, Phoenix'],
+      [5, '4 Pine Ln, Chandler'],
+    ]);
+    const extra = (values: number, lost: string) =>
+      `${values} values but the header has 2 columns (address,zillow_url), so ${lost} would be lost: ` +
+      'quote a value that holds a comma, or name the extra column in the header';
+    expect(read.invalid).toEqual([
+      { line: 3, reason: extra(3, '"corner lot"') },
+      { line: 4, reason: extra(3, '"AZ 85281"') },
+    ]);
+    expect(issuesOf(text)).toEqual([
+      { path: 'line 3', message: extra(3, '"corner lot"') },
+      { path: 'line 4', message: extra(3, '"AZ 85281"') },
     ]);
   });
 
