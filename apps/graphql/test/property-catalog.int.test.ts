@@ -128,6 +128,13 @@ describe('the property catalog over GraphQL', () => {
   it('a CSV without an address header is BAD_USER_INPUT; a read key cannot import', async () => {
     const body = await ask(IMPORT, { csv: 'street,zillow_url\n1 Main St,\n' });
     expect(body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    const unclosed = await ask(IMPORT, { csv: 'address\n"1 Main St, Phoenix"\n"2 Elm Ave, Mesa\n3 Oak Rd\n4 Pine Ln\n' });
+    expect(unclosed.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [
+        { path: 'line 3', message: expect.stringMatching(/^Quote Not Closed: the quoted value that opens on line 3 has no closing quote/) },
+      ],
+    });
     const forbidden = await ask(IMPORT, { csv: PHOENIX_CSV }, read);
     expect(forbidden.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });

@@ -51,6 +51,11 @@ describe('phx-extract properties (the built CLI on the catalog)', () => {
     expect(first.stdout).toContain(
       'line 7: 4 values but the header has 3 columns (address,zillow_url,redfin_url), so "corner lot" would be lost: ',
     );
+    const unclosed = join(dir, 'unclosed.csv');
+    await writeFile(unclosed, ['address', '"9 Quote St, Austin, TX 78701"', '"10 Open St, Austin', '11 Lost St', '12 Lost St'].join('\n'));
+    const refused = await cli('properties', 'import', unclosed);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('line 3: Quote Not Closed: the quoted value that opens on line 3 has no closing quote');
     const second = await cli('properties', 'import', csv, '--label', 'austin-2026');
     expect(second.stdout).toContain(`Imported ${csv}: 0 added, 0 updated, 2 unchanged, 4 invalid`);
 

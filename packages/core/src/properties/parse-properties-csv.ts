@@ -57,10 +57,46 @@ function parseRows(text: string, what: string): { header: string[]; rows: CsvRow
     }) as CsvRow[];
     return { header, rows };
   } catch (error) {
-    const line = error instanceof CsvError ? (error as CsvError & { lines?: number }).lines : undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new InvalidInputError(what, [{ path: line === undefined ? '' : `line ${line}`, message }], { cause: error });
+    throw new InvalidInputError(what, [malformedCsvIssue(text, error)], { cause: error });
   }
+}
+
+/**
+ * The line (1-based, as an editor counts lines) where the quoted value csv-parse was reading when it failed opens.
+ * csv-parse's `bytes` is then the offset, in the file's UTF-8 bytes, of the last delimiter it read outside quotes (or
+ * just past the last row's end), so the value's opening quote is the first one from there.
+ *
+ * @returns the line, or `undefined` when the error carries no offset or no quote follows it
+ */
+function quotedValueLine(text: string, error: CsvError): number | undefined {
+  const from = error['bytes'];
+  if (typeof from !== 'number') return undefined;
+  const bytes = Buffer.from(text, 'utf8');
+  const quote = bytes.indexOf('"', from);
+  return quote < 0
+    ? undefined
+    : bytes
+        .subarray(0, quote)
+        .toString('utf8')
+        .split(/\r\n|\r|\n/).length;
+}
+
+/** The issue of a CSV csv-parse refused: for a quote never closed, the line where it opens; else the line csv-parse names. */
+function malformedCsvIssue(text: string, error: unknown): InputIssue {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof CsvError)) return { path: '', message };
+  // csv-parse names the line where the file ends, far from the quote that swallowed the rest of it.
+  const opened = error.code === 'CSV_QUOTE_NOT_CLOSED' ? quotedValueLine(text, error) : undefined;
+  if (opened !== undefined) {
+    return {
+      path: `line ${opened}`,
+      message:
+        `Quote Not Closed: the quoted value that opens on line ${opened} has no closing quote, so the rest of the file is inside it; ` +
+        'close it, or write a quote inside a value as two ("")',
+    };
+  }
+  const line = error['lines'];
+  return { path: typeof line === 'number' ? `line ${line}` : '', message };
 }
 
 function checkUrl(source: Source, value: string, line: number, issues: InputIssue[]): string | undefined {

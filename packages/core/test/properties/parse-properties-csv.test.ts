@@ -111,6 +111,23 @@ describe('parsePropertiesCsv', () => {
     expect(issue?.message).toMatch(/Quote Not Closed/);
   });
 
+  it.each([
+    ['the first value of a row, lines before the end', 'address\n"1 Main St\n2 Elm Ave\n3 Oak Rd\n', 2],
+    ['a later value of a row', `address,zillow_url\n"1 Main St",\n"2 Elm Ave","${ZILLOW}\n3 Oak Rd,\n4 Pine Ln,\n`, 3],
+    ['a row after a value spanning lines and blank lines', 'address\n"1 Main\nSt"\n\n\n  "2 Elm Ave\n3 Oak Rd', 6],
+    ['a file with a BOM, CRLF line ends and non-ASCII letters', '\uFEFFaddress\r\n"Ärztestraße 1"\r\n"2 Elm Ave\r\n3 Oak Rd\r\n', 3],
+  ])('names the line where an unclosed quoted value opens: %s', (_name, text, line) => {
+    const issues = issuesOf(text);
+    expect(issues).toEqual([
+      {
+        path: `line ${line}`,
+        message:
+          `Quote Not Closed: the quoted value that opens on line ${line} has no closing quote, so the rest of the file is inside it; ` +
+          'close it, or write a quote inside a value as two ("")',
+      },
+    ]);
+  });
+
   it('uses the given name in the error message', () => {
     expect(() => parsePropertiesCsv('address\n,\n', { name: 'data/p.csv' })).toThrow(/^Invalid data\/p.csv: line 2: address is missing$/);
   });
