@@ -27,12 +27,18 @@ describe('schedule form', () => {
     selection: 'all' as const,
     label: '',
     propertyIds: '',
-    sources: [],
+    sources: ['zillow', 'redfin'],
     timeLimitHours: '',
   };
 
-  it('builds the input: trimmed name, the default zone, every source when none ticked', () => {
-    expect(toScheduleInput(base)).toEqual({ input: { name: 'nightly', cron: '0 3 * * *', timeZone: 'America/Phoenix', all: true } });
+  it('builds the input: trimmed name, the default zone, the ticked sources', () => {
+    expect(toScheduleInput(base)).toEqual({
+      input: { name: 'nightly', cron: '0 3 * * *', timeZone: 'America/Phoenix', all: true, sources: ['zillow', 'redfin'] },
+    });
+  });
+
+  it('refuses no ticked source (unticking both must not read both; the API refuses an empty list)', () => {
+    expect(toScheduleInput({ ...base, sources: [] })).toEqual({ problems: ['Choose at least one source.'] });
   });
 
   it('takes property ids split by commas and white space, each once, and the ticked sources', () => {
@@ -50,7 +56,14 @@ describe('schedule form', () => {
 
   it("sets each run's own time limit from hours (none when empty), and names a limit out of range", () => {
     expect(toScheduleInput({ ...base, timeLimitHours: ' 48 ' })).toEqual({
-      input: { name: 'nightly', cron: '0 3 * * *', timeZone: 'America/Phoenix', all: true, timeoutSeconds: 172_800 },
+      input: {
+        name: 'nightly',
+        cron: '0 3 * * *',
+        timeZone: 'America/Phoenix',
+        all: true,
+        sources: ['zillow', 'redfin'],
+        timeoutSeconds: 172_800,
+      },
     });
     expect(toScheduleInput({ ...base, timeLimitHours: '0.5' })).toMatchObject({ input: { timeoutSeconds: 1_800 } });
     for (const bad of ['0', '-1', 'soon', '721'])

@@ -101,7 +101,7 @@ export interface JobApi {
    * Lists the stored photos of a property, oldest first (empty when none).
    *
    * @param propertyId - the property's id or its address, as the client gave it (read with core's `propertyIdArgument`)
-   * @throws InvalidInputError (`BAD_USER_INPUT`) naming `propertyId` when it has no letter or digit or is too long
+   * @throws InvalidInputError (`BAD_USER_INPUT`) naming `propertyId` when it has no Latin letter or digit or is too long
    */
   listPhotos(propertyId: string): Promise<readonly PhotoRecord[]>;
 }

@@ -74,10 +74,11 @@ describe('property ids: the image store and /images accept the same ids; longer 
     expect(error?.message).toMatch(/255/);
   });
 
-  it('names the propertyId argument when it has no letter or digit (images and photos), and reads an address-like id as its slug', async () => {
+  it('names the propertyId argument when it has no Latin letter or digit (images and photos), and reads an address-like id as its slug', async () => {
     for (const [field, value] of [
       ['images', ''],
       ['photos', '!!!'],
+      ['photos', 'Улица'],
     ] as const) {
       const response = await postGraphql<unknown>(
         url,
@@ -87,7 +88,10 @@ describe('property ids: the image store and /images accept the same ids; longer 
       );
       const [error] = response.body.errors ?? [];
       expect(error?.extensions?.['code'], field).toBe('BAD_USER_INPUT');
-      expect(error?.message).toBe(`Invalid argument: propertyId: "${value}" has no letter or digit (give a property id or an address)`);
+      expect(error?.message).toBe(
+        `Invalid argument: propertyId: "${value}" has no Latin letter or digit (a-z, 0-9; accents are dropped), which a property id ` +
+          'is made of: write the address in Latin letters, as the sites list US addresses (give a property id or an address)',
+      );
     }
     const slug = await postGraphql<{ photos: unknown[] }>(
       url,

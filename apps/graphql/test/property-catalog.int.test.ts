@@ -59,6 +59,7 @@ const PHOENIX_CSV = [
   '"300 N 3rd Ave, Phoenix, AZ 85003",https://www.redfin.com/AZ/Phoenix/300-N-3rd-Ave-85003/home/3003,', // line 5: Redfin URL in zillow_url
   '"100 n 1st ave phoenix az 85003",,', // line 6: same address as line 2
   '"400 N 4th Ave, Phoenix, AZ 85003",,',
+  '"700 N 7th Ave, Phoenix, AZ 85003",,,corner lot', // line 8: a value past the header's columns
 ].join('\n');
 
 describe('the property catalog over GraphQL', () => {
@@ -109,6 +110,12 @@ describe('the property catalog over GraphQL', () => {
         { line: 4, reason: 'address is missing' },
         { line: 5, reason: expect.stringContaining('zillow_url') },
         { line: 6, reason: expect.stringContaining('same address as line 2') },
+        {
+          line: 8,
+          reason: expect.stringMatching(
+            /^4 values but the header has 3 columns \(address,zillow_url,redfin_url\), so "corner lot" would be lost: /,
+          ),
+        },
       ],
     });
     const before = await page({ filter: { label: 'phoenix-2025' } });
@@ -121,6 +128,13 @@ describe('the property catalog over GraphQL', () => {
   it('a CSV without an address header is BAD_USER_INPUT; a read key cannot import', async () => {
     const body = await ask(IMPORT, { csv: 'street,zillow_url\n1 Main St,\n' });
     expect(body.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    const unclosed = await ask(IMPORT, { csv: 'address\n"1 Main St, Phoenix"\n"2 Elm Ave, Mesa\n3 Oak Rd\n4 Pine Ln\n' });
+    expect(unclosed.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      issues: [
+        { path: 'line 3', message: expect.stringMatching(/^Quote Not Closed: the quoted value that opens on line 3 has no closing quote/) },
+      ],
+    });
     const forbidden = await ask(IMPORT, { csv: PHOENIX_CSV }, read);
     expect(forbidden.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });

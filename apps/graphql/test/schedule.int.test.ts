@@ -78,6 +78,18 @@ describe('schedule operations over HTTP', () => {
       code: 'BAD_USER_INPUT',
       issues: [{ path: 'timeoutSeconds', message: '0 is not a whole number of seconds from 1 to 2592000 (1 s to 30 days)' }],
     });
+    const noSources = await postGraphql(url, CREATE, {
+      input: { name: 'no-sources', cron: '0 3 * * *', addresses: [DAVIS_ADDRESS], sources: [] },
+    });
+    expect(noSources.body.errors?.[0]?.extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      issues: [
+        {
+          path: 'sources',
+          message: 'is empty; name at least one source (zillow, redfin), or leave sources out (or null) to read every source',
+        },
+      ],
+    });
     // 03:00 in Phoenix is 10:00 UTC all year (no daylight saving time).
     expect(schedule?.nextRunAt).toMatch(/T10:00:00\.000Z$/);
     expect(await tickJobs()).toBe(1);

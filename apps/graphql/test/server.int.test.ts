@@ -139,6 +139,21 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     expect(error.extensions?.['issues']).toEqual([{ path: 'sources.1', message: expect.stringContaining('myspace') }]);
   });
 
+  it('rejects an empty sources list with BAD_USER_INPUT saying to leave it out for every source, enqueueing nothing', async () => {
+    const before = await harness.database.db.collection('extraction_jobs').countDocuments();
+    const error = errorOf(await run(ENQUEUE, { input: { addresses: [DAVIS_ADDRESS], sources: [] } }));
+    expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(error.extensions?.['issues']).toEqual([
+      {
+        path: 'sources',
+        message: 'is empty; name at least one source (zillow, redfin), or leave sources out (or null) to read every source',
+      },
+    ]);
+    expect(await harness.database.db.collection('extraction_jobs').countDocuments()).toBe(before);
+    const every = await enqueue({ addresses: [DAVIS_ADDRESS], sources: null, dryRun: true });
+    expect(every.sources).toEqual(['zillow', 'redfin']);
+  });
+
   it('rejects a fetch mode that is not AUTO, HTTP or BROWSER with BAD_USER_INPUT naming it, enqueueing nothing', async () => {
     const before = await harness.database.db.collection('extraction_jobs').countDocuments();
     const error = errorOf(await run(ENQUEUE, { input: { all: true, fetchMode: 'FAST' } }));

@@ -38,17 +38,26 @@ describe('phx-extract properties (the built CLI on the catalog)', () => {
         ',,',
         '"3001 garwood st austin tx 78702",,',
         '"7 Last Rd, Austin, TX 78701",,',
+        '"8 Extra Rd, Austin, TX 78701",,,corner lot',
       ].join('\n'),
     );
     const first = await cli('properties', 'import', csv, '--label', 'austin-2026');
     expect(first.code).toBe(1);
     // The sample CSV seeded the catalog first (3001 Garwood St is in it): that row gains a label.
-    expect(first.stdout).toContain(`Imported ${csv}: 1 added, 1 updated, 0 unchanged, 3 invalid`);
+    expect(first.stdout).toContain(`Imported ${csv}: 1 added, 1 updated, 0 unchanged, 4 invalid`);
     expect(first.stdout).toContain(`line 3: redfin_url "${ZILLOW}" is not a redfin listing URL`);
     expect(first.stdout).toContain('line 4: address is missing');
     expect(first.stdout).toContain('line 5: duplicate property id "3001-garwood-st-austin-tx-78702" (same address as line 2)');
+    expect(first.stdout).toContain(
+      'line 7: 4 values but the header has 3 columns (address,zillow_url,redfin_url), so "corner lot" would be lost: ',
+    );
+    const unclosed = join(dir, 'unclosed.csv');
+    await writeFile(unclosed, ['address', '"9 Quote St, Austin, TX 78701"', '"10 Open St, Austin', '11 Lost St', '12 Lost St'].join('\n'));
+    const refused = await cli('properties', 'import', unclosed);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('line 3: Quote Not Closed: the quoted value that opens on line 3 has no closing quote');
     const second = await cli('properties', 'import', csv, '--label', 'austin-2026');
-    expect(second.stdout).toContain(`Imported ${csv}: 0 added, 0 updated, 2 unchanged, 3 invalid`);
+    expect(second.stdout).toContain(`Imported ${csv}: 0 added, 0 updated, 2 unchanged, 4 invalid`);
 
     const sample = await cli('properties', 'list', '--label', 'sample', '--first', '100');
     expect(sample.stdout).toContain('9 of 9');

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { SOURCES } from '../lib/vocabulary.js';
 
 /**
- * Checkboxes for the sources to read (none ticked means every source, as the API reads an empty list).
+ * Checkboxes for the sources to read (each form refuses none ticked: the API refuses an empty list).
  *
  * @param props - `legend`, the ticked `value` and `onChange`
  * @returns a fieldset

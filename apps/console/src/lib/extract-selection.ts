@@ -5,8 +5,8 @@ export interface ExtractionInput {
 }
 
 /**
- * Builds the extraction of the selected catalog rows. Unlike the API (an empty list reads every source), no ticked
- * source is refused: unticking both must not read both.
+ * Builds the extraction of the selected catalog rows. No ticked source is refused here, before the API would refuse the
+ * empty list: unticking both must not read both.
  *
  * @param propertyIds - the selected property ids
  * @param sources - the ticked source names

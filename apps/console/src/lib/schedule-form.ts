@@ -11,7 +11,7 @@ export interface ScheduleFormValues {
   readonly label: string;
   /** Property ids separated by commas, spaces or new lines, when selection is "ids". */
   readonly propertyIds: string;
-  /** Sources ticked; none means every source. */
+  /** Sources ticked; none is refused. */
   readonly sources: readonly string[];
   /** Each run's own time limit in hours, as typed (decimals allowed); empty for none. */
   readonly timeLimitHours: string;
@@ -68,7 +68,9 @@ export function toScheduleInput(values: ScheduleFormValues): { input: ScheduleIn
     if (ids.length === 0) problems.push('Give at least one property id.');
     else input.propertyIds = ids;
   }
-  if (values.sources.length > 0) input.sources = [...values.sources];
+  // Unticking both must not read both: the API refuses an empty list, and leaving it out would read every source.
+  if (values.sources.length === 0) problems.push('Choose at least one source.');
+  else input.sources = [...values.sources];
   const hoursText = values.timeLimitHours.trim();
   if (hoursText !== '') {
     const hours = Number(hoursText);

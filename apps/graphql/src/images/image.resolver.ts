@@ -9,7 +9,7 @@ export class ImageResolver {
   @Query(() => [StoredImageType], {
     description:
       'The stored photos of a property (id or address), oldest first, with URLs for the original, web copy and thumbnail on this server. Photos a re-run found gone from the listings are left out unless includeRemoved is true. ' +
-      'A property id with no letter or digit: BAD_USER_INPUT.',
+      'A property id with no Latin letter or digit: BAD_USER_INPUT.',
   })
   async images(
     @Arg('propertyId', () => ID) propertyId: string,

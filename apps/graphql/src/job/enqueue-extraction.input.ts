@@ -55,7 +55,7 @@ export class EnqueueExtractionInput {
 
   @Field(() => [String], {
     nullable: true,
-    description: 'Sources to read, e.g. ["zillow"]; absent or empty means every source. Unknown names are rejected.',
+    description: 'Sources to read, e.g. ["zillow"]; absent or null means every source. An empty list or an unknown name: BAD_USER_INPUT.',
   })
   readonly sources?: readonly string[] | null | undefined;
 
@@ -93,12 +93,12 @@ export interface EnqueueExtraction {
 /**
  * Checks an `EnqueueExtractionInput`: some properties named (ids, addresses,
  * listing URLs, a label or all; the catalog checks how they combine), no
- * blank entry, only known sources, a time limit within 1 s-30 days.
+ * blank entry, sources absent or a non-empty list of known ones, a time limit within 1 s-30 days.
  *
  * @param input - the GraphQL input
  * @returns the catalog selection and the job options
  * @throws {@link InvalidInputError} listing every problem (no selection, parts given together naming them, a blank entry,
- *   an id no address makes, each unknown source by name, `timeoutSeconds` out of range)
+ *   an id no address makes, an empty `sources` list, each unknown source by name, `timeoutSeconds` out of range)
  */
 export function toEnqueueExtraction(
   input: Partial<Omit<EnqueueExtractionInput, 'label'>> & { readonly label?: string | null | undefined },

@@ -75,8 +75,10 @@ export class PropertyResolver {
   @Mutation(() => PropertyImportReportType, {
     description:
       'Imports a properties CSV (header address,zillow_url,redfin_url) into the catalog as an upsert by normalised address, and reports ' +
-      "what it did. Bad rows (no address, a repeated address, a URL not of its column's site, a listing another property holds) are reported " +
-      'with their line and reason, the rest import. No address header or malformed CSV: BAD_USER_INPUT.',
+      'what it did. Bad rows (no address, an address with no Latin letter or digit, a repeated address, a non-empty value past the ' +
+      "header's columns, a URL not of its column's site, a listing another property holds) are reported with their line and reason, " +
+      'the rest import. No address header or malformed CSV: BAD_USER_INPUT naming the line (for a quote never closed, the line where ' +
+      'its quoted value opens).',
   })
   async importProperties(
     @Arg('csv', () => String, { description: 'The CSV text (UTF-8).' }) csv: string,

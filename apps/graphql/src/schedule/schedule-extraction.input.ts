@@ -53,7 +53,10 @@ export class ScheduleExtractionInput {
   })
   readonly all?: boolean | null | undefined;
 
-  @Field(() => [String], { nullable: true, description: 'Sources each run reads; absent or empty means every source.' })
+  @Field(() => [String], {
+    nullable: true,
+    description: 'Sources each run reads; absent or null means every source. An empty list or an unknown name: BAD_USER_INPUT.',
+  })
   readonly sources?: readonly string[] | null | undefined;
 
   @Field(() => IsolationModeEnum, { nullable: true, description: 'Browser isolation of each run; absent means VIRTUAL.' })
@@ -81,7 +84,7 @@ export class ScheduleExtractionInput {
  *
  * @param input - the GraphQL input
  * @returns the catalog selection and the run options
- * @throws core's `InvalidInputError` listing every problem (selection, blank address, unknown source, `timeoutSeconds` out of range)
+ * @throws core's `InvalidInputError` listing every problem (selection, blank address, empty `sources` list, unknown source, `timeoutSeconds` out of range)
  */
 export function toScheduledExtraction(input: ScheduleExtractionInput): EnqueueExtraction {
   return toEnqueueExtraction({

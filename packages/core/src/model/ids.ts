@@ -48,9 +48,19 @@ export function newJobId(): JobId {
 }
 
 /**
- * Derives the property id from a street address: lower case, runs of anything
- * but letters and digits become one `-`. The same address always gives the
- * same id, so it names the property's folder in the image store.
+ * Why an address makes no property id. Ids stay ASCII on purpose: an id names a
+ * folder (at most 255 bytes) and a URL segment of `/images`, and the sites list
+ * US addresses in Latin letters; other scripts are not transliterated.
+ */
+const NO_SLUG_CHARACTER =
+  'has no Latin letter or digit (a-z, 0-9; accents are dropped), which a property id is made of: ' +
+  'write the address in Latin letters, as the sites list US addresses';
+
+/**
+ * Derives the property id from a street address: accents dropped, lower case,
+ * runs of anything but Latin letters a-z and digits become one `-` (letters of
+ * other scripts too). The same address always gives the same id, so it names
+ * the property's folder in the image store.
  *
  * @param address - street address, e.g. `4732 W Davis Rd, Glendale, AZ 85306`
  * @returns the slug, e.g. `4732-w-davis-rd-glendale-az-85306`
@@ -58,7 +68,8 @@ export function newJobId(): JobId {
  *   than {@link MAX_ADDRESS_LENGTH} characters (every stored property, outcome
  *   and job list holds it)
  * @throws {@link InvalidInputError} (path `address`) when the address has no
- *   letter or digit, or when its slug is longer than {@link MAX_PROPERTY_ID_LENGTH}
+ *   Latin letter or digit (e.g. only Cyrillic or Chinese letters, or only
+ *   punctuation), or when its slug is longer than {@link MAX_PROPERTY_ID_LENGTH}
  *   (it could not name a folder)
  */
 export function toPropertyId(address: string): PropertyId {
@@ -70,7 +81,7 @@ export function toPropertyId(address: string): PropertyId {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   if (slug.length === 0) {
-    throw new InvalidInputError('address', [{ path: 'address', message: `"${address}" has no letter or digit` }]);
+    throw new InvalidInputError('address', [{ path: 'address', message: `"${address}" ${NO_SLUG_CHARACTER}` }]);
   }
   if (slug.length > MAX_PROPERTY_ID_LENGTH) {
     const message =
@@ -89,7 +100,7 @@ export function toPropertyId(address: string): PropertyId {
  * @param value - a property id or an address, as given
  * @param name - the argument's name, used in the error (default `propertyId`)
  * @returns the property id
- * @throws InvalidInputError (`BAD_USER_INPUT`) naming the argument when `value` has no letter or digit or makes an id over {@link MAX_PROPERTY_ID_LENGTH} characters
+ * @throws InvalidInputError (`BAD_USER_INPUT`) naming the argument when `value` has no Latin letter or digit or makes an id over {@link MAX_PROPERTY_ID_LENGTH} characters
  */
 export function propertyIdArgument(value: string, name = 'propertyId'): PropertyId {
   try {

@@ -18,15 +18,21 @@ export function isSource(value: unknown): value is Source {
 
 /**
  * Parses a list of source names (case-insensitive, surrounding blanks ignored,
- * duplicates dropped, input order kept). An empty or missing list means every
- * source.
+ * duplicates dropped, input order kept). A missing list means every source; an
+ * empty one is refused, so that "none" never silently reads them all (the CLI's
+ * `--sources ""` is refused the same way).
  *
- * @param names - source names, e.g. `['Zillow', 'redfin']`
+ * @param names - source names, e.g. `['Zillow', 'redfin']`, or `undefined` for every source
  * @returns the sources, never empty
- * @throws {@link InvalidInputError} naming every unknown source
+ * @throws {@link InvalidInputError} (path `sources`) for an empty list, saying to leave it out for every source;
+ *   (path `sources.<index>`) naming every unknown source
  */
 export function parseSources(names: readonly string[] | undefined): Source[] {
-  if (names === undefined || names.length === 0) return [...SOURCES];
+  if (names === undefined) return [...SOURCES];
+  if (names.length === 0) {
+    const message = `is empty; name at least one source (${SOURCES.join(', ')}), or leave sources out (or null) to read every source`;
+    throw new InvalidInputError('sources', [{ path: 'sources', message }]);
+  }
   const out: Source[] = [];
   const issues = [];
   for (const [i, raw] of names.entries()) {

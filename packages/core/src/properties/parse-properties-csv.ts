@@ -22,7 +22,26 @@ export const PROPERTIES_CSV_COLUMNS: readonly string[] = Object.freeze(['address
 
 interface CsvRow {
   readonly record: Readonly<Record<string, string | undefined>>;
-  readonly info: { readonly lines: number };
+  /** `error` is csv-parse's `CSV_RECORD_INCONSISTENT_COLUMNS` for a row with fewer or more values than the header. */
+  readonly info: { readonly lines: number; readonly error?: CsvError };
+}
+
+/**
+ * The problem of a row with more values than the header has columns, when a value past the last column is not empty
+ * (csv-parse, with `relax_column_count`, reads the row's first values and names every value in `info.error.record`).
+ *
+ * @returns the message, or `null` when nothing past the header's columns would be lost
+ */
+function overlongRowIssue(row: CsvRow, header: readonly string[]): string | null {
+  const error = row.info.error;
+  const values = error?.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ? error['record'] : undefined;
+  if (!Array.isArray(values)) return null;
+  const extra = values.slice(header.length).filter((v) => typeof v === 'string' && v !== '');
+  if (extra.length === 0) return null;
+  return (
+    `${values.length} values but the header has ${header.length} columns (${header.join(',')}), so ` +
+    `${extra.map((v) => JSON.stringify(v)).join(', ')} would be lost: quote a value that holds a comma, or name the extra column in the header`
+  );
 }
 
 function parseRows(text: string, what: string): { header: string[]; rows: CsvRow[] } {
@@ -38,10 +57,46 @@ function parseRows(text: string, what: string): { header: string[]; rows: CsvRow
     }) as CsvRow[];
     return { header, rows };
   } catch (error) {
-    const line = error instanceof CsvError ? (error as CsvError & { lines?: number }).lines : undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new InvalidInputError(what, [{ path: line === undefined ? '' : `line ${line}`, message }], { cause: error });
+    throw new InvalidInputError(what, [malformedCsvIssue(text, error)], { cause: error });
   }
+}
+
+/**
+ * The line (1-based, as an editor counts lines) where the quoted value csv-parse was reading when it failed opens.
+ * csv-parse's `bytes` is then the offset, in the file's UTF-8 bytes, of the last delimiter it read outside quotes (or
+ * just past the last row's end), so the value's opening quote is the first one from there.
+ *
+ * @returns the line, or `undefined` when the error carries no offset or no quote follows it
+ */
+function quotedValueLine(text: string, error: CsvError): number | undefined {
+  const from = error['bytes'];
+  if (typeof from !== 'number') return undefined;
+  const bytes = Buffer.from(text, 'utf8');
+  const quote = bytes.indexOf('"', from);
+  return quote < 0
+    ? undefined
+    : bytes
+        .subarray(0, quote)
+        .toString('utf8')
+        .split(/\r\n|\r|\n/).length;
+}
+
+/** The issue of a CSV csv-parse refused: for a quote never closed, the line where it opens; else the line csv-parse names. */
+function malformedCsvIssue(text: string, error: unknown): InputIssue {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof CsvError)) return { path: '', message };
+  // csv-parse names the line where the file ends, far from the quote that swallowed the rest of it.
+  const opened = error.code === 'CSV_QUOTE_NOT_CLOSED' ? quotedValueLine(text, error) : undefined;
+  if (opened !== undefined) {
+    return {
+      path: `line ${opened}`,
+      message:
+        `Quote Not Closed: the quoted value that opens on line ${opened} has no closing quote, so the rest of the file is inside it; ` +
+        'close it, or write a quote inside a value as two ("")',
+    };
+  }
+  const line = error['lines'];
+  return { path: typeof line === 'number' ? `line ${line}` : '', message };
 }
 
 function checkUrl(source: Source, value: string, line: number, issues: InputIssue[]): string | undefined {
@@ -83,7 +138,7 @@ function toProperty(row: CsvRow, issues: InputIssue[]): Property | null {
     return { id: toPropertyId(address), address, listingUrls };
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    // No letter or digit, or too long to name the property's folder.
+    // No Latin letter or digit, or too long to name the property's folder.
     for (const issue of error.issues) issues.push({ path: `line ${line}`, message: `address ${issue.message}` });
     return null;
   }
@@ -110,8 +165,9 @@ export interface PropertiesCsvRows {
 /**
  * Reads the rows of a properties CSV (see {@link parsePropertiesCsv} for the
  * shape) without refusing the file for a bad row: a row with no address, a
- * URL that is not https, or the same property id as an earlier row is listed
- * in `invalid` with its line number and reason, the rest are read.
+ * URL that is not https, the same property id as an earlier row, or a
+ * non-empty value past the header's columns (an unquoted comma, most often)
+ * is listed in `invalid` with its line number and reason, the rest are read.
  *
  * @param text - the CSV text
  * @param options - `name` of the CSV for error messages
@@ -150,6 +206,12 @@ function readRowsAndIssues(
   const good: PropertiesCsvRow[] = [];
   for (const row of rows) {
     const line = row.info.lines;
+    const overlong = overlongRowIssue(row, header);
+    if (overlong !== null) {
+      // Its values are likely shifted: the other checks would only add noise.
+      problems.push({ line, message: overlong });
+      continue;
+    }
     const issues: InputIssue[] = [];
     const property = toProperty(row, issues);
     const earlier = property === null ? undefined : firstLineOf.get(property.id);
@@ -169,15 +231,18 @@ function readRowsAndIssues(
 /**
  * Reads the user's properties CSV: a header row naming at least `address`
  * (case and surrounding blanks ignored), optionally `zillow_url` and
- * `redfin_url` (empty cells allowed); other columns are ignored, blank lines
- * skipped, a UTF-8 BOM accepted. Each property's id is `toPropertyId(address)`.
+ * `redfin_url` (empty cells allowed); other named columns are ignored, blank
+ * lines skipped, a UTF-8 BOM accepted; a row may have fewer values than the
+ * header (the missing ones are empty) and empty ones past it, but not a
+ * non-empty value past it. Each property's id is `toPropertyId(address)`.
  *
  * @param text - the CSV text
  * @param options - `name` of the CSV for error messages
  * @returns the properties in file order (empty when the file has only a header)
  * @throws {@link InvalidInputError} listing every bad row by its line number
  *   (the header is line 1): missing address, URL that is not https, two rows
- *   with the same property id; or a missing header / malformed CSV
+ *   with the same property id, a value past the header's columns; or a missing
+ *   header / malformed CSV
  * @example
  * ```ts
  * const properties = parsePropertiesCsv('address,zillow_url,redfin_url\n"4732 W Davis Rd, Glendale, AZ 85306",,\n');

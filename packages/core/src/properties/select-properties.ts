@@ -14,7 +14,7 @@ import { parseInput } from '../validation/index.js';
  * @param addresses - the requested addresses, e.g. from `--address`
  * @returns the matching properties in request order
  * @throws {@link InvalidInputError} when `addresses` is empty or an address
- *   has no letter or digit
+ *   has no Latin letter or digit
  * @throws {@link NotFoundError} (`entity` `property`, `id` the address) for
  *   the first address that matches no property
  * @example

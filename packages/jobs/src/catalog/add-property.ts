@@ -22,7 +22,7 @@ export type PropertyToAdd = { readonly address: string } | { readonly listingUrl
  * @param labels - labels to add, as given (stored trimmed and lower-case); may be empty
  * @returns the property's record as stored afterwards
  * @throws core's InvalidInputError (`BAD_USER_INPUT`) for a label the label rule refuses (naming it and the rule), an address
- *   without letter or digit, or a URL of an unsupported site
+ *   without Latin letter or digit, or a URL of an unsupported site
  * @throws {@link ListingIdTakenError} (`LISTING_ID_TAKEN`, GraphQL `CONFLICT`) naming the property that holds the URL's listing
  *   when the URL spells another address; nothing is written
  */

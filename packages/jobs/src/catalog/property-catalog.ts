@@ -102,7 +102,7 @@ export class PropertyCatalog {
    * Imports a properties CSV (core's shape: `address`, `zillow_url`,
    * `redfin_url`) as an upsert by property id. A row's listing URLs replace the
    * record's for those sources; `label` is added to every imported row's
-   * labels. Rows with no address, a URL that is not a listing of its column's
+   * labels. Rows with no address, a value past the header's columns, a URL that is not a listing of its column's
    * site, the same address as an earlier row, or a listing (zpid, Redfin id)
    * that another property holds or an earlier row names are reported invalid
    * (naming that property and the listing id); the rest import.

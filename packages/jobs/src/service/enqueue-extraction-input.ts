@@ -16,7 +16,7 @@ import type { FetchMode, IsolationMode, Property, Source } from '@phx/core';
 export interface EnqueueExtractionInput {
   /** The properties, in order; at least one. */
   readonly properties: readonly Property[];
-  /** Source names (case-insensitive); all sources when absent or empty. */
+  /** Source names (case-insensitive); all sources when absent; an empty list is refused. */
   readonly sources?: readonly string[];
   /** Browser isolation; see core's `isolationModeSchema` (default `virtual`). */
   readonly isolationMode?: IsolationMode;
@@ -84,7 +84,8 @@ const optionsSchema = z.object(optionsShape);
  *
  * @param input - the untrusted options
  * @returns the options with sources parsed and defaults filled
- * @throws core's `InvalidInputError` naming every problem: an unknown source, isolation mode or fetch mode, a time limit out of range
+ * @throws core's `InvalidInputError` naming every problem: an empty sources list, an unknown source, isolation mode or fetch mode,
+ *   a time limit out of range
  */
 export function resolveExtractionOptions(input: ExtractionOptionsInput): ResolvedExtractionOptions {
   const parsed = parseInput(optionsSchema, input, 'extraction input');
@@ -103,7 +104,7 @@ export function resolveExtractionOptions(input: ExtractionOptionsInput): Resolve
  * @param input - the untrusted request
  * @returns the request with sources parsed (unknown names rejected) and defaults filled
  * @throws core's `InvalidInputError` naming every problem: an empty property list,
- *   a property without address, an unknown source, isolation mode or fetch mode, a time limit out of range
+ *   a property without address, an empty sources list, an unknown source, isolation mode or fetch mode, a time limit out of range
  * @throws core's `InputTooLongError` (a `BAD_USER_INPUT` `InvalidInputError`) naming each address over
  *   `MAX_ADDRESS_LENGTH` and listing URL over `MAX_LISTING_URL_LENGTH` characters, with the limit
  */

@@ -76,6 +76,14 @@ describe('JobService', () => {
       expect((error as Error).message).toContain('"trulia"');
     });
 
+    it('rejects an empty sources list (absent means every source), writing nothing', async () => {
+      const before = await tdb.db.collection('extraction_jobs').countDocuments();
+      const error = await service.enqueueExtraction({ properties: [sampleProperty(1)], sources: [] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', issues: [{ path: 'sources', message: expect.stringMatching(/^is empty; /) }] });
+      expect(await tdb.db.collection('extraction_jobs').countDocuments()).toBe(before);
+    });
+
     it('rejects a bad isolation mode and a bad listing URL', async () => {
       const bad = { ...sampleProperty(1), listingUrls: { zillow: 'not a url' } };
       const error = await service.enqueueExtraction({ properties: [bad], isolationMode: 'sandbox' as 'virtual' }).catch((e: unknown) => e);

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors/index.js';
+import { propertyIdArgument, toPropertyId } from '../../src/model/index.js';
+
+/** The rule a property id's address must meet, as the errors state it. */
+const RULE =
+  'has no Latin letter or digit (a-z, 0-9; accents are dropped), which a property id is made of: ' +
+  'write the address in Latin letters, as the sites list US addresses';
+
+function issuesOf(run: () => unknown): readonly { path: string; message: string }[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return (error as InvalidInputError).issues;
+  }
+  throw new Error('expected InvalidInputError');
+}
+
+describe('toPropertyId', () => {
+  it('slugs an address to lower-case Latin letters and digits, accents dropped', () => {
+    expect(toPropertyId('4732 W Davis Rd, Glendale, AZ 85306')).toBe('4732-w-davis-rd-glendale-az-85306');
+    expect(toPropertyId('12 Rue Hélène-Côté, Montréal')).toBe('12-rue-helene-cote-montreal');
+  });
+
+  it.each([
+    ['Cyrillic', 'Улица Ленина'],
+    ['Chinese', '北京市朝阳区'],
+    ['punctuation only', '---'],
+  ])('refuses an address with no Latin letter or digit (%s), stating the rule', (_name, address) => {
+    expect(issuesOf(() => toPropertyId(address))).toEqual([{ path: 'address', message: `"${address}" ${RULE}` }]);
+  });
+
+  it('states the same rule for a propertyId argument, naming the argument', () => {
+    expect(issuesOf(() => propertyIdArgument('Улица'))).toEqual([
+      { path: 'propertyId', message: `"Улица" ${RULE} (give a property id or an address)` },
+    ]);
+  });
+});
