@@ -56,6 +56,18 @@ const NO_SLUG_CHARACTER =
   'has no Latin letter or digit (a-z, 0-9; accents are dropped), which a property id is made of: ' +
   'write the address in Latin letters, as the sites list US addresses';
 
+/** Most of the dropped letters an error names. */
+const MAX_NAMED_LETTERS = 10;
+
+/**
+ * The letters and digits of `address` (accents already dropped) that a slug
+ * cannot hold, each once, in order: letters of other scripts (Cyrillic,
+ * Chinese…) and Latin letters with no accent to drop (ß, ø, ł).
+ */
+function lettersOutsideSlug(folded: string): string[] {
+  return [...new Set((folded.match(/[\p{L}\p{N}]/gu) ?? []).filter((c) => c > '\u007f'))];
+}
+
 /**
  * Derives the property id from a street address: accents dropped, lower case,
  * runs of anything but Latin letters a-z and digits become one `-` (letters of
@@ -69,19 +81,29 @@ const NO_SLUG_CHARACTER =
  *   and job list holds it)
  * @throws {@link InvalidInputError} (path `address`) when the address has no
  *   Latin letter or digit (e.g. only Cyrillic or Chinese letters, or only
- *   punctuation), or when its slug is longer than {@link MAX_PROPERTY_ID_LENGTH}
+ *   punctuation), when it has letters or digits the id would drop (another
+ *   script's beside Latin ones, or ß, ø, ł: two addresses would share an id),
+ *   or when its slug is longer than {@link MAX_PROPERTY_ID_LENGTH}
  *   (it could not name a folder)
  */
 export function toPropertyId(address: string): PropertyId {
   assertWithinLimits('address', [limitIssue('address', address, MAX_ADDRESS_LENGTH)]);
-  const slug = address
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+  const folded = address.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const slug = folded
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   if (slug.length === 0) {
     throw new InvalidInputError('address', [{ path: 'address', message: `"${address}" ${NO_SLUG_CHARACTER}` }]);
+  }
+  // A dropped letter would let two addresses share one id ("5 Улица Ленина" and "5 Проспект Мира" both gave "5").
+  const dropped = lettersOutsideSlug(folded);
+  if (dropped.length > 0) {
+    const named = dropped.slice(0, MAX_NAMED_LETTERS).join(', ') + (dropped.length > MAX_NAMED_LETTERS ? ', …' : '');
+    const message =
+      `"${address}" has letters a property id cannot hold (${named}): it is made of Latin letters a-z and digits ` +
+      '(accents are dropped); write the address in Latin letters, as the sites list US addresses';
+    throw new InvalidInputError('address', [{ path: 'address', message }]);
   }
   if (slug.length > MAX_PROPERTY_ID_LENGTH) {
     const message =

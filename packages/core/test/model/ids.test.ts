@@ -31,6 +31,22 @@ describe('toPropertyId', () => {
     expect(issuesOf(() => toPropertyId(address))).toEqual([{ path: 'address', message: `"${address}" ${RULE}` }]);
   });
 
+  it.each([
+    ['Cyrillic words beside a number', '5 Улица Ленина', 'У, л, и, ц, а, Л, е, н'],
+    ['a letter with no accent to drop', '12 Straße, Berlin', 'ß'],
+    ['Chinese beside Latin', '88 Main St 北京', '北, 京'],
+  ])('refuses an address with letters a property id would drop (%s), naming them', (_name, address, letters) => {
+    // Dropped letters would let two addresses share one id (both "5 Улица Ленина" and "5 Проспект Мира" gave "5").
+    expect(issuesOf(() => toPropertyId(address))).toEqual([
+      {
+        path: 'address',
+        message:
+          `"${address}" has letters a property id cannot hold (${letters}): it is made of Latin letters a-z and ` +
+          'digits (accents are dropped); write the address in Latin letters, as the sites list US addresses',
+      },
+    ]);
+  });
+
   it('states the same rule for a propertyId argument, naming the argument', () => {
     expect(issuesOf(() => propertyIdArgument('Улица'))).toEqual([
       { path: 'propertyId', message: `"Улица" ${RULE} (give a property id or an address)` },
