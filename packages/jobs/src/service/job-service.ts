@@ -183,13 +183,13 @@ export class JobService {
    */
   constructor(options: JobServiceOptions) {
     this.repository = new JobRepository({ db: options.db });
-    this.photos = new MongoPhotoRepository({ db: options.db });
     this.runs = new JobRunLeases({ db: options.db });
     this.cancels = new CancelRequests({ db: options.db });
     this.dedupe = new PendingJobDedupe({ db: options.db });
     this.catalog = new PropertyCatalog({ db: options.db });
     this.agenda = options.agenda;
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-service' });
+    this.photos = new MongoPhotoRepository({ db: options.db, logger: this.logger });
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? newJobId;
     this.cancelWaitMs = options.cancelWaitMs ?? 5_000;
