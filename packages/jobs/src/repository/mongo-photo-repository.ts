@@ -132,10 +132,10 @@ export class MongoPhotoRepository implements PhotoRepository {
    * (with their `_id`s, ObjectIds included; crash-safe and idempotent: see
    * `movePartitionedDocuments`), logging how many moved, and drops it once
    * empty. The unique `(propertyId, sha256)` index of each partition is made
-   * before the first write there, not here. Call once at start-up, before
-   * writers of an earlier version are started again (a record such a writer
-   * adds to the old collection afterwards is moved at the next start).
-   * Idempotent; on a database without the old collection, one read.
+   * before the first write there, not here. Call once at start-up, when no
+   * process of an earlier version writes any more (a record such a process
+   * adds to the old collection later is moved at the next call). Idempotent;
+   * on a database without the old collection, one read.
    *
    * @returns how many records moved out of the old collection (0 once it is gone)
    * @throws the driver's error when MongoDB fails; what was moved stays moved, the rest moves at the next call
@@ -155,12 +155,12 @@ export class MongoPhotoRepository implements PhotoRepository {
   }
 
   /** The partition of a property's records, for reads. */
-  private partition(propertyId: PropertyId | string): Collection<PhotoDocument> {
+  private partition(propertyId: string): Collection<PhotoDocument> {
     return this.db.collection<PhotoDocument>(photoCollectionName(propertyId, this.baseName));
   }
 
   /** The partition of a property's records once its unique index is made (by this repository, once; a failure is not kept). */
-  private async partitionForWrites(propertyId: PropertyId | string): Promise<Collection<PhotoDocument>> {
+  private async partitionForWrites(propertyId: string): Promise<Collection<PhotoDocument>> {
     const collection = this.partition(propertyId);
     const name = collection.collectionName;
     let made = this.indexed.get(name);

@@ -208,7 +208,9 @@ export class JobService {
   }
 
   /**
-   * Creates the indexes of the job and photo collections. Idempotent; call once at start-up.
+   * Creates the indexes of the job collections and readies the photo records (`MongoPhotoRepository.ensureIndexes`:
+   * the records of the single `photos` collection of earlier versions move into their partitions, logged). Idempotent;
+   * call once at start-up.
    */
   async ensureIndexes(): Promise<void> {
     await this.repository.ensureIndexes();
