@@ -12,7 +12,7 @@ import {
 import type { Logger, PhotoSizeChoice } from '@phx/core';
 import { noopLogger } from '@phx/core';
 import { KeyedWriteLock } from './keyed-write-lock.js';
-import { PHOTOS_COLLECTION, movePartitionedDocuments, photoCollectionName } from './photo-partitions.js';
+import { PHOTOS_COLLECTION, moveIntoPartitions, photoCollectionName } from './photo-partitions.js';
 import { withJobId } from './document-bounds.js';
 import type { ContentHash, JobId, PhotoObservation, PhotoRecord, PhotoRepository, PropertyId, RemovedPhotosQuery } from '@phx/core';
 
@@ -130,27 +130,23 @@ export class MongoPhotoRepository implements PhotoRepository {
    * Readies the store for `recordPhoto`: moves the records of the single
    * `photos` collection of earlier versions, if any, into their partitions
    * (with their `_id`s, ObjectIds included; crash-safe and idempotent: see
-   * `movePartitionedDocuments`), logging how many moved, and drops it once
-   * empty. The unique `(propertyId, sha256)` index of each partition is made
-   * before the first write there, not here. Call once at start-up, when no
-   * process of an earlier version writes any more (a record such a process
-   * adds to the old collection later is moved at the next call). Idempotent;
-   * on a database without the old collection, one read.
+   * `moveIntoPartitions`), logging how many moved; the old collection is
+   * gone afterwards. The unique `(propertyId, sha256)` index of each
+   * partition is made before the first write there, not here. Call once at
+   * start-up; a record a process of an earlier version writes to the old
+   * collection later is moved at the next call. Idempotent; on a database
+   * without the old collection, one read.
    *
    * @returns how many records moved out of the old collection (0 once it is gone)
-   * @throws the driver's error when MongoDB fails; what was moved stays moved, the rest moves at the next call
+   * @throws the driver's error when MongoDB fails; what was copied stays, the rest moves at the next call
    */
   async ensureIndexes(): Promise<{ readonly movedLegacyRecords: number }> {
-    const exists = (await this.db.listCollections({ name: this.baseName }, { nameOnly: true }).toArray()).length > 0;
-    if (!exists) return { movedLegacyRecords: 0 };
-    const { moved, left } = await movePartitionedDocuments(this.db.collection(this.baseName), async (propertyId) =>
+    const { moved, unplaced } = await moveIntoPartitions(this.db, this.baseName, async (propertyId) =>
       this.db.collection((await this.partitionForWrites(propertyId)).collectionName),
     );
-    if (moved > 0 || left > 0) {
-      const context = { collection: this.baseName, moved, left };
-      if (left > 0) this.logger.warn(context, 'photo records without a property id stay in the old single collection');
-      else this.logger.info(context, 'photo records moved from the old single collection into their partitions');
-    }
+    const context = { collection: this.baseName, moved, unplaced };
+    if (moved > 0) this.logger.info(context, 'photo records moved from the old single collection into their partitions');
+    if (unplaced > 0) this.logger.warn(context, `photo records without a property id kept in ${this.baseName}_unplaced`);
     return { movedLegacyRecords: moved };
   }
 

@@ -4,7 +4,7 @@ import type { CommandStartedEvent } from 'mongodb';
 import { MAX_PHOTO_SIGHTINGS, listsToReplace, newPhotoRecord, noopLogger, photoRecordKey, toContentHash, toPropertyId } from '@phx/core';
 import type { ContentHash, PhotoObservation, PropertyId } from '@phx/core';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
-import { photoCollectionName } from '../../src/repository/photo-partitions.js';
+import { findPhotoDocuments, photoCollectionName } from '../../src/repository/photo-partitions.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 
@@ -241,7 +241,7 @@ describe('MongoPhotoRepository.ensureIndexes: the single photos collection of ea
   const names = async (): Promise<string[]> =>
     (await legacyDb.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('photos'));
 
-  it('moves every record into its partition once, keeping _id (keys and ObjectIds), after an interrupted move too, then drops it', async () => {
+  it('finishes an interrupted move: every record into its partition once, keeping _id (keys and ObjectIds), the old collections dropped', async () => {
     const [a, b] = [freshProperty(), freshProperty()];
     // As the repository of earlier versions wrote them (see also the ObjectId documents above).
     const keyed = (propertyId: PropertyId, c: string, n: number) => {
@@ -259,10 +259,12 @@ describe('MongoPhotoRepository.ensureIndexes: the single photos collection of ea
       firstSeenAt: seenAt,
       lastSeenAt: seenAt,
     };
-    const legacyDocs = [keyed(a, '1', 1), keyed(a, '2', 2), keyed(b, '1', 1), old];
-    await legacyDb.db.collection<{ _id: string | ObjectId }>('photos').insertMany(legacyDocs.map((d) => ({ ...d })));
-    // A move cut between copy and delete: one record is in its partition already.
+    const legacyDocs = [keyed(a, '1', 1), keyed(a, '2', 2), keyed(b, '1', 1)];
+    // A move cut during the copy: the old collection renamed photos_moving, one record in its partition already...
+    await legacyDb.db.collection<{ _id: string | ObjectId }>('photos_moving').insertMany(legacyDocs.map((d) => ({ ...d })));
     await legacyDb.db.collection<{ _id: string | ObjectId }>(photoCollectionName(a)).insertOne({ ...legacyDocs[0]! });
+    // ... and a process of the earlier version still writing: a new photos collection.
+    await legacyDb.db.collection<{ _id: string | ObjectId }>('photos').insertOne({ ...old });
     const repository = new MongoPhotoRepository({ db: legacyDb.db });
     expect(await repository.ensureIndexes()).toEqual({ movedLegacyRecords: 4 });
     expect((await names()).sort()).toEqual([...new Set([photoCollectionName(a), photoCollectionName(b)])].sort());
@@ -278,18 +280,42 @@ describe('MongoPhotoRepository.ensureIndexes: the single photos collection of ea
     expect(await new MongoPhotoRepository({ db: legacyDb.db }).ensureIndexes()).toEqual({ movedLegacyRecords: 0 });
   });
 
-  it('leaves a document it cannot place (no property id) where it is, with the collection, and says so', async () => {
+  it('keeps a document it cannot place (no property id) in photos_unplaced, and says so', async () => {
     const property = freshProperty();
     const stray = { _id: new ObjectId(), sha256: hash('5') };
     await legacyDb.db.collection('photos').insertMany([stray, { ...stray, _id: new ObjectId(), propertyId: property }]);
-    const warnings: unknown[] = [];
-    const logger = { ...noopLogger, warn: (context: unknown) => warnings.push(context) };
+    const said: unknown[] = [];
+    const logger = { ...noopLogger, info: (context: unknown) => said.push(context), warn: (context: unknown) => said.push(context) };
     const repository = new MongoPhotoRepository({ db: legacyDb.db, logger });
     expect(await repository.ensureIndexes()).toEqual({ movedLegacyRecords: 1 });
-    expect(warnings).toEqual([{ collection: 'photos', moved: 1, left: 1 }]);
-    expect(await legacyDb.db.collection('photos').find().toArray()).toEqual([stray]);
-    await legacyDb.db.collection('photos').deleteOne({ _id: stray._id });
-    expect(await repository.ensureIndexes()).toEqual({ movedLegacyRecords: 0 });
+    expect(said).toEqual([
+      { collection: 'photos', moved: 1, unplaced: 1 },
+      { collection: 'photos', moved: 1, unplaced: 1 },
+    ]);
+    expect(await legacyDb.db.collection('photos_unplaced').find().toArray()).toEqual([stray]);
     expect(await names()).not.toContain('photos');
+    expect(await names()).not.toContain('photos_moving');
+    expect(await repository.ensureIndexes()).toEqual({ movedLegacyRecords: 0 });
+    expect(said).toHaveLength(2);
+  });
+
+  it('moves once with processes starting at the same time: each record in its partition, none lost', async () => {
+    const properties = Array.from({ length: 12 }, () => freshProperty());
+    const docs = properties.flatMap((p) =>
+      Array.from({ length: 25 }, (_, n) => {
+        const sha256 = toContentHash(n.toString(16).padStart(64, '0'));
+        const { key, caption, ...fields } = newPhotoRecord(sighting(p, sha256, n));
+        return { _id: photoRecordKey(p, sha256), ...fields, jobIds: [], revision: 1 };
+      }),
+    );
+    await legacyDb.db.collection<{ _id: string }>('photos').insertMany(docs);
+    const others = await Promise.all([legacyDb.connectAgain(), legacyDb.connectAgain()]);
+    const results = await Promise.all([legacyDb.db, ...others].map((db) => new MongoPhotoRepository({ db }).ensureIndexes()));
+    expect(results.reduce((n, r) => n + r.movedLegacyRecords, 0)).toBeGreaterThanOrEqual(docs.length);
+    const partitions = new Set(properties.map((p) => photoCollectionName(p)));
+    expect((await findPhotoDocuments(legacyDb.db, { propertyId: { $in: properties } })).length).toBe(docs.length);
+    for (const p of properties) expect(await legacyDb.db.collection(photoCollectionName(p)).countDocuments({ propertyId: p })).toBe(25);
+    expect(partitions.size).toBeGreaterThan(1);
+    expect((await legacyDb.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name)).not.toContain('photos');
   });
 });
