@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGraphqlHarness, type GraphqlHarness } from './support/graphql-services-harness.js';
 import { postGraphql } from './support/http-graphql.js';
 import { DAVIS_ADDRESS, DAVIS_ID } from './support/sample-properties.js';
+import { photoCollectionName } from '@phx/jobs';
 
 const IMAGES = `query($propertyId: ID!, $includeRemoved: Boolean) { images(propertyId: $propertyId, includeRemoved: $includeRemoved) {
   propertyId sha256 removedAt
@@ -121,7 +122,7 @@ describe('images over HTTP: URLs from the images query, served from PHX_IMAGES_D
       url: 'https://photos.zillowstatic.com/fp/p2-uncropped_scaled_within_1536_1152.png',
     });
     await harness.database.db
-      .collection('photos')
+      .collection(photoCollectionName(DAVIS_ID))
       .updateOne({ sha256: removedSha }, { $set: { removedAt: new Date('2026-03-05T00:00:00.000Z') } });
   });
   afterAll(async () => {

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const client = await MongoClient.connect(config.mongoUri);
   const db = client.db(config.mongoDb);
   const repository = new JobRepository({ db });
-  const photos = new MongoPhotoRepository({ db });
+  const photos = new MongoPhotoRepository({ db, logger });
   await Promise.all([
     repository.ensureIndexes(),
     photos.ensureIndexes(),

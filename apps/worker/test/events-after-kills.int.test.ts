@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '@phx/core';
 import { isFinal, openWorkerSuite, sampleProperties, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
+import { findPhotoDocuments } from '@phx/jobs';
 
 /** Workers killed with SIGKILL mid-property before the last one finishes the job. */
 const KILLS = 4;
@@ -51,8 +52,8 @@ describe('events exact after crashes: kill -9 mid-property, again and again', ()
     expect(final.status).toBe('completed');
 
     const events = (await suite.db.collection('job_events').find({ jobId: job.id }).sort({ seq: 1 }).toArray()) as unknown as EventDoc[];
-    const created = await suite.db.collection('photos').find({ jobIds: job.id }).toArray();
-    const ownRecords = created.filter((r) => (r['jobIds'] as string[])[0] === job.id).map((r) => r['sha256'] as string);
+    const created = await findPhotoDocuments(suite.db, { jobIds: job.id });
+    const ownRecords = created.filter((r) => r.jobIds?.[0] === job.id).map((r) => r.sha256 as string);
     const announced = new Map<string, number>();
     for (const e of events)
       if (e.kind === 'photo-stored' && e.isNew === true && e.sha256 !== null) announced.set(e.sha256, (announced.get(e.sha256) ?? 0) + 1);

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Property } from '@phx/core';
 import { folderVersusRecords, isFinal, openWorkerSuite, sampleProperties, waitFor, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
+import { findPhotoDocuments } from '@phx/jobs';
 
 describe('graceful shutdown and finished-job cleanup (worker processes)', () => {
   let suite: WorkerSuite;
@@ -43,7 +44,7 @@ describe('graceful shutdown and finished-job cleanup (worker processes)', () => 
     const [done] = await suite.service.listJobs({ status: 'completed' });
     const [waiting] = await suite.service.listJobs({ status: 'pending' });
     expect([done?.id, waiting?.id].every((id) => id !== undefined)).toBe(true);
-    const photosBefore = await suite.db.collection('photos').countDocuments();
+    const photosBefore = (await findPhotoDocuments(suite.db)).length;
     expect(photosBefore).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 1_000));
     // A one-second TTL: the job that finished over a second ago goes at the worker's first sweep, before it is ready.
@@ -55,7 +56,7 @@ describe('graceful shutdown and finished-job cleanup (worker processes)', () => 
     expect(ran.status).toBe('completed');
     await waitFor(async () => (await suite.db.collection('extraction_jobs').countDocuments()) === 0, 30_000);
     expect(await suite.db.collection('extraction_job_runs').countDocuments()).toBe(0);
-    expect(await suite.db.collection('photos').countDocuments()).toBe(photosBefore);
+    expect((await findPhotoDocuments(suite.db)).length).toBe(photosBefore);
     for (const p of properties) expect((await folderVersusRecords(suite.service, suite.imagesDir, p.id)).unrecorded).toEqual([]);
     worker.child.kill('SIGTERM');
     expect(await worker.exited()).toBe(0);

@@ -5,6 +5,7 @@ import { closeOnOwnFerretDb, ownFerretDbOptions, startLocalMongo, stopLocalMongo
 import type { LocalMongoOptions } from './support/own-ferretdb.js';
 import { isFinal, openWorkerSuite, sampleProperties, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
+import { findPhotoDocuments } from '@phx/jobs';
 
 /** Lock lifetime and run lease of the worker: short, so the outage outlasts it. */
 const LOCK_LIFETIME_MS = 3_000;
@@ -49,8 +50,8 @@ describe('one run of a job at a time: an outage longer than the lock lifetime on
     // Let the run write its last events after the job's end.
     await sleep(1_000);
     const events = (await suite.db.collection('job_events').find({ jobId: job.id }).sort({ seq: 1 }).toArray()) as unknown as EventDoc[];
-    const created = await suite.db.collection('photos').find({ jobIds: job.id }).toArray();
-    const ownRecords = created.filter((r) => (r['jobIds'] as string[])[0] === job.id).map((r) => r['sha256'] as string);
+    const created = await findPhotoDocuments(suite.db, { jobIds: job.id });
+    const ownRecords = created.filter((r) => r.jobIds?.[0] === job.id).map((r) => r.sha256 as string);
     const announced = new Map<string, number>();
     for (const e of events)
       if (e.kind === 'photo-stored' && e.isNew === true && e.sha256 !== null) announced.set(e.sha256, (announced.get(e.sha256) ?? 0) + 1);

@@ -21,7 +21,7 @@ import { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
 import { FileImageStore, PropertyExtractor, compareGalleryOrder, toPropertyId } from '@phx/core';
 import type { PhotoRecord, Property, Source } from '@phx/core';
-import { MongoPhotoRepository, PHOTOS_COLLECTION } from '@phx/jobs';
+import { MongoPhotoRepository, photoCollectionName } from '@phx/jobs';
 import { createScraperKit } from '@phx/scrapers';
 import type { ScraperKit } from '@phx/scrapers';
 import { resolveMongoUri } from '../db/mongo-uri.js';
@@ -78,7 +78,11 @@ async function measure(kit: ScraperKit, db: Db, imagesDir: string, listing: Save
     repository,
   });
   const outcome = await extractor.extractProperty(property, { sources: [listing.source], dryRun: false, jobId: null });
-  const docs = await db.collection(PHOTOS_COLLECTION).find({ propertyId: property.id }).sort({ firstSeenAt: 1, _id: 1 }).toArray();
+  const docs = await db
+    .collection(photoCollectionName(property.id))
+    .find({ propertyId: property.id })
+    .sort({ firstSeenAt: 1, _id: 1 })
+    .toArray();
   const records = await repository.listPhotos(property.id);
   const bySha = new Map(records.map((r) => [r.sha256 as string, r]));
   const bySighting = docs.map((d) => bySha.get(d['sha256'] as string)).filter((r) => r !== undefined);

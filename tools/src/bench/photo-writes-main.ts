@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:photo-writes`: what one photo write costs as the photos
- * collection grows. Fills a throwaway database (dropped afterwards) with
- * made-up photo records, 25 per property, to each size of `--sizes`
+ * `npm run bench:photo-writes`: what one photo write costs as the photo
+ * records grow (spread by property over `PHOTO_COLLECTION_PARTITIONS`
+ * collections, see `photoCollectionName`). Fills a throwaway database
+ * (dropped afterwards) with made-up photo records, 25 per property, each in
+ * its property's partition, to each size of `--sizes`
  * (default 500, 5,000 and 50,000), and measures at each size, through
  * `MongoPhotoRepository`: recording a new photo (`newPicture`: one insert)
  * and the same without the hint (the lookup by hash that every new photo
@@ -23,7 +25,7 @@ import { MongoClient } from 'mongodb';
 import type { CommandStartedEvent, Db } from 'mongodb';
 import { newPhotoRecord, toContentHash, toPropertyId } from '@phx/core';
 import type { PhotoObservation, PhotoRecord, PropertyId } from '@phx/core';
-import { MongoPhotoRepository, PHOTOS_COLLECTION } from '@phx/jobs';
+import { MongoPhotoRepository, photoCollectionName } from '@phx/jobs';
 import { resolveMongoUri } from '../db/mongo-uri.js';
 import { cleanUpOnInterrupt, dropAfterClosing, runBench } from './bench-graphql-server.js';
 import { percentile } from './jobs-stats.js';
@@ -93,15 +95,21 @@ function property(n: number): PropertyId {
   return toPropertyId(`${n} Bench Photo St, Phoenix, AZ 85001`);
 }
 
-/** Adds made-up properties of 25 records each, 1,000 documents per `insertMany`, until `size` records are stored. */
+/**
+ * Adds made-up properties of 25 records each, about 1,000 documents per round (one `insertMany` per partition, each
+ * property's records in its partition, `photoCollectionName`), until `size` records are stored.
+ */
 async function fillTo(bench: Bench, size: number): Promise<void> {
   const from = Math.ceil(bench.stored / PHOTOS_PER_PROPERTY) * PHOTOS_PER_PROPERTY;
   const to = Math.ceil(size / PHOTOS_PER_PROPERTY) * PHOTOS_PER_PROPERTY;
   for (let first = from; first < to; first += 1_000) {
-    const docs = Array.from({ length: Math.min(1_000, to - first) }, (_, i) => first + i).map((i) =>
-      madeUpDocument(property(Math.floor(i / PHOTOS_PER_PROPERTY)), i % PHOTOS_PER_PROPERTY),
-    );
-    await bench.db.collection(PHOTOS_COLLECTION).insertMany(docs);
+    const byPartition = new Map<string, Record<string, unknown>[]>();
+    for (let i = first; i < Math.min(first + 1_000, to); i += 1) {
+      const propertyId = property(Math.floor(i / PHOTOS_PER_PROPERTY));
+      const name = photoCollectionName(propertyId);
+      byPartition.set(name, [...(byPartition.get(name) ?? []), madeUpDocument(propertyId, i % PHOTOS_PER_PROPERTY)]);
+    }
+    for (const [name, docs] of byPartition) await bench.db.collection(name).insertMany(docs);
   }
   bench.stored = to;
 }
@@ -191,7 +199,7 @@ interface BenchSettings {
   readonly sizes: readonly number[];
   /** New photos timed per size (a third as many known sightings). */
   readonly samples: number;
-  /** Writes by hash and batch flushes timed per size (and one more `listPhotos`): each scans the collection on FerretDB. */
+  /** Writes by hash and batch flushes timed per size (and one more `listPhotos`): each scans the property's partition on FerretDB. */
   readonly slowSamples: number;
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MongoClient } from 'mongodb';
 import type { Db } from 'mongodb';
 import { toPropertyId } from '@phx/core';
-import { MongoPhotoRepository, PHOTOS_COLLECTION } from '@phx/jobs';
+import { MongoPhotoRepository, photoCollectionName } from '@phx/jobs';
 import { latencyOf, madeUpDocument, madeUpSighting } from '../../src/bench/photo-writes-main.js';
 
 let client: MongoClient;
@@ -26,8 +26,11 @@ describe('bench:photo-writes helpers', () => {
     const propertyId = toPropertyId('1 Filled St, Phoenix, AZ 85001');
     const seenAt = new Date(Date.UTC(2030, 0, 1));
     await recorded.recordPhoto(madeUpSighting(propertyId, 3, { seenAt, newPicture: true }));
-    await db.collection(PHOTOS_COLLECTION).insertOne({ ...madeUpDocument(propertyId, 3), firstSeenAt: seenAt, lastSeenAt: seenAt });
-    const [filled, written] = await Promise.all([PHOTOS_COLLECTION, 'photos_recorded'].map((c) => db.collection(c).findOne({})));
+    await db
+      .collection(photoCollectionName(propertyId))
+      .insertOne({ ...madeUpDocument(propertyId, 3), firstSeenAt: seenAt, lastSeenAt: seenAt });
+    const partitions = [photoCollectionName(propertyId), photoCollectionName(propertyId, 'photos_recorded')];
+    const [filled, written] = await Promise.all(partitions.map((c) => db.collection(c).findOne({})));
     expect(filled).toEqual(written);
     expect(filled?._id).toBe(`${propertyId}:${madeUpSighting(propertyId, 3).sha256}`);
   });

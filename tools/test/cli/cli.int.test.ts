@@ -6,6 +6,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nonProgressLines, runBuiltCli } from './built-cli.js';
 import type { CliResult } from './built-cli.js';
+import { photoCollectionName } from '@phx/jobs';
 
 const CHICAGO = '235 W Van Buren St UNIT 1509, Chicago, IL 60607';
 const CHICAGO_ID = '235-w-van-buren-st-unit-1509-chicago-il-60607';
@@ -38,7 +39,7 @@ describe('phx-extract (the built CLI, as a user runs it)', () => {
     const files = (await readdir(join(imagesDir, CHICAGO_ID))).filter((name) => name !== 'manifest.json').sort();
     const manifest = JSON.parse(await readFile(join(imagesDir, CHICAGO_ID, 'manifest.json'), 'utf8')) as { photos: unknown[] };
     expect(manifest.photos).toHaveLength(5);
-    const records = await client.db(dbName).collection('photos').find({ propertyId: CHICAGO_ID }).toArray();
+    const records = await client.db(dbName).collection(photoCollectionName(CHICAGO_ID)).find({ propertyId: CHICAGO_ID }).toArray();
     const originals = files.filter((name) => !name.endsWith('.webp'));
     expect(originals).toHaveLength(5);
     expect(records.map((r) => r['fileName']).sort()).toEqual(originals);

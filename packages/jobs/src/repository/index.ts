@@ -8,7 +8,14 @@ export type {
   CatalogSelection,
   JobScraperMode,
 } from './job-document.js';
-export { MongoPhotoRepository, PHOTOS_COLLECTION } from './mongo-photo-repository.js';
+export { MongoPhotoRepository } from './mongo-photo-repository.js';
+export {
+  PHOTOS_COLLECTION,
+  PHOTO_COLLECTION_PARTITIONS,
+  photoCollectionName,
+  photoCollectionNames,
+  findPhotoDocuments,
+} from './photo-partitions.js';
 export type { MongoPhotoRepositoryOptions, PhotoDocument } from './mongo-photo-repository.js';
 export { JobRunLeases, RUNS_COLLECTION, isLeaseHeld } from './job-run-leases.js';
 export type { JobRunLease, JobRunLeasesOptions } from './job-run-leases.js';

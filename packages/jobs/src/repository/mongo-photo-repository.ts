@@ -9,19 +9,21 @@ import {
   newPhotoRecord,
   photoRecordKey,
 } from '@phx/core';
-import type { PhotoSizeChoice } from '@phx/core';
+import type { Logger, PhotoSizeChoice } from '@phx/core';
+import { noopLogger } from '@phx/core';
 import { KeyedWriteLock } from './keyed-write-lock.js';
+import { PHOTOS_COLLECTION, moveIntoPartitions, photoCollectionName } from './photo-partitions.js';
 import { withJobId } from './document-bounds.js';
 import type { ContentHash, JobId, PhotoObservation, PhotoRecord, PhotoRepository, PropertyId, RemovedPhotosQuery } from '@phx/core';
 
-/** Name of the collection of photo records. */
-export const PHOTOS_COLLECTION = 'photos';
+export { PHOTOS_COLLECTION };
 
 /** Fields of a {@link PhotoRecord} added by the photo pipeline after the first documents: older documents lack them (see `toPhotoRecord`). */
 type LaterPhotoFields = 'perceptualHash' | 'tone' | 'placeholder' | 'size' | 'animated' | 'variants' | 'duplicates' | 'etags' | 'removedAt';
 
 /**
- * A document of the `photos` collection: a core {@link PhotoRecord} plus the
+ * A document of a partition of the photo records (`photos.0000` …, see
+ * `photoCollectionName`): a core {@link PhotoRecord} plus the
  * ids of the jobs that saw it and a revision for optimistic updates. Its
  * `_id` is the record's key, `<propertyId>:<sha256>` of the bytes it was
  * created with (`photoRecordKey`), kept when a better version becomes the
@@ -49,8 +51,13 @@ export type PhotoDocument = Omit<PhotoRecord, LaterPhotoFields> &
 export interface MongoPhotoRepositoryOptions {
   /** Database holding the collection. Borrowed: never closed here. */
   readonly db: Db;
-  /** Collection name; default {@link PHOTOS_COLLECTION}. */
+  /**
+   * Name the partitions are named after (`<collectionName>.0000` …) and of the single collection of earlier versions
+   * that `ensureIndexes` empties into them; default {@link PHOTOS_COLLECTION}.
+   */
   readonly collectionName?: string;
+  /** Where `ensureIndexes` says how many records it moved out of the single collection of earlier versions; default none. */
+  readonly logger?: Logger;
 }
 
 const MAX_WRITE_ATTEMPTS = 5;
@@ -61,9 +68,14 @@ function isDuplicateKey(error: unknown): boolean {
 
 /**
  * Core's {@link PhotoRepository} on MongoDB: one document per picture of a
- * property in the `photos` collection, keyed `<propertyId>:<sha256>` and
- * unique on `(propertyId, sha256)`, which makes it the authority on "new or
- * duplicate".
+ * property in the property's partition of the photo records
+ * (`photoCollectionName`: one of `PHOTO_COLLECTION_PARTITIONS` collections,
+ * `photos.0000` … `photos.1023`), keyed `<propertyId>:<sha256>` and unique on
+ * `(propertyId, sha256)`, which makes it the authority on "new or duplicate".
+ * Every read and write names one property, so it touches one partition. The
+ * unique index of a partition is made before this repository's first write
+ * there (once per repository; a failure is tried again at the next write), so
+ * a partition no property uses is never created.
  *
  * Writes, by what the caller knows (see `PhotoObservation`):
  * - a new picture (`newPicture`): one `insertOne`, no lock and no read; a
@@ -80,10 +92,10 @@ function isDuplicateKey(error: unknown): boolean {
  * concurrent updates of one document non-atomically and can lose one (a
  * `$min` of `firstSeenAt`, an `$addToSet`), which happens when two jobs with
  * the same property run on two workers; an insert either creates the whole
- * document or fails on the unique key. On FerretDB 1.24 reads and updates by
- * `_id` still scan the collection (it uses no index for reads): only the
- * new-picture insert stays flat as the collection grows there; on MongoDB
- * every path is an index lookup.
+ * document or fails on the unique key. FerretDB 1.24 uses no index to read:
+ * a find or update, even by `_id`, scans the collection it reads, which is
+ * why the records are partitioned: it scans the property's partition, about
+ * 1/1,024 of the records. On MongoDB every path is an index lookup.
  *
  * @example
  * ```ts
@@ -96,25 +108,70 @@ function isDuplicateKey(error: unknown): boolean {
  * ```
  */
 export class MongoPhotoRepository implements PhotoRepository {
-  private readonly collection: Collection<PhotoDocument>;
+  private readonly db: Db;
+  private readonly baseName: string;
+  private readonly logger: Logger;
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly writeLock: KeyedWriteLock;
+  /** Partitions whose unique index this repository made (or is making), by name. */
+  private readonly indexed = new Map<string, Promise<void>>();
 
   /**
-   * @param options - database and collection name
+   * @param options - database, collection name and logger
    */
   constructor(options: MongoPhotoRepositoryOptions) {
-    this.collection = options.db.collection<PhotoDocument>(options.collectionName ?? PHOTOS_COLLECTION);
+    this.db = options.db;
+    this.baseName = options.collectionName ?? PHOTOS_COLLECTION;
+    this.logger = options.logger ?? noopLogger;
     this.writeLock = new KeyedWriteLock({ db: options.db });
   }
 
   /**
-   * Creates the unique `(propertyId, sha256)` index that `recordPhoto` relies
-   * on (the `_id` key is unique by itself). Call once before the first
-   * `recordPhoto`. Idempotent.
+   * Readies the store for `recordPhoto`: moves the records of the single
+   * `photos` collection of earlier versions, if any, into their partitions
+   * (with their `_id`s, ObjectIds included; crash-safe and idempotent: see
+   * `moveIntoPartitions`), logging how many moved; the old collection is
+   * gone afterwards. The unique `(propertyId, sha256)` index of each
+   * partition is made before the first write there, not here. Call once at
+   * start-up; a record a process of an earlier version writes to the old
+   * collection later is moved at the next call. Idempotent; on a database
+   * without the old collection, one read.
+   *
+   * @returns how many records moved out of the old collection (0 once it is gone)
+   * @throws the driver's error when MongoDB fails; what was copied stays, the rest moves at the next call
    */
-  async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ propertyId: 1, sha256: 1 }, { unique: true, name: 'propertyId_sha256_unique' });
+  async ensureIndexes(): Promise<{ readonly movedLegacyRecords: number }> {
+    const { moved, unplaced } = await moveIntoPartitions(this.db, this.baseName, async (propertyId) =>
+      this.db.collection((await this.partitionForWrites(propertyId)).collectionName),
+    );
+    const context = { collection: this.baseName, moved, unplaced };
+    if (moved > 0) this.logger.info(context, 'photo records moved from the old single collection into their partitions');
+    if (unplaced > 0) this.logger.warn(context, `photo records without a property id kept in ${this.baseName}_unplaced`);
+    return { movedLegacyRecords: moved };
+  }
+
+  /** The partition of a property's records, for reads. */
+  private partition(propertyId: string): Collection<PhotoDocument> {
+    return this.db.collection<PhotoDocument>(photoCollectionName(propertyId, this.baseName));
+  }
+
+  /** The partition of a property's records once its unique index is made (by this repository, once; a failure is not kept). */
+  private async partitionForWrites(propertyId: string): Promise<Collection<PhotoDocument>> {
+    const collection = this.partition(propertyId);
+    const name = collection.collectionName;
+    let made = this.indexed.get(name);
+    if (made === undefined) {
+      made = collection.createIndex({ propertyId: 1, sha256: 1 }, { unique: true, name: 'propertyId_sha256_unique' }).then(
+        () => undefined,
+        (error: unknown) => {
+          this.indexed.delete(name);
+          throw error;
+        },
+      );
+      this.indexed.set(name, made);
+    }
+    await made;
+    return collection;
   }
 
   /**
@@ -132,7 +189,7 @@ export class MongoPhotoRepository implements PhotoRepository {
     if (sameAs !== undefined) return this.serialised(observation.propertyId, () => this.recordSamePicture(observation, sameAs));
     if (observation.newPicture === true) {
       try {
-        await this.collection.insertOne(newDocument(observation));
+        await (await this.partitionForWrites(observation.propertyId)).insertOne(newDocument(observation));
         return { created: true };
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
@@ -156,7 +213,8 @@ export class MongoPhotoRepository implements PhotoRepository {
     for (const [propertyId, batch] of byProperty) {
       await this.serialised(propertyId, async () => {
         const keyed = batch.filter((o) => o.recordKey !== undefined && o.sameAs === undefined);
-        const result = keyed.length === 0 ? null : await this.collection.bulkWrite(keyed.map(keyedSighting));
+        const collection = await this.partitionForWrites(propertyId);
+        const result = keyed.length === 0 ? null : await collection.bulkWrite(keyed.map(keyedSighting));
         // A key that named no document (an unusual record) is found by hash; the updates repeat harmlessly.
         const again = result === null || result.matchedCount === keyed.length ? [] : keyed;
         for (const o of [...batch.filter((o) => !keyed.includes(o)), ...again]) {
@@ -175,7 +233,7 @@ export class MongoPhotoRepository implements PhotoRepository {
    * @returns its records with their store locations; empty when none
    */
   async listPhotos(propertyId: PropertyId): Promise<PhotoRecord[]> {
-    const docs = await this.collection.find({ propertyId }).sort({ firstSeenAt: 1, _id: 1 }).toArray();
+    const docs = await this.partition(propertyId).find({ propertyId }).sort({ firstSeenAt: 1, _id: 1 }).toArray();
     return docs.map(toPhotoRecord).sort(compareGalleryOrder());
   }
 
@@ -192,13 +250,14 @@ export class MongoPhotoRepository implements PhotoRepository {
     const goneHeld = query.records?.filter((r) => r.removedAt === null && !isListedElsewhere(r, query));
     if (goneHeld?.length === 0) return 0;
     return this.serialised(query.propertyId, async () => {
+      const collection = await this.partitionForWrites(query.propertyId);
       const gone =
         goneHeld ??
-        (await this.collection.find({ propertyId: query.propertyId }).toArray())
+        (await collection.find({ propertyId: query.propertyId }).toArray())
           .map(toPhotoRecord)
           .filter((r) => r.removedAt === null && !isListedElsewhere(r, query));
       if (gone.length === 0) return 0;
-      const result = await this.collection.bulkWrite(
+      const result = await collection.bulkWrite(
         gone.map((r) => ({
           updateOne: {
             filter: { ...recordFilter(r), removedAt: null },
@@ -212,7 +271,8 @@ export class MongoPhotoRepository implements PhotoRepository {
 
   private async serialised<T>(propertyId: PropertyId, work: () => Promise<T>): Promise<T> {
     const previous = this.inFlight.get(propertyId) ?? Promise.resolve();
-    const key = `${this.collection.collectionName}:${propertyId}`;
+    // The key of the single collection of earlier versions: a process of an earlier version takes the same lock.
+    const key = `${this.baseName}:${propertyId}`;
     const next = previous.catch(() => undefined).then(() => this.writeLock.withLock(key, work));
     this.inFlight.set(propertyId, next);
     try {
@@ -227,6 +287,7 @@ export class MongoPhotoRepository implements PhotoRepository {
    * duplicates (by key first when given), or a new picture. Runs under the lock.
    */
   private async recordBytes(o: PhotoObservation): Promise<{ readonly created: boolean }> {
+    const collection = await this.partitionForWrites(o.propertyId);
     const seen = sightingUpdate(o);
     const filters: Filter<PhotoDocument>[] = [
       ...(o.recordKey === undefined ? [] : [byKey(o.propertyId, o.recordKey)]),
@@ -235,10 +296,10 @@ export class MongoPhotoRepository implements PhotoRepository {
     ];
     for (let attempt = 1; ; attempt += 1) {
       for (const filter of filters) {
-        if ((await this.collection.updateOne(filter, seen)).matchedCount > 0) return { created: false };
+        if ((await collection.updateOne(filter, seen)).matchedCount > 0) return { created: false };
       }
       try {
-        await this.collection.insertOne(newDocument(o));
+        await collection.insertOne(newDocument(o));
         return { created: true };
       } catch (error) {
         // A new-picture insert (which takes no lock) came first: it is an update now.
@@ -254,13 +315,14 @@ export class MongoPhotoRepository implements PhotoRepository {
       propertyId: o.propertyId,
       $or: [{ sha256: { $in: hashes } }, { 'duplicates.sha256': { $in: hashes } }],
     };
+    const collection = await this.partitionForWrites(o.propertyId);
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const keyed = o.recordKey === undefined ? null : await this.collection.findOne(byKey(o.propertyId, o.recordKey));
-      const doc = keyed ?? (await this.collection.findOne(byHash));
+      const keyed = o.recordKey === undefined ? null : await collection.findOne(byKey(o.propertyId, o.recordKey));
+      const doc = keyed ?? (await collection.findOne(byHash));
       if (doc === null || doc._id === undefined) return this.recordBytes(withoutSameAs(o));
       const jobIds = withJobId(doc.jobIds ?? [], o.jobId);
       const revision = doc.revision ?? 0;
-      const result = await this.collection.replaceOne(
+      const result = await collection.replaceOne(
         { _id: doc._id, ...(doc.revision === undefined ? { revision: { $exists: false } } : { revision }) },
         toDocument(mergeSighting(toPhotoRecord(doc), o), jobIds, revision + 1),
       );

@@ -183,13 +183,13 @@ export class JobService {
    */
   constructor(options: JobServiceOptions) {
     this.repository = new JobRepository({ db: options.db });
-    this.photos = new MongoPhotoRepository({ db: options.db });
     this.runs = new JobRunLeases({ db: options.db });
     this.cancels = new CancelRequests({ db: options.db });
     this.dedupe = new PendingJobDedupe({ db: options.db });
     this.catalog = new PropertyCatalog({ db: options.db });
     this.agenda = options.agenda;
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-service' });
+    this.photos = new MongoPhotoRepository({ db: options.db, logger: this.logger });
     this.clock = options.clock ?? systemClock;
     this.newId = options.newId ?? newJobId;
     this.cancelWaitMs = options.cancelWaitMs ?? 5_000;
@@ -208,7 +208,9 @@ export class JobService {
   }
 
   /**
-   * Creates the indexes of the job and photo collections. Idempotent; call once at start-up.
+   * Creates the indexes of the job collections and readies the photo records (`MongoPhotoRepository.ensureIndexes`:
+   * the records of the single `photos` collection of earlier versions move into their partitions, logged). Idempotent;
+   * call once at start-up.
    */
   async ensureIndexes(): Promise<void> {
     await this.repository.ensureIndexes();

@@ -1,6 +1,6 @@
-import type { Collection, Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { PropertyId } from '@phx/core';
-import { PHOTOS_COLLECTION } from '../repository/mongo-photo-repository.js';
+import { PHOTOS_COLLECTION, photoCollectionName } from '../repository/photo-partitions.js';
 
 interface CensusDocument {
   readonly sha256: string;
@@ -10,9 +10,9 @@ interface CensusDocument {
 
 /** Options of {@link JobPhotoCensus}. */
 export interface JobPhotoCensusOptions {
-  /** Database of the `photos` collection (see `MongoPhotoRepository`). Borrowed. */
+  /** Database of the photo records (see `MongoPhotoRepository`). Borrowed. */
   readonly db: Db;
-  /** Collection name; default `photos`. */
+  /** Name the partitions of the photo records are named after (see `photoCollectionName`); default `photos`. */
   readonly collectionName?: string;
 }
 
@@ -22,16 +22,19 @@ export interface JobPhotoCensusOptions {
  * job that created it comes first. A run that redoes a property (a retry,
  * or the resume of a property an earlier run of the job left unfinished)
  * finds the photos the earlier attempt stored already recorded; this lets it
- * count them as a clean run would (new), not as known photos.
+ * count them as a clean run would (new), not as known photos. Reads the
+ * property's partition only (`photoCollectionName`).
  */
 export class JobPhotoCensus {
-  private readonly collection: Collection<CensusDocument>;
+  private readonly db: Db;
+  private readonly baseName: string;
 
   /**
    * @param options - database and collection name
    */
   constructor(options: JobPhotoCensusOptions) {
-    this.collection = options.db.collection<CensusDocument>(options.collectionName ?? PHOTOS_COLLECTION);
+    this.db = options.db;
+    this.baseName = options.collectionName ?? PHOTOS_COLLECTION;
   }
 
   /**
@@ -44,7 +47,8 @@ export class JobPhotoCensus {
    * @throws the driver's error when MongoDB cannot be read
    */
   async createdBy(jobId: string, propertyId: PropertyId): Promise<ReadonlyMap<string, string>> {
-    const docs = await this.collection
+    const docs = await this.db
+      .collection<CensusDocument>(photoCollectionName(propertyId, this.baseName))
       .find({ propertyId, jobIds: jobId }, { projection: { _id: 0, sha256: 1, 'duplicates.sha256': 1, jobIds: 1 } })
       .toArray();
     const byHash = new Map<string, string>();

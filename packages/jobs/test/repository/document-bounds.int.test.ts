@@ -52,6 +52,7 @@ import { WorkerRegistry } from '../../src/workers/worker-registry.js';
 import { HOUSE_PHOTOS_DIR, housePhotos } from '../support/fixture-photos.js';
 import { startApi } from '../support/job-harness.js';
 import { openTestDatabase } from '../support/test-database.js';
+import { photoCollectionName } from '../../src/repository/photo-partitions.js';
 import type { TestDatabase } from '../support/test-database.js';
 
 /** One UTF-16 unit, three UTF-8 bytes: the most bytes a string of a given length can take in BSON. */
@@ -199,7 +200,7 @@ describe('no document the project writes exceeds the bound it states, whatever t
     const [outcome] = await repository.properties.outcomes(job.id, 1);
     expect(outcome?.outcome.failures).toHaveLength(50);
     expect(outcome?.outcome.failures.at(-1)?.code).toBe('MORE_FAILURES');
-    const record = await tdb.db.collection('photos').findOne({});
+    const record = await tdb.db.collection(photoCollectionName(worstProperty(1).id)).findOne({});
     expect(record?.['urls'][0]).toHaveLength(2048);
   }, 120_000);
 
@@ -305,9 +306,11 @@ describe('no document the project writes exceeds the bound it states, whatever t
     for (const name of ['extraction_job_properties', 'extraction_job_runs', 'extraction_jobs', 'extraction_schedule_tick_fires']) {
       expect(names).toContain(name);
     }
-    for (const name of ['extraction_schedule_ticks', 'extraction_schedules', 'job_events', 'photos', 'properties', 'workers']) {
+    for (const name of ['extraction_schedule_ticks', 'extraction_schedules', 'job_events', 'properties', 'workers']) {
       expect(names).toContain(name);
     }
+    // The photo records: the partitions of the worker run's two properties, read above like every collection.
+    for (const name of [1, 2].map((n) => photoCollectionName(worstProperty(n).id))) expect(names).toContain(name);
     expect(names.filter((n) => n.endsWith('.files') || n.endsWith('.chunks'))).toHaveLength(2);
     expect(MAX_DOCUMENT_BYTES).toBeLessThan(MAX_PROPERTY_LIST_DOCUMENT_BYTES);
     expect(MAX_PROPERTY_LIST_DOCUMENT_BYTES).toBeLessThan(MONGODB_MAX_DOCUMENT_BYTES);

@@ -11,6 +11,7 @@ import {
   MAX_PROPERTY_LIST_DOCUMENT_BYTES,
   withJobId,
 } from '../../src/repository/document-bounds.js';
+import { photoCollectionName } from '../../src/repository/photo-partitions.js';
 
 /** A server error as the driver builds it from MongoDB's reply. */
 const serverError = (code: number, codeName: string, errmsg: string): MongoServerError =>
@@ -46,6 +47,7 @@ describe('documentBoundOf', () => {
     expect(documentBoundOf('extraction_schedules')).toBe(MAX_PROPERTY_LIST_DOCUMENT_BYTES);
     expect(documentBoundOf('extraction_jobs')).toBe(MAX_DOCUMENT_BYTES);
     expect(documentBoundOf('photos')).toBe(MAX_DOCUMENT_BYTES);
+    expect(documentBoundOf(photoCollectionName('1-main-st'))).toBe(MAX_DOCUMENT_BYTES);
   });
 });
 

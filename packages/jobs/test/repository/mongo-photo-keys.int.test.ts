@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MongoClient, ObjectId } from 'mongodb';
 import type { CommandStartedEvent } from 'mongodb';
-import { MAX_PHOTO_SIGHTINGS, listsToReplace, photoRecordKey, toContentHash, toPropertyId } from '@phx/core';
+import { MAX_PHOTO_SIGHTINGS, listsToReplace, newPhotoRecord, noopLogger, photoRecordKey, toContentHash, toPropertyId } from '@phx/core';
 import type { ContentHash, PhotoObservation, PropertyId } from '@phx/core';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
+import { findPhotoDocuments, photoCollectionName } from '../../src/repository/photo-partitions.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 
@@ -46,9 +47,12 @@ function sighting(propertyId: PropertyId, sha256: ContentHash, n: number, overri
 /** The commands sent about photos and locks since the test began (handshakes and the like left out). */
 function sent(): string[] {
   return commands
-    .filter((c) => c.collection === 'photos' || c.collection === 'write_locks')
+    .filter((c) => String(c.collection).startsWith('photos') || c.collection === 'write_locks')
     .map((c) => `${c.name} ${String(c.collection)}`);
 }
+
+/** The partition of a property's records, read directly. */
+const partitionOf = (propertyId: PropertyId) => tdb.db.collection(photoCollectionName(propertyId));
 
 describe('MongoPhotoRepository: records keyed <propertyId>:<sha256>', () => {
   it('keys a new record by property and hash, and keeps the key when a better version becomes canonical', async () => {
@@ -56,7 +60,7 @@ describe('MongoPhotoRepository: records keyed <propertyId>:<sha256>', () => {
     await photos.recordPhoto(sighting(propertyId, hash('a'), 1, { newPicture: true, perceptualHash: 'ffff0000ffff0000' }));
     const better = { widthPx: 2048, heightPx: 1536, byteLength: 9999, sameAs: hash('a'), recordKey: photoRecordKey(propertyId, hash('a')) };
     await photos.recordPhoto(sighting(propertyId, hash('b'), 2, better));
-    const docs = await tdb.db.collection('photos').find({ propertyId }).toArray();
+    const docs = await partitionOf(propertyId).find({ propertyId }).toArray();
     expect(docs.map((d) => [d['_id'], d['sha256'], d['key'], d['caption']])).toEqual([
       [`${propertyId}:${hash('a')}`, hash('b'), undefined, undefined],
     ]);
@@ -71,22 +75,40 @@ describe('MongoPhotoRepository: records keyed <propertyId>:<sha256>', () => {
     expect((await photos.listPhotos(theirs))[0]?.photoIds).toEqual(['p1']);
   });
 
-  it('writes a new picture with one insert: no lock, no read', async () => {
+  it("writes a new picture with one insert in the property's partition: no lock, no read (the first write there makes its index)", async () => {
     const propertyId = freshProperty();
+    const partition = photoCollectionName(propertyId);
     expect(await watchedPhotos.recordPhoto(sighting(propertyId, hash('c'), 1, { newPicture: true }))).toEqual({ created: true });
-    expect(sent()).toEqual(['insert photos']);
+    expect(sent()).toEqual([`createIndexes ${partition}`, `insert ${partition}`]);
+    commands.length = 0;
+    expect(await watchedPhotos.recordPhoto(sighting(propertyId, hash('d'), 2, { newPicture: true }))).toEqual({ created: true });
+    expect(sent()).toEqual([`insert ${partition}`]);
+    const indexes = await partitionOf(propertyId).indexes();
+    expect(indexes.find((i) => i.name === 'propertyId_sha256_unique')).toMatchObject({ key: { propertyId: 1, sha256: 1 }, unique: true });
+  });
+
+  it("makes a partition's index again at the next write when making it failed", async () => {
+    const propertyId = freshProperty();
+    // Two documents of the same bytes, as no writer of the repository makes them: the unique index cannot be built.
+    const twin = { propertyId, sha256: hash('7') };
+    await partitionOf(propertyId).insertMany([{ ...twin }, { ...twin }]);
+    const repository = new MongoPhotoRepository({ db: tdb.db });
+    await expect(repository.recordPhoto(sighting(propertyId, hash('8'), 1, { newPicture: true }))).rejects.toThrow();
+    await partitionOf(propertyId).deleteMany(twin);
+    expect(await repository.recordPhoto(sighting(propertyId, hash('8'), 1, { newPicture: true }))).toEqual({ created: true });
+    expect((await partitionOf(propertyId).indexes()).map((i) => i.name)).toContain('propertyId_sha256_unique');
   });
 
   it('writes a batch of sightings of known records in one bulk write under one lock, and a removal decided on held records with none', async () => {
     const propertyId = freshProperty();
     for (const [i, c] of ['1', '2', '3', '4', '5'].entries())
-      await photos.recordPhoto(sighting(propertyId, hash(c), i, { newPicture: true }));
+      await watchedPhotos.recordPhoto(sighting(propertyId, hash(c), i, { newPicture: true }));
     const records = await photos.listPhotos(propertyId);
     commands.length = 0;
     await watchedPhotos.recordSightings(
       records.map((r, i) => sighting(propertyId, r.sha256, i, { recordKey: r.key as string, seenAt: new Date(Date.UTC(2031, 0, 1)) })),
     );
-    expect(sent()).toEqual(['insert write_locks', 'update photos', 'delete write_locks']);
+    expect(sent()).toEqual(['insert write_locks', `update ${photoCollectionName(propertyId)}`, 'delete write_locks']);
     const after = await photos.listPhotos(propertyId);
     expect(after.map((r) => r.lastSeenAt)).toEqual(after.map(() => new Date(Date.UTC(2031, 0, 1))));
     commands.length = 0;
@@ -164,7 +186,7 @@ describe('MongoPhotoRepository and documents written before keys (ObjectId _id)'
     };
   }
 
-  it('lists them with their ObjectId as key, and every write path finds them', async () => {
+  it('moves them from the single collection of earlier versions into their partition, lists them with their ObjectId as key, and every write path finds them', async () => {
     const propertyId = freshProperty();
     const [one, two, three] = [
       oldDocument(propertyId, hash('e'), 'o1'),
@@ -172,6 +194,8 @@ describe('MongoPhotoRepository and documents written before keys (ObjectId _id)'
       oldDocument(propertyId, hash('0'), 'o3'),
     ];
     await tdb.db.collection('photos').insertMany([one, two, three]);
+    expect(await photos.listPhotos(propertyId)).toEqual([]);
+    expect(await photos.ensureIndexes()).toEqual({ movedLegacyRecords: 3 });
     const records = await photos.listPhotos(propertyId);
     expect(records.map((r) => r.key)).toEqual([one, two, three].map((d) => d._id.toHexString()));
 
@@ -189,7 +213,7 @@ describe('MongoPhotoRepository and documents written before keys (ObjectId _id)'
     ).toEqual({
       created: false,
     });
-    const docs = await tdb.db.collection('photos').find({ propertyId }).sort({ firstSeenAt: 1, _id: 1 }).toArray();
+    const docs = await partitionOf(propertyId).find({ propertyId }).sort({ firstSeenAt: 1, _id: 1 }).toArray();
     expect(docs.map((d) => [d['_id'], d['sha256'], d['lastSeenAt']])).toEqual([
       [one._id, hash('e'), later],
       [two._id, hash('f'), sighting(propertyId, hash('f'), 10).seenAt],
@@ -202,6 +226,96 @@ describe('MongoPhotoRepository and documents written before keys (ObjectId _id)'
     const query = { propertyId, sourcesRead: ['zillow' as const], listedPhotoIds: ['o1', 'p10', 'p11'], removedAt: later, records: held };
     expect(await photos.markRemoved(query)).toBe(0);
     expect(await photos.markRemoved({ ...query, listedPhotoIds: ['p10', 'p11'] })).toBe(1);
-    expect((await tdb.db.collection('photos').findOne({ _id: one._id }))?.['removedAt']).toEqual(later);
+    expect((await partitionOf(propertyId).findOne({ _id: one._id }))?.['removedAt']).toEqual(later);
+  });
+});
+
+describe('MongoPhotoRepository.ensureIndexes: the single photos collection of earlier versions', () => {
+  let legacyDb: TestDatabase;
+  beforeAll(async () => {
+    legacyDb = await openTestDatabase('photolegacy');
+  });
+  afterAll(async () => {
+    await legacyDb.close();
+  });
+  const names = async (): Promise<string[]> =>
+    (await legacyDb.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('photos'));
+
+  it('finishes an interrupted move: every record into its partition once, keeping _id (keys and ObjectIds), the old collections dropped', async () => {
+    const [a, b] = [freshProperty(), freshProperty()];
+    // As the repository of earlier versions wrote them (see also the ObjectId documents above).
+    const keyed = (propertyId: PropertyId, c: string, n: number) => {
+      const { key, caption, ...fields } = newPhotoRecord(sighting(propertyId, hash(c), n));
+      return { _id: photoRecordKey(propertyId, hash(c)), ...fields, jobIds: [], revision: 1 };
+    };
+    const seenAt = new Date(Date.UTC(2029, 5, 1));
+    const old = {
+      _id: new ObjectId(),
+      propertyId: b,
+      sha256: hash('3'),
+      sources: ['zillow'],
+      photoIds: ['o'],
+      urls: [],
+      firstSeenAt: seenAt,
+      lastSeenAt: seenAt,
+    };
+    const legacyDocs = [keyed(a, '1', 1), keyed(a, '2', 2), keyed(b, '1', 1)];
+    // A move cut during the copy: the old collection renamed photos_moving, one record in its partition already...
+    await legacyDb.db.collection<{ _id: string | ObjectId }>('photos_moving').insertMany(legacyDocs.map((d) => ({ ...d })));
+    await legacyDb.db.collection<{ _id: string | ObjectId }>(photoCollectionName(a)).insertOne({ ...legacyDocs[0]! });
+    // ... and a process of the earlier version still writing: a new photos collection.
+    await legacyDb.db.collection<{ _id: string | ObjectId }>('photos').insertOne({ ...old });
+    const repository = new MongoPhotoRepository({ db: legacyDb.db });
+    expect(await repository.ensureIndexes()).toEqual({ movedLegacyRecords: 4 });
+    expect((await names()).sort()).toEqual([...new Set([photoCollectionName(a), photoCollectionName(b)])].sort());
+    expect((await repository.listPhotos(a)).map((r) => r.key)).toEqual([photoRecordKey(a, hash('1')), photoRecordKey(a, hash('2'))]);
+    expect((await repository.listPhotos(b)).map((r) => r.key).sort()).toEqual([photoRecordKey(b, hash('1')), old._id.toHexString()].sort());
+    // Writes find the moved records, an ObjectId one by its key too.
+    const later = new Date(Date.UTC(2033, 0, 1));
+    await repository.recordSightings([sighting(b, hash('3'), 5, { recordKey: old._id.toHexString(), seenAt: later })]);
+    expect(await repository.recordPhoto(sighting(a, hash('2'), 6, { newPicture: true }))).toEqual({ created: false });
+    expect((await legacyDb.db.collection(photoCollectionName(b)).findOne({ _id: old._id }))?.['lastSeenAt']).toEqual(later);
+    expect((await legacyDb.db.collection(photoCollectionName(a)).indexes()).map((i) => i.name)).toContain('propertyId_sha256_unique');
+    // Once: the next start finds nothing to move.
+    expect(await new MongoPhotoRepository({ db: legacyDb.db }).ensureIndexes()).toEqual({ movedLegacyRecords: 0 });
+  });
+
+  it('keeps a document it cannot place (no property id) in photos_unplaced, and says so', async () => {
+    const property = freshProperty();
+    const stray = { _id: new ObjectId(), sha256: hash('5') };
+    await legacyDb.db.collection('photos').insertMany([stray, { ...stray, _id: new ObjectId(), propertyId: property }]);
+    const said: unknown[] = [];
+    const logger = { ...noopLogger, info: (context: unknown) => said.push(context), warn: (context: unknown) => said.push(context) };
+    const repository = new MongoPhotoRepository({ db: legacyDb.db, logger });
+    expect(await repository.ensureIndexes()).toEqual({ movedLegacyRecords: 1 });
+    expect(said).toEqual([
+      { collection: 'photos', moved: 1, unplaced: 1 },
+      { collection: 'photos', moved: 1, unplaced: 1 },
+    ]);
+    expect(await legacyDb.db.collection('photos_unplaced').find().toArray()).toEqual([stray]);
+    expect(await names()).not.toContain('photos');
+    expect(await names()).not.toContain('photos_moving');
+    expect(await repository.ensureIndexes()).toEqual({ movedLegacyRecords: 0 });
+    expect(said).toHaveLength(2);
+  });
+
+  it('moves once with processes starting at the same time: each record in its partition, none lost', async () => {
+    const properties = Array.from({ length: 12 }, () => freshProperty());
+    const docs = properties.flatMap((p) =>
+      Array.from({ length: 25 }, (_, n) => {
+        const sha256 = toContentHash(n.toString(16).padStart(64, '0'));
+        const { key, caption, ...fields } = newPhotoRecord(sighting(p, sha256, n));
+        return { _id: photoRecordKey(p, sha256), ...fields, jobIds: [], revision: 1 };
+      }),
+    );
+    await legacyDb.db.collection<{ _id: string }>('photos').insertMany(docs);
+    const others = await Promise.all([legacyDb.connectAgain(), legacyDb.connectAgain()]);
+    const results = await Promise.all([legacyDb.db, ...others].map((db) => new MongoPhotoRepository({ db }).ensureIndexes()));
+    expect(results.reduce((n, r) => n + r.movedLegacyRecords, 0)).toBeGreaterThanOrEqual(docs.length);
+    const partitions = new Set(properties.map((p) => photoCollectionName(p)));
+    expect((await findPhotoDocuments(legacyDb.db, { propertyId: { $in: properties } })).length).toBe(docs.length);
+    for (const p of properties) expect(await legacyDb.db.collection(photoCollectionName(p)).countDocuments({ propertyId: p })).toBe(25);
+    expect(partitions.size).toBeGreaterThan(1);
+    expect((await legacyDb.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name)).not.toContain('photos');
   });
 });

@@ -5,6 +5,7 @@ import { describePhotoRepositoryContract } from '@phx/core/testing';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
+import { photoCollectionName } from '../../src/repository/photo-partitions.js';
 
 let tdb: TestDatabase;
 let photos: MongoPhotoRepository;
@@ -63,7 +64,7 @@ describe('MongoPhotoRepository across processes', () => {
     const jobId = '6f1c1a52-7a4f-4bb5-9d6b-2d3b1c1e0a11';
     const observation = { ...sighting(1), propertyId: toPropertyId('2 Job Way, Mesa, AZ 85201'), jobId } as PhotoObservation;
     await photos.recordPhoto(observation);
-    const doc = await tdb.db.collection('photos').findOne({ propertyId: observation.propertyId });
+    const doc = await tdb.db.collection(photoCollectionName(observation.propertyId)).findOne({ propertyId: observation.propertyId });
     expect(doc?.['jobIds']).toEqual([jobId]);
   });
 
@@ -72,7 +73,7 @@ describe('MongoPhotoRepository across processes', () => {
     const jobOf = (n: number) => `6f1c1a52-7a4f-4bb5-9d6b-${String(n).padStart(12, '0')}`;
     for (let night = 0; night < 2 * MAX_PHOTO_SIGHTINGS + 5; night += 1)
       await photos.recordPhoto({ ...sighting(1), propertyId, jobId: jobOf(night) } as PhotoObservation);
-    const doc = await tdb.db.collection('photos').findOne({ propertyId });
+    const doc = await tdb.db.collection(photoCollectionName(propertyId)).findOne({ propertyId });
     const jobIds = doc?.['jobIds'] as string[];
     expect(jobIds[0]).toBe(jobOf(0));
     expect(jobIds.length).toBeLessThanOrEqual(MAX_PHOTO_SIGHTINGS);
@@ -99,7 +100,9 @@ describe('MongoPhotoRepository and records written before sizeDowngrade was reco
     await photos.recordPhoto({ ...base(sha('a'), 1), size: { listedWidthPx: 1024, largest: true, sizeDowngrade: true } });
     await photos.recordPhoto({ ...base(sha('b'), 2), size: { listedWidthPx: 1024, largest: true, sizeDowngrade: false } });
     // What a document written before the field existed holds.
-    await tdb.db.collection('photos').updateOne({ propertyId, sha256: sha('b') }, { $unset: { 'size.sizeDowngrade': '' } });
+    await tdb.db
+      .collection(photoCollectionName(propertyId))
+      .updateOne({ propertyId, sha256: sha('b') }, { $unset: { 'size.sizeDowngrade': '' } });
     const records = await photos.listPhotos(propertyId);
     expect(records.map((r) => [r.photoIds[0], r.size])).toEqual([
       ['p1', { listedWidthPx: 1024, largest: true, sizeDowngrade: true }],

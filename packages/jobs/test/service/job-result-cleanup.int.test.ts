@@ -8,6 +8,7 @@ import { statusEventBody, toJobEventCounters } from '../../src/progress/job-even
 import { sampleJob, sampleOutcome, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
+import { photoCollectionName } from '../../src/repository/photo-partitions.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -43,7 +44,7 @@ describe('JobResultCleanup (JOB_RESULT_TTL)', () => {
     const events = new JobEventLog({ db: tdb.db });
     for (const job of [oldCompleted, oldCancelled, recent, oldRunning])
       await events.append(job.id, [statusEventBody(job.status, toJobEventCounters(job), null)]);
-    await tdb.db.collection('photos').insertOne({ propertyId: 'p', sha256: 'x', jobIds: [oldCompleted.id] });
+    await tdb.db.collection(photoCollectionName('p')).insertOne({ propertyId: 'p', sha256: 'x', jobIds: [oldCompleted.id] });
     for (const job of [oldCompleted, recent]) {
       const [property] = await repository.properties.allProperties(job.id);
       await repository.properties.recordOutcomes(job.id, [{ index: 0, outcome: sampleOutcome(property!, 'completed') }], ago(25));
@@ -69,6 +70,6 @@ describe('JobResultCleanup (JOB_RESULT_TTL)', () => {
       [recent.id, oldPending.id, oldRunning.id].sort(),
     );
     expect((await tdb.db.collection('extraction_job_outcomes').find().toArray()).map((d) => d['jobId'])).toEqual([recent.id]);
-    expect(await tdb.db.collection('photos').countDocuments()).toBe(1);
+    expect(await tdb.db.collection(photoCollectionName('p')).countDocuments()).toBe(1);
   });
 });

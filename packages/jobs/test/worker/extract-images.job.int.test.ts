@@ -16,6 +16,7 @@ import { sampleJob, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { outcomesOf } from '../support/job-outcomes.js';
+import { findPhotoDocuments } from '../../src/repository/photo-partitions.js';
 
 /**
  * Per property: Zillow 8 photos, Redfin 5 of which 1 is Zillow's again: 13 seen, 12 new, 1 duplicate.
@@ -58,7 +59,7 @@ describe('extract-images job on a real Agenda and MongoDB', () => {
   });
 
   const storedPhotoCount = async (properties: readonly Property[]): Promise<number> =>
-    tdb.db.collection('photos').countDocuments({ propertyId: { $in: properties.map((p) => p.id) } });
+    (await findPhotoDocuments(tdb.db, { propertyId: { $in: properties.map((p) => p.id) } })).length;
 
   it('completes a job and writes its counters while it runs', async () => {
     await withWorker(startWorker(tdb.db, { name: 'w-complete', photoDelayMs: 40, photoConcurrency: 1 }), async (w) => {

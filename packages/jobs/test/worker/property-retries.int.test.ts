@@ -17,6 +17,7 @@ import { sampleJob, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { outcomesOf } from '../support/job-outcomes.js';
+import { photoCollectionName } from '../../src/repository/photo-partitions.js';
 
 /** Per property: Zillow 8 photos, Redfin 5 of which 1 is Zillow's again. */
 const CLEAN = { totalImages: 13, newImages: 12, duplicateImages: 1, unchangedImages: 0 };
@@ -99,7 +100,7 @@ describe('per-property retries (PROPERTY_MAX_ATTEMPTS) on a real MongoDB', () =>
     expect(byId.get(gone.id)?.failures.map((f) => [f.code, f.kind])).toEqual([['LISTING_REMOVED', 'permanent']]);
     expect(byId.get(down.id)).toMatchObject({ status: 'failed', newImages: 5, duplicateImages: 0, unchangedImages: 0 });
     expect(byId.get(down.id)?.failures.map((f) => [f.code, f.kind])).toEqual([['NAVIGATION_FAILED', 'transient']]);
-    expect(await tdb.db.collection('photos').countDocuments({ propertyId: flaky.id })).toBe(CLEAN.newImages);
+    expect(await tdb.db.collection(photoCollectionName(flaky.id)).countDocuments({ propertyId: flaky.id })).toBe(CLEAN.newImages);
     const files = await readdir(join(imagesDir, flaky.id));
     expect(files.filter((f) => !f.endsWith('.webp') && f !== 'manifest.json')).toHaveLength(CLEAN.newImages);
   });

@@ -8,7 +8,8 @@ import { FileImageStore, PropertyExtractor, loadPropertiesCsv } from '@phx/core'
 import type { FetchedPhoto, PhotoFetchRequest, PhotoFetcher, Property } from '@phx/core';
 import { createScraperKit } from '@phx/scrapers';
 import type { ScraperKit } from '@phx/scrapers';
-import { MongoPhotoRepository, PHOTOS_COLLECTION } from '../../src/repository/mongo-photo-repository.js';
+import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
+import { photoCollectionName } from '../../src/repository/photo-partitions.js';
 import { FIXTURES_DIR } from '../support/fixture-photos.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -94,7 +95,7 @@ describe('a saved Redfin listing keeps its gallery order (replayed page in Chrom
   it('lists the stored photos in the page gallery order with its captions, not in the order they were stored', async () => {
     const gallery = await redfinGallery();
     expect(gallery).toHaveLength(23);
-    const stored = (): Promise<number> => tdb.db.collection(PHOTOS_COLLECTION).countDocuments({ propertyId: property.id });
+    const stored = (): Promise<number> => tdb.db.collection(photoCollectionName(property.id)).countDocuments({ propertyId: property.id });
     const fetcher = new SlowCoverFetcher(kit.fetcher, gallery[0]!.url, async () => (await stored()) >= 3);
     const photos = new MongoPhotoRepository({ db: tdb.db });
     await photos.ensureIndexes();
@@ -116,7 +117,7 @@ describe('a saved Redfin listing keeps its gallery order (replayed page in Chrom
 
     // The old order (first sighting, then record id) follows the order photos were stored: the cover came fourth or later.
     const firstSighting = await tdb.db
-      .collection(PHOTOS_COLLECTION)
+      .collection(photoCollectionName(property.id))
       .find({ propertyId: property.id })
       .sort({ firstSeenAt: 1, _id: 1 })
       .toArray();

@@ -18,6 +18,7 @@ import { sampleJob, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
 import { outcomesOf } from '../support/job-outcomes.js';
+import { findPhotoDocuments } from '../../src/repository/photo-partitions.js';
 
 const SAMPLE_CSV = fileURLToPath(new URL('../../../../tools/data/sample-properties.csv', import.meta.url));
 
@@ -163,6 +164,6 @@ describe('job counters of a re-run (replayed listings, real photo server, MongoD
     expect(job.completedAt).toBeInstanceOf(Date);
     // Nothing after the final event, and the photos were not fetched again.
     expect(await log.lastSeq(created.id)).toBe(2);
-    expect(await tdb.db.collection('photos').countDocuments({ jobIds: created.id })).toBe(0);
+    expect(await findPhotoDocuments(tdb.db, { jobIds: created.id })).toEqual([]);
   }, 60_000);
 });
