@@ -14,6 +14,7 @@ import {
   WorkerPresence,
   createAgenda,
   describeError,
+  probeDatabase,
 } from '@phx/jobs';
 import { ExtractorFactory, defineExtractImagesJob, defineRunScheduleJob } from '@phx/jobs/worker';
 import { GridFsImageStore } from '@phx/jobs';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   const watchdog = new DatabaseWatchdog({
     client,
     mongoUri: config.mongoUri,
+    dbName: config.mongoDb,
     intervalMs: config.watchdogIntervalMs,
     timeoutMs: config.watchdogTimeoutMs,
     logger: logger.child({ component: 'watchdog' }),
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   });
   const health = createWorkerHealth({
     watchdog: () => watchdog.state,
+    readDatabase: (timeoutMs) => probeDatabase(db, timeoutMs),
     lastQueuePollAt: () => lastQueuePollAt,
     runningJobs: () => runningJobs(),
     maxConcurrentJobs: config.maxConcurrentJobs,
