@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Property } from '@phx/core';
 import { freePort } from './support/free-port.js';
 import { startFreezingProxy } from './support/freezing-proxy.js';
 import type { FreezingProxy } from './support/freezing-proxy.js';
-import { openWorkerSuite, waitFor } from './support/worker-suite.js';
+import { openWorkerSuite, sampleProperties, waitFor, waitForJob } from './support/worker-suite.js';
 import type { WorkerSuite } from './support/worker-suite.js';
 
 /** The worker's readiness deadline for its database read (`READINESS_TIMEOUT_MS`), plus slack for a loaded 2-core machine. */
@@ -11,6 +12,10 @@ const READY_503_WITHIN_MS = 2_000 + 2_000;
 const WATCHDOG = { intervalMs: 1_000, timeoutMs: 1_000 };
 /** README's bound from the first unanswered read to the exit: `WATCHDOG_INTERVAL_MS + 6 × WATCHDOG_TIMEOUT_MS`; 5 s slack. */
 const EXIT_WITHIN_MS = WATCHDOG.intervalMs + 6 * WATCHDOG.timeoutMs + 5_000;
+/** `SHUTDOWN_GRACE_PERIOD` of the SIGTERM test, in s. */
+const GRACE_S = 3;
+/** README's bound for a stop: the grace period plus 20 s; 3 s slack. */
+const STOP_WITHIN_MS = GRACE_S * 1_000 + 20_000 + 3_000;
 
 /** Resolves with the exit code (or signal) and the time from `since`, or `'running'` after `timeoutMs`. */
 async function exitWithin(
@@ -30,9 +35,11 @@ describe('a worker whose database takes connections and answers handshakes, but 
   let suite: WorkerSuite;
   let proxy: FreezingProxy;
   let proxyUri: string;
+  let properties: Property[];
 
   beforeAll(async () => {
     suite = await openWorkerSuite('frozen');
+    properties = await sampleProperties(/Garwood|Chicago|New York/);
   });
   afterEach(async () => {
     suite.killWorkers();
@@ -82,5 +89,30 @@ describe('a worker whose database takes connections and answers handshakes, but 
     expect(code, worker.output()).toBe(1);
     expect(ms).toBeLessThan(EXIT_WITHIN_MS);
     expect(worker.output()).toContain('database connection past repair');
+  }, 180_000);
+
+  it(`on SIGTERM ends within SHUTDOWN_GRACE_PERIOD + 20 s (${STOP_WITHIN_MS} ms with slack), naming the job it could not hand back`, async () => {
+    await newProxy();
+    const worker = await suite.startWorker('frozen-stop', {
+      MONGODB_URI: proxyUri,
+      SHUTDOWN_GRACE_PERIOD: String(GRACE_S),
+      PROPERTY_CONCURRENCY: '1',
+      MAX_CONCURRENT_JOBS: '1',
+      WATCHDOG_INTERVAL_MS: '600000',
+    });
+    const job = await suite.service.enqueueExtraction({ properties });
+    await waitForJob(suite.service, job.id, (j) => j.status === 'in_progress', 60_000);
+    proxy.stallQueries();
+    const startedAt = performance.now();
+    worker.child.kill('SIGTERM');
+    const { code, ms } = await exitWithin(worker.exited(), startedAt, 120_000);
+    const line = worker
+      .output()
+      .split('\n')
+      .find((l) => l.includes('could not be handed back'));
+    process.stdout.write(`frozen database: SIGTERM, exit ${code} after ${ms.toFixed(0)} ms; ${line}\n`);
+    expect(code, worker.output()).toBe(1);
+    expect(ms).toBeLessThan(STOP_WITHIN_MS);
+    expect(line, worker.output()).toContain(job.id);
   }, 180_000);
 });
