@@ -8,7 +8,9 @@ import {
   JobProgressFeed,
   JobService,
   PropertyCatalog,
+  READINESS_TIMEOUT_MS,
   ScheduleService,
+  probeDatabase,
   WorkerRegistry,
 } from '@phx/jobs';
 import type { Db } from 'mongodb';
@@ -37,7 +39,7 @@ export interface GraphqlServicesOptions {
   readonly logger?: Logger;
   /**
    * The watchdog of the client `db` comes from (started by the caller): a
-   * failed readiness ping asks it to probe now (and rebuild a broken client)
+   * failed readiness read asks it to probe now (and rebuild a broken client)
    * instead of at its next interval, and the failure names its last findings.
    * Default none.
    */
@@ -58,7 +60,7 @@ export interface GraphqlServices {
   readonly eventFeed: JobEventFeed;
   /** The properties catalog (collection `properties`, seeded from `propertiesCsv` when empty). */
   readonly catalog: PropertyCatalog;
-  /** Everything {@link GraphqlServerOptions} takes but `config` and `logger`: the services above (the queue for Agendash) plus job history, API keys, GridFS photos and the readiness check (a database ping). */
+  /** Everything {@link GraphqlServerOptions} takes but `config` and `logger`: the services above (the queue for Agendash) plus job history, API keys, GridFS photos and the readiness check (a read of the database within `READINESS_TIMEOUT_MS`). */
   readonly serverOptions: Omit<GraphqlServerOptions, 'config' | 'logger'>;
   /** Stops the feeds and Agenda, in reverse order of creation. The database stays open. */
   close(): Promise<void>;
@@ -134,7 +136,8 @@ export async function createGraphqlServices(options: GraphqlServicesOptions): Pr
       ...(options.imageStore === 'gridfs' ? { gridFsImages: new GridFsImageStore({ db }) } : {}),
       checkReadiness: async () => {
         try {
-          await db.command({ ping: 1 });
+          // A read, not a ping: a database stuck below its wire layer still answers ping and handshakes.
+          await probeDatabase(db, READINESS_TIMEOUT_MS);
         } catch (error) {
           const { watchdog } = options;
           if (watchdog === undefined) throw error;

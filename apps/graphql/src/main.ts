@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   const watchdog = new DatabaseWatchdog({
     client: mongo,
     mongoUri: config.mongodbUri,
+    dbName: config.mongodbDb,
     intervalMs: config.watchdogIntervalMs,
     timeoutMs: config.watchdogTimeoutMs,
     logger: logger.child({ component: 'watchdog' }),

@@ -29,7 +29,7 @@ import { withWsAccessLog } from './transport/ws-access-log.js';
 import { createMaxDepthRule } from './validation/max-depth.rule.js';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import type { ValidationRule } from 'graphql';
-import { MAX_JOB_PAGE_SIZE, MAX_PROPERTY_PAGE } from '@phx/jobs';
+import { MAX_JOB_PAGE_SIZE, MAX_PROPERTY_PAGE, READINESS_TIMEOUT_MS } from '@phx/jobs';
 import type { PropertyCatalog } from '@phx/jobs';
 import { createQueryCostRule } from './validation/query-cost.rule.js';
 import { createAccessPlugin } from './auth/access.plugin.js';
@@ -57,8 +57,12 @@ export const GRAPHQL_PATH = '/graphql';
 /** The largest page of any paginated list (`jobs`, `properties`): what a page size in a variable costs. */
 const MAX_PAGE_SIZE = Math.max(MAX_JOB_PAGE_SIZE, MAX_PROPERTY_PAGE);
 
-/** Longest wait for the readiness check of `/readyz`, in ms. */
-const READINESS_TIMEOUT_MS = 2_000;
+/**
+ * Longest wait for the readiness check of `/readyz`, in ms: the check's own
+ * database read gives up at `READINESS_TIMEOUT_MS` (2 s) and says why; this
+ * bounds a check that would not.
+ */
+const READINESS_BACKSTOP_MS = READINESS_TIMEOUT_MS + 1_000;
 
 /** The settings {@link createGraphqlServer} uses (a {@link GraphqlConfig} has them all). */
 export type GraphqlServerConfig = Pick<
@@ -117,7 +121,7 @@ export interface GraphqlServerOptions {
    * Absent: photos are read from the file store under `config.imagesDir`. Borrowed.
    */
   readonly gridFsImages?: GridFsImageReader;
-  /** Readiness check for `/readyz` (ping the database); rejects when not ready. Default: always ready. */
+  /** Readiness check for `/readyz` (a read of the database within `READINESS_TIMEOUT_MS`); rejects, naming why, when not ready. Default: always ready. */
   readonly checkReadiness?: () => Promise<void>;
   /** The Agenda queue shown by Agendash at `/agendash` (admin keys). Absent: `/agendash` answers 404. Borrowed. */
   readonly agenda?: AgendashQueue;
@@ -311,7 +315,7 @@ function mountRoutes(
   app.use(
     createHealthRouter({
       checkReadiness: options.checkReadiness ?? (async () => undefined),
-      readinessTimeoutMs: READINESS_TIMEOUT_MS,
+      readinessTimeoutMs: READINESS_BACKSTOP_MS,
       exposeReasons: !options.config.isProduction,
       logger: context.logger,
     }),

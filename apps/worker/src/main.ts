@@ -14,6 +14,8 @@ import {
   WorkerPresence,
   createAgenda,
   describeError,
+  probeDatabase,
+  withDeadline,
 } from '@phx/jobs';
 import { ExtractorFactory, defineExtractImagesJob, defineRunScheduleJob } from '@phx/jobs/worker';
 import { GridFsImageStore } from '@phx/jobs';
@@ -23,8 +25,19 @@ import { createWorkerMetrics } from './metrics.js';
 import { startWorkerMaintenance } from './worker-maintenance.js';
 import { createWorkerHealth } from './worker-health.js';
 
-/** Longest the hand-back and closing may take after the grace period before the process exits anyway, in ms. */
-const SHUTDOWN_MARGIN_MS = 15_000;
+/**
+ * Deadline of each step of a stop but the jobs' grace period, in ms: the
+ * queue's stop, the hand-back after the grace period, the closing. A step
+ * past it (a database that does not answer) is logged and skipped, and the
+ * worker exits 1.
+ */
+const SHUTDOWN_STEP_TIMEOUT_MS = 5_000;
+/**
+ * How long after `SHUTDOWN_GRACE_PERIOD` the worker is gone at the latest,
+ * in ms: the three steps' deadlines plus 5 s for the rest (traces, logs).
+ * Past it the process exits 1 whatever a step does.
+ */
+const SHUTDOWN_MARGIN_MS = 3 * SHUTDOWN_STEP_TIMEOUT_MS + 5_000;
 
 async function main(): Promise<void> {
   const config: Readonly<WorkerConfig> = loadConfigurationOrExit('worker', () => loadWorkerConfig(process.env), process);
@@ -51,6 +64,7 @@ async function main(): Promise<void> {
   const watchdog = new DatabaseWatchdog({
     client,
     mongoUri: config.mongoUri,
+    dbName: config.mongoDb,
     intervalMs: config.watchdogIntervalMs,
     timeoutMs: config.watchdogTimeoutMs,
     logger: logger.child({ component: 'watchdog' }),
@@ -61,6 +75,7 @@ async function main(): Promise<void> {
   });
   const health = createWorkerHealth({
     watchdog: () => watchdog.state,
+    readDatabase: (timeoutMs) => probeDatabase(db, timeoutMs),
     lastQueuePollAt: () => lastQueuePollAt,
     runningJobs: () => runningJobs(),
     maxConcurrentJobs: config.maxConcurrentJobs,
@@ -129,35 +144,75 @@ async function main(): Promise<void> {
   });
   await maintenance.firstSweep;
 
-  let stopping: Promise<void> | null = null;
-  const shutdown = (reason: string): Promise<void> => {
+  let stopping: Promise<boolean> | null = null;
+  /** Runs one step of the stop within `timeoutMs`; `false` (logged) when it failed or did not end in time. */
+  const stopStep = async (
+    reason: string,
+    what: string,
+    step: () => Promise<unknown>,
+    timeoutMs = SHUTDOWN_STEP_TIMEOUT_MS,
+  ): Promise<boolean> => {
+    try {
+      await withDeadline(step(), timeoutMs, what);
+      return true;
+    } catch (error) {
+      logger.error({ reason, err: describeError(error) }, `worker stop: ${what} failed`);
+      return false;
+    }
+  };
+  /** Stops the worker; resolves `true` when every step ended in time (the jobs were handed back), `false` otherwise. */
+  const shutdown = (reason: string): Promise<boolean> => {
     stopping ??= (async () => {
       logger.info({ reason, running: jobs.runningJobIds }, 'worker stopping');
       setTimeout(() => {
-        logger.error({ reason }, 'worker did not stop in time; exiting');
+        // The last resort: each step below has its own deadline, so this fires only when one ignores it.
+        logger.error({ reason, notHandedBack: jobs.runningJobIds }, 'worker did not stop in time; exiting');
         process.exit(1);
       }, config.shutdownGracePeriodMs + SHUTDOWN_MARGIN_MS).unref();
       metrics.setActive(false);
       // No new job from here; running ones may finish within the grace period, then the rest is handed back.
-      await agenda.stop(false);
-      await ticker.drain();
-      const handedBack = await jobs.drain(reason, config.shutdownGracePeriodMs);
-      logger.info({ reason, handedBack }, handedBack.length === 0 ? 'running jobs finished' : 'running jobs handed back');
-      await presence.stop();
-      await maintenance.stop();
-      await watchdog.stop();
-      await extractors.close();
-      await metrics.close();
-      await client.close();
+      let clean = await stopStep(reason, 'stopping the queue', async () => {
+        await agenda.stop(false);
+        await ticker.drain();
+      });
+      let handedBack: string[] = [];
+      const handed = await stopStep(
+        reason,
+        'handing back the running jobs',
+        async () => {
+          handedBack = await jobs.drain(reason, config.shutdownGracePeriodMs);
+        },
+        config.shutdownGracePeriodMs + SHUTDOWN_STEP_TIMEOUT_MS,
+      );
+      if (handed) {
+        logger.info({ reason, handedBack }, handedBack.length === 0 ? 'running jobs finished' : 'running jobs handed back');
+      } else {
+        clean = false;
+        logger.error(
+          { reason, notHandedBack: jobs.runningJobIds, lockLifetimeMs: config.lockLifetimeMs },
+          'running jobs could not be handed back (the database did not take them in time); another worker resumes them once their run lease lapses (JOB_LOCK_LIFETIME)',
+        );
+      }
+      clean =
+        (await stopStep(reason, 'closing', async () => {
+          await presence.stop();
+          await maintenance.stop();
+          await watchdog.stop();
+          await extractors.close();
+          await metrics.close();
+          await client.close();
+        })) && clean;
+      if (!clean) void client.close(true).catch(() => undefined);
       await tracing.stop();
-      logger.info({ reason }, 'worker stopped');
+      logger.info({ reason, clean }, 'worker stopped');
+      return clean;
     })();
     return stopping;
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       shutdown(signal).then(
-        () => process.exit(0),
+        (clean) => process.exit(clean ? 0 : 1),
         (error: unknown) => {
           logger.error({ err: describeError(error) }, 'worker shutdown failed');
           process.exit(1);

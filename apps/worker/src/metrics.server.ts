@@ -10,7 +10,7 @@ export const METRICS_PATH = '/metrics';
 
 /** Liveness path: 200 while the process answers. */
 export const HEALTHZ_PATH = '/healthz';
-/** Readiness path: 200 when the database answers and the queue has polled recently, else 503. */
+/** Readiness path: 200 when a read of the database answers within 2 s and the queue has polled recently, else 503. */
 export const READYZ_PATH = '/readyz';
 /** Longest a `/metrics` scrape may take before it answers 503 (some metrics read MongoDB), in ms. */
 const SCRAPE_TIMEOUT_MS = 5_000;
@@ -23,12 +23,12 @@ export interface HealthVerdict {
   readonly detail: Readonly<Record<string, unknown>>;
 }
 
-/** The worker's health, read from memory only, so a check never waits on the database. */
+/** The worker's health checks. */
 export interface WorkerHealth {
-  /** Liveness (`/healthz`). */
+  /** Liveness (`/healthz`), from memory only: never waits on the database. */
   live(): HealthVerdict;
-  /** Readiness (`/readyz`). */
-  ready(): HealthVerdict;
+  /** Readiness (`/readyz`): reads the database under a short deadline, so it resolves within that deadline; never rejects. */
+  ready(): Promise<HealthVerdict>;
 }
 
 /** A running metrics endpoint. */
@@ -43,7 +43,8 @@ export interface MetricsServer {
  * Serves `GET /metrics` (Prometheus text format) from the worker's metrics
  * registry (503 when a scrape fails or takes over 5 s, e.g. while MongoDB
  * does not answer), and with `health` `/healthz` and `/readyz` (200 or 503,
- * JSON detail); other paths and methods get 404 or 405.
+ * JSON detail; `/readyz` reads the database, so it answers within its 2 s
+ * deadline); other paths and methods get 404 or 405.
  *
  * @param metrics - the worker's metrics (borrowed)
  * @param options - `port` (0 picks a free one) and `host` to bind; logger for scrape failures; health checks
@@ -58,10 +59,11 @@ export async function startMetricsServer(
     const path = (req.url ?? '').split('?')[0];
     const health = options.health;
     if (health !== undefined && (path === HEALTHZ_PATH || path === READYZ_PATH)) {
-      const verdict = path === HEALTHZ_PATH ? health.live() : health.ready();
-      res
-        .writeHead(verdict.ok ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ ok: verdict.ok, ...verdict.detail }));
+      void (path === HEALTHZ_PATH ? Promise.resolve(health.live()) : health.ready()).then((verdict) => {
+        res
+          .writeHead(verdict.ok ? 200 : 503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ ok: verdict.ok, ...verdict.detail }));
+      });
       return;
     }
     if (path !== METRICS_PATH) {

@@ -47,6 +47,7 @@ describe('DatabaseWatchdog on real sockets: a connection that hangs while the da
     const watchdog = new DatabaseWatchdog({
       client,
       mongoUri: `mongodb://127.0.0.1:${proxy.port}/`,
+      dbName: 'phx_test_watchdog_rebuild',
       intervalMs: 60_000,
       timeoutMs: 2_000,
       onFatal: (reason) => {
@@ -58,5 +59,46 @@ describe('DatabaseWatchdog on real sockets: a connection that hangs while the da
     expect(fatal).toBeNull();
     expect(watchdog.state.rebuilds).toBe(1);
     expect(await ping(client, 5_000)).toBe('answered');
+  }, 60_000);
+});
+
+describe('DatabaseWatchdog on real sockets: a database that shakes hands but answers no query', () => {
+  const target = new URL(process.env['MONGODB_URI'] ?? 'mongodb://127.0.0.1:27017/');
+  let proxy: FreezingProxy;
+  let client: MongoClient;
+
+  beforeAll(async () => {
+    proxy = await startFreezingProxy(Number(target.port));
+    client = await MongoClient.connect(`mongodb://127.0.0.1:${proxy.port}/`);
+  });
+  afterAll(async () => {
+    await client.close(true);
+    await proxy.close();
+  });
+
+  it('does not take an answered ping for a repair: the rebuild fails and it calls onFatal once, within 6 × timeoutMs of the probe', async () => {
+    const timeoutMs = 1_000;
+    const fatal: string[] = [];
+    const watchdog = new DatabaseWatchdog({
+      client,
+      mongoUri: `mongodb://127.0.0.1:${proxy.port}/`,
+      dbName: 'phx_test_watchdog_stalled',
+      intervalMs: 60_000,
+      timeoutMs,
+      onFatal: (reason) => fatal.push(reason),
+      logger: noopLogger,
+    });
+    await watchdog.check();
+    expect(fatal).toEqual([]);
+    proxy.stallQueries();
+    expect(await ping(client, 3_000), 'handshake-level commands still answer').toBe('answered');
+    const startedAt = performance.now();
+    await watchdog.check();
+    const ms = performance.now() - startedAt;
+    process.stdout.write(`stalled database: onFatal after ${ms.toFixed(0)} ms: ${fatal.join('; ')}\n`);
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatch(/could not be rebuilt: .*did not answer within 1000 ms/);
+    expect(watchdog.state.rebuilds).toBe(0);
+    expect(ms).toBeLessThan(6 * timeoutMs + 2_000);
   }, 60_000);
 });

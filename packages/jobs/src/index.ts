@@ -8,6 +8,7 @@
  */
 export { JobError, JobAlreadyFinishedError, JobQueueError, ScraperModeMismatchError, describeError } from './errors/index.js';
 export { DatabaseWatchdog, databaseAnswers } from './health/database-watchdog.js';
+export { DatabaseProbeTimeoutError, READINESS_TIMEOUT_MS, probeDatabase, withDeadline } from './health/database-probe.js';
 export type { DatabaseWatchdogOptions, DatabaseWatchdogState, DatabaseWatchdogTimings } from './health/database-watchdog.js';
 
 export {

@@ -6,7 +6,7 @@
  */
 import { CommanderError } from 'commander';
 import { InvalidInputError, loadConfigurationOrExit } from '@phx/core';
-import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
+import { cliMongoTimeouts, connectMongo, databaseErrorOf, resolveMongoUri } from '../db/mongo-uri.js';
 import { loadCliConfig } from '../cli/cli-config.js';
 import { ApiKeyRepository } from '@phx/jobs';
 import { parseApiKeyArgs } from './apikey-options.js';
@@ -15,13 +15,17 @@ import { runApiKeyCli } from './run-apikey-cli.js';
 async function main(argv: readonly string[]): Promise<number> {
   const request = parseApiKeyArgs(argv);
   const config = loadConfigurationOrExit('phx-apikey', () => loadCliConfig(process.env), process);
-  const client = await connectMongo(await resolveMongoUri());
+  const uri = await resolveMongoUri();
+  const client = await connectMongo(uri);
   try {
     const admin = new ApiKeyRepository({ db: client.db(config.mongoDb) });
     await admin.ensureIndexes();
     return await runApiKeyCli(request, admin, (line) => console.log(line));
+  } catch (error) {
+    // A database that stopped answering (MONGODB_SOCKET_TIMEOUT_MS): DATABASE_UNAVAILABLE, exit 1.
+    throw databaseErrorOf(error, uri, cliMongoTimeouts());
   } finally {
-    await client.close();
+    await client.close().catch(() => undefined);
   }
 }
 

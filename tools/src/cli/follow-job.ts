@@ -22,6 +22,8 @@ export interface FollowJobOptions {
   readonly logger: Logger;
   /** Stops following. */
   readonly signal?: AbortSignal;
+  /** How long the event log's reads may fail in a row before following ends with the last error, in ms; default: never. */
+  readonly giveUpAfterMs?: number;
 }
 
 /** Failed properties read per page while reading their reasons. */
@@ -110,6 +112,7 @@ class FailureReader {
  * @param options - database, job, display, where to start
  * @returns the last snapshot (the display has been stopped)
  * @throws core's `NotFoundError` when the job does not exist
+ * @throws the last read error when the event log's reads failed for `giveUpAfterMs`
  */
 export async function followJob(options: FollowJobOptions): Promise<ProgressSnapshot> {
   const { db, job, display } = options;
@@ -119,7 +122,12 @@ export async function followJob(options: FollowJobOptions): Promise<ProgressSnap
   let snapshot: ProgressSnapshot = { ...pickCounters(job), jobId: job.id, status: job.status, inFlight: [], elapsedMs: 0 };
   display.update(snapshot);
   const last = options.fromStart ? null : await new JobEventLog({ db }).lastEvent(job.id);
-  const feed = new JobEventFeed({ db, pollIntervalMs: 100, logger: options.logger });
+  const feed = new JobEventFeed({
+    db,
+    pollIntervalMs: 100,
+    logger: options.logger,
+    ...(options.giveUpAfterMs === undefined ? {} : { giveUpAfterMs: options.giveUpAfterMs }),
+  });
   try {
     const events = await feed.open(
       { jobIds: [job.id], ...(last === null ? {} : { after: new Map([[job.id, last.seq]]) }) },

@@ -34,6 +34,12 @@ export interface CliContext {
   readonly progressStream: NodeJS.WriteStream;
   /** Aborted on Ctrl-C. */
   readonly signal: AbortSignal;
+  /**
+   * How long following a job (an in-process run, `--wait`) keeps reading
+   * while its reads fail, in ms, before it gives up with the last error
+   * (`MONGODB_SOCKET_TIMEOUT_MS`); default: it keeps trying.
+   */
+  readonly giveUpAfterMs?: number;
 }
 
 /**
@@ -133,7 +139,15 @@ class CliOutput {
       writeOut: this.ctx.write,
       intervalMs: this.ctx.config.progressIntervalMs,
     });
-    await followJob({ db: this.ctx.db, job, display, fromStart, logger: this.ctx.logger, ...(signal === undefined ? {} : { signal }) });
+    await followJob({
+      db: this.ctx.db,
+      job,
+      display,
+      fromStart,
+      logger: this.ctx.logger,
+      ...(signal === undefined ? {} : { signal }),
+      ...(this.ctx.giveUpAfterMs === undefined ? {} : { giveUpAfterMs: this.ctx.giveUpAfterMs }),
+    });
   }
 
   /**

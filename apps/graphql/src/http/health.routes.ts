@@ -3,9 +3,9 @@ import { Router } from 'express';
 
 /** Options of {@link createHealthRouter}. */
 export interface HealthRouterOptions {
-  /** Resolves when the server can serve requests (the database answers a ping); rejects otherwise. */
+  /** Resolves when the server can serve requests (a read of the database answers in time); rejects, naming why, otherwise. */
   readonly checkReadiness: () => Promise<void>;
-  /** Longest wait for `checkReadiness` before answering 503, in ms. */
+  /** Longest wait for `checkReadiness` before answering 503, in ms (a backstop: the check has its own, shorter deadline). */
   readonly readinessTimeoutMs: number;
   /** Whether the failure reason may be shown (outside production). */
   readonly exposeReasons: boolean;

@@ -85,6 +85,12 @@ export async function createAgenda(options: CreateAgendaOptions): Promise<Agenda
       ? new MongoBackend({ mongo: options.db, collection, ...queueOrder })
       : new MongoBackend({ address: options.mongoUri, collection, ...queueOrder });
   renewLateLocks(backend, options.onQueuePoll ?? (() => undefined));
+  // Agenda 6 starts the backend's connect in its constructor and does not handle its failure: the rejection
+  // (a database that does not answer the job log's index creation) would go unhandled and end the process, and
+  // `agenda.ready` would never settle. Connected here first, a failure is thrown to the caller; Agenda's own
+  // connect then has nothing left to ask the database (the job log makes its indexes once). Only for a borrowed
+  // `db`: with a connection string each connect would open a client of its own.
+  if ('db' in options) await backend.connect();
   const notificationChannel =
     'db' in options && options.notifications !== false
       ? new MongoNotificationChannel({

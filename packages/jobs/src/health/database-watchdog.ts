@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import type { Logger } from '@phx/core';
 import { describeError } from '../errors/index.js';
+import { probeDatabase, withDeadline } from './database-probe.js';
 import { RepeatedFailureLog } from './repeated-failure-log.js';
 
 /** Options of {@link DatabaseWatchdog}. Resources are borrowed. */
@@ -9,11 +10,17 @@ export interface DatabaseWatchdogOptions {
   readonly client: MongoClient;
   /** Connection string of the same database, for a probe on a fresh connection. */
   readonly mongoUri: string;
+  /** The app's database: each probe reads one `_id` of its jobs collection (see `probeDatabase`). */
+  readonly dbName: string;
   /** Pause between two probes, in ms. */
   readonly intervalMs: number;
-  /** Deadline of one probe (ping), of the rebuild's close and connect each, in ms. */
+  /** Deadline of one probe (a read), of the fresh connection's connect and read, and of the rebuild's close, connect and read each, in ms. */
   readonly timeoutMs: number;
-  /** Called when the connection stays broken after a rebuild: the app should exit non-zero for its supervisor. */
+  /**
+   * Called when a rebuild fails (the rebuilt client does not answer a read in
+   * time) or the client is broken again at the probe after a rebuild: the app
+   * should exit non-zero for its supervisor.
+   */
   readonly onFatal: (reason: string) => void;
   /** Logger. */
   readonly logger: Logger;
@@ -21,9 +28,9 @@ export interface DatabaseWatchdogOptions {
 
 /** What the watchdog last found. */
 export interface DatabaseWatchdogState {
-  /** When the app's own client last answered a ping, or `null` before the first answer. */
+  /** When the app's own client last answered a probe (a read), or `null` before the first answer. */
   readonly lastOkAt: Date | null;
-  /** When a ping of the app's client last failed (database down or client broken), or `null` if none has. */
+  /** When a probe of the app's client last failed (database down, stalled, or client broken), or `null` if none has. */
   readonly lastFailedAt: Date | null;
   /** How many times the client was rebuilt. */
   readonly rebuilds: number;
@@ -39,8 +46,8 @@ export interface DatabaseWatchdogTimings {
 
 /**
  * Whether the watchdog's last findings say the database answers the app's
- * client: a ping answered, none failed since, and the answer is at most two
- * intervals plus the ping deadline old (so a hung probe counts as a failure).
+ * client: a probe answered, none failed since, and the answer is at most two
+ * intervals plus the probe deadline old (so a hung probe counts as a failure).
  * Apps' `/readyz` use it.
  *
  * @param state - the watchdog's {@link DatabaseWatchdog.state}
@@ -59,23 +66,37 @@ export function databaseAnswers(
   return { ok: ageMs !== null && !failedSince && ageMs <= 2 * timings.intervalMs + timings.timeoutMs, ageMs };
 }
 
-/** A probe that did not answer within its deadline. */
-class ProbeTimeoutError extends Error {
-  constructor(what: string, timeoutMs: number) {
-    super(`${what} did not answer within ${timeoutMs} ms`);
-    this.name = 'ProbeTimeoutError';
-  }
-}
+/** What a fresh connection to the database found, when the app's client did not answer. */
+type FreshFinding =
+  /** It connected and its read answered: the app's client is broken. */
+  | 'answers'
+  /** It connected (the server shakes hands) but its read did not answer: the server is stalled. */
+  | 'stalled'
+  /** It could not connect: the database is down (or does not even answer handshakes). */
+  | 'down';
 
 /**
  * Watches an app's MongoDB connection (the worker's, the GraphQL server's)
- * with a ping under a deadline. When
- * the ping fails while a fresh connection to the same server answers, the
- * app's client is broken (a driver left with a paused pool or a stuck
- * monitor after an outage): the watchdog closes it and connects it again
- * (every `Db` and collection made from it follows). When a fresh connection
- * fails too, the database is down: it waits. When the client is still broken
- * after a rebuild, it calls `onFatal`.
+ * with a probe: a small read of the app's database under a deadline (not
+ * `ping`, which a database stuck below its wire layer still answers). When
+ * the probe fails, a fresh connection to the same server tells why:
+ *
+ * - it cannot connect: the database is down; the watchdog waits (one warning
+ *   per outage).
+ * - it connects and its read answers: the app's client is broken (a driver
+ *   left with a paused pool or a stuck monitor after an outage). The watchdog
+ *   closes it and connects it again (every `Db` and collection made from it
+ *   follows) and reads on it.
+ * - it connects but its read does not answer either: the server takes
+ *   connections and shakes hands but answers no query. The watchdog rebuilds
+ *   the client the same way, in case the stall ended.
+ *
+ * The app's connection is past repair, and `onFatal` is called, when the
+ * rebuilt client's read does not answer in time (a failed rebuild) or when
+ * the probe after a rebuild fails the same way again (before any probe
+ * answered). From a database that stops answering queries to `onFatal`:
+ * at most `intervalMs` + 6 × `timeoutMs` (the probe, the fresh connect and
+ * read, the rebuild's close, connect and read).
  */
 export class DatabaseWatchdog {
   private readonly o: DatabaseWatchdogOptions;
@@ -86,11 +107,12 @@ export class DatabaseWatchdog {
   private lastOkAt: Date | null = null;
   private lastFailedAt: Date | null = null;
   private rebuilds = 0;
+  /** Probes failed while the server took connections, since a probe of the app's client last answered. */
   private brokenProbes = 0;
   private soon = false;
 
   /**
-   * @param options - client, URI, timings, fatal callback, logger
+   * @param options - client, URI, database, timings, fatal callback, logger
    */
   constructor(options: DatabaseWatchdogOptions) {
     this.o = options;
@@ -134,73 +156,71 @@ export class DatabaseWatchdog {
     await this.current;
   }
 
-  /** One probe, and a rebuild when the client is broken. Never rejects. */
+  /** One probe, and a rebuild when the client is broken or the server stalled. Never rejects. */
   async check(): Promise<void> {
     try {
-      await this.ping(this.o.client, 'the app’s connection');
+      await probeDatabase(this.o.client.db(this.o.dbName), this.o.timeoutMs);
       this.lastOkAt = new Date();
       this.brokenProbes = 0;
       this.outage.succeeded();
       return;
     } catch (error) {
       this.lastFailedAt = new Date();
-      if (!(await this.serverAnswers())) {
+      const fresh = await this.freshConnection();
+      if (fresh === 'down') {
         this.outage.failed(error);
         return;
       }
       this.brokenProbes += 1;
       this.o.logger.error(
-        { err: describeError(error), brokenProbes: this.brokenProbes },
-        'database answers a fresh connection but not the app’s',
+        { err: describeError(error), brokenProbes: this.brokenProbes, freshConnection: fresh },
+        fresh === 'answers'
+          ? 'database answers a fresh connection but not the app’s'
+          : 'database takes connections but answers no read, on a fresh connection either',
       );
     }
     if (this.brokenProbes > 1) {
       this.o.onFatal('the database connection stayed broken after it was rebuilt');
       return;
     }
-    await this.rebuild();
+    const failure = await this.rebuild();
+    if (failure !== null) this.o.onFatal(`the database connection could not be rebuilt: ${failure}`);
   }
 
-  private async rebuild(): Promise<void> {
+  /** Closes and reconnects the app's client and reads on it; `null` when that worked, else why not. */
+  private async rebuild(): Promise<string | null> {
     try {
       await withDeadline(this.o.client.close(true), this.o.timeoutMs, 'closing the connection');
       await withDeadline(this.o.client.connect(), this.o.timeoutMs, 'connecting again');
-      await this.ping(this.o.client, 'the rebuilt connection');
+      await probeDatabase(this.o.client.db(this.o.dbName), this.o.timeoutMs);
       this.rebuilds += 1;
+      // Not a probe: `brokenProbes` stays, so a client broken again at the next probe is past repair.
       this.lastOkAt = new Date();
-      this.brokenProbes = 0;
       this.o.logger.warn({ rebuilds: this.rebuilds }, 'database connection rebuilt');
+      return null;
     } catch (error) {
-      this.o.logger.error({ err: describeError(error) }, 'database connection could not be rebuilt; checking again');
+      const reason = describeError(error);
+      this.o.logger.error({ err: reason }, 'database connection could not be rebuilt');
+      return reason;
     }
   }
 
-  private async serverAnswers(): Promise<boolean> {
-    const fresh = new MongoClient(this.o.mongoUri, { serverSelectionTimeoutMS: this.o.timeoutMs, connectTimeoutMS: this.o.timeoutMs });
+  private async freshConnection(): Promise<FreshFinding> {
+    const t = this.o.timeoutMs;
+    const fresh = new MongoClient(this.o.mongoUri, { serverSelectionTimeoutMS: t, connectTimeoutMS: t, socketTimeoutMS: t });
     try {
-      await this.ping(fresh, 'a fresh connection');
-      return true;
+      await withDeadline(fresh.connect(), t, 'a fresh connection');
     } catch {
-      return false;
+      void fresh.close(true).catch(() => undefined);
+      return 'down';
+    }
+    try {
+      await probeDatabase(fresh.db(this.o.dbName), t);
+      return 'answers';
+    } catch {
+      return 'stalled';
     } finally {
       void fresh.close(true).catch(() => undefined);
     }
-  }
-
-  private async ping(client: MongoClient, what: string): Promise<void> {
-    await withDeadline(client.db('admin').command({ ping: 1 }), this.o.timeoutMs, what);
-  }
-}
-
-async function withDeadline<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ProbeTimeoutError(what, timeoutMs)), timeoutMs);
-  });
-  promise.catch(() => undefined);
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -18,6 +18,13 @@ export interface JobEventFeedOptions {
   readonly gapTimeoutMs?: number;
   /** Logger for read errors (retried at the next tick); default no-op. */
   readonly logger?: Logger;
+  /**
+   * How long reads may fail in a row, in ms from the start of the first
+   * failed one, before every open stream ends with the last read error (a
+   * follower that should give up rather than wait, the CLI); default none:
+   * failed reads are retried for good (subscriptions).
+   */
+  readonly giveUpAfterMs?: number;
 }
 
 /** What {@link JobEventFeed.open} follows. */
@@ -64,6 +71,9 @@ export class JobEventFeed {
   private readonly logger: Logger;
   private readonly streams = new Set<JobEventStream>();
   private readonly loop: PollLoop;
+  private readonly giveUpAfterMs: number | null;
+  /** When the first of the reads failing in a row started, in ms since the epoch; `null` while they succeed. */
+  private failingSinceMs: number | null = null;
   private closed = false;
 
   /**
@@ -75,6 +85,7 @@ export class JobEventFeed {
     this.pollIntervalMs = Math.max(10, options.pollIntervalMs ?? 25);
     this.gapTimeoutMs = Math.max(0, options.gapTimeoutMs ?? 2_000);
     this.logger = (options.logger ?? noopLogger).child({ component: 'job-event-feed' });
+    this.giveUpAfterMs = options.giveUpAfterMs ?? null;
     this.loop = new PollLoop({ intervalMs: this.pollIntervalMs, hasWork: () => this.streams.size > 0, tick: () => this.tick() });
   }
 
@@ -137,6 +148,7 @@ export class JobEventFeed {
   /** Reads the new events of every watched job once; `true` when a full batch came (more to read). */
   private async tick(): Promise<boolean> {
     const watched = [...this.streams];
+    const startedAtMs = Date.now();
     try {
       const lowest = new Map<string, number>();
       for (const stream of watched) {
@@ -148,8 +160,17 @@ export class JobEventFeed {
       for (const stream of watched) {
         for (const jobId of stream.pending.keys()) stream.offer(jobId, byJob.get(jobId) ?? [], nowMs);
       }
+      this.failingSinceMs = null;
       return events.length >= READ_BATCH;
     } catch (error) {
+      this.failingSinceMs ??= startedAtMs;
+      const failingMs = Date.now() - this.failingSinceMs;
+      if (this.giveUpAfterMs !== null && failingMs >= this.giveUpAfterMs) {
+        this.logger.warn({ err: describeError(error), watched: watched.length, failingMs }, 'job event poll failed; giving up');
+        const reason = error instanceof Error ? error : new Error(describeError(error));
+        for (const stream of watched) stream.fail(reason);
+        return false;
+      }
       this.logger.warn({ err: describeError(error), watched: watched.length }, 'job event poll failed; retrying');
       return false;
     }

@@ -3,6 +3,7 @@ import type { JobEvent, JobEventKind } from './job-event.js';
 
 type Waiter = {
   readonly resolve: (result: IteratorResult<JobEvent, undefined>) => void;
+  readonly reject: (error: Error) => void;
 };
 
 /** What one {@link JobEventStream} follows. */
@@ -21,7 +22,7 @@ export interface JobEventStreamScope {
  * The events of some jobs for one subscriber, from the positions it gave
  * on: each place once and in order per job, buffered until read, ending once
  * every job reached a final status (after that event), on `close()`, or when
- * the consumer returns. One consumer.
+ * the consumer returns, or with an error on `fail()`. One consumer.
  */
 export class JobEventStream implements AsyncIterableIterator<JobEvent, undefined> {
   private readonly positions: Map<string, number>;
@@ -32,6 +33,7 @@ export class JobEventStream implements AsyncIterableIterator<JobEvent, undefined
   private readonly buffer: JobEvent[] = [];
   private waiter: Waiter | null = null;
   private ended = false;
+  private error: Error | null = null;
   private readonly onEnd: (stream: JobEventStream) => void;
 
   /**
@@ -96,13 +98,32 @@ export class JobEventStream implements AsyncIterableIterator<JobEvent, undefined
     }
   }
 
-  /** @returns the next event, or `done` after the end */
+  /**
+   * Ends the stream with an error: the consumer reads what is buffered, then
+   * `next()` rejects with `error`. A no-op once the stream ended.
+   *
+   * @param error - why (the feed's last read error)
+   */
+  fail(error: Error): void {
+    if (this.ended) return;
+    this.error = error;
+    const waiter = this.waiter;
+    this.waiter = null;
+    this.close();
+    waiter?.reject(error);
+  }
+
+  /**
+   * @returns the next event, or `done` after the end
+   * @throws the error given to `fail()`, once the buffered events are read
+   */
   next(): Promise<IteratorResult<JobEvent, undefined>> {
     const event = this.buffer.shift();
     if (event !== undefined) return Promise.resolve({ done: false, value: event });
+    if (this.error !== null) return Promise.reject(this.error);
     if (this.ended) return Promise.resolve({ done: true, value: undefined });
-    return new Promise((resolve) => {
-      this.waiter = { resolve };
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
     });
   }
 

@@ -27,6 +27,7 @@ describe('DatabaseWatchdog.checkSoon and databaseAnswers on the test FerretDB', 
     const watchdog = new DatabaseWatchdog({
       client,
       mongoUri: uri,
+      dbName: 'phx_test_watchdog',
       intervalMs: 600_000,
       timeoutMs: 5_000,
       onFatal: () => undefined,

@@ -28,6 +28,27 @@ function reader(stream: JobEventStream): { take: () => Promise<number[]> } {
 }
 
 describe('JobEventStream', () => {
+  it('fail(): a waiting reader gets the error; a later reader gets what was buffered, then the error; the stream ends once', async () => {
+    const ended: JobEventStream[] = [];
+    const waiting = new JobEventStream({ positions: new Map([['a', 0]]), finished: new Set(), kinds: null, gapTimeoutMs: 1_000 }, (s) =>
+      ended.push(s),
+    );
+    const next = waiting.next();
+    waiting.fail(new Error('database gone'));
+    await expect(next).rejects.toThrow('database gone');
+    expect(waiting.isEnded).toBe(true);
+
+    const buffered = new JobEventStream({ positions: new Map([['a', 0]]), finished: new Set(), kinds: null, gapTimeoutMs: 1_000 }, (s) =>
+      ended.push(s),
+    );
+    buffered.offer('a', [event('a', 1)], 0);
+    buffered.fail(new Error('database gone'));
+    buffered.fail(new Error('ignored: already ended'));
+    expect(await buffered.next()).toMatchObject({ done: false, value: { seq: 1 } });
+    await expect(buffered.next()).rejects.toThrow('database gone');
+    expect(ended).toEqual([waiting, buffered]);
+  });
+
   it('takes each place once and in order, waits at a hole until it fills, then skips it once it is older than the gap timeout', async () => {
     const stream = new JobEventStream(
       { positions: new Map([['a', 0]]), finished: new Set(), kinds: null, gapTimeoutMs: 1_000 },
