@@ -56,6 +56,13 @@ const NO_SLUG_CHARACTER =
   'has no Latin letter or digit (a-z, 0-9; accents are dropped), which a property id is made of: ' +
   'write the address in Latin letters, as the sites list US addresses';
 
+/**
+ * Characters an address may not hold: controls (NUL, tab, ESC…), invisible
+ * formatting (zero-width space, bidirectional overrides), line and paragraph
+ * separators, and lone surrogates (text that is not Unicode).
+ */
+const UNPRINTABLE_RE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
 /** Most of the dropped letters an error names. */
 const MAX_NAMED_LETTERS = 10;
 
@@ -79,7 +86,9 @@ function lettersOutsideSlug(folded: string): string[] {
  * @throws {@link InputTooLongError} (path `address`) when the address is longer
  *   than {@link MAX_ADDRESS_LENGTH} characters (every stored property, outcome
  *   and job list holds it)
- * @throws {@link InvalidInputError} (path `address`) when the address has no
+ * @throws {@link InvalidInputError} (path `address`) when the address holds a
+ *   control, invisible formatting or separator character or a lone surrogate
+ *   (named by code point and position), when it has no
  *   Latin letter or digit (e.g. only Cyrillic or Chinese letters, or only
  *   punctuation), when it has letters or digits the id would drop (another
  *   script's beside Latin ones, or ß, ø, ł: two addresses would share an id),
@@ -88,6 +97,15 @@ function lettersOutsideSlug(folded: string): string[] {
  */
 export function toPropertyId(address: string): PropertyId {
   assertWithinLimits('address', [limitIssue('address', address, MAX_ADDRESS_LENGTH)]);
+  const unprintable = UNPRINTABLE_RE.exec(address);
+  if (unprintable !== null) {
+    // Not quoted: it would print the character raw.
+    const code = `U+${(unprintable[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    const message =
+      `has an invisible or control character (${code} at character ${unprintable.index + 1}), ` +
+      'which would be stored and printed as it is: remove it';
+    throw new InvalidInputError('address', [{ path: 'address', message }]);
+  }
   const folded = address.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
   const slug = folded
     .toLowerCase()

@@ -47,6 +47,23 @@ describe('toPropertyId', () => {
     ]);
   });
 
+  it.each([
+    ['a NUL', '1\u0000 Nul St, Phoenix', 'U+0000', 2],
+    ['a right-to-left override', '2 Main St\u202e, Phoenix', 'U+202E', 10],
+    ['a zero-width space', '3\u200b Elm Ave', 'U+200B', 2],
+    ['a line separator', '4 Oak Rd\u2028Mesa', 'U+2028', 9],
+    ['a lone surrogate', '5 Pine St \ud800', 'U+D800', 11],
+  ])('refuses an address with %s, naming the character and its position', (_name, address, code, position) => {
+    // Such characters print raw to terminals and logs (or hide text) and stay in every stored copy of the address.
+    const [issue] = issuesOf(() => toPropertyId(address));
+    expect(issue).toEqual({
+      path: 'address',
+      message:
+        `has an invisible or control character (${code} at character ${position}), ` +
+        'which would be stored and printed as it is: remove it',
+    });
+  });
+
   it('states the same rule for a propertyId argument, naming the argument', () => {
     expect(issuesOf(() => propertyIdArgument('Улица'))).toEqual([
       { path: 'propertyId', message: `"Улица" ${RULE} (give a property id or an address)` },

@@ -71,6 +71,18 @@ describe('parsePropertiesCsv', () => {
     ]);
   });
 
+  it('reads the rows around an address with a control character, naming it without printing it', () => {
+    const rows = readPropertiesCsvRows(['address', '"1 Main St, Phoenix"', '"2\u0000 Nul St"', '"2 Elm Ave, Mesa"'].join('\n'));
+    expect(rows.rows.map((r) => r.line)).toEqual([2, 4]);
+    expect(rows.invalid).toEqual([
+      {
+        line: 3,
+        reason:
+          'address has an invisible or control character (U+0000 at character 2), which would be stored and printed as it is: remove it',
+      },
+    ]);
+  });
+
   it("reports a row with a value past the header's columns by line and counts, reading the rows around it", () => {
     const text = [
       'address,zillow_url',
