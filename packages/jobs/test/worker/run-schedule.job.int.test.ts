@@ -71,7 +71,9 @@ describe('run-extraction-schedule job on a started queue', () => {
       timeZone: 'UTC',
     });
     expect(schedule).toMatchObject({ properties: [], catalogSelection: { label: 'nightly' } });
-    const [first] = (await ticksWhen(schedule.id, (t) => t.some((tick) => tick.outcome === 'started'), 20_000)).reverse();
+    // A tick is claimed as started before its job is enqueued, and gets the job's id once it is: wait for that.
+    const started = (tick: ScheduleTick): boolean => tick.outcome === 'started' && tick.jobId !== null;
+    const first = (await ticksWhen(schedule.id, (t) => t.some(started), 20_000)).find(started);
     await service.pauseSchedule(schedule.id);
     const run = await tdb.db.collection('extraction_jobs').findOne({ _id: first?.jobId as never });
     expect(run).toMatchObject({
