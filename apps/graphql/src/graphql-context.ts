@@ -8,6 +8,7 @@ import type {
   JobPage,
   JobPageQuery,
   JobStatusCounts,
+  RetryJobOptions,
   ScheduleView,
 } from '@phx/jobs';
 import type { ApiPrincipal } from './auth/api-key.js';
@@ -136,11 +137,12 @@ export interface JobHistoryApi {
    */
   scheduleJobs(scheduleId: string, first: number): Promise<readonly ExtractionJob[]>;
   /**
-   * Enqueues a new job for the failed properties of a finished job.
+   * Enqueues a new job for the failed, deferred and unfinished properties of a finished job, with its options and
+   * its time limit, or the one `options.timeoutMs` gives (ms).
    *
-   * @throws NotFoundError for an unknown job; a `JOB_NOT_FINISHED` or `NO_FAILED_PROPERTIES` CoreError
+   * @throws InvalidInputError naming `timeoutMs` out of range; NotFoundError for an unknown job; a `JOB_NOT_FINISHED` or `NO_FAILED_PROPERTIES` CoreError
    */
-  retryJob(id: JobId): Promise<ExtractionJob>;
+  retryJob(id: JobId, options?: RetryJobOptions): Promise<ExtractionJob>;
 }
 
 /** A recurring extraction as the API reads it, with its next tick (`nextRunAt`, `null` while paused). */

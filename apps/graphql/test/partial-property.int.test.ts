@@ -1,17 +1,10 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startChildService, type ChildService } from './support/child-service.js';
-import { startGraphqlProcess, type GraphqlProcess } from './support/graphql-process.js';
 import { postGraphql } from './support/http-graphql.js';
+import { startServerWithWorker, type ServerWithWorker } from './support/server-with-worker.js';
 import { recordSubscription, within } from './support/subscription-recorder.js';
 
-const WORKER_MAIN = join(fileURLToPath(new URL('../../../', import.meta.url)), 'apps/worker/dist/main.js');
 const EXTRACTION_TIMEOUT_MS = 180_000;
 
 /** The saved Redfin page that shows 7 of the 11 photos it declares, and a Zillow page that gives the 5 it declares. */
@@ -41,41 +34,20 @@ interface OutcomeView {
 }
 
 describe('a partial property over the wire: the built worker and GraphQL server as separate processes', () => {
-  let imagesDir: string;
-  let server: GraphqlProcess | undefined;
-  let worker: ChildService | undefined;
+  let processes: ServerWithWorker | undefined;
   let client: Client | undefined;
   let url: string;
   let authorization: string;
 
   beforeAll(async () => {
-    if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing; build first (nx run worker:build)`);
-    imagesDir = await mkdtemp(join(tmpdir(), 'phx-partial-images-'));
-    server = await startGraphqlProcess('partial', { PHX_IMAGES_DIR: imagesDir, LOG_LEVEL: 'info' });
-    ({ url } = server);
-    authorization = server.adminKey.authorization;
-    const { database } = server;
-    worker = await startChildService({
-      name: 'worker',
-      script: WORKER_MAIN,
-      env: {
-        MONGODB_URI: database.uri,
-        MONGODB_DB: database.name,
-        LOG_LEVEL: 'info',
-        PHX_SCRAPER_MODE: 'replay',
-        PHX_IMAGES_DIR: imagesDir,
-        METRICS_PORT: '0',
-      },
-      readyPattern: /worker ready/,
-      readyTimeoutMs: 120_000,
-    });
+    processes = await startServerWithWorker('partial');
+    ({ url } = processes.server);
+    authorization = processes.server.adminKey.authorization;
   }, 240_000);
 
   afterAll(async () => {
     await client?.dispose();
-    await worker?.stop();
-    await server?.close();
-    if (imagesDir !== undefined) await rm(imagesDir, { recursive: true, force: true });
+    await processes?.close();
   }, 120_000);
 
   it(

@@ -133,7 +133,8 @@ async function main(): Promise<void> {
     logger,
   });
 
-  // Temporary files a killed worker left mid-write go at start, then with expired jobs on every sweep.
+  // Every sweep (at start, then every interval) deletes expired jobs and the temporary photo files at least
+  // JOB_LOCK_LIFETIME old: a younger one, even a killed worker's, may be a live writer's and waits for a later sweep.
   const maintenance = startWorkerMaintenance({
     db,
     store,

@@ -181,7 +181,14 @@ export {
   MAX_SCANNED_FAILED_OUTCOMES,
 } from './repository/job-failure-groups.js';
 export type { JobFailureGroup } from './repository/job-failure-groups.js';
-export type { JobHistoryServiceOptions, JobFilterQuery, JobPageQuery, JobPage, JobStatusCounts } from './service/job-history-service.js';
+export type {
+  JobHistoryServiceOptions,
+  JobFilterQuery,
+  JobPageQuery,
+  JobPage,
+  JobStatusCounts,
+  RetryJobOptions,
+} from './service/job-history-service.js';
 export { JobNotFinishedError, NoFailedPropertiesError } from './service/job-history-errors.js';
 
 export {

@@ -1,5 +1,5 @@
 import { COUNTER_NAMES } from '@phx/core';
-import type { ExtractionCounters, PhotoRecord, PropertyOutcomeCounts } from '@phx/core';
+import type { ExtractionCounters, PhotoRecord, PropertyOutcomeCounts, StoredVariant } from '@phx/core';
 
 /** GraphQL fields of a job's progress, as the demo prints them: every counter of core's `COUNTER_NAMES`. */
 export const PROGRESS_FIELDS = `
@@ -45,7 +45,10 @@ export const FINAL_JOB = `
 /** The stored photos of one property. */
 export const PROPERTY_PHOTOS = `
   query PropertyPhotos($propertyId: ID!) {
-    photos(propertyId: $propertyId) { sha256 location byteLength widthPx heightPx format sources storedFiles }
+    photos(propertyId: $propertyId) {
+      sha256 location byteLength widthPx heightPx format sources storedFiles
+      variants { fileName format widthPx heightPx byteLength }
+    }
   }`;
 
 /** Progress fields as received: the job's id, status (GraphQL enum name, e.g. `IN_PROGRESS`), every counter, and its error message or `null`. */
@@ -89,11 +92,14 @@ export interface FinalJobView extends JobProgress {
 
 /**
  * A stored photo as received: the facts of core's `PhotoRecord` of the same
- * names (hash and sources as plain strings), plus every file the record names
- * in the store, the original first, then its variants and replaced copies.
+ * names (hash and sources as plain strings), its web variants' records (file
+ * name, format, width and height in px, size in bytes), plus every file the
+ * record names in the store, the original first, then its variants and
+ * replaced copies.
  */
 export type PhotoView = Pick<PhotoRecord, 'location' | 'byteLength' | 'widthPx' | 'heightPx' | 'format'> & {
   readonly sha256: string;
   readonly sources: readonly string[];
   readonly storedFiles: readonly string[];
+  readonly variants: readonly Pick<StoredVariant, 'fileName' | 'format' | 'widthPx' | 'heightPx' | 'byteLength'>[];
 };

@@ -9,27 +9,15 @@
 import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { CommanderError } from 'commander';
+import { InvalidInputError } from '@phx/core/model';
 import { ApiKeyRepository } from '@phx/jobs';
 import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { checkFixturesDir, findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
 import { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
 import { freePort, startChildService, type ChildService } from '../process/child-service.js';
+import { parseDemoArgs, type DemoOptions } from './demo-options.js';
 import { runDemoExtraction } from './run-demo-extraction.js';
-
-const program = new Command('phx-demo')
-  .description('Extract the photos of the sample properties through the whole stack, on replayed saved listings.')
-  .option('--fresh', 'drop the demo database and images first', false)
-  .option('--db <name>', 'database name', 'phx_demo')
-  .option('--sources <list>', 'comma-separated sources', 'zillow,redfin')
-  .option(
-    '--keep-console',
-    'after the summary, keep the worker, the server and its console up (and the demo key valid) until Ctrl-C',
-    false,
-  )
-  .parse();
-
-const opts = program.opts<{ fresh: boolean; db: string; sources: string; keepConsole: boolean }>();
 
 /** Exit code of a demo stopped by Ctrl-C (SIGINT) or SIGTERM, as a shell reports a process ended by SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;
@@ -55,7 +43,7 @@ function onSignal(signal: NodeJS.Signals): void {
   interrupt.abort();
 }
 
-async function main(): Promise<number> {
+async function main(opts: DemoOptions): Promise<number> {
   const started = Date.now();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -118,7 +106,7 @@ async function main(): Promise<number> {
     try {
       const ok = interrupt.signal.aborted
         ? false
-        : await runDemoExtraction({ client, imagesDir, sources: opts.sources.split(','), signal: interrupt.signal });
+        : await runDemoExtraction({ client, imagesDir, sources: opts.sources, signal: interrupt.signal });
       if (interrupt.signal.aborted) {
         console.log(`\nDemo interrupted after ${((Date.now() - started) / 1000).toFixed(1)} s.`);
         return INTERRUPTED_EXIT_CODE;
@@ -167,7 +155,23 @@ async function dropDemoState(mongoUri: string, dbName: string, imagesDir: string
   console.log(`  --fresh    dropped database ${dbName} and ${imagesDir}`);
 }
 
-main().then(
+/** Checks the flags before anything starts (bad flags exit 2 naming them, `--help` 0), then runs the demo. */
+async function run(argv: readonly string[]): Promise<number> {
+  let opts: DemoOptions;
+  try {
+    opts = parseDemoArgs(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof InvalidInputError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  return main(opts);
+}
+
+run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(`phx demo failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -2,7 +2,43 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST_FILE_NAME } from '@phx/core';
+import sharp from 'sharp';
 import type { PhotoView } from './demo-operations.js';
+
+/** A variant's record as the demo reads it. */
+type VariantView = PhotoView['variants'][number];
+
+/** A variant's format, width and height in px and size in bytes, as the record gives them or as decoded. */
+function describeVariant(v: Pick<VariantView, 'format' | 'widthPx' | 'heightPx' | 'byteLength'>): string {
+  return `${v.format} ${v.widthPx}×${v.heightPx} px, ${v.byteLength} bytes`;
+}
+
+/**
+ * Decodes a variant's file with sharp (libvips; every pixel, decoder warnings
+ * count as damage) and compares its format, width and height in px and size
+ * in bytes with its record.
+ *
+ * @returns the problem, or `null` when the file matches its record
+ */
+async function variantProblem(path: string, variant: VariantView): Promise<string | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    return `${variant.fileName}: recorded but not on disk`;
+  }
+  let decoded: string;
+  try {
+    const image = sharp(bytes, { failOn: 'warning' });
+    const { format } = await image.metadata();
+    const { info } = await image.raw().toBuffer({ resolveWithObject: true });
+    decoded = describeVariant({ format, widthPx: info.width, heightPx: info.height, byteLength: bytes.length });
+  } catch (error) {
+    return `${variant.fileName}: does not decode as an image (${error instanceof Error ? error.message : String(error)})`;
+  }
+  const recorded = describeVariant(variant);
+  return decoded === recorded ? null : `${variant.fileName}: ${decoded}; the record says ${recorded}`;
+}
 
 /** The manifest next to the photos must list exactly the records' hashes. */
 async function manifestProblems(path: string, photos: readonly PhotoView[]): Promise<string[]> {
@@ -31,19 +67,26 @@ export interface StoreCheck {
   readonly records: number;
   /** Photo files in the property's folder. */
   readonly files: number;
-  /** Problems found; empty when every record has its file with the right SHA-256 and no file lacks a record. */
+  /**
+   * Problems found, each naming its file; empty when every original has the SHA-256 of its record, every
+   * variant decodes to the format, width and height in px and size in bytes of its record, every other
+   * recorded file is there, and no file lacks a record.
+   */
   readonly problems: readonly string[];
 }
 
 /**
  * Checks that the files stored for a property are exactly the ones its
- * records name (each original, with the SHA-256 the record gives, plus its
- * web variants and the files of smaller copies it replaced), and that the
- * property's `manifest.json` lists the same photos.
+ * records name, and that the property's `manifest.json` lists the same
+ * photos: each original is hashed against the SHA-256 its record gives; each
+ * web variant (`.web.webp`, `.thumb.webp`) is decoded with sharp and its
+ * format, width and height in px and size in bytes compared with its
+ * record, so a variant overwritten with other bytes of the same size is
+ * found; the files of smaller copies a record replaced are checked to exist.
  *
  * @param propertyDir - the property's folder in the file image store
- * @param photos - the property's photo records
- * @returns counts and problems
+ * @param photos - the property's photo records (with their variants' records)
+ * @returns counts and problems; a file that cannot be read is reported, never thrown
  */
 export async function verifyPropertyStore(propertyDir: string, photos: readonly PhotoView[]): Promise<StoreCheck> {
   const problems: string[] = [];
@@ -57,9 +100,16 @@ export async function verifyPropertyStore(propertyDir: string, photos: readonly 
   for (const photo of photos) {
     const name = photo.location.split('/').pop() ?? '';
     recorded.add(name);
+    const variants = new Set(photo.variants.map((v) => v.fileName));
     for (const file of photo.storedFiles) {
       recorded.add(file);
-      if (file !== name && !(await exists(join(propertyDir, file)))) problems.push(`${file}: recorded but not on disk`);
+      if (file === name || variants.has(file)) continue;
+      if (!(await exists(join(propertyDir, file)))) problems.push(`${file}: recorded but not on disk`);
+    }
+    for (const variant of photo.variants) {
+      recorded.add(variant.fileName);
+      const problem = await variantProblem(join(propertyDir, variant.fileName), variant);
+      if (problem !== null) problems.push(problem);
     }
     try {
       const hash = createHash('sha256')

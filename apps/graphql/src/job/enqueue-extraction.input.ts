@@ -16,6 +16,13 @@ export const TIMEOUT_SECONDS_DESCRIPTION =
   "(JOB_TIMEOUT, naming the limit); its unfinished properties can be retried. Absent or null: no limit of its own; only the worker's " +
   'JOB_TIMEOUT stops a run, when no property finished for that long. Out of range: BAD_USER_INPUT.';
 
+/** What `retryJob`'s `timeoutSeconds` means. */
+export const RETRY_TIMEOUT_SECONDS_DESCRIPTION =
+  `A wall-time limit of its own for the new job, in seconds (${TIMEOUT_SECONDS_RANGE.min}-${TIMEOUT_SECONDS_RANGE.max}, i.e. ` +
+  "1 s-30 days), counted from its first start, instead of the retried job's timeoutSeconds (e.g. a longer one for a job its own " +
+  "limit stopped). Absent or null: the retried job's own (none when it had none). Out of range: BAD_USER_INPUT, checked as " +
+  "enqueueExtraction's.";
+
 /** GraphQL `EnqueueExtractionInput` (see its `description`). */
 @InputType('EnqueueExtractionInput', {
   description:

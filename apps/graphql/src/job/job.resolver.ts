@@ -1,8 +1,8 @@
-import { toJobId } from '@phx/core';
+import { InvalidInputError, jobTimeLimitIssue, toJobId } from '@phx/core';
 import { enqueueCatalogSelection } from '@phx/jobs';
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphqlContext } from '../graphql-context.js';
-import { EnqueueExtractionInput, toEnqueueExtraction } from './enqueue-extraction.input.js';
+import { EnqueueExtractionInput, RETRY_TIMEOUT_SECONDS_DESCRIPTION, toEnqueueExtraction } from './enqueue-extraction.input.js';
 import { JobType, toJobType } from './job.type.js';
 import { JobConnectionType, toJobConnection } from './job-connection.type.js';
 import { JobStatusCountsType, toJobStatusCounts } from './job-status-counts.type.js';
@@ -62,11 +62,21 @@ export class JobResolver {
   @Mutation(() => JobType, {
     description:
       'Enqueues a new job for the failed, deferred and unfinished (a cancel or JOB_TIMEOUT stopped the job before they ran) properties ' +
-      "only of a finished job (same sources and options, timeoutSeconds included: the new job's limit counts from its own start) and returns it. Unknown id: NOT_FOUND; a job not finished (reason " +
+      "only of a finished job (same sources and options, timeoutSeconds included unless the timeoutSeconds argument gives another: the new job's limit counts from its own start) and returns it. " +
+      'timeoutSeconds out of range: BAD_USER_INPUT; unknown id: NOT_FOUND; a job not finished (reason ' +
       'JOB_NOT_FINISHED) or without failed, deferred or unfinished properties (reason NO_FAILED_PROPERTIES): CONFLICT.',
   })
-  async retryJob(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphqlContext): Promise<JobType> {
-    return toJobType(await services.history.retryJob(toJobId(id)));
+  async retryJob(
+    @Arg('id', () => ID) id: string,
+    @Arg('timeoutSeconds', () => Int, { nullable: true, description: RETRY_TIMEOUT_SECONDS_DESCRIPTION })
+    timeoutSeconds: number | null | undefined,
+    @Ctx() { services }: GraphqlContext,
+  ): Promise<JobType> {
+    const seconds = timeoutSeconds ?? null;
+    const issue = seconds === null ? null : jobTimeLimitIssue(seconds, 'timeoutSeconds');
+    if (issue !== null) throw new InvalidInputError('retryJob arguments', [issue]);
+    const options = seconds === null ? {} : { timeoutMs: seconds * 1000 };
+    return toJobType(await services.history.retryJob(toJobId(id), options));
   }
 
   /** The `cancelJob` mutation (see its `description`). */

@@ -8,6 +8,7 @@ import { JOBS_COLLECTION } from '../repository/job-repository.js';
 import { readJobFailureGroups } from '../repository/job-failure-groups.js';
 import type { JobFailureGroup } from '../repository/job-failure-groups.js';
 import { toScheduleId } from '../schedules/schedule.js';
+import { resolveExtractionOptions } from './enqueue-extraction-input.js';
 import { JobNotFinishedError, NoFailedPropertiesError } from './job-history-errors.js';
 import type { EnqueuedExtraction, JobService } from './job-service.js';
 
@@ -33,6 +34,15 @@ export interface JobFilterQuery {
   readonly origin?: JobOrigin;
   /** Only jobs made by this schedule's ticks (a schedule id, lower case). */
   readonly scheduleId?: string;
+}
+
+/** Options of {@link JobHistoryService.retryJob}. */
+export interface RetryJobOptions {
+  /**
+   * The new job's own wall-time limit, in ms: an integer in core's `JOB_TIME_LIMIT_RANGE_MS` (1 s-30 days), counted
+   * from the new job's first start. Absent or `null`: the retried job's own limit (its `timeoutMs`, maybe none).
+   */
+  readonly timeoutMs?: number | null;
 }
 
 /** Filter and page of {@link JobHistoryService.pageJobs}. */
@@ -163,7 +173,7 @@ export class JobHistoryService {
    * Enqueues a new job for the failed, the deferred and the unfinished
    * properties of a finished job (unfinished: a cancel or `JOB_TIMEOUT`
    * stopped the job before they ran), with its sources, isolation mode, fetch
-   * mode, dry-run setting and time limit (`timeoutMs`: the new job's own, counted from its own first start). The new job runs when a worker takes it: a
+   * mode, dry-run setting and time limit (`timeoutMs`, or the one `options` gives: the new job's own, counted from its own first start). The new job runs when a worker takes it: a
    * deferred property is asked for again then, even before its `retryAt` (the
    * user chose to retry; a site that still asks for a wait defers it again). A
    * job enqueued for a catalog selection that ended before its list was written
@@ -171,24 +181,28 @@ export class JobHistoryService {
    * enqueued again for the same selection.
    *
    * @param id - the finished job
+   * @param options - a time limit for the new job instead of the job's own
    * @returns the new job (or the pending equal one, `deduplicated`)
+   * @throws core's `InvalidInputError` naming `timeoutMs` when it is not a whole number of ms within 1 s-30 days (before the job is read)
    * @throws core's `NotFoundError` for an unknown job
    * @throws {@link JobNotFinishedError} (`JOB_NOT_FINISHED`) when the job is pending or running
    * @throws {@link NoFailedPropertiesError} (`NO_FAILED_PROPERTIES`) when every property of it completed, was partial or skipped
    */
-  async retryJob(id: string): Promise<EnqueuedExtraction> {
+  async retryJob(id: string, options: RetryJobOptions = {}): Promise<EnqueuedExtraction> {
+    const timeoutMs = options.timeoutMs ?? null;
+    if (timeoutMs !== null) resolveExtractionOptions({ timeoutMs });
     const job = await this.jobs.getJob(id);
     if (!isFinalJobStatus(job.status)) throw new JobNotFinishedError(job.id, job.status);
-    const options = {
+    const jobOptions = {
       sources: job.sources,
       isolationMode: job.isolationMode,
       fetchMode: job.fetchMode,
       dryRun: job.dryRun,
-      timeoutMs: job.timeoutMs,
+      timeoutMs: timeoutMs ?? job.timeoutMs,
     };
     // Ended before its worker listed its catalog selection (or found it empty): every property of the selection is unfinished.
     if (job.catalogSelection !== null && (!job.propertiesListed || job.totalProperties === 0))
-      return this.jobs.enqueueSelection({ selection: job.catalogSelection, ...options });
+      return this.jobs.enqueueSelection({ selection: job.catalogSelection, ...jobOptions });
     const again = new Set<number>();
     for (const status of RETRIED_STATUSES) {
       for (let after = -1; ;) {
@@ -201,7 +215,7 @@ export class JobHistoryService {
     const properties: Property[] = [];
     for await (const { index, property } of this.jobs.jobPropertyList(job.id)) if (again.has(index)) properties.push(property);
     if (properties.length === 0) throw new NoFailedPropertiesError(job.id, job.status);
-    return this.jobs.enqueueExtraction({ properties, ...options });
+    return this.jobs.enqueueExtraction({ properties, ...jobOptions });
   }
 }
 

@@ -105,6 +105,16 @@ describe('JOB_TIMEOUT and the job time limit', () => {
       const retry = await history.retryJob(final.id);
       expect(retry).toMatchObject({ timeoutMs: 1_000, totalProperties: properties.length - final.completedProperties });
       await service.cancelJob(retry.id);
+      // Another limit for the retry, checked as an enqueue's; null keeps the job's own.
+      const error = await history.retryJob(final.id, { timeoutMs: 999 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).issues).toEqual([{ path: 'timeoutMs', message: expect.stringMatching(/at least 1000 ms/) }]);
+      const longer = await history.retryJob(final.id, { timeoutMs: 60_000 });
+      expect(longer).toMatchObject({ timeoutMs: 60_000, totalProperties: retry.totalProperties, deduplicated: false });
+      await service.cancelJob(longer.id);
+      const same = await history.retryJob(final.id, { timeoutMs: null });
+      expect(same).toMatchObject({ timeoutMs: 1_000, totalProperties: retry.totalProperties });
+      await service.cancelJob(same.id);
     });
   });
 
