@@ -178,7 +178,7 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
       logger.warn({ retryAt: step.retryAt }, 'source asked for a longer wait than the job may take; property deferred');
     // The inner extractor logged no end of an attempt that threw.
     if (final.thrown !== null)
-      logger.error({ code: final.thrown.code, err: final.thrown.message }, 'property failed: MongoDB did not answer');
+      logger.error({ code: final.thrown.code, err: final.thrown.message }, 'property failed: its MongoDB calls did not go through');
     request.onEvent?.({ type: 'property-finished', outcome });
     return outcome;
   }
