@@ -209,6 +209,7 @@ export {
   DEFAULT_ISOLATION_MODE,
   fetchModeSchema,
   applyExtractionEvent,
+  failedPropertyOutcome,
   retryAfterMsOf,
 } from './extraction/index.js';
 export type {

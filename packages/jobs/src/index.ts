@@ -6,9 +6,17 @@
  *
  * @packageDocumentation
  */
-export { JobError, JobAlreadyFinishedError, JobQueueError, ScraperModeMismatchError, describeError } from './errors/index.js';
+export {
+  JobError,
+  JobAlreadyFinishedError,
+  JobQueueError,
+  ScraperModeMismatchError,
+  DatabaseOutageError,
+  describeError,
+} from './errors/index.js';
 export { DatabaseWatchdog, databaseAnswers } from './health/database-watchdog.js';
 export { DatabaseProbeTimeoutError, READINESS_TIMEOUT_MS, probeDatabase, withDeadline } from './health/database-probe.js';
+export { isDatabaseConnectionError } from './health/database-connection-error.js';
 export type { DatabaseWatchdogOptions, DatabaseWatchdogState, DatabaseWatchdogTimings } from './health/database-watchdog.js';
 
 export {

@@ -1,5 +1,7 @@
 import { CoreError } from '../errors/index.js';
-import type { ExtractionFailure } from '../model/extraction-job.js';
+import { ZERO_OUTCOME_COUNTS } from '../model/extraction-job.js';
+import type { ExtractionFailure, PropertyOutcome } from '../model/extraction-job.js';
+import type { Property } from '../model/property.js';
 import type { Source } from '../model/source.js';
 
 function codeOf(error: unknown): string {
@@ -47,5 +49,33 @@ export function toExtractionFailure(error: unknown, source: Source | null, url: 
     message,
     ...(error instanceof CoreError ? { kind: error.kind } : {}),
     ...(retryAfterMs === null ? {} : { retryAfterMs }),
+  };
+}
+
+/**
+ * The outcome of a property whose extraction threw instead of returning one:
+ * `failed`, no photo counted, no source read, and the error as its one
+ * failure (see {@link toExtractionFailure}; no source, no URL).
+ *
+ * @param property - the property
+ * @param error - what the extraction threw
+ * @returns the `failed` outcome
+ * @example
+ * ```ts
+ * import { CoreError } from '@phx/core';
+ * import type { Property } from '@phx/core';
+ * declare const property: Property;
+ * const outcome = failedPropertyOutcome(property, new CoreError('DATABASE_UNAVAILABLE', 'MongoDB did not answer', 'transient'));
+ * // outcome.failures: [{ source: null, url: null, code: 'DATABASE_UNAVAILABLE', message: 'MongoDB did not answer', kind: 'transient' }]
+ * ```
+ */
+export function failedPropertyOutcome(property: Property, error: unknown): PropertyOutcome {
+  return {
+    propertyId: property.id,
+    address: property.address,
+    status: 'failed',
+    ...ZERO_OUTCOME_COUNTS,
+    ...{ sourcesRead: [], fetchModes: [], skippedSources: [] },
+    failures: [toExtractionFailure(error, null, null)],
   };
 }

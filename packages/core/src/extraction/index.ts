@@ -6,6 +6,6 @@ export { runExtraction } from './run-extraction.js';
 export { propertyConcurrencySchema, isolationModeSchema, DEFAULT_ISOLATION_MODE, fetchModeSchema } from './extraction-settings.js';
 export type { RunExtractionInput } from './run-extraction.js';
 export { applyExtractionEvent } from './apply-extraction-event.js';
-export { retryAfterMsOf, toExtractionFailure } from './extraction-failure.js';
+export { failedPropertyOutcome, retryAfterMsOf, toExtractionFailure } from './extraction-failure.js';
 export { photoCandidates, isSizeUnavailable } from './photo-candidates.js';
 export type { PhotoCandidate } from './photo-candidates.js';

@@ -2,13 +2,14 @@ import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import { CancelledError, throwIfCancelled } from '../errors/index.js';
-import { ZERO_OUTCOME_COUNTS } from '../model/extraction-job.js';
 import type { PropertyOutcome } from '../model/extraction-job.js';
 import { FETCH_MODES } from '../model/fetch-mode.js';
 import type { FetchMode } from '../model/fetch-mode.js';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import type { JobId, PropertyId } from '../model/ids.js';
+import { noopLogger } from '../ports/logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { Property } from '../model/property.js';
 import { SOURCES } from '../model/source.js';
 import type { Source } from '../model/source.js';
@@ -16,7 +17,7 @@ import { parseInput } from '../validation/index.js';
 import { inSpan } from '../tracing/spans.js';
 import type { ExtractionEventListener } from './extraction-event.js';
 import { propertyConcurrencySchema } from './extraction-settings.js';
-import { toExtractionFailure } from './extraction-failure.js';
+import { failedPropertyOutcome } from './extraction-failure.js';
 import type { ExtractPropertyRequest, PropertyExtracting } from './property-extractor.js';
 
 /** Input of {@link runExtraction}. */
@@ -51,6 +52,12 @@ export interface RunExtractionInput {
    * properties; default `true`.
    */
   readonly retainOutcomes?: boolean;
+  /**
+   * Where a property whose extraction threw (its failure recorded here, not by
+   * the extractor) gets its `error` line, with `propertyId`, `code` and `error`;
+   * default no-op.
+   */
+  readonly logger?: Logger;
 }
 
 const inputSchema = z.object({
@@ -73,18 +80,8 @@ const inputSchema = z.object({
   onEvent: z.custom<ExtractionEventListener>((v) => typeof v === 'function', 'must be a function').optional(),
   skip: z.union([z.array(z.string()), z.custom<ReadonlySet<string>>((v) => v instanceof Set, 'must be a Set of ids')]).optional(),
   retainOutcomes: z.boolean().optional(),
+  logger: z.custom<Logger>((v) => typeof (v as Logger | null)?.error === 'function', 'must be a Logger').optional(),
 });
-
-function failedOutcome(property: Property, error: unknown): PropertyOutcome {
-  return {
-    propertyId: property.id,
-    address: property.address,
-    status: 'failed',
-    ...ZERO_OUTCOME_COUNTS,
-    ...{ sourcesRead: [], fetchModes: [], skippedSources: [] },
-    failures: [toExtractionFailure(error, null, null)],
-  };
-}
 
 function requestFor(input: RunExtractionInput, signal: AbortSignal): ExtractPropertyRequest {
   const base = { sources: input.sources, dryRun: input.dryRun, jobId: input.jobId, signal };
@@ -136,9 +133,10 @@ async function inSlot<T>(limit: LimitFunction, taken: () => void, extract: (wait
  * through its request's `waitOutsideSlot` (between attempts), when the next
  * property in line may use the slot. A property whose
  * extraction throws (anything but `CancelledError`) gets a `failed` outcome,
- * and a `property-finished` event, and the others go on.
+ * a `property-finished` event and an `error` line in `input.logger`, and the
+ * others go on.
  *
- * @param input - properties, sources, dry run, job id, concurrency, signal, listener, ids to skip
+ * @param input - properties, sources, dry run, job id, concurrency, signal, listener, ids to skip, logger
  * @param extractor - extracts one property, normally a `PropertyExtractor`
  * @returns the outcomes of the extracted properties, in input order (skipped ones left out); empty
  *   with `retainOutcomes: false`
@@ -165,6 +163,7 @@ export async function runExtraction(input: RunExtractionInput, extractor: Proper
   const closed = new AbortController();
   const signal = input.signal === undefined ? closed.signal : AbortSignal.any([input.signal, closed.signal]);
   const request = requestFor(input, signal);
+  const logger = input.logger ?? noopLogger;
   const limit = pLimit(parsed.propertyConcurrency);
   const extractOne = (property: Property, waitOutsideSlot: WaitOutsideSlot): Promise<PropertyOutcome> =>
     inSpan('property', { 'phx.property.id': property.id, 'phx.sources': [...request.sources] }, async (span) => {
@@ -182,7 +181,12 @@ export async function runExtraction(input: RunExtractionInput, extractor: Proper
         if (!closed.signal.aborted) closed.abort(error);
         throw error;
       }
-      const outcome = failedOutcome(property, error);
+      const outcome = failedPropertyOutcome(property, error);
+      const code = outcome.failures[0]?.code;
+      logger.error(
+        { propertyId: property.id, code, error: error instanceof Error ? error.message : String(error) },
+        'property failed: its extraction threw',
+      );
       try {
         input.onEvent?.({ type: 'property-finished', outcome });
       } catch {

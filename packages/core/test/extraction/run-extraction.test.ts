@@ -9,6 +9,7 @@ import { ZERO_COUNTERS, ZERO_OUTCOME_COUNTS } from '../../src/model/index.js';
 import type { ExtractionCounters, Property, PropertyOutcome } from '../../src/model/index.js';
 import { MemoryPhotoRepository, storedFileNames } from '../../src/photos/index.js';
 import { FileImageStore } from '../../src/store/index.js';
+import type { LogContext, Logger } from '../../src/ports/index.js';
 import { buildWorld, house, makeProperty, pageUrl } from '../support/extraction-world.js';
 import type { PageSpec } from '../support/extraction-world.js';
 
@@ -96,11 +97,22 @@ describe('runExtraction', () => {
         return { ...failedLike(property), status: 'completed', sourcesRead: ['zillow'] };
       },
     };
-    const run = input();
+    const lines: [string, LogContext, string][] = [];
+    const at = (level: string) => (context: LogContext, message: string) => void lines.push([level, context, message]);
+    const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+    const run = input({ logger });
     const outcomes = await runExtraction(run, extractor);
     expect(outcomes.map((o) => o.status)).toEqual(['completed', 'failed', 'completed', 'completed', 'completed']);
     expect(outcomes[1]?.failures).toEqual([{ source: null, url: null, code: 'UNEXPECTED_ERROR', message: 'bug in a scraper' }]);
     expect(run.events).toEqual([{ type: 'property-finished', outcome: outcomes[1] }]);
+    // The extractor that threw logged no end of the property: the run does.
+    expect(lines).toEqual([
+      [
+        'error',
+        { propertyId: properties[1]!.id, code: 'UNEXPECTED_ERROR', error: 'bug in a scraper' },
+        'property failed: its extraction threw',
+      ],
+    ]);
   });
 
   it('on cancel starts no new property and rejects with CancelledError after the running ones stop', async () => {

@@ -358,6 +358,7 @@ export class ExtractionRun {
         propertyConcurrency: this.o.propertyConcurrency,
         signal: this.controller.signal,
         onEvent,
+        logger: this.logger,
       },
       this.o.observe(
         new RetryingPropertyExtractor({

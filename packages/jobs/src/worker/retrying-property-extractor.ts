@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConstantBackoff, ExponentialBackoff, handleWhenResult, retry } from 'cockatiel';
 import type { IBackoffFactory, RetryPolicy } from 'cockatiel';
-import { CancelledError, systemClock, throwIfCancelled } from '@phx/core';
+import { CancelledError, CoreError, failedPropertyOutcome, systemClock, throwIfCancelled } from '@phx/core';
 import type {
   Clock,
   ExtractPropertyRequest,
@@ -13,7 +13,9 @@ import type {
   PropertyId,
   PropertyOutcome,
 } from '@phx/core';
-import { describeError } from '../errors/index.js';
+import { DatabaseOutageError, describeError } from '../errors/index.js';
+import { isDatabaseConnectionError } from '../health/database-connection-error.js';
+import { isDocumentTooLargeError } from '../repository/document-bounds.js';
 import { extractImagesJobSettingsSchema, propertyRetrySettingsOf } from './extract-images-settings.js';
 import type { DatabaseProbe } from './database-health.js';
 import type { JobPhotoCensus } from './job-photo-census.js';
@@ -22,8 +24,19 @@ import { RedoPhotoEvents } from './redo-photo-events.js';
 import { chooseRetryStep } from './retry-step.js';
 import type { RetryStep } from './retry-step.js';
 
-/** One attempt's outcome and the photos it saw. */
-type Attempt = { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings };
+/** One attempt's outcome and the photos it saw; `thrown` when the outcome stands for a database error the attempt threw. */
+type Attempt = { readonly outcome: PropertyOutcome; readonly sightings: AttemptSightings; readonly thrown: DatabaseOutageError | null };
+
+/** What one attempt gave: its outcome, or what it threw (permanent throws excepted: they go up at once). */
+type AttemptResult = { readonly outcome: PropertyOutcome } | { readonly thrown: unknown };
+
+/**
+ * A throw no wait and no retry can mend, passed up as it is (core's `runExtraction` records the property
+ * failed): a cancellation, invalid input (a `CoreError` not `transient`), a write MongoDB refuses for its size.
+ */
+function isPermanentThrow(error: unknown): boolean {
+  return (error instanceof CoreError && error.kind !== 'transient') || isDocumentTooLargeError(error);
+}
 
 /** How failed properties are tried again (`PROPERTY_MAX_ATTEMPTS` and the backoff). */
 export interface PropertyRetrySettings {
@@ -94,9 +107,12 @@ export interface RetryingPropertyExtractorOptions {
  * when longer, up to `maxAttempts` attempts; a permanent failure is final at
  * once. A source asking for a longer wait than `maxDeferMs` ends the property
  * `deferred` with `retryAt` (see `chooseRetryStep`). Waits between attempts
- * give up the property's concurrency slot (`waitOutsideSlot` of the request). A failure while MongoDB does not answer waits for the server
- * and is retried without counting an attempt. An attempt that throws (bad
- * input; cancellation) is not retried. Only the last attempt's
+ * give up the property's concurrency slot (`waitOutsideSlot` of the request). A failure while MongoDB does not answer
+ * (a retryable outcome, or a throw: a database call the extractor does not turn into a failed photo or source, such as
+ * marking photos removed) waits for the server and is retried without counting an attempt; a throw whose wait runs out,
+ * and a driver connection error thrown while the server answers, end the attempt as a transient `DATABASE_UNAVAILABLE`
+ * failure (`DatabaseOutageError`). A permanent throw (invalid input, a write refused for its size) and a
+ * cancellation go up at once, not retried; so does any other throw while the server answers. Only the last attempt's
  * `property-finished` event reaches the listener (with its events before it,
  * each attempt starting with `property-started`), and a redone property is
  * counted as a clean run would count it (see `AttemptSightings.recount`).
@@ -160,6 +176,9 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     const outcome: PropertyOutcome = step?.kind === 'defer' ? { ...counted, status: 'deferred', retryAt: step.retryAt } : counted;
     if (step?.kind === 'defer')
       logger.warn({ retryAt: step.retryAt }, 'source asked for a longer wait than the job may take; property deferred');
+    // The inner extractor logged no end of an attempt that threw.
+    if (final.thrown !== null)
+      logger.error({ code: final.thrown.code, err: final.thrown.message }, 'property failed: its MongoDB calls did not go through');
     request.onEvent?.({ type: 'property-finished', outcome });
     return outcome;
   }
@@ -229,33 +248,71 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
     throwIfCancelled(signal);
   }
 
-  /** One attempt; again, without counting, while a failure came with the database unreachable. */
+  /**
+   * One attempt; again, without counting, while a failure (a retryable outcome, or a throw that is not permanent)
+   * came with the database unreachable. A throw whose wait ran out, or a driver connection error thrown while the
+   * database answers, becomes a `DATABASE_UNAVAILABLE` outcome (transient: retried like any other); any other throw
+   * while the database answers goes up as it is.
+   */
   private async attemptUntilDatabaseAnswers(
     property: Property,
     request: ExtractPropertyRequest,
     logger: Logger,
     tries: { count: number },
   ): Promise<Attempt> {
+    const waitMs = this.o.retry.databaseOutageWaitMs;
     for (;;) {
       tries.count += 1;
       const sightings = new AttemptSightings();
       const redo = await this.photoEvents(property, request, tries.count > 1 || this.o.resumed);
-      const outcome = await this.attemptOnce(property, request, sightings, redo);
-      if (!isRetryableOutcome(outcome) || (await this.o.health.isUp())) return { outcome, sightings };
-      logger.warn({ waitMs: this.o.retry.databaseOutageWaitMs }, 'property failed while MongoDB was unreachable; waiting for it');
-      const back = await this.o.health.waitUntilUp(this.o.retry.databaseOutageWaitMs, request.signal);
+      const result = await this.attemptOnce(property, request, sightings, redo);
+      if ('outcome' in result && !isRetryableOutcome(result.outcome)) return { outcome: result.outcome, sightings, thrown: null };
+      if (await this.o.health.isUp()) return this.failedWhileUp(property, request, result, sightings, logger);
+      const err = 'thrown' in result ? { err: describeError(result.thrown) } : {};
+      logger.warn({ waitMs, ...err }, 'property failed while MongoDB was unreachable; waiting for it');
+      const back = await this.o.health.waitUntilUp(waitMs, request.signal);
       throwIfCancelled(request.signal);
-      if (!back) return { outcome, sightings };
+      if (!back)
+        return 'outcome' in result
+          ? { ...result, sightings, thrown: null }
+          : this.unavailable(property, request, result.thrown, waitMs, sightings);
       logger.info({}, 'MongoDB answers again; redoing the property');
     }
   }
 
+  /** A failed attempt while MongoDB answers: its outcome; a driver connection error thrown as a transient failure; else the throw. */
+  private failedWhileUp(
+    property: Property,
+    request: ExtractPropertyRequest,
+    result: AttemptResult,
+    sightings: AttemptSightings,
+    logger: Logger,
+  ): Attempt {
+    if ('outcome' in result) return { outcome: result.outcome, sightings, thrown: null };
+    if (!isDatabaseConnectionError(result.thrown)) throw result.thrown;
+    logger.warn({ err: describeError(result.thrown) }, 'a MongoDB call of the property failed while MongoDB answers; a transient failure');
+    return this.unavailable(property, request, result.thrown, null, sightings);
+  }
+
+  /** The attempt as a `DATABASE_UNAVAILABLE` failure of the property (see `DatabaseOutageError`). */
+  private unavailable(
+    property: Property,
+    request: ExtractPropertyRequest,
+    error: unknown,
+    waitedMs: number | null,
+    sightings: AttemptSightings,
+  ): Attempt {
+    const thrown = new DatabaseOutageError(property.id, waitedMs, error, request.jobId);
+    return { outcome: failedPropertyOutcome(property, thrown), sightings, thrown };
+  }
+
+  /** One attempt of the inner extractor: its outcome, or what it threw; a cancellation or a permanent throw goes up. */
   private async attemptOnce(
     property: Property,
     request: ExtractPropertyRequest,
     sightings: AttemptSightings,
     redo: RedoPhotoEvents | null,
-  ): Promise<PropertyOutcome> {
+  ): Promise<AttemptResult> {
     const forward = request.onEvent;
     const attemptRequest: ExtractPropertyRequest = {
       ...request,
@@ -266,8 +323,14 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
         if (passed !== null) forward?.(passed);
       },
     };
-    // A throw (invalid input: permanent) goes up to core's runExtraction, which records the property as failed.
-    return this.o.inner.extractProperty(property, attemptRequest);
+    try {
+      return { outcome: await this.o.inner.extractProperty(property, attemptRequest) };
+    } catch (error) {
+      // A permanent throw goes up to core's runExtraction, which records the property as failed (and logs it).
+      throwIfCancelled(request.signal);
+      if (isPermanentThrow(error)) throw error;
+      return { thrown: error };
+    }
   }
 
   /**
