@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { InvalidInputError, parseSources, type InputIssue, type Source } from '@phx/core/model';
 
@@ -11,6 +12,22 @@ export interface DemoOptions {
   readonly sources: readonly Source[];
   /** `--keep-console`: keep the worker, the server and the key up after the summary until Ctrl-C. */
   readonly keepConsole: boolean;
+}
+
+/** The demo's default database (`--db`). */
+export const DEFAULT_DEMO_DB = 'phx_demo';
+
+/**
+ * The folder of the photos a demo on database `db` stores: `<dataDir>/demo/images`
+ * for the default database (where it always was), `<dataDir>/demo/images-<db>`
+ * for another, so `--fresh` of one database removes no other's photos.
+ *
+ * @param dataDir - the local data folder (`.data`)
+ * @param db - the database name, as checked by {@link parseDemoArgs}
+ * @returns the absolute or relative path, as `dataDir` is
+ */
+export function demoImagesDir(dataDir: string, db: string): string {
+  return join(dataDir, 'demo', db === DEFAULT_DEMO_DB ? 'images' : `images-${db}`);
 }
 
 /** Characters MongoDB refuses in a database name (any platform). */
@@ -49,7 +66,7 @@ export function parseDemoArgs(argv: readonly string[], writeErr: (text: string) 
   const program = new Command('phx-demo')
     .description('Extract the photos of the sample properties through the whole stack, on replayed saved listings.')
     .option('--fresh', 'drop the demo database and images first', false)
-    .option('--db <name>', 'database name', 'phx_demo')
+    .option('--db <name>', 'database name', DEFAULT_DEMO_DB)
     .option('--sources <list>', 'comma-separated sources', 'zillow,redfin')
     .option(
       '--keep-console',

@@ -16,7 +16,7 @@ import { connectMongo, resolveMongoUri } from '../db/mongo-uri.js';
 import { checkFixturesDir, findWorkspaceRoot, fixturesDir, localDataDir } from '../db/workspace-paths.js';
 import { PhxGraphqlClient } from '../graphql-client/graphql-client.js';
 import { freePort, startChildService, type ChildService } from '../process/child-service.js';
-import { parseDemoArgs, type DemoOptions } from './demo-options.js';
+import { demoImagesDir, parseDemoArgs, type DemoOptions } from './demo-options.js';
 import { runDemoExtraction } from './run-demo-extraction.js';
 
 /** Exit code of a demo stopped by Ctrl-C (SIGINT) or SIGTERM, as a shell reports a process ended by SIGINT. */
@@ -49,7 +49,7 @@ async function main(opts: DemoOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
   const root = findWorkspaceRoot();
   const dataDir = localDataDir();
-  const imagesDir = join(dataDir, 'demo', 'images');
+  const imagesDir = demoImagesDir(dataDir, opts.db);
   const logsDir = join(dataDir, 'demo', 'logs');
   await mkdir(logsDir, { recursive: true });
 
