@@ -57,6 +57,8 @@ async function main(opts: DemoOptions): Promise<number> {
   checkFixturesDir(fixturesDir(), 'PHX_FIXTURES_DIR');
   const mongoUri = await resolveMongoUri();
   console.log(`  database   ${mongoUri}${opts.db}`);
+  // Before any service starts: a MongoDB that does not answer ends the demo within MONGODB_CONNECT_TIMEOUT_MS.
+  await (await connectMongo(mongoUri)).close();
   if (opts.fresh) await dropDemoState(mongoUri, opts.db, imagesDir);
   console.log(`  images     ${imagesDir}`);
   console.log(`  fixtures   ${fixturesDir()} (replayed; the live sites are not contacted)`);

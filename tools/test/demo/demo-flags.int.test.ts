@@ -21,11 +21,14 @@ describe('npm run demo with bad flags', () => {
   });
 
   /** Runs the demo on a data folder of its own; returns its exit code, its output and what it left in the folder. */
-  async function runDemo(args: readonly string[]): Promise<{ code: number | null; output: string; dataFiles: string[] }> {
+  async function runDemo(
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ code: number | null; output: string; dataFiles: string[] }> {
     const dataDir = await mkdtemp(join(tmpdir(), 'phx-demo-flags-'));
     dataDirs.push(dataDir);
     const demo = spawn(process.execPath, [DEMO, '--db', dbName, ...args], {
-      env: { ...process.env, PHX_DATA_DIR: dataDir },
+      env: { ...process.env, PHX_DATA_DIR: dataDir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -52,5 +55,14 @@ describe('npm run demo with bad flags', () => {
     const { code, output } = await runDemo(['--help']);
     expect(code, output).toBe(0);
     expect(output).toContain('--sources <list>');
+  });
+
+  it('exits 1 with DATABASE_UNAVAILABLE within MONGODB_CONNECT_TIMEOUT_MS when MongoDB does not answer, before starting anything', async () => {
+    // It started the worker and the server first, and reported "worker exited … before it was ready" 32 s later.
+    const { code, output } = await runDemo([], { MONGODB_URI: 'mongodb://127.0.0.1:9/', MONGODB_CONNECT_TIMEOUT_MS: '1000' });
+    expect(code, output).toBe(1);
+    expect(output).toMatch(/MongoDB at mongodb:\/\/127\.0\.0\.1:9\/ did not answer within 1000 ms/);
+    // It stops right after naming the database: no images, logs, worker, server or key lines follow.
+    expect(output.split('\n').filter((l) => l.startsWith('  '))).toEqual(['  database   mongodb://127.0.0.1:9/' + dbName]);
   });
 });
