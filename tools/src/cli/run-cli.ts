@@ -229,12 +229,14 @@ async function runInProcess(
   try {
     // Followed to the end without the Ctrl-C signal: the cancelled job's last events and report still show.
     const following = out.follow(job, true, undefined);
-    const final = await runExtractionJobNow(job.id, {
+    const running = runExtractionJobNow(job.id, {
       repository: new JobRepository({ db: ctx.db }),
       extractor: (j) => extractors.forJob(j),
       logger: ctx.logger,
     });
-    await following;
+    // Awaited together: a follower that gave up on a database gone for ctx.giveUpAfterMs ends the run at once (the
+    // caller reports DATABASE_UNAVAILABLE) instead of rejecting unheard while the extraction waits for MongoDB.
+    const [, final] = await Promise.all([following, running]);
     const exitCode = ctx.signal.aborted && final.status === 'cancelled' ? INTERRUPTED_EXIT_CODE : final.status === 'completed' ? 0 : 1;
     await out.report(final, exitCode, true);
     if (request.json) return exitCode;

@@ -22,7 +22,13 @@ import { runDemoExtraction } from './run-demo-extraction.js';
 /** Exit code of a demo stopped by Ctrl-C (SIGINT) or SIGTERM, as a shell reports a process ended by SIGINT. */
 const INTERRUPTED_EXIT_CODE = 130;
 
-/** Aborted by the first Ctrl-C (SIGINT) or SIGTERM: the demo cancels its job, stops its services and revokes its key. */
+/**
+ * Exit code of a demo whose stdout closed (its reader went away, as `head` does): it stops as on SIGTERM. 128 + 13,
+ * as a shell reports a process ended by SIGPIPE.
+ */
+const STDOUT_CLOSED_EXIT_CODE = 141;
+
+/** Aborted by the first Ctrl-C (SIGINT) or SIGTERM, or by the end of stdout: the demo cancels its job, stops its services and revokes its key. */
 const interrupt = new AbortController();
 /** True once the summary is printed and `--keep-console` keeps the services up: Ctrl-C then only stops them. */
 let keepingConsole = false;
@@ -43,10 +49,23 @@ function onSignal(signal: NodeJS.Signals): void {
   interrupt.abort();
 }
 
+/** True once a write to stdout failed because nobody reads it (EPIPE): the demo exits {@link STDOUT_CLOSED_EXIT_CODE}. */
+let stdoutClosed = false;
+
+/** A failed write to stdout: nobody reads it any more (EPIPE) ends the demo as SIGTERM does; any other error too. */
+function onStdoutError(error: NodeJS.ErrnoException): void {
+  if (stdoutClosed) return;
+  stdoutClosed = true;
+  console.error(`stdout closed (${error.code ?? error.message}): cancelling the job, stopping the worker and server, revoking the key`);
+  interrupt.abort();
+}
+
 async function main(opts: DemoOptions): Promise<number> {
   const started = Date.now();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Without a listener a closed pipe (`npm run demo | head`) killed the demo at once and left its services running.
+  process.stdout.on('error', onStdoutError);
   const root = findWorkspaceRoot();
   const dataDir = localDataDir();
   const imagesDir = demoImagesDir(dataDir, opts.db);
@@ -174,7 +193,7 @@ async function run(argv: readonly string[]): Promise<number> {
 }
 
 run(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => process.exit(stdoutClosed ? STDOUT_CLOSED_EXIT_CODE : code),
   (error: unknown) => {
     console.error(`phx demo failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

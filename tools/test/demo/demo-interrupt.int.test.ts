@@ -135,3 +135,41 @@ describe('npm run demo -- --keep-console', () => {
     }
   }, 480_000);
 });
+
+describe('the demo when its stdout closes (`npm run demo | head -2`)', () => {
+  const sandbox = demoSandbox('epipe');
+
+  it('stops its worker and server, revokes its key and exits 141 instead of dying of EPIPE', async () => {
+    const { demo, exited, output } = await sandbox.start([]);
+    const killer = setTimeout(() => process.kill(-demo.pid!, 'SIGKILL'), 150_000);
+    let pids: number[] = [];
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!/graphql\s+pid \d+ ready/.test(output())) {
+        if (Date.now() > deadline || demo.exitCode !== null) throw new Error(`no graphql line:\n${output()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      pids = [...output().matchAll(/(worker|graphql)\s+pid (\d+) ready/g)].map((m) => Number(m[2]));
+      expect(pids).toHaveLength(2);
+      // The reader goes away, as `head` does after its lines: the demo's next write to stdout fails with EPIPE.
+      demo.stdout!.destroy();
+      const [code, signal] = await exited;
+      expect(signal, output()).toBeNull();
+      expect(code, output()).toBe(141);
+      expect(output()).toContain('stdout closed (EPIPE): cancelling the job, stopping the worker and server, revoking the key');
+      expect(output()).not.toContain('Error: write EPIPE');
+      expect(pids.filter(alive)).toEqual([]);
+      const client = await MongoClient.connect(process.env['MONGODB_URI'] ?? '');
+      try {
+        const keys = await client.db(sandbox.dbName).collection('api_keys').find({}).toArray();
+        expect(keys.map((k) => k['revokedAt'] instanceof Date)).toEqual([true]);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      clearTimeout(killer);
+      // A failed run leaves no orphans behind (each service runs in a process group of its own).
+      for (const pid of pids.filter(alive)) process.kill(-pid, 'SIGKILL');
+    }
+  }, 180_000);
+});
