@@ -107,7 +107,8 @@ export interface RetryingPropertyExtractorOptions {
  * when longer, up to `maxAttempts` attempts; a permanent failure is final at
  * once. A source asking for a longer wait than `maxDeferMs` ends the property
  * `deferred` with `retryAt` (see `chooseRetryStep`). Waits between attempts
- * give up the property's concurrency slot (`waitOutsideSlot` of the request). A failure while MongoDB does not answer
+ * give up the property's concurrency slot (`waitOutsideSlot` of the request). A failure while MongoDB does not answer,
+ * or during which the database client was closed and rebuilt (a watchdog rebuild, see `DatabaseProbe.clientClosings`)
  * (a retryable outcome, or a throw: a database call the extractor does not turn into a failed photo or source, such as
  * marking photos removed) waits for the server and is retried without counting an attempt; a throw whose wait runs out,
  * and a driver connection error thrown while the server answers, end the attempt as a transient `DATABASE_UNAVAILABLE`
@@ -250,7 +251,8 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
 
   /**
    * One attempt; again, without counting, while a failure (a retryable outcome, or a throw that is not permanent)
-   * came with the database unreachable. A throw whose wait ran out, or a driver connection error thrown while the
+   * came with the database unreachable or with its client closed during the attempt (a watchdog rebuild; see
+   * `DatabaseProbe.clientClosings`; with the signal aborted, a stopping worker, it is a cancellation). A throw whose wait ran out, or a driver connection error thrown while the
    * database answers, becomes a `DATABASE_UNAVAILABLE` outcome (transient: retried like any other); any other throw
    * while the database answers goes up as it is.
    */
@@ -265,10 +267,19 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
       tries.count += 1;
       const sightings = new AttemptSightings();
       const redo = await this.photoEvents(property, request, tries.count > 1 || this.o.resumed);
+      const closings = this.clientClosings();
       const result = await this.attemptOnce(property, request, sightings, redo);
       if ('outcome' in result && !isRetryableOutcome(result.outcome)) return { outcome: result.outcome, sightings, thrown: null };
-      if (await this.o.health.isUp()) return this.failedWhileUp(property, request, result, sightings, logger);
       const err = 'thrown' in result ? { err: describeError(result.thrown) } : {};
+      // The client closed under the attempt: a watchdog rebuild (redo), or a stopping worker (cancelled: handed back).
+      const closedUnder = this.clientClosings() !== closings;
+      if (closedUnder) throwIfCancelled(request.signal);
+      const up = await this.o.health.isUp();
+      if (up && !closedUnder) return this.failedWhileUp(property, request, result, sightings, logger);
+      if (up) {
+        logger.warn(err, 'property failed while its MongoDB client was closed and rebuilt; redoing it');
+        continue;
+      }
       logger.warn({ waitMs, ...err }, 'property failed while MongoDB was unreachable; waiting for it');
       const back = await this.o.health.waitUntilUp(waitMs, request.signal);
       throwIfCancelled(request.signal);
@@ -278,6 +289,11 @@ export class RetryingPropertyExtractor implements PropertyExtracting {
           : this.unavailable(property, request, result.thrown, waitMs, sightings);
       logger.info({}, 'MongoDB answers again; redoing the property');
     }
+  }
+
+  /** How many times the database client was closed so far; 0 when the probe does not tell. */
+  private clientClosings(): number {
+    return this.o.health.clientClosings?.() ?? 0;
   }
 
   /** A failed attempt while MongoDB answers: its outcome; a driver connection error thrown as a transient failure; else the throw. */

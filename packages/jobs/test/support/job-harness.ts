@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import { FileImageStore, PropertyExtractor } from '@phx/core';
-import type { PageFetchMode, Property } from '@phx/core';
+import type { PageFetchMode, PhotoRepository, Property } from '@phx/core';
 import { createAgenda } from '../../src/agenda/create-agenda.js';
 import { defineExtractImagesJob } from '../../src/worker/extract-images.job.js';
 import type { ExtractImagesJobDeps, ExtractImagesJobHandle } from '../../src/worker/extract-images.job.js';
@@ -62,6 +62,26 @@ const houseOf = (p: Property): number => Number(/^(\d+)-/.exec(p.id)?.[1] ?? '10
 export const zillowGallery = (p: Property): string[] => [...housePhotos(houseOf(p)), ...housePhotos(houseOf(p) + 20)];
 /** Redfin gallery of a test property (its first photo is also on Zillow). */
 export const redfinGallery = (p: Property): string[] => [housePhotos(houseOf(p))[2] ?? '', ...housePhotos(houseOf(p) + 40)];
+
+/**
+ * Core's real `PropertyExtractor` over the fixture galleries ({@link zillowGallery}, {@link redfinGallery}) and
+ * house photos: files under `imagesDir` (no fsync), records in `repository`.
+ *
+ * @param repository - the photo records (borrowed)
+ * @param imagesDir - root of the stored files
+ * @returns the extractor of one property attempt
+ */
+export function fixturePropertyExtractor(repository: PhotoRepository, imagesDir: string): PropertyExtractor {
+  return new PropertyExtractor({
+    scrapers: {
+      zillow: new FixturePhotoScraper('zillow', { gallery: zillowGallery }),
+      redfin: new FixturePhotoScraper('redfin', { gallery: redfinGallery }),
+    },
+    fetcher: new FixturePhotoFetcher(),
+    store: new FileImageStore({ rootDir: imagesDir, fsync: false }),
+    repository,
+  });
+}
 
 /**
  * Starts a worker on `db`.

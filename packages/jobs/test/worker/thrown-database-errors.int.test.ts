@@ -13,7 +13,7 @@ import { runExtractionJobNow } from '../../src/worker/run-extraction-job-now.js'
 import { JobRepository } from '../../src/repository/job-repository.js';
 import { MongoPhotoRepository } from '../../src/repository/mongo-photo-repository.js';
 import { FixturePhotoFetcher, FixturePhotoScraper } from '../support/fixture-photos.js';
-import { redfinGallery, testProperty, zillowGallery } from '../support/job-harness.js';
+import { fixturePropertyExtractor, testProperty, zillowGallery } from '../support/job-harness.js';
 import { sampleJob, withProperties } from '../support/sample-jobs.js';
 import { openTestDatabase } from '../support/test-database.js';
 import type { TestDatabase } from '../support/test-database.js';
@@ -129,15 +129,7 @@ describe('a database error thrown out of a property attempt (not an outcome) on 
     });
 
   function extractorOf(health: DatabaseProbe, retry: Partial<PropertyRetrySettings>, logger: Logger) {
-    const inner = new PropertyExtractor({
-      scrapers: {
-        zillow: new FixturePhotoScraper('zillow', { gallery: zillowGallery }),
-        redfin: new FixturePhotoScraper('redfin', { gallery: redfinGallery }),
-      },
-      fetcher: new FixturePhotoFetcher(),
-      store: new FileImageStore({ rootDir: imagesDir, fsync: false }),
-      repository: photos,
-    });
+    const inner = fixturePropertyExtractor(photos, imagesDir);
     return new RetryingPropertyExtractor({
       inner,
       retry: { ...DEFAULT_PROPERTY_RETRY_SETTINGS, initialBackoffMs: 10, maxBackoffMs: 20, ...retry },
