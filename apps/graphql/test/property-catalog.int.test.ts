@@ -226,7 +226,7 @@ describe('the property catalog over GraphQL', () => {
     const address = `901 ${'N'.repeat(252)}`;
     const url = `https://www.zillow.com/homedetails/${'x'.repeat(2048)}/9001_zpid/`;
     const refusals = [
-      [ENQUEUE, { input: { addresses: [address], dryRun: true } }, 'address', 'is 256 characters; at most 255 (shorten it)'],
+      [ENQUEUE, { input: { addresses: [address], dryRun: true } }, 'addresses.0', 'is 256 characters; at most 255 (shorten it)'],
       [ADD, { address }, 'address', 'is 256 characters; at most 255 (shorten it)'],
       [
         ENQUEUE,

@@ -139,6 +139,21 @@ describe('GraphQL operations in process (real job service on MongoDB)', () => {
     expect(error.extensions?.['issues']).toEqual([{ path: 'sources.1', message: expect.stringContaining('myspace') }]);
   });
 
+  it('names every bad address and a bad source together, each by its path, enqueueing nothing', async () => {
+    // Only the first bad address was named (the others and the source came one fix at a time).
+    const before = await harness.database.db.collection('extraction_jobs').countDocuments();
+    const input = { addresses: ['1 Straße, Berlin', DAVIS_ADDRESS, 'Москва', '3 Main\u200bSt'], sources: ['myspace'] };
+    const error = errorOf(await run(ENQUEUE, { input }));
+    expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect((error.extensions?.['issues'] as { path: string }[]).map((i) => i.path)).toEqual([
+      'addresses.0',
+      'addresses.2',
+      'addresses.3',
+      'sources.0',
+    ]);
+    expect(await harness.database.db.collection('extraction_jobs').countDocuments()).toBe(before);
+  });
+
   it('rejects an empty sources list with BAD_USER_INPUT saying to leave it out for every source, enqueueing nothing', async () => {
     const before = await harness.database.db.collection('extraction_jobs').countDocuments();
     const error = errorOf(await run(ENQUEUE, { input: { addresses: [DAVIS_ADDRESS], sources: [] } }));

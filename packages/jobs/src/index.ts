@@ -225,6 +225,7 @@ export {
   removeUnusedProperty,
   addCatalogProperty,
   ListingIdTakenError,
+  addressIssues,
   propertyIdIssue,
   selectionMixIssue,
   toPropertyLabel,

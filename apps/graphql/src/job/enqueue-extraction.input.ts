@@ -2,7 +2,7 @@ import type { FetchMode, InputIssue, IsolationMode, Source } from '@phx/core';
 import { InvalidInputError, JOB_TIME_LIMIT_RANGE_MS, jobTimeLimitIssue, parseSources } from '@phx/core';
 import { Field, InputType, Int } from 'type-graphql';
 import type { PropertySelection } from '@phx/jobs';
-import { propertyIdIssue, selectionMixIssue } from '@phx/jobs';
+import { addressIssues, propertyIdIssue, selectionMixIssue } from '@phx/jobs';
 import { FetchModeEnum } from './fetch-mode.enum.js';
 import { IsolationModeEnum } from './isolation-mode.enum.js';
 
@@ -105,7 +105,7 @@ export interface EnqueueExtraction {
  * @param input - the GraphQL input
  * @returns the catalog selection and the job options
  * @throws {@link InvalidInputError} listing every problem (no selection, parts given together naming them, a blank entry,
- *   an id no address makes, an empty `sources` list, each unknown source by name, `timeoutSeconds` out of range)
+ *   an id no address makes, each address no property id can be made of, an empty `sources` list, each unknown source by name, `timeoutSeconds` out of range)
  */
 export function toEnqueueExtraction(
   input: Partial<Omit<EnqueueExtractionInput, 'label'>> & { readonly label?: string | null | undefined },
@@ -129,8 +129,9 @@ export function toEnqueueExtraction(
   for (const [name, list] of Object.entries(lists)) {
     list.forEach((entry, i) => {
       const path = `${name}.${i}`;
-      const issue = entry.trim() === '' ? { path, message: 'is blank' } : name === 'propertyIds' ? propertyIdIssue(entry, path) : null;
-      if (issue !== null) issues.push(issue);
+      if (entry.trim() === '') issues.push({ path, message: 'is blank' });
+      else if (name === 'propertyIds') issues.push(...[propertyIdIssue(entry, path)].filter((i) => i !== null));
+      else if (name === 'addresses') issues.push(...addressIssues(entry, path));
     });
   }
   let sources: Source[] | undefined;

@@ -13,7 +13,7 @@ export { PropertyInUseError } from './property-in-use-error.js';
 export { removeUnusedProperty } from './remove-property.js';
 export { addCatalogProperty } from './add-property.js';
 export { ListingIdTakenError } from './listing-id-taken-error.js';
-export { propertyIdIssue, selectionMixIssue } from './selection-issues.js';
+export { addressIssues, propertyIdIssue, selectionMixIssue } from './selection-issues.js';
 export type { PropertyToAdd } from './add-property.js';
 export { toPropertyLabel, toPropertyLabels, MAX_PROPERTY_LABEL_LENGTH, PROPERTY_LABEL_RULE } from './property-label.js';
 export type { ActiveJobsLookup } from './remove-property.js';

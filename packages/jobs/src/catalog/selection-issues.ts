@@ -1,4 +1,4 @@
-import { toPropertyId } from '@phx/core';
+import { InvalidInputError, toPropertyId } from '@phx/core';
 import type { InputIssue } from '@phx/core';
 
 /**
@@ -25,6 +25,27 @@ export function propertyIdIssue(value: string, path: string): InputIssue | null 
       `"${shown}" is not a property id, so no property has it: an id is the lower-case slug of an address ` +
       '(letters a-z and digits joined by "-", e.g. 4732-w-davis-rd-glendale-az-85306); give an address as an address',
   };
+}
+
+/**
+ * Checks a value given as an address: what core's `toPropertyId` refuses in
+ * it (over its length limit, no Latin letter or digit, letters an id would
+ * drop, a control or invisible character), so that a request with several
+ * bad addresses names each, not only the first.
+ *
+ * @param value - the address as given
+ * @param path - the argument's name in the issues, e.g. `addresses.2`
+ * @returns the issues, each with `path`; empty for an address that makes a property id
+ * @throws what `toPropertyId` throws other than `InvalidInputError` (nothing expected)
+ */
+export function addressIssues(value: string, path: string): InputIssue[] {
+  try {
+    toPropertyId(value);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    return error.issues.map((issue) => ({ path, message: issue.message }));
+  }
 }
 
 /**
