@@ -1,7 +1,7 @@
 import type { Logger } from '@phx/core';
 import { CoreError, InvalidInputError, NotFoundError } from '@phx/core';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { isDatabaseConnectionError } from '@phx/jobs';
 
 /** The `extensions.code` values this API sends. Stable: clients switch on them. */
 export const GRAPHQL_ERROR_CODES = Object.freeze({
@@ -107,15 +107,17 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
 
 /**
  * Tells whether an error means the database did not answer (down,
- * restarting, unreachable): the driver's `MongoServerSelectionError` or
- * `MongoNetworkError` (timeouts included). Such errors answer
+ * restarting, unreachable): the jobs package's `isDatabaseConnectionError`,
+ * the one rule the worker also retries by (the driver's
+ * `MongoServerSelectionError` or `MongoNetworkError`, timeouts included, also
+ * as a `cause`, or a `RetryableWriteError`). Such errors answer
  * `SERVICE_UNAVAILABLE`: HTTP 503, WebSocket close {@link WS_TRY_AGAIN_LATER_CLOSE_CODE}.
  *
  * @param error - anything thrown
  * @returns `true` for a database outage
  */
 export function isDatabaseUnavailableError(error: unknown): boolean {
-  return error instanceof MongoServerSelectionError || error instanceof MongoNetworkError;
+  return isDatabaseConnectionError(error);
 }
 
 /** WebSocket close code for "try again later" (RFC 6455 registry): a connection refused while the database is down. */
